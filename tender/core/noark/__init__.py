@@ -1,0 +1,1 @@
+"""Noark 5 archival extract (arkivuttrekk) validation."""
