@@ -1,0 +1,91 @@
+"""tender: one joint tender for a shared Noark 5 case/archive system, run by a group of municipalities."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_FOLDER = PROJECT_ROOT / "templates"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application. Creates no database and makes no network call."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(TEMPLATE_FOLDER),
+        instance_path=(test_config or {}).get("INSTANCE_PATH"),
+    )
+    configure_settings(app, test_config)
+    configure_logging(app)
+    configure_database(app)
+    configure_auth(app)
+    configure_csrf(app)
+    configure_templates(app)
+    configure_blueprints(app)
+    configure_errors(app)
+    configure_cli(app)
+    return app
+
+
+def configure_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
+    from tender import config
+
+    config.load(app, test_config)
+
+
+def configure_logging(app: Flask) -> None:
+    # Our own messages (invitation links when no mail server is configured, ...) at INFO; libraries
+    # only when they warn.
+    if not app.testing:
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger("tender").setLevel(logging.INFO)
+
+
+def configure_database(app: Flask) -> None:
+    from tender.database import init_database
+
+    init_database(app)
+
+
+def configure_auth(app: Flask) -> None:
+    from tender.auth.views import init_login
+
+    init_login(app)
+
+
+def configure_csrf(app: Flask) -> None:
+    from tender.extensions import csrf
+
+    csrf.init_app(app)
+
+
+def configure_templates(app: Flask) -> None:
+    from tender.templating import init_templates
+
+    init_templates(app)
+
+
+def configure_blueprints(app: Flask) -> None:
+    from tender.audit_views import bp as audit_bp
+    from tender.auth.views import bp as auth_bp
+    from tender.tenders.views import bp as tenders_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(tenders_bp)
+    app.register_blueprint(audit_bp)
+
+
+def configure_errors(app: Flask) -> None:
+    from tender.errors import init_errors
+
+    init_errors(app)
+
+
+def configure_cli(app: Flask) -> None:
+    from tender.cli import register_commands
+
+    register_commands(app)

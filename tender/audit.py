@@ -1,0 +1,132 @@
+"""The append-only, hash-chained audit trail every operation writes to.
+
+``record()`` appends an event inside the caller's transaction. The single ``audit_head`` row is updated
+first: that row lock serialises concurrent writers on PostgreSQL and takes SQLite's write lock, so two
+requests can never chain onto the same predecessor.
+"""
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+from flask import has_request_context
+from flask_login import current_user
+from sqlalchemy import ForeignKey, Integer, String, Text, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tender.core.audit_chain import ChainedEvent, ChainReport, event_hash, payload_text, verify_chain
+from tender.db_types import UTCDateTime, utcnow
+from tender.extensions import db
+
+
+class AuditHead(db.Model):  # type: ignore[name-defined,misc]
+    """One row: the sequence number and hash of the newest event."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: position in the chain, 1, 2, 3, ... without gaps
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    #: who it was in words at the time (e-mail, or "cli:<os user>"), kept when the user is gone
+    actor_label: Mapped[str] = mapped_column(String(300))
+    #: dotted event name, e.g. "membership.added"
+    event_type: Mapped[str] = mapped_column(String(80), index=True)
+    object_type: Mapped[str | None] = mapped_column(String(80), index=True)
+    object_id: Mapped[str | None] = mapped_column(String(80))
+    tender_id: Mapped[int | None] = mapped_column(ForeignKey("tender.id", ondelete="SET NULL"), index=True)
+    #: canonical JSON text; the hash is computed over exactly this text
+    payload_json: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        import json
+
+        value = json.loads(self.payload_json)
+        return value if isinstance(value, dict) else {"value": value}
+
+
+def _actor(actor: Any) -> tuple[int | None, str]:
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user
+    if actor is not None:
+        return actor.id, actor.email
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "ukjent"
+    return None, f"cli:{who}"
+
+
+def record(
+    event_type: str,
+    obj: Any = None,
+    *,
+    payload: Mapping[str, Any] | None = None,
+    tender_id: int | None = None,
+    actor: Any = None,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+) -> AuditEvent:
+    """Append one event to the trail within the current transaction (the caller commits).
+
+    ``obj`` is the object the event is about; its table name and id become the object reference, and
+    its ``tender_id`` (or its own id, for a tender) the tender the event is filed under.
+    """
+    if obj is not None:
+        db.session.flush()
+        object_type = object_type or obj.__tablename__
+        object_id = object_id if object_id is not None else obj.id
+        if tender_id is None:
+            tender_id = obj.id if obj.__tablename__ == "tender" else getattr(obj, "tender_id", None)
+    actor_id, actor_label = _actor(actor)
+    seq, prev_hash = db.session.execute(
+        update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.last_hash)
+    ).one()
+    occurred_at = utcnow()
+    text = payload_text(payload)
+    oid = None if object_id is None else str(object_id)
+    digest = event_hash(
+        seq=seq, occurred_at=occurred_at, actor_id=actor_id, actor_label=actor_label, event_type=event_type,
+        object_type=object_type, object_id=oid, tender_id=tender_id, payload_json=text, prev_hash=prev_hash,
+    )
+    event = AuditEvent(
+        seq=seq, occurred_at=occurred_at, actor_id=actor_id, actor_label=actor_label, event_type=event_type,
+        object_type=object_type, object_id=oid, tender_id=tender_id, payload_json=text, prev_hash=prev_hash,
+        hash=digest,
+    )
+    db.session.add(event)
+    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=digest))
+    return event
+
+
+def _chained(batch_size: int = 2000) -> Iterator[ChainedEvent]:
+    stmt = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch_size)
+    for ev in db.session.scalars(stmt):
+        yield ChainedEvent(
+            seq=ev.seq, occurred_at=ev.occurred_at, actor_id=ev.actor_id, actor_label=ev.actor_label,
+            event_type=ev.event_type, object_type=ev.object_type, object_id=ev.object_id,
+            tender_id=ev.tender_id, payload_json=ev.payload_json, prev_hash=ev.prev_hash, hash=ev.hash,
+        )
+
+
+def verify() -> ChainReport:
+    """Check the whole stored chain against its head."""
+    head = db.session.get(AuditHead, 1)
+    if head is None:
+        return ChainReport(False, 0, "kjedens hode (audit_head) mangler")
+    return verify_chain(_chained(), head.seq, head.last_hash)

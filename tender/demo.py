@@ -1,0 +1,142 @@
+"""``tender demo``: the Grenland joint tender, for trying the tool out. Idempotent."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from tender.auth import operations as accounts
+from tender.auth.models import User
+from tender.db_types import utcnow
+from tender.extensions import db
+from tender.tenders import operations
+from tender.tenders.models import Procedure, Role, Tender, Vendor
+
+#: Printed by ``make run``; demo data only, never used for a real installation.
+DEMO_PASSWORD = "grenland-demo-2026"
+DEMO_CASE_REFERENCE = "2026/0417"
+
+#: The six Grenland municipalities with their kommunenummer since 1 January 2024 (Telemark fylke 40)
+#: and their populations on 1 January 2025 (SSB, rounded to the nearest ten).
+MUNICIPALITIES = [
+    ("Bamble", "4012", 14_190),
+    ("Drangedal", "4016", 4_090),
+    ("Kragerø", "4014", 10_420),
+    ("Porsgrunn", "4001", 37_920),
+    ("Siljan", "4010", 2_340),
+    ("Skien", "4003", 56_360),
+]
+
+#: Fictitious companies; the organisation numbers are made up but carry a valid MOD11 check digit.
+VENDORS = [
+    ("Arkivhuset Norge AS", "921345674"),
+    ("Saksflyt Systemer AS", "918273646"),
+    ("Nordisk Dokumentforvaltning AS", "913579240"),
+    ("Kommunearkiv Skytjenester AS", "924681357"),
+    ("Fjordsak AS", "916273843"),
+    ("Telemark IT-tjenester AS", "927384655"),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    name: str
+    role: str
+
+
+LEAD = ("anne.lie@grenland-innkjop.no", "Anne Lie", True)
+EVALUATORS = [
+    ("per.hansen@skien.kommune.no", "Per Hansen"),
+    ("kari.nilsen@porsgrunn.kommune.no", "Kari Nilsen"),
+    ("ola.berg@bamble.kommune.no", "Ola Berg"),
+]
+OBSERVER = ("ida.moen@grenland-innkjop.no", "Ida Moen")
+SIGNERS = {
+    "4012": ("leder@bamble.kommune.no", "Hilde Aas"),
+    "4016": ("leder@drangedal.kommune.no", "Tor Dale"),
+    "4014": ("leder@kragero.kommune.no", "Mona Strand"),
+    "4001": ("leder@porsgrunn.kommune.no", "Jon Vik"),
+    "4010": ("leder@siljan.kommune.no", "Eva Lund"),
+    "4003": ("leder@skien.kommune.no", "Lars Holm"),
+}
+VENDOR_USER = ("tilbud@arkivhuset.no", "Sara Kvist", "921345674")
+
+
+def _user(email: str, name: str, is_admin: bool = False) -> User:
+    user = accounts.find_user(email)
+    if user is None:
+        user = accounts.create_user(email, name, password=DEMO_PASSWORD, is_admin=is_admin)
+    return user
+
+
+def demo_logins() -> list[DemoLogin]:
+    """Who can log into the demo, in words for the console."""
+    names = {number: name for name, number, _ in MUNICIPALITIES}
+    vendor_names = {number: name for name, number in VENDORS}
+    return [
+        DemoLogin(LEAD[0], LEAD[1], "prosjektleder"),
+        *(DemoLogin(email, name, "evaluator") for email, name in EVALUATORS),
+        DemoLogin(OBSERVER[0], OBSERVER[1], "observatør"),
+        *(DemoLogin(email, name, f"godkjenner for {names[number]}") for number, (email, name) in SIGNERS.items()),
+        DemoLogin(VENDOR_USER[0], VENDOR_USER[1], f"leverandørbruker for {vendor_names[VENDOR_USER[2]]}"),
+    ]
+
+
+def build_demo(now: datetime | None = None) -> Tender:
+    """Create (or complete) the Grenland tender and its people. The caller commits."""
+    now = now or utcnow()
+    lead = _user(*LEAD)
+    tender = db.session.scalar(select(Tender).where(Tender.case_reference == DEMO_CASE_REFERENCE))
+    if tender is None:
+        tender = operations.create_tender(
+            title="Felles sak- og arkivsystem for Grenland", case_reference=DEMO_CASE_REFERENCE,
+            procedure=Procedure.COMPETITIVE_NEGOTIATION, lead=lead,
+            participation_deadline=(now + timedelta(days=21)).replace(hour=11, minute=0, second=0, microsecond=0),
+            questions_deadline=(now + timedelta(days=45)).replace(hour=11, minute=0, second=0, microsecond=0),
+            bid_deadline=(now + timedelta(days=60)).replace(hour=11, minute=0, second=0, microsecond=0),
+        )
+    for name, number, population in MUNICIPALITIES:
+        municipality = operations.get_or_create_municipality(name=name, kommunenummer=number, population=population)
+        if municipality not in tender.participating_municipalities:
+            operations.add_municipality(tender, municipality, actor=lead)
+    for name, number in VENDORS:
+        if not any(v.organisasjonsnummer == number for v in tender.participating_vendors):
+            operations.register_vendor(tender, name=name, organisasjonsnummer=number, actor=lead)
+
+    def give(user: User, role: Role, **kw: object) -> None:
+        if role not in tender.roles_of(user):
+            operations.add_membership(tender, user, role, actor=lead, **kw)  # type: ignore[arg-type]
+
+    for email, name in EVALUATORS:
+        give(_user(email, name), Role.EVALUATOR)
+    give(_user(*OBSERVER), Role.OBSERVER)
+    for municipality in tender.participating_municipalities:
+        email, name = SIGNERS[municipality.kommunenummer]
+        give(_user(email, name), Role.SIGNER, municipality=municipality)
+    email, name, number = VENDOR_USER
+    vendor = db.session.scalar(select(Vendor).where(Vendor.organisasjonsnummer == number))
+    give(_user(email, name), Role.VENDOR, vendor=vendor)
+    return tender
+
+
+def print_logins(logins: list[DemoLogin]) -> None:
+    click.echo("Demo-innlogginger (passord for alle: %s):" % DEMO_PASSWORD)
+    for login in logins:
+        click.echo(f"  {login.email:<38} {login.name:<14} {login.role}")
+
+
+@click.command("demo", help="Bygg demokonkurransen for Grenland (kan kjøres flere ganger).")
+@click.option("--if-empty", is_flag=True, help="Bare hvis databasen ikke har noen konkurranser.")
+@with_appcontext
+def demo_command(if_empty: bool) -> None:
+    if if_empty and db.session.scalar(select(Tender.id).limit(1)) is not None:
+        click.echo("Databasen har allerede konkurranser; demoen lastes ikke på nytt.")
+    else:
+        tender = build_demo()
+        db.session.commit()
+        click.echo(f"Demokonkurransen «{tender.title}» (sak {tender.case_reference}) er klar.")
+    print_logins(demo_logins())

@@ -1,0 +1,243 @@
+"""Tenders, the municipalities and vendors taking part, and the roles users hold in each tender.
+
+Permissions belong to the protected object: views ask ``tender.can_manage(user)`` and templates use the
+same predicates to hide buttons.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tender.db_types import UTCDateTime, utcnow
+from tender.extensions import db
+
+if TYPE_CHECKING:
+    from tender.auth.models import User
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Store the lower-case values (not the member names), as a CHECK on SQLite and a native enum on
+    # PostgreSQL; ``create_constraint`` makes SQLite refuse unknown values too.
+    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e], create_constraint=True,
+                validate_strings=True)
+
+
+class Procedure(enum.Enum):
+    OPEN = "open"
+    RESTRICTED = "restricted"
+    COMPETITIVE_NEGOTIATION = "competitive_negotiation"
+
+    @property
+    def label(self) -> str:
+        return {
+            "open": "Åpen anbudskonkurranse",
+            "restricted": "Begrenset anbudskonkurranse",
+            "competitive_negotiation": "Konkurranse med forhandling",
+        }[self.value]
+
+
+class TenderState(enum.Enum):
+    DRAFT = "draft"
+    SPECIFICATION_REVIEW = "specification_review"
+    PUBLISHED = "published"
+    PREQUALIFICATION = "prequalification"
+    BIDDING = "bidding"
+    EVALUATION = "evaluation"
+    AWARD_SIGNOFF = "award_signoff"
+    STANDSTILL = "standstill"
+    CONTRACT_SIGNED = "contract_signed"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return _STATE_LABELS[self]
+
+
+_STATE_LABELS = {
+    TenderState.DRAFT: "Utkast",
+    TenderState.SPECIFICATION_REVIEW: "Kravspesifikasjon til godkjenning",
+    TenderState.PUBLISHED: "Kunngjort",
+    TenderState.PREQUALIFICATION: "Prekvalifisering",
+    TenderState.BIDDING: "Tilbudsfase",
+    TenderState.EVALUATION: "Evaluering",
+    TenderState.AWARD_SIGNOFF: "Tildeling til godkjenning",
+    TenderState.STANDSTILL: "Karensperiode",
+    TenderState.CONTRACT_SIGNED: "Kontrakt signert",
+    TenderState.CANCELLED: "Avlyst",
+}
+
+
+class Role(enum.Enum):
+    LEAD = "lead"
+    EVALUATOR = "evaluator"
+    SIGNER = "signer"
+    OBSERVER = "observer"
+    VENDOR = "vendor"
+
+    @property
+    def label(self) -> str:
+        return {
+            "lead": "Prosjektleder (anskaffelse)",
+            "evaluator": "Evaluator",
+            "signer": "Godkjenner for kommune",
+            "observer": "Observatør",
+            "vendor": "Leverandørbruker",
+        }[self.value]
+
+
+class Municipality(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "municipality"
+    __table_args__ = (
+        CheckConstraint("length(kommunenummer) = 4", name="kommunenummer_four_digits"),
+        CheckConstraint("population >= 0", name="population_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    #: the official four-digit municipality number (kommunenummer), e.g. "4003" for Skien
+    kommunenummer: Mapped[str] = mapped_column(String(4), unique=True)
+    #: innbyggertall, used to share costs and weigh per-municipality price lines
+    population: Mapped[int] = mapped_column(Integer)
+
+    def __repr__(self) -> str:
+        return f"<Municipality {self.kommunenummer} {self.name}>"
+
+
+class Vendor(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "vendor"
+    __table_args__ = (CheckConstraint("length(organisasjonsnummer) = 9", name="orgnr_nine_digits"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: nine digits, MOD11 check digit verified by ``tender.core.orgnr`` before it gets here
+    organisasjonsnummer: Mapped[str] = mapped_column(String(9), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<Vendor {self.organisasjonsnummer} {self.name}>"
+
+
+class TenderMunicipality(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "tender_municipality"
+    __table_args__ = (UniqueConstraint("tender_id", "municipality_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    municipality: Mapped[Municipality] = relationship()
+
+
+class TenderVendor(db.Model):  # type: ignore[name-defined,misc]
+    """A vendor taking part in a tender (invited or having asked to take part)."""
+
+    __tablename__ = "tender_vendor"
+    __table_args__ = (UniqueConstraint("tender_id", "vendor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    vendor: Mapped[Vendor] = relationship()
+
+
+class Membership(db.Model):  # type: ignore[name-defined,misc]
+    """One role one user holds in one tender."""
+
+    __tablename__ = "membership"
+    __table_args__ = (
+        UniqueConstraint("tender_id", "user_id", "role"),
+        CheckConstraint("(role = 'signer') = (municipality_id IS NOT NULL)", name="signer_has_municipality"),
+        CheckConstraint("(role = 'vendor') = (vendor_id IS NOT NULL)", name="vendor_user_has_vendor"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(_enum(Role, "membership_role"))
+    #: the municipality a signer signs for
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"))
+    #: the company a vendor user acts for
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    tender: Mapped["Tender"] = relationship(back_populates="memberships")
+    user: Mapped["User"] = relationship(back_populates="memberships")
+    municipality: Mapped[Municipality | None] = relationship()
+    vendor: Mapped[Vendor | None] = relationship()
+
+
+class Tender(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "tender"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    #: the procurement group's case number in its own archive (saksnummer), e.g. "2026/1234"
+    case_reference: Mapped[str] = mapped_column(String(50))
+    procedure: Mapped[Procedure] = mapped_column(_enum(Procedure, "tender_procedure"))
+    state: Mapped[TenderState] = mapped_column(_enum(TenderState, "tender_state"), default=TenderState.DRAFT)
+    #: frist for forespørsel om å delta (prequalification), where the procedure has one
+    participation_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: frist for spørsmål
+    questions_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: tilbudsfrist: bids are sealed until then, late bids are refused
+    bid_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    municipalities: Mapped[list[TenderMunicipality]] = relationship(
+        cascade="all, delete-orphan", order_by="TenderMunicipality.id"
+    )
+    vendors: Mapped[list[TenderVendor]] = relationship(cascade="all, delete-orphan", order_by="TenderVendor.id")
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="tender", cascade="all, delete-orphan", order_by="Membership.id"
+    )
+
+    # -- permissions -------------------------------------------------------------------------------
+    def roles_of(self, user: Any) -> set[Role]:
+        if user is None or not getattr(user, "is_authenticated", False):
+            return set()
+        return {m.role for m in self.memberships if m.user_id == user.id}
+
+    def can_view(self, user: Any) -> bool:
+        """Members see the tender; to everyone else it does not exist (404)."""
+        return bool(self.roles_of(user))
+
+    def can_manage(self, user: Any) -> bool:
+        return Role.LEAD in self.roles_of(user)
+
+    def can_view_members(self, user: Any) -> bool:
+        return bool(self.roles_of(user) - {Role.VENDOR})
+
+    def can_view_audit(self, user: Any) -> bool:
+        return self.can_manage(user)
+
+    def can_score(self, user: Any) -> bool:
+        return Role.EVALUATOR in self.roles_of(user)
+
+    def can_sign_for(self, user: Any, municipality: Municipality) -> bool:
+        return any(
+            m.role is Role.SIGNER and m.municipality_id == municipality.id
+            for m in self.memberships
+            if user is not None and getattr(user, "is_authenticated", False) and m.user_id == user.id
+        )
+
+    def vendor_ids_of(self, user: Any) -> set[int]:
+        return {
+            m.vendor_id for m in self.memberships
+            if m.role is Role.VENDOR and m.vendor_id is not None
+            and user is not None and getattr(user, "is_authenticated", False) and m.user_id == user.id
+        }
+
+    # -- convenience -------------------------------------------------------------------------------
+    @property
+    def participating_municipalities(self) -> list[Municipality]:
+        return [tm.municipality for tm in self.municipalities]
+
+    @property
+    def participating_vendors(self) -> list[Vendor]:
+        return [tv.vendor for tv in self.vendors]
+
+    def __repr__(self) -> str:
+        return f"<Tender {self.id} {self.title!r}>"

@@ -1,0 +1,162 @@
+"""State changes of tenders: creation, participating municipalities and vendors, members and roles.
+
+Every function here changes state, flushes, and writes the audit trail; the caller (a view or a CLI
+command) commits once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from tender import audit
+from tender.auth import operations as accounts
+from tender.auth.models import User
+from tender.core import orgnr
+from tender.errors_domain import DomainError
+from tender.extensions import db
+from tender.tenders.models import (
+    Membership,
+    Municipality,
+    Procedure,
+    Role,
+    Tender,
+    TenderMunicipality,
+    TenderVendor,
+    Vendor,
+)
+
+
+def create_tender(*, title: str, case_reference: str, procedure: Procedure, lead: User,
+                  bid_deadline: datetime | None = None, participation_deadline: datetime | None = None,
+                  questions_deadline: datetime | None = None) -> Tender:
+    """A new tender in draft, with its creator as procurement lead."""
+    tender = Tender(title=title.strip(), case_reference=case_reference.strip(), procedure=procedure,
+                    bid_deadline=bid_deadline, participation_deadline=participation_deadline,
+                    questions_deadline=questions_deadline)
+    db.session.add(tender)
+    audit.record("tender.created", tender, payload={
+        "title": tender.title, "case_reference": tender.case_reference, "procedure": procedure.value,
+    }, actor=lead)
+    add_membership(tender, lead, Role.LEAD, actor=lead)
+    return tender
+
+
+def add_municipality(tender: Tender, municipality: Municipality, *, actor: Any = None) -> TenderMunicipality:
+    if municipality in tender.participating_municipalities:
+        raise DomainError(f"{municipality.name} deltar allerede i konkurransen.", field="municipality")
+    link = TenderMunicipality(municipality=municipality)
+    tender.municipalities.append(link)
+    audit.record("tender.municipality_added", tender, payload={
+        "kommunenummer": municipality.kommunenummer, "name": municipality.name}, actor=actor)
+    return link
+
+
+def get_or_create_municipality(*, name: str, kommunenummer: str, population: int) -> Municipality:
+    found = db.session.scalar(select(Municipality).where(Municipality.kommunenummer == kommunenummer))
+    if found is not None:
+        return found
+    if not (len(kommunenummer) == 4 and kommunenummer.isdigit()):
+        raise DomainError("Kommunenummeret må ha fire sifre.", field="kommunenummer")
+    municipality = Municipality(name=name, kommunenummer=kommunenummer, population=population)
+    db.session.add(municipality)
+    audit.record("municipality.created", municipality, payload={
+        "name": name, "kommunenummer": kommunenummer, "population": population})
+    return municipality
+
+
+def register_vendor(tender: Tender, *, name: str, organisasjonsnummer: str, actor: Any = None) -> Vendor:
+    """Add a vendor to the tender, registering the company first if it is new to us."""
+    try:
+        number = orgnr.normalise(organisasjonsnummer)
+    except orgnr.InvalidOrganisationNumber as exc:
+        raise DomainError(exc.message_no, field="organisasjonsnummer") from exc
+    vendor = db.session.scalar(select(Vendor).where(Vendor.organisasjonsnummer == number))
+    if vendor is None:
+        vendor = Vendor(name=name.strip(), organisasjonsnummer=number)
+        db.session.add(vendor)
+        audit.record("vendor.created", vendor, payload={"name": vendor.name, "organisasjonsnummer": number},
+                     actor=actor)
+    elif vendor in tender.participating_vendors:
+        raise DomainError(f"{vendor.name} ({number}) er allerede med i konkurransen.", field="organisasjonsnummer")
+    tender.vendors.append(TenderVendor(vendor=vendor))
+    audit.record("tender.vendor_added", tender, payload={"vendor": vendor.name, "organisasjonsnummer": number},
+                 actor=actor)
+    return vendor
+
+
+def add_membership(tender: Tender, user: User, role: Role, *, municipality: Municipality | None = None,
+                   vendor: Vendor | None = None, actor: Any = None) -> Membership:
+    """Give ``user`` a role in ``tender``, checking that the role's qualifier fits."""
+    if role is Role.SIGNER:
+        if municipality is None:
+            raise DomainError("Velg hvilken kommune godkjenneren skal signere for.", field="municipality")
+        if municipality not in tender.participating_municipalities:
+            raise DomainError(f"{municipality.name} deltar ikke i denne konkurransen.", field="municipality")
+    elif municipality is not None:
+        raise DomainError("Bare godkjennere er knyttet til en kommune.", field="municipality")
+    if role is Role.VENDOR:
+        if vendor is None:
+            raise DomainError("Velg hvilken leverandør brukeren representerer.", field="vendor")
+        if vendor not in tender.participating_vendors:
+            raise DomainError(f"{vendor.name} er ikke med i denne konkurransen.", field="vendor")
+    elif vendor is not None:
+        raise DomainError("Bare leverandørbrukere er knyttet til en leverandør.", field="vendor")
+
+    existing = tender.roles_of(user) if user.id is not None else set()
+    # A vendor's people must not sit in the procurement group of the same tender, and vice versa.
+    if role is Role.VENDOR and existing - {Role.VENDOR}:
+        raise DomainError("En bruker i innkjøpsgruppen kan ikke også være leverandørbruker i samme konkurranse.",
+                          field="role")
+    if role is not Role.VENDOR and Role.VENDOR in existing:
+        raise DomainError("En leverandørbruker kan ikke ha en rolle i innkjøpsgruppen i samme konkurranse.",
+                          field="role")
+    if role in existing:
+        raise DomainError(f"{user.email} har allerede rollen {role.label.lower()} i denne konkurransen.", field="role")
+
+    membership = Membership(user=user, role=role, municipality=municipality, vendor=vendor)
+    tender.memberships.append(membership)
+    audit.record("membership.added", membership, tender_id=tender.id, payload={
+        "user": user.email, "role": role.value,
+        "municipality": municipality.kommunenummer if municipality else None,
+        "vendor": vendor.organisasjonsnummer if vendor else None,
+    }, actor=actor)
+    return membership
+
+
+@dataclass(frozen=True)
+class InviteResult:
+    membership: Membership
+    user: User
+    #: the one-time password link's token when the user still has to set a password, else None
+    token: str | None
+    created_user: bool
+
+
+def invite_member(tender: Tender, *, email: str, name: str, role: Role, municipality: Municipality | None,
+                  vendor: Vendor | None, invited_by: User) -> InviteResult:
+    """Give a person a role in the tender; create their account and a password link when they are new
+    (or have never set a password)."""
+    user = accounts.find_user(email)
+    created = False
+    if user is None:
+        if not name.strip():
+            raise DomainError("Skriv inn navnet på personen du inviterer.", field="name")
+        user = accounts.create_user(email, name, actor=invited_by)
+        created = True
+    membership = add_membership(tender, user, role, municipality=municipality, vendor=vendor, actor=invited_by)
+    token = None
+    if user.password_hash is None:
+        token = accounts.issue_invitation(user, tender_id=tender.id, invited_by=invited_by).token
+    return InviteResult(membership, user, token, created)
+
+
+def remove_membership(tender: Tender, membership: Membership, *, actor: User) -> None:
+    if membership.role is Role.LEAD and sum(1 for m in tender.memberships if m.role is Role.LEAD) == 1:
+        raise DomainError("Konkurransen må ha minst én prosjektleder. Legg til en ny før du fjerner denne.")
+    audit.record("membership.removed", membership, tender_id=tender.id, payload={
+        "user": membership.user.email, "role": membership.role.value}, actor=actor)
+    tender.memberships.remove(membership)
+    db.session.delete(membership)

@@ -1,0 +1,199 @@
+"""Dashboard, tender overview, and the lead's management of members, vendors and municipalities."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from tender.errors_domain import DomainError
+from tender.extensions import db
+from tender.forms import EmptyForm, put_reasons_on_form
+from tender.templating import OSLO
+from tender.tenders import operations
+from tender.tenders.access import tender_for
+from tender.tenders.forms import InviteForm, MunicipalityForm, TenderForm, VendorForm
+from tender.tenders.models import Membership, Municipality, Procedure, Role, Tender, Vendor
+
+bp = Blueprint("tenders", __name__)
+
+
+@bp.route("/")
+@login_required
+def dashboard() -> str:
+    tenders = db.session.scalars(
+        select(Tender).join(Membership).where(Membership.user_id == current_user.id)
+        .distinct().order_by(Tender.created_at.desc())
+    ).all()
+    return render_template("tenders/dashboard.html", tenders=tenders)
+
+
+@bp.route("/konkurranser/ny", methods=["GET", "POST"])
+@login_required
+def create() -> Any:
+    if not current_user.is_admin:
+        abort(403)
+    form = TenderForm()
+    if form.validate_on_submit():
+        deadline = form.bid_deadline.data
+        tender = operations.create_tender(
+            title=form.title.data or "", case_reference=form.case_reference.data or "",
+            procedure=Procedure(form.procedure.data), lead=current_user._get_current_object(),
+            bid_deadline=deadline.replace(tzinfo=OSLO) if isinstance(deadline, datetime) else None,
+        )
+        db.session.commit()
+        flash("Konkurransen er opprettet. Du er prosjektleder.", "success")
+        return redirect(url_for("tenders.overview", tender_id=tender.id))
+    return render_template("tenders/create.html", form=form), (422 if request.method == "POST" else 200)
+
+
+@bp.route("/konkurranser/<int:tender_id>")
+@login_required
+def overview(tender_id: int) -> str:
+    tender = tender_for(tender_id)
+    return render_template("tenders/overview.html", tender=tender)
+
+
+def _invite_form(tender: Tender) -> InviteForm:
+    form = InviteForm()
+    form.municipality.choices = [("", "–")] + [(str(m.id), m.name) for m in tender.participating_municipalities]
+    form.vendor.choices = [("", "–")] + [(str(v.id), v.name) for v in tender.participating_vendors]
+    return form
+
+
+def _members_page(tender: Tender, invite: InviteForm, vendor_form: VendorForm,
+                  municipality_form: MunicipalityForm, status: int = 200, new_link: str | None = None) -> Any:
+    available = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    taken = {m.id for m in tender.participating_municipalities}
+    municipality_form.municipality.choices = [(str(m.id), f"{m.name} ({m.kommunenummer})")
+                                              for m in available if m.id not in taken]
+    return render_template("tenders/members.html", tender=tender, invite=invite, vendor_form=vendor_form,
+                           municipality_form=municipality_form, remove_form=EmptyForm(),
+                           new_link=new_link), status
+
+
+def _pick(model: type, raw: str | None, tender: Tender) -> Any:
+    if not raw:
+        return None
+    obj = db.session.get(model, int(raw)) if raw.isdigit() else None
+    if obj is None:
+        raise DomainError("Ukjent valg.", field="municipality" if model is Municipality else "vendor")
+    return obj
+
+
+@bp.route("/konkurranser/<int:tender_id>/medlemmer", methods=["GET"])
+@login_required
+def members(tender_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_view_members)
+    return _members_page(tender, _invite_form(tender), VendorForm(prefix="vendor"),
+                         MunicipalityForm(prefix="mun"))
+
+
+@bp.route("/konkurranser/<int:tender_id>/medlemmer/inviter", methods=["POST"])
+@login_required
+def invite(tender_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_manage)
+    form = _invite_form(tender)
+    if form.validate_on_submit():
+        try:
+            result = operations.invite_member(
+                tender, email=form.email.data or "", name=form.name.data or "", role=Role(form.role.data),
+                municipality=_pick(Municipality, form.municipality.data, tender),
+                vendor=_pick(Vendor, form.vendor.data, tender), invited_by=current_user._get_current_object(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            put_reasons_on_form(form, error)
+        else:
+            link = None
+            if result.token is not None:
+                link = _public_url("auth.accept_invitation", token=result.token)
+                from tender.auth.operations import deliver_invitation
+
+                sent = deliver_invitation(result.user, link, tender.title)
+                if sent:
+                    flash(f"Invitasjon sendt på e-post til {result.user.email}.", "success")
+            db.session.commit()
+            flash(f"{result.user.email} har fått rollen {result.membership.role.label.lower()}.", "success")
+            if link is None:
+                return redirect(url_for("tenders.members", tender_id=tender.id))
+            return _members_page(tender, _invite_form(tender), VendorForm(prefix="vendor"),
+                                 MunicipalityForm(prefix="mun"), new_link=link)
+    tender = tender_for(tender_id, Tender.can_manage)
+    return _members_page(tender, form, VendorForm(prefix="vendor"), MunicipalityForm(prefix="mun"), status=422)
+
+
+def _public_url(endpoint: str, **values: Any) -> str:
+    from flask import current_app
+
+    base = current_app.config.get("PUBLIC_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+@bp.route("/konkurranser/<int:tender_id>/medlemmer/<int:membership_id>/fjern", methods=["POST"])
+@login_required
+def remove_member(tender_id: int, membership_id: int) -> Response:
+    tender = tender_for(tender_id, Tender.can_manage)
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.tender_id != tender.id:
+        abort(404)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        operations.remove_membership(tender, membership, actor=current_user._get_current_object())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("Rollen er fjernet.", "success")
+    return redirect(url_for("tenders.members", tender_id=tender.id))
+
+
+@bp.route("/konkurranser/<int:tender_id>/leverandorer", methods=["POST"])
+@login_required
+def add_vendor(tender_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_manage)
+    form = VendorForm(prefix="vendor")
+    if form.validate_on_submit():
+        try:
+            vendor = operations.register_vendor(tender, name=form.name.data or "",
+                                                organisasjonsnummer=form.organisasjonsnummer.data or "",
+                                                actor=current_user._get_current_object())
+        except DomainError as error:
+            db.session.rollback()
+            put_reasons_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(f"{vendor.name} er lagt til i konkurransen.", "success")
+            return redirect(url_for("tenders.members", tender_id=tender.id))
+    tender = tender_for(tender_id, Tender.can_manage)
+    return _members_page(tender, _invite_form(tender), form, MunicipalityForm(prefix="mun"), status=422)
+
+
+@bp.route("/konkurranser/<int:tender_id>/kommuner", methods=["POST"])
+@login_required
+def add_municipality(tender_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_manage)
+    form = MunicipalityForm(prefix="mun")
+    if form.validate_on_submit():
+        try:
+            municipality = _pick(Municipality, form.municipality.data, tender)
+            if municipality is None:
+                raise DomainError("Velg en kommune.", field="municipality")
+            operations.add_municipality(tender, municipality, actor=current_user._get_current_object())
+        except DomainError as error:
+            db.session.rollback()
+            put_reasons_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(f"{municipality.name} deltar nå i konkurransen.", "success")
+            return redirect(url_for("tenders.members", tender_id=tender.id))
+    tender = tender_for(tender_id, Tender.can_manage)
+    return _members_page(tender, _invite_form(tender), VendorForm(prefix="vendor"), form, status=422)
