@@ -39,6 +39,8 @@ class Defaults:
     MAIL_FROM = "tender@localhost"
     #: the address users reach the app on, for links in e-mails ("" = the request's own host)
     PUBLIC_URL = ""
+    #: werkzeug's password hashing method; the tests choose a cheap one, production keeps scrypt
+    PASSWORD_HASH_METHOD = "scrypt"
 
 
 #: environment variables read on top of the defaults and the instance config, with their type
