@@ -99,11 +99,19 @@ def migrate(app: Any) -> None:
         upgrade()
 
 
+def dispose(app: Any) -> None:
+    from tender.extensions import db as database
+
+    with app.app_context():
+        database.engine.dispose()
+
+
 @pytest.fixture(scope="session")
-def app(database_factory: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory) -> Any:
+def app(database_factory: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     application = make_app(database_factory("tender_test"), tmp_path_factory.mktemp("instance"))
     migrate(application)
-    return application
+    yield application
+    dispose(application)
 
 
 @pytest.fixture
@@ -275,6 +283,7 @@ def live_server(database_factory: Callable[[str], str], tmp_path_factory: pytest
         yield server
     finally:
         server.stop()
+        dispose(application)
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, EmailField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from tender.tenders.models import Procedure, Role
@@ -12,7 +13,7 @@ class TenderForm(FlaskForm):
         DataRequired("Skriv inn en tittel."), Length(max=200, message="Tittelen kan ha høyst 200 tegn.")])
     case_reference = StringField("Saksnummer", validators=[
         DataRequired("Skriv inn saksnummeret."), Length(max=50, message="Saksnummeret kan ha høyst 50 tegn.")])
-    procedure = SelectField("Prosedyre", choices=[(p.value, p.label) for p in Procedure])
+    procedure = SelectField("Prosedyre", choices=[SelectChoice(p.value, p.label) for p in Procedure])
     bid_deadline = DateTimeLocalField("Tilbudsfrist (norsk tid)", validators=[Optional()],
                                       format="%Y-%m-%dT%H:%M")
 
@@ -24,7 +25,7 @@ class InviteForm(FlaskForm):
         Length(max=254, message="E-postadressen kan ha høyst 254 tegn.")])
     name = StringField("Navn (for nye brukere)", validators=[
         Optional(), Length(max=120, message="Navnet kan ha høyst 120 tegn.")])
-    role = SelectField("Rolle", choices=[(r.value, r.label) for r in Role])
+    role = SelectField("Rolle", choices=[SelectChoice(r.value, r.label) for r in Role])
     municipality = SelectField("Kommune (for godkjennere)", choices=[], validate_choice=False)
     vendor = SelectField("Leverandør (for leverandørbrukere)", choices=[], validate_choice=False)
 

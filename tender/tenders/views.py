@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 from werkzeug.wrappers import Response
 
 from tender.errors_domain import DomainError
@@ -59,8 +60,10 @@ def overview(tender_id: int) -> str:
 
 def _invite_form(tender: Tender) -> InviteForm:
     form = InviteForm()
-    form.municipality.choices = [("", "–")] + [(str(m.id), m.name) for m in tender.participating_municipalities]
-    form.vendor.choices = [("", "–")] + [(str(v.id), v.name) for v in tender.participating_vendors]
+    form.municipality.choices = [SelectChoice("", "–")] + [SelectChoice(str(m.id), m.name)
+                                                         for m in tender.participating_municipalities]
+    form.vendor.choices = [SelectChoice("", "–")] + [SelectChoice(str(v.id), v.name)
+                                                   for v in tender.participating_vendors]
     return form
 
 
@@ -68,7 +71,7 @@ def _members_page(tender: Tender, invite: InviteForm, vendor_form: VendorForm,
                   municipality_form: MunicipalityForm, status: int = 200, new_link: str | None = None) -> Any:
     available = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
     taken = {m.id for m in tender.participating_municipalities}
-    municipality_form.municipality.choices = [(str(m.id), f"{m.name} ({m.kommunenummer})")
+    municipality_form.municipality.choices = [SelectChoice(str(m.id), f"{m.name} ({m.kommunenummer})")
                                               for m in available if m.id not in taken]
     return render_template("tenders/members.html", tender=tender, invite=invite, vendor_form=vendor_form,
                            municipality_form=municipality_form, remove_form=EmptyForm(),

@@ -1,0 +1,54 @@
+# The two commands: `make run` and `make test`. Everything else here serves them.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Debian packages the tests need: a PostgreSQL server, the browser, LibreOffice to recalculate our Excel
+# files, pdftotext to read our PDFs back, xmllint as the Noark 5 benchmark's reference, and a TTF font.
+TEST_DEBS := postgresql chromium libreoffice-calc-nogui poppler-utils libxml2-utils fonts-dejavu-core
+
+.PHONY: run test install install-test system-deps bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+## make run: install, migrate the SQLite database in instance/, load the demo when empty, serve on :5000
+run: install
+	$(BIN)/tender db upgrade
+	$(BIN)/tender demo --if-empty
+	$(BIN)/tender serve --host 127.0.0.1 --port 5000
+
+## make test: install what the tests need, then the whole suite on SQLite and on PostgreSQL
+test: install-test system-deps
+	TENDER_TEST_DATABASE=sqlite $(BIN)/pytest -p no:cacheprovider
+	TENDER_TEST_DATABASE=postgresql $(BIN)/pytest -p no:cacheprovider
+
+system-deps:
+	@missing=""; \
+	for pkg in $(TEST_DEBS); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+## make bench: the benchmarks in benchmarks/, each printing ratios against a reference from the same run
+bench: install-test system-deps
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info
