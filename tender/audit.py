@@ -115,13 +115,18 @@ def record(
 
 
 def _chained(batch_size: int = 2000) -> Iterator[ChainedEvent]:
+    # Streamed in batches (a server-side cursor on PostgreSQL) so a long trail is checked in constant memory.
     stmt = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch_size)
-    for ev in db.session.scalars(stmt):
-        yield ChainedEvent(
-            seq=ev.seq, occurred_at=ev.occurred_at, actor_id=ev.actor_id, actor_label=ev.actor_label,
-            event_type=ev.event_type, object_type=ev.object_type, object_id=ev.object_id,
-            tender_id=ev.tender_id, payload_json=ev.payload_json, prev_hash=ev.prev_hash, hash=ev.hash,
-        )
+    result = db.session.scalars(stmt)
+    try:
+        for ev in result:
+            yield ChainedEvent(
+                seq=ev.seq, occurred_at=ev.occurred_at, actor_id=ev.actor_id, actor_label=ev.actor_label,
+                event_type=ev.event_type, object_type=ev.object_type, object_id=ev.object_id,
+                tender_id=ev.tender_id, payload_json=ev.payload_json, prev_hash=ev.prev_hash, hash=ev.hash,
+            )
+    finally:
+        result.close()  # verification may stop at the first broken link: close the cursor now, not at GC
 
 
 def verify() -> ChainReport:
@@ -129,4 +134,8 @@ def verify() -> ChainReport:
     head = db.session.get(AuditHead, 1)
     if head is None:
         return ChainReport(False, 0, "kjedens hode (audit_head) mangler")
-    return verify_chain(_chained(), head.seq, head.last_hash)
+    events = _chained()
+    try:
+        return verify_chain(events, head.seq, head.last_hash)
+    finally:
+        events.close()
