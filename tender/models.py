@@ -9,3 +9,11 @@ from tender.tenders.models import (  # noqa: F401
     TenderVendor,
     Vendor,
 )
+from tender.requirements.models import (  # noqa: F401,E402
+    SpecChapter,
+    SpecCriterion,
+    SpecDecision,
+    Specification,
+    SpecRequirement,
+    SpecVersion,
+)
