@@ -1,0 +1,680 @@
+"""Weighted award-criteria scoring (tildelingskriterier): the criteria tree, bids, points, ranking.
+
+Pure and exact: weights, prices and points are ``Fraction`` all the way through, rounded only when
+shown. The price methods live in ``scoring_methods`` (re-exported here), sensitivity analysis in
+``scoring_sensitivity``.
+
+How a total is made
+    Every criterion has a weight relative to its siblings. A level's weights are given either all
+    as percentages summing to 100 or all as fractions summing to 1; both mean the same share.
+    A leaf's *path weight* is the product of the shares from the top of the tree down to it.
+    ``weighted = points × path weight``; a bid's total is the sum of its leaves' weighted points,
+    so totals are on the points scale (0–Max).
+"""
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+
+from tender.core.scoring_errors import Problem, ScoringError, show
+from tender.core.scoring_methods import (
+    PRICE_METHODS,
+    PriceContext,
+    PriceMethod,
+    make_price_method,
+    register_price_method,
+)
+
+__all__ = [
+    "PRICE_METHODS",
+    "Bid",
+    "BidResult",
+    "Criterion",
+    "CriterionKind",
+    "CriterionPoints",
+    "EvaluationCase",
+    "EvaluationResult",
+    "IndividualScore",
+    "PlacedCriterion",
+    "PriceContext",
+    "PriceMethod",
+    "Problem",
+    "RequirementCheck",
+    "RequirementStatus",
+    "ScoringError",
+    "ScoringModel",
+    "WeightRange",
+    "check_bids",
+    "check_score",
+    "evaluate",
+    "evaluate_case",
+    "make_price_method",
+    "rank_by_merit",
+    "register_price_method",
+    "tie_keys",
+]
+
+HUNDRED = Fraction(100)
+#: DOMAIN.md: an announced weight range may span about ±10 percentage points at most
+WIDEST_ANNOUNCED_RANGE = Fraction(20)
+
+
+class CriterionKind(enum.Enum):
+    PRICE = "price"
+    QUALITY = "quality"
+
+
+@dataclass(frozen=True)
+class WeightRange:
+    """The announced range of a weight, in the same unit as the weights on its level."""
+
+    low: Fraction
+    high: Fraction
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One award criterion (tildelingskriterium) as written in the tender documents."""
+
+    id: str
+    #: relative to the siblings: a percentage (level sums to 100) or a fraction (level sums to 1)
+    weight: Fraction
+    #: None inherits the parent's kind; at the top, None means quality (price if a method is given)
+    kind: CriterionKind | None = None
+    name: str = ""
+    method: PriceMethod | None = None
+    #: None inherits the parent's choice; at the top, None means no normalisation
+    normalise: bool | None = None
+    weight_range: WeightRange | None = None
+    children: tuple[Criterion, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlacedCriterion:
+    """A criterion with everything the tree decides for it: place, kind, share, path weight."""
+
+    criterion: Criterion
+    place: str  #: e.g. "criteria[1].children[0]"
+    kind: CriterionKind
+    share: Fraction  #: of its parent, 0–1
+    path_weight: Fraction  #: product of the shares from the top down to this criterion
+    normalise: bool
+    parent_id: str | None
+    depth: int  #: 0 at the top
+    level_in_percent: bool
+    siblings: tuple[str, ...]  #: the ids on its level, itself included, in order
+
+    @property
+    def id(self) -> str:
+        return self.criterion.id
+
+    @property
+    def name(self) -> str:
+        return self.criterion.name or self.criterion.id
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.criterion.children
+
+    @property
+    def children(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.criterion.children)
+
+    def share_of(self, weight: Fraction) -> Fraction:
+        """A weight in this criterion's level unit (percent or fraction) as a share 0–1."""
+        return weight / HUNDRED if self.level_in_percent else weight
+
+
+@dataclass(frozen=True)
+class ScoringModel:
+    """The scoring model fixed before tenders are opened: criteria tree, scale, half points.
+
+    Construction checks every rule and raises ScoringError listing all problems, each at its place.
+    """
+
+    criteria: tuple[Criterion, ...]
+    scale_max: Fraction = Fraction(10)
+    allow_half_points: bool = False
+    _placed: dict[str, PlacedCriterion] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        problems: list[Problem] = []
+        placed: dict[str, PlacedCriterion] = {}
+        if self.scale_max <= 0:
+            problems.append(Problem("scale_max", f"the scale maximum must be above 0, not {show(self.scale_max)}"))
+        if not self.criteria:
+            problems.append(Problem("criteria", "there must be at least one criterion"))
+        else:
+            _place_level(self.criteria, "criteria", None, placed, problems)
+        if problems:
+            raise ScoringError(problems)
+        object.__setattr__(self, "_placed", placed)
+
+    @property
+    def placed(self) -> tuple[PlacedCriterion, ...]:
+        """Every criterion in tree order (a parent before its children)."""
+        return tuple(self._placed.values())
+
+    @property
+    def leaves(self) -> tuple[PlacedCriterion, ...]:
+        return tuple(p for p in self._placed.values() if p.is_leaf)
+
+    @property
+    def price_criterion(self) -> PlacedCriterion | None:
+        return next((p for p in self._placed.values() if p.kind is CriterionKind.PRICE), None)
+
+    @property
+    def price_method(self) -> PriceMethod | None:
+        price = self.price_criterion
+        return price.criterion.method if price else None
+
+    @property
+    def ranks_by_evaluated_price(self) -> bool:
+        method = self.price_method
+        return method is not None and method.ranks_by_evaluated_price
+
+    def get(self, criterion_id: str) -> PlacedCriterion:
+        return self._placed[criterion_id]
+
+    def has(self, criterion_id: str) -> bool:
+        return criterion_id in self._placed
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Lawful choices worth a second look: criticised methods, wide announced ranges."""
+        found: list[str] = []
+        method = self.price_method
+        if method is not None and method.caution:
+            found.append(f"{method.name}: {method.caution}")
+        for p in self._placed.values():
+            wr = p.criterion.weight_range
+            if wr is not None and (wr.high - wr.low) * (1 if p.level_in_percent else HUNDRED) > WIDEST_ANNOUNCED_RANGE:
+                found.append(
+                    f"{p.place}: the announced range {show(wr.low)}–{show(wr.high)} is wider than "
+                    "±10 percentage points"
+                )
+        return tuple(found)
+
+
+def _level_unit(criteria: Sequence[Criterion], place: str) -> tuple[bool, Problem | None]:
+    """Whether a level is in percent, and the problem if its weights sum to neither 100 nor 1."""
+    total = sum((c.weight for c in criteria), Fraction(0))
+    if total == HUNDRED:
+        return True, None
+    if total == 1:
+        return False, None
+    parts = " + ".join(f"{c.id} {show(c.weight)}" for c in criteria)
+    if all(c.weight <= 1 for c in criteria):
+        message = f"the weights on this level sum to {show(total)}, not 1 ({parts})"
+    else:
+        message = f"the weights on this level sum to {show(total)}, not 100 ({parts})"
+    return total > 1, Problem(place, message)
+
+
+def _place_level(
+    criteria: Sequence[Criterion],
+    level_place: str,
+    parent: PlacedCriterion | None,
+    placed: dict[str, PlacedCriterion],
+    problems: list[Problem],
+) -> None:
+    in_percent, level_problem = _level_unit(criteria, level_place)
+    if level_problem:
+        problems.append(level_problem)
+    siblings = tuple(c.id for c in criteria)
+    for index, criterion in enumerate(criteria):
+        place = f"{level_place}[{index}]"
+        share = criterion.weight / HUNDRED if in_percent else criterion.weight
+        kind = _resolve_kind(criterion, parent, place, problems)
+        node = PlacedCriterion(
+            criterion=criterion,
+            place=place,
+            kind=kind,
+            share=share,
+            path_weight=share * (parent.path_weight if parent else 1),
+            normalise=_resolve_normalise(criterion, parent),
+            parent_id=parent.id if parent else None,
+            depth=parent.depth + 1 if parent else 0,
+            level_in_percent=in_percent,
+            siblings=siblings,
+        )
+        problems.extend(_criterion_problems(node, placed, level_problem is None))
+        if criterion.id not in placed:
+            placed[criterion.id] = node
+        if criterion.children:
+            _place_level(criterion.children, f"{place}.children", node, placed, problems)
+
+
+def _resolve_kind(
+    criterion: Criterion, parent: PlacedCriterion | None, place: str, problems: list[Problem]
+) -> CriterionKind:
+    if parent is None:
+        if criterion.kind is not None:
+            return criterion.kind
+        return CriterionKind.PRICE if criterion.method is not None else CriterionKind.QUALITY
+    if criterion.kind is CriterionKind.PRICE:
+        problems.append(
+            Problem(
+                f"{place}.kind",
+                f"children inherit quality from '{parent.id}'; the price criterion must be a top-level "
+                "criterion without children",
+            )
+        )
+    return parent.kind
+
+
+def _resolve_normalise(criterion: Criterion, parent: PlacedCriterion | None) -> bool:
+    if criterion.normalise is not None:
+        return criterion.normalise
+    return parent.normalise if parent else False
+
+
+def _criterion_problems(node: PlacedCriterion, placed: Mapping[str, PlacedCriterion], level_ok: bool) -> list[Problem]:
+    c, place = node.criterion, node.place
+    found: list[Problem] = []
+    if not c.id.strip():
+        found.append(Problem(f"{place}.id", "a criterion needs an id"))
+    elif c.id in placed:
+        found.append(Problem(f"{place}.id", f"the id '{c.id}' is already used at {placed[c.id].place}"))
+    if c.weight < 0:
+        found.append(Problem(f"{place}.weight", f"a weight cannot be negative ({show(c.weight)})"))
+    found.extend(_range_problems(node, level_ok))
+    found.extend(_kind_problems(node, placed))
+    return found
+
+
+def _range_problems(node: PlacedCriterion, level_ok: bool) -> list[Problem]:
+    wr, place, weight = node.criterion.weight_range, node.place, node.criterion.weight
+    if wr is None:
+        return []
+    if wr.low > wr.high:
+        return [Problem(f"{place}.weight_min", f"the range minimum {show(wr.low)} is above its maximum {show(wr.high)}")]
+    if level_ok and not wr.low <= weight <= wr.high:
+        return [
+            Problem(
+                f"{place}.weight",
+                f"the weight {show(weight)} is outside the announced range {show(wr.low)}–{show(wr.high)}",
+            )
+        ]
+    return []
+
+
+def _kind_problems(node: PlacedCriterion, placed: Mapping[str, PlacedCriterion]) -> list[Problem]:
+    c, place = node.criterion, node.place
+    if node.kind is CriterionKind.QUALITY:
+        if c.method is not None:
+            return [Problem(f"{place}.method", "only the price criterion has a price method")]
+        return []
+    found: list[Problem] = []
+    other = next((p for p in placed.values() if p.kind is CriterionKind.PRICE and p.id != c.id), None)
+    if other is not None:
+        found.append(Problem(f"{place}.kind", f"there is already a price criterion '{other.id}' at {other.place}"))
+    if c.children:
+        found.append(Problem(f"{place}.children", "the price criterion cannot have sub-criteria"))
+    if c.normalise:
+        found.append(Problem(f"{place}.normalise", "normalisation applies to quality criteria only"))
+    if c.method is None:
+        known = ", ".join(sorted(PRICE_METHODS))
+        found.append(Problem(f"{place}.method", f"the price criterion needs a price method ({known})"))
+    elif c.method.ranks_by_evaluated_price and c.weight != 0:
+        # Value for money turns quality into NOK; a point weight on price on top would count price twice.
+        found.append(
+            Problem(
+                f"{place}.weight",
+                f"with '{c.method.name}' the price is not weighted: set the price criterion's weight to 0 "
+                f"(it is {show(c.weight)}) and let the quality criteria carry the whole level",
+            )
+        )
+    return found
+
+
+# --- bids ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bid:
+    """A tender (tilbud) as evaluated: its price and the consensus score for every quality leaf."""
+
+    id: str
+    price: Fraction | None = None
+    scores: Mapping[str, Fraction] = field(default_factory=dict)
+    name: str = ""
+    rejected: bool = False
+    rejection_reason: str = ""
+
+
+def check_score(score: Fraction, model: ScoringModel) -> str | None:
+    """Why ``score`` is not allowed on the model's scale, or None when it is."""
+    if not 0 <= score <= model.scale_max:
+        return f"{show(score)} is outside the scale 0–{show(model.scale_max)}"
+    if (score * 2).denominator != 1:
+        return f"{show(score)} is not allowed: only whole{' or half' if model.allow_half_points else ''} points"
+    if score.denominator != 1 and not model.allow_half_points:
+        return f"{show(score)} is a half point, but half points are not allowed (allow_half_points is false)"
+    return None
+
+
+def _bid_problems(model: ScoringModel, index: int, bid: Bid, seen: Mapping[str, int]) -> list[Problem]:
+    place = f"bids[{index}]"
+    found: list[Problem] = []
+    if not bid.id.strip():
+        found.append(Problem(f"{place}.id", "a bid needs an id"))
+    elif bid.id in seen:
+        found.append(Problem(f"{place}.id", f"the id '{bid.id}' is already used by bids[{seen[bid.id]}]"))
+    if bid.rejected and not bid.rejection_reason.strip():
+        found.append(Problem(f"{place}.rejection_reason", "a rejected bid needs its reason recorded"))
+    found.extend(_price_problems(model, place, bid))
+    found.extend(_score_problems(model, place, bid))
+    return found
+
+
+def _price_problems(model: ScoringModel, place: str, bid: Bid) -> list[Problem]:
+    if bid.price is None:
+        if model.price_criterion is not None and not bid.rejected:
+            return [Problem(f"{place}.price", "a price is required (the model has a price criterion)")]
+        return []
+    if bid.price <= 0:
+        return [Problem(f"{place}.price", f"the price must be above 0, not {show(bid.price)}")]
+    return []
+
+
+def _score_problems(model: ScoringModel, place: str, bid: Bid) -> list[Problem]:
+    found: list[Problem] = []
+    for criterion_id, score in bid.scores.items():
+        where = f"{place}.scores.{criterion_id}"
+        if not model.has(criterion_id):
+            found.append(Problem(where, f"there is no criterion '{criterion_id}' in the model"))
+            continue
+        target = model.get(criterion_id)
+        if target.kind is CriterionKind.PRICE:
+            found.append(Problem(where, f"'{criterion_id}' is the price criterion: it is scored from the price"))
+        elif not target.is_leaf:
+            found.append(
+                Problem(where, f"'{criterion_id}' has sub-criteria; score those instead ({', '.join(target.children)})")
+            )
+        elif (message := check_score(score, model)) is not None:
+            found.append(Problem(where, message))
+    missing = [p.id for p in model.leaves if p.kind is CriterionKind.QUALITY and p.id not in bid.scores]
+    if missing and not bid.rejected:
+        listed = ", ".join(f"'{m}'" for m in missing)
+        found.append(Problem(f"{place}.scores", f"missing consensus score for {listed}"))
+    return found
+
+
+def _tie_break_problems(bids: Sequence[Bid], tie_break: Sequence[str]) -> list[Problem]:
+    ids = {b.id for b in bids}
+    found: list[Problem] = []
+    for index, bid_id in enumerate(tie_break):
+        if bid_id not in ids:
+            found.append(Problem(f"tie_break[{index}]", f"there is no bid '{bid_id}'"))
+        elif bid_id in tie_break[:index]:
+            found.append(Problem(f"tie_break[{index}]", f"'{bid_id}' is listed twice"))
+    return found
+
+
+def check_bids(model: ScoringModel, bids: Sequence[Bid], tie_break: Sequence[str] = ()) -> list[Problem]:
+    """Every problem with the bids against the model, each at its place (``bids[i]...``)."""
+    found: list[Problem] = []
+    seen: dict[str, int] = {}
+    for index, bid in enumerate(bids):
+        found.extend(_bid_problems(model, index, bid, seen))
+        seen.setdefault(bid.id, index)
+    found.extend(_tie_break_problems(bids, tie_break))
+    return found
+
+
+# --- results -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CriterionPoints:
+    """One bid on one criterion. For a group, points are the share-weighted mean of its children."""
+
+    criterion_id: str
+    score: Fraction | None  #: the consensus score given (quality leaves only)
+    points: Fraction | None  #: on the scale 0–Max (price points may be negative with ``linear``)
+    weighted: Fraction | None  #: points × path weight
+
+
+@dataclass(frozen=True)
+class BidResult:
+    bid: Bid
+    criteria: Mapping[str, CriterionPoints]  #: every criterion, groups included, in tree order
+    total: Fraction | None  #: None for a rejected bid
+    evaluated_price: Fraction | None  #: only with a method that ranks by evaluated price
+    rank: int | None  #: None for a rejected bid
+    tied: bool  #: shares its rank with another bid because no tie-break separates them
+
+
+@dataclass(frozen=True)
+class EvaluationResult:
+    model: ScoringModel
+    bids: tuple[BidResult, ...]  #: in the order the bids were given
+    price_context: PriceContext | None
+    tie_break: tuple[str, ...]
+    unresolved_ties: tuple[tuple[str, ...], ...]
+    winner: str | None  #: None when no bid is alone in first place
+    warnings: tuple[str, ...]
+
+    def ranked(self) -> tuple[BidResult, ...]:
+        """Bids by rank; rejected bids last, in the order given."""
+        order = {r.bid.id: i for i, r in enumerate(self.bids)}
+        return tuple(sorted(self.bids, key=lambda r: (r.rank is None, r.rank or 0, order[r.bid.id])))
+
+    def get(self, bid_id: str) -> BidResult:
+        return next(r for r in self.bids if r.bid.id == bid_id)
+
+
+def tie_keys(bid_ids: Iterable[str], tie_break: Sequence[str]) -> dict[str, int]:
+    """The recorded tie-break order as a key: listed bids 1, 2, …; bids not listed share the last key."""
+    position = {bid_id: i + 1 for i, bid_id in enumerate(tie_break)}
+    return {bid_id: position.get(bid_id, len(tie_break) + 1) for bid_id in bid_ids}
+
+
+def rank_by_merit(
+    merits: Mapping[str, Fraction], keys: Mapping[str, int]
+) -> tuple[dict[str, int], tuple[tuple[str, ...], ...]]:
+    """Ranks (higher merit first) and the groups of bids still tied.
+
+    rank = 1 + number of bids with higher merit + number with equal merit and an earlier tie-break
+    key; bids with equal merit and equal key share a rank (1, 1, 3) and form an unresolved tie.
+    The Excel matrix computes the very same formula with COUNTIF.
+    """
+    ranks = {
+        b: 1 + sum(1 for o, m in merits.items() if m > merits[b] or (m == merits[b] and keys[o] < keys[b]))
+        for b in merits
+    }
+    groups: dict[tuple[Fraction, int], list[str]] = {}
+    for b, m in merits.items():
+        groups.setdefault((m, keys[b]), []).append(b)
+    ties = sorted((tuple(g) for g in groups.values() if len(g) > 1), key=lambda g: ranks[g[0]])
+    return ranks, tuple(ties)
+
+
+def _price_context(model: ScoringModel, active: Sequence[Bid]) -> PriceContext | None:
+    prices = [b.price for b in active if b.price is not None]
+    if model.price_criterion is None or not prices:
+        return None
+    return PriceContext(lowest=min(prices), highest=max(prices), scale_max=model.scale_max)
+
+
+def _best_scores(model: ScoringModel, active: Sequence[Bid]) -> dict[str, Fraction]:
+    """The best consensus score among bids not rejected, for each normalised quality leaf."""
+    return {
+        leaf.id: max((b.scores[leaf.id] for b in active), default=Fraction(0))
+        for leaf in model.leaves
+        if leaf.kind is CriterionKind.QUALITY and leaf.normalise
+    }
+
+
+def _leaf_points(
+    model: ScoringModel, leaf: PlacedCriterion, bid: Bid, context: PriceContext | None, best: Mapping[str, Fraction]
+) -> Fraction | None:
+    if leaf.kind is CriterionKind.PRICE:
+        method = leaf.criterion.method
+        assert method is not None and bid.price is not None and context is not None  # checked before
+        return method.points(bid.price, context)
+    score = bid.scores[leaf.id]
+    if not leaf.normalise:
+        return score
+    # Pn = Max·P/Pbest. When the best is 0 every bid scored 0: there is nothing to scale up, so all
+    # keep 0 rather than dividing by zero or handing out Max for nothing.
+    return model.scale_max * score / best[leaf.id] if best[leaf.id] else Fraction(0)
+
+
+def _score_active_bid(
+    model: ScoringModel, bid: Bid, context: PriceContext | None, best: Mapping[str, Fraction]
+) -> dict[str, CriterionPoints]:
+    points: dict[str, CriterionPoints] = {}
+    for leaf in model.leaves:
+        p = _leaf_points(model, leaf, bid, context, best)
+        weighted = None if p is None else p * leaf.path_weight
+        points[leaf.id] = CriterionPoints(leaf.id, bid.scores.get(leaf.id), p, weighted)
+    # children follow their parent in tree order, so walking backwards meets every child first
+    for node in reversed(model.placed):
+        if node.is_leaf:
+            continue
+        kids = [points[k] for k in node.children]
+        kid_shares = [model.get(k).share for k in node.children]
+        weighted_sum = sum((k.weighted or Fraction(0) for k in kids), Fraction(0))
+        group_points = sum(((k.points or Fraction(0)) * s for k, s in zip(kids, kid_shares, strict=True)), Fraction(0))
+        points[node.id] = CriterionPoints(node.id, None, group_points, weighted_sum)
+    return {p.id: points[p.id] for p in model.placed}
+
+
+def _quality_total(model: ScoringModel, criteria: Mapping[str, CriterionPoints]) -> Fraction:
+    return sum(
+        (criteria[leaf.id].weighted or Fraction(0) for leaf in model.leaves if leaf.kind is CriterionKind.QUALITY),
+        Fraction(0),
+    )
+
+
+def evaluate(model: ScoringModel, bids: Sequence[Bid], tie_break: Sequence[str] = ()) -> EvaluationResult:
+    """Score and rank ``bids`` under ``model``.
+
+    Rejected bids are left out of Pb, Ph, normalisation and ranking; they keep their reason and get
+    no points, total or rank. With a method that ranks by evaluated price (value for money) the
+    lowest evaluated price wins; otherwise the highest total. Raises ScoringError listing every
+    problem in the bids.
+    """
+    problems = check_bids(model, bids, tie_break)
+    if problems:
+        raise ScoringError(problems)
+    active = [b for b in bids if not b.rejected]
+    context = _price_context(model, active)
+    best = _best_scores(model, active)
+    method = model.price_method
+    scored: dict[str, tuple[dict[str, CriterionPoints], Fraction, Fraction | None]] = {}
+    merits: dict[str, Fraction] = {}
+    for bid in active:
+        criteria = _score_active_bid(model, bid, context, best)
+        total = sum((criteria[leaf.id].weighted or Fraction(0) for leaf in model.leaves), Fraction(0))
+        evaluated = None
+        if method is not None and bid.price is not None:
+            evaluated = method.evaluated_price(bid.price, _quality_total(model, criteria))
+        scored[bid.id] = (criteria, total, evaluated)
+        # higher merit ranks first: total points, or the evaluated price with its sign turned
+        merits[bid.id] = -evaluated if evaluated is not None else total
+    keys = tie_keys((b.id for b in active), tie_break)
+    ranks, ties = rank_by_merit(merits, keys)
+    tied = {b for group in ties for b in group}
+    results = tuple(_bid_result(model, bid, scored.get(bid.id), ranks, tied) for bid in bids)
+    leaders = [b for b, r in ranks.items() if r == 1]
+    winner = leaders[0] if len(leaders) == 1 and leaders[0] not in tied else None
+    return EvaluationResult(model, results, context, tuple(tie_break), ties, winner, model.warnings)
+
+
+def _bid_result(
+    model: ScoringModel,
+    bid: Bid,
+    scored: tuple[dict[str, CriterionPoints], Fraction, Fraction | None] | None,
+    ranks: Mapping[str, int],
+    tied: set[str],
+) -> BidResult:
+    if scored is None:  # rejected
+        empty = {p.id: CriterionPoints(p.id, bid.scores.get(p.id), None, None) for p in model.placed}
+        return BidResult(bid, empty, None, None, None, False)
+    criteria, total, evaluated = scored
+    return BidResult(bid, criteria, total, evaluated, ranks[bid.id], bid.id in tied)
+
+
+# --- the whole case: bids plus the evaluators' individual scores and minimum-requirement checks ----
+
+
+@dataclass(frozen=True)
+class IndividualScore:
+    """One evaluator's own score on one quality leaf, before the consensus meeting."""
+
+    evaluator: str
+    criterion_id: str
+    score: Fraction
+    justification: str = ""
+
+
+class RequirementStatus(enum.Enum):
+    MET = "met"
+    NOT_MET = "not_met"
+    CLARIFY = "clarify"
+
+
+@dataclass(frozen=True)
+class RequirementCheck:
+    """Whether a bid meets one minimum requirement (minstekrav)."""
+
+    requirement_id: str
+    status: RequirementStatus
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class EvaluationCase:
+    """Everything an evaluation report needs: the model, the bids and the record behind the scores."""
+
+    model: ScoringModel
+    bids: tuple[Bid, ...]
+    tie_break: tuple[str, ...] = ()
+    #: by bid id
+    individual_scores: Mapping[str, tuple[IndividualScore, ...]] = field(default_factory=dict)
+    #: by bid id
+    requirement_checks: Mapping[str, tuple[RequirementCheck, ...]] = field(default_factory=dict)
+    title: str = ""
+
+
+def _individual_score_problems(case: EvaluationCase) -> list[Problem]:
+    found: list[Problem] = []
+    index_of = {b.id: i for i, b in enumerate(case.bids)}
+    for bid_id, scores in case.individual_scores.items():
+        if bid_id not in index_of:
+            found.append(Problem(f"individual_scores.{bid_id}", f"there is no bid '{bid_id}'"))
+            continue
+        for j, s in enumerate(scores):
+            place = f"bids[{index_of[bid_id]}].individual_scores[{j}]"
+            target = case.model.get(s.criterion_id) if case.model.has(s.criterion_id) else None
+            if target is None or target.kind is not CriterionKind.QUALITY or not target.is_leaf:
+                found.append(Problem(f"{place}.criterion", f"'{s.criterion_id}' is not a quality leaf criterion"))
+            if (message := check_score(s.score, case.model)) is not None:
+                found.append(Problem(f"{place}.score", message))
+    return found
+
+
+def _requirement_warnings(case: EvaluationCase) -> list[str]:
+    found: list[str] = []
+    for index, bid in enumerate(case.bids):
+        for check in case.requirement_checks.get(bid.id, ()):
+            if check.status is RequirementStatus.NOT_MET and not bid.rejected:
+                found.append(
+                    f"bids[{index}]: '{bid.id}' does not meet minimum requirement {check.requirement_id} "
+                    "but is not rejected"
+                )
+    return found
+
+
+def evaluate_case(case: EvaluationCase) -> EvaluationResult:
+    """Check the individual scores too, then evaluate; unmet minimum requirements become warnings."""
+    problems = check_bids(case.model, case.bids, case.tie_break) + _individual_score_problems(case)
+    if problems:
+        raise ScoringError(problems)
+    result = evaluate(case.model, case.bids, case.tie_break)
+    return replace(result, warnings=result.warnings + tuple(_requirement_warnings(case)))

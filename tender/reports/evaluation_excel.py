@@ -1,0 +1,633 @@
+"""The evaluation matrix as an Excel workbook whose numbers are live formulas over the inputs.
+
+Fed by core objects only (an EvaluationCase and its EvaluationResult), never by web views.
+
+Sheets
+    Inndata             prices, status, tie-break order, weights, scale and method parameters, the
+                        consensus scores: every number the matrix depends on, in yellow input cells
+    Matrise             price points (the method's formula), normalised points, weighted points,
+                        totals (SUM) and ranks (RANK + COUNTIFS for the recorded tie-break order)
+    Individuelle poeng  every evaluator's score and justification next to the consensus score
+    Minstekrav          the minimum-requirement checks per bid
+
+Change a price or a score in Inndata and Excel (or LibreOffice) recomputes the ranking, so a
+procurement group can check the app's arithmetic with the tool it already trusts.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from copy import copy
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import IO
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tender.core.scoring import (
+    CriterionKind,
+    EvaluationCase,
+    EvaluationResult,
+    PlacedCriterion,
+    RequirementStatus,
+    tie_keys,
+)
+
+INPUTS, MATRIX, INDIVIDUAL, REQUIREMENTS = "Inndata", "Matrise", "Individuelle poeng", "Minstekrav"
+
+#: Excel formulas per price method; {pe} is the cell holding the price being scored
+PRICE_FORMULAS: dict[str, str] = {
+    "linear": "Skala_maks-Skala_maks*({pe}-Laveste_pris)/Laveste_pris",
+    "linear_floor": "MAX(0,Skala_maks-Skala_maks*({pe}-Laveste_pris)/Laveste_pris)",
+    "linear_zero_at": "MAX(0,Skala_maks*(1-({pe}-Laveste_pris)/((k_faktor-1)*Laveste_pris)))",
+    "proportional": "Skala_maks*Laveste_pris/{pe}",
+    "spread": "IF(Hoyeste_pris=Laveste_pris,Skala_maks,Skala_maks*(Hoyeste_pris-{pe})/(Hoyeste_pris-Laveste_pris))",
+}
+#: methods that put no points on price but rank by evaluated price
+EVALUATED_PRICE_METHODS = {"value_for_money"}
+
+# Built-in number formats, so a Norwegian Excel shows decimal commas and space thousands.
+POINTS, SCORE, MONEY, PERCENT, BASIS = "0.00", "0.0", "#,##0.00", "0.00%", "0.000000"
+REJECTED = "Avvist"
+IN_COMPETITION = "Med"
+
+_THIN = Side(style="thin", color="BFBFBF")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_GROUP_FILL = PatternFill("solid", fgColor="DDEBF7")
+_REJECTED_FILL = PatternFill("solid", fgColor="E7E6E6")
+_TOTAL_FILL = PatternFill("solid", fgColor="E2EFDA")
+_STATUS_FILLS = {
+    RequirementStatus.MET: PatternFill("solid", fgColor="E2EFDA"),
+    RequirementStatus.NOT_MET: PatternFill("solid", fgColor="F8CBAD"),
+    RequirementStatus.CLARIFY: PatternFill("solid", fgColor="FFF2CC"),
+}
+_STATUS_TEXT = {RequirementStatus.MET: "Oppfylt", RequirementStatus.NOT_MET: "Ikke oppfylt",
+                RequirementStatus.CLARIFY: "Avklares"}
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_MIDDLE = Alignment(vertical="center")
+
+# Named styles for the long sheets: assigning a named style copies a ready style record, while
+# assigning font, fill and border one by one makes openpyxl hash each object for every cell
+# (the difference between about 1 s and 4 s for 12 evaluators × 8 bids × 40 criteria).
+ROW_TEXT, ROW_SCORE = "Tender tekst", "Tender poeng"
+_STATUS_STYLES = {status: f"Tender {text.lower()}" for status, text in _STATUS_TEXT.items()}
+
+
+class _Stamps:
+    """Apply a named style to thousands of cells: style the first, then copy its style record.
+
+    Copying ``_style`` is how openpyxl's own WorksheetCopy copies styles; setting ``cell.style``
+    looks the name up in a list every time, which costs more than writing the cell.
+    """
+
+    def __init__(self) -> None:
+        self._records: dict[str, StyleArray] = {}
+
+    def __call__(self, c: Cell, name: str) -> None:
+        record = self._records.get(name)
+        if record is None:
+            c.style = name
+            self._records[name] = copy(c._style)
+        else:
+            c._style = copy(record)
+
+
+def _add_named_styles(wb: Workbook) -> None:
+    wb.add_named_style(NamedStyle(ROW_TEXT, border=_BORDER, alignment=_WRAP))
+    wb.add_named_style(NamedStyle(ROW_SCORE, border=_BORDER, alignment=_WRAP, number_format=SCORE))
+    for status, name in _STATUS_STYLES.items():
+        wb.add_named_style(NamedStyle(name, border=_BORDER, alignment=_WRAP, fill=_STATUS_FILLS[status]))
+
+
+@dataclass
+class WorkbookLayout:
+    """Where the results sit, as (sheet, coordinate): for tests and for anyone linking to the file."""
+
+    totals: dict[str, tuple[str, str]] = field(default_factory=dict)
+    ranks: dict[str, tuple[str, str]] = field(default_factory=dict)
+    evaluated_prices: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: (bid id, criterion id) → the cell with the points and the cell with the weighted points
+    points: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    weighted: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+
+
+def _num(value: Fraction | None) -> float | None:
+    # Excel stores IEEE doubles; the exact value stays in the app and in the JSON result.
+    return None if value is None else float(value)
+
+
+def _cell(col: int, row: int, absolute: bool = False) -> str:
+    letter = get_column_letter(col)
+    return f"${letter}${row}" if absolute else f"{letter}{row}"
+
+
+def _text(ws: Worksheet, row: int, column: int, value: object) -> Cell:
+    """A cell holding text exactly as given: a name or justification starting with "=" stays text
+    instead of becoming a formula (spreadsheet formula injection)."""
+    c = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        c.data_type = "s"
+    return c
+
+
+def _header(ws: Worksheet, row: int, titles: Sequence[str], start: int = 1) -> None:
+    for offset, title in enumerate(titles):
+        c = _text(ws, row, start + offset, title)
+        c.font, c.fill, c.alignment, c.border = _HEADER_FONT, _HEADER_FILL, _CENTER, _BORDER
+    ws.row_dimensions[row].height = 2 * LINE_HEIGHT  # room for two-line titles in narrow columns
+
+
+def _title(ws: Worksheet, text: str, subtitle: str = "") -> None:
+    _text(ws, 1, 1, text).font = Font(bold=True, size=14)
+    if subtitle:
+        _text(ws, 2, 1, subtitle).font = Font(italic=True, color="595959")
+
+
+def _print_setup(ws: Worksheet, title_rows: str) -> None:
+    """Landscape A4, one page wide, header rows repeated, page numbers in the footer."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = title_rows
+    ws.print_options.gridLines = False
+    ws.oddFooter.center.text = "Side &P av &N"
+    ws.oddFooter.left.text = "&A"
+
+
+def _widths(ws: Worksheet, widths: dict[int, float]) -> None:
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+
+
+LINE_HEIGHT = 15.0  # points per line of 11 pt text
+
+
+def _fit_height(ws: Worksheet, row: int, texts: Sequence[tuple[object, float]]) -> None:
+    """Give a row room for its wrapped text: Excel and LibreOffice do not grow rows written by
+    openpyxl, so long names and justifications would print on top of each other."""
+    lines = 1
+    for text, width in texts:
+        if isinstance(text, str) and text:
+            # about 1.3 characters of body text per unit of column width (measured on LibreOffice's
+            # PDF output); erring low only wastes a little paper
+            per_line = max(1, int(width * 1.3))
+            lines = max(lines, sum(-(-max(1, len(part)) // per_line) for part in text.split("\n")))
+    if lines > 1:
+        ws.row_dimensions[row].height = LINE_HEIGHT * lines
+
+
+def _name(wb: Workbook, name: str, ref: str) -> None:
+    wb.defined_names[name] = DefinedName(name, attr_text=ref)
+
+
+# --- Inndata -------------------------------------------------------------------------------------
+
+# criteria table columns on Inndata
+C_ID, C_NAME, C_KIND, C_LEVEL, C_PARENT, C_WEIGHT, C_UNIT, C_MIN, C_MAX, C_SHARE, C_PATH, C_NORM, C_BEST = range(1, 14)
+C_SCORES = 14  # first bid's consensus score column
+# bid table columns on Inndata
+B_ID, B_NAME, B_PRICE, B_STATUS, B_REASON, B_ACTIVE_PRICE, B_KEY = range(1, 8)
+INPUT_WIDTHS = {C_ID: 12, C_NAME: 40, C_KIND: 16, C_LEVEL: 9, C_PARENT: 24, C_WEIGHT: 14, C_UNIT: 12, C_MIN: 10,
+                C_MAX: 10, C_SHARE: 10, C_PATH: 10, C_NORM: 12, C_BEST: 12}
+
+
+@dataclass
+class _InputRefs:
+    """Cells on Inndata the other sheets point at."""
+
+    bid_row: dict[str, int] = field(default_factory=dict)
+    criterion_row: dict[str, int] = field(default_factory=dict)
+    score_col: dict[str, int] = field(default_factory=dict)
+
+    def status(self, bid_id: str) -> str:
+        return f"{INPUTS}!{_cell(B_STATUS, self.bid_row[bid_id], True)}"
+
+    def price(self, bid_id: str) -> str:
+        return f"{INPUTS}!{_cell(B_PRICE, self.bid_row[bid_id], True)}"
+
+    def key(self, bid_id: str) -> str:
+        return f"{INPUTS}!{_cell(B_KEY, self.bid_row[bid_id], True)}"
+
+    def score(self, bid_id: str, criterion_id: str) -> str:
+        return f"{INPUTS}!{_cell(self.score_col[bid_id], self.criterion_row[criterion_id], True)}"
+
+    def criterion(self, col: int, criterion_id: str) -> str:
+        return f"{INPUTS}!{_cell(col, self.criterion_row[criterion_id], True)}"
+
+
+def _input(c: Cell, value: object, number_format: str | None = None) -> None:
+    c.value = value
+    c.fill, c.border = _INPUT_FILL, _BORDER
+    if number_format:
+        c.number_format = number_format
+
+
+def _write_parameters(wb: Workbook, ws: Worksheet, case: EvaluationCase, first_active: int, last_active: int) -> None:
+    model = case.model
+    method = model.price_method
+    params = method.parameters() if method else {}
+    active = f"{_cell(B_ACTIVE_PRICE, first_active, True)}:{_cell(B_ACTIVE_PRICE, last_active, True)}"
+    rows: list[tuple[str, object, str | None, bool, str | None]] = [
+        ("Skala maks", _num(model.scale_max), POINTS, True, "Skala_maks"),
+        ("Prismetode", method.name if method else "ingen", None, False, None),
+        ("Metode", method.label if method else "", None, False, None),
+        ("Formel", method.formula if method else "", None, False, None),
+        ("k (null poeng ved k × laveste pris)", _num(params.get("k")), POINTS, True, "k_faktor"),
+        ("Kroner per kvalitetspoeng", _num(params.get("nok_per_point")), MONEY, True, "Kr_per_poeng"),
+        ("Halve poeng tillatt", "Ja" if model.allow_half_points else "Nei", None, False, None),
+        ("Laveste pris blant ikke avviste (Pb)", f"=MIN({active})", MONEY, False, "Laveste_pris"),
+        ("Høyeste pris blant ikke avviste (Ph)", f"=MAX({active})", MONEY, False, "Hoyeste_pris"),
+    ]
+    for offset, (label, value, fmt, is_input, name) in enumerate(rows):
+        row = 4 + offset
+        ws.cell(row=row, column=2, value=label).font = Font(bold=True)
+        target = ws.cell(row=row, column=3)
+        if is_input:
+            _input(target, value, fmt)
+        else:
+            target.value = value
+            target.border = _BORDER
+            if fmt:
+                target.number_format = fmt
+        if name:
+            _name(wb, name, f"{INPUTS}!{_cell(3, row, True)}")
+
+
+def _write_bid_table(ws: Worksheet, case: EvaluationCase, refs: _InputRefs, header_row: int) -> None:
+    _header(ws, header_row, ["Tilbud", "Navn", "Pris (kr)", "Status", "Avvisningsgrunn", "Pris i konkurransen",
+                             "Rekkefølge ved likhet"])
+    keys = tie_keys((b.id for b in case.bids), case.tie_break)
+    for offset, bid in enumerate(case.bids):
+        row = header_row + 1 + offset
+        refs.bid_row[bid.id] = row
+        _text(ws, row, B_ID, bid.id).border = _BORDER
+        _text(ws, row, B_NAME, bid.name).border = _BORDER
+        _input(ws.cell(row=row, column=B_PRICE), _num(bid.price), MONEY)
+        _input(ws.cell(row=row, column=B_STATUS), REJECTED if bid.rejected else IN_COMPETITION)
+        reason = _text(ws, row, B_REASON, bid.rejection_reason if bid.rejected else "")
+        reason.alignment, reason.border = _WRAP, _BORDER
+        _fit_height(ws, row, [(reason.value, INPUT_WIDTHS[C_PARENT]), (bid.name, INPUT_WIDTHS[C_NAME])])
+        active = ws.cell(row=row, column=B_ACTIVE_PRICE,
+                         value=f'=IF({_cell(B_STATUS, row)}="{REJECTED}","",{_cell(B_PRICE, row)})')
+        active.number_format, active.border = MONEY, _BORDER
+        _input(ws.cell(row=row, column=B_KEY), keys[bid.id], "0")
+
+
+def _write_criteria_table(ws: Worksheet, case: EvaluationCase, refs: _InputRefs, header_row: int) -> None:
+    model = case.model
+    titles = ["Id", "Kriterium", "Type", "Nivå", "Overordnet", "Vekt (oppgitt)", "Enhet", "Kunngjort min",
+              "Kunngjort maks", "Andel av nivå", "Samlet vekt", "Normaliseres", "Beste poeng (ikke avviste)"]
+    _header(ws, header_row, titles + [f"Konsensus {b.id}" for b in case.bids])
+    status_row = header_row + 1
+    ws.cell(row=status_row, column=C_NAME, value="Status (fra tilbudstabellen)").font = Font(italic=True)
+    for j, bid in enumerate(case.bids):
+        refs.score_col[bid.id] = C_SCORES + j
+        ws.cell(row=status_row, column=C_SCORES + j, value=f"={_cell(B_STATUS, refs.bid_row[bid.id], True)}")
+    for offset, node in enumerate(model.placed):
+        refs.criterion_row[node.id] = status_row + 1 + offset
+    first_score = get_column_letter(C_SCORES)
+    last_score = get_column_letter(C_SCORES + len(case.bids) - 1)
+    statuses = f"${first_score}${status_row}:${last_score}${status_row}"
+    for node in model.placed:
+        _write_criterion_row(ws, case, refs, node, statuses, first_score, last_score)
+
+
+def _write_criterion_row(
+    ws: Worksheet, case: EvaluationCase, refs: _InputRefs, node: PlacedCriterion, statuses: str,
+    first_score: str, last_score: str,
+) -> None:
+    row = refs.criterion_row[node.id]
+    c = node.criterion
+    values: list[object] = [node.id, node.name, "Pris" if node.kind is CriterionKind.PRICE else "Kvalitet",
+                            node.depth + 1, node.parent_id or ""]
+    for col, value in enumerate(values, start=C_ID):
+        _text(ws, row, col, value).border = _BORDER
+    ws.cell(row=row, column=C_NAME).alignment = Alignment(indent=node.depth, wrap_text=True, vertical="top")
+    _fit_height(ws, row, [(node.name, INPUT_WIDTHS[C_NAME] - node.depth), (node.id, INPUT_WIDTHS[C_ID])])
+    _input(ws.cell(row=row, column=C_WEIGHT), _num(c.weight), None if node.level_in_percent else "0.0000")
+    _input(ws.cell(row=row, column=C_UNIT), "%" if node.level_in_percent else "andel")
+    for col, bound in ((C_MIN, c.weight_range.low if c.weight_range else None),
+                       (C_MAX, c.weight_range.high if c.weight_range else None)):
+        ws.cell(row=row, column=col, value=_num(bound)).border = _BORDER
+    share = ws.cell(row=row, column=C_SHARE,
+                    value=f'=IF({_cell(C_UNIT, row)}="%",{_cell(C_WEIGHT, row)}/100,{_cell(C_WEIGHT, row)})')
+    parent = f"*{_cell(C_PATH, refs.criterion_row[node.parent_id])}" if node.parent_id else ""
+    path = ws.cell(row=row, column=C_PATH, value=f"={_cell(C_SHARE, row)}{parent}")
+    for target in (share, path):
+        target.number_format, target.border = PERCENT, _BORDER
+    is_quality_leaf = node.is_leaf and node.kind is CriterionKind.QUALITY
+    if is_quality_leaf:
+        _input(ws.cell(row=row, column=C_NORM), "Ja" if node.normalise else "Nei")
+        # SUMPRODUCT makes MAX see an array in every Excel version: the best among bids not
+        # rejected (a rejected bid's score is multiplied by 0; scores are never negative)
+        best = ws.cell(row=row, column=C_BEST,
+                       value=f'=SUMPRODUCT(MAX(({statuses}<>"{REJECTED}")*{first_score}{row}:{last_score}{row}))')
+        best.number_format, best.border = SCORE, _BORDER
+    for bid in case.bids:
+        target = ws.cell(row=row, column=refs.score_col[bid.id])
+        if is_quality_leaf:
+            _input(target, _num(bid.scores.get(node.id)), SCORE)
+        else:
+            target.fill, target.border = _GROUP_FILL, _BORDER
+    if not node.is_leaf:
+        for col in range(C_ID, C_BEST + 1):
+            ws.cell(row=row, column=col).font = Font(bold=True)
+
+
+def _write_inputs(wb: Workbook, case: EvaluationCase) -> _InputRefs:
+    ws = wb.active
+    assert ws is not None
+    ws.title = INPUTS
+    _title(ws, f"Inndata{' – ' + case.title if case.title else ''}",
+           "Gule celler er inndata. Endrer du dem, regner arket «Matrise» om poeng, summer og rangering.")
+    refs = _InputRefs()
+    bid_header = 15
+    _write_bid_table(ws, case, refs, bid_header)
+    first, last = bid_header + 1, bid_header + max(1, len(case.bids))
+    _write_parameters(wb, ws, case, first, last)
+    _write_criteria_table(ws, case, refs, last + 3)
+    _widths(ws, INPUT_WIDTHS)
+    _widths(ws, {C_SCORES + j: 11 for j in range(len(case.bids))})
+    ws.freeze_panes = "C4"
+    _print_setup(ws, "1:2")
+    return refs
+
+
+# --- Matrise -------------------------------------------------------------------------------------
+
+
+MATRIX_ID_WIDTH, MATRIX_NAME_WIDTH = 12.0, 44.0
+PAGE_BREAK_AFTER_CRITERIA = 20
+
+
+@dataclass
+class _MatrixCols:
+    points: dict[str, int]
+    weighted: dict[str, int]
+
+
+def _points_formula(
+    case: EvaluationCase, refs: _InputRefs, node: PlacedCriterion, bid_id: str, points_of: Callable[[str], str]
+) -> str | None:
+    """The points formula for one criterion and bid (without the rejected guard); None for no points."""
+    if node.kind is CriterionKind.PRICE:
+        method = node.criterion.method
+        assert method is not None
+        if method.name in EVALUATED_PRICE_METHODS:
+            return None
+        if method.name not in PRICE_FORMULAS:
+            raise ValueError(f"the price method '{method.name}' has no Excel formula yet (add it to PRICE_FORMULAS)")
+        return PRICE_FORMULAS[method.name].format(pe=refs.price(bid_id))
+    if node.is_leaf:
+        score = refs.score(bid_id, node.id)
+        best = refs.criterion(C_BEST, node.id)
+        normalised = f"IF({best}=0,0,Skala_maks*{score}/{best})"
+        return f'IF({refs.criterion(C_NORM, node.id)}="Ja",{normalised},{score})'
+    # a group: its children's points weighted by their share of the group
+    return "+".join(f"{points_of(k)}*{refs.criterion(C_SHARE, k)}" for k in node.children)
+
+
+def _write_matrix(wb: Workbook, case: EvaluationCase, result: EvaluationResult, refs: _InputRefs,
+                  layout: WorkbookLayout) -> None:
+    ws = wb.create_sheet(MATRIX)
+    model = case.model
+    method = model.price_method
+    ranking = "laveste evaluerte pris" if model.ranks_by_evaluated_price else "høyeste sum"
+    _title(ws, f"Evalueringsmatrise{' – ' + case.title if case.title else ''}",
+           (f"Prismetode: {method.label}: {method.formula}. " if method else "")
+           + f"Skala 0–{_num(model.scale_max):g}. Rangering etter {ranking}; urundede summer.")
+    header_row, first_row = 4, 6
+    _header(ws, header_row, ["Id", "Kriterium", "Samlet vekt"])
+    _header(ws, header_row + 1, ["", "", ""])
+    for a, b in (("A4", "A5"), ("B4", "B5"), ("C4", "C5")):
+        ws.merge_cells(f"{a}:{b}")
+    cols = _MatrixCols(
+        points={b.id: 4 + 2 * j for j, b in enumerate(case.bids)},
+        weighted={b.id: 5 + 2 * j for j, b in enumerate(case.bids)},
+    )
+    for bid in case.bids:
+        p = cols.points[bid.id]
+        _header(ws, header_row, [f"{bid.id}{' – ' + bid.name if bid.name else ''}", ""], start=p)
+        ws.merge_cells(start_row=header_row, start_column=p, end_row=header_row, end_column=p + 1)
+        _header(ws, header_row + 1, ["Poeng", "Vektet"], start=p)
+    matrix_row = {node.id: first_row + i for i, node in enumerate(model.placed)}
+    for node in model.placed:
+        _write_matrix_row(ws, case, refs, node, matrix_row, cols, layout)
+    summary_row = first_row + len(model.placed)
+    _write_totals(ws, case, refs, matrix_row, cols, summary_row, layout)
+    _write_ranking(ws, case, refs, summary_row + (3 if model.ranks_by_evaluated_price else 2), layout)
+    _widths(ws, {1: MATRIX_ID_WIDTH, 2: MATRIX_NAME_WIDTH, 3: 11})
+    _widths(ws, {c: 10 for c in (*cols.points.values(), *cols.weighted.values())})
+    ws.freeze_panes = ws.cell(row=first_row, column=4)
+    _print_setup(ws, f"{header_row}:{header_row + 1}")
+
+
+def _guarded(refs: _InputRefs, bid_id: str, formula: str) -> str:
+    return f'=IF({refs.status(bid_id)}="{REJECTED}","",{formula})'
+
+
+def _write_matrix_row(
+    ws: Worksheet, case: EvaluationCase, refs: _InputRefs, node: PlacedCriterion, matrix_row: dict[str, int],
+    cols: _MatrixCols, layout: WorkbookLayout,
+) -> None:
+    row = matrix_row[node.id]
+    ident = _text(ws, row, 1, node.id)
+    ident.border, ident.alignment = _BORDER, _MIDDLE
+    name = _text(ws, row, 2, node.name)
+    name.alignment, name.border = Alignment(indent=node.depth, wrap_text=True, vertical="center"), _BORDER
+    _fit_height(ws, row, [(node.name, MATRIX_NAME_WIDTH - node.depth), (node.id, MATRIX_ID_WIDTH)])
+    weight = ws.cell(row=row, column=3, value=f"={refs.criterion(C_PATH, node.id)}")
+    weight.number_format, weight.border, weight.alignment = PERCENT, _BORDER, _MIDDLE
+    for bid in case.bids:
+        p_col, w_col = cols.points[bid.id], cols.weighted[bid.id]
+
+        def points_of(child: str, p_col: int = p_col) -> str:
+            return _cell(p_col, matrix_row[child])
+
+        formula = _points_formula(case, refs, node, bid.id, points_of)
+        p_cell, w_cell = ws.cell(row=row, column=p_col), ws.cell(row=row, column=w_col)
+        if formula is None:
+            p_cell.value, w_cell.value = "–", "–"
+        else:
+            p_cell.value = _guarded(refs, bid.id, formula)
+            if node.is_leaf:
+                w_cell.value = f'=IF({_cell(p_col, row)}="","",{_cell(p_col, row)}*$C{row})'
+            else:
+                children = ",".join(_cell(w_col, matrix_row[k]) for k in node.children)
+                w_cell.value = _guarded(refs, bid.id, f"SUM({children})")
+        for target in (p_cell, w_cell):
+            target.number_format, target.border = POINTS, _BORDER
+            target.alignment = _CENTER if formula is None else _MIDDLE
+            if bid.rejected:
+                target.fill = _REJECTED_FILL
+            elif not node.is_leaf:
+                target.fill = _GROUP_FILL
+        layout.points[(bid.id, node.id)] = (MATRIX, p_cell.coordinate)
+        layout.weighted[(bid.id, node.id)] = (MATRIX, w_cell.coordinate)
+    if not node.is_leaf:
+        for col in range(1, 4 + 2 * len(case.bids)):
+            ws.cell(row=row, column=col).font = Font(bold=True)
+
+
+def _write_totals(
+    ws: Worksheet, case: EvaluationCase, refs: _InputRefs, matrix_row: dict[str, int], cols: _MatrixCols,
+    row: int, layout: WorkbookLayout,
+) -> None:
+    model = case.model
+    top = [n for n in model.placed if n.depth == 0]
+    quality_top = [n for n in top if n.kind is CriterionKind.QUALITY]
+    labels = ["Sum"] + (["Evaluert pris (kr)"] if model.ranks_by_evaluated_price else [])
+    for offset, label in enumerate(labels):
+        c = ws.cell(row=row + offset, column=2, value=label)
+        c.font, c.fill, c.border = Font(bold=True), _TOTAL_FILL, _BORDER
+    for bid in case.bids:
+        w_col = cols.weighted[bid.id]
+        cells = ",".join(_cell(w_col, matrix_row[n.id]) for n in top)
+        total = ws.cell(row=row, column=w_col, value=_guarded(refs, bid.id, f"SUM({cells})"))
+        total.number_format, total.font, total.fill, total.border = POINTS, Font(bold=True), _TOTAL_FILL, _BORDER
+        layout.totals[bid.id] = (MATRIX, total.coordinate)
+        if model.ranks_by_evaluated_price:
+            quality = ",".join(_cell(w_col, matrix_row[n.id]) for n in quality_top)
+            evaluated = ws.cell(row=row + 1, column=w_col,
+                                value=_guarded(refs, bid.id, f"{refs.price(bid.id)}-Kr_per_poeng*SUM({quality})"))
+            evaluated.number_format, evaluated.fill, evaluated.border = MONEY, _TOTAL_FILL, _BORDER
+            layout.evaluated_prices[bid.id] = (MATRIX, evaluated.coordinate)
+
+
+def _write_ranking(ws: Worksheet, case: EvaluationCase, refs: _InputRefs, header_row: int,
+                   layout: WorkbookLayout) -> None:
+    by_price = case.model.ranks_by_evaluated_price
+    titles = ["Tilbud", "Navn", "Sum"] + (["Evaluert pris"] if by_price else []) + [
+        "Rangeringsgrunnlag", "Rekkefølge ved likhet", "Rangering"]
+    ws.cell(row=header_row - 1, column=1, value="Resultat").font = Font(bold=True, size=12)
+    if len(case.model.placed) > PAGE_BREAK_AFTER_CRITERIA:
+        # a long matrix fills its pages; keep the result block whole on a page of its own
+        ws.row_breaks.append(Break(id=header_row - 2))
+    _header(ws, header_row, titles)
+    ws.row_dimensions[header_row].height = 3 * LINE_HEIGHT  # long titles over narrow bid columns
+    first, last = header_row + 1, header_row + len(case.bids)
+    basis_col = 5 if by_price else 4
+    key_col, rank_col = basis_col + 1, basis_col + 2
+    basis_range = f"{_cell(basis_col, first, True)}:{_cell(basis_col, last, True)}"
+    key_range = f"{_cell(key_col, first, True)}:{_cell(key_col, last, True)}"
+    for offset, bid in enumerate(case.bids):
+        row = first + offset
+        sheet, total_cell = layout.totals[bid.id]
+        _text(ws, row, 1, bid.id)
+        _text(ws, row, 2, bid.name)
+        ws.cell(row=row, column=3, value=f"={total_cell}").number_format = POINTS
+        if by_price:
+            ws.cell(row=row, column=4, value=f"={layout.evaluated_prices[bid.id][1]}").number_format = MONEY
+        # Round before comparing: the app compares exact fractions, Excel doubles; equal totals
+        # must compare equal here too. Rejected bids get "" which RANK and COUNTIFS skip.
+        source, places = (_cell(4, row), 6) if by_price else (_cell(3, row), 9)
+        basis = ws.cell(row=row, column=basis_col,
+                        value=f'=IF({refs.status(bid.id)}="{REJECTED}","",ROUND({source},{places}))')
+        basis.number_format = BASIS
+        ws.cell(row=row, column=key_col, value=f"={refs.key(bid.id)}")
+        here = _cell(basis_col, row)
+        order = 1 if by_price else 0  # ascending for evaluated price, descending for points
+        tie_break = f'COUNTIFS({basis_range},{here},{key_range},"<"&{_cell(key_col, row)})'
+        rank = ws.cell(row=row, column=rank_col,
+                       value=f'=IF({here}="","{REJECTED}",RANK({here},{basis_range},{order})+{tie_break})')
+        rank.font, rank.alignment = Font(bold=True), _CENTER
+        for col in range(1, rank_col + 1):
+            ws.cell(row=row, column=col).border = _BORDER
+            if bid.rejected:
+                ws.cell(row=row, column=col).fill = _REJECTED_FILL
+        layout.ranks[bid.id] = (MATRIX, rank.coordinate)
+
+
+# --- Individuelle poeng and Minstekrav -----------------------------------------------------------
+
+
+INDIVIDUAL_WIDTHS = {1: 10, 2: 22, 3: 12, 4: 30, 5: 18, 6: 8, 7: 11, 8: 11, 9: 70}
+REQUIREMENT_WIDTHS = {1: 10, 2: 24, 3: 12, 4: 14, 5: 70, 6: 14}
+
+
+def _write_individual(wb: Workbook, case: EvaluationCase, refs: _InputRefs) -> None:
+    ws = wb.create_sheet(INDIVIDUAL)
+    _title(ws, "Individuelle poeng", "Hver evaluators poeng og begrunnelse, ved siden av konsensuspoengene.")
+    _header(ws, 4, ["Tilbud", "Navn", "Kriterium", "Kriterienavn", "Evaluator", "Poeng", "Konsensus",
+                    "Avvik fra konsensus", "Begrunnelse"])
+    row = 5
+    stamp = _Stamps()
+    for bid in case.bids:
+        for s in case.individual_scores.get(bid.id, ()):
+            node = case.model.get(s.criterion_id)
+            values: list[object] = [bid.id, bid.name, s.criterion_id, node.name, s.evaluator, _num(s.score),
+                                    f"={refs.score(bid.id, s.criterion_id)}", f"=F{row}-G{row}", s.justification]
+            for col, value in enumerate(values, start=1):
+                c = ws.cell(row=row, column=col, value=value) if col in (7, 8) else _text(ws, row, col, value)
+                stamp(c, ROW_SCORE if col in (6, 7, 8) else ROW_TEXT)
+            _fit_height(ws, row, [(s.justification, INDIVIDUAL_WIDTHS[9]), (node.name, INDIVIDUAL_WIDTHS[4]),
+                                  (bid.name, INDIVIDUAL_WIDTHS[2]), (s.evaluator, INDIVIDUAL_WIDTHS[5])])
+            row += 1
+    if row == 5:
+        ws.cell(row=5, column=1, value="Ingen individuelle poeng er registrert.")
+    else:
+        ws.auto_filter.ref = f"A4:I{row - 1}"
+    _widths(ws, INDIVIDUAL_WIDTHS)
+    ws.freeze_panes = "A5"
+    _print_setup(ws, "4:4")
+
+
+def _write_requirements(wb: Workbook, case: EvaluationCase) -> None:
+    ws = wb.create_sheet(REQUIREMENTS)
+    _title(ws, "Minstekrav", "Vurdering av minstekrav per tilbud. Et tilbud som ikke oppfyller et minstekrav, "
+                             "skal avvises.")
+    _header(ws, 4, ["Tilbud", "Navn", "Krav", "Status", "Begrunnelse", "Tilbudets status"])
+    row = 5
+    stamp = _Stamps()
+    for bid in case.bids:
+        for check in case.requirement_checks.get(bid.id, ()):
+            values = [bid.id, bid.name, check.requirement_id, _STATUS_TEXT[check.status], check.reason,
+                      REJECTED if bid.rejected else IN_COMPETITION]
+            for col, value in enumerate(values, start=1):
+                stamp(_text(ws, row, col, value), _STATUS_STYLES[check.status] if col == 4 else ROW_TEXT)
+            _fit_height(ws, row, [(check.reason, REQUIREMENT_WIDTHS[5]), (bid.name, REQUIREMENT_WIDTHS[2])])
+            row += 1
+    if row == 5:
+        ws.cell(row=5, column=1, value="Ingen vurderinger av minstekrav er registrert.")
+    else:
+        ws.auto_filter.ref = f"A4:F{row - 1}"
+    _widths(ws, REQUIREMENT_WIDTHS)
+    ws.freeze_panes = "A5"
+    _print_setup(ws, "4:4")
+
+
+def write_evaluation_workbook(
+    case: EvaluationCase, result: EvaluationResult, path_or_stream: str | Path | IO[bytes]
+) -> WorkbookLayout:
+    """Write the evaluation workbook; return where the totals, ranks and points sit.
+
+    ``result`` must be ``evaluate_case(case)``: the workbook recomputes the same numbers with
+    formulas and the cached values are left for Excel or LibreOffice to fill in.
+    """
+    if result.model != case.model or [r.bid.id for r in result.bids] != [b.id for b in case.bids]:
+        raise ValueError("the result does not belong to this case")
+    wb = Workbook()
+    _add_named_styles(wb)
+    layout = WorkbookLayout()
+    refs = _write_inputs(wb, case)
+    _write_matrix(wb, case, result, refs, layout)
+    _write_individual(wb, case, refs)
+    _write_requirements(wb, case)
+    wb.active = 1  # open on the matrix
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws.title == MATRIX
+    wb.save(path_or_stream)  # type: ignore[arg-type]
+    return layout
