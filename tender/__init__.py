@@ -72,11 +72,13 @@ def configure_templates(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from tender.audit_views import bp as audit_bp
     from tender.auth.views import bp as auth_bp
+    from tender.requirements.views import bp as requirements_bp
     from tender.tenders.views import bp as tenders_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(tenders_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(requirements_bp)
 
 
 def configure_errors(app: Flask) -> None:

@@ -411,10 +411,13 @@ def apply_requirements(tender: Tender, additions: list[core.Requirement], change
         "origin": origin, "added": [r.id for r in additions], "changed": sorted(changed_ids)})
 
 
+def used_requirement_ids(spec: Specification) -> set[str]:
+    """Every requirement id this specification has ever used (drafts, versions, deleted ones)."""
+    return _all_keys(spec) | {f"R{n:04d}" for n in range(1, spec.next_requirement_seq)}
+
+
 def allocate_requirement_ids(tender: Tender, count: int) -> list[str]:
-    spec = ensure_specification(tender)
-    used = _all_keys(spec) | {f"R{n:04d}" for n in range(1, spec.next_requirement_seq)}
-    return core.allocate_ids(used, count)
+    return core.allocate_ids(used_requirement_ids(ensure_specification(tender)), count)
 
 
 # -- versions, approvals, publication ----------------------------------------------------------------------

@@ -213,6 +213,22 @@ class Tender(db.Model):  # type: ignore[name-defined,misc]
     def can_view_audit(self, user: Any) -> bool:
         return self.can_manage(user)
 
+    def can_view_spec(self, user: Any) -> bool:
+        """The procurement group reads the draft; vendors see only what is published (their own pages)."""
+        return bool(self.roles_of(user) - {Role.VENDOR})
+
+    def can_edit_spec(self, user: Any) -> bool:
+        """The lead and the evaluators write the specification together."""
+        return bool(self.roles_of(user) & {Role.LEAD, Role.EVALUATOR})
+
+    def can_sign_off(self, user: Any) -> bool:
+        return Role.SIGNER in self.roles_of(user)
+
+    def signer_municipalities(self, user: Any) -> list[Municipality]:
+        return [m.municipality for m in self.memberships
+                if m.role is Role.SIGNER and m.municipality is not None
+                and user is not None and getattr(user, "is_authenticated", False) and m.user_id == user.id]
+
     def can_score(self, user: Any) -> bool:
         return Role.EVALUATOR in self.roles_of(user)
 
