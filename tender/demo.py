@@ -120,7 +120,20 @@ def build_demo(now: datetime | None = None) -> Tender:
     email, name, number = VENDOR_USER
     vendor = db.session.scalar(select(Vendor).where(Vendor.organisasjonsnummer == number))
     give(_user(email, name), Role.VENDOR, vendor=vendor)
+    _load_base_specification(tender, lead)
     return tender
+
+
+def _load_base_specification(tender: Tender, lead: User) -> None:
+    """The demo's specification starts as our base specification, as a draft."""
+    from tender.core.spec_toml import load_spec_toml
+    from tender.requirements import operations as spec_ops
+    from tender.requirements.views import BASE_SPEC
+
+    spec = spec_ops.specification_of(tender)
+    if spec is None or not spec.requirements:
+        spec_ops.replace_draft(tender, load_spec_toml(BASE_SPEC.read_bytes()), actor=lead,
+                               origin="grunnspesifikasjonen")
 
 
 def print_logins(logins: list[DemoLogin]) -> None:

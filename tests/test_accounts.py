@@ -155,3 +155,10 @@ def test_only_the_hash_of_an_invitation_token_is_stored(app, db) -> None:
     _, issued = _invite(app, db)
     stored = db.session.get(Invitation, issued.invitation.id)
     assert issued.token not in stored.token_hash and len(stored.token_hash) == 64
+
+
+def test_form_fields_carry_no_empty_aria_attributes_and_point_errors_at_their_messages(forms) -> None:
+    clean = forms.client.get("/logg-inn").get_data(as_text=True)
+    assert '"None"' not in clean and "aria-invalid" not in clean
+    failed = forms.post("/logg-inn", {"email": "", "password": ""}).get_data(as_text=True)
+    assert 'aria-invalid="true"' in failed and 'aria-describedby="email-err"' in failed and 'id="email-err"' in failed
