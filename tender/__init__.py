@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:  # the pure core lives under this package: importing it must not pull in Flask
+    from flask import Flask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_FOLDER = PROJECT_ROOT / "templates"
@@ -13,6 +14,8 @@ TEMPLATE_FOLDER = PROJECT_ROOT / "templates"
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application. Creates no database and makes no network call."""
+    from flask import Flask
+
     app = Flask(
         __name__,
         instance_relative_config=True,
@@ -72,6 +75,8 @@ def configure_templates(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from tender.audit_views import bp as audit_bp
     from tender.auth.views import bp as auth_bp
+    from tender.bids.views import bp as bids_bp
+    from tender.evaluation.views import bp as evaluation_bp
     from tender.requirements.views import bp as requirements_bp
     from tender.tenders.views import bp as tenders_bp
 
@@ -79,6 +84,8 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(tenders_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(requirements_bp)
+    app.register_blueprint(bids_bp)
+    app.register_blueprint(evaluation_bp)
 
 
 def configure_errors(app: Flask) -> None:
