@@ -27,7 +27,7 @@ BAD_INPUT = 2
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the evaluation matrix with live formulas to this Excel file.")
 def score_command(case_file: Path, output_format: str, xlsx_path: Path | None) -> None:
-    """Score and rank the bids in CASE.json (format: docs/scoring-case.md)."""
+    """Score and rank the bids in CASE.json (format: README.md, "Evaluation case format")."""
     try:
         case = load_case(case_file)
         result = evaluate_case(case)
