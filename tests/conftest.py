@@ -77,7 +77,18 @@ def database_factory(request: pytest.FixtureRequest, tmp_path_factory: pytest.Te
     return make
 
 
+def _fresh_g(sender: Any, **extra: Any) -> None:
+    """Each request starts with an empty ``g``, as in production. Tests keep an app context open (the
+    ``db`` fixture), which test requests reuse; without this, Flask-Login's cached user in ``g`` would
+    leak from one request (or one client) to the next."""
+    from flask import g
+
+    g.__dict__.clear()
+
+
 def make_app(url: str, instance: Path, **extra: Any) -> Any:
+    from flask import request_started
+
     from tender import create_app
 
     config = {
@@ -89,7 +100,9 @@ def make_app(url: str, instance: Path, **extra: Any) -> Any:
         "SERVER_NAME": None,
     }
     config.update(extra)
-    return create_app(config)
+    application = create_app(config)
+    request_started.connect(_fresh_g, application, weak=False)
+    return application
 
 
 def migrate(app: Any) -> None:
@@ -128,6 +141,7 @@ def db(app: Any) -> Iterator[Any]:
         original = database.session
         # A plain Session: Flask-SQLAlchemy's own would pick the engine again and ignore ``bind``.
         database.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
+        database.test_connection = connection  # for `isolated`
         try:
             yield database
         finally:
@@ -135,6 +149,29 @@ def db(app: Any) -> Iterator[Any]:
             database.session = original
             outer.rollback()
             connection.close()
+
+
+@pytest.fixture
+def isolated(db: Any) -> Callable[[], Any]:
+    """A context manager: everything done inside it, commits included, is rolled back at its end."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def scope() -> Iterator[None]:
+        # A raw savepoint: the session's own savepoints (one per commit in the code under test) nest inside
+        # it without SQLAlchemy having to track an outer one.
+        connection = db.test_connection
+        db.session.commit()  # the session's open savepoint must not enclose ours, or its release drops ours
+        connection.exec_driver_sql("SAVEPOINT isolated_scope")
+        try:
+            yield
+        finally:
+            db.session.rollback()
+            connection.exec_driver_sql("ROLLBACK TO SAVEPOINT isolated_scope")
+            connection.exec_driver_sql("RELEASE SAVEPOINT isolated_scope")
+            db.session.expire_all()
+
+    return scope
 
 
 @pytest.fixture

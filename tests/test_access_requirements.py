@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tender.tenders.models import Role
-from tests.test_access import ADMIN, ANON, OUTSIDER, WHO
+from tests.test_access import ADMIN, ANON, OUTSIDER, try_everyone
 
 NOT_MEMBER = {ANON: 302, OUTSIDER: 404, ADMIN: 404}
 GROUP_READ = {**NOT_MEMBER, "vendor": 403}
@@ -71,20 +71,8 @@ def spec_people(db, create_tender, create_user, add_member):
 
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
-@pytest.mark.parametrize("person", WHO)
-def test_each_person_gets_exactly_the_access_their_role_gives_to_the_specification(
-        endpoint, person, client, forms, login_as, spec_people) -> None:
+def test_each_person_gets_exactly_the_access_their_role_gives_to_the_specification(endpoint, app, spec_people,
+                                                                                  isolated) -> None:
     tender, who = spec_people
-    method, template, expected, default = ROUTES[endpoint]
-    if person != ANON:
-        login_as(who[person])
-    path = template.format(t=tender.id)
-    if method == "GET":
-        response = client.get(path)
-    else:
-        token = forms.token("/" if person != ANON else "/logg-inn")
-        data = {"csrf_token": token, "lock_version": "1"}
-        if endpoint == "requirements.load":
-            data["kilde"] = "grunnspesifikasjon"
-        response = client.post(path, data=data)
-    assert response.status_code == expected.get(person, default), f"{person} {method} {path}"
+    extra = {"lock_version": "1", "kilde": "grunnspesifikasjon"} if ROUTES[endpoint][0] == "POST" else None
+    try_everyone(app, ROUTES, endpoint, who, isolated, {"t": tender.id}, extra)
