@@ -1,4 +1,5 @@
 """The specification as PDF: every requirement and approval in the text, a real contents page, æøå."""
+
 from __future__ import annotations
 
 import io
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from reportlab.pdfbase import pdfmetrics
 
 from tender.core.spec import Chapter, SpecError, SpecFileError, Specification, content_hash
 from tender.core.spec_samples import example_spec, generated_spec
@@ -22,8 +24,13 @@ BASE_SPEC = Path(__file__).resolve().parents[1] / "requirements_specs" / "base-s
 OSLO = timezone(timedelta(hours=1), "CET")
 APPROVALS = [
     Approval("Porsgrunn", "Kari Nordmann", "Godkjent", "Ingen merknader.", datetime(2025, 3, 3, 9, 15, tzinfo=OSLO)),
-    ("Kragerø", "Øystein Ås", "Godkjent med merknad", "Krav 2.1 bør presiseres før kunngjøring.",
-     datetime(2025, 3, 4, 14, 5)),
+    (
+        "Kragerø",
+        "Øystein Ås",
+        "Godkjent med merknad",
+        "Krav 2.1 bør presiseres før kunngjøring.",
+        datetime(2025, 3, 4, 14, 5),
+    ),
     ("Kárášjohka", "Áilu Čoavddáš", "Avvist", "", "05.03.2025 kl. 10:00"),
 ]
 
@@ -31,8 +38,11 @@ APPROVALS = [
 def render(spec: Specification | None = None, **kwargs: Any) -> bytes:
     spec = spec or example_spec()
     options: dict[str, Any] = {
-        "tender_title": "Grenland: felles sak-/arkivsystem", "case_reference": "2025/00123",
-        "version_label": "1.0", "content_hash": content_hash(spec), "approvals": APPROVALS,
+        "tender_title": "Grenland: felles sak-/arkivsystem",
+        "case_reference": "2025/00123",
+        "version_label": "1.0",
+        "content_hash": content_hash(spec),
+        "approvals": APPROVALS,
     } | kwargs
     buffer = io.BytesIO()
     render_spec_pdf(spec, buffer, **options)
@@ -71,7 +81,7 @@ def test_every_requirement_of_the_base_specification_is_in_the_pdf() -> None:
 
 
 def test_norwegian_letters_come_out_of_the_pdf_as_text(example_text: str) -> None:
-    for word in ("Løsningen", "gårds-", "møter", "Kragerø", "Øystein Ås", "æøå" if "æøå" in example_text else "må"):
+    for word in ("være", "Løsningen", "gårds-", "møter", "Kragerø", "Øystein Ås"):
         assert word in example_text
 
 
@@ -81,7 +91,7 @@ def test_sami_letters_survive_in_the_unicode_font(example_text: str) -> None:
 
 
 def test_the_approvals_are_listed_at_the_end(example_text: str) -> None:
-    approvals = flat(example_text[example_text.rindex("Godkjenninger"):])
+    approvals = flat(example_text[example_text.rindex("Godkjenninger") :])
     for municipality, signer, decision, comment, _ in APPROVALS:
         for value in (municipality, signer, decision, comment):
             assert flat(value) in approvals
@@ -145,7 +155,7 @@ def test_the_contents_page_gives_the_real_page_of_every_chapter() -> None:
     for heading, page in toc.items():
         alone_on_a_line = re.compile(rf"^\s*{re.escape(heading)}\s*$", re.MULTILINE)
         assert alone_on_a_line.search(pages[page - 1]), heading
-        assert not any(alone_on_a_line.search(p) for p in pages[2:page - 1]), heading
+        assert not any(alone_on_a_line.search(p) for p in pages[2 : page - 1]), heading
 
 
 def test_a_contents_list_longer_than_a_page_still_points_to_the_right_pages() -> None:
@@ -184,6 +194,19 @@ def test_a_requirement_head_never_ends_a_page_alone() -> None:
     first, rest = block.split(500, 50)
     assert (len(first.lines), len(rest.lines)) == (4, 6)
     assert block.split(500, 1000) == []  # fits whole: no split
+
+
+def test_a_word_longer_than_a_line_is_cut_to_fit() -> None:
+    fonts = spec_pdf.fonts()
+    url = "https://eksempel.no/" + "arkiv/" * 60
+    lines = spec_pdf.wrap(f"Se {url} for detaljer.", fonts.regular, 9.5, 200)
+    assert all(pdfmetrics.stringWidth(line, fonts.regular, 9.5) <= 200 for line in lines)
+    assert "".join(lines[1:-1]) == url and lines[0] == "Se" and lines[-1].endswith("detaljer.")
+
+
+def test_an_approval_without_comment_or_time_is_listed_with_blanks() -> None:
+    text = flat(pdftotext(render(approvals=[("Siljan", "Per Hansen", "Venter", None, None)])))
+    assert "Siljan Per Hansen Venter" in text
 
 
 def test_the_same_specification_gives_the_same_pdf_bytes() -> None:
@@ -232,8 +255,10 @@ def test_an_invalid_specification_is_refused() -> None:
 
 def test_markup_characters_in_texts_are_printed_not_interpreted() -> None:
     spec = example_spec()
-    spec = replace(spec, title="Krav <b>& co</b>",
-                   chapters=(replace(spec.chapters[0], description="Se <a href='x'>her</a> & der"),)
-                   + spec.chapters[1:])
+    spec = replace(
+        spec,
+        title="Krav <b>& co</b>",
+        chapters=(replace(spec.chapters[0], description="Se <a href='x'>her</a> & der"),) + spec.chapters[1:],
+    )
     text = pdftotext(render(spec))
     assert "Krav <b>& co</b>" in text and "Se <a href='x'>her</a> & der" in text

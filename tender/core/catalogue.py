@@ -10,6 +10,7 @@ entries, which are all kept (repeated numbers are not merged). Problems that mak
 unusable raise :class:`CatalogueError`. Rows are numbered as a spreadsheet shows them: the header
 is row 1 (for text files: the line on which the row starts).
 """
+
 from __future__ import annotations
 
 import codecs
@@ -31,7 +32,7 @@ from tender.core.spec import (
     Specification,
     allocate_ids,
 )
-from tender.core.spec_workbook import iter_rows, open_workbook, read_upload
+from tender.core.spec_workbook import MAX_ROWS, iter_rows, open_workbook, read_upload
 
 DEFAULT_STANDARD = "Noark 5 v5.0"
 NUMBER_PATTERN = re.compile(r"[0-9]+(?:\.[0-9]+){2,3}")
@@ -44,13 +45,22 @@ _COLUMNS: dict[str, tuple[tuple[str, ...], bool]] = {
     "type": (("type",), True),
     "remark": (("merknad", "merknader"), False),
 }
-_COLUMN_TITLES = {"number": "Krav nr.", "group": "Kravgruppe", "description": "Beskrivelse", "type": "Type",
-                  "remark": "Merknad"}
+_COLUMN_TITLES = {
+    "number": "Krav nr.",
+    "group": "Kravgruppe",
+    "description": "Beskrivelse",
+    "type": "Type",
+    "remark": "Merknad",
+}
 
 # UTF-8 read as Windows-1252 and saved again: "ø" becomes "Ã¸", "å" "Ã¥", "Ø" "Ã˜"
-_MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2026\u2030\u2039\u203a\u20ac\u2122]")
-# Nordic DOS (cp865) or Mac Roman bytes read as Windows-1252: "æ" becomes "‘", "ø" "›", "å" "†" (or "¾", "¿", "Œ")
-_WRONG_CODEPAGE = re.compile("[A-Za-z][\u2018\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2122\u20ac\u00be\u00bf][A-Za-z]")
+_CP1252_HIGH = "\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2030\u2039\u203a\u20ac\u2122"
+_MOJIBAKE = re.compile(f"[ÃÂ][\u0080-\u00bf\u2013-\u2026{_CP1252_HIGH}]")
+# Nordic DOS (cp865) or Mac Roman bytes read as Windows-1252: "æ" becomes "‘", "ø" "›", "å" "†"
+# (or "¾", "¿", "Œ"); such a character between two letters is never Norwegian
+_WRONG_CODEPAGE = re.compile(
+    f"[A-Za-z][\u2018\u201a\u201c-\u201e\u2020-\u2022\u2026{_CP1252_HIGH}\u00be\u00bf][A-Za-z]"
+)
 
 
 class ObligationType(enum.Enum):
@@ -120,7 +130,7 @@ def _fail(code: str, message: str, row: int | None = None) -> CatalogueError:
 def load_catalogue(upload: IO[bytes] | bytes) -> Catalogue:
     """Load the catalogue from an upload, TSV/CSV or .xlsx (told apart by content, not by file name)."""
     data = _read(upload)
-    if data.startswith(b"PK") or data.startswith(b"\xd0\xcf\x11\xe0"):
+    if data.startswith((b"PK", b"\xd0\xcf\x11\xe0")):
         return load_catalogue_xlsx(data)
     return load_catalogue_text(data)
 
@@ -154,15 +164,27 @@ def decode_text(data: bytes) -> tuple[str, str]:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             text, encoding = _strict(data, "cp1252"), "cp1252"
-            _refuse_garbled(text, _WRONG_CODEPAGE, "wrong_codepage",
-                            "Tegnkodingen ser ut til å være feil (f.eks. «{sample}»): filen er verken UTF-8 eller "
-                            "Windows-1252. Lagre den som UTF-8 og last opp på nytt.")
-    _refuse_garbled(text, re.compile("\ufffd"), "replacement_character",
-                    "Filen inneholder erstatningstegnet «�», så noen bokstaver har gått tapt før opplastingen. "
-                    "Hent en ny kopi av originalfilen.")
-    _refuse_garbled(text, _MOJIBAKE, "mojibake",
-                    "Æ, ø og å er feilkodet i filen (f.eks. «{sample}» i stedet for én bokstav); filen er blitt "
-                    "lagret med feil tegnkoding. Hent en ny kopi av originalfilen eller lagre den som UTF-8.")
+            _refuse_garbled(
+                text,
+                _WRONG_CODEPAGE,
+                "wrong_codepage",
+                "Tegnkodingen ser ut til å være feil (f.eks. «{sample}»): filen er verken UTF-8 eller "
+                "Windows-1252. Lagre den som UTF-8 og last opp på nytt.",
+            )
+    _refuse_garbled(
+        text,
+        re.compile("\ufffd"),
+        "replacement_character",
+        "Filen inneholder erstatningstegnet «�», så noen bokstaver har gått tapt før opplastingen. "
+        "Hent en ny kopi av originalfilen.",
+    )
+    _refuse_garbled(
+        text,
+        _MOJIBAKE,
+        "mojibake",
+        "Æ, ø og å er feilkodet i filen (f.eks. «{sample}» i stedet for én bokstav); filen er blitt "
+        "lagret med feil tegnkoding. Hent en ny kopi av originalfilen eller lagre den som UTF-8.",
+    )
     return text, encoding
 
 
@@ -171,8 +193,12 @@ def _strict(data: bytes, encoding: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise _fail("unknown_encoding", f"Filen kan ikke leses som {encoding.upper()}; tegnkodingen er ukjent. "
-                                        "Lagre den som UTF-8 og last opp på nytt.", row=line) from None
+        raise _fail(
+            "unknown_encoding",
+            f"Filen kan ikke leses som {encoding.upper()}; tegnkodingen er ukjent. "
+            "Lagre den som UTF-8 og last opp på nytt.",
+            row=line,
+        ) from None
 
 
 def _refuse_garbled(text: str, pattern: re.Pattern[str], code: str, message: str) -> None:
@@ -180,7 +206,7 @@ def _refuse_garbled(text: str, pattern: re.Pattern[str], code: str, message: str
     if match:
         line = text.count("\n", 0, match.start()) + 1
         start = max(0, match.start() - 12)
-        sample = text[start:match.end() + 12].replace("\t", " ").replace("\n", " ").strip()
+        sample = text[start : match.end() + 12].replace("\t", " ").replace("\n", " ").strip()
         raise _fail(code, message.format(sample=sample), row=line)
 
 
@@ -210,8 +236,12 @@ def load_catalogue_xlsx(data: bytes) -> Catalogue:
     for number, cells in texts:
         # a CSV imported into Excel with the wrong encoding carries its garbled letters along
         try:
-            _refuse_garbled("\t".join(cells), _MOJIBAKE, "mojibake",
-                            "Æ, ø og å er feilkodet i regnearket (f.eks. «{sample}»). Hent en ny kopi av originalen.")
+            _refuse_garbled(
+                "\t".join(cells),
+                _MOJIBAKE,
+                "mojibake",
+                "Æ, ø og å er feilkodet i regnearket (f.eks. «{sample}»). Hent en ny kopi av originalen.",
+            )
         except CatalogueError as error:
             raise CatalogueError([replace(p, row=number) for p in error.problems]) from None
     catalogue = parse_catalogue_rows(texts, "xlsx")
@@ -237,10 +267,15 @@ def _numbers_stored_as_numbers(rows: list[tuple[int, tuple[Any, ...]]]) -> tuple
     problems = []
     for number, cells in rows[1:]:
         if 0 <= column < len(cells) and getattr(cells[column], "data_type", None) == "n":
-            problems.append(Problem("number_stored_as_number",
-                                    f"Krav nr. «{_cell_text(cells[column])}» er lagret som tall i regnearket, så "
-                                    "f.eks. 2.10 og 2.1 blir like. Formater kolonnen som tekst.",
-                                    field="number", row=number))
+            problems.append(
+                Problem(
+                    "number_stored_as_number",
+                    f"Krav nr. «{_cell_text(cells[column])}» er lagret som tall i regnearket, så "
+                    "f.eks. 2.10 og 2.1 blir like. Formater kolonnen som tekst.",
+                    field="number",
+                    row=number,
+                )
+            )
     return tuple(problems)
 
 
@@ -263,6 +298,10 @@ def parse_catalogue_rows(rows: Iterable[tuple[int, Sequence[str]]], encoding: st
             columns = _header_columns(cells, number)
             continue
         raw.append((number, {name: cells[i].strip() if i < len(cells) else "" for name, i in columns.items()}))
+        if len(raw) > MAX_ROWS:
+            raise _fail(
+                "too_many_rows", f"Filen har mer enn {MAX_ROWS} rader; Arkivverkets kravtabell har 384.", row=number
+            )
     if columns is None:
         raise _fail("empty_catalogue", "Filen har ingen rader.")
     problems: list[Problem] = []
@@ -295,32 +334,59 @@ def _entries(raw: list[tuple[int, dict[str, str]]], problems: list[Problem]) -> 
     for row, values in raw:
         number = values["number"]
         if not number:
-            problems.append(Problem("missing_number", "Raden mangler Krav nr. og er hoppet over.", field="number", row=row))
+            problems.append(
+                Problem("missing_number", "Raden mangler Krav nr. og er hoppet over.", field="number", row=row)
+            )
             continue
         if not NUMBER_PATTERN.fullmatch(number):
-            problems.append(Problem("malformed_number", f"Krav nr. «{number}» har ikke formen 2.6.1.", field="number",
-                                    item_id=number, row=row))
+            problems.append(
+                Problem(
+                    "malformed_number",
+                    f"Krav nr. «{number}» har ikke formen 2.6.1.",
+                    field="number",
+                    item_id=number,
+                    row=row,
+                )
+            )
         same = rows_by_number[number]
         if len(same) > 1:
             others = " og ".join(str(r) for r in same if r != row)
-            problems.append(Problem("duplicate_number",
-                                    f"Krav nr. {number} står også på rad {others}; radene er beholdt hver for seg.",
-                                    field="number", item_id=number, row=row))
-        entries.append(CatalogueEntry(
-            number=number,
-            group=values["group"] or "Uten kravgruppe",
-            description=values["description"],
-            type=_obligation(values["type"], number, row, problems),
-            remark=values.get("remark", ""),
-            row=row,
-            key=number if len(same) == 1 else f"{number}@{row}",
-        ))
+            problems.append(
+                Problem(
+                    "duplicate_number",
+                    f"Krav nr. {number} står også på rad {others}; radene er beholdt hver for seg.",
+                    field="number",
+                    item_id=number,
+                    row=row,
+                )
+            )
+        entries.append(
+            CatalogueEntry(
+                number=number,
+                group=values["group"] or "Uten kravgruppe",
+                description=values["description"],
+                type=_obligation(values["type"], number, row, problems),
+                remark=values.get("remark", ""),
+                row=row,
+                key=number if len(same) == 1 else f"{number}@{row}",
+            )
+        )
         if not values["group"]:
-            problems.append(Problem("missing_group", f"Krav nr. {number} mangler kravgruppe.", field="group",
-                                    item_id=number, row=row))
+            problems.append(
+                Problem(
+                    "missing_group", f"Krav nr. {number} mangler kravgruppe.", field="group", item_id=number, row=row
+                )
+            )
         if not values["description"]:
-            problems.append(Problem("missing_description", f"Krav nr. {number} mangler beskrivelse.",
-                                    field="description", item_id=number, row=row))
+            problems.append(
+                Problem(
+                    "missing_description",
+                    f"Krav nr. {number} mangler beskrivelse.",
+                    field="description",
+                    item_id=number,
+                    row=row,
+                )
+            )
     return entries
 
 
@@ -328,8 +394,15 @@ def _obligation(value: str, number: str, row: int, problems: list[Problem]) -> O
     letter = value.strip().upper()
     if letter in ObligationType.__members__:
         return ObligationType(letter)
-    problems.append(Problem("unknown_type", f"Krav nr. {number} har ukjent Type «{value}»; gyldige er O, B og V.",
-                            field="type", item_id=number, row=row))
+    problems.append(
+        Problem(
+            "unknown_type",
+            f"Krav nr. {number} har ukjent Type «{value}»; gyldige er O, B og V.",
+            field="type",
+            item_id=number,
+            row=row,
+        )
+    )
     return None
 
 
@@ -390,21 +463,25 @@ def requirements_from_catalogue(
         assert chapter is not None  # checked by _target_chapter
         counts[chapter.id] += 1
         scored = kind is Kind.EVALUERINGSKRAV
-        requirements.append(Requirement(
-            id=new_id,
-            number=f"{chapter.number}.{counts[chapter.id]}",
-            chapter=chapter.id,
-            kind=kind,
-            text=entry.description,
-            answer_form=_ANSWER_FORM_FOR[kind],
-            criterion=criterion if scored else None,
-            weight=weight if scored else None,
-            source=source_reference(entry, standard),
-        ))
+        requirements.append(
+            Requirement(
+                id=new_id,
+                number=f"{chapter.number}.{counts[chapter.id]}",
+                chapter=chapter.id,
+                kind=kind,
+                text=entry.description,
+                answer_form=_ANSWER_FORM_FOR[kind],
+                criterion=criterion if scored else None,
+                weight=weight if scored else None,
+                source=source_reference(entry, standard),
+            )
+        )
     return tuple(requirements)
 
 
-def _chosen_entries(catalogue: Catalogue, selections: Mapping[str, Kind], problems: list[Problem]) -> list[CatalogueEntry]:
+def _chosen_entries(
+    catalogue: Catalogue, selections: Mapping[str, Kind], problems: list[Problem]
+) -> list[CatalogueEntry]:
     known = {e.key for e in catalogue.entries}
     for key in selections:
         if key not in known:
@@ -412,16 +489,29 @@ def _chosen_entries(catalogue: Catalogue, selections: Mapping[str, Kind], proble
     return [e for e in catalogue.entries if e.key in selections]
 
 
-def _target_chapter(entry: CatalogueEntry, chapter_for_group: Mapping[str, str] | str, spec: Specification,
-                    problems: list[Problem]) -> str:
+def _target_chapter(
+    entry: CatalogueEntry, chapter_for_group: Mapping[str, str] | str, spec: Specification, problems: list[Problem]
+) -> str:
     chapter_id = chapter_for_group if isinstance(chapter_for_group, str) else chapter_for_group.get(entry.group)
     if chapter_id is None:
-        problems.append(Problem("unmapped_group", f"Velg kapittel for kravgruppen «{entry.group}» (krav nr. "
-                                                  f"{entry.number}).", item_id=entry.key, row=entry.row))
+        problems.append(
+            Problem(
+                "unmapped_group",
+                f"Velg kapittel for kravgruppen «{entry.group}» (krav nr. {entry.number}).",
+                item_id=entry.key,
+                row=entry.row,
+            )
+        )
         return ""
     if spec.chapter(chapter_id) is None:
-        problems.append(Problem("unknown_chapter", f"Kapittelet «{chapter_id}» finnes ikke i kravspesifikasjonen.",
-                                item_id=entry.key, row=entry.row))
+        problems.append(
+            Problem(
+                "unknown_chapter",
+                f"Kapittelet «{chapter_id}» finnes ikke i kravspesifikasjonen.",
+                item_id=entry.key,
+                row=entry.row,
+            )
+        )
     return chapter_id
 
 

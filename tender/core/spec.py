@@ -7,6 +7,7 @@ content so the same specification has the same hash however it was loaded.
 Ids are stable: never reused, never changed by reordering. Display numbers ("1.1") are content
 and may change (:func:`renumber`).
 """
+
 from __future__ import annotations
 
 import enum
@@ -207,7 +208,7 @@ def validate_spec(spec: Specification) -> list[Problem]:
     problems: list[Problem] = []
     if not spec.title.strip():
         problems.append(Problem("missing_title", "Kravspesifikasjonen mangler tittel.", field="title"))
-    problems += _check_text_fields("spec", None, None, {"title": spec.title})
+    problems += _check_text_fields(None, None, None, {"title": spec.title})
     problems += _check_ids("criterion", [c.id for c in spec.criteria])
     problems += _check_ids("chapter", [c.id for c in spec.chapters])
     problems += _check_ids("requirement", [r.id for r in spec.requirements])
@@ -243,7 +244,10 @@ def _check_ids(section: str, ids: list[str]) -> list[Problem]:
                     "invalid_id",
                     f"Ugyldig id «{item_id}»: bruk bare bokstaver a–z, sifre, punktum, bindestrek og "
                     "understrek (høyst 40 tegn).",
-                    section, index, item_id, "id",
+                    section,
+                    index,
+                    item_id,
+                    "id",
                 )
             )
         elif item_id in first_seen:
@@ -252,7 +256,10 @@ def _check_ids(section: str, ids: list[str]) -> list[Problem]:
                     "duplicate_id",
                     f"Id-en «{item_id}» er brukt før (på {noun} nr. {first_seen[item_id] + 1}); "
                     "hver id skal være unik.",
-                    section, index, item_id, "id",
+                    section,
+                    index,
+                    item_id,
+                    "id",
                 )
             )
         else:
@@ -272,7 +279,10 @@ def _check_duplicate_numbers(section: str, numbers: list[str], ids: list[str]) -
                 _problem(
                     "duplicate_number",
                     f"Nummeret «{number}» er brukt før (av {first[key]}).",
-                    section, index, item_id, "number",
+                    section,
+                    index,
+                    item_id,
+                    "number",
                 )
             )
         else:
@@ -280,7 +290,9 @@ def _check_duplicate_numbers(section: str, numbers: list[str], ids: list[str]) -
     return problems
 
 
-def _check_text_fields(section: str, index: int | None, item_id: str | None, fields: dict[str, str]) -> list[Problem]:
+def _check_text_fields(
+    section: str | None, index: int | None, item_id: str | None, fields: dict[str, str]
+) -> list[Problem]:
     problems = []
     for name, value in fields.items():
         if _CONTROL_CHARS.search(value):
@@ -288,7 +300,10 @@ def _check_text_fields(section: str, index: int | None, item_id: str | None, fie
                 Problem(
                     "control_character",
                     "Teksten inneholder et usynlig kontrolltegn som ikke kan lagres i Excel eller PDF; fjern det.",
-                    section=None if section == "spec" else section, index=index, item_id=item_id, field=name,
+                    section=section,
+                    index=index,
+                    item_id=item_id,
+                    field=name,
                 )
             )
     return problems
@@ -298,19 +313,25 @@ def _check_criterion(index: int, criterion: Criterion) -> list[Problem]:
     problems = _check_text_fields("criterion", index, criterion.id, {"name": criterion.name})
     if not criterion.name.strip():
         problems.append(
-            _problem("missing_name", f"Kriteriet «{criterion.id}» mangler navn.", "criterion", index, criterion.id, "name")
+            _problem(
+                "missing_name", f"Kriteriet «{criterion.id}» mangler navn.", "criterion", index, criterion.id, "name"
+            )
         )
     return problems
 
 
 def _check_chapter(index: int, chapter: Chapter) -> list[Problem]:
     problems = _check_text_fields(
-        "chapter", index, chapter.id,
+        "chapter",
+        index,
+        chapter.id,
         {"number": chapter.number, "title": chapter.title, "description": chapter.description},
     )
     if not chapter.number.strip():
         problems.append(
-            _problem("missing_number", f"Kapittel «{chapter.id}» mangler nummer.", "chapter", index, chapter.id, "number")
+            _problem(
+                "missing_number", f"Kapittel «{chapter.id}» mangler nummer.", "chapter", index, chapter.id, "number"
+            )
         )
     if not chapter.title.strip():
         problems.append(
@@ -324,10 +345,15 @@ def _check_requirement(index: int, req: Requirement, chapter_ids: set[str], crit
         return _problem(code, message, "requirement", index, req.id, field_name)
 
     problems = _check_text_fields(
-        "requirement", index, req.id,
+        "requirement",
+        index,
+        req.id,
         {
-            "number": req.number, "text": req.text, "unit": req.unit or "",
-            "documentation": req.documentation, "source": req.source,
+            "number": req.number,
+            "text": req.text,
+            "unit": req.unit or "",
+            "documentation": req.documentation,
+            "source": req.source,
         },
     )
     if not req.number.strip():
@@ -336,7 +362,9 @@ def _check_requirement(index: int, req: Requirement, chapter_ids: set[str], crit
         problems.append(problem("missing_text", f"Krav «{req.id}» mangler kravtekst.", "text"))
     if req.chapter not in chapter_ids:
         problems.append(
-            problem("unknown_chapter", f"Krav «{req.id}» viser til kapittelet «{req.chapter}», som ikke finnes.", "chapter")
+            problem(
+                "unknown_chapter", f"Krav «{req.id}» viser til kapittelet «{req.chapter}», som ikke finnes.", "chapter"
+            )
         )
     problems += _check_unit(req, problem)
     problems += _check_scoring(req, criterion_ids, problem)
@@ -365,7 +393,11 @@ def _check_scoring(req: Requirement, criterion_ids: set[str], problem: _MakeProb
     if req.kind is Kind.EVALUERINGSKRAV:
         if req.criterion is None:
             problems.append(
-                problem("missing_criterion", f"Evalueringskrav «{req.id}» må knyttes til et tildelingskriterium.", "criterion")
+                problem(
+                    "missing_criterion",
+                    f"Evalueringskrav «{req.id}» må knyttes til et tildelingskriterium.",
+                    "criterion",
+                )
             )
         elif req.criterion not in criterion_ids:
             problems.append(
@@ -403,7 +435,11 @@ def _check_weight(req: Requirement, problem: _MakeProblem) -> list[Problem]:
     weight = req.weight
     assert weight is not None
     if not weight.is_finite() or weight <= 0:
-        return [problem("weight_not_positive", f"Vekten til krav «{req.id}» må være et positivt tall (er {weight}).", "weight")]
+        return [
+            problem(
+                "weight_not_positive", f"Vekten til krav «{req.id}» må være et positivt tall (er {weight}).", "weight"
+            )
+        ]
     if weight > MAX_WEIGHT:
         return [problem("weight_too_large", f"Vekten til krav «{req.id}» er urimelig stor ({weight}).", "weight")]
     exponent = weight.normalize().as_tuple().exponent
@@ -427,13 +463,17 @@ def _check_municipalities(req: Requirement, problem: _MakeProblem) -> list[Probl
             problems.append(
                 problem(
                     "invalid_municipality",
-                    f"Krav «{req.id}»: «{number}» er ikke et kommunenummer (fire sifre, f.eks. \"4001\").",
+                    f'Krav «{req.id}»: «{number}» er ikke et kommunenummer (fire sifre, f.eks. "4001").',
                     "municipalities",
                 )
             )
         elif number in seen:
             problems.append(
-                problem("duplicate_municipality", f"Krav «{req.id}»: kommunenummer {number} står to ganger.", "municipalities")
+                problem(
+                    "duplicate_municipality",
+                    f"Krav «{req.id}»: kommunenummer {number} står to ganger.",
+                    "municipalities",
+                )
             )
         seen.add(number)
     return problems
@@ -593,7 +633,7 @@ def move_requirement(
 def _first_index_after_chapter(spec: Specification, rest: list[Requirement], target: str) -> int:
     """Where an empty chapter's first requirement goes: before the next chapter's requirements."""
     order = [c.id for c in spec.chapters]
-    later = set(order[order.index(target) + 1:])
+    later = set(order[order.index(target) + 1 :])
     return next((i for i, r in enumerate(rest) if r.chapter in later), len(rest))
 
 
@@ -602,9 +642,7 @@ def move_chapter(spec: Specification, chapter_id: str, position: int) -> Specifi
     moving = _require_chapter(spec, chapter_id)
     rest = [c for c in spec.chapters if c.id != chapter_id]
     if not 0 <= position <= len(rest):
-        raise SpecError(
-            "position_out_of_range", f"Plass {position + 1} finnes ikke (det er {len(rest) + 1} kapitler)."
-        )
+        raise SpecError("position_out_of_range", f"Plass {position + 1} finnes ikke (det er {len(rest) + 1} kapitler).")
     rest.insert(position, moving)
     return replace(spec, chapters=tuple(rest))
 
@@ -642,7 +680,7 @@ def next_id(used_ids: Iterable[str], prefix: str = "R", width: int = 4) -> str:
 
 def allocate_ids(used_ids: Iterable[str], count: int, prefix: str = "R", width: int = 4) -> list[str]:
     """``count`` fresh ids in a row, none of them ever used before."""
-    first = int(next_id(used_ids, prefix, width)[len(prefix):])
+    first = int(next_id(used_ids, prefix, width)[len(prefix) :])
     return [f"{prefix}{n:0{width}d}" for n in range(first, first + count)]
 
 

@@ -5,6 +5,7 @@ versions have the same :func:`~tender.core.spec.content_hash`. Text fields carry
 a tuple of ``(op, words)`` with ``op`` one of ``"equal"``, ``"delete"``, ``"insert"``; joining the
 ``equal``+``delete`` parts gives the old text and ``equal``+``insert`` the new one.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -119,9 +120,20 @@ class SpecDiff:
     def is_empty(self) -> bool:
         """True when the two versions have the same content."""
         return not any(
-            (self.title, self.criteria_added, self.criteria_removed, self.criteria_changed, self.chapters_added,
-             self.chapters_removed, self.chapters_changed, self.chapters_moved, self.added, self.removed,
-             self.changed, self.moved)
+            (
+                self.title,
+                self.criteria_added,
+                self.criteria_removed,
+                self.criteria_changed,
+                self.chapters_added,
+                self.chapters_removed,
+                self.chapters_changed,
+                self.chapters_moved,
+                self.added,
+                self.removed,
+                self.changed,
+                self.moved,
+            )
         )
 
     def summary(self) -> str:
@@ -131,10 +143,19 @@ class SpecDiff:
             (len(self.removed), "slettet krav", "slettede krav"),
             (len(self.changed), "endret krav", "endrede krav"),
             (len(self.moved), "flyttet krav", "flyttede krav"),
-            (len(self.chapters_added) + len(self.chapters_removed) + len(self.chapters_changed)
-             + len(self.chapters_moved), "kapittelendring", "kapittelendringer"),
-            (len(self.criteria_added) + len(self.criteria_removed) + len(self.criteria_changed),
-             "kriterieendring", "kriterieendringer"),
+            (
+                len(self.chapters_added)
+                + len(self.chapters_removed)
+                + len(self.chapters_changed)
+                + len(self.chapters_moved),
+                "kapittelendring",
+                "kapittelendringer",
+            ),
+            (
+                len(self.criteria_added) + len(self.criteria_removed) + len(self.criteria_changed),
+                "kriterieendring",
+                "kriterieendringer",
+            ),
             (1 if self.title else 0, "ny tittel", "nye titler"),
         ]
         text = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts if n)
@@ -263,9 +284,7 @@ def _chapter_moves(old: Specification, new: Specification) -> tuple[Move, ...]:
     common_new = [i for i in new_ids if i in old_set]
     common_old = [i for i in old_ids if i in new_set]
     moved = _out_of_order(common_old, common_new)
-    return tuple(
-        Move(i, None, None, old_ids.index(i) + 1, new_ids.index(i) + 1) for i in common_new if i in moved
-    )
+    return tuple(Move(i, None, None, old_ids.index(i) + 1, new_ids.index(i) + 1) for i in common_new if i in moved)
 
 
 def diff_specs(old: Specification, new: Specification) -> SpecDiff:
@@ -274,13 +293,21 @@ def diff_specs(old: Specification, new: Specification) -> SpecDiff:
     chapters = _compare(old.chapters, new.chapters, _chapter_fields)
     requirements = _compare(display_order(old), display_order(new), _requirement_fields)
     old_title, new_title = normalise_line(old.title), normalise_line(new.title)
-    title = FieldChange("title", old_title, new_title, word_diff(old_title, new_title)) if old_title != new_title else None
+    title = (
+        FieldChange("title", old_title, new_title, word_diff(old_title, new_title)) if old_title != new_title else None
+    )
     return SpecDiff(
         title=title,
-        criteria_added=criteria[0], criteria_removed=criteria[1], criteria_changed=criteria[2],
-        chapters_added=chapters[0], chapters_removed=chapters[1], chapters_changed=chapters[2],
+        criteria_added=criteria[0],
+        criteria_removed=criteria[1],
+        criteria_changed=criteria[2],
+        chapters_added=chapters[0],
+        chapters_removed=chapters[1],
+        chapters_changed=chapters[2],
         chapters_moved=_chapter_moves(old, new),
-        added=requirements[0], removed=requirements[1], changed=requirements[2],
+        added=requirements[0],
+        removed=requirements[1],
+        changed=requirements[2],
         moved=_requirement_moves(old, new),
     )
 

@@ -1,4 +1,5 @@
 """Example specifications for tests, benchmarks and demo data (never used for a real tender)."""
+
 from __future__ import annotations
 
 import random
@@ -6,7 +7,14 @@ from decimal import Decimal
 
 from tender.core.spec import AnswerForm, Chapter, Criterion, Kind, Requirement, Specification
 
-_WORDS = ["arkiv", "journalpost", "saksmappe", "dokument", "løsningen", "skal", "bør", "kunne", "registrere", "søke", "gjenfinne", "tilgangskode", "skjerming", "offentlig", "journal", "kommunen", "brukeren", "arkivdel", "klasse", "metadata", "eksport", "uttrekk", "format", "PDF/A", "e-post", "møte", "utvalg", "vedtak", "behandling", "godkjenning", "frist", "æøå", "Æøå", "særlig", "også", "følgende", "påkrevd", "lagring", "sletting", "kassasjon", "bevaring"]
+_WORDS = tuple(
+    """
+    arkiv journalpost saksmappe dokument løsningen skal bør kunne registrere søke gjenfinne tilgangskode
+    skjerming offentlig journal kommunen brukeren arkivdel klasse metadata eksport uttrekk format PDF/A
+    e-post møte utvalg vedtak behandling godkjenning frist æøå Æøå særlig også følgende påkrevd lagring
+    sletting kassasjon bevaring
+    """.split()
+)
 
 
 def example_spec() -> Specification:
@@ -24,33 +32,54 @@ def example_spec() -> Specification:
         ),
         requirements=(
             Requirement(
-                "R0001", "1.1", "K01", Kind.MINSTEKRAV,
+                "R0001",
+                "1.1",
+                "K01",
+                Kind.MINSTEKRAV,
                 "Løsningen skal være godkjent etter Noark 5 v5.0 og kunne produsere arkivuttrekk.",
-                AnswerForm.JA_NEI, source="Noark 5 v5.0 krav 2.1.1, O",
+                AnswerForm.JA_NEI,
+                source="Noark 5 v5.0 krav 2.1.1, O",
                 documentation="Godkjenningsbrev fra Arkivverket.",
             ),
             Requirement(
-                "R0002", "1.2", "K01", Kind.EVALUERINGSKRAV,
+                "R0002",
+                "1.2",
+                "K01",
+                Kind.EVALUERINGSKRAV,
                 "Løsningen bør støtte flere arkivdeler med ulike klassifikasjonssystemer, f.eks. «gårds- og "
                 "bruksnummer» og «fødselsnummer».",
-                AnswerForm.JA_NEI_DELVIS, criterion="arkiv", weight=Decimal(5),
+                AnswerForm.JA_NEI_DELVIS,
+                criterion="arkiv",
+                weight=Decimal(5),
             ),
             Requirement(
-                "R0003", "2.1", "K02", Kind.EVALUERINGSKRAV,
+                "R0003",
+                "2.1",
+                "K02",
+                Kind.EVALUERINGSKRAV,
                 "Løsningen bør la saksbehandleren opprette møtebok og protokoll for utvalg direkte fra "
                 "saksmappen.\n\nBeskriv arbeidsflyten trinn for trinn.",
-                AnswerForm.FRITEKST, criterion="brukervennlighet", weight=Decimal("2.5"),
+                AnswerForm.FRITEKST,
+                criterion="brukervennlighet",
+                weight=Decimal("2.5"),
                 municipalities=("4001", "4012"),
             ),
             Requirement(
-                "R0004", "2.2", "K02", Kind.INFORMASJON,
+                "R0004",
+                "2.2",
+                "K02",
+                Kind.INFORMASJON,
                 "Beskriv hvordan løsningen håndterer skjerming etter offentleglova § 13.",
                 AnswerForm.FRITEKST,
             ),
             Requirement(
-                "R0005", "3.1", "K03", Kind.MINSTEKRAV,
+                "R0005",
+                "3.1",
+                "K03",
+                Kind.MINSTEKRAV,
                 "Oppgi svartiden for søk i offentlig journal med 1 million journalposter.",
-                AnswerForm.TALL, unit="sekunder",
+                AnswerForm.TALL,
+                unit="sekunder",
             ),
         ),
     )

@@ -6,6 +6,7 @@ line number itself. Loading runs in two steps: a shape check on the raw tables (
 keys, types, enum values) and then the business rules of :func:`tender.core.spec.validate_spec`, so
 one run reports every problem, each with its line.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -38,8 +39,17 @@ _KEYS: dict[str, dict[str, bool]] = {
     "criterion": {"id": True, "name": True},
     "chapter": {"id": True, "number": True, "title": True, "description": False},
     "requirement": {
-        "id": True, "number": True, "chapter": True, "kind": True, "text": True, "answer_form": True,
-        "unit": False, "criterion": False, "weight": False, "documentation": False, "source": False,
+        "id": True,
+        "number": True,
+        "chapter": True,
+        "kind": True,
+        "text": True,
+        "answer_form": True,
+        "unit": False,
+        "criterion": False,
+        "weight": False,
+        "documentation": False,
+        "source": False,
         "municipalities": False,
     },
 }
@@ -60,6 +70,9 @@ class SourceMap:
 
     top: dict[str, int] = field(default_factory=dict)
     blocks: dict[str, list[_Block]] = field(default_factory=dict)
+    #: first line nested deeper than MAX_NESTING, or whose keys have more than MAX_DOTS_PER_LINE dots
+    too_deep: int | None = None
+    too_dotted: int | None = None
 
     def line_of(self, section: str | None, index: int | None, key: str | None) -> int | None:
         """The line of ``key`` in entry ``index`` of ``[[section]]``; the entry's header line if the key is absent."""
@@ -71,6 +84,15 @@ class SourceMap:
         block = blocks[index]
         return block.keys.get(key, block.line) if key is not None else block.line
 
+
+#: tomllib recurses on nesting (RecursionError past ~1000 levels) and is quadratic in the parts of a
+#: dotted key (16 000 parts take seconds and far more memory): a hostile file must fail before it gets there.
+#: The format needs one level ([ ] for municipalities) and no dotted keys at all.
+MAX_NESTING = 16
+MAX_DOTS_PER_LINE = 64
+MAX_SOURCE_CHARS = 10_000_000
+#: entries per [[section]]: a real specification has a few hundred; each broken one costs several problems
+MAX_ENTRIES = 10_000
 
 _KEY_PART = r"""(?:[A-Za-z0-9_\-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
 _KEY_PATH = rf"{_KEY_PART}(?:\s*\.\s*{_KEY_PART})*"
@@ -97,20 +119,27 @@ def scan_source(text: str) -> SourceMap:
         if state.at_statement_start():
             stripped = line.lstrip()
             offset = len(line) - len(stripped)
-            if header := _ARRAY_HEADER.match(stripped):
-                current = _start_block(source, _key_parts(header.group(1)), lineno, array=True)
-                continue
-            if header := _TABLE_HEADER.match(stripped):
-                current = _start_block(source, _key_parts(header.group(1)), lineno, array=False)
+            header = _ARRAY_HEADER.match(stripped) or _TABLE_HEADER.match(stripped)
+            if header:
+                if header.group(1).count(".") > MAX_DOTS_PER_LINE and source.too_dotted is None:
+                    source.too_dotted = lineno
+                array = header.group(0).startswith("[[")
+                current = _start_block(source, _key_parts(header.group(1)), lineno, array=array)
                 continue
             if key := _KEY_LINE.match(stripped):
                 name = _key_parts(key.group(1))[0]
                 target = current.keys if current is not None else source.top
                 target.setdefault(name, lineno)
                 start = offset + key.end()
+                state.dots = key.group(1).count(".")
             else:
                 continue
         state.feed(line, start)
+        if state.max_depth > MAX_NESTING and source.too_deep is None:
+            source.too_deep = lineno
+        if state.dots > MAX_DOTS_PER_LINE and source.too_dotted is None:
+            source.too_dotted = lineno
+        state.dots = 0
     return source
 
 
@@ -134,6 +163,8 @@ class _LexState:
     def __init__(self) -> None:
         self.string: str | None = None  # the open multi-line delimiter, if any
         self.depth = 0  # open [ and { of a value
+        self.max_depth = 0
+        self.dots = 0  # dots joining key parts on the current line
 
     def at_statement_start(self) -> bool:
         return self.string is None and self.depth == 0
@@ -148,7 +179,7 @@ class _LexState:
             if ch == "#":
                 return
             if line.startswith('"""', i) or line.startswith("'''", i):
-                self.string = line[i:i + 3]
+                self.string = line[i : i + 3]
                 i += 3
             elif ch == '"':
                 i = _end_of_basic_string(line, i + 1)
@@ -157,11 +188,14 @@ class _LexState:
                 i = n if end < 0 else end + 1
             elif ch in "[{":
                 self.depth += 1
+                self.max_depth = max(self.max_depth, self.depth)
                 i += 1
             elif ch in "]}":
                 self.depth = max(0, self.depth - 1)
                 i += 1
             else:
+                # a dot between digits is a decimal point; any other dot outside strings joins key parts
+                self.dots += ch == "." and not (line[i - 1 : i].isdigit() and line[i + 1 : i + 2].isdigit())
                 i += 1
 
     def _in_multiline(self, line: str, i: int) -> int:
@@ -196,7 +230,7 @@ _SYNTAX_MESSAGES = (
     ("Cannot overwrite a value", "en nøkkel er angitt to ganger i samme tabell"),
     ("Cannot declare", "en tabell er angitt to ganger"),
     ("Unterminated string", "en tekst (streng) er ikke avsluttet med anførselstegn"),
-    ("Illegal character", "ulovlig tegn; husk anførselstegn rundt tekst, og \"\"\" rundt tekst over flere linjer"),
+    ("Illegal character", 'ulovlig tegn; husk anførselstegn rundt tekst, og """ rundt tekst over flere linjer'),
     ("Expected '=' after a key", "mangler «=» etter en nøkkel"),
     ("Invalid value", "ugyldig verdi; tekst skal stå i anførselstegn og tall uten"),
     ("Invalid initial character for a key", "ugyldig nøkkel"),
@@ -211,17 +245,56 @@ def load_spec_toml(source: str | bytes) -> Specification:
     parsing, so it comes alone). Returns a valid :class:`Specification` otherwise.
     """
     text = _decode(source)
+    if len(text) > MAX_SOURCE_CHARS:
+        raise SpecFileError([Problem("file_too_large", "Filen er for stor til å være en kravspesifikasjon.")])
+    positions = scan_source(text)
+    _refuse_hostile_structure(positions)
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         raise SpecFileError([_syntax_problem(error, text)]) from None
-    builder = _Builder(scan_source(text))
+    builder = _Builder(positions)
     spec = builder.build(data)
     problems = builder.problems + [p for p in validate_spec(spec) if not builder.is_suppressed(p)]
     if problems:
         located = [builder.locate(p) for p in problems]
-        raise SpecFileError(sorted(located, key=lambda p: (p.line or 0)))
+        raise SpecFileError(sorted(located, key=lambda p: p.line or 0))
     return spec
+
+
+def _refuse_hostile_structure(positions: SourceMap) -> None:
+    if positions.too_deep is not None:
+        raise SpecFileError(
+            [
+                Problem(
+                    "too_deeply_nested",
+                    f"Lister eller tabeller er nøstet mer enn {MAX_NESTING} nivåer "
+                    "dypt; formatet bruker bare ett nivå.",
+                    line=positions.too_deep,
+                )
+            ]
+        )
+    for section, blocks in positions.blocks.items():
+        if len(blocks) > MAX_ENTRIES:
+            raise SpecFileError(
+                [
+                    Problem(
+                        "too_many_entries",
+                        f"Filen har mer enn {MAX_ENTRIES} [[{section}]]-oppføringer; så store filer leses ikke inn.",
+                        line=blocks[MAX_ENTRIES].line,
+                    )
+                ]
+            )
+    if positions.too_dotted is not None:
+        raise SpecFileError(
+            [
+                Problem(
+                    "too_many_key_parts",
+                    "Linjen har en uvanlig lang nøkkel med punktum; formatet bruker bare enkle nøkler som «id».",
+                    line=positions.too_dotted,
+                )
+            ]
+        )
 
 
 def _decode(source: str | bytes) -> str:
@@ -232,8 +305,13 @@ def _decode(source: str | bytes) -> str:
     except UnicodeDecodeError as error:
         line = source.count(b"\n", 0, error.start) + 1
         raise SpecFileError(
-            [Problem("not_utf8", "Filen er ikke lagret som UTF-8 (æøå blir feil); lagre den som UTF-8 og prøv igjen.",
-                     line=line)]
+            [
+                Problem(
+                    "not_utf8",
+                    "Filen er ikke lagret som UTF-8 (æøå blir feil); lagre den som UTF-8 og prøv igjen.",
+                    line=line,
+                )
+            ]
         ) from None
 
 
@@ -270,8 +348,15 @@ class _Builder:
     def locate(self, problem: Problem) -> Problem:
         return replace(problem, line=self.source.line_of(problem.section, problem.index, problem.field))
 
-    def _add(self, code: str, message: str, section: str | None, index: int | None, key: str | None,
-             item_id: str | None = None) -> None:
+    def _add(
+        self,
+        code: str,
+        message: str,
+        section: str | None,
+        index: int | None,
+        key: str | None,
+        item_id: str | None = None,
+    ) -> None:
         self.problems.append(Problem(code, message, section=section, index=index, item_id=item_id, field=key))
         self._suppressed.add((section, index, key))
 
@@ -289,16 +374,30 @@ class _Builder:
     def _check_top(self, data: dict[str, Any]) -> None:
         for key in data:
             if key not in _TOP_KEYS:
-                self._add("unknown_key", f"Ukjent felt «{key}» øverst i filen.{_did_you_mean(key, _TOP_KEYS)}",
-                          None, None, key)
+                self._add(
+                    "unknown_key",
+                    f"Ukjent felt «{key}» øverst i filen.{_did_you_mean(key, _TOP_KEYS)}",
+                    None,
+                    None,
+                    key,
+                )
         version = data.get("format")
         if version is None:
-            self._add("missing_key", f"Feltet «format» mangler øverst i filen (skriv format = {FORMAT_VERSION}).",
-                      None, None, "format")
+            self._add(
+                "missing_key",
+                f"Feltet «format» mangler øverst i filen (skriv format = {FORMAT_VERSION}).",
+                None,
+                None,
+                "format",
+            )
         elif type(version) is not int or version != FORMAT_VERSION:
-            self._add("unsupported_format",
-                      f"Filformat {version!r} støttes ikke; denne versjonen leser format = {FORMAT_VERSION}.",
-                      None, None, "format")
+            self._add(
+                "unsupported_format",
+                f"Filformat {version!r} støttes ikke; denne versjonen leser format = {FORMAT_VERSION}.",
+                None,
+                None,
+                "format",
+            )
 
     def _top_string(self, data: dict[str, Any], key: str) -> str:
         value = data.get(key)
@@ -325,13 +424,19 @@ class _Builder:
         allowed = _KEYS[section]
         for key in table:
             if key not in allowed:
-                self._add("unknown_key",
-                          f"Ukjent felt «{key}» i [[{section}]]{entry.label}.{_did_you_mean(key, allowed)}",
-                          section, index, key, item_id)
+                self._add(
+                    "unknown_key",
+                    f"Ukjent felt «{key}» i [[{section}]]{entry.label}.{_did_you_mean(key, allowed)}",
+                    section,
+                    index,
+                    key,
+                    item_id,
+                )
         for key, required in allowed.items():
             if required and key not in table:
-                self._add("missing_key", f"Feltet «{key}» mangler i [[{section}]]{entry.label}.",
-                          section, index, key, item_id)
+                self._add(
+                    "missing_key", f"Feltet «{key}» mangler i [[{section}]]{entry.label}.", section, index, key, item_id
+                )
         return entry
 
     def _criterion(self, index: int, table: dict[str, Any]) -> Criterion:
@@ -341,7 +446,9 @@ class _Builder:
     def _chapter(self, index: int, table: dict[str, Any]) -> Chapter:
         entry = self._entry("chapter", index, table)
         return Chapter(
-            id=entry.string("id"), number=entry.string("number"), title=entry.string("title"),
+            id=entry.string("id"),
+            number=entry.string("number"),
+            title=entry.string("title"),
             description=entry.string("description"),
         )
 
@@ -394,8 +501,11 @@ class _Entry:
         value = self.table.get(key)
         if value is None or isinstance(value, str):
             return value
-        self._wrong(key, f"Feltet «{key}» i [[{self.section}]]{self.label} skal være tekst i anførselstegn, "
-                         f"f.eks. {key} = \"{value}\".")
+        self._wrong(
+            key,
+            f"Feltet «{key}» i [[{self.section}]]{self.label} skal være tekst i anførselstegn, "
+            f'f.eks. {key} = "{value}".',
+        )
         return None
 
     def choice(self, key: str, enum_type: type[_E], noun: str) -> _E | None:
@@ -405,8 +515,12 @@ class _Entry:
         valid = [member.value for member in enum_type]
         if isinstance(value, str) and value in valid:
             return enum_type(value)
-        self._wrong(key, f"Ukjent {noun} «{value}» i [[{self.section}]]{self.label}; gyldige verdier er "
-                         f"{', '.join(valid)}.{_did_you_mean(str(value), valid)}", code=f"unknown_{key}")
+        self._wrong(
+            key,
+            f"Ukjent {noun} «{value}» i [[{self.section}]]{self.label}; gyldige verdier er "
+            f"{', '.join(valid)}.{_did_you_mean(str(value), valid)}",
+            code=f"unknown_{key}",
+        )
         return None
 
     def weight(self) -> Decimal | None:
@@ -415,13 +529,20 @@ class _Entry:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
             hint = " (fjern anførselstegnene)" if isinstance(value, str) and _looks_numeric(value) else ""
-            self._wrong("weight", f"Vekten til [[{self.section}]]{self.label} må være et tall, f.eks. weight = 5, "
-                                  f"ikke {_toml_repr(value)}{hint}.", code="weight_not_a_number")
+            self._wrong(
+                "weight",
+                f"Vekten til [[{self.section}]]{self.label} må være et tall, f.eks. weight = 5, "
+                f"ikke {_toml_repr(value)}{hint}.",
+                code="weight_not_a_number",
+            )
             return None
         weight = Decimal(value)
         if not weight.is_finite():
-            self._wrong("weight", f"Vekten til [[{self.section}]]{self.label} må være et endelig tall.",
-                        code="weight_not_a_number")
+            self._wrong(
+                "weight",
+                f"Vekten til [[{self.section}]]{self.label} må være et endelig tall.",
+                code="weight_not_a_number",
+            )
             return None
         return weight
 
@@ -430,9 +551,11 @@ class _Entry:
         if value is None:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self._wrong("municipalities",
-                        f"«municipalities» i [[{self.section}]]{self.label} skal være en liste med kommunenummer i "
-                        "anførselstegn, f.eks. [\"4001\", \"4012\"] (anførselstegn bevarer ledende null).")
+            self._wrong(
+                "municipalities",
+                f"«municipalities» i [[{self.section}]]{self.label} skal være en liste med kommunenummer i "
+                'anførselstegn, f.eks. ["4001", "4012"] (anførselstegn bevarer ledende null).',
+            )
             return ()
         return tuple(value)
 
@@ -459,8 +582,13 @@ def dump_spec_toml(spec: Specification) -> str:
     for criterion in spec.criteria:
         out += ["", "[[criterion]]", f"id = {_string(criterion.id)}", f"name = {_string(criterion.name)}"]
     for chapter in spec.chapters:
-        out += ["", "[[chapter]]", f"id = {_string(chapter.id)}", f"number = {_string(chapter.number)}",
-                f"title = {_string(chapter.title)}"]
+        out += [
+            "",
+            "[[chapter]]",
+            f"id = {_string(chapter.id)}",
+            f"number = {_string(chapter.number)}",
+            f"title = {_string(chapter.title)}",
+        ]
         if chapter.description:
             out.append(f"description = {_string(chapter.description)}")
     for requirement in spec.requirements:

@@ -5,6 +5,7 @@ Uploads come from outside: a renamed Word file, a password-protected workbook, a
 The container is checked with :mod:`zipfile` before openpyxl sees it, and sheets are read in
 read-only (streaming) mode with a row limit.
 """
+
 from __future__ import annotations
 
 import io
@@ -61,12 +62,16 @@ def check_xlsx_container(data: bytes, *, max_rows: int = MAX_ROWS) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise _fail("corrupt_zip", "Filen er skadet eller ufullstendig og kan ikke åpnes som et Excel-regneark.") from None
+        raise _fail(
+            "corrupt_zip", "Filen er skadet eller ufullstendig og kan ikke åpnes som et Excel-regneark."
+        ) from None
     with archive:
         infos = archive.infolist()
         names = {info.filename for info in infos}
         if "xl/workbook.xml" not in names:
-            raise _fail("not_a_workbook", f"Filen er en ZIP-fil, men ikke et Excel-regneark{_guess_package(archive, names)}.")
+            raise _fail(
+                "not_a_workbook", f"Filen er en ZIP-fil, men ikke et Excel-regneark{_guess_package(archive, names)}."
+            )
         if any(info.flag_bits & 0x1 for info in infos):
             raise _fail("encrypted_workbook", "Filen inneholder krypterte deler og kan ikke leses.")
         if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
@@ -144,14 +149,18 @@ def open_workbook(data: bytes, *, max_rows: int = MAX_ROWS) -> Iterator[Any]:
             warnings.simplefilter("ignore")
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except Exception:  # noqa: BLE001 - any failure inside openpyxl means the same thing to the lead
-        raise _fail("unreadable_workbook", "Regnearket kan ikke leses; det kan være skadet. Lagre det på nytt i Excel.") from None
+        raise _fail(
+            "unreadable_workbook", "Regnearket kan ikke leses; det kan være skadet. Lagre det på nytt i Excel."
+        ) from None
     try:
         yield workbook
     finally:
         workbook.close()
 
 
-def iter_rows(sheet: Any, *, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS) -> Iterator[tuple[int, tuple[Any, ...]]]:
+def iter_rows(
+    sheet: Any, *, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """``(row number, cells)`` for each row of a read-only sheet that has content.
 
     Raises :class:`SpecFileError` as soon as more than ``max_rows`` rows have content, so a huge
@@ -181,6 +190,13 @@ def is_formula(cell: Any) -> bool:
 
 
 __all__ = [
-    "MAX_COLUMNS", "MAX_FILE_BYTES", "MAX_ROWS", "MAX_UNCOMPRESSED_BYTES", "check_xlsx_container", "is_formula",
-    "iter_rows", "open_workbook", "read_upload",
+    "MAX_COLUMNS",
+    "MAX_FILE_BYTES",
+    "MAX_ROWS",
+    "MAX_UNCOMPRESSED_BYTES",
+    "check_xlsx_container",
+    "is_formula",
+    "iter_rows",
+    "open_workbook",
+    "read_upload",
 ]

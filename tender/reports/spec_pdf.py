@@ -11,6 +11,7 @@ title page carries "Side x av y" and the version's short hash.
 Text is set in DejaVu Sans when it can be found (it covers æøå and the Sami letters čđŋšŧž that
 municipality names use); otherwise in Helvetica, which covers æøå but not the Sami letters.
 """
+
 from __future__ import annotations
 
 import functools
@@ -126,8 +127,9 @@ def fonts() -> Fonts:
         return Fonts("Helvetica", "Helvetica-Bold", "Courier", unicode=False)
     pdfmetrics.registerFont(_MeasuredTTFont("DejaVuSans", str(regular)))
     pdfmetrics.registerFont(_MeasuredTTFont("DejaVuSans-Bold", str(bold)))
-    pdfmetrics.registerFontFamily("DejaVuSans", normal="DejaVuSans", bold="DejaVuSans-Bold",
-                                  italic="DejaVuSans", boldItalic="DejaVuSans-Bold")
+    pdfmetrics.registerFontFamily(
+        "DejaVuSans", normal="DejaVuSans", bold="DejaVuSans-Bold", italic="DejaVuSans", boldItalic="DejaVuSans-Bold"
+    )
     mono_path = _find_font("DejaVuSansMono.ttf")
     mono = "Courier"
     if mono_path is not None:
@@ -153,16 +155,20 @@ def _styles(f: Fonts) -> _Styles:
     body = ParagraphStyle("body", fontName=f.regular, fontSize=9.5, leading=12.5, spaceAfter=3)
     return _Styles(
         title=ParagraphStyle("title", fontName=f.bold, fontSize=22, leading=27, alignment=TA_CENTER, spaceAfter=10),
-        subtitle=ParagraphStyle("subtitle", fontName=f.regular, fontSize=14, leading=18, alignment=TA_CENTER,
-                                spaceAfter=6),
-        h1=ParagraphStyle("h1", fontName=f.bold, fontSize=15, leading=19, spaceBefore=6, spaceAfter=8,
-                          keepWithNext=True),
+        subtitle=ParagraphStyle(
+            "subtitle", fontName=f.regular, fontSize=14, leading=18, alignment=TA_CENTER, spaceAfter=6
+        ),
+        h1=ParagraphStyle(
+            "h1", fontName=f.bold, fontSize=15, leading=19, spaceBefore=6, spaceAfter=8, keepWithNext=True
+        ),
         body=body,
-        meta=ParagraphStyle("meta", parent=body, fontSize=8, leading=10, textColor=colors.HexColor("#444444"),
-                            spaceAfter=2),
+        meta=ParagraphStyle(
+            "meta", parent=body, fontSize=8, leading=10, textColor=colors.HexColor("#444444"), spaceAfter=2
+        ),
         cell=ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5, spaceAfter=0),
-        cell_head=ParagraphStyle("cell_head", parent=body, fontName=f.bold, fontSize=8.5, leading=10.5,
-                                 spaceAfter=0, textColor=colors.white),
+        cell_head=ParagraphStyle(
+            "cell_head", parent=body, fontName=f.bold, fontSize=8.5, leading=10.5, spaceAfter=0, textColor=colors.white
+        ),
         mono=ParagraphStyle("mono", parent=body, fontName=f.mono, fontSize=8.5, leading=11),
         toc=[ParagraphStyle("toc1", fontName=f.regular, fontSize=10.5, leading=15, leftIndent=10, firstLineIndent=-10)],
     )
@@ -254,16 +260,28 @@ def render_spec_pdf(
     f = fonts()
     styles = _styles(f)
     document = _Document(
-        stream, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm, bottomMargin=18 * mm,
-        title=f"{tender_title} – {spec.title}", subject=f"Kravspesifikasjon, versjon {version_label}",
-        author="tender", keywords=[content_hash], invariant=True, lang="nb-NO",
-        initialFontName=f.regular, initialFontSize=9.5,
+        stream,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=f"{tender_title} – {spec.title}",
+        subject=f"Kravspesifikasjon, versjon {version_label}",
+        author="tender",
+        keywords=[content_hash],
+        invariant=True,
+        lang="nb-NO",
+        initialFontName=f.regular,
+        initialFontSize=9.5,
     )
     frame = Frame(document.leftMargin, document.bottomMargin, document.width, document.height, id="body")
-    document.addPageTemplates([
-        PageTemplate(id="title", frames=[frame]),
-        PageTemplate(id="content", frames=[frame], onPage=_page_header(f, tender_title, spec.title)),
-    ])
+    document.addPageTemplates(
+        [
+            PageTemplate(id="title", frames=[frame]),
+            PageTemplate(id="content", frames=[frame], onPage=_page_header(f, tender_title, spec.title)),
+        ]
+    )
     story: list[Flowable] = []
     story += _title_page(spec, styles, tender_title, case_reference, version_label, content_hash)
     story += _contents(styles)
@@ -286,8 +304,9 @@ def _page_header(f: Fonts, tender_title: str, spec_title: str) -> Any:
     return draw
 
 
-def _title_page(spec: Specification, styles: _Styles, tender_title: str, case_reference: str, version_label: str,
-                content_hash: str) -> list[Flowable]:
+def _title_page(
+    spec: Specification, styles: _Styles, tender_title: str, case_reference: str, version_label: str, content_hash: str
+) -> list[Flowable]:
     counts = {kind: sum(1 for r in spec.requirements if r.kind is kind) for kind in Kind}
     summary = ", ".join(f"{n} {kind.label.lower()}" for kind, n in counts.items())
     rows = [
@@ -297,8 +316,14 @@ def _title_page(spec: Specification, styles: _Styles, tender_title: str, case_re
         ("Krav", f"{len(spec.requirements)} ({summary})"),
         ("Kapitler", str(len(spec.chapters))),
     ]
-    table = _grid([[Paragraph(_text(k), styles.cell_head), Paragraph(_text(v), styles.mono if "hash" in k else styles.cell)]
-                   for k, v in rows], [50 * mm, 110 * mm], header=False)
+    table = _grid(
+        [
+            [Paragraph(_text(k), styles.cell_head), Paragraph(_text(v), styles.mono if "hash" in k else styles.cell)]
+            for k, v in rows
+        ],
+        [50 * mm, 110 * mm],
+        header=False,
+    )
     story: list[Flowable] = [
         Spacer(1, 45 * mm),
         Paragraph(_text(tender_title), styles.title),
@@ -318,8 +343,13 @@ def _criteria_table(spec: Specification, styles: _Styles) -> Table:
     for criterion in spec.criteria:
         scored = [r for r in spec.requirements if r.criterion == criterion.id]
         total = sum((r.weight for r in scored if r.weight is not None), start=Decimal(0))
-        rows.append([Paragraph(_text(criterion.name), styles.cell), Paragraph(str(len(scored)), styles.cell),
-                     Paragraph(normalise_weight(total) or "0", styles.cell)])
+        rows.append(
+            [
+                Paragraph(_text(criterion.name), styles.cell),
+                Paragraph(str(len(scored)), styles.cell),
+                Paragraph(normalise_weight(total) or "0", styles.cell),
+            ]
+        )
     return _grid(rows, [90 * mm, 35 * mm, 35 * mm])
 
 
@@ -340,21 +370,26 @@ def _grid(rows: list[list[Any]], widths: list[float], *, header: bool = True) ->
 
 
 def _contents(styles: _Styles) -> list[Flowable]:
-    toc = TableOfContents(tableStyle=TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), fonts().regular),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-    ]))
+    toc = TableOfContents(
+        tableStyle=TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), fonts().regular),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     toc.levelStyles = styles.toc
     toc.dotsMinLevel = 0
     return [Paragraph("Innhold", styles.h1), toc, PageBreak()]
 
 
-def _chapter(spec: Specification, chapter_id: str, styles: _Styles, f: Fonts,
-             names: Mapping[str, str]) -> list[Flowable]:
+def _chapter(
+    spec: Specification, chapter_id: str, styles: _Styles, f: Fonts, names: Mapping[str, str]
+) -> list[Flowable]:
     chapter = spec.chapter(chapter_id)
     assert chapter is not None
     story: list[Flowable] = [_Heading(f"{chapter.number} {chapter.title}", styles.h1, f"kap-{chapter.id}")]
@@ -450,10 +485,10 @@ class _RequirementBlock(_Lines):
         head, requirement_id, text, details = self._parts
         f = self._fonts
         id_width = pdfmetrics.stringWidth(requirement_id, f.regular, 8.5) + 8
-        heads = simpleSplit(head, f.bold, 9.5, width - id_width)
+        heads = wrap(head, f.bold, 9.5, width - id_width)
         lines = [_Line(t, f.bold, 9.5, 13.0, _BLUE, requirement_id if i == 0 else "") for i, t in enumerate(heads)]
-        lines += [_Line(t, f.regular, 9.5, 12.5, colors.black) for t in simpleSplit(text, f.regular, 9.5, width)]
-        lines += [_Line(t, f.regular, 8.0, 10.5, _GREY) for t in simpleSplit(details, f.regular, 8.0, width)]
+        lines += [_Line(t, f.regular, 9.5, 12.5, colors.black) for t in wrap(text, f.regular, 9.5, width)]
+        lines += [_Line(t, f.regular, 8.0, 10.5, _GREY) for t in wrap(details, f.regular, 8.0, width)]
         self.lines = lines
         self._laid_out_for = width
 
@@ -464,6 +499,31 @@ class _RequirementBlock(_Lines):
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         self._layout(avail_width)
         return super().split(avail_width, avail_height)
+
+
+def wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Break text into lines no wider than ``width``; a word longer than a line (a URL) is cut."""
+    lines = []
+    for line in simpleSplit(text, font, size, width):
+        if pdfmetrics.stringWidth(line, font, size) <= width:
+            lines.append(line)
+        else:
+            lines += _cut(line, font, size, width)
+    return lines
+
+
+def _cut(line: str, font: str, size: float, width: float) -> list[str]:
+    # sums single-character widths: measuring every prefix would fill the width table with junk
+    pieces, current, used = [], "", 0.0
+    for ch in line:
+        advance = pdfmetrics.stringWidth(ch, font, size)
+        if current and used + advance > width:
+            pieces.append(current)
+            current, used = "", 0.0
+        current += ch
+        used += advance
+    pieces.append(current)
+    return pieces
 
 
 _BLUE = colors.HexColor("#1F4E78")
@@ -487,15 +547,18 @@ def _requirement(req: Requirement, f: Fonts, criteria: Mapping[str, str], names:
     return _RequirementBlock(head, req.id, normalise_text(req.text), "  ·  ".join(details), f)
 
 
-def _timestamp(value: datetime | str) -> str:
+def _timestamp(value: datetime | str | None) -> str:
+    if value is None:
+        return ""
     if isinstance(value, str):
         return value
     text = f"{value:%d.%m.%Y kl. %H:%M}"
     return f"{text} ({value.tzname()})" if value.tzinfo is not None and value.tzname() else text
 
 
-def _approvals(approvals: Sequence[Approval | tuple[str, str, str, str, datetime | str]],
-               styles: _Styles) -> list[Flowable]:
+def _approvals(
+    approvals: Sequence[Approval | tuple[str, str, str, str, datetime | str]], styles: _Styles
+) -> list[Flowable]:
     story: list[Flowable] = [_Heading("Godkjenninger", styles.h1, "godkjenninger")]
     if not approvals:
         return story + [Paragraph("Ingen godkjenninger er registrert for denne versjonen.", styles.body)]
@@ -503,8 +566,8 @@ def _approvals(approvals: Sequence[Approval | tuple[str, str, str, str, datetime
     rows = [[Paragraph(h, styles.cell_head) for h in headers]]
     for approval in approvals:
         municipality, signer, decision, comment, timestamp = Approval(*approval)
-        rows.append([Paragraph(_text(v), styles.cell)
-                     for v in (municipality, signer, decision, comment or "", _timestamp(timestamp))])
+        texts = [str(v) if v is not None else "" for v in (municipality, signer, decision, comment)]
+        rows.append([Paragraph(_text(v), styles.cell) for v in (*texts, _timestamp(timestamp))])
     story.append(_grid(rows, [30 * mm, 32 * mm, 24 * mm, 54 * mm, 34 * mm]))
     return story
 

@@ -1,4 +1,5 @@
 """Arkivverket's Noark 5 requirement table: reading it safely, and turning ticks into requirements."""
+
 from __future__ import annotations
 
 import io
@@ -8,6 +9,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tender.core.catalogue import (
     CatalogueError,
@@ -95,11 +98,17 @@ def test_a_repeated_number_is_reported_on_both_rows_and_both_rows_are_kept() -> 
 
 
 def test_malformed_numbers_and_unknown_types_are_reported_by_row() -> None:
-    data = (SMALL + "2.6\tKrav til gjenfinning\tKort nummer.\tO\t\n3.1.2a\tKrav til gjenfinning\tBokstav.\tX\t\n"
-            + "\tKrav til gjenfinning\tUten nummer.\tO\t\n").encode()
+    data = (
+        SMALL
+        + "2.6\tKrav til gjenfinning\tKort nummer.\tO\t\n3.1.2a\tKrav til gjenfinning\tBokstav.\tX\t\n"
+        + "\tKrav til gjenfinning\tUten nummer.\tO\t\n"
+    ).encode()
     catalogue = load_catalogue(data)
     assert [(p.code, p.row) for p in catalogue.problems] == [
-        ("malformed_number", 5), ("malformed_number", 6), ("unknown_type", 6), ("missing_number", 7),
+        ("malformed_number", 5),
+        ("malformed_number", 6),
+        ("unknown_type", 6),
+        ("missing_number", 7),
     ]
     assert catalogue.entry("3.1.2a") is not None and catalogue.entry("3.1.2a").type is None  # type: ignore[union-attr]
     assert len(catalogue.entries) == 5
@@ -123,6 +132,12 @@ def test_a_semicolon_separated_file_with_quoted_line_breaks_is_read() -> None:
     catalogue = load_catalogue(data.encode())
     assert catalogue.entries[0].description == "Første linje;\nandre linje"
     assert catalogue.entries[1].row == 4
+
+
+def test_a_text_file_with_more_rows_than_any_catalogue_is_refused() -> None:
+    rows = "".join(f"9.9.{n}\tGruppe\tTekst\tO\t\n" for n in range(10_001))
+    [problem] = catalogue_errors((HEADER + rows).encode())
+    assert problem.code == "too_many_rows" and problem.row == 10_002
 
 
 # --------------------------------------------------------------------------- encodings
@@ -230,5 +245,20 @@ def test_selections_that_cannot_be_honoured_are_all_reported() -> None:
             chapter_for_group={"Krav til gjenfinning": "K99"},
         )
     assert [p.code for p in error.value.problems] == [
-        "unknown_selection", "unmapped_group", "unknown_chapter", "missing_criterion"
+        "unknown_selection",
+        "unmapped_group",
+        "unknown_chapter",
+        "missing_criterion",
     ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(body=st.binary(max_size=300), with_header=st.booleans())
+def test_any_bytes_give_a_catalogue_or_a_catalogue_error_never_a_traceback(body: bytes, with_header: bool) -> None:
+    data = (HEADER.encode() if with_header else b"") + body
+    try:
+        catalogue = load_catalogue(data)
+    except CatalogueError as error:
+        assert error.problems and all(p.message for p in error.problems)
+    else:
+        assert all(e.number for e in catalogue.entries)

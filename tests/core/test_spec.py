@@ -1,4 +1,5 @@
 """The specification model: business rules, canonical form, hash and editing helpers."""
+
 from __future__ import annotations
 
 import ast
@@ -152,8 +153,14 @@ def test_any_change_to_a_requirement_text_changes_the_hash() -> None:
 
 @pytest.mark.parametrize(
     "field, value",
-    [("number", "1.9"), ("kind", Kind.INFORMASJON), ("answer_form", AnswerForm.JA_NEI_DELVIS), ("source", "x"),
-     ("documentation", "Dokumentasjon"), ("municipalities", ("4001",))],
+    [
+        ("number", "1.9"),
+        ("kind", Kind.INFORMASJON),
+        ("answer_form", AnswerForm.JA_NEI_DELVIS),
+        ("source", "x"),
+        ("documentation", "Dokumentasjon"),
+        ("municipalities", ("4001",)),
+    ],
 )
 def test_any_change_to_another_field_changes_the_hash(field: str, value: object) -> None:
     assert content_hash(with_requirement(example_spec(), "R0001", **{field: value})) != content_hash(example_spec())
@@ -229,7 +236,11 @@ def test_renumbering_follows_the_display_order_and_never_touches_ids() -> None:
     renumbered = renumber(spec)
     assert [(c.id, c.number) for c in renumbered.chapters] == [("K03", "1"), ("K01", "2"), ("K02", "3")]
     assert [(r.id, r.number) for r in display_order(renumbered)] == [
-        ("R0005", "1.1"), ("R0001", "2.1"), ("R0002", "2.2"), ("R0004", "3.1"), ("R0003", "3.2"),
+        ("R0005", "1.1"),
+        ("R0001", "2.1"),
+        ("R0002", "2.2"),
+        ("R0004", "3.1"),
+        ("R0003", "3.2"),
     ]
     assert validate_spec(renumbered) == []
 

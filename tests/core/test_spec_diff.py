@@ -1,6 +1,8 @@
 """Differences between two versions of a specification, by stable id, with word-level text diffs."""
+
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from decimal import Decimal
 
@@ -35,14 +37,18 @@ def test_a_word_diff_unpacks_as_op_and_words_for_templates() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(
-    old=st.lists(st.sampled_from(["skal", "bør", "arkiv", "æøå", ".", ",", " ", "\n", "krav"]), max_size=40).map("".join),
-    new=st.lists(st.sampled_from(["skal", "bør", "arkiv", "æøå", ".", ",", " ", "\n", "krav"]), max_size=40).map("".join),
+    old=st.lists(st.sampled_from(["skal", "bør", "arkiv", "æøå", ".", ",", " ", "\n", "krav"]), max_size=40).map(
+        "".join
+    ),
+    new=st.lists(st.sampled_from(["skal", "bør", "arkiv", "æøå", ".", ",", " ", "\n", "krav"]), max_size=40).map(
+        "".join
+    ),
 )
 def test_a_word_diff_rebuilds_both_texts(old: str, new: str) -> None:
     runs = word_diff(old, new)
     assert "".join(w for op, w in runs if op != "insert") == old
     assert "".join(w for op, w in runs if op != "delete") == new
-    assert all(a.op != b.op for a, b in zip(runs, runs[1:]))
+    assert all(a.op != b.op for a, b in itertools.pairwise(runs))
 
 
 def test_identical_specifications_have_an_empty_diff() -> None:
@@ -104,7 +110,11 @@ def test_a_requirement_moved_to_another_chapter_is_a_move_with_both_chapters() -
     diff = diff_specs(example_spec(), move_requirement(example_spec(), "R0001", chapter="K03", position=0))
     [move] = diff.moved
     assert (move.id, move.old_chapter, move.new_chapter, move.old_position, move.new_position) == (
-        "R0001", "K01", "K03", 1, 1
+        "R0001",
+        "K01",
+        "K03",
+        1,
+        1,
     )
     assert move.changed_chapter and diff.changed == ()
 

@@ -1,4 +1,5 @@
 """The specification file (TOML): every problem with its line, and a dump that round-trips."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -106,7 +107,9 @@ def test_bytes_with_a_byte_order_mark_and_windows_line_endings_load_the_same() -
 def test_the_source_map_is_not_fooled_by_headers_inside_multiline_text() -> None:
     source = scan_source(GOOD)
     assert [b.line for b in source.blocks["requirement"]] == [
-        line_of(GOOD, "[[requirement]]", 1), line_of(GOOD, "[[requirement]]", 3), line_of(GOOD, "[[requirement]]", 4)
+        line_of(GOOD, "[[requirement]]", 1),
+        line_of(GOOD, "[[requirement]]", 3),
+        line_of(GOOD, "[[requirement]]", 4),
     ]
     assert source.blocks["requirement"][0].keys["answer_form"] == line_of(GOOD, 'answer_form = "ja_nei"')
     assert source.blocks["requirement"][1].keys["municipalities"] == line_of(GOOD, "municipalities")
@@ -119,12 +122,16 @@ def test_dump_then_load_gives_back_an_equal_specification_with_the_same_hash() -
         assert content_hash(again) == content_hash(spec)
 
 
-awkward_text = st.lists(
-    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff")
-    | st.sampled_from(['"', '"""', "\\", "\n", "\t", "'''", "#", "[[requirement]]", "æøå", "\r\n"]),
-    min_size=1,
-    max_size=30,
-).map("".join).filter(lambda s: s.strip() != "")
+awkward_text = (
+    st.lists(
+        st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff")
+        | st.sampled_from(['"', '"""', "\\", "\n", "\t", "'''", "#", "[[requirement]]", "æøå", "\r\n"]),
+        min_size=1,
+        max_size=30,
+    )
+    .map("".join)
+    .filter(lambda s: s.strip() != "")
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -195,7 +202,9 @@ def test_a_missing_required_key_is_reported_on_the_entry_header() -> None:
     source = GOOD.replace('answer_form = "ja_nei_delvis"\n', "")
     [problem] = problems_of(source)
     assert (problem.code, problem.field, problem.line) == (
-        "missing_key", "answer_form", line_of(source, "[[requirement]]", 3)
+        "missing_key",
+        "answer_form",
+        line_of(source, "[[requirement]]", 3),
     )
 
 
@@ -270,9 +279,77 @@ def test_numbers_where_text_belongs_and_unquoted_municipalities_are_reported() -
 
 def test_unknown_top_level_keys_and_tables_are_reported() -> None:
     source = GOOD.replace("format = 1", "format = 1\nversion = 3") + "\n[meta]\nx = 1\n"
-    assert located(source) == [("unknown_key", line_of(source, "version = 3")), ("unknown_key", line_of(source, "[meta]"))]
+    assert located(source) == [
+        ("unknown_key", line_of(source, "version = 3")),
+        ("unknown_key", line_of(source, "[meta]")),
+    ]
 
 
 def test_a_sub_table_of_a_requirement_is_an_unknown_key_on_its_header_line() -> None:
     source = GOOD + "\n[requirement.extra]\nx = 1\n"
     assert located(source) == [("unknown_key", line_of(source, "[requirement.extra]"))]
+
+
+_MUTATIONS = st.sampled_from(
+    [
+        '"',
+        "'",
+        "[",
+        "]",
+        "[[requirement]]\n",
+        "=",
+        "\n",
+        "weight = ",
+        "{",
+        '"""',
+        "\\",
+        "#",
+        "1.5",
+        "true",
+        "x.y = 1\n",
+        "[requirement.a]\n",
+        "[[chapter]]\n",
+        "ø",
+        "\x00",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(edits=st.lists(st.tuples(st.integers(0, len(GOOD)), st.integers(0, 15), _MUTATIONS), min_size=1, max_size=4))
+def test_a_mangled_file_gives_a_specification_or_located_problems_never_a_traceback(
+    edits: list[tuple[int, int, str]],
+) -> None:
+    source = GOOD
+    for position, deleted, inserted in edits:
+        position = min(position, len(source))
+        source = source[:position] + inserted + source[position + deleted :]
+    try:
+        load_spec_toml(source)
+    except SpecFileError as error:
+        assert error.problems
+        lines = source.count("\n") + 1
+        assert all(p.message and (p.line is None or 1 <= p.line <= lines) for p in error.problems)
+
+
+@pytest.mark.parametrize(
+    "source, code",
+    [
+        ("x = " + "[" * 100_000, "too_deeply_nested"),
+        ("x = " + "{a=" * 50_000, "too_deeply_nested"),
+        ("a" + ".a" * 100_000 + " = 1", "too_many_key_parts"),
+        ("x = {" + "a." * 100_000 + "b = 1}", "too_many_key_parts"),
+        ("[" + "a." * 100_000 + "b]", "too_many_key_parts"),
+        ("[[requirement]]\n" * 10_001, "too_many_entries"),
+    ],
+    ids=["deep-array", "deep-inline-table", "long-dotted-key", "long-key-in-inline-table", "long-header", "many"],
+)
+def test_structures_that_would_exhaust_the_parser_are_refused_before_parsing(source: str, code: str) -> None:
+    # tomllib raises RecursionError on deep nesting and takes minutes on long dotted keys
+    [problem] = problems_of(source)
+    assert problem.code == code and problem.line is not None
+
+
+def test_decimal_points_in_numbers_are_not_taken_for_dotted_keys() -> None:
+    source = GOOD.replace("format = 1", "format = 1\nextra = [" + "1.5, " * 200 + "]")
+    assert located(source) == [("unknown_key", 2)]
