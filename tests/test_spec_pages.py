@@ -242,3 +242,13 @@ def test_duplicate_and_malformed_numbers_in_the_catalogue_are_shown_by_row_not_m
     assert "Avvik i kildetabellen" in html
     assert "Første beskrivelse" in html and "Andre beskrivelse med samme nummer" in html
     assert "2.x.7" in html
+
+
+def test_a_draft_broken_behind_the_apps_back_is_not_exported_but_explained(client, db, lead_with_spec) -> None:
+    tender, _ = lead_with_spec
+    row = next(r for r in ops.ordered_requirements(ops.specification_of(tender)) if r.kind.value == "evalueringskrav")
+    db.session.execute(SpecRequirement.__table__.update().where(SpecRequirement.id == row.id).values(weight=None))
+    db.session.commit()
+    db.session.expire_all()
+    response = client.get(f"/konkurranser/{tender.id}/krav/excel")
+    assert response.status_code == 422 and row.key in response.get_data(as_text=True)

@@ -494,7 +494,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @bp.route("/excel")
 @login_required
-def export_excel(tender_id: int) -> Response:
+def export_excel(tender_id: int) -> Any:
     from tender.reports.spec_excel import export_answer_form
 
     tender = tender_for(tender_id, Tender.can_view_spec)
@@ -506,6 +506,10 @@ def export_excel(tender_id: int) -> Response:
     else:
         content = ops.to_core(spec)
         label, digest = "Utkast", core.content_hash(content)
+        problems = core.validate_spec(content)
+        if problems:
+            return render_template("requirements/problems.html", tender=tender, problems=problems,
+                                   title="Utkastet kan ikke eksporteres før disse feilene er rettet"), 422
     buffer = io.BytesIO()
     export_answer_form(content, buffer, tender_title=tender.title, version_label=label, content_hash=digest)
     return _download(buffer.getvalue(), f"kravspesifikasjon-{label.lower().replace(' ', '-')}.xlsx", XLSX)
