@@ -24,35 +24,16 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     from tender.demo import demo_command
+    from tender.evaluation.commands import score_command
+    from tender.noark.commands import noark_group
+    from tender.noark.worker import worker_command
+    from tender.requirements.commands import spec_group
     from tender.serve import serve_command
     from tender.users_cli import user_group
 
-    app.cli.add_command(audit_group)
-    app.cli.add_command(demo_command)
-    app.cli.add_command(serve_command)
-    app.cli.add_command(user_group)
-    for module, name in (
-        ("tender.evaluation.commands", "score_command"),
-        ("tender.noark.commands", "noark_group"),
-        ("tender.requirements.commands", "spec_group"),
-    ):
-        command = _optional_command(module, name)
-        if command is not None:
-            app.cli.add_command(command)
-
-
-def _optional_command(module: str, name: str) -> click.Command | None:
-    """Commands of domains still being built are registered once their module exists."""
-    import importlib
-
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            return None
-        raise
-    command = getattr(mod, name, None)
-    return command if isinstance(command, click.Command) else None
+    for command in (audit_group, demo_command, serve_command, user_group, score_command, noark_group,
+                    worker_command, spec_group):
+        app.cli.add_command(command)
 
 
 @click.group("audit", help="Revisjonsspor (audit trail).")

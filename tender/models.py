@@ -17,3 +17,18 @@ from tender.requirements.models import (  # noqa: F401,E402
     SpecRequirement,
     SpecVersion,
 )
+from tender.bids.models import Bid, BidAnswer, BidAttachment, BidOpening, BidPriceLine  # noqa: F401,E402
+from tender.evaluation.models import (  # noqa: F401,E402
+    AwardCriterion,
+    ConsensusScore,
+    CriterionEvaluator,
+    EvaluationModel,
+    IndividualScoreRow,
+    MinimumRequirementCheck,
+    PriceItem,
+)
+from tender.noark.models import (  # noqa: F401,E402
+    ExtractSample,
+    NoarkRequirementConfirmation,
+    NoarkRequirementLink,
+)

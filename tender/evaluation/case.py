@@ -1,4 +1,4 @@
-"""The JSON scoring-case format (docs/scoring-case.md): parse it into core types, write results back.
+"""The JSON scoring-case format (README.md, "Evaluation case format"): parse it into core types, write results back.
 
 Parsing collects every problem with its place (``criteria[1].children[0].weight``) before giving
 up, so a user fixes a file in one round. Numbers are read as Decimal and turned into exact
@@ -435,3 +435,67 @@ def sensitivity_to_json(found: Sensitivity) -> dict[str, Any]:
             for p in found.prices
         ],
     }
+
+
+# --- writing a case ---------------------------------------------------------------------------------------
+
+
+def _case_number(value: Fraction) -> int | float:
+    """A case-file number: integers stay integers; the app's inputs are short decimals, which a float's
+    shortest spelling keeps exactly (the reader turns that spelling back into the same decimal)."""
+    if value.denominator == 1:
+        return int(value)
+    return float(value)
+
+
+def _criterion_json(c: Criterion) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": c.id, "weight": _case_number(c.weight)}
+    if c.name:
+        out["name"] = c.name
+    if c.kind is not None:
+        out["kind"] = c.kind.value
+    if c.method is not None:
+        out["method"] = c.method.name
+        out.update({k: _case_number(v) for k, v in c.method.parameters().items()})
+    if c.normalise is not None:
+        out["normalise"] = c.normalise
+    if c.weight_range is not None:
+        out["weight_min"] = _case_number(c.weight_range.low)
+        out["weight_max"] = _case_number(c.weight_range.high)
+    if c.children:
+        out["children"] = [_criterion_json(k) for k in c.children]
+    return out
+
+
+def case_to_json(case: EvaluationCase) -> dict[str, Any]:
+    """The case in the format ``parse_case`` reads (README.md, "Evaluation case format"), so ``tender score`` recomputes it."""
+    bids = []
+    for b in case.bids:
+        entry: dict[str, Any] = {"id": b.id, "scores": {k: _case_number(v) for k, v in b.scores.items()}}
+        if b.name:
+            entry["name"] = b.name
+        if b.price is not None:
+            entry["price"] = _case_number(b.price)
+        if b.rejected:
+            entry["rejected"] = True
+            entry["rejection_reason"] = b.rejection_reason
+        individual = case.individual_scores.get(b.id, ())
+        if individual:
+            entry["individual_scores"] = [{"evaluator": s.evaluator, "criterion": s.criterion_id,
+                                           "score": _case_number(s.score), "justification": s.justification}
+                                          for s in individual]
+        checks = case.requirement_checks.get(b.id, ())
+        if checks:
+            entry["minimum_requirements"] = [{"id": c.requirement_id, "status": c.status.value, "reason": c.reason}
+                                             for c in checks]
+        bids.append(entry)
+    out: dict[str, Any] = {
+        "title": case.title,
+        "scale_max": _case_number(case.model.scale_max),
+        "allow_half_points": case.model.allow_half_points,
+        "criteria": [_criterion_json(c) for c in case.model.criteria],
+        "bids": bids,
+    }
+    if case.tie_break:
+        out["tie_break"] = list(case.tie_break)
+    return out

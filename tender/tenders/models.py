@@ -246,6 +246,54 @@ class Tender(db.Model):  # type: ignore[name-defined,misc]
             and user is not None and getattr(user, "is_authenticated", False) and m.user_id == user.id
         }
 
+    # -- bids and evaluation (sealed until the deadline; ``now`` comes from tender.bids.operations.now) --------
+    def can_view_evaluation(self, user: Any) -> bool:
+        """The evaluation model, criteria and price schedule: the procurement group, not vendors or signers."""
+        return bool(self.roles_of(user) & {Role.LEAD, Role.EVALUATOR, Role.OBSERVER})
+
+    def can_edit_evaluation(self, user: Any) -> bool:
+        return self.can_manage(user)
+
+    def bids_sealed(self, now: Any) -> bool:
+        """No one sees bid content before the deadline (and without a deadline, never)."""
+        return self.bid_deadline is None or now < self.bid_deadline
+
+    def can_open_bids(self, user: Any, now: Any) -> bool:
+        return self.can_manage(user) and not self.bids_sealed(now)
+
+    def can_view_bids(self, user: Any, now: Any) -> bool:
+        """Bid content (pages, exports, files): the group after the deadline; the opening is checked too."""
+        return self.can_view_evaluation(user) and not self.bids_sealed(now)
+
+    def can_score_bids(self, user: Any, now: Any) -> bool:
+        return self.can_score(user) and not self.bids_sealed(now)
+
+    def can_decide_evaluation(self, user: Any, now: Any) -> bool:
+        """Consensus, minimum-requirement checks, rejection, tie-break: the lead, after the deadline."""
+        return self.can_manage(user) and not self.bids_sealed(now)
+
+    def can_check_requirements(self, user: Any, now: Any) -> bool:
+        return bool(self.roles_of(user) & {Role.LEAD, Role.EVALUATOR}) and not self.bids_sealed(now)
+
+    def can_bid(self, user: Any) -> bool:
+        """A vendor user works on their own company's bid only."""
+        return Role.VENDOR in self.roles_of(user) and bool(self.vendor_ids_of(user))
+
+    # -- Noark 5 samples (tender.noark) ------------------------------------------------------------------
+    def can_upload_sample(self, user: Any) -> bool:
+        """A vendor user uploads and sees samples for their own company only."""
+        return Role.VENDOR in self.roles_of(user) and bool(self.vendor_ids_of(user))
+
+    def can_view_samples(self, user: Any) -> bool:
+        """Every vendor's samples and reports, side by side: the procurement group (not vendors)."""
+        return bool(self.roles_of(user) - {Role.VENDOR})
+
+    def can_link_noark_requirement(self, user: Any) -> bool:
+        return self.can_manage(user)
+
+    def can_confirm_noark_requirement(self, user: Any) -> bool:
+        return bool(self.roles_of(user) & {Role.LEAD, Role.EVALUATOR})
+
     # -- convenience -------------------------------------------------------------------------------
     @property
     def participating_municipalities(self) -> list[Municipality]:

@@ -1,0 +1,143 @@
+"""Bids (tilbud): a vendor's answers to the published specification, its prices, attachments; the opening.
+
+A bid is sealed until the tender's bid deadline has passed and the lead has opened the bids; the views check
+that through ``tender.can_view_bids(user, now)`` and :class:`BidOpening`, never by reading these rows first.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tender.db_types import UTCDateTime, utcnow
+from tender.extensions import db
+from tender.tenders.models import Vendor, _enum
+
+
+class BidStatus(enum.Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+    @property
+    def label(self) -> str:
+        return "Utkast" if self is BidStatus.DRAFT else "Levert"
+
+
+class Bid(db.Model):  # type: ignore[name-defined,misc]
+    """One vendor's bid in one tender; the draft and, once submitted, the delivered bid."""
+
+    __tablename__ = "bid"
+    __table_args__ = (
+        UniqueConstraint("tender_id", "vendor_id"),
+        CheckConstraint("(status = 'submitted') = (submitted_at IS NOT NULL)", name="submitted_has_time"),
+        CheckConstraint("NOT rejected OR length(rejection_reason) > 0", name="rejection_has_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id"))
+    status: Mapped[BidStatus] = mapped_column(_enum(BidStatus, "bid_status"), default=BidStatus.DRAFT)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: SHA-256 of the canonical JSON of the submitted content (answers, prices, attachment hashes)
+    receipt_sha256: Mapped[str | None] = mapped_column(String(64))
+    #: the published specification version the bid answers
+    spec_version_id: Mapped[int | None] = mapped_column(ForeignKey("spec_version.id"))
+    #: avvisning: a recorded decision with its reason
+    rejected: Mapped[bool] = mapped_column(Boolean, default=False)
+    rejection_reason: Mapped[str] = mapped_column(Text, default="")
+    rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rejected_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    vendor: Mapped[Vendor] = relationship()
+    answers: Mapped[list["BidAnswer"]] = relationship(cascade="all, delete-orphan", order_by="BidAnswer.id")
+    prices: Mapped[list["BidPriceLine"]] = relationship(cascade="all, delete-orphan", order_by="BidPriceLine.id")
+    attachments: Mapped[list["BidAttachment"]] = relationship(cascade="all, delete-orphan",
+                                                              order_by="BidAttachment.id")
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status is BidStatus.SUBMITTED
+
+
+class BidAnswer(db.Model):  # type: ignore[name-defined,misc]
+    """The vendor's answer to one requirement of the published specification."""
+
+    __tablename__ = "bid_answer"
+    __table_args__ = (UniqueConstraint("bid_id", "requirement_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bid_id: Mapped[int] = mapped_column(ForeignKey("bid.id", ondelete="CASCADE"), index=True)
+    #: the requirement's stable id in the published version, e.g. "R0042"
+    requirement_key: Mapped[str] = mapped_column(String(40))
+    #: "Ja"/"Nei"/"Delvis" for those answer forms, free text or a number otherwise
+    fulfilled: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: reference to documentation: document and section
+    documentation_ref: Mapped[str] = mapped_column(String(300), default="")
+    #: forbehold: the vendor takes a reservation against this requirement
+    reservation: Mapped[bool] = mapped_column(Boolean, default=False)
+    reservation_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class BidPriceLine(db.Model):  # type: ignore[name-defined,misc]
+    """One amount in the vendor's price schedule (per municipality where the item asks for it)."""
+
+    __tablename__ = "bid_price_line"
+    __table_args__ = (
+        UniqueConstraint("bid_id", "price_item_id", "municipality_id"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bid_id: Mapped[int] = mapped_column(ForeignKey("bid.id", ondelete="CASCADE"), index=True)
+    price_item_id: Mapped[int] = mapped_column(ForeignKey("price_item.id", ondelete="CASCADE"))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"))
+    #: NOK excluding VAT
+    amount: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+
+
+class BidAttachment(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "bid_attachment"
+    __table_args__ = (CheckConstraint("size >= 0", name="size_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bid_id: Mapped[int] = mapped_column(ForeignKey("bid.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BidOpening(db.Model):  # type: ignore[name-defined,misc]
+    """Tilbudsåpning: done once, after the deadline, by the lead; the opening record lists who bid and when."""
+
+    __tablename__ = "bid_opening"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), unique=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    opened_by_name: Mapped[str] = mapped_column(String(120))
+    #: åpningsprotokoll as canonical JSON: [{"vendor": ..., "organisasjonsnummer": ..., "submitted_at": ...,
+    #: "receipt_sha256": ...}]
+    record_json: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,314 @@
+"""The vendor portal: a vendor user sees and edits only their own company's bid.
+
+The vendor is never in the URL: it is the vendor the user acts for in this tender. Attachments are looked
+up within that vendor's bid only, so another vendor's ids and file links give 404.
+"""
+from __future__ import annotations
+
+import io
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from tender.bids import operations as ops
+from tender.bids.forms import AnswerForm, AnswerUploadForm, AttachmentForm, BidForm, PriceForm
+from tender.bids.models import Bid, BidAttachment
+from tender.core import spec as core_spec
+from tender.errors_domain import DomainError
+from tender.evaluation.operations import price_items
+from tender.extensions import db
+from tender.forms import EmptyForm
+from tender.tenders.access import tender_for
+from tender.tenders.models import Tender, Vendor
+
+bp = Blueprint("bids", __name__, url_prefix="/konkurranser/<int:tender_id>/mitt-tilbud")
+
+
+def _me() -> Any:
+    return current_user._get_current_object()
+
+
+def _vendor(tender: Tender) -> Vendor:
+    ids = sorted(tender.vendor_ids_of(current_user))
+    vendor = db.session.get(Vendor, ids[0]) if ids else None
+    if vendor is None:
+        abort(403)
+    return vendor
+
+
+def _answer_forms(spec: core_spec.Specification, bid: Bid | None, formdata: Any) -> dict[str, AnswerForm]:
+    stored = {a.requirement_key: a for a in bid.answers} if bid else {}
+    forms = {}
+    for req in spec.requirements:
+        form = AnswerForm(formdata=formdata, prefix=f"a-{req.id}")
+        form.choice.choices = [SelectChoice("", "–")] + [SelectChoice(c, c) for c in req.answer_form.choices]
+        if formdata is None and req.id in stored:
+            a = stored[req.id]
+            if req.answer_form.choices:
+                form.choice.data = a.fulfilled
+            else:
+                form.value.data = a.fulfilled
+            form.description.data, form.documentation_ref.data = a.description, a.documentation_ref
+            form.reservation.data, form.reservation_text.data = a.reservation, a.reservation_text
+        forms[req.id] = form
+    return forms
+
+
+def _price_forms(tender: Tender, bid: Bid | None, formdata: Any) -> list[tuple[Any, Any, PriceForm]]:
+    stored = {(p.price_item_id, p.municipality_id): p.amount for p in bid.prices} if bid else {}
+    out = []
+    for item in price_items(tender):
+        targets = tender.participating_municipalities if item.per_municipality else [None]
+        for m in targets:
+            form = PriceForm(formdata=formdata, prefix=f"p-{item.id}-{m.id if m else 0}")
+            key = (item.id, m.id if m else None)
+            if formdata is None and key in stored:
+                form.amount.data = f"{stored[key]:f}"
+            out.append((item, m, form))
+    return out
+
+
+def _page(tender: Tender, vendor: Vendor, *, form: BidForm | None = None, answers: dict[str, AnswerForm] | None = None,
+          prices: list[Any] | None = None, errors: list[str] | None = None, status: int = 200) -> Any:
+    spec = ops.published_spec(tender)
+    bid = ops.bid_of(tender, vendor.id)
+    now = ops.now()
+    if form is None:
+        form = BidForm(formdata=None)
+        form.lock_version.data = str(bid.lock_version) if bid else ""
+    return render_template(
+        "bids/bid.html", tender=tender, vendor=vendor, bid=bid, spec=spec, form=form,
+        answers=answers if answers is not None else (_answer_forms(spec, bid, None) if spec else {}),
+        prices=prices if prices is not None else _price_forms(tender, bid, None), errors=errors or [],
+        open_for_bids=tender.bid_deadline is not None and now < tender.bid_deadline, now=now,
+        attachment_form=AttachmentForm(), empty_form=EmptyForm(), upload_form=AnswerUploadForm(),
+    ), status
+
+
+@bp.route("", methods=["GET"])
+@login_required
+def show(tender_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_bid)
+    return _page(tender, _vendor(tender))
+
+
+def _amount(raw: str | None, label: str) -> Decimal | None:
+    text = (raw or "").strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise DomainError(f"«{label}»: beløpet må være et tall, ikke «{raw}».") from None
+    if not value.is_finite():
+        raise DomainError(f"«{label}»: beløpet må være et tall.")
+    return value
+
+
+@bp.route("", methods=["POST"])
+@login_required
+def save(tender_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_bid)
+    vendor = _vendor(tender)
+    spec = ops.published_spec(tender)
+    if spec is None:
+        abort(404)
+    form = BidForm()
+    answers = _answer_forms(spec, ops.bid_of(tender, vendor.id), request.form)
+    prices = _price_forms(tender, ops.bid_of(tender, vendor.id), request.form)
+    ok = form.validate_on_submit()
+    ok = all([f.validate() for f in answers.values()]) and ok
+    ok = all([f.validate() for _, _, f in prices]) and ok
+    if not ok:
+        return _page(tender, vendor, form=form, answers=answers, prices=prices,
+                     errors=["Noen felt er ugyldige; se merknadene ved feltene."], status=422)
+    by_id = {r.id: r for r in spec.requirements}
+    try:
+        inputs = [ops.AnswerInput(
+            requirement_key=key,
+            fulfilled=(f.choice.data if by_id[key].answer_form.choices else f.value.data) or "",
+            description=f.description.data or "", documentation_ref=f.documentation_ref.data or "",
+            reservation=bool(f.reservation.data), reservation_text=f.reservation_text.data or "")
+            for key, f in answers.items()
+            if f.choice.data or f.value.data or f.description.data or f.documentation_ref.data or f.reservation.data]
+        amounts = {}
+        for item, m, f in prices:
+            value = _amount(f.amount.data, item.name)
+            if value is not None:
+                amounts[(item.id, m.id if m else None)] = value
+        now = ops.now()
+        bid = ops.ensure_bid(tender, vendor, at=now, actor=_me())
+        expected = int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None
+        ops.save_draft(tender, bid, answers=inputs, prices=amounts, at=now, actor=_me(), expected_version=expected)
+    except DomainError as error:
+        db.session.rollback()
+        late = isinstance(error, ops.LateBid)
+        if late:
+            _log_late(tender, vendor, "save")
+        return _page(tender, vendor, form=form, answers=answers, prices=prices,
+                     errors=[m for ms in error.reasons.values() for m in ms], status=409 if late else 422)
+    db.session.commit()
+    flash("Utkastet er lagret. (Draft saved.)", "success")
+    return redirect(url_for("bids.show", tender_id=tender.id))
+
+
+def _log_late(tender: Tender, vendor: Vendor, action: str) -> None:
+    ops.record_late_attempt(tender, vendor, action=action, at=ops.now(), actor=_me())
+    db.session.commit()
+
+
+@bp.route("/lever", methods=["POST"])
+@login_required
+def submit(tender_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_bid)
+    vendor = _vendor(tender)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    bid = ops.bid_of(tender, vendor.id)
+    try:
+        if bid is None:
+            bid = ops.ensure_bid(tender, vendor, at=ops.now(), actor=_me())
+        ops.submit(tender, bid, at=ops.now(), actor=_me())
+    except DomainError as error:
+        db.session.rollback()
+        late = isinstance(error, ops.LateBid)
+        if late:
+            _log_late(tender, vendor, "submit")
+        return _page(tender, vendor, errors=[m for ms in error.reasons.values() for m in ms],
+                     status=409 if late else 422)
+    db.session.commit()
+    flash("Tilbudet er levert. (Bid submitted.)", "success")
+    return redirect(url_for("bids.receipt", tender_id=tender.id))
+
+
+@bp.route("/kvittering")
+@login_required
+def receipt(tender_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_bid)
+    vendor = _vendor(tender)
+    bid = ops.bid_of(tender, vendor.id)
+    if bid is None or not bid.is_submitted:
+        abort(404)
+    return render_template("bids/receipt.html", tender=tender, vendor=vendor, bid=bid)
+
+
+@bp.route("/vedlegg", methods=["POST"])
+@login_required
+def upload(tender_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_bid)
+    vendor = _vendor(tender)
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        return _page(tender, vendor, errors=["Velg en fil. (Choose a file.)"], status=422)
+    data = form.file.data.read()
+    try:
+        now = ops.now()
+        bid = ops.ensure_bid(tender, vendor, at=now, actor=_me())
+        ops.add_attachment(tender, bid, filename=form.file.data.filename or "vedlegg",
+                           content_type=form.file.data.mimetype or "", data=data, at=now, actor=_me())
+    except DomainError as error:
+        db.session.rollback()
+        if isinstance(error, ops.LateBid):
+            _log_late(tender, vendor, "attach")
+        return _page(tender, vendor, errors=[error.message], status=409 if isinstance(error, ops.LateBid) else 422)
+    db.session.commit()
+    flash("Vedlegget er lastet opp. (Attachment uploaded.)", "success")
+    return redirect(url_for("bids.show", tender_id=tender.id, _anchor="vedlegg"))
+
+
+def _own_attachment(tender: Tender, vendor: Vendor, attachment_id: int) -> tuple[Bid, BidAttachment]:
+    bid = ops.bid_of(tender, vendor.id)
+    found = db.session.get(BidAttachment, attachment_id)
+    if bid is None or found is None or found.bid_id != bid.id:
+        abort(404)
+    return bid, found
+
+
+@bp.route("/vedlegg/<int:attachment_id>")
+@login_required
+def download(tender_id: int, attachment_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_bid)
+    _, found = _own_attachment(tender, _vendor(tender), attachment_id)
+    return send_file(io.BytesIO(found.data), mimetype="application/octet-stream", as_attachment=True,
+                     download_name=found.filename)
+
+
+@bp.route("/vedlegg/<int:attachment_id>/slett", methods=["POST"])
+@login_required
+def delete_attachment(tender_id: int, attachment_id: int) -> Response:
+    tender = tender_for(tender_id, Tender.can_bid)
+    bid, found = _own_attachment(tender, _vendor(tender), attachment_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        ops.delete_attachment(tender, bid, found, at=ops.now(), actor=_me())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("Vedlegget er fjernet. (Attachment removed.)", "success")
+    return redirect(url_for("bids.show", tender_id=tender.id, _anchor="vedlegg"))
+
+
+# -- the answer form offline: download as Excel, fill in, upload ---------------------------------------------
+@bp.route("/svarskjema.xlsx")
+@login_required
+def answer_form(tender_id: int) -> Any:
+    from tender.reports.spec_excel import export_answer_form
+
+    tender = tender_for(tender_id, Tender.can_bid)
+    _vendor(tender)
+    version = ops.published_version(tender)
+    if version is None:
+        abort(404)
+    stream = io.BytesIO()
+    export_answer_form(ops.published_spec(tender), stream, tender_title=tender.title,  # type: ignore[arg-type]
+                       version_label=version.label, content_hash=version.content_hash)
+    stream.seek(0)
+    return send_file(stream, as_attachment=True, download_name=f"svarskjema-{tender.id}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/svarskjema", methods=["POST"])
+@login_required
+def upload_answers(tender_id: int) -> Any:
+    from tender.core.spec import SpecFileError
+    from tender.reports.spec_excel import read_vendor_answers
+
+    tender = tender_for(tender_id, Tender.can_bid)
+    vendor = _vendor(tender)
+    spec = ops.published_spec(tender)
+    if spec is None:
+        abort(404)
+    form = AnswerUploadForm()
+    if not form.validate_on_submit():
+        return _page(tender, vendor, errors=["Velg det utfylte svarskjemaet (.xlsx). (Choose the filled-in form.)"],
+                     status=422)
+    try:
+        rows = read_vendor_answers(form.file.data.read(), spec)
+    except SpecFileError as error:
+        return _page(tender, vendor, errors=["Svarskjemaet ble ikke lest inn; ingenting er endret:",
+                                             *(str(p) for p in error.problems[:50])], status=422)
+    inputs = [ops.AnswerInput(
+        requirement_key=r.requirement_id, fulfilled=r.fulfilled,
+        description=(r.description + (f"\n\nLeveranse: {r.delivery}" if r.delivery else "")).strip(),
+        documentation_ref=r.reference, reservation=bool(r.deviation), reservation_text=r.deviation)
+        for r in rows if r.fulfilled or r.description or r.reference or r.deviation]
+    try:
+        now = ops.now()
+        bid = ops.ensure_bid(tender, vendor, at=now, actor=_me())
+        ops.save_draft(tender, bid, answers=inputs, prices={}, at=now, actor=_me())
+    except DomainError as error:
+        db.session.rollback()
+        if isinstance(error, ops.LateBid):
+            _log_late(tender, vendor, "upload_answers")
+        return _page(tender, vendor, errors=[m for ms in error.reasons.values() for m in ms],
+                     status=409 if isinstance(error, ops.LateBid) else 422)
+    db.session.commit()
+    flash(f"{len(inputs)} svar er lest inn fra svarskjemaet. ({len(inputs)} answers imported.)", "success")
+    return redirect(url_for("bids.show", tender_id=tender.id))

@@ -1,0 +1,656 @@
+"""Content checks on ``arkivstruktur.xml``, run on the end event of each unit during the one pass.
+
+Only complex elements (units such as ``mappe`` and sub-structures such as ``merknad``) produce events;
+their few interesting children are picked with lxml's C-level tag filter, so the Python work per unit
+is a handful of attribute reads. Whatever grows with the extract (systemIDs, references, document
+objects) goes to the :class:`~tender.core.noark.store.Store`; counters stay small.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable
+from typing import Any, Final, NamedTuple
+
+from lxml import etree
+
+from .addml import Addml
+from .findings import Finding, Severity
+from .report import Collector
+from .scan import describe_unit
+from .schema import CodeList, code_lists, element_infos, noark_schemas
+from .schema.model import Element, Particle
+from .store import Store
+
+NS: Final = "{http://www.arkivverket.no/standarder/noark5/arkivstruktur}"
+FILE: Final = "arkivstruktur.xml"
+_DATETIME: Final = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?$")
+_DATE: Final = re.compile(r"\d{4}-\d\d-\d\d(?:Z|[+-]\d\d:\d\d)?$")
+UUID: Final = re.compile(r"[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}")
+
+UNIT_LEVELS: Final = (
+    "arkiv", "arkivdel", "klassifikasjonssystem", "klasse", "mappe", "registrering", "dokumentbeskrivelse", "dokumentobjekt",
+)
+DELIVERABLE_CASE_STATUS: Final = ("Avsluttet", "Utgår")
+DELIVERABLE_JOURNAL_STATUS: Final = ("Arkivert", "Utgår")
+CLOSED_PART_STATUS: Final = "Avsluttet periode"
+UTGAAR: Final = "Utgår"
+
+#: reference elements → (kind, check id)
+REFERENCES: Final[dict[str, tuple[str, str]]] = {
+    "referanseArkivdel": ("arkivdel", "N5V-CONTENT-06"),
+    "referanseForloeper": ("arkivdel", "N5V-CONTENT-06"),
+    "referanseArvtaker": ("arkivdel", "N5V-CONTENT-06"),
+    "referanseSekundaerKlassifikasjon": ("klasse", "N5V-CONTENT-07"),
+    "referanseTilKlasse": ("klasse", "N5V-CONTENT-08"),
+    "referanseTilMappe": ("mappe", "N5V-CONTENT-08"),
+    "referanseTilRegistrering": ("registrering", "N5V-CONTENT-08"),
+    "referanseAvskrivesAvJournalpost": ("registrering", "N5V-CONTENT-08"),
+    "referanseForrigeMoete": ("mappe", "N5V-CONTENT-08"),
+    "referanseNesteMoete": ("mappe", "N5V-CONTENT-08"),
+    "referanseFraMoeteregistrering": ("registrering", "N5V-CONTENT-08"),
+    "referanseTilMoeteregistrering": ("registrering", "N5V-CONTENT-08"),
+}
+
+#: children the level handlers read, at fixed slot positions (systemID, where a level has one, first);
+#: code-list elements and references follow in further slots
+_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    "arkiv": ("systemID",),
+    "arkivdel": ("systemID", "tittel", "arkivdelstatus"),
+    "klassifikasjonssystem": ("systemID",),
+    "klasse": ("systemID", "klasseID"),
+    "mappe": ("systemID", "opprettetDato", "saksstatus"),
+    "registrering": ("systemID", "opprettetDato", "journalstatus", "journalposttype", "journaldato"),
+    "dokumentbeskrivelse": ("systemID", "dokumentstatus", "dokumentmedium"),
+    "dokumentobjekt": ("systemID", "referanseDokumentfil", "sjekksum", "sjekksumAlgoritme", "filstoerrelse", "format"),
+    "avskrivning": ("avskrivningsmaate",),
+}
+#: status fields the level handlers check themselves (their code-list check happens there too)
+_HANDLED_CODES: Final = frozenset({"arkivdelstatus", "saksstatus", "journalstatus", "journalposttype", "dokumentstatus"})
+
+_EMPTY_LEAVES = etree.XPath("*[not(*)][not(normalize-space())]")
+K_KLASSE, K_MAPPE, K_REG, K_DB, K_DO = range(5)
+_NO_KIDS: Final = (0, 0, 0, 0, 0)
+
+
+class _Plan(NamedTuple):
+    local: str
+    slot_of: dict[str, int] | None
+    n_slots: int
+    handler: Any
+    counted_by_parent: bool
+    code_slots: tuple[tuple[int, str, CodeList], ...]
+    ref_slots: tuple[tuple[int, str, str], ...]
+    has_id: bool
+
+
+def _text(el: Any) -> str | None:
+    """The stripped text of a child element, or None if there is no such child."""
+    if el is None:
+        return None
+    text = el.text
+    return text.strip() if text is not None else ""
+
+
+def _walk(p: Particle | None) -> list[Element]:
+    if p is None:
+        return []
+    if isinstance(p, Element):
+        return [p]
+    out: list[Element] = []
+    for item in p.items:
+        out.extend(_walk(item))
+    return out
+
+
+def _children_by_element(version: str) -> dict[str, set[str]]:
+    """For each complex element name: the names its content (any of its types) may hold."""
+    schema = noark_schemas(version)["arkivstruktur"]
+    by_type: dict[str, list[str]] = {}
+    for ct in schema.complex_types:
+        names = [e.label for e in _walk(ct.content)]
+        if ct.extends:
+            names += by_type.get(ct.extends, [])
+        by_type[ct.name or ""] = names
+    # extensions (saksmappe, journalpost, …) add to their base element's possible children
+    for ct in schema.complex_types:
+        if ct.extends:
+            by_type[ct.extends] = by_type.get(ct.extends, []) + [e.label for e in _walk(ct.content)]
+    out: dict[str, set[str]] = {}
+    for ct in schema.complex_types:
+        for e in _walk(ct.content):
+            if e.type and not e.type.startswith(("mdk:", "xs:")):
+                out.setdefault(e.label, set()).update(by_type.get(e.type, []))
+    for e in schema.elements:
+        if e.type:
+            out.setdefault(e.label, set()).update(by_type.get(e.type, []))
+    return out
+
+
+def _parse_datetime(value: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith("Z") else value)
+    except ValueError:
+        return None
+
+
+def _parse_date(value: str) -> dt.date | None:
+    v = value.strip()
+    if v.endswith("Z"):
+        v = v[:-1]
+    elif len(v) > 10 and v[10] in "+-":
+        v = v[:10]  # xs:date may carry a time zone
+    try:
+        return dt.date.fromisoformat(v)
+    except ValueError:
+        return None
+
+
+class ArkivstrukturHandler:
+    """The content checks and statistics of ``arkivstruktur.xml``."""
+
+    def __init__(self, version: str, addml: Addml | None, store: Store, collector: Collector,
+                 extra_counted: set[str] | None = None) -> None:
+        self.version = version
+        self.addml = addml
+        self.store = store
+        self.out = collector
+        self.v5 = version == "5.0"
+        children = _children_by_element(version)
+        self.containers = sorted(set(children) | {"arkiv", "virksomhetsspesifikkeMetadata"})
+        codes = code_lists() if self.v5 else {}
+        self.codes = {name: c for name, c in codes.items() if c.closed}
+        self.infos = element_infos(version)
+        # per container: Clark name of each child to read → its slot. Walking the children and looking
+        # each tag up is cheaper than lxml's tag filter, which re-parses its tag list on every call.
+        self.slots: dict[str, list[str]] = {}
+        for name in self.containers:
+            fixed = list(_FIELDS.get(name, ()))
+            possible = children.get(name, set())
+            more = sorted(c for c in possible if (c in self.codes or c in REFERENCES) and c not in fixed)
+            self.slots[name] = fixed + more
+        self.extra_counted = set(extra_counted or ()) - set(self.containers)
+
+        self.levels: Counter[str] = Counter()
+        self.types: dict[str, Counter[str]] = {"mappe": Counter(), "registrering": Counter()}
+        self.per_year: dict[str, Counter[str]] = {"mappe": Counter(), "registrering": Counter()}
+        self.status: dict[str, Counter[str]] = {
+            k: Counter() for k in ("arkivdelstatus", "saksstatus", "journalstatus", "dokumentstatus",
+                                   "journalposttype", "avskrivningsmaate")
+        }
+        self.by_parent: dict[str, Counter[str]] = {k: Counter() for k in ("merknad", "skjerming", "kassasjon", "presedens", "utfoertKassasjon", "part", "sakspart")}
+        self.formats: Counter[str] = Counter()
+        self.extra: Counter[str] = Counter()
+        self.arkivdeler: list[dict[str, Any]] = []
+        self._bucket: Counter[str] = Counter()
+        self._bucket_dates: list[str | None] = [None, None]
+        #: open units → how many klasse, mappe, registrering, dokumentbeskrivelse, dokumentobjekt they hold
+        self._kids: dict[etree._Element, list[int]] = {}
+        self._ids: list[tuple[str, int, str]] = []
+        self.classification: Counter[str] = Counter()
+        self.empty_units: Counter[str] = Counter()
+        self.non_uuid = 0
+        #: first and last journaldato / registrering opprettetDato, as ISO strings
+        self.journal_dates: list[str | None] = [None, None]
+        self.journalposts = 0
+        self.reg_dates: list[str | None] = [None, None]
+        a = addml
+        self._period_bounds: tuple[str, str] | None = (
+            (a.period_start.isoformat(), a.period_end.isoformat())
+            if a is not None and a.sharp_separation and a.period_start is not None and a.period_end is not None
+            else None
+        )
+        self.complete = False
+        self._dispatch: dict[str, Callable[[etree._Element, list[Any]], None]] = {
+            "arkiv": self._arkiv,
+            "arkivdel": self._arkivdel,
+            "klasse": self._klasse,
+            "mappe": self._mappe,
+            "registrering": self._registrering,
+            "dokumentbeskrivelse": self._dokumentbeskrivelse,
+            "dokumentobjekt": self._dokumentobjekt,
+            "kryssreferanse": self._no_op,
+            "avskrivning": self._avskrivning,
+        }
+
+        # Clark tag → everything end() needs for that element, looked up once
+        self._plan: dict[str, _Plan] = {}
+        for name in self.containers:
+            names = self.slots[name]
+            slot_of = {NS + n: i for i, n in enumerate(names)}
+            codes_ = tuple((i, n, self.codes[n]) for i, n in enumerate(names) if n in self.codes and n not in _HANDLED_CODES)
+            refs = tuple((i, n, REFERENCES[n][0]) for i, n in enumerate(names) if n in REFERENCES)
+            self._plan[NS + name] = _Plan(name, slot_of, len(names), self._dispatch.get(name),
+                                          name in self.by_parent, codes_, refs, slot_of.get(NS + "systemID") == 0)
+        for name in self.extra_counted:
+            self._plan[NS + name] = _Plan(name, None, 0, None, False, (), (), False)
+
+    # -- ElementHandler protocol
+
+    def tags(self) -> list[str]:
+        """Containers plus any element ADDML asks us to count."""
+        return [NS + c for c in self.containers] + [NS + c for c in sorted(self.extra_counted)]
+
+    def end(self, el: etree._Element) -> None:
+        """Process one element at its end (the hot path: kept lean on purpose)."""
+        plan = self._plan.get(el.tag)
+        if plan is None:
+            return
+        local, slot_of, n_slots, handler, counted_by_parent, code_slots, ref_slots, has_id = plan
+        if slot_of is None:  # an element ADDML asked us to count
+            self.extra[local] += 1
+            return
+        self.levels[local] += 1
+        slots: list[Any] = [None] * n_slots
+        extra: list[tuple[int, Any]] | None = None
+        n_children = 0
+        get = slot_of.get
+        for child in el:
+            n_children += 1
+            i = get(child.tag)
+            if i is not None:
+                if slots[i] is None:
+                    slots[i] = child
+                else:  # a second occurrence: a repeatable reference or code, or a schema error
+                    if extra is None:
+                        extra = []
+                    extra.append((i, child))
+        if has_id and slots[0] is not None:
+            self._system_id(el, local, slots[0])
+        for i, name, code in code_slots:
+            child = slots[i]
+            if child is not None:
+                self._code(name, code, child)
+        for i, name, kind in ref_slots:
+            child = slots[i]
+            if child is not None:
+                value = (child.text or "").strip()
+                if value:
+                    self.store.add_ref(value, child.sourceline or 0, kind, name, FILE)
+        if extra is not None:
+            self._extras(el, local, plan, extra)
+        if handler is not None:
+            handler(el, slots)
+        elif counted_by_parent:
+            parent = el.getparent()
+            if parent is not None:
+                self.by_parent[local][describe_unit(parent)] += 1
+        if n_children == 0 or not self.v5:
+            self._empty(el, local, n_children)
+
+    def _extras(self, el: etree._Element, local: str, plan: _Plan, extra: list[tuple[int, Any]]) -> None:
+        """Second and later occurrences of a child: repeatable references and codes, or repeated systemIDs."""
+        codes = {i: (n, c) for i, n, c in plan.code_slots}
+        refs = {i: (n, k) for i, n, k in plan.ref_slots}
+        for i, child in extra:
+            if plan.has_id and i == 0:
+                self._system_id(el, local, child)
+            elif i in codes:
+                self._code(codes[i][0], codes[i][1], child)
+            elif i in refs:
+                value = (child.text or "").strip()
+                if value:
+                    self.store.add_ref(value, child.sourceline or 0, refs[i][1], refs[i][0], FILE)
+
+    def _code(self, name: str, code: CodeList, child: Any, value: str | None = None) -> None:
+        if value is None:
+            value = (child.text or "").strip()
+        if value and value not in code.values:
+            allowed = ", ".join(f"«{v}»" for v in code.values)
+            allowed_en = ", ".join(f"'{v}'" for v in code.values)
+            self._add(
+                "N5V-CONTENT-13", Severity.ERROR,
+                f"{code.m_number} {name} har verdien «{value}» på linje {child.sourceline}, som ikke er "
+                f"blant de obligatoriske verdiene i metadatakatalogen: {allowed}.",
+                f"{code.m_number} {name} has the value '{value}' on line {child.sourceline}, which is not "
+                f"one of the mandatory values of the metadata catalogue: {allowed_en}.",
+                child.sourceline, name,
+            )
+
+    def _status(self, name: str, child: Any) -> str | None:
+        """The text of a status field a level handler checks itself, with its code-list check."""
+        if child is None:
+            return None
+        value = (child.text or "").strip()
+        code = self.codes.get(name)
+        if code is not None:
+            self._code(name, code, child, value)
+        return value
+
+    def finish(self, complete: bool) -> None:
+        """End of the file."""
+        self.complete = complete
+        for row in self._ids:
+            self.store.add_id(*row)
+        self._ids.clear()
+        self.store.flush()
+
+    # -- shared steps
+
+    def _add(self, check: str, severity: Severity, no: str, en: str, line: int | None, element: str | None) -> None:
+        info = self.infos.get(element) if element else None
+        self.out.add(Finding(check, severity, no, en, FILE, line, None, element, info.m_number if info else None))
+
+    def _system_id(self, el: etree._Element, local: str, child: Any) -> None:
+        value = (child.text or "").strip()
+        line = child.sourceline or 0
+        ids = self._ids
+        ids.append((value, line, local))
+        if UUID.fullmatch(value) is None:
+            self.non_uuid += 1
+            if self.v5:
+                self._add(
+                    "N5V-CONTENT-05", Severity.ERROR,
+                    f"M001 systemID «{value}» i {describe_unit(el)} på linje {line} er ikke en UUID.",
+                    f"M001 systemID '{value}' in {describe_unit(el)} on line {line} is not a UUID.",
+                    line, "systemID",
+                )
+        if len(ids) >= 20_000:
+            for row in ids:
+                self.store.add_id(*row)
+            ids.clear()
+
+    def _empty(self, el: etree._Element, local: str, n_children: int) -> None:
+        if local == "virksomhetsspesifikkeMetadata":
+            return
+        if not self.v5:
+            # v3.1/v4.0 strings may be empty as far as the schema goes; the standard says they may not
+            for leaf in _EMPTY_LEAVES(el):
+                name = leaf.tag.rsplit("}", 1)[-1] if isinstance(leaf.tag, str) else "?"
+                self._report_empty(leaf, name, el)
+        # v5.0 schemas refuse every empty simple value already; what they allow empty is a complex
+        # element with nothing in it
+        if n_children == 0 and not (el.text or "").strip():
+            self._report_empty(el, local, el.getparent())
+
+    def _report_empty(self, el: etree._Element, name: str, parent: etree._Element | None) -> None:
+        where = describe_unit(parent) if parent is not None else ""
+        self._add(
+            "N5V-CONTENT-14", Severity.ERROR,
+            f"{self._mname(name)} i {where} på linje {el.sourceline} er tomt; tomme elementer skal ikke leveres.",
+            f"{self._mname(name)} in {where} on line {el.sourceline} is empty; empty elements must not be delivered.",
+            el.sourceline, name,
+        )
+
+    def _mname(self, name: str) -> str:
+        info = self.infos.get(name)
+        return f"{info.m_number} {name}" if info and info.m_number else name
+
+    def _count_in_parent(self, el: etree._Element, kind: int) -> etree._Element | None:
+        parent = el.getparent()
+        if parent is not None:
+            kids = self._kids.get(parent)
+            if kids is None:
+                kids = self._kids[parent] = [0, 0, 0, 0, 0]
+            kids[kind] += 1
+        return parent
+
+    # -- levels
+
+    def _no_op(self, el: etree._Element, slots: list[Any]) -> None:
+        return
+
+    def _arkiv(self, el: etree._Element, slots: list[Any]) -> None:
+        if el.getparent() is not None:
+            self.levels["arkiv (underarkiv)"] += 1
+
+    def _arkivdel(self, el: etree._Element, slots: list[Any]) -> None:
+        # slots: systemID, tittel, arkivdelstatus
+        self._kids.pop(el, None)
+        status = self._status("arkivdelstatus", slots[2])
+        if status is not None:
+            self.status["arkivdelstatus"][status] += 1
+            if status != CLOSED_PART_STATUS:
+                line = slots[2].sourceline
+                self._add(
+                    "N5V-CONTENT-21", Severity.WARNING,
+                    f"M051 arkivdelstatus er «{status}» på linje {line}; arkivdeler som avleveres skal ha status "
+                    f"«{CLOSED_PART_STATUS}».",
+                    f"M051 arkivdelstatus is '{status}' on line {line}; archive parts in a transfer should have the "
+                    f"status '{CLOSED_PART_STATUS}'.",
+                    line, "arkivdelstatus",
+                )
+        # every folder and registration since the previous arkivdel ended belongs to this one
+        self.arkivdeler.append({
+            "systemID": _text(slots[0]),
+            "tittel": _text(slots[1]),
+            "status": status,
+            "mapper": self._bucket["mappe"],
+            "registreringer": self._bucket["registrering"],
+            "first_registration": self._bucket_dates[0],
+            "last_registration": self._bucket_dates[1],
+        })
+        self._bucket = Counter()
+        self._bucket_dates = [None, None]
+
+    def _klasse(self, el: etree._Element, slots: list[Any]) -> None:
+        # slots: systemID, klasseID
+        kids = self._kids.pop(el, None) or _NO_KIDS
+        parent = self._count_in_parent(el, K_KLASSE)
+        self.classification["klasser"] += 1
+        if parent is not None and isinstance(parent.tag, str) and parent.tag.endswith("}klassifikasjonssystem"):
+            self.classification["klasser på øverste nivå"] += 1
+        if not any(kids):
+            self.classification["klasser uten underklasser, mapper eller registreringer"] += 1
+        if not kids[K_MAPPE]:
+            self.classification["klasser uten mapper"] += 1
+        if not kids[K_REG]:
+            self.classification["klasser uten registreringer direkte under seg"] += 1
+        if kids[K_KLASSE] and (kids[K_MAPPE] or kids[K_REG]):
+            what_no = " og ".join(w for w, n in (("mapper", kids[K_MAPPE]), ("registreringer", kids[K_REG])) if n)
+            what_en = " and ".join(w for w, n in (("folders", kids[K_MAPPE]), ("registrations", kids[K_REG])) if n)
+            cid = _text(slots[1]) or _text(slots[0]) or "?"
+            self._add(
+                "N5V-CONTENT-09", Severity.ERROR,
+                f"Klasse «{cid}» på linje {el.sourceline} har både underklasser og {what_no}.",
+                f"Class '{cid}' on line {el.sourceline} has both subclasses and {what_en}.",
+                el.sourceline, "klasse",
+            )
+
+    def _mappe(self, el: etree._Element, slots: list[Any]) -> None:
+        # slots: systemID, opprettetDato, saksstatus
+        kids = self._kids.pop(el, None) or _NO_KIDS
+        self._count_in_parent(el, K_MAPPE)
+        kind = describe_unit(el)
+        self.types["mappe"][kind] += 1
+        self._bucket["mappe"] += 1
+        if not kids[K_REG] and not kids[K_MAPPE]:
+            self.empty_units["mapper uten registreringer eller undermapper"] += 1
+        created = slots[1]
+        if created is not None:
+            value = (created.text or "").strip()
+            if value:
+                self._year("mappe", value, created.sourceline, kind)
+        status = self._status("saksstatus", slots[2])
+        if status is not None:
+            self.status["saksstatus"][status] += 1
+            if status not in DELIVERABLE_CASE_STATUS:
+                line = slots[2].sourceline
+                self._add(
+                    "N5V-CONTENT-10", Severity.ERROR,
+                    f"M052 saksstatus er «{status}» i {kind} på linje {line}; i et arkivuttrekk skal saksmapper ha "
+                    "status «Avsluttet» eller «Utgår».",
+                    f"M052 saksstatus is '{status}' in {kind} on line {line}; case folders in an extract must have "
+                    "the status 'Avsluttet' or 'Utgår'.",
+                    line, "saksstatus",
+                )
+            if status == UTGAAR:
+                self.store.exclude_docobjs_from_line(el.sourceline or 0)
+
+    def _year(self, level: str, value: str, line: int | None, where: str) -> str | None:
+        """Count the year of an opprettetDato; its sortable form ("YYYY-MM-DDThh:mm:ss"), or None."""
+        if _DATETIME.match(value) is None and _parse_datetime(value) is None:
+            self._add(
+                "N5V-CONTENT-12", Severity.ERROR,
+                f"M600 opprettetDato «{value}» i {where} på linje {line} kan ikke tolkes som dato og klokkeslett.",
+                f"M600 opprettetDato '{value}' in {where} on line {line} cannot be read as a date and time.",
+                line, "opprettetDato",
+            )
+            return None
+        self.per_year[level][value[:4]] += 1
+        return value[:19]
+
+    def _registrering(self, el: etree._Element, slots: list[Any]) -> None:
+        # slots: systemID, opprettetDato, journalstatus, journalposttype, journaldato
+        kids = self._kids.pop(el, None) or _NO_KIDS
+        self._count_in_parent(el, K_REG)
+        kind = describe_unit(el)
+        self.types["registrering"][kind] += 1
+        self._bucket["registrering"] += 1
+        if not kids[K_DB] and not kids[K_DO]:
+            self.empty_units["registreringer uten dokumentbeskrivelse"] += 1
+        created = slots[1]
+        key: str | None = None
+        if created is not None:
+            value = (created.text or "").strip()
+            if value:
+                key = self._year("registrering", value, created.sourceline, kind)
+        if key is not None:
+            # ISO 8601 strings of one form sort chronologically: no datetime objects per record
+            dates, bucket = self.reg_dates, self._bucket_dates
+            if dates[0] is None or key < dates[0]:
+                dates[0] = key
+            if dates[1] is None or key > dates[1]:
+                dates[1] = key
+            if bucket[0] is None or key < bucket[0]:
+                bucket[0] = key
+            if bucket[1] is None or key > bucket[1]:
+                bucket[1] = key
+        status = self._status("journalstatus", slots[2])
+        if status is not None:
+            self.status["journalstatus"][status] += 1
+            if status not in DELIVERABLE_JOURNAL_STATUS:
+                line = slots[2].sourceline
+                self._add(
+                    "N5V-CONTENT-11", Severity.ERROR,
+                    f"M053 journalstatus er «{status}» i {kind} på linje {line}; i et arkivuttrekk skal journalposter "
+                    "ha status «Arkivert» eller «Utgår».",
+                    f"M053 journalstatus is '{status}' in {kind} on line {line}; journal records in an extract must "
+                    "have the status 'Arkivert' or 'Utgår'.",
+                    line, "journalstatus",
+                )
+            if status == UTGAAR:
+                self.store.exclude_docobjs_from_line(el.sourceline or 0)
+        if kind == "journalpost":
+            self.journalposts += 1
+            jtype = self._status("journalposttype", slots[3])
+            if jtype is not None:
+                self.status["journalposttype"][jtype] += 1
+            if not jtype:
+                self._add(
+                    "N5V-CONTENT-15", Severity.ERROR,
+                    f"M082 journalposttype mangler eller er tom i journalpost på linje {el.sourceline}.",
+                    f"M082 journalposttype is missing or empty in the journal record on line {el.sourceline}.",
+                    el.sourceline, "journalposttype",
+                )
+        jdate = slots[4]
+        check_date: str | None = None
+        check_line = el.sourceline
+        check_name = "journaldato"
+        if jdate is not None and (jdate.text or "").strip():
+            jdate_text = jdate.text.strip()
+            check_line = jdate.sourceline
+            if _DATE.match(jdate_text) is None and _parse_date(jdate_text) is None:
+                self._add(
+                    "N5V-CONTENT-12", Severity.ERROR,
+                    f"M101 journaldato «{jdate_text}» på linje {check_line} kan ikke tolkes som dato.",
+                    f"M101 journaldato '{jdate_text}' on line {check_line} cannot be read as a date.",
+                    check_line, "journaldato",
+                )
+            else:
+                check_date = jdate_text[:10]
+                jd = self.journal_dates
+                if jd[0] is None or check_date < jd[0]:
+                    jd[0] = check_date
+                if jd[1] is None or check_date > jd[1]:
+                    jd[1] = check_date
+        elif key is not None:
+            check_date = key[:10]
+            check_line = created.sourceline
+            check_name = "opprettetDato"
+        if check_date is not None and self._period_bounds is not None:
+            start, end = self._period_bounds
+            if not start <= check_date <= end:
+                self._outside_period(check_date, check_line, check_name, kind)
+
+    def _outside_period(self, day: str, line: int | None, name: str, where: str) -> None:
+        assert self._period_bounds is not None
+        start, end = self._period_bounds
+        self._add(
+            "N5V-CONTENT-12", Severity.ERROR,
+            f"{self._mname(name)} {day} i {where} på linje {line} ligger utenfor arkivperioden {start}–{end} i "
+            "arkivuttrekk.xml, og periodeskillet er skarpt.",
+            f"{self._mname(name)} {day} in {where} on line {line} lies outside the archival period {start}–{end} of "
+            "arkivuttrekk.xml, and the period separation is sharp.",
+            line, name,
+        )
+
+    def _dokumentbeskrivelse(self, el: etree._Element, slots: list[Any]) -> None:
+        # slots: systemID, dokumentstatus, dokumentmedium
+        kids = self._kids.pop(el, None) or _NO_KIDS
+        self._count_in_parent(el, K_DB)
+        status = self._status("dokumentstatus", slots[1])
+        if status is not None:
+            self.status["dokumentstatus"][status] += 1
+        if not kids[K_DO]:
+            medium = (_text(slots[2]) or "").lower()
+            if medium not in ("fysisk arkiv", "fysisk medium"):
+                self.empty_units["dokumentbeskrivelser uten dokumentobjekt"] += 1
+
+    def _dokumentobjekt(self, el: etree._Element, slots: list[Any]) -> None:
+        # slots: systemID, referanseDokumentfil, sjekksum, sjekksumAlgoritme, filstoerrelse, format
+        self._count_in_parent(el, K_DO)
+        fmt = _text(slots[5])
+        if fmt:
+            self.formats[fmt.lower()] += 1
+        ref_el = slots[1]
+        if ref_el is None:
+            return
+        ref = (ref_el.text or "").strip()
+        self.store.add_docobj(
+            normalise_reference(ref), ref, ref_el.sourceline or 0,
+            _text(slots[2]), _text(slots[3]), _text(slots[4]), fmt,
+        )
+
+    def _avskrivning(self, el: etree._Element, slots: list[Any]) -> None:
+        maate = _text(slots[0])
+        if maate:
+            self.status["avskrivningsmaate"][maate] += 1
+
+    # -- results
+
+    def statistics(self) -> dict[str, Any]:
+        """Counts for the report."""
+        return {
+            "levels": dict(sorted(self.levels.items())),
+            "folder_types": dict(self.types["mappe"]),
+            "registration_types": dict(self.types["registrering"]),
+            "per_year": {k: dict(sorted(v.items())) for k, v in self.per_year.items()},
+            "status": {k: dict(v) for k, v in self.status.items() if v},
+            "declared_formats": dict(self.formats.most_common()),
+            "by_parent": {k: dict(v) for k, v in self.by_parent.items() if v},
+            "archive_parts": self.arkivdeler,
+            "classification": dict(self.classification),
+            "units_without_content": dict(self.empty_units),
+            "first_registration": self.reg_dates[0],
+            "last_registration": self.reg_dates[1],
+            "journal_records": self.journalposts,
+            "first_journal_date": self.journal_dates[0],
+            "last_journal_date": self.journal_dates[1],
+            "system_ids_not_uuid": self.non_uuid,
+            "counted_for_addml": dict(self.extra),
+        }
+
+    def count(self, element: str) -> int:
+        """How many ``element`` the file held (containers and ADDML-declared elements)."""
+        return self.levels.get(element, 0) + self.extra.get(element, 0)
+
+
+def normalise_reference(ref: str) -> str:
+    """referanseDokumentfil as a path relative to the extract root (it is relative to arkivstruktur.xml,
+    which sits at the root): backslashes become slashes, "./" and leading "/" go."""
+    path = ref.strip().replace("\\", "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path.lstrip("/")

@@ -1,0 +1,242 @@
+"""Disk-backed sets for what grows with the extract: systemIDs, references, document objects, files.
+
+An extract of 10 GB holds tens of millions of systemIDs; keeping them in Python sets would take
+gigabytes. They go into a temporary SQLite database instead (batched inserts, a bounded page
+cache), and the questions — which systemIDs repeat, which references point nowhere, which files
+nobody references — are answered with a few queries at the end. The database file is deleted on
+:meth:`Store.close`.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Final
+
+_BATCH: Final = 20_000
+
+#: reference kind → the levels (element names) a reference of that kind may point to
+REFERENCE_TARGETS: Final[dict[str, tuple[str, ...]]] = {
+    "arkivdel": ("arkivdel",),
+    "klasse": ("klasse",),
+    "mappe": ("mappe",),
+    "registrering": ("registrering",),
+    "any": (),  # endringslogg: any unit in the extract
+}
+
+_SCHEMA = """
+CREATE TABLE ids (value TEXT NOT NULL, line INTEGER, level TEXT NOT NULL);
+CREATE TABLE refs (value TEXT NOT NULL, line INTEGER, kind TEXT NOT NULL, element TEXT NOT NULL, file TEXT NOT NULL);
+CREATE TABLE docobj (path TEXT NOT NULL, raw TEXT NOT NULL, line INTEGER, checksum TEXT, algorithm TEXT,
+                     size TEXT, format TEXT, excluded INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE files (path TEXT PRIMARY KEY, sha256 TEXT, size INTEGER, sniffed TEXT);
+"""
+
+
+@dataclass(frozen=True)
+class DocObject:
+    """A dokumentobjekt as arkivstruktur.xml describes it, joined with the file it names (if any)."""
+
+    path: str  #: normalised path relative to the extract root
+    raw: str  #: referanseDokumentfil as written
+    line: int
+    checksum: str | None
+    algorithm: str | None
+    size: str | None
+    format: str | None
+    excluded: bool  #: under a folder/registration with status "Utgår": no file is expected
+    file_sha256: str | None
+    file_size: int | None
+    file_sniffed: str | None
+    file_exists: bool
+
+
+class Store:
+    """The temporary database of one validation run."""
+
+    def __init__(self, directory: str | None = None, cache_mib: int = 16) -> None:
+        fd, self.path = tempfile.mkstemp(prefix="tender-noark-", suffix=".sqlite", dir=directory)
+        os.close(fd)
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        for pragma in (
+            "journal_mode=OFF",
+            "synchronous=OFF",
+            "temp_store=FILE",
+            f"cache_size=-{cache_mib * 1024}",
+            "locking_mode=EXCLUSIVE",
+        ):
+            self.db.execute(f"PRAGMA {pragma}")
+        self.db.executescript(_SCHEMA)
+        self._ids: list[tuple[str, int, str]] = []
+        self._refs: list[tuple[str, int, str, str, str]] = []
+        self._docs: list[tuple[str, str, int, str | None, str | None, str | None, str | None]] = []
+        self._files: list[tuple[str, str, int, str | None]] = []
+        self._indexed = False
+
+    # -- writing (buffered)
+
+    def add_id(self, value: str, line: int, level: str) -> None:
+        """A systemID seen at ``line`` on a unit of ``level`` ("mappe", …)."""
+        self._ids.append((value, line, level))
+        if len(self._ids) >= _BATCH:
+            self._flush_ids()
+
+    def add_ref(self, value: str, line: int, kind: str, element: str, file: str) -> None:
+        """A reference of ``kind`` (see :data:`REFERENCE_TARGETS`) written in ``element``."""
+        self._refs.append((value, line, kind, element, file))
+        if len(self._refs) >= _BATCH:
+            self._flush_refs()
+
+    def add_docobj(self, path: str, raw: str, line: int, checksum: str | None, algorithm: str | None,
+                   size: str | None, format_: str | None) -> None:
+        """A dokumentobjekt and what it says about its file."""
+        self._docs.append((path, raw, line, checksum, algorithm, size, format_))
+        if len(self._docs) >= _BATCH:
+            self._flush_docs()
+
+    def add_file(self, path: str, sha256: str, size: int, sniffed: str | None) -> None:
+        """A document file found in the extract."""
+        self._files.append((path, sha256, size, sniffed))
+        if len(self._files) >= _BATCH:
+            self._flush_files()
+
+    def exclude_docobjs_from_line(self, line: int) -> None:
+        """Document objects from ``line`` on belong to a unit with status "Utgår" (no file expected)."""
+        self._flush_docs()
+        self.db.execute("UPDATE docobj SET excluded = 1 WHERE line >= ?", (line,))
+
+    def _flush_ids(self) -> None:
+        if self._ids:
+            self.db.executemany("INSERT INTO ids VALUES (?, ?, ?)", self._ids)
+            self._ids.clear()
+
+    def _flush_refs(self) -> None:
+        if self._refs:
+            self.db.executemany("INSERT INTO refs VALUES (?, ?, ?, ?, ?)", self._refs)
+            self._refs.clear()
+
+    def _flush_docs(self) -> None:
+        if self._docs:
+            self.db.executemany(
+                "INSERT INTO docobj (path, raw, line, checksum, algorithm, size, format) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                self._docs,
+            )
+            self._docs.clear()
+
+    def _flush_files(self) -> None:
+        if self._files:
+            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", self._files)
+            self._files.clear()
+
+    def flush(self) -> None:
+        """Write every buffered row."""
+        self._flush_ids()
+        self._flush_refs()
+        self._flush_docs()
+        self._flush_files()
+
+    def _index(self) -> None:
+        self.flush()
+        if not self._indexed:
+            self.db.execute("CREATE INDEX ids_value ON ids (value, level)")
+            self.db.execute("CREATE INDEX docobj_path ON docobj (path)")
+            self._indexed = True
+
+    # -- questions
+
+    def count_ids(self) -> int:
+        """How many systemIDs were recorded."""
+        self.flush()
+        return int(self.db.execute("SELECT count(*) FROM ids").fetchone()[0])
+
+    def duplicate_ids(self, max_lines: int = 20) -> Iterator[tuple[str, int, list[int], list[str]]]:
+        """Each systemID that occurs more than once: value, count, its first lines, its levels."""
+        self._index()
+        rows = self.db.execute(
+            "SELECT value, count(*) FROM ids GROUP BY value HAVING count(*) > 1 ORDER BY min(line)"
+        )
+        for value, count in rows.fetchall():
+            occ = self.db.execute(
+                "SELECT line, level FROM ids WHERE value = ? ORDER BY line LIMIT ?", (value, max_lines)
+            ).fetchall()
+            yield value, int(count), [int(r[0]) for r in occ], [str(r[1]) for r in occ]
+
+    def dangling_refs(self) -> Iterator[tuple[str, int, str, str, str]]:
+        """References whose target is not in the extract (or is not a unit of the right level)."""
+        self._index()
+        for kind, levels in REFERENCE_TARGETS.items():
+            if levels:
+                marks = ",".join("?" * len(levels))
+                sql = (
+                    "SELECT value, line, kind, element, file FROM refs r WHERE kind = ? AND NOT EXISTS "
+                    f"(SELECT 1 FROM ids i WHERE i.value = r.value AND i.level IN ({marks})) ORDER BY file, line"
+                )
+                params: tuple[Any, ...] = (kind, *levels)
+            else:
+                sql = (
+                    "SELECT value, line, kind, element, file FROM refs r WHERE kind = ? AND NOT EXISTS "
+                    "(SELECT 1 FROM ids i WHERE i.value = r.value) ORDER BY file, line"
+                )
+                params = (kind,)
+            for value, line, k, element, file in self.db.execute(sql, params):
+                yield str(value), int(line), str(k), str(element), str(file)
+
+    def count_refs(self, kind: str | None = None) -> int:
+        """How many references (of ``kind``) were recorded."""
+        self.flush()
+        if kind is None:
+            return int(self.db.execute("SELECT count(*) FROM refs").fetchone()[0])
+        return int(self.db.execute("SELECT count(*) FROM refs WHERE kind = ?", (kind,)).fetchone()[0])
+
+    def docobjects(self) -> Iterator[DocObject]:
+        """Every document object with the file it names, in document order."""
+        self._index()
+        sql = (
+            "SELECT d.path, d.raw, d.line, d.checksum, d.algorithm, d.size, d.format, d.excluded, "
+            "f.sha256, f.size, f.sniffed, f.path IS NOT NULL FROM docobj d LEFT JOIN files f ON f.path = d.path "
+            "ORDER BY d.line"
+        )
+        for row in self.db.execute(sql):
+            yield DocObject(
+                str(row[0]), str(row[1]), int(row[2]), row[3], row[4], row[5], row[6], bool(row[7]),
+                row[8], None if row[9] is None else int(row[9]), row[10], bool(row[11]),
+            )
+
+    def unreferenced_files(self) -> Iterator[tuple[str, int]]:
+        """Document files no document object names: path, size."""
+        self._index()
+        sql = "SELECT path, size FROM files f WHERE NOT EXISTS (SELECT 1 FROM docobj d WHERE d.path = f.path) ORDER BY path"
+        for path, size in self.db.execute(sql):
+            yield str(path), int(size)
+
+    def multi_referenced_files(self) -> Iterator[tuple[str, int, list[int]]]:
+        """Files named by more than one document object: path, count, first lines."""
+        self._index()
+        rows = self.db.execute(
+            "SELECT path, count(*), group_concat(line) FROM docobj GROUP BY path HAVING count(*) > 1 ORDER BY min(line)"
+        ).fetchall()
+        for path, count, lines in rows:
+            yield str(path), int(count), [int(x) for x in str(lines).split(",")[:20]]
+
+    def count_files(self) -> int:
+        """How many document files were recorded."""
+        self.flush()
+        return int(self.db.execute("SELECT count(*) FROM files").fetchone()[0])
+
+    def close(self) -> None:
+        """Close and delete the database."""
+        try:
+            self.db.close()
+        finally:
+            try:
+                os.unlink(self.path)
+            except FileNotFoundError:
+                pass
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,682 @@
+"""The evaluation pages: model (criteria, price schedule, method, freeze), bids and their opening, minimum
+requirements and rejection, individual scores, consensus, the matrix with sensitivity, and exports.
+
+Every page that shows bid content checks ``tender.can_view_bids(user, now)`` (403 before the deadline, for
+everyone, the lead included) and that the bids have been opened; bids and files are loaded only within the
+tender in the URL (404 otherwise).
+"""
+from __future__ import annotations
+
+import io
+import json
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import Blueprint, Response as FlaskResponse, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from tender.bids import operations as bid_ops
+from tender.bids.models import Bid, BidAttachment, BidStatus
+from tender.core.scoring import PRICE_METHODS, CriterionKind, RequirementStatus
+from tender.core.scoring_sensitivity import sensitivity
+from tender.core.spec import Kind
+from tender.errors_domain import DomainError
+from tender.evaluation import operations as ops
+from tender.evaluation.case import case_to_json
+from tender.evaluation.forms import (
+    AssignForm,
+    CheckForm,
+    CriterionForm,
+    PriceItemForm,
+    RejectForm,
+    ScoreForm,
+    SettingsForm,
+    TieBreakForm,
+    WeightForm,
+)
+from tender.evaluation.models import AwardCriterion, CriterionKindValue, Phase, PriceItem, PriceItemKind
+from tender.extensions import db
+from tender.forms import EmptyForm, put_reasons_on_form
+from tender.reports.evaluation_excel import write_evaluation_workbook
+from tender.tenders.access import tender_for
+from tender.tenders.models import Role, Tender
+
+bp = Blueprint("evaluation", __name__, url_prefix="/konkurranser/<int:tender_id>/evaluering")
+
+
+def _me() -> Any:
+    return current_user._get_current_object()
+
+
+def _decimal(raw: str | None, field: str, label: str, *, optional: bool = False) -> Decimal | None:
+    text = (raw or "").strip().replace(",", ".").replace(" ", "").replace("\u00a0", "")
+    if not text and optional:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise DomainError(f"{label} må være et tall, ikke «{raw}».", field=field) from None
+    if not value.is_finite() or abs(value) >= Decimal(10) ** 12:
+        raise DomainError(f"{label} må være et endelig tall.", field=field)
+    return value
+
+
+def _sealed_tender(tender_id: int, check: Any) -> Tender:
+    """The tender, if the user may see bid content now (403 before the deadline) and the bids are opened."""
+    now = bid_ops.now()
+    tender = tender_for(tender_id, lambda t, u: check(t, u, now))
+    if bid_ops.opening_of(tender) is None:
+        abort(403)
+    return tender
+
+
+def _bid_or_404(tender: Tender, bid_id: int) -> Bid:
+    bid = db.session.get(Bid, bid_id)
+    if bid is None or bid.tender_id != tender.id or bid.status is not BidStatus.SUBMITTED:
+        abort(404)
+    return bid
+
+
+def _criterion_or_404(tender: Tender, key: str) -> AwardCriterion:
+    row = ops.criterion_by_key(tender, key)
+    if row is None:
+        abort(404)
+    return row
+
+
+# -- the model ---------------------------------------------------------------------------------------------
+def _settings_form(tender: Tender) -> SettingsForm:
+    model = ops.model_or_default(tender)
+    form = SettingsForm()
+    if request.method == "GET":
+        form.scale_max.data = f"{model.scale_max.normalize():f}"
+        form.allow_half_points.data = model.allow_half_points
+        form.price_method.data = model.price_method
+        form.price_k.data = f"{model.price_k.normalize():f}" if model.price_k is not None else ""
+        form.nok_per_point.data = f"{model.nok_per_point.normalize():f}" if model.nok_per_point is not None else ""
+        form.normalise.data = model.normalise
+        form.contract_period.data = model.contract_period
+        form.disagreement_threshold.data = f"{model.disagreement_threshold.normalize():f}"
+    return form
+
+
+def _criterion_form(tender: Tender, rows: list[AwardCriterion]) -> CriterionForm:
+    form = CriterionForm()
+    form.parent.choices = [SelectChoice("", "– toppnivå –")] + [
+        SelectChoice(r.key, r.name) for r in rows if r.kind is CriterionKindValue.QUALITY]
+    return form
+
+
+def _model_page(tender: Tender, *, settings: SettingsForm | None = None, criterion: CriterionForm | None = None,
+                price_item: PriceItemForm | None = None, freeze_errors: list[str] | None = None,
+                status: int = 200) -> Any:
+    rows = ops.criteria_of(tender)
+    model = ops.model_or_default(tender)
+    spec = bid_ops.published_spec(tender)
+    under: dict[str, list[Any]] = defaultdict(list)
+    if spec is not None:
+        for r in spec.requirements:
+            if r.kind is Kind.EVALUERINGSKRAV and r.criterion:
+                under[r.criterion].append(r)
+    evaluators = [m.user for m in tender.memberships if m.role is Role.EVALUATOR]
+    assign = AssignForm()
+    assign.evaluator.choices = [SelectChoice(str(u.id), u.name) for u in evaluators]
+    method = PRICE_METHODS.get(model.price_method)
+    return render_template(
+        "evaluation/model.html", tender=tender, model=model, rows=rows, depth=ops.depth_of(rows),
+        sums=ops.level_sums(rows), problems=ops.model_problems(tender) if rows else [],
+        settings=settings or _settings_form(tender), criterion_form=criterion or _criterion_form(tender, rows),
+        price_form=price_item or PriceItemForm(), weight_form=WeightForm(), assign_form=assign,
+        items=ops.price_items(tender), method=method, under=under, empty_form=EmptyForm(),
+        freeze_errors=freeze_errors or [], now=bid_ops.now(),
+        orphans=sorted(set(under) - {r.key for r in rows}),
+    ), status
+
+
+@bp.route("")
+@login_required
+def model(tender_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_view_evaluation)
+    return _model_page(tender)
+
+
+@bp.route("/innstillinger", methods=["POST"])
+@login_required
+def settings(tender_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_edit_evaluation)
+    form = _settings_form(tender)
+    if form.validate_on_submit():
+        try:
+            data = ops.ModelSettings(
+                scale_max=_decimal(form.scale_max.data, "scale_max", "Skalaen") or Decimal(0),
+                allow_half_points=bool(form.allow_half_points.data), price_method=form.price_method.data or "",
+                price_k=_decimal(form.price_k.data, "price_k", "k", optional=True),
+                nok_per_point=_decimal(form.nok_per_point.data, "nok_per_point", "Kroner per poeng", optional=True),
+                normalise=bool(form.normalise.data), contract_period=form.contract_period.data or "",
+                disagreement_threshold=_decimal(form.disagreement_threshold.data, "disagreement_threshold",
+                                                "Terskelen") or Decimal(0))
+            ops.update_settings(tender, data, actor=_me())
+        except DomainError as error:
+            db.session.rollback()
+            put_reasons_on_form(form, error)
+        else:
+            db.session.commit()
+            flash("Innstillingene er lagret.", "success")
+            return redirect(url_for("evaluation.model", tender_id=tender.id))
+    return _model_page(tender, settings=form, status=422)
+
+
+@bp.route("/kriterier", methods=["POST"])
+@login_required
+def add_criterion(tender_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_edit_evaluation)
+    form = _criterion_form(tender, ops.criteria_of(tender))
+    if form.validate_on_submit():
+        try:
+            data = ops.CriterionInput(
+                key=form.key.data or "", name=form.name.data or "", parent_key=form.parent.data or None,
+                kind=CriterionKindValue(form.kind.data),
+                weight=_decimal(form.weight.data, "weight", "Vekten") or Decimal(0),
+                weight_min=_decimal(form.weight_min.data, "weight_min", "Spennet", optional=True),
+                weight_max=_decimal(form.weight_max.data, "weight_max", "Spennet", optional=True),
+                documentation=form.documentation.data or "")
+            row = ops.add_criterion(tender, data, actor=_me())
+        except DomainError as error:
+            db.session.rollback()
+            put_reasons_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(f"Kriteriet «{row.name}» er lagt til.", "success")
+            return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"))
+    return _model_page(tender, criterion=form, status=422)
+
+
+@bp.route("/kriterier/<key>/vekt", methods=["POST"])
+@login_required
+def change_weight(tender_id: int, key: str) -> Any:
+    tender = tender_for(tender_id, Tender.can_edit_evaluation)
+    row = _criterion_or_404(tender, key)
+    form = WeightForm()
+    if not form.validate_on_submit():
+        flash("Oppgi en vekt.", "error")
+        return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"))
+    try:
+        ops.update_criterion_weight(tender, row, _decimal(form.weight.data, "weight", "Vekten") or Decimal(0),
+                                    actor=_me())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"Vekten for «{row.name}» er endret.", "success")
+    return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"))
+
+
+@bp.route("/kriterier/<key>/slett", methods=["POST"])
+@login_required
+def delete_criterion(tender_id: int, key: str) -> Response:
+    tender = tender_for(tender_id, Tender.can_edit_evaluation)
+    row = _criterion_or_404(tender, key)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        ops.delete_criterion(tender, row, actor=_me())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("Kriteriet er slettet.", "success")
+    return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"))
+
+
+@bp.route("/kriterier/<key>/evaluatorer", methods=["POST"])
+@login_required
+def assign_evaluator(tender_id: int, key: str) -> Response:
+    tender = tender_for(tender_id, Tender.can_edit_evaluation)
+    row = _criterion_or_404(tender, key)
+    form = AssignForm()
+    form.evaluator.choices = [SelectChoice(str(m.user_id), m.user.name) for m in tender.memberships
+                              if m.role is Role.EVALUATOR]
+    if not form.validate_on_submit():
+        flash("Velg en evaluator i konkurransen.", "error")
+        return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"))
+    user = next(m.user for m in tender.memberships if str(m.user_id) == form.evaluator.data)
+    try:
+        ops.assign_evaluator(tender, row, user, actor=_me())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"{user.name} er tildelt «{row.name}».", "success")
+    return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"))
+
+
+@bp.route("/prisskjema", methods=["POST"])
+@login_required
+def add_price_item(tender_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_edit_evaluation)
+    form = PriceItemForm()
+    if form.validate_on_submit():
+        try:
+            ops.add_price_item(tender, name=form.name.data or "", kind=PriceItemKind(form.kind.data),
+                               per_municipality=bool(form.per_municipality.data), actor=_me())
+        except DomainError as error:
+            db.session.rollback()
+            put_reasons_on_form(form, error)
+        else:
+            db.session.commit()
+            flash("Posten er lagt til i prisskjemaet.", "success")
+            return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="prisskjema"))
+    return _model_page(tender, price_item=form, status=422)
+
+
+@bp.route("/prisskjema/<int:item_id>/slett", methods=["POST"])
+@login_required
+def delete_price_item(tender_id: int, item_id: int) -> Response:
+    tender = tender_for(tender_id, Tender.can_edit_evaluation)
+    item = db.session.get(PriceItem, item_id)
+    if item is None or item.tender_id != tender.id:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        ops.delete_price_item(tender, item, actor=_me())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("Posten er fjernet.", "success")
+    return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="prisskjema"))
+
+
+@bp.route("/las", methods=["POST"])
+@login_required
+def freeze(tender_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_edit_evaluation)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        ops.freeze(tender, at=bid_ops.now(), actor=_me())
+    except DomainError as error:
+        db.session.rollback()
+        return _model_page(tender, freeze_errors=[m for ms in error.reasons.values() for m in ms], status=422)
+    db.session.commit()
+    flash("Evalueringsmodellen er låst.", "success")
+    return redirect(url_for("evaluation.model", tender_id=tender.id))
+
+
+# -- bids and the opening -----------------------------------------------------------------------------------
+@bp.route("/tilbud")
+@login_required
+def bids(tender_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_view_evaluation)
+    now = bid_ops.now()
+    opening = bid_ops.opening_of(tender)
+    visible = tender.can_view_bids(current_user, now) and opening is not None
+    rows = ops.opened_bids(tender) if visible else []
+    return render_template("evaluation/bids.html", tender=tender, now=now, opening=opening,
+                           record=json.loads(opening.record_json) if opening else [], rows=rows,
+                           prices={b.id: ops.evaluated_price(tender, b) for b in rows},
+                           model=ops.model_or_default(tender), empty_form=EmptyForm(), visible=visible)
+
+
+@bp.route("/tilbud/apne", methods=["POST"])
+@login_required
+def open_bids(tender_id: int) -> Response:
+    now = bid_ops.now()
+    tender = tender_for(tender_id, lambda t, u: t.can_open_bids(u, now))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        bid_ops.open_bids(tender, at=now, actor=_me())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("Tilbudene er åpnet. Åpningsprotokollen er lagret.", "success")
+    return redirect(url_for("evaluation.bids", tender_id=tender.id))
+
+
+@bp.route("/tilbud/<int:bid_id>")
+@login_required
+def bid(tender_id: int, bid_id: int) -> Any:
+    tender = _sealed_tender(tender_id, Tender.can_view_bids)
+    row = _bid_or_404(tender, bid_id)
+    spec = bid_ops.published_spec(tender)
+    answers = {a.requirement_key: a for a in row.answers}
+    checks = ops.requirement_checks(row)
+    now = bid_ops.now()
+    check_forms = {}
+    if tender.can_check_requirements(current_user, now) and spec is not None:
+        for r in spec.requirements:
+            if r.kind is Kind.MINSTEKRAV:
+                f = CheckForm(prefix=f"k{r.id}")
+                if r.id in checks:
+                    f.status.data, f.reason.data = checks[r.id].status.value, checks[r.id].reason
+                check_forms[r.id] = f
+    items = ops.price_items(tender)
+    municipalities = {m.id: m.name for m in tender.participating_municipalities}
+    return render_template("evaluation/bid.html", tender=tender, bid=row, spec=spec, answers=answers, checks=checks,
+                           check_forms=check_forms, reject_form=RejectForm(), items={i.id: i for i in items},
+                           municipalities=municipalities, price=ops.evaluated_price(tender, row, items),
+                           not_met=[k for k, c in checks.items() if c.status is RequirementStatus.NOT_MET],
+                           may_decide=tender.can_decide_evaluation(current_user, now))
+
+
+@bp.route("/tilbud/<int:bid_id>/vedlegg/<int:attachment_id>")
+@login_required
+def attachment(tender_id: int, bid_id: int, attachment_id: int) -> Any:
+    tender = _sealed_tender(tender_id, Tender.can_view_bids)
+    row = _bid_or_404(tender, bid_id)
+    found = db.session.get(BidAttachment, attachment_id)
+    if found is None or found.bid_id != row.id:
+        abort(404)
+    return send_file(io.BytesIO(found.data), mimetype="application/octet-stream", as_attachment=True,
+                     download_name=found.filename)
+
+
+@bp.route("/tilbud/<int:bid_id>/minstekrav/<key>", methods=["POST"])
+@login_required
+def check_requirement(tender_id: int, bid_id: int, key: str) -> Response:
+    tender = _sealed_tender(tender_id, Tender.can_check_requirements)
+    row = _bid_or_404(tender, bid_id)
+    form = CheckForm(prefix=f"k{key}")
+    if not form.validate_on_submit():
+        flash("Velg en vurdering.", "error")
+    else:
+        try:
+            ops.check_requirement(tender, row, key, status=RequirementStatus(form.status.data),
+                                  reason=form.reason.data or "", actor=_me())
+        except DomainError as error:
+            db.session.rollback()
+            flash(f"{key}: {error.message}", "error")
+        else:
+            db.session.commit()
+            flash(f"Vurderingen av {key} er lagret.", "success")
+    return redirect(url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id, _anchor=f"k-{key}"))
+
+
+@bp.route("/tilbud/<int:bid_id>/avvis", methods=["POST"])
+@login_required
+def reject(tender_id: int, bid_id: int) -> Response:
+    tender = _sealed_tender(tender_id, Tender.can_decide_evaluation)
+    row = _bid_or_404(tender, bid_id)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        flash("Skriv begrunnelsen for avvisningen.", "error")
+    else:
+        try:
+            ops.reject_bid(tender, row, reason=form.reason.data or "", actor=_me())
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(f"Tilbudet fra {row.vendor.name} er avvist.", "success")
+    return redirect(url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id))
+
+
+# -- individual scores ----------------------------------------------------------------------------------------
+def _score_page(tender: Tender, *, errors: dict[tuple[int, int], ScoreForm] | None = None, status: int = 200) -> Any:
+    me = _me()
+    leaves = [c for c in ops.quality_leaves(tender) if ops.may_score(tender, me, c)]
+    rows = ops.opened_bids(tender)
+    mine = ops.scores_by(tender, me)
+    forms: dict[tuple[int, int], ScoreForm] = {}
+    for b in rows:
+        for c in leaves:
+            form = (errors or {}).get((b.id, c.id))
+            if form is None:
+                form = ScoreForm(formdata=None, prefix=f"s{b.id}-{c.id}")
+                existing = mine.get((b.id, c.id))
+                if existing is not None:
+                    form.score.data = f"{existing.score.normalize():f}"
+                    form.justification.data = existing.justification
+                    form.lock_version.data = str(existing.lock_version)
+                else:
+                    form.lock_version.data = ""
+            forms[(b.id, c.id)] = form
+    return render_template("evaluation/scores.html", tender=tender, leaves=leaves, rows=rows, forms=forms,
+                           model=ops.model_or_default(tender)), status
+
+
+@bp.route("/poeng")
+@login_required
+def scores(tender_id: int) -> Any:
+    tender = _sealed_tender(tender_id, Tender.can_score_bids)
+    return _score_page(tender)
+
+
+@bp.route("/poeng/<int:bid_id>/<key>", methods=["POST"])
+@login_required
+def save_score(tender_id: int, bid_id: int, key: str) -> Any:
+    tender = _sealed_tender(tender_id, Tender.can_score_bids)
+    row = _bid_or_404(tender, bid_id)
+    criterion = _criterion_or_404(tender, key)
+    form = ScoreForm(prefix=f"s{row.id}-{criterion.id}")
+    status = 422
+    if form.validate_on_submit():
+        try:
+            ops.save_individual_score(
+                tender, row, criterion, evaluator=_me(), score=_decimal(form.score.data, "score", "Poengene")
+                or Decimal(0), justification=form.justification.data or "",
+                expected_version=int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None)
+            db.session.commit()
+        except ops.ScoreConflict as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            if error.current is not None:
+                form.lock_version.data = str(error.current.lock_version)
+            status = 409
+        except DomainError as error:
+            db.session.rollback()
+            put_reasons_on_form(form, error)
+        except Exception as error:  # a concurrent save of the very same score: report it, lose nothing
+            from sqlalchemy.exc import IntegrityError
+            from sqlalchemy.orm.exc import StaleDataError
+
+            if not isinstance(error, IntegrityError | StaleDataError):
+                raise
+            db.session.rollback()
+            form.form_errors.append("Poengene ble lagret samtidig et annet sted. Last siden på nytt og se over.")
+            status = 409
+        else:
+            flash(f"Poengene for {row.vendor.name} på «{criterion.name}» er lagret.", "success")
+            return redirect(url_for("evaluation.scores", tender_id=tender.id, _anchor=f"s{row.id}-{criterion.id}"))
+    return _score_page(tender, errors={(row.id, criterion.id): form}, status=status)
+
+
+# -- consensus -------------------------------------------------------------------------------------------------
+def _consensus_page(tender: Tender, *, errors: dict[tuple[int, int], ScoreForm] | None = None,
+                    status: int = 200) -> Any:
+    model = ops.model_or_default(tender)
+    leaves = ops.quality_leaves(tender)
+    rows = ops.opened_bids(tender)
+    individual: dict[tuple[int, int], list[Any]] = defaultdict(list)
+    for s in ops.all_individual_scores(tender):
+        individual[(s.bid_id, s.criterion_id)].append(s)
+    consensus = ops.consensus_scores(tender)
+    forms: dict[tuple[int, int], ScoreForm] = {}
+    spread: dict[tuple[int, int], bool] = {}
+    for b in rows:
+        for c in leaves:
+            scores = [s.score for s in individual[(b.id, c.id)]]
+            spread[(b.id, c.id)] = bool(scores) and max(scores) - min(scores) > model.disagreement_threshold
+            form = (errors or {}).get((b.id, c.id))
+            if form is None:
+                form = ScoreForm(formdata=None, prefix=f"c{b.id}-{c.id}")
+                existing = consensus.get((b.id, c.id))
+                if existing is not None:
+                    form.score.data = f"{existing.score.normalize():f}"
+                    form.justification.data = existing.justification
+                    form.lock_version.data = str(existing.lock_version)
+                else:
+                    form.lock_version.data = ""
+            forms[(b.id, c.id)] = form
+    return render_template("evaluation/consensus.html", tender=tender, model=model, leaves=leaves, rows=rows,
+                           individual=individual, forms=forms, spread=spread, empty_form=EmptyForm(),
+                           may_decide=tender.can_decide_evaluation(current_user, bid_ops.now())), status
+
+
+def _consensus_viewer(t: Tender, u: Any, now: Any) -> bool:
+    """The lead always; the rest of the group once the consensus phase is open (not before: independence)."""
+    if not t.can_view_bids(u, now):
+        return False
+    if t.can_manage(u):
+        return True
+    model = ops.model_of(t)
+    return model is not None and model.phase is Phase.CONSENSUS
+
+
+@bp.route("/konsensus")
+@login_required
+def consensus(tender_id: int) -> Any:
+    tender = _sealed_tender(tender_id, _consensus_viewer)
+    return _consensus_page(tender)
+
+
+@bp.route("/konsensus/apne", methods=["POST"])
+@login_required
+def open_consensus(tender_id: int) -> Response:
+    tender = _sealed_tender(tender_id, Tender.can_decide_evaluation)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        ops.open_consensus(tender, actor=_me())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("Konsensusfasen er åpnet. De individuelle poengene er låst.", "success")
+    return redirect(url_for("evaluation.consensus", tender_id=tender.id))
+
+
+@bp.route("/konsensus/<int:bid_id>/<key>", methods=["POST"])
+@login_required
+def save_consensus(tender_id: int, bid_id: int, key: str) -> Any:
+    tender = _sealed_tender(tender_id, Tender.can_decide_evaluation)
+    row = _bid_or_404(tender, bid_id)
+    criterion = _criterion_or_404(tender, key)
+    form = ScoreForm(prefix=f"c{row.id}-{criterion.id}")
+    status = 422
+    if form.validate_on_submit():
+        try:
+            ops.save_consensus(
+                tender, row, criterion, score=_decimal(form.score.data, "score", "Poengene") or Decimal(0),
+                justification=form.justification.data or "", actor=_me(),
+                expected_version=int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None)
+            db.session.commit()
+        except ops.ScoreConflict as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            if error.current is not None:
+                form.lock_version.data = str(error.current.lock_version)
+            status = 409
+        except DomainError as error:
+            db.session.rollback()
+            put_reasons_on_form(form, error)
+        else:
+            flash(f"Konsensuspoengene for {row.vendor.name} på «{criterion.name}» er lagret.", "success")
+            return redirect(url_for("evaluation.consensus", tender_id=tender.id, _anchor=f"c{row.id}-{criterion.id}"))
+    return _consensus_page(tender, errors={(row.id, criterion.id): form}, status=status)
+
+
+# -- matrix and exports -------------------------------------------------------------------------------------
+@bp.route("/matrise")
+@login_required
+def matrix(tender_id: int) -> Any:
+    tender = _sealed_tender(tender_id, Tender.can_view_bids)
+    built = ops.build_case(tender, with_individual=False)
+    placed = built.result.model.placed if built.result is not None else ()
+    model = ops.model_or_default(tender)
+    return render_template("evaluation/matrix.html", tender=tender, built=built, found=None, placed=placed,
+                           CriterionKind=CriterionKind, tie_form=TieBreakForm(), model=model,
+                           method=PRICE_METHODS.get(model.price_method),
+                           may_decide=tender.can_decide_evaluation(current_user, bid_ops.now()), fmt=_fmt)
+
+
+@bp.route("/matrise/folsomhet")
+@login_required
+def sensitivity_page(tender_id: int) -> Any:
+    """The core's sensitivity analysis: exact, but its price cuts are found by bisection, so it has a page
+    of its own and the matrix stays fast."""
+    tender = _sealed_tender(tender_id, Tender.can_view_bids)
+    built = ops.build_case(tender, with_individual=False)
+    found = sensitivity(built.result) if built.result is not None else None
+    placed = built.result.model.placed if built.result is not None else ()
+    model = ops.model_or_default(tender)
+    return render_template("evaluation/matrix.html", tender=tender, built=built, found=found, placed=placed,
+                           CriterionKind=CriterionKind, tie_form=TieBreakForm(), model=model,
+                           method=PRICE_METHODS.get(model.price_method), may_decide=False, fmt=_fmt,
+                           sensitivity_view=True)
+
+
+def _fmt(value: Any, decimals: int = 2) -> str:
+    """Exact values rounded for display only, Norwegian style (space thousands, comma decimals)."""
+    if value is None:
+        return "–"
+    return f"{float(value):,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+
+
+def _may_see_all_scores(tender: Tender) -> bool:
+    """Everyone's individual scores travel in the exports only once they are no longer secret from the
+    evaluators: for the lead, or when the consensus phase is open."""
+    return tender.can_manage(current_user) or ops.model_or_default(tender).phase is Phase.CONSENSUS
+
+
+@bp.route("/matrise.xlsx")
+@login_required
+def matrix_xlsx(tender_id: int) -> Any:
+    tender = _sealed_tender(tender_id, Tender.can_view_bids)
+    built = ops.build_case(tender, with_individual=_may_see_all_scores(tender))
+    if built.case is None or built.result is None:
+        flash("Matrisen kan ikke eksporteres ennå: " + "; ".join(built.problems[:5]), "error")
+        return redirect(url_for("evaluation.matrix", tender_id=tender.id))
+    stream = io.BytesIO()
+    write_evaluation_workbook(built.case, built.result, stream)
+    stream.seek(0)
+    return send_file(stream, as_attachment=True, download_name=f"evaluering-{tender.id}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/sak.json")
+@login_required
+def case_json(tender_id: int) -> Any:
+    tender = _sealed_tender(tender_id, Tender.can_view_bids)
+    built = ops.build_case(tender, with_individual=_may_see_all_scores(tender))
+    if built.case is None:
+        flash("Modellen har feil: " + "; ".join(built.problems[:5]), "error")
+        return redirect(url_for("evaluation.matrix", tender_id=tender.id))
+    body = json.dumps(case_to_json(built.case), ensure_ascii=False, indent=2)
+    return FlaskResponse(body, mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="evaluering-{tender.id}.json"'})
+
+
+@bp.route("/uavgjort", methods=["POST"])
+@login_required
+def tie_break(tender_id: int) -> Response:
+    tender = _sealed_tender(tender_id, Tender.can_decide_evaluation)
+    form = TieBreakForm()
+    if not form.validate_on_submit():
+        flash("Oppgi rekkefølge og begrunnelse.", "error")
+    else:
+        order = [o.strip() for o in (form.order.data or "").split(",") if o.strip()]
+        try:
+            ops.record_tie_break(tender, order, reason=form.reason.data or "", actor=_me())
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("Beslutningen om rekkefølge ved likhet er lagret.", "success")
+    return redirect(url_for("evaluation.matrix", tender_id=tender.id))
+
+

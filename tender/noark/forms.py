@@ -1,0 +1,18 @@
+"""Forms for Noark 5 samples: the upload, and linking a minstekrav to the validation result."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField
+
+
+class UploadForm(FlaskForm):
+    file = FileField("Prøveuttrekk (.zip, .tar, .tar.gz eller .xml) – Sample extract",
+                     validators=[FileRequired("Velg en fil. (Choose a file.)")])
+
+
+class LinkForm(FlaskForm):
+    """The lead picks a minstekrav; the choices (SelectChoice) come from the specification, set by the view.
+    The operation checks the choice (so the message is ours, in Norwegian, not WTForms' English one)."""
+
+    requirement = SelectField("Minstekrav", choices=[], validate_choice=False)

@@ -1,0 +1,139 @@
+"""Noark 5 samples (prøveuttrekk) vendors upload in a tender, and their validation.
+
+A sample belongs to one participating vendor in one tender. The uploaded file and the full JSON report
+live on disk under ``instance/uploads/noark/<sample id>/`` (``extract.<ext>`` and ``report.json``); the row
+keeps what lists and the side-by-side table need: status, progress, verdict, counts and a per-check summary.
+
+A minstekrav can be marked as "checked by Noark validation" (:class:`NoarkRequirementLink`); the automatic
+result per vendor follows from the vendor's latest finished sample and still needs an evaluator's
+confirmation (:class:`NoarkRequirementConfirmation`).
+"""
+from __future__ import annotations
+
+import enum
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tender.db_types import UTCDateTime, utcnow
+from tender.extensions import db
+from tender.tenders.models import Vendor, _enum
+
+
+class SampleStatus(enum.Enum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return {"queued": "I kø (queued)", "running": "Kontrolleres (running)", "done": "Ferdig (done)",
+                "failed": "Feilet (failed)"}[self.value]
+
+
+class Verdict(enum.Enum):
+    VALID = "valid"
+    INVALID = "invalid"
+    #: the file could not be used as an extract at all (not an archive, corrupt, over a limit)
+    UNREADABLE = "unreadable"
+
+    @property
+    def label(self) -> str:
+        return {"valid": "Gyldig (valid)", "invalid": "Ugyldig (invalid)",
+                "unreadable": "Kan ikke leses (unreadable)"}[self.value]
+
+
+class ExtractSample(db.Model):  # type: ignore[name-defined,misc]
+    """One uploaded Noark 5 extract and where its validation stands."""
+
+    __tablename__ = "noark_sample"
+    __table_args__ = (
+        CheckConstraint("progress_percent >= 0 AND progress_percent <= 100", name="progress_is_percent"),
+        CheckConstraint("size_bytes >= 0", name="size_not_negative"),
+        CheckConstraint("error_count >= 0 AND warning_count >= 0", name="counts_not_negative"),
+        CheckConstraint("(status = 'done') = (verdict IS NOT NULL)", name="verdict_when_done"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    #: the participating vendor the sample is for (never taken from the URL: from the uploader's membership)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id"), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    #: the file name as the vendor's browser sent it (shown, never used as a path)
+    original_filename: Mapped[str] = mapped_column(String(255))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: where the upload is kept, relative to the instance folder
+    stored_path: Mapped[str] = mapped_column(String(500))
+    status: Mapped[SampleStatus] = mapped_column(_enum(SampleStatus, "noark_sample_status"),
+                                                 default=SampleStatus.QUEUED)
+    #: bytes of the extract read so far, in whole percent
+    progress_percent: Mapped[int] = mapped_column(Integer, default=0)
+    verdict: Mapped[Verdict | None] = mapped_column(_enum(Verdict, "noark_verdict"))
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    warning_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: JSON list of the checks: id, Norwegian name, status and counts (the side-by-side table reads this)
+    summary_json: Mapped[str] = mapped_column(Text, default="[]")
+    #: why the validation could not be carried out (unreadable input, or an internal failure), in Norwegian
+    problem: Mapped[str] = mapped_column(Text, default="")
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: written by the running worker every few seconds; a "running" sample with an old heartbeat was
+    #: left behind by a crashed worker and is queued again
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: how many times a worker has started on it
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+    vendor: Mapped[Vendor] = relationship()
+
+    @property
+    def summary(self) -> list[dict[str, Any]]:
+        value = json.loads(self.summary_json or "[]")
+        return value if isinstance(value, list) else []
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (SampleStatus.DONE, SampleStatus.FAILED)
+
+    def __repr__(self) -> str:
+        return f"<ExtractSample {self.id} vendor={self.vendor_id} {self.status.value}>"
+
+
+class NoarkRequirementLink(db.Model):  # type: ignore[name-defined,misc]
+    """A minstekrav of the tender's specification that the Noark validation result fills in."""
+
+    __tablename__ = "noark_requirement_link"
+    __table_args__ = (UniqueConstraint("tender_id", "requirement_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    #: the requirement's stable key (SpecRequirement.key, e.g. "R0042"), as bids and evaluation use it
+    requirement_key: Mapped[str] = mapped_column(String(40))
+    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class NoarkRequirementConfirmation(db.Model):  # type: ignore[name-defined,misc]
+    """An evaluator's confirmation of the automatic result for one vendor, tied to the sample it was read from."""
+
+    __tablename__ = "noark_requirement_confirmation"
+    __table_args__ = (UniqueConstraint("link_id", "vendor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("noark_requirement_link.id", ondelete="CASCADE"), index=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id"))
+    #: the sample whose verdict was confirmed; a newer sample makes the confirmation stale
+    sample_id: Mapped[int] = mapped_column(ForeignKey("noark_sample.id", ondelete="CASCADE"))
+    #: the automatic result that was confirmed
+    met: Mapped[bool] = mapped_column()
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    #: who confirmed, in words, kept when the account is gone
+    confirmed_by_name: Mapped[str] = mapped_column(String(120))
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    link: Mapped[NoarkRequirementLink] = relationship()

@@ -1,0 +1,309 @@
+"""Noark 5 samples in the browser: vendors upload and follow their own; the procurement group compares all.
+
+A vendor user never sees another vendor's sample, report or file: every sample is looked up through
+:func:`_sample_for`, which gives 404 unless the sample belongs to the user's own company (or the user is
+in the procurement group). The vendor is never taken from the URL.
+"""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
+from wtforms.fields.choices import SelectChoice
+
+from tender.errors_domain import DomainError
+from tender.extensions import csrf, db
+from tender.forms import EmptyForm, put_reasons_on_form
+from tender.noark import operations as ops
+from tender.noark.forms import LinkForm, UploadForm
+from tender.noark.models import ExtractSample, NoarkRequirementLink, SampleStatus
+from tender.noark.report_view import build_report_view, comparison
+from tender.noark.tasks import QueueConfigurationError, enqueue_validation, setting
+from tender.tenders.access import tender_for
+from tender.tenders.models import Tender, Vendor
+
+bp = Blueprint("noark", __name__, url_prefix="/konkurranser/<int:tender_id>/noark")
+
+#: findings shown per check and severity on the report page; the JSON download has all of them
+FIRST_N = 20
+
+
+def _me() -> Any:
+    return current_user._get_current_object()
+
+
+def _own_vendor(tender: Tender) -> Vendor:
+    ids = sorted(tender.vendor_ids_of(current_user))
+    vendor = db.session.get(Vendor, ids[0]) if ids else None
+    if vendor is None:
+        abort(403)
+    return vendor
+
+
+def _sample_for(tender_id: int, sample_id: int) -> tuple[Tender, ExtractSample]:
+    """The sample if the user may see it: the group sees all, a vendor user only their company's; anything
+    else is 404, so guessing ids reveals nothing."""
+    tender = tender_for(tender_id)
+    sample = db.session.get(ExtractSample, sample_id)
+    if sample is None or sample.tender_id != tender.id:
+        abort(404)
+    if not (tender.can_view_samples(current_user) or sample.vendor_id in tender.vendor_ids_of(current_user)):
+        abort(404)
+    return tender, sample
+
+
+def _max_upload() -> int:
+    return int(setting(current_app, "NOARK_MAX_UPLOAD_BYTES"))
+
+
+# -- the vendor's page --------------------------------------------------------------------------------------
+def _mine_page(tender: Tender, vendor: Vendor, form: UploadForm, status: int = 200) -> Any:
+    samples = ops.samples_of(tender, {vendor.id})
+    return render_template("noark/mine.html", tender=tender, vendor=vendor, samples=samples, form=form,
+                           max_upload=ops._human(_max_upload())), status
+
+
+@bp.route("/mine-prover", methods=["GET"])
+@login_required
+def mine(tender_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_upload_sample)
+    return _mine_page(tender, _own_vendor(tender), UploadForm(formdata=None))
+
+
+@bp.route("/mine-prover", methods=["POST"])
+@csrf.exempt  # checked below by the form itself, after this view's own upload limit is in place
+@login_required
+def upload(tender_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_upload_sample)
+    vendor = _own_vendor(tender)
+    # the whole request may carry the sample plus a little form overhead
+    request.max_content_length = _max_upload() + 64 * 1024
+    try:
+        form = UploadForm()
+        valid = form.validate_on_submit()
+    except RequestEntityTooLarge:
+        form = UploadForm(formdata=None)
+        form.file.errors = [f"Filen er større enn grensen på {ops._human(_max_upload())}. "
+                            f"(The file is larger than the limit.)"]
+        return _mine_page(tender, vendor, form, 413)
+    if not valid:
+        return _mine_page(tender, vendor, form, 422)
+    upload_file = form.file.data
+    sample_id = None
+    try:
+        sample = ops.store_upload(tender, vendor, upload_file.stream, upload_file.filename or "uttrekk",
+                                  max_bytes=_max_upload(), actor=_me())
+        sample_id = sample.id
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        ops.discard_files(sample_id)
+        put_reasons_on_form(form, error)
+        return _mine_page(tender, vendor, form, 413 if "grensen" in error.message else 422)
+    except BaseException:
+        db.session.rollback()
+        ops.discard_files(sample_id)
+        raise
+    try:
+        enqueue_validation(sample.id)
+    except QueueConfigurationError as error:
+        flash(str(error), "error")
+    except Exception:  # the sample is saved as "queued"; recovery at the next worker start enqueues it
+        current_app.logger.exception("Kunne ikke legge Noark-prøve %s i køen", sample.id)
+        flash("Prøven er lagret, men køen svarer ikke nå; kontrollen starter når arbeideren er i gang igjen.",
+              "error")
+    flash("Prøveuttrekket er lastet opp og står i kø for kontroll. (Uploaded and queued for validation.)",
+          "success")
+    return redirect(url_for("noark.mine", tender_id=tender.id))
+
+
+# -- one sample ---------------------------------------------------------------------------------------------
+@bp.route("/prover/<int:sample_id>")
+@login_required
+def report(tender_id: int, sample_id: int) -> Any:
+    tender, sample = _sample_for(tender_id, sample_id)
+    data = ops.read_report(sample) if sample.status is SampleStatus.DONE else None
+    view = build_report_view(data, FIRST_N) if data else None
+    return render_template("noark/report.html", tender=tender, sample=sample, view=view, first_n=FIRST_N,
+                           empty_form=EmptyForm(), group=tender.can_view_samples(current_user))
+
+
+@bp.route("/prover/<int:sample_id>/status.json")
+@login_required
+def status(tender_id: int, sample_id: int) -> Any:
+    _, sample = _sample_for(tender_id, sample_id)
+    return jsonify(_status_json(sample))
+
+
+def _status_json(sample: ExtractSample) -> dict[str, Any]:
+    return {"id": sample.id, "status": sample.status.value, "status_label": sample.status.label,
+            "progress": sample.progress_percent, "finished": sample.is_finished,
+            "verdict": sample.verdict.value if sample.verdict else None}
+
+
+@bp.route("/prover/<int:sample_id>/rapport.json")
+@login_required
+def report_json(tender_id: int, sample_id: int) -> Any:
+    _, sample = _sample_for(tender_id, sample_id)
+    path = ops.report_path(sample)
+    if sample.status is not SampleStatus.DONE or not path.is_file():
+        abort(404)
+    return send_file(path, mimetype="application/json", as_attachment=True,
+                     download_name=f"noark-rapport-{sample.id}.json")
+
+
+@bp.route("/prover/<int:sample_id>/rapport.pdf")
+@login_required
+def report_pdf(tender_id: int, sample_id: int) -> Any:
+    tender, sample = _sample_for(tender_id, sample_id)
+    data = ops.read_report(sample) if sample.status is SampleStatus.DONE else None
+    if data is None:
+        abort(404)
+    from tender.reports.noark_pdf import render_noark_pdf
+
+    # the stored label is the name we keep the upload under; the PDF names the vendor and their file instead
+    labelled = {**data, "extract": {**data.get("extract", {}), "label": (
+        f"{sample.vendor.name}: {sample.original_filename} (SHA-256 {sample.sha256}), {tender.title}")}}
+    pdf = render_noark_pdf(labelled, first_n=FIRST_N)
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"noark-rapport-{sample.id}.pdf")
+
+
+@bp.route("/prover/<int:sample_id>/kjor-igjen", methods=["POST"])
+@login_required
+def restart(tender_id: int, sample_id: int) -> Any:
+    tender, sample = _sample_for(tender_id, sample_id)
+    if not tender.can_manage(current_user):
+        abort(403)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        ops.restart_validation(sample, actor=_me())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("noark.report", tender_id=tender.id, sample_id=sample.id))
+    db.session.commit()
+    enqueue_validation(sample.id)
+    flash("Kontrollen er lagt i køen igjen.", "success")
+    return redirect(url_for("noark.report", tender_id=tender.id, sample_id=sample.id))
+
+
+# -- the procurement group ----------------------------------------------------------------------------------
+@bp.route("/prover")
+@login_required
+def overview(tender_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_view_samples)
+    latest = ops.latest_finished(tender)
+    vendors = tender.participating_vendors
+    rows = comparison([latest.get(v.id) for v in vendors])
+    return render_template("noark/overview.html", tender=tender, vendors=vendors, latest=latest, rows=rows,
+                           samples=ops.samples_of(tender))
+
+
+@bp.route("/prover/status.json")
+@login_required
+def statuses(tender_id: int) -> Any:
+    """Progress of the samples the user may see (the vendor's own, or all for the group)."""
+    tender = tender_for(tender_id)
+    if tender.can_view_samples(current_user):
+        samples = ops.samples_of(tender)
+    elif tender.can_upload_sample(current_user):
+        samples = ops.samples_of(tender, tender.vendor_ids_of(current_user))
+    else:
+        abort(403)
+    return jsonify([_status_json(s) for s in samples])
+
+
+# -- minstekrav checked by the validation -------------------------------------------------------------------
+def _link_form(tender: Tender, formdata: Any = None) -> LinkForm:
+    from tender.core.spec import Kind
+    from tender.requirements.operations import ordered_requirements, specification_of
+
+    form = LinkForm(formdata=formdata) if formdata is not None else LinkForm(formdata=None)
+    spec = specification_of(tender)
+    linked = {link.requirement_key for link in ops.links_of(tender)}
+    rows = [r for r in ordered_requirements(spec) if r.kind is Kind.MINSTEKRAV and r.key not in linked] if spec else []
+    form.requirement.choices = [SelectChoice(r.key, f"{r.number} – {r.text[:120]}") for r in rows]
+    return form
+
+
+def _requirements_page(tender: Tender, form: LinkForm | None = None, status: int = 200) -> Any:
+    from tender.requirements.models import SpecRequirement
+    from tender.requirements.operations import specification_of
+
+    spec = specification_of(tender)
+    texts = {r.key: r for r in db.session.scalars(
+        db.select(SpecRequirement).where(SpecRequirement.specification_id == spec.id))} if spec else {}
+    links = [(link, texts.get(link.requirement_key), ops.results_for(tender, link)) for link in ops.links_of(tender)]
+    return render_template("noark/requirements.html", tender=tender, links=links,
+                           form=form or _link_form(tender), empty_form=EmptyForm()), status
+
+
+@bp.route("/minstekrav", methods=["GET"])
+@login_required
+def requirements(tender_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_view_samples)
+    return _requirements_page(tender)
+
+
+@bp.route("/minstekrav", methods=["POST"])
+@login_required
+def link(tender_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_link_noark_requirement)
+    form = _link_form(tender, request.form)
+    if not form.validate_on_submit():
+        return _requirements_page(tender, form, 422)
+    try:
+        ops.link_requirement(tender, form.requirement.data, actor=_me())
+    except DomainError as error:
+        db.session.rollback()
+        put_reasons_on_form(form, error)
+        return _requirements_page(tender, form, 422)
+    db.session.commit()
+    flash("Minstekravet fylles nå ut automatisk fra Noark-kontrollen, og må bekreftes av en evaluator.", "success")
+    return redirect(url_for("noark.requirements", tender_id=tender.id))
+
+
+def _link_for(tender: Tender, link_id: int) -> NoarkRequirementLink:
+    found = db.session.get(NoarkRequirementLink, link_id)
+    if found is None or found.tender_id != tender.id:
+        abort(404)
+    return found
+
+
+@bp.route("/minstekrav/<int:link_id>/fjern", methods=["POST"])
+@login_required
+def unlink(tender_id: int, link_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_link_noark_requirement)
+    found = _link_for(tender, link_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    ops.unlink_requirement(tender, found, actor=_me())
+    db.session.commit()
+    flash("Koblingen til Noark-kontrollen er fjernet.", "success")
+    return redirect(url_for("noark.requirements", tender_id=tender.id))
+
+
+@bp.route("/minstekrav/<int:link_id>/bekreft/<int:vendor_id>", methods=["POST"])
+@login_required
+def confirm(tender_id: int, link_id: int, vendor_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_confirm_noark_requirement)
+    found = _link_for(tender, link_id)
+    vendor = next((v for v in tender.participating_vendors if v.id == vendor_id), None)
+    if vendor is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        ops.confirm(tender, found, vendor, actor=_me())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _requirements_page(tender, status=409)
+    db.session.commit()
+    flash(f"Resultatet for {vendor.name} er bekreftet.", "success")
+    return redirect(url_for("noark.requirements", tender_id=tender.id))

@@ -1,0 +1,37 @@
+"""Memory stays flat however large arkivstruktur.xml is: nothing is kept per element."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .bigextract import build
+
+REPO = Path(__file__).resolve().parents[3]
+MEASURE = """
+import resource, sys
+from pathlib import Path
+from tender.core.noark.validator import validate_path
+report = validate_path(Path(sys.argv[1]))
+print(report.valid, report.statistics["arkivstruktur"]["levels"]["mappe"],
+      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def _peak_mib(extract: Path) -> tuple[bool, int, int]:
+    out = subprocess.run([sys.executable, "-c", MEASURE, str(extract)], cwd=REPO, capture_output=True, text=True,
+                         check=True).stdout.split()
+    return out[0] == "True", int(out[1]), int(out[2])
+
+
+@pytest.mark.slow
+def test_peak_memory_does_not_grow_with_the_file_and_stays_under_200_mib(tmp_path: Path) -> None:
+    small_valid, small_folders, small_peak = _peak_mib(build(tmp_path / "small", 2_000))
+    big_valid, big_folders, big_peak = _peak_mib(build(tmp_path / "big", 40_000, break_every=97))
+    assert small_valid and (small_folders, big_folders) == (2_000, 40_000)
+    assert not big_valid  # every 97th folder lacks its title: hundreds of schema errors, all collected
+    assert big_peak < 200
+    # a file twenty times larger costs far less than twenty times the memory
+    assert big_peak < small_peak + 60

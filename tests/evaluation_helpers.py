@@ -1,0 +1,252 @@
+"""Builders for the bid and evaluation tests: a controllable clock and a tender that is ready for bids.
+
+Not a conftest: test modules import what they use (fixtures included) from here.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from tender.core import spec as core
+
+DEADLINE = datetime(2026, 12, 15, 12, 0, tzinfo=timezone.utc)
+BEFORE = DEADLINE - timedelta(seconds=1)
+AFTER = DEADLINE + timedelta(seconds=1)
+ORGNR = ["974760673", "912345688", "923609016", "986105174", "889640782", "971524960", "912345696", "981544315",
+         "912345718", "912345726"]
+
+
+class Clock:
+    """What ``tender.bids.operations.now()`` returns while installed in ``app.config["CLOCK"]``."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def set(self, at: datetime) -> None:
+        self.at = at
+
+
+@pytest.fixture
+def clock(app: Any) -> Iterator[Clock]:
+    c = Clock(BEFORE)
+    previous = app.config.get("CLOCK")
+    app.config["CLOCK"] = c
+    try:
+        yield c
+    finally:
+        app.config["CLOCK"] = previous
+
+
+def small_spec(evaluation: int = 2, minimum: int = 2) -> core.Specification:
+    reqs = []
+    n = 0
+    for i in range(minimum):
+        n += 1
+        reqs.append(core.Requirement(id=f"R{n:04d}", number=f"1.{n}", chapter="K01", kind=core.Kind.MINSTEKRAV,
+                                     text=f"Løsningen skal oppfylle minstekrav {i + 1}.",
+                                     answer_form=core.AnswerForm.JA_NEI))
+    for i in range(evaluation):
+        n += 1
+        reqs.append(core.Requirement(id=f"R{n:04d}", number=f"1.{n}", chapter="K01", kind=core.Kind.EVALUERINGSKRAV,
+                                     text=f"Løsningen bør støtte funksjon {i + 1}.",
+                                     answer_form=core.AnswerForm.JA_NEI_DELVIS, criterion="arkiv",
+                                     weight=Decimal(1)))
+    return core.Specification(
+        title="Kravspesifikasjon",
+        criteria=(core.Criterion(id="arkiv", name="Arkivfunksjonalitet"),),
+        chapters=(core.Chapter(id="K01", number="1", title="Generelt"),),
+        requirements=tuple(reqs),
+    )
+
+
+def publish_spec(db: Any, tender: Any, lead: Any, add_member: Any, content: core.Specification) -> None:
+    from tender.requirements import operations as spec_ops
+    from tender.tenders.models import Role
+
+    spec_ops.replace_draft(tender, content, actor=lead, origin="test")
+    version = spec_ops.freeze_version(tender, actor=lead)
+    for m in tender.participating_municipalities:
+        signer = add_member(tender, Role.SIGNER, municipality=m)
+        spec_ops.decide(tender, version, m, approve=True, comment="", content_hash=version.content_hash,
+                        signer=signer)
+    spec_ops.publish(tender, version, actor=lead)
+    db.session.commit()
+
+
+@dataclass
+class Setup:
+    tender: Any
+    lead: Any
+    evaluators: list[Any]
+    observer: Any
+    vendors: list[Any]
+    vendor_users: list[Any]
+    items: list[Any] = field(default_factory=list)
+
+    @property
+    def id(self) -> int:
+        return self.tender.id
+
+
+def build_model(tender: Any, lead: Any, *, leaves: int = 2) -> list[Any]:
+    """Pris 30 %, Kvalitet 50 % (leaves), Gjennomføring 20 %; one one-off and one yearly price item."""
+    from tender.evaluation import operations as ev
+    from tender.evaluation.models import CriterionKindValue, PriceItemKind
+
+    ev.add_criterion(tender, ev.CriterionInput(key="pris", name="Pris", weight=Decimal(30),
+                                               kind=CriterionKindValue.PRICE), actor=lead)
+    ev.add_criterion(tender, ev.CriterionInput(key="kvalitet", name="Kvalitet", weight=Decimal(50)), actor=lead)
+    share = Decimal(100) / leaves
+    for i in range(leaves):
+        key = "arkiv" if i == 0 else f"k{i}"
+        weight = share if i < leaves - 1 else Decimal(100) - share * (leaves - 1)
+        ev.add_criterion(tender, ev.CriterionInput(key=key, name=f"Kvalitet {i + 1}" if i else "Arkivfunksjonalitet",
+                                                   weight=weight, parent_key="kvalitet"), actor=lead)
+    ev.add_criterion(tender, ev.CriterionInput(key="gjennomforing", name="Gjennomføring", weight=Decimal(20)),
+                     actor=lead)
+    return [ev.add_price_item(tender, name="Lisenser og innføring", kind=PriceItemKind.ONE_OFF,
+                              per_municipality=False, actor=lead),
+            ev.add_price_item(tender, name="Drift og vedlikehold", kind=PriceItemKind.YEARLY,
+                              per_municipality=True, actor=lead)]
+
+
+def setup_tender(db: Any, create_tender: Any, add_member: Any, create_user: Any, *, vendors: int = 2,
+                 evaluators: int = 2, leaves: int = 2, evaluation_reqs: int = 2, freeze: bool = True) -> Setup:
+    from tender.evaluation import operations as ev
+    from tender.tenders import operations as tender_ops
+    from tender.tenders.models import Role
+
+    tender = create_tender(bid_deadline=DEADLINE)
+    lead = tender.memberships[0].user
+    publish_spec(db, tender, lead, add_member, small_spec(evaluation=evaluation_reqs))
+    vendor_rows, vendor_users = [], []
+    for i in range(vendors):
+        v = tender_ops.register_vendor(tender, name=f"Leverandør {chr(65 + i)} AS", organisasjonsnummer=ORGNR[i],
+                                       actor=lead)
+        db.session.commit()
+        vendor_rows.append(v)
+        vendor_users.append(add_member(tender, Role.VENDOR, create_user(name=f"Selger {chr(65 + i)}"), vendor=v))
+    evals = [add_member(tender, Role.EVALUATOR, create_user(name=f"Evaluator {i + 1}")) for i in range(evaluators)]
+    observer = add_member(tender, Role.OBSERVER, create_user(name="Olav Observatør"))
+    items = build_model(tender, lead, leaves=leaves)
+    if freeze:
+        ev.freeze(tender, at=BEFORE - timedelta(days=10), actor=lead)
+    db.session.commit()
+    return Setup(tender, lead, evals, observer, vendor_rows, vendor_users, items)
+
+
+def submit_bid(db: Any, s: Setup, index: int, *, one_off: str = "1000000", yearly: str = "100000",
+               answer: str = "Ja") -> Any:
+    """Vendor ``index`` answers everything and submits (clock must be before the deadline)."""
+    from tender.bids import operations as bid_ops
+
+    content = bid_ops.published_spec(s.tender)
+    vendor = s.vendors[index]
+    user = s.vendor_users[index]
+    at = bid_ops.now()
+    bid = bid_ops.ensure_bid(s.tender, vendor, at=at, actor=user)
+    answers = [bid_ops.AnswerInput(r.id, answer, description="Standard funksjonalitet") for r in content.requirements]
+    prices: dict[tuple[int, int | None], Decimal] = {(s.items[0].id, None): Decimal(one_off)}
+    for m in s.tender.participating_municipalities:
+        prices[(s.items[1].id, m.id)] = Decimal(yearly)
+    bid_ops.save_draft(s.tender, bid, answers=answers, prices=prices, at=at, actor=user)
+    bid_ops.submit(s.tender, bid, at=at, actor=user)
+    db.session.commit()
+    return bid
+
+
+def open_all(db: Any, s: Setup, clock: Clock) -> None:
+    from tender.bids import operations as bid_ops
+
+    clock.set(AFTER)
+    bid_ops.open_bids(s.tender, at=AFTER, actor=s.lead)
+    db.session.commit()
+
+
+# -- on a live server (its own database, committed for real) --------------------------------------------------
+PASSWORD = "riktig-hest-batteri"
+
+
+def live_setup(app: Any, *, evaluators: int = 2, vendors: int = 2, leaves: int = 1) -> "LiveWorld":
+    """A tender with submitted bids, opened, in the live server's database; returns it and the bids.
+
+    Leaves ``app.config["CLOCK"]`` one second after the deadline: restore it with ``restore_clock``.
+    """
+    import uuid
+
+    from tender.auth import operations as accounts
+    from tender.extensions import db as database
+    from tender.tenders import operations as tender_ops
+    from tender.tenders.models import Procedure
+
+    tag = uuid.uuid4().hex[:8]
+
+    def create_user(name: str = "Test", **_: Any) -> Any:
+        user = accounts.create_user(f"{name.split()[0].lower()}.{uuid.uuid4().hex[:8]}@example.no", name,
+                                    password=PASSWORD)
+        database.session.commit()
+        return user
+
+    def create_tender(**kw: Any) -> Any:
+        lead = create_user("Lena Leder")
+        tender = tender_ops.create_tender(title=f"Evalueringstest {tag}", case_reference="2026/0099",
+                                          procedure=Procedure.COMPETITIVE_NEGOTIATION, lead=lead, **kw)
+        for name, number, pop in [("Skien", "4003", 56_360), ("Porsgrunn", "4001", 37_920)]:
+            m = tender_ops.get_or_create_municipality(name=name, kommunenummer=number, population=pop)
+            tender_ops.add_municipality(tender, m, actor=lead)
+        database.session.commit()
+        return tender
+
+    def add_member(tender: Any, role: Any, user: Any = None, **kw: Any) -> Any:
+        user = user or create_user(f"{role.value.title()} Person")
+        tender_ops.add_membership(tender, user, role, **kw)
+        database.session.commit()
+        return user
+
+    clock = Clock(BEFORE)
+    app.config["CLOCK"] = clock
+    with app.app_context():
+        s = setup_tender(database, create_tender, add_member, create_user, vendors=vendors, evaluators=evaluators,
+                         leaves=leaves)
+        bids = [submit_bid(database, s, i, one_off=str(1_000_000 - 100_000 * i)) for i in range(vendors)]
+        open_all(database, s, clock)
+        world = LiveWorld(
+            tender_id=s.tender.id, lead=Login(s.lead.email, s.lead.name),
+            evaluators=[Login(u.email, u.name) for u in s.evaluators],
+            vendor_names=[b.vendor.name for b in bids], bid_ids=[b.id for b in bids],
+            leaves=[(c.id, c.key) for c in ev_quality_leaves(s.tender)])
+    return world
+
+
+@dataclass(frozen=True)
+class Login:
+    email: str
+    name: str
+
+
+@dataclass(frozen=True)
+class LiveWorld:
+    tender_id: int
+    lead: Login
+    evaluators: list[Login]
+    vendor_names: list[str]
+    bid_ids: list[int]
+    leaves: list[tuple[int, str]]
+
+
+def ev_quality_leaves(tender: Any) -> list[Any]:
+    from tender.evaluation import operations as ev
+
+    return ev.quality_leaves(tender)
+
+
+def restore_clock(app: Any) -> None:
+    app.config.pop("CLOCK", None)

@@ -1,0 +1,239 @@
+"""The vendor portal and sealed bids: drafts, answers to the published specification, submission receipts,
+the deadline with an injectable clock, late bids, the opening record."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+
+import pytest
+from sqlalchemy import select
+
+from tender.audit import AuditEvent
+from tender.bids import operations as bid_ops
+from tender.bids.models import BidStatus
+from tender.errors_domain import DomainError
+from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, clock, open_all, setup_tender, submit_bid  # noqa: F401
+
+
+@pytest.fixture
+def s(db, create_tender, add_member, create_user):
+    return setup_tender(db, create_tender, add_member, create_user)
+
+
+def _draft_data(s, answer="Ja", amount="1 000 000,50"):
+    data = {"lock_version": ""}
+    for r in bid_ops.published_spec(s.tender).requirements:
+        data[f"a-{r.id}-choice"] = answer
+        data[f"a-{r.id}-description"] = "Dekkes av standardløsningen."
+        data[f"a-{r.id}-documentation_ref"] = "Vedlegg 2, kap. 3"
+    data[f"p-{s.items[0].id}-0-amount"] = amount
+    for m in s.tender.participating_municipalities:
+        data[f"p-{s.items[1].id}-{m.id}-amount"] = "120000"
+    return data
+
+
+def _events(db, tender, event_type):
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.tender_id == tender.id,
+                                                       AuditEvent.event_type == event_type)).all()
+
+
+def test_a_vendor_saves_a_draft_and_sees_it_again(client, forms, login_as, clock, s) -> None:
+    login_as(s.vendor_users[0])
+    response = forms.post(f"/konkurranser/{s.id}/mitt-tilbud", _draft_data(s))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    bid = bid_ops.bid_of(s.tender, s.vendors[0].id)
+    assert bid.status is BidStatus.DRAFT and len(bid.answers) == 4
+    assert {str(p.amount) for p in bid.prices} == {"1000000.50", "120000.00"}
+    html = client.get(f"/konkurranser/{s.id}/mitt-tilbud").get_data(as_text=True)
+    assert "Dekkes av standardløsningen." in html and "Utkast" in html
+
+
+def test_an_answer_outside_the_answer_form_is_refused_and_nothing_is_stored(client, forms, login_as, clock,
+                                                                            s) -> None:
+    login_as(s.vendor_users[0])
+    response = forms.post(f"/konkurranser/{s.id}/mitt-tilbud", _draft_data(s, answer="Kanskje"))
+    assert response.status_code == 422
+    assert bid_ops.bid_of(s.tender, s.vendors[0].id) is None
+
+
+def test_a_bad_amount_is_refused_with_a_norwegian_message(client, forms, login_as, clock, s) -> None:
+    login_as(s.vendor_users[0])
+    response = forms.post(f"/konkurranser/{s.id}/mitt-tilbud", _draft_data(s, amount="mange penger"))
+    assert response.status_code == 422
+    assert "beløpet må være et tall" in response.get_data(as_text=True)
+
+
+def test_a_reservation_must_be_described(db, clock, s) -> None:
+    bid = bid_ops.ensure_bid(s.tender, s.vendors[0], at=BEFORE, actor=s.vendor_users[0])
+    with pytest.raises(DomainError, match="beskriv forbeholdet"):
+        bid_ops.save_draft(s.tender, bid, answers=[bid_ops.AnswerInput("R0001", "Ja", reservation=True)], prices={},
+                           at=BEFORE, actor=s.vendor_users[0])
+
+
+def test_submitting_an_incomplete_bid_lists_what_is_missing(client, forms, login_as, clock, s) -> None:
+    login_as(s.vendor_users[0])
+    response = forms.post(f"/konkurranser/{s.id}/mitt-tilbud/lever", {})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "4 krav er ikke besvart: 1.1, 1.2, 1.3, 1.4." in html and "Prisskjemaet mangler beløp" in html
+
+
+def test_submission_gives_a_receipt_with_the_sha256_of_the_submitted_content(client, forms, login_as, db, clock,
+                                                                             s) -> None:
+    login_as(s.vendor_users[0])
+    forms.post(f"/konkurranser/{s.id}/mitt-tilbud", _draft_data(s))
+    response = forms.post(f"/konkurranser/{s.id}/mitt-tilbud/lever", {})
+    assert response.status_code == 302
+    bid = bid_ops.bid_of(s.tender, s.vendors[0].id)
+    canonical = json.dumps(bid_ops.bid_content(bid), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert bid.receipt_sha256 == hashlib.sha256(canonical.encode()).hexdigest()
+    html = client.get(f"/konkurranser/{s.id}/mitt-tilbud/kvittering").get_data(as_text=True)
+    assert bid.receipt_sha256 in html
+    assert _events(db, s.tender, "bid.submitted")[0].payload["sha256"] == bid.receipt_sha256
+
+
+def test_a_submitted_bid_cannot_be_changed(client, forms, login_as, db, clock, s) -> None:
+    submit_bid(db, s, 0)
+    login_as(s.vendor_users[0])
+    response = forms.post(f"/konkurranser/{s.id}/mitt-tilbud", _draft_data(s, answer="Nei"))
+    assert response.status_code == 422
+    assert {a.fulfilled for a in bid_ops.bid_of(s.tender, s.vendors[0].id).answers} == {"Ja"}
+
+
+def test_a_bid_one_second_before_the_deadline_is_accepted(db, clock, s) -> None:
+    clock.set(BEFORE)
+    bid = submit_bid(db, s, 0)
+    assert bid.submitted_at == BEFORE
+
+
+def test_a_bid_one_second_after_the_deadline_is_refused_and_the_attempt_logged(client, forms, login_as, db, clock,
+                                                                               s) -> None:
+    login_as(s.vendor_users[0])
+    forms.post(f"/konkurranser/{s.id}/mitt-tilbud", _draft_data(s))
+    clock.set(AFTER)
+    response = forms.post(f"/konkurranser/{s.id}/mitt-tilbud/lever", {})
+    assert response.status_code == 409
+    assert "Tilbudsfristen er ute" in response.get_data(as_text=True)
+    assert bid_ops.bid_of(s.tender, s.vendors[0].id).status is BidStatus.DRAFT
+    late = _events(db, s.tender, "bid.late_attempt")
+    assert [e.payload["action"] for e in late] == ["submit"]
+    assert late[0].payload["at"] == AFTER.isoformat()
+
+
+def test_a_draft_cannot_be_saved_at_the_deadline_itself(client, forms, login_as, db, clock, s) -> None:
+    clock.set(DEADLINE)
+    login_as(s.vendor_users[0])
+    response = forms.post(f"/konkurranser/{s.id}/mitt-tilbud", _draft_data(s))
+    assert response.status_code == 409
+    assert bid_ops.bid_of(s.tender, s.vendors[0].id) is None
+    assert len(_events(db, s.tender, "bid.late_attempt")) == 1
+
+
+def test_bids_cannot_be_opened_before_the_deadline(db, clock, s) -> None:
+    submit_bid(db, s, 0)
+    with pytest.raises(DomainError, match="før tilbudsfristen"):
+        bid_ops.open_bids(s.tender, at=BEFORE, actor=s.lead)
+
+
+def test_bids_cannot_be_opened_before_the_model_is_frozen(db, clock, create_tender, add_member, create_user) -> None:
+    s = setup_tender(db, create_tender, add_member, create_user, freeze=False)
+    with pytest.raises(DomainError, match="låses før"):
+        bid_ops.open_bids(s.tender, at=AFTER, actor=s.lead)
+
+
+def test_opening_is_a_logged_action_that_produces_the_opening_record(client, forms, login_as, db, clock, s) -> None:
+    submit_bid(db, s, 0)
+    clock.set(AFTER)
+    login_as(s.lead)
+    before = client.get(f"/konkurranser/{s.id}/evaluering/tilbud").get_data(as_text=True)
+    assert "ikke åpnet" in before and "Leverandør A AS" not in before
+    assert forms.post(f"/konkurranser/{s.id}/evaluering/tilbud/apne", {}).status_code == 302
+    html = client.get(f"/konkurranser/{s.id}/evaluering/tilbud").get_data(as_text=True)
+    bid = bid_ops.bid_of(s.tender, s.vendors[0].id)
+    assert "Åpningsprotokoll" in html and "Leverandør A AS" in html and bid.receipt_sha256 in html
+    assert "Leverandør B AS" not in html  # B never submitted
+    opened = _events(db, s.tender, "bids.opened")
+    assert [b["organisasjonsnummer"] for b in opened[0].payload["bids"]] == [s.vendors[0].organisasjonsnummer]
+    again = forms.post(f"/konkurranser/{s.id}/evaluering/tilbud/apne", {}, follow=True)
+    assert "allerede åpnet" in again.get_data(as_text=True)
+
+
+def test_a_vendor_downloads_their_own_attachment(client, forms, login_as, db, clock, s) -> None:
+
+    login_as(s.vendor_users[0])
+    client.get(f"/konkurranser/{s.id}/mitt-tilbud")
+    token = forms.token(f"/konkurranser/{s.id}/mitt-tilbud")
+    response = client.post(f"/konkurranser/{s.id}/mitt-tilbud/vedlegg", data={
+        "csrf_token": token, "file": (io.BytesIO(b"%PDF-1.4 losning"), "losning.pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    attachment = bid_ops.bid_of(s.tender, s.vendors[0].id).attachments[0]
+    got = client.get(f"/konkurranser/{s.id}/mitt-tilbud/vedlegg/{attachment.id}")
+    assert got.status_code == 200 and got.data == b"%PDF-1.4 losning"
+
+
+def _filled_form(client, s, rows):
+    """The downloaded answer form with ``rows`` = {requirement id: (Oppfylt, Beskrivelse, Forbehold)} filled in."""
+    from openpyxl import load_workbook
+
+    response = client.get(f"/konkurranser/{s.id}/mitt-tilbud/svarskjema.xlsx")
+    assert response.status_code == 200
+    wb = load_workbook(io.BytesIO(response.data))
+    ws = wb["Kravspesifikasjon"]
+    header = [c.value for c in ws[5]]
+    col = {name: header.index(name) + 1 for name in ("Krav-ID", "Oppfylt", "Beskrivelse av løsningen",
+                                                      "Forbehold/avvik")}
+    for row in range(6, ws.max_row + 1):
+        rid = ws.cell(row=row, column=col["Krav-ID"]).value
+        if rid in rows:
+            fulfilled, description, deviation = rows[rid]
+            ws.cell(row=row, column=col["Oppfylt"], value=fulfilled)
+            ws.cell(row=row, column=col["Beskrivelse av løsningen"], value=description)
+            ws.cell(row=row, column=col["Forbehold/avvik"], value=deviation)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _upload(client, forms, s, data):
+    token = forms.token(f"/konkurranser/{s.id}/mitt-tilbud")
+    return client.post(f"/konkurranser/{s.id}/mitt-tilbud/svarskjema", data={
+        "csrf_token": token, "file": (io.BytesIO(data), "svar.xlsx")}, content_type="multipart/form-data")
+
+
+def test_a_vendor_fills_in_the_excel_answer_form_offline_and_uploads_it(client, forms, login_as, clock, s) -> None:
+    login_as(s.vendor_users[0])
+    data = _filled_form(client, s, {"R0001": ("Ja", "Standard", None), "R0003": ("Delvis", "Med tillegg",
+                                                                                   "Krever ny modul")})
+    response = _upload(client, forms, s, data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    answers = {a.requirement_key: a for a in bid_ops.bid_of(s.tender, s.vendors[0].id).answers}
+    assert answers["R0001"].fulfilled == "Ja" and answers["R0003"].fulfilled == "Delvis"
+    assert answers["R0003"].reservation and answers["R0003"].reservation_text == "Krever ny modul"
+
+
+def test_an_uploaded_answer_form_with_errors_names_each_row_and_changes_nothing(client, forms, login_as, clock,
+                                                                                s) -> None:
+    login_as(s.vendor_users[0])
+    data = _filled_form(client, s, {"R0001": ("Kanskje", "", None), "R0002": ("Ja", "", None),
+                                    "R0003": ("Tja", "", None)})
+    response = _upload(client, forms, s, data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "rad 6: R0001: «Oppfylt» må være Ja / Nei, ikke «Kanskje»." in html
+    assert "rad 8: R0003: «Oppfylt» må være Ja / Nei / Delvis, ikke «Tja»." in html
+    assert bid_ops.bid_of(s.tender, s.vendors[0].id) is None
+
+
+def test_a_file_that_is_not_an_answer_form_is_refused(client, forms, login_as, clock, s) -> None:
+    login_as(s.vendor_users[0])
+    response = _upload(client, forms, s, b"dette er ikke et regneark")
+    assert response.status_code == 422 and "ingenting er endret" in response.get_data(as_text=True)
+
+
+def test_an_answer_too_long_for_its_column_is_refused_with_a_message(db, clock, s) -> None:
+    bid = bid_ops.ensure_bid(s.tender, s.vendors[0], at=BEFORE, actor=s.vendor_users[0])
+    with pytest.raises(DomainError, match="høyst 300 tegn"):
+        bid_ops.save_draft(s.tender, bid, answers=[bid_ops.AnswerInput("R0001", "Ja", documentation_ref="x" * 301)],
+                           prices={}, at=BEFORE, actor=s.vendor_users[0])

@@ -1,0 +1,254 @@
+"""Individual scores, consensus, minimum requirements and rejection, the matrix and its exports."""
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from tender.bids import operations as bid_ops
+from tender.core.scoring import RequirementStatus, evaluate_case
+from tender.errors_domain import DomainError
+from tender.evaluation import operations as ev
+from tender.evaluation.case import parse_case
+from tests.evaluation_helpers import clock, open_all, setup_tender, submit_bid  # noqa: F401
+
+
+@pytest.fixture
+def opened(db, create_tender, add_member, create_user, clock):
+    s = setup_tender(db, create_tender, add_member, create_user)
+    bids = [submit_bid(db, s, 0, one_off="1000000"), submit_bid(db, s, 1, one_off="800000")]
+    open_all(db, s, clock)
+    return s, bids
+
+
+def _score_form(bid, criterion, score, justification, lock=""):
+    p = f"s{bid.id}-{criterion.id}"
+    return {f"{p}-score": score, f"{p}-justification": justification, f"{p}-lock_version": lock}
+
+
+def _post_score(client, forms, s, bid, key, score, justification, lock=""):
+    criterion = ev.criterion_by_key(s.tender, key)
+    data = _score_form(bid, criterion, score, justification, lock)
+    data[f"s{bid.id}-{criterion.id}-csrf_token"] = forms.token("/")
+    return client.post(f"/konkurranser/{s.id}/evaluering/poeng/{bid.id}/{key}", data=data)
+
+
+def _post_consensus(client, forms, s, bid, key, score, justification, lock=""):
+    criterion = ev.criterion_by_key(s.tender, key)
+    p = f"c{bid.id}-{criterion.id}"
+    return client.post(f"/konkurranser/{s.id}/evaluering/konsensus/{bid.id}/{key}", data={
+        f"{p}-score": score, f"{p}-justification": justification, f"{p}-lock_version": lock,
+        f"{p}-csrf_token": forms.token("/")})
+
+
+def _consensus_everything(db, s, bids, scores):
+    ev.open_consensus(s.tender, actor=s.lead)
+    for bid, values in zip(bids, scores, strict=True):
+        for key, value in values.items():
+            ev.save_consensus(s.tender, bid, ev.criterion_by_key(s.tender, key), score=Decimal(value),
+                              justification="Samlet vurdering", expected_version=None, actor=s.lead)
+    db.session.commit()
+
+
+def test_an_evaluator_sees_only_their_own_scores(client, forms, login_as, opened) -> None:
+    s, bids = opened
+    first, second = s.evaluators
+    login_as(first)
+    assert _post_score(client, forms, s, bids[0], "arkiv", "7", "God arkivstøtte, svak søk").status_code == 302
+    login_as(second)
+    assert _post_score(client, forms, s, bids[0], "arkiv", "4", "Mangler fjernsletting").status_code == 302
+    html = client.get(f"/konkurranser/{s.id}/evaluering/poeng").get_data(as_text=True)
+    assert "Mangler fjernsletting" in html and "God arkivstøtte" not in html
+    assert client.get(f"/konkurranser/{s.id}/evaluering/konsensus").status_code == 403
+
+
+def test_a_score_needs_a_justification_and_must_be_on_the_scale(client, forms, login_as, opened) -> None:
+    s, bids = opened
+    login_as(s.evaluators[0])
+    assert _post_score(client, forms, s, bids[0], "arkiv", "7", "").status_code == 422
+    response = _post_score(client, forms, s, bids[0], "arkiv", "7,5", "Halvt poeng")
+    assert response.status_code == 422
+    assert "Poengene må være mellom 0 og 10, i hele poeng." in response.get_data(as_text=True)
+    assert _post_score(client, forms, s, bids[0], "arkiv", "11", "For mye").status_code == 422
+    assert ev.scores_by(s.tender, s.evaluators[0]) == {}
+
+
+def test_a_stale_score_form_gets_a_clear_conflict_instead_of_overwriting(client, forms, login_as, opened) -> None:
+    s, bids = opened
+    login_as(s.evaluators[0])
+    assert _post_score(client, forms, s, bids[0], "arkiv", "6", "Første vurdering").status_code == 302
+    stored = next(iter(ev.scores_by(s.tender, s.evaluators[0]).values()))
+    assert _post_score(client, forms, s, bids[0], "arkiv", "7", "Andre vindu", str(stored.lock_version)).status_code == 302
+    stale = _post_score(client, forms, s, bids[0], "arkiv", "3", "Gammelt vindu", str(stored.lock_version - 1 or 1))
+    assert stale.status_code == 409
+    assert "i et annet vindu" in stale.get_data(as_text=True)
+    assert next(iter(ev.scores_by(s.tender, s.evaluators[0]).values())).justification == "Andre vindu"
+
+
+def test_an_evaluator_assigned_to_one_criterion_scores_only_that_one(db, opened) -> None:
+    s, bids = opened
+    ev.assign_evaluator(s.tender, ev.criterion_by_key(s.tender, "arkiv"), s.evaluators[0], actor=s.lead)
+    db.session.commit()
+    with pytest.raises(DomainError, match="ikke tildelt"):
+        ev.save_individual_score(s.tender, bids[0], ev.criterion_by_key(s.tender, "gjennomforing"),
+                                 evaluator=s.evaluators[0], score=Decimal(5), justification="x", expected_version=None)
+    with pytest.raises(DomainError, match="ikke tildelt"):
+        ev.save_individual_score(s.tender, bids[0], ev.criterion_by_key(s.tender, "arkiv"),
+                                 evaluator=s.evaluators[1], score=Decimal(5), justification="x", expected_version=None)
+
+
+def test_the_consensus_page_shows_all_scores_side_by_side_with_disagreements_highlighted(
+        client, forms, login_as, db, opened) -> None:
+    s, bids = opened
+    arkiv = ev.criterion_by_key(s.tender, "arkiv")
+    for evaluator, value in zip(s.evaluators, (8, 3), strict=True):
+        ev.save_individual_score(s.tender, bids[0], arkiv, evaluator=evaluator, score=Decimal(value),
+                                 justification=f"Begrunnelse {value}", expected_version=None)
+    db.session.commit()
+    login_as(s.lead)
+    assert forms.post(f"/konkurranser/{s.id}/evaluering/konsensus/apne", {}).status_code == 302
+    html = client.get(f"/konkurranser/{s.id}/evaluering/konsensus").get_data(as_text=True)
+    assert "Begrunnelse 8" in html and "Begrunnelse 3" in html and html.count("⚠ uenighet") == 2  # legend + row
+    login_as(s.evaluators[0])
+    late = _post_score(client, forms, s, bids[0], "arkiv", "9", "Etter konsensus", "1")
+    assert late.status_code == 422 and "individuelle fasen er avsluttet" in late.get_data(as_text=True)
+
+
+def test_consensus_scores_are_saved_with_justification_and_optimistic_locking(client, forms, login_as, db,
+                                                                              opened) -> None:
+    s, bids = opened
+    ev.open_consensus(s.tender, actor=s.lead)
+    db.session.commit()
+    login_as(s.lead)
+    assert _post_consensus(client, forms, s, bids[0], "arkiv", "6", "Enige etter diskusjon").status_code == 302
+    stale = _post_consensus(client, forms, s, bids[0], "arkiv", "5", "Gammel fane")
+    assert stale.status_code == 409 and "Noen andre har lagret" in stale.get_data(as_text=True)
+    row = next(iter(ev.consensus_scores(s.tender).values()))
+    assert row.score == Decimal(6) and row.justification == "Enige etter diskusjon"
+
+
+def test_the_matrix_shows_points_weighted_points_totals_and_the_ranking(client, login_as, db, opened) -> None:
+    s, bids = opened
+    _consensus_everything(db, s, bids, [{"arkiv": 8, "k1": 8, "gjennomforing": 8},
+                                        {"arkiv": 5, "k1": 5, "gjennomforing": 5}])
+    built = ev.build_case(s.tender)
+    assert built.result is not None and built.problems == ()
+    login_as(s.lead)
+    html = client.get(f"/konkurranser/{s.id}/evaluering/matrise").get_data(as_text=True)
+    winner = built.result.get(built.result.winner)
+    assert winner.bid.name == "Leverandør A AS"
+    assert "Vinner: <strong>Leverandør A AS</strong>" in html
+    sensitivity = client.get(f"/konkurranser/{s.id}/evaluering/matrise/folsomhet").get_data(as_text=True)
+    assert "Vekter som beholder vinneren" in sensitivity and "<svg" in sensitivity
+    # the price points come from the core: A is 1 800 000 + 6 years... dearer than B
+    assert built.result.get(bids[1].vendor.organisasjonsnummer).criteria["pris"].points == 10
+
+
+def test_a_not_met_minimum_requirement_flags_the_bid_and_rejection_takes_it_out_of_the_ranking(
+        client, forms, login_as, db, opened) -> None:
+    s, bids = opened
+    _consensus_everything(db, s, bids, [{"arkiv": 8, "k1": 8, "gjennomforing": 8},
+                                        {"arkiv": 5, "k1": 5, "gjennomforing": 5}])
+    login_as(s.lead)
+    url = f"/konkurranser/{s.id}/evaluering/tilbud/{bids[1].id}/minstekrav/R0001"
+    missing_reason = client.post(url, data={"kR0001-status": "not_met", "kR0001-reason": "",
+                                            "kR0001-csrf_token": forms.token("/")}, follow_redirects=True)
+    assert "Skriv en begrunnelse" in missing_reason.get_data(as_text=True)
+    client.post(url, data={"kR0001-status": "not_met", "kR0001-reason": "Ikke Noark 5-godkjent",
+                           "kR0001-csrf_token": forms.token("/")})
+    page = client.get(f"/konkurranser/{s.id}/evaluering/tilbud/{bids[1].id}").get_data(as_text=True)
+    assert "markert for avvisning" in page
+    assert any("does not meet minimum requirement R0001" in w for w in ev.build_case(s.tender).result.warnings)
+    forms.post(f"/konkurranser/{s.id}/evaluering/tilbud/{bids[1].id}/avvis", {"reason": "Oppfyller ikke R0001"})
+    result = ev.build_case(s.tender).result
+    rejected = result.get(bids[1].vendor.organisasjonsnummer)
+    assert rejected.rank is None and rejected.bid.rejection_reason == "Oppfyller ikke R0001"
+    assert result.price_context.lowest == result.get(bids[0].vendor.organisasjonsnummer).bid.price
+    html = client.get(f"/konkurranser/{s.id}/evaluering/matrise").get_data(as_text=True)
+    assert "Avvist: Oppfyller ikke R0001" in html
+
+
+def test_a_tie_is_broken_only_by_a_recorded_decision(client, forms, login_as, db, create_tender, add_member,
+                                                     create_user, clock) -> None:
+    s = setup_tender(db, create_tender, add_member, create_user)
+    bids = [submit_bid(db, s, 0), submit_bid(db, s, 1)]
+    open_all(db, s, clock)
+    _consensus_everything(db, s, bids, [{"arkiv": 6, "k1": 6, "gjennomforing": 6}] * 2)
+    assert ev.build_case(s.tender).result.winner is None
+    login_as(s.lead)
+    order = f"{bids[1].vendor.organisasjonsnummer},{bids[0].vendor.organisasjonsnummer}"
+    forms.post(f"/konkurranser/{s.id}/evaluering/uavgjort", {"order": order, "reason": "Loddtrekning i møte 3"})
+    result = ev.build_case(s.tender).result
+    assert result.winner == bids[1].vendor.organisasjonsnummer
+
+
+def test_the_case_json_export_is_read_back_by_the_scoring_core_with_the_same_result(client, login_as, db,
+                                                                                    opened) -> None:
+    s, bids = opened
+    ev.save_individual_score(s.tender, bids[0], ev.criterion_by_key(s.tender, "arkiv"), evaluator=s.evaluators[0],
+                             score=Decimal(8), justification="Sterk arkivdel", expected_version=None)
+    _consensus_everything(db, s, bids, [{"arkiv": 8, "k1": 7, "gjennomforing": 6},
+                                        {"arkiv": 5, "k1": 9, "gjennomforing": 4}])
+    login_as(s.lead)
+    response = client.get(f"/konkurranser/{s.id}/evaluering/sak.json")
+    assert response.status_code == 200
+    case = parse_case(json.loads(response.get_data(as_text=True)))
+    again = evaluate_case(case)
+    built = ev.build_case(s.tender)
+    assert case.individual_scores[bids[0].vendor.organisasjonsnummer][0].justification == "Sterk arkivdel"
+    assert [(r.bid.id, r.total, r.rank) for r in again.bids] == [(r.bid.id, r.total, r.rank) for r in built.result.bids]
+
+
+def test_the_tender_score_command_reads_the_exported_case(client, login_as, db, opened, runner, tmp_path) -> None:
+    s, bids = opened
+    _consensus_everything(db, s, bids, [{"arkiv": 8, "k1": 7, "gjennomforing": 6},
+                                        {"arkiv": 5, "k1": 9, "gjennomforing": 4}])
+    login_as(s.lead)
+    path = tmp_path / "sak.json"
+    path.write_bytes(client.get(f"/konkurranser/{s.id}/evaluering/sak.json").data)
+    result = runner.invoke(args=["score", str(path)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["winner"] == ev.build_case(s.tender).result.winner
+
+
+def test_the_excel_export_downloads_a_workbook_with_the_matrix(client, login_as, db, opened) -> None:
+    s, bids = opened
+    _consensus_everything(db, s, bids, [{"arkiv": 8, "k1": 7, "gjennomforing": 6},
+                                        {"arkiv": 5, "k1": 9, "gjennomforing": 4}])
+    login_as(s.lead)
+    response = client.get(f"/konkurranser/{s.id}/evaluering/matrise.xlsx")
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.data))
+    assert "Matrise" in workbook.sheetnames
+
+
+def test_the_matrix_explains_what_is_missing_instead_of_failing(client, login_as, opened) -> None:
+    s, _ = opened
+    login_as(s.lead)
+    response = client.get(f"/konkurranser/{s.id}/evaluering/matrise")
+    assert response.status_code == 200
+    assert "missing consensus score" in response.get_data(as_text=True)
+    export = client.get(f"/konkurranser/{s.id}/evaluering/matrise.xlsx")
+    assert export.status_code == 302
+
+
+def test_a_minimum_requirement_check_is_refused_for_a_requirement_that_is_not_one(db, opened) -> None:
+    s, bids = opened
+    with pytest.raises(DomainError, match="ikke et minstekrav"):
+        ev.check_requirement(s.tender, bids[0], "R0003", status=RequirementStatus.MET, reason="", actor=s.lead)
+
+
+def test_an_evaluator_cannot_read_the_others_scores_from_the_exports_during_the_individual_phase(
+        client, login_as, db, opened) -> None:
+    s, bids = opened
+    ev.save_individual_score(s.tender, bids[0], ev.criterion_by_key(s.tender, "arkiv"), evaluator=s.evaluators[0],
+                             score=Decimal(8), justification="Hemmelig vurdering", expected_version=None)
+    db.session.commit()
+    login_as(s.evaluators[1])
+    exported = client.get(f"/konkurranser/{s.id}/evaluering/sak.json").get_data(as_text=True)
+    assert "Hemmelig vurdering" not in exported and "individual_scores" not in exported
+    login_as(s.lead)
+    assert "Hemmelig vurdering" in client.get(f"/konkurranser/{s.id}/evaluering/sak.json").get_data(as_text=True)

@@ -1,0 +1,112 @@
+"""``tender noark validate``: exit codes, JSON, PDF, and no tracebacks."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tender.noark.commands import noark_group
+
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "noark5"
+SAMPLES = SHARED / "samples"
+VALID = SAMPLES / "SYNTHETIC_v5_0_minimal"
+INVALID = SAMPLES / "kdrs_uttrekk1"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(noark_group, ["validate", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_valid_extract_exits_0_and_says_so_in_norwegian() -> None:
+    code, out, _err = run(str(VALID))
+    assert code == 0
+    assert out.rstrip().endswith("GYLDIG")
+
+
+def test_an_invalid_extract_exits_1_and_lists_errors_by_check() -> None:
+    code, out, _err = run(str(INVALID), "--lang", "en", "--first", "1")
+    assert code == 1
+    assert "N5V-DOC-01 Referenced document files exist: 1" in out
+    assert "and 6 more" in out  # seven checksum errors: one shown, the rest counted
+    assert out.rstrip().splitlines()[-1].startswith("INVALID:")
+
+
+def test_json_output_is_the_documented_report() -> None:
+    code, out, _err = run(str(INVALID), "--json")
+    assert code == 1
+    report = json.loads(out)
+    assert report["format"] == "tender-noark-report" and report["version"] == 1
+    assert report["verdict"]["valid"] is False
+    ids = [c["id"] for c in report["checks"]]
+    assert "N5V-STRUCT-04" in ids and "N5V-CONTENT-04" in ids
+    assert report["arkade_coverage"]["N5.47"] == ["N5V-CONTENT-04"]
+
+
+def test_pdf_is_written_with_a_unicode_font(tmp_path: Path) -> None:
+    target = tmp_path / "rapport.pdf"
+    code, _out, _err = run(str(INVALID), "--pdf", str(target))
+    assert code == 1
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert b"DejaVuSans" in data or b"Helvetica" in data
+
+
+@pytest.mark.parametrize("content", [b"this is not an extract", b"PK\x03\x04broken zip"])
+def test_unreadable_input_exits_2_without_a_traceback(tmp_path: Path, content: bytes) -> None:
+    upload = tmp_path / "upload.bin"
+    upload.write_bytes(content)
+    code, out, err = run(str(upload))
+    assert code == 2
+    assert "Traceback" not in out + err
+    assert err.strip()
+
+
+def test_a_missing_path_exits_2() -> None:
+    code, _out, err = run("/no/such/extract")
+    assert code == 2
+    assert "Finner ikke" in err
+
+
+def test_a_usage_error_exits_2() -> None:
+    result = CliRunner().invoke(noark_group, ["validate", "--no-such-option", str(VALID)])
+    assert result.exit_code == 2
+
+
+def test_schema_dir_validates_against_the_official_schemas_as_well(tmp_path: Path) -> None:
+    extract = tmp_path / "extract"
+    shutil.copytree(VALID, extract)
+    xml = extract / "arkivstruktur.xml"
+    xml.write_bytes(xml.read_bytes().replace(b"     <tittel>Sak 1</tittel>\n", b"", 1))
+    code, out, _err = run(str(extract), "--json", "--schema-dir", str(SHARED / "xsd"))
+    assert code == 1
+    report = json.loads(out)
+    [schema_check] = [c for c in report["checks"] if c["id"] == "N5V-STRUCT-06"]
+    # the official schema agrees with ours, so its identical message is not reported twice
+    assert schema_check["counts"]["error"] == 1
+    assert not any("official schema" in f["message_en"] for f in schema_check["findings"])
+
+
+def test_schema_dir_that_is_not_a_folder_exits_2(tmp_path: Path) -> None:
+    code, _out, err = run(str(VALID), "--schema-dir", str(tmp_path / "missing"))
+    assert code == 2 and "schema-dir" in err
+
+
+def test_the_pdf_groups_by_severity_and_keeps_norwegian_characters() -> None:
+    from tender.core.noark.validator import validate_path
+    from tender.reports.noark_pdf import render_noark_pdf
+    from tender.reports.spec_pdf import fonts
+
+    report = validate_path(INVALID).to_json()
+    pdf = render_noark_pdf(report, first_n=3, compress=False)
+    assert pdf.startswith(b"%PDF-")
+    if fonts().unicode:
+        # the embedded font maps its glyphs back to æ ø å « » –: text search and copy work
+        for code in (b"<00E6>", b"<00F8>", b"<00E5>", b"<00AB>", b"<00BB>", b"<2013>"):
+            assert code in pdf
+    else:
+        for octal in (rb"\346", rb"\370", rb"\345", rb"\253", rb"\273"):  # Latin-1 in Helvetica strings
+            assert octal in pdf

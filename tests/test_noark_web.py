@@ -1,0 +1,350 @@
+"""Noark 5 samples through the web: upload, the vendor's own reports, the group's side-by-side table, downloads,
+bad uploads, and a minstekrav filled in from the validation and confirmed by an evaluator.
+
+The validation is run by calling ``run_validation`` (what the queue task calls) in the test's own transaction;
+tests/test_noark_tasks.py runs the real queue.
+"""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from tender.tenders.models import Role
+from tests.test_noark_tasks import zipped_extract
+
+M = "/konkurranser/{t}/noark"
+
+
+@dataclass
+class World:
+    tender: Any
+    lead: Any
+    evaluator: Any
+    observer: Any
+    signer: Any
+    vendors: list[Any]
+    sellers: list[Any]
+
+    @property
+    def base(self) -> str:
+        return M.format(t=self.tender.id)
+
+
+def minimal_spec() -> Any:
+    from tender.core import spec as core
+
+    return core.Specification(
+        title="Kravspesifikasjon",
+        criteria=(core.Criterion(id="arkiv", name="Arkivfunksjonalitet"),),
+        chapters=(core.Chapter(id="K01", number="1", title="Generelt"),),
+        requirements=(
+            core.Requirement(id="R0001", number="1.1", chapter="K01", kind=core.Kind.MINSTEKRAV,
+                             text="Leverandøren skal levere et gyldig Noark 5 arkivuttrekk.",
+                             answer_form=core.AnswerForm.JA_NEI),
+            core.Requirement(id="R0002", number="1.2", chapter="K01", kind=core.Kind.EVALUERINGSKRAV,
+                             text="Løsningen bør ha god søk.", answer_form=core.AnswerForm.JA_NEI_DELVIS,
+                             criterion="arkiv", weight=__import__("decimal").Decimal(1)),
+        ),
+    )
+
+
+@pytest.fixture
+def world(db, create_tender, create_user, add_member) -> World:
+    from tender.requirements import operations as spec_ops
+    from tender.tenders import operations as tender_ops
+
+    tender = create_tender()
+    lead = tender.memberships[0].user
+    spec_ops.replace_draft(tender, minimal_spec(), actor=lead, origin="test")
+    vendors, sellers = [], []
+    for name, orgnr in (("Arkivsystemer AS", "974760673"), ("Saksbehandling AS", "912345688")):
+        v = tender_ops.register_vendor(tender, name=name, organisasjonsnummer=orgnr, actor=lead)
+        db.session.commit()
+        vendors.append(v)
+        sellers.append(add_member(tender, Role.VENDOR, create_user(name=f"Selger {name}"), vendor=v))
+    return World(tender, lead, add_member(tender, Role.EVALUATOR), add_member(tender, Role.OBSERVER),
+                 add_member(tender, Role.SIGNER, municipality=tender.participating_municipalities[0]),
+                 vendors, sellers)
+
+
+def post_upload(client: Any, forms: Any, world: World, data: bytes, filename: str) -> Any:
+    token = forms.token(world.base + "/mine-prover")
+    return client.post(world.base + "/mine-prover", data={"csrf_token": token, "file": (io.BytesIO(data), filename)},
+                       content_type="multipart/form-data")
+
+
+def samples(db: Any) -> list[Any]:
+    from tender.noark.models import ExtractSample
+
+    return list(db.session.scalars(select(ExtractSample).order_by(ExtractSample.id)))
+
+
+def validate_all(db: Any) -> None:
+    from tender.noark.models import SampleStatus
+    from tender.noark.operations import run_validation
+
+    for s in samples(db):
+        if s.status is SampleStatus.QUEUED:
+            run_validation(s.id)
+
+
+def uploaded(client, forms, login_as, db, world: World, vendor: int, data: bytes, filename: str = "uttrekk.zip") -> Any:
+    login_as(world.sellers[vendor])
+    response = post_upload(client, forms, world, data, filename)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    validate_all(db)
+    return samples(db)[-1]
+
+
+@pytest.fixture(scope="module")
+def valid_zip(tmp_path_factory) -> bytes:
+    return zipped_extract(tmp_path_factory.mktemp("valid")).read_bytes()
+
+
+@pytest.fixture(scope="module")
+def invalid_zip(tmp_path_factory) -> bytes:
+    return zipped_extract(tmp_path_factory.mktemp("invalid"), errors={"duplicate_systemid", "wrong_count"}).read_bytes()
+
+
+# -- upload and the vendor's own page -------------------------------------------------------------------------
+def test_a_vendor_uploads_a_sample_and_sees_it_queued_with_a_progress_bar(client, forms, login_as, db, world,
+                                                                        valid_zip) -> None:
+    from tender.audit import AuditEvent
+    from tender.noark.models import SampleStatus
+
+    login_as(world.sellers[0])
+    response = post_upload(client, forms, world, valid_zip, "uttrekk.zip")
+    assert response.status_code == 302
+    [sample] = samples(db)
+    assert sample.status is SampleStatus.QUEUED and sample.vendor_id == world.vendors[0].id
+    assert sample.size_bytes == len(valid_zip) and sample.uploaded_by_id == world.sellers[0].id
+    html = client.get(world.base + "/mine-prover").get_data(as_text=True)
+    assert "uttrekk.zip" in html and "<progress" in html and "I kø" in html and "setTimeout" in html
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.event_type == "noark.sample_uploaded")) == 1
+
+
+def test_the_vendor_sees_their_valid_report_grouped_by_severity_with_counts(client, forms, login_as, db, world,
+                                                                          valid_zip) -> None:
+    from tender.noark.models import Verdict
+
+    sample = uploaded(client, forms, login_as, db, world, 0, valid_zip)
+    assert sample.verdict is Verdict.VALID and sample.progress_percent == 100
+    html = client.get(f"{world.base}/prover/{sample.id}").get_data(as_text=True)
+    assert "Gyldig:" in html and "Opplysninger og statistikk" in html and "N5V-STAT-01" in html
+    status = client.get(f"{world.base}/prover/{sample.id}/status.json").get_json()
+    assert status == {"id": sample.id, "status": "done", "status_label": sample.status.label, "progress": 100,
+                      "finished": True, "verdict": "valid"}
+
+
+def test_an_invalid_sample_shows_its_errors_first_and_downloads_as_json_and_pdf(client, forms, login_as, db, world,
+                                                                                invalid_zip) -> None:
+    from tender.noark.models import Verdict
+
+    sample = uploaded(client, forms, login_as, db, world, 0, invalid_zip)
+    assert sample.verdict is Verdict.INVALID and sample.error_count >= 2
+    html = client.get(f"{world.base}/prover/{sample.id}").get_data(as_text=True)
+    assert "Ugyldig:" in html and html.index("Feil (errors)") < html.index("Opplysninger og statistikk")
+    assert "N5V-CONTENT-04" in html  # the duplicate systemID
+    download = client.get(f"{world.base}/prover/{sample.id}/rapport.json", buffered=True)
+    assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
+    report = json.loads(download.data)
+    assert report["verdict"]["errors"] == sample.error_count
+    assert sum(len(c["findings"]) for c in report["checks"]) >= sample.error_count
+    pdf = client.get(f"{world.base}/prover/{sample.id}/rapport.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_the_report_shows_the_first_n_findings_of_a_check_and_how_many_more_there_are(client, forms, login_as, db,
+                                                                                     world, valid_zip) -> None:
+    from tender.noark import operations as ops
+    from tender.noark.views import FIRST_N
+
+    sample = uploaded(client, forms, login_as, db, world, 0, valid_zip)
+    report = ops.read_report(sample)
+    many = [{"check": "N5V-CONTENT-12", "severity": "error", "message_no": f"Dato nr. {i} er ugyldig.",
+             "message_en": "", "file": "arkivstruktur.xml", "line": i, "column": None, "element": "dato",
+             "m_number": None} for i in range(FIRST_N + 5)]
+    report["checks"].append({"id": "N5V-CONTENT-12", "name_no": "Datoer", "name_en": "Dates", "group": "content",
+                             "arkade": [], "status": "fail", "counts": {"error": 1000, "warning": 0, "info": 0},
+                             "omitted": 1000 - len(many), "findings": many})
+    ops.report_path(sample).write_text(json.dumps(report), encoding="utf-8")
+    html = client.get(f"{world.base}/prover/{sample.id}").get_data(as_text=True)
+    assert f"Dato nr. {FIRST_N - 1} er" in html and f"Dato nr. {FIRST_N} er" not in html
+    assert "og 980 til" in html and "1\u00a0000" in html
+
+
+# -- isolation between vendors ------------------------------------------------------------------------------
+def test_a_vendor_never_sees_another_vendors_sample_report_or_files(client, forms, login_as, db, world,
+                                                                   valid_zip) -> None:
+    other = uploaded(client, forms, login_as, db, world, 1, valid_zip)
+    own = uploaded(client, forms, login_as, db, world, 0, valid_zip)
+    for suffix in ("", "/status.json", "/rapport.json", "/rapport.pdf"):
+        assert client.get(f"{world.base}/prover/{other.id}{suffix}").status_code == 404
+        assert client.get(f"{world.base}/prover/{own.id}{suffix}", buffered=True).status_code == 200
+    assert client.get(f"{world.base}/prover/{other.id + 1000}").status_code == 404
+    listing = client.get(world.base + "/prover/status.json").get_json()
+    assert [s["id"] for s in listing] == [own.id]
+    html = client.get(world.base + "/mine-prover").get_data(as_text=True)
+    assert world.vendors[1].name not in html
+    assert client.get(world.base + "/prover").status_code == 403
+
+
+def test_a_sample_of_another_tender_is_not_found_through_this_one(client, forms, login_as, db, world, valid_zip,
+                                                                 create_tender) -> None:
+    sample = uploaded(client, forms, login_as, db, world, 0, valid_zip)
+    elsewhere = create_tender(lead=world.lead, title="Annen konkurranse")
+    login_as(world.lead)
+    assert client.get(f"{M.format(t=elsewhere.id)}/prover/{sample.id}").status_code == 404
+
+
+# -- the group --------------------------------------------------------------------------------------------------
+def test_the_group_sees_every_vendors_latest_report_side_by_side(client, forms, login_as, db, world, valid_zip,
+                                                                invalid_zip) -> None:
+    a = uploaded(client, forms, login_as, db, world, 0, valid_zip)
+    b = uploaded(client, forms, login_as, db, world, 1, invalid_zip)
+    for person in (world.lead, world.evaluator, world.observer, world.signer):
+        login_as(person)
+        html = client.get(world.base + "/prover").get_data(as_text=True)
+        assert world.vendors[0].name in html and world.vendors[1].name in html
+        assert "Gyldig (valid)" in html and "Ugyldig (invalid)" in html and "N5V-CONTENT-04" in html
+        for s in (a, b):
+            assert client.get(f"{world.base}/prover/{s.id}").status_code == 200
+
+
+# -- bad uploads --------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("data, filename, message", [
+    (b"", "tom.zip", "Filen er tom"),
+    (b"PK\x03\x04 whatever", "uttrekk.rar", "Last opp uttrekket som .zip"),
+    (b"<xml/>", "uttrekk", "Last opp uttrekket som .zip"),
+])
+def test_an_unusable_upload_is_refused_with_a_norwegian_message_and_nothing_is_kept(client, forms, login_as, db, app,
+                                                                                   world, data, filename,
+                                                                                   message) -> None:
+    from tender.noark import operations as ops
+
+    login_as(world.sellers[0])
+    with app.test_request_context():
+        before = sorted(p.name for p in ops.uploads_root().glob("*")) if ops.uploads_root().exists() else []
+    response = post_upload(client, forms, world, data, filename)
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert samples(db) == []
+    with app.test_request_context():
+        after = sorted(p.name for p in ops.uploads_root().glob("*"))
+        assert after == before or after == sorted({*before, "incoming"})
+        assert list((ops.uploads_root() / "incoming").glob("*")) == []
+
+
+def test_an_upload_over_the_configured_limit_is_refused_before_it_is_stored(client, forms, login_as, db, app, world,
+                                                                           monkeypatch) -> None:
+    monkeypatch.setitem(app.config, "NOARK_MAX_UPLOAD_BYTES", 100 * 1024)
+    login_as(world.sellers[0])
+    response = post_upload(client, forms, world, b"x" * (300 * 1024), "stor.zip")
+    assert response.status_code == 413 and "større enn grensen på 100,0 kB" in response.get_data(as_text=True)
+    assert samples(db) == []
+
+
+def test_a_file_that_is_not_an_archive_gets_a_clear_finding_and_the_server_stays_up(client, forms, login_as, db,
+                                                                                  world) -> None:
+    from tender.noark.models import SampleStatus, Verdict
+
+    sample = uploaded(client, forms, login_as, db, world, 0, b"%PDF-1.4 not an extract" * 100, "uttrekk.tar.gz")
+    assert sample.status is SampleStatus.DONE and sample.verdict is Verdict.UNREADABLE
+    html = client.get(f"{world.base}/prover/{sample.id}").get_data(as_text=True)
+    assert "Filen kan ikke brukes som arkivuttrekk" in html and "zip" in html
+    assert client.get(f"{world.base}/prover/{sample.id}/rapport.pdf").status_code == 200
+
+
+def test_a_zip_with_a_path_out_of_the_extract_gets_a_finding(client, forms, login_as, db, world) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("../../etc/arkivuttrekk.xml", "<addml/>")
+        zf.writestr("arkivstruktur.xml", "<arkiv/>")
+    sample = uploaded(client, forms, login_as, db, world, 0, buffer.getvalue())
+    html = client.get(f"{world.base}/prover/{sample.id}").get_data(as_text=True)
+    assert "N5V-INPUT-01" in html
+    assert not (Path("/etc") / "arkivuttrekk.xml").exists()
+
+
+# -- a minstekrav filled in by the validation ---------------------------------------------------------------------
+def test_a_linked_minstekrav_is_filled_in_automatically_and_confirmed_by_an_evaluator(client, forms, login_as, db,
+                                                                                     world, valid_zip,
+                                                                                     invalid_zip) -> None:
+    from tender.audit import AuditEvent
+    from tender.noark import operations as ops
+
+    uploaded(client, forms, login_as, db, world, 0, valid_zip)
+    uploaded(client, forms, login_as, db, world, 1, invalid_zip)
+    login_as(world.lead)
+    page = world.base + "/minstekrav"
+    assert forms.post(page, {"requirement": "R0001"}, page=page).status_code == 302
+    html = client.get(page).get_data(as_text=True)
+    assert "automatisk: <strong>oppfylt</strong>" in html and "automatisk: <strong>ikke oppfylt</strong>" in html
+    assert html.count("— må bekreftes") == 2
+    [link] = ops.links_of(world.tender)
+    login_as(world.evaluator)
+    target = f"{page}/{link.id}/bekreft/{world.vendors[0].id}"
+    assert forms.post(target, {}, page=page).status_code == 302
+    html = client.get(page).get_data(as_text=True)
+    assert f"bekreftet av {world.evaluator.name}" in html and html.count("— må bekreftes") == 1
+    results = ops.requirement_results(world.tender)
+    assert results[("R0001", world.vendors[0].id)].met is True and results[("R0001", world.vendors[0].id)].confirmed
+    assert results[("R0001", world.vendors[1].id)].met is False and not results[("R0001", world.vendors[1].id)].confirmed
+    events = set(db.session.scalars(select(AuditEvent.event_type).where(AuditEvent.event_type.like("noark.%"))))
+    assert {"noark.sample_uploaded", "noark.validation_finished", "noark.requirement_linked",
+            "noark.requirement_confirmed"} <= events
+
+
+def test_a_newer_sample_needs_a_new_confirmation(client, forms, login_as, db, world, valid_zip, invalid_zip) -> None:
+    from tender.noark import operations as ops
+
+    uploaded(client, forms, login_as, db, world, 0, valid_zip)
+    link = ops.link_requirement(world.tender, "R0001", actor=world.lead)
+    ops.confirm(world.tender, link, world.vendors[0], actor=world.evaluator)
+    db.session.commit()
+    uploaded(client, forms, login_as, db, world, 0, invalid_zip)
+    [result, _] = ops.results_for(world.tender, link)
+    assert result.met is False and not result.confirmed
+
+
+def test_only_a_minstekrav_can_be_linked_and_only_once(client, forms, login_as, db, world) -> None:
+    login_as(world.lead)
+    page = world.base + "/minstekrav"
+    response = forms.post(page, {"requirement": "R0002"}, page=page)
+    assert response.status_code == 422 and "ikke et minstekrav" in response.get_data(as_text=True)
+    from tender.errors_domain import DomainError
+    from tender.noark import operations as ops
+
+    with pytest.raises(DomainError, match="ikke et minstekrav"):
+        ops.link_requirement(world.tender, "R0002", actor=world.lead)
+    ops.link_requirement(world.tender, "R0001", actor=world.lead)
+    with pytest.raises(DomainError, match="allerede"):
+        ops.link_requirement(world.tender, "R0001", actor=world.lead)
+
+
+def test_nothing_can_be_confirmed_before_the_vendor_has_a_finished_sample(client, forms, login_as, db, world) -> None:
+    from tender.noark import operations as ops
+
+    link = ops.link_requirement(world.tender, "R0001", actor=world.lead)
+    db.session.commit()
+    login_as(world.evaluator)
+    page = world.base + "/minstekrav"
+    response = forms.post(f"{page}/{link.id}/bekreft/{world.vendors[0].id}", {}, page=page)
+    assert response.status_code == 409 and "ingenting å bekrefte" in response.get_data(as_text=True)
+    assert "ingen ferdig prøve" in response.get_data(as_text=True)
+
+
+def test_the_tabs_show_each_role_its_own_noark_page(client, login_as, world) -> None:
+    login_as(world.sellers[0])
+    html = client.get(f"/konkurranser/{world.tender.id}").get_data(as_text=True)
+    assert "Prøveuttrekk" in html and "Noark-prøver" not in html
+    login_as(world.observer)
+    html = client.get(f"/konkurranser/{world.tender.id}").get_data(as_text=True)
+    assert "Noark-prøver" in html and ">Prøveuttrekk<" not in html
