@@ -18,6 +18,7 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
     "auth.accept_invitation": ("GET", "/invitasjon/ugyldig", {}, 410),
     "tenders.dashboard": ("GET", "/", {ANON: 302}, 200),
     "tenders.create": ("GET", "/konkurranser/ny", {ANON: 302, ADMIN: 200}, 403),
+    "tenders.edit": ("GET", "/konkurranser/{t}/rediger", {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 200}, 403),
     "tenders.overview": ("GET", "/konkurranser/{t}", {ANON: 302, OUTSIDER: 404, ADMIN: 404}, 200),
     "tenders.members": ("GET", "/konkurranser/{t}/medlemmer",
                         {ANON: 302, OUTSIDER: 404, ADMIN: 404, "vendor": 403}, 200),

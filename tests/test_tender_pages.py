@@ -103,3 +103,49 @@ def test_an_unexpected_error_shows_the_norwegian_500_page_and_saves_nothing(tmp_
             assert db.session.scalar(select(func.count()).select_from(Municipality)) == 0
     finally:
         dispose(app)
+
+
+def _deadline_form(tender, **changes) -> dict:
+    data = {"title": tender.title, "case_reference": tender.case_reference, "participation_deadline": "",
+            "questions_deadline": "", "bid_deadline": ""}
+    data.update(changes)
+    return data
+
+
+def test_the_lead_sets_the_bid_deadline_in_norwegian_time_and_the_change_is_audited(client, db, forms, login_as,
+                                                                                    create_tender) -> None:
+    from tender.audit import AuditEvent
+
+    tender = create_tender()
+    login_as(tender.memberships[0].user)
+    response = forms.post(f"/konkurranser/{tender.id}/rediger", _deadline_form(tender, bid_deadline="2099-06-15T12:00"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert tender.bid_deadline.isoformat() == "2099-06-15T10:00:00+00:00"  # 12:00 Oslo summer time
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.event_type == "tender.changed"))
+    assert event.payload["bid_deadline"]["after"] == "2099-06-15T10:00:00+00:00"
+
+
+def test_a_passed_bid_deadline_cannot_be_moved(app, client, db, forms, login_as, create_tender) -> None:
+    from datetime import datetime, timezone
+
+    tender = create_tender(bid_deadline=datetime(2026, 1, 10, 11, 0, tzinfo=timezone.utc))
+    login_as(tender.memberships[0].user)
+    app.config["CLOCK"] = lambda: datetime(2026, 1, 10, 11, 0, 1, tzinfo=timezone.utc)
+    try:
+        response = forms.post(f"/konkurranser/{tender.id}/rediger",
+                              _deadline_form(tender, bid_deadline="2026-02-01T12:00"))
+    finally:
+        app.config.pop("CLOCK")
+    assert response.status_code == 422 and "Tilbudsfristen er passert" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert tender.bid_deadline == datetime(2026, 1, 10, 11, 0, tzinfo=timezone.utc)
+
+
+def test_a_bid_deadline_in_the_past_is_refused(client, db, forms, login_as, create_tender) -> None:
+    tender = create_tender()
+    login_as(tender.memberships[0].user)
+    response = forms.post(f"/konkurranser/{tender.id}/rediger", _deadline_form(tender, bid_deadline="2001-01-01T12:00"))
+    assert response.status_code == 422 and "fram i tid" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert tender.bid_deadline is None

@@ -13,13 +13,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from tender import audit
+from tender.clock import now  # noqa: F401  (views and tests call bids.operations.now)
 from tender.bids.models import Bid, BidAnswer, BidAttachment, BidOpening, BidPriceLine, BidStatus
 from tender.core import spec as core_spec
-from tender.db_types import utcnow
 from tender.errors_domain import DomainError
 from tender.extensions import db
 from tender.requirements.models import SpecVersion
@@ -27,12 +26,6 @@ from tender.requirements.operations import specification_of, version_content
 from tender.tenders.models import Tender, Vendor
 
 MAX_ATTACHMENT = 50 * 1024 * 1024
-
-
-def now() -> datetime:
-    """The current time, from ``app.config["CLOCK"]`` when one is configured."""
-    clock = current_app.config.get("CLOCK")
-    return clock() if clock is not None else utcnow()
 
 
 # -- reading -----------------------------------------------------------------------------------------------

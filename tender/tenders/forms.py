@@ -40,3 +40,15 @@ class VendorForm(FlaskForm):
 
 class MunicipalityForm(FlaskForm):
     municipality = SelectField("Kommune", choices=[], validate_choice=False)
+
+
+class TenderEditForm(FlaskForm):
+    title = StringField("Tittel", validators=[
+        DataRequired("Skriv inn en tittel."), Length(max=200, message="Tittelen kan ha høyst 200 tegn.")])
+    case_reference = StringField("Saksnummer", validators=[
+        DataRequired("Skriv inn saksnummeret."), Length(max=50, message="Saksnummeret kan ha høyst 50 tegn.")])
+    participation_deadline = DateTimeLocalField("Frist for forespørsel om å delta (norsk tid)",
+                                                validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    questions_deadline = DateTimeLocalField("Frist for spørsmål (norsk tid)", validators=[Optional()],
+                                            format="%Y-%m-%dT%H:%M")
+    bid_deadline = DateTimeLocalField("Tilbudsfrist (norsk tid)", validators=[Optional()], format="%Y-%m-%dT%H:%M")

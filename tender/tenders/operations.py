@@ -6,7 +6,7 @@ command) commits once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import select
@@ -160,3 +160,33 @@ def remove_membership(tender: Tender, membership: Membership, *, actor: User) ->
         "user": membership.user.email, "role": membership.role.value}, actor=actor)
     tender.memberships.remove(membership)
     db.session.delete(membership)
+
+
+def update_tender(tender: Tender, *, title: str, case_reference: str, participation_deadline: datetime | None,
+                  questions_deadline: datetime | None, bid_deadline: datetime | None, now: datetime,
+                  actor: Any) -> None:
+    """Change a tender's details and deadlines. The bid deadline seals the bids, so it can be moved only
+    while it is still ahead, and only to a moment that is still ahead."""
+    if bid_deadline != tender.bid_deadline:
+        if tender.bid_deadline is not None and now >= tender.bid_deadline:
+            raise DomainError("Tilbudsfristen er passert og kan ikke endres.", field="bid_deadline")
+        if bid_deadline is not None and bid_deadline <= now:
+            raise DomainError("Tilbudsfristen må ligge fram i tid.", field="bid_deadline")
+    before = _details(tender)
+    tender.title, tender.case_reference = title.strip(), case_reference.strip()
+    tender.participation_deadline, tender.questions_deadline = participation_deadline, questions_deadline
+    tender.bid_deadline = bid_deadline
+    after = _details(tender)
+    changed = {k: {"before": before[k], "after": v} for k, v in after.items() if before[k] != v}
+    if changed:
+        db.session.flush()
+        audit.record("tender.changed", tender, payload=changed, actor=actor)
+
+
+def _details(tender: Tender) -> dict[str, str | None]:
+    def moment(value: datetime | None) -> str | None:
+        return value.astimezone(timezone.utc).isoformat() if value else None
+
+    return {"title": tender.title, "case_reference": tender.case_reference,
+            "participation_deadline": moment(tender.participation_deadline),
+            "questions_deadline": moment(tender.questions_deadline), "bid_deadline": moment(tender.bid_deadline)}

@@ -16,7 +16,7 @@ from tender.forms import EmptyForm, put_reasons_on_form
 from tender.templating import OSLO
 from tender.tenders import operations
 from tender.tenders.access import tender_for
-from tender.tenders.forms import InviteForm, MunicipalityForm, TenderForm, VendorForm
+from tender.tenders.forms import InviteForm, MunicipalityForm, TenderEditForm, TenderForm, VendorForm
 from tender.tenders.models import Membership, Municipality, Procedure, Role, Tender, Vendor
 
 bp = Blueprint("tenders", __name__)
@@ -43,12 +43,45 @@ def create() -> Any:
         tender = operations.create_tender(
             title=form.title.data or "", case_reference=form.case_reference.data or "",
             procedure=Procedure(form.procedure.data), lead=current_user._get_current_object(),
-            bid_deadline=deadline.replace(tzinfo=OSLO) if isinstance(deadline, datetime) else None,
+            bid_deadline=_local(deadline),
         )
         db.session.commit()
         flash("Konkurransen er opprettet. Du er prosjektleder.", "success")
         return redirect(url_for("tenders.overview", tender_id=tender.id))
     return render_template("tenders/create.html", form=form), (422 if request.method == "POST" else 200)
+
+
+def _local(value: datetime | None) -> datetime | None:
+    """A form's naive local time as the UTC-aware moment it means (Norwegian time, DST included)."""
+    return value.replace(tzinfo=OSLO) if isinstance(value, datetime) else None
+
+
+@bp.route("/konkurranser/<int:tender_id>/rediger", methods=["GET", "POST"])
+@login_required
+def edit(tender_id: int) -> Any:
+    from tender.clock import now
+
+    tender = tender_for(tender_id, Tender.can_manage)
+    form = TenderEditForm(obj=tender if request.method == "GET" else None)
+    if request.method == "GET":
+        for name in ("participation_deadline", "questions_deadline", "bid_deadline"):
+            value = getattr(tender, name)
+            getattr(form, name).data = value.astimezone(OSLO).replace(tzinfo=None) if value else None
+    if form.validate_on_submit():
+        try:
+            operations.update_tender(
+                tender, title=form.title.data or "", case_reference=form.case_reference.data or "",
+                participation_deadline=_local(form.participation_deadline.data),
+                questions_deadline=_local(form.questions_deadline.data), bid_deadline=_local(form.bid_deadline.data),
+                now=now(), actor=current_user._get_current_object())
+        except DomainError as error:
+            db.session.rollback()
+            put_reasons_on_form(form, error)
+        else:
+            db.session.commit()
+            flash("Konkurransen er oppdatert.", "success")
+            return redirect(url_for("tenders.overview", tender_id=tender.id))
+    return render_template("tenders/edit.html", tender=tender, form=form), (422 if request.method == "POST" else 200)
 
 
 @bp.route("/konkurranser/<int:tender_id>")
