@@ -1,10 +1,16 @@
 """Form pieces shared by every domain."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from flask import flash, redirect
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 from wtforms import Form
 
 from tender.errors_domain import DomainError
+from tender.extensions import db
 
 
 class EmptyForm(FlaskForm):
@@ -19,3 +25,20 @@ def put_reasons_on_form(form: Form, error: DomainError) -> None:
             field.errors = [*field.errors, *messages] if isinstance(field.errors, list) else list(messages)
         else:
             form.form_errors.extend(messages)
+
+
+def run_button(operation: Callable[[], Any], *, back: str,
+               success: str | Callable[[Any], str] | None = None) -> Response:
+    """A POST button's whole life: run the operation, then commit and say so (``success`` may be worded
+    from the operation's result), or roll back and say why; either way go back to ``back``. One commit per
+    request, nothing half-written on a refusal."""
+    try:
+        result = operation()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        if success:
+            flash(success(result) if callable(success) else success, "success")
+    return redirect(back)

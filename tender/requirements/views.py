@@ -18,7 +18,7 @@ from tender.core.spec_diff import diff_specs
 from tender.core.spec_toml import load_spec_toml
 from tender.errors_domain import DomainError
 from tender.extensions import db
-from tender.forms import EmptyForm, put_reasons_on_form
+from tender.forms import EmptyForm, put_reasons_on_form, run_button
 from tender.requirements import operations as ops
 from tender.requirements.forms import (
     ChapterForm,
@@ -217,15 +217,10 @@ def delete_requirement(tender_id: int, key: str) -> Response:
     form = LockedActionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        ops.delete_requirement(tender, row, expected_version=form.lock_version.data or 0, actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"Krav {key} er slettet. Id-en brukes ikke igjen.", "success")
-    return redirect(url_for("requirements.index", tender_id=tender.id))
+    return run_button(lambda: ops.delete_requirement(tender, row, expected_version=form.lock_version.data or 0,
+                                                     actor=_me()),
+                      back=url_for("requirements.index", tender_id=tender.id),
+                      success=f"Krav {key} er slettet. Id-en brukes ikke igjen.")
 
 
 @bp.route("/<key>/flytt/<direction>", methods=["POST"])
@@ -236,14 +231,8 @@ def move_requirement(tender_id: int, key: str, direction: str) -> Response:
     row = _requirement_or_404(spec, key)
     if direction not in ("opp", "ned") or not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        ops.move_requirement(tender, row, -1 if direction == "opp" else 1, actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-    return redirect(url_for("requirements.index", tender_id=tender.id, _anchor=key))
+    return run_button(lambda: ops.move_requirement(tender, row, -1 if direction == "opp" else 1, actor=_me()),
+                      back=url_for("requirements.index", tender_id=tender.id, _anchor=key))
 
 
 @bp.route("/renummerer", methods=["POST"])
@@ -253,15 +242,8 @@ def renumber(tender_id: int) -> Response:
     _spec_or_404(tender)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        ops.renumber(tender, actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("Kapitler og krav er nummerert etter rekkefølgen.", "success")
-    return redirect(url_for("requirements.index", tender_id=tender.id))
+    return run_button(lambda: ops.renumber(tender, actor=_me()), back=url_for("requirements.index", tender_id=tender.id),
+                      success="Kapitler og krav er nummerert etter rekkefølgen.")
 
 
 # -- chapters ---------------------------------------------------------------------------------------------
@@ -325,17 +307,11 @@ def chapter_action(tender_id: int, key: str, action: str) -> Response:
         abort(404)
     if action not in ("opp", "ned", "slett") or not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        if action == "slett":
-            ops.delete_chapter(tender, chapter, actor=_me())
-        else:
-            ops.move_chapter(tender, chapter, -1 if action == "opp" else 1, actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-    return redirect(url_for("requirements.index", tender_id=tender.id))
+    if action == "slett":
+        return run_button(lambda: ops.delete_chapter(tender, chapter, actor=_me()),
+                          back=url_for("requirements.index", tender_id=tender.id))
+    return run_button(lambda: ops.move_chapter(tender, chapter, -1 if action == "opp" else 1, actor=_me()),
+                      back=url_for("requirements.index", tender_id=tender.id))
 
 
 # -- loading a whole specification ---------------------------------------------------------------------------
@@ -362,9 +338,7 @@ def load(tender_id: int) -> Any:
         content = load_spec_toml(data)
         ops.replace_draft(tender, content, actor=_me(), origin=origin)
     except core.SpecFileError as error:
-        db.session.rollback()
-        return render_template("requirements/problems.html", tender=tender, problems=error.problems,
-                               title="Filen kan ikke lastes inn"), 422
+        return _problems_page(tender, error.problems, "Filen kan ikke lastes inn")
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -384,15 +358,9 @@ def freeze(tender_id: int) -> Response:
     if not form.validate_on_submit():
         flash("Merknaden kan ha høyst 500 tegn.", "error")
         return redirect(url_for("requirements.index", tender_id=tender.id))
-    try:
-        version = ops.freeze_version(tender, actor=_me(), note=form.note.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"Versjon {version.number} er frosset og sendt til godkjenning i kommunene.", "success")
-    return redirect(url_for("requirements.index", tender_id=tender.id))
+    return run_button(lambda: ops.freeze_version(tender, actor=_me(), note=form.note.data or ""),
+                      back=url_for("requirements.index", tender_id=tender.id),
+                      success=lambda v: f"Versjon {v.number} er frosset og sendt til godkjenning i kommunene.")
 
 
 def _decision_form(tender: Tender, version: SpecVersion) -> DecisionForm:
@@ -473,18 +441,17 @@ def publish(tender_id: int, number: int) -> Response:
     version = _version_or_404(spec, number)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        ops.publish(tender, version, actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"Versjon {version.number} er kunngjort.", "success")
-    return redirect(url_for("requirements.version", tender_id=tender.id, number=number))
+    return run_button(lambda: ops.publish(tender, version, actor=_me()),
+                      back=url_for("requirements.version", tender_id=tender.id, number=number),
+                      success=f"Versjon {version.number} er kunngjort.")
 
 
 # -- Excel and PDF ---------------------------------------------------------------------------------------------
+def _problems_page(tender: Tender, problems: Any, title: str) -> tuple[str, int]:
+    db.session.rollback()
+    return render_template("requirements/problems.html", tender=tender, problems=problems, title=title), 422
+
+
 def _download(data: bytes, name: str, mimetype: str) -> Response:
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
 
@@ -508,8 +475,7 @@ def export_excel(tender_id: int) -> Any:
         label, digest = "Utkast", core.content_hash(content)
         problems = core.validate_spec(content)
         if problems:
-            return render_template("requirements/problems.html", tender=tender, problems=problems,
-                                   title="Utkastet kan ikke eksporteres før disse feilene er rettet"), 422
+            return _problems_page(tender, problems, "Utkastet kan ikke eksporteres før disse feilene er rettet")
     buffer = io.BytesIO()
     export_answer_form(content, buffer, tender_title=tender.title, version_label=label, content_hash=digest)
     return _download(buffer.getvalue(), f"kravspesifikasjon-{label.lower().replace(' ', '-')}.xlsx", XLSX)
@@ -561,8 +527,7 @@ def import_excel(tender_id: int) -> Any:
             try:
                 result = import_spec_workbook(data, ops.to_core(spec))
             except core.SpecFileError as error:
-                return render_template("requirements/problems.html", tender=tender, problems=error.problems,
-                                       title="Regnearket kan ikke leses inn"), 422
+                return _problems_page(tender, error.problems, "Regnearket kan ikke leses inn")
             return render_template("requirements/import_excel_diff.html", tender=tender, result=result,
                                    token=uploads.stash(data), form=EmptyForm())
     return render_template("requirements/upload.html", tender=tender, form=form, title="Les inn redigert regneark",
@@ -614,8 +579,7 @@ def import_catalogue(tender_id: int) -> Any:
             try:
                 catalogue = load_catalogue(data)
             except core.SpecFileError as error:
-                return render_template("requirements/problems.html", tender=tender, problems=error.problems,
-                                       title="Kravtabellen kan ikke leses"), 422
+                return _problems_page(tender, error.problems, "Kravtabellen kan ikke leses")
             return render_template("requirements/import_catalogue.html", tender=tender,
                                    spec=ops.specification_of(tender), catalogue=catalogue,
                                    token=uploads.stash(data), form=EmptyForm(), kinds=list(core.Kind))
@@ -650,9 +614,7 @@ def _apply_catalogue(tender: Tender, token: str) -> Any:
                                           used_ids=ops.used_requirement_ids(spec), criterion=criterion)
         ops.apply_requirements(tender, list(new), [], actor=_me(), origin="Noark 5-kravkatalogen")
     except core.SpecFileError as error:
-        db.session.rollback()
-        return render_template("requirements/problems.html", tender=tender, problems=error.problems,
-                               title="Utvalget kan ikke tas inn"), 422
+        return _problems_page(tender, error.problems, "Utvalget kan ikke tas inn")
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

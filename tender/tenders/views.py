@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from tender.errors_domain import DomainError
 from tender.extensions import db
-from tender.forms import EmptyForm, put_reasons_on_form
+from tender.forms import EmptyForm, put_reasons_on_form, run_button
 from tender.templating import OSLO
 from tender.tenders import operations
 from tender.tenders.access import tender_for
@@ -178,18 +178,10 @@ def remove_member(tender_id: int, membership_id: int) -> Response:
     membership = db.session.get(Membership, membership_id)
     if membership is None or membership.tender_id != tender.id:
         abort(404)
-    form = EmptyForm()
-    if not form.validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        operations.remove_membership(tender, membership, actor=current_user._get_current_object())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("Rollen er fjernet.", "success")
-    return redirect(url_for("tenders.members", tender_id=tender.id))
+    return run_button(lambda: operations.remove_membership(tender, membership, actor=current_user._get_current_object()),
+                      back=url_for("tenders.members", tender_id=tender.id), success="Rollen er fjernet.")
 
 
 @bp.route("/konkurranser/<int:tender_id>/leverandorer", methods=["POST"])
