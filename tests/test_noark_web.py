@@ -348,3 +348,30 @@ def test_the_tabs_show_each_role_its_own_noark_page(client, login_as, world) -> 
     login_as(world.observer)
     html = client.get(f"/konkurranser/{world.tender.id}").get_data(as_text=True)
     assert "Noark-prøver" in html and ">Prøveuttrekk<" not in html
+
+
+def test_a_stream_longer_than_the_limit_is_refused_while_it_is_read_and_nothing_is_kept(db, app, world) -> None:
+    from tender.noark import operations as ops
+
+    with app.test_request_context():
+        with pytest.raises(ops.UploadTooLarge, match="større enn grensen på 1,0 kB"):
+            ops.store_upload(world.tender, world.vendors[0], io.BytesIO(b"x" * 5000), "uttrekk.zip", max_bytes=1024,
+                             actor=world.sellers[0])
+        assert samples(db) == [] and list((ops.uploads_root() / "incoming").glob("*")) == []
+
+
+def test_the_lead_can_queue_a_failed_validation_again(client, forms, login_as, db, world, valid_zip) -> None:
+    from tender.noark.models import SampleStatus
+    from tender.noark.tasks import pending_sample_ids
+
+    sample = uploaded(client, forms, login_as, db, world, 0, valid_zip)
+    sample.status, sample.verdict, sample.problem = SampleStatus.FAILED, None, "Kontrollen kunne ikke fullføres."
+    db.session.commit()
+    login_as(world.lead)
+    page = f"{world.base}/prover/{sample.id}"
+    assert "Kontrollen kunne ikke fullføres." in client.get(page).get_data(as_text=True)
+    assert forms.post(page + "/kjor-igjen", {}, page=page).status_code == 302
+    db.session.refresh(sample)
+    assert sample.status is SampleStatus.QUEUED and sample.problem == "" and sample.id in pending_sample_ids()
+    login_as(world.sellers[0])
+    assert forms.post(page + "/kjor-igjen", {}, page=page).status_code == 403

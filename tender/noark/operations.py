@@ -53,6 +53,10 @@ REPORT_FILE = "report.json"
 _CHUNK = 1 << 20
 
 
+class UploadTooLarge(DomainError):
+    """The upload is over the configured limit (HTTP 413)."""
+
+
 # -- files ---------------------------------------------------------------------------------------------------
 def uploads_root() -> Path:
     return Path(current_app.instance_path) / "uploads" / "noark"
@@ -120,7 +124,7 @@ def store_upload(tender: Tender, vendor: Vendor, stream: IO[bytes], filename: st
             while chunk := stream.read(_CHUNK):
                 size += len(chunk)
                 if size > max_bytes:
-                    raise DomainError(f"Filen er større enn grensen på {_human(max_bytes)}. "
+                    raise UploadTooLarge(f"Filen er større enn grensen på {_human(max_bytes)}. "
                                       f"(The file is larger than the limit of {_human(max_bytes)}.)", field="file")
                 digest.update(chunk)
                 out.write(chunk)

@@ -102,7 +102,7 @@ def upload(tender_id: int) -> Any:
         db.session.rollback()
         ops.discard_files(sample_id)
         put_reasons_on_form(form, error)
-        return _mine_page(tender, vendor, form, 413 if "grensen" in error.message else 422)
+        return _mine_page(tender, vendor, form, 413 if isinstance(error, ops.UploadTooLarge) else 422)
     except BaseException:
         db.session.rollback()
         ops.discard_files(sample_id)
