@@ -41,6 +41,20 @@ class Defaults:
     PUBLIC_URL = ""
     #: werkzeug's password hashing method; the tests choose a cheap one, production keeps scrypt
     PASSWORD_HASH_METHOD = "scrypt"
+    #: Redis for the task queue (``redis://host:6379/0``); empty: SQLite at NOARK_HUEY_PATH
+    REDIS_URL = ""
+    #: the SQLite queue file ("" = ``instance/huey.sqlite3``)
+    NOARK_HUEY_PATH = ""
+    #: largest Noark sample a vendor may upload, in bytes
+    NOARK_MAX_UPLOAD_BYTES = 2 * 1024**3
+    #: official schemas to validate samples against as well (see ``tender noark validate --schema-dir``)
+    NOARK_SCHEMA_DIR = ""
+    #: a running validation whose heartbeat is older than this was left behind by a crashed worker
+    NOARK_STALE_SECONDS = 120
+    #: how often a running validation writes its heartbeat
+    NOARK_HEARTBEAT_SECONDS = 15
+    #: queue threads `tender serve` runs in its own process (0 when `tender worker` runs separately)
+    NOARK_SERVE_WORKERS = 1
 
 
 #: environment variables read on top of the defaults and the instance config, with their type
@@ -57,6 +71,13 @@ _ENV: dict[str, type] = {
     "MAIL_PASSWORD": str,
     "MAIL_FROM": str,
     "PUBLIC_URL": str,
+    "REDIS_URL": str,
+    "NOARK_HUEY_PATH": str,
+    "NOARK_MAX_UPLOAD_BYTES": int,
+    "NOARK_SCHEMA_DIR": str,
+    "NOARK_STALE_SECONDS": int,
+    "NOARK_HEARTBEAT_SECONDS": int,
+    "NOARK_SERVE_WORKERS": int,
 }
 
 

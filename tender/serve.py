@@ -18,14 +18,14 @@ from flask.cli import with_appcontext
 def serve_command(host: str, port: int, threads: int, queue_workers: int | None) -> None:
     from waitress import serve
 
-    from tender.noark.tasks import setting, start_consumer
+    from tender.noark.tasks import start_consumer
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    workers = int(setting(app, "NOARK_SERVE_WORKERS")) if queue_workers is None else queue_workers
+    workers = int(app.config["NOARK_SERVE_WORKERS"]) if queue_workers is None else queue_workers
     consumer = start_consumer(app, workers) if workers > 0 else None
     # waitress refuses bodies over 1 GB by default; Noark samples may be larger
     body_limit = max(int(app.config.get("MAX_CONTENT_LENGTH") or 0),
-                     int(setting(app, "NOARK_MAX_UPLOAD_BYTES"))) + 1024 * 1024
+                     int(app.config["NOARK_MAX_UPLOAD_BYTES"])) + 1024 * 1024
     click.echo(f"tender kjører på http://{host}:{port}/  (Ctrl+C avslutter)"
                + (f"; {workers} tråd(er) kontrollerer Noark-prøver" if consumer else ""))
     try:

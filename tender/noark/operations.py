@@ -262,7 +262,6 @@ def run_validation(sample_id: int) -> ExtractSample | None:
     enqueuing twice is harmless. Unusable input gives the verdict "unreadable" with the validator's reason;
     an internal failure gives status "failed" with a message, never a half-written result.
     """
-    from tender.noark.tasks import setting
 
     if not claim(sample_id):
         return None
@@ -270,10 +269,10 @@ def run_validation(sample_id: int) -> ExtractSample | None:
     if sample is None:
         return None
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    schema_dir = setting(app, "NOARK_SCHEMA_DIR")
-    limits = Limits(max_archive_size=int(setting(app, "NOARK_MAX_UPLOAD_BYTES")))
+    schema_dir = app.config["NOARK_SCHEMA_DIR"]
+    limits = Limits(max_archive_size=int(app.config["NOARK_MAX_UPLOAD_BYTES"]))
     try:
-        with _Heartbeat(db.engine, sample_id, float(setting(app, "NOARK_HEARTBEAT_SECONDS"))):
+        with _Heartbeat(db.engine, sample_id, float(app.config["NOARK_HEARTBEAT_SECONDS"])):
             report = _validate(sample, limits, Path(schema_dir) if schema_dir else None)
     except Exception as exc:  # the worker must survive anything a hostile file does to the validator
         db.session.rollback()

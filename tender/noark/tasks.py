@@ -14,10 +14,8 @@ runs once.
 from __future__ import annotations
 
 import logging
-import os
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from flask import Flask, current_app
 from huey import Huey, SqliteHuey, crontab
@@ -28,38 +26,8 @@ log = logging.getLogger(__name__)
 EXTENSION_KEY = "noark_huey"
 TASK_NAME = "noark.validate_sample"
 
-#: settings with their defaults; each can be set in instance/config.py or as TENDER_<NAME> in the environment
-DEFAULTS: dict[str, Any] = {
-    #: Redis for the queue (``redis://host:6379/0``); empty: SQLite at NOARK_HUEY_PATH
-    "REDIS_URL": "",
-    #: the SQLite queue file (default ``instance/huey.sqlite3``)
-    "NOARK_HUEY_PATH": "",
-    #: largest sample a vendor may upload, in bytes
-    "NOARK_MAX_UPLOAD_BYTES": 2 * 1024 ** 3,
-    #: official schemas to validate against as well (see ``tender noark validate --schema-dir``)
-    "NOARK_SCHEMA_DIR": "",
-    #: a running sample whose heartbeat is older than this was left behind by a crashed worker
-    "NOARK_STALE_SECONDS": 120,
-    #: how often a running validation writes its heartbeat
-    "NOARK_HEARTBEAT_SECONDS": 15,
-    #: worker threads of the consumer that ``tender serve`` starts (0: none, run ``tender worker``)
-    "NOARK_SERVE_WORKERS": 1,
-}
-
-
 class QueueConfigurationError(RuntimeError):
     """The configured queue cannot be used (e.g. Redis configured, the redis package missing)."""
-
-
-def setting(app: Flask, name: str) -> Any:
-    """A Noark queue setting: app config (test or instance config), then TENDER_<NAME>, then the default."""
-    default = DEFAULTS[name]
-    if app.config.get(name) not in (None, ""):
-        return app.config[name]
-    raw = None if app.testing else os.environ.get(f"TENDER_{name}")
-    if raw is None or raw == "":
-        return default
-    return int(raw) if isinstance(default, int) else raw
 
 
 def huey_of(app: Flask | None = None) -> Huey:
@@ -74,7 +42,7 @@ def huey_of(app: Flask | None = None) -> Huey:
 
 def build_huey(app: Flask) -> Huey:
     """A Huey instance for ``app`` with the Noark tasks registered on it."""
-    redis_url = setting(app, "REDIS_URL")
+    redis_url = app.config["REDIS_URL"]
     if redis_url:
         try:
             import redis  # noqa: F401  (only needed when Redis is configured)
@@ -88,7 +56,7 @@ def build_huey(app: Flask) -> Huey:
 
         huey: Huey = RedisHuey("tender-noark", url=redis_url, results=False)
     else:
-        path = Path(setting(app, "NOARK_HUEY_PATH") or Path(app.instance_path) / "huey.sqlite3")
+        path = Path(app.config["NOARK_HUEY_PATH"] or Path(app.instance_path) / "huey.sqlite3")
         path.parent.mkdir(parents=True, exist_ok=True)
         huey = SqliteHuey("tender-noark", filename=str(path), results=False)
     _register_tasks(huey, app)
@@ -126,7 +94,7 @@ def recover(app: Flask) -> list[int]:
     from tender.noark import operations
 
     with app.app_context():
-        stale_after = timedelta(seconds=int(setting(app, "NOARK_STALE_SECONDS")))
+        stale_after = timedelta(seconds=int(app.config["NOARK_STALE_SECONDS"]))
         ids = operations.samples_to_recover(pending_sample_ids(app), stale_after)
     for sample_id in ids:
         enqueue_validation(sample_id, app)

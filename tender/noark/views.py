@@ -21,7 +21,7 @@ from tender.noark import operations as ops
 from tender.noark.forms import LinkForm, UploadForm
 from tender.noark.models import ExtractSample, NoarkRequirementLink, SampleStatus
 from tender.noark.report_view import build_report_view, comparison
-from tender.noark.tasks import QueueConfigurationError, enqueue_validation, setting
+from tender.noark.tasks import QueueConfigurationError, enqueue_validation
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
 
@@ -56,7 +56,7 @@ def _sample_for(tender_id: int, sample_id: int) -> tuple[Tender, ExtractSample]:
 
 
 def _max_upload() -> int:
-    return int(setting(current_app, "NOARK_MAX_UPLOAD_BYTES"))
+    return int(current_app.config["NOARK_MAX_UPLOAD_BYTES"])
 
 
 # -- the vendor's page --------------------------------------------------------------------------------------
