@@ -49,7 +49,7 @@ def build_huey(app: Flask) -> Huey:
         except ImportError:
             raise QueueConfigurationError(
                 "TENDER_REDIS_URL er satt, men Python-pakken «redis» er ikke installert. Installer den "
-                "(pip install redis) eller fjern TENDER_REDIS_URL for å bruke køen i SQLite. "
+                "(pip install -e '.[redis]') eller fjern TENDER_REDIS_URL for å bruke køen i SQLite. "
                 "(Redis is configured but the redis package is not installed.)"
             ) from None
         from huey import RedisHuey
