@@ -21,7 +21,7 @@ from tender.core import spec as core_spec
 from tender.errors_domain import DomainError
 from tender.evaluation.operations import price_items
 from tender.extensions import db
-from tender.forms import EmptyForm
+from tender.forms import EmptyForm, run_button
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
 
@@ -244,15 +244,9 @@ def delete_attachment(tender_id: int, attachment_id: int) -> Response:
     bid, found = _own_attachment(tender, _vendor(tender), attachment_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        ops.delete_attachment(tender, bid, found, at=ops.now(), actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("Vedlegget er fjernet. (Attachment removed.)", "success")
-    return redirect(url_for("bids.show", tender_id=tender.id, _anchor="vedlegg"))
+    return run_button(lambda: ops.delete_attachment(tender, bid, found, at=ops.now(), actor=_me()),
+                      back=url_for("bids.show", tender_id=tender.id, _anchor="vedlegg"),
+                      success="Vedlegget er fjernet. (Attachment removed.)")
 
 
 # -- the answer form offline: download as Excel, fill in, upload ---------------------------------------------

@@ -39,7 +39,7 @@ from tender.evaluation.forms import (
 )
 from tender.evaluation.models import AwardCriterion, CriterionKindValue, Phase, PriceItem, PriceItemKind
 from tender.extensions import db
-from tender.forms import EmptyForm, put_reasons_on_form
+from tender.forms import EmptyForm, put_reasons_on_form, run_button
 from tender.reports.evaluation_excel import write_evaluation_workbook
 from tender.tenders.access import tender_for
 from tender.tenders.models import Role, Tender
@@ -222,15 +222,9 @@ def delete_criterion(tender_id: int, key: str) -> Response:
     row = _criterion_or_404(tender, key)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        ops.delete_criterion(tender, row, actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("Kriteriet er slettet.", "success")
-    return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"))
+    return run_button(lambda: ops.delete_criterion(tender, row, actor=_me()),
+                      back=url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"),
+                      success="Kriteriet er slettet.")
 
 
 @bp.route("/kriterier/<key>/evaluatorer", methods=["POST"])
@@ -245,15 +239,9 @@ def assign_evaluator(tender_id: int, key: str) -> Response:
         flash("Velg en evaluator i konkurransen.", "error")
         return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"))
     user = next(m.user for m in tender.memberships if str(m.user_id) == form.evaluator.data)
-    try:
-        ops.assign_evaluator(tender, row, user, actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"{user.name} er tildelt «{row.name}».", "success")
-    return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"))
+    return run_button(lambda: ops.assign_evaluator(tender, row, user, actor=_me()),
+                      back=url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"),
+                      success=f"{user.name} er tildelt «{row.name}».")
 
 
 @bp.route("/prisskjema", methods=["POST"])
@@ -284,15 +272,9 @@ def delete_price_item(tender_id: int, item_id: int) -> Response:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        ops.delete_price_item(tender, item, actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("Posten er fjernet.", "success")
-    return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="prisskjema"))
+    return run_button(lambda: ops.delete_price_item(tender, item, actor=_me()),
+                      back=url_for("evaluation.model", tender_id=tender.id, _anchor="prisskjema"),
+                      success="Posten er fjernet.")
 
 
 @bp.route("/las", methods=["POST"])
@@ -333,15 +315,9 @@ def open_bids(tender_id: int) -> Response:
     tender = tender_for(tender_id, lambda t, u: t.can_open_bids(u, now))
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        bid_ops.open_bids(tender, at=now, actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("Tilbudene er åpnet. Åpningsprotokollen er lagret.", "success")
-    return redirect(url_for("evaluation.bids", tender_id=tender.id))
+    return run_button(lambda: bid_ops.open_bids(tender, at=now, actor=_me()),
+                      back=url_for("evaluation.bids", tender_id=tender.id),
+                      success="Tilbudene er åpnet. Åpningsprotokollen er lagret.")
 
 
 @bp.route("/tilbud/<int:bid_id>")
@@ -548,15 +524,9 @@ def open_consensus(tender_id: int) -> Response:
     tender = _sealed_tender(tender_id, Tender.can_decide_evaluation)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        ops.open_consensus(tender, actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("Konsensusfasen er åpnet. De individuelle poengene er låst.", "success")
-    return redirect(url_for("evaluation.consensus", tender_id=tender.id))
+    return run_button(lambda: ops.open_consensus(tender, actor=_me()),
+                      back=url_for("evaluation.consensus", tender_id=tender.id),
+                      success="Konsensusfasen er åpnet. De individuelle poengene er låst.")
 
 
 @bp.route("/konsensus/<int:bid_id>/<key>", methods=["POST"])
