@@ -128,11 +128,10 @@ def _load_base_specification(tender: Tender, lead: User) -> None:
     """The demo's specification starts as our base specification, as a draft."""
     from tender.core.spec_toml import load_spec_toml
     from tender.requirements import operations as spec_ops
-    from tender.requirements.views import BASE_SPEC
 
     spec = spec_ops.specification_of(tender)
     if spec is None or not spec.requirements:
-        spec_ops.replace_draft(tender, load_spec_toml(BASE_SPEC.read_bytes()), actor=lead,
+        spec_ops.replace_draft(tender, load_spec_toml(spec_ops.BASE_SPEC.read_bytes()), actor=lead,
                                origin="grunnspesifikasjonen")
 
 

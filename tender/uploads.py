@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from pathlib import Path
 
 from flask import current_app
 
 _TOKEN = re.compile(r"^[0-9a-f]{64}$")
+#: a staged file nobody came back for within this time is removed at the next upload
+KEEP_SECONDS = 24 * 3600
 
 
 def _folder() -> Path:
@@ -18,8 +21,10 @@ def _folder() -> Path:
 
 def stash(data: bytes) -> str:
     """Keep ``data``; return its token (its SHA-256)."""
+    folder = _folder()
+    _forget_old(folder)
     token = hashlib.sha256(data).hexdigest()
-    path = _folder() / token
+    path = folder / token
     if not path.exists():
         tmp = path.with_suffix(".part")
         tmp.write_bytes(data)
@@ -37,3 +42,13 @@ def unstash(token: str) -> bytes | None:
     except FileNotFoundError:
         return None
     return data if hashlib.sha256(data).hexdigest() == token else None
+
+
+def _forget_old(folder: Path) -> None:
+    cutoff = time.time() - KEEP_SECONDS
+    for staged in folder.iterdir():
+        try:
+            if staged.stat().st_mtime < cutoff:
+                staged.unlink()
+        except FileNotFoundError:  # another request removed it first
+            pass

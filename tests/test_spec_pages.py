@@ -252,3 +252,41 @@ def test_a_draft_broken_behind_the_apps_back_is_not_exported_but_explained(clien
     db.session.expire_all()
     response = client.get(f"/konkurranser/{tender.id}/krav/excel")
     assert response.status_code == 422 and row.key in response.get_data(as_text=True)
+
+
+def test_applying_a_catalogue_selection_with_nothing_ticked_changes_nothing(client, db, forms, lead_with_spec) -> None:
+    tender, _ = lead_with_spec
+    data = {"csrf_token": forms.token("/"), "file": (io.BytesIO(KRAV_TSV.read_bytes()), "krav.tsv")}
+    html = client.post(f"/konkurranser/{tender.id}/krav/import/katalog", data=data,
+                       content_type="multipart/form-data").get_data(as_text=True)
+    token = html.split('name="token" value="')[1].split('"')[0]
+    before = _count(db, SpecRequirement)
+    response = forms.post(f"/konkurranser/{tender.id}/krav/import/katalog", {"token": token}, follow=True)
+    assert "Ingen krav er krysset av" in response.get_data(as_text=True)
+    assert _count(db, SpecRequirement) == before
+
+
+def test_an_unknown_or_forged_upload_token_is_refused(client, db, forms, lead_with_spec) -> None:
+    tender, _ = lead_with_spec
+    for token in ("0" * 64, "../../etc/passwd"):
+        response = forms.post(f"/konkurranser/{tender.id}/krav/import/katalog", {"token": token, "take": "2.6.1"},
+                              follow=True)
+        assert "finnes ikke lenger" in response.get_data(as_text=True)
+        response = forms.post(f"/konkurranser/{tender.id}/krav/import/excel", {"token": token, "accept": "R0001"},
+                              follow=True)
+        assert "finnes ikke lenger" in response.get_data(as_text=True)
+
+
+def test_staged_uploads_older_than_a_day_are_removed_at_the_next_upload(app, tmp_path) -> None:
+    import os
+    import time
+
+    from tender import uploads
+
+    with app.test_request_context():
+        old = uploads.stash(b"gammel fil")
+        folder = Path(app.instance_path) / "uploads" / "staged"
+        day_ago = time.time() - uploads.KEEP_SECONDS - 60
+        os.utime(folder / old, (day_ago, day_ago))
+        fresh = uploads.stash(b"ny fil")
+        assert uploads.unstash(old) is None and uploads.unstash(fresh) == b"ny fil"

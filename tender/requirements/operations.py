@@ -27,6 +27,11 @@ from tender.requirements.models import (
 )
 from tender.tenders.models import Municipality, Tender, TenderState
 
+from tender import PROJECT_ROOT
+
+#: Our base specification for a joint sak-/arkivsystem procurement (see requirements_specs/README.md).
+BASE_SPEC = PROJECT_ROOT / "requirements_specs" / "base-sak-arkiv.toml"
+
 REQUIREMENT_FIELDS = ("number", "chapter", "kind", "text", "answer_form", "unit", "criterion", "weight",
                       "documentation", "source", "municipalities")
 

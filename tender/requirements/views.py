@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from tender import PROJECT_ROOT, uploads
+from tender import uploads
 from tender.core import spec as core
 from tender.core.catalogue import load_catalogue, requirements_from_catalogue
 from tender.core.spec_diff import diff_specs
@@ -34,7 +34,7 @@ from tender.tenders.models import Municipality, Tender
 
 bp = Blueprint("requirements", __name__, url_prefix="/konkurranser/<int:tender_id>/krav")
 
-BASE_SPEC = PROJECT_ROOT / "requirements_specs" / "base-sak-arkiv.toml"
+BASE_SPEC = ops.BASE_SPEC
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
