@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tender import audit
+from tender import PROJECT_ROOT, audit
 from tender.core import spec as core
 from tender.core.spec_toml import dump_spec_toml, load_spec_toml
 from tender.db_types import utcnow
@@ -26,8 +26,6 @@ from tender.requirements.models import (
     SpecVersion,
 )
 from tender.tenders.models import Municipality, Tender, TenderState
-
-from tender import PROJECT_ROOT
 
 #: Our base specification for a joint sak-/arkivsystem procurement (see requirements_specs/README.md).
 BASE_SPEC = PROJECT_ROOT / "requirements_specs" / "base-sak-arkiv.toml"
