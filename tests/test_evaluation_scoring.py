@@ -252,3 +252,18 @@ def test_an_evaluator_cannot_read_the_others_scores_from_the_exports_during_the_
     assert "Hemmelig vurdering" not in exported and "individual_scores" not in exported
     login_as(s.lead)
     assert "Hemmelig vurdering" in client.get(f"/konkurranser/{s.id}/evaluering/sak.json").get_data(as_text=True)
+
+
+def test_the_consensus_tab_appears_for_an_evaluator_only_once_the_consensus_phase_is_open(
+        client, forms, login_as, db, opened) -> None:
+    s, _ = opened
+    login_as(s.evaluators[0])
+    overview = f"/konkurranser/{s.id}"
+    assert ">Konsensus</a>" not in client.get(overview).get_data(as_text=True)
+    assert client.get(f"/konkurranser/{s.id}/evaluering/konsensus").status_code == 403
+    login_as(s.lead)
+    assert ">Konsensus</a>" in client.get(overview).get_data(as_text=True)
+    forms.post(f"/konkurranser/{s.id}/evaluering/konsensus/apne", {})
+    login_as(s.evaluators[0])
+    assert ">Konsensus</a>" in client.get(overview).get_data(as_text=True)
+    assert client.get(f"/konkurranser/{s.id}/evaluering/konsensus").status_code == 200

@@ -290,3 +290,18 @@ def test_staged_uploads_older_than_a_day_are_removed_at_the_next_upload(app, tmp
         os.utime(folder / old, (day_ago, day_ago))
         fresh = uploads.stash(b"ny fil")
         assert uploads.unstash(old) is None and uploads.unstash(fresh) == b"ny fil"
+
+
+def test_any_two_versions_can_be_compared_from_the_specification_page(client, db, forms, lead_with_spec) -> None:
+    tender, lead = lead_with_spec
+    ops.freeze_version(tender, actor=lead)
+    row = ops.ordered_requirements(ops.specification_of(tender))[1]
+    forms.post(f"/konkurranser/{tender.id}/krav/{row.key}", _form(row, text=row.text + " Endret."))
+    ops.freeze_version(tender, actor=lead)
+    db.session.commit()
+    page = client.get(f"/konkurranser/{tender.id}/krav").get_data(as_text=True)
+    assert 'aria-label="Sammenlign versjoner"' in page and 'name="fra"' in page and 'value="utkast"' in page
+    diff = client.get(f"/konkurranser/{tender.id}/krav/diff?fra=2&til=1").get_data(as_text=True)
+    assert "Endringer fra versjon 2 til versjon 1" in diff and "<del> Endret.</del>" in diff
+    assert client.get(f"/konkurranser/{tender.id}/krav/diff?fra=9&til=1").status_code == 404
+    assert client.get(f"/konkurranser/{tender.id}/krav/diff?fra=x").status_code == 404

@@ -39,6 +39,7 @@ from tender.evaluation.forms import (
 )
 from tender.evaluation.models import AwardCriterion, CriterionKindValue, Phase, PriceItem, PriceItemKind
 from tender.extensions import db
+from tender.clock import now as clock_now
 from tender.forms import EmptyForm, put_reasons_on_form, run_button
 from tender.reports.evaluation_excel import write_evaluation_workbook
 from tender.tenders.access import tender_for
@@ -509,6 +510,12 @@ def _consensus_viewer(t: Tender, u: Any, now: Any) -> bool:
         return True
     model = ops.model_of(t)
     return model is not None and model.phase is Phase.CONSENSUS
+
+
+@bp.app_context_processor
+def _consensus_tab() -> dict[str, Any]:
+    """Templates show the Konsensus tab exactly when the page would open for this user."""
+    return {"can_see_consensus": lambda t: _consensus_viewer(t, current_user, clock_now())}
 
 
 @bp.route("/konsensus")
