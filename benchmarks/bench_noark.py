@@ -9,7 +9,7 @@
    one child, from ``resource.getrusage(RUSAGE_CHILDREN)`` in a small measuring process):
    - the reference: ``xmllint --stream --noout --schema arkivstruktur.xsd arkivstruktur.xml`` with the
      official v5.0 schema from ../shared/noark5/xsd (skipped, with a note, if absent);
-   - our validator: ``tender.core.noark.validator.validate_extract(path)`` on the extract folder
+   - our validator: ``tender.core.noark.validator.validate_path(path)`` on the extract folder
      (reported as missing if that module or function does not exist yet);
    - hashing the document files: ``ExtractSource.hash_files`` on the folder and on a tar of the
      extract, against ``sha256sum`` and ``cat > /dev/null`` over the same files.
@@ -199,23 +199,14 @@ def warm_cache(files: list[Path]) -> None:
 # --------------------------------------------------------------------------- child modes
 
 
-#: the entry point the harness calls; the validator currently names it validate_path, accepted as well
-ENTRY_POINTS = ("validate_extract", "validate_path")
-
-
 def child_validate(path: Path) -> int:
-    import importlib
+    from tender.core.noark import validator
 
-    module = importlib.import_module("tender.core.noark.validator")
-    name = next(n for n in ENTRY_POINTS if callable(getattr(module, n, None)))
     started, cpu = time.perf_counter(), time.process_time()
-    report = getattr(module, name)(path)
+    report = validator.validate_path(path)
     print(f"INNER_SECONDS={time.perf_counter() - started:.4f} CPU={time.process_time() - cpu:.4f}")
-    if callable(getattr(module, "iter_findings", None)):
-        findings = list(module.iter_findings(report))
-    else:
-        findings = list(getattr(report, "findings", []))
-    print(f"{name}: {type(report).__name__}, {len(findings)} findings")
+    findings = list(validator.iter_findings(report))
+    print(f"validate_path: {type(report).__name__}, {len(findings)} findings")
     for finding in findings[:10]:
         check, severity = getattr(finding, "check", "?"), getattr(finding, "severity", "?")
         print(f"  {check} {severity}: {getattr(finding, 'message_en', finding)}")
@@ -233,23 +224,6 @@ def child_hash(path: Path, list_file: Path) -> int:
     print(f"INNER_SECONDS={time.perf_counter() - started:.4f} CPU={time.process_time() - cpu:.4f}")
     print(f"hashed {len(digests)} files, {sum(d.size for d in digests.values())} bytes, {len(findings)} findings")
     return 0 if len(digests) == len(relpaths) else 1
-
-
-def validator_status() -> tuple[str | None, str]:
-    """(the entry point to call, or None; what to tell the reader)."""
-    import importlib
-
-    try:
-        module = importlib.import_module("tender.core.noark.validator")
-    except ModuleNotFoundError as exc:
-        if exc.name and "tender.core.noark.validator".startswith(exc.name):
-            return None, "tender.core.noark.validator does not exist yet"
-        raise
-    for name in ENTRY_POINTS:
-        if callable(getattr(module, name, None)):
-            note = "" if name == ENTRY_POINTS[0] else f" (no {ENTRY_POINTS[0]} yet; calling {name})"
-            return name, f"tender.core.noark.validator.{name}(path){note}"
-    return None, f"tender.core.noark.validator has no {ENTRY_POINTS[0]}(path) yet"
 
 
 # --------------------------------------------------------------------------- the benchmark
@@ -281,19 +255,13 @@ def run_benchmark(size: int, repeat: int, regenerate: bool, xsd: Path) -> None:
     if reference and whole:
         results += [(reference, xml_bytes, None), (whole, total, None)]
 
-    entry_point, note = validator_status()
-    if entry_point is None:
-        print(f"\n*** our validator is MISSING: {note}; skipping its measurement ***\n")
-    else:
-        print(f"validator: {note}")
-        ours = measure(
-            f"tender {entry_point} (whole extract)", [sys.executable, __file__, "--child-validate", str(root)], repeat
-        )
-        results.append((ours, total, whole))
-        if ours.returncode != 0:
-            print(f"validator failed:\n{ours.output}")
-        elif reference:
-            print(f"validator CPU / xmllint on arkivstruktur.xml alone: {ours.work_cpu / reference.work_cpu:.2f}")
+    ours = measure("tender validate_path (whole extract)", [sys.executable, __file__, "--child-validate", str(root)],
+                   repeat)
+    results.append((ours, total, whole))
+    if ours.returncode != 0:
+        print(f"validator failed:\n{ours.output}")
+    elif reference:
+        print(f"validator CPU / xmllint on arkivstruktur.xml alone: {ours.work_cpu / reference.work_cpu:.2f}")
 
     list_file = OUT / f"{root.name}-documents.txt"
     list_file.write_text("\n".join(relpaths))
