@@ -20,9 +20,10 @@ MINIMAL = SAMPLES / "SYNTHETIC_v5_0_minimal"
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-def build(target: Path, folders: int, break_every: int = 0) -> Path:
+def build(target: Path, folders: int, break_every: int = 0, one_line: bool = False) -> Path:
     """Write the extract into ``target`` and return it. ``break_every`` > 0 drops the mandatory tittel of
-    every n-th folder (a schema error each)."""
+    every n-th folder (a schema error each); ``one_line`` writes arkivstruktur.xml without a single line
+    break (the sample has line breaks only between elements, so the content is unchanged)."""
     target.mkdir(parents=True, exist_ok=True)
     for name in ("dokumenter", "endringslogg.xml", "loependeJournal.xml", "offentligJournal.xml"):
         src = MINIMAL / name
@@ -37,7 +38,7 @@ def build(target: Path, folders: int, break_every: int = 0) -> Path:
     sha = hashlib.sha256()
     with (target / "arkivstruktur.xml").open("wb") as out:
         def write(s: str) -> None:
-            data = s.encode("utf-8")
+            data = (s.replace("\r\n", "").replace("\n", "") if one_line else s).encode("utf-8")
             sha.update(data)
             out.write(data)
 

@@ -35,3 +35,28 @@ def test_peak_memory_does_not_grow_with_the_file_and_stays_under_200_mib(tmp_pat
     assert big_peak < 200
     # a file twenty times larger costs far less than twenty times the memory
     assert big_peak < small_peak + 60
+
+
+ONE_LINE = """
+import resource, sys
+from pathlib import Path
+from tender.core.noark.validator import iter_findings, validate_path
+report = validate_path(Path(sys.argv[1]))
+lines = {f.line for f in iter_findings(report) if f.file == "arkivstruktur.xml" and f.line is not None}
+missing_title = sum(1 for f in iter_findings(report) if f.file == "arkivstruktur.xml" and f.element == "tittel")
+print(report.valid, missing_title, sorted(lines), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+@pytest.mark.slow
+def test_a_file_without_a_single_line_break_is_streamed_in_flat_memory_with_every_error(tmp_path: Path) -> None:
+    extract = build(tmp_path / "one-line", 20_000, break_every=97, one_line=True)
+    assert b"\n" not in (extract / "arkivstruktur.xml").read_bytes()
+    out = subprocess.run([sys.executable, "-c", ONE_LINE, str(extract)], cwd=REPO, capture_output=True, text=True,
+                         check=True).stdout.split(maxsplit=2)
+    valid, missing_title = out[0] == "True", int(out[1])
+    lines_and_peak = out[2].rsplit(maxsplit=1)
+    assert not valid
+    assert missing_title == len(range(0, 20_000, 97))  # every planted error reported, none lost
+    assert lines_and_peak[0] == "[1]"  # all on line 1, as they are
+    assert int(lines_and_peak[1]) < 200
