@@ -28,3 +28,12 @@ def test_the_core_imports_no_web_or_database_library_and_no_other_part_of_tender
             if top in FORBIDDEN or (top == "tender" and not name.startswith("tender.core")):
                 offenders.append(f"{path.relative_to(CORE)}: {name}")
     assert offenders == []
+
+
+def test_the_core_type_checks_under_mypy_strict() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent", "--no-incremental",
+                             str(CORE)], capture_output=True, text=True, cwd=CORE.parent.parent, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:]

@@ -171,7 +171,7 @@ def _value(el: etree._Element | None) -> str | None:
     v = el.find(_NS + "value")
     if v is None or v.text is None:
         return None
-    return v.text.strip()
+    return str(v.text).strip()
 
 
 def _line(el: etree._Element | None) -> int | None:

@@ -62,8 +62,9 @@ _INTERNAL_SUBSET = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_char_p, ctyp
 
 class _SaxHandler(ctypes.Structure):
     # struct _xmlSAXHandler: 27 SAX1 callbacks, then SAX2 fields; stable across libxml2 2.x
+    # ctypes' own stub is narrower than what ctypes accepts, hence the ignore
     _fields_ = (
-        [("internalSubset", _INTERNAL_SUBSET)]
+        [("internalSubset", _INTERNAL_SUBSET)]  # type: ignore[assignment]
         + [(f"_cb{i}", ctypes.c_void_p) for i in range(1, 27)]
         + [
             ("initialized", ctypes.c_uint),
@@ -161,7 +162,7 @@ class CompiledSchema:
         self.path = path
         messages: list[str] = []
 
-        @_SERROR
+        @_SERROR  # type: ignore[untyped-decorator]  # a ctypes callback type
         def on_error(_ctx: int | None, err: Any) -> None:
             e = err.contents
             messages.append((e.message or b"").decode("utf-8", "replace").strip())

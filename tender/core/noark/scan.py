@@ -73,7 +73,7 @@ def describe_unit(el: etree._Element) -> str:
     """What to call an element in a message: its xsi:type if it has one ("saksmappe"), else its name."""
     xsi = el.get(XSI_TYPE)
     if xsi:
-        return xsi.rsplit(":", 1)[-1]
+        return str(xsi).rsplit(":", 1)[-1]
     tag = el.tag
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 

@@ -218,12 +218,12 @@ def to_finding(p: SchemaProblem, version: str, file: str) -> Finding:
             f"{_m_name(version, element)} has an invalid value{shown_en}{_where_en(p.parent, line)}: {hint_en}.",
             file, line, col, element, info.m_number,
         )
-    info = describe_element(version, element) if element else None
+    other = describe_element(version, element) if element else None
     return Finding(
         STRUCT_VALID, Severity.ERROR,
         f"Skjemafeil{_where_no(p.parent, line)}" + (f" i {element}" if element else "") + f": {p.detail}",
         f"Schema error{_where_en(p.parent, line)}" + (f" in {element}" if element else "") + f": {p.detail}",
-        file, line, col, element or None, info.m_number if info else None,
+        file, line, col, element or None, other.m_number if other else None,
     )
 
 

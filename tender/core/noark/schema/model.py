@@ -202,7 +202,7 @@ def _particle_from(d: dict[str, Any]) -> Particle:
     for kind in ("sequence", "choice"):
         if kind in d:
             items = tuple(_particle_from(i) for i in d[kind])
-            return Group(kind, items, mn, mx)  # type: ignore[arg-type]
+            return Group(kind, items, mn, mx)
     return Element(
         name=d.get("el"),
         type=d.get("type"),
