@@ -305,3 +305,26 @@ def test_any_two_versions_can_be_compared_from_the_specification_page(client, db
     assert "Endringer fra versjon 2 til versjon 1" in diff and "<del> Endret.</del>" in diff
     assert client.get(f"/konkurranser/{tender.id}/krav/diff?fra=9&til=1").status_code == 404
     assert client.get(f"/konkurranser/{tender.id}/krav/diff?fra=x").status_code == 404
+
+
+def test_applying_a_workbook_after_the_draft_changed_under_it_explains_instead_of_failing(client, db, forms,
+                                                                                         lead_with_spec) -> None:
+    tender, lead = lead_with_spec
+    first, second = ops.ordered_requirements(ops.specification_of(tender))[:2]
+    workbook = load_workbook(io.BytesIO(client.get(f"/konkurranser/{tender.id}/krav/excel").data))
+    cell = next(c for row in workbook.active.iter_rows() for c in row if c.value == first.text)
+    cell.value = first.text + " Endret i regnearket."
+    edited = io.BytesIO()
+    workbook.save(edited)
+    data = {"csrf_token": forms.token("/"), "file": (io.BytesIO(edited.getvalue()), "krav.xlsx")}
+    preview = client.post(f"/konkurranser/{tender.id}/krav/import/excel", data=data,
+                          content_type="multipart/form-data").get_data(as_text=True)
+    token = preview.split('name="token" value="')[1].split('"')[0]
+    ops.delete_requirement(tender, second, expected_version=second.lock_version, actor=lead)  # someone else
+    db.session.commit()
+    before = _count(db, AuditEvent)
+    response = forms.post(f"/konkurranser/{tender.id}/krav/import/excel", {"token": token, "accept": first.key})
+    assert response.status_code == 422 and "passer ikke lenger" in response.get_data(as_text=True)
+    assert _count(db, AuditEvent) == before
+    db.session.expire_all()
+    assert db.session.get(SpecRequirement, first.id).text == first.text

@@ -401,6 +401,21 @@ def reject(tender_id: int, bid_id: int) -> Response:
 
 
 # -- individual scores ----------------------------------------------------------------------------------------
+def _score_form(prefix: str, existing: Any, failed: ScoreForm | None) -> ScoreForm:
+    """The form the user just submitted with its errors, else one showing the stored score (individual or
+    consensus) with the version it was read at."""
+    if failed is not None:
+        return failed
+    form = ScoreForm(formdata=None, prefix=prefix)
+    if existing is None:
+        form.lock_version.data = ""
+    else:
+        form.score.data = f"{existing.score.normalize():f}"
+        form.justification.data = existing.justification
+        form.lock_version.data = str(existing.lock_version)
+    return form
+
+
 def _score_page(tender: Tender, *, errors: dict[tuple[int, int], ScoreForm] | None = None, status: int = 200) -> Any:
     me = _me()
     leaves = [c for c in ops.quality_leaves(tender) if ops.may_score(tender, me, c)]
@@ -409,17 +424,8 @@ def _score_page(tender: Tender, *, errors: dict[tuple[int, int], ScoreForm] | No
     forms: dict[tuple[int, int], ScoreForm] = {}
     for b in rows:
         for c in leaves:
-            form = (errors or {}).get((b.id, c.id))
-            if form is None:
-                form = ScoreForm(formdata=None, prefix=f"s{b.id}-{c.id}")
-                existing = mine.get((b.id, c.id))
-                if existing is not None:
-                    form.score.data = f"{existing.score.normalize():f}"
-                    form.justification.data = existing.justification
-                    form.lock_version.data = str(existing.lock_version)
-                else:
-                    form.lock_version.data = ""
-            forms[(b.id, c.id)] = form
+            forms[(b.id, c.id)] = _score_form(f"s{b.id}-{c.id}", mine.get((b.id, c.id)),
+                                              (errors or {}).get((b.id, c.id)))
     return render_template("evaluation/scores.html", tender=tender, leaves=leaves, rows=rows, forms=forms,
                            model=ops.model_or_default(tender)), status
 
@@ -486,17 +492,8 @@ def _consensus_page(tender: Tender, *, errors: dict[tuple[int, int], ScoreForm] 
         for c in leaves:
             scores = [s.score for s in individual[(b.id, c.id)]]
             spread[(b.id, c.id)] = bool(scores) and max(scores) - min(scores) > model.disagreement_threshold
-            form = (errors or {}).get((b.id, c.id))
-            if form is None:
-                form = ScoreForm(formdata=None, prefix=f"c{b.id}-{c.id}")
-                existing = consensus.get((b.id, c.id))
-                if existing is not None:
-                    form.score.data = f"{existing.score.normalize():f}"
-                    form.justification.data = existing.justification
-                    form.lock_version.data = str(existing.lock_version)
-                else:
-                    form.lock_version.data = ""
-            forms[(b.id, c.id)] = form
+            forms[(b.id, c.id)] = _score_form(f"c{b.id}-{c.id}", consensus.get((b.id, c.id)),
+                                              (errors or {}).get((b.id, c.id)))
     return render_template("evaluation/consensus.html", tender=tender, model=model, leaves=leaves, rows=rows,
                            individual=individual, forms=forms, spread=spread, empty_form=EmptyForm(),
                            may_decide=tender.can_decide_evaluation(current_user, bid_ops.now())), status

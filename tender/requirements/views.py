@@ -181,7 +181,7 @@ def edit_requirement(tender_id: int, key: str) -> Any:
             db.session.rollback()
             conflict = error
             form.form_errors.append(error.message)
-            form.lock_version.data = str(error_version(tender, key))
+            form.lock_version.data = str(_current_lock_version(tender, key))
         except DomainError as error:
             db.session.rollback()
             put_reasons_on_form(form, error)
@@ -202,7 +202,7 @@ def edit_requirement(tender_id: int, key: str) -> Any:
                            conflict=conflict, conflict_diff=diff), status
 
 
-def error_version(tender: Tender, key: str) -> int:
+def _current_lock_version(tender: Tender, key: str) -> int:
     """The current lock version, so the user can deliberately save over the other edit after reading it."""
     spec = _spec_or_404(tender)
     return _requirement_or_404(spec, key).lock_version
@@ -545,7 +545,11 @@ def _apply_excel(tender: Tender, spec: Specification, token: str) -> Any:
     if data is None:
         flash("Den opplastede filen finnes ikke lenger. Last den opp på nytt.", "error")
         return redirect(url_for("requirements.import_excel", tender_id=tender.id))
-    result = import_spec_workbook(data, ops.to_core(spec))
+    try:
+        # read again against the draft as it is now: it may have changed since the preview
+        result = import_spec_workbook(data, ops.to_core(spec))
+    except core.SpecFileError as error:
+        return _problems_page(tender, error.problems, "Regnearket passer ikke lenger til utkastet")
     accepted = set(request.form.getlist("accept"))
     additions = [r for r in result.diff.added if r.id in accepted]
     changes = [result.spec.requirement(c.id) for c in result.diff.changed if c.id in accepted]
