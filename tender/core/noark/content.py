@@ -1,9 +1,10 @@
-"""Content checks on ``arkivstruktur.xml``, run on the end event of each unit during the one pass.
+"""Content checks on ``arkivstruktur.xml``, run on the record of each unit during the one pass.
 
-Only complex elements (units such as ``mappe`` and sub-structures such as ``merknad``) produce events;
-their few interesting children are picked with lxml's C-level tag filter, so the Python work per unit
-is a handful of attribute reads. Whatever grows with the extract (systemIDs, references, document
-objects) goes to the :class:`~tender.core.noark.store.Store`; counters stay small.
+Only complex elements (units such as ``mappe`` and sub-structures such as ``merknad``) produce records
+(see :mod:`.scan`); each record carries the text and line of the few children the checks read, in
+fixed slots, so the Python work per unit is a handful of tuple reads. Whatever grows with the extract
+(systemIDs, references, document objects) goes to the :class:`~tender.core.noark.store.Store`;
+counters stay small.
 """
 from __future__ import annotations
 
@@ -13,12 +14,10 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any, Final, NamedTuple
 
-from lxml import etree
-
+from .records import Field, Record
 from .addml import Addml
 from .findings import Finding, Severity
 from .report import Collector
-from .scan import describe_unit
 from .schema import CodeList, code_lists, element_infos, noark_schemas
 from .schema.model import Element, Particle
 from .store import Store
@@ -69,14 +68,13 @@ _FIELDS: Final[dict[str, tuple[str, ...]]] = {
 #: status fields the level handlers check themselves (their code-list check happens there too)
 _HANDLED_CODES: Final = frozenset({"arkivdelstatus", "saksstatus", "journalstatus", "journalposttype", "dokumentstatus"})
 
-_EMPTY_LEAVES = etree.XPath("*[not(*)][not(normalize-space())]")
 K_KLASSE, K_MAPPE, K_REG, K_DB, K_DO = range(5)
 _NO_KIDS: Final = (0, 0, 0, 0, 0)
 
 
 class _Plan(NamedTuple):
     local: str
-    slot_of: dict[str, int] | None
+    counted_only: bool  #: an element ADDML asks us to count, nothing more
     n_slots: int
     handler: Any
     counted_by_parent: bool
@@ -85,12 +83,23 @@ class _Plan(NamedTuple):
     has_id: bool
 
 
-def _text(el: Any) -> str | None:
+class _Unit(NamedTuple):
+    """What the level handlers know of the unit at hand (from its record)."""
+
+    local: str
+    kind: str  #: xsi:type if any ("saksmappe"), else the element name
+    serial: int
+    line: int
+    parent_serial: int  #: 0 for the document element
+    parent_local: str | None
+    parent_kind: str | None
+
+
+def _text(child: Field | None) -> str | None:
     """The stripped text of a child element, or None if there is no such child."""
-    if el is None:
+    if child is None:
         return None
-    text = el.text
-    return text.strip() if text is not None else ""
+    return child[1].strip()
 
 
 def _walk(p: Particle | None) -> list[Element]:
@@ -185,8 +194,8 @@ class ArkivstrukturHandler:
         self.arkivdeler: list[dict[str, Any]] = []
         self._bucket: Counter[str] = Counter()
         self._bucket_dates: list[str | None] = [None, None]
-        #: open units → how many klasse, mappe, registrering, dokumentbeskrivelse, dokumentobjekt they hold
-        self._kids: dict[etree._Element, list[int]] = {}
+        #: open units (by serial) → how many klasse, mappe, registrering, dokumentbeskrivelse, dokumentobjekt they hold
+        self._kids: dict[int, list[int]] = {}
         self._ids: list[tuple[str, int, str]] = []
         self.classification: Counter[str] = Counter()
         self.empty_units: Counter[str] = Counter()
@@ -202,7 +211,7 @@ class ArkivstrukturHandler:
             else None
         )
         self.complete = False
-        self._dispatch: dict[str, Callable[[etree._Element, list[Any]], None]] = {
+        self._dispatch: dict[str, Callable[[_Unit, list[Field | None]], None]] = {
             "arkiv": self._arkiv,
             "arkivdel": self._arkivdel,
             "klasse": self._klasse,
@@ -214,50 +223,53 @@ class ArkivstrukturHandler:
             "avskrivning": self._avskrivning,
         }
 
-        # Clark tag → everything end() needs for that element, looked up once
-        self._plan: dict[str, _Plan] = {}
+        # per unit (in the order of units()): everything end() needs for it, looked up once
+        self._plans: list[_Plan] = []
         for name in self.containers:
             names = self.slots[name]
-            slot_of = {NS + n: i for i, n in enumerate(names)}
             codes_ = tuple((i, n, self.codes[n]) for i, n in enumerate(names) if n in self.codes and n not in _HANDLED_CODES)
             refs = tuple((i, n, REFERENCES[n][0]) for i, n in enumerate(names) if n in REFERENCES)
-            self._plan[NS + name] = _Plan(name, slot_of, len(names), self._dispatch.get(name),
-                                          name in self.by_parent, codes_, refs, slot_of.get(NS + "systemID") == 0)
-        for name in self.extra_counted:
-            self._plan[NS + name] = _Plan(name, None, 0, None, False, (), (), False)
+            self._plans.append(_Plan(name, False, len(names), self._dispatch.get(name), name in self.by_parent,
+                                     codes_, refs, bool(names) and names[0] == "systemID"))
+        for name in sorted(self.extra_counted):
+            self._plans.append(_Plan(name, True, 0, None, False, (), (), False))
 
     # -- ElementHandler protocol
 
-    def tags(self) -> list[str]:
-        """Containers plus any element ADDML asks us to count."""
-        return [NS + c for c in self.containers] + [NS + c for c in sorted(self.extra_counted)]
+    def units(self) -> list[tuple[str, list[str]]]:
+        """Containers, with the children the checks read, plus any element ADDML asks us to count."""
+        return [(NS + c, [NS + n for n in self.slots[c]]) for c in self.containers] + [
+            (NS + c, []) for c in sorted(self.extra_counted)
+        ]
 
-    def end(self, el: etree._Element) -> None:
-        """Process one element at its end (the hot path: kept lean on purpose)."""
-        plan = self._plan.get(el.tag)
-        if plan is None:
-            return
-        local, slot_of, n_slots, handler, counted_by_parent, code_slots, ref_slots, has_id = plan
-        if slot_of is None:  # an element ADDML asked us to count
+    def empty_leaves(self) -> bool:
+        # v3.1/v4.0 strings may be empty as far as the schema goes; the standard says they may not
+        return not self.v5
+
+    def end(self, record: Record) -> None:
+        """Process one unit's record (the hot path: kept lean on purpose)."""
+        index, serial, line, xsi, parent_serial, parent_local, parent_xsi, n_children, has_text, fields, empties = record
+        plan = self._plans[index]
+        local, counted_only, n_slots, handler, counted_by_parent, code_slots, ref_slots, has_id = plan
+        if counted_only:
             self.extra[local] += 1
             return
         self.levels[local] += 1
-        slots: list[Any] = [None] * n_slots
-        extra: list[tuple[int, Any]] | None = None
-        n_children = 0
-        get = slot_of.get
-        for child in el:
-            n_children += 1
-            i = get(child.tag)
-            if i is not None:
-                if slots[i] is None:
-                    slots[i] = child
-                else:  # a second occurrence: a repeatable reference or code, or a schema error
-                    if extra is None:
-                        extra = []
-                    extra.append((i, child))
-        if has_id and slots[0] is not None:
-            self._system_id(el, local, slots[0])
+        unit = _Unit(local, xsi or local, serial, line, parent_serial, parent_local, parent_xsi or parent_local)
+        slots: list[Field | None] = [None] * n_slots
+        extra: list[Field] | None = None
+        for f in fields:
+            i = f[0]
+            if slots[i] is None:
+                slots[i] = f
+            else:  # a second occurrence: a repeatable reference or code, or a schema error
+                if extra is None:
+                    extra = []
+                extra.append(f)
+        if has_id:
+            first = slots[0]
+            if first is not None:
+                self._system_id(unit, first)
         for i, name, code in code_slots:
             child = slots[i]
             if child is not None:
@@ -265,54 +277,59 @@ class ArkivstrukturHandler:
         for i, name, kind in ref_slots:
             child = slots[i]
             if child is not None:
-                value = (child.text or "").strip()
+                value = child[1].strip()
                 if value:
-                    self.store.add_ref(value, child.sourceline or 0, kind, name, FILE)
+                    self.store.add_ref(value, child[2], kind, name, FILE)
         if extra is not None:
-            self._extras(el, local, plan, extra)
+            self._extras(unit, plan, extra)
         if handler is not None:
-            handler(el, slots)
-        elif counted_by_parent:
-            parent = el.getparent()
-            if parent is not None:
-                self.by_parent[local][describe_unit(parent)] += 1
-        if n_children == 0 or not self.v5:
-            self._empty(el, local, n_children)
+            handler(unit, slots)
+        elif counted_by_parent and parent_serial:
+            self.by_parent[local][unit.parent_kind or ""] += 1
+        if empties is not None and local != "virksomhetsspesifikkeMetadata":
+            for name, leaf_line in empties:
+                self._report_empty(leaf_line, name, unit.kind)
+        if n_children == 0 and not has_text and local != "virksomhetsspesifikkeMetadata":
+            # v5.0 schemas refuse every empty simple value already; what they allow empty is a complex
+            # element with nothing in it
+            self._report_empty(line, local, unit.parent_kind if parent_serial else None)
 
-    def _extras(self, el: etree._Element, local: str, plan: _Plan, extra: list[tuple[int, Any]]) -> None:
+    def _extras(self, unit: _Unit, plan: _Plan, extra: list[Field]) -> None:
         """Second and later occurrences of a child: repeatable references and codes, or repeated systemIDs."""
         codes = {i: (n, c) for i, n, c in plan.code_slots}
         refs = {i: (n, k) for i, n, k in plan.ref_slots}
-        for i, child in extra:
+        for child in extra:
+            i = child[0]
             if plan.has_id and i == 0:
-                self._system_id(el, local, child)
+                self._system_id(unit, child)
             elif i in codes:
                 self._code(codes[i][0], codes[i][1], child)
             elif i in refs:
-                value = (child.text or "").strip()
+                value = child[1].strip()
                 if value:
-                    self.store.add_ref(value, child.sourceline or 0, refs[i][1], refs[i][0], FILE)
+                    self.store.add_ref(value, child[2], refs[i][1], refs[i][0], FILE)
 
-    def _code(self, name: str, code: CodeList, child: Any, value: str | None = None) -> None:
+    def _code(self, name: str, code: CodeList, child: Field, value: str | None = None) -> None:
         if value is None:
-            value = (child.text or "").strip()
+            value = child[1].strip()
         if value and value not in code.values:
+            line = child[2]
             allowed = ", ".join(f"«{v}»" for v in code.values)
             allowed_en = ", ".join(f"'{v}'" for v in code.values)
             self._add(
                 "N5V-CONTENT-13", Severity.ERROR,
-                f"{code.m_number} {name} har verdien «{value}» på linje {child.sourceline}, som ikke er "
+                f"{code.m_number} {name} har verdien «{value}» på linje {line}, som ikke er "
                 f"blant de obligatoriske verdiene i metadatakatalogen: {allowed}.",
-                f"{code.m_number} {name} has the value '{value}' on line {child.sourceline}, which is not "
+                f"{code.m_number} {name} has the value '{value}' on line {line}, which is not "
                 f"one of the mandatory values of the metadata catalogue: {allowed_en}.",
-                child.sourceline, name,
+                line, name,
             )
 
-    def _status(self, name: str, child: Any) -> str | None:
+    def _status(self, name: str, child: Field | None) -> str | None:
         """The text of a status field a level handler checks itself, with its code-list check."""
         if child is None:
             return None
-        value = (child.text or "").strip()
+        value = child[1].strip()
         code = self.codes.get(name)
         if code is not None:
             self._code(name, code, child, value)
@@ -332,18 +349,18 @@ class ArkivstrukturHandler:
         info = self.infos.get(element) if element else None
         self.out.add(Finding(check, severity, no, en, FILE, line, None, element, info.m_number if info else None))
 
-    def _system_id(self, el: etree._Element, local: str, child: Any) -> None:
-        value = (child.text or "").strip()
-        line = child.sourceline or 0
+    def _system_id(self, unit: _Unit, child: Field) -> None:
+        value = child[1].strip()
+        line = child[2]
         ids = self._ids
-        ids.append((value, line, local))
+        ids.append((value, line, unit.local))
         if UUID.fullmatch(value) is None:
             self.non_uuid += 1
             if self.v5:
                 self._add(
                     "N5V-CONTENT-05", Severity.ERROR,
-                    f"M001 systemID «{value}» i {describe_unit(el)} på linje {line} er ikke en UUID.",
-                    f"M001 systemID '{value}' in {describe_unit(el)} on line {line} is not a UUID.",
+                    f"M001 systemID «{value}» i {unit.kind} på linje {line} er ikke en UUID.",
+                    f"M001 systemID '{value}' in {unit.kind} on line {line} is not a UUID.",
                     line, "systemID",
                 )
         if len(ids) >= 20_000:
@@ -351,58 +368,44 @@ class ArkivstrukturHandler:
                 self.store.add_id(*row)
             ids.clear()
 
-    def _empty(self, el: etree._Element, local: str, n_children: int) -> None:
-        if local == "virksomhetsspesifikkeMetadata":
-            return
-        if not self.v5:
-            # v3.1/v4.0 strings may be empty as far as the schema goes; the standard says they may not
-            for leaf in _EMPTY_LEAVES(el):
-                name = leaf.tag.rsplit("}", 1)[-1] if isinstance(leaf.tag, str) else "?"
-                self._report_empty(leaf, name, el)
-        # v5.0 schemas refuse every empty simple value already; what they allow empty is a complex
-        # element with nothing in it
-        if n_children == 0 and not (el.text or "").strip():
-            self._report_empty(el, local, el.getparent())
-
-    def _report_empty(self, el: etree._Element, name: str, parent: etree._Element | None) -> None:
-        where = describe_unit(parent) if parent is not None else ""
+    def _report_empty(self, line: int, name: str, where: str | None) -> None:
+        where = where or ""
         self._add(
             "N5V-CONTENT-14", Severity.ERROR,
-            f"{self._mname(name)} i {where} på linje {el.sourceline} er tomt; tomme elementer skal ikke leveres.",
-            f"{self._mname(name)} in {where} on line {el.sourceline} is empty; empty elements must not be delivered.",
-            el.sourceline, name,
+            f"{self._mname(name)} i {where} på linje {line} er tomt; tomme elementer skal ikke leveres.",
+            f"{self._mname(name)} in {where} on line {line} is empty; empty elements must not be delivered.",
+            line, name,
         )
 
     def _mname(self, name: str) -> str:
         info = self.infos.get(name)
         return f"{info.m_number} {name}" if info and info.m_number else name
 
-    def _count_in_parent(self, el: etree._Element, kind: int) -> etree._Element | None:
-        parent = el.getparent()
-        if parent is not None:
-            kids = self._kids.get(parent)
+    def _count_in_parent(self, unit: _Unit, kind: int) -> None:
+        if unit.parent_serial:
+            kids = self._kids.get(unit.parent_serial)
             if kids is None:
-                kids = self._kids[parent] = [0, 0, 0, 0, 0]
+                kids = self._kids[unit.parent_serial] = [0, 0, 0, 0, 0]
             kids[kind] += 1
-        return parent
 
     # -- levels
 
-    def _no_op(self, el: etree._Element, slots: list[Any]) -> None:
+    def _no_op(self, unit: _Unit, slots: list[Field | None]) -> None:
         return
 
-    def _arkiv(self, el: etree._Element, slots: list[Any]) -> None:
-        if el.getparent() is not None:
+    def _arkiv(self, unit: _Unit, slots: list[Field | None]) -> None:
+        if unit.parent_serial:
             self.levels["arkiv (underarkiv)"] += 1
 
-    def _arkivdel(self, el: etree._Element, slots: list[Any]) -> None:
+    def _arkivdel(self, unit: _Unit, slots: list[Field | None]) -> None:
         # slots: systemID, tittel, arkivdelstatus
-        self._kids.pop(el, None)
-        status = self._status("arkivdelstatus", slots[2])
-        if status is not None:
+        self._kids.pop(unit.serial, None)
+        field = slots[2]
+        status = self._status("arkivdelstatus", field)
+        if status is not None and field is not None:
             self.status["arkivdelstatus"][status] += 1
             if status != CLOSED_PART_STATUS:
-                line = slots[2].sourceline
+                line = field[2]
                 self._add(
                     "N5V-CONTENT-21", Severity.WARNING,
                     f"M051 arkivdelstatus er «{status}» på linje {line}; arkivdeler som avleveres skal ha status "
@@ -424,12 +427,12 @@ class ArkivstrukturHandler:
         self._bucket = Counter()
         self._bucket_dates = [None, None]
 
-    def _klasse(self, el: etree._Element, slots: list[Any]) -> None:
+    def _klasse(self, unit: _Unit, slots: list[Field | None]) -> None:
         # slots: systemID, klasseID
-        kids = self._kids.pop(el, None) or _NO_KIDS
-        parent = self._count_in_parent(el, K_KLASSE)
+        kids = self._kids.pop(unit.serial, None) or _NO_KIDS
+        self._count_in_parent(unit, K_KLASSE)
         self.classification["klasser"] += 1
-        if parent is not None and isinstance(parent.tag, str) and parent.tag.endswith("}klassifikasjonssystem"):
+        if unit.parent_local == "klassifikasjonssystem":
             self.classification["klasser på øverste nivå"] += 1
         if not any(kids):
             self.classification["klasser uten underklasser, mapper eller registreringer"] += 1
@@ -443,30 +446,31 @@ class ArkivstrukturHandler:
             cid = _text(slots[1]) or _text(slots[0]) or "?"
             self._add(
                 "N5V-CONTENT-09", Severity.ERROR,
-                f"Klasse «{cid}» på linje {el.sourceline} har både underklasser og {what_no}.",
-                f"Class '{cid}' on line {el.sourceline} has both subclasses and {what_en}.",
-                el.sourceline, "klasse",
+                f"Klasse «{cid}» på linje {unit.line} har både underklasser og {what_no}.",
+                f"Class '{cid}' on line {unit.line} has both subclasses and {what_en}.",
+                unit.line, "klasse",
             )
 
-    def _mappe(self, el: etree._Element, slots: list[Any]) -> None:
+    def _mappe(self, unit: _Unit, slots: list[Field | None]) -> None:
         # slots: systemID, opprettetDato, saksstatus
-        kids = self._kids.pop(el, None) or _NO_KIDS
-        self._count_in_parent(el, K_MAPPE)
-        kind = describe_unit(el)
+        kids = self._kids.pop(unit.serial, None) or _NO_KIDS
+        self._count_in_parent(unit, K_MAPPE)
+        kind = unit.kind
         self.types["mappe"][kind] += 1
         self._bucket["mappe"] += 1
         if not kids[K_REG] and not kids[K_MAPPE]:
             self.empty_units["mapper uten registreringer eller undermapper"] += 1
         created = slots[1]
         if created is not None:
-            value = (created.text or "").strip()
+            value = created[1].strip()
             if value:
-                self._year("mappe", value, created.sourceline, kind)
-        status = self._status("saksstatus", slots[2])
-        if status is not None:
+                self._year("mappe", value, created[2], kind)
+        field = slots[2]
+        status = self._status("saksstatus", field)
+        if status is not None and field is not None:
             self.status["saksstatus"][status] += 1
             if status not in DELIVERABLE_CASE_STATUS:
-                line = slots[2].sourceline
+                line = field[2]
                 self._add(
                     "N5V-CONTENT-10", Severity.ERROR,
                     f"M052 saksstatus er «{status}» i {kind} på linje {line}; i et arkivuttrekk skal saksmapper ha "
@@ -476,7 +480,7 @@ class ArkivstrukturHandler:
                     line, "saksstatus",
                 )
             if status == UTGAAR:
-                self.store.exclude_docobjs_from_line(el.sourceline or 0)
+                self.store.exclude_docobjs_from_line(unit.line)
 
     def _year(self, level: str, value: str, line: int | None, where: str) -> str | None:
         """Count the year of an opprettetDato; its sortable form ("YYYY-MM-DDThh:mm:ss"), or None."""
@@ -491,11 +495,11 @@ class ArkivstrukturHandler:
         self.per_year[level][value[:4]] += 1
         return value[:19]
 
-    def _registrering(self, el: etree._Element, slots: list[Any]) -> None:
+    def _registrering(self, unit: _Unit, slots: list[Field | None]) -> None:
         # slots: systemID, opprettetDato, journalstatus, journalposttype, journaldato
-        kids = self._kids.pop(el, None) or _NO_KIDS
-        self._count_in_parent(el, K_REG)
-        kind = describe_unit(el)
+        kids = self._kids.pop(unit.serial, None) or _NO_KIDS
+        self._count_in_parent(unit, K_REG)
+        kind = unit.kind
         self.types["registrering"][kind] += 1
         self._bucket["registrering"] += 1
         if not kids[K_DB] and not kids[K_DO]:
@@ -503,9 +507,9 @@ class ArkivstrukturHandler:
         created = slots[1]
         key: str | None = None
         if created is not None:
-            value = (created.text or "").strip()
+            value = created[1].strip()
             if value:
-                key = self._year("registrering", value, created.sourceline, kind)
+                key = self._year("registrering", value, created[2], kind)
         if key is not None:
             # ISO 8601 strings of one form sort chronologically: no datetime objects per record
             dates, bucket = self.reg_dates, self._bucket_dates
@@ -517,11 +521,12 @@ class ArkivstrukturHandler:
                 bucket[0] = key
             if bucket[1] is None or key > bucket[1]:
                 bucket[1] = key
-        status = self._status("journalstatus", slots[2])
-        if status is not None:
+        field = slots[2]
+        status = self._status("journalstatus", field)
+        if status is not None and field is not None:
             self.status["journalstatus"][status] += 1
             if status not in DELIVERABLE_JOURNAL_STATUS:
-                line = slots[2].sourceline
+                line = field[2]
                 self._add(
                     "N5V-CONTENT-11", Severity.ERROR,
                     f"M053 journalstatus er «{status}» i {kind} på linje {line}; i et arkivuttrekk skal journalposter "
@@ -531,7 +536,7 @@ class ArkivstrukturHandler:
                     line, "journalstatus",
                 )
             if status == UTGAAR:
-                self.store.exclude_docobjs_from_line(el.sourceline or 0)
+                self.store.exclude_docobjs_from_line(unit.line)
         if kind == "journalpost":
             self.journalposts += 1
             jtype = self._status("journalposttype", slots[3])
@@ -540,17 +545,17 @@ class ArkivstrukturHandler:
             if not jtype:
                 self._add(
                     "N5V-CONTENT-15", Severity.ERROR,
-                    f"M082 journalposttype mangler eller er tom i journalpost på linje {el.sourceline}.",
-                    f"M082 journalposttype is missing or empty in the journal record on line {el.sourceline}.",
-                    el.sourceline, "journalposttype",
+                    f"M082 journalposttype mangler eller er tom i journalpost på linje {unit.line}.",
+                    f"M082 journalposttype is missing or empty in the journal record on line {unit.line}.",
+                    unit.line, "journalposttype",
                 )
         jdate = slots[4]
         check_date: str | None = None
-        check_line = el.sourceline
+        check_line: int | None = unit.line
         check_name = "journaldato"
-        if jdate is not None and (jdate.text or "").strip():
-            jdate_text = jdate.text.strip()
-            check_line = jdate.sourceline
+        jdate_text = jdate[1].strip() if jdate is not None else ""
+        if jdate is not None and jdate_text:
+            check_line = jdate[2]
             if _DATE.match(jdate_text) is None and _parse_date(jdate_text) is None:
                 self._add(
                     "N5V-CONTENT-12", Severity.ERROR,
@@ -565,9 +570,9 @@ class ArkivstrukturHandler:
                     jd[0] = check_date
                 if jd[1] is None or check_date > jd[1]:
                     jd[1] = check_date
-        elif key is not None:
+        elif key is not None and created is not None:
             check_date = key[:10]
-            check_line = created.sourceline
+            check_line = created[2]
             check_name = "opprettetDato"
         if check_date is not None and self._period_bounds is not None:
             start, end = self._period_bounds
@@ -586,10 +591,10 @@ class ArkivstrukturHandler:
             line, name,
         )
 
-    def _dokumentbeskrivelse(self, el: etree._Element, slots: list[Any]) -> None:
+    def _dokumentbeskrivelse(self, unit: _Unit, slots: list[Field | None]) -> None:
         # slots: systemID, dokumentstatus, dokumentmedium
-        kids = self._kids.pop(el, None) or _NO_KIDS
-        self._count_in_parent(el, K_DB)
+        kids = self._kids.pop(unit.serial, None) or _NO_KIDS
+        self._count_in_parent(unit, K_DB)
         status = self._status("dokumentstatus", slots[1])
         if status is not None:
             self.status["dokumentstatus"][status] += 1
@@ -598,22 +603,22 @@ class ArkivstrukturHandler:
             if medium not in ("fysisk arkiv", "fysisk medium"):
                 self.empty_units["dokumentbeskrivelser uten dokumentobjekt"] += 1
 
-    def _dokumentobjekt(self, el: etree._Element, slots: list[Any]) -> None:
+    def _dokumentobjekt(self, unit: _Unit, slots: list[Field | None]) -> None:
         # slots: systemID, referanseDokumentfil, sjekksum, sjekksumAlgoritme, filstoerrelse, format
-        self._count_in_parent(el, K_DO)
+        self._count_in_parent(unit, K_DO)
         fmt = _text(slots[5])
         if fmt:
             self.formats[fmt.lower()] += 1
-        ref_el = slots[1]
-        if ref_el is None:
+        ref_field = slots[1]
+        if ref_field is None:
             return
-        ref = (ref_el.text or "").strip()
+        ref = ref_field[1].strip()
         self.store.add_docobj(
-            normalise_reference(ref), ref, ref_el.sourceline or 0,
+            normalise_reference(ref), ref, ref_field[2],
             _text(slots[2]), _text(slots[3]), _text(slots[4]), fmt,
         )
 
-    def _avskrivning(self, el: etree._Element, slots: list[Any]) -> None:
+    def _avskrivning(self, unit: _Unit, slots: list[Field | None]) -> None:
         maate = _text(slots[0])
         if maate:
             self.status["avskrivningsmaate"][maate] += 1

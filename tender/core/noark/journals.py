@@ -5,21 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Final
 
-from lxml import etree
-
-from .content import _parse_date, _walk
-from .schema import noark_schemas
+from .records import Record
+from .content import _parse_date
 from .store import Store
 
 NS_BASE: Final = "{http://www.arkivverket.no/standarder/noark5/"
-
-
-def _complex_elements(version: str, key: str) -> list[str]:
-    schema = noark_schemas(version)[key]
-    names = {e.label for e in schema.elements}
-    for ct in schema.complex_types:
-        names |= {e.label for e in _walk(ct.content) if e.type and not e.type.startswith(("mdk:", "xs:"))}
-    return sorted(names)
 
 
 class EndringsloggHandler:
@@ -29,21 +19,21 @@ class EndringsloggHandler:
         self.ns = NS_BASE + "endringslogg}"
         self.store = store
         self.file = file
-        self.containers = _complex_elements(version, "endringslogg")
         self.changes = 0
         self.complete = False
 
-    def tags(self) -> list[str]:
-        return [self.ns + c for c in self.containers]
+    def units(self) -> list[tuple[str, list[str]]]:
+        return [(self.ns + "endring", [self.ns + "referanseArkivenhet"])]
 
-    def end(self, el: etree._Element) -> None:
-        if el.tag != self.ns + "endring":
-            return
+    def empty_leaves(self) -> bool:
+        return False
+
+    def end(self, record: Record) -> None:
         self.changes += 1
-        for ref in el.iterchildren(self.ns + "referanseArkivenhet"):
-            value = (ref.text or "").strip()
+        for _slot, text, line in record[9]:
+            value = text.strip()
             if value:
-                self.store.add_ref(value, ref.sourceline or 0, "any", "referanseArkivenhet", self.file)
+                self.store.add_ref(value, line, "any", "referanseArkivenhet", self.file)
 
     def finish(self, complete: bool) -> None:
         self.complete = complete
@@ -59,7 +49,6 @@ class JournalHandler:
     def __init__(self, version: str, key: str) -> None:
         self.key = key
         self.ns = NS_BASE + key + "}"
-        self.containers = _complex_elements(version, key)
         self.records = 0
         self.header_count: int | None = None
         self.header_count_raw: str | None = None
@@ -69,33 +58,39 @@ class JournalHandler:
         self.last: dt.date | None = None
         self.complete = False
 
-    def tags(self) -> list[str]:
-        return [self.ns + c for c in self.containers]
+    def units(self) -> list[tuple[str, list[str]]]:
+        ns = self.ns
+        return [
+            (ns + "journalregistrering", []),
+            (ns + "journalpost", [ns + "journaldato"]),
+            (ns + "journalhode", [ns + "antallJournalposter", ns + "journalStartDato", ns + "journalSluttDato"]),
+        ]
 
-    def end(self, el: etree._Element) -> None:
-        tag = el.tag
-        if tag == self.ns + "journalregistrering":
+    def empty_leaves(self) -> bool:
+        return False
+
+    def end(self, record: Record) -> None:
+        unit, fields = record[0], record[9]
+        if unit == 0:
             self.records += 1
-        elif tag == self.ns + "journalpost":
-            for d in el.iterchildren(self.ns + "journaldato"):
-                day = _parse_date(d.text or "")
+        elif unit == 1:
+            for _slot, text, _line in fields:
+                day = _parse_date(text)
                 if day is not None:
                     if self.first is None or day < self.first:
                         self.first = day
                     if self.last is None or day > self.last:
                         self.last = day
-        elif tag == self.ns + "journalhode":
-            for child in el.iterchildren(self.ns + "antallJournalposter", self.ns + "journalStartDato",
-                                         self.ns + "journalSluttDato"):
-                name = child.tag[len(self.ns):]
-                text = (child.text or "").strip()
-                if name == "antallJournalposter":
+        else:
+            for slot, raw, _line in fields:
+                text = raw.strip()
+                if slot == 0:
                     self.header_count_raw = text
                     try:
                         self.header_count = int(text)
                     except ValueError:
                         self.header_count = None
-                elif name == "journalStartDato":
+                elif slot == 1:
                     self.header_start = _parse_date(text)
                 else:
                     self.header_end = _parse_date(text)

@@ -4,9 +4,10 @@ Why not lxml's own API: with a schema attached, lxml's streaming parsers lose th
 every validation error (the SAX-plugged validator is never told which parser feeds it) and build a
 tree we do not need. Here we drive the libxml2 that lxml already ships (its symbols are exported by
 ``lxml.etree``; a system ``libxml2`` is the fallback) through ``ctypes``: ``xmlSchemaValidateStream``
-with an empty SAX handler, reading from a pipe, on a worker thread. All parsing happens in C
-with the GIL released, so the caller's thread can do Python work on the same bytes meanwhile; nothing
-is kept per element, so memory stays flat whatever the file size; libxml2 goes on after a validation
+reading from a pipe, on a worker thread, with the SAX callbacks of :mod:`._records` (C) as the user's
+handler: they hand the content checks compact records of the units they asked for, so the file is
+parsed once. All parsing happens in C with the GIL released, so the caller's thread runs the Python
+checks on the records meanwhile; nothing is kept per element, so memory stays flat whatever the file size; libxml2 goes on after a validation
 error, so every error is reported in one pass (a well-formedness error still ends the document, as it
 must), each with the line where the offending element starts.
 """
@@ -23,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
+
+from .records import Recorder
 
 #: libxml2 error domains we tell apart
 DOMAIN_PARSER = 1
@@ -99,6 +102,7 @@ _SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "xmlParserInputBufferCreateFd": (_VP, [ctypes.c_int, ctypes.c_int]),
     "xmlSchemaValidateStream": (ctypes.c_int, [_VP, _VP, ctypes.c_int, ctypes.POINTER(_SaxHandler), _VP]),
     "xmlSetStructuredErrorFunc": (None, [_VP, _SERROR]),
+    "xmlSchemaValidCtxtGetParserCtxt": (_VP, [_VP]),
 }
 
 
@@ -201,10 +205,13 @@ class StreamValidation:
     #: what libxml2 may have read beyond what it has parsed (its input buffer), with room to spare
     READ_AHEAD = 64 * 1024
 
-    def __init__(self, schema: CompiledSchema, on_problem: Callable[[RawProblem], None]) -> None:
+    def __init__(self, schema: CompiledSchema, on_problem: Callable[[RawProblem], None],
+                 recorder: Recorder | None = None) -> None:
         self._lib = _lib()
         self._schema = schema  # kept alive while the worker uses it
         self._on_problem = on_problem
+        #: the C SAX callbacks that record units for the content checks (and know where the parser is)
+        self.recorder = recorder
         self._cond = threading.Condition()
         self._queue: list[bytes | None] = []
         self._rfd, self._wfd = os.pipe()
@@ -258,9 +265,16 @@ class StreamValidation:
             sax = _SaxHandler()
             sax.initialized = _XML_SAX2_MAGIC
             sax.internalSubset = subset
+            user_data = None
             vctxt = lib.xmlSchemaNewValidCtxt(self._schema._schema)
+            if self.recorder is not None:
+                start, end, text, user_data = self.recorder.callbacks()
+                sax.startElementNs, sax.endElementNs = start, end
+                sax._cb17 = sax._cb18 = sax._cb25 = text  # characters, ignorableWhitespace, cdataBlock
+                self.recorder.begin(vctxt, _address(lib.xmlSchemaValidCtxtGetParserCtxt),
+                                    _address(lib.xmlSAX2GetLineNumber))
             buf = lib.xmlParserInputBufferCreateFd(self._rfd, 0)
-            result = lib.xmlSchemaValidateStream(vctxt, buf, 0, ctypes.byref(sax), None)
+            result = lib.xmlSchemaValidateStream(vctxt, buf, 0, ctypes.byref(sax), user_data)
             self.valid = result == 0 and not self.fatal
         except BaseException as exc:  # re-raised in the caller's thread
             self._error = exc
@@ -320,6 +334,10 @@ class StreamValidation:
         if self._error is not None:
             raise self._error
         return self.valid
+
+
+def _address(function: Any) -> int:
+    return int(ctypes.cast(function, ctypes.c_void_p).value or 0)
 
 
 def _pipe_capacity(fd: int) -> int:

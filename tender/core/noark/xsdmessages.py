@@ -8,7 +8,7 @@ are kept as fields too.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 from .findings import Finding, Severity
@@ -50,12 +50,6 @@ class SchemaProblem:
     facet: str | None = None
     detail: str = ""
     parent: str | None = None  #: where it was found, e.g. "saksmappe" (filled in while scanning)
-    matched: bool = field(default=False)
-
-    @property
-    def reported_at_end(self) -> bool:
-        """libxml2 reports these at the element's end tag rather than its start."""
-        return self.kind in ("missing", "value")
 
 
 def parse_problem(raw: RawProblem) -> SchemaProblem:
