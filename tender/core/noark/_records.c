@@ -27,6 +27,7 @@ typedef void *(*get_parser_fn)(void *vctxt);
 typedef int (*get_line_fn)(void *pctxt);
 
 #define NAME_COPY 128
+#define CACHE_SIZE 64
 #define TEXT_CAP (64 * 1024)
 static const char XSI_NS[] = "http://www.w3.org/2001/XMLSchema-instance";
 
@@ -102,6 +103,7 @@ typedef struct {
     int *unit_of; /* name id -> unit index or -1 */
     int n_units;
     int *slot_of; /* unit * n_names + name id -> slot or -1 */
+    int *n_slots; /* unit -> how many child names it asked for */
     int empty_leaves;
     /* the parse (worker thread) */
     void *vctxt, *pctxt;
@@ -120,6 +122,12 @@ typedef struct {
     pthread_mutex_t lock;
     Buf out;
     uint32_t n_out;
+    /* take() only (holds the GIL): the same few names come back in every record */
+    struct {
+        size_t len;
+        char bytes[NAME_COPY];
+        PyObject *obj;
+    } names_seen[CACHE_SIZE];
 } Recorder;
 
 static uint64_t hash_str(const char *s) {
@@ -307,16 +315,20 @@ static void free_config(Recorder *r) {
     free(r->table);
     free(r->unit_of);
     free(r->slot_of);
+    free(r->n_slots);
     r->names = NULL;
     r->table = NULL;
     r->unit_of = NULL;
     r->slot_of = NULL;
+    r->n_slots = NULL;
     r->n_names = 0;
     r->table_size = 0;
 }
 
 static void Recorder_dealloc(Recorder *r) {
     free_config(r);
+    for (int i = 0; i < CACHE_SIZE; i++)
+        Py_XDECREF(r->names_seen[i].obj);
     for (size_t i = 0; i < r->stack_cap; i++) {
         free(r->stack[i].text.data);
         free(r->stack[i].fields.data);
@@ -425,7 +437,8 @@ static int Recorder_init(Recorder *r, PyObject *args, PyObject *kwds) {
         while (r->table_size < (size_t)r->n_names * 2)
             r->table_size *= 2;
         r->table = calloc(r->table_size, sizeof(int));
-        ok = r->unit_of != NULL && r->slot_of != NULL && r->table != NULL;
+        r->n_slots = calloc((size_t)n_units + 1, sizeof(int));
+        ok = r->unit_of != NULL && r->slot_of != NULL && r->table != NULL && r->n_slots != NULL;
         if (!ok)
             PyErr_NoMemory();
     }
@@ -436,6 +449,7 @@ static int Recorder_init(Recorder *r, PyObject *args, PyObject *kwds) {
             r->slot_of[i] = -1;
         for (Py_ssize_t i = 0; i < n_units; i++) {
             r->unit_of[unit_name[i]] = (int)i;
+            r->n_slots[i] = (int)PySequence_Fast_GET_SIZE(children[i]);
             for (Py_ssize_t j = 0; j < PySequence_Fast_GET_SIZE(children[i]); j++) {
                 int id = name_id(r, PySequence_Fast_GET_ITEM(children[i], j)); /* already known: no growth */
                 r->slot_of[(size_t)i * (size_t)r->n_names + (size_t)id] = (int)j;
@@ -503,76 +517,191 @@ static int rd_u32(Reader *rd, uint32_t *v) {
     return 0;
 }
 
-static PyObject *rd_str(Reader *rd, int none_if_empty) {
+static int rd_bytes(Reader *rd, const char **s, uint32_t *n) {
+    if (rd_u32(rd, n) < 0 || (size_t)(rd->end - rd->p) < *n)
+        return -1;
+    *s = rd->p;
+    rd->p += *n;
+    return 0;
+}
+
+/* a new reference to the text as str */
+static PyObject *rd_text(Reader *rd) {
+    const char *s;
     uint32_t n;
-    if (rd_u32(rd, &n) < 0 || (size_t)(rd->end - rd->p) < n) {
-        PyErr_SetString(PyExc_RuntimeError, "damaged record buffer");
+    if (rd_bytes(rd, &s, &n) < 0)
         return NULL;
-    }
-    const char *s = rd->p;
-    rd->p += n;
-    if (n == 0 && none_if_empty)
-        Py_RETURN_NONE;
     return PyUnicode_DecodeUTF8(s, n, "replace");
 }
 
-static PyObject *decode_record(Reader *rd) {
-    uint32_t unit, serial, line, pserial, n_children, has_text, n_fields, n_empties;
-    if (rd_u32(rd, &unit) < 0 || rd_u32(rd, &serial) < 0 || rd_u32(rd, &line) < 0 || rd_u32(rd, &pserial) < 0 ||
-        rd_u32(rd, &n_children) < 0 || rd_u32(rd, &has_text) < 0) {
-        PyErr_SetString(PyExc_RuntimeError, "damaged record buffer");
+/* a new reference to a name as str (None when empty), shared with earlier records where it can be */
+static PyObject *rd_name(Recorder *r, Reader *rd) {
+    const char *s;
+    uint32_t n;
+    if (rd_bytes(rd, &s, &n) < 0)
+        return NULL;
+    if (n == 0)
+        Py_RETURN_NONE;
+    if (n > NAME_COPY)
+        return PyUnicode_DecodeUTF8(s, n, "replace");
+    uint64_t h = 1469598103934665603ULL;
+    for (uint32_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    size_t k = h % CACHE_SIZE;
+    if (r->names_seen[k].obj != NULL && r->names_seen[k].len == n && memcmp(r->names_seen[k].bytes, s, n) == 0) {
+        Py_INCREF(r->names_seen[k].obj);
+        return r->names_seen[k].obj;
+    }
+    PyObject *obj = PyUnicode_DecodeUTF8(s, n, "replace");
+    if (obj == NULL)
+        return NULL;
+    Py_XSETREF(r->names_seen[k].obj, obj);
+    Py_INCREF(obj);
+    memcpy(r->names_seen[k].bytes, s, n);
+    r->names_seen[k].len = n;
+    return obj;
+}
+
+static PyObject *pair(PyObject *a, PyObject *b) {
+    /* steals both */
+    if (a == NULL || b == NULL) {
+        Py_XDECREF(a);
+        Py_XDECREF(b);
         return NULL;
     }
-    PyObject *xsi = rd_str(rd, 1), *plocal = NULL, *pxsi = NULL, *fields = NULL, *empties = NULL;
-    if (xsi == NULL)
+    PyObject *t = PyTuple_New(2);
+    if (t == NULL) {
+        Py_DECREF(a);
+        Py_DECREF(b);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(t, 0, a);
+    PyTuple_SET_ITEM(t, 1, b);
+    return t;
+}
+
+/* (unit, serial, line, xsi, parent serial, parent local, parent xsi, n children, has text, slots, extra,
+ * empties): see records.py */
+static PyObject *decode_record(Recorder *r, Reader *rd) {
+    enum { N_ITEMS = 12 };
+    uint32_t u[6], n_fields, n_empties;
+    for (int i = 0; i < 6; i++)
+        if (rd_u32(rd, &u[i]) < 0)
+            return NULL;
+    if (u[0] >= (uint32_t)r->n_units)
+        return NULL;
+    PyObject *rec = PyTuple_New(N_ITEMS);
+    if (rec == NULL)
+        return NULL;
+    PyObject *item;
+#define SET(i, expr)                      \
+    do {                                  \
+        if ((item = (expr)) == NULL)      \
+            goto fail;                    \
+        PyTuple_SET_ITEM(rec, (i), item); \
+    } while (0)
+    SET(0, PyLong_FromUnsignedLong(u[0]));
+    SET(1, PyLong_FromUnsignedLong(u[1]));
+    SET(2, PyLong_FromUnsignedLong(u[2]));
+    SET(3, rd_name(r, rd));
+    SET(4, PyLong_FromUnsignedLong(u[3]));
+    SET(5, rd_name(r, rd));
+    SET(6, rd_name(r, rd));
+    SET(7, PyLong_FromUnsignedLong(u[4]));
+    SET(8, PyBool_FromLong(u[5]));
+    int n_slots = r->n_slots[u[0]];
+    PyObject *slots = PyTuple_New(n_slots);
+    if (slots == NULL)
         goto fail;
-    if ((plocal = rd_str(rd, 1)) == NULL || (pxsi = rd_str(rd, 1)) == NULL)
-        goto fail;
-    if (rd_u32(rd, &n_fields) < 0 || (fields = PyTuple_New(n_fields)) == NULL)
+    PyTuple_SET_ITEM(rec, 9, slots);
+    for (int i = 0; i < n_slots; i++) {
+        Py_INCREF(Py_None);
+        PyTuple_SET_ITEM(slots, i, Py_None);
+    }
+    PyObject *extra = NULL; /* list, made on the first repeated child */
+    if (rd_u32(rd, &n_fields) < 0)
         goto fail;
     for (uint32_t i = 0; i < n_fields; i++) {
         uint32_t slot, fline;
-        if (rd_u32(rd, &slot) < 0 || rd_u32(rd, &fline) < 0)
-            goto fail;
-        PyObject *text = rd_str(rd, 0);
+        if (rd_u32(rd, &slot) < 0 || rd_u32(rd, &fline) < 0 || slot >= (uint32_t)n_slots)
+            goto fail_extra;
+        PyObject *text = rd_text(rd);
         if (text == NULL)
-            goto fail;
-        PyObject *t = Py_BuildValue("(INI)", slot, text, fline);
+            goto fail_extra;
+        if (PyTuple_GET_ITEM(slots, slot) == Py_None) {
+            PyObject *t = pair(text, PyLong_FromUnsignedLong(fline));
+            if (t == NULL)
+                goto fail_extra;
+            Py_DECREF(Py_None);
+            PyTuple_SET_ITEM(slots, slot, t);
+        } else {
+            PyObject *t = PyTuple_New(3);
+            if (t == NULL) {
+                Py_DECREF(text);
+                goto fail_extra;
+            }
+            PyTuple_SET_ITEM(t, 1, text);
+            PyObject *a = PyLong_FromUnsignedLong(slot), *b = PyLong_FromUnsignedLong(fline);
+            if (a == NULL || b == NULL) {
+                Py_XDECREF(a);
+                Py_XDECREF(b);
+                Py_DECREF(t);
+                goto fail_extra;
+            }
+            PyTuple_SET_ITEM(t, 0, a);
+            PyTuple_SET_ITEM(t, 2, b);
+            if (extra == NULL && (extra = PyList_New(0)) == NULL) {
+                Py_DECREF(t);
+                goto fail;
+            }
+            int bad = PyList_Append(extra, t);
+            Py_DECREF(t);
+            if (bad < 0)
+                goto fail_extra;
+        }
+    }
+    if (extra == NULL) {
+        Py_INCREF(Py_None);
+        PyTuple_SET_ITEM(rec, 10, Py_None);
+    } else {
+        PyObject *t = PyList_AsTuple(extra);
+        Py_DECREF(extra);
+        extra = NULL;
         if (t == NULL)
             goto fail;
-        PyTuple_SET_ITEM(fields, i, t);
+        PyTuple_SET_ITEM(rec, 10, t);
     }
     if (rd_u32(rd, &n_empties) < 0)
         goto fail;
     if (n_empties == 0) {
-        empties = Py_None;
-        Py_INCREF(empties);
+        Py_INCREF(Py_None);
+        PyTuple_SET_ITEM(rec, 11, Py_None);
     } else {
-        if ((empties = PyTuple_New(n_empties)) == NULL)
+        PyObject *empties = PyTuple_New(n_empties);
+        if (empties == NULL)
             goto fail;
+        PyTuple_SET_ITEM(rec, 11, empties);
         for (uint32_t i = 0; i < n_empties; i++) {
-            PyObject *local = rd_str(rd, 0);
+            PyObject *local = rd_name(r, rd);
             uint32_t eline;
             if (local == NULL || rd_u32(rd, &eline) < 0) {
                 Py_XDECREF(local);
                 goto fail;
             }
-            PyObject *t = Py_BuildValue("(NI)", local, eline);
+            PyObject *t = pair(local, PyLong_FromUnsignedLong(eline));
             if (t == NULL)
                 goto fail;
             PyTuple_SET_ITEM(empties, i, t);
         }
     }
-    return Py_BuildValue("(IIININNIONN)", unit, serial, line, xsi, pserial, plocal, pxsi, n_children,
-                         has_text ? Py_True : Py_False, fields, empties);
+    return rec;
+#undef SET
+fail_extra:
+    Py_XDECREF(extra);
 fail:
-    if (!PyErr_Occurred())
-        PyErr_SetString(PyExc_RuntimeError, "damaged record buffer");
-    Py_XDECREF(xsi);
-    Py_XDECREF(plocal);
-    Py_XDECREF(pxsi);
-    Py_XDECREF(fields);
-    Py_XDECREF(empties);
+    Py_DECREF(rec); /* a tuple with NULL items is freed safely */
     return NULL;
 }
 
@@ -598,8 +727,10 @@ static PyObject *Recorder_take(Recorder *r, PyObject *unused) {
     }
     Reader rd = {buf.data, buf.data + buf.len};
     for (uint32_t i = 0; i < n; i++) {
-        PyObject *rec = decode_record(&rd);
+        PyObject *rec = decode_record(r, &rd);
         if (rec == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_RuntimeError, "damaged record buffer");
             Py_DECREF(list);
             free(buf.data);
             return NULL;

@@ -1,11 +1,10 @@
 """Type stub for the C module ``_records.c`` (see there)."""
 
-#: (slot, text, line) of a captured child
-Field = tuple[int, str, int]
-#: (unit index, serial, line, xsi:type local part, parent serial, parent local name, parent xsi:type,
-#:  number of child elements, has text, captured children, empty leaf children (local, line) or None)
-Record = tuple[int, int, int, str | None, int, str | None, str | None, int, bool, tuple[Field, ...],
-               tuple[tuple[str, int], ...] | None]
+Field = tuple[str, int]
+Extra = tuple[int, str, int]
+#: see records.py
+Record = tuple[int, int, int, str | None, int, str | None, str | None, int, bool, tuple[Field | None, ...],
+               tuple[Extra, ...] | None, tuple[tuple[str, int], ...] | None]
 #: (local name, xsi:type local part, line)
 Place = tuple[str, str | None, int]
 

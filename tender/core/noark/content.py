@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any, Final, NamedTuple
 
-from .records import Field, Record
+from .records import Extra, Field, Record
 from .addml import Addml
 from .findings import Finding, Severity
 from .report import Collector
@@ -95,11 +95,14 @@ class _Unit(NamedTuple):
     parent_kind: str | None
 
 
+Slots = tuple[Field | None, ...]
+
+
 def _text(child: Field | None) -> str | None:
     """The stripped text of a child element, or None if there is no such child."""
     if child is None:
         return None
-    return child[1].strip()
+    return child[0].strip()
 
 
 def _walk(p: Particle | None) -> list[Element]:
@@ -211,7 +214,7 @@ class ArkivstrukturHandler:
             else None
         )
         self.complete = False
-        self._dispatch: dict[str, Callable[[_Unit, list[Field | None]], None]] = {
+        self._dispatch: dict[str, Callable[[_Unit, Slots], None]] = {
             "arkiv": self._arkiv,
             "arkivdel": self._arkivdel,
             "klasse": self._klasse,
@@ -248,7 +251,7 @@ class ArkivstrukturHandler:
 
     def end(self, record: Record) -> None:
         """Process one unit's record (the hot path: kept lean on purpose)."""
-        index, serial, line, xsi, parent_serial, parent_local, parent_xsi, n_children, has_text, fields, empties = record
+        index, serial, line, xsi, parent_serial, parent_local, parent_xsi, n_children, has_text, slots, extra, empties = record
         plan = self._plans[index]
         local, counted_only, n_slots, handler, counted_by_parent, code_slots, ref_slots, has_id = plan
         if counted_only:
@@ -256,16 +259,6 @@ class ArkivstrukturHandler:
             return
         self.levels[local] += 1
         unit = _Unit(local, xsi or local, serial, line, parent_serial, parent_local, parent_xsi or parent_local)
-        slots: list[Field | None] = [None] * n_slots
-        extra: list[Field] | None = None
-        for f in fields:
-            i = f[0]
-            if slots[i] is None:
-                slots[i] = f
-            else:  # a second occurrence: a repeatable reference or code, or a schema error
-                if extra is None:
-                    extra = []
-                extra.append(f)
         if has_id:
             first = slots[0]
             if first is not None:
@@ -277,9 +270,9 @@ class ArkivstrukturHandler:
         for i, name, kind in ref_slots:
             child = slots[i]
             if child is not None:
-                value = child[1].strip()
+                value = child[0].strip()
                 if value:
-                    self.store.add_ref(value, child[2], kind, name, FILE)
+                    self.store.add_ref(value, child[1], kind, name, FILE)
         if extra is not None:
             self._extras(unit, plan, extra)
         if handler is not None:
@@ -294,26 +287,25 @@ class ArkivstrukturHandler:
             # element with nothing in it
             self._report_empty(line, local, unit.parent_kind if parent_serial else None)
 
-    def _extras(self, unit: _Unit, plan: _Plan, extra: list[Field]) -> None:
+    def _extras(self, unit: _Unit, plan: _Plan, extra: tuple[Extra, ...]) -> None:
         """Second and later occurrences of a child: repeatable references and codes, or repeated systemIDs."""
         codes = {i: (n, c) for i, n, c in plan.code_slots}
         refs = {i: (n, k) for i, n, k in plan.ref_slots}
-        for child in extra:
-            i = child[0]
+        for i, text, line in extra:
             if plan.has_id and i == 0:
-                self._system_id(unit, child)
+                self._system_id(unit, (text, line))
             elif i in codes:
-                self._code(codes[i][0], codes[i][1], child)
+                self._code(codes[i][0], codes[i][1], (text, line))
             elif i in refs:
-                value = child[1].strip()
+                value = text.strip()
                 if value:
-                    self.store.add_ref(value, child[2], refs[i][1], refs[i][0], FILE)
+                    self.store.add_ref(value, line, refs[i][1], refs[i][0], FILE)
 
     def _code(self, name: str, code: CodeList, child: Field, value: str | None = None) -> None:
         if value is None:
-            value = child[1].strip()
+            value = child[0].strip()
         if value and value not in code.values:
-            line = child[2]
+            line = child[1]
             allowed = ", ".join(f"«{v}»" for v in code.values)
             allowed_en = ", ".join(f"'{v}'" for v in code.values)
             self._add(
@@ -329,7 +321,7 @@ class ArkivstrukturHandler:
         """The text of a status field a level handler checks itself, with its code-list check."""
         if child is None:
             return None
-        value = child[1].strip()
+        value = child[0].strip()
         code = self.codes.get(name)
         if code is not None:
             self._code(name, code, child, value)
@@ -350,8 +342,8 @@ class ArkivstrukturHandler:
         self.out.add(Finding(check, severity, no, en, FILE, line, None, element, info.m_number if info else None))
 
     def _system_id(self, unit: _Unit, child: Field) -> None:
-        value = child[1].strip()
-        line = child[2]
+        value = child[0].strip()
+        line = child[1]
         ids = self._ids
         ids.append((value, line, unit.local))
         if UUID.fullmatch(value) is None:
@@ -390,14 +382,14 @@ class ArkivstrukturHandler:
 
     # -- levels
 
-    def _no_op(self, unit: _Unit, slots: list[Field | None]) -> None:
+    def _no_op(self, unit: _Unit, slots: Slots) -> None:
         return
 
-    def _arkiv(self, unit: _Unit, slots: list[Field | None]) -> None:
+    def _arkiv(self, unit: _Unit, slots: Slots) -> None:
         if unit.parent_serial:
             self.levels["arkiv (underarkiv)"] += 1
 
-    def _arkivdel(self, unit: _Unit, slots: list[Field | None]) -> None:
+    def _arkivdel(self, unit: _Unit, slots: Slots) -> None:
         # slots: systemID, tittel, arkivdelstatus
         self._kids.pop(unit.serial, None)
         field = slots[2]
@@ -405,7 +397,7 @@ class ArkivstrukturHandler:
         if status is not None and field is not None:
             self.status["arkivdelstatus"][status] += 1
             if status != CLOSED_PART_STATUS:
-                line = field[2]
+                line = field[1]
                 self._add(
                     "N5V-CONTENT-21", Severity.WARNING,
                     f"M051 arkivdelstatus er «{status}» på linje {line}; arkivdeler som avleveres skal ha status "
@@ -427,7 +419,7 @@ class ArkivstrukturHandler:
         self._bucket = Counter()
         self._bucket_dates = [None, None]
 
-    def _klasse(self, unit: _Unit, slots: list[Field | None]) -> None:
+    def _klasse(self, unit: _Unit, slots: Slots) -> None:
         # slots: systemID, klasseID
         kids = self._kids.pop(unit.serial, None) or _NO_KIDS
         self._count_in_parent(unit, K_KLASSE)
@@ -451,7 +443,7 @@ class ArkivstrukturHandler:
                 unit.line, "klasse",
             )
 
-    def _mappe(self, unit: _Unit, slots: list[Field | None]) -> None:
+    def _mappe(self, unit: _Unit, slots: Slots) -> None:
         # slots: systemID, opprettetDato, saksstatus
         kids = self._kids.pop(unit.serial, None) or _NO_KIDS
         self._count_in_parent(unit, K_MAPPE)
@@ -462,15 +454,15 @@ class ArkivstrukturHandler:
             self.empty_units["mapper uten registreringer eller undermapper"] += 1
         created = slots[1]
         if created is not None:
-            value = created[1].strip()
+            value = created[0].strip()
             if value:
-                self._year("mappe", value, created[2], kind)
+                self._year("mappe", value, created[1], kind)
         field = slots[2]
         status = self._status("saksstatus", field)
         if status is not None and field is not None:
             self.status["saksstatus"][status] += 1
             if status not in DELIVERABLE_CASE_STATUS:
-                line = field[2]
+                line = field[1]
                 self._add(
                     "N5V-CONTENT-10", Severity.ERROR,
                     f"M052 saksstatus er «{status}» i {kind} på linje {line}; i et arkivuttrekk skal saksmapper ha "
@@ -480,7 +472,7 @@ class ArkivstrukturHandler:
                     line, "saksstatus",
                 )
             if status == UTGAAR:
-                self.store.exclude_docobjs_from_line(unit.line)
+                self.store.exclude_docobjs_after(unit.serial)
 
     def _year(self, level: str, value: str, line: int | None, where: str) -> str | None:
         """Count the year of an opprettetDato; its sortable form ("YYYY-MM-DDThh:mm:ss"), or None."""
@@ -495,7 +487,7 @@ class ArkivstrukturHandler:
         self.per_year[level][value[:4]] += 1
         return value[:19]
 
-    def _registrering(self, unit: _Unit, slots: list[Field | None]) -> None:
+    def _registrering(self, unit: _Unit, slots: Slots) -> None:
         # slots: systemID, opprettetDato, journalstatus, journalposttype, journaldato
         kids = self._kids.pop(unit.serial, None) or _NO_KIDS
         self._count_in_parent(unit, K_REG)
@@ -507,9 +499,9 @@ class ArkivstrukturHandler:
         created = slots[1]
         key: str | None = None
         if created is not None:
-            value = created[1].strip()
+            value = created[0].strip()
             if value:
-                key = self._year("registrering", value, created[2], kind)
+                key = self._year("registrering", value, created[1], kind)
         if key is not None:
             # ISO 8601 strings of one form sort chronologically: no datetime objects per record
             dates, bucket = self.reg_dates, self._bucket_dates
@@ -526,7 +518,7 @@ class ArkivstrukturHandler:
         if status is not None and field is not None:
             self.status["journalstatus"][status] += 1
             if status not in DELIVERABLE_JOURNAL_STATUS:
-                line = field[2]
+                line = field[1]
                 self._add(
                     "N5V-CONTENT-11", Severity.ERROR,
                     f"M053 journalstatus er «{status}» i {kind} på linje {line}; i et arkivuttrekk skal journalposter "
@@ -536,7 +528,7 @@ class ArkivstrukturHandler:
                     line, "journalstatus",
                 )
             if status == UTGAAR:
-                self.store.exclude_docobjs_from_line(unit.line)
+                self.store.exclude_docobjs_after(unit.serial)
         if kind == "journalpost":
             self.journalposts += 1
             jtype = self._status("journalposttype", slots[3])
@@ -553,9 +545,9 @@ class ArkivstrukturHandler:
         check_date: str | None = None
         check_line: int | None = unit.line
         check_name = "journaldato"
-        jdate_text = jdate[1].strip() if jdate is not None else ""
+        jdate_text = jdate[0].strip() if jdate is not None else ""
         if jdate is not None and jdate_text:
-            check_line = jdate[2]
+            check_line = jdate[1]
             if _DATE.match(jdate_text) is None and _parse_date(jdate_text) is None:
                 self._add(
                     "N5V-CONTENT-12", Severity.ERROR,
@@ -572,7 +564,7 @@ class ArkivstrukturHandler:
                     jd[1] = check_date
         elif key is not None and created is not None:
             check_date = key[:10]
-            check_line = created[2]
+            check_line = created[1]
             check_name = "opprettetDato"
         if check_date is not None and self._period_bounds is not None:
             start, end = self._period_bounds
@@ -591,7 +583,7 @@ class ArkivstrukturHandler:
             line, name,
         )
 
-    def _dokumentbeskrivelse(self, unit: _Unit, slots: list[Field | None]) -> None:
+    def _dokumentbeskrivelse(self, unit: _Unit, slots: Slots) -> None:
         # slots: systemID, dokumentstatus, dokumentmedium
         kids = self._kids.pop(unit.serial, None) or _NO_KIDS
         self._count_in_parent(unit, K_DB)
@@ -603,7 +595,7 @@ class ArkivstrukturHandler:
             if medium not in ("fysisk arkiv", "fysisk medium"):
                 self.empty_units["dokumentbeskrivelser uten dokumentobjekt"] += 1
 
-    def _dokumentobjekt(self, unit: _Unit, slots: list[Field | None]) -> None:
+    def _dokumentobjekt(self, unit: _Unit, slots: Slots) -> None:
         # slots: systemID, referanseDokumentfil, sjekksum, sjekksumAlgoritme, filstoerrelse, format
         self._count_in_parent(unit, K_DO)
         fmt = _text(slots[5])
@@ -612,13 +604,13 @@ class ArkivstrukturHandler:
         ref_field = slots[1]
         if ref_field is None:
             return
-        ref = ref_field[1].strip()
+        ref = ref_field[0].strip()
         self.store.add_docobj(
-            normalise_reference(ref), ref, ref_field[2],
-            _text(slots[2]), _text(slots[3]), _text(slots[4]), fmt,
+            normalise_reference(ref), ref, ref_field[1],
+            _text(slots[2]), _text(slots[3]), _text(slots[4]), fmt, unit.serial,
         )
 
-    def _avskrivning(self, unit: _Unit, slots: list[Field | None]) -> None:
+    def _avskrivning(self, unit: _Unit, slots: Slots) -> None:
         maate = _text(slots[0])
         if maate:
             self.status["avskrivningsmaate"][maate] += 1

@@ -30,7 +30,9 @@ class EndringsloggHandler:
 
     def end(self, record: Record) -> None:
         self.changes += 1
-        for _slot, text, line in record[9]:
+        first, extra = record[9][0], record[10]
+        refs = ([first] if first is not None else []) + [(text, line) for _slot, text, line in extra or ()]
+        for text, line in refs:
             value = text.strip()
             if value:
                 self.store.add_ref(value, line, "any", "referanseArkivenhet", self.file)
@@ -70,30 +72,34 @@ class JournalHandler:
         return False
 
     def end(self, record: Record) -> None:
-        unit, fields = record[0], record[9]
+        unit, slots, extra = record[0], record[9], record[10]
         if unit == 0:
             self.records += 1
-        elif unit == 1:
-            for _slot, text, _line in fields:
+            return
+        # every occurrence, in document order within its name (a repeat is a schema error already)
+        fields = [(i, f[0]) for i, f in enumerate(slots) if f is not None]
+        fields += [(i, text) for i, text, _line in extra or ()]
+        if unit == 1:
+            for _slot, text in fields:
                 day = _parse_date(text)
                 if day is not None:
                     if self.first is None or day < self.first:
                         self.first = day
                     if self.last is None or day > self.last:
                         self.last = day
-        else:
-            for slot, raw, _line in fields:
-                text = raw.strip()
-                if slot == 0:
-                    self.header_count_raw = text
-                    try:
-                        self.header_count = int(text)
-                    except ValueError:
-                        self.header_count = None
-                elif slot == 1:
-                    self.header_start = _parse_date(text)
-                else:
-                    self.header_end = _parse_date(text)
+            return
+        for slot, raw in fields:
+            text = raw.strip()
+            if slot == 0:
+                self.header_count_raw = text
+                try:
+                    self.header_count = int(text)
+                except ValueError:
+                    self.header_count = None
+            elif slot == 1:
+                self.header_start = _parse_date(text)
+            else:
+                self.header_end = _parse_date(text)
 
     def finish(self, complete: bool) -> None:
         self.complete = complete

@@ -30,7 +30,9 @@ _SCHEMA = """
 CREATE TABLE ids (value TEXT NOT NULL, line INTEGER, level TEXT NOT NULL);
 CREATE TABLE refs (value TEXT NOT NULL, line INTEGER, kind TEXT NOT NULL, element TEXT NOT NULL, file TEXT NOT NULL);
 CREATE TABLE docobj (path TEXT NOT NULL, raw TEXT NOT NULL, line INTEGER, checksum TEXT, algorithm TEXT,
-                     size TEXT, format TEXT, excluded INTEGER NOT NULL DEFAULT 0);
+                     size TEXT, format TEXT, excluded INTEGER NOT NULL DEFAULT 0, serial INTEGER NOT NULL DEFAULT 0);
+-- serials grow in document order, so this index only ever appends
+CREATE INDEX docobj_serial ON docobj (serial);
 CREATE TABLE files (path TEXT PRIMARY KEY, sha256 TEXT, size INTEGER, sniffed TEXT);
 """
 
@@ -71,7 +73,7 @@ class Store:
         self.db.executescript(_SCHEMA)
         self._ids: list[tuple[str, int, str]] = []
         self._refs: list[tuple[str, int, str, str, str]] = []
-        self._docs: list[tuple[str, str, int, str | None, str | None, str | None, str | None]] = []
+        self._docs: list[tuple[str, str, int, str | None, str | None, str | None, str | None, int]] = []
         self._files: list[tuple[str, str, int, str | None]] = []
         self._indexed = False
 
@@ -90,9 +92,9 @@ class Store:
             self._flush_refs()
 
     def add_docobj(self, path: str, raw: str, line: int, checksum: str | None, algorithm: str | None,
-                   size: str | None, format_: str | None) -> None:
-        """A dokumentobjekt and what it says about its file."""
-        self._docs.append((path, raw, line, checksum, algorithm, size, format_))
+                   size: str | None, format_: str | None, serial: int) -> None:
+        """A dokumentobjekt and what it says about its file; ``serial`` is its place in document order."""
+        self._docs.append((path, raw, line, checksum, algorithm, size, format_, serial))
         if len(self._docs) >= _BATCH:
             self._flush_docs()
 
@@ -102,10 +104,12 @@ class Store:
         if len(self._files) >= _BATCH:
             self._flush_files()
 
-    def exclude_docobjs_from_line(self, line: int) -> None:
-        """Document objects from ``line`` on belong to a unit with status "Utgår" (no file expected)."""
+    def exclude_docobjs_after(self, serial: int) -> None:
+        """Document objects recorded so far that come after the element numbered ``serial`` in document
+        order belong to it: a unit with status "Utgår", which has just ended (no file expected). Lines
+        would not do: a file may be one line."""
         self._flush_docs()
-        self.db.execute("UPDATE docobj SET excluded = 1 WHERE line >= ?", (line,))
+        self.db.execute("UPDATE docobj SET excluded = 1 WHERE serial > ?", (serial,))
 
     def _flush_ids(self) -> None:
         if self._ids:
@@ -120,7 +124,8 @@ class Store:
     def _flush_docs(self) -> None:
         if self._docs:
             self.db.executemany(
-                "INSERT INTO docobj (path, raw, line, checksum, algorithm, size, format) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO docobj (path, raw, line, checksum, algorithm, size, format, serial) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 self._docs,
             )
             self._docs.clear()

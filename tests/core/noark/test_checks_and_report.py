@@ -71,3 +71,42 @@ def test_the_store_finds_duplicates_and_references_that_point_nowhere() -> None:
         store.add_ref("c", 5, "any", "referanseArkivenhet", "endringslogg.xml")
         assert list(store.duplicate_ids()) == [("a", 2, [1, 9], ["mappe", "registrering"])]
         assert [(v, line) for v, line, *_ in store.dangling_refs()] == [("a", 4), ("c", 5)]
+
+
+def _drop_files_and_retire_first_mappe(root: Path) -> None:
+    """Delete the first and the last document file; give the first saksmappe the status "Utgår"."""
+    files = sorted((root / "dokumenter").iterdir())
+    files[0].unlink()
+    files[-1].unlink()
+    xml = root / "arkivstruktur.xml"
+    text = xml.read_text(encoding="utf-8")
+    xml.write_text(text.replace("<saksstatus>Avsluttet</saksstatus>", "<saksstatus>Utgår</saksstatus>", 1),
+                   encoding="utf-8")
+
+
+def _missing_files(root: Path) -> list[str]:
+    from tender.core.noark.validator import iter_findings
+
+    return [f.message_en for f in iter_findings(validate_path(root)) if f.check == "N5V-DOC-01"]
+
+
+def test_a_folder_with_status_utgaar_needs_no_files_and_the_folders_after_it_still_do(tmp_path: Path) -> None:
+    from tests.noark_generator import generate_extract
+
+    info = generate_extract(tmp_path / "x", 4, 2, dokumenter=True)
+    last = sorted(p.name for p in (info.root / "dokumenter").iterdir())[-1]
+    _drop_files_and_retire_first_mappe(info.root)
+    missing = _missing_files(info.root)
+    assert len(missing) == 1 and last in missing[0]
+
+
+def test_status_utgaar_is_scoped_to_its_folder_in_a_file_without_line_breaks(tmp_path: Path) -> None:
+    from tests.noark_generator import generate_extract
+
+    info = generate_extract(tmp_path / "x", 4, 2, dokumenter=True)
+    xml = info.root / "arkivstruktur.xml"
+    xml.write_bytes(re.sub(rb">\s*\n\s*<", b"><", xml.read_bytes()))
+    last = sorted(p.name for p in (info.root / "dokumenter").iterdir())[-1]
+    _drop_files_and_retire_first_mappe(info.root)
+    missing = _missing_files(info.root)
+    assert len(missing) == 1 and last in missing[0]
