@@ -75,7 +75,6 @@ _NO_KIDS: Final = (0, 0, 0, 0, 0)
 class _Plan(NamedTuple):
     local: str
     counted_only: bool  #: an element ADDML asks us to count, nothing more
-    n_slots: int
     handler: Any
     counted_by_parent: bool
     code_slots: tuple[tuple[int, str, CodeList], ...]
@@ -83,16 +82,13 @@ class _Plan(NamedTuple):
     has_id: bool
 
 
-class _Unit(NamedTuple):
-    """What the level handlers know of the unit at hand (from its record)."""
+# positions in a record (see .records)
+SERIAL, LINE, PARENT_SERIAL, PARENT_LOCAL, PARENT_XSI = 1, 2, 4, 5, 6
 
-    local: str
-    kind: str  #: xsi:type if any ("saksmappe"), else the element name
-    serial: int
-    line: int
-    parent_serial: int  #: 0 for the document element
-    parent_local: str | None
-    parent_kind: str | None
+
+def _parent_kind(record: Record) -> str:
+    """What to call the unit's parent: its xsi:type if it has one, else its name ("" at the top)."""
+    return record[PARENT_XSI] or record[PARENT_LOCAL] or ""
 
 
 Slots = tuple[Field | None, ...]
@@ -214,7 +210,7 @@ class ArkivstrukturHandler:
             else None
         )
         self.complete = False
-        self._dispatch: dict[str, Callable[[_Unit, Slots], None]] = {
+        self._dispatch: dict[str, Callable[[Record, str, Slots], None]] = {
             "arkiv": self._arkiv,
             "arkivdel": self._arkivdel,
             "klasse": self._klasse,
@@ -232,10 +228,10 @@ class ArkivstrukturHandler:
             names = self.slots[name]
             codes_ = tuple((i, n, self.codes[n]) for i, n in enumerate(names) if n in self.codes and n not in _HANDLED_CODES)
             refs = tuple((i, n, REFERENCES[n][0]) for i, n in enumerate(names) if n in REFERENCES)
-            self._plans.append(_Plan(name, False, len(names), self._dispatch.get(name), name in self.by_parent,
+            self._plans.append(_Plan(name, False, self._dispatch.get(name), name in self.by_parent,
                                      codes_, refs, bool(names) and names[0] == "systemID"))
         for name in sorted(self.extra_counted):
-            self._plans.append(_Plan(name, True, 0, None, False, (), (), False))
+            self._plans.append(_Plan(name, True, None, False, (), (), False))
 
     # -- ElementHandler protocol
 
@@ -251,49 +247,49 @@ class ArkivstrukturHandler:
 
     def end(self, record: Record) -> None:
         """Process one unit's record (the hot path: kept lean on purpose)."""
-        index, serial, line, xsi, parent_serial, parent_local, parent_xsi, n_children, has_text, slots, extra, empties = record
+        index, _serial, line, xsi, parent_serial, _pl, _px, n_children, has_text, slots, extra, empties = record
         plan = self._plans[index]
-        local, counted_only, n_slots, handler, counted_by_parent, code_slots, ref_slots, has_id = plan
+        local, counted_only, handler, counted_by_parent, code_slots, ref_slots, has_id = plan
         if counted_only:
             self.extra[local] += 1
             return
         self.levels[local] += 1
-        unit = _Unit(local, xsi or local, serial, line, parent_serial, parent_local, parent_xsi or parent_local)
+        kind = xsi or local
         if has_id:
             first = slots[0]
             if first is not None:
-                self._system_id(unit, first)
+                self._system_id(local, kind, first)
         for i, name, code in code_slots:
             child = slots[i]
             if child is not None:
                 self._code(name, code, child)
-        for i, name, kind in ref_slots:
+        for i, name, target in ref_slots:
             child = slots[i]
             if child is not None:
                 value = child[0].strip()
                 if value:
-                    self.store.add_ref(value, child[1], kind, name, FILE)
+                    self.store.add_ref(value, child[1], target, name, FILE)
         if extra is not None:
-            self._extras(unit, plan, extra)
+            self._extras(local, kind, plan, extra)
         if handler is not None:
-            handler(unit, slots)
+            handler(record, kind, slots)
         elif counted_by_parent and parent_serial:
-            self.by_parent[local][unit.parent_kind or ""] += 1
+            self.by_parent[local][_parent_kind(record)] += 1
         if empties is not None and local != "virksomhetsspesifikkeMetadata":
             for name, leaf_line in empties:
-                self._report_empty(leaf_line, name, unit.kind)
+                self._report_empty(leaf_line, name, kind)
         if n_children == 0 and not has_text and local != "virksomhetsspesifikkeMetadata":
             # v5.0 schemas refuse every empty simple value already; what they allow empty is a complex
             # element with nothing in it
-            self._report_empty(line, local, unit.parent_kind if parent_serial else None)
+            self._report_empty(line, local, _parent_kind(record))
 
-    def _extras(self, unit: _Unit, plan: _Plan, extra: tuple[Extra, ...]) -> None:
+    def _extras(self, local: str, kind: str, plan: _Plan, extra: tuple[Extra, ...]) -> None:
         """Second and later occurrences of a child: repeatable references and codes, or repeated systemIDs."""
         codes = {i: (n, c) for i, n, c in plan.code_slots}
         refs = {i: (n, k) for i, n, k in plan.ref_slots}
         for i, text, line in extra:
             if plan.has_id and i == 0:
-                self._system_id(unit, (text, line))
+                self._system_id(local, kind, (text, line))
             elif i in codes:
                 self._code(codes[i][0], codes[i][1], (text, line))
             elif i in refs:
@@ -330,8 +326,7 @@ class ArkivstrukturHandler:
     def finish(self, complete: bool) -> None:
         """End of the file."""
         self.complete = complete
-        for row in self._ids:
-            self.store.add_id(*row)
+        self.store.add_ids(self._ids)
         self._ids.clear()
         self.store.flush()
 
@@ -341,23 +336,22 @@ class ArkivstrukturHandler:
         info = self.infos.get(element) if element else None
         self.out.add(Finding(check, severity, no, en, FILE, line, None, element, info.m_number if info else None))
 
-    def _system_id(self, unit: _Unit, child: Field) -> None:
+    def _system_id(self, local: str, kind: str, child: Field) -> None:
         value = child[0].strip()
         line = child[1]
         ids = self._ids
-        ids.append((value, line, unit.local))
+        ids.append((value, line, local))
         if UUID.fullmatch(value) is None:
             self.non_uuid += 1
             if self.v5:
                 self._add(
                     "N5V-CONTENT-05", Severity.ERROR,
-                    f"M001 systemID «{value}» i {unit.kind} på linje {line} er ikke en UUID.",
-                    f"M001 systemID '{value}' in {unit.kind} on line {line} is not a UUID.",
+                    f"M001 systemID «{value}» i {kind} på linje {line} er ikke en UUID.",
+                    f"M001 systemID '{value}' in {kind} on line {line} is not a UUID.",
                     line, "systemID",
                 )
         if len(ids) >= 20_000:
-            for row in ids:
-                self.store.add_id(*row)
+            self.store.add_ids(ids)
             ids.clear()
 
     def _report_empty(self, line: int, name: str, where: str | None) -> None:
@@ -373,25 +367,26 @@ class ArkivstrukturHandler:
         info = self.infos.get(name)
         return f"{info.m_number} {name}" if info and info.m_number else name
 
-    def _count_in_parent(self, unit: _Unit, kind: int) -> None:
-        if unit.parent_serial:
-            kids = self._kids.get(unit.parent_serial)
+    def _count_in_parent(self, record: Record, kind: int) -> None:
+        parent = record[PARENT_SERIAL]
+        if parent:
+            kids = self._kids.get(parent)
             if kids is None:
-                kids = self._kids[unit.parent_serial] = [0, 0, 0, 0, 0]
+                kids = self._kids[parent] = [0, 0, 0, 0, 0]
             kids[kind] += 1
 
     # -- levels
 
-    def _no_op(self, unit: _Unit, slots: Slots) -> None:
+    def _no_op(self, record: Record, kind: str, slots: Slots) -> None:
         return
 
-    def _arkiv(self, unit: _Unit, slots: Slots) -> None:
-        if unit.parent_serial:
+    def _arkiv(self, record: Record, kind: str, slots: Slots) -> None:
+        if record[PARENT_SERIAL]:
             self.levels["arkiv (underarkiv)"] += 1
 
-    def _arkivdel(self, unit: _Unit, slots: Slots) -> None:
+    def _arkivdel(self, record: Record, kind: str, slots: Slots) -> None:
         # slots: systemID, tittel, arkivdelstatus
-        self._kids.pop(unit.serial, None)
+        self._kids.pop(record[SERIAL], None)
         field = slots[2]
         status = self._status("arkivdelstatus", field)
         if status is not None and field is not None:
@@ -419,12 +414,12 @@ class ArkivstrukturHandler:
         self._bucket = Counter()
         self._bucket_dates = [None, None]
 
-    def _klasse(self, unit: _Unit, slots: Slots) -> None:
+    def _klasse(self, record: Record, kind: str, slots: Slots) -> None:
         # slots: systemID, klasseID
-        kids = self._kids.pop(unit.serial, None) or _NO_KIDS
-        self._count_in_parent(unit, K_KLASSE)
+        kids = self._kids.pop(record[SERIAL], None) or _NO_KIDS
+        self._count_in_parent(record, K_KLASSE)
         self.classification["klasser"] += 1
-        if unit.parent_local == "klassifikasjonssystem":
+        if record[PARENT_LOCAL] == "klassifikasjonssystem":
             self.classification["klasser på øverste nivå"] += 1
         if not any(kids):
             self.classification["klasser uten underklasser, mapper eller registreringer"] += 1
@@ -438,16 +433,15 @@ class ArkivstrukturHandler:
             cid = _text(slots[1]) or _text(slots[0]) or "?"
             self._add(
                 "N5V-CONTENT-09", Severity.ERROR,
-                f"Klasse «{cid}» på linje {unit.line} har både underklasser og {what_no}.",
-                f"Class '{cid}' on line {unit.line} has both subclasses and {what_en}.",
-                unit.line, "klasse",
+                f"Klasse «{cid}» på linje {record[LINE]} har både underklasser og {what_no}.",
+                f"Class '{cid}' on line {record[LINE]} has both subclasses and {what_en}.",
+                record[LINE], "klasse",
             )
 
-    def _mappe(self, unit: _Unit, slots: Slots) -> None:
+    def _mappe(self, record: Record, kind: str, slots: Slots) -> None:
         # slots: systemID, opprettetDato, saksstatus
-        kids = self._kids.pop(unit.serial, None) or _NO_KIDS
-        self._count_in_parent(unit, K_MAPPE)
-        kind = unit.kind
+        kids = self._kids.pop(record[SERIAL], None) or _NO_KIDS
+        self._count_in_parent(record, K_MAPPE)
         self.types["mappe"][kind] += 1
         self._bucket["mappe"] += 1
         if not kids[K_REG] and not kids[K_MAPPE]:
@@ -472,7 +466,7 @@ class ArkivstrukturHandler:
                     line, "saksstatus",
                 )
             if status == UTGAAR:
-                self.store.exclude_docobjs_after(unit.serial)
+                self.store.exclude_docobjs_after(record[SERIAL])
 
     def _year(self, level: str, value: str, line: int | None, where: str) -> str | None:
         """Count the year of an opprettetDato; its sortable form ("YYYY-MM-DDThh:mm:ss"), or None."""
@@ -487,11 +481,10 @@ class ArkivstrukturHandler:
         self.per_year[level][value[:4]] += 1
         return value[:19]
 
-    def _registrering(self, unit: _Unit, slots: Slots) -> None:
+    def _registrering(self, record: Record, kind: str, slots: Slots) -> None:
         # slots: systemID, opprettetDato, journalstatus, journalposttype, journaldato
-        kids = self._kids.pop(unit.serial, None) or _NO_KIDS
-        self._count_in_parent(unit, K_REG)
-        kind = unit.kind
+        kids = self._kids.pop(record[SERIAL], None) or _NO_KIDS
+        self._count_in_parent(record, K_REG)
         self.types["registrering"][kind] += 1
         self._bucket["registrering"] += 1
         if not kids[K_DB] and not kids[K_DO]:
@@ -528,7 +521,7 @@ class ArkivstrukturHandler:
                     line, "journalstatus",
                 )
             if status == UTGAAR:
-                self.store.exclude_docobjs_after(unit.serial)
+                self.store.exclude_docobjs_after(record[SERIAL])
         if kind == "journalpost":
             self.journalposts += 1
             jtype = self._status("journalposttype", slots[3])
@@ -537,13 +530,13 @@ class ArkivstrukturHandler:
             if not jtype:
                 self._add(
                     "N5V-CONTENT-15", Severity.ERROR,
-                    f"M082 journalposttype mangler eller er tom i journalpost på linje {unit.line}.",
-                    f"M082 journalposttype is missing or empty in the journal record on line {unit.line}.",
-                    unit.line, "journalposttype",
+                    f"M082 journalposttype mangler eller er tom i journalpost på linje {record[LINE]}.",
+                    f"M082 journalposttype is missing or empty in the journal record on line {record[LINE]}.",
+                    record[LINE], "journalposttype",
                 )
         jdate = slots[4]
         check_date: str | None = None
-        check_line: int | None = unit.line
+        check_line: int | None = record[LINE]
         check_name = "journaldato"
         jdate_text = jdate[0].strip() if jdate is not None else ""
         if jdate is not None and jdate_text:
@@ -583,10 +576,10 @@ class ArkivstrukturHandler:
             line, name,
         )
 
-    def _dokumentbeskrivelse(self, unit: _Unit, slots: Slots) -> None:
+    def _dokumentbeskrivelse(self, record: Record, kind: str, slots: Slots) -> None:
         # slots: systemID, dokumentstatus, dokumentmedium
-        kids = self._kids.pop(unit.serial, None) or _NO_KIDS
-        self._count_in_parent(unit, K_DB)
+        kids = self._kids.pop(record[SERIAL], None) or _NO_KIDS
+        self._count_in_parent(record, K_DB)
         status = self._status("dokumentstatus", slots[1])
         if status is not None:
             self.status["dokumentstatus"][status] += 1
@@ -595,9 +588,9 @@ class ArkivstrukturHandler:
             if medium not in ("fysisk arkiv", "fysisk medium"):
                 self.empty_units["dokumentbeskrivelser uten dokumentobjekt"] += 1
 
-    def _dokumentobjekt(self, unit: _Unit, slots: Slots) -> None:
+    def _dokumentobjekt(self, record: Record, kind: str, slots: Slots) -> None:
         # slots: systemID, referanseDokumentfil, sjekksum, sjekksumAlgoritme, filstoerrelse, format
-        self._count_in_parent(unit, K_DO)
+        self._count_in_parent(record, K_DO)
         fmt = _text(slots[5])
         if fmt:
             self.formats[fmt.lower()] += 1
@@ -607,10 +600,10 @@ class ArkivstrukturHandler:
         ref = ref_field[0].strip()
         self.store.add_docobj(
             normalise_reference(ref), ref, ref_field[1],
-            _text(slots[2]), _text(slots[3]), _text(slots[4]), fmt, unit.serial,
+            _text(slots[2]), _text(slots[3]), _text(slots[4]), fmt, record[SERIAL],
         )
 
-    def _avskrivning(self, unit: _Unit, slots: Slots) -> None:
+    def _avskrivning(self, record: Record, kind: str, slots: Slots) -> None:
         maate = _text(slots[0])
         if maate:
             self.status["avskrivningsmaate"][maate] += 1
