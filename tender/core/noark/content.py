@@ -83,7 +83,11 @@ class _Plan(NamedTuple):
 
 
 # positions in a record (see .records)
-SERIAL, LINE, PARENT_SERIAL, PARENT_LOCAL, PARENT_XSI = 1, 2, 4, 5, 6
+SERIAL: Final = 1
+LINE: Final = 2
+PARENT_SERIAL: Final = 4
+PARENT_LOCAL: Final = 5
+PARENT_XSI: Final = 6
 
 
 def _parent_kind(record: Record) -> str:

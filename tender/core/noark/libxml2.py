@@ -202,22 +202,21 @@ class StreamValidation:
 
     #: chunks that may wait to be written; bounds memory whatever the speed difference
     QUEUE = 3
-    #: what libxml2 may have read beyond what it has parsed (its input buffer), with room to spare
-    READ_AHEAD = 64 * 1024
 
     def __init__(self, schema: CompiledSchema, on_problem: Callable[[RawProblem], None],
-                 recorder: Recorder | None = None) -> None:
+                 recorder: Recorder | None = None, on_chunk: Callable[[bytes], None] | None = None) -> None:
         self._lib = _lib()
         self._schema = schema  # kept alive while the worker uses it
         self._on_problem = on_problem
         #: the C SAX callbacks that record units for the content checks (and know where the parser is)
         self.recorder = recorder
+        #: called with every chunk, in order, on the writer thread (all of them, even after a fatal error):
+        #: hashing there keeps it off the caller's thread, which has the content checks to run
+        self._on_chunk = on_chunk
         self._cond = threading.Condition()
         self._queue: list[bytes | None] = []
         self._rfd, self._wfd = os.pipe()
-        self.pipe_capacity = _pipe_capacity(self._wfd)
-        #: bytes written into the pipe so far
-        self.written = 0
+        _pipe_capacity(self._wfd)  # raised to 1 MiB where the system allows: fewer wake-ups
         self.finished = False
         self.fatal = False
         self.valid = False
@@ -298,6 +297,12 @@ class StreamValidation:
             if chunk is None:
                 os.close(self._wfd)
                 return
+            if self._on_chunk is not None:
+                try:
+                    self._on_chunk(chunk)
+                except BaseException as exc:  # re-raised in the caller's thread by finish()
+                    self._error = self._error or exc
+                    broken = True
             if broken:
                 continue  # the parser stopped early: drop the rest
             view = memoryview(chunk)
@@ -307,9 +312,6 @@ class StreamValidation:
                     view = view[n:]
             except OSError:
                 broken = True
-            with self._cond:
-                self.written += len(chunk)
-                self._cond.notify_all()
 
     # -- caller side
 
@@ -320,11 +322,6 @@ class StreamValidation:
                 self._cond.wait()
             self._queue.append(chunk)
             self._cond.notify_all()
-
-    def parsed_past(self, offset: int) -> bool:
-        """True once libxml2 has certainly parsed the document's first ``offset`` bytes (or stopped)."""
-        with self._cond:
-            return self.finished or self.written >= offset + self.pipe_capacity + self.READ_AHEAD
 
     def finish(self) -> bool:
         """End the document, wait for the worker, and return the verdict (valid and well-formed)."""

@@ -1,7 +1,7 @@
 """One streaming pass over one XML file: SHA-256, schema validation and content checks together.
 
-The bytes are read once, in chunks. Each chunk goes to the SHA-256 and to the libxml2 validator on a
-worker thread (:mod:`.libxml2`, all in C). The validator's parse is the only one: its SAX events also
+The bytes are read once, in chunks. Each chunk goes to the libxml2 validator on a worker thread
+(:mod:`.libxml2`, all in C), and to the SHA-256 on the thread that writes it into the validator's pipe. The validator's parse is the only one: its SAX events also
 feed the C recorder of :mod:`._records`, which hands the content handler one compact record per unit
 it asked for ("mappe", "registrering", …) with the text and line of the children it reads. The
 handler runs on this thread while the worker parses on, so the checks cost Python time only per unit,
@@ -156,7 +156,9 @@ def scan_xml(
         # the first schema's parse records the units; the others only need to know where they are
         recorders = [Recorder(handler.units(), handler.empty_leaves())]
         recorders += [Recorder([]) for _ in schemas[1:]]
-    validations = [StreamValidation(s, log, rec) for s, log, rec in zip(schemas, logs, recorders)]
+    # the first validation's writer thread hashes each chunk before it goes into the pipe
+    validations = [StreamValidation(s, log, rec, sha.update if i == 0 else None)
+                   for i, (s, log, rec) in enumerate(zip(schemas, logs, recorders))]
     for log, rec in zip(logs, recorders):
         log.where = rec.where if rec is not None else None
     records = recorders[0]
@@ -170,7 +172,6 @@ def scan_xml(
     chunk = first
     try:
         while chunk:
-            sha.update(chunk)
             size += len(chunk)
             for v in validations:
                 # waits while the parser is more than a few chunks behind, which bounds the records

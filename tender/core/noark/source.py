@@ -29,7 +29,7 @@ import tarfile
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -313,30 +313,40 @@ class ExtractSource:
         relpaths: Iterable[str],
         progress: Callable[[int], None] | None = None,
     ) -> dict[str, FileDigest]:
-        """SHA-256, size and first bytes of each file, in one pass over the container.
+        """SHA-256, size and first bytes of each file, in one pass over the container (see
+        :meth:`iter_digests`, which gives them one at a time instead of all at once)."""
+        return dict(self.iter_digests(relpaths, progress))
+
+    def iter_digests(
+        self,
+        relpaths: Iterable[str],
+        progress: Callable[[int], None] | None = None,
+    ) -> Iterator[tuple[str, FileDigest]]:
+        """``(path, digest)`` of each file as it is hashed, in one pass over the container.
 
         Files are read in storage order (for a tar: straight from the archive stream, one pass,
-        nothing unpacked to disk). Paths not in :meth:`list_files` are left out of the result so the
-        caller can report them as missing; files that cannot be read are left out too and get an
-        ``N5V-INPUT-09`` finding. ``progress`` receives the number of bytes hashed so far.
+        nothing unpacked to disk), and nothing is kept per file once it is handed over, so an extract
+        of a million files costs no more memory than one of ten. Paths not in :meth:`list_files` are
+        skipped so the caller can report them as missing; files that cannot be read are skipped too
+        and get an ``N5V-INPUT-09`` finding. ``progress`` receives the number of bytes hashed so far.
         """
         self._check_open()
         wanted = [(p, self._files[p]) for p in dict.fromkeys(relpaths) if p in self._files]
         wanted.sort(key=lambda item: item[1].offset)
         hasher = _Hasher(progress)
-        result: dict[str, FileDigest] = {}
         with contextlib.closing(self._streams_in_order(wanted)) as streams:
             for relpath, stream in streams:
                 try:
-                    result[relpath] = hasher.digest(stream)
+                    digest = hasher.digest(stream)
                 except UnreadableExtract as exc:
                     self.findings.append(_unreadable_finding(relpath, exc))
                     if self._one_stream:
                         # a broken compressed stream cannot be resumed at the next member
                         break
+                    continue
                 finally:
                     stream.close()
-        return result
+                yield relpath, digest
 
     # -- lifetime
 

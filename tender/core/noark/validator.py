@@ -71,7 +71,6 @@ STANDARD_SCHEMA_FILES: Final = {f"{k}.xsd": k for k in ("arkivstruktur", "metada
                                                         "loependeJournal", "offentligJournal", "addml")}
 #: ADDML descriptions larger than this are refused (real ones are a few hundred kB at most)
 MAX_ADDML_BYTES: Final = 64 * 1024 * 1024
-_HASH_BATCH: Final = 5_000
 
 Progress = Callable[[str, int, int], None]
 
@@ -832,16 +831,8 @@ class _Run:
         # hash every document file and every referenced file, straight from the container
         wanted = doc_files + outside
         total_bytes = sum(self.source.size(p) for p in wanted)
-        done = 0
-        batch = len(wanted) if self.source.kind == "tar" else _HASH_BATCH
-        for start in range(0, len(wanted), max(batch, 1)):
-            part = wanted[start:start + batch]
-            base = done
-            digests = self.source.hash_files(part, lambda n: self._progress("documents", base + n, total_bytes))
-            for path, d in digests.items():
-                store.add_file(path, d.sha256, d.size, sniff(d.first_bytes))
-                done += d.size
-            del digests
+        for path, d in self.source.iter_digests(wanted, lambda n: self._progress("documents", n, total_bytes)):
+            store.add_file(path, d.sha256, d.size, sniff(d.first_bytes))
         self._input_findings()
         if arkiv is None:
             return

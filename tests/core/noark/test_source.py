@@ -238,6 +238,19 @@ def test_hashing_reports_progress_up_to_the_bytes_read(tmp_path: Path) -> None:
         assert seen[-1] == source.bytes_total()
 
 
+def test_digests_come_one_at_a_time_while_the_container_is_read(minimal_container: Path) -> None:
+    # nothing is collected per file: the first digest arrives before the rest of the extract is read
+    seen: list[int] = []
+    with open_extract(minimal_container) as source:
+        files = source.list_files()
+        digests = source.iter_digests(files, progress=seen.append)
+        path, first = next(digests)
+        assert path in files and first.sha256 == hashlib.sha256((MINIMAL / path).read_bytes()).hexdigest()
+        assert seen[-1] < source.bytes_total()
+        rest = dict(digests)
+        assert len(rest) == len(files) - 1 and seen[-1] == source.bytes_total()
+
+
 def test_hashing_a_subset_of_a_tar_reads_only_those_members(tmp_path: Path) -> None:
     with open_extract(_tar_folder(MINIMAL, tmp_path / "u.tar.gz", "w:gz")) as source:
         wanted = ["endringslogg.xml", "dokumenter/3.pdf", "arkivstruktur.xml"]
