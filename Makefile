@@ -4,8 +4,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the tests need: a PostgreSQL server, the browser, LibreOffice to recalculate our Excel
-# files, pdftotext to read our PDFs back, xmllint as the Noark 5 benchmark's reference, and a TTF font.
-TEST_DEBS := postgresql chromium libreoffice-calc-nogui poppler-utils libxml2-utils fonts-dejavu-core
+# files, pdftotext to read our PDFs back, xmllint as the Noark 5 benchmark's reference, a TTF font, and a
+# Redis server for the validation queue's Redis configuration.
+TEST_DEBS := postgresql chromium libreoffice-calc-nogui poppler-utils libxml2-utils fonts-dejavu-core redis-server
 
 .PHONY: run test install install-test system-deps bench clean
 
@@ -18,7 +19,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml setup.py tender/core/noark/_rec
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,redis]'
 	touch $@
 
 install: $(VENV)/.installed

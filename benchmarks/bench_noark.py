@@ -331,7 +331,12 @@ def run_benchmark(size: int, repeat: int, regenerate: bool, xsd: Path) -> None:
 def run_file_benchmark(size: int, repeat: int, regenerate: bool, xsd: Path) -> bool | None:
     """The issue's benchmark: the validator on an extract whose arkivstruktur.xml is ``size`` bytes,
     against ``xmllint --stream --schema`` on that same file. Returns whether both targets are met
-    (None without a reference)."""
+    (None without a reference).
+
+    The two run in turn, ``repeat`` pairs: on a shared machine the speed of both drifts together (the
+    same xmllint run took 20 s and 31 s an hour apart here), so each pair gives a ratio measured under
+    the same conditions, and the median of those ratios is what is judged.
+    """
     root = big_file_extract_for(size, regenerate)
     arkivstruktur = root / "arkivstruktur.xml"
     xml_bytes = arkivstruktur.stat().st_size
@@ -342,25 +347,32 @@ def run_file_benchmark(size: int, repeat: int, regenerate: bool, xsd: Path) -> b
     )
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     warm_cache([p for p in root.rglob("*") if p.is_file()])
-    reference = _xmllint(arkivstruktur, xsd, repeat)
-    ours = measure("tender validate_path (the extract)", [sys.executable, __file__, "--child-validate", str(root)],
-                   repeat)
-    _print_table([(r, xml_bytes, reference if r is ours else None) for r in ([reference] if reference else []) + [ours]])
-    if ours.returncode != 0:
-        print(f"validator failed:\n{ours.output}")
-        return False
-    memory_ok = _rss(ours) < RSS_TARGET
-    print(f"peak RSS {_rss(ours) / MB:.0f} MB: {'met' if memory_ok else 'NOT MET'} (target < {RSS_TARGET / MB:.0f} MB)")
-    if reference is None:
+    pairs: list[tuple[Run | None, Run]] = []
+    for _ in range(max(repeat, 1)):
+        reference = _xmllint(arkivstruktur, xsd, 1)
+        ours = measure("tender validate_path (the extract)",
+                       [sys.executable, __file__, "--child-validate", str(root)], 1)
+        pairs.append((reference, ours))
+        if ours.returncode != 0:
+            print(f"validator failed:\n{ours.output}")
+            return False
+    _print_table([(r, xml_bytes, reference if r is ours else None)
+                  for reference, ours in pairs for r in ([reference] if reference else []) + [ours]])
+    worst_rss = max(_rss(ours) for _, ours in pairs)
+    memory_ok = worst_rss < RSS_TARGET
+    print(f"peak RSS {worst_rss / MB:.0f} MB (largest of {len(pairs)} runs): {'met' if memory_ok else 'NOT MET'} "
+          f"(target < {RSS_TARGET / MB:.0f} MB)")
+    measured = [(r, o) for r, o in pairs if r is not None]
+    if not measured:
         return None
-    assert ours.best_wall is not None and reference.best_wall is not None
-    wall_ratio = ours.best_wall / reference.best_wall
-    cpu_ratio = ours.work_cpu / reference.work_cpu
+    walls = sorted(o.work_wall / r.work_wall for r, o in measured)
+    cpus = sorted(o.work_cpu / r.work_cpu for r, o in measured)
+    wall_ratio, cpu_ratio = walls[len(walls) // 2], cpus[len(cpus) // 2]
     print(
-        f"time: {ours.best_wall:.2f} s against xmllint's {reference.best_wall:.2f} s = {wall_ratio:.2f}× wall "
-        f"(best of {repeat}): {'met' if wall_ratio <= TIME_TARGET else 'NOT MET'} (target {TIME_TARGET}×); "
-        f"CPU {ours.work_cpu:.2f} s against {reference.work_cpu:.2f} s = {cpu_ratio:.2f}× (the validator parses on one "
-        "core and runs the Python checks on the other)"
+        f"time, each run against the xmllint run just before it: {', '.join(f'{w:.2f}×' for w in walls)} wall; "
+        f"median {wall_ratio:.2f}×: {'met' if wall_ratio <= TIME_TARGET else 'NOT MET'} (target {TIME_TARGET}×)\n"
+        f"CPU: {', '.join(f'{c:.2f}×' for c in cpus)}; median {cpu_ratio:.2f}× (libxml2 parses and validates on one "
+        "core while the Python checks run on the other)"
     )
     return memory_ok and wall_ratio <= TIME_TARGET
 

@@ -20,7 +20,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         __name__,
         instance_relative_config=True,
         template_folder=str(TEMPLATE_FOLDER),
-        instance_path=(test_config or {}).get("INSTANCE_PATH"),
+        instance_path=_instance_path(test_config),
     )
     configure_settings(app, test_config)
     configure_logging(app)
@@ -32,6 +32,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_errors(app)
     configure_cli(app)
     return app
+
+
+def _instance_path(test_config: dict[str, Any] | None) -> str | None:
+    """The instance folder: INSTANCE_PATH in a test config, else TENDER_INSTANCE_PATH, else ./instance."""
+    import os
+
+    if test_config is not None:
+        return test_config.get("INSTANCE_PATH")
+    path = os.environ.get("TENDER_INSTANCE_PATH")
+    return str(Path(path).resolve()) if path else None
 
 
 def configure_settings(app: Flask, test_config: dict[str, Any] | None) -> None:

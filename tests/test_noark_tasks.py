@@ -326,3 +326,83 @@ def test_a_vendor_uploads_through_the_browser_and_watches_the_progress_until_the
     assert all(0 <= s["progress"] <= 100 for s in seen)
     html = client.get(f"{base}/prover/{seen[-1]['id']}").get_data(as_text=True)
     assert "vårt uttrekk.zip" in html and "Gyldig:" in html
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Redis server on a free loopback port, for this module only (`make test` installs Debian's
+    redis-server)."""
+    import subprocess
+
+    import redis
+
+    from tests.pg_cluster import _free_port
+
+    server = shutil.which("redis-server")
+    assert server, "redis-server is missing: `make test` installs Debian's redis-server package"
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                redis.Redis.from_url(url).ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_the_queue_runs_on_a_real_redis_server_and_a_restarted_worker_finds_the_work(queue_world, consumer_on,
+                                                                                  redis_url, tmp_path) -> None:
+    import redis
+
+    from tender.noark.models import SampleStatus, Verdict
+    from tender.noark.tasks import huey_of, pending_sample_ids
+
+    web = make_app(queue_world.url, queue_world.instance, REDIS_URL=redis_url)
+    try:
+        assert type(huey_of(web)).__name__ == "RedisHuey"
+        sample_id = upload(queue_world, web, zipped_extract(tmp_path, errors={"wrong_count"}))
+        assert sample_id in pending_sample_ids(web)
+        assert redis.Redis.from_url(redis_url).dbsize() >= 1  # the entry waits in the server, not in a file
+        worker = make_app(queue_world.url, queue_world.instance, REDIS_URL=redis_url)  # another process's app
+        assert sample_id in pending_sample_ids(worker)
+        consumer_on(worker)
+        sample = wait_until_finished(web, sample_id)
+        assert sample.status is SampleStatus.DONE and sample.verdict is Verdict.INVALID and sample.error_count >= 1
+        assert pending_sample_ids(web) == []
+    finally:
+        dispose(web)
+
+
+def test_the_tender_worker_command_validates_queued_samples_in_its_own_process(queue_world, tmp_path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tender.noark.models import SampleStatus, Verdict
+
+    sample_id = upload(queue_world, queue_world.app, zipped_extract(tmp_path))
+    env = {**os.environ, "TENDER_DATABASE_URL": queue_world.url, "TENDER_INSTANCE_PATH": str(queue_world.instance),
+           "TENDER_SECRET_KEY": "test-only-secret"}
+    env.pop("TENDER_REDIS_URL", None)
+    command = [str(Path(sys.executable).with_name("tender")), "worker", "--workers", "1"]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        sample = wait_until_finished(queue_world.app, sample_id, timeout=120)
+    finally:
+        proc.send_signal(signal.SIGINT)  # Ctrl+C: finish running work, then stop
+        output, _ = proc.communicate(timeout=60)
+    assert sample.status is SampleStatus.DONE and sample.verdict is Verdict.VALID, output
+    assert "Køarbeideren kjører (1 tråder)" in output
+    assert proc.returncode == 0, output
