@@ -379,7 +379,7 @@ def test_the_queue_runs_on_a_real_redis_server_and_a_restarted_worker_finds_the_
         consumer_on(worker)
         sample = wait_until_finished(web, sample_id)
         assert sample.status is SampleStatus.DONE and sample.verdict is Verdict.INVALID and sample.error_count >= 1
-        assert pending_sample_ids(web) == []
+        assert pending_sample_ids(web) == set()
     finally:
         dispose(web)
 
