@@ -10,8 +10,9 @@ Modules, roughly in the order a validation uses them:
 * ``addml`` – reading ``arkivuttrekk.xml``; the Noark version comes from there and nowhere else;
 * ``schema`` – our own description of the Noark 5 (v3.1, v4.0, v5.0) and ADDML schemas, the v5.0 code
   lists and the hashes of the published schema files; XSDs are generated from it at run time;
-* ``libxml2`` and ``scan`` – one streaming pass per XML file: SHA-256, schema validation reporting every
-  error with its line (libxml2 on a worker thread) and the content checks (lxml, on the caller's thread);
+* ``libxml2``, ``records`` and ``scan`` – one streaming pass per XML file, parsed once: schema validation
+  reporting every error with its line (libxml2 on a worker thread), whose SAX events also feed the C
+  recorder (``_records.c``) that hands the content checks one record per unit (on the caller's thread);
 * ``content``, ``journals``, ``documents`` – the checks themselves; ``store`` keeps what grows with the
   extract on disk;
 * ``checks`` – the check catalogue and its mapping to Arkade 5's N5.01–N5.64; ``report`` – the result.

@@ -13,8 +13,8 @@
  * the SAX2 callback signatures, which are part of libxml2's stable ABI.
  *
  * Memory: the stack holds one entry per open element (libxml2 limits the depth); captured texts are
- * cut at TEXT_CAP bytes; records wait in `out` only until the next take(), and the caller bounds how
- * far the parser may run ahead of it.
+ * cut at TEXT_CAP bytes and a unit keeps at most FIELD_CAP children; records wait in `out` only until
+ * the next take(), and the caller bounds how far the parser may run ahead of it.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -28,6 +28,9 @@ typedef int (*get_line_fn)(void *pctxt);
 
 #define NAME_COPY 128
 #define CACHE_SIZE 64
+/* children kept per unit: a hostile unit with millions of repeated children must not grow memory
+ * (real units repeat a child a handful of times; libxml2 still validates every one) */
+#define FIELD_CAP 10000
 #define TEXT_CAP (64 * 1024)
 static const char XSI_NS[] = "http://www.w3.org/2001/XMLSchema-instance";
 
@@ -63,6 +66,8 @@ static int buf_put(Buf *b, const void *src, size_t n) {
 
 static int put_u32(Buf *b, uint32_t v) { return buf_put(b, &v, sizeof v); }
 
+static int put_u64(Buf *b, uint64_t v) { return buf_put(b, &v, sizeof v); }
+
 static int put_str(Buf *b, const char *s, size_t n) {
     if (put_u32(b, (uint32_t)n) < 0)
         return -1;
@@ -80,7 +85,8 @@ typedef struct {
     int name;     /* configured name id, or -1 */
     int unit;     /* unit index, or -1 */
     int slot;     /* slot in the parent unit when its text is captured, else -1 */
-    uint32_t line, serial, n_children;
+    uint32_t line, n_children;
+    uint64_t serial; /* element number in document order: 64 bits, a file may hold billions */
     int has_text; /* direct text other than XML white space */
     int capture;  /* still collecting text (until the first child element) */
     size_t local_len, xsi_len;
@@ -111,7 +117,7 @@ typedef struct {
     get_line_fn get_line;
     Entry *stack;
     size_t depth, stack_cap;
-    uint32_t serial;
+    uint64_t serial;
     int failed; /* out of memory: records stop, take() raises */
     int has_closed;
     uint32_t closed_line;
@@ -255,9 +261,9 @@ static int emit(Recorder *r, Entry *e, Entry *parent) {
     int bad = 0;
     pthread_mutex_lock(&r->lock);
     bad |= put_u32(b, (uint32_t)e->unit);
-    bad |= put_u32(b, e->serial);
+    bad |= put_u64(b, e->serial);
     bad |= put_u32(b, e->line);
-    bad |= put_u32(b, parent ? parent->serial : 0);
+    bad |= put_u64(b, parent ? parent->serial : 0);
     bad |= put_u32(b, e->n_children);
     bad |= put_u32(b, (uint32_t)e->has_text);
     bad |= put_str(b, e->xsi, e->xsi_len);
@@ -281,13 +287,13 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, c
     Entry *e = &r->stack[r->depth - 1];
     Entry *parent = r->depth > 1 ? &r->stack[r->depth - 2] : NULL;
     if (parent != NULL && parent->unit >= 0) {
-        if (e->slot >= 0) {
+        if (e->slot >= 0 && parent->n_fields < FIELD_CAP) {
             if (put_u32(&parent->fields, (uint32_t)e->slot) < 0 || put_u32(&parent->fields, e->line) < 0 ||
                 put_str(&parent->fields, e->text.data ? e->text.data : "", e->text.len) < 0)
                 r->failed = 1;
             parent->n_fields++;
         }
-        if (r->empty_leaves && e->n_children == 0 && !e->has_text) {
+        if (r->empty_leaves && e->n_children == 0 && !e->has_text && parent->n_empties < FIELD_CAP) {
             if (put_str(&parent->empties, e->local, e->local_len) < 0 || put_u32(&parent->empties, e->line) < 0)
                 r->failed = 1;
             parent->n_empties++;
@@ -517,6 +523,14 @@ static int rd_u32(Reader *rd, uint32_t *v) {
     return 0;
 }
 
+static int rd_u64(Reader *rd, uint64_t *v) {
+    if (rd->end - rd->p < 8)
+        return -1;
+    memcpy(v, rd->p, 8);
+    rd->p += 8;
+    return 0;
+}
+
 static int rd_bytes(Reader *rd, const char **s, uint32_t *n) {
     if (rd_u32(rd, n) < 0 || (size_t)(rd->end - rd->p) < *n)
         return -1;
@@ -586,11 +600,10 @@ static PyObject *pair(PyObject *a, PyObject *b) {
  * empties): see records.py */
 static PyObject *decode_record(Recorder *r, Reader *rd) {
     enum { N_ITEMS = 12 };
-    uint32_t u[6], n_fields, n_empties;
-    for (int i = 0; i < 6; i++)
-        if (rd_u32(rd, &u[i]) < 0)
-            return NULL;
-    if (u[0] >= (uint32_t)r->n_units)
+    uint32_t unit, line, n_children, has_text, n_fields, n_empties;
+    uint64_t serial, parent_serial;
+    if (rd_u32(rd, &unit) < 0 || rd_u64(rd, &serial) < 0 || rd_u32(rd, &line) < 0 || rd_u64(rd, &parent_serial) < 0 ||
+        rd_u32(rd, &n_children) < 0 || rd_u32(rd, &has_text) < 0 || unit >= (uint32_t)r->n_units)
         return NULL;
     PyObject *rec = PyTuple_New(N_ITEMS);
     if (rec == NULL)
@@ -602,16 +615,16 @@ static PyObject *decode_record(Recorder *r, Reader *rd) {
             goto fail;                    \
         PyTuple_SET_ITEM(rec, (i), item); \
     } while (0)
-    SET(0, PyLong_FromUnsignedLong(u[0]));
-    SET(1, PyLong_FromUnsignedLong(u[1]));
-    SET(2, PyLong_FromUnsignedLong(u[2]));
+    SET(0, PyLong_FromUnsignedLong(unit));
+    SET(1, PyLong_FromUnsignedLongLong(serial));
+    SET(2, PyLong_FromUnsignedLong(line));
     SET(3, rd_name(r, rd));
-    SET(4, PyLong_FromUnsignedLong(u[3]));
+    SET(4, PyLong_FromUnsignedLongLong(parent_serial));
     SET(5, rd_name(r, rd));
     SET(6, rd_name(r, rd));
-    SET(7, PyLong_FromUnsignedLong(u[4]));
-    SET(8, PyBool_FromLong(u[5]));
-    int n_slots = r->n_slots[u[0]];
+    SET(7, PyLong_FromUnsignedLong(n_children));
+    SET(8, PyBool_FromLong(has_text));
+    int n_slots = r->n_slots[unit];
     PyObject *slots = PyTuple_New(n_slots);
     if (slots == NULL)
         goto fail;

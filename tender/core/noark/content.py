@@ -174,8 +174,7 @@ class ArkivstrukturHandler:
         codes = code_lists() if self.v5 else {}
         self.codes = {name: c for name, c in codes.items() if c.closed}
         self.infos = element_infos(version)
-        # per container: Clark name of each child to read → its slot. Walking the children and looking
-        # each tag up is cheaper than lxml's tag filter, which re-parses its tag list on every call.
+        # per container: the children to read, in slot order (the recorder fills the slots in C)
         self.slots: dict[str, list[str]] = {}
         for name in self.containers:
             fixed = list(_FIELDS.get(name, ()))

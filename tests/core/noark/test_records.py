@@ -239,3 +239,11 @@ def test_schema_messages_name_the_element_they_were_found_in(strict: CompiledSch
         ("bogus", "unexpected", 7): "item",
         ("id", "value", 11): "item",
     }
+
+
+def test_a_unit_keeps_at_most_ten_thousand_repeated_children_but_counts_them_all(lax: CompiledSchema) -> None:
+    data = (f'<root xmlns="{NS}"><unit>' + "<id>1</id>" * 50_000 + "</unit></root>").encode()
+    handler, _ = _records(lax, data, UNITS)
+    (record,) = handler.records
+    assert record[7] == 50_000
+    assert record[9][0] == ("1", 1) and record[10] is not None and len(record[10]) == 9_999
