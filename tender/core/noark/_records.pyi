@@ -1,12 +1,13 @@
 """Type stub for the C module ``_records.c`` (see there)."""
+from typing import TypeAlias
 
-Field = tuple[str, int]
-Extra = tuple[int, str, int]
+Field: TypeAlias = tuple[str, int]
+Extra: TypeAlias = tuple[int, str, int]
 #: see records.py
-Record = tuple[int, int, int, str | None, int, str | None, str | None, int, bool, tuple[Field | None, ...],
+Record: TypeAlias = tuple[int, int, int, str | None, int, str | None, str | None, int, bool, tuple[Field | None, ...],
                tuple[Extra, ...] | None, tuple[tuple[str, int], ...] | None]
 #: (local name, xsi:type local part, line)
-Place = tuple[str, str | None, int]
+Place: TypeAlias = tuple[str, str | None, int]
 
 class Recorder:
     def __init__(self, units: list[tuple[str, list[str]]], empty_leaves: bool = False) -> None: ...

@@ -14,9 +14,9 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any, Final, NamedTuple
 
-from .records import Extra, Field, Record
 from .addml import Addml
 from .findings import Finding, Severity
+from .records import Extra, Field, Record
 from .report import Collector
 from .schema import CodeList, code_lists, element_infos, noark_schemas
 from .schema.model import Element, Particle

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Final
 
-from .records import Record
 from .content import _parse_date
+from .records import Record
 from .store import Store
 
 NS_BASE: Final = "{http://www.arkivverket.no/standarder/noark5/"

@@ -1,12 +1,13 @@
 """One streaming pass over one XML file: SHA-256, schema validation and content checks together.
 
 The bytes are read once, in chunks. Each chunk goes to the libxml2 validator on a worker thread
-(:mod:`.libxml2`, all in C), and to the SHA-256 on the thread that writes it into the validator's pipe. The validator's parse is the only one: its SAX events also
-feed the C recorder of :mod:`._records`, which hands the content handler one compact record per unit
-it asked for ("mappe", "registrering", …) with the text and line of the children it reads. The
-handler runs on this thread while the worker parses on, so the checks cost Python time only per unit,
-never per element, and no tree is built. When libxml2 reports a schema error, the recorder knows which
-elements are open at that moment, so the message can name the element it was found in ("… i saksmappe").
+(:mod:`.libxml2`, all in C), and to the SHA-256 on the thread that writes it into the validator's
+pipe. The validator's parse is the only one: its SAX events also feed the C recorder of
+:mod:`.records`, which hands the content handler one compact record per unit it asked for ("mappe",
+"registrering", …) with the text and line of the children it reads. The handler runs on this thread
+while the worker parses on, so the checks cost Python time only per unit, never per element, and no
+tree is built. When libxml2 reports a schema error, the recorder knows which elements are open at that
+moment, so the message can name the element it was found in ("… i saksmappe").
 """
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO, Final, Protocol
 
-from .records import Place, Record, Recorder
 from .libxml2 import CompiledSchema, RawProblem, StreamValidation
+from .records import Place, Record, Recorder
 from .safexml import has_doctype
 from .xsdmessages import SchemaProblem, is_duplicate_of, parse_problem
 

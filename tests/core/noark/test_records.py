@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +18,7 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 NAMES = ("unit", "box", "id", "note", "date")
 UNITS: list[tuple[str, list[str]]] = [
     (f"{{{NS}}}unit", [f"{{{NS}}}id", f"{{{NS}}}date"]),
-    (f"{{{NS}}}box", [f"{{{NS}}}note", f"{{{NS}}}id", f"{{other}}id"]),
+    (f"{{{NS}}}box", [f"{{{NS}}}note", f"{{{NS}}}id", "{other}id"]),
 ]
 WS = " \t\r\n"
 
