@@ -27,6 +27,8 @@ FILE: Final = "arkivstruktur.xml"
 _DATETIME: Final = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?$")
 _DATE: Final = re.compile(r"\d{4}-\d\d-\d\d(?:Z|[+-]\d\d:\d\d)?$")
 UUID: Final = re.compile(r"[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}")
+_UUID_FULLMATCH: Final = UUID.fullmatch
+_DATETIME_MATCH: Final = _DATETIME.match
 
 UNIT_LEVELS: Final = (
     "arkiv", "arkivdel", "klassifikasjonssystem", "klasse", "mappe", "registrering", "dokumentbeskrivelse", "dokumentobjekt",
@@ -77,7 +79,7 @@ class _Plan(NamedTuple):
     counted_only: bool  #: an element ADDML asks us to count, nothing more
     handler: Any
     counted_by_parent: bool
-    code_slots: tuple[tuple[int, str, CodeList], ...]
+    code_slots: tuple[tuple[int, str, CodeList, frozenset[str]], ...]
     ref_slots: tuple[tuple[int, str, str], ...]
     has_id: bool
 
@@ -173,6 +175,7 @@ class ArkivstrukturHandler:
         self.containers = sorted(set(children) | {"arkiv", "virksomhetsspesifikkeMetadata"})
         codes = code_lists() if self.v5 else {}
         self.codes = {name: c for name, c in codes.items() if c.closed}
+        self.code_sets = {name: frozenset(c.values) for name, c in self.codes.items()}
         self.infos = element_infos(version)
         # per container: the children to read, in slot order (the recorder fills the slots in C)
         self.slots: dict[str, list[str]] = {}
@@ -229,7 +232,8 @@ class ArkivstrukturHandler:
         self._plans: list[_Plan] = []
         for name in self.containers:
             names = self.slots[name]
-            codes_ = tuple((i, n, self.codes[n]) for i, n in enumerate(names) if n in self.codes and n not in _HANDLED_CODES)
+            codes_ = tuple((i, n, self.codes[n], self.code_sets[n]) for i, n in enumerate(names)
+                           if n in self.codes and n not in _HANDLED_CODES)
             refs = tuple((i, n, REFERENCES[n][0]) for i, n in enumerate(names) if n in REFERENCES)
             self._plans.append(_Plan(name, False, self._dispatch.get(name), name in self.by_parent,
                                      codes_, refs, bool(names) and names[0] == "systemID"))
@@ -262,10 +266,12 @@ class ArkivstrukturHandler:
             first = slots[0]
             if first is not None:
                 self._system_id(local, kind, first)
-        for i, name, code in code_slots:
+        for i, name, code, allowed in code_slots:
             child = slots[i]
             if child is not None:
-                self._code(name, code, child)
+                value = child[0].strip()
+                if value and value not in allowed:
+                    self._code(name, code, child, value)
         for i, name, target in ref_slots:
             child = slots[i]
             if child is not None:
@@ -288,7 +294,7 @@ class ArkivstrukturHandler:
 
     def _extras(self, local: str, kind: str, plan: _Plan, extra: tuple[Extra, ...]) -> None:
         """Second and later occurrences of a child: repeatable references and codes, or repeated systemIDs."""
-        codes = {i: (n, c) for i, n, c in plan.code_slots}
+        codes = {i: (n, c) for i, n, c, _allowed in plan.code_slots}
         refs = {i: (n, k) for i, n, k in plan.ref_slots}
         for i, text, line in extra:
             if plan.has_id and i == 0:
@@ -303,7 +309,7 @@ class ArkivstrukturHandler:
     def _code(self, name: str, code: CodeList, child: Field, value: str | None = None) -> None:
         if value is None:
             value = child[0].strip()
-        if value and value not in code.values:
+        if value and value not in self.code_sets[name]:
             line = child[1]
             allowed = ", ".join(f"«{v}»" for v in code.values)
             allowed_en = ", ".join(f"'{v}'" for v in code.values)
@@ -321,9 +327,9 @@ class ArkivstrukturHandler:
         if child is None:
             return None
         value = child[0].strip()
-        code = self.codes.get(name)
-        if code is not None:
-            self._code(name, code, child, value)
+        allowed = self.code_sets.get(name)
+        if allowed is not None and value and value not in allowed:
+            self._code(name, self.codes[name], child, value)
         return value
 
     def finish(self, complete: bool) -> None:
@@ -344,7 +350,7 @@ class ArkivstrukturHandler:
         line = child[1]
         ids = self._ids
         ids.append((value, line, local))
-        if UUID.fullmatch(value) is None:
+        if _UUID_FULLMATCH(value) is None:
             self.non_uuid += 1
             if self.v5:
                 self._add(
@@ -473,7 +479,7 @@ class ArkivstrukturHandler:
 
     def _year(self, level: str, value: str, line: int | None, where: str) -> str | None:
         """Count the year of an opprettetDato; its sortable form ("YYYY-MM-DDThh:mm:ss"), or None."""
-        if _DATETIME.match(value) is None and _parse_datetime(value) is None:
+        if _DATETIME_MATCH(value) is None and _parse_datetime(value) is None:
             self._add(
                 "N5V-CONTENT-12", Severity.ERROR,
                 f"M600 opprettetDato «{value}» i {where} på linje {line} kan ikke tolkes som dato og klokkeslett.",
@@ -486,8 +492,14 @@ class ArkivstrukturHandler:
 
     def _registrering(self, record: Record, kind: str, slots: Slots) -> None:
         # slots: systemID, opprettetDato, journalstatus, journalposttype, journaldato
-        kids = self._kids.pop(record[SERIAL], None) or _NO_KIDS
-        self._count_in_parent(record, K_REG)
+        all_kids = self._kids
+        kids = all_kids.pop(record[SERIAL], None) or _NO_KIDS
+        parent = record[PARENT_SERIAL]
+        if parent:  # _count_in_parent, inlined on the hottest path
+            counts = all_kids.get(parent)
+            if counts is None:
+                counts = all_kids[parent] = [0, 0, 0, 0, 0]
+            counts[K_REG] += 1
         self.types["registrering"][kind] += 1
         self._bucket["registrering"] += 1
         if not kids[K_DB] and not kids[K_DO]:
@@ -497,7 +509,11 @@ class ArkivstrukturHandler:
         if created is not None:
             value = created[0].strip()
             if value:
-                key = self._year("registrering", value, created[1], kind)
+                if _DATETIME_MATCH(value) is not None:  # _year's common case, inlined
+                    self.per_year["registrering"][value[:4]] += 1
+                    key = value[:19]
+                else:
+                    key = self._year("registrering", value, created[1], kind)
         if key is not None:
             # ISO 8601 strings of one form sort chronologically: no datetime objects per record
             dates, bucket = self.reg_dates, self._bucket_dates
