@@ -81,6 +81,18 @@ typedef struct {
     char *local;
 } Name;
 
+/* a "light" unit's record is skipped (only counted) when every child it captured holds an allowed value */
+typedef struct {
+    int n; /* -1: a child in this slot always makes a record */
+    char **values;
+    size_t *lens;
+} Allowed;
+
+typedef struct {
+    int n_slots;
+    Allowed *slots;
+} Light;
+
 typedef struct {
     int name;     /* configured name id, or -1 */
     int unit;     /* unit index, or -1 */
@@ -110,6 +122,8 @@ typedef struct {
     int n_units;
     int *slot_of; /* unit * n_names + name id -> slot or -1 */
     int *n_slots; /* unit -> how many child names it asked for */
+    Light **light; /* unit -> its allowed values, or NULL: every occurrence gets a record */
+    uint64_t *skipped; /* unit -> occurrences counted without a record (parse thread; read after it) */
     int empty_leaves;
     /* the parse (worker thread) */
     void *vctxt, *pctxt;
@@ -171,6 +185,66 @@ static void copy_name(char *dst, size_t *dst_len, const char *src, size_t n) {
 static int is_space(xmlChar c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 /* ------------------------------------------------------------------ SAX2 callbacks (worker thread) */
+
+typedef struct {
+    const char *p, *end;
+} Reader;
+
+static int rd_u32(Reader *rd, uint32_t *v) {
+    if (rd->end - rd->p < 4)
+        return -1;
+    memcpy(v, rd->p, 4);
+    rd->p += 4;
+    return 0;
+}
+
+static int rd_u64(Reader *rd, uint64_t *v) {
+    if (rd->end - rd->p < 8)
+        return -1;
+    memcpy(v, rd->p, 8);
+    rd->p += 8;
+    return 0;
+}
+
+static int rd_bytes(Reader *rd, const char **s, uint32_t *n) {
+    if (rd_u32(rd, n) < 0 || (size_t)(rd->end - rd->p) < *n)
+        return -1;
+    *s = rd->p;
+    rd->p += *n;
+    return 0;
+}
+
+/* whether the unit's record can be left out: a light unit, not empty, no empty children, each child it
+ * captured present once and holding (after XML white space is trimmed) one of the allowed values */
+static int can_skip(Recorder *r, Entry *e) {
+    Light *l = r->light != NULL ? r->light[e->unit] : NULL;
+    if (l == NULL || e->n_empties || (e->n_children == 0 && !e->has_text))
+        return 0;
+    uint64_t seen = 0;
+    Reader rd = {e->fields.data, e->fields.data + e->fields.len};
+    for (uint32_t i = 0; i < e->n_fields; i++) {
+        uint32_t slot, line, n;
+        const char *s;
+        if (rd_u32(&rd, &slot) < 0 || rd_u32(&rd, &line) < 0 || rd_bytes(&rd, &s, &n) < 0)
+            return 0;
+        if (slot >= 64 || (int)slot >= l->n_slots || ((seen >> slot) & 1))
+            return 0;
+        seen |= (uint64_t)1 << slot;
+        Allowed *a = &l->slots[slot];
+        while (n && is_space((xmlChar)*s)) {
+            s++;
+            n--;
+        }
+        while (n && is_space((xmlChar)s[n - 1]))
+            n--;
+        int ok = 0;
+        for (int k = 0; n && k < a->n && !ok; k++)
+            ok = a->lens[k] == n && memcmp(a->values[k], s, n) == 0;
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
 
 static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
                      int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
@@ -299,8 +373,12 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, c
             parent->n_empties++;
         }
     }
-    if (e->unit >= 0 && !r->failed && emit(r, e, parent) < 0)
-        r->failed = 1;
+    if (e->unit >= 0 && !r->failed) {
+        if (can_skip(r, e))
+            r->skipped[e->unit]++;
+        else if (emit(r, e, parent) < 0)
+            r->failed = 1;
+    }
     r->has_closed = 1;
     r->closed_line = e->line;
     memcpy(r->closed_local, e->local, e->local_len);
@@ -322,6 +400,23 @@ static void free_config(Recorder *r) {
     free(r->unit_of);
     free(r->slot_of);
     free(r->n_slots);
+    for (int u = 0; r->light != NULL && u < r->n_units; u++)
+        if (r->light[u] != NULL) {
+            for (int k = 0; k < r->light[u]->n_slots; k++) {
+                Allowed *a = &r->light[u]->slots[k];
+                for (int v = 0; v < a->n; v++)
+                    free(a->values[v]);
+                free(a->values);
+                free(a->lens);
+            }
+            free(r->light[u]->slots);
+            free(r->light[u]);
+        }
+    free(r->light);
+    free(r->skipped);
+    r->light = NULL;
+    r->skipped = NULL;
+    r->n_units = 0;
     r->names = NULL;
     r->table = NULL;
     r->unit_of = NULL;
@@ -399,6 +494,63 @@ static int name_id(Recorder *r, PyObject *tag) {
     return r->n_names++;
 }
 
+/* the allowed values of unit ``u``: {slot: [values]}; slots not listed always make a record */
+static int set_light(Recorder *r, int u, PyObject *mapping) {
+    Light *l = calloc(1, sizeof(Light));
+    if (l == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    r->light[u] = l; /* freed by free_config from here on, whatever happens below */
+    l->n_slots = r->n_slots[u];
+    l->slots = calloc((size_t)(l->n_slots ? l->n_slots : 1), sizeof(Allowed));
+    if (l->slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (int k = 0; k < l->n_slots; k++)
+        l->slots[k].n = -1;
+    PyObject *key, *values;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(mapping, &pos, &key, &values)) {
+        long slot = PyLong_AsLong(key);
+        if (slot == -1 && PyErr_Occurred())
+            return -1;
+        if (slot < 0 || slot >= l->n_slots) {
+            PyErr_Format(PyExc_ValueError, "slot %ld out of range", slot);
+            return -1;
+        }
+        PyObject *seq = PySequence_Fast(values, "allowed values must be a sequence of strings");
+        if (seq == NULL)
+            return -1;
+        Allowed *a = &l->slots[slot];
+        Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+        a->values = calloc((size_t)n + 1, sizeof(char *));
+        a->lens = calloc((size_t)n + 1, sizeof(size_t));
+        a->n = 0;
+        if (a->values == NULL || a->lens == NULL) {
+            Py_DECREF(seq);
+            PyErr_NoMemory();
+            return -1;
+        }
+        for (Py_ssize_t v = 0; v < n; v++) {
+            Py_ssize_t len;
+            const char *text = PyUnicode_AsUTF8AndSize(PySequence_Fast_GET_ITEM(seq, v), &len);
+            if (text == NULL || (a->values[v] = malloc((size_t)len + 1)) == NULL) {
+                Py_DECREF(seq);
+                if (text != NULL)
+                    PyErr_NoMemory();
+                return -1;
+            }
+            memcpy(a->values[v], text, (size_t)len + 1);
+            a->lens[v] = (size_t)len;
+            a->n++;
+        }
+        Py_DECREF(seq);
+    }
+    return 0;
+}
+
 static int Recorder_init(Recorder *r, PyObject *args, PyObject *kwds) {
     static char *kwlist[] = {"units", "empty_leaves", NULL};
     PyObject *units;
@@ -413,15 +565,23 @@ static int Recorder_init(Recorder *r, PyObject *args, PyObject *kwds) {
     Py_ssize_t n_units = PySequence_Fast_GET_SIZE(seq);
     int *unit_name = calloc((size_t)n_units + 1, sizeof(int));
     PyObject **children = calloc((size_t)n_units + 1, sizeof(PyObject *));
-    int ok = unit_name != NULL && children != NULL;
+    PyObject **allowed = calloc((size_t)n_units + 1, sizeof(PyObject *)); /* borrowed */
+    int ok = unit_name != NULL && children != NULL && allowed != NULL;
     if (!ok)
         PyErr_NoMemory();
     for (Py_ssize_t i = 0; ok && i < n_units; i++) {
-        PyObject *tag, *kids;
-        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(seq, i), "UO;a unit is (tag, [child tags])", &tag, &kids)) {
+        PyObject *tag, *kids, *light = Py_None;
+        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(seq, i), "UO|O;a unit is (tag, [child tags], allowed values)",
+                              &tag, &kids, &light)) {
             ok = 0;
             break;
         }
+        if (light != Py_None && !PyDict_Check(light)) {
+            PyErr_SetString(PyExc_TypeError, "allowed values must be None or a dict {slot: [values]}");
+            ok = 0;
+            break;
+        }
+        allowed[i] = light;
         unit_name[i] = name_id(r, tag);
         children[i] = PySequence_Fast(kids, "child tags must be a sequence");
         ok = unit_name[i] >= 0 && children[i] != NULL;
@@ -444,7 +604,10 @@ static int Recorder_init(Recorder *r, PyObject *args, PyObject *kwds) {
             r->table_size *= 2;
         r->table = calloc(r->table_size, sizeof(int));
         r->n_slots = calloc((size_t)n_units + 1, sizeof(int));
-        ok = r->unit_of != NULL && r->slot_of != NULL && r->table != NULL && r->n_slots != NULL;
+        r->light = calloc((size_t)n_units + 1, sizeof(Light *));
+        r->skipped = calloc((size_t)n_units + 1, sizeof(uint64_t));
+        ok = r->unit_of != NULL && r->slot_of != NULL && r->table != NULL && r->n_slots != NULL && r->light != NULL &&
+             r->skipped != NULL;
         if (!ok)
             PyErr_NoMemory();
     }
@@ -460,6 +623,8 @@ static int Recorder_init(Recorder *r, PyObject *args, PyObject *kwds) {
                 int id = name_id(r, PySequence_Fast_GET_ITEM(children[i], j)); /* already known: no growth */
                 r->slot_of[(size_t)i * (size_t)r->n_names + (size_t)id] = (int)j;
             }
+            if (ok && allowed[i] != Py_None && set_light(r, (int)i, allowed[i]) < 0)
+                ok = 0;
         }
         size_t mask = r->table_size - 1;
         for (int i = 0; i < r->n_names; i++) {
@@ -473,6 +638,7 @@ static int Recorder_init(Recorder *r, PyObject *args, PyObject *kwds) {
         if (children != NULL)
             Py_XDECREF(children[i]);
     free(children);
+    free(allowed);
     free(unit_name);
     Py_DECREF(seq);
     if (!ok) {
@@ -508,35 +674,9 @@ static PyObject *Recorder_begin(Recorder *r, PyObject *args) {
     r->serial = 0;
     r->failed = 0;
     r->has_closed = 0;
+    for (int u = 0; u < r->n_units; u++)
+        r->skipped[u] = 0;
     Py_RETURN_NONE;
-}
-
-typedef struct {
-    const char *p, *end;
-} Reader;
-
-static int rd_u32(Reader *rd, uint32_t *v) {
-    if (rd->end - rd->p < 4)
-        return -1;
-    memcpy(v, rd->p, 4);
-    rd->p += 4;
-    return 0;
-}
-
-static int rd_u64(Reader *rd, uint64_t *v) {
-    if (rd->end - rd->p < 8)
-        return -1;
-    memcpy(v, rd->p, 8);
-    rd->p += 8;
-    return 0;
-}
-
-static int rd_bytes(Reader *rd, const char **s, uint32_t *n) {
-    if (rd_u32(rd, n) < 0 || (size_t)(rd->end - rd->p) < *n)
-        return -1;
-    *s = rd->p;
-    rd->p += *n;
-    return 0;
 }
 
 /* a new reference to the text as str */
@@ -802,12 +942,28 @@ static PyObject *Recorder_where(Recorder *r, PyObject *unused) {
     return Py_BuildValue("(NN)", open, closed);
 }
 
+static PyObject *Recorder_skipped(Recorder *r, PyObject *unused) {
+    (void)unused;
+    PyObject *list = PyList_New(r->n_units);
+    for (int u = 0; list != NULL && u < r->n_units; u++) {
+        PyObject *n = PyLong_FromUnsignedLongLong(r->skipped[u]);
+        if (n == NULL) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, u, n);
+    }
+    return list;
+}
+
 static PyMethodDef Recorder_methods[] = {
     {"callbacks", (PyCFunction)Recorder_callbacks, METH_NOARGS,
      "Addresses of the startElementNs, endElementNs and characters callbacks, and of the user data."},
     {"begin", (PyCFunction)Recorder_begin, METH_VARARGS,
      "begin(vctxt, xmlSchemaValidCtxtGetParserCtxt, xmlSAX2GetLineNumber): reset for a new parse."},
     {"take", (PyCFunction)Recorder_take, METH_NOARGS, "The records finished since the last call, in document order."},
+    {"skipped", (PyCFunction)Recorder_skipped, METH_NOARGS,
+     "Per unit, the occurrences counted without a record (all their values allowed); read after the parse."},
     {"where", (PyCFunction)Recorder_where, METH_NOARGS,
      "(open elements outermost first, last closed element), each (local, xsi type, line)."},
     {NULL, NULL, 0, NULL},

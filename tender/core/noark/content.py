@@ -16,7 +16,7 @@ from typing import Any, Final, NamedTuple
 
 from .addml import Addml
 from .findings import Finding, Severity
-from .records import Extra, Field, Record
+from .records import Extra, Field, Record, Unit
 from .report import Collector
 from .schema import CodeList, code_lists, element_infos, noark_schemas
 from .schema.model import Element, Particle
@@ -242,11 +242,26 @@ class ArkivstrukturHandler:
 
     # -- ElementHandler protocol
 
-    def units(self) -> list[tuple[str, list[str]]]:
-        """Containers, with the children the checks read, plus any element ADDML asks us to count."""
-        return [(NS + c, [NS + n for n in self.slots[c]]) for c in self.containers] + [
-            (NS + c, []) for c in sorted(self.extra_counted)
-        ]
+    def units(self) -> list[Unit]:
+        """Containers, with the children the checks read, plus any element ADDML asks us to count.
+
+        A unit whose only checks are its code values (korrespondansepart, say), and an element that is
+        only counted, is "light": it needs a record only when something may be wrong with it.
+        """
+        out: list[Unit] = []
+        for plan in self._plans:
+            children = [NS + n for n in self.slots.get(plan.local, ())] if not plan.counted_only else []
+            light = (plan.counted_only or (
+                plan.handler is None and not plan.counted_by_parent and not plan.has_id and not plan.ref_slots
+                and len(plan.code_slots) == len(children)))
+            allowed = {i: sorted(values) for i, _name, _code, values in plan.code_slots} if light else None
+            out.append((NS + plan.local, children, allowed))
+        return out
+
+    def skipped(self, counts: list[int]) -> None:
+        for plan, n in zip(self._plans, counts):
+            if n:
+                (self.extra if plan.counted_only else self.levels)[plan.local] += n
 
     def empty_leaves(self) -> bool:
         # v3.1/v4.0 strings may be empty as far as the schema goes; the standard says they may not

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, Final
 
 from .content import _parse_date
-from .records import Record
+from .records import Record, Unit
 from .store import Store
 
 NS_BASE: Final = "{http://www.arkivverket.no/standarder/noark5/"
@@ -22,11 +22,14 @@ class EndringsloggHandler:
         self.changes = 0
         self.complete = False
 
-    def units(self) -> list[tuple[str, list[str]]]:
+    def units(self) -> list[Unit]:
         return [(self.ns + "endring", [self.ns + "referanseArkivenhet"])]
 
     def empty_leaves(self) -> bool:
         return False
+
+    def skipped(self, counts: list[int]) -> None:
+        pass  # no light units
 
     def end(self, record: Record) -> None:
         self.changes += 1
@@ -60,16 +63,19 @@ class JournalHandler:
         self.last: dt.date | None = None
         self.complete = False
 
-    def units(self) -> list[tuple[str, list[str]]]:
+    def units(self) -> list[Unit]:
         ns = self.ns
         return [
-            (ns + "journalregistrering", []),
+            (ns + "journalregistrering", [], {}),  # only counted: the recorder counts it
             (ns + "journalpost", [ns + "journaldato"]),
             (ns + "journalhode", [ns + "antallJournalposter", ns + "journalStartDato", ns + "journalSluttDato"]),
         ]
 
     def empty_leaves(self) -> bool:
         return False
+
+    def skipped(self, counts: list[int]) -> None:
+        self.records += counts[0]
 
     def end(self, record: Record) -> None:
         unit, slots, extra = record[0], record[9], record[10]

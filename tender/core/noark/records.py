@@ -23,7 +23,12 @@ Field = tuple[str, int]
 Extra = tuple[int, str, int]
 Record = tuple[int, int, int, str | None, int, str | None, str | None, int, bool, tuple[Field | None, ...],
                tuple[Extra, ...] | None, tuple[tuple[str, int], ...] | None]
+#: what a handler asks for: (Clark tag of the unit, [Clark tags of the children to capture in slots]),
+#: optionally with {slot: [allowed values]}: such a "light" unit gets no record (the recorder counts it,
+#: see ``Recorder.skipped()``) when it is not empty, has no empty children, and each child it captured
+#: occurs once with one of the allowed values — everything its checks would find in order
+Unit = tuple[str, list[str]] | tuple[str, list[str], dict[int, list[str]] | None]
 #: (local name, xsi:type local part or None, line) of an element the parser is in
 Place = tuple[str, str | None, int]
 
-__all__ = ["Extra", "Field", "Place", "Record", "Recorder"]
+__all__ = ["Extra", "Field", "Place", "Record", "Recorder", "Unit"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO, Final, Protocol
 
 from .libxml2 import CompiledSchema, RawProblem, StreamValidation
-from .records import Place, Record, Recorder
+from .records import Place, Record, Recorder, Unit
 from .safexml import has_doctype
 from .xsdmessages import SchemaProblem, is_duplicate_of, parse_problem
 
@@ -27,9 +27,14 @@ CHUNK: Final = 1 << 20
 class ElementHandler(Protocol):
     """Content checks for one file: gets a record at the end of each unit it asked for."""
 
-    def units(self) -> list[tuple[str, list[str]]]:
+    def units(self) -> list[Unit]:
         """Clark names ("{ns}mappe") of the units to receive, each with the Clark names of the children
-        whose text and line the record should carry (a child's position in that list is its slot)."""
+        whose text and line the record should carry (a child's position in that list is its slot), and
+        for a "light" unit the values that need no record (see :data:`.records.Unit`)."""
+        ...
+
+    def skipped(self, counts: list[int]) -> None:
+        """Per unit (in the order of :meth:`units`), the light occurrences counted without a record."""
         ...
 
     def empty_leaves(self) -> bool:
@@ -184,6 +189,8 @@ def scan_xml(
             chunk = read()
         verdicts = [v.finish() for v in validations]
         drain()
+        if records is not None and handler is not None:
+            handler.skipped(records.skipped())
     except BaseException:
         for v in validations:
             try:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from tender.core.noark.libxml2 import CompiledSchema
-from tender.core.noark.records import Record, Recorder
+from tender.core.noark.records import Record, Recorder, Unit
 from tender.core.noark.scan import ProblemLog, scan_xml
 
 NS = "urn:test"
@@ -44,13 +44,13 @@ STRICT = b"""<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
 class Collecting:
     """A content handler that keeps every record."""
 
-    def __init__(self, units: list[tuple[str, list[str]]], empty_leaves: bool = False) -> None:
+    def __init__(self, units: list[Unit], empty_leaves: bool = False) -> None:
         self._units = units
         self._empty = empty_leaves
         self.records: list[Record] = []
         self.complete: bool | None = None
 
-    def units(self) -> list[tuple[str, list[str]]]:
+    def units(self) -> list[Unit]:
         return self._units
 
     def empty_leaves(self) -> bool:
@@ -58,6 +58,9 @@ class Collecting:
 
     def end(self, record: Record) -> None:
         self.records.append(record)
+
+    def skipped(self, counts: list[int]) -> None:
+        self.skipped_counts = counts
 
     def finish(self, complete: bool) -> None:
         self.complete = complete
@@ -77,7 +80,7 @@ def strict(tmp_path_factory: pytest.TempPathFactory) -> CompiledSchema:
     return CompiledSchema(path)
 
 
-def _records(schema: CompiledSchema, data: bytes, units: list[tuple[str, list[str]]], empty_leaves: bool = False,
+def _records(schema: CompiledSchema, data: bytes, units: list[Unit], empty_leaves: bool = False,
              chunk_size: int = 1 << 16) -> tuple[Collecting, ProblemLog]:
     handler = Collecting(units, empty_leaves)
     log = ProblemLog(keep=100)
@@ -179,6 +182,40 @@ def test_records_match_what_lxml_reads_from_the_same_bytes(lax: CompiledSchema, 
     assert handler.records == _expected(data, UNITS, empty_leaves)
 
 
+LIGHT: list[Unit] = [
+    (f"{{{NS}}}unit", [f"{{{NS}}}id", f"{{{NS}}}date"], {0: ["7", "a b"]}),  # a date always needs a record
+    (f"{{{NS}}}box", [f"{{{NS}}}note", f"{{{NS}}}id", "{other}id"], {0: ["æ"], 1: ["7"], 2: ["7"]}),
+]
+
+
+def _needs_record(record: Record) -> bool:
+    """What the recorder is told for LIGHT: a record unless every value is allowed and nothing is empty."""
+    allowed = LIGHT[record[0]][2]
+    assert allowed is not None
+    if record[7] == 0 and not record[8] or record[10] is not None or record[11] is not None:
+        return True
+    return any(f is not None and (i not in allowed or f[0].strip(WS) not in allowed[i])
+               for i, f in enumerate(record[9]))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=documents(), empty_leaves=st.booleans())
+def test_light_units_are_counted_instead_of_recorded_exactly_when_all_their_values_are_allowed(
+        lax: CompiledSchema, data: bytes, empty_leaves: bool) -> None:
+    full, _ = _records(lax, data, UNITS, empty_leaves)
+    light, _ = _records(lax, data, LIGHT, empty_leaves)
+    assert light.records == [r for r in full.records if _needs_record(r)]
+    skipped = [r for r in full.records if not _needs_record(r)]
+    assert light.skipped_counts == [sum(1 for r in skipped if r[0] == u) for u in range(len(LIGHT))]
+
+
+def test_light_unit_values_must_be_strings_by_slot() -> None:
+    with pytest.raises(TypeError):
+        Recorder([("{a}b", ["{a}c"], ["x"])])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="slot 3"):
+        Recorder([("{a}b", ["{a}c"], {3: ["x"]})])
+
+
 def test_a_unit_keeps_only_the_text_before_its_first_child_and_entities_are_resolved(lax: CompiledSchema) -> None:
     data = (f'<root xmlns="{NS}"><unit>\n<id>a&amp;b<![CDATA[<c>]]>&#229;<x/>tail</id>\n</unit></root>').encode()
     handler, _ = _records(lax, data, UNITS)
@@ -246,3 +283,21 @@ def test_a_unit_keeps_at_most_ten_thousand_repeated_children_but_counts_them_all
     (record,) = handler.records
     assert record[7] == 50_000
     assert record[9][0] == ("1", 1) and record[10] is not None and len(record[10]) == 9_999
+
+
+def test_a_light_unit_is_counted_when_its_values_are_allowed_and_recorded_when_not(lax: CompiledSchema) -> None:
+    data = (
+        f'<root xmlns="{NS}" xmlns:o="other">\n'
+        "<box><note> æ\n</note><id>7</id></box>\n"           # allowed (white space trimmed): counted
+        "<box><note>æ</note></box>\n"                        # allowed: counted
+        "<box><note>ø</note></box>\n"                        # not allowed: recorded
+        "<box><note>æ\u00a0</note></box>\n"                  # no-break space is not XML white space: recorded
+        "<box><note>æ</note><note>æ</note></box>\n"          # repeated: recorded
+        "<box/>\n"                                           # empty: recorded
+        "<unit><id>7</id><date>2020</date></unit>\n"         # date is not listed: recorded
+        "<unit><id>7</id></unit>\n"                          # counted
+        "</root>\n"
+    ).encode()
+    handler, _ = _records(lax, data, LIGHT)
+    assert [(r[0], r[2]) for r in handler.records] == [(1, 5), (1, 6), (1, 7), (1, 8), (0, 9)]  # (unit, line)
+    assert handler.skipped_counts == [1, 2]
