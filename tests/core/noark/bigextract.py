@@ -1,7 +1,7 @@
 """A large synthetic v5.0 extract for memory and speed measurements, built from the valid sample.
 
-Usage: ``.venv/bin/python -m tests.core.noark.bigextract TARGET_DIR FOLDERS`` (about 2.7 kB per folder;
-400 000 folders give a 1 GB arkivstruktur.xml). The extract is valid: fresh UUIDs, correct counts and
+Usage: ``.venv/bin/python -m tests.core.noark.bigextract TARGET_DIR FOLDERS [BREAK_EVERY] [--one-line]``
+(about 2.7 kB per folder; 400 000 folders give a 1 GB arkivstruktur.xml). The extract is valid: fresh UUIDs, correct counts and
 checksums in arkivuttrekk.xml (soft period separation, since the journals stay the sample's); every
 folder's document points at one of the sample's three files.
 """
@@ -68,4 +68,5 @@ def build(target: Path, folders: int, break_every: int = 0, one_line: bool = Fal
 
 
 if __name__ == "__main__":
-    build(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 0)
+    args = [a for a in sys.argv[1:] if a != "--one-line"]
+    build(Path(args[0]), int(args[1]), int(args[2]) if len(args) > 2 else 0, one_line="--one-line" in sys.argv)
