@@ -265,6 +265,16 @@ def child_hash(path: Path, list_file: Path) -> int:
 # --------------------------------------------------------------------------- the benchmark
 
 
+def _extract_bytes(root: Path) -> int:
+    """The size of a generated extract (without its marker file)."""
+    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file()) - (root / ".generated.json").stat().st_size
+
+
+def _machine_and_warm_cache(root: Path) -> None:
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    warm_cache([p for p in root.rglob("*") if p.is_file()])
+
+
 def run_benchmark(size: int, repeat: int, regenerate: bool, xsd: Path) -> None:
     root = extract_for(size, regenerate)
     arkivstruktur = root / "arkivstruktur.xml"
@@ -272,13 +282,12 @@ def run_benchmark(size: int, repeat: int, regenerate: bool, xsd: Path) -> None:
     relpaths = [p.relative_to(root).as_posix() for p in documents]
     xml_bytes = arkivstruktur.stat().st_size
     doc_bytes = sum(p.stat().st_size for p in documents)
-    total = sum(p.stat().st_size for p in root.rglob("*") if p.is_file()) - (root / ".generated.json").stat().st_size
+    total = _extract_bytes(root)
     print(
         f"\nextract {root.relative_to(REPO)}: {total / MB:.0f} MB; arkivstruktur.xml {xml_bytes / MB:.0f} MB, "
         f"other XML {(total - xml_bytes - doc_bytes) / MB:.0f} MB, {len(documents)} document files {doc_bytes / MB:.0f} MB"
     )
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
-    warm_cache([p for p in root.rglob("*") if p.is_file()])
+    _machine_and_warm_cache(root)
     floor = measure("floor", ["true"], 1)
     print(
         f"peak RSS floor (what `true` reads as): {floor.max_rss / MB:.1f} MB by getrusage"
@@ -340,13 +349,11 @@ def run_file_benchmark(size: int, repeat: int, regenerate: bool, xsd: Path) -> b
     root = big_file_extract_for(size, regenerate)
     arkivstruktur = root / "arkivstruktur.xml"
     xml_bytes = arkivstruktur.stat().st_size
-    total = sum(p.stat().st_size for p in root.rglob("*") if p.is_file()) - (root / ".generated.json").stat().st_size
     print(
         f"\n== big file: {root.relative_to(REPO)}: arkivstruktur.xml {xml_bytes / MB:.0f} MB "
-        f"(whole extract {total / MB:.0f} MB with {FILE_DOCUMENTS} document files)"
+        f"(whole extract {_extract_bytes(root) / MB:.0f} MB with {FILE_DOCUMENTS} document files)"
     )
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
-    warm_cache([p for p in root.rglob("*") if p.is_file()])
+    _machine_and_warm_cache(root)
     pairs: list[tuple[Run | None, Run]] = []
     for _ in range(max(repeat, 1)):
         reference = _xmllint(arkivstruktur, xsd, 1)
