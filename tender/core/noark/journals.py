@@ -15,7 +15,7 @@ NS_BASE: Final = "{http://www.arkivverket.no/standarder/noark5/"
 class EndringsloggHandler:
     """Counts changes and records each ``referanseArkivenhet`` for the reference check."""
 
-    def __init__(self, version: str, store: Store, file: str = "endringslogg.xml") -> None:
+    def __init__(self, store: Store, file: str = "endringslogg.xml") -> None:
         self.ns = NS_BASE + "endringslogg}"
         self.store = store
         self.file = file
@@ -51,7 +51,7 @@ class EndringsloggHandler:
 class JournalHandler:
     """Reads the journal header and counts the journal records and their dates."""
 
-    def __init__(self, version: str, key: str) -> None:
+    def __init__(self, key: str) -> None:
         self.key = key
         self.ns = NS_BASE + key + "}"
         self.records = 0

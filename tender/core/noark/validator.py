@@ -477,9 +477,9 @@ class _Run:
             declared = {c.element for c in obj.counts} if obj else set()
             handler = ArkivstrukturHandler(self.version, self.addml, store, self.out, declared)
         elif key == "endringslogg":
-            handler = EndringsloggHandler(self.version, store, path)
+            handler = EndringsloggHandler(store, path)
         else:
-            handler = JournalHandler(self.version, key)
+            handler = JournalHandler(key)
         self.handlers[key] = handler
         try:
             with self.source.open(path) as stream:
