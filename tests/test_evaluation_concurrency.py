@@ -116,3 +116,38 @@ def test_two_saves_of_the_same_score_from_one_stale_page_keep_one_and_report_a_c
         assert (int(score), text, version) == (6 + winner, f"Fane {winner}", 2)
     finally:
         restore_clock(live_server.app)
+
+
+def _consensus(browser: Browser, tender_id: int, bid_id: int, criterion: tuple[int, str], score: str, text: str,
+               lock: str) -> int:
+    prefix = f"c{bid_id}-{criterion[0]}"
+    status, _ = browser.post(f"/konkurranser/{tender_id}/evaluering/konsensus/{bid_id}/{criterion[1]}", {
+        f"{prefix}-score": score, f"{prefix}-justification": text, f"{prefix}-lock_version": lock,
+        f"{prefix}-csrf_token": browser.token})
+    return status
+
+
+def test_two_tabs_saving_the_same_consensus_score_at_once_keep_one_and_report_a_conflict(live_server) -> None:
+    from tender.evaluation.models import ConsensusScore
+    from tender.extensions import db
+
+    w = live_setup(live_server.app, evaluators=1, vendors=1, leaves=1)
+    try:
+        arkiv = next(leaf for leaf in w.leaves if leaf[1] == "arkiv")
+        tabs = [Browser(live_server.url, w.lead.email) for _ in range(2)]
+        status, _ = tabs[0].post(f"/konkurranser/{w.tender_id}/evaluering/konsensus/apne",
+                                 {"csrf_token": tabs[0].token})
+        assert status == 302
+        # a new score written twice at once, then the stored one changed from two pages showing version 1
+        for round_, lock in enumerate(("", "1")):
+            results = _all_at_once([
+                (lambda t=t, i=i: _consensus(t, w.tender_id, w.bid_ids[0], arkiv, str(2 * round_ + i),
+                                             f"Fane {i}", lock))
+                for i, t in enumerate(tabs)])
+            assert sorted(results) == [302, 409], lock
+        with live_server.app.app_context():
+            (row,) = db.session.scalars(select(ConsensusScore).where(ConsensusScore.bid_id == w.bid_ids[0])).all()
+            assert row.lock_version == 2 and row.justification.startswith("Fane ")
+            db.session.remove()
+    finally:
+        restore_clock(live_server.app)

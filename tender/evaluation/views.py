@@ -11,10 +11,13 @@ import io
 import json
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response as FlaskResponse, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -446,34 +449,37 @@ def save_score(tender_id: int, bid_id: int, key: str) -> Any:
     form = ScoreForm(prefix=f"s{row.id}-{criterion.id}")
     status = 422
     if form.validate_on_submit():
-        try:
-            ops.save_individual_score(
-                tender, row, criterion, evaluator=_me(), score=_decimal(form.score.data, "score", "Poengene")
-                or Decimal(0), justification=form.justification.data or "",
-                expected_version=int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None)
-            db.session.commit()
-        except ops.ScoreConflict as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            if error.current is not None:
-                form.lock_version.data = str(error.current.lock_version)
-            status = 409
-        except DomainError as error:
-            db.session.rollback()
-            put_reasons_on_form(form, error)
-        except Exception as error:  # a concurrent save of the very same score: report it, lose nothing
-            from sqlalchemy.exc import IntegrityError
-            from sqlalchemy.orm.exc import StaleDataError
-
-            if not isinstance(error, IntegrityError | StaleDataError):
-                raise
-            db.session.rollback()
-            form.form_errors.append("Poengene ble lagret samtidig et annet sted. Last siden på nytt og se over.")
-            status = 409
-        else:
+        status = _save_score_form(form, lambda score, justification, version: ops.save_individual_score(
+            tender, row, criterion, evaluator=_me(), score=score, justification=justification,
+            expected_version=version))
+        if status is None:
             flash(f"Poengene for {row.vendor.name} på «{criterion.name}» er lagret.", "success")
             return redirect(url_for("evaluation.scores", tender_id=tender.id, _anchor=f"s{row.id}-{criterion.id}"))
     return _score_page(tender, errors={(row.id, criterion.id): form}, status=status)
+
+
+def _save_score_form(form: ScoreForm, save: Callable[[Decimal, str, int | None], object]) -> int | None:
+    """Save a validated individual or consensus score form and commit: None when saved, else the status
+    to answer with, the reason on the form and nothing changed (409 for a conflict, 422 otherwise)."""
+    try:
+        save(_decimal(form.score.data, "score", "Poengene") or Decimal(0), form.justification.data or "",
+             int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None)
+        db.session.commit()
+    except ops.ScoreConflict as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        if error.current is not None:
+            form.lock_version.data = str(error.current.lock_version)
+        return 409
+    except DomainError as error:
+        db.session.rollback()
+        put_reasons_on_form(form, error)
+        return 422
+    except (IntegrityError, StaleDataError):  # a concurrent save of the very same score: report it, lose nothing
+        db.session.rollback()
+        form.form_errors.append("Poengene ble lagret samtidig et annet sted. Last siden på nytt og se over.")
+        return 409
+    return None
 
 
 # -- consensus -------------------------------------------------------------------------------------------------
@@ -542,22 +548,10 @@ def save_consensus(tender_id: int, bid_id: int, key: str) -> Any:
     form = ScoreForm(prefix=f"c{row.id}-{criterion.id}")
     status = 422
     if form.validate_on_submit():
-        try:
-            ops.save_consensus(
-                tender, row, criterion, score=_decimal(form.score.data, "score", "Poengene") or Decimal(0),
-                justification=form.justification.data or "", actor=_me(),
-                expected_version=int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None)
-            db.session.commit()
-        except ops.ScoreConflict as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            if error.current is not None:
-                form.lock_version.data = str(error.current.lock_version)
-            status = 409
-        except DomainError as error:
-            db.session.rollback()
-            put_reasons_on_form(form, error)
-        else:
+        status = _save_score_form(form, lambda score, justification, version: ops.save_consensus(
+            tender, row, criterion, score=score, justification=justification, actor=_me(),
+            expected_version=version))
+        if status is None:
             flash(f"Konsensuspoengene for {row.vendor.name} på «{criterion.name}» er lagret.", "success")
             return redirect(url_for("evaluation.consensus", tender_id=tender.id, _anchor=f"c{row.id}-{criterion.id}"))
     return _consensus_page(tender, errors={(row.id, criterion.id): form}, status=status)
