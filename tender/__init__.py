@@ -28,7 +28,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_auth(app)
     configure_csrf(app)
     configure_templates(app)
+    configure_url_converters(app)
     configure_blueprints(app)
+    configure_security_headers(app)
     configure_errors(app)
     configure_cli(app)
     return app
@@ -80,6 +82,18 @@ def configure_templates(app: Flask) -> None:
     from tender.templating import init_templates
 
     init_templates(app)
+
+
+def configure_url_converters(app: Flask) -> None:
+    from tender.security import init_url_converters
+
+    init_url_converters(app)
+
+
+def configure_security_headers(app: Flask) -> None:
+    from tender.security import init_security_headers
+
+    init_security_headers(app)
 
 
 def configure_blueprints(app: Flask) -> None:

@@ -1,12 +1,59 @@
-"""Uploaded files kept between a preview and the user's decision (import flows), under the instance folder."""
+"""Uploaded files: their names cleaned before they are kept, downloads sent with an RFC 6266 name, and files
+kept between a preview and the user's decision (import flows) under the instance folder."""
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import re
 import time
+import unicodedata
 from pathlib import Path
+from typing import IO
+from urllib.parse import quote
 
-from flask import current_app
+from flask import Response, current_app, send_file
+
+#: longest file name kept (characters); longer names keep their end (the extension) and lose the middle
+MAX_FILENAME_LENGTH = 200
+#: characters Windows refuses in file names, besides the path separators
+_RESERVED = set('<>:"|?*')
+
+
+def clean_filename(name: str | None, default: str) -> str:
+    """The name an uploaded file is kept and offered under: no control or format characters (NUL, line
+    breaks, bidi overrides that disguise an extension), no directories (only the last part of a path
+    counts, so ``../`` cannot climb), no leading dots, at most MAX_FILENAME_LENGTH characters with the
+    extension kept; ``default`` when nothing is left. The file's bytes are not touched."""
+    text = unicodedata.normalize("NFC", name or "")
+    text = "".join(c for c in text if unicodedata.category(c) not in {"Cc", "Cf", "Cs", "Co", "Cn"})
+    text = text.replace("\\", "/").split("/")[-1]
+    text = "".join("_" if c in _RESERVED else c for c in text)
+    text = " ".join(text.split())  # any run of white space (tabs were removed above) becomes one space
+    text = text.lstrip(". ").rstrip(". ")
+    if len(text) > MAX_FILENAME_LENGTH:
+        stem, dot, suffix = text.rpartition(".")
+        if dot and stem and 0 < len(suffix) <= 16:
+            text = stem[: MAX_FILENAME_LENGTH - len(suffix) - 1].rstrip(". ") + "." + suffix
+        else:
+            text = text[:MAX_FILENAME_LENGTH].rstrip(". ")
+    return text or default
+
+
+def content_disposition(name: str, *, default: str = "fil") -> str:
+    """``attachment`` with the cleaned name twice (RFC 6266): ``filename*`` in UTF-8 for today's browsers,
+    ``filename`` as an ASCII fallback (accents dropped, anything else unsafe replaced) for old ones."""
+    clean = clean_filename(name, default)
+    ascii_name = "".join(c for c in unicodedata.normalize("NFKD", clean) if unicodedata.category(c) != "Mn")
+    ascii_name = re.sub(r'[^A-Za-z0-9 !#$&+,.;=@^_`{}~()\[\]-]', "_", ascii_name).strip() or default
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(clean, safe='')}"
+
+
+def send_download(source: IO[bytes] | Path | str, name: str, mimetype: str | None = None) -> Response:
+    """Every file download goes through here, so that each carries the same Content-Disposition."""
+    guessed = mimetype or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = send_file(source, mimetype=guessed, as_attachment=False)
+    response.headers["Content-Disposition"] = content_disposition(name)
+    return response
 
 _TOKEN = re.compile(r"^[0-9a-f]{64}$")
 #: a staged file nobody came back for within this time is removed at the next upload

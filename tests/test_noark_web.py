@@ -126,7 +126,11 @@ def test_a_vendor_uploads_a_sample_and_sees_it_queued_with_a_progress_bar(client
     assert sample.status is SampleStatus.QUEUED and sample.vendor_id == world.vendors[0].id
     assert sample.size_bytes == len(valid_zip) and sample.uploaded_by_id == world.sellers[0].id
     html = client.get(world.base + "/mine-prover").get_data(as_text=True)
-    assert "uttrekk.zip" in html and "<progress" in html and "I kø" in html and "setTimeout" in html
+    assert "uttrekk.zip" in html and "<progress" in html and "I kø" in html
+    # the poller is a static script (the Content-Security-Policy forbids inline ones), told what to poll
+    assert 'src="/static/noark-progress.js" data-poll-url="' + world.base + '/prover/status.json"' in html
+    with client.get("/static/noark-progress.js") as script:
+        assert "setTimeout" in script.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.event_type == "noark.sample_uploaded")) == 1
 

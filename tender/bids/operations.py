@@ -24,6 +24,7 @@ from tender.extensions import db
 from tender.requirements.models import SpecVersion
 from tender.requirements.operations import specification_of, version_content
 from tender.tenders.models import Tender, Vendor
+from tender.uploads import clean_filename
 
 MAX_ATTACHMENT = 50 * 1024 * 1024
 
@@ -192,7 +193,7 @@ def add_attachment(tender: Tender, bid: Bid, *, filename: str, content_type: str
         raise DomainError("Filen er tom.", field="file")
     if len(data) > MAX_ATTACHMENT:
         raise DomainError("Filen er større enn 50 MB.", field="file")
-    name = (filename or "vedlegg").replace("/", "_").replace("\\", "_")[-200:]
+    name = clean_filename(filename, "vedlegg")
     attachment = BidAttachment(filename=name, content_type=(content_type or "application/octet-stream")[:120],
                                size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data, uploaded_at=at)
     bid.attachments.append(attachment)

@@ -9,7 +9,7 @@ import io
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
@@ -24,6 +24,7 @@ from tender.extensions import db
 from tender.forms import EmptyForm, run_button
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
+from tender.uploads import send_download
 
 bp = Blueprint("bids", __name__, url_prefix="/konkurranser/<int:tender_id>/mitt-tilbud")
 
@@ -233,8 +234,7 @@ def _own_attachment(tender: Tender, vendor: Vendor, attachment_id: int) -> tuple
 def download(tender_id: int, attachment_id: int) -> Any:
     tender = tender_for(tender_id, Tender.can_bid)
     _, found = _own_attachment(tender, _vendor(tender), attachment_id)
-    return send_file(io.BytesIO(found.data), mimetype="application/octet-stream", as_attachment=True,
-                     download_name=found.filename)
+    return send_download(io.BytesIO(found.data), found.filename, "application/octet-stream")
 
 
 @bp.route("/vedlegg/<int:attachment_id>/slett", methods=["POST"])
@@ -264,8 +264,8 @@ def answer_form(tender_id: int) -> Any:
     export_answer_form(ops.published_spec(tender), stream, tender_title=tender.title,  # type: ignore[arg-type]
                        version_label=version.label, content_hash=version.content_hash)
     stream.seek(0)
-    return send_file(stream, as_attachment=True, download_name=f"svarskjema-{tender.id}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_download(stream, f"svarskjema-{tender.id}.xlsx",
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.route("/svarskjema", methods=["POST"])

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response as FlaskResponse, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response as FlaskResponse, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -47,6 +47,7 @@ from tender.forms import EmptyForm, put_reasons_on_form, run_button
 from tender.reports.evaluation_excel import write_evaluation_workbook
 from tender.tenders.access import tender_for
 from tender.tenders.models import Role, Tender
+from tender.uploads import send_download
 
 bp = Blueprint("evaluation", __name__, url_prefix="/konkurranser/<int:tender_id>/evaluering")
 
@@ -358,8 +359,7 @@ def attachment(tender_id: int, bid_id: int, attachment_id: int) -> Any:
     found = db.session.get(BidAttachment, attachment_id)
     if found is None or found.bid_id != row.id:
         abort(404)
-    return send_file(io.BytesIO(found.data), mimetype="application/octet-stream", as_attachment=True,
-                     download_name=found.filename)
+    return send_download(io.BytesIO(found.data), found.filename, "application/octet-stream")
 
 
 @bp.route("/tilbud/<int:bid_id>/minstekrav/<key>", methods=["POST"])
@@ -611,8 +611,8 @@ def matrix_xlsx(tender_id: int) -> Any:
     stream = io.BytesIO()
     write_evaluation_workbook(built.case, built.result, stream)
     stream.seek(0)
-    return send_file(stream, as_attachment=True, download_name=f"evaluering-{tender.id}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_download(stream, f"evaluering-{tender.id}.xlsx",
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.route("/sak.json")

@@ -41,6 +41,7 @@ from tender.noark.models import (
     Verdict,
 )
 from tender.tenders.models import Tender, Vendor
+from tender.uploads import clean_filename
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ def store_upload(tender: Tender, vendor: Vendor, stream: IO[bytes], filename: st
             raise DomainError("Filen er tom (0 byte). (The file is empty.)", field="file")
         sample = ExtractSample(
             tender_id=tender.id, vendor_id=vendor.id, uploaded_by_id=getattr(actor, "id", None),
-            original_filename=(Path(filename.replace("\\", "/")).name or "uttrekk")[:255], size_bytes=size,
+            original_filename=clean_filename(filename, "uttrekk"), size_bytes=size,
             sha256=digest.hexdigest(), stored_path="", status=SampleStatus.QUEUED, progress_percent=0,
             error_count=0, warning_count=0, summary_json="[]", problem="", attempts=0,
         )

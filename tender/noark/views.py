@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.fields.choices import SelectChoice
@@ -24,6 +24,7 @@ from tender.noark.report_view import build_report_view, comparison
 from tender.noark.tasks import QueueConfigurationError, enqueue_validation
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
+from tender.uploads import send_download
 
 bp = Blueprint("noark", __name__, url_prefix="/konkurranser/<int:tender_id>/noark")
 
@@ -151,8 +152,7 @@ def report_json(tender_id: int, sample_id: int) -> Any:
     path = ops.report_path(sample)
     if sample.status is not SampleStatus.DONE or not path.is_file():
         abort(404)
-    return send_file(path, mimetype="application/json", as_attachment=True,
-                     download_name=f"noark-rapport-{sample.id}.json")
+    return send_download(path, f"noark-rapport-{sample.id}.json", "application/json")
 
 
 @bp.route("/prover/<int:sample_id>/rapport.pdf")
@@ -168,8 +168,7 @@ def report_pdf(tender_id: int, sample_id: int) -> Any:
     labelled = {**data, "extract": {**data.get("extract", {}), "label": (
         f"{sample.vendor.name}: {sample.original_filename} (SHA-256 {sample.sha256}), {tender.title}")}}
     pdf = render_noark_pdf(labelled, first_n=FIRST_N)
-    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"noark-rapport-{sample.id}.pdf")
+    return send_download(io.BytesIO(pdf), f"noark-rapport-{sample.id}.pdf", "application/pdf")
 
 
 @bp.route("/prover/<int:sample_id>/kjor-igjen", methods=["POST"])

@@ -6,7 +6,7 @@ import io
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
@@ -31,6 +31,8 @@ from tender.requirements.forms import (
 from tender.requirements.models import Specification, SpecRequirement, SpecVersion
 from tender.tenders.access import tender_for
 from tender.tenders.models import Municipality, Tender
+from tender.security import parse_row_id
+from tender.uploads import clean_filename, send_download
 
 bp = Blueprint("requirements", __name__, url_prefix="/konkurranser/<int:tender_id>/krav")
 
@@ -330,7 +332,8 @@ def load(tender_id: int) -> Any:
         if not form.validate_on_submit():
             flash("Velg en TOML-fil å laste inn.", "error")
             return redirect(url_for("requirements.index", tender_id=tender.id))
-        data, origin = form.file.data.read(MAX_UPLOAD + 1), f"fil: {form.file.data.filename}"
+        data = form.file.data.read(MAX_UPLOAD + 1)
+        origin = f"fil: {clean_filename(form.file.data.filename, 'uten navn')}"
         if len(data) > MAX_UPLOAD:
             flash("Filen er for stor (over 20 MB).", "error")
             return redirect(url_for("requirements.index", tender_id=tender.id))
@@ -423,7 +426,7 @@ def diff(tender_id: int) -> Any:
         if raw == "utkast":
             return "utkastet", ops.to_core(spec)
         if raw.isdigit():
-            v = _version_or_404(spec, int(raw))
+            v = _version_or_404(spec, parse_row_id(raw) or 0)
             return f"versjon {v.number}", ops.version_content(v)
         abort(404)
 
@@ -453,7 +456,7 @@ def _problems_page(tender: Tender, problems: Any, title: str) -> tuple[str, int]
 
 
 def _download(data: bytes, name: str, mimetype: str) -> Response:
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+    return send_download(io.BytesIO(data), name, mimetype)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -468,7 +471,8 @@ def export_excel(tender_id: int) -> Any:
     spec = _spec_or_404(tender)
     number = request.args.get("versjon", "")
     if number.isdigit():
-        version = _version_or_404(spec, int(number))
+        # str.isdigit() also accepts digits int() refuses ("²"): those are a 404, not a 500
+        version = _version_or_404(spec, parse_row_id(number) or 0)
         content, label, digest = ops.version_content(version), f"Versjon {version.number}", version.content_hash
     else:
         content = ops.to_core(spec)
