@@ -23,6 +23,10 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=10)
+    #: a login ends after this long without a request (idle) ...
+    SESSION_IDLE_MINUTES = 60
+    #: ... and this long after it began, however active (absolute)
+    SESSION_MAX_HOURS = 12
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; a long scoring session must not lose its form
     MAX_CONTENT_LENGTH = 200 * 1024 * 1024
     #: how long an invitation / password link stays valid
@@ -30,6 +34,9 @@ class Defaults:
     #: failed logins allowed before each further attempt must wait (doubling, up to the maximum)
     LOGIN_FREE_FAILURES = 3
     LOGIN_MAX_DELAY_SECONDS = 300
+    #: the same rule per client address (``request.remote_addr``), with more free failures, since a whole
+    #: town hall may sit behind one address; its count is forgotten after an hour without failures
+    LOGIN_CLIENT_FREE_FAILURES = 10
     #: SMTP for invitations; when MAIL_SERVER is empty the link is only shown to the inviting lead and logged
     MAIL_SERVER = ""
     MAIL_PORT = 25
@@ -63,6 +70,11 @@ _ENV: dict[str, type] = {
     "SECRET_KEY": str,
     "SESSION_COOKIE_SECURE": bool,
     "INVITATION_TTL_HOURS": int,
+    "SESSION_IDLE_MINUTES": int,
+    "SESSION_MAX_HOURS": int,
+    "LOGIN_FREE_FAILURES": int,
+    "LOGIN_CLIENT_FREE_FAILURES": int,
+    "LOGIN_MAX_DELAY_SECONDS": int,
     "MAX_CONTENT_LENGTH": int,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,

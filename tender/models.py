@@ -1,6 +1,6 @@
 """Every model, imported in one place so Alembic and the ORM see the whole schema."""
 from tender.audit import AuditEvent, AuditHead  # noqa: F401
-from tender.auth.models import Invitation, LoginThrottle, User  # noqa: F401
+from tender.auth.models import ClientLoginThrottle, Invitation, LoginThrottle, User, UserSession  # noqa: F401
 from tender.tenders.models import (  # noqa: F401
     Membership,
     Municipality,

@@ -16,6 +16,7 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
     "auth.login": ("GET", "/logg-inn", {ANON: 200}, 302),
     "auth.logout": ("POST", "/logg-ut", {ANON: 302}, 302),
     "auth.accept_invitation": ("GET", "/invitasjon/ugyldig", {}, 410),
+    "auth.change_password": ("GET", "/passord", {ANON: 302}, 200),
     "tenders.dashboard": ("GET", "/", {ANON: 302}, 200),
     "tenders.create": ("GET", "/konkurranser/ny", {ANON: 302, ADMIN: 200}, 403),
     "tenders.edit": ("GET", "/konkurranser/{t}/rediger", {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 200}, 403),

@@ -14,6 +14,17 @@ class LoginForm(FlaskForm):
         DataRequired("Skriv inn passordet ditt."), Length(max=200, message="Passordet er for langt.")])
 
 
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField("Nåværende passord", validators=[
+        DataRequired("Skriv inn passordet du har nå."), Length(max=200, message="Passordet er for langt.")])
+    password = PasswordField("Nytt passord", validators=[
+        DataRequired("Velg et nytt passord."),
+        Length(min=MIN_PASSWORD_LENGTH, max=200, message=f"Passordet må ha mellom {MIN_PASSWORD_LENGTH} og 200 tegn."),
+    ])
+    confirm = PasswordField("Gjenta det nye passordet", validators=[
+        DataRequired("Gjenta det nye passordet."), EqualTo("password", message="Passordene er ikke like.")])
+
+
 class SetPasswordForm(FlaskForm):
     password = PasswordField("Nytt passord", validators=[
         DataRequired("Velg et passord."),

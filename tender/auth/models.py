@@ -71,3 +71,49 @@ class LoginThrottle(db.Model):  # type: ignore[name-defined,misc]
     email: Mapped[str] = mapped_column(String(254), unique=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ClientLoginThrottle(db.Model):  # type: ignore[name-defined,misc]
+    """Consecutive failed logins per client address, whichever e-mail addresses were tried: one password
+    tried across many accounts from one machine is slowed down as well."""
+
+    __tablename__ = "login_throttle_client"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: ``request.remote_addr`` (behind a reverse proxy: the client's address only if the proxy is configured)
+    address: Mapped[str] = mapped_column(String(64), unique=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SessionEnd:
+    """Why a session ended (``UserSession.end_reason``)."""
+
+    LOGOUT = "logout"
+    IDLE = "idle"
+    ABSOLUTE = "absolute"
+    PASSWORD_CHANGED = "password_changed"
+    ALL = (LOGOUT, IDLE, ABSOLUTE, PASSWORD_CHANGED)
+
+
+class UserSession(db.Model):  # type: ignore[name-defined,misc]
+    """One login, on the server. The browser's (signed) session cookie carries a random token; only its
+    SHA-256 is kept here. Every request checks the record, so logging out, a password change or the idle
+    and absolute time limits end a session even for someone holding a copy of the cookie."""
+
+    __tablename__ = "user_session"
+    __table_args__ = (
+        CheckConstraint("(ended_at IS NULL) = (end_reason IS NULL)", name="ended_with_reason"),
+        CheckConstraint("end_reason IS NULL OR end_reason IN ('logout', 'idle', 'absolute', 'password_changed')",
+                        name="known_end_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship()

@@ -12,9 +12,11 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from tender import audit
-from tender.auth.models import Invitation, LoginThrottle, User
+from tender.auth.models import ClientLoginThrottle, Invitation, LoginThrottle, SessionEnd, User, UserSession
+from tender.auth.sessions import end_user_sessions
 from tender.db_types import utcnow
 from tender.errors_domain import DomainError
 from tender.extensions import db
@@ -120,50 +122,134 @@ def accept_invitation(token: str, password: str) -> User:
     check_password_rules(password)
     inv.used_at = utcnow()
     inv.user.set_password(password)
-    audit.record("invitation.accepted", inv, tender_id=inv.tender_id, payload={"user": inv.user.email},
-                 actor=inv.user)
+    # setting a password through a link is a password change: whoever was logged in as this user is out
+    ended = end_user_sessions(inv.user, SessionEnd.PASSWORD_CHANGED)
+    audit.record("invitation.accepted", inv, tender_id=inv.tender_id,
+                 payload={"user": inv.user.email, "sessions_ended": ended}, actor=inv.user)
     return inv.user
 
 
+def change_password(user: User, current: str, new: str, *, keep: UserSession | None) -> int:
+    """Replace ``user``'s password after checking the current one, and end the user's other sessions
+    (``keep`` is the one the change was made in). Returns how many sessions were ended. A wrong current
+    password counts as a failed login for the address, so a left-open session cannot be used to guess it."""
+    wait = login_wait_seconds(user.email)
+    if wait:
+        raise DomainError(f"For mange mislykkede forsøk. Vent {wait} sekunder og prøv igjen.", field="current")
+    if not user.check_password(current):
+        _register_failure(user.email, None, user)
+        raise DomainError("Det nåværende passordet er feil.", field="current")
+    check_password_rules(new)
+    user.set_password(new)
+    ended = end_user_sessions(user, SessionEnd.PASSWORD_CHANGED, keep=keep)
+    audit.record("user.password_changed", user, payload={"other_sessions_ended": ended}, actor=user)
+    return ended
+
+
 # -- login throttling ------------------------------------------------------------------------------------
+#: a client address's failures are forgotten after this long without a new one (an address's are kept
+#: until its next successful login, as before)
+CLIENT_FORGET_AFTER = timedelta(hours=1)
+
+
+def _backoff_wait(failures: int, last_failure_at: datetime, free: int, now: datetime | None) -> int:
+    """The one backoff rule: ``free`` failures cost nothing, each further one doubles the wait (1, 2, 4 ...
+    seconds after the last failure), up to LOGIN_MAX_DELAY_SECONDS."""
+    if failures < free:
+        return 0
+    delay = min(2 ** (failures - free), int(current_app.config["LOGIN_MAX_DELAY_SECONDS"]))
+    ready = last_failure_at + timedelta(seconds=delay)
+    remaining = (ready - (now or utcnow())).total_seconds()
+    return max(0, int(remaining + 0.999))
+
+
 def login_wait_seconds(email: str, now: datetime | None = None) -> int:
     """Seconds this address must wait before its next attempt (0 = may try now)."""
     row = db.session.scalar(select(LoginThrottle).where(LoginThrottle.email == normalise_email(email)))
     if row is None:
         return 0
-    free = int(current_app.config["LOGIN_FREE_FAILURES"])
-    if row.failures < free:
+    return _backoff_wait(row.failures, row.last_failure_at, int(current_app.config["LOGIN_FREE_FAILURES"]), now)
+
+
+def client_wait_seconds(address: str | None, now: datetime | None = None) -> int:
+    """Seconds this client address must wait before its next attempt, whatever e-mail address it tries."""
+    row = _client_row(address)
+    if row is None or row.last_failure_at + CLIENT_FORGET_AFTER <= (now or utcnow()):
         return 0
-    delay = min(2 ** (row.failures - free), int(current_app.config["LOGIN_MAX_DELAY_SECONDS"]))
-    ready = row.last_failure_at + timedelta(seconds=delay)
-    remaining = (ready - (now or utcnow())).total_seconds()
-    return max(0, int(remaining + 0.999))
+    return _backoff_wait(row.failures, row.last_failure_at,
+                         int(current_app.config["LOGIN_CLIENT_FREE_FAILURES"]), now)
 
 
-def authenticate(email: str, password: str) -> User:
-    """The user with these credentials, or a DomainError that does not reveal which part was wrong."""
+def _client_row(address: str | None) -> ClientLoginThrottle | None:
+    if not address:
+        return None
+    return db.session.scalar(select(ClientLoginThrottle).where(ClientLoginThrottle.address == address[:64]))
+
+
+_dummy_hashes: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A password hash made with the configured method, checked for addresses that have no password, so a
+    failed login costs the same hashing work whether the address has an account or not."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    return _dummy_hashes[method]
+
+
+def authenticate(email: str, password: str, *, client_address: str | None = None) -> User:
+    """The user with these credentials, or a DomainError that does not reveal which part was wrong.
+
+    Known and unknown addresses take the same path: one password-hash check (against a dummy hash when
+    there is no account or no password yet), the same throttle rows read and written, one audit event;
+    so neither the answer nor its timing tells whether an address has an account."""
     email = normalise_email(email)
-    wait = login_wait_seconds(email)
+    wait = max(login_wait_seconds(email), client_wait_seconds(client_address))
     if wait:
         raise DomainError(f"For mange mislykkede innlogginger. Vent {wait} sekunder og prøv igjen.")
     user = find_user(email)
-    if user is None or not user.is_active or not user.check_password(password):
-        _register_failure(email)
+    stored = user.password_hash if user is not None and user.password_hash is not None else None
+    matches = check_password_hash(stored or _dummy_hash(), password)
+    if user is None or stored is None or not user.is_active or not matches:
+        _register_failure(email, client_address, user)
         raise DomainError("Feil e-postadresse eller passord.")
     row = db.session.scalar(select(LoginThrottle).where(LoginThrottle.email == email))
     if row is not None:
         db.session.delete(row)
-    audit.record("user.logged_in", user, actor=user)
+    audit.record("user.logged_in", user, actor=user, payload={"client": client_address})
     return user
 
 
-def _register_failure(email: str) -> None:
+@dataclass(frozen=True)
+class _UnknownAddress:
+    """The actor of a failed login at an address without an account (audit.record reads id and email)."""
+
+    email: str
+    id: None = None
+
+
+def _register_failure(email: str, client_address: str | None, user: User | None) -> None:
     row = db.session.scalar(select(LoginThrottle).where(LoginThrottle.email == email))
     if row is None:
         row = LoginThrottle(email=email, failures=0)
         db.session.add(row)
     row.failures += 1
     row.last_failure_at = utcnow()
-    user = find_user(email)
+    if client_address:
+        client = _client_row(client_address)
+        if client is None:
+            client = ClientLoginThrottle(address=client_address[:64], failures=0)
+            db.session.add(client)
+        elif client.last_failure_at + CLIENT_FORGET_AFTER <= utcnow():
+            client.failures = 0
+        client.failures += 1
+        client.last_failure_at = utcnow()
+    # Recorded for unknown addresses too: the same database work either way, and a trail of addresses
+    # being tried is worth having.
+    payload = {"failures": row.failures, "client": client_address}
     if user is not None:
-        audit.record("user.login_failed", user, payload={"failures": row.failures}, actor=user)
+        audit.record("user.login_failed", user, payload=payload, actor=user)
+    else:
+        audit.record("user.login_failed", object_type="user_account", payload={**payload, "email": email},
+                     actor=_UnknownAddress(email))

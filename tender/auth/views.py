@@ -1,4 +1,4 @@
-"""Login, logout and setting a password through an invitation link."""
+"""Login, logout, changing one's password, and setting a password through an invitation link."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,8 +9,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from tender.auth import operations
-from tender.auth.forms import LoginForm, SetPasswordForm
-from tender.auth.models import User
+from tender.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
+from tender.auth.sessions import current_session, init_sessions, load_user
 from tender.errors_domain import DomainError
 from tender.extensions import db, login_manager
 from tender.forms import EmptyForm, put_reasons_on_form
@@ -24,11 +24,8 @@ def init_login(app: Flask) -> None:
     login_manager.login_message = "Logg inn for å se denne siden."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-
-    @login_manager.user_loader
-    def _load(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active else None
+    login_manager.user_loader(load_user)
+    init_sessions(app)
 
 
 def _safe_next(target: str | None) -> str:
@@ -45,7 +42,10 @@ def login() -> Any:
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = operations.authenticate(form.email.data or "", form.password.data or "")
+            # request.remote_addr is the proxy's address behind a reverse proxy unless the app is told to
+            # trust its X-Forwarded-For (see README, "Sikkerhet")
+            user = operations.authenticate(form.email.data or "", form.password.data or "",
+                                           client_address=request.remote_addr)
         except DomainError as error:
             db.session.commit()  # keep the failure count: that is what slows repeated guessing down
             put_reasons_on_form(form, error)
@@ -64,6 +64,26 @@ def logout() -> Response:
         logout_user()
         flash("Du er logget ut.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/passord", methods=["GET", "POST"])
+@login_required
+def change_password() -> Any:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            ended = operations.change_password(current_user._get_current_object(), form.current.data or "",
+                                               form.password.data or "", keep=current_session())
+        except DomainError as error:
+            db.session.commit()  # a wrong current password counts as a failed login: keep the count
+            put_reasons_on_form(form, error)
+        else:
+            db.session.commit()
+            others = {0: "", 1: " Du er logget ut av én annen økt."}.get(ended, f" Du er logget ut av {ended} andre økter.")
+            flash("Passordet er endret." + others, "success")
+            return redirect(url_for("tenders.dashboard"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/change_password.html", form=form), status
 
 
 @bp.route("/invitasjon/<token>", methods=["GET", "POST"])
