@@ -30,9 +30,28 @@ CONTENT_SECURITY_POLICY = "; ".join([
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+def digits_up_to(limit: int) -> str:
+    """A regular expression for the decimal numbers 1..``limit`` written without leading zeros."""
+    top = str(limit)
+    width = len(top)
+    parts = [r"[1-9]\d{0,%d}" % (width - 2)] if width > 1 else []  # every shorter number
+    for i, digit in enumerate(top):  # numbers as long as ``limit`` that fall below it at position i
+        low = 1 if i == 0 else 0
+        if int(digit) > low:
+            rest = width - i - 1
+            parts.append(top[:i] + f"[{low}-{int(digit) - 1}]" + (r"\d{%d}" % rest if rest else ""))
+    parts.append(top)
+    return "(?:" + "|".join(parts) + ")"
+
+
 class RowIdConverter(IntegerConverter):
     """``<int:...>`` limited to 1..MAX_ROW_ID, so an id no row can have is a 404 at routing, before any
-    query (and before any login check: an impossible id tells nothing about the app's data)."""
+    query (and before any login check: an impossible id tells nothing about the app's data).
+
+    The range is in the regular expression, not only in ``to_python``: werkzeug answers a path whose
+    converter refuses a value with 405 when another rule on the same path takes other methods."""
+
+    regex = digits_up_to(MAX_ROW_ID)
 
     def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None, max: int | None = None,
                  signed: bool = False) -> None:
