@@ -215,3 +215,11 @@ def test_a_row_id_from_text_is_only_plain_digits_in_range() -> None:
     assert parse_row_id("17") == 17 and parse_row_id(str(MAX_ROW_ID)) == MAX_ROW_ID
     for raw in (None, "", "0", "-1", "1.5", "²", "١٢", str(MAX_ROW_ID + 1), str(2**63), " 1"):
         assert parse_row_id(raw) is None, raw
+
+
+def test_the_criteria_tree_is_indented_by_classes_from_the_stylesheet(client, login_as, s) -> None:
+    login_as(s.lead)
+    html = client.get(f"/konkurranser/{s.id}/evaluering").get_data(as_text=True)
+    assert 'class="depth-0"' in html and 'class="depth-1"' in html and "style=" not in html
+    with client.get("/static/tender.css") as css:
+        assert ".depth-1 { padding-left:2rem" in css.get_data(as_text=True)
