@@ -91,9 +91,10 @@ def configure_url_converters(app: Flask) -> None:
 
 
 def configure_security_headers(app: Flask) -> None:
-    from tender.security import init_security_headers
+    from tender.security import init_proxy, init_security_headers
 
     init_security_headers(app)
+    init_proxy(app)
 
 
 def configure_blueprints(app: Flask) -> None:

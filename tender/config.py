@@ -37,6 +37,10 @@ class Defaults:
     #: the same rule per client address (``request.remote_addr``), with more free failures, since a whole
     #: town hall may sit behind one address; its count is forgotten after an hour without failures
     LOGIN_CLIENT_FREE_FAILURES = 10
+    #: reverse proxies in front of the app whose X-Forwarded-For / X-Forwarded-Proto are to be believed
+    #: (0: none; then every client seems to come from the proxy's address, and per-client throttling
+    #: throttles everyone together)
+    TRUSTED_PROXIES = 0
     #: SMTP for invitations; when MAIL_SERVER is empty the link is only shown to the inviting lead and logged
     MAIL_SERVER = ""
     MAIL_PORT = 25
@@ -75,6 +79,7 @@ _ENV: dict[str, type] = {
     "LOGIN_FREE_FAILURES": int,
     "LOGIN_CLIENT_FREE_FAILURES": int,
     "LOGIN_MAX_DELAY_SECONDS": int,
+    "TRUSTED_PROXIES": int,
     "MAX_CONTENT_LENGTH": int,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,

@@ -84,6 +84,16 @@ def init_url_converters(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter
 
 
+def init_proxy(app: Flask) -> None:
+    """Believe the last TRUSTED_PROXIES hops of X-Forwarded-For / -Proto, so that ``request.remote_addr``
+    (what logins are throttled by) is the client's address, not the proxy's."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
 def init_security_headers(app: Flask) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:

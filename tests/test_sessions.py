@@ -293,3 +293,26 @@ def test_a_failed_login_at_an_unknown_address_is_recorded_like_one_at_a_known_ad
     assert unknown.actor_id is None and unknown.actor_label == "ukjent@example.no"
     assert json.loads(known.payload_json) == {"client": "127.0.0.1", "failures": 1}
     assert json.loads(unknown.payload_json) == {"client": "127.0.0.1", "failures": 1, "email": "ukjent@example.no"}
+
+
+
+def test_behind_a_configured_proxy_the_client_address_is_the_forwarded_one(app, tmp_path) -> None:
+    """Logins are throttled by ``request.remote_addr``: with TRUSTED_PROXIES set it is the client's address
+    from X-Forwarded-For; without, a forged header changes nothing."""
+    from flask import request
+
+    from tests.conftest import dispose, make_app
+
+    for hops, expected in ((0, "10.0.0.1"), (1, "198.51.100.23")):
+        proxied = make_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / str(hops), TRUSTED_PROXIES=hops)
+
+        @proxied.route("/adresse")
+        def _address() -> str:
+            return request.remote_addr or ""
+
+        try:
+            response = proxied.test_client().get("/adresse", environ_base={"REMOTE_ADDR": "10.0.0.1"},
+                                                 headers={"X-Forwarded-For": "198.51.100.23"})
+            assert response.get_data(as_text=True) == expected
+        finally:
+            dispose(proxied)

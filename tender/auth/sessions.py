@@ -17,11 +17,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, flash, request, session
 from flask_login import current_user, user_logged_in, user_logged_out
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from tender import audit, clock
 from tender.auth.models import SessionEnd, User, UserSession
@@ -86,7 +86,8 @@ def end_user_sessions(user: User, reason: str, *, keep: UserSession | None = Non
             .execution_options(synchronize_session="fetch"))
     if keep is not None:
         stmt = stmt.where(UserSession.id != keep.id)
-    return db.session.execute(stmt).rowcount or 0
+    result = cast(CursorResult[Any], db.session.execute(stmt))
+    return result.rowcount or 0
 
 
 def session_for_token(token: str | None) -> UserSession | None:
