@@ -103,6 +103,17 @@ def test_two_people_saving_the_same_requirement_the_second_is_refused_with_what_
     assert db.session.get(SpecRequirement, row.id).text == "Først lagret."
 
 
+def test_a_tampered_lock_version_ends_as_a_conflict_and_changes_nothing(client, db, forms, lead_with_spec) -> None:
+    tender, _ = lead_with_spec
+    row = ops.ordered_requirements(ops.specification_of(tender))[0]
+    for tampered in ("abc", "²", "9" * 30):
+        response = forms.post(f"/konkurranser/{tender.id}/krav/{row.key}",
+                              _form(row, lock_version=tampered, text="Endret med falsk versjon."))
+        assert response.status_code == 409, tampered
+    db.session.expire_all()
+    assert db.session.get(SpecRequirement, row.id).text != "Endret med falsk versjon."
+
+
 def test_a_weight_that_is_not_a_number_is_refused_next_to_the_field(client, db, forms, lead_with_spec) -> None:
     tender, _ = lead_with_spec
     row = next(r for r in ops.ordered_requirements(ops.specification_of(tender)) if r.kind.value == "evalueringskrav")

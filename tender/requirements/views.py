@@ -58,6 +58,13 @@ def _requirement_or_404(spec: Specification, key: str) -> SpecRequirement:
     return row
 
 
+def _expected_version(raw: str | None) -> int:
+    """The lock version a form was loaded with; a tampered one (not a number) can match no row's version,
+    so the edit ends as a conflict rather than a 500."""
+    raw = (raw or "0").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() else -1
+
+
 def _version_or_404(spec: Specification, number: int) -> SpecVersion:
     version = next((v for v in spec.versions if v.number == number), None)
     if version is None:
@@ -177,7 +184,7 @@ def edit_requirement(tender_id: int, key: str) -> Any:
     conflict = None
     if form.validate_on_submit():
         try:
-            expected = int(form.lock_version.data or "0")
+            expected = _expected_version(form.lock_version.data)
             ops.update_requirement(tender, row, _input_from(form), expected_version=expected, actor=_me())
         except ops.EditConflict as error:
             db.session.rollback()
@@ -284,7 +291,7 @@ def edit_chapter(tender_id: int, key: str) -> Any:
         try:
             ops.update_chapter(tender, chapter, title=form.title.data or "", description=form.description.data or "",
                                number=form.number.data or chapter.number,
-                               expected_version=int(form.lock_version.data or "0"), actor=_me())
+                               expected_version=_expected_version(form.lock_version.data), actor=_me())
         except DomainError as error:
             db.session.rollback()
             put_reasons_on_form(form, error)
