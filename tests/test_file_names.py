@@ -107,3 +107,17 @@ def test_cleaning_a_name_twice_changes_nothing_more() -> None:
     for raw in ("../a\x00b.pdf", LONG_NAME, "  .skjult ", "a" * 300, "x." + "y" * 300):
         once = clean_filename(raw, "fil")
         assert clean_filename(once, "fil") == once and 0 < len(once) <= MAX_FILENAME_LENGTH
+
+
+def test_every_download_goes_through_the_one_helper() -> None:
+    """``send_file`` is called in tender/uploads.py only, so that every download gets the same
+    Content-Disposition (a new ``send_file(..., download_name=...)`` elsewhere would bypass it)."""
+    from pathlib import Path
+
+    import tender
+
+    root = Path(tender.__file__).parent
+    callers = sorted(str(p.relative_to(root)) for p in root.rglob("*.py")
+                     if "send_file(" in p.read_text(encoding="utf-8") or "download_name=" in p.read_text(
+                         encoding="utf-8"))
+    assert callers == ["uploads.py"]
