@@ -59,8 +59,10 @@ def mail_server() -> Iterator[tuple[int, Mailbox]]:
 
 
 @pytest.fixture(scope="module")
-def mail_live_server(database_factory, tmp_path_factory, mail_server) -> Iterator[tuple[LiveServer, Mailbox, str]]:
-    """The demo served by waitress, with its e-mail going to the local SMTP server."""
+def mail_live_server(app, database_factory, tmp_path_factory,
+                     mail_server) -> Iterator[tuple[LiveServer, Mailbox, str]]:
+    """The demo served by waitress, with its e-mail going to the local SMTP server. (``app`` is requested so
+    that the PostgreSQL run keeps these tests; the server has its own database and app.)"""
     from tender.demo import build_demo
     from tender.extensions import db
     from tender.tenders.models import Tender

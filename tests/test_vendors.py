@@ -136,6 +136,38 @@ def test_the_lead_cannot_add_a_second_existing_account_of_theirs_as_a_vendor_use
     assert _bid_status(client, login_as, second, tender) == 404
 
 
+def test_the_lead_of_another_tender_cannot_take_over_a_vendor_account_without_a_password(
+        client, db, forms, login_as, world, create_tender, create_user) -> None:
+    from tender.auth.models import Invitation
+    from tender.auth.operations import create_user as new_account
+    from tender.vendors import operations as ops
+
+    tender, _, a, _, _, _ = world
+    # a vendor user who never chose a password (as vendor users invited by the lead before this change)
+    silent = new_account("stille@arkivleverandoren.no", "Stine Stille")
+    ops.add_vendor_user_by_operator(tender, a, silent)
+    db.session.commit()
+    other = create_tender(create_user("annen.leder@example.no", "Annen Leder"), title="Annen konkurranse")
+    login_as(other.memberships[0].user)
+    response = forms.post(f"/konkurranser/{other.id}/medlemmer/inviter",
+                          {"email": silent.email, "name": "", "role": "observer", "municipality": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "passordlenker for leverandørers kontoer" in html
+    assert "/invitasjon/" not in html and _count(db, Invitation) == 0
+    assert len(_refusals(db, "account.takeover")) == 1
+    assert other.roles_of(silent) == set()
+
+
+def test_the_demo_vendor_user_comes_in_by_the_operator_path_and_administers_its_vendor(db, runner) -> None:
+    from tender.demo import VENDOR_USER
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    row = db.session.scalar(select(VendorUser).join(Membership).join(User).where(User.email == VENDOR_USER[0]))
+    assert row.came_in_via is CameInVia.OPERATOR and row.is_administrator
+    added = db.session.scalars(select(AuditEvent).where(AuditEvent.event_type == "vendor_user.added")).all()
+    assert [e.actor_label.startswith("cli:") for e in added] == [True]
+
+
 def test_the_members_page_no_longer_offers_the_vendor_role(client, login_as, world) -> None:
     tender, lead, *_ = world
     login_as(lead)

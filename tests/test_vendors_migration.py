@@ -6,7 +6,8 @@ from sqlalchemy import text
 
 
 def test_existing_tenders_get_distinct_tokens_and_existing_vendor_users_a_before_registration_row(
-        database_factory, tmp_path) -> None:
+        app, database_factory, tmp_path) -> None:
+    # ``app`` is requested so that the PostgreSQL run keeps this test; it migrates its own database.
     from flask_migrate import upgrade
 
     from tender.extensions import db

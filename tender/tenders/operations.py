@@ -186,6 +186,13 @@ def invite_member(tender: Tender, *, email: str, name: str, role: Role, municipa
             VENDOR_USERS_ARE_THE_VENDORS, attempt="membership.invite", tender_id=tender.id, field="role",
             details={"email": accounts.normalise_email(email), "role": role.value})
     user = accounts.find_user(email)
+    if user is not None and user.password_hash is None and any(m.role is Role.VENDOR for m in user.memberships):
+        # A password link for this account would be shown to the lead: whoever opens it owns the vendor
+        # user's account, in every tender it bids in.
+        raise SeparationOfDutiesError(
+            "Kontoen tilhører en leverandørbruker. Innkjøpsgruppen kan ikke lage passordlenker for "
+            "leverandørers kontoer.", attempt="account.takeover", tender_id=tender.id, field="email",
+            details={"email": user.email, "role": role.value})
     created = False
     if user is None:
         if not name.strip():

@@ -9,7 +9,6 @@ Every existing tender gets its own random announcement token; every existing ven
 vendor_user row saying it was there before vendors registered themselves (and administers nothing).
 """
 import secrets
-from datetime import datetime, timezone
 
 from alembic import op
 import sqlalchemy as sa
@@ -79,19 +78,11 @@ def upgrade():
         batch_op.alter_column('announcement_token', existing_type=sa.String(length=64), nullable=False)
         batch_op.create_unique_constraint(batch_op.f('uq_tender_announcement_token'), ['announcement_token'])
 
-    membership = sa.table('membership', sa.column('id', sa.Integer()), sa.column('role', sa.String()),
-                          sa.column('created_at', sa.DateTime(timezone=True)))
-    vendor_user = sa.table('vendor_user', sa.column('membership_id', sa.Integer()),
-                           sa.column('is_administrator', sa.Boolean()), sa.column('came_in_via', sa.String()),
-                           sa.column('came_in_at', sa.DateTime(timezone=True)))
-    rows = connection.execute(sa.select(membership.c.id, membership.c.created_at)
-                              .where(sa.cast(membership.c.role, sa.String()) == 'vendor')).all()
-    if rows:
-        # Vendor users added by the group before this change administer nothing: the vendor's first
-        # confirmed registration makes its administrator.
-        connection.execute(vendor_user.insert(), [
-            {"membership_id": m_id, "is_administrator": False, "came_in_via": 'before_registration',
-             "came_in_at": created or datetime.now(timezone.utc)} for m_id, created in rows])
+    # Vendor users added by the group before this change administer nothing: the vendor's first confirmed
+    # registration makes its administrator. (Untyped literals, so PostgreSQL casts them to its enum types.)
+    op.execute("INSERT INTO vendor_user (membership_id, is_administrator, came_in_via, came_in_at) "
+               "SELECT id, false, 'before_registration', created_at FROM membership WHERE role = 'vendor' "
+               "ORDER BY id")
     # ### end Alembic commands ###
 
 
