@@ -174,6 +174,7 @@ def test_the_members_page_no_longer_offers_the_vendor_role(client, login_as, wor
     html = client.get(f"/konkurranser/{tender.id}/medlemmer").get_data(as_text=True)
     assert 'value="vendor"' not in html and "Leverandørbruker</option>" not in html
     assert "Inviter en leverandør til å registrere seg" in html and tender.announcement_token in html
+    assert f"/kunngjoring/{tender.announcement_token}" in client.get(f"/konkurranser/{tender.id}").get_data(as_text=True)
 
 
 def test_the_lead_cannot_edit_a_vendor_nor_remove_its_users(client, db, forms, login_as, world) -> None:
@@ -331,7 +332,7 @@ def test_a_known_organisation_number_registers_under_the_registered_name(db, for
     tender, _, _, b, _, _ = world
     response = _register(forms, tender, orgnr=b.organisasjonsnummer, company="Noe Annet AS",
                          email="kim@konkurrenten.no", name="Kim")
-    assert response.status_code == 200
+    assert response.status_code == 200 and "som bruker for Konkurrenten AS" in response.get_data(as_text=True)
     assert "Konkurrenten AS" in mail_on[0].get_payload(decode=True).decode("utf-8")
     assert db.session.scalar(select(VendorRegistration)).vendor_name == "Konkurrenten AS"
 

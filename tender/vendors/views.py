@@ -65,7 +65,8 @@ def announcement(token: str) -> Any:
                 put_reasons_on_form(form, error)
             else:
                 db.session.commit()
-                return render_template("vendors/registered.html", tender=tender, email=registration.email)
+                return render_template("vendors/registered.html", tender=tender, email=registration.email,
+                                       company=registration.vendor_name)
     known = ops.known_vendor_name(form.organisasjonsnummer.data or "") if request.method == "POST" else None
     status = 422 if request.method == "POST" else 200
     return render_template("vendors/announcement.html", tender=tender, form=form, known_name=known,
