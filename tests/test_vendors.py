@@ -342,6 +342,11 @@ def test_a_second_person_of_a_vendor_is_approved_by_its_administrator(client, db
     tender, _, a, _, seller, _ = world
     _register(forms, tender, orgnr=a.organisasjonsnummer, name="Kari Kollega", email="kari@arkivleverandoren.no")
     _confirm(forms, _link(mail_on[0]))
+    # the administrator is told by e-mail where to decide; that mail carries no confirmation link
+    notice = mail_on[1]
+    body = notice.get_payload(decode=True).decode("utf-8")
+    assert notice["To"] == seller.email and "Kari Kollega" in body
+    assert f"/konkurranser/{tender.id}/leverandorens-brukere" in body and "/leverandor/bekreft/" not in body
     colleague = db.session.scalar(select(User).where(User.email == "kari@arkivleverandoren.no"))
     assert _bid_status(client, login_as, colleague, tender, "nora-sitt-passord") == 404
     registration = db.session.scalar(select(VendorRegistration))

@@ -152,9 +152,10 @@ class Confirmation:
     existing_account: bool
 
 
-def confirm(token: str) -> Confirmation:
+def confirm(token: str, *, users_url: Any = None) -> Confirmation:
     """The person opened the link sent to their address: their account exists from now on; they become the
-    vendor's administrator if the vendor has none in this tender, else they wait for its approval."""
+    vendor's administrator if the vendor has none in this tender, else they wait for its approval (and the
+    administrators are told by e-mail, with ``users_url(tender)`` as the page to decide on)."""
     registration = find_registration(token)
     tender = registration.tender
     registration.confirmed_at = utcnow()
@@ -176,11 +177,27 @@ def confirm(token: str) -> Confirmation:
         registration.status = RegistrationStatus.AWAITING_APPROVAL
         audit.record("vendor_registration.awaiting_approval", registration, actor=user, payload={
             "email": user.email, "organisasjonsnummer": vendor.organisasjonsnummer})
+        _tell_administrators(tender, vendor, registration, users_url)
         return Confirmation(registration, False, existing)
     membership = tender_ops.grant_vendor_membership(tender, user, vendor, actor=user, attempt="registration.confirm")
     _came_in(membership, CameInVia.REGISTRATION, administrator=True, registration=registration, actor=user)
     registration.status = RegistrationStatus.ACCEPTED
     return Confirmation(registration, True, existing)
+
+
+def _tell_administrators(tender: Tender, vendor: Vendor, registration: VendorRegistration, users_url: Any) -> None:
+    """Best effort: the request waits on the administrators' page whether or not this mail arrives, so a mail
+    server failing here must not undo the person's confirmation."""
+    if users_url is None or not mail.configured():
+        return
+    for admin in administrators(tender, vendor):
+        try:
+            mail.send(admin.email, f"Ny bruker venter på godkjenning – {vendor.name}", (
+                f"Hei {admin.name},\n\n{registration.name} ({registration.email}) har bekreftet e-postadressen sin og "
+                f"ber om å bli bruker for {vendor.name} i «{tender.title}».\n\n"
+                f"Logg inn og godkjenn eller avslå under «Leverandørens brukere»:\n{users_url(tender)}\n"))
+        except DomainError:
+            pass  # mail.send has logged that (without any link); the request is on the page regardless
 
 
 def _vendor_in_tender(tender: Tender, number: str, name: str, *, actor: Any) -> Vendor:

@@ -84,7 +84,7 @@ def confirm(token: str) -> Any:
     if request.method == "POST" and form.validate_on_submit():
         registration_id, tender, email = registration.id, registration.tender, registration.email
         try:
-            result = ops.confirm(token)
+            result = ops.confirm(token, users_url=lambda t: public_url("vendors.users", tender_id=t.id))
         except DomainError as error:
             db.session.rollback()
             if isinstance(error, SeparationOfDutiesError):
