@@ -48,11 +48,13 @@ def add_user(tender_id: int, organisasjonsnummer: str, email: str, name: str, ve
     tender = _tender(tender_id)
     try:
         number = "".join(organisasjonsnummer.split())
-        vendor = db.session.scalar(select(Vendor).where(Vendor.organisasjonsnummer == number))
-        if vendor is None or vendor not in tender.participating_vendors:
-            if vendor is None and not vendor_name.strip():
+        known = db.session.scalar(select(Vendor).where(Vendor.organisasjonsnummer == number))
+        if known is not None and known in tender.participating_vendors:
+            vendor = known
+        else:
+            if known is None and not vendor_name.strip():
                 raise DomainError("Leverandøren er ikke registrert; oppgi firmanavnet med --vendor-name.")
-            vendor = tender_ops.register_vendor(tender, name=vendor_name or (vendor.name if vendor else ""),
+            vendor = tender_ops.register_vendor(tender, name=known.name if known else vendor_name,
                                                 organisasjonsnummer=organisasjonsnummer)
         user = accounts.find_user(email)
         if user is None:
