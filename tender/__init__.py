@@ -105,6 +105,7 @@ def configure_blueprints(app: Flask) -> None:
     from tender.noark.views import bp as noark_bp
     from tender.requirements.views import bp as requirements_bp
     from tender.tenders.views import bp as tenders_bp
+    from tender.vendors.views import bp as vendors_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(tenders_bp)
@@ -113,6 +114,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(bids_bp)
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(noark_bp)
+    app.register_blueprint(vendors_bp)
 
 
 def configure_errors(app: Flask) -> None:

@@ -30,9 +30,10 @@ def register_commands(app: Flask) -> None:
     from tender.requirements.commands import spec_group
     from tender.serve import serve_command
     from tender.users_cli import user_group
+    from tender.vendors.commands import vendor_group
 
     for command in (audit_group, demo_command, serve_command, user_group, score_command, noark_group,
-                    worker_command, spec_group):
+                    worker_command, spec_group, vendor_group):
         app.cli.add_command(command)
 
 

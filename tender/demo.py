@@ -14,6 +14,7 @@ from tender.db_types import utcnow
 from tender.extensions import db
 from tender.tenders import operations
 from tender.tenders.models import Procedure, Role, Tender, Vendor
+from tender.vendors import operations as vendor_ops
 
 #: Printed by ``make run``; demo data only, never used for a real installation.
 DEMO_PASSWORD = "grenland-demo-2026"
@@ -117,9 +118,13 @@ def build_demo(now: datetime | None = None) -> Tender:
     for municipality in tender.participating_municipalities:
         email, name = SIGNERS[municipality.kommunenummer]
         give(_user(email, name), Role.SIGNER, municipality=municipality)
+    # The demo's vendor user comes in the operator's way (as `tender vendor add-user` does): the group adds
+    # no vendor users, not even in the demo.
     email, name, number = VENDOR_USER
     vendor = db.session.scalar(select(Vendor).where(Vendor.organisasjonsnummer == number))
-    give(_user(email, name), Role.VENDOR, vendor=vendor)
+    seller = _user(email, name)
+    if Role.VENDOR not in tender.roles_of(seller):
+        vendor_ops.add_vendor_user_by_operator(tender, vendor, seller)
     _load_base_specification(tender, lead)
     return tender
 

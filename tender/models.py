@@ -32,3 +32,4 @@ from tender.noark.models import (  # noqa: F401,E402
     NoarkRequirementConfirmation,
     NoarkRequirementLink,
 )
+from tender.vendors.models import VendorRegistration, VendorUser  # noqa: F401,E402

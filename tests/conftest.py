@@ -265,9 +265,16 @@ def create_tender(db: Any, create_user: Callable[..., Any], create_municipality:
 def add_member(db: Any, create_user: Callable[..., Any]) -> Callable[..., Any]:
     from tender.tenders import operations
 
+    from tender.tenders.models import Role
+    from tender.vendors import operations as vendor_ops
+
     def make(tender: Any, role: Any, user: Any = None, **kw: Any) -> Any:
         user = user or create_user(name=f"{role.value.title()} Person")
-        operations.add_membership(tender, user, role, **kw)
+        if role is Role.VENDOR:
+            # Vendor users come in only by the vendor's own registration or the operator: tests use the latter.
+            vendor_ops.add_vendor_user_by_operator(tender, kw["vendor"], user)
+        else:
+            operations.add_membership(tender, user, role, **kw)
         db.session.commit()
         return user
 

@@ -206,8 +206,14 @@ def live_setup(app: Any, *, evaluators: int = 2, vendors: int = 2, leaves: int =
         return tender
 
     def add_member(tender: Any, role: Any, user: Any = None, **kw: Any) -> Any:
+        from tender.tenders.models import Role
+        from tender.vendors import operations as vendor_ops
+
         user = user or create_user(f"{role.value.title()} Person")
-        tender_ops.add_membership(tender, user, role, **kw)
+        if role is Role.VENDOR:  # vendor users come in by the operator's path (tender.vendors), not the group's
+            vendor_ops.add_vendor_user_by_operator(tender, kw["vendor"], user)
+        else:
+            tender_ops.add_membership(tender, user, role, **kw)
         database.session.commit()
         return user
 

@@ -57,7 +57,8 @@ def queue_world(app: Any, database_factory: Callable[[str], str],
     from tender.auth import operations as auth_ops
     from tender.extensions import db
     from tender.tenders import operations as tender_ops
-    from tender.tenders.models import Procedure, Role
+    from tender.tenders.models import Procedure
+    from tender.vendors import operations as vendor_ops
 
     url = database_factory("noark_queue")
     instance = tmp_path_factory.mktemp("noark-queue-instance")
@@ -69,7 +70,7 @@ def queue_world(app: Any, database_factory: Callable[[str], str],
         tender = tender_ops.create_tender(title="Kø-test", case_reference="2026/9", lead=lead,
                                           procedure=Procedure.COMPETITIVE_NEGOTIATION)
         vendor = tender_ops.register_vendor(tender, name="Leverandør AS", organisasjonsnummer="974760673", actor=lead)
-        tender_ops.add_membership(tender, seller, Role.VENDOR, vendor=vendor)
+        vendor_ops.add_vendor_user_by_operator(tender, vendor, seller)
         db.session.commit()
         world = QueueWorld(url, instance, application, tender.id, vendor.id, seller.id)
     try:

@@ -46,9 +46,24 @@ def run_migrations_offline():
 
 def run_migrations_online():
     with _db().engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=_db().metadata, **_configure_args())
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration on SQLite copies a table, drops the old one and renames the copy. With foreign
+            # keys on, that drop first deletes every row referring to the table (ON DELETE CASCADE): altering
+            # `tender` would empty the memberships. The pragma is ignored inside a transaction, so it is set
+            # on the driver's connection before ours begins, and the references are checked before commit.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(connection=connection, target_metadata=_db().metadata, **_configure_args())
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the migration left rows with broken references: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

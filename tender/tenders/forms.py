@@ -25,9 +25,11 @@ class InviteForm(FlaskForm):
         Length(max=254, message="E-postadressen kan ha høyst 254 tegn.")])
     name = StringField("Navn (for nye brukere)", validators=[
         Optional(), Length(max=120, message="Navnet kan ha høyst 120 tegn.")])
-    role = SelectField("Rolle", choices=[SelectChoice(r.value, r.label) for r in Role])
+    # The procurement group's roles only: vendor users register themselves (tender.vendors). The choice is
+    # checked by the view, so that a posted vendor role is refused in Norwegian and logged.
+    role = SelectField("Rolle", choices=[SelectChoice(r.value, r.label) for r in Role if r is not Role.VENDOR],
+                       validate_choice=False)
     municipality = SelectField("Kommune (for godkjennere)", choices=[], validate_choice=False)
-    vendor = SelectField("Leverandør (for leverandørbrukere)", choices=[], validate_choice=False)
 
 
 class VendorForm(FlaskForm):

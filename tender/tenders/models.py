@@ -6,6 +6,7 @@ same predicates to hide buttons.
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -169,6 +170,11 @@ class Membership(db.Model):  # type: ignore[name-defined,misc]
     vendor: Mapped[Vendor | None] = relationship()
 
 
+def new_announcement_token() -> str:
+    """The secret part of a tender's public announcement link: stable, but not guessable from the id."""
+    return secrets.token_urlsafe(24)
+
+
 class Tender(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "tender"
 
@@ -185,6 +191,8 @@ class Tender(db.Model):  # type: ignore[name-defined,misc]
     #: tilbudsfrist: bids are sealed until then, late bids are refused
     bid_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the public announcement page's link (/kunngjoring/<token>), published by the lead, e.g. in Doffin
+    announcement_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_announcement_token)
 
     municipalities: Mapped[list[TenderMunicipality]] = relationship(
         cascade="all, delete-orphan", order_by="TenderMunicipality.id"
@@ -278,6 +286,11 @@ class Tender(db.Model):  # type: ignore[name-defined,misc]
     def can_bid(self, user: Any) -> bool:
         """A vendor user works on their own company's bid only."""
         return Role.VENDOR in self.roles_of(user) and bool(self.vendor_ids_of(user))
+
+    def can_view_vendor_users(self, user: Any) -> bool:
+        """The vendor's own users see who else acts for their company (tender.vendors); the group does not
+        manage them."""
+        return self.can_bid(user)
 
     # -- Noark 5 samples (tender.noark) ------------------------------------------------------------------
     def can_upload_sample(self, user: Any) -> bool:

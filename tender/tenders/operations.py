@@ -15,7 +15,7 @@ from tender import audit
 from tender.auth import operations as accounts
 from tender.auth.models import User
 from tender.core import orgnr
-from tender.errors_domain import DomainError
+from tender.errors_domain import DomainError, SeparationOfDutiesError
 from tender.extensions import db
 from tender.tenders.models import (
     Membership,
@@ -68,7 +68,8 @@ def get_or_create_municipality(*, name: str, kommunenummer: str, population: int
 
 
 def register_vendor(tender: Tender, *, name: str, organisasjonsnummer: str, actor: Any = None) -> Vendor:
-    """Add a vendor to the tender, registering the company first if it is new to us."""
+    """Add a vendor to the tender, registering the company first if it is new to us. A company we know keeps
+    its registered name: a vendor's identity is the vendor's, not the group's to edit."""
     try:
         number = orgnr.normalise(organisasjonsnummer)
     except orgnr.InvalidOrganisationNumber as exc:
@@ -80,6 +81,12 @@ def register_vendor(tender: Tender, *, name: str, organisasjonsnummer: str, acto
         audit.record("vendor.created", vendor, payload={"name": vendor.name, "organisasjonsnummer": number},
                      actor=actor)
     elif vendor in tender.participating_vendors:
+        if " ".join(name.split()).casefold() != " ".join(vendor.name.split()).casefold():
+            raise SeparationOfDutiesError(
+                f"{vendor.name} ({number}) er allerede med i konkurransen. Navnet og brukerne til en leverandør "
+                "hører til leverandøren og kan ikke endres av innkjøpsgruppen.",
+                attempt="vendor.edit", tender_id=tender.id, field="name",
+                details={"organisasjonsnummer": number, "registered_name": vendor.name, "given_name": name.strip()})
         raise DomainError(f"{vendor.name} ({number}) er allerede med i konkurransen.", field="organisasjonsnummer")
     tender.vendors.append(TenderVendor(vendor=vendor))
     audit.record("tender.vendor_added", tender, payload={"vendor": vendor.name, "organisasjonsnummer": number},
@@ -87,9 +94,24 @@ def register_vendor(tender: Tender, *, name: str, organisasjonsnummer: str, acto
     return vendor
 
 
+#: what the group is told when it tries to make someone a vendor user
+VENDOR_USERS_ARE_THE_VENDORS = (
+    "Innkjøpsgruppen kan ikke opprette, invitere eller legge til leverandørbrukere. Leverandøren registrerer "
+    "seg selv fra kunngjøringssiden, og leverandørens administrator godkjenner sine egne kolleger."
+)
+
+
 def add_membership(tender: Tender, user: User, role: Role, *, municipality: Municipality | None = None,
                    vendor: Vendor | None = None, actor: Any = None) -> Membership:
-    """Give ``user`` a role in ``tender``, checking that the role's qualifier fits."""
+    """Give ``user`` a role in the procurement group of ``tender``, checking that the role's qualifier fits.
+
+    Vendor users never come in this way: only through ``tender.vendors.operations`` (the vendor's own
+    registration, its administrator's approval, or the operator's command line)."""
+    if role is Role.VENDOR:
+        raise SeparationOfDutiesError(
+            VENDOR_USERS_ARE_THE_VENDORS, attempt="membership.add", tender_id=tender.id, field="role",
+            details={"user": user.email, "role": role.value,
+                     "vendor": vendor.organisasjonsnummer if vendor else None})
     if role is Role.SIGNER:
         if municipality is None:
             raise DomainError("Velg hvilken kommune godkjenneren skal signere for.", field="municipality")
@@ -97,25 +119,45 @@ def add_membership(tender: Tender, user: User, role: Role, *, municipality: Muni
             raise DomainError(f"{municipality.name} deltar ikke i denne konkurransen.", field="municipality")
     elif municipality is not None:
         raise DomainError("Bare godkjennere er knyttet til en kommune.", field="municipality")
-    if role is Role.VENDOR:
-        if vendor is None:
-            raise DomainError("Velg hvilken leverandør brukeren representerer.", field="vendor")
-        if vendor not in tender.participating_vendors:
-            raise DomainError(f"{vendor.name} er ikke med i denne konkurransen.", field="vendor")
-    elif vendor is not None:
+    if vendor is not None:
         raise DomainError("Bare leverandørbrukere er knyttet til en leverandør.", field="vendor")
 
     existing = tender.roles_of(user) if user.id is not None else set()
-    # A vendor's people must not sit in the procurement group of the same tender, and vice versa.
-    if role is Role.VENDOR and existing - {Role.VENDOR}:
-        raise DomainError("En bruker i innkjøpsgruppen kan ikke også være leverandørbruker i samme konkurranse.",
-                          field="role")
-    if role is not Role.VENDOR and Role.VENDOR in existing:
+    # A vendor's people must not sit in the procurement group of the same tender.
+    if Role.VENDOR in existing:
         raise DomainError("En leverandørbruker kan ikke ha en rolle i innkjøpsgruppen i samme konkurranse.",
                           field="role")
     if role in existing:
         raise DomainError(f"{user.email} har allerede rollen {role.label.lower()} i denne konkurransen.", field="role")
+    return _membership(tender, user, role, municipality=municipality, vendor=None, actor=actor)
 
+
+def grant_vendor_membership(tender: Tender, user: User, vendor: Vendor, *, actor: Any, attempt: str) -> Membership:
+    """Make ``user`` a vendor user of ``vendor`` in ``tender``. Called only by ``tender.vendors.operations``,
+    after the vendor's own confirmation or approval (or the operator's command); ``attempt`` names that way
+    in a refusal. An account in the procurement group can never become a vendor user of the same tender."""
+    if vendor not in tender.participating_vendors:
+        raise DomainError(f"{vendor.name} er ikke med i denne konkurransen.", field="vendor")
+    existing = tender.roles_of(user) if user.id is not None else set()
+    if existing - {Role.VENDOR}:
+        raise SeparationOfDutiesError(
+            "En bruker i innkjøpsgruppen kan ikke også være leverandørbruker i samme konkurranse.",
+            attempt=attempt, tender_id=tender.id, field="email",
+            details={"user": user.email, "vendor": vendor.organisasjonsnummer,
+                     "group_roles": sorted(r.value for r in existing - {Role.VENDOR})})
+    other = [m.vendor for m in tender.memberships
+             if m.user_id == user.id and m.role is Role.VENDOR and m.vendor_id != vendor.id and m.vendor]
+    if other:
+        raise DomainError(f"{user.email} er allerede leverandørbruker for {other[0].name} i denne konkurransen.",
+                          field="email")
+    if Role.VENDOR in existing:
+        raise DomainError(f"{user.email} er allerede leverandørbruker for {vendor.name} i denne konkurransen.",
+                          field="email")
+    return _membership(tender, user, Role.VENDOR, municipality=None, vendor=vendor, actor=actor)
+
+
+def _membership(tender: Tender, user: User, role: Role, *, municipality: Municipality | None,
+                vendor: Vendor | None, actor: Any) -> Membership:
     membership = Membership(user=user, role=role, municipality=municipality, vendor=vendor)
     tender.memberships.append(membership)
     audit.record("membership.added", membership, tender_id=tender.id, payload={
@@ -136,17 +178,28 @@ class InviteResult:
 
 
 def invite_member(tender: Tender, *, email: str, name: str, role: Role, municipality: Municipality | None,
-                  vendor: Vendor | None, invited_by: User) -> InviteResult:
-    """Give a person a role in the tender; create their account and a password link when they are new
-    (or have never set a password)."""
+                  invited_by: User) -> InviteResult:
+    """Give a person a role in the procurement group; create their account and a password link when they are
+    new (or have never set a password). Vendor users are refused before any account is made."""
+    if role is Role.VENDOR:
+        raise SeparationOfDutiesError(
+            VENDOR_USERS_ARE_THE_VENDORS, attempt="membership.invite", tender_id=tender.id, field="role",
+            details={"email": accounts.normalise_email(email), "role": role.value})
     user = accounts.find_user(email)
+    if user is not None and user.password_hash is None and any(m.role is Role.VENDOR for m in user.memberships):
+        # A password link for this account would be shown to the lead: whoever opens it owns the vendor
+        # user's account, in every tender it bids in.
+        raise SeparationOfDutiesError(
+            "Kontoen tilhører en leverandørbruker. Innkjøpsgruppen kan ikke lage passordlenker for "
+            "leverandørers kontoer.", attempt="account.takeover", tender_id=tender.id, field="email",
+            details={"email": user.email, "role": role.value})
     created = False
     if user is None:
         if not name.strip():
             raise DomainError("Skriv inn navnet på personen du inviterer.", field="name")
         user = accounts.create_user(email, name, actor=invited_by)
         created = True
-    membership = add_membership(tender, user, role, municipality=municipality, vendor=vendor, actor=invited_by)
+    membership = add_membership(tender, user, role, municipality=municipality, actor=invited_by)
     token = None
     if user.password_hash is None:
         token = accounts.issue_invitation(user, tender_id=tender.id, invited_by=invited_by).token
@@ -154,6 +207,14 @@ def invite_member(tender: Tender, *, email: str, name: str, role: Role, municipa
 
 
 def remove_membership(tender: Tender, membership: Membership, *, actor: User) -> None:
+    if membership.role is Role.VENDOR:
+        # Removing a vendor's people would let the group empty a vendor and register itself as its first
+        # (administrating) user: the vendor's users are the vendor's administrator's to manage.
+        raise SeparationOfDutiesError(
+            "Leverandørbrukere kan ikke fjernes av innkjøpsgruppen; leverandørens administrator styrer "
+            "leverandørens brukere.", attempt="membership.remove", tender_id=tender.id,
+            details={"user": membership.user.email,
+                     "vendor": membership.vendor.organisasjonsnummer if membership.vendor else None})
     if membership.role is Role.LEAD and sum(1 for m in tender.memberships if m.role is Role.LEAD) == 1:
         raise DomainError("Konkurransen må ha minst én prosjektleder. Legg til en ny før du fjerner denne.")
     audit.record("membership.removed", membership, tender_id=tender.id, payload={

@@ -12,12 +12,12 @@ from werkzeug.wrappers import Response
 
 from tender.errors_domain import DomainError
 from tender.extensions import db
-from tender.forms import EmptyForm, put_reasons_on_form, run_button
+from tender.forms import EmptyForm, put_reasons_on_form
 from tender.templating import OSLO
 from tender.tenders import operations
 from tender.tenders.access import tender_for
 from tender.tenders.forms import InviteForm, MunicipalityForm, TenderEditForm, TenderForm, VendorForm
-from tender.tenders.models import Membership, Municipality, Procedure, Role, Tender, Vendor
+from tender.tenders.models import Membership, Municipality, Procedure, Role, Tender
 
 bp = Blueprint("tenders", __name__)
 
@@ -87,28 +87,38 @@ def edit(tender_id: int) -> Any:
 @bp.route("/konkurranser/<int:tender_id>")
 @login_required
 def overview(tender_id: int) -> str:
+    from tender.vendors.views import public_url
+
     tender = tender_for(tender_id)
-    return render_template("tenders/overview.html", tender=tender)
+    return render_template("tenders/overview.html", tender=tender,
+                           announcement_url=public_url("vendors.announcement", token=tender.announcement_token))
 
 
 def _invite_form(tender: Tender) -> InviteForm:
     form = InviteForm()
     form.municipality.choices = [SelectChoice("", "–")] + [SelectChoice(str(m.id), m.name)
                                                          for m in tender.participating_municipalities]
-    form.vendor.choices = [SelectChoice("", "–")] + [SelectChoice(str(v.id), v.name)
-                                                   for v in tender.participating_vendors]
     return form
 
 
-def _members_page(tender: Tender, invite: InviteForm, vendor_form: VendorForm,
-                  municipality_form: MunicipalityForm, status: int = 200, new_link: str | None = None) -> Any:
+def members_page(tender: Tender, *, invite: InviteForm | None = None, vendor_form: VendorForm | None = None,
+                 municipality_form: MunicipalityForm | None = None, vendor_invite: Any = None, status: int = 200,
+                 new_link: str | None = None) -> Any:
+    """The members page with any of its forms given back with their errors (the others fresh)."""
+    from tender import mail
+    from tender.vendors.views import public_url, vendor_invite_form
+
+    municipality_form = municipality_form or MunicipalityForm(prefix="mun")
     available = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
     taken = {m.id for m in tender.participating_municipalities}
     municipality_form.municipality.choices = [SelectChoice(str(m.id), f"{m.name} ({m.kommunenummer})")
                                               for m in available if m.id not in taken]
-    return render_template("tenders/members.html", tender=tender, invite=invite, vendor_form=vendor_form,
-                           municipality_form=municipality_form, remove_form=EmptyForm(),
-                           new_link=new_link), status
+    return render_template(
+        "tenders/members.html", tender=tender, invite=invite or _invite_form(tender),
+        vendor_form=vendor_form or VendorForm(prefix="vendor"), municipality_form=municipality_form,
+        vendor_invite=vendor_invite or vendor_invite_form(tender), remove_form=EmptyForm(), new_link=new_link,
+        announcement_url=public_url("vendors.announcement", token=tender.announcement_token),
+        mail_configured=mail.configured()), status
 
 
 def _pick(model: type, raw: str | None, tender: Tender) -> Any:
@@ -120,28 +130,38 @@ def _pick(model: type, raw: str | None, tender: Tender) -> Any:
     return obj
 
 
+def _role(raw: str | None) -> Role:
+    """The role picked on the form; the vendor role is not offered, but a posted one is refused (and
+    logged) by the operation, not here."""
+    try:
+        return Role(raw or "")
+    except ValueError:
+        raise DomainError("Velg en av rollene i listen.", field="role") from None
+
+
 @bp.route("/konkurranser/<int:tender_id>/medlemmer", methods=["GET"])
 @login_required
 def members(tender_id: int) -> Any:
     tender = tender_for(tender_id, Tender.can_view_members)
-    return _members_page(tender, _invite_form(tender), VendorForm(prefix="vendor"),
-                         MunicipalityForm(prefix="mun"))
+    return members_page(tender)
 
 
 @bp.route("/konkurranser/<int:tender_id>/medlemmer/inviter", methods=["POST"])
 @login_required
 def invite(tender_id: int) -> Any:
+    from tender.vendors.views import rollback_keeping_refusal
+
     tender = tender_for(tender_id, Tender.can_manage)
     form = _invite_form(tender)
     if form.validate_on_submit():
         try:
             result = operations.invite_member(
-                tender, email=form.email.data or "", name=form.name.data or "", role=Role(form.role.data),
+                tender, email=form.email.data or "", name=form.name.data or "", role=_role(form.role.data),
                 municipality=_pick(Municipality, form.municipality.data, tender),
-                vendor=_pick(Vendor, form.vendor.data, tender), invited_by=current_user._get_current_object(),
+                invited_by=current_user._get_current_object(),
             )
         except DomainError as error:
-            db.session.rollback()
+            rollback_keeping_refusal(error, actor=current_user._get_current_object())
             put_reasons_on_form(form, error)
         else:
             link = None
@@ -156,10 +176,9 @@ def invite(tender_id: int) -> Any:
             flash(f"{result.user.email} har fått rollen {result.membership.role.label.lower()}.", "success")
             if link is None:
                 return redirect(url_for("tenders.members", tender_id=tender.id))
-            return _members_page(tender, _invite_form(tender), VendorForm(prefix="vendor"),
-                                 MunicipalityForm(prefix="mun"), new_link=link)
+            return members_page(tender, new_link=link)
     tender = tender_for(tender_id, Tender.can_manage)
-    return _members_page(tender, form, VendorForm(prefix="vendor"), MunicipalityForm(prefix="mun"), status=422)
+    return members_page(tender, invite=form, status=422)
 
 
 def _public_url(endpoint: str, **values: Any) -> str:
@@ -180,13 +199,24 @@ def remove_member(tender_id: int, membership_id: int) -> Response:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    return run_button(lambda: operations.remove_membership(tender, membership, actor=current_user._get_current_object()),
-                      back=url_for("tenders.members", tender_id=tender.id), success="Rollen er fjernet.")
+    from tender.vendors.views import rollback_keeping_refusal
+
+    try:
+        operations.remove_membership(tender, membership, actor=current_user._get_current_object())
+    except DomainError as error:
+        rollback_keeping_refusal(error, actor=current_user._get_current_object())
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("Rollen er fjernet.", "success")
+    return redirect(url_for("tenders.members", tender_id=tender.id))
 
 
 @bp.route("/konkurranser/<int:tender_id>/leverandorer", methods=["POST"])
 @login_required
 def add_vendor(tender_id: int) -> Any:
+    from tender.vendors.views import rollback_keeping_refusal
+
     tender = tender_for(tender_id, Tender.can_manage)
     form = VendorForm(prefix="vendor")
     if form.validate_on_submit():
@@ -195,14 +225,14 @@ def add_vendor(tender_id: int) -> Any:
                                                 organisasjonsnummer=form.organisasjonsnummer.data or "",
                                                 actor=current_user._get_current_object())
         except DomainError as error:
-            db.session.rollback()
+            rollback_keeping_refusal(error, actor=current_user._get_current_object())
             put_reasons_on_form(form, error)
         else:
             db.session.commit()
             flash(f"{vendor.name} er lagt til i konkurransen.", "success")
             return redirect(url_for("tenders.members", tender_id=tender.id))
     tender = tender_for(tender_id, Tender.can_manage)
-    return _members_page(tender, _invite_form(tender), form, MunicipalityForm(prefix="mun"), status=422)
+    return members_page(tender, vendor_form=form, status=422)
 
 
 @bp.route("/konkurranser/<int:tender_id>/kommuner", methods=["POST"])
@@ -224,4 +254,4 @@ def add_municipality(tender_id: int) -> Any:
             flash(f"{municipality.name} deltar nå i konkurransen.", "success")
             return redirect(url_for("tenders.members", tender_id=tender.id))
     tender = tender_for(tender_id, Tender.can_manage)
-    return _members_page(tender, _invite_form(tender), VendorForm(prefix="vendor"), form, status=422)
+    return members_page(tender, municipality_form=form, status=422)

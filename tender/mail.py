@@ -1,0 +1,41 @@
+"""Sending e-mail through the configured SMTP server (the MAIL_* settings).
+
+Nothing here logs a message's body: the vendor's confirmation link is a secret for the mailbox it is sent
+to, and must not end up in a log file an operator or a group member can read.
+"""
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+from tender.errors_domain import DomainError
+
+
+def configured() -> bool:
+    """Whether a mail server is configured; vendor registration needs one."""
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def send(to: str, subject: str, body: str) -> None:
+    """Send one plain-text e-mail, or raise a DomainError in Norwegian when it cannot be sent (so the caller
+    rolls back whatever the mail was about)."""
+    if not configured():
+        raise DomainError("Det er ikke satt opp en e-postserver, så e-posten kan ikke sendes.")
+    msg = EmailMessage()
+    msg["Subject"] = subject
+    msg["From"] = current_app.config["MAIL_FROM"]
+    msg["To"] = to
+    msg.set_content(body)
+    try:
+        with smtplib.SMTP(current_app.config["MAIL_SERVER"], int(current_app.config["MAIL_PORT"]), timeout=20) as smtp:
+            if current_app.config.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if current_app.config.get("MAIL_USERNAME"):
+                smtp.login(current_app.config["MAIL_USERNAME"], current_app.config["MAIL_PASSWORD"])
+            smtp.send_message(msg)
+    except (OSError, smtplib.SMTPException) as exc:
+        # The reason (not the message) is worth keeping for the operator; the link stays out of it.
+        current_app.logger.warning("E-post til %s kunne ikke sendes: %s", to, exc.__class__.__name__)
+        raise DomainError("E-posten kunne ikke sendes akkurat nå. Prøv igjen om litt.") from exc

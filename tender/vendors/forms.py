@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from tender.auth.operations import MIN_PASSWORD_LENGTH
+
+
+class RegistrationForm(FlaskForm):
+    organisasjonsnummer = StringField("Organisasjonsnummer", validators=[
+        DataRequired("Skriv inn organisasjonsnummeret."),
+        Length(max=20, message="Organisasjonsnummeret har ni sifre.")])
+    vendor_name = StringField("Firmanavn (hvis firmaet er nytt for oss)", validators=[
+        Optional(), Length(max=200, message="Firmanavnet kan ha høyst 200 tegn.")])
+    name = StringField("Ditt navn", validators=[
+        DataRequired("Skriv inn navnet ditt."), Length(max=120, message="Navnet kan ha høyst 120 tegn.")])
+    email = EmailField("Din e-postadresse", validators=[
+        DataRequired("Skriv inn e-postadressen din."),
+        Email("Dette er ikke en gyldig e-postadresse.", check_deliverability=False),
+        Length(max=254, message="E-postadressen kan ha høyst 254 tegn.")])
+    password = PasswordField("Velg passord", validators=[
+        DataRequired("Velg et passord."),
+        Length(min=MIN_PASSWORD_LENGTH, max=200, message=f"Passordet må ha mellom {MIN_PASSWORD_LENGTH} og 200 tegn.")])
+    confirm = PasswordField("Gjenta passordet", validators=[
+        DataRequired("Gjenta passordet."), EqualTo("password", message="Passordene er ikke like.")])
+
+
+class VendorInviteForm(FlaskForm):
+    vendor = SelectField("Leverandør", choices=[], validate_choice=False)
+    email = EmailField("Leverandørens e-postadresse", validators=[
+        DataRequired("Skriv inn leverandørens e-postadresse."),
+        Email("Dette er ikke en gyldig e-postadresse.", check_deliverability=False),
+        Length(max=254, message="E-postadressen kan ha høyst 254 tegn.")])
