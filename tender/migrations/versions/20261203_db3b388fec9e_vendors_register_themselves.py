@@ -2,7 +2,7 @@
 and how each vendor user came in
 
 Revision ID: db3b388fec9e
-Revises: 0926ac00f5b9
+Revises: 5e55a0c1d2b7
 Create Date: 2026-12-03 09:19:44.331252
 
 Every existing tender gets its own random announcement token; every existing vendor membership gets a
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'db3b388fec9e'
-down_revision = '0926ac00f5b9'
+down_revision = '5e55a0c1d2b7'
 branch_labels = None
 depends_on = None
 
