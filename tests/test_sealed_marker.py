@@ -39,6 +39,10 @@ from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, ORGNR, clock, smal
 
 MARKER = "QZX7-forseglet-merke-41c9"
 VENDOR_NAMES = ["Merkesak Arkiv AS", "Merkesak Skyløsninger AS", "Merkesak Utkast AS"]
+#: a vendor the lead added to the tender that has done nothing: what a probe for a vendor must look like
+IDLE_VENDOR = "Merkesak Tilskuer AS"
+#: an id no row has
+NOWHERE = "10000000"
 
 
 @dataclass
@@ -55,7 +59,13 @@ class Sealed:
     samples: list[Any]
     links: list[Any]
     items: list[Any]
+    idle: Any = None
     values: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def nothing(self) -> dict[str, str]:
+        """Per object-id argument, the value that stands for "no bid, no sample here"."""
+        return {"bid_id": NOWHERE, "attachment_id": NOWHERE, "sample_id": NOWHERE, "vendor_id": str(self.idle.id)}
 
     @property
     def roles(self) -> dict[str, Any]:
@@ -122,13 +132,14 @@ def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path) -> 
         db.session.commit()
         vendors.append(vendor)
         sellers.append(seller)
+    idle = tender_ops.register_vendor(tender, name=IDLE_VENDOR, organisasjonsnummer=ORGNR[3], actor=lead)
     evaluator = add_member(tender, Role.EVALUATOR, create_user(name="Eva Evaluator"))
     observer = add_member(tender, Role.OBSERVER, create_user(name="Olav Observatør"))
     items = build_model(tender, lead)
     ev.freeze(tender, at=BEFORE - timedelta(days=10), actor=lead)
     link = noark_ops.link_requirement(tender, "R0001", actor=lead)
     db.session.commit()
-    s = Sealed(tender, lead, evaluator, signer, observer, vendors, sellers, [], [], [], [link], items)
+    s = Sealed(tender, lead, evaluator, signer, observer, vendors, sellers, [], [], [], [link], items, idle)
 
     clock.set(BEFORE)
     s.bids = [_bid(db, s, 0, submit=True), _bid(db, s, 1, submit=True), _bid(db, s, 2, submit=False)]
@@ -152,7 +163,7 @@ def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path) -> 
         "key": sorted({r.id for r in content.requirements} | {c.id for c in content.chapters}
                       | {c.key for c in ev.criteria_of(tender)}),
         "number": [str(v.number) for v in spec.versions],
-        "vendor_id": [str(v.id) for v in vendors],
+        "vendor_id": [str(v.id) for v in [*vendors, idle]],
         "membership_id": [str(m.id) for m in tender.memberships],
         "item_id": [str(i.id) for i in items],
         "link_id": [str(link.id)],
@@ -165,8 +176,8 @@ def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path) -> 
 
 
 # -- the walk ---------------------------------------------------------------------------------------------------
-#: the arguments whose values are ids of bids or samples: probed against an id that does not exist
-OBJECT_IDS = ("bid_id", "attachment_id", "sample_id")
+#: the arguments whose values name a bid, a sample or a vendor: probed against :attr:`Sealed.nothing`
+OBJECT_IDS = ("bid_id", "attachment_id", "sample_id", "vendor_id")
 _ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
@@ -282,7 +293,6 @@ def walk_before_the_opening(app: Any, client: Any, login_as: Any, clock: Any, s:
     reads = re.compile(r"\b(" + "|".join(map(re.escape, tables)) + r")\b")
     urls = get_urls(app, s, include)
     assert urls
-    nowhere = 10_000_000
     problems: list[str] = []
     for moment, when in ((BEFORE, "før fristen"), (AFTER, "etter fristen, før åpningen")):
         clock.set(moment)
@@ -302,10 +312,59 @@ def walk_before_the_opening(app: Any, client: Any, login_as: Any, clock: Any, s:
                 if touched:
                     problems.append(f"{where} reads {touched} before the opening")
                 for name in probe.object_ids:
-                    other = fetch(client, probe.with_args({**probe.args, name: str(nowhere)}))
+                    if probe.args[name] == s.nothing[name]:
+                        continue
+                    other = fetch(client, probe.with_args({**probe.args, name: s.nothing[name]}))
                     if _normalised(other) != _normalised(response):
                         problems.append(f"{where} answers {response.status_code} for a real {name}, "
-                                        f"{other.status_code} for one that does not exist")
+                                        f"{other.status_code} for {s.nothing[name]}, which has no bid or sample")
+    return problems
+
+
+def post_probes(app: Any, s: Sealed, include: Callable[[str], bool]) -> list[Probe]:
+    """Every POST route that names a bid, an attachment, a sample or a vendor, once per real object; its other
+    arguments get one criterion and one minimum requirement (the keys a bid is scored and checked by)."""
+    from itertools import product
+
+    fixed = {**s.values, "key": ["arkiv", "R0001"]}
+    probes: list[Probe] = []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in (rule.methods or ()) or not include(rule.endpoint) \
+                or not set(rule.arguments) & set(OBJECT_IDS):
+            continue
+        names = sorted(rule.arguments)
+        unknown = [n for n in names if n not in fixed]
+        assert not unknown, f"{rule.rule}: this test has no value for {unknown}"
+        for combo in product(*(fixed[n] for n in names)):
+            args = dict(zip(names, combo))
+            if all(args[n] != s.nothing[n] for n in args if n in OBJECT_IDS):
+                probes.append(Probe(rule.endpoint, rule.rule, args))
+    return probes
+
+
+def post_before_the_opening(app: Any, client: Any, forms: Any, login_as: Any, clock: Any, s: Sealed,
+                            include: Callable[[str], bool]) -> list[str]:
+    """Every such POST as every group role, with a real object and with :attr:`Sealed.nothing`: the answers
+    (status, and the page it leads to with its message) must be the same, and never show the marker."""
+    problems: list[str] = []
+    probes = post_probes(app, s, include)
+    assert probes
+    for moment, when in ((BEFORE, "før fristen"), (AFTER, "etter fristen, før åpningen")):
+        clock.set(moment)
+        for role, user in s.roles.items():
+            login_as(user)
+            for probe in probes:
+                where = f"{role}, {when}: POST {probe.url}"
+                real = forms.post(probe.url, {}, follow=True)
+                blank = {**probe.args, **{n: s.nothing[n] for n in probe.object_ids}}
+                other = forms.post(probe.with_args(blank), {}, follow=True)
+                for response in (real, other):
+                    response.close()
+                if real.status_code >= 500 or MARKER in texts_of(real):
+                    problems.append(f"{where} gives {real.status_code} or shows the marker")
+                if _normalised(real) != _normalised(other):
+                    problems.append(f"{where} answers {real.status_code} for a real object, {other.status_code} "
+                                    f"for {probe.with_args(blank)}, which has no bid or sample")
     return problems
 
 
@@ -328,6 +387,20 @@ def test_before_the_opening_no_group_member_finds_anything_of_a_noark_sample(app
                                                                              statements) -> None:
     """The Noark pages on their own: the samples are part of the sealed bid (issue 9 point 4)."""
     problems = walk_before_the_opening(app, client, login_as, clock, sealed, statements, _noark)
+    assert not problems, "\n".join(problems)
+
+
+def test_before_the_opening_an_action_on_a_bid_answers_as_if_there_were_none(app, client, forms, login_as, clock,
+                                                                            sealed) -> None:
+    """Error messages: scoring, checking or rejecting a real bid says what it says for a bid that does not exist."""
+    problems = post_before_the_opening(app, client, forms, login_as, clock, sealed, _not_noark)
+    assert not problems, "\n".join(problems)
+
+
+def test_before_the_opening_an_action_on_a_sample_answers_as_if_there_were_none(app, client, forms, login_as, clock,
+                                                                               sealed) -> None:
+    """Confirming a vendor's Noark result or rerunning a sample must not tell whether the vendor has one."""
+    problems = post_before_the_opening(app, client, forms, login_as, clock, sealed, _noark)
     assert not problems, "\n".join(problems)
 
 
