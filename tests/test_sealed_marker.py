@@ -251,7 +251,8 @@ def texts_of(response: Any) -> str:
             parts += [zf.read(name).decode("utf-8", "replace") for name in zf.namelist()]
     if body[:4] == b"%PDF":
         done = subprocess.run(["pdftotext", "-q", "-", "-"], input=body, capture_output=True, timeout=60)
-        parts.append(done.stdout.decode("utf-8", "replace"))
+        text = done.stdout.decode("utf-8", "replace")
+        parts += [text, re.sub(r"\s+", "", text)]  # a long word may be broken over two lines
     return "\n".join(parts)
 
 
