@@ -361,8 +361,10 @@ def post_before_the_opening(app: Any, client: Any, forms: Any, login_as: Any, cl
                 other = forms.post(probe.with_args(blank), {}, follow=True)
                 for response in (real, other):
                     response.close()
-                if real.status_code >= 500 or MARKER in texts_of(real):
-                    problems.append(f"{where} gives {real.status_code} or shows the marker")
+                if real.status_code >= 500:
+                    problems.append(f"{where} gives {real.status_code}")
+                if MARKER in texts_of(real):
+                    problems.append(f"{where} leads to a page that shows the marker")
                 if _normalised(real) != _normalised(other):
                     problems.append(f"{where} answers {real.status_code} for a real object, {other.status_code} "
                                     f"for {probe.with_args(blank)}, which has no bid or sample")
