@@ -264,6 +264,11 @@ def sealed_tables() -> list[str]:
                   if (t.startswith("bid") and not t.startswith("bid_opening")) or "sample" in t)
 
 
+def _reads() -> re.Pattern[str]:
+    """Finds the bid and sample tables a statement names."""
+    return re.compile(r"\b(" + "|".join(map(re.escape, sealed_tables())) + r")\b")
+
+
 @pytest.fixture
 def statements(db: Any) -> Iterator[list[str]]:
     """The SQL statements run on the test's connection, as they happen."""
@@ -290,8 +295,7 @@ def walk_before_the_opening(app: Any, client: Any, login_as: Any, clock: Any, s:
     """Every route as every group role, before the deadline and after it: the problems found, all of them."""
     from tender.bids import operations as bid_ops
 
-    tables = sealed_tables()
-    reads = re.compile(r"\b(" + "|".join(map(re.escape, tables)) + r")\b")
+    reads = _reads()
     urls = get_urls(app, s, include)
     assert urls
     problems: list[str] = []
@@ -344,9 +348,11 @@ def post_probes(app: Any, s: Sealed, include: Callable[[str], bool]) -> list[Pro
 
 
 def post_before_the_opening(app: Any, client: Any, forms: Any, login_as: Any, clock: Any, s: Sealed,
-                            include: Callable[[str], bool]) -> list[str]:
+                            statements: list[str], include: Callable[[str], bool]) -> list[str]:
     """Every such POST as every group role, with a real object and with :attr:`Sealed.nothing`: the answers
-    (status, and the page it leads to with its message) must be the same, and never show the marker."""
+    (status, and the page it leads to with its message) must be the same, never show the marker, and come
+    without reading a bid or sample."""
+    reads = _reads()
     problems: list[str] = []
     probes = post_probes(app, s, include)
     assert probes
@@ -356,7 +362,12 @@ def post_before_the_opening(app: Any, client: Any, forms: Any, login_as: Any, cl
             login_as(user)
             for probe in probes:
                 where = f"{role}, {when}: POST {probe.url}"
-                real = forms.post(probe.url, {}, follow=True)
+                token = forms.token("/")
+                del statements[:]
+                real = client.post(probe.url, data={"csrf_token": token}, follow_redirects=True)
+                touched = sorted({m.group(1) for st in statements for m in reads.finditer(st)})
+                if touched:
+                    problems.append(f"{where} reads {touched} before the opening")
                 blank = {**probe.args, **{n: s.nothing[n] for n in probe.object_ids}}
                 other = forms.post(probe.with_args(blank), {}, follow=True)
                 for response in (real, other):
@@ -394,16 +405,16 @@ def test_before_the_opening_no_group_member_finds_anything_of_a_noark_sample(app
 
 
 def test_before_the_opening_an_action_on_a_bid_answers_as_if_there_were_none(app, client, forms, login_as, clock,
-                                                                            sealed) -> None:
+                                                                            sealed, statements) -> None:
     """Error messages: scoring, checking or rejecting a real bid says what it says for a bid that does not exist."""
-    problems = post_before_the_opening(app, client, forms, login_as, clock, sealed, _not_noark)
+    problems = post_before_the_opening(app, client, forms, login_as, clock, sealed, statements, _not_noark)
     assert not problems, "\n".join(problems)
 
 
 def test_before_the_opening_an_action_on_a_sample_answers_as_if_there_were_none(app, client, forms, login_as, clock,
-                                                                               sealed) -> None:
+                                                                               sealed, statements) -> None:
     """Confirming a vendor's Noark result or rerunning a sample must not tell whether the vendor has one."""
-    problems = post_before_the_opening(app, client, forms, login_as, clock, sealed, _noark)
+    problems = post_before_the_opening(app, client, forms, login_as, clock, sealed, statements, _noark)
     assert not problems, "\n".join(problems)
 
 
