@@ -115,6 +115,24 @@ def test_what_a_vendor_user_does_is_hidden_even_when_its_name_says_nothing_of_bi
     assert "invitation.accepted" in _trail(client, s)
 
 
+def test_a_vendor_users_past_stays_hidden_when_their_role_is_removed(client, db, login_as, clock, s) -> None:
+    from tender.auth import operations as accounts
+    from tender.tenders import operations as tender_ops
+
+    seller = s.vendor_users[0]
+    issued = accounts.issue_invitation(seller, tender_id=s.id, invited_by=s.lead)
+    db.session.commit()
+    accounts.accept_invitation(issued.token, "et-nytt-langt-passord")
+    db.session.commit()
+    membership = next(m for m in s.tender.memberships if m.user_id == seller.id)
+    tender_ops.remove_membership(s.tender, membership, actor=s.lead)
+    db.session.commit()
+    login_as(s.lead)
+    html = _trail(client, s)
+    assert "membership.removed" in html  # the lead's own act shows
+    assert "invitation.accepted" not in html
+
+
 def test_a_sample_event_recorded_by_the_validation_worker_is_hidden_too(client, db, login_as, clock, s,
                                                                         tmp_path) -> None:
     from tender.noark.operations import run_validation, store_upload
