@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import ForeignKey, Integer, String, Text, select, update
+from sqlalchemy import ColumnElement, ForeignKey, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tender.core.audit_chain import ChainedEvent, ChainReport, event_hash, payload_text, verify_chain
@@ -150,7 +150,7 @@ GROUP_NOARK_EVENTS = ("noark.requirement_linked", "noark.requirement_unlinked")
 SEALED_OBJECT_PREFIXES = ("bid", "noark_sample", "sample", "noark_requirement_confirmation")
 
 
-def vendor_activity(tender_id: int) -> Any:
+def vendor_activity(tender_id: int) -> ColumnElement[bool]:
     """An SQL condition, true for the events of ``tender_id`` the procurement group must not see before
     the opening: everything a vendor user of the tender (now, or before their role was removed) did, and every
     event about a bid or a sample.
