@@ -7,13 +7,14 @@ requests can never chain onto the same predecessor.
 from __future__ import annotations
 
 import getpass
+import json
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import ForeignKey, Integer, String, Text, select, update
+from sqlalchemy import ColumnElement, ForeignKey, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tender.core.audit_chain import ChainedEvent, ChainReport, event_hash, payload_text, verify_chain
@@ -53,8 +54,6 @@ class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
 
     @property
     def payload(self) -> dict[str, Any]:
-        import json
-
         value = json.loads(self.payload_json)
         return value if isinstance(value, dict) else {"value": value}
 
@@ -139,3 +138,43 @@ def verify() -> ChainReport:
         return verify_chain(events, head.seq, head.last_hash)
     finally:
         events.close()
+
+
+# -- what the procurement group may see before the opening ------------------------------------------------------
+#: event types that are about a bid or a Noark sample, whoever recorded them (a vendor user, the validation
+#: worker, the operator's CLI): every ``bid.*`` event (drafts, attachments, submission, late attempts) and every
+#: ``noark.*`` event except the two that are the lead's own configuration of the minimum requirements
+SEALED_EVENT_PREFIXES = ("bid.", "bids.", "sample.", "noark.")
+GROUP_NOARK_EVENTS = ("noark.requirement_linked", "noark.requirement_unlinked")
+#: object types (table names) that belong to bids and samples
+SEALED_OBJECT_PREFIXES = ("bid", "noark_sample", "sample", "noark_requirement_confirmation")
+
+
+def vendor_activity(tender_id: int) -> ColumnElement[bool]:
+    """An SQL condition, true for the events of ``tender_id`` the procurement group must not see before
+    the opening: everything a vendor user of the tender (now, or before their role was removed) did, and every
+    event about a bid or a sample.
+
+    Three independent tests, so an event is hidden when any one of them says so: a new kind of bid or sample
+    event recorded by the worker is caught by its name or object, a new kind of vendor action (registration,
+    a new page) by its actor. The condition is never NULL (a NULL actor or object type counts as "no"), so
+    ``not_(vendor_activity(...))`` keeps every other event.
+    """
+    from sqlalchemy import and_, false, not_, or_
+
+    from tender.tenders.models import Membership, Role
+
+    vendor_users = select(Membership.user_id).where(Membership.tender_id == tender_id,
+                                                    Membership.role == Role.VENDOR)
+    # A vendor user whose role was taken away keeps their past hidden: the removal event names them.
+    removed = db.session.scalars(select(AuditEvent.payload_json).where(
+        AuditEvent.tender_id == tender_id, AuditEvent.event_type == "membership.removed",
+        AuditEvent.payload_json.contains('"role":"vendor"', autoescape=True))).all()
+    former = sorted({str(p["user"]) for p in map(json.loads, removed) if isinstance(p, dict) and p.get("user")})
+    by_type = or_(*(AuditEvent.event_type.startswith(p, autoescape=True) for p in SEALED_EVENT_PREFIXES))
+    by_type = and_(by_type, not_(AuditEvent.event_type.in_(GROUP_NOARK_EVENTS)))
+    by_object = and_(AuditEvent.object_type.is_not(None),
+                     or_(*(AuditEvent.object_type.startswith(p, autoescape=True) for p in SEALED_OBJECT_PREFIXES)))
+    by_actor = or_(and_(AuditEvent.actor_id.is_not(None), AuditEvent.actor_id.in_(vendor_users)),
+                   AuditEvent.actor_label.in_(former) if former else false())
+    return or_(false(), by_type, by_object, by_actor)
