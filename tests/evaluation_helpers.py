@@ -164,10 +164,13 @@ def submit_bid(db: Any, s: Setup, index: int, *, one_off: str = "1000000", yearl
 
 
 def open_all(db: Any, s: Setup, clock: Clock) -> None:
+    """Open the bids as the rule asks: the lead and one other member of the group each confirm it."""
     from tender.bids import operations as bid_ops
 
     clock.set(AFTER)
-    bid_ops.open_bids(s.tender, at=AFTER, actor=s.lead)
+    other = s.evaluators[0] if s.evaluators else s.observer
+    assert bid_ops.confirm_opening(s.tender, at=AFTER, actor=s.lead) is None
+    assert bid_ops.confirm_opening(s.tender, at=AFTER, actor=other) is not None
     db.session.commit()
 
 

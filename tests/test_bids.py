@@ -133,21 +133,27 @@ def test_a_draft_cannot_be_saved_at_the_deadline_itself(client, forms, login_as,
 def test_bids_cannot_be_opened_before_the_deadline(db, clock, s) -> None:
     submit_bid(db, s, 0)
     with pytest.raises(DomainError, match="før tilbudsfristen"):
-        bid_ops.open_bids(s.tender, at=BEFORE, actor=s.lead)
+        bid_ops.confirm_opening(s.tender, at=BEFORE, actor=s.lead)
+    assert bid_ops.opening_confirmations(s.tender) == []
 
 
 def test_bids_cannot_be_opened_before_the_model_is_frozen(db, clock, create_tender, add_member, create_user) -> None:
     s = setup_tender(db, create_tender, add_member, create_user, freeze=False)
     with pytest.raises(DomainError, match="låses før"):
-        bid_ops.open_bids(s.tender, at=AFTER, actor=s.lead)
+        bid_ops.confirm_opening(s.tender, at=AFTER, actor=s.lead)
 
 
 def test_opening_is_a_logged_action_that_produces_the_opening_record(client, forms, login_as, db, clock, s) -> None:
+    # Two people open the bids now (issue 9): the lead's confirmation alone leaves them sealed.
     submit_bid(db, s, 0)
     clock.set(AFTER)
     login_as(s.lead)
     before = client.get(f"/konkurranser/{s.id}/evaluering/tilbud").get_data(as_text=True)
     assert "ikke åpnet" in before and "Leverandør A AS" not in before
+    assert forms.post(f"/konkurranser/{s.id}/evaluering/tilbud/apne", {}).status_code == 302
+    waiting = client.get(f"/konkurranser/{s.id}/evaluering/tilbud").get_data(as_text=True)
+    assert "Én bekreftelse til trengs" in waiting and "Leverandør A AS" not in waiting
+    login_as(s.evaluators[0])
     assert forms.post(f"/konkurranser/{s.id}/evaluering/tilbud/apne", {}).status_code == 302
     html = client.get(f"/konkurranser/{s.id}/evaluering/tilbud").get_data(as_text=True)
     bid = bid_ops.bid_of(s.tender, s.vendors[0].id)
