@@ -49,7 +49,7 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
     "evaluation.case_json": ("GET", E + "/sak.json", {**NOT_MEMBER, **GROUP_READ}, 403),
     "evaluation.tie_break": ("POST", E + "/uavgjort", {**NOT_MEMBER, "lead": 302}, 403),
     "bids.show": ("GET", V, {**NOT_MEMBER, "vendor": 200}, 403),
-    "bids.save": ("POST", V, {**NOT_MEMBER, "vendor": 422}, 403),
+    "bids.save": ("POST", V, {**NOT_MEMBER, "vendor": 409}, 403),
     "bids.submit": ("POST", V + "/lever", {**NOT_MEMBER, "vendor": 409}, 403),
     "bids.receipt": ("GET", V + "/kvittering", {**NOT_MEMBER, "vendor": 200}, 403),
     "bids.upload": ("POST", V + "/vedlegg", {**NOT_MEMBER, "vendor": 422}, 403),

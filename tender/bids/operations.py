@@ -92,8 +92,7 @@ def _check_open_for_bids(tender: Tender, vendor: Vendor, at: datetime, *, actor:
     if tender.bid_deadline is None:
         raise DomainError("Tilbudsfristen er ikke satt ennå; tilbud kan ikke leveres.")
     if at >= tender.bid_deadline:
-        raise LateBid("Tilbudsfristen er ute. Tilbudet kan ikke endres eller leveres "
-                      "(The bid deadline has passed).")
+        raise LateBid("Tilbudsfristen er ute. Tilbudet kan ikke endres eller leveres.")
     if published_version(tender) is None:
         raise DomainError("Kravspesifikasjonen er ikke kunngjort ennå.")
 
