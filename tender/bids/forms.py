@@ -132,12 +132,13 @@ class PriceForm(Form):
             raise ValidationError(f"«{self.line_label}»: beløpet kan ikke være negativt.")
 
 
+# Both file fields are posted as "file" but live on one page: their own ids keep each label on its own input.
 class AttachmentForm(FlaskForm):
-    file = FileField("Vedlegg", validators=[FileRequired("Velg en fil.")])
+    file = FileField("Vedlegg", id="vedlegg-fil", validators=[FileRequired("Velg en fil.")])
 
 
 class AnswerUploadForm(FlaskForm):
-    file = FileField("Utfylt svarskjema (.xlsx)", validators=[FileRequired("Velg en fil.")])
+    file = FileField("Utfylt svarskjema (.xlsx)", id="svarskjema-fil", validators=[FileRequired("Velg en fil.")])
 
 
 
