@@ -252,7 +252,7 @@ class _Fields(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__()
-        self.inside, self.names, self.values = False, [], {}
+        self.inside, self.names, self.values, self.disabled = False, [], {}, set()
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -261,6 +261,8 @@ class _Fields(HTMLParser):
         elif self.inside and tag in ("input", "select", "textarea") and a.get("name"):
             self.names.append(a["name"])
             self.values[a["name"]] = a.get("value") or ""
+            if "disabled" in a:
+                self.disabled.add(a["name"])
 
     def handle_endtag(self, tag):
         if tag == "form":
@@ -343,3 +345,13 @@ def test_a_reservation_without_its_text_is_marked_at_the_field(client, forms, lo
     assert 'id="a-R0001-reservation_text-err"' in html and "Beskriv forbeholdet." in html
     assert bid_ops.bid_of(mixed.tender, mixed.vendors[0].id) is None
 
+
+
+def test_a_submitted_bid_is_shown_with_nothing_to_type_into(client, login_as, db, clock, s) -> None:
+    submit_bid(db, s, 0)
+    login_as(s.vendor_users[0])
+    parser = _Fields()
+    html = client.get(f"/konkurranser/{s.id}/mitt-tilbud").get_data(as_text=True)
+    parser.feed(html)
+    assert 'name="a-R0001-choice"' in html and "Lagre utkast" not in html
+    assert set(parser.names) - parser.disabled == {"csrf_token", "lock_version"}

@@ -94,11 +94,17 @@ def _page(tender: Tender, vendor: Vendor, *, form: BidForm | None = None, answer
     if form is None:
         form = BidForm(formdata=None)
         form.lock_version.data = str(bid.lock_version) if bid else ""
+    answers = answers if answers is not None else (_answer_forms(spec, bid, None) if spec else {})
+    open_for_bids = tender.bid_deadline is not None and now < tender.bid_deadline
+    if (bid is not None and bid.is_submitted) or not open_for_bids:
+        # a delivered bid, or one past the deadline, is shown as it is: nothing on it can be typed into
+        for answer in answers.values():
+            for field in answer:
+                field.render_kw = {**(field.render_kw or {}), "disabled": True}
     return render_template(
-        "bids/bid.html", tender=tender, vendor=vendor, bid=bid, spec=spec, form=form,
-        answers=answers if answers is not None else (_answer_forms(spec, bid, None) if spec else {}),
+        "bids/bid.html", tender=tender, vendor=vendor, bid=bid, spec=spec, form=form, answers=answers,
         prices=prices if prices is not None else _price_forms(tender, bid, None), errors=errors or [],
-        open_for_bids=tender.bid_deadline is not None and now < tender.bid_deadline, now=now,
+        open_for_bids=open_for_bids, now=now,
         attachment_form=AttachmentForm(), empty_form=EmptyForm(), upload_form=AnswerUploadForm(),
     ), status
 
