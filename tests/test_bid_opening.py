@@ -205,3 +205,42 @@ def test_a_confirmation_of_someone_who_lost_the_opening_right_no_longer_counts(d
     db.session.expire(s.tender)
     assert bid_ops.confirm_opening(s.tender, at=AFTER, actor=s.lead) is None
     assert bid_ops.opening_of(s.tender) is None
+
+
+def test_the_lead_and_an_evaluator_confirming_at_the_same_moment_open_the_bids_once(live_server) -> None:
+    """Over HTTP against a running server: neither confirmation may miss the other, and nothing gives a 500."""
+    from tender.bids.models import BidOpening, BidOpeningConfirmation
+    from tender.extensions import db as database
+    from tests.evaluation_helpers import live_setup, restore_clock
+    from tests.test_evaluation_concurrency import Browser, _all_at_once
+
+    w = live_setup(live_server.app, vendors=2, opened=False)
+    try:
+        people = [Browser(live_server.url, w.lead.email), Browser(live_server.url, w.evaluators[0].email)]
+        path = OPEN.format(w.tender_id)
+        statuses = _all_at_once([lambda b=b: b.post(path, {"csrf_token": b.token})[0] for b in people])
+        assert statuses == [302, 302]
+        with live_server.app.app_context():
+            openings = database.session.scalars(select(BidOpening).where(BidOpening.tender_id == w.tender_id)).all()
+            confirmations = database.session.scalars(select(BidOpeningConfirmation).where(
+                BidOpeningConfirmation.tender_id == w.tender_id)).all()
+            assert len(openings) == 1 and openings[0].persons_required == 2
+            assert sorted(c.user_name for c in confirmations) == sorted([w.lead.name, w.evaluators[0].name])
+            database.session.remove()
+    finally:
+        restore_clock(live_server.app)
+
+
+def test_an_opening_recorded_before_two_person_opening_still_reads_as_the_lead_alone(db, clock, s) -> None:
+    import json
+
+    from tender.bids.models import BidOpening
+
+    old = BidOpening(tender_id=s.tender.id, opened_at=AFTER, opened_by_id=s.lead.id, opened_by_name="Lena Leder",
+                     persons_required=1, record_json=json.dumps([{
+                         "vendor": "Leverandør A AS", "organisasjonsnummer": s.vendors[0].organisasjonsnummer,
+                         "submitted_at": BEFORE.isoformat(), "receipt_sha256": "ab" * 32}]))
+    record = bid_ops.opening_record(old)
+    assert [(p["name"], p["roles"]) for p in record.opened_by] == [("Lena Leder", "prosjektleder")]
+    assert record.persons_required == 1 and record.late_attempts == []
+    assert record.bids[0]["submitted_at"] == BEFORE
