@@ -17,7 +17,7 @@ from tender.requirements.models import (  # noqa: F401,E402
     SpecRequirement,
     SpecVersion,
 )
-from tender.bids.models import Bid, BidAnswer, BidAttachment, BidOpening, BidPriceLine  # noqa: F401,E402
+from tender.bids.models import Bid, BidAnswer, BidAttachment, BidOpening, BidOpeningConfirmation, BidPriceLine  # noqa: F401,E402,E501
 from tender.evaluation.models import (  # noqa: F401,E402
     AwardCriterion,
     ConsensusScore,

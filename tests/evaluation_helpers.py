@@ -67,6 +67,27 @@ def small_spec(evaluation: int = 2, minimum: int = 2) -> core.Specification:
     )
 
 
+def every_answer_form_spec() -> core.Specification:
+    """One requirement of each answer form: Ja/Nei, Ja/Nei/Delvis, free text and a number."""
+    def req(n: int, kind: core.Kind, form: core.AnswerForm, text: str, **kw: Any) -> core.Requirement:
+        return core.Requirement(id=f"R{n:04d}", number=f"1.{n}", chapter="K01", kind=kind, text=text,
+                                answer_form=form, **kw)
+
+    return core.Specification(
+        title="Kravspesifikasjon",
+        criteria=(core.Criterion(id="arkiv", name="Arkivfunksjonalitet"),),
+        chapters=(core.Chapter(id="K01", number="1", title="Generelt"),),
+        requirements=(
+            req(1, core.Kind.MINSTEKRAV, core.AnswerForm.JA_NEI, "Løsningen skal eksportere Noark 5-uttrekk."),
+            req(2, core.Kind.EVALUERINGSKRAV, core.AnswerForm.JA_NEI_DELVIS, "Løsningen bør ha fulltekstsøk.",
+                criterion="arkiv", weight=Decimal(1)),
+            req(3, core.Kind.INFORMASJON, core.AnswerForm.FRITEKST, "Oppgi hvilken database løsningen bruker."),
+            req(4, core.Kind.INFORMASJON, core.AnswerForm.TALL, "Oppgi antall samtidige brukere som er testet.",
+                unit="brukere"),
+        ),
+    )
+
+
 def publish_spec(db: Any, tender: Any, lead: Any, add_member: Any, content: core.Specification) -> None:
     from tender.requirements import operations as spec_ops
     from tender.tenders.models import Role
@@ -119,14 +140,15 @@ def build_model(tender: Any, lead: Any, *, leaves: int = 2) -> list[Any]:
 
 
 def setup_tender(db: Any, create_tender: Any, add_member: Any, create_user: Any, *, vendors: int = 2,
-                 evaluators: int = 2, leaves: int = 2, evaluation_reqs: int = 2, freeze: bool = True) -> Setup:
+                 evaluators: int = 2, leaves: int = 2, evaluation_reqs: int = 2, freeze: bool = True,
+                 content: core.Specification | None = None) -> Setup:
     from tender.evaluation import operations as ev
     from tender.tenders import operations as tender_ops
     from tender.tenders.models import Role
 
     tender = create_tender(bid_deadline=DEADLINE)
     lead = tender.memberships[0].user
-    publish_spec(db, tender, lead, add_member, small_spec(evaluation=evaluation_reqs))
+    publish_spec(db, tender, lead, add_member, content or small_spec(evaluation=evaluation_reqs))
     vendor_rows, vendor_users = [], []
     for i in range(vendors):
         v = tender_ops.register_vendor(tender, name=f"Leverandør {chr(65 + i)} AS", organisasjonsnummer=ORGNR[i],
@@ -164,10 +186,13 @@ def submit_bid(db: Any, s: Setup, index: int, *, one_off: str = "1000000", yearl
 
 
 def open_all(db: Any, s: Setup, clock: Clock) -> None:
+    """Open the bids as the rule asks: the lead and one other member of the group each confirm it."""
     from tender.bids import operations as bid_ops
 
     clock.set(AFTER)
-    bid_ops.open_bids(s.tender, at=AFTER, actor=s.lead)
+    other = s.evaluators[0] if s.evaluators else s.observer
+    assert bid_ops.confirm_opening(s.tender, at=AFTER, actor=s.lead) is None
+    assert bid_ops.confirm_opening(s.tender, at=AFTER, actor=other) is not None
     db.session.commit()
 
 
@@ -175,10 +200,14 @@ def open_all(db: Any, s: Setup, clock: Clock) -> None:
 PASSWORD = "riktig-hest-batteri"
 
 
-def live_setup(app: Any, *, evaluators: int = 2, vendors: int = 2, leaves: int = 1) -> "LiveWorld":
+def live_setup(app: Any, *, evaluators: int = 2, vendors: int = 2, leaves: int = 1, submit: bool = True,
+               opened: bool = True, content: core.Specification | None = None) -> "LiveWorld":
     """A tender with submitted bids, opened, in the live server's database; returns it and the bids.
+    ``submit=False`` leaves the vendors without bids and the clock before the deadline (for bidding in the
+    browser); ``opened=False`` leaves the submitted bids unopened.
 
-    Leaves ``app.config["CLOCK"]`` one second after the deadline: restore it with ``restore_clock``.
+    Leaves ``app.config["CLOCK"]`` one second after the deadline (before it without ``submit``): restore it
+    with ``restore_clock``.
     """
     import uuid
 
@@ -221,14 +250,21 @@ def live_setup(app: Any, *, evaluators: int = 2, vendors: int = 2, leaves: int =
     app.config["CLOCK"] = clock
     with app.app_context():
         s = setup_tender(database, create_tender, add_member, create_user, vendors=vendors, evaluators=evaluators,
-                         leaves=leaves)
-        bids = [submit_bid(database, s, i, one_off=str(1_000_000 - 100_000 * i)) for i in range(vendors)]
-        open_all(database, s, clock)
+                         leaves=leaves, content=content)
+        bids = [submit_bid(database, s, i, one_off=str(1_000_000 - 100_000 * i)) for i in range(vendors)] \
+            if submit else []
+        if opened and submit:
+            open_all(database, s, clock)
+        elif submit:
+            clock.set(AFTER)
         world = LiveWorld(
             tender_id=s.tender.id, lead=Login(s.lead.email, s.lead.name),
             evaluators=[Login(u.email, u.name) for u in s.evaluators],
-            vendor_names=[b.vendor.name for b in bids], bid_ids=[b.id for b in bids],
-            leaves=[(c.id, c.key) for c in ev_quality_leaves(s.tender)])
+            vendor_names=[b.vendor.name for b in bids] if submit else [v.name for v in s.vendors],
+            bid_ids=[b.id for b in bids],
+            leaves=[(c.id, c.key) for c in ev_quality_leaves(s.tender)],
+            vendor_users=[Login(u.email, u.name) for u in s.vendor_users],
+            observer=Login(s.observer.email, s.observer.name))
     return world
 
 
@@ -246,6 +282,8 @@ class LiveWorld:
     vendor_names: list[str]
     bid_ids: list[int]
     leaves: list[tuple[int, str]]
+    vendor_users: list[Login] = field(default_factory=list)
+    observer: Login | None = None
 
 
 def ev_quality_leaves(tender: Any) -> list[Any]:

@@ -6,7 +6,7 @@ import pytest
 
 from tender.bids import operations as bid_ops
 from tender.tenders.models import Role
-from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, clock, setup_tender, submit_bid  # noqa: F401
+from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, clock, open_all, setup_tender, submit_bid  # noqa: F401
 
 ANON, OUTSIDER, ADMIN = "anonym", "utenforstående", "admin"
 WHO = [ANON, OUTSIDER, ADMIN, *[r.value for r in Role]]
@@ -27,7 +27,11 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
     "evaluation.delete_price_item": ("POST", E + "/prisskjema/{i}/slett", {**NOT_MEMBER, "lead": 302}, 403),
     "evaluation.freeze": ("POST", E + "/las", {**NOT_MEMBER, "lead": 422}, 403),
     "evaluation.bids": ("GET", E + "/tilbud", {**NOT_MEMBER, **GROUP_READ}, 403),
-    "evaluation.open_bids": ("POST", E + "/tilbud/apne", {**NOT_MEMBER, "lead": 302}, 403),
+    "evaluation.open_bids": ("POST", E + "/tilbud/apne", {**NOT_MEMBER, "lead": 302, "evaluator": 302,
+                                                          "observer": 302}, 403),
+    "evaluation.withdraw_opening": ("POST", E + "/tilbud/apne/trekk", {**NOT_MEMBER, "lead": 302, "evaluator": 302,
+                                                                     "observer": 302}, 403),
+    "evaluation.opening_persons": ("POST", E + "/tilbud/apning", {**NOT_MEMBER, "lead": 422}, 403),
     "evaluation.bid": ("GET", E + "/tilbud/{b}", {**NOT_MEMBER, **GROUP_READ}, 403),
     "evaluation.attachment": ("GET", E + "/tilbud/{b}/vedlegg/{a}", {**NOT_MEMBER, **GROUP_READ}, 403),
     "evaluation.check_requirement": ("POST", E + "/tilbud/{b}/minstekrav/R0001",
@@ -45,7 +49,7 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
     "evaluation.case_json": ("GET", E + "/sak.json", {**NOT_MEMBER, **GROUP_READ}, 403),
     "evaluation.tie_break": ("POST", E + "/uavgjort", {**NOT_MEMBER, "lead": 302}, 403),
     "bids.show": ("GET", V, {**NOT_MEMBER, "vendor": 200}, 403),
-    "bids.save": ("POST", V, {**NOT_MEMBER, "vendor": 422}, 403),
+    "bids.save": ("POST", V, {**NOT_MEMBER, "vendor": 409}, 403),
     "bids.submit": ("POST", V + "/lever", {**NOT_MEMBER, "vendor": 409}, 403),
     "bids.receipt": ("GET", V + "/kvittering", {**NOT_MEMBER, "vendor": 200}, 403),
     "bids.upload": ("POST", V + "/vedlegg", {**NOT_MEMBER, "vendor": 422}, 403),
@@ -92,9 +96,7 @@ def _request(client, forms, person, method, path):
 def test_each_person_gets_exactly_the_access_their_role_gives(endpoint, client, forms, login_as, db, clock,
                                                               world) -> None:
     s, who, ids, _ = world
-    clock.set(AFTER)
-    bid_ops.open_bids(s.tender, at=AFTER, actor=s.lead)
-    db.session.commit()
+    open_all(db, s, clock)
     method, template, expected, default = ROUTES[endpoint]
     path = template.format(**ids)
     wrong = []
@@ -162,9 +164,7 @@ def test_a_vendor_gets_404_for_another_vendors_file_links(client, forms, login_a
 def test_a_vendor_gets_nothing_of_another_vendors_bid_through_the_evaluation_routes(client, forms, login_as, db,
                                                                                     clock, world) -> None:
     s, who, ids, other = world
-    clock.set(AFTER)
-    bid_ops.open_bids(s.tender, at=AFTER, actor=s.lead)
-    db.session.commit()
+    open_all(db, s, clock)
     login_as(who["vendor"])
     for path in (f"/konkurranser/{s.id}/evaluering/tilbud/{other['bid'].id}",
                  f"/konkurranser/{s.id}/evaluering/tilbud/{other['bid'].id}/vedlegg/{other['attachment'].id}",
@@ -176,8 +176,6 @@ def test_a_vendor_gets_nothing_of_another_vendors_bid_through_the_evaluation_rou
 def test_a_file_link_of_another_tender_gives_404_even_to_the_lead(client, login_as, db, clock, world,
                                                                   create_tender) -> None:
     s, who, ids, _ = world
-    clock.set(AFTER)
-    bid_ops.open_bids(s.tender, at=AFTER, actor=s.lead)
-    db.session.commit()
+    open_all(db, s, clock)
     mine = create_tender(s.lead, title="Annen konkurranse", bid_deadline=DEADLINE)
     login_as(who["lead"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import select
@@ -133,21 +134,27 @@ def test_a_draft_cannot_be_saved_at_the_deadline_itself(client, forms, login_as,
 def test_bids_cannot_be_opened_before_the_deadline(db, clock, s) -> None:
     submit_bid(db, s, 0)
     with pytest.raises(DomainError, match="før tilbudsfristen"):
-        bid_ops.open_bids(s.tender, at=BEFORE, actor=s.lead)
+        bid_ops.confirm_opening(s.tender, at=BEFORE, actor=s.lead)
+    assert bid_ops.opening_confirmations(s.tender) == []
 
 
 def test_bids_cannot_be_opened_before_the_model_is_frozen(db, clock, create_tender, add_member, create_user) -> None:
     s = setup_tender(db, create_tender, add_member, create_user, freeze=False)
     with pytest.raises(DomainError, match="låses før"):
-        bid_ops.open_bids(s.tender, at=AFTER, actor=s.lead)
+        bid_ops.confirm_opening(s.tender, at=AFTER, actor=s.lead)
 
 
 def test_opening_is_a_logged_action_that_produces_the_opening_record(client, forms, login_as, db, clock, s) -> None:
+    # Two people open the bids now (issue 9): the lead's confirmation alone leaves them sealed.
     submit_bid(db, s, 0)
     clock.set(AFTER)
     login_as(s.lead)
     before = client.get(f"/konkurranser/{s.id}/evaluering/tilbud").get_data(as_text=True)
     assert "ikke åpnet" in before and "Leverandør A AS" not in before
+    assert forms.post(f"/konkurranser/{s.id}/evaluering/tilbud/apne", {}).status_code == 302
+    waiting = client.get(f"/konkurranser/{s.id}/evaluering/tilbud").get_data(as_text=True)
+    assert "Én bekreftelse til trengs" in waiting and "Leverandør A AS" not in waiting
+    login_as(s.evaluators[0])
     assert forms.post(f"/konkurranser/{s.id}/evaluering/tilbud/apne", {}).status_code == 302
     html = client.get(f"/konkurranser/{s.id}/evaluering/tilbud").get_data(as_text=True)
     bid = bid_ops.bid_of(s.tender, s.vendors[0].id)
@@ -237,3 +244,114 @@ def test_an_answer_too_long_for_its_column_is_refused_with_a_message(db, clock, 
     with pytest.raises(DomainError, match="høyst 300 tegn"):
         bid_ops.save_draft(s.tender, bid, answers=[bid_ops.AnswerInput("R0001", "Ja", documentation_ref="x" * 301)],
                            prices={}, at=BEFORE, actor=s.vendor_users[0])
+
+
+# -- the bid page as a browser posts it: every answer form, only the fields the page renders -------------------
+class _Fields(HTMLParser):
+    """The names of the fields a browser posts from the bid form (id ``bid-form``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside, self.names, self.values, self.disabled = False, [], {}, set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("id") == "bid-form"
+        elif self.inside and tag in ("input", "select", "textarea") and a.get("name"):
+            self.names.append(a["name"])
+            self.values[a["name"]] = a.get("value") or ""
+            if "disabled" in a:
+                self.disabled.add(a["name"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+
+
+@pytest.fixture
+def mixed(db, create_tender, add_member, create_user):
+    from tests.evaluation_helpers import every_answer_form_spec
+
+    return setup_tender(db, create_tender, add_member, create_user, content=every_answer_form_spec())
+
+
+def _rendered(client, s):
+    parser = _Fields()
+    parser.feed(client.get(f"/konkurranser/{s.id}/mitt-tilbud").get_data(as_text=True))
+    return parser
+
+
+def _as_browser(s, parser, **changes):
+    """What the browser posts: the rendered fields (an unchecked box is left out), changed as a person would."""
+    data = {name: value for name, value in parser.values.items() if not name.endswith("-reservation")}
+    data.update({"a-R0001-choice": "Ja", "a-R0002-choice": "Delvis", "a-R0003-value": "PostgreSQL 16",
+                 "a-R0004-value": "1 500", f"p-{s.items[0].id}-0-amount": "1 000 000,50"})
+    for m in s.tender.participating_municipalities:
+        data[f"p-{s.items[1].id}-{m.id}-amount"] = "120000"
+    data.update(changes)
+    return data
+
+
+def test_every_field_the_bid_form_validates_is_rendered_on_the_page(client, login_as, clock, mixed) -> None:
+    from tender.bids.views import _answer_forms, _price_forms
+
+    login_as(mixed.vendor_users[0])
+    rendered = set(_rendered(client, mixed).names)
+    spec = bid_ops.published_spec(mixed.tender)
+    validated = {field.name for form in _answer_forms(spec, None, None).values() for field in form}
+    validated |= {f.amount.name for _, _, f in _price_forms(mixed.tender, None, None)}
+    validated |= {"csrf_token", "lock_version"}
+    assert validated - rendered == set()
+    # a free-text and a number requirement have an answer field, not a choice
+    assert {"a-R0003-value", "a-R0004-value"} <= rendered and "a-R0003-choice" not in rendered
+
+
+def test_a_draft_of_every_answer_form_is_saved_from_what_the_page_renders(client, forms, login_as, clock,
+                                                                          mixed) -> None:
+    login_as(mixed.vendor_users[0])
+    data = _as_browser(mixed, _rendered(client, mixed), **{"a-R0002-reservation": "y",
+                                                           "a-R0002-reservation_text": "Krever tilleggsmodul"})
+    response = forms.post(f"/konkurranser/{mixed.id}/mitt-tilbud", data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    answers = {a.requirement_key: a for a in bid_ops.bid_of(mixed.tender, mixed.vendors[0].id).answers}
+    assert {k: a.fulfilled for k, a in answers.items()} == {"R0001": "Ja", "R0002": "Delvis",
+                                                           "R0003": "PostgreSQL 16", "R0004": "1 500"}
+    assert answers["R0002"].reservation and answers["R0002"].reservation_text == "Krever tilleggsmodul"
+    html = client.get(f"/konkurranser/{mixed.id}/mitt-tilbud").get_data(as_text=True)
+    assert 'value="PostgreSQL 16"' in html and 'value="1000000,50"' in html and "Utkastet er lagret." in html
+    assert "(Draft saved.)" not in html
+
+
+def test_an_answer_that_is_not_a_number_is_shown_at_its_field_and_at_the_top(client, forms, login_as, clock,
+                                                                             mixed) -> None:
+    login_as(mixed.vendor_users[0])
+    data = _as_browser(mixed, _rendered(client, mixed), **{"a-R0004-value": "mange"})
+    response = forms.post(f"/konkurranser/{mixed.id}/mitt-tilbud", data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="a-R0004-value-err"' in html and 'aria-invalid="true"' in html
+    assert "Krav 1.4, «Svar (tall)»: Svaret må være et tall, ikke «mange»." in html
+    assert 'value="PostgreSQL 16"' in html  # what the vendor typed is kept
+    assert bid_ops.bid_of(mixed.tender, mixed.vendors[0].id) is None
+
+
+def test_a_reservation_without_its_text_is_marked_at_the_field(client, forms, login_as, clock, mixed) -> None:
+    login_as(mixed.vendor_users[0])
+    data = _as_browser(mixed, _rendered(client, mixed), **{"a-R0001-reservation": "y"})
+    response = forms.post(f"/konkurranser/{mixed.id}/mitt-tilbud", data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="a-R0001-reservation_text-err"' in html and "Beskriv forbeholdet." in html
+    assert bid_ops.bid_of(mixed.tender, mixed.vendors[0].id) is None
+
+
+
+def test_a_submitted_bid_is_shown_with_nothing_to_type_into(client, login_as, db, clock, s) -> None:
+    submit_bid(db, s, 0)
+    login_as(s.vendor_users[0])
+    parser = _Fields()
+    html = client.get(f"/konkurranser/{s.id}/mitt-tilbud").get_data(as_text=True)
+    parser.feed(html)
+    assert 'name="a-R0001-choice"' in html and "Lagre utkast" not in html
+    assert set(parser.names) - parser.disabled == {"csrf_token", "lock_version"}

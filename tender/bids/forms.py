@@ -1,9 +1,17 @@
+"""The vendor's bid forms. Each requirement gets the answer form its answer form asks for (a choice, free text
+or a number), so that every field the server validates is one the page renders and the browser posts."""
 from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, Form, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional, ValidationError
+
+from tender.core import spec as core_spec
 
 
 class BidForm(FlaskForm):
@@ -13,26 +21,127 @@ class BidForm(FlaskForm):
 
 
 class AnswerForm(Form):
-    """One requirement's answer (no CSRF of its own: it is posted inside BidForm)."""
+    """What every requirement's answer has besides the answer itself (no CSRF of its own: it is posted inside
+    BidForm)."""
 
-    choice = SelectField("Oppfylt? (Fulfilled?)", choices=[], validate_choice=True)
-    value = StringField("Svar (Answer)", validators=[Optional(), Length(max=200, message="Høyst 200 tegn.")])
-    description = TextAreaField("Beskrivelse (Description)",
+    description = TextAreaField("Beskrivelse av løsningen",
                                 validators=[Optional(), Length(max=20_000, message="Høyst 20 000 tegn.")])
-    documentation_ref = StringField("Henvisning til dokumentasjon (Reference)",
+    documentation_ref = StringField("Henvisning til dokumentasjon (dokument og kapittel)",
                                     validators=[Optional(), Length(max=300, message="Høyst 300 tegn.")])
-    reservation = BooleanField("Forbehold (Reservation)")
-    reservation_text = TextAreaField("Forbeholdet (Describe the reservation)",
-                                     validators=[Optional(), Length(max=5_000, message="Høyst 5 000 tegn.")])
+    reservation = BooleanField("Jeg tar forbehold mot dette kravet")
+    # no Optional(): it would stop the chain before validate_reservation_text sees an empty text
+    reservation_text = TextAreaField("Forbeholdet", validators=[Length(max=5_000, message="Høyst 5 000 tegn.")])
+
+    def validate_reservation_text(self, field: Any) -> None:
+        if self.reservation.data and not (field.data or "").strip():
+            raise ValidationError("Beskriv forbeholdet.")
+
+    @property
+    def answer(self) -> str:
+        raise NotImplementedError
+
+    def set_answer(self, value: str) -> None:
+        raise NotImplementedError
+
+    @property
+    def touched(self) -> bool:
+        """Whether the vendor wrote anything for this requirement (untouched ones are not stored)."""
+        return bool(self.answer.strip() or (self.description.data or "").strip()
+                    or (self.documentation_ref.data or "").strip() or self.reservation.data)
+
+
+class _ChoiceField(SelectField):
+    """A select whose refusal is worded in Norwegian; not posted at all counts as not answered."""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data not in {c[0] for c in self.iter_choices()}:
+            raise ValidationError("Velg et av svarene i listen.")
+
+
+class ChoiceAnswerForm(AnswerForm):
+    """Ja/Nei or Ja/Nei/Delvis."""
+
+    choice = _ChoiceField("Oppfylt?", choices=[], default="")
+
+    @property
+    def answer(self) -> str:
+        return self.choice.data or ""
+
+    def set_answer(self, value: str) -> None:
+        self.choice.data = value
+
+
+class TextAnswerForm(AnswerForm):
+    """A short free-text answer (the longer explanation goes in the description)."""
+
+    value = StringField("Svar", validators=[Optional(), Length(max=200, message="Høyst 200 tegn; skriv resten i "
+                                                                                 "beskrivelsen.")])
+
+    @property
+    def answer(self) -> str:
+        return self.value.data or ""
+
+    def set_answer(self, value: str) -> None:
+        self.value.data = value
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A number as Norwegians write it ("1 234,5"); None when it is not one."""
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+class NumberAnswerForm(TextAnswerForm):
+    value = StringField("Svar (tall)", validators=[Optional(), Length(max=200, message="Høyst 200 tegn.")])
+
+    def validate_value(self, field: Any) -> None:
+        if (field.data or "").strip() and parse_number(field.data) is None:
+            raise ValidationError(f"Svaret må være et tall, ikke «{field.data}».")
+
+
+def answer_form_for(requirement: core_spec.Requirement, formdata: Any) -> AnswerForm:
+    """The form for one requirement's answer, matching its answer form."""
+    prefix = f"a-{requirement.id}"
+    if requirement.answer_form.choices:
+        form: AnswerForm = ChoiceAnswerForm(formdata=formdata, prefix=prefix)
+        form.choice.choices = [SelectChoice("", "– velg –")] + [SelectChoice(c, c)  # type: ignore[attr-defined]
+                                                                for c in requirement.answer_form.choices]
+        return form
+    if requirement.answer_form is core_spec.AnswerForm.TALL:
+        return NumberAnswerForm(formdata=formdata, prefix=prefix)
+    return TextAnswerForm(formdata=formdata, prefix=prefix)
 
 
 class PriceForm(Form):
-    amount = StringField("Beløp NOK eks. mva (Amount)", validators=[Optional(), Length(max=30)])
+    amount = StringField("Beløp i kroner eks. mva.", validators=[Optional(), Length(max=30, message="Høyst 30 tegn.")])
+    #: the price line's name, for messages that make sense in the list at the top of the page too
+    line_label = ""
+
+    def validate_amount(self, field: Any) -> None:
+        text = (field.data or "").strip()
+        if not text:
+            return
+        number = parse_number(text)
+        if number is None:
+            raise ValidationError(f"«{self.line_label}»: beløpet må være et tall, ikke «{field.data}».")
+        if number < 0:
+            raise ValidationError(f"«{self.line_label}»: beløpet kan ikke være negativt.")
 
 
+# Both file fields are posted as "file" but live on one page: their own ids keep each label on its own input.
 class AttachmentForm(FlaskForm):
-    file = FileField("Vedlegg (Attachment)", validators=[FileRequired("Velg en fil. (Choose a file.)")])
+    file = FileField("Vedlegg", id="vedlegg-fil", validators=[FileRequired("Velg en fil.")])
 
 
 class AnswerUploadForm(FlaskForm):
-    file = FileField("Utfylt svarskjema (.xlsx)", validators=[FileRequired("Velg en fil. (Choose a file.)")])
+    file = FileField("Utfylt svarskjema (.xlsx)", id="svarskjema-fil", validators=[FileRequired("Velg en fil.")])
+
+
+
+def form_problems(form: FlaskForm) -> list[str]:
+    """A file form's refusal in words (an expired CSRF token never gets here: the app answers it with 400)."""
+    return [e for name, field in form._fields.items() if name != "csrf_token" for e in field.errors]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -25,6 +26,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tender.db_types import UTCDateTime, utcnow
 from tender.extensions import db
 from tender.tenders.models import Vendor, _enum
+
+if TYPE_CHECKING:
+    from tender.auth.models import User
 
 
 class BidStatus(enum.Enum):
@@ -129,15 +133,39 @@ class BidAttachment(db.Model):  # type: ignore[name-defined,misc]
 
 
 class BidOpening(db.Model):  # type: ignore[name-defined,misc]
-    """Tilbudsåpning: done once, after the deadline, by the lead; the opening record lists who bid and when."""
+    """Tilbudsåpning: done once, after the deadline, when the members the tender's setting asks for (two, one of
+    them a lead; or one lead for a small tender) have each confirmed it; the record lists who opened, when, every
+    submitted bid with its receipt hash and every late attempt."""
 
     __tablename__ = "bid_opening"
+    __table_args__ = (CheckConstraint("persons_required IN (1, 2)", name="persons_required_one_or_two"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), unique=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: the person whose confirmation completed the opening (the record names every confirming person)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     opened_by_name: Mapped[str] = mapped_column(String(120))
-    #: åpningsprotokoll as canonical JSON: [{"vendor": ..., "organisasjonsnummer": ..., "submitted_at": ...,
-    #: "receipt_sha256": ...}]
+    #: the tender's setting when it was opened; openings from before two-person opening existed were by the lead
+    #: alone, hence the server default 1
+    persons_required: Mapped[int] = mapped_column(Integer, default=2, server_default="1")
+    #: åpningsprotokoll as canonical JSON: {"opened_at", "persons_required", "opened_by": [{"name", "user_id",
+    #: "roles", "confirmed_at"}], "bids": [{"vendor", "organisasjonsnummer", "submitted_at", "receipt_sha256"}],
+    #: "late_attempts": [{"vendor", "organisasjonsnummer", "action", "at"}]}; older rows hold just the bid list
     record_json: Mapped[str] = mapped_column(Text)
+
+
+class BidOpeningConfirmation(db.Model):  # type: ignore[name-defined,misc]
+    """One member's confirmation that the bids may be opened, given in their own session; withdrawn (deleted,
+    with an audit event) before the opening, kept as part of the history after it."""
+
+    __tablename__ = "bid_opening_confirmation"
+    __table_args__ = (UniqueConstraint("tender_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    user_name: Mapped[str] = mapped_column(String(120))
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    user: Mapped["User"] = relationship()

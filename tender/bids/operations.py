@@ -17,13 +17,21 @@ from sqlalchemy import select
 
 from tender import audit
 from tender.clock import now  # noqa: F401  (views and tests call bids.operations.now)
-from tender.bids.models import Bid, BidAnswer, BidAttachment, BidOpening, BidPriceLine, BidStatus
+from tender.bids.models import (
+    Bid,
+    BidAnswer,
+    BidAttachment,
+    BidOpening,
+    BidOpeningConfirmation,
+    BidPriceLine,
+    BidStatus,
+)
 from tender.core import spec as core_spec
 from tender.errors_domain import DomainError
 from tender.extensions import db
 from tender.requirements.models import SpecVersion
 from tender.requirements.operations import specification_of, version_content
-from tender.tenders.models import Tender, Vendor
+from tender.tenders.models import OPENING_ROLES, Role, Tender, Vendor
 from tender.uploads import clean_filename
 
 MAX_ATTACHMENT = 50 * 1024 * 1024
@@ -85,8 +93,7 @@ def _check_open_for_bids(tender: Tender, vendor: Vendor, at: datetime, *, actor:
     if tender.bid_deadline is None:
         raise DomainError("Tilbudsfristen er ikke satt ennå; tilbud kan ikke leveres.")
     if at >= tender.bid_deadline:
-        raise LateBid("Tilbudsfristen er ute. Tilbudet kan ikke endres eller leveres "
-                      "(The bid deadline has passed).")
+        raise LateBid("Tilbudsfristen er ute. Tilbudet kan ikke endres eller leveres.")
     if published_version(tender) is None:
         raise DomainError("Kravspesifikasjonen er ikke kunngjort ennå.")
 
@@ -270,10 +277,92 @@ def submit(tender: Tender, bid: Bid, *, at: datetime, actor: Any) -> str:
 
 
 # -- opening -------------------------------------------------------------------------------------------------
-def open_bids(tender: Tender, *, at: datetime, actor: Any) -> BidOpening:
-    """Tilbudsåpning: after the deadline, once, with the evaluation model frozen first."""
+#: what a late attempt's ``action`` was, as the opening record words it
+LATE_ACTIONS = {
+    "create": "opprette tilbud",
+    "save": "lagre utkast",
+    "attach": "laste opp vedlegg",
+    "detach": "fjerne vedlegg",
+    "submit": "levere tilbudet",
+    "upload_answers": "lese inn svarskjema",
+}
+
+
+def set_opening_persons(tender: Tender, persons: int, *, at: datetime, actor: Any) -> None:
+    """How many must confirm the opening: 2 (the default) or 1 for a small tender; by the lead, before the bid
+    deadline only, so that nobody can lower it once the bids are waiting to be opened."""
+    if persons not in (1, 2):
+        raise DomainError("Velg én eller to personer.", field="persons")
+    if deadline_passed(tender, at):
+        raise DomainError("Tilbudsfristen er ute: hvor mange som må bekrefte åpningen, kan ikke endres lenger.",
+                          field="persons")
+    if tender.opening_persons == persons:
+        return
+    before = tender.opening_persons
+    tender.opening_persons = persons
+    db.session.flush()
+    audit.record("tender.opening_persons_changed", tender, actor=actor, payload={"from": before, "to": persons})
+
+
+def opening_confirmations(tender: Tender) -> list[BidOpeningConfirmation]:
+    return list(db.session.scalars(select(BidOpeningConfirmation).where(BidOpeningConfirmation.tender_id == tender.id)
+                                   .order_by(BidOpeningConfirmation.confirmed_at, BidOpeningConfirmation.id)))
+
+
+def _is_lead(tender: Tender, user: Any) -> bool:
+    return Role.LEAD in tender.roles_of(user)
+
+
+@dataclass(frozen=True)
+class OpeningStatus:
+    """Where the opening stands for the bids page: who has confirmed, and who may give the next confirmation."""
+
+    persons_required: int
+    confirmations: list[BidOpeningConfirmation]
+    #: members who may give the confirmation still needed (empty once the opening is done)
+    may_confirm: list[Any]
+
+    @property
+    def missing(self) -> int:
+        return max(self.persons_required - len(self.confirmations), 0)
+
+
+def _valid_confirmations(tender: Tender, at: datetime) -> list[BidOpeningConfirmation]:
+    # A confirmation counts only while its giver still holds the opening right.
+    return [c for c in opening_confirmations(tender) if c.user is not None and tender.can_confirm_opening(c.user, at)]
+
+
+def _may_complete(tender: Tender, given: list[BidOpeningConfirmation], user: Any, at: datetime) -> str | None:
+    """Why ``user`` may not give the next confirmation (None when they may)."""
+    if not tender.can_confirm_opening(user, at):
+        return "Du har ikke rett til å åpne tilbudene i denne konkurransen."
+    if any(c.user_id == user.id for c in given):
+        return ("Du har allerede bekreftet åpningen. En annen i anskaffelsesgruppen må bekrefte fra sin egen "
+                "innlogging.")
+    if tender.opening_persons == 1 and not _is_lead(tender, user):
+        return "Når én person åpner tilbudene, må det være prosjektleder."
+    if tender.opening_persons == 2 and given and not _is_lead(tender, user) \
+            and not any(_is_lead(tender, c.user) for c in given):
+        return "Minst én av de to som åpner tilbudene, må være prosjektleder; nå må prosjektleder bekrefte."
+    return None
+
+
+def opening_status(tender: Tender, at: datetime) -> OpeningStatus:
+    given = _valid_confirmations(tender, at)
+    members = {m.user.id: m.user for m in tender.memberships if m.role in OPENING_ROLES}
+    may = [u for u in sorted(members.values(), key=lambda u: u.name)
+           if opening_of(tender) is None and _may_complete(tender, given, u, at) is None]
+    return OpeningStatus(tender.opening_persons, given, may)
+
+
+def confirm_opening(tender: Tender, *, at: datetime, actor: Any) -> BidOpening | None:
+    """One member's confirmation of the opening; the last one the tender's setting asks for opens the bids
+    (returned), earlier ones are recorded and wait (None). Same rules as the opening: after the deadline, once,
+    with the evaluation model locked first."""
     from tender.evaluation.operations import model_of
 
+    # Two confirmations at the same moment must not both see the other missing: one waits for the other here.
+    db.session.execute(select(Tender.id).where(Tender.id == tender.id).with_for_update())
     if not deadline_passed(tender, at):
         raise DomainError("Tilbudene kan ikke åpnes før tilbudsfristen er ute.")
     if opening_of(tender) is not None:
@@ -281,15 +370,99 @@ def open_bids(tender: Tender, *, at: datetime, actor: Any) -> BidOpening:
     model = model_of(tender)
     if model is None or model.frozen_at is None:
         raise DomainError("Evalueringsmodellen må låses før tilbudene åpnes.")
-    record = [
+    given = _valid_confirmations(tender, at)
+    if (why := _may_complete(tender, given, actor, at)) is not None:
+        raise DomainError(why)
+    confirmation = BidOpeningConfirmation(tender_id=tender.id, user_id=actor.id, user_name=actor.name,
+                                          confirmed_at=at)
+    db.session.add(confirmation)
+    db.session.flush()
+    given.append(confirmation)
+    audit.record("bids.opening_confirmed", confirmation, actor=actor, payload={
+        "at": at.isoformat(), "persons_required": tender.opening_persons, "confirmations": len(given)})
+    if len(given) < tender.opening_persons:
+        return None
+    return _open(tender, given, at=at, actor=actor)
+
+
+def withdraw_opening_confirmation(tender: Tender, *, at: datetime, actor: Any) -> None:
+    """Take one's own confirmation back while the opening is not yet done."""
+    db.session.execute(select(Tender.id).where(Tender.id == tender.id).with_for_update())
+    if opening_of(tender) is not None:
+        raise DomainError("Tilbudene er allerede åpnet; bekreftelsen kan ikke trekkes tilbake.")
+    mine = db.session.scalar(select(BidOpeningConfirmation).where(
+        BidOpeningConfirmation.tender_id == tender.id, BidOpeningConfirmation.user_id == actor.id))
+    if mine is None:
+        raise DomainError("Du har ingen bekreftelse å trekke tilbake.")
+    confirmed_at = mine.confirmed_at
+    db.session.delete(mine)
+    db.session.flush()
+    audit.record("bids.opening_confirmation_withdrawn", tender, actor=actor, payload={
+        "at": at.isoformat(), "confirmed_at": confirmed_at.isoformat()})
+
+
+def late_attempts(tender: Tender) -> list[dict[str, Any]]:
+    """Every refused late attempt of the tender, from its audit trail, oldest first."""
+    from tender.audit import AuditEvent
+
+    names = {v.organisasjonsnummer: v.name for v in tender.participating_vendors}
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.tender_id == tender.id,
+                                                         AuditEvent.event_type == "bid.late_attempt")
+                                .order_by(AuditEvent.seq))
+    return [{"vendor": names.get(e.payload.get("vendor"), ""), "organisasjonsnummer": e.payload.get("vendor"),
+             "action": e.payload.get("action"), "at": e.payload.get("at")} for e in events]
+
+
+def _open(tender: Tender, given: list[BidOpeningConfirmation], *, at: datetime, actor: Any) -> BidOpening:
+    bids = [
         {"vendor": b.vendor.name, "organisasjonsnummer": b.vendor.organisasjonsnummer,
          "submitted_at": b.submitted_at.isoformat() if b.submitted_at else None, "receipt_sha256": b.receipt_sha256}
         for b in submitted_bids(tender)
     ]
+    people = [{"name": c.user_name, "user_id": c.user_id, "confirmed_at": c.confirmed_at.isoformat(),
+               "roles": sorted(r.value for r in tender.roles_of(c.user) & OPENING_ROLES)} for c in given]
+    record = {"opened_at": at.isoformat(), "persons_required": tender.opening_persons, "opened_by": people,
+              "bids": bids, "late_attempts": late_attempts(tender)}
     opening = BidOpening(tender_id=tender.id, opened_at=at, opened_by_id=getattr(actor, "id", None),
-                         opened_by_name=getattr(actor, "name", "cli"),
+                         opened_by_name=" og ".join(p["name"] for p in people)[:120],
+                         persons_required=tender.opening_persons,
                          record_json=json.dumps(record, ensure_ascii=False, sort_keys=True))
     db.session.add(opening)
     db.session.flush()
-    audit.record("bids.opened", opening, actor=actor, payload={"bids": record, "at": at.isoformat()})
+    audit.record("bids.opened", opening, actor=actor, payload={
+        "bids": bids, "at": at.isoformat(), "opened_by": [p["name"] for p in people],
+        "persons_required": tender.opening_persons, "late_attempts": len(record["late_attempts"])})
     return opening
+
+
+@dataclass(frozen=True)
+class OpeningRecord:
+    """The opening record as the bids page shows it, with times as datetimes (shown in Oslo time)."""
+
+    opened_at: datetime
+    persons_required: int
+    opened_by: list[dict[str, Any]]
+    bids: list[dict[str, Any]]
+    late_attempts: list[dict[str, Any]]
+
+
+def _when(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def opening_record(opening: BidOpening) -> OpeningRecord:
+    raw = json.loads(opening.record_json)
+    if isinstance(raw, list):  # an opening from before two-person opening: the lead alone, bids only
+        raw = {"opened_by": [{"name": opening.opened_by_name, "roles": ["lead"],
+                              "confirmed_at": opening.opened_at.isoformat()}], "bids": raw, "late_attempts": []}
+    labels = {"lead": "prosjektleder", "evaluator": "evaluator", "observer": "observatør"}
+    return OpeningRecord(
+        opened_at=opening.opened_at, persons_required=opening.persons_required,
+        opened_by=[{**p, "confirmed_at": _when(p.get("confirmed_at")),
+                    "roles": ", ".join(label for r, label in labels.items() if r in p.get("roles", []))}
+                   for p in raw.get("opened_by", [])],
+        bids=[{**b, "submitted_at": _when(b.get("submitted_at"))} for b in raw.get("bids", [])],
+        late_attempts=[{**a, "at": _when(a.get("at")),
+                        "action": LATE_ACTIONS.get(a.get("action") or "", f"annen handling ({a.get('action')})")}
+                       for a in raw.get("late_attempts", [])],
+    )

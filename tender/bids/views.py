@@ -6,16 +6,23 @@ up within that vendor's bid only, so another vendor's ids and file links give 40
 from __future__ import annotations
 
 import io
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
-from wtforms.fields.choices import SelectChoice
 
 from tender.bids import operations as ops
-from tender.bids.forms import AnswerForm, AnswerUploadForm, AttachmentForm, BidForm, PriceForm
+from tender.bids.forms import (
+    AnswerForm,
+    AnswerUploadForm,
+    AttachmentForm,
+    BidForm,
+    PriceForm,
+    answer_form_for,
+    form_problems,
+    parse_number,
+)
 from tender.bids.models import Bid, BidAttachment
 from tender.core import spec as core_spec
 from tender.errors_domain import DomainError
@@ -45,14 +52,10 @@ def _answer_forms(spec: core_spec.Specification, bid: Bid | None, formdata: Any)
     stored = {a.requirement_key: a for a in bid.answers} if bid else {}
     forms = {}
     for req in spec.requirements:
-        form = AnswerForm(formdata=formdata, prefix=f"a-{req.id}")
-        form.choice.choices = [SelectChoice("", "–")] + [SelectChoice(c, c) for c in req.answer_form.choices]
+        form = answer_form_for(req, formdata)
         if formdata is None and req.id in stored:
             a = stored[req.id]
-            if req.answer_form.choices:
-                form.choice.data = a.fulfilled
-            else:
-                form.value.data = a.fulfilled
+            form.set_answer(a.fulfilled)
             form.description.data, form.documentation_ref.data = a.description, a.documentation_ref
             form.reservation.data, form.reservation_text.data = a.reservation, a.reservation_text
         forms[req.id] = form
@@ -66,10 +69,21 @@ def _price_forms(tender: Tender, bid: Bid | None, formdata: Any) -> list[tuple[A
         targets = tender.participating_municipalities if item.per_municipality else [None]
         for m in targets:
             form = PriceForm(formdata=formdata, prefix=f"p-{item.id}-{m.id if m else 0}")
+            form.line_label = f"{item.name} – {m.name}" if m else item.name
             key = (item.id, m.id if m else None)
             if formdata is None and key in stored:
-                form.amount.data = f"{stored[key]:f}"
+                form.amount.data = f"{stored[key]:f}".replace(".", ",")
             out.append((item, m, form))
+    return out
+
+
+def _field_errors(spec: core_spec.Specification, answers: dict[str, AnswerForm],
+                  prices: list[tuple[Any, Any, PriceForm]]) -> list[str]:
+    """Every field error, also listed at the top of the page, each saying which requirement or price it is."""
+    numbers = {r.id: r.number for r in spec.requirements}
+    out = [f"Krav {numbers[key]}, «{field.label.text}»: {message}"
+           for key, form in answers.items() for field in form for message in field.errors]
+    out += [message for _, _, form in prices for message in form.amount.errors]
     return out
 
 
@@ -81,11 +95,17 @@ def _page(tender: Tender, vendor: Vendor, *, form: BidForm | None = None, answer
     if form is None:
         form = BidForm(formdata=None)
         form.lock_version.data = str(bid.lock_version) if bid else ""
+    answers = answers if answers is not None else (_answer_forms(spec, bid, None) if spec else {})
+    open_for_bids = tender.bid_deadline is not None and now < tender.bid_deadline
+    if (bid is not None and bid.is_submitted) or not open_for_bids:
+        # a delivered bid, or one past the deadline, is shown as it is: nothing on it can be typed into
+        for answer in answers.values():
+            for field in answer:
+                field.render_kw = {**(field.render_kw or {}), "disabled": True}
     return render_template(
-        "bids/bid.html", tender=tender, vendor=vendor, bid=bid, spec=spec, form=form,
-        answers=answers if answers is not None else (_answer_forms(spec, bid, None) if spec else {}),
+        "bids/bid.html", tender=tender, vendor=vendor, bid=bid, spec=spec, form=form, answers=answers,
         prices=prices if prices is not None else _price_forms(tender, bid, None), errors=errors or [],
-        open_for_bids=tender.bid_deadline is not None and now < tender.bid_deadline, now=now,
+        open_for_bids=open_for_bids, now=now,
         attachment_form=AttachmentForm(), empty_form=EmptyForm(), upload_form=AnswerUploadForm(),
     ), status
 
@@ -97,19 +117,6 @@ def show(tender_id: int) -> Any:
     return _page(tender, _vendor(tender))
 
 
-def _amount(raw: str | None, label: str) -> Decimal | None:
-    text = (raw or "").strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise DomainError(f"«{label}»: beløpet må være et tall, ikke «{raw}».") from None
-    if not value.is_finite():
-        raise DomainError(f"«{label}»: beløpet må være et tall.")
-    return value
-
-
 @bp.route("", methods=["POST"])
 @login_required
 def save(tender_id: int) -> Any:
@@ -119,26 +126,26 @@ def save(tender_id: int) -> Any:
     if spec is None:
         abort(404)
     form = BidForm()
-    answers = _answer_forms(spec, ops.bid_of(tender, vendor.id), request.form)
-    prices = _price_forms(tender, ops.bid_of(tender, vendor.id), request.form)
+    bid = ops.bid_of(tender, vendor.id)
+    answers = _answer_forms(spec, bid, request.form)
+    prices = _price_forms(tender, bid, request.form)
     ok = form.validate_on_submit()
     ok = all([f.validate() for f in answers.values()]) and ok
     ok = all([f.validate() for _, _, f in prices]) and ok
     if not ok:
         return _page(tender, vendor, form=form, answers=answers, prices=prices,
-                     errors=["Noen felt er ugyldige; se merknadene ved feltene."], status=422)
-    by_id = {r.id: r for r in spec.requirements}
+                     errors=["Utkastet er ikke lagret. Rett feltene som er merket:",
+                             *_field_errors(spec, answers, prices)],
+                     status=422)
     try:
         inputs = [ops.AnswerInput(
-            requirement_key=key,
-            fulfilled=(f.choice.data if by_id[key].answer_form.choices else f.value.data) or "",
+            requirement_key=key, fulfilled=f.answer,
             description=f.description.data or "", documentation_ref=f.documentation_ref.data or "",
             reservation=bool(f.reservation.data), reservation_text=f.reservation_text.data or "")
-            for key, f in answers.items()
-            if f.choice.data or f.value.data or f.description.data or f.documentation_ref.data or f.reservation.data]
+            for key, f in answers.items() if f.touched]
         amounts = {}
         for item, m, f in prices:
-            value = _amount(f.amount.data, item.name)
+            value = parse_number(f.amount.data or "")
             if value is not None:
                 amounts[(item.id, m.id if m else None)] = value
         now = ops.now()
@@ -153,7 +160,7 @@ def save(tender_id: int) -> Any:
         return _page(tender, vendor, form=form, answers=answers, prices=prices,
                      errors=[m for ms in error.reasons.values() for m in ms], status=409 if late else 422)
     db.session.commit()
-    flash("Utkastet er lagret. (Draft saved.)", "success")
+    flash("Utkastet er lagret.", "success")
     return redirect(url_for("bids.show", tender_id=tender.id))
 
 
@@ -182,7 +189,7 @@ def submit(tender_id: int) -> Any:
         return _page(tender, vendor, errors=[m for ms in error.reasons.values() for m in ms],
                      status=409 if late else 422)
     db.session.commit()
-    flash("Tilbudet er levert. (Bid submitted.)", "success")
+    flash("Tilbudet er levert.", "success")
     return redirect(url_for("bids.receipt", tender_id=tender.id))
 
 
@@ -204,7 +211,7 @@ def upload(tender_id: int) -> Any:
     vendor = _vendor(tender)
     form = AttachmentForm()
     if not form.validate_on_submit():
-        return _page(tender, vendor, errors=["Velg en fil. (Choose a file.)"], status=422)
+        return _page(tender, vendor, errors=form_problems(form), status=422)
     data = form.file.data.read()
     try:
         now = ops.now()
@@ -217,7 +224,7 @@ def upload(tender_id: int) -> Any:
             _log_late(tender, vendor, "attach")
         return _page(tender, vendor, errors=[error.message], status=409 if isinstance(error, ops.LateBid) else 422)
     db.session.commit()
-    flash("Vedlegget er lastet opp. (Attachment uploaded.)", "success")
+    flash("Vedlegget er lastet opp.", "success")
     return redirect(url_for("bids.show", tender_id=tender.id, _anchor="vedlegg"))
 
 
@@ -246,7 +253,7 @@ def delete_attachment(tender_id: int, attachment_id: int) -> Response:
         abort(400)
     return run_button(lambda: ops.delete_attachment(tender, bid, found, at=ops.now(), actor=_me()),
                       back=url_for("bids.show", tender_id=tender.id, _anchor="vedlegg"),
-                      success="Vedlegget er fjernet. (Attachment removed.)")
+                      success="Vedlegget er fjernet.")
 
 
 # -- the answer form offline: download as Excel, fill in, upload ---------------------------------------------
@@ -281,7 +288,7 @@ def upload_answers(tender_id: int) -> Any:
         abort(404)
     form = AnswerUploadForm()
     if not form.validate_on_submit():
-        return _page(tender, vendor, errors=["Velg det utfylte svarskjemaet (.xlsx). (Choose the filled-in form.)"],
+        return _page(tender, vendor, errors=form_problems(form),
                      status=422)
     try:
         rows = read_vendor_answers(form.file.data.read(), spec)
@@ -304,5 +311,5 @@ def upload_answers(tender_id: int) -> Any:
         return _page(tender, vendor, errors=[m for ms in error.reasons.values() for m in ms],
                      status=409 if isinstance(error, ops.LateBid) else 422)
     db.session.commit()
-    flash(f"{len(inputs)} svar er lest inn fra svarskjemaet. ({len(inputs)} answers imported.)", "success")
+    flash(f"{len(inputs)} svar er lest inn fra svarskjemaet.", "success")
     return redirect(url_for("bids.show", tender_id=tender.id))

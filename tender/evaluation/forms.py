@@ -75,3 +75,12 @@ class TieBreakForm(FlaskForm):
                         validators=[DataRequired("Oppgi rekkefølgen."), Length(max=500)])
     reason = TextAreaField("Begrunnelse for beslutningen", validators=[DataRequired("Skriv begrunnelsen."),
                                                                       Length(max=5000)])
+
+
+class OpeningPersonsForm(FlaskForm):
+    """How many members must confirm the opening of the bids (set by the lead before the bid deadline)."""
+
+    persons = SelectField("Hvem åpner tilbudene", choices=[
+        SelectChoice("2", "To personer: prosjektleder og én til i anskaffelsesgruppen"),
+        SelectChoice("1", "Én person: prosjektleder alene (små konkurranser)")],
+        validate_choice=True)

@@ -33,6 +33,7 @@ from tender.evaluation.forms import (
     AssignForm,
     CheckForm,
     CriterionForm,
+    OpeningPersonsForm,
     PriceItemForm,
     RejectForm,
     ScoreForm,
@@ -299,30 +300,75 @@ def freeze(tender_id: int) -> Any:
 
 
 # -- bids and the opening -----------------------------------------------------------------------------------
-@bp.route("/tilbud")
-@login_required
-def bids(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_view_evaluation)
+def _bids_page(tender: Tender, *, persons_form: OpeningPersonsForm | None = None, status: int = 200) -> Any:
     now = bid_ops.now()
     opening = bid_ops.opening_of(tender)
     visible = tender.can_view_bids(current_user, now) and opening is not None
     rows = ops.opened_bids(tender) if visible else []
+    if persons_form is None:
+        persons_form = OpeningPersonsForm(formdata=None, persons=str(tender.opening_persons))
     return render_template("evaluation/bids.html", tender=tender, now=now, opening=opening,
-                           record=json.loads(opening.record_json) if opening else [], rows=rows,
+                           record=bid_ops.opening_record(opening) if opening else None, rows=rows,
+                           status=bid_ops.opening_status(tender, now) if opening is None else None,
                            prices={b.id: ops.evaluated_price(tender, b) for b in rows},
-                           model=ops.model_or_default(tender), empty_form=EmptyForm(), visible=visible)
+                           model=ops.model_or_default(tender), empty_form=EmptyForm(), visible=visible,
+                           persons_form=persons_form), status
+
+
+@bp.route("/tilbud")
+@login_required
+def bids(tender_id: int) -> Any:
+    return _bids_page(tender_for(tender_id, Tender.can_view_evaluation))
 
 
 @bp.route("/tilbud/apne", methods=["POST"])
 @login_required
 def open_bids(tender_id: int) -> Response:
+    """One member's confirmation of the opening; the last one needed opens the bids."""
     now = bid_ops.now()
-    tender = tender_for(tender_id, lambda t, u: t.can_open_bids(u, now))
+    tender = tender_for(tender_id, lambda t, u: t.can_confirm_opening(u, now))
     if not EmptyForm().validate_on_submit():
         abort(400)
-    return run_button(lambda: bid_ops.open_bids(tender, at=now, actor=_me()),
+
+    def said(opening: Any) -> str:
+        if opening is not None:
+            return "Tilbudene er åpnet. Åpningsprotokollen er lagret."
+        return "Bekreftelsen din er registrert. Tilbudene åpnes når en til i anskaffelsesgruppen har bekreftet."
+
+    return run_button(lambda: bid_ops.confirm_opening(tender, at=now, actor=_me()),
+                      back=url_for("evaluation.bids", tender_id=tender.id), success=said)
+
+
+@bp.route("/tilbud/apne/trekk", methods=["POST"])
+@login_required
+def withdraw_opening(tender_id: int) -> Response:
+    now = bid_ops.now()
+    tender = tender_for(tender_id, lambda t, u: t.can_confirm_opening(u, now))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    return run_button(lambda: bid_ops.withdraw_opening_confirmation(tender, at=now, actor=_me()),
                       back=url_for("evaluation.bids", tender_id=tender.id),
-                      success="Tilbudene er åpnet. Åpningsprotokollen er lagret.")
+                      success="Bekreftelsen din er trukket tilbake. Tilbudene er ikke åpnet.")
+
+
+@bp.route("/tilbud/apning", methods=["POST"])
+@login_required
+def opening_persons(tender_id: int) -> Any:
+    tender = tender_for(tender_id, Tender.can_set_opening_persons)
+    form = OpeningPersonsForm()
+    if not form.validate_on_submit():
+        return _bids_page(tender, persons_form=form, status=422)
+    try:
+        bid_ops.set_opening_persons(tender, int(form.persons.data), at=bid_ops.now(), actor=_me())
+    except DomainError as error:
+        db.session.rollback()
+        put_reasons_on_form(form, error)
+        return _bids_page(tender, persons_form=form, status=422)
+    db.session.commit()
+    flash("Innstillingen for tilbudsåpningen er lagret: "
+          + ("to personer må bekrefte åpningen." if tender.opening_persons == 2
+             else "prosjektleder kan åpne tilbudene alene."), "success")
+    return redirect(url_for("evaluation.bids", tender_id=tender.id))
 
 
 @bp.route("/tilbud/<int:bid_id>")

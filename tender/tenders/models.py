@@ -90,6 +90,10 @@ class Role(enum.Enum):
         }[self.value]
 
 
+#: the roles whose members may confirm the opening of the bids
+OPENING_ROLES = frozenset({Role.LEAD, Role.EVALUATOR, Role.OBSERVER})
+
+
 class Municipality(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "municipality"
     __table_args__ = (
@@ -177,6 +181,7 @@ def new_announcement_token() -> str:
 
 class Tender(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "tender"
+    __table_args__ = (CheckConstraint("opening_persons IN (1, 2)", name="opening_persons_one_or_two"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -193,6 +198,9 @@ class Tender(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: the public announcement page's link (/kunngjoring/<token>), published by the lead, e.g. in Doffin
     announcement_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_announcement_token)
+    #: how many members of the group must confirm the opening of the bids: 2 (the lead and one other), or 1
+    #: for a small tender, set by the lead before the bid deadline (tender.bids.operations.set_opening_persons)
+    opening_persons: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
 
     municipalities: Mapped[list[TenderMunicipality]] = relationship(
         cascade="all, delete-orphan", order_by="TenderMunicipality.id"
@@ -266,8 +274,15 @@ class Tender(db.Model):  # type: ignore[name-defined,misc]
         """No one sees bid content before the deadline (and without a deadline, never)."""
         return self.bid_deadline is None or now < self.bid_deadline
 
-    def can_open_bids(self, user: Any, now: Any) -> bool:
-        return self.can_manage(user) and not self.bids_sealed(now)
+    def can_confirm_opening(self, user: Any, now: Any) -> bool:
+        """The opening right: the lead, evaluators and observers confirm the opening after the deadline
+        (two distinct people, one of them a lead, unless the tender is set to one person; see
+        tender.bids.operations.confirm_opening)."""
+        return bool(self.roles_of(user) & OPENING_ROLES) and not self.bids_sealed(now)
+
+    def can_set_opening_persons(self, user: Any) -> bool:
+        """The lead sets how many must confirm the opening (the operation refuses it after the deadline)."""
+        return self.can_manage(user)
 
     def can_view_bids(self, user: Any, now: Any) -> bool:
         """Bid content (pages, exports, files): the group after the deadline; the opening is checked too."""
