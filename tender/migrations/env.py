@@ -61,8 +61,14 @@ def run_migrations_online():
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
                         raise RuntimeError(f"the migration left rows with broken references: {broken[:5]}")
+            if sqlite and connection.in_transaction():
+                connection.commit()
         finally:
             if sqlite:
+                # The pragma is ignored inside a transaction: end any (after an error, by rolling it back) so
+                # that the pooled connection goes back with its foreign keys on.
+                if connection.in_transaction():
+                    connection.rollback()
                 connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
