@@ -189,6 +189,154 @@ def test_the_report_shows_the_first_n_findings_of_a_check_and_how_many_more_ther
     assert "og 980 til" in html and "1\u00a0000" in html
 
 
+# -- the sample is part of the bid ----------------------------------------------------------------------------
+def _uploads_on_disk(app: Any) -> list[str]:
+    from tender.noark import operations as ops
+
+    with app.test_request_context():
+        root = ops.uploads_root()
+        return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def _late_attempts(db: Any, tender: Any) -> list[Any]:
+    from tender.audit import AuditEvent
+
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.tender_id == tender.id,
+                                                           AuditEvent.event_type == "bid.late_attempt")))
+
+
+def test_a_sample_is_uploaded_into_the_vendors_bid_which_is_created_as_a_draft(client, forms, login_as, db, world,
+                                                                             valid_zip) -> None:
+    from tender.bids import operations as bid_ops
+    from tender.bids.models import BidStatus
+
+    assert bid_ops.bid_of(world.tender, world.vendors[0].id) is None
+    sample = uploaded(client, forms, login_as, db, world, 0, valid_zip)
+    bid = bid_ops.bid_of(world.tender, world.vendors[0].id)
+    assert bid is not None and bid.status is BidStatus.DRAFT and sample.bid_id == bid.id
+    assert not sample.submitted_with_bid
+    html = client.get(world.base + "/mine-prover").get_data(as_text=True)
+    assert "Følger med når du leverer" in html
+
+
+def test_a_sample_one_second_after_the_deadline_is_refused_logged_and_nothing_is_kept(client, forms, login_as, db,
+                                                                                      app, world,
+                                                                                      valid_zip) -> None:
+    from tender.bids import operations as bid_ops
+
+    before = _uploads_on_disk(app)
+    login_as(world.sellers[0])
+    token = forms.token(world.base + "/mine-prover")
+    world.clock.set(AFTER)
+    response = client.post(world.base + "/mine-prover", content_type="multipart/form-data",
+                           data={"csrf_token": token, "file": (io.BytesIO(valid_zip), "for-sent.zip")})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Tilbudsfristen er ute" in html and "kan ikke lastes opp etter fristen" in html
+    assert samples(db) == [] and bid_ops.bid_of(world.tender, world.vendors[0].id) is None
+    assert _uploads_on_disk(app) == before
+    [late] = _late_attempts(db, world.tender)
+    assert late.payload["action"] == "sample" and late.payload["vendor"] == world.vendors[0].organisasjonsnummer
+    assert late.actor_id == world.sellers[0].id
+    # the page no longer offers the upload
+    page = client.get(world.base + "/mine-prover").get_data(as_text=True)
+    assert "Last opp og kontroller" not in page and "Tilbudsfristen er ute" in page
+
+
+def test_a_late_sample_from_another_vendor_is_logged_as_a_late_bid_attempt_and_not_uploaded(client, forms, login_as, db,
+                                                                                         world, valid_zip) -> None:
+    from tender.audit import AuditEvent
+
+    submit(db, world, 0)
+    world.clock.set(AFTER)
+    login_as(world.sellers[1])
+    assert post_upload(client, forms, world, valid_zip, "for-sent.zip").status_code == 409
+    open_bids(db, world)
+    assert [e.payload["action"] for e in _late_attempts(db, world.tender)] == ["sample"]
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.event_type == "noark.sample_uploaded")) == 0
+
+
+def test_a_sample_from_a_vendor_not_taking_part_in_the_tender_is_refused(client, forms, login_as, db, app, world,
+                                                                         valid_zip) -> None:
+    from tender.errors_domain import DomainError
+    from tender.noark import operations as ops
+    from tender.tenders.models import TenderVendor, Vendor
+
+    outsider = Vendor(name="Utenfor AS", organisasjonsnummer="923609016")
+    db.session.add(outsider)
+    db.session.commit()
+    with app.test_request_context(), pytest.raises(DomainError, match="deltar ikke i denne konkurransen"):
+        ops.store_upload(world.tender, outsider, io.BytesIO(valid_zip), "uttrekk.zip", max_bytes=10 ** 8,
+                         actor=world.sellers[0])
+    db.session.rollback()
+    # a seller whose company has been taken out of the tender keeps a login, but not the right to add to a bid
+    login_as(world.sellers[1])
+    token = forms.token(world.base + "/mine-prover")
+    db.session.delete(db.session.scalar(select(TenderVendor).where(TenderVendor.tender_id == world.tender.id,
+                                                                   TenderVendor.vendor_id == world.vendors[1].id)))
+    db.session.commit()
+    before = _uploads_on_disk(app)
+    response = client.post(world.base + "/mine-prover", content_type="multipart/form-data",
+                           data={"csrf_token": token, "file": (io.BytesIO(valid_zip), "uttrekk.zip")})
+    assert response.status_code == 422 and "deltar ikke i denne konkurransen" in response.get_data(as_text=True)
+    assert samples(db) == [] and _uploads_on_disk(app) == before and _late_attempts(db, world.tender) == []
+
+
+def test_a_sample_after_the_bid_is_submitted_is_refused_and_the_submitted_one_stays(client, forms, login_as, db, app,
+                                                                                    world, valid_zip,
+                                                                                    invalid_zip) -> None:
+    sealed = uploaded(client, forms, login_as, db, world, 0, valid_zip)
+    submit(db, world, 0)
+    before = _uploads_on_disk(app)
+    response = post_upload(client, forms, world, invalid_zip, "bytte.zip")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Tilbudet er levert" in html and "kan ikke byttes" in html
+    assert [s.id for s in samples(db)] == [sealed.id] and _uploads_on_disk(app) == before
+    page = client.get(world.base + "/mine-prover").get_data(as_text=True)
+    assert "Levert med tilbudet" in page and "Last opp og kontroller" not in page
+
+
+def test_the_receipt_hash_covers_the_sample_and_changes_when_the_sample_changes(client, forms, login_as, db, world,
+                                                                               valid_zip, invalid_zip) -> None:
+    import hashlib
+    from decimal import Decimal
+
+    from tender.bids import operations as bid_ops
+
+    # the whole bid is filled in first, as ``submit`` fills it in, so that only the sample changes below
+    bid = bid_ops.ensure_bid(world.tender, world.vendors[0], at=BEFORE, actor=world.sellers[0])
+    answers = [bid_ops.AnswerInput(r.id, "Ja", description="Standard funksjonalitet")
+               for r in bid_ops.published_spec(world.tender).requirements]
+    prices = {(world.setup.items[0].id, None): Decimal("1000000"),
+              **{(world.setup.items[1].id, m.id): Decimal("100000") for m in world.tender.participating_municipalities}}
+    bid_ops.save_draft(world.tender, bid, answers=answers, prices=prices, at=BEFORE, actor=world.sellers[0])
+    db.session.commit()
+    without = bid_ops.content_sha256(bid)
+    first = uploaded(client, forms, login_as, db, world, 0, invalid_zip, "uttrekk.zip")
+    with_first = bid_ops.content_sha256(bid)
+    second = uploaded(client, forms, login_as, db, world, 0, valid_zip, "uttrekk.zip")  # same name, other bytes
+    with_second = bid_ops.content_sha256(bid)
+    assert len({without, with_first, with_second}) == 3
+    login_as(world.sellers[0])
+    assert forms.post(f"/konkurranser/{world.tender.id}/mitt-tilbud/lever", {}).status_code == 302
+    submitted = bid_ops.bid_of(world.tender, world.vendors[0].id)
+    content = bid_ops.bid_content(submitted)
+    assert content["noark_sample"] == {"filename": "uttrekk.zip", "sha256": hashlib.sha256(valid_zip).hexdigest()}
+    assert second.sha256 == hashlib.sha256(valid_zip).hexdigest() != first.sha256
+    assert submitted.receipt_sha256 == with_second
+    receipt = client.get(f"/konkurranser/{world.tender.id}/mitt-tilbud/kvittering").get_data(as_text=True)
+    assert submitted.receipt_sha256 in receipt and second.sha256 in receipt and "uttrekk.zip" in receipt
+    bid_page = client.get(f"/konkurranser/{world.tender.id}/mitt-tilbud").get_data(as_text=True)
+    assert "Levert med tilbudet" in bid_page and second.sha256 in bid_page
+
+
+def test_a_bid_submitted_without_a_sample_keeps_the_receipt_form_it_had(db, world) -> None:
+    from tender.bids import operations as bid_ops
+
+    bid = submit(db, world, 0)
+    assert set(bid_ops.bid_content(bid)) == {"tender", "vendor", "answers", "prices", "attachments"}
+
+
 # -- isolation between vendors ------------------------------------------------------------------------------
 def test_a_vendor_never_sees_another_vendors_sample_report_or_files(client, forms, login_as, db, world,
                                                                    valid_zip) -> None:
