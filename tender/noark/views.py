@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 
 from tender.bids import operations as bid_ops
 from tender.bids.models import Bid
+from tender.clock import now
 from tender.errors_domain import DomainError
 from tender.extensions import csrf, db
 from tender.forms import EmptyForm, put_reasons_on_form
@@ -83,7 +84,7 @@ def _mine_page(tender: Tender, vendor: Vendor, form: UploadForm, status: int = 2
     samples = ops.samples_of(tender, {vendor.id})
     bid = bid_ops.bid_of(tender, vendor.id)
     with_bid = ops.sample_of_bid(bid) if bid is not None else None
-    at = bid_ops.now()
+    at = now()
     late = bid_ops.deadline_passed(tender, at)
     submitted = bid is not None and bid.is_submitted
     published = bid_ops.published_version(tender) is not None
@@ -121,7 +122,7 @@ def upload(tender_id: int) -> Any:
         return _mine_page(tender, vendor, form, 422)
     upload_file = form.file.data
     sample_id = None
-    at = bid_ops.now()
+    at = now()
     try:
         sample = ops.store_upload(tender, vendor, upload_file.stream, upload_file.filename or "uttrekk",
                                   max_bytes=_max_upload(), actor=_me(), at=at)
