@@ -296,6 +296,32 @@ def test_a_sample_after_the_bid_is_submitted_is_refused_and_the_submitted_one_st
     assert "Levert med tilbudet" in page and "Last opp og kontroller" not in page
 
 
+def test_an_upload_racing_the_submission_of_the_bid_fails_and_keeps_nothing(client, forms, login_as, db, app, world,
+                                                                           valid_zip) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from tender.bids import operations as bid_ops
+    from tender.bids.models import Bid, BidStatus
+    from tender.noark import operations as ops
+
+    uploaded(client, forms, login_as, db, world, 0, valid_zip)
+    bid = bid_ops.bid_of(world.tender, world.vendors[0].id)
+    assert bid.status is BidStatus.DRAFT  # this request has read the bid as a draft ...
+    # ... when another request submits it (written past this session, as another transaction would)
+    db.session.execute(update(Bid).where(Bid.id == bid.id).values(
+        status=BidStatus.SUBMITTED, submitted_at=BEFORE - timedelta(seconds=5), lock_version=bid.lock_version + 1)
+        .execution_options(synchronize_session=False))
+    before = _uploads_on_disk(app)
+    with app.test_request_context(), pytest.raises(StaleDataError):
+        ops.store_upload(world.tender, world.vendors[0], io.BytesIO(valid_zip), "for-sent.zip", max_bytes=10 ** 8,
+                         actor=world.sellers[0], at=BEFORE)
+    db.session.rollback()
+    assert len(samples(db)) == 1 and _uploads_on_disk(app) == before
+
+
 def test_the_receipt_hash_covers_the_sample_and_changes_when_the_sample_changes(client, forms, login_as, db, world,
                                                                                valid_zip, invalid_zip) -> None:
     import hashlib

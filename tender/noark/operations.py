@@ -29,6 +29,7 @@ from typing import IO, Any
 
 from flask import current_app
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm.attributes import flag_modified
 
 from tender import audit
 from tender.bids import operations as bid_ops
@@ -149,6 +150,7 @@ def store_upload(tender: Tender, vendor: Vendor, stream: IO[bytes], filename: st
     # Writing the bid row takes part in its optimistic lock (``lock_version``): an upload racing the bid's
     # submission fails at flush or commit (StaleDataError) instead of adding a sample to a submitted bid.
     bid.updated_at = at
+    flag_modified(bid, "updated_at")  # written even when the time is unchanged, so the lock is always checked
     db.session.flush()
     incoming = uploads_root() / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)

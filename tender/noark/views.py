@@ -133,7 +133,7 @@ def upload(tender_id: int) -> Any:
         ops.discard_files(sample_id)
         late = isinstance(error, bid_ops.LateBid)
         if late:
-            # the refusal is logged in a transaction of its own, as the bid pages do; the opening record lists it
+            # logged in a transaction of its own after the rollback, as the bid pages log their late attempts
             bid_ops.record_late_attempt(tender, vendor, action="sample", at=at, actor=_me())
             db.session.commit()
         put_reasons_on_form(form, error)
