@@ -55,10 +55,13 @@ def queue_world(app: Any, database_factory: Callable[[str], str],
                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueueWorld]:
     # ``app`` is requested so the PostgreSQL run keeps these tests; they use their own database and app.
     from tender.auth import operations as auth_ops
+    from tender.db_types import utcnow
     from tender.extensions import db
+    from tender.requirements import operations as spec_ops
     from tender.tenders import operations as tender_ops
     from tender.tenders.models import Procedure
     from tender.vendors import operations as vendor_ops
+    from tests.test_noark_web import minimal_spec
 
     url = database_factory("noark_queue")
     instance = tmp_path_factory.mktemp("noark-queue-instance")
@@ -67,8 +70,12 @@ def queue_world(app: Any, database_factory: Callable[[str], str],
     with application.app_context():
         lead = auth_ops.create_user("leder@example.no", "Lena Leder", password="x" * 12)
         seller = auth_ops.create_user("selger@example.no", "Selma Selger", password="x" * 12)
+        # samples are part of a bid: the tender is published and its bid deadline is far ahead
         tender = tender_ops.create_tender(title="Kø-test", case_reference="2026/9", lead=lead,
-                                          procedure=Procedure.COMPETITIVE_NEGOTIATION)
+                                          procedure=Procedure.COMPETITIVE_NEGOTIATION,
+                                          bid_deadline=utcnow() + timedelta(days=365))
+        spec_ops.replace_draft(tender, minimal_spec(), actor=lead, origin="test")
+        spec_ops.publish(tender, spec_ops.freeze_version(tender, actor=lead), actor=lead)
         vendor = tender_ops.register_vendor(tender, name="Leverandør AS", organisasjonsnummer="974760673", actor=lead)
         vendor_ops.add_vendor_user_by_operator(tender, vendor, seller)
         db.session.commit()

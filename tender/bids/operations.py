@@ -220,8 +220,11 @@ def delete_attachment(tender: Tender, bid: Bid, attachment: BidAttachment, *, at
 
 # -- submission ----------------------------------------------------------------------------------------------
 def bid_content(bid: Bid) -> dict[str, Any]:
-    """The submitted content in canonical form: what the receipt's SHA-256 covers."""
-    return {
+    """The submitted content in canonical form: what the receipt's SHA-256 covers (with the Noark 5 sample
+    that goes with the bid, by file name and SHA-256, when there is one)."""
+    from tender.noark.operations import sample_of_bid
+
+    content: dict[str, Any] = {
         "tender": bid.tender_id,
         "vendor": bid.vendor.organisasjonsnummer,
         "answers": sorted(
@@ -236,6 +239,10 @@ def bid_content(bid: Bid) -> dict[str, Any]:
         "attachments": sorted(({"filename": a.filename, "sha256": a.sha256} for a in bid.attachments),
                               key=lambda a: (a["sha256"], a["filename"])),
     }
+    sample = sample_of_bid(bid)
+    if sample is not None:  # absent rather than null, so receipts of bids without a sample keep their hash
+        content["noark_sample"] = {"filename": sample.original_filename, "sha256": sample.sha256}
+    return content
 
 
 def content_sha256(bid: Bid) -> str:
@@ -266,6 +273,9 @@ def submit(tender: Tender, bid: Bid, *, at: datetime, actor: Any) -> str:
             problems.append(f"Prisskjemaet mangler beløp for «{item.name}».")
     if problems:
         raise DomainError(problems[0], reasons={"": problems})
+    from tender.noark.operations import seal_with_bid
+
+    seal_with_bid(bid, actor=actor)  # the vendor's newest Noark sample is the one submitted with the bid
     digest = content_sha256(bid)
     bid.status = BidStatus.SUBMITTED
     bid.submitted_at = at

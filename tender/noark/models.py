@@ -1,11 +1,19 @@
 """Noark 5 samples (prøveuttrekk) vendors upload in a tender, and their validation.
 
-A sample belongs to one participating vendor in one tender. The uploaded file and the full JSON report
+A sample belongs to one participating vendor in one tender and is part of that vendor's bid (:attr:`bid_id`):
+it is uploaded into the bid (a draft is created for it if needed), only before the bid deadline and only while
+the bid is not yet submitted. The validation runs at once, so the vendor sees its own report and can upload a
+better sample before the deadline. When the bid is submitted, the vendor's newest sample at that moment is
+marked :attr:`submitted_with_bid`: that one, and no other, is "the sample submitted with the bid"; its SHA-256
+and file name are in the bid's receipt hash, the procurement group sees it after the bid opening, and the
+minimum-requirement result is read from it. Samples replaced before submission stay the vendor's own.
+
+The uploaded file and the full JSON report
 live on disk under ``instance/uploads/noark/<sample id>/`` (``extract.<ext>`` and ``report.json``); the row
 keeps what lists and the side-by-side table need: status, progress, verdict, counts and a per-check summary.
 
 A minstekrav can be marked as "checked by Noark validation" (:class:`NoarkRequirementLink`); the automatic
-result per vendor follows from the vendor's latest finished sample and still needs an evaluator's
+result per vendor follows from the sample submitted with the vendor's bid and still needs an evaluator's
 confirmation (:class:`NoarkRequirementConfirmation`).
 """
 from __future__ import annotations
@@ -15,7 +23,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tender.db_types import UTCDateTime, utcnow
@@ -56,12 +64,17 @@ class ExtractSample(db.Model):  # type: ignore[name-defined,misc]
         CheckConstraint("size_bytes >= 0", name="size_not_negative"),
         CheckConstraint("error_count >= 0 AND warning_count >= 0", name="counts_not_negative"),
         CheckConstraint("(status = 'done') = (verdict IS NOT NULL)", name="verdict_when_done"),
+        CheckConstraint("NOT submitted_with_bid OR bid_id IS NOT NULL", name="submitted_sample_has_bid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
     #: the participating vendor the sample is for (never taken from the URL: from the uploader's membership)
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id"), index=True)
+    #: the vendor's bid the sample is part of (None only for samples uploaded before samples became part of bids)
+    bid_id: Mapped[int | None] = mapped_column(ForeignKey("bid.id", ondelete="CASCADE"), index=True)
+    #: set when the bid is submitted, on the vendor's newest sample at that moment: the one sealed with the bid
+    submitted_with_bid: Mapped[bool] = mapped_column(Boolean, default=False)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     #: the file name as the vendor's browser sent it (shown, never used as a path)
     original_filename: Mapped[str] = mapped_column(String(255))
@@ -127,7 +140,8 @@ class NoarkRequirementConfirmation(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     link_id: Mapped[int] = mapped_column(ForeignKey("noark_requirement_link.id", ondelete="CASCADE"), index=True)
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id"))
-    #: the sample whose verdict was confirmed; a newer sample makes the confirmation stale
+    #: the sample whose verdict was confirmed (the one submitted with the bid); a confirmation of any other
+    #: sample does not count
     sample_id: Mapped[int] = mapped_column(ForeignKey("noark_sample.id", ondelete="CASCADE"))
     #: the automatic result that was confirmed
     met: Mapped[bool] = mapped_column()

@@ -1,5 +1,10 @@
 """Noark 5 samples: store an upload, run its validation (in a worker), link a minstekrav and confirm it.
 
+A sample is part of the vendor's bid (see :mod:`tender.noark.models`): it is uploaded into the bid, before the
+bid deadline and before the bid is submitted, and the bid's submission marks the vendor's newest sample as the
+one submitted with it (:func:`seal_with_bid`). The procurement group sees only those samples, and only after
+the bid opening (:func:`group_may_see_samples`); the minimum-requirement results come from them.
+
 Operations change state, flush and write the audit trail; the caller commits. The exception is
 :func:`run_validation`, which runs in a queue worker with no caller around it and commits its own steps
 (claim, progress, result) so the web pages can show them while it works.
@@ -18,14 +23,18 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
 from flask import current_app
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm.attributes import flag_modified
 
 from tender import audit
+from tender.bids import operations as bid_ops
+from tender.bids.models import Bid, BidStatus
+from tender.clock import now
 from tender.core.noark.findings import Severity
 from tender.core.noark.report import REPORT_FORMAT, REPORT_VERSION, finding_json
 from tender.core.noark.source import INPUT_CHECKS, Limits, UnreadableExtract, open_extract
@@ -106,15 +115,44 @@ def _human(n: int) -> str:
     return f"{n} byte"
 
 
-# -- upload --------------------------------------------------------------------------------------------------
-def store_upload(tender: Tender, vendor: Vendor, stream: IO[bytes], filename: str, *, max_bytes: int,
-                 actor: Any) -> ExtractSample:
-    """Keep an uploaded extract for ``vendor`` and queue it (status "queued"; the caller commits, then
-    enqueues). The file is streamed to disk while it is hashed; an empty file, one over ``max_bytes`` or
-    of a type we do not take is refused with a DomainError and nothing is kept."""
+# -- upload into the bid ---------------------------------------------------------------------------------------
+#: the refusal after the deadline (the view logs the attempt as ``bid.late_attempt`` with action "sample")
+LATE_MESSAGE = ("Tilbudsfristen er ute. Prøveuttrekket er en del av tilbudet og kan ikke lastes opp etter fristen. "
+                "(The bid deadline has passed; the sample is part of the bid.)")
+
+
+def bid_for_sample(tender: Tender, vendor: Vendor, *, at: datetime, actor: Any) -> Bid:
+    """The vendor's bid a new sample goes into, created as a draft if needed. Refused (DomainError) for a
+    vendor not taking part, without a bid deadline, after the deadline (:class:`bid_ops.LateBid`: the caller
+    rolls back and records the late attempt) and once the bid is submitted (a submitted bid is frozen)."""
     if vendor.id not in {tv.vendor_id for tv in tender.vendors}:
         raise DomainError("Leverandøren deltar ikke i denne konkurransen.")
+    if tender.bid_deadline is None:
+        raise DomainError("Tilbudsfristen er ikke satt ennå; prøveuttrekk kan lastes opp når konkurransen er "
+                          "kunngjort med en frist.")
+    if at >= tender.bid_deadline:
+        raise bid_ops.LateBid(LATE_MESSAGE)
+    bid = bid_ops.ensure_bid(tender, vendor, at=at, actor=actor)
+    if bid.is_submitted:
+        raise DomainError("Tilbudet er levert, og prøveuttrekket som ble levert med det kan ikke byttes. "
+                          "(The bid has been submitted; its sample cannot be replaced.)")
+    return bid
+
+
+def store_upload(tender: Tender, vendor: Vendor, stream: IO[bytes], filename: str, *, max_bytes: int,
+                 actor: Any, at: datetime | None = None) -> ExtractSample:
+    """Keep an uploaded extract for ``vendor`` as part of its bid and queue it (status "queued"; the caller
+    commits, then enqueues). The bid rules (:func:`bid_for_sample`) are checked before anything is read. The
+    file is streamed to disk while it is hashed; an empty file, one over ``max_bytes`` or of a type we do
+    not take is refused with a DomainError and nothing is kept."""
+    at = at or now()
+    bid = bid_for_sample(tender, vendor, at=at, actor=actor)
     stored_name = stored_name_for(filename)
+    # Writing the bid row takes part in its optimistic lock (``lock_version``): an upload racing the bid's
+    # submission fails at flush or commit (StaleDataError) instead of adding a sample to a submitted bid.
+    bid.updated_at = at
+    flag_modified(bid, "updated_at")  # written even when the time is unchanged, so the lock is always checked
+    db.session.flush()
     incoming = uploads_root() / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
     part = incoming / f"{uuid.uuid4().hex}.part"
@@ -132,10 +170,11 @@ def store_upload(tender: Tender, vendor: Vendor, stream: IO[bytes], filename: st
         if size == 0:
             raise DomainError("Filen er tom (0 byte). (The file is empty.)", field="file")
         sample = ExtractSample(
-            tender_id=tender.id, vendor_id=vendor.id, uploaded_by_id=getattr(actor, "id", None),
+            tender_id=tender.id, vendor_id=vendor.id, bid_id=bid.id, submitted_with_bid=False,
+            uploaded_by_id=getattr(actor, "id", None),
             original_filename=clean_filename(filename, "uttrekk"), size_bytes=size,
             sha256=digest.hexdigest(), stored_path="", status=SampleStatus.QUEUED, progress_percent=0,
-            error_count=0, warning_count=0, summary_json="[]", problem="", attempts=0,
+            error_count=0, warning_count=0, summary_json="[]", problem="", attempts=0, uploaded_at=at,
         )
         db.session.add(sample)
         db.session.flush()
@@ -145,7 +184,8 @@ def store_upload(tender: Tender, vendor: Vendor, stream: IO[bytes], filename: st
         part.replace(target)
         sample.stored_path = str(target.relative_to(Path(current_app.instance_path)))
         audit.record("noark.sample_uploaded", sample, actor=actor, payload={
-            "vendor": vendor.name, "filename": sample.original_filename, "size": size, "sha256": sample.sha256,
+            "vendor": vendor.name, "bid": bid.id, "filename": sample.original_filename, "size": size,
+            "sha256": sample.sha256,
         })
         return sample
     finally:
@@ -160,20 +200,50 @@ def discard_files(sample_id: int | None) -> None:
 
 # -- queries -------------------------------------------------------------------------------------------------
 def samples_of(tender: Tender, vendor_ids: set[int] | None = None) -> list[ExtractSample]:
-    """Samples in a tender, newest first; only those of ``vendor_ids`` when given."""
+    """Samples in a tender, newest first; only those of ``vendor_ids`` when given (the vendor's own view)."""
     stmt = select(ExtractSample).where(ExtractSample.tender_id == tender.id)
     if vendor_ids is not None:
         stmt = stmt.where(ExtractSample.vendor_id.in_(vendor_ids or {-1}))
     return list(db.session.scalars(stmt.order_by(ExtractSample.uploaded_at.desc(), ExtractSample.id.desc())))
 
 
-def latest_finished(tender: Tender) -> dict[int, ExtractSample]:
-    """Per vendor id, the newest sample whose validation has a verdict."""
-    out: dict[int, ExtractSample] = {}
-    for s in samples_of(tender):
-        if s.status is SampleStatus.DONE and s.vendor_id not in out:
-            out[s.vendor_id] = s
-    return out
+def sample_of_bid(bid: Bid) -> ExtractSample | None:
+    """The sample that goes with ``bid``: for a submitted bid the one submitted with it (None if it had
+    none); for a draft the newest, which is the one a submission now would take."""
+    stmt = select(ExtractSample).where(ExtractSample.bid_id == bid.id)
+    if bid.is_submitted:
+        stmt = stmt.where(ExtractSample.submitted_with_bid.is_(True))
+    return db.session.scalar(stmt.order_by(ExtractSample.uploaded_at.desc(), ExtractSample.id.desc()).limit(1))
+
+
+def seal_with_bid(bid: Bid, *, actor: Any) -> ExtractSample | None:
+    """At the bid's submission (``tender.bids.operations.submit``, before the receipt hash is computed):
+    mark the bid's newest sample as the one submitted with it. Later or earlier samples never count."""
+    if bid.is_submitted:
+        raise DomainError("Tilbudet er allerede levert.")
+    sample = sample_of_bid(bid)
+    if sample is not None:
+        sample.submitted_with_bid = True
+        db.session.flush()
+        audit.record("noark.sample_submitted", sample, tender_id=bid.tender_id, actor=actor, payload={
+            "bid": bid.id, "filename": sample.original_filename, "sha256": sample.sha256})
+    return sample
+
+
+def submitted_samples(tender: Tender) -> dict[int, ExtractSample]:
+    """Per vendor id, the sample submitted with the vendor's bid (vendors whose submitted bid had one)."""
+    rows = db.session.scalars(
+        select(ExtractSample).join(Bid, Bid.id == ExtractSample.bid_id)
+        .where(ExtractSample.tender_id == tender.id, ExtractSample.submitted_with_bid.is_(True),
+               Bid.tender_id == tender.id, Bid.status == BidStatus.SUBMITTED)
+        .order_by(ExtractSample.id))
+    return {s.vendor_id: s for s in rows}
+
+
+def group_may_see_samples(tender: Tender) -> bool:
+    """The procurement group sees samples, reports and results only once the bids are opened: a sample
+    tells who intends to bid, so it is sealed with the bid."""
+    return bid_ops.opening_of(tender) is not None
 
 
 def samples_to_recover(pending_ids: set[int], stale_after: timedelta) -> list[int]:
@@ -349,12 +419,12 @@ def _write_report(sample: ExtractSample, report: dict[str, Any]) -> None:
 # -- the link to a minstekrav --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class VendorResult:
-    """The automatic result of a Noark-checked minstekrav for one vendor, and its confirmation."""
+    """The automatic result of a Noark-checked minstekrav for one bidder, and its confirmation."""
 
     vendor: Vendor
-    sample: ExtractSample | None  #: the newest finished sample, which the automatic result comes from
-    met: bool | None  #: None: no finished sample yet
-    confirmation: NoarkRequirementConfirmation | None  #: only if it confirms this very sample
+    sample: ExtractSample | None  #: the sample submitted with the bid, which the automatic result comes from
+    met: bool | None  #: None: no sample submitted with the bid, or its validation has not finished
+    confirmation: NoarkRequirementConfirmation | None  #: only if it confirms this very sample and result
 
     @property
     def confirmed(self) -> bool:
@@ -396,27 +466,34 @@ def unlink_requirement(tender: Tender, link: NoarkRequirementLink, *, actor: Any
 
 
 def results_for(tender: Tender, link: NoarkRequirementLink) -> list[VendorResult]:
-    """Per participating vendor: the automatic result from its newest finished sample, and whether an
-    evaluator has confirmed that result (a confirmation of an older sample does not count)."""
-    latest = latest_finished(tender)
+    """Per vendor with a submitted bid: the automatic result from the sample submitted with the bid (never a
+    newer or older one), and whether an evaluator has confirmed that result. Before the bid opening there are
+    no results at all (an empty list): who bid, and with what, is sealed until then."""
+    if not group_may_see_samples(tender):
+        return []
+    sealed = submitted_samples(tender)
     confirmations = {c.vendor_id: c for c in db.session.scalars(
         select(NoarkRequirementConfirmation).where(NoarkRequirementConfirmation.link_id == link.id))}
     out = []
-    for vendor in tender.participating_vendors:
-        sample = latest.get(vendor.id)
-        met = None if sample is None else sample.verdict is Verdict.VALID
-        c = confirmations.get(vendor.id)
+    for bid in bid_ops.submitted_bids(tender):
+        sample = sealed.get(bid.vendor_id)
+        met = None if sample is None or sample.status is not SampleStatus.DONE else sample.verdict is Verdict.VALID
+        c = confirmations.get(bid.vendor_id)
         if c is not None and (sample is None or c.sample_id != sample.id or c.met != met):
             c = None
-        out.append(VendorResult(vendor, sample, met, c))
+        out.append(VendorResult(bid.vendor, sample, met, c))
     return out
 
 
 def confirm(tender: Tender, link: NoarkRequirementLink, vendor: Vendor, *, actor: Any) -> NoarkRequirementConfirmation:
-    """An evaluator confirms the automatic result for ``vendor`` as it stands now."""
+    """An evaluator confirms the automatic result for ``vendor`` (from the sample submitted with its bid),
+    after the bid opening only."""
+    if not group_may_see_samples(tender):
+        raise DomainError("Resultatene fra Noark-kontrollen kan bekreftes først etter tilbudsåpningen.")
     result = next((r for r in results_for(tender, link) if r.vendor.id == vendor.id), None)
     if result is None or result.sample is None or result.met is None:
-        raise DomainError(f"{vendor.name} har ikke et ferdig kontrollert prøveuttrekk ennå; det er ingenting å bekrefte.")
+        raise DomainError(f"{vendor.name} har ikke levert et ferdig kontrollert prøveuttrekk med tilbudet; "
+                          "det er ingenting å bekrefte.")
     values = {"sample_id": result.sample.id, "met": result.met, "confirmed_by_id": getattr(actor, "id", None),
               "confirmed_by_name": (getattr(actor, "name", None) or getattr(actor, "email", "ukjent"))[:120],
               "confirmed_at": utcnow()}
@@ -438,8 +515,9 @@ def confirm(tender: Tender, link: NoarkRequirementLink, vendor: Vendor, *, actor
 def requirement_results(tender: Tender) -> dict[tuple[str, int], VendorResult]:
     """For the evaluation: (requirement key, vendor id) -> the Noark result, for every linked minstekrav.
 
-    ``met`` is the automatic result (None: no finished sample); ``confirmed`` says whether an evaluator has
-    confirmed it for the vendor's newest sample. Only a confirmed result should count as a decision.
+    ``met`` is the automatic result from the sample submitted with the bid (None: none, or not finished);
+    ``confirmed`` says whether an evaluator has confirmed it. Only a confirmed result should count as a
+    decision. Empty before the bid opening.
     """
     return {(link.requirement_key, r.vendor.id): r for link in links_of(tender) for r in results_for(tender, link)}
 

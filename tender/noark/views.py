@@ -1,8 +1,11 @@
-"""Noark 5 samples in the browser: vendors upload and follow their own; the procurement group compares all.
+"""Noark 5 samples in the browser: vendors upload and follow their own; the procurement group compares the
+samples submitted with the bids, after the bid opening.
 
 A vendor user never sees another vendor's sample, report or file: every sample is looked up through
-:func:`_sample_for`, which gives 404 unless the sample belongs to the user's own company (or the user is
-in the procurement group). The vendor is never taken from the URL.
+:func:`_sample_for`, which gives 404 unless the sample belongs to the user's own company, or it was submitted
+with a bid and the user is in the procurement group and the bids are opened. Before the opening the group
+gets 403 on every sample route, whatever the id, so not even an id tells that a vendor has uploaded
+something. The vendor is never taken from the URL.
 """
 from __future__ import annotations
 
@@ -11,9 +14,13 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.fields.choices import SelectChoice
 
+from tender.bids import operations as bid_ops
+from tender.bids.models import Bid
+from tender.clock import now
 from tender.errors_domain import DomainError
 from tender.extensions import csrf, db
 from tender.forms import EmptyForm, put_reasons_on_form
@@ -44,16 +51,29 @@ def _own_vendor(tender: Tender) -> Vendor:
     return vendor
 
 
+def _group_sees(tender: Tender) -> bool:
+    """The user is in the procurement group and the bids are opened."""
+    return tender.can_view_samples(current_user) and ops.group_may_see_samples(tender)
+
+
 def _sample_for(tender_id: int, sample_id: int) -> tuple[Tender, ExtractSample]:
-    """The sample if the user may see it: the group sees all, a vendor user only their company's; anything
+    """The sample if the user may see it: a vendor user their company's own; the group, after the bid
+    opening, the samples submitted with bids. The group before the opening gets 403 for every id; anything
     else is 404, so guessing ids reveals nothing."""
     tender = tender_for(tender_id)
+    own = tender.vendor_ids_of(current_user)
+    group = _group_sees(tender)
+    if not own and not group:
+        abort(403)
     sample = db.session.get(ExtractSample, sample_id)
     if sample is None or sample.tender_id != tender.id:
         abort(404)
-    if not (tender.can_view_samples(current_user) or sample.vendor_id in tender.vendor_ids_of(current_user)):
-        abort(404)
-    return tender, sample
+    if sample.vendor_id in own:
+        return tender, sample
+    submitted = ops.submitted_samples(tender).get(sample.vendor_id) if group else None
+    if submitted is not None and submitted.id == sample.id:
+        return tender, sample
+    abort(404)
 
 
 def _max_upload() -> int:
@@ -63,8 +83,17 @@ def _max_upload() -> int:
 # -- the vendor's page --------------------------------------------------------------------------------------
 def _mine_page(tender: Tender, vendor: Vendor, form: UploadForm, status: int = 200) -> Any:
     samples = ops.samples_of(tender, {vendor.id})
+    bid = bid_ops.bid_of(tender, vendor.id)
+    with_bid = ops.sample_of_bid(bid) if bid is not None else None
+    at = now()
+    late = bid_ops.deadline_passed(tender, at)
+    submitted = bid is not None and bid.is_submitted
+    published = bid_ops.published_version(tender) is not None
     return render_template("noark/mine.html", tender=tender, vendor=vendor, samples=samples, form=form,
-                           max_upload=ops._human(_max_upload())), status
+                           max_upload=ops._human(_max_upload()), bid=bid, with_bid=with_bid, late=late,
+                           submitted=submitted, published=published,
+                           open_for_samples=published and tender.bid_deadline is not None and not late
+                           and not submitted), status
 
 
 @bp.route("/mine-prover", methods=["GET"])
@@ -94,16 +123,30 @@ def upload(tender_id: int) -> Any:
         return _mine_page(tender, vendor, form, 422)
     upload_file = form.file.data
     sample_id = None
+    at = now()
     try:
         sample = ops.store_upload(tender, vendor, upload_file.stream, upload_file.filename or "uttrekk",
-                                  max_bytes=_max_upload(), actor=_me())
+                                  max_bytes=_max_upload(), actor=_me(), at=at)
         sample_id = sample.id
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
         ops.discard_files(sample_id)
+        late = isinstance(error, bid_ops.LateBid)
+        if late:
+            # logged in a transaction of its own after the rollback, as the bid pages log their late attempts
+            bid_ops.record_late_attempt(tender, vendor, action="sample", at=at, actor=_me())
+            db.session.commit()
         put_reasons_on_form(form, error)
-        return _mine_page(tender, vendor, form, 413 if isinstance(error, ops.UploadTooLarge) else 422)
+        return _mine_page(tender, vendor, form,
+                          409 if late else 413 if isinstance(error, ops.UploadTooLarge) else 422)
+    except StaleDataError:
+        # the bid was changed (most likely submitted) by another request while this sample came in
+        db.session.rollback()
+        ops.discard_files(sample_id)
+        form.file.errors = ["Tilbudet ble endret samtidig, kanskje levert, mens prøven ble lastet opp; prøven er "
+                            "ikke lagret. Last siden på nytt. (The bid changed meanwhile; the sample was not kept.)"]
+        return _mine_page(tender, vendor, form, 409)
     except BaseException:
         db.session.rollback()
         ops.discard_files(sample_id)
@@ -129,7 +172,7 @@ def report(tender_id: int, sample_id: int) -> Any:
     data = ops.read_report(sample) if sample.status is SampleStatus.DONE else None
     view = build_report_view(data, FIRST_N) if data else None
     return render_template("noark/report.html", tender=tender, sample=sample, view=view, first_n=FIRST_N,
-                           empty_form=EmptyForm(), group=tender.can_view_samples(current_user))
+                           empty_form=EmptyForm(), group=sample.vendor_id not in tender.vendor_ids_of(current_user))
 
 
 @bp.route("/prover/<int:sample_id>/status.json")
@@ -195,23 +238,30 @@ def restart(tender_id: int, sample_id: int) -> Any:
 @bp.route("/prover")
 @login_required
 def overview(tender_id: int) -> Any:
+    """The samples submitted with the bids, side by side, after the opening; before it, only a notice (the
+    page is still the way to the minstekrav linking, which the lead does before the bids come in)."""
     tender = tender_for(tender_id, Tender.can_view_samples)
-    latest = ops.latest_finished(tender)
-    vendors = tender.participating_vendors
-    rows = comparison([latest.get(v.id) for v in vendors])
-    return render_template("noark/overview.html", tender=tender, vendors=vendors, latest=latest, rows=rows,
-                           samples=ops.samples_of(tender))
+    if not ops.group_may_see_samples(tender):
+        return render_template("noark/overview.html", tender=tender, sealed=True, vendors=[], latest={}, rows=[],
+                               samples=[])
+    sealed = ops.submitted_samples(tender)
+    vendors = [b.vendor for b in bid_ops.submitted_bids(tender)]
+    finished = {vid: s for vid, s in sealed.items() if s.status is SampleStatus.DONE}
+    rows = comparison([finished.get(v.id) for v in vendors])
+    return render_template("noark/overview.html", tender=tender, sealed=False, vendors=vendors, latest=finished,
+                           rows=rows, samples=[sealed[v.id] for v in vendors if v.id in sealed])
 
 
 @bp.route("/prover/status.json")
 @login_required
 def statuses(tender_id: int) -> Any:
-    """Progress of the samples the user may see (the vendor's own, or all for the group)."""
+    """Progress of the samples the user may see: the vendor's own; for the group, after the opening, the
+    samples submitted with bids (403 before it)."""
     tender = tender_for(tender_id)
-    if tender.can_view_samples(current_user):
-        samples = ops.samples_of(tender)
-    elif tender.can_upload_sample(current_user):
+    if tender.can_upload_sample(current_user):
         samples = ops.samples_of(tender, tender.vendor_ids_of(current_user))
+    elif _group_sees(tender):
+        samples = sorted(ops.submitted_samples(tender).values(), key=lambda s: s.id)
     else:
         abort(403)
     return jsonify([_status_json(s) for s in samples])
@@ -237,8 +287,11 @@ def _requirements_page(tender: Tender, form: LinkForm | None = None, status: int
     spec = specification_of(tender)
     texts = {r.key: r for r in db.session.scalars(
         db.select(SpecRequirement).where(SpecRequirement.specification_id == spec.id))} if spec else {}
-    links = [(link, texts.get(link.requirement_key), ops.results_for(tender, link)) for link in ops.links_of(tender)]
-    return render_template("noark/requirements.html", tender=tender, links=links,
+    # before the opening no results at all: which vendors bid, and with what, is sealed
+    opened = ops.group_may_see_samples(tender)
+    links = [(link, texts.get(link.requirement_key), ops.results_for(tender, link) if opened else [])
+             for link in ops.links_of(tender)]
+    return render_template("noark/requirements.html", tender=tender, links=links, opened=opened,
                            form=form or _link_form(tender), empty_form=EmptyForm()), status
 
 
@@ -291,6 +344,8 @@ def unlink(tender_id: int, link_id: int) -> Any:
 @login_required
 def confirm(tender_id: int, link_id: int, vendor_id: int) -> Any:
     tender = tender_for(tender_id, Tender.can_confirm_noark_requirement)
+    if not ops.group_may_see_samples(tender):
+        abort(403)
     found = _link_for(tender, link_id)
     vendor = next((v for v in tender.participating_vendors if v.id == vendor_id), None)
     if vendor is None:
@@ -306,3 +361,10 @@ def confirm(tender_id: int, link_id: int, vendor_id: int) -> Any:
     db.session.commit()
     flash(f"Resultatet for {vendor.name} er bekreftet.", "success")
     return redirect(url_for("noark.requirements", tender_id=tender.id))
+
+
+# -- the sample on the vendor's bid pages ---------------------------------------------------------------------
+@bp.app_template_global("noark_sample_of_bid")
+def noark_sample_of_bid(bid: Bid | None) -> ExtractSample | None:
+    """For the bid and receipt pages: the sample that goes with ``bid`` (see ``ops.sample_of_bid``)."""
+    return ops.sample_of_bid(bid) if bid is not None else None

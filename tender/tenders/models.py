@@ -313,7 +313,9 @@ class Tender(db.Model):  # type: ignore[name-defined,misc]
         return Role.VENDOR in self.roles_of(user) and bool(self.vendor_ids_of(user))
 
     def can_view_samples(self, user: Any) -> bool:
-        """Every vendor's samples and reports, side by side: the procurement group (not vendors)."""
+        """The group's Noark pages: the procurement group (not vendors). The samples themselves are part of
+        the sealed bids: the views show them only after the bid opening, and only those submitted with a bid
+        (``tender.noark.operations.group_may_see_samples``)."""
         return bool(self.roles_of(user) - {Role.VENDOR})
 
     def can_link_noark_requirement(self, user: Any) -> bool:
