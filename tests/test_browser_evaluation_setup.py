@@ -128,7 +128,7 @@ def test_consensus_opens_only_through_the_confirmation_that_lists_the_unscored(l
 
 
 def test_several_minimum_requirements_are_set_at_once_in_the_table_and_one_changed_alone(live_server, page) -> None:
-    w = live_setup(live_server.app, evaluators=1, vendors=1, leaves=1)
+    w = live_setup(live_server.app, evaluators=1, vendors=2, leaves=1)
     try:
         url = live_server.url
         _login(page, url, w.evaluators[0])
@@ -158,5 +158,17 @@ def test_several_minimum_requirements_are_set_at_once_in_the_table_and_one_chang
         page.get_by_role("form", name="Vurdering av valgte minstekrav").get_by_role(
             "button", name="Lagre for valgte krav").click()
         page.get_by_text("Velg minst ett minstekrav i tabellen.").wait_for()
+
+        # on the other bid: every requirement not assessed yet, in one go, with the keyboard
+        page.goto(f"{url}/konkurranser/{w.tender_id}/evaluering/tilbud/{w.bid_ids[1]}")
+        bulk = page.get_by_role("form", name="Vurdering av valgte minstekrav")
+        bulk.get_by_label("Ta også med alle minstekrav som ikke er vurdert ennå").focus()
+        page.keyboard.press("Space")
+        bulk.get_by_label("Vurdering for de valgte kravene").select_option(label="Oppfylt")
+        bulk.get_by_role("button", name="Lagre for valgte krav").focus()
+        page.keyboard.press("Enter")
+        page.get_by_text("Vurderingen er lagret for 2 minstekrav: R0001, R0002.").wait_for()
+        assert [page.locator(f"#k-{k}").get_by_role("cell").nth(5).inner_text() for k in ("R0001", "R0002")] == \
+            ["Oppfylt", "Oppfylt"]
     finally:
         restore_clock(live_server.app)

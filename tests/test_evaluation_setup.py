@@ -250,3 +250,19 @@ def test_setting_several_requirements_changes_nothing_when_one_part_is_wrong(cli
     assert wrong.status_code == 422 and "Ikke minstekrav i den kunngjorte kravspesifikasjonen: R0003." in \
         wrong.get_data(as_text=True)
     assert ev.requirement_checks(bids[0]) == {}
+
+
+def test_the_minimum_requirements_not_yet_assessed_are_set_at_once_without_touching_the_assessed(
+        client, forms, login_as, db, opened) -> None:
+    s, bids = opened
+    login_as(s.lead)
+    assert _post_many(client, forms, s, bids[0], ["R0001"], "not_met", "Ikke Noark 5-godkjent").status_code == 302
+    rest = client.post(f"/konkurranser/{s.id}/evaluering/tilbud/{bids[0].id}/minstekrav", data={
+        "flere-unassessed": "y", "flere-status": "met", "flere-reason": "", "flere-csrf_token": forms.token("/")})
+    assert rest.status_code == 302
+    checks = ev.requirement_checks(bids[0])
+    assert {k: c.status for k, c in checks.items()} == {"R0001": RequirementStatus.NOT_MET,
+                                                        "R0002": RequirementStatus.MET}
+    again = client.post(f"/konkurranser/{s.id}/evaluering/tilbud/{bids[0].id}/minstekrav", data={
+        "flere-unassessed": "y", "flere-status": "met", "flere-reason": "", "flere-csrf_token": forms.token("/")})
+    assert again.status_code == 422 and "Alle minstekravene er allerede vurdert" in again.get_data(as_text=True)

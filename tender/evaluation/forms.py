@@ -71,6 +71,7 @@ class CheckManyForm(FlaskForm):
     Norwegian), not by WTForms' English "Not a valid choice"."""
 
     keys = SelectMultipleField("Valgte minstekrav", choices=[], validate_choice=False)
+    unassessed = BooleanField("Ta også med alle minstekrav som ikke er vurdert ennå")
     status = SelectField("Vurdering for de valgte kravene", choices=[
         SelectChoice(RequirementStatus.MET.value, "Oppfylt"),
         SelectChoice(RequirementStatus.NOT_MET.value, "Ikke oppfylt"),

@@ -17,7 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tender import audit
@@ -396,8 +396,6 @@ def who_scores(tender: Tender) -> WhoScores:
 
 def _score_counts(tender: Tender) -> dict[int, int]:
     """Criterion id → how many individual scores exist on it."""
-    from sqlalchemy import func
-
     return {crit: n for crit, n in db.session.execute(
         select(IndividualScoreRow.criterion_id, func.count()).join(Bid, Bid.id == IndividualScoreRow.bid_id)
         .where(Bid.tender_id == tender.id).group_by(IndividualScoreRow.criterion_id))}
@@ -795,18 +793,25 @@ def check_requirement(tender: Tender, bid: Bid, requirement_key: str, *, status:
 
 
 def check_requirements(tender: Tender, bid: Bid, keys: Sequence[str], *, status: RequirementStatus, reason: str,
-                       actor: Any) -> list[MinimumRequirementCheck]:
+                       actor: Any, unassessed: bool = False) -> list[MinimumRequirementCheck]:
     """Several minimum requirements of one bid set at once, with one status and one justification; all or
-    nothing (the caller rolls back on a refusal). Each is recorded as its own check, as if set alone."""
+    nothing (the caller rolls back on a refusal). Each is recorded as its own check, as if set alone.
+    ``unassessed`` adds every minimum requirement of the bid not assessed yet (the usual "the rest are met")."""
     from tender.bids.operations import published_spec
     from tender.core.spec import Kind
 
-    chosen = list(dict.fromkeys(k.strip() for k in keys if k.strip()))
-    if not chosen:
-        raise DomainError("Velg minst ett minstekrav i tabellen.", field="keys")
     content = published_spec(tender)
-    wrong = [k for k in chosen if content is None or content.requirement(k) is None
-             or content.requirement(k).kind is not Kind.MINSTEKRAV]
+    kinds = {r.id: r.kind for r in content.requirements} if content is not None else {}
+    picked = [k.strip() for k in keys if k.strip()]
+    if unassessed:
+        done = requirement_checks(bid)
+        picked += [k for k, kind in kinds.items() if kind is Kind.MINSTEKRAV and k not in done]
+    chosen = list(dict.fromkeys(picked))
+    if not chosen:
+        raise DomainError("Velg minst ett minstekrav i tabellen." if not unassessed
+                          else "Alle minstekravene er allerede vurdert; velg dem du vil endre i tabellen.",
+                          field="keys")
+    wrong = [k for k in chosen if kinds.get(k) is not Kind.MINSTEKRAV]
     if wrong:
         raise DomainError(f"Ikke minstekrav i den kunngjorte kravspesifikasjonen: {', '.join(wrong)}.", field="keys")
     return [check_requirement(tender, bid, k, status=status, reason=reason, actor=actor) for k in chosen]

@@ -385,7 +385,8 @@ def check_requirements(tender_id: int, bid_id: int) -> Any:
     if form.validate_on_submit():
         try:
             done = ops.check_requirements(tender, row, form.keys.data or [], status=RequirementStatus(form.status.data),
-                                          reason=form.reason.data or "", actor=_me())
+                                          reason=form.reason.data or "", actor=_me(),
+                                          unassessed=bool(form.unassessed.data))
         except DomainError as error:
             db.session.rollback()
             put_reasons_on_form(form, error)
@@ -578,8 +579,7 @@ def consensus(tender_id: int) -> Any:
 def _open_consensus_page(tender: Tender, form: OpenConsensusForm, status: int = 200) -> Any:
     gaps = ops.unscored(tender)
     return render_template("evaluation/open_consensus.html", tender=tender, form=form,
-                           without=[g for g in gaps if g.none], incomplete=[g for g in gaps if not g.none],
-                           who=ops.who_scores(tender)), status
+                           without=[g for g in gaps if g.none], incomplete=[g for g in gaps if not g.none]), status
 
 
 @bp.route("/konsensus/apne")
