@@ -249,6 +249,8 @@ def test_setting_several_requirements_changes_nothing_when_one_part_is_wrong(cli
     wrong = _post_many(client, forms, s, bids[0], ["R0001", "R0003"], "met", "")
     assert wrong.status_code == 422 and "Ikke minstekrav i den kunngjorte kravspesifikasjonen: R0003." in \
         wrong.get_data(as_text=True)
+    forged = _post_many(client, forms, s, bids[0], ["R0001"], "kanskje", "")
+    assert forged.status_code == 422 and "Velg en av vurderingene." in forged.get_data(as_text=True)
     assert ev.requirement_checks(bids[0]) == {}
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from tender.core.scoring import PRICE_METHODS, RequirementStatus
 from tender.evaluation.models import CriterionKindValue, PriceItemKind
@@ -75,7 +75,8 @@ class CheckManyForm(FlaskForm):
     status = SelectField("Vurdering for de valgte kravene", choices=[
         SelectChoice(RequirementStatus.MET.value, "Oppfylt"),
         SelectChoice(RequirementStatus.NOT_MET.value, "Ikke oppfylt"),
-        SelectChoice(RequirementStatus.CLARIFY.value, "Må avklares")])
+        SelectChoice(RequirementStatus.CLARIFY.value, "Må avklares")], validate_choice=False,
+        validators=[AnyOf([s.value for s in RequirementStatus], message="Velg en av vurderingene.")])
     reason = TextAreaField("Felles begrunnelse", validators=[Optional(), Length(max=5000)])
 
 

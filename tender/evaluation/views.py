@@ -349,8 +349,7 @@ def _bid_page(tender: Tender, row: Bid, *, bulk: CheckManyForm | None = None, st
     checks = ops.requirement_checks(row)
     now = bid_ops.now()
     check_forms = {}
-    may_check = tender.can_check_requirements(current_user, now) and spec is not None
-    if may_check and spec is not None:
+    if spec is not None and tender.can_check_requirements(current_user, now):
         for r in spec.requirements:
             if r.kind is Kind.MINSTEKRAV:
                 f = CheckForm(formdata=None, prefix=f"k{r.id}")
