@@ -48,6 +48,17 @@ def test_assigning_one_evaluator_to_one_criterion_leaves_the_others_to_every_eva
     assert _keys(ev.leaves_to_score(s.tender, second)) == ["k1", "gjennomforing"]
 
 
+def test_the_score_page_says_which_criteria_are_assigned_and_which_everyone_scores(client, login_as, db,
+                                                                                   opened) -> None:
+    s, _ = opened
+    ev.assign_evaluator(s.tender, ev.criterion_by_key(s.tender, "arkiv"), s.evaluators[0], actor=s.lead)
+    db.session.commit()
+    login_as(s.evaluators[0])
+    html = client.get(f"/konkurranser/{s.id}/evaluering/poeng").get_data(as_text=True)
+    assert 'Arkivfunksjonalitet <span class="hint">(tildelt deg)</span>' in html
+    assert 'Gjennomføring <span class="hint">(ingen er tildelt: alle evaluatorene scorer)</span>' in html
+
+
 def test_an_assignment_on_a_parent_criterion_covers_every_criterion_under_it(db, opened) -> None:
     s, _ = opened
     first, second = s.evaluators

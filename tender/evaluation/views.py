@@ -476,8 +476,10 @@ def _score_page(tender: Tender, *, errors: dict[tuple[int, int], ScoreForm] | No
         for c in leaves:
             forms[(b.id, c.id)] = _score_form(f"s{b.id}-{c.id}", mine.get((b.id, c.id)),
                                               (errors or {}).get((b.id, c.id)))
+    plan = ops.scoring_plan(tender)
     return render_template("evaluation/scores.html", tender=tender, leaves=leaves, rows=rows, forms=forms,
-                           model=ops.model_or_default(tender)), status
+                           model=ops.model_or_default(tender),
+                           assigned={c.id: plan[c.id].assigned for c in leaves}), status
 
 
 @bp.route("/poeng")
