@@ -23,6 +23,8 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
     "evaluation.change_weight": ("POST", E + "/kriterier/arkiv/vekt", {**NOT_MEMBER, "lead": 302}, 403),
     "evaluation.delete_criterion": ("POST", E + "/kriterier/arkiv/slett", {**NOT_MEMBER, "lead": 302}, 403),
     "evaluation.assign_evaluator": ("POST", E + "/kriterier/arkiv/evaluatorer", {**NOT_MEMBER, "lead": 302}, 403),
+    "evaluation.unassign_evaluator": ("POST", E + "/kriterier/arkiv/evaluatorer/{u}/fjern",
+                                      {**NOT_MEMBER, "lead": 302}, 403),
     "evaluation.add_price_item": ("POST", E + "/prisskjema", {**NOT_MEMBER, "lead": 422}, 403),
     "evaluation.delete_price_item": ("POST", E + "/prisskjema/{i}/slett", {**NOT_MEMBER, "lead": 302}, 403),
     "evaluation.freeze": ("POST", E + "/las", {**NOT_MEMBER, "lead": 422}, 403),
@@ -36,11 +38,15 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
     "evaluation.attachment": ("GET", E + "/tilbud/{b}/vedlegg/{a}", {**NOT_MEMBER, **GROUP_READ}, 403),
     "evaluation.check_requirement": ("POST", E + "/tilbud/{b}/minstekrav/R0001",
                                      {**NOT_MEMBER, "lead": 302, "evaluator": 302}, 403),
+    "evaluation.check_requirements": ("POST", E + "/tilbud/{b}/minstekrav",
+                                      {**NOT_MEMBER, "lead": 422, "evaluator": 422}, 403),
     "evaluation.reject": ("POST", E + "/tilbud/{b}/avvis", {**NOT_MEMBER, "lead": 302}, 403),
     "evaluation.scores": ("GET", E + "/poeng", {**NOT_MEMBER, "evaluator": 200}, 403),
     "evaluation.save_score": ("POST", E + "/poeng/{b}/arkiv", {**NOT_MEMBER, "evaluator": 422}, 403),
     "evaluation.consensus": ("GET", E + "/konsensus", {**NOT_MEMBER, "lead": 200}, 403),
-    "evaluation.open_consensus": ("POST", E + "/konsensus/apne", {**NOT_MEMBER, "lead": 302}, 403),
+    "evaluation.confirm_consensus": ("GET", E + "/konsensus/apne", {**NOT_MEMBER, "lead": 200}, 403),
+    # without the confirmation ticked the page comes back (422) and nothing changes
+    "evaluation.open_consensus": ("POST", E + "/konsensus/apne", {**NOT_MEMBER, "lead": 422}, 403),
     "evaluation.save_consensus": ("POST", E + "/konsensus/{b}/arkiv", {**NOT_MEMBER, "lead": 422}, 403),
     "evaluation.matrix": ("GET", E + "/matrise", {**NOT_MEMBER, **GROUP_READ}, 403),
     "evaluation.sensitivity_page": ("GET", E + "/matrise/folsomhet", {**NOT_MEMBER, **GROUP_READ}, 403),
@@ -60,7 +66,8 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
 }
 
 #: the routes that show or act on bid content: refused to everyone before the deadline and before the opening
-SEALED = ["evaluation.bid", "evaluation.attachment", "evaluation.check_requirement", "evaluation.reject",
+SEALED = ["evaluation.bid", "evaluation.attachment", "evaluation.check_requirement", "evaluation.check_requirements",
+          "evaluation.reject", "evaluation.confirm_consensus",
           "evaluation.scores", "evaluation.save_score", "evaluation.consensus", "evaluation.open_consensus",
           "evaluation.save_consensus", "evaluation.matrix", "evaluation.sensitivity_page", "evaluation.matrix_xlsx", "evaluation.case_json",
           "evaluation.tie_break"]
@@ -80,7 +87,7 @@ def world(db, create_tender, add_member, create_user, clock):
     signer = next(m.user for m in s.tender.memberships if m.role is Role.SIGNER)
     who = {OUTSIDER: create_user(name="Utenfor"), ADMIN: create_user(name="Admin", is_admin=True), "lead": s.lead,
            "evaluator": s.evaluators[0], "signer": signer, "observer": s.observer, "vendor": s.vendor_users[0]}
-    ids = {"t": s.id, "b": bid.id, "a": attachment.id, "i": s.items[0].id}
+    ids = {"t": s.id, "b": bid.id, "a": attachment.id, "i": s.items[0].id, "u": s.evaluators[0].id}
     return s, who, ids, {"bid": other, "attachment": other_file}
 
 

@@ -56,6 +56,8 @@ def test_two_evaluators_score_independently_and_the_lead_reaches_a_ranked_matrix
 
         _login(page, url, w.lead)
         page.goto(base + "/konsensus")
+        page.get_by_role("link", name="Åpne konsensusfasen …").click()  # a confirmation first (issue 11)
+        page.get_by_label("Jeg har sett listen over manglende poeng og vil åpne konsensusfasen nå").check()
         page.get_by_role("button", name="Åpne konsensusfasen").click()
         page.get_by_text("Konsensusfasen er åpnet").wait_for()
         assert page.get_by_text("Sterk arkivdel, god søk").is_visible()

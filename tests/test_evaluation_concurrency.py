@@ -136,7 +136,7 @@ def test_two_tabs_saving_the_same_consensus_score_at_once_keep_one_and_report_a_
         arkiv = next(leaf for leaf in w.leaves if leaf[1] == "arkiv")
         tabs = [Browser(live_server.url, w.lead.email) for _ in range(2)]
         status, _ = tabs[0].post(f"/konkurranser/{w.tender_id}/evaluering/konsensus/apne",
-                                 {"csrf_token": tabs[0].token})
+                                 {"csrf_token": tabs[0].token, "confirm": "y"})
         assert status == 302
         # a new score written twice at once, then the stored one changed from two pages showing version 1
         for round_, lock in enumerate(("", "1")):

@@ -45,7 +45,7 @@ def _post_consensus(client, forms, s, bid, key, score, justification, lock=""):
 
 
 def _consensus_everything(db, s, bids, scores):
-    ev.open_consensus(s.tender, actor=s.lead)
+    ev.open_consensus(s.tender, confirmed=True, actor=s.lead)
     for bid, values in zip(bids, scores, strict=True):
         for key, value in values.items():
             ev.save_consensus(s.tender, bid, ev.criterion_by_key(s.tender, key), score=Decimal(value),
@@ -88,13 +88,15 @@ def test_a_stale_score_form_gets_a_clear_conflict_instead_of_overwriting(client,
     assert next(iter(ev.scores_by(s.tender, s.evaluators[0]).values())).justification == "Andre vindu"
 
 
-def test_an_evaluator_assigned_to_one_criterion_scores_only_that_one(db, opened) -> None:
+def test_an_evaluator_assigned_to_one_criterion_scores_it_alone_and_still_scores_the_unassigned_ones(db, opened) -> None:
+    # Issue 11 changed this rule: before, an assignment anywhere left every other criterion with no one to score it.
     s, bids = opened
     ev.assign_evaluator(s.tender, ev.criterion_by_key(s.tender, "arkiv"), s.evaluators[0], actor=s.lead)
     db.session.commit()
-    with pytest.raises(DomainError, match="ikke tildelt"):
-        ev.save_individual_score(s.tender, bids[0], ev.criterion_by_key(s.tender, "gjennomforing"),
-                                 evaluator=s.evaluators[0], score=Decimal(5), justification="x", expected_version=None)
+    ev.save_individual_score(s.tender, bids[0], ev.criterion_by_key(s.tender, "gjennomforing"),
+                             evaluator=s.evaluators[0], score=Decimal(5), justification="x", expected_version=None)
+    ev.save_individual_score(s.tender, bids[0], ev.criterion_by_key(s.tender, "gjennomforing"),
+                             evaluator=s.evaluators[1], score=Decimal(6), justification="y", expected_version=None)
     with pytest.raises(DomainError, match="ikke tildelt"):
         ev.save_individual_score(s.tender, bids[0], ev.criterion_by_key(s.tender, "arkiv"),
                                  evaluator=s.evaluators[1], score=Decimal(5), justification="x", expected_version=None)
@@ -109,7 +111,7 @@ def test_the_consensus_page_shows_all_scores_side_by_side_with_disagreements_hig
                                  justification=f"Begrunnelse {value}", expected_version=None)
     db.session.commit()
     login_as(s.lead)
-    assert forms.post(f"/konkurranser/{s.id}/evaluering/konsensus/apne", {}).status_code == 302
+    assert forms.post(f"/konkurranser/{s.id}/evaluering/konsensus/apne", {"confirm": "y"}).status_code == 302
     html = client.get(f"/konkurranser/{s.id}/evaluering/konsensus").get_data(as_text=True)
     assert "Begrunnelse 8" in html and "Begrunnelse 3" in html and html.count("⚠ uenighet") == 2  # legend + row
     login_as(s.evaluators[0])
@@ -120,7 +122,7 @@ def test_the_consensus_page_shows_all_scores_side_by_side_with_disagreements_hig
 def test_consensus_scores_are_saved_with_justification_and_optimistic_locking(client, forms, login_as, db,
                                                                               opened) -> None:
     s, bids = opened
-    ev.open_consensus(s.tender, actor=s.lead)
+    ev.open_consensus(s.tender, confirmed=True, actor=s.lead)
     db.session.commit()
     login_as(s.lead)
     assert _post_consensus(client, forms, s, bids[0], "arkiv", "6", "Enige etter diskusjon").status_code == 302
@@ -263,7 +265,7 @@ def test_the_consensus_tab_appears_for_an_evaluator_only_once_the_consensus_phas
     assert client.get(f"/konkurranser/{s.id}/evaluering/konsensus").status_code == 403
     login_as(s.lead)
     assert ">Konsensus</a>" in client.get(overview).get_data(as_text=True)
-    forms.post(f"/konkurranser/{s.id}/evaluering/konsensus/apne", {})
+    forms.post(f"/konkurranser/{s.id}/evaluering/konsensus/apne", {"confirm": "y"})
     login_as(s.evaluators[0])
     assert ">Konsensus</a>" in client.get(overview).get_data(as_text=True)
     assert client.get(f"/konkurranser/{s.id}/evaluering/konsensus").status_code == 200

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from tender.core.scoring import PRICE_METHODS, RequirementStatus
 from tender.evaluation.models import CriterionKindValue, PriceItemKind
@@ -63,6 +63,26 @@ class CheckForm(FlaskForm):
                                                SelectChoice(RequirementStatus.NOT_MET.value, "Ikke oppfylt"),
                                                SelectChoice(RequirementStatus.CLARIFY.value, "Må avklares")])
     reason = TextAreaField("Begrunnelse", validators=[Optional(), Length(max=5000)])
+
+
+class CheckManyForm(FlaskForm):
+    """Several minimum requirements of a bid set at once: the rows ticked in the table, one status, one
+    justification. The keys are checked against the published specification by the operation (in
+    Norwegian), not by WTForms' English "Not a valid choice"."""
+
+    keys = SelectMultipleField("Valgte minstekrav", choices=[], validate_choice=False)
+    unassessed = BooleanField("Ta også med alle minstekrav som ikke er vurdert ennå")
+    status = SelectField("Vurdering for de valgte kravene", choices=[
+        SelectChoice(RequirementStatus.MET.value, "Oppfylt"),
+        SelectChoice(RequirementStatus.NOT_MET.value, "Ikke oppfylt"),
+        SelectChoice(RequirementStatus.CLARIFY.value, "Må avklares")], validate_choice=False,
+        validators=[AnyOf([s.value for s in RequirementStatus], message="Velg en av vurderingene.")])
+    reason = TextAreaField("Felles begrunnelse", validators=[Optional(), Length(max=5000)])
+
+
+class OpenConsensusForm(FlaskForm):
+    confirm = BooleanField("Jeg har sett listen over manglende poeng og vil åpne konsensusfasen nå",
+                           validators=[DataRequired("Kryss av for å bekrefte at konsensusfasen skal åpnes.")])
 
 
 class RejectForm(FlaskForm):

@@ -17,12 +17,13 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tender import audit
 from tender.bids.models import Bid, BidStatus
 from tender.core import price_schedule
+from tender.core.assignment import Scorers, scorers
 from tender.core.scoring import (
     PRICE_METHODS,
     Bid as CoreBid,
@@ -301,14 +302,147 @@ def delete_criterion(tender: Tender, row: AwardCriterion, *, actor: Any) -> None
     audit.record("evaluation.criterion_deleted", tender, actor=actor, payload={"key": key})
 
 
+def evaluators_of(tender: Tender) -> list[Any]:
+    """The tender's evaluators in the order they joined."""
+    return [m.user for m in tender.memberships if m.role is Role.EVALUATOR]
+
+
+def scoring_plan(tender: Tender, rows: Sequence[AwardCriterion] | None = None) -> dict[int, Scorers[int]]:
+    """Criterion id → the ids of the evaluators who score it (tender.core.assignment's rule)."""
+    rows = list(rows) if rows is not None else criteria_of(tender)
+    return scorers({r.id: r.parent_id for r in rows}, {r.id: [e.user_id for e in r.evaluators] for r in rows},
+                   [u.id for u in evaluators_of(tender)])
+
+
+@dataclass(frozen=True)
+class ScoringLine:
+    """One quality criterion on the "who scores what" list."""
+
+    criterion: AwardCriterion
+    #: the names from the top, "Kvalitet › Arkivfunksjonalitet"
+    path: str
+    depth: int
+    leaf: bool
+    #: the people assigned directly to this criterion
+    assigned_here: tuple[Any, ...]
+    #: who scores it (leaves only; for a parent, its leaves say)
+    who: tuple[Any, ...]
+    #: someone is assigned here or above; False: every evaluator scores it
+    by_assignment: bool
+    #: individual scores already given on it or under it: its assignment can no longer change
+    scores: int
+
+
+@dataclass(frozen=True)
+class WhoScores:
+    lines: tuple[ScoringLine, ...]
+    evaluators: tuple[Any, ...]
+    #: evaluators with no criterion to score (every criterion is assigned to others)
+    idle: tuple[Any, ...]
+    #: quality leaves no one will score (only when the tender has no evaluator at all)
+    unscored: tuple[AwardCriterion, ...]
+
+    def summary(self) -> str:
+        """One Norwegian sentence per fact, for the message shown when the model is locked."""
+        if not self.evaluators:
+            return ("Konkurransen har ingen evaluatorer ennå; alle evaluatorer som legges til, scorer alle "
+                    "kvalitetskriteriene som ingen er tildelt.")
+        parts = []
+        for line in self.lines:
+            if line.leaf:
+                names = ", ".join(u.name for u in line.who)
+                parts.append(f"{line.criterion.name}: {names}" if line.by_assignment
+                             else f"{line.criterion.name}: alle evaluatorene ({names})")
+        text = "Poengsetting – " + "; ".join(parts) + "." if parts else "Modellen har ingen kvalitetskriterier."
+        if self.idle:
+            text += " Uten kriterier å score: " + ", ".join(u.name for u in self.idle) + "."
+        return text
+
+
+def who_scores(tender: Tender) -> WhoScores:
+    """Every quality criterion with who scores it, as the model page and the lock show it."""
+    rows = criteria_of(tender)
+    plan = scoring_plan(tender, rows)
+    people = evaluators_of(tender)
+    by_id = {u.id: u for u in people}
+    depth = depth_of(rows)
+    named = {r.id: r for r in rows}
+    leaves = {r.id for r in leaves_of(rows)}
+    counts = _score_counts(tender)
+    children: dict[int | None, list[AwardCriterion]] = defaultdict(list)
+    for r in rows:
+        children[r.parent_id].append(r)
+
+    def under(row: AwardCriterion) -> int:
+        return counts.get(row.id, 0) + sum(under(c) for c in children.get(row.id, []))
+
+    lines = []
+    for r in rows:
+        if _kind(r, rows) is not CriterionKindValue.QUALITY:
+            continue
+        found = plan[r.id]
+        names, up = [r.name], r.parent_id
+        while up is not None and up in named:
+            names.insert(0, named[up].name)
+            up = named[up].parent_id
+        lines.append(ScoringLine(
+            criterion=r, path=" › ".join(names), depth=depth[r.id], leaf=r.id in leaves,
+            assigned_here=tuple(by_id[e.user_id] for e in r.evaluators if e.user_id in by_id),
+            who=tuple(by_id[i] for i in found.who), by_assignment=found.assigned, scores=under(r)))
+    busy = {u.id for line in lines if line.leaf for u in line.who}
+    return WhoScores(tuple(lines), tuple(people), tuple(u for u in people if u.id not in busy),
+                     tuple(line.criterion for line in lines if line.leaf and not line.who))
+
+
+def _score_counts(tender: Tender) -> dict[int, int]:
+    """Criterion id → how many individual scores exist on it."""
+    return {crit: n for crit, n in db.session.execute(
+        select(IndividualScoreRow.criterion_id, func.count()).join(Bid, Bid.id == IndividualScoreRow.bid_id)
+        .where(Bid.tender_id == tender.id).group_by(IndividualScoreRow.criterion_id))}
+
+
+def _check_assignment_changeable(tender: Tender, row: AwardCriterion) -> None:
+    """An assignment decides whose individual scores count on a criterion: it may change (before or after
+    the lock) only while no one has scored it, else scores already given would be orphaned or missing."""
+    if row.tender_id != tender.id:
+        raise DomainError("Kriteriet finnes ikke i konkurransen.")
+    rows = criteria_of(tender)
+    if _kind(row, rows) is not CriterionKindValue.QUALITY:
+        raise DomainError("Priskriteriet scores ikke av evaluatorer; prisen regnes ut fra prisskjemaet.",
+                          field="evaluator")
+    line = next(line for line in who_scores(tender).lines if line.criterion.id == row.id)
+    if line.scores:
+        where = "på kriteriet" if line.leaf else "på underkriteriene"
+        raise DomainError(f"Tildelingen på «{row.name}» kan ikke endres: det finnes allerede {line.scores} "
+                          f"individuelle poeng {where}. En endring nå ville gjort poeng som er gitt, "
+                          "ugyldige eller manglende.", field="evaluator")
+
+
 def assign_evaluator(tender: Tender, row: AwardCriterion, user: Any, *, actor: Any) -> None:
+    """Let ``user`` score ``row`` and everything under it; allowed after the lock while no one has scored it."""
     if Role.EVALUATOR not in tender.roles_of(user):
         raise DomainError("Personen er ikke evaluator i konkurransen.", field="evaluator")
+    _check_assignment_changeable(tender, row)
     if any(e.user_id == user.id for e in row.evaluators):
         raise DomainError(f"{user.name} er allerede tildelt «{row.name}».", field="evaluator")
     row.evaluators.append(CriterionEvaluator(user_id=user.id))
     db.session.flush()
-    audit.record("evaluation.evaluator_assigned", row, actor=actor, payload={"key": row.key, "user": user.email})
+    model = model_of(tender)
+    audit.record("evaluation.evaluator_assigned", row, actor=actor, payload={
+        "key": row.key, "user": user.email, "after_lock": bool(model and model.frozen_at)})
+
+
+def unassign_evaluator(tender: Tender, row: AwardCriterion, user: Any, *, actor: Any) -> None:
+    """Take an assignment back; with no one left assigned, every evaluator scores the criterion again."""
+    found = next((e for e in row.evaluators if e.user_id == user.id), None)
+    if found is None:
+        raise DomainError(f"{user.name} er ikke tildelt «{row.name}».", field="evaluator")
+    _check_assignment_changeable(tender, row)
+    row.evaluators.remove(found)
+    db.session.flush()
+    model = model_of(tender)
+    audit.record("evaluation.evaluator_unassigned", row, actor=actor, payload={
+        "key": row.key, "user": user.email, "after_lock": bool(model and model.frozen_at)})
 
 
 def add_price_item(tender: Tender, *, name: str, kind: PriceItemKind, per_municipality: bool, actor: Any) -> PriceItem:
@@ -452,20 +586,20 @@ def _score_value(tender: Tender, raw: Decimal) -> Decimal:
 
 
 def may_score(tender: Tender, user: Any, criterion: AwardCriterion) -> bool:
-    """An evaluator scores the leaves under the criteria assigned to them; with no assignment at all in the
-    tender, every evaluator scores every quality leaf."""
+    """An evaluator scores the criteria assigned to them (or under one) and every criterion assigned to no one."""
     if not tender.can_score(user):
         return False
+    found = scoring_plan(tender).get(criterion.id)
+    return found is not None and user.id in found.who
+
+
+def leaves_to_score(tender: Tender, user: Any) -> list[AwardCriterion]:
+    """The quality leaves ``user`` scores, in tree order."""
+    if not tender.can_score(user):
+        return []
     rows = criteria_of(tender)
-    if not any(r.evaluators for r in rows):
-        return True
-    by_id = {r.id: r for r in rows}
-    node: AwardCriterion | None = by_id.get(criterion.id)
-    while node is not None:
-        if any(e.user_id == user.id for e in node.evaluators):
-            return True
-        node = by_id.get(node.parent_id) if node.parent_id is not None else None
-    return False
+    plan = scoring_plan(tender, rows)
+    return [r for r in leaves_of(rows) if _kind(r, rows) is CriterionKindValue.QUALITY and user.id in plan[r.id].who]
 
 
 def _check_scorable(tender: Tender, bid: Bid, criterion: AwardCriterion) -> EvaluationModel:
@@ -540,7 +674,42 @@ def consensus_scores(tender: Tender) -> dict[tuple[int, int], ConsensusScore]:
     return {(r.bid_id, r.criterion_id): r for r in rows}
 
 
-def open_consensus(tender: Tender, *, actor: Any) -> None:
+@dataclass(frozen=True)
+class Unscored:
+    """A bid on a quality leaf that lacks individual scores when consensus is to open."""
+
+    bid: Bid
+    criterion: AwardCriterion
+    #: the evaluators who score this criterion and have not scored this bid on it
+    missing: tuple[Any, ...]
+    #: no individual score at all
+    none: bool
+
+
+def unscored(tender: Tender) -> list[Unscored]:
+    """Every bid and quality leaf with a score missing from someone who should have given one, bid by bid."""
+    rows = criteria_of(tender)
+    plan = scoring_plan(tender, rows)
+    people = {u.id: u for u in evaluators_of(tender)}
+    leaves = [r for r in leaves_of(rows) if _kind(r, rows) is CriterionKindValue.QUALITY]
+    given: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for bid_id, crit_id, evaluator_id in db.session.execute(
+            select(IndividualScoreRow.bid_id, IndividualScoreRow.criterion_id, IndividualScoreRow.evaluator_id)
+            .join(Bid, Bid.id == IndividualScoreRow.bid_id).where(Bid.tender_id == tender.id)):
+        given[(bid_id, crit_id)].add(evaluator_id)
+    found = []
+    for bid in opened_bids(tender):
+        for leaf in leaves:
+            scored = given.get((bid.id, leaf.id), set())
+            missing = tuple(people[i] for i in plan[leaf.id].who if i not in scored)
+            if missing or not scored:
+                found.append(Unscored(bid, leaf, missing, none=not scored))
+    return found
+
+
+def open_consensus(tender: Tender, *, confirmed: bool, actor: Any) -> None:
+    """End the individual phase. Only on the lead's explicit confirmation, given after seeing ``unscored``:
+    the individual scores are locked from then on, so a gap cannot be filled afterwards."""
     from tender.bids.operations import opening_of
 
     model = ensure_model(tender)
@@ -548,9 +717,16 @@ def open_consensus(tender: Tender, *, actor: Any) -> None:
         raise DomainError("Tilbudene er ikke åpnet.")
     if model.phase is Phase.CONSENSUS:
         raise DomainError("Konsensusfasen er allerede åpnet.")
+    if not confirmed:
+        raise DomainError("Bekreft at du har sett listen over manglende poeng og vil åpne konsensusfasen.",
+                          field="confirm")
+    gaps = unscored(tender)
     model.phase = Phase.CONSENSUS
     db.session.flush()
-    audit.record("evaluation.consensus_opened", model, actor=actor, payload={})
+    audit.record("evaluation.consensus_opened", model, actor=actor, payload={
+        "without_scores": [{"bid": case_bid_id(g.bid), "criterion": g.criterion.key} for g in gaps if g.none],
+        "incomplete": [{"bid": case_bid_id(g.bid), "criterion": g.criterion.key,
+                        "missing": [u.email for u in g.missing]} for g in gaps if not g.none]})
 
 
 def save_consensus(tender: Tender, bid: Bid, criterion: AwardCriterion, *, score: Decimal, justification: str,
@@ -614,6 +790,31 @@ def check_requirement(tender: Tender, bid: Bid, requirement_key: str, *, status:
         "bid": bid.vendor.organisasjonsnummer, "requirement": requirement_key, "status": status.value,
         "reason": row.reason})
     return row
+
+
+def check_requirements(tender: Tender, bid: Bid, keys: Sequence[str], *, status: RequirementStatus, reason: str,
+                       actor: Any, unassessed: bool = False) -> list[MinimumRequirementCheck]:
+    """Several minimum requirements of one bid set at once, with one status and one justification; all or
+    nothing (the caller rolls back on a refusal). Each is recorded as its own check, as if set alone.
+    ``unassessed`` adds every minimum requirement of the bid not assessed yet (the usual "the rest are met")."""
+    from tender.bids.operations import published_spec
+    from tender.core.spec import Kind
+
+    content = published_spec(tender)
+    kinds = {r.id: r.kind for r in content.requirements} if content is not None else {}
+    picked = [k.strip() for k in keys if k.strip()]
+    if unassessed:
+        done = requirement_checks(bid)
+        picked += [k for k, kind in kinds.items() if kind is Kind.MINSTEKRAV and k not in done]
+    chosen = list(dict.fromkeys(picked))
+    if not chosen:
+        raise DomainError("Velg minst ett minstekrav i tabellen." if not unassessed
+                          else "Alle minstekravene er allerede vurdert; velg dem du vil endre i tabellen.",
+                          field="keys")
+    wrong = [k for k in chosen if kinds.get(k) is not Kind.MINSTEKRAV]
+    if wrong:
+        raise DomainError(f"Ikke minstekrav i den kunngjorte kravspesifikasjonen: {', '.join(wrong)}.", field="keys")
+    return [check_requirement(tender, bid, k, status=status, reason=reason, actor=actor) for k in chosen]
 
 
 def reject_bid(tender: Tender, bid: Bid, *, reason: str, actor: Any) -> None:

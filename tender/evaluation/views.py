@@ -32,7 +32,9 @@ from tender.evaluation.case import case_to_json
 from tender.evaluation.forms import (
     AssignForm,
     CheckForm,
+    CheckManyForm,
     CriterionForm,
+    OpenConsensusForm,
     OpeningPersonsForm,
     PriceItemForm,
     RejectForm,
@@ -41,6 +43,7 @@ from tender.evaluation.forms import (
     TieBreakForm,
     WeightForm,
 )
+from tender.auth.models import User
 from tender.evaluation.models import AwardCriterion, CriterionKindValue, Phase, PriceItem, PriceItemKind
 from tender.extensions import db
 from tender.clock import now as clock_now
@@ -139,6 +142,7 @@ def _model_page(tender: Tender, *, settings: SettingsForm | None = None, criteri
         items=ops.price_items(tender), method=method, under=under, empty_form=EmptyForm(),
         freeze_errors=freeze_errors or [], now=bid_ops.now(),
         orphans=sorted(set(under) - {r.key for r in rows}),
+        who=ops.who_scores(tender), may_assign=tender.can_edit_evaluation(current_user),
     ), status
 
 
@@ -241,13 +245,28 @@ def assign_evaluator(tender_id: int, key: str) -> Response:
     form = AssignForm()
     form.evaluator.choices = [SelectChoice(str(m.user_id), m.user.name) for m in tender.memberships
                               if m.role is Role.EVALUATOR]
+    back = url_for("evaluation.model", tender_id=tender.id, _anchor="evaluatorer")
     if not form.validate_on_submit():
         flash("Velg en evaluator i konkurransen.", "error")
-        return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"))
+        return redirect(back)
     user = next(m.user for m in tender.memberships if str(m.user_id) == form.evaluator.data)
-    return run_button(lambda: ops.assign_evaluator(tender, row, user, actor=_me()),
-                      back=url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"),
+    return run_button(lambda: ops.assign_evaluator(tender, row, user, actor=_me()), back=back,
                       success=f"{user.name} er tildelt «{row.name}».")
+
+
+@bp.route("/kriterier/<key>/evaluatorer/<int:user_id>/fjern", methods=["POST"])
+@login_required
+def unassign_evaluator(tender_id: int, key: str, user_id: int) -> Response:
+    tender = tender_for(tender_id, Tender.can_edit_evaluation)
+    row = _criterion_or_404(tender, key)
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    return run_button(lambda: ops.unassign_evaluator(tender, row, user, actor=_me()),
+                      back=url_for("evaluation.model", tender_id=tender.id, _anchor="evaluatorer"),
+                      success=f"{user.name} er ikke lenger tildelt «{row.name}».")
 
 
 @bp.route("/prisskjema", methods=["POST"])
@@ -295,8 +314,8 @@ def freeze(tender_id: int) -> Any:
         db.session.rollback()
         return _model_page(tender, freeze_errors=[m for ms in error.reasons.values() for m in ms], status=422)
     db.session.commit()
-    flash("Evalueringsmodellen er låst.", "success")
-    return redirect(url_for("evaluation.model", tender_id=tender.id))
+    flash("Evalueringsmodellen er låst. " + ops.who_scores(tender).summary(), "success")
+    return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="evaluatorer"))
 
 
 # -- bids and the opening -----------------------------------------------------------------------------------
@@ -371,30 +390,58 @@ def opening_persons(tender_id: int) -> Any:
     return redirect(url_for("evaluation.bids", tender_id=tender.id))
 
 
-@bp.route("/tilbud/<int:bid_id>")
-@login_required
-def bid(tender_id: int, bid_id: int) -> Any:
-    tender = _sealed_tender(tender_id, Tender.can_view_bids)
-    row = _bid_or_404(tender, bid_id)
+def _bid_page(tender: Tender, row: Bid, *, bulk: CheckManyForm | None = None, status: int = 200) -> Any:
     spec = bid_ops.published_spec(tender)
     answers = {a.requirement_key: a for a in row.answers}
     checks = ops.requirement_checks(row)
     now = bid_ops.now()
     check_forms = {}
-    if tender.can_check_requirements(current_user, now) and spec is not None:
+    if spec is not None and tender.can_check_requirements(current_user, now):
         for r in spec.requirements:
             if r.kind is Kind.MINSTEKRAV:
-                f = CheckForm(prefix=f"k{r.id}")
+                f = CheckForm(formdata=None, prefix=f"k{r.id}")
                 if r.id in checks:
                     f.status.data, f.reason.data = checks[r.id].status.value, checks[r.id].reason
                 check_forms[r.id] = f
     items = ops.price_items(tender)
     municipalities = {m.id: m.name for m in tender.participating_municipalities}
+    bulk = bulk or CheckManyForm(formdata=None, prefix="flere")
     return render_template("evaluation/bid.html", tender=tender, bid=row, spec=spec, answers=answers, checks=checks,
-                           check_forms=check_forms, reject_form=RejectForm(), items={i.id: i for i in items},
+                           check_forms=check_forms, bulk=bulk, chosen=set(bulk.keys.data or ()),
+                           reject_form=RejectForm(), items={i.id: i for i in items},
                            municipalities=municipalities, price=ops.evaluated_price(tender, row, items),
                            not_met=[k for k, c in checks.items() if c.status is RequirementStatus.NOT_MET],
-                           may_decide=tender.can_decide_evaluation(current_user, now))
+                           may_decide=tender.can_decide_evaluation(current_user, now)), status
+
+
+@bp.route("/tilbud/<int:bid_id>")
+@login_required
+def bid(tender_id: int, bid_id: int) -> Any:
+    tender = _sealed_tender(tender_id, Tender.can_view_bids)
+    return _bid_page(tender, _bid_or_404(tender, bid_id))
+
+
+@bp.route("/tilbud/<int:bid_id>/minstekrav", methods=["POST"])
+@login_required
+def check_requirements(tender_id: int, bid_id: int) -> Any:
+    """The minimum-requirement table: the ticked rows set at once with one status and one justification."""
+    tender = _sealed_tender(tender_id, Tender.can_check_requirements)
+    row = _bid_or_404(tender, bid_id)
+    form = CheckManyForm(prefix="flere")
+    if form.validate_on_submit():
+        try:
+            done = ops.check_requirements(tender, row, form.keys.data or [], status=RequirementStatus(form.status.data),
+                                          reason=form.reason.data or "", actor=_me(),
+                                          unassessed=bool(form.unassessed.data))
+        except DomainError as error:
+            db.session.rollback()
+            put_reasons_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(f"Vurderingen er lagret for {len(done)} minstekrav: {', '.join(c.requirement_key for c in done)}.",
+                  "success")
+            return redirect(url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id, _anchor="minstekrav"))
+    return _bid_page(tender, row, bulk=form, status=422)
 
 
 @bp.route("/tilbud/<int:bid_id>/vedlegg/<int:attachment_id>")
@@ -467,7 +514,7 @@ def _score_form(prefix: str, existing: Any, failed: ScoreForm | None) -> ScoreFo
 
 def _score_page(tender: Tender, *, errors: dict[tuple[int, int], ScoreForm] | None = None, status: int = 200) -> Any:
     me = _me()
-    leaves = [c for c in ops.quality_leaves(tender) if ops.may_score(tender, me, c)]
+    leaves = ops.leaves_to_score(tender, me)
     rows = ops.opened_bids(tender)
     mine = ops.scores_by(tender, me)
     forms: dict[tuple[int, int], ScoreForm] = {}
@@ -475,8 +522,10 @@ def _score_page(tender: Tender, *, errors: dict[tuple[int, int], ScoreForm] | No
         for c in leaves:
             forms[(b.id, c.id)] = _score_form(f"s{b.id}-{c.id}", mine.get((b.id, c.id)),
                                               (errors or {}).get((b.id, c.id)))
+    plan = ops.scoring_plan(tender)
     return render_template("evaluation/scores.html", tender=tender, leaves=leaves, rows=rows, forms=forms,
-                           model=ops.model_or_default(tender)), status
+                           model=ops.model_or_default(tender),
+                           assigned={c.id: plan[c.id].assigned for c in leaves}), status
 
 
 @bp.route("/poeng")
@@ -574,13 +623,31 @@ def consensus(tender_id: int) -> Any:
     return _consensus_page(tender)
 
 
+def _open_consensus_page(tender: Tender, form: OpenConsensusForm, status: int = 200) -> Any:
+    gaps = ops.unscored(tender)
+    return render_template("evaluation/open_consensus.html", tender=tender, form=form,
+                           without=[g for g in gaps if g.none], incomplete=[g for g in gaps if not g.none]), status
+
+
+@bp.route("/konsensus/apne")
+@login_required
+def confirm_consensus(tender_id: int) -> Any:
+    """The step before opening consensus: which bids and criteria lack individual scores, and a confirmation."""
+    tender = _sealed_tender(tender_id, Tender.can_decide_evaluation)
+    if ops.model_or_default(tender).phase is Phase.CONSENSUS:
+        flash("Konsensusfasen er allerede åpnet.", "error")
+        return redirect(url_for("evaluation.consensus", tender_id=tender.id))
+    return _open_consensus_page(tender, OpenConsensusForm(formdata=None))
+
+
 @bp.route("/konsensus/apne", methods=["POST"])
 @login_required
-def open_consensus(tender_id: int) -> Response:
+def open_consensus(tender_id: int) -> Any:
     tender = _sealed_tender(tender_id, Tender.can_decide_evaluation)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    return run_button(lambda: ops.open_consensus(tender, actor=_me()),
+    form = OpenConsensusForm()
+    if not form.validate_on_submit():  # no confirmation: nothing changes, the list is shown again
+        return _open_consensus_page(tender, form, status=422)
+    return run_button(lambda: ops.open_consensus(tender, confirmed=bool(form.confirm.data), actor=_me()),
                       back=url_for("evaluation.consensus", tender_id=tender.id),
                       success="Konsensusfasen er åpnet. De individuelle poengene er låst.")
 
