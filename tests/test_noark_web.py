@@ -386,13 +386,14 @@ def test_a_vendor_never_sees_another_vendors_sample_report_or_files(client, form
 def test_a_sample_of_another_tender_is_not_found_through_this_one(client, forms, login_as, db, world, valid_zip,
                                                                  create_tender) -> None:
     from tender.tenders import operations as tender_ops
+    from tender.vendors import operations as vendor_ops
 
     sample = uploaded(client, forms, login_as, db, world, 0, valid_zip)
     # the same vendor and seller take part in a second tender: the sample is theirs, but not of that tender
     elsewhere = create_tender(lead=world.lead, title="Annen konkurranse")
     tender_ops.register_vendor(elsewhere, name=world.vendors[0].name,
                                organisasjonsnummer=world.vendors[0].organisasjonsnummer, actor=world.lead)
-    tender_ops.add_membership(elsewhere, world.sellers[0], Role.VENDOR, vendor=world.vendors[0])
+    vendor_ops.add_vendor_user_by_operator(elsewhere, world.vendors[0], world.sellers[0])
     db.session.commit()
     for suffix in ("", "/status.json", "/rapport.json", "/rapport.pdf"):
         assert client.get(f"{M.format(t=elsewhere.id)}/prover/{sample.id}{suffix}").status_code == 404
