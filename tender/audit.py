@@ -141,13 +141,21 @@ def verify() -> ChainReport:
 
 
 # -- what the procurement group may see before the opening ------------------------------------------------------
-#: event types that are about a bid or a Noark sample, whoever recorded them (a vendor user, the validation
-#: worker, the operator's CLI): every ``bid.*`` event (drafts, attachments, submission, late attempts) and every
-#: ``noark.*`` event except the two that are the lead's own configuration of the minimum requirements
-SEALED_EVENT_PREFIXES = ("bid.", "bids.", "sample.", "noark.")
-GROUP_NOARK_EVENTS = ("noark.requirement_linked", "noark.requirement_unlinked")
-#: object types (table names) that belong to bids and samples
-SEALED_OBJECT_PREFIXES = ("bid", "noark_sample", "sample", "noark_requirement_confirmation")
+#: event types that are about a bid, a Noark sample or a vendor's own people, whoever recorded them (a vendor user,
+#: the validation worker, the operator's CLI, a person on the public announcement page who is not logged in):
+#: every ``bid.*`` event (drafts, attachments, submission, late attempts), every ``noark.*`` event, and every step
+#: of a vendor's registration and of its users coming in, except the group's own events in :data:`GROUP_EVENTS`
+SEALED_EVENT_PREFIXES = ("bid.", "bids.", "sample.", "noark.", "vendor_registration.", "vendor_user.")
+#: the group's own acts under those names: the lead's configuration of the minimum requirements, and the
+#: confirmations of the opening (they tell nothing of a bid, and the group must see who has confirmed)
+GROUP_EVENTS = ("noark.requirement_linked", "noark.requirement_unlinked", "bids.opening_confirmed",
+                "bids.opening_confirmation_withdrawn")
+#: object types (table names) that belong to bids, samples and a vendor's registration and users
+SEALED_OBJECT_PREFIXES = ("bid", "noark_sample", "sample", "noark_requirement_confirmation", "vendor_registration",
+                          "vendor_user")
+#: a vendor user's role being given: only the vendor's own registration, its administrator's approval or the
+#: operator's command line do that (issue 9 point 1), so it is the vendor's activity whoever the actor is
+VENDOR_MEMBERSHIP = ("membership.added", '"role":"vendor"')
 
 
 def vendor_activity(tender_id: int) -> ColumnElement[bool]:
@@ -156,8 +164,11 @@ def vendor_activity(tender_id: int) -> ColumnElement[bool]:
     event about a bid or a sample.
 
     Three independent tests, so an event is hidden when any one of them says so: a new kind of bid or sample
-    event recorded by the worker is caught by its name or object, a new kind of vendor action (registration,
-    a new page) by its actor. The condition is never NULL (a NULL actor or object type counts as "no"), so
+    event recorded by the worker is caught by its name or object, a new kind of vendor action (a new page) by
+    its actor. A vendor's registration and its users coming in are caught by name and object too, since their
+    actor is often no vendor user (yet): a person on the announcement page, a colleague still waiting for
+    approval, or the operator's command line. The group's own acts under those names (:data:`GROUP_EVENTS`) stay
+    visible. The condition is never NULL (a NULL actor or object type counts as "no"), so
     ``not_(vendor_activity(...))`` keeps every other event.
     """
     from sqlalchemy import and_, false, not_, or_
@@ -171,10 +182,13 @@ def vendor_activity(tender_id: int) -> ColumnElement[bool]:
         AuditEvent.tender_id == tender_id, AuditEvent.event_type == "membership.removed",
         AuditEvent.payload_json.contains('"role":"vendor"', autoescape=True))).all()
     former = sorted({str(p["user"]) for p in map(json.loads, removed) if isinstance(p, dict) and p.get("user")})
+    group_event = AuditEvent.event_type.in_(GROUP_EVENTS)
     by_type = or_(*(AuditEvent.event_type.startswith(p, autoescape=True) for p in SEALED_EVENT_PREFIXES))
-    by_type = and_(by_type, not_(AuditEvent.event_type.in_(GROUP_NOARK_EVENTS)))
-    by_object = and_(AuditEvent.object_type.is_not(None),
+    by_type = and_(by_type, not_(group_event))
+    by_object = and_(AuditEvent.object_type.is_not(None), not_(group_event),
                      or_(*(AuditEvent.object_type.startswith(p, autoescape=True) for p in SEALED_OBJECT_PREFIXES)))
+    by_type = or_(by_type, and_(AuditEvent.event_type == VENDOR_MEMBERSHIP[0],
+                                AuditEvent.payload_json.contains(VENDOR_MEMBERSHIP[1], autoescape=True)))
     by_actor = or_(and_(AuditEvent.actor_id.is_not(None), AuditEvent.actor_id.in_(vendor_users)),
                    AuditEvent.actor_label.in_(former) if former else false())
     return or_(false(), by_type, by_object, by_actor)
