@@ -36,8 +36,14 @@ def _sealed_world(app: Any) -> tuple[int, str]:
         return tender
 
     def add_member(tender: Any, role: Any, user: Any = None, **kw: Any) -> Any:
+        from tender.tenders.models import Role
+        from tender.vendors import operations as vendor_ops
+
         user = user or create_user(f"{role.value.title()} Person")
-        tender_ops.add_membership(tender, user, role, **kw)
+        if role is Role.VENDOR:  # vendor users come in by the operator's path (tender.vendors), not the group's
+            vendor_ops.add_vendor_user_by_operator(tender, kw["vendor"], user)
+        else:
+            tender_ops.add_membership(tender, user, role, **kw)
         db.session.commit()
         return user
 
@@ -56,7 +62,10 @@ def _open(app: Any, tender_id: int) -> None:
     with app.app_context():
         tender = db.session.get(Tender, tender_id)
         lead = next(m.user for m in tender.memberships if m.role is Role.LEAD)
-        bid_ops.open_bids(tender, at=AFTER, actor=lead)
+        evaluator = next(m.user for m in tender.memberships if m.role is Role.EVALUATOR)
+        # two people open the bids (issue 9 point 2): the evaluator confirms, the lead's confirmation opens
+        assert bid_ops.confirm_opening(tender, at=AFTER, actor=evaluator) is None
+        assert bid_ops.confirm_opening(tender, at=AFTER, actor=lead) is not None
         db.session.commit()
 
 

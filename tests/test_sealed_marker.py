@@ -36,6 +36,7 @@ from sqlalchemy import event
 
 from tender.tenders.models import Role
 from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, ORGNR, clock, small_spec  # noqa: F401
+from tests.test_tender_pages import smtp_server  # noqa: F401  (fixture: a real local SMTP server)
 
 MARKER = "QZX7-forseglet-merke-41c9"
 VENDOR_NAMES = ["Merkesak Arkiv AS", "Merkesak Skyløsninger AS", "Merkesak Utkast AS"]
@@ -82,8 +83,12 @@ def _marked_extract(tmp_path: Path, letter: str) -> bytes:
     return path.read_bytes()
 
 
-def _bid(db: Any, s: Sealed, index: int, *, submit: bool) -> Any:
+def _bid(app: Any, db: Any, s: Sealed, index: int, extract: bytes, *, submit: bool) -> Any:
+    """Vendor ``index`` fills in its bid, attaches files (removing one again), uploads its Noark sample into the
+    bid (issue 9 point 4: before the submission, which seals it) and, if ``submit``, submits."""
     from tender.bids import operations as bid_ops
+    from tender.noark import operations as noark_ops
+    from tender.noark.operations import run_validation
 
     letter = "ABC"[index]
     tender, vendor, seller = s.tender, s.vendors[index], s.sellers[index]
@@ -104,18 +109,50 @@ def _bid(db: Any, s: Sealed, index: int, *, submit: bool) -> Any:
     gone = bid_ops.add_attachment(tender, bid, filename=f"feil-{MARKER}-{letter}.docx", content_type="application/msword",
                                   data=f"feil {MARKER}".encode(), at=BEFORE, actor=seller)
     bid_ops.delete_attachment(tender, bid, gone, at=BEFORE, actor=seller)
+    db.session.commit()
+    sample = noark_ops.store_upload(tender, vendor, io.BytesIO(extract), f"uttrekk-{MARKER}-{letter}.zip",
+                                    max_bytes=int(app.config["NOARK_MAX_UPLOAD_BYTES"]), actor=seller)
+    db.session.commit()
+    run_validation(sample.id)
+    s.samples.append(sample)
     if submit:
         bid_ops.submit(tender, bid, at=BEFORE, actor=seller)
     db.session.commit()
     return bid
 
 
+def _registered(app: Any, db: Any, smtp_port: int, tender: Any, index: int) -> tuple[Any, Any]:
+    """Vendor ``index`` comes in by its own registration on the announcement page, confirmed by the link sent
+    to its address (the token is taken from the URL put in the mail): the vendor and its administrator."""
+    from tender.vendors import operations as vendor_ops
+
+    letter = "ABC"[index]
+    tokens: list[str] = []
+
+    def confirm_url(token: str) -> str:
+        tokens.append(token)
+        return f"http://localhost/leverandor/bekreft/{token}"
+
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_port)
+    try:
+        vendor_ops.register(tender, organisasjonsnummer=ORGNR[index], vendor_name=VENDOR_NAMES[index],
+                            name=f"Selger {letter}", email=f"selger.{letter.lower()}@merkesak.no",
+                            password="selgerens-eget-passord", confirm_url=confirm_url)
+        db.session.commit()
+        confirmation = vendor_ops.confirm(tokens[-1])
+        db.session.commit()
+    finally:
+        app.config.update(MAIL_SERVER="")
+    assert confirmation.accepted
+    registration = confirmation.registration
+    return registration.vendor, registration.user
+
+
 @pytest.fixture
-def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path) -> Sealed:
+def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path, smtp_server) -> Sealed:  # noqa: F811
     from tender.bids import operations as bid_ops
     from tender.evaluation import operations as ev
     from tender.noark import operations as noark_ops
-    from tender.noark.operations import run_validation
     from tender.requirements import operations as spec_ops
     from tender.tenders import operations as tender_ops
     from tests.evaluation_helpers import build_model, publish_spec
@@ -125,11 +162,8 @@ def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path) -> 
     publish_spec(db, tender, lead, add_member, small_spec())
     signer = next(m.user for m in tender.memberships if m.role is Role.SIGNER)
     vendors, sellers = [], []
-    for i, name in enumerate(VENDOR_NAMES):
-        seller = create_user(name=f"Selger {'ABC'[i]}")
-        vendor = tender_ops.register_vendor(tender, name=name, organisasjonsnummer=ORGNR[i], actor=seller)
-        tender_ops.add_membership(tender, seller, Role.VENDOR, vendor=vendor, actor=seller)
-        db.session.commit()
+    for i in range(len(VENDOR_NAMES)):
+        vendor, seller = _registered(app, db, smtp_server[0], tender, i)
         vendors.append(vendor)
         sellers.append(seller)
     idle = tender_ops.register_vendor(tender, name=IDLE_VENDOR, organisasjonsnummer=ORGNR[3], actor=lead)
@@ -142,15 +176,9 @@ def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path) -> 
     s = Sealed(tender, lead, evaluator, signer, observer, vendors, sellers, [], [], [], [link], items, idle)
 
     clock.set(BEFORE)
-    s.bids = [_bid(db, s, 0, submit=True), _bid(db, s, 1, submit=True), _bid(db, s, 2, submit=False)]
-    for i, letter in enumerate("ABC"):
-        sample = noark_ops.store_upload(tender, vendors[i], io.BytesIO(_marked_extract(tmp_path, letter)),
-                                        f"uttrekk-{MARKER}-{letter}.zip",
-                                        max_bytes=int(app.config["NOARK_MAX_UPLOAD_BYTES"]), actor=sellers[i])
-        db.session.commit()
-        run_validation(sample.id)
-        s.samples.append(sample)
+    s.bids = [_bid(app, db, s, i, _marked_extract(tmp_path, letter), submit=i < 2) for i, letter in enumerate("ABC")]
     bid_ops.record_late_attempt(tender, vendors[2], action="submit", at=AFTER, actor=sellers[2])
+    bid_ops.record_late_attempt(tender, vendors[1], action="sample", at=AFTER, actor=sellers[1])
     db.session.commit()
 
     spec = spec_ops.specification_of(tender)
@@ -167,7 +195,8 @@ def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path) -> 
         "membership_id": [str(m.id) for m in tender.memberships],
         "item_id": [str(i.id) for i in items],
         "link_id": [str(link.id)],
-        "token": ["en-lenke-som-ikke-finnes"],
+        # the announcement page the vendors registered from is walked with its real link
+        "token": ["en-lenke-som-ikke-finnes", tender.announcement_token],
         "filename": ["tender.css"],
         "direction": ["opp", "ned"],
         "action": ["opp", "ned", "slett"],
@@ -433,7 +462,9 @@ def test_the_walk_finds_the_marker_once_the_bids_are_opened(app, db, client, log
     from tender.bids import operations as bid_ops
 
     clock.set(AFTER)
-    bid_ops.open_bids(sealed.tender, at=AFTER, actor=sealed.lead)
+    # the two-person opening (issue 9 point 2): an evaluator confirms, the lead's confirmation opens
+    assert bid_ops.confirm_opening(sealed.tender, at=AFTER, actor=sealed.evaluator) is None
+    assert bid_ops.confirm_opening(sealed.tender, at=AFTER, actor=sealed.lead) is not None
     db.session.commit()
     base = f"/konkurranser/{sealed.tender.id}"
     a, attachment = sealed.bids[0], sealed.attachments[0]

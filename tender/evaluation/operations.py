@@ -396,9 +396,12 @@ def who_scores(tender: Tender) -> WhoScores:
 
 def _score_counts(tender: Tender) -> dict[int, int]:
     """Criterion id → how many individual scores exist on it."""
+    # Through the criterion, not the bid: the model page shows this before the opening, when no request of the
+    # group may read the bid table (issue 9: nothing, the time a response takes included, may depend on a bid).
     return {crit: n for crit, n in db.session.execute(
-        select(IndividualScoreRow.criterion_id, func.count()).join(Bid, Bid.id == IndividualScoreRow.bid_id)
-        .where(Bid.tender_id == tender.id).group_by(IndividualScoreRow.criterion_id))}
+        select(IndividualScoreRow.criterion_id, func.count())
+        .join(AwardCriterion, AwardCriterion.id == IndividualScoreRow.criterion_id)
+        .where(AwardCriterion.tender_id == tender.id).group_by(IndividualScoreRow.criterion_id))}
 
 
 def _check_assignment_changeable(tender: Tender, row: AwardCriterion) -> None:
