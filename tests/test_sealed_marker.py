@@ -159,6 +159,7 @@ def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path, smt
 
     tender = create_tender(bid_deadline=DEADLINE)
     lead = tender.memberships[0].user
+    items = build_model(tender, lead)  # the price schedule goes out with the specification: set before publication
     publish_spec(db, tender, lead, add_member, small_spec())
     signer = next(m.user for m in tender.memberships if m.role is Role.SIGNER)
     vendors, sellers = [], []
@@ -169,7 +170,6 @@ def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path, smt
     idle = tender_ops.register_vendor(tender, name=IDLE_VENDOR, organisasjonsnummer=ORGNR[3], actor=lead)
     evaluator = add_member(tender, Role.EVALUATOR, create_user(name="Eva Evaluator"))
     observer = add_member(tender, Role.OBSERVER, create_user(name="Olav Observatør"))
-    items = build_model(tender, lead)
     ev.freeze(tender, at=BEFORE - timedelta(days=10), actor=lead)
     link = noark_ops.link_requirement(tender, "R0001", actor=lead)
     db.session.commit()
