@@ -59,7 +59,6 @@ def build(app) -> tuple[int, str]:  # noqa: ANN001
         tender_ops.add_membership(t, user, role, **kw)
         return user
 
-    publish_spec(db, tender, lead, add_member, small_spec(evaluation=4, minimum=4))
     ev.add_criterion(tender, ev.CriterionInput("pris", "Pris", Decimal(30), kind=CriterionKindValue.PRICE), actor=lead)
     ev.add_criterion(tender, ev.CriterionInput("kvalitet", "Kvalitet", Decimal(70)), actor=lead)
     for g in range(GROUPS):
@@ -72,6 +71,8 @@ def build(app) -> tuple[int, str]:  # noqa: ANN001
                                                        weight, parent_key=f"g{g}"), actor=lead)
     items = [ev.add_price_item(tender, name="Lisens", kind=PriceItemKind.ONE_OFF, per_municipality=False, actor=lead),
              ev.add_price_item(tender, name="Drift", kind=PriceItemKind.YEARLY, per_municipality=True, actor=lead)]
+    # the price schedule goes out with the specification: it is set before the publication
+    publish_spec(db, tender, lead, add_member, small_spec(evaluation=4, minimum=4))
     ev.freeze(tender, at=BEFORE, actor=lead)
     vendors = [tender_ops.register_vendor(tender, name=f"Leverandør {i + 1} AS", organisasjonsnummer=ORGNR[i],
                                           actor=lead) for i in range(BIDS)]

@@ -148,6 +148,8 @@ def setup_tender(db: Any, create_tender: Any, add_member: Any, create_user: Any,
 
     tender = create_tender(bid_deadline=DEADLINE)
     lead = tender.memberships[0].user
+    # the price schedule goes out with the specification: it is set before the publication
+    items = build_model(tender, lead, leaves=leaves)
     publish_spec(db, tender, lead, add_member, content or small_spec(evaluation=evaluation_reqs))
     vendor_rows, vendor_users = [], []
     for i in range(vendors):
@@ -158,7 +160,6 @@ def setup_tender(db: Any, create_tender: Any, add_member: Any, create_user: Any,
         vendor_users.append(add_member(tender, Role.VENDOR, create_user(name=f"Selger {chr(65 + i)}"), vendor=v))
     evals = [add_member(tender, Role.EVALUATOR, create_user(name=f"Evaluator {i + 1}")) for i in range(evaluators)]
     observer = add_member(tender, Role.OBSERVER, create_user(name="Olav Observatør"))
-    items = build_model(tender, lead, leaves=leaves)
     if freeze:
         ev.freeze(tender, at=BEFORE - timedelta(days=10), actor=lead)
     db.session.commit()

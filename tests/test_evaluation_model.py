@@ -150,3 +150,29 @@ def test_the_model_page_lists_the_evaluation_requirements_under_their_criterion(
     login_as(s.lead)
     html = client.get(f"/konkurranser/{s.id}/evaluering").get_data(as_text=True)
     assert "1.3 (1), 1.4 (1)" in html and "hører til kriterier som ikke finnes" not in html
+
+
+def test_the_price_schedule_cannot_change_once_the_specification_is_published(db, create_tender, add_member,
+                                                                               create_user) -> None:
+    # Vendors fill in the price schedule in their bids from the publication on: deleting a line would silently
+    # delete it from sealed bids (and break their receipts), adding one would leave submitted bids incomplete.
+    s = setup_tender(db, create_tender, add_member, create_user, freeze=False)
+    attempts = [
+        lambda: ev.add_price_item(s.tender, name="Mer", kind=PriceItemKind.ONE_OFF, per_municipality=False,
+                                  actor=s.lead),
+        lambda: ev.delete_price_item(s.tender, s.items[0], actor=s.lead),
+    ]
+    for attempt in attempts:
+        with pytest.raises(DomainError, match="kunngjort"):
+            attempt()
+        db.session.rollback()
+    assert [i.name for i in ev.price_items(s.tender)] == ["Lisenser og innføring", "Drift og vedlikehold"]
+
+
+def test_the_model_page_offers_no_price_schedule_change_once_the_specification_is_published(
+        client, login_as, db, create_tender, add_member, create_user) -> None:
+    s = setup_tender(db, create_tender, add_member, create_user, freeze=False)
+    login_as(s.lead)
+    html = client.get(f"/konkurranser/{s.tender.id}/evaluering").get_data(as_text=True)
+    assert "Prisskjemaet ble kunngjort med kravspesifikasjonen og kan ikke endres" in html
+    assert "Legg til post" not in html and "Fjern Lisenser og innføring" not in html

@@ -56,6 +56,7 @@ from tender.evaluation.models import (
     PriceItemKind,
 )
 from tender.extensions import db
+from tender.requirements.operations import specification_of
 from tender.tenders.models import Role, Tender
 
 KEY_CHARS = set("abcdefghijklmnopqrstuvwxyzæøåABCDEFGHIJKLMNOPQRSTUVWXYZÆØÅ0123456789_-.")
@@ -448,8 +449,19 @@ def unassign_evaluator(tender: Tender, row: AwardCriterion, user: Any, *, actor:
         "key": row.key, "user": user.email, "after_lock": bool(model and model.frozen_at)})
 
 
-def add_price_item(tender: Tender, *, name: str, kind: PriceItemKind, per_municipality: bool, actor: Any) -> PriceItem:
+def _check_price_schedule_editable(tender: Tender) -> None:
+    """The price schedule is filled in by the vendors from the publication on: a deleted line would vanish from
+    sealed bids (breaking their receipts), an added one would leave submitted bids incomplete. Asked before
+    any bid is read, so the answer is the same whether bids exist or not."""
     _check_editable(ensure_model(tender))
+    spec = specification_of(tender)
+    if spec is not None and spec.published_version is not None:
+        raise DomainError("Prisskjemaet kan ikke endres etter at kravspesifikasjonen er kunngjort: leverandørene "
+                          "fyller det ut i tilbudene sine.")
+
+
+def add_price_item(tender: Tender, *, name: str, kind: PriceItemKind, per_municipality: bool, actor: Any) -> PriceItem:
+    _check_price_schedule_editable(tender)
     if not name.strip():
         raise DomainError("Gi posten et navn.", field="name")
     item = PriceItem(tender_id=tender.id, name=name.strip(), kind=kind, per_municipality=per_municipality,
@@ -462,7 +474,7 @@ def add_price_item(tender: Tender, *, name: str, kind: PriceItemKind, per_munici
 
 
 def delete_price_item(tender: Tender, item: PriceItem, *, actor: Any) -> None:
-    _check_editable(ensure_model(tender))
+    _check_price_schedule_editable(tender)
     name = item.name
     db.session.delete(item)
     db.session.flush()

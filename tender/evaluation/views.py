@@ -142,7 +142,7 @@ def _model_page(tender: Tender, *, settings: SettingsForm | None = None, criteri
         items=ops.price_items(tender), method=method, under=under, empty_form=EmptyForm(),
         freeze_errors=freeze_errors or [], now=bid_ops.now(),
         orphans=sorted(set(under) - {r.key for r in rows}),
-        who=ops.who_scores(tender), may_assign=tender.can_edit_evaluation(current_user),
+        who=ops.who_scores(tender), may_assign=tender.can_edit_evaluation(current_user), spec=spec,
     ), status
 
 
