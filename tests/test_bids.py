@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -355,3 +356,21 @@ def test_a_submitted_bid_is_shown_with_nothing_to_type_into(client, login_as, db
     parser.feed(html)
     assert 'name="a-R0001-choice"' in html and "Lagre utkast" not in html
     assert set(parser.names) - parser.disabled == {"csrf_token", "lock_version"}
+
+
+def test_a_receipt_made_in_the_same_session_as_the_draft_can_be_recomputed_from_the_stored_bid(db, clock,
+                                                                                              s) -> None:
+    # The amounts are stored with two decimals: the receipt must cover what is stored, not what was typed.
+    bid = submit_bid(db, s, 0, one_off="1000000", yearly="99999.5")
+    receipt = bid.receipt_sha256
+    db.session.expire_all()
+    reloaded = bid_ops.bid_of(s.tender, s.vendors[0].id)
+    assert {p["amount"] for p in bid_ops.bid_content(reloaded)["prices"]} == {"1000000.00", "99999.50"}
+    assert bid_ops.content_sha256(reloaded) == receipt
+
+
+def test_an_amount_with_more_than_two_decimals_is_refused_not_rounded(db, clock, s) -> None:
+    bid = bid_ops.ensure_bid(s.tender, s.vendors[0], at=bid_ops.now(), actor=s.vendor_users[0])
+    with pytest.raises(DomainError, match="høyst to desimaler"):
+        bid_ops.save_draft(s.tender, bid, answers=[], prices={(s.items[0].id, None): Decimal("1000.005")},
+                           at=bid_ops.now(), actor=s.vendor_users[0])

@@ -35,6 +35,8 @@ from tender.tenders.models import OPENING_ROLES, Role, Tender, Vendor
 from tender.uploads import clean_filename
 
 MAX_ATTACHMENT = 50 * 1024 * 1024
+#: amounts are kept in whole øre (NUMERIC(16, 2)); the receipt covers them in that form
+CENT = Decimal("0.01")
 
 
 # -- reading -----------------------------------------------------------------------------------------------
@@ -165,6 +167,8 @@ def save_draft(tender: Tender, bid: Bid, *, answers: Sequence[AnswerInput],
             problems.append(f"«{item.name}»: beløpet kan ikke være negativt.")
         elif amount >= Decimal(10) ** 14:
             problems.append(f"«{item.name}»: beløpet er for stort.")
+        elif amount != amount.quantize(CENT):
+            problems.append(f"«{item.name}»: beløpet kan ha høyst to desimaler (øre).")
     if problems:
         raise DomainError(problems[0], reasons={"": problems})
     existing = {a.requirement_key: a for a in bid.answers}
@@ -233,7 +237,8 @@ def bid_content(bid: Bid) -> dict[str, Any]:
               "reservation_text": a.reservation_text} for a in bid.answers),
             key=lambda a: a["requirement"]),
         "prices": sorted(
-            ({"item": p.price_item_id, "municipality": p.municipality_id, "amount": str(p.amount)}
+            ({"item": p.price_item_id, "municipality": p.municipality_id,
+              "amount": f"{Decimal(p.amount).quantize(CENT):f}"}
              for p in bid.prices),
             key=lambda p: (p["item"], p["municipality"] or 0)),
         "attachments": sorted(({"filename": a.filename, "sha256": a.sha256} for a in bid.attachments),
