@@ -176,3 +176,4 @@ def test_the_model_page_offers_no_price_schedule_change_once_the_specification_i
     html = client.get(f"/konkurranser/{s.tender.id}/evaluering").get_data(as_text=True)
     assert "Prisskjemaet ble kunngjort med kravspesifikasjonen og kan ikke endres" in html
     assert "Legg til post" not in html and "Fjern Lisenser og innføring" not in html
+    assert "Lås modellen" in html  # the rest of the model is still the lead's to finish and lock
