@@ -46,6 +46,7 @@ from tender.evaluation.forms import (
 from tender.auth.models import User
 from tender.evaluation.models import AwardCriterion, CriterionKindValue, Phase, PriceItem, PriceItemKind
 from tender.extensions import db
+from tender.formatting import format_number
 from tender.clock import now as clock_now
 from tender.forms import EmptyForm, put_reasons_on_form, run_button
 from tender.reports.evaluation_excel import write_evaluation_workbook
@@ -702,9 +703,7 @@ def sensitivity_page(tender_id: int) -> Any:
 
 def _fmt(value: Any, decimals: int = 2) -> str:
     """Exact values rounded for display only, Norwegian style (space thousands, comma decimals)."""
-    if value is None:
-        return "–"
-    return f"{float(value):,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+    return format_number(value, decimals)
 
 
 def _may_see_all_scores(tender: Tender) -> bool:

@@ -60,6 +60,7 @@ from tender.core.spec import (
 from tender.core.spec import (
     content_hash as compute_hash,
 )
+from tender.formatting import format_datetime
 
 
 class Approval(NamedTuple):
@@ -248,7 +249,9 @@ def render_spec_pdf(
 ) -> None:
     """Write the specification as a PDF to ``stream``.
 
-    ``approvals`` are (municipality name, signer name, decision, comment, timestamp). ``content_hash``
+    ``version_label`` is the bare label ("2"); the PDF writes "Versjon 2" itself.
+    ``approvals`` are (municipality name, signer name, decision, comment, timestamp: a timezone-aware moment,
+    shown in Oslo time, or text shown as given). ``content_hash``
     must be the hash of ``spec`` (it is printed as the version's fingerprint); a mismatch is refused.
     ``municipality_names`` (kommunenummer -> name) turns the numbers of limited requirements into names.
     """
@@ -288,7 +291,7 @@ def render_spec_pdf(
     for chapter in spec.chapters:
         story += _chapter(spec, chapter.id, styles, f, municipality_names or {})
     story += _approvals(approvals, styles)
-    footer = f"{version_label} · {content_hash[:12]}"
+    footer = f"Versjon {version_label} · {content_hash[:12]}"
     document.multiBuild(story, canvasmaker=_numbered_canvas(f.regular, footer))
 
 
@@ -548,12 +551,12 @@ def _requirement(req: Requirement, f: Fonts, criteria: Mapping[str, str], names:
 
 
 def _timestamp(value: datetime | str | None) -> str:
+    """A moment in Oslo time, as on the pages (tender.formatting); text is shown as given."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
-    text = f"{value:%d.%m.%Y kl. %H:%M}"
-    return f"{text} ({value.tzname()})" if value.tzinfo is not None and value.tzname() else text
+    return format_datetime(value)
 
 
 def _approvals(

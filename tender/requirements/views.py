@@ -480,16 +480,18 @@ def export_excel(tender_id: int) -> Any:
     if number.isdigit():
         # str.isdigit() also accepts digits int() refuses ("²"): those are a 404, not a 500
         version = _version_or_404(spec, parse_row_id(number) or 0)
-        content, label, digest = ops.version_content(version), f"Versjon {version.number}", version.content_hash
+        # the workbook writes "Versjon <label>" itself
+        content, label, digest = ops.version_content(version), str(version.number), version.content_hash
+        name = f"versjon-{version.number}"
     else:
         content = ops.to_core(spec)
-        label, digest = "Utkast", core.content_hash(content)
+        label, digest, name = "utkast", core.content_hash(content), "utkast"
         problems = core.validate_spec(content)
         if problems:
             return _problems_page(tender, problems, "Utkastet kan ikke eksporteres før disse feilene er rettet")
     buffer = io.BytesIO()
     export_answer_form(content, buffer, tender_title=tender.title, version_label=label, content_hash=digest)
-    return _download(buffer.getvalue(), f"kravspesifikasjon-{label.lower().replace(' ', '-')}.xlsx", XLSX)
+    return _download(buffer.getvalue(), f"kravspesifikasjon-{name}.xlsx", XLSX)
 
 
 @bp.route("/versjoner/<int:number>/pdf")
@@ -504,7 +506,7 @@ def export_pdf(tender_id: int, number: int) -> Response:
                  for d in version.decisions]
     buffer = io.BytesIO()
     render_spec_pdf(ops.version_content(version), buffer, tender_title=tender.title,
-                    case_reference=tender.case_reference, version_label=f"Versjon {version.number}",
+                    case_reference=tender.case_reference, version_label=str(version.number),
                     content_hash=version.content_hash, approvals=approvals)
     return _download(buffer.getvalue(), f"kravspesifikasjon-versjon-{version.number}.pdf", "application/pdf")
 
