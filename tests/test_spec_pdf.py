@@ -117,7 +117,7 @@ def test_the_title_page_names_the_tender_the_case_the_version_and_the_full_hash(
 def test_requirements_show_kind_criterion_and_weight(example_text: str) -> None:
     text = flat(example_text)
     assert "1.2 · Evalueringskrav · Arkiv og journalføring, vekt 5" in text
-    assert "2.1 · Evalueringskrav · Brukervennlighet og læring, vekt 2.5" in text
+    assert "2.1 · Evalueringskrav · Brukervennlighet og læring, vekt 2,5" in text
     assert "3.1 · Minstekrav" in text and "Enhet: sekunder" in text
 
 

@@ -54,13 +54,12 @@ from tender.core.spec import (
     SpecFileError,
     Specification,
     normalise_text,
-    normalise_weight,
     validate_spec,
 )
 from tender.core.spec import (
     content_hash as compute_hash,
 )
-from tender.formatting import format_datetime
+from tender.formatting import format_datetime, format_decimal
 
 
 class Approval(NamedTuple):
@@ -350,7 +349,7 @@ def _criteria_table(spec: Specification, styles: _Styles) -> Table:
             [
                 Paragraph(_text(criterion.name), styles.cell),
                 Paragraph(str(len(scored)), styles.cell),
-                Paragraph(normalise_weight(total) or "0", styles.cell),
+                Paragraph(format_decimal(total, 10), styles.cell),
             ]
         )
     return _grid(rows, [90 * mm, 35 * mm, 35 * mm])
@@ -537,7 +536,7 @@ _GREY = colors.HexColor("#444444")
 def _requirement(req: Requirement, f: Fonts, criteria: Mapping[str, str], names: Mapping[str, str]) -> Flowable:
     head = f"{req.number}  ·  {req.kind.label}"
     if req.criterion is not None:
-        head += f"  ·  {criteria.get(req.criterion, req.criterion)}, vekt {normalise_weight(req.weight)}"
+        head += f"  ·  {criteria.get(req.criterion, req.criterion)}, vekt {format_decimal(req.weight, 10)}"
     details = [f"Svarform: {req.answer_form.label}"]
     if req.unit:
         details.append(f"Enhet: {req.unit}")
