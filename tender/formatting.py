@@ -127,11 +127,13 @@ def format_time(value: datetime | None, seconds: bool = False) -> str:
     return _babel_datetime(oslo(value), format=_TIME_SECONDS if seconds else _TIME, tzinfo=OSLO, locale=LOCALE)
 
 
-_SIZE_UNITS = (("GB", 1000**3), ("MB", 1000**2), ("kB", 1000))
+# binary multiples under the familiar names, as Windows' file manager shows them; the app's limits are set in
+# them (2 GB is 2 * 1024**3 bytes), so a limit reads as the round number it is
+_SIZE_UNITS = (("GB", 1024**3), ("MB", 1024**2), ("kB", 1024))
 
 
 def format_file_size(size: int | None) -> str:
-    """A file size as people read it: 512 byte, 48,2 kB, 1,5 MB (decimal units, as file managers show)."""
+    """A file size as people read it: 512 byte, 1,5 kB, 2 GB (at most one decimal)."""
     if size is None:
         return MISSING
     for unit, factor in _SIZE_UNITS:

@@ -80,7 +80,7 @@ def test_the_vendors_bid_page_and_receipt_show_oslo_time_and_norwegian_sizes(cli
     receipt = _page(client, f"/konkurranser/{s.id}/mitt-tilbud/kvittering")
     # the deadline 12.00 UTC is 13.00 in Oslo in December
     assert "15. desember 2026 kl. 13.00.00" in bid_page
-    assert f"48,3{NB}kB" in bid_page
+    assert f"47,1{NB}kB" in bid_page
     assert "Levert</dt><dd>15. desember 2026 kl. 12.59.59" in receipt
     for url, html in (("mitt-tilbud", bid_page), ("kvittering", receipt)):
         _assert_one_format(html, url)
@@ -101,7 +101,7 @@ def test_the_evaluation_pages_show_every_amount_in_kroner_and_every_time_in_oslo
     assert all(price in opening for price in evaluated)
     # one price, one form: the bid's own schedule, its evaluated price, the matrix
     assert f"4{NB}160{NB}000,00{NB}kr" in bid_page and f"100{NB}000,00{NB}kr" in bid_page
-    assert evaluated[0] in bid_page and f"48,3{NB}kB" in bid_page
+    assert evaluated[0] in bid_page and f"47,1{NB}kB" in bid_page
     assert all(price in matrix for price in evaluated)
     assert f"30{NB}%" in matrix and f"25{NB}%" in matrix  # Pris 30 %, Arkivfunksjonalitet 50 % of 50 %
     for html in pages.values():

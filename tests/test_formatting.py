@@ -98,13 +98,14 @@ def test_missing_values_read_as_a_dash() -> None:
         assert function(None) == "–"
 
 
-def test_file_sizes_use_decimal_units() -> None:
+def test_file_sizes_use_binary_multiples_with_at_most_one_decimal() -> None:
     assert fmt.format_file_size(0) == f"0{NB}byte"
-    assert fmt.format_file_size(999) == f"999{NB}byte"
-    assert fmt.format_file_size(1000) == f"1{NB}kB"
-    assert fmt.format_file_size(48_250) == f"48,3{NB}kB"
-    assert fmt.format_file_size(1_500_000) == f"1,5{NB}MB"
-    assert fmt.format_file_size(2_000_000_000) == f"2{NB}GB"
+    assert fmt.format_file_size(1023) == f"1{NB}023{NB}byte"
+    assert fmt.format_file_size(1024) == f"1{NB}kB"
+    assert fmt.format_file_size(1536) == f"1,5{NB}kB"
+    assert fmt.format_file_size(48_250) == f"47,1{NB}kB"
+    assert fmt.format_file_size(3 * 1024**2 // 2) == f"1,5{NB}MB"
+    assert fmt.format_file_size(2 * 1024**3) == f"2{NB}GB"
 
 
 def test_iso_moments_inside_a_record_become_oslo_time() -> None:
