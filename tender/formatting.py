@@ -71,6 +71,15 @@ def format_decimal(value: Number | None, max_decimals: int = 2) -> str:
     return _babel_decimal(rounded, format=_pattern(places), locale=LOCALE, decimal_quantization=False)
 
 
+def format_for_input(value: Number | None) -> str:
+    """A stored number as the value of a text input: decimal comma, all its places, no thousands separator
+    (people edit it; the parsers take a comma or a point): 1250,5. Empty for None."""
+    if value is None:
+        return ""
+    exact = _as_decimal(value).normalize()
+    return f"{abs(exact) if exact == 0 else exact:f}".replace(".", ",")
+
+
 def format_money(value: Number | None, currency: str = "NOK") -> str:
     """An amount in kroner with øre: 4 160 000,00 kr."""
     if value is None:
@@ -164,6 +173,6 @@ def format_moments_in(text: str | None) -> str:
 
 __all__ = [
     "LOCALE", "MISSING", "NBSP", "OSLO", "format_date", "format_datetime", "format_decimal", "format_file_size",
-    "format_moments_in", "format_money", "format_number", "format_percent", "format_percent_points", "format_time",
-    "oslo",
+    "format_for_input", "format_moments_in", "format_money", "format_number", "format_percent",
+    "format_percent_points", "format_time", "oslo",
 ]

@@ -92,6 +92,14 @@ def test_a_naive_moment_is_refused_rather_than_guessed() -> None:
         fmt.format_datetime(datetime(2026, 12, 3, 8, 44))
 
 
+def test_numbers_for_inputs_keep_every_place_with_a_decimal_comma_and_no_grouping() -> None:
+    assert fmt.format_for_input(Decimal("1250.50")) == "1250,5"
+    assert fmt.format_for_input(Decimal("10")) == "10"
+    assert fmt.format_for_input(Decimal("1E+1")) == "10"
+    assert fmt.format_for_input(Decimal("0.125")) == "0,125"
+    assert fmt.format_for_input(None) == ""
+
+
 def test_missing_values_read_as_a_dash() -> None:
     for function in (fmt.format_money, fmt.format_number, fmt.format_decimal, fmt.format_percent,
                      fmt.format_date, fmt.format_datetime, fmt.format_file_size):

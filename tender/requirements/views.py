@@ -18,6 +18,7 @@ from tender.core.spec_diff import diff_specs
 from tender.core.spec_toml import load_spec_toml
 from tender.errors_domain import DomainError
 from tender.extensions import db
+from tender.formatting import format_for_input
 from tender.forms import EmptyForm, put_reasons_on_form, run_button
 from tender.requirements import operations as ops
 from tender.requirements.forms import (
@@ -124,7 +125,7 @@ def _requirement_form(tender: Tender, spec: Specification, obj: SpecRequirement 
         form.number.data, form.kind.data, form.text.data = obj.number, obj.kind.value, obj.text
         form.answer_form.data, form.unit.data = obj.answer_form.value, obj.unit or ""
         form.criterion.data = obj.criterion_key or ""
-        form.weight.data = core.normalise_weight(obj.weight) or ""
+        form.weight.data = format_for_input(obj.weight)
         form.documentation.data, form.source.data = obj.documentation, obj.source
         form.municipalities.data = list(obj.municipalities)
         form.lock_version.data = str(obj.lock_version)
