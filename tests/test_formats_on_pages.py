@@ -117,6 +117,8 @@ def test_the_audit_trail_shows_the_moments_in_its_records_in_oslo_time(client, l
     html = _page(client, f"/konkurranser/{s.id}/revisjonsspor")
     assert "15. desember 2026 kl. 13.00.01" in html
     _assert_one_format(html, "revisjonsspor")
+    one = _page(client, f"/konkurranser/{s.id}/revisjonsspor?type=bids.opened")
+    assert "<p>1 hendelse med dette filteret.</p>" in one
 
 
 def _pdftotext(data: bytes) -> str:
