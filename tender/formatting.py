@@ -8,7 +8,7 @@ Missing values (None) read as an en dash. Workbook cells that hold numbers keep 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Union
@@ -105,10 +105,10 @@ def format_percent_points(value: Number | None, max_decimals: int = 1) -> str:
 
 
 def oslo(value: datetime) -> datetime:
-    """The moment in Oslo time. Stored moments are UTC-aware; a naive one is refused, because guessing its
-    zone would show a time an hour or two off without anyone noticing."""
+    """The moment in Oslo time. A naive moment is taken as UTC, the app's convention for every stored moment
+    (tender.db_types reads naive database values the same way); never as the server's local time."""
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError("naive datetime given for display; stored moments are timezone-aware")
+        value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(OSLO)
 
 

@@ -5,8 +5,6 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
 
-import pytest
-
 from tender import formatting as fmt
 
 NB = "\u00a0"
@@ -87,9 +85,9 @@ def test_the_fall_back_of_daylight_saving_time_shows_the_hour_twice() -> None:
     assert fmt.format_datetime(datetime(2026, 10, 25, 2, 30, tzinfo=UTC)) == "25. oktober 2026 kl. 03.30"
 
 
-def test_a_naive_moment_is_refused_rather_than_guessed() -> None:
-    with pytest.raises(ValueError, match="naive"):
-        fmt.format_datetime(datetime(2026, 12, 3, 8, 44))
+def test_a_naive_moment_is_taken_as_utc_like_every_stored_moment() -> None:
+    assert fmt.format_datetime(datetime(2026, 12, 3, 7, 44)) == "3. desember 2026 kl. 08.44"
+    assert fmt.format_date(datetime(2026, 12, 31, 23, 30)) == "1. januar 2027"
 
 
 def test_numbers_for_inputs_keep_every_place_with_a_decimal_comma_and_no_grouping() -> None:
