@@ -36,6 +36,7 @@ def init_templates(app: Flask) -> None:
     filters["date"] = formatting.format_date
     filters["file_size"] = formatting.format_file_size
     filters["moments"] = formatting.format_moments_in
+    filters["input_number"] = formatting.format_for_input
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
