@@ -386,7 +386,7 @@ def test_before_the_opening_the_group_sees_its_own_opening_confirmations_and_the
     shown = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.tender_id == s.id, not_(vendor_activity(s.id))))
     assert f"<p>{shown} hendelser." in html
-    assert "1 hendelser med dette filteret." in _trail(client, s, "?type=bids.opening_confirmation_withdrawn")
+    assert "1 hendelse med dette filteret." in _trail(client, s, "?type=bids.opening_confirmation_withdrawn")
     # the lead's confirmation opens the bids: the record names both
     opening = bid_ops.confirm_opening(s.tender, at=AFTER, actor=s.lead)
     db.session.commit()

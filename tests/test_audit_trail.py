@@ -61,7 +61,7 @@ def test_the_trail_can_be_filtered_by_object(client, db, login_as, create_tender
     login_as(tender.memberships[0].user)
     page = client.get(f"/konkurranser/{tender.id}/revisjonsspor?objekttype=membership&objekt={membership.id}")
     html = page.get_data(as_text=True)
-    assert "1 hendelser med dette filteret" in html and evaluator.email in html
+    assert "1 hendelse med dette filteret" in html and evaluator.email in html
 
 
 def test_an_evaluator_may_not_see_the_trail(client, db, login_as, create_tender, add_member) -> None:

@@ -101,8 +101,8 @@ def test_the_lead_and_an_evaluator_open_the_bids_and_the_record_names_both(clien
     assert {b["vendor"]: b["receipt_sha256"] for b in record.bids} == {
         b.vendor.name: b.receipt_sha256 for b in bid_ops.submitted_bids(s.tender)}
     # the page says it in Norwegian, in Oslo time (12:00:01 UTC is 13:00:01 in December)
-    assert "Åpnet 15.12.2026 kl. 13:03:01 av Lena Leder (prosjektleder) og Evaluator 1 (evaluator)." in done
-    assert "15.12.2026 kl. 13:00:01" in done and "T12:00" not in done
+    assert "Åpnet 15. desember 2026 kl. 13.03.01 av Lena Leder (prosjektleder) og Evaluator 1 (evaluator)." in done
+    assert "15. desember 2026 kl. 13.00.01" in done and "T12:00" not in done
     for b in bid_ops.submitted_bids(s.tender):
         assert b.receipt_sha256 in done
     [opened] = _events(db, s.tender, "bids.opened")
@@ -165,7 +165,7 @@ def test_the_lead_lowers_the_setting_to_one_person_before_the_deadline_and_opens
         bid_ops.confirm_opening(s.tender, at=AFTER, actor=s.evaluators[0])
     assert forms.post(OPEN.format(s.id), {}).status_code == 302
     html = client.get(BIDS.format(s.id)).get_data(as_text=True)
-    assert "Åpnet 15.12.2026 kl. 13:00:01 av Lena Leder (prosjektleder), én person alene etter konkurransens " \
+    assert "Åpnet 15. desember 2026 kl. 13.00.01 av Lena Leder (prosjektleder), én person alene etter konkurransens " \
            "innstilling for små konkurranser." in html
     assert bid_ops.opening_of(s.tender).persons_required == 1
 

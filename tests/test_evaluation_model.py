@@ -43,7 +43,7 @@ def test_the_model_page_shows_the_tree_and_the_level_sums(client, login_as, db, 
     db.session.commit()
     login_as(lead)
     html = client.get(f"/konkurranser/{tender.id}/evaluering").get_data(as_text=True)
-    assert "Arkivfunksjonalitet" in html and "Gjennomføring" in html and "Toppnivå: 100 %" in html
+    assert "Arkivfunksjonalitet" in html and "Gjennomføring" in html and "Toppnivå: 100\u00a0%" in html
     assert "P = Max − Max·(Pe − Pb)/Pb" in html
 
 

@@ -52,7 +52,7 @@ def test_the_table_format_is_for_people(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert any(line.startswith("Rang") and "Sum" in line for line in lines)
-    assert any(line.split()[:2] == ["1", "A"] and line.endswith("7.5550") for line in lines)
+    assert any(line.split()[:2] == ["1", "A"] and line.endswith("7,5550") for line in lines)
     assert "Følsomhet (vinner: A)" in result.stdout
     assert "Forholdsmessig (P = Max·Pb/Pe)" in result.stdout
 

@@ -269,7 +269,7 @@ def answer_form(tender_id: int) -> Any:
         abort(404)
     stream = io.BytesIO()
     export_answer_form(ops.published_spec(tender), stream, tender_title=tender.title,  # type: ignore[arg-type]
-                       version_label=version.label, content_hash=version.content_hash)
+                       version_label=str(version.number), content_hash=version.content_hash)
     stream.seek(0)
     return send_download(stream, f"svarskjema-{tender.id}.xlsx",
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -16,6 +16,7 @@ import click
 from tender.core.scoring import EvaluationCase, EvaluationResult, ScoringError, evaluate_case
 from tender.core.scoring_sensitivity import Sensitivity, sensitivity
 from tender.evaluation.case import load_case, result_to_json
+from tender.formatting import format_number
 
 BAD_INPUT = 2
 
@@ -64,7 +65,8 @@ def _write_workbook(case: EvaluationCase, result: EvaluationResult, path: Path) 
 
 
 def _fmt(value: Fraction | None, decimals: int = 2) -> str:
-    return "–" if value is None else f"{float(value):,.{decimals}f}".replace(",", " ")
+    # the same Norwegian number format as the pages and workbooks (1 234,56)
+    return format_number(value, decimals)
 
 
 def _columns(rows: Sequence[Sequence[str]], right: set[int]) -> list[str]:

@@ -56,6 +56,7 @@ from tender.evaluation.models import (
     PriceItemKind,
 )
 from tender.extensions import db
+from tender.formatting import format_datetime
 from tender.requirements.operations import specification_of
 from tender.tenders.models import Role, Tender
 
@@ -178,7 +179,7 @@ def level_sums(rows: Sequence[AwardCriterion]) -> list[LevelSum]:
 # -- the model ----------------------------------------------------------------------------------------------
 def _check_editable(model: EvaluationModel) -> None:
     if model.frozen_at is not None:
-        raise DomainError(f"Evalueringsmodellen ble låst {model.frozen_at:%d.%m.%Y %H:%M} UTC og kan ikke endres.")
+        raise DomainError(f"Evalueringsmodellen ble låst {format_datetime(model.frozen_at)} og kan ikke endres.")
 
 
 @dataclass(frozen=True)

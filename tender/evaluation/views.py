@@ -46,6 +46,7 @@ from tender.evaluation.forms import (
 from tender.auth.models import User
 from tender.evaluation.models import AwardCriterion, CriterionKindValue, Phase, PriceItem, PriceItemKind
 from tender.extensions import db
+from tender.formatting import format_for_input, format_number
 from tender.clock import now as clock_now
 from tender.forms import EmptyForm, put_reasons_on_form, run_button
 from tender.reports.evaluation_excel import write_evaluation_workbook
@@ -101,14 +102,14 @@ def _settings_form(tender: Tender) -> SettingsForm:
     model = ops.model_or_default(tender)
     form = SettingsForm()
     if request.method == "GET":
-        form.scale_max.data = f"{model.scale_max.normalize():f}"
+        form.scale_max.data = format_for_input(model.scale_max)
         form.allow_half_points.data = model.allow_half_points
         form.price_method.data = model.price_method
-        form.price_k.data = f"{model.price_k.normalize():f}" if model.price_k is not None else ""
-        form.nok_per_point.data = f"{model.nok_per_point.normalize():f}" if model.nok_per_point is not None else ""
+        form.price_k.data = format_for_input(model.price_k)
+        form.nok_per_point.data = format_for_input(model.nok_per_point)
         form.normalise.data = model.normalise
         form.contract_period.data = model.contract_period
-        form.disagreement_threshold.data = f"{model.disagreement_threshold.normalize():f}"
+        form.disagreement_threshold.data = format_for_input(model.disagreement_threshold)
     return form
 
 
@@ -506,7 +507,7 @@ def _score_form(prefix: str, existing: Any, failed: ScoreForm | None) -> ScoreFo
     if existing is None:
         form.lock_version.data = ""
     else:
-        form.score.data = f"{existing.score.normalize():f}"
+        form.score.data = format_for_input(existing.score)
         form.justification.data = existing.justification
         form.lock_version.data = str(existing.lock_version)
     return form
@@ -702,9 +703,7 @@ def sensitivity_page(tender_id: int) -> Any:
 
 def _fmt(value: Any, decimals: int = 2) -> str:
     """Exact values rounded for display only, Norwegian style (space thousands, comma decimals)."""
-    if value is None:
-        return "–"
-    return f"{float(value):,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+    return format_number(value, decimals)
 
 
 def _may_see_all_scores(tender: Tender) -> bool:

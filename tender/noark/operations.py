@@ -42,6 +42,7 @@ from tender.core.noark.validator import Options, validate_source
 from tender.db_types import utcnow
 from tender.errors_domain import DomainError
 from tender.extensions import db
+from tender.formatting import format_file_size
 from tender.noark.models import (
     ExtractSample,
     NoarkRequirementConfirmation,
@@ -107,12 +108,7 @@ def stored_name_for(filename: str) -> str:
 
 
 def _human(n: int) -> str:
-    size = float(n)
-    for unit in ("byte", "kB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "byte" else f"{size:.1f} {unit}".replace(".", ",")
-        size /= 1024
-    return f"{n} byte"
+    return format_file_size(n)
 
 
 # -- upload into the bid ---------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from tender.core.scoring import (
     RequirementStatus,
     tie_keys,
 )
+from tender.formatting import format_decimal
 
 INPUTS, MATRIX, INDIVIDUAL, REQUIREMENTS = "Inndata", "Matrise", "Individuelle poeng", "Minstekrav"
 
@@ -408,7 +409,7 @@ def _write_matrix(wb: Workbook, case: EvaluationCase, result: EvaluationResult, 
     ranking = "laveste evaluerte pris" if model.ranks_by_evaluated_price else "høyeste sum"
     _title(ws, f"Evalueringsmatrise{' – ' + case.title if case.title else ''}",
            (f"Prismetode: {method.label}: {method.formula}. " if method else "")
-           + f"Skala 0–{_num(model.scale_max):g}. Rangering etter {ranking}; urundede summer.")
+           + f"Skala 0–{format_decimal(model.scale_max, 4)}. Rangering etter {ranking}; urundede summer.")
     header_row, first_row = 4, 6
     _header(ws, header_row, ["Id", "Kriterium", "Samlet vekt"])
     _header(ws, header_row + 1, ["", "", ""])

@@ -17,6 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from tender.formatting import format_decimal, format_moments_in, format_number
 from tender.reports.spec_pdf import fonts
 
 SEVERITIES: Final = (
@@ -67,15 +68,15 @@ def render_noark_pdf(report: dict[str, Any], first_n: int = 25, compress: bool =
     verdict = report.get("verdict", {})
     story.append(_p("Kontroll av Noark 5-arkivuttrekk", st["title"]))
     ok = verdict.get("valid")
-    story.append(_p(("Gyldig" if ok else "Ikke gyldig") + f" – {verdict.get('errors', 0)} feil, "
-                    f"{verdict.get('warnings', 0)} advarsler", st["h2"]))
+    story.append(_p(("Gyldig" if ok else "Ikke gyldig") + f" – {format_number(verdict.get('errors', 0))} feil, "
+                    f"{format_number(verdict.get('warnings', 0))} advarsler", st["h2"]))
     meta = [
         ("Uttrekk", extract.get("label")),
         ("Beskrivelse", extract.get("addml")),
         ("Oppgitt versjon", extract.get("stated_version") or "–"),
         ("Kontrollert mot", f"Noark 5 v{extract.get('noark_version')}"),
-        ("Startet", report.get("started_at")),
-        ("Varighet", f"{report.get('duration_seconds', 0)} s"),
+        ("Startet", format_moments_in(report.get("started_at"))),
+        ("Varighet", f"{format_decimal(report.get('duration_seconds') or 0, 1)} s"),
         ("Rapportformat", f"{report.get('format')} {report.get('version')}"),
     ]
     table = Table([[_p(k, st["cell"]), _p(v, st["cell"])] for k, v in meta], colWidths=[35 * mm, 140 * mm])
@@ -89,8 +90,8 @@ def render_noark_pdf(report: dict[str, Any], first_n: int = 25, compress: bool =
         counts = c.get("counts", {})
         rows.append([
             _p(c["id"], st["cell"]), _p(c["name_no"], st["cell"]), _p(STATUS_NO.get(c["status"], c["status"]), st["cell"]),
-            _p(counts.get("error", 0), st["cell"]), _p(counts.get("warning", 0), st["cell"]),
-            _p(counts.get("info", 0), st["cell"]), _p(", ".join(c.get("arkade", [])), st["cell"]),
+            _p(format_number(counts.get("error", 0)), st["cell"]), _p(format_number(counts.get("warning", 0)), st["cell"]),
+            _p(format_number(counts.get("info", 0)), st["cell"]), _p(", ".join(c.get("arkade", [])), st["cell"]),
         ])
     overview = Table(rows, colWidths=[31 * mm, 60 * mm, 17 * mm, 10 * mm, 10 * mm, 10 * mm, 40 * mm], repeatRows=1)
     overview.setStyle(TableStyle([
@@ -109,14 +110,14 @@ def render_noark_pdf(report: dict[str, Any], first_n: int = 25, compress: bool =
         story.append(_p(f"{title_no} ({title_en})", heading))
         for check, findings in blocks:
             count = check["counts"][severity]
-            head = _p(f"{check['id']} {check['name_no']} – {count}", st["h2"])
+            head = _p(f"{check['id']} {check['name_no']} – {format_number(count)}", st["h2"])
             items: list[Any] = [head, _p(check.get("name_en", ""), st["small"])]
             for f in findings[:first_n]:
                 where = _location(f)
                 items.append(_p(f["message_no"] + (f"  [{where}]" if where else ""), st["body"]))
             hidden = count - min(len(findings), first_n)
             if hidden > 0:
-                items.append(_p(f"… og {hidden} til (se JSON-rapporten for alle).", st["small"]))
+                items.append(_p(f"… og {format_number(hidden)} til (se JSON-rapporten for alle).", st["small"]))
             story.append(KeepTogether(items[:4]))
             story.extend(items[4:])
     doc.build(story)

@@ -54,12 +54,12 @@ from tender.core.spec import (
     SpecFileError,
     Specification,
     normalise_text,
-    normalise_weight,
     validate_spec,
 )
 from tender.core.spec import (
     content_hash as compute_hash,
 )
+from tender.formatting import format_datetime, format_decimal
 
 
 class Approval(NamedTuple):
@@ -248,7 +248,9 @@ def render_spec_pdf(
 ) -> None:
     """Write the specification as a PDF to ``stream``.
 
-    ``approvals`` are (municipality name, signer name, decision, comment, timestamp). ``content_hash``
+    ``version_label`` is the bare label ("2"); the PDF writes "Versjon 2" itself.
+    ``approvals`` are (municipality name, signer name, decision, comment, timestamp: a timezone-aware moment,
+    shown in Oslo time, or text shown as given). ``content_hash``
     must be the hash of ``spec`` (it is printed as the version's fingerprint); a mismatch is refused.
     ``municipality_names`` (kommunenummer -> name) turns the numbers of limited requirements into names.
     """
@@ -288,7 +290,7 @@ def render_spec_pdf(
     for chapter in spec.chapters:
         story += _chapter(spec, chapter.id, styles, f, municipality_names or {})
     story += _approvals(approvals, styles)
-    footer = f"{version_label} · {content_hash[:12]}"
+    footer = f"Versjon {version_label} · {content_hash[:12]}"
     document.multiBuild(story, canvasmaker=_numbered_canvas(f.regular, footer))
 
 
@@ -347,7 +349,7 @@ def _criteria_table(spec: Specification, styles: _Styles) -> Table:
             [
                 Paragraph(_text(criterion.name), styles.cell),
                 Paragraph(str(len(scored)), styles.cell),
-                Paragraph(normalise_weight(total) or "0", styles.cell),
+                Paragraph(format_decimal(total, 10), styles.cell),
             ]
         )
     return _grid(rows, [90 * mm, 35 * mm, 35 * mm])
@@ -534,7 +536,7 @@ _GREY = colors.HexColor("#444444")
 def _requirement(req: Requirement, f: Fonts, criteria: Mapping[str, str], names: Mapping[str, str]) -> Flowable:
     head = f"{req.number}  ·  {req.kind.label}"
     if req.criterion is not None:
-        head += f"  ·  {criteria.get(req.criterion, req.criterion)}, vekt {normalise_weight(req.weight)}"
+        head += f"  ·  {criteria.get(req.criterion, req.criterion)}, vekt {format_decimal(req.weight, 10)}"
     details = [f"Svarform: {req.answer_form.label}"]
     if req.unit:
         details.append(f"Enhet: {req.unit}")
@@ -548,12 +550,12 @@ def _requirement(req: Requirement, f: Fonts, criteria: Mapping[str, str], names:
 
 
 def _timestamp(value: datetime | str | None) -> str:
+    """A moment in Oslo time, as on the pages (tender.formatting); text is shown as given."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
-    text = f"{value:%d.%m.%Y kl. %H:%M}"
-    return f"{text} ({value.tzname()})" if value.tzinfo is not None and value.tzname() else text
+    return format_datetime(value)
 
 
 def _approvals(

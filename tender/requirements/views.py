@@ -18,6 +18,7 @@ from tender.core.spec_diff import diff_specs
 from tender.core.spec_toml import load_spec_toml
 from tender.errors_domain import DomainError
 from tender.extensions import db
+from tender.formatting import format_for_input
 from tender.forms import EmptyForm, put_reasons_on_form, run_button
 from tender.requirements import operations as ops
 from tender.requirements.forms import (
@@ -124,7 +125,7 @@ def _requirement_form(tender: Tender, spec: Specification, obj: SpecRequirement 
         form.number.data, form.kind.data, form.text.data = obj.number, obj.kind.value, obj.text
         form.answer_form.data, form.unit.data = obj.answer_form.value, obj.unit or ""
         form.criterion.data = obj.criterion_key or ""
-        form.weight.data = core.normalise_weight(obj.weight) or ""
+        form.weight.data = format_for_input(obj.weight)
         form.documentation.data, form.source.data = obj.documentation, obj.source
         form.municipalities.data = list(obj.municipalities)
         form.lock_version.data = str(obj.lock_version)
@@ -480,16 +481,18 @@ def export_excel(tender_id: int) -> Any:
     if number.isdigit():
         # str.isdigit() also accepts digits int() refuses ("²"): those are a 404, not a 500
         version = _version_or_404(spec, parse_row_id(number) or 0)
-        content, label, digest = ops.version_content(version), f"Versjon {version.number}", version.content_hash
+        # the workbook writes "Versjon <label>" itself
+        content, label, digest = ops.version_content(version), str(version.number), version.content_hash
+        name = f"versjon-{version.number}"
     else:
         content = ops.to_core(spec)
-        label, digest = "Utkast", core.content_hash(content)
+        label, digest, name = "utkast", core.content_hash(content), "utkast"
         problems = core.validate_spec(content)
         if problems:
             return _problems_page(tender, problems, "Utkastet kan ikke eksporteres før disse feilene er rettet")
     buffer = io.BytesIO()
     export_answer_form(content, buffer, tender_title=tender.title, version_label=label, content_hash=digest)
-    return _download(buffer.getvalue(), f"kravspesifikasjon-{label.lower().replace(' ', '-')}.xlsx", XLSX)
+    return _download(buffer.getvalue(), f"kravspesifikasjon-{name}.xlsx", XLSX)
 
 
 @bp.route("/versjoner/<int:number>/pdf")
@@ -504,7 +507,7 @@ def export_pdf(tender_id: int, number: int) -> Response:
                  for d in version.decisions]
     buffer = io.BytesIO()
     render_spec_pdf(ops.version_content(version), buffer, tender_title=tender.title,
-                    case_reference=tender.case_reference, version_label=f"Versjon {version.number}",
+                    case_reference=tender.case_reference, version_label=str(version.number),
                     content_hash=version.content_hash, approvals=approvals)
     return _download(buffer.getvalue(), f"kravspesifikasjon-versjon-{version.number}.pdf", "application/pdf")
 

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from tender.errors_domain import DomainError
 from tender.extensions import db
 from tender.forms import EmptyForm, put_reasons_on_form
-from tender.templating import OSLO
+from tender.formatting import OSLO
 from tender.tenders import operations
 from tender.tenders.access import tender_for
 from tender.tenders.forms import InviteForm, MunicipalityForm, TenderEditForm, TenderForm, VendorForm

@@ -13,7 +13,7 @@ from tender.errors_domain import DomainError, SeparationOfDutiesError
 from tender.extensions import db
 from tender.tenders import operations as tender_ops
 from tender.tenders.models import Tender, Vendor
-from tender.templating import local_time
+from tender.formatting import format_datetime
 from tender.vendors import operations as ops
 
 
@@ -91,7 +91,7 @@ def list_users(tender_id: int) -> None:
         for membership, row in rows:
             role = "administrator" if row and row.is_administrator else "bruker"
             how = row.came_in_via.label if row else "Lagt til før leverandørene registrerte seg selv"
-            when = local_time(row.came_in_at if row else membership.created_at)
+            when = format_datetime(row.came_in_at if row else membership.created_at)
             click.echo(f"  {membership.user.email:<38} {role:<13} {when}  {how}")
         for registration in ops.pending_requests(tender, vendor):
             click.echo(f"  {registration.email:<38} venter på godkjenning fra administratoren")

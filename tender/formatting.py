@@ -1,0 +1,178 @@
+"""Every number, amount, date and time a person reads, formatted one way (Babel, nb_NO, Europe/Oslo).
+
+Pages (as Jinja filters, see tender.templating), PDFs and the text in workbooks all call these functions, so
+one price reads "4 160 000,00 kr" everywhere and one moment reads "3. desember 2026 kl. 08.44" in Oslo time.
+Groups of digits are separated by non-breaking spaces (U+00A0) so a number never breaks over two lines.
+Missing values (None) read as an en dash. Workbook cells that hold numbers keep their number formats instead.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Union
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as _babel_date
+from babel.dates import format_datetime as _babel_datetime
+from babel.numbers import format_currency as _babel_currency
+from babel.numbers import format_decimal as _babel_decimal
+
+LOCALE = "nb_NO"
+OSLO = ZoneInfo("Europe/Oslo")
+MISSING = "–"
+NBSP = "\u00a0"
+
+Number = Union[int, float, Decimal, Fraction]
+
+# Språkrådet's forms: "3. desember 2026", "kl. 08.44" (full stop between hours and minutes)
+_DATE = "d. MMMM y"
+_TIME = "'kl.' HH.mm"
+_TIME_SECONDS = "'kl.' HH.mm.ss"
+
+
+def _as_decimal(value: Number) -> Decimal:
+    """Floats go through their shortest repr, so 0.1 stays 0.1 and not 0.1000000000000000055."""
+    if isinstance(value, Fraction):
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+def _exact(value: Number, decimals: int) -> Decimal:
+    """The value rounded half up (as people round money), not half to even as Babel would."""
+    return _as_decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def _pattern(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def format_number(value: Number | None, decimals: int = 0) -> str:
+    """A number with exactly ``decimals`` decimals: 4 160 000 or 1 250,50 (decimals=2)."""
+    if value is None:
+        return MISSING
+    rounded = _exact(value, decimals)
+    if rounded == 0:
+        rounded = abs(rounded)  # no "-0,00" for a value that rounds to nothing
+    return _babel_decimal(rounded, format=_pattern(decimals), locale=LOCALE, decimal_quantization=False)
+
+
+def format_decimal(value: Number | None, max_decimals: int = 2) -> str:
+    """A number with as many decimals as it needs, at most ``max_decimals``: 2,5 and 30 and 0,25."""
+    if value is None:
+        return MISSING
+    rounded = _exact(value, max_decimals).normalize()
+    if rounded == 0:
+        rounded = Decimal(0)
+    places = max(0, -rounded.as_tuple().exponent)  # type: ignore[operator]
+    return _babel_decimal(rounded, format=_pattern(places), locale=LOCALE, decimal_quantization=False)
+
+
+def format_for_input(value: Number | None) -> str:
+    """A stored number as the value of a text input: decimal comma, all its places, no thousands separator
+    (people edit it; the parsers take a comma or a point): 1250,5. Empty for None."""
+    if value is None:
+        return ""
+    exact = _as_decimal(value).normalize()
+    return f"{abs(exact) if exact == 0 else exact:f}".replace(".", ",")
+
+
+def format_money(value: Number | None, currency: str = "NOK") -> str:
+    """An amount in kroner with øre: 4 160 000,00 kr."""
+    if value is None:
+        return MISSING
+    rounded = _exact(value, 2)
+    if rounded == 0:
+        rounded = abs(rounded)
+    return _babel_currency(rounded, currency, locale=LOCALE, decimal_quantization=False)
+
+
+def format_percent(value: Number | None, max_decimals: int = 1) -> str:
+    """A share (0.255) as a percentage with at most ``max_decimals`` decimals: 25,5 %."""
+    if value is None:
+        return MISSING
+    return f"{format_decimal(_as_decimal(value) * 100, max_decimals)}{NBSP}%"
+
+
+def format_percent_points(value: Number | None, max_decimals: int = 1) -> str:
+    """A value that already is a percentage (a weight of 30 meaning 30 %): 30 %."""
+    if value is None:
+        return MISSING
+    return f"{format_decimal(value, max_decimals)}{NBSP}%"
+
+
+def oslo(value: datetime) -> datetime:
+    """The moment in Oslo time. A naive moment is taken as UTC, the app's convention for every stored moment
+    (tender.db_types reads naive database values the same way); never as the server's local time."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(OSLO)
+
+
+def format_date(value: date | datetime | None) -> str:
+    """A date, or the Oslo date of a moment: 3. desember 2026."""
+    if value is None:
+        return MISSING
+    day = oslo(value).date() if isinstance(value, datetime) else value
+    return _babel_date(day, format=_DATE, locale=LOCALE)
+
+
+def format_datetime(value: datetime | None, seconds: bool = False) -> str:
+    """A moment in Oslo time: 3. desember 2026 kl. 08.44 (kl. 08.44.05 with seconds, for records where the
+    order of events within a minute matters)."""
+    if value is None:
+        return MISSING
+    local = oslo(value)
+    return _babel_datetime(local, format=f"{_DATE} {_TIME_SECONDS if seconds else _TIME}", tzinfo=OSLO, locale=LOCALE)
+
+
+def format_time(value: datetime | None, seconds: bool = False) -> str:
+    """Only the clock time of a moment in Oslo time: kl. 08.44."""
+    if value is None:
+        return MISSING
+    return _babel_datetime(oslo(value), format=_TIME_SECONDS if seconds else _TIME, tzinfo=OSLO, locale=LOCALE)
+
+
+# binary multiples under the familiar names, as Windows' file manager shows them; the app's limits are set in
+# them (2 GB is 2 * 1024**3 bytes), so a limit reads as the round number it is
+_SIZE_UNITS = (("GB", 1024**3), ("MB", 1024**2), ("kB", 1024))
+
+
+def format_file_size(size: int | None) -> str:
+    """A file size as people read it: 512 byte, 1,5 kB, 2 GB (at most one decimal)."""
+    if size is None:
+        return MISSING
+    for unit, factor in _SIZE_UNITS:
+        if size >= factor:
+            return f"{format_decimal(Fraction(size, factor), 1)}{NBSP}{unit}"
+    return f"{format_number(size)}{NBSP}byte"
+
+
+_ISO_MOMENT = re.compile(
+    r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:Z|[+-]\d\d:?\d\d)")
+
+
+def format_moments_in(text: str | None) -> str:
+    """Text (such as a stored JSON record) with every ISO 8601 moment that carries its zone replaced by the
+    Oslo time it means, with seconds; other text is left as it is."""
+    if text is None:
+        return ""
+
+    def replace(match: re.Match[str]) -> str:
+        try:
+            moment = datetime.fromisoformat(match.group(0).replace("Z", "+00:00"))
+        except ValueError:
+            return match.group(0)
+        return format_datetime(moment, seconds=True)
+
+    return _ISO_MOMENT.sub(replace, text)
+
+
+__all__ = [
+    "LOCALE", "MISSING", "NBSP", "OSLO", "format_date", "format_datetime", "format_decimal", "format_file_size",
+    "format_for_input", "format_moments_in", "format_money", "format_number", "format_percent",
+    "format_percent_points", "format_time", "oslo",
+]
