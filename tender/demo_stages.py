@@ -333,7 +333,7 @@ def pass_bid_deadline(tender: Tender) -> None:
     db.session.flush()
     audit.record("demo.bid_deadline_passed", tender, actor=DEMO, payload={
         "before": before.isoformat() if before else None, "after": at.isoformat(),
-        "why": "Demoen flytter tilbudsfristen til nå, etter siste innlevering, i stedet for å vente på den."})
+        "why": "Demoen flytter tilbudsfristen til nå i stedet for å vente på den."})
 
 
 # -- scored -------------------------------------------------------------------------------------------------------
