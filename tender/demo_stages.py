@@ -139,7 +139,7 @@ def _evaluators() -> list[User]:
 
 
 def _vendor(orgnr: str) -> Vendor:
-    vendor = db.session.scalar(select(Vendor).where(Vendor.organisasjonsnummer == orgnr))
+    vendor: Vendor | None = db.session.scalar(select(Vendor).where(Vendor.organisasjonsnummer == orgnr))
     assert vendor is not None  # build_demo registered every vendor
     return vendor
 

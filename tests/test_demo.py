@@ -208,3 +208,19 @@ def test_an_unknown_stage_is_refused_with_the_list_of_stages(runner, db) -> None
     result = runner.invoke(args=["demo", "--stage", "tildelt"])
     assert result.exit_code != 0 and "spec" in result.output and "scored" in result.output
     assert db.session.scalar(select(func.count()).select_from(Tender)) == 0
+
+
+def test_the_demo_extract_is_a_valid_noark_5_extract_that_each_vendor_makes_differently(tmp_path) -> None:
+    from tender.core.noark.source import Limits, open_extract
+    from tender.core.noark.validator import Options, validate_source
+    from tender.demo_extract import demo_extract
+
+    data = demo_extract(system="Saksflyt Kommune", creator=("918273646", "Testarkiv"), seed="918273646")
+    assert data == demo_extract(system="Saksflyt Kommune", creator=("918273646", "Testarkiv"), seed="918273646")
+    assert data != demo_extract(system="NDF Arkiv", creator=("913579240", "Testarkiv"), seed="913579240")
+    path = tmp_path / "uttrekk.zip"
+    path.write_bytes(data)
+    with open_extract(path, Limits()) as source:
+        report = validate_source(source, Options(limits=Limits())).to_json()
+    assert report["verdict"]["valid"] and report["verdict"]["errors"] == 0 and report["verdict"]["warnings"] == 0
+    assert report["extract"]["noark_version"] == "5.0"
