@@ -79,6 +79,9 @@ QUALITY = [
                                                              "support."),
 ]
 
+#: The base specification's minimum requirement that the Noark 5 validation of the samples answers (10.3).
+NOARK_REQUIREMENT = "arkivuttrekk etter Noark 5"
+
 #: How each evaluator's own score differs from the consensus, criterion by criterion (QUALITY order).
 SPREAD = [(0, 1, -1, 0, 1), (-1, 0, 0, 1, 0), (1, -1, 1, -1, 0)]
 
@@ -170,6 +173,12 @@ def publish_and_lock(tender: Tender) -> None:
                             comment=f"Godkjent for {municipality.name} etter gjennomgang i arkivtjenesten.",
                             content_hash=version.content_hash, signer=signer)
         spec_ops.publish(tender, version, actor=lead)
+    if not noark_ops.links_of(tender):
+        content = bid_ops.published_spec(tender)
+        extract = next((r for r in content.requirements if r.kind is core_spec.Kind.MINSTEKRAV  # type: ignore[union-attr]
+                        and NOARK_REQUIREMENT in r.text), None)
+        if extract is not None:  # the minimum requirement the validation of the samples answers
+            noark_ops.link_requirement(tender, extract.id, actor=lead)
     model = ev.ensure_model(tender)
     if model.frozen_at is None:
         _evaluation_model(tender, lead)
@@ -352,6 +361,19 @@ def score(tender: Tender) -> None:
                 bid_ops.confirm_opening(tender, at=at, actor=person)
         db.session.commit()
     bids = ev.opened_bids(tender)
+    # an evaluator confirms the validation's result for each bid, and it decides the linked requirement
+    for link in noark_ops.links_of(tender):
+        for result in noark_ops.results_for(tender, link):
+            if not result.confirmed and result.met is not None:
+                noark_ops.confirm(tender, link, result.vendor, actor=evaluators[0])
+        for result in noark_ops.results_for(tender, link):
+            bid = next(b for b in bids if b.vendor_id == result.vendor.id)
+            if result.confirmed and link.requirement_key not in ev.requirement_checks(bid):
+                verdict = "gyldig" if result.met else "ikke gyldig"
+                ev.check_requirement(tender, bid, link.requirement_key, actor=lead,
+                                     status=RequirementStatus.MET if result.met else RequirementStatus.NOT_MET,
+                                     reason=f"Prøveuttrekket levert med tilbudet er {verdict} etter Noark-kontrollen "
+                                            f"(bekreftet av {evaluators[0].name}).")
     minimum = [r.id for r in bid_ops.published_spec(tender).requirements  # type: ignore[union-attr]
                if r.kind is core_spec.Kind.MINSTEKRAV]
     for bid in bids:

@@ -67,12 +67,13 @@ def _stage_counts(db) -> dict[str, int]:
         MinimumRequirementCheck,
         PriceItem,
     )
-    from tender.noark.models import ExtractSample
+    from tender.noark.models import ExtractSample, NoarkRequirementConfirmation, NoarkRequirementLink
     from tender.requirements.models import SpecDecision, SpecVersion
 
     models = (Tender, Municipality, Vendor, User, Membership, SpecVersion, SpecDecision, PriceItem, AwardCriterion,
               Bid, BidAnswer, BidPriceLine, BidAttachment, ExtractSample, BidOpening, BidOpeningConfirmation,
-              MinimumRequirementCheck, IndividualScoreRow, ConsensusScore, AuditEvent)
+              MinimumRequirementCheck, IndividualScoreRow, ConsensusScore, NoarkRequirementLink,
+              NoarkRequirementConfirmation, AuditEvent)
     return {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in models}
 
 
@@ -86,6 +87,7 @@ def test_the_published_stage_has_the_approved_base_specification_a_locked_model_
     from tender.clock import now
     from tender.evaluation import operations as ev
     from tender.core.spec_toml import load_spec_toml
+    from tender.noark import operations as noark_ops
     from tender.requirements import operations as spec_ops
 
     output = _demo(runner, "published")
@@ -100,6 +102,7 @@ def test_the_published_stage_has_the_approved_base_specification_a_locked_model_
     assert [c.key for c in ev.quality_leaves(tender)] == ["arkiv", "saksbehandling", "bruk", "integrasjon",
                                                           "gjennomforing"]
     assert len(ev.price_items(tender)) == 2
+    assert [link.requirement_key for link in noark_ops.links_of(tender)] == ["R0148"]
     sellers = {m.vendor.name for m in tender.memberships if m.role is Role.VENDOR}
     assert sellers == {"Arkivhuset Norge AS", "Saksflyt Systemer AS", "Nordisk Dokumentforvaltning AS",
                        "Kommunearkiv Skytjenester AS"}
@@ -138,6 +141,7 @@ def test_the_scored_stage_is_opened_by_two_people_assessed_scored_by_three_and_t
     from tender.bids import operations as bid_ops
     from tender.evaluation import operations as ev
     from tender.evaluation.models import Phase
+    from tender.noark import operations as noark_ops
 
     _demo(runner, "scored")
     tender = _tender(db)
@@ -150,6 +154,11 @@ def test_the_scored_stage_is_opened_by_two_people_assessed_scored_by_three_and_t
     assert len(bids) == 4
     minimum = [r for r in bid_ops.published_spec(tender).requirements if r.kind.value == "minstekrav"]
     assert all(len(ev.requirement_checks(b)) == len(minimum) for b in bids)
+    # the Noark-checked requirement is decided by the confirmed validation of the sample sent with the bid
+    (link,) = noark_ops.links_of(tender)
+    results = noark_ops.results_for(tender, link)
+    assert len(results) == 4 and all(r.confirmed and r.met for r in results)
+    assert all("Noark-kontrollen" in ev.requirement_checks(b)[link.requirement_key].reason for b in bids)
     scores = ev.all_individual_scores(tender)
     assert len(scores) == 3 * 5 * 4 and all(s.justification.strip() for s in scores)
     assert {s.evaluator.name for s in scores} == {"Per Hansen", "Kari Nilsen", "Ola Berg"}
