@@ -78,14 +78,15 @@ def _user(email: str, name: str, is_admin: bool = False) -> User:
     return user
 
 
-def demo_logins(stage: str = "spec") -> list[DemoLogin]:
-    """Who can log into the demo at ``stage``, in words for the console."""
+def demo_logins() -> list[DemoLogin]:
+    """Who can log into the demo, in words for the console: the vendor users the database holds (one at the
+    first stage, four from ``published`` on)."""
     from tender.demo_stages import BIDDERS
 
     names = {number: name for name, number, _ in MUNICIPALITIES}
     vendor_names = {number: name for name, number in VENDORS}
-    sellers = [VENDOR_USER] if STAGES.index(stage) < STAGES.index("published") else \
-        [(b.email, b.person, b.orgnr) for b in BIDDERS]
+    sellers = [VENDOR_USER] + [(b.email, b.person, b.orgnr) for b in BIDDERS
+                               if b.email != VENDOR_USER[0] and accounts.find_user(b.email) is not None]
     return [
         DemoLogin(LEAD[0], LEAD[1], "prosjektleder"),
         *(DemoLogin(email, name, "evaluator") for email, name in EVALUATORS),
@@ -182,4 +183,4 @@ def demo_command(stage: str, if_empty: bool) -> None:
             raise click.ClickException(f"Demoen kunne ikke bygges til trinnet «{stage}»: {exc}") from None
         click.echo(f"Demokonkurransen «{tender.title}» (sak {tender.case_reference}) er klar på trinnet "
                    f"«{stage}»: {STAGE_HELP[stage]}.")
-    print_logins(demo_logins(stage))
+    print_logins(demo_logins())

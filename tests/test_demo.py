@@ -22,6 +22,8 @@ def test_the_demo_builds_the_grenland_tender_with_its_six_municipalities(runner,
     assert numbers == {"Porsgrunn": "4001", "Skien": "4003", "Siljan": "4010", "Bamble": "4012",
                        "Kragerø": "4014", "Drangedal": "4016"}
     assert "anne.lie@grenland-innkjop.no" in result.output and "grenland-demo-2026" in result.output
+    # the first stage has one vendor user; the others come with the published stage
+    assert "tilbud@arkivhuset.no" in result.output and "jonas.bakke@saksflyt.no" not in result.output
 
 
 def test_the_demo_has_a_lead_evaluators_one_signer_per_municipality_and_six_valid_vendors(runner, db) -> None:
