@@ -235,3 +235,21 @@ def test_the_demo_extract_is_a_valid_noark_5_extract_that_each_vendor_makes_diff
         report = validate_source(source, Options(limits=Limits())).to_json()
     assert report["verdict"]["valid"] and report["verdict"]["errors"] == 0 and report["verdict"]["warnings"] == 0
     assert report["extract"]["noark_version"] == "5.0"
+
+
+def test_the_bids_stage_is_refused_in_norwegian_when_the_deadline_passed_without_the_demo_bids(app, runner, db) -> None:
+    from datetime import timedelta
+
+    from tender.bids import operations as bid_ops
+
+    _demo(runner, "published")
+    tender = _tender(db)
+    late = tender.bid_deadline + timedelta(days=1)
+    app.config["CLOCK"] = lambda: late
+    try:
+        result = runner.invoke(args=["demo", "--stage", "bids"])
+    finally:
+        app.config.pop("CLOCK", None)
+    assert result.exit_code != 0
+    assert "Tilbudsfristen er ute" in result.output and "Arkivhuset Norge AS" in result.output
+    assert bid_ops.submitted_bids(tender) == []
