@@ -82,6 +82,15 @@ QUALITY = [
 #: The base specification's minimum requirement that the Noark 5 validation of the samples answers (10.3).
 NOARK_REQUIREMENT = "arkivuttrekk etter Noark 5"
 
+#: Plausible answers to the number requirements, by unit, and what the number rests on.
+NUMBERS: dict[str, tuple[tuple[str, ...], str]] = {
+    "sekunder": (("0,4", "0,6", "0,8", "1,2", "1,5"), "Målt i produksjon hos en kommune med om lag 40 000 innbyggere."),
+    "prosent": (("99,5", "99,7", "99,8", "99,9"), "Garantert i tjenesteavtalen, målt per måned i avtalt tjenestetid."),
+    "timer": (("1", "2", "4", "8", "12"), "Som i tjenesteavtalen; se vedlegget for beredskapsplanen."),
+    "brukere": (("850", "1 400", "2 300", "3 600"), "Den største installasjonen i dag, i en interkommunal løsning."),
+    "": (("10", "25", "50"), "Se løsningsbeskrivelsen i vedlegget."),
+}
+
 #: How each evaluator's own score differs from the consensus, criterion by criterion (QUALITY order).
 SPREAD = [(0, 1, -1, 0, 1), (-1, 0, 0, 1, 0), (1, -1, 1, -1, 0)]
 
@@ -231,8 +240,8 @@ def _answer(bidder: Bidder, req: core_spec.Requirement, reserved: dict[str, str]
         else:
             fulfilled, description = "Nei", "Ikke støttet i dag; kan løses med tilpasning etter avtale."
     elif form is core_spec.AnswerForm.TALL:
-        fulfilled = str(100 + 50 * _pick(f"{bidder.orgnr}:{req.id}", 9))
-        description = "Målt i produksjon hos en kommune med om lag 40 000 innbyggere."
+        values, description = NUMBERS.get(req.unit or "", NUMBERS[""])
+        fulfilled = values[_pick(f"{bidder.orgnr}:{req.id}", len(values))]
     else:
         fulfilled = "Se beskrivelsen."
         description = (f"{bidder.system} leveres som tjeneste fra datasenter i Norge. Løsningsbeskrivelsen i "
