@@ -26,10 +26,15 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-## make run: install, migrate the SQLite database in instance/, load the demo when empty, serve on :5000
+## make run: install, migrate the SQLite database in instance/, load the demo when empty, print how to build
+## its later stages (tender demo --stage ...), serve on :5000
 run: install
 	$(BIN)/tender db upgrade
 	$(BIN)/tender demo --if-empty
+	@echo "Demoen kan bygges videre (stopp serveren først; hvert trinn tar med trinnene før):"
+	@echo "  $(BIN)/tender demo --stage published   # godkjent og kunngjort, modellen låst, fire leverandører"
+	@echo "  $(BIN)/tender demo --stage bids        # fire leverte tilbud med Noark 5-prøver, fristen ute, ikke åpnet"
+	@echo "  $(BIN)/tender demo --stage scored      # åpnet, minstekrav vurdert, poeng og konsensus: en vinner"
 	$(BIN)/tender serve --host 127.0.0.1 --port 5000
 
 ## make test: install what the tests need, then the whole suite on SQLite and on PostgreSQL

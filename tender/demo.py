@@ -11,6 +11,7 @@ from sqlalchemy import select
 from tender.auth import operations as accounts
 from tender.auth.models import User
 from tender.db_types import utcnow
+from tender.errors_domain import DomainError
 from tender.extensions import db
 from tender.tenders import operations
 from tender.tenders.models import Procedure, Role, Tender, Vendor
@@ -66,6 +67,9 @@ SIGNERS = {
 }
 VENDOR_USER = ("tilbud@arkivhuset.no", "Sara Kvist", "921345674")
 
+#: The stages ``tender demo --stage`` builds up to, in order.
+STAGES = ("spec", "published", "bids", "scored")
+
 
 def _user(email: str, name: str, is_admin: bool = False) -> User:
     user = accounts.find_user(email)
@@ -75,15 +79,20 @@ def _user(email: str, name: str, is_admin: bool = False) -> User:
 
 
 def demo_logins() -> list[DemoLogin]:
-    """Who can log into the demo, in words for the console."""
+    """Who can log into the demo, in words for the console: the vendor users the database holds (one at the
+    first stage, four from ``published`` on)."""
+    from tender.demo_stages import BIDDERS
+
     names = {number: name for name, number, _ in MUNICIPALITIES}
     vendor_names = {number: name for name, number in VENDORS}
+    sellers = [VENDOR_USER] + [(b.email, b.person, b.orgnr) for b in BIDDERS
+                               if b.email != VENDOR_USER[0] and accounts.find_user(b.email) is not None]
     return [
         DemoLogin(LEAD[0], LEAD[1], "prosjektleder"),
         *(DemoLogin(email, name, "evaluator") for email, name in EVALUATORS),
         DemoLogin(OBSERVER[0], OBSERVER[1], "observatør"),
         *(DemoLogin(email, name, f"godkjenner for {names[number]}") for number, (email, name) in SIGNERS.items()),
-        DemoLogin(VENDOR_USER[0], VENDOR_USER[1], f"leverandørbruker for {vendor_names[VENDOR_USER[2]]}"),
+        *(DemoLogin(email, name, f"leverandørbruker for {vendor_names[number]}") for email, name, number in sellers),
     ]
 
 
@@ -146,14 +155,32 @@ def print_logins(logins: list[DemoLogin]) -> None:
         click.echo(f"  {login.email:<38} {login.name:<14} {login.role}")
 
 
-@click.command("demo", help="Bygg demokonkurransen for Grenland (kan kjøres flere ganger).")
+STAGE_HELP = {
+    "spec": "kravspesifikasjonen som utkast",
+    "published": "godkjent av alle seks kommuner og kunngjort, evalueringsmodellen låst, fire leverandører med "
+                 "egne brukere, tilbudsfristen fram i tid",
+    "bids": "fire leverte tilbud med Noark 5-prøveuttrekk, fristen ute, tilbudene ikke åpnet",
+    "scored": "åpnet av to personer, minstekrav vurdert, poeng fra tre evaluatorer, konsensus satt: "
+              "matrisen viser en vinner",
+}
+
+
+@click.command("demo", help="Bygg demokonkurransen for Grenland fram til et trinn (kan kjøres flere ganger).")
+@click.option("--stage", type=click.Choice(STAGES), default="spec", show_default=True,
+              help="Hvor langt demoen bygges: " + "; ".join(f"{k}: {v}" for k, v in STAGE_HELP.items()) + ".")
 @click.option("--if-empty", is_flag=True, help="Bare hvis databasen ikke har noen konkurranser.")
 @with_appcontext
-def demo_command(if_empty: bool) -> None:
+def demo_command(stage: str, if_empty: bool) -> None:
+    from tender.demo_stages import build_stage
+
     if if_empty and db.session.scalar(select(Tender.id).limit(1)) is not None:
         click.echo("Databasen har allerede konkurranser; demoen lastes ikke på nytt.")
     else:
-        tender = build_demo()
-        db.session.commit()
-        click.echo(f"Demokonkurransen «{tender.title}» (sak {tender.case_reference}) er klar.")
+        try:
+            tender = build_stage(stage)
+        except DomainError as exc:
+            db.session.rollback()
+            raise click.ClickException(f"Demoen kunne ikke bygges til trinnet «{stage}»: {exc}") from None
+        click.echo(f"Demokonkurransen «{tender.title}» (sak {tender.case_reference}) er klar på trinnet "
+                   f"«{stage}»: {STAGE_HELP[stage]}.")
     print_logins(demo_logins())

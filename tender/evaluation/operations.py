@@ -792,9 +792,15 @@ def check_requirement(tender: Tender, bid: Bid, requirement_key: str, *, status:
     req = content.requirement(requirement_key) if content else None
     if req is None or req.kind is not Kind.MINSTEKRAV:
         raise DomainError("Kravet er ikke et minstekrav i den kunngjorte kravspesifikasjonen.")
+    return _set_check(tender, bid, requirement_key, requirement_checks(bid).get(requirement_key), status=status,
+                      reason=reason, actor=actor)
+
+
+def _set_check(tender: Tender, bid: Bid, requirement_key: str, row: MinimumRequirementCheck | None, *,
+               status: RequirementStatus, reason: str, actor: Any) -> MinimumRequirementCheck:
+    """Store one checked minimum requirement (``row``: its current check, if any) and record it."""
     if status is not RequirementStatus.MET and not reason.strip():
         raise DomainError("Skriv en begrunnelse når kravet ikke er oppfylt eller må avklares.", field="reason")
-    row = requirement_checks(bid).get(requirement_key)
     if row is None:
         row = MinimumRequirementCheck(bid_id=bid.id, requirement_key=requirement_key, status=status)
         db.session.add(row)
@@ -813,7 +819,7 @@ def check_requirements(tender: Tender, bid: Bid, keys: Sequence[str], *, status:
     """Several minimum requirements of one bid set at once, with one status and one justification; all or
     nothing (the caller rolls back on a refusal). Each is recorded as its own check, as if set alone.
     ``unassessed`` adds every minimum requirement of the bid not assessed yet (the usual "the rest are met")."""
-    from tender.bids.operations import published_spec
+    from tender.bids.operations import opening_of, published_spec
     from tender.core.spec import Kind
 
     content = published_spec(tender)
@@ -830,7 +836,11 @@ def check_requirements(tender: Tender, bid: Bid, keys: Sequence[str], *, status:
     wrong = [k for k in chosen if kinds.get(k) is not Kind.MINSTEKRAV]
     if wrong:
         raise DomainError(f"Ikke minstekrav i den kunngjorte kravspesifikasjonen: {', '.join(wrong)}.", field="keys")
-    return [check_requirement(tender, bid, k, status=status, reason=reason, actor=actor) for k in chosen]
+    if opening_of(tender) is None:
+        raise DomainError("Tilbudene er ikke åpnet.")
+    # the specification and the bid's checks are read once, not once per requirement (79 in the base spec)
+    done = requirement_checks(bid)
+    return [_set_check(tender, bid, k, done.get(k), status=status, reason=reason, actor=actor) for k in chosen]
 
 
 def reject_bid(tender: Tender, bid: Bid, *, reason: str, actor: Any) -> None:
