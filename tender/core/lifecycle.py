@@ -1,0 +1,193 @@
+"""Where a tender stands and what is missing before its next step, derived from facts rather than stored.
+
+A stored state drifts: the bid deadline passes without anyone doing anything, and an approval on an old version
+means nothing once a new version is frozen. So the stage is computed, each time, from a small set of facts the
+web layer gathers (``tender.tenders.lifecycle.facts_of``). Pure: no Flask, no database.
+
+Facts about bids are only ever counts the group may know: before the opening the facts hold none (sealing).
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class Stage(enum.Enum):
+    SPECIFICATION = "specification"
+    APPROVALS = "approvals"
+    PUBLISHED = "published"
+    BIDDING = "bidding"
+    DEADLINE_PASSED = "deadline_passed"
+    OPENED = "opened"
+    EVALUATION = "evaluation"
+    CONSENSUS = "consensus"
+    AWARD = "award"
+    STANDSTILL = "standstill"
+    CONTRACT = "contract"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    Stage.SPECIFICATION: "Kravspesifikasjon",
+    Stage.APPROVALS: "Godkjenning i kommunene",
+    Stage.PUBLISHED: "Kunngjort",
+    Stage.BIDDING: "Tilbudsfase",
+    Stage.DEADLINE_PASSED: "Tilbudsfristen er passert",
+    Stage.OPENED: "Tilbudene er åpnet",
+    Stage.EVALUATION: "Evaluering",
+    Stage.CONSENSUS: "Konsensus",
+    Stage.AWARD: "Tildeling",
+    Stage.STANDSTILL: "Karensperiode",
+    Stage.CONTRACT: "Kontrakt",
+}
+
+#: the stages in the order a tender goes through them; the last three do not exist in the app yet
+ORDER: tuple[Stage, ...] = tuple(Stage)
+NOT_YET: frozenset[Stage] = frozenset({Stage.AWARD, Stage.STANDSTILL, Stage.CONTRACT})
+
+# The roles a step concerns (the values of tender.tenders.models.Role; plain strings keep the core pure).
+LEAD, EVALUATOR, SIGNER, OBSERVER, VENDOR = "lead", "evaluator", "signer", "observer", "vendor"
+
+
+@dataclass(frozen=True)
+class Facts:
+    now: datetime
+    municipalities: tuple[str, ...] = ()
+    evaluators: tuple[str, ...] = ()
+    #: the number of the newest frozen specification version, None before the first
+    latest_version: int | None = None
+    #: on the newest version: the municipalities that approved it, and those that rejected it
+    approved: tuple[str, ...] = ()
+    rejected: tuple[str, ...] = ()
+    published: bool = False
+    model_locked: bool = False
+    bid_deadline: datetime | None = None
+    questions_deadline: datetime | None = None
+    #: how many must confirm the opening, and the names of those who have
+    opening_persons: int = 2
+    confirmed_by: tuple[str, ...] = ()
+    opened: bool = False
+    #: after the opening only: any individual score or minimum-requirement check exists
+    evaluation_started: bool = False
+    #: after the opening only: evaluator name → how many criteria they have still to score on some bid
+    scores_missing: tuple[tuple[str, int], ...] = ()
+    consensus_open: bool = False
+    #: after consensus opened: how many bid × criterion cells still lack a consensus score
+    consensus_missing: int = 0
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing missing before the next stage, in plain Norwegian, and the roles that must act on it."""
+
+    text: str
+    roles: frozenset[str]
+    #: for a signer's step: the municipality it concerns (a signer sees only their own)
+    municipality: str | None = None
+    #: for an evaluator's step: the evaluator it concerns (an evaluator sees only their own)
+    person: str | None = None
+
+
+@dataclass(frozen=True)
+class Standing:
+    stage: Stage
+    steps: tuple[Step, ...] = field(default_factory=tuple)
+
+
+def stage_of(facts: Facts) -> Stage:
+    """The tender's stage; the award stages are never reached yet (the app has no award)."""
+    if facts.consensus_open:
+        return Stage.CONSENSUS
+    if facts.opened:
+        return Stage.EVALUATION if facts.evaluation_started else Stage.OPENED
+    if facts.published:
+        if facts.bid_deadline is None:
+            return Stage.PUBLISHED
+        return Stage.BIDDING if facts.now < facts.bid_deadline else Stage.DEADLINE_PASSED
+    if facts.latest_version is not None:
+        return Stage.APPROVALS
+    return Stage.SPECIFICATION
+
+
+def _count(n: int, one: str, many: str) -> str:
+    words = {1: "Én", 2: "To", 3: "Tre", 4: "Fire"}
+    return f"{words.get(n, str(n))} {one if n == 1 else many}"
+
+
+def standing(facts: Facts) -> Standing:
+    """The stage and every step missing before the next one."""
+    stage = stage_of(facts)
+    steps: list[Step] = []
+    group = frozenset({LEAD})
+    if stage is Stage.SPECIFICATION:
+        if not facts.municipalities:
+            steps.append(Step("Ingen kommuner er lagt til i konkurransen.", group))
+        steps.append(Step("Kravspesifikasjonen er ikke frosset som en versjon til godkjenning ennå.",
+                          frozenset({LEAD, EVALUATOR})))
+    elif stage is Stage.APPROVALS:
+        version = facts.latest_version
+        for name in facts.municipalities:
+            if name in facts.rejected:
+                steps.append(Step(f"{name} har avvist versjon {version}; en ny versjon må fryses.",
+                                  frozenset({LEAD, EVALUATOR})))
+            elif name not in facts.approved:
+                steps.append(Step(f"{name} har ikke godkjent versjon {version}.", frozenset({LEAD, SIGNER}),
+                                  municipality=name))
+        if not facts.model_locked:
+            steps.append(Step("Evalueringsmodellen er ikke låst.", group))
+        if facts.bid_deadline is None:
+            steps.append(Step("Tilbudsfristen er ikke satt.", group))
+        if all(n in facts.approved for n in facts.municipalities):
+            steps.append(Step(f"Alle kommunene har godkjent versjon {version}; den kan kunngjøres.", group))
+    elif stage in (Stage.PUBLISHED, Stage.BIDDING):
+        if not facts.model_locked:
+            steps.append(Step("Evalueringsmodellen er ikke låst.", group))
+        if facts.bid_deadline is None:
+            steps.append(Step("Tilbudsfristen er ikke satt.", group))
+        else:
+            steps.append(Step("Tilbudene er forseglet til tilbudsfristen; deretter kan de åpnes.",
+                              frozenset({LEAD, EVALUATOR, OBSERVER})))
+            steps.append(Step("Lever tilbudet før tilbudsfristen.", frozenset({VENDOR})))
+    elif stage is Stage.DEADLINE_PASSED:
+        missing = max(facts.opening_persons - len(facts.confirmed_by), 0)
+        text = _count(missing, "bekreftelse til trengs", "bekreftelser til trengs") + " for å åpne tilbudene"
+        if facts.confirmed_by:
+            text += " (bekreftet av " + ", ".join(facts.confirmed_by) + ")"
+        steps.append(Step(text + ".", frozenset({LEAD, EVALUATOR, OBSERVER})))
+    elif stage in (Stage.OPENED, Stage.EVALUATION):
+        if not facts.evaluators:
+            steps.append(Step("Konkurransen har ingen evaluatorer.", group))
+        for name, count in facts.scores_missing:
+            if count:
+                steps.append(Step(f"{name} har ikke gitt poeng på {count} "
+                                  f"{'kriterium' if count == 1 else 'kriterier'}.", frozenset({LEAD, EVALUATOR}),
+                                  person=name))
+        steps.append(Step("Konsensusfasen er ikke åpnet.", group))
+    elif stage is Stage.CONSENSUS:
+        if facts.consensus_missing:
+            steps.append(Step(f"{facts.consensus_missing} konsensuspoeng mangler.", group))
+        steps.append(Step("Tildeling finnes ikke i løsningen ennå.", group))
+    return Standing(stage, tuple(steps))
+
+
+def steps_for(found: Standing, roles: frozenset[str], *, municipalities: frozenset[str] = frozenset(),
+              name: str = "") -> tuple[Step, ...]:
+    """The steps that concern someone with ``roles``: the lead sees every step of the group; a signer only
+    their own municipalities' approvals; an evaluator only their own missing scores."""
+    def concerns(step: Step) -> bool:
+        matching = step.roles & roles
+        if not matching:
+            return False
+        if LEAD in roles:
+            return True
+        if step.municipality is not None and matching == {SIGNER}:
+            return step.municipality in municipalities
+        if step.person is not None:
+            return step.person == name
+        return True
+
+    return tuple(s for s in found.steps if concerns(s))
