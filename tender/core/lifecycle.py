@@ -191,3 +191,21 @@ def steps_for(found: Standing, roles: frozenset[str], *, municipalities: frozens
         return True
 
     return tuple(s for s in found.steps if concerns(s))
+
+
+def deadline_problems(*, participation: datetime | None, questions: datetime | None,
+                      bid: datetime | None) -> dict[str, list[str]]:
+    """The deadlines' order, checked against each other: the request to take part comes before the questions
+    and the bids, the questions before the bids (a vendor must have the answers before it bids). Field name →
+    Norwegian messages; empty when they are in order (a deadline not set is not checked)."""
+    problems: dict[str, list[str]] = {}
+    if questions is not None and bid is not None and questions >= bid:
+        problems.setdefault("questions_deadline", []).append(
+            "Fristen for spørsmål må ligge før tilbudsfristen, så leverandørene får svar før de leverer.")
+    if participation is not None and questions is not None and participation >= questions:
+        problems.setdefault("participation_deadline", []).append(
+            "Fristen for forespørsel om å delta må ligge før fristen for spørsmål.")
+    if participation is not None and bid is not None and participation >= bid:
+        problems.setdefault("participation_deadline", []).append(
+            "Fristen for forespørsel om å delta må ligge før tilbudsfristen.")
+    return problems

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from tender import audit
 from tender.auth import operations as accounts
 from tender.auth.models import User
-from tender.core import orgnr
+from tender.core import lifecycle, orgnr
 from tender.errors_domain import DomainError, SeparationOfDutiesError
 from tender.extensions import db
 from tender.tenders.models import (
@@ -33,6 +33,7 @@ def create_tender(*, title: str, case_reference: str, procedure: Procedure, lead
                   bid_deadline: datetime | None = None, participation_deadline: datetime | None = None,
                   questions_deadline: datetime | None = None) -> Tender:
     """A new tender in draft, with its creator as procurement lead."""
+    _check_deadline_order(participation_deadline, questions_deadline, bid_deadline)
     tender = Tender(title=title.strip(), case_reference=case_reference.strip(), procedure=procedure,
                     bid_deadline=bid_deadline, participation_deadline=participation_deadline,
                     questions_deadline=questions_deadline)
@@ -233,6 +234,11 @@ def update_tender(tender: Tender, *, title: str, case_reference: str, participat
             raise DomainError("Tilbudsfristen er passert og kan ikke endres.", field="bid_deadline")
         if bid_deadline is not None and bid_deadline <= now:
             raise DomainError("Tilbudsfristen må ligge fram i tid.", field="bid_deadline")
+    if (participation_deadline, questions_deadline, bid_deadline) != (
+            tender.participation_deadline, tender.questions_deadline, tender.bid_deadline):
+        # Only a change is checked: a title can still be corrected on a tender whose stored deadlines came in
+        # another way (the demo moves the bid deadline to "now" without touching the others).
+        _check_deadline_order(participation_deadline, questions_deadline, bid_deadline)
     before = _details(tender)
     tender.title, tender.case_reference = title.strip(), case_reference.strip()
     tender.participation_deadline, tender.questions_deadline = participation_deadline, questions_deadline
@@ -242,6 +248,13 @@ def update_tender(tender: Tender, *, title: str, case_reference: str, participat
     if changed:
         db.session.flush()
         audit.record("tender.changed", tender, payload=changed, actor=actor)
+
+
+def _check_deadline_order(participation: datetime | None, questions: datetime | None, bid: datetime | None) -> None:
+    problems = lifecycle.deadline_problems(participation=participation, questions=questions, bid=bid)
+    if problems:
+        first = next(iter(problems.values()))[0]
+        raise DomainError(first, reasons=problems)
 
 
 def _details(tender: Tender) -> dict[str, str | None]:

@@ -14,7 +14,8 @@ from tender.errors_domain import DomainError
 from tender.extensions import db
 from tender.forms import EmptyForm, put_reasons_on_form
 from tender.formatting import OSLO
-from tender.tenders import operations
+from tender.core.lifecycle import NOT_YET, ORDER
+from tender.tenders import lifecycle, operations
 from tender.tenders.access import tender_for
 from tender.tenders.forms import InviteForm, MunicipalityForm, TenderEditForm, TenderForm, VendorForm
 from tender.tenders.models import Membership, Municipality, Procedure, Role, Tender
@@ -29,7 +30,12 @@ def dashboard() -> str:
         select(Tender).join(Membership).where(Membership.user_id == current_user.id)
         .distinct().order_by(Tender.created_at.desc())
     ).all()
-    return render_template("tenders/dashboard.html", tenders=tenders)
+    from tender.clock import now
+
+    at = now()
+    user = current_user._get_current_object()
+    stages = {t.id: lifecycle.visible_stage(t, lifecycle.standing_of(t, at), user) for t in tenders}
+    return render_template("tenders/dashboard.html", tenders=tenders, stages=stages)
 
 
 @bp.route("/konkurranser/ny", methods=["GET", "POST"])
@@ -89,8 +95,14 @@ def edit(tender_id: int) -> Any:
 def overview(tender_id: int) -> str:
     from tender.vendors.views import public_url
 
+    from tender.clock import now
+
     tender = tender_for(tender_id)
-    return render_template("tenders/overview.html", tender=tender,
+    user = current_user._get_current_object()
+    found = lifecycle.standing_of(tender, now())
+    steps = [(step, lifecycle.who_acts(tender, step)) for step in lifecycle.steps_for_user(tender, found, user)]
+    return render_template("tenders/overview.html", tender=tender, stage=lifecycle.visible_stage(tender, found, user),
+                           stages=ORDER, not_yet=NOT_YET, steps=steps,
                            announcement_url=public_url("vendors.announcement", token=tender.announcement_token))
 
 

@@ -138,3 +138,34 @@ def test_a_vendor_sees_only_the_step_that_is_theirs() -> None:
     assert [s.text for s in steps_for(standing(BIDDING), frozenset({VENDOR}))] == [
         "Lever tilbudet før tilbudsfristen."]
     assert steps_for(standing(PASSED), frozenset({VENDOR})) == ()
+
+
+# -- the deadlines against each other ------------------------------------------------------------------------
+from tender.core.lifecycle import deadline_problems  # noqa: E402
+
+DAY = timedelta(days=1)
+
+
+def test_deadlines_in_order_have_no_problem() -> None:
+    assert deadline_problems(participation=NOW, questions=NOW + DAY, bid=NOW + 2 * DAY) == {}
+    assert deadline_problems(participation=None, questions=None, bid=None) == {}
+    assert deadline_problems(participation=None, questions=NOW, bid=None) == {}
+
+
+def test_a_questions_deadline_after_the_bid_deadline_is_refused_at_the_questions_field() -> None:
+    assert deadline_problems(participation=None, questions=NOW + DAY, bid=NOW) == {"questions_deadline": [
+        "Fristen for spørsmål må ligge før tilbudsfristen, så leverandørene får svar før de leverer."]}
+
+
+def test_a_questions_deadline_at_the_same_moment_as_the_bid_deadline_is_refused() -> None:
+    assert "questions_deadline" in deadline_problems(participation=None, questions=NOW, bid=NOW)
+
+
+def test_a_participation_deadline_after_the_questions_deadline_is_refused() -> None:
+    assert deadline_problems(participation=NOW + DAY, questions=NOW, bid=NOW + 2 * DAY) == {
+        "participation_deadline": ["Fristen for forespørsel om å delta må ligge før fristen for spørsmål."]}
+
+
+def test_a_participation_deadline_after_the_bid_deadline_is_refused() -> None:
+    assert deadline_problems(participation=NOW + DAY, questions=None, bid=NOW) == {
+        "participation_deadline": ["Fristen for forespørsel om å delta må ligge før tilbudsfristen."]}

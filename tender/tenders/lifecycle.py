@@ -1,0 +1,109 @@
+"""Gathers the facts tender.core.lifecycle derives a tender's stage from (reading only; nothing is stored).
+
+Sealing: before the opening nothing here reads a bid or sample table (tests/test_sealed_marker.py watches the
+queries); the opening's own tables are the seal and may be read.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, select
+
+from tender.core.lifecycle import ORDER, Facts, Stage, Standing, Step, standing, steps_for
+from tender.extensions import db
+from tender.tenders.models import Role, Tender
+
+
+def facts_of(tender: Tender, now: datetime) -> Facts:
+    from tender.bids.models import Bid
+    from tender.bids.operations import _valid_confirmations, opening_of
+    from tender.evaluation import operations as evaluation
+    from tender.evaluation.models import ConsensusScore, IndividualScoreRow, MinimumRequirementCheck, Phase
+    from tender.requirements.models import Decision
+    from tender.requirements.operations import latest_version, specification_of
+
+    spec = specification_of(tender)
+    latest = latest_version(spec) if spec is not None else None
+    names = {m.id: m.name for m in tender.participating_municipalities}
+    model = evaluation.model_of(tender)
+    opened = opening_of(tender) is not None
+    facts = Facts(
+        now=now,
+        municipalities=tuple(names.values()),
+        evaluators=tuple(u.name for u in evaluation.evaluators_of(tender)),
+        latest_version=latest.number if latest else None,
+        approved=tuple(names[d.municipality_id] for d in (latest.decisions if latest else [])
+                       if d.decision is Decision.APPROVED and d.municipality_id in names),
+        rejected=tuple(names[d.municipality_id] for d in (latest.decisions if latest else [])
+                       if d.decision is Decision.REJECTED and d.municipality_id in names),
+        published=spec is not None and spec.published_version_id is not None,
+        model_locked=model is not None and model.frozen_at is not None,
+        bid_deadline=tender.bid_deadline,
+        questions_deadline=tender.questions_deadline,
+        opening_persons=tender.opening_persons,
+        confirmed_by=tuple(c.user_name for c in _valid_confirmations(tender, now)) if not opened else (),
+        opened=opened,
+        consensus_open=model is not None and model.phase is Phase.CONSENSUS,
+    )
+    if not opened:
+        return facts
+    # From here on the bids are open: the group may know how far the evaluation has come.
+    started = db.session.scalar(select(
+        exists().where(IndividualScoreRow.bid_id == Bid.id, Bid.tender_id == tender.id)
+        | exists().where(MinimumRequirementCheck.bid_id == Bid.id, Bid.tender_id == tender.id)))
+    missing: dict[str, set[int]] = {name: set() for name in facts.evaluators}
+    for gap in evaluation.unscored(tender):
+        for person in gap.missing:
+            missing.setdefault(person.name, set()).add(gap.criterion.id)
+    bids = [b for b in evaluation.opened_bids(tender) if not b.rejected]
+    leaves = evaluation.quality_leaves(tender)
+    given = set(db.session.execute(select(ConsensusScore.bid_id, ConsensusScore.criterion_id)
+                                   .join(Bid, Bid.id == ConsensusScore.bid_id).where(Bid.tender_id == tender.id))
+                .tuples())
+    return Facts(**{**facts.__dict__,
+                    "evaluation_started": bool(started),
+                    "scores_missing": tuple((name, len(ids)) for name, ids in missing.items()),
+                    "consensus_missing": sum((b.id, c.id) not in given for b in bids for c in leaves)})
+
+
+def standing_of(tender: Tender, now: datetime) -> Standing:
+    return standing(facts_of(tender, now))
+
+
+def steps_for_user(tender: Tender, found: Standing, user: Any) -> tuple[Step, ...]:
+    """The steps that concern ``user`` in this tender (each role sees what concerns them)."""
+    roles = frozenset(r.value for r in tender.roles_of(user))
+    mine = frozenset(m.name for m in tender.signer_municipalities(user))
+    return steps_for(found, roles, municipalities=mine, name=getattr(user, "name", ""))
+
+
+#: the roles whose members see the whole lifecycle list (a vendor sees only the public part)
+GROUP_ROLES = frozenset({Role.LEAD, Role.EVALUATOR, Role.SIGNER, Role.OBSERVER})
+
+
+def who_acts(tender: Tender, step: Step) -> list[str]:
+    """The names of the members who must act on ``step`` (the signers of its municipality, the evaluator it
+    names, otherwise everyone holding one of its roles)."""
+    people: dict[int, str] = {}
+    for m in tender.memberships:
+        if m.role.value not in step.roles or m.role is Role.VENDOR:
+            continue
+        if m.role is Role.SIGNER and step.municipality is not None and (
+                m.municipality is None or m.municipality.name != step.municipality):
+            continue
+        if m.role is Role.EVALUATOR and step.person is not None and m.user.name != step.person:
+            continue
+        people.setdefault(m.user_id, m.user.name)
+    return sorted(people.values())
+
+
+def visible_stage(tender: Tender, found: Standing, user: Any) -> Stage | None:
+    """The stage as ``user`` may see it: the group sees it all; a vendor sees the public part only (published,
+    the bidding, the deadline passed), never how far the group has come with the bids; None: not published."""
+    if tender.roles_of(user) & GROUP_ROLES:
+        return found.stage
+    public = (Stage.PUBLISHED, Stage.BIDDING, Stage.DEADLINE_PASSED)
+    if found.stage in public:
+        return found.stage
+    return Stage.DEADLINE_PASSED if ORDER.index(found.stage) > ORDER.index(Stage.DEADLINE_PASSED) else None
