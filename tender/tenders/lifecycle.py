@@ -58,9 +58,9 @@ def facts_of(tender: Tender, now: datetime) -> Facts:
             missing.setdefault(person.name, set()).add(gap.criterion.id)
     bids = [b for b in evaluation.opened_bids(tender) if not b.rejected]
     leaves = evaluation.quality_leaves(tender)
-    given = set(db.session.execute(select(ConsensusScore.bid_id, ConsensusScore.criterion_id)
-                                   .join(Bid, Bid.id == ConsensusScore.bid_id).where(Bid.tender_id == tender.id))
-                .tuples())
+    given = {(bid_id, crit_id) for bid_id, crit_id in db.session.execute(
+        select(ConsensusScore.bid_id, ConsensusScore.criterion_id)
+        .join(Bid, Bid.id == ConsensusScore.bid_id).where(Bid.tender_id == tender.id))}
     return Facts(**{**facts.__dict__,
                     "evaluation_started": bool(started),
                     "scores_missing": tuple((name, len(ids)) for name, ids in missing.items()),
