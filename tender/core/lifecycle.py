@@ -66,7 +66,6 @@ class Facts:
     published: bool = False
     model_locked: bool = False
     bid_deadline: datetime | None = None
-    questions_deadline: datetime | None = None
     #: how many must confirm the opening, and the names of those who have
     opening_persons: int = 2
     confirmed_by: tuple[str, ...] = ()

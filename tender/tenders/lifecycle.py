@@ -40,7 +40,6 @@ def facts_of(tender: Tender, now: datetime) -> Facts:
         published=spec is not None and spec.published_version_id is not None,
         model_locked=model is not None and model.frozen_at is not None,
         bid_deadline=tender.bid_deadline,
-        questions_deadline=tender.questions_deadline,
         opening_persons=tender.opening_persons,
         confirmed_by=tuple(c.user_name for c in _valid_confirmations(tender, now)) if not opened else (),
         opened=opened,
@@ -83,16 +82,17 @@ GROUP_ROLES = frozenset({Role.LEAD, Role.EVALUATOR, Role.SIGNER, Role.OBSERVER})
 
 
 def who_acts(tender: Tender, step: Step) -> list[str]:
-    """The names of the members who must act on ``step`` (the signers of its municipality, the evaluator it
-    names, otherwise everyone holding one of its roles)."""
+    """The names of the members who must act on ``step``: the signers of its municipality, or the evaluator it
+    names (the lead sees those steps too, but cannot act for them), otherwise everyone holding one of its
+    roles."""
     people: dict[int, str] = {}
     for m in tender.memberships:
         if m.role.value not in step.roles or m.role is Role.VENDOR:
             continue
-        if m.role is Role.SIGNER and step.municipality is not None and (
-                m.municipality is None or m.municipality.name != step.municipality):
+        if step.municipality is not None and not (
+                m.role is Role.SIGNER and m.municipality is not None and m.municipality.name == step.municipality):
             continue
-        if m.role is Role.EVALUATOR and step.person is not None and m.user.name != step.person:
+        if step.person is not None and not (m.role is Role.EVALUATOR and m.user.name == step.person):
             continue
         people.setdefault(m.user_id, m.user.name)
     return sorted(people.values())
