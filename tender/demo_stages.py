@@ -348,9 +348,20 @@ def pass_bid_deadline(tender: Tender) -> None:
         raise DomainError("Klokken står ikke etter siste innlevering; fristen kan ikke flyttes dit.")
     before = tender.bid_deadline
     tender.bid_deadline = at
+    if before is not None:
+        # The earlier deadlines move by as much, so they stay before the bid deadline (tender.core.lifecycle
+        # .deadline_problems) and the overview does not show a questions deadline after the bids were due.
+        shift = at - before
+        if tender.questions_deadline is not None:
+            tender.questions_deadline += shift
+        if tender.participation_deadline is not None:
+            tender.participation_deadline += shift
     db.session.flush()
     audit.record("demo.bid_deadline_passed", tender, actor=DEMO, payload={
         "before": before.isoformat() if before else None, "after": at.isoformat(),
+        "questions_deadline": tender.questions_deadline.isoformat() if tender.questions_deadline else None,
+        "participation_deadline": (tender.participation_deadline.isoformat() if tender.participation_deadline
+                                   else None),
         "why": "Demoen flytter tilbudsfristen til nå i stedet for å vente på den."})
 
 

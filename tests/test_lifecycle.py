@@ -210,7 +210,10 @@ def test_the_scored_demo_is_in_consensus_and_the_vendor_sees_only_that_the_deadl
     tender = _demo(runner, "scored")
     lead = _as(client, login_as, tender, Role.LEAD)
     assert "Konsensus – her står den nå" in lead and "Evaluering – ferdig" in lead
-    assert "Tildeling finnes ikke i løsningen ennå." in lead
+    assert "Neste steg er tildeling, som ikke finnes i løsningen ennå." in lead
+    assert "ennå. Må gjøres av" not in lead
+    # the demo moved the bid deadline to the past; the earlier deadlines moved with it and stay before it
+    assert tender.participation_deadline < tender.questions_deadline < tender.bid_deadline
     vendor = _as(client, login_as, tender, Role.VENDOR)
     assert "Status Tilbudsfristen er passert" in vendor
     assert "Konsensus" not in vendor and "Evaluering" not in vendor

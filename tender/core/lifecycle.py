@@ -89,6 +89,8 @@ class Step:
     municipality: str | None = None
     #: for an evaluator's step: the evaluator it concerns (an evaluator sees only their own)
     person: str | None = None
+    #: False for a step no one can take in the app yet (the award): shown, but no one is named to act
+    actionable: bool = True
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,7 @@ def standing(facts: Facts) -> Standing:
     elif stage is Stage.CONSENSUS:
         if facts.consensus_missing:
             steps.append(Step(f"{facts.consensus_missing} konsensuspoeng mangler.", group))
-        steps.append(Step("Tildeling finnes ikke i løsningen ennå.", group))
+        steps.append(Step("Neste steg er tildeling, som ikke finnes i løsningen ennå.", group, actionable=False))
     return Standing(stage, tuple(steps))
 
 

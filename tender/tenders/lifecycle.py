@@ -86,6 +86,8 @@ def who_acts(tender: Tender, step: Step) -> list[str]:
     names (the lead sees those steps too, but cannot act for them), otherwise everyone holding one of its
     roles."""
     people: dict[int, str] = {}
+    if not step.actionable:
+        return []
     for m in tender.memberships:
         if m.role.value not in step.roles or m.role is Role.VENDOR:
             continue
