@@ -159,7 +159,7 @@ def upload(tender_id: int) -> Any:
         current_app.logger.exception("Kunne ikke legge Noark-prøve %s i køen", sample.id)
         flash("Prøven er lagret, men køen svarer ikke nå; kontrollen starter når arbeideren er i gang igjen.",
               "error")
-    flash("Prøveuttrekket er lastet opp og står i kø for kontroll. (Uploaded and queued for validation.)",
+    flash("Prøveuttrekket er lastet opp og står i kø for kontroll.",
           "success")
     return redirect(url_for("noark.mine", tender_id=tender.id))
 
