@@ -199,6 +199,7 @@ FIELD_LABELS: dict[str, str] = {
     "started_at": "Startet",
     "status": "Status",
     "step": "Trinn",
+    "submitted_at": "Levert",
     "swapped_with": "Byttet plass med",
     "title": "Tittel",
     "to": "Til",
@@ -265,7 +266,8 @@ def _moment(text: str) -> str | None:
 
 def value_text(value: Any, key: str = "") -> str:
     """One payload value in words: yes/no, nothing, Oslo time, numbers with a decimal comma, coded values named."""
-    if value is None:
+    # some operations record an absent decimal as the text "None" (str() of it); it reads as nothing too
+    if value is None or value == "None":
         return "–"
     if isinstance(value, bool):
         return "ja" if value else "nei"
