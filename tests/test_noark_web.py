@@ -163,7 +163,7 @@ def test_an_invalid_sample_shows_its_errors_first_and_downloads_as_json_and_pdf(
     sample = uploaded(client, forms, login_as, db, world, 0, invalid_zip)
     assert sample.verdict is Verdict.INVALID and sample.error_count >= 2
     html = client.get(f"{world.base}/prover/{sample.id}").get_data(as_text=True)
-    assert "Ugyldig:" in html and html.index("Feil (errors)") < html.index("Opplysninger og statistikk")
+    assert "Ugyldig:" in html and html.index("<h3>Feil</h3>") < html.index("<h3>Opplysninger og statistikk</h3>")
     assert "N5V-CONTENT-04" in html  # the duplicate systemID
     download = client.get(f"{world.base}/prover/{sample.id}/rapport.json", buffered=True)
     assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
