@@ -111,3 +111,39 @@ def test_an_evaluator_may_not_export_the_trail(client, db, login_as, create_tend
     login_as(evaluator)
     assert client.get(f"/konkurranser/{tender.id}/revisjonsspor.csv").status_code == 403
     assert client.get(f"/konkurranser/{tender.id}/revisjonsspor.pdf").status_code == 403
+
+
+# -- the exports are sealed like the page -------------------------------------------------------------------
+from tests.evaluation_helpers import AFTER, ORGNR, clock, open_all, setup_tender, submit_bid  # noqa: E402,F401
+
+
+def _csv_rows(client, tender_id: int, query: str = "") -> list[list[str]]:
+    response = client.get(f"/konkurranser/{tender_id}/revisjonsspor.csv{query}")
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
+
+
+def test_before_the_opening_the_exports_leave_out_every_vendor_event_and_the_numbers_and_after_it_show_them(
+        client, db, login_as, clock, create_tender, add_member, create_user, tmp_path) -> None:
+    s = setup_tender(db, create_tender, add_member, create_user)
+    submit_bid(db, s, 0)
+    clock.set(AFTER)
+    login_as(s.lead)
+    bid_names = {label for key, label in audit_labels.EVENT_LABELS.items() if key.startswith(("bid.", "noark."))}
+    for query in ("", "?type=bid.submitted", "?objekttype=bid"):
+        rows = _csv_rows(client, s.id, query)
+        assert rows[0][0] != "Nr." and not bid_names & {r[2] for r in rows[1:]}, query
+        # a vendor is named only where the group itself added it to the tender (as on the page)
+        assert {r[2] for r in rows[1:] if any(ORGNR[0] in cell for cell in r)} <= {"Leverandør lagt til i konkurransen"}
+    assert len(_csv_rows(client, s.id, "?type=bid.submitted")) == 1  # the header alone
+    pdf = tmp_path / "spor.pdf"
+    pdf.write_bytes(client.get(f"/konkurranser/{s.id}/revisjonsspor.pdf?type=bid.submitted").get_data())
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "0 hendelser med filteret" in text and "holdt tilbake" in text and "Tilbud levert" not in text
+
+    open_all(db, s, clock)
+    rows = _csv_rows(client, s.id, "?type=bid.submitted")
+    assert rows[0][0] == "Nr." and [r[3] for r in rows[1:]] == ["Tilbud levert"]
+    pdf.write_bytes(client.get(f"/konkurranser/{s.id}/revisjonsspor.pdf?type=bid.submitted").get_data())
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "1 hendelse med filteret" in text and "Tilbud levert" in text and "holdt tilbake" not in text
