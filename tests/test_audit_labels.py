@@ -147,3 +147,37 @@ def test_before_the_opening_the_exports_leave_out_every_vendor_event_and_the_num
     pdf.write_bytes(client.get(f"/konkurranser/{s.id}/revisjonsspor.pdf?type=bid.submitted").get_data())
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "1 hendelse med filteret" in text and "Tilbud levert" in text and "holdt tilbake" not in text
+
+
+def test_every_field_and_coded_value_the_scored_demo_records_reads_in_norwegian(runner, db) -> None:
+    import json
+
+    from sqlalchemy import select
+
+    from tender.audit import AuditEvent
+
+    result = runner.invoke(args=["demo", "--stage", "scored"])
+    assert result.exit_code == 0, result.output
+    keys: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            keys.update(value)
+            for inner in value.values():
+                walk(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner)
+
+    events = db.session.scalars(select(AuditEvent)).all()
+    for event in events:
+        walk(json.loads(event.payload_json))
+    assert len(keys) > 40
+    assert sorted(keys - audit_labels.FIELD_LABELS.keys()) == []
+    # every value of a coded field is named, not shown as the stored identifier
+    for event in events:
+        for change, (key, value) in zip(audit_labels.changes(event.payload_json), json.loads(event.payload_json).items()):
+            if key in audit_labels.VALUE_LABELS and isinstance(value, str) and value != "None":
+                assert change.text in audit_labels.VALUE_LABELS[key].values(), (event.event_type, key, value)
+    system = {audit_labels.actor_label(e.actor_label) for e in events if not e.actor_id}
+    assert system and all(who.startswith("Systemet (") and "cli:" not in who for who in system), system
