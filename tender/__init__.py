@@ -27,6 +27,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_database(app)
     configure_auth(app)
     configure_csrf(app)
+    from tender.forms import init_forms
+    init_forms(app)
     configure_templates(app)
     configure_url_converters(app)
     configure_blueprints(app)

@@ -32,6 +32,10 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
     "tenders.add_municipality": ("POST", "/konkurranser/{t}/kommuner",
                                  {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 422}, 403),
     "audit.trail": ("GET", "/konkurranser/{t}/revisjonsspor", {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 200}, 403),
+    "audit.trail_csv": ("GET", "/konkurranser/{t}/revisjonsspor.csv",
+                        {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 200}, 403),
+    "audit.trail_pdf": ("GET", "/konkurranser/{t}/revisjonsspor.pdf",
+                        {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 200}, 403),
 }
 # Routes that live in other domains' modules are added to ROUTES by their own access tests.
 EXTERNAL: set[str] = {"static"}

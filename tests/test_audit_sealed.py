@@ -39,8 +39,8 @@ def _options(html: str, select_id: str) -> list[str]:
 def _rows(html: str) -> list[tuple[str, str]]:
     """(event type, the row's HTML) for every row of the trail's table."""
     body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
-    return [(re.findall(r"<td>([a-z_]+\.[a-z_.]+)</td>", row)[0], row) for row in rows]
+    # the rows name the event in Norwegian (issue 11, point 5); the identifier is kept in data-event
+    return re.findall(r'<tr data-event="([a-z_]+\.[a-z_.]+)">(.*?)</tr>', body, re.S)
 
 
 def _vendor_activity(db, s) -> None:

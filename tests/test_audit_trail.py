@@ -49,9 +49,10 @@ def test_the_lead_sees_the_trail_filtered_by_event_type(client, db, login_as, cr
     add_member(tender, Role.EVALUATOR)
     login_as(tender.memberships[0].user)
     page = client.get(f"/konkurranser/{tender.id}/revisjonsspor?type=membership.added").get_data(as_text=True)
-    assert "membership.added" in page and "tender.municipality_added</td>" not in page
+    # the rows name the events in Norwegian (issue 11, point 5), the identifiers are only the filter's values
+    assert "<td>Medlem lagt til</td>" in page and "<td>Kommune lagt til i konkurransen</td>" not in page
     everything = client.get(f"/konkurranser/{tender.id}/revisjonsspor").get_data(as_text=True)
-    assert "tender.municipality_added" in everything
+    assert "<td>Kommune lagt til i konkurransen</td>" in everything
 
 
 def test_the_trail_can_be_filtered_by_object(client, db, login_as, create_tender, add_member) -> None:

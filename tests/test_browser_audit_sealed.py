@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tender.audit_labels import EVENT_LABELS
 from tests.evaluation_helpers import AFTER, ORGNR, PASSWORD, Clock, BEFORE, restore_clock, setup_tender, submit_bid
 
 pytestmark = pytest.mark.browser
@@ -84,14 +85,16 @@ def test_the_lead_filters_the_audit_trail_and_finds_the_bids_only_after_the_open
         page.goto(f"{live_server.url}/konkurranser/{tender_id}")
         page.get_by_role("link", name="Revisjonsspor").click()
         page.get_by_text("vises først etter åpningen").wait_for()
+        # the filter offers the events by their Norwegian names (issue 11, point 5)
         offered = page.get_by_label("Hendelsestype").locator("option").all_inner_texts()
-        assert "membership.added" in offered and not any(o.startswith("bid.") for o in offered), offered
+        bid_labels = {label for key, label in EVENT_LABELS.items() if key.startswith(("bid.", "bids.", "noark."))}
+        assert "Medlem lagt til" in offered and not bid_labels & set(offered), offered
         assert "bid.submitted" not in page.content() and page.get_by_role("columnheader", name="Nr.").count() == 0
         page.get_by_label("Hendelsestype").select_option("membership.added")
         page.get_by_role("button", name="Filtrer").click()
         page.get_by_text("hendelser med dette filteret").wait_for()
         rows = page.locator("table.audit").inner_text()
-        assert "membership.added" in rows and "specification.published" not in rows
+        assert "Medlem lagt til" in rows and "Kravspesifikasjonen kunngjort" not in rows
 
         _open(app, tender_id)
         page.goto(f"{live_server.url}/konkurranser/{tender_id}/revisjonsspor")

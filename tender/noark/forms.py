@@ -8,7 +8,7 @@ from wtforms import SelectField
 
 class UploadForm(FlaskForm):
     file = FileField("Prøveuttrekk (.zip, .tar, .tar.gz eller .xml) – Sample extract",
-                     validators=[FileRequired("Velg en fil. (Choose a file.)")])
+                     validators=[FileRequired("Velg en fil.")])
 
 
 class LinkForm(FlaskForm):

@@ -39,8 +39,8 @@ class SampleStatus(enum.Enum):
 
     @property
     def label(self) -> str:
-        return {"queued": "I kø (queued)", "running": "Kontrolleres (running)", "done": "Ferdig (done)",
-                "failed": "Feilet (failed)"}[self.value]
+        return {"queued": "I kø", "running": "Kontrolleres", "done": "Ferdig",
+                "failed": "Feilet"}[self.value]
 
 
 class Verdict(enum.Enum):
@@ -51,8 +51,8 @@ class Verdict(enum.Enum):
 
     @property
     def label(self) -> str:
-        return {"valid": "Gyldig (valid)", "invalid": "Ugyldig (invalid)",
-                "unreadable": "Kan ikke leses (unreadable)"}[self.value]
+        return {"valid": "Gyldig", "invalid": "Ugyldig",
+                "unreadable": "Kan ikke leses"}[self.value]
 
 
 class ExtractSample(db.Model):  # type: ignore[name-defined,misc]

@@ -102,7 +102,7 @@ def stored_name_for(filename: str) -> str:
             return stored
     raise DomainError(
         "Last opp uttrekket som .zip, .tar, .tar.gz (.tgz) eller som én .xml-fil. En mappe kan ikke lastes opp: "
-        "pakk den i en zip- eller tar-fil først. (Upload a .zip, .tar, .tar.gz or a single .xml file.)",
+        "pakk den i en zip- eller tar-fil først.",
         field="file",
     )
 
@@ -113,8 +113,7 @@ def _human(n: int) -> str:
 
 # -- upload into the bid ---------------------------------------------------------------------------------------
 #: the refusal after the deadline (the view logs the attempt as ``bid.late_attempt`` with action "sample")
-LATE_MESSAGE = ("Tilbudsfristen er ute. Prøveuttrekket er en del av tilbudet og kan ikke lastes opp etter fristen. "
-                "(The bid deadline has passed; the sample is part of the bid.)")
+LATE_MESSAGE = ("Tilbudsfristen er ute. Prøveuttrekket er en del av tilbudet og kan ikke lastes opp etter fristen.")
 
 
 def bid_for_sample(tender: Tender, vendor: Vendor, *, at: datetime, actor: Any) -> Bid:
@@ -130,8 +129,7 @@ def bid_for_sample(tender: Tender, vendor: Vendor, *, at: datetime, actor: Any) 
         raise bid_ops.LateBid(LATE_MESSAGE)
     bid = bid_ops.ensure_bid(tender, vendor, at=at, actor=actor)
     if bid.is_submitted:
-        raise DomainError("Tilbudet er levert, og prøveuttrekket som ble levert med det kan ikke byttes. "
-                          "(The bid has been submitted; its sample cannot be replaced.)")
+        raise DomainError("Tilbudet er levert, og prøveuttrekket som ble levert med det kan ikke byttes.")
     return bid
 
 
@@ -159,12 +157,11 @@ def store_upload(tender: Tender, vendor: Vendor, stream: IO[bytes], filename: st
             while chunk := stream.read(_CHUNK):
                 size += len(chunk)
                 if size > max_bytes:
-                    raise UploadTooLarge(f"Filen er større enn grensen på {_human(max_bytes)}. "
-                                      f"(The file is larger than the limit of {_human(max_bytes)}.)", field="file")
+                    raise UploadTooLarge(f"Filen er større enn grensen på {_human(max_bytes)}.", field="file")
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
-            raise DomainError("Filen er tom (0 byte). (The file is empty.)", field="file")
+            raise DomainError("Filen er tom (0 byte).", field="file")
         sample = ExtractSample(
             tender_id=tender.id, vendor_id=vendor.id, bid_id=bid.id, submitted_with_bid=False,
             uploaded_by_id=getattr(actor, "id", None),

@@ -11,8 +11,8 @@ from typing import Any
 from tender.core.noark.checks import CHECKS
 from tender.noark.models import ExtractSample
 
-SEVERITIES: tuple[tuple[str, str], ...] = (("error", "Feil (errors)"), ("warning", "Advarsler (warnings)"),
-                                           ("info", "Opplysninger og statistikk (information)"))
+SEVERITIES: tuple[tuple[str, str], ...] = (("error", "Feil"), ("warning", "Advarsler"),
+                                           ("info", "Opplysninger og statistikk"))
 STATUS_LABELS = {"pass": "bestått", "fail": "feil", "warning": "advarsel", "info": "info", "skipped": "ikke kjørt"}
 
 

@@ -116,8 +116,7 @@ def upload(tender_id: int) -> Any:
         valid = form.validate_on_submit()
     except RequestEntityTooLarge:
         form = UploadForm(formdata=None)
-        form.file.errors = [f"Filen er større enn grensen på {ops._human(_max_upload())}. "
-                            f"(The file is larger than the limit.)"]
+        form.file.errors = [f"Filen er større enn grensen på {ops._human(_max_upload())}."]
         return _mine_page(tender, vendor, form, 413)
     if not valid:
         return _mine_page(tender, vendor, form, 422)
@@ -145,7 +144,7 @@ def upload(tender_id: int) -> Any:
         db.session.rollback()
         ops.discard_files(sample_id)
         form.file.errors = ["Tilbudet ble endret samtidig, kanskje levert, mens prøven ble lastet opp; prøven er "
-                            "ikke lagret. Last siden på nytt. (The bid changed meanwhile; the sample was not kept.)"]
+                            "ikke lagret. Last siden på nytt."]
         return _mine_page(tender, vendor, form, 409)
     except BaseException:
         db.session.rollback()
@@ -159,7 +158,7 @@ def upload(tender_id: int) -> Any:
         current_app.logger.exception("Kunne ikke legge Noark-prøve %s i køen", sample.id)
         flash("Prøven er lagret, men køen svarer ikke nå; kontrollen starter når arbeideren er i gang igjen.",
               "error")
-    flash("Prøveuttrekket er lastet opp og står i kø for kontroll. (Uploaded and queued for validation.)",
+    flash("Prøveuttrekket er lastet opp og står i kø for kontroll.",
           "success")
     return redirect(url_for("noark.mine", tender_id=tender.id))
 

@@ -21,9 +21,9 @@ from tender.formatting import format_decimal, format_moments_in, format_number
 from tender.reports.spec_pdf import fonts
 
 SEVERITIES: Final = (
-    ("error", "Feil", "Errors", colors.HexColor("#b3261e")),
-    ("warning", "Advarsler", "Warnings", colors.HexColor("#8a5a00")),
-    ("info", "Opplysninger og statistikk", "Information and statistics", colors.HexColor("#2d5b88")),
+    ("error", "Feil", colors.HexColor("#b3261e")),
+    ("warning", "Advarsler", colors.HexColor("#8a5a00")),
+    ("info", "Opplysninger og statistikk", colors.HexColor("#2d5b88")),
 )
 STATUS_NO: Final = {"pass": "bestått", "fail": "feil", "warning": "advarsel", "info": "info", "skipped": "ikke kjørt"}
 
@@ -101,24 +101,24 @@ def render_noark_pdf(report: dict[str, Any], first_n: int = 25, compress: bool =
     ]))
     story.append(overview)
 
-    for severity, title_no, title_en, colour in SEVERITIES:
+    for severity, title_no, colour in SEVERITIES:
         blocks = [(c, [f for f in c.get("findings", []) if f.get("severity") == severity])
                   for c in report.get("checks", []) if c.get("counts", {}).get(severity, 0)]
         if not blocks:
             continue
         heading = ParagraphStyle("sev", parent=st["h1"], textColor=colour)
-        story.append(_p(f"{title_no} ({title_en})", heading))
+        story.append(_p(title_no, heading))
         for check, findings in blocks:
             count = check["counts"][severity]
             head = _p(f"{check['id']} {check['name_no']} – {format_number(count)}", st["h2"])
-            items: list[Any] = [head, _p(check.get("name_en", ""), st["small"])]
+            items: list[Any] = [head]
             for f in findings[:first_n]:
                 where = _location(f)
                 items.append(_p(f["message_no"] + (f"  [{where}]" if where else ""), st["body"]))
             hidden = count - min(len(findings), first_n)
             if hidden > 0:
                 items.append(_p(f"… og {format_number(hidden)} til (se JSON-rapporten for alle).", st["small"]))
-            story.append(KeepTogether(items[:4]))
-            story.extend(items[4:])
+            story.append(KeepTogether(items[:3]))
+            story.extend(items[3:])
     doc.build(story)
     return buf.getvalue()

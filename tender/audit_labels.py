@@ -1,0 +1,335 @@
+"""The audit trail in words: Norwegian names for every event type the code records, for the object types
+events are filed under, for the fields of their payloads and for the coded values in them.
+
+One registry, so the trail page, its CSV and its PDF say the same thing; tests/test_audit_labels.py fails
+when the code records an event type that has no name here (the same habit as the access matrix).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable
+
+from tender import formatting
+
+EVENT_LABELS: dict[str, str] = {
+    "bid.attachment_added": "Vedlegg lagt til tilbudet",
+    "bid.attachment_removed": "Vedlegg fjernet fra tilbudet",
+    "bid.created": "Tilbud påbegynt",
+    "bid.draft_saved": "Tilbudsutkast lagret",
+    "bid.late_attempt": "Forsøk på å levere etter tilbudsfristen",
+    "bid.rejected": "Tilbud avvist",
+    "bid.submitted": "Tilbud levert",
+    "bids.opened": "Tilbudene åpnet",
+    "bids.opening_confirmation_withdrawn": "Bekreftelse av tilbudsåpningen trukket tilbake",
+    "bids.opening_confirmed": "Tilbudsåpningen bekreftet",
+    "chapter.added": "Kapittel lagt til",
+    "chapter.changed": "Kapittel endret",
+    "chapter.deleted": "Kapittel slettet",
+    "chapter.moved": "Kapittel flyttet",
+    "demo.bid_deadline_passed": "Tilbudsfristen flyttet til nå (demo)",
+    "evaluation.consensus_opened": "Konsensusfasen åpnet",
+    "evaluation.consensus_saved": "Konsensuspoeng lagret",
+    "evaluation.criterion_added": "Tildelingskriterium lagt til",
+    "evaluation.criterion_deleted": "Tildelingskriterium slettet",
+    "evaluation.criterion_weight_changed": "Vekt på tildelingskriterium endret",
+    "evaluation.evaluator_assigned": "Evaluator tildelt kriterium",
+    "evaluation.evaluator_unassigned": "Evaluator fjernet fra kriterium",
+    "evaluation.model_frozen": "Evalueringsmodellen låst",
+    "evaluation.price_item_added": "Priselement lagt til",
+    "evaluation.price_item_deleted": "Priselement slettet",
+    "evaluation.requirement_checked": "Minstekrav vurdert",
+    "evaluation.score_saved": "Individuelle poeng lagret",
+    "evaluation.settings_changed": "Innstillinger for evalueringen endret",
+    "evaluation.tie_break_recorded": "Avgjørelse ved likt resultat registrert",
+    "invitation.accepted": "Invitasjon tatt imot",
+    "invitation.issued": "Invitasjon sendt",
+    "membership.added": "Medlem lagt til",
+    "membership.removed": "Medlem fjernet",
+    "municipality.created": "Kommune opprettet",
+    "noark.requirement_confirmed": "Noark-resultat for minstekrav bekreftet",
+    "noark.requirement_linked": "Minstekrav koblet til Noark-kontroll",
+    "noark.requirement_unlinked": "Minstekrav koblet fra Noark-kontroll",
+    "noark.sample_submitted": "Noark 5-prøve levert",
+    "noark.sample_uploaded": "Noark 5-prøve lastet opp",
+    "noark.validation_finished": "Kontroll av Noark 5-prøve ferdig",
+    "noark.validation_restarted": "Kontroll av Noark 5-prøve startet på nytt",
+    "requirement.added": "Krav lagt til",
+    "requirement.changed": "Krav endret",
+    "requirement.deleted": "Krav slettet",
+    "requirement.moved": "Krav flyttet",
+    "specification.approved": "Kravspesifikasjonen godkjent",
+    "specification.imported": "Kravspesifikasjon importert",
+    "specification.loaded": "Kravspesifikasjon lastet inn",
+    "specification.published": "Kravspesifikasjonen kunngjort",
+    "specification.renumbered": "Kravene nummerert på nytt",
+    "specification.version_frozen": "Versjon av kravspesifikasjonen låst",
+    "tender.changed": "Konkurransen endret",
+    "tender.created": "Konkurransen opprettet",
+    "tender.municipality_added": "Kommune lagt til i konkurransen",
+    "tender.opening_persons_changed": "Antall personer ved tilbudsåpningen endret",
+    "tender.vendor_added": "Leverandør lagt til i konkurransen",
+    "user.created": "Bruker opprettet",
+    "user.logged_in": "Innlogging",
+    "user.logged_out": "Utlogging",
+    "user.login_failed": "Mislykket innlogging",
+    "user.password_changed": "Passord endret",
+    "user.session_expired": "Økten utløpt",
+    "vendor.created": "Leverandør opprettet",
+    "vendor.invited_to_register": "Leverandør invitert til å registrere seg",
+    "vendor_identity.refused": "Leverandøridentitet avvist",
+    "vendor_registration.awaiting_approval": "Registrering venter på godkjenning",
+    "vendor_registration.blocked": "Registrering avvist etter reglene",
+    "vendor_registration.confirmed": "Registrering bekreftet",
+    "vendor_registration.refused": "Registrering avslått",
+    "vendor_registration.submitted": "Registrering sendt inn",
+    "vendor_user.added": "Leverandørbruker lagt til",
+}
+
+#: the tables events are filed under (``record()`` takes the object's table name)
+OBJECT_LABELS: dict[str, str] = {
+    "municipality": "Kommune",
+    "vendor": "Leverandør",
+    "tender_municipality": "Kommune i konkurransen",
+    "tender_vendor": "Leverandør i konkurransen",
+    "membership": "Medlemskap",
+    "tender": "Konkurranse",
+    "specification": "Kravspesifikasjon",
+    "spec_criterion": "Kriterium i kravspesifikasjonen",
+    "spec_chapter": "Kapittel",
+    "spec_requirement": "Krav",
+    "spec_version": "Versjon av kravspesifikasjonen",
+    "spec_decision": "Godkjenning",
+    "vendor_registration": "Leverandørregistrering",
+    "vendor_user": "Leverandørbruker",
+    "evaluation_model": "Evalueringsmodell",
+    "award_criterion": "Tildelingskriterium",
+    "criterion_evaluator": "Evaluator for kriterium",
+    "price_item": "Priselement",
+    "individual_score": "Individuelle poeng",
+    "consensus_score": "Konsensuspoeng",
+    "requirement_check": "Vurdering av minstekrav",
+    "user_account": "Brukerkonto",
+    "invitation": "Invitasjon",
+    "login_throttle": "Innloggingssperre",
+    "login_throttle_client": "Innloggingssperre for klient",
+    "user_session": "Økt",
+    "audit_head": "Revisjonsspor",
+    "audit_event": "Hendelse",
+    "noark_sample": "Noark 5-prøve",
+    "noark_requirement_link": "Kobling mellom minstekrav og Noark-kontroll",
+    "noark_requirement_confirmation": "Bekreftet Noark-resultat",
+    "bid": "Tilbud",
+    "bid_answer": "Svar i tilbud",
+    "bid_price_line": "Prislinje i tilbud",
+    "bid_attachment": "Vedlegg til tilbud",
+    "bid_opening": "Tilbudsåpning",
+    "bid_opening_confirmation": "Bekreftelse av tilbudsåpning",
+}
+
+#: the payload fields, in words
+FIELD_LABELS: dict[str, str] = {
+    "administrator": "Administrator",
+    "after": "Etter",
+    "allow_half_points": "Halve poeng tillatt",
+    "answers": "Svar",
+    "approved_by": "Godkjent av",
+    "at": "Tidspunkt",
+    "attempt": "Forsøk",
+    "before": "Før",
+    "bid": "Tilbud",
+    "bids": "Tilbud",
+    "came_in_via": "Kom inn via",
+    "case_reference": "Saksnummer",
+    "changed": "Endret",
+    "chapters": "Kapitler",
+    "client": "Klient",
+    "comment": "Kommentar",
+    "confirmations": "Bekreftelser",
+    "content_hash": "Innholdets sjekksum",
+    "contract_period": "Kontraktsperiode",
+    "criterion": "Kriterium",
+    "description": "Beskrivelse",
+    "disagreement_threshold": "Terskel for uenighet",
+    "email": "E-post",
+    "error": "Feil",
+    "errors": "Feil",
+    "expires_at": "Utløper",
+    "filename": "Filnavn",
+    "from": "Fra",
+    "incomplete": "Ufullstendige",
+    "is_admin": "Administrator",
+    "justification": "Begrunnelse",
+    "key": "Nøkkel",
+    "kind": "Type",
+    "kommunenummer": "Kommunenummer",
+    "late_attempts": "Forsøk etter fristen",
+    "met": "Oppfylt",
+    "municipality": "Kommune",
+    "name": "Navn",
+    "nok_per_point": "Kroner per poeng",
+    "normalise": "Normaliserte kvalitetspoeng",
+    "number": "Nummer",
+    "opened_by": "Åpnet av",
+    "order": "Rekkefølge",
+    "organisasjonsnummer": "Organisasjonsnummer",
+    "origin": "Kilde",
+    "other_sessions_ended": "Andre økter avsluttet",
+    "parent": "Overordnet",
+    "per_municipality": "Per kommune",
+    "persons_required": "Personer som må bekrefte",
+    "population": "Innbyggere",
+    "price_k": "k i prisformelen",
+    "price_method": "Prismetode",
+    "prices": "Priser",
+    "procedure": "Prosedyre",
+    "reason": "Begrunnelse",
+    "receipt_sha256": "Kvitteringens sjekksum",
+    "requirement": "Krav",
+    "requirements": "Krav",
+    "role": "Rolle",
+    "sample": "Noark 5-prøve",
+    "scale_max": "Høyeste poeng",
+    "score": "Poeng",
+    "sessions_ended": "Økter avsluttet",
+    "sha256": "Sjekksum (SHA-256)",
+    "size": "Størrelse",
+    "started_at": "Startet",
+    "status": "Status",
+    "step": "Trinn",
+    "submitted_at": "Levert",
+    "swapped_with": "Byttet plass med",
+    "title": "Tittel",
+    "to": "Til",
+    "user": "Bruker",
+    "vendor": "Leverandør",
+    "verdict": "Resultat",
+    "version": "Versjon",
+    "warnings": "Advarsler",
+    "weight": "Vekt",
+    "weight_max": "Høyeste vekt",
+    "weight_min": "Laveste vekt",
+    "why": "Hvorfor",
+    "without_scores": "Uten poeng",
+}
+
+#: coded values in payloads, by field (the stored value is the enum's value, not Norwegian)
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "role": {"lead": "Prosjektleder (anskaffelse)", "evaluator": "Evaluator", "signer": "Godkjenner for kommune",
+             "observer": "Observatør", "vendor": "Leverandørbruker"},
+    "procedure": {"open": "Åpen anbudskonkurranse", "restricted": "Begrenset anbudskonkurranse",
+                  "competitive_negotiation": "Konkurranse med forhandling"},
+    "status": {"queued": "I kø", "running": "Kontrolleres", "done": "Ferdig", "failed": "Feilet", "fail": "Feilet",
+               "met": "Oppfylt", "not_met": "Ikke oppfylt", "clarify": "Må avklares"},
+    "verdict": {"valid": "Gyldig", "invalid": "Ugyldig", "unreadable": "Kan ikke leses"},
+    "kind": {"one_off": "Engangskostnad", "yearly": "Årlig kostnad", "price": "Pris", "quality": "Kvalitet"},
+    "came_in_via": {"registration": "Egen registrering", "approval": "Godkjent av leverandørens administrator",
+                    "operator": "Lagt til av innkjøpsgruppen", "before_registration": "Fra før selvregistreringen"},
+    "price_method": {"linear": "Lineær"},
+}
+
+
+def event_label(event_type: str) -> str:
+    return EVENT_LABELS.get(event_type, event_type)
+
+
+def object_label(object_type: str | None) -> str:
+    if not object_type:
+        return ""
+    return OBJECT_LABELS.get(object_type, object_type)
+
+
+def field_label(key: str) -> str:
+    return FIELD_LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+def actor_label(label: str) -> str:
+    """Who did it, in words: the recorded e-mail, or the command line ("cli:<os user>") as the system."""
+    if label.startswith("cli:"):
+        return f"Systemet (kommandolinje: {label[4:]})"
+    if label == "demo":
+        return "Systemet (demo)"
+    return label
+
+
+def _moment(text: str) -> str | None:
+    if len(text) < 19 or text[4] != "-" or "T" not in text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return formatting.format_datetime(moment, seconds=True) if moment.tzinfo else None
+
+
+def value_text(value: Any, key: str = "") -> str:
+    """One payload value in words: yes/no, nothing, Oslo time, numbers with a decimal comma, coded values named."""
+    # some operations record an absent decimal as the text "None" (str() of it); it reads as nothing too
+    if value is None or value == "None":
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nei"
+    if isinstance(value, int) and key == "size":
+        return formatting.format_file_size(value)
+    if isinstance(value, int):
+        return formatting.format_number(value) if abs(value) >= 10_000 and key not in _CODES else str(value)
+    if isinstance(value, float):
+        return formatting.format_decimal(Decimal(str(value)))
+    if isinstance(value, str):
+        coded = VALUE_LABELS.get(key, {}).get(value)
+        if coded:
+            return coded
+        moment = _moment(value)
+        if moment:
+            return moment
+        if key in _DECIMALS:
+            try:
+                return formatting.format_decimal(Decimal(value))
+            except (InvalidOperation, ValueError):
+                return value
+        return value
+    if isinstance(value, list):
+        if not value:
+            return "ingen"
+        return "; ".join(value_text(v, key) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{field_label(k)}: {value_text(v, k)}" for k, v in value.items())
+    return str(value)
+
+
+#: numbers that are identifiers, written without thousands separators
+_CODES = frozenset({"kommunenummer", "organisasjonsnummer", "bid", "sample", "number", "version", "size"})
+#: decimal numbers stored as text
+_DECIMALS = frozenset({"weight", "weight_min", "weight_max", "score", "price_k", "nok_per_point", "scale_max"})
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    text: str
+
+
+def changes(payload_json: str | None) -> list[Change]:
+    """What an event recorded, as a list of named values."""
+    if not payload_json:
+        return []
+    try:
+        payload = json.loads(payload_json)
+    except ValueError:
+        return [Change("Innhold", payload_json)]
+    if not isinstance(payload, dict):
+        return [Change("Innhold", value_text(payload))]
+    return [Change(field_label(k), value_text(v, k)) for k, v in payload.items()]
+
+
+def register_filters(filters: dict[str, Callable[..., Any]]) -> None:
+    filters["event_label"] = event_label
+    filters["object_label"] = object_label
+    filters["actor_label"] = actor_label
+    filters["audit_changes"] = changes
+
+
+__all__ = ["EVENT_LABELS", "FIELD_LABELS", "OBJECT_LABELS", "VALUE_LABELS", "Change", "actor_label", "changes",
+           "event_label", "field_label", "object_label", "register_filters", "value_text"]
