@@ -1,0 +1,215 @@
+"""Phase 2: the schemas. Bundled standard schemas are recognised by hash, else compared structurally with
+our description; extra schemas listed in ADDML (business-specific metadata, VSM) are loaded safely and
+combined with arkivstruktur.xsd. Also the compiled-schema cache the XML phase validates with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+from typing import Final
+
+from lxml import etree
+
+from ..findings import Severity
+from ..libxml2 import CompiledSchema, SchemaCompileError
+from ..safexml import UnsafeXml, parse_small
+from ..schema import ADDML_VERSION, NOARK_VERSIONS, addml_schema, noark_schemas, official_hashes, xsd_dir
+from ..schema.compare import differences
+from ..schema.xsdread import UnsupportedSchema, read_xsd
+from ..source import UnreadableExtract
+from ..xsdmessages import STRUCT_VALID
+from .context import MAX_ADDML_BYTES, Run
+
+STANDARD_SCHEMA_FILES: Final = {f"{k}.xsd": k for k in ("arkivstruktur", "metadatakatalog", "endringslogg",
+                                                        "loependeJournal", "offentligJournal", "addml")}
+
+
+def our_schema(run: Run, key: str) -> CompiledSchema:
+    """Our generated schema for ``key`` in the detected version (compiled once)."""
+    cache_key = f"{run.version}/{key}"
+    if cache_key not in run.compiled:
+        run.compiled[cache_key] = CompiledSchema(xsd_dir(run.version) / f"{key}.xsd")
+    return run.compiled[cache_key]
+
+
+def official_schema(run: Run, key: str) -> CompiledSchema | None:
+    """The official schema for ``key`` from ``schema_dir``, if given and present."""
+    folder = run.options.schema_dir
+    if folder is None:
+        return None
+    cache_key = f"official/{key}"
+    if cache_key in run.compiled:
+        return run.compiled[cache_key]
+    candidates = [folder / f"v{run.version}" / f"{key}.xsd", folder / f"{key}.xsd"]
+    if key == "addml":
+        candidates = [folder / "addml" / f"addml_v{ADDML_VERSION}.xsd", folder / f"addml_v{ADDML_VERSION}.xsd"] + candidates
+    for candidate in candidates:
+        if candidate.is_file():
+            try:
+                run.compiled[cache_key] = CompiledSchema(candidate)
+            except SchemaCompileError as exc:
+                run.add(STRUCT_VALID, Severity.WARNING,
+                        f"Skjemaet {candidate} kunne ikke kompileres: {exc}",
+                        f"The schema {candidate} could not be compiled: {exc}")
+                return None
+            return run.compiled[cache_key]
+    return None
+
+
+def check_bundled_schemas(run: Run) -> None:
+    """Listed (and standard) schema files: the official ones, or a finding."""
+    run.out.ran("N5V-STRUCT-07")
+    seen: set[str] = set()
+    listed = [(obj, s) for obj in (run.addml.data_objects if run.addml else ()) for s in obj.schemas]
+    names = [s.file.name for _obj, s in listed]
+    if "addml.xsd" not in names:
+        names.append("addml.xsd")
+    for name in names:
+        if name in seen or name.split("/")[-1] not in STANDARD_SCHEMA_FILES:
+            continue
+        seen.add(name)
+        path, _exact = run.find(name)
+        if path is None:
+            continue
+        key = STANDARD_SCHEMA_FILES[name.split("/")[-1]]
+        data = _read_small(run, path)
+        if data is None:
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        official = official_hashes().get(digest, ())
+        wanted = f"addml{ADDML_VERSION}/addml" if key == "addml" else f"{run.version}/{key}"
+        if wanted in official or (key == "addml" and any(o.startswith("addml") for o in official)):
+            continue
+        if official:
+            versions = ", ".join(sorted({o.split("/")[0] for o in official}))
+            run.add("N5V-STRUCT-07", Severity.WARNING,
+                    f"{path} er det offisielle skjemaet for Noark 5 v{versions}, men uttrekket kontrolleres mot "
+                    f"v{run.version}.",
+                    f"{path} is the official schema of Noark 5 v{versions}, but the extract is checked against "
+                    f"v{run.version}.", path)
+            continue
+        _compare_schema(run, path, key, data)
+
+
+def _compare_schema(run: Run, path: str, key: str, data: bytes) -> None:
+    """A bundled standard schema that is not byte-identical to a published one: compare its structure."""
+    try:
+        theirs = read_xsd(data, key)
+    except (etree.XMLSyntaxError, UnsafeXml, UnsupportedSchema, ValueError) as exc:
+        run.add("N5V-STRUCT-07", Severity.ERROR,
+                f"{path} er ikke det offisielle skjemaet og kan ikke leses som et skjema av samme slag ({exc}).",
+                f"{path} is not the official schema and cannot be read as a schema of that kind ({exc}).", path)
+        return
+    if key == "addml":
+        candidates = {f"ADDML {v}": addml_schema(v) for v in ("8.2", "8.3")}
+        wanted = f"ADDML {ADDML_VERSION}"
+    else:
+        candidates = {f"Noark 5 v{v}": noark_schemas(v)[key] for v in NOARK_VERSIONS}
+        wanted = f"Noark 5 v{run.version}"
+    diffs = {name: differences(schema, theirs, limit=50) for name, schema in candidates.items()}
+    if not diffs[wanted] or (key == "addml" and not all(diffs.values())):
+        run.add("N5V-STRUCT-07", Severity.INFO,
+                f"{path} har samme innhold som det offisielle skjemaet, men avviker i formatering eller kommentarer.",
+                f"{path} has the content of the official schema but differs in layout or comments.", path)
+        return
+    closest = min(diffs, key=lambda n: (len(diffs[n]), n != wanted))
+    if not diffs[closest]:
+        run.add("N5V-STRUCT-07", Severity.WARNING,
+                f"{path} har innholdet til det offisielle skjemaet for {closest}, men uttrekket kontrolleres mot {wanted}.",
+                f"{path} has the content of the official {closest} schema, but the extract is checked against {wanted}.",
+                path)
+        return
+    shown = "; ".join(diffs[closest][:5])
+    run.add("N5V-STRUCT-07", Severity.ERROR,
+            f"{path} er ikke et offisielt skjema (varianter av skjemaene skal ikke brukes). Nærmest er {closest}, "
+            f"men det avviker: {shown}. Uttrekket kontrolleres mot det offisielle skjemaet for {wanted}.",
+            f"{path} is not an official schema (variants must not be used). Closest is {closest}, but it differs: "
+            f"{shown}. The extract is checked against the official {wanted} schema.", path)
+
+
+def _read_small(run: Run, path: str, limit: int = MAX_ADDML_BYTES) -> bytes | None:
+    try:
+        if run.source.size(path) > limit:
+            return None
+        with run.source.open(path) as stream:
+            return stream.read(limit + 1)
+    except (UnreadableExtract, OSError, KeyError) as exc:
+        run.add("N5V-STRUCT-03", Severity.ERROR, f"{path} kan ikke leses: {exc}", f"{path} cannot be read: {exc}", path)
+        return None
+
+
+def arkivstruktur_schema(run: Run) -> CompiledSchema:
+    """Our arkivstruktur schema, combined with the VSM schemas ADDML lists for it (if any)."""
+    base = our_schema(run, "arkivstruktur")
+    obj = run.addml.data_object("arkivstruktur") if run.addml else None
+    extras = [s.file.name for s in obj.schemas if s.file.name.split("/")[-1] not in STANDARD_SCHEMA_FILES] if obj else []
+    if not extras:
+        return base
+    run.out.ran("N5V-STRUCT-10")
+    tmp = run.tmpdir()
+    folder = tmp / "vsm"
+    folder.mkdir()
+    generated = xsd_dir(run.version)
+    for name in ("arkivstruktur.xsd", "metadatakatalog.xsd"):
+        shutil.copyfile(generated / name, folder / name)
+    imports: list[tuple[str, str]] = []
+    for name in extras:
+        loaded = _load_vsm(run, name, folder, set(extras))
+        if loaded is not None:
+            imports.append(loaded)
+    if not imports:
+        return base
+    arkiv_ns = noark_schemas(run.version)["arkivstruktur"].namespace
+    wrapper = ['<?xml version="1.0" encoding="utf-8"?>',
+               '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">',
+               f'  <xs:import namespace="{arkiv_ns}" schemaLocation="arkivstruktur.xsd"/>']
+    wrapper += [f'  <xs:import namespace="{ns}" schemaLocation="{loc}"/>' for ns, loc in imports]
+    wrapper.append("</xs:schema>")
+    (folder / "wrapper.xsd").write_text("\n".join(wrapper) + "\n", encoding="utf-8")
+    try:
+        return CompiledSchema(folder / "wrapper.xsd")
+    except SchemaCompileError as exc:
+        run.add("N5V-STRUCT-10", Severity.ERROR,
+                f"De virksomhetsspesifikke skjemaene ({', '.join(extras)}) kan ikke brukes sammen med "
+                f"arkivstruktur.xsd: {exc}",
+                f"The business-specific schemas ({', '.join(extras)}) cannot be used with arkivstruktur.xsd: {exc}")
+        return base
+
+
+def _load_vsm(run: Run, name: str, folder: Path, allowed: set[str]) -> tuple[str, str] | None:
+    """Check and place one VSM schema; its (namespace, file name) if usable."""
+    path, _exact = run.find(name)
+    if path is None:
+        return None  # reported by the existence check
+    data = _read_small(run, path)
+    if data is None:
+        return None
+    try:
+        root = parse_small(data)
+    except (etree.XMLSyntaxError, UnsafeXml) as exc:
+        run.add("N5V-STRUCT-10", Severity.ERROR, f"{path} kan ikke leses som et trygt XML-skjema: {exc}",
+                f"{path} cannot be read as a safe XML schema: {exc}", path)
+        return None
+    xs = "{http://www.w3.org/2001/XMLSchema}"
+    if root.tag != xs + "schema":
+        run.add("N5V-STRUCT-10", Severity.ERROR, f"{path} er ikke et XML-skjema.", f"{path} is not an XML schema.", path)
+        return None
+    for ref in root.iter(xs + "import", xs + "include", xs + "redefine"):
+        location = ref.get("schemaLocation")
+        if location is None:
+            continue
+        plain = location.split("/")[-1]
+        if "://" in location or location.startswith("/") or ".." in location or (
+            plain not in allowed and plain not in ("arkivstruktur.xsd", "metadatakatalog.xsd")
+        ):
+            run.add("N5V-STRUCT-10", Severity.ERROR,
+                    f"{path} henter skjemaet «{location}» utenfor uttrekket; det gjør vi ikke, og skjemaet brukes ikke.",
+                    f"{path} pulls in the schema '{location}' from outside the extract; we do not fetch it, "
+                    "and the schema is not used.", path, ref.sourceline)
+            return None
+        ref.set("schemaLocation", plain)
+    namespace = root.get("targetNamespace") or ""
+    (folder / Path(path).name).write_bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8"))
+    return namespace, Path(path).name
