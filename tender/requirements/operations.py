@@ -2,8 +2,7 @@
 commits once. Business rules come from ``tender.core.spec``; this module only moves data in and out."""
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from decimal import Decimal
@@ -539,10 +538,3 @@ def publish(tender: Tender, version: SpecVersion, *, actor: Any) -> None:
     audit.record("specification.published", version, tender_id=tender.id, actor=actor,
                  payload={"version": version.number, "content_hash": version.content_hash})
 
-
-def municipalities_json(value: Iterable[str]) -> str:
-    return json.dumps(list(value))
-
-
-def criteria_choices(spec: Specification) -> Mapping[str, str]:
-    return {c.key: c.name for c in spec.criteria}

@@ -94,11 +94,6 @@ class Collector:
         if not result.ran:
             result.skipped_reason = (reason_no, reason_en)
 
-    def room(self, check_id: str) -> bool:
-        """Whether another finding of this check would still be kept."""
-        result = self.results.get(check_id)
-        return result is None or len(result.findings) < self.max_instances
-
 
 def _tool_version() -> str:
     from importlib import metadata
@@ -142,13 +137,6 @@ class Report:
     def count(self, severity: Severity) -> int:
         """Total findings of a severity."""
         return sum(r.counts[severity] for r in self.results)
-
-    def result(self, check_id: str) -> CheckResult | None:
-        """The result of one check, if it ran or found something."""
-        for r in self.results:
-            if r.check.id == check_id:
-                return r
-        return None
 
     def findings(self, check_id: str | None = None) -> list[Finding]:
         """Kept findings, of one check or all, errors first."""

@@ -160,11 +160,6 @@ class Store:
 
     # -- questions
 
-    def count_ids(self) -> int:
-        """How many systemIDs were recorded."""
-        self.flush()
-        return int(self.db.execute("SELECT count(*) FROM ids").fetchone()[0])
-
     def duplicate_ids(self, max_lines: int = 20) -> Iterator[tuple[str, int, list[int], list[str]]]:
         """Each systemID that occurs more than once: value, count, its first lines, its levels."""
         self._index()
@@ -197,13 +192,6 @@ class Store:
             for value, line, k, element, file in self.db.execute(sql, params):
                 yield str(value), int(line), str(k), str(element), str(file)
 
-    def count_refs(self, kind: str | None = None) -> int:
-        """How many references (of ``kind``) were recorded."""
-        self.flush()
-        if kind is None:
-            return int(self.db.execute("SELECT count(*) FROM refs").fetchone()[0])
-        return int(self.db.execute("SELECT count(*) FROM refs WHERE kind = ?", (kind,)).fetchone()[0])
-
     def docobjects(self) -> Iterator[DocObject]:
         """Every document object with the file it names, in document order."""
         self._index()
@@ -233,11 +221,6 @@ class Store:
         ).fetchall()
         for path, count, lines in rows:
             yield str(path), int(count), [int(x) for x in str(lines).split(",")[:20]]
-
-    def count_files(self) -> int:
-        """How many document files were recorded."""
-        self.flush()
-        return int(self.db.execute("SELECT count(*) FROM files").fetchone()[0])
 
     def close(self) -> None:
         """Close and delete the database."""

@@ -76,9 +76,10 @@ def test_the_synthetic_v5_sample_is_valid_with_no_error_or_warning() -> None:
     assert report.count(Severity.ERROR) == 0
     assert report.count(Severity.WARNING) == 0
     assert report.noark_version == "5.0"
+    # the status as the JSON report (what the web page and the CLI show) gives it
+    statuses = {c["id"]: c["status"] for c in report.to_json()["checks"]}
     for check in ("N5V-STRUCT-04", "N5V-CONTENT-01", "N5V-CONTENT-02", "N5V-STRUCT-09", "N5V-DOC-01", "N5V-DOC-02"):
-        result = report.result(check)
-        assert result is not None and result.status == "pass", check
+        assert statuses.get(check) == "pass", check
     assert report.statistics["arkivstruktur"]["levels"]["mappe"] == 3
 
 

@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
-from .model import ADDML_NS, Element, Group, Particle, Schema, schema_from_json
+from .model import ADDML_NS, Element, Particle, Schema, schema_from_json
 from .xsdwrite import write_xsd
 
 #: Noark 5 versions we carry schemas for
@@ -176,14 +176,6 @@ def _required(p: Particle | None) -> set[str]:
     return out
 
 
-def content_order(version: str, key: str, type_name: str) -> list[str]:
-    """Element names a complex type allows, in schema order, base type first (for messages)."""
-    schema = noark_schemas(version)[key]
-    ct = schema.complex_type(type_name)
-    names = content_order(version, key, ct.extends) if ct.extends else []
-    return names + [e.label for e in _walk(ct.content)]
-
-
 # --------------------------------------------------------------------------- generated XSD files
 
 _GENERATOR_VERSION: Final = "1"
@@ -222,8 +214,3 @@ def xsd_dir(version: str) -> Path:
     Noark 5 ``version``, plus ``addml.xsd`` (ADDML 8.3). Created once, reused across runs."""
     schemas = list(noark_schemas(version).values()) + [addml_schema(ADDML_VERSION)]
     return _generate(_cache_root() / f"noark5-v{version}", schemas)
-
-
-def schema_groups(schema: Schema) -> list[Group]:
-    """All content models of a schema (for tests and comparisons)."""
-    return [ct.content for ct in schema.complex_types if ct.content is not None]
