@@ -6,7 +6,10 @@ documented in ``docs/noark-report.md``.
 
 Modules, roughly in the order a validation uses them:
 
-* ``source`` – opening folders, zip and tar files safely (input layer);
+* ``source`` – opening folders, zip and tar files safely (input layer): a package with the hostile-input
+  guards (``guards``), the extract view (``base``), one module per container (``folder``, ``zip``, ``tar``);
+* ``validator`` – the entry point, which runs the phases of ``phases`` (description, schemas, XML files,
+  ADDML declarations, cross-checks, document files, statistics) over one shared ``Run`` in turn;
 * ``addml`` – reading ``arkivuttrekk.xml``; the Noark version comes from there and nowhere else;
 * ``schema`` – our own description of the Noark 5 (v3.1, v4.0, v5.0) and ADDML schemas, the v5.0 code
   lists and the hashes of the published schema files; XSDs are generated from it at run time;
