@@ -18,8 +18,8 @@ import openpyxl
 import pytest
 
 from tender.core.spec import Kind, Problem, SpecError, SpecFileError, Specification, content_hash, move_requirement
-from tender.core.spec_samples import example_spec, generated_spec
-from tender.core.spec_toml import load_spec_toml
+from tender.core.spec.samples import example_spec, generated_spec
+from tender.core.spec.toml_format import load_spec_toml
 from tender.reports.spec_excel import (
     ABOUT_SHEET,
     CHAPTERS_SHEET,

@@ -30,7 +30,7 @@ from tender.core.scoring import (
     WeightRange,
     make_price_method,
 )
-from tender.core.scoring_sensitivity import Sensitivity
+from tender.core.scoring.sensitivity import Sensitivity
 
 TOP_KEYS = {"title", "scale_max", "allow_half_points", "criteria", "bids", "tie_break"}
 CRITERION_KEYS = {

@@ -17,7 +17,7 @@ Sheets
     Om skjemaet           tender, specification title, version, content hash, form format; instructions
 
 :func:`import_spec_workbook` reads such a workbook back after a lead has edited it and returns the
-changes against the current specification as a :class:`~tender.core.spec_diff.SpecDiff` for the UI
+changes against the current specification as a :class:`~tender.core.spec.diff.SpecDiff` for the UI
 to accept or reject. Anything wrong raises :class:`~tender.core.spec.SpecFileError` listing every
 problem by sheet and row; nothing is returned as a change then.
 """
@@ -55,8 +55,8 @@ from tender.core.spec import (
 from tender.core.spec import (
     content_hash as compute_hash,
 )
-from tender.core.spec_diff import SpecDiff, diff_specs
-from tender.core.spec_workbook import MAX_ROWS, is_formula, iter_rows, open_workbook, read_upload
+from tender.core.spec.diff import SpecDiff, diff_specs
+from tender.core.spec.workbook import MAX_ROWS, is_formula, iter_rows, open_workbook, read_upload
 
 FORM_FORMAT = "tender-kravskjema-1"
 REQUIREMENTS_SHEET, CHAPTERS_SHEET, CRITERIA_SHEET, ABOUT_SHEET = (

@@ -14,8 +14,8 @@ from wtforms.fields.choices import SelectChoice
 from tender import uploads
 from tender.core import spec as core
 from tender.core.catalogue import load_catalogue, requirements_from_catalogue
-from tender.core.spec_diff import diff_specs
-from tender.core.spec_toml import load_spec_toml
+from tender.core.spec.diff import diff_specs
+from tender.core.spec.toml_format import load_spec_toml
 from tender.errors_domain import DomainError
 from tender.extensions import db
 from tender.formatting import format_for_input

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import ClassVar, TypeVar
 
-from tender.core.scoring_errors import Problem, ScoringError, show
+from tender.core.scoring.errors import Problem, ScoringError, show
 
 
 @dataclass(frozen=True)
