@@ -527,7 +527,7 @@ def _read_upload(form: UploadForm) -> bytes | None:
 @bp.route("/import/excel", methods=["GET", "POST"])
 @login_required
 def import_excel(tender_id: int) -> Any:
-    from tender.reports.spec_excel import import_spec_workbook
+    from tender.core.spec.workbook_read import import_spec_workbook
 
     tender = tender_for(tender_id, Tender.can_manage)
     spec = _spec_or_404(tender)
@@ -551,7 +551,7 @@ def import_excel(tender_id: int) -> Any:
 
 
 def _apply_excel(tender: Tender, spec: Specification, token: str) -> Any:
-    from tender.reports.spec_excel import import_spec_workbook
+    from tender.core.spec.workbook_read import import_spec_workbook
 
     if not EmptyForm().validate_on_submit():
         abort(400)
