@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-from tender.core.scoring.errors import Problem, ScoringError, show
+from tender.core.scoring.errors import Problem, ScoringError
 from tender.core.scoring.methods import PriceContext
 from tender.core.scoring.model import CriterionKind, PlacedCriterion, ScoringModel
 
@@ -29,14 +29,15 @@ class Bid:
     rejection_reason: str = ""
 
 
-def check_score(score: Fraction, model: ScoringModel) -> str | None:
-    """Why ``score`` is not allowed on the model's scale, or None when it is."""
+def check_score(score: Fraction, model: ScoringModel, place: str = "") -> Problem | None:
+    """Why ``score`` is not allowed on the model's scale (a problem at ``place``), or None when it is."""
     if not 0 <= score <= model.scale_max:
-        return f"{show(score)} is outside the scale 0–{show(model.scale_max)}"
+        return Problem(place, "score_off_scale", {"score": score, "scale_max": model.scale_max})
     if (score * 2).denominator != 1:
-        return f"{show(score)} is not allowed: only whole{' or half' if model.allow_half_points else ''} points"
+        return Problem(place, "score_not_whole",
+                       {"score": score, "half_points_allowed": model.allow_half_points})
     if score.denominator != 1 and not model.allow_half_points:
-        return f"{show(score)} is a half point, but half points are not allowed (allow_half_points is false)"
+        return Problem(place, "half_points_not_allowed", {"score": score})
     return None
 
 
@@ -44,11 +45,11 @@ def _bid_problems(model: ScoringModel, index: int, bid: Bid, seen: Mapping[str, 
     place = f"bids[{index}]"
     found: list[Problem] = []
     if not bid.id.strip():
-        found.append(Problem(f"{place}.id", "a bid needs an id"))
+        found.append(Problem(f"{place}.id", "bid_id_missing"))
     elif bid.id in seen:
-        found.append(Problem(f"{place}.id", f"the id '{bid.id}' is already used by bids[{seen[bid.id]}]"))
+        found.append(Problem(f"{place}.id", "bid_id_duplicate", {"id": bid.id, "other_index": seen[bid.id]}))
     if bid.rejected and not bid.rejection_reason.strip():
-        found.append(Problem(f"{place}.rejection_reason", "a rejected bid needs its reason recorded"))
+        found.append(Problem(f"{place}.rejection_reason", "rejection_reason_missing"))
     found.extend(_price_problems(model, place, bid))
     found.extend(_score_problems(model, place, bid))
     return found
@@ -57,10 +58,10 @@ def _bid_problems(model: ScoringModel, index: int, bid: Bid, seen: Mapping[str, 
 def _price_problems(model: ScoringModel, place: str, bid: Bid) -> list[Problem]:
     if bid.price is None:
         if model.price_criterion is not None and not bid.rejected:
-            return [Problem(f"{place}.price", "a price is required (the model has a price criterion)")]
+            return [Problem(f"{place}.price", "price_missing")]
         return []
     if bid.price <= 0:
-        return [Problem(f"{place}.price", f"the price must be above 0, not {show(bid.price)}")]
+        return [Problem(f"{place}.price", "price_not_positive", {"price": bid.price})]
     return []
 
 
@@ -69,21 +70,19 @@ def _score_problems(model: ScoringModel, place: str, bid: Bid) -> list[Problem]:
     for criterion_id, score in bid.scores.items():
         where = f"{place}.scores.{criterion_id}"
         if not model.has(criterion_id):
-            found.append(Problem(where, f"there is no criterion '{criterion_id}' in the model"))
+            found.append(Problem(where, "score_unknown_criterion", {"criterion": criterion_id}))
             continue
         target = model.get(criterion_id)
         if target.kind is CriterionKind.PRICE:
-            found.append(Problem(where, f"'{criterion_id}' is the price criterion: it is scored from the price"))
+            found.append(Problem(where, "score_on_price", {"criterion": criterion_id}))
         elif not target.is_leaf:
-            found.append(
-                Problem(where, f"'{criterion_id}' has sub-criteria; score those instead ({', '.join(target.children)})")
-            )
-        elif (message := check_score(score, model)) is not None:
-            found.append(Problem(where, message))
+            found.append(Problem(where, "score_on_group",
+                                 {"criterion": criterion_id, "children": target.children}))
+        elif (problem := check_score(score, model, where)) is not None:
+            found.append(problem)
     missing = [p.id for p in model.leaves if p.kind is CriterionKind.QUALITY and p.id not in bid.scores]
     if missing and not bid.rejected:
-        listed = ", ".join(f"'{m}'" for m in missing)
-        found.append(Problem(f"{place}.scores", f"missing consensus score for {listed}"))
+        found.append(Problem(f"{place}.scores", "consensus_missing", {"criteria": tuple(missing)}))
     return found
 
 
@@ -92,9 +91,9 @@ def _tie_break_problems(bids: Sequence[Bid], tie_break: Sequence[str]) -> list[P
     found: list[Problem] = []
     for index, bid_id in enumerate(tie_break):
         if bid_id not in ids:
-            found.append(Problem(f"tie_break[{index}]", f"there is no bid '{bid_id}'"))
+            found.append(Problem(f"tie_break[{index}]", "unknown_bid", {"bid": bid_id}))
         elif bid_id in tie_break[:index]:
-            found.append(Problem(f"tie_break[{index}]", f"'{bid_id}' is listed twice"))
+            found.append(Problem(f"tie_break[{index}]", "tie_break_twice", {"bid": bid_id}))
     return found
 
 
@@ -140,7 +139,8 @@ class EvaluationResult:
     tie_break: tuple[str, ...]
     unresolved_ties: tuple[tuple[str, ...], ...]
     winner: str | None  #: None when no bid is alone in first place
-    warnings: tuple[str, ...]
+    #: lawful choices and facts worth a second look, worded like problems
+    warnings: tuple[Problem, ...]
 
     def ranked(self) -> tuple[BidResult, ...]:
         """Bids by rank; rejected bids last, in the order given."""
@@ -331,26 +331,30 @@ def _individual_score_problems(case: EvaluationCase) -> list[Problem]:
     index_of = {b.id: i for i, b in enumerate(case.bids)}
     for bid_id, scores in case.individual_scores.items():
         if bid_id not in index_of:
-            found.append(Problem(f"individual_scores.{bid_id}", f"there is no bid '{bid_id}'"))
+            found.append(Problem(f"individual_scores.{bid_id}", "unknown_bid", {"bid": bid_id}))
             continue
         for j, s in enumerate(scores):
             place = f"bids[{index_of[bid_id]}].individual_scores[{j}]"
             target = case.model.get(s.criterion_id) if case.model.has(s.criterion_id) else None
             if target is None or target.kind is not CriterionKind.QUALITY or not target.is_leaf:
-                found.append(Problem(f"{place}.criterion", f"'{s.criterion_id}' is not a quality leaf criterion"))
-            if (message := check_score(s.score, case.model)) is not None:
-                found.append(Problem(f"{place}.score", message))
+                found.append(Problem(f"{place}.criterion", "not_a_quality_leaf",
+                                     {"criterion": s.criterion_id}))
+            if (problem := check_score(s.score, case.model, f"{place}.score")) is not None:
+                found.append(problem)
     return found
 
 
-def _requirement_warnings(case: EvaluationCase) -> list[str]:
-    found: list[str] = []
+def _requirement_warnings(case: EvaluationCase) -> list[Problem]:
+    found: list[Problem] = []
     for index, bid in enumerate(case.bids):
         for check in case.requirement_checks.get(bid.id, ()):
             if check.status is RequirementStatus.NOT_MET and not bid.rejected:
                 found.append(
-                    f"bids[{index}]: '{bid.id}' does not meet minimum requirement {check.requirement_id} "
-                    "but is not rejected"
+                    Problem(
+                        f"bids[{index}]",
+                        "unmet_requirement_not_rejected",
+                        {"bid": bid.id, "name": bid.name, "requirement": check.requirement_id},
+                    )
                 )
     return found
 

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from tender.core.scoring.errors import Problem, ScoringError, show
+from tender.core.scoring.errors import Problem, ScoringError
 from tender.core.scoring.methods import PRICE_METHODS, PriceMethod
 
 HUNDRED = Fraction(100)
@@ -108,9 +108,9 @@ class ScoringModel:
         problems: list[Problem] = []
         placed: dict[str, PlacedCriterion] = {}
         if self.scale_max <= 0:
-            problems.append(Problem("scale_max", f"the scale maximum must be above 0, not {show(self.scale_max)}"))
+            problems.append(Problem("scale_max", "scale_max_not_positive", {"scale_max": self.scale_max}))
         if not self.criteria:
-            problems.append(Problem("criteria", "there must be at least one criterion"))
+            problems.append(Problem("criteria", "no_criteria"))
         else:
             _place_level(self.criteria, "criteria", None, placed, problems)
         if problems:
@@ -147,19 +147,17 @@ class ScoringModel:
         return criterion_id in self._placed
 
     @property
-    def warnings(self) -> tuple[str, ...]:
+    def warnings(self) -> tuple[Problem, ...]:
         """Lawful choices worth a second look: criticised methods, wide announced ranges."""
-        found: list[str] = []
+        found: list[Problem] = []
         method = self.price_method
         if method is not None and method.caution:
-            found.append(f"{method.name}: {method.caution}")
+            found.append(Problem("", "price_method_caution",
+                                 {"method": method.name, "caution": method.caution}))
         for p in self._placed.values():
             wr = p.criterion.weight_range
             if wr is not None and (wr.high - wr.low) * (1 if p.level_in_percent else HUNDRED) > WIDEST_ANNOUNCED_RANGE:
-                found.append(
-                    f"{p.place}: the announced range {show(wr.low)}–{show(wr.high)} is wider than "
-                    "±10 percentage points"
-                )
+                found.append(Problem(p.place, "announced_range_wide", {"low": wr.low, "high": wr.high}))
         return tuple(found)
 
 
@@ -170,12 +168,9 @@ def _level_unit(criteria: Sequence[Criterion], place: str) -> tuple[bool, Proble
         return True, None
     if total == 1:
         return False, None
-    parts = " + ".join(f"{c.id} {show(c.weight)}" for c in criteria)
-    if all(c.weight <= 1 for c in criteria):
-        message = f"the weights on this level sum to {show(total)}, not 1 ({parts})"
-    else:
-        message = f"the weights on this level sum to {show(total)}, not 100 ({parts})"
-    return total > 1, Problem(place, message)
+    parts = tuple((c.id, c.weight) for c in criteria)
+    expected = 1 if all(c.weight <= 1 for c in criteria) else 100
+    return total > 1, Problem(place, "level_sum", {"total": total, "expected": expected, "parts": parts})
 
 
 def _place_level(
@@ -221,11 +216,7 @@ def _resolve_kind(
         return CriterionKind.PRICE if criterion.method is not None else CriterionKind.QUALITY
     if criterion.kind is CriterionKind.PRICE:
         problems.append(
-            Problem(
-                f"{place}.kind",
-                f"children inherit quality from '{parent.id}'; the price criterion must be a top-level "
-                "criterion without children",
-            )
+            Problem(f"{place}.kind", "price_below_top", {"parent": parent.id})
         )
     return parent.kind
 
@@ -240,11 +231,12 @@ def _criterion_problems(node: PlacedCriterion, placed: Mapping[str, PlacedCriter
     c, place = node.criterion, node.place
     found: list[Problem] = []
     if not c.id.strip():
-        found.append(Problem(f"{place}.id", "a criterion needs an id"))
+        found.append(Problem(f"{place}.id", "criterion_id_missing"))
     elif c.id in placed:
-        found.append(Problem(f"{place}.id", f"the id '{c.id}' is already used at {placed[c.id].place}"))
+        found.append(Problem(f"{place}.id", "criterion_id_duplicate",
+                             {"id": c.id, "other_place": placed[c.id].place}))
     if c.weight < 0:
-        found.append(Problem(f"{place}.weight", f"a weight cannot be negative ({show(c.weight)})"))
+        found.append(Problem(f"{place}.weight", "weight_negative", {"weight": c.weight}))
     found.extend(_range_problems(node, level_ok))
     found.extend(_kind_problems(node, placed))
     return found
@@ -255,14 +247,10 @@ def _range_problems(node: PlacedCriterion, level_ok: bool) -> list[Problem]:
     if wr is None:
         return []
     if wr.low > wr.high:
-        return [Problem(f"{place}.weight_min", f"the range minimum {show(wr.low)} is above its maximum {show(wr.high)}")]
+        return [Problem(f"{place}.weight_min", "range_inverted", {"low": wr.low, "high": wr.high})]
     if level_ok and not wr.low <= weight <= wr.high:
-        return [
-            Problem(
-                f"{place}.weight",
-                f"the weight {show(weight)} is outside the announced range {show(wr.low)}–{show(wr.high)}",
-            )
-        ]
+        return [Problem(f"{place}.weight", "weight_outside_range",
+                        {"weight": weight, "low": wr.low, "high": wr.high})]
     return []
 
 
@@ -270,26 +258,22 @@ def _kind_problems(node: PlacedCriterion, placed: Mapping[str, PlacedCriterion])
     c, place = node.criterion, node.place
     if node.kind is CriterionKind.QUALITY:
         if c.method is not None:
-            return [Problem(f"{place}.method", "only the price criterion has a price method")]
+            return [Problem(f"{place}.method", "method_on_quality")]
         return []
     found: list[Problem] = []
     other = next((p for p in placed.values() if p.kind is CriterionKind.PRICE and p.id != c.id), None)
     if other is not None:
-        found.append(Problem(f"{place}.kind", f"there is already a price criterion '{other.id}' at {other.place}"))
+        found.append(Problem(f"{place}.kind", "second_price_criterion",
+                             {"other": other.id, "other_place": other.place}))
     if c.children:
-        found.append(Problem(f"{place}.children", "the price criterion cannot have sub-criteria"))
+        found.append(Problem(f"{place}.children", "price_with_children"))
     if c.normalise:
-        found.append(Problem(f"{place}.normalise", "normalisation applies to quality criteria only"))
+        found.append(Problem(f"{place}.normalise", "price_normalised"))
     if c.method is None:
-        known = ", ".join(sorted(PRICE_METHODS))
-        found.append(Problem(f"{place}.method", f"the price criterion needs a price method ({known})"))
+        found.append(Problem(f"{place}.method", "price_method_missing",
+                             {"known": tuple(sorted(PRICE_METHODS))}))
     elif c.method.ranks_by_evaluated_price and c.weight != 0:
         # Value for money turns quality into NOK; a point weight on price on top would count price twice.
-        found.append(
-            Problem(
-                f"{place}.weight",
-                f"with '{c.method.name}' the price is not weighted: set the price criterion's weight to 0 "
-                f"(it is {show(c.weight)}) and let the quality criteria carry the whole level",
-            )
-        )
+        found.append(Problem(f"{place}.weight", "price_weighted",
+                             {"method": c.method.name, "weight": c.weight}))
     return found
