@@ -34,7 +34,7 @@ from tender.core.scoring import (  # noqa: E402
     evaluate_case,
     make_price_method,
 )
-from tender.core.scoring_sensitivity import sensitivity  # noqa: E402
+from tender.core.scoring.sensitivity import sensitivity  # noqa: E402
 from tender.reports.evaluation_excel import write_evaluation_workbook  # noqa: E402
 
 BIDS, GROUPS, LEAVES_PER_GROUP, EVALUATORS, REQUIREMENTS = 8, 3, 13, 12, 25

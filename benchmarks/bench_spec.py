@@ -31,9 +31,10 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from tender.core.spec import Specification, content_hash, display_order
-from tender.core.spec_samples import generated_spec
-from tender.core.spec_toml import dump_spec_toml, load_spec_toml
-from tender.reports.spec_excel import export_answer_form, import_spec_workbook
+from tender.core.spec.samples import generated_spec
+from tender.core.spec.toml_format import dump_spec_toml, load_spec_toml
+from tender.core.spec.workbook_read import import_spec_workbook
+from tender.reports.spec_excel import export_answer_form
 from tender.reports.spec_pdf import fonts, render_spec_pdf
 
 TARGET_SECONDS = 3.0

@@ -140,7 +140,7 @@ def build_demo(now: datetime | None = None) -> Tender:
 
 def _load_base_specification(tender: Tender, lead: User) -> None:
     """The demo's specification starts as our base specification, as a draft."""
-    from tender.core.spec_toml import load_spec_toml
+    from tender.core.spec.toml_format import load_spec_toml
     from tender.requirements import operations as spec_ops
 
     spec = spec_ops.specification_of(tender)

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import generate_csrf
 
-from tender import audit_labels, formatting
+from tender import audit_labels, core_messages, formatting
 from tender.formatting import OSLO, Number
 
 __all__ = ["OSLO", "init_templates", "local_time", "thousands"]
@@ -38,6 +38,7 @@ def init_templates(app: Flask) -> None:
     filters["moments"] = formatting.format_moments_in
     filters["input_number"] = formatting.format_for_input
     audit_labels.register_filters(filters)
+    core_messages.register_filters(filters)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

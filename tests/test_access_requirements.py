@@ -42,7 +42,7 @@ def small_spec():
     """The base specification's first two chapters: enough for every page, quick to load."""
     from dataclasses import replace
 
-    from tender.core.spec_toml import load_spec_toml
+    from tender.core.spec.toml_format import load_spec_toml
 
     base = load_spec_toml(BASE.read_bytes())
     chapters = base.chapters[:2]

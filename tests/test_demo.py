@@ -88,7 +88,7 @@ def test_the_published_stage_has_the_approved_base_specification_a_locked_model_
     from tender.bids import operations as bid_ops
     from tender.clock import now
     from tender.evaluation import operations as ev
-    from tender.core.spec_toml import load_spec_toml
+    from tender.core.spec.toml_format import load_spec_toml
     from tender.noark import operations as noark_ops
     from tender.requirements import operations as spec_ops
 

@@ -18,17 +18,11 @@ import openpyxl
 import pytest
 
 from tender.core.spec import Kind, Problem, SpecError, SpecFileError, Specification, content_hash, move_requirement
-from tender.core.spec_samples import example_spec, generated_spec
-from tender.core.spec_toml import load_spec_toml
-from tender.reports.spec_excel import (
-    ABOUT_SHEET,
-    CHAPTERS_SHEET,
-    CRITERIA_SHEET,
-    HEADER_ROW,
-    REQUIREMENTS_SHEET,
-    export_answer_form,
-    import_spec_workbook,
-)
+from tender.core.spec.samples import example_spec, generated_spec
+from tender.core.spec.toml_format import load_spec_toml
+from tender.core.spec.form_layout import ABOUT_SHEET, CHAPTERS_SHEET, CRITERIA_SHEET, HEADER_ROW, REQUIREMENTS_SHEET
+from tender.core.spec.workbook_read import import_spec_workbook
+from tender.reports.spec_excel import export_answer_form
 
 BASE_SPEC = Path(__file__).resolve().parents[1] / "requirements_specs" / "base-sak-arkiv.toml"
 FIRST = HEADER_ROW + 1  # the row of the first requirement

@@ -15,8 +15,8 @@ import pytest
 from reportlab.pdfbase import pdfmetrics
 
 from tender.core.spec import Chapter, SpecError, SpecFileError, Specification, content_hash
-from tender.core.spec_samples import example_spec, generated_spec
-from tender.core.spec_toml import load_spec_toml
+from tender.core.spec.samples import example_spec, generated_spec
+from tender.core.spec.toml_format import load_spec_toml
 from tender.reports import spec_pdf
 from tender.reports.spec_pdf import Approval, render_spec_pdf
 

@@ -279,7 +279,7 @@ def answer_form(tender_id: int) -> Any:
 @login_required
 def upload_answers(tender_id: int) -> Any:
     from tender.core.spec import SpecFileError
-    from tender.reports.spec_excel import read_vendor_answers
+    from tender.core.spec.answer_read import read_vendor_answers
 
     tender = tender_for(tender_id, Tender.can_bid)
     vendor = _vendor(tender)

@@ -32,7 +32,7 @@ from tender.core.spec import (
     Specification,
     allocate_ids,
 )
-from tender.core.spec_workbook import MAX_ROWS, iter_rows, open_workbook, read_upload
+from tender.core.spec.workbook import MAX_ROWS, iter_rows, open_workbook, read_upload
 
 DEFAULT_STANDARD = "Noark 5 v5.0"
 NUMBER_PATTERN = re.compile(r"[0-9]+(?:\.[0-9]+){2,3}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -30,7 +31,7 @@ from tender.core.scoring import (
     WeightRange,
     make_price_method,
 )
-from tender.core.scoring_sensitivity import Sensitivity
+from tender.core.scoring.sensitivity import Sensitivity
 
 TOP_KEYS = {"title", "scale_max", "allow_half_points", "criteria", "bids", "tie_break"}
 CRITERION_KEYS = {
@@ -56,13 +57,13 @@ def load_case(path: Path) -> EvaluationCase:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScoringError([Problem(str(path), "no such file")]) from None
+        raise ScoringError([CaseFileProblem(str(path), "no_such_file")]) from None
     except IsADirectoryError:
-        raise ScoringError([Problem(str(path), "is a directory, not a case file")]) from None
+        raise ScoringError([CaseFileProblem(str(path), "is_a_directory")]) from None
     except UnicodeDecodeError:
-        raise ScoringError([Problem(str(path), "is not UTF-8 text")]) from None
+        raise ScoringError([CaseFileProblem(str(path), "not_utf8")]) from None
     except OSError as exc:
-        raise ScoringError([Problem(str(path), f"cannot be read ({exc.strerror})")]) from None
+        raise ScoringError([CaseFileProblem(str(path), "unreadable", {"reason": exc.strerror})]) from None
     return parse_case(loads(text, str(path)))
 
 
@@ -75,11 +76,54 @@ def loads(text: str, source: str = "<case>") -> Any:
     try:
         return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
-        raise ScoringError([Problem(f"{source}:{exc.lineno}:{exc.colno}", f"not valid JSON: {exc.msg}")]) from None
+        raise ScoringError([CaseFileProblem(f"{source}:{exc.lineno}:{exc.colno}", "not_json",
+                                            {"detail": exc.msg})]) from None
     except RecursionError:
-        raise ScoringError([Problem(source, "nested too deeply to be a scoring case")]) from None
+        raise ScoringError([CaseFileProblem(source, "nested_too_deeply")]) from None
     except ValueError as exc:
-        raise ScoringError([Problem(source, f"not valid JSON: {exc}")]) from None
+        raise ScoringError([CaseFileProblem(source, "not_json", {"detail": str(exc)})]) from None
+
+
+_CASE_ENGLISH: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "no_such_file": lambda v: "no such file",
+    "is_a_directory": lambda v: "is a directory, not a case file",
+    "not_utf8": lambda v: "is not UTF-8 text",
+    "unreadable": lambda v: f"cannot be read ({v['reason']})",
+    "not_json": lambda v: f"not valid JSON: {v['detail']}",
+    "nested_too_deeply": lambda v: "nested too deeply to be a scoring case",
+    "expected_object": lambda v: f"expected an object, got {_kind(v['got'])}",
+    "unknown_field": lambda v: f"unknown field (known: {', '.join(v['known'])})",
+    "expected_list": lambda v: f"expected a list, got {_kind(v['got'])}",
+    "expected_number": lambda v: f"expected a number, got {_kind(v['got'])}",
+    "not_finite": lambda v: f"expected a finite number, got {v['value']}",
+    "too_large": lambda v: f"{v['value']} is too large (the limit is 10^15)",
+    "required": lambda v: "is required",
+    "empty": lambda v: "must not be empty",
+    "expected_text": lambda v: f"expected text, got {_kind(v['got'])}",
+    "expected_flag": lambda v: f"expected true or false, got {_kind(v['got'])}",
+    "no_bids": lambda v: "there must be at least one bid",
+    "expected_bid_id": lambda v: f"expected a bid id, got {_kind(v['got'])}",
+    "parameter_without_method": lambda v: "only a price criterion with a method takes this parameter",
+    "nested_too_deep": lambda v: f"criteria may be nested at most {v['limit']} levels deep",
+    "empty_children": lambda v: "an empty list: leave the field out for a criterion without sub-criteria",
+    "unknown_kind": lambda v: f"'{v['value']}' is not a kind (price or quality)",
+    "range_incomplete": lambda v: "an announced range needs both weight_min and weight_max",
+    "expected_scores": lambda v: f"expected an object of criterion id → score, got {_kind(v['got'])}",
+    "unknown_status": lambda v: f"'{v['value']}' is not a status (met, not_met, clarify)",
+}
+
+
+@dataclass(frozen=True)
+class CaseFileProblem(Problem):
+    """A problem with the case file itself, before there is a model to check.
+
+    Only ``tender score`` reads case files, and its messages are English (README, "Evaluation case
+    format"), so these codes are worded here and not in the web layer's Norwegian.
+    """
+
+    @property
+    def message(self) -> str:
+        return _CASE_ENGLISH[self.code](self.values)
 
 
 class _Reader:
@@ -88,21 +132,22 @@ class _Reader:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def problem(self, place: str, message: str) -> None:
-        self.problems.append(Problem(place, message))
+    def problem(self, place: str, code: str, **values: Any) -> None:
+        self.problems.append(CaseFileProblem(place, code, values))
 
     def obj(self, value: Any, place: str, allowed: set[str]) -> dict[str, Any] | None:
         if not isinstance(value, dict):
-            self.problem(place, f"expected an object, got {_kind(value)}")
+            self.problem(place, "expected_object", got=value)
             return None
         for key in value:
             if key not in allowed:
-                self.problem(f"{place}.{key}" if place else key, f"unknown field (known: {', '.join(sorted(allowed))})")
+                self.problem(f"{place}.{key}" if place else key, "unknown_field",
+                             known=tuple(sorted(allowed)))
         return value
 
     def array(self, value: Any, place: str) -> list[Any]:
         if not isinstance(value, list):
-            self.problem(place, f"expected a list, got {_kind(value)}")
+            self.problem(place, "expected_list", got=value)
             return []
         return value
 
@@ -115,13 +160,13 @@ class _Reader:
             # decimal spelling, which is what the file said (0.3, not 0.299999999999999988897…)
             value = Decimal(repr(value))
         if isinstance(value, bool) or not isinstance(value, int | Decimal):
-            self.problem(place, f"expected a number, got {_kind(value)}")
+            self.problem(place, "expected_number", got=value)
             return None
         if isinstance(value, Decimal) and not value.is_finite():
-            self.problem(place, f"expected a finite number, got {value}")
+            self.problem(place, "not_finite", value=value)
             return None
         if abs(value) >= LARGEST_NUMBER:
-            self.problem(place, f"{value} is too large (the limit is 10^15)")
+            self.problem(place, "too_large", value=value)
             return None
         return Fraction(value)
 
@@ -129,20 +174,20 @@ class _Reader:
         value = data.get(key)
         if value is None:
             if required:
-                self.problem(place, "is required")
+                self.problem(place, "required")
             return ""
         if not isinstance(value, str):
-            self.problem(place, f"expected text, got {_kind(value)}")
+            self.problem(place, "expected_text", got=value)
             return ""
         if required and not value.strip():
-            self.problem(place, "must not be empty")
+            self.problem(place, "empty")
         return value
 
     def flag(self, data: Mapping[str, Any], key: str, place: str) -> bool | None:
         value = data.get(key)
         if value is None or isinstance(value, bool):
             return value
-        self.problem(place, f"expected true or false, got {_kind(value)}")
+        self.problem(place, "expected_flag", got=value)
         return None
 
     def each(self, value: Any, place: str, allowed: set[str], parse: Callable[[dict[str, Any], str], Any]) -> list[Any]:
@@ -178,14 +223,14 @@ def parse_case(data: Any) -> EvaluationCase:
         raise ScoringError(r.problems)
     criteria = tuple(r.each(top.get("criteria"), "criteria", CRITERION_KEYS, lambda d, p: _criterion(r, d, p)))
     if "criteria" not in top:
-        r.problem("criteria", "is required")
+        r.problem("criteria", "required")
     scale_max = r.number(top, "scale_max", "scale_max")
     half = r.flag(top, "allow_half_points", "allow_half_points")
     parsed_bids = r.each(top.get("bids"), "bids", BID_KEYS, lambda d, p: _bid(r, d, p))
     if "bids" not in top:
-        r.problem("bids", "is required")
+        r.problem("bids", "required")
     elif not parsed_bids and not r.problems:
-        r.problem("bids", "there must be at least one bid")
+        r.problem("bids", "no_bids")
     tie_break = tuple(_strings(r, top.get("tie_break", []), "tie_break"))
     if r.problems:
         raise ScoringError(r.problems)
@@ -205,7 +250,7 @@ def _strings(r: _Reader, value: Any, place: str) -> list[str]:
     items = r.array(value, place)
     for i, item in enumerate(items):
         if not isinstance(item, str):
-            r.problem(f"{place}[{i}]", f"expected a bid id, got {_kind(item)}")
+            r.problem(f"{place}[{i}]", "expected_bid_id", got=item)
     return [i for i in items if isinstance(i, str)]
 
 
@@ -222,22 +267,22 @@ def _criterion(r: _Reader, data: dict[str, Any], place: str, depth: int = 1) -> 
     else:
         for key in METHOD_PARAMETERS:
             if key in data:
-                r.problem(f"{place}.{key}", "only a price criterion with a method takes this parameter")
+                r.problem(f"{place}.{key}", "parameter_without_method")
     weight = r.number(data, "weight", f"{place}.weight")
     if weight is None:
         if method_name in PRICE_METHODS and PRICE_METHODS[method_name].ranks_by_evaluated_price:
             weight = Fraction(0)  # value for money does not weigh price; 0 is the only allowed weight
         else:
-            r.problem(f"{place}.weight", "is required")
+            r.problem(f"{place}.weight", "required")
             weight = Fraction(0)
     children: tuple[Criterion, ...] = ()
     if depth >= DEEPEST_LEVEL and data.get("children"):
-        r.problem(f"{place}.children", f"criteria may be nested at most {DEEPEST_LEVEL} levels deep")
+        r.problem(f"{place}.children", "nested_too_deep", limit=DEEPEST_LEVEL)
     else:
         children = tuple(r.each(data.get("children", []), f"{place}.children", CRITERION_KEYS,
                                 lambda d, p: _criterion(r, d, p, depth + 1)))
     if "children" in data and not children and isinstance(data["children"], list):
-        r.problem(f"{place}.children", "an empty list: leave the field out for a criterion without sub-criteria")
+        r.problem(f"{place}.children", "empty_children")
     return Criterion(
         id=r.text(data, "id", f"{place}.id", required=True),
         weight=weight,
@@ -257,7 +302,7 @@ def _criterion_kind(r: _Reader, data: Mapping[str, Any], place: str) -> Criterio
     try:
         return CriterionKind(raw)
     except ValueError:
-        r.problem(f"{place}.kind", f"'{raw}' is not a kind (price or quality)")
+        r.problem(f"{place}.kind", "unknown_kind", value=raw)
         return None
 
 
@@ -268,7 +313,7 @@ def _weight_range(r: _Reader, data: Mapping[str, Any], place: str) -> WeightRang
         return None
     if low is None or high is None:
         missing = "weight_min" if low is None else "weight_max"
-        r.problem(f"{place}.{missing}", "an announced range needs both weight_min and weight_max")
+        r.problem(f"{place}.{missing}", "range_incomplete")
         return None
     return WeightRange(low, high)
 
@@ -279,11 +324,11 @@ def _bid(
     scores: dict[str, Fraction] = {}
     raw_scores = data.get("scores", {})
     if not isinstance(raw_scores, dict):
-        r.problem(f"{place}.scores", f"expected an object of criterion id → score, got {_kind(raw_scores)}")
+        r.problem(f"{place}.scores", "expected_scores", got=raw_scores)
         raw_scores = {}
     for key, value in raw_scores.items():
         if value is None:
-            r.problem(f"{place}.scores.{key}", "expected a number, got null")
+            r.problem(f"{place}.scores.{key}", "expected_number", got=None)
         elif (score := r.number(raw_scores, key, f"{place}.scores.{key}")) is not None:
             scores[key] = score
     bid = Bid(
@@ -310,7 +355,7 @@ def _individual_score(r: _Reader, data: Mapping[str, Any], place: str) -> Indivi
     criterion = r.text(data, "criterion", f"{place}.criterion", required=True)
     score = r.number(data, "score", f"{place}.score")
     if score is None and data.get("score") is None:
-        r.problem(f"{place}.score", "is required")
+        r.problem(f"{place}.score", "required")
     justification = r.text(data, "justification", f"{place}.justification")
     return None if score is None else IndividualScore(evaluator, criterion, score, justification)
 
@@ -322,7 +367,7 @@ def _requirement_check(r: _Reader, data: Mapping[str, Any], place: str) -> Requi
         status = RequirementStatus(raw)
     except ValueError:
         if raw:
-            r.problem(f"{place}.status", f"'{raw}' is not a status (met, not_met, clarify)")
+            r.problem(f"{place}.status", "unknown_status", value=raw)
         return None
     return RequirementCheck(requirement_id, status, r.text(data, "reason", f"{place}.reason"))
 
@@ -345,7 +390,7 @@ def result_to_json(result: EvaluationResult, found: Sensitivity) -> dict[str, An
         "bids": [_bid_json(r) for r in result.ranked()],
         "winner": result.winner,
         "unresolved_ties": [list(t) for t in result.unresolved_ties],
-        "warnings": list(result.warnings),
+        "warnings": [str(w) for w in result.warnings],
         "model": model_to_json(result.model, result.tie_break),
         "sensitivity": sensitivity_to_json(found),
     }

@@ -14,7 +14,7 @@ from typing import NoReturn
 import click
 
 from tender.core.scoring import EvaluationCase, EvaluationResult, ScoringError, evaluate_case
-from tender.core.scoring_sensitivity import Sensitivity, sensitivity
+from tender.core.scoring.sensitivity import Sensitivity, sensitivity
 from tender.evaluation.case import load_case, result_to_json
 from tender.formatting import format_number
 

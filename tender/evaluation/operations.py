@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from tender import audit
+from tender import audit, core_messages
 from tender.bids.models import Bid, BidStatus
 from tender.core import price_schedule
 from tender.core.assignment import Scorers, scorers
@@ -519,7 +519,7 @@ def model_problems(tender: Tender) -> list[str]:
     try:
         scoring_model(tender)
     except ScoringError as exc:
-        return [str(p) for p in exc.problems]
+        return core_messages.describe_all(exc.problems)
     return []
 
 
@@ -556,7 +556,7 @@ def freeze(tender: Tender, *, at: datetime, actor: Any) -> EvaluationModel:
         try:
             core = scoring_model(tender, rows)
         except ScoringError as exc:
-            problems.extend(str(p) for p in exc.problems)
+            problems.extend(core_messages.describe_all(exc.problems))
         else:
             if core.price_criterion is not None and not price_items(tender):
                 problems.append("Modellen har et priskriterium, men prisskjemaet har ingen poster.")
@@ -923,7 +923,8 @@ def build_case(tender: Tender, *, with_individual: bool = True) -> Built:
     try:
         core_model = scoring_model(tender, rows, model)
     except ScoringError as exc:
-        return Built(None, None, tuple(str(p) for p in exc.problems), tuple(bids), tuple(rows), prices)
+        return Built(None, None, tuple(core_messages.describe_all(exc.problems)),
+                     tuple(bids), tuple(rows), prices)
     by_criterion = {r.id: r for r in rows}
     consensus: dict[int, dict[str, Fraction]] = defaultdict(dict)
     for (bid_id, crit_id), c in consensus_scores(tender).items():
@@ -951,5 +952,6 @@ def build_case(tender: Tender, *, with_individual: bool = True) -> Built:
     try:
         result = evaluate_case(case)
     except ScoringError as exc:
-        return Built(case, None, tuple(str(p) for p in exc.problems), tuple(bids), tuple(rows), prices)
+        return Built(case, None, tuple(core_messages.describe_all(exc.problems)),
+                     tuple(bids), tuple(rows), prices)
     return Built(case, result, (), tuple(bids), tuple(rows), prices)

@@ -24,7 +24,7 @@ from wtforms.fields.choices import SelectChoice
 from tender.bids import operations as bid_ops
 from tender.bids.models import Bid, BidAttachment, BidStatus
 from tender.core.scoring import PRICE_METHODS, CriterionKind, RequirementStatus
-from tender.core.scoring_sensitivity import sensitivity
+from tender.core.scoring.sensitivity import sensitivity
 from tender.core.spec import Kind
 from tender.errors_domain import DomainError
 from tender.evaluation import operations as ops

@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from tender.core.spec import SpecFileError
-from tender.core.spec_toml import load_spec_toml
+from tender.core.spec.toml_format import load_spec_toml
 from tender.errors_domain import DomainError
 from tender.extensions import db
 

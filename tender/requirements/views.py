@@ -14,8 +14,8 @@ from wtforms.fields.choices import SelectChoice
 from tender import uploads
 from tender.core import spec as core
 from tender.core.catalogue import load_catalogue, requirements_from_catalogue
-from tender.core.spec_diff import diff_specs
-from tender.core.spec_toml import load_spec_toml
+from tender.core.spec.diff import diff_specs
+from tender.core.spec.toml_format import load_spec_toml
 from tender.errors_domain import DomainError
 from tender.extensions import db
 from tender.formatting import format_for_input
@@ -527,7 +527,7 @@ def _read_upload(form: UploadForm) -> bytes | None:
 @bp.route("/import/excel", methods=["GET", "POST"])
 @login_required
 def import_excel(tender_id: int) -> Any:
-    from tender.reports.spec_excel import import_spec_workbook
+    from tender.core.spec.workbook_read import import_spec_workbook
 
     tender = tender_for(tender_id, Tender.can_manage)
     spec = _spec_or_404(tender)
@@ -551,7 +551,7 @@ def import_excel(tender_id: int) -> Any:
 
 
 def _apply_excel(tender: Tender, spec: Specification, token: str) -> Any:
-    from tender.reports.spec_excel import import_spec_workbook
+    from tender.core.spec.workbook_read import import_spec_workbook
 
     if not EmptyForm().validate_on_submit():
         abort(400)

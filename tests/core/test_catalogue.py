@@ -19,7 +19,7 @@ from tender.core.catalogue import (
     requirements_from_catalogue,
 )
 from tender.core.spec import Kind, Problem, Specification, validate_spec
-from tender.core.spec_samples import example_spec
+from tender.core.spec.samples import example_spec
 
 KRAV_TSV = Path(__file__).resolve().parents[2] / ".." / "shared" / "noark5" / "krav.tsv"
 

@@ -23,7 +23,7 @@ from tender.core.scoring import (
     evaluate_case,
     make_price_method,
 )
-from tender.core.scoring_sensitivity import sensitivity
+from tender.core.scoring.sensitivity import sensitivity
 
 PRICE = CriterionKind.PRICE
 QUALITY = CriterionKind.QUALITY

@@ -16,7 +16,7 @@ from tender.core.scoring import (
     evaluate,
     make_price_method,
 )
-from tender.core.scoring_sensitivity import sensitivity
+from tender.core.scoring.sensitivity import sensitivity
 
 POINT_METHODS = ["linear", "linear_floor", "linear_zero_at", "proportional", "spread"]
 NEVER_NEGATIVE = {"linear_floor", "linear_zero_at", "proportional", "spread"}

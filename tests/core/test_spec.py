@@ -28,7 +28,7 @@ from tender.core.spec import (
     renumber,
     validate_spec,
 )
-from tender.core.spec_samples import example_spec
+from tender.core.spec.samples import example_spec
 
 CORE = Path(__file__).resolve().parents[2] / "tender" / "core"
 

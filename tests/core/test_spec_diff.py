@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tender.core.spec import Chapter, Criterion, Specification, content_hash, move_chapter, move_requirement
-from tender.core.spec_diff import WordOp, diff_specs, word_diff
-from tender.core.spec_samples import example_spec
+from tender.core.spec.diff import WordOp, diff_specs, word_diff
+from tender.core.spec.samples import example_spec
 
 
 def with_requirement(spec: Specification, requirement_id: str, **changes: object) -> Specification:

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tender.core.spec import Problem, SpecFileError, content_hash
-from tender.core.spec_samples import example_spec, generated_spec
-from tender.core.spec_toml import dump_spec_toml, load_spec_toml, scan_source
+from tender.core.spec.samples import example_spec, generated_spec
+from tender.core.spec.toml_format import dump_spec_toml, load_spec_toml, scan_source
 
 GOOD = '''\
 format = 1

@@ -8,12 +8,12 @@ Max = the top of the scale.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import ClassVar, TypeVar
 
-from tender.core.scoring_errors import Problem, ScoringError, show
+from tender.core.scoring.errors import Problem, ScoringError
 
 
 @dataclass(frozen=True)
@@ -79,24 +79,33 @@ def make_price_method(
     given = dict(parameters or {})
     cls = PRICE_METHODS.get(name)
     if cls is None:
-        known = ", ".join(sorted(PRICE_METHODS))
-        raise ScoringError([Problem(f"{place}.method", f"unknown price method '{name}' (known: {known})")])
+        known = tuple(sorted(PRICE_METHODS))
+        raise ScoringError([Problem(f"{place}.method", "price_method_unknown",
+                                    {"method": name, "known": known})])
     unexpected = sorted(set(given) - set(cls.parameter_names))
     if unexpected:
         raise ScoringError(
-            Problem(f"{place}.{p}", f"the price method '{name}' takes no parameter '{p}'") for p in unexpected
+            Problem(f"{place}.{p}", "price_parameter_unexpected",
+                    {"method": name, "parameter": p}) for p in unexpected
         )
     return cls.from_parameters(given, place)
 
 
 def _required(
-    parameters: Mapping[str, Fraction], key: str, place: str, method: str, ok: Callable[[Fraction], bool], rule: str
+    parameters: Mapping[str, Fraction], key: str, place: str, method: str, above: Fraction
 ) -> Fraction:
+    """The parameter ``key``, which must be given and be above ``above``."""
     value = parameters.get(key)
     if value is None:
-        raise ScoringError([Problem(f"{place}.{key}", f"the price method '{method}' needs '{key}' ({rule})")])
-    if not ok(value):
-        raise ScoringError([Problem(f"{place}.{key}", f"{key} is {show(value)}; it must be {rule}")])
+        raise ScoringError(
+            [Problem(f"{place}.{key}", "price_parameter_missing",
+                     {"method": method, "parameter": key, "above": above})]
+        )
+    if not value > above:
+        raise ScoringError(
+            [Problem(f"{place}.{key}", "price_parameter_too_small",
+                     {"parameter": key, "value": value, "above": above})]
+        )
     return value
 
 
@@ -143,7 +152,7 @@ class LinearZeroAt(PriceMethod):
 
     @classmethod
     def from_parameters(cls, parameters: Mapping[str, Fraction], place: str) -> PriceMethod:
-        return cls(_required(parameters, "k", place, cls.name, lambda k: k > 1, "greater than 1"))
+        return cls(_required(parameters, "k", place, cls.name, Fraction(1)))
 
 
 @register_price_method
@@ -198,4 +207,4 @@ class ValueForMoney(PriceMethod):
 
     @classmethod
     def from_parameters(cls, parameters: Mapping[str, Fraction], place: str) -> PriceMethod:
-        return cls(_required(parameters, "nok_per_point", place, cls.name, lambda v: v > 0, "more than 0"))
+        return cls(_required(parameters, "nok_per_point", place, cls.name, Fraction(0)))

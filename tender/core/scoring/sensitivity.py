@@ -27,6 +27,7 @@ from tender.core.scoring import (
     rank_by_merit,
     tie_keys,
 )
+from tender.core.scoring.errors import english
 
 
 @dataclass(frozen=True)
@@ -35,13 +36,19 @@ class WeightSensitivity:
 
     criterion_id: str
     current: Fraction  #: the share now, 0–1
-    low: Fraction | None  #: None when the question does not apply (see ``note``)
+    low: Fraction | None  #: None when the question does not apply (see ``note_code``)
     high: Fraction | None
     overtaken_below_by: str | None  #: the bid that wins just below ``low``; None when low is 0
     overtaken_above_by: str | None  #: the bid that wins just above ``high``; None when high is 1
     #: True/False when an announced weight range is given: does the winner hold over all of it?
     holds_over_announced_range: bool | None
-    note: str = ""
+    #: why a figure is missing, as a code worded like a problem's ("" when nothing is missing)
+    note_code: str = ""
+
+    @property
+    def note(self) -> str:
+        """The note in English, for the command line."""
+        return english(self.note_code, {}) if self.note_code else ""
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,13 @@ class PriceSensitivity:
     price: Fraction
     reduction: Fraction | None  #: NOK, to the cent; None when no price above 0 would do
     reduction_percent: Fraction | None  #: of its own price
-    note: str = ""
+    #: why a figure is missing, as a code worded like a problem's ("" when nothing is missing)
+    note_code: str = ""
+
+    @property
+    def note(self) -> str:
+        """The note in English, for the command line."""
+        return english(self.note_code, {}) if self.note_code else ""
 
 
 @dataclass(frozen=True)
@@ -60,12 +73,18 @@ class Sensitivity:
     winner: str | None
     weights: tuple[WeightSensitivity, ...]
     prices: tuple[PriceSensitivity, ...]
-    note: str = ""
+    #: why a figure is missing, as a code worded like a problem's ("" when nothing is missing)
+    note_code: str = ""
+
+    @property
+    def note(self) -> str:
+        """The note in English, for the command line."""
+        return english(self.note_code, {}) if self.note_code else ""
 
 
 def sensitivity(result: EvaluationResult) -> Sensitivity:
     """Weight ranges for every criterion and price cuts for every bid that is not the sole winner."""
-    note = "" if result.winner else "no single winner (an unresolved tie at the top, or no bids): weights not analysed"
+    note = "" if result.winner else "no_single_winner"
     weights = tuple(weight_sensitivity(result, p) for p in result.model.placed) if result.winner else ()
     return Sensitivity(result.winner, weights, price_sensitivity(result), note)
 
@@ -104,9 +123,9 @@ def merit_line(model: ScoringModel, bid: BidResult, node: PlacedCriterion) -> tu
 def _not_applicable(node: PlacedCriterion, result: EvaluationResult) -> str:
     method = result.model.price_method
     if node.kind is CriterionKind.PRICE and method is not None and method.ranks_by_evaluated_price:
-        return "price is not weighted with value for money"
+        return "price_not_weighted"
     if node.share == 1:
-        return "the only weighted criterion on its level"
+        return "only_weighted_criterion"
     return ""
 
 
@@ -164,7 +183,7 @@ def _price_cut(result: EvaluationResult, target: BidResult) -> PriceSensitivity:
     wins = _CutScorer(result, target.bid.id)
     most = math.ceil(price * 100) - 1  # the price must stay above 0
     if most < 1 or not wins(most):
-        return PriceSensitivity(target.bid.id, price, None, None, "cannot win on price alone")
+        return PriceSensitivity(target.bid.id, price, None, None, "cannot_win_on_price")
     lose, win = 0, most
     while win - lose > 1:
         middle = (lose + win) // 2
