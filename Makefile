@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 # Redis server for the validation queue's Redis configuration.
 TEST_DEBS := postgresql chromium libreoffice-calc-nogui poppler-utils libxml2-utils fonts-dejavu-core redis-server
 
-.PHONY: run test install install-test system-deps bench clean
+.PHONY: run test check lint install install-test system-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,10 +37,20 @@ run: install
 	@echo "  $(BIN)/tender demo --stage scored      # åpnet, minstekrav vurdert, poeng og konsensus: en vinner"
 	$(BIN)/tender serve --host 127.0.0.1 --port 5000
 
-## make test: install what the tests need, then the whole suite on SQLite and on PostgreSQL
-test: install-test system-deps
+## make test: install what the tests need, lint, then the whole suite on SQLite and on PostgreSQL
+test: install-test system-deps lint
 	TENDER_TEST_DATABASE=sqlite $(BIN)/pytest -p no:cacheprovider
 	TENDER_TEST_DATABASE=postgresql $(BIN)/pytest -p no:cacheprovider
+
+## make lint: ruff's rules and its formatting (pyproject.toml [tool.ruff]) over the whole tree
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## make check: the fast loop (about two minutes): lint, mypy --strict on the pure core, the core's tests
+check: lint
+	$(BIN)/mypy
+	$(BIN)/pytest -p no:cacheprovider -q tests/core tests/test_core_is_pure.py tests/test_import_graph.py
 
 system-deps:
 	@missing=""; \

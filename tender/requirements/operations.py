@@ -25,7 +25,7 @@ from tender.requirements.models import (
     SpecRequirement,
     SpecVersion,
 )
-from tender.tenders.models import Municipality, Tender, TenderState
+from tender.tenders.models import Municipality, Tender
 
 #: Our base specification for a joint sak-/arkivsystem procurement (see requirements_specs/README.md).
 BASE_SPEC = PROJECT_ROOT / "requirements_specs" / "base-sak-arkiv.toml"
@@ -452,8 +452,6 @@ def freeze_version(tender: Tender, *, actor: Any, note: str = "") -> SpecVersion
                           content_hash=digest, content_toml=dump_spec_toml(content),
                           frozen_by_id=getattr(actor, "id", None), note=note.strip())
     spec.versions.append(version)
-    if tender.state is TenderState.DRAFT:
-        tender.state = TenderState.SPECIFICATION_REVIEW
     db.session.flush()
     audit.record("specification.version_frozen", version, tender_id=tender.id, actor=actor,
                  payload={"number": version.number, "content_hash": digest,
@@ -533,7 +531,6 @@ def publish(tender: Tender, version: SpecVersion, *, actor: Any) -> None:
     version_content(version)  # refuses a version whose stored content no longer matches its hash
     spec.published_version = version
     spec.published_at = utcnow()
-    tender.state = TenderState.PUBLISHED
     db.session.flush()
     audit.record("specification.published", version, tender_id=tender.id, actor=actor,
                  payload={"version": version.number, "content_hash": version.content_hash})

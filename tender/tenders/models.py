@@ -41,37 +41,6 @@ class Procedure(enum.Enum):
         }[self.value]
 
 
-class TenderState(enum.Enum):
-    DRAFT = "draft"
-    SPECIFICATION_REVIEW = "specification_review"
-    PUBLISHED = "published"
-    PREQUALIFICATION = "prequalification"
-    BIDDING = "bidding"
-    EVALUATION = "evaluation"
-    AWARD_SIGNOFF = "award_signoff"
-    STANDSTILL = "standstill"
-    CONTRACT_SIGNED = "contract_signed"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self) -> str:
-        return _STATE_LABELS[self]
-
-
-_STATE_LABELS = {
-    TenderState.DRAFT: "Utkast",
-    TenderState.SPECIFICATION_REVIEW: "Kravspesifikasjon til godkjenning",
-    TenderState.PUBLISHED: "Kunngjort",
-    TenderState.PREQUALIFICATION: "Prekvalifisering",
-    TenderState.BIDDING: "Tilbudsfase",
-    TenderState.EVALUATION: "Evaluering",
-    TenderState.AWARD_SIGNOFF: "Tildeling til godkjenning",
-    TenderState.STANDSTILL: "Karensperiode",
-    TenderState.CONTRACT_SIGNED: "Kontrakt signert",
-    TenderState.CANCELLED: "Avlyst",
-}
-
-
 class Role(enum.Enum):
     LEAD = "lead"
     EVALUATOR = "evaluator"
@@ -188,10 +157,6 @@ class Tender(db.Model):  # type: ignore[name-defined,misc]
     #: the procurement group's case number in its own archive (saksnummer), e.g. "2026/1234"
     case_reference: Mapped[str] = mapped_column(String(50))
     procedure: Mapped[Procedure] = mapped_column(_enum(Procedure, "tender_procedure"))
-    #: not shown anywhere: the pages show the stage derived from the data (tender.core.lifecycle, gathered by
-    #: tender.tenders.lifecycle), because a stored state drifts (the bid deadline passes without any operation).
-    #: Kept, as freeze/publish write it, until a migration drops it.
-    state: Mapped[TenderState] = mapped_column(_enum(TenderState, "tender_state"), default=TenderState.DRAFT)
     #: frist for forespørsel om å delta (prequalification), where the procedure has one
     participation_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: frist for spørsmål
