@@ -374,13 +374,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     pages = [pg for ctx in browser.contexts for pg in ctx.pages] if browser is not None else []
     if not pages and funcargs.get("page") is not None:
         pages = [funcargs["page"]]
+    from playwright.sync_api import Error as PlaywrightError
+
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.nodeid)[:180]
     for n, pg in enumerate(pages, start=1):
         target = ARTEFACTS / f"{stem}-{n}.png"
         try:
             ARTEFACTS.mkdir(exist_ok=True)
             pg.screenshot(path=str(target), full_page=True)
-        except Exception as error:  # a page already closed must not hide the test's own failure
+        except (PlaywrightError, OSError) as error:  # a closed page must not hide the test's own failure
             report.sections.append(("skjermbilde", f"{target.name}: ikke lagret ({error})"))
         else:
             report.sections.append(("skjermbilde", f"lagret: {target}"))

@@ -37,7 +37,8 @@ def test_the_lead_rejects_a_bid_that_fails_a_minimum_requirement_with_a_reason(l
 
         _login(page, url, w.lead)
         page.goto(bid_page)
-        assert page.get_by_text("Tilbudet oppfyller ikke minstekrav R0001 og er markert for avvisning.").is_visible()
+        marked = "Tilbudet oppfyller ikke minstekrav R0001 og er markert for avvisning."
+        assert page.get_by_text(marked).is_visible()
         reason = page.get_by_label("Begrunnelse for avvisning")
         # no reason: refused in words, and the bid is still in the evaluation
         page.get_by_role("button", name="Avvis tilbudet").click()

@@ -1,18 +1,18 @@
 """A form the server rejects without showing why is impossible by construction (issue 11, point 1).
 
-For every form class a view validates there is an entry in ``CASES``: the page that shows the form, to whom, in
-a state where it is shown. The tests prove, for each, that every field the form validates is an input of the
-``<form>`` on that page that posts to the form's URL, and that every refusal of a field a person fills in (an
-empty required field, one character too many, a choice not offered, a date that is not one, ...) comes back
-on the page after the post, next to the field or at the top of the form (or of the page, where the form is
-one button). The expected message is what the form class itself says about the bad value, so a view that
+For every form class a view validates there is an entry in ``CASES``: the page that shows the form, to
+whom, in a state where it is shown. The tests prove, for each, that every field the form validates is an
+input of the ``<form>`` on that page that posts to the form's URL (with ``novalidate`` where an input is
+required, so the browser does not refuse in its own words first), and that every refusal of a field a person
+fills in (an empty required field, one character too many, a choice not offered, a date that is not one, ...)
+comes back on the page after the post, next to the field or at the top of the form (or of the page, where the
+form is one button). The expected message is what the form class itself says about the bad value, so a view that
 swallows it, or says something else, fails here. A new form class without an entry fails the first test.
 """
 from __future__ import annotations
 
 import html
 import importlib
-import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,12 +24,33 @@ import pytest
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileRequired
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, DateTimeLocalField, HiddenField, IntegerField, SelectField, SelectMultipleField
-from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, InputRequired, Length
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+)
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+)
 
 from tests.conftest import PASSWORD
 from tests.evaluation_helpers import (  # noqa: F401  (clock is a fixture)
-    DEADLINE, build_model, clock, open_all, setup_tender, small_spec, submit_bid)
+    DEADLINE,
+    build_model,
+    clock,
+    open_all,
+    setup_tender,
+    small_spec,
+    submit_bid,
+)
 
 TENDER = Path(__file__).resolve().parents[1] / "tender"
 FORM_MODULES = ["tender.forms"] + sorted(f"tender.{p.parent.name}.forms" for p in TENDER.glob("*/forms.py"))
@@ -79,9 +100,9 @@ class Case:
 class World:
     """The fixtures a case builder needs, and the states it builds the tender in."""
 
-    def __init__(self, app: Any, db: Any, clock: Any, create_tender: Any, add_member: Any, create_user: Any,
+    def __init__(self, app: Any, db: Any, timer: Any, create_tender: Any, add_member: Any, create_user: Any,
                  create_municipality: Any) -> None:
-        self.app, self.db, self.clock = app, db, clock
+        self.app, self.db, self.clock = app, db, timer
         self.create_tender, self.add_member, self.create_user = create_tender, add_member, create_user
         self.create_municipality = create_municipality
 
@@ -288,7 +309,8 @@ def assign_form(w: World) -> Case:
 
     tender = w.draft()
     evaluator = w.add_member(tender, Role.EVALUATOR)
-    return Case(f"{_t(tender)}/evaluering", f"{_t(tender)}/evaluering/kriterier/arkiv/evaluatorer", _lead(tender),
+    return Case(f"{_t(tender)}/evaluering", f"{_t(tender)}/evaluering/kriterier/arkiv/evaluatorer",
+                _lead(tender),
                 choices={"evaluator": [str(evaluator.id)]})
 
 
@@ -371,7 +393,8 @@ def consensus_score_form(w: World) -> Case:
     criterion = ev.criterion_by_key(s.tender, "arkiv")
     return Case(f"{_t(s.tender)}/evaluering/konsensus",
                 f"{_t(s.tender)}/evaluering/konsensus/{bids[0].id}/arkiv", s.lead,
-                prefix=f"c{bids[0].id}-{criterion.id}", valid={"score": "5", "justification": "Samlet vurdering"},
+                prefix=f"c{bids[0].id}-{criterion.id}",
+                valid={"score": "5", "justification": "Samlet vurdering"},
                 bad={"score": [("mange", "Poengene må være et tall, ikke «mange».")]})
 
 
@@ -396,7 +419,8 @@ def tie_break_form(w: World) -> Case:
                               justification="Samlet vurdering", expected_version=None, actor=s.lead)
     w.db.session.commit()
     return Case(f"{_t(s.tender)}/evaluering/matrise", f"{_t(s.tender)}/evaluering/uavgjort", s.lead,
-                valid={"order": ",".join(b.vendor.organisasjonsnummer for b in bids), "reason": "Loddtrekning"})
+                valid={"order": ",".join(b.vendor.organisasjonsnummer for b in bids),
+                       "reason": "Loddtrekning"})
 
 
 CASES: dict[str, list[Callable[[World], Case]]] = {
@@ -449,7 +473,8 @@ def test_every_form_class_a_view_validates_has_a_page_in_the_table() -> None:
 
 # -- reading a page as the browser does ----------------------------------------------------------------------
 class _Forms:
-    """Every ``<form>`` of a page: its action, and the inputs that belong to it (inside it or by ``form=id``)."""
+    """Every ``<form>`` of a page: its action, and the inputs that belong to it (inside it or by
+    ``form=id``)."""
 
     def __init__(self, page: str, text: str) -> None:
         from html.parser import HTMLParser
@@ -511,7 +536,8 @@ class _Forms:
                 elif tag == "select" and state["select"]:
                     owner, name, options, multiple = state["select"]
                     if owner is not None and name:
-                        chosen = [v for v, s in options if s] or ([] if multiple else [v for v, _ in options[:1]])
+                        first = [] if multiple else [v for v, _ in options[:1]]
+                        chosen = [v for v, s in options if s] or first
                         owner["values"][name] = chosen
                     state["select"] = None
                 elif tag == "textarea" and state["textarea"]:
@@ -531,16 +557,17 @@ class _Forms:
 
 def _visible_text(page: str) -> str:
     """The page's text as a person reads it (no attribute values, no typed text in the inputs)."""
-    without = re.sub(r"<(script|style|textarea)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    without = re.sub(r"<(script|style|textarea)\b.*?</\1>", " ", page, flags=re.DOTALL | re.IGNORECASE)
     return html.unescape(re.sub(r"<[^>]+>", " ", without))
 
 
-# -- the two properties ----------------------------------------------------------------------------------------
+# -- the two properties -------------------------------------------------------------------------------------
 @pytest.fixture
-def world(app, db, clock, create_tender, add_member, create_user, create_municipality) -> Iterator[World]:
+def world(request, app, db, create_tender, add_member, create_user, create_municipality) -> Iterator[World]:
+    timer = request.getfixturevalue("clock")  # before the deadline, movable (tests.evaluation_helpers)
     saved = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT")}
     try:
-        yield World(app, db, clock, create_tender, add_member, create_user, create_municipality)
+        yield World(app, db, timer, create_tender, add_member, create_user, create_municipality)
     finally:
         app.config.update(saved)
 
@@ -567,17 +594,19 @@ def _fields(app: Any, form_class: type, case: Case) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("key,build", PAGES)
-def test_every_field_the_form_validates_is_an_input_of_its_form_on_the_page_that_leaves_refusals_to_the_server(
+def test_every_field_the_form_validates_is_an_input_of_its_form_which_leaves_refusals_to_the_server(
         app, client, login_as, world, key, build) -> None:
     form_class = _form_classes()[key]
     case = build(world)
     names = set(_fields(app, form_class, case))
     on_page = _form_on(_open(client, login_as, case), case, names)
-    assert sorted(names - on_page["names"]) == [], f"felt {form_class.__name__} validerer, men {case.page} viser ikke"
+    missing = sorted(names - on_page["names"])
+    assert missing == [], f"felt {form_class.__name__} validerer, men {case.page} viser ikke"
     # without novalidate the browser refuses an empty required field itself, in its own words and language
     # ("Please fill out this field."), and the server's Norwegian message is never seen
     assert on_page["novalidate"] or not on_page["required"], \
-        f"{case.page}: skjemaet til {case.post} mangler novalidate, men har påkrevde felt {sorted(on_page['required'])}"
+        f"{case.page}: skjemaet til {case.post} mangler novalidate, men har påkrevde felt " \
+        f"{sorted(on_page['required'])}"
 
 
 def _bad_values(f: Any) -> list[str | None]:
@@ -648,7 +677,8 @@ def test_every_refusal_of_a_field_is_shown_on_the_page_that_comes_back(
             assert response.status_code < 500, (name, value, response.status_code)
             text = _visible_text(page)
             for message in messages:
-                assert message in text, (f"{case.post}: {name}={str(value)[:30]!r} ble avvist, men siden viser "
+                refused = f"{case.post}: {name}={str(value)[:30]!r} ble avvist"
+                assert message in text, (f"{refused}, men siden viser "
                                          f"ikke «{message}»")
             tried += 1
     if any(n not in on_page["hidden"] for n in fields):
