@@ -84,9 +84,9 @@ def test_a_vendor_registers_and_bids_the_lead_sees_nothing_and_two_members_open_
     evaluator_context, evaluator = _new_page(browser)
     try:
         # the vendor finds the tender from the link the lead published, registers and confirms from the e-mail
-        register_as_vendor(vendor, f"{base}/kunngjoring/{_announcement_token(app, w.tender_id)}", orgnr=VENDOR[2],
-                           company=VENDOR[0], name="Siv Sørkyst", email="siv@sorkyst.no",
-                           password="sivs-passord-2026")
+        announcement = f"{base}/kunngjoring/{_announcement_token(app, w.tender_id)}"
+        register_as_vendor(vendor, announcement, orgnr=VENDOR[2], company=VENDOR[0], name="Siv Sørkyst",
+                           email="siv@sorkyst.no", password="sivs-passord-2026")
         vendor.goto(_link(box.wait_for("siv@sorkyst.no"), base))
         vendor.get_by_role("button", name="Bekreft e-postadressen").click()
         vendor.get_by_role("heading", name="E-postadressen er bekreftet").wait_for()
