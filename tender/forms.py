@@ -38,6 +38,14 @@ def put_reasons_on_form(form: Form, error: DomainError) -> None:
             form.form_errors.extend(messages)
 
 
+def refusal_in_words(form: Form) -> str:
+    """What a form refused, field by field ("Begrunnelse: Skriv begrunnelsen."), for a view that answers a
+    refused POST with a message at the top of the page rather than the form again."""
+    said = [f"{field.label.text}: {' '.join(field.errors)}" for field in form
+            if field.errors and field.type != "CSRFTokenField"]
+    return " ".join([*said, *form.form_errors]) or "Skjemaet er ugyldig. Last siden på nytt og prøv igjen."
+
+
 def run_button(operation: Callable[[], Any], *, back: str,
                success: str | Callable[[Any], str] | None = None) -> Response:
     """A POST button's whole life: run the operation, then commit and say so (``success`` may be worded

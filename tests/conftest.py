@@ -358,6 +358,36 @@ def page(browser: Any) -> Iterator[Any]:
         context.close()
 
 
+#: where a failing browser test leaves a screenshot of each of its pages (make test keeps them for a look)
+ARTEFACTS = REPO / "test-artifacts"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failing browser test saves what each of its open pages showed, before the fixtures close them."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when != "call" or not report.failed:
+        return
+    funcargs = getattr(item, "funcargs", {})
+    browser = funcargs.get("browser")
+    pages = [pg for ctx in browser.contexts for pg in ctx.pages] if browser is not None else []
+    if not pages and funcargs.get("page") is not None:
+        pages = [funcargs["page"]]
+    from playwright.sync_api import Error as PlaywrightError
+
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.nodeid)[:180]
+    for n, pg in enumerate(pages, start=1):
+        target = ARTEFACTS / f"{stem}-{n}.png"
+        try:
+            ARTEFACTS.mkdir(exist_ok=True)
+            pg.screenshot(path=str(target), full_page=True)
+        except (PlaywrightError, OSError) as error:  # a closed page must not hide the test's own failure
+            report.sections.append(("skjermbilde", f"{target.name}: ikke lagret ({error})"))
+        else:
+            report.sections.append(("skjermbilde", f"lagret: {target}"))
+
+
 @pytest.fixture
 def shared_noark5() -> Path:
     return SHARED / "noark5"

@@ -259,7 +259,7 @@ def live_setup(app: Any, *, evaluators: int = 2, vendors: int = 2, leaves: int =
         elif submit:
             clock.set(AFTER)
         world = LiveWorld(
-            tender_id=s.tender.id, lead=Login(s.lead.email, s.lead.name),
+            tender_id=s.tender.id, title=s.tender.title, lead=Login(s.lead.email, s.lead.name),
             evaluators=[Login(u.email, u.name) for u in s.evaluators],
             vendor_names=[b.vendor.name for b in bids] if submit else [v.name for v in s.vendors],
             bid_ids=[b.id for b in bids],
@@ -285,6 +285,7 @@ class LiveWorld:
     leaves: list[tuple[int, str]]
     vendor_users: list[Login] = field(default_factory=list)
     observer: Login | None = None
+    title: str = ""
 
 
 def ev_quality_leaves(tender: Any) -> list[Any]:

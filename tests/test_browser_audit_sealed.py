@@ -2,57 +2,21 @@
 have come in; after the opening the same filter offers and shows them."""
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
 
 from tender.audit_labels import EVENT_LABELS
-from tests.evaluation_helpers import AFTER, ORGNR, PASSWORD, Clock, BEFORE, restore_clock, setup_tender, submit_bid
+from tests.evaluation_helpers import AFTER, ORGNR, PASSWORD, live_setup, restore_clock
 
 pytestmark = pytest.mark.browser
 
 
 def _sealed_world(app: Any) -> tuple[int, str]:
-    """A tender in the live server's database with two submitted bids, not opened; the lead's e-mail."""
-    from tender.auth import operations as accounts
-    from tender.extensions import db
-    from tender.tenders import operations as tender_ops
-    from tender.tenders.models import Procedure
-
-    def create_user(name: str = "Test", **_: Any) -> Any:
-        user = accounts.create_user(f"{name.split()[0].lower()}.{uuid.uuid4().hex[:8]}@example.no", name,
-                                    password=PASSWORD)
-        db.session.commit()
-        return user
-
-    def create_tender(**kw: Any) -> Any:
-        lead = create_user("Lena Leder")
-        tender = tender_ops.create_tender(title=f"Forseglet {uuid.uuid4().hex[:8]}", case_reference="2026/0100",
-                                          procedure=Procedure.COMPETITIVE_NEGOTIATION, lead=lead, **kw)
-        for name, number, pop in [("Skien", "4003", 56_360), ("Porsgrunn", "4001", 37_920)]:
-            m = tender_ops.get_or_create_municipality(name=name, kommunenummer=number, population=pop)
-            tender_ops.add_municipality(tender, m, actor=lead)
-        db.session.commit()
-        return tender
-
-    def add_member(tender: Any, role: Any, user: Any = None, **kw: Any) -> Any:
-        from tender.tenders.models import Role
-        from tender.vendors import operations as vendor_ops
-
-        user = user or create_user(f"{role.value.title()} Person")
-        if role is Role.VENDOR:  # vendor users come in by the operator's path (tender.vendors), not the group's
-            vendor_ops.add_vendor_user_by_operator(tender, kw["vendor"], user)
-        else:
-            tender_ops.add_membership(tender, user, role, **kw)
-        db.session.commit()
-        return user
-
-    with app.app_context():
-        s = setup_tender(db, create_tender, add_member, create_user, vendors=2, evaluators=1, leaves=1)
-        for i in range(2):
-            submit_bid(db, s, i)
-        return s.tender.id, s.lead.email
+    """A tender in the live server's database with two submitted bids, not opened; the lead's e-mail. Leaves
+    the live server's clock one second after the deadline."""
+    w = live_setup(app, vendors=2, evaluators=1, leaves=1, opened=False)
+    return w.tender_id, w.lead.email
 
 
 def _open(app: Any, tender_id: int) -> None:
@@ -72,11 +36,8 @@ def _open(app: Any, tender_id: int) -> None:
 
 def test_the_lead_filters_the_audit_trail_and_finds_the_bids_only_after_the_opening(live_server, page) -> None:
     app = live_server.app
-    clock = Clock(BEFORE)
-    app.config["CLOCK"] = clock
     try:
         tender_id, lead = _sealed_world(app)
-        clock.set(AFTER)
         page.goto(live_server.url + "/logg-inn")
         page.get_by_label("E-postadresse").fill(lead)
         page.get_by_label("Passord").fill(PASSWORD)

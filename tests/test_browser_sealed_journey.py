@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser_helpers import register_as_vendor
 from tests.conftest import LiveServer, dispose, make_app, migrate
 from tests.evaluation_helpers import AFTER, PASSWORD, live_setup, restore_clock
 from tests.test_browser_vendors import _link, mail_server  # noqa: F401  (the SMTP server fixture)
@@ -83,16 +84,9 @@ def test_a_vendor_registers_and_bids_the_lead_sees_nothing_and_two_members_open_
     evaluator_context, evaluator = _new_page(browser)
     try:
         # the vendor finds the tender from the link the lead published, registers and confirms from the e-mail
-        vendor.goto(f"{base}/kunngjoring/{_announcement_token(app, w.tender_id)}")
-        vendor.get_by_role("heading", name="Registrer deg som leverandør").wait_for()
-        vendor.get_by_label("Organisasjonsnummer").fill(VENDOR[2])
-        vendor.get_by_label("Firmanavn (hvis firmaet er nytt for oss)").fill(VENDOR[0])
-        vendor.get_by_label("Ditt navn").fill("Siv Sørkyst")
-        vendor.get_by_label("Din e-postadresse").fill("siv@sorkyst.no")
-        vendor.get_by_label("Velg passord").fill("sivs-passord-2026")
-        vendor.get_by_label("Gjenta passordet").fill("sivs-passord-2026")
-        vendor.get_by_role("button", name="Registrer").click()
-        vendor.get_by_role("heading", name="Sjekk e-posten din").wait_for()
+        announcement = f"{base}/kunngjoring/{_announcement_token(app, w.tender_id)}"
+        register_as_vendor(vendor, announcement, orgnr=VENDOR[2], company=VENDOR[0], name="Siv Sørkyst",
+                           email="siv@sorkyst.no", password="sivs-passord-2026")
         vendor.goto(_link(box.wait_for("siv@sorkyst.no"), base))
         vendor.get_by_role("button", name="Bekreft e-postadressen").click()
         vendor.get_by_role("heading", name="E-postadressen er bekreftet").wait_for()

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from tender.demo import DEMO_CASE_REFERENCE, DEMO_PASSWORD, LEAD
+from tests.browser_helpers import register_as_vendor
 from tests.conftest import LiveServer, dispose, make_app, migrate
 
 pytestmark = pytest.mark.browser
@@ -90,18 +91,6 @@ def _link(message: Any, base: str) -> str:
     return base + match.group(1)
 
 
-def _register(page: Any, url: str, *, name: str, email: str, password: str) -> None:
-    page.goto(url)
-    page.get_by_role("heading", name="Registrer deg som leverandør").wait_for()
-    page.get_by_label("Organisasjonsnummer").fill("916 273 843")
-    page.get_by_label("Ditt navn").fill(name)
-    page.get_by_label("Din e-postadresse").fill(email)
-    page.get_by_label("Velg passord").fill(password)
-    page.get_by_label("Gjenta passordet").fill(password)
-    page.get_by_role("button", name="Registrer").click()
-    page.get_by_role("heading", name="Sjekk e-posten din").wait_for()
-
-
 def _login(page: Any, base: str, email: str, password: str) -> None:
     page.goto(base + "/logg-inn")
     page.get_by_label("E-postadresse").fill(email)
@@ -122,7 +111,8 @@ def test_a_vendor_registers_confirms_by_email_reaches_its_bid_and_approves_a_col
     announcement = f"{base}/kunngjoring/{token}"
 
     # the first person of Fjordsak AS registers and confirms the address from the e-mail
-    _register(page, announcement, name="Frida Fjord", email="frida@fjordsak.no", password="fridas-passord-1")
+    register_as_vendor(page, announcement, orgnr="916 273 843", name="Frida Fjord", email="frida@fjordsak.no",
+                       password="fridas-passord-1")
     page.goto(_link(box.wait_for("frida@fjordsak.no"), base))
     page.get_by_role("button", name="Bekreft e-postadressen").click()
     page.get_by_role("heading", name="E-postadressen er bekreftet").wait_for()
@@ -137,7 +127,8 @@ def test_a_vendor_registers_confirms_by_email_reaches_its_bid_and_approves_a_col
     _logout(page)
 
     # a colleague registers for the same company and waits for Frida's approval
-    _register(page, announcement, name="Geir Grande", email="geir@fjordsak.no", password="geirs-passord-12")
+    register_as_vendor(page, announcement, orgnr="916 273 843", name="Geir Grande", email="geir@fjordsak.no",
+                       password="geirs-passord-12")
     page.goto(_link(box.wait_for("geir@fjordsak.no"), base))
     page.get_by_role("button", name="Bekreft e-postadressen").click()
     page.get_by_text("venter nå på godkjenning fra administratoren").wait_for()

@@ -8,13 +8,12 @@ can only go into a bid of a published tender); the live server's clock is held o
 from __future__ import annotations
 
 import hashlib
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from tests.evaluation_helpers import BEFORE, PASSWORD, Clock, restore_clock, setup_tender
+from tests.evaluation_helpers import PASSWORD, live_setup, restore_clock
 from tests.test_browser_security import csp_messages
 from tests.test_noark_tasks import zipped_extract
 
@@ -31,45 +30,10 @@ class OpenTender:
 
 
 def open_tender(app: Any) -> OpenTender:
-    """A published tender with one vendor, open for bids, committed in the live server's database."""
-    from tender.auth import operations as accounts
-    from tender.extensions import db
-    from tender.tenders import operations as tender_ops
-    from tender.tenders.models import Procedure, Role
-    from tender.vendors import operations as vendor_ops
-
-    tag = uuid.uuid4().hex[:8]
-
-    def create_user(name: str = "Test", **_: Any) -> Any:
-        user = accounts.create_user(f"{name.split()[0].lower()}.{uuid.uuid4().hex[:8]}@example.no", name,
-                                    password=PASSWORD)
-        db.session.commit()
-        return user
-
-    def create_tender(**kw: Any) -> Any:
-        tender = tender_ops.create_tender(title=f"Prøvetest {tag}", case_reference="2026/0098",
-                                          procedure=Procedure.COMPETITIVE_NEGOTIATION, lead=create_user("Lena Leder"),
-                                          **kw)
-        lead = tender.memberships[0].user
-        for name, number, pop in [("Skien", "4003", 56_360), ("Porsgrunn", "4001", 37_920)]:
-            m = tender_ops.get_or_create_municipality(name=name, kommunenummer=number, population=pop)
-            tender_ops.add_municipality(tender, m, actor=lead)
-        db.session.commit()
-        return tender
-
-    def add_member(tender: Any, role: Any, user: Any = None, **kw: Any) -> Any:
-        user = user or create_user(f"{role.value.title()} Person")
-        if role is Role.VENDOR:  # vendor users come in by the operator's path (tender.vendors), not the group's
-            vendor_ops.add_vendor_user_by_operator(tender, kw["vendor"], user)
-        else:
-            tender_ops.add_membership(tender, user, role, **kw)
-        db.session.commit()
-        return user
-
-    app.config["CLOCK"] = Clock(BEFORE)
-    with app.app_context():
-        s = setup_tender(db, create_tender, add_member, create_user, vendors=1, evaluators=1, leaves=1)
-        return OpenTender(s.tender.id, s.tender.title, s.vendors[0].name, s.vendor_users[0].email, s.lead.email)
+    """A published tender with one vendor, open for bids, committed in the live server's database (its clock
+    held one second before the deadline)."""
+    w = live_setup(app, vendors=1, evaluators=1, leaves=1, submit=False)
+    return OpenTender(w.tender_id, w.title, w.vendor_names[0], w.vendor_users[0].email, w.lead.email)
 
 
 def _login(page: Any, url: str, email: str) -> None:

@@ -48,7 +48,7 @@ from tender.evaluation.models import AwardCriterion, CriterionKindValue, Phase, 
 from tender.extensions import db
 from tender.formatting import format_for_input, format_number
 from tender.clock import now as clock_now
-from tender.forms import EmptyForm, put_reasons_on_form, run_button
+from tender.forms import EmptyForm, put_reasons_on_form, refusal_in_words, run_button
 from tender.reports.evaluation_excel import write_evaluation_workbook
 from tender.tenders.access import tender_for
 from tender.tenders.models import Role, Tender
@@ -212,7 +212,7 @@ def change_weight(tender_id: int, key: str) -> Any:
     row = _criterion_or_404(tender, key)
     form = WeightForm()
     if not form.validate_on_submit():
-        flash("Oppgi en vekt.", "error")
+        flash(refusal_in_words(form), "error")
         return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"))
     try:
         ops.update_criterion_weight(tender, row, _decimal(form.weight.data, "weight", "Vekten") or Decimal(0),
@@ -248,7 +248,7 @@ def assign_evaluator(tender_id: int, key: str) -> Response:
                               if m.role is Role.EVALUATOR]
     back = url_for("evaluation.model", tender_id=tender.id, _anchor="evaluatorer")
     if not form.validate_on_submit():
-        flash("Velg en evaluator i konkurransen.", "error")
+        flash(refusal_in_words(form), "error")
         return redirect(back)
     user = next(m.user for m in tender.memberships if str(m.user_id) == form.evaluator.data)
     return run_button(lambda: ops.assign_evaluator(tender, row, user, actor=_me()), back=back,
@@ -463,7 +463,7 @@ def check_requirement(tender_id: int, bid_id: int, key: str) -> Response:
     row = _bid_or_404(tender, bid_id)
     form = CheckForm(prefix=f"k{key}")
     if not form.validate_on_submit():
-        flash("Velg en vurdering.", "error")
+        flash(f"{key}: {refusal_in_words(form)}", "error")
     else:
         try:
             ops.check_requirement(tender, row, key, status=RequirementStatus(form.status.data),
@@ -484,7 +484,7 @@ def reject(tender_id: int, bid_id: int) -> Response:
     row = _bid_or_404(tender, bid_id)
     form = RejectForm()
     if not form.validate_on_submit():
-        flash("Skriv begrunnelsen for avvisningen.", "error")
+        flash(refusal_in_words(form), "error")
     else:
         try:
             ops.reject_bid(tender, row, reason=form.reason.data or "", actor=_me())
@@ -746,7 +746,7 @@ def tie_break(tender_id: int) -> Response:
     tender = _sealed_tender(tender_id, Tender.can_decide_evaluation)
     form = TieBreakForm()
     if not form.validate_on_submit():
-        flash("Oppgi rekkefølge og begrunnelse.", "error")
+        flash(refusal_in_words(form), "error")
     else:
         order = [o.strip() for o in (form.order.data or "").split(",") if o.strip()]
         try:

@@ -35,6 +35,12 @@ class ChapterForm(FlaskForm):
     lock_version = HiddenField()
 
 
+class NewChapterForm(ChapterForm):
+    """A new chapter is numbered after the last one: there is no number to type (nor to refuse)."""
+
+    number = None
+
+
 class LockedActionForm(FlaskForm):
     """Delete/move buttons: CSRF plus the version the user saw."""
 

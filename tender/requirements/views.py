@@ -19,13 +19,14 @@ from tender.core.spec.toml_format import load_spec_toml
 from tender.errors_domain import DomainError
 from tender.extensions import db
 from tender.formatting import format_for_input
-from tender.forms import EmptyForm, put_reasons_on_form, run_button
+from tender.forms import EmptyForm, put_reasons_on_form, refusal_in_words, run_button
 from tender.requirements import operations as ops
 from tender.requirements.forms import (
     ChapterForm,
     DecisionForm,
     FreezeForm,
     LockedActionForm,
+    NewChapterForm,
     RequirementForm,
     UploadForm,
 )
@@ -261,7 +262,7 @@ def renumber(tender_id: int) -> Response:
 @login_required
 def new_chapter(tender_id: int) -> Any:
     tender = tender_for(tender_id, Tender.can_edit_spec)
-    form = ChapterForm()
+    form = NewChapterForm()
     if form.validate_on_submit():
         try:
             chapter = ops.add_chapter(tender, title=form.title.data or "", description=form.description.data or "",
@@ -367,7 +368,7 @@ def freeze(tender_id: int) -> Response:
     _spec_or_404(tender)
     form = FreezeForm()
     if not form.validate_on_submit():
-        flash("Merknaden kan ha høyst 500 tegn.", "error")
+        flash(refusal_in_words(form), "error")
         return redirect(url_for("requirements.index", tender_id=tender.id))
     return run_button(lambda: ops.freeze_version(tender, actor=_me(), note=form.note.data or ""),
                       back=url_for("requirements.index", tender_id=tender.id),
