@@ -41,6 +41,7 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
     "evaluation.check_requirements": ("POST", E + "/tilbud/{b}/minstekrav",
                                       {**NOT_MEMBER, "lead": 422, "evaluator": 422}, 403),
     "evaluation.reject": ("POST", E + "/tilbud/{b}/avvis", {**NOT_MEMBER, "lead": 302}, 403),
+    "evaluation.undo_rejection": ("POST", E + "/tilbud/{b}/angre-avvisning", {**NOT_MEMBER, "lead": 302}, 403),
     "evaluation.scores": ("GET", E + "/poeng", {**NOT_MEMBER, "evaluator": 200}, 403),
     "evaluation.save_score": ("POST", E + "/poeng/{b}/arkiv", {**NOT_MEMBER, "evaluator": 422}, 403),
     "evaluation.consensus": ("GET", E + "/konsensus", {**NOT_MEMBER, "lead": 200}, 403),

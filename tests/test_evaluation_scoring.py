@@ -164,7 +164,12 @@ def test_a_not_met_minimum_requirement_flags_the_bid_and_rejection_takes_it_out_
     page = client.get(f"/konkurranser/{s.id}/evaluering/tilbud/{bids[1].id}").get_data(as_text=True)
     assert "markert for avvisning" in page
     assert any("does not meet minimum requirement R0001" in w for w in ev.build_case(s.tender).result.warnings)
-    forms.post(f"/konkurranser/{s.id}/evaluering/tilbud/{bids[1].id}/avvis", {"reason": "Oppfyller ikke R0001"})
+    # the first step only shows what is about to be rejected, and why; the confirmation rejects it
+    reject = f"/konkurranser/{s.id}/evaluering/tilbud/{bids[1].id}/avvis"
+    step = forms.post(reject, {"reason": "Oppfyller ikke R0001"})
+    assert step.status_code == 200 and f"Avvise tilbudet fra {bids[1].vendor.name}?" in step.get_data(as_text=True)
+    assert not bids[1].rejected
+    forms.post(reject, {"reason": "Oppfyller ikke R0001", "confirm": "y"})
     result = ev.build_case(s.tender).result
     rejected = result.get(bids[1].vendor.organisasjonsnummer)
     assert rejected.rank is None and rejected.bid.rejection_reason == "Oppfyller ikke R0001"
@@ -269,3 +274,44 @@ def test_the_consensus_tab_appears_for_an_evaluator_only_once_the_consensus_phas
     login_as(s.evaluators[0])
     assert ">Konsensus</a>" in client.get(overview).get_data(as_text=True)
     assert client.get(f"/konkurranser/{s.id}/evaluering/konsensus").status_code == 200
+
+
+def test_rejecting_a_bid_asks_for_confirmation_and_can_be_undone_with_a_reason_both_logged(
+        client, forms, login_as, db, opened) -> None:
+    from sqlalchemy import select
+
+    from tender.audit import AuditEvent
+
+    s, bids = opened
+    login_as(s.lead)
+    base = f"/konkurranser/{s.id}/evaluering/tilbud/{bids[1].id}"
+    page = client.get(base).get_data(as_text=True)
+    assert "Avvis tilbudet …" in page and "Angre avvisning" not in page
+    step = forms.post(base + "/avvis", {"reason": "Manglende dokumentasjon"}, page=base)
+    html = step.get_data(as_text=True)
+    assert step.status_code == 200 and bids[1].vendor.name in html and "Manglende dokumentasjon" in html
+    assert "Jeg har kontrollert tilbudet og begrunnelsen" in html
+    db.session.refresh(bids[1])
+    assert not bids[1].rejected
+    assert forms.post(base + "/avvis", {"reason": "Manglende dokumentasjon", "confirm": "y"},
+                      page=base).status_code == 302
+    db.session.refresh(bids[1])
+    assert bids[1].rejected and bids[1].rejection_reason == "Manglende dokumentasjon"
+    page = client.get(base).get_data(as_text=True)
+    assert "Angre avvisning" in page and "Avvis tilbudet …" not in page
+    # the way back needs its reason too; without one nothing changes
+    response = forms.post(base + "/angre-avvisning", {"reason": ""}, page=base, follow=True)
+    assert "Skriv hvorfor avvisningen angres." in response.get_data(as_text=True)
+    db.session.refresh(bids[1])
+    assert bids[1].rejected
+    response = forms.post(base + "/angre-avvisning", {"reason": "Dokumentasjonen lå i vedlegg 2."},
+                          page=base, follow=True)
+    assert "Avvisningen av tilbudet fra" in response.get_data(as_text=True)
+    db.session.refresh(bids[1])
+    assert not bids[1].rejected and bids[1].rejection_reason == "" and bids[1].rejected_at is None
+    events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.event_type.in_(
+        ["bid.rejected", "bid.rejection_undone"])).order_by(AuditEvent.id)))
+    assert [e.event_type for e in events] == ["bid.rejected", "bid.rejection_undone"]
+    assert events[0].payload["vendor"] == bids[1].vendor.name
+    assert events[1].payload == {"vendor": bids[1].vendor.name, "reason": "Dokumentasjonen lå i vedlegg 2.",
+                                 "rejection_reason": "Manglende dokumentasjon"}

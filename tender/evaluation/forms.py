@@ -88,6 +88,13 @@ class OpenConsensusForm(FlaskForm):
 class RejectForm(FlaskForm):
     reason = TextAreaField("Begrunnelse for avvisning", validators=[DataRequired("Skriv begrunnelsen."),
                                                                   Length(max=5000)])
+    # unticked (the bid page's first step), the confirmation page is shown: avvisning is never one click
+    confirm = BooleanField("Jeg har kontrollert tilbudet og begrunnelsen, og vil avvise tilbudet")
+
+
+class UndoRejectForm(FlaskForm):
+    reason = TextAreaField("Hvorfor avvisningen angres", validators=[DataRequired("Skriv hvorfor avvisningen angres."),
+                                                                    Length(max=5000)])
 
 
 class TieBreakForm(FlaskForm):
