@@ -381,7 +381,7 @@ def score(tender: Tender) -> None:
                 bid_ops.confirm_opening(tender, at=at, actor=person)
         db.session.commit()
     bids = ev.opened_bids(tender)
-    # an evaluator confirms the validation's result for each bid; the confirmation decides the linked requirement
+    # an evaluator confirms the validation's result for each bid; that decides the linked requirement
     for link in noark_ops.links_of(tender):
         for result in noark_ops.results_for(tender, link):
             if not result.confirmed and result.met is not None:

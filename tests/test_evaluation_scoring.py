@@ -167,7 +167,8 @@ def test_a_not_met_minimum_requirement_flags_the_bid_and_rejection_takes_it_out_
     # the first step only shows what is about to be rejected, and why; the confirmation rejects it
     reject = f"/konkurranser/{s.id}/evaluering/tilbud/{bids[1].id}/avvis"
     step = forms.post(reject, {"reason": "Oppfyller ikke R0001"})
-    assert step.status_code == 200 and f"Avvise tilbudet fra {bids[1].vendor.name}?" in step.get_data(as_text=True)
+    assert step.status_code == 200
+    assert f"Avvise tilbudet fra {bids[1].vendor.name}?" in step.get_data(as_text=True)
     assert not bids[1].rejected
     forms.post(reject, {"reason": "Oppfyller ikke R0001", "confirm": "y"})
     result = ev.build_case(s.tender).result
@@ -315,3 +316,34 @@ def test_rejecting_a_bid_asks_for_confirmation_and_can_be_undone_with_a_reason_b
     assert events[0].payload["vendor"] == bids[1].vendor.name
     assert events[1].payload == {"vendor": bids[1].vendor.name, "reason": "Dokumentasjonen lå i vedlegg 2.",
                                  "rejection_reason": "Manglende dokumentasjon"}
+
+
+def test_the_matrix_and_the_sensitivity_tables_name_the_vendors_not_their_organisation_numbers(
+        client, forms, login_as, db, opened) -> None:
+    s, bids = opened
+    _consensus_everything(db, s, bids, [{"arkiv": 8, "k1": 8, "gjennomforing": 8},
+                                        {"arkiv": 5, "k1": 5, "gjennomforing": 5}])
+    login_as(s.lead)
+    html = client.get(f"/konkurranser/{s.id}/evaluering/matrise/folsomhet").get_data(as_text=True)
+    weights = html.split("Vekter som beholder vinneren")[1].split("</table>")[0]
+    assert "Leverandør B AS" in weights
+    matrix = html.split('<table class="list matrix">')[1].split("</table>")[0]
+    for bid in bids:
+        assert bid.vendor.organisasjonsnummer not in weights and bid.vendor.organisasjonsnummer not in matrix
+        assert bid.vendor.name in matrix
+
+
+def test_an_unresolved_tie_and_its_recorded_order_are_shown_with_the_vendors_names(
+        client, forms, login_as, db, create_tender, add_member, create_user, clock) -> None:
+    s = setup_tender(db, create_tender, add_member, create_user)
+    bids = [submit_bid(db, s, 0), submit_bid(db, s, 1)]
+    open_all(db, s, clock)
+    _consensus_everything(db, s, bids, [{"arkiv": 6, "k1": 6, "gjennomforing": 6}] * 2)
+    login_as(s.lead)
+    html = client.get(f"/konkurranser/{s.id}/evaluering/matrise").get_data(as_text=True)
+    assert "Uavgjort mellom Leverandør A AS, Leverandør B AS." in html
+    order = f"{bids[1].vendor.organisasjonsnummer},{bids[0].vendor.organisasjonsnummer}"
+    forms.post(f"/konkurranser/{s.id}/evaluering/uavgjort", {"order": order, "reason": "Loddtrekning i møte 3"})
+    html = client.get(f"/konkurranser/{s.id}/evaluering/matrise").get_data(as_text=True)
+    assert ("Registrert rekkefølge ved likhet: 1. Leverandør B AS, 2. Leverandør A AS – Loddtrekning i møte 3"
+            in html)

@@ -107,7 +107,8 @@ def deliver_invitation(user: User, link: str, tender_title: str | None) -> bool:
 def _newer_invitation(inv: Invitation) -> Invitation | None:
     """A later link for the same person and tender: sending an invitation again replaces the earlier ones."""
     return db.session.scalar(select(Invitation).where(
-        Invitation.user_id == inv.user_id, Invitation.tender_id == inv.tender_id, Invitation.id > inv.id).limit(1))
+        Invitation.user_id == inv.user_id, Invitation.tender_id == inv.tender_id,
+        Invitation.id > inv.id).limit(1))
 
 
 def void_invitations(user: User, *, tender_id: int | None) -> int:
@@ -125,8 +126,8 @@ def find_valid_invitation(token: str) -> Invitation:
     if inv.used_at is not None:
         raise DomainError("Lenken er allerede brukt. Logg inn med passordet du valgte, eller be om en ny.")
     if _newer_invitation(inv) is not None:
-        raise DomainError("Denne lenken er erstattet av en nyere invitasjon og virker ikke lenger. Bruk lenken "
-                          "i den siste invitasjonen du fikk, eller be prosjektlederen sende en ny.")
+        raise DomainError("Denne lenken er erstattet av en nyere invitasjon og virker ikke lenger. "
+                          "Bruk lenken i den siste invitasjonen du fikk, eller be prosjektlederen sende en ny.")
     if inv.expires_at <= utcnow():
         raise DomainError("Lenken er utløpt. Be prosjektlederen om en ny invitasjon.")
     return inv

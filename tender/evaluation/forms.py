@@ -93,8 +93,8 @@ class RejectForm(FlaskForm):
 
 
 class UndoRejectForm(FlaskForm):
-    reason = TextAreaField("Hvorfor avvisningen angres", validators=[DataRequired("Skriv hvorfor avvisningen angres."),
-                                                                    Length(max=5000)])
+    reason = TextAreaField("Hvorfor avvisningen angres", validators=[
+        DataRequired("Skriv hvorfor avvisningen angres."), Length(max=5000)])
 
 
 class TieBreakForm(FlaskForm):

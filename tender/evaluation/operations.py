@@ -661,7 +661,8 @@ def save_individual_score(tender: Tender, bid: Bid, criterion: AwardCriterion, *
     row.updated_at = _now()
     db.session.flush()
     audit.record("evaluation.score_saved", row, tender_id=tender.id, actor=evaluator, payload={
-        "bid": bid.vendor.organisasjonsnummer, "criterion": criterion.key, "score": str(value)})
+        "vendor": bid.vendor.name, "bid": bid.vendor.organisasjonsnummer, "criterion": criterion.key,
+        "score": str(value)})
     return row
 
 
@@ -770,7 +771,8 @@ def save_consensus(tender: Tender, bid: Bid, criterion: AwardCriterion, *, score
     row.updated_at = _now()
     db.session.flush()
     audit.record("evaluation.consensus_saved", row, tender_id=tender.id, actor=actor, payload={
-        "bid": bid.vendor.organisasjonsnummer, "criterion": criterion.key, "score": str(value),
+        "vendor": bid.vendor.name, "bid": bid.vendor.organisasjonsnummer, "criterion": criterion.key,
+        "score": str(value),
         "justification": row.justification})
     return row
 
@@ -809,7 +811,8 @@ def _set_check(tender: Tender, bid: Bid, requirement_key: str, row: MinimumRequi
     row.checked_at = _now()
     db.session.flush()
     audit.record("evaluation.requirement_checked", row, tender_id=tender.id, actor=actor, payload={
-        "bid": bid.vendor.organisasjonsnummer, "requirement": requirement_key, "status": status.value,
+        "vendor": bid.vendor.name, "bid": bid.vendor.organisasjonsnummer, "requirement": requirement_key,
+        "status": status.value,
         "reason": row.reason})
     return row
 

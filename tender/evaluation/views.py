@@ -524,8 +524,8 @@ def undo_rejection(tender_id: int, bid_id: int) -> Response:
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(f"Avvisningen av tilbudet fra {row.vendor.name} er angret; tilbudet er med i evalueringen igjen.",
-                  "success")
+            flash(f"Avvisningen av tilbudet fra {row.vendor.name} er angret; tilbudet er med i evalueringen "
+                  "igjen.", "success")
     return redirect(url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id))
 
 

@@ -509,7 +509,8 @@ def confirm(tender: Tender, link: NoarkRequirementLink, vendor: Vendor, *, actor
     return existing
 
 
-def _fill_requirement_check(tender: Tender, link: NoarkRequirementLink, result: VendorResult, *, actor: Any) -> None:
+def _fill_requirement_check(tender: Tender, link: NoarkRequirementLink, result: VendorResult, *,
+                            actor: Any) -> None:
     """The confirmed result decides the bid's own check of the linked minstekrav (met / not met), with a
     justification naming the validation run; it stays an ordinary check the evaluators may change by hand."""
     from tender.core.scoring import RequirementStatus
@@ -521,8 +522,8 @@ def _fill_requirement_check(tender: Tender, link: NoarkRequirementLink, result: 
     verdict = "gyldig" if result.met else "ikke gyldig"
     who = getattr(actor, "name", None) or getattr(actor, "email", "ukjent")
     reason = (f"Noark-kontrollen av prøveuttrekket «{sample.original_filename}» levert med tilbudet "
-              f"(kontroll nr. {sample.id}: {sample.error_count} feil, {sample.warning_count} advarsler) fant det "
-              f"{verdict}; resultatet er bekreftet av {who}.")
+              f"(kontroll nr. {sample.id}: {sample.error_count} feil, {sample.warning_count} advarsler) "
+              f"fant det {verdict}; resultatet er bekreftet av {who}.")
     evaluation_ops.check_requirement(
         tender, bid, link.requirement_key, reason=reason, actor=actor,
         status=RequirementStatus.MET if result.met else RequirementStatus.NOT_MET)

@@ -225,7 +225,8 @@ def resend_invitation(tender: Tender, membership: Membership, *, actor: User) ->
             "leverandørers kontoer.", attempt="account.takeover", tender_id=tender.id,
             details={"email": user.email, "role": membership.role.value})
     if user.password_hash is not None:
-        raise DomainError(f"{user.email} har allerede valgt passord og kan logge inn; en ny lenke trengs ikke.")
+        raise DomainError(f"{user.email} har allerede valgt passord og kan logge inn; "
+                          "en ny lenke trengs ikke.")
     voided = accounts.void_invitations(user, tender_id=tender.id)
     issued = accounts.issue_invitation(user, tender_id=tender.id, invited_by=actor)
     audit.record("invitation.resent", issued.invitation, tender_id=tender.id, actor=actor, payload={
