@@ -63,6 +63,7 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
     "bids.upload": ("POST", V + "/vedlegg", {**NOT_MEMBER, "vendor": 422}, 403),
     "bids.download": ("GET", V + "/vedlegg/{a}", {**NOT_MEMBER, "vendor": 200}, 403),
     "bids.answer_form": ("GET", V + "/svarskjema.xlsx", {**NOT_MEMBER, "vendor": 200}, 403),
+    "bids.specification_pdf": ("GET", V + "/kravspesifikasjon.pdf", {**NOT_MEMBER, "vendor": 200}, 403),
     "bids.upload_answers": ("POST", V + "/svarskjema", {**NOT_MEMBER, "vendor": 422}, 403),
     "bids.delete_attachment": ("POST", V + "/vedlegg/{a}/slett", {**NOT_MEMBER, "vendor": 302}, 403),
 }
