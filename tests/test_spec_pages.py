@@ -101,6 +101,13 @@ def test_two_people_saving_the_same_requirement_the_second_is_refused_with_what_
     assert "<del>Først</del>" in html and "<ins>etterpå</ins>" in html
     db.session.expire_all()
     assert db.session.get(SpecRequirement, row.id).text == "Først lagret."
+    # the diff table's cells sit under their headers: "Før" holds the old text, "Etter" the new one
+    table = html.split('<table class="list diff">')[1].split("</table>")[0]
+    assert "colspan" not in table
+    text_row = next(r for r in table.split("<tr>")[2:] if "Først" in r)
+    before, after = text_row.split("<td")[1:3]
+    assert "<del>Først</del>" in before and "<ins>" not in before and "etterpå" not in before
+    assert "<ins>etterpå</ins>" in after and "<del>" not in after and "Først" not in after
 
 
 def test_a_tampered_lock_version_ends_as_a_conflict_and_changes_nothing(client, db, forms, lead_with_spec) -> None:
