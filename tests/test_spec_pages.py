@@ -346,3 +346,30 @@ def test_applying_a_workbook_after_the_draft_changed_under_it_explains_instead_o
     assert _count(db, AuditEvent) == before
     db.session.expire_all()
     assert db.session.get(SpecRequirement, first.id).text == first.text
+
+
+def test_after_publication_the_editing_and_import_pages_send_back_to_the_specification_with_why(
+        client, db, forms, create_tender, add_member, create_user, login_as) -> None:
+    from tests.evaluation_helpers import setup_tender
+
+    s = setup_tender(db, create_tender, add_member, create_user)
+    login_as(s.lead)
+    tender = s.tender
+    excel = client.get(f"/konkurranser/{tender.id}/krav/excel").data
+    key = ops.ordered_requirements(ops.specification_of(tender))[0].key
+    chapter = ops.specification_of(tender).chapters[0].key
+    for path in ("nytt", key, "kapitler/nytt", f"kapitler/{chapter}", "import/excel", "import/katalog"):
+        response = client.get(f"/konkurranser/{tender.id}/krav/{path}", follow_redirects=True)
+        html = response.get_data(as_text=True)
+        assert response.request.path == f"/konkurranser/{tender.id}/krav", path
+        assert "Kravspesifikasjonen er kunngjort og kan ikke endres lenger." in html, path
+    # an upload is refused before its diff is shown, and nothing is stashed or recorded
+    before = _count(db, AuditEvent)
+    data = {"csrf_token": forms.token("/"), "file": (io.BytesIO(excel), "krav.xlsx")}
+    response = client.post(f"/konkurranser/{tender.id}/krav/import/excel", data=data,
+                           content_type="multipart/form-data")
+    assert response.status_code == 302 and 'name="token"' not in response.get_data(as_text=True)
+    assert _count(db, AuditEvent) == before
+    index = client.get(f"/konkurranser/{tender.id}/krav").get_data(as_text=True)
+    for button in ("Les inn redigert regneark", "Importer fra kravkatalogen", "Nytt krav", "Frys ny versjon"):
+        assert button not in index
