@@ -7,7 +7,10 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from itertools import product
+from typing import Any
 from urllib.parse import urlsplit
+
+import pytest
 
 from tests.test_telltale_words import NOT_FOR_READING, _values, scored_demo  # noqa: F401
 
@@ -61,15 +64,48 @@ class _Actions(HTMLParser):
 
 def test_every_refused_endpoint_in_the_list_exists(app) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    assert set(REFUSED_WHEN_SCORED) - endpoints == set()
+    assert (set(REFUSED_WHEN_SCORED) | set(REFUSED_WHEN_BIDS)) - endpoints == set()
+
+
+#: what the ``bids`` state refuses (published, model locked, bids submitted, deadline passed, not opened)
+REFUSED_WHEN_BIDS = {
+    **{k: v for k, v in REFUSED_WHEN_SCORED.items()
+       if k.startswith(("requirements.", "bids.", "noark.upload")) or k in {
+           "evaluation.settings", "evaluation.add_criterion", "evaluation.change_weight",
+           "evaluation.delete_criterion", "evaluation.add_price_item", "evaluation.delete_price_item",
+           "evaluation.freeze"}},
+    # nothing of the evaluation before the opening
+    **dict.fromkeys(["evaluation.save_score", "evaluation.open_consensus", "evaluation.save_consensus",
+                     "evaluation.check_requirement", "evaluation.check_requirements", "evaluation.reject",
+                     "evaluation.undo_rejection", "evaluation.tie_break", "noark.confirm"],
+                    "tilbudene er ikke åpnet"),
+}
+
+
+@pytest.fixture
+def bids_demo(runner, db) -> Any:
+    result = runner.invoke(args=["demo", "--stage", "bids"])
+    assert result.exit_code == 0, result.output
+    from tender.demo_stages import demo_tender
+
+    return demo_tender()
 
 
 def test_no_page_of_the_scored_demo_offers_a_button_or_form_page_the_state_refuses(app, client, forms,
                                                                                    scored_demo) -> None:
+    _walk(app, client, forms, scored_demo, REFUSED_WHEN_SCORED)
+
+
+def test_no_page_of_the_bids_demo_offers_a_button_or_form_page_the_state_refuses(app, client, forms,
+                                                                                 bids_demo) -> None:
+    _walk(app, client, forms, bids_demo, REFUSED_WHEN_BIDS)
+
+
+def _walk(app: Any, client: Any, forms: Any, tender: Any, refused: dict[str, str]) -> None:
     from tender.demo import DEMO_PASSWORD, EVALUATORS, LEAD, OBSERVER, SIGNERS
     from tender.demo_stages import BIDDERS
 
-    values = _values(scored_demo)
+    values = _values(tender)
     people = {"prosjektleder": LEAD[0], "evaluator": EVALUATORS[0][0], "godkjenner": next(iter(SIGNERS.values()))[0],
               "observatør": OBSERVER[0], "leverandørbruker": BIDDERS[0].email}
     adapter = app.url_map.bind("localhost")
@@ -101,9 +137,9 @@ def test_no_page_of_the_scored_demo_offers_a_button_or_form_page_the_state_refus
                         endpoint, _ = adapter.match(urlsplit(target).path, method=method)
                     except Exception:  # a link to something else than a page of the app (a download, a 405)
                         continue
-                    if endpoint in REFUSED_WHEN_SCORED:
+                    if endpoint in refused:
                         found.setdefault(f"{role} {url}", set()).add(
-                            f"{method} {endpoint} ({REFUSED_WHEN_SCORED[endpoint]})")
+                            f"{method} {endpoint} ({refused[endpoint]})")
         forms.post("/logg-ut", {})
     assert buttons > 20  # the walk reached pages with buttons
     assert found == {}, "\n".join(f"{where}: {sorted(what)}" for where, what in found.items())
