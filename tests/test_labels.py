@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from itertools import product
-from typing import Any
 
 from tests.test_telltale_words import NOT_FOR_READING, _values, scored_demo  # noqa: F401
 
@@ -83,7 +82,7 @@ def test_every_field_on_every_page_of_the_scored_demo_has_a_label_for_every_role
                 for name, value in zip(names, combo):
                     url = re.sub(rf"<(?:\w+:)?{name}>", value, url)
                 response = client.get(url)
-                if response.status_code != 200 or not response.mimetype == "text/html":
+                if response.status_code != 200 or response.mimetype != "text/html":
                     response.close()
                     continue
                 page = response.get_data(as_text=True)

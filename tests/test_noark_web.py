@@ -558,8 +558,8 @@ def test_a_linked_minstekrav_is_filled_in_automatically_and_confirmed_by_an_eval
 def test_a_confirmed_noark_result_sets_the_bids_check_of_the_linked_minstekrav_and_it_can_still_be_changed(
         client, forms, login_as, db, world, valid_zip, invalid_zip) -> None:
     from tender.audit import AuditEvent
-    from tender.evaluation import operations as ev
     from tender.core.scoring import RequirementStatus
+    from tender.evaluation import operations as ev
     from tender.noark import operations as ops
 
     good = uploaded(client, forms, login_as, db, world, 0, valid_zip, "god.zip")
@@ -594,8 +594,8 @@ def test_a_confirmed_noark_result_sets_the_bids_check_of_the_linked_minstekrav_a
 
 def test_confirming_again_a_result_already_confirmed_does_not_overwrite_a_later_manual_decision(
         client, forms, login_as, db, world, invalid_zip) -> None:
-    from tender.evaluation import operations as ev
     from tender.core.scoring import RequirementStatus
+    from tender.evaluation import operations as ev
     from tender.noark import operations as ops
 
     uploaded(client, forms, login_as, db, world, 0, invalid_zip)
