@@ -381,19 +381,11 @@ def score(tender: Tender) -> None:
                 bid_ops.confirm_opening(tender, at=at, actor=person)
         db.session.commit()
     bids = ev.opened_bids(tender)
-    # an evaluator confirms the validation's result for each bid, and it decides the linked requirement
+    # an evaluator confirms the validation's result for each bid; that decides the linked requirement
     for link in noark_ops.links_of(tender):
         for result in noark_ops.results_for(tender, link):
             if not result.confirmed and result.met is not None:
                 noark_ops.confirm(tender, link, result.vendor, actor=evaluators[0])
-        for result in noark_ops.results_for(tender, link):
-            bid = next(b for b in bids if b.vendor_id == result.vendor.id)
-            if result.confirmed and link.requirement_key not in ev.requirement_checks(bid):
-                verdict = "gyldig" if result.met else "ikke gyldig"
-                ev.check_requirement(tender, bid, link.requirement_key, actor=lead,
-                                     status=RequirementStatus.MET if result.met else RequirementStatus.NOT_MET,
-                                     reason=f"Prøveuttrekket levert med tilbudet er {verdict} etter Noark-kontrollen "
-                                            f"(bekreftet av {evaluators[0].name}).")
     minimum = [r.id for r in bid_ops.published_spec(tender).requirements  # type: ignore[union-attr]
                if r.kind is core_spec.Kind.MINSTEKRAV]
     for bid in bids:

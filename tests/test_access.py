@@ -27,6 +27,8 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
                        {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 422}, 403),
     "tenders.remove_member": ("POST", "/konkurranser/{t}/medlemmer/{m}/fjern",
                               {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 302}, 403),
+    "tenders.resend_invitation": ("POST", "/konkurranser/{t}/medlemmer/{m}/send-pa-nytt",
+                                  {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 409}, 403),
     "tenders.add_vendor": ("POST", "/konkurranser/{t}/leverandorer",
                            {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 422}, 403),
     "tenders.add_municipality": ("POST", "/konkurranser/{t}/kommuner",

@@ -40,7 +40,12 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
                                      {**NOT_MEMBER, "lead": 302, "evaluator": 302}, 403),
     "evaluation.check_requirements": ("POST", E + "/tilbud/{b}/minstekrav",
                                       {**NOT_MEMBER, "lead": 422, "evaluator": 422}, 403),
-    "evaluation.reject": ("POST", E + "/tilbud/{b}/avvis", {**NOT_MEMBER, "lead": 302}, 403),
+    "evaluation.reject_confirm": ("GET", E + "/tilbud/{b}/avvis/bekreft?reason=Mangler",
+                                  {**NOT_MEMBER, "lead": 200}, 403),
+    # without the confirmation ticked the confirmation page comes back (422) and nothing changes
+    "evaluation.reject": ("POST", E + "/tilbud/{b}/avvis", {**NOT_MEMBER, "lead": 422}, 403),
+    "evaluation.undo_rejection": ("POST", E + "/tilbud/{b}/angre-avvisning",
+                                  {**NOT_MEMBER, "lead": 302}, 403),
     "evaluation.scores": ("GET", E + "/poeng", {**NOT_MEMBER, "evaluator": 200}, 403),
     "evaluation.save_score": ("POST", E + "/poeng/{b}/arkiv", {**NOT_MEMBER, "evaluator": 422}, 403),
     "evaluation.consensus": ("GET", E + "/konsensus", {**NOT_MEMBER, "lead": 200}, 403),
@@ -61,13 +66,14 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
     "bids.upload": ("POST", V + "/vedlegg", {**NOT_MEMBER, "vendor": 422}, 403),
     "bids.download": ("GET", V + "/vedlegg/{a}", {**NOT_MEMBER, "vendor": 200}, 403),
     "bids.answer_form": ("GET", V + "/svarskjema.xlsx", {**NOT_MEMBER, "vendor": 200}, 403),
+    "bids.specification_pdf": ("GET", V + "/kravspesifikasjon.pdf", {**NOT_MEMBER, "vendor": 200}, 403),
     "bids.upload_answers": ("POST", V + "/svarskjema", {**NOT_MEMBER, "vendor": 422}, 403),
     "bids.delete_attachment": ("POST", V + "/vedlegg/{a}/slett", {**NOT_MEMBER, "vendor": 302}, 403),
 }
 
 #: the routes that show or act on bid content: refused to everyone before the deadline and before the opening
 SEALED = ["evaluation.bid", "evaluation.attachment", "evaluation.check_requirement", "evaluation.check_requirements",
-          "evaluation.reject", "evaluation.confirm_consensus",
+          "evaluation.reject_confirm", "evaluation.reject", "evaluation.confirm_consensus",
           "evaluation.scores", "evaluation.save_score", "evaluation.consensus", "evaluation.open_consensus",
           "evaluation.save_consensus", "evaluation.matrix", "evaluation.sensitivity_page", "evaluation.matrix_xlsx", "evaluation.case_json",
           "evaluation.tie_break"]

@@ -374,3 +374,21 @@ def test_an_amount_with_more_than_two_decimals_is_refused_not_rounded(db, clock,
     with pytest.raises(DomainError, match="høyst to desimaler"):
         bid_ops.save_draft(s.tender, bid, answers=[], prices={(s.items[0].id, None): Decimal("1000.005")},
                            at=bid_ops.now(), actor=s.vendor_users[0])
+
+
+def test_a_vendor_downloads_the_published_specification_as_pdf_from_the_bid_page(client, login_as, clock, s,
+                                                                                  tmp_path) -> None:
+    import subprocess
+
+    login_as(s.vendor_users[0])
+    page = client.get(f"/konkurranser/{s.id}/mitt-tilbud").get_data(as_text=True)
+    link = f"/konkurranser/{s.id}/mitt-tilbud/kravspesifikasjon.pdf"
+    assert f'href="{link}"' in page and "Last ned den kunngjorte kravspesifikasjonen (PDF)" in page
+    response = client.get(link)
+    assert response.status_code == 200 and response.data[:5] == b"%PDF-"
+    assert "kravspesifikasjon-versjon-" in response.headers["Content-Disposition"]
+    pdf = tmp_path / "spec.pdf"
+    pdf.write_bytes(response.data)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    content = bid_ops.published_spec(s.tender)
+    assert s.tender.title in text and content.requirements[0].number in text

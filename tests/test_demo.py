@@ -161,6 +161,11 @@ def test_the_scored_stage_is_opened_by_two_people_assessed_scored_by_three_and_t
     results = noark_ops.results_for(tender, link)
     assert len(results) == 4 and all(r.confirmed and r.met for r in results)
     assert all("Noark-kontrollen" in ev.requirement_checks(b)[link.requirement_key].reason for b in bids)
+    # ... by the confirmation itself (the evaluator who confirmed it, naming the validation run), not by hand
+    checks = [ev.requirement_checks(b)[link.requirement_key] for b in bids]
+    assert {c.checked_by_id for c in checks} == {r.confirmation.confirmed_by_id for r in results}
+    assert all(f"kontroll nr. {r.sample.id}" in ev.requirement_checks(b)[link.requirement_key].reason
+               for b in bids for r in results if r.vendor.id == b.vendor_id)
     scores = ev.all_individual_scores(tender)
     assert len(scores) == 3 * 5 * 4 and all(s.justification.strip() for s in scores)
     assert {s.evaluator.name for s in scores} == {"Per Hansen", "Kari Nilsen", "Ola Berg"}

@@ -168,7 +168,17 @@ def test_a_not_met_minimum_requirement_flags_the_bid_and_rejection_takes_it_out_
             == ["R0001"])
     matrix = client.get(f"/konkurranser/{s.id}/evaluering/matrise").get_data(as_text=True)
     assert f"{bids[1].vendor.name}» oppfyller ikke minstekrav R0001, men er ikke avvist." in matrix
-    forms.post(f"/konkurranser/{s.id}/evaluering/tilbud/{bids[1].id}/avvis", {"reason": "Oppfyller ikke R0001"})
+    # the first step only shows what is about to be rejected, and why; the confirmation rejects it
+    reject = f"/konkurranser/{s.id}/evaluering/tilbud/{bids[1].id}/avvis"
+    step = client.get(reject + "/bekreft", query_string={"reason": "Oppfyller ikke R0001"})
+    assert step.status_code == 200
+    assert f"Avvise tilbudet fra {bids[1].vendor.name}?" in step.get_data(as_text=True)
+    assert not bids[1].rejected
+    # posted without the tick, the confirmation page comes back and nothing changes
+    unticked = forms.post(reject, {"reason": "Oppfyller ikke R0001"})
+    assert unticked.status_code == 422 and "Kryss av for å bekrefte avvisningen." in unticked.get_data(as_text=True)
+    assert not bids[1].rejected
+    forms.post(reject, {"reason": "Oppfyller ikke R0001", "confirm": "y"})
     result = ev.build_case(s.tender).result
     rejected = result.get(bids[1].vendor.organisasjonsnummer)
     assert rejected.rank is None and rejected.bid.rejection_reason == "Oppfyller ikke R0001"
@@ -274,3 +284,76 @@ def test_the_consensus_tab_appears_for_an_evaluator_only_once_the_consensus_phas
     login_as(s.evaluators[0])
     assert ">Konsensus</a>" in client.get(overview).get_data(as_text=True)
     assert client.get(f"/konkurranser/{s.id}/evaluering/konsensus").status_code == 200
+
+
+def test_rejecting_a_bid_asks_for_confirmation_and_can_be_undone_with_a_reason_both_logged(
+        client, forms, login_as, db, opened) -> None:
+    from sqlalchemy import select
+
+    from tender.audit import AuditEvent
+
+    s, bids = opened
+    login_as(s.lead)
+    base = f"/konkurranser/{s.id}/evaluering/tilbud/{bids[1].id}"
+    page = client.get(base).get_data(as_text=True)
+    assert "Avvis tilbudet …" in page and "Angre avvisning" not in page
+    # the bid page's form asks (a GET) for the confirmation page; it changes nothing
+    step = client.get(base + "/avvis/bekreft", query_string={"reason": "Manglende dokumentasjon"})
+    html = step.get_data(as_text=True)
+    assert step.status_code == 200 and bids[1].vendor.name in html and "Manglende dokumentasjon" in html
+    assert "Jeg har kontrollert tilbudet og begrunnelsen" in html
+    db.session.refresh(bids[1])
+    assert not bids[1].rejected
+    assert forms.post(base + "/avvis", {"reason": "Manglende dokumentasjon", "confirm": "y"},
+                      page=base).status_code == 302
+    db.session.refresh(bids[1])
+    assert bids[1].rejected and bids[1].rejection_reason == "Manglende dokumentasjon"
+    page = client.get(base).get_data(as_text=True)
+    assert "Angre avvisning" in page and "Avvis tilbudet …" not in page
+    # the way back needs its reason too; without one nothing changes
+    response = forms.post(base + "/angre-avvisning", {"reason": ""}, page=base, follow=True)
+    assert "Skriv hvorfor avvisningen angres." in response.get_data(as_text=True)
+    db.session.refresh(bids[1])
+    assert bids[1].rejected
+    response = forms.post(base + "/angre-avvisning", {"reason": "Dokumentasjonen lå i vedlegg 2."},
+                          page=base, follow=True)
+    assert "Avvisningen av tilbudet fra" in response.get_data(as_text=True)
+    db.session.refresh(bids[1])
+    assert not bids[1].rejected and bids[1].rejection_reason == "" and bids[1].rejected_at is None
+    events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.event_type.in_(
+        ["bid.rejected", "bid.rejection_undone"])).order_by(AuditEvent.id)))
+    assert [e.event_type for e in events] == ["bid.rejected", "bid.rejection_undone"]
+    assert events[0].payload["vendor"] == bids[1].vendor.name
+    assert events[1].payload == {"vendor": bids[1].vendor.name, "reason": "Dokumentasjonen lå i vedlegg 2.",
+                                 "rejection_reason": "Manglende dokumentasjon"}
+
+
+def test_the_matrix_and_the_sensitivity_tables_name_the_vendors_not_their_organisation_numbers(
+        client, forms, login_as, db, opened) -> None:
+    s, bids = opened
+    _consensus_everything(db, s, bids, [{"arkiv": 8, "k1": 8, "gjennomforing": 8},
+                                        {"arkiv": 5, "k1": 5, "gjennomforing": 5}])
+    login_as(s.lead)
+    html = client.get(f"/konkurranser/{s.id}/evaluering/matrise/folsomhet").get_data(as_text=True)
+    weights = html.split("Vekter som beholder vinneren")[1].split("</table>")[0]
+    assert "Leverandør B AS" in weights
+    matrix = html.split('<table class="list matrix">')[1].split("</table>")[0]
+    for bid in bids:
+        assert bid.vendor.organisasjonsnummer not in weights and bid.vendor.organisasjonsnummer not in matrix
+        assert bid.vendor.name in matrix
+
+
+def test_an_unresolved_tie_and_its_recorded_order_are_shown_with_the_vendors_names(
+        client, forms, login_as, db, create_tender, add_member, create_user, clock) -> None:
+    s = setup_tender(db, create_tender, add_member, create_user)
+    bids = [submit_bid(db, s, 0), submit_bid(db, s, 1)]
+    open_all(db, s, clock)
+    _consensus_everything(db, s, bids, [{"arkiv": 6, "k1": 6, "gjennomforing": 6}] * 2)
+    login_as(s.lead)
+    html = client.get(f"/konkurranser/{s.id}/evaluering/matrise").get_data(as_text=True)
+    assert "Uavgjort mellom Leverandør A AS, Leverandør B AS." in html
+    order = f"{bids[1].vendor.organisasjonsnummer},{bids[0].vendor.organisasjonsnummer}"
+    forms.post(f"/konkurranser/{s.id}/evaluering/uavgjort", {"order": order, "reason": "Loddtrekning i møte 3"})
+    html = client.get(f"/konkurranser/{s.id}/evaluering/matrise").get_data(as_text=True)
+    assert ("Registrert rekkefølge ved likhet: 1. Leverandør B AS, 2. Leverandør A AS – Loddtrekning i møte 3"
+            in html)

@@ -369,7 +369,19 @@ def check_many_form(w: World) -> Case:
 def reject_form(w: World) -> Case:
     s, bids = w.opened()
     base = f"{_t(s.tender)}/evaluering/tilbud/{bids[0].id}"
-    return Case(base, f"{base}/avvis", s.lead)
+    # the bid page asks for the reason (a GET, nothing changes); the form that rejects is on the confirmation
+    return Case(f"{base}/avvis/bekreft?reason=Oppfyller+ikke+R0001", f"{base}/avvis", s.lead,
+                valid={"reason": "Oppfyller ikke R0001", "confirm": "y"})
+
+
+def undo_reject_form(w: World) -> Case:
+    from tender.evaluation import operations as ev
+
+    s, bids = w.opened()
+    ev.reject_bid(s.tender, bids[0], reason="Oppfyller ikke R0001", actor=s.lead)
+    w.db.session.commit()
+    base = f"{_t(s.tender)}/evaluering/tilbud/{bids[0].id}"
+    return Case(base, f"{base}/angre-avvisning", s.lead)
 
 
 def score_form(w: World) -> Case:
@@ -455,6 +467,7 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.evaluation.forms.CheckForm": [check_form],
     "tender.evaluation.forms.CheckManyForm": [check_many_form],
     "tender.evaluation.forms.RejectForm": [reject_form],
+    "tender.evaluation.forms.UndoRejectForm": [undo_reject_form],
     "tender.evaluation.forms.ScoreForm": [score_form, consensus_score_form],
     "tender.evaluation.forms.OpenConsensusForm": [open_consensus_form],
     "tender.evaluation.forms.TieBreakForm": [tie_break_form],

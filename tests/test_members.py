@@ -113,3 +113,74 @@ def test_the_lead_removes_an_evaluator_and_the_trail_records_it(db, forms, login
     forms.post(f"/konkurranser/{tender.id}/medlemmer/{membership.id}/fjern", {})
     assert db.session.get(Membership, membership.id) is None
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.event_type == "membership.removed")) is not None
+
+
+def _invite(forms, tender, email: str = "ny.evaluator@skien.kommune.no") -> str:
+    response = forms.post(f"/konkurranser/{tender.id}/medlemmer/inviter",
+                          {"email": email, "name": "Nina Ny", "role": "evaluator", "municipality": "",
+                           "vendor": ""})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_data(as_text=True).split('value="http://localhost/invitasjon/')[1].split('"')[0]
+
+
+def test_inviting_a_pending_member_again_makes_a_new_link_and_the_old_one_says_it_was_replaced(
+        client, db, forms, login_as, create_tender) -> None:
+    tender = create_tender()
+    login_as(tender.memberships[0].user)
+    first = _invite(forms, tender)
+    response = forms.post(f"/konkurranser/{tender.id}/medlemmer/inviter",
+                          {"email": "ny.evaluator@skien.kommune.no", "name": "", "role": "evaluator",
+                           "municipality": "", "vendor": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "har allerede rollen" not in html
+    assert "fått en ny invitasjonslenke" in html and "forrige lenken virker ikke lenger" in html
+    second = html.split('value="http://localhost/invitasjon/')[1].split('"')[0]
+    assert second != first
+    evaluators = select(func.count()).select_from(Membership).where(Membership.role == Role.EVALUATOR)
+    assert db.session.scalar(evaluators) == 1
+    [resent] = db.session.scalars(select(AuditEvent).where(AuditEvent.event_type == "invitation.resent"))
+    assert resent.payload["user"] == "ny.evaluator@skien.kommune.no" and resent.payload["voided"] == 1
+    forms.post("/logg-ut", {})
+    old = client.get(f"/invitasjon/{first}")
+    assert old.status_code == 410 and "erstattet av en nyere invitasjon" in old.get_data(as_text=True)
+    url = f"/invitasjon/{second}"
+    password = {"password": "nina-sitt-passord", "confirm": "nina-sitt-passord"}
+    assert forms.post(url, password, page=url).status_code == 302
+
+
+def test_the_send_again_button_gives_a_pending_member_a_new_link_and_a_member_with_a_password_none(
+        client, db, forms, login_as, create_tender, add_member) -> None:
+    tender = create_tender()
+    login_as(tender.memberships[0].user)
+    first = _invite(forms, tender)
+    pending = next(m for m in tender.memberships if m.role is Role.EVALUATOR)
+    active = add_member(tender, Role.OBSERVER)
+    page = f"/konkurranser/{tender.id}/medlemmer"
+    html = client.get(page).get_data(as_text=True)
+    assert html.count(">Send på nytt</button>") == 1 and "Send invitasjonen til Nina Ny på nytt" in html
+    response = forms.post(f"{page}/{pending.id}/send-pa-nytt", {}, page=page)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "forrige lenken virker ikke lenger" in html
+    second = html.split('value="http://localhost/invitasjon/')[1].split('"')[0]
+    assert second != first
+    observer = next(m for m in tender.memberships if m.user_id == active.id)
+    before = _count(db, AuditEvent)
+    refused = forms.post(f"{page}/{observer.id}/send-pa-nytt", {}, page=page)
+    assert refused.status_code == 409 and "har allerede valgt passord" in refused.get_data(as_text=True)
+    assert _count(db, AuditEvent) == before
+    forms.post("/logg-ut", {})
+    assert "erstattet av en nyere invitasjon" in client.get(f"/invitasjon/{first}").get_data(as_text=True)
+    assert client.get(f"/invitasjon/{second}").status_code == 200
+
+
+def test_after_a_successful_invitation_the_invite_form_is_empty_again(client, db, forms, login_as,
+                                                                     create_tender) -> None:
+    tender = create_tender()
+    login_as(tender.memberships[0].user)
+    response = forms.post(f"/konkurranser/{tender.id}/medlemmer/inviter",
+                          {"email": "ny.evaluator@skien.kommune.no", "name": "Nina Ny", "role": "observer",
+                           "municipality": "", "vendor": ""})
+    html = response.get_data(as_text=True)
+    form = html.split('/medlemmer/inviter"')[1].split("</form>")[0]
+    assert 'value="ny.evaluator@skien.kommune.no"' not in form and 'value="Nina Ny"' not in form
+    assert "selected" not in form.split('name="role"')[1].split("</select>")[0]

@@ -555,6 +555,62 @@ def test_a_linked_minstekrav_is_filled_in_automatically_and_confirmed_by_an_eval
             "noark.requirement_linked", "noark.requirement_confirmed"} <= events
 
 
+def test_a_confirmed_noark_result_sets_the_bids_check_of_the_linked_minstekrav_and_it_can_still_be_changed(
+        client, forms, login_as, db, world, valid_zip, invalid_zip) -> None:
+    from tender.audit import AuditEvent
+    from tender.core.scoring import RequirementStatus
+    from tender.evaluation import operations as ev
+    from tender.noark import operations as ops
+
+    good = uploaded(client, forms, login_as, db, world, 0, valid_zip, "god.zip")
+    bad = uploaded(client, forms, login_as, db, world, 1, invalid_zip, "feil.zip")
+    bids = [submit(db, world, 0), submit(db, world, 1)]
+    link = ops.link_requirement(world.tender, "R0001", actor=world.lead)
+    db.session.commit()
+    open_bids(db, world)
+    login_as(world.evaluator)
+    page = world.base + "/minstekrav"
+    for vendor in world.vendors:
+        assert forms.post(f"{page}/{link.id}/bekreft/{vendor.id}", {}, page=page).status_code == 302
+    met = ev.requirement_checks(bids[0])["R0001"]
+    not_met = ev.requirement_checks(bids[1])["R0001"]
+    assert met.status is RequirementStatus.MET and met.checked_by_id == world.evaluator.id
+    assert not_met.status is RequirementStatus.NOT_MET
+    assert f"kontroll nr. {good.id}" in met.reason and "«god.zip»" in met.reason and "gyldig" in met.reason
+    assert f"kontroll nr. {bad.id}" in not_met.reason and "ikke gyldig" in not_met.reason
+    assert world.evaluator.name in not_met.reason
+    checked = list(db.session.scalars(select(AuditEvent).where(
+        AuditEvent.event_type == "evaluation.requirement_checked").order_by(AuditEvent.id)))
+    assert [e.payload["status"] for e in checked] == ["met", "not_met"]
+    assert all(e.payload["requirement"] == "R0001" for e in checked)
+    # the evaluators may still decide otherwise by hand (e.g. after a clarification), and that is logged too
+    ev.check_requirement(world.tender, bids[1], "R0001", status=RequirementStatus.MET, actor=world.lead,
+                         reason="Avvikene er avklart med leverandøren; uttrekket er godtatt.")
+    db.session.commit()
+    assert ev.requirement_checks(bids[1])["R0001"].status is RequirementStatus.MET
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.event_type == "evaluation.requirement_checked")) == 3
+
+
+def test_confirming_again_a_result_already_confirmed_does_not_overwrite_a_later_manual_decision(
+        client, forms, login_as, db, world, invalid_zip) -> None:
+    from tender.core.scoring import RequirementStatus
+    from tender.evaluation import operations as ev
+    from tender.noark import operations as ops
+
+    uploaded(client, forms, login_as, db, world, 0, invalid_zip)
+    [bid] = [submit(db, world, 0)]
+    link = ops.link_requirement(world.tender, "R0001", actor=world.lead)
+    db.session.commit()
+    open_bids(db, world)
+    ops.confirm(world.tender, link, world.vendors[0], actor=world.evaluator)
+    ev.check_requirement(world.tender, bid, "R0001", status=RequirementStatus.CLARIFY, actor=world.lead,
+                         reason="Leverandøren er bedt om å forklare avvikene.")
+    ops.confirm(world.tender, link, world.vendors[0], actor=world.evaluator)
+    db.session.commit()
+    assert ev.requirement_checks(bid)["R0001"].status is RequirementStatus.CLARIFY
+
+
 def test_the_minimum_requirement_result_uses_the_sample_submitted_with_the_bid_never_a_newer_or_older_one(
         client, forms, login_as, db, world, valid_zip, invalid_zip) -> None:
     from datetime import timedelta

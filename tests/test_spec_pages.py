@@ -101,6 +101,13 @@ def test_two_people_saving_the_same_requirement_the_second_is_refused_with_what_
     assert "<del>Først</del>" in html and "<ins>etterpå</ins>" in html
     db.session.expire_all()
     assert db.session.get(SpecRequirement, row.id).text == "Først lagret."
+    # the diff table's cells sit under their headers: "Før" holds the old text, "Etter" the new one
+    table = html.split('<table class="list diff">')[1].split("</table>")[0]
+    assert "colspan" not in table
+    text_row = next(r for r in table.split("<tr>")[2:] if "Først" in r)
+    before, after = text_row.split("<td")[1:3]
+    assert "<del>Først</del>" in before and "<ins>" not in before and "etterpå" not in before
+    assert "<ins>etterpå</ins>" in after and "<del>" not in after and "Først" not in after
 
 
 def test_a_tampered_lock_version_ends_as_a_conflict_and_changes_nothing(client, db, forms, lead_with_spec) -> None:
@@ -339,3 +346,30 @@ def test_applying_a_workbook_after_the_draft_changed_under_it_explains_instead_o
     assert _count(db, AuditEvent) == before
     db.session.expire_all()
     assert db.session.get(SpecRequirement, first.id).text == first.text
+
+
+def test_after_publication_the_editing_and_import_pages_send_back_to_the_specification_with_why(
+        client, db, forms, create_tender, add_member, create_user, login_as) -> None:
+    from tests.evaluation_helpers import setup_tender
+
+    s = setup_tender(db, create_tender, add_member, create_user)
+    login_as(s.lead)
+    tender = s.tender
+    excel = client.get(f"/konkurranser/{tender.id}/krav/excel").data
+    key = ops.ordered_requirements(ops.specification_of(tender))[0].key
+    chapter = ops.specification_of(tender).chapters[0].key
+    for path in ("nytt", key, "kapitler/nytt", f"kapitler/{chapter}", "import/excel", "import/katalog"):
+        response = client.get(f"/konkurranser/{tender.id}/krav/{path}", follow_redirects=True)
+        html = response.get_data(as_text=True)
+        assert response.request.path == f"/konkurranser/{tender.id}/krav", path
+        assert "Kravspesifikasjonen er kunngjort og kan ikke endres lenger." in html, path
+    # an upload is refused before its diff is shown, and nothing is stashed or recorded
+    before = _count(db, AuditEvent)
+    data = {"csrf_token": forms.token("/"), "file": (io.BytesIO(excel), "krav.xlsx")}
+    response = client.post(f"/konkurranser/{tender.id}/krav/import/excel", data=data,
+                           content_type="multipart/form-data")
+    assert response.status_code == 302 and 'name="token"' not in response.get_data(as_text=True)
+    assert _count(db, AuditEvent) == before
+    index = client.get(f"/konkurranser/{tender.id}/krav").get_data(as_text=True)
+    for button in ("Les inn redigert regneark", "Importer fra kravkatalogen", "Nytt krav", "Frys ny versjon"):
+        assert button not in index

@@ -104,6 +104,20 @@ def deliver_invitation(user: User, link: str, tender_title: str | None) -> bool:
     return True
 
 
+def _newer_invitation(inv: Invitation) -> Invitation | None:
+    """A later link for the same person and tender: sending an invitation again replaces the earlier ones."""
+    return db.session.scalar(select(Invitation).where(
+        Invitation.user_id == inv.user_id, Invitation.tender_id == inv.tender_id,
+        Invitation.id > inv.id).limit(1))
+
+
+def void_invitations(user: User, *, tender_id: int | None) -> int:
+    """How many of ``user``'s unused links for ``tender_id`` a new invitation is about to void (issue it
+    next, in the same transaction): a link is void as soon as a newer one for the same tender exists."""
+    return len(list(db.session.scalars(select(Invitation.id).where(
+        Invitation.user_id == user.id, Invitation.tender_id == tender_id, Invitation.used_at.is_(None)))))
+
+
 def find_valid_invitation(token: str) -> Invitation:
     """The invitation behind a link, or a DomainError saying precisely why it cannot be used."""
     inv = db.session.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token)))
@@ -111,6 +125,9 @@ def find_valid_invitation(token: str) -> Invitation:
         raise DomainError("Lenken er ugyldig. Be prosjektlederen om en ny invitasjon.")
     if inv.used_at is not None:
         raise DomainError("Lenken er allerede brukt. Logg inn med passordet du valgte, eller be om en ny.")
+    if _newer_invitation(inv) is not None:
+        raise DomainError("Denne lenken er erstattet av en nyere invitasjon og virker ikke lenger. "
+                          "Bruk lenken i den siste invitasjonen du fikk, eller be prosjektlederen sende en ny.")
     if inv.expires_at <= utcnow():
         raise DomainError("Lenken er utløpt. Be prosjektlederen om en ny invitasjon.")
     return inv

@@ -275,6 +275,26 @@ def answer_form(tender_id: int) -> Any:
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+@bp.route("/kravspesifikasjon.pdf")
+@login_required
+def specification_pdf(tender_id: int) -> Any:
+    """The published specification as the vendor bids on it (the group's approvals are not part of it)."""
+    from tender.reports.spec_pdf import render_spec_pdf
+
+    tender = tender_for(tender_id, Tender.can_bid)
+    _vendor(tender)
+    version = ops.published_version(tender)
+    if version is None:
+        abort(404)
+    stream = io.BytesIO()
+    render_spec_pdf(ops.published_spec(tender), stream, tender_title=tender.title,  # type: ignore[arg-type]
+                    case_reference=tender.case_reference, version_label=str(version.number),
+                    content_hash=version.content_hash,
+                    municipality_names={m.kommunenummer: m.name for m in tender.participating_municipalities})
+    stream.seek(0)
+    return send_download(stream, f"kravspesifikasjon-versjon-{version.number}.pdf", "application/pdf")
+
+
 @bp.route("/svarskjema", methods=["POST"])
 @login_required
 def upload_answers(tender_id: int) -> Any:

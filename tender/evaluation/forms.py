@@ -88,6 +88,14 @@ class OpenConsensusForm(FlaskForm):
 class RejectForm(FlaskForm):
     reason = TextAreaField("Begrunnelse for avvisning", validators=[DataRequired("Skriv begrunnelsen."),
                                                                   Length(max=5000)])
+    # on the confirmation page the bid page leads to: avvisning is never one click
+    confirm = BooleanField("Jeg har kontrollert tilbudet og begrunnelsen, og vil avvise tilbudet",
+                           validators=[DataRequired("Kryss av for å bekrefte avvisningen.")])
+
+
+class UndoRejectForm(FlaskForm):
+    reason = TextAreaField("Hvorfor avvisningen angres", validators=[
+        DataRequired("Skriv hvorfor avvisningen angres."), Length(max=5000)])
 
 
 class TieBreakForm(FlaskForm):

@@ -661,7 +661,8 @@ def save_individual_score(tender: Tender, bid: Bid, criterion: AwardCriterion, *
     row.updated_at = _now()
     db.session.flush()
     audit.record("evaluation.score_saved", row, tender_id=tender.id, actor=evaluator, payload={
-        "bid": bid.vendor.organisasjonsnummer, "criterion": criterion.key, "score": str(value)})
+        "vendor": bid.vendor.name, "bid": bid.vendor.organisasjonsnummer, "criterion": criterion.key,
+        "score": str(value)})
     return row
 
 
@@ -770,7 +771,8 @@ def save_consensus(tender: Tender, bid: Bid, criterion: AwardCriterion, *, score
     row.updated_at = _now()
     db.session.flush()
     audit.record("evaluation.consensus_saved", row, tender_id=tender.id, actor=actor, payload={
-        "bid": bid.vendor.organisasjonsnummer, "criterion": criterion.key, "score": str(value),
+        "vendor": bid.vendor.name, "bid": bid.vendor.organisasjonsnummer, "criterion": criterion.key,
+        "score": str(value),
         "justification": row.justification})
     return row
 
@@ -809,7 +811,8 @@ def _set_check(tender: Tender, bid: Bid, requirement_key: str, row: MinimumRequi
     row.checked_at = _now()
     db.session.flush()
     audit.record("evaluation.requirement_checked", row, tender_id=tender.id, actor=actor, payload={
-        "bid": bid.vendor.organisasjonsnummer, "requirement": requirement_key, "status": status.value,
+        "vendor": bid.vendor.name, "bid": bid.vendor.organisasjonsnummer, "requirement": requirement_key,
+        "status": status.value,
         "reason": row.reason})
     return row
 
@@ -858,8 +861,31 @@ def reject_bid(tender: Tender, bid: Bid, *, reason: str, actor: Any) -> None:
     bid.rejected_at = _now()
     bid.rejected_by_id = getattr(actor, "id", None)
     db.session.flush()
-    audit.record("bid.rejected", bid, actor=actor, payload={"vendor": bid.vendor.organisasjonsnummer,
-                                                            "reason": bid.rejection_reason})
+    audit.record("bid.rejected", bid, actor=actor, payload={
+        "vendor": bid.vendor.name, "organisasjonsnummer": bid.vendor.organisasjonsnummer,
+        "reason": bid.rejection_reason})
+
+
+def undo_rejection(tender: Tender, bid: Bid, *, reason: str, actor: Any) -> None:
+    """The way back from an avvisning decided by mistake, while the evaluation is open (the app has no award
+    step yet that would close it): the bid returns to Pb/Ph and the ranking, and the trail keeps both the
+    rejection and why it was undone."""
+    from tender.bids.operations import opening_of
+
+    if opening_of(tender) is None or bid.tender_id != tender.id or bid.status is not BidStatus.SUBMITTED:
+        raise DomainError("Bare åpnede tilbud kan avvises og tas inn igjen.")
+    if not bid.rejected:
+        raise DomainError("Tilbudet er ikke avvist.")
+    if not reason.strip():
+        raise DomainError("Skriv hvorfor avvisningen angres.", field="reason")
+    earlier = bid.rejection_reason
+    bid.rejected = False
+    bid.rejection_reason = ""
+    bid.rejected_at = None
+    bid.rejected_by_id = None
+    db.session.flush()
+    audit.record("bid.rejection_undone", bid, actor=actor, payload={
+        "vendor": bid.vendor.name, "reason": reason.strip(), "rejection_reason": earlier})
 
 
 def record_tie_break(tender: Tender, order: Sequence[str], *, reason: str, actor: Any) -> None:

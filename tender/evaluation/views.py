@@ -41,6 +41,7 @@ from tender.evaluation.forms import (
     ScoreForm,
     SettingsForm,
     TieBreakForm,
+    UndoRejectForm,
     WeightForm,
 )
 from tender.auth.models import User
@@ -409,7 +410,8 @@ def _bid_page(tender: Tender, row: Bid, *, bulk: CheckManyForm | None = None, st
     bulk = bulk or CheckManyForm(formdata=None, prefix="flere")
     return render_template("evaluation/bid.html", tender=tender, bid=row, spec=spec, answers=answers, checks=checks,
                            check_forms=check_forms, bulk=bulk, chosen=set(bulk.keys.data or ()),
-                           reject_form=RejectForm(), items={i.id: i for i in items},
+                           reject_form=RejectForm(), undo_form=UndoRejectForm(formdata=None),
+                           items={i.id: i for i in items},
                            municipalities=municipalities, price=ops.evaluated_price(tender, row, items),
                            not_met=[k for k, c in checks.items() if c.status is RequirementStatus.NOT_MET],
                            may_decide=tender.can_decide_evaluation(current_user, now)), status
@@ -477,23 +479,63 @@ def check_requirement(tender_id: int, bid_id: int, key: str) -> Response:
     return redirect(url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id, _anchor=f"k-{key}"))
 
 
+@bp.route("/tilbud/<int:bid_id>/avvis/bekreft")
+@login_required
+def reject_confirm(tender_id: int, bid_id: int) -> Any:
+    """The bid page's "Avvis tilbudet …" asks here (GET: nothing changes yet): the page that names the bid and
+    repeats the reason, where the rejection is confirmed. Avvisning is never one click."""
+    tender = _sealed_tender(tender_id, Tender.can_decide_evaluation)
+    row = _bid_or_404(tender, bid_id)
+    back = url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id)
+    if row.rejected:
+        flash("Tilbudet er allerede avvist.", "error")
+        return redirect(back)
+    form = RejectForm(formdata=None, reason=request.args.get("reason", "").strip())
+    reason = form.reason
+    if not reason.data or len(reason.data) > 5000:
+        flash(f"{reason.label.text}: " + ("Skriv begrunnelsen." if not reason.data
+                                          else "Feltet kan ikke være lenger enn 5000 tegn."), "error")
+        return redirect(back)
+    return render_template("evaluation/reject_confirm.html", tender=tender, bid=row, form=form)
+
+
 @bp.route("/tilbud/<int:bid_id>/avvis", methods=["POST"])
 @login_required
-def reject(tender_id: int, bid_id: int) -> Response:
+def reject(tender_id: int, bid_id: int) -> Any:
     tender = _sealed_tender(tender_id, Tender.can_decide_evaluation)
     row = _bid_or_404(tender, bid_id)
     form = RejectForm()
+    if not form.validate_on_submit():  # the confirmation page again, with what is missing at its field
+        return render_template("evaluation/reject_confirm.html", tender=tender, bid=row, form=form), 422
+    try:
+        ops.reject_bid(tender, row, reason=form.reason.data or "", actor=_me())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"Tilbudet fra {row.vendor.name} er avvist.", "success")
+    return redirect(url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id))
+
+
+@bp.route("/tilbud/<int:bid_id>/angre-avvisning", methods=["POST"])
+@login_required
+def undo_rejection(tender_id: int, bid_id: int) -> Response:
+    tender = _sealed_tender(tender_id, Tender.can_decide_evaluation)
+    row = _bid_or_404(tender, bid_id)
+    form = UndoRejectForm()
     if not form.validate_on_submit():
         flash(refusal_in_words(form), "error")
     else:
         try:
-            ops.reject_bid(tender, row, reason=form.reason.data or "", actor=_me())
+            ops.undo_rejection(tender, row, reason=form.reason.data or "", actor=_me())
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(f"Tilbudet fra {row.vendor.name} er avvist.", "success")
+            flash(f"Avvisningen av tilbudet fra {row.vendor.name} er angret; tilbudet er med i evalueringen "
+                  "igjen.", "success")
     return redirect(url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id))
 
 

@@ -492,6 +492,8 @@ def confirm(tender: Tender, link: NoarkRequirementLink, vendor: Vendor, *, actor
               "confirmed_at": utcnow()}
     existing = db.session.scalar(select(NoarkRequirementConfirmation).where(
         NoarkRequirementConfirmation.link_id == link.id, NoarkRequirementConfirmation.vendor_id == vendor.id))
+    # confirming the very result confirmed before changes no decision: a later manual check stays as it is
+    fills_check = existing is None or existing.sample_id != result.sample.id or existing.met != result.met
     if existing is None:
         existing = NoarkRequirementConfirmation(link_id=link.id, vendor_id=vendor.id, **values)
         db.session.add(existing)
@@ -502,7 +504,29 @@ def confirm(tender: Tender, link: NoarkRequirementLink, vendor: Vendor, *, actor
         "requirement": link.requirement_key, "vendor": vendor.name, "sample": result.sample.id,
         "met": result.met,
     })
+    if fills_check:
+        _fill_requirement_check(tender, link, result, actor=actor)
     return existing
+
+
+def _fill_requirement_check(tender: Tender, link: NoarkRequirementLink, result: VendorResult, *,
+                            actor: Any) -> None:
+    """The confirmed result decides the bid's own check of the linked minstekrav (met / not met), with a
+    justification naming the validation run; it stays an ordinary check the evaluators may change by hand."""
+    from tender.core.scoring import RequirementStatus
+    from tender.evaluation import operations as evaluation_ops
+
+    sample = result.sample
+    assert sample is not None and result.met is not None  # confirm() refuses anything else
+    bid = next(b for b in bid_ops.submitted_bids(tender) if b.vendor_id == result.vendor.id)
+    verdict = "gyldig" if result.met else "ikke gyldig"
+    who = getattr(actor, "name", None) or getattr(actor, "email", "ukjent")
+    reason = (f"Noark-kontrollen av prøveuttrekket «{sample.original_filename}» levert med tilbudet "
+              f"(kontroll nr. {sample.id}: {sample.error_count} feil, {sample.warning_count} advarsler) "
+              f"fant det {verdict}; resultatet er bekreftet av {who}.")
+    evaluation_ops.check_requirement(
+        tender, bid, link.requirement_key, reason=reason, actor=actor,
+        status=RequirementStatus.MET if result.met else RequirementStatus.NOT_MET)
 
 
 def requirement_results(tender: Tender) -> dict[tuple[str, int], VendorResult]:

@@ -657,3 +657,29 @@ def _chapters_for_groups(tender: Tender, spec: Specification, catalogue: Any, se
                                               actor=_me())
         mapping[group] = chapter.key
     return mapping
+
+
+# -- no editing page once the specification is published ---------------------------------------------------------
+#: the pages (and their form posts) that change the draft; each one's access predicate
+_EDITING_PAGES = {
+    "requirements.new_requirement": Tender.can_edit_spec, "requirements.edit_requirement": Tender.can_edit_spec,
+    "requirements.new_chapter": Tender.can_edit_spec, "requirements.edit_chapter": Tender.can_edit_spec,
+    "requirements.import_excel": Tender.can_manage, "requirements.import_catalogue": Tender.can_manage,
+}
+PUBLISHED_MESSAGE = "Kravspesifikasjonen er kunngjort og kan ikke endres lenger."
+
+
+@bp.before_request
+def _published_specification_is_not_edited() -> Any:
+    """An editing page of a published specification would only lead to a refusal (an import even showed its
+    diff before refusing): send the person back to the specification with why. Who may not see the page
+    gets the view's own 404/403 as before."""
+    predicate = _EDITING_PAGES.get(request.endpoint or "")
+    if predicate is None or not current_user.is_authenticated:
+        return None
+    tender = tender_for(int((request.view_args or {})["tender_id"]), predicate)
+    spec = ops.specification_of(tender)
+    if spec is None or spec.published_version_id is None:
+        return None
+    flash(PUBLISHED_MESSAGE, "error")
+    return redirect(url_for("requirements.index", tender_id=tender.id))

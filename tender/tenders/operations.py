@@ -176,6 +176,8 @@ class InviteResult:
     #: the one-time password link's token when the user still has to set a password, else None
     token: str | None
     created_user: bool
+    #: a fresh link replacing the member's earlier ones (:func:`resend_invitation`)
+    resent: bool = False
 
 
 def invite_member(tender: Tender, *, email: str, name: str, role: Role, municipality: Municipality | None,
@@ -195,6 +197,11 @@ def invite_member(tender: Tender, *, email: str, name: str, role: Role, municipa
             "leverandørers kontoer.", attempt="account.takeover", tender_id=tender.id, field="email",
             details={"email": user.email, "role": role.value})
     created = False
+    if user is not None and user.password_hash is None:
+        pending = next((m for m in tender.memberships if m.user_id == user.id and m.role is role), None)
+        if pending is not None:
+            # the same invitation again: the person's link was lost, so a fresh one replaces it
+            return resend_invitation(tender, pending, actor=invited_by)
     if user is None:
         if not name.strip():
             raise DomainError("Skriv inn navnet på personen du inviterer.", field="name")
@@ -205,6 +212,26 @@ def invite_member(tender: Tender, *, email: str, name: str, role: Role, municipa
     if user.password_hash is None:
         token = accounts.issue_invitation(user, tender_id=tender.id, invited_by=invited_by).token
     return InviteResult(membership, user, token, created)
+
+
+def resend_invitation(tender: Tender, membership: Membership, *, actor: User) -> InviteResult:
+    """A fresh password link for a member who has not chosen a password yet (the first link was lost or has
+    expired). The person's older links for this tender stop working
+    (:func:`tender.auth.operations.find_valid_invitation` refuses a link replaced by a newer one)."""
+    user = membership.user
+    if membership.role is Role.VENDOR:
+        raise SeparationOfDutiesError(
+            "Kontoen tilhører en leverandørbruker. Innkjøpsgruppen kan ikke lage passordlenker for "
+            "leverandørers kontoer.", attempt="account.takeover", tender_id=tender.id,
+            details={"email": user.email, "role": membership.role.value})
+    if user.password_hash is not None:
+        raise DomainError(f"{user.email} har allerede valgt passord og kan logge inn; "
+                          "en ny lenke trengs ikke.")
+    voided = accounts.void_invitations(user, tender_id=tender.id)
+    issued = accounts.issue_invitation(user, tender_id=tender.id, invited_by=actor)
+    audit.record("invitation.resent", issued.invitation, tender_id=tender.id, actor=actor, payload={
+        "user": user.email, "role": membership.role.value, "voided": voided})
+    return InviteResult(membership, user, issued.token, created_user=False, resent=True)
 
 
 def remove_membership(tender: Tender, membership: Membership, *, actor: User) -> None:

@@ -106,8 +106,9 @@ def overview(tender_id: int) -> str:
                            announcement_url=public_url("vendors.announcement", token=tender.announcement_token))
 
 
-def _invite_form(tender: Tender) -> InviteForm:
-    form = InviteForm()
+def _invite_form(tender: Tender, *, fresh: bool = False) -> InviteForm:
+    # fresh: not filled from the request, so the form is empty again after an invitation went out
+    form = InviteForm(formdata=None) if fresh else InviteForm()
     form.municipality.choices = [SelectChoice("", "–")] + [SelectChoice(str(m.id), m.name)
                                                          for m in tender.participating_municipalities]
     return form
@@ -126,7 +127,7 @@ def members_page(tender: Tender, *, invite: InviteForm | None = None, vendor_for
     municipality_form.municipality.choices = [SelectChoice(str(m.id), f"{m.name} ({m.kommunenummer})")
                                               for m in available if m.id not in taken]
     return render_template(
-        "tenders/members.html", tender=tender, invite=invite or _invite_form(tender),
+        "tenders/members.html", tender=tender, invite=invite or _invite_form(tender, fresh=True),
         vendor_form=vendor_form or VendorForm(prefix="vendor"), municipality_form=municipality_form,
         vendor_invite=vendor_invite or vendor_invite_form(tender), remove_form=EmptyForm(), new_link=new_link,
         announcement_url=public_url("vendors.announcement", token=tender.announcement_token),
@@ -185,12 +186,44 @@ def invite(tender_id: int) -> Any:
                 if sent:
                     flash(f"Invitasjon sendt på e-post til {result.user.email}.", "success")
             db.session.commit()
-            flash(f"{result.user.email} har fått rollen {result.membership.role.label.lower()}.", "success")
+            if result.resent:
+                flash(_RESENT.format(email=result.user.email), "success")
+            else:
+                flash(f"{result.user.email} har fått rollen {result.membership.role.label.lower()}.", "success")
             if link is None:
                 return redirect(url_for("tenders.members", tender_id=tender.id))
             return members_page(tender, new_link=link)
     tender = tender_for(tender_id, Tender.can_manage)
     return members_page(tender, invite=form, status=422)
+
+
+_RESENT = "{email} har fått en ny invitasjonslenke. Den forrige lenken virker ikke lenger."
+
+
+@bp.route("/konkurranser/<int:tender_id>/medlemmer/<int:membership_id>/send-pa-nytt", methods=["POST"])
+@login_required
+def resend_invitation(tender_id: int, membership_id: int) -> Any:
+    from tender.auth.operations import deliver_invitation
+    from tender.vendors.views import rollback_keeping_refusal
+
+    tender = tender_for(tender_id, Tender.can_manage)
+    membership = next((m for m in tender.memberships if m.id == membership_id), None)
+    if membership is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        result = operations.resend_invitation(tender, membership, actor=current_user._get_current_object())
+    except DomainError as error:
+        rollback_keeping_refusal(error, actor=current_user._get_current_object())
+        flash(error.message, "error")
+        return members_page(tender_for(tender_id, Tender.can_manage), status=409)
+    link = _public_url("auth.accept_invitation", token=result.token)
+    if deliver_invitation(result.user, link, tender.title):
+        flash(f"Invitasjon sendt på e-post til {result.user.email}.", "success")
+    db.session.commit()
+    flash(_RESENT.format(email=result.user.email), "success")
+    return members_page(tender, new_link=link)
 
 
 def _public_url(endpoint: str, **values: Any) -> str:
