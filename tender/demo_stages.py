@@ -25,7 +25,8 @@ from tender.demo import DEMO_CASE_REFERENCE, EVALUATORS, LEAD, STAGES, _user, bu
 from tender.demo_extract import demo_extract
 from tender.errors_domain import DomainError
 from tender.evaluation import operations as ev
-from tender.evaluation.models import CriterionKindValue, Phase, PriceItemKind
+from tender.evaluation_model import operations as model_ops
+from tender.evaluation_model.models import CriterionKindValue, Phase, PriceItemKind
 from tender.extensions import db
 from tender.noark import operations as noark_ops
 from tender.noark.models import SampleStatus
@@ -164,10 +165,10 @@ def publish_and_lock(tender: Tender) -> None:
     assert spec is not None
     if spec.published_version is None:
         # the price schedule goes out with the specification, so it is set before the publication
-        if not ev.price_items(tender):
-            ev.add_price_item(tender, name="Lisenser, innføring og migrering (engangsbeløp)",
+        if not model_ops.price_items(tender):
+            model_ops.add_price_item(tender, name="Lisenser, innføring og migrering (engangsbeløp)",
                               kind=PriceItemKind.ONE_OFF, per_municipality=False, actor=lead)
-            ev.add_price_item(tender, name="Årlig lisens, drift og support", kind=PriceItemKind.YEARLY,
+            model_ops.add_price_item(tender, name="Årlig lisens, drift og support", kind=PriceItemKind.YEARLY,
                               per_municipality=True, actor=lead)
         version = spec_ops.latest_version(spec)
         if version is None or spec_ops.draft_differs_from_latest(spec):
@@ -188,10 +189,10 @@ def publish_and_lock(tender: Tender) -> None:
                         and NOARK_REQUIREMENT in r.text), None)
         if extract is not None:  # the minimum requirement the validation of the samples answers
             noark_ops.link_requirement(tender, extract.id, actor=lead)
-    model = ev.ensure_model(tender)
+    model = model_ops.ensure_model(tender)
     if model.frozen_at is None:
         _evaluation_model(tender, lead)
-        ev.freeze(tender, at=now(), actor=lead)
+        model_ops.freeze(tender, at=now(), actor=lead)
     for bidder in BIDDERS:
         seller = _user(bidder.email, bidder.person)
         if Role.VENDOR not in tender.roles_of(seller):
@@ -199,21 +200,21 @@ def publish_and_lock(tender: Tender) -> None:
 
 
 def _evaluation_model(tender: Tender, lead: User) -> None:
-    ev.update_settings(tender, ev.ModelSettings(
+    model_ops.update_settings(tender, model_ops.ModelSettings(
         scale_max=Decimal(10), allow_half_points=False, price_method="linear", price_k=None, nok_per_point=None,
         normalise=False, contract_period="4+1+1", disagreement_threshold=Decimal(3)), actor=lead)
-    if ev.criterion_by_key(tender, "pris") is None:
-        ev.add_criterion(tender, ev.CriterionInput(
+    if model_ops.criterion_by_key(tender, "pris") is None:
+        model_ops.add_criterion(tender, model_ops.CriterionInput(
             key="pris", name="Pris", weight=Decimal(40), kind=CriterionKindValue.PRICE,
             documentation="Samlet evaluert pris over 4+1+1 år: engangsbeløp og årlige beløp for alle seks kommuner."),
             actor=lead)
-    if ev.criterion_by_key(tender, "kvalitet") is None:
-        ev.add_criterion(tender, ev.CriterionInput(key="kvalitet", name="Kvalitet", weight=Decimal(60),
+    if model_ops.criterion_by_key(tender, "kvalitet") is None:
+        model_ops.add_criterion(tender, model_ops.CriterionInput(key="kvalitet", name="Kvalitet", weight=Decimal(60),
                                                    documentation="Løsningens kvalitet, vurdert etter underkriteriene."),
                          actor=lead)
     for key, name, weight, documentation in QUALITY:
-        if ev.criterion_by_key(tender, key) is None:
-            ev.add_criterion(tender, ev.CriterionInput(key=key, name=name, weight=Decimal(weight),
+        if model_ops.criterion_by_key(tender, key) is None:
+            model_ops.add_criterion(tender, model_ops.CriterionInput(key=key, name=name, weight=Decimal(weight),
                                                        parent_key="kvalitet", documentation=documentation),
                              actor=lead)
 
@@ -264,7 +265,7 @@ def _reserved(bidder: Bidder, content: core_spec.Specification) -> dict[str, str
 
 
 def _prices(tender: Tender, bidder: Bidder) -> dict[tuple[int, int | None], Decimal]:
-    one_off, yearly = ev.price_items(tender)[:2]
+    one_off, yearly = model_ops.price_items(tender)[:2]
     prices: dict[tuple[int, int | None], Decimal] = {(one_off.id, None): bidder.one_off}
     for municipality in tender.participating_municipalities:
         prices[(yearly.id, municipality.id)] = (bidder.yearly_per_inhabitant * municipality.population) \
@@ -400,8 +401,8 @@ def score(tender: Tender) -> None:
         if set(minimum) - set(ev.requirement_checks(bid)):
             ev.check_requirements(tender, bid, [], status=RequirementStatus.MET, unassessed=True, actor=lead,
                                   reason="Bekreftet i tilbudet uten forbehold; kontrollert mot dokumentasjonen.")
-    model = ev.ensure_model(tender)
-    leaves = {c.key: c for c in ev.quality_leaves(tender)}
+    model = model_ops.ensure_model(tender)
+    leaves = {c.key: c for c in model_ops.quality_leaves(tender)}
     by_vendor = {b.orgnr: b for b in BIDDERS}
     if model.phase is Phase.INDIVIDUAL:
         for evaluator, spread in zip(evaluators, SPREAD, strict=True):

@@ -29,6 +29,14 @@ from tender.noark.forms import LinkForm, UploadForm
 from tender.noark.models import ExtractSample, NoarkRequirementLink, SampleStatus
 from tender.noark.report_view import build_report_view, comparison
 from tender.noark.tasks import QueueConfigurationError, enqueue_validation
+from tender.noark.permissions import (
+    confirm_noark_requirement,
+    link_noark_requirement,
+    restart_validation,
+    see_group_samples,
+    upload_sample,
+    view_samples,
+)
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
 from tender.uploads import send_download
@@ -53,7 +61,7 @@ def _own_vendor(tender: Tender) -> Vendor:
 
 def _group_sees(tender: Tender) -> bool:
     """The user is in the procurement group and the bids are opened."""
-    return tender.can_view_samples(current_user) and ops.group_may_see_samples(tender)
+    return see_group_samples(current_user, tender)
 
 
 def _sample_for(tender_id: int, sample_id: int) -> tuple[Tender, ExtractSample]:
@@ -99,7 +107,7 @@ def _mine_page(tender: Tender, vendor: Vendor, form: UploadForm, status: int = 2
 @bp.route("/mine-prover", methods=["GET"])
 @login_required
 def mine(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_upload_sample)
+    tender = tender_for(tender_id, upload_sample)
     return _mine_page(tender, _own_vendor(tender), UploadForm(formdata=None))
 
 
@@ -107,7 +115,7 @@ def mine(tender_id: int) -> Any:
 @csrf.exempt  # checked below by the form itself, after this view's own upload limit is in place
 @login_required
 def upload(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_upload_sample)
+    tender = tender_for(tender_id, upload_sample)
     vendor = _own_vendor(tender)
     # the whole request may carry the sample plus a little form overhead
     request.max_content_length = _max_upload() + 64 * 1024
@@ -217,7 +225,7 @@ def report_pdf(tender_id: int, sample_id: int) -> Any:
 @login_required
 def restart(tender_id: int, sample_id: int) -> Any:
     tender, sample = _sample_for(tender_id, sample_id)
-    if not tender.can_manage(current_user):
+    if not restart_validation(current_user, tender):
         abort(403)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -239,7 +247,7 @@ def restart(tender_id: int, sample_id: int) -> Any:
 def overview(tender_id: int) -> Any:
     """The samples submitted with the bids, side by side, after the opening; before it, only a notice (the
     page is still the way to the minstekrav linking, which the lead does before the bids come in)."""
-    tender = tender_for(tender_id, Tender.can_view_samples)
+    tender = tender_for(tender_id, view_samples)
     if not ops.group_may_see_samples(tender):
         return render_template("noark/overview.html", tender=tender, sealed=True, vendors=[], latest={}, rows=[],
                                samples=[])
@@ -257,7 +265,7 @@ def statuses(tender_id: int) -> Any:
     """Progress of the samples the user may see: the vendor's own; for the group, after the opening, the
     samples submitted with bids (403 before it)."""
     tender = tender_for(tender_id)
-    if tender.can_upload_sample(current_user):
+    if upload_sample(current_user, tender):
         samples = ops.samples_of(tender, tender.vendor_ids_of(current_user))
     elif _group_sees(tender):
         samples = sorted(ops.submitted_samples(tender).values(), key=lambda s: s.id)
@@ -297,14 +305,14 @@ def _requirements_page(tender: Tender, form: LinkForm | None = None, status: int
 @bp.route("/minstekrav", methods=["GET"])
 @login_required
 def requirements(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_view_samples)
+    tender = tender_for(tender_id, view_samples)
     return _requirements_page(tender)
 
 
 @bp.route("/minstekrav", methods=["POST"])
 @login_required
 def link(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_link_noark_requirement)
+    tender = tender_for(tender_id, link_noark_requirement)
     form = _link_form(tender, request.form)
     if not form.validate_on_submit():
         return _requirements_page(tender, form, 422)
@@ -329,7 +337,7 @@ def _link_for(tender: Tender, link_id: int) -> NoarkRequirementLink:
 @bp.route("/minstekrav/<int:link_id>/fjern", methods=["POST"])
 @login_required
 def unlink(tender_id: int, link_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_link_noark_requirement)
+    tender = tender_for(tender_id, link_noark_requirement)
     found = _link_for(tender, link_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -342,7 +350,7 @@ def unlink(tender_id: int, link_id: int) -> Any:
 @bp.route("/minstekrav/<int:link_id>/bekreft/<int:vendor_id>", methods=["POST"])
 @login_required
 def confirm(tender_id: int, link_id: int, vendor_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_confirm_noark_requirement)
+    tender = tender_for(tender_id, confirm_noark_requirement)
     if not ops.group_may_see_samples(tender):
         abort(403)
     found = _link_for(tender, link_id)

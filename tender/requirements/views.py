@@ -30,6 +30,7 @@ from tender.requirements.forms import (
     UploadForm,
 )
 from tender.requirements.models import Specification, SpecRequirement, SpecVersion
+from tender.requirements.permissions import edit_spec, manage_spec, sign_off, view_spec
 from tender.tenders.access import tender_for
 from tender.tenders.models import Municipality, Tender
 from tender.security import parse_row_id
@@ -77,7 +78,7 @@ def _version_or_404(spec: Specification, number: int) -> SpecVersion:
 @bp.route("")
 @login_required
 def index(tender_id: int) -> str:
-    tender = tender_for(tender_id, Tender.can_view_spec)
+    tender = tender_for(tender_id, view_spec)
     spec = ops.specification_of(tender)
     filters = {k: request.args.get(k, "").strip()[:200] for k in ("kapittel", "type", "kriterium", "kommune", "q")}
     rows: list[SpecRequirement] = []
@@ -154,7 +155,7 @@ def _input_from(form: RequirementForm) -> ops.RequirementInput:
 @bp.route("/nytt", methods=["GET", "POST"])
 @login_required
 def new_requirement(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_edit_spec)
+    tender = tender_for(tender_id, edit_spec)
     spec = _spec_or_404(tender)
     form = _requirement_form(tender, spec)
     if request.method == "GET":
@@ -178,7 +179,7 @@ def new_requirement(tender_id: int) -> Any:
 @bp.route("/<key>", methods=["GET", "POST"])
 @login_required
 def edit_requirement(tender_id: int, key: str) -> Any:
-    tender = tender_for(tender_id, Tender.can_edit_spec)
+    tender = tender_for(tender_id, edit_spec)
     spec = _spec_or_404(tender)
     row = _requirement_or_404(spec, key)
     form = _requirement_form(tender, spec, row)
@@ -221,7 +222,7 @@ def _current_lock_version(tender: Tender, key: str) -> int:
 @bp.route("/<key>/slett", methods=["POST"])
 @login_required
 def delete_requirement(tender_id: int, key: str) -> Response:
-    tender = tender_for(tender_id, Tender.can_edit_spec)
+    tender = tender_for(tender_id, edit_spec)
     spec = _spec_or_404(tender)
     row = _requirement_or_404(spec, key)
     form = LockedActionForm()
@@ -236,7 +237,7 @@ def delete_requirement(tender_id: int, key: str) -> Response:
 @bp.route("/<key>/flytt/<direction>", methods=["POST"])
 @login_required
 def move_requirement(tender_id: int, key: str, direction: str) -> Response:
-    tender = tender_for(tender_id, Tender.can_edit_spec)
+    tender = tender_for(tender_id, edit_spec)
     spec = _spec_or_404(tender)
     row = _requirement_or_404(spec, key)
     if direction not in ("opp", "ned") or not EmptyForm().validate_on_submit():
@@ -248,7 +249,7 @@ def move_requirement(tender_id: int, key: str, direction: str) -> Response:
 @bp.route("/renummerer", methods=["POST"])
 @login_required
 def renumber(tender_id: int) -> Response:
-    tender = tender_for(tender_id, Tender.can_edit_spec)
+    tender = tender_for(tender_id, edit_spec)
     _spec_or_404(tender)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -260,7 +261,7 @@ def renumber(tender_id: int) -> Response:
 @bp.route("/kapitler/nytt", methods=["GET", "POST"])
 @login_required
 def new_chapter(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_edit_spec)
+    tender = tender_for(tender_id, edit_spec)
     form = ChapterForm()
     if form.validate_on_submit():
         try:
@@ -280,7 +281,7 @@ def new_chapter(tender_id: int) -> Any:
 @bp.route("/kapitler/<key>", methods=["GET", "POST"])
 @login_required
 def edit_chapter(tender_id: int, key: str) -> Any:
-    tender = tender_for(tender_id, Tender.can_edit_spec)
+    tender = tender_for(tender_id, edit_spec)
     spec = _spec_or_404(tender)
     chapter = next((c for c in spec.chapters if c.key == key), None)
     if chapter is None:
@@ -310,7 +311,7 @@ def edit_chapter(tender_id: int, key: str) -> Any:
 @bp.route("/kapitler/<key>/<action>", methods=["POST"])
 @login_required
 def chapter_action(tender_id: int, key: str, action: str) -> Response:
-    tender = tender_for(tender_id, Tender.can_edit_spec)
+    tender = tender_for(tender_id, edit_spec)
     spec = _spec_or_404(tender)
     chapter = next((c for c in spec.chapters if c.key == key), None)
     if chapter is None:
@@ -328,7 +329,7 @@ def chapter_action(tender_id: int, key: str, action: str) -> Response:
 @bp.route("/last-inn", methods=["POST"])
 @login_required
 def load(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_spec)
     use_base = request.form.get("kilde") == "grunnspesifikasjon"
     form = UploadForm() if not use_base else None
     if use_base:
@@ -363,7 +364,7 @@ def load(tender_id: int) -> Any:
 @bp.route("/frys", methods=["POST"])
 @login_required
 def freeze(tender_id: int) -> Response:
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_spec)
     _spec_or_404(tender)
     form = FreezeForm()
     if not form.validate_on_submit():
@@ -387,13 +388,13 @@ def _decision_form(tender: Tender, version: SpecVersion) -> DecisionForm:
 @bp.route("/versjoner/<int:number>", methods=["GET", "POST"])
 @login_required
 def version(tender_id: int, number: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_view_spec)
+    tender = tender_for(tender_id, view_spec)
     spec = _spec_or_404(tender)
     version = _version_or_404(spec, number)
     content = ops.version_content(version)
     form = _decision_form(tender, version)
     if request.method == "POST":
-        if not tender.can_sign_off(current_user):
+        if not sign_off(current_user, tender):
             abort(403)
         if form.validate_on_submit():
             municipality = db.session.get(Municipality, int(form.municipality.data))
@@ -427,7 +428,7 @@ def _last_approved_by_me(tender: Tender, spec: Specification, version: SpecVersi
 @bp.route("/diff")
 @login_required
 def diff(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_view_spec)
+    tender = tender_for(tender_id, view_spec)
     spec = _spec_or_404(tender)
 
     def side(raw: str) -> tuple[str, core.Specification]:
@@ -447,7 +448,7 @@ def diff(tender_id: int) -> Any:
 @bp.route("/versjoner/<int:number>/kunngjor", methods=["POST"])
 @login_required
 def publish(tender_id: int, number: int) -> Response:
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_spec)
     spec = _spec_or_404(tender)
     version = _version_or_404(spec, number)
     if not EmptyForm().validate_on_submit():
@@ -475,7 +476,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def export_excel(tender_id: int) -> Any:
     from tender.reports.spec_excel import export_answer_form
 
-    tender = tender_for(tender_id, Tender.can_view_spec)
+    tender = tender_for(tender_id, view_spec)
     spec = _spec_or_404(tender)
     number = request.args.get("versjon", "")
     if number.isdigit():
@@ -500,7 +501,7 @@ def export_excel(tender_id: int) -> Any:
 def export_pdf(tender_id: int, number: int) -> Response:
     from tender.reports.spec_pdf import render_spec_pdf
 
-    tender = tender_for(tender_id, Tender.can_view_spec)
+    tender = tender_for(tender_id, view_spec)
     spec = _spec_or_404(tender)
     version = _version_or_404(spec, number)
     approvals = [(d.municipality.name, d.signer_name, d.decision.label, d.comment, d.decided_at)
@@ -529,7 +530,7 @@ def _read_upload(form: UploadForm) -> bytes | None:
 def import_excel(tender_id: int) -> Any:
     from tender.reports.spec_excel import import_spec_workbook
 
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_spec)
     spec = _spec_or_404(tender)
     form = UploadForm()
     token = request.form.get("token", "")
@@ -586,7 +587,7 @@ def _apply_excel(tender: Tender, spec: Specification, token: str) -> Any:
 @bp.route("/import/katalog", methods=["GET", "POST"])
 @login_required
 def import_catalogue(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_spec)
     form = UploadForm()
     token = request.form.get("token", "")
     if request.method == "POST" and token:

@@ -189,7 +189,7 @@ class Tender(db.Model):  # type: ignore[name-defined,misc]
     case_reference: Mapped[str] = mapped_column(String(50))
     procedure: Mapped[Procedure] = mapped_column(_enum(Procedure, "tender_procedure"))
     #: not shown anywhere: the pages show the stage derived from the data (tender.core.lifecycle, gathered by
-    #: tender.tenders.lifecycle), because a stored state drifts (the bid deadline passes without any operation).
+    #: tender.lifecycle.operations), because a stored state drifts (the bid deadline passes without any operation).
     #: Kept, as freeze/publish write it, until a migration drops it.
     state: Mapped[TenderState] = mapped_column(_enum(TenderState, "tender_state"), default=TenderState.DRAFT)
     #: frist for forespørsel om å delta (prequalification), where the procedure has one

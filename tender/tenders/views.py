@@ -10,13 +10,16 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 from werkzeug.wrappers import Response
 
+from tender.auth.permissions import create_tender
 from tender.errors_domain import DomainError
 from tender.extensions import db
 from tender.forms import EmptyForm, put_reasons_on_form
 from tender.formatting import OSLO
 from tender.core.lifecycle import NOT_YET, ORDER
-from tender.tenders import lifecycle, operations
+from tender.lifecycle import operations as lifecycle
+from tender.tenders import operations
 from tender.tenders.access import tender_for
+from tender.tenders.permissions import manage_tender, view_members
 from tender.tenders.forms import InviteForm, MunicipalityForm, TenderEditForm, TenderForm, VendorForm
 from tender.tenders.models import Membership, Municipality, Procedure, Role, Tender
 
@@ -41,7 +44,7 @@ def dashboard() -> str:
 @bp.route("/konkurranser/ny", methods=["GET", "POST"])
 @login_required
 def create() -> Any:
-    if not current_user.is_admin:
+    if not create_tender(current_user):
         abort(403)
     form = TenderForm()
     if form.validate_on_submit():
@@ -67,7 +70,7 @@ def _local(value: datetime | None) -> datetime | None:
 def edit(tender_id: int) -> Any:
     from tender.clock import now
 
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_tender)
     form = TenderEditForm(obj=tender if request.method == "GET" else None)
     if request.method == "GET":
         for name in ("participation_deadline", "questions_deadline", "bid_deadline"):
@@ -154,7 +157,7 @@ def _role(raw: str | None) -> Role:
 @bp.route("/konkurranser/<int:tender_id>/medlemmer", methods=["GET"])
 @login_required
 def members(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_view_members)
+    tender = tender_for(tender_id, view_members)
     return members_page(tender)
 
 
@@ -163,7 +166,7 @@ def members(tender_id: int) -> Any:
 def invite(tender_id: int) -> Any:
     from tender.vendors.views import rollback_keeping_refusal
 
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_tender)
     form = _invite_form(tender)
     if form.validate_on_submit():
         try:
@@ -189,7 +192,7 @@ def invite(tender_id: int) -> Any:
             if link is None:
                 return redirect(url_for("tenders.members", tender_id=tender.id))
             return members_page(tender, new_link=link)
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_tender)
     return members_page(tender, invite=form, status=422)
 
 
@@ -205,7 +208,7 @@ def _public_url(endpoint: str, **values: Any) -> str:
 @bp.route("/konkurranser/<int:tender_id>/medlemmer/<int:membership_id>/fjern", methods=["POST"])
 @login_required
 def remove_member(tender_id: int, membership_id: int) -> Response:
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_tender)
     membership = db.session.get(Membership, membership_id)
     if membership is None or membership.tender_id != tender.id:
         abort(404)
@@ -229,7 +232,7 @@ def remove_member(tender_id: int, membership_id: int) -> Response:
 def add_vendor(tender_id: int) -> Any:
     from tender.vendors.views import rollback_keeping_refusal
 
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_tender)
     form = VendorForm(prefix="vendor")
     if form.validate_on_submit():
         try:
@@ -243,14 +246,14 @@ def add_vendor(tender_id: int) -> Any:
             db.session.commit()
             flash(f"{vendor.name} er lagt til i konkurransen.", "success")
             return redirect(url_for("tenders.members", tender_id=tender.id))
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_tender)
     return members_page(tender, vendor_form=form, status=422)
 
 
 @bp.route("/konkurranser/<int:tender_id>/kommuner", methods=["POST"])
 @login_required
 def add_municipality(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_tender)
     form = MunicipalityForm(prefix="mun")
     if form.validate_on_submit():
         try:
@@ -265,5 +268,5 @@ def add_municipality(tender_id: int) -> Any:
             db.session.commit()
             flash(f"{municipality.name} deltar nå i konkurransen.", "success")
             return redirect(url_for("tenders.members", tender_id=tender.id))
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_tender)
     return members_page(tender, municipality_form=form, status=422)

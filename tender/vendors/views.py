@@ -15,6 +15,7 @@ from tender.errors_domain import DomainError, SeparationOfDutiesError
 from tender.extensions import db
 from tender.forms import EmptyForm, put_reasons_on_form
 from tender.tenders.access import tender_for
+from tender.vendors.permissions import invite_vendor_to_register, view_vendor_users
 from tender.tenders.models import Tender, Vendor
 from tender.vendors import operations as ops
 from tender.vendors.forms import RegistrationForm, VendorInviteForm
@@ -110,7 +111,7 @@ def _my_vendor(tender: Tender) -> Vendor:
 @bp.route("/konkurranser/<int:tender_id>/leverandorens-brukere")
 @login_required
 def users(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_view_vendor_users)
+    tender = tender_for(tender_id, view_vendor_users)
     vendor = _my_vendor(tender)
     admin = ops.is_administrator(tender, vendor, current_user)
     return render_template("vendors/users.html", tender=tender, vendor=vendor, rows=ops.vendor_users(tender, vendor),
@@ -119,7 +120,7 @@ def users(tender_id: int) -> Any:
 
 
 def _decide(tender_id: int, registration_id: int, approve: bool) -> Response:
-    tender = tender_for(tender_id, Tender.can_view_vendor_users)
+    tender = tender_for(tender_id, view_vendor_users)
     vendor = _my_vendor(tender)
     if not ops.is_administrator(tender, vendor, current_user):
         abort(403)
@@ -167,7 +168,7 @@ def vendor_invite_form(tender: Tender) -> VendorInviteForm:
 def invite_vendor(tender_id: int) -> Any:
     from tender.tenders.views import members_page
 
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, invite_vendor_to_register)
     form = vendor_invite_form(tender)
     if form.validate_on_submit():
         raw = form.vendor.data or ""
@@ -185,5 +186,5 @@ def invite_vendor(tender_id: int) -> Any:
             flash(f"Invitasjonen til å registrere seg er sendt på e-post til {form.email.data} for {vendor.name}. "
                   "Leverandøren registrerer sine brukere selv.", "success")
             return redirect(url_for("tenders.members", tender_id=tender.id))
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, invite_vendor_to_register)
     return members_page(tender, vendor_invite=form, status=422)

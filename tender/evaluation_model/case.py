@@ -1,0 +1,501 @@
+"""The JSON scoring-case format (README.md, "Evaluation case format"): parse it into core types, write results back.
+
+Parsing collects every problem with its place (``criteria[1].children[0].weight``) before giving
+up, so a user fixes a file in one round. Numbers are read as Decimal and turned into exact
+fractions: 0.3 means three tenths, not the nearest binary float.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from tender.core.scoring import (
+    PRICE_METHODS,
+    Bid,
+    BidResult,
+    Criterion,
+    CriterionKind,
+    EvaluationCase,
+    EvaluationResult,
+    IndividualScore,
+    Problem,
+    RequirementCheck,
+    RequirementStatus,
+    ScoringError,
+    ScoringModel,
+    WeightRange,
+    make_price_method,
+)
+from tender.core.scoring_sensitivity import Sensitivity
+
+TOP_KEYS = {"title", "scale_max", "allow_half_points", "criteria", "bids", "tie_break"}
+CRITERION_KEYS = {
+    "id", "name", "weight", "kind", "method", "k", "nok_per_point", "normalise", "weight_min", "weight_max",
+    "children",
+}
+METHOD_PARAMETERS = ("k", "nok_per_point")
+BID_KEYS = {
+    "id", "name", "price", "scores", "rejected", "rejection_reason", "individual_scores", "minimum_requirements",
+}
+INDIVIDUAL_KEYS = {"evaluator", "criterion", "score", "justification"}
+REQUIREMENT_KEYS = {"id", "status", "reason"}
+#: decimals carried in the JSON result (the task asks for at least 6)
+DECIMALS = 10
+#: no price, weight or score in a real tender comes near this; beyond it floats lose the cents
+LARGEST_NUMBER = Decimal(10) ** 15
+#: criteria nested deeper than this are a mistake in the file, not a scoring model
+DEEPEST_LEVEL = 10
+
+
+def load_case(path: Path) -> EvaluationCase:
+    """Read and parse a case file; raises ScoringError naming the file or the place in it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScoringError([Problem(str(path), "no such file")]) from None
+    except IsADirectoryError:
+        raise ScoringError([Problem(str(path), "is a directory, not a case file")]) from None
+    except UnicodeDecodeError:
+        raise ScoringError([Problem(str(path), "is not UTF-8 text")]) from None
+    except OSError as exc:
+        raise ScoringError([Problem(str(path), f"cannot be read ({exc.strerror})")]) from None
+    return parse_case(loads(text, str(path)))
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def loads(text: str, source: str = "<case>") -> Any:
+    """JSON with exact decimals; a syntax error becomes a ScoringError at ``source:line:column``."""
+    try:
+        return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise ScoringError([Problem(f"{source}:{exc.lineno}:{exc.colno}", f"not valid JSON: {exc.msg}")]) from None
+    except RecursionError:
+        raise ScoringError([Problem(source, "nested too deeply to be a scoring case")]) from None
+    except ValueError as exc:
+        raise ScoringError([Problem(source, f"not valid JSON: {exc}")]) from None
+
+
+class _Reader:
+    """Typed field access that records a problem, instead of raising, for every wrong field."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def problem(self, place: str, message: str) -> None:
+        self.problems.append(Problem(place, message))
+
+    def obj(self, value: Any, place: str, allowed: set[str]) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.problem(place, f"expected an object, got {_kind(value)}")
+            return None
+        for key in value:
+            if key not in allowed:
+                self.problem(f"{place}.{key}" if place else key, f"unknown field (known: {', '.join(sorted(allowed))})")
+        return value
+
+    def array(self, value: Any, place: str) -> list[Any]:
+        if not isinstance(value, list):
+            self.problem(place, f"expected a list, got {_kind(value)}")
+            return []
+        return value
+
+    def number(self, data: Mapping[str, Any], key: str, place: str) -> Fraction | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, float):
+            # parse_case may get data decoded without parse_float=Decimal: take the float's shortest
+            # decimal spelling, which is what the file said (0.3, not 0.299999999999999988897…)
+            value = Decimal(repr(value))
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            self.problem(place, f"expected a number, got {_kind(value)}")
+            return None
+        if isinstance(value, Decimal) and not value.is_finite():
+            self.problem(place, f"expected a finite number, got {value}")
+            return None
+        if abs(value) >= LARGEST_NUMBER:
+            self.problem(place, f"{value} is too large (the limit is 10^15)")
+            return None
+        return Fraction(value)
+
+    def text(self, data: Mapping[str, Any], key: str, place: str, required: bool = False) -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem(place, "is required")
+            return ""
+        if not isinstance(value, str):
+            self.problem(place, f"expected text, got {_kind(value)}")
+            return ""
+        if required and not value.strip():
+            self.problem(place, "must not be empty")
+        return value
+
+    def flag(self, data: Mapping[str, Any], key: str, place: str) -> bool | None:
+        value = data.get(key)
+        if value is None or isinstance(value, bool):
+            return value
+        self.problem(place, f"expected true or false, got {_kind(value)}")
+        return None
+
+    def each(self, value: Any, place: str, allowed: set[str], parse: Callable[[dict[str, Any], str], Any]) -> list[Any]:
+        parsed = []
+        for i, item in enumerate(self.array(value, place)):
+            data = self.obj(item, f"{place}[{i}]", allowed)
+            if data is not None:
+                parsed.append(parse(data, f"{place}[{i}]"))
+        return parsed
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | Decimal | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {json.dumps(value, ensure_ascii=False)}"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def parse_case(data: Any) -> EvaluationCase:
+    """Turn decoded JSON into an EvaluationCase; raises ScoringError with every problem found.
+
+    The model's rules (weights summing, ranges, kinds, methods) are checked here; the bids against
+    the model are checked by ``evaluate_case``.
+    """
+    r = _Reader()
+    top = r.obj(data, "", TOP_KEYS)
+    if top is None:
+        raise ScoringError(r.problems)
+    criteria = tuple(r.each(top.get("criteria"), "criteria", CRITERION_KEYS, lambda d, p: _criterion(r, d, p)))
+    if "criteria" not in top:
+        r.problem("criteria", "is required")
+    scale_max = r.number(top, "scale_max", "scale_max")
+    half = r.flag(top, "allow_half_points", "allow_half_points")
+    parsed_bids = r.each(top.get("bids"), "bids", BID_KEYS, lambda d, p: _bid(r, d, p))
+    if "bids" not in top:
+        r.problem("bids", "is required")
+    elif not parsed_bids and not r.problems:
+        r.problem("bids", "there must be at least one bid")
+    tie_break = tuple(_strings(r, top.get("tie_break", []), "tie_break"))
+    if r.problems:
+        raise ScoringError(r.problems)
+    model = ScoringModel(criteria, scale_max if scale_max is not None else Fraction(10), bool(half))
+    bids = tuple(b for b, _, _ in parsed_bids)
+    return EvaluationCase(
+        model,
+        bids,
+        tie_break,
+        individual_scores={b.id: scores for b, scores, _ in parsed_bids if scores},
+        requirement_checks={b.id: checks for b, _, checks in parsed_bids if checks},
+        title=r.text(top, "title", "title"),
+    )
+
+
+def _strings(r: _Reader, value: Any, place: str) -> list[str]:
+    items = r.array(value, place)
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            r.problem(f"{place}[{i}]", f"expected a bid id, got {_kind(item)}")
+    return [i for i in items if isinstance(i, str)]
+
+
+def _criterion(r: _Reader, data: dict[str, Any], place: str, depth: int = 1) -> Criterion:
+    kind = _criterion_kind(r, data, place)
+    method_name = r.text(data, "method", f"{place}.method")
+    method = None
+    if method_name:
+        params = {k: v for k in METHOD_PARAMETERS if (v := r.number(data, k, f"{place}.{k}")) is not None}
+        try:
+            method = make_price_method(method_name, params, place)
+        except ScoringError as exc:
+            r.problems.extend(exc.problems)
+    else:
+        for key in METHOD_PARAMETERS:
+            if key in data:
+                r.problem(f"{place}.{key}", "only a price criterion with a method takes this parameter")
+    weight = r.number(data, "weight", f"{place}.weight")
+    if weight is None:
+        if method_name in PRICE_METHODS and PRICE_METHODS[method_name].ranks_by_evaluated_price:
+            weight = Fraction(0)  # value for money does not weigh price; 0 is the only allowed weight
+        else:
+            r.problem(f"{place}.weight", "is required")
+            weight = Fraction(0)
+    children: tuple[Criterion, ...] = ()
+    if depth >= DEEPEST_LEVEL and data.get("children"):
+        r.problem(f"{place}.children", f"criteria may be nested at most {DEEPEST_LEVEL} levels deep")
+    else:
+        children = tuple(r.each(data.get("children", []), f"{place}.children", CRITERION_KEYS,
+                                lambda d, p: _criterion(r, d, p, depth + 1)))
+    if "children" in data and not children and isinstance(data["children"], list):
+        r.problem(f"{place}.children", "an empty list: leave the field out for a criterion without sub-criteria")
+    return Criterion(
+        id=r.text(data, "id", f"{place}.id", required=True),
+        weight=weight,
+        kind=kind,
+        name=r.text(data, "name", f"{place}.name"),
+        method=method,
+        normalise=r.flag(data, "normalise", f"{place}.normalise"),
+        weight_range=_weight_range(r, data, place),
+        children=children,
+    )
+
+
+def _criterion_kind(r: _Reader, data: Mapping[str, Any], place: str) -> CriterionKind | None:
+    raw = r.text(data, "kind", f"{place}.kind")
+    if not raw:
+        return None
+    try:
+        return CriterionKind(raw)
+    except ValueError:
+        r.problem(f"{place}.kind", f"'{raw}' is not a kind (price or quality)")
+        return None
+
+
+def _weight_range(r: _Reader, data: Mapping[str, Any], place: str) -> WeightRange | None:
+    low = r.number(data, "weight_min", f"{place}.weight_min")
+    high = r.number(data, "weight_max", f"{place}.weight_max")
+    if low is None and high is None:
+        return None
+    if low is None or high is None:
+        missing = "weight_min" if low is None else "weight_max"
+        r.problem(f"{place}.{missing}", "an announced range needs both weight_min and weight_max")
+        return None
+    return WeightRange(low, high)
+
+
+def _bid(
+    r: _Reader, data: dict[str, Any], place: str
+) -> tuple[Bid, tuple[IndividualScore, ...], tuple[RequirementCheck, ...]]:
+    scores: dict[str, Fraction] = {}
+    raw_scores = data.get("scores", {})
+    if not isinstance(raw_scores, dict):
+        r.problem(f"{place}.scores", f"expected an object of criterion id → score, got {_kind(raw_scores)}")
+        raw_scores = {}
+    for key, value in raw_scores.items():
+        if value is None:
+            r.problem(f"{place}.scores.{key}", "expected a number, got null")
+        elif (score := r.number(raw_scores, key, f"{place}.scores.{key}")) is not None:
+            scores[key] = score
+    bid = Bid(
+        id=r.text(data, "id", f"{place}.id", required=True),
+        price=r.number(data, "price", f"{place}.price"),
+        scores=scores,
+        name=r.text(data, "name", f"{place}.name"),
+        rejected=bool(r.flag(data, "rejected", f"{place}.rejected")),
+        rejection_reason=r.text(data, "rejection_reason", f"{place}.rejection_reason"),
+    )
+    individual = r.each(
+        data.get("individual_scores", []), f"{place}.individual_scores", INDIVIDUAL_KEYS,
+        lambda d, p: _individual_score(r, d, p),
+    )
+    checks = r.each(
+        data.get("minimum_requirements", []), f"{place}.minimum_requirements", REQUIREMENT_KEYS,
+        lambda d, p: _requirement_check(r, d, p),
+    )
+    return bid, tuple(i for i in individual if i is not None), tuple(c for c in checks if c is not None)
+
+
+def _individual_score(r: _Reader, data: Mapping[str, Any], place: str) -> IndividualScore | None:
+    evaluator = r.text(data, "evaluator", f"{place}.evaluator", required=True)
+    criterion = r.text(data, "criterion", f"{place}.criterion", required=True)
+    score = r.number(data, "score", f"{place}.score")
+    if score is None and data.get("score") is None:
+        r.problem(f"{place}.score", "is required")
+    justification = r.text(data, "justification", f"{place}.justification")
+    return None if score is None else IndividualScore(evaluator, criterion, score, justification)
+
+
+def _requirement_check(r: _Reader, data: Mapping[str, Any], place: str) -> RequirementCheck | None:
+    requirement_id = r.text(data, "id", f"{place}.id", required=True)
+    raw = r.text(data, "status", f"{place}.status", required=True)
+    try:
+        status = RequirementStatus(raw)
+    except ValueError:
+        if raw:
+            r.problem(f"{place}.status", f"'{raw}' is not a status (met, not_met, clarify)")
+        return None
+    return RequirementCheck(requirement_id, status, r.text(data, "reason", f"{place}.reason"))
+
+
+# --- results -------------------------------------------------------------------------------------
+
+
+def number(value: Fraction | None) -> float | None:
+    """An exact value as a JSON number carried to DECIMALS places."""
+    return None if value is None else float(round(value, DECIMALS))
+
+
+def _percent(share: Fraction | None) -> float | None:
+    return None if share is None else number(share * 100)
+
+
+def result_to_json(result: EvaluationResult, found: Sensitivity) -> dict[str, Any]:
+    """The result as plain JSON data: bids by rank, the model used, ties, warnings, sensitivity."""
+    return {
+        "bids": [_bid_json(r) for r in result.ranked()],
+        "winner": result.winner,
+        "unresolved_ties": [list(t) for t in result.unresolved_ties],
+        "warnings": list(result.warnings),
+        "model": model_to_json(result.model, result.tie_break),
+        "sensitivity": sensitivity_to_json(found),
+    }
+
+
+def _bid_json(r: BidResult) -> dict[str, Any]:
+    bid = r.bid
+    return {
+        "id": bid.id,
+        "name": bid.name,
+        "rank": r.rank,
+        "total": number(r.total),
+        "evaluated_price": number(r.evaluated_price),
+        "price": number(bid.price),
+        "rejected": bid.rejected,
+        "rejection_reason": bid.rejection_reason if bid.rejected else None,
+        "tied": r.tied,
+        "criteria": {
+            cid: {"score": number(c.score), "points": number(c.points), "weighted": number(c.weighted)}
+            for cid, c in r.criteria.items()
+        },
+    }
+
+
+def model_to_json(model: ScoringModel, tie_break: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The methods and parameters a result was computed with."""
+    price = model.price_criterion
+    method = model.price_method
+    return {
+        "scale_max": number(model.scale_max),
+        "allow_half_points": model.allow_half_points,
+        "tie_break": list(tie_break),
+        "ranked_by": "evaluated_price" if model.ranks_by_evaluated_price else "total",
+        "price_method": None if price is None or method is None else {
+            "criterion": price.id,
+            "name": method.name,
+            "label": method.label,
+            "formula": method.formula,
+            "parameters": {k: number(v) for k, v in method.parameters().items()},
+            "not_recommended": method.not_recommended,
+        },
+        "criteria": [
+            {
+                "id": p.id,
+                "name": p.criterion.name,
+                "kind": p.kind.value,
+                "parent": p.parent_id,
+                "weight": number(p.criterion.weight),
+                "weight_unit": "percent" if p.level_in_percent else "fraction",
+                "share": number(p.share),
+                "path_weight": number(p.path_weight),
+                "normalise": p.normalise if p.kind is CriterionKind.QUALITY else None,
+                "weight_min": number(p.criterion.weight_range.low) if p.criterion.weight_range else None,
+                "weight_max": number(p.criterion.weight_range.high) if p.criterion.weight_range else None,
+            }
+            for p in model.placed
+        ],
+    }
+
+
+def sensitivity_to_json(found: Sensitivity) -> dict[str, Any]:
+    return {
+        "winner": found.winner,
+        "note": found.note or None,
+        "weights": [
+            {
+                "criterion": w.criterion_id,
+                "weight_percent": _percent(w.current),
+                "min_percent": _percent(w.low),
+                "max_percent": _percent(w.high),
+                "overtaken_below_by": w.overtaken_below_by,
+                "overtaken_above_by": w.overtaken_above_by,
+                "holds_over_announced_range": w.holds_over_announced_range,
+                "note": w.note or None,
+            }
+            for w in found.weights
+        ],
+        "prices": [
+            {
+                "bid": p.bid_id,
+                "price": number(p.price),
+                "reduction": number(p.reduction),
+                "reduction_percent": number(p.reduction_percent),
+                "price_to_win": number(p.price - p.reduction) if p.reduction is not None else None,
+                "note": p.note or None,
+            }
+            for p in found.prices
+        ],
+    }
+
+
+# --- writing a case ---------------------------------------------------------------------------------------
+
+
+def _case_number(value: Fraction) -> int | float:
+    """A case-file number: integers stay integers; the app's inputs are short decimals, which a float's
+    shortest spelling keeps exactly (the reader turns that spelling back into the same decimal)."""
+    if value.denominator == 1:
+        return int(value)
+    return float(value)
+
+
+def _criterion_json(c: Criterion) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": c.id, "weight": _case_number(c.weight)}
+    if c.name:
+        out["name"] = c.name
+    if c.kind is not None:
+        out["kind"] = c.kind.value
+    if c.method is not None:
+        out["method"] = c.method.name
+        out.update({k: _case_number(v) for k, v in c.method.parameters().items()})
+    if c.normalise is not None:
+        out["normalise"] = c.normalise
+    if c.weight_range is not None:
+        out["weight_min"] = _case_number(c.weight_range.low)
+        out["weight_max"] = _case_number(c.weight_range.high)
+    if c.children:
+        out["children"] = [_criterion_json(k) for k in c.children]
+    return out
+
+
+def case_to_json(case: EvaluationCase) -> dict[str, Any]:
+    """The case in the format ``parse_case`` reads (README.md, "Evaluation case format"), so ``tender score`` recomputes it."""
+    bids = []
+    for b in case.bids:
+        entry: dict[str, Any] = {"id": b.id, "scores": {k: _case_number(v) for k, v in b.scores.items()}}
+        if b.name:
+            entry["name"] = b.name
+        if b.price is not None:
+            entry["price"] = _case_number(b.price)
+        if b.rejected:
+            entry["rejected"] = True
+            entry["rejection_reason"] = b.rejection_reason
+        individual = case.individual_scores.get(b.id, ())
+        if individual:
+            entry["individual_scores"] = [{"evaluator": s.evaluator, "criterion": s.criterion_id,
+                                           "score": _case_number(s.score), "justification": s.justification}
+                                          for s in individual]
+        checks = case.requirement_checks.get(b.id, ())
+        if checks:
+            entry["minimum_requirements"] = [{"id": c.requirement_id, "status": c.status.value, "reason": c.reason}
+                                             for c in checks]
+        bids.append(entry)
+    out: dict[str, Any] = {
+        "title": case.title,
+        "scale_max": _case_number(case.model.scale_max),
+        "allow_half_points": case.model.allow_half_points,
+        "criteria": [_criterion_json(c) for c in case.model.criteria],
+        "bids": bids,
+    }
+    if case.tie_break:
+        out["tie_break"] = list(case.tie_break)
+    return out
