@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from tender.auth.permissions import create_tender
 from tender.errors_domain import DomainError
+from tender.mail import public_url
 from tender.extensions import db
 from tender.forms import EmptyForm, put_reasons_on_form
 from tender.formatting import OSLO
@@ -21,6 +22,7 @@ from tender.tenders import operations
 from tender.tenders.access import tender_for
 from tender.tenders.permissions import manage_tender, view_members
 from tender.tenders.forms import InviteForm, MunicipalityForm, TenderEditForm, TenderForm, VendorForm
+from tender.vendors.forms import vendor_invite_form
 from tender.tenders.models import Membership, Municipality, Procedure, Role, Tender
 
 bp = Blueprint("tenders", __name__)
@@ -96,8 +98,6 @@ def edit(tender_id: int) -> Any:
 @bp.route("/konkurranser/<int:tender_id>")
 @login_required
 def overview(tender_id: int) -> str:
-    from tender.vendors.views import public_url
-
     from tender.clock import now
 
     tender = tender_for(tender_id)
@@ -121,7 +121,6 @@ def members_page(tender: Tender, *, invite: InviteForm | None = None, vendor_for
                  new_link: str | None = None) -> Any:
     """The members page with any of its forms given back with their errors (the others fresh)."""
     from tender import mail
-    from tender.vendors.views import public_url, vendor_invite_form
 
     municipality_form = municipality_form or MunicipalityForm(prefix="mun")
     available = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
-from wtforms.fields.choices import SelectChoice
 
 from tender import mail
 from tender.auth.operations import normalise_email
 from tender.errors_domain import DomainError, SeparationOfDutiesError
 from tender.extensions import db
 from tender.forms import EmptyForm, put_reasons_on_form
+from tender.mail import public_url
 from tender.tenders.access import tender_for
 from tender.vendors.permissions import invite_vendor_to_register, view_vendor_users
 from tender.tenders.models import Tender, Vendor
 from tender.vendors import operations as ops
-from tender.vendors.forms import RegistrationForm, VendorInviteForm
+from tender.vendors.forms import RegistrationForm, vendor_invite_form
 
 bp = Blueprint("vendors", __name__)
 
@@ -30,14 +30,6 @@ def rollback_keeping_refusal(error: DomainError, actor: Any = None) -> None:
     if isinstance(error, SeparationOfDutiesError):
         ops.record_refusal(error, actor=actor)
         db.session.commit()
-
-
-def public_url(endpoint: str, **values: Any) -> str:
-    """An absolute link for an e-mail: PUBLIC_URL when configured, else the request's own host."""
-    base = current_app.config.get("PUBLIC_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def _me() -> Any:
@@ -156,13 +148,6 @@ def refuse(tender_id: int, registration_id: int) -> Response:
 
 
 # -- the lead invites a vendor to register --------------------------------------------------------------------
-def vendor_invite_form(tender: Tender) -> VendorInviteForm:
-    form = VendorInviteForm(prefix="vinv")
-    form.vendor.choices = [SelectChoice("", "–")] + [SelectChoice(str(v.id), f"{v.name} ({v.organisasjonsnummer})")
-                                                   for v in tender.participating_vendors]
-    return form
-
-
 @bp.route("/konkurranser/<int:tender_id>/leverandorer/inviter", methods=["POST"])
 @login_required
 def invite_vendor(tender_id: int) -> Any:
