@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from wtforms import Form
 
 from tender.errors_domain import DomainError
-from tender.extensions import db
+from tender.transactions import discard_changes
 
 
 #: WTForms' bundled catalogue for its built-in messages ("Dette feltet er påkrevd.", "Ikke et gyldig valg")
@@ -40,16 +40,37 @@ def put_reasons_on_form(form: Form, error: DomainError) -> None:
 
 def run_button(operation: Callable[[], Any], *, back: str,
                success: str | Callable[[Any], str] | None = None) -> Response:
-    """A POST button's whole life: run the operation, then commit and say so (``success`` may be worded
-    from the operation's result), or roll back and say why; either way go back to ``back``. One commit per
-    request, nothing half-written on a refusal."""
+    """A POST button's whole life: run the operation and say so (``success`` may be worded from the
+    operation's result), or forget what it did and say why; either way go back to ``back``. The request's
+    transaction (``tender.transactions``) commits the redirect; nothing half-written on a refusal."""
     try:
         result = operation()
     except DomainError as error:
-        db.session.rollback()
+        discard_changes()
         flash(error.message, "error")
     else:
-        db.session.commit()
         if success:
             flash(success(result) if callable(success) else success, "success")
     return redirect(back)
+
+
+def run_form(form: FlaskForm | None, operation: Callable[[], Any], *, back: str | Callable[[Any], str],
+             success: str | Callable[[Any], str] | None = None,
+             refused: Callable[[DomainError], Any] | None = None) -> Any:
+    """A submitted form's whole life after its page: validate ``form``, run the operation, say so and go to
+    ``back`` (both may be worded from the operation's result). A DomainError forgets what the operation did
+    and puts its reasons on the form's fields; then ``refused(error)`` answers, or, without it, None tells
+    the caller to show the page again with the form's errors (422). None too when the form does not
+    validate. ``form`` None: the caller has validated its forms itself and the reasons go to ``refused``."""
+    if form is not None and not form.validate_on_submit():
+        return None
+    try:
+        result = operation()
+    except DomainError as error:
+        discard_changes()
+        if form is not None:
+            put_reasons_on_form(form, error)
+        return refused(error) if refused is not None else None
+    if success:
+        flash(success(result) if callable(success) else success, "success")
+    return redirect(back(result) if callable(back) else back)
