@@ -39,15 +39,17 @@ def put_reasons_on_form(form: Form, error: DomainError) -> None:
 
 
 def run_button(operation: Callable[[], Any], *, back: str,
-               success: str | Callable[[Any], str] | None = None) -> Response:
+               success: str | Callable[[Any], str] | None = None,
+               failure: Callable[[DomainError], str] | None = None) -> Response:
     """A POST button's whole life: run the operation and say so (``success`` may be worded from the
-    operation's result), or forget what it did and say why; either way go back to ``back``. The request's
-    transaction (``tender.transactions``) commits the redirect; nothing half-written on a refusal."""
+    operation's result), or forget what it did and say why (``failure`` may word the refusal); either way
+    go back to ``back``. The request's transaction (``tender.transactions``) commits the redirect; nothing
+    half-written on a refusal."""
     try:
         result = operation()
     except DomainError as error:
         discard_changes()
-        flash(error.message, "error")
+        flash(failure(error) if failure is not None else error.message, "error")
     else:
         if success:
             flash(success(result) if callable(success) else success, "success")
