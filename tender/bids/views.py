@@ -21,7 +21,6 @@ from tender.bids.forms import (
     PriceForm,
     answer_form_for,
     form_problems,
-    parse_number,
 )
 from tender.bids.models import Bid, BidAttachment
 from tender.core import spec as core_spec
@@ -73,7 +72,7 @@ def _price_forms(tender: Tender, bid: Bid | None, formdata: Any) -> list[tuple[A
             form.line_label = f"{item.name} – {m.name}" if m else item.name
             key = (item.id, m.id if m else None)
             if formdata is None and key in stored:
-                form.amount.data = f"{stored[key]:f}".replace(".", ",")
+                form.amount.data = stored[key]
             out.append((item, m, form))
     return out
 
@@ -97,8 +96,8 @@ def _page(tender: Tender, vendor: Vendor, *, form: BidForm | None = None, answer
         form = BidForm(formdata=None)
         form.lock_version.data = str(bid.lock_version) if bid else ""
     answers = answers if answers is not None else (_answer_forms(spec, bid, None) if spec else {})
-    open_for_bids = tender.bid_deadline is not None and now < tender.bid_deadline
-    if (bid is not None and bid.is_submitted) or not open_for_bids:
+    open_for_bids = ops.open_for_bids(tender, now)
+    if not ops.bid_is_editable(tender, bid, now):
         # a delivered bid, or one past the deadline, is shown as it is: nothing on it can be typed into
         for answer in answers.values():
             for field in answer:
@@ -145,11 +144,8 @@ def save(tender_id: int) -> Any:
             description=f.description.data or "", documentation_ref=f.documentation_ref.data or "",
             reservation=bool(f.reservation.data), reservation_text=f.reservation_text.data or "")
             for key, f in answers.items() if f.touched]
-        amounts = {}
-        for item, m, f in prices:
-            value = parse_number(f.amount.data or "")
-            if value is not None:
-                amounts[(item.id, m.id if m else None)] = value
+        amounts = {(item.id, m.id if m else None): f.amount.data for item, m, f in prices
+                   if f.amount.data is not None}
         now = ops.now()
         bid = ops.ensure_bid(tender, vendor, at=now, actor=_me())
         expected = int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None

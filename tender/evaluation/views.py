@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +23,7 @@ from wtforms.fields.choices import SelectChoice
 
 from tender.bids import operations as bid_ops
 from tender.bids.models import Bid, BidAttachment, BidStatus
+from tender.core.consensus import disagreements
 from tender.core.scoring import PRICE_METHODS, CriterionKind, RequirementStatus
 from tender.core.scoring_sensitivity import sensitivity
 from tender.core.spec import Kind
@@ -46,7 +47,7 @@ from tender.evaluation.forms import (
 from tender.auth.models import User
 from tender.evaluation.models import AwardCriterion, CriterionKindValue, Phase, PriceItem, PriceItemKind
 from tender.extensions import db
-from tender.formatting import format_for_input, format_number
+from tender.formatting import format_number
 from tender.clock import now as clock_now
 from tender.forms import EmptyForm, run_button, run_form
 from tender.reports.evaluation_excel import write_evaluation_workbook
@@ -59,19 +60,6 @@ bp = Blueprint("evaluation", __name__, url_prefix="/konkurranser/<int:tender_id>
 
 def _me() -> Any:
     return current_user._get_current_object()
-
-
-def _decimal(raw: str | None, field: str, label: str, *, optional: bool = False) -> Decimal | None:
-    text = (raw or "").strip().replace(",", ".").replace(" ", "").replace("\u00a0", "")
-    if not text and optional:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise DomainError(f"{label} må være et tall, ikke «{raw}».", field=field) from None
-    if not value.is_finite() or abs(value) >= Decimal(10) ** 12:
-        raise DomainError(f"{label} må være et endelig tall.", field=field)
-    return value
 
 
 def _sealed_tender(tender_id: int, check: Any) -> Tender:
@@ -102,14 +90,14 @@ def _settings_form(tender: Tender) -> SettingsForm:
     model = ops.model_or_default(tender)
     form = SettingsForm()
     if request.method == "GET":
-        form.scale_max.data = format_for_input(model.scale_max)
+        form.scale_max.data = model.scale_max
         form.allow_half_points.data = model.allow_half_points
         form.price_method.data = model.price_method
-        form.price_k.data = format_for_input(model.price_k)
-        form.nok_per_point.data = format_for_input(model.nok_per_point)
+        form.price_k.data = model.price_k
+        form.nok_per_point.data = model.nok_per_point
         form.normalise.data = model.normalise
         form.contract_period.data = model.contract_period
-        form.disagreement_threshold.data = format_for_input(model.disagreement_threshold)
+        form.disagreement_threshold.data = model.disagreement_threshold
     return form
 
 
@@ -162,13 +150,11 @@ def settings(tender_id: int) -> Any:
 
     def update() -> None:
         data = ops.ModelSettings(
-            scale_max=_decimal(form.scale_max.data, "scale_max", "Skalaen") or Decimal(0),
+            scale_max=form.scale_max.data or Decimal(0),
             allow_half_points=bool(form.allow_half_points.data), price_method=form.price_method.data or "",
-            price_k=_decimal(form.price_k.data, "price_k", "k", optional=True),
-            nok_per_point=_decimal(form.nok_per_point.data, "nok_per_point", "Kroner per poeng", optional=True),
+            price_k=form.price_k.data, nok_per_point=form.nok_per_point.data,
             normalise=bool(form.normalise.data), contract_period=form.contract_period.data or "",
-            disagreement_threshold=_decimal(form.disagreement_threshold.data, "disagreement_threshold",
-                                            "Terskelen") or Decimal(0))
+            disagreement_threshold=form.disagreement_threshold.data or Decimal(0))
         ops.update_settings(tender, data, actor=_me())
 
     done = run_form(form, update, back=url_for("evaluation.model", tender_id=tender.id),
@@ -186,9 +172,8 @@ def add_criterion(tender_id: int) -> Any:
         data = ops.CriterionInput(
             key=form.key.data or "", name=form.name.data or "", parent_key=form.parent.data or None,
             kind=CriterionKindValue(form.kind.data),
-            weight=_decimal(form.weight.data, "weight", "Vekten") or Decimal(0),
-            weight_min=_decimal(form.weight_min.data, "weight_min", "Spennet", optional=True),
-            weight_max=_decimal(form.weight_max.data, "weight_max", "Spennet", optional=True),
+            weight=form.weight.data or Decimal(0), weight_min=form.weight_min.data,
+            weight_max=form.weight_max.data,
             documentation=form.documentation.data or "")
         return ops.add_criterion(tender, data, actor=_me())
 
@@ -204,10 +189,11 @@ def change_weight(tender_id: int, key: str) -> Any:
     row = _criterion_or_404(tender, key)
     form = WeightForm()
     if not form.validate_on_submit():
-        flash("Oppgi en vekt.", "error")
+        typed = form.weight.unreadable or form.weight.data is not None  # a number refused, not a blank field
+        flash(form.weight.errors[0] if typed and form.weight.errors else "Oppgi en vekt.", "error")
         return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"))
     return run_button(lambda: ops.update_criterion_weight(
-        tender, row, _decimal(form.weight.data, "weight", "Vekten") or Decimal(0), actor=_me()),
+        tender, row, form.weight.data or Decimal(0), actor=_me()),
         back=url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"),
         success=f"Vekten for «{row.name}» er endret.")
 
@@ -460,7 +446,7 @@ def _score_form(prefix: str, existing: Any, failed: ScoreForm | None) -> ScoreFo
     if existing is None:
         form.lock_version.data = ""
     else:
-        form.score.data = format_for_input(existing.score)
+        form.score.data = existing.score
         form.justification.data = existing.justification
         form.lock_version.data = str(existing.lock_version)
     return form
@@ -511,7 +497,7 @@ def _save_score_form(form: ScoreForm, save: Callable[[Decimal, str, int | None],
     save of the very same score shows at the flush here, not in the request's commit, and becomes a
     ScoreConflict: reported on the form, nothing lost."""
     try:
-        save(_decimal(form.score.data, "score", "Poengene") or Decimal(0), form.justification.data or "",
+        save(form.score.data or Decimal(0), form.justification.data or "",
              int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None)
         db.session.flush()
     except (IntegrityError, StaleDataError):
@@ -540,11 +526,11 @@ def _consensus_page(tender: Tender, *, errors: dict[tuple[int, int], ScoreForm] 
         individual[(s.bid_id, s.criterion_id)].append(s)
     consensus = ops.consensus_scores(tender)
     forms: dict[tuple[int, int], ScoreForm] = {}
-    spread: dict[tuple[int, int], bool] = {}
+    flagged = disagreements({key: [s.score for s in found] for key, found in individual.items()},
+                            model.disagreement_threshold)
+    spread = {(b.id, c.id): (b.id, c.id) in flagged for b in rows for c in leaves}
     for b in rows:
         for c in leaves:
-            scores = [s.score for s in individual[(b.id, c.id)]]
-            spread[(b.id, c.id)] = bool(scores) and max(scores) - min(scores) > model.disagreement_threshold
             forms[(b.id, c.id)] = _score_form(f"c{b.id}-{c.id}", consensus.get((b.id, c.id)),
                                               (errors or {}).get((b.id, c.id)))
     return render_template("evaluation/consensus.html", tender=tender, model=model, leaves=leaves, rows=rows,
