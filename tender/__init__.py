@@ -25,6 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_settings(app, test_config)
     configure_logging(app)
     configure_database(app)
+    configure_transactions(app)
     configure_auth(app)
     configure_csrf(app)
     from tender.forms import init_forms
@@ -66,6 +67,12 @@ def configure_database(app: Flask) -> None:
     from tender.database import init_database
 
     init_database(app)
+
+
+def configure_transactions(app: Flask) -> None:
+    from tender.transactions import init_transactions
+
+    init_transactions(app)
 
 
 def configure_auth(app: Flask) -> None:

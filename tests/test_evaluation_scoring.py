@@ -270,3 +270,13 @@ def test_the_consensus_tab_appears_for_an_evaluator_only_once_the_consensus_phas
     login_as(s.evaluators[0])
     assert ">Konsensus</a>" in client.get(overview).get_data(as_text=True)
     assert client.get(f"/konkurranser/{s.id}/evaluering/konsensus").status_code == 200
+
+
+def test_an_evaluator_reads_the_consensus_scores_the_norwegian_way_a_zero_included(
+        client, forms, login_as, db, opened) -> None:
+    s, bids = opened
+    ev.model_of(s.tender).allow_half_points = True
+    _consensus_everything(db, s, bids[:1], [{"arkiv": "7.5", "k1": "0"}])
+    login_as(s.evaluators[0])
+    html = client.get(f"/konkurranser/{s.id}/evaluering/konsensus").get_data(as_text=True)
+    assert "<strong>7,5</strong> – Samlet vurdering" in html and "<strong>0</strong> – Samlet vurdering" in html

@@ -75,6 +75,16 @@ def deadline_passed(tender: Tender, at: datetime) -> bool:
     return tender.bid_deadline is not None and at >= tender.bid_deadline
 
 
+def open_for_bids(tender: Tender, at: datetime) -> bool:
+    """Whether bids can be written and delivered at ``at``: a bid deadline is set and has not passed."""
+    return tender.bid_deadline is not None and at < tender.bid_deadline
+
+
+def bid_is_editable(tender: Tender, bid: Bid | None, at: datetime) -> bool:
+    """Whether the vendor may still type into their bid: open for bids, and the bid not yet delivered."""
+    return open_for_bids(tender, at) and not (bid is not None and bid.is_submitted)
+
+
 # -- the vendor's draft --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class AnswerInput:
@@ -87,7 +97,8 @@ class AnswerInput:
 
 
 class LateBid(DomainError):
-    """The deadline has passed: the change is refused; the caller rolls back and records the attempt."""
+    """The deadline has passed: the change is refused; the caller keeps the attempt in the trail
+    (``tender.transactions.keep``) while the refused change is rolled back."""
 
 
 def record_late_attempt(tender: Tender, vendor: Vendor, *, action: str, at: datetime, actor: Any) -> None:

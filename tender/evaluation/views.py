@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +23,7 @@ from wtforms.fields.choices import SelectChoice
 
 from tender.bids import operations as bid_ops
 from tender.bids.models import Bid, BidAttachment, BidStatus
+from tender.core.consensus import disagreements
 from tender.core.scoring import PRICE_METHODS, CriterionKind, RequirementStatus
 from tender.core.scoring_sensitivity import sensitivity
 from tender.core.spec import Kind
@@ -46,9 +47,9 @@ from tender.evaluation.forms import (
 from tender.auth.models import User
 from tender.evaluation.models import AwardCriterion, CriterionKindValue, Phase, PriceItem, PriceItemKind
 from tender.extensions import db
-from tender.formatting import format_for_input, format_number
+from tender.formatting import format_number
 from tender.clock import now as clock_now
-from tender.forms import EmptyForm, put_reasons_on_form, run_button
+from tender.forms import EmptyForm, run_button, run_form
 from tender.reports.evaluation_excel import write_evaluation_workbook
 from tender.tenders.access import tender_for
 from tender.tenders.models import Role, Tender
@@ -59,19 +60,6 @@ bp = Blueprint("evaluation", __name__, url_prefix="/konkurranser/<int:tender_id>
 
 def _me() -> Any:
     return current_user._get_current_object()
-
-
-def _decimal(raw: str | None, field: str, label: str, *, optional: bool = False) -> Decimal | None:
-    text = (raw or "").strip().replace(",", ".").replace(" ", "").replace("\u00a0", "")
-    if not text and optional:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise DomainError(f"{label} må være et tall, ikke «{raw}».", field=field) from None
-    if not value.is_finite() or abs(value) >= Decimal(10) ** 12:
-        raise DomainError(f"{label} må være et endelig tall.", field=field)
-    return value
 
 
 def _sealed_tender(tender_id: int, check: Any) -> Tender:
@@ -102,14 +90,14 @@ def _settings_form(tender: Tender) -> SettingsForm:
     model = ops.model_or_default(tender)
     form = SettingsForm()
     if request.method == "GET":
-        form.scale_max.data = format_for_input(model.scale_max)
+        form.scale_max.data = model.scale_max
         form.allow_half_points.data = model.allow_half_points
         form.price_method.data = model.price_method
-        form.price_k.data = format_for_input(model.price_k)
-        form.nok_per_point.data = format_for_input(model.nok_per_point)
+        form.price_k.data = model.price_k
+        form.nok_per_point.data = model.nok_per_point
         form.normalise.data = model.normalise
         form.contract_period.data = model.contract_period
-        form.disagreement_threshold.data = format_for_input(model.disagreement_threshold)
+        form.disagreement_threshold.data = model.disagreement_threshold
     return form
 
 
@@ -159,25 +147,19 @@ def model(tender_id: int) -> Any:
 def settings(tender_id: int) -> Any:
     tender = tender_for(tender_id, Tender.can_edit_evaluation)
     form = _settings_form(tender)
-    if form.validate_on_submit():
-        try:
-            data = ops.ModelSettings(
-                scale_max=_decimal(form.scale_max.data, "scale_max", "Skalaen") or Decimal(0),
-                allow_half_points=bool(form.allow_half_points.data), price_method=form.price_method.data or "",
-                price_k=_decimal(form.price_k.data, "price_k", "k", optional=True),
-                nok_per_point=_decimal(form.nok_per_point.data, "nok_per_point", "Kroner per poeng", optional=True),
-                normalise=bool(form.normalise.data), contract_period=form.contract_period.data or "",
-                disagreement_threshold=_decimal(form.disagreement_threshold.data, "disagreement_threshold",
-                                                "Terskelen") or Decimal(0))
-            ops.update_settings(tender, data, actor=_me())
-        except DomainError as error:
-            db.session.rollback()
-            put_reasons_on_form(form, error)
-        else:
-            db.session.commit()
-            flash("Innstillingene er lagret.", "success")
-            return redirect(url_for("evaluation.model", tender_id=tender.id))
-    return _model_page(tender, settings=form, status=422)
+
+    def update() -> None:
+        data = ops.ModelSettings(
+            scale_max=form.scale_max.data or Decimal(0),
+            allow_half_points=bool(form.allow_half_points.data), price_method=form.price_method.data or "",
+            price_k=form.price_k.data, nok_per_point=form.nok_per_point.data,
+            normalise=bool(form.normalise.data), contract_period=form.contract_period.data or "",
+            disagreement_threshold=form.disagreement_threshold.data or Decimal(0))
+        ops.update_settings(tender, data, actor=_me())
+
+    done = run_form(form, update, back=url_for("evaluation.model", tender_id=tender.id),
+                    success="Innstillingene er lagret.")
+    return done if done is not None else _model_page(tender, settings=form, status=422)
 
 
 @bp.route("/kriterier", methods=["POST"])
@@ -185,24 +167,19 @@ def settings(tender_id: int) -> Any:
 def add_criterion(tender_id: int) -> Any:
     tender = tender_for(tender_id, Tender.can_edit_evaluation)
     form = _criterion_form(tender, ops.criteria_of(tender))
-    if form.validate_on_submit():
-        try:
-            data = ops.CriterionInput(
-                key=form.key.data or "", name=form.name.data or "", parent_key=form.parent.data or None,
-                kind=CriterionKindValue(form.kind.data),
-                weight=_decimal(form.weight.data, "weight", "Vekten") or Decimal(0),
-                weight_min=_decimal(form.weight_min.data, "weight_min", "Spennet", optional=True),
-                weight_max=_decimal(form.weight_max.data, "weight_max", "Spennet", optional=True),
-                documentation=form.documentation.data or "")
-            row = ops.add_criterion(tender, data, actor=_me())
-        except DomainError as error:
-            db.session.rollback()
-            put_reasons_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(f"Kriteriet «{row.name}» er lagt til.", "success")
-            return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"))
-    return _model_page(tender, criterion=form, status=422)
+
+    def add() -> AwardCriterion:
+        data = ops.CriterionInput(
+            key=form.key.data or "", name=form.name.data or "", parent_key=form.parent.data or None,
+            kind=CriterionKindValue(form.kind.data),
+            weight=form.weight.data or Decimal(0), weight_min=form.weight_min.data,
+            weight_max=form.weight_max.data,
+            documentation=form.documentation.data or "")
+        return ops.add_criterion(tender, data, actor=_me())
+
+    done = run_form(form, add, back=url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"),
+                    success=lambda row: f"Kriteriet «{row.name}» er lagt til.")
+    return done if done is not None else _model_page(tender, criterion=form, status=422)
 
 
 @bp.route("/kriterier/<key>/vekt", methods=["POST"])
@@ -212,18 +189,13 @@ def change_weight(tender_id: int, key: str) -> Any:
     row = _criterion_or_404(tender, key)
     form = WeightForm()
     if not form.validate_on_submit():
-        flash("Oppgi en vekt.", "error")
+        typed = form.weight.unreadable or form.weight.data is not None  # a number refused, not a blank field
+        flash(form.weight.errors[0] if typed and form.weight.errors else "Oppgi en vekt.", "error")
         return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"))
-    try:
-        ops.update_criterion_weight(tender, row, _decimal(form.weight.data, "weight", "Vekten") or Decimal(0),
-                                    actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"Vekten for «{row.name}» er endret.", "success")
-    return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"))
+    return run_button(lambda: ops.update_criterion_weight(
+        tender, row, form.weight.data or Decimal(0), actor=_me()),
+        back=url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"),
+        success=f"Vekten for «{row.name}» er endret.")
 
 
 @bp.route("/kriterier/<key>/slett", methods=["POST"])
@@ -275,18 +247,12 @@ def unassign_evaluator(tender_id: int, key: str, user_id: int) -> Response:
 def add_price_item(tender_id: int) -> Any:
     tender = tender_for(tender_id, Tender.can_edit_evaluation)
     form = PriceItemForm()
-    if form.validate_on_submit():
-        try:
-            ops.add_price_item(tender, name=form.name.data or "", kind=PriceItemKind(form.kind.data),
-                               per_municipality=bool(form.per_municipality.data), actor=_me())
-        except DomainError as error:
-            db.session.rollback()
-            put_reasons_on_form(form, error)
-        else:
-            db.session.commit()
-            flash("Posten er lagt til i prisskjemaet.", "success")
-            return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="prisskjema"))
-    return _model_page(tender, price_item=form, status=422)
+    done = run_form(form, lambda: ops.add_price_item(
+        tender, name=form.name.data or "", kind=PriceItemKind(form.kind.data),
+        per_municipality=bool(form.per_municipality.data), actor=_me()),
+        back=url_for("evaluation.model", tender_id=tender.id, _anchor="prisskjema"),
+        success="Posten er lagt til i prisskjemaet.")
+    return done if done is not None else _model_page(tender, price_item=form, status=422)
 
 
 @bp.route("/prisskjema/<int:item_id>/slett", methods=["POST"])
@@ -309,14 +275,11 @@ def freeze(tender_id: int) -> Any:
     tender = tender_for(tender_id, Tender.can_edit_evaluation)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        ops.freeze(tender, at=bid_ops.now(), actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        return _model_page(tender, freeze_errors=[m for ms in error.reasons.values() for m in ms], status=422)
-    db.session.commit()
-    flash("Evalueringsmodellen er låst. " + ops.who_scores(tender).summary(), "success")
-    return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="evaluatorer"))
+    return run_form(None, lambda: ops.freeze(tender, at=bid_ops.now(), actor=_me()),
+                    back=url_for("evaluation.model", tender_id=tender.id, _anchor="evaluatorer"),
+                    success=lambda _: "Evalueringsmodellen er låst. " + ops.who_scores(tender).summary(),
+                    refused=lambda error: _model_page(
+                        tender, freeze_errors=[m for ms in error.reasons.values() for m in ms], status=422))
 
 
 # -- bids and the opening -----------------------------------------------------------------------------------
@@ -376,19 +339,13 @@ def withdraw_opening(tender_id: int) -> Response:
 def opening_persons(tender_id: int) -> Any:
     tender = tender_for(tender_id, Tender.can_set_opening_persons)
     form = OpeningPersonsForm()
-    if not form.validate_on_submit():
-        return _bids_page(tender, persons_form=form, status=422)
-    try:
-        bid_ops.set_opening_persons(tender, int(form.persons.data), at=bid_ops.now(), actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        put_reasons_on_form(form, error)
-        return _bids_page(tender, persons_form=form, status=422)
-    db.session.commit()
-    flash("Innstillingen for tilbudsåpningen er lagret: "
-          + ("to personer må bekrefte åpningen." if tender.opening_persons == 2
-             else "prosjektleder kan åpne tilbudene alene."), "success")
-    return redirect(url_for("evaluation.bids", tender_id=tender.id))
+    done = run_form(form, lambda: bid_ops.set_opening_persons(tender, int(form.persons.data), at=bid_ops.now(),
+                                                              actor=_me()),
+                    back=url_for("evaluation.bids", tender_id=tender.id),
+                    success=lambda _: "Innstillingen for tilbudsåpningen er lagret: " + (
+                        "to personer må bekrefte åpningen." if tender.opening_persons == 2
+                        else "prosjektleder kan åpne tilbudene alene."))
+    return done if done is not None else _bids_page(tender, persons_form=form, status=422)
 
 
 def _bid_page(tender: Tender, row: Bid, *, bulk: CheckManyForm | None = None, status: int = 200) -> Any:
@@ -429,20 +386,13 @@ def check_requirements(tender_id: int, bid_id: int) -> Any:
     tender = _sealed_tender(tender_id, Tender.can_check_requirements)
     row = _bid_or_404(tender, bid_id)
     form = CheckManyForm(prefix="flere")
-    if form.validate_on_submit():
-        try:
-            done = ops.check_requirements(tender, row, form.keys.data or [], status=RequirementStatus(form.status.data),
-                                          reason=form.reason.data or "", actor=_me(),
-                                          unassessed=bool(form.unassessed.data))
-        except DomainError as error:
-            db.session.rollback()
-            put_reasons_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(f"Vurderingen er lagret for {len(done)} minstekrav: {', '.join(c.requirement_key for c in done)}.",
-                  "success")
-            return redirect(url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id, _anchor="minstekrav"))
-    return _bid_page(tender, row, bulk=form, status=422)
+    saved = run_form(form, lambda: ops.check_requirements(
+        tender, row, form.keys.data or [], status=RequirementStatus(form.status.data),
+        reason=form.reason.data or "", actor=_me(), unassessed=bool(form.unassessed.data)),
+        back=url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id, _anchor="minstekrav"),
+        success=lambda done: (f"Vurderingen er lagret for {len(done)} minstekrav: "
+                              f"{', '.join(c.requirement_key for c in done)}."))
+    return saved if saved is not None else _bid_page(tender, row, bulk=form, status=422)
 
 
 @bp.route("/tilbud/<int:bid_id>/vedlegg/<int:attachment_id>")
@@ -462,19 +412,14 @@ def check_requirement(tender_id: int, bid_id: int, key: str) -> Response:
     tender = _sealed_tender(tender_id, Tender.can_check_requirements)
     row = _bid_or_404(tender, bid_id)
     form = CheckForm(prefix=f"k{key}")
+    back = url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id, _anchor=f"k-{key}")
     if not form.validate_on_submit():
         flash("Velg en vurdering.", "error")
-    else:
-        try:
-            ops.check_requirement(tender, row, key, status=RequirementStatus(form.status.data),
-                                  reason=form.reason.data or "", actor=_me())
-        except DomainError as error:
-            db.session.rollback()
-            flash(f"{key}: {error.message}", "error")
-        else:
-            db.session.commit()
-            flash(f"Vurderingen av {key} er lagret.", "success")
-    return redirect(url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id, _anchor=f"k-{key}"))
+        return redirect(back)
+    return run_button(lambda: ops.check_requirement(tender, row, key, status=RequirementStatus(form.status.data),
+                                                    reason=form.reason.data or "", actor=_me()),
+                      back=back, success=f"Vurderingen av {key} er lagret.",
+                      failure=lambda error: f"{key}: {error.message}")
 
 
 @bp.route("/tilbud/<int:bid_id>/avvis", methods=["POST"])
@@ -483,18 +428,12 @@ def reject(tender_id: int, bid_id: int) -> Response:
     tender = _sealed_tender(tender_id, Tender.can_decide_evaluation)
     row = _bid_or_404(tender, bid_id)
     form = RejectForm()
+    back = url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id)
     if not form.validate_on_submit():
         flash("Skriv begrunnelsen for avvisningen.", "error")
-    else:
-        try:
-            ops.reject_bid(tender, row, reason=form.reason.data or "", actor=_me())
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"Tilbudet fra {row.vendor.name} er avvist.", "success")
-    return redirect(url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id))
+        return redirect(back)
+    return run_button(lambda: ops.reject_bid(tender, row, reason=form.reason.data or "", actor=_me()),
+                      back=back, success=f"Tilbudet fra {row.vendor.name} er avvist.")
 
 
 # -- individual scores ----------------------------------------------------------------------------------------
@@ -507,7 +446,7 @@ def _score_form(prefix: str, existing: Any, failed: ScoreForm | None) -> ScoreFo
     if existing is None:
         form.lock_version.data = ""
     else:
-        form.score.data = format_for_input(existing.score)
+        form.score.data = existing.score
         form.justification.data = existing.justification
         form.lock_version.data = str(existing.lock_version)
     return form
@@ -543,39 +482,37 @@ def save_score(tender_id: int, bid_id: int, key: str) -> Any:
     row = _bid_or_404(tender, bid_id)
     criterion = _criterion_or_404(tender, key)
     form = ScoreForm(prefix=f"s{row.id}-{criterion.id}")
-    status = 422
-    if form.validate_on_submit():
-        status = _save_score_form(form, lambda score, justification, version: ops.save_individual_score(
-            tender, row, criterion, evaluator=_me(), score=score, justification=justification,
-            expected_version=version))
-        if status is None:
-            flash(f"Poengene for {row.vendor.name} på «{criterion.name}» er lagret.", "success")
-            return redirect(url_for("evaluation.scores", tender_id=tender.id, _anchor=f"s{row.id}-{criterion.id}"))
-    return _score_page(tender, errors={(row.id, criterion.id): form}, status=status)
+    done = run_form(form, lambda: _save_score_form(form, lambda score, justification, version: (
+        ops.save_individual_score(tender, row, criterion, evaluator=_me(), score=score,
+                                  justification=justification, expected_version=version))),
+        back=url_for("evaluation.scores", tender_id=tender.id, _anchor=f"s{row.id}-{criterion.id}"),
+        success=f"Poengene for {row.vendor.name} på «{criterion.name}» er lagret.",
+        refused=lambda error: _score_page(tender, errors={(row.id, criterion.id): form},
+                                          status=_score_refused(form, error)))
+    return done if done is not None else _score_page(tender, errors={(row.id, criterion.id): form}, status=422)
 
 
-def _save_score_form(form: ScoreForm, save: Callable[[Decimal, str, int | None], object]) -> int | None:
-    """Save a validated individual or consensus score form and commit: None when saved, else the status
-    to answer with, the reason on the form and nothing changed (409 for a conflict, 422 otherwise)."""
+def _save_score_form(form: ScoreForm, save: Callable[[Decimal, str, int | None], object]) -> None:
+    """Save a validated individual or consensus score form (``run_form`` around it answers). A concurrent
+    save of the very same score shows at the flush here, not in the request's commit, and becomes a
+    ScoreConflict: reported on the form, nothing lost."""
     try:
-        save(_decimal(form.score.data, "score", "Poengene") or Decimal(0), form.justification.data or "",
+        save(form.score.data or Decimal(0), form.justification.data or "",
              int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None)
-        db.session.commit()
-    except ops.ScoreConflict as error:
-        db.session.rollback()
-        form.form_errors.append(error.message)
+        db.session.flush()
+    except (IntegrityError, StaleDataError):
+        raise ops.ScoreConflict("Poengene ble lagret samtidig et annet sted. Last siden på nytt og se over.",
+                                None) from None
+
+
+def _score_refused(form: ScoreForm, error: DomainError) -> int:
+    """The status for a refused score (its reasons are on the form already): 409 for a conflict, with the
+    form now at the stored version, 422 otherwise."""
+    if isinstance(error, ops.ScoreConflict):
         if error.current is not None:
             form.lock_version.data = str(error.current.lock_version)
         return 409
-    except DomainError as error:
-        db.session.rollback()
-        put_reasons_on_form(form, error)
-        return 422
-    except (IntegrityError, StaleDataError):  # a concurrent save of the very same score: report it, lose nothing
-        db.session.rollback()
-        form.form_errors.append("Poengene ble lagret samtidig et annet sted. Last siden på nytt og se over.")
-        return 409
-    return None
+    return 422
 
 
 # -- consensus -------------------------------------------------------------------------------------------------
@@ -589,11 +526,11 @@ def _consensus_page(tender: Tender, *, errors: dict[tuple[int, int], ScoreForm] 
         individual[(s.bid_id, s.criterion_id)].append(s)
     consensus = ops.consensus_scores(tender)
     forms: dict[tuple[int, int], ScoreForm] = {}
-    spread: dict[tuple[int, int], bool] = {}
+    flagged = disagreements({key: [s.score for s in found] for key, found in individual.items()},
+                            model.disagreement_threshold)
+    spread = {(b.id, c.id): (b.id, c.id) in flagged for b in rows for c in leaves}
     for b in rows:
         for c in leaves:
-            scores = [s.score for s in individual[(b.id, c.id)]]
-            spread[(b.id, c.id)] = bool(scores) and max(scores) - min(scores) > model.disagreement_threshold
             forms[(b.id, c.id)] = _score_form(f"c{b.id}-{c.id}", consensus.get((b.id, c.id)),
                                               (errors or {}).get((b.id, c.id)))
     return render_template("evaluation/consensus.html", tender=tender, model=model, leaves=leaves, rows=rows,
@@ -660,15 +597,14 @@ def save_consensus(tender_id: int, bid_id: int, key: str) -> Any:
     row = _bid_or_404(tender, bid_id)
     criterion = _criterion_or_404(tender, key)
     form = ScoreForm(prefix=f"c{row.id}-{criterion.id}")
-    status = 422
-    if form.validate_on_submit():
-        status = _save_score_form(form, lambda score, justification, version: ops.save_consensus(
-            tender, row, criterion, score=score, justification=justification, actor=_me(),
-            expected_version=version))
-        if status is None:
-            flash(f"Konsensuspoengene for {row.vendor.name} på «{criterion.name}» er lagret.", "success")
-            return redirect(url_for("evaluation.consensus", tender_id=tender.id, _anchor=f"c{row.id}-{criterion.id}"))
-    return _consensus_page(tender, errors={(row.id, criterion.id): form}, status=status)
+    done = run_form(form, lambda: _save_score_form(form, lambda score, justification, version: ops.save_consensus(
+        tender, row, criterion, score=score, justification=justification, actor=_me(),
+        expected_version=version)),
+        back=url_for("evaluation.consensus", tender_id=tender.id, _anchor=f"c{row.id}-{criterion.id}"),
+        success=f"Konsensuspoengene for {row.vendor.name} på «{criterion.name}» er lagret.",
+        refused=lambda error: _consensus_page(tender, errors={(row.id, criterion.id): form},
+                                              status=_score_refused(form, error)))
+    return done if done is not None else _consensus_page(tender, errors={(row.id, criterion.id): form}, status=422)
 
 
 # -- matrix and exports -------------------------------------------------------------------------------------
@@ -745,18 +681,12 @@ def case_json(tender_id: int) -> Any:
 def tie_break(tender_id: int) -> Response:
     tender = _sealed_tender(tender_id, Tender.can_decide_evaluation)
     form = TieBreakForm()
+    back = url_for("evaluation.matrix", tender_id=tender.id)
     if not form.validate_on_submit():
         flash("Oppgi rekkefølge og begrunnelse.", "error")
-    else:
-        order = [o.strip() for o in (form.order.data or "").split(",") if o.strip()]
-        try:
-            ops.record_tie_break(tender, order, reason=form.reason.data or "", actor=_me())
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("Beslutningen om rekkefølge ved likhet er lagret.", "success")
-    return redirect(url_for("evaluation.matrix", tender_id=tender.id))
+        return redirect(back)
+    order = [o.strip() for o in (form.order.data or "").split(",") if o.strip()]
+    return run_button(lambda: ops.record_tie_break(tender, order, reason=form.reason.data or "", actor=_me()),
+                      back=back, success="Beslutningen om rekkefølge ved likhet er lagret.")
 
 
