@@ -56,8 +56,8 @@ def test_no_two_domains_name_different_rules_alike() -> None:
     assert {n: len(v) for n, v in names.items() if len(v) > 1} == {}
 
 
-def test_the_may_global_answers_as_the_rule_for_the_logged_in_user(app: Any, create_tender: Any, add_member: Any,
-                                                                    create_user: Any) -> None:
+def test_the_may_global_answers_as_the_rule_for_the_logged_in_user(
+        app: Any, create_tender: Any, add_member: Any, create_user: Any) -> None:
     tender = create_tender()
     lead = tender.memberships[0].user
     observer = add_member(tender, Role.OBSERVER)

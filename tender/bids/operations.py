@@ -22,7 +22,6 @@ from sqlalchemy import select
 
 from tender import audit
 from tender.audit import AuditEvent
-from tender.clock import now  # noqa: F401  (views and tests call bids.operations.now)
 from tender.bids.models import (
     Bid,
     BidAnswer,

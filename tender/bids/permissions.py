@@ -5,8 +5,14 @@ from sqlalchemy import select
 
 from tender.bids.models import BidOpening
 from tender.extensions import db
-from tender.tenders.permissions import Rule, deadline_passed, in_evaluation_group, in_opening_group, is_lead, \
-    is_vendor_user
+from tender.tenders.permissions import (
+    Rule,
+    deadline_passed,
+    in_evaluation_group,
+    in_opening_group,
+    is_lead,
+    is_vendor_user,
+)
 
 #: a vendor user works on their own company's bid only
 bid = is_vendor_user.named("bid")
@@ -22,3 +28,5 @@ view_bids = (in_evaluation_group & deadline_passed).named("view_bids")
 #: the bids have been opened (the opening record exists)
 bids_opened = Rule("bids_opened", lambda u, t, o, n: db.session.scalar(
     select(BidOpening.id).where(BidOpening.tender_id == t.id)) is not None)
+#: the bids themselves on the bids page: bid content may be seen and the bids have been opened
+see_opened_bids = (view_bids & bids_opened).named("see_opened_bids")

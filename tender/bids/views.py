@@ -25,9 +25,11 @@ from tender.bids.forms import (
 from tender.bids.models import Bid, BidAttachment
 from tender.core import spec as core_spec
 from tender.errors_domain import DomainError
-from tender.evaluation.operations import price_items
+from tender.evaluation_model.operations import price_items
 from tender.extensions import db
 from tender.forms import EmptyForm, run_button, run_form
+from tender.bids.permissions import bid as may_bid
+from tender.clock import now as clock_now
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
 from tender.transactions import keep
@@ -91,7 +93,7 @@ def _page(tender: Tender, vendor: Vendor, *, form: BidForm | None = None, answer
           prices: list[Any] | None = None, errors: list[str] | None = None, status: int = 200) -> Any:
     spec = ops.published_spec(tender)
     bid = ops.bid_of(tender, vendor.id)
-    now = ops.now()
+    now = clock_now()
     if form is None:
         form = BidForm(formdata=None)
         form.lock_version.data = str(bid.lock_version) if bid else ""
@@ -113,14 +115,14 @@ def _page(tender: Tender, vendor: Vendor, *, form: BidForm | None = None, answer
 @bp.route("", methods=["GET"])
 @login_required
 def show(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_bid)
+    tender = tender_for(tender_id, may_bid)
     return _page(tender, _vendor(tender))
 
 
 @bp.route("", methods=["POST"])
 @login_required
 def save(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_bid)
+    tender = tender_for(tender_id, may_bid)
     vendor = _vendor(tender)
     spec = ops.published_spec(tender)
     if spec is None:
@@ -146,7 +148,7 @@ def save(tender_id: int) -> Any:
             for key, f in answers.items() if f.touched]
         amounts = {(item.id, m.id if m else None): f.amount.data for item, m, f in prices
                    if f.amount.data is not None}
-        now = ops.now()
+        now = clock_now()
         bid = ops.ensure_bid(tender, vendor, at=now, actor=_me())
         expected = int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None
         ops.save_draft(tender, bid, answers=inputs, prices=amounts, at=now, actor=_me(), expected_version=expected)
@@ -159,7 +161,7 @@ def save(tender_id: int) -> Any:
 
 def _log_late(tender: Tender, vendor: Vendor, action: str) -> None:
     """Keep the late attempt in the trail although the refused request is rolled back."""
-    at, actor = ops.now(), _me()
+    at, actor = clock_now(), _me()
     keep(lambda: ops.record_late_attempt(tender, vendor, action=action, at=at, actor=actor))
 
 
@@ -178,15 +180,15 @@ def _messages(error: DomainError) -> list[str]:
 @bp.route("/lever", methods=["POST"])
 @login_required
 def submit(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_bid)
+    tender = tender_for(tender_id, may_bid)
     vendor = _vendor(tender)
     if not EmptyForm().validate_on_submit():
         abort(400)
     found = ops.bid_of(tender, vendor.id)
 
     def submit_bid() -> None:
-        bid = found if found is not None else ops.ensure_bid(tender, vendor, at=ops.now(), actor=_me())
-        ops.submit(tender, bid, at=ops.now(), actor=_me())
+        bid = found if found is not None else ops.ensure_bid(tender, vendor, at=clock_now(), actor=_me())
+        ops.submit(tender, bid, at=clock_now(), actor=_me())
 
     return run_form(None, submit_bid, back=url_for("bids.receipt", tender_id=tender.id),
                     success="Tilbudet er levert.",
@@ -197,7 +199,7 @@ def submit(tender_id: int) -> Any:
 @bp.route("/kvittering")
 @login_required
 def receipt(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_bid)
+    tender = tender_for(tender_id, may_bid)
     vendor = _vendor(tender)
     bid = ops.bid_of(tender, vendor.id)
     if bid is None or not bid.is_submitted:
@@ -208,7 +210,7 @@ def receipt(tender_id: int) -> Any:
 @bp.route("/vedlegg", methods=["POST"])
 @login_required
 def upload(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_bid)
+    tender = tender_for(tender_id, may_bid)
     vendor = _vendor(tender)
     form = AttachmentForm()
     if not form.validate_on_submit():
@@ -216,7 +218,7 @@ def upload(tender_id: int) -> Any:
     data = form.file.data.read()
 
     def attach() -> None:
-        now = ops.now()
+        now = clock_now()
         bid = ops.ensure_bid(tender, vendor, at=now, actor=_me())
         ops.add_attachment(tender, bid, filename=form.file.data.filename or "vedlegg",
                            content_type=form.file.data.mimetype or "", data=data, at=now, actor=_me())
@@ -238,7 +240,7 @@ def _own_attachment(tender: Tender, vendor: Vendor, attachment_id: int) -> tuple
 @bp.route("/vedlegg/<int:attachment_id>")
 @login_required
 def download(tender_id: int, attachment_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_bid)
+    tender = tender_for(tender_id, may_bid)
     _, found = _own_attachment(tender, _vendor(tender), attachment_id)
     return send_download(io.BytesIO(found.data), found.filename, "application/octet-stream")
 
@@ -246,11 +248,11 @@ def download(tender_id: int, attachment_id: int) -> Any:
 @bp.route("/vedlegg/<int:attachment_id>/slett", methods=["POST"])
 @login_required
 def delete_attachment(tender_id: int, attachment_id: int) -> Response:
-    tender = tender_for(tender_id, Tender.can_bid)
+    tender = tender_for(tender_id, may_bid)
     bid, found = _own_attachment(tender, _vendor(tender), attachment_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    return run_button(lambda: ops.delete_attachment(tender, bid, found, at=ops.now(), actor=_me()),
+    return run_button(lambda: ops.delete_attachment(tender, bid, found, at=clock_now(), actor=_me()),
                       back=url_for("bids.show", tender_id=tender.id, _anchor="vedlegg"),
                       success="Vedlegget er fjernet.")
 
@@ -261,7 +263,7 @@ def delete_attachment(tender_id: int, attachment_id: int) -> Response:
 def answer_form(tender_id: int) -> Any:
     from tender.reports.spec_excel import export_answer_form
 
-    tender = tender_for(tender_id, Tender.can_bid)
+    tender = tender_for(tender_id, may_bid)
     _vendor(tender)
     version = ops.published_version(tender)
     if version is None:
@@ -280,7 +282,7 @@ def upload_answers(tender_id: int) -> Any:
     from tender.core.spec import SpecFileError
     from tender.reports.spec_excel import read_vendor_answers
 
-    tender = tender_for(tender_id, Tender.can_bid)
+    tender = tender_for(tender_id, may_bid)
     vendor = _vendor(tender)
     spec = ops.published_spec(tender)
     if spec is None:
@@ -301,7 +303,7 @@ def upload_answers(tender_id: int) -> Any:
         for r in rows if r.fulfilled or r.description or r.reference or r.deviation]
 
     def save_answers() -> None:
-        now = ops.now()
+        now = clock_now()
         bid = ops.ensure_bid(tender, vendor, at=now, actor=_me())
         ops.save_draft(tender, bid, answers=inputs, prices={}, at=now, actor=_me())
 

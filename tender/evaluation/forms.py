@@ -5,59 +5,12 @@ from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
-from tender.core.scoring import PRICE_METHODS, RequirementStatus
-from tender.evaluation.models import CriterionKindValue, PriceItemKind
-from tender.forms import NorwegianDecimalField
-
-
-
-def _number(label: str, noun: str, *, required: str | None = None) -> NorwegianDecimalField:
-    """A number field whose messages name the value as the page's sentences do ("Vekten må være et tall")."""
-    return NorwegianDecimalField(label, required=required, invalid=noun + " må være et tall, ikke «{raw}».",
-                                 too_large=noun + " må være et endelig tall.")
-
-
-class SettingsForm(FlaskForm):
-    scale_max = _number("Skala, maksimum poeng", "Skalaen", required="Oppgi skalaens maksimum.")
-    allow_half_points = BooleanField("Tillat halve poeng")
-    price_method = SelectField("Prismetode", choices=[
-        SelectChoice(name, f"{m.label} – {m.formula}") for name, m in PRICE_METHODS.items()])
-    price_k = _number("k (null poeng ved k × laveste pris)", "k")
-    nok_per_point = _number("Kroner per vektet kvalitetspoeng (prissetting av kvalitet)", "Kroner per poeng")
-    normalise = BooleanField("Normaliser kvalitetspoeng (beste tilbud får maksimum)")
-    contract_period = StringField("Kontraktsperiode i år, med opsjoner (f.eks. 4+1+1)",
-                                  validators=[DataRequired("Oppgi kontraktsperioden."), Length(max=40)])
-    disagreement_threshold = _number("Uenighet som markeres i konsensus (poeng)", "Terskelen",
-                                     required="Oppgi en terskel.")
-
-
-class CriterionForm(FlaskForm):
-    parent = SelectField("Under kriterium", choices=[], validate_choice=True)
-    key = StringField("Id (f.eks. kvalitet, arkiv)", validators=[DataRequired("Oppgi en id."), Length(max=40)])
-    name = StringField("Navn", validators=[DataRequired("Oppgi et navn."), Length(max=200)])
-    kind = SelectField("Type", choices=[SelectChoice(k.value, k.label) for k in CriterionKindValue])
-    weight = _number("Vekt (% av nivået)", "Vekten", required="Oppgi vekten.")
-    weight_min = _number("Kunngjort vektspenn, fra (%)", "Spennet")
-    weight_max = _number("Kunngjort vektspenn, til (%)", "Spennet")
-    documentation = TextAreaField("Dokumentasjon som kreves", validators=[Optional(), Length(max=5000)])
-
-
-class WeightForm(FlaskForm):
-    weight = _number("Ny vekt (%)", "Vekten", required="Oppgi vekten.")
-
-
-class AssignForm(FlaskForm):
-    evaluator = SelectField("Evaluator", choices=[], validate_choice=True)
-
-
-class PriceItemForm(FlaskForm):
-    name = StringField("Post", validators=[DataRequired("Gi posten et navn."), Length(max=200)])
-    kind = SelectField("Type", choices=[SelectChoice(k.value, k.label) for k in PriceItemKind])
-    per_municipality = BooleanField("Prises per kommune")
+from tender.core.scoring import RequirementStatus
+from tender.evaluation_model.forms import number_field
 
 
 class ScoreForm(FlaskForm):
-    score = _number("Poeng", "Poengene", required="Oppgi poeng.")
+    score = number_field("Poeng", "Poengene", required="Oppgi poeng.")
     justification = TextAreaField("Begrunnelse", validators=[DataRequired("Skriv en begrunnelse."),
                                                              Length(max=10_000)])
     lock_version = HiddenField()

@@ -76,14 +76,3 @@ class MinimumRequirementCheck(db.Model):  # type: ignore[name-defined,misc]
     reason: Mapped[str] = mapped_column(Text, default="")
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-# Until its model pages move to tender.evaluation_model, tender/evaluation/views.py and forms.py (being rewritten
-# on another branch) still import these from here; removed with that move.
-from tender.evaluation_model.models import (  # noqa: E402,F401,I001
-    AwardCriterion,
-    CriterionKindValue,
-    Phase,
-    PriceItem,
-    PriceItemKind,
-)

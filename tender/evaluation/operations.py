@@ -67,23 +67,6 @@ from tender.evaluation_model.operations import (
 from tender.extensions import db
 from tender.tenders.models import Role, Tender
 
-# Until its model pages move to tender.evaluation_model.views, tender/evaluation/views.py (being rewritten on
-# another branch) still finds these here; removed with that move.
-from tender.evaluation_model.operations import (  # noqa: E402,F401,I001
-    CriterionInput,
-    ModelSettings,
-    add_criterion,
-    add_price_item,
-    criterion_by_key,
-    delete_criterion,
-    delete_price_item,
-    freeze,
-    level_sums,
-    model_problems,
-    update_criterion_weight,
-    update_settings,
-)
-
 
 class ScoreConflict(DomainError):
     """Someone saved the same score after this user loaded it; ``current`` is what is stored now."""

@@ -1,4 +1,5 @@
-"""Who may upload Noark 5 samples, see the group's Noark pages, and link and confirm the minimum requirement."""
+"""Who may upload Noark 5 samples, see the group's Noark pages, and link and confirm the minimum
+requirement."""
 from __future__ import annotations
 
 from tender.noark.operations import group_may_see_samples

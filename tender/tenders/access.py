@@ -15,6 +15,6 @@ def tender_for(tender_id: int, rule: Rule | None = None) -> Tender:
     tender = db.session.get(Tender, tender_id)
     if tender is None or not view_tender(current_user, tender):
         abort(404)
-    if rule is not None and not (rule(current_user, tender) if isinstance(rule, Rule) else rule(tender, current_user)):
+    if rule is not None and not rule(current_user, tender):
         abort(403)
     return tender

@@ -59,22 +59,24 @@ def has_role(*roles: Role) -> Rule:
                 lambda u, t, o, n: bool(t.roles_of(u) & wanted))
 
 
-# -- the role facts every domain builds on ----------------------------------------------------------------------
+# -- the role facts every domain builds on -------------------------------------------------------------
 #: members see the tender; to everyone else it does not exist (404)
 is_member = Rule("is_member", lambda u, t, o, n: bool(t.roles_of(u)))
 is_lead = has_role(Role.LEAD).named("is_lead")
 #: the procurement group: every role but the vendors' users
 in_group = Rule("in_group", lambda u, t, o, n: bool(t.roles_of(u) - {Role.VENDOR}))
 #: a vendor user acting for a company in the tender (their own company's bid and samples only)
-is_vendor_user = Rule("is_vendor_user", lambda u, t, o, n: Role.VENDOR in t.roles_of(u) and bool(t.vendor_ids_of(u)))
+is_vendor_user = Rule("is_vendor_user",
+                      lambda u, t, o, n: Role.VENDOR in t.roles_of(u) and bool(t.vendor_ids_of(u)))
 #: the lead, the evaluators and the observers: the group that evaluates (not signers, not vendors)
 in_evaluation_group = has_role(Role.LEAD, Role.EVALUATOR, Role.OBSERVER).named("in_evaluation_group")
 #: the roles whose members may confirm the opening of the bids
 in_opening_group = has_role(*OPENING_ROLES).named("in_opening_group")
 #: the bid deadline has passed: bid content is no longer sealed (without a deadline it never is)
-deadline_passed = Rule("deadline_passed", lambda u, t, o, n: not t.bids_sealed(n if n is not None else clock.now()))
+deadline_passed = Rule("deadline_passed",
+                       lambda u, t, o, n: not t.bids_sealed(n if n is not None else clock.now()))
 
-# -- the tender itself ------------------------------------------------------------------------------------------
+# -- the tender itself ---------------------------------------------------------------------------------
 view_tender = is_member.named("view_tender")
 manage_tender = is_lead.named("manage_tender")
 view_members = in_group.named("view_members")

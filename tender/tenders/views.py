@@ -22,8 +22,11 @@ from tender.tenders import operations
 from tender.tenders.access import tender_for
 from tender.tenders.permissions import manage_tender, view_members
 from tender.tenders.forms import InviteForm, MunicipalityForm, TenderEditForm, TenderForm, VendorForm
+from tender.vendors import operations as vendor_ops
 from tender.vendors.forms import vendor_invite_form
-from tender.tenders.models import Membership, Municipality, Procedure, Role, Tender
+from tender.vendors.operations import rollback_keeping_refusal
+from tender.vendors.permissions import invite_vendor_to_register
+from tender.tenders.models import Membership, Municipality, Procedure, Role, Tender, Vendor
 
 bp = Blueprint("tenders", __name__)
 
@@ -163,8 +166,6 @@ def members(tender_id: int) -> Any:
 @bp.route("/konkurranser/<int:tender_id>/medlemmer/inviter", methods=["POST"])
 @login_required
 def invite(tender_id: int) -> Any:
-    from tender.vendors.views import rollback_keeping_refusal
-
     tender = tender_for(tender_id, manage_tender)
     form = _invite_form(tender)
     if form.validate_on_submit():
@@ -213,8 +214,6 @@ def remove_member(tender_id: int, membership_id: int) -> Response:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    from tender.vendors.views import rollback_keeping_refusal
-
     try:
         operations.remove_membership(tender, membership, actor=current_user._get_current_object())
     except DomainError as error:
@@ -229,8 +228,6 @@ def remove_member(tender_id: int, membership_id: int) -> Response:
 @bp.route("/konkurranser/<int:tender_id>/leverandorer", methods=["POST"])
 @login_required
 def add_vendor(tender_id: int) -> Any:
-    from tender.vendors.views import rollback_keeping_refusal
-
     tender = tender_for(tender_id, manage_tender)
     form = VendorForm(prefix="vendor")
     if form.validate_on_submit():
@@ -269,3 +266,29 @@ def add_municipality(tender_id: int) -> Any:
             return redirect(url_for("tenders.members", tender_id=tender.id))
     tender = tender_for(tender_id, manage_tender)
     return members_page(tender, municipality_form=form, status=422)
+
+
+# -- the lead invites a vendor to register --------------------------------------------------------------------
+@bp.route("/konkurranser/<int:tender_id>/leverandorer/inviter", methods=["POST"])
+@login_required
+def invite_vendor(tender_id: int) -> Any:
+    tender = tender_for(tender_id, invite_vendor_to_register)
+    form = vendor_invite_form(tender)
+    if form.validate_on_submit():
+        raw = form.vendor.data or ""
+        vendor = db.session.get(Vendor, int(raw)) if raw.isdigit() else None
+        try:
+            if vendor is None:
+                raise DomainError("Velg hvilken leverandør som skal inviteres.", field="vendor")
+            vendor_ops.invite_vendor(tender, vendor, email=form.email.data or "", invited_by=current_user._get_current_object(),
+                              announcement_url=public_url("vendors.announcement", token=tender.announcement_token))
+        except DomainError as error:
+            rollback_keeping_refusal(error, actor=current_user._get_current_object())
+            put_reasons_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(f"Invitasjonen til å registrere seg er sendt på e-post til {form.email.data} for {vendor.name}. "
+                  "Leverandøren registrerer sine brukere selv.", "success")
+            return redirect(url_for("tenders.members", tender_id=tender.id))
+    tender = tender_for(tender_id, invite_vendor_to_register)
+    return members_page(tender, vendor_invite=form, status=422)

@@ -318,3 +318,14 @@ def add_vendor_user_by_operator(tender: Tender, vendor: Vendor, user: User) -> M
     membership = tender_ops.grant_vendor_membership(tender, user, vendor, actor=None, attempt="operator")
     _came_in(membership, CameInVia.OPERATOR, administrator=not administrators(tender, vendor), actor=None)
     return membership
+
+
+def rollback_keeping_refusal(error: DomainError, actor: Any = None) -> None:
+    """Undo what the refused request did, but keep a refused attempt on a vendor's identity in the audit
+    trail: that is what makes such attempts visible afterwards. (Moved from vendors' views, which the
+    tenders' members page shares it with; it commits the kept refusal until the request's own transaction
+    keeps it, tender.transactions.)"""
+    db.session.rollback()
+    if isinstance(error, SeparationOfDutiesError):
+        record_refusal(error, actor=actor)
+        db.session.commit()

@@ -15,21 +15,13 @@ from tender.extensions import db
 from tender.forms import EmptyForm, put_reasons_on_form
 from tender.mail import public_url
 from tender.tenders.access import tender_for
-from tender.vendors.permissions import invite_vendor_to_register, view_vendor_users
+from tender.vendors.permissions import view_vendor_users
 from tender.tenders.models import Tender, Vendor
 from tender.vendors import operations as ops
-from tender.vendors.forms import RegistrationForm, vendor_invite_form
+from tender.vendors.operations import rollback_keeping_refusal
+from tender.vendors.forms import RegistrationForm
 
 bp = Blueprint("vendors", __name__)
-
-
-def rollback_keeping_refusal(error: DomainError, actor: Any = None) -> None:
-    """Undo what the refused request did, but keep a refused attempt on a vendor's identity in the audit
-    trail: that is what makes such attempts visible afterwards."""
-    db.session.rollback()
-    if isinstance(error, SeparationOfDutiesError):
-        ops.record_refusal(error, actor=actor)
-        db.session.commit()
 
 
 def _me() -> Any:
@@ -145,31 +137,3 @@ def approve(tender_id: int, registration_id: int) -> Response:
 @login_required
 def refuse(tender_id: int, registration_id: int) -> Response:
     return _decide(tender_id, registration_id, False)
-
-
-# -- the lead invites a vendor to register --------------------------------------------------------------------
-@bp.route("/konkurranser/<int:tender_id>/leverandorer/inviter", methods=["POST"])
-@login_required
-def invite_vendor(tender_id: int) -> Any:
-    from tender.tenders.views import members_page
-
-    tender = tender_for(tender_id, invite_vendor_to_register)
-    form = vendor_invite_form(tender)
-    if form.validate_on_submit():
-        raw = form.vendor.data or ""
-        vendor = db.session.get(Vendor, int(raw)) if raw.isdigit() else None
-        try:
-            if vendor is None:
-                raise DomainError("Velg hvilken leverandør som skal inviteres.", field="vendor")
-            ops.invite_vendor(tender, vendor, email=form.email.data or "", invited_by=_me(),
-                              announcement_url=public_url("vendors.announcement", token=tender.announcement_token))
-        except DomainError as error:
-            rollback_keeping_refusal(error, actor=_me())
-            put_reasons_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(f"Invitasjonen til å registrere seg er sendt på e-post til {form.email.data} for {vendor.name}. "
-                  "Leverandøren registrerer sine brukere selv.", "success")
-            return redirect(url_for("tenders.members", tender_id=tender.id))
-    tender = tender_for(tender_id, invite_vendor_to_register)
-    return members_page(tender, vendor_invite=form, status=422)
