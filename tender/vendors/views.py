@@ -15,7 +15,7 @@ from tender.extensions import db
 from tender.forms import EmptyForm, put_reasons_on_form
 from tender.mail import public_url
 from tender.tenders.access import tender_for
-from tender.vendors.permissions import view_vendor_users
+from tender.vendors.permissions import administer_vendor, view_vendor_users
 from tender.tenders.models import Tender, Vendor
 from tender.vendors import operations as ops
 from tender.vendors.operations import rollback_keeping_refusal
@@ -97,16 +97,15 @@ def _my_vendor(tender: Tender) -> Vendor:
 def users(tender_id: int) -> Any:
     tender = tender_for(tender_id, view_vendor_users)
     vendor = _my_vendor(tender)
-    admin = ops.is_administrator(tender, vendor, current_user)
     return render_template("vendors/users.html", tender=tender, vendor=vendor, rows=ops.vendor_users(tender, vendor),
-                           pending=ops.pending_requests(tender, vendor), is_admin=admin,
+                           pending=ops.pending_requests(tender, vendor),
                            administrators=ops.administrators(tender, vendor), decide_form=EmptyForm())
 
 
 def _decide(tender_id: int, registration_id: int, approve: bool) -> Response:
     tender = tender_for(tender_id, view_vendor_users)
     vendor = _my_vendor(tender)
-    if not ops.is_administrator(tender, vendor, current_user):
+    if not administer_vendor(current_user, tender, vendor):
         abort(403)
     if not EmptyForm().validate_on_submit():
         abort(400)
