@@ -36,7 +36,7 @@ def _domains() -> list[str]:
 
 
 def _is_views(path: Path) -> bool:
-    return path.stem == "views" or path.stem.endswith("_view")
+    return path.stem == "views"
 
 
 def _imported(path: Path) -> Iterator[str]:
