@@ -32,6 +32,7 @@ from tender.noark import operations as noark_ops
 from tender.noark.models import SampleStatus
 from tender.requirements import operations as spec_ops
 from tender.tenders.models import Role, Tender, Vendor
+from tender.transactions import transaction
 from tender.vendors import operations as vendor_ops
 
 
@@ -122,20 +123,24 @@ DEMO = DemoActor()
 
 
 def build_stage(stage: str) -> Tender:
-    """Build (or complete) the demo up to ``stage`` and commit."""
+    """Build (or complete) the demo up to ``stage``: each stage is one transaction, committed before the next
+    begins (a stage that fails leaves the ones before it built); the Noark queue worker's part of the bids
+    stage runs in its own transactions, as the worker does."""
     if stage not in STAGES:
         raise DomainError(f"Ukjent trinn «{stage}»; velg ett av {', '.join(STAGES)}.")
-    tender = build_demo()
-    db.session.commit()
+    with transaction():
+        tender = build_demo()
     level = STAGES.index(stage)
     if level >= STAGES.index("published"):
-        publish_and_lock(tender)
-        db.session.commit()
+        with transaction():
+            publish_and_lock(tender)
     if level >= STAGES.index("bids"):
-        submit_bids(tender)
+        with transaction():
+            submit_bids(tender)
+        validate_samples(tender)
     if level >= STAGES.index("scored"):
-        score(tender)
-        db.session.commit()
+        with transaction():
+            score(tender)
     return tender
 
 
@@ -300,8 +305,8 @@ def _pdf(lines: list[str]) -> bytes:
 
 
 def submit_bids(tender: Tender) -> None:
-    """Four vendors answer, price, attach, upload a Noark 5 sample and submit; then the deadline is passed and
-    the samples validated. Commits (the validation commits its own steps)."""
+    """Four vendors answer, price, attach, upload a Noark 5 sample and submit; then the deadline is passed
+    (the caller commits, then has the samples validated: :func:`validate_samples`)."""
     content = bid_ops.published_spec(tender)
     assert content is not None
     for bidder in BIDDERS:
@@ -330,10 +335,13 @@ def submit_bids(tender: Tender) -> None:
             noark_ops.store_upload(tender, vendor, io.BytesIO(data), "noark5-proveuttrekk.zip",
                                    max_bytes=int(current_app.config["NOARK_MAX_UPLOAD_BYTES"]), actor=seller, at=at)
         bid_ops.submit(tender, bid, at=at, actor=seller)
-        db.session.commit()
+        db.session.flush()
     if not bid_ops.deadline_passed(tender, now()):
         pass_bid_deadline(tender)
-        db.session.commit()
+
+
+def validate_samples(tender: Tender) -> None:
+    """What the queue worker does with the submitted samples still queued (in its own transactions)."""
     for sample in noark_ops.submitted_samples(tender).values():
         if sample.status is SampleStatus.QUEUED:
             noark_ops.run_validation(sample.id)  # what the queue worker does; commits
@@ -380,7 +388,7 @@ def score(tender: Tender) -> None:
         for person in (lead, evaluators[0]):
             if person.id not in given:
                 bid_ops.confirm_opening(tender, at=at, actor=person)
-        db.session.commit()
+        db.session.flush()
     bids = ev.opened_bids(tender)
     # an evaluator confirms the validation's result for each bid, and it decides the linked requirement
     for link in noark_ops.links_of(tender):

@@ -117,15 +117,19 @@ def put_reasons_on_form(form: Form, error: DomainError) -> None:
 
 def run_button(operation: Callable[[], Any], *, back: str,
                success: str | Callable[[Any], str] | None = None,
-               failure: Callable[[DomainError], str] | None = None) -> Response:
+               failure: Callable[[DomainError], str] | None = None,
+               refused: Callable[[DomainError], object] | None = None) -> Response:
     """A POST button's whole life: run the operation and say so (``success`` may be worded from the
-    operation's result), or forget what it did and say why (``failure`` may word the refusal); either way
-    go back to ``back``. The request's transaction (``tender.transactions``) commits the redirect; nothing
-    half-written on a refusal."""
+    operation's result), or forget what it did and say why (``failure`` may word the refusal; ``refused``
+    is called with it, e.g. to keep the refused attempt in the trail); either way go back to ``back``. The
+    request's transaction (``tender.transactions``) commits the redirect; nothing half-written on a
+    refusal."""
     try:
         result = operation()
     except DomainError as error:
         discard_changes()
+        if refused is not None:
+            refused(error)
         flash(failure(error) if failure is not None else error.message, "error")
     else:
         if success:
@@ -133,14 +137,17 @@ def run_button(operation: Callable[[], Any], *, back: str,
     return redirect(back)
 
 
-def run_form(form: FlaskForm | None, operation: Callable[[], Any], *, back: str | Callable[[Any], str],
-             success: str | Callable[[Any], str] | None = None,
-             refused: Callable[[DomainError], Any] | None = None) -> Any:
+def run_form(form: FlaskForm | None, operation: Callable[[], Any], *,
+             back: str | Callable[[Any], str] | None = None, success: str | Callable[[Any], str] | None = None,
+             refused: Callable[[DomainError], Any] | None = None,
+             answer: Callable[[Any], Any] | None = None) -> Any:
     """A submitted form's whole life after its page: validate ``form``, run the operation, say so and go to
-    ``back`` (both may be worded from the operation's result). A DomainError forgets what the operation did
-    and puts its reasons on the form's fields; then ``refused(error)`` answers, or, without it, None tells
+    ``back`` (both may be worded from the operation's result; ``answer(result)`` instead of going back
+    gives a page of its own). A DomainError forgets what the operation did and puts its reasons on the
+    form's fields; then ``refused(error)`` answers, or, when it gives None (or there is none), None tells
     the caller to show the page again with the form's errors (422). None too when the form does not
-    validate. ``form`` None: the caller has validated its forms itself and the reasons go to ``refused``."""
+    validate. ``form`` None: the caller has validated its forms itself and the reasons go to ``refused``.
+    The request's transaction (``tender.transactions``) commits or rolls back by the answer's status."""
     if form is not None and not form.validate_on_submit():
         return None
     try:
@@ -152,4 +159,7 @@ def run_form(form: FlaskForm | None, operation: Callable[[], Any], *, back: str 
         return refused(error) if refused is not None else None
     if success:
         flash(success(result) if callable(success) else success, "success")
+    if answer is not None:
+        return answer(result)
+    assert back is not None, "run_form needs back or answer"
     return redirect(back(result) if callable(back) else back)

@@ -5,8 +5,18 @@ from __future__ import annotations
 import pytest
 
 from tender.bids import operations as bid_ops
+from tender.evaluation import operations as ev
 from tender.tenders.models import Role
-from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, clock, open_all, setup_tender, submit_bid  # noqa: F401
+from tests.evaluation_helpers import (  # noqa: F401
+    AFTER,
+    BEFORE,
+    DEADLINE,
+    build_model,
+    clock,
+    open_all,
+    setup_tender,
+    submit_bid,
+)
 
 ANON, OUTSIDER, ADMIN = "anonym", "utenforstående", "admin"
 WHO = [ANON, OUTSIDER, ADMIN, *[r.value for r in Role]]
@@ -184,5 +194,16 @@ def test_a_file_link_of_another_tender_gives_404_even_to_the_lead(client, login_
                                                                   create_tender) -> None:
     s, who, ids, _ = world
     open_all(db, s, clock)
+    # the lead leads a second tender too, whose bids are opened as well: only the tender in the URL differs
     mine = create_tender(s.lead, title="Annen konkurranse", bid_deadline=DEADLINE)
+    build_model(mine, s.lead)
+    ev.freeze(mine, at=BEFORE, actor=s.lead)
+    bid_ops.set_opening_persons(mine, 1, at=BEFORE, actor=s.lead)
+    assert bid_ops.confirm_opening(mine, at=AFTER, actor=s.lead) is not None
+    db.session.commit()
     login_as(who["lead"])
+    link = f"/evaluering/tilbud/{ids['b']}/vedlegg/{ids['a']}"
+    own = client.get(f"/konkurranser/{s.id}{link}")
+    assert own.status_code == 200 and own.data == b"%PDF-1.4 A"  # the link itself works, in its own tender
+    assert client.get(f"/konkurranser/{mine.id}{link}").status_code == 404
+    assert client.get(f"/konkurranser/{mine.id}/evaluering/tilbud/{ids['b']}").status_code == 404
