@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tender.bids import operations as bid_ops
-from tender.evaluation import operations as ev
+from tender.evaluation_model import operations as model_ops
 from tender.tenders.models import Role
 from tests.evaluation_helpers import (  # noqa: F401
     AFTER,
@@ -197,7 +197,7 @@ def test_a_file_link_of_another_tender_gives_404_even_to_the_lead(client, login_
     # the lead leads a second tender too, whose bids are opened as well: only the tender in the URL differs
     mine = create_tender(s.lead, title="Annen konkurranse", bid_deadline=DEADLINE)
     build_model(mine, s.lead)
-    ev.freeze(mine, at=BEFORE, actor=s.lead)
+    model_ops.freeze(mine, at=BEFORE, actor=s.lead)
     bid_ops.set_opening_persons(mine, 1, at=BEFORE, actor=s.lead)
     assert bid_ops.confirm_opening(mine, at=AFTER, actor=s.lead) is not None
     db.session.commit()
