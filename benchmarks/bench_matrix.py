@@ -39,8 +39,9 @@ def build(app) -> tuple[int, str]:  # noqa: ANN001
     from tender.auth import operations as accounts
     from tender.bids import operations as bid_ops
     from tender.bids.models import Bid
-    from tender.evaluation import operations as ev
-    from tender.evaluation.models import ConsensusScore, CriterionKindValue, IndividualScoreRow, PriceItemKind
+    from tender.evaluation.models import ConsensusScore, IndividualScoreRow
+    from tender.evaluation_model import operations as model_ops
+    from tender.evaluation_model.models import CriterionKindValue, PriceItemKind
     from tender.extensions import db
     from tender.tenders import operations as tender_ops
     from tender.tenders.models import Procedure, Role
@@ -59,21 +60,21 @@ def build(app) -> tuple[int, str]:  # noqa: ANN001
         tender_ops.add_membership(t, user, role, **kw)
         return user
 
-    ev.add_criterion(tender, ev.CriterionInput("pris", "Pris", Decimal(30), kind=CriterionKindValue.PRICE), actor=lead)
-    ev.add_criterion(tender, ev.CriterionInput("kvalitet", "Kvalitet", Decimal(70)), actor=lead)
+    model_ops.add_criterion(tender, model_ops.CriterionInput("pris", "Pris", Decimal(30), kind=CriterionKindValue.PRICE), actor=lead)
+    model_ops.add_criterion(tender, model_ops.CriterionInput("kvalitet", "Kvalitet", Decimal(70)), actor=lead)
     for g in range(GROUPS):
-        ev.add_criterion(tender, ev.CriterionInput(f"g{g}", f"Kvalitetsområde {g + 1}",
+        model_ops.add_criterion(tender, model_ops.CriterionInput(f"g{g}", f"Kvalitetsområde {g + 1}",
                                                    Decimal(34) if g == 0 else Decimal(33), parent_key="kvalitet"),
                          actor=lead)
         for k in range(LEAVES_PER_GROUP):
             weight = Decimal(8) if k < LEAVES_PER_GROUP - 1 else Decimal(100 - 8 * (LEAVES_PER_GROUP - 1))
-            ev.add_criterion(tender, ev.CriterionInput(f"g{g}k{k}", f"Krav {g + 1}.{k + 1}: arkiv og saksbehandling",
+            model_ops.add_criterion(tender, model_ops.CriterionInput(f"g{g}k{k}", f"Krav {g + 1}.{k + 1}: arkiv og saksbehandling",
                                                        weight, parent_key=f"g{g}"), actor=lead)
-    items = [ev.add_price_item(tender, name="Lisens", kind=PriceItemKind.ONE_OFF, per_municipality=False, actor=lead),
-             ev.add_price_item(tender, name="Drift", kind=PriceItemKind.YEARLY, per_municipality=True, actor=lead)]
+    items = [model_ops.add_price_item(tender, name="Lisens", kind=PriceItemKind.ONE_OFF, per_municipality=False, actor=lead),
+             model_ops.add_price_item(tender, name="Drift", kind=PriceItemKind.YEARLY, per_municipality=True, actor=lead)]
     # the price schedule goes out with the specification: it is set before the publication
     publish_spec(db, tender, lead, add_member, small_spec(evaluation=4, minimum=4))
-    ev.freeze(tender, at=BEFORE, actor=lead)
+    model_ops.freeze(tender, at=BEFORE, actor=lead)
     vendors = [tender_ops.register_vendor(tender, name=f"Leverandør {i + 1} AS", organisasjonsnummer=ORGNR[i],
                                           actor=lead) for i in range(BIDS)]
     evaluators = []
@@ -94,7 +95,7 @@ def build(app) -> tuple[int, str]:  # noqa: ANN001
         bid_ops.submit(tender, bid, at=BEFORE, actor=lead)
         bids.append(bid)
     bid_ops.open_bids(tender, at=AFTER, actor=lead)
-    leaves = ev.quality_leaves(tender)
+    leaves = model_ops.quality_leaves(tender)
     for i, bid in enumerate(bids):
         for j, leaf in enumerate(leaves):
             for e, user in enumerate(evaluators):

@@ -25,6 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_settings(app, test_config)
     configure_logging(app)
     configure_database(app)
+    configure_transactions(app)
     configure_auth(app)
     configure_csrf(app)
     from tender.forms import init_forms
@@ -68,6 +69,12 @@ def configure_database(app: Flask) -> None:
     init_database(app)
 
 
+def configure_transactions(app: Flask) -> None:
+    from tender.transactions import init_transactions
+
+    init_transactions(app)
+
+
 def configure_auth(app: Flask) -> None:
     from tender.auth.views import init_login
 
@@ -104,6 +111,7 @@ def configure_blueprints(app: Flask) -> None:
     from tender.auth.views import bp as auth_bp
     from tender.bids.views import bp as bids_bp
     from tender.evaluation.views import bp as evaluation_bp
+    from tender.evaluation_model.views import bp as evaluation_model_bp
     from tender.noark.views import bp as noark_bp
     from tender.requirements.views import bp as requirements_bp
     from tender.tenders.views import bp as tenders_bp
@@ -113,6 +121,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(tenders_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(requirements_bp)
+    app.register_blueprint(evaluation_model_bp)
     app.register_blueprint(bids_bp)
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(noark_bp)

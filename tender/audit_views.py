@@ -25,6 +25,7 @@ from tender.extensions import db
 from tender.formatting import oslo
 from tender.reports.audit_export import audit_csv, audit_pdf
 from tender.tenders.access import tender_for
+from tender.tenders.permissions import view_audit
 from tender.tenders.models import Tender
 from tender.uploads import send_download
 
@@ -51,7 +52,7 @@ class TrailQuery:
 
 
 def _query(tender_id: int) -> TrailQuery:
-    tender = tender_for(tender_id, Tender.can_view_audit)
+    tender = tender_for(tender_id, view_audit)
     event_type = request.args.get("type", "").strip()[:80]
     object_type = request.args.get("objekttype", "").strip()[:80]
     object_id = request.args.get("objekt", "").strip()[:80]

@@ -178,8 +178,7 @@ def demo_command(stage: str, if_empty: bool) -> None:
     else:
         try:
             tender = build_stage(stage)
-        except DomainError as exc:
-            db.session.rollback()
+        except DomainError as exc:  # the stage that failed is rolled back; the ones before it are kept
             raise click.ClickException(f"Demoen kunne ikke bygges til trinnet «{stage}»: {exc}") from None
         click.echo(f"Demokonkurransen «{tender.title}» (sak {tender.case_reference}) er klar på trinnet "
                    f"«{stage}»: {STAGE_HELP[stage]}.")

@@ -25,12 +25,14 @@ from tender.demo import DEMO_CASE_REFERENCE, EVALUATORS, LEAD, STAGES, _user, bu
 from tender.demo_extract import demo_extract
 from tender.errors_domain import DomainError
 from tender.evaluation import operations as ev
-from tender.evaluation.models import CriterionKindValue, Phase, PriceItemKind
+from tender.evaluation_model import operations as model_ops
+from tender.evaluation_model.models import CriterionKindValue, Phase, PriceItemKind
 from tender.extensions import db
 from tender.noark import operations as noark_ops
 from tender.noark.models import SampleStatus
 from tender.requirements import operations as spec_ops
 from tender.tenders.models import Role, Tender, Vendor
+from tender.transactions import transaction
 from tender.vendors import operations as vendor_ops
 
 
@@ -121,20 +123,24 @@ DEMO = DemoActor()
 
 
 def build_stage(stage: str) -> Tender:
-    """Build (or complete) the demo up to ``stage`` and commit."""
+    """Build (or complete) the demo up to ``stage``: each stage is one transaction, committed before the next
+    begins (a stage that fails leaves the ones before it built); the Noark queue worker's part of the bids
+    stage runs in its own transactions, as the worker does."""
     if stage not in STAGES:
         raise DomainError(f"Ukjent trinn «{stage}»; velg ett av {', '.join(STAGES)}.")
-    tender = build_demo()
-    db.session.commit()
+    with transaction():
+        tender = build_demo()
     level = STAGES.index(stage)
     if level >= STAGES.index("published"):
-        publish_and_lock(tender)
-        db.session.commit()
+        with transaction():
+            publish_and_lock(tender)
     if level >= STAGES.index("bids"):
-        submit_bids(tender)
+        with transaction():
+            submit_bids(tender)
+        validate_samples(tender)
     if level >= STAGES.index("scored"):
-        score(tender)
-        db.session.commit()
+        with transaction():
+            score(tender)
     return tender
 
 
@@ -164,10 +170,10 @@ def publish_and_lock(tender: Tender) -> None:
     assert spec is not None
     if spec.published_version is None:
         # the price schedule goes out with the specification, so it is set before the publication
-        if not ev.price_items(tender):
-            ev.add_price_item(tender, name="Lisenser, innføring og migrering (engangsbeløp)",
+        if not model_ops.price_items(tender):
+            model_ops.add_price_item(tender, name="Lisenser, innføring og migrering (engangsbeløp)",
                               kind=PriceItemKind.ONE_OFF, per_municipality=False, actor=lead)
-            ev.add_price_item(tender, name="Årlig lisens, drift og support", kind=PriceItemKind.YEARLY,
+            model_ops.add_price_item(tender, name="Årlig lisens, drift og support", kind=PriceItemKind.YEARLY,
                               per_municipality=True, actor=lead)
         version = spec_ops.latest_version(spec)
         if version is None or spec_ops.draft_differs_from_latest(spec):
@@ -188,10 +194,10 @@ def publish_and_lock(tender: Tender) -> None:
                         and NOARK_REQUIREMENT in r.text), None)
         if extract is not None:  # the minimum requirement the validation of the samples answers
             noark_ops.link_requirement(tender, extract.id, actor=lead)
-    model = ev.ensure_model(tender)
+    model = model_ops.ensure_model(tender)
     if model.frozen_at is None:
         _evaluation_model(tender, lead)
-        ev.freeze(tender, at=now(), actor=lead)
+        model_ops.freeze(tender, at=now(), actor=lead)
     for bidder in BIDDERS:
         seller = _user(bidder.email, bidder.person)
         if Role.VENDOR not in tender.roles_of(seller):
@@ -199,21 +205,21 @@ def publish_and_lock(tender: Tender) -> None:
 
 
 def _evaluation_model(tender: Tender, lead: User) -> None:
-    ev.update_settings(tender, ev.ModelSettings(
+    model_ops.update_settings(tender, model_ops.ModelSettings(
         scale_max=Decimal(10), allow_half_points=False, price_method="linear", price_k=None, nok_per_point=None,
         normalise=False, contract_period="4+1+1", disagreement_threshold=Decimal(3)), actor=lead)
-    if ev.criterion_by_key(tender, "pris") is None:
-        ev.add_criterion(tender, ev.CriterionInput(
+    if model_ops.criterion_by_key(tender, "pris") is None:
+        model_ops.add_criterion(tender, model_ops.CriterionInput(
             key="pris", name="Pris", weight=Decimal(40), kind=CriterionKindValue.PRICE,
             documentation="Samlet evaluert pris over 4+1+1 år: engangsbeløp og årlige beløp for alle seks kommuner."),
             actor=lead)
-    if ev.criterion_by_key(tender, "kvalitet") is None:
-        ev.add_criterion(tender, ev.CriterionInput(key="kvalitet", name="Kvalitet", weight=Decimal(60),
+    if model_ops.criterion_by_key(tender, "kvalitet") is None:
+        model_ops.add_criterion(tender, model_ops.CriterionInput(key="kvalitet", name="Kvalitet", weight=Decimal(60),
                                                    documentation="Løsningens kvalitet, vurdert etter underkriteriene."),
                          actor=lead)
     for key, name, weight, documentation in QUALITY:
-        if ev.criterion_by_key(tender, key) is None:
-            ev.add_criterion(tender, ev.CriterionInput(key=key, name=name, weight=Decimal(weight),
+        if model_ops.criterion_by_key(tender, key) is None:
+            model_ops.add_criterion(tender, model_ops.CriterionInput(key=key, name=name, weight=Decimal(weight),
                                                        parent_key="kvalitet", documentation=documentation),
                              actor=lead)
 
@@ -264,7 +270,7 @@ def _reserved(bidder: Bidder, content: core_spec.Specification) -> dict[str, str
 
 
 def _prices(tender: Tender, bidder: Bidder) -> dict[tuple[int, int | None], Decimal]:
-    one_off, yearly = ev.price_items(tender)[:2]
+    one_off, yearly = model_ops.price_items(tender)[:2]
     prices: dict[tuple[int, int | None], Decimal] = {(one_off.id, None): bidder.one_off}
     for municipality in tender.participating_municipalities:
         prices[(yearly.id, municipality.id)] = (bidder.yearly_per_inhabitant * municipality.population) \
@@ -299,8 +305,8 @@ def _pdf(lines: list[str]) -> bytes:
 
 
 def submit_bids(tender: Tender) -> None:
-    """Four vendors answer, price, attach, upload a Noark 5 sample and submit; then the deadline is passed and
-    the samples validated. Commits (the validation commits its own steps)."""
+    """Four vendors answer, price, attach, upload a Noark 5 sample and submit; then the deadline is passed
+    (the caller commits, then has the samples validated: :func:`validate_samples`)."""
     content = bid_ops.published_spec(tender)
     assert content is not None
     for bidder in BIDDERS:
@@ -329,10 +335,13 @@ def submit_bids(tender: Tender) -> None:
             noark_ops.store_upload(tender, vendor, io.BytesIO(data), "noark5-proveuttrekk.zip",
                                    max_bytes=int(current_app.config["NOARK_MAX_UPLOAD_BYTES"]), actor=seller, at=at)
         bid_ops.submit(tender, bid, at=at, actor=seller)
-        db.session.commit()
+        db.session.flush()
     if not bid_ops.deadline_passed(tender, now()):
         pass_bid_deadline(tender)
-        db.session.commit()
+
+
+def validate_samples(tender: Tender) -> None:
+    """What the queue worker does with the submitted samples still queued (in its own transactions)."""
     for sample in noark_ops.submitted_samples(tender).values():
         if sample.status is SampleStatus.QUEUED:
             noark_ops.run_validation(sample.id)  # what the queue worker does; commits
@@ -379,7 +388,7 @@ def score(tender: Tender) -> None:
         for person in (lead, evaluators[0]):
             if person.id not in given:
                 bid_ops.confirm_opening(tender, at=at, actor=person)
-        db.session.commit()
+        db.session.flush()
     bids = ev.opened_bids(tender)
     # an evaluator confirms the validation's result for each bid; that decides the linked requirement
     for link in noark_ops.links_of(tender):
@@ -392,8 +401,8 @@ def score(tender: Tender) -> None:
         if set(minimum) - set(ev.requirement_checks(bid)):
             ev.check_requirements(tender, bid, [], status=RequirementStatus.MET, unassessed=True, actor=lead,
                                   reason="Bekreftet i tilbudet uten forbehold; kontrollert mot dokumentasjonen.")
-    model = ev.ensure_model(tender)
-    leaves = {c.key: c for c in ev.quality_leaves(tender)}
+    model = model_ops.ensure_model(tender)
+    leaves = {c.key: c for c in model_ops.quality_leaves(tender)}
     by_vendor = {b.orgnr: b for b in BIDDERS}
     if model.phase is Phase.INDIVIDUAL:
         for evaluator, spread in zip(evaluators, SPREAD, strict=True):

@@ -4,6 +4,8 @@ Pages (as Jinja filters, see tender.templating), PDFs and the text in workbooks 
 one price reads "4 160 000,00 kr" everywhere and one moment reads "3. desember 2026 kl. 08.44" in Oslo time.
 Groups of digits are separated by non-breaking spaces (U+00A0) so a number never breaks over two lines.
 Missing values (None) read as an en dash. Workbook cells that hold numbers keep their number formats instead.
+What people type back into a number field is read by :func:`parse_number` (through
+``tender.forms.NorwegianDecimalField``).
 """
 from __future__ import annotations
 
@@ -71,13 +73,31 @@ def format_decimal(value: Number | None, max_decimals: int = 2) -> str:
     return _babel_decimal(rounded, format=_pattern(places), locale=LOCALE, decimal_quantization=False)
 
 
-def format_for_input(value: Number | None) -> str:
-    """A stored number as the value of a text input: decimal comma, all its places, no thousands separator
-    (people edit it; the parsers take a comma or a point): 1250,5. Empty for None."""
+def format_for_input(value: Number | None, places: int | None = None) -> str:
+    """A stored number as the value of a text input: decimal comma, all its places (or exactly ``places``,
+    as for kroner and øre: 1250,50), no thousands separator (people edit it; the parsers take a comma or a
+    point): 1250,5. Empty for None."""
     if value is None:
         return ""
-    exact = _as_decimal(value).normalize()
+    exact = _exact(value, places) if places is not None else _as_decimal(value).normalize()
     return f"{abs(exact) if exact == 0 else exact:f}".replace(".", ",")
+
+
+#: what people put between groups of digits: a space, a non-breaking space (pasted from our own pages or a
+#: spreadsheet), a narrow or thin one
+_GROUP_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
+_TYPED_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
+
+
+def parse_number(text: str) -> Decimal:
+    """The number a person typed, the inverse of :func:`format_for_input` and :func:`format_number`:
+    "4 160 000,50", "4160000.50", "1,5", "-2" (groups separated by any kind of space, a comma or a point
+    before the decimals, the typographic minus of our own pages). Anything else (letters, "1e5", "NaN",
+    both a comma and a point, two of either) raises ValueError."""
+    cleaned = text.strip().translate(_GROUP_SPACES).replace("\u2212", "-")
+    if not _TYPED_NUMBER.fullmatch(cleaned):
+        raise ValueError(text)
+    return Decimal(cleaned.replace(",", "."))
 
 
 def format_money(value: Number | None, currency: str = "NOK") -> str:
@@ -174,5 +194,5 @@ def format_moments_in(text: str | None) -> str:
 __all__ = [
     "LOCALE", "MISSING", "NBSP", "OSLO", "format_date", "format_datetime", "format_decimal", "format_file_size",
     "format_for_input", "format_moments_in", "format_money", "format_number", "format_percent",
-    "format_percent_points", "format_time", "oslo",
+    "format_percent_points", "format_time", "oslo", "parse_number",
 ]

@@ -7,10 +7,19 @@ from __future__ import annotations
 
 import smtplib
 from email.message import EmailMessage
+from typing import Any
 
-from flask import current_app
+from flask import current_app, url_for
 
 from tender.errors_domain import DomainError
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for an e-mail: PUBLIC_URL when configured, else the request's own host."""
+    base = current_app.config.get("PUBLIC_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
 
 
 def configured() -> bool:

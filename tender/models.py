@@ -18,15 +18,13 @@ from tender.requirements.models import (  # noqa: F401,E402
     SpecVersion,
 )
 from tender.bids.models import Bid, BidAnswer, BidAttachment, BidOpening, BidOpeningConfirmation, BidPriceLine  # noqa: F401,E402,E501
-from tender.evaluation.models import (  # noqa: F401,E402
+from tender.evaluation_model.models import (  # noqa: F401,E402
     AwardCriterion,
-    ConsensusScore,
     CriterionEvaluator,
     EvaluationModel,
-    IndividualScoreRow,
-    MinimumRequirementCheck,
     PriceItem,
 )
+from tender.evaluation.models import ConsensusScore, IndividualScoreRow, MinimumRequirementCheck  # noqa: F401,E402
 from tender.noark.models import (  # noqa: F401,E402
     ExtractSample,
     NoarkRequirementConfirmation,

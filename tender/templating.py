@@ -1,17 +1,51 @@
-"""Jinja set-up: the Norwegian formatting filters (tender.formatting, Oslo time), and the permission
-predicates in templates."""
+"""Jinja set-up: the Norwegian formatting filters (tender.formatting, Oslo time), and the domains' permission
+rules in templates through one global, ``may(name, tender[, obj])``."""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
 from flask import Flask
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from tender import audit_labels, core_messages, formatting
+from tender.bids import permissions as bids_permissions
+from tender.evaluation import permissions as evaluation_permissions
+from tender.evaluation_model import permissions as evaluation_model_permissions
 from tender.formatting import OSLO, Number
+from tender.lifecycle import permissions as lifecycle_permissions
+from tender.noark import permissions as noark_permissions
+from tender.requirements import permissions as requirements_permissions
+from tender.tenders import permissions as tenders_permissions
+from tender.tenders.models import Tender
+from tender.tenders.permissions import Rule
+from tender.vendors import permissions as vendors_permissions
 
-__all__ = ["OSLO", "init_templates", "local_time", "thousands"]
+__all__ = ["OSLO", "RULES", "init_templates", "local_time", "may", "thousands"]
+
+PERMISSION_MODULES = (tenders_permissions, requirements_permissions, evaluation_model_permissions,
+                      vendors_permissions, bids_permissions, noark_permissions, evaluation_permissions,
+                      lifecycle_permissions)
+
+
+def _rules() -> dict[str, Rule]:
+    """Every domain's rules by name; a name two different rules share would make ``may`` ambiguous."""
+    found: dict[str, Rule] = {}
+    for module in PERMISSION_MODULES:
+        for name, value in vars(module).items():
+            if isinstance(value, Rule) and value.name == name and found.setdefault(name, value) is not value:
+                raise RuntimeError(f"Two permission rules are named {name!r}.")
+    return found
+
+
+RULES = _rules()
+
+
+def may(name: str, tender: Tender, obj: Any = None) -> bool:
+    """The template's question "may the current user ..." answered by the domain rule ``name`` (an unknown
+    name is a programming error and fails loudly)."""
+    return RULES[name](current_user, tender, obj)
 
 
 def local_time(value: datetime | None, with_seconds: bool = False) -> str:
@@ -41,6 +75,7 @@ def init_templates(app: Flask) -> None:
     core_messages.register_filters(filters)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals["may"] = may
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 
 from tender.auth import operations
 from tender.errors_domain import DomainError
-from tender.extensions import db
+from tender.transactions import transaction
 
 
 @click.group("user", help="Brukerkontoer.")
@@ -24,9 +24,9 @@ def user_group() -> None:
 @with_appcontext
 def create_user(email: str, name: str, admin: bool, password: str) -> None:
     try:
-        user = operations.create_user(email, name, password=password, is_admin=admin)
+        with transaction():  # committed when the block ends
+            user = operations.create_user(email, name, password=password, is_admin=admin)
     except DomainError as error:
         click.echo(f"Feil: {error.message}", err=True)
         sys.exit(2)
-    db.session.commit()
     click.echo(f"Bruker {user.email} er opprettet{' (administrator)' if admin else ''}.")

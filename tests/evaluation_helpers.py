@@ -22,7 +22,7 @@ ORGNR = ["974760673", "912345688", "923609016", "986105174", "889640782", "97152
 
 
 class Clock:
-    """What ``tender.bids.operations.now()`` returns while installed in ``app.config["CLOCK"]``."""
+    """What ``tender.clock.now()`` returns while installed in ``app.config["CLOCK"]``."""
 
     def __init__(self, at: datetime) -> None:
         self.at = at
@@ -119,30 +119,30 @@ class Setup:
 
 def build_model(tender: Any, lead: Any, *, leaves: int = 2) -> list[Any]:
     """Pris 30 %, Kvalitet 50 % (leaves), Gjennomføring 20 %; one one-off and one yearly price item."""
-    from tender.evaluation import operations as ev
-    from tender.evaluation.models import CriterionKindValue, PriceItemKind
+    from tender.evaluation_model import operations as model_ops
+    from tender.evaluation_model.models import CriterionKindValue, PriceItemKind
 
-    ev.add_criterion(tender, ev.CriterionInput(key="pris", name="Pris", weight=Decimal(30),
+    model_ops.add_criterion(tender, model_ops.CriterionInput(key="pris", name="Pris", weight=Decimal(30),
                                                kind=CriterionKindValue.PRICE), actor=lead)
-    ev.add_criterion(tender, ev.CriterionInput(key="kvalitet", name="Kvalitet", weight=Decimal(50)), actor=lead)
+    model_ops.add_criterion(tender, model_ops.CriterionInput(key="kvalitet", name="Kvalitet", weight=Decimal(50)), actor=lead)
     share = Decimal(100) / leaves
     for i in range(leaves):
         key = "arkiv" if i == 0 else f"k{i}"
         weight = share if i < leaves - 1 else Decimal(100) - share * (leaves - 1)
-        ev.add_criterion(tender, ev.CriterionInput(key=key, name=f"Kvalitet {i + 1}" if i else "Arkivfunksjonalitet",
+        model_ops.add_criterion(tender, model_ops.CriterionInput(key=key, name=f"Kvalitet {i + 1}" if i else "Arkivfunksjonalitet",
                                                    weight=weight, parent_key="kvalitet"), actor=lead)
-    ev.add_criterion(tender, ev.CriterionInput(key="gjennomforing", name="Gjennomføring", weight=Decimal(20)),
+    model_ops.add_criterion(tender, model_ops.CriterionInput(key="gjennomforing", name="Gjennomføring", weight=Decimal(20)),
                      actor=lead)
-    return [ev.add_price_item(tender, name="Lisenser og innføring", kind=PriceItemKind.ONE_OFF,
+    return [model_ops.add_price_item(tender, name="Lisenser og innføring", kind=PriceItemKind.ONE_OFF,
                               per_municipality=False, actor=lead),
-            ev.add_price_item(tender, name="Drift og vedlikehold", kind=PriceItemKind.YEARLY,
+            model_ops.add_price_item(tender, name="Drift og vedlikehold", kind=PriceItemKind.YEARLY,
                               per_municipality=True, actor=lead)]
 
 
 def setup_tender(db: Any, create_tender: Any, add_member: Any, create_user: Any, *, vendors: int = 2,
                  evaluators: int = 2, leaves: int = 2, evaluation_reqs: int = 2, freeze: bool = True,
                  content: core.Specification | None = None) -> Setup:
-    from tender.evaluation import operations as ev
+    from tender.evaluation_model import operations as model_ops
     from tender.tenders import operations as tender_ops
     from tender.tenders.models import Role
 
@@ -161,7 +161,7 @@ def setup_tender(db: Any, create_tender: Any, add_member: Any, create_user: Any,
     evals = [add_member(tender, Role.EVALUATOR, create_user(name=f"Evaluator {i + 1}")) for i in range(evaluators)]
     observer = add_member(tender, Role.OBSERVER, create_user(name="Olav Observatør"))
     if freeze:
-        ev.freeze(tender, at=BEFORE - timedelta(days=10), actor=lead)
+        model_ops.freeze(tender, at=BEFORE - timedelta(days=10), actor=lead)
     db.session.commit()
     return Setup(tender, lead, evals, observer, vendor_rows, vendor_users, items)
 
@@ -170,11 +170,12 @@ def submit_bid(db: Any, s: Setup, index: int, *, one_off: str = "1000000", yearl
                answer: str = "Ja") -> Any:
     """Vendor ``index`` answers everything and submits (clock must be before the deadline)."""
     from tender.bids import operations as bid_ops
+    from tender.clock import now
 
     content = bid_ops.published_spec(s.tender)
     vendor = s.vendors[index]
     user = s.vendor_users[index]
-    at = bid_ops.now()
+    at = now()
     bid = bid_ops.ensure_bid(s.tender, vendor, at=at, actor=user)
     answers = [bid_ops.AnswerInput(r.id, answer, description="Standard funksjonalitet") for r in content.requirements]
     prices: dict[tuple[int, int | None], Decimal] = {(s.items[0].id, None): Decimal(one_off)}
@@ -289,9 +290,9 @@ class LiveWorld:
 
 
 def ev_quality_leaves(tender: Any) -> list[Any]:
-    from tender.evaluation import operations as ev
+    from tender.evaluation_model import operations as model_ops
 
-    return ev.quality_leaves(tender)
+    return model_ops.quality_leaves(tender)
 
 
 def restore_clock(app: Any) -> None:

@@ -5,8 +5,18 @@ from __future__ import annotations
 import pytest
 
 from tender.bids import operations as bid_ops
+from tender.evaluation_model import operations as model_ops
 from tender.tenders.models import Role
-from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, clock, open_all, setup_tender, submit_bid  # noqa: F401
+from tests.evaluation_helpers import (  # noqa: F401
+    AFTER,
+    BEFORE,
+    DEADLINE,
+    build_model,
+    clock,
+    open_all,
+    setup_tender,
+    submit_bid,
+)
 
 ANON, OUTSIDER, ADMIN = "anonym", "utenforstående", "admin"
 WHO = [ANON, OUTSIDER, ADMIN, *[r.value for r in Role]]
@@ -17,17 +27,17 @@ V = "/konkurranser/{t}/mitt-tilbud"
 
 # route -> (method, path template, {who: expected status}, default for other members)
 ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
-    "evaluation.model": ("GET", E, {**NOT_MEMBER, **GROUP_READ}, 403),
-    "evaluation.settings": ("POST", E + "/innstillinger", {**NOT_MEMBER, "lead": 422}, 403),
-    "evaluation.add_criterion": ("POST", E + "/kriterier", {**NOT_MEMBER, "lead": 422}, 403),
-    "evaluation.change_weight": ("POST", E + "/kriterier/arkiv/vekt", {**NOT_MEMBER, "lead": 302}, 403),
-    "evaluation.delete_criterion": ("POST", E + "/kriterier/arkiv/slett", {**NOT_MEMBER, "lead": 302}, 403),
-    "evaluation.assign_evaluator": ("POST", E + "/kriterier/arkiv/evaluatorer", {**NOT_MEMBER, "lead": 302}, 403),
-    "evaluation.unassign_evaluator": ("POST", E + "/kriterier/arkiv/evaluatorer/{u}/fjern",
+    "evaluation_model.model": ("GET", E, {**NOT_MEMBER, **GROUP_READ}, 403),
+    "evaluation_model.settings": ("POST", E + "/innstillinger", {**NOT_MEMBER, "lead": 422}, 403),
+    "evaluation_model.add_criterion": ("POST", E + "/kriterier", {**NOT_MEMBER, "lead": 422}, 403),
+    "evaluation_model.change_weight": ("POST", E + "/kriterier/arkiv/vekt", {**NOT_MEMBER, "lead": 302}, 403),
+    "evaluation_model.delete_criterion": ("POST", E + "/kriterier/arkiv/slett", {**NOT_MEMBER, "lead": 302}, 403),
+    "evaluation_model.assign_evaluator": ("POST", E + "/kriterier/arkiv/evaluatorer", {**NOT_MEMBER, "lead": 302}, 403),
+    "evaluation_model.unassign_evaluator": ("POST", E + "/kriterier/arkiv/evaluatorer/{u}/fjern",
                                       {**NOT_MEMBER, "lead": 302}, 403),
-    "evaluation.add_price_item": ("POST", E + "/prisskjema", {**NOT_MEMBER, "lead": 422}, 403),
-    "evaluation.delete_price_item": ("POST", E + "/prisskjema/{i}/slett", {**NOT_MEMBER, "lead": 302}, 403),
-    "evaluation.freeze": ("POST", E + "/las", {**NOT_MEMBER, "lead": 422}, 403),
+    "evaluation_model.add_price_item": ("POST", E + "/prisskjema", {**NOT_MEMBER, "lead": 422}, 403),
+    "evaluation_model.delete_price_item": ("POST", E + "/prisskjema/{i}/slett", {**NOT_MEMBER, "lead": 302}, 403),
+    "evaluation_model.freeze": ("POST", E + "/las", {**NOT_MEMBER, "lead": 422}, 403),
     "evaluation.bids": ("GET", E + "/tilbud", {**NOT_MEMBER, **GROUP_READ}, 403),
     "evaluation.open_bids": ("POST", E + "/tilbud/apne", {**NOT_MEMBER, "lead": 302, "evaluator": 302,
                                                           "observer": 302}, 403),
@@ -190,5 +200,16 @@ def test_a_file_link_of_another_tender_gives_404_even_to_the_lead(client, login_
                                                                   create_tender) -> None:
     s, who, ids, _ = world
     open_all(db, s, clock)
+    # the lead leads a second tender too, whose bids are opened as well: only the tender in the URL differs
     mine = create_tender(s.lead, title="Annen konkurranse", bid_deadline=DEADLINE)
+    build_model(mine, s.lead)
+    model_ops.freeze(mine, at=BEFORE, actor=s.lead)
+    bid_ops.set_opening_persons(mine, 1, at=BEFORE, actor=s.lead)
+    assert bid_ops.confirm_opening(mine, at=AFTER, actor=s.lead) is not None
+    db.session.commit()
     login_as(who["lead"])
+    link = f"/evaluering/tilbud/{ids['b']}/vedlegg/{ids['a']}"
+    own = client.get(f"/konkurranser/{s.id}{link}")
+    assert own.status_code == 200 and own.data == b"%PDF-1.4 A"  # the link itself works, in its own tender
+    assert client.get(f"/konkurranser/{mine.id}{link}").status_code == 404
+    assert client.get(f"/konkurranser/{mine.id}/evaluering/tilbud/{ids['b']}").status_code == 404

@@ -20,7 +20,7 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
                         {**NOT_MEMBER, "vendor": 302}, 403),
     "vendors.refuse": ("POST", "/konkurranser/{t}/leverandorens-brukere/{r}/avsla",
                        {**NOT_MEMBER, "vendor": 302}, 403),
-    "vendors.invite_vendor": ("POST", "/konkurranser/{t}/leverandorer/inviter", {**NOT_MEMBER, "lead": 422}, 403),
+    "tenders.invite_vendor": ("POST", "/konkurranser/{t}/leverandorer/inviter", {**NOT_MEMBER, "lead": 422}, 403),
 }
 
 

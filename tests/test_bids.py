@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from tender.audit import AuditEvent
 from tender.bids import operations as bid_ops
+from tender.clock import now
 from tender.bids.models import BidStatus
 from tender.errors_domain import DomainError
 from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, clock, open_all, setup_tender, submit_bid  # noqa: F401
@@ -370,10 +371,10 @@ def test_a_receipt_made_in_the_same_session_as_the_draft_can_be_recomputed_from_
 
 
 def test_an_amount_with_more_than_two_decimals_is_refused_not_rounded(db, clock, s) -> None:
-    bid = bid_ops.ensure_bid(s.tender, s.vendors[0], at=bid_ops.now(), actor=s.vendor_users[0])
+    bid = bid_ops.ensure_bid(s.tender, s.vendors[0], at=now(), actor=s.vendor_users[0])
     with pytest.raises(DomainError, match="høyst to desimaler"):
         bid_ops.save_draft(s.tender, bid, answers=[], prices={(s.items[0].id, None): Decimal("1000.005")},
-                           at=bid_ops.now(), actor=s.vendor_users[0])
+                           at=now(), actor=s.vendor_users[0])
 
 
 def test_a_vendor_downloads_the_published_specification_as_pdf_from_the_bid_page(client, login_as, clock, s,

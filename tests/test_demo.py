@@ -62,13 +62,8 @@ def _demo(runner, stage: str) -> str:
 def _stage_counts(db) -> dict[str, int]:
     from tender.audit import AuditEvent
     from tender.bids.models import Bid, BidAnswer, BidAttachment, BidOpening, BidOpeningConfirmation, BidPriceLine
-    from tender.evaluation.models import (
-        AwardCriterion,
-        ConsensusScore,
-        IndividualScoreRow,
-        MinimumRequirementCheck,
-        PriceItem,
-    )
+    from tender.evaluation.models import ConsensusScore, IndividualScoreRow, MinimumRequirementCheck
+    from tender.evaluation_model.models import AwardCriterion, PriceItem
     from tender.noark.models import ExtractSample, NoarkRequirementConfirmation, NoarkRequirementLink
     from tender.requirements.models import SpecDecision, SpecVersion
 
@@ -87,7 +82,7 @@ def test_the_published_stage_has_the_approved_base_specification_a_locked_model_
         runner, db) -> None:
     from tender.bids import operations as bid_ops
     from tender.clock import now
-    from tender.evaluation import operations as ev
+    from tender.evaluation_model import operations as model_ops
     from tender.core.spec.toml_format import load_spec_toml
     from tender.noark import operations as noark_ops
     from tender.requirements import operations as spec_ops
@@ -98,12 +93,12 @@ def test_the_published_stage_has_the_approved_base_specification_a_locked_model_
     assert version is not None and len(version.decisions) == 6
     base = load_spec_toml(spec_ops.BASE_SPEC.read_bytes())
     assert [r.id for r in bid_ops.published_spec(tender).requirements] == [r.id for r in base.requirements]
-    model = ev.model_of(tender)
+    model = model_ops.model_of(tender)
     assert model.frozen_at is not None and model.contract_period == "4+1+1" and model.price_method == "linear"
-    assert ev.model_problems(tender) == []
-    assert [c.key for c in ev.quality_leaves(tender)] == ["arkiv", "saksbehandling", "bruk", "integrasjon",
+    assert model_ops.model_problems(tender) == []
+    assert [c.key for c in model_ops.quality_leaves(tender)] == ["arkiv", "saksbehandling", "bruk", "integrasjon",
                                                           "gjennomforing"]
-    assert len(ev.price_items(tender)) == 2
+    assert len(model_ops.price_items(tender)) == 2
     assert [link.requirement_key for link in noark_ops.links_of(tender)] == ["R0148"]
     sellers = {m.vendor.name for m in tender.memberships if m.role is Role.VENDOR}
     assert sellers == {"Arkivhuset Norge AS", "Saksflyt Systemer AS", "Nordisk Dokumentforvaltning AS",
@@ -142,7 +137,8 @@ def test_the_scored_stage_is_opened_by_two_people_assessed_scored_by_three_and_t
         runner, db) -> None:
     from tender.bids import operations as bid_ops
     from tender.evaluation import operations as ev
-    from tender.evaluation.models import Phase
+    from tender.evaluation_model import operations as model_ops
+    from tender.evaluation_model.models import Phase
     from tender.noark import operations as noark_ops
 
     _demo(runner, "scored")
@@ -169,7 +165,7 @@ def test_the_scored_stage_is_opened_by_two_people_assessed_scored_by_three_and_t
     scores = ev.all_individual_scores(tender)
     assert len(scores) == 3 * 5 * 4 and all(s.justification.strip() for s in scores)
     assert {s.evaluator.name for s in scores} == {"Per Hansen", "Kari Nilsen", "Ola Berg"}
-    assert ev.model_of(tender).phase is Phase.CONSENSUS and len(ev.consensus_scores(tender)) == 5 * 4
+    assert model_ops.model_of(tender).phase is Phase.CONSENSUS and len(ev.consensus_scores(tender)) == 5 * 4
     assert ev.unscored(tender) == []
     built = ev.build_case(tender)
     assert built.problems == () and built.result.winner is not None

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from tender.core.scoring import EvaluationCase, EvaluationResult, evaluate_case
-from tender.evaluation.case import parse_case
+from tender.evaluation_model.case import parse_case
 from tender.reports.evaluation_excel import WorkbookLayout, write_evaluation_workbook
 
 # Force recalculation on load, whatever LibreOffice's default for OOXML files is.

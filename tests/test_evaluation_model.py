@@ -11,8 +11,8 @@ from sqlalchemy import select
 from tender.audit import AuditEvent
 from tender.core.price_schedule import PriceScheduleError, ScheduleItem, contract_years, evaluated_total
 from tender.errors_domain import DomainError
-from tender.evaluation import operations as ev
-from tender.evaluation.models import CriterionKindValue, PriceItemKind
+from tender.evaluation_model import operations as model_ops
+from tender.evaluation_model.models import CriterionKindValue, PriceItemKind
 from tests.evaluation_helpers import BEFORE, build_model, setup_tender
 
 
@@ -52,14 +52,14 @@ def test_weights_that_do_not_sum_to_100_are_refused_at_freeze_with_the_sums_show
     tender = create_tender()
     lead = tender.memberships[0].user
     build_model(tender, lead)
-    ev.update_criterion_weight(tender, ev.criterion_by_key(tender, "arkiv"), Decimal(40), actor=lead)
+    model_ops.update_criterion_weight(tender, model_ops.criterion_by_key(tender, "arkiv"), Decimal(40), actor=lead)
     db.session.commit()
     login_as(lead)
     response = forms.post(f"/konkurranser/{tender.id}/evaluering/las", {})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Vektene under Kvalitet summerer til 90 %, ikke 100 % (Arkivfunksjonalitet 40 + Kvalitet 2 50)" in html
-    assert ev.model_of(tender).frozen_at is None
+    assert model_ops.model_of(tender).frozen_at is None
 
 
 def test_adding_a_criterion_through_the_form_records_it_and_bad_weights_come_back_on_the_field(
@@ -72,7 +72,7 @@ def test_adding_a_criterion_through_the_form_records_it_and_bad_weights_come_bac
     assert ok.status_code == 302
     bad = forms.post(url, {"parent": "kvalitet", "key": "arkiv", "name": "Arkiv", "kind": "quality", "weight": "mye"})
     assert bad.status_code == 422 and "Vekten må være et tall, ikke «mye»." in bad.get_data(as_text=True)
-    assert [r.key for r in ev.criteria_of(tender)] == ["kvalitet"]
+    assert [r.key for r in model_ops.criteria_of(tender)] == ["kvalitet"]
     events = db.session.scalars(select(AuditEvent.event_type).where(AuditEvent.tender_id == tender.id)).all()
     assert "evaluation.criterion_added" in events
 
@@ -80,35 +80,35 @@ def test_adding_a_criterion_through_the_form_records_it_and_bad_weights_come_bac
 def test_the_price_criterion_cannot_have_sub_criteria(db, create_tender) -> None:
     tender = create_tender()
     lead = tender.memberships[0].user
-    ev.add_criterion(tender, ev.CriterionInput(key="pris", name="Pris", weight=Decimal(30),
+    model_ops.add_criterion(tender, model_ops.CriterionInput(key="pris", name="Pris", weight=Decimal(30),
                                                kind=CriterionKindValue.PRICE), actor=lead)
     with pytest.raises(DomainError, match="Priskriteriet kan ikke ha underkriterier"):
-        ev.add_criterion(tender, ev.CriterionInput(key="x", name="X", weight=Decimal(100), parent_key="pris"),
+        model_ops.add_criterion(tender, model_ops.CriterionInput(key="x", name="X", weight=Decimal(100), parent_key="pris"),
                          actor=lead)
 
 
 def test_freezing_stamps_the_model_and_nothing_in_it_can_change_afterwards(db, create_tender, add_member,
                                                                            create_user) -> None:
     s = setup_tender(db, create_tender, add_member, create_user)
-    model = ev.model_of(s.tender)
+    model = model_ops.model_of(s.tender)
     assert model.frozen_at == BEFORE - timedelta(days=10) and len(model.frozen_hash) == 64
-    arkiv = ev.criterion_by_key(s.tender, "arkiv")
+    arkiv = model_ops.criterion_by_key(s.tender, "arkiv")
     attempts = [
-        lambda: ev.update_criterion_weight(s.tender, arkiv, Decimal(10), actor=s.lead),
-        lambda: ev.add_criterion(s.tender, ev.CriterionInput(key="ny", name="Ny", weight=Decimal(1)), actor=s.lead),
-        lambda: ev.delete_criterion(s.tender, arkiv, actor=s.lead),
-        lambda: ev.add_price_item(s.tender, name="Mer", kind=PriceItemKind.ONE_OFF, per_municipality=False,
+        lambda: model_ops.update_criterion_weight(s.tender, arkiv, Decimal(10), actor=s.lead),
+        lambda: model_ops.add_criterion(s.tender, model_ops.CriterionInput(key="ny", name="Ny", weight=Decimal(1)), actor=s.lead),
+        lambda: model_ops.delete_criterion(s.tender, arkiv, actor=s.lead),
+        lambda: model_ops.add_price_item(s.tender, name="Mer", kind=PriceItemKind.ONE_OFF, per_municipality=False,
                                   actor=s.lead),
-        lambda: ev.delete_price_item(s.tender, s.items[0], actor=s.lead),
-        lambda: ev.update_settings(s.tender, ev.ModelSettings(Decimal(10), True, "linear", None, None, True, "4",
+        lambda: model_ops.delete_price_item(s.tender, s.items[0], actor=s.lead),
+        lambda: model_ops.update_settings(s.tender, model_ops.ModelSettings(Decimal(10), True, "linear", None, None, True, "4",
                                                               Decimal(2)), actor=s.lead),
-        lambda: ev.freeze(s.tender, at=BEFORE, actor=s.lead),
+        lambda: model_ops.freeze(s.tender, at=BEFORE, actor=s.lead),
     ]
     for attempt in attempts:
         with pytest.raises(DomainError, match="låst"):
             attempt()
         db.session.rollback()
-    assert ev.criterion_by_key(s.tender, "arkiv").weight == Decimal(50)
+    assert model_ops.criterion_by_key(s.tender, "arkiv").weight == Decimal(50)
 
 
 def test_the_frozen_model_page_shows_no_edit_forms(client, login_as, db, create_tender, add_member,
@@ -127,7 +127,7 @@ def test_settings_refuse_a_method_without_its_parameter(client, forms, login_as,
         "contract_period": "4+1+1", "disagreement_threshold": "2"})
     assert response.status_code == 422
     assert "Metoden mangler en gyldig parameter" in response.get_data(as_text=True)
-    assert ev.model_or_default(tender).price_method == "linear"
+    assert model_ops.model_or_default(tender).price_method == "linear"
 
 
 def test_numbers_beyond_what_the_model_can_hold_are_refused_not_stored(client, forms, login_as, db,
@@ -141,7 +141,7 @@ def test_numbers_beyond_what_the_model_can_hold_are_refused_not_stored(client, f
         "parent": "", "key": "kvalitet", "name": "Kvalitet", "kind": "quality", "weight": "100",
         "weight_min": "90", "weight_max": "99999999999"})
     assert criterion.status_code == 422 and "Vektspennet må ligge mellom 0 og 100 %." in criterion.get_data(as_text=True)
-    assert ev.criteria_of(tender) == []
+    assert model_ops.criteria_of(tender) == []
 
 
 def test_the_model_page_lists_the_evaluation_requirements_under_their_criterion(client, login_as, db, create_tender,
@@ -158,15 +158,15 @@ def test_the_price_schedule_cannot_change_once_the_specification_is_published(db
     # delete it from sealed bids (and break their receipts), adding one would leave submitted bids incomplete.
     s = setup_tender(db, create_tender, add_member, create_user, freeze=False)
     attempts = [
-        lambda: ev.add_price_item(s.tender, name="Mer", kind=PriceItemKind.ONE_OFF, per_municipality=False,
+        lambda: model_ops.add_price_item(s.tender, name="Mer", kind=PriceItemKind.ONE_OFF, per_municipality=False,
                                   actor=s.lead),
-        lambda: ev.delete_price_item(s.tender, s.items[0], actor=s.lead),
+        lambda: model_ops.delete_price_item(s.tender, s.items[0], actor=s.lead),
     ]
     for attempt in attempts:
         with pytest.raises(DomainError, match="kunngjort"):
             attempt()
         db.session.rollback()
-    assert [i.name for i in ev.price_items(s.tender)] == ["Lisenser og innføring", "Drift og vedlikehold"]
+    assert [i.name for i in model_ops.price_items(s.tender)] == ["Lisenser og innføring", "Drift og vedlikehold"]
 
 
 def test_the_model_page_offers_no_price_schedule_change_once_the_specification_is_published(

@@ -12,7 +12,8 @@ from tender.bids import operations as bid_ops
 from tender.core.scoring import RequirementStatus, evaluate_case
 from tender.errors_domain import DomainError
 from tender.evaluation import operations as ev
-from tender.evaluation.case import parse_case
+from tender.evaluation_model import operations as model_ops
+from tender.evaluation_model.case import parse_case
 from tests.evaluation_helpers import clock, open_all, setup_tender, submit_bid  # noqa: F401
 
 
@@ -30,14 +31,14 @@ def _score_form(bid, criterion, score, justification, lock=""):
 
 
 def _post_score(client, forms, s, bid, key, score, justification, lock=""):
-    criterion = ev.criterion_by_key(s.tender, key)
+    criterion = model_ops.criterion_by_key(s.tender, key)
     data = _score_form(bid, criterion, score, justification, lock)
     data[f"s{bid.id}-{criterion.id}-csrf_token"] = forms.token("/")
     return client.post(f"/konkurranser/{s.id}/evaluering/poeng/{bid.id}/{key}", data=data)
 
 
 def _post_consensus(client, forms, s, bid, key, score, justification, lock=""):
-    criterion = ev.criterion_by_key(s.tender, key)
+    criterion = model_ops.criterion_by_key(s.tender, key)
     p = f"c{bid.id}-{criterion.id}"
     return client.post(f"/konkurranser/{s.id}/evaluering/konsensus/{bid.id}/{key}", data={
         f"{p}-score": score, f"{p}-justification": justification, f"{p}-lock_version": lock,
@@ -48,7 +49,7 @@ def _consensus_everything(db, s, bids, scores):
     ev.open_consensus(s.tender, confirmed=True, actor=s.lead)
     for bid, values in zip(bids, scores, strict=True):
         for key, value in values.items():
-            ev.save_consensus(s.tender, bid, ev.criterion_by_key(s.tender, key), score=Decimal(value),
+            ev.save_consensus(s.tender, bid, model_ops.criterion_by_key(s.tender, key), score=Decimal(value),
                               justification="Samlet vurdering", expected_version=None, actor=s.lead)
     db.session.commit()
 
@@ -91,21 +92,21 @@ def test_a_stale_score_form_gets_a_clear_conflict_instead_of_overwriting(client,
 def test_an_evaluator_assigned_to_one_criterion_scores_it_alone_and_still_scores_the_unassigned_ones(db, opened) -> None:
     # Issue 11 changed this rule: before, an assignment anywhere left every other criterion with no one to score it.
     s, bids = opened
-    ev.assign_evaluator(s.tender, ev.criterion_by_key(s.tender, "arkiv"), s.evaluators[0], actor=s.lead)
+    ev.assign_evaluator(s.tender, model_ops.criterion_by_key(s.tender, "arkiv"), s.evaluators[0], actor=s.lead)
     db.session.commit()
-    ev.save_individual_score(s.tender, bids[0], ev.criterion_by_key(s.tender, "gjennomforing"),
+    ev.save_individual_score(s.tender, bids[0], model_ops.criterion_by_key(s.tender, "gjennomforing"),
                              evaluator=s.evaluators[0], score=Decimal(5), justification="x", expected_version=None)
-    ev.save_individual_score(s.tender, bids[0], ev.criterion_by_key(s.tender, "gjennomforing"),
+    ev.save_individual_score(s.tender, bids[0], model_ops.criterion_by_key(s.tender, "gjennomforing"),
                              evaluator=s.evaluators[1], score=Decimal(6), justification="y", expected_version=None)
     with pytest.raises(DomainError, match="ikke tildelt"):
-        ev.save_individual_score(s.tender, bids[0], ev.criterion_by_key(s.tender, "arkiv"),
+        ev.save_individual_score(s.tender, bids[0], model_ops.criterion_by_key(s.tender, "arkiv"),
                                  evaluator=s.evaluators[1], score=Decimal(5), justification="x", expected_version=None)
 
 
 def test_the_consensus_page_shows_all_scores_side_by_side_with_disagreements_highlighted(
         client, forms, login_as, db, opened) -> None:
     s, bids = opened
-    arkiv = ev.criterion_by_key(s.tender, "arkiv")
+    arkiv = model_ops.criterion_by_key(s.tender, "arkiv")
     for evaluator, value in zip(s.evaluators, (8, 3), strict=True):
         ev.save_individual_score(s.tender, bids[0], arkiv, evaluator=evaluator, score=Decimal(value),
                                  justification=f"Begrunnelse {value}", expected_version=None)
@@ -204,7 +205,7 @@ def test_a_tie_is_broken_only_by_a_recorded_decision(client, forms, login_as, db
 def test_the_case_json_export_is_read_back_by_the_scoring_core_with_the_same_result(client, login_as, db,
                                                                                     opened) -> None:
     s, bids = opened
-    ev.save_individual_score(s.tender, bids[0], ev.criterion_by_key(s.tender, "arkiv"), evaluator=s.evaluators[0],
+    ev.save_individual_score(s.tender, bids[0], model_ops.criterion_by_key(s.tender, "arkiv"), evaluator=s.evaluators[0],
                              score=Decimal(8), justification="Sterk arkivdel", expected_version=None)
     _consensus_everything(db, s, bids, [{"arkiv": 8, "k1": 7, "gjennomforing": 6},
                                         {"arkiv": 5, "k1": 9, "gjennomforing": 4}])
@@ -261,7 +262,7 @@ def test_a_minimum_requirement_check_is_refused_for_a_requirement_that_is_not_on
 def test_an_evaluator_cannot_read_the_others_scores_from_the_exports_during_the_individual_phase(
         client, login_as, db, opened) -> None:
     s, bids = opened
-    ev.save_individual_score(s.tender, bids[0], ev.criterion_by_key(s.tender, "arkiv"), evaluator=s.evaluators[0],
+    ev.save_individual_score(s.tender, bids[0], model_ops.criterion_by_key(s.tender, "arkiv"), evaluator=s.evaluators[0],
                              score=Decimal(8), justification="Hemmelig vurdering", expected_version=None)
     db.session.commit()
     login_as(s.evaluators[1])
@@ -357,3 +358,13 @@ def test_an_unresolved_tie_and_its_recorded_order_are_shown_with_the_vendors_nam
     html = client.get(f"/konkurranser/{s.id}/evaluering/matrise").get_data(as_text=True)
     assert ("Registrert rekkefølge ved likhet: 1. Leverandør B AS, 2. Leverandør A AS – Loddtrekning i møte 3"
             in html)
+
+
+def test_an_evaluator_reads_the_consensus_scores_the_norwegian_way_a_zero_included(
+        client, forms, login_as, db, opened) -> None:
+    s, bids = opened
+    model_ops.model_of(s.tender).allow_half_points = True
+    _consensus_everything(db, s, bids[:1], [{"arkiv": "7.5", "k1": "0"}])
+    login_as(s.evaluators[0])
+    html = client.get(f"/konkurranser/{s.id}/evaluering/konsensus").get_data(as_text=True)
+    assert "<strong>7,5</strong> – Samlet vurdering" in html and "<strong>0</strong> – Samlet vurdering" in html

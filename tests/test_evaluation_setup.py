@@ -12,7 +12,8 @@ from tender.audit import AuditEvent
 from tender.core.scoring import RequirementStatus
 from tender.errors_domain import DomainError
 from tender.evaluation import operations as ev
-from tender.evaluation.models import Phase
+from tender.evaluation_model import operations as model_ops
+from tender.evaluation_model.models import Phase
 from tests.evaluation_helpers import clock, open_all, setup_tender, submit_bid  # noqa: F401
 
 
@@ -30,7 +31,7 @@ def _events(db, tender, kind):
 
 
 def _score(s, bid, key, evaluator, value=5):
-    return ev.save_individual_score(s.tender, bid, ev.criterion_by_key(s.tender, key), evaluator=evaluator,
+    return ev.save_individual_score(s.tender, bid, model_ops.criterion_by_key(s.tender, key), evaluator=evaluator,
                                     score=Decimal(value), justification="Begrunnet", expected_version=None)
 
 
@@ -42,7 +43,7 @@ def _keys(leaves):
 def test_assigning_one_evaluator_to_one_criterion_leaves_the_others_to_every_evaluator(db, opened) -> None:
     s, _ = opened
     first, second = s.evaluators
-    ev.assign_evaluator(s.tender, ev.criterion_by_key(s.tender, "arkiv"), first, actor=s.lead)
+    ev.assign_evaluator(s.tender, model_ops.criterion_by_key(s.tender, "arkiv"), first, actor=s.lead)
     db.session.commit()
     assert _keys(ev.leaves_to_score(s.tender, first)) == ["arkiv", "k1", "gjennomforing"]
     assert _keys(ev.leaves_to_score(s.tender, second)) == ["k1", "gjennomforing"]
@@ -51,7 +52,7 @@ def test_assigning_one_evaluator_to_one_criterion_leaves_the_others_to_every_eva
 def test_the_score_page_says_which_criteria_are_assigned_and_which_everyone_scores(client, login_as, db,
                                                                                    opened) -> None:
     s, _ = opened
-    ev.assign_evaluator(s.tender, ev.criterion_by_key(s.tender, "arkiv"), s.evaluators[0], actor=s.lead)
+    ev.assign_evaluator(s.tender, model_ops.criterion_by_key(s.tender, "arkiv"), s.evaluators[0], actor=s.lead)
     db.session.commit()
     login_as(s.evaluators[0])
     html = client.get(f"/konkurranser/{s.id}/evaluering/poeng").get_data(as_text=True)
@@ -62,7 +63,7 @@ def test_the_score_page_says_which_criteria_are_assigned_and_which_everyone_scor
 def test_an_assignment_on_a_parent_criterion_covers_every_criterion_under_it(db, opened) -> None:
     s, _ = opened
     first, second = s.evaluators
-    ev.assign_evaluator(s.tender, ev.criterion_by_key(s.tender, "kvalitet"), second, actor=s.lead)
+    ev.assign_evaluator(s.tender, model_ops.criterion_by_key(s.tender, "kvalitet"), second, actor=s.lead)
     db.session.commit()
     assert _keys(ev.leaves_to_score(s.tender, first)) == ["gjennomforing"]
     assert _keys(ev.leaves_to_score(s.tender, second)) == ["arkiv", "k1", "gjennomforing"]
@@ -72,7 +73,7 @@ def test_the_model_page_shows_who_scores_each_criterion_before_the_lock(client, 
                                                                         add_member, create_user) -> None:
     s = setup_tender(db, create_tender, add_member, create_user, freeze=False)
     first, second = s.evaluators
-    ev.assign_evaluator(s.tender, ev.criterion_by_key(s.tender, "arkiv"), first, actor=s.lead)
+    ev.assign_evaluator(s.tender, model_ops.criterion_by_key(s.tender, "arkiv"), first, actor=s.lead)
     db.session.commit()
     login_as(s.lead)
     html = client.get(f"/konkurranser/{s.id}/evaluering").get_data(as_text=True)
@@ -85,12 +86,12 @@ def test_the_model_page_shows_who_scores_each_criterion_before_the_lock(client, 
 def test_locking_the_model_says_who_scores_what(client, forms, login_as, db, create_tender, add_member,
                                                 create_user) -> None:
     s = setup_tender(db, create_tender, add_member, create_user, freeze=False)
-    ev.assign_evaluator(s.tender, ev.criterion_by_key(s.tender, "k1"), s.evaluators[1], actor=s.lead)
+    ev.assign_evaluator(s.tender, model_ops.criterion_by_key(s.tender, "k1"), s.evaluators[1], actor=s.lead)
     db.session.commit()
     login_as(s.lead)
     response = forms.post(f"/konkurranser/{s.id}/evaluering/las", {}, follow=True)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and ev.model_of(s.tender).frozen_at is not None
+    assert response.status_code == 200 and model_ops.model_of(s.tender).frozen_at is not None
     assert "Evalueringsmodellen er låst. Poengsetting – Arkivfunksjonalitet: alle evaluatorene" in html
     assert "Kvalitet 2: Evaluator 2;" in html
 
@@ -98,7 +99,7 @@ def test_locking_the_model_says_who_scores_what(client, forms, login_as, db, cre
 def test_the_model_page_names_an_evaluator_left_with_nothing_to_score(client, login_as, db, opened) -> None:
     s, _ = opened
     for key in ("kvalitet", "gjennomforing"):
-        ev.assign_evaluator(s.tender, ev.criterion_by_key(s.tender, key), s.evaluators[0], actor=s.lead)
+        ev.assign_evaluator(s.tender, model_ops.criterion_by_key(s.tender, key), s.evaluators[0], actor=s.lead)
     db.session.commit()
     login_as(s.lead)
     html = client.get(f"/konkurranser/{s.id}/evaluering").get_data(as_text=True)
@@ -113,13 +114,13 @@ def test_an_assignment_is_added_and_removed_after_the_lock_while_no_one_has_scor
         client, forms, login_as, db, opened) -> None:
     s, _ = opened
     first = s.evaluators[0]
-    assert ev.model_of(s.tender).frozen_at is not None
+    assert model_ops.model_of(s.tender).frozen_at is not None
     login_as(s.lead)
     base = f"/konkurranser/{s.id}/evaluering/kriterier/arkiv/evaluatorer"
     assert forms.post(base, {"evaluator": str(first.id)}).status_code == 302
-    assert [e.user_id for e in ev.criterion_by_key(s.tender, "arkiv").evaluators] == [first.id]
+    assert [e.user_id for e in model_ops.criterion_by_key(s.tender, "arkiv").evaluators] == [first.id]
     assert forms.post(f"{base}/{first.id}/fjern", {}).status_code == 302
-    assert ev.criterion_by_key(s.tender, "arkiv").evaluators == []
+    assert model_ops.criterion_by_key(s.tender, "arkiv").evaluators == []
     assert _events(db, s.tender, "evaluation.evaluator_assigned") == [
         {"key": "arkiv", "user": first.email, "after_lock": True}]
     assert _events(db, s.tender, "evaluation.evaluator_unassigned") == [
@@ -130,16 +131,16 @@ def test_an_assignment_is_refused_with_a_clear_message_once_a_score_exists_on_th
         client, forms, login_as, db, opened) -> None:
     s, bids = opened
     first, second = s.evaluators
-    ev.assign_evaluator(s.tender, ev.criterion_by_key(s.tender, "k1"), first, actor=s.lead)
+    ev.assign_evaluator(s.tender, model_ops.criterion_by_key(s.tender, "k1"), first, actor=s.lead)
     _score(s, bids[0], "arkiv", second)
     _score(s, bids[0], "k1", first)
     db.session.commit()
     for attempt, message in (
-            (lambda: ev.assign_evaluator(s.tender, ev.criterion_by_key(s.tender, "arkiv"), first, actor=s.lead),
+            (lambda: ev.assign_evaluator(s.tender, model_ops.criterion_by_key(s.tender, "arkiv"), first, actor=s.lead),
              "«Arkivfunksjonalitet» kan ikke endres: det finnes allerede 1 individuelle poeng på kriteriet"),
-            (lambda: ev.assign_evaluator(s.tender, ev.criterion_by_key(s.tender, "kvalitet"), first, actor=s.lead),
+            (lambda: ev.assign_evaluator(s.tender, model_ops.criterion_by_key(s.tender, "kvalitet"), first, actor=s.lead),
              "«Kvalitet» kan ikke endres: det finnes allerede 2 individuelle poeng på underkriteriene"),
-            (lambda: ev.unassign_evaluator(s.tender, ev.criterion_by_key(s.tender, "k1"), first, actor=s.lead),
+            (lambda: ev.unassign_evaluator(s.tender, model_ops.criterion_by_key(s.tender, "k1"), first, actor=s.lead),
              "«Kvalitet 2» kan ikke endres: det finnes allerede 1 individuelle poeng på kriteriet")):
         with pytest.raises(DomainError, match=message):
             attempt()
@@ -148,22 +149,22 @@ def test_an_assignment_is_refused_with_a_clear_message_once_a_score_exists_on_th
     response = forms.post(f"/konkurranser/{s.id}/evaluering/kriterier/arkiv/evaluatorer",
                           {"evaluator": str(first.id)}, follow=True)
     assert "Tildelingen på «Arkivfunksjonalitet» kan ikke endres" in response.get_data(as_text=True)
-    assert ev.criterion_by_key(s.tender, "arkiv").evaluators == []
-    assert [e.user_id for e in ev.criterion_by_key(s.tender, "k1").evaluators] == [first.id]
+    assert model_ops.criterion_by_key(s.tender, "arkiv").evaluators == []
+    assert [e.user_id for e in model_ops.criterion_by_key(s.tender, "k1").evaluators] == [first.id]
     # a criterion no one has scored can still be assigned
-    ev.assign_evaluator(s.tender, ev.criterion_by_key(s.tender, "gjennomforing"), second, actor=s.lead)
+    ev.assign_evaluator(s.tender, model_ops.criterion_by_key(s.tender, "gjennomforing"), second, actor=s.lead)
 
 
 def test_the_price_criterion_cannot_be_given_an_evaluator(db, opened) -> None:
     s, _ = opened
     with pytest.raises(DomainError, match="Priskriteriet scores ikke av evaluatorer"):
-        ev.assign_evaluator(s.tender, ev.criterion_by_key(s.tender, "pris"), s.evaluators[0], actor=s.lead)
+        ev.assign_evaluator(s.tender, model_ops.criterion_by_key(s.tender, "pris"), s.evaluators[0], actor=s.lead)
 
 
 def test_removing_an_assignment_that_does_not_exist_is_refused(db, opened) -> None:
     s, _ = opened
     with pytest.raises(DomainError, match="Evaluator 1 er ikke tildelt «Arkivfunksjonalitet»"):
-        ev.unassign_evaluator(s.tender, ev.criterion_by_key(s.tender, "arkiv"), s.evaluators[0], actor=s.lead)
+        ev.unassign_evaluator(s.tender, model_ops.criterion_by_key(s.tender, "arkiv"), s.evaluators[0], actor=s.lead)
 
 
 # -- opening consensus ---------------------------------------------------------------------------------------
@@ -171,7 +172,7 @@ def test_the_confirmation_lists_the_criteria_and_bids_without_individual_scores(
                                                                                 opened) -> None:
     s, bids = opened
     first, second = s.evaluators
-    ev.assign_evaluator(s.tender, ev.criterion_by_key(s.tender, "gjennomforing"), first, actor=s.lead)
+    ev.assign_evaluator(s.tender, model_ops.criterion_by_key(s.tender, "gjennomforing"), first, actor=s.lead)
     for bid in bids:
         _score(s, bid, "arkiv", first)
         _score(s, bid, "arkiv", second)
@@ -195,11 +196,11 @@ def test_consensus_does_not_open_without_the_confirmation(client, forms, login_a
     response = forms.post(f"/konkurranser/{s.id}/evaluering/konsensus/apne", {})
     assert response.status_code == 422
     assert "Kryss av for å bekrefte at konsensusfasen skal åpnes." in response.get_data(as_text=True)
-    assert ev.model_of(s.tender).phase is Phase.INDIVIDUAL
+    assert model_ops.model_of(s.tender).phase is Phase.INDIVIDUAL
     assert _events(db, s.tender, "evaluation.consensus_opened") == []
     with pytest.raises(DomainError, match="Bekreft"):
         ev.open_consensus(s.tender, confirmed=False, actor=s.lead)
-    assert ev.model_of(s.tender).phase is Phase.INDIVIDUAL
+    assert model_ops.model_of(s.tender).phase is Phase.INDIVIDUAL
 
 
 def test_consensus_opened_on_confirmation_records_what_was_unscored(client, forms, login_as, db, opened) -> None:
@@ -213,7 +214,7 @@ def test_consensus_opened_on_confirmation_records_what_was_unscored(client, form
     db.session.commit()
     login_as(s.lead)
     response = forms.post(f"/konkurranser/{s.id}/evaluering/konsensus/apne", {"confirm": "y"})
-    assert response.status_code == 302 and ev.model_of(s.tender).phase is Phase.CONSENSUS
+    assert response.status_code == 302 and model_ops.model_of(s.tender).phase is Phase.CONSENSUS
     assert _events(db, s.tender, "evaluation.consensus_opened") == [{
         "without_scores": [],
         "incomplete": [{"bid": bids[1].vendor.organisasjonsnummer, "criterion": "gjennomforing",

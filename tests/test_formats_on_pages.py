@@ -13,7 +13,9 @@ import pytest
 from openpyxl import load_workbook
 
 from tender.bids import operations as bid_ops
+from tender.clock import now
 from tender.evaluation import operations as ev
+from tender.evaluation_model import operations as model_ops
 from tender.formatting import format_money
 from tender.reports.noark_pdf import render_noark_pdf
 from tests.evaluation_helpers import BEFORE, clock, open_all, setup_tender  # noqa: F401
@@ -29,7 +31,7 @@ ATTACHMENT_SIZE = 48_250
 
 def _submit(db, s, index: int, one_off: str, *, attachment: bool = False):
     content = bid_ops.published_spec(s.tender)
-    user, at = s.vendor_users[index], bid_ops.now()
+    user, at = s.vendor_users[index], now()
     bid = bid_ops.ensure_bid(s.tender, s.vendors[index], at=at, actor=user)
     prices = {(s.items[0].id, None): Decimal(one_off)}
     for m in s.tender.participating_municipalities:
@@ -54,7 +56,7 @@ def scored(db, create_tender, add_member, create_user, clock):
     ev.open_consensus(s.tender, confirmed=True, actor=s.lead)
     for bid, value in zip(bids, (8, 5), strict=True):
         for key in ("arkiv", "k1", "gjennomforing"):
-            ev.save_consensus(s.tender, bid, ev.criterion_by_key(s.tender, key), score=Decimal(value),
+            ev.save_consensus(s.tender, bid, model_ops.criterion_by_key(s.tender, key), score=Decimal(value),
                               justification="Samlet vurdering", expected_version=None, actor=s.lead)
     db.session.commit()
     return s, bids

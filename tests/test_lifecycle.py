@@ -224,7 +224,8 @@ def test_an_evaluator_with_scores_missing_is_named_to_the_lead_and_sees_their_ow
     from tender.bids import operations as bid_ops
     from tender.clock import now
     from tender.evaluation import operations as ev
-    from tender.tenders import lifecycle
+    from tender.evaluation_model import operations as model_ops
+    from tender.lifecycle import operations as lifecycle
 
     tender = _demo(runner, "bids")
     lead = tender.memberships[0].user
@@ -233,15 +234,15 @@ def test_an_evaluator_with_scores_missing_is_named_to_the_lead_and_sees_their_ow
     bid_ops.confirm_opening(tender, at=now(), actor=observer)
     db.session.commit()
     assert lifecycle.standing_of(tender, now()).stage is Stage.OPENED
-    per, kari = ev.evaluators_of(tender)[:2]
+    per, kari = model_ops.evaluators_of(tender)[:2]
     bid = ev.opened_bids(tender)[0]
     leaves = ev.leaves_to_score(tender, per)
     for leaf in leaves:
         for b in ev.opened_bids(tender):
-            ev.save_individual_score(tender, b, leaf, evaluator=per, score=ev.model_of(tender).scale_max,
+            ev.save_individual_score(tender, b, leaf, evaluator=per, score=model_ops.model_of(tender).scale_max,
                                      justification="Godt beskrevet.", expected_version=None)
     ev.save_individual_score(tender, bid, ev.leaves_to_score(tender, kari)[0], evaluator=kari,
-                             score=ev.model_of(tender).scale_max, justification="Godt.", expected_version=None)
+                             score=model_ops.model_of(tender).scale_max, justification="Godt.", expected_version=None)
     db.session.commit()
     found = lifecycle.standing_of(tender, now())
     assert found.stage is Stage.EVALUATION

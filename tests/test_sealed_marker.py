@@ -151,7 +151,7 @@ def _registered(app: Any, db: Any, smtp_port: int, tender: Any, index: int) -> t
 @pytest.fixture
 def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path, smtp_server) -> Sealed:  # noqa: F811
     from tender.bids import operations as bid_ops
-    from tender.evaluation import operations as ev
+    from tender.evaluation_model import operations as model_ops
     from tender.noark import operations as noark_ops
     from tender.requirements import operations as spec_ops
     from tender.tenders import operations as tender_ops
@@ -170,7 +170,7 @@ def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path, smt
     idle = tender_ops.register_vendor(tender, name=IDLE_VENDOR, organisasjonsnummer=ORGNR[3], actor=lead)
     evaluator = add_member(tender, Role.EVALUATOR, create_user(name="Eva Evaluator"))
     observer = add_member(tender, Role.OBSERVER, create_user(name="Olav Observatør"))
-    ev.freeze(tender, at=BEFORE - timedelta(days=10), actor=lead)
+    model_ops.freeze(tender, at=BEFORE - timedelta(days=10), actor=lead)
     link = noark_ops.link_requirement(tender, "R0001", actor=lead)
     db.session.commit()
     s = Sealed(tender, lead, evaluator, signer, observer, vendors, sellers, [], [], [], [link], items, idle)
@@ -189,7 +189,7 @@ def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path, smt
         "attachment_id": [str(a.id) for a in s.attachments],
         "sample_id": [str(x.id) for x in s.samples],
         "key": sorted({r.id for r in content.requirements} | {c.id for c in content.chapters}
-                      | {c.key for c in ev.criteria_of(tender)}),
+                      | {c.key for c in model_ops.criteria_of(tender)}),
         "number": [str(v.number) for v in spec.versions],
         "vendor_id": [str(v.id) for v in [*vendors, idle]],
         "membership_id": [str(m.id) for m in tender.memberships],

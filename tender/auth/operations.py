@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tender import audit
+from tender import audit, transactions
 from tender.auth.models import ClientLoginThrottle, Invitation, LoginThrottle, SessionEnd, User, UserSession
 from tender.auth.sessions import end_user_sessions
 from tender.db_types import utcnow
@@ -154,7 +154,7 @@ def change_password(user: User, current: str, new: str, *, keep: UserSession | N
     if wait:
         raise DomainError(f"For mange mislykkede forsøk. Vent {wait} sekunder og prøv igjen.", field="current")
     if not user.check_password(current):
-        _register_failure(user.email, None, user)
+        transactions.keep(lambda: _register_failure(user.email, None, user))
         raise DomainError("Det nåværende passordet er feil.", field="current")
     check_password_rules(new)
     user.set_password(new)
@@ -229,7 +229,8 @@ def authenticate(email: str, password: str, *, client_address: str | None = None
     stored = user.password_hash if user is not None and user.password_hash is not None else None
     matches = check_password_hash(stored or _dummy_hash(), password)
     if user is None or stored is None or not user.is_active or not matches:
-        _register_failure(email, client_address, user)
+        # kept although the refused request is rolled back: the count is what slows guessing down
+        transactions.keep(lambda: _register_failure(email, client_address, user))
         raise DomainError("Feil e-postadresse eller passord.")
     row = db.session.scalar(select(LoginThrottle).where(LoginThrottle.email == email))
     if row is not None:

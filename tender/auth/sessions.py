@@ -23,7 +23,7 @@ from flask import Flask, flash, request, session
 from flask_login import current_user, user_logged_in, user_logged_out
 from sqlalchemy import CursorResult, select, update
 
-from tender import audit, clock
+from tender import audit, clock, transactions
 from tender.auth.models import SessionEnd, User, UserSession
 from tender.extensions import db
 
@@ -111,11 +111,8 @@ def load_user(user_id: str) -> User | None:
     now = clock.now()
     reason = expiry_reason(row, now)
     if reason is not None:
-        end_session(row, reason, at=now)
-        audit.record("user.session_expired", row.user, actor=row.user,
-                     payload={"reason": reason, "started_at": row.created_at.isoformat(),
-                              "last_seen_at": row.last_seen_at.isoformat()})
-        db.session.commit()
+        # kept: the trail must show the expiry even when the page the user asked for then fails
+        transactions.keep(lambda: _close_expired(row, reason, now))
         session.pop(SESSION_KEY, None)
         flash(_EXPIRED_MESSAGES[reason], "info")
         return None
@@ -123,16 +120,26 @@ def load_user(user_id: str) -> User | None:
     if not user.is_active:
         return None
     if now - row.last_seen_at >= LAST_SEEN_STEP:
-        row.last_seen_at = now
-        db.session.commit()
+        transactions.keep(lambda: _touch(row, now))  # activity counts whether or not the page succeeds
     return user
 
 
+def _close_expired(row: UserSession, reason: str, now: datetime) -> None:
+    end_session(row, reason, at=now)
+    audit.record("user.session_expired", row.user, actor=row.user,
+                 payload={"reason": reason, "started_at": row.created_at.isoformat(),
+                          "last_seen_at": row.last_seen_at.isoformat()})
+
+
+def _touch(row: UserSession, now: datetime) -> None:
+    row.last_seen_at = now
+
+
 def _on_login(sender: Any, user: User, **extra: Any) -> None:
-    # login_user() has decided: open the row now and commit it, so that the very next request finds it.
-    row, token = start_session(user)
+    # login_user() has decided: open the row now; the request's transaction commits it before the
+    # response (and so the cookie) leaves, so the very next request finds it.
+    _, token = start_session(user)
     session[SESSION_KEY] = token
-    db.session.commit()
 
 
 def _on_logout(sender: Any, user: Any, **extra: Any) -> None:
@@ -140,7 +147,6 @@ def _on_logout(sender: Any, user: Any, **extra: Any) -> None:
     if row is not None and row.ended_at is None:
         end_session(row, SessionEnd.LOGOUT)
         audit.record("user.logged_out", row.user, actor=row.user)
-        db.session.commit()
 
 
 def init_sessions(app: Flask) -> None:
@@ -149,7 +155,7 @@ def init_sessions(app: Flask) -> None:
 
     @app.before_request
     def _check_session() -> None:
-        # Check (and, when due, expire or touch) the session first thing, while the request has changed
-        # nothing: the loader may commit, and must not commit a view's half-done work. Static files skip it.
+        # Check (and, when due, expire or touch) the session first thing; what the loader writes is kept
+        # (``tender.transactions.keep``) and committed with the request. Static files skip it.
         if request.endpoint != "static":
             current_user._get_current_object()

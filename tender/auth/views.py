@@ -12,8 +12,8 @@ from tender.auth import operations
 from tender.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
 from tender.auth.sessions import current_session, init_sessions, load_user
 from tender.errors_domain import DomainError
-from tender.extensions import db, login_manager
-from tender.forms import EmptyForm, put_reasons_on_form
+from tender.extensions import login_manager
+from tender.forms import EmptyForm, run_form
 
 bp = Blueprint("auth", __name__)
 
@@ -40,19 +40,16 @@ def login() -> Any:
     if current_user.is_authenticated:
         return redirect(url_for("tenders.dashboard"))
     form = LoginForm()
-    if form.validate_on_submit():
-        try:
-            # request.remote_addr is the proxy's address behind a reverse proxy unless the app is told to
-            # trust its X-Forwarded-For (see README, "Sikkerhet")
-            user = operations.authenticate(form.email.data or "", form.password.data or "",
-                                           client_address=request.remote_addr)
-        except DomainError as error:
-            db.session.commit()  # keep the failure count: that is what slows repeated guessing down
-            put_reasons_on_form(form, error)
-        else:
-            db.session.commit()
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+
+    def log_in() -> None:
+        # request.remote_addr is the proxy's address behind a reverse proxy unless the app is told to
+        # trust its X-Forwarded-For (see README, "Sikkerhet"). A failure's count is kept by the operation.
+        login_user(operations.authenticate(form.email.data or "", form.password.data or "",
+                                           client_address=request.remote_addr))
+
+    done = run_form(form, log_in, back=_safe_next(request.args.get("next")))
+    if done is not None:
+        return done
     return render_template("auth/login.html", form=form), (422 if request.method == "POST" else 200)
 
 
@@ -66,22 +63,21 @@ def logout() -> Response:
     return redirect(url_for("auth.login"))
 
 
+def _password_changed(ended: int) -> str:
+    others = {0: "", 1: " Du er logget ut av én annen økt."}.get(ended, f" Du er logget ut av {ended} andre økter.")
+    return "Passordet er endret." + others
+
+
 @bp.route("/passord", methods=["GET", "POST"])
 @login_required
 def change_password() -> Any:
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            ended = operations.change_password(current_user._get_current_object(), form.current.data or "",
-                                               form.password.data or "", keep=current_session())
-        except DomainError as error:
-            db.session.commit()  # a wrong current password counts as a failed login: keep the count
-            put_reasons_on_form(form, error)
-        else:
-            db.session.commit()
-            others = {0: "", 1: " Du er logget ut av én annen økt."}.get(ended, f" Du er logget ut av {ended} andre økter.")
-            flash("Passordet er endret." + others, "success")
-            return redirect(url_for("tenders.dashboard"))
+    # a wrong current password counts as a failed login: the operation keeps the count
+    done = run_form(form, lambda: operations.change_password(
+        current_user._get_current_object(), form.current.data or "", form.password.data or "",
+        keep=current_session()), back=url_for("tenders.dashboard"), success=_password_changed)
+    if done is not None:
+        return done
     status = 422 if request.method == "POST" else 200
     return render_template("auth/change_password.html", form=form), status
 
@@ -93,18 +89,15 @@ def accept_invitation(token: str) -> Any:
     except DomainError as error:
         return render_template("auth/invitation_invalid.html", message=error.message), 410
     form = SetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            user = operations.accept_invitation(token, form.password.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            put_reasons_on_form(form, error)
-        else:
-            db.session.commit()
-            if current_user.is_authenticated:
-                logout_user()
-            login_user(user)
-            flash("Passordet er lagret. Velkommen!", "success")
-            return redirect(url_for("tenders.dashboard"))
+
+    def accept() -> None:
+        user = operations.accept_invitation(token, form.password.data or "")
+        if current_user.is_authenticated:
+            logout_user()
+        login_user(user)
+
+    done = run_form(form, accept, back=url_for("tenders.dashboard"), success="Passordet er lagret. Velkommen!")
+    if done is not None:
+        return done
     status = 422 if request.method == "POST" else 200
     return render_template("auth/set_password.html", form=form, invitation=invitation), status

@@ -2,7 +2,7 @@
 or a number), so that every field the server validates is one the page renders and the browser posts."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -12,6 +12,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from tender.core import spec as core_spec
+from tender.formatting import parse_number
+from tender.forms import NorwegianDecimalField
 
 
 class BidForm(FlaskForm):
@@ -85,22 +87,18 @@ class TextAnswerForm(AnswerForm):
         self.value.data = value
 
 
-def parse_number(text: str) -> Decimal | None:
-    """A number as Norwegians write it ("1 234,5"); None when it is not one."""
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
 class NumberAnswerForm(TextAnswerForm):
+    """A number answer, kept as the vendor typed it (it is part of their bid), but only when it is a number."""
+
     value = StringField("Svar (tall)", validators=[Optional(), Length(max=200, message="Høyst 200 tegn.")])
 
     def validate_value(self, field: Any) -> None:
-        if (field.data or "").strip() and parse_number(field.data) is None:
-            raise ValidationError(f"Svaret må være et tall, ikke «{field.data}».")
+        if not (field.data or "").strip():
+            return
+        try:
+            parse_number(field.data)
+        except ValueError:
+            raise ValidationError(f"Svaret må være et tall, ikke «{field.data}».") from None
 
 
 def answer_form_for(requirement: core_spec.Requirement, formdata: Any) -> AnswerForm:
@@ -117,19 +115,13 @@ def answer_form_for(requirement: core_spec.Requirement, formdata: Any) -> Answer
 
 
 class PriceForm(Form):
-    amount = StringField("Beløp i kroner eks. mva.", validators=[Optional(), Length(max=30, message="Høyst 30 tegn.")])
-    #: the price line's name, for messages that make sense in the list at the top of the page too
+    # the messages name the price line, so that they make sense in the list at the top of the page too
+    amount = NorwegianDecimalField("Beløp i kroner eks. mva.", minimum=Decimal(0), places=2,
+                                   invalid="«{form.line_label}»: beløpet må være et tall, ikke «{raw}».",
+                                   too_large="«{form.line_label}»: beløpet er for stort.",
+                                   below_minimum="«{form.line_label}»: beløpet kan ikke være negativt.")
+    #: the price line's name
     line_label = ""
-
-    def validate_amount(self, field: Any) -> None:
-        text = (field.data or "").strip()
-        if not text:
-            return
-        number = parse_number(text)
-        if number is None:
-            raise ValidationError(f"«{self.line_label}»: beløpet må være et tall, ikke «{field.data}».")
-        if number < 0:
-            raise ValidationError(f"«{self.line_label}»: beløpet kan ikke være negativt.")
 
 
 # Both file fields are posted as "file" but live on one page: their own ids keep each label on its own input.

@@ -1,7 +1,7 @@
 """Bids (tilbud): a vendor's answers to the published specification, its prices, attachments; the opening.
 
 A bid is sealed until the tender's bid deadline has passed and the lead has opened the bids; the views check
-that through ``tender.can_view_bids(user, now)`` and :class:`BidOpening`, never by reading these rows first.
+that through ``tender.bids.permissions.view_bids`` and :class:`BidOpening`, never by reading these rows first.
 """
 from __future__ import annotations
 

@@ -1,7 +1,12 @@
 """State changes of bids: drafts, submission with a receipt, the late-bid refusal, the opening.
 
-"Now" comes from :func:`now`, which reads ``app.config["CLOCK"]`` when set (tests move time with it), so
-every deadline decision in operations and views uses one injectable clock.
+"Now" comes from :func:`tender.clock.now`, which reads ``app.config["CLOCK"]`` when set (tests move time with
+it), so every deadline decision in operations and views uses one injectable clock; the operations here take
+the moment as ``at``.
+
+Bids sit above the evaluation model (the price schedule the vendors fill in, the lock the opening needs) and
+below the domains that hand something in with a bid (the Noark 5 sample, tender.noark): those register a
+:class:`SubmittedPart` here instead of being imported.
 """
 from __future__ import annotations
 
@@ -11,12 +16,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
 from tender import audit
-from tender.clock import now  # noqa: F401  (views and tests call bids.operations.now)
+from tender.audit import AuditEvent
 from tender.bids.models import (
     Bid,
     BidAnswer,
@@ -26,8 +31,10 @@ from tender.bids.models import (
     BidPriceLine,
     BidStatus,
 )
+from tender.bids.permissions import confirm_opening as confirm_opening_right
 from tender.core import spec as core_spec
 from tender.errors_domain import DomainError
+from tender.evaluation_model.operations import model_of, price_items
 from tender.extensions import db
 from tender.requirements.models import SpecVersion
 from tender.requirements.operations import specification_of, version_content
@@ -67,6 +74,16 @@ def deadline_passed(tender: Tender, at: datetime) -> bool:
     return tender.bid_deadline is not None and at >= tender.bid_deadline
 
 
+def open_for_bids(tender: Tender, at: datetime) -> bool:
+    """Whether bids can be written and delivered at ``at``: a bid deadline is set and has not passed."""
+    return tender.bid_deadline is not None and at < tender.bid_deadline
+
+
+def bid_is_editable(tender: Tender, bid: Bid | None, at: datetime) -> bool:
+    """Whether the vendor may still type into their bid: open for bids, and the bid not yet delivered."""
+    return open_for_bids(tender, at) and not (bid is not None and bid.is_submitted)
+
+
 # -- the vendor's draft --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class AnswerInput:
@@ -79,7 +96,8 @@ class AnswerInput:
 
 
 class LateBid(DomainError):
-    """The deadline has passed: the change is refused; the caller rolls back and records the attempt."""
+    """The deadline has passed: the change is refused; the caller keeps the attempt in the trail
+    (``tender.transactions.keep``) while the refused change is rolled back."""
 
 
 def record_late_attempt(tender: Tender, vendor: Vendor, *, action: str, at: datetime, actor: Any) -> None:
@@ -154,8 +172,6 @@ def save_draft(tender: Tender, bid: Bid, *, answers: Sequence[AnswerInput],
             problems.append(message)
         if answer.reservation and not answer.reservation_text.strip():
             problems.append(f"{answer.requirement_key}: beskriv forbeholdet.")
-    from tender.evaluation.operations import price_items  # the price schedule belongs to the evaluation model
-
     items = {i.id: i for i in price_items(tender)}
     municipality_ids = {m.id for m in tender.participating_municipalities}
     for (item_id, municipality_id), amount in prices.items():
@@ -223,11 +239,31 @@ def delete_attachment(tender: Tender, bid: Bid, attachment: BidAttachment, *, at
 
 
 # -- submission ----------------------------------------------------------------------------------------------
-def bid_content(bid: Bid) -> dict[str, Any]:
-    """The submitted content in canonical form: what the receipt's SHA-256 covers (with the Noark 5 sample
-    that goes with the bid, by file name and SHA-256, when there is one)."""
-    from tender.noark.operations import sample_of_bid
+class SubmittedPart(Protocol):
+    """Something a domain above bids hands in together with a bid (the Noark 5 sample): sealed at the
+    submission, before the receipt's hash is computed, and named under ``key`` in the content the hash
+    covers. That domain registers it (:func:`register_submitted_part`) when its package is imported, which
+    ``tender.models`` does for every app."""
 
+    key: str
+
+    def seal(self, bid: Bid, *, actor: Any) -> None:
+        """At the submission: mark what goes with the bid as submitted with it (and record that)."""
+
+    def content(self, bid: Bid) -> dict[str, Any] | None:
+        """What goes with ``bid`` in the receipt's content, or None when nothing does."""
+
+
+_SUBMITTED_PARTS: dict[str, SubmittedPart] = {}
+
+
+def register_submitted_part(part: SubmittedPart) -> None:
+    _SUBMITTED_PARTS[part.key] = part
+
+
+def bid_content(bid: Bid) -> dict[str, Any]:
+    """The submitted content in canonical form: what the receipt's SHA-256 covers (with the parts handed in
+    with the bid, e.g. the Noark 5 sample by file name and SHA-256, when there is one)."""
     content: dict[str, Any] = {
         "tender": bid.tender_id,
         "vendor": bid.vendor.organisasjonsnummer,
@@ -244,9 +280,10 @@ def bid_content(bid: Bid) -> dict[str, Any]:
         "attachments": sorted(({"filename": a.filename, "sha256": a.sha256} for a in bid.attachments),
                               key=lambda a: (a["sha256"], a["filename"])),
     }
-    sample = sample_of_bid(bid)
-    if sample is not None:  # absent rather than null, so receipts of bids without a sample keep their hash
-        content["noark_sample"] = {"filename": sample.original_filename, "sha256": sample.sha256}
+    for key, part in sorted(_SUBMITTED_PARTS.items()):
+        found = part.content(bid)
+        if found is not None:  # absent rather than null, so receipts of bids without a sample keep their hash
+            content[key] = found
     return content
 
 
@@ -268,8 +305,6 @@ def submit(tender: Tender, bid: Bid, *, at: datetime, actor: Any) -> str:
     if missing:
         shown = ", ".join(missing[:15]) + (" …" if len(missing) > 15 else "")
         problems.append(f"{len(missing)} krav er ikke besvart: {shown}.")
-    from tender.evaluation.operations import price_items
-
     have = {(p.price_item_id, p.municipality_id) for p in bid.prices}
     municipality_ids = [m.id for m in tender.participating_municipalities]
     for item in price_items(tender):
@@ -278,9 +313,8 @@ def submit(tender: Tender, bid: Bid, *, at: datetime, actor: Any) -> str:
             problems.append(f"Prisskjemaet mangler beløp for «{item.name}».")
     if problems:
         raise DomainError(problems[0], reasons={"": problems})
-    from tender.noark.operations import seal_with_bid
-
-    seal_with_bid(bid, actor=actor)  # the vendor's newest Noark sample is the one submitted with the bid
+    for part in _SUBMITTED_PARTS.values():
+        part.seal(bid, actor=actor)  # e.g. the vendor's newest Noark sample is the one submitted with the bid
     digest = content_sha256(bid)
     bid.status = BidStatus.SUBMITTED
     bid.submitted_at = at
@@ -342,14 +376,14 @@ class OpeningStatus:
         return max(self.persons_required - len(self.confirmations), 0)
 
 
-def _valid_confirmations(tender: Tender, at: datetime) -> list[BidOpeningConfirmation]:
+def valid_confirmations(tender: Tender, at: datetime) -> list[BidOpeningConfirmation]:
     # A confirmation counts only while its giver still holds the opening right.
-    return [c for c in opening_confirmations(tender) if c.user is not None and tender.can_confirm_opening(c.user, at)]
+    return [c for c in opening_confirmations(tender) if c.user is not None and confirm_opening_right(c.user, tender, now=at)]
 
 
 def _may_complete(tender: Tender, given: list[BidOpeningConfirmation], user: Any, at: datetime) -> str | None:
     """Why ``user`` may not give the next confirmation (None when they may)."""
-    if not tender.can_confirm_opening(user, at):
+    if not confirm_opening_right(user, tender, now=at):
         return "Du har ikke rett til å åpne tilbudene i denne konkurransen."
     if any(c.user_id == user.id for c in given):
         return ("Du har allerede bekreftet åpningen. En annen i anskaffelsesgruppen må bekrefte fra sin egen "
@@ -363,7 +397,7 @@ def _may_complete(tender: Tender, given: list[BidOpeningConfirmation], user: Any
 
 
 def opening_status(tender: Tender, at: datetime) -> OpeningStatus:
-    given = _valid_confirmations(tender, at)
+    given = valid_confirmations(tender, at)
     members = {m.user.id: m.user for m in tender.memberships if m.role in OPENING_ROLES}
     may = [u for u in sorted(members.values(), key=lambda u: u.name)
            if opening_of(tender) is None and _may_complete(tender, given, u, at) is None]
@@ -374,8 +408,6 @@ def confirm_opening(tender: Tender, *, at: datetime, actor: Any) -> BidOpening |
     """One member's confirmation of the opening; the last one the tender's setting asks for opens the bids
     (returned), earlier ones are recorded and wait (None). Same rules as the opening: after the deadline, once,
     with the evaluation model locked first."""
-    from tender.evaluation.operations import model_of
-
     # Two confirmations at the same moment must not both see the other missing: one waits for the other here.
     db.session.execute(select(Tender.id).where(Tender.id == tender.id).with_for_update())
     if not deadline_passed(tender, at):
@@ -385,7 +417,7 @@ def confirm_opening(tender: Tender, *, at: datetime, actor: Any) -> BidOpening |
     model = model_of(tender)
     if model is None or model.frozen_at is None:
         raise DomainError("Evalueringsmodellen må låses før tilbudene åpnes.")
-    given = _valid_confirmations(tender, at)
+    given = valid_confirmations(tender, at)
     if (why := _may_complete(tender, given, actor, at)) is not None:
         raise DomainError(why)
     confirmation = BidOpeningConfirmation(tender_id=tender.id, user_id=actor.id, user_name=actor.name,
@@ -418,8 +450,6 @@ def withdraw_opening_confirmation(tender: Tender, *, at: datetime, actor: Any) -
 
 def late_attempts(tender: Tender) -> list[dict[str, Any]]:
     """Every refused late attempt of the tender, from its audit trail, oldest first."""
-    from tender.audit import AuditEvent
-
     names = {v.organisasjonsnummer: v.name for v in tender.participating_vendors}
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.tender_id == tender.id,
                                                          AuditEvent.event_type == "bid.late_attempt")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -21,16 +21,18 @@ from tender.bids.forms import (
     PriceForm,
     answer_form_for,
     form_problems,
-    parse_number,
 )
 from tender.bids.models import Bid, BidAttachment
 from tender.core import spec as core_spec
 from tender.errors_domain import DomainError
-from tender.evaluation.operations import price_items
+from tender.evaluation_model.operations import price_items
 from tender.extensions import db
-from tender.forms import EmptyForm, run_button
+from tender.forms import EmptyForm, run_button, run_form
+from tender.bids.permissions import bid as may_bid
+from tender.clock import now as clock_now
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
+from tender.transactions import keep
 from tender.uploads import send_download
 
 bp = Blueprint("bids", __name__, url_prefix="/konkurranser/<int:tender_id>/mitt-tilbud")
@@ -72,7 +74,7 @@ def _price_forms(tender: Tender, bid: Bid | None, formdata: Any) -> list[tuple[A
             form.line_label = f"{item.name} – {m.name}" if m else item.name
             key = (item.id, m.id if m else None)
             if formdata is None and key in stored:
-                form.amount.data = f"{stored[key]:f}".replace(".", ",")
+                form.amount.data = stored[key]
             out.append((item, m, form))
     return out
 
@@ -91,13 +93,13 @@ def _page(tender: Tender, vendor: Vendor, *, form: BidForm | None = None, answer
           prices: list[Any] | None = None, errors: list[str] | None = None, status: int = 200) -> Any:
     spec = ops.published_spec(tender)
     bid = ops.bid_of(tender, vendor.id)
-    now = ops.now()
+    now = clock_now()
     if form is None:
         form = BidForm(formdata=None)
         form.lock_version.data = str(bid.lock_version) if bid else ""
     answers = answers if answers is not None else (_answer_forms(spec, bid, None) if spec else {})
-    open_for_bids = tender.bid_deadline is not None and now < tender.bid_deadline
-    if (bid is not None and bid.is_submitted) or not open_for_bids:
+    open_for_bids = ops.open_for_bids(tender, now)
+    if not ops.bid_is_editable(tender, bid, now):
         # a delivered bid, or one past the deadline, is shown as it is: nothing on it can be typed into
         for answer in answers.values():
             for field in answer:
@@ -113,14 +115,14 @@ def _page(tender: Tender, vendor: Vendor, *, form: BidForm | None = None, answer
 @bp.route("", methods=["GET"])
 @login_required
 def show(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_bid)
+    tender = tender_for(tender_id, may_bid)
     return _page(tender, _vendor(tender))
 
 
 @bp.route("", methods=["POST"])
 @login_required
 def save(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_bid)
+    tender = tender_for(tender_id, may_bid)
     vendor = _vendor(tender)
     spec = ops.published_spec(tender)
     if spec is None:
@@ -137,66 +139,67 @@ def save(tender_id: int) -> Any:
                      errors=["Utkastet er ikke lagret. Rett feltene som er merket:",
                              *_field_errors(spec, answers, prices)],
                      status=422)
-    try:
+
+    def save_draft() -> None:
         inputs = [ops.AnswerInput(
             requirement_key=key, fulfilled=f.answer,
             description=f.description.data or "", documentation_ref=f.documentation_ref.data or "",
             reservation=bool(f.reservation.data), reservation_text=f.reservation_text.data or "")
             for key, f in answers.items() if f.touched]
-        amounts = {}
-        for item, m, f in prices:
-            value = parse_number(f.amount.data or "")
-            if value is not None:
-                amounts[(item.id, m.id if m else None)] = value
-        now = ops.now()
+        amounts = {(item.id, m.id if m else None): f.amount.data for item, m, f in prices
+                   if f.amount.data is not None}
+        now = clock_now()
         bid = ops.ensure_bid(tender, vendor, at=now, actor=_me())
         expected = int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None
         ops.save_draft(tender, bid, answers=inputs, prices=amounts, at=now, actor=_me(), expected_version=expected)
-    except DomainError as error:
-        db.session.rollback()
-        late = isinstance(error, ops.LateBid)
-        if late:
-            _log_late(tender, vendor, "save")
-        return _page(tender, vendor, form=form, answers=answers, prices=prices,
-                     errors=[m for ms in error.reasons.values() for m in ms], status=409 if late else 422)
-    db.session.commit()
-    flash("Utkastet er lagret.", "success")
-    return redirect(url_for("bids.show", tender_id=tender.id))
+
+    return run_form(None, save_draft, back=url_for("bids.show", tender_id=tender.id), success="Utkastet er lagret.",
+                    refused=lambda error: _page(tender, vendor, form=form, answers=answers, prices=prices,
+                                                errors=_messages(error),
+                                                status=_refused_status(tender, vendor, error, "save")))
 
 
 def _log_late(tender: Tender, vendor: Vendor, action: str) -> None:
-    ops.record_late_attempt(tender, vendor, action=action, at=ops.now(), actor=_me())
-    db.session.commit()
+    """Keep the late attempt in the trail although the refused request is rolled back."""
+    at, actor = clock_now(), _me()
+    keep(lambda: ops.record_late_attempt(tender, vendor, action=action, at=at, actor=actor))
+
+
+def _refused_status(tender: Tender, vendor: Vendor, error: DomainError, action: str) -> int:
+    """409 for a change after the deadline (the attempt is kept in the trail), 422 for any other refusal."""
+    if isinstance(error, ops.LateBid):
+        _log_late(tender, vendor, action)
+        return 409
+    return 422
+
+
+def _messages(error: DomainError) -> list[str]:
+    return [m for ms in error.reasons.values() for m in ms]
 
 
 @bp.route("/lever", methods=["POST"])
 @login_required
 def submit(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_bid)
+    tender = tender_for(tender_id, may_bid)
     vendor = _vendor(tender)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    bid = ops.bid_of(tender, vendor.id)
-    try:
-        if bid is None:
-            bid = ops.ensure_bid(tender, vendor, at=ops.now(), actor=_me())
-        ops.submit(tender, bid, at=ops.now(), actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        late = isinstance(error, ops.LateBid)
-        if late:
-            _log_late(tender, vendor, "submit")
-        return _page(tender, vendor, errors=[m for ms in error.reasons.values() for m in ms],
-                     status=409 if late else 422)
-    db.session.commit()
-    flash("Tilbudet er levert.", "success")
-    return redirect(url_for("bids.receipt", tender_id=tender.id))
+    found = ops.bid_of(tender, vendor.id)
+
+    def submit_bid() -> None:
+        bid = found if found is not None else ops.ensure_bid(tender, vendor, at=clock_now(), actor=_me())
+        ops.submit(tender, bid, at=clock_now(), actor=_me())
+
+    return run_form(None, submit_bid, back=url_for("bids.receipt", tender_id=tender.id),
+                    success="Tilbudet er levert.",
+                    refused=lambda error: _page(tender, vendor, errors=_messages(error),
+                                                status=_refused_status(tender, vendor, error, "submit")))
 
 
 @bp.route("/kvittering")
 @login_required
 def receipt(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_bid)
+    tender = tender_for(tender_id, may_bid)
     vendor = _vendor(tender)
     bid = ops.bid_of(tender, vendor.id)
     if bid is None or not bid.is_submitted:
@@ -207,25 +210,23 @@ def receipt(tender_id: int) -> Any:
 @bp.route("/vedlegg", methods=["POST"])
 @login_required
 def upload(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_bid)
+    tender = tender_for(tender_id, may_bid)
     vendor = _vendor(tender)
     form = AttachmentForm()
     if not form.validate_on_submit():
         return _page(tender, vendor, errors=form_problems(form), status=422)
     data = form.file.data.read()
-    try:
-        now = ops.now()
+
+    def attach() -> None:
+        now = clock_now()
         bid = ops.ensure_bid(tender, vendor, at=now, actor=_me())
         ops.add_attachment(tender, bid, filename=form.file.data.filename or "vedlegg",
                            content_type=form.file.data.mimetype or "", data=data, at=now, actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        if isinstance(error, ops.LateBid):
-            _log_late(tender, vendor, "attach")
-        return _page(tender, vendor, errors=[error.message], status=409 if isinstance(error, ops.LateBid) else 422)
-    db.session.commit()
-    flash("Vedlegget er lastet opp.", "success")
-    return redirect(url_for("bids.show", tender_id=tender.id, _anchor="vedlegg"))
+
+    return run_form(None, attach, back=url_for("bids.show", tender_id=tender.id, _anchor="vedlegg"),
+                    success="Vedlegget er lastet opp.",
+                    refused=lambda error: _page(tender, vendor, errors=[error.message],
+                                                status=_refused_status(tender, vendor, error, "attach")))
 
 
 def _own_attachment(tender: Tender, vendor: Vendor, attachment_id: int) -> tuple[Bid, BidAttachment]:
@@ -239,7 +240,7 @@ def _own_attachment(tender: Tender, vendor: Vendor, attachment_id: int) -> tuple
 @bp.route("/vedlegg/<int:attachment_id>")
 @login_required
 def download(tender_id: int, attachment_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_bid)
+    tender = tender_for(tender_id, may_bid)
     _, found = _own_attachment(tender, _vendor(tender), attachment_id)
     return send_download(io.BytesIO(found.data), found.filename, "application/octet-stream")
 
@@ -247,11 +248,11 @@ def download(tender_id: int, attachment_id: int) -> Any:
 @bp.route("/vedlegg/<int:attachment_id>/slett", methods=["POST"])
 @login_required
 def delete_attachment(tender_id: int, attachment_id: int) -> Response:
-    tender = tender_for(tender_id, Tender.can_bid)
+    tender = tender_for(tender_id, may_bid)
     bid, found = _own_attachment(tender, _vendor(tender), attachment_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    return run_button(lambda: ops.delete_attachment(tender, bid, found, at=ops.now(), actor=_me()),
+    return run_button(lambda: ops.delete_attachment(tender, bid, found, at=clock_now(), actor=_me()),
                       back=url_for("bids.show", tender_id=tender.id, _anchor="vedlegg"),
                       success="Vedlegget er fjernet.")
 
@@ -262,7 +263,7 @@ def delete_attachment(tender_id: int, attachment_id: int) -> Response:
 def answer_form(tender_id: int) -> Any:
     from tender.reports.spec_excel import export_answer_form
 
-    tender = tender_for(tender_id, Tender.can_bid)
+    tender = tender_for(tender_id, may_bid)
     _vendor(tender)
     version = ops.published_version(tender)
     if version is None:
@@ -281,7 +282,7 @@ def specification_pdf(tender_id: int) -> Any:
     """The published specification as the vendor bids on it (the group's approvals are not part of it)."""
     from tender.reports.spec_pdf import render_spec_pdf
 
-    tender = tender_for(tender_id, Tender.can_bid)
+    tender = tender_for(tender_id, may_bid)
     _vendor(tender)
     version = ops.published_version(tender)
     if version is None:
@@ -301,7 +302,7 @@ def upload_answers(tender_id: int) -> Any:
     from tender.core.spec import SpecFileError
     from tender.core.spec.answer_read import read_vendor_answers
 
-    tender = tender_for(tender_id, Tender.can_bid)
+    tender = tender_for(tender_id, may_bid)
     vendor = _vendor(tender)
     spec = ops.published_spec(tender)
     if spec is None:
@@ -320,16 +321,13 @@ def upload_answers(tender_id: int) -> Any:
         description=(r.description + (f"\n\nLeveranse: {r.delivery}" if r.delivery else "")).strip(),
         documentation_ref=r.reference, reservation=bool(r.deviation), reservation_text=r.deviation)
         for r in rows if r.fulfilled or r.description or r.reference or r.deviation]
-    try:
-        now = ops.now()
+
+    def save_answers() -> None:
+        now = clock_now()
         bid = ops.ensure_bid(tender, vendor, at=now, actor=_me())
         ops.save_draft(tender, bid, answers=inputs, prices={}, at=now, actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        if isinstance(error, ops.LateBid):
-            _log_late(tender, vendor, "upload_answers")
-        return _page(tender, vendor, errors=[m for ms in error.reasons.values() for m in ms],
-                     status=409 if isinstance(error, ops.LateBid) else 422)
-    db.session.commit()
-    flash(f"{len(inputs)} svar er lest inn fra svarskjemaet.", "success")
-    return redirect(url_for("bids.show", tender_id=tender.id))
+
+    return run_form(None, save_answers, back=url_for("bids.show", tender_id=tender.id),
+                    success=f"{len(inputs)} svar er lest inn fra svarskjemaet.",
+                    refused=lambda error: _page(tender, vendor, errors=_messages(error),
+                                                status=_refused_status(tender, vendor, error, "upload_answers")))

@@ -2,7 +2,7 @@
 
 A stored state drifts: the bid deadline passes without anyone doing anything, and an approval on an old version
 means nothing once a new version is frozen. So the stage is computed, each time, from a small set of facts the
-web layer gathers (``tender.tenders.lifecycle.facts_of``). Pure: no Flask, no database.
+web layer gathers (``tender.lifecycle.operations.facts_of``). Pure: no Flask, no database.
 
 Facts about bids are only ever counts the group may know: before the opening the facts hold none (sealing).
 """

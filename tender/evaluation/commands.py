@@ -15,7 +15,7 @@ import click
 
 from tender.core.scoring import EvaluationCase, EvaluationResult, ScoringError, evaluate_case
 from tender.core.scoring.sensitivity import Sensitivity, sensitivity
-from tender.evaluation.case import load_case, result_to_json
+from tender.evaluation_model.case import load_case, result_to_json
 from tender.formatting import format_number
 
 BAD_INPUT = 2

@@ -5,54 +5,12 @@ from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
-from tender.core.scoring import PRICE_METHODS, RequirementStatus
-from tender.evaluation.models import CriterionKindValue, PriceItemKind
-
-_NUMBER = [Optional(), Length(max=20, message="Høyst 20 tegn.")]
-
-
-class SettingsForm(FlaskForm):
-    scale_max = StringField("Skala, maksimum poeng", validators=[DataRequired("Oppgi skalaens maksimum."),
-                                                                 Length(max=10)])
-    allow_half_points = BooleanField("Tillat halve poeng")
-    price_method = SelectField("Prismetode", choices=[
-        SelectChoice(name, f"{m.label} – {m.formula}") for name, m in PRICE_METHODS.items()])
-    price_k = StringField("k (null poeng ved k × laveste pris)", validators=_NUMBER)
-    nok_per_point = StringField("Kroner per vektet kvalitetspoeng (prissetting av kvalitet)", validators=_NUMBER)
-    normalise = BooleanField("Normaliser kvalitetspoeng (beste tilbud får maksimum)")
-    contract_period = StringField("Kontraktsperiode i år, med opsjoner (f.eks. 4+1+1)",
-                                  validators=[DataRequired("Oppgi kontraktsperioden."), Length(max=40)])
-    disagreement_threshold = StringField("Uenighet som markeres i konsensus (poeng)",
-                                         validators=[DataRequired("Oppgi en terskel."), Length(max=10)])
-
-
-class CriterionForm(FlaskForm):
-    parent = SelectField("Under kriterium", choices=[], validate_choice=True)
-    key = StringField("Id (f.eks. kvalitet, arkiv)", validators=[DataRequired("Oppgi en id."), Length(max=40)])
-    name = StringField("Navn", validators=[DataRequired("Oppgi et navn."), Length(max=200)])
-    kind = SelectField("Type", choices=[SelectChoice(k.value, k.label) for k in CriterionKindValue])
-    weight = StringField("Vekt (% av nivået)", validators=[DataRequired("Oppgi vekten."), Length(max=20)])
-    weight_min = StringField("Kunngjort vektspenn, fra (%)", validators=_NUMBER)
-    weight_max = StringField("Kunngjort vektspenn, til (%)", validators=_NUMBER)
-    documentation = TextAreaField("Dokumentasjon som kreves", validators=[Optional(), Length(max=5000)])
-
-
-class WeightForm(FlaskForm):
-    weight = StringField("Ny vekt (%)", validators=[DataRequired("Oppgi vekten."), Length(max=20)])
-
-
-class AssignForm(FlaskForm):
-    evaluator = SelectField("Evaluator", choices=[], validate_choice=True)
-
-
-class PriceItemForm(FlaskForm):
-    name = StringField("Post", validators=[DataRequired("Gi posten et navn."), Length(max=200)])
-    kind = SelectField("Type", choices=[SelectChoice(k.value, k.label) for k in PriceItemKind])
-    per_municipality = BooleanField("Prises per kommune")
+from tender.core.scoring import RequirementStatus
+from tender.evaluation_model.forms import number_field
 
 
 class ScoreForm(FlaskForm):
-    score = StringField("Poeng", validators=[DataRequired("Oppgi poeng."), Length(max=10)])
+    score = number_field("Poeng", "Poengene", required="Oppgi poeng.")
     justification = TextAreaField("Begrunnelse", validators=[DataRequired("Skriv en begrunnelse."),
                                                              Length(max=10_000)])
     lock_version = HiddenField()

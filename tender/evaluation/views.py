@@ -1,7 +1,7 @@
-"""The evaluation pages: model (criteria, price schedule, method, freeze), bids and their opening, minimum
-requirements and rejection, individual scores, consensus, the matrix with sensitivity, and exports.
+"""The evaluation pages: bids and their opening, minimum requirements and rejection, individual scores,
+consensus, the matrix with sensitivity, and exports (the model's pages are tender.evaluation_model's).
 
-Every page that shows bid content checks ``tender.can_view_bids(user, now)`` (403 before the deadline, for
+Every page that shows bid content checks ``bids.permissions.view_bids`` (403 before the deadline, for
 everyone, the lead included) and that the bids have been opened; bids and files are loaded only within the
 tender in the URL (404 otherwise).
 """
@@ -10,49 +10,60 @@ from __future__ import annotations
 import io
 import json
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response as FlaskResponse, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response as FlaskResponse, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
-from wtforms.fields.choices import SelectChoice
 
 from tender.bids import operations as bid_ops
 from tender.bids.models import Bid, BidAttachment, BidStatus
+from tender.bids.permissions import (
+    bids_opened,
+    confirm_opening,
+    see_opened_bids,
+    set_opening_persons,
+    view_bid_list,
+    view_bids,
+)
+from tender.core.consensus import disagreements
 from tender.core.scoring import PRICE_METHODS, CriterionKind, RequirementStatus
 from tender.core.scoring.sensitivity import sensitivity
 from tender.core.spec import Kind
 from tender.errors_domain import DomainError
 from tender.evaluation import operations as ops
-from tender.evaluation.case import case_to_json
 from tender.evaluation.forms import (
-    AssignForm,
     CheckForm,
     CheckManyForm,
-    CriterionForm,
     OpenConsensusForm,
     OpeningPersonsForm,
-    PriceItemForm,
     RejectForm,
     ScoreForm,
-    SettingsForm,
     TieBreakForm,
     UndoRejectForm,
-    WeightForm,
 )
-from tender.auth.models import User
-from tender.evaluation.models import AwardCriterion, CriterionKindValue, Phase, PriceItem, PriceItemKind
+from tender.evaluation.permissions import (
+    check_requirements as may_check_requirements,
+    decide_evaluation,
+    score_bids,
+    see_all_scores,
+    see_consensus,
+)
+from tender.evaluation_model import operations as model_ops
+from tender.evaluation_model.case import case_to_json
+from tender.evaluation_model.models import AwardCriterion, Phase
 from tender.extensions import db
-from tender.formatting import format_for_input, format_number
+from tender.formatting import format_number
 from tender.clock import now as clock_now
-from tender.forms import EmptyForm, put_reasons_on_form, refusal_in_words, run_button
+from tender.forms import EmptyForm, refusal_in_words, run_button, run_form
 from tender.reports.evaluation_excel import write_evaluation_workbook
 from tender.tenders.access import tender_for
-from tender.tenders.models import Role, Tender
+from tender.tenders.models import Tender
+from tender.tenders.permissions import Rule
 from tender.uploads import send_download
 
 bp = Blueprint("evaluation", __name__, url_prefix="/konkurranser/<int:tender_id>/evaluering")
@@ -62,26 +73,10 @@ def _me() -> Any:
     return current_user._get_current_object()
 
 
-def _decimal(raw: str | None, field: str, label: str, *, optional: bool = False) -> Decimal | None:
-    text = (raw or "").strip().replace(",", ".").replace(" ", "").replace("\u00a0", "")
-    if not text and optional:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise DomainError(f"{label} må være et tall, ikke «{raw}».", field=field) from None
-    if not value.is_finite() or abs(value) >= Decimal(10) ** 12:
-        raise DomainError(f"{label} må være et endelig tall.", field=field)
-    return value
-
-
-def _sealed_tender(tender_id: int, check: Any) -> Tender:
-    """The tender, if the user may see bid content now (403 before the deadline) and the bids are opened."""
-    now = bid_ops.now()
-    tender = tender_for(tender_id, lambda t, u: check(t, u, now))
-    if bid_ops.opening_of(tender) is None:
-        abort(403)
-    return tender
+def _opened_tender(tender_id: int, rule: Rule) -> Tender:
+    """The tender, if ``rule`` lets the user see bid content now (403 before the deadline) and the bids are
+    opened (403 before)."""
+    return tender_for(tender_id, rule & bids_opened)
 
 
 def _bid_or_404(tender: Tender, bid_id: int) -> Bid:
@@ -92,239 +87,17 @@ def _bid_or_404(tender: Tender, bid_id: int) -> Bid:
 
 
 def _criterion_or_404(tender: Tender, key: str) -> AwardCriterion:
-    row = ops.criterion_by_key(tender, key)
+    row = model_ops.criterion_by_key(tender, key)
     if row is None:
         abort(404)
     return row
 
 
-# -- the model ---------------------------------------------------------------------------------------------
-def _settings_form(tender: Tender) -> SettingsForm:
-    model = ops.model_or_default(tender)
-    form = SettingsForm()
-    if request.method == "GET":
-        form.scale_max.data = format_for_input(model.scale_max)
-        form.allow_half_points.data = model.allow_half_points
-        form.price_method.data = model.price_method
-        form.price_k.data = format_for_input(model.price_k)
-        form.nok_per_point.data = format_for_input(model.nok_per_point)
-        form.normalise.data = model.normalise
-        form.contract_period.data = model.contract_period
-        form.disagreement_threshold.data = format_for_input(model.disagreement_threshold)
-    return form
-
-
-def _criterion_form(tender: Tender, rows: list[AwardCriterion]) -> CriterionForm:
-    form = CriterionForm()
-    form.parent.choices = [SelectChoice("", "– toppnivå –")] + [
-        SelectChoice(r.key, r.name) for r in rows if r.kind is CriterionKindValue.QUALITY]
-    return form
-
-
-def _model_page(tender: Tender, *, settings: SettingsForm | None = None, criterion: CriterionForm | None = None,
-                price_item: PriceItemForm | None = None, freeze_errors: list[str] | None = None,
-                status: int = 200) -> Any:
-    rows = ops.criteria_of(tender)
-    model = ops.model_or_default(tender)
-    spec = bid_ops.published_spec(tender)
-    under: dict[str, list[Any]] = defaultdict(list)
-    if spec is not None:
-        for r in spec.requirements:
-            if r.kind is Kind.EVALUERINGSKRAV and r.criterion:
-                under[r.criterion].append(r)
-    evaluators = [m.user for m in tender.memberships if m.role is Role.EVALUATOR]
-    assign = AssignForm()
-    assign.evaluator.choices = [SelectChoice(str(u.id), u.name) for u in evaluators]
-    method = PRICE_METHODS.get(model.price_method)
-    return render_template(
-        "evaluation/model.html", tender=tender, model=model, rows=rows, depth=ops.depth_of(rows),
-        sums=ops.level_sums(rows), problems=ops.model_problems(tender) if rows else [],
-        settings=settings or _settings_form(tender), criterion_form=criterion or _criterion_form(tender, rows),
-        price_form=price_item or PriceItemForm(), weight_form=WeightForm(), assign_form=assign,
-        items=ops.price_items(tender), method=method, under=under, empty_form=EmptyForm(),
-        freeze_errors=freeze_errors or [], now=bid_ops.now(),
-        orphans=sorted(set(under) - {r.key for r in rows}),
-        who=ops.who_scores(tender), may_assign=tender.can_edit_evaluation(current_user), spec=spec,
-    ), status
-
-
-@bp.route("")
-@login_required
-def model(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_view_evaluation)
-    return _model_page(tender)
-
-
-@bp.route("/innstillinger", methods=["POST"])
-@login_required
-def settings(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_edit_evaluation)
-    form = _settings_form(tender)
-    if form.validate_on_submit():
-        try:
-            data = ops.ModelSettings(
-                scale_max=_decimal(form.scale_max.data, "scale_max", "Skalaen") or Decimal(0),
-                allow_half_points=bool(form.allow_half_points.data), price_method=form.price_method.data or "",
-                price_k=_decimal(form.price_k.data, "price_k", "k", optional=True),
-                nok_per_point=_decimal(form.nok_per_point.data, "nok_per_point", "Kroner per poeng", optional=True),
-                normalise=bool(form.normalise.data), contract_period=form.contract_period.data or "",
-                disagreement_threshold=_decimal(form.disagreement_threshold.data, "disagreement_threshold",
-                                                "Terskelen") or Decimal(0))
-            ops.update_settings(tender, data, actor=_me())
-        except DomainError as error:
-            db.session.rollback()
-            put_reasons_on_form(form, error)
-        else:
-            db.session.commit()
-            flash("Innstillingene er lagret.", "success")
-            return redirect(url_for("evaluation.model", tender_id=tender.id))
-    return _model_page(tender, settings=form, status=422)
-
-
-@bp.route("/kriterier", methods=["POST"])
-@login_required
-def add_criterion(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_edit_evaluation)
-    form = _criterion_form(tender, ops.criteria_of(tender))
-    if form.validate_on_submit():
-        try:
-            data = ops.CriterionInput(
-                key=form.key.data or "", name=form.name.data or "", parent_key=form.parent.data or None,
-                kind=CriterionKindValue(form.kind.data),
-                weight=_decimal(form.weight.data, "weight", "Vekten") or Decimal(0),
-                weight_min=_decimal(form.weight_min.data, "weight_min", "Spennet", optional=True),
-                weight_max=_decimal(form.weight_max.data, "weight_max", "Spennet", optional=True),
-                documentation=form.documentation.data or "")
-            row = ops.add_criterion(tender, data, actor=_me())
-        except DomainError as error:
-            db.session.rollback()
-            put_reasons_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(f"Kriteriet «{row.name}» er lagt til.", "success")
-            return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"))
-    return _model_page(tender, criterion=form, status=422)
-
-
-@bp.route("/kriterier/<key>/vekt", methods=["POST"])
-@login_required
-def change_weight(tender_id: int, key: str) -> Any:
-    tender = tender_for(tender_id, Tender.can_edit_evaluation)
-    row = _criterion_or_404(tender, key)
-    form = WeightForm()
-    if not form.validate_on_submit():
-        flash(refusal_in_words(form), "error")
-        return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"))
-    try:
-        ops.update_criterion_weight(tender, row, _decimal(form.weight.data, "weight", "Vekten") or Decimal(0),
-                                    actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"Vekten for «{row.name}» er endret.", "success")
-    return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"))
-
-
-@bp.route("/kriterier/<key>/slett", methods=["POST"])
-@login_required
-def delete_criterion(tender_id: int, key: str) -> Response:
-    tender = tender_for(tender_id, Tender.can_edit_evaluation)
-    row = _criterion_or_404(tender, key)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    return run_button(lambda: ops.delete_criterion(tender, row, actor=_me()),
-                      back=url_for("evaluation.model", tender_id=tender.id, _anchor="kriterier"),
-                      success="Kriteriet er slettet.")
-
-
-@bp.route("/kriterier/<key>/evaluatorer", methods=["POST"])
-@login_required
-def assign_evaluator(tender_id: int, key: str) -> Response:
-    tender = tender_for(tender_id, Tender.can_edit_evaluation)
-    row = _criterion_or_404(tender, key)
-    form = AssignForm()
-    form.evaluator.choices = [SelectChoice(str(m.user_id), m.user.name) for m in tender.memberships
-                              if m.role is Role.EVALUATOR]
-    back = url_for("evaluation.model", tender_id=tender.id, _anchor="evaluatorer")
-    if not form.validate_on_submit():
-        flash(refusal_in_words(form), "error")
-        return redirect(back)
-    user = next(m.user for m in tender.memberships if str(m.user_id) == form.evaluator.data)
-    return run_button(lambda: ops.assign_evaluator(tender, row, user, actor=_me()), back=back,
-                      success=f"{user.name} er tildelt «{row.name}».")
-
-
-@bp.route("/kriterier/<key>/evaluatorer/<int:user_id>/fjern", methods=["POST"])
-@login_required
-def unassign_evaluator(tender_id: int, key: str, user_id: int) -> Response:
-    tender = tender_for(tender_id, Tender.can_edit_evaluation)
-    row = _criterion_or_404(tender, key)
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    return run_button(lambda: ops.unassign_evaluator(tender, row, user, actor=_me()),
-                      back=url_for("evaluation.model", tender_id=tender.id, _anchor="evaluatorer"),
-                      success=f"{user.name} er ikke lenger tildelt «{row.name}».")
-
-
-@bp.route("/prisskjema", methods=["POST"])
-@login_required
-def add_price_item(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_edit_evaluation)
-    form = PriceItemForm()
-    if form.validate_on_submit():
-        try:
-            ops.add_price_item(tender, name=form.name.data or "", kind=PriceItemKind(form.kind.data),
-                               per_municipality=bool(form.per_municipality.data), actor=_me())
-        except DomainError as error:
-            db.session.rollback()
-            put_reasons_on_form(form, error)
-        else:
-            db.session.commit()
-            flash("Posten er lagt til i prisskjemaet.", "success")
-            return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="prisskjema"))
-    return _model_page(tender, price_item=form, status=422)
-
-
-@bp.route("/prisskjema/<int:item_id>/slett", methods=["POST"])
-@login_required
-def delete_price_item(tender_id: int, item_id: int) -> Response:
-    tender = tender_for(tender_id, Tender.can_edit_evaluation)
-    item = db.session.get(PriceItem, item_id)
-    if item is None or item.tender_id != tender.id:
-        abort(404)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    return run_button(lambda: ops.delete_price_item(tender, item, actor=_me()),
-                      back=url_for("evaluation.model", tender_id=tender.id, _anchor="prisskjema"),
-                      success="Posten er fjernet.")
-
-
-@bp.route("/las", methods=["POST"])
-@login_required
-def freeze(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_edit_evaluation)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        ops.freeze(tender, at=bid_ops.now(), actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        return _model_page(tender, freeze_errors=[m for ms in error.reasons.values() for m in ms], status=422)
-    db.session.commit()
-    flash("Evalueringsmodellen er låst. " + ops.who_scores(tender).summary(), "success")
-    return redirect(url_for("evaluation.model", tender_id=tender.id, _anchor="evaluatorer"))
-
-
 # -- bids and the opening -----------------------------------------------------------------------------------
 def _bids_page(tender: Tender, *, persons_form: OpeningPersonsForm | None = None, status: int = 200) -> Any:
-    now = bid_ops.now()
+    now = clock_now()
     opening = bid_ops.opening_of(tender)
-    visible = tender.can_view_bids(current_user, now) and opening is not None
+    visible = see_opened_bids(current_user, tender, now=now)
     rows = ops.opened_bids(tender) if visible else []
     if persons_form is None:
         persons_form = OpeningPersonsForm(formdata=None, persons=str(tender.opening_persons))
@@ -332,22 +105,22 @@ def _bids_page(tender: Tender, *, persons_form: OpeningPersonsForm | None = None
                            record=bid_ops.opening_record(opening) if opening else None, rows=rows,
                            status=bid_ops.opening_status(tender, now) if opening is None else None,
                            prices={b.id: ops.evaluated_price(tender, b) for b in rows},
-                           model=ops.model_or_default(tender), empty_form=EmptyForm(), visible=visible,
+                           model=model_ops.model_or_default(tender), empty_form=EmptyForm(), visible=visible,
                            persons_form=persons_form), status
 
 
 @bp.route("/tilbud")
 @login_required
 def bids(tender_id: int) -> Any:
-    return _bids_page(tender_for(tender_id, Tender.can_view_evaluation))
+    return _bids_page(tender_for(tender_id, view_bid_list))
 
 
 @bp.route("/tilbud/apne", methods=["POST"])
 @login_required
 def open_bids(tender_id: int) -> Response:
     """One member's confirmation of the opening; the last one needed opens the bids."""
-    now = bid_ops.now()
-    tender = tender_for(tender_id, lambda t, u: t.can_confirm_opening(u, now))
+    now = clock_now()
+    tender = tender_for(tender_id, confirm_opening)
     if not EmptyForm().validate_on_submit():
         abort(400)
 
@@ -363,8 +136,8 @@ def open_bids(tender_id: int) -> Response:
 @bp.route("/tilbud/apne/trekk", methods=["POST"])
 @login_required
 def withdraw_opening(tender_id: int) -> Response:
-    now = bid_ops.now()
-    tender = tender_for(tender_id, lambda t, u: t.can_confirm_opening(u, now))
+    now = clock_now()
+    tender = tender_for(tender_id, confirm_opening)
     if not EmptyForm().validate_on_submit():
         abort(400)
     return run_button(lambda: bid_ops.withdraw_opening_confirmation(tender, at=now, actor=_me()),
@@ -375,37 +148,31 @@ def withdraw_opening(tender_id: int) -> Response:
 @bp.route("/tilbud/apning", methods=["POST"])
 @login_required
 def opening_persons(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_set_opening_persons)
+    tender = tender_for(tender_id, set_opening_persons)
     form = OpeningPersonsForm()
-    if not form.validate_on_submit():
-        return _bids_page(tender, persons_form=form, status=422)
-    try:
-        bid_ops.set_opening_persons(tender, int(form.persons.data), at=bid_ops.now(), actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        put_reasons_on_form(form, error)
-        return _bids_page(tender, persons_form=form, status=422)
-    db.session.commit()
-    flash("Innstillingen for tilbudsåpningen er lagret: "
-          + ("to personer må bekrefte åpningen." if tender.opening_persons == 2
-             else "prosjektleder kan åpne tilbudene alene."), "success")
-    return redirect(url_for("evaluation.bids", tender_id=tender.id))
+    done = run_form(form, lambda: bid_ops.set_opening_persons(tender, int(form.persons.data), at=clock_now(),
+                                                              actor=_me()),
+                    back=url_for("evaluation.bids", tender_id=tender.id),
+                    success=lambda _: "Innstillingen for tilbudsåpningen er lagret: " + (
+                        "to personer må bekrefte åpningen." if tender.opening_persons == 2
+                        else "prosjektleder kan åpne tilbudene alene."))
+    return done if done is not None else _bids_page(tender, persons_form=form, status=422)
 
 
 def _bid_page(tender: Tender, row: Bid, *, bulk: CheckManyForm | None = None, status: int = 200) -> Any:
     spec = bid_ops.published_spec(tender)
     answers = {a.requirement_key: a for a in row.answers}
     checks = ops.requirement_checks(row)
-    now = bid_ops.now()
+    now = clock_now()
     check_forms = {}
-    if spec is not None and tender.can_check_requirements(current_user, now):
+    if spec is not None and may_check_requirements(current_user, tender, now=now):
         for r in spec.requirements:
             if r.kind is Kind.MINSTEKRAV:
                 f = CheckForm(formdata=None, prefix=f"k{r.id}")
                 if r.id in checks:
                     f.status.data, f.reason.data = checks[r.id].status.value, checks[r.id].reason
                 check_forms[r.id] = f
-    items = ops.price_items(tender)
+    items = model_ops.price_items(tender)
     municipalities = {m.id: m.name for m in tender.participating_municipalities}
     bulk = bulk or CheckManyForm(formdata=None, prefix="flere")
     return render_template("evaluation/bid.html", tender=tender, bid=row, spec=spec, answers=answers, checks=checks,
@@ -413,14 +180,13 @@ def _bid_page(tender: Tender, row: Bid, *, bulk: CheckManyForm | None = None, st
                            reject_form=RejectForm(), undo_form=UndoRejectForm(formdata=None),
                            items={i.id: i for i in items},
                            municipalities=municipalities, price=ops.evaluated_price(tender, row, items),
-                           not_met=[k for k, c in checks.items() if c.status is RequirementStatus.NOT_MET],
-                           may_decide=tender.can_decide_evaluation(current_user, now)), status
+                           not_met=[k for k, c in checks.items() if c.status is RequirementStatus.NOT_MET]), status
 
 
 @bp.route("/tilbud/<int:bid_id>")
 @login_required
 def bid(tender_id: int, bid_id: int) -> Any:
-    tender = _sealed_tender(tender_id, Tender.can_view_bids)
+    tender = _opened_tender(tender_id, view_bids)
     return _bid_page(tender, _bid_or_404(tender, bid_id))
 
 
@@ -428,29 +194,22 @@ def bid(tender_id: int, bid_id: int) -> Any:
 @login_required
 def check_requirements(tender_id: int, bid_id: int) -> Any:
     """The minimum-requirement table: the ticked rows set at once with one status and one justification."""
-    tender = _sealed_tender(tender_id, Tender.can_check_requirements)
+    tender = _opened_tender(tender_id, may_check_requirements)
     row = _bid_or_404(tender, bid_id)
     form = CheckManyForm(prefix="flere")
-    if form.validate_on_submit():
-        try:
-            done = ops.check_requirements(tender, row, form.keys.data or [], status=RequirementStatus(form.status.data),
-                                          reason=form.reason.data or "", actor=_me(),
-                                          unassessed=bool(form.unassessed.data))
-        except DomainError as error:
-            db.session.rollback()
-            put_reasons_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(f"Vurderingen er lagret for {len(done)} minstekrav: {', '.join(c.requirement_key for c in done)}.",
-                  "success")
-            return redirect(url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id, _anchor="minstekrav"))
-    return _bid_page(tender, row, bulk=form, status=422)
+    saved = run_form(form, lambda: ops.check_requirements(
+        tender, row, form.keys.data or [], status=RequirementStatus(form.status.data),
+        reason=form.reason.data or "", actor=_me(), unassessed=bool(form.unassessed.data)),
+        back=url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id, _anchor="minstekrav"),
+        success=lambda done: (f"Vurderingen er lagret for {len(done)} minstekrav: "
+                              f"{', '.join(c.requirement_key for c in done)}."))
+    return saved if saved is not None else _bid_page(tender, row, bulk=form, status=422)
 
 
 @bp.route("/tilbud/<int:bid_id>/vedlegg/<int:attachment_id>")
 @login_required
 def attachment(tender_id: int, bid_id: int, attachment_id: int) -> Any:
-    tender = _sealed_tender(tender_id, Tender.can_view_bids)
+    tender = _opened_tender(tender_id, view_bids)
     row = _bid_or_404(tender, bid_id)
     found = db.session.get(BidAttachment, attachment_id)
     if found is None or found.bid_id != row.id:
@@ -461,22 +220,17 @@ def attachment(tender_id: int, bid_id: int, attachment_id: int) -> Any:
 @bp.route("/tilbud/<int:bid_id>/minstekrav/<key>", methods=["POST"])
 @login_required
 def check_requirement(tender_id: int, bid_id: int, key: str) -> Response:
-    tender = _sealed_tender(tender_id, Tender.can_check_requirements)
+    tender = _opened_tender(tender_id, may_check_requirements)
     row = _bid_or_404(tender, bid_id)
     form = CheckForm(prefix=f"k{key}")
+    back = url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id, _anchor=f"k-{key}")
     if not form.validate_on_submit():
         flash(f"{key}: {refusal_in_words(form)}", "error")
-    else:
-        try:
-            ops.check_requirement(tender, row, key, status=RequirementStatus(form.status.data),
-                                  reason=form.reason.data or "", actor=_me())
-        except DomainError as error:
-            db.session.rollback()
-            flash(f"{key}: {error.message}", "error")
-        else:
-            db.session.commit()
-            flash(f"Vurderingen av {key} er lagret.", "success")
-    return redirect(url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id, _anchor=f"k-{key}"))
+        return redirect(back)
+    return run_button(lambda: ops.check_requirement(tender, row, key, status=RequirementStatus(form.status.data),
+                                                    reason=form.reason.data or "", actor=_me()),
+                      back=back, success=f"Vurderingen av {key} er lagret.",
+                      failure=lambda error: f"{key}: {error.message}")
 
 
 @bp.route("/tilbud/<int:bid_id>/avvis/bekreft")
@@ -484,7 +238,7 @@ def check_requirement(tender_id: int, bid_id: int, key: str) -> Response:
 def reject_confirm(tender_id: int, bid_id: int) -> Any:
     """The bid page's "Avvis tilbudet …" asks here (GET: nothing changes yet): the page that names the bid and
     repeats the reason, where the rejection is confirmed. Avvisning is never one click."""
-    tender = _sealed_tender(tender_id, Tender.can_decide_evaluation)
+    tender = _opened_tender(tender_id, decide_evaluation)
     row = _bid_or_404(tender, bid_id)
     back = url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id)
     if row.rejected:
@@ -502,41 +256,29 @@ def reject_confirm(tender_id: int, bid_id: int) -> Any:
 @bp.route("/tilbud/<int:bid_id>/avvis", methods=["POST"])
 @login_required
 def reject(tender_id: int, bid_id: int) -> Any:
-    tender = _sealed_tender(tender_id, Tender.can_decide_evaluation)
+    tender = _opened_tender(tender_id, decide_evaluation)
     row = _bid_or_404(tender, bid_id)
     form = RejectForm()
     if not form.validate_on_submit():  # the confirmation page again, with what is missing at its field
         return render_template("evaluation/reject_confirm.html", tender=tender, bid=row, form=form), 422
-    try:
-        ops.reject_bid(tender, row, reason=form.reason.data or "", actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"Tilbudet fra {row.vendor.name} er avvist.", "success")
-    return redirect(url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id))
+    return run_button(lambda: ops.reject_bid(tender, row, reason=form.reason.data or "", actor=_me()),
+                      back=url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id),
+                      success=f"Tilbudet fra {row.vendor.name} er avvist.")
 
 
 @bp.route("/tilbud/<int:bid_id>/angre-avvisning", methods=["POST"])
 @login_required
 def undo_rejection(tender_id: int, bid_id: int) -> Response:
-    tender = _sealed_tender(tender_id, Tender.can_decide_evaluation)
+    tender = _opened_tender(tender_id, decide_evaluation)
     row = _bid_or_404(tender, bid_id)
     form = UndoRejectForm()
+    back = url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id)
     if not form.validate_on_submit():
         flash(refusal_in_words(form), "error")
-    else:
-        try:
-            ops.undo_rejection(tender, row, reason=form.reason.data or "", actor=_me())
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"Avvisningen av tilbudet fra {row.vendor.name} er angret; tilbudet er med i evalueringen "
-                  "igjen.", "success")
-    return redirect(url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id))
+        return redirect(back)
+    return run_button(lambda: ops.undo_rejection(tender, row, reason=form.reason.data or "", actor=_me()),
+                      back=back, success=f"Avvisningen av tilbudet fra {row.vendor.name} er angret; tilbudet er "
+                                         "med i evalueringen igjen.")
 
 
 # -- individual scores ----------------------------------------------------------------------------------------
@@ -549,7 +291,7 @@ def _score_form(prefix: str, existing: Any, failed: ScoreForm | None) -> ScoreFo
     if existing is None:
         form.lock_version.data = ""
     else:
-        form.score.data = format_for_input(existing.score)
+        form.score.data = existing.score
         form.justification.data = existing.justification
         form.lock_version.data = str(existing.lock_version)
     return form
@@ -565,104 +307,85 @@ def _score_page(tender: Tender, *, errors: dict[tuple[int, int], ScoreForm] | No
         for c in leaves:
             forms[(b.id, c.id)] = _score_form(f"s{b.id}-{c.id}", mine.get((b.id, c.id)),
                                               (errors or {}).get((b.id, c.id)))
-    plan = ops.scoring_plan(tender)
+    plan = model_ops.scoring_plan(tender)
     return render_template("evaluation/scores.html", tender=tender, leaves=leaves, rows=rows, forms=forms,
-                           model=ops.model_or_default(tender),
+                           model=model_ops.model_or_default(tender),
                            assigned={c.id: plan[c.id].assigned for c in leaves}), status
 
 
 @bp.route("/poeng")
 @login_required
 def scores(tender_id: int) -> Any:
-    tender = _sealed_tender(tender_id, Tender.can_score_bids)
+    tender = _opened_tender(tender_id, score_bids)
     return _score_page(tender)
 
 
 @bp.route("/poeng/<int:bid_id>/<key>", methods=["POST"])
 @login_required
 def save_score(tender_id: int, bid_id: int, key: str) -> Any:
-    tender = _sealed_tender(tender_id, Tender.can_score_bids)
+    tender = _opened_tender(tender_id, score_bids)
     row = _bid_or_404(tender, bid_id)
     criterion = _criterion_or_404(tender, key)
     form = ScoreForm(prefix=f"s{row.id}-{criterion.id}")
-    status = 422
-    if form.validate_on_submit():
-        status = _save_score_form(form, lambda score, justification, version: ops.save_individual_score(
-            tender, row, criterion, evaluator=_me(), score=score, justification=justification,
-            expected_version=version))
-        if status is None:
-            flash(f"Poengene for {row.vendor.name} på «{criterion.name}» er lagret.", "success")
-            return redirect(url_for("evaluation.scores", tender_id=tender.id, _anchor=f"s{row.id}-{criterion.id}"))
-    return _score_page(tender, errors={(row.id, criterion.id): form}, status=status)
+    done = run_form(form, lambda: _save_score_form(form, lambda score, justification, version: (
+        ops.save_individual_score(tender, row, criterion, evaluator=_me(), score=score,
+                                  justification=justification, expected_version=version))),
+        back=url_for("evaluation.scores", tender_id=tender.id, _anchor=f"s{row.id}-{criterion.id}"),
+        success=f"Poengene for {row.vendor.name} på «{criterion.name}» er lagret.",
+        refused=lambda error: _score_page(tender, errors={(row.id, criterion.id): form},
+                                          status=_score_refused(form, error)))
+    return done if done is not None else _score_page(tender, errors={(row.id, criterion.id): form}, status=422)
 
 
-def _save_score_form(form: ScoreForm, save: Callable[[Decimal, str, int | None], object]) -> int | None:
-    """Save a validated individual or consensus score form and commit: None when saved, else the status
-    to answer with, the reason on the form and nothing changed (409 for a conflict, 422 otherwise)."""
+def _save_score_form(form: ScoreForm, save: Callable[[Decimal, str, int | None], object]) -> None:
+    """Save a validated individual or consensus score form (``run_form`` around it answers). A concurrent
+    save of the very same score shows at the flush here, not in the request's commit, and becomes a
+    ScoreConflict: reported on the form, nothing lost."""
     try:
-        save(_decimal(form.score.data, "score", "Poengene") or Decimal(0), form.justification.data or "",
+        save(form.score.data or Decimal(0), form.justification.data or "",
              int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None)
-        db.session.commit()
-    except ops.ScoreConflict as error:
-        db.session.rollback()
-        form.form_errors.append(error.message)
+        db.session.flush()
+    except (IntegrityError, StaleDataError):
+        raise ops.ScoreConflict("Poengene ble lagret samtidig et annet sted. Last siden på nytt og se over.",
+                                None) from None
+
+
+def _score_refused(form: ScoreForm, error: DomainError) -> int:
+    """The status for a refused score (its reasons are on the form already): 409 for a conflict, with the
+    form now at the stored version, 422 otherwise."""
+    if isinstance(error, ops.ScoreConflict):
         if error.current is not None:
             form.lock_version.data = str(error.current.lock_version)
         return 409
-    except DomainError as error:
-        db.session.rollback()
-        put_reasons_on_form(form, error)
-        return 422
-    except (IntegrityError, StaleDataError):  # a concurrent save of the very same score: report it, lose nothing
-        db.session.rollback()
-        form.form_errors.append("Poengene ble lagret samtidig et annet sted. Last siden på nytt og se over.")
-        return 409
-    return None
+    return 422
 
 
 # -- consensus -------------------------------------------------------------------------------------------------
 def _consensus_page(tender: Tender, *, errors: dict[tuple[int, int], ScoreForm] | None = None,
                     status: int = 200) -> Any:
-    model = ops.model_or_default(tender)
-    leaves = ops.quality_leaves(tender)
+    model = model_ops.model_or_default(tender)
+    leaves = model_ops.quality_leaves(tender)
     rows = ops.opened_bids(tender)
     individual: dict[tuple[int, int], list[Any]] = defaultdict(list)
     for s in ops.all_individual_scores(tender):
         individual[(s.bid_id, s.criterion_id)].append(s)
     consensus = ops.consensus_scores(tender)
     forms: dict[tuple[int, int], ScoreForm] = {}
-    spread: dict[tuple[int, int], bool] = {}
+    flagged = disagreements({key: [s.score for s in found] for key, found in individual.items()},
+                            model.disagreement_threshold)
+    spread = {(b.id, c.id): (b.id, c.id) in flagged for b in rows for c in leaves}
     for b in rows:
         for c in leaves:
-            scores = [s.score for s in individual[(b.id, c.id)]]
-            spread[(b.id, c.id)] = bool(scores) and max(scores) - min(scores) > model.disagreement_threshold
             forms[(b.id, c.id)] = _score_form(f"c{b.id}-{c.id}", consensus.get((b.id, c.id)),
                                               (errors or {}).get((b.id, c.id)))
     return render_template("evaluation/consensus.html", tender=tender, model=model, leaves=leaves, rows=rows,
-                           individual=individual, forms=forms, spread=spread, empty_form=EmptyForm(),
-                           may_decide=tender.can_decide_evaluation(current_user, bid_ops.now())), status
-
-
-def _consensus_viewer(t: Tender, u: Any, now: Any) -> bool:
-    """The lead always; the rest of the group once the consensus phase is open (not before: independence)."""
-    if not t.can_view_bids(u, now):
-        return False
-    if t.can_manage(u):
-        return True
-    model = ops.model_of(t)
-    return model is not None and model.phase is Phase.CONSENSUS
-
-
-@bp.app_context_processor
-def _consensus_tab() -> dict[str, Any]:
-    """Templates show the Konsensus tab exactly when the page would open for this user."""
-    return {"can_see_consensus": lambda t: _consensus_viewer(t, current_user, clock_now())}
+                           individual=individual, forms=forms, spread=spread, empty_form=EmptyForm()), status
 
 
 @bp.route("/konsensus")
 @login_required
 def consensus(tender_id: int) -> Any:
-    tender = _sealed_tender(tender_id, _consensus_viewer)
+    tender = _opened_tender(tender_id, see_consensus)
     return _consensus_page(tender)
 
 
@@ -676,8 +399,8 @@ def _open_consensus_page(tender: Tender, form: OpenConsensusForm, status: int = 
 @login_required
 def confirm_consensus(tender_id: int) -> Any:
     """The step before opening consensus: which bids and criteria lack individual scores, and a confirmation."""
-    tender = _sealed_tender(tender_id, Tender.can_decide_evaluation)
-    if ops.model_or_default(tender).phase is Phase.CONSENSUS:
+    tender = _opened_tender(tender_id, decide_evaluation)
+    if model_ops.model_or_default(tender).phase is Phase.CONSENSUS:
         flash("Konsensusfasen er allerede åpnet.", "error")
         return redirect(url_for("evaluation.consensus", tender_id=tender.id))
     return _open_consensus_page(tender, OpenConsensusForm(formdata=None))
@@ -686,7 +409,7 @@ def confirm_consensus(tender_id: int) -> Any:
 @bp.route("/konsensus/apne", methods=["POST"])
 @login_required
 def open_consensus(tender_id: int) -> Any:
-    tender = _sealed_tender(tender_id, Tender.can_decide_evaluation)
+    tender = _opened_tender(tender_id, decide_evaluation)
     form = OpenConsensusForm()
     if not form.validate_on_submit():  # no confirmation: nothing changes, the list is shown again
         return _open_consensus_page(tender, form, status=422)
@@ -698,33 +421,32 @@ def open_consensus(tender_id: int) -> Any:
 @bp.route("/konsensus/<int:bid_id>/<key>", methods=["POST"])
 @login_required
 def save_consensus(tender_id: int, bid_id: int, key: str) -> Any:
-    tender = _sealed_tender(tender_id, Tender.can_decide_evaluation)
+    tender = _opened_tender(tender_id, decide_evaluation)
     row = _bid_or_404(tender, bid_id)
     criterion = _criterion_or_404(tender, key)
     form = ScoreForm(prefix=f"c{row.id}-{criterion.id}")
-    status = 422
-    if form.validate_on_submit():
-        status = _save_score_form(form, lambda score, justification, version: ops.save_consensus(
-            tender, row, criterion, score=score, justification=justification, actor=_me(),
-            expected_version=version))
-        if status is None:
-            flash(f"Konsensuspoengene for {row.vendor.name} på «{criterion.name}» er lagret.", "success")
-            return redirect(url_for("evaluation.consensus", tender_id=tender.id, _anchor=f"c{row.id}-{criterion.id}"))
-    return _consensus_page(tender, errors={(row.id, criterion.id): form}, status=status)
+    done = run_form(form, lambda: _save_score_form(form, lambda score, justification, version: ops.save_consensus(
+        tender, row, criterion, score=score, justification=justification, actor=_me(),
+        expected_version=version)),
+        back=url_for("evaluation.consensus", tender_id=tender.id, _anchor=f"c{row.id}-{criterion.id}"),
+        success=f"Konsensuspoengene for {row.vendor.name} på «{criterion.name}» er lagret.",
+        refused=lambda error: _consensus_page(tender, errors={(row.id, criterion.id): form},
+                                              status=_score_refused(form, error)))
+    return done if done is not None else _consensus_page(tender, errors={(row.id, criterion.id): form}, status=422)
 
 
 # -- matrix and exports -------------------------------------------------------------------------------------
 @bp.route("/matrise")
 @login_required
 def matrix(tender_id: int) -> Any:
-    tender = _sealed_tender(tender_id, Tender.can_view_bids)
+    tender = _opened_tender(tender_id, view_bids)
     built = ops.build_case(tender, with_individual=False)
     placed = built.result.model.placed if built.result is not None else ()
-    model = ops.model_or_default(tender)
+    model = model_ops.model_or_default(tender)
     return render_template("evaluation/matrix.html", tender=tender, built=built, found=None, placed=placed,
                            CriterionKind=CriterionKind, tie_form=TieBreakForm(), model=model,
                            method=PRICE_METHODS.get(model.price_method),
-                           may_decide=tender.can_decide_evaluation(current_user, bid_ops.now()), fmt=_fmt)
+                           fmt=_fmt)
 
 
 @bp.route("/matrise/folsomhet")
@@ -732,14 +454,14 @@ def matrix(tender_id: int) -> Any:
 def sensitivity_page(tender_id: int) -> Any:
     """The core's sensitivity analysis: exact, but its price cuts are found by bisection, so it has a page
     of its own and the matrix stays fast."""
-    tender = _sealed_tender(tender_id, Tender.can_view_bids)
+    tender = _opened_tender(tender_id, view_bids)
     built = ops.build_case(tender, with_individual=False)
     found = sensitivity(built.result) if built.result is not None else None
     placed = built.result.model.placed if built.result is not None else ()
-    model = ops.model_or_default(tender)
+    model = model_ops.model_or_default(tender)
     return render_template("evaluation/matrix.html", tender=tender, built=built, found=found, placed=placed,
                            CriterionKind=CriterionKind, tie_form=TieBreakForm(), model=model,
-                           method=PRICE_METHODS.get(model.price_method), may_decide=False, fmt=_fmt,
+                           method=PRICE_METHODS.get(model.price_method), fmt=_fmt,
                            sensitivity_view=True)
 
 
@@ -748,17 +470,11 @@ def _fmt(value: Any, decimals: int = 2) -> str:
     return format_number(value, decimals)
 
 
-def _may_see_all_scores(tender: Tender) -> bool:
-    """Everyone's individual scores travel in the exports only once they are no longer secret from the
-    evaluators: for the lead, or when the consensus phase is open."""
-    return tender.can_manage(current_user) or ops.model_or_default(tender).phase is Phase.CONSENSUS
-
-
 @bp.route("/matrise.xlsx")
 @login_required
 def matrix_xlsx(tender_id: int) -> Any:
-    tender = _sealed_tender(tender_id, Tender.can_view_bids)
-    built = ops.build_case(tender, with_individual=_may_see_all_scores(tender))
+    tender = _opened_tender(tender_id, view_bids)
+    built = ops.build_case(tender, with_individual=see_all_scores(current_user, tender))
     if built.case is None or built.result is None:
         flash("Matrisen kan ikke eksporteres ennå: " + "; ".join(built.problems[:5]), "error")
         return redirect(url_for("evaluation.matrix", tender_id=tender.id))
@@ -772,8 +488,8 @@ def matrix_xlsx(tender_id: int) -> Any:
 @bp.route("/sak.json")
 @login_required
 def case_json(tender_id: int) -> Any:
-    tender = _sealed_tender(tender_id, Tender.can_view_bids)
-    built = ops.build_case(tender, with_individual=_may_see_all_scores(tender))
+    tender = _opened_tender(tender_id, view_bids)
+    built = ops.build_case(tender, with_individual=see_all_scores(current_user, tender))
     if built.case is None:
         flash("Modellen har feil: " + "; ".join(built.problems[:5]), "error")
         return redirect(url_for("evaluation.matrix", tender_id=tender.id))
@@ -785,20 +501,14 @@ def case_json(tender_id: int) -> Any:
 @bp.route("/uavgjort", methods=["POST"])
 @login_required
 def tie_break(tender_id: int) -> Response:
-    tender = _sealed_tender(tender_id, Tender.can_decide_evaluation)
+    tender = _opened_tender(tender_id, decide_evaluation)
     form = TieBreakForm()
+    back = url_for("evaluation.matrix", tender_id=tender.id)
     if not form.validate_on_submit():
         flash(refusal_in_words(form), "error")
-    else:
-        order = [o.strip() for o in (form.order.data or "").split(",") if o.strip()]
-        try:
-            ops.record_tie_break(tender, order, reason=form.reason.data or "", actor=_me())
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("Beslutningen om rekkefølge ved likhet er lagret.", "success")
-    return redirect(url_for("evaluation.matrix", tender_id=tender.id))
+        return redirect(back)
+    order = [o.strip() for o in (form.order.data or "").split(",") if o.strip()]
+    return run_button(lambda: ops.record_tie_break(tender, order, reason=form.reason.data or "", actor=_me()),
+                      back=back, success="Beslutningen om rekkefølge ved likhet er lagret.")
 
 

@@ -223,6 +223,20 @@ def seal_with_bid(bid: Bid, *, actor: Any) -> ExtractSample | None:
     return sample
 
 
+class SamplePart:
+    """The Noark 5 sample as a part handed in with the bid (:class:`tender.bids.operations.SubmittedPart`),
+    registered by this package's ``__init__``: bids may not import noark."""
+
+    key = "noark_sample"
+
+    def seal(self, bid: Bid, *, actor: Any) -> None:
+        seal_with_bid(bid, actor=actor)
+
+    def content(self, bid: Bid) -> dict[str, Any] | None:
+        sample = sample_of_bid(bid)
+        return None if sample is None else {"filename": sample.original_filename, "sha256": sample.sha256}
+
+
 def submitted_samples(tender: Tender) -> dict[int, ExtractSample]:
     """Per vendor id, the sample submitted with the vendor's bid (vendors whose submitted bid had one)."""
     rows = db.session.scalars(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -23,14 +23,23 @@ from tender.bids.models import Bid
 from tender.clock import now
 from tender.errors_domain import DomainError
 from tender.extensions import csrf, db
-from tender.forms import EmptyForm, put_reasons_on_form
+from tender.forms import EmptyForm, put_reasons_on_form, run_button, run_form
 from tender.noark import operations as ops
 from tender.noark.forms import LinkForm, UploadForm
 from tender.noark.models import ExtractSample, NoarkRequirementLink, SampleStatus
 from tender.noark.report_view import build_report_view, comparison
 from tender.noark.tasks import QueueConfigurationError, enqueue_validation
+from tender.noark.permissions import (
+    confirm_noark_requirement,
+    link_noark_requirement,
+    restart_validation,
+    see_group_samples,
+    upload_sample,
+    view_samples,
+)
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
+from tender.transactions import after_commit, after_rollback, keep
 from tender.uploads import send_download
 
 bp = Blueprint("noark", __name__, url_prefix="/konkurranser/<int:tender_id>/noark")
@@ -53,7 +62,7 @@ def _own_vendor(tender: Tender) -> Vendor:
 
 def _group_sees(tender: Tender) -> bool:
     """The user is in the procurement group and the bids are opened."""
-    return tender.can_view_samples(current_user) and ops.group_may_see_samples(tender)
+    return see_group_samples(current_user, tender)
 
 
 def _sample_for(tender_id: int, sample_id: int) -> tuple[Tender, ExtractSample]:
@@ -92,14 +101,13 @@ def _mine_page(tender: Tender, vendor: Vendor, form: UploadForm, status: int = 2
     return render_template("noark/mine.html", tender=tender, vendor=vendor, samples=samples, form=form,
                            max_upload=ops._human(_max_upload()), bid=bid, with_bid=with_bid, late=late,
                            submitted=submitted, published=published,
-                           open_for_samples=published and tender.bid_deadline is not None and not late
-                           and not submitted), status
+                           open_for_samples=published and bid_ops.bid_is_editable(tender, bid, at)), status
 
 
 @bp.route("/mine-prover", methods=["GET"])
 @login_required
 def mine(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_upload_sample)
+    tender = tender_for(tender_id, upload_sample)
     return _mine_page(tender, _own_vendor(tender), UploadForm(formdata=None))
 
 
@@ -107,7 +115,7 @@ def mine(tender_id: int) -> Any:
 @csrf.exempt  # checked below by the form itself, after this view's own upload limit is in place
 @login_required
 def upload(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_upload_sample)
+    tender = tender_for(tender_id, upload_sample)
     vendor = _own_vendor(tender)
     # the whole request may carry the sample plus a little form overhead
     request.max_content_length = _max_upload() + 64 * 1024
@@ -121,46 +129,54 @@ def upload(tender_id: int) -> Any:
     if not valid:
         return _mine_page(tender, vendor, form, 422)
     upload_file = form.file.data
-    sample_id = None
-    at = now()
-    try:
-        sample = ops.store_upload(tender, vendor, upload_file.stream, upload_file.filename or "uttrekk",
-                                  max_bytes=_max_upload(), actor=_me(), at=at)
-        sample_id = sample.id
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        ops.discard_files(sample_id)
-        late = isinstance(error, bid_ops.LateBid)
-        if late:
-            # logged in a transaction of its own after the rollback, as the bid pages log their late attempts
-            bid_ops.record_late_attempt(tender, vendor, action="sample", at=at, actor=_me())
-            db.session.commit()
+    at, me = now(), _me()
+
+    def store() -> ExtractSample:
+        try:
+            sample = ops.store_upload(tender, vendor, upload_file.stream, upload_file.filename or "uttrekk",
+                                      max_bytes=_max_upload(), actor=me, at=at)
+            # the files on disk go with the row: removed unless the request commits; queued once it has
+            after_rollback(lambda: ops.discard_files(sample.id))
+            db.session.flush()
+        except StaleDataError:
+            # the bid was changed (most likely submitted) by another request while this sample came in
+            raise _BidChanged() from None
+        after_commit(lambda: _enqueue(sample.id))
+        return sample
+
+    def refused(error: DomainError) -> Any:
         put_reasons_on_form(form, error)
-        return _mine_page(tender, vendor, form,
-                          409 if late else 413 if isinstance(error, ops.UploadTooLarge) else 422)
-    except StaleDataError:
-        # the bid was changed (most likely submitted) by another request while this sample came in
-        db.session.rollback()
-        ops.discard_files(sample_id)
-        form.file.errors = ["Tilbudet ble endret samtidig, kanskje levert, mens prøven ble lastet opp; prøven er "
-                            "ikke lagret. Last siden på nytt."]
-        return _mine_page(tender, vendor, form, 409)
-    except BaseException:
-        db.session.rollback()
-        ops.discard_files(sample_id)
-        raise
+        if isinstance(error, bid_ops.LateBid):
+            # kept although the request is rolled back, as the bid pages keep their late attempts
+            keep(lambda: bid_ops.record_late_attempt(tender, vendor, action="sample", at=at, actor=me))
+            return _mine_page(tender, vendor, form, 409)
+        status = 409 if isinstance(error, _BidChanged) else 413 if isinstance(error, ops.UploadTooLarge) else 422
+        return _mine_page(tender, vendor, form, status)
+
+    return run_form(None, store, back=url_for("noark.mine", tender_id=tender.id),
+                    success="Prøveuttrekket er lastet opp og står i kø for kontroll.",
+                    refused=refused)
+
+
+class _BidChanged(DomainError):
+    """The bid changed (most likely was submitted) while a sample for it came in."""
+
+    def __init__(self) -> None:
+        super().__init__("Tilbudet ble endret samtidig, kanskje levert, mens prøven ble lastet opp; prøven er "
+                         "ikke lagret. Last siden på nytt.", field="file")
+
+
+def _enqueue(sample_id: int) -> None:
+    """Queue a committed sample; a queue that does not answer is said on the page, and the sample (saved as
+    "queued") is queued again by the recovery at the next worker start."""
     try:
-        enqueue_validation(sample.id)
+        enqueue_validation(sample_id)
     except QueueConfigurationError as error:
         flash(str(error), "error")
-    except Exception:  # the sample is saved as "queued"; recovery at the next worker start enqueues it
-        current_app.logger.exception("Kunne ikke legge Noark-prøve %s i køen", sample.id)
+    except Exception:
+        current_app.logger.exception("Kunne ikke legge Noark-prøve %s i køen", sample_id)
         flash("Prøven er lagret, men køen svarer ikke nå; kontrollen starter når arbeideren er i gang igjen.",
               "error")
-    flash("Prøveuttrekket er lastet opp og står i kø for kontroll.",
-          "success")
-    return redirect(url_for("noark.mine", tender_id=tender.id))
 
 
 # -- one sample ---------------------------------------------------------------------------------------------
@@ -217,20 +233,17 @@ def report_pdf(tender_id: int, sample_id: int) -> Any:
 @login_required
 def restart(tender_id: int, sample_id: int) -> Any:
     tender, sample = _sample_for(tender_id, sample_id)
-    if not tender.can_manage(current_user):
+    if not restart_validation(current_user, tender):
         abort(403)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+
+    def restart_it() -> None:
         ops.restart_validation(sample, actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("noark.report", tender_id=tender.id, sample_id=sample.id))
-    db.session.commit()
-    enqueue_validation(sample.id)
-    flash("Kontrollen er lagt i køen igjen.", "success")
-    return redirect(url_for("noark.report", tender_id=tender.id, sample_id=sample.id))
+        after_commit(lambda: _enqueue(sample.id))
+
+    return run_button(restart_it, back=url_for("noark.report", tender_id=tender.id, sample_id=sample.id),
+                      success="Kontrollen er lagt i køen igjen.")
 
 
 # -- the procurement group ----------------------------------------------------------------------------------
@@ -239,7 +252,7 @@ def restart(tender_id: int, sample_id: int) -> Any:
 def overview(tender_id: int) -> Any:
     """The samples submitted with the bids, side by side, after the opening; before it, only a notice (the
     page is still the way to the minstekrav linking, which the lead does before the bids come in)."""
-    tender = tender_for(tender_id, Tender.can_view_samples)
+    tender = tender_for(tender_id, view_samples)
     if not ops.group_may_see_samples(tender):
         return render_template("noark/overview.html", tender=tender, sealed=True, vendors=[], latest={}, rows=[],
                                samples=[])
@@ -257,7 +270,7 @@ def statuses(tender_id: int) -> Any:
     """Progress of the samples the user may see: the vendor's own; for the group, after the opening, the
     samples submitted with bids (403 before it)."""
     tender = tender_for(tender_id)
-    if tender.can_upload_sample(current_user):
+    if upload_sample(current_user, tender):
         samples = ops.samples_of(tender, tender.vendor_ids_of(current_user))
     elif _group_sees(tender):
         samples = sorted(ops.submitted_samples(tender).values(), key=lambda s: s.id)
@@ -297,26 +310,20 @@ def _requirements_page(tender: Tender, form: LinkForm | None = None, status: int
 @bp.route("/minstekrav", methods=["GET"])
 @login_required
 def requirements(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_view_samples)
+    tender = tender_for(tender_id, view_samples)
     return _requirements_page(tender)
 
 
 @bp.route("/minstekrav", methods=["POST"])
 @login_required
 def link(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_link_noark_requirement)
+    tender = tender_for(tender_id, link_noark_requirement)
     form = _link_form(tender, request.form)
-    if not form.validate_on_submit():
-        return _requirements_page(tender, form, 422)
-    try:
-        ops.link_requirement(tender, form.requirement.data, actor=_me())
-    except DomainError as error:
-        db.session.rollback()
-        put_reasons_on_form(form, error)
-        return _requirements_page(tender, form, 422)
-    db.session.commit()
-    flash("Minstekravet fylles nå ut automatisk fra Noark-kontrollen, og må bekreftes av en evaluator.", "success")
-    return redirect(url_for("noark.requirements", tender_id=tender.id))
+    done = run_form(form, lambda: ops.link_requirement(tender, form.requirement.data, actor=_me()),
+                    back=url_for("noark.requirements", tender_id=tender.id),
+                    success="Minstekravet fylles nå ut automatisk fra Noark-kontrollen, og må bekreftes av en "
+                            "evaluator.")
+    return done if done is not None else _requirements_page(tender, form, 422)
 
 
 def _link_for(tender: Tender, link_id: int) -> NoarkRequirementLink:
@@ -329,20 +336,19 @@ def _link_for(tender: Tender, link_id: int) -> NoarkRequirementLink:
 @bp.route("/minstekrav/<int:link_id>/fjern", methods=["POST"])
 @login_required
 def unlink(tender_id: int, link_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_link_noark_requirement)
+    tender = tender_for(tender_id, link_noark_requirement)
     found = _link_for(tender, link_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    ops.unlink_requirement(tender, found, actor=_me())
-    db.session.commit()
-    flash("Koblingen til Noark-kontrollen er fjernet.", "success")
-    return redirect(url_for("noark.requirements", tender_id=tender.id))
+    return run_button(lambda: ops.unlink_requirement(tender, found, actor=_me()),
+                      back=url_for("noark.requirements", tender_id=tender.id),
+                      success="Koblingen til Noark-kontrollen er fjernet.")
 
 
 @bp.route("/minstekrav/<int:link_id>/bekreft/<int:vendor_id>", methods=["POST"])
 @login_required
 def confirm(tender_id: int, link_id: int, vendor_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_confirm_noark_requirement)
+    tender = tender_for(tender_id, confirm_noark_requirement)
     if not ops.group_may_see_samples(tender):
         abort(403)
     found = _link_for(tender, link_id)
@@ -351,15 +357,14 @@ def confirm(tender_id: int, link_id: int, vendor_id: int) -> Any:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        ops.confirm(tender, found, vendor, actor=_me())
-    except DomainError as error:
-        db.session.rollback()
+
+    def refused(error: DomainError) -> Any:
         flash(error.message, "error")
         return _requirements_page(tender, status=409)
-    db.session.commit()
-    flash(f"Resultatet for {vendor.name} er bekreftet.", "success")
-    return redirect(url_for("noark.requirements", tender_id=tender.id))
+
+    return run_form(None, lambda: ops.confirm(tender, found, vendor, actor=_me()),
+                    back=url_for("noark.requirements", tender_id=tender.id),
+                    success=f"Resultatet for {vendor.name} er bekreftet.", refused=refused)
 
 
 # -- the sample on the vendor's bid pages ---------------------------------------------------------------------

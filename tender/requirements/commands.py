@@ -11,6 +11,7 @@ from tender.core.spec import SpecFileError
 from tender.core.spec.toml_format import load_spec_toml
 from tender.errors_domain import DomainError
 from tender.extensions import db
+from tender.transactions import transaction
 
 
 @click.group("spec", help="Kravspesifikasjoner.")
@@ -43,11 +44,10 @@ def load_command(file: Path, tender_id: int) -> None:
         click.echo(f"Konkurranse {tender_id} finnes ikke.", err=True)
         sys.exit(2)
     try:
-        spec = operations.replace_draft(tender, content, actor=None, origin=f"fil: {file.name}")
+        with transaction():  # one transaction: committed when the block ends, rolled back on a refusal
+            spec = operations.replace_draft(tender, content, actor=None, origin=f"fil: {file.name}")
     except DomainError as error:
-        db.session.rollback()
         click.echo(f"Ikke lastet: {error.message}", err=True)
         sys.exit(2)
-    db.session.commit()
     click.echo(f"Lastet {len(content.requirements)} krav i {len(content.chapters)} kapitler inn i "
                f"«{tender.title}» (utkast, spesifikasjon {spec.id}).")

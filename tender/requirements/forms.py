@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -7,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from tender.core.spec import AnswerForm, Kind
+from tender.forms import NorwegianDecimalField
 
 
 class RequirementForm(FlaskForm):
@@ -19,7 +22,9 @@ class RequirementForm(FlaskForm):
     answer_form = SelectField("Svarform", choices=[SelectChoice(a.value, a.label) for a in AnswerForm])
     unit = StringField("Enhet (for tallsvar)", validators=[Optional(), Length(max=40, message="Høyst 40 tegn.")])
     criterion = SelectField("Tildelingskriterium (for evalueringskrav)", choices=[], validate_choice=True)
-    weight = StringField("Vekt innen kriteriet", validators=[Optional(), Length(max=20, message="Høyst 20 tegn.")])
+    # the column holds up to 10^8 (Numeric(12, 4)): a larger weight is refused here, not by the database
+    weight = NorwegianDecimalField("Vekt innen kriteriet", maximum=Decimal(10) ** 8,
+                                   invalid="Vekten må være et tall, ikke «{raw}».", too_large="Vekten er for stor.")
     documentation = TextAreaField("Dokumentasjon leverandøren skal gi", validators=[
         Optional(), Length(max=5_000, message="Høyst 5 000 tegn.")])
     source = StringField("Kilde", validators=[Optional(), Length(max=300, message="Høyst 300 tegn.")])

@@ -25,6 +25,7 @@ from tender.requirements.models import (
     SpecRequirement,
     SpecVersion,
 )
+from tender.requirements.permissions import sign_for
 from tender.tenders.models import Municipality, Tender
 
 #: Our base specification for a joint sak-/arkivsystem procurement (see requirements_specs/README.md).
@@ -463,7 +464,7 @@ def decide(tender: Tender, version: SpecVersion, municipality: Municipality, *, 
            content_hash: str, signer: Any) -> SpecDecision:
     """A signer approves or rejects exactly this version on behalf of their municipality."""
     spec = ensure_specification(tender)
-    if not tender.can_sign_for(signer, municipality):
+    if not sign_for(signer, tender, municipality):
         raise DomainError(f"Du er ikke godkjenner for {municipality.name} i denne konkurransen.")
     if content_hash != version.content_hash:
         raise DomainError("Versjonen du leste er ikke den som er lagret. Last siden på nytt.")

@@ -3,8 +3,8 @@ Excel and PDF, and the catalogue and Excel imports."""
 from __future__ import annotations
 
 import io
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -18,8 +18,7 @@ from tender.core.spec.diff import diff_specs
 from tender.core.spec.toml_format import load_spec_toml
 from tender.errors_domain import DomainError
 from tender.extensions import db
-from tender.formatting import format_for_input
-from tender.forms import EmptyForm, put_reasons_on_form, refusal_in_words, run_button
+from tender.forms import EmptyForm, refusal_in_words, run_button, run_form
 from tender.requirements import operations as ops
 from tender.requirements.forms import (
     ChapterForm,
@@ -31,6 +30,7 @@ from tender.requirements.forms import (
     UploadForm,
 )
 from tender.requirements.models import Specification, SpecRequirement, SpecVersion
+from tender.requirements.permissions import edit_spec, manage_spec, sign_off, view_spec
 from tender.tenders.access import tender_for
 from tender.tenders.models import Municipality, Tender
 from tender.security import parse_row_id
@@ -40,6 +40,7 @@ bp = Blueprint("requirements", __name__, url_prefix="/konkurranser/<int:tender_i
 
 BASE_SPEC = ops.BASE_SPEC
 MAX_UPLOAD = 20 * 1024 * 1024
+T = TypeVar("T")
 
 
 def _me() -> Any:
@@ -60,6 +61,10 @@ def _requirement_or_404(spec: Specification, key: str) -> SpecRequirement:
     return row
 
 
+#: a form whose hidden or choice fields were not what the page sent
+TAMPERED = "Skjemaet er ugyldig. Last siden på nytt."
+
+
 def _expected_version(raw: str | None) -> int:
     """The lock version a form was loaded with; a tampered one (not a number) can match no row's version,
     so the edit ends as a conflict rather than a 500."""
@@ -78,7 +83,7 @@ def _version_or_404(spec: Specification, number: int) -> SpecVersion:
 @bp.route("")
 @login_required
 def index(tender_id: int) -> str:
-    tender = tender_for(tender_id, Tender.can_view_spec)
+    tender = tender_for(tender_id, view_spec)
     spec = ops.specification_of(tender)
     filters = {k: request.args.get(k, "").strip()[:200] for k in ("kapittel", "type", "kriterium", "kommune", "q")}
     rows: list[SpecRequirement] = []
@@ -126,27 +131,30 @@ def _requirement_form(tender: Tender, spec: Specification, obj: SpecRequirement 
         form.number.data, form.kind.data, form.text.data = obj.number, obj.kind.value, obj.text
         form.answer_form.data, form.unit.data = obj.answer_form.value, obj.unit or ""
         form.criterion.data = obj.criterion_key or ""
-        form.weight.data = format_for_input(obj.weight)
+        form.weight.data = obj.weight
         form.documentation.data, form.source.data = obj.documentation, obj.source
         form.municipalities.data = list(obj.municipalities)
         form.lock_version.data = str(obj.lock_version)
     return form
 
 
-def _input_from(form: RequirementForm) -> ops.RequirementInput:
-    weight: Decimal | None = None
-    raw = (form.weight.data or "").strip().replace(",", ".")
-    if raw:
+def _tamper_proof(operation: Callable[[], T]) -> Callable[[], T]:
+    """``operation`` with a ValueError (a tampered choice or hidden field) turned into a refusal on the form."""
+
+    def run() -> T:
         try:
-            weight = Decimal(raw)
-        except InvalidOperation:
-            raise DomainError(f"Vekten må være et tall, ikke «{form.weight.data}».", field="weight") from None
-        if not weight.is_finite():
-            raise DomainError("Vekten må være et endelig tall.", field="weight")
+            return operation()
+        except ValueError:
+            raise DomainError(TAMPERED) from None
+
+    return run
+
+
+def _input_from(form: RequirementForm) -> ops.RequirementInput:
     return ops.RequirementInput(
         chapter=form.chapter.data or "", number=form.number.data or "", kind=core.Kind(form.kind.data),
         text=form.text.data or "", answer_form=core.AnswerForm(form.answer_form.data),
-        unit=(form.unit.data or "").strip() or None, criterion=form.criterion.data or None, weight=weight,
+        unit=(form.unit.data or "").strip() or None, criterion=form.criterion.data or None, weight=form.weight.data,
         documentation=form.documentation.data or "", source=form.source.data or "",
         municipalities=tuple(form.municipalities.data or ()),
     )
@@ -155,23 +163,18 @@ def _input_from(form: RequirementForm) -> ops.RequirementInput:
 @bp.route("/nytt", methods=["GET", "POST"])
 @login_required
 def new_requirement(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_edit_spec)
+    tender = tender_for(tender_id, edit_spec)
     spec = _spec_or_404(tender)
     form = _requirement_form(tender, spec)
     if request.method == "GET":
         chapter = request.args.get("kapittel")
         if chapter:
             form.chapter.data = chapter
-    if form.validate_on_submit():
-        try:
-            row = ops.add_requirement(tender, _input_from(form), actor=_me())
-        except DomainError as error:
-            db.session.rollback()
-            put_reasons_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(f"Krav {row.key} ({row.number}) er lagt til.", "success")
-            return redirect(url_for("requirements.index", tender_id=tender.id, _anchor=row.key))
+    done = run_form(form, lambda: ops.add_requirement(tender, _input_from(form), actor=_me()),
+                    back=lambda row: url_for("requirements.index", tender_id=tender.id, _anchor=row.key),
+                    success=lambda row: f"Krav {row.key} ({row.number}) er lagt til.")
+    if done is not None:
+        return done
     return render_template("requirements/requirement_form.html", tender=tender, form=form, row=None,
                            conflict=None), (422 if request.method == "POST" else 200)
 
@@ -179,30 +182,24 @@ def new_requirement(tender_id: int) -> Any:
 @bp.route("/<key>", methods=["GET", "POST"])
 @login_required
 def edit_requirement(tender_id: int, key: str) -> Any:
-    tender = tender_for(tender_id, Tender.can_edit_spec)
+    tender = tender_for(tender_id, edit_spec)
     spec = _spec_or_404(tender)
     row = _requirement_or_404(spec, key)
     form = _requirement_form(tender, spec, row)
     conflict = None
-    if form.validate_on_submit():
-        try:
-            expected = _expected_version(form.lock_version.data)
-            ops.update_requirement(tender, row, _input_from(form), expected_version=expected, actor=_me())
-        except ops.EditConflict as error:
-            db.session.rollback()
+
+    def took_note(error: DomainError) -> None:
+        nonlocal conflict
+        if isinstance(error, ops.EditConflict):
             conflict = error
-            form.form_errors.append(error.message)
             form.lock_version.data = str(_current_lock_version(tender, key))
-        except DomainError as error:
-            db.session.rollback()
-            put_reasons_on_form(form, error)
-        except ValueError:
-            db.session.rollback()
-            form.form_errors.append("Skjemaet er ugyldig. Last siden på nytt.")
-        else:
-            db.session.commit()
-            flash(f"Krav {row.key} er lagret.", "success")
-            return redirect(url_for("requirements.index", tender_id=tender.id, _anchor=row.key))
+
+    done = run_form(form, _tamper_proof(lambda: ops.update_requirement(
+        tender, row, _input_from(form), expected_version=_expected_version(form.lock_version.data), actor=_me())),
+        back=url_for("requirements.index", tender_id=tender.id, _anchor=row.key),
+        success=f"Krav {row.key} er lagret.", refused=took_note)
+    if done is not None:
+        return done
     status = 409 if conflict else (422 if request.method == "POST" else 200)
     diff = None
     if conflict is not None:
@@ -222,7 +219,7 @@ def _current_lock_version(tender: Tender, key: str) -> int:
 @bp.route("/<key>/slett", methods=["POST"])
 @login_required
 def delete_requirement(tender_id: int, key: str) -> Response:
-    tender = tender_for(tender_id, Tender.can_edit_spec)
+    tender = tender_for(tender_id, edit_spec)
     spec = _spec_or_404(tender)
     row = _requirement_or_404(spec, key)
     form = LockedActionForm()
@@ -237,7 +234,7 @@ def delete_requirement(tender_id: int, key: str) -> Response:
 @bp.route("/<key>/flytt/<direction>", methods=["POST"])
 @login_required
 def move_requirement(tender_id: int, key: str, direction: str) -> Response:
-    tender = tender_for(tender_id, Tender.can_edit_spec)
+    tender = tender_for(tender_id, edit_spec)
     spec = _spec_or_404(tender)
     row = _requirement_or_404(spec, key)
     if direction not in ("opp", "ned") or not EmptyForm().validate_on_submit():
@@ -249,7 +246,7 @@ def move_requirement(tender_id: int, key: str, direction: str) -> Response:
 @bp.route("/renummerer", methods=["POST"])
 @login_required
 def renumber(tender_id: int) -> Response:
-    tender = tender_for(tender_id, Tender.can_edit_spec)
+    tender = tender_for(tender_id, edit_spec)
     _spec_or_404(tender)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -261,19 +258,14 @@ def renumber(tender_id: int) -> Response:
 @bp.route("/kapitler/nytt", methods=["GET", "POST"])
 @login_required
 def new_chapter(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_edit_spec)
+    tender = tender_for(tender_id, edit_spec)
     form = NewChapterForm()
-    if form.validate_on_submit():
-        try:
-            chapter = ops.add_chapter(tender, title=form.title.data or "", description=form.description.data or "",
-                                      actor=_me())
-        except DomainError as error:
-            db.session.rollback()
-            put_reasons_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(f"Kapittel {chapter.number} {chapter.title} er lagt til.", "success")
-            return redirect(url_for("requirements.index", tender_id=tender.id))
+    done = run_form(form, lambda: ops.add_chapter(tender, title=form.title.data or "",
+                                                  description=form.description.data or "", actor=_me()),
+                    back=url_for("requirements.index", tender_id=tender.id),
+                    success=lambda chapter: f"Kapittel {chapter.number} {chapter.title} er lagt til.")
+    if done is not None:
+        return done
     return render_template("requirements/chapter_form.html", tender=tender, form=form, chapter=None), \
         (422 if request.method == "POST" else 200)
 
@@ -281,7 +273,7 @@ def new_chapter(tender_id: int) -> Any:
 @bp.route("/kapitler/<key>", methods=["GET", "POST"])
 @login_required
 def edit_chapter(tender_id: int, key: str) -> Any:
-    tender = tender_for(tender_id, Tender.can_edit_spec)
+    tender = tender_for(tender_id, edit_spec)
     spec = _spec_or_404(tender)
     chapter = next((c for c in spec.chapters if c.key == key), None)
     if chapter is None:
@@ -289,21 +281,12 @@ def edit_chapter(tender_id: int, key: str) -> Any:
     form = ChapterForm(obj=chapter if request.method == "GET" else None)
     if request.method == "GET":
         form.lock_version.data = str(chapter.lock_version)
-    if form.validate_on_submit():
-        try:
-            ops.update_chapter(tender, chapter, title=form.title.data or "", description=form.description.data or "",
-                               number=form.number.data or chapter.number,
-                               expected_version=_expected_version(form.lock_version.data), actor=_me())
-        except DomainError as error:
-            db.session.rollback()
-            put_reasons_on_form(form, error)
-        except ValueError:
-            db.session.rollback()
-            form.form_errors.append("Skjemaet er ugyldig. Last siden på nytt.")
-        else:
-            db.session.commit()
-            flash("Kapittelet er lagret.", "success")
-            return redirect(url_for("requirements.index", tender_id=tender.id))
+    done = run_form(form, _tamper_proof(lambda: ops.update_chapter(
+        tender, chapter, title=form.title.data or "", description=form.description.data or "",
+        number=form.number.data or chapter.number, expected_version=_expected_version(form.lock_version.data),
+        actor=_me())), back=url_for("requirements.index", tender_id=tender.id), success="Kapittelet er lagret.")
+    if done is not None:
+        return done
     return render_template("requirements/chapter_form.html", tender=tender, form=form, chapter=chapter), \
         (422 if request.method == "POST" else 200)
 
@@ -311,7 +294,7 @@ def edit_chapter(tender_id: int, key: str) -> Any:
 @bp.route("/kapitler/<key>/<action>", methods=["POST"])
 @login_required
 def chapter_action(tender_id: int, key: str, action: str) -> Response:
-    tender = tender_for(tender_id, Tender.can_edit_spec)
+    tender = tender_for(tender_id, edit_spec)
     spec = _spec_or_404(tender)
     chapter = next((c for c in spec.chapters if c.key == key), None)
     if chapter is None:
@@ -329,7 +312,7 @@ def chapter_action(tender_id: int, key: str, action: str) -> Response:
 @bp.route("/last-inn", methods=["POST"])
 @login_required
 def load(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_spec)
     use_base = request.form.get("kilde") == "grunnspesifikasjon"
     form = UploadForm() if not use_base else None
     if use_base:
@@ -348,23 +331,19 @@ def load(tender_id: int) -> Any:
             return redirect(url_for("requirements.index", tender_id=tender.id))
     try:
         content = load_spec_toml(data)
-        ops.replace_draft(tender, content, actor=_me(), origin=origin)
     except core.SpecFileError as error:
         return _problems_page(tender, error.problems, "Filen kan ikke lastes inn")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("requirements.index", tender_id=tender.id))
-    db.session.commit()
-    flash(f"{len(content.requirements)} krav i {len(content.chapters)} kapitler er lastet inn som utkast.", "success")
-    return redirect(url_for("requirements.index", tender_id=tender.id))
+    return run_button(lambda: ops.replace_draft(tender, content, actor=_me(), origin=origin),
+                      back=url_for("requirements.index", tender_id=tender.id),
+                      success=f"{len(content.requirements)} krav i {len(content.chapters)} kapitler er lastet inn "
+                              "som utkast.")
 
 
 # -- versions, diffs, decisions, publication ---------------------------------------------------------------
 @bp.route("/frys", methods=["POST"])
 @login_required
 def freeze(tender_id: int) -> Response:
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_spec)
     _spec_or_404(tender)
     form = FreezeForm()
     if not form.validate_on_submit():
@@ -388,26 +367,25 @@ def _decision_form(tender: Tender, version: SpecVersion) -> DecisionForm:
 @bp.route("/versjoner/<int:number>", methods=["GET", "POST"])
 @login_required
 def version(tender_id: int, number: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_view_spec)
+    tender = tender_for(tender_id, view_spec)
     spec = _spec_or_404(tender)
     version = _version_or_404(spec, number)
     content = ops.version_content(version)
     form = _decision_form(tender, version)
     if request.method == "POST":
-        if not tender.can_sign_off(current_user):
+        if not sign_off(current_user, tender):
             abort(403)
-        if form.validate_on_submit():
+
+        def decide() -> Municipality:
             municipality = db.session.get(Municipality, int(form.municipality.data))
-            try:
-                ops.decide(tender, version, municipality, approve=form.decision.data == "approved",
-                           comment=form.comment.data or "", content_hash=form.content_hash.data or "", signer=_me())
-            except DomainError as error:
-                db.session.rollback()
-                put_reasons_on_form(form, error)
-            else:
-                db.session.commit()
-                flash(f"Beslutningen for {municipality.name} er registrert.", "success")
-                return redirect(url_for("requirements.version", tender_id=tender.id, number=number))
+            ops.decide(tender, version, municipality, approve=form.decision.data == "approved",
+                       comment=form.comment.data or "", content_hash=form.content_hash.data or "", signer=_me())
+            return municipality
+
+        done = run_form(form, decide, back=url_for("requirements.version", tender_id=tender.id, number=number),
+                        success=lambda municipality: f"Beslutningen for {municipality.name} er registrert.")
+        if done is not None:
+            return done
     previous = _last_approved_by_me(tender, spec, version)
     status = 422 if request.method == "POST" else 200
     return render_template("requirements/version.html", tender=tender, spec=spec, version=version, content=content,
@@ -428,7 +406,7 @@ def _last_approved_by_me(tender: Tender, spec: Specification, version: SpecVersi
 @bp.route("/diff")
 @login_required
 def diff(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_view_spec)
+    tender = tender_for(tender_id, view_spec)
     spec = _spec_or_404(tender)
 
     def side(raw: str) -> tuple[str, core.Specification]:
@@ -448,7 +426,7 @@ def diff(tender_id: int) -> Any:
 @bp.route("/versjoner/<int:number>/kunngjor", methods=["POST"])
 @login_required
 def publish(tender_id: int, number: int) -> Response:
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_spec)
     spec = _spec_or_404(tender)
     version = _version_or_404(spec, number)
     if not EmptyForm().validate_on_submit():
@@ -460,7 +438,7 @@ def publish(tender_id: int, number: int) -> Response:
 
 # -- Excel and PDF ---------------------------------------------------------------------------------------------
 def _problems_page(tender: Tender, problems: Any, title: str) -> tuple[str, int]:
-    db.session.rollback()
+    # 422: the request's transaction rolls back whatever the refused import had begun
     return render_template("requirements/problems.html", tender=tender, problems=problems, title=title), 422
 
 
@@ -476,7 +454,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def export_excel(tender_id: int) -> Any:
     from tender.reports.spec_excel import export_answer_form
 
-    tender = tender_for(tender_id, Tender.can_view_spec)
+    tender = tender_for(tender_id, view_spec)
     spec = _spec_or_404(tender)
     number = request.args.get("versjon", "")
     if number.isdigit():
@@ -501,7 +479,7 @@ def export_excel(tender_id: int) -> Any:
 def export_pdf(tender_id: int, number: int) -> Response:
     from tender.reports.spec_pdf import render_spec_pdf
 
-    tender = tender_for(tender_id, Tender.can_view_spec)
+    tender = tender_for(tender_id, view_spec)
     spec = _spec_or_404(tender)
     version = _version_or_404(spec, number)
     approvals = [(d.municipality.name, d.signer_name, d.decision.label, d.comment, d.decided_at)
@@ -530,7 +508,7 @@ def _read_upload(form: UploadForm) -> bytes | None:
 def import_excel(tender_id: int) -> Any:
     from tender.core.spec.workbook_read import import_spec_workbook
 
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_spec)
     spec = _spec_or_404(tender)
     form = UploadForm()
     token = request.form.get("token", "")
@@ -569,25 +547,22 @@ def _apply_excel(tender: Tender, spec: Specification, token: str) -> Any:
     additions = [r for r in result.diff.added if r.id in accepted]
     changes = [result.spec.requirement(c.id) for c in result.diff.changed if c.id in accepted]
     removals = [r.id for r in result.diff.removed if r.id in accepted]
-    try:
+
+    def apply() -> None:
         for key in removals:
             row = _requirement_or_404(spec, key)
             ops.delete_requirement(tender, row, expected_version=row.lock_version, actor=_me())
         ops.apply_requirements(tender, additions, [c for c in changes if c is not None], actor=_me(),
                                origin="regneark")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("requirements.index", tender_id=tender.id))
-    db.session.commit()
-    flash(f"Tatt inn: {len(additions)} nye, {len(changes)} endrede og {len(removals)} slettede krav.", "success")
-    return redirect(url_for("requirements.index", tender_id=tender.id))
+
+    return run_button(apply, back=url_for("requirements.index", tender_id=tender.id),
+                      success=f"Tatt inn: {len(additions)} nye, {len(changes)} endrede og {len(removals)} slettede krav.")
 
 
 @bp.route("/import/katalog", methods=["GET", "POST"])
 @login_required
 def import_catalogue(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_spec)
     form = UploadForm()
     token = request.form.get("token", "")
     if request.method == "POST" and token:
@@ -626,21 +601,20 @@ def _apply_catalogue(tender: Tender, token: str) -> Any:
     if not selections:
         flash("Ingen krav er krysset av.", "error")
         return redirect(url_for("requirements.import_catalogue", tender_id=tender.id))
-    try:
+
+    def apply() -> int:
         chapters = _chapters_for_groups(tender, spec, catalogue, selections)
         criterion = request.form.get("criterion") or None
         new = requirements_from_catalogue(catalogue, selections, spec=ops.to_core(spec), chapter_for_group=chapters,
                                           used_ids=ops.used_requirement_ids(spec), criterion=criterion)
         ops.apply_requirements(tender, list(new), [], actor=_me(), origin="Noark 5-kravkatalogen")
+        return len(new)
+
+    try:
+        return run_button(apply, back=url_for("requirements.index", tender_id=tender.id),
+                          success=lambda count: f"{count} krav fra kravkatalogen er lagt til i utkastet.")
     except core.SpecFileError as error:
         return _problems_page(tender, error.problems, "Utvalget kan ikke tas inn")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("requirements.index", tender_id=tender.id))
-    db.session.commit()
-    flash(f"{len(new)} krav fra kravkatalogen er lagt til i utkastet.", "success")
-    return redirect(url_for("requirements.index", tender_id=tender.id))
 
 
 def _chapters_for_groups(tender: Tender, spec: Specification, catalogue: Any, selections: dict[str, core.Kind]) -> dict[str, str]:
@@ -662,9 +636,9 @@ def _chapters_for_groups(tender: Tender, spec: Specification, catalogue: Any, se
 # -- no editing page once the specification is published ---------------------------------------------------------
 #: the pages (and their form posts) that change the draft; each one's access predicate
 _EDITING_PAGES = {
-    "requirements.new_requirement": Tender.can_edit_spec, "requirements.edit_requirement": Tender.can_edit_spec,
-    "requirements.new_chapter": Tender.can_edit_spec, "requirements.edit_chapter": Tender.can_edit_spec,
-    "requirements.import_excel": Tender.can_manage, "requirements.import_catalogue": Tender.can_manage,
+    "requirements.new_requirement": edit_spec, "requirements.edit_requirement": edit_spec,
+    "requirements.new_chapter": edit_spec, "requirements.edit_chapter": edit_spec,
+    "requirements.import_excel": manage_spec, "requirements.import_catalogue": manage_spec,
 }
 PUBLISHED_MESSAGE = "Kravspesifikasjonen er kunngjort og kan ikke endres lenger."
 

@@ -1,7 +1,7 @@
 """Tenders, the municipalities and vendors taking part, and the roles users hold in each tender.
 
-Permissions belong to the protected object: views ask ``tender.can_manage(user)`` and templates use the
-same predicates to hide buttons.
+The model holds the facts permissions are built from (``roles_of``, ``vendor_ids_of``, ``bids_sealed``); the
+rules themselves are each domain's ``permissions.py`` (tender.tenders.permissions and those built on it).
 """
 from __future__ import annotations
 
@@ -178,50 +178,16 @@ class Tender(db.Model):  # type: ignore[name-defined,misc]
         back_populates="tender", cascade="all, delete-orphan", order_by="Membership.id"
     )
 
-    # -- permissions -------------------------------------------------------------------------------
+    # -- role facts (the rules built on them: tender.tenders.permissions and each domain's permissions.py) --
     def roles_of(self, user: Any) -> set[Role]:
         if user is None or not getattr(user, "is_authenticated", False):
             return set()
         return {m.role for m in self.memberships if m.user_id == user.id}
 
-    def can_view(self, user: Any) -> bool:
-        """Members see the tender; to everyone else it does not exist (404)."""
-        return bool(self.roles_of(user))
-
-    def can_manage(self, user: Any) -> bool:
-        return Role.LEAD in self.roles_of(user)
-
-    def can_view_members(self, user: Any) -> bool:
-        return bool(self.roles_of(user) - {Role.VENDOR})
-
-    def can_view_audit(self, user: Any) -> bool:
-        return self.can_manage(user)
-
-    def can_view_spec(self, user: Any) -> bool:
-        """The procurement group reads the draft; vendors see only what is published (their own pages)."""
-        return bool(self.roles_of(user) - {Role.VENDOR})
-
-    def can_edit_spec(self, user: Any) -> bool:
-        """The lead and the evaluators write the specification together."""
-        return bool(self.roles_of(user) & {Role.LEAD, Role.EVALUATOR})
-
-    def can_sign_off(self, user: Any) -> bool:
-        return Role.SIGNER in self.roles_of(user)
-
     def signer_municipalities(self, user: Any) -> list[Municipality]:
         return [m.municipality for m in self.memberships
                 if m.role is Role.SIGNER and m.municipality is not None
                 and user is not None and getattr(user, "is_authenticated", False) and m.user_id == user.id]
-
-    def can_score(self, user: Any) -> bool:
-        return Role.EVALUATOR in self.roles_of(user)
-
-    def can_sign_for(self, user: Any, municipality: Municipality) -> bool:
-        return any(
-            m.role is Role.SIGNER and m.municipality_id == municipality.id
-            for m in self.memberships
-            if user is not None and getattr(user, "is_authenticated", False) and m.user_id == user.id
-        )
 
     def vendor_ids_of(self, user: Any) -> set[int]:
         return {
@@ -230,67 +196,9 @@ class Tender(db.Model):  # type: ignore[name-defined,misc]
             and user is not None and getattr(user, "is_authenticated", False) and m.user_id == user.id
         }
 
-    # -- bids and evaluation (sealed until the deadline; ``now`` comes from tender.bids.operations.now) --------
-    def can_view_evaluation(self, user: Any) -> bool:
-        """The evaluation model, criteria and price schedule: the procurement group, not vendors or signers."""
-        return bool(self.roles_of(user) & {Role.LEAD, Role.EVALUATOR, Role.OBSERVER})
-
-    def can_edit_evaluation(self, user: Any) -> bool:
-        return self.can_manage(user)
-
     def bids_sealed(self, now: Any) -> bool:
         """No one sees bid content before the deadline (and without a deadline, never)."""
         return self.bid_deadline is None or now < self.bid_deadline
-
-    def can_confirm_opening(self, user: Any, now: Any) -> bool:
-        """The opening right: the lead, evaluators and observers confirm the opening after the deadline
-        (two distinct people, one of them a lead, unless the tender is set to one person; see
-        tender.bids.operations.confirm_opening)."""
-        return bool(self.roles_of(user) & OPENING_ROLES) and not self.bids_sealed(now)
-
-    def can_set_opening_persons(self, user: Any) -> bool:
-        """The lead sets how many must confirm the opening (the operation refuses it after the deadline)."""
-        return self.can_manage(user)
-
-    def can_view_bids(self, user: Any, now: Any) -> bool:
-        """Bid content (pages, exports, files): the group after the deadline; the opening is checked too."""
-        return self.can_view_evaluation(user) and not self.bids_sealed(now)
-
-    def can_score_bids(self, user: Any, now: Any) -> bool:
-        return self.can_score(user) and not self.bids_sealed(now)
-
-    def can_decide_evaluation(self, user: Any, now: Any) -> bool:
-        """Consensus, minimum-requirement checks, rejection, tie-break: the lead, after the deadline."""
-        return self.can_manage(user) and not self.bids_sealed(now)
-
-    def can_check_requirements(self, user: Any, now: Any) -> bool:
-        return bool(self.roles_of(user) & {Role.LEAD, Role.EVALUATOR}) and not self.bids_sealed(now)
-
-    def can_bid(self, user: Any) -> bool:
-        """A vendor user works on their own company's bid only."""
-        return Role.VENDOR in self.roles_of(user) and bool(self.vendor_ids_of(user))
-
-    def can_view_vendor_users(self, user: Any) -> bool:
-        """The vendor's own users see who else acts for their company (tender.vendors); the group does not
-        manage them."""
-        return self.can_bid(user)
-
-    # -- Noark 5 samples (tender.noark) ------------------------------------------------------------------
-    def can_upload_sample(self, user: Any) -> bool:
-        """A vendor user uploads and sees samples for their own company only."""
-        return Role.VENDOR in self.roles_of(user) and bool(self.vendor_ids_of(user))
-
-    def can_view_samples(self, user: Any) -> bool:
-        """The group's Noark pages: the procurement group (not vendors). The samples themselves are part of
-        the sealed bids: the views show them only after the bid opening, and only those submitted with a bid
-        (``tender.noark.operations.group_may_see_samples``)."""
-        return bool(self.roles_of(user) - {Role.VENDOR})
-
-    def can_link_noark_requirement(self, user: Any) -> bool:
-        return self.can_manage(user)
-
-    def can_confirm_noark_requirement(self, user: Any) -> bool:
-        return bool(self.roles_of(user) & {Role.LEAD, Role.EVALUATOR})
 
     # -- convenience -------------------------------------------------------------------------------
     @property

@@ -10,15 +10,22 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 from werkzeug.wrappers import Response
 
-from tender.errors_domain import DomainError
+from tender.auth.permissions import create_tender
+from tender.errors_domain import DomainError, keep_refusal
 from tender.extensions import db
-from tender.forms import EmptyForm, put_reasons_on_form
+from tender.mail import public_url
+from tender.forms import EmptyForm, run_button, run_form
 from tender.formatting import OSLO
 from tender.core.lifecycle import NOT_YET, ORDER
-from tender.tenders import lifecycle, operations
+from tender.lifecycle import operations as lifecycle
+from tender.tenders import operations
 from tender.tenders.access import tender_for
+from tender.tenders.permissions import manage_tender, view_members
 from tender.tenders.forms import InviteForm, MunicipalityForm, TenderEditForm, TenderForm, VendorForm
-from tender.tenders.models import Membership, Municipality, Procedure, Role, Tender
+from tender.vendors import operations as vendor_ops
+from tender.vendors.forms import vendor_invite_form
+from tender.vendors.permissions import invite_vendor_to_register
+from tender.tenders.models import Membership, Municipality, Procedure, Role, Tender, Vendor
 
 bp = Blueprint("tenders", __name__)
 
@@ -41,19 +48,17 @@ def dashboard() -> str:
 @bp.route("/konkurranser/ny", methods=["GET", "POST"])
 @login_required
 def create() -> Any:
-    if not current_user.is_admin:
+    if not create_tender(current_user):
         abort(403)
     form = TenderForm()
-    if form.validate_on_submit():
-        deadline = form.bid_deadline.data
-        tender = operations.create_tender(
-            title=form.title.data or "", case_reference=form.case_reference.data or "",
-            procedure=Procedure(form.procedure.data), lead=current_user._get_current_object(),
-            bid_deadline=_local(deadline),
-        )
-        db.session.commit()
-        flash("Konkurransen er opprettet. Du er prosjektleder.", "success")
-        return redirect(url_for("tenders.overview", tender_id=tender.id))
+    done = run_form(form, lambda: operations.create_tender(
+        title=form.title.data or "", case_reference=form.case_reference.data or "",
+        procedure=Procedure(form.procedure.data), lead=current_user._get_current_object(),
+        bid_deadline=_local(form.bid_deadline.data)),
+        back=lambda tender: url_for("tenders.overview", tender_id=tender.id),
+        success="Konkurransen er opprettet. Du er prosjektleder.")
+    if done is not None:
+        return done
     return render_template("tenders/create.html", form=form), (422 if request.method == "POST" else 200)
 
 
@@ -67,34 +72,26 @@ def _local(value: datetime | None) -> datetime | None:
 def edit(tender_id: int) -> Any:
     from tender.clock import now
 
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_tender)
     form = TenderEditForm(obj=tender if request.method == "GET" else None)
     if request.method == "GET":
         for name in ("participation_deadline", "questions_deadline", "bid_deadline"):
             value = getattr(tender, name)
             getattr(form, name).data = value.astimezone(OSLO).replace(tzinfo=None) if value else None
-    if form.validate_on_submit():
-        try:
-            operations.update_tender(
-                tender, title=form.title.data or "", case_reference=form.case_reference.data or "",
-                participation_deadline=_local(form.participation_deadline.data),
-                questions_deadline=_local(form.questions_deadline.data), bid_deadline=_local(form.bid_deadline.data),
-                now=now(), actor=current_user._get_current_object())
-        except DomainError as error:
-            db.session.rollback()
-            put_reasons_on_form(form, error)
-        else:
-            db.session.commit()
-            flash("Konkurransen er oppdatert.", "success")
-            return redirect(url_for("tenders.overview", tender_id=tender.id))
+    done = run_form(form, lambda: operations.update_tender(
+        tender, title=form.title.data or "", case_reference=form.case_reference.data or "",
+        participation_deadline=_local(form.participation_deadline.data),
+        questions_deadline=_local(form.questions_deadline.data), bid_deadline=_local(form.bid_deadline.data),
+        now=now(), actor=current_user._get_current_object()),
+        back=url_for("tenders.overview", tender_id=tender.id), success="Konkurransen er oppdatert.")
+    if done is not None:
+        return done
     return render_template("tenders/edit.html", tender=tender, form=form), (422 if request.method == "POST" else 200)
 
 
 @bp.route("/konkurranser/<int:tender_id>")
 @login_required
 def overview(tender_id: int) -> str:
-    from tender.vendors.views import public_url
-
     from tender.clock import now
 
     tender = tender_for(tender_id)
@@ -119,7 +116,6 @@ def members_page(tender: Tender, *, invite: InviteForm | None = None, vendor_for
                  new_link: str | None = None) -> Any:
     """The members page with any of its forms given back with their errors (the others fresh)."""
     from tender import mail
-    from tender.vendors.views import public_url, vendor_invite_form
 
     municipality_form = municipality_form or MunicipalityForm(prefix="mun")
     available = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
@@ -155,45 +151,44 @@ def _role(raw: str | None) -> Role:
 @bp.route("/konkurranser/<int:tender_id>/medlemmer", methods=["GET"])
 @login_required
 def members(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_view_members)
+    tender = tender_for(tender_id, view_members)
     return members_page(tender)
 
 
 @bp.route("/konkurranser/<int:tender_id>/medlemmer/inviter", methods=["POST"])
 @login_required
 def invite(tender_id: int) -> Any:
-    from tender.vendors.views import rollback_keeping_refusal
-
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_tender)
     form = _invite_form(tender)
-    if form.validate_on_submit():
-        try:
-            result = operations.invite_member(
-                tender, email=form.email.data or "", name=form.name.data or "", role=_role(form.role.data),
-                municipality=_pick(Municipality, form.municipality.data, tender),
-                invited_by=current_user._get_current_object(),
-            )
-        except DomainError as error:
-            rollback_keeping_refusal(error, actor=current_user._get_current_object())
-            put_reasons_on_form(form, error)
-        else:
-            link = None
-            if result.token is not None:
-                link = _public_url("auth.accept_invitation", token=result.token)
-                from tender.auth.operations import deliver_invitation
+    me = current_user._get_current_object()
 
-                sent = deliver_invitation(result.user, link, tender.title)
-                if sent:
-                    flash(f"Invitasjon sendt på e-post til {result.user.email}.", "success")
-            db.session.commit()
-            if result.resent:
-                flash(_RESENT.format(email=result.user.email), "success")
-            else:
-                flash(f"{result.user.email} har fått rollen {result.membership.role.label.lower()}.", "success")
-            if link is None:
-                return redirect(url_for("tenders.members", tender_id=tender.id))
-            return members_page(tender, new_link=link)
-    tender = tender_for(tender_id, Tender.can_manage)
+    def invite_and_deliver() -> tuple[Any, str | None]:
+        result = operations.invite_member(
+            tender, email=form.email.data or "", name=form.name.data or "", role=_role(form.role.data),
+            municipality=_pick(Municipality, form.municipality.data, tender), invited_by=me)
+        link = None
+        if result.token is not None:
+            link = _public_url("auth.accept_invitation", token=result.token)
+            from tender.auth.operations import deliver_invitation
+
+            if deliver_invitation(result.user, link, tender.title):
+                flash(f"Invitasjon sendt på e-post til {result.user.email}.", "success")
+        return result, link
+
+    def answer(done: tuple[Any, str | None]) -> Any:
+        result, link = done
+        if result.resent:
+            flash(_RESENT.format(email=result.user.email), "success")
+        else:
+            flash(f"{result.user.email} har fått rollen {result.membership.role.label.lower()}.", "success")
+        if link is None:
+            return redirect(url_for("tenders.members", tender_id=tender.id))
+        return members_page(tender, new_link=link)
+
+    done = run_form(form, invite_and_deliver, answer=answer, refused=lambda error: keep_refusal(error, actor=me))
+    if done is not None:
+        return done
+    tender = tender_for(tender_id, manage_tender)
     return members_page(tender, invite=form, status=422)
 
 
@@ -204,26 +199,29 @@ _RESENT = "{email} har fått en ny invitasjonslenke. Den forrige lenken virker i
 @login_required
 def resend_invitation(tender_id: int, membership_id: int) -> Any:
     from tender.auth.operations import deliver_invitation
-    from tender.vendors.views import rollback_keeping_refusal
 
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_tender)
     membership = next((m for m in tender.memberships if m.id == membership_id), None)
     if membership is None:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        result = operations.resend_invitation(tender, membership, actor=current_user._get_current_object())
-    except DomainError as error:
-        rollback_keeping_refusal(error, actor=current_user._get_current_object())
+    me = current_user._get_current_object()
+
+    def resend_and_deliver() -> tuple[Any, str]:
+        result = operations.resend_invitation(tender, membership, actor=me)
+        link = _public_url("auth.accept_invitation", token=result.token)
+        if deliver_invitation(result.user, link, tender.title):
+            flash(f"Invitasjon sendt på e-post til {result.user.email}.", "success")
+        return result, link
+
+    def refused(error: DomainError) -> Any:
+        keep_refusal(error, actor=me)
         flash(error.message, "error")
-        return members_page(tender_for(tender_id, Tender.can_manage), status=409)
-    link = _public_url("auth.accept_invitation", token=result.token)
-    if deliver_invitation(result.user, link, tender.title):
-        flash(f"Invitasjon sendt på e-post til {result.user.email}.", "success")
-    db.session.commit()
-    flash(_RESENT.format(email=result.user.email), "success")
-    return members_page(tender, new_link=link)
+        return members_page(tender_for(tender_id, manage_tender), status=409)
+
+    return run_form(None, resend_and_deliver, success=lambda done: _RESENT.format(email=done[0].user.email),
+                    answer=lambda done: members_page(tender, new_link=done[1]), refused=refused)
 
 
 def _public_url(endpoint: str, **values: Any) -> str:
@@ -238,65 +236,79 @@ def _public_url(endpoint: str, **values: Any) -> str:
 @bp.route("/konkurranser/<int:tender_id>/medlemmer/<int:membership_id>/fjern", methods=["POST"])
 @login_required
 def remove_member(tender_id: int, membership_id: int) -> Response:
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_tender)
     membership = db.session.get(Membership, membership_id)
     if membership is None or membership.tender_id != tender.id:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    from tender.vendors.views import rollback_keeping_refusal
-
-    try:
-        operations.remove_membership(tender, membership, actor=current_user._get_current_object())
-    except DomainError as error:
-        rollback_keeping_refusal(error, actor=current_user._get_current_object())
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("Rollen er fjernet.", "success")
-    return redirect(url_for("tenders.members", tender_id=tender.id))
+    me = current_user._get_current_object()
+    return run_button(lambda: operations.remove_membership(tender, membership, actor=me),
+                      back=url_for("tenders.members", tender_id=tender.id), success="Rollen er fjernet.",
+                      refused=lambda error: keep_refusal(error, actor=me))
 
 
 @bp.route("/konkurranser/<int:tender_id>/leverandorer", methods=["POST"])
 @login_required
 def add_vendor(tender_id: int) -> Any:
-    from tender.vendors.views import rollback_keeping_refusal
-
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_tender)
     form = VendorForm(prefix="vendor")
-    if form.validate_on_submit():
-        try:
-            vendor = operations.register_vendor(tender, name=form.name.data or "",
-                                                organisasjonsnummer=form.organisasjonsnummer.data or "",
-                                                actor=current_user._get_current_object())
-        except DomainError as error:
-            rollback_keeping_refusal(error, actor=current_user._get_current_object())
-            put_reasons_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(f"{vendor.name} er lagt til i konkurransen.", "success")
-            return redirect(url_for("tenders.members", tender_id=tender.id))
-    tender = tender_for(tender_id, Tender.can_manage)
+    me = current_user._get_current_object()
+    done = run_form(form, lambda: operations.register_vendor(
+        tender, name=form.name.data or "", organisasjonsnummer=form.organisasjonsnummer.data or "", actor=me),
+        back=url_for("tenders.members", tender_id=tender.id),
+        success=lambda vendor: f"{vendor.name} er lagt til i konkurransen.",
+        refused=lambda error: keep_refusal(error, actor=me))
+    if done is not None:
+        return done
+    tender = tender_for(tender_id, manage_tender)
     return members_page(tender, vendor_form=form, status=422)
 
 
 @bp.route("/konkurranser/<int:tender_id>/kommuner", methods=["POST"])
 @login_required
 def add_municipality(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_manage)
+    tender = tender_for(tender_id, manage_tender)
     form = MunicipalityForm(prefix="mun")
-    if form.validate_on_submit():
-        try:
-            municipality = _pick(Municipality, form.municipality.data, tender)
-            if municipality is None:
-                raise DomainError("Velg en kommune.", field="municipality")
-            operations.add_municipality(tender, municipality, actor=current_user._get_current_object())
-        except DomainError as error:
-            db.session.rollback()
-            put_reasons_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(f"{municipality.name} deltar nå i konkurransen.", "success")
-            return redirect(url_for("tenders.members", tender_id=tender.id))
-    tender = tender_for(tender_id, Tender.can_manage)
+
+    def add() -> Municipality:
+        municipality = _pick(Municipality, form.municipality.data, tender)
+        if municipality is None:
+            raise DomainError("Velg en kommune.", field="municipality")
+        operations.add_municipality(tender, municipality, actor=current_user._get_current_object())
+        return municipality
+
+    done = run_form(form, add, back=url_for("tenders.members", tender_id=tender.id),
+                    success=lambda municipality: f"{municipality.name} deltar nå i konkurransen.")
+    if done is not None:
+        return done
+    tender = tender_for(tender_id, manage_tender)
     return members_page(tender, municipality_form=form, status=422)
+
+
+# -- the lead invites a vendor to register (a form of the members page) -------------------------------
+@bp.route("/konkurranser/<int:tender_id>/leverandorer/inviter", methods=["POST"])
+@login_required
+def invite_vendor(tender_id: int) -> Any:
+    tender = tender_for(tender_id, invite_vendor_to_register)
+    form = vendor_invite_form(tender)
+    me = current_user._get_current_object()
+
+    def invite() -> Vendor:
+        raw = form.vendor.data or ""
+        vendor = db.session.get(Vendor, int(raw)) if raw.isdigit() else None
+        if vendor is None:
+            raise DomainError("Velg hvilken leverandør som skal inviteres.", field="vendor")
+        vendor_ops.invite_vendor(tender, vendor, email=form.email.data or "", invited_by=me,
+                          announcement_url=public_url("vendors.announcement", token=tender.announcement_token))
+        return vendor
+
+    done = run_form(form, invite, back=url_for("tenders.members", tender_id=tender.id),
+                    success=lambda vendor: (f"Invitasjonen til å registrere seg er sendt på e-post til "
+                                            f"{form.email.data} for {vendor.name}. Leverandøren registrerer sine "
+                                            "brukere selv."),
+                    refused=lambda error: keep_refusal(error, actor=me))
+    if done is not None:
+        return done
+    tender = tender_for(tender_id, invite_vendor_to_register)
+    return members_page(tender, vendor_invite=form, status=422)

@@ -3,17 +3,19 @@ The audit trail names the command-line actor (``cli:<os user>``). No page reache
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from tender.auth import operations as accounts
-from tender.errors_domain import DomainError, SeparationOfDutiesError
+from tender.errors_domain import DomainError, keep_refusal
 from tender.extensions import db
 from tender.tenders import operations as tender_ops
 from tender.tenders.models import Tender, Vendor
 from tender.formatting import format_datetime
+from tender.transactions import transaction
 from tender.vendors import operations as ops
 
 
@@ -47,6 +49,18 @@ def add_user(tender_id: int, organisasjonsnummer: str, email: str, name: str, ve
              password: str | None) -> None:
     tender = _tender(tender_id)
     try:
+        with transaction():  # committed when the block ends; a refusal rolls it back but keeps its trail
+            membership, vendor, user = _add_user(tender, organisasjonsnummer, email, name, vendor_name, password)
+    except DomainError as error:
+        _fail(error.message)
+    admin = ops.is_administrator(tender, vendor, user)
+    click.echo(f"{membership.user.email} er leverandørbruker for {vendor.name} i «{tender.title}»"
+               f"{' (leverandørens administrator)' if admin else ''}.")
+
+
+def _add_user(tender: Tender, organisasjonsnummer: str, email: str, name: str, vendor_name: str,
+              password: str | None) -> tuple[Any, Vendor, Any]:
+    try:
         number = "".join(organisasjonsnummer.split())
         known = db.session.scalar(select(Vendor).where(Vendor.organisasjonsnummer == number))
         if known is not None and known in tender.participating_vendors:
@@ -63,17 +77,10 @@ def add_user(tender_id: int, organisasjonsnummer: str, email: str, name: str, ve
             if password is None:
                 password = click.prompt("Passord for den nye kontoen", hide_input=True, confirmation_prompt=True)
             user = accounts.create_user(email, name, password=password)
-        membership = ops.add_vendor_user_by_operator(tender, vendor, user)
+        return ops.add_vendor_user_by_operator(tender, vendor, user), vendor, user
     except DomainError as error:
-        db.session.rollback()
-        if isinstance(error, SeparationOfDutiesError):
-            ops.record_refusal(error)
-            db.session.commit()
-        _fail(error.message)
-    db.session.commit()
-    admin = ops.is_administrator(tender, vendor, user)
-    click.echo(f"{membership.user.email} er leverandørbruker for {vendor.name} i «{tender.title}»"
-               f"{' (leverandørens administrator)' if admin else ''}.")
+        keep_refusal(error)  # the command-line actor's refused attempt stays in the trail
+        raise
 
 
 @vendor_group.command("list", help="Vis leverandørene i en konkurranse med brukerne deres og hvordan de kom inn.")

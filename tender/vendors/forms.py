@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from tender.auth.operations import MIN_PASSWORD_LENGTH
+from tender.tenders.models import Tender
 
 
 class RegistrationForm(FlaskForm):
@@ -32,3 +34,11 @@ class VendorInviteForm(FlaskForm):
         DataRequired("Skriv inn leverandørens e-postadresse."),
         Email("Dette er ikke en gyldig e-postadresse.", check_deliverability=False),
         Length(max=254, message="E-postadressen kan ha høyst 254 tegn.")])
+
+
+def vendor_invite_form(tender: Tender) -> VendorInviteForm:
+    """The lead's invitation of a vendor to register, offering the tender's vendors (on the members page)."""
+    form = VendorInviteForm(prefix="vinv")
+    form.vendor.choices = [SelectChoice("", "–")] + [SelectChoice(str(v.id), f"{v.name} ({v.organisasjonsnummer})")
+                                                   for v in tender.participating_vendors]
+    return form

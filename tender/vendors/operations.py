@@ -3,8 +3,8 @@ only by e-mail, approval by the vendor's administrator, or the operator's comman
 reachable by the procurement group.
 
 Every function changes state, flushes and writes the audit trail; the caller commits. Refusals that guard
-the separation of duties raise ``SeparationOfDutiesError``; the caller rolls back and then keeps the attempt
-with ``record_refusal``.
+the separation of duties raise ``SeparationOfDutiesError``; the caller keeps the attempt in the trail with
+``tender.errors_domain.keep_refusal`` while the refused change is rolled back.
 """
 from __future__ import annotations
 
@@ -46,10 +46,9 @@ class Registrant:
 
 
 def record_refusal(error: SeparationOfDutiesError, *, actor: Any = None) -> None:
-    """Keep a refused attempt on a vendor's identity in the audit trail (after the caller's rollback)."""
-    audit.record("vendor_identity.refused", tender_id=error.tender_id, object_type="tender",
-                 object_id=error.tender_id,
-                 payload={"attempt": error.attempt, "reason": error.message, **error.details}, actor=actor)
+    """Write a refused attempt on a vendor's identity to the audit trail (after the refused change was rolled
+    back; requests and commands use ``tender.errors_domain.keep_refusal``, which does it for them)."""
+    error.record(actor=actor)
 
 
 def find_by_announcement(token: str) -> Tender | None:

@@ -4,39 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
-from wtforms.fields.choices import SelectChoice
 
 from tender import mail
 from tender.auth.operations import normalise_email
-from tender.errors_domain import DomainError, SeparationOfDutiesError
+from tender.errors_domain import DomainError, SeparationOfDutiesError, keep_refusal
 from tender.extensions import db
-from tender.forms import EmptyForm, put_reasons_on_form
+from tender.forms import EmptyForm, run_button, run_form
+from tender.mail import public_url
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
+from tender.transactions import keep
 from tender.vendors import operations as ops
-from tender.vendors.forms import RegistrationForm, VendorInviteForm
+from tender.vendors.forms import RegistrationForm
+from tender.vendors.permissions import administer_vendor, view_vendor_users
 
 bp = Blueprint("vendors", __name__)
-
-
-def rollback_keeping_refusal(error: DomainError, actor: Any = None) -> None:
-    """Undo what the refused request did, but keep a refused attempt on a vendor's identity in the audit
-    trail: that is what makes such attempts visible afterwards."""
-    db.session.rollback()
-    if isinstance(error, SeparationOfDutiesError):
-        ops.record_refusal(error, actor=actor)
-        db.session.commit()
-
-
-def public_url(endpoint: str, **values: Any) -> str:
-    """An absolute link for an e-mail: PUBLIC_URL when configured, else the request's own host."""
-    base = current_app.config.get("PUBLIC_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def _me() -> Any:
@@ -54,19 +39,18 @@ def announcement(token: str) -> Any:
         if not mail.configured():
             form.form_errors.append(ops.NO_MAIL_SERVER)
         else:
-            try:
-                registration = ops.register(
-                    tender, organisasjonsnummer=form.organisasjonsnummer.data or "",
-                    vendor_name=form.vendor_name.data or "", name=form.name.data or "",
-                    email=form.email.data or "", password=form.password.data or "",
-                    confirm_url=lambda secret: public_url("vendors.confirm", token=secret))
-            except DomainError as error:
-                rollback_keeping_refusal(error, actor=ops.Registrant(normalise_email(form.email.data or "")))
-                put_reasons_on_form(form, error)
-            else:
-                db.session.commit()
-                return render_template("vendors/registered.html", tender=tender, email=registration.email,
-                                       company=registration.vendor_name)
+            registrant = ops.Registrant(normalise_email(form.email.data or ""))
+            done = run_form(form, lambda: ops.register(
+                tender, organisasjonsnummer=form.organisasjonsnummer.data or "",
+                vendor_name=form.vendor_name.data or "", name=form.name.data or "",
+                email=form.email.data or "", password=form.password.data or "",
+                confirm_url=lambda secret: public_url("vendors.confirm", token=secret)),
+                answer=lambda registration: render_template(
+                    "vendors/registered.html", tender=tender, email=registration.email,
+                    company=registration.vendor_name),
+                refused=lambda error: keep_refusal(error, actor=registrant))
+            if done is not None:
+                return done
     known = ops.known_vendor_name(form.organisasjonsnummer.data or "") if request.method == "POST" else None
     status = 422 if request.method == "POST" else 200
     return render_template("vendors/announcement.html", tender=tender, form=form, known_name=known,
@@ -83,17 +67,19 @@ def confirm(token: str) -> Any:
     form = EmptyForm()
     if request.method == "POST" and form.validate_on_submit():
         registration_id, tender, email = registration.id, registration.tender, registration.email
-        try:
-            result = ops.confirm(token, users_url=lambda t: public_url("vendors.users", tender_id=t.id))
-        except DomainError as error:
-            db.session.rollback()
+
+        def refused(error: DomainError) -> Any:
             if isinstance(error, SeparationOfDutiesError):
-                ops.block(registration_id, error)
-                ops.record_refusal(error, actor=ops.Registrant(email))
-                db.session.commit()
+                # the link is used up and the attempt recorded, although the request is rolled back
+                keep(lambda: ops.block(registration_id, error))
+                keep_refusal(error, actor=ops.Registrant(email))
             return render_template("vendors/confirm_invalid.html", message=error.message), 422
-        db.session.commit()
-        return render_template("vendors/confirmed.html", result=result, tender=tender)
+
+        return run_form(None, lambda: ops.confirm(token, users_url=lambda t: public_url("vendors.users",
+                                                                                        tender_id=t.id)),
+                        answer=lambda result: render_template("vendors/confirmed.html", result=result,
+                                                              tender=tender),
+                        refused=refused)
     return render_template("vendors/confirm.html", registration=registration, form=form), (
         422 if request.method == "POST" else 200)
 
@@ -110,36 +96,31 @@ def _my_vendor(tender: Tender) -> Vendor:
 @bp.route("/konkurranser/<int:tender_id>/leverandorens-brukere")
 @login_required
 def users(tender_id: int) -> Any:
-    tender = tender_for(tender_id, Tender.can_view_vendor_users)
+    tender = tender_for(tender_id, view_vendor_users)
     vendor = _my_vendor(tender)
-    admin = ops.is_administrator(tender, vendor, current_user)
     return render_template("vendors/users.html", tender=tender, vendor=vendor, rows=ops.vendor_users(tender, vendor),
-                           pending=ops.pending_requests(tender, vendor), is_admin=admin,
+                           pending=ops.pending_requests(tender, vendor),
                            administrators=ops.administrators(tender, vendor), decide_form=EmptyForm())
 
 
 def _decide(tender_id: int, registration_id: int, approve: bool) -> Response:
-    tender = tender_for(tender_id, Tender.can_view_vendor_users)
+    tender = tender_for(tender_id, view_vendor_users)
     vendor = _my_vendor(tender)
-    if not ops.is_administrator(tender, vendor, current_user):
+    if not administer_vendor(current_user, tender, vendor):
         abort(403)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    back = url_for("vendors.users", tender_id=tender.id)
-    try:
+    me = _me()
+
+    def decide() -> str:
         if approve:
-            membership = ops.approve(tender, vendor, registration_id, administrator=_me())
-            message = f"{membership.user.name} er nå bruker for {vendor.name}."
-        else:
-            registration = ops.refuse(tender, vendor, registration_id, administrator=_me())
-            message = f"Forespørselen fra {registration.name} er avslått."
-    except DomainError as error:
-        rollback_keeping_refusal(error, actor=_me())
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
-    return redirect(back)
+            membership = ops.approve(tender, vendor, registration_id, administrator=me)
+            return f"{membership.user.name} er nå bruker for {vendor.name}."
+        registration = ops.refuse(tender, vendor, registration_id, administrator=me)
+        return f"Forespørselen fra {registration.name} er avslått."
+
+    return run_button(decide, back=url_for("vendors.users", tender_id=tender.id), success=lambda message: message,
+                      refused=lambda error: keep_refusal(error, actor=me))
 
 
 @bp.route("/konkurranser/<int:tender_id>/leverandorens-brukere/<int:registration_id>/godkjenn", methods=["POST"])
@@ -152,38 +133,3 @@ def approve(tender_id: int, registration_id: int) -> Response:
 @login_required
 def refuse(tender_id: int, registration_id: int) -> Response:
     return _decide(tender_id, registration_id, False)
-
-
-# -- the lead invites a vendor to register --------------------------------------------------------------------
-def vendor_invite_form(tender: Tender) -> VendorInviteForm:
-    form = VendorInviteForm(prefix="vinv")
-    form.vendor.choices = [SelectChoice("", "–")] + [SelectChoice(str(v.id), f"{v.name} ({v.organisasjonsnummer})")
-                                                   for v in tender.participating_vendors]
-    return form
-
-
-@bp.route("/konkurranser/<int:tender_id>/leverandorer/inviter", methods=["POST"])
-@login_required
-def invite_vendor(tender_id: int) -> Any:
-    from tender.tenders.views import members_page
-
-    tender = tender_for(tender_id, Tender.can_manage)
-    form = vendor_invite_form(tender)
-    if form.validate_on_submit():
-        raw = form.vendor.data or ""
-        vendor = db.session.get(Vendor, int(raw)) if raw.isdigit() else None
-        try:
-            if vendor is None:
-                raise DomainError("Velg hvilken leverandør som skal inviteres.", field="vendor")
-            ops.invite_vendor(tender, vendor, email=form.email.data or "", invited_by=_me(),
-                              announcement_url=public_url("vendors.announcement", token=tender.announcement_token))
-        except DomainError as error:
-            rollback_keeping_refusal(error, actor=_me())
-            put_reasons_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(f"Invitasjonen til å registrere seg er sendt på e-post til {form.email.data} for {vendor.name}. "
-                  "Leverandøren registrerer sine brukere selv.", "success")
-            return redirect(url_for("tenders.members", tender_id=tender.id))
-    tender = tender_for(tender_id, Tender.can_manage)
-    return members_page(tender, vendor_invite=form, status=422)

@@ -1,5 +1,8 @@
 """Gathers the facts tender.core.lifecycle derives a tender's stage from (reading only; nothing is stored).
 
+The top floor of the domains: the stage depends on the specification's approvals, the evaluation model, the
+bids' opening and the evaluation, so this package reads them all and nothing below imports it.
+
 Sealing: before the opening nothing here reads a bid or sample table (tests/test_sealed_marker.py watches the
 queries); the opening's own tables are the seal and may be read.
 """
@@ -10,28 +13,30 @@ from typing import Any
 
 from sqlalchemy import exists, select
 
+from tender.bids.models import Bid
+from tender.bids.operations import opening_of, valid_confirmations
 from tender.core.lifecycle import ORDER, Facts, Stage, Standing, Step, standing, steps_for
+from tender.evaluation import operations as evaluation
+from tender.evaluation.models import ConsensusScore, IndividualScoreRow, MinimumRequirementCheck
+from tender.evaluation_model import operations as evaluation_model
+from tender.evaluation_model.models import Phase
 from tender.extensions import db
+from tender.lifecycle.permissions import see_whole_lifecycle
+from tender.requirements.models import Decision
+from tender.requirements.operations import latest_version, specification_of
 from tender.tenders.models import Role, Tender
 
 
 def facts_of(tender: Tender, now: datetime) -> Facts:
-    from tender.bids.models import Bid
-    from tender.bids.operations import _valid_confirmations, opening_of
-    from tender.evaluation import operations as evaluation
-    from tender.evaluation.models import ConsensusScore, IndividualScoreRow, MinimumRequirementCheck, Phase
-    from tender.requirements.models import Decision
-    from tender.requirements.operations import latest_version, specification_of
-
     spec = specification_of(tender)
     latest = latest_version(spec) if spec is not None else None
     names = {m.id: m.name for m in tender.participating_municipalities}
-    model = evaluation.model_of(tender)
+    model = evaluation_model.model_of(tender)
     opened = opening_of(tender) is not None
     facts = Facts(
         now=now,
         municipalities=tuple(names.values()),
-        evaluators=tuple(u.name for u in evaluation.evaluators_of(tender)),
+        evaluators=tuple(u.name for u in evaluation_model.evaluators_of(tender)),
         latest_version=latest.number if latest else None,
         approved=tuple(names[d.municipality_id] for d in (latest.decisions if latest else [])
                        if d.decision is Decision.APPROVED and d.municipality_id in names),
@@ -41,7 +46,7 @@ def facts_of(tender: Tender, now: datetime) -> Facts:
         model_locked=model is not None and model.frozen_at is not None,
         bid_deadline=tender.bid_deadline,
         opening_persons=tender.opening_persons,
-        confirmed_by=tuple(c.user_name for c in _valid_confirmations(tender, now)) if not opened else (),
+        confirmed_by=tuple(c.user_name for c in valid_confirmations(tender, now)) if not opened else (),
         opened=opened,
         consensus_open=model is not None and model.phase is Phase.CONSENSUS,
     )
@@ -56,7 +61,7 @@ def facts_of(tender: Tender, now: datetime) -> Facts:
         for person in gap.missing:
             missing.setdefault(person.name, set()).add(gap.criterion.id)
     bids = [b for b in evaluation.opened_bids(tender) if not b.rejected]
-    leaves = evaluation.quality_leaves(tender)
+    leaves = evaluation_model.quality_leaves(tender)
     given = {(bid_id, crit_id) for bid_id, crit_id in db.session.execute(
         select(ConsensusScore.bid_id, ConsensusScore.criterion_id)
         .join(Bid, Bid.id == ConsensusScore.bid_id).where(Bid.tender_id == tender.id))}
@@ -75,10 +80,6 @@ def steps_for_user(tender: Tender, found: Standing, user: Any) -> tuple[Step, ..
     roles = frozenset(r.value for r in tender.roles_of(user))
     mine = frozenset(m.name for m in tender.signer_municipalities(user))
     return steps_for(found, roles, municipalities=mine, name=getattr(user, "name", ""))
-
-
-#: the roles whose members see the whole lifecycle list (a vendor sees only the public part)
-GROUP_ROLES = frozenset({Role.LEAD, Role.EVALUATOR, Role.SIGNER, Role.OBSERVER})
 
 
 def who_acts(tender: Tender, step: Step) -> list[str]:
@@ -103,7 +104,7 @@ def who_acts(tender: Tender, step: Step) -> list[str]:
 def visible_stage(tender: Tender, found: Standing, user: Any) -> Stage | None:
     """The stage as ``user`` may see it: the group sees it all; a vendor sees the public part only (published,
     the bidding, the deadline passed), never how far the group has come with the bids; None: not published."""
-    if tender.roles_of(user) & GROUP_ROLES:
+    if see_whole_lifecycle(user, tender):
         return found.stage
     public = (Stage.PUBLISHED, Stage.BIDDING, Stage.DEADLINE_PASSED)
     if found.stage in public:

@@ -1,0 +1,32 @@
+"""Who may work on a bid, open the bids, and read bid content (sealed until the bid deadline)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tender.bids.models import BidOpening
+from tender.extensions import db
+from tender.tenders.permissions import (
+    Rule,
+    deadline_passed,
+    in_evaluation_group,
+    in_opening_group,
+    is_lead,
+    is_vendor_user,
+)
+
+#: a vendor user works on their own company's bid only
+bid = is_vendor_user.named("bid")
+#: the opening right: the lead, evaluators and observers confirm the opening after the deadline (two distinct
+#: people, one of them a lead, unless the tender is set to one person; tender.bids.operations.confirm_opening)
+confirm_opening = (in_opening_group & deadline_passed).named("confirm_opening")
+#: the lead sets how many must confirm the opening (the operation refuses it after the deadline)
+set_opening_persons = is_lead.named("set_opening_persons")
+#: the bids page (the opening, and the bids once opened): the group that evaluates
+view_bid_list = in_evaluation_group.named("view_bid_list")
+#: bid content (pages, exports, files): the group that evaluates, after the deadline
+view_bids = (in_evaluation_group & deadline_passed).named("view_bids")
+#: the bids have been opened (the opening record exists)
+bids_opened = Rule("bids_opened", lambda u, t, o, n: db.session.scalar(
+    select(BidOpening.id).where(BidOpening.tender_id == t.id)) is not None)
+#: the bids themselves on the bids page: bid content may be seen and the bids have been opened
+see_opened_bids = (view_bids & bids_opened).named("see_opened_bids")

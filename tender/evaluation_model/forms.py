@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from tender.core.scoring import PRICE_METHODS
+from tender.evaluation_model.models import CriterionKindValue, PriceItemKind
+from tender.forms import NorwegianDecimalField
+
+
+def number_field(label: str, noun: str, *, required: str | None = None) -> NorwegianDecimalField:
+    """A number field whose messages name the value as the page's sentences do ("Vekten må være et tall")."""
+    return NorwegianDecimalField(label, required=required, invalid=noun + " må være et tall, ikke «{raw}».",
+                                 too_large=noun + " må være et endelig tall.")
+
+
+class SettingsForm(FlaskForm):
+    scale_max = number_field("Skala, maksimum poeng", "Skalaen", required="Oppgi skalaens maksimum.")
+    allow_half_points = BooleanField("Tillat halve poeng")
+    price_method = SelectField("Prismetode", choices=[
+        SelectChoice(name, f"{m.label} – {m.formula}") for name, m in PRICE_METHODS.items()])
+    price_k = number_field("k (null poeng ved k × laveste pris)", "k")
+    nok_per_point = number_field("Kroner per vektet kvalitetspoeng (prissetting av kvalitet)",
+                                 "Kroner per poeng")
+    normalise = BooleanField("Normaliser kvalitetspoeng (beste tilbud får maksimum)")
+    contract_period = StringField("Kontraktsperiode i år, med opsjoner (f.eks. 4+1+1)",
+                                  validators=[DataRequired("Oppgi kontraktsperioden."), Length(max=40)])
+    disagreement_threshold = number_field("Uenighet som markeres i konsensus (poeng)", "Terskelen",
+                                     required="Oppgi en terskel.")
+
+
+class CriterionForm(FlaskForm):
+    parent = SelectField("Under kriterium", choices=[], validate_choice=True)
+    key = StringField("Id (f.eks. kvalitet, arkiv)", validators=[DataRequired("Oppgi en id."), Length(max=40)])
+    name = StringField("Navn", validators=[DataRequired("Oppgi et navn."), Length(max=200)])
+    kind = SelectField("Type", choices=[SelectChoice(k.value, k.label) for k in CriterionKindValue])
+    weight = number_field("Vekt (% av nivået)", "Vekten", required="Oppgi vekten.")
+    weight_min = number_field("Kunngjort vektspenn, fra (%)", "Spennet")
+    weight_max = number_field("Kunngjort vektspenn, til (%)", "Spennet")
+    documentation = TextAreaField("Dokumentasjon som kreves", validators=[Optional(), Length(max=5000)])
+
+
+class WeightForm(FlaskForm):
+    weight = number_field("Ny vekt (%)", "Vekten", required="Oppgi vekten.")
+
+
+class AssignForm(FlaskForm):
+    evaluator = SelectField("Evaluator", choices=[], validate_choice=True)
+
+
+class PriceItemForm(FlaskForm):
+    name = StringField("Post", validators=[DataRequired("Gi posten et navn."), Length(max=200)])
+    kind = SelectField("Type", choices=[SelectChoice(k.value, k.label) for k in PriceItemKind])
+    per_municipality = BooleanField("Prises per kommune")

@@ -1,0 +1,20 @@
+"""Who may upload Noark 5 samples, see the group's Noark pages, and link and confirm the minimum
+requirement."""
+from __future__ import annotations
+
+from tender.noark.operations import group_may_see_samples
+from tender.tenders.models import Role
+from tender.tenders.permissions import Rule, has_role, in_group, is_lead, is_vendor_user
+
+#: a vendor user uploads and sees samples for their own company only
+upload_sample = is_vendor_user.named("upload_sample")
+#: the group's Noark pages: the procurement group (not vendors). The samples themselves are part of the sealed
+#: bids: the pages show them only with ``see_group_samples``
+view_samples = in_group.named("view_samples")
+#: the samples submitted with bids, their reports and results: the group, once the bids are opened
+see_group_samples = (view_samples & Rule("samples_unsealed", lambda u, t, o, n: group_may_see_samples(t))) \
+    .named("see_group_samples")
+#: running a sample's validation again: the lead
+restart_validation = is_lead.named("restart_validation")
+link_noark_requirement = is_lead.named("link_noark_requirement")
+confirm_noark_requirement = has_role(Role.LEAD, Role.EVALUATOR).named("confirm_noark_requirement")
