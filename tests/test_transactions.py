@@ -80,7 +80,8 @@ def tx_app(app: Any, db: Any, tmp_path: Path) -> Iterator[Any]:
 def _stored(db: Any) -> set[str]:
     """The test municipalities as the database has them now (a fresh read, not the session's memory)."""
     db.session.expire_all()
-    return set(db.session.scalars(select(Municipality.kommunenummer).where(Municipality.kommunenummer.like("99%"))))
+    numbers = select(Municipality.kommunenummer).where(Municipality.kommunenummer.like("99%"))
+    return set(db.session.scalars(numbers))
 
 
 @pytest.mark.parametrize("status", [200, 302])

@@ -137,7 +137,8 @@ def _requirement_form(tender: Tender, spec: Specification, obj: SpecRequirement 
 
 
 def _tamper_proof(operation: Callable[[], T]) -> Callable[[], T]:
-    """``operation`` with a ValueError (a tampered choice or hidden field) turned into a refusal on the form."""
+    """``operation`` with a ValueError (a tampered choice or hidden field) turned into a refusal on the
+    form."""
 
     def run() -> T:
         try:
@@ -152,7 +153,8 @@ def _input_from(form: RequirementForm) -> ops.RequirementInput:
     return ops.RequirementInput(
         chapter=form.chapter.data or "", number=form.number.data or "", kind=core.Kind(form.kind.data),
         text=form.text.data or "", answer_form=core.AnswerForm(form.answer_form.data),
-        unit=(form.unit.data or "").strip() or None, criterion=form.criterion.data or None, weight=form.weight.data,
+        unit=(form.unit.data or "").strip() or None, criterion=form.criterion.data or None,
+        weight=form.weight.data,
         documentation=form.documentation.data or "", source=form.source.data or "",
         municipalities=tuple(form.municipalities.data or ()),
     )
@@ -193,7 +195,8 @@ def edit_requirement(tender_id: int, key: str) -> Any:
             form.lock_version.data = str(_current_lock_version(tender, key))
 
     done = run_form(form, _tamper_proof(lambda: ops.update_requirement(
-        tender, row, _input_from(form), expected_version=_expected_version(form.lock_version.data), actor=_me())),
+        tender, row, _input_from(form), expected_version=_expected_version(form.lock_version.data),
+        actor=_me())),
         back=url_for("requirements.index", tender_id=tender.id, _anchor=row.key),
         success=f"Krav {row.key} er lagret.", refused=took_note)
     if done is not None:
@@ -282,7 +285,8 @@ def edit_chapter(tender_id: int, key: str) -> Any:
     done = run_form(form, _tamper_proof(lambda: ops.update_chapter(
         tender, chapter, title=form.title.data or "", description=form.description.data or "",
         number=form.number.data or chapter.number, expected_version=_expected_version(form.lock_version.data),
-        actor=_me())), back=url_for("requirements.index", tender_id=tender.id), success="Kapittelet er lagret.")
+        actor=_me())),
+        back=url_for("requirements.index", tender_id=tender.id), success="Kapittelet er lagret.")
     if done is not None:
         return done
     return render_template("requirements/chapter_form.html", tender=tender, form=form, chapter=chapter), \
@@ -333,8 +337,8 @@ def load(tender_id: int) -> Any:
         return _problems_page(tender, error.problems, "Filen kan ikke lastes inn")
     return run_button(lambda: ops.replace_draft(tender, content, actor=_me(), origin=origin),
                       back=url_for("requirements.index", tender_id=tender.id),
-                      success=f"{len(content.requirements)} krav i {len(content.chapters)} kapitler er lastet inn "
-                              "som utkast.")
+                      success=f"{len(content.requirements)} krav i {len(content.chapters)} kapitler er "
+                              "lastet inn som utkast.")
 
 
 # -- versions, diffs, decisions, publication ---------------------------------------------------------------
@@ -377,10 +381,12 @@ def version(tender_id: int, number: int) -> Any:
         def decide() -> Municipality:
             municipality = db.session.get(Municipality, int(form.municipality.data))
             ops.decide(tender, version, municipality, approve=form.decision.data == "approved",
-                       comment=form.comment.data or "", content_hash=form.content_hash.data or "", signer=_me())
+                       comment=form.comment.data or "", content_hash=form.content_hash.data or "",
+                       signer=_me())
             return municipality
 
-        done = run_form(form, decide, back=url_for("requirements.version", tender_id=tender.id, number=number),
+        done = run_form(form, decide,
+                        back=url_for("requirements.version", tender_id=tender.id, number=number),
                         success=lambda municipality: f"Beslutningen for {municipality.name} er registrert.")
         if done is not None:
             return done
@@ -554,7 +560,8 @@ def _apply_excel(tender: Tender, spec: Specification, token: str) -> Any:
                                origin="regneark")
 
     return run_button(apply, back=url_for("requirements.index", tender_id=tender.id),
-                      success=f"Tatt inn: {len(additions)} nye, {len(changes)} endrede og {len(removals)} slettede krav.")
+                      success=f"Tatt inn: {len(additions)} nye, {len(changes)} endrede og {len(removals)} "
+                              "slettede krav.")
 
 
 @bp.route("/import/katalog", methods=["GET", "POST"])

@@ -127,7 +127,8 @@ def _decide(tender_id: int, registration_id: int, approve: bool) -> Response:
         registration = ops.refuse(tender, vendor, registration_id, administrator=me)
         return f"Forespørselen fra {registration.name} er avslått."
 
-    return run_button(decide, back=url_for("vendors.users", tender_id=tender.id), success=lambda message: message,
+    return run_button(decide, back=url_for("vendors.users", tender_id=tender.id),
+                      success=lambda message: message,
                       refused=lambda error: keep_refusal(error, actor=me))
 
 
@@ -165,14 +166,15 @@ def invite_vendor(tender_id: int) -> Any:
         vendor = db.session.get(Vendor, int(raw)) if raw.isdigit() else None
         if vendor is None:
             raise DomainError("Velg hvilken leverandør som skal inviteres.", field="vendor")
+        announcement = public_url("vendors.announcement", token=tender.announcement_token)
         ops.invite_vendor(tender, vendor, email=form.email.data or "", invited_by=me,
-                          announcement_url=public_url("vendors.announcement", token=tender.announcement_token))
+                          announcement_url=announcement)
         return vendor
 
     done = run_form(form, invite, back=url_for("tenders.members", tender_id=tender.id),
                     success=lambda vendor: (f"Invitasjonen til å registrere seg er sendt på e-post til "
-                                            f"{form.email.data} for {vendor.name}. Leverandøren registrerer sine "
-                                            "brukere selv."),
+                                            f"{form.email.data} for {vendor.name}. Leverandøren registrerer "
+                                            "sine brukere selv."),
                     refused=lambda error: keep_refusal(error, actor=me))
     if done is not None:
         return done
