@@ -390,21 +390,12 @@ def version(tender_id: int, number: int) -> Any:
                         success=lambda municipality: f"Beslutningen for {municipality.name} er registrert.")
         if done is not None:
             return done
-    previous = _last_approved_by_me(tender, spec, version)
+    mine = {m.id for m in tender.signer_municipalities(current_user)}
+    previous = ops.last_approved_by(spec, version, mine)
     status = 422 if request.method == "POST" else 200
     return render_template("requirements/version.html", tender=tender, spec=spec, version=version, content=content,
                            form=form, previous=previous, is_latest=version is ops.latest_version(spec),
                            missing=ops.missing_approvals(tender, version), empty_form=EmptyForm()), status
-
-
-def _last_approved_by_me(tender: Tender, spec: Specification, version: SpecVersion) -> SpecVersion | None:
-    """The newest earlier version that one of my municipalities approved: the diff a signer wants to read."""
-    mine = {m.id for m in tender.signer_municipalities(current_user)}
-    for candidate in reversed(spec.versions):
-        if candidate.number < version.number and any(
-                d.municipality_id in mine and d.decision.value == "approved" for d in candidate.decisions):
-            return candidate
-    return None
 
 
 @bp.route("/diff")
@@ -608,7 +599,8 @@ def _apply_catalogue(tender: Tender, token: str) -> Any:
         return redirect(url_for("requirements.import_catalogue", tender_id=tender.id))
 
     def apply() -> int:
-        chapters = _chapters_for_groups(tender, spec, catalogue, selections)
+        groups = [entry.group for entry in (catalogue.entry(key) for key in selections) if entry is not None]
+        chapters = ops.chapters_for_groups(tender, spec, groups, actor=_me())
         criterion = request.form.get("criterion") or None
         new = requirements_from_catalogue(catalogue, selections, spec=ops.to_core(spec), chapter_for_group=chapters,
                                           used_ids=ops.used_requirement_ids(spec), criterion=criterion)
@@ -621,18 +613,3 @@ def _apply_catalogue(tender: Tender, token: str) -> Any:
     except core.SpecFileError as error:
         return _problems_page(tender, error.problems, "Utvalget kan ikke tas inn")
 
-
-def _chapters_for_groups(tender: Tender, spec: Specification, catalogue: Any, selections: dict[str, core.Kind]) -> dict[str, str]:
-    """One chapter per kravgruppe that has ticks: an existing chapter with that title, or a new one."""
-    wanted = []
-    for key in selections:
-        entry = catalogue.entry(key)
-        if entry is not None and entry.group not in wanted:
-            wanted.append(entry.group)
-    mapping = {}
-    for group in wanted:
-        existing = next((c for c in spec.chapters if c.title == group), None)
-        chapter = existing or ops.add_chapter(tender, title=group, description="Fra Noark 5-kravkatalogen.",
-                                              actor=_me())
-        mapping[group] = chapter.key
-    return mapping
