@@ -36,8 +36,9 @@ class NorwegianDecimalField(Field):
     """A number as Norwegians type it ("4 160 000,50", "1,5"; a point and non-breaking spaces are taken too,
     see ``tender.formatting.parse_number``), as a Decimal in ``data`` (None when left empty). A stored value
     is shown for editing through ``format_for_input`` ("1250,5", or "1250,50" with ``places=2``); what the
-    person typed is shown back as typed. ``required`` is the message for an empty field (blanks count as empty); without it the field may
-    be left empty. Garbage, and values outside ``minimum``/``maximum``, are refused with Norwegian messages,
+    person typed is shown back as typed. ``required`` is the message for an empty field (blanks count as
+    empty); without it the field may be left empty. ``max_length`` limits the text typed, with WTForms' own
+    message. Garbage, and values outside ``minimum``/``maximum``, are refused with Norwegian messages,
     worded with ``{raw}`` (the text typed), ``{label}`` (the field's label) and ``{form}`` (the form, for a
     message that names the line it is on)."""
 
@@ -47,14 +48,14 @@ class NorwegianDecimalField(Field):
                  invalid: str = "{label} må være et tall, ikke «{raw}».",
                  too_large: str = "{label} må være et endelig tall.",
                  below_minimum: str = "{label} kan ikke være mindre enn {minimum}.",
-                 minimum: Decimal | None = None, maximum: Decimal = Decimal(10) ** 12, places: int | None = None,
-                 **kwargs: Any) -> None:
+                 minimum: Decimal | None = None, maximum: Decimal = Decimal(10) ** 12,
+                 places: int | None = None, max_length: int | None = None, **kwargs: Any) -> None:
         # InputRequired also marks the input ``required`` for the browser; blanks are caught in pre_validate
         validators = [*(validators or ()), InputRequired(required) if required else Optional()]
         super().__init__(label, validators, **kwargs)
         self.required = required
         self.invalid, self.too_large, self.below_minimum = invalid, too_large, below_minimum
-        self.minimum, self.maximum, self.places = minimum, maximum, places
+        self.minimum, self.maximum, self.places, self.max_length = minimum, maximum, places, max_length
         self.unreadable = False
 
     def _value(self) -> str:
@@ -79,8 +80,14 @@ class NorwegianDecimalField(Field):
             self.data, self.unreadable = None, True
 
     def pre_validate(self, form: Form) -> None:
-        words = {"raw": self.raw_data[0] if self.raw_data else "", "label": self.label.text, "form": form,
+        raw = str(self.raw_data[0]) if self.raw_data else ""
+        words = {"raw": raw, "label": self.label.text, "form": form,
                  "minimum": format_for_input(self.minimum)}
+        if self.max_length is not None and len(raw) > self.max_length:
+            # WTForms' own wording for a text too long, from its bokmål catalogue (tender.forms.FORM_LOCALES)
+            raise StopValidation(self.ngettext("Field cannot be longer than %(max)d character.",
+                                               "Field cannot be longer than %(max)d characters.",
+                                               self.max_length) % {"max": self.max_length})
         if self.unreadable:
             raise StopValidation(self.invalid.format(**words))
         if self.data is None:
@@ -146,7 +153,8 @@ def run_button(operation: Callable[[], Any], *, back: str,
 
 
 def run_form(form: FlaskForm | None, operation: Callable[[], Any], *,
-             back: str | Callable[[Any], str] | None = None, success: str | Callable[[Any], str] | None = None,
+             back: str | Callable[[Any], str] | None = None,
+             success: str | Callable[[Any], str] | None = None,
              refused: Callable[[DomainError], Any] | None = None,
              answer: Callable[[Any], Any] | None = None) -> Any:
     """A submitted form's whole life after its page: validate ``form``, run the operation, say so and go to

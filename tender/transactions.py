@@ -131,7 +131,7 @@ def discard_changes() -> None:
     db.session.rollback()
 
 
-# -- requests -------------------------------------------------------------------------------------------------
+# -- requests ------------------------------------------------------------------------------------------------
 def init_transactions(app: Flask) -> None:
     """Make every request one unit of work. Registered before the login check, so that the login session's
     bookkeeping (``tender.auth.sessions``) already belongs to it."""
@@ -157,7 +157,7 @@ def _end_request(response: Response) -> Response:
     return response
 
 
-# -- CLI commands ---------------------------------------------------------------------------------------------
+# -- CLI commands --------------------------------------------------------------------------------------------
 @contextmanager
 def transaction() -> Iterator[UnitOfWork]:
     """One unit of work outside a request: commits when the block ends normally (or with a successful

@@ -20,7 +20,8 @@ class _Amounts(Form):
     weight = NorwegianDecimalField("Vekt", required="Oppgi vekten.",
                                    invalid="Vekten må være et tall, ikke «{raw}».")
     line_label = "Lisens"
-    price = NorwegianDecimalField("Pris", invalid="«{form.line_label}»: beløpet må være et tall, ikke «{raw}».")
+    price = NorwegianDecimalField("Pris",
+                                  invalid="«{form.line_label}»: beløpet må være et tall, ikke «{raw}».")
 
 
 def _posted(**values: str) -> _Amounts:
@@ -44,7 +45,8 @@ def test_numbers_typed_the_norwegian_way_or_with_a_point_are_read(typed: str, nu
     assert form.amount.data == number
 
 
-@pytest.mark.parametrize("typed", ["mye", "1e5", "NaN", "Infinity", "1,2,3", "1.000,50", "12 kr", "--1", "1/2"])
+@pytest.mark.parametrize("typed", ["mye", "1e5", "NaN", "Infinity", "1,2,3", "1.000,50", "12 kr", "--1",
+                                   "1/2"])
 def test_garbage_is_refused_with_a_norwegian_message_naming_what_was_typed(typed: str) -> None:
     form = _posted(weight=typed)
     assert form.weight.errors == [f"Vekten må være et tall, ikke «{typed}»."]
@@ -95,3 +97,15 @@ def test_an_amount_in_kroner_is_shown_for_editing_with_its_ore() -> None:
 
     assert 'value="1000000,50"' in str(Price(formdata=None, data={"amount": Decimal("1000000.5")}).amount())
     assert 'value="500,00"' in str(Price(formdata=None, data={"amount": Decimal(500)}).amount())
+
+
+def test_a_text_longer_than_the_field_allows_gets_wtforms_own_message_in_bokmal(app: Any) -> None:
+    class Short(Form):
+        score = NorwegianDecimalField("Poeng", max_length=10)
+
+    with app.test_request_context():
+        from tender.forms import FORM_LOCALES
+
+        form = Short(formdata=MultiDict({"score": "1" * 11}), meta={"locales": list(FORM_LOCALES)})
+        assert not form.validate()
+        assert form.score.errors == ["Feltet kan ikke være lenger enn 10 tegn."]

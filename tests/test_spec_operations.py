@@ -163,6 +163,23 @@ def test_approvals_do_not_carry_over_to_a_new_version(db, loaded, add_member) ->
     assert all(s.latest is None and s.last_approved_version == 1 for s in overview)
 
 
+def test_a_signer_reads_the_diff_from_the_last_version_their_own_municipality_approved(db, loaded,
+                                                                                       add_member) -> None:
+    tender, lead = loaded
+    (first, first_signer), (second, second_signer) = list(_signers(tender, add_member).items())[:2]
+    v1 = ops.freeze_version(tender, actor=lead)
+    ops.decide(tender, v1, first, approve=True, comment="", content_hash=v1.content_hash, signer=first_signer)
+    ops.decide(tender, v1, second, approve=False, comment="Nei", content_hash=v1.content_hash, signer=second_signer)
+    row = ops.ordered_requirements(ops.specification_of(tender))[0]
+    ops.update_requirement(tender, row, _input(row, text=row.text + " Endret."), expected_version=row.lock_version,
+                           actor=lead)
+    v2 = ops.freeze_version(tender, actor=lead)
+    spec = ops.specification_of(tender)
+    assert ops.last_approved_by(spec, v2, {first.id}) is v1
+    assert ops.last_approved_by(spec, v2, {second.id}) is None  # rejected, not approved
+    assert ops.last_approved_by(spec, v1, {first.id}) is None  # only earlier versions count
+
+
 def test_a_signer_cannot_decide_for_another_municipality_or_on_content_they_did_not_see(db, loaded, add_member) -> None:
     tender, lead = loaded
     signers = _signers(tender, add_member)

@@ -80,7 +80,8 @@ def tx_app(app: Any, db: Any, tmp_path: Path) -> Iterator[Any]:
 def _stored(db: Any) -> set[str]:
     """The test municipalities as the database has them now (a fresh read, not the session's memory)."""
     db.session.expire_all()
-    return set(db.session.scalars(select(Municipality.kommunenummer).where(Municipality.kommunenummer.like("99%"))))
+    numbers = select(Municipality.kommunenummer).where(Municipality.kommunenummer.like("99%"))
+    return set(db.session.scalars(numbers))
 
 
 @pytest.mark.parametrize("status", [200, 302])
@@ -134,3 +135,18 @@ def test_a_failing_cli_command_is_rolled_back_but_keeps_what_it_kept(tx_app: Any
 def test_outside_a_request_or_command_a_kept_write_happens_at_once(db: Any) -> None:
     transactions.keep(lambda: _add("9910"))
     assert _stored(db) == {"9910"}
+
+
+def test_a_failed_login_is_answered_422_and_its_count_and_trail_are_kept(client: Any, db: Any, forms: Any,
+                                                                           create_user: Any) -> None:
+    from tender.audit import AuditEvent
+    from tender.auth.models import LoginThrottle
+
+    user = create_user("kari@skien.kommune.no", "Kari")
+    response = forms.post("/logg-inn", {"email": user.email, "password": "feil-passord"}, page="/logg-inn")
+    assert response.status_code == 422 and "Feil e-postadresse eller passord." in response.get_data(as_text=True)
+    db.session.expire_all()
+    throttle = db.session.scalar(select(LoginThrottle).where(LoginThrottle.email == user.email))
+    assert throttle is not None and throttle.failures == 1
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.event_type == "user.login_failed")).all()
+    assert [e.actor_id for e in events] == [user.id]

@@ -7,7 +7,8 @@ from pathlib import Path
 
 TENDER = Path(__file__).resolve().parent.parent / "tender"
 #: the CLI modules whose commands run in ``transactions.command_transaction``
-COMMAND_MODULES = ("requirements/commands.py", "vendors/commands.py", "users_cli.py", "demo_stages.py", "demo.py")
+COMMAND_MODULES = ("requirements/commands.py", "vendors/commands.py", "users_cli.py", "demo_stages.py",
+                   "demo.py")
 
 
 def _view_modules() -> list[Path]:
@@ -16,7 +17,8 @@ def _view_modules() -> list[Path]:
     for path in sorted(TENDER.rglob("*.py")):
         if "migrations" in path.parts or "core" in path.parts:
             continue
-        if path.name == "views.py" or path.name.endswith("_views.py") or "Blueprint(" in path.read_text("utf-8"):
+        serves = path.name == "views.py" or path.name.endswith("_views.py")
+        if serves or "Blueprint(" in path.read_text("utf-8"):
             found.append(path)
     return found
 

@@ -64,7 +64,8 @@ def logout() -> Response:
 
 
 def _password_changed(ended: int) -> str:
-    others = {0: "", 1: " Du er logget ut av én annen økt."}.get(ended, f" Du er logget ut av {ended} andre økter.")
+    others = {0: "", 1: " Du er logget ut av én annen økt."}.get(
+        ended, f" Du er logget ut av {ended} andre økter.")
     return "Passordet er endret." + others
 
 
@@ -96,7 +97,8 @@ def accept_invitation(token: str) -> Any:
             logout_user()
         login_user(user)
 
-    done = run_form(form, accept, back=url_for("tenders.dashboard"), success="Passordet er lagret. Velkommen!")
+    done = run_form(form, accept, back=url_for("tenders.dashboard"),
+                    success="Passordet er lagret. Velkommen!")
     if done is not None:
         return done
     status = 422 if request.method == "POST" else 200

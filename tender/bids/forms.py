@@ -88,7 +88,7 @@ class TextAnswerForm(AnswerForm):
 
 
 class NumberAnswerForm(TextAnswerForm):
-    """A number answer, kept as the vendor typed it (it is part of their bid), but only when it is a number."""
+    """A number answer, kept as the vendor typed it (it is part of their bid), but only when it is one."""
 
     value = StringField("Svar (tall)", validators=[Optional(), Length(max=200, message="Høyst 200 tegn.")])
 
@@ -116,7 +116,7 @@ def answer_form_for(requirement: core_spec.Requirement, formdata: Any) -> Answer
 
 class PriceForm(Form):
     # the messages name the price line, so that they make sense in the list at the top of the page too
-    amount = NorwegianDecimalField("Beløp i kroner eks. mva.", minimum=Decimal(0), places=2,
+    amount = NorwegianDecimalField("Beløp i kroner eks. mva.", minimum=Decimal(0), places=2, max_length=30,
                                    invalid="«{form.line_label}»: beløpet må være et tall, ikke «{raw}».",
                                    too_large="«{form.line_label}»: beløpet er for stort.",
                                    below_minimum="«{form.line_label}»: beløpet kan ikke være negativt.")

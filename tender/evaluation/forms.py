@@ -10,7 +10,7 @@ from tender.evaluation_model.forms import number_field
 
 
 class ScoreForm(FlaskForm):
-    score = number_field("Poeng", "Poengene", required="Oppgi poeng.")
+    score = number_field("Poeng", "Poengene", required="Oppgi poeng.", max_length=10)
     justification = TextAreaField("Begrunnelse", validators=[DataRequired("Skriv en begrunnelse."),
                                                              Length(max=10_000)])
     lock_version = HiddenField()

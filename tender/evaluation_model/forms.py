@@ -10,14 +10,17 @@ from tender.evaluation_model.models import CriterionKindValue, PriceItemKind
 from tender.forms import NorwegianDecimalField
 
 
-def number_field(label: str, noun: str, *, required: str | None = None) -> NorwegianDecimalField:
+def number_field(label: str, noun: str, *, required: str | None = None,
+                 max_length: int = 20) -> NorwegianDecimalField:
     """A number field whose messages name the value as the page's sentences do ("Vekten må være et tall")."""
-    return NorwegianDecimalField(label, required=required, invalid=noun + " må være et tall, ikke «{raw}».",
+    return NorwegianDecimalField(label, required=required, max_length=max_length,
+                                 invalid=noun + " må være et tall, ikke «{raw}».",
                                  too_large=noun + " må være et endelig tall.")
 
 
 class SettingsForm(FlaskForm):
-    scale_max = number_field("Skala, maksimum poeng", "Skalaen", required="Oppgi skalaens maksimum.")
+    scale_max = number_field("Skala, maksimum poeng", "Skalaen", required="Oppgi skalaens maksimum.",
+                             max_length=10)
     allow_half_points = BooleanField("Tillat halve poeng")
     price_method = SelectField("Prismetode", choices=[
         SelectChoice(name, f"{m.label} – {m.formula}") for name, m in PRICE_METHODS.items()])
@@ -28,7 +31,7 @@ class SettingsForm(FlaskForm):
     contract_period = StringField("Kontraktsperiode i år, med opsjoner (f.eks. 4+1+1)",
                                   validators=[DataRequired("Oppgi kontraktsperioden."), Length(max=40)])
     disagreement_threshold = number_field("Uenighet som markeres i konsensus (poeng)", "Terskelen",
-                                     required="Oppgi en terskel.")
+                                     required="Oppgi en terskel.", max_length=10)
 
 
 class CriterionForm(FlaskForm):

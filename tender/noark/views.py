@@ -150,7 +150,8 @@ def upload(tender_id: int) -> Any:
             # kept although the request is rolled back, as the bid pages keep their late attempts
             keep(lambda: bid_ops.record_late_attempt(tender, vendor, action="sample", at=at, actor=me))
             return _mine_page(tender, vendor, form, 409)
-        status = 409 if isinstance(error, _BidChanged) else 413 if isinstance(error, ops.UploadTooLarge) else 422
+        too_large = isinstance(error, ops.UploadTooLarge)
+        status = 409 if isinstance(error, _BidChanged) else 413 if too_large else 422
         return _mine_page(tender, vendor, form, status)
 
     return run_form(None, store, back=url_for("noark.mine", tender_id=tender.id),
@@ -162,8 +163,8 @@ class _BidChanged(DomainError):
     """The bid changed (most likely was submitted) while a sample for it came in."""
 
     def __init__(self) -> None:
-        super().__init__("Tilbudet ble endret samtidig, kanskje levert, mens prøven ble lastet opp; prøven er "
-                         "ikke lagret. Last siden på nytt.", field="file")
+        super().__init__("Tilbudet ble endret samtidig, kanskje levert, mens prøven ble lastet opp; prøven "
+                         "er ikke lagret. Last siden på nytt.", field="file")
 
 
 def _enqueue(sample_id: int) -> None:
@@ -321,8 +322,8 @@ def link(tender_id: int) -> Any:
     form = _link_form(tender, request.form)
     done = run_form(form, lambda: ops.link_requirement(tender, form.requirement.data, actor=_me()),
                     back=url_for("noark.requirements", tender_id=tender.id),
-                    success="Minstekravet fylles nå ut automatisk fra Noark-kontrollen, og må bekreftes av en "
-                            "evaluator.")
+                    success="Minstekravet fylles nå ut automatisk fra Noark-kontrollen, og må bekreftes av "
+                            "en evaluator.")
     return done if done is not None else _requirements_page(tender, form, 422)
 
 

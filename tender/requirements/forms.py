@@ -23,8 +23,9 @@ class RequirementForm(FlaskForm):
     unit = StringField("Enhet (for tallsvar)", validators=[Optional(), Length(max=40, message="Høyst 40 tegn.")])
     criterion = SelectField("Tildelingskriterium (for evalueringskrav)", choices=[], validate_choice=True)
     # the column holds up to 10^8 (Numeric(12, 4)): a larger weight is refused here, not by the database
-    weight = NorwegianDecimalField("Vekt innen kriteriet", maximum=Decimal(10) ** 8,
-                                   invalid="Vekten må være et tall, ikke «{raw}».", too_large="Vekten er for stor.")
+    weight = NorwegianDecimalField("Vekt innen kriteriet", maximum=Decimal(10) ** 8, max_length=20,
+                                   invalid="Vekten må være et tall, ikke «{raw}».",
+                                   too_large="Vekten er for stor.")
     documentation = TextAreaField("Dokumentasjon leverandøren skal gi", validators=[
         Optional(), Length(max=5_000, message="Høyst 5 000 tegn.")])
     source = StringField("Kilde", validators=[Optional(), Length(max=300, message="Høyst 300 tegn.")])

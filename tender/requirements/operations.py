@@ -2,7 +2,7 @@
 commits once. Business rules come from ``tender.core.spec``; this module only moves data in and out."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from decimal import Decimal
@@ -424,6 +424,21 @@ def apply_requirements(tender: Tender, additions: list[core.Requirement], change
         "origin": origin, "added": [r.id for r in additions], "changed": sorted(changed_ids)})
 
 
+def chapters_for_groups(tender: Tender, spec: Specification, groups: Iterable[str], *,
+                        actor: Any) -> dict[str, str]:
+    """The chapter key for each of the catalogue's requirement groups (kravgrupper) taken in: an existing
+    chapter with the group's title, else a new one (added, in the order the groups come)."""
+    mapping: dict[str, str] = {}
+    for group in groups:
+        if group in mapping:
+            continue
+        existing = next((c for c in spec.chapters if c.title == group), None)
+        chapter = existing or add_chapter(tender, title=group, description="Fra Noark 5-kravkatalogen.",
+                                          actor=actor)
+        mapping[group] = chapter.key
+    return mapping
+
+
 def used_requirement_ids(spec: Specification) -> set[str]:
     """Every requirement id this specification has ever used (drafts, versions, deleted ones)."""
     return _all_keys(spec) | {f"R{n:04d}" for n in range(1, spec.next_requirement_seq)}
@@ -511,6 +526,18 @@ def approval_overview(tender: Tender, spec: Specification) -> list[MunicipalityS
                 break
         rows.append(MunicipalityStatus(municipality, on_latest, last_ok, last_ok_number))
     return rows
+
+
+def last_approved_by(spec: Specification, version: SpecVersion,
+                     municipality_ids: Collection[int]) -> SpecVersion | None:
+    """The newest version before ``version`` that one of these municipalities approved: the diff a signer
+    for them wants to read."""
+    for candidate in reversed(spec.versions):
+        if candidate.number < version.number and any(
+                d.municipality_id in municipality_ids and d.decision is Decision.APPROVED
+                for d in candidate.decisions):
+            return candidate
+    return None
 
 
 def missing_approvals(tender: Tender, version: SpecVersion) -> list[Municipality]:

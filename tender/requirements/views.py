@@ -139,7 +139,8 @@ def _requirement_form(tender: Tender, spec: Specification, obj: SpecRequirement 
 
 
 def _tamper_proof(operation: Callable[[], T]) -> Callable[[], T]:
-    """``operation`` with a ValueError (a tampered choice or hidden field) turned into a refusal on the form."""
+    """``operation`` with a ValueError (a tampered choice or hidden field) turned into a refusal on the
+    form."""
 
     def run() -> T:
         try:
@@ -154,7 +155,8 @@ def _input_from(form: RequirementForm) -> ops.RequirementInput:
     return ops.RequirementInput(
         chapter=form.chapter.data or "", number=form.number.data or "", kind=core.Kind(form.kind.data),
         text=form.text.data or "", answer_form=core.AnswerForm(form.answer_form.data),
-        unit=(form.unit.data or "").strip() or None, criterion=form.criterion.data or None, weight=form.weight.data,
+        unit=(form.unit.data or "").strip() or None, criterion=form.criterion.data or None,
+        weight=form.weight.data,
         documentation=form.documentation.data or "", source=form.source.data or "",
         municipalities=tuple(form.municipalities.data or ()),
     )
@@ -195,7 +197,8 @@ def edit_requirement(tender_id: int, key: str) -> Any:
             form.lock_version.data = str(_current_lock_version(tender, key))
 
     done = run_form(form, _tamper_proof(lambda: ops.update_requirement(
-        tender, row, _input_from(form), expected_version=_expected_version(form.lock_version.data), actor=_me())),
+        tender, row, _input_from(form), expected_version=_expected_version(form.lock_version.data),
+        actor=_me())),
         back=url_for("requirements.index", tender_id=tender.id, _anchor=row.key),
         success=f"Krav {row.key} er lagret.", refused=took_note)
     if done is not None:
@@ -284,7 +287,8 @@ def edit_chapter(tender_id: int, key: str) -> Any:
     done = run_form(form, _tamper_proof(lambda: ops.update_chapter(
         tender, chapter, title=form.title.data or "", description=form.description.data or "",
         number=form.number.data or chapter.number, expected_version=_expected_version(form.lock_version.data),
-        actor=_me())), back=url_for("requirements.index", tender_id=tender.id), success="Kapittelet er lagret.")
+        actor=_me())),
+        back=url_for("requirements.index", tender_id=tender.id), success="Kapittelet er lagret.")
     if done is not None:
         return done
     return render_template("requirements/chapter_form.html", tender=tender, form=form, chapter=chapter), \
@@ -335,8 +339,8 @@ def load(tender_id: int) -> Any:
         return _problems_page(tender, error.problems, "Filen kan ikke lastes inn")
     return run_button(lambda: ops.replace_draft(tender, content, actor=_me(), origin=origin),
                       back=url_for("requirements.index", tender_id=tender.id),
-                      success=f"{len(content.requirements)} krav i {len(content.chapters)} kapitler er lastet inn "
-                              "som utkast.")
+                      success=f"{len(content.requirements)} krav i {len(content.chapters)} kapitler er "
+                              "lastet inn som utkast.")
 
 
 # -- versions, diffs, decisions, publication ---------------------------------------------------------------
@@ -379,28 +383,21 @@ def version(tender_id: int, number: int) -> Any:
         def decide() -> Municipality:
             municipality = db.session.get(Municipality, int(form.municipality.data))
             ops.decide(tender, version, municipality, approve=form.decision.data == "approved",
-                       comment=form.comment.data or "", content_hash=form.content_hash.data or "", signer=_me())
+                       comment=form.comment.data or "", content_hash=form.content_hash.data or "",
+                       signer=_me())
             return municipality
 
-        done = run_form(form, decide, back=url_for("requirements.version", tender_id=tender.id, number=number),
+        done = run_form(form, decide,
+                        back=url_for("requirements.version", tender_id=tender.id, number=number),
                         success=lambda municipality: f"Beslutningen for {municipality.name} er registrert.")
         if done is not None:
             return done
-    previous = _last_approved_by_me(tender, spec, version)
+    mine = {m.id for m in tender.signer_municipalities(current_user)}
+    previous = ops.last_approved_by(spec, version, mine)
     status = 422 if request.method == "POST" else 200
     return render_template("requirements/version.html", tender=tender, spec=spec, version=version, content=content,
                            form=form, previous=previous, is_latest=version is ops.latest_version(spec),
                            missing=ops.missing_approvals(tender, version), empty_form=EmptyForm()), status
-
-
-def _last_approved_by_me(tender: Tender, spec: Specification, version: SpecVersion) -> SpecVersion | None:
-    """The newest earlier version that one of my municipalities approved: the diff a signer wants to read."""
-    mine = {m.id for m in tender.signer_municipalities(current_user)}
-    for candidate in reversed(spec.versions):
-        if candidate.number < version.number and any(
-                d.municipality_id in mine and d.decision.value == "approved" for d in candidate.decisions):
-            return candidate
-    return None
 
 
 @bp.route("/diff")
@@ -556,7 +553,8 @@ def _apply_excel(tender: Tender, spec: Specification, token: str) -> Any:
                                origin="regneark")
 
     return run_button(apply, back=url_for("requirements.index", tender_id=tender.id),
-                      success=f"Tatt inn: {len(additions)} nye, {len(changes)} endrede og {len(removals)} slettede krav.")
+                      success=f"Tatt inn: {len(additions)} nye, {len(changes)} endrede og {len(removals)} "
+                              "slettede krav.")
 
 
 @bp.route("/import/katalog", methods=["GET", "POST"])
@@ -603,7 +601,8 @@ def _apply_catalogue(tender: Tender, token: str) -> Any:
         return redirect(url_for("requirements.import_catalogue", tender_id=tender.id))
 
     def apply() -> int:
-        chapters = _chapters_for_groups(tender, spec, catalogue, selections)
+        groups = [entry.group for entry in (catalogue.entry(key) for key in selections) if entry is not None]
+        chapters = ops.chapters_for_groups(tender, spec, groups, actor=_me())
         criterion = request.form.get("criterion") or None
         new = requirements_from_catalogue(catalogue, selections, spec=ops.to_core(spec), chapter_for_group=chapters,
                                           used_ids=ops.used_requirement_ids(spec), criterion=criterion)
@@ -615,23 +614,6 @@ def _apply_catalogue(tender: Tender, token: str) -> Any:
                           success=lambda count: f"{count} krav fra kravkatalogen er lagt til i utkastet.")
     except core.SpecFileError as error:
         return _problems_page(tender, error.problems, "Utvalget kan ikke tas inn")
-
-
-def _chapters_for_groups(tender: Tender, spec: Specification, catalogue: Any, selections: dict[str, core.Kind]) -> dict[str, str]:
-    """One chapter per kravgruppe that has ticks: an existing chapter with that title, or a new one."""
-    wanted = []
-    for key in selections:
-        entry = catalogue.entry(key)
-        if entry is not None and entry.group not in wanted:
-            wanted.append(entry.group)
-    mapping = {}
-    for group in wanted:
-        existing = next((c for c in spec.chapters if c.title == group), None)
-        chapter = existing or ops.add_chapter(tender, title=group, description="Fra Noark 5-kravkatalogen.",
-                                              actor=_me())
-        mapping[group] = chapter.key
-    return mapping
-
 
 # -- no editing page once the specification is published ---------------------------------------------------------
 #: the pages (and their form posts) that change the draft; each one's access predicate

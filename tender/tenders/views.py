@@ -185,7 +185,8 @@ def invite(tender_id: int) -> Any:
             return redirect(url_for("tenders.members", tender_id=tender.id))
         return members_page(tender, new_link=link)
 
-    done = run_form(form, invite_and_deliver, answer=answer, refused=lambda error: keep_refusal(error, actor=me))
+    done = run_form(form, invite_and_deliver, answer=answer,
+                    refused=lambda error: keep_refusal(error, actor=me))
     if done is not None:
         return done
     tender = tender_for(tender_id, manage_tender)

@@ -50,7 +50,8 @@ def add_user(tender_id: int, organisasjonsnummer: str, email: str, name: str, ve
     tender = _tender(tender_id)
     try:
         with transaction():  # committed when the block ends; a refusal rolls it back but keeps its trail
-            membership, vendor, user = _add_user(tender, organisasjonsnummer, email, name, vendor_name, password)
+            membership, vendor, user = _add_user(tender, organisasjonsnummer, email, name, vendor_name,
+                                                 password)
     except DomainError as error:
         _fail(error.message)
     admin = ops.is_administrator(tender, vendor, user)

@@ -119,7 +119,8 @@ def _decide(tender_id: int, registration_id: int, approve: bool) -> Response:
         registration = ops.refuse(tender, vendor, registration_id, administrator=me)
         return f"Forespørselen fra {registration.name} er avslått."
 
-    return run_button(decide, back=url_for("vendors.users", tender_id=tender.id), success=lambda message: message,
+    return run_button(decide, back=url_for("vendors.users", tender_id=tender.id),
+                      success=lambda message: message,
                       refused=lambda error: keep_refusal(error, actor=me))
 
 
