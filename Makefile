@@ -50,7 +50,7 @@ lint: install-test
 ## make check: the fast loop (about two minutes): lint, mypy --strict on the pure core, the core's tests
 check: lint
 	$(BIN)/mypy
-	$(BIN)/pytest -p no:cacheprovider -q tests/core tests/test_core_is_pure.py tests/test_import_graph.py
+	$(BIN)/pytest -p no:cacheprovider -q tests/core tests/test_core_is_pure.py tests/test_domain_layers.py tests/test_transactions_structure.py
 
 system-deps:
 	@missing=""; \

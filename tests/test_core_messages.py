@@ -10,7 +10,7 @@ from typing import Any
 from tender import core_messages
 from tender.core.scoring import Problem
 from tender.core.scoring.errors import ENGLISH
-from tender.evaluation import operations as ev
+from tender.evaluation_model import operations as model_ops
 from tests.evaluation_helpers import build_model
 from tests.test_telltale_words import findings
 
@@ -121,7 +121,7 @@ def test_the_model_page_words_the_cores_weight_sum_problem_in_norwegian(client, 
     tender = create_tender()
     lead = tender.memberships[0].user
     build_model(tender, lead)
-    ev.update_criterion_weight(tender, ev.criterion_by_key(tender, "arkiv"), Decimal(40), actor=lead)
+    model_ops.update_criterion_weight(tender, model_ops.criterion_by_key(tender, "arkiv"), Decimal(40), actor=lead)
     db.session.commit()
     login_as(lead)
     html = client.get(f"/konkurranser/{tender.id}/evaluering").get_data(as_text=True)

@@ -376,6 +376,7 @@ def reject_form(w: World) -> Case:
 
 def undo_reject_form(w: World) -> Case:
     from tender.evaluation import operations as ev
+    from tender.evaluation_model import operations as model_ops
 
     s, bids = w.opened()
     ev.reject_bid(s.tender, bids[0], reason="Oppfyller ikke R0001", actor=s.lead)
@@ -386,9 +387,10 @@ def undo_reject_form(w: World) -> Case:
 
 def score_form(w: World) -> Case:
     from tender.evaluation import operations as ev
+    from tender.evaluation_model import operations as model_ops
 
     s, bids = w.opened()
-    criterion = ev.criterion_by_key(s.tender, "arkiv")
+    criterion = model_ops.criterion_by_key(s.tender, "arkiv")
     return Case(f"{_t(s.tender)}/evaluering/poeng", f"{_t(s.tender)}/evaluering/poeng/{bids[0].id}/arkiv",
                 s.evaluators[0], prefix=f"s{bids[0].id}-{criterion.id}",
                 valid={"score": "5", "justification": "God løsning"},
@@ -397,11 +399,12 @@ def score_form(w: World) -> Case:
 
 def consensus_score_form(w: World) -> Case:
     from tender.evaluation import operations as ev
+    from tender.evaluation_model import operations as model_ops
 
     s, bids = w.opened()
     ev.open_consensus(s.tender, confirmed=True, actor=s.lead)
     w.db.session.commit()
-    criterion = ev.criterion_by_key(s.tender, "arkiv")
+    criterion = model_ops.criterion_by_key(s.tender, "arkiv")
     return Case(f"{_t(s.tender)}/evaluering/konsensus",
                 f"{_t(s.tender)}/evaluering/konsensus/{bids[0].id}/arkiv", s.lead,
                 prefix=f"c{bids[0].id}-{criterion.id}",
@@ -419,6 +422,7 @@ def tie_break_form(w: World) -> Case:
     from decimal import Decimal
 
     from tender.evaluation import operations as ev
+    from tender.evaluation_model import operations as model_ops
 
     s = w.bidding()
     bids = [submit_bid(w.db, s, 0), submit_bid(w.db, s, 1)]
@@ -426,7 +430,7 @@ def tie_break_form(w: World) -> Case:
     ev.open_consensus(s.tender, confirmed=True, actor=s.lead)
     for bid in bids:  # the same scores and prices: a tie only a recorded decision breaks
         for key in ("arkiv", "k1", "gjennomforing"):
-            ev.save_consensus(s.tender, bid, ev.criterion_by_key(s.tender, key), score=Decimal(6),
+            ev.save_consensus(s.tender, bid, model_ops.criterion_by_key(s.tender, key), score=Decimal(6),
                               justification="Samlet vurdering", expected_version=None, actor=s.lead)
     w.db.session.commit()
     return Case(f"{_t(s.tender)}/evaluering/matrise", f"{_t(s.tender)}/evaluering/uavgjort", s.lead,
@@ -453,11 +457,11 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.requirements.forms.FreezeForm": [freeze_form],
     "tender.requirements.forms.DecisionForm": [decision_form],
     "tender.requirements.forms.UploadForm": [spec_load_form, spec_upload_form, catalogue_upload_form],
-    "tender.evaluation.forms.SettingsForm": [settings_form],
-    "tender.evaluation.forms.CriterionForm": [criterion_form],
-    "tender.evaluation.forms.WeightForm": [weight_form],
-    "tender.evaluation.forms.AssignForm": [assign_form],
-    "tender.evaluation.forms.PriceItemForm": [price_item_form],
+    "tender.evaluation_model.forms.SettingsForm": [settings_form],
+    "tender.evaluation_model.forms.CriterionForm": [criterion_form],
+    "tender.evaluation_model.forms.WeightForm": [weight_form],
+    "tender.evaluation_model.forms.AssignForm": [assign_form],
+    "tender.evaluation_model.forms.PriceItemForm": [price_item_form],
     "tender.bids.forms.BidForm": [bid_form],
     "tender.bids.forms.AttachmentForm": [attachment_form],
     "tender.bids.forms.AnswerUploadForm": [answer_upload_form],

@@ -24,9 +24,9 @@ REFUSED_WHEN_SCORED = {
                      "requirements.load", "requirements.import_excel", "requirements.import_catalogue",
                      "requirements.freeze", "requirements.publish"], "kravspesifikasjonen er kunngjort"),
     # the evaluation model is locked, and every criterion has individual scores
-    **dict.fromkeys(["evaluation.settings", "evaluation.add_criterion", "evaluation.change_weight",
-                     "evaluation.delete_criterion", "evaluation.add_price_item", "evaluation.delete_price_item",
-                     "evaluation.freeze", "evaluation.assign_evaluator", "evaluation.unassign_evaluator"],
+    **dict.fromkeys(["evaluation_model.settings", "evaluation_model.add_criterion", "evaluation_model.change_weight",
+                     "evaluation_model.delete_criterion", "evaluation_model.add_price_item", "evaluation_model.delete_price_item",
+                     "evaluation_model.freeze", "evaluation_model.assign_evaluator", "evaluation_model.unassign_evaluator"],
                     "evalueringsmodellen er låst"),
     # the bids are submitted, the deadline has passed and they are opened
     **dict.fromkeys(["bids.save", "bids.submit", "bids.upload", "bids.upload_answers", "bids.delete_attachment",
@@ -72,9 +72,9 @@ def test_every_refused_endpoint_in_the_list_exists(app) -> None:
 REFUSED_WHEN_BIDS = {
     **{k: v for k, v in REFUSED_WHEN_SCORED.items()
        if k.startswith(("requirements.", "bids.", "noark.upload")) or k in {
-           "evaluation.settings", "evaluation.add_criterion", "evaluation.change_weight",
-           "evaluation.delete_criterion", "evaluation.add_price_item", "evaluation.delete_price_item",
-           "evaluation.freeze"}},
+           "evaluation_model.settings", "evaluation_model.add_criterion", "evaluation_model.change_weight",
+           "evaluation_model.delete_criterion", "evaluation_model.add_price_item", "evaluation_model.delete_price_item",
+           "evaluation_model.freeze"}},
     # nothing of the evaluation before the opening
     **dict.fromkeys(["evaluation.save_score", "evaluation.open_consensus", "evaluation.save_consensus",
                      "evaluation.check_requirement", "evaluation.check_requirements", "evaluation.reject",

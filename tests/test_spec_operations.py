@@ -15,7 +15,7 @@ from tender.requirements import operations as ops
 from tender.requirements.models import SpecRequirement, SpecVersion
 from tender.clock import now
 from tender.core.lifecycle import Stage
-from tender.tenders import lifecycle
+from tender.lifecycle import operations as lifecycle
 from tender.tenders.models import Role
 
 BASE = Path(__file__).resolve().parent.parent / "requirements_specs" / "base-sak-arkiv.toml"

@@ -14,7 +14,7 @@ from decimal import Decimal
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response as FlaskResponse, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, request, Response as FlaskResponse, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError

@@ -36,11 +36,13 @@ from tender.bids import operations as bid_ops
 from tender.bids.models import Bid, BidStatus
 from tender.clock import now
 from tender.core.noark.findings import Severity
+from tender.core.scoring import RequirementStatus
 from tender.core.noark.report import REPORT_FORMAT, REPORT_VERSION, finding_json
 from tender.core.noark.source import INPUT_CHECKS, Limits, UnreadableExtract, open_extract
 from tender.core.noark.validator import Options, validate_source
 from tender.db_types import utcnow
 from tender.errors_domain import DomainError
+from tender.evaluation import operations as evaluation_ops
 from tender.extensions import db
 from tender.formatting import format_file_size
 from tender.noark.models import (
@@ -527,9 +529,6 @@ def _fill_requirement_check(tender: Tender, link: NoarkRequirementLink, result: 
                             actor: Any) -> None:
     """The confirmed result decides the bid's own check of the linked minstekrav (met / not met), with a
     justification naming the validation run; it stays an ordinary check the evaluators may change by hand."""
-    from tender.core.scoring import RequirementStatus
-    from tender.evaluation import operations as evaluation_ops
-
     sample = result.sample
     assert sample is not None and result.met is not None  # confirm() refuses anything else
     bid = next(b for b in bid_ops.submitted_bids(tender) if b.vendor_id == result.vendor.id)
