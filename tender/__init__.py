@@ -28,7 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_transactions(app)
     configure_auth(app)
     configure_csrf(app)
-    from tender.forms import init_forms
+    from tender.web.forms import init_forms
     init_forms(app)
     configure_templates(app)
     configure_url_converters(app)
@@ -70,7 +70,7 @@ def configure_database(app: Flask) -> None:
 
 
 def configure_transactions(app: Flask) -> None:
-    from tender.transactions import init_transactions
+    from tender.web.transactions import init_transactions
 
     init_transactions(app)
 
@@ -94,20 +94,20 @@ def configure_templates(app: Flask) -> None:
 
 
 def configure_url_converters(app: Flask) -> None:
-    from tender.security import init_url_converters
+    from tender.web.security import init_url_converters
 
     init_url_converters(app)
 
 
 def configure_security_headers(app: Flask) -> None:
-    from tender.security import init_proxy, init_security_headers
+    from tender.web.security import init_proxy, init_security_headers
 
     init_security_headers(app)
     init_proxy(app)
 
 
 def configure_blueprints(app: Flask) -> None:
-    from tender.audit_views import bp as audit_bp
+    from tender.audit.views import bp as audit_bp
     from tender.auth.views import bp as auth_bp
     from tender.bids.views import bp as bids_bp
     from tender.evaluation.views import bp as evaluation_bp
@@ -129,7 +129,7 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_errors(app: Flask) -> None:
-    from tender.errors import init_errors
+    from tender.web.errors import init_errors
 
     init_errors(app)
 

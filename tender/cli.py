@@ -29,7 +29,7 @@ def register_commands(app: Flask) -> None:
     from tender.noark.worker import worker_command
     from tender.requirements.commands import spec_group
     from tender.serve import serve_command
-    from tender.users_cli import user_group
+    from tender.auth.commands import user_group
     from tender.vendors.commands import vendor_group
 
     for command in (audit_group, demo_command, serve_command, user_group, score_command, noark_group,

@@ -29,7 +29,7 @@ class Defaults:
     SESSION_MAX_HOURS = 12
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; a long scoring session must not lose its form
     #: Flask-WTF's own translations need Flask-Babel; without it WTForms' built-in messages stayed English
-    #: ("Not a valid choice"). Off, WTForms uses its bundled bokmål catalogue (tender.forms.init_forms).
+    #: ("Not a valid choice"). Off, WTForms uses its bundled bokmål catalogue (tender.web.forms.init_forms).
     WTF_I18N_ENABLED = False
     MAX_CONTENT_LENGTH = 200 * 1024 * 1024
     #: how long an invitation / password link stays valid

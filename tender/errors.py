@@ -1,46 +1,44 @@
-"""Error pages in Norwegian; a failed request rolls its transaction back."""
+"""The domain error that operations raise and views put back on forms."""
 from __future__ import annotations
 
-import logging
+from typing import Any
 
-from flask import Flask, render_template
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from tender import audit
 
-from tender.extensions import db
-
-log = logging.getLogger(__name__)
-
-_MESSAGES = {
-    400: ("Ugyldig forespørsel", "Forespørselen kunne ikke behandles."),
-    403: ("Ingen tilgang", "Du har ikke tilgang til denne siden eller handlingen."),
-    404: ("Finnes ikke", "Siden finnes ikke, eller du har ikke tilgang til den."),
-    405: ("Ikke tillatt", "Denne handlingen er ikke tillatt her."),
-    413: ("For stor fil", "Filen er større enn det som er tillatt å laste opp."),
-    500: ("Noe gikk galt", "En feil oppsto hos oss. Ingenting er lagret fra denne handlingen. Prøv igjen, og "
-                           "kontakt prosjektlederen hvis feilen gjentar seg."),
-}
+from tender.web import transactions
 
 
-def _page(code: int, detail: str | None = None) -> tuple[str, int]:
-    title, message = _MESSAGES.get(code, (f"Feil {code}", "Forespørselen kunne ikke behandles."))
-    return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+class DomainError(Exception):
+    """A business rule said no. ``reasons`` maps a form field name (or "" for the form) to messages."""
+
+    def __init__(self, message: str, *, field: str = "", reasons: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.reasons = reasons or {field: [message]}
 
 
-def init_errors(app: Flask) -> None:
-    @app.errorhandler(CSRFError)
-    def _csrf(error: CSRFError) -> tuple[str, int]:
-        db.session.rollback()
-        return _page(400, "Skjemaet mangler et gyldig sikkerhetstoken (CSRF), eller det er utløpt. Last siden "
-                          "på nytt og prøv igjen. Ingenting ble lagret.")
+class SeparationOfDutiesError(DomainError):
+    """Someone tried to create, invite, add, change or take over a vendor's account from outside the vendor
+    (the procurement group's pages and forms, or an account that sits in the group). The caller keeps the
+    refusal in the audit trail (:func:`keep_refusal`), so the attempt is kept even though the request or
+    command that made it is rolled back."""
 
-    @app.errorhandler(HTTPException)
-    def _http(error: HTTPException) -> tuple[str, int]:
-        db.session.rollback()
-        return _page(error.code or 500)
+    def __init__(self, message: str, *, attempt: str, tender_id: int | None, details: dict[str, object],
+                 field: str = "") -> None:
+        super().__init__(message, field=field)
+        self.attempt = attempt
+        self.tender_id = tender_id
+        self.details = details
 
-    @app.errorhandler(Exception)
-    def _unexpected(error: Exception) -> tuple[str, int]:
-        db.session.rollback()
-        log.exception("Uventet feil")
-        return _page(500)
+    def record(self, *, actor: Any = None) -> None:
+        """Write the refused attempt to the audit trail (after the refused change was rolled back)."""
+        audit.record("vendor_identity.refused", tender_id=self.tender_id, object_type="tender",
+                     object_id=self.tender_id,
+                     payload={"attempt": self.attempt, "reason": self.message, **self.details}, actor=actor)
+
+
+def keep_refusal(error: DomainError, *, actor: Any = None) -> None:
+    """A refused attempt on a vendor's identity stays in the audit trail although the request (or command)
+    that made it is rolled back (``tender.web.transactions.keep``); any other refusal leaves nothing behind."""
+    if isinstance(error, SeparationOfDutiesError):
+        transactions.keep(lambda: error.record(actor=actor))

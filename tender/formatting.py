@@ -5,7 +5,7 @@ one price reads "4 160 000,00 kr" everywhere and one moment reads "3. desember 2
 Groups of digits are separated by non-breaking spaces (U+00A0) so a number never breaks over two lines.
 Missing values (None) read as an en dash. Workbook cells that hold numbers keep their number formats instead.
 What people type back into a number field is read by :func:`parse_number` (through
-``tender.forms.NorwegianDecimalField``).
+``tender.web.forms.NorwegianDecimalField``).
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import current_app, url_for
 
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 
 
 def public_url(endpoint: str, **values: Any) -> str:

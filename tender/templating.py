@@ -9,7 +9,11 @@ from flask import Flask
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from tender import audit_labels, core_messages, formatting
+from tender import formatting
+
+from tender.audit import labels as audit_labels
+
+from tender.web import core_messages
 from tender.bids import permissions as bids_permissions
 from tender.evaluation import permissions as evaluation_permissions
 from tender.evaluation_model import permissions as evaluation_model_permissions

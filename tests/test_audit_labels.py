@@ -9,7 +9,9 @@ import re
 import subprocess
 from pathlib import Path
 
-from tender import audit, audit_labels
+from tender import audit
+
+from tender.audit import labels as audit_labels
 from tender.tenders.models import Role
 
 TENDER = Path(__file__).resolve().parents[1] / "tender"
@@ -28,7 +30,7 @@ def test_every_event_type_the_code_records_has_a_norwegian_name() -> None:
     recorded = _recorded_event_types()
     assert len(recorded) > 50  # the pattern still finds the calls
     missing = sorted(recorded - audit_labels.EVENT_LABELS.keys())
-    assert missing == [], f"hendelsestyper uten norsk navn i tender/audit_labels.py: {missing}"
+    assert missing == [], f"hendelsestyper uten norsk navn i tender/audit/labels.py: {missing}"
 
 
 def test_every_table_an_event_can_be_filed_under_has_a_norwegian_name(app) -> None:

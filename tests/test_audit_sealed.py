@@ -124,7 +124,7 @@ def test_a_vendor_users_past_stays_hidden_when_their_role_is_removed(client, db,
     """The group can no longer remove a vendor user (issue 9 point 1), but trails written before that hold the
     lead's removals: such a former vendor user's own events stay hidden, the removal itself shows."""
     from tender.auth import operations as accounts
-    from tender.errors_domain import SeparationOfDutiesError
+    from tender.errors import SeparationOfDutiesError
     from tender.tenders import operations as tender_ops
 
     seller = s.vendor_users[0]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tender.audit import AuditEvent
 from tender.bids import operations as bid_ops
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, clock, setup_tender, submit_bid  # noqa: F401
 
 OPEN = "/konkurranser/{}/evaluering/tilbud/apne"

@@ -15,7 +15,7 @@ from tender.audit import AuditEvent
 from tender.bids import operations as bid_ops
 from tender.clock import now
 from tender.bids.models import BidStatus
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, clock, open_all, setup_tender, submit_bid  # noqa: F401
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tender.audit_labels import EVENT_LABELS
+from tender.audit.labels import EVENT_LABELS
 from tests.evaluation_helpers import AFTER, ORGNR, PASSWORD, live_setup, restore_clock
 
 pytestmark = pytest.mark.browser

@@ -29,7 +29,7 @@ def scored_server(database_factory: Callable[[str], str],
     """The ``scored`` demo, plus a second tender whose draft differs from its frozen version 1 in a long text
     (the published demo cannot change any more, so its diff would be empty)."""
     from tender.bids import operations as bid_ops
-    from tender.demo_stages import BIDDERS, build_stage
+    from tender.demo.stages import BIDDERS, build_stage
     from tender.extensions import db
     from tender.requirements import operations as spec_ops
     from tender.tenders import operations as tender_ops

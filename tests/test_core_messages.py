@@ -7,7 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from tender import core_messages
+from tender.web import core_messages
 from tender.core.scoring import Problem
 from tender.core.scoring.errors import ENGLISH
 from tender.evaluation_model import operations as model_ops

@@ -203,7 +203,7 @@ def test_the_stages_run_one_after_another_continue_where_the_database_stands(run
 
 def test_the_demo_vendor_users_log_in_with_the_demo_password_and_reach_their_bid(runner, db, client, forms) -> None:
     from tender.demo import DEMO_PASSWORD
-    from tender.demo_stages import BIDDERS
+    from tender.demo.stages import BIDDERS
 
     _demo(runner, "published")
     tender = _tender(db)
@@ -225,7 +225,7 @@ def test_an_unknown_stage_is_refused_with_the_list_of_stages(runner, db) -> None
 def test_the_demo_extract_is_a_valid_noark_5_extract_that_each_vendor_makes_differently(tmp_path) -> None:
     from tender.core.noark.source import Limits, open_extract
     from tender.core.noark.validator import Options, validate_source
-    from tender.demo_extract import demo_extract
+    from tender.demo.extract import demo_extract
 
     data = demo_extract(system="Saksflyt Kommune", creator=("918273646", "Testarkiv"), seed="918273646")
     assert data == demo_extract(system="Saksflyt Kommune", creator=("918273646", "Testarkiv"), seed="918273646")

@@ -17,6 +17,8 @@ NOT_DOMAINS = {"core", "migrations"}
 
 #: the floors, from the ground up; a domain imports only domains on lower floors
 FLOORS = [
+    "web",  # not a domain: the request's transaction, shared form helpers, error pages, uploads
+    "audit",  # the trail every domain writes to (its views, like every domain's, are the floor above)
     "auth",
     "tenders",
     "reports",
@@ -27,6 +29,7 @@ FLOORS = [
     "evaluation",
     "noark",  # above evaluation: a confirmed Noark result fills in the bid's check of its minimum requirement
     "lifecycle",
+    "demo",  # builds the demo tender through every domain's operations
 ]
 
 

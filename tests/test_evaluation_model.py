@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tender.audit import AuditEvent
 from tender.core.price_schedule import PriceScheduleError, ScheduleItem, contract_years, evaluated_total
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 from tender.evaluation_model import operations as model_ops
 from tender.evaluation_model.models import CriterionKindValue, PriceItemKind
 from tests.evaluation_helpers import BEFORE, build_model, setup_tender

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from tender.bids import operations as bid_ops
 from tender.core.scoring import RequirementStatus, evaluate_case
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 from tender.evaluation import operations as ev
 from tender.evaluation_model import operations as model_ops
 from tender.evaluation_model.case import parse_case

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tender.audit import AuditEvent
 from tender.core.scoring import RequirementStatus
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 from tender.evaluation import operations as ev
 from tender.evaluation_model import operations as model_ops
 from tender.evaluation_model.models import Phase

@@ -10,7 +10,7 @@ import pytest
 from werkzeug.http import parse_options_header
 
 from tender.bids import operations as bid_ops
-from tender.uploads import MAX_FILENAME_LENGTH, clean_filename, content_disposition
+from tender.web.uploads import MAX_FILENAME_LENGTH, clean_filename, content_disposition
 from tests.evaluation_helpers import clock, setup_tender  # noqa: F401
 from tests.test_noark_web import post_upload, samples, valid_zip, world  # noqa: F401
 
@@ -110,7 +110,7 @@ def test_cleaning_a_name_twice_changes_nothing_more() -> None:
 
 
 def test_every_download_goes_through_the_one_helper() -> None:
-    """``send_file`` is called in tender/uploads.py only, so that every download gets the same
+    """``send_file`` is called in tender/web/uploads.py only, so that every download gets the same
     Content-Disposition (a new ``send_file(..., download_name=...)`` elsewhere would bypass it)."""
     from pathlib import Path
 
@@ -120,4 +120,4 @@ def test_every_download_goes_through_the_one_helper() -> None:
     callers = sorted(str(p.relative_to(root)) for p in root.rglob("*.py")
                      if "send_file(" in p.read_text(encoding="utf-8") or "download_name=" in p.read_text(
                          encoding="utf-8"))
-    assert callers == ["uploads.py"]
+    assert callers == ["web/uploads.py"]

@@ -52,7 +52,7 @@ from tests.evaluation_helpers import (  # noqa: F401  (clock is a fixture)
 )
 
 TENDER = Path(__file__).resolve().parents[1] / "tender"
-FORM_MODULES = ["tender.forms"] + sorted(f"tender.{p.parent.name}.forms" for p in TENDER.glob("*/forms.py"))
+FORM_MODULES = ["tender.web.forms"] + sorted(f"tender.{p.parent.name}.forms" for p in TENDER.glob("*/forms.py"))
 
 
 def _form_classes() -> dict[str, type]:
@@ -439,7 +439,7 @@ def tie_break_form(w: World) -> Case:
 
 
 CASES: dict[str, list[Callable[[World], Case]]] = {
-    "tender.forms.EmptyForm": [empty_form],
+    "tender.web.forms.EmptyForm": [empty_form],
     "tender.auth.forms.LoginForm": [login_form],
     "tender.auth.forms.ChangePasswordForm": [change_password_form],
     "tender.auth.forms.SetPasswordForm": [set_password_form],

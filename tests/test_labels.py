@@ -62,7 +62,7 @@ def test_the_label_check_finds_a_field_without_a_label_and_accepts_the_three_way
 def test_every_field_on_every_page_of_the_scored_demo_has_a_label_for_every_role(app, client, forms,
                                                                                  scored_demo) -> None:
     from tender.demo import DEMO_PASSWORD, EVALUATORS, LEAD, OBSERVER, SIGNERS
-    from tender.demo_stages import BIDDERS
+    from tender.demo.stages import BIDDERS
 
     values = _values(scored_demo)
     people = {"prosjektleder": LEAD[0], "evaluator": EVALUATORS[0][0], "godkjenner": next(iter(SIGNERS.values()))[0],

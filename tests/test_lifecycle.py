@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tender.core.lifecycle import Stage
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 from tender.tenders.models import Role, Tender
 
 UTC = timezone.utc

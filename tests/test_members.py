@@ -96,7 +96,7 @@ def test_a_user_may_hold_different_roles_in_different_tenders(db, create_tender,
 def test_a_vendor_user_cannot_also_sit_in_the_procurement_group(db, create_tender, create_user, add_member) -> None:
     import pytest
 
-    from tender.errors_domain import DomainError
+    from tender.errors import DomainError
     from tender.tenders import operations
 
     tender = create_tender()

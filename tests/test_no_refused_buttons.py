@@ -87,7 +87,7 @@ REFUSED_WHEN_BIDS = {
 def bids_demo(runner, db) -> Any:
     result = runner.invoke(args=["demo", "--stage", "bids"])
     assert result.exit_code == 0, result.output
-    from tender.demo_stages import demo_tender
+    from tender.demo.stages import demo_tender
 
     return demo_tender()
 
@@ -104,7 +104,7 @@ def test_no_page_of_the_bids_demo_offers_a_button_or_form_page_the_state_refuses
 
 def _walk(app: Any, client: Any, forms: Any, tender: Any, refused: dict[str, str]) -> None:
     from tender.demo import DEMO_PASSWORD, EVALUATORS, LEAD, OBSERVER, SIGNERS
-    from tender.demo_stages import BIDDERS
+    from tender.demo.stages import BIDDERS
 
     values = _values(tender)
     people = {"prosjektleder": LEAD[0], "evaluator": EVALUATORS[0][0], "godkjenner": next(iter(SIGNERS.values()))[0],

@@ -262,7 +262,7 @@ def test_a_late_sample_from_another_vendor_is_logged_as_a_late_bid_attempt_and_n
 
 def test_a_sample_from_a_vendor_not_taking_part_in_the_tender_is_refused(client, forms, login_as, db, app, world,
                                                                          valid_zip) -> None:
-    from tender.errors_domain import DomainError
+    from tender.errors import DomainError
     from tender.noark import operations as ops
     from tender.tenders.models import TenderVendor, Vendor
 
@@ -646,7 +646,7 @@ def test_only_a_minstekrav_can_be_linked_and_only_once(client, forms, login_as, 
     page = world.base + "/minstekrav"
     response = forms.post(page, {"requirement": "R0003"}, page=page)
     assert response.status_code == 422 and "ikke et minstekrav" in response.get_data(as_text=True)
-    from tender.errors_domain import DomainError
+    from tender.errors import DomainError
     from tender.noark import operations as ops
 
     with pytest.raises(DomainError, match="ikke et minstekrav"):
@@ -657,7 +657,7 @@ def test_only_a_minstekrav_can_be_linked_and_only_once(client, forms, login_as, 
 
 
 def test_nothing_can_be_confirmed_before_the_opening(client, forms, login_as, db, world, valid_zip) -> None:
-    from tender.errors_domain import DomainError
+    from tender.errors import DomainError
     from tender.noark import operations as ops
 
     uploaded(client, forms, login_as, db, world, 0, valid_zip)

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Form
 
 from tender.formatting import format_number, parse_number
-from tender.forms import NorwegianDecimalField
+from tender.web.forms import NorwegianDecimalField
 
 
 class _Amounts(Form):
@@ -104,7 +104,7 @@ def test_a_text_longer_than_the_field_allows_gets_wtforms_own_message_in_bokmal(
         score = NorwegianDecimalField("Poeng", max_length=10)
 
     with app.test_request_context():
-        from tender.forms import FORM_LOCALES
+        from tender.web.forms import FORM_LOCALES
 
         form = Short(formdata=MultiDict({"score": "1" * 11}), meta={"locales": list(FORM_LOCALES)})
         assert not form.validate()

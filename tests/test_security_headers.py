@@ -210,7 +210,7 @@ def test_a_version_number_in_the_query_that_is_no_number_gives_404(client, login
 
 
 def test_a_row_id_from_text_is_only_plain_digits_in_range() -> None:
-    from tender.security import MAX_ROW_ID, parse_row_id
+    from tender.web.security import MAX_ROW_ID, parse_row_id
 
     assert parse_row_id("17") == 17 and parse_row_id(str(MAX_ROW_ID)) == MAX_ROW_ID
     for raw in (None, "", "0", "-1", "1.5", "²", "١٢", str(MAX_ROW_ID + 1), str(2**63), " 1"):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from tender.audit import AuditEvent
 from tender.core import spec as core
 from tender.core.spec.toml_format import load_spec_toml
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 from tender.requirements import operations as ops
 from tender.requirements.models import SpecRequirement, SpecVersion
 from tender.clock import now

@@ -299,7 +299,7 @@ def test_staged_uploads_older_than_a_day_are_removed_at_the_next_upload(app, tmp
     import os
     import time
 
-    from tender import uploads
+    from tender.web import uploads
 
     with app.test_request_context():
         old = uploads.stash(b"gammel fil")

@@ -73,7 +73,7 @@ def test_the_tell_tale_search_finds_english_words_in_text_but_not_in_attributes_
 def scored_demo(runner, db) -> Any:
     result = runner.invoke(args=["demo", "--stage", "scored"])
     assert result.exit_code == 0, result.output
-    from tender.demo_stages import demo_tender
+    from tender.demo.stages import demo_tender
 
     tender = demo_tender()
     assert tender is not None
@@ -110,7 +110,7 @@ def _values(tender: Any) -> dict[str, list[str]]:
 def test_no_page_pdf_or_workbook_of_the_scored_demo_shows_an_english_tell_tale_word_to_any_role(
         app, client, forms, scored_demo) -> None:
     from tender.demo import DEMO_PASSWORD, EVALUATORS, LEAD, OBSERVER, SIGNERS
-    from tender.demo_stages import BIDDERS
+    from tender.demo.stages import BIDDERS
 
     values = _values(scored_demo)
     people = {"prosjektleder": LEAD[0], "evaluator": EVALUATORS[0][0], "godkjenner": next(iter(SIGNERS.values()))[0],

@@ -12,7 +12,7 @@ import pytest
 from flask import redirect
 from sqlalchemy import select
 
-from tender import transactions
+from tender.web import transactions
 from tender.extensions import db as database
 from tender.tenders.models import Municipality
 from tests.conftest import dispose, make_app

@@ -1,4 +1,4 @@
-"""Views and CLI commands never end a transaction themselves: ``tender.transactions`` commits or rolls back
+"""Views and CLI commands never end a transaction themselves: ``tender.web.transactions`` commits or rolls back
 each request and each command once (parsed with ``ast``, like test_core_is_pure.py)."""
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 TENDER = Path(__file__).resolve().parent.parent / "tender"
 #: the CLI modules whose commands run in ``transactions.command_transaction``
-COMMAND_MODULES = ("requirements/commands.py", "vendors/commands.py", "users_cli.py", "demo_stages.py",
-                   "demo.py")
+COMMAND_MODULES = ("requirements/commands.py", "vendors/commands.py", "auth/commands.py", "demo/stages.py",
+                   "demo/__init__.py")
 
 
 def _view_modules() -> list[Path]:
@@ -35,7 +35,7 @@ def _transaction_calls(path: Path) -> list[str]:
 
 def test_the_view_modules_are_found() -> None:
     names = {str(p.relative_to(TENDER)) for p in _view_modules()}
-    assert {"evaluation/views.py", "bids/views.py", "auth/views.py", "audit_views.py"} <= names
+    assert {"evaluation/views.py", "bids/views.py", "auth/views.py", "audit/views.py"} <= names
 
 
 def test_no_view_commits_or_rolls_back_the_request_does() -> None:

@@ -14,11 +14,13 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tender import audit, transactions
+from tender import audit
+
+from tender.web import transactions
 from tender.auth.models import ClientLoginThrottle, Invitation, LoginThrottle, SessionEnd, User, UserSession
 from tender.auth.sessions import end_user_sessions
 from tender.db_types import utcnow
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 from tender.extensions import db
 
 log = logging.getLogger(__name__)

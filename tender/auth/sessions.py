@@ -23,7 +23,9 @@ from flask import Flask, flash, request, session
 from flask_login import current_user, user_logged_in, user_logged_out
 from sqlalchemy import CursorResult, select, update
 
-from tender import audit, clock, transactions
+from tender import audit, clock
+
+from tender.web import transactions
 from tender.auth.models import SessionEnd, User, UserSession
 from tender.extensions import db
 
@@ -156,6 +158,6 @@ def init_sessions(app: Flask) -> None:
     @app.before_request
     def _check_session() -> None:
         # Check (and, when due, expire or touch) the session first thing; what the loader writes is kept
-        # (``tender.transactions.keep``) and committed with the request. Static files skip it.
+        # (``tender.web.transactions.keep``) and committed with the request. Static files skip it.
         if request.endpoint != "static":
             current_user._get_current_object()

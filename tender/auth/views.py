@@ -11,9 +11,9 @@ from werkzeug.wrappers import Response
 from tender.auth import operations
 from tender.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
 from tender.auth.sessions import current_session, init_sessions, load_user
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 from tender.extensions import login_manager
-from tender.forms import EmptyForm, run_form
+from tender.web.forms import EmptyForm, run_form
 
 bp = Blueprint("auth", __name__)
 

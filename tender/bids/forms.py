@@ -13,7 +13,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from tender.core import spec as core_spec
 from tender.formatting import parse_number
-from tender.forms import NorwegianDecimalField
+from tender.web.forms import NorwegianDecimalField
 
 
 class BidForm(FlaskForm):

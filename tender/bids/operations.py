@@ -33,13 +33,13 @@ from tender.bids.models import (
 )
 from tender.bids.permissions import confirm_opening as confirm_opening_right
 from tender.core import spec as core_spec
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 from tender.evaluation_model.operations import model_of, price_items
 from tender.extensions import db
 from tender.requirements.models import SpecVersion
 from tender.requirements.operations import specification_of, version_content
 from tender.tenders.models import OPENING_ROLES, Role, Tender, Vendor
-from tender.uploads import clean_filename
+from tender.web.uploads import clean_filename
 
 MAX_ATTACHMENT = 50 * 1024 * 1024
 #: amounts are kept in whole øre (NUMERIC(16, 2)); the receipt covers them in that form
@@ -97,7 +97,7 @@ class AnswerInput:
 
 class LateBid(DomainError):
     """The deadline has passed: the change is refused; the caller keeps the attempt in the trail
-    (``tender.transactions.keep``) while the refused change is rolled back."""
+    (``tender.web.transactions.keep``) while the refused change is rolled back."""
 
 
 def record_late_attempt(tender: Tender, vendor: Vendor, *, action: str, at: datetime, actor: Any) -> None:

@@ -24,16 +24,16 @@ from tender.bids.forms import (
 )
 from tender.bids.models import Bid, BidAttachment
 from tender.core import spec as core_spec
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 from tender.evaluation_model.operations import price_items
 from tender.extensions import db
-from tender.forms import EmptyForm, run_button, run_form
+from tender.web.forms import EmptyForm, run_button, run_form
 from tender.bids.permissions import bid as may_bid
 from tender.clock import now as clock_now
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
-from tender.transactions import keep
-from tender.uploads import send_download
+from tender.web.transactions import keep
+from tender.web.uploads import send_download
 
 bp = Blueprint("bids", __name__, url_prefix="/konkurranser/<int:tender_id>/mitt-tilbud")
 

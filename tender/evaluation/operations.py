@@ -18,7 +18,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from tender import audit, core_messages
+from tender import audit
+
+from tender.web import core_messages
 from tender.auth.models import User
 from tender.bids.models import Bid, BidStatus
 from tender.bids.operations import opening_of, published_spec
@@ -38,7 +40,7 @@ from tender.core.scoring import (
     evaluate_case,
 )
 from tender.core.spec import Kind
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 from tender.evaluation.permissions import score as score_permission
 from tender.evaluation.models import ConsensusScore, IndividualScoreRow, MinimumRequirementCheck
 from tender.evaluation_model.models import (

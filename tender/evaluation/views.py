@@ -34,7 +34,7 @@ from tender.core.consensus import disagreements
 from tender.core.scoring import PRICE_METHODS, CriterionKind, RequirementStatus
 from tender.core.scoring.sensitivity import sensitivity
 from tender.core.spec import Kind
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 from tender.evaluation import operations as ops
 from tender.evaluation.forms import (
     CheckForm,
@@ -59,12 +59,12 @@ from tender.evaluation_model.models import AwardCriterion, Phase
 from tender.extensions import db
 from tender.formatting import format_number
 from tender.clock import now as clock_now
-from tender.forms import EmptyForm, refusal_in_words, run_button, run_form
+from tender.web.forms import EmptyForm, refusal_in_words, run_button, run_form
 from tender.reports.evaluation_excel import write_evaluation_workbook
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender
 from tender.tenders.permissions import Rule
-from tender.uploads import send_download
+from tender.web.uploads import send_download
 
 bp = Blueprint("evaluation", __name__, url_prefix="/konkurranser/<int:tender_id>/evaluering")
 

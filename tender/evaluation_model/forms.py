@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from tender.core.scoring import PRICE_METHODS
 from tender.evaluation_model.models import CriterionKindValue, PriceItemKind
-from tender.forms import NorwegianDecimalField
+from tender.web.forms import NorwegianDecimalField
 
 
 def number_field(label: str, noun: str, *, required: str | None = None,

@@ -21,7 +21,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tender import audit, core_messages
+from tender import audit
+
+from tender.web import core_messages
 from tender.core import price_schedule
 from tender.core.assignment import Scorers, scorers
 from tender.core.scoring import (
@@ -33,7 +35,7 @@ from tender.core.scoring import (
     WeightRange,
     make_price_method,
 )
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 from tender.evaluation_model.case import model_to_json
 from tender.evaluation_model.models import (
     AwardCriterion,

@@ -23,7 +23,7 @@ from tender.evaluation_model.forms import AssignForm, CriterionForm, PriceItemFo
 from tender.evaluation_model.models import AwardCriterion, CriterionKindValue, PriceItem, PriceItemKind
 from tender.evaluation_model.permissions import edit_evaluation_model, view_evaluation_model
 from tender.extensions import db
-from tender.forms import EmptyForm, refusal_in_words, run_button, run_form
+from tender.web.forms import EmptyForm, refusal_in_words, run_button, run_form
 from tender.tenders.access import tender_for
 from tender.tenders.models import Role, Tender
 

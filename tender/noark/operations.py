@@ -41,7 +41,7 @@ from tender.core.noark.report import REPORT_FORMAT, REPORT_VERSION, finding_json
 from tender.core.noark.source import INPUT_CHECKS, Limits, UnreadableExtract, open_extract
 from tender.core.noark.validator import Options, validate_source
 from tender.db_types import utcnow
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 from tender.evaluation import operations as evaluation_ops
 from tender.extensions import db
 from tender.formatting import format_file_size
@@ -53,7 +53,7 @@ from tender.noark.models import (
     Verdict,
 )
 from tender.tenders.models import Tender, Vendor
-from tender.uploads import clean_filename
+from tender.web.uploads import clean_filename
 
 log = logging.getLogger(__name__)
 

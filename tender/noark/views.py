@@ -21,9 +21,9 @@ from wtforms.fields.choices import SelectChoice
 from tender.bids import operations as bid_ops
 from tender.bids.models import Bid
 from tender.clock import now
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 from tender.extensions import csrf, db
-from tender.forms import EmptyForm, put_reasons_on_form, run_button, run_form
+from tender.web.forms import EmptyForm, put_reasons_on_form, run_button, run_form
 from tender.noark import operations as ops
 from tender.noark.forms import LinkForm, UploadForm
 from tender.noark.models import ExtractSample, NoarkRequirementLink, SampleStatus
@@ -39,8 +39,8 @@ from tender.noark.permissions import (
 )
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
-from tender.transactions import after_commit, after_rollback, keep
-from tender.uploads import send_download
+from tender.web.transactions import after_commit, after_rollback, keep
+from tender.web.uploads import send_download
 
 bp = Blueprint("noark", __name__, url_prefix="/konkurranser/<int:tender_id>/noark")
 

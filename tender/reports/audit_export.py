@@ -1,5 +1,5 @@
 """The audit trail exported: CSV for Norwegian Excel (UTF-8 with BOM, semicolons) and PDF (reportlab), both
-worded through :mod:`tender.audit_labels` like the page, with times in Oslo time."""
+worded through :mod:`tender.audit.labels` like the page, with times in Oslo time."""
 from __future__ import annotations
 
 import csv
@@ -14,7 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from tender import audit_labels
+from tender.audit import labels as audit_labels
 from tender.formatting import format_datetime, format_number
 from tender.reports.spec_pdf import fonts
 

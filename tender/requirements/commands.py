@@ -9,9 +9,9 @@ from flask.cli import with_appcontext
 
 from tender.core.spec import SpecFileError
 from tender.core.spec.toml_format import load_spec_toml
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 from tender.extensions import db
-from tender.transactions import transaction
+from tender.web.transactions import transaction
 
 
 @click.group("spec", help="Kravspesifikasjoner.")

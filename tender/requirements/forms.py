@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from tender.core.spec import AnswerForm, Kind
-from tender.forms import NorwegianDecimalField
+from tender.web.forms import NorwegianDecimalField
 
 
 class RequirementForm(FlaskForm):

@@ -14,7 +14,7 @@ from tender import PROJECT_ROOT, audit
 from tender.core import spec as core
 from tender.core.spec.toml_format import dump_spec_toml, load_spec_toml
 from tender.db_types import utcnow
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 from tender.extensions import db
 from tender.requirements.models import (
     Decision,

@@ -11,14 +11,14 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from tender import uploads
+from tender.web import uploads
 from tender.core import spec as core
 from tender.core.catalogue import load_catalogue, requirements_from_catalogue
 from tender.core.spec.diff import diff_specs
 from tender.core.spec.toml_format import load_spec_toml
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 from tender.extensions import db
-from tender.forms import EmptyForm, refusal_in_words, run_button, run_form
+from tender.web.forms import EmptyForm, refusal_in_words, run_button, run_form
 from tender.requirements import operations as ops
 from tender.requirements.forms import (
     ChapterForm,
@@ -33,8 +33,8 @@ from tender.requirements.models import Specification, SpecRequirement, SpecVersi
 from tender.requirements.permissions import edit_spec, manage_spec, sign_off, view_spec
 from tender.tenders.access import tender_for
 from tender.tenders.models import Municipality, Tender
-from tender.security import parse_row_id
-from tender.uploads import clean_filename, send_download
+from tender.web.security import parse_row_id
+from tender.web.uploads import clean_filename, send_download
 
 bp = Blueprint("requirements", __name__, url_prefix="/konkurranser/<int:tender_id>/krav")
 

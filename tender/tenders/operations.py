@@ -15,7 +15,7 @@ from tender import audit
 from tender.auth import operations as accounts
 from tender.auth.models import User
 from tender.core import lifecycle, orgnr
-from tender.errors_domain import DomainError, SeparationOfDutiesError
+from tender.errors import DomainError, SeparationOfDutiesError
 from tender.extensions import db
 from tender.tenders.models import (
     Membership,

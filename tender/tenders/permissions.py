@@ -80,5 +80,5 @@ deadline_passed = Rule("deadline_passed",
 view_tender = is_member.named("view_tender")
 manage_tender = is_lead.named("manage_tender")
 view_members = in_group.named("view_members")
-#: the audit trail (tender.audit_views)
+#: the audit trail (tender.audit.views)
 view_audit = is_lead.named("view_audit")

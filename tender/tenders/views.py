@@ -11,10 +11,10 @@ from wtforms.fields.choices import SelectChoice
 from werkzeug.wrappers import Response
 
 from tender.auth.permissions import create_tender
-from tender.errors_domain import DomainError, keep_refusal
+from tender.errors import DomainError, keep_refusal
 from tender.extensions import db
 from tender.mail import public_url
-from tender.forms import EmptyForm, run_button, run_form
+from tender.web.forms import EmptyForm, run_button, run_form
 from tender.formatting import OSLO
 from tender.core.lifecycle import NOT_YET, ORDER
 from tender.lifecycle import operations as lifecycle

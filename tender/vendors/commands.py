@@ -10,12 +10,12 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from tender.auth import operations as accounts
-from tender.errors_domain import DomainError, keep_refusal
+from tender.errors import DomainError, keep_refusal
 from tender.extensions import db
 from tender.tenders import operations as tender_ops
 from tender.tenders.models import Tender, Vendor
 from tender.formatting import format_datetime
-from tender.transactions import transaction
+from tender.web.transactions import transaction
 from tender.vendors import operations as ops
 
 

@@ -4,7 +4,7 @@ reachable by the procurement group.
 
 Every function changes state, flushes and writes the audit trail; the caller commits. Refusals that guard
 the separation of duties raise ``SeparationOfDutiesError``; the caller keeps the attempt in the trail with
-``tender.errors_domain.keep_refusal`` while the refused change is rolled back.
+``tender.errors.keep_refusal`` while the refused change is rolled back.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from tender.auth import operations as accounts
 from tender.auth.models import User
 from tender.core import orgnr
 from tender.db_types import utcnow
-from tender.errors_domain import DomainError, SeparationOfDutiesError
+from tender.errors import DomainError, SeparationOfDutiesError
 from tender.extensions import db
 from tender.tenders import operations as tender_ops
 from tender.tenders.models import Membership, Role, Tender, Vendor
@@ -47,7 +47,7 @@ class Registrant:
 
 def record_refusal(error: SeparationOfDutiesError, *, actor: Any = None) -> None:
     """Write a refused attempt on a vendor's identity to the audit trail (after the refused change was rolled
-    back; requests and commands use ``tender.errors_domain.keep_refusal``, which does it for them)."""
+    back; requests and commands use ``tender.errors.keep_refusal``, which does it for them)."""
     error.record(actor=actor)
 
 

@@ -10,13 +10,13 @@ from werkzeug.wrappers import Response
 
 from tender import mail
 from tender.auth.operations import normalise_email
-from tender.errors_domain import DomainError, SeparationOfDutiesError, keep_refusal
+from tender.errors import DomainError, SeparationOfDutiesError, keep_refusal
 from tender.extensions import db
-from tender.forms import EmptyForm, run_button, run_form
+from tender.web.forms import EmptyForm, run_button, run_form
 from tender.mail import public_url
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
-from tender.transactions import keep
+from tender.web.transactions import keep
 from tender.vendors import operations as ops
 from tender.vendors.forms import RegistrationForm
 from tender.vendors.permissions import administer_vendor, view_vendor_users

@@ -3,7 +3,7 @@
 A problem carries a stable ``code`` and the ``values`` it is about (ids, weights, scores as exact
 ``Fraction``); it carries no sentence. The English wording below is for the command line and logs
 (``str(problem)``, as the README shows for ``tender score``); the web layer words each code in
-Norwegian (``tender.core_messages``), and a test there fails for a code it cannot word.
+Norwegian (``tender.web.core_messages``), and a test there fails for a code it cannot word.
 """
 from __future__ import annotations
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import ColumnElement, ForeignKey, Integer, String, Text, select, update
+from sqlalchemy import (ColumnElement, ForeignKey, Integer, String, Text, and_, column, false, not_, or_, select,
+                        table, update)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tender.core.audit_chain import ChainedEvent, ChainReport, event_hash, payload_text, verify_chain
@@ -171,12 +172,10 @@ def vendor_activity(tender_id: int) -> ColumnElement[bool]:
     visible. The condition is never NULL (a NULL actor or object type counts as "no"), so
     ``not_(vendor_activity(...))`` keeps every other event.
     """
-    from sqlalchemy import and_, false, not_, or_
-
-    from tender.tenders.models import Membership, Role
-
-    vendor_users = select(Membership.user_id).where(Membership.tender_id == tender_id,
-                                                    Membership.role == Role.VENDOR)
+    # the membership table by name, not the tenders model: the trail is the floor every domain writes to
+    membership = table("membership", column("user_id"), column("tender_id"), column("role"))
+    vendor_users = select(membership.c.user_id).where(membership.c.tender_id == tender_id,
+                                                      membership.c.role == "vendor")
     # A vendor user whose role was taken away keeps their past hidden: the removal event names them.
     removed = db.session.scalars(select(AuditEvent.payload_json).where(
         AuditEvent.tender_id == tender_id, AuditEvent.event_type == "membership.removed",

@@ -22,8 +22,8 @@ from tender.clock import now
 from tender.core import spec as core_spec
 from tender.core.scoring import RequirementStatus
 from tender.demo import DEMO_CASE_REFERENCE, EVALUATORS, LEAD, STAGES, _user, build_demo
-from tender.demo_extract import demo_extract
-from tender.errors_domain import DomainError
+from tender.demo.extract import demo_extract
+from tender.errors import DomainError
 from tender.evaluation import operations as ev
 from tender.evaluation_model import operations as model_ops
 from tender.evaluation_model.models import CriterionKindValue, Phase, PriceItemKind
@@ -32,7 +32,7 @@ from tender.noark import operations as noark_ops
 from tender.noark.models import SampleStatus
 from tender.requirements import operations as spec_ops
 from tender.tenders.models import Role, Tender, Vendor
-from tender.transactions import transaction
+from tender.web.transactions import transaction
 from tender.vendors import operations as vendor_ops
 
 

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import login_required
 from sqlalchemy import Select, func, not_, select
 
-from tender import audit_labels
+from tender.audit import labels as audit_labels
 from tender.audit import AuditEvent, vendor_activity
 from tender.bids.operations import opening_of
 from tender.clock import now
@@ -27,7 +27,7 @@ from tender.reports.audit_export import audit_csv, audit_pdf
 from tender.tenders.access import tender_for
 from tender.tenders.permissions import view_audit
 from tender.tenders.models import Tender
-from tender.uploads import send_download
+from tender.web.uploads import send_download
 
 bp = Blueprint("audit", __name__)
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tender.auth import operations as accounts
 from tender.auth.models import User
 from tender.db_types import utcnow
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 from tender.extensions import db
 from tender.tenders import operations
 from tender.tenders.models import Procedure, Role, Tender, Vendor
@@ -81,7 +81,7 @@ def _user(email: str, name: str, is_admin: bool = False) -> User:
 def demo_logins() -> list[DemoLogin]:
     """Who can log into the demo, in words for the console: the vendor users the database holds (one at the
     first stage, four from ``published`` on)."""
-    from tender.demo_stages import BIDDERS
+    from tender.demo.stages import BIDDERS
 
     names = {number: name for name, number, _ in MUNICIPALITIES}
     vendor_names = {number: name for name, number in VENDORS}
@@ -171,7 +171,7 @@ STAGE_HELP = {
 @click.option("--if-empty", is_flag=True, help="Bare hvis databasen ikke har noen konkurranser.")
 @with_appcontext
 def demo_command(stage: str, if_empty: bool) -> None:
-    from tender.demo_stages import build_stage
+    from tender.demo.stages import build_stage
 
     if if_empty and db.session.scalar(select(Tender.id).limit(1)) is not None:
         click.echo("Databasen har allerede konkurranser; demoen lastes ikke på nytt.")

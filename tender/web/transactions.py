@@ -127,7 +127,7 @@ def _required_unit() -> UnitOfWork:
 
 def discard_changes() -> None:
     """Forget what the request has changed so far, now, so that a page rendered next shows the stored state
-    (the helpers in ``tender.forms`` do this on a refusal). Kept writes and hooks still run at the end."""
+    (the helpers in ``tender.web.forms`` do this on a refusal). Kept writes and hooks still run at the end."""
     db.session.rollback()
 
 

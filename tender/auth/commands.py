@@ -7,8 +7,8 @@ import click
 from flask.cli import with_appcontext
 
 from tender.auth import operations
-from tender.errors_domain import DomainError
-from tender.transactions import transaction
+from tender.errors import DomainError
+from tender.web.transactions import transaction
 
 
 @click.group("user", help="Brukerkontoer.")

@@ -12,9 +12,9 @@ from wtforms import Field, Form
 from wtforms.validators import InputRequired, Optional, StopValidation
 from wtforms.widgets import TextInput
 
-from tender.errors_domain import DomainError
+from tender.errors import DomainError
 from tender.formatting import format_for_input, parse_number
-from tender.transactions import discard_changes
+from tender.web.transactions import discard_changes
 
 
 #: WTForms' bundled catalogue for its built-in messages ("Dette feltet er påkrevd.", "Ikke et gyldig valg")
@@ -84,7 +84,7 @@ class NorwegianDecimalField(Field):
         words = {"raw": raw, "label": self.label.text, "form": form,
                  "minimum": format_for_input(self.minimum)}
         if self.max_length is not None and len(raw) > self.max_length:
-            # WTForms' own wording for a text too long, from its bokmål catalogue (tender.forms.FORM_LOCALES)
+            # WTForms' own wording for a text too long, from its bokmål catalogue (tender.web.forms.FORM_LOCALES)
             raise StopValidation(self.ngettext("Field cannot be longer than %(max)d character.",
                                                "Field cannot be longer than %(max)d characters.",
                                                self.max_length) % {"max": self.max_length})
@@ -137,7 +137,7 @@ def run_button(operation: Callable[[], Any], *, back: str,
     """A POST button's whole life: run the operation and say so (``success`` may be worded from the
     operation's result), or forget what it did and say why (``failure`` may word the refusal; ``refused``
     is called with it, e.g. to keep the refused attempt in the trail); either way go back to ``back``. The
-    request's transaction (``tender.transactions``) commits the redirect; nothing half-written on a
+    request's transaction (``tender.web.transactions``) commits the redirect; nothing half-written on a
     refusal."""
     try:
         result = operation()
@@ -163,7 +163,7 @@ def run_form(form: FlaskForm | None, operation: Callable[[], Any], *,
     form's fields; then ``refused(error)`` answers, or, when it gives None (or there is none), None tells
     the caller to show the page again with the form's errors (422). None too when the form does not
     validate. ``form`` None: the caller has validated its forms itself and the reasons go to ``refused``.
-    The request's transaction (``tender.transactions``) commits or rolls back by the answer's status."""
+    The request's transaction (``tender.web.transactions``) commits or rolls back by the answer's status."""
     if form is not None and not form.validate_on_submit():
         return None
     try:
