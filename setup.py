@@ -4,6 +4,7 @@
 checks read, so that a file is parsed once. It needs only a C compiler and the Python headers: the
 libxml2 functions it calls arrive as pointers from the library ``tender.core.noark.libxml2`` loads.
 """
+
 from setuptools import Extension, setup
 
 setup(

@@ -7,6 +7,7 @@ with the same number of cells, no formulas and no styles. Target: the export und
 
     .venv/bin/python benchmarks/bench_evaluation_excel.py
 """
+
 from __future__ import annotations
 
 import io
@@ -50,12 +51,17 @@ def realistic_case(seed: int = 2024) -> EvaluationCase:
     rng = random.Random(seed)
     groups = tuple(
         Criterion(
-            f"g{g}", Fraction(1, GROUPS) if g < GROUPS - 1 else 1 - Fraction(GROUPS - 1, GROUPS),
+            f"g{g}",
+            Fraction(1, GROUPS) if g < GROUPS - 1 else 1 - Fraction(GROUPS - 1, GROUPS),
             name=f"Kvalitetsområde {g + 1}",
             children=tuple(
-                Criterion(f"g{g}k{k}", Fraction(1, LEAVES_PER_GROUP) if k < LEAVES_PER_GROUP - 1
-                          else 1 - Fraction(LEAVES_PER_GROUP - 1, LEAVES_PER_GROUP),
-                          name=f"Krav {g + 1}.{k + 1}: funksjonalitet for arkiv og saksbehandling")
+                Criterion(
+                    f"g{g}k{k}",
+                    Fraction(1, LEAVES_PER_GROUP)
+                    if k < LEAVES_PER_GROUP - 1
+                    else 1 - Fraction(LEAVES_PER_GROUP - 1, LEAVES_PER_GROUP),
+                    name=f"Krav {g + 1}.{k + 1}: funksjonalitet for arkiv og saksbehandling",
+                )
                 for k in range(LEAVES_PER_GROUP)
             ),
         )
@@ -63,7 +69,9 @@ def realistic_case(seed: int = 2024) -> EvaluationCase:
     )
     model = ScoringModel(
         (
-            Criterion("pris", Fraction(30), CriterionKind.PRICE, name="Pris", method=make_price_method("linear")),
+            Criterion(
+                "pris", Fraction(30), CriterionKind.PRICE, name="Pris", method=make_price_method("linear")
+            ),
             Criterion("kvalitet", Fraction(70), CriterionKind.QUALITY, name="Kvalitet", children=groups),
         ),
         allow_half_points=True,
@@ -72,18 +80,30 @@ def realistic_case(seed: int = 2024) -> EvaluationCase:
     bids, individual, checks = [], {}, {}
     for b in range(BIDS):
         bid_id = f"T{b + 1}"
-        bids.append(Bid(bid_id, Fraction(rng.randint(3_000_000, 9_000_000)),
-                        {leaf: Fraction(rng.randint(0, 20), 2) for leaf in leaves}, name=f"Leverandør {b + 1} AS"))
+        bids.append(
+            Bid(
+                bid_id,
+                Fraction(rng.randint(3_000_000, 9_000_000)),
+                {leaf: Fraction(rng.randint(0, 20), 2) for leaf in leaves},
+                name=f"Leverandør {b + 1} AS",
+            )
+        )
         individual[bid_id] = tuple(
             IndividualScore(f"Evaluator {e + 1}", leaf, Fraction(rng.randint(0, 10)), JUSTIFICATION)
-            for leaf in leaves for e in range(EVALUATORS)
+            for leaf in leaves
+            for e in range(EVALUATORS)
         )
         checks[bid_id] = tuple(
             RequirementCheck(f"R{r + 1:04d}", RequirementStatus.MET, "Bekreftet i tilbudsbrevet.")
             for r in range(REQUIREMENTS)
         )
-    return EvaluationCase(model, tuple(bids), individual_scores=individual, requirement_checks=checks,
-                          title="Felles sak-/arkivsystem")
+    return EvaluationCase(
+        model,
+        tuple(bids),
+        individual_scores=individual,
+        requirement_checks=checks,
+        title="Felles sak-/arkivsystem",
+    )
 
 
 def best_of(fn: Callable[[], object]) -> tuple[float, float]:
@@ -133,8 +153,10 @@ def main() -> None:
     write_evaluation_workbook(case, result, stream)
     cells = cell_count(stream.getvalue())
     n_individual = sum(len(v) for v in case.individual_scores.values())
-    print(f"case: {BIDS} bids × {len(case.model.leaves)} leaf criteria × {EVALUATORS} evaluators "
-          f"({n_individual} individual scores); workbook {cells} cells, {len(stream.getvalue()) / 1024:.0f} KiB")
+    print(
+        f"case: {BIDS} bids × {len(case.model.leaves)} leaf criteria × {EVALUATORS} evaluators "
+        f"({n_individual} individual scores); workbook {cells} cells, {len(stream.getvalue()) / 1024:.0f} KiB"
+    )
 
     scoring, scoring_med = best_of(lambda: evaluate_case(case))
     sens, sens_med = best_of(lambda: sensitivity(result))
@@ -153,8 +175,10 @@ def main() -> None:
     print(f"{'':44}{'best':>10}{'median':>10}   (of {REPEAT})")
     for label, best, median in rows:
         print(f"{label:44}{best * 1000:>8.1f}ms{median * 1000:>8.1f}ms")
-    print(f"export / plain reference: {export / reference:.2f}×   export / same values unstyled: "
-          f"{export / same:.2f}×   scoring / plain reference: {scoring / reference:.3f}×")
+    print(
+        f"export / plain reference: {export / reference:.2f}×   export / same values unstyled: "
+        f"{export / same:.2f}×   scoring / plain reference: {scoring / reference:.3f}×"
+    )
     verdict = "met" if export_med < TARGET_SECONDS else "MISSED"
     print(f"target: export under {TARGET_SECONDS:.0f} s — {verdict} ({export_med:.2f} s median)")
 

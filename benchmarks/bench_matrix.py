@@ -12,6 +12,7 @@ Targets: matrix page under 150 ms, export under 2 s.
 
     .venv/bin/python benchmarks/bench_matrix.py
 """
+
 from __future__ import annotations
 
 import io
@@ -31,8 +32,10 @@ BIDS, GROUPS, LEAVES_PER_GROUP, EVALUATORS = 8, 3, 13, 12
 REPEAT = 7
 PAGE_TARGET_MS, EXPORT_TARGET_S = 150.0, 2.0
 PASSWORD = "benk-passord-2026"
-JUSTIFICATION = ("Løsningen dekker kravet med standard funksjonalitet; demonstrasjonen viste journalføring av "
-                 "e-skjema og politisk saksbehandling uten tilpasning. Trekk for manglende arkivplan.")
+JUSTIFICATION = (
+    "Løsningen dekker kravet med standard funksjonalitet; demonstrasjonen viste journalføring av "
+    "e-skjema og politisk saksbehandling uten tilpasning. Trekk for manglende arkivplan."
+)
 
 
 def build(app) -> tuple[int, str]:  # noqa: ANN001
@@ -48,11 +51,15 @@ def build(app) -> tuple[int, str]:  # noqa: ANN001
     from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, ORGNR, publish_spec, small_spec
 
     lead = accounts.create_user("leder@benk.no", "Lena Leder", password=PASSWORD)
-    tender = tender_ops.create_tender(title="Benk", case_reference="2026/1", procedure=Procedure.OPEN, lead=lead,
-                                      bid_deadline=DEADLINE)
+    tender = tender_ops.create_tender(
+        title="Benk", case_reference="2026/1", procedure=Procedure.OPEN, lead=lead, bid_deadline=DEADLINE
+    )
     for name, number, pop in [("Skien", "4003", 56_360), ("Porsgrunn", "4001", 37_920)]:
-        tender_ops.add_municipality(tender, tender_ops.get_or_create_municipality(
-            name=name, kommunenummer=number, population=pop), actor=lead)
+        tender_ops.add_municipality(
+            tender,
+            tender_ops.get_or_create_municipality(name=name, kommunenummer=number, population=pop),
+            actor=lead,
+        )
     db.session.commit()
 
     def add_member(t, role, user=None, **kw):  # noqa: ANN001, ANN003, ANN202
@@ -60,23 +67,49 @@ def build(app) -> tuple[int, str]:  # noqa: ANN001
         tender_ops.add_membership(t, user, role, **kw)
         return user
 
-    model_ops.add_criterion(tender, model_ops.CriterionInput("pris", "Pris", Decimal(30), kind=CriterionKindValue.PRICE), actor=lead)
+    model_ops.add_criterion(
+        tender,
+        model_ops.CriterionInput("pris", "Pris", Decimal(30), kind=CriterionKindValue.PRICE),
+        actor=lead,
+    )
     model_ops.add_criterion(tender, model_ops.CriterionInput("kvalitet", "Kvalitet", Decimal(70)), actor=lead)
     for g in range(GROUPS):
-        model_ops.add_criterion(tender, model_ops.CriterionInput(f"g{g}", f"Kvalitetsområde {g + 1}",
-                                                   Decimal(34) if g == 0 else Decimal(33), parent_key="kvalitet"),
-                         actor=lead)
+        model_ops.add_criterion(
+            tender,
+            model_ops.CriterionInput(
+                f"g{g}",
+                f"Kvalitetsområde {g + 1}",
+                Decimal(34) if g == 0 else Decimal(33),
+                parent_key="kvalitet",
+            ),
+            actor=lead,
+        )
         for k in range(LEAVES_PER_GROUP):
             weight = Decimal(8) if k < LEAVES_PER_GROUP - 1 else Decimal(100 - 8 * (LEAVES_PER_GROUP - 1))
-            model_ops.add_criterion(tender, model_ops.CriterionInput(f"g{g}k{k}", f"Krav {g + 1}.{k + 1}: arkiv og saksbehandling",
-                                                       weight, parent_key=f"g{g}"), actor=lead)
-    items = [model_ops.add_price_item(tender, name="Lisens", kind=PriceItemKind.ONE_OFF, per_municipality=False, actor=lead),
-             model_ops.add_price_item(tender, name="Drift", kind=PriceItemKind.YEARLY, per_municipality=True, actor=lead)]
+            model_ops.add_criterion(
+                tender,
+                model_ops.CriterionInput(
+                    f"g{g}k{k}", f"Krav {g + 1}.{k + 1}: arkiv og saksbehandling", weight, parent_key=f"g{g}"
+                ),
+                actor=lead,
+            )
+    items = [
+        model_ops.add_price_item(
+            tender, name="Lisens", kind=PriceItemKind.ONE_OFF, per_municipality=False, actor=lead
+        ),
+        model_ops.add_price_item(
+            tender, name="Drift", kind=PriceItemKind.YEARLY, per_municipality=True, actor=lead
+        ),
+    ]
     # the price schedule goes out with the specification: it is set before the publication
     publish_spec(db, tender, lead, add_member, small_spec(evaluation=4, minimum=4))
     model_ops.freeze(tender, at=BEFORE, actor=lead)
-    vendors = [tender_ops.register_vendor(tender, name=f"Leverandør {i + 1} AS", organisasjonsnummer=ORGNR[i],
-                                          actor=lead) for i in range(BIDS)]
+    vendors = [
+        tender_ops.register_vendor(
+            tender, name=f"Leverandør {i + 1} AS", organisasjonsnummer=ORGNR[i], actor=lead
+        )
+        for i in range(BIDS)
+    ]
     evaluators = []
     for e in range(EVALUATORS):
         user = accounts.create_user(f"evaluator{e}@benk.no", f"Evaluator {e + 1}")
@@ -99,10 +132,23 @@ def build(app) -> tuple[int, str]:  # noqa: ANN001
     for i, bid in enumerate(bids):
         for j, leaf in enumerate(leaves):
             for e, user in enumerate(evaluators):
-                db.session.add(IndividualScoreRow(bid_id=bid.id, criterion_id=leaf.id, evaluator_id=user.id,
-                                                  score=Decimal((i + j + e) % 11), justification=JUSTIFICATION))
-            db.session.add(ConsensusScore(bid_id=bid.id, criterion_id=leaf.id, score=Decimal((i * 3 + j) % 11),
-                                          justification=JUSTIFICATION))
+                db.session.add(
+                    IndividualScoreRow(
+                        bid_id=bid.id,
+                        criterion_id=leaf.id,
+                        evaluator_id=user.id,
+                        score=Decimal((i + j + e) % 11),
+                        justification=JUSTIFICATION,
+                    )
+                )
+            db.session.add(
+                ConsensusScore(
+                    bid_id=bid.id,
+                    criterion_id=leaf.id,
+                    score=Decimal((i * 3 + j) % 11),
+                    justification=JUSTIFICATION,
+                )
+            )
     db.session.commit()
     return tender.id, "leder@benk.no"
 
@@ -124,16 +170,25 @@ def main() -> None:
     from tender.tenders.models import Tender
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/benk.sqlite3",
-                          "SECRET_KEY": "benk", "INSTANCE_PATH": tmp, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                          "WTF_CSRF_ENABLED": False})
+        app = create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/benk.sqlite3",
+                "SECRET_KEY": "benk",
+                "INSTANCE_PATH": tmp,
+                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                "WTF_CSRF_ENABLED": False,
+            }
+        )
         from tests.evaluation_helpers import AFTER, Clock
 
         app.config["CLOCK"] = Clock(AFTER)
         with app.app_context():
             upgrade()
             tender_id, email = build(app)
-            built = ev.build_case(__import__("tender.extensions", fromlist=["db"]).db.session.get(Tender, tender_id))
+            built = ev.build_case(
+                __import__("tender.extensions", fromlist=["db"]).db.session.get(Tender, tender_id)
+            )
             assert built.result is not None, built.problems
             individual = sum(len(v) for v in built.case.individual_scores.values())
         client = app.test_client()
@@ -146,6 +201,7 @@ def main() -> None:
                 response = client.get(url)
                 assert response.status_code == 200, response.status_code
                 return response.data
+
             return run
 
         def export() -> object:
@@ -170,14 +226,20 @@ def main() -> None:
         export_best, export_median = timed(export)
         wb_best, wb_median = timed(reference_workbook)
 
-    print(f"case: {BIDS} bids × {len(built.case.model.leaves)} leaf criteria × {EVALUATORS} evaluators "
-          f"({individual} individual scores), best/median of {REPEAT}")
+    print(
+        f"case: {BIDS} bids × {len(built.case.model.leaves)} leaf criteria × {EVALUATORS} evaluators "
+        f"({individual} individual scores), best/median of {REPEAT}"
+    )
     print(f"{'what':<44}{'best':>10}{'median':>10}{'ratio':>10}{'target':>10}")
-    print(f"{'matrix page (GET /matrise)':<44}{page_best * 1000:>8.1f}ms{page_median * 1000:>8.1f}ms"
-          f"{page_best / ref_best:>9.1f}x{PAGE_TARGET_MS:>8.0f}ms {'OK' if page_best * 1000 < PAGE_TARGET_MS else 'SLOW'}")
+    print(
+        f"{'matrix page (GET /matrise)':<44}{page_best * 1000:>8.1f}ms{page_median * 1000:>8.1f}ms"
+        f"{page_best / ref_best:>9.1f}x{PAGE_TARGET_MS:>8.0f}ms {'OK' if page_best * 1000 < PAGE_TARGET_MS else 'SLOW'}"
+    )
     print(f"{'  reference: tender overview page':<44}{ref_best * 1000:>8.1f}ms{ref_median * 1000:>8.1f}ms")
-    print(f"{'Excel export (GET /matrise.xlsx)':<44}{export_best:>9.2f}s{export_median:>9.2f}s"
-          f"{export_best / wb_best:>9.1f}x{EXPORT_TARGET_S:>9.1f}s {'OK' if export_best < EXPORT_TARGET_S else 'SLOW'}")
+    print(
+        f"{'Excel export (GET /matrise.xlsx)':<44}{export_best:>9.2f}s{export_median:>9.2f}s"
+        f"{export_best / wb_best:>9.1f}x{EXPORT_TARGET_S:>9.1f}s {'OK' if export_best < EXPORT_TARGET_S else 'SLOW'}"
+    )
     print(f"{'  reference: plain openpyxl, ' + str(cells) + ' cells':<44}{wb_best:>9.2f}s{wb_median:>9.2f}s")
 
 

@@ -98,7 +98,9 @@ def _mapper_for(xml_bytes: int, journaler: bool = True) -> int:
     from tests.noark_generator import generate_extract
 
     with tempfile.TemporaryDirectory() as tmp:
-        sample = generate_extract(Path(tmp) / "x", 200, REGISTRERINGER_PER_MAPPE, dokumenter=False, journaler=journaler)
+        sample = generate_extract(
+            Path(tmp) / "x", 200, REGISTRERINGER_PER_MAPPE, dokumenter=False, journaler=journaler
+        )
         per_mappe = sum(p.stat().st_size for p in sample.root.glob("*.xml")) / 200
     return max(1, int(xml_bytes / per_mappe))
 
@@ -117,10 +119,19 @@ def big_file_extract_for(size: int, regenerate: bool) -> Path:
     n_mapper = _mapper_for(size, journaler=False)
     print(f"generating an arkivstruktur.xml of {label(size)}: {n_mapper} mapper ...", flush=True)
     started = time.perf_counter()
-    generate_extract(root, n_mapper, REGISTRERINGER_PER_MAPPE, max_dokumentfiler=FILE_DOCUMENTS,
-                     document_size=64 * 1024, journaler=False, seed=2025)
-    print(f"  {(root / 'arkivstruktur.xml').stat().st_size / MB:.0f} MB in {time.perf_counter() - started:.0f} s",
-          flush=True)
+    generate_extract(
+        root,
+        n_mapper,
+        REGISTRERINGER_PER_MAPPE,
+        max_dokumentfiler=FILE_DOCUMENTS,
+        document_size=64 * 1024,
+        journaler=False,
+        seed=2025,
+    )
+    print(
+        f"  {(root / 'arkivstruktur.xml').stat().st_size / MB:.0f} MB in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
     marker.write_text(json.dumps(wanted))
     return root
 
@@ -258,7 +269,9 @@ def child_hash(path: Path, list_file: Path) -> int:
         digests = source.hash_files(relpaths)
         findings = source.findings
     print(f"INNER_SECONDS={time.perf_counter() - started:.4f} CPU={time.process_time() - cpu:.4f}")
-    print(f"hashed {len(digests)} files, {sum(d.size for d in digests.values())} bytes, {len(findings)} findings")
+    print(
+        f"hashed {len(digests)} files, {sum(d.size for d in digests.values())} bytes, {len(findings)} findings"
+    )
     return 0 if len(digests) == len(relpaths) else 1
 
 
@@ -267,7 +280,10 @@ def child_hash(path: Path, list_file: Path) -> int:
 
 def _extract_bytes(root: Path) -> int:
     """The size of a generated extract (without its marker file)."""
-    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file()) - (root / ".generated.json").stat().st_size
+    return (
+        sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+        - (root / ".generated.json").stat().st_size
+    )
 
 
 def _machine_and_warm_cache(root: Path) -> None:
@@ -300,8 +316,11 @@ def run_benchmark(size: int, repeat: int, regenerate: bool, xsd: Path) -> None:
     if reference and whole:
         results += [(reference, xml_bytes, None), (whole, total, None)]
 
-    ours = measure("tender validate_path (whole extract)", [sys.executable, __file__, "--child-validate", str(root)],
-                   repeat)
+    ours = measure(
+        "tender validate_path (whole extract)",
+        [sys.executable, __file__, "--child-validate", str(root)],
+        repeat,
+    )
     results.append((ours, total, whole))
     if ours.returncode != 0:
         print(f"validator failed:\n{ours.output}")
@@ -321,12 +340,16 @@ def run_benchmark(size: int, repeat: int, regenerate: bool, xsd: Path) -> None:
         repeat,
     )
     ours_folder = measure(
-        "tender hash_files, folder", [sys.executable, __file__, "--child-hash", str(root), str(list_file)], repeat
+        "tender hash_files, folder",
+        [sys.executable, __file__, "--child-hash", str(root), str(list_file)],
+        repeat,
     )
     tar = tar_of(root)
     warm_cache([tar])
     ours_tar = measure(
-        "tender hash_files, from a tar", [sys.executable, __file__, "--child-hash", str(tar), str(list_file)], repeat
+        "tender hash_files, from a tar",
+        [sys.executable, __file__, "--child-hash", str(tar), str(list_file)],
+        repeat,
     )
     results += [
         (cat, doc_bytes, None),
@@ -357,18 +380,26 @@ def run_file_benchmark(size: int, repeat: int, regenerate: bool, xsd: Path) -> b
     pairs: list[tuple[Run | None, Run]] = []
     for _ in range(max(repeat, 1)):
         reference = _xmllint(arkivstruktur, xsd, 1)
-        ours = measure("tender validate_path (the extract)",
-                       [sys.executable, __file__, "--child-validate", str(root)], 1)
+        ours = measure(
+            "tender validate_path (the extract)", [sys.executable, __file__, "--child-validate", str(root)], 1
+        )
         pairs.append((reference, ours))
         if ours.returncode != 0:
             print(f"validator failed:\n{ours.output}")
             return False
-    _print_table([(r, xml_bytes, reference if r is ours else None)
-                  for reference, ours in pairs for r in ([reference] if reference else []) + [ours]])
+    _print_table(
+        [
+            (r, xml_bytes, reference if r is ours else None)
+            for reference, ours in pairs
+            for r in ([reference] if reference else []) + [ours]
+        ]
+    )
     worst_rss = max(_rss(ours) for _, ours in pairs)
     memory_ok = worst_rss < RSS_TARGET
-    print(f"peak RSS {worst_rss / MB:.0f} MB (largest of {len(pairs)} runs): {'met' if memory_ok else 'NOT MET'} "
-          f"(target < {RSS_TARGET / MB:.0f} MB)")
+    print(
+        f"peak RSS {worst_rss / MB:.0f} MB (largest of {len(pairs)} runs): {'met' if memory_ok else 'NOT MET'} "
+        f"(target < {RSS_TARGET / MB:.0f} MB)"
+    )
     measured = [(r, o) for r, o in pairs if r is not None]
     if not measured:
         return None
@@ -410,9 +441,18 @@ def _whole_reference(root: Path, xsd: Path, relpaths: list[str], repeat: int) ->
         print(f"note: no whole-extract reference, schemas missing: {missing}")
         return None
     script = " && ".join(
-        f'xmllint --stream --noout --schema "{schema}" "{xml}" 2>&1' for xml, schema in pairs if (root / xml).is_file()
+        f'xmllint --stream --noout --schema "{schema}" "{xml}" 2>&1'
+        for xml, schema in pairs
+        if (root / xml).is_file()
     )
-    argv = ["sh", "-c", f'cd "$1" && shift && {script} && sha256sum -- "$@" > /dev/null', "ref", str(root), *relpaths]
+    argv = [
+        "sh",
+        "-c",
+        f'cd "$1" && shift && {script} && sha256sum -- "$@" > /dev/null',
+        "ref",
+        str(root),
+        *relpaths,
+    ]
     return measure("reference: xmllint all XML + sha256sum", argv, repeat)
 
 
@@ -448,14 +488,26 @@ def _rss(run: Run) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--file-size", type=parse_size, default=parse_size("100MB"),
-                        help="size of arkivstruktur.xml for the big-file run, e.g. 100MB or 1GB")
-    parser.add_argument("--size", type=parse_size, default=parse_size("100MB"),
-                        help="size of the whole extract (XML, journals, documents), e.g. 100MB or 1GB")
-    parser.add_argument("--only", choices=("file", "extract"), help="run only the big-file or the whole-extract part")
+    parser.add_argument(
+        "--file-size",
+        type=parse_size,
+        default=parse_size("100MB"),
+        help="size of arkivstruktur.xml for the big-file run, e.g. 100MB or 1GB",
+    )
+    parser.add_argument(
+        "--size",
+        type=parse_size,
+        default=parse_size("100MB"),
+        help="size of the whole extract (XML, journals, documents), e.g. 100MB or 1GB",
+    )
+    parser.add_argument(
+        "--only", choices=("file", "extract"), help="run only the big-file or the whole-extract part"
+    )
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the best counts")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the cached extract")
-    parser.add_argument("--xsd", type=Path, default=OFFICIAL_XSD, help="arkivstruktur.xsd for the xmllint reference")
+    parser.add_argument(
+        "--xsd", type=Path, default=OFFICIAL_XSD, help="arkivstruktur.xsd for the xmllint reference"
+    )
     parser.add_argument("--child-validate", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-hash", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -471,8 +523,10 @@ def main(argv: list[str] | None = None) -> int:
         print("\n== whole extract")
         run_benchmark(args.size, args.repeat, args.regenerate, args.xsd)
     if met is not None:
-        print(f"\nbig-file targets (time within {TIME_TARGET}× of xmllint, memory under {RSS_TARGET / MB:.0f} MB): "
-              f"{'met' if met else 'NOT MET'}")
+        print(
+            f"\nbig-file targets (time within {TIME_TARGET}× of xmllint, memory under {RSS_TARGET / MB:.0f} MB): "
+            f"{'met' if met else 'NOT MET'}"
+        )
     return 0
 
 

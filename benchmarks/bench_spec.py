@@ -111,7 +111,10 @@ def plain_pdf(spec: Specification) -> None:
     canvas = Canvas(io.BytesIO(), pagesize=A4, invariant=True)
     y = A4[1] - 50
     for requirement in display_order(spec):
-        for line in [f"{requirement.number} {requirement.id}", *simpleSplit(requirement.text, font, 9.5, 480)]:
+        for line in [
+            f"{requirement.number} {requirement.id}",
+            *simpleSplit(requirement.text, font, 9.5, 480),
+        ]:
             if y < 50:
                 canvas.showPage()
                 y = A4[1] - 50
@@ -151,7 +154,8 @@ def run(requirements: int, repeat: int) -> list[Result]:
         Result(
             "pdf",
             best_of(
-                repeat, lambda: render_spec_pdf(spec, io.BytesIO(), case_reference="2025/1", approvals=[], **options)
+                repeat,
+                lambda: render_spec_pdf(spec, io.BytesIO(), case_reference="2025/1", approvals=[], **options),
             ),
             best_of(repeat, lambda: plain_pdf(spec)),
             TARGET_SECONDS,
@@ -165,7 +169,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"{args.requirements} requirements, best of {args.repeat}, load average {load:.2f} on {os.cpu_count()} CPUs")
+    print(
+        f"{args.requirements} requirements, best of {args.repeat}, load average {load:.2f} on {os.cpu_count()} CPUs"
+    )
     print(f"{'step':<7}{'cpu':>10}{'wall':>11}{'ref cpu':>12}{'ratio':>9}   target (on cpu time)")
     for result in run(args.requirements, args.repeat):
         print(result.line())

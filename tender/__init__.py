@@ -1,4 +1,5 @@
 """tender: one joint tender for a shared Noark 5 case/archive system, run by a group of municipalities."""
+
 from __future__ import annotations
 
 import logging
@@ -29,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_auth(app)
     configure_csrf(app)
     from tender.web.forms import init_forms
+
     init_forms(app)
     configure_templates(app)
     configure_url_converters(app)

@@ -2,6 +2,7 @@
 
 Commands call operations and the core; they hold no business logic of their own.
 """
+
 from __future__ import annotations
 
 import sys
@@ -23,17 +24,26 @@ def main() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from tender.auth.commands import user_group
     from tender.demo import demo_command
     from tender.evaluation.commands import score_command
     from tender.noark.commands import noark_group
     from tender.noark.worker import worker_command
     from tender.requirements.commands import spec_group
     from tender.serve import serve_command
-    from tender.auth.commands import user_group
     from tender.vendors.commands import vendor_group
 
-    for command in (audit_group, demo_command, serve_command, user_group, score_command, noark_group,
-                    worker_command, spec_group, vendor_group):
+    for command in (
+        audit_group,
+        demo_command,
+        serve_command,
+        user_group,
+        score_command,
+        noark_group,
+        worker_command,
+        spec_group,
+        vendor_group,
+    ):
         app.cli.add_command(command)
 
 

@@ -1,5 +1,6 @@
 """The one clock every deadline decision reads: ``app.config["CLOCK"]`` when set (tests move time with it),
 else the real UTC time."""
+
 from __future__ import annotations
 
 from datetime import datetime

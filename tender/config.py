@@ -3,6 +3,7 @@
 The secret key is never hard-coded: on first run a random key is written to ``instance/secret_key``
 (mode 0600) and read from there afterwards, unless ``TENDER_SECRET_KEY`` or the instance config sets one.
 """
+
 from __future__ import annotations
 
 import os
@@ -134,7 +135,7 @@ def normalise_database_url(url: str) -> str:
     """``postgresql://`` URLs go through psycopg 3, the driver we install."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

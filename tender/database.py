@@ -1,4 +1,5 @@
 """Engine set-up for SQLite (WAL, foreign keys, real transactions) and PostgreSQL (psycopg 3)."""
+
 from __future__ import annotations
 
 from contextvars import ContextVar

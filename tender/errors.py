@@ -1,10 +1,10 @@
 """The domain error that operations raise and views put back on forms."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from tender import audit
-
 from tender.web import transactions
 
 
@@ -23,8 +23,15 @@ class SeparationOfDutiesError(DomainError):
     refusal in the audit trail (:func:`keep_refusal`), so the attempt is kept even though the request or
     command that made it is rolled back."""
 
-    def __init__(self, message: str, *, attempt: str, tender_id: int | None, details: dict[str, object],
-                 field: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        attempt: str,
+        tender_id: int | None,
+        details: dict[str, object],
+        field: str = "",
+    ) -> None:
         super().__init__(message, field=field)
         self.attempt = attempt
         self.tender_id = tender_id
@@ -32,9 +39,14 @@ class SeparationOfDutiesError(DomainError):
 
     def record(self, *, actor: Any = None) -> None:
         """Write the refused attempt to the audit trail (after the refused change was rolled back)."""
-        audit.record("vendor_identity.refused", tender_id=self.tender_id, object_type="tender",
-                     object_id=self.tender_id,
-                     payload={"attempt": self.attempt, "reason": self.message, **self.details}, actor=actor)
+        audit.record(
+            "vendor_identity.refused",
+            tender_id=self.tender_id,
+            object_type="tender",
+            object_id=self.tender_id,
+            payload={"attempt": self.attempt, "reason": self.message, **self.details},
+            actor=actor,
+        )
 
 
 def keep_refusal(error: DomainError, *, actor: Any = None) -> None:

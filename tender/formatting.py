@@ -7,10 +7,11 @@ Missing values (None) read as an en dash. Workbook cells that hold numbers keep 
 What people type back into a number field is read by :func:`parse_number` (through
 ``tender.web.forms.NorwegianDecimalField``).
 """
+
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Union
@@ -128,7 +129,7 @@ def oslo(value: datetime) -> datetime:
     """The moment in Oslo time. A naive moment is taken as UTC, the app's convention for every stored moment
     (tender.db_types reads naive database values the same way); never as the server's local time."""
     if value.tzinfo is None or value.utcoffset() is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(OSLO)
 
 
@@ -146,14 +147,18 @@ def format_datetime(value: datetime | None, seconds: bool = False) -> str:
     if value is None:
         return MISSING
     local = oslo(value)
-    return _babel_datetime(local, format=f"{_DATE} {_TIME_SECONDS if seconds else _TIME}", tzinfo=OSLO, locale=LOCALE)
+    return _babel_datetime(
+        local, format=f"{_DATE} {_TIME_SECONDS if seconds else _TIME}", tzinfo=OSLO, locale=LOCALE
+    )
 
 
 def format_time(value: datetime | None, seconds: bool = False) -> str:
     """Only the clock time of a moment in Oslo time: kl. 08.44."""
     if value is None:
         return MISSING
-    return _babel_datetime(oslo(value), format=_TIME_SECONDS if seconds else _TIME, tzinfo=OSLO, locale=LOCALE)
+    return _babel_datetime(
+        oslo(value), format=_TIME_SECONDS if seconds else _TIME, tzinfo=OSLO, locale=LOCALE
+    )
 
 
 # binary multiples under the familiar names, as Windows' file manager shows them; the app's limits are set in
@@ -171,8 +176,7 @@ def format_file_size(size: int | None) -> str:
     return f"{format_number(size)}{NBSP}byte"
 
 
-_ISO_MOMENT = re.compile(
-    r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:Z|[+-]\d\d:?\d\d)")
+_ISO_MOMENT = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:Z|[+-]\d\d:?\d\d)")
 
 
 def format_moments_in(text: str | None) -> str:
@@ -192,7 +196,21 @@ def format_moments_in(text: str | None) -> str:
 
 
 __all__ = [
-    "LOCALE", "MISSING", "NBSP", "OSLO", "format_date", "format_datetime", "format_decimal", "format_file_size",
-    "format_for_input", "format_moments_in", "format_money", "format_number", "format_percent",
-    "format_percent_points", "format_time", "oslo", "parse_number",
+    "LOCALE",
+    "MISSING",
+    "NBSP",
+    "OSLO",
+    "format_date",
+    "format_datetime",
+    "format_decimal",
+    "format_file_size",
+    "format_for_input",
+    "format_moments_in",
+    "format_money",
+    "format_number",
+    "format_percent",
+    "format_percent_points",
+    "format_time",
+    "oslo",
+    "parse_number",
 ]

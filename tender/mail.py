@@ -3,6 +3,7 @@
 Nothing here logs a message's body: the vendor's confirmation link is a secret for the mailbox it is sent
 to, and must not end up in a log file an operator or a group member can read.
 """
+
 from __future__ import annotations
 
 import smtplib
@@ -38,7 +39,9 @@ def send(to: str, subject: str, body: str) -> None:
     msg["To"] = to
     msg.set_content(body)
     try:
-        with smtplib.SMTP(current_app.config["MAIL_SERVER"], int(current_app.config["MAIL_PORT"]), timeout=20) as smtp:
+        with smtplib.SMTP(
+            current_app.config["MAIL_SERVER"], int(current_app.config["MAIL_PORT"]), timeout=20
+        ) as smtp:
             if current_app.config.get("MAIL_USE_TLS"):
                 smtp.starttls()
             if current_app.config.get("MAIL_USERNAME"):

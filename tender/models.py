@@ -1,13 +1,19 @@
 """Every model, imported in one place so Alembic and the ORM see the whole schema."""
+
 from tender.audit import AuditEvent, AuditHead  # noqa: F401
 from tender.auth.models import ClientLoginThrottle, Invitation, LoginThrottle, User, UserSession  # noqa: F401
-from tender.tenders.models import (  # noqa: F401
-    Membership,
-    Municipality,
-    Tender,
-    TenderMunicipality,
-    TenderVendor,
-    Vendor,
+from tender.bids.models import Bid, BidAnswer, BidAttachment, BidOpening, BidOpeningConfirmation, BidPriceLine  # noqa: F401,E402,E501
+from tender.evaluation.models import ConsensusScore, IndividualScoreRow, MinimumRequirementCheck  # noqa: F401,E402
+from tender.evaluation_model.models import (  # noqa: F401,E402
+    AwardCriterion,
+    CriterionEvaluator,
+    EvaluationModel,
+    PriceItem,
+)
+from tender.noark.models import (  # noqa: F401,E402
+    ExtractSample,
+    NoarkRequirementConfirmation,
+    NoarkRequirementLink,
 )
 from tender.requirements.models import (  # noqa: F401,E402
     SpecChapter,
@@ -17,17 +23,12 @@ from tender.requirements.models import (  # noqa: F401,E402
     SpecRequirement,
     SpecVersion,
 )
-from tender.bids.models import Bid, BidAnswer, BidAttachment, BidOpening, BidOpeningConfirmation, BidPriceLine  # noqa: F401,E402,E501
-from tender.evaluation_model.models import (  # noqa: F401,E402
-    AwardCriterion,
-    CriterionEvaluator,
-    EvaluationModel,
-    PriceItem,
-)
-from tender.evaluation.models import ConsensusScore, IndividualScoreRow, MinimumRequirementCheck  # noqa: F401,E402
-from tender.noark.models import (  # noqa: F401,E402
-    ExtractSample,
-    NoarkRequirementConfirmation,
-    NoarkRequirementLink,
+from tender.tenders.models import (  # noqa: F401
+    Membership,
+    Municipality,
+    Tender,
+    TenderMunicipality,
+    TenderVendor,
+    Vendor,
 )
 from tender.vendors.models import VendorRegistration, VendorUser  # noqa: F401,E402

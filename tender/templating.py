@@ -1,5 +1,6 @@
 """Jinja set-up: the Norwegian formatting filters (tender.formatting, Oslo time), and the domains' permission
 rules in templates through one global, ``may(name, tender[, obj])``."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,10 +11,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from tender import formatting
-
 from tender.audit import labels as audit_labels
-
-from tender.web import core_messages
 from tender.bids import permissions as bids_permissions
 from tender.evaluation import permissions as evaluation_permissions
 from tender.evaluation_model import permissions as evaluation_model_permissions
@@ -25,12 +23,20 @@ from tender.tenders import permissions as tenders_permissions
 from tender.tenders.models import Tender
 from tender.tenders.permissions import Rule
 from tender.vendors import permissions as vendors_permissions
+from tender.web import core_messages
 
 __all__ = ["OSLO", "RULES", "init_templates", "local_time", "may", "thousands"]
 
-PERMISSION_MODULES = (tenders_permissions, requirements_permissions, evaluation_model_permissions,
-                      vendors_permissions, bids_permissions, noark_permissions, evaluation_permissions,
-                      lifecycle_permissions)
+PERMISSION_MODULES = (
+    tenders_permissions,
+    requirements_permissions,
+    evaluation_model_permissions,
+    vendors_permissions,
+    bids_permissions,
+    noark_permissions,
+    evaluation_permissions,
+    lifecycle_permissions,
+)
 
 
 def _rules() -> dict[str, Rule]:

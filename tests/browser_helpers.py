@@ -1,11 +1,13 @@
 """Steps several browser tests take the same way, as a person would. Not a conftest: tests import them."""
+
 from __future__ import annotations
 
 from typing import Any
 
 
-def register_as_vendor(page: Any, announcement_url: str, *, orgnr: str, name: str, email: str, password: str,
-                       company: str = "") -> None:
+def register_as_vendor(
+    page: Any, announcement_url: str, *, orgnr: str, name: str, email: str, password: str, company: str = ""
+) -> None:
     """Register from a tender's announcement page, up to "Sjekk e-posten din". ``company`` is typed only for a
     company new to the system (the page asks for it then)."""
     page.goto(announcement_url)

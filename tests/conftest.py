@@ -4,11 +4,11 @@ and a live server with the demo for browser tests.
 The suite runs on SQLite by default and on PostgreSQL with ``TENDER_TEST_DATABASE=postgresql``; then the
 tests that never touch the database (pure core tests) are left out, since that run adds nothing to them.
 """
+
 from __future__ import annotations
 
 import os
 import re
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -54,7 +54,9 @@ def pg_cluster() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def database_factory(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], str]:
+def database_factory(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], str]:
     """Make a fresh, empty database named ``name`` on the backend under test; return its URL."""
 
     def make(name: str) -> str:
@@ -66,11 +68,15 @@ def database_factory(request: pytest.FixtureRequest, tmp_path_factory: pytest.Te
             from sqlalchemy.engine import make_url
 
             url = make_url(given)
-            admin = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+            admin = url.set(drivername="postgresql", database="postgres").render_as_string(
+                hide_password=False
+            )
             with psycopg.connect(admin, autocommit=True) as c:
                 c.execute(f'DROP DATABASE IF EXISTS "{name}"')
-                c.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
-            return url.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+                c.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+            return url.set(drivername="postgresql+psycopg", database=name).render_as_string(
+                hide_password=False
+            )
         cluster = request.getfixturevalue("pg_cluster")
         return cluster.create_database(name)
 
@@ -140,7 +146,9 @@ def db(app: Any) -> Iterator[Any]:
         outer = connection.begin()
         original = database.session
         # A plain Session: Flask-SQLAlchemy's own would pick the engine again and ignore ``bind``.
-        database.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
+        database.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        )
         database.test_connection = connection  # for `isolated`
         try:
             yield database
@@ -221,10 +229,16 @@ def create_user(db: Any) -> Callable[..., Any]:
 
     counter = iter(range(1, 10_000))
 
-    def make(email: str | None = None, name: str = "Test Testesen", *, password: str | None = PASSWORD,
-             is_admin: bool = False) -> Any:
-        user = operations.create_user(email or f"bruker{next(counter)}@example.no", name, password=password,
-                                      is_admin=is_admin)
+    def make(
+        email: str | None = None,
+        name: str = "Test Testesen",
+        *,
+        password: str | None = PASSWORD,
+        is_admin: bool = False,
+    ) -> Any:
+        user = operations.create_user(
+            email or f"bruker{next(counter)}@example.no", name, password=password, is_admin=is_admin
+        )
         db.session.commit()
         return user
 
@@ -236,7 +250,9 @@ def create_municipality(db: Any) -> Callable[..., Any]:
     from tender.tenders import operations
 
     def make(name: str = "Skien", kommunenummer: str = "4003", population: int = 56_360) -> Any:
-        m = operations.get_or_create_municipality(name=name, kommunenummer=kommunenummer, population=population)
+        m = operations.get_or_create_municipality(
+            name=name, kommunenummer=kommunenummer, population=population
+        )
         db.session.commit()
         return m
 
@@ -244,16 +260,28 @@ def create_municipality(db: Any) -> Callable[..., Any]:
 
 
 @pytest.fixture
-def create_tender(db: Any, create_user: Callable[..., Any], create_municipality: Callable[..., Any]) -> Callable[..., Any]:
+def create_tender(
+    db: Any, create_user: Callable[..., Any], create_municipality: Callable[..., Any]
+) -> Callable[..., Any]:
     from tender.tenders import operations
     from tender.tenders.models import Procedure
 
-    def make(lead: Any = None, *, title: str = "Felles sak-/arkivsystem", municipalities: int = 2, **kw: Any) -> Any:
+    def make(
+        lead: Any = None, *, title: str = "Felles sak-/arkivsystem", municipalities: int = 2, **kw: Any
+    ) -> Any:
         lead = lead or create_user(name="Lena Leder")
-        tender = operations.create_tender(title=title, case_reference="2026/0001",
-                                          procedure=Procedure.COMPETITIVE_NEGOTIATION, lead=lead, **kw)
-        for name, number, pop in [("Skien", "4003", 56_360), ("Porsgrunn", "4001", 37_920),
-                                  ("Bamble", "4012", 14_190)][:municipalities]:
+        tender = operations.create_tender(
+            title=title,
+            case_reference="2026/0001",
+            procedure=Procedure.COMPETITIVE_NEGOTIATION,
+            lead=lead,
+            **kw,
+        )
+        for name, number, pop in [
+            ("Skien", "4003", 56_360),
+            ("Porsgrunn", "4001", 37_920),
+            ("Bamble", "4012", 14_190),
+        ][:municipalities]:
             operations.add_municipality(tender, create_municipality(name, number, pop), actor=lead)
         db.session.commit()
         return tender
@@ -264,7 +292,6 @@ def create_tender(db: Any, create_user: Callable[..., Any], create_municipality:
 @pytest.fixture
 def add_member(db: Any, create_user: Callable[..., Any]) -> Callable[..., Any]:
     from tender.tenders import operations
-
     from tender.tenders.models import Role
     from tender.vendors import operations as vendor_ops
 
@@ -303,7 +330,7 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def start(self) -> "LiveServer":
+    def start(self) -> LiveServer:
         self.thread.start()
         return self
 
@@ -313,7 +340,9 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(database_factory: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def live_server(
+    database_factory: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
     from tender.demo import build_demo
     from tender.extensions import db as database
 
@@ -336,10 +365,18 @@ def browser() -> Iterator[Any]:
 
     with sync_playwright() as p:
         b = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--disable-dev-shm-usage"],
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
         )
         try:
             yield b

@@ -2,11 +2,12 @@
 
 Not a conftest: test modules import what they use (fixtures included) from here.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -14,11 +15,21 @@ import pytest
 
 from tender.core import spec as core
 
-DEADLINE = datetime(2026, 12, 15, 12, 0, tzinfo=timezone.utc)
+DEADLINE = datetime(2026, 12, 15, 12, 0, tzinfo=UTC)
 BEFORE = DEADLINE - timedelta(seconds=1)
 AFTER = DEADLINE + timedelta(seconds=1)
-ORGNR = ["974760673", "912345688", "923609016", "986105174", "889640782", "971524960", "912345696", "981544315",
-         "912345718", "912345726"]
+ORGNR = [
+    "974760673",
+    "912345688",
+    "923609016",
+    "986105174",
+    "889640782",
+    "971524960",
+    "912345696",
+    "981544315",
+    "912345718",
+    "912345726",
+]
 
 
 class Clock:
@@ -50,15 +61,30 @@ def small_spec(evaluation: int = 2, minimum: int = 2) -> core.Specification:
     n = 0
     for i in range(minimum):
         n += 1
-        reqs.append(core.Requirement(id=f"R{n:04d}", number=f"1.{n}", chapter="K01", kind=core.Kind.MINSTEKRAV,
-                                     text=f"Løsningen skal oppfylle minstekrav {i + 1}.",
-                                     answer_form=core.AnswerForm.JA_NEI))
+        reqs.append(
+            core.Requirement(
+                id=f"R{n:04d}",
+                number=f"1.{n}",
+                chapter="K01",
+                kind=core.Kind.MINSTEKRAV,
+                text=f"Løsningen skal oppfylle minstekrav {i + 1}.",
+                answer_form=core.AnswerForm.JA_NEI,
+            )
+        )
     for i in range(evaluation):
         n += 1
-        reqs.append(core.Requirement(id=f"R{n:04d}", number=f"1.{n}", chapter="K01", kind=core.Kind.EVALUERINGSKRAV,
-                                     text=f"Løsningen bør støtte funksjon {i + 1}.",
-                                     answer_form=core.AnswerForm.JA_NEI_DELVIS, criterion="arkiv",
-                                     weight=Decimal(1)))
+        reqs.append(
+            core.Requirement(
+                id=f"R{n:04d}",
+                number=f"1.{n}",
+                chapter="K01",
+                kind=core.Kind.EVALUERINGSKRAV,
+                text=f"Løsningen bør støtte funksjon {i + 1}.",
+                answer_form=core.AnswerForm.JA_NEI_DELVIS,
+                criterion="arkiv",
+                weight=Decimal(1),
+            )
+        )
     return core.Specification(
         title="Kravspesifikasjon",
         criteria=(core.Criterion(id="arkiv", name="Arkivfunksjonalitet"),),
@@ -69,21 +95,38 @@ def small_spec(evaluation: int = 2, minimum: int = 2) -> core.Specification:
 
 def every_answer_form_spec() -> core.Specification:
     """One requirement of each answer form: Ja/Nei, Ja/Nei/Delvis, free text and a number."""
+
     def req(n: int, kind: core.Kind, form: core.AnswerForm, text: str, **kw: Any) -> core.Requirement:
-        return core.Requirement(id=f"R{n:04d}", number=f"1.{n}", chapter="K01", kind=kind, text=text,
-                                answer_form=form, **kw)
+        return core.Requirement(
+            id=f"R{n:04d}", number=f"1.{n}", chapter="K01", kind=kind, text=text, answer_form=form, **kw
+        )
 
     return core.Specification(
         title="Kravspesifikasjon",
         criteria=(core.Criterion(id="arkiv", name="Arkivfunksjonalitet"),),
         chapters=(core.Chapter(id="K01", number="1", title="Generelt"),),
         requirements=(
-            req(1, core.Kind.MINSTEKRAV, core.AnswerForm.JA_NEI, "Løsningen skal eksportere Noark 5-uttrekk."),
-            req(2, core.Kind.EVALUERINGSKRAV, core.AnswerForm.JA_NEI_DELVIS, "Løsningen bør ha fulltekstsøk.",
-                criterion="arkiv", weight=Decimal(1)),
-            req(3, core.Kind.INFORMASJON, core.AnswerForm.FRITEKST, "Oppgi hvilken database løsningen bruker."),
-            req(4, core.Kind.INFORMASJON, core.AnswerForm.TALL, "Oppgi antall samtidige brukere som er testet.",
-                unit="brukere"),
+            req(
+                1, core.Kind.MINSTEKRAV, core.AnswerForm.JA_NEI, "Løsningen skal eksportere Noark 5-uttrekk."
+            ),
+            req(
+                2,
+                core.Kind.EVALUERINGSKRAV,
+                core.AnswerForm.JA_NEI_DELVIS,
+                "Løsningen bør ha fulltekstsøk.",
+                criterion="arkiv",
+                weight=Decimal(1),
+            ),
+            req(
+                3, core.Kind.INFORMASJON, core.AnswerForm.FRITEKST, "Oppgi hvilken database løsningen bruker."
+            ),
+            req(
+                4,
+                core.Kind.INFORMASJON,
+                core.AnswerForm.TALL,
+                "Oppgi antall samtidige brukere som er testet.",
+                unit="brukere",
+            ),
         ),
     )
 
@@ -96,8 +139,9 @@ def publish_spec(db: Any, tender: Any, lead: Any, add_member: Any, content: core
     version = spec_ops.freeze_version(tender, actor=lead)
     for m in tender.participating_municipalities:
         signer = add_member(tender, Role.SIGNER, municipality=m)
-        spec_ops.decide(tender, version, m, approve=True, comment="", content_hash=version.content_hash,
-                        signer=signer)
+        spec_ops.decide(
+            tender, version, m, approve=True, comment="", content_hash=version.content_hash, signer=signer
+        )
     spec_ops.publish(tender, version, actor=lead)
     db.session.commit()
 
@@ -122,26 +166,60 @@ def build_model(tender: Any, lead: Any, *, leaves: int = 2) -> list[Any]:
     from tender.evaluation_model import operations as model_ops
     from tender.evaluation_model.models import CriterionKindValue, PriceItemKind
 
-    model_ops.add_criterion(tender, model_ops.CriterionInput(key="pris", name="Pris", weight=Decimal(30),
-                                               kind=CriterionKindValue.PRICE), actor=lead)
-    model_ops.add_criterion(tender, model_ops.CriterionInput(key="kvalitet", name="Kvalitet", weight=Decimal(50)), actor=lead)
+    model_ops.add_criterion(
+        tender,
+        model_ops.CriterionInput(key="pris", name="Pris", weight=Decimal(30), kind=CriterionKindValue.PRICE),
+        actor=lead,
+    )
+    model_ops.add_criterion(
+        tender, model_ops.CriterionInput(key="kvalitet", name="Kvalitet", weight=Decimal(50)), actor=lead
+    )
     share = Decimal(100) / leaves
     for i in range(leaves):
         key = "arkiv" if i == 0 else f"k{i}"
         weight = share if i < leaves - 1 else Decimal(100) - share * (leaves - 1)
-        model_ops.add_criterion(tender, model_ops.CriterionInput(key=key, name=f"Kvalitet {i + 1}" if i else "Arkivfunksjonalitet",
-                                                   weight=weight, parent_key="kvalitet"), actor=lead)
-    model_ops.add_criterion(tender, model_ops.CriterionInput(key="gjennomforing", name="Gjennomføring", weight=Decimal(20)),
-                     actor=lead)
-    return [model_ops.add_price_item(tender, name="Lisenser og innføring", kind=PriceItemKind.ONE_OFF,
-                              per_municipality=False, actor=lead),
-            model_ops.add_price_item(tender, name="Drift og vedlikehold", kind=PriceItemKind.YEARLY,
-                              per_municipality=True, actor=lead)]
+        model_ops.add_criterion(
+            tender,
+            model_ops.CriterionInput(
+                key=key,
+                name=f"Kvalitet {i + 1}" if i else "Arkivfunksjonalitet",
+                weight=weight,
+                parent_key="kvalitet",
+            ),
+            actor=lead,
+        )
+    model_ops.add_criterion(
+        tender,
+        model_ops.CriterionInput(key="gjennomforing", name="Gjennomføring", weight=Decimal(20)),
+        actor=lead,
+    )
+    return [
+        model_ops.add_price_item(
+            tender,
+            name="Lisenser og innføring",
+            kind=PriceItemKind.ONE_OFF,
+            per_municipality=False,
+            actor=lead,
+        ),
+        model_ops.add_price_item(
+            tender, name="Drift og vedlikehold", kind=PriceItemKind.YEARLY, per_municipality=True, actor=lead
+        ),
+    ]
 
 
-def setup_tender(db: Any, create_tender: Any, add_member: Any, create_user: Any, *, vendors: int = 2,
-                 evaluators: int = 2, leaves: int = 2, evaluation_reqs: int = 2, freeze: bool = True,
-                 content: core.Specification | None = None) -> Setup:
+def setup_tender(
+    db: Any,
+    create_tender: Any,
+    add_member: Any,
+    create_user: Any,
+    *,
+    vendors: int = 2,
+    evaluators: int = 2,
+    leaves: int = 2,
+    evaluation_reqs: int = 2,
+    freeze: bool = True,
+    content: core.Specification | None = None,
+) -> Setup:
     from tender.evaluation_model import operations as model_ops
     from tender.tenders import operations as tender_ops
     from tender.tenders.models import Role
@@ -153,12 +231,17 @@ def setup_tender(db: Any, create_tender: Any, add_member: Any, create_user: Any,
     publish_spec(db, tender, lead, add_member, content or small_spec(evaluation=evaluation_reqs))
     vendor_rows, vendor_users = [], []
     for i in range(vendors):
-        v = tender_ops.register_vendor(tender, name=f"Leverandør {chr(65 + i)} AS", organisasjonsnummer=ORGNR[i],
-                                       actor=lead)
+        v = tender_ops.register_vendor(
+            tender, name=f"Leverandør {chr(65 + i)} AS", organisasjonsnummer=ORGNR[i], actor=lead
+        )
         db.session.commit()
         vendor_rows.append(v)
-        vendor_users.append(add_member(tender, Role.VENDOR, create_user(name=f"Selger {chr(65 + i)}"), vendor=v))
-    evals = [add_member(tender, Role.EVALUATOR, create_user(name=f"Evaluator {i + 1}")) for i in range(evaluators)]
+        vendor_users.append(
+            add_member(tender, Role.VENDOR, create_user(name=f"Selger {chr(65 + i)}"), vendor=v)
+        )
+    evals = [
+        add_member(tender, Role.EVALUATOR, create_user(name=f"Evaluator {i + 1}")) for i in range(evaluators)
+    ]
     observer = add_member(tender, Role.OBSERVER, create_user(name="Olav Observatør"))
     if freeze:
         model_ops.freeze(tender, at=BEFORE - timedelta(days=10), actor=lead)
@@ -166,8 +249,9 @@ def setup_tender(db: Any, create_tender: Any, add_member: Any, create_user: Any,
     return Setup(tender, lead, evals, observer, vendor_rows, vendor_users, items)
 
 
-def submit_bid(db: Any, s: Setup, index: int, *, one_off: str = "1000000", yearly: str = "100000",
-               answer: str = "Ja") -> Any:
+def submit_bid(
+    db: Any, s: Setup, index: int, *, one_off: str = "1000000", yearly: str = "100000", answer: str = "Ja"
+) -> Any:
     """Vendor ``index`` answers everything and submits (clock must be before the deadline)."""
     from tender.bids import operations as bid_ops
     from tender.clock import now
@@ -177,7 +261,9 @@ def submit_bid(db: Any, s: Setup, index: int, *, one_off: str = "1000000", yearl
     user = s.vendor_users[index]
     at = now()
     bid = bid_ops.ensure_bid(s.tender, vendor, at=at, actor=user)
-    answers = [bid_ops.AnswerInput(r.id, answer, description="Standard funksjonalitet") for r in content.requirements]
+    answers = [
+        bid_ops.AnswerInput(r.id, answer, description="Standard funksjonalitet") for r in content.requirements
+    ]
     prices: dict[tuple[int, int | None], Decimal] = {(s.items[0].id, None): Decimal(one_off)}
     for m in s.tender.participating_municipalities:
         prices[(s.items[1].id, m.id)] = Decimal(yearly)
@@ -202,8 +288,16 @@ def open_all(db: Any, s: Setup, clock: Clock) -> None:
 PASSWORD = "riktig-hest-batteri"
 
 
-def live_setup(app: Any, *, evaluators: int = 2, vendors: int = 2, leaves: int = 1, submit: bool = True,
-               opened: bool = True, content: core.Specification | None = None) -> "LiveWorld":
+def live_setup(
+    app: Any,
+    *,
+    evaluators: int = 2,
+    vendors: int = 2,
+    leaves: int = 1,
+    submit: bool = True,
+    opened: bool = True,
+    content: core.Specification | None = None,
+) -> LiveWorld:
     """A tender with submitted bids, opened, in the live server's database; returns it and the bids.
     ``submit=False`` leaves the vendors without bids and the clock before the deadline (for bidding in the
     browser); ``opened=False`` leaves the submitted bids unopened.
@@ -221,15 +315,21 @@ def live_setup(app: Any, *, evaluators: int = 2, vendors: int = 2, leaves: int =
     tag = uuid.uuid4().hex[:8]
 
     def create_user(name: str = "Test", **_: Any) -> Any:
-        user = accounts.create_user(f"{name.split()[0].lower()}.{uuid.uuid4().hex[:8]}@example.no", name,
-                                    password=PASSWORD)
+        user = accounts.create_user(
+            f"{name.split()[0].lower()}.{uuid.uuid4().hex[:8]}@example.no", name, password=PASSWORD
+        )
         database.session.commit()
         return user
 
     def create_tender(**kw: Any) -> Any:
         lead = create_user("Lena Leder")
-        tender = tender_ops.create_tender(title=f"Evalueringstest {tag}", case_reference="2026/0099",
-                                          procedure=Procedure.COMPETITIVE_NEGOTIATION, lead=lead, **kw)
+        tender = tender_ops.create_tender(
+            title=f"Evalueringstest {tag}",
+            case_reference="2026/0099",
+            procedure=Procedure.COMPETITIVE_NEGOTIATION,
+            lead=lead,
+            **kw,
+        )
         for name, number, pop in [("Skien", "4003", 56_360), ("Porsgrunn", "4001", 37_920)]:
             m = tender_ops.get_or_create_municipality(name=name, kommunenummer=number, population=pop)
             tender_ops.add_municipality(tender, m, actor=lead)
@@ -241,7 +341,9 @@ def live_setup(app: Any, *, evaluators: int = 2, vendors: int = 2, leaves: int =
         from tender.vendors import operations as vendor_ops
 
         user = user or create_user(f"{role.value.title()} Person")
-        if role is Role.VENDOR:  # vendor users come in by the operator's path (tender.vendors), not the group's
+        if (
+            role is Role.VENDOR
+        ):  # vendor users come in by the operator's path (tender.vendors), not the group's
             vendor_ops.add_vendor_user_by_operator(tender, kw["vendor"], user)
         else:
             tender_ops.add_membership(tender, user, role, **kw)
@@ -251,22 +353,36 @@ def live_setup(app: Any, *, evaluators: int = 2, vendors: int = 2, leaves: int =
     clock = Clock(BEFORE)
     app.config["CLOCK"] = clock
     with app.app_context():
-        s = setup_tender(database, create_tender, add_member, create_user, vendors=vendors, evaluators=evaluators,
-                         leaves=leaves, content=content)
-        bids = [submit_bid(database, s, i, one_off=str(1_000_000 - 100_000 * i)) for i in range(vendors)] \
-            if submit else []
+        s = setup_tender(
+            database,
+            create_tender,
+            add_member,
+            create_user,
+            vendors=vendors,
+            evaluators=evaluators,
+            leaves=leaves,
+            content=content,
+        )
+        bids = (
+            [submit_bid(database, s, i, one_off=str(1_000_000 - 100_000 * i)) for i in range(vendors)]
+            if submit
+            else []
+        )
         if opened and submit:
             open_all(database, s, clock)
         elif submit:
             clock.set(AFTER)
         world = LiveWorld(
-            tender_id=s.tender.id, title=s.tender.title, lead=Login(s.lead.email, s.lead.name),
+            tender_id=s.tender.id,
+            title=s.tender.title,
+            lead=Login(s.lead.email, s.lead.name),
             evaluators=[Login(u.email, u.name) for u in s.evaluators],
             vendor_names=[b.vendor.name for b in bids] if submit else [v.name for v in s.vendors],
             bid_ids=[b.id for b in bids],
             leaves=[(c.id, c.key) for c in ev_quality_leaves(s.tender)],
             vendor_users=[Login(u.email, u.name) for u in s.vendor_users],
-            observer=Login(s.observer.email, s.observer.name))
+            observer=Login(s.observer.email, s.observer.name),
+        )
     return world
 
 

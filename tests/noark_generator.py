@@ -136,7 +136,9 @@ def generate_extract(
     if (root / "arkivuttrekk.xml").exists():
         raise FileExistsError(f"{root} already holds an extract")
     result = GeneratedExtract(root)
-    plan = _Plan(n_mapper, registreringer_per_mappe, dokumenter, max_dokumentfiler, document_size, planted_kinds, seed)
+    plan = _Plan(
+        n_mapper, registreringer_per_mappe, dokumenter, max_dokumentfiler, document_size, planted_kinds, seed
+    )
     with _Outputs(root, journaler) as out:
         changed = _write_arkivstruktur(plan, out, result)
     result.checksums.update(out.checksums)
@@ -154,9 +156,13 @@ def generate_extract(
 _DOCUMENT_ERRORS = ("wrong_document_checksum", "missing_document_file", "empty_document_file")
 
 
-def _check_plantable(kinds: set[str], n_mapper: int, per_mappe: int, dokumenter: bool, max_files: int | None) -> None:
+def _check_plantable(
+    kinds: set[str], n_mapper: int, per_mappe: int, dokumenter: bool, max_files: int | None
+) -> None:
     n_registreringer = n_mapper * per_mappe
-    n_documents = 0 if not dokumenter else min(n_registreringer, n_registreringer if max_files is None else max_files)
+    n_documents = (
+        0 if not dokumenter else min(n_registreringer, n_registreringer if max_files is None else max_files)
+    )
     document_errors = [k for k in _DOCUMENT_ERRORS if k in kinds]
     if len(document_errors) > n_documents:
         raise ValueError(f"{document_errors} need {len(document_errors)} document files, one each")
@@ -280,7 +286,9 @@ def _header(root_element: str, schema: str) -> str:
 
 def _el(indent: int, name: str, value: object) -> str:
     text = str(value)
-    if "&" in text or "<" in text or ">" in text:  # escape() is the generator's hot spot; most values need none
+    if (
+        "&" in text or "<" in text or ">" in text
+    ):  # escape() is the generator's hot spot; most values need none
         text = escape(text)
     return f"{_INDENT[indent]}<{name}>{text}</{name}>\n"
 
@@ -466,7 +474,9 @@ def _registrering(
         journaldato = day.isoformat()
         if index == plan.bad_date_registrering:
             journaldato = day.strftime("%d.%m.%Y")
-            result.planted["bad_date"] = PlantedError("bad_date", "arkivstruktur.xml", "journaldato", journaldato)
+            result.planted["bad_date"] = PlantedError(
+                "bad_date", "arkivstruktur.xml", "journaldato", journaldato
+            )
         parts += [
             _el(6, "journalaar", day.year),
             _el(6, "journalsekvensnummer", state.journal_seq),
@@ -476,7 +486,17 @@ def _registrering(
             _el(6, "journaldato", journaldato),
         ]
         if journal_blocks:
-            entry = (klasse, mappe_id, saks_tittel, system_id, state.journal_seq, nr, tittel, day, korrespondanse)
+            entry = (
+                klasse,
+                mappe_id,
+                saks_tittel,
+                system_id,
+                state.journal_seq,
+                nr,
+                tittel,
+                day,
+                korrespondanse,
+            )
             journal_blocks[0].append(_journalregistrering(entry, public=False))
             journal_blocks[1].append(_journalregistrering(entry, public=True))
     parts.append("     </registrering>\n")
@@ -644,8 +664,12 @@ def _prop(name: str, value: object | None = None, children: str = "", data_type:
 
 
 def _addml_file(name: str, sha256: str | None) -> str:
-    checksum = _prop("checksum", children=_prop("algorithm", "SHA-256") + _prop("value", sha256)) if sha256 else ""
-    return _prop("file", children=_prop("name", name) + _prop("format", "XML", _prop("version", "1.0")) + checksum)
+    checksum = (
+        _prop("checksum", children=_prop("algorithm", "SHA-256") + _prop("value", sha256)) if sha256 else ""
+    )
+    return _prop(
+        "file", children=_prop("name", name) + _prop("format", "XML", _prop("version", "1.0")) + checksum
+    )
 
 
 def _addml_schema(name: str, sha256: str | None, main: bool) -> str:
@@ -686,7 +710,9 @@ def _write_addml(plan: _Plan, result: GeneratedExtract, journaler: bool, schemas
         )
     mappe_count = result.n_mapper + (1 if "wrong_count" in plan.kinds else 0)
     if "wrong_count" in plan.kinds:
-        result.planted["wrong_count"] = PlantedError("wrong_count", "arkivuttrekk.xml", "numberOfOccurrences", "mappe")
+        result.planted["wrong_count"] = PlantedError(
+            "wrong_count", "arkivuttrekk.xml", "numberOfOccurrences", "mappe"
+        )
     objects = [
         _addml_data_object(
             "arkivstruktur",
@@ -696,7 +722,11 @@ def _write_addml(plan: _Plan, result: GeneratedExtract, journaler: bool, schemas
             True,
         ),
         _addml_data_object(
-            "endringslogg", result.checksums["endringslogg.xml"], schemas, {"endring": result.n_endringer}, False
+            "endringslogg",
+            result.checksums["endringslogg.xml"],
+            schemas,
+            {"endring": result.n_endringer},
+            False,
         ),
     ]
     if journaler:
@@ -726,7 +756,8 @@ def _write_addml(plan: _Plan, result: GeneratedExtract, journaler: bool, schemas
     )
     info = _prop(
         "info",
-        children=_prop("type", "Noark 5", _prop("version", "5.0")) + _prop("additionalInfo", children=additional_info),
+        children=_prop("type", "Noark 5", _prop("version", "5.0"))
+        + _prop("additionalInfo", children=additional_info),
     )
     context = (
         '<additionalElement name="recordCreators"><additionalElements><additionalElement name="recordCreator">'

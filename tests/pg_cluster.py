@@ -1,5 +1,6 @@
 """A throwaway PostgreSQL cluster for the test run: initdb + pg_ctl in a temporary folder on a loopback
 port, removed afterwards. Used when TENDER_TEST_POSTGRES_URL is not set."""
+
 from __future__ import annotations
 
 import glob
@@ -16,8 +17,10 @@ from pathlib import Path
 def _bindir() -> Path:
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
     if not candidates:
-        raise RuntimeError("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): run `make test`, "
-                           "which installs it.")
+        raise RuntimeError(
+            "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): run `make test`, "
+            "which installs it."
+        )
     return Path(candidates[-1]).parent
 
 
@@ -46,14 +49,18 @@ class Cluster:
     def create_database(self, name: str) -> str:
         import psycopg
 
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=tender dbname=postgres", autocommit=True) as c:
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=tender dbname=postgres", autocommit=True
+        ) as c:
             c.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            c.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+            c.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
         return self.url(name)
 
     def stop(self) -> None:
         try:
-            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")
+            self._run(
+                str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop"
+            )
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -70,13 +77,36 @@ def start() -> Cluster:
         os.chmod(folder, 0o700)
     cluster = Cluster(folder, _free_port(), bindir, as_user)
     data = folder / "data"
-    cluster._run(str(bindir / "initdb"), "-D", str(data), "-U", "tender", "-A", "trust", "-E", "UTF8",
-                 "--locale=C.UTF-8")
-    options = (f"-p {cluster.port} -c listen_addresses=127.0.0.1 -k {folder} -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c TimeZone=UTC")
+    cluster._run(
+        str(bindir / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "tender",
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+    )
+    options = (
+        f"-p {cluster.port} -c listen_addresses=127.0.0.1 -k {folder} -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c TimeZone=UTC"
+    )
     try:
-        cluster._run(str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "server.log"),
-                     "-w", "-t", "60", "start")
+        cluster._run(
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-l",
+            str(folder / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
     except subprocess.CalledProcessError as exc:
         log = (folder / "server.log").read_text(errors="replace") if (folder / "server.log").exists() else ""
         shutil.rmtree(folder, ignore_errors=True)

@@ -1,5 +1,6 @@
 """Every route, tried anonymously and with every role. Non-members get 404, never 403, so that a tender's
 existence does not leak; members without the right get 403."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,25 +20,67 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
     "auth.change_password": ("GET", "/passord", {ANON: 302}, 200),
     "tenders.dashboard": ("GET", "/", {ANON: 302}, 200),
     "tenders.create": ("GET", "/konkurranser/ny", {ANON: 302, ADMIN: 200}, 403),
-    "tenders.edit": ("GET", "/konkurranser/{t}/rediger", {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 200}, 403),
+    "tenders.edit": (
+        "GET",
+        "/konkurranser/{t}/rediger",
+        {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 200},
+        403,
+    ),
     "tenders.overview": ("GET", "/konkurranser/{t}", {ANON: 302, OUTSIDER: 404, ADMIN: 404}, 200),
-    "tenders.members": ("GET", "/konkurranser/{t}/medlemmer",
-                        {ANON: 302, OUTSIDER: 404, ADMIN: 404, "vendor": 403}, 200),
-    "tenders.invite": ("POST", "/konkurranser/{t}/medlemmer/inviter",
-                       {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 422}, 403),
-    "tenders.remove_member": ("POST", "/konkurranser/{t}/medlemmer/{m}/fjern",
-                              {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 302}, 403),
-    "tenders.resend_invitation": ("POST", "/konkurranser/{t}/medlemmer/{m}/send-pa-nytt",
-                                  {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 409}, 403),
-    "tenders.add_vendor": ("POST", "/konkurranser/{t}/leverandorer",
-                           {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 422}, 403),
-    "tenders.add_municipality": ("POST", "/konkurranser/{t}/kommuner",
-                                 {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 422}, 403),
-    "audit.trail": ("GET", "/konkurranser/{t}/revisjonsspor", {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 200}, 403),
-    "audit.trail_csv": ("GET", "/konkurranser/{t}/revisjonsspor.csv",
-                        {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 200}, 403),
-    "audit.trail_pdf": ("GET", "/konkurranser/{t}/revisjonsspor.pdf",
-                        {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 200}, 403),
+    "tenders.members": (
+        "GET",
+        "/konkurranser/{t}/medlemmer",
+        {ANON: 302, OUTSIDER: 404, ADMIN: 404, "vendor": 403},
+        200,
+    ),
+    "tenders.invite": (
+        "POST",
+        "/konkurranser/{t}/medlemmer/inviter",
+        {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 422},
+        403,
+    ),
+    "tenders.remove_member": (
+        "POST",
+        "/konkurranser/{t}/medlemmer/{m}/fjern",
+        {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 302},
+        403,
+    ),
+    "tenders.resend_invitation": (
+        "POST",
+        "/konkurranser/{t}/medlemmer/{m}/send-pa-nytt",
+        {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 409},
+        403,
+    ),
+    "tenders.add_vendor": (
+        "POST",
+        "/konkurranser/{t}/leverandorer",
+        {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 422},
+        403,
+    ),
+    "tenders.add_municipality": (
+        "POST",
+        "/konkurranser/{t}/kommuner",
+        {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 422},
+        403,
+    ),
+    "audit.trail": (
+        "GET",
+        "/konkurranser/{t}/revisjonsspor",
+        {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 200},
+        403,
+    ),
+    "audit.trail_csv": (
+        "GET",
+        "/konkurranser/{t}/revisjonsspor.csv",
+        {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 200},
+        403,
+    ),
+    "audit.trail_pdf": (
+        "GET",
+        "/konkurranser/{t}/revisjonsspor.pdf",
+        {ANON: 302, OUTSIDER: 404, ADMIN: 404, "lead": 200},
+        403,
+    ),
 }
 # Routes that live in other domains' modules are added to ROUTES by their own access tests.
 EXTERNAL: set[str] = {"static"}
@@ -68,7 +111,9 @@ def people(db, create_tender, create_user, add_member):
 
     tender = create_tender()
     lead = tender.memberships[0].user
-    vendor = operations.register_vendor(tender, name="Leverandør AS", organisasjonsnummer="974760673", actor=lead)
+    vendor = operations.register_vendor(
+        tender, name="Leverandør AS", organisasjonsnummer="974760673", actor=lead
+    )
     db.session.commit()
     who = {
         OUTSIDER: create_user(name="Utenfor"),
@@ -95,12 +140,17 @@ def try_everyone(app, routes, endpoint, who, isolated, path_values, extra_data=N
         with isolated():
             forms = FormClient(app.test_client())
             if person != ANON:
-                login = forms.post("/logg-inn", {"email": who[person].email, "password": PASSWORD}, page="/logg-inn")
+                login = forms.post(
+                    "/logg-inn", {"email": who[person].email, "password": PASSWORD}, page="/logg-inn"
+                )
                 assert login.status_code == 302, f"{person} could not log in"
             if method == "GET":
                 response = forms.client.get(path)
             else:
-                data = {"csrf_token": forms.token("/" if person != ANON else "/logg-inn"), **(extra_data or {})}
+                data = {
+                    "csrf_token": forms.token("/" if person != ANON else "/logg-inn"),
+                    **(extra_data or {}),
+                }
                 response = forms.client.post(path, data=data)
             want = expected.get(person, default)
             if response.status_code != want:

@@ -1,5 +1,6 @@
 """Every bid and evaluation route, tried anonymously and with every role, after the deadline with the bids
 opened; then sealing (before the deadline, and after it but before the opening) and vendor isolation."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,31 +32,74 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
     "evaluation_model.settings": ("POST", E + "/innstillinger", {**NOT_MEMBER, "lead": 422}, 403),
     "evaluation_model.add_criterion": ("POST", E + "/kriterier", {**NOT_MEMBER, "lead": 422}, 403),
     "evaluation_model.change_weight": ("POST", E + "/kriterier/arkiv/vekt", {**NOT_MEMBER, "lead": 302}, 403),
-    "evaluation_model.delete_criterion": ("POST", E + "/kriterier/arkiv/slett", {**NOT_MEMBER, "lead": 302}, 403),
-    "evaluation_model.assign_evaluator": ("POST", E + "/kriterier/arkiv/evaluatorer", {**NOT_MEMBER, "lead": 302}, 403),
-    "evaluation_model.unassign_evaluator": ("POST", E + "/kriterier/arkiv/evaluatorer/{u}/fjern",
-                                      {**NOT_MEMBER, "lead": 302}, 403),
+    "evaluation_model.delete_criterion": (
+        "POST",
+        E + "/kriterier/arkiv/slett",
+        {**NOT_MEMBER, "lead": 302},
+        403,
+    ),
+    "evaluation_model.assign_evaluator": (
+        "POST",
+        E + "/kriterier/arkiv/evaluatorer",
+        {**NOT_MEMBER, "lead": 302},
+        403,
+    ),
+    "evaluation_model.unassign_evaluator": (
+        "POST",
+        E + "/kriterier/arkiv/evaluatorer/{u}/fjern",
+        {**NOT_MEMBER, "lead": 302},
+        403,
+    ),
     "evaluation_model.add_price_item": ("POST", E + "/prisskjema", {**NOT_MEMBER, "lead": 422}, 403),
-    "evaluation_model.delete_price_item": ("POST", E + "/prisskjema/{i}/slett", {**NOT_MEMBER, "lead": 302}, 403),
+    "evaluation_model.delete_price_item": (
+        "POST",
+        E + "/prisskjema/{i}/slett",
+        {**NOT_MEMBER, "lead": 302},
+        403,
+    ),
     "evaluation_model.freeze": ("POST", E + "/las", {**NOT_MEMBER, "lead": 422}, 403),
     "evaluation.bids": ("GET", E + "/tilbud", {**NOT_MEMBER, **GROUP_READ}, 403),
-    "evaluation.open_bids": ("POST", E + "/tilbud/apne", {**NOT_MEMBER, "lead": 302, "evaluator": 302,
-                                                          "observer": 302}, 403),
-    "evaluation.withdraw_opening": ("POST", E + "/tilbud/apne/trekk", {**NOT_MEMBER, "lead": 302, "evaluator": 302,
-                                                                     "observer": 302}, 403),
+    "evaluation.open_bids": (
+        "POST",
+        E + "/tilbud/apne",
+        {**NOT_MEMBER, "lead": 302, "evaluator": 302, "observer": 302},
+        403,
+    ),
+    "evaluation.withdraw_opening": (
+        "POST",
+        E + "/tilbud/apne/trekk",
+        {**NOT_MEMBER, "lead": 302, "evaluator": 302, "observer": 302},
+        403,
+    ),
     "evaluation.opening_persons": ("POST", E + "/tilbud/apning", {**NOT_MEMBER, "lead": 422}, 403),
     "evaluation.bid": ("GET", E + "/tilbud/{b}", {**NOT_MEMBER, **GROUP_READ}, 403),
     "evaluation.attachment": ("GET", E + "/tilbud/{b}/vedlegg/{a}", {**NOT_MEMBER, **GROUP_READ}, 403),
-    "evaluation.check_requirement": ("POST", E + "/tilbud/{b}/minstekrav/R0001",
-                                     {**NOT_MEMBER, "lead": 302, "evaluator": 302}, 403),
-    "evaluation.check_requirements": ("POST", E + "/tilbud/{b}/minstekrav",
-                                      {**NOT_MEMBER, "lead": 422, "evaluator": 422}, 403),
-    "evaluation.reject_confirm": ("GET", E + "/tilbud/{b}/avvis/bekreft?reason=Mangler",
-                                  {**NOT_MEMBER, "lead": 200}, 403),
+    "evaluation.check_requirement": (
+        "POST",
+        E + "/tilbud/{b}/minstekrav/R0001",
+        {**NOT_MEMBER, "lead": 302, "evaluator": 302},
+        403,
+    ),
+    "evaluation.check_requirements": (
+        "POST",
+        E + "/tilbud/{b}/minstekrav",
+        {**NOT_MEMBER, "lead": 422, "evaluator": 422},
+        403,
+    ),
+    "evaluation.reject_confirm": (
+        "GET",
+        E + "/tilbud/{b}/avvis/bekreft?reason=Mangler",
+        {**NOT_MEMBER, "lead": 200},
+        403,
+    ),
     # without the confirmation ticked the confirmation page comes back (422) and nothing changes
     "evaluation.reject": ("POST", E + "/tilbud/{b}/avvis", {**NOT_MEMBER, "lead": 422}, 403),
-    "evaluation.undo_rejection": ("POST", E + "/tilbud/{b}/angre-avvisning",
-                                  {**NOT_MEMBER, "lead": 302}, 403),
+    "evaluation.undo_rejection": (
+        "POST",
+        E + "/tilbud/{b}/angre-avvisning",
+        {**NOT_MEMBER, "lead": 302},
+        403,
+    ),
     "evaluation.scores": ("GET", E + "/poeng", {**NOT_MEMBER, "evaluator": 200}, 403),
     "evaluation.save_score": ("POST", E + "/poeng/{b}/arkiv", {**NOT_MEMBER, "evaluator": 422}, 403),
     "evaluation.consensus": ("GET", E + "/konsensus", {**NOT_MEMBER, "lead": 200}, 403),
@@ -65,8 +109,12 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
     "evaluation.save_consensus": ("POST", E + "/konsensus/{b}/arkiv", {**NOT_MEMBER, "lead": 422}, 403),
     "evaluation.matrix": ("GET", E + "/matrise", {**NOT_MEMBER, **GROUP_READ}, 403),
     "evaluation.sensitivity_page": ("GET", E + "/matrise/folsomhet", {**NOT_MEMBER, **GROUP_READ}, 403),
-    "evaluation.matrix_xlsx": ("GET", E + "/matrise.xlsx",
-                               {**NOT_MEMBER, "lead": 302, "evaluator": 302, "observer": 302}, 403),
+    "evaluation.matrix_xlsx": (
+        "GET",
+        E + "/matrise.xlsx",
+        {**NOT_MEMBER, "lead": 302, "evaluator": 302, "observer": 302},
+        403,
+    ),
     "evaluation.case_json": ("GET", E + "/sak.json", {**NOT_MEMBER, **GROUP_READ}, 403),
     "evaluation.tie_break": ("POST", E + "/uavgjort", {**NOT_MEMBER, "lead": 302}, 403),
     "bids.show": ("GET", V, {**NOT_MEMBER, "vendor": 200}, 403),
@@ -82,27 +130,62 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
 }
 
 #: the routes that show or act on bid content: refused to everyone before the deadline and before the opening
-SEALED = ["evaluation.bid", "evaluation.attachment", "evaluation.check_requirement", "evaluation.check_requirements",
-          "evaluation.reject_confirm", "evaluation.reject", "evaluation.confirm_consensus",
-          "evaluation.scores", "evaluation.save_score", "evaluation.consensus", "evaluation.open_consensus",
-          "evaluation.save_consensus", "evaluation.matrix", "evaluation.sensitivity_page", "evaluation.matrix_xlsx", "evaluation.case_json",
-          "evaluation.tie_break"]
+SEALED = [
+    "evaluation.bid",
+    "evaluation.attachment",
+    "evaluation.check_requirement",
+    "evaluation.check_requirements",
+    "evaluation.reject_confirm",
+    "evaluation.reject",
+    "evaluation.confirm_consensus",
+    "evaluation.scores",
+    "evaluation.save_score",
+    "evaluation.consensus",
+    "evaluation.open_consensus",
+    "evaluation.save_consensus",
+    "evaluation.matrix",
+    "evaluation.sensitivity_page",
+    "evaluation.matrix_xlsx",
+    "evaluation.case_json",
+    "evaluation.tie_break",
+]
 
 
 @pytest.fixture
 def world(db, create_tender, add_member, create_user, clock):
     s = setup_tender(db, create_tender, add_member, create_user, evaluators=1)
     bid = bid_ops.ensure_bid(s.tender, s.vendors[0], at=BEFORE, actor=s.vendor_users[0])
-    attachment = bid_ops.add_attachment(s.tender, bid, filename="losning.pdf", content_type="application/pdf",
-                                        data=b"%PDF-1.4 A", at=BEFORE, actor=s.vendor_users[0])
+    attachment = bid_ops.add_attachment(
+        s.tender,
+        bid,
+        filename="losning.pdf",
+        content_type="application/pdf",
+        data=b"%PDF-1.4 A",
+        at=BEFORE,
+        actor=s.vendor_users[0],
+    )
     submit_bid(db, s, 0)
     other = bid_ops.ensure_bid(s.tender, s.vendors[1], at=BEFORE, actor=s.vendor_users[1])
-    other_file = bid_ops.add_attachment(s.tender, other, filename="b.pdf", content_type="application/pdf",
-                                        data=b"%PDF-1.4 B", at=BEFORE, actor=s.vendor_users[1])
+    other_file = bid_ops.add_attachment(
+        s.tender,
+        other,
+        filename="b.pdf",
+        content_type="application/pdf",
+        data=b"%PDF-1.4 B",
+        at=BEFORE,
+        actor=s.vendor_users[1],
+    )
     submit_bid(db, s, 1)
     signer = next(m.user for m in s.tender.memberships if m.role is Role.SIGNER)
-    who = {OUTSIDER: create_user(name="Utenfor"), ADMIN: create_user(name="Admin", is_admin=True), "lead": s.lead,
-           "evaluator": s.evaluators[0], "signer": signer, "observer": s.observer, "vendor": s.vendor_users[0]}
+    who = {
+        OUTSIDER: create_user(name="Utenfor"),
+        ADMIN: create_user(name="Admin", is_admin=True),
+        "lead": s.lead,
+        "evaluator": s.evaluators[0],
+        "signer": signer,
+        "observer": s.observer,
+        "vendor": s.vendor_users[0],
+    }
     ids = {"t": s.id, "b": bid.id, "a": attachment.id, "i": s.items[0].id, "u": s.evaluators[0].id}
     return s, who, ids, {"bid": other, "attachment": other_file}
 
@@ -116,8 +199,9 @@ def _request(client, forms, person, method, path):
 # One tender per route, every person tried in turn (a fresh tender per person would take minutes): the
 # requests the table expects to succeed change nothing that a later person's answer depends on.
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
-def test_each_person_gets_exactly_the_access_their_role_gives(endpoint, client, forms, login_as, db, clock,
-                                                              world) -> None:
+def test_each_person_gets_exactly_the_access_their_role_gives(
+    endpoint, client, forms, login_as, db, clock, world
+) -> None:
     s, who, ids, _ = world
     open_all(db, s, clock)
     method, template, expected, default = ROUTES[endpoint]
@@ -134,8 +218,9 @@ def test_each_person_gets_exactly_the_access_their_role_gives(endpoint, client, 
 
 
 @pytest.mark.parametrize("endpoint", SEALED)
-def test_no_one_sees_bid_content_one_second_before_the_deadline(endpoint, client, forms, login_as, clock,
-                                                                world) -> None:
+def test_no_one_sees_bid_content_one_second_before_the_deadline(
+    endpoint, client, forms, login_as, clock, world
+) -> None:
     s, who, ids, _ = world
     clock.set(BEFORE)
     method, template, _, _ = ROUTES[endpoint]
@@ -147,8 +232,9 @@ def test_no_one_sees_bid_content_one_second_before_the_deadline(endpoint, client
 
 
 @pytest.mark.parametrize("endpoint", SEALED)
-def test_bid_content_stays_sealed_after_the_deadline_until_the_bids_are_opened(endpoint, client, forms, login_as,
-                                                                               clock, world) -> None:
+def test_bid_content_stays_sealed_after_the_deadline_until_the_bids_are_opened(
+    endpoint, client, forms, login_as, clock, world
+) -> None:
     s, who, ids, _ = world
     clock.set(DEADLINE)
     method, template, _, _ = ROUTES[endpoint]
@@ -165,7 +251,9 @@ def test_the_bids_page_before_the_deadline_names_no_bidder(client, login_as, clo
     assert "forseglet" in html and "Leverandør A AS" not in html and "Leverandør B AS" not in html
 
 
-def test_the_lead_cannot_open_the_bids_one_second_before_the_deadline(client, forms, login_as, clock, world) -> None:
+def test_the_lead_cannot_open_the_bids_one_second_before_the_deadline(
+    client, forms, login_as, clock, world
+) -> None:
     s, who, _, _ = world
     clock.set(BEFORE)
     login_as(who["lead"])
@@ -184,20 +272,25 @@ def test_a_vendor_gets_404_for_another_vendors_file_links(client, forms, login_a
     assert "b.pdf" not in html and "Leverandør B AS" not in html
 
 
-def test_a_vendor_gets_nothing_of_another_vendors_bid_through_the_evaluation_routes(client, forms, login_as, db,
-                                                                                    clock, world) -> None:
+def test_a_vendor_gets_nothing_of_another_vendors_bid_through_the_evaluation_routes(
+    client, forms, login_as, db, clock, world
+) -> None:
     s, who, ids, other = world
     open_all(db, s, clock)
     login_as(who["vendor"])
-    for path in (f"/konkurranser/{s.id}/evaluering/tilbud/{other['bid'].id}",
-                 f"/konkurranser/{s.id}/evaluering/tilbud/{other['bid'].id}/vedlegg/{other['attachment'].id}",
-                 f"/konkurranser/{s.id}/evaluering/matrise", f"/konkurranser/{s.id}/evaluering/sak.json"):
+    for path in (
+        f"/konkurranser/{s.id}/evaluering/tilbud/{other['bid'].id}",
+        f"/konkurranser/{s.id}/evaluering/tilbud/{other['bid'].id}/vedlegg/{other['attachment'].id}",
+        f"/konkurranser/{s.id}/evaluering/matrise",
+        f"/konkurranser/{s.id}/evaluering/sak.json",
+    ):
         response = client.get(path)
         assert response.status_code in (403, 404) and b"Leverand\xc3\xb8r B" not in response.data
 
 
-def test_a_file_link_of_another_tender_gives_404_even_to_the_lead(client, login_as, db, clock, world,
-                                                                  create_tender) -> None:
+def test_a_file_link_of_another_tender_gives_404_even_to_the_lead(
+    client, login_as, db, clock, world, create_tender
+) -> None:
     s, who, ids, _ = world
     open_all(db, s, clock)
     # the lead leads a second tender too, whose bids are opened as well: only the tender in the URL differs

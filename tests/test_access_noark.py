@@ -6,6 +6,7 @@ not exist.
 
 The group's 403 before the opening (200 before issue 9) is the change of behaviour issue 9 demands: a sample is
 part of the sealed bid."""
+
 from __future__ import annotations
 
 import io
@@ -49,7 +50,12 @@ ROUTES_AFTER_OPENING: dict[str, tuple[str, str, dict[str, int], int]] = {
     "noark.report_pdf": ("GET", N + "/prover/{s}/rapport.pdf", NOT_MEMBER, 200),
     "noark.restart": ("POST", N + "/prover/{s}/kjor-igjen", {**NOT_MEMBER, "lead": 302}, 403),
     "noark.statuses": ("GET", N + "/prover/status.json", NOT_MEMBER, 200),
-    "noark.confirm": ("POST", N + "/minstekrav/{l}/bekreft/{v}", {**NOT_MEMBER, "lead": 302, "evaluator": 302}, 403),
+    "noark.confirm": (
+        "POST",
+        N + "/minstekrav/{l}/bekreft/{v}",
+        {**NOT_MEMBER, "lead": 302, "evaluator": 302},
+        403,
+    ),
 }
 
 #: the routes about one sample; another vendor's sample must give 404 on every one of them
@@ -59,8 +65,14 @@ SAMPLE_ROUTES = ["noark.report", "noark.status", "noark.report_json", "noark.rep
 def _sample(db, tender, vendor, user):
     from tender.noark import operations as ops
 
-    sample = ops.store_upload(tender, vendor, io.BytesIO(b'<?xml version="1.0"?><arkiv/>'), "arkivstruktur.xml",
-                              max_bytes=10_000, actor=user)
+    sample = ops.store_upload(
+        tender,
+        vendor,
+        io.BytesIO(b'<?xml version="1.0"?><arkiv/>'),
+        "arkivstruktur.xml",
+        max_bytes=10_000,
+        actor=user,
+    )
     db.session.commit()
     ops.run_validation(sample.id)
     return sample
@@ -100,8 +112,9 @@ def _request(client, forms, person, method, path):
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
 @pytest.mark.parametrize("person", WHO)
-def test_before_the_opening_each_person_gets_exactly_the_access_their_role_gives(endpoint, person, client, forms,
-                                                                                 login_as, world) -> None:
+def test_before_the_opening_each_person_gets_exactly_the_access_their_role_gives(
+    endpoint, person, client, forms, login_as, world
+) -> None:
     who, ids, _, _ = world
     method, template, expected, default = ROUTES[endpoint]
     if person != ANON:
@@ -113,8 +126,9 @@ def test_before_the_opening_each_person_gets_exactly_the_access_their_role_gives
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES_AFTER_OPENING))
 @pytest.mark.parametrize("person", WHO)
-def test_after_the_opening_each_person_gets_exactly_the_access_their_role_gives(endpoint, person, client, forms,
-                                                                                login_as, db, clock, world) -> None:
+def test_after_the_opening_each_person_gets_exactly_the_access_their_role_gives(
+    endpoint, person, client, forms, login_as, db, clock, world
+) -> None:
     who, ids, _, s = world
     open_all(db, s, clock)
     method, template, expected, default = ROUTES_AFTER_OPENING[endpoint]
@@ -126,8 +140,9 @@ def test_after_the_opening_each_person_gets_exactly_the_access_their_role_gives(
 
 
 @pytest.mark.parametrize("endpoint", SAMPLE_ROUTES)
-def test_a_vendor_guessing_another_vendors_sample_id_gets_404_as_for_a_missing_one(endpoint, client, forms, login_as,
-                                                                                  world) -> None:
+def test_a_vendor_guessing_another_vendors_sample_id_gets_404_as_for_a_missing_one(
+    endpoint, client, forms, login_as, world
+) -> None:
     who, ids, theirs, _ = world
     method, template, _, _ = ROUTES[endpoint]
     login_as(who["vendor"])
@@ -137,9 +152,9 @@ def test_a_vendor_guessing_another_vendors_sample_id_gets_404_as_for_a_missing_o
 
 
 @pytest.mark.parametrize("endpoint", SAMPLE_ROUTES)
-def test_after_the_deadline_but_before_the_opening_the_group_gets_403_for_every_sample_id(endpoint, client, forms,
-                                                                                          login_as, clock,
-                                                                                          world) -> None:
+def test_after_the_deadline_but_before_the_opening_the_group_gets_403_for_every_sample_id(
+    endpoint, client, forms, login_as, clock, world
+) -> None:
     who, ids, theirs, _ = world
     clock.set(AFTER)
     method, template, _, _ = ROUTES[endpoint]
@@ -151,9 +166,9 @@ def test_after_the_deadline_but_before_the_opening_the_group_gets_403_for_every_
 
 
 @pytest.mark.parametrize("endpoint", SAMPLE_ROUTES)
-def test_after_the_opening_a_sample_never_submitted_with_a_bid_is_not_found_by_the_group(endpoint, client, forms,
-                                                                                         login_as, db, clock,
-                                                                                         world) -> None:
+def test_after_the_opening_a_sample_never_submitted_with_a_bid_is_not_found_by_the_group(
+    endpoint, client, forms, login_as, db, clock, world
+) -> None:
     who, ids, theirs, s = world
     open_all(db, s, clock)
     method, template, _, _ = ROUTES[endpoint]

@@ -1,4 +1,5 @@
 """Access to the specification pages, every route with every role (the table joins test_access's check)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,11 +29,26 @@ ROUTES = {
     "requirements.freeze": ("POST", "/konkurranser/{t}/krav/frys", {**LEAD_ONLY, "lead": 302}, 403),
     "requirements.version": ("GET", "/konkurranser/{t}/krav/versjoner/1", GROUP_READ, 200),
     "requirements.diff": ("GET", "/konkurranser/{t}/krav/diff?fra=1&til=utkast", GROUP_READ, 200),
-    "requirements.publish": ("POST", "/konkurranser/{t}/krav/versjoner/1/kunngjor", {**LEAD_ONLY, "lead": 302}, 403),
+    "requirements.publish": (
+        "POST",
+        "/konkurranser/{t}/krav/versjoner/1/kunngjor",
+        {**LEAD_ONLY, "lead": 302},
+        403,
+    ),
     "requirements.export_excel": ("GET", "/konkurranser/{t}/krav/excel", GROUP_READ, 200),
     "requirements.export_pdf": ("GET", "/konkurranser/{t}/krav/versjoner/1/pdf", GROUP_READ, 200),
-    "requirements.import_excel": ("GET", "/konkurranser/{t}/krav/import/excel", {**LEAD_ONLY, "lead": 200}, 403),
-    "requirements.import_catalogue": ("GET", "/konkurranser/{t}/krav/import/katalog", {**LEAD_ONLY, "lead": 200}, 403),
+    "requirements.import_excel": (
+        "GET",
+        "/konkurranser/{t}/krav/import/excel",
+        {**LEAD_ONLY, "lead": 200},
+        403,
+    ),
+    "requirements.import_catalogue": (
+        "GET",
+        "/konkurranser/{t}/krav/import/katalog",
+        {**LEAD_ONLY, "lead": 200},
+        403,
+    ),
 }
 
 BASE = Path(__file__).resolve().parent.parent / "requirements_specs" / "base-sak-arkiv.toml"
@@ -47,7 +63,9 @@ def small_spec():
     base = load_spec_toml(BASE.read_bytes())
     chapters = base.chapters[:2]
     keep = {c.id for c in chapters}
-    return replace(base, chapters=chapters, requirements=tuple(r for r in base.requirements if r.chapter in keep))
+    return replace(
+        base, chapters=chapters, requirements=tuple(r for r in base.requirements if r.chapter in keep)
+    )
 
 
 @pytest.fixture
@@ -59,10 +77,14 @@ def spec_people(db, create_tender, create_user, add_member):
     lead = tender.memberships[0].user
     ops.replace_draft(tender, small_spec(), actor=lead, origin="test")
     ops.freeze_version(tender, actor=lead)
-    vendor = operations.register_vendor(tender, name="Leverandør AS", organisasjonsnummer="974760673", actor=lead)
+    vendor = operations.register_vendor(
+        tender, name="Leverandør AS", organisasjonsnummer="974760673", actor=lead
+    )
     db.session.commit()
     return tender, {
-        OUTSIDER: create_user(name="Utenfor"), ADMIN: create_user(name="Admin", is_admin=True), "lead": lead,
+        OUTSIDER: create_user(name="Utenfor"),
+        ADMIN: create_user(name="Admin", is_admin=True),
+        "lead": lead,
         "evaluator": add_member(tender, Role.EVALUATOR),
         "signer": add_member(tender, Role.SIGNER, municipality=tender.participating_municipalities[0]),
         "observer": add_member(tender, Role.OBSERVER),
@@ -71,8 +93,9 @@ def spec_people(db, create_tender, create_user, add_member):
 
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
-def test_each_person_gets_exactly_the_access_their_role_gives_to_the_specification(endpoint, app, spec_people,
-                                                                                  isolated) -> None:
+def test_each_person_gets_exactly_the_access_their_role_gives_to_the_specification(
+    endpoint, app, spec_people, isolated
+) -> None:
     tender, who = spec_people
     extra = {"lock_version": "1", "kilde": "grunnspesifikasjon"} if ROUTES[endpoint][0] == "POST" else None
     try_everyone(app, ROUTES, endpoint, who, isolated, {"t": tender.id}, extra)

@@ -1,4 +1,5 @@
 """Logging in and out, invitation links, throttling, CSRF."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -6,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from tender.audit import AuditEvent
-from tender.auth.models import Invitation, User
+from tender.auth.models import Invitation
 from tender.db_types import utcnow
 from tests.conftest import PASSWORD
 
@@ -30,7 +31,9 @@ def test_the_session_cookie_is_httponly_and_samesite(client, forms, create_user)
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_a_wrong_password_is_refused_with_a_message_that_does_not_say_which_part_was_wrong(forms, create_user) -> None:
+def test_a_wrong_password_is_refused_with_a_message_that_does_not_say_which_part_was_wrong(
+    forms, create_user
+) -> None:
     create_user("a@b.no")
     response = forms.post("/logg-inn", {"email": "a@b.no", "password": "feil-passord"})
     assert response.status_code == 422
@@ -43,7 +46,9 @@ def test_an_unknown_user_gets_the_same_message_as_a_wrong_password(forms) -> Non
     assert "Feil e-postadresse eller passord." in response.get_data(as_text=True)
 
 
-def test_repeated_failed_logins_are_slowed_down_even_with_the_right_password(client, forms, create_user) -> None:
+def test_repeated_failed_logins_are_slowed_down_even_with_the_right_password(
+    client, forms, create_user
+) -> None:
     create_user("a@b.no")
     for _ in range(3):
         forms.post("/logg-inn", {"email": "a@b.no", "password": "feil-passord"})
@@ -161,4 +166,8 @@ def test_form_fields_carry_no_empty_aria_attributes_and_point_errors_at_their_me
     clean = forms.client.get("/logg-inn").get_data(as_text=True)
     assert '"None"' not in clean and "aria-invalid" not in clean
     failed = forms.post("/logg-inn", {"email": "", "password": ""}).get_data(as_text=True)
-    assert 'aria-invalid="true"' in failed and 'aria-describedby="email-err"' in failed and 'id="email-err"' in failed
+    assert (
+        'aria-invalid="true"' in failed
+        and 'aria-describedby="email-err"' in failed
+        and 'id="email-err"' in failed
+    )

@@ -1,6 +1,7 @@
 """The audit trail in Norwegian (issue 11, point 5): every event type the code records has a name, the page and
 its filters show names and a readable list of what changed, and the trail exports as CSV and PDF, sealed before
 the opening like the page."""
+
 from __future__ import annotations
 
 import csv
@@ -10,7 +11,6 @@ import subprocess
 from pathlib import Path
 
 from tender import audit
-
 from tender.audit import labels as audit_labels
 from tender.tenders.models import Role
 
@@ -35,6 +35,7 @@ def test_every_event_type_the_code_records_has_a_norwegian_name() -> None:
 
 def test_every_table_an_event_can_be_filed_under_has_a_norwegian_name(app) -> None:
     from tender.extensions import db as sqla
+
     tables = {t.name for t in sqla.metadata.sorted_tables}
     missing = sorted(tables - audit_labels.OBJECT_LABELS.keys())
     assert missing == [], f"tabeller uten norsk navn: {missing}"
@@ -46,15 +47,23 @@ def test_the_command_line_reads_as_the_system_and_a_person_by_e_mail() -> None:
 
 
 def test_a_payload_reads_as_named_values_in_norwegian() -> None:
-    changes = audit_labels.changes('{"role": "lead", "is_admin": true, "vendor": null, '
-                                   '"at": "2026-12-03T07:44:05+00:00", "verdict": "valid", "weight": "12.5"}')
+    changes = audit_labels.changes(
+        '{"role": "lead", "is_admin": true, "vendor": null, '
+        '"at": "2026-12-03T07:44:05+00:00", "verdict": "valid", "weight": "12.5"}'
+    )
     assert [(c.label, c.text) for c in changes] == [
-        ("Rolle", "Prosjektleder (anskaffelse)"), ("Administrator", "ja"), ("Leverandør", "–"),
-        ("Tidspunkt", "3. desember 2026 kl. 08.44.05"), ("Resultat", "Gyldig"), ("Vekt", "12,5")]
+        ("Rolle", "Prosjektleder (anskaffelse)"),
+        ("Administrator", "ja"),
+        ("Leverandør", "–"),
+        ("Tidspunkt", "3. desember 2026 kl. 08.44.05"),
+        ("Resultat", "Gyldig"),
+        ("Vekt", "12,5"),
+    ]
 
 
 def test_the_trail_shows_event_names_object_names_and_the_change_list_not_identifiers_or_json(
-        client, db, login_as, create_tender, add_member) -> None:
+    client, db, login_as, create_tender, add_member
+) -> None:
     tender = create_tender()
     add_member(tender, Role.EVALUATOR)
     audit.record("tender.changed", tender, payload={"title": "Ny tittel"}, actor=None)
@@ -73,7 +82,8 @@ def test_the_trail_shows_event_names_object_names_and_the_change_list_not_identi
 
 
 def test_the_csv_export_is_utf8_with_bom_and_semicolons_and_says_what_the_page_says(
-        client, db, login_as, create_tender, add_member) -> None:
+    client, db, login_as, create_tender, add_member
+) -> None:
     tender = create_tender()
     add_member(tender, Role.EVALUATOR)
     db.session.commit()
@@ -101,7 +111,9 @@ def test_the_pdf_export_reads_in_norwegian(client, db, login_as, create_tender, 
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     pdf = tmp_path / "spor.pdf"
     pdf.write_bytes(response.get_data())
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "Revisjonsspor" in text and "Medlem lagt til" in text and "Rolle: Evaluator" in text
     assert "membership.added" not in text
 
@@ -126,17 +138,22 @@ def _csv_rows(client, tender_id: int, query: str = "") -> list[list[str]]:
 
 
 def test_before_the_opening_the_exports_leave_out_every_vendor_event_and_the_numbers_and_after_it_show_them(
-        client, db, login_as, clock, create_tender, add_member, create_user, tmp_path) -> None:
+    client, db, login_as, clock, create_tender, add_member, create_user, tmp_path
+) -> None:
     s = setup_tender(db, create_tender, add_member, create_user)
     submit_bid(db, s, 0)
     clock.set(AFTER)
     login_as(s.lead)
-    bid_names = {label for key, label in audit_labels.EVENT_LABELS.items() if key.startswith(("bid.", "noark."))}
+    bid_names = {
+        label for key, label in audit_labels.EVENT_LABELS.items() if key.startswith(("bid.", "noark."))
+    }
     for query in ("", "?type=bid.submitted", "?objekttype=bid"):
         rows = _csv_rows(client, s.id, query)
         assert rows[0][0] != "Nr." and not bid_names & {r[2] for r in rows[1:]}, query
         # a vendor is named only where the group itself added it to the tender (as on the page)
-        assert {r[2] for r in rows[1:] if any(ORGNR[0] in cell for cell in r)} <= {"Leverandør lagt til i konkurransen"}
+        assert {r[2] for r in rows[1:] if any(ORGNR[0] in cell for cell in r)} <= {
+            "Leverandør lagt til i konkurransen"
+        }
     assert len(_csv_rows(client, s.id, "?type=bid.submitted")) == 1  # the header alone
     pdf = tmp_path / "spor.pdf"
     pdf.write_bytes(client.get(f"/konkurranser/{s.id}/revisjonsspor.pdf?type=bid.submitted").get_data())
@@ -178,7 +195,9 @@ def test_every_field_and_coded_value_the_scored_demo_records_reads_in_norwegian(
     assert sorted(keys - audit_labels.FIELD_LABELS.keys()) == []
     # every value of a coded field is named, not shown as the stored identifier
     for event in events:
-        for change, (key, value) in zip(audit_labels.changes(event.payload_json), json.loads(event.payload_json).items()):
+        for change, (key, value) in zip(
+            audit_labels.changes(event.payload_json), json.loads(event.payload_json).items()
+        ):
             if key in audit_labels.VALUE_LABELS and isinstance(value, str) and value != "None":
                 assert change.text in audit_labels.VALUE_LABELS[key].values(), (event.event_type, key, value)
     system = {audit_labels.actor_label(e.actor_label) for e in events if not e.actor_id}

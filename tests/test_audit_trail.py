@@ -1,4 +1,5 @@
 """The audit trail: recorded for every change, hash-chained, verified by `tender audit verify`, shown to the lead."""
+
 from __future__ import annotations
 
 from sqlalchemy import select, text
@@ -16,10 +17,13 @@ def test_tender_audit_verify_reports_an_intact_chain_after_the_demo(runner, db) 
 
 def test_editing_a_row_directly_in_the_database_breaks_the_chain_at_that_event(runner, db) -> None:
     runner.invoke(args=["demo"])
-    target = db.session.scalar(select(AuditEvent).where(AuditEvent.event_type == "vendor.created")
-                               .order_by(AuditEvent.seq).limit(1))
-    db.session.execute(text("UPDATE audit_event SET payload_json = :p WHERE id = :i"),
-                       {"p": '{"name":"Juksefirma AS"}', "i": target.id})
+    target = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.event_type == "vendor.created").order_by(AuditEvent.seq).limit(1)
+    )
+    db.session.execute(
+        text("UPDATE audit_event SET payload_json = :p WHERE id = :i"),
+        {"p": '{"name":"Juksefirma AS"}', "i": target.id},
+    )
     db.session.expire_all()
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
@@ -34,17 +38,25 @@ def test_deleting_a_row_directly_in_the_database_breaks_the_chain(runner, db) ->
     assert result.exit_code == 1 and "nr. 5 mangler" in result.output
 
 
-def test_every_membership_change_is_an_event_with_who_what_and_the_object(db, create_tender, add_member) -> None:
+def test_every_membership_change_is_an_event_with_who_what_and_the_object(
+    db, create_tender, add_member
+) -> None:
     tender = create_tender()
     evaluator = add_member(tender, Role.EVALUATOR)
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.event_type == "membership.added")
-                              .order_by(AuditEvent.seq.desc()).limit(1))
+    event = db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.event_type == "membership.added")
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    )
     assert event.tender_id == tender.id and event.object_type == "membership"
     assert event.payload["user"] == evaluator.email and event.payload["role"] == "evaluator"
     assert event.occurred_at.tzinfo is not None
 
 
-def test_the_lead_sees_the_trail_filtered_by_event_type(client, db, login_as, create_tender, add_member) -> None:
+def test_the_lead_sees_the_trail_filtered_by_event_type(
+    client, db, login_as, create_tender, add_member
+) -> None:
     tender = create_tender()
     add_member(tender, Role.EVALUATOR)
     login_as(tender.memberships[0].user)

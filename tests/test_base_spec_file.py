@@ -29,8 +29,18 @@ CRITERION_KEYS = {"id", "name"}
 CHAPTER_KEYS = {"id", "number", "title", "description"}
 CHAPTER_REQUIRED = {"id", "number", "title"}
 REQUIREMENT_KEYS = {
-    "id", "number", "chapter", "kind", "text", "answer_form", "unit", "criterion", "weight",
-    "documentation", "source", "municipalities",
+    "id",
+    "number",
+    "chapter",
+    "kind",
+    "text",
+    "answer_form",
+    "unit",
+    "criterion",
+    "weight",
+    "documentation",
+    "source",
+    "municipalities",
 }
 REQUIREMENT_REQUIRED = {"id", "number", "chapter", "kind", "text", "answer_form"}
 
@@ -108,8 +118,7 @@ def noark_catalogue() -> dict[str, str]:
 
 
 def noark_sources() -> list[tuple[str, str]]:
-    return [(r["id"], r["source"]) for r in requirements()
-            if r.get("source", "").startswith(NOARK_PREFIX)]
+    return [(r["id"], r["source"]) for r in requirements() if r.get("source", "").startswith(NOARK_PREFIX)]
 
 
 def test_the_file_declares_format_1_and_a_title() -> None:

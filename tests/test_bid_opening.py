@@ -1,6 +1,7 @@
 """Two people open the bids (issue 9, point 2): each member confirms in their own session, the second distinct
 confirmation (a lead among the two) opens; a per-tender setting lowers it to one lead for small tenders; the
 opening record names the people, the time, every bid with its receipt hash and every late attempt."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -26,13 +27,16 @@ def s(db, create_tender, add_member, create_user, clock):
 
 
 def _events(db, tender, event_type):
-    return db.session.scalars(select(AuditEvent).where(AuditEvent.tender_id == tender.id,
-                                                       AuditEvent.event_type == event_type)
-                              .order_by(AuditEvent.seq)).all()
+    return db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.tender_id == tender.id, AuditEvent.event_type == event_type)
+        .order_by(AuditEvent.seq)
+    ).all()
 
 
-def test_one_persons_confirmation_does_not_open_the_bids_while_the_setting_asks_for_two(client, forms, login_as,
-                                                                                        db, clock, s) -> None:
+def test_one_persons_confirmation_does_not_open_the_bids_while_the_setting_asks_for_two(
+    client, forms, login_as, db, clock, s
+) -> None:
     clock.set(AFTER)
     login_as(s.lead)
     response = forms.post(OPEN.format(s.id), {}, follow=True)
@@ -82,8 +86,9 @@ def test_a_signer_or_vendor_has_no_opening_right(client, forms, login_as, db, cl
     assert bid_ops.opening_confirmations(s.tender) == []
 
 
-def test_the_lead_and_an_evaluator_open_the_bids_and_the_record_names_both(client, forms, login_as, db, clock,
-                                                                           s) -> None:
+def test_the_lead_and_an_evaluator_open_the_bids_and_the_record_names_both(
+    client, forms, login_as, db, clock, s
+) -> None:
     from tender.bids.models import BidOpening
 
     clock.set(AFTER)
@@ -95,18 +100,26 @@ def test_the_lead_and_an_evaluator_open_the_bids_and_the_record_names_both(clien
     assert "Tilbudene er åpnet" in done
     opening = db.session.scalar(select(BidOpening).where(BidOpening.tender_id == s.tender.id))
     record = bid_ops.opening_record(opening)
-    assert [(p["name"], p["roles"]) for p in record.opened_by] == [("Lena Leder", "prosjektleder"),
-                                                                   ("Evaluator 1", "evaluator")]
+    assert [(p["name"], p["roles"]) for p in record.opened_by] == [
+        ("Lena Leder", "prosjektleder"),
+        ("Evaluator 1", "evaluator"),
+    ]
     assert record.persons_required == 2 and opening.opened_at == AFTER + timedelta(minutes=3)
     assert {b["vendor"]: b["receipt_sha256"] for b in record.bids} == {
-        b.vendor.name: b.receipt_sha256 for b in bid_ops.submitted_bids(s.tender)}
+        b.vendor.name: b.receipt_sha256 for b in bid_ops.submitted_bids(s.tender)
+    }
     # the page says it in Norwegian, in Oslo time (12:00:01 UTC is 13:00:01 in December)
-    assert "Åpnet 15. desember 2026 kl. 13.03.01 av Lena Leder (prosjektleder) og Evaluator 1 (evaluator)." in done
+    assert (
+        "Åpnet 15. desember 2026 kl. 13.03.01 av Lena Leder (prosjektleder) og Evaluator 1 (evaluator)."
+        in done
+    )
     assert "15. desember 2026 kl. 13.00.01" in done and "T12:00" not in done
     for b in bid_ops.submitted_bids(s.tender):
         assert b.receipt_sha256 in done
     [opened] = _events(db, s.tender, "bids.opened")
-    assert opened.payload["opened_by"] == ["Lena Leder", "Evaluator 1"] and opened.actor_id == s.evaluators[0].id
+    assert (
+        opened.payload["opened_by"] == ["Lena Leder", "Evaluator 1"] and opened.actor_id == s.evaluators[0].id
+    )
 
 
 def test_the_opening_record_lists_every_late_attempt(client, forms, login_as, db, clock, s) -> None:
@@ -120,13 +133,15 @@ def test_the_opening_record_lists_every_late_attempt(client, forms, login_as, db
     html = client.get(BIDS.format(s.id)).get_data(as_text=True)
     record = bid_ops.opening_record(bid_ops.opening_of(s.tender))
     assert [(a["vendor"], a["action"], a["at"]) for a in record.late_attempts] == [
-        ("Leverandør A AS", "levere tilbudet", AFTER)]
+        ("Leverandør A AS", "levere tilbudet", AFTER)
+    ]
     assert "Forsøk etter tilbudsfristen" in html and "levere tilbudet" in html
     assert "Olav Observatør (observatør)" in html
 
 
-def test_a_confirmation_can_be_withdrawn_before_the_opening_and_it_is_logged(client, forms, login_as, db, clock,
-                                                                             s) -> None:
+def test_a_confirmation_can_be_withdrawn_before_the_opening_and_it_is_logged(
+    client, forms, login_as, db, clock, s
+) -> None:
     clock.set(AFTER)
     login_as(s.lead)
     forms.post(OPEN.format(s.id), {})
@@ -149,8 +164,9 @@ def test_a_confirmation_cannot_be_withdrawn_after_the_opening(db, clock, s) -> N
     assert len(bid_ops.opening_confirmations(s.tender)) == 2
 
 
-def test_the_lead_lowers_the_setting_to_one_person_before_the_deadline_and_opens_alone(client, forms, login_as, db,
-                                                                                       clock, s) -> None:
+def test_the_lead_lowers_the_setting_to_one_person_before_the_deadline_and_opens_alone(
+    client, forms, login_as, db, clock, s
+) -> None:
     login_as(s.lead)
     page = client.get(BIDS.format(s.id)).get_data(as_text=True)
     assert "Hvem åpner tilbudene" in page
@@ -165,8 +181,10 @@ def test_the_lead_lowers_the_setting_to_one_person_before_the_deadline_and_opens
         bid_ops.confirm_opening(s.tender, at=AFTER, actor=s.evaluators[0])
     assert forms.post(OPEN.format(s.id), {}).status_code == 302
     html = client.get(BIDS.format(s.id)).get_data(as_text=True)
-    assert "Åpnet 15. desember 2026 kl. 13.00.01 av Lena Leder (prosjektleder), én person alene etter konkurransens " \
-           "innstilling for små konkurranser." in html
+    assert (
+        "Åpnet 15. desember 2026 kl. 13.00.01 av Lena Leder (prosjektleder), én person alene etter konkurransens "
+        "innstilling for små konkurranser." in html
+    )
     assert bid_ops.opening_of(s.tender).persons_required == 1
 
 
@@ -184,8 +202,9 @@ def test_lowering_the_setting_after_the_deadline_is_refused(client, forms, login
     assert bid_ops.opening_of(s.tender) is None
 
 
-def test_only_the_lead_changes_the_setting_and_a_wrong_value_is_refused(client, forms, login_as, db, clock,
-                                                                        s) -> None:
+def test_only_the_lead_changes_the_setting_and_a_wrong_value_is_refused(
+    client, forms, login_as, db, clock, s
+) -> None:
     login_as(s.evaluators[0])
     assert forms.post(f"/konkurranser/{s.id}/evaluering/tilbud/apning", {"persons": "1"}).status_code == 403
     login_as(s.lead)
@@ -199,8 +218,13 @@ def test_a_confirmation_of_someone_who_lost_the_opening_right_no_longer_counts(d
     from tender.tenders.models import Membership
 
     bid_ops.confirm_opening(s.tender, at=AFTER, actor=s.evaluators[0])
-    db.session.delete(db.session.scalar(select(Membership).where(Membership.tender_id == s.tender.id,
-                                                                 Membership.user_id == s.evaluators[0].id)))
+    db.session.delete(
+        db.session.scalar(
+            select(Membership).where(
+                Membership.tender_id == s.tender.id, Membership.user_id == s.evaluators[0].id
+            )
+        )
+    )
     db.session.flush()
     db.session.expire(s.tender)
     assert bid_ops.confirm_opening(s.tender, at=AFTER, actor=s.lead) is None
@@ -221,9 +245,12 @@ def test_the_lead_and_an_evaluator_confirming_at_the_same_moment_open_the_bids_o
         statuses = _all_at_once([lambda b=b: b.post(path, {"csrf_token": b.token})[0] for b in people])
         assert statuses == [302, 302]
         with live_server.app.app_context():
-            openings = database.session.scalars(select(BidOpening).where(BidOpening.tender_id == w.tender_id)).all()
-            confirmations = database.session.scalars(select(BidOpeningConfirmation).where(
-                BidOpeningConfirmation.tender_id == w.tender_id)).all()
+            openings = database.session.scalars(
+                select(BidOpening).where(BidOpening.tender_id == w.tender_id)
+            ).all()
+            confirmations = database.session.scalars(
+                select(BidOpeningConfirmation).where(BidOpeningConfirmation.tender_id == w.tender_id)
+            ).all()
             assert len(openings) == 1 and openings[0].persons_required == 2
             assert sorted(c.user_name for c in confirmations) == sorted([w.lead.name, w.evaluators[0].name])
             database.session.remove()
@@ -236,10 +263,23 @@ def test_an_opening_recorded_before_two_person_opening_still_reads_as_the_lead_a
 
     from tender.bids.models import BidOpening
 
-    old = BidOpening(tender_id=s.tender.id, opened_at=AFTER, opened_by_id=s.lead.id, opened_by_name="Lena Leder",
-                     persons_required=1, record_json=json.dumps([{
-                         "vendor": "Leverandør A AS", "organisasjonsnummer": s.vendors[0].organisasjonsnummer,
-                         "submitted_at": BEFORE.isoformat(), "receipt_sha256": "ab" * 32}]))
+    old = BidOpening(
+        tender_id=s.tender.id,
+        opened_at=AFTER,
+        opened_by_id=s.lead.id,
+        opened_by_name="Lena Leder",
+        persons_required=1,
+        record_json=json.dumps(
+            [
+                {
+                    "vendor": "Leverandør A AS",
+                    "organisasjonsnummer": s.vendors[0].organisasjonsnummer,
+                    "submitted_at": BEFORE.isoformat(),
+                    "receipt_sha256": "ab" * 32,
+                }
+            ]
+        ),
+    )
     record = bid_ops.opening_record(old)
     assert [(p["name"], p["roles"]) for p in record.opened_by] == [("Lena Leder", "prosjektleder")]
     assert record.persons_required == 1 and record.late_attempts == []

@@ -1,4 +1,5 @@
 """In a real Chromium: the demo lead logs in, opens the tender, and logs out."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,6 +1,7 @@
 """In a real Chromium: a municipality's signer tries to reject a version without saying why, is told so at the
 comment, then approves it with the keyboard; the version page then lists only the other municipality as
 missing, and the lead is not offered the publication yet."""
+
 from __future__ import annotations
 
 import uuid
@@ -26,12 +27,19 @@ def frozen(live_server) -> tuple[int, str, str]:
     tag = uuid.uuid4().hex[:8]
     with live_server.app.app_context():
         lead = accounts.create_user(f"godkj.leder.{tag}@example.no", "Gro Leder", password=PASSWORD)
-        signer = accounts.create_user(f"godkj.skien.{tag}@skien.kommune.no", "Sigrid Skien",
-                                      password=PASSWORD)
-        tender = operations.create_tender(title=f"Godkjenning i nettleseren {tag}",
-                                          case_reference="2026/9913", procedure=Procedure.OPEN, lead=lead)
-        municipalities = [operations.get_or_create_municipality(name=n, kommunenummer=k, population=p)
-                          for n, k, p in [("Skien", "4003", 56_360), ("Porsgrunn", "4001", 37_920)]]
+        signer = accounts.create_user(
+            f"godkj.skien.{tag}@skien.kommune.no", "Sigrid Skien", password=PASSWORD
+        )
+        tender = operations.create_tender(
+            title=f"Godkjenning i nettleseren {tag}",
+            case_reference="2026/9913",
+            procedure=Procedure.OPEN,
+            lead=lead,
+        )
+        municipalities = [
+            operations.get_or_create_municipality(name=n, kommunenummer=k, population=p)
+            for n, k, p in [("Skien", "4003", 56_360), ("Porsgrunn", "4001", 37_920)]
+        ]
         for m in municipalities:
             operations.add_municipality(tender, m, actor=lead)
         operations.add_membership(tender, signer, Role.SIGNER, municipality=municipalities[0], actor=lead)
@@ -60,8 +68,10 @@ def test_a_signer_must_say_why_to_reject_and_approves_with_the_keyboard(live_ser
 
     comment = page.get_by_label("Kommentar (påkrevd ved avvisning)")
     assert comment.get_attribute("aria-invalid") == "true"
-    assert page.locator("#" + comment.get_attribute("aria-describedby")).inner_text() == \
-        "Skriv en begrunnelse når du avviser."
+    assert (
+        page.locator("#" + comment.get_attribute("aria-describedby")).inner_text()
+        == "Skriv en begrunnelse når du avviser."
+    )
     assert page.get_by_text("Mangler godkjenning fra").is_visible()
 
     # approve after all, with the keyboard: the decision list, then the comment, then the button

@@ -1,5 +1,6 @@
 """In a real Chromium: the lead filters the audit trail before the opening and finds no trace of the bids that
 have come in; after the opening the same filter offers and shows them."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -34,7 +35,9 @@ def _open(app: Any, tender_id: int) -> None:
         db.session.commit()
 
 
-def test_the_lead_filters_the_audit_trail_and_finds_the_bids_only_after_the_opening(live_server, page) -> None:
+def test_the_lead_filters_the_audit_trail_and_finds_the_bids_only_after_the_opening(
+    live_server, page
+) -> None:
     app = live_server.app
     try:
         tender_id, lead = _sealed_world(app)
@@ -48,9 +51,14 @@ def test_the_lead_filters_the_audit_trail_and_finds_the_bids_only_after_the_open
         page.get_by_text("vises først etter åpningen").wait_for()
         # the filter offers the events by their Norwegian names (issue 11, point 5)
         offered = page.get_by_label("Hendelsestype").locator("option").all_inner_texts()
-        bid_labels = {label for key, label in EVENT_LABELS.items() if key.startswith(("bid.", "bids.", "noark."))}
+        bid_labels = {
+            label for key, label in EVENT_LABELS.items() if key.startswith(("bid.", "bids.", "noark."))
+        }
         assert "Medlem lagt til" in offered and not bid_labels & set(offered), offered
-        assert "bid.submitted" not in page.content() and page.get_by_role("columnheader", name="Nr.").count() == 0
+        assert (
+            "bid.submitted" not in page.content()
+            and page.get_by_role("columnheader", name="Nr.").count() == 0
+        )
         page.get_by_label("Hendelsestype").select_option("membership.added")
         page.get_by_role("button", name="Filtrer").click()
         page.get_by_text("hendelser med dette filteret").wait_for()

@@ -1,5 +1,6 @@
 """In a real Chromium: a vendor fills in "Mitt tilbud" as a person would and submits it; two members of the
 group, each in their own browser, open the bids; the lead sets the tender to one-person opening."""
+
 from __future__ import annotations
 
 import hashlib
@@ -83,8 +84,10 @@ def test_a_vendor_fills_in_saves_and_submits_a_bid_in_the_browser(live_server, p
         page.get_by_role("button", name="Lagre utkast").click()
         page.get_by_text("Utkastet er lagret.").wait_for()
         assert "Status: Utkast." in page.locator("p", has_text="Status:").inner_text()
-        assert _requirement(page, "1.2").get_by_label("Forbeholdet", exact=True).input_value() == \
-            "Fulltekstsøk i vedlegg krever tilleggsmodul."
+        assert (
+            _requirement(page, "1.2").get_by_label("Forbeholdet", exact=True).input_value()
+            == "Fulltekstsøk i vedlegg krever tilleggsmodul."
+        )
         assert _requirement(page, "1.2").get_by_label("Jeg tar forbehold mot dette kravet").is_checked()
         assert prices.get_by_label("Drift og vedlikehold Skien").input_value() == "180000,00"
 
@@ -101,8 +104,8 @@ def test_a_vendor_fills_in_saves_and_submits_a_bid_in_the_browser(live_server, p
         assert re.fullmatch(r"[0-9a-f]{64}", shown)
 
         from tender.bids import operations as bid_ops
-        from tender.tenders.models import Tender
         from tender.extensions import db
+        from tender.tenders.models import Tender
 
         with live_server.app.app_context():
             tender = db.session.get(Tender, w.tender_id)
@@ -112,7 +115,11 @@ def test_a_vendor_fills_in_saves_and_submits_a_bid_in_the_browser(live_server, p
             assert bid.receipt_sha256 == shown == hashlib.sha256(canonical.encode()).hexdigest()
             answers = {a["requirement"]: a for a in content["answers"]}
             assert {k: a["fulfilled"] for k, a in answers.items()} == {
-                "R0001": "Ja", "R0002": "Delvis", "R0003": "PostgreSQL 16", "R0004": "1 500"}
+                "R0001": "Ja",
+                "R0002": "Delvis",
+                "R0003": "PostgreSQL 16",
+                "R0004": "1 500",
+            }
             assert answers["R0002"]["reservation"] is True
             assert sorted(p["amount"] for p in content["prices"]) == ["120000.00", "1250000.50", "180000.00"]
             assert [a["filename"] for a in content["attachments"]] == ["losningsbeskrivelse.pdf"]
@@ -174,7 +181,9 @@ def test_the_lead_sets_one_person_opening_before_the_deadline_in_the_browser(liv
         _login(page, live_server.url, w.lead)
         page.goto(f"{live_server.url}/konkurranser/{w.tender_id}/evaluering/tilbud")
         form = page.get_by_role("form", name="Hvem åpner tilbudene")
-        form.get_by_label("Hvem åpner tilbudene").select_option(label="Én person: prosjektleder alene (små konkurranser)")
+        form.get_by_label("Hvem åpner tilbudene").select_option(
+            label="Én person: prosjektleder alene (små konkurranser)"
+        )
         form.get_by_role("button", name="Lagre innstillingen").click()
         page.get_by_text("prosjektleder kan åpne tilbudene alene").wait_for()
         assert page.get_by_text("prosjektleder åpner tilbudene alene").is_visible()

@@ -1,5 +1,6 @@
 """In a real Chromium: two evaluators score independently, the lead opens consensus, sets consensus scores,
 the matrix shows the ranking, and the Excel export downloads."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,8 +31,9 @@ def _score(page, form_name, score, justification, button) -> None:
     page.get_by_text("er lagret").first.wait_for()
 
 
-def test_two_evaluators_score_independently_and_the_lead_reaches_a_ranked_matrix(live_server, page,
-                                                                                 tmp_path) -> None:
+def test_two_evaluators_score_independently_and_the_lead_reaches_a_ranked_matrix(
+    live_server, page, tmp_path
+) -> None:
     w = live_setup(live_server.app, evaluators=2, vendors=2, leaves=1)
     try:
         url = live_server.url
@@ -48,7 +50,12 @@ def test_two_evaluators_score_independently_and_the_lead_reaches_a_ranked_matrix
         _login(page, url, second)
         page.goto(base + "/poeng")
         assert page.get_by_text("Sterk arkivdel").count() == 0
-        assert page.get_by_role("form", name=f"Poeng for {a} på Arkivfunksjonalitet").get_by_label("Poeng").input_value() == ""
+        assert (
+            page.get_by_role("form", name=f"Poeng for {a} på Arkivfunksjonalitet")
+            .get_by_label("Poeng")
+            .input_value()
+            == ""
+        )
         _score(page, f"Poeng for {a} på Arkivfunksjonalitet", "4", "Mangler integrasjoner", "Lagre poeng")
         page.goto(base + "/konsensus")
         assert page.get_by_role("heading", name="Ingen tilgang").is_visible()
@@ -64,10 +71,20 @@ def test_two_evaluators_score_independently_and_the_lead_reaches_a_ranked_matrix
         assert page.get_by_text("Mangler integrasjoner").is_visible()
         assert page.locator("tr.disagree").count() == 1  # 8 against 4 is above the threshold of 2
         for vendor, arkiv, gjennomforing in ((a, "7", "6"), (b, "5", "8")):
-            _score(page, f"Konsensus for {vendor} på Arkivfunksjonalitet", arkiv, "Samlet vurdering i møtet",
-                   "Lagre konsensus")
-            _score(page, f"Konsensus for {vendor} på Gjennomføring", gjennomforing, "Plan og bemanning",
-                   "Lagre konsensus")
+            _score(
+                page,
+                f"Konsensus for {vendor} på Arkivfunksjonalitet",
+                arkiv,
+                "Samlet vurdering i møtet",
+                "Lagre konsensus",
+            )
+            _score(
+                page,
+                f"Konsensus for {vendor} på Gjennomføring",
+                gjennomforing,
+                "Plan og bemanning",
+                "Lagre konsensus",
+            )
 
         page.get_by_role("link", name="Evalueringsmatrise").click()
         page.get_by_role("heading", name="Evalueringsmatrise").wait_for()

@@ -1,6 +1,7 @@
 """In a real Chromium, as the lead and the evaluators would: an assignment leaves the other criteria to
 everyone, assignments change after the lock until someone has scored, consensus opens only through the
 confirmation that lists what is unscored, and several minimum requirements are set at once in the table."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,7 +29,8 @@ def _score_forms(page) -> list[str]:
 
 
 def test_an_assignment_after_the_lock_leaves_the_other_criteria_to_everyone_until_someone_scores(
-        live_server, page) -> None:
+    live_server, page
+) -> None:
     w = live_setup(live_server.app, evaluators=2, vendors=2, leaves=1)
     try:
         url = live_server.url
@@ -45,8 +47,10 @@ def test_an_assignment_after_the_lock_leaves_the_other_criteria_to_everyone_unti
         arkiv.get_by_role("button", name="Tildel Arkivfunksjonalitet").click()
         page.get_by_text(f"{first.name} er tildelt «Arkivfunksjonalitet».").wait_for()
         row = page.get_by_role("table", name="Hvem scorer hva").get_by_role("row")
-        assert row.filter(has_text="Gjennomføring").get_by_role("cell").nth(1).inner_text() == \
-            f"Alle evaluatorene: {first.name}, {second.name}"
+        assert (
+            row.filter(has_text="Gjennomføring").get_by_role("cell").nth(1).inner_text()
+            == f"Alle evaluatorene: {first.name}, {second.name}"
+        )
         _logout(page)
 
         _login(page, url, second)
@@ -56,8 +60,9 @@ def test_an_assignment_after_the_lock_leaves_the_other_criteria_to_everyone_unti
 
         _login(page, url, first)
         page.goto(base + "/poeng")
-        assert _score_forms(page) == [f"Poeng for {v} på {c}" for v in (a, b)
-                                      for c in ("Arkivfunksjonalitet", "Gjennomføring")]
+        assert _score_forms(page) == [
+            f"Poeng for {v} på {c}" for v in (a, b) for c in ("Arkivfunksjonalitet", "Gjennomføring")
+        ]
         form = page.get_by_role("form", name=f"Poeng for {a} på Arkivfunksjonalitet")
         form.get_by_label("Poeng").fill("7")
         form.get_by_label("Begrunnelse").fill("God arkivdel")
@@ -104,12 +109,17 @@ def test_consensus_opens_only_through_the_confirmation_that_lists_the_unscored(l
         page.get_by_role("link", name="Åpne konsensusfasen …").click()
         page.get_by_role("heading", name="Kriterier og tilbud uten individuelle poeng").wait_for()
         without = page.get_by_role("table").first
-        listed = [(r.get_by_role("cell").nth(0).inner_text(), r.get_by_role("cell").nth(1).inner_text())
-                  for r in without.locator("tbody tr").all()]
+        listed = [
+            (r.get_by_role("cell").nth(0).inner_text(), r.get_by_role("cell").nth(1).inner_text())
+            for r in without.locator("tbody tr").all()
+        ]
         assert listed == [(a, "Gjennomføring"), (b, "Arkivfunksjonalitet"), (b, "Gjennomføring")]
         incomplete = page.get_by_role("table").nth(1)
-        assert incomplete.locator("tbody tr").first.inner_text().split("\t") == [a, "Arkivfunksjonalitet",
-                                                                                 w.evaluators[1].name]
+        assert incomplete.locator("tbody tr").first.inner_text().split("\t") == [
+            a,
+            "Arkivfunksjonalitet",
+            w.evaluators[1].name,
+        ]
         page.get_by_role("button", name="Åpne konsensusfasen").click()
         page.get_by_text("Kryss av for å bekrefte at konsensusfasen skal åpnes.").wait_for()
         page.goto(base + "/konsensus")
@@ -127,7 +137,9 @@ def test_consensus_opens_only_through_the_confirmation_that_lists_the_unscored(l
         restore_clock(live_server.app)
 
 
-def test_several_minimum_requirements_are_set_at_once_in_the_table_and_one_changed_alone(live_server, page) -> None:
+def test_several_minimum_requirements_are_set_at_once_in_the_table_and_one_changed_alone(
+    live_server, page
+) -> None:
     w = live_setup(live_server.app, evaluators=1, vendors=2, leaves=1)
     try:
         url = live_server.url
@@ -141,8 +153,10 @@ def test_several_minimum_requirements_are_set_at_once_in_the_table_and_one_chang
         bulk.get_by_role("button", name="Lagre for valgte krav").click()
         page.get_by_text("Vurderingen er lagret for 2 minstekrav: R0001, R0002.").wait_for()
         for key in ("R0001", "R0002"):
-            assert page.locator(f"#k-{key}").get_by_role("cell").nth(5).inner_text() == \
-                "Må avklares Svaret om bevaring må utdypes"
+            assert (
+                page.locator(f"#k-{key}").get_by_role("cell").nth(5).inner_text()
+                == "Må avklares Svaret om bevaring må utdypes"
+            )
 
         page.locator("#k-R0002").get_by_text("Endre 1.2").click()
         alone = page.get_by_role("form", name="Vurdering av 1.2")
@@ -151,12 +165,15 @@ def test_several_minimum_requirements_are_set_at_once_in_the_table_and_one_chang
         alone.get_by_role("button", name="Lagre vurdering").click()
         page.get_by_text("Vurderingen av R0002 er lagret.").wait_for()
         assert page.locator("#k-R0002").get_by_role("cell").nth(5).inner_text() == "Oppfylt"
-        assert page.locator("#k-R0001").get_by_role("cell").nth(5).inner_text() == \
-            "Må avklares Svaret om bevaring må utdypes"
+        assert (
+            page.locator("#k-R0001").get_by_role("cell").nth(5).inner_text()
+            == "Må avklares Svaret om bevaring må utdypes"
+        )
 
         # nothing ticked: the form says why and nothing changes
         page.get_by_role("form", name="Vurdering av valgte minstekrav").get_by_role(
-            "button", name="Lagre for valgte krav").click()
+            "button", name="Lagre for valgte krav"
+        ).click()
         page.get_by_text("Velg minst ett minstekrav i tabellen.").wait_for()
 
         # on the other bid: every requirement not assessed yet, in one go, with the keyboard
@@ -168,7 +185,8 @@ def test_several_minimum_requirements_are_set_at_once_in_the_table_and_one_chang
         bulk.get_by_role("button", name="Lagre for valgte krav").focus()
         page.keyboard.press("Enter")
         page.get_by_text("Vurderingen er lagret for 2 minstekrav: R0001, R0002.").wait_for()
-        assert [page.locator(f"#k-{k}").get_by_role("cell").nth(5).inner_text() for k in ("R0001", "R0002")] == \
-            ["Oppfylt", "Oppfylt"]
+        assert [
+            page.locator(f"#k-{k}").get_by_role("cell").nth(5).inner_text() for k in ("R0001", "R0002")
+        ] == ["Oppfylt", "Oppfylt"]
     finally:
         restore_clock(live_server.app)

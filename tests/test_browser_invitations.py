@@ -1,5 +1,6 @@
 """In a real Chromium: the lead invites a person, sends the invitation again from the members page, and the
 first link then says it was replaced while the new one lets the person in."""
+
 from __future__ import annotations
 
 import pytest

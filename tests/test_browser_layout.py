@@ -1,6 +1,7 @@
 """In a real Chromium at a laptop's width (1366 px) and a tablet's (820 px): no page of the ``scored`` demo is
 wider than the window. Wide tables (criteria, matrix, sensitivity, minimum requirements, diffs) scroll inside
 their own box instead of pushing the page sideways (issue 11, point 6)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -24,8 +25,9 @@ class ScoredServer:
 
 
 @pytest.fixture(scope="module")
-def scored_server(database_factory: Callable[[str], str],
-                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScoredServer]:
+def scored_server(
+    database_factory: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ScoredServer]:
     """The ``scored`` demo, plus a second tender whose draft differs from its frozen version 1 in a long text
     (the published demo cannot change any more, so its diff would be empty)."""
     from tender.bids import operations as bid_ops
@@ -42,23 +44,43 @@ def scored_server(database_factory: Callable[[str], str],
         lead = tender.memberships[0].user
         content = bid_ops.published_spec(tender)
         assert content is not None
-        other = tender_ops.create_tender(title="Endringer i utkastet", case_reference="2026/0777",
-                                         procedure=Procedure.OPEN, lead=lead)
+        other = tender_ops.create_tender(
+            title="Endringer i utkastet", case_reference="2026/0777", procedure=Procedure.OPEN, lead=lead
+        )
         spec_ops.replace_draft(other, content, actor=lead, origin="test")
         spec_ops.freeze_version(other, actor=lead)
         first = content.requirements[0]
-        longer = dataclasses.replace(first, text=first.text + " " + "Løsningen_skal_kunne_dokumentere_alt_" * 12)
-        spec_ops.replace_draft(other, dataclasses.replace(content, requirements=(longer, *content.requirements[1:])),
-                               actor=lead, origin="test")
+        longer = dataclasses.replace(
+            first, text=first.text + " " + "Løsningen_skal_kunne_dokumentere_alt_" * 12
+        )
+        spec_ops.replace_draft(
+            other,
+            dataclasses.replace(content, requirements=(longer, *content.requirements[1:])),
+            actor=lead,
+            origin="test",
+        )
         db.session.commit()
         bid = bid_ops.submitted_bids(tender)[0]
         t, e = tender.id, f"/konkurranser/{tender.id}/evaluering"
-        lead_pages = [f"/konkurranser/{t}", f"/konkurranser/{t}/krav", e, f"{e}/tilbud", f"{e}/tilbud/{bid.id}",
-                 f"{e}/konsensus", f"{e}/matrise", f"{e}/matrise/folsomhet", f"/konkurranser/{t}/noark/prover",
-                 f"/konkurranser/{t}/noark/minstekrav",
-                      f"/konkurranser/{t}/revisjonsspor", f"/konkurranser/{other.id}/krav/diff?fra=1&til=utkast"]
-        vendor_pages = [f"/konkurranser/{t}/mitt-tilbud", f"/konkurranser/{t}/mitt-tilbud/kvittering",
-                        f"/konkurranser/{t}/noark/mine-prover"]
+        lead_pages = [
+            f"/konkurranser/{t}",
+            f"/konkurranser/{t}/krav",
+            e,
+            f"{e}/tilbud",
+            f"{e}/tilbud/{bid.id}",
+            f"{e}/konsensus",
+            f"{e}/matrise",
+            f"{e}/matrise/folsomhet",
+            f"/konkurranser/{t}/noark/prover",
+            f"/konkurranser/{t}/noark/minstekrav",
+            f"/konkurranser/{t}/revisjonsspor",
+            f"/konkurranser/{other.id}/krav/diff?fra=1&til=utkast",
+        ]
+        vendor_pages = [
+            f"/konkurranser/{t}/mitt-tilbud",
+            f"/konkurranser/{t}/mitt-tilbud/kvittering",
+            f"/konkurranser/{t}/noark/mine-prover",
+        ]
         pages = {LEAD[0]: lead_pages, BIDDERS[0].email: vendor_pages}
     server = LiveServer(application).start()
     try:
@@ -69,9 +91,12 @@ def scored_server(database_factory: Callable[[str], str],
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_no_page_of_the_scored_demo_is_wider_than_a_laptop_or_tablet_window(scored_server, browser,
-                                                                             width: int) -> None:
-    context = browser.new_context(locale="nb-NO", timezone_id="Europe/Oslo", viewport={"width": width, "height": 900})
+def test_no_page_of_the_scored_demo_is_wider_than_a_laptop_or_tablet_window(
+    scored_server, browser, width: int
+) -> None:
+    context = browser.new_context(
+        locale="nb-NO", timezone_id="Europe/Oslo", viewport={"width": width, "height": 900}
+    )
     page = context.new_page()
     page.set_default_timeout(30_000)
     try:
@@ -87,7 +112,8 @@ def test_no_page_of_the_scored_demo_is_wider_than_a_laptop_or_tablet_window(scor
                 response = page.goto(url + path)
                 assert response is not None and response.status == 200, path
                 scroll, client = page.evaluate(
-                    "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+                    "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+                )
                 if scroll > client:
                     too_wide[path] = (scroll, client)
             page.get_by_role("button", name="Logg ut").click()

@@ -1,5 +1,6 @@
 """In a real Chromium: the lead puts the deadlines in the wrong order, is told so at the field, corrects them, and
 the overview says where the tender stands and what is next (issue 11 point 3)."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,8 +10,9 @@ from tender.demo import DEMO_PASSWORD, LEAD
 pytestmark = pytest.mark.browser
 
 
-def test_the_lead_corrects_deadlines_in_the_wrong_order_and_sees_the_next_step_on_the_overview(live_server,
-                                                                                              page) -> None:
+def test_the_lead_corrects_deadlines_in_the_wrong_order_and_sees_the_next_step_on_the_overview(
+    live_server, page
+) -> None:
     page.goto(live_server.url + "/logg-inn")
     page.get_by_label("E-postadresse").fill(LEAD[0])
     page.get_by_label("Passord").fill(DEMO_PASSWORD)
@@ -33,8 +35,9 @@ def test_the_lead_corrects_deadlines_in_the_wrong_order_and_sees_the_next_step_o
     questions = page.get_by_label("Frist for spørsmål (norsk tid)")
     assert questions.get_attribute("aria-invalid") == "true"
     message = page.locator("#" + questions.get_attribute("aria-describedby"))
-    assert message.inner_text() == ("Fristen for spørsmål må ligge før tilbudsfristen, så leverandørene får svar "
-                                    "før de leverer.")
+    assert message.inner_text() == (
+        "Fristen for spørsmål må ligge før tilbudsfristen, så leverandørene får svar før de leverer."
+    )
     # what the lead typed is still there to correct
     assert questions.input_value() == "2099-06-20T12:00"
 
@@ -46,5 +49,7 @@ def test_the_lead_corrects_deadlines_in_the_wrong_order_and_sees_the_next_step_o
     assert current.inner_text().startswith("Kravspesifikasjon")
     steps = page.get_by_role("region", name="Dette mangler før neste steg")
     assert steps.get_by_text("Ingen kommuner er lagt til i konkurransen.").is_visible()
-    assert steps.get_by_text("Kravspesifikasjonen er ikke frosset som en versjon til godkjenning ennå.").is_visible()
+    assert steps.get_by_text(
+        "Kravspesifikasjonen er ikke frosset som en versjon til godkjenning ennå."
+    ).is_visible()
     assert "Må gjøres av: Anne Lie." in steps.inner_text()

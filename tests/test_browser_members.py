@@ -1,5 +1,6 @@
 """In a real Chromium: the lead invites a municipality's signer, is told at the field that a signer needs a
 municipality, picks one with the keyboard, hands over the one-time link, and removes an evaluator."""
+
 from __future__ import annotations
 
 import uuid
@@ -23,10 +24,15 @@ def group(live_server) -> tuple[int, str, str]:
     tag = uuid.uuid4().hex[:8]
     with live_server.app.app_context():
         lead = accounts.create_user(f"medlem.leder.{tag}@example.no", "Mette Leder", password=PASSWORD)
-        evaluator = accounts.create_user(f"medlem.eval.{tag}@example.no", "Eirik Evaluator",
-                                         password=PASSWORD)
-        tender = operations.create_tender(title=f"Medlemmer i nettleseren {tag}", case_reference="2026/9912",
-                                          procedure=Procedure.OPEN, lead=lead)
+        evaluator = accounts.create_user(
+            f"medlem.eval.{tag}@example.no", "Eirik Evaluator", password=PASSWORD
+        )
+        tender = operations.create_tender(
+            title=f"Medlemmer i nettleseren {tag}",
+            case_reference="2026/9912",
+            procedure=Procedure.OPEN,
+            lead=lead,
+        )
         for name, number, pop in [("Skien", "4003", 56_360), ("Porsgrunn", "4001", 37_920)]:
             m = operations.get_or_create_municipality(name=name, kommunenummer=number, population=pop)
             operations.add_municipality(tender, m, actor=lead)
@@ -35,8 +41,9 @@ def group(live_server) -> tuple[int, str, str]:
         return tender.id, lead.email, evaluator.name
 
 
-def test_the_lead_invites_a_signer_for_a_municipality_and_removes_an_evaluator(live_server, page,
-                                                                              group) -> None:
+def test_the_lead_invites_a_signer_for_a_municipality_and_removes_an_evaluator(
+    live_server, page, group
+) -> None:
     tender_id, lead_email, evaluator_name = group
     page.goto(live_server.url + "/logg-inn")
     page.get_by_label("E-postadresse").fill(lead_email)
@@ -77,6 +84,7 @@ def test_the_lead_invites_a_signer_for_a_municipality_and_removes_an_evaluator(l
     assert page.get_by_role("row", name=evaluator_name).count() == 0
     # the lead cannot remove the last lead: refused in words, and the lead stays
     page.get_by_role("button", name="Fjern prosjektleder (anskaffelse) Mette Leder").click()
-    page.get_by_text("Konkurransen må ha minst én prosjektleder. Legg til en ny før du fjerner denne.") \
-        .wait_for()
+    page.get_by_text(
+        "Konkurransen må ha minst én prosjektleder. Legg til en ny før du fjerner denne."
+    ).wait_for()
     assert page.get_by_role("row", name="Mette Leder").count() == 1

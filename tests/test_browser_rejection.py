@@ -1,6 +1,7 @@
 """In a real Chromium: an evaluator finds that a bid fails a minimum requirement, the lead sees it marked for
 rejection, is told that a rejection needs its reason, writes one, confirms it on the page that names the bid,
 and the bid list shows it rejected; and a rejection confirmed by mistake is undone with a reason."""
+
 from __future__ import annotations
 
 import pytest
@@ -59,8 +60,11 @@ def test_the_lead_rejects_a_bid_that_fails_a_minimum_requirement_with_a_reason(l
         assert page.get_by_role("button", name="Avvis tilbudet …").count() == 0
 
         page.get_by_role("link", name="Tilbud", exact=True).click()
-        rows = page.get_by_role("row").filter(has_text="evalueringen").or_(
-            page.get_by_role("row").filter(has_text="Avvist:"))
+        rows = (
+            page.get_by_role("row")
+            .filter(has_text="evalueringen")
+            .or_(page.get_by_role("row").filter(has_text="Avvist:"))
+        )
         assert "Avvist: Oppfyller ikke minstekrav 1.1" in rows.filter(has_text=vendor).inner_text()
         assert "Med i evalueringen" in rows.filter(has_text=w.vendor_names[1]).inner_text()
     finally:

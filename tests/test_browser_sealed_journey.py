@@ -2,6 +2,7 @@
 registers from the tender's announcement page, confirms its address from the e-mail, fills in and submits its
 bid; before the opening the lead finds nothing of it; after the deadline the lead alone cannot open the bids,
 and the lead and an evaluator, each in their own browser, do."""
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,12 @@ def journey_server(app, database_factory, tmp_path_factory, mail_server) -> Iter
     """A server of its own with its e-mail going to the local SMTP server. (``app`` is requested so that the
     PostgreSQL run keeps this test; the server has its own database and app.)"""
     port, box = mail_server
-    application = make_app(database_factory("tender_journey_live"), tmp_path_factory.mktemp("journey-live"),
-                           MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    application = make_app(
+        database_factory("tender_journey_live"),
+        tmp_path_factory.mktemp("journey-live"),
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=port,
+    )
     migrate(application)
     server = LiveServer(application).start()
     try:
@@ -74,8 +79,9 @@ def _bid_id(app: Any, tender_id: int) -> int:
         return bid.id
 
 
-def test_a_vendor_registers_and_bids_the_lead_sees_nothing_and_two_members_open_it(journey_server,
-                                                                                  browser) -> None:
+def test_a_vendor_registers_and_bids_the_lead_sees_nothing_and_two_members_open_it(
+    journey_server, browser
+) -> None:
     server, box = journey_server
     app, base = server.app, server.url
     w = live_setup(app, vendors=0, evaluators=1, submit=False)  # published, model locked, deadline ahead
@@ -85,8 +91,15 @@ def test_a_vendor_registers_and_bids_the_lead_sees_nothing_and_two_members_open_
     try:
         # the vendor finds the tender from the link the lead published, registers and confirms from the e-mail
         announcement = f"{base}/kunngjoring/{_announcement_token(app, w.tender_id)}"
-        register_as_vendor(vendor, announcement, orgnr=VENDOR[2], company=VENDOR[0], name="Siv Sørkyst",
-                           email="siv@sorkyst.no", password="sivs-passord-2026")
+        register_as_vendor(
+            vendor,
+            announcement,
+            orgnr=VENDOR[2],
+            company=VENDOR[0],
+            name="Siv Sørkyst",
+            email="siv@sorkyst.no",
+            password="sivs-passord-2026",
+        )
         vendor.goto(_link(box.wait_for("siv@sorkyst.no"), base))
         vendor.get_by_role("button", name="Bekreft e-postadressen").click()
         vendor.get_by_role("heading", name="E-postadressen er bekreftet").wait_for()

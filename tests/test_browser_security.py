@@ -1,6 +1,7 @@
 """In a real Chromium: a person changes their password and their other browser is logged out; the
 Content-Security-Policy is enforced (an inline script does not run, the app cannot be framed) and our own
 pages cause no violation."""
+
 from __future__ import annotations
 
 import itertools
@@ -44,8 +45,9 @@ def log_in(page: Any, url: str, email: str, password: str) -> None:
     page.get_by_role("heading", name="Mine konkurranser").wait_for()
 
 
-def test_a_person_changes_their_password_and_their_other_browser_is_logged_out(live_server, browser, page,
-                                                                                person) -> None:
+def test_a_person_changes_their_password_and_their_other_browser_is_logged_out(
+    live_server, browser, page, person
+) -> None:
     email, password = person
     violations = csp_messages(page)
     other = browser.new_context(locale="nb-NO", timezone_id="Europe/Oslo").new_page()

@@ -1,5 +1,6 @@
 """In a real Chromium: a signer reads what changed since the version they approved, approves, and the
 lead sees the municipality's approval."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,8 +25,12 @@ def second_version(live_server):
     with live_server.app.app_context():
         lead = accounts.create_user("spec.lead@example.no", "Spek Leder", password=PASSWORD)
         signer = accounts.create_user("spec.signer@skien.kommune.no", "Siri Signer", password=PASSWORD)
-        tender = operations.create_tender(title="Nettleserprøve av kravspesifikasjon", case_reference="2026/9",
-                                          procedure=Procedure.OPEN, lead=lead)
+        tender = operations.create_tender(
+            title="Nettleserprøve av kravspesifikasjon",
+            case_reference="2026/9",
+            procedure=Procedure.OPEN,
+            lead=lead,
+        )
         skien = operations.get_or_create_municipality(name="Skien", kommunenummer="4003", population=56_360)
         operations.add_municipality(tender, skien, actor=lead)
         operations.add_membership(tender, signer, Role.SIGNER, municipality=skien, actor=lead)
@@ -34,8 +39,13 @@ def second_version(live_server):
         v1 = ops.freeze_version(tender, actor=lead)
         ops.decide(tender, v1, skien, approve=True, comment="", content_hash=v1.content_hash, signer=signer)
         first = content.requirements[0]
-        changed = replace(content, requirements=(replace(first, text=first.text + " Også for arkivdeler."),
-                                                 *content.requirements[1:]))
+        changed = replace(
+            content,
+            requirements=(
+                replace(first, text=first.text + " Også for arkivdeler."),
+                *content.requirements[1:],
+            ),
+        )
         ops.replace_draft(tender, changed, actor=lead, origin="test")
         ops.freeze_version(tender, actor=lead)
         db.session.commit()
@@ -50,8 +60,9 @@ def _login(page, url, email) -> None:
     page.get_by_role("heading", name="Mine konkurranser").wait_for()
 
 
-def test_a_signer_reads_the_diff_since_their_approval_approves_and_the_lead_sees_it(live_server, page,
-                                                                                     second_version) -> None:
+def test_a_signer_reads_the_diff_since_their_approval_approves_and_the_lead_sees_it(
+    live_server, page, second_version
+) -> None:
     tender_id, changed_id = second_version
     _login(page, live_server.url, "spec.signer@skien.kommune.no")
     page.get_by_role("link", name="Nettleserprøve av kravspesifikasjon").click()

@@ -2,6 +2,7 @@
 announcement page, confirms the address from the e-mail, logs in and reaches "Mitt tilbud"; a colleague
 registers for the same vendor and the vendor's administrator approves them; the lead invites a vendor to
 register, by e-mail."""
+
 from __future__ import annotations
 
 import re
@@ -60,8 +61,9 @@ def mail_server() -> Iterator[tuple[int, Mailbox]]:
 
 
 @pytest.fixture(scope="module")
-def mail_live_server(app, database_factory, tmp_path_factory,
-                     mail_server) -> Iterator[tuple[LiveServer, Mailbox, str]]:
+def mail_live_server(
+    app, database_factory, tmp_path_factory, mail_server
+) -> Iterator[tuple[LiveServer, Mailbox, str]]:
     """The demo served by waitress, with its e-mail going to the local SMTP server. (``app`` is requested so
     that the PostgreSQL run keeps these tests; the server has its own database and app.)"""
     from tender.demo import build_demo
@@ -69,13 +71,19 @@ def mail_live_server(app, database_factory, tmp_path_factory,
     from tender.tenders.models import Tender
 
     port, box = mail_server
-    application = make_app(database_factory("tender_vendor_live"), tmp_path_factory.mktemp("vendor-live"),
-                           MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    application = make_app(
+        database_factory("tender_vendor_live"),
+        tmp_path_factory.mktemp("vendor-live"),
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=port,
+    )
     migrate(application)
     with application.app_context():
         build_demo()
         db.session.commit()
-        token = db.session.scalar(select(Tender.announcement_token).where(Tender.case_reference == DEMO_CASE_REFERENCE))
+        token = db.session.scalar(
+            select(Tender.announcement_token).where(Tender.case_reference == DEMO_CASE_REFERENCE)
+        )
     server = LiveServer(application).start()
     try:
         yield server, box, token
@@ -104,15 +112,22 @@ def _logout(page: Any) -> None:
     page.get_by_text("Du er logget ut.").wait_for()
 
 
-def test_a_vendor_registers_confirms_by_email_reaches_its_bid_and_approves_a_colleague(mail_live_server,
-                                                                                       page) -> None:
+def test_a_vendor_registers_confirms_by_email_reaches_its_bid_and_approves_a_colleague(
+    mail_live_server, page
+) -> None:
     server, box, token = mail_live_server
     base = server.url
     announcement = f"{base}/kunngjoring/{token}"
 
     # the first person of Fjordsak AS registers and confirms the address from the e-mail
-    register_as_vendor(page, announcement, orgnr="916 273 843", name="Frida Fjord", email="frida@fjordsak.no",
-                       password="fridas-passord-1")
+    register_as_vendor(
+        page,
+        announcement,
+        orgnr="916 273 843",
+        name="Frida Fjord",
+        email="frida@fjordsak.no",
+        password="fridas-passord-1",
+    )
     page.goto(_link(box.wait_for("frida@fjordsak.no"), base))
     page.get_by_role("button", name="Bekreft e-postadressen").click()
     page.get_by_role("heading", name="E-postadressen er bekreftet").wait_for()
@@ -127,8 +142,14 @@ def test_a_vendor_registers_confirms_by_email_reaches_its_bid_and_approves_a_col
     _logout(page)
 
     # a colleague registers for the same company and waits for Frida's approval
-    register_as_vendor(page, announcement, orgnr="916 273 843", name="Geir Grande", email="geir@fjordsak.no",
-                       password="geirs-passord-12")
+    register_as_vendor(
+        page,
+        announcement,
+        orgnr="916 273 843",
+        name="Geir Grande",
+        email="geir@fjordsak.no",
+        password="geirs-passord-12",
+    )
     page.goto(_link(box.wait_for("geir@fjordsak.no"), base))
     page.get_by_role("button", name="Bekreft e-postadressen").click()
     page.get_by_text("venter nå på godkjenning fra administratoren").wait_for()

@@ -1,4 +1,5 @@
 """``tender.core`` imports neither Flask nor SQLAlchemy nor any other part of ``tender``."""
+
 from __future__ import annotations
 
 import ast
@@ -34,6 +35,11 @@ def test_the_core_type_checks_under_mypy_strict() -> None:
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent", "--no-incremental",
-                             str(CORE)], capture_output=True, text=True, cwd=CORE.parent.parent, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent", "--no-incremental", str(CORE)],
+        capture_output=True,
+        text=True,
+        cwd=CORE.parent.parent,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-3000:]

@@ -1,4 +1,5 @@
 """The core's problem codes are worded in Norwegian in one place, and that wording is what the lead reads."""
+
 from __future__ import annotations
 
 import ast
@@ -7,10 +8,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from tender.web import core_messages
 from tender.core.scoring import Problem
 from tender.core.scoring.errors import ENGLISH
 from tender.evaluation_model import operations as model_ops
+from tender.web import core_messages
 from tests.evaluation_helpers import build_model
 from tests.test_telltale_words import findings
 
@@ -21,7 +22,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "scale_max_not_positive": {"scale_max": Fraction(0)},
     "no_criteria": {},
     "level_sum": {
-        "total": Fraction(90), "expected": 100, "parts": (("arkiv", Fraction(60)), ("bruk", Fraction(30)))
+        "total": Fraction(90),
+        "expected": 100,
+        "parts": (("arkiv", Fraction(60)), ("bruk", Fraction(30))),
     },
     "price_below_top": {"parent": "kvalitet"},
     "criterion_id_missing": {},
@@ -97,7 +100,8 @@ def test_every_norwegian_wording_reads_as_norwegian_with_norwegian_numbers() -> 
     half = core_messages.message(Problem("", "half_points_not_allowed", {"score": Fraction(7, 2)}))
     assert half.startswith("3,5 er et halvt poeng")
     assert core_messages.message(Problem("", "price_weighted", SAMPLES["price_weighted"])).startswith(
-        "Med «Prissetting av kvalitet» vektes ikke prisen")
+        "Med «Prissetting av kvalitet» vektes ikke prisen"
+    )
 
 
 def test_a_place_in_the_case_format_reads_as_a_place_in_the_model() -> None:
@@ -106,22 +110,28 @@ def test_a_place_in_the_case_format_reads_as_a_place_in_the_model() -> None:
     assert core_messages.place("criteria") == "øverste nivå"
     assert core_messages.place("bids[0].scores.arkiv") == "tilbud 1, poeng for «arkiv»"
     assert core_messages.place("bids[2].individual_scores[1].score") == (
-        "tilbud 3, individuell poengsum 2, poeng")
+        "tilbud 3, individuell poengsum 2, poeng"
+    )
     assert core_messages.place("tie_break[1]") == "rekkefølge ved likhet, plass 2"
     assert core_messages.place("") == ""
     problem = Problem("criteria[1].children", "level_sum", SAMPLES["level_sum"])
     assert core_messages.describe(problem) == (
-        "Nivået under kriterium 2: Vektene på dette nivået summerer til 90, ikke 100 (arkiv 60 + bruk 30).")
+        "Nivået under kriterium 2: Vektene på dette nivået summerer til 90, ikke 100 (arkiv 60 + bruk 30)."
+    )
     assert str(problem) == (
-        "criteria[1].children: the weights on this level sum to 90, not 100 (arkiv 60 + bruk 30)")
+        "criteria[1].children: the weights on this level sum to 90, not 100 (arkiv 60 + bruk 30)"
+    )
 
 
-def test_the_model_page_words_the_cores_weight_sum_problem_in_norwegian(client, login_as, db,
-                                                                        create_tender) -> None:
+def test_the_model_page_words_the_cores_weight_sum_problem_in_norwegian(
+    client, login_as, db, create_tender
+) -> None:
     tender = create_tender()
     lead = tender.memberships[0].user
     build_model(tender, lead)
-    model_ops.update_criterion_weight(tender, model_ops.criterion_by_key(tender, "arkiv"), Decimal(40), actor=lead)
+    model_ops.update_criterion_weight(
+        tender, model_ops.criterion_by_key(tender, "arkiv"), Decimal(40), actor=lead
+    )
     db.session.commit()
     login_as(lead)
     html = client.get(f"/konkurranser/{tender.id}/evaluering").get_data(as_text=True)

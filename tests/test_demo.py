@@ -8,8 +8,10 @@ from tender.tenders.models import Membership, Municipality, Role, Tender, Vendor
 
 
 def _counts(db) -> tuple[int, ...]:
-    return tuple(db.session.scalar(select(func.count()).select_from(m))
-                 for m in (Tender, Municipality, Vendor, User, Membership))
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(m))
+        for m in (Tender, Municipality, Vendor, User, Membership)
+    )
 
 
 def test_the_demo_builds_the_grenland_tender_with_its_six_municipalities(runner, db) -> None:
@@ -19,8 +21,14 @@ def test_the_demo_builds_the_grenland_tender_with_its_six_municipalities(runner,
     names = sorted(m.name for m in tender.participating_municipalities)
     assert names == ["Bamble", "Drangedal", "Kragerø", "Porsgrunn", "Siljan", "Skien"]
     numbers = {m.name: m.kommunenummer for m in tender.participating_municipalities}
-    assert numbers == {"Porsgrunn": "4001", "Skien": "4003", "Siljan": "4010", "Bamble": "4012",
-                       "Kragerø": "4014", "Drangedal": "4016"}
+    assert numbers == {
+        "Porsgrunn": "4001",
+        "Skien": "4003",
+        "Siljan": "4010",
+        "Bamble": "4012",
+        "Kragerø": "4014",
+        "Drangedal": "4016",
+    }
     assert "anne.lie@grenland-innkjop.no" in result.output and "grenland-demo-2026" in result.output
     # the first stage has one vendor user; the others come with the published stage
     assert "tilbud@arkivhuset.no" in result.output and "jonas.bakke@saksflyt.no" not in result.output
@@ -61,16 +69,43 @@ def _demo(runner, stage: str) -> str:
 
 def _stage_counts(db) -> dict[str, int]:
     from tender.audit import AuditEvent
-    from tender.bids.models import Bid, BidAnswer, BidAttachment, BidOpening, BidOpeningConfirmation, BidPriceLine
+    from tender.bids.models import (
+        Bid,
+        BidAnswer,
+        BidAttachment,
+        BidOpening,
+        BidOpeningConfirmation,
+        BidPriceLine,
+    )
     from tender.evaluation.models import ConsensusScore, IndividualScoreRow, MinimumRequirementCheck
     from tender.evaluation_model.models import AwardCriterion, PriceItem
     from tender.noark.models import ExtractSample, NoarkRequirementConfirmation, NoarkRequirementLink
     from tender.requirements.models import SpecDecision, SpecVersion
 
-    models = (Tender, Municipality, Vendor, User, Membership, SpecVersion, SpecDecision, PriceItem, AwardCriterion,
-              Bid, BidAnswer, BidPriceLine, BidAttachment, ExtractSample, BidOpening, BidOpeningConfirmation,
-              MinimumRequirementCheck, IndividualScoreRow, ConsensusScore, NoarkRequirementLink,
-              NoarkRequirementConfirmation, AuditEvent)
+    models = (
+        Tender,
+        Municipality,
+        Vendor,
+        User,
+        Membership,
+        SpecVersion,
+        SpecDecision,
+        PriceItem,
+        AwardCriterion,
+        Bid,
+        BidAnswer,
+        BidPriceLine,
+        BidAttachment,
+        ExtractSample,
+        BidOpening,
+        BidOpeningConfirmation,
+        MinimumRequirementCheck,
+        IndividualScoreRow,
+        ConsensusScore,
+        NoarkRequirementLink,
+        NoarkRequirementConfirmation,
+        AuditEvent,
+    )
     return {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in models}
 
 
@@ -79,11 +114,12 @@ def _tender(db) -> Tender:
 
 
 def test_the_published_stage_has_the_approved_base_specification_a_locked_model_and_four_vendor_users(
-        runner, db) -> None:
+    runner, db
+) -> None:
     from tender.bids import operations as bid_ops
     from tender.clock import now
-    from tender.evaluation_model import operations as model_ops
     from tender.core.spec.toml_format import load_spec_toml
+    from tender.evaluation_model import operations as model_ops
     from tender.noark import operations as noark_ops
     from tender.requirements import operations as spec_ops
 
@@ -96,19 +132,29 @@ def test_the_published_stage_has_the_approved_base_specification_a_locked_model_
     model = model_ops.model_of(tender)
     assert model.frozen_at is not None and model.contract_period == "4+1+1" and model.price_method == "linear"
     assert model_ops.model_problems(tender) == []
-    assert [c.key for c in model_ops.quality_leaves(tender)] == ["arkiv", "saksbehandling", "bruk", "integrasjon",
-                                                          "gjennomforing"]
+    assert [c.key for c in model_ops.quality_leaves(tender)] == [
+        "arkiv",
+        "saksbehandling",
+        "bruk",
+        "integrasjon",
+        "gjennomforing",
+    ]
     assert len(model_ops.price_items(tender)) == 2
     assert [link.requirement_key for link in noark_ops.links_of(tender)] == ["R0148"]
     sellers = {m.vendor.name for m in tender.memberships if m.role is Role.VENDOR}
-    assert sellers == {"Arkivhuset Norge AS", "Saksflyt Systemer AS", "Nordisk Dokumentforvaltning AS",
-                       "Kommunearkiv Skytjenester AS"}
+    assert sellers == {
+        "Arkivhuset Norge AS",
+        "Saksflyt Systemer AS",
+        "Nordisk Dokumentforvaltning AS",
+        "Kommunearkiv Skytjenester AS",
+    }
     assert tender.bid_deadline > now() and bid_ops.submitted_bids(tender) == []
     assert "jonas.bakke@saksflyt.no" in output
 
 
 def test_the_bids_stage_has_four_submitted_bids_with_valid_noark_samples_unopened_after_the_deadline(
-        runner, db) -> None:
+    runner, db
+) -> None:
     from tender.audit import AuditEvent
     from tender.bids import operations as bid_ops
     from tender.clock import now
@@ -129,12 +175,15 @@ def test_the_bids_stage_has_four_submitted_bids_with_valid_noark_samples_unopene
     assert {s.verdict for s in samples.values()} == {Verdict.VALID}
     assert all(noark_ops.read_report(s)["verdict"]["valid"] for s in samples.values())
     # the demo's own step is on the record under its own name
-    moved = db.session.scalars(select(AuditEvent).where(AuditEvent.event_type == "demo.bid_deadline_passed")).all()
+    moved = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.event_type == "demo.bid_deadline_passed")
+    ).all()
     assert [e.actor_label for e in moved] == ["demo"]
 
 
 def test_the_scored_stage_is_opened_by_two_people_assessed_scored_by_three_and_the_matrix_has_a_winner(
-        runner, db) -> None:
+    runner, db
+) -> None:
     from tender.bids import operations as bid_ops
     from tender.evaluation import operations as ev
     from tender.evaluation_model import operations as model_ops
@@ -160,8 +209,12 @@ def test_the_scored_stage_is_opened_by_two_people_assessed_scored_by_three_and_t
     # ... by the confirmation itself (the evaluator who confirmed it, naming the validation run), not by hand
     checks = [ev.requirement_checks(b)[link.requirement_key] for b in bids]
     assert {c.checked_by_id for c in checks} == {r.confirmation.confirmed_by_id for r in results}
-    assert all(f"kontroll nr. {r.sample.id}" in ev.requirement_checks(b)[link.requirement_key].reason
-               for b in bids for r in results if r.vendor.id == b.vendor_id)
+    assert all(
+        f"kontroll nr. {r.sample.id}" in ev.requirement_checks(b)[link.requirement_key].reason
+        for b in bids
+        for r in results
+        if r.vendor.id == b.vendor_id
+    )
     scores = ev.all_individual_scores(tender)
     assert len(scores) == 3 * 5 * 4 and all(s.justification.strip() for s in scores)
     assert {s.evaluator.name for s in scores} == {"Per Hansen", "Kari Nilsen", "Ola Berg"}
@@ -201,7 +254,9 @@ def test_the_stages_run_one_after_another_continue_where_the_database_stands(run
     assert _stage_counts(db) == counts
 
 
-def test_the_demo_vendor_users_log_in_with_the_demo_password_and_reach_their_bid(runner, db, client, forms) -> None:
+def test_the_demo_vendor_users_log_in_with_the_demo_password_and_reach_their_bid(
+    runner, db, client, forms
+) -> None:
     from tender.demo import DEMO_PASSWORD
     from tender.demo.stages import BIDDERS
 
@@ -228,17 +283,23 @@ def test_the_demo_extract_is_a_valid_noark_5_extract_that_each_vendor_makes_diff
     from tender.demo.extract import demo_extract
 
     data = demo_extract(system="Saksflyt Kommune", creator=("918273646", "Testarkiv"), seed="918273646")
-    assert data == demo_extract(system="Saksflyt Kommune", creator=("918273646", "Testarkiv"), seed="918273646")
+    assert data == demo_extract(
+        system="Saksflyt Kommune", creator=("918273646", "Testarkiv"), seed="918273646"
+    )
     assert data != demo_extract(system="NDF Arkiv", creator=("913579240", "Testarkiv"), seed="913579240")
     path = tmp_path / "uttrekk.zip"
     path.write_bytes(data)
     with open_extract(path, Limits()) as source:
         report = validate_source(source, Options(limits=Limits())).to_json()
-    assert report["verdict"]["valid"] and report["verdict"]["errors"] == 0 and report["verdict"]["warnings"] == 0
+    assert (
+        report["verdict"]["valid"] and report["verdict"]["errors"] == 0 and report["verdict"]["warnings"] == 0
+    )
     assert report["extract"]["noark_version"] == "5.0"
 
 
-def test_the_bids_stage_is_refused_in_norwegian_when_the_deadline_passed_without_the_demo_bids(app, runner, db) -> None:
+def test_the_bids_stage_is_refused_in_norwegian_when_the_deadline_passed_without_the_demo_bids(
+    app, runner, db
+) -> None:
     from datetime import timedelta
 
     from tender.bids import operations as bid_ops

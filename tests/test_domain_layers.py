@@ -6,6 +6,7 @@ call the operations of any domain it shows, but never another domain's views. Th
 the graph; everything else in a package (models, operations, forms, permissions, commands, tasks) is in it,
 with every import it makes, at module level or inside a function.
 """
+
 from __future__ import annotations
 
 import ast
@@ -34,8 +35,9 @@ FLOORS = [
 
 
 def _domains() -> list[str]:
-    return sorted(p.name for p in TENDER.iterdir()
-                  if (p / "__init__.py").exists() and p.name not in NOT_DOMAINS)
+    return sorted(
+        p.name for p in TENDER.iterdir() if (p / "__init__.py").exists() and p.name not in NOT_DOMAINS
+    )
 
 
 def _is_views(path: Path) -> bool:
@@ -78,7 +80,7 @@ def _cycle(nodes: list[str], edges: set[tuple[str, str]]) -> list[str] | None:
             if a != node:
                 continue
             if state.get(b) == "open":
-                return stack[stack.index(b):] + [b]
+                return stack[stack.index(b) :] + [b]
             if b not in state and (found := visit(b)) is not None:
                 return found
         stack.pop()
@@ -104,8 +106,11 @@ def test_the_domain_packages_import_each_other_without_a_cycle() -> None:
 
 
 def test_each_domain_imports_only_the_floors_below_it() -> None:
-    upward = {f"{a} -> {b}": sorted(why) for (a, b), why in _edges(_domains(), with_views=False).items()
-              if FLOORS.index(b) > FLOORS.index(a)}
+    upward = {
+        f"{a} -> {b}": sorted(why)
+        for (a, b), why in _edges(_domains(), with_views=False).items()
+        if FLOORS.index(b) > FLOORS.index(a)
+    }
     assert upward == {}
 
 
@@ -116,16 +121,24 @@ def test_no_module_imports_another_domains_views() -> None:
         for path in sorted((TENDER / domain).rglob("*.py")):
             for name in _imported(path):
                 parts = name.split(".")
-                if parts[0] == "tender" and len(parts) > 2 and parts[1] in domains and parts[1] != domain \
-                        and parts[2] == "views":
+                if (
+                    parts[0] == "tender"
+                    and len(parts) > 2
+                    and parts[1] in domains
+                    and parts[1] != domain
+                    and parts[2] == "views"
+                ):
                     offenders.append(f"{path.relative_to(TENDER)}: {name}")
     assert offenders == []
 
 
 def test_bids_never_import_the_evaluation_of_the_bids_not_even_in_their_views() -> None:
-    offenders = [f"{path.relative_to(TENDER)}: {name}" for path in sorted((TENDER / "bids").rglob("*.py"))
-                 for name in _imported(path)
-                 if name == "tender.evaluation" or name.startswith("tender.evaluation.")]
+    offenders = [
+        f"{path.relative_to(TENDER)}: {name}"
+        for path in sorted((TENDER / "bids").rglob("*.py"))
+        for name in _imported(path)
+        if name == "tender.evaluation" or name.startswith("tender.evaluation.")
+    ]
     assert offenders == []
 
 
@@ -133,11 +146,18 @@ def test_the_clock_is_imported_from_tender_clock_only() -> None:
     offenders = []
     for path in sorted(TENDER.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module != "tender.clock" \
-                    and any(a.name == "now" for a in node.names):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module != "tender.clock"
+                and any(a.name == "now" for a in node.names)
+            ):
                 offenders.append(f"{path.relative_to(TENDER)}: from {node.module} import now")
-            elif isinstance(node, ast.Attribute) and node.attr == "now" and isinstance(node.value, ast.Name) \
-                    and node.value.id in {"bid_ops", "bids_ops", "ops", "operations"}:
+            elif (
+                isinstance(node, ast.Attribute)
+                and node.attr == "now"
+                and isinstance(node.value, ast.Name)
+                and node.value.id in {"bid_ops", "bids_ops", "ops", "operations"}
+            ):
                 offenders.append(f"{path.relative_to(TENDER)}:{node.lineno}: {node.value.id}.now")
     assert offenders == []
 
@@ -147,6 +167,7 @@ def test_the_graph_check_finds_a_cycle_hidden_inside_a_function(tmp_path: Path) 
     edges = {("bids", "evaluation_model"), ("evaluation_model", "bids")}
     assert _cycle(["bids", "evaluation_model"], edges) == ["bids", "evaluation_model", "bids"]
     module = tmp_path / "operations.py"
-    module.write_text("def f():\n    from tender.evaluation.operations import price_items\n",
-                      encoding="utf-8")
+    module.write_text(
+        "def f():\n    from tender.evaluation.operations import price_items\n", encoding="utf-8"
+    )
     assert "tender.evaluation.operations" in set(_imported(module))

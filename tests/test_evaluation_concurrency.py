@@ -1,4 +1,5 @@
 """Many evaluators saving at once over HTTP against a running server: every score is stored, no update lost."""
+
 from __future__ import annotations
 
 import re
@@ -26,7 +27,9 @@ class Browser:
 
     def __init__(self, base: str, email: str) -> None:
         self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()), _NoRedirect())
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(CookieJar()), _NoRedirect()
+        )
         self.token = CSRF.search(self.get("/logg-inn")[1]).group(1)
         status, _ = self.post("/logg-inn", {"email": email, "password": PASSWORD, "csrf_token": self.token})
         assert status == 302
@@ -45,12 +48,25 @@ class Browser:
             return e.code, e.read().decode()
 
 
-def _score(browser: Browser, tender_id: int, bid_id: int, criterion: tuple[int, str], score: str, text: str,
-           lock: str) -> int:
+def _score(
+    browser: Browser,
+    tender_id: int,
+    bid_id: int,
+    criterion: tuple[int, str],
+    score: str,
+    text: str,
+    lock: str,
+) -> int:
     prefix = f"s{bid_id}-{criterion[0]}"
-    status, _ = browser.post(f"/konkurranser/{tender_id}/evaluering/poeng/{bid_id}/{criterion[1]}", {
-        f"{prefix}-score": score, f"{prefix}-justification": text, f"{prefix}-lock_version": lock,
-        f"{prefix}-csrf_token": browser.token})
+    status, _ = browser.post(
+        f"/konkurranser/{tender_id}/evaluering/poeng/{bid_id}/{criterion[1]}",
+        {
+            f"{prefix}-score": score,
+            f"{prefix}-justification": text,
+            f"{prefix}-lock_version": lock,
+            f"{prefix}-csrf_token": browser.token,
+        },
+    )
     return status
 
 
@@ -71,8 +87,11 @@ def _stored(app, tender_id):
     from tender.extensions import db
 
     with app.app_context():
-        rows = db.session.scalars(select(IndividualScoreRow).join(Bid, Bid.id == IndividualScoreRow.bid_id)
-                                  .where(Bid.tender_id == tender_id)).all()
+        rows = db.session.scalars(
+            select(IndividualScoreRow)
+            .join(Bid, Bid.id == IndividualScoreRow.bid_id)
+            .where(Bid.tender_id == tender_id)
+        ).all()
         found = {(r.evaluator.email, r.bid_id): (r.score, r.justification, r.lock_version) for r in rows}
         db.session.remove()
         return found
@@ -84,13 +103,23 @@ def test_twenty_evaluators_saving_at_once_lose_no_score(live_server) -> None:
         people = [Browser(live_server.url, e.email) for e in w.evaluators]
         arkiv = next(leaf for leaf in w.leaves if leaf[1] == "arkiv")
         bid = w.bid_ids[0]
-        first = _all_at_once([
-            (lambda b=b, i=i: _score(b, w.tender_id, bid, arkiv, str(i % 11), f"Første runde {i}", ""))
-            for i, b in enumerate(people)])
+        first = _all_at_once(
+            [
+                (lambda b=b, i=i: _score(b, w.tender_id, bid, arkiv, str(i % 11), f"Første runde {i}", ""))
+                for i, b in enumerate(people)
+            ]
+        )
         assert first == [302] * 20
-        second = _all_at_once([
-            (lambda b=b, i=i: _score(b, w.tender_id, bid, arkiv, str((i + 3) % 11), f"Andre runde {i}", "1"))
-            for i, b in enumerate(people)])
+        second = _all_at_once(
+            [
+                (
+                    lambda b=b, i=i: _score(
+                        b, w.tender_id, bid, arkiv, str((i + 3) % 11), f"Andre runde {i}", "1"
+                    )
+                )
+                for i, b in enumerate(people)
+            ]
+        )
         assert second == [302] * 20
         stored = _stored(live_server.app, w.tender_id)
         assert len(stored) == 20
@@ -107,23 +136,39 @@ def test_two_saves_of_the_same_score_from_one_stale_page_keep_one_and_report_a_c
         arkiv = next(leaf for leaf in w.leaves if leaf[1] == "arkiv")
         tabs = [Browser(live_server.url, w.evaluators[0].email) for _ in range(2)]
         assert _score(tabs[0], w.tender_id, w.bid_ids[0], arkiv, "5", "Utgangspunkt", "") == 302
-        results = _all_at_once([
-            (lambda t=t, i=i: _score(t, w.tender_id, w.bid_ids[0], arkiv, str(6 + i), f"Fane {i}", "1"))
-            for i, t in enumerate(tabs)])
+        results = _all_at_once(
+            [
+                (lambda t=t, i=i: _score(t, w.tender_id, w.bid_ids[0], arkiv, str(6 + i), f"Fane {i}", "1"))
+                for i, t in enumerate(tabs)
+            ]
+        )
         assert sorted(results) == [302, 409]
         winner = results.index(302)
-        (score, text, version), = _stored(live_server.app, w.tender_id).values()
+        ((score, text, version),) = _stored(live_server.app, w.tender_id).values()
         assert (int(score), text, version) == (6 + winner, f"Fane {winner}", 2)
     finally:
         restore_clock(live_server.app)
 
 
-def _consensus(browser: Browser, tender_id: int, bid_id: int, criterion: tuple[int, str], score: str, text: str,
-               lock: str) -> int:
+def _consensus(
+    browser: Browser,
+    tender_id: int,
+    bid_id: int,
+    criterion: tuple[int, str],
+    score: str,
+    text: str,
+    lock: str,
+) -> int:
     prefix = f"c{bid_id}-{criterion[0]}"
-    status, _ = browser.post(f"/konkurranser/{tender_id}/evaluering/konsensus/{bid_id}/{criterion[1]}", {
-        f"{prefix}-score": score, f"{prefix}-justification": text, f"{prefix}-lock_version": lock,
-        f"{prefix}-csrf_token": browser.token})
+    status, _ = browser.post(
+        f"/konkurranser/{tender_id}/evaluering/konsensus/{bid_id}/{criterion[1]}",
+        {
+            f"{prefix}-score": score,
+            f"{prefix}-justification": text,
+            f"{prefix}-lock_version": lock,
+            f"{prefix}-csrf_token": browser.token,
+        },
+    )
     return status
 
 
@@ -135,18 +180,28 @@ def test_two_tabs_saving_the_same_consensus_score_at_once_keep_one_and_report_a_
     try:
         arkiv = next(leaf for leaf in w.leaves if leaf[1] == "arkiv")
         tabs = [Browser(live_server.url, w.lead.email) for _ in range(2)]
-        status, _ = tabs[0].post(f"/konkurranser/{w.tender_id}/evaluering/konsensus/apne",
-                                 {"csrf_token": tabs[0].token, "confirm": "y"})
+        status, _ = tabs[0].post(
+            f"/konkurranser/{w.tender_id}/evaluering/konsensus/apne",
+            {"csrf_token": tabs[0].token, "confirm": "y"},
+        )
         assert status == 302
         # a new score written twice at once, then the stored one changed from two pages showing version 1
         for round_, lock in enumerate(("", "1")):
-            results = _all_at_once([
-                (lambda t=t, i=i: _consensus(t, w.tender_id, w.bid_ids[0], arkiv, str(2 * round_ + i),
-                                             f"Fane {i}", lock))
-                for i, t in enumerate(tabs)])
+            results = _all_at_once(
+                [
+                    (
+                        lambda t=t, i=i: _consensus(
+                            t, w.tender_id, w.bid_ids[0], arkiv, str(2 * round_ + i), f"Fane {i}", lock
+                        )
+                    )
+                    for i, t in enumerate(tabs)
+                ]
+            )
             assert sorted(results) == [302, 409], lock
         with live_server.app.app_context():
-            (row,) = db.session.scalars(select(ConsensusScore).where(ConsensusScore.bid_id == w.bid_ids[0])).all()
+            (row,) = db.session.scalars(
+                select(ConsensusScore).where(ConsensusScore.bid_id == w.bid_ids[0])
+            ).all()
             assert row.lock_version == 2 and row.justification.startswith("Fane ")
             db.session.remove()
     finally:

@@ -1,4 +1,5 @@
 """The evaluation workbook: live formulas that LibreOffice recalculates to the app's own numbers."""
+
 from __future__ import annotations
 
 import io
@@ -30,8 +31,12 @@ def bid(bid_id: str, price: float | int, **scores: float | int) -> dict[str, Any
 
 
 def quality_pair(weight: int = 70, normalise: bool = False) -> dict[str, Any]:
-    return {"id": "kvalitet", "weight": weight, "normalise": normalise,
-            "children": [{"id": "arkiv", "weight": 60}, {"id": "bruk", "weight": 40}]}
+    return {
+        "id": "kvalitet",
+        "weight": weight,
+        "normalise": normalise,
+        "children": [{"id": "arkiv", "weight": 60}, {"id": "bruk", "weight": 40}],
+    }
 
 
 CASES: dict[str, dict[str, Any]] = {
@@ -40,7 +45,11 @@ CASES: dict[str, dict[str, Any]] = {
     "linear_negative_rejected": {
         "criteria": [{"id": "pris", "weight": 30, "kind": "price", "method": "linear"}, quality_pair()],
         "bids": [
-            {**bid("X", 400_000, arkiv=9, bruk=9), "rejected": True, "rejection_reason": "Avvik fra minstekrav R0002"},
+            {
+                **bid("X", 400_000, arkiv=9, bruk=9),
+                "rejected": True,
+                "rejection_reason": "Avvik fra minstekrav R0002",
+            },
             bid("A", 1_000_000, arkiv=6, bruk=7),
             bid("B", 1_400_000, arkiv=9, bruk=8),
             bid("C", 2_300_000, arkiv=10, bruk=10),
@@ -50,11 +59,19 @@ CASES: dict[str, dict[str, Any]] = {
         "allow_half_points": True,
         "criteria": [
             {"id": "pris", "weight": 40, "kind": "price", "method": "proportional"},
-            {"id": "kvalitet", "weight": 60, "normalise": True, "children": [
-                {"id": "funksjon", "weight": 50, "children": [{"id": "arkiv", "weight": 50},
-                                                              {"id": "sak", "weight": 50}]},
-                {"id": "bruk", "weight": 50, "normalise": False},
-            ]},
+            {
+                "id": "kvalitet",
+                "weight": 60,
+                "normalise": True,
+                "children": [
+                    {
+                        "id": "funksjon",
+                        "weight": 50,
+                        "children": [{"id": "arkiv", "weight": 50}, {"id": "sak", "weight": 50}],
+                    },
+                    {"id": "bruk", "weight": 50, "normalise": False},
+                ],
+            },
         ],
         "bids": [
             bid("A", 1_234_567.89, arkiv=6.5, sak=4, bruk=7),
@@ -65,30 +82,58 @@ CASES: dict[str, dict[str, Any]] = {
     "linear_zero_at_fractions": {
         "criteria": [
             {"id": "pris", "weight": 0.35, "kind": "price", "method": "linear_zero_at", "k": 1.5},
-            {"id": "kvalitet", "weight": 0.65, "children": [{"id": "arkiv", "weight": 0.6},
-                                                            {"id": "bruk", "weight": 0.4}]},
+            {
+                "id": "kvalitet",
+                "weight": 0.65,
+                "children": [{"id": "arkiv", "weight": 0.6}, {"id": "bruk", "weight": 0.4}],
+            },
         ],
-        "bids": [bid("A", 800_000, arkiv=5, bruk=5), bid("B", 1_000_000, arkiv=8, bruk=7),
-                 bid("C", 1_300_000, arkiv=10, bruk=9)],
+        "bids": [
+            bid("A", 800_000, arkiv=5, bruk=5),
+            bid("B", 1_000_000, arkiv=8, bruk=7),
+            bid("C", 1_300_000, arkiv=10, bruk=9),
+        ],
     },
     "spread_with_ties": {
         # B and C tie and the recorded order puts C first; D and E tie with no order recorded
-        "criteria": [{"id": "pris", "weight": 50, "kind": "price", "method": "spread"},
-                     {"id": "kvalitet", "weight": 50}],
+        "criteria": [
+            {"id": "pris", "weight": 50, "kind": "price", "method": "spread"},
+            {"id": "kvalitet", "weight": 50},
+        ],
         "tie_break": ["C", "B"],
-        "bids": [bid("A", 100, kvalitet=10), bid("B", 150, kvalitet=4), bid("C", 150, kvalitet=4),
-                 bid("D", 200, kvalitet=2), bid("E", 200, kvalitet=2)],
+        "bids": [
+            bid("A", 100, kvalitet=10),
+            bid("B", 150, kvalitet=4),
+            bid("C", 150, kvalitet=4),
+            bid("D", 200, kvalitet=2),
+            bid("E", 200, kvalitet=2),
+        ],
     },
     "linear_floor": {
-        "criteria": [{"id": "pris", "weight": 60, "kind": "price", "method": "linear_floor"}, quality_pair(40, True)],
-        "bids": [bid("A", 500, arkiv=2, bruk=3), bid("B", 1_100, arkiv=8, bruk=6), bid("C", 700, arkiv=0, bruk=0)],
+        "criteria": [
+            {"id": "pris", "weight": 60, "kind": "price", "method": "linear_floor"},
+            quality_pair(40, True),
+        ],
+        "bids": [
+            bid("A", 500, arkiv=2, bruk=3),
+            bid("B", 1_100, arkiv=8, bruk=6),
+            bid("C", 700, arkiv=0, bruk=0),
+        ],
     },
     "value_for_money": {
-        "criteria": [{"id": "pris", "kind": "price", "method": "value_for_money", "nok_per_point": 25_000},
-                     {"id": "kvalitet", "weight": 100, "children": [{"id": "arkiv", "weight": 60},
-                                                                    {"id": "bruk", "weight": 40}]}],
-        "bids": [bid("A", 1_000_000, arkiv=6, bruk=6), bid("B", 1_070_000, arkiv=9, bruk=9),
-                 {**bid("C", 900_000, arkiv=2, bruk=2), "rejected": True, "rejection_reason": "Levert for sent"}],
+        "criteria": [
+            {"id": "pris", "kind": "price", "method": "value_for_money", "nok_per_point": 25_000},
+            {
+                "id": "kvalitet",
+                "weight": 100,
+                "children": [{"id": "arkiv", "weight": 60}, {"id": "bruk", "weight": 40}],
+            },
+        ],
+        "bids": [
+            bid("A", 1_000_000, arkiv=6, bruk=6),
+            bid("B", 1_070_000, arkiv=9, bruk=9),
+            {**bid("C", 900_000, arkiv=2, bruk=2), "rejected": True, "rejection_reason": "Levert for sent"},
+        ],
     },
 }
 
@@ -115,9 +160,21 @@ def recalculate(paths: list[Path], work: Path) -> Path:
     (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
     out = work / "recalculated"
     completed = subprocess.run(
-        [soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
-         "--convert-to", "xlsx", "--outdir", str(out), *map(str, paths)],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            soffice,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            *map(str, paths),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert completed.returncode == 0, completed.stderr
     return out
@@ -141,14 +198,23 @@ def recalculated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Recalcul
     book.save(edited)
     out = recalculate([p for *_, p in written.values()] + [edited], work)
     found = {
-        name: Recalculated(case, result, layout, path, openpyxl.load_workbook(out / path.name, data_only=True))
+        name: Recalculated(
+            case, result, layout, path, openpyxl.load_workbook(out / path.name, data_only=True)
+        )
         for name, (case, result, layout, path) in written.items()
     }
-    readmitted_case = parse_case({**CASES["linear_negative_rejected"], "bids": [
-        {**b, "rejected": False} for b in CASES["linear_negative_rejected"]["bids"]]})
+    readmitted_case = parse_case(
+        {
+            **CASES["linear_negative_rejected"],
+            "bids": [{**b, "rejected": False} for b in CASES["linear_negative_rejected"]["bids"]],
+        }
+    )
     case, _, layout, _ = written["linear_negative_rejected"]
     found["linear_x_readmitted"] = Recalculated(
-        readmitted_case, evaluate_case(readmitted_case), layout, edited,
+        readmitted_case,
+        evaluate_case(readmitted_case),
+        layout,
+        edited,
         openpyxl.load_workbook(out / edited.name, data_only=True),
     )
     return found
@@ -178,7 +244,10 @@ def test_libreoffice_recalculates_every_points_and_weighted_cell_to_the_apps_own
     book = recalculated[name]
     for r in book.result.bids:
         for criterion_id, points in r.criteria.items():
-            for exact, where in ((points.points, book.layout.points), (points.weighted, book.layout.weighted)):
+            for exact, where in (
+                (points.points, book.layout.points),
+                (points.weighted, book.layout.weighted),
+            ):
                 shown = book.value(where[(r.bid.id, criterion_id)])
                 if exact is None:
                     assert shown in (None, "", "–")
@@ -186,12 +255,16 @@ def test_libreoffice_recalculates_every_points_and_weighted_cell_to_the_apps_own
                     assert shown == pytest.approx(float(exact), abs=1e-6), (r.bid.id, criterion_id)
 
 
-def test_the_evaluated_price_is_recalculated_for_value_for_money(recalculated: dict[str, Recalculated]) -> None:
+def test_the_evaluated_price_is_recalculated_for_value_for_money(
+    recalculated: dict[str, Recalculated],
+) -> None:
     # A: 1 000 000 − 25 000·6 = 850 000; B: 1 070 000 − 25 000·9 = 845 000 → B first
     book = recalculated["value_for_money"]
     for r in book.result.bids:
         if r.evaluated_price is not None:
-            assert book.value(book.layout.evaluated_prices[r.bid.id]) == pytest.approx(float(r.evaluated_price))
+            assert book.value(book.layout.evaluated_prices[r.bid.id]) == pytest.approx(
+                float(r.evaluated_price)
+            )
     assert {r.bid.id: r.rank for r in book.result.bids} == {"A": 2, "B": 1, "C": None}
 
 
@@ -203,7 +276,9 @@ def test_the_matrix_follows_an_edited_input_cell(recalculated: dict[str, Recalcu
     assert after.result.winner == "X"
 
 
-def test_the_linear_case_has_a_negative_price_point_and_excel_shows_it(recalculated: dict[str, Recalculated]) -> None:
+def test_the_linear_case_has_a_negative_price_point_and_excel_shows_it(
+    recalculated: dict[str, Recalculated],
+) -> None:
     # C costs 2.3 × the lowest valid price: 10 − 10·1.3 = −3
     book = recalculated["linear_negative_rejected"]
     assert book.result.get("C").criteria["pris"].points == -3
@@ -230,8 +305,13 @@ def workbook_for(name: str) -> tuple[openpyxl.Workbook, WorkbookLayout]:
 def test_the_workbook_opens_with_its_four_sheets_and_formulas_not_frozen_numbers() -> None:
     book, layout = workbook_for("linear_negative_rejected")
     assert book.sheetnames == ["Inndata", "Matrise", "Individuelle poeng", "Minstekrav"]
-    for where in [*layout.totals.values(), *layout.ranks.values(), layout.points[("A", "pris")],
-                  layout.points[("B", "kvalitet")], layout.weighted[("C", "arkiv")]]:
+    for where in [
+        *layout.totals.values(),
+        *layout.ranks.values(),
+        layout.points[("A", "pris")],
+        layout.points[("B", "kvalitet")],
+        layout.weighted[("C", "arkiv")],
+    ]:
         value = book[where[0]][where[1]].value
         assert isinstance(value, str) and value.startswith("="), where
     assert "RANK(" in book[layout.ranks["A"][0]][layout.ranks["A"][1]].value
@@ -253,12 +333,24 @@ def test_every_sheet_is_set_up_to_print_landscape_one_page_wide_with_frozen_head
 def test_individual_scores_and_minimum_requirements_get_their_own_sheets() -> None:
     data = {**CASES["linear_floor"]}
     data["bids"] = [
-        {**data["bids"][0],
-         "individual_scores": [
-             {"evaluator": "Kari Nordmann", "criterion": "arkiv", "score": 3, "justification": "Mangler arkivplan."},
-             {"evaluator": "Ola Nordmann", "criterion": "arkiv", "score": 1, "justification": "=HYPERLINK(\"x\")"},
-         ],
-         "minimum_requirements": [{"id": "R0001", "status": "not_met", "reason": "Ikke Noark 5-godkjent"}]},
+        {
+            **data["bids"][0],
+            "individual_scores": [
+                {
+                    "evaluator": "Kari Nordmann",
+                    "criterion": "arkiv",
+                    "score": 3,
+                    "justification": "Mangler arkivplan.",
+                },
+                {
+                    "evaluator": "Ola Nordmann",
+                    "criterion": "arkiv",
+                    "score": 1,
+                    "justification": '=HYPERLINK("x")',
+                },
+            ],
+            "minimum_requirements": [{"id": "R0001", "status": "not_met", "reason": "Ikke Noark 5-godkjent"}],
+        },
         *data["bids"][1:],
     ]
     case = parse_case(data)
@@ -269,7 +361,7 @@ def test_individual_scores_and_minimum_requirements_get_their_own_sheets() -> No
     individual = [row for row in book["Individuelle poeng"].iter_rows(min_row=5, values_only=True)]
     assert [(r[4], r[5], r[8]) for r in individual] == [
         ("Kari Nordmann", 3, "Mangler arkivplan."),
-        ("Ola Nordmann", 1, "=HYPERLINK(\"x\")"),
+        ("Ola Nordmann", 1, '=HYPERLINK("x")'),
     ]
     # a justification that looks like a formula stays text
     assert book["Individuelle poeng"]["I6"].data_type == "s"

@@ -1,11 +1,10 @@
 """The app factory, configuration and templates."""
+
 from __future__ import annotations
 
-import os
 import stat
 from pathlib import Path
 
-import pytest
 from jinja2 import Environment
 
 from tender import TEMPLATE_FOLDER, create_app

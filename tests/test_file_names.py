@@ -1,5 +1,6 @@
 """Uploaded file names are cleaned before they are kept (control characters, path separators, length), and
 every download names its file with an RFC 6266 ``filename*``; the stored bytes and their hash are unchanged."""
+
 from __future__ import annotations
 
 import hashlib
@@ -24,9 +25,11 @@ def s(db, create_tender, add_member, create_user):
 
 def upload_attachment(client: Any, forms: Any, s: Any, data: bytes, filename: str) -> Any:
     token = forms.token(f"/konkurranser/{s.id}/mitt-tilbud")
-    return client.post(f"/konkurranser/{s.id}/mitt-tilbud/vedlegg",
-                       data={"csrf_token": token, "file": (io.BytesIO(data), filename)},
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/konkurranser/{s.id}/mitt-tilbud/vedlegg",
+        data={"csrf_token": token, "file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def download_name(response: Any) -> str:
@@ -36,16 +39,20 @@ def download_name(response: Any) -> str:
     return options["filename"]
 
 
-@pytest.mark.parametrize(("sent", "kept"), [
-    ("rapport\x00.exe.pdf", "rapport.exe.pdf"),
-    ("../../../etc/passwd", "passwd"),
-    ("..", "vedlegg"),
-    ("\x00\x01\x1f", "vedlegg"),
-    ("faktura\u202efdp.exe", "fakturafdp.exe"),
-    ("  Tilbud – Ærlig & Øvrig.docx  ", "Tilbud – Ærlig & Øvrig.docx"),
-])
-def test_uploaded_attachment_names_are_kept_cleaned_and_downloaded_under_that_name(client, forms, login_as, db,
-                                                                                  clock, s, sent, kept) -> None:
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("rapport\x00.exe.pdf", "rapport.exe.pdf"),
+        ("../../../etc/passwd", "passwd"),
+        ("..", "vedlegg"),
+        ("\x00\x01\x1f", "vedlegg"),
+        ("faktura\u202efdp.exe", "fakturafdp.exe"),
+        ("  Tilbud – Ærlig & Øvrig.docx  ", "Tilbud – Ærlig & Øvrig.docx"),
+    ],
+)
+def test_uploaded_attachment_names_are_kept_cleaned_and_downloaded_under_that_name(
+    client, forms, login_as, db, clock, s, sent, kept
+) -> None:
     data = b"%PDF-1.4 " + sent.encode("utf-8", "surrogatepass") + b"\x00 the bytes stay as they are"
     login_as(s.vendor_users[0])
     response = upload_attachment(client, forms, s, data, sent)
@@ -60,7 +67,9 @@ def test_uploaded_attachment_names_are_kept_cleaned_and_downloaded_under_that_na
     assert "filename*=UTF-8''" in got.headers["Content-Disposition"]
 
 
-def test_a_thousand_character_name_is_shortened_keeping_its_extension(client, forms, login_as, db, clock, s) -> None:
+def test_a_thousand_character_name_is_shortened_keeping_its_extension(
+    client, forms, login_as, db, clock, s
+) -> None:
     data = b"%PDF-1.4 lang"
     login_as(s.vendor_users[0])
     assert upload_attachment(client, forms, s, data, LONG_NAME).status_code == 302
@@ -72,7 +81,9 @@ def test_a_thousand_character_name_is_shortened_keeping_its_extension(client, fo
     assert download_name(got) == attachment.filename
 
 
-def test_a_noark_sample_keeps_a_cleaned_name_and_its_hash(client, forms, login_as, db, world, valid_zip) -> None:
+def test_a_noark_sample_keeps_a_cleaned_name_and_its_hash(
+    client, forms, login_as, db, world, valid_zip
+) -> None:
     login_as(world.sellers[0])
     response = post_upload(client, forms, world, valid_zip, "../../mine\x00 prøver/uttrekk\x07.zip")
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -82,8 +93,8 @@ def test_a_noark_sample_keeps_a_cleaned_name_and_its_hash(client, forms, login_a
 
 
 def test_the_content_disposition_has_an_ascii_fallback_and_a_utf8_name() -> None:
-    header = content_disposition("Svar på «krav» – ÆØÅ \"sitat\".xlsx")
-    assert header.startswith('attachment; filename="Svar pa _krav_ _ __A _sitat_.xlsx"; filename*=UTF-8\'\'')
+    header = content_disposition('Svar på «krav» – ÆØÅ "sitat".xlsx')
+    assert header.startswith("attachment; filename=\"Svar pa _krav_ _ __A _sitat_.xlsx\"; filename*=UTF-8''")
     header.encode("ascii")  # a header value must be plain ASCII
     _, options = parse_options_header(header)
     assert options["filename"] == "Svar på «krav» – ÆØÅ _sitat_.xlsx"
@@ -117,7 +128,9 @@ def test_every_download_goes_through_the_one_helper() -> None:
     import tender
 
     root = Path(tender.__file__).parent
-    callers = sorted(str(p.relative_to(root)) for p in root.rglob("*.py")
-                     if "send_file(" in p.read_text(encoding="utf-8") or "download_name=" in p.read_text(
-                         encoding="utf-8"))
+    callers = sorted(
+        str(p.relative_to(root))
+        for p in root.rglob("*.py")
+        if "send_file(" in p.read_text(encoding="utf-8") or "download_name=" in p.read_text(encoding="utf-8")
+    )
     assert callers == ["web/uploads.py"]

@@ -1,12 +1,13 @@
 """One format on every page and PDF (issue 11, point 5): the pages with prices and times show amounts as
 "1 000 000,00 kr" and moments in Oslo time written out ("15. desember 2026 kl. 13.00"), never a raw ISO
 timestamp, an English decimal point in an amount, "NOK" after a number or "UTC"; the PDFs show Oslo time."""
+
 from __future__ import annotations
 
 import io
 import re
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -36,11 +37,24 @@ def _submit(db, s, index: int, one_off: str, *, attachment: bool = False):
     prices = {(s.items[0].id, None): Decimal(one_off)}
     for m in s.tender.participating_municipalities:
         prices[(s.items[1].id, m.id)] = Decimal("100000")
-    bid_ops.save_draft(s.tender, bid, answers=[bid_ops.AnswerInput(r.id, "Ja", description="Standard")
-                                               for r in content.requirements], prices=prices, at=at, actor=user)
+    bid_ops.save_draft(
+        s.tender,
+        bid,
+        answers=[bid_ops.AnswerInput(r.id, "Ja", description="Standard") for r in content.requirements],
+        prices=prices,
+        at=at,
+        actor=user,
+    )
     if attachment:
-        bid_ops.add_attachment(s.tender, bid, filename="beskrivelse.pdf", content_type="application/pdf",
-                               data=b"%PDF-1.4\n" + b"x" * (ATTACHMENT_SIZE - 9), at=at, actor=user)
+        bid_ops.add_attachment(
+            s.tender,
+            bid,
+            filename="beskrivelse.pdf",
+            content_type="application/pdf",
+            data=b"%PDF-1.4\n" + b"x" * (ATTACHMENT_SIZE - 9),
+            at=at,
+            actor=user,
+        )
     bid_ops.submit(s.tender, bid, at=at, actor=user)
     db.session.commit()
     return bid
@@ -56,8 +70,15 @@ def scored(db, create_tender, add_member, create_user, clock):
     ev.open_consensus(s.tender, confirmed=True, actor=s.lead)
     for bid, value in zip(bids, (8, 5), strict=True):
         for key in ("arkiv", "k1", "gjennomforing"):
-            ev.save_consensus(s.tender, bid, model_ops.criterion_by_key(s.tender, key), score=Decimal(value),
-                              justification="Samlet vurdering", expected_version=None, actor=s.lead)
+            ev.save_consensus(
+                s.tender,
+                bid,
+                model_ops.criterion_by_key(s.tender, key),
+                score=Decimal(value),
+                justification="Samlet vurdering",
+                expected_version=None,
+                actor=s.lead,
+            )
     db.session.commit()
     return s, bids
 
@@ -75,7 +96,9 @@ def _assert_one_format(html: str, url: str) -> None:
     assert "UTC" not in html, url
 
 
-def test_the_vendors_bid_page_and_receipt_show_oslo_time_and_norwegian_sizes(client, login_as, scored) -> None:
+def test_the_vendors_bid_page_and_receipt_show_oslo_time_and_norwegian_sizes(
+    client, login_as, scored
+) -> None:
     s, _ = scored
     login_as(s.vendor_users[0])
     bid_page = _page(client, f"/konkurranser/{s.id}/mitt-tilbud")
@@ -88,12 +111,15 @@ def test_the_vendors_bid_page_and_receipt_show_oslo_time_and_norwegian_sizes(cli
         _assert_one_format(html, url)
 
 
-def test_the_evaluation_pages_show_every_amount_in_kroner_and_every_time_in_oslo_time(client, login_as,
-                                                                                       scored) -> None:
+def test_the_evaluation_pages_show_every_amount_in_kroner_and_every_time_in_oslo_time(
+    client, login_as, scored
+) -> None:
     s, bids = scored
     login_as(s.lead)
-    pages = {name: _page(client, f"/konkurranser/{s.id}/evaluering/{name}")
-             for name in ("tilbud", f"tilbud/{bids[0].id}", "matrise")}
+    pages = {
+        name: _page(client, f"/konkurranser/{s.id}/evaluering/{name}")
+        for name in ("tilbud", f"tilbud/{bids[0].id}", "matrise")
+    }
     opening, bid_page, matrix = pages["tilbud"], pages[f"tilbud/{bids[0].id}"], pages["matrise"]
     evaluated = [format_money(ev.evaluated_price(s.tender, b)) for b in bids]
     assert all(price != "–" for price in evaluated)
@@ -124,19 +150,22 @@ def test_the_audit_trail_shows_the_moments_in_its_records_in_oslo_time(client, l
 
 
 def _pdftotext(data: bytes) -> str:
-    done = subprocess.run(["pdftotext", "-q", "-", "-"], input=data, capture_output=True, check=True, timeout=60)
+    done = subprocess.run(
+        ["pdftotext", "-q", "-", "-"], input=data, capture_output=True, check=True, timeout=60
+    )
     return re.sub(r"\s+", " ", done.stdout.decode("utf-8"))
 
 
-def test_the_specification_pdf_shows_approval_times_in_oslo_time_and_its_version_once(client, login_as, db,
-                                                                                      scored) -> None:
+def test_the_specification_pdf_shows_approval_times_in_oslo_time_and_its_version_once(
+    client, login_as, db, scored
+) -> None:
     s, _ = scored
     from tender.requirements.models import SpecVersion
 
     version = db.session.query(SpecVersion).filter_by(number=1).one()
     decision = version.decisions[0]
     # half past ten at night in UTC on 30 June is half past midnight on 1 July in Oslo (summer time)
-    decision.decided_at = datetime(2026, 6, 30, 22, 30, tzinfo=timezone.utc)
+    decision.decided_at = datetime(2026, 6, 30, 22, 30, tzinfo=UTC)
     db.session.commit()
     login_as(s.lead)
     response = client.get(f"/konkurranser/{s.id}/krav/versjoner/1/pdf")
@@ -159,10 +188,15 @@ def test_the_answer_form_workbooks_name_the_version_once(client, login_as, score
 
 
 def test_the_noark_report_pdf_shows_when_the_check_started_in_oslo_time() -> None:
-    report = {"format": "tender-noark5-report", "version": 1, "started_at": "2026-12-03T07:44:05+00:00",
-              "duration_seconds": 12.25, "extract": {"label": "Uttrekk"}, "verdict": {"valid": True, "errors": 0,
-                                                                                      "warnings": 1200},
-              "checks": []}
+    report = {
+        "format": "tender-noark5-report",
+        "version": 1,
+        "started_at": "2026-12-03T07:44:05+00:00",
+        "duration_seconds": 12.25,
+        "extract": {"label": "Uttrekk"},
+        "verdict": {"valid": True, "errors": 0, "warnings": 1200},
+        "checks": [],
+    }
     text = _pdftotext(render_noark_pdf(report))
     assert "3. desember 2026 kl. 08.44.05" in text and "T07:44" not in text
     assert "12,3 s" in text and "1 200 advarsler" in text.replace(NB, " ")

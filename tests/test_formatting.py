@@ -1,14 +1,15 @@
 """One set of formatting functions (Babel, nb_NO, Europe/Oslo) for every number, amount, date and time."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
 
 from tender import formatting as fmt
 
 NB = "\u00a0"
-UTC = timezone.utc
+UTC = UTC
 
 
 def test_money_reads_as_norwegian_kroner_with_non_breaking_spaces() -> None:
@@ -61,8 +62,10 @@ def test_a_utc_moment_late_in_the_evening_is_the_next_day_in_oslo() -> None:
 def test_utc_moments_come_out_in_oslo_time_winter_and_summer() -> None:
     assert fmt.format_datetime(datetime(2026, 12, 3, 7, 44, tzinfo=UTC)) == "3. desember 2026 kl. 08.44"
     assert fmt.format_datetime(datetime(2026, 6, 3, 7, 44, tzinfo=UTC)) == "3. juni 2026 kl. 09.44"
-    assert fmt.format_datetime(datetime(2026, 12, 3, 7, 44, 5, 123456, tzinfo=UTC), seconds=True) == \
-        "3. desember 2026 kl. 08.44.05"
+    assert (
+        fmt.format_datetime(datetime(2026, 12, 3, 7, 44, 5, 123456, tzinfo=UTC), seconds=True)
+        == "3. desember 2026 kl. 08.44.05"
+    )
     assert fmt.format_time(datetime(2026, 12, 3, 7, 44, tzinfo=UTC)) == "kl. 08.44"
 
 
@@ -73,9 +76,14 @@ def test_a_moment_given_in_another_zone_is_shown_in_oslo_time() -> None:
 
 def test_the_spring_forward_of_daylight_saving_time_skips_an_hour() -> None:
     # 29 March 2026: clocks go from 02.00 CET to 03.00 CEST at 01.00 UTC
-    assert fmt.format_datetime(datetime(2026, 3, 29, 0, 59, 59, tzinfo=UTC), seconds=True) == \
-        "29. mars 2026 kl. 01.59.59"
-    assert fmt.format_datetime(datetime(2026, 3, 29, 1, 0, tzinfo=UTC), seconds=True) == "29. mars 2026 kl. 03.00.00"
+    assert (
+        fmt.format_datetime(datetime(2026, 3, 29, 0, 59, 59, tzinfo=UTC), seconds=True)
+        == "29. mars 2026 kl. 01.59.59"
+    )
+    assert (
+        fmt.format_datetime(datetime(2026, 3, 29, 1, 0, tzinfo=UTC), seconds=True)
+        == "29. mars 2026 kl. 03.00.00"
+    )
 
 
 def test_the_fall_back_of_daylight_saving_time_shows_the_hour_twice() -> None:
@@ -99,8 +107,15 @@ def test_numbers_for_inputs_keep_every_place_with_a_decimal_comma_and_no_groupin
 
 
 def test_missing_values_read_as_a_dash() -> None:
-    for function in (fmt.format_money, fmt.format_number, fmt.format_decimal, fmt.format_percent,
-                     fmt.format_date, fmt.format_datetime, fmt.format_file_size):
+    for function in (
+        fmt.format_money,
+        fmt.format_number,
+        fmt.format_decimal,
+        fmt.format_percent,
+        fmt.format_date,
+        fmt.format_datetime,
+        fmt.format_file_size,
+    ):
         assert function(None) == "–"
 
 
@@ -115,7 +130,9 @@ def test_file_sizes_use_binary_multiples_with_at_most_one_decimal() -> None:
 
 
 def test_iso_moments_inside_a_record_become_oslo_time() -> None:
-    text = '{"expires_at": "2026-12-03T07:44:05.123456+00:00", "at": "2026-06-01T10:00:00Z", "n": "2026-12-03"}'
+    text = (
+        '{"expires_at": "2026-12-03T07:44:05.123456+00:00", "at": "2026-06-01T10:00:00Z", "n": "2026-12-03"}'
+    )
     shown = fmt.format_moments_in(text)
     assert "3. desember 2026 kl. 08.44.05" in shown and "1. juni 2026 kl. 12.00.00" in shown
     assert '"n": "2026-12-03"' in shown and "T07:44" not in shown

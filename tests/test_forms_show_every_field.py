@@ -9,6 +9,7 @@ comes back on the page after the post, next to the field or at the top of the fo
 form is one button). The expected message is what the form class itself says about the bad value, so a view that
 swallows it, or says something else, fails here. A new form class without an entry fails the first test.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -52,7 +53,9 @@ from tests.evaluation_helpers import (  # noqa: F401  (clock is a fixture)
 )
 
 TENDER = Path(__file__).resolve().parents[1] / "tender"
-FORM_MODULES = ["tender.web.forms"] + sorted(f"tender.{p.parent.name}.forms" for p in TENDER.glob("*/forms.py"))
+FORM_MODULES = ["tender.web.forms"] + sorted(
+    f"tender.{p.parent.name}.forms" for p in TENDER.glob("*/forms.py")
+)
 
 
 def _form_classes() -> dict[str, type]:
@@ -99,8 +102,16 @@ class Case:
 class World:
     """The fixtures a case builder needs, and the states it builds the tender in."""
 
-    def __init__(self, app: Any, db: Any, timer: Any, create_tender: Any, add_member: Any, create_user: Any,
-                 create_municipality: Any) -> None:
+    def __init__(
+        self,
+        app: Any,
+        db: Any,
+        timer: Any,
+        create_tender: Any,
+        add_member: Any,
+        create_user: Any,
+        create_municipality: Any,
+    ) -> None:
         self.app, self.db, self.clock = app, db, timer
         self.create_tender, self.add_member, self.create_user = create_tender, add_member, create_user
         self.create_municipality = create_municipality
@@ -141,8 +152,9 @@ def login_form(w: World) -> Case:
 
 def change_password_form(w: World) -> Case:
     pw = "nytt-og-langt-passord"
-    return Case("/passord", "/passord", w.create_user(),
-                valid={"current": PASSWORD, "password": pw, "confirm": pw})
+    return Case(
+        "/passord", "/passord", w.create_user(), valid={"current": PASSWORD, "password": pw, "confirm": pw}
+    )
 
 
 def set_password_form(w: World) -> Case:
@@ -158,8 +170,12 @@ def set_password_form(w: World) -> Case:
 
 # tenders
 def tender_form(w: World) -> Case:
-    return Case("/konkurranser/ny", "/konkurranser/ny", w.create_user(is_admin=True),
-                valid={"title": "Ny konkurranse", "case_reference": "2026/1"})
+    return Case(
+        "/konkurranser/ny",
+        "/konkurranser/ny",
+        w.create_user(is_admin=True),
+        valid={"title": "Ny konkurranse", "case_reference": "2026/1"},
+    )
 
 
 def tender_edit_form(w: World) -> Case:
@@ -169,23 +185,39 @@ def tender_edit_form(w: World) -> Case:
 
 def invite_form(w: World) -> Case:
     tender = w.create_tender()
-    return Case(f"{_t(tender)}/medlemmer", f"{_t(tender)}/medlemmer/inviter", _lead(tender),
-                valid={"email": "ny@example.no", "role": "evaluator", "municipality": ""},
-                bad={"role": [("sjef", "Velg en av rollene i listen.")],
-                     "municipality": [("999999", "Ukjent valg.")]})
+    return Case(
+        f"{_t(tender)}/medlemmer",
+        f"{_t(tender)}/medlemmer/inviter",
+        _lead(tender),
+        valid={"email": "ny@example.no", "role": "evaluator", "municipality": ""},
+        bad={
+            "role": [("sjef", "Velg en av rollene i listen.")],
+            "municipality": [("999999", "Ukjent valg.")],
+        },
+    )
 
 
 def vendor_form(w: World) -> Case:
     tender = w.create_tender()
-    return Case(f"{_t(tender)}/medlemmer", f"{_t(tender)}/leverandorer", _lead(tender), prefix="vendor",
-                valid={"name": "Nytt Firma AS", "organisasjonsnummer": "974760673"})
+    return Case(
+        f"{_t(tender)}/medlemmer",
+        f"{_t(tender)}/leverandorer",
+        _lead(tender),
+        prefix="vendor",
+        valid={"name": "Nytt Firma AS", "organisasjonsnummer": "974760673"},
+    )
 
 
 def municipality_form(w: World) -> Case:
     tender = w.create_tender(municipalities=1)
     w.create_municipality("Porsgrunn", "4001", 37_920)
-    return Case(f"{_t(tender)}/medlemmer", f"{_t(tender)}/kommuner", _lead(tender), prefix="mun",
-                bad={"municipality": [("999999", "Ukjent valg."), ("", "Velg en kommune.")]})
+    return Case(
+        f"{_t(tender)}/medlemmer",
+        f"{_t(tender)}/kommuner",
+        _lead(tender),
+        prefix="mun",
+        bad={"municipality": [("999999", "Ukjent valg."), ("", "Velg en kommune.")]},
+    )
 
 
 def vendor_invite_form(w: World) -> Case:
@@ -197,10 +229,19 @@ def vendor_invite_form(w: World) -> Case:
     w.db.session.commit()
     # the form is offered only with a mail server; every post here is refused before anything is sent
     w.app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=9)
-    return Case(f"{_t(tender)}/medlemmer", f"{_t(tender)}/leverandorer/inviter", lead, prefix="vinv",
-                valid={"email": "salg@arkivhuset.no"},
-                bad={"vendor": [("", "Velg hvilken leverandør som skal inviteres."),
-                                ("999999", "Velg hvilken leverandør som skal inviteres.")]})
+    return Case(
+        f"{_t(tender)}/medlemmer",
+        f"{_t(tender)}/leverandorer/inviter",
+        lead,
+        prefix="vinv",
+        valid={"email": "salg@arkivhuset.no"},
+        bad={
+            "vendor": [
+                ("", "Velg hvilken leverandør som skal inviteres."),
+                ("999999", "Velg hvilken leverandør som skal inviteres."),
+            ]
+        },
+    )
 
 
 def empty_form(w: World) -> Case:
@@ -217,16 +258,30 @@ def registration_form(w: World) -> Case:
     tender = w.create_tender()
     url = f"/kunngjoring/{tender.announcement_token}"
     w.app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=9)
-    return Case(url, url, None, valid={"organisasjonsnummer": "974760673", "vendor_name": "Arkivhuset AS",
-                                       "name": "Selma Selger", "email": "selma@arkivhuset.no",
-                                       "password": "et-godt-passord", "confirm": "et-godt-passord"})
+    return Case(
+        url,
+        url,
+        None,
+        valid={
+            "organisasjonsnummer": "974760673",
+            "vendor_name": "Arkivhuset AS",
+            "name": "Selma Selger",
+            "email": "selma@arkivhuset.no",
+            "password": "et-godt-passord",
+            "confirm": "et-godt-passord",
+        },
+    )
 
 
 # requirements
 def requirement_form(w: World) -> Case:
     tender = w.draft()
-    return Case(f"{_t(tender)}/krav/nytt", f"{_t(tender)}/krav/nytt", _lead(tender),
-                valid={"number": "1.9", "text": "Løsningen skal logge alt."})
+    return Case(
+        f"{_t(tender)}/krav/nytt",
+        f"{_t(tender)}/krav/nytt",
+        _lead(tender),
+        valid={"number": "1.9", "text": "Løsningen skal logge alt."},
+    )
 
 
 def requirement_edit_form(w: World) -> Case:
@@ -244,8 +299,12 @@ def chapter_form(w: World) -> Case:
 
 def new_chapter_form(w: World) -> Case:
     tender = w.draft()
-    return Case(f"{_t(tender)}/krav/kapitler/nytt", f"{_t(tender)}/krav/kapitler/nytt", _lead(tender),
-                valid={"title": "Nytt kapittel"})
+    return Case(
+        f"{_t(tender)}/krav/kapitler/nytt",
+        f"{_t(tender)}/krav/kapitler/nytt",
+        _lead(tender),
+        valid={"title": "Nytt kapittel"},
+    )
 
 
 def locked_action_form(w: World) -> Case:
@@ -266,14 +325,22 @@ def decision_form(w: World) -> Case:
     spec_ops.freeze_version(tender, actor=_lead(tender))
     w.db.session.commit()
     signer = w.add_member(tender, Role.SIGNER, municipality=tender.participating_municipalities[0])
-    return Case(f"{_t(tender)}/krav/versjoner/1", f"{_t(tender)}/krav/versjoner/1", signer,
-                valid={"decision": "approved"})
+    return Case(
+        f"{_t(tender)}/krav/versjoner/1",
+        f"{_t(tender)}/krav/versjoner/1",
+        signer,
+        valid={"decision": "approved"},
+    )
 
 
 def spec_load_form(w: World) -> Case:
     tender = w.create_tender()
-    return Case(f"{_t(tender)}/krav", f"{_t(tender)}/krav/last-inn", _lead(tender),
-                worded={"file": "Velg en TOML-fil å laste inn."})
+    return Case(
+        f"{_t(tender)}/krav",
+        f"{_t(tender)}/krav/last-inn",
+        _lead(tender),
+        worded={"file": "Velg en TOML-fil å laste inn."},
+    )
 
 
 def spec_upload_form(w: World) -> Case:
@@ -294,8 +361,12 @@ def settings_form(w: World) -> Case:
 
 def criterion_form(w: World) -> Case:
     tender = w.draft()
-    return Case(f"{_t(tender)}/evaluering", f"{_t(tender)}/evaluering/kriterier", _lead(tender),
-                valid={"key": "ny", "name": "Nytt kriterium", "weight": "10"})
+    return Case(
+        f"{_t(tender)}/evaluering",
+        f"{_t(tender)}/evaluering/kriterier",
+        _lead(tender),
+        valid={"key": "ny", "name": "Nytt kriterium", "weight": "10"},
+    )
 
 
 def weight_form(w: World) -> Case:
@@ -308,15 +379,22 @@ def assign_form(w: World) -> Case:
 
     tender = w.draft()
     evaluator = w.add_member(tender, Role.EVALUATOR)
-    return Case(f"{_t(tender)}/evaluering", f"{_t(tender)}/evaluering/kriterier/arkiv/evaluatorer",
-                _lead(tender),
-                choices={"evaluator": [str(evaluator.id)]})
+    return Case(
+        f"{_t(tender)}/evaluering",
+        f"{_t(tender)}/evaluering/kriterier/arkiv/evaluatorer",
+        _lead(tender),
+        choices={"evaluator": [str(evaluator.id)]},
+    )
 
 
 def price_item_form(w: World) -> Case:
     tender = w.draft()
-    return Case(f"{_t(tender)}/evaluering", f"{_t(tender)}/evaluering/prisskjema", _lead(tender),
-                valid={"name": "Opplæring"})
+    return Case(
+        f"{_t(tender)}/evaluering",
+        f"{_t(tender)}/evaluering/prisskjema",
+        _lead(tender),
+        valid={"name": "Opplæring"},
+    )
 
 
 # bids and samples (before the deadline)
@@ -342,9 +420,17 @@ def sample_upload_form(w: World) -> Case:
 
 def link_form(w: World) -> Case:
     s = w.bidding()
-    return Case(f"{_t(s.tender)}/noark/minstekrav", f"{_t(s.tender)}/noark/minstekrav", s.lead,
-                bad={"requirement": [("R9999", "Finner ikke kravet i kravspesifikasjonen."),
-                                     ("R0003", "Krav 1.3 er ikke et minstekrav.")]})
+    return Case(
+        f"{_t(s.tender)}/noark/minstekrav",
+        f"{_t(s.tender)}/noark/minstekrav",
+        s.lead,
+        bad={
+            "requirement": [
+                ("R9999", "Finner ikke kravet i kravspesifikasjonen."),
+                ("R0003", "Krav 1.3 er ikke et minstekrav."),
+            ]
+        },
+    )
 
 
 def opening_persons_form(w: World) -> Case:
@@ -362,21 +448,30 @@ def check_form(w: World) -> Case:
 def check_many_form(w: World) -> Case:
     s, bids = w.opened()
     base = f"{_t(s.tender)}/evaluering/tilbud/{bids[0].id}"
-    return Case(base, f"{base}/minstekrav", s.evaluators[0], prefix="flere", valid={"keys": "R0001"},
-                bad={"keys": [("R0003", "Ikke minstekrav i den kunngjorte kravspesifikasjonen: R0003.")]})
+    return Case(
+        base,
+        f"{base}/minstekrav",
+        s.evaluators[0],
+        prefix="flere",
+        valid={"keys": "R0001"},
+        bad={"keys": [("R0003", "Ikke minstekrav i den kunngjorte kravspesifikasjonen: R0003.")]},
+    )
 
 
 def reject_form(w: World) -> Case:
     s, bids = w.opened()
     base = f"{_t(s.tender)}/evaluering/tilbud/{bids[0].id}"
     # the bid page asks for the reason (a GET, nothing changes); the form that rejects is on the confirmation
-    return Case(f"{base}/avvis/bekreft?reason=Oppfyller+ikke+R0001", f"{base}/avvis", s.lead,
-                valid={"reason": "Oppfyller ikke R0001", "confirm": "y"})
+    return Case(
+        f"{base}/avvis/bekreft?reason=Oppfyller+ikke+R0001",
+        f"{base}/avvis",
+        s.lead,
+        valid={"reason": "Oppfyller ikke R0001", "confirm": "y"},
+    )
 
 
 def undo_reject_form(w: World) -> Case:
     from tender.evaluation import operations as ev
-    from tender.evaluation_model import operations as model_ops
 
     s, bids = w.opened()
     ev.reject_bid(s.tender, bids[0], reason="Oppfyller ikke R0001", actor=s.lead)
@@ -386,15 +481,18 @@ def undo_reject_form(w: World) -> Case:
 
 
 def score_form(w: World) -> Case:
-    from tender.evaluation import operations as ev
     from tender.evaluation_model import operations as model_ops
 
     s, bids = w.opened()
     criterion = model_ops.criterion_by_key(s.tender, "arkiv")
-    return Case(f"{_t(s.tender)}/evaluering/poeng", f"{_t(s.tender)}/evaluering/poeng/{bids[0].id}/arkiv",
-                s.evaluators[0], prefix=f"s{bids[0].id}-{criterion.id}",
-                valid={"score": "5", "justification": "God løsning"},
-                bad={"score": [("mange", "Poengene må være et tall, ikke «mange».")]})
+    return Case(
+        f"{_t(s.tender)}/evaluering/poeng",
+        f"{_t(s.tender)}/evaluering/poeng/{bids[0].id}/arkiv",
+        s.evaluators[0],
+        prefix=f"s{bids[0].id}-{criterion.id}",
+        valid={"score": "5", "justification": "God løsning"},
+        bad={"score": [("mange", "Poengene må være et tall, ikke «mange».")]},
+    )
 
 
 def consensus_score_form(w: World) -> Case:
@@ -405,11 +503,14 @@ def consensus_score_form(w: World) -> Case:
     ev.open_consensus(s.tender, confirmed=True, actor=s.lead)
     w.db.session.commit()
     criterion = model_ops.criterion_by_key(s.tender, "arkiv")
-    return Case(f"{_t(s.tender)}/evaluering/konsensus",
-                f"{_t(s.tender)}/evaluering/konsensus/{bids[0].id}/arkiv", s.lead,
-                prefix=f"c{bids[0].id}-{criterion.id}",
-                valid={"score": "5", "justification": "Samlet vurdering"},
-                bad={"score": [("mange", "Poengene må være et tall, ikke «mange».")]})
+    return Case(
+        f"{_t(s.tender)}/evaluering/konsensus",
+        f"{_t(s.tender)}/evaluering/konsensus/{bids[0].id}/arkiv",
+        s.lead,
+        prefix=f"c{bids[0].id}-{criterion.id}",
+        valid={"score": "5", "justification": "Samlet vurdering"},
+        bad={"score": [("mange", "Poengene må være et tall, ikke «mange».")]},
+    )
 
 
 def open_consensus_form(w: World) -> Case:
@@ -430,12 +531,22 @@ def tie_break_form(w: World) -> Case:
     ev.open_consensus(s.tender, confirmed=True, actor=s.lead)
     for bid in bids:  # the same scores and prices: a tie only a recorded decision breaks
         for key in ("arkiv", "k1", "gjennomforing"):
-            ev.save_consensus(s.tender, bid, model_ops.criterion_by_key(s.tender, key), score=Decimal(6),
-                              justification="Samlet vurdering", expected_version=None, actor=s.lead)
+            ev.save_consensus(
+                s.tender,
+                bid,
+                model_ops.criterion_by_key(s.tender, key),
+                score=Decimal(6),
+                justification="Samlet vurdering",
+                expected_version=None,
+                actor=s.lead,
+            )
     w.db.session.commit()
-    return Case(f"{_t(s.tender)}/evaluering/matrise", f"{_t(s.tender)}/evaluering/uavgjort", s.lead,
-                valid={"order": ",".join(b.vendor.organisasjonsnummer for b in bids),
-                       "reason": "Loddtrekning"})
+    return Case(
+        f"{_t(s.tender)}/evaluering/matrise",
+        f"{_t(s.tender)}/evaluering/uavgjort",
+        s.lead,
+        valid={"order": ",".join(b.vendor.organisasjonsnummer for b in bids), "reason": "Loddtrekning"},
+    )
 
 
 CASES: dict[str, list[Callable[[World], Case]]] = {
@@ -476,8 +587,11 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.evaluation.forms.OpenConsensusForm": [open_consensus_form],
     "tender.evaluation.forms.TieBreakForm": [tie_break_form],
 }
-PAGES = [pytest.param(key, build, id=f"{key.rsplit('.', 1)[1]}-{build.__name__}")
-         for key, builds in CASES.items() for build in builds]
+PAGES = [
+    pytest.param(key, build, id=f"{key.rsplit('.', 1)[1]}-{build.__name__}")
+    for key, builds in CASES.items()
+    for build in builds
+]
 
 
 def test_every_form_class_a_view_validates_has_a_page_in_the_table() -> None:
@@ -520,9 +634,15 @@ class _Forms:
                 a = dict(attrs)
                 if tag == "form":
                     action = urlsplit(a.get("action") or page).path
-                    state["form"] = {"action": action, "method": (a.get("method") or "get").lower(),
-                                     "names": set(), "hidden": set(), "values": {}, "required": set(),
-                                     "novalidate": "novalidate" in a}
+                    state["form"] = {
+                        "action": action,
+                        "method": (a.get("method") or "get").lower(),
+                        "names": set(),
+                        "hidden": set(),
+                        "values": {},
+                        "required": set(),
+                        "novalidate": "novalidate" in a,
+                    }
                     forms.append(state["form"])
                     if a.get("id"):
                         by_id[a["id"] or ""] = state["form"]
@@ -636,7 +756,8 @@ def _fields(app: Any, form_class: type, case: Case) -> dict[str, Any]:
 
 @pytest.mark.parametrize("key,build", PAGES)
 def test_every_field_the_form_validates_is_an_input_of_its_form_which_leaves_refusals_to_the_server(
-        app, client, login_as, world, key, build) -> None:
+    app, client, login_as, world, key, build
+) -> None:
     form_class = _form_classes()[key]
     case = build(world)
     names = set(_fields(app, form_class, case))
@@ -645,9 +766,10 @@ def test_every_field_the_form_validates_is_an_input_of_its_form_which_leaves_ref
     assert missing == [], f"felt {form_class.__name__} validerer, men {case.page} viser ikke"
     # without novalidate the browser refuses an empty required field itself, in its own words and language
     # ("Please fill out this field."), and the server's Norwegian message is never seen
-    assert on_page["novalidate"] or not on_page["required"], \
-        f"{case.page}: skjemaet til {case.post} mangler novalidate, men har påkrevde felt " \
+    assert on_page["novalidate"] or not on_page["required"], (
+        f"{case.page}: skjemaet til {case.post} mangler novalidate, men har påkrevde felt "
         f"{sorted(on_page['required'])}"
+    )
 
 
 def _bad_values(f: Any) -> list[str | None]:
@@ -682,12 +804,13 @@ def _what_the_form_says(app: Any, form_class: type, case: Case, data: MultiDict,
         for short, choices in case.choices.items():
             form[short].choices = choices
         form.validate()
-        return list(form[name[len(case.prefix) + 1:] if case.prefix else name].errors)
+        return list(form[name[len(case.prefix) + 1 :] if case.prefix else name].errors)
 
 
 @pytest.mark.parametrize("key,build", PAGES)
 def test_every_refusal_of_a_field_is_shown_on_the_page_that_comes_back(
-        app, client, login_as, world, key, build) -> None:
+    app, client, login_as, world, key, build
+) -> None:
     form_class = _form_classes()[key]
     case = build(world)
     fields = _fields(app, form_class, case)
@@ -700,7 +823,7 @@ def test_every_refusal_of_a_field_is_shown_on_the_page_that_comes_back(
     for name, f in fields.items():
         if name in on_page["hidden"]:
             continue  # not a person's to fill in (CSRF, the version they loaded)
-        short = name[len(p):]
+        short = name[len(p) :]
         trials: list[tuple[str | None, list[str]]] = []
         for value in _bad_values(f):
             data = base.copy()
@@ -712,15 +835,15 @@ def test_every_refusal_of_a_field_is_shown_on_the_page_that_comes_back(
         for value, messages in trials:
             data = base.copy()
             data.setlist(name, [] if value is None else [value])
-            response = client.post(case.post, data=data, follow_redirects=True,
-                                   content_type="multipart/form-data")
+            response = client.post(
+                case.post, data=data, follow_redirects=True, content_type="multipart/form-data"
+            )
             page = response.get_data(as_text=True)
             assert response.status_code < 500, (name, value, response.status_code)
             text = _refusals(page)
             for message in messages:
                 refused = f"{case.post}: {name}={str(value)[:30]!r} ble avvist"
-                assert message in text, (f"{refused}, men siden viser "
-                                         f"ikke «{message}»")
+                assert message in text, f"{refused}, men siden viser ikke «{message}»"
             tried += 1
     if any(n not in on_page["hidden"] for n in fields):
         assert tried, "ingen ugyldig verdi prøvd for et skjema med felt å fylle ut"

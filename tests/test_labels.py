@@ -2,6 +2,7 @@
 select and textarea a person can fill in has a label: a ``<label for>``, an enclosing ``<label>``, or an
 ``aria-label`` / ``aria-labelledby``. The walk is the one of tests/test_telltale_words.py (every GET route of
 the app, with the demo tender's ids filled in)."""
+
 from __future__ import annotations
 
 import re
@@ -39,9 +40,14 @@ class _Fields(HTMLParser):
             self.label_depth -= 1
 
     def unlabelled(self) -> list[str]:
-        return [a.get("name") or a.get("id") or "?" for a, inside in self.fields
-                if not inside and not a.get("aria-label", "").strip() and not a.get("aria-labelledby")
-                and a.get("id") not in self.labelled_ids]
+        return [
+            a.get("name") or a.get("id") or "?"
+            for a, inside in self.fields
+            if not inside
+            and not a.get("aria-label", "").strip()
+            and not a.get("aria-labelledby")
+            and a.get("id") not in self.labelled_ids
+        ]
 
 
 def unlabelled_fields(page: str) -> list[str]:
@@ -52,21 +58,35 @@ def unlabelled_fields(page: str) -> list[str]:
 
 def test_the_label_check_finds_a_field_without_a_label_and_accepts_the_three_ways_of_labelling() -> None:
     assert unlabelled_fields('<input name="a"><select name="b"></select><textarea name="c"></textarea>') == [
-        "a", "b", "c"]
-    assert unlabelled_fields('<label for="x">Navn</label><input id="x" name="a">'
-                             '<label>Kommune <select name="b"></select></label>'
-                             '<textarea name="c" aria-label="Begrunnelse"></textarea>'
-                             '<input type="hidden" name="csrf_token"><input type="submit" value="Lagre">') == []
+        "a",
+        "b",
+        "c",
+    ]
+    assert (
+        unlabelled_fields(
+            '<label for="x">Navn</label><input id="x" name="a">'
+            '<label>Kommune <select name="b"></select></label>'
+            '<textarea name="c" aria-label="Begrunnelse"></textarea>'
+            '<input type="hidden" name="csrf_token"><input type="submit" value="Lagre">'
+        )
+        == []
+    )
 
 
-def test_every_field_on_every_page_of_the_scored_demo_has_a_label_for_every_role(app, client, forms,
-                                                                                 scored_demo) -> None:
+def test_every_field_on_every_page_of_the_scored_demo_has_a_label_for_every_role(
+    app, client, forms, scored_demo
+) -> None:
     from tender.demo import DEMO_PASSWORD, EVALUATORS, LEAD, OBSERVER, SIGNERS
     from tender.demo.stages import BIDDERS
 
     values = _values(scored_demo)
-    people = {"prosjektleder": LEAD[0], "evaluator": EVALUATORS[0][0], "godkjenner": next(iter(SIGNERS.values()))[0],
-              "observatør": OBSERVER[0], "leverandørbruker": BIDDERS[0].email}
+    people = {
+        "prosjektleder": LEAD[0],
+        "evaluator": EVALUATORS[0][0],
+        "godkjenner": next(iter(SIGNERS.values()))[0],
+        "observatør": OBSERVER[0],
+        "leverandørbruker": BIDDERS[0].email,
+    }
     found: dict[str, list[str]] = {}
     fields = 0
     for role, email in people.items():

@@ -1,9 +1,10 @@
 """The tender's lifecycle on one page (issue 11 point 3): the derived stage, what is missing and who must act,
 as each role sees it, sealing kept; and the deadlines checked against each other."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from tender.core.lifecycle import Stage
 from tender.errors import DomainError
 from tender.tenders.models import Role, Tender
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def _text(html: str) -> str:
@@ -21,42 +22,65 @@ def _text(html: str) -> str:
 
 
 def _deadlines(tender, **changes) -> dict:
-    data = {"title": tender.title, "case_reference": tender.case_reference, "participation_deadline": "",
-            "questions_deadline": "", "bid_deadline": ""}
+    data = {
+        "title": tender.title,
+        "case_reference": tender.case_reference,
+        "participation_deadline": "",
+        "questions_deadline": "",
+        "bid_deadline": "",
+    }
     data.update(changes)
     return data
 
 
 # -- the deadlines against each other --------------------------------------------------------------------------
-def test_update_tender_refuses_a_questions_deadline_after_the_bid_deadline_and_changes_nothing(db, create_tender) -> None:
+def test_update_tender_refuses_a_questions_deadline_after_the_bid_deadline_and_changes_nothing(
+    db, create_tender
+) -> None:
     from tender.tenders import operations
 
     tender = create_tender()
     lead = tender.memberships[0].user
     with pytest.raises(DomainError) as refused:
-        operations.update_tender(tender, title="Ny tittel", case_reference="2026/0001", participation_deadline=None,
-                                 questions_deadline=datetime(2099, 3, 2, tzinfo=UTC),
-                                 bid_deadline=datetime(2099, 3, 1, tzinfo=UTC), now=datetime(2026, 12, 3, tzinfo=UTC),
-                                 actor=lead)
+        operations.update_tender(
+            tender,
+            title="Ny tittel",
+            case_reference="2026/0001",
+            participation_deadline=None,
+            questions_deadline=datetime(2099, 3, 2, tzinfo=UTC),
+            bid_deadline=datetime(2099, 3, 1, tzinfo=UTC),
+            now=datetime(2026, 12, 3, tzinfo=UTC),
+            actor=lead,
+        )
     assert list(refused.value.reasons) == ["questions_deadline"]
     assert "Fristen for spørsmål må ligge før tilbudsfristen" in refused.value.message
     db.session.rollback()
     assert tender.title == "Felles sak-/arkivsystem" and tender.bid_deadline is None
 
 
-def test_update_tender_refuses_a_participation_deadline_after_the_questions_and_bid_deadlines(db, create_tender) -> None:
+def test_update_tender_refuses_a_participation_deadline_after_the_questions_and_bid_deadlines(
+    db, create_tender
+) -> None:
     from tender.tenders import operations
 
     tender = create_tender()
     with pytest.raises(DomainError) as refused:
-        operations.update_tender(tender, title=tender.title, case_reference="2026/0001",
-                                 participation_deadline=datetime(2099, 4, 1, tzinfo=UTC),
-                                 questions_deadline=datetime(2099, 2, 1, tzinfo=UTC),
-                                 bid_deadline=datetime(2099, 3, 1, tzinfo=UTC), now=datetime(2026, 12, 3, tzinfo=UTC),
-                                 actor=tender.memberships[0].user)
-    assert refused.value.reasons == {"participation_deadline": [
-        "Fristen for forespørsel om å delta må ligge før fristen for spørsmål.",
-        "Fristen for forespørsel om å delta må ligge før tilbudsfristen."]}
+        operations.update_tender(
+            tender,
+            title=tender.title,
+            case_reference="2026/0001",
+            participation_deadline=datetime(2099, 4, 1, tzinfo=UTC),
+            questions_deadline=datetime(2099, 2, 1, tzinfo=UTC),
+            bid_deadline=datetime(2099, 3, 1, tzinfo=UTC),
+            now=datetime(2026, 12, 3, tzinfo=UTC),
+            actor=tender.memberships[0].user,
+        )
+    assert refused.value.reasons == {
+        "participation_deadline": [
+            "Fristen for forespørsel om å delta må ligge før fristen for spørsmål.",
+            "Fristen for forespørsel om å delta må ligge før tilbudsfristen.",
+        ]
+    }
 
 
 def test_update_tender_accepts_deadlines_in_order_and_audits_them(db, create_tender) -> None:
@@ -64,11 +88,16 @@ def test_update_tender_accepts_deadlines_in_order_and_audits_them(db, create_ten
     from tender.tenders import operations
 
     tender = create_tender()
-    operations.update_tender(tender, title=tender.title, case_reference="2026/0001",
-                             participation_deadline=datetime(2099, 1, 1, tzinfo=UTC),
-                             questions_deadline=datetime(2099, 2, 1, tzinfo=UTC),
-                             bid_deadline=datetime(2099, 3, 1, tzinfo=UTC), now=datetime(2026, 12, 3, tzinfo=UTC),
-                             actor=tender.memberships[0].user)
+    operations.update_tender(
+        tender,
+        title=tender.title,
+        case_reference="2026/0001",
+        participation_deadline=datetime(2099, 1, 1, tzinfo=UTC),
+        questions_deadline=datetime(2099, 2, 1, tzinfo=UTC),
+        bid_deadline=datetime(2099, 3, 1, tzinfo=UTC),
+        now=datetime(2026, 12, 3, tzinfo=UTC),
+        actor=tender.memberships[0].user,
+    )
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.event_type == "tender.changed"))
     assert event.payload["questions_deadline"]["after"] == "2099-02-01T00:00:00+00:00"
 
@@ -78,23 +107,31 @@ def test_create_tender_refuses_deadlines_in_the_wrong_order(db, create_user) -> 
     from tender.tenders.models import Procedure
 
     with pytest.raises(DomainError) as refused:
-        operations.create_tender(title="T", case_reference="1", procedure=Procedure.OPEN, lead=create_user(),
-                                 questions_deadline=datetime(2099, 3, 1, tzinfo=UTC),
-                                 bid_deadline=datetime(2099, 3, 1, tzinfo=UTC))
+        operations.create_tender(
+            title="T",
+            case_reference="1",
+            procedure=Procedure.OPEN,
+            lead=create_user(),
+            questions_deadline=datetime(2099, 3, 1, tzinfo=UTC),
+            bid_deadline=datetime(2099, 3, 1, tzinfo=UTC),
+        )
     assert list(refused.value.reasons) == ["questions_deadline"]
     db.session.rollback()
     assert db.session.scalar(select(Tender)) is None
 
 
-def test_the_edit_form_shows_the_order_message_at_the_questions_field_and_saves_nothing(client, db, forms, login_as,
-                                                                                         create_tender) -> None:
+def test_the_edit_form_shows_the_order_message_at_the_questions_field_and_saves_nothing(
+    client, db, forms, login_as, create_tender
+) -> None:
     tender = create_tender()
     login_as(tender.memberships[0].user)
-    response = forms.post(f"/konkurranser/{tender.id}/rediger", _deadlines(
-        tender, questions_deadline="2099-06-20T12:00", bid_deadline="2099-06-15T12:00"))
+    response = forms.post(
+        f"/konkurranser/{tender.id}/rediger",
+        _deadlines(tender, questions_deadline="2099-06-20T12:00", bid_deadline="2099-06-15T12:00"),
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    field = html[html.index('id="questions_deadline"') - 600:html.index('id="questions_deadline"') + 600]
+    field = html[html.index('id="questions_deadline"') - 600 : html.index('id="questions_deadline"') + 600]
     assert "Fristen for spørsmål må ligge før tilbudsfristen" in field
     db.session.expire_all()
     assert tender.questions_deadline is None and tender.bid_deadline is None
@@ -119,7 +156,9 @@ def _as(client, login_as, tender: Tender, role: Role, index: int = 0) -> str:
     return _text(client.get(f"/konkurranser/{tender.id}").get_data(as_text=True))
 
 
-def test_the_demo_draft_shows_the_specification_stage_and_who_must_freeze_it(runner, client, login_as) -> None:
+def test_the_demo_draft_shows_the_specification_stage_and_who_must_freeze_it(
+    runner, client, login_as
+) -> None:
     tender = _demo(runner, "spec")
     page = _as(client, login_as, tender, Role.LEAD)
     assert "Kravspesifikasjon – her står den nå" in page
@@ -129,7 +168,8 @@ def test_the_demo_draft_shows_the_specification_stage_and_who_must_freeze_it(run
 
 
 def test_a_frozen_version_names_the_municipalities_that_have_not_approved_it_to_the_lead_and_their_signers(
-        runner, db, client, login_as) -> None:
+    runner, db, client, login_as
+) -> None:
     from tender.requirements import operations as spec_ops
     from tender.tenders.models import Municipality
 
@@ -137,9 +177,12 @@ def test_a_frozen_version_names_the_municipalities_that_have_not_approved_it_to_
     lead = tender.memberships[0].user
     version = spec_ops.freeze_version(tender, actor=lead)
     skien = db.session.scalar(select(Municipality).where(Municipality.kommunenummer == "4003"))
-    signer = next(m.user for m in tender.memberships if m.role is Role.SIGNER and m.municipality_id == skien.id)
-    spec_ops.decide(tender, version, skien, approve=True, comment="", content_hash=version.content_hash,
-                    signer=signer)
+    signer = next(
+        m.user for m in tender.memberships if m.role is Role.SIGNER and m.municipality_id == skien.id
+    )
+    spec_ops.decide(
+        tender, version, skien, approve=True, comment="", content_hash=version.content_hash, signer=signer
+    )
     db.session.commit()
     lead_page = _as(client, login_as, tender, Role.LEAD)
     assert "Godkjenning i kommunene – her står den nå" in lead_page
@@ -159,8 +202,9 @@ def _login_page(client, login_as, tender: Tender, email: str) -> str:
     return client.get(f"/konkurranser/{tender.id}").get_data(as_text=True)
 
 
-def test_the_published_demo_is_bidding_for_the_group_and_the_vendor_is_told_to_deliver(runner, client,
-                                                                                        login_as) -> None:
+def test_the_published_demo_is_bidding_for_the_group_and_the_vendor_is_told_to_deliver(
+    runner, client, login_as
+) -> None:
     tender = _demo(runner, "published")
     lead = _as(client, login_as, tender, Role.LEAD)
     assert "Tilbudsfase – her står den nå" in lead and "Kravspesifikasjon – ferdig" in lead
@@ -172,7 +216,8 @@ def test_the_published_demo_is_bidding_for_the_group_and_the_vendor_is_told_to_d
 
 
 def test_after_the_deadline_the_overview_counts_the_opening_confirmations_and_nothing_of_the_bids(
-        runner, db, client, login_as) -> None:
+    runner, db, client, login_as
+) -> None:
     from tender.bids import operations as bid_ops
     from tender.clock import now
 
@@ -193,20 +238,23 @@ def test_after_the_deadline_the_overview_counts_the_opening_confirmations_and_no
     # it does before any bid exists)
     for role in (Role.LEAD, Role.EVALUATOR, Role.OBSERVER, Role.SIGNER):
         page = _as(client, login_as, tender, role)
-        part = page[page.index("Hvor står konkurransen?"):page.index("Deltakende kommuner")]
-        steps = part[part.index("Dette mangler før neste steg"):] if "Dette mangler" in part else ""
+        part = page[page.index("Hvor står konkurransen?") : page.index("Deltakende kommuner")]
+        steps = part[part.index("Dette mangler før neste steg") :] if "Dette mangler" in part else ""
         if role is Role.SIGNER:
             assert steps == ""
         else:
-            assert steps.split(" Må gjøres av:")[0] == ("Dette mangler før neste steg Én bekreftelse til trengs for "
-                                                        "å åpne tilbudene (bekreftet av Anne Lie).")
+            assert steps.split(" Må gjøres av:")[0] == (
+                "Dette mangler før neste steg Én bekreftelse til trengs for "
+                "å åpne tilbudene (bekreftet av Anne Lie)."
+            )
         for bid in bid_ops.submitted_bids(tender):
             assert bid.vendor.name not in part and bid.vendor.organisasjonsnummer not in part
         assert not re.search(r"\d+ (tilbud|leverandør|prøve|uttrekk)", part, re.IGNORECASE)
 
 
-def test_the_scored_demo_is_in_consensus_and_the_vendor_sees_only_that_the_deadline_passed(runner, client,
-                                                                                           login_as) -> None:
+def test_the_scored_demo_is_in_consensus_and_the_vendor_sees_only_that_the_deadline_passed(
+    runner, client, login_as
+) -> None:
     tender = _demo(runner, "scored")
     lead = _as(client, login_as, tender, Role.LEAD)
     assert "Konsensus – her står den nå" in lead and "Evaluering – ferdig" in lead
@@ -219,8 +267,9 @@ def test_the_scored_demo_is_in_consensus_and_the_vendor_sees_only_that_the_deadl
     assert "Konsensus" not in vendor and "Evaluering" not in vendor
 
 
-def test_an_evaluator_with_scores_missing_is_named_to_the_lead_and_sees_their_own_count(runner, db, client,
-                                                                                        login_as) -> None:
+def test_an_evaluator_with_scores_missing_is_named_to_the_lead_and_sees_their_own_count(
+    runner, db, client, login_as
+) -> None:
     from tender.bids import operations as bid_ops
     from tender.clock import now
     from tender.evaluation import operations as ev
@@ -239,17 +288,33 @@ def test_an_evaluator_with_scores_missing_is_named_to_the_lead_and_sees_their_ow
     leaves = ev.leaves_to_score(tender, per)
     for leaf in leaves:
         for b in ev.opened_bids(tender):
-            ev.save_individual_score(tender, b, leaf, evaluator=per, score=model_ops.model_of(tender).scale_max,
-                                     justification="Godt beskrevet.", expected_version=None)
-    ev.save_individual_score(tender, bid, ev.leaves_to_score(tender, kari)[0], evaluator=kari,
-                             score=model_ops.model_of(tender).scale_max, justification="Godt.", expected_version=None)
+            ev.save_individual_score(
+                tender,
+                b,
+                leaf,
+                evaluator=per,
+                score=model_ops.model_of(tender).scale_max,
+                justification="Godt beskrevet.",
+                expected_version=None,
+            )
+    ev.save_individual_score(
+        tender,
+        bid,
+        ev.leaves_to_score(tender, kari)[0],
+        evaluator=kari,
+        score=model_ops.model_of(tender).scale_max,
+        justification="Godt.",
+        expected_version=None,
+    )
     db.session.commit()
     found = lifecycle.standing_of(tender, now())
     assert found.stage is Stage.EVALUATION
     kari_leaves = len(ev.leaves_to_score(tender, kari))
     lead_page = _as(client, login_as, tender, Role.LEAD)
     assert "Evaluering – her står den nå" in lead_page
-    assert f"Kari Nilsen har ikke gitt poeng på {kari_leaves} kriterier. Må gjøres av: Kari Nilsen." in lead_page
+    assert (
+        f"Kari Nilsen har ikke gitt poeng på {kari_leaves} kriterier. Må gjøres av: Kari Nilsen." in lead_page
+    )
     assert "Per Hansen har ikke gitt poeng" not in lead_page
     kari_page = _login_page(client, login_as, tender, kari.email)
     assert f"Kari Nilsen har ikke gitt poeng på {kari_leaves} kriterier." in _text(kari_page)

@@ -2,6 +2,7 @@
 published, the evaluation model locked, the bids submitted and opened, and consensus open: every page, as each
 role, is searched for a form with a submit button (or a link to a form page) whose action the state would
 refuse. The walk is the one of tests/test_telltale_words.py."""
+
 from __future__ import annotations
 
 import re
@@ -18,21 +19,55 @@ from tests.test_telltale_words import NOT_FOR_READING, _values, scored_demo  # n
 #: what the scored state refuses, and why
 REFUSED_WHEN_SCORED = {
     # the specification is published: no edit, load, import, freeze or publication any more
-    **dict.fromkeys(["requirements.new_requirement", "requirements.edit_requirement",
-                     "requirements.delete_requirement", "requirements.move_requirement", "requirements.renumber",
-                     "requirements.new_chapter", "requirements.edit_chapter", "requirements.chapter_action",
-                     "requirements.load", "requirements.import_excel", "requirements.import_catalogue",
-                     "requirements.freeze", "requirements.publish"], "kravspesifikasjonen er kunngjort"),
+    **dict.fromkeys(
+        [
+            "requirements.new_requirement",
+            "requirements.edit_requirement",
+            "requirements.delete_requirement",
+            "requirements.move_requirement",
+            "requirements.renumber",
+            "requirements.new_chapter",
+            "requirements.edit_chapter",
+            "requirements.chapter_action",
+            "requirements.load",
+            "requirements.import_excel",
+            "requirements.import_catalogue",
+            "requirements.freeze",
+            "requirements.publish",
+        ],
+        "kravspesifikasjonen er kunngjort",
+    ),
     # the evaluation model is locked, and every criterion has individual scores
-    **dict.fromkeys(["evaluation_model.settings", "evaluation_model.add_criterion", "evaluation_model.change_weight",
-                     "evaluation_model.delete_criterion", "evaluation_model.add_price_item", "evaluation_model.delete_price_item",
-                     "evaluation_model.freeze", "evaluation_model.assign_evaluator", "evaluation_model.unassign_evaluator"],
-                    "evalueringsmodellen er låst"),
+    **dict.fromkeys(
+        [
+            "evaluation_model.settings",
+            "evaluation_model.add_criterion",
+            "evaluation_model.change_weight",
+            "evaluation_model.delete_criterion",
+            "evaluation_model.add_price_item",
+            "evaluation_model.delete_price_item",
+            "evaluation_model.freeze",
+            "evaluation_model.assign_evaluator",
+            "evaluation_model.unassign_evaluator",
+        ],
+        "evalueringsmodellen er låst",
+    ),
     # the bids are submitted, the deadline has passed and they are opened
-    **dict.fromkeys(["bids.save", "bids.submit", "bids.upload", "bids.upload_answers", "bids.delete_attachment",
-                     "noark.upload"], "tilbudet er levert og fristen ute"),
-    **dict.fromkeys(["evaluation.open_bids", "evaluation.withdraw_opening", "evaluation.opening_persons"],
-                    "tilbudene er åpnet"),
+    **dict.fromkeys(
+        [
+            "bids.save",
+            "bids.submit",
+            "bids.upload",
+            "bids.upload_answers",
+            "bids.delete_attachment",
+            "noark.upload",
+        ],
+        "tilbudet er levert og fristen ute",
+    ),
+    **dict.fromkeys(
+        ["evaluation.open_bids", "evaluation.withdraw_opening", "evaluation.opening_persons"],
+        "tilbudene er åpnet",
+    ),
     # consensus is open: the individual scores are locked
     **dict.fromkeys(["evaluation.open_consensus", "evaluation.save_score"], "konsensusfasen er åpnet"),
 }
@@ -52,8 +87,12 @@ class _Actions(HTMLParser):
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
             self.form = (a.get("action") or self.here) if a.get("method", "get").lower() == "post" else None
-        elif self.form is not None and (tag == "button" and a.get("type", "submit") == "submit"
-                                        or tag == "input" and a.get("type") == "submit"):
+        elif self.form is not None and (
+            tag == "button"
+            and a.get("type", "submit") == "submit"
+            or tag == "input"
+            and a.get("type") == "submit"
+        ):
             self.posts.add(self.form)
         elif tag == "a" and a.get("href", "").startswith("/"):
             self.links.add(a["href"])
@@ -70,16 +109,36 @@ def test_every_refused_endpoint_in_the_list_exists(app) -> None:
 
 #: what the ``bids`` state refuses (published, model locked, bids submitted, deadline passed, not opened)
 REFUSED_WHEN_BIDS = {
-    **{k: v for k, v in REFUSED_WHEN_SCORED.items()
-       if k.startswith(("requirements.", "bids.", "noark.upload")) or k in {
-           "evaluation_model.settings", "evaluation_model.add_criterion", "evaluation_model.change_weight",
-           "evaluation_model.delete_criterion", "evaluation_model.add_price_item", "evaluation_model.delete_price_item",
-           "evaluation_model.freeze"}},
+    **{
+        k: v
+        for k, v in REFUSED_WHEN_SCORED.items()
+        if k.startswith(("requirements.", "bids.", "noark.upload"))
+        or k
+        in {
+            "evaluation_model.settings",
+            "evaluation_model.add_criterion",
+            "evaluation_model.change_weight",
+            "evaluation_model.delete_criterion",
+            "evaluation_model.add_price_item",
+            "evaluation_model.delete_price_item",
+            "evaluation_model.freeze",
+        }
+    },
     # nothing of the evaluation before the opening
-    **dict.fromkeys(["evaluation.save_score", "evaluation.open_consensus", "evaluation.save_consensus",
-                     "evaluation.check_requirement", "evaluation.check_requirements", "evaluation.reject",
-                     "evaluation.undo_rejection", "evaluation.tie_break", "noark.confirm"],
-                    "tilbudene er ikke åpnet"),
+    **dict.fromkeys(
+        [
+            "evaluation.save_score",
+            "evaluation.open_consensus",
+            "evaluation.save_consensus",
+            "evaluation.check_requirement",
+            "evaluation.check_requirements",
+            "evaluation.reject",
+            "evaluation.undo_rejection",
+            "evaluation.tie_break",
+            "noark.confirm",
+        ],
+        "tilbudene er ikke åpnet",
+    ),
 }
 
 
@@ -92,13 +151,15 @@ def bids_demo(runner, db) -> Any:
     return demo_tender()
 
 
-def test_no_page_of_the_scored_demo_offers_a_button_or_form_page_the_state_refuses(app, client, forms,
-                                                                                   scored_demo) -> None:
+def test_no_page_of_the_scored_demo_offers_a_button_or_form_page_the_state_refuses(
+    app, client, forms, scored_demo
+) -> None:
     _walk(app, client, forms, scored_demo, REFUSED_WHEN_SCORED)
 
 
-def test_no_page_of_the_bids_demo_offers_a_button_or_form_page_the_state_refuses(app, client, forms,
-                                                                                 bids_demo) -> None:
+def test_no_page_of_the_bids_demo_offers_a_button_or_form_page_the_state_refuses(
+    app, client, forms, bids_demo
+) -> None:
     _walk(app, client, forms, bids_demo, REFUSED_WHEN_BIDS)
 
 
@@ -107,8 +168,13 @@ def _walk(app: Any, client: Any, forms: Any, tender: Any, refused: dict[str, str
     from tender.demo.stages import BIDDERS
 
     values = _values(tender)
-    people = {"prosjektleder": LEAD[0], "evaluator": EVALUATORS[0][0], "godkjenner": next(iter(SIGNERS.values()))[0],
-              "observatør": OBSERVER[0], "leverandørbruker": BIDDERS[0].email}
+    people = {
+        "prosjektleder": LEAD[0],
+        "evaluator": EVALUATORS[0][0],
+        "godkjenner": next(iter(SIGNERS.values()))[0],
+        "observatør": OBSERVER[0],
+        "leverandørbruker": BIDDERS[0].email,
+    }
     adapter = app.url_map.bind("localhost")
     found: dict[str, set[str]] = {}
     buttons = 0
@@ -140,7 +206,8 @@ def _walk(app: Any, client: Any, forms: Any, tender: Any, refused: dict[str, str
                         continue
                     if endpoint in refused:
                         found.setdefault(f"{role} {url}", set()).add(
-                            f"{method} {endpoint} ({refused[endpoint]})")
+                            f"{method} {endpoint} ({refused[endpoint]})"
+                        )
         forms.post("/logg-ut", {})
     assert buttons > 20  # the walk reached pages with buttons
     assert found == {}, "\n".join(f"{where}: {sorted(what)}" for where, what in found.items())

@@ -1,4 +1,5 @@
 """``tender noark validate``: exit codes, JSON, PDF, and no tracebacks."""
+
 from __future__ import annotations
 
 import json

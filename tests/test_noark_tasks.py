@@ -1,5 +1,6 @@
 """The Noark validation queue for real: Huey on SQLite with a consumer in threads, against its own database
 (the consumer's threads commit, so the rolled-back ``db`` fixture cannot be used here)."""
+
 from __future__ import annotations
 
 import io
@@ -25,8 +26,15 @@ XSD = SHARED / "noark5" / "xsd"
 def zipped_extract(folder: Path, **kw: Any) -> Path:
     """A small synthetic v5.0 extract (with journals, so it is valid unless errors are planted), zipped."""
     root = folder / "uttrekk"
-    generate_extract(root, n_mapper=kw.pop("n_mapper", 3), registreringer_per_mappe=2, journaler=True,
-                     schema_dir=XSD / "v5.0", addml_xsd=XSD / "addml" / "addml_v8.3.xsd", **kw)
+    generate_extract(
+        root,
+        n_mapper=kw.pop("n_mapper", 3),
+        registreringer_per_mappe=2,
+        journaler=True,
+        schema_dir=XSD / "v5.0",
+        addml_xsd=XSD / "addml" / "addml_v8.3.xsd",
+        **kw,
+    )
     target = folder / "uttrekk.zip"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(root.rglob("*")):
@@ -51,8 +59,9 @@ class QueueWorld:
 
 
 @pytest.fixture(scope="module")
-def queue_world(app: Any, database_factory: Callable[[str], str],
-                tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueueWorld]:
+def queue_world(
+    app: Any, database_factory: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[QueueWorld]:
     # ``app`` is requested so the PostgreSQL run keeps these tests; they use their own database and app.
     from tender.auth import operations as auth_ops
     from tender.db_types import utcnow
@@ -71,12 +80,18 @@ def queue_world(app: Any, database_factory: Callable[[str], str],
         lead = auth_ops.create_user("leder@example.no", "Lena Leder", password="x" * 12)
         seller = auth_ops.create_user("selger@example.no", "Selma Selger", password="x" * 12)
         # samples are part of a bid: the tender is published and its bid deadline is far ahead
-        tender = tender_ops.create_tender(title="Kø-test", case_reference="2026/9", lead=lead,
-                                          procedure=Procedure.COMPETITIVE_NEGOTIATION,
-                                          bid_deadline=utcnow() + timedelta(days=365))
+        tender = tender_ops.create_tender(
+            title="Kø-test",
+            case_reference="2026/9",
+            lead=lead,
+            procedure=Procedure.COMPETITIVE_NEGOTIATION,
+            bid_deadline=utcnow() + timedelta(days=365),
+        )
         spec_ops.replace_draft(tender, minimal_spec(), actor=lead, origin="test")
         spec_ops.publish(tender, spec_ops.freeze_version(tender, actor=lead), actor=lead)
-        vendor = tender_ops.register_vendor(tender, name="Leverandør AS", organisasjonsnummer="974760673", actor=lead)
+        vendor = tender_ops.register_vendor(
+            tender, name="Leverandør AS", organisasjonsnummer="974760673", actor=lead
+        )
         vendor_ops.add_vendor_user_by_operator(tender, vendor, seller)
         db.session.commit()
         world = QueueWorld(url, instance, application, tender.id, vendor.id, seller.id)
@@ -97,8 +112,14 @@ def upload(world: QueueWorld, app: Any, path: Path, *, enqueue: bool = True) -> 
     with app.app_context():
         tender = db.session.get(Tender, world.tender_id)
         with path.open("rb") as stream:
-            sample = ops.store_upload(tender, db.session.get(Vendor, world.vendor_id), stream, path.name,
-                                      max_bytes=10 ** 9, actor=db.session.get(User, world.user_id))
+            sample = ops.store_upload(
+                tender,
+                db.session.get(Vendor, world.vendor_id),
+                stream,
+                path.name,
+                max_bytes=10**9,
+                actor=db.session.get(User, world.user_id),
+            )
         db.session.commit()
         if enqueue:
             enqueue_validation(sample.id)
@@ -150,7 +171,9 @@ def consumer_on(queue_world: QueueWorld) -> Iterator[Callable[[Any], Any]]:
             dispose(app)
 
 
-def test_a_queued_sample_is_validated_by_the_consumer_and_its_report_stored(queue_world, consumer_on, tmp_path) -> None:
+def test_a_queued_sample_is_validated_by_the_consumer_and_its_report_stored(
+    queue_world, consumer_on, tmp_path
+) -> None:
     from tender.noark import operations as ops
     from tender.noark.models import SampleStatus, Verdict
 
@@ -178,20 +201,30 @@ def test_queued_work_survives_a_restart_of_the_server(queue_world, consumer_on, 
     assert sample_id in pending_sample_ids(restarted)
     consumer_on(restarted)
     sample = wait_until_finished(restarted, sample_id)
-    assert sample.status is SampleStatus.DONE and sample.verdict is Verdict.INVALID and sample.error_count >= 1
+    assert (
+        sample.status is SampleStatus.DONE and sample.verdict is Verdict.INVALID and sample.error_count >= 1
+    )
 
 
-def test_a_sample_left_running_by_a_crashed_worker_is_queued_again_and_finished(queue_world, consumer_on,
-                                                                               tmp_path) -> None:
+def test_a_sample_left_running_by_a_crashed_worker_is_queued_again_and_finished(
+    queue_world, consumer_on, tmp_path
+) -> None:
     from tender.db_types import utcnow
     from tender.extensions import db
     from tender.noark.models import ExtractSample, SampleStatus
 
     sample_id = upload(queue_world, queue_world.app, zipped_extract(tmp_path), enqueue=False)
     with queue_world.app.app_context():  # a worker took it and died: no queue entry, an old heartbeat
-        db.session.execute(update(ExtractSample).where(ExtractSample.id == sample_id).values(
-            status=SampleStatus.RUNNING, attempts=1, progress_percent=40,
-            heartbeat_at=utcnow() - timedelta(minutes=10)))
+        db.session.execute(
+            update(ExtractSample)
+            .where(ExtractSample.id == sample_id)
+            .values(
+                status=SampleStatus.RUNNING,
+                attempts=1,
+                progress_percent=40,
+                heartbeat_at=utcnow() - timedelta(minutes=10),
+            )
+        )
         db.session.commit()
     consumer_on(queue_world.new_app())
     sample = wait_until_finished(queue_world.app, sample_id)
@@ -206,21 +239,28 @@ def test_a_running_sample_with_a_fresh_heartbeat_is_left_to_its_worker(queue_wor
 
     sample_id = upload(queue_world, queue_world.app, zipped_extract(tmp_path), enqueue=False)
     with queue_world.app.app_context():
-        db.session.execute(update(ExtractSample).where(ExtractSample.id == sample_id).values(
-            status=SampleStatus.RUNNING, heartbeat_at=utcnow()))
+        db.session.execute(
+            update(ExtractSample)
+            .where(ExtractSample.id == sample_id)
+            .values(status=SampleStatus.RUNNING, heartbeat_at=utcnow())
+        )
         db.session.commit()
     try:
         assert sample_id not in recover(queue_world.app)
         assert sample_row(queue_world.app, sample_id).status is SampleStatus.RUNNING
     finally:
         with queue_world.app.app_context():  # leave nothing for the other tests' consumers
-            db.session.execute(update(ExtractSample).where(ExtractSample.id == sample_id).values(
-                status=SampleStatus.FAILED, problem="test"))
+            db.session.execute(
+                update(ExtractSample)
+                .where(ExtractSample.id == sample_id)
+                .values(status=SampleStatus.FAILED, problem="test")
+            )
             db.session.commit()
 
 
-def test_a_queued_sample_whose_queue_entry_was_lost_is_enqueued_again_on_start(queue_world, consumer_on,
-                                                                               tmp_path) -> None:
+def test_a_queued_sample_whose_queue_entry_was_lost_is_enqueued_again_on_start(
+    queue_world, consumer_on, tmp_path
+) -> None:
     from tender.noark.models import SampleStatus
     from tender.noark.tasks import huey_of, pending_sample_ids
 
@@ -242,12 +282,19 @@ def test_a_sample_enqueued_twice_is_validated_once(queue_world, consumer_on, tmp
     assert wait_until_finished(queue_world.app, sample_id).attempts == 1
     time.sleep(0.5)  # the second task has run (as a no-op) by now
     with queue_world.app.app_context():
-        finished = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.event_type == "noark.validation_finished", AuditEvent.object_id == str(sample_id)))
+        finished = db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(
+                AuditEvent.event_type == "noark.validation_finished", AuditEvent.object_id == str(sample_id)
+            )
+        )
     assert finished == 1
 
 
-def test_a_hostile_file_gets_a_finding_and_the_worker_keeps_working(queue_world, consumer_on, tmp_path) -> None:
+def test_a_hostile_file_gets_a_finding_and_the_worker_keeps_working(
+    queue_world, consumer_on, tmp_path
+) -> None:
     from tender.noark.models import SampleStatus, Verdict
 
     bomb = tmp_path / "bombe.zip"
@@ -286,8 +333,11 @@ def test_the_progress_is_written_at_most_once_per_percent_and_half_second(queue_
         from tender.noark.models import ExtractSample, SampleStatus
 
         with queue_world.app.app_context():
-            db.session.execute(update(ExtractSample).where(ExtractSample.id == sample_id).values(
-                status=SampleStatus.FAILED, problem="test"))
+            db.session.execute(
+                update(ExtractSample)
+                .where(ExtractSample.id == sample_id)
+                .values(status=SampleStatus.FAILED, problem="test")
+            )
             db.session.commit()
 
 
@@ -307,20 +357,31 @@ def test_the_worker_command_is_registered(app) -> None:
     assert result.exit_code == 0 and "Noark" in result.output
 
 
-def test_a_vendor_uploads_through_the_browser_and_watches_the_progress_until_the_report(queue_world, consumer_on,
-                                                                                       tmp_path) -> None:
+def test_a_vendor_uploads_through_the_browser_and_watches_the_progress_until_the_report(
+    queue_world, consumer_on, tmp_path
+) -> None:
     from tests.conftest import FormClient
 
     consumer_on(queue_world.app)
     client = queue_world.app.test_client()
     forms = FormClient(client)
-    assert forms.post("/logg-inn", {"email": "selger@example.no", "password": "x" * 12},
-                      page="/logg-inn").status_code == 302
+    assert (
+        forms.post(
+            "/logg-inn", {"email": "selger@example.no", "password": "x" * 12}, page="/logg-inn"
+        ).status_code
+        == 302
+    )
     base = f"/konkurranser/{queue_world.tender_id}/noark"
     before = {s["id"] for s in client.get(base + "/prover/status.json").get_json()}
     data = zipped_extract(tmp_path).read_bytes()
-    response = client.post(base + "/mine-prover", content_type="multipart/form-data", data={
-        "csrf_token": forms.token(base + "/mine-prover"), "file": (io.BytesIO(data), "vårt uttrekk.zip")})
+    response = client.post(
+        base + "/mine-prover",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": forms.token(base + "/mine-prover"),
+            "file": (io.BytesIO(data), "vårt uttrekk.zip"),
+        },
+    )
     assert response.status_code == 302
     seen: list[dict[str, Any]] = []
     deadline = time.monotonic() + 60
@@ -350,8 +411,23 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert server, "redis-server is missing: `make test` installs Debian's redis-server package"
     port = _free_port()
     folder = tmp_path_factory.mktemp("redis")
-    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     url = f"redis://127.0.0.1:{port}/0"
     try:
         deadline = time.monotonic() + 20
@@ -369,8 +445,9 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         proc.wait(timeout=20)
 
 
-def test_the_queue_runs_on_a_real_redis_server_and_a_restarted_worker_finds_the_work(queue_world, consumer_on,
-                                                                                  redis_url, tmp_path) -> None:
+def test_the_queue_runs_on_a_real_redis_server_and_a_restarted_worker_finds_the_work(
+    queue_world, consumer_on, redis_url, tmp_path
+) -> None:
     import redis
 
     from tender.noark.models import SampleStatus, Verdict
@@ -386,7 +463,11 @@ def test_the_queue_runs_on_a_real_redis_server_and_a_restarted_worker_finds_the_
         assert sample_id in pending_sample_ids(worker)
         consumer_on(worker)
         sample = wait_until_finished(web, sample_id)
-        assert sample.status is SampleStatus.DONE and sample.verdict is Verdict.INVALID and sample.error_count >= 1
+        assert (
+            sample.status is SampleStatus.DONE
+            and sample.verdict is Verdict.INVALID
+            and sample.error_count >= 1
+        )
         assert pending_sample_ids(web) == set()
     finally:
         dispose(web)
@@ -401,8 +482,12 @@ def test_the_tender_worker_command_validates_queued_samples_in_its_own_process(q
     from tender.noark.models import SampleStatus, Verdict
 
     sample_id = upload(queue_world, queue_world.app, zipped_extract(tmp_path))
-    env = {**os.environ, "TENDER_DATABASE_URL": queue_world.url, "TENDER_INSTANCE_PATH": str(queue_world.instance),
-           "TENDER_SECRET_KEY": "test-only-secret"}
+    env = {
+        **os.environ,
+        "TENDER_DATABASE_URL": queue_world.url,
+        "TENDER_INSTANCE_PATH": str(queue_world.instance),
+        "TENDER_SECRET_KEY": "test-only-secret",
+    }
     env.pop("TENDER_REDIS_URL", None)
     command = [str(Path(sys.executable).with_name("tender")), "worker", "--workers", "1"]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

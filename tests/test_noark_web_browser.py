@@ -5,6 +5,7 @@ and finds the corrected sample on the receipt; the lead, before the opening, see
 The tender is built in the live server's own database (the demo's specification is still a draft, and a sample
 can only go into a bid of a published tender); the live server's clock is held one second before the deadline.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -44,13 +45,16 @@ def _login(page: Any, url: str, email: str) -> None:
     page.get_by_role("heading", name="Mine konkurranser").wait_for()
 
 
-def test_a_vendor_uploads_a_sample_sees_its_report_replaces_it_and_submits_it_with_the_bid(live_server, page,
-                                                                                          tmp_path) -> None:
+def test_a_vendor_uploads_a_sample_sees_its_report_replaces_it_and_submits_it_with_the_bid(
+    live_server, page, tmp_path
+) -> None:
     from tender.noark.tasks import start_consumer
 
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    failing = zipped_extract(tmp_path / "a", errors={"duplicate_systemid"}).rename(tmp_path / "forste-uttrekk.zip")
+    failing = zipped_extract(tmp_path / "a", errors={"duplicate_systemid"}).rename(
+        tmp_path / "forste-uttrekk.zip"
+    )
     fixed = zipped_extract(tmp_path / "b").rename(tmp_path / "rettet-uttrekk.zip")
     t = open_tender(live_server.app)
     consumer = None
@@ -72,9 +76,12 @@ def test_a_vendor_uploads_a_sample_sees_its_report_replaces_it_and_submits_it_wi
             pass
         assert polled.value.ok
         consumer = start_consumer(live_server.app, workers=1)  # the worker comes up after the upload
-        page.get_by_role("row").filter(has_text="forste-uttrekk.zip").get_by_text("Ugyldig", exact=True).wait_for(
-            timeout=60_000)
-        page.get_by_role("row").filter(has_text="forste-uttrekk.zip").get_by_role("link", name="Vis", exact=True).click()
+        page.get_by_role("row").filter(has_text="forste-uttrekk.zip").get_by_text(
+            "Ugyldig", exact=True
+        ).wait_for(timeout=60_000)
+        page.get_by_role("row").filter(has_text="forste-uttrekk.zip").get_by_role(
+            "link", name="Vis", exact=True
+        ).click()
         page.get_by_text("uttrekket har feil").wait_for()
         assert page.get_by_text("N5V-CONTENT-04").first.is_visible()
 
@@ -85,23 +92,36 @@ def test_a_vendor_uploads_a_sample_sees_its_report_replaces_it_and_submits_it_wi
         fixed_row = page.get_by_role("row").filter(has_text="rettet-uttrekk.zip")
         fixed_row.get_by_text("Gyldig", exact=True).wait_for(timeout=60_000)
         assert fixed_row.get_by_text("Følger med når du leverer").is_visible()
-        assert page.get_by_role("row").filter(has_text="forste-uttrekk.zip").get_by_text("Følger med").count() == 0
+        assert (
+            page.get_by_role("row").filter(has_text="forste-uttrekk.zip").get_by_text("Følger med").count()
+            == 0
+        )
 
         # the bid: answers and prices as a person fills them in, saved, then submitted
         page.get_by_role("link", name="Til tilbudet").click()
         assert page.get_by_text("Følger med tilbudet når du leverer").is_visible()
         for fieldset in page.locator("fieldset[id^='a-R']").all():
             fieldset.get_by_label("Oppfylt?").select_option("Ja")
-        for field in page.get_by_label("Lisenser og innføring").all() + page.get_by_label("Drift og vedlikehold").all():
+        for field in (
+            page.get_by_label("Lisenser og innføring").all() + page.get_by_label("Drift og vedlikehold").all()
+        ):
             field.fill("100000")
         page.get_by_role("button", name="Lagre utkast").click()
         page.get_by_text("Utkastet er lagret").wait_for()
         page.get_by_role("button", name="Lever tilbudet").click()
         page.get_by_role("heading", name="Kvittering for levert tilbud").wait_for()
-        assert page.locator("#receipt-sample-hash").inner_text() == hashlib.sha256(fixed.read_bytes()).hexdigest()
+        assert (
+            page.locator("#receipt-sample-hash").inner_text()
+            == hashlib.sha256(fixed.read_bytes()).hexdigest()
+        )
         assert page.get_by_text("rettet-uttrekk.zip").is_visible()
         page.get_by_role("link", name="Prøveuttrekk").click()
-        assert page.get_by_role("row").filter(has_text="rettet-uttrekk.zip").get_by_text("Levert med tilbudet").is_visible()
+        assert (
+            page.get_by_role("row")
+            .filter(has_text="rettet-uttrekk.zip")
+            .get_by_text("Levert med tilbudet")
+            .is_visible()
+        )
         assert page.get_by_role("button", name="Last opp og kontroller").count() == 0
         page.get_by_role("button", name="Logg ut").click()
 
@@ -109,7 +129,10 @@ def test_a_vendor_uploads_a_sample_sees_its_report_replaces_it_and_submits_it_wi
         _login(page, url, t.lead_email)
         page.goto(f"{url}/konkurranser/{t.tender_id}/noark/prover")
         page.get_by_text("vises her først etter tilbudsåpningen").wait_for()
-        assert page.get_by_text("rettet-uttrekk.zip").count() == 0 and page.get_by_text(t.vendor_name).count() == 0
+        assert (
+            page.get_by_text("rettet-uttrekk.zip").count() == 0
+            and page.get_by_text(t.vendor_name).count() == 0
+        )
         assert violations == []
     finally:
         if consumer is not None:

@@ -1,5 +1,6 @@
 """The Norwegian-number field: what people type ("4 160 000,50", "1,5", a point, non-breaking spaces) becomes
 a Decimal; garbage gets a Norwegian message; a stored value is shown back the Norwegian way."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -17,11 +18,13 @@ from tender.web.forms import NorwegianDecimalField
 
 class _Amounts(Form):
     amount = NorwegianDecimalField("Beløp", minimum=Decimal(0))
-    weight = NorwegianDecimalField("Vekt", required="Oppgi vekten.",
-                                   invalid="Vekten må være et tall, ikke «{raw}».")
+    weight = NorwegianDecimalField(
+        "Vekt", required="Oppgi vekten.", invalid="Vekten må være et tall, ikke «{raw}»."
+    )
     line_label = "Lisens"
-    price = NorwegianDecimalField("Pris",
-                                  invalid="«{form.line_label}»: beløpet må være et tall, ikke «{raw}».")
+    price = NorwegianDecimalField(
+        "Pris", invalid="«{form.line_label}»: beløpet må være et tall, ikke «{raw}»."
+    )
 
 
 def _posted(**values: str) -> _Amounts:
@@ -30,23 +33,27 @@ def _posted(**values: str) -> _Amounts:
     return form
 
 
-@pytest.mark.parametrize(("typed", "number"), [
-    ("4 160 000,50", Decimal("4160000.50")),
-    ("4160000.50", Decimal("4160000.50")),
-    ("1,5", Decimal("1.5")),
-    ("4\u00a0160\u00a0000,50", Decimal("4160000.50")),
-    ("4\u202f160\u202f000", Decimal("4160000")),
-    ("  12  ", Decimal(12)),
-    (",5", Decimal("0.5")),
-])
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("4 160 000,50", Decimal("4160000.50")),
+        ("4160000.50", Decimal("4160000.50")),
+        ("1,5", Decimal("1.5")),
+        ("4\u00a0160\u00a0000,50", Decimal("4160000.50")),
+        ("4\u202f160\u202f000", Decimal("4160000")),
+        ("  12  ", Decimal(12)),
+        (",5", Decimal("0.5")),
+    ],
+)
 def test_numbers_typed_the_norwegian_way_or_with_a_point_are_read(typed: str, number: Decimal) -> None:
     form = _posted(amount=typed)
     assert form.errors == {}
     assert form.amount.data == number
 
 
-@pytest.mark.parametrize("typed", ["mye", "1e5", "NaN", "Infinity", "1,2,3", "1.000,50", "12 kr", "--1",
-                                   "1/2"])
+@pytest.mark.parametrize(
+    "typed", ["mye", "1e5", "NaN", "Infinity", "1,2,3", "1.000,50", "12 kr", "--1", "1/2"]
+)
 def test_garbage_is_refused_with_a_norwegian_message_naming_what_was_typed(typed: str) -> None:
     form = _posted(weight=typed)
     assert form.weight.errors == [f"Vekten må være et tall, ikke «{typed}»."]
@@ -84,8 +91,11 @@ def test_every_number_as_our_pages_print_it_reads_back_as_the_same_number(value:
     assert parse_number(f"{value:f}".replace(".", ",")) == value
 
 
-@given(st.text(alphabet=st.characters(blacklist_categories=("Nd", "Zs")), min_size=1).filter(
-    lambda t: t.strip(" ,.+-\u2212") != ""))
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=("Nd", "Zs")), min_size=1).filter(
+        lambda t: t.strip(" ,.+-\u2212") != ""
+    )
+)
 def test_text_with_no_digit_in_it_is_never_a_number(text: Any) -> None:
     with pytest.raises(ValueError):
         parse_number(text)

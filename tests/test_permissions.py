@@ -1,5 +1,6 @@
 """The domains' permission rules: how they combine, that templates ask them by a name that exists, and that
 the ``may`` global answers exactly as the rule a view checks."""
+
 from __future__ import annotations
 
 import re
@@ -37,8 +38,11 @@ def test_a_combined_rule_stops_at_the_first_answer_that_decides_it() -> None:
 def test_every_name_a_template_asks_may_about_is_a_rule() -> None:
     from tender.templating import RULES
 
-    asked = {name for path in TEMPLATES.rglob("*.html")
-             for name in re.findall(r"""may\(["'](\w+)["']""", path.read_text(encoding="utf-8"))}
+    asked = {
+        name
+        for path in TEMPLATES.rglob("*.html")
+        for name in re.findall(r"""may\(["'](\w+)["']""", path.read_text(encoding="utf-8"))
+    }
     assert asked, "no template asks may(...)"
     assert sorted(asked - set(RULES)) == []
 
@@ -57,7 +61,8 @@ def test_no_two_domains_name_different_rules_alike() -> None:
 
 
 def test_the_may_global_answers_as_the_rule_for_the_logged_in_user(
-        app: Any, create_tender: Any, add_member: Any, create_user: Any) -> None:
+    app: Any, create_tender: Any, add_member: Any, create_user: Any
+) -> None:
     tender = create_tender()
     lead = tender.memberships[0].user
     observer = add_member(tender, Role.OBSERVER)

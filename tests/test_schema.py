@@ -1,4 +1,5 @@
 """The migrations produce exactly the schema the models describe, on SQLite and on PostgreSQL."""
+
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata

@@ -1,4 +1,5 @@
 """``tender score CASE.json``: the headless scoring command, its outputs and its errors."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,13 @@ EXAMPLE: dict[str, Any] = {
     "scale_max": 10,
     "criteria": [
         {"id": "pris", "weight": 30, "kind": "price", "method": "proportional"},
-        {"id": "kvalitet", "weight": 70, "kind": "quality", "normalise": False,
-         "children": [{"id": "arkiv", "weight": 60}, {"id": "bruk", "weight": 40}]},
+        {
+            "id": "kvalitet",
+            "weight": 70,
+            "kind": "quality",
+            "normalise": False,
+            "children": [{"id": "arkiv", "weight": 60}, {"id": "bruk", "weight": 40}],
+        },
     ],
     "bids": [
         {"id": "A", "price": 1200000, "scores": {"arkiv": 7, "bruk": 8}},
@@ -61,7 +67,12 @@ def test_xlsx_writes_the_evaluation_workbook(tmp_path: Path) -> None:
     target = tmp_path / "matrise.xlsx"
     result = run(str(write(tmp_path, EXAMPLE)), "--xlsx", str(target))
     assert result.exit_code == 0, result.output
-    assert openpyxl.load_workbook(target).sheetnames == ["Inndata", "Matrise", "Individuelle poeng", "Minstekrav"]
+    assert openpyxl.load_workbook(target).sheetnames == [
+        "Inndata",
+        "Matrise",
+        "Individuelle poeng",
+        "Minstekrav",
+    ]
 
 
 def with_changes(path: str, value: Any) -> dict[str, Any]:
@@ -77,9 +88,14 @@ def with_changes(path: str, value: Any) -> dict[str, Any]:
 
 BAD_CASES = {
     "unknown method": (with_changes("criteria.0.method", "cheapest"), "criteria[0].method"),
-    "weights not summing": (with_changes("criteria.1.children.1.weight", 30),
-                            "criteria[1].children: the weights on this level sum to 90, not 100"),
-    "score 11": (with_changes("bids.0.scores.arkiv", 11), "bids[0].scores.arkiv: 11 is outside the scale 0–10"),
+    "weights not summing": (
+        with_changes("criteria.1.children.1.weight", 30),
+        "criteria[1].children: the weights on this level sum to 90, not 100",
+    ),
+    "score 11": (
+        with_changes("bids.0.scores.arkiv", 11),
+        "bids[0].scores.arkiv: 11 is outside the scale 0–10",
+    ),
     "score -1": (with_changes("bids.1.scores.bruk", -1), "bids[1].scores.bruk: -1 is outside the scale 0–10"),
     "negative price": (with_changes("bids.1.price", -5), "bids[1].price: the price must be above 0"),
     "zero price": (with_changes("bids.0.price", 0), "bids[0].price: the price must be above 0"),
@@ -92,12 +108,18 @@ BAD_CASES = {
     "top level not an object": ([1, 2], "expected an object"),
     "malformed json": ('{"criteria": [}', "case.json:1:15: not valid JSON"),
     "NaN": ('{"scale_max": NaN, "criteria": [], "bids": []}', "not valid JSON"),
-    "absurdly large price": (json.dumps(EXAMPLE).replace("950000", "9.5e400"), "bids[1].price: 9.5E+400 is too large"),
+    "absurdly large price": (
+        json.dumps(EXAMPLE).replace("950000", "9.5e400"),
+        "bids[1].price: 9.5E+400 is too large",
+    ),
     "rejected without reason": (with_changes("bids.1.rejected", True), "bids[1].rejection_reason"),
     "half an announced range": (with_changes("criteria.0.weight_min", 35), "criteria[0].weight_max"),
 }
 BAD_CASES["weight outside its announced range"] = (
-    {**EXAMPLE, "criteria": [{**EXAMPLE["criteria"][0], "weight_min": 35, "weight_max": 45}, EXAMPLE["criteria"][1]]},
+    {
+        **EXAMPLE,
+        "criteria": [{**EXAMPLE["criteria"][0], "weight_min": 35, "weight_max": 45}, EXAMPLE["criteria"][1]],
+    },
     "criteria[0].weight: the weight 30 is outside the announced range 35–45",
 )
 
@@ -114,7 +136,9 @@ BAD_CASES["json nested far too deep"] = ("[" * 100_000 + "]" * 100_000, "case.js
 
 
 @pytest.mark.parametrize("name", list(BAD_CASES))
-def test_bad_input_exits_2_with_a_message_naming_the_place_and_no_traceback(tmp_path: Path, name: str) -> None:
+def test_bad_input_exits_2_with_a_message_naming_the_place_and_no_traceback(
+    tmp_path: Path, name: str
+) -> None:
     data, expected = BAD_CASES[name]
     result = run(str(write(tmp_path, data)))
     assert result.exit_code == 2, result.output

@@ -18,6 +18,7 @@ At the end the bids are opened and the same detector finds the marker where the 
 The vendors come in as issue 9 point 1 has them come in, by their own registration: the events that name them
 are their own, and the group's audit trail must name none of them before the opening.
 """
+
 from __future__ import annotations
 
 import io
@@ -66,11 +67,21 @@ class Sealed:
     @property
     def nothing(self) -> dict[str, str]:
         """Per object-id argument, the value that stands for "no bid, no sample here"."""
-        return {"bid_id": NOWHERE, "attachment_id": NOWHERE, "sample_id": NOWHERE, "vendor_id": str(self.idle.id)}
+        return {
+            "bid_id": NOWHERE,
+            "attachment_id": NOWHERE,
+            "sample_id": NOWHERE,
+            "vendor_id": str(self.idle.id),
+        }
 
     @property
     def roles(self) -> dict[str, Any]:
-        return {"lead": self.lead, "evaluator": self.evaluator, "signer": self.signer, "observer": self.observer}
+        return {
+            "lead": self.lead,
+            "evaluator": self.evaluator,
+            "signer": self.signer,
+            "observer": self.observer,
+        }
 
 
 def _marked_extract(tmp_path: Path, letter: str) -> bytes:
@@ -94,24 +105,54 @@ def _bid(app: Any, db: Any, s: Sealed, index: int, extract: bytes, *, submit: bo
     tender, vendor, seller = s.tender, s.vendors[index], s.sellers[index]
     content = bid_ops.published_spec(tender)
     bid = bid_ops.ensure_bid(tender, vendor, at=BEFORE, actor=seller)
-    answers = [bid_ops.AnswerInput(r.id, "Ja", description=f"{MARKER} beskrivelse {letter} {r.id}",
-                                   documentation_ref=f"Dokument {MARKER}-{letter}", reservation=(n == 0),
-                                   reservation_text=f"Forbehold {MARKER} {letter}" if n == 0 else "")
-               for n, r in enumerate(content.requirements)]
+    answers = [
+        bid_ops.AnswerInput(
+            r.id,
+            "Ja",
+            description=f"{MARKER} beskrivelse {letter} {r.id}",
+            documentation_ref=f"Dokument {MARKER}-{letter}",
+            reservation=(n == 0),
+            reservation_text=f"Forbehold {MARKER} {letter}" if n == 0 else "",
+        )
+        for n, r in enumerate(content.requirements)
+    ]
     items = {i.name: i for i in s.items}
-    prices: dict[tuple[int, int | None], Decimal] = {(items["Lisenser og innføring"].id, None): Decimal(900_000 + index)}
+    prices: dict[tuple[int, int | None], Decimal] = {
+        (items["Lisenser og innføring"].id, None): Decimal(900_000 + index)
+    }
     for m in tender.participating_municipalities:
         prices[(items["Drift og vedlikehold"].id, m.id)] = Decimal(100_000 + index)
     bid_ops.save_draft(tender, bid, answers=answers, prices=prices, at=BEFORE, actor=seller)
-    s.attachments.append(bid_ops.add_attachment(
-        tender, bid, filename=f"vedlegg-{MARKER}-{letter}.pdf", content_type="application/pdf",
-        data=f"%PDF-1.4 vedlegg {MARKER} {letter}".encode(), at=BEFORE, actor=seller))
-    gone = bid_ops.add_attachment(tender, bid, filename=f"feil-{MARKER}-{letter}.docx", content_type="application/msword",
-                                  data=f"feil {MARKER}".encode(), at=BEFORE, actor=seller)
+    s.attachments.append(
+        bid_ops.add_attachment(
+            tender,
+            bid,
+            filename=f"vedlegg-{MARKER}-{letter}.pdf",
+            content_type="application/pdf",
+            data=f"%PDF-1.4 vedlegg {MARKER} {letter}".encode(),
+            at=BEFORE,
+            actor=seller,
+        )
+    )
+    gone = bid_ops.add_attachment(
+        tender,
+        bid,
+        filename=f"feil-{MARKER}-{letter}.docx",
+        content_type="application/msword",
+        data=f"feil {MARKER}".encode(),
+        at=BEFORE,
+        actor=seller,
+    )
     bid_ops.delete_attachment(tender, bid, gone, at=BEFORE, actor=seller)
     db.session.commit()
-    sample = noark_ops.store_upload(tender, vendor, io.BytesIO(extract), f"uttrekk-{MARKER}-{letter}.zip",
-                                    max_bytes=int(app.config["NOARK_MAX_UPLOAD_BYTES"]), actor=seller)
+    sample = noark_ops.store_upload(
+        tender,
+        vendor,
+        io.BytesIO(extract),
+        f"uttrekk-{MARKER}-{letter}.zip",
+        max_bytes=int(app.config["NOARK_MAX_UPLOAD_BYTES"]),
+        actor=seller,
+    )
     db.session.commit()
     run_validation(sample.id)
     s.samples.append(sample)
@@ -135,9 +176,15 @@ def _registered(app: Any, db: Any, smtp_port: int, tender: Any, index: int) -> t
 
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_port)
     try:
-        vendor_ops.register(tender, organisasjonsnummer=ORGNR[index], vendor_name=VENDOR_NAMES[index],
-                            name=f"Selger {letter}", email=f"selger.{letter.lower()}@merkesak.no",
-                            password="selgerens-eget-passord", confirm_url=confirm_url)
+        vendor_ops.register(
+            tender,
+            organisasjonsnummer=ORGNR[index],
+            vendor_name=VENDOR_NAMES[index],
+            name=f"Selger {letter}",
+            email=f"selger.{letter.lower()}@merkesak.no",
+            password="selgerens-eget-passord",
+            confirm_url=confirm_url,
+        )
         db.session.commit()
         confirmation = vendor_ops.confirm(tokens[-1])
         db.session.commit()
@@ -159,7 +206,9 @@ def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path, smt
 
     tender = create_tender(bid_deadline=DEADLINE)
     lead = tender.memberships[0].user
-    items = build_model(tender, lead)  # the price schedule goes out with the specification: set before publication
+    items = build_model(
+        tender, lead
+    )  # the price schedule goes out with the specification: set before publication
     publish_spec(db, tender, lead, add_member, small_spec())
     signer = next(m.user for m in tender.memberships if m.role is Role.SIGNER)
     vendors, sellers = [], []
@@ -176,7 +225,9 @@ def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path, smt
     s = Sealed(tender, lead, evaluator, signer, observer, vendors, sellers, [], [], [], [link], items, idle)
 
     clock.set(BEFORE)
-    s.bids = [_bid(app, db, s, i, _marked_extract(tmp_path, letter), submit=i < 2) for i, letter in enumerate("ABC")]
+    s.bids = [
+        _bid(app, db, s, i, _marked_extract(tmp_path, letter), submit=i < 2) for i, letter in enumerate("ABC")
+    ]
     bid_ops.record_late_attempt(tender, vendors[2], action="submit", at=AFTER, actor=sellers[2])
     bid_ops.record_late_attempt(tender, vendors[1], action="sample", at=AFTER, actor=sellers[1])
     db.session.commit()
@@ -188,8 +239,11 @@ def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path, smt
         "bid_id": [str(b.id) for b in s.bids],
         "attachment_id": [str(a.id) for a in s.attachments],
         "sample_id": [str(x.id) for x in s.samples],
-        "key": sorted({r.id for r in content.requirements} | {c.id for c in content.chapters}
-                      | {c.key for c in model_ops.criteria_of(tender)}),
+        "key": sorted(
+            {r.id for r in content.requirements}
+            | {c.id for c in content.chapters}
+            | {c.key for c in model_ops.criteria_of(tender)}
+        ),
         "number": [str(v.number) for v in spec.versions],
         "vendor_id": [str(v.id) for v in [*vendors, idle]],
         "membership_id": [str(m.id) for m in tender.memberships],
@@ -241,22 +295,39 @@ def get_urls(app: Any, s: Sealed, include: Callable[[str], bool]) -> list[Probe]
             continue
         names = sorted(rule.arguments)
         unknown = [n for n in names if n not in s.values]
-        assert not unknown, (f"{rule.rule}: this test has no value for {unknown}; add this tender's ids for it to "
-                             f"Sealed.values so the walk stays complete")
+        assert not unknown, (
+            f"{rule.rule}: this test has no value for {unknown}; add this tender's ids for it to "
+            f"Sealed.values so the walk stays complete"
+        )
         for combo in product(*(s.values[n] for n in names)):
             probes.append(Probe(rule.endpoint, rule.rule, dict(zip(names, combo))))
     trail = "/konkurranser/<int:tender_id>/revisjonsspor"
     t = {"tender_id": str(s.tender.id)}
     if include("audit.trail"):
-        for query in ["?type=bid.submitted", "?type=bid.created", "?type=bid.attachment_added", "?type=bid.late_attempt",
-                      "?type=noark.sample_uploaded", "?objekttype=bid", "?objekttype=bid_attachment",
-                      "?objekttype=noark_sample", "?side=2"]:
+        for query in [
+            "?type=bid.submitted",
+            "?type=bid.created",
+            "?type=bid.attachment_added",
+            "?type=bid.late_attempt",
+            "?type=noark.sample_uploaded",
+            "?objekttype=bid",
+            "?objekttype=bid_attachment",
+            "?objekttype=noark_sample",
+            "?side=2",
+        ]:
             probes.append(Probe("audit.trail", trail + query, t))
         for b in s.bids:
-            probes.append(Probe("audit.trail", trail + "?objekttype=bid&objekt=<bid_id>", {**t, "bid_id": str(b.id)}))
+            probes.append(
+                Probe("audit.trail", trail + "?objekttype=bid&objekt=<bid_id>", {**t, "bid_id": str(b.id)})
+            )
         for x in s.samples:
-            probes.append(Probe("audit.trail", trail + "?objekttype=noark_sample&objekt=<sample_id>",
-                                {**t, "sample_id": str(x.id)}))
+            probes.append(
+                Probe(
+                    "audit.trail",
+                    trail + "?objekttype=noark_sample&objekt=<sample_id>",
+                    {**t, "sample_id": str(x.id)},
+                )
+            )
     if include("requirements.index"):  # words of the vendors' texts (the marker itself would be echoed back)
         for word in ("beskrivelse", "Forbehold", "Dokument", "vedlegg"):
             probes.append(Probe("requirements.index", f"/konkurranser/<int:tender_id>/krav?q={word}", t))
@@ -289,8 +360,11 @@ def sealed_tables() -> list[str]:
     """The tables that hold bids and samples (the opening's own tables are the seal, and may be read)."""
     from tender.extensions import db
 
-    return sorted(t for t in db.metadata.tables
-                  if (t.startswith("bid") and not t.startswith("bid_opening")) or "sample" in t)
+    return sorted(
+        t
+        for t in db.metadata.tables
+        if (t.startswith("bid") and not t.startswith("bid_opening")) or "sample" in t
+    )
 
 
 def _reads() -> re.Pattern[str]:
@@ -314,13 +388,22 @@ def statements(db: Any) -> Iterator[list[str]]:
 
 
 def _normalised(response: Any) -> tuple[int, str]:
-    text = response.get_data(as_text=True) if response.mimetype.startswith(("text/", "application/json")) else ""
+    text = (
+        response.get_data(as_text=True) if response.mimetype.startswith(("text/", "application/json")) else ""
+    )
     text = re.sub(r'name="csrf_token"[^>]*value="[^"]*"', "", text)
     return response.status_code, re.sub(r"\d+", "#", text)
 
 
-def walk_before_the_opening(app: Any, client: Any, login_as: Any, clock: Any, s: Sealed, statements: list[str],
-                            include: Callable[[str], bool]) -> list[str]:
+def walk_before_the_opening(
+    app: Any,
+    client: Any,
+    login_as: Any,
+    clock: Any,
+    s: Sealed,
+    statements: list[str],
+    include: Callable[[str], bool],
+) -> list[str]:
     """Every route as every group role, before the deadline and after it: the problems found, all of them."""
     from tender.bids import operations as bid_ops
 
@@ -350,8 +433,10 @@ def walk_before_the_opening(app: Any, client: Any, login_as: Any, clock: Any, s:
                         continue
                     other = fetch(client, probe.with_args({**probe.args, name: s.nothing[name]}))
                     if _normalised(other) != _normalised(response):
-                        problems.append(f"{where} answers {response.status_code} for a real {name}, "
-                                        f"{other.status_code} for {s.nothing[name]}, which has no bid or sample")
+                        problems.append(
+                            f"{where} answers {response.status_code} for a real {name}, "
+                            f"{other.status_code} for {s.nothing[name]}, which has no bid or sample"
+                        )
     return problems
 
 
@@ -363,8 +448,11 @@ def post_probes(app: Any, s: Sealed, include: Callable[[str], bool]) -> list[Pro
     fixed = {**s.values, "key": ["arkiv", "R0001"]}
     probes: list[Probe] = []
     for rule in app.url_map.iter_rules():
-        if "POST" not in (rule.methods or ()) or not include(rule.endpoint) \
-                or not set(rule.arguments) & set(OBJECT_IDS):
+        if (
+            "POST" not in (rule.methods or ())
+            or not include(rule.endpoint)
+            or not set(rule.arguments) & set(OBJECT_IDS)
+        ):
             continue
         names = sorted(rule.arguments)
         unknown = [n for n in names if n not in fixed]
@@ -376,8 +464,16 @@ def post_probes(app: Any, s: Sealed, include: Callable[[str], bool]) -> list[Pro
     return probes
 
 
-def post_before_the_opening(app: Any, client: Any, forms: Any, login_as: Any, clock: Any, s: Sealed,
-                            statements: list[str], include: Callable[[str], bool]) -> list[str]:
+def post_before_the_opening(
+    app: Any,
+    client: Any,
+    forms: Any,
+    login_as: Any,
+    clock: Any,
+    s: Sealed,
+    statements: list[str],
+    include: Callable[[str], bool],
+) -> list[str]:
     """Every such POST as every group role, with a real object and with :attr:`Sealed.nothing`: the answers
     (status, and the page it leads to with its message) must be the same, never show the marker, and come
     without reading a bid or sample."""
@@ -406,8 +502,10 @@ def post_before_the_opening(app: Any, client: Any, forms: Any, login_as: Any, cl
                 if MARKER in texts_of(real):
                     problems.append(f"{where} leads to a page that shows the marker")
                 if _normalised(real) != _normalised(other):
-                    problems.append(f"{where} answers {real.status_code} for a real object, {other.status_code} "
-                                    f"for {probe.with_args(blank)}, which has no bid or sample")
+                    problems.append(
+                        f"{where} answers {real.status_code} for a real object, {other.status_code} "
+                        f"for {probe.with_args(blank)}, which has no bid or sample"
+                    )
     return problems
 
 
@@ -421,33 +519,39 @@ def _noark(endpoint: str) -> bool:
 
 
 def test_before_the_opening_no_group_member_finds_anything_of_a_bid_on_any_page_or_export(
-        app, client, login_as, clock, sealed, statements) -> None:
+    app, client, login_as, clock, sealed, statements
+) -> None:
     problems = walk_before_the_opening(app, client, login_as, clock, sealed, statements, _not_noark)
     assert not problems, "\n".join(problems)
 
 
-def test_before_the_opening_no_group_member_finds_anything_of_a_noark_sample(app, client, login_as, clock, sealed,
-                                                                             statements) -> None:
+def test_before_the_opening_no_group_member_finds_anything_of_a_noark_sample(
+    app, client, login_as, clock, sealed, statements
+) -> None:
     """The Noark pages on their own: the samples are part of the sealed bid (issue 9 point 4)."""
     problems = walk_before_the_opening(app, client, login_as, clock, sealed, statements, _noark)
     assert not problems, "\n".join(problems)
 
 
-def test_before_the_opening_an_action_on_a_bid_answers_as_if_there_were_none(app, client, forms, login_as, clock,
-                                                                            sealed, statements) -> None:
+def test_before_the_opening_an_action_on_a_bid_answers_as_if_there_were_none(
+    app, client, forms, login_as, clock, sealed, statements
+) -> None:
     """Error messages: scoring, checking or rejecting a real bid says what it says for a bid that does not exist."""
     problems = post_before_the_opening(app, client, forms, login_as, clock, sealed, statements, _not_noark)
     assert not problems, "\n".join(problems)
 
 
-def test_before_the_opening_an_action_on_a_sample_answers_as_if_there_were_none(app, client, forms, login_as, clock,
-                                                                               sealed, statements) -> None:
+def test_before_the_opening_an_action_on_a_sample_answers_as_if_there_were_none(
+    app, client, forms, login_as, clock, sealed, statements
+) -> None:
     """Confirming a vendor's Noark result or rerunning a sample must not tell whether the vendor has one."""
     problems = post_before_the_opening(app, client, forms, login_as, clock, sealed, statements, _noark)
     assert not problems, "\n".join(problems)
 
 
-def test_before_the_opening_the_audit_trail_names_none_of_the_vendors(client, login_as, clock, sealed) -> None:
+def test_before_the_opening_the_audit_trail_names_none_of_the_vendors(
+    client, login_as, clock, sealed
+) -> None:
     login_as(sealed.lead)
     for moment in (BEFORE, AFTER):
         clock.set(moment)

@@ -1,5 +1,6 @@
 """Security headers on every kind of response, no inline script or style for the Content-Security-Policy to
 forbid, and URL ids that cannot name a row giving 404 on every route (never a 500)."""
+
 from __future__ import annotations
 
 import re
@@ -40,7 +41,9 @@ def world(db, create_tender, add_member, create_user):
 
     tender = create_tender()
     lead = tender.memberships[0].user
-    vendor = operations.register_vendor(tender, name="Leverandør AS", organisasjonsnummer="974760673", actor=lead)
+    vendor = operations.register_vendor(
+        tender, name="Leverandør AS", organisasjonsnummer="974760673", actor=lead
+    )
     db.session.commit()
     seller = add_member(tender, Role.VENDOR, vendor=vendor)
     evaluator = add_member(tender, Role.EVALUATOR)
@@ -180,15 +183,18 @@ def test_ids_beyond_any_row_give_404_on_every_route_and_every_method(app, world,
                 values: dict[str, object] = {n: (tender.id if n == "tender_id" else 1) for n in ints}
                 values[name] = huge
                 path = _path(rule, values)
-                for who, client, token in (("lead", forms.client, lead_token), ("anonym", anonymous.client,
-                                                                                 anonymous_token)):
+                for who, client, token in (
+                    ("lead", forms.client, lead_token),
+                    ("anonym", anonymous.client, anonymous_token),
+                ):
                     with isolated():
                         if method == "GET":
                             response = client.get(path)
                         else:
                             response = client.open(path, method=method, data={"csrf_token": token})
                     login_redirect = response.status_code == 302 and response.headers["Location"].startswith(
-                        "/logg-inn")
+                        "/logg-inn"
+                    )
                     if response.status_code != 404 and not (who == "anonym" and login_redirect):
                         wrong.append(f"{who}: {method} {path} ({endpoint}) gave {response.status_code}")
     assert wrong == []

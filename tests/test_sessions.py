@@ -1,6 +1,7 @@
 """Sessions on the server: logout, a password change and the idle and absolute limits end them for good (a
 copied cookie included); failed logins take as long for unknown addresses as for known ones; throttling
 per address and per client address."""
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,9 @@ def _events(db, event_type: str) -> list[AuditEvent]:
 
 def _sessions(db, user) -> list[UserSession]:
     db.session.expire_all()
-    return list(db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)
-                                   .order_by(UserSession.id)))
+    return list(
+        db.session.scalars(select(UserSession).where(UserSession.user_id == user.id).order_by(UserSession.id))
+    )
 
 
 def _logged_in_client(app, user, password: str = PASSWORD, **environ: str) -> FormClient:
@@ -73,7 +75,7 @@ def test_a_session_cookie_copied_before_logout_no_longer_works_after_it(app, db,
 
     replay = thief.get("/")
     assert _is_sent_to_login(replay)
-    assert _is_sent_to_login(thief.get(f"/konkurranser/1"))
+    assert _is_sent_to_login(thief.get("/konkurranser/1"))
     [row] = _sessions(db, user)
     assert row.ended_at is not None and row.end_reason == "logout"
     assert [e.actor_id for e in _events(db, "user.logged_out")] == [user.id]
@@ -100,8 +102,9 @@ def test_changing_ones_password_ends_the_other_sessions_and_keeps_this_one(app, 
     elsewhere = _logged_in_client(app, user)
     assert elsewhere.client.get("/").status_code == 200
 
-    response = here.post("/passord", {"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
-                         page="/passord")
+    response = here.post(
+        "/passord", {"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}, page="/passord"
+    )
     assert response.status_code == 302
     assert "Du er logget ut av én annen økt." in here.client.get("/").get_data(as_text=True)
     assert _is_sent_to_login(elsewhere.client.get("/"))
@@ -115,8 +118,11 @@ def test_a_wrong_current_password_changes_nothing_and_ends_no_session(app, db, c
     user = create_user()
     here = _logged_in_client(app, user)
     elsewhere = _logged_in_client(app, user)
-    response = here.post("/passord", {"current": "ikke-riktig-passord", "password": NEW_PASSWORD,
-                                      "confirm": NEW_PASSWORD}, page="/passord")
+    response = here.post(
+        "/passord",
+        {"current": "ikke-riktig-passord", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        page="/passord",
+    )
     assert response.status_code == 422
     assert "Det nåværende passordet er feil." in response.get_data(as_text=True)
     assert elsewhere.client.get("/").status_code == 200
@@ -128,16 +134,23 @@ def test_a_wrong_current_password_changes_nothing_and_ends_no_session(app, db, c
 def test_a_new_password_that_breaks_the_rules_is_refused_next_to_its_field(app, db, create_user) -> None:
     user = create_user()
     here = _logged_in_client(app, user)
-    response = here.post("/passord", {"current": PASSWORD, "password": "kort", "confirm": "kort"}, page="/passord")
+    response = here.post(
+        "/passord", {"current": PASSWORD, "password": "kort", "confirm": "kort"}, page="/passord"
+    )
     assert response.status_code == 422
     assert 'id="password-err"' in response.get_data(as_text=True)
-    mismatch = here.post("/passord", {"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD + "x"},
-                         page="/passord")
+    mismatch = here.post(
+        "/passord",
+        {"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD + "x"},
+        page="/passord",
+    )
     assert mismatch.status_code == 422 and "Passordene er ikke like." in mismatch.get_data(as_text=True)
     _logged_in_client(app, user, PASSWORD)
 
 
-def test_setting_a_password_through_an_invitation_link_ends_the_users_other_sessions(app, db, create_user) -> None:
+def test_setting_a_password_through_an_invitation_link_ends_the_users_other_sessions(
+    app, db, create_user
+) -> None:
     from tender.auth import operations
 
     user = create_user()
@@ -211,7 +224,8 @@ def test_the_session_settings_come_from_the_environment_too(tmp_path: Path, monk
 
 # -- login timing -------------------------------------------------------------------------------------------
 def test_a_failed_login_takes_as_long_for_an_unknown_address_as_for_an_existing_one(
-        app, db, client, forms, create_user, monkeypatch) -> None:
+    app, db, client, forms, create_user, monkeypatch
+) -> None:
     # Production's password hashing, not the tests' fast one: the difference to hide is the hash's cost.
     monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "scrypt")
     # No throttling here: a throttled answer comes back at once and would hide what is being measured.
@@ -224,8 +238,9 @@ def test_a_failed_login_takes_as_long_for_an_unknown_address_as_for_an_existing_
 
     def timed(email: str) -> float:
         started = time.perf_counter()
-        response = client.post("/logg-inn", data={"email": email, "password": "feil-passord-her",
-                                                  "csrf_token": token})
+        response = client.post(
+            "/logg-inn", data={"email": email, "password": "feil-passord-her", "csrf_token": token}
+        )
         elapsed = time.perf_counter() - started
         assert response.status_code == 422
         assert "Feil e-postadresse eller passord." in response.get_data(as_text=True)
@@ -245,15 +260,20 @@ def test_a_failed_login_takes_as_long_for_an_unknown_address_as_for_an_existing_
 
 
 # -- throttling -----------------------------------------------------------------------------------------------
-def test_one_password_tried_across_many_addresses_from_one_client_is_slowed(app, db, forms, create_user) -> None:
+def test_one_password_tried_across_many_addresses_from_one_client_is_slowed(
+    app, db, forms, create_user
+) -> None:
     victim = create_user("offer@example.no")
     attacker = {"REMOTE_ADDR": "203.0.113.9"}
     free = app.config["LOGIN_CLIENT_FREE_FAILURES"]
     token = forms.token("/logg-inn")
 
     def attempt(email: str, password: str, environ: dict[str, str]) -> str:
-        response = forms.client.post("/logg-inn", data={"email": email, "password": password, "csrf_token": token},
-                                     environ_base=environ)
+        response = forms.client.post(
+            "/logg-inn",
+            data={"email": email, "password": password, "csrf_token": token},
+            environ_base=environ,
+        )
         return response.get_data(as_text=True) if response.status_code != 302 else "innlogget"
 
     answers = [attempt(f"person{i}@example.no", "Sommer2026!!", attacker) for i in range(free + 2)]
@@ -283,8 +303,9 @@ def test_a_client_addresss_failures_are_forgotten_after_an_hour_without_one(app,
         assert operations.client_wait_seconds("192.0.2.1") == 0
 
 
-def test_a_failed_login_at_an_unknown_address_is_recorded_like_one_at_a_known_address(app, db, forms,
-                                                                                       create_user) -> None:
+def test_a_failed_login_at_an_unknown_address_is_recorded_like_one_at_a_known_address(
+    app, db, forms, create_user
+) -> None:
     user = create_user("kjent@example.no")
     for email in (user.email, "ukjent@example.no"):
         forms.post("/logg-inn", {"email": email, "password": "feil-passord"}, page="/logg-inn")
@@ -292,8 +313,11 @@ def test_a_failed_login_at_an_unknown_address_is_recorded_like_one_at_a_known_ad
     assert known.actor_id == user.id and known.object_id == str(user.id)
     assert unknown.actor_id is None and unknown.actor_label == "ukjent@example.no"
     assert json.loads(known.payload_json) == {"client": "127.0.0.1", "failures": 1}
-    assert json.loads(unknown.payload_json) == {"client": "127.0.0.1", "failures": 1, "email": "ukjent@example.no"}
-
+    assert json.loads(unknown.payload_json) == {
+        "client": "127.0.0.1",
+        "failures": 1,
+        "email": "ukjent@example.no",
+    }
 
 
 def test_behind_a_configured_proxy_the_client_address_is_the_forwarded_one(app, tmp_path) -> None:
@@ -311,8 +335,11 @@ def test_behind_a_configured_proxy_the_client_address_is_the_forwarded_one(app, 
             return request.remote_addr or ""
 
         try:
-            response = proxied.test_client().get("/adresse", environ_base={"REMOTE_ADDR": "10.0.0.1"},
-                                                 headers={"X-Forwarded-For": "198.51.100.23"})
+            response = proxied.test_client().get(
+                "/adresse",
+                environ_base={"REMOTE_ADDR": "10.0.0.1"},
+                headers={"X-Forwarded-For": "198.51.100.23"},
+            )
             assert response.get_data(as_text=True) == expected
         finally:
             dispose(proxied)

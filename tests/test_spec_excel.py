@@ -17,10 +17,24 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tender.core.spec import Kind, Problem, SpecError, SpecFileError, Specification, content_hash, move_requirement
+from tender.core.spec import (
+    Kind,
+    Problem,
+    SpecError,
+    SpecFileError,
+    Specification,
+    content_hash,
+    move_requirement,
+)
+from tender.core.spec.form_layout import (
+    ABOUT_SHEET,
+    CHAPTERS_SHEET,
+    CRITERIA_SHEET,
+    HEADER_ROW,
+    REQUIREMENTS_SHEET,
+)
 from tender.core.spec.samples import example_spec, generated_spec
 from tender.core.spec.toml_format import load_spec_toml
-from tender.core.spec.form_layout import ABOUT_SHEET, CHAPTERS_SHEET, CRITERIA_SHEET, HEADER_ROW, REQUIREMENTS_SHEET
 from tender.core.spec.workbook_read import import_spec_workbook
 from tender.reports.spec_excel import export_answer_form
 
@@ -88,7 +102,13 @@ def test_the_form_opens_in_openpyxl_with_its_four_sheets(workbook: Any) -> None:
     sheet = workbook[REQUIREMENTS_SHEET]
     assert sheet["A1"].value == "Grenland: felles sak-/arkivsystem"
     assert sheet["A3"].value == f"Versjon 1.0 · innholds-hash {content_hash(example_spec())}"
-    assert [sheet[f"A{r}"].value for r in range(FIRST, FIRST + 5)] == ["R0001", "R0002", "R0003", "R0004", "R0005"]
+    assert [sheet[f"A{r}"].value for r in range(FIRST, FIRST + 5)] == [
+        "R0001",
+        "R0002",
+        "R0003",
+        "R0004",
+        "R0005",
+    ]
     assert sheet[f"D{FIRST + 2}"].value == "2 Saksbehandling og møter"
     assert sheet[f"E{FIRST}"].value.startswith("Løsningen skal være godkjent")
 
@@ -108,7 +128,9 @@ def test_the_form_prints_landscape_fitted_to_width_with_page_numbers(workbook: A
     assert sheet.oddFooter.right.text == "Side &P av &N"
 
 
-def test_requirement_columns_are_locked_and_answer_columns_unlocked_on_a_protected_sheet(workbook: Any) -> None:
+def test_requirement_columns_are_locked_and_answer_columns_unlocked_on_a_protected_sheet(
+    workbook: Any,
+) -> None:
     sheet = workbook[REQUIREMENTS_SHEET]
     assert sheet.protection.sheet
     assert sheet[f"E{FIRST}"].protection.locked and sheet[f"A{FIRST}"].protection.locked
@@ -224,11 +246,14 @@ def test_a_requirement_text_starting_with_an_equals_sign_stays_text() -> None:
     spec = example_spec()
     spec = replace(
         spec,
-        requirements=(replace(spec.requirements[0], text="=SUM(A1:A9) er ikke en formel"),) + spec.requirements[1:],
+        requirements=(replace(spec.requirements[0], text="=SUM(A1:A9) er ikke en formel"),)
+        + spec.requirements[1:],
     )
     sheet = openpyxl.load_workbook(io.BytesIO(export(spec)))[REQUIREMENTS_SHEET]
     assert sheet[f"E{FIRST}"].data_type == "s"
-    assert import_spec_workbook(export(spec), spec).spec.requirements[0].text == "=SUM(A1:A9) er ikke en formel"
+    assert (
+        import_spec_workbook(export(spec), spec).spec.requirements[0].text == "=SUM(A1:A9) er ikke en formel"
+    )
 
 
 def test_edits_in_the_workbook_come_back_as_a_word_level_diff() -> None:
@@ -364,7 +389,10 @@ def test_business_rules_broken_in_the_workbook_are_reported_by_row() -> None:
         workbook[REQUIREMENTS_SHEET][f"B{FIRST + 4}"] = "K77"
 
     problems = import_problems(edited(export(), edit))
-    assert [(p.code, p.row) for p in problems] == [("weight_not_allowed", FIRST), ("unknown_chapter", FIRST + 4)]
+    assert [(p.code, p.row) for p in problems] == [
+        ("weight_not_allowed", FIRST),
+        ("unknown_chapter", FIRST + 4),
+    ]
 
 
 def test_a_workbook_that_is_not_our_form_is_refused() -> None:
@@ -385,7 +413,9 @@ def ole_file(streams: list[str]) -> bytes:
     """A minimal OLE compound file (what Office writes for encrypted .xlsx and for old .xls)."""
     header = bytearray(512)
     header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-    struct.pack_into("<HHHH", header, 24, 0x3E, 3, 0xFFFE, 9)  # minor, major version, byte order, sector shift
+    struct.pack_into(
+        "<HHHH", header, 24, 0x3E, 3, 0xFFFE, 9
+    )  # minor, major version, byte order, sector shift
     struct.pack_into("<I", header, 48, 1)  # first directory sector
     directory = bytearray()
     for name in ["Root Entry", *streams]:
@@ -413,7 +443,11 @@ def zip_of(files: dict[str, bytes]) -> bytes:
         (b"Krav-ID;Krav\nR0001;Noe\n", "not_a_zip", "CSV"),
         (b"%PDF-1.7\n", "not_a_zip", "PDF"),
         (zip_of({"notater.txt": b"hei"}), "not_a_workbook", "ZIP-fil"),
-        (zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>"}), "not_a_workbook", "Word"),
+        (
+            zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>"}),
+            "not_a_workbook",
+            "Word",
+        ),
         (zip_of({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"}), "not_a_workbook", ".ods"),
         (ole_file(["EncryptionInfo", "EncryptedPackage"]), "encrypted_workbook", "passordbeskyttet"),
         (ole_file(["Workbook"]), "legacy_xls", ".xls"),

@@ -7,7 +7,7 @@ import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +23,15 @@ from tender.reports.spec_pdf import Approval, render_spec_pdf
 BASE_SPEC = Path(__file__).resolve().parents[1] / "requirements_specs" / "base-sak-arkiv.toml"
 OSLO = timezone(timedelta(hours=1), "CET")
 APPROVALS = [
-    Approval("Porsgrunn", "Kari Nordmann", "Godkjent", "Ingen merknader.", datetime(2025, 3, 3, 9, 15, tzinfo=OSLO)),
+    Approval(
+        "Porsgrunn", "Kari Nordmann", "Godkjent", "Ingen merknader.", datetime(2025, 3, 3, 9, 15, tzinfo=OSLO)
+    ),
     (
         "Kragerø",
         "Øystein Ås",
         "Godkjent med merknad",
         "Krav 2.1 bør presiseres før kunngjøring.",
-        datetime(2025, 3, 4, 13, 5, tzinfo=timezone.utc),
+        datetime(2025, 3, 4, 13, 5, tzinfo=UTC),
     ),
     ("Kárášjohka", "Áilu Čoavddáš", "Avvist", "", "05.03.2025 kl. 10:00"),
 ]

@@ -5,6 +5,7 @@ each role (lead, evaluator, signer, observer, vendor user), and fetches every GE
 what a person reads is searched: the text between tags (not attribute values, scripts, styles, code and hashes),
 a PDF's text, a workbook's cells, sheet names and input prompts.
 """
+
 from __future__ import annotations
 
 import html
@@ -19,8 +20,20 @@ import pytest
 from sqlalchemy import select
 
 #: words that would tell a Norwegian reader that the page was not finished (whole words, any case)
-TELLTALE = ("deadline", "save", "error", "weights", "not", "must", "submitted", "draft", "invalid", "valid",
-            "queued", "none")
+TELLTALE = (
+    "deadline",
+    "save",
+    "error",
+    "weights",
+    "not",
+    "must",
+    "submitted",
+    "draft",
+    "invalid",
+    "valid",
+    "queued",
+    "none",
+)
 _TELLTALE = re.compile(r"\b(" + "|".join(TELLTALE) + r")\b", re.IGNORECASE)
 #: machine formats for programs, not pages for people (the JSON reports and status polls)
 NOT_FOR_READING = {"evaluation.case_json", "noark.report_json", "noark.status", "noark.statuses", "static"}
@@ -31,7 +44,9 @@ _URL = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 def visible_text(response: Any) -> str:
     body: bytes = response.get_data()
     if body[:4] == b"%PDF":
-        done = subprocess.run(["pdftotext", "-q", "-", "-"], input=body, capture_output=True, timeout=120, check=True)
+        done = subprocess.run(
+            ["pdftotext", "-q", "-", "-"], input=body, capture_output=True, timeout=120, check=True
+        )
         text = done.stdout.decode("utf-8", "replace")
     elif body[:2] == b"PK":
         parts: list[str] = []
@@ -40,7 +55,9 @@ def visible_text(response: Any) -> str:
                 if not name.endswith(".xml") or "/theme/" in name or "styles" in name:
                     continue
                 xml = zf.read(name).decode("utf-8", "replace")
-                parts += re.findall(r"<(?:\w+:)?t\b[^>]*>([^<]*)</(?:\w+:)?t>", xml)  # cells and shared strings
+                parts += re.findall(
+                    r"<(?:\w+:)?t\b[^>]*>([^<]*)</(?:\w+:)?t>", xml
+                )  # cells and shared strings
                 parts += re.findall(r'\b(?:prompt|promptTitle|error|errorTitle|name)="([^"]*)"', xml)
         text = html.unescape("\n".join(parts))
     else:
@@ -52,7 +69,9 @@ def visible_text(response: Any) -> str:
 
 def findings(text: str) -> list[str]:
     """Each tell-tale word found, with a little of its context so that the failure says where."""
-    return [re.sub(r"\s+", " ", text[max(0, m.start() - 50):m.end() + 50]) for m in _TELLTALE.finditer(text)]
+    return [
+        re.sub(r"\s+", " ", text[max(0, m.start() - 50) : m.end() + 50]) for m in _TELLTALE.finditer(text)
+    ]
 
 
 def test_the_tell_tale_search_finds_english_words_in_text_but_not_in_attributes_code_or_norwegian() -> None:
@@ -65,8 +84,14 @@ def test_the_tell_tale_search_finds_english_words_in_text_but_not_in_attributes_
 
     assert findings(visible_text(Page("<p>Tilbudsfrist (deadline): 1. mars</p>")))
     assert findings(visible_text(Page("<p>Lagre utkast (Save draft)</p>")))
-    assert not findings(visible_text(Page('<p class="error" data-x="not"><code>none</code>Gyldig, notat, '
-                                          'utkast</p><script>if (x === "none") {}</script>')))
+    assert not findings(
+        visible_text(
+            Page(
+                '<p class="error" data-x="not"><code>none</code>Gyldig, notat, '
+                'utkast</p><script>if (x === "none") {}</script>'
+            )
+        )
+    )
 
 
 @pytest.fixture
@@ -85,17 +110,29 @@ def _values(tender: Any) -> dict[str, list[str]]:
     from tender.bids.models import Bid, BidAttachment
     from tender.extensions import db
     from tender.noark.models import ExtractSample
-    from tender.requirements.models import SpecChapter, SpecRequirement, Specification, SpecVersion
+    from tender.requirements.models import SpecChapter, Specification, SpecRequirement, SpecVersion
 
     spec = db.session.scalars(select(Specification).where(Specification.tender_id == tender.id)).one()
     bids = db.session.scalars(select(Bid).where(Bid.tender_id == tender.id)).all()
-    attachments = db.session.scalars(select(BidAttachment).where(BidAttachment.bid_id.in_([b.id for b in bids]))).all()
+    attachments = db.session.scalars(
+        select(BidAttachment).where(BidAttachment.bid_id.in_([b.id for b in bids]))
+    ).all()
     samples = db.session.scalars(select(ExtractSample).where(ExtractSample.tender_id == tender.id)).all()
-    versions = db.session.scalars(select(SpecVersion.number).where(SpecVersion.specification_id == spec.id)).all()
-    requirements = db.session.scalars(select(SpecRequirement.key).where(SpecRequirement.specification_id == spec.id)
-                                      .order_by(SpecRequirement.key).limit(2)).all()
-    chapters = db.session.scalars(select(SpecChapter.key).where(SpecChapter.specification_id == spec.id)
-                                  .order_by(SpecChapter.key).limit(2)).all()
+    versions = db.session.scalars(
+        select(SpecVersion.number).where(SpecVersion.specification_id == spec.id)
+    ).all()
+    requirements = db.session.scalars(
+        select(SpecRequirement.key)
+        .where(SpecRequirement.specification_id == spec.id)
+        .order_by(SpecRequirement.key)
+        .limit(2)
+    ).all()
+    chapters = db.session.scalars(
+        select(SpecChapter.key)
+        .where(SpecChapter.specification_id == spec.id)
+        .order_by(SpecChapter.key)
+        .limit(2)
+    ).all()
     return {
         "tender_id": [str(tender.id)],
         "key": [*requirements, *chapters],
@@ -108,13 +145,19 @@ def _values(tender: Any) -> dict[str, list[str]]:
 
 
 def test_no_page_pdf_or_workbook_of_the_scored_demo_shows_an_english_tell_tale_word_to_any_role(
-        app, client, forms, scored_demo) -> None:
+    app, client, forms, scored_demo
+) -> None:
     from tender.demo import DEMO_PASSWORD, EVALUATORS, LEAD, OBSERVER, SIGNERS
     from tender.demo.stages import BIDDERS
 
     values = _values(scored_demo)
-    people = {"prosjektleder": LEAD[0], "evaluator": EVALUATORS[0][0], "godkjenner": next(iter(SIGNERS.values()))[0],
-              "observatør": OBSERVER[0], "leverandørbruker": BIDDERS[0].email}
+    people = {
+        "prosjektleder": LEAD[0],
+        "evaluator": EVALUATORS[0][0],
+        "godkjenner": next(iter(SIGNERS.values()))[0],
+        "observatør": OBSERVER[0],
+        "leverandørbruker": BIDDERS[0].email,
+    }
     found: dict[str, list[str]] = {}
     fetched = 0
     for role, email in people.items():

@@ -1,6 +1,7 @@
 """One transaction per request (and per CLI command): a response below 400 commits everything the request
 did, once; 400 and above, or an exception, rolls it all back; what is kept (``transactions.keep``) survives
 the rollback, and the hooks run after the database has decided."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -12,9 +13,9 @@ import pytest
 from flask import redirect
 from sqlalchemy import select
 
-from tender.web import transactions
 from tender.extensions import db as database
 from tender.tenders.models import Municipality
+from tender.web import transactions
 from tests.conftest import dispose, make_app
 
 #: what the hooks of the last request did, in order
@@ -94,7 +95,8 @@ def test_a_response_below_400_commits_what_the_request_did(tx_app: Any, db: Any,
 
 @pytest.mark.parametrize("status", [400, 403, 404, 409, 422])
 def test_a_response_of_400_or_more_after_a_flushed_change_leaves_nothing_in_the_database(
-        tx_app: Any, db: Any, status: int) -> None:
+    tx_app: Any, db: Any, status: int
+) -> None:
     assert tx_app.test_client().get(f"/t/{status}").status_code == status
     assert _stored(db) == set()
     assert HAPPENED == ["rolled back"]
@@ -137,14 +139,17 @@ def test_outside_a_request_or_command_a_kept_write_happens_at_once(db: Any) -> N
     assert _stored(db) == {"9910"}
 
 
-def test_a_failed_login_is_answered_422_and_its_count_and_trail_are_kept(client: Any, db: Any, forms: Any,
-                                                                           create_user: Any) -> None:
+def test_a_failed_login_is_answered_422_and_its_count_and_trail_are_kept(
+    client: Any, db: Any, forms: Any, create_user: Any
+) -> None:
     from tender.audit import AuditEvent
     from tender.auth.models import LoginThrottle
 
     user = create_user("kari@skien.kommune.no", "Kari")
     response = forms.post("/logg-inn", {"email": user.email, "password": "feil-passord"}, page="/logg-inn")
-    assert response.status_code == 422 and "Feil e-postadresse eller passord." in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Feil e-postadresse eller passord." in response.get_data(
+        as_text=True
+    )
     db.session.expire_all()
     throttle = db.session.scalar(select(LoginThrottle).where(LoginThrottle.email == user.email))
     assert throttle is not None and throttle.failures == 1

@@ -1,5 +1,6 @@
 """Views and CLI commands never end a transaction themselves: ``tender.web.transactions`` commits or rolls back
 each request and each command once (parsed with ``ast``, like test_core_is_pure.py)."""
+
 from __future__ import annotations
 
 import ast
@@ -7,8 +8,13 @@ from pathlib import Path
 
 TENDER = Path(__file__).resolve().parent.parent / "tender"
 #: the CLI modules whose commands run in ``transactions.command_transaction``
-COMMAND_MODULES = ("requirements/commands.py", "vendors/commands.py", "auth/commands.py", "demo/stages.py",
-                   "demo/__init__.py")
+COMMAND_MODULES = (
+    "requirements/commands.py",
+    "vendors/commands.py",
+    "auth/commands.py",
+    "demo/stages.py",
+    "demo/__init__.py",
+)
 
 
 def _view_modules() -> list[Path]:
@@ -27,8 +33,11 @@ def _transaction_calls(path: Path) -> list[str]:
     """Each ``<anything>.commit()`` / ``.rollback()`` call in the module, as "file:line: name"."""
     calls = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr in ("commit", "rollback")):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("commit", "rollback")
+        ):
             calls.append(f"{path.relative_to(TENDER)}:{node.lineno}: {node.func.attr}()")
     return calls
 

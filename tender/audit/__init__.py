@@ -4,6 +4,7 @@
 first: that row lock serialises concurrent writers on PostgreSQL and takes SQLite's write lock, so two
 requests can never chain onto the same predecessor.
 """
+
 from __future__ import annotations
 
 import getpass
@@ -14,8 +15,21 @@ from typing import Any
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import (ColumnElement, ForeignKey, Integer, String, Text, and_, column, false, not_, or_, select,
-                        table, update)
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    and_,
+    column,
+    false,
+    not_,
+    or_,
+    select,
+    table,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tender.core.audit_chain import ChainedEvent, ChainReport, event_hash, payload_text, verify_chain
@@ -94,19 +108,37 @@ def record(
             tender_id = obj.id if obj.__tablename__ == "tender" else getattr(obj, "tender_id", None)
     actor_id, actor_label = _actor(actor)
     seq, prev_hash = db.session.execute(
-        update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1)
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + 1)
         .returning(AuditHead.seq, AuditHead.last_hash)
     ).one()
     occurred_at = utcnow()
     text = payload_text(payload)
     oid = None if object_id is None else str(object_id)
     digest = event_hash(
-        seq=seq, occurred_at=occurred_at, actor_id=actor_id, actor_label=actor_label, event_type=event_type,
-        object_type=object_type, object_id=oid, tender_id=tender_id, payload_json=text, prev_hash=prev_hash,
+        seq=seq,
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+        actor_label=actor_label,
+        event_type=event_type,
+        object_type=object_type,
+        object_id=oid,
+        tender_id=tender_id,
+        payload_json=text,
+        prev_hash=prev_hash,
     )
     event = AuditEvent(
-        seq=seq, occurred_at=occurred_at, actor_id=actor_id, actor_label=actor_label, event_type=event_type,
-        object_type=object_type, object_id=oid, tender_id=tender_id, payload_json=text, prev_hash=prev_hash,
+        seq=seq,
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+        actor_label=actor_label,
+        event_type=event_type,
+        object_type=object_type,
+        object_id=oid,
+        tender_id=tender_id,
+        payload_json=text,
+        prev_hash=prev_hash,
         hash=digest,
     )
     db.session.add(event)
@@ -121,9 +153,17 @@ def _chained(batch_size: int = 2000) -> Iterator[ChainedEvent]:
     try:
         for ev in result:
             yield ChainedEvent(
-                seq=ev.seq, occurred_at=ev.occurred_at, actor_id=ev.actor_id, actor_label=ev.actor_label,
-                event_type=ev.event_type, object_type=ev.object_type, object_id=ev.object_id,
-                tender_id=ev.tender_id, payload_json=ev.payload_json, prev_hash=ev.prev_hash, hash=ev.hash,
+                seq=ev.seq,
+                occurred_at=ev.occurred_at,
+                actor_id=ev.actor_id,
+                actor_label=ev.actor_label,
+                event_type=ev.event_type,
+                object_type=ev.object_type,
+                object_id=ev.object_id,
+                tender_id=ev.tender_id,
+                payload_json=ev.payload_json,
+                prev_hash=ev.prev_hash,
+                hash=ev.hash,
             )
     finally:
         result.close()  # verification may stop at the first broken link: close the cursor now, not at GC
@@ -149,11 +189,21 @@ def verify() -> ChainReport:
 SEALED_EVENT_PREFIXES = ("bid.", "bids.", "sample.", "noark.", "vendor_registration.", "vendor_user.")
 #: the group's own acts under those names: the lead's configuration of the minimum requirements, and the
 #: confirmations of the opening (they tell nothing of a bid, and the group must see who has confirmed)
-GROUP_EVENTS = ("noark.requirement_linked", "noark.requirement_unlinked", "bids.opening_confirmed",
-                "bids.opening_confirmation_withdrawn")
+GROUP_EVENTS = (
+    "noark.requirement_linked",
+    "noark.requirement_unlinked",
+    "bids.opening_confirmed",
+    "bids.opening_confirmation_withdrawn",
+)
 #: object types (table names) that belong to bids, samples and a vendor's registration and users
-SEALED_OBJECT_PREFIXES = ("bid", "noark_sample", "sample", "noark_requirement_confirmation", "vendor_registration",
-                          "vendor_user")
+SEALED_OBJECT_PREFIXES = (
+    "bid",
+    "noark_sample",
+    "sample",
+    "noark_requirement_confirmation",
+    "vendor_registration",
+    "vendor_user",
+)
 #: a vendor user's role being given: only the vendor's own registration, its administrator's approval or the
 #: operator's command line do that (issue 9 point 1), so it is the vendor's activity whoever the actor is
 VENDOR_MEMBERSHIP = ("membership.added", '"role":"vendor"')
@@ -174,20 +224,37 @@ def vendor_activity(tender_id: int) -> ColumnElement[bool]:
     """
     # the membership table by name, not the tenders model: the trail is the floor every domain writes to
     membership = table("membership", column("user_id"), column("tender_id"), column("role"))
-    vendor_users = select(membership.c.user_id).where(membership.c.tender_id == tender_id,
-                                                      membership.c.role == "vendor")
+    vendor_users = select(membership.c.user_id).where(
+        membership.c.tender_id == tender_id, membership.c.role == "vendor"
+    )
     # A vendor user whose role was taken away keeps their past hidden: the removal event names them.
-    removed = db.session.scalars(select(AuditEvent.payload_json).where(
-        AuditEvent.tender_id == tender_id, AuditEvent.event_type == "membership.removed",
-        AuditEvent.payload_json.contains('"role":"vendor"', autoescape=True))).all()
-    former = sorted({str(p["user"]) for p in map(json.loads, removed) if isinstance(p, dict) and p.get("user")})
+    removed = db.session.scalars(
+        select(AuditEvent.payload_json).where(
+            AuditEvent.tender_id == tender_id,
+            AuditEvent.event_type == "membership.removed",
+            AuditEvent.payload_json.contains('"role":"vendor"', autoescape=True),
+        )
+    ).all()
+    former = sorted(
+        {str(p["user"]) for p in map(json.loads, removed) if isinstance(p, dict) and p.get("user")}
+    )
     group_event = AuditEvent.event_type.in_(GROUP_EVENTS)
     by_type = or_(*(AuditEvent.event_type.startswith(p, autoescape=True) for p in SEALED_EVENT_PREFIXES))
     by_type = and_(by_type, not_(group_event))
-    by_object = and_(AuditEvent.object_type.is_not(None), not_(group_event),
-                     or_(*(AuditEvent.object_type.startswith(p, autoescape=True) for p in SEALED_OBJECT_PREFIXES)))
-    by_type = or_(by_type, and_(AuditEvent.event_type == VENDOR_MEMBERSHIP[0],
-                                AuditEvent.payload_json.contains(VENDOR_MEMBERSHIP[1], autoescape=True)))
-    by_actor = or_(and_(AuditEvent.actor_id.is_not(None), AuditEvent.actor_id.in_(vendor_users)),
-                   AuditEvent.actor_label.in_(former) if former else false())
+    by_object = and_(
+        AuditEvent.object_type.is_not(None),
+        not_(group_event),
+        or_(*(AuditEvent.object_type.startswith(p, autoescape=True) for p in SEALED_OBJECT_PREFIXES)),
+    )
+    by_type = or_(
+        by_type,
+        and_(
+            AuditEvent.event_type == VENDOR_MEMBERSHIP[0],
+            AuditEvent.payload_json.contains(VENDOR_MEMBERSHIP[1], autoescape=True),
+        ),
+    )
+    by_actor = or_(
+        and_(AuditEvent.actor_id.is_not(None), AuditEvent.actor_id.in_(vendor_users)),
+        AuditEvent.actor_label.in_(former) if former else false(),
+    )
     return or_(false(), by_type, by_object, by_actor)

@@ -4,13 +4,15 @@ events are filed under, for the fields of their payloads and for the coded value
 One registry, so the trail page, its CSV and its PDF say the same thing; tests/test_audit_labels.py fails
 when the code records an event type that has no name here (the same habit as the access matrix).
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Any
 
 from tender import formatting
 
@@ -223,16 +225,36 @@ FIELD_LABELS: dict[str, str] = {
 
 #: coded values in payloads, by field (the stored value is the enum's value, not Norwegian)
 VALUE_LABELS: dict[str, dict[str, str]] = {
-    "role": {"lead": "Prosjektleder (anskaffelse)", "evaluator": "Evaluator", "signer": "Godkjenner for kommune",
-             "observer": "Observatør", "vendor": "Leverandørbruker"},
-    "procedure": {"open": "Åpen anbudskonkurranse", "restricted": "Begrenset anbudskonkurranse",
-                  "competitive_negotiation": "Konkurranse med forhandling"},
-    "status": {"queued": "I kø", "running": "Kontrolleres", "done": "Ferdig", "failed": "Feilet", "fail": "Feilet",
-               "met": "Oppfylt", "not_met": "Ikke oppfylt", "clarify": "Må avklares"},
+    "role": {
+        "lead": "Prosjektleder (anskaffelse)",
+        "evaluator": "Evaluator",
+        "signer": "Godkjenner for kommune",
+        "observer": "Observatør",
+        "vendor": "Leverandørbruker",
+    },
+    "procedure": {
+        "open": "Åpen anbudskonkurranse",
+        "restricted": "Begrenset anbudskonkurranse",
+        "competitive_negotiation": "Konkurranse med forhandling",
+    },
+    "status": {
+        "queued": "I kø",
+        "running": "Kontrolleres",
+        "done": "Ferdig",
+        "failed": "Feilet",
+        "fail": "Feilet",
+        "met": "Oppfylt",
+        "not_met": "Ikke oppfylt",
+        "clarify": "Må avklares",
+    },
     "verdict": {"valid": "Gyldig", "invalid": "Ugyldig", "unreadable": "Kan ikke leses"},
     "kind": {"one_off": "Engangskostnad", "yearly": "Årlig kostnad", "price": "Pris", "quality": "Kvalitet"},
-    "came_in_via": {"registration": "Egen registrering", "approval": "Godkjent av leverandørens administrator",
-                    "operator": "Lagt til av innkjøpsgruppen", "before_registration": "Fra før selvregistreringen"},
+    "came_in_via": {
+        "registration": "Egen registrering",
+        "approval": "Godkjent av leverandørens administrator",
+        "operator": "Lagt til av innkjøpsgruppen",
+        "before_registration": "Fra før selvregistreringen",
+    },
     "price_method": {"linear": "Lineær"},
 }
 
@@ -308,7 +330,9 @@ def value_text(value: Any, key: str = "") -> str:
 #: numbers that are identifiers, written without thousands separators
 _CODES = frozenset({"kommunenummer", "organisasjonsnummer", "bid", "sample", "number", "version", "size"})
 #: decimal numbers stored as text
-_DECIMALS = frozenset({"weight", "weight_min", "weight_max", "score", "price_k", "nok_per_point", "scale_max"})
+_DECIMALS = frozenset(
+    {"weight", "weight_min", "weight_max", "score", "price_k", "nok_per_point", "scale_max"}
+)
 
 
 @dataclass(frozen=True)
@@ -337,5 +361,17 @@ def register_filters(filters: dict[str, Callable[..., Any]]) -> None:
     filters["audit_changes"] = changes
 
 
-__all__ = ["EVENT_LABELS", "FIELD_LABELS", "OBJECT_LABELS", "VALUE_LABELS", "Change", "actor_label", "changes",
-           "event_label", "field_label", "object_label", "register_filters", "value_text"]
+__all__ = [
+    "EVENT_LABELS",
+    "FIELD_LABELS",
+    "OBJECT_LABELS",
+    "VALUE_LABELS",
+    "Change",
+    "actor_label",
+    "changes",
+    "event_label",
+    "field_label",
+    "object_label",
+    "register_filters",
+    "value_text",
+]

@@ -7,6 +7,7 @@ too, since a gap in them would tell that something was hidden, and when. After t
 everything, as ``tender audit verify`` always does. The exports are built from the same query, so they are
 sealed the same way.
 """
+
 from __future__ import annotations
 
 import io
@@ -17,16 +18,16 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import login_required
 from sqlalchemy import Select, func, not_, select
 
-from tender.audit import labels as audit_labels
 from tender.audit import AuditEvent, vendor_activity
+from tender.audit import labels as audit_labels
 from tender.bids.operations import opening_of
 from tender.clock import now
 from tender.extensions import db
 from tender.formatting import oslo
 from tender.reports.audit_export import audit_csv, audit_pdf
 from tender.tenders.access import tender_for
-from tender.tenders.permissions import view_audit
 from tender.tenders.models import Tender
+from tender.tenders.permissions import view_audit
 from tender.web.uploads import send_download
 
 bp = Blueprint("audit", __name__)
@@ -67,8 +68,9 @@ def _query(tender_id: int) -> TrailQuery:
         stmt = stmt.where(AuditEvent.object_type == object_type)
     if object_id:
         stmt = stmt.where(AuditEvent.object_id == object_id)
-    return TrailQuery(tender, sealed, event_type, object_type, object_id, mine,
-                      stmt.order_by(AuditEvent.seq.desc()))
+    return TrailQuery(
+        tender, sealed, event_type, object_type, object_id, mine, stmt.order_by(AuditEvent.seq.desc())
+    )
 
 
 def _choices(values: list[str], label: Any) -> list[tuple[str, str]]:
@@ -77,7 +79,9 @@ def _choices(values: list[str], label: Any) -> list[tuple[str, str]]:
 
 
 def _filter_args(q: TrailQuery) -> dict[str, str]:
-    return {k: v for k, v in (("type", q.event_type), ("objekttype", q.object_type), ("objekt", q.object_id)) if v}
+    return {
+        k: v for k, v in (("type", q.event_type), ("objekttype", q.object_type), ("objekt", q.object_id)) if v
+    }
 
 
 @bp.route("/konkurranser/<int:tender_id>/revisjonsspor")
@@ -89,13 +93,24 @@ def trail(tender_id: int) -> str:
     total = db.session.scalar(select(func.count()).select_from(q.stmt.order_by(None).subquery())) or 0
     events = db.session.scalars(q.stmt.limit(PAGE_SIZE).offset((page_no - 1) * PAGE_SIZE)).all()
     types = db.session.scalars(select(AuditEvent.event_type).where(*q.visible).distinct()).all()
-    object_types = db.session.scalars(select(AuditEvent.object_type)
-                                      .where(*q.visible, AuditEvent.object_type.is_not(None)).distinct()).all()
-    return render_template("audit/trail.html", tender=q.tender, events=events,
-                           types=_choices(list(types), audit_labels.event_label),
-                           object_types=_choices([t for t in object_types if t], audit_labels.object_label),
-                           event_type=q.event_type, object_type=q.object_type, object_id=q.object_id, total=total,
-                           page_no=page_no, page_size=PAGE_SIZE, sealed=q.sealed, filter_args=_filter_args(q))
+    object_types = db.session.scalars(
+        select(AuditEvent.object_type).where(*q.visible, AuditEvent.object_type.is_not(None)).distinct()
+    ).all()
+    return render_template(
+        "audit/trail.html",
+        tender=q.tender,
+        events=events,
+        types=_choices(list(types), audit_labels.event_label),
+        object_types=_choices([t for t in object_types if t], audit_labels.object_label),
+        event_type=q.event_type,
+        object_type=q.object_type,
+        object_id=q.object_id,
+        total=total,
+        page_no=page_no,
+        page_size=PAGE_SIZE,
+        sealed=q.sealed,
+        filter_args=_filter_args(q),
+    )
 
 
 def _export_name(q: TrailQuery, ext: str) -> str:
@@ -114,6 +129,12 @@ def trail_csv(tender_id: int) -> Response:
 @login_required
 def trail_pdf(tender_id: int) -> Response:
     q = _query(tender_id)
-    data = audit_pdf(q.tender.title, db.session.scalars(q.stmt).all(), with_seq=not q.sealed, sealed=q.sealed,
-                     filtered=q.filtered, made_at=now())
+    data = audit_pdf(
+        q.tender.title,
+        db.session.scalars(q.stmt).all(),
+        with_seq=not q.sealed,
+        sealed=q.sealed,
+        filtered=q.filtered,
+        made_at=now(),
+    )
     return send_download(io.BytesIO(data), _export_name(q, "pdf"), "application/pdf")

@@ -1,4 +1,5 @@
 """``tender user``: accounts from the command line (the first administrator, password resets)."""
+
 from __future__ import annotations
 
 import sys

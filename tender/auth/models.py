@@ -1,4 +1,5 @@
 """Users, their invitations, and the record of failed logins."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -27,12 +28,14 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
+    memberships: Mapped[list[Membership]] = relationship(  # noqa: F821
         back_populates="user", cascade="all, delete-orphan"
     )
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+        self.password_hash = generate_password_hash(
+            password, method=current_app.config["PASSWORD_HASH_METHOD"]
+        )
 
     def check_password(self, password: str) -> bool:
         return self.password_hash is not None and check_password_hash(self.password_hash, password)
@@ -104,8 +107,10 @@ class UserSession(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "user_session"
     __table_args__ = (
         CheckConstraint("(ended_at IS NULL) = (end_reason IS NULL)", name="ended_with_reason"),
-        CheckConstraint("end_reason IS NULL OR end_reason IN ('logout', 'idle', 'absolute', 'password_changed')",
-                        name="known_end_reason"),
+        CheckConstraint(
+            "end_reason IS NULL OR end_reason IN ('logout', 'idle', 'absolute', 'password_changed')",
+            name="known_end_reason",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

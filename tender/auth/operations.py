@@ -1,4 +1,5 @@
 """Accounts: creating users, invitations and password links, checking logins with throttling."""
+
 from __future__ import annotations
 
 import hashlib
@@ -15,13 +16,12 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tender import audit
-
-from tender.web import transactions
 from tender.auth.models import ClientLoginThrottle, Invitation, LoginThrottle, SessionEnd, User, UserSession
 from tender.auth.sessions import end_user_sessions
 from tender.db_types import utcnow
 from tender.errors import DomainError
 from tender.extensions import db
+from tender.web import transactions
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,9 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def create_user(email: str, name: str, *, password: str | None = None, is_admin: bool = False,
-                actor: Any = None) -> User:
+def create_user(
+    email: str, name: str, *, password: str | None = None, is_admin: bool = False, actor: Any = None
+) -> User:
     """Create an account; without a password it can only be used through an invitation link."""
     email = normalise_email(email)
     if find_user(email) is not None:
@@ -47,8 +48,9 @@ def create_user(email: str, name: str, *, password: str | None = None, is_admin:
         check_password_rules(password)
         user.set_password(password)
     db.session.add(user)
-    audit.record("user.created", user, payload={"email": email, "name": user.name, "is_admin": is_admin},
-                 actor=actor)
+    audit.record(
+        "user.created", user, payload={"email": email, "name": user.name, "is_admin": is_admin}, actor=actor
+    )
     return user
 
 
@@ -73,12 +75,20 @@ def issue_invitation(user: User, *, tender_id: int | None, invited_by: User | No
     token = secrets.token_urlsafe(32)
     hours = int(current_app.config["INVITATION_TTL_HOURS"])
     inv = Invitation(
-        user_id=user.id, tender_id=tender_id, invited_by_id=invited_by.id if invited_by else None,
-        token_hash=_token_hash(token), expires_at=utcnow() + timedelta(hours=hours),
+        user_id=user.id,
+        tender_id=tender_id,
+        invited_by_id=invited_by.id if invited_by else None,
+        token_hash=_token_hash(token),
+        expires_at=utcnow() + timedelta(hours=hours),
     )
     db.session.add(inv)
-    audit.record("invitation.issued", inv, tender_id=tender_id,
-                 payload={"user": user.email, "expires_at": inv.expires_at.isoformat()}, actor=invited_by)
+    audit.record(
+        "invitation.issued",
+        inv,
+        tender_id=tender_id,
+        payload={"user": user.email, "expires_at": inv.expires_at.isoformat()},
+        actor=invited_by,
+    )
     return IssuedInvitation(inv, token)
 
 
@@ -108,16 +118,29 @@ def deliver_invitation(user: User, link: str, tender_title: str | None) -> bool:
 
 def _newer_invitation(inv: Invitation) -> Invitation | None:
     """A later link for the same person and tender: sending an invitation again replaces the earlier ones."""
-    return db.session.scalar(select(Invitation).where(
-        Invitation.user_id == inv.user_id, Invitation.tender_id == inv.tender_id,
-        Invitation.id > inv.id).limit(1))
+    return db.session.scalar(
+        select(Invitation)
+        .where(
+            Invitation.user_id == inv.user_id, Invitation.tender_id == inv.tender_id, Invitation.id > inv.id
+        )
+        .limit(1)
+    )
 
 
 def void_invitations(user: User, *, tender_id: int | None) -> int:
     """How many of ``user``'s unused links for ``tender_id`` a new invitation is about to void (issue it
     next, in the same transaction): a link is void as soon as a newer one for the same tender exists."""
-    return len(list(db.session.scalars(select(Invitation.id).where(
-        Invitation.user_id == user.id, Invitation.tender_id == tender_id, Invitation.used_at.is_(None)))))
+    return len(
+        list(
+            db.session.scalars(
+                select(Invitation.id).where(
+                    Invitation.user_id == user.id,
+                    Invitation.tender_id == tender_id,
+                    Invitation.used_at.is_(None),
+                )
+            )
+        )
+    )
 
 
 def find_valid_invitation(token: str) -> Invitation:
@@ -128,8 +151,10 @@ def find_valid_invitation(token: str) -> Invitation:
     if inv.used_at is not None:
         raise DomainError("Lenken er allerede brukt. Logg inn med passordet du valgte, eller be om en ny.")
     if _newer_invitation(inv) is not None:
-        raise DomainError("Denne lenken er erstattet av en nyere invitasjon og virker ikke lenger. "
-                          "Bruk lenken i den siste invitasjonen du fikk, eller be prosjektlederen sende en ny.")
+        raise DomainError(
+            "Denne lenken er erstattet av en nyere invitasjon og virker ikke lenger. "
+            "Bruk lenken i den siste invitasjonen du fikk, eller be prosjektlederen sende en ny."
+        )
     if inv.expires_at <= utcnow():
         raise DomainError("Lenken er utløpt. Be prosjektlederen om en ny invitasjon.")
     return inv
@@ -143,8 +168,13 @@ def accept_invitation(token: str, password: str) -> User:
     inv.user.set_password(password)
     # setting a password through a link is a password change: whoever was logged in as this user is out
     ended = end_user_sessions(inv.user, SessionEnd.PASSWORD_CHANGED)
-    audit.record("invitation.accepted", inv, tender_id=inv.tender_id,
-                 payload={"user": inv.user.email, "sessions_ended": ended}, actor=inv.user)
+    audit.record(
+        "invitation.accepted",
+        inv,
+        tender_id=inv.tender_id,
+        payload={"user": inv.user.email, "sessions_ended": ended},
+        actor=inv.user,
+    )
     return inv.user
 
 
@@ -154,7 +184,9 @@ def change_password(user: User, current: str, new: str, *, keep: UserSession | N
     password counts as a failed login for the address, so a left-open session cannot be used to guess it."""
     wait = login_wait_seconds(user.email)
     if wait:
-        raise DomainError(f"For mange mislykkede forsøk. Vent {wait} sekunder og prøv igjen.", field="current")
+        raise DomainError(
+            f"For mange mislykkede forsøk. Vent {wait} sekunder og prøv igjen.", field="current"
+        )
     if not user.check_password(current):
         transactions.keep(lambda: _register_failure(user.email, None, user))
         raise DomainError("Det nåværende passordet er feil.", field="current")
@@ -187,7 +219,9 @@ def login_wait_seconds(email: str, now: datetime | None = None) -> int:
     row = db.session.scalar(select(LoginThrottle).where(LoginThrottle.email == normalise_email(email)))
     if row is None:
         return 0
-    return _backoff_wait(row.failures, row.last_failure_at, int(current_app.config["LOGIN_FREE_FAILURES"]), now)
+    return _backoff_wait(
+        row.failures, row.last_failure_at, int(current_app.config["LOGIN_FREE_FAILURES"]), now
+    )
 
 
 def client_wait_seconds(address: str | None, now: datetime | None = None) -> int:
@@ -195,8 +229,9 @@ def client_wait_seconds(address: str | None, now: datetime | None = None) -> int
     row = _client_row(address)
     if row is None or row.last_failure_at + CLIENT_FORGET_AFTER <= (now or utcnow()):
         return 0
-    return _backoff_wait(row.failures, row.last_failure_at,
-                         int(current_app.config["LOGIN_CLIENT_FREE_FAILURES"]), now)
+    return _backoff_wait(
+        row.failures, row.last_failure_at, int(current_app.config["LOGIN_CLIENT_FREE_FAILURES"]), now
+    )
 
 
 def _client_row(address: str | None) -> ClientLoginThrottle | None:
@@ -271,5 +306,9 @@ def _register_failure(email: str, client_address: str | None, user: User | None)
     if user is not None:
         audit.record("user.login_failed", user, payload=payload, actor=user)
     else:
-        audit.record("user.login_failed", object_type="user_account", payload={**payload, "email": email},
-                     actor=_UnknownAddress(email))
+        audit.record(
+            "user.login_failed",
+            object_type="user_account",
+            payload={**payload, "email": email},
+            actor=_UnknownAddress(email),
+        )

@@ -1,4 +1,5 @@
 """Who may do what outside any tender: the system's administrators create tenders."""
+
 from __future__ import annotations
 
 from typing import Any

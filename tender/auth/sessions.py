@@ -12,6 +12,7 @@ names a ``UserSession`` row; the loader accepts the cookie only while that row i
 Any ``flask_login.login_user`` / ``logout_user`` call opens / ends a row through Flask-Login's signals, so
 other code that logs a user in (e.g. after confirming an e-mail address) needs nothing more.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,10 +25,9 @@ from flask_login import current_user, user_logged_in, user_logged_out
 from sqlalchemy import CursorResult, select, update
 
 from tender import audit, clock
-
-from tender.web import transactions
 from tender.auth.models import SessionEnd, User, UserSession
 from tender.extensions import db
+from tender.web import transactions
 
 #: the key in Flask's session cookie that holds the token (the raw token is never stored on the server)
 SESSION_KEY = "tender_sid"
@@ -48,8 +48,10 @@ def _token_hash(token: str) -> str:
 def _settings() -> tuple[timedelta, timedelta]:
     from flask import current_app
 
-    return (timedelta(minutes=int(current_app.config["SESSION_IDLE_MINUTES"])),
-            timedelta(hours=int(current_app.config["SESSION_MAX_HOURS"])))
+    return (
+        timedelta(minutes=int(current_app.config["SESSION_IDLE_MINUTES"])),
+        timedelta(hours=int(current_app.config["SESSION_MAX_HOURS"])),
+    )
 
 
 def expiry_reason(row: UserSession, now: datetime) -> str | None:
@@ -82,10 +84,12 @@ def end_session(row: UserSession, reason: str, *, at: datetime | None = None) ->
 
 def end_user_sessions(user: User, reason: str, *, keep: UserSession | None = None) -> int:
     """Close every open session of ``user`` except ``keep``; return how many were closed."""
-    stmt = (update(UserSession)
-            .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
-            .values(ended_at=clock.now(), end_reason=reason)
-            .execution_options(synchronize_session="fetch"))
+    stmt = (
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .values(ended_at=clock.now(), end_reason=reason)
+        .execution_options(synchronize_session="fetch")
+    )
     if keep is not None:
         stmt = stmt.where(UserSession.id != keep.id)
     result = cast(CursorResult[Any], db.session.execute(stmt))
@@ -128,9 +132,16 @@ def load_user(user_id: str) -> User | None:
 
 def _close_expired(row: UserSession, reason: str, now: datetime) -> None:
     end_session(row, reason, at=now)
-    audit.record("user.session_expired", row.user, actor=row.user,
-                 payload={"reason": reason, "started_at": row.created_at.isoformat(),
-                          "last_seen_at": row.last_seen_at.isoformat()})
+    audit.record(
+        "user.session_expired",
+        row.user,
+        actor=row.user,
+        payload={
+            "reason": reason,
+            "started_at": row.created_at.isoformat(),
+            "last_seen_at": row.last_seen_at.isoformat(),
+        },
+    )
 
 
 def _touch(row: UserSession, now: datetime) -> None:

@@ -1,4 +1,5 @@
 """Login, logout, changing one's password, and setting a password through an invitation link."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -44,8 +45,11 @@ def login() -> Any:
     def log_in() -> None:
         # request.remote_addr is the proxy's address behind a reverse proxy unless the app is told to
         # trust its X-Forwarded-For (see README, "Sikkerhet"). A failure's count is kept by the operation.
-        login_user(operations.authenticate(form.email.data or "", form.password.data or "",
-                                           client_address=request.remote_addr))
+        login_user(
+            operations.authenticate(
+                form.email.data or "", form.password.data or "", client_address=request.remote_addr
+            )
+        )
 
     done = run_form(form, log_in, back=_safe_next(request.args.get("next")))
     if done is not None:
@@ -65,7 +69,8 @@ def logout() -> Response:
 
 def _password_changed(ended: int) -> str:
     others = {0: "", 1: " Du er logget ut av én annen økt."}.get(
-        ended, f" Du er logget ut av {ended} andre økter.")
+        ended, f" Du er logget ut av {ended} andre økter."
+    )
     return "Passordet er endret." + others
 
 
@@ -74,9 +79,17 @@ def _password_changed(ended: int) -> str:
 def change_password() -> Any:
     form = ChangePasswordForm()
     # a wrong current password counts as a failed login: the operation keeps the count
-    done = run_form(form, lambda: operations.change_password(
-        current_user._get_current_object(), form.current.data or "", form.password.data or "",
-        keep=current_session()), back=url_for("tenders.dashboard"), success=_password_changed)
+    done = run_form(
+        form,
+        lambda: operations.change_password(
+            current_user._get_current_object(),
+            form.current.data or "",
+            form.password.data or "",
+            keep=current_session(),
+        ),
+        back=url_for("tenders.dashboard"),
+        success=_password_changed,
+    )
     if done is not None:
         return done
     status = 422 if request.method == "POST" else 200
@@ -97,8 +110,9 @@ def accept_invitation(token: str) -> Any:
             logout_user()
         login_user(user)
 
-    done = run_form(form, accept, back=url_for("tenders.dashboard"),
-                    success="Passordet er lagret. Velkommen!")
+    done = run_form(
+        form, accept, back=url_for("tenders.dashboard"), success="Passordet er lagret. Velkommen!"
+    )
     if done is not None:
         return done
     status = 422 if request.method == "POST" else 200

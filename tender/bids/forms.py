@@ -1,5 +1,6 @@
 """The vendor's bid forms. Each requirement gets the answer form its answer form asks for (a choice, free text
 or a number), so that every field the server validates is one the page renders and the browser posts."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -26,13 +27,18 @@ class AnswerForm(Form):
     """What every requirement's answer has besides the answer itself (no CSRF of its own: it is posted inside
     BidForm)."""
 
-    description = TextAreaField("Beskrivelse av løsningen",
-                                validators=[Optional(), Length(max=20_000, message="Høyst 20 000 tegn.")])
-    documentation_ref = StringField("Henvisning til dokumentasjon (dokument og kapittel)",
-                                    validators=[Optional(), Length(max=300, message="Høyst 300 tegn.")])
+    description = TextAreaField(
+        "Beskrivelse av løsningen", validators=[Optional(), Length(max=20_000, message="Høyst 20 000 tegn.")]
+    )
+    documentation_ref = StringField(
+        "Henvisning til dokumentasjon (dokument og kapittel)",
+        validators=[Optional(), Length(max=300, message="Høyst 300 tegn.")],
+    )
     reservation = BooleanField("Jeg tar forbehold mot dette kravet")
     # no Optional(): it would stop the chain before validate_reservation_text sees an empty text
-    reservation_text = TextAreaField("Forbeholdet", validators=[Length(max=5_000, message="Høyst 5 000 tegn.")])
+    reservation_text = TextAreaField(
+        "Forbeholdet", validators=[Length(max=5_000, message="Høyst 5 000 tegn.")]
+    )
 
     def validate_reservation_text(self, field: Any) -> None:
         if self.reservation.data and not (field.data or "").strip():
@@ -48,8 +54,12 @@ class AnswerForm(Form):
     @property
     def touched(self) -> bool:
         """Whether the vendor wrote anything for this requirement (untouched ones are not stored)."""
-        return bool(self.answer.strip() or (self.description.data or "").strip()
-                    or (self.documentation_ref.data or "").strip() or self.reservation.data)
+        return bool(
+            self.answer.strip()
+            or (self.description.data or "").strip()
+            or (self.documentation_ref.data or "").strip()
+            or self.reservation.data
+        )
 
 
 class _ChoiceField(SelectField):
@@ -76,8 +86,10 @@ class ChoiceAnswerForm(AnswerForm):
 class TextAnswerForm(AnswerForm):
     """A short free-text answer (the longer explanation goes in the description)."""
 
-    value = StringField("Svar", validators=[Optional(), Length(max=200, message="Høyst 200 tegn; skriv resten i "
-                                                                                 "beskrivelsen.")])
+    value = StringField(
+        "Svar",
+        validators=[Optional(), Length(max=200, message="Høyst 200 tegn; skriv resten i beskrivelsen.")],
+    )
 
     @property
     def answer(self) -> str:
@@ -106,8 +118,10 @@ def answer_form_for(requirement: core_spec.Requirement, formdata: Any) -> Answer
     prefix = f"a-{requirement.id}"
     if requirement.answer_form.choices:
         form: AnswerForm = ChoiceAnswerForm(formdata=formdata, prefix=prefix)
-        form.choice.choices = [SelectChoice("", "– velg –")] + [SelectChoice(c, c)  # type: ignore[attr-defined]
-                                                                for c in requirement.answer_form.choices]
+        form.choice.choices = [SelectChoice("", "– velg –")] + [
+            SelectChoice(c, c)  # type: ignore[attr-defined]
+            for c in requirement.answer_form.choices
+        ]
         return form
     if requirement.answer_form is core_spec.AnswerForm.TALL:
         return NumberAnswerForm(formdata=formdata, prefix=prefix)
@@ -116,10 +130,15 @@ def answer_form_for(requirement: core_spec.Requirement, formdata: Any) -> Answer
 
 class PriceForm(Form):
     # the messages name the price line, so that they make sense in the list at the top of the page too
-    amount = NorwegianDecimalField("Beløp i kroner eks. mva.", minimum=Decimal(0), places=2, max_length=30,
-                                   invalid="«{form.line_label}»: beløpet må være et tall, ikke «{raw}».",
-                                   too_large="«{form.line_label}»: beløpet er for stort.",
-                                   below_minimum="«{form.line_label}»: beløpet kan ikke være negativt.")
+    amount = NorwegianDecimalField(
+        "Beløp i kroner eks. mva.",
+        minimum=Decimal(0),
+        places=2,
+        max_length=30,
+        invalid="«{form.line_label}»: beløpet må være et tall, ikke «{raw}».",
+        too_large="«{form.line_label}»: beløpet er for stort.",
+        below_minimum="«{form.line_label}»: beløpet kan ikke være negativt.",
+    )
     #: the price line's name
     line_label = ""
 
@@ -130,8 +149,9 @@ class AttachmentForm(FlaskForm):
 
 
 class AnswerUploadForm(FlaskForm):
-    file = FileField("Utfylt svarskjema (.xlsx)", id="svarskjema-fil", validators=[FileRequired("Velg en fil.")])
-
+    file = FileField(
+        "Utfylt svarskjema (.xlsx)", id="svarskjema-fil", validators=[FileRequired("Velg en fil.")]
+    )
 
 
 def form_problems(form: FlaskForm) -> list[str]:

@@ -3,6 +3,7 @@
 A bid is sealed until the tender's bid deadline has passed and the lead has opened the bids; the views check
 that through ``tender.bids.permissions.view_bids`` and :class:`BidOpening`, never by reading these rows first.
 """
+
 from __future__ import annotations
 
 import enum
@@ -69,10 +70,13 @@ class Bid(db.Model):  # type: ignore[name-defined,misc]
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
 
     vendor: Mapped[Vendor] = relationship()
-    answers: Mapped[list["BidAnswer"]] = relationship(cascade="all, delete-orphan", order_by="BidAnswer.id")
-    prices: Mapped[list["BidPriceLine"]] = relationship(cascade="all, delete-orphan", order_by="BidPriceLine.id")
-    attachments: Mapped[list["BidAttachment"]] = relationship(cascade="all, delete-orphan",
-                                                              order_by="BidAttachment.id")
+    answers: Mapped[list[BidAnswer]] = relationship(cascade="all, delete-orphan", order_by="BidAnswer.id")
+    prices: Mapped[list[BidPriceLine]] = relationship(
+        cascade="all, delete-orphan", order_by="BidPriceLine.id"
+    )
+    attachments: Mapped[list[BidAttachment]] = relationship(
+        cascade="all, delete-orphan", order_by="BidAttachment.id"
+    )
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -168,4 +172,4 @@ class BidOpeningConfirmation(db.Model):  # type: ignore[name-defined,misc]
     user_name: Mapped[str] = mapped_column(String(120))
     confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    user: Mapped["User"] = relationship()
+    user: Mapped[User] = relationship()

@@ -8,6 +8,7 @@ Bids sit above the evaluation model (the price schedule the vendors fill in, the
 below the domains that hand something in with a bid (the Noark 5 sample, tender.noark): those register a
 :class:`SubmittedPart` here instead of being imported.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -62,8 +63,11 @@ def bid_of(tender: Tender, vendor_id: int) -> Bid | None:
 
 
 def submitted_bids(tender: Tender) -> list[Bid]:
-    return list(db.session.scalars(
-        select(Bid).where(Bid.tender_id == tender.id, Bid.status == BidStatus.SUBMITTED).order_by(Bid.id)))
+    return list(
+        db.session.scalars(
+            select(Bid).where(Bid.tender_id == tender.id, Bid.status == BidStatus.SUBMITTED).order_by(Bid.id)
+        )
+    )
 
 
 def opening_of(tender: Tender) -> BidOpening | None:
@@ -102,9 +106,17 @@ class LateBid(DomainError):
 
 def record_late_attempt(tender: Tender, vendor: Vendor, *, action: str, at: datetime, actor: Any) -> None:
     """Log a refused late attempt (in a transaction of its own, after the refused change was rolled back)."""
-    audit.record("bid.late_attempt", tender, actor=actor, payload={
-        "vendor": vendor.organisasjonsnummer, "action": action, "at": at.isoformat(),
-        "deadline": tender.bid_deadline.isoformat() if tender.bid_deadline else None})
+    audit.record(
+        "bid.late_attempt",
+        tender,
+        actor=actor,
+        payload={
+            "vendor": vendor.organisasjonsnummer,
+            "action": action,
+            "at": at.isoformat(),
+            "deadline": tender.bid_deadline.isoformat() if tender.bid_deadline else None,
+        },
+    )
 
 
 def _check_open_for_bids(tender: Tender, vendor: Vendor, at: datetime, *, actor: Any, action: str) -> None:
@@ -123,8 +135,14 @@ def ensure_bid(tender: Tender, vendor: Vendor, *, at: datetime, actor: Any) -> B
     bid = bid_of(tender, vendor.id)
     if bid is None:
         _check_open_for_bids(tender, vendor, at, actor=actor, action="create")
-        bid = Bid(tender_id=tender.id, vendor_id=vendor.id, status=BidStatus.DRAFT, created_at=at, updated_at=at,
-                  spec_version_id=published_version(tender).id)  # type: ignore[union-attr]
+        bid = Bid(
+            tender_id=tender.id,
+            vendor_id=vendor.id,
+            status=BidStatus.DRAFT,
+            created_at=at,
+            updated_at=at,
+            spec_version_id=published_version(tender).id,
+        )  # type: ignore[union-attr]
         db.session.add(bid)
         db.session.flush()
         audit.record("bid.created", bid, actor=actor, payload={"vendor": vendor.organisasjonsnummer})
@@ -151,9 +169,16 @@ def _check_answer(req: core_spec.Requirement, answer: AnswerInput) -> str | None
     return None
 
 
-def save_draft(tender: Tender, bid: Bid, *, answers: Sequence[AnswerInput],
-               prices: Mapping[tuple[int, int | None], Decimal], at: datetime, actor: Any,
-               expected_version: int | None = None) -> Bid:
+def save_draft(
+    tender: Tender,
+    bid: Bid,
+    *,
+    answers: Sequence[AnswerInput],
+    prices: Mapping[tuple[int, int | None], Decimal],
+    at: datetime,
+    actor: Any,
+    expected_version: int | None = None,
+) -> Bid:
     """Store the answers and prices of a draft; refuses unknown requirements and wrong answers, listing all."""
     _check_open_for_bids(tender, bid.vendor, at, actor=actor, action="save")
     if bid.is_submitted:
@@ -167,7 +192,9 @@ def save_draft(tender: Tender, bid: Bid, *, answers: Sequence[AnswerInput],
     for answer in answers:
         req = by_key.get(answer.requirement_key)
         if req is None:
-            problems.append(f"Kravet {answer.requirement_key} finnes ikke i den kunngjorte kravspesifikasjonen.")
+            problems.append(
+                f"Kravet {answer.requirement_key} finnes ikke i den kunngjorte kravspesifikasjonen."
+            )
         elif (message := _check_answer(req, answer)) is not None:
             problems.append(message)
         if answer.reservation and not answer.reservation_text.strip():
@@ -176,8 +203,11 @@ def save_draft(tender: Tender, bid: Bid, *, answers: Sequence[AnswerInput],
     municipality_ids = {m.id for m in tender.participating_municipalities}
     for (item_id, municipality_id), amount in prices.items():
         item = items.get(item_id)
-        if item is None or (item.per_municipality and municipality_id not in municipality_ids) \
-                or (not item.per_municipality and municipality_id is not None):
+        if (
+            item is None
+            or (item.per_municipality and municipality_id not in municipality_ids)
+            or (not item.per_municipality and municipality_id is not None)
+        ):
             problems.append("Prisskjemaet har ikke en slik linje.")
         elif amount < 0 or not amount.is_finite():
             problems.append(f"«{item.name}»: beløpet kan ikke være negativt.")
@@ -202,17 +232,22 @@ def save_draft(tender: Tender, bid: Bid, *, answers: Sequence[AnswerInput],
     for (item_id, municipality_id), amount in prices.items():
         line = lines.get((item_id, municipality_id))
         if line is None:
-            bid.prices.append(BidPriceLine(price_item_id=item_id, municipality_id=municipality_id, amount=amount))
+            bid.prices.append(
+                BidPriceLine(price_item_id=item_id, municipality_id=municipality_id, amount=amount)
+            )
         else:
             line.amount = amount
     bid.updated_at = at
     db.session.flush()
-    audit.record("bid.draft_saved", bid, actor=actor, payload={"answers": len(answers), "prices": len(prices)})
+    audit.record(
+        "bid.draft_saved", bid, actor=actor, payload={"answers": len(answers), "prices": len(prices)}
+    )
     return bid
 
 
-def add_attachment(tender: Tender, bid: Bid, *, filename: str, content_type: str, data: bytes, at: datetime,
-                   actor: Any) -> BidAttachment:
+def add_attachment(
+    tender: Tender, bid: Bid, *, filename: str, content_type: str, data: bytes, at: datetime, actor: Any
+) -> BidAttachment:
     _check_open_for_bids(tender, bid.vendor, at, actor=actor, action="attach")
     if bid.is_submitted:
         raise DomainError("Tilbudet er levert og kan ikke endres.")
@@ -221,15 +256,25 @@ def add_attachment(tender: Tender, bid: Bid, *, filename: str, content_type: str
     if len(data) > MAX_ATTACHMENT:
         raise DomainError("Filen er større enn 50 MB.", field="file")
     name = clean_filename(filename, "vedlegg")
-    attachment = BidAttachment(filename=name, content_type=(content_type or "application/octet-stream")[:120],
-                               size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data, uploaded_at=at)
+    attachment = BidAttachment(
+        filename=name,
+        content_type=(content_type or "application/octet-stream")[:120],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        uploaded_at=at,
+    )
     bid.attachments.append(attachment)
     db.session.flush()
-    audit.record("bid.attachment_added", bid, actor=actor, payload={"filename": name, "sha256": attachment.sha256})
+    audit.record(
+        "bid.attachment_added", bid, actor=actor, payload={"filename": name, "sha256": attachment.sha256}
+    )
     return attachment
 
 
-def delete_attachment(tender: Tender, bid: Bid, attachment: BidAttachment, *, at: datetime, actor: Any) -> None:
+def delete_attachment(
+    tender: Tender, bid: Bid, attachment: BidAttachment, *, at: datetime, actor: Any
+) -> None:
     _check_open_for_bids(tender, bid.vendor, at, actor=actor, action="detach")
     if bid.is_submitted:
         raise DomainError("Tilbudet er levert og kan ikke endres.")
@@ -268,17 +313,34 @@ def bid_content(bid: Bid) -> dict[str, Any]:
         "tender": bid.tender_id,
         "vendor": bid.vendor.organisasjonsnummer,
         "answers": sorted(
-            ({"requirement": a.requirement_key, "fulfilled": a.fulfilled, "description": a.description,
-              "documentation_ref": a.documentation_ref, "reservation": a.reservation,
-              "reservation_text": a.reservation_text} for a in bid.answers),
-            key=lambda a: a["requirement"]),
+            (
+                {
+                    "requirement": a.requirement_key,
+                    "fulfilled": a.fulfilled,
+                    "description": a.description,
+                    "documentation_ref": a.documentation_ref,
+                    "reservation": a.reservation,
+                    "reservation_text": a.reservation_text,
+                }
+                for a in bid.answers
+            ),
+            key=lambda a: a["requirement"],
+        ),
         "prices": sorted(
-            ({"item": p.price_item_id, "municipality": p.municipality_id,
-              "amount": f"{Decimal(p.amount).quantize(CENT):f}"}
-             for p in bid.prices),
-            key=lambda p: (p["item"], p["municipality"] or 0)),
-        "attachments": sorted(({"filename": a.filename, "sha256": a.sha256} for a in bid.attachments),
-                              key=lambda a: (a["sha256"], a["filename"])),
+            (
+                {
+                    "item": p.price_item_id,
+                    "municipality": p.municipality_id,
+                    "amount": f"{Decimal(p.amount).quantize(CENT):f}",
+                }
+                for p in bid.prices
+            ),
+            key=lambda p: (p["item"], p["municipality"] or 0),
+        ),
+        "attachments": sorted(
+            ({"filename": a.filename, "sha256": a.sha256} for a in bid.attachments),
+            key=lambda a: (a["sha256"], a["filename"]),
+        ),
     }
     for key, part in sorted(_SUBMITTED_PARTS.items()):
         found = part.content(bid)
@@ -320,8 +382,12 @@ def submit(tender: Tender, bid: Bid, *, at: datetime, actor: Any) -> str:
     bid.submitted_at = at
     bid.receipt_sha256 = digest
     db.session.flush()
-    audit.record("bid.submitted", bid, actor=actor, payload={"vendor": bid.vendor.organisasjonsnummer,
-                                                             "sha256": digest, "at": at.isoformat()})
+    audit.record(
+        "bid.submitted",
+        bid,
+        actor=actor,
+        payload={"vendor": bid.vendor.organisasjonsnummer, "sha256": digest, "at": at.isoformat()},
+    )
     return digest
 
 
@@ -343,19 +409,28 @@ def set_opening_persons(tender: Tender, persons: int, *, at: datetime, actor: An
     if persons not in (1, 2):
         raise DomainError("Velg én eller to personer.", field="persons")
     if deadline_passed(tender, at):
-        raise DomainError("Tilbudsfristen er ute: hvor mange som må bekrefte åpningen, kan ikke endres lenger.",
-                          field="persons")
+        raise DomainError(
+            "Tilbudsfristen er ute: hvor mange som må bekrefte åpningen, kan ikke endres lenger.",
+            field="persons",
+        )
     if tender.opening_persons == persons:
         return
     before = tender.opening_persons
     tender.opening_persons = persons
     db.session.flush()
-    audit.record("tender.opening_persons_changed", tender, actor=actor, payload={"from": before, "to": persons})
+    audit.record(
+        "tender.opening_persons_changed", tender, actor=actor, payload={"from": before, "to": persons}
+    )
 
 
 def opening_confirmations(tender: Tender) -> list[BidOpeningConfirmation]:
-    return list(db.session.scalars(select(BidOpeningConfirmation).where(BidOpeningConfirmation.tender_id == tender.id)
-                                   .order_by(BidOpeningConfirmation.confirmed_at, BidOpeningConfirmation.id)))
+    return list(
+        db.session.scalars(
+            select(BidOpeningConfirmation)
+            .where(BidOpeningConfirmation.tender_id == tender.id)
+            .order_by(BidOpeningConfirmation.confirmed_at, BidOpeningConfirmation.id)
+        )
+    )
 
 
 def _is_lead(tender: Tender, user: Any) -> bool:
@@ -378,7 +453,11 @@ class OpeningStatus:
 
 def valid_confirmations(tender: Tender, at: datetime) -> list[BidOpeningConfirmation]:
     # A confirmation counts only while its giver still holds the opening right.
-    return [c for c in opening_confirmations(tender) if c.user is not None and confirm_opening_right(c.user, tender, now=at)]
+    return [
+        c
+        for c in opening_confirmations(tender)
+        if c.user is not None and confirm_opening_right(c.user, tender, now=at)
+    ]
 
 
 def _may_complete(tender: Tender, given: list[BidOpeningConfirmation], user: Any, at: datetime) -> str | None:
@@ -386,12 +465,18 @@ def _may_complete(tender: Tender, given: list[BidOpeningConfirmation], user: Any
     if not confirm_opening_right(user, tender, now=at):
         return "Du har ikke rett til å åpne tilbudene i denne konkurransen."
     if any(c.user_id == user.id for c in given):
-        return ("Du har allerede bekreftet åpningen. En annen i anskaffelsesgruppen må bekrefte fra sin egen "
-                "innlogging.")
+        return (
+            "Du har allerede bekreftet åpningen. En annen i anskaffelsesgruppen må bekrefte fra sin egen "
+            "innlogging."
+        )
     if tender.opening_persons == 1 and not _is_lead(tender, user):
         return "Når én person åpner tilbudene, må det være prosjektleder."
-    if tender.opening_persons == 2 and given and not _is_lead(tender, user) \
-            and not any(_is_lead(tender, c.user) for c in given):
+    if (
+        tender.opening_persons == 2
+        and given
+        and not _is_lead(tender, user)
+        and not any(_is_lead(tender, c.user) for c in given)
+    ):
         return "Minst én av de to som åpner tilbudene, må være prosjektleder; nå må prosjektleder bekrefte."
     return None
 
@@ -399,8 +484,11 @@ def _may_complete(tender: Tender, given: list[BidOpeningConfirmation], user: Any
 def opening_status(tender: Tender, at: datetime) -> OpeningStatus:
     given = valid_confirmations(tender, at)
     members = {m.user.id: m.user for m in tender.memberships if m.role in OPENING_ROLES}
-    may = [u for u in sorted(members.values(), key=lambda u: u.name)
-           if opening_of(tender) is None and _may_complete(tender, given, u, at) is None]
+    may = [
+        u
+        for u in sorted(members.values(), key=lambda u: u.name)
+        if opening_of(tender) is None and _may_complete(tender, given, u, at) is None
+    ]
     return OpeningStatus(tender.opening_persons, given, may)
 
 
@@ -420,13 +508,22 @@ def confirm_opening(tender: Tender, *, at: datetime, actor: Any) -> BidOpening |
     given = valid_confirmations(tender, at)
     if (why := _may_complete(tender, given, actor, at)) is not None:
         raise DomainError(why)
-    confirmation = BidOpeningConfirmation(tender_id=tender.id, user_id=actor.id, user_name=actor.name,
-                                          confirmed_at=at)
+    confirmation = BidOpeningConfirmation(
+        tender_id=tender.id, user_id=actor.id, user_name=actor.name, confirmed_at=at
+    )
     db.session.add(confirmation)
     db.session.flush()
     given.append(confirmation)
-    audit.record("bids.opening_confirmed", confirmation, actor=actor, payload={
-        "at": at.isoformat(), "persons_required": tender.opening_persons, "confirmations": len(given)})
+    audit.record(
+        "bids.opening_confirmed",
+        confirmation,
+        actor=actor,
+        payload={
+            "at": at.isoformat(),
+            "persons_required": tender.opening_persons,
+            "confirmations": len(given),
+        },
+    )
     if len(given) < tender.opening_persons:
         return None
     return _open(tender, given, at=at, actor=actor)
@@ -437,46 +534,91 @@ def withdraw_opening_confirmation(tender: Tender, *, at: datetime, actor: Any) -
     db.session.execute(select(Tender.id).where(Tender.id == tender.id).with_for_update())
     if opening_of(tender) is not None:
         raise DomainError("Tilbudene er allerede åpnet; bekreftelsen kan ikke trekkes tilbake.")
-    mine = db.session.scalar(select(BidOpeningConfirmation).where(
-        BidOpeningConfirmation.tender_id == tender.id, BidOpeningConfirmation.user_id == actor.id))
+    mine = db.session.scalar(
+        select(BidOpeningConfirmation).where(
+            BidOpeningConfirmation.tender_id == tender.id, BidOpeningConfirmation.user_id == actor.id
+        )
+    )
     if mine is None:
         raise DomainError("Du har ingen bekreftelse å trekke tilbake.")
     confirmed_at = mine.confirmed_at
     db.session.delete(mine)
     db.session.flush()
-    audit.record("bids.opening_confirmation_withdrawn", tender, actor=actor, payload={
-        "at": at.isoformat(), "confirmed_at": confirmed_at.isoformat()})
+    audit.record(
+        "bids.opening_confirmation_withdrawn",
+        tender,
+        actor=actor,
+        payload={"at": at.isoformat(), "confirmed_at": confirmed_at.isoformat()},
+    )
 
 
 def late_attempts(tender: Tender) -> list[dict[str, Any]]:
     """Every refused late attempt of the tender, from its audit trail, oldest first."""
     names = {v.organisasjonsnummer: v.name for v in tender.participating_vendors}
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.tender_id == tender.id,
-                                                         AuditEvent.event_type == "bid.late_attempt")
-                                .order_by(AuditEvent.seq))
-    return [{"vendor": names.get(e.payload.get("vendor"), ""), "organisasjonsnummer": e.payload.get("vendor"),
-             "action": e.payload.get("action"), "at": e.payload.get("at")} for e in events]
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.tender_id == tender.id, AuditEvent.event_type == "bid.late_attempt")
+        .order_by(AuditEvent.seq)
+    )
+    return [
+        {
+            "vendor": names.get(e.payload.get("vendor"), ""),
+            "organisasjonsnummer": e.payload.get("vendor"),
+            "action": e.payload.get("action"),
+            "at": e.payload.get("at"),
+        }
+        for e in events
+    ]
 
 
 def _open(tender: Tender, given: list[BidOpeningConfirmation], *, at: datetime, actor: Any) -> BidOpening:
     bids = [
-        {"vendor": b.vendor.name, "organisasjonsnummer": b.vendor.organisasjonsnummer,
-         "submitted_at": b.submitted_at.isoformat() if b.submitted_at else None, "receipt_sha256": b.receipt_sha256}
+        {
+            "vendor": b.vendor.name,
+            "organisasjonsnummer": b.vendor.organisasjonsnummer,
+            "submitted_at": b.submitted_at.isoformat() if b.submitted_at else None,
+            "receipt_sha256": b.receipt_sha256,
+        }
         for b in submitted_bids(tender)
     ]
-    people = [{"name": c.user_name, "user_id": c.user_id, "confirmed_at": c.confirmed_at.isoformat(),
-               "roles": sorted(r.value for r in tender.roles_of(c.user) & OPENING_ROLES)} for c in given]
-    record = {"opened_at": at.isoformat(), "persons_required": tender.opening_persons, "opened_by": people,
-              "bids": bids, "late_attempts": late_attempts(tender)}
-    opening = BidOpening(tender_id=tender.id, opened_at=at, opened_by_id=getattr(actor, "id", None),
-                         opened_by_name=" og ".join(p["name"] for p in people)[:120],
-                         persons_required=tender.opening_persons,
-                         record_json=json.dumps(record, ensure_ascii=False, sort_keys=True))
+    people = [
+        {
+            "name": c.user_name,
+            "user_id": c.user_id,
+            "confirmed_at": c.confirmed_at.isoformat(),
+            "roles": sorted(r.value for r in tender.roles_of(c.user) & OPENING_ROLES),
+        }
+        for c in given
+    ]
+    record = {
+        "opened_at": at.isoformat(),
+        "persons_required": tender.opening_persons,
+        "opened_by": people,
+        "bids": bids,
+        "late_attempts": late_attempts(tender),
+    }
+    opening = BidOpening(
+        tender_id=tender.id,
+        opened_at=at,
+        opened_by_id=getattr(actor, "id", None),
+        opened_by_name=" og ".join(p["name"] for p in people)[:120],
+        persons_required=tender.opening_persons,
+        record_json=json.dumps(record, ensure_ascii=False, sort_keys=True),
+    )
     db.session.add(opening)
     db.session.flush()
-    audit.record("bids.opened", opening, actor=actor, payload={
-        "bids": bids, "at": at.isoformat(), "opened_by": [p["name"] for p in people],
-        "persons_required": tender.opening_persons, "late_attempts": len(record["late_attempts"])})
+    audit.record(
+        "bids.opened",
+        opening,
+        actor=actor,
+        payload={
+            "bids": bids,
+            "at": at.isoformat(),
+            "opened_by": [p["name"] for p in people],
+            "persons_required": tender.opening_persons,
+            "late_attempts": len(record["late_attempts"]),
+        },
+    )
     return opening
 
 
@@ -498,16 +640,36 @@ def _when(text: str | None) -> datetime | None:
 def opening_record(opening: BidOpening) -> OpeningRecord:
     raw = json.loads(opening.record_json)
     if isinstance(raw, list):  # an opening from before two-person opening: the lead alone, bids only
-        raw = {"opened_by": [{"name": opening.opened_by_name, "roles": ["lead"],
-                              "confirmed_at": opening.opened_at.isoformat()}], "bids": raw, "late_attempts": []}
+        raw = {
+            "opened_by": [
+                {
+                    "name": opening.opened_by_name,
+                    "roles": ["lead"],
+                    "confirmed_at": opening.opened_at.isoformat(),
+                }
+            ],
+            "bids": raw,
+            "late_attempts": [],
+        }
     labels = {"lead": "prosjektleder", "evaluator": "evaluator", "observer": "observatør"}
     return OpeningRecord(
-        opened_at=opening.opened_at, persons_required=opening.persons_required,
-        opened_by=[{**p, "confirmed_at": _when(p.get("confirmed_at")),
-                    "roles": ", ".join(label for r, label in labels.items() if r in p.get("roles", []))}
-                   for p in raw.get("opened_by", [])],
+        opened_at=opening.opened_at,
+        persons_required=opening.persons_required,
+        opened_by=[
+            {
+                **p,
+                "confirmed_at": _when(p.get("confirmed_at")),
+                "roles": ", ".join(label for r, label in labels.items() if r in p.get("roles", [])),
+            }
+            for p in raw.get("opened_by", [])
+        ],
         bids=[{**b, "submitted_at": _when(b.get("submitted_at"))} for b in raw.get("bids", [])],
-        late_attempts=[{**a, "at": _when(a.get("at")),
-                        "action": LATE_ACTIONS.get(a.get("action") or "", f"annen handling ({a.get('action')})")}
-                       for a in raw.get("late_attempts", [])],
+        late_attempts=[
+            {
+                **a,
+                "at": _when(a.get("at")),
+                "action": LATE_ACTIONS.get(a.get("action") or "", f"annen handling ({a.get('action')})"),
+            }
+            for a in raw.get("late_attempts", [])
+        ],
     )

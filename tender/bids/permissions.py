@@ -1,4 +1,5 @@
 """Who may work on a bid, open the bids, and read bid content (sealed until the bid deadline)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -26,7 +27,11 @@ view_bid_list = in_evaluation_group.named("view_bid_list")
 #: bid content (pages, exports, files): the group that evaluates, after the deadline
 view_bids = (in_evaluation_group & deadline_passed).named("view_bids")
 #: the bids have been opened (the opening record exists)
-bids_opened = Rule("bids_opened", lambda u, t, o, n: db.session.scalar(
-    select(BidOpening.id).where(BidOpening.tender_id == t.id)) is not None)
+bids_opened = Rule(
+    "bids_opened",
+    lambda u, t, o, n: (
+        db.session.scalar(select(BidOpening.id).where(BidOpening.tender_id == t.id)) is not None
+    ),
+)
 #: the bids themselves on the bids page: bid content may be seen and the bids have been opened
 see_opened_bids = (view_bids & bids_opened).named("see_opened_bids")

@@ -3,6 +3,7 @@
 The vendor is never in the URL: it is the vendor the user acts for in this tender. Attachments are looked
 up within that vendor's bid only, so another vendor's ids and file links give 404.
 """
+
 from __future__ import annotations
 
 import io
@@ -23,15 +24,15 @@ from tender.bids.forms import (
     form_problems,
 )
 from tender.bids.models import Bid, BidAttachment
+from tender.bids.permissions import bid as may_bid
+from tender.clock import now as clock_now
 from tender.core import spec as core_spec
 from tender.errors import DomainError
 from tender.evaluation_model.operations import price_items
 from tender.extensions import db
-from tender.web.forms import EmptyForm, run_button, run_form
-from tender.bids.permissions import bid as may_bid
-from tender.clock import now as clock_now
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
+from tender.web.forms import EmptyForm, run_button, run_form
 from tender.web.transactions import keep
 from tender.web.uploads import send_download
 
@@ -79,18 +80,31 @@ def _price_forms(tender: Tender, bid: Bid | None, formdata: Any) -> list[tuple[A
     return out
 
 
-def _field_errors(spec: core_spec.Specification, answers: dict[str, AnswerForm],
-                  prices: list[tuple[Any, Any, PriceForm]]) -> list[str]:
+def _field_errors(
+    spec: core_spec.Specification, answers: dict[str, AnswerForm], prices: list[tuple[Any, Any, PriceForm]]
+) -> list[str]:
     """Every field error, also listed at the top of the page, each saying which requirement or price it is."""
     numbers = {r.id: r.number for r in spec.requirements}
-    out = [f"Krav {numbers[key]}, «{field.label.text}»: {message}"
-           for key, form in answers.items() for field in form for message in field.errors]
+    out = [
+        f"Krav {numbers[key]}, «{field.label.text}»: {message}"
+        for key, form in answers.items()
+        for field in form
+        for message in field.errors
+    ]
     out += [message for _, _, form in prices for message in form.amount.errors]
     return out
 
 
-def _page(tender: Tender, vendor: Vendor, *, form: BidForm | None = None, answers: dict[str, AnswerForm] | None = None,
-          prices: list[Any] | None = None, errors: list[str] | None = None, status: int = 200) -> Any:
+def _page(
+    tender: Tender,
+    vendor: Vendor,
+    *,
+    form: BidForm | None = None,
+    answers: dict[str, AnswerForm] | None = None,
+    prices: list[Any] | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> Any:
     spec = ops.published_spec(tender)
     bid = ops.bid_of(tender, vendor.id)
     now = clock_now()
@@ -105,10 +119,20 @@ def _page(tender: Tender, vendor: Vendor, *, form: BidForm | None = None, answer
             for field in answer:
                 field.render_kw = {**(field.render_kw or {}), "disabled": True}
     return render_template(
-        "bids/bid.html", tender=tender, vendor=vendor, bid=bid, spec=spec, form=form, answers=answers,
-        prices=prices if prices is not None else _price_forms(tender, bid, None), errors=errors or [],
-        open_for_bids=open_for_bids, now=now,
-        attachment_form=AttachmentForm(), empty_form=EmptyForm(), upload_form=AnswerUploadForm(),
+        "bids/bid.html",
+        tender=tender,
+        vendor=vendor,
+        bid=bid,
+        spec=spec,
+        form=form,
+        answers=answers,
+        prices=prices if prices is not None else _price_forms(tender, bid, None),
+        errors=errors or [],
+        open_for_bids=open_for_bids,
+        now=now,
+        attachment_form=AttachmentForm(),
+        empty_form=EmptyForm(),
+        upload_form=AnswerUploadForm(),
     ), status
 
 
@@ -135,28 +159,59 @@ def save(tender_id: int) -> Any:
     ok = all([f.validate() for f in answers.values()]) and ok
     ok = all([f.validate() for _, _, f in prices]) and ok
     if not ok:
-        return _page(tender, vendor, form=form, answers=answers, prices=prices,
-                     errors=["Utkastet er ikke lagret. Rett feltene som er merket:",
-                             *_field_errors(spec, answers, prices)],
-                     status=422)
+        return _page(
+            tender,
+            vendor,
+            form=form,
+            answers=answers,
+            prices=prices,
+            errors=[
+                "Utkastet er ikke lagret. Rett feltene som er merket:",
+                *_field_errors(spec, answers, prices),
+            ],
+            status=422,
+        )
 
     def save_draft() -> None:
-        inputs = [ops.AnswerInput(
-            requirement_key=key, fulfilled=f.answer,
-            description=f.description.data or "", documentation_ref=f.documentation_ref.data or "",
-            reservation=bool(f.reservation.data), reservation_text=f.reservation_text.data or "")
-            for key, f in answers.items() if f.touched]
-        amounts = {(item.id, m.id if m else None): f.amount.data for item, m, f in prices
-                   if f.amount.data is not None}
+        inputs = [
+            ops.AnswerInput(
+                requirement_key=key,
+                fulfilled=f.answer,
+                description=f.description.data or "",
+                documentation_ref=f.documentation_ref.data or "",
+                reservation=bool(f.reservation.data),
+                reservation_text=f.reservation_text.data or "",
+            )
+            for key, f in answers.items()
+            if f.touched
+        ]
+        amounts = {
+            (item.id, m.id if m else None): f.amount.data
+            for item, m, f in prices
+            if f.amount.data is not None
+        }
         now = clock_now()
         bid = ops.ensure_bid(tender, vendor, at=now, actor=_me())
         expected = int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None
-        ops.save_draft(tender, bid, answers=inputs, prices=amounts, at=now, actor=_me(), expected_version=expected)
+        ops.save_draft(
+            tender, bid, answers=inputs, prices=amounts, at=now, actor=_me(), expected_version=expected
+        )
 
-    return run_form(None, save_draft, back=url_for("bids.show", tender_id=tender.id), success="Utkastet er lagret.",
-                    refused=lambda error: _page(tender, vendor, form=form, answers=answers, prices=prices,
-                                                errors=_messages(error),
-                                                status=_refused_status(tender, vendor, error, "save")))
+    return run_form(
+        None,
+        save_draft,
+        back=url_for("bids.show", tender_id=tender.id),
+        success="Utkastet er lagret.",
+        refused=lambda error: _page(
+            tender,
+            vendor,
+            form=form,
+            answers=answers,
+            prices=prices,
+            errors=_messages(error),
+            status=_refused_status(tender, vendor, error, "save"),
+        ),
+    )
 
 
 def _log_late(tender: Tender, vendor: Vendor, action: str) -> None:
@@ -190,10 +245,15 @@ def submit(tender_id: int) -> Any:
         bid = found if found is not None else ops.ensure_bid(tender, vendor, at=clock_now(), actor=_me())
         ops.submit(tender, bid, at=clock_now(), actor=_me())
 
-    return run_form(None, submit_bid, back=url_for("bids.receipt", tender_id=tender.id),
-                    success="Tilbudet er levert.",
-                    refused=lambda error: _page(tender, vendor, errors=_messages(error),
-                                                status=_refused_status(tender, vendor, error, "submit")))
+    return run_form(
+        None,
+        submit_bid,
+        back=url_for("bids.receipt", tender_id=tender.id),
+        success="Tilbudet er levert.",
+        refused=lambda error: _page(
+            tender, vendor, errors=_messages(error), status=_refused_status(tender, vendor, error, "submit")
+        ),
+    )
 
 
 @bp.route("/kvittering")
@@ -220,13 +280,25 @@ def upload(tender_id: int) -> Any:
     def attach() -> None:
         now = clock_now()
         bid = ops.ensure_bid(tender, vendor, at=now, actor=_me())
-        ops.add_attachment(tender, bid, filename=form.file.data.filename or "vedlegg",
-                           content_type=form.file.data.mimetype or "", data=data, at=now, actor=_me())
+        ops.add_attachment(
+            tender,
+            bid,
+            filename=form.file.data.filename or "vedlegg",
+            content_type=form.file.data.mimetype or "",
+            data=data,
+            at=now,
+            actor=_me(),
+        )
 
-    return run_form(None, attach, back=url_for("bids.show", tender_id=tender.id, _anchor="vedlegg"),
-                    success="Vedlegget er lastet opp.",
-                    refused=lambda error: _page(tender, vendor, errors=[error.message],
-                                                status=_refused_status(tender, vendor, error, "attach")))
+    return run_form(
+        None,
+        attach,
+        back=url_for("bids.show", tender_id=tender.id, _anchor="vedlegg"),
+        success="Vedlegget er lastet opp.",
+        refused=lambda error: _page(
+            tender, vendor, errors=[error.message], status=_refused_status(tender, vendor, error, "attach")
+        ),
+    )
 
 
 def _own_attachment(tender: Tender, vendor: Vendor, attachment_id: int) -> tuple[Bid, BidAttachment]:
@@ -252,9 +324,11 @@ def delete_attachment(tender_id: int, attachment_id: int) -> Response:
     bid, found = _own_attachment(tender, _vendor(tender), attachment_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    return run_button(lambda: ops.delete_attachment(tender, bid, found, at=clock_now(), actor=_me()),
-                      back=url_for("bids.show", tender_id=tender.id, _anchor="vedlegg"),
-                      success="Vedlegget er fjernet.")
+    return run_button(
+        lambda: ops.delete_attachment(tender, bid, found, at=clock_now(), actor=_me()),
+        back=url_for("bids.show", tender_id=tender.id, _anchor="vedlegg"),
+        success="Vedlegget er fjernet.",
+    )
 
 
 # -- the answer form offline: download as Excel, fill in, upload ---------------------------------------------
@@ -269,11 +343,19 @@ def answer_form(tender_id: int) -> Any:
     if version is None:
         abort(404)
     stream = io.BytesIO()
-    export_answer_form(ops.published_spec(tender), stream, tender_title=tender.title,  # type: ignore[arg-type]
-                       version_label=str(version.number), content_hash=version.content_hash)
+    export_answer_form(
+        ops.published_spec(tender),
+        stream,
+        tender_title=tender.title,  # type: ignore[arg-type]
+        version_label=str(version.number),
+        content_hash=version.content_hash,
+    )
     stream.seek(0)
-    return send_download(stream, f"svarskjema-{tender.id}.xlsx",
-                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_download(
+        stream,
+        f"svarskjema-{tender.id}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @bp.route("/kravspesifikasjon.pdf")
@@ -288,10 +370,15 @@ def specification_pdf(tender_id: int) -> Any:
     if version is None:
         abort(404)
     stream = io.BytesIO()
-    render_spec_pdf(ops.published_spec(tender), stream, tender_title=tender.title,  # type: ignore[arg-type]
-                    case_reference=tender.case_reference, version_label=str(version.number),
-                    content_hash=version.content_hash,
-                    municipality_names={m.kommunenummer: m.name for m in tender.participating_municipalities})
+    render_spec_pdf(
+        ops.published_spec(tender),
+        stream,
+        tender_title=tender.title,  # type: ignore[arg-type]
+        case_reference=tender.case_reference,
+        version_label=str(version.number),
+        content_hash=version.content_hash,
+        municipality_names={m.kommunenummer: m.name for m in tender.participating_municipalities},
+    )
     stream.seek(0)
     return send_download(stream, f"kravspesifikasjon-versjon-{version.number}.pdf", "application/pdf")
 
@@ -309,25 +396,46 @@ def upload_answers(tender_id: int) -> Any:
         abort(404)
     form = AnswerUploadForm()
     if not form.validate_on_submit():
-        return _page(tender, vendor, errors=form_problems(form),
-                     status=422)
+        return _page(tender, vendor, errors=form_problems(form), status=422)
     try:
         rows = read_vendor_answers(form.file.data.read(), spec)
     except SpecFileError as error:
-        return _page(tender, vendor, errors=["Svarskjemaet ble ikke lest inn; ingenting er endret:",
-                                             *(str(p) for p in error.problems[:50])], status=422)
-    inputs = [ops.AnswerInput(
-        requirement_key=r.requirement_id, fulfilled=r.fulfilled,
-        description=(r.description + (f"\n\nLeveranse: {r.delivery}" if r.delivery else "")).strip(),
-        documentation_ref=r.reference, reservation=bool(r.deviation), reservation_text=r.deviation)
-        for r in rows if r.fulfilled or r.description or r.reference or r.deviation]
+        return _page(
+            tender,
+            vendor,
+            errors=[
+                "Svarskjemaet ble ikke lest inn; ingenting er endret:",
+                *(str(p) for p in error.problems[:50]),
+            ],
+            status=422,
+        )
+    inputs = [
+        ops.AnswerInput(
+            requirement_key=r.requirement_id,
+            fulfilled=r.fulfilled,
+            description=(r.description + (f"\n\nLeveranse: {r.delivery}" if r.delivery else "")).strip(),
+            documentation_ref=r.reference,
+            reservation=bool(r.deviation),
+            reservation_text=r.deviation,
+        )
+        for r in rows
+        if r.fulfilled or r.description or r.reference or r.deviation
+    ]
 
     def save_answers() -> None:
         now = clock_now()
         bid = ops.ensure_bid(tender, vendor, at=now, actor=_me())
         ops.save_draft(tender, bid, answers=inputs, prices={}, at=now, actor=_me())
 
-    return run_form(None, save_answers, back=url_for("bids.show", tender_id=tender.id),
-                    success=f"{len(inputs)} svar er lest inn fra svarskjemaet.",
-                    refused=lambda error: _page(tender, vendor, errors=_messages(error),
-                                                status=_refused_status(tender, vendor, error, "upload_answers")))
+    return run_form(
+        None,
+        save_answers,
+        back=url_for("bids.show", tender_id=tender.id),
+        success=f"{len(inputs)} svar er lest inn fra svarskjemaet.",
+        refused=lambda error: _page(
+            tender,
+            vendor,
+            errors=_messages(error),
+            status=_refused_status(tender, vendor, error, "upload_answers"),
+        ),
+    )

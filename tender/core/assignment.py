@@ -5,6 +5,7 @@ those evaluators; a criterion with none is scored by every evaluator of the tend
 to one criterion never leaves the others without anyone to score them. An assigned person who is no longer
 an evaluator does not count (else the criterion would silently have no one).
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Mapping, Sequence
@@ -23,8 +24,9 @@ class Scorers(Generic[U]):
     assigned: bool
 
 
-def scorers(parents: Mapping[K, K | None], assigned: Mapping[K, Collection[U]],
-            evaluators: Sequence[U]) -> dict[K, Scorers[U]]:
+def scorers(
+    parents: Mapping[K, K | None], assigned: Mapping[K, Collection[U]], evaluators: Sequence[U]
+) -> dict[K, Scorers[U]]:
     """For every criterion in ``parents`` (criterion → its parent, None at the top), who scores it."""
     found: dict[K, Scorers[U]] = {}
     for key in parents:

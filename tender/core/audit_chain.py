@@ -3,13 +3,14 @@
 Every event's hash covers its own content and the previous event's hash, so editing, deleting or
 reordering a stored event breaks the chain at a place we can name.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 GENESIS_HASH = "0" * 64
@@ -24,7 +25,7 @@ def utc_iso(moment: datetime) -> str:
     """Microsecond UTC timestamp text; the form the hash is computed over on every database."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime in the audit chain")
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass(frozen=True)
@@ -43,21 +44,32 @@ class ChainedEvent:
 
 
 def event_hash(
-    *, seq: int, occurred_at: datetime, actor_id: int | None, actor_label: str, event_type: str,
-    object_type: str | None, object_id: str | None, tender_id: int | None, payload_json: str, prev_hash: str,
+    *,
+    seq: int,
+    occurred_at: datetime,
+    actor_id: int | None,
+    actor_label: str,
+    event_type: str,
+    object_type: str | None,
+    object_id: str | None,
+    tender_id: int | None,
+    payload_json: str,
+    prev_hash: str,
 ) -> str:
-    content = canonical_json({
-        "seq": seq,
-        "occurred_at": utc_iso(occurred_at),
-        "actor_id": actor_id,
-        "actor_label": actor_label,
-        "event_type": event_type,
-        "object_type": object_type,
-        "object_id": object_id,
-        "tender_id": tender_id,
-        "payload": payload_json,
-        "prev_hash": prev_hash,
-    })
+    content = canonical_json(
+        {
+            "seq": seq,
+            "occurred_at": utc_iso(occurred_at),
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "event_type": event_type,
+            "object_type": object_type,
+            "object_id": object_id,
+            "tender_id": tender_id,
+            "payload": payload_json,
+            "prev_hash": prev_hash,
+        }
+    )
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
@@ -82,24 +94,49 @@ def verify_chain(events: Iterable[ChainedEvent], head_seq: int, head_hash: str) 
     for ev in events:
         count += 1
         if ev.seq != expected_seq:
-            return ChainReport(False, count, f"hendelse nr. {expected_seq} mangler (neste lagrede er nr. {ev.seq})",
-                               expected_seq)
+            return ChainReport(
+                False,
+                count,
+                f"hendelse nr. {expected_seq} mangler (neste lagrede er nr. {ev.seq})",
+                expected_seq,
+            )
         if ev.prev_hash != expected_prev:
-            return ChainReport(False, count, f"hendelse nr. {ev.seq} ({ev.event_type}) peker ikke på forrige "
-                               "hendelses hash", ev.seq)
+            return ChainReport(
+                False,
+                count,
+                f"hendelse nr. {ev.seq} ({ev.event_type}) peker ikke på forrige hendelses hash",
+                ev.seq,
+            )
         recomputed = event_hash(
-            seq=ev.seq, occurred_at=ev.occurred_at, actor_id=ev.actor_id, actor_label=ev.actor_label,
-            event_type=ev.event_type, object_type=ev.object_type, object_id=ev.object_id,
-            tender_id=ev.tender_id, payload_json=ev.payload_json, prev_hash=ev.prev_hash,
+            seq=ev.seq,
+            occurred_at=ev.occurred_at,
+            actor_id=ev.actor_id,
+            actor_label=ev.actor_label,
+            event_type=ev.event_type,
+            object_type=ev.object_type,
+            object_id=ev.object_id,
+            tender_id=ev.tender_id,
+            payload_json=ev.payload_json,
+            prev_hash=ev.prev_hash,
         )
         if recomputed != ev.hash:
-            return ChainReport(False, count, f"hendelse nr. {ev.seq} ({ev.event_type}) er endret etter at den "
-                               "ble skrevet: innholdet stemmer ikke med hashen", ev.seq)
+            return ChainReport(
+                False,
+                count,
+                f"hendelse nr. {ev.seq} ({ev.event_type}) er endret etter at den "
+                "ble skrevet: innholdet stemmer ikke med hashen",
+                ev.seq,
+            )
         expected_prev = ev.hash
         expected_seq += 1
     if expected_seq - 1 != head_seq:
-        return ChainReport(False, count, f"kjeden slutter ved nr. {expected_seq - 1}, men nr. {head_seq} er "
-                           "registrert skrevet: de siste hendelsene er slettet", expected_seq)
+        return ChainReport(
+            False,
+            count,
+            f"kjeden slutter ved nr. {expected_seq - 1}, men nr. {head_seq} er "
+            "registrert skrevet: de siste hendelsene er slettet",
+            expected_seq,
+        )
     if expected_prev != head_hash:
         return ChainReport(False, count, "siste hendelse stemmer ikke med kjedens registrerte hode", head_seq)
     return ChainReport(True, count)

@@ -220,7 +220,9 @@ def _text_rows(text: str) -> Iterable[tuple[int, list[str]]]:
             yield start, record
             start = reader.line_num + 1
     except csv.Error as error:
-        raise _fail("malformed_csv", f"Filen kan ikke leses som tabell: {error}.", row=reader.line_num) from None
+        raise _fail(
+            "malformed_csv", f"Filen kan ikke leses som tabell: {error}.", row=reader.line_num
+        ) from None
 
 
 def load_catalogue_xlsx(data: bytes) -> Catalogue:
@@ -246,7 +248,9 @@ def load_catalogue_xlsx(data: bytes) -> Catalogue:
             raise CatalogueError([replace(p, row=number) for p in error.problems]) from None
     catalogue = parse_catalogue_rows(texts, "xlsx")
     numeric = _numbers_stored_as_numbers(rows)
-    return Catalogue(catalogue.groups, tuple(sorted(catalogue.problems + numeric, key=_problem_order)), "xlsx")
+    return Catalogue(
+        catalogue.groups, tuple(sorted(catalogue.problems + numeric, key=_problem_order)), "xlsx"
+    )
 
 
 def _cell_text(cell: Any) -> str:
@@ -297,10 +301,14 @@ def parse_catalogue_rows(rows: Iterable[tuple[int, Sequence[str]]], encoding: st
         if columns is None:
             columns = _header_columns(cells, number)
             continue
-        raw.append((number, {name: cells[i].strip() if i < len(cells) else "" for name, i in columns.items()}))
+        raw.append(
+            (number, {name: cells[i].strip() if i < len(cells) else "" for name, i in columns.items()})
+        )
         if len(raw) > MAX_ROWS:
             raise _fail(
-                "too_many_rows", f"Filen har mer enn {MAX_ROWS} rader; Arkivverkets kravtabell har 384.", row=number
+                "too_many_rows",
+                f"Filen har mer enn {MAX_ROWS} rader; Arkivverkets kravtabell har 384.",
+                row=number,
             )
     if columns is None:
         raise _fail("empty_catalogue", "Filen har ingen rader.")
@@ -335,7 +343,9 @@ def _entries(raw: list[tuple[int, dict[str, str]]], problems: list[Problem]) -> 
         number = values["number"]
         if not number:
             problems.append(
-                Problem("missing_number", "Raden mangler Krav nr. og er hoppet over.", field="number", row=row)
+                Problem(
+                    "missing_number", "Raden mangler Krav nr. og er hoppet over.", field="number", row=row
+                )
             )
             continue
         if not NUMBER_PATTERN.fullmatch(number):
@@ -374,7 +384,11 @@ def _entries(raw: list[tuple[int, dict[str, str]]], problems: list[Problem]) -> 
         if not values["group"]:
             problems.append(
                 Problem(
-                    "missing_group", f"Krav nr. {number} mangler kravgruppe.", field="group", item_id=number, row=row
+                    "missing_group",
+                    f"Krav nr. {number} mangler kravgruppe.",
+                    field="group",
+                    item_id=number,
+                    row=row,
                 )
             )
         if not values["description"]:
@@ -485,14 +499,21 @@ def _chosen_entries(
     known = {e.key for e in catalogue.entries}
     for key in selections:
         if key not in known:
-            problems.append(Problem("unknown_selection", f"Krav nr. «{key}» finnes ikke i katalogen.", item_id=key))
+            problems.append(
+                Problem("unknown_selection", f"Krav nr. «{key}» finnes ikke i katalogen.", item_id=key)
+            )
     return [e for e in catalogue.entries if e.key in selections]
 
 
 def _target_chapter(
-    entry: CatalogueEntry, chapter_for_group: Mapping[str, str] | str, spec: Specification, problems: list[Problem]
+    entry: CatalogueEntry,
+    chapter_for_group: Mapping[str, str] | str,
+    spec: Specification,
+    problems: list[Problem],
 ) -> str:
-    chapter_id = chapter_for_group if isinstance(chapter_for_group, str) else chapter_for_group.get(entry.group)
+    chapter_id = (
+        chapter_for_group if isinstance(chapter_for_group, str) else chapter_for_group.get(entry.group)
+    )
     if chapter_id is None:
         problems.append(
             Problem(

@@ -4,6 +4,7 @@ The evaluators' individual scores for one bid on one criterion disagree when the
 lie more than the model's threshold apart (exactly the threshold is still agreement). One score, or none,
 cannot disagree.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Mapping

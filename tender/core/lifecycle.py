@@ -6,6 +6,7 @@ web layer gathers (``tender.lifecycle.operations.facts_of``). Pure: no Flask, no
 
 Facts about bids are only ever counts the group may know: before the opening the facts hold none (sealing).
 """
+
 from __future__ import annotations
 
 import enum
@@ -127,17 +128,30 @@ def standing(facts: Facts) -> Standing:
     if stage is Stage.SPECIFICATION:
         if not facts.municipalities:
             steps.append(Step("Ingen kommuner er lagt til i konkurransen.", group))
-        steps.append(Step("Kravspesifikasjonen er ikke frosset som en versjon til godkjenning ennå.",
-                          frozenset({LEAD, EVALUATOR})))
+        steps.append(
+            Step(
+                "Kravspesifikasjonen er ikke frosset som en versjon til godkjenning ennå.",
+                frozenset({LEAD, EVALUATOR}),
+            )
+        )
     elif stage is Stage.APPROVALS:
         version = facts.latest_version
         for name in facts.municipalities:
             if name in facts.rejected:
-                steps.append(Step(f"{name} har avvist versjon {version}; en ny versjon må fryses.",
-                                  frozenset({LEAD, EVALUATOR})))
+                steps.append(
+                    Step(
+                        f"{name} har avvist versjon {version}; en ny versjon må fryses.",
+                        frozenset({LEAD, EVALUATOR}),
+                    )
+                )
             elif name not in facts.approved:
-                steps.append(Step(f"{name} har ikke godkjent versjon {version}.", frozenset({LEAD, SIGNER}),
-                                  municipality=name))
+                steps.append(
+                    Step(
+                        f"{name} har ikke godkjent versjon {version}.",
+                        frozenset({LEAD, SIGNER}),
+                        municipality=name,
+                    )
+                )
         if not facts.model_locked:
             steps.append(Step("Evalueringsmodellen er ikke låst.", group))
         if facts.bid_deadline is None:
@@ -150,8 +164,12 @@ def standing(facts: Facts) -> Standing:
         if facts.bid_deadline is None:
             steps.append(Step("Tilbudsfristen er ikke satt.", group))
         else:
-            steps.append(Step("Tilbudene er forseglet til tilbudsfristen; deretter kan de åpnes.",
-                              frozenset({LEAD, EVALUATOR, OBSERVER})))
+            steps.append(
+                Step(
+                    "Tilbudene er forseglet til tilbudsfristen; deretter kan de åpnes.",
+                    frozenset({LEAD, EVALUATOR, OBSERVER}),
+                )
+            )
             steps.append(Step("Lever tilbudet før tilbudsfristen.", frozenset({VENDOR})))
     elif stage is Stage.DEADLINE_PASSED:
         missing = max(facts.opening_persons - len(facts.confirmed_by), 0)
@@ -164,21 +182,30 @@ def standing(facts: Facts) -> Standing:
             steps.append(Step("Konkurransen har ingen evaluatorer.", group))
         for name, count in facts.scores_missing:
             if count:
-                steps.append(Step(f"{name} har ikke gitt poeng på {count} "
-                                  f"{'kriterium' if count == 1 else 'kriterier'}.", frozenset({LEAD, EVALUATOR}),
-                                  person=name))
+                steps.append(
+                    Step(
+                        f"{name} har ikke gitt poeng på {count} "
+                        f"{'kriterium' if count == 1 else 'kriterier'}.",
+                        frozenset({LEAD, EVALUATOR}),
+                        person=name,
+                    )
+                )
         steps.append(Step("Konsensusfasen er ikke åpnet.", group))
     elif stage is Stage.CONSENSUS:
         if facts.consensus_missing:
             steps.append(Step(f"{facts.consensus_missing} konsensuspoeng mangler.", group))
-        steps.append(Step("Neste steg er tildeling, som ikke finnes i løsningen ennå.", group, actionable=False))
+        steps.append(
+            Step("Neste steg er tildeling, som ikke finnes i løsningen ennå.", group, actionable=False)
+        )
     return Standing(stage, tuple(steps))
 
 
-def steps_for(found: Standing, roles: frozenset[str], *, municipalities: frozenset[str] = frozenset(),
-              name: str = "") -> tuple[Step, ...]:
+def steps_for(
+    found: Standing, roles: frozenset[str], *, municipalities: frozenset[str] = frozenset(), name: str = ""
+) -> tuple[Step, ...]:
     """The steps that concern someone with ``roles``: the lead sees every step of the group; a signer only
     their own municipalities' approvals; an evaluator only their own missing scores."""
+
     def concerns(step: Step) -> bool:
         matching = step.roles & roles
         if not matching:
@@ -194,19 +221,23 @@ def steps_for(found: Standing, roles: frozenset[str], *, municipalities: frozens
     return tuple(s for s in found.steps if concerns(s))
 
 
-def deadline_problems(*, participation: datetime | None, questions: datetime | None,
-                      bid: datetime | None) -> dict[str, list[str]]:
+def deadline_problems(
+    *, participation: datetime | None, questions: datetime | None, bid: datetime | None
+) -> dict[str, list[str]]:
     """The deadlines' order, checked against each other: the request to take part comes before the questions
     and the bids, the questions before the bids (a vendor must have the answers before it bids). Field name →
     Norwegian messages; empty when they are in order (a deadline not set is not checked)."""
     problems: dict[str, list[str]] = {}
     if questions is not None and bid is not None and questions >= bid:
         problems.setdefault("questions_deadline", []).append(
-            "Fristen for spørsmål må ligge før tilbudsfristen, så leverandørene får svar før de leverer.")
+            "Fristen for spørsmål må ligge før tilbudsfristen, så leverandørene får svar før de leverer."
+        )
     if participation is not None and questions is not None and participation >= questions:
         problems.setdefault("participation_deadline", []).append(
-            "Fristen for forespørsel om å delta må ligge før fristen for spørsmål.")
+            "Fristen for forespørsel om å delta må ligge før fristen for spørsmål."
+        )
     if participation is not None and bid is not None and participation >= bid:
         problems.setdefault("participation_deadline", []).append(
-            "Fristen for forespørsel om å delta må ligge før tilbudsfristen.")
+            "Fristen for forespørsel om å delta må ligge før tilbudsfristen."
+        )
     return problems

@@ -1,4 +1,5 @@
 """Norwegian organisation numbers (organisasjonsnummer): nine digits, the last a MOD11 check digit."""
+
 from __future__ import annotations
 
 _WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)

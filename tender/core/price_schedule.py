@@ -3,6 +3,7 @@ period (e.g. "4+1+1" years, options included) → the evaluated total cost a pri
 
 Pure and exact: amounts are Decimal in, Fraction out; nothing rounded.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """``tender demo``: the Grenland joint tender, for trying the tool out. Idempotent."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -85,14 +86,23 @@ def demo_logins() -> list[DemoLogin]:
 
     names = {number: name for name, number, _ in MUNICIPALITIES}
     vendor_names = {number: name for name, number in VENDORS}
-    sellers = [VENDOR_USER] + [(b.email, b.person, b.orgnr) for b in BIDDERS
-                               if b.email != VENDOR_USER[0] and accounts.find_user(b.email) is not None]
+    sellers = [VENDOR_USER] + [
+        (b.email, b.person, b.orgnr)
+        for b in BIDDERS
+        if b.email != VENDOR_USER[0] and accounts.find_user(b.email) is not None
+    ]
     return [
         DemoLogin(LEAD[0], LEAD[1], "prosjektleder"),
         *(DemoLogin(email, name, "evaluator") for email, name in EVALUATORS),
         DemoLogin(OBSERVER[0], OBSERVER[1], "observatør"),
-        *(DemoLogin(email, name, f"godkjenner for {names[number]}") for number, (email, name) in SIGNERS.items()),
-        *(DemoLogin(email, name, f"leverandørbruker for {vendor_names[number]}") for email, name, number in sellers),
+        *(
+            DemoLogin(email, name, f"godkjenner for {names[number]}")
+            for number, (email, name) in SIGNERS.items()
+        ),
+        *(
+            DemoLogin(email, name, f"leverandørbruker for {vendor_names[number]}")
+            for email, name, number in sellers
+        ),
     ]
 
 
@@ -103,14 +113,20 @@ def build_demo(now: datetime | None = None) -> Tender:
     tender = db.session.scalar(select(Tender).where(Tender.case_reference == DEMO_CASE_REFERENCE))
     if tender is None:
         tender = operations.create_tender(
-            title="Felles sak- og arkivsystem for Grenland", case_reference=DEMO_CASE_REFERENCE,
-            procedure=Procedure.COMPETITIVE_NEGOTIATION, lead=lead,
-            participation_deadline=(now + timedelta(days=21)).replace(hour=11, minute=0, second=0, microsecond=0),
+            title="Felles sak- og arkivsystem for Grenland",
+            case_reference=DEMO_CASE_REFERENCE,
+            procedure=Procedure.COMPETITIVE_NEGOTIATION,
+            lead=lead,
+            participation_deadline=(now + timedelta(days=21)).replace(
+                hour=11, minute=0, second=0, microsecond=0
+            ),
             questions_deadline=(now + timedelta(days=45)).replace(hour=11, minute=0, second=0, microsecond=0),
             bid_deadline=(now + timedelta(days=60)).replace(hour=11, minute=0, second=0, microsecond=0),
         )
     for name, number, population in MUNICIPALITIES:
-        municipality = operations.get_or_create_municipality(name=name, kommunenummer=number, population=population)
+        municipality = operations.get_or_create_municipality(
+            name=name, kommunenummer=number, population=population
+        )
         if municipality not in tender.participating_municipalities:
             operations.add_municipality(tender, municipality, actor=lead)
     for name, number in VENDORS:
@@ -145,8 +161,9 @@ def _load_base_specification(tender: Tender, lead: User) -> None:
 
     spec = spec_ops.specification_of(tender)
     if spec is None or not spec.requirements:
-        spec_ops.replace_draft(tender, load_spec_toml(spec_ops.BASE_SPEC.read_bytes()), actor=lead,
-                               origin="grunnspesifikasjonen")
+        spec_ops.replace_draft(
+            tender, load_spec_toml(spec_ops.BASE_SPEC.read_bytes()), actor=lead, origin="grunnspesifikasjonen"
+        )
 
 
 def print_logins(logins: list[DemoLogin]) -> None:
@@ -158,16 +175,21 @@ def print_logins(logins: list[DemoLogin]) -> None:
 STAGE_HELP = {
     "spec": "kravspesifikasjonen som utkast",
     "published": "godkjent av alle seks kommuner og kunngjort, evalueringsmodellen låst, fire leverandører med "
-                 "egne brukere, tilbudsfristen fram i tid",
+    "egne brukere, tilbudsfristen fram i tid",
     "bids": "fire leverte tilbud med Noark 5-prøveuttrekk, fristen ute, tilbudene ikke åpnet",
     "scored": "åpnet av to personer, minstekrav vurdert, poeng fra tre evaluatorer, konsensus satt: "
-              "matrisen viser en vinner",
+    "matrisen viser en vinner",
 }
 
 
 @click.command("demo", help="Bygg demokonkurransen for Grenland fram til et trinn (kan kjøres flere ganger).")
-@click.option("--stage", type=click.Choice(STAGES), default="spec", show_default=True,
-              help="Hvor langt demoen bygges: " + "; ".join(f"{k}: {v}" for k, v in STAGE_HELP.items()) + ".")
+@click.option(
+    "--stage",
+    type=click.Choice(STAGES),
+    default="spec",
+    show_default=True,
+    help="Hvor langt demoen bygges: " + "; ".join(f"{k}: {v}" for k, v in STAGE_HELP.items()) + ".",
+)
 @click.option("--if-empty", is_flag=True, help="Bare hvis databasen ikke har noen konkurranser.")
 @with_appcontext
 def demo_command(stage: str, if_empty: bool) -> None:
@@ -180,6 +202,8 @@ def demo_command(stage: str, if_empty: bool) -> None:
             tender = build_stage(stage)
         except DomainError as exc:  # the stage that failed is rolled back; the ones before it are kept
             raise click.ClickException(f"Demoen kunne ikke bygges til trinnet «{stage}»: {exc}") from None
-        click.echo(f"Demokonkurransen «{tender.title}» (sak {tender.case_reference}) er klar på trinnet "
-                   f"«{stage}»: {STAGE_HELP[stage]}.")
+        click.echo(
+            f"Demokonkurransen «{tender.title}» (sak {tender.case_reference}) er klar på trinnet "
+            f"«{stage}»: {STAGE_HELP[stage]}."
+        )
     print_logins(demo_logins())

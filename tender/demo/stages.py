@@ -5,6 +5,7 @@ missing, so running a stage twice duplicates nothing and a later stage continues
 
 Demo data only: the vendors, people, answers, prices and scores are made up.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -32,8 +33,8 @@ from tender.noark import operations as noark_ops
 from tender.noark.models import SampleStatus
 from tender.requirements import operations as spec_ops
 from tender.tenders.models import Role, Tender, Vendor
-from tender.web.transactions import transaction
 from tender.vendors import operations as vendor_ops
+from tender.web.transactions import transaction
 
 
 @dataclass(frozen=True)
@@ -52,33 +53,81 @@ class Bidder:
 
 
 BIDDERS = [
-    Bidder("921345674", "tilbud@arkivhuset.no", "Sara Kvist", "Arkivhuset Sak 9",
-           Decimal("2450000"), Decimal("27.50"),
-           {"arkiv": 8, "saksbehandling": 6, "bruk": 5, "integrasjon": 7, "gjennomforing": 7}, {}),
-    Bidder("918273646", "jonas.bakke@saksflyt.no", "Jonas Bakke", "Saksflyt Kommune",
-           Decimal("2890000"), Decimal("29.00"),
-           {"arkiv": 8, "saksbehandling": 9, "bruk": 8, "integrasjon": 7, "gjennomforing": 8},
-           {"migr": "Migrering av dokumenter eldre enn 2010 prises etter medgått tid (timepris 1 250 kr eks. mva.), "
-                    "fordi kvaliteten på de eldste uttrekkene ikke er kjent."}),
-    Bidder("913579240", "lene.foss@nordiskdok.no", "Lene Foss", "NDF Arkiv",
-           Decimal("1940000"), Decimal("24.00"),
-           {"arkiv": 6, "saksbehandling": 5, "bruk": 7, "integrasjon": 5, "gjennomforing": 6}, {}),
-    Bidder("924681357", "martin.hauge@kommunearkiv.no", "Martin Hauge", "Kommunearkiv Sky",
-           Decimal("3380000"), Decimal("33.00"),
-           {"arkiv": 7, "saksbehandling": 7, "bruk": 6, "integrasjon": 8, "gjennomforing": 5},
-           {"Fiks": "Integrasjonen mot KS Fiks forutsetter at kommunene selv bestiller og betaler tilgang hos KS; "
-                    "vi setter den opp innen 30 dager etter at tilgangen er gitt."}),
+    Bidder(
+        "921345674",
+        "tilbud@arkivhuset.no",
+        "Sara Kvist",
+        "Arkivhuset Sak 9",
+        Decimal("2450000"),
+        Decimal("27.50"),
+        {"arkiv": 8, "saksbehandling": 6, "bruk": 5, "integrasjon": 7, "gjennomforing": 7},
+        {},
+    ),
+    Bidder(
+        "918273646",
+        "jonas.bakke@saksflyt.no",
+        "Jonas Bakke",
+        "Saksflyt Kommune",
+        Decimal("2890000"),
+        Decimal("29.00"),
+        {"arkiv": 8, "saksbehandling": 9, "bruk": 8, "integrasjon": 7, "gjennomforing": 8},
+        {
+            "migr": "Migrering av dokumenter eldre enn 2010 prises etter medgått tid (timepris 1 250 kr eks. mva.), "
+            "fordi kvaliteten på de eldste uttrekkene ikke er kjent."
+        },
+    ),
+    Bidder(
+        "913579240",
+        "lene.foss@nordiskdok.no",
+        "Lene Foss",
+        "NDF Arkiv",
+        Decimal("1940000"),
+        Decimal("24.00"),
+        {"arkiv": 6, "saksbehandling": 5, "bruk": 7, "integrasjon": 5, "gjennomforing": 6},
+        {},
+    ),
+    Bidder(
+        "924681357",
+        "martin.hauge@kommunearkiv.no",
+        "Martin Hauge",
+        "Kommunearkiv Sky",
+        Decimal("3380000"),
+        Decimal("33.00"),
+        {"arkiv": 7, "saksbehandling": 7, "bruk": 6, "integrasjon": 8, "gjennomforing": 5},
+        {
+            "Fiks": "Integrasjonen mot KS Fiks forutsetter at kommunene selv bestiller og betaler tilgang hos KS; "
+            "vi setter den opp innen 30 dager etter at tilgangen er gitt."
+        },
+    ),
 ]
 
 #: The award criteria: price 40 %, quality 60 % split over the specification's five criteria (same keys).
 QUALITY = [
     ("arkiv", "Arkiv og journalføring", 30, "Noark 5-funksjonalitet, journalføring, avlevering og bevaring."),
-    ("saksbehandling", "Saksbehandling", 25, "Støtte for saksgangen fra mottak til arkivering, maler og flyt."),
-    ("bruk", "Brukervennlighet", 15, "Hvor lett løsningen er å bruke, også for sjeldne brukere; universell "
-                                     "utforming."),
-    ("integrasjon", "Integrasjoner", 15, "Integrasjoner med fagsystemer, KS Fiks, eByggesak og folkeregisteret."),
-    ("gjennomforing", "Gjennomføring, drift og support", 15, "Innføringsplan, migrering, opplæring, drift og "
-                                                             "support."),
+    (
+        "saksbehandling",
+        "Saksbehandling",
+        25,
+        "Støtte for saksgangen fra mottak til arkivering, maler og flyt.",
+    ),
+    (
+        "bruk",
+        "Brukervennlighet",
+        15,
+        "Hvor lett løsningen er å bruke, også for sjeldne brukere; universell utforming.",
+    ),
+    (
+        "integrasjon",
+        "Integrasjoner",
+        15,
+        "Integrasjoner med fagsystemer, KS Fiks, eByggesak og folkeregisteret.",
+    ),
+    (
+        "gjennomforing",
+        "Gjennomføring, drift og support",
+        15,
+        "Innføringsplan, migrering, opplæring, drift og support.",
+    ),
 ]
 
 #: The base specification's minimum requirement that the Noark 5 validation of the samples answers (10.3).
@@ -86,10 +135,19 @@ NOARK_REQUIREMENT = "arkivuttrekk etter Noark 5"
 
 #: Plausible answers to the number requirements, by unit, and what the number rests on.
 NUMBERS: dict[str, tuple[tuple[str, ...], str]] = {
-    "sekunder": (("0,4", "0,6", "0,8", "1,2", "1,5"), "Målt i produksjon hos en kommune med om lag 40 000 innbyggere."),
-    "prosent": (("99,5", "99,7", "99,8", "99,9"), "Garantert i tjenesteavtalen, målt per måned i avtalt tjenestetid."),
+    "sekunder": (
+        ("0,4", "0,6", "0,8", "1,2", "1,5"),
+        "Målt i produksjon hos en kommune med om lag 40 000 innbyggere.",
+    ),
+    "prosent": (
+        ("99,5", "99,7", "99,8", "99,9"),
+        "Garantert i tjenesteavtalen, målt per måned i avtalt tjenestetid.",
+    ),
     "timer": (("1", "2", "4", "8", "12"), "Som i tjenesteavtalen; se vedlegget for beredskapsplanen."),
-    "brukere": (("850", "1 400", "2 300", "3 600"), "Den største installasjonen i dag, i en interkommunal løsning."),
+    "brukere": (
+        ("850", "1 400", "2 300", "3 600"),
+        "Den største installasjonen i dag, i en interkommunal løsning.",
+    ),
     "": (("10", "25", "50"), "Se løsningsbeskrivelsen i vedlegget."),
 }
 
@@ -98,16 +156,31 @@ SPREAD = [(0, 1, -1, 0, 1), (-1, 0, 0, 1, 0), (1, -1, 1, -1, 0)]
 
 #: Why a score is what it is, per criterion and level (low 0–4, mid 5–6, high 7–10).
 JUSTIFY = {
-    "arkiv": ("mangler flere arkivfunksjoner vi krever vekt på", "dekker Noark 5 godt, men avlevering og "
-              "bevaring er lite utviklet", "sterk Noark 5-støtte med god avlevering og gode prøveuttrekk"),
-    "saksbehandling": ("saksgangen krever mange manuelle steg", "dekker vanlig saksgang, få maler og "
-                       "svak flytstøtte", "god flyt fra mottak til arkiv, gode maler og oppgavelister"),
-    "bruk": ("tungt grensesnitt med mange skjermbilder", "greit for faste brukere, krevende for sjeldne",
-             "oversiktlig og raskt, god universell utforming"),
-    "integrasjon": ("få ferdige integrasjoner", "de viktigste integrasjonene finnes, andre må lages",
-                    "ferdige integrasjoner mot KS Fiks, eByggesak og folkeregisteret"),
-    "gjennomforing": ("innføringsplanen er vag", "realistisk plan, men tynn migreringsbeskrivelse",
-                      "konkret innføringsplan med migrering og opplæring per kommune"),
+    "arkiv": (
+        "mangler flere arkivfunksjoner vi krever vekt på",
+        "dekker Noark 5 godt, men avlevering og bevaring er lite utviklet",
+        "sterk Noark 5-støtte med god avlevering og gode prøveuttrekk",
+    ),
+    "saksbehandling": (
+        "saksgangen krever mange manuelle steg",
+        "dekker vanlig saksgang, få maler og svak flytstøtte",
+        "god flyt fra mottak til arkiv, gode maler og oppgavelister",
+    ),
+    "bruk": (
+        "tungt grensesnitt med mange skjermbilder",
+        "greit for faste brukere, krevende for sjeldne",
+        "oversiktlig og raskt, god universell utforming",
+    ),
+    "integrasjon": (
+        "få ferdige integrasjoner",
+        "de viktigste integrasjonene finnes, andre må lages",
+        "ferdige integrasjoner mot KS Fiks, eByggesak og folkeregisteret",
+    ),
+    "gjennomforing": (
+        "innføringsplanen er vag",
+        "realistisk plan, men tynn migreringsbeskrivelse",
+        "konkret innføringsplan med migrering og opplæring per kommune",
+    ),
 }
 
 
@@ -171,10 +244,20 @@ def publish_and_lock(tender: Tender) -> None:
     if spec.published_version is None:
         # the price schedule goes out with the specification, so it is set before the publication
         if not model_ops.price_items(tender):
-            model_ops.add_price_item(tender, name="Lisenser, innføring og migrering (engangsbeløp)",
-                              kind=PriceItemKind.ONE_OFF, per_municipality=False, actor=lead)
-            model_ops.add_price_item(tender, name="Årlig lisens, drift og support", kind=PriceItemKind.YEARLY,
-                              per_municipality=True, actor=lead)
+            model_ops.add_price_item(
+                tender,
+                name="Lisenser, innføring og migrering (engangsbeløp)",
+                kind=PriceItemKind.ONE_OFF,
+                per_municipality=False,
+                actor=lead,
+            )
+            model_ops.add_price_item(
+                tender,
+                name="Årlig lisens, drift og support",
+                kind=PriceItemKind.YEARLY,
+                per_municipality=True,
+                actor=lead,
+            )
         version = spec_ops.latest_version(spec)
         if version is None or spec_ops.draft_differs_from_latest(spec):
             version = spec_ops.freeze_version(tender, actor=lead, note="Til godkjenning i kommunene")
@@ -182,16 +265,32 @@ def publish_and_lock(tender: Tender) -> None:
         for municipality in tender.participating_municipalities:
             if municipality.id in decided:
                 continue
-            signer = next(m.user for m in tender.memberships
-                          if m.role is Role.SIGNER and m.municipality_id == municipality.id)
-            spec_ops.decide(tender, version, municipality, approve=True,
-                            comment=f"Godkjent for {municipality.name} etter gjennomgang i arkivtjenesten.",
-                            content_hash=version.content_hash, signer=signer)
+            signer = next(
+                m.user
+                for m in tender.memberships
+                if m.role is Role.SIGNER and m.municipality_id == municipality.id
+            )
+            spec_ops.decide(
+                tender,
+                version,
+                municipality,
+                approve=True,
+                comment=f"Godkjent for {municipality.name} etter gjennomgang i arkivtjenesten.",
+                content_hash=version.content_hash,
+                signer=signer,
+            )
         spec_ops.publish(tender, version, actor=lead)
     if not noark_ops.links_of(tender):
         content = bid_ops.published_spec(tender)
-        extract = next((r for r in content.requirements if r.kind is core_spec.Kind.MINSTEKRAV  # type: ignore[union-attr]
-                        and NOARK_REQUIREMENT in r.text), None)
+        extract = next(
+            (
+                r
+                for r in content.requirements
+                if r.kind is core_spec.Kind.MINSTEKRAV  # type: ignore[union-attr]
+                and NOARK_REQUIREMENT in r.text
+            ),
+            None,
+        )
         if extract is not None:  # the minimum requirement the validation of the samples answers
             noark_ops.link_requirement(tender, extract.id, actor=lead)
     model = model_ops.ensure_model(tender)
@@ -205,23 +304,56 @@ def publish_and_lock(tender: Tender) -> None:
 
 
 def _evaluation_model(tender: Tender, lead: User) -> None:
-    model_ops.update_settings(tender, model_ops.ModelSettings(
-        scale_max=Decimal(10), allow_half_points=False, price_method="linear", price_k=None, nok_per_point=None,
-        normalise=False, contract_period="4+1+1", disagreement_threshold=Decimal(3)), actor=lead)
+    model_ops.update_settings(
+        tender,
+        model_ops.ModelSettings(
+            scale_max=Decimal(10),
+            allow_half_points=False,
+            price_method="linear",
+            price_k=None,
+            nok_per_point=None,
+            normalise=False,
+            contract_period="4+1+1",
+            disagreement_threshold=Decimal(3),
+        ),
+        actor=lead,
+    )
     if model_ops.criterion_by_key(tender, "pris") is None:
-        model_ops.add_criterion(tender, model_ops.CriterionInput(
-            key="pris", name="Pris", weight=Decimal(40), kind=CriterionKindValue.PRICE,
-            documentation="Samlet evaluert pris over 4+1+1 år: engangsbeløp og årlige beløp for alle seks kommuner."),
-            actor=lead)
+        model_ops.add_criterion(
+            tender,
+            model_ops.CriterionInput(
+                key="pris",
+                name="Pris",
+                weight=Decimal(40),
+                kind=CriterionKindValue.PRICE,
+                documentation="Samlet evaluert pris over 4+1+1 år: engangsbeløp og årlige beløp for alle seks kommuner.",
+            ),
+            actor=lead,
+        )
     if model_ops.criterion_by_key(tender, "kvalitet") is None:
-        model_ops.add_criterion(tender, model_ops.CriterionInput(key="kvalitet", name="Kvalitet", weight=Decimal(60),
-                                                   documentation="Løsningens kvalitet, vurdert etter underkriteriene."),
-                         actor=lead)
+        model_ops.add_criterion(
+            tender,
+            model_ops.CriterionInput(
+                key="kvalitet",
+                name="Kvalitet",
+                weight=Decimal(60),
+                documentation="Løsningens kvalitet, vurdert etter underkriteriene.",
+            ),
+            actor=lead,
+        )
     for key, name, weight, documentation in QUALITY:
         if model_ops.criterion_by_key(tender, key) is None:
-            model_ops.add_criterion(tender, model_ops.CriterionInput(key=key, name=name, weight=Decimal(weight),
-                                                       parent_key="kvalitet", documentation=documentation),
-                             actor=lead)
+            model_ops.add_criterion(
+                tender,
+                model_ops.CriterionInput(
+                    key=key,
+                    name=name,
+                    weight=Decimal(weight),
+                    parent_key="kvalitet",
+                    documentation=documentation,
+                ),
+                actor=lead,
+            )
 
 
 # -- bids -----------------------------------------------------------------------------------------------------
@@ -238,11 +370,21 @@ def _answer(bidder: Bidder, req: core_spec.Requirement, reserved: dict[str, str]
         level = bidder.scores.get(req.criterion or "", 6)
         roll = _pick(f"{bidder.orgnr}:{req.id}", 10)
         if roll < level:
-            fulfilled, description = "Ja", (f"Standardfunksjonalitet i {bidder.system}; vises i demonstrasjonen "
-                                             "og er i bruk hos flere kommuner.")
+            fulfilled, description = (
+                "Ja",
+                (
+                    f"Standardfunksjonalitet i {bidder.system}; vises i demonstrasjonen "
+                    "og er i bruk hos flere kommuner."
+                ),
+            )
         elif roll < level + 2:
-            fulfilled, description = "Delvis", ("Delvis støttet i dagens versjon; full støtte kommer i neste "
-                                                "hovedversjon (planlagt våren 2027) uten ekstra kostnad.")
+            fulfilled, description = (
+                "Delvis",
+                (
+                    "Delvis støttet i dagens versjon; full støtte kommer i neste "
+                    "hovedversjon (planlagt våren 2027) uten ekstra kostnad."
+                ),
+            )
         else:
             fulfilled, description = "Nei", "Ikke støttet i dag; kan løses med tilpasning etter avtale."
     elif form is core_spec.AnswerForm.TALL:
@@ -250,19 +392,34 @@ def _answer(bidder: Bidder, req: core_spec.Requirement, reserved: dict[str, str]
         fulfilled = values[_pick(f"{bidder.orgnr}:{req.id}", len(values))]
     else:
         fulfilled = "Se beskrivelsen."
-        description = (f"{bidder.system} leveres som tjeneste fra datasenter i Norge. Løsningsbeskrivelsen i "
-                       "vedlegget går nærmere inn på dette punktet.")
-    return bid_ops.AnswerInput(req.id, fulfilled, description=description,
-                               documentation_ref="Vedlegg 1, Løsningsbeskrivelse",
-                               reservation=bool(reservation), reservation_text=reservation)
+        description = (
+            f"{bidder.system} leveres som tjeneste fra datasenter i Norge. Løsningsbeskrivelsen i "
+            "vedlegget går nærmere inn på dette punktet."
+        )
+    return bid_ops.AnswerInput(
+        req.id,
+        fulfilled,
+        description=description,
+        documentation_ref="Vedlegg 1, Løsningsbeskrivelse",
+        reservation=bool(reservation),
+        reservation_text=reservation,
+    )
 
 
 def _reserved(bidder: Bidder, content: core_spec.Specification) -> dict[str, str]:
     """The requirements this bidder takes a reservation on: the first evaluation requirement naming each topic."""
     found: dict[str, str] = {}
     for fragment, text in bidder.reservations.items():
-        hit = next((r for r in content.requirements if r.kind is core_spec.Kind.EVALUERINGSKRAV
-                    and fragment.lower() in r.text.lower() and r.id not in found), None)
+        hit = next(
+            (
+                r
+                for r in content.requirements
+                if r.kind is core_spec.Kind.EVALUERINGSKRAV
+                and fragment.lower() in r.text.lower()
+                and r.id not in found
+            ),
+            None,
+        )
         if hit is None:  # the topic is not in this specification: the first evaluation requirement instead
             hit = next(r for r in content.requirements if r.kind is core_spec.Kind.EVALUERINGSKRAV)
         found[hit.id] = text
@@ -273,23 +430,28 @@ def _prices(tender: Tender, bidder: Bidder) -> dict[tuple[int, int | None], Deci
     one_off, yearly = model_ops.price_items(tender)[:2]
     prices: dict[tuple[int, int | None], Decimal] = {(one_off.id, None): bidder.one_off}
     for municipality in tender.participating_municipalities:
-        prices[(yearly.id, municipality.id)] = (bidder.yearly_per_inhabitant * municipality.population) \
-            .quantize(Decimal(1))
+        prices[(yearly.id, municipality.id)] = (
+            bidder.yearly_per_inhabitant * municipality.population
+        ).quantize(Decimal(1))
     return prices
 
 
 def _pdf(lines: list[str]) -> bytes:
     """A one-page PDF 1.4 with ``lines`` of text (Latin-1), with a correct cross-reference table."""
+
     def esc(text: str) -> str:
         return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
     stream = "BT /F1 12 Tf 72 770 Td 16 TL " + " ".join(f"({esc(line)}) '" for line in lines) + " ET"
     body = stream.encode("latin-1", "replace")
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
-               b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream",
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
@@ -316,24 +478,52 @@ def submit_bids(tender: Tender) -> None:
             continue
         at = now()
         if bid_ops.deadline_passed(tender, at):
-            raise DomainError(f"Tilbudsfristen er ute, men {vendor.name} har ikke levert; bygg demoen i en tom "
-                              "database.")
+            raise DomainError(
+                f"Tilbudsfristen er ute, men {vendor.name} har ikke levert; bygg demoen i en tom database."
+            )
         seller = _user(bidder.email, bidder.person)
         bid = bid_ops.ensure_bid(tender, vendor, at=at, actor=seller)
         reserved = _reserved(bidder, content)
-        bid_ops.save_draft(tender, bid, answers=[_answer(bidder, r, reserved) for r in content.requirements],
-                           prices=_prices(tender, bidder), at=at, actor=seller)
+        bid_ops.save_draft(
+            tender,
+            bid,
+            answers=[_answer(bidder, r, reserved) for r in content.requirements],
+            prices=_prices(tender, bidder),
+            at=at,
+            actor=seller,
+        )
         if not bid.attachments:
-            bid_ops.add_attachment(tender, bid, filename="Løsningsbeskrivelse.pdf", content_type="application/pdf",
-                                   data=_pdf([f"{vendor.name}", f"Løsningsbeskrivelse: {bidder.system}",
-                                              "Tilbud i konkurransen Felles sak- og arkivsystem for Grenland",
-                                              f"Kontaktperson: {bidder.person} <{bidder.email}>"]),
-                                   at=at, actor=seller)
+            bid_ops.add_attachment(
+                tender,
+                bid,
+                filename="Løsningsbeskrivelse.pdf",
+                content_type="application/pdf",
+                data=_pdf(
+                    [
+                        f"{vendor.name}",
+                        f"Løsningsbeskrivelse: {bidder.system}",
+                        "Tilbud i konkurransen Felles sak- og arkivsystem for Grenland",
+                        f"Kontaktperson: {bidder.person} <{bidder.email}>",
+                    ]
+                ),
+                at=at,
+                actor=seller,
+            )
         if noark_ops.sample_of_bid(bid) is None:
-            data = demo_extract(system=bidder.system, creator=(bidder.orgnr, f"Testarkiv for {bidder.system}"),
-                                seed=bidder.orgnr)
-            noark_ops.store_upload(tender, vendor, io.BytesIO(data), "noark5-proveuttrekk.zip",
-                                   max_bytes=int(current_app.config["NOARK_MAX_UPLOAD_BYTES"]), actor=seller, at=at)
+            data = demo_extract(
+                system=bidder.system,
+                creator=(bidder.orgnr, f"Testarkiv for {bidder.system}"),
+                seed=bidder.orgnr,
+            )
+            noark_ops.store_upload(
+                tender,
+                vendor,
+                io.BytesIO(data),
+                "noark5-proveuttrekk.zip",
+                max_bytes=int(current_app.config["NOARK_MAX_UPLOAD_BYTES"]),
+                actor=seller,
+                at=at,
+            )
         bid_ops.submit(tender, bid, at=at, actor=seller)
         db.session.flush()
     if not bid_ops.deadline_passed(tender, now()):
@@ -366,12 +556,22 @@ def pass_bid_deadline(tender: Tender) -> None:
         if tender.participation_deadline is not None:
             tender.participation_deadline += shift
     db.session.flush()
-    audit.record("demo.bid_deadline_passed", tender, actor=DEMO, payload={
-        "before": before.isoformat() if before else None, "after": at.isoformat(),
-        "questions_deadline": tender.questions_deadline.isoformat() if tender.questions_deadline else None,
-        "participation_deadline": (tender.participation_deadline.isoformat() if tender.participation_deadline
-                                   else None),
-        "why": "Demoen flytter tilbudsfristen til nå i stedet for å vente på den."})
+    audit.record(
+        "demo.bid_deadline_passed",
+        tender,
+        actor=DEMO,
+        payload={
+            "before": before.isoformat() if before else None,
+            "after": at.isoformat(),
+            "questions_deadline": tender.questions_deadline.isoformat()
+            if tender.questions_deadline
+            else None,
+            "participation_deadline": (
+                tender.participation_deadline.isoformat() if tender.participation_deadline else None
+            ),
+            "why": "Demoen flytter tilbudsfristen til nå i stedet for å vente på den.",
+        },
+    )
 
 
 # -- scored -------------------------------------------------------------------------------------------------------
@@ -395,12 +595,22 @@ def score(tender: Tender) -> None:
         for result in noark_ops.results_for(tender, link):
             if not result.confirmed and result.met is not None:
                 noark_ops.confirm(tender, link, result.vendor, actor=evaluators[0])
-    minimum = [r.id for r in bid_ops.published_spec(tender).requirements  # type: ignore[union-attr]
-               if r.kind is core_spec.Kind.MINSTEKRAV]
+    minimum = [
+        r.id
+        for r in bid_ops.published_spec(tender).requirements  # type: ignore[union-attr]
+        if r.kind is core_spec.Kind.MINSTEKRAV
+    ]
     for bid in bids:
         if set(minimum) - set(ev.requirement_checks(bid)):
-            ev.check_requirements(tender, bid, [], status=RequirementStatus.MET, unassessed=True, actor=lead,
-                                  reason="Bekreftet i tilbudet uten forbehold; kontrollert mot dokumentasjonen.")
+            ev.check_requirements(
+                tender,
+                bid,
+                [],
+                status=RequirementStatus.MET,
+                unassessed=True,
+                actor=lead,
+                reason="Bekreftet i tilbudet uten forbehold; kontrollert mot dokumentasjonen.",
+            )
     model = model_ops.ensure_model(tender)
     leaves = {c.key: c for c in model_ops.quality_leaves(tender)}
     by_vendor = {b.orgnr: b for b in BIDDERS}
@@ -414,9 +624,15 @@ def score(tender: Tender) -> None:
                     if (bid.id, criterion.id) in mine:
                         continue
                     value = max(0, min(10, bidder.scores[key] + offset))
-                    ev.save_individual_score(tender, bid, criterion, evaluator=evaluator, score=Decimal(value),
-                                             justification=f"{name}: {JUSTIFY[key][_level(value)]}.",
-                                             expected_version=None)
+                    ev.save_individual_score(
+                        tender,
+                        bid,
+                        criterion,
+                        evaluator=evaluator,
+                        score=Decimal(value),
+                        justification=f"{name}: {JUSTIFY[key][_level(value)]}.",
+                        expected_version=None,
+                    )
         ev.open_consensus(tender, confirmed=True, actor=lead)
     agreed = ev.consensus_scores(tender)
     for bid in bids:
@@ -426,8 +642,15 @@ def score(tender: Tender) -> None:
             if (bid.id, criterion.id) in agreed:
                 continue
             value = bidder.scores[key]
-            ev.save_consensus(tender, bid, criterion, score=Decimal(value), expected_version=None, actor=lead,
-                              justification=f"Samlet vurdering i evalueringsmøtet: {JUSTIFY[key][_level(value)]}.")
+            ev.save_consensus(
+                tender,
+                bid,
+                criterion,
+                score=Decimal(value),
+                expected_version=None,
+                actor=lead,
+                justification=f"Samlet vurdering i evalueringsmøtet: {JUSTIFY[key][_level(value)]}.",
+            )
 
 
 def winner(tender: Tender) -> str | None:

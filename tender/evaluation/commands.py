@@ -3,6 +3,7 @@
 Bad input (a missing file, malformed JSON, weights that do not sum, a score off the scale …)
 prints one line per problem, each naming its place, to stderr and exits with code 2.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,10 +24,21 @@ BAD_INPUT = 2
 
 @click.command("score")
 @click.argument("case_file", metavar="CASE.json", type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["json", "table"]), default="json", show_default=True,
-              help="json for programs, table for people.")
-@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the evaluation matrix with live formulas to this Excel file.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "table"]),
+    default="json",
+    show_default=True,
+    help="json for programs, table for people.",
+)
+@click.option(
+    "--xlsx",
+    "xlsx_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the evaluation matrix with live formulas to this Excel file.",
+)
 def score_command(case_file: Path, output_format: str, xlsx_path: Path | None) -> None:
     """Score and rank the bids in CASE.json (format: README.md, "Evaluation case format")."""
     try:
@@ -72,7 +84,10 @@ def _fmt(value: Fraction | None, decimals: int = 2) -> str:
 def _columns(rows: Sequence[Sequence[str]], right: set[int]) -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return [
-        "  ".join(cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(r, widths, strict=True))).rstrip()
+        "  ".join(
+            cell.rjust(w) if i in right else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(r, widths, strict=True))
+        ).rstrip()
         for r in rows
     ]
 
@@ -123,14 +138,20 @@ def _sensitivity_lines(found: Sensitivity) -> list[str]:
             lines.append(f"  {w.criterion_id}: {w.note}")
             continue
         span = f"{_fmt(w.low * 100)}–{_fmt(w.high * 100)} %"
-        who = [f"{w.overtaken_below_by} vinner under" if w.overtaken_below_by else "",
-               f"{w.overtaken_above_by} vinner over" if w.overtaken_above_by else ""]
+        who = [
+            f"{w.overtaken_below_by} vinner under" if w.overtaken_below_by else "",
+            f"{w.overtaken_above_by} vinner over" if w.overtaken_above_by else "",
+        ]
         extra = "; ".join(x for x in who if x)
-        announced = {True: "; holder i hele det kunngjorte spennet", False: "; holder IKKE i hele det kunngjorte spennet",
-                     None: ""}[w.holds_over_announced_range]
+        announced = {
+            True: "; holder i hele det kunngjorte spennet",
+            False: "; holder IKKE i hele det kunngjorte spennet",
+            None: "",
+        }[w.holds_over_announced_range]
         lines.append(
             f"  vekt {w.criterion_id} (nå {_fmt(w.current * 100)} %): vinneren holder for {span}"
-            + (f" ({extra})" if extra else "") + announced
+            + (f" ({extra})" if extra else "")
+            + announced
         )
     for p in found.prices:
         if p.reduction is None:

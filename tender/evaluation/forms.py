@@ -11,15 +11,21 @@ from tender.evaluation_model.forms import number_field
 
 class ScoreForm(FlaskForm):
     score = number_field("Poeng", "Poengene", required="Oppgi poeng.", max_length=10)
-    justification = TextAreaField("Begrunnelse", validators=[DataRequired("Skriv en begrunnelse."),
-                                                             Length(max=10_000)])
+    justification = TextAreaField(
+        "Begrunnelse", validators=[DataRequired("Skriv en begrunnelse."), Length(max=10_000)]
+    )
     lock_version = HiddenField()
 
 
 class CheckForm(FlaskForm):
-    status = SelectField("Vurdering", choices=[SelectChoice(RequirementStatus.MET.value, "Oppfylt"),
-                                               SelectChoice(RequirementStatus.NOT_MET.value, "Ikke oppfylt"),
-                                               SelectChoice(RequirementStatus.CLARIFY.value, "Må avklares")])
+    status = SelectField(
+        "Vurdering",
+        choices=[
+            SelectChoice(RequirementStatus.MET.value, "Oppfylt"),
+            SelectChoice(RequirementStatus.NOT_MET.value, "Ikke oppfylt"),
+            SelectChoice(RequirementStatus.CLARIFY.value, "Må avklares"),
+        ],
+    )
     reason = TextAreaField("Begrunnelse", validators=[Optional(), Length(max=5000)])
 
 
@@ -30,43 +36,62 @@ class CheckManyForm(FlaskForm):
 
     keys = SelectMultipleField("Valgte minstekrav", choices=[], validate_choice=False)
     unassessed = BooleanField("Ta også med alle minstekrav som ikke er vurdert ennå")
-    status = SelectField("Vurdering for de valgte kravene", choices=[
-        SelectChoice(RequirementStatus.MET.value, "Oppfylt"),
-        SelectChoice(RequirementStatus.NOT_MET.value, "Ikke oppfylt"),
-        SelectChoice(RequirementStatus.CLARIFY.value, "Må avklares")], validate_choice=False,
-        validators=[AnyOf([s.value for s in RequirementStatus], message="Velg en av vurderingene.")])
+    status = SelectField(
+        "Vurdering for de valgte kravene",
+        choices=[
+            SelectChoice(RequirementStatus.MET.value, "Oppfylt"),
+            SelectChoice(RequirementStatus.NOT_MET.value, "Ikke oppfylt"),
+            SelectChoice(RequirementStatus.CLARIFY.value, "Må avklares"),
+        ],
+        validate_choice=False,
+        validators=[AnyOf([s.value for s in RequirementStatus], message="Velg en av vurderingene.")],
+    )
     reason = TextAreaField("Felles begrunnelse", validators=[Optional(), Length(max=5000)])
 
 
 class OpenConsensusForm(FlaskForm):
-    confirm = BooleanField("Jeg har sett listen over manglende poeng og vil åpne konsensusfasen nå",
-                           validators=[DataRequired("Kryss av for å bekrefte at konsensusfasen skal åpnes.")])
+    confirm = BooleanField(
+        "Jeg har sett listen over manglende poeng og vil åpne konsensusfasen nå",
+        validators=[DataRequired("Kryss av for å bekrefte at konsensusfasen skal åpnes.")],
+    )
 
 
 class RejectForm(FlaskForm):
-    reason = TextAreaField("Begrunnelse for avvisning", validators=[DataRequired("Skriv begrunnelsen."),
-                                                                  Length(max=5000)])
+    reason = TextAreaField(
+        "Begrunnelse for avvisning", validators=[DataRequired("Skriv begrunnelsen."), Length(max=5000)]
+    )
     # on the confirmation page the bid page leads to: avvisning is never one click
-    confirm = BooleanField("Jeg har kontrollert tilbudet og begrunnelsen, og vil avvise tilbudet",
-                           validators=[DataRequired("Kryss av for å bekrefte avvisningen.")])
+    confirm = BooleanField(
+        "Jeg har kontrollert tilbudet og begrunnelsen, og vil avvise tilbudet",
+        validators=[DataRequired("Kryss av for å bekrefte avvisningen.")],
+    )
 
 
 class UndoRejectForm(FlaskForm):
-    reason = TextAreaField("Hvorfor avvisningen angres", validators=[
-        DataRequired("Skriv hvorfor avvisningen angres."), Length(max=5000)])
+    reason = TextAreaField(
+        "Hvorfor avvisningen angres",
+        validators=[DataRequired("Skriv hvorfor avvisningen angres."), Length(max=5000)],
+    )
 
 
 class TieBreakForm(FlaskForm):
-    order = StringField("Rekkefølge (tilbud-id-er, kommaseparert, først vinner)",
-                        validators=[DataRequired("Oppgi rekkefølgen."), Length(max=500)])
-    reason = TextAreaField("Begrunnelse for beslutningen", validators=[DataRequired("Skriv begrunnelsen."),
-                                                                      Length(max=5000)])
+    order = StringField(
+        "Rekkefølge (tilbud-id-er, kommaseparert, først vinner)",
+        validators=[DataRequired("Oppgi rekkefølgen."), Length(max=500)],
+    )
+    reason = TextAreaField(
+        "Begrunnelse for beslutningen", validators=[DataRequired("Skriv begrunnelsen."), Length(max=5000)]
+    )
 
 
 class OpeningPersonsForm(FlaskForm):
     """How many members must confirm the opening of the bids (set by the lead before the bid deadline)."""
 
-    persons = SelectField("Hvem åpner tilbudene", choices=[
-        SelectChoice("2", "To personer: prosjektleder og én til i anskaffelsesgruppen"),
-        SelectChoice("1", "Én person: prosjektleder alene (små konkurranser)")],
-        validate_choice=True)
+    persons = SelectField(
+        "Hvem åpner tilbudene",
+        choices=[
+            SelectChoice("2", "To personer: prosjektleder og én til i anskaffelsesgruppen"),
+            SelectChoice("1", "Én person: prosjektleder alene (små konkurranser)"),
+        ],
+        validate_choice=True,
+    )

@@ -3,6 +3,7 @@ bids, scored under the evaluation model (tender.evaluation_model).
 
 Scores carry a version counter so concurrent saving by many evaluators never silently loses an edit.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -29,7 +30,9 @@ class IndividualScoreRow(db.Model):  # type: ignore[name-defined,misc]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     bid_id: Mapped[int] = mapped_column(ForeignKey("bid.id", ondelete="CASCADE"), index=True)
-    criterion_id: Mapped[int] = mapped_column(ForeignKey("award_criterion.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(
+        ForeignKey("award_criterion.id", ondelete="CASCADE"), index=True
+    )
     evaluator_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     score: Mapped[Decimal] = mapped_column(Numeric(5, 1))
     justification: Mapped[str] = mapped_column(Text)
@@ -53,7 +56,9 @@ class ConsensusScore(db.Model):  # type: ignore[name-defined,misc]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     bid_id: Mapped[int] = mapped_column(ForeignKey("bid.id", ondelete="CASCADE"), index=True)
-    criterion_id: Mapped[int] = mapped_column(ForeignKey("award_criterion.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(
+        ForeignKey("award_criterion.id", ondelete="CASCADE"), index=True
+    )
     score: Mapped[Decimal] = mapped_column(Numeric(5, 1))
     justification: Mapped[str] = mapped_column(Text)
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))

@@ -5,6 +5,7 @@ from it all for the pure core to compute. The model they are scored under is ten
 Every function that changes state flushes and writes the audit trail; the caller commits once. No
 arithmetic here beyond collecting inputs: points, totals and ranks come from ``tender.core.scoring``.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tender import audit
-
-from tender.web import core_messages
 from tender.auth.models import User
 from tender.bids.models import Bid, BidStatus
 from tender.bids.operations import opening_of, published_spec
@@ -28,6 +27,8 @@ from tender.clock import now
 from tender.core import price_schedule
 from tender.core.scoring import (
     Bid as CoreBid,
+)
+from tender.core.scoring import (
     Criterion,
     EvaluationCase,
     EvaluationResult,
@@ -41,8 +42,8 @@ from tender.core.scoring import (
 )
 from tender.core.spec import Kind
 from tender.errors import DomainError
-from tender.evaluation.permissions import score as score_permission
 from tender.evaluation.models import ConsensusScore, IndividualScoreRow, MinimumRequirementCheck
+from tender.evaluation.permissions import score as score_permission
 from tender.evaluation_model.models import (
     AwardCriterion,
     CriterionEvaluator,
@@ -68,6 +69,7 @@ from tender.evaluation_model.operations import (
 )
 from tender.extensions import db
 from tender.tenders.models import Role, Tender
+from tender.web import core_messages
 
 
 class ScoreConflict(DomainError):
@@ -109,15 +111,22 @@ class WhoScores:
     def summary(self) -> str:
         """One Norwegian sentence per fact, for the message shown when the model is locked."""
         if not self.evaluators:
-            return ("Konkurransen har ingen evaluatorer ennå; alle evaluatorer som legges til, scorer alle "
-                    "kvalitetskriteriene som ingen er tildelt.")
+            return (
+                "Konkurransen har ingen evaluatorer ennå; alle evaluatorer som legges til, scorer alle "
+                "kvalitetskriteriene som ingen er tildelt."
+            )
         parts = []
         for line in self.lines:
             if line.leaf:
                 names = ", ".join(u.name for u in line.who)
-                parts.append(f"{line.criterion.name}: {names}" if line.by_assignment
-                             else f"{line.criterion.name}: alle evaluatorene ({names})")
-        text = "Poengsetting – " + "; ".join(parts) + "." if parts else "Modellen har ingen kvalitetskriterier."
+                parts.append(
+                    f"{line.criterion.name}: {names}"
+                    if line.by_assignment
+                    else f"{line.criterion.name}: alle evaluatorene ({names})"
+                )
+        text = (
+            "Poengsetting – " + "; ".join(parts) + "." if parts else "Modellen har ingen kvalitetskriterier."
+        )
         if self.idle:
             text += " Uten kriterier å score: " + ", ".join(u.name for u in self.idle) + "."
         return text
@@ -149,23 +158,40 @@ def who_scores(tender: Tender) -> WhoScores:
         while up is not None and up in named:
             names.insert(0, named[up].name)
             up = named[up].parent_id
-        lines.append(ScoringLine(
-            criterion=r, path=" › ".join(names), depth=depth[r.id], leaf=r.id in leaves,
-            assigned_here=tuple(by_id[e.user_id] for e in r.evaluators if e.user_id in by_id),
-            who=tuple(by_id[i] for i in found.who), by_assignment=found.assigned, scores=under(r)))
+        lines.append(
+            ScoringLine(
+                criterion=r,
+                path=" › ".join(names),
+                depth=depth[r.id],
+                leaf=r.id in leaves,
+                assigned_here=tuple(by_id[e.user_id] for e in r.evaluators if e.user_id in by_id),
+                who=tuple(by_id[i] for i in found.who),
+                by_assignment=found.assigned,
+                scores=under(r),
+            )
+        )
     busy = {u.id for line in lines if line.leaf for u in line.who}
-    return WhoScores(tuple(lines), tuple(people), tuple(u for u in people if u.id not in busy),
-                     tuple(line.criterion for line in lines if line.leaf and not line.who))
+    return WhoScores(
+        tuple(lines),
+        tuple(people),
+        tuple(u for u in people if u.id not in busy),
+        tuple(line.criterion for line in lines if line.leaf and not line.who),
+    )
 
 
 def _score_counts(tender: Tender) -> dict[int, int]:
     """Criterion id → how many individual scores exist on it."""
     # Through the criterion, not the bid: the model page shows this before the opening, when no request of the
     # group may read the bid table (issue 9: nothing, the time a response takes included, may depend on a bid).
-    return {crit: n for crit, n in db.session.execute(
-        select(IndividualScoreRow.criterion_id, func.count())
-        .join(AwardCriterion, AwardCriterion.id == IndividualScoreRow.criterion_id)
-        .where(AwardCriterion.tender_id == tender.id).group_by(IndividualScoreRow.criterion_id))}
+    return {
+        crit: n
+        for crit, n in db.session.execute(
+            select(IndividualScoreRow.criterion_id, func.count())
+            .join(AwardCriterion, AwardCriterion.id == IndividualScoreRow.criterion_id)
+            .where(AwardCriterion.tender_id == tender.id)
+            .group_by(IndividualScoreRow.criterion_id)
+        )
+    }
 
 
 def _check_assignment_changeable(tender: Tender, row: AwardCriterion) -> None:
@@ -175,14 +201,18 @@ def _check_assignment_changeable(tender: Tender, row: AwardCriterion) -> None:
         raise DomainError("Kriteriet finnes ikke i konkurransen.")
     rows = criteria_of(tender)
     if kind_of(row, rows) is not CriterionKindValue.QUALITY:
-        raise DomainError("Priskriteriet scores ikke av evaluatorer; prisen regnes ut fra prisskjemaet.",
-                          field="evaluator")
+        raise DomainError(
+            "Priskriteriet scores ikke av evaluatorer; prisen regnes ut fra prisskjemaet.", field="evaluator"
+        )
     line = next(line for line in who_scores(tender).lines if line.criterion.id == row.id)
     if line.scores:
         where = "på kriteriet" if line.leaf else "på underkriteriene"
-        raise DomainError(f"Tildelingen på «{row.name}» kan ikke endres: det finnes allerede {line.scores} "
-                          f"individuelle poeng {where}. En endring nå ville gjort poeng som er gitt, "
-                          "ugyldige eller manglende.", field="evaluator")
+        raise DomainError(
+            f"Tildelingen på «{row.name}» kan ikke endres: det finnes allerede {line.scores} "
+            f"individuelle poeng {where}. En endring nå ville gjort poeng som er gitt, "
+            "ugyldige eller manglende.",
+            field="evaluator",
+        )
 
 
 def assign_evaluator(tender: Tender, row: AwardCriterion, user: Any, *, actor: Any) -> None:
@@ -195,8 +225,12 @@ def assign_evaluator(tender: Tender, row: AwardCriterion, user: Any, *, actor: A
     row.evaluators.append(CriterionEvaluator(user_id=user.id))
     db.session.flush()
     model = model_of(tender)
-    audit.record("evaluation.evaluator_assigned", row, actor=actor, payload={
-        "key": row.key, "user": user.email, "after_lock": bool(model and model.frozen_at)})
+    audit.record(
+        "evaluation.evaluator_assigned",
+        row,
+        actor=actor,
+        payload={"key": row.key, "user": user.email, "after_lock": bool(model and model.frozen_at)},
+    )
 
 
 def unassign_evaluator(tender: Tender, row: AwardCriterion, user: Any, *, actor: Any) -> None:
@@ -208,24 +242,34 @@ def unassign_evaluator(tender: Tender, row: AwardCriterion, user: Any, *, actor:
     row.evaluators.remove(found)
     db.session.flush()
     model = model_of(tender)
-    audit.record("evaluation.evaluator_unassigned", row, actor=actor, payload={
-        "key": row.key, "user": user.email, "after_lock": bool(model and model.frozen_at)})
+    audit.record(
+        "evaluation.evaluator_unassigned",
+        row,
+        actor=actor,
+        payload={"key": row.key, "user": user.email, "after_lock": bool(model and model.frozen_at)},
+    )
 
 
 # -- prices --------------------------------------------------------------------------------------------------
-def evaluated_price(tender: Tender, bid: Bid, items: Sequence[PriceItem] | None = None,
-                    model: EvaluationModel | None = None) -> Fraction | None:
+def evaluated_price(
+    tender: Tender, bid: Bid, items: Sequence[PriceItem] | None = None, model: EvaluationModel | None = None
+) -> Fraction | None:
     """The bid's evaluated total cost over the contract period (core arithmetic); None when incomplete."""
     items = list(items) if items is not None else price_items(tender)
     model = model or model_or_default(tender)
     municipalities = {m.id: m.kommunenummer for m in tender.participating_municipalities}
-    amounts = {(str(p.price_item_id), municipalities.get(p.municipality_id) if p.municipality_id else None): p.amount
-               for p in bid.prices}
-    core_items = [price_schedule.ScheduleItem(str(i.id), i.name, i.kind is PriceItemKind.YEARLY, i.per_municipality)
-                  for i in items]
+    amounts = {
+        (str(p.price_item_id), municipalities.get(p.municipality_id) if p.municipality_id else None): p.amount
+        for p in bid.prices
+    }
+    core_items = [
+        price_schedule.ScheduleItem(str(i.id), i.name, i.kind is PriceItemKind.YEARLY, i.per_municipality)
+        for i in items
+    ]
     try:
-        return price_schedule.evaluated_total(core_items, amounts, model.contract_period,
-                                              list(municipalities.values()))
+        return price_schedule.evaluated_total(
+            core_items, amounts, model.contract_period, list(municipalities.values())
+        )
     except price_schedule.PriceScheduleError:
         return None
 
@@ -233,11 +277,16 @@ def evaluated_price(tender: Tender, bid: Bid, items: Sequence[PriceItem] | None 
 # -- scores --------------------------------------------------------------------------------------------------
 def _score_value(tender: Tender, raw: Decimal) -> Decimal:
     model = model_or_default(tender)
-    core = ScoringModel(criteria=(Criterion(id="x", weight=Fraction(100)),), scale_max=Fraction(model.scale_max),
-                        allow_half_points=model.allow_half_points)
+    core = ScoringModel(
+        criteria=(Criterion(id="x", weight=Fraction(100)),),
+        scale_max=Fraction(model.scale_max),
+        allow_half_points=model.allow_half_points,
+    )
     if not raw.is_finite() or check_score(Fraction(raw), core) is not None:
         steps = "hele eller halve poeng" if model.allow_half_points else "hele poeng"
-        raise DomainError(f"Poengene må være mellom 0 og {model.scale_max.normalize():f}, i {steps}.", field="score")
+        raise DomainError(
+            f"Poengene må være mellom 0 og {model.scale_max.normalize():f}, i {steps}.", field="score"
+        )
     return raw
 
 
@@ -255,7 +304,11 @@ def leaves_to_score(tender: Tender, user: Any) -> list[AwardCriterion]:
         return []
     rows = criteria_of(tender)
     plan = scoring_plan(tender, rows)
-    return [r for r in leaves_of(rows) if kind_of(r, rows) is CriterionKindValue.QUALITY and user.id in plan[r.id].who]
+    return [
+        r
+        for r in leaves_of(rows)
+        if kind_of(r, rows) is CriterionKindValue.QUALITY and user.id in plan[r.id].who
+    ]
 
 
 def _check_scorable(tender: Tender, bid: Bid, criterion: AwardCriterion) -> EvaluationModel:
@@ -269,8 +322,16 @@ def _check_scorable(tender: Tender, bid: Bid, criterion: AwardCriterion) -> Eval
     return model
 
 
-def save_individual_score(tender: Tender, bid: Bid, criterion: AwardCriterion, *, evaluator: Any, score: Decimal,
-                          justification: str, expected_version: int | None) -> IndividualScoreRow:
+def save_individual_score(
+    tender: Tender,
+    bid: Bid,
+    criterion: AwardCriterion,
+    *,
+    evaluator: Any,
+    score: Decimal,
+    justification: str,
+    expected_version: int | None,
+) -> IndividualScoreRow:
     """An evaluator's own score with its justification; ``expected_version`` is the version the evaluator
     loaded (None for a new score): a mismatch raises ScoreConflict instead of overwriting."""
     model = _check_scorable(tender, bid, criterion)
@@ -281,45 +342,75 @@ def save_individual_score(tender: Tender, bid: Bid, criterion: AwardCriterion, *
     value = _score_value(tender, score)
     if not justification.strip():
         raise DomainError("Skriv en begrunnelse for poengene.", field="justification")
-    row = db.session.scalar(select(IndividualScoreRow).where(
-        IndividualScoreRow.bid_id == bid.id, IndividualScoreRow.criterion_id == criterion.id,
-        IndividualScoreRow.evaluator_id == evaluator.id))
+    row = db.session.scalar(
+        select(IndividualScoreRow).where(
+            IndividualScoreRow.bid_id == bid.id,
+            IndividualScoreRow.criterion_id == criterion.id,
+            IndividualScoreRow.evaluator_id == evaluator.id,
+        )
+    )
     if row is None and expected_version:
         raise ScoreConflict("Poengene du endret finnes ikke lenger. Last siden på nytt.", None)
     if row is not None and row.lock_version != expected_version:
-        raise ScoreConflict("Du har lagret disse poengene i et annet vindu etter at du åpnet siden. "
-                            f"Lagret nå: {row.score.normalize():f} – «{row.justification}». "
-                            "Se over og lagre på nytt.", row)
+        raise ScoreConflict(
+            "Du har lagret disse poengene i et annet vindu etter at du åpnet siden. "
+            f"Lagret nå: {row.score.normalize():f} – «{row.justification}». "
+            "Se over og lagre på nytt.",
+            row,
+        )
     if row is None:
-        row = IndividualScoreRow(bid_id=bid.id, criterion_id=criterion.id, evaluator_id=evaluator.id,
-                                 score=value, justification=justification.strip())
+        row = IndividualScoreRow(
+            bid_id=bid.id,
+            criterion_id=criterion.id,
+            evaluator_id=evaluator.id,
+            score=value,
+            justification=justification.strip(),
+        )
         db.session.add(row)
     else:
         row.score, row.justification = value, justification.strip()
     row.updated_at = now()
     db.session.flush()
-    audit.record("evaluation.score_saved", row, tender_id=tender.id, actor=evaluator, payload={
-        "vendor": bid.vendor.name, "bid": bid.vendor.organisasjonsnummer, "criterion": criterion.key,
-        "score": str(value)})
+    audit.record(
+        "evaluation.score_saved",
+        row,
+        tender_id=tender.id,
+        actor=evaluator,
+        payload={
+            "vendor": bid.vendor.name,
+            "bid": bid.vendor.organisasjonsnummer,
+            "criterion": criterion.key,
+            "score": str(value),
+        },
+    )
     return row
 
 
 def scores_by(tender: Tender, evaluator: Any) -> dict[tuple[int, int], IndividualScoreRow]:
-    rows = db.session.scalars(select(IndividualScoreRow).join(Bid, Bid.id == IndividualScoreRow.bid_id)
-                              .where(Bid.tender_id == tender.id, IndividualScoreRow.evaluator_id == evaluator.id))
+    rows = db.session.scalars(
+        select(IndividualScoreRow)
+        .join(Bid, Bid.id == IndividualScoreRow.bid_id)
+        .where(Bid.tender_id == tender.id, IndividualScoreRow.evaluator_id == evaluator.id)
+    )
     return {(r.bid_id, r.criterion_id): r for r in rows}
 
 
 def all_individual_scores(tender: Tender) -> list[IndividualScoreRow]:
-    return list(db.session.scalars(select(IndividualScoreRow).join(Bid, Bid.id == IndividualScoreRow.bid_id)
-                                   .where(Bid.tender_id == tender.id)
-                                   .options(selectinload(IndividualScoreRow.evaluator))
-                                   .order_by(IndividualScoreRow.id)))
+    return list(
+        db.session.scalars(
+            select(IndividualScoreRow)
+            .join(Bid, Bid.id == IndividualScoreRow.bid_id)
+            .where(Bid.tender_id == tender.id)
+            .options(selectinload(IndividualScoreRow.evaluator))
+            .order_by(IndividualScoreRow.id)
+        )
+    )
 
 
 def consensus_scores(tender: Tender) -> dict[tuple[int, int], ConsensusScore]:
-    rows = db.session.scalars(select(ConsensusScore).join(Bid, Bid.id == ConsensusScore.bid_id)
-                              .where(Bid.tender_id == tender.id))
+    rows = db.session.scalars(
+        select(ConsensusScore).join(Bid, Bid.id == ConsensusScore.bid_id).where(Bid.tender_id == tender.id)
+    )
     return {(r.bid_id, r.criterion_id): r for r in rows}
 
 
@@ -343,8 +434,10 @@ def unscored(tender: Tender) -> list[Unscored]:
     leaves = [r for r in leaves_of(rows) if kind_of(r, rows) is CriterionKindValue.QUALITY]
     given: dict[tuple[int, int], set[int]] = defaultdict(set)
     for bid_id, crit_id, evaluator_id in db.session.execute(
-            select(IndividualScoreRow.bid_id, IndividualScoreRow.criterion_id, IndividualScoreRow.evaluator_id)
-            .join(Bid, Bid.id == IndividualScoreRow.bid_id).where(Bid.tender_id == tender.id)):
+        select(IndividualScoreRow.bid_id, IndividualScoreRow.criterion_id, IndividualScoreRow.evaluator_id)
+        .join(Bid, Bid.id == IndividualScoreRow.bid_id)
+        .where(Bid.tender_id == tender.id)
+    ):
         given[(bid_id, crit_id)].add(evaluator_id)
     found = []
     for bid in opened_bids(tender):
@@ -365,71 +458,134 @@ def open_consensus(tender: Tender, *, confirmed: bool, actor: Any) -> None:
     if model.phase is Phase.CONSENSUS:
         raise DomainError("Konsensusfasen er allerede åpnet.")
     if not confirmed:
-        raise DomainError("Bekreft at du har sett listen over manglende poeng og vil åpne konsensusfasen.",
-                          field="confirm")
+        raise DomainError(
+            "Bekreft at du har sett listen over manglende poeng og vil åpne konsensusfasen.", field="confirm"
+        )
     gaps = unscored(tender)
     model.phase = Phase.CONSENSUS
     db.session.flush()
-    audit.record("evaluation.consensus_opened", model, actor=actor, payload={
-        "without_scores": [{"bid": case_bid_id(g.bid), "criterion": g.criterion.key} for g in gaps if g.none],
-        "incomplete": [{"bid": case_bid_id(g.bid), "criterion": g.criterion.key,
-                        "missing": [u.email for u in g.missing]} for g in gaps if not g.none]})
+    audit.record(
+        "evaluation.consensus_opened",
+        model,
+        actor=actor,
+        payload={
+            "without_scores": [
+                {"bid": case_bid_id(g.bid), "criterion": g.criterion.key} for g in gaps if g.none
+            ],
+            "incomplete": [
+                {
+                    "bid": case_bid_id(g.bid),
+                    "criterion": g.criterion.key,
+                    "missing": [u.email for u in g.missing],
+                }
+                for g in gaps
+                if not g.none
+            ],
+        },
+    )
 
 
-def save_consensus(tender: Tender, bid: Bid, criterion: AwardCriterion, *, score: Decimal, justification: str,
-                   expected_version: int | None, actor: Any) -> ConsensusScore:
+def save_consensus(
+    tender: Tender,
+    bid: Bid,
+    criterion: AwardCriterion,
+    *,
+    score: Decimal,
+    justification: str,
+    expected_version: int | None,
+    actor: Any,
+) -> ConsensusScore:
     model = _check_scorable(tender, bid, criterion)
     if model.phase is not Phase.CONSENSUS:
         raise DomainError("Konsensusfasen er ikke åpnet.")
     value = _score_value(tender, score)
     if not justification.strip():
         raise DomainError("Skriv en begrunnelse for konsensuspoengene.", field="justification")
-    row = db.session.scalar(select(ConsensusScore).where(ConsensusScore.bid_id == bid.id,
-                                                         ConsensusScore.criterion_id == criterion.id))
+    row = db.session.scalar(
+        select(ConsensusScore).where(
+            ConsensusScore.bid_id == bid.id, ConsensusScore.criterion_id == criterion.id
+        )
+    )
     if row is None and expected_version:
         raise ScoreConflict("Konsensuspoengene finnes ikke lenger. Last siden på nytt.", None)
     if row is not None and row.lock_version != expected_version:
-        raise ScoreConflict("Noen andre har lagret konsensuspoeng her etter at du åpnet siden. "
-                            f"Lagret nå: {row.score.normalize():f} – «{row.justification}». "
-                            "Se over og lagre på nytt.", row)
+        raise ScoreConflict(
+            "Noen andre har lagret konsensuspoeng her etter at du åpnet siden. "
+            f"Lagret nå: {row.score.normalize():f} – «{row.justification}». "
+            "Se over og lagre på nytt.",
+            row,
+        )
     if row is None:
-        row = ConsensusScore(bid_id=bid.id, criterion_id=criterion.id, score=value, justification=justification.strip())
+        row = ConsensusScore(
+            bid_id=bid.id, criterion_id=criterion.id, score=value, justification=justification.strip()
+        )
         db.session.add(row)
     else:
         row.score, row.justification = value, justification.strip()
     row.set_by_id = getattr(actor, "id", None)
     row.updated_at = now()
     db.session.flush()
-    audit.record("evaluation.consensus_saved", row, tender_id=tender.id, actor=actor, payload={
-        "vendor": bid.vendor.name, "bid": bid.vendor.organisasjonsnummer, "criterion": criterion.key,
-        "score": str(value),
-        "justification": row.justification})
+    audit.record(
+        "evaluation.consensus_saved",
+        row,
+        tender_id=tender.id,
+        actor=actor,
+        payload={
+            "vendor": bid.vendor.name,
+            "bid": bid.vendor.organisasjonsnummer,
+            "criterion": criterion.key,
+            "score": str(value),
+            "justification": row.justification,
+        },
+    )
     return row
 
 
 # -- minimum requirements and rejection ------------------------------------------------------------------------
 def requirement_checks(bid: Bid) -> dict[str, MinimumRequirementCheck]:
-    return {c.requirement_key: c for c in db.session.scalars(
-        select(MinimumRequirementCheck).where(MinimumRequirementCheck.bid_id == bid.id))}
+    return {
+        c.requirement_key: c
+        for c in db.session.scalars(
+            select(MinimumRequirementCheck).where(MinimumRequirementCheck.bid_id == bid.id)
+        )
+    }
 
 
-def check_requirement(tender: Tender, bid: Bid, requirement_key: str, *, status: RequirementStatus, reason: str,
-                      actor: Any) -> MinimumRequirementCheck:
+def check_requirement(
+    tender: Tender, bid: Bid, requirement_key: str, *, status: RequirementStatus, reason: str, actor: Any
+) -> MinimumRequirementCheck:
     if opening_of(tender) is None:
         raise DomainError("Tilbudene er ikke åpnet.")
     content = published_spec(tender)
     req = content.requirement(requirement_key) if content else None
     if req is None or req.kind is not Kind.MINSTEKRAV:
         raise DomainError("Kravet er ikke et minstekrav i den kunngjorte kravspesifikasjonen.")
-    return _set_check(tender, bid, requirement_key, requirement_checks(bid).get(requirement_key), status=status,
-                      reason=reason, actor=actor)
+    return _set_check(
+        tender,
+        bid,
+        requirement_key,
+        requirement_checks(bid).get(requirement_key),
+        status=status,
+        reason=reason,
+        actor=actor,
+    )
 
 
-def _set_check(tender: Tender, bid: Bid, requirement_key: str, row: MinimumRequirementCheck | None, *,
-               status: RequirementStatus, reason: str, actor: Any) -> MinimumRequirementCheck:
+def _set_check(
+    tender: Tender,
+    bid: Bid,
+    requirement_key: str,
+    row: MinimumRequirementCheck | None,
+    *,
+    status: RequirementStatus,
+    reason: str,
+    actor: Any,
+) -> MinimumRequirementCheck:
     """Store one checked minimum requirement (``row``: its current check, if any) and record it."""
     if status is not RequirementStatus.MET and not reason.strip():
-        raise DomainError("Skriv en begrunnelse når kravet ikke er oppfylt eller må avklares.", field="reason")
+        raise DomainError(
+            "Skriv en begrunnelse når kravet ikke er oppfylt eller må avklares.", field="reason"
+        )
     if row is None:
         row = MinimumRequirementCheck(bid_id=bid.id, requirement_key=requirement_key, status=status)
         db.session.add(row)
@@ -437,15 +593,32 @@ def _set_check(tender: Tender, bid: Bid, requirement_key: str, row: MinimumRequi
     row.checked_by_id = getattr(actor, "id", None)
     row.checked_at = now()
     db.session.flush()
-    audit.record("evaluation.requirement_checked", row, tender_id=tender.id, actor=actor, payload={
-        "vendor": bid.vendor.name, "bid": bid.vendor.organisasjonsnummer, "requirement": requirement_key,
-        "status": status.value,
-        "reason": row.reason})
+    audit.record(
+        "evaluation.requirement_checked",
+        row,
+        tender_id=tender.id,
+        actor=actor,
+        payload={
+            "vendor": bid.vendor.name,
+            "bid": bid.vendor.organisasjonsnummer,
+            "requirement": requirement_key,
+            "status": status.value,
+            "reason": row.reason,
+        },
+    )
     return row
 
 
-def check_requirements(tender: Tender, bid: Bid, keys: Sequence[str], *, status: RequirementStatus, reason: str,
-                       actor: Any, unassessed: bool = False) -> list[MinimumRequirementCheck]:
+def check_requirements(
+    tender: Tender,
+    bid: Bid,
+    keys: Sequence[str],
+    *,
+    status: RequirementStatus,
+    reason: str,
+    actor: Any,
+    unassessed: bool = False,
+) -> list[MinimumRequirementCheck]:
     """Several minimum requirements of one bid set at once, with one status and one justification; all or
     nothing (the caller rolls back on a refusal). Each is recorded as its own check, as if set alone.
     ``unassessed`` adds every minimum requirement of the bid not assessed yet (the usual "the rest are met")."""
@@ -457,17 +630,24 @@ def check_requirements(tender: Tender, bid: Bid, keys: Sequence[str], *, status:
         picked += [k for k, kind in kinds.items() if kind is Kind.MINSTEKRAV and k not in done]
     chosen = list(dict.fromkeys(picked))
     if not chosen:
-        raise DomainError("Velg minst ett minstekrav i tabellen." if not unassessed
-                          else "Alle minstekravene er allerede vurdert; velg dem du vil endre i tabellen.",
-                          field="keys")
+        raise DomainError(
+            "Velg minst ett minstekrav i tabellen."
+            if not unassessed
+            else "Alle minstekravene er allerede vurdert; velg dem du vil endre i tabellen.",
+            field="keys",
+        )
     wrong = [k for k in chosen if kinds.get(k) is not Kind.MINSTEKRAV]
     if wrong:
-        raise DomainError(f"Ikke minstekrav i den kunngjorte kravspesifikasjonen: {', '.join(wrong)}.", field="keys")
+        raise DomainError(
+            f"Ikke minstekrav i den kunngjorte kravspesifikasjonen: {', '.join(wrong)}.", field="keys"
+        )
     if opening_of(tender) is None:
         raise DomainError("Tilbudene er ikke åpnet.")
     # the specification and the bid's checks are read once, not once per requirement (79 in the base spec)
     done = requirement_checks(bid)
-    return [_set_check(tender, bid, k, done.get(k), status=status, reason=reason, actor=actor) for k in chosen]
+    return [
+        _set_check(tender, bid, k, done.get(k), status=status, reason=reason, actor=actor) for k in chosen
+    ]
 
 
 def reject_bid(tender: Tender, bid: Bid, *, reason: str, actor: Any) -> None:
@@ -483,9 +663,16 @@ def reject_bid(tender: Tender, bid: Bid, *, reason: str, actor: Any) -> None:
     bid.rejected_at = now()
     bid.rejected_by_id = getattr(actor, "id", None)
     db.session.flush()
-    audit.record("bid.rejected", bid, actor=actor, payload={
-        "vendor": bid.vendor.name, "organisasjonsnummer": bid.vendor.organisasjonsnummer,
-        "reason": bid.rejection_reason})
+    audit.record(
+        "bid.rejected",
+        bid,
+        actor=actor,
+        payload={
+            "vendor": bid.vendor.name,
+            "organisasjonsnummer": bid.vendor.organisasjonsnummer,
+            "reason": bid.rejection_reason,
+        },
+    )
 
 
 def undo_rejection(tender: Tender, bid: Bid, *, reason: str, actor: Any) -> None:
@@ -506,8 +693,12 @@ def undo_rejection(tender: Tender, bid: Bid, *, reason: str, actor: Any) -> None
     bid.rejected_at = None
     bid.rejected_by_id = None
     db.session.flush()
-    audit.record("bid.rejection_undone", bid, actor=actor, payload={
-        "vendor": bid.vendor.name, "reason": reason.strip(), "rejection_reason": earlier})
+    audit.record(
+        "bid.rejection_undone",
+        bid,
+        actor=actor,
+        payload={"vendor": bid.vendor.name, "reason": reason.strip(), "rejection_reason": earlier},
+    )
 
 
 def record_tie_break(tender: Tender, order: Sequence[str], *, reason: str, actor: Any) -> None:
@@ -520,7 +711,9 @@ def record_tie_break(tender: Tender, order: Sequence[str], *, reason: str, actor
     model.tie_break_json = json.dumps(list(order))
     model.tie_break_reason = reason.strip()
     db.session.flush()
-    audit.record("evaluation.tie_break_recorded", model, actor=actor, payload={"order": list(order), "reason": reason})
+    audit.record(
+        "evaluation.tie_break_recorded", model, actor=actor, payload={"order": list(order), "reason": reason}
+    )
 
 
 # -- the case for the core ----------------------------------------------------------------------------------------
@@ -531,9 +724,14 @@ def case_bid_id(bid: Bid) -> str:
 def opened_bids(tender: Tender) -> list[Bid]:
     if opening_of(tender) is None:
         return []
-    return list(db.session.scalars(select(Bid).where(Bid.tender_id == tender.id, Bid.status == BidStatus.SUBMITTED)
-                                   .options(selectinload(Bid.vendor), selectinload(Bid.prices))
-                                   .order_by(Bid.id)))
+    return list(
+        db.session.scalars(
+            select(Bid)
+            .where(Bid.tender_id == tender.id, Bid.status == BidStatus.SUBMITTED)
+            .options(selectinload(Bid.vendor), selectinload(Bid.prices))
+            .order_by(Bid.id)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -549,11 +747,22 @@ class Built:
 def _individual_rows(tender: Tender) -> list[tuple[int, int, Decimal, str, str]]:
     """(bid id, criterion id, score, justification, evaluator name) as plain rows: thousands of them are
     read for an export, so no ORM objects are built."""
-    return [tuple(r) for r in db.session.execute(  # type: ignore[misc]
-        select(IndividualScoreRow.bid_id, IndividualScoreRow.criterion_id, IndividualScoreRow.score,
-               IndividualScoreRow.justification, User.name)
-        .join(Bid, Bid.id == IndividualScoreRow.bid_id).join(User, User.id == IndividualScoreRow.evaluator_id)
-        .where(Bid.tender_id == tender.id).order_by(IndividualScoreRow.id))]
+    return [
+        tuple(r)
+        for r in db.session.execute(  # type: ignore[misc]
+            select(
+                IndividualScoreRow.bid_id,
+                IndividualScoreRow.criterion_id,
+                IndividualScoreRow.score,
+                IndividualScoreRow.justification,
+                User.name,
+            )
+            .join(Bid, Bid.id == IndividualScoreRow.bid_id)
+            .join(User, User.id == IndividualScoreRow.evaluator_id)
+            .where(Bid.tender_id == tender.id)
+            .order_by(IndividualScoreRow.id)
+        )
+    ]
 
 
 def build_case(tender: Tender, *, with_individual: bool = True) -> Built:
@@ -567,26 +776,41 @@ def build_case(tender: Tender, *, with_individual: bool = True) -> Built:
     try:
         core_model = scoring_model(tender, rows, model)
     except ScoringError as exc:
-        return Built(None, None, tuple(core_messages.describe_all(exc.problems)),
-                     tuple(bids), tuple(rows), prices)
+        return Built(
+            None, None, tuple(core_messages.describe_all(exc.problems)), tuple(bids), tuple(rows), prices
+        )
     by_criterion = {r.id: r for r in rows}
     consensus: dict[int, dict[str, Fraction]] = defaultdict(dict)
     for (bid_id, crit_id), c in consensus_scores(tender).items():
         consensus[bid_id][by_criterion[crit_id].key] = Fraction(c.score)
     individual: dict[int, list[IndividualScore]] = defaultdict(list)
-    for bid_id, crit_id, score, justification, name in (_individual_rows(tender) if with_individual else ()):
-        individual[bid_id].append(IndividualScore(name, by_criterion[crit_id].key, Fraction(score), justification))
+    for bid_id, crit_id, score, justification, name in _individual_rows(tender) if with_individual else ():
+        individual[bid_id].append(
+            IndividualScore(name, by_criterion[crit_id].key, Fraction(score), justification)
+        )
     checks: dict[int, list[RequirementCheck]] = defaultdict(list)
     if bids:
-        for c in db.session.scalars(select(MinimumRequirementCheck).where(
-                MinimumRequirementCheck.bid_id.in_([b.id for b in bids])).order_by(MinimumRequirementCheck.id)):
+        for c in db.session.scalars(
+            select(MinimumRequirementCheck)
+            .where(MinimumRequirementCheck.bid_id.in_([b.id for b in bids]))
+            .order_by(MinimumRequirementCheck.id)
+        ):
             checks[c.bid_id].append(RequirementCheck(c.requirement_key, c.status, c.reason))
-    core_bids = tuple(CoreBid(id=case_bid_id(b), name=b.vendor.name,
-                              price=prices[b.id] if core_model.price_criterion is not None else None,
-                              scores=consensus.get(b.id, {}), rejected=b.rejected,
-                              rejection_reason=b.rejection_reason) for b in bids)
+    core_bids = tuple(
+        CoreBid(
+            id=case_bid_id(b),
+            name=b.vendor.name,
+            price=prices[b.id] if core_model.price_criterion is not None else None,
+            scores=consensus.get(b.id, {}),
+            rejected=b.rejected,
+            rejection_reason=b.rejection_reason,
+        )
+        for b in bids
+    )
     case = EvaluationCase(
-        model=core_model, bids=core_bids, tie_break=tuple(json.loads(model.tie_break_json)),
+        model=core_model,
+        bids=core_bids,
+        tie_break=tuple(json.loads(model.tie_break_json)),
         individual_scores={case_bid_id(b): tuple(individual[b.id]) for b in bids if individual.get(b.id)},
         requirement_checks={case_bid_id(b): tuple(checks[b.id]) for b in bids if checks.get(b.id)},
         title=tender.title,
@@ -596,6 +820,7 @@ def build_case(tender: Tender, *, with_individual: bool = True) -> Built:
     try:
         result = evaluate_case(case)
     except ScoringError as exc:
-        return Built(case, None, tuple(core_messages.describe_all(exc.problems)),
-                     tuple(bids), tuple(rows), prices)
+        return Built(
+            case, None, tuple(core_messages.describe_all(exc.problems)), tuple(bids), tuple(rows), prices
+        )
     return Built(case, result, (), tuple(bids), tuple(rows), prices)

@@ -1,4 +1,5 @@
 """Who may score the opened bids, decide on them, and see the consensus."""
+
 from __future__ import annotations
 
 from tender.bids.permissions import view_bids
@@ -14,8 +15,9 @@ score_bids = (score & deadline_passed).named("score_bids")
 decide_evaluation = (is_lead & deadline_passed).named("decide_evaluation")
 check_requirements = (has_role(Role.LEAD, Role.EVALUATOR) & deadline_passed).named("check_requirements")
 #: the consensus phase is open (the individual scores are locked)
-consensus_open = Rule("consensus_open", lambda u, t, o, n: (m := model_of(t)) is not None
-                      and m.phase is Phase.CONSENSUS)
+consensus_open = Rule(
+    "consensus_open", lambda u, t, o, n: (m := model_of(t)) is not None and m.phase is Phase.CONSENSUS
+)
 #: the consensus page: the lead always; the rest of the group once the consensus phase is open (not before:
 #: the individual scores are given independently)
 see_consensus = (view_bids & (is_lead | consensus_open)).named("see_consensus")

@@ -5,16 +5,18 @@ Every page that shows bid content checks ``bids.permissions.view_bids`` (403 bef
 everyone, the lead included) and that the bids have been opened; bids and files are loaded only within the
 tender in the URL (404 otherwise).
 """
+
 from __future__ import annotations
 
 import io
 import json
 from collections import defaultdict
-from decimal import Decimal
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, request, Response as FlaskResponse, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Response as FlaskResponse
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -30,6 +32,7 @@ from tender.bids.permissions import (
     view_bid_list,
     view_bids,
 )
+from tender.clock import now as clock_now
 from tender.core.consensus import disagreements
 from tender.core.scoring import PRICE_METHODS, CriterionKind, RequirementStatus
 from tender.core.scoring.sensitivity import sensitivity
@@ -48,6 +51,8 @@ from tender.evaluation.forms import (
 )
 from tender.evaluation.permissions import (
     check_requirements as may_check_requirements,
+)
+from tender.evaluation.permissions import (
     decide_evaluation,
     score_bids,
     see_all_scores,
@@ -58,12 +63,11 @@ from tender.evaluation_model.case import case_to_json
 from tender.evaluation_model.models import AwardCriterion, Phase
 from tender.extensions import db
 from tender.formatting import format_number
-from tender.clock import now as clock_now
-from tender.web.forms import EmptyForm, refusal_in_words, run_button, run_form
 from tender.reports.evaluation_excel import write_evaluation_workbook
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender
 from tender.tenders.permissions import Rule
+from tender.web.forms import EmptyForm, refusal_in_words, run_button, run_form
 from tender.web.uploads import send_download
 
 bp = Blueprint("evaluation", __name__, url_prefix="/konkurranser/<int:tender_id>/evaluering")
@@ -101,12 +105,20 @@ def _bids_page(tender: Tender, *, persons_form: OpeningPersonsForm | None = None
     rows = ops.opened_bids(tender) if visible else []
     if persons_form is None:
         persons_form = OpeningPersonsForm(formdata=None, persons=str(tender.opening_persons))
-    return render_template("evaluation/bids.html", tender=tender, now=now, opening=opening,
-                           record=bid_ops.opening_record(opening) if opening else None, rows=rows,
-                           status=bid_ops.opening_status(tender, now) if opening is None else None,
-                           prices={b.id: ops.evaluated_price(tender, b) for b in rows},
-                           model=model_ops.model_or_default(tender), empty_form=EmptyForm(), visible=visible,
-                           persons_form=persons_form), status
+    return render_template(
+        "evaluation/bids.html",
+        tender=tender,
+        now=now,
+        opening=opening,
+        record=bid_ops.opening_record(opening) if opening else None,
+        rows=rows,
+        status=bid_ops.opening_status(tender, now) if opening is None else None,
+        prices={b.id: ops.evaluated_price(tender, b) for b in rows},
+        model=model_ops.model_or_default(tender),
+        empty_form=EmptyForm(),
+        visible=visible,
+        persons_form=persons_form,
+    ), status
 
 
 @bp.route("/tilbud")
@@ -127,10 +139,15 @@ def open_bids(tender_id: int) -> Response:
     def said(opening: Any) -> str:
         if opening is not None:
             return "Tilbudene er åpnet. Åpningsprotokollen er lagret."
-        return "Bekreftelsen din er registrert. Tilbudene åpnes når en til i anskaffelsesgruppen har bekreftet."
+        return (
+            "Bekreftelsen din er registrert. Tilbudene åpnes når en til i anskaffelsesgruppen har bekreftet."
+        )
 
-    return run_button(lambda: bid_ops.confirm_opening(tender, at=now, actor=_me()),
-                      back=url_for("evaluation.bids", tender_id=tender.id), success=said)
+    return run_button(
+        lambda: bid_ops.confirm_opening(tender, at=now, actor=_me()),
+        back=url_for("evaluation.bids", tender_id=tender.id),
+        success=said,
+    )
 
 
 @bp.route("/tilbud/apne/trekk", methods=["POST"])
@@ -140,9 +157,11 @@ def withdraw_opening(tender_id: int) -> Response:
     tender = tender_for(tender_id, confirm_opening)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    return run_button(lambda: bid_ops.withdraw_opening_confirmation(tender, at=now, actor=_me()),
-                      back=url_for("evaluation.bids", tender_id=tender.id),
-                      success="Bekreftelsen din er trukket tilbake. Tilbudene er ikke åpnet.")
+    return run_button(
+        lambda: bid_ops.withdraw_opening_confirmation(tender, at=now, actor=_me()),
+        back=url_for("evaluation.bids", tender_id=tender.id),
+        success="Bekreftelsen din er trukket tilbake. Tilbudene er ikke åpnet.",
+    )
 
 
 @bp.route("/tilbud/apning", methods=["POST"])
@@ -150,12 +169,19 @@ def withdraw_opening(tender_id: int) -> Response:
 def opening_persons(tender_id: int) -> Any:
     tender = tender_for(tender_id, set_opening_persons)
     form = OpeningPersonsForm()
-    done = run_form(form, lambda: bid_ops.set_opening_persons(tender, int(form.persons.data), at=clock_now(),
-                                                              actor=_me()),
-                    back=url_for("evaluation.bids", tender_id=tender.id),
-                    success=lambda _: "Innstillingen for tilbudsåpningen er lagret: " + (
-                        "to personer må bekrefte åpningen." if tender.opening_persons == 2
-                        else "prosjektleder kan åpne tilbudene alene."))
+    done = run_form(
+        form,
+        lambda: bid_ops.set_opening_persons(tender, int(form.persons.data), at=clock_now(), actor=_me()),
+        back=url_for("evaluation.bids", tender_id=tender.id),
+        success=lambda _: (
+            "Innstillingen for tilbudsåpningen er lagret: "
+            + (
+                "to personer må bekrefte åpningen."
+                if tender.opening_persons == 2
+                else "prosjektleder kan åpne tilbudene alene."
+            )
+        ),
+    )
     return done if done is not None else _bids_page(tender, persons_form=form, status=422)
 
 
@@ -175,12 +201,23 @@ def _bid_page(tender: Tender, row: Bid, *, bulk: CheckManyForm | None = None, st
     items = model_ops.price_items(tender)
     municipalities = {m.id: m.name for m in tender.participating_municipalities}
     bulk = bulk or CheckManyForm(formdata=None, prefix="flere")
-    return render_template("evaluation/bid.html", tender=tender, bid=row, spec=spec, answers=answers, checks=checks,
-                           check_forms=check_forms, bulk=bulk, chosen=set(bulk.keys.data or ()),
-                           reject_form=RejectForm(), undo_form=UndoRejectForm(formdata=None),
-                           items={i.id: i for i in items},
-                           municipalities=municipalities, price=ops.evaluated_price(tender, row, items),
-                           not_met=[k for k, c in checks.items() if c.status is RequirementStatus.NOT_MET]), status
+    return render_template(
+        "evaluation/bid.html",
+        tender=tender,
+        bid=row,
+        spec=spec,
+        answers=answers,
+        checks=checks,
+        check_forms=check_forms,
+        bulk=bulk,
+        chosen=set(bulk.keys.data or ()),
+        reject_form=RejectForm(),
+        undo_form=UndoRejectForm(formdata=None),
+        items={i.id: i for i in items},
+        municipalities=municipalities,
+        price=ops.evaluated_price(tender, row, items),
+        not_met=[k for k, c in checks.items() if c.status is RequirementStatus.NOT_MET],
+    ), status
 
 
 @bp.route("/tilbud/<int:bid_id>")
@@ -197,12 +234,22 @@ def check_requirements(tender_id: int, bid_id: int) -> Any:
     tender = _opened_tender(tender_id, may_check_requirements)
     row = _bid_or_404(tender, bid_id)
     form = CheckManyForm(prefix="flere")
-    saved = run_form(form, lambda: ops.check_requirements(
-        tender, row, form.keys.data or [], status=RequirementStatus(form.status.data),
-        reason=form.reason.data or "", actor=_me(), unassessed=bool(form.unassessed.data)),
+    saved = run_form(
+        form,
+        lambda: ops.check_requirements(
+            tender,
+            row,
+            form.keys.data or [],
+            status=RequirementStatus(form.status.data),
+            reason=form.reason.data or "",
+            actor=_me(),
+            unassessed=bool(form.unassessed.data),
+        ),
         back=url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id, _anchor="minstekrav"),
-        success=lambda done: (f"Vurderingen er lagret for {len(done)} minstekrav: "
-                              f"{', '.join(c.requirement_key for c in done)}."))
+        success=lambda done: (
+            f"Vurderingen er lagret for {len(done)} minstekrav: {', '.join(c.requirement_key for c in done)}."
+        ),
+    )
     return saved if saved is not None else _bid_page(tender, row, bulk=form, status=422)
 
 
@@ -227,10 +274,19 @@ def check_requirement(tender_id: int, bid_id: int, key: str) -> Response:
     if not form.validate_on_submit():
         flash(f"{key}: {refusal_in_words(form)}", "error")
         return redirect(back)
-    return run_button(lambda: ops.check_requirement(tender, row, key, status=RequirementStatus(form.status.data),
-                                                    reason=form.reason.data or "", actor=_me()),
-                      back=back, success=f"Vurderingen av {key} er lagret.",
-                      failure=lambda error: f"{key}: {error.message}")
+    return run_button(
+        lambda: ops.check_requirement(
+            tender,
+            row,
+            key,
+            status=RequirementStatus(form.status.data),
+            reason=form.reason.data or "",
+            actor=_me(),
+        ),
+        back=back,
+        success=f"Vurderingen av {key} er lagret.",
+        failure=lambda error: f"{key}: {error.message}",
+    )
 
 
 @bp.route("/tilbud/<int:bid_id>/avvis/bekreft")
@@ -247,8 +303,11 @@ def reject_confirm(tender_id: int, bid_id: int) -> Any:
     form = RejectForm(formdata=None, reason=request.args.get("reason", "").strip())
     reason = form.reason
     if not reason.data or len(reason.data) > 5000:
-        flash(f"{reason.label.text}: " + ("Skriv begrunnelsen." if not reason.data
-                                          else "Feltet kan ikke være lenger enn 5000 tegn."), "error")
+        flash(
+            f"{reason.label.text}: "
+            + ("Skriv begrunnelsen." if not reason.data else "Feltet kan ikke være lenger enn 5000 tegn."),
+            "error",
+        )
         return redirect(back)
     return render_template("evaluation/reject_confirm.html", tender=tender, bid=row, form=form)
 
@@ -261,9 +320,11 @@ def reject(tender_id: int, bid_id: int) -> Any:
     form = RejectForm()
     if not form.validate_on_submit():  # the confirmation page again, with what is missing at its field
         return render_template("evaluation/reject_confirm.html", tender=tender, bid=row, form=form), 422
-    return run_button(lambda: ops.reject_bid(tender, row, reason=form.reason.data or "", actor=_me()),
-                      back=url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id),
-                      success=f"Tilbudet fra {row.vendor.name} er avvist.")
+    return run_button(
+        lambda: ops.reject_bid(tender, row, reason=form.reason.data or "", actor=_me()),
+        back=url_for("evaluation.bid", tender_id=tender.id, bid_id=row.id),
+        success=f"Tilbudet fra {row.vendor.name} er avvist.",
+    )
 
 
 @bp.route("/tilbud/<int:bid_id>/angre-avvisning", methods=["POST"])
@@ -276,9 +337,12 @@ def undo_rejection(tender_id: int, bid_id: int) -> Response:
     if not form.validate_on_submit():
         flash(refusal_in_words(form), "error")
         return redirect(back)
-    return run_button(lambda: ops.undo_rejection(tender, row, reason=form.reason.data or "", actor=_me()),
-                      back=back, success=f"Avvisningen av tilbudet fra {row.vendor.name} er angret; tilbudet er "
-                                         "med i evalueringen igjen.")
+    return run_button(
+        lambda: ops.undo_rejection(tender, row, reason=form.reason.data or "", actor=_me()),
+        back=back,
+        success=f"Avvisningen av tilbudet fra {row.vendor.name} er angret; tilbudet er "
+        "med i evalueringen igjen.",
+    )
 
 
 # -- individual scores ----------------------------------------------------------------------------------------
@@ -297,7 +361,9 @@ def _score_form(prefix: str, existing: Any, failed: ScoreForm | None) -> ScoreFo
     return form
 
 
-def _score_page(tender: Tender, *, errors: dict[tuple[int, int], ScoreForm] | None = None, status: int = 200) -> Any:
+def _score_page(
+    tender: Tender, *, errors: dict[tuple[int, int], ScoreForm] | None = None, status: int = 200
+) -> Any:
     me = _me()
     leaves = ops.leaves_to_score(tender, me)
     rows = ops.opened_bids(tender)
@@ -305,12 +371,19 @@ def _score_page(tender: Tender, *, errors: dict[tuple[int, int], ScoreForm] | No
     forms: dict[tuple[int, int], ScoreForm] = {}
     for b in rows:
         for c in leaves:
-            forms[(b.id, c.id)] = _score_form(f"s{b.id}-{c.id}", mine.get((b.id, c.id)),
-                                              (errors or {}).get((b.id, c.id)))
+            forms[(b.id, c.id)] = _score_form(
+                f"s{b.id}-{c.id}", mine.get((b.id, c.id)), (errors or {}).get((b.id, c.id))
+            )
     plan = model_ops.scoring_plan(tender)
-    return render_template("evaluation/scores.html", tender=tender, leaves=leaves, rows=rows, forms=forms,
-                           model=model_ops.model_or_default(tender),
-                           assigned={c.id: plan[c.id].assigned for c in leaves}), status
+    return render_template(
+        "evaluation/scores.html",
+        tender=tender,
+        leaves=leaves,
+        rows=rows,
+        forms=forms,
+        model=model_ops.model_or_default(tender),
+        assigned={c.id: plan[c.id].assigned for c in leaves},
+    ), status
 
 
 @bp.route("/poeng")
@@ -327,14 +400,29 @@ def save_score(tender_id: int, bid_id: int, key: str) -> Any:
     row = _bid_or_404(tender, bid_id)
     criterion = _criterion_or_404(tender, key)
     form = ScoreForm(prefix=f"s{row.id}-{criterion.id}")
-    done = run_form(form, lambda: _save_score_form(form, lambda score, justification, version: (
-        ops.save_individual_score(tender, row, criterion, evaluator=_me(), score=score,
-                                  justification=justification, expected_version=version))),
+    done = run_form(
+        form,
+        lambda: _save_score_form(
+            form,
+            lambda score, justification, version: ops.save_individual_score(
+                tender,
+                row,
+                criterion,
+                evaluator=_me(),
+                score=score,
+                justification=justification,
+                expected_version=version,
+            ),
+        ),
         back=url_for("evaluation.scores", tender_id=tender.id, _anchor=f"s{row.id}-{criterion.id}"),
         success=f"Poengene for {row.vendor.name} på «{criterion.name}» er lagret.",
-        refused=lambda error: _score_page(tender, errors={(row.id, criterion.id): form},
-                                          status=_score_refused(form, error)))
-    return done if done is not None else _score_page(tender, errors={(row.id, criterion.id): form}, status=422)
+        refused=lambda error: _score_page(
+            tender, errors={(row.id, criterion.id): form}, status=_score_refused(form, error)
+        ),
+    )
+    return (
+        done if done is not None else _score_page(tender, errors={(row.id, criterion.id): form}, status=422)
+    )
 
 
 def _save_score_form(form: ScoreForm, save: Callable[[Decimal, str, int | None], object]) -> None:
@@ -342,12 +430,16 @@ def _save_score_form(form: ScoreForm, save: Callable[[Decimal, str, int | None],
     save of the very same score shows at the flush here, not in the request's commit, and becomes a
     ScoreConflict: reported on the form, nothing lost."""
     try:
-        save(form.score.data or Decimal(0), form.justification.data or "",
-             int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None)
+        save(
+            form.score.data or Decimal(0),
+            form.justification.data or "",
+            int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None,
+        )
         db.session.flush()
     except (IntegrityError, StaleDataError):
-        raise ops.ScoreConflict("Poengene ble lagret samtidig et annet sted. Last siden på nytt og se over.",
-                                None) from None
+        raise ops.ScoreConflict(
+            "Poengene ble lagret samtidig et annet sted. Last siden på nytt og se over.", None
+        ) from None
 
 
 def _score_refused(form: ScoreForm, error: DomainError) -> int:
@@ -361,8 +453,9 @@ def _score_refused(form: ScoreForm, error: DomainError) -> int:
 
 
 # -- consensus -------------------------------------------------------------------------------------------------
-def _consensus_page(tender: Tender, *, errors: dict[tuple[int, int], ScoreForm] | None = None,
-                    status: int = 200) -> Any:
+def _consensus_page(
+    tender: Tender, *, errors: dict[tuple[int, int], ScoreForm] | None = None, status: int = 200
+) -> Any:
     model = model_ops.model_or_default(tender)
     leaves = model_ops.quality_leaves(tender)
     rows = ops.opened_bids(tender)
@@ -371,15 +464,26 @@ def _consensus_page(tender: Tender, *, errors: dict[tuple[int, int], ScoreForm] 
         individual[(s.bid_id, s.criterion_id)].append(s)
     consensus = ops.consensus_scores(tender)
     forms: dict[tuple[int, int], ScoreForm] = {}
-    flagged = disagreements({key: [s.score for s in found] for key, found in individual.items()},
-                            model.disagreement_threshold)
+    flagged = disagreements(
+        {key: [s.score for s in found] for key, found in individual.items()}, model.disagreement_threshold
+    )
     spread = {(b.id, c.id): (b.id, c.id) in flagged for b in rows for c in leaves}
     for b in rows:
         for c in leaves:
-            forms[(b.id, c.id)] = _score_form(f"c{b.id}-{c.id}", consensus.get((b.id, c.id)),
-                                              (errors or {}).get((b.id, c.id)))
-    return render_template("evaluation/consensus.html", tender=tender, model=model, leaves=leaves, rows=rows,
-                           individual=individual, forms=forms, spread=spread, empty_form=EmptyForm()), status
+            forms[(b.id, c.id)] = _score_form(
+                f"c{b.id}-{c.id}", consensus.get((b.id, c.id)), (errors or {}).get((b.id, c.id))
+            )
+    return render_template(
+        "evaluation/consensus.html",
+        tender=tender,
+        model=model,
+        leaves=leaves,
+        rows=rows,
+        individual=individual,
+        forms=forms,
+        spread=spread,
+        empty_form=EmptyForm(),
+    ), status
 
 
 @bp.route("/konsensus")
@@ -391,8 +495,13 @@ def consensus(tender_id: int) -> Any:
 
 def _open_consensus_page(tender: Tender, form: OpenConsensusForm, status: int = 200) -> Any:
     gaps = ops.unscored(tender)
-    return render_template("evaluation/open_consensus.html", tender=tender, form=form,
-                           without=[g for g in gaps if g.none], incomplete=[g for g in gaps if not g.none]), status
+    return render_template(
+        "evaluation/open_consensus.html",
+        tender=tender,
+        form=form,
+        without=[g for g in gaps if g.none],
+        incomplete=[g for g in gaps if not g.none],
+    ), status
 
 
 @bp.route("/konsensus/apne")
@@ -413,9 +522,11 @@ def open_consensus(tender_id: int) -> Any:
     form = OpenConsensusForm()
     if not form.validate_on_submit():  # no confirmation: nothing changes, the list is shown again
         return _open_consensus_page(tender, form, status=422)
-    return run_button(lambda: ops.open_consensus(tender, confirmed=bool(form.confirm.data), actor=_me()),
-                      back=url_for("evaluation.consensus", tender_id=tender.id),
-                      success="Konsensusfasen er åpnet. De individuelle poengene er låst.")
+    return run_button(
+        lambda: ops.open_consensus(tender, confirmed=bool(form.confirm.data), actor=_me()),
+        back=url_for("evaluation.consensus", tender_id=tender.id),
+        success="Konsensusfasen er åpnet. De individuelle poengene er låst.",
+    )
 
 
 @bp.route("/konsensus/<int:bid_id>/<key>", methods=["POST"])
@@ -425,14 +536,31 @@ def save_consensus(tender_id: int, bid_id: int, key: str) -> Any:
     row = _bid_or_404(tender, bid_id)
     criterion = _criterion_or_404(tender, key)
     form = ScoreForm(prefix=f"c{row.id}-{criterion.id}")
-    done = run_form(form, lambda: _save_score_form(form, lambda score, justification, version: ops.save_consensus(
-        tender, row, criterion, score=score, justification=justification, actor=_me(),
-        expected_version=version)),
+    done = run_form(
+        form,
+        lambda: _save_score_form(
+            form,
+            lambda score, justification, version: ops.save_consensus(
+                tender,
+                row,
+                criterion,
+                score=score,
+                justification=justification,
+                actor=_me(),
+                expected_version=version,
+            ),
+        ),
         back=url_for("evaluation.consensus", tender_id=tender.id, _anchor=f"c{row.id}-{criterion.id}"),
         success=f"Konsensuspoengene for {row.vendor.name} på «{criterion.name}» er lagret.",
-        refused=lambda error: _consensus_page(tender, errors={(row.id, criterion.id): form},
-                                              status=_score_refused(form, error)))
-    return done if done is not None else _consensus_page(tender, errors={(row.id, criterion.id): form}, status=422)
+        refused=lambda error: _consensus_page(
+            tender, errors={(row.id, criterion.id): form}, status=_score_refused(form, error)
+        ),
+    )
+    return (
+        done
+        if done is not None
+        else _consensus_page(tender, errors={(row.id, criterion.id): form}, status=422)
+    )
 
 
 # -- matrix and exports -------------------------------------------------------------------------------------
@@ -443,10 +571,18 @@ def matrix(tender_id: int) -> Any:
     built = ops.build_case(tender, with_individual=False)
     placed = built.result.model.placed if built.result is not None else ()
     model = model_ops.model_or_default(tender)
-    return render_template("evaluation/matrix.html", tender=tender, built=built, found=None, placed=placed,
-                           CriterionKind=CriterionKind, tie_form=TieBreakForm(), model=model,
-                           method=PRICE_METHODS.get(model.price_method),
-                           fmt=_fmt)
+    return render_template(
+        "evaluation/matrix.html",
+        tender=tender,
+        built=built,
+        found=None,
+        placed=placed,
+        CriterionKind=CriterionKind,
+        tie_form=TieBreakForm(),
+        model=model,
+        method=PRICE_METHODS.get(model.price_method),
+        fmt=_fmt,
+    )
 
 
 @bp.route("/matrise/folsomhet")
@@ -459,10 +595,19 @@ def sensitivity_page(tender_id: int) -> Any:
     found = sensitivity(built.result) if built.result is not None else None
     placed = built.result.model.placed if built.result is not None else ()
     model = model_ops.model_or_default(tender)
-    return render_template("evaluation/matrix.html", tender=tender, built=built, found=found, placed=placed,
-                           CriterionKind=CriterionKind, tie_form=TieBreakForm(), model=model,
-                           method=PRICE_METHODS.get(model.price_method), fmt=_fmt,
-                           sensitivity_view=True)
+    return render_template(
+        "evaluation/matrix.html",
+        tender=tender,
+        built=built,
+        found=found,
+        placed=placed,
+        CriterionKind=CriterionKind,
+        tie_form=TieBreakForm(),
+        model=model,
+        method=PRICE_METHODS.get(model.price_method),
+        fmt=_fmt,
+        sensitivity_view=True,
+    )
 
 
 def _fmt(value: Any, decimals: int = 2) -> str:
@@ -481,8 +626,11 @@ def matrix_xlsx(tender_id: int) -> Any:
     stream = io.BytesIO()
     write_evaluation_workbook(built.case, built.result, stream)
     stream.seek(0)
-    return send_download(stream, f"evaluering-{tender.id}.xlsx",
-                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_download(
+        stream,
+        f"evaluering-{tender.id}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @bp.route("/sak.json")
@@ -494,8 +642,11 @@ def case_json(tender_id: int) -> Any:
         flash("Modellen har feil: " + "; ".join(built.problems[:5]), "error")
         return redirect(url_for("evaluation.matrix", tender_id=tender.id))
     body = json.dumps(case_to_json(built.case), ensure_ascii=False, indent=2)
-    return FlaskResponse(body, mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="evaluering-{tender.id}.json"'})
+    return FlaskResponse(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="evaluering-{tender.id}.json"'},
+    )
 
 
 @bp.route("/uavgjort", methods=["POST"])
@@ -508,7 +659,8 @@ def tie_break(tender_id: int) -> Response:
         flash(refusal_in_words(form), "error")
         return redirect(back)
     order = [o.strip() for o in (form.order.data or "").split(",") if o.strip()]
-    return run_button(lambda: ops.record_tie_break(tender, order, reason=form.reason.data or "", actor=_me()),
-                      back=back, success="Beslutningen om rekkefølge ved likhet er lagret.")
-
-
+    return run_button(
+        lambda: ops.record_tie_break(tender, order, reason=form.reason.data or "", actor=_me()),
+        back=back,
+        success="Beslutningen om rekkefølge ved likhet er lagret.",
+    )

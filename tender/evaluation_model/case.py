@@ -4,6 +4,7 @@ Parsing collects every problem with its place (``criteria[1].children[0].weight`
 up, so a user fixes a file in one round. Numbers are read as Decimal and turned into exact
 fractions: 0.3 means three tenths, not the nearest binary float.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,12 +36,28 @@ from tender.core.scoring.sensitivity import Sensitivity
 
 TOP_KEYS = {"title", "scale_max", "allow_half_points", "criteria", "bids", "tie_break"}
 CRITERION_KEYS = {
-    "id", "name", "weight", "kind", "method", "k", "nok_per_point", "normalise", "weight_min", "weight_max",
+    "id",
+    "name",
+    "weight",
+    "kind",
+    "method",
+    "k",
+    "nok_per_point",
+    "normalise",
+    "weight_min",
+    "weight_max",
     "children",
 }
 METHOD_PARAMETERS = ("k", "nok_per_point")
 BID_KEYS = {
-    "id", "name", "price", "scores", "rejected", "rejection_reason", "individual_scores", "minimum_requirements",
+    "id",
+    "name",
+    "price",
+    "scores",
+    "rejected",
+    "rejection_reason",
+    "individual_scores",
+    "minimum_requirements",
 }
 INDIVIDUAL_KEYS = {"evaluator", "criterion", "score", "justification"}
 REQUIREMENT_KEYS = {"id", "status", "reason"}
@@ -76,8 +93,9 @@ def loads(text: str, source: str = "<case>") -> Any:
     try:
         return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
-        raise ScoringError([CaseFileProblem(f"{source}:{exc.lineno}:{exc.colno}", "not_json",
-                                            {"detail": exc.msg})]) from None
+        raise ScoringError(
+            [CaseFileProblem(f"{source}:{exc.lineno}:{exc.colno}", "not_json", {"detail": exc.msg})]
+        ) from None
     except RecursionError:
         raise ScoringError([CaseFileProblem(source, "nested_too_deeply")]) from None
     except ValueError as exc:
@@ -141,8 +159,9 @@ class _Reader:
             return None
         for key in value:
             if key not in allowed:
-                self.problem(f"{place}.{key}" if place else key, "unknown_field",
-                             known=tuple(sorted(allowed)))
+                self.problem(
+                    f"{place}.{key}" if place else key, "unknown_field", known=tuple(sorted(allowed))
+                )
         return value
 
     def array(self, value: Any, place: str) -> list[Any]:
@@ -190,7 +209,9 @@ class _Reader:
         self.problem(place, "expected_flag", got=value)
         return None
 
-    def each(self, value: Any, place: str, allowed: set[str], parse: Callable[[dict[str, Any], str], Any]) -> list[Any]:
+    def each(
+        self, value: Any, place: str, allowed: set[str], parse: Callable[[dict[str, Any], str], Any]
+    ) -> list[Any]:
         parsed = []
         for i, item in enumerate(self.array(value, place)):
             data = self.obj(item, f"{place}[{i}]", allowed)
@@ -221,7 +242,9 @@ def parse_case(data: Any) -> EvaluationCase:
     top = r.obj(data, "", TOP_KEYS)
     if top is None:
         raise ScoringError(r.problems)
-    criteria = tuple(r.each(top.get("criteria"), "criteria", CRITERION_KEYS, lambda d, p: _criterion(r, d, p)))
+    criteria = tuple(
+        r.each(top.get("criteria"), "criteria", CRITERION_KEYS, lambda d, p: _criterion(r, d, p))
+    )
     if "criteria" not in top:
         r.problem("criteria", "required")
     scale_max = r.number(top, "scale_max", "scale_max")
@@ -279,8 +302,14 @@ def _criterion(r: _Reader, data: dict[str, Any], place: str, depth: int = 1) -> 
     if depth >= DEEPEST_LEVEL and data.get("children"):
         r.problem(f"{place}.children", "nested_too_deep", limit=DEEPEST_LEVEL)
     else:
-        children = tuple(r.each(data.get("children", []), f"{place}.children", CRITERION_KEYS,
-                                lambda d, p: _criterion(r, d, p, depth + 1)))
+        children = tuple(
+            r.each(
+                data.get("children", []),
+                f"{place}.children",
+                CRITERION_KEYS,
+                lambda d, p: _criterion(r, d, p, depth + 1),
+            )
+        )
     if "children" in data and not children and isinstance(data["children"], list):
         r.problem(f"{place}.children", "empty_children")
     return Criterion(
@@ -340,11 +369,15 @@ def _bid(
         rejection_reason=r.text(data, "rejection_reason", f"{place}.rejection_reason"),
     )
     individual = r.each(
-        data.get("individual_scores", []), f"{place}.individual_scores", INDIVIDUAL_KEYS,
+        data.get("individual_scores", []),
+        f"{place}.individual_scores",
+        INDIVIDUAL_KEYS,
         lambda d, p: _individual_score(r, d, p),
     )
     checks = r.each(
-        data.get("minimum_requirements", []), f"{place}.minimum_requirements", REQUIREMENT_KEYS,
+        data.get("minimum_requirements", []),
+        f"{place}.minimum_requirements",
+        REQUIREMENT_KEYS,
         lambda d, p: _requirement_check(r, d, p),
     )
     return bid, tuple(i for i in individual if i is not None), tuple(c for c in checks if c is not None)
@@ -424,7 +457,9 @@ def model_to_json(model: ScoringModel, tie_break: tuple[str, ...] = ()) -> dict[
         "allow_half_points": model.allow_half_points,
         "tie_break": list(tie_break),
         "ranked_by": "evaluated_price" if model.ranks_by_evaluated_price else "total",
-        "price_method": None if price is None or method is None else {
+        "price_method": None
+        if price is None or method is None
+        else {
             "criterion": price.id,
             "name": method.name,
             "label": method.label,
@@ -526,13 +561,20 @@ def case_to_json(case: EvaluationCase) -> dict[str, Any]:
             entry["rejection_reason"] = b.rejection_reason
         individual = case.individual_scores.get(b.id, ())
         if individual:
-            entry["individual_scores"] = [{"evaluator": s.evaluator, "criterion": s.criterion_id,
-                                           "score": _case_number(s.score), "justification": s.justification}
-                                          for s in individual]
+            entry["individual_scores"] = [
+                {
+                    "evaluator": s.evaluator,
+                    "criterion": s.criterion_id,
+                    "score": _case_number(s.score),
+                    "justification": s.justification,
+                }
+                for s in individual
+            ]
         checks = case.requirement_checks.get(b.id, ())
         if checks:
-            entry["minimum_requirements"] = [{"id": c.requirement_id, "status": c.status.value, "reason": c.reason}
-                                             for c in checks]
+            entry["minimum_requirements"] = [
+                {"id": c.requirement_id, "status": c.status.value, "reason": c.reason} for c in checks
+            ]
         bids.append(entry)
     out: dict[str, Any] = {
         "title": case.title,

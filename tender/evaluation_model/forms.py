@@ -10,33 +10,47 @@ from tender.evaluation_model.models import CriterionKindValue, PriceItemKind
 from tender.web.forms import NorwegianDecimalField
 
 
-def number_field(label: str, noun: str, *, required: str | None = None,
-                 max_length: int = 20) -> NorwegianDecimalField:
+def number_field(
+    label: str, noun: str, *, required: str | None = None, max_length: int = 20
+) -> NorwegianDecimalField:
     """A number field whose messages name the value as the page's sentences do ("Vekten må være et tall")."""
-    return NorwegianDecimalField(label, required=required, max_length=max_length,
-                                 invalid=noun + " må være et tall, ikke «{raw}».",
-                                 too_large=noun + " må være et endelig tall.")
+    return NorwegianDecimalField(
+        label,
+        required=required,
+        max_length=max_length,
+        invalid=noun + " må være et tall, ikke «{raw}».",
+        too_large=noun + " må være et endelig tall.",
+    )
 
 
 class SettingsForm(FlaskForm):
-    scale_max = number_field("Skala, maksimum poeng", "Skalaen", required="Oppgi skalaens maksimum.",
-                             max_length=10)
+    scale_max = number_field(
+        "Skala, maksimum poeng", "Skalaen", required="Oppgi skalaens maksimum.", max_length=10
+    )
     allow_half_points = BooleanField("Tillat halve poeng")
-    price_method = SelectField("Prismetode", choices=[
-        SelectChoice(name, f"{m.label} – {m.formula}") for name, m in PRICE_METHODS.items()])
+    price_method = SelectField(
+        "Prismetode",
+        choices=[SelectChoice(name, f"{m.label} – {m.formula}") for name, m in PRICE_METHODS.items()],
+    )
     price_k = number_field("k (null poeng ved k × laveste pris)", "k")
-    nok_per_point = number_field("Kroner per vektet kvalitetspoeng (prissetting av kvalitet)",
-                                 "Kroner per poeng")
+    nok_per_point = number_field(
+        "Kroner per vektet kvalitetspoeng (prissetting av kvalitet)", "Kroner per poeng"
+    )
     normalise = BooleanField("Normaliser kvalitetspoeng (beste tilbud får maksimum)")
-    contract_period = StringField("Kontraktsperiode i år, med opsjoner (f.eks. 4+1+1)",
-                                  validators=[DataRequired("Oppgi kontraktsperioden."), Length(max=40)])
-    disagreement_threshold = number_field("Uenighet som markeres i konsensus (poeng)", "Terskelen",
-                                     required="Oppgi en terskel.", max_length=10)
+    contract_period = StringField(
+        "Kontraktsperiode i år, med opsjoner (f.eks. 4+1+1)",
+        validators=[DataRequired("Oppgi kontraktsperioden."), Length(max=40)],
+    )
+    disagreement_threshold = number_field(
+        "Uenighet som markeres i konsensus (poeng)", "Terskelen", required="Oppgi en terskel.", max_length=10
+    )
 
 
 class CriterionForm(FlaskForm):
     parent = SelectField("Under kriterium", choices=[], validate_choice=True)
-    key = StringField("Id (f.eks. kvalitet, arkiv)", validators=[DataRequired("Oppgi en id."), Length(max=40)])
+    key = StringField(
+        "Id (f.eks. kvalitet, arkiv)", validators=[DataRequired("Oppgi en id."), Length(max=40)]
+    )
     name = StringField("Navn", validators=[DataRequired("Oppgi et navn."), Length(max=200)])
     kind = SelectField("Type", choices=[SelectChoice(k.value, k.label) for k in CriterionKindValue])
     weight = number_field("Vekt (% av nivået)", "Vekten", required="Oppgi vekten.")

@@ -5,6 +5,7 @@ Below bids: the vendors price the schedule and the opening needs the model locke
 (never ``tender.evaluation``, which scores the bids). The model is frozen (``EvaluationModel.frozen_at``)
 before bids are opened and never changes afterwards.
 """
+
 from __future__ import annotations
 
 import enum
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tender.db_types import UTCDateTime
 from tender.extensions import db
 from tender.tenders.models import _enum
+
 
 class Phase(enum.Enum):
     INDIVIDUAL = "individual"
@@ -96,11 +98,14 @@ class AwardCriterion(db.Model):  # type: ignore[name-defined,misc]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("award_criterion.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("award_criterion.id", ondelete="CASCADE"), index=True
+    )
     key: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[CriterionKindValue] = mapped_column(_enum(CriterionKindValue, "award_criterion_kind"),
-                                                    default=CriterionKindValue.QUALITY)
+    kind: Mapped[CriterionKindValue] = mapped_column(
+        _enum(CriterionKindValue, "award_criterion_kind"), default=CriterionKindValue.QUALITY
+    )
     #: percent of its level
     weight: Mapped[Decimal] = mapped_column(Numeric(9, 4))
     #: the announced weight range (percent), optional
@@ -110,7 +115,7 @@ class AwardCriterion(db.Model):  # type: ignore[name-defined,misc]
     documentation: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
 
-    evaluators: Mapped[list["CriterionEvaluator"]] = relationship(cascade="all, delete-orphan")
+    evaluators: Mapped[list[CriterionEvaluator]] = relationship(cascade="all, delete-orphan")
 
 
 class CriterionEvaluator(db.Model):  # type: ignore[name-defined,misc]
@@ -120,7 +125,9 @@ class CriterionEvaluator(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (UniqueConstraint("criterion_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    criterion_id: Mapped[int] = mapped_column(ForeignKey("award_criterion.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(
+        ForeignKey("award_criterion.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     user = relationship("User")
 

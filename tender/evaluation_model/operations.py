@@ -6,6 +6,7 @@ Every function that changes state flushes and writes the audit trail; the caller
 of the bids under this model is ``tender.evaluation``'s, above bids; this package sits below bids and
 imports neither.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,8 +23,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tender import audit
-
-from tender.web import core_messages
 from tender.core import price_schedule
 from tender.core.assignment import Scorers, scorers
 from tender.core.scoring import (
@@ -49,6 +48,7 @@ from tender.extensions import db
 from tender.formatting import format_datetime
 from tender.requirements.operations import specification_of
 from tender.tenders.models import Role, Tender
+from tender.web import core_messages
 
 KEY_CHARS = set("abcdefghijklmnopqrstuvwxyzæøåABCDEFGHIJKLMNOPQRSTUVWXYZÆØÅ0123456789_-.")
 
@@ -59,10 +59,18 @@ def model_of(tender: Tender) -> EvaluationModel | None:
 
 
 def _default_model(tender: Tender) -> EvaluationModel:
-    return EvaluationModel(tender_id=tender.id, scale_max=Decimal(10), allow_half_points=False,
-                           price_method="linear", normalise=False, contract_period="4",
-                           disagreement_threshold=Decimal(2), phase=Phase.INDIVIDUAL, tie_break_json="[]",
-                           tie_break_reason="")
+    return EvaluationModel(
+        tender_id=tender.id,
+        scale_max=Decimal(10),
+        allow_half_points=False,
+        price_method="linear",
+        normalise=False,
+        contract_period="4",
+        disagreement_threshold=Decimal(2),
+        phase=Phase.INDIVIDUAL,
+        tie_break_json="[]",
+        tie_break_reason="",
+    )
 
 
 def model_or_default(tender: Tender) -> EvaluationModel:
@@ -81,9 +89,14 @@ def ensure_model(tender: Tender) -> EvaluationModel:
 
 def criteria_of(tender: Tender) -> list[AwardCriterion]:
     """Every criterion in tree order (a parent before its children)."""
-    rows = list(db.session.scalars(select(AwardCriterion).where(AwardCriterion.tender_id == tender.id)
-                                   .options(selectinload(AwardCriterion.evaluators))
-                                   .order_by(AwardCriterion.position, AwardCriterion.id)))
+    rows = list(
+        db.session.scalars(
+            select(AwardCriterion)
+            .where(AwardCriterion.tender_id == tender.id)
+            .options(selectinload(AwardCriterion.evaluators))
+            .order_by(AwardCriterion.position, AwardCriterion.id)
+        )
+    )
     children: dict[int | None, list[AwardCriterion]] = defaultdict(list)
     for row in rows:
         children[row.parent_id].append(row)
@@ -128,13 +141,19 @@ def kind_of(row: AwardCriterion, rows: Sequence[AwardCriterion]) -> CriterionKin
 
 
 def criterion_by_key(tender: Tender, key: str) -> AwardCriterion | None:
-    return db.session.scalar(select(AwardCriterion).where(AwardCriterion.tender_id == tender.id,
-                                                          AwardCriterion.key == key))
+    return db.session.scalar(
+        select(AwardCriterion).where(AwardCriterion.tender_id == tender.id, AwardCriterion.key == key)
+    )
 
 
 def price_items(tender: Tender) -> list[PriceItem]:
-    return list(db.session.scalars(select(PriceItem).where(PriceItem.tender_id == tender.id)
-                                   .order_by(PriceItem.position, PriceItem.id)))
+    return list(
+        db.session.scalars(
+            select(PriceItem)
+            .where(PriceItem.tender_id == tender.id)
+            .order_by(PriceItem.position, PriceItem.id)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -154,14 +173,22 @@ def level_sums(rows: Sequence[AwardCriterion]) -> list[LevelSum]:
     for r in rows:
         by_parent[r.parent_id].append(r)
     names = {r.id: r.name for r in rows}
-    return [LevelSum(names.get(pid, "Toppnivå") if pid else "Toppnivå", sum((k.weight for k in kids), Decimal(0)),
-                     tuple((k.name, k.weight) for k in kids)) for pid, kids in by_parent.items()]
+    return [
+        LevelSum(
+            names.get(pid, "Toppnivå") if pid else "Toppnivå",
+            sum((k.weight for k in kids), Decimal(0)),
+            tuple((k.name, k.weight) for k in kids),
+        )
+        for pid, kids in by_parent.items()
+    ]
 
 
 # -- the model ----------------------------------------------------------------------------------------------
 def _check_editable(model: EvaluationModel) -> None:
     if model.frozen_at is not None:
-        raise DomainError(f"Evalueringsmodellen ble låst {format_datetime(model.frozen_at)} og kan ikke endres.")
+        raise DomainError(
+            f"Evalueringsmodellen ble låst {format_datetime(model.frozen_at)} og kan ikke endres."
+        )
 
 
 @dataclass(frozen=True)
@@ -182,13 +209,19 @@ def update_settings(tender: Tender, settings: ModelSettings, *, actor: Any) -> E
     if settings.price_method not in PRICE_METHODS:
         raise DomainError("Ukjent prismetode.", field="price_method")
     try:
-        make_price_method(settings.price_method, {k: Fraction(v) for k, v in
-                                                  (("k", settings.price_k), ("nok_per_point", settings.nok_per_point))
-                                                  if v is not None})
+        make_price_method(
+            settings.price_method,
+            {
+                k: Fraction(v)
+                for k, v in (("k", settings.price_k), ("nok_per_point", settings.nok_per_point))
+                if v is not None
+            },
+        )
     except ScoringError:
         field = "price_k" if settings.price_method == "linear_zero_at" else "nok_per_point"
-        raise DomainError("Metoden mangler en gyldig parameter (k > 1, eller kroner per poeng > 0).",
-                          field=field) from None
+        raise DomainError(
+            "Metoden mangler en gyldig parameter (k > 1, eller kroner per poeng > 0).", field=field
+        ) from None
     try:
         price_schedule.contract_years(settings.contract_period)
     except price_schedule.PriceScheduleError as exc:
@@ -208,11 +241,21 @@ def update_settings(tender: Tender, settings: ModelSettings, *, actor: Any) -> E
     model.contract_period = settings.contract_period.replace(" ", "")
     model.disagreement_threshold = settings.disagreement_threshold
     db.session.flush()
-    audit.record("evaluation.settings_changed", model, actor=actor, payload={
-        "scale_max": str(model.scale_max), "allow_half_points": model.allow_half_points,
-        "price_method": model.price_method, "price_k": str(model.price_k), "nok_per_point": str(model.nok_per_point),
-        "normalise": model.normalise, "contract_period": model.contract_period,
-        "disagreement_threshold": str(model.disagreement_threshold)})
+    audit.record(
+        "evaluation.settings_changed",
+        model,
+        actor=actor,
+        payload={
+            "scale_max": str(model.scale_max),
+            "allow_half_points": model.allow_half_points,
+            "price_method": model.price_method,
+            "price_k": str(model.price_k),
+            "nok_per_point": str(model.nok_per_point),
+            "normalise": model.normalise,
+            "contract_period": model.contract_period,
+            "disagreement_threshold": str(model.disagreement_threshold),
+        },
+    )
     return model
 
 
@@ -249,21 +292,42 @@ def add_criterion(tender: Tender, data: CriterionInput, *, actor: Any) -> AwardC
         if bound is not None and not 0 <= bound <= 100:
             raise DomainError("Vektspennet må ligge mellom 0 og 100 %.", field=field)
     if (data.weight_min is None) != (data.weight_max is None):
-        raise DomainError("Oppgi både laveste og høyeste vekt i spennet, eller ingen av dem.", field="weight_min")
+        raise DomainError(
+            "Oppgi både laveste og høyeste vekt i spennet, eller ingen av dem.", field="weight_min"
+        )
     if data.weight_min is not None and data.weight_max is not None and data.weight_min > data.weight_max:
         raise DomainError("Laveste vekt i spennet er over høyeste.", field="weight_min")
     if data.kind is CriterionKindValue.PRICE and parent is not None:
         raise DomainError("Priskriteriet må ligge på toppnivået.", field="kind")
     siblings = [r for r in criteria_of(tender) if r.parent_id == (parent.id if parent else None)]
-    row = AwardCriterion(tender_id=tender.id, parent_id=parent.id if parent else None, key=key,
-                         name=data.name.strip() or key, kind=data.kind if parent is None else parent.kind,
-                         weight=data.weight, weight_min=data.weight_min, weight_max=data.weight_max,
-                         documentation=data.documentation.strip(), position=len(siblings))
+    row = AwardCriterion(
+        tender_id=tender.id,
+        parent_id=parent.id if parent else None,
+        key=key,
+        name=data.name.strip() or key,
+        kind=data.kind if parent is None else parent.kind,
+        weight=data.weight,
+        weight_min=data.weight_min,
+        weight_max=data.weight_max,
+        documentation=data.documentation.strip(),
+        position=len(siblings),
+    )
     db.session.add(row)
     db.session.flush()
-    audit.record("evaluation.criterion_added", row, actor=actor, payload={
-        "key": key, "name": row.name, "parent": data.parent_key, "kind": row.kind.value, "weight": str(row.weight),
-        "weight_min": str(row.weight_min), "weight_max": str(row.weight_max)})
+    audit.record(
+        "evaluation.criterion_added",
+        row,
+        actor=actor,
+        payload={
+            "key": key,
+            "name": row.name,
+            "parent": data.parent_key,
+            "kind": row.kind.value,
+            "weight": str(row.weight),
+            "weight_min": str(row.weight_min),
+            "weight_max": str(row.weight_max),
+        },
+    )
     return row
 
 
@@ -274,8 +338,12 @@ def update_criterion_weight(tender: Tender, row: AwardCriterion, weight: Decimal
     old = row.weight
     row.weight = weight
     db.session.flush()
-    audit.record("evaluation.criterion_weight_changed", row, actor=actor,
-                 payload={"key": row.key, "from": str(old), "to": str(weight)})
+    audit.record(
+        "evaluation.criterion_weight_changed",
+        row,
+        actor=actor,
+        payload={"key": row.key, "from": str(old), "to": str(weight)},
+    )
 
 
 def delete_criterion(tender: Tender, row: AwardCriterion, *, actor: Any) -> None:
@@ -294,8 +362,11 @@ def evaluators_of(tender: Tender) -> list[Any]:
 def scoring_plan(tender: Tender, rows: Sequence[AwardCriterion] | None = None) -> dict[int, Scorers[int]]:
     """Criterion id → the ids of the evaluators who score it (tender.core.assignment's rule)."""
     rows = list(rows) if rows is not None else criteria_of(tender)
-    return scorers({r.id: r.parent_id for r in rows}, {r.id: [e.user_id for e in r.evaluators] for r in rows},
-                   [u.id for u in evaluators_of(tender)])
+    return scorers(
+        {r.id: r.parent_id for r in rows},
+        {r.id: [e.user_id for e in r.evaluators] for r in rows},
+        [u.id for u in evaluators_of(tender)],
+    )
 
 
 def _check_price_schedule_editable(tender: Tender) -> None:
@@ -305,20 +376,33 @@ def _check_price_schedule_editable(tender: Tender) -> None:
     _check_editable(ensure_model(tender))
     spec = specification_of(tender)
     if spec is not None and spec.published_version is not None:
-        raise DomainError("Prisskjemaet kan ikke endres etter at kravspesifikasjonen er kunngjort: leverandørene "
-                          "fyller det ut i tilbudene sine.")
+        raise DomainError(
+            "Prisskjemaet kan ikke endres etter at kravspesifikasjonen er kunngjort: leverandørene "
+            "fyller det ut i tilbudene sine."
+        )
 
 
-def add_price_item(tender: Tender, *, name: str, kind: PriceItemKind, per_municipality: bool, actor: Any) -> PriceItem:
+def add_price_item(
+    tender: Tender, *, name: str, kind: PriceItemKind, per_municipality: bool, actor: Any
+) -> PriceItem:
     _check_price_schedule_editable(tender)
     if not name.strip():
         raise DomainError("Gi posten et navn.", field="name")
-    item = PriceItem(tender_id=tender.id, name=name.strip(), kind=kind, per_municipality=per_municipality,
-                     position=len(price_items(tender)))
+    item = PriceItem(
+        tender_id=tender.id,
+        name=name.strip(),
+        kind=kind,
+        per_municipality=per_municipality,
+        position=len(price_items(tender)),
+    )
     db.session.add(item)
     db.session.flush()
-    audit.record("evaluation.price_item_added", item, actor=actor, payload={
-        "name": item.name, "kind": kind.value, "per_municipality": per_municipality})
+    audit.record(
+        "evaluation.price_item_added",
+        item,
+        actor=actor,
+        payload={"name": item.name, "kind": kind.value, "per_municipality": per_municipality},
+    )
     return item
 
 
@@ -330,37 +414,49 @@ def delete_price_item(tender: Tender, item: PriceItem, *, actor: Any) -> None:
     audit.record("evaluation.price_item_deleted", tender, actor=actor, payload={"name": name})
 
 
-def _core_criterion(row: AwardCriterion, children: dict[int | None, list[AwardCriterion]],
-                    model: EvaluationModel) -> Criterion:
+def _core_criterion(
+    row: AwardCriterion, children: dict[int | None, list[AwardCriterion]], model: EvaluationModel
+) -> Criterion:
     method = None
     kind = None
     if row.parent_id is None:
         kind = CriterionKind.PRICE if row.kind is CriterionKindValue.PRICE else CriterionKind.QUALITY
         if kind is CriterionKind.PRICE:
-            params = {k: Fraction(v) for k, v in (("k", model.price_k), ("nok_per_point", model.nok_per_point))
-                      if v is not None}
+            params = {
+                k: Fraction(v)
+                for k, v in (("k", model.price_k), ("nok_per_point", model.nok_per_point))
+                if v is not None
+            }
             method = make_price_method(model.price_method, params)
     weight_range = None
     if row.weight_min is not None and row.weight_max is not None:
         weight_range = WeightRange(Fraction(row.weight_min), Fraction(row.weight_max))
     return Criterion(
-        id=row.key, weight=Fraction(row.weight), kind=kind, name=row.name, method=method,
+        id=row.key,
+        weight=Fraction(row.weight),
+        kind=kind,
+        name=row.name,
+        method=method,
         normalise=(model.normalise if row.parent_id is None and kind is CriterionKind.QUALITY else None),
         weight_range=weight_range,
         children=tuple(_core_criterion(c, children, model) for c in children.get(row.id, [])),
     )
 
 
-def scoring_model(tender: Tender, rows: Sequence[AwardCriterion] | None = None,
-                  model: EvaluationModel | None = None) -> ScoringModel:
+def scoring_model(
+    tender: Tender, rows: Sequence[AwardCriterion] | None = None, model: EvaluationModel | None = None
+) -> ScoringModel:
     """The core's model of this tender; raises ScoringError listing every problem (sums shown)."""
     model = model or model_or_default(tender)
     rows = list(rows) if rows is not None else criteria_of(tender)
     children: dict[int | None, list[AwardCriterion]] = defaultdict(list)
     for r in rows:
         children[r.parent_id].append(r)
-    return ScoringModel(criteria=tuple(_core_criterion(r, children, model) for r in children.get(None, [])),
-                        scale_max=Fraction(model.scale_max), allow_half_points=model.allow_half_points)
+    return ScoringModel(
+        criteria=tuple(_core_criterion(r, children, model) for r in children.get(None, [])),
+        scale_max=Fraction(model.scale_max),
+        allow_half_points=model.allow_half_points,
+    )
 
 
 def model_problems(tender: Tender) -> list[str]:
@@ -377,8 +473,10 @@ def frozen_model_json(tender: Tender) -> dict[str, Any]:
         "model": model_to_json(scoring_model(tender)),
         "contract_period": model.contract_period,
         "disagreement_threshold": str(model.disagreement_threshold),
-        "price_schedule": [{"name": i.name, "kind": i.kind.value, "per_municipality": i.per_municipality}
-                           for i in price_items(tender)],
+        "price_schedule": [
+            {"name": i.name, "kind": i.kind.value, "per_municipality": i.per_municipality}
+            for i in price_items(tender)
+        ],
         "criteria_documentation": {r.key: r.documentation for r in criteria_of(tender)},
     }
 
@@ -395,8 +493,10 @@ def freeze(tender: Tender, *, at: datetime, actor: Any) -> EvaluationModel:
     for level in level_sums(rows):
         if not level.ok:
             parts = " + ".join(f"{name} {w.normalize():f}" for name, w in level.parts)
-            problems.append(f"Vektene under {level.parent} summerer til {level.total.normalize():f} %, "
-                            f"ikke 100 % ({parts}).")
+            problems.append(
+                f"Vektene under {level.parent} summerer til {level.total.normalize():f} %, "
+                f"ikke 100 % ({parts})."
+            )
     if not problems:
         try:
             core = scoring_model(tender, rows)
@@ -412,6 +512,10 @@ def freeze(tender: Tender, *, at: datetime, actor: Any) -> EvaluationModel:
     model.frozen_by_id = getattr(actor, "id", None)
     model.frozen_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     db.session.flush()
-    audit.record("evaluation.model_frozen", model, actor=actor,
-                 payload={"at": at.isoformat(), "sha256": model.frozen_hash})
+    audit.record(
+        "evaluation.model_frozen",
+        model,
+        actor=actor,
+        payload={"at": at.isoformat(), "sha256": model.frozen_hash},
+    )
     return model

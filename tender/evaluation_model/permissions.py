@@ -1,4 +1,5 @@
 """Who may see and change the evaluation model (criteria, price schedule, settings) and lock it."""
+
 from __future__ import annotations
 
 from tender.tenders.permissions import in_evaluation_group, is_lead

@@ -1,6 +1,7 @@
 """The evaluation model's pages: the criteria tree with who scores what, the price schedule, the settings, and
 the lock. The scoring of the bids under it is tender.evaluation's; the model page shows who scores what from
 there, and an assignment may change only while no one has scored (tender.evaluation.operations)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -23,9 +24,9 @@ from tender.evaluation_model.forms import AssignForm, CriterionForm, PriceItemFo
 from tender.evaluation_model.models import AwardCriterion, CriterionKindValue, PriceItem, PriceItemKind
 from tender.evaluation_model.permissions import edit_evaluation_model, view_evaluation_model
 from tender.extensions import db
-from tender.web.forms import EmptyForm, refusal_in_words, run_button, run_form
 from tender.tenders.access import tender_for
 from tender.tenders.models import Role, Tender
+from tender.web.forms import EmptyForm, refusal_in_words, run_button, run_form
 
 bp = Blueprint("evaluation_model", __name__, url_prefix="/konkurranser/<int:tender_id>/evaluering")
 
@@ -60,13 +61,20 @@ def _settings_form(tender: Tender) -> SettingsForm:
 def _criterion_form(tender: Tender, rows: list[AwardCriterion]) -> CriterionForm:
     form = CriterionForm()
     form.parent.choices = [SelectChoice("", "– toppnivå –")] + [
-        SelectChoice(r.key, r.name) for r in rows if r.kind is CriterionKindValue.QUALITY]
+        SelectChoice(r.key, r.name) for r in rows if r.kind is CriterionKindValue.QUALITY
+    ]
     return form
 
 
-def _model_page(tender: Tender, *, settings: SettingsForm | None = None, criterion: CriterionForm | None = None,
-                price_item: PriceItemForm | None = None, freeze_errors: list[str] | None = None,
-                status: int = 200) -> Any:
+def _model_page(
+    tender: Tender,
+    *,
+    settings: SettingsForm | None = None,
+    criterion: CriterionForm | None = None,
+    price_item: PriceItemForm | None = None,
+    freeze_errors: list[str] | None = None,
+    status: int = 200,
+) -> Any:
     rows = ops.criteria_of(tender)
     model = ops.model_or_default(tender)
     spec = bid_ops.published_spec(tender)
@@ -80,14 +88,27 @@ def _model_page(tender: Tender, *, settings: SettingsForm | None = None, criteri
     assign.evaluator.choices = [SelectChoice(str(u.id), u.name) for u in evaluators]
     method = PRICE_METHODS.get(model.price_method)
     return render_template(
-        "evaluation_model/model.html", tender=tender, model=model, rows=rows, depth=ops.depth_of(rows),
-        sums=ops.level_sums(rows), problems=ops.model_problems(tender) if rows else [],
-        settings=settings or _settings_form(tender), criterion_form=criterion or _criterion_form(tender, rows),
-        price_form=price_item or PriceItemForm(), weight_form=WeightForm(), assign_form=assign,
-        items=ops.price_items(tender), method=method, under=under, empty_form=EmptyForm(),
-        freeze_errors=freeze_errors or [], now=now(),
+        "evaluation_model/model.html",
+        tender=tender,
+        model=model,
+        rows=rows,
+        depth=ops.depth_of(rows),
+        sums=ops.level_sums(rows),
+        problems=ops.model_problems(tender) if rows else [],
+        settings=settings or _settings_form(tender),
+        criterion_form=criterion or _criterion_form(tender, rows),
+        price_form=price_item or PriceItemForm(),
+        weight_form=WeightForm(),
+        assign_form=assign,
+        items=ops.price_items(tender),
+        method=method,
+        under=under,
+        empty_form=EmptyForm(),
+        freeze_errors=freeze_errors or [],
+        now=now(),
         orphans=sorted(set(under) - {r.key for r in rows}),
-        who=evaluation_ops.who_scores(tender), spec=spec,
+        who=evaluation_ops.who_scores(tender),
+        spec=spec,
     ), status
 
 
@@ -107,14 +128,22 @@ def settings(tender_id: int) -> Any:
     def update() -> None:
         data = ops.ModelSettings(
             scale_max=form.scale_max.data or Decimal(0),
-            allow_half_points=bool(form.allow_half_points.data), price_method=form.price_method.data or "",
-            price_k=form.price_k.data, nok_per_point=form.nok_per_point.data,
-            normalise=bool(form.normalise.data), contract_period=form.contract_period.data or "",
-            disagreement_threshold=form.disagreement_threshold.data or Decimal(0))
+            allow_half_points=bool(form.allow_half_points.data),
+            price_method=form.price_method.data or "",
+            price_k=form.price_k.data,
+            nok_per_point=form.nok_per_point.data,
+            normalise=bool(form.normalise.data),
+            contract_period=form.contract_period.data or "",
+            disagreement_threshold=form.disagreement_threshold.data or Decimal(0),
+        )
         ops.update_settings(tender, data, actor=_me())
 
-    done = run_form(form, update, back=url_for("evaluation_model.model", tender_id=tender.id),
-                    success="Innstillingene er lagret.")
+    done = run_form(
+        form,
+        update,
+        back=url_for("evaluation_model.model", tender_id=tender.id),
+        success="Innstillingene er lagret.",
+    )
     return done if done is not None else _model_page(tender, settings=form, status=422)
 
 
@@ -126,15 +155,23 @@ def add_criterion(tender_id: int) -> Any:
 
     def add() -> AwardCriterion:
         data = ops.CriterionInput(
-            key=form.key.data or "", name=form.name.data or "", parent_key=form.parent.data or None,
+            key=form.key.data or "",
+            name=form.name.data or "",
+            parent_key=form.parent.data or None,
             kind=CriterionKindValue(form.kind.data),
-            weight=form.weight.data or Decimal(0), weight_min=form.weight_min.data,
+            weight=form.weight.data or Decimal(0),
+            weight_min=form.weight_min.data,
             weight_max=form.weight_max.data,
-            documentation=form.documentation.data or "")
+            documentation=form.documentation.data or "",
+        )
         return ops.add_criterion(tender, data, actor=_me())
 
-    done = run_form(form, add, back=url_for("evaluation_model.model", tender_id=tender.id, _anchor="kriterier"),
-                    success=lambda row: f"Kriteriet «{row.name}» er lagt til.")
+    done = run_form(
+        form,
+        add,
+        back=url_for("evaluation_model.model", tender_id=tender.id, _anchor="kriterier"),
+        success=lambda row: f"Kriteriet «{row.name}» er lagt til.",
+    )
     return done if done is not None else _model_page(tender, criterion=form, status=422)
 
 
@@ -147,10 +184,11 @@ def change_weight(tender_id: int, key: str) -> Any:
     if not form.validate_on_submit():
         flash(refusal_in_words(form), "error")
         return redirect(url_for("evaluation_model.model", tender_id=tender.id, _anchor="kriterier"))
-    return run_button(lambda: ops.update_criterion_weight(
-        tender, row, form.weight.data or Decimal(0), actor=_me()),
+    return run_button(
+        lambda: ops.update_criterion_weight(tender, row, form.weight.data or Decimal(0), actor=_me()),
         back=url_for("evaluation_model.model", tender_id=tender.id, _anchor="kriterier"),
-        success=f"Vekten for «{row.name}» er endret.")
+        success=f"Vekten for «{row.name}» er endret.",
+    )
 
 
 @bp.route("/kriterier/<key>/slett", methods=["POST"])
@@ -160,9 +198,11 @@ def delete_criterion(tender_id: int, key: str) -> Response:
     row = _criterion_or_404(tender, key)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    return run_button(lambda: ops.delete_criterion(tender, row, actor=_me()),
-                      back=url_for("evaluation_model.model", tender_id=tender.id, _anchor="kriterier"),
-                      success="Kriteriet er slettet.")
+    return run_button(
+        lambda: ops.delete_criterion(tender, row, actor=_me()),
+        back=url_for("evaluation_model.model", tender_id=tender.id, _anchor="kriterier"),
+        success="Kriteriet er slettet.",
+    )
 
 
 @bp.route("/kriterier/<key>/evaluatorer", methods=["POST"])
@@ -171,15 +211,19 @@ def assign_evaluator(tender_id: int, key: str) -> Response:
     tender = tender_for(tender_id, edit_evaluation_model)
     row = _criterion_or_404(tender, key)
     form = AssignForm()
-    form.evaluator.choices = [SelectChoice(str(m.user_id), m.user.name) for m in tender.memberships
-                              if m.role is Role.EVALUATOR]
+    form.evaluator.choices = [
+        SelectChoice(str(m.user_id), m.user.name) for m in tender.memberships if m.role is Role.EVALUATOR
+    ]
     back = url_for("evaluation_model.model", tender_id=tender.id, _anchor="evaluatorer")
     if not form.validate_on_submit():
         flash(refusal_in_words(form), "error")
         return redirect(back)
     user = next(m.user for m in tender.memberships if str(m.user_id) == form.evaluator.data)
-    return run_button(lambda: evaluation_ops.assign_evaluator(tender, row, user, actor=_me()), back=back,
-                      success=f"{user.name} er tildelt «{row.name}».")
+    return run_button(
+        lambda: evaluation_ops.assign_evaluator(tender, row, user, actor=_me()),
+        back=back,
+        success=f"{user.name} er tildelt «{row.name}».",
+    )
 
 
 @bp.route("/kriterier/<key>/evaluatorer/<int:user_id>/fjern", methods=["POST"])
@@ -192,9 +236,11 @@ def unassign_evaluator(tender_id: int, key: str, user_id: int) -> Response:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    return run_button(lambda: evaluation_ops.unassign_evaluator(tender, row, user, actor=_me()),
-                      back=url_for("evaluation_model.model", tender_id=tender.id, _anchor="evaluatorer"),
-                      success=f"{user.name} er ikke lenger tildelt «{row.name}».")
+    return run_button(
+        lambda: evaluation_ops.unassign_evaluator(tender, row, user, actor=_me()),
+        back=url_for("evaluation_model.model", tender_id=tender.id, _anchor="evaluatorer"),
+        success=f"{user.name} er ikke lenger tildelt «{row.name}».",
+    )
 
 
 @bp.route("/prisskjema", methods=["POST"])
@@ -202,11 +248,18 @@ def unassign_evaluator(tender_id: int, key: str, user_id: int) -> Response:
 def add_price_item(tender_id: int) -> Any:
     tender = tender_for(tender_id, edit_evaluation_model)
     form = PriceItemForm()
-    done = run_form(form, lambda: ops.add_price_item(
-        tender, name=form.name.data or "", kind=PriceItemKind(form.kind.data),
-        per_municipality=bool(form.per_municipality.data), actor=_me()),
+    done = run_form(
+        form,
+        lambda: ops.add_price_item(
+            tender,
+            name=form.name.data or "",
+            kind=PriceItemKind(form.kind.data),
+            per_municipality=bool(form.per_municipality.data),
+            actor=_me(),
+        ),
         back=url_for("evaluation_model.model", tender_id=tender.id, _anchor="prisskjema"),
-        success="Posten er lagt til i prisskjemaet.")
+        success="Posten er lagt til i prisskjemaet.",
+    )
     return done if done is not None else _model_page(tender, price_item=form, status=422)
 
 
@@ -219,9 +272,11 @@ def delete_price_item(tender_id: int, item_id: int) -> Response:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    return run_button(lambda: ops.delete_price_item(tender, item, actor=_me()),
-                      back=url_for("evaluation_model.model", tender_id=tender.id, _anchor="prisskjema"),
-                      success="Posten er fjernet.")
+    return run_button(
+        lambda: ops.delete_price_item(tender, item, actor=_me()),
+        back=url_for("evaluation_model.model", tender_id=tender.id, _anchor="prisskjema"),
+        success="Posten er fjernet.",
+    )
 
 
 @bp.route("/las", methods=["POST"])
@@ -230,8 +285,12 @@ def freeze(tender_id: int) -> Any:
     tender = tender_for(tender_id, edit_evaluation_model)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    return run_form(None, lambda: ops.freeze(tender, at=now(), actor=_me()),
-                    back=url_for("evaluation_model.model", tender_id=tender.id, _anchor="evaluatorer"),
-                    success=lambda _: "Evalueringsmodellen er låst. " + evaluation_ops.who_scores(tender).summary(),
-                    refused=lambda error: _model_page(
-                        tender, freeze_errors=[m for ms in error.reasons.values() for m in ms], status=422))
+    return run_form(
+        None,
+        lambda: ops.freeze(tender, at=now(), actor=_me()),
+        back=url_for("evaluation_model.model", tender_id=tender.id, _anchor="evaluatorer"),
+        success=lambda _: "Evalueringsmodellen er låst. " + evaluation_ops.who_scores(tender).summary(),
+        refused=lambda error: _model_page(
+            tender, freeze_errors=[m for ms in error.reasons.values() for m in ms], status=422
+        ),
+    )

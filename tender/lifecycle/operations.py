@@ -6,6 +6,7 @@ bids' opening and the evaluation, so this package reads them all and nothing bel
 Sealing: before the opening nothing here reads a bid or sample table (tests/test_sealed_marker.py watches the
 queries); the opening's own tables are the seal and may be read.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -38,10 +39,16 @@ def facts_of(tender: Tender, now: datetime) -> Facts:
         municipalities=tuple(names.values()),
         evaluators=tuple(u.name for u in evaluation_model.evaluators_of(tender)),
         latest_version=latest.number if latest else None,
-        approved=tuple(names[d.municipality_id] for d in (latest.decisions if latest else [])
-                       if d.decision is Decision.APPROVED and d.municipality_id in names),
-        rejected=tuple(names[d.municipality_id] for d in (latest.decisions if latest else [])
-                       if d.decision is Decision.REJECTED and d.municipality_id in names),
+        approved=tuple(
+            names[d.municipality_id]
+            for d in (latest.decisions if latest else [])
+            if d.decision is Decision.APPROVED and d.municipality_id in names
+        ),
+        rejected=tuple(
+            names[d.municipality_id]
+            for d in (latest.decisions if latest else [])
+            if d.decision is Decision.REJECTED and d.municipality_id in names
+        ),
         published=spec is not None and spec.published_version_id is not None,
         model_locked=model is not None and model.frozen_at is not None,
         bid_deadline=tender.bid_deadline,
@@ -53,22 +60,34 @@ def facts_of(tender: Tender, now: datetime) -> Facts:
     if not opened:
         return facts
     # From here on the bids are open: the group may know how far the evaluation has come.
-    started = db.session.scalar(select(
-        exists().where(IndividualScoreRow.bid_id == Bid.id, Bid.tender_id == tender.id)
-        | exists().where(MinimumRequirementCheck.bid_id == Bid.id, Bid.tender_id == tender.id)))
+    started = db.session.scalar(
+        select(
+            exists().where(IndividualScoreRow.bid_id == Bid.id, Bid.tender_id == tender.id)
+            | exists().where(MinimumRequirementCheck.bid_id == Bid.id, Bid.tender_id == tender.id)
+        )
+    )
     missing: dict[str, set[int]] = {name: set() for name in facts.evaluators}
     for gap in evaluation.unscored(tender):
         for person in gap.missing:
             missing.setdefault(person.name, set()).add(gap.criterion.id)
     bids = [b for b in evaluation.opened_bids(tender) if not b.rejected]
     leaves = evaluation_model.quality_leaves(tender)
-    given = {(bid_id, crit_id) for bid_id, crit_id in db.session.execute(
-        select(ConsensusScore.bid_id, ConsensusScore.criterion_id)
-        .join(Bid, Bid.id == ConsensusScore.bid_id).where(Bid.tender_id == tender.id))}
-    return Facts(**{**facts.__dict__,
-                    "evaluation_started": bool(started),
-                    "scores_missing": tuple((name, len(ids)) for name, ids in missing.items()),
-                    "consensus_missing": sum((b.id, c.id) not in given for b in bids for c in leaves)})
+    given = {
+        (bid_id, crit_id)
+        for bid_id, crit_id in db.session.execute(
+            select(ConsensusScore.bid_id, ConsensusScore.criterion_id)
+            .join(Bid, Bid.id == ConsensusScore.bid_id)
+            .where(Bid.tender_id == tender.id)
+        )
+    }
+    return Facts(
+        **{
+            **facts.__dict__,
+            "evaluation_started": bool(started),
+            "scores_missing": tuple((name, len(ids)) for name, ids in missing.items()),
+            "consensus_missing": sum((b.id, c.id) not in given for b in bids for c in leaves),
+        }
+    )
 
 
 def standing_of(tender: Tender, now: datetime) -> Standing:
@@ -93,7 +112,8 @@ def who_acts(tender: Tender, step: Step) -> list[str]:
         if m.role.value not in step.roles or m.role is Role.VENDOR:
             continue
         if step.municipality is not None and not (
-                m.role is Role.SIGNER and m.municipality is not None and m.municipality.name == step.municipality):
+            m.role is Role.SIGNER and m.municipality is not None and m.municipality.name == step.municipality
+        ):
             continue
         if step.person is not None and not (m.role is Role.EVALUATOR and m.user.name == step.person):
             continue

@@ -1,4 +1,5 @@
 """Alembic environment, run by ``tender db upgrade`` (Flask-Migrate) inside the app context."""
+
 import logging
 
 from alembic import context

@@ -3,6 +3,7 @@
 Exit codes: 0 the extract is valid, 1 it has findings that make it invalid, 2 the input could not be
 read or the command was used wrongly. Problems are reported as messages, never as tracebacks.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,9 +30,9 @@ def _text_report(report: dict[str, Any], lang: str, first_n: int) -> str:
     extract, verdict = report["extract"], report["verdict"]
     lines.append(("Uttrekk: " if no else "Extract: ") + str(extract["label"]))
     lines.append(
-        (f"Oppgitt versjon: {extract['stated_version'] or '–'}, kontrollert mot Noark 5 v{extract['noark_version']}"
-         if no else
-         f"Stated version: {extract['stated_version'] or '-'}, checked against Noark 5 v{extract['noark_version']}")
+        f"Oppgitt versjon: {extract['stated_version'] or '–'}, kontrollert mot Noark 5 v{extract['noark_version']}"
+        if no
+        else f"Stated version: {extract['stated_version'] or '-'}, checked against Noark 5 v{extract['noark_version']}"
     )
     for severity, label_no, label_en in (("error", "FEIL", "ERRORS"), ("warning", "ADVARSLER", "WARNINGS")):
         checks = [c for c in report["checks"] if c["counts"].get(severity)]
@@ -50,12 +51,13 @@ def _text_report(report: dict[str, Any], lang: str, first_n: int) -> str:
                 lines.append(f"    … og {more} til" if no else f"    … and {more} more")
     lines.append("")
     passed = [c["id"] for c in report["checks"] if c["status"] == "pass"]
-    lines.append((f"Bestått: {len(passed)} kontroller" if no else f"Passed: {len(passed)} checks"))
+    lines.append(f"Bestått: {len(passed)} kontroller" if no else f"Passed: {len(passed)} checks")
     if verdict["valid"]:
         lines.append("GYLDIG" if no else "VALID")
     else:
         lines.append(
-            f"IKKE GYLDIG: {verdict['errors']} feil, {verdict['warnings']} advarsler" if no
+            f"IKKE GYLDIG: {verdict['errors']} feil, {verdict['warnings']} advarsler"
+            if no
             else f"INVALID: {verdict['errors']} errors, {verdict['warnings']} warnings"
         )
     return "\n".join(lines)
@@ -69,16 +71,35 @@ def _fail(message: str) -> None:
 @noark_group.command("validate")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Skriv rapporten som JSON (print the JSON report).")
-@click.option("--schema-dir", type=click.Path(path_type=Path),
-              help="Mappe med de offisielle skjemaene å validere mot i tillegg (official XSDs to use as well).")
-@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Skriv rapporten som PDF til denne filen (write the PDF report here).")
-@click.option("--lang", type=click.Choice(["no", "en"]), default="no", show_default=True,
-              help="Språk i tekstrapporten (language of the text report).")
-@click.option("--first", "first_n", type=click.IntRange(min=1), default=20, show_default=True,
-              help="Antall forekomster som vises per kontroll (instances shown per check).")
-def validate_command(path: Path, as_json: bool, schema_dir: Path | None, pdf_path: Path | None, lang: str,
-                     first_n: int) -> None:
+@click.option(
+    "--schema-dir",
+    type=click.Path(path_type=Path),
+    help="Mappe med de offisielle skjemaene å validere mot i tillegg (official XSDs to use as well).",
+)
+@click.option(
+    "--pdf",
+    "pdf_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Skriv rapporten som PDF til denne filen (write the PDF report here).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["no", "en"]),
+    default="no",
+    show_default=True,
+    help="Språk i tekstrapporten (language of the text report).",
+)
+@click.option(
+    "--first",
+    "first_n",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Antall forekomster som vises per kontroll (instances shown per check).",
+)
+def validate_command(
+    path: Path, as_json: bool, schema_dir: Path | None, pdf_path: Path | None, lang: str, first_n: int
+) -> None:
     """Kontroller arkivuttrekket i PATH (mappe, .zip, .tar, .tar.gz eller én XML-fil)."""
     from tender.core.noark.source import UnreadableExtract
     from tender.core.noark.validator import Options, validate_path

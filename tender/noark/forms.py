@@ -1,4 +1,5 @@
 """Forms for Noark 5 samples: the upload, and linking a minstekrav to the validation result."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -7,8 +8,10 @@ from wtforms import SelectField
 
 
 class UploadForm(FlaskForm):
-    file = FileField("Prøveuttrekk (.zip, .tar, .tar.gz eller .xml) – Sample extract",
-                     validators=[FileRequired("Velg en fil.")])
+    file = FileField(
+        "Prøveuttrekk (.zip, .tar, .tar.gz eller .xml) – Sample extract",
+        validators=[FileRequired("Velg en fil.")],
+    )
 
 
 class LinkForm(FlaskForm):

@@ -16,6 +16,7 @@ A minstekrav can be marked as "checked by Noark validation" (:class:`NoarkRequir
 result per vendor follows from the sample submitted with the vendor's bid and still needs an evaluator's
 confirmation (:class:`NoarkRequirementConfirmation`).
 """
+
 from __future__ import annotations
 
 import enum
@@ -23,7 +24,16 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tender.db_types import UTCDateTime, utcnow
@@ -39,8 +49,7 @@ class SampleStatus(enum.Enum):
 
     @property
     def label(self) -> str:
-        return {"queued": "I kø", "running": "Kontrolleres", "done": "Ferdig",
-                "failed": "Feilet"}[self.value]
+        return {"queued": "I kø", "running": "Kontrolleres", "done": "Ferdig", "failed": "Feilet"}[self.value]
 
 
 class Verdict(enum.Enum):
@@ -51,8 +60,7 @@ class Verdict(enum.Enum):
 
     @property
     def label(self) -> str:
-        return {"valid": "Gyldig", "invalid": "Ugyldig",
-                "unreadable": "Kan ikke leses"}[self.value]
+        return {"valid": "Gyldig", "invalid": "Ugyldig", "unreadable": "Kan ikke leses"}[self.value]
 
 
 class ExtractSample(db.Model):  # type: ignore[name-defined,misc]
@@ -82,8 +90,9 @@ class ExtractSample(db.Model):  # type: ignore[name-defined,misc]
     sha256: Mapped[str] = mapped_column(String(64))
     #: where the upload is kept, relative to the instance folder
     stored_path: Mapped[str] = mapped_column(String(500))
-    status: Mapped[SampleStatus] = mapped_column(_enum(SampleStatus, "noark_sample_status"),
-                                                 default=SampleStatus.QUEUED)
+    status: Mapped[SampleStatus] = mapped_column(
+        _enum(SampleStatus, "noark_sample_status"), default=SampleStatus.QUEUED
+    )
     #: bytes of the extract read so far, in whole percent
     progress_percent: Mapped[int] = mapped_column(Integer, default=0)
     verdict: Mapped[Verdict | None] = mapped_column(_enum(Verdict, "noark_verdict"))
@@ -138,7 +147,9 @@ class NoarkRequirementConfirmation(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (UniqueConstraint("link_id", "vendor_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    link_id: Mapped[int] = mapped_column(ForeignKey("noark_requirement_link.id", ondelete="CASCADE"), index=True)
+    link_id: Mapped[int] = mapped_column(
+        ForeignKey("noark_requirement_link.id", ondelete="CASCADE"), index=True
+    )
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id"))
     #: the sample whose verdict was confirmed (the one submitted with the bid); a confirmation of any other
     #: sample does not count

@@ -13,6 +13,7 @@ Files: ``instance/uploads/noark/<sample id>/extract.<ext>`` (the upload as recei
 (the validator's full JSON report, ``tender.core.noark.report.Report.to_json``; for an unreadable file a
 report in the same form with the one finding that says why).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,10 +37,10 @@ from tender.bids import operations as bid_ops
 from tender.bids.models import Bid, BidStatus
 from tender.clock import now
 from tender.core.noark.findings import Severity
-from tender.core.scoring import RequirementStatus
 from tender.core.noark.report import REPORT_FORMAT, REPORT_VERSION, finding_json
 from tender.core.noark.source import INPUT_CHECKS, Limits, UnreadableExtract, open_extract
 from tender.core.noark.validator import Options, validate_source
+from tender.core.scoring import RequirementStatus
 from tender.db_types import utcnow
 from tender.errors import DomainError
 from tender.evaluation import operations as evaluation_ops
@@ -59,7 +60,10 @@ log = logging.getLogger(__name__)
 
 #: accepted file name endings, longest first, and the name the upload is stored under
 ACCEPTED_SUFFIXES: tuple[tuple[str, str], ...] = (
-    (".tar.gz", "extract.tar.gz"), (".tgz", "extract.tar.gz"), (".zip", "extract.zip"), (".tar", "extract.tar"),
+    (".tar.gz", "extract.tar.gz"),
+    (".tgz", "extract.tar.gz"),
+    (".zip", "extract.zip"),
+    (".tar", "extract.tar"),
     (".xml", "extract.xml"),
 )
 REPORT_FILE = "report.json"
@@ -115,7 +119,9 @@ def _human(n: int) -> str:
 
 # -- upload into the bid ---------------------------------------------------------------------------------------
 #: the refusal after the deadline (the view logs the attempt as ``bid.late_attempt`` with action "sample")
-LATE_MESSAGE = ("Tilbudsfristen er ute. Prøveuttrekket er en del av tilbudet og kan ikke lastes opp etter fristen.")
+LATE_MESSAGE = (
+    "Tilbudsfristen er ute. Prøveuttrekket er en del av tilbudet og kan ikke lastes opp etter fristen."
+)
 
 
 def bid_for_sample(tender: Tender, vendor: Vendor, *, at: datetime, actor: Any) -> Bid:
@@ -125,8 +131,10 @@ def bid_for_sample(tender: Tender, vendor: Vendor, *, at: datetime, actor: Any) 
     if vendor.id not in {tv.vendor_id for tv in tender.vendors}:
         raise DomainError("Leverandøren deltar ikke i denne konkurransen.")
     if tender.bid_deadline is None:
-        raise DomainError("Tilbudsfristen er ikke satt ennå; prøveuttrekk kan lastes opp når konkurransen er "
-                          "kunngjort med en frist.")
+        raise DomainError(
+            "Tilbudsfristen er ikke satt ennå; prøveuttrekk kan lastes opp når konkurransen er "
+            "kunngjort med en frist."
+        )
     if at >= tender.bid_deadline:
         raise bid_ops.LateBid(LATE_MESSAGE)
     bid = bid_ops.ensure_bid(tender, vendor, at=at, actor=actor)
@@ -135,8 +143,16 @@ def bid_for_sample(tender: Tender, vendor: Vendor, *, at: datetime, actor: Any) 
     return bid
 
 
-def store_upload(tender: Tender, vendor: Vendor, stream: IO[bytes], filename: str, *, max_bytes: int,
-                 actor: Any, at: datetime | None = None) -> ExtractSample:
+def store_upload(
+    tender: Tender,
+    vendor: Vendor,
+    stream: IO[bytes],
+    filename: str,
+    *,
+    max_bytes: int,
+    actor: Any,
+    at: datetime | None = None,
+) -> ExtractSample:
     """Keep an uploaded extract for ``vendor`` as part of its bid and queue it (status "queued"; the caller
     commits, then enqueues). The bid rules (:func:`bid_for_sample`) are checked before anything is read. The
     file is streamed to disk while it is hashed; an empty file, one over ``max_bytes`` or of a type we do
@@ -165,11 +181,23 @@ def store_upload(tender: Tender, vendor: Vendor, stream: IO[bytes], filename: st
         if size == 0:
             raise DomainError("Filen er tom (0 byte).", field="file")
         sample = ExtractSample(
-            tender_id=tender.id, vendor_id=vendor.id, bid_id=bid.id, submitted_with_bid=False,
+            tender_id=tender.id,
+            vendor_id=vendor.id,
+            bid_id=bid.id,
+            submitted_with_bid=False,
             uploaded_by_id=getattr(actor, "id", None),
-            original_filename=clean_filename(filename, "uttrekk"), size_bytes=size,
-            sha256=digest.hexdigest(), stored_path="", status=SampleStatus.QUEUED, progress_percent=0,
-            error_count=0, warning_count=0, summary_json="[]", problem="", attempts=0, uploaded_at=at,
+            original_filename=clean_filename(filename, "uttrekk"),
+            size_bytes=size,
+            sha256=digest.hexdigest(),
+            stored_path="",
+            status=SampleStatus.QUEUED,
+            progress_percent=0,
+            error_count=0,
+            warning_count=0,
+            summary_json="[]",
+            problem="",
+            attempts=0,
+            uploaded_at=at,
         )
         db.session.add(sample)
         db.session.flush()
@@ -178,10 +206,18 @@ def store_upload(tender: Tender, vendor: Vendor, stream: IO[bytes], filename: st
         target = folder / stored_name
         part.replace(target)
         sample.stored_path = str(target.relative_to(Path(current_app.instance_path)))
-        audit.record("noark.sample_uploaded", sample, actor=actor, payload={
-            "vendor": vendor.name, "bid": bid.id, "filename": sample.original_filename, "size": size,
-            "sha256": sample.sha256,
-        })
+        audit.record(
+            "noark.sample_uploaded",
+            sample,
+            actor=actor,
+            payload={
+                "vendor": vendor.name,
+                "bid": bid.id,
+                "filename": sample.original_filename,
+                "size": size,
+                "sha256": sample.sha256,
+            },
+        )
         return sample
     finally:
         part.unlink(missing_ok=True)
@@ -208,7 +244,9 @@ def sample_of_bid(bid: Bid) -> ExtractSample | None:
     stmt = select(ExtractSample).where(ExtractSample.bid_id == bid.id)
     if bid.is_submitted:
         stmt = stmt.where(ExtractSample.submitted_with_bid.is_(True))
-    return db.session.scalar(stmt.order_by(ExtractSample.uploaded_at.desc(), ExtractSample.id.desc()).limit(1))
+    return db.session.scalar(
+        stmt.order_by(ExtractSample.uploaded_at.desc(), ExtractSample.id.desc()).limit(1)
+    )
 
 
 def seal_with_bid(bid: Bid, *, actor: Any) -> ExtractSample | None:
@@ -220,8 +258,13 @@ def seal_with_bid(bid: Bid, *, actor: Any) -> ExtractSample | None:
     if sample is not None:
         sample.submitted_with_bid = True
         db.session.flush()
-        audit.record("noark.sample_submitted", sample, tender_id=bid.tender_id, actor=actor, payload={
-            "bid": bid.id, "filename": sample.original_filename, "sha256": sample.sha256})
+        audit.record(
+            "noark.sample_submitted",
+            sample,
+            tender_id=bid.tender_id,
+            actor=actor,
+            payload={"bid": bid.id, "filename": sample.original_filename, "sha256": sample.sha256},
+        )
     return sample
 
 
@@ -242,10 +285,16 @@ class SamplePart:
 def submitted_samples(tender: Tender) -> dict[int, ExtractSample]:
     """Per vendor id, the sample submitted with the vendor's bid (vendors whose submitted bid had one)."""
     rows = db.session.scalars(
-        select(ExtractSample).join(Bid, Bid.id == ExtractSample.bid_id)
-        .where(ExtractSample.tender_id == tender.id, ExtractSample.submitted_with_bid.is_(True),
-               Bid.tender_id == tender.id, Bid.status == BidStatus.SUBMITTED)
-        .order_by(ExtractSample.id))
+        select(ExtractSample)
+        .join(Bid, Bid.id == ExtractSample.bid_id)
+        .where(
+            ExtractSample.tender_id == tender.id,
+            ExtractSample.submitted_with_bid.is_(True),
+            Bid.tender_id == tender.id,
+            Bid.status == BidStatus.SUBMITTED,
+        )
+        .order_by(ExtractSample.id)
+    )
     return {s.vendor_id: s for s in rows}
 
 
@@ -259,15 +308,23 @@ def samples_to_recover(pending_ids: set[int], stale_after: timedelta) -> list[in
     """Samples a crash left behind (commits): "queued" without a queue entry, and "running" with a
     heartbeat older than ``stale_after`` (put back to "queued")."""
     cutoff = utcnow() - stale_after
-    stale = list(db.session.scalars(select(ExtractSample.id).where(
-        ExtractSample.status == SampleStatus.RUNNING,
-        or_(ExtractSample.heartbeat_at.is_(None), ExtractSample.heartbeat_at < cutoff),
-    )))
+    stale = list(
+        db.session.scalars(
+            select(ExtractSample.id).where(
+                ExtractSample.status == SampleStatus.RUNNING,
+                or_(ExtractSample.heartbeat_at.is_(None), ExtractSample.heartbeat_at < cutoff),
+            )
+        )
+    )
     if stale:
-        db.session.execute(update(ExtractSample).where(ExtractSample.id.in_(stale),
-                                                       ExtractSample.status == SampleStatus.RUNNING)
-                           .values(status=SampleStatus.QUEUED, progress_percent=0))
-    queued = set(db.session.scalars(select(ExtractSample.id).where(ExtractSample.status == SampleStatus.QUEUED)))
+        db.session.execute(
+            update(ExtractSample)
+            .where(ExtractSample.id.in_(stale), ExtractSample.status == SampleStatus.RUNNING)
+            .values(status=SampleStatus.QUEUED, progress_percent=0)
+        )
+    queued = set(
+        db.session.scalars(select(ExtractSample.id).where(ExtractSample.status == SampleStatus.QUEUED))
+    )
     db.session.commit()
     return sorted(queued - (pending_ids - set(stale)))
 
@@ -291,8 +348,11 @@ class _ProgressWriter:
         now = time.monotonic()
         if percent >= self.written + 1 and now - self.written_at >= 0.5:
             self.written, self.written_at = percent, now
-            db.session.execute(update(ExtractSample).where(ExtractSample.id == self.sample_id)
-                               .values(progress_percent=percent, heartbeat_at=utcnow()))
+            db.session.execute(
+                update(ExtractSample)
+                .where(ExtractSample.id == self.sample_id)
+                .values(progress_percent=percent, heartbeat_at=utcnow())
+            )
             db.session.commit()
 
 
@@ -308,13 +368,17 @@ class _Heartbeat:
         while not self.stop.wait(self.every):
             try:
                 with self.engine.begin() as conn:
-                    conn.execute(update(ExtractSample).where(ExtractSample.id == self.sample_id,
-                                                             ExtractSample.status == SampleStatus.RUNNING)
-                                 .values(heartbeat_at=utcnow()))
+                    conn.execute(
+                        update(ExtractSample)
+                        .where(
+                            ExtractSample.id == self.sample_id, ExtractSample.status == SampleStatus.RUNNING
+                        )
+                        .values(heartbeat_at=utcnow())
+                    )
             except Exception:  # a missed beat only makes recovery earlier; never kill the validation for it
                 log.warning("Hjerteslag for Noark-prøve %s kunne ikke skrives", self.sample_id, exc_info=True)
 
-    def __enter__(self) -> "_Heartbeat":
+    def __enter__(self) -> _Heartbeat:
         self.thread.start()
         return self
 
@@ -327,9 +391,15 @@ def claim(sample_id: int) -> bool:
     """Mark a queued sample as running (commits). False if it is not queued: done already, or taken."""
     now = utcnow()
     result = db.session.execute(
-        update(ExtractSample).where(ExtractSample.id == sample_id, ExtractSample.status == SampleStatus.QUEUED)
-        .values(status=SampleStatus.RUNNING, attempts=ExtractSample.attempts + 1, started_at=now,
-                heartbeat_at=now, progress_percent=0)
+        update(ExtractSample)
+        .where(ExtractSample.id == sample_id, ExtractSample.status == SampleStatus.QUEUED)
+        .values(
+            status=SampleStatus.RUNNING,
+            attempts=ExtractSample.attempts + 1,
+            started_at=now,
+            heartbeat_at=now,
+            progress_percent=0,
+        )
     )
     db.session.commit()
     return bool(result.rowcount)
@@ -361,29 +431,48 @@ def run_validation(sample_id: int) -> ExtractSample | None:
         if sample is None:
             return None
         sample.status = SampleStatus.FAILED
-        sample.problem = ("Kontrollen kunne ikke fullføres på grunn av en intern feil "
-                          f"({type(exc).__name__}). Prosjektlederen kan be om at den kjøres på nytt.")
+        sample.problem = (
+            "Kontrollen kunne ikke fullføres på grunn av en intern feil "
+            f"({type(exc).__name__}). Prosjektlederen kan be om at den kjøres på nytt."
+        )
         sample.finished_at = utcnow()
-        audit.record("noark.validation_finished", sample, payload={"status": "failed", "error": type(exc).__name__})
+        audit.record(
+            "noark.validation_finished", sample, payload={"status": "failed", "error": type(exc).__name__}
+        )
         db.session.commit()
         return sample
     _write_report(sample, report)
     verdict = report["verdict"]
     sample.status = SampleStatus.DONE
-    sample.verdict = (Verdict.UNREADABLE if report.get("unreadable") else
-                      Verdict.VALID if verdict["valid"] else Verdict.INVALID)
+    sample.verdict = (
+        Verdict.UNREADABLE
+        if report.get("unreadable")
+        else Verdict.VALID
+        if verdict["valid"]
+        else Verdict.INVALID
+    )
     sample.error_count, sample.warning_count = int(verdict["errors"]), int(verdict["warnings"])
-    sample.summary_json = json.dumps([
-        {"id": c["id"], "name_no": c["name_no"], "status": c["status"], "counts": c["counts"]}
-        for c in report["checks"]
-    ], ensure_ascii=False)
+    sample.summary_json = json.dumps(
+        [
+            {"id": c["id"], "name_no": c["name_no"], "status": c["status"], "counts": c["counts"]}
+            for c in report["checks"]
+        ],
+        ensure_ascii=False,
+    )
     sample.problem = report.get("unreadable", {}).get("message_no", "") if report.get("unreadable") else ""
     sample.progress_percent = 100
     sample.finished_at = utcnow()
-    audit.record("noark.validation_finished", sample, payload={
-        "status": "done", "verdict": sample.verdict.value, "errors": sample.error_count,
-        "warnings": sample.warning_count, "sha256": sample.sha256,
-    })
+    audit.record(
+        "noark.validation_finished",
+        sample,
+        payload={
+            "status": "done",
+            "verdict": sample.verdict.value,
+            "errors": sample.error_count,
+            "warnings": sample.warning_count,
+            "sha256": sample.sha256,
+        },
+    )
     db.session.commit()
     return sample
 
@@ -403,17 +492,28 @@ def unreadable_report(label: str, exc: UnreadableExtract) -> dict[str, Any]:
     """A report in the validator's JSON form for a file that could not be used at all: one finding."""
     name_no, name_en = INPUT_CHECKS.get(exc.check, ("Ikke et arkivuttrekk", "Not an extract"))
     return {
-        "format": REPORT_FORMAT, "version": REPORT_VERSION,
+        "format": REPORT_FORMAT,
+        "version": REPORT_VERSION,
         "extract": {"label": label, "addml": None, "stated_version": None, "noark_version": None},
-        "started_at": utcnow().isoformat(timespec="seconds"), "duration_seconds": 0.0,
+        "started_at": utcnow().isoformat(timespec="seconds"),
+        "duration_seconds": 0.0,
         "verdict": {"valid": False, "errors": 1, "warnings": 0, "info": 0},
         "unreadable": {"check": exc.check, "message_no": exc.message_no, "message_en": exc.message_en},
-        "checks": [{
-            "id": exc.check, "name_no": name_no, "name_en": name_en, "group": "input", "arkade": [],
-            "status": "fail", "counts": {s.value: (1 if s is Severity.ERROR else 0) for s in Severity},
-            "omitted": 0, "findings": [finding_json(exc.as_finding())],
-        }],
-        "statistics": {}, "files": [],
+        "checks": [
+            {
+                "id": exc.check,
+                "name_no": name_no,
+                "name_en": name_en,
+                "group": "input",
+                "arkade": [],
+                "status": "fail",
+                "counts": {s.value: (1 if s is Severity.ERROR else 0) for s in Severity},
+                "omitted": 0,
+                "findings": [finding_json(exc.as_finding())],
+            }
+        ],
+        "statistics": {},
+        "files": [],
     }
 
 
@@ -441,8 +541,13 @@ class VendorResult:
 
 
 def links_of(tender: Tender) -> list[NoarkRequirementLink]:
-    return list(db.session.scalars(select(NoarkRequirementLink).where(NoarkRequirementLink.tender_id == tender.id)
-                                   .order_by(NoarkRequirementLink.id)))
+    return list(
+        db.session.scalars(
+            select(NoarkRequirementLink)
+            .where(NoarkRequirementLink.tender_id == tender.id)
+            .order_by(NoarkRequirementLink.id)
+        )
+    )
 
 
 def link_requirement(tender: Tender, requirement_key: str, *, actor: Any) -> NoarkRequirementLink:
@@ -452,24 +557,43 @@ def link_requirement(tender: Tender, requirement_key: str, *, actor: Any) -> Noa
     from tender.requirements.operations import specification_of
 
     spec = specification_of(tender)
-    row = None if spec is None else db.session.scalar(select(SpecRequirement).where(
-        SpecRequirement.specification_id == spec.id, SpecRequirement.key == requirement_key))
+    row = (
+        None
+        if spec is None
+        else db.session.scalar(
+            select(SpecRequirement).where(
+                SpecRequirement.specification_id == spec.id, SpecRequirement.key == requirement_key
+            )
+        )
+    )
     if row is None:
         raise DomainError("Finner ikke kravet i kravspesifikasjonen.", field="requirement")
     if row.kind is not Kind.MINSTEKRAV:
         raise DomainError(f"Krav {row.number} er ikke et minstekrav.", field="requirement")
     if any(link.requirement_key == requirement_key for link in links_of(tender)):
-        raise DomainError(f"Krav {row.number} kontrolleres allerede av Noark-valideringen.", field="requirement")
-    link = NoarkRequirementLink(tender_id=tender.id, requirement_key=requirement_key,
-                                linked_by_id=getattr(actor, "id", None), linked_at=utcnow())
+        raise DomainError(
+            f"Krav {row.number} kontrolleres allerede av Noark-valideringen.", field="requirement"
+        )
+    link = NoarkRequirementLink(
+        tender_id=tender.id,
+        requirement_key=requirement_key,
+        linked_by_id=getattr(actor, "id", None),
+        linked_at=utcnow(),
+    )
     db.session.add(link)
-    audit.record("noark.requirement_linked", link, actor=actor,
-                 payload={"requirement": requirement_key, "number": row.number})
+    audit.record(
+        "noark.requirement_linked",
+        link,
+        actor=actor,
+        payload={"requirement": requirement_key, "number": row.number},
+    )
     return link
 
 
 def unlink_requirement(tender: Tender, link: NoarkRequirementLink, *, actor: Any) -> None:
-    audit.record("noark.requirement_unlinked", link, actor=actor, payload={"requirement": link.requirement_key})
+    audit.record(
+        "noark.requirement_unlinked", link, actor=actor, payload={"requirement": link.requirement_key}
+    )
     db.session.delete(link)
     db.session.flush()
 
@@ -481,12 +605,20 @@ def results_for(tender: Tender, link: NoarkRequirementLink) -> list[VendorResult
     if not group_may_see_samples(tender):
         return []
     sealed = submitted_samples(tender)
-    confirmations = {c.vendor_id: c for c in db.session.scalars(
-        select(NoarkRequirementConfirmation).where(NoarkRequirementConfirmation.link_id == link.id))}
+    confirmations = {
+        c.vendor_id: c
+        for c in db.session.scalars(
+            select(NoarkRequirementConfirmation).where(NoarkRequirementConfirmation.link_id == link.id)
+        )
+    }
     out = []
     for bid in bid_ops.submitted_bids(tender):
         sample = sealed.get(bid.vendor_id)
-        met = None if sample is None or sample.status is not SampleStatus.DONE else sample.verdict is Verdict.VALID
+        met = (
+            None
+            if sample is None or sample.status is not SampleStatus.DONE
+            else sample.verdict is Verdict.VALID
+        )
         c = confirmations.get(bid.vendor_id)
         if c is not None and (sample is None or c.sample_id != sample.id or c.met != met):
             c = None
@@ -494,20 +626,32 @@ def results_for(tender: Tender, link: NoarkRequirementLink) -> list[VendorResult
     return out
 
 
-def confirm(tender: Tender, link: NoarkRequirementLink, vendor: Vendor, *, actor: Any) -> NoarkRequirementConfirmation:
+def confirm(
+    tender: Tender, link: NoarkRequirementLink, vendor: Vendor, *, actor: Any
+) -> NoarkRequirementConfirmation:
     """An evaluator confirms the automatic result for ``vendor`` (from the sample submitted with its bid),
     after the bid opening only."""
     if not group_may_see_samples(tender):
         raise DomainError("Resultatene fra Noark-kontrollen kan bekreftes først etter tilbudsåpningen.")
     result = next((r for r in results_for(tender, link) if r.vendor.id == vendor.id), None)
     if result is None or result.sample is None or result.met is None:
-        raise DomainError(f"{vendor.name} har ikke levert et ferdig kontrollert prøveuttrekk med tilbudet; "
-                          "det er ingenting å bekrefte.")
-    values = {"sample_id": result.sample.id, "met": result.met, "confirmed_by_id": getattr(actor, "id", None),
-              "confirmed_by_name": (getattr(actor, "name", None) or getattr(actor, "email", "ukjent"))[:120],
-              "confirmed_at": utcnow()}
-    existing = db.session.scalar(select(NoarkRequirementConfirmation).where(
-        NoarkRequirementConfirmation.link_id == link.id, NoarkRequirementConfirmation.vendor_id == vendor.id))
+        raise DomainError(
+            f"{vendor.name} har ikke levert et ferdig kontrollert prøveuttrekk med tilbudet; "
+            "det er ingenting å bekrefte."
+        )
+    values = {
+        "sample_id": result.sample.id,
+        "met": result.met,
+        "confirmed_by_id": getattr(actor, "id", None),
+        "confirmed_by_name": (getattr(actor, "name", None) or getattr(actor, "email", "ukjent"))[:120],
+        "confirmed_at": utcnow(),
+    }
+    existing = db.session.scalar(
+        select(NoarkRequirementConfirmation).where(
+            NoarkRequirementConfirmation.link_id == link.id,
+            NoarkRequirementConfirmation.vendor_id == vendor.id,
+        )
+    )
     # confirming the very result confirmed before changes no decision: a later manual check stays as it is
     fills_check = existing is None or existing.sample_id != result.sample.id or existing.met != result.met
     if existing is None:
@@ -516,17 +660,26 @@ def confirm(tender: Tender, link: NoarkRequirementLink, vendor: Vendor, *, actor
     else:
         for key, value in values.items():
             setattr(existing, key, value)
-    audit.record("noark.requirement_confirmed", existing, tender_id=tender.id, actor=actor, payload={
-        "requirement": link.requirement_key, "vendor": vendor.name, "sample": result.sample.id,
-        "met": result.met,
-    })
+    audit.record(
+        "noark.requirement_confirmed",
+        existing,
+        tender_id=tender.id,
+        actor=actor,
+        payload={
+            "requirement": link.requirement_key,
+            "vendor": vendor.name,
+            "sample": result.sample.id,
+            "met": result.met,
+        },
+    )
     if fills_check:
         _fill_requirement_check(tender, link, result, actor=actor)
     return existing
 
 
-def _fill_requirement_check(tender: Tender, link: NoarkRequirementLink, result: VendorResult, *,
-                            actor: Any) -> None:
+def _fill_requirement_check(
+    tender: Tender, link: NoarkRequirementLink, result: VendorResult, *, actor: Any
+) -> None:
     """The confirmed result decides the bid's own check of the linked minstekrav (met / not met), with a
     justification naming the validation run; it stays an ordinary check the evaluators may change by hand."""
     sample = result.sample
@@ -534,12 +687,19 @@ def _fill_requirement_check(tender: Tender, link: NoarkRequirementLink, result: 
     bid = next(b for b in bid_ops.submitted_bids(tender) if b.vendor_id == result.vendor.id)
     verdict = "gyldig" if result.met else "ikke gyldig"
     who = getattr(actor, "name", None) or getattr(actor, "email", "ukjent")
-    reason = (f"Noark-kontrollen av prøveuttrekket «{sample.original_filename}» levert med tilbudet "
-              f"(kontroll nr. {sample.id}: {sample.error_count} feil, {sample.warning_count} advarsler) "
-              f"fant det {verdict}; resultatet er bekreftet av {who}.")
+    reason = (
+        f"Noark-kontrollen av prøveuttrekket «{sample.original_filename}» levert med tilbudet "
+        f"(kontroll nr. {sample.id}: {sample.error_count} feil, {sample.warning_count} advarsler) "
+        f"fant det {verdict}; resultatet er bekreftet av {who}."
+    )
     evaluation_ops.check_requirement(
-        tender, bid, link.requirement_key, reason=reason, actor=actor,
-        status=RequirementStatus.MET if result.met else RequirementStatus.NOT_MET)
+        tender,
+        bid,
+        link.requirement_key,
+        reason=reason,
+        actor=actor,
+        status=RequirementStatus.MET if result.met else RequirementStatus.NOT_MET,
+    )
 
 
 def requirement_results(tender: Tender) -> dict[tuple[str, int], VendorResult]:
@@ -549,7 +709,9 @@ def requirement_results(tender: Tender) -> dict[tuple[str, int], VendorResult]:
     ``confirmed`` says whether an evaluator has confirmed it. Only a confirmed result should count as a
     decision. Empty before the bid opening.
     """
-    return {(link.requirement_key, r.vendor.id): r for link in links_of(tender) for r in results_for(tender, link)}
+    return {
+        (link.requirement_key, r.vendor.id): r for link in links_of(tender) for r in results_for(tender, link)
+    }
 
 
 def restart_validation(sample: ExtractSample, *, actor: Any) -> None:

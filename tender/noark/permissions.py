@@ -1,5 +1,6 @@
 """Who may upload Noark 5 samples, see the group's Noark pages, and link and confirm the minimum
 requirement."""
+
 from __future__ import annotations
 
 from tender.noark.operations import group_may_see_samples
@@ -12,8 +13,9 @@ upload_sample = is_vendor_user.named("upload_sample")
 #: bids: the pages show them only with ``see_group_samples``
 view_samples = in_group.named("view_samples")
 #: the samples submitted with bids, their reports and results: the group, once the bids are opened
-see_group_samples = (view_samples & Rule("samples_unsealed", lambda u, t, o, n: group_may_see_samples(t))) \
-    .named("see_group_samples")
+see_group_samples = (
+    view_samples & Rule("samples_unsealed", lambda u, t, o, n: group_may_see_samples(t))
+).named("see_group_samples")
 #: running a sample's validation again: the lead
 restart_validation = is_lead.named("restart_validation")
 link_noark_requirement = is_lead.named("link_noark_requirement")

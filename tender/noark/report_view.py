@@ -3,6 +3,7 @@
 The page groups findings by severity, then by check, with the counts and the first N instances; the full
 list is the JSON download. The group's comparison table is built from each sample's stored check summary.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,9 +12,18 @@ from typing import Any
 from tender.core.noark.checks import CHECKS
 from tender.noark.models import ExtractSample
 
-SEVERITIES: tuple[tuple[str, str], ...] = (("error", "Feil"), ("warning", "Advarsler"),
-                                           ("info", "Opplysninger og statistikk"))
-STATUS_LABELS = {"pass": "bestått", "fail": "feil", "warning": "advarsel", "info": "info", "skipped": "ikke kjørt"}
+SEVERITIES: tuple[tuple[str, str], ...] = (
+    ("error", "Feil"),
+    ("warning", "Advarsler"),
+    ("info", "Opplysninger og statistikk"),
+)
+STATUS_LABELS = {
+    "pass": "bestått",
+    "fail": "feil",
+    "warning": "advarsel",
+    "info": "info",
+    "skipped": "ikke kjørt",
+}
 
 
 @dataclass
@@ -44,8 +54,11 @@ class ReportView:
 
 def build_report_view(report: dict[str, Any], first_n: int) -> ReportView:
     """Group a JSON report by severity and check, keeping the first ``first_n`` findings of each."""
-    view = ReportView(verdict=report.get("verdict", {}), extract=report.get("extract", {}),
-                      unreadable=report.get("unreadable"))
+    view = ReportView(
+        verdict=report.get("verdict", {}),
+        extract=report.get("extract", {}),
+        unreadable=report.get("unreadable"),
+    )
     checks = report.get("checks", [])
     for severity, label in SEVERITIES:
         blocks = []
@@ -53,8 +66,11 @@ def build_report_view(report: dict[str, Any], first_n: int) -> ReportView:
             count = int(c.get("counts", {}).get(severity, 0))
             if count:
                 shown = [f for f in c.get("findings", []) if f.get("severity") == severity][:first_n]
-                blocks.append(CheckBlock(c["id"], c.get("name_no", ""), c.get("name_en", ""), c.get("status", ""),
-                                         count, shown))
+                blocks.append(
+                    CheckBlock(
+                        c["id"], c.get("name_no", ""), c.get("name_en", ""), c.get("status", ""), count, shown
+                    )
+                )
         if blocks:
             view.sections.append((severity, label, blocks))
     view.passed = [c for c in checks if c.get("status") == "pass" and not any(c.get("counts", {}).values())]

@@ -11,6 +11,7 @@ starts by :func:`recover` (samples still "queued" without a queue entry are enqu
 repeats that every minute. Claiming a sample is one conditional UPDATE, so a sample enqueued twice still
 runs once.
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "noark_huey"
 TASK_NAME = "noark.validate_sample"
+
 
 class QueueConfigurationError(RuntimeError):
     """The configured queue cannot be used (e.g. Redis configured, the redis package missing)."""
@@ -115,7 +117,14 @@ def start_consumer(app: Flask, workers: int = 1, *, periodic: bool = True) -> In
     """Recover left-behind samples, then start a thread consumer; the caller stops it with ``.stop()``."""
     huey = huey_of(app)
     recover(app)
-    consumer = InProcessConsumer(huey, workers=workers, periodic=periodic, worker_type="thread",
-                                 initial_delay=0.05, max_delay=1.0, check_worker_health=False)
+    consumer = InProcessConsumer(
+        huey,
+        workers=workers,
+        periodic=periodic,
+        worker_type="thread",
+        initial_delay=0.05,
+        max_delay=1.0,
+        check_worker_health=False,
+    )
     consumer.start()
     return consumer

@@ -7,6 +7,7 @@ with a bid and the user is in the procurement group and the bids are opened. Bef
 gets 403 on every sample route, whatever the id, so not even an id tells that a vendor has uploaded
 something. The vendor is never taken from the URL.
 """
+
 from __future__ import annotations
 
 import io
@@ -23,12 +24,9 @@ from tender.bids.models import Bid
 from tender.clock import now
 from tender.errors import DomainError
 from tender.extensions import csrf, db
-from tender.web.forms import EmptyForm, put_reasons_on_form, run_button, run_form
 from tender.noark import operations as ops
 from tender.noark.forms import LinkForm, UploadForm
 from tender.noark.models import ExtractSample, NoarkRequirementLink, SampleStatus
-from tender.noark.report_view import build_report_view, comparison
-from tender.noark.tasks import QueueConfigurationError, enqueue_validation
 from tender.noark.permissions import (
     confirm_noark_requirement,
     link_noark_requirement,
@@ -37,8 +35,11 @@ from tender.noark.permissions import (
     upload_sample,
     view_samples,
 )
+from tender.noark.report_view import build_report_view, comparison
+from tender.noark.tasks import QueueConfigurationError, enqueue_validation
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
+from tender.web.forms import EmptyForm, put_reasons_on_form, run_button, run_form
 from tender.web.transactions import after_commit, after_rollback, keep
 from tender.web.uploads import send_download
 
@@ -98,10 +99,20 @@ def _mine_page(tender: Tender, vendor: Vendor, form: UploadForm, status: int = 2
     late = bid_ops.deadline_passed(tender, at)
     submitted = bid is not None and bid.is_submitted
     published = bid_ops.published_version(tender) is not None
-    return render_template("noark/mine.html", tender=tender, vendor=vendor, samples=samples, form=form,
-                           max_upload=ops._human(_max_upload()), bid=bid, with_bid=with_bid, late=late,
-                           submitted=submitted, published=published,
-                           open_for_samples=published and bid_ops.bid_is_editable(tender, bid, at)), status
+    return render_template(
+        "noark/mine.html",
+        tender=tender,
+        vendor=vendor,
+        samples=samples,
+        form=form,
+        max_upload=ops._human(_max_upload()),
+        bid=bid,
+        with_bid=with_bid,
+        late=late,
+        submitted=submitted,
+        published=published,
+        open_for_samples=published and bid_ops.bid_is_editable(tender, bid, at),
+    ), status
 
 
 @bp.route("/mine-prover", methods=["GET"])
@@ -133,8 +144,15 @@ def upload(tender_id: int) -> Any:
 
     def store() -> ExtractSample:
         try:
-            sample = ops.store_upload(tender, vendor, upload_file.stream, upload_file.filename or "uttrekk",
-                                      max_bytes=_max_upload(), actor=me, at=at)
+            sample = ops.store_upload(
+                tender,
+                vendor,
+                upload_file.stream,
+                upload_file.filename or "uttrekk",
+                max_bytes=_max_upload(),
+                actor=me,
+                at=at,
+            )
             # the files on disk go with the row: removed unless the request commits; queued once it has
             after_rollback(lambda: ops.discard_files(sample.id))
             db.session.flush()
@@ -154,17 +172,24 @@ def upload(tender_id: int) -> Any:
         status = 409 if isinstance(error, _BidChanged) else 413 if too_large else 422
         return _mine_page(tender, vendor, form, status)
 
-    return run_form(None, store, back=url_for("noark.mine", tender_id=tender.id),
-                    success="Prøveuttrekket er lastet opp og står i kø for kontroll.",
-                    refused=refused)
+    return run_form(
+        None,
+        store,
+        back=url_for("noark.mine", tender_id=tender.id),
+        success="Prøveuttrekket er lastet opp og står i kø for kontroll.",
+        refused=refused,
+    )
 
 
 class _BidChanged(DomainError):
     """The bid changed (most likely was submitted) while a sample for it came in."""
 
     def __init__(self) -> None:
-        super().__init__("Tilbudet ble endret samtidig, kanskje levert, mens prøven ble lastet opp; prøven "
-                         "er ikke lagret. Last siden på nytt.", field="file")
+        super().__init__(
+            "Tilbudet ble endret samtidig, kanskje levert, mens prøven ble lastet opp; prøven "
+            "er ikke lagret. Last siden på nytt.",
+            field="file",
+        )
 
 
 def _enqueue(sample_id: int) -> None:
@@ -176,8 +201,10 @@ def _enqueue(sample_id: int) -> None:
         flash(str(error), "error")
     except Exception:
         current_app.logger.exception("Kunne ikke legge Noark-prøve %s i køen", sample_id)
-        flash("Prøven er lagret, men køen svarer ikke nå; kontrollen starter når arbeideren er i gang igjen.",
-              "error")
+        flash(
+            "Prøven er lagret, men køen svarer ikke nå; kontrollen starter når arbeideren er i gang igjen.",
+            "error",
+        )
 
 
 # -- one sample ---------------------------------------------------------------------------------------------
@@ -187,8 +214,15 @@ def report(tender_id: int, sample_id: int) -> Any:
     tender, sample = _sample_for(tender_id, sample_id)
     data = ops.read_report(sample) if sample.status is SampleStatus.DONE else None
     view = build_report_view(data, FIRST_N) if data else None
-    return render_template("noark/report.html", tender=tender, sample=sample, view=view, first_n=FIRST_N,
-                           empty_form=EmptyForm(), group=sample.vendor_id not in tender.vendor_ids_of(current_user))
+    return render_template(
+        "noark/report.html",
+        tender=tender,
+        sample=sample,
+        view=view,
+        first_n=FIRST_N,
+        empty_form=EmptyForm(),
+        group=sample.vendor_id not in tender.vendor_ids_of(current_user),
+    )
 
 
 @bp.route("/prover/<int:sample_id>/status.json")
@@ -199,9 +233,14 @@ def status(tender_id: int, sample_id: int) -> Any:
 
 
 def _status_json(sample: ExtractSample) -> dict[str, Any]:
-    return {"id": sample.id, "status": sample.status.value, "status_label": sample.status.label,
-            "progress": sample.progress_percent, "finished": sample.is_finished,
-            "verdict": sample.verdict.value if sample.verdict else None}
+    return {
+        "id": sample.id,
+        "status": sample.status.value,
+        "status_label": sample.status.label,
+        "progress": sample.progress_percent,
+        "finished": sample.is_finished,
+        "verdict": sample.verdict.value if sample.verdict else None,
+    }
 
 
 @bp.route("/prover/<int:sample_id>/rapport.json")
@@ -224,8 +263,15 @@ def report_pdf(tender_id: int, sample_id: int) -> Any:
     from tender.reports.noark_pdf import render_noark_pdf
 
     # the stored label is the name we keep the upload under; the PDF names the vendor and their file instead
-    labelled = {**data, "extract": {**data.get("extract", {}), "label": (
-        f"{sample.vendor.name}: {sample.original_filename} (SHA-256 {sample.sha256}), {tender.title}")}}
+    labelled = {
+        **data,
+        "extract": {
+            **data.get("extract", {}),
+            "label": (
+                f"{sample.vendor.name}: {sample.original_filename} (SHA-256 {sample.sha256}), {tender.title}"
+            ),
+        },
+    }
     pdf = render_noark_pdf(labelled, first_n=FIRST_N)
     return send_download(io.BytesIO(pdf), f"noark-rapport-{sample.id}.pdf", "application/pdf")
 
@@ -243,8 +289,11 @@ def restart(tender_id: int, sample_id: int) -> Any:
         ops.restart_validation(sample, actor=_me())
         after_commit(lambda: _enqueue(sample.id))
 
-    return run_button(restart_it, back=url_for("noark.report", tender_id=tender.id, sample_id=sample.id),
-                      success="Kontrollen er lagt i køen igjen.")
+    return run_button(
+        restart_it,
+        back=url_for("noark.report", tender_id=tender.id, sample_id=sample.id),
+        success="Kontrollen er lagt i køen igjen.",
+    )
 
 
 # -- the procurement group ----------------------------------------------------------------------------------
@@ -255,14 +304,22 @@ def overview(tender_id: int) -> Any:
     page is still the way to the minstekrav linking, which the lead does before the bids come in)."""
     tender = tender_for(tender_id, view_samples)
     if not ops.group_may_see_samples(tender):
-        return render_template("noark/overview.html", tender=tender, sealed=True, vendors=[], latest={}, rows=[],
-                               samples=[])
+        return render_template(
+            "noark/overview.html", tender=tender, sealed=True, vendors=[], latest={}, rows=[], samples=[]
+        )
     sealed = ops.submitted_samples(tender)
     vendors = [b.vendor for b in bid_ops.submitted_bids(tender)]
     finished = {vid: s for vid, s in sealed.items() if s.status is SampleStatus.DONE}
     rows = comparison([finished.get(v.id) for v in vendors])
-    return render_template("noark/overview.html", tender=tender, sealed=False, vendors=vendors, latest=finished,
-                           rows=rows, samples=[sealed[v.id] for v in vendors if v.id in sealed])
+    return render_template(
+        "noark/overview.html",
+        tender=tender,
+        sealed=False,
+        vendors=vendors,
+        latest=finished,
+        rows=rows,
+        samples=[sealed[v.id] for v in vendors if v.id in sealed],
+    )
 
 
 @bp.route("/prover/status.json")
@@ -288,7 +345,11 @@ def _link_form(tender: Tender, formdata: Any = None) -> LinkForm:
     form = LinkForm(formdata=formdata) if formdata is not None else LinkForm(formdata=None)
     spec = specification_of(tender)
     linked = {link.requirement_key for link in ops.links_of(tender)}
-    rows = [r for r in ordered_requirements(spec) if r.kind is Kind.MINSTEKRAV and r.key not in linked] if spec else []
+    rows = (
+        [r for r in ordered_requirements(spec) if r.kind is Kind.MINSTEKRAV and r.key not in linked]
+        if spec
+        else []
+    )
     form.requirement.choices = [SelectChoice(r.key, f"{r.number} – {r.text[:120]}") for r in rows]
     return form
 
@@ -298,14 +359,30 @@ def _requirements_page(tender: Tender, form: LinkForm | None = None, status: int
     from tender.requirements.operations import specification_of
 
     spec = specification_of(tender)
-    texts = {r.key: r for r in db.session.scalars(
-        db.select(SpecRequirement).where(SpecRequirement.specification_id == spec.id))} if spec else {}
+    texts = (
+        {
+            r.key: r
+            for r in db.session.scalars(
+                db.select(SpecRequirement).where(SpecRequirement.specification_id == spec.id)
+            )
+        }
+        if spec
+        else {}
+    )
     # before the opening no results at all: which vendors bid, and with what, is sealed
     opened = ops.group_may_see_samples(tender)
-    links = [(link, texts.get(link.requirement_key), ops.results_for(tender, link) if opened else [])
-             for link in ops.links_of(tender)]
-    return render_template("noark/requirements.html", tender=tender, links=links, opened=opened,
-                           form=form or _link_form(tender), empty_form=EmptyForm()), status
+    links = [
+        (link, texts.get(link.requirement_key), ops.results_for(tender, link) if opened else [])
+        for link in ops.links_of(tender)
+    ]
+    return render_template(
+        "noark/requirements.html",
+        tender=tender,
+        links=links,
+        opened=opened,
+        form=form or _link_form(tender),
+        empty_form=EmptyForm(),
+    ), status
 
 
 @bp.route("/minstekrav", methods=["GET"])
@@ -320,10 +397,12 @@ def requirements(tender_id: int) -> Any:
 def link(tender_id: int) -> Any:
     tender = tender_for(tender_id, link_noark_requirement)
     form = _link_form(tender, request.form)
-    done = run_form(form, lambda: ops.link_requirement(tender, form.requirement.data, actor=_me()),
-                    back=url_for("noark.requirements", tender_id=tender.id),
-                    success="Minstekravet fylles nå ut automatisk fra Noark-kontrollen, og må bekreftes av "
-                            "en evaluator.")
+    done = run_form(
+        form,
+        lambda: ops.link_requirement(tender, form.requirement.data, actor=_me()),
+        back=url_for("noark.requirements", tender_id=tender.id),
+        success="Minstekravet fylles nå ut automatisk fra Noark-kontrollen, og må bekreftes av en evaluator.",
+    )
     return done if done is not None else _requirements_page(tender, form, 422)
 
 
@@ -341,9 +420,11 @@ def unlink(tender_id: int, link_id: int) -> Any:
     found = _link_for(tender, link_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    return run_button(lambda: ops.unlink_requirement(tender, found, actor=_me()),
-                      back=url_for("noark.requirements", tender_id=tender.id),
-                      success="Koblingen til Noark-kontrollen er fjernet.")
+    return run_button(
+        lambda: ops.unlink_requirement(tender, found, actor=_me()),
+        back=url_for("noark.requirements", tender_id=tender.id),
+        success="Koblingen til Noark-kontrollen er fjernet.",
+    )
 
 
 @bp.route("/minstekrav/<int:link_id>/bekreft/<int:vendor_id>", methods=["POST"])
@@ -363,9 +444,13 @@ def confirm(tender_id: int, link_id: int, vendor_id: int) -> Any:
         flash(error.message, "error")
         return _requirements_page(tender, status=409)
 
-    return run_form(None, lambda: ops.confirm(tender, found, vendor, actor=_me()),
-                    back=url_for("noark.requirements", tender_id=tender.id),
-                    success=f"Resultatet for {vendor.name} er bekreftet.", refused=refused)
+    return run_form(
+        None,
+        lambda: ops.confirm(tender, found, vendor, actor=_me()),
+        back=url_for("noark.requirements", tender_id=tender.id),
+        success=f"Resultatet for {vendor.name} er bekreftet.",
+        refused=refused,
+    )
 
 
 # -- the sample on the vendor's bid pages ---------------------------------------------------------------------

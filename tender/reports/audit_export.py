@@ -1,11 +1,13 @@
 """The audit trail exported: CSV for Norwegian Excel (UTF-8 with BOM, semicolons) and PDF (reportlab), both
 worded through :mod:`tender.audit.labels` like the page, with times in Oslo time."""
+
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -20,10 +22,14 @@ from tender.reports.spec_pdf import fonts
 
 
 def _row(event: Any, with_seq: bool) -> list[str]:
-    cells = [format_datetime(event.occurred_at, seconds=True), audit_labels.actor_label(event.actor_label),
-             audit_labels.event_label(event.event_type),
-             " ".join(x for x in (audit_labels.object_label(event.object_type), event.object_id or "") if x),
-             "\n".join(f"{c.label}: {c.text}" for c in audit_labels.changes(event.payload_json)), event.hash]
+    cells = [
+        format_datetime(event.occurred_at, seconds=True),
+        audit_labels.actor_label(event.actor_label),
+        audit_labels.event_label(event.event_type),
+        " ".join(x for x in (audit_labels.object_label(event.object_type), event.object_id or "") if x),
+        "\n".join(f"{c.label}: {c.text}" for c in audit_labels.changes(event.payload_json)),
+        event.hash,
+    ]
     return ([str(event.seq)] if with_seq else []) + cells
 
 
@@ -40,26 +46,45 @@ def audit_csv(events: Sequence[Any], *, with_seq: bool) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def audit_pdf(title: str, events: Sequence[Any], *, with_seq: bool, sealed: bool, filtered: bool,
-              made_at: datetime) -> bytes:
+def audit_pdf(
+    title: str, events: Sequence[Any], *, with_seq: bool, sealed: bool, filtered: bool, made_at: datetime
+) -> bytes:
     f = fonts()
     base = ParagraphStyle("body", fontName=f.regular, fontSize=9, leading=11.5)
     cell = ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9)
     head = ParagraphStyle("head", parent=cell, fontName=f.bold)
     h1 = ParagraphStyle("title", parent=base, fontName=f.bold, fontSize=15, leading=19, spaceAfter=4)
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
-                            topMargin=12 * mm, bottomMargin=12 * mm, title=f"Revisjonsspor – {title}", author="tender")
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=landscape(A4),
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=f"Revisjonsspor – {title}",
+        author="tender",
+    )
     count = len(events)
     story: list[Any] = [
         Paragraph(escape(f"Revisjonsspor – {title}"), h1),
-        Paragraph(escape(f"Utskrevet {format_datetime(made_at)}. {format_number(count)} "
-                         f"{'hendelse' if count == 1 else 'hendelser'}"
-                         f"{' med filteret som var valgt' if filtered else ''}, nyeste først."), base),
+        Paragraph(
+            escape(
+                f"Utskrevet {format_datetime(made_at)}. {format_number(count)} "
+                f"{'hendelse' if count == 1 else 'hendelser'}"
+                f"{' med filteret som var valgt' if filtered else ''}, nyeste først."
+            ),
+            base,
+        ),
     ]
     if sealed:
-        story.append(Paragraph("Tilbudene er ikke åpnet: leverandørenes hendelser og løpenumrene i kjeden er "
-                               "holdt tilbake fram til tilbudsåpningen.", base))
+        story.append(
+            Paragraph(
+                "Tilbudene er ikke åpnet: leverandørenes hendelser og løpenumrene i kjeden er "
+                "holdt tilbake fram til tilbudsåpningen.",
+                base,
+            )
+        )
     story.append(Spacer(1, 4 * mm))
     headers = (["Nr."] if with_seq else []) + HEADERS
     rows: list[list[Any]] = [[Paragraph(escape(h), head) for h in headers]]
@@ -71,12 +96,16 @@ def audit_pdf(title: str, events: Sequence[Any], *, with_seq: bool, sealed: bool
     if with_seq:
         widths = [12 * mm] + widths[:4] + [widths[4] - 12 * mm, widths[5]]
     table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+            ]
+        )
+    )
     story.append(table)
     doc.build(story)
     return buf.getvalue()

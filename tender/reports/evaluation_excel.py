@@ -13,6 +13,7 @@ Sheets
 Change a price or a score in Inndata and Excel (or LibreOffice) recomputes the ranking, so a
 procurement group can check the app's arithmetic with the tool it already trusts.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -24,8 +25,8 @@ from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.pagebreak import Break
@@ -72,8 +73,11 @@ _STATUS_FILLS = {
     RequirementStatus.NOT_MET: PatternFill("solid", fgColor="F8CBAD"),
     RequirementStatus.CLARIFY: PatternFill("solid", fgColor="FFF2CC"),
 }
-_STATUS_TEXT = {RequirementStatus.MET: "Oppfylt", RequirementStatus.NOT_MET: "Ikke oppfylt",
-                RequirementStatus.CLARIFY: "Avklares"}
+_STATUS_TEXT = {
+    RequirementStatus.MET: "Oppfylt",
+    RequirementStatus.NOT_MET: "Ikke oppfylt",
+    RequirementStatus.CLARIFY: "Avklares",
+}
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _MIDDLE = Alignment(vertical="center")
@@ -197,12 +201,27 @@ def _name(wb: Workbook, name: str, ref: str) -> None:
 # --- Inndata -------------------------------------------------------------------------------------
 
 # criteria table columns on Inndata
-C_ID, C_NAME, C_KIND, C_LEVEL, C_PARENT, C_WEIGHT, C_UNIT, C_MIN, C_MAX, C_SHARE, C_PATH, C_NORM, C_BEST = range(1, 14)
+C_ID, C_NAME, C_KIND, C_LEVEL, C_PARENT, C_WEIGHT, C_UNIT, C_MIN, C_MAX, C_SHARE, C_PATH, C_NORM, C_BEST = (
+    range(1, 14)
+)
 C_SCORES = 14  # first bid's consensus score column
 # bid table columns on Inndata
 B_ID, B_NAME, B_PRICE, B_STATUS, B_REASON, B_ACTIVE_PRICE, B_KEY = range(1, 8)
-INPUT_WIDTHS = {C_ID: 12, C_NAME: 40, C_KIND: 16, C_LEVEL: 9, C_PARENT: 24, C_WEIGHT: 14, C_UNIT: 12, C_MIN: 10,
-                C_MAX: 10, C_SHARE: 10, C_PATH: 10, C_NORM: 12, C_BEST: 12}
+INPUT_WIDTHS = {
+    C_ID: 12,
+    C_NAME: 40,
+    C_KIND: 16,
+    C_LEVEL: 9,
+    C_PARENT: 24,
+    C_WEIGHT: 14,
+    C_UNIT: 12,
+    C_MIN: 10,
+    C_MAX: 10,
+    C_SHARE: 10,
+    C_PATH: 10,
+    C_NORM: 12,
+    C_BEST: 12,
+}
 
 
 @dataclass
@@ -236,7 +255,9 @@ def _input(c: Cell, value: object, number_format: str | None = None) -> None:
         c.number_format = number_format
 
 
-def _write_parameters(wb: Workbook, ws: Worksheet, case: EvaluationCase, first_active: int, last_active: int) -> None:
+def _write_parameters(
+    wb: Workbook, ws: Worksheet, case: EvaluationCase, first_active: int, last_active: int
+) -> None:
     model = case.model
     method = model.price_method
     params = method.parameters() if method else {}
@@ -268,8 +289,19 @@ def _write_parameters(wb: Workbook, ws: Worksheet, case: EvaluationCase, first_a
 
 
 def _write_bid_table(ws: Worksheet, case: EvaluationCase, refs: _InputRefs, header_row: int) -> None:
-    _header(ws, header_row, ["Tilbud", "Navn", "Pris (kr)", "Status", "Avvisningsgrunn", "Pris i konkurransen",
-                             "Rekkefølge ved likhet"])
+    _header(
+        ws,
+        header_row,
+        [
+            "Tilbud",
+            "Navn",
+            "Pris (kr)",
+            "Status",
+            "Avvisningsgrunn",
+            "Pris i konkurransen",
+            "Rekkefølge ved likhet",
+        ],
+    )
     keys = tie_keys((b.id for b in case.bids), case.tie_break)
     for offset, bid in enumerate(case.bids):
         row = header_row + 1 + offset
@@ -281,16 +313,32 @@ def _write_bid_table(ws: Worksheet, case: EvaluationCase, refs: _InputRefs, head
         reason = _text(ws, row, B_REASON, bid.rejection_reason if bid.rejected else "")
         reason.alignment, reason.border = _WRAP, _BORDER
         _fit_height(ws, row, [(reason.value, INPUT_WIDTHS[C_PARENT]), (bid.name, INPUT_WIDTHS[C_NAME])])
-        active = ws.cell(row=row, column=B_ACTIVE_PRICE,
-                         value=f'=IF({_cell(B_STATUS, row)}="{REJECTED}","",{_cell(B_PRICE, row)})')
+        active = ws.cell(
+            row=row,
+            column=B_ACTIVE_PRICE,
+            value=f'=IF({_cell(B_STATUS, row)}="{REJECTED}","",{_cell(B_PRICE, row)})',
+        )
         active.number_format, active.border = MONEY, _BORDER
         _input(ws.cell(row=row, column=B_KEY), keys[bid.id], "0")
 
 
 def _write_criteria_table(ws: Worksheet, case: EvaluationCase, refs: _InputRefs, header_row: int) -> None:
     model = case.model
-    titles = ["Id", "Kriterium", "Type", "Nivå", "Overordnet", "Vekt (oppgitt)", "Enhet", "Kunngjort min",
-              "Kunngjort maks", "Andel av nivå", "Samlet vekt", "Normaliseres", "Beste poeng (ikke avviste)"]
+    titles = [
+        "Id",
+        "Kriterium",
+        "Type",
+        "Nivå",
+        "Overordnet",
+        "Vekt (oppgitt)",
+        "Enhet",
+        "Kunngjort min",
+        "Kunngjort maks",
+        "Andel av nivå",
+        "Samlet vekt",
+        "Normaliseres",
+        "Beste poeng (ikke avviste)",
+    ]
     _header(ws, header_row, titles + [f"Konsensus {b.id}" for b in case.bids])
     status_row = header_row + 1
     ws.cell(row=status_row, column=C_NAME, value="Status (fra tilbudstabellen)").font = Font(italic=True)
@@ -307,24 +355,39 @@ def _write_criteria_table(ws: Worksheet, case: EvaluationCase, refs: _InputRefs,
 
 
 def _write_criterion_row(
-    ws: Worksheet, case: EvaluationCase, refs: _InputRefs, node: PlacedCriterion, statuses: str,
-    first_score: str, last_score: str,
+    ws: Worksheet,
+    case: EvaluationCase,
+    refs: _InputRefs,
+    node: PlacedCriterion,
+    statuses: str,
+    first_score: str,
+    last_score: str,
 ) -> None:
     row = refs.criterion_row[node.id]
     c = node.criterion
-    values: list[object] = [node.id, node.name, "Pris" if node.kind is CriterionKind.PRICE else "Kvalitet",
-                            node.depth + 1, node.parent_id or ""]
+    values: list[object] = [
+        node.id,
+        node.name,
+        "Pris" if node.kind is CriterionKind.PRICE else "Kvalitet",
+        node.depth + 1,
+        node.parent_id or "",
+    ]
     for col, value in enumerate(values, start=C_ID):
         _text(ws, row, col, value).border = _BORDER
     ws.cell(row=row, column=C_NAME).alignment = Alignment(indent=node.depth, wrap_text=True, vertical="top")
     _fit_height(ws, row, [(node.name, INPUT_WIDTHS[C_NAME] - node.depth), (node.id, INPUT_WIDTHS[C_ID])])
     _input(ws.cell(row=row, column=C_WEIGHT), _num(c.weight), None if node.level_in_percent else "0.0000")
     _input(ws.cell(row=row, column=C_UNIT), "%" if node.level_in_percent else "andel")
-    for col, bound in ((C_MIN, c.weight_range.low if c.weight_range else None),
-                       (C_MAX, c.weight_range.high if c.weight_range else None)):
+    for col, bound in (
+        (C_MIN, c.weight_range.low if c.weight_range else None),
+        (C_MAX, c.weight_range.high if c.weight_range else None),
+    ):
         ws.cell(row=row, column=col, value=_num(bound)).border = _BORDER
-    share = ws.cell(row=row, column=C_SHARE,
-                    value=f'=IF({_cell(C_UNIT, row)}="%",{_cell(C_WEIGHT, row)}/100,{_cell(C_WEIGHT, row)})')
+    share = ws.cell(
+        row=row,
+        column=C_SHARE,
+        value=f'=IF({_cell(C_UNIT, row)}="%",{_cell(C_WEIGHT, row)}/100,{_cell(C_WEIGHT, row)})',
+    )
     parent = f"*{_cell(C_PATH, refs.criterion_row[node.parent_id])}" if node.parent_id else ""
     path = ws.cell(row=row, column=C_PATH, value=f"={_cell(C_SHARE, row)}{parent}")
     for target in (share, path):
@@ -334,8 +397,11 @@ def _write_criterion_row(
         _input(ws.cell(row=row, column=C_NORM), "Ja" if node.normalise else "Nei")
         # SUMPRODUCT makes MAX see an array in every Excel version: the best among bids not
         # rejected (a rejected bid's score is multiplied by 0; scores are never negative)
-        best = ws.cell(row=row, column=C_BEST,
-                       value=f'=SUMPRODUCT(MAX(({statuses}<>"{REJECTED}")*{first_score}{row}:{last_score}{row}))')
+        best = ws.cell(
+            row=row,
+            column=C_BEST,
+            value=f'=SUMPRODUCT(MAX(({statuses}<>"{REJECTED}")*{first_score}{row}:{last_score}{row}))',
+        )
         best.number_format, best.border = SCORE, _BORDER
     for bid in case.bids:
         target = ws.cell(row=row, column=refs.score_col[bid.id])
@@ -352,8 +418,11 @@ def _write_inputs(wb: Workbook, case: EvaluationCase) -> _InputRefs:
     ws = wb.active
     assert ws is not None
     ws.title = INPUTS
-    _title(ws, f"Inndata{' – ' + case.title if case.title else ''}",
-           "Gule celler er inndata. Endrer du dem, regner arket «Matrise» om poeng, summer og rangering.")
+    _title(
+        ws,
+        f"Inndata{' – ' + case.title if case.title else ''}",
+        "Gule celler er inndata. Endrer du dem, regner arket «Matrise» om poeng, summer og rangering.",
+    )
     refs = _InputRefs()
     bid_header = 15
     _write_bid_table(ws, case, refs, bid_header)
@@ -381,7 +450,11 @@ class _MatrixCols:
 
 
 def _points_formula(
-    case: EvaluationCase, refs: _InputRefs, node: PlacedCriterion, bid_id: str, points_of: Callable[[str], str]
+    case: EvaluationCase,
+    refs: _InputRefs,
+    node: PlacedCriterion,
+    bid_id: str,
+    points_of: Callable[[str], str],
 ) -> str | None:
     """The points formula for one criterion and bid (without the rejected guard); None for no points."""
     if node.kind is CriterionKind.PRICE:
@@ -390,7 +463,9 @@ def _points_formula(
         if method.name in EVALUATED_PRICE_METHODS:
             return None
         if method.name not in PRICE_FORMULAS:
-            raise ValueError(f"the price method '{method.name}' has no Excel formula yet (add it to PRICE_FORMULAS)")
+            raise ValueError(
+                f"the price method '{method.name}' has no Excel formula yet (add it to PRICE_FORMULAS)"
+            )
         return PRICE_FORMULAS[method.name].format(pe=refs.price(bid_id))
     if node.is_leaf:
         score = refs.score(bid_id, node.id)
@@ -401,15 +476,19 @@ def _points_formula(
     return "+".join(f"{points_of(k)}*{refs.criterion(C_SHARE, k)}" for k in node.children)
 
 
-def _write_matrix(wb: Workbook, case: EvaluationCase, result: EvaluationResult, refs: _InputRefs,
-                  layout: WorkbookLayout) -> None:
+def _write_matrix(
+    wb: Workbook, case: EvaluationCase, result: EvaluationResult, refs: _InputRefs, layout: WorkbookLayout
+) -> None:
     ws = wb.create_sheet(MATRIX)
     model = case.model
     method = model.price_method
     ranking = "laveste evaluerte pris" if model.ranks_by_evaluated_price else "høyeste sum"
-    _title(ws, f"Evalueringsmatrise{' – ' + case.title if case.title else ''}",
-           (f"Prismetode: {method.label}: {method.formula}. " if method else "")
-           + f"Skala 0–{format_decimal(model.scale_max, 4)}. Rangering etter {ranking}; urundede summer.")
+    _title(
+        ws,
+        f"Evalueringsmatrise{' – ' + case.title if case.title else ''}",
+        (f"Prismetode: {method.label}: {method.formula}. " if method else "")
+        + f"Skala 0–{format_decimal(model.scale_max, 4)}. Rangering etter {ranking}; urundede summer.",
+    )
     header_row, first_row = 4, 6
     _header(ws, header_row, ["Id", "Kriterium", "Samlet vekt"])
     _header(ws, header_row + 1, ["", "", ""])
@@ -441,8 +520,13 @@ def _guarded(refs: _InputRefs, bid_id: str, formula: str) -> str:
 
 
 def _write_matrix_row(
-    ws: Worksheet, case: EvaluationCase, refs: _InputRefs, node: PlacedCriterion, matrix_row: dict[str, int],
-    cols: _MatrixCols, layout: WorkbookLayout,
+    ws: Worksheet,
+    case: EvaluationCase,
+    refs: _InputRefs,
+    node: PlacedCriterion,
+    matrix_row: dict[str, int],
+    cols: _MatrixCols,
+    layout: WorkbookLayout,
 ) -> None:
     row = matrix_row[node.id]
     ident = _text(ws, row, 1, node.id)
@@ -484,8 +568,13 @@ def _write_matrix_row(
 
 
 def _write_totals(
-    ws: Worksheet, case: EvaluationCase, refs: _InputRefs, matrix_row: dict[str, int], cols: _MatrixCols,
-    row: int, layout: WorkbookLayout,
+    ws: Worksheet,
+    case: EvaluationCase,
+    refs: _InputRefs,
+    matrix_row: dict[str, int],
+    cols: _MatrixCols,
+    row: int,
+    layout: WorkbookLayout,
 ) -> None:
     model = case.model
     top = [n for n in model.placed if n.depth == 0]
@@ -498,21 +587,33 @@ def _write_totals(
         w_col = cols.weighted[bid.id]
         cells = ",".join(_cell(w_col, matrix_row[n.id]) for n in top)
         total = ws.cell(row=row, column=w_col, value=_guarded(refs, bid.id, f"SUM({cells})"))
-        total.number_format, total.font, total.fill, total.border = POINTS, Font(bold=True), _TOTAL_FILL, _BORDER
+        total.number_format, total.font, total.fill, total.border = (
+            POINTS,
+            Font(bold=True),
+            _TOTAL_FILL,
+            _BORDER,
+        )
         layout.totals[bid.id] = (MATRIX, total.coordinate)
         if model.ranks_by_evaluated_price:
             quality = ",".join(_cell(w_col, matrix_row[n.id]) for n in quality_top)
-            evaluated = ws.cell(row=row + 1, column=w_col,
-                                value=_guarded(refs, bid.id, f"{refs.price(bid.id)}-Kr_per_poeng*SUM({quality})"))
+            evaluated = ws.cell(
+                row=row + 1,
+                column=w_col,
+                value=_guarded(refs, bid.id, f"{refs.price(bid.id)}-Kr_per_poeng*SUM({quality})"),
+            )
             evaluated.number_format, evaluated.fill, evaluated.border = MONEY, _TOTAL_FILL, _BORDER
             layout.evaluated_prices[bid.id] = (MATRIX, evaluated.coordinate)
 
 
-def _write_ranking(ws: Worksheet, case: EvaluationCase, refs: _InputRefs, header_row: int,
-                   layout: WorkbookLayout) -> None:
+def _write_ranking(
+    ws: Worksheet, case: EvaluationCase, refs: _InputRefs, header_row: int, layout: WorkbookLayout
+) -> None:
     by_price = case.model.ranks_by_evaluated_price
-    titles = ["Tilbud", "Navn", "Sum"] + (["Evaluert pris"] if by_price else []) + [
-        "Rangeringsgrunnlag", "Rekkefølge ved likhet", "Rangering"]
+    titles = (
+        ["Tilbud", "Navn", "Sum"]
+        + (["Evaluert pris"] if by_price else [])
+        + ["Rangeringsgrunnlag", "Rekkefølge ved likhet", "Rangering"]
+    )
     ws.cell(row=header_row - 1, column=1, value="Resultat").font = Font(bold=True, size=12)
     if len(case.model.placed) > PAGE_BREAK_AFTER_CRITERIA:
         # a long matrix fills its pages; keep the result block whole on a page of its own
@@ -535,15 +636,21 @@ def _write_ranking(ws: Worksheet, case: EvaluationCase, refs: _InputRefs, header
         # Round before comparing: the app compares exact fractions, Excel doubles; equal totals
         # must compare equal here too. Rejected bids get "" which RANK and COUNTIFS skip.
         source, places = (_cell(4, row), 6) if by_price else (_cell(3, row), 9)
-        basis = ws.cell(row=row, column=basis_col,
-                        value=f'=IF({refs.status(bid.id)}="{REJECTED}","",ROUND({source},{places}))')
+        basis = ws.cell(
+            row=row,
+            column=basis_col,
+            value=f'=IF({refs.status(bid.id)}="{REJECTED}","",ROUND({source},{places}))',
+        )
         basis.number_format = BASIS
         ws.cell(row=row, column=key_col, value=f"={refs.key(bid.id)}")
         here = _cell(basis_col, row)
         order = 1 if by_price else 0  # ascending for evaluated price, descending for points
         tie_break = f'COUNTIFS({basis_range},{here},{key_range},"<"&{_cell(key_col, row)})'
-        rank = ws.cell(row=row, column=rank_col,
-                       value=f'=IF({here}="","{REJECTED}",RANK({here},{basis_range},{order})+{tie_break})')
+        rank = ws.cell(
+            row=row,
+            column=rank_col,
+            value=f'=IF({here}="","{REJECTED}",RANK({here},{basis_range},{order})+{tie_break})',
+        )
         rank.font, rank.alignment = Font(bold=True), _CENTER
         for col in range(1, rank_col + 1):
             ws.cell(row=row, column=col).border = _BORDER
@@ -562,20 +669,50 @@ REQUIREMENT_WIDTHS = {1: 10, 2: 24, 3: 12, 4: 14, 5: 70, 6: 14}
 def _write_individual(wb: Workbook, case: EvaluationCase, refs: _InputRefs) -> None:
     ws = wb.create_sheet(INDIVIDUAL)
     _title(ws, "Individuelle poeng", "Hver evaluators poeng og begrunnelse, ved siden av konsensuspoengene.")
-    _header(ws, 4, ["Tilbud", "Navn", "Kriterium", "Kriterienavn", "Evaluator", "Poeng", "Konsensus",
-                    "Avvik fra konsensus", "Begrunnelse"])
+    _header(
+        ws,
+        4,
+        [
+            "Tilbud",
+            "Navn",
+            "Kriterium",
+            "Kriterienavn",
+            "Evaluator",
+            "Poeng",
+            "Konsensus",
+            "Avvik fra konsensus",
+            "Begrunnelse",
+        ],
+    )
     row = 5
     stamp = _Stamps()
     for bid in case.bids:
         for s in case.individual_scores.get(bid.id, ()):
             node = case.model.get(s.criterion_id)
-            values: list[object] = [bid.id, bid.name, s.criterion_id, node.name, s.evaluator, _num(s.score),
-                                    f"={refs.score(bid.id, s.criterion_id)}", f"=F{row}-G{row}", s.justification]
+            values: list[object] = [
+                bid.id,
+                bid.name,
+                s.criterion_id,
+                node.name,
+                s.evaluator,
+                _num(s.score),
+                f"={refs.score(bid.id, s.criterion_id)}",
+                f"=F{row}-G{row}",
+                s.justification,
+            ]
             for col, value in enumerate(values, start=1):
                 c = ws.cell(row=row, column=col, value=value) if col in (7, 8) else _text(ws, row, col, value)
                 stamp(c, ROW_SCORE if col in (6, 7, 8) else ROW_TEXT)
-            _fit_height(ws, row, [(s.justification, INDIVIDUAL_WIDTHS[9]), (node.name, INDIVIDUAL_WIDTHS[4]),
-                                  (bid.name, INDIVIDUAL_WIDTHS[2]), (s.evaluator, INDIVIDUAL_WIDTHS[5])])
+            _fit_height(
+                ws,
+                row,
+                [
+                    (s.justification, INDIVIDUAL_WIDTHS[9]),
+                    (node.name, INDIVIDUAL_WIDTHS[4]),
+                    (bid.name, INDIVIDUAL_WIDTHS[2]),
+                    (s.evaluator, INDIVIDUAL_WIDTHS[5]),
+                ],
+            )
             row += 1
     if row == 5:
         ws.cell(row=5, column=1, value="Ingen individuelle poeng er registrert.")
@@ -588,15 +725,24 @@ def _write_individual(wb: Workbook, case: EvaluationCase, refs: _InputRefs) -> N
 
 def _write_requirements(wb: Workbook, case: EvaluationCase) -> None:
     ws = wb.create_sheet(REQUIREMENTS)
-    _title(ws, "Minstekrav", "Vurdering av minstekrav per tilbud. Et tilbud som ikke oppfyller et minstekrav, "
-                             "skal avvises.")
+    _title(
+        ws,
+        "Minstekrav",
+        "Vurdering av minstekrav per tilbud. Et tilbud som ikke oppfyller et minstekrav, skal avvises.",
+    )
     _header(ws, 4, ["Tilbud", "Navn", "Krav", "Status", "Begrunnelse", "Tilbudets status"])
     row = 5
     stamp = _Stamps()
     for bid in case.bids:
         for check in case.requirement_checks.get(bid.id, ()):
-            values = [bid.id, bid.name, check.requirement_id, _STATUS_TEXT[check.status], check.reason,
-                      REJECTED if bid.rejected else IN_COMPETITION]
+            values = [
+                bid.id,
+                bid.name,
+                check.requirement_id,
+                _STATUS_TEXT[check.status],
+                check.reason,
+                REJECTED if bid.rejected else IN_COMPETITION,
+            ]
             for col, value in enumerate(values, start=1):
                 stamp(_text(ws, row, col, value), _STATUS_STYLES[check.status] if col == 4 else ROW_TEXT)
             _fit_height(ws, row, [(check.reason, REQUIREMENT_WIDTHS[5]), (bid.name, REQUIREMENT_WIDTHS[2])])

@@ -113,14 +113,18 @@ def export_answer_form(
         CHAPTER_COLUMNS,
         [[c.id, c.number, c.title, c.description] for c in spec.chapters],
     )
-    _simple_sheet(workbook.create_sheet(CRITERIA_SHEET), CRITERION_COLUMNS, [[c.id, c.name] for c in spec.criteria])
+    _simple_sheet(
+        workbook.create_sheet(CRITERIA_SHEET), CRITERION_COLUMNS, [[c.id, c.name] for c in spec.criteria]
+    )
     _about_sheet(workbook.create_sheet(ABOUT_SHEET), spec, tender_title, version_label, content_hash)
     workbook.save(stream)
 
 
 def _check_exportable(spec: Specification, content_hash: str) -> None:
     if compute_hash(spec) != content_hash:
-        raise SpecError("hash_mismatch", "Innholds-hashen stemmer ikke med kravspesifikasjonen; eksporten er stoppet.")
+        raise SpecError(
+            "hash_mismatch", "Innholds-hashen stemmer ikke med kravspesifikasjonen; eksporten er stoppet."
+        )
     problems = validate_spec(spec)
     too_long = [
         item.id
@@ -221,7 +225,13 @@ def _asks(column: Column, form: AnswerForm) -> bool:
 
 
 def _write(
-    sheet: Worksheet, row: int, column_index: int, value: Any, column: Column, form: AnswerForm, styles: dict[str, Any]
+    sheet: Worksheet,
+    row: int,
+    column_index: int,
+    value: Any,
+    column: Column,
+    form: AnswerForm,
+    styles: dict[str, Any],
 ) -> None:
     cell = sheet.cell(row=row, column=column_index, value=value)
     _text_value(cell)
@@ -325,7 +335,9 @@ def _footer_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def _layout(sheet: Worksheet, last_row: int, tender_title: str, version_label: str, content_hash: str) -> None:
+def _layout(
+    sheet: Worksheet, last_row: int, tender_title: str, version_label: str, content_hash: str
+) -> None:
     last_letter = get_column_letter(len(REQUIREMENT_COLUMNS))
     sheet.freeze_panes = f"D{HEADER_ROW + 1}"
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_letter}{max(last_row, HEADER_ROW)}"

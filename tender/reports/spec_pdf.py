@@ -128,7 +128,11 @@ def fonts() -> Fonts:
     pdfmetrics.registerFont(_MeasuredTTFont("DejaVuSans", str(regular)))
     pdfmetrics.registerFont(_MeasuredTTFont("DejaVuSans-Bold", str(bold)))
     pdfmetrics.registerFontFamily(
-        "DejaVuSans", normal="DejaVuSans", bold="DejaVuSans-Bold", italic="DejaVuSans", boldItalic="DejaVuSans-Bold"
+        "DejaVuSans",
+        normal="DejaVuSans",
+        bold="DejaVuSans-Bold",
+        italic="DejaVuSans",
+        boldItalic="DejaVuSans-Bold",
     )
     mono_path = _find_font("DejaVuSansMono.ttf")
     mono = "Courier"
@@ -154,7 +158,9 @@ class _Styles:
 def _styles(f: Fonts) -> _Styles:
     body = ParagraphStyle("body", fontName=f.regular, fontSize=9.5, leading=12.5, spaceAfter=3)
     return _Styles(
-        title=ParagraphStyle("title", fontName=f.bold, fontSize=22, leading=27, alignment=TA_CENTER, spaceAfter=10),
+        title=ParagraphStyle(
+            "title", fontName=f.bold, fontSize=22, leading=27, alignment=TA_CENTER, spaceAfter=10
+        ),
         subtitle=ParagraphStyle(
             "subtitle", fontName=f.regular, fontSize=14, leading=18, alignment=TA_CENTER, spaceAfter=6
         ),
@@ -167,10 +173,20 @@ def _styles(f: Fonts) -> _Styles:
         ),
         cell=ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5, spaceAfter=0),
         cell_head=ParagraphStyle(
-            "cell_head", parent=body, fontName=f.bold, fontSize=8.5, leading=10.5, spaceAfter=0, textColor=colors.white
+            "cell_head",
+            parent=body,
+            fontName=f.bold,
+            fontSize=8.5,
+            leading=10.5,
+            spaceAfter=0,
+            textColor=colors.white,
         ),
         mono=ParagraphStyle("mono", parent=body, fontName=f.mono, fontSize=8.5, leading=11),
-        toc=[ParagraphStyle("toc1", fontName=f.regular, fontSize=10.5, leading=15, leftIndent=10, firstLineIndent=-10)],
+        toc=[
+            ParagraphStyle(
+                "toc1", fontName=f.regular, fontSize=10.5, leading=15, leftIndent=10, firstLineIndent=-10
+            )
+        ],
     )
 
 
@@ -255,7 +271,9 @@ def render_spec_pdf(
     ``municipality_names`` (kommunenummer -> name) turns the numbers of limited requirements into names.
     """
     if compute_hash(spec) != content_hash:
-        raise SpecError("hash_mismatch", "Innholds-hashen stemmer ikke med kravspesifikasjonen; PDF-en er ikke laget.")
+        raise SpecError(
+            "hash_mismatch", "Innholds-hashen stemmer ikke med kravspesifikasjonen; PDF-en er ikke laget."
+        )
     problems = validate_spec(spec)
     if problems:
         raise SpecFileError(problems)
@@ -307,7 +325,12 @@ def _page_header(f: Fonts, tender_title: str, spec_title: str) -> Any:
 
 
 def _title_page(
-    spec: Specification, styles: _Styles, tender_title: str, case_reference: str, version_label: str, content_hash: str
+    spec: Specification,
+    styles: _Styles,
+    tender_title: str,
+    case_reference: str,
+    version_label: str,
+    content_hash: str,
 ) -> list[Flowable]:
     counts = {kind: sum(1 for r in spec.requirements if r.kind is kind) for kind in Kind}
     summary = ", ".join(f"{n} {kind.label.lower()}" for kind, n in counts.items())
@@ -320,7 +343,10 @@ def _title_page(
     ]
     table = _grid(
         [
-            [Paragraph(_text(k), styles.cell_head), Paragraph(_text(v), styles.mono if "hash" in k else styles.cell)]
+            [
+                Paragraph(_text(k), styles.cell_head),
+                Paragraph(_text(v), styles.mono if "hash" in k else styles.cell),
+            ]
             for k, v in rows
         ],
         [50 * mm, 110 * mm],
@@ -341,7 +367,9 @@ def _title_page(
 
 
 def _criteria_table(spec: Specification, styles: _Styles) -> Table:
-    rows = [[Paragraph(h, styles.cell_head) for h in ("Tildelingskriterium", "Evalueringskrav", "Sum vekter")]]
+    rows = [
+        [Paragraph(h, styles.cell_head) for h in ("Tildelingskriterium", "Evalueringskrav", "Sum vekter")]
+    ]
     for criterion in spec.criteria:
         scored = [r for r in spec.requirements if r.criterion == criterion.id]
         total = sum((r.weight for r in scored if r.weight is not None), start=Decimal(0))
@@ -467,7 +495,9 @@ class _Lines(Flowable):  # type: ignore[misc]
             text.textOut(line.text)
             if line.right:
                 text.setFillColor(_ID_GREY)
-                text.setTextOrigin(self.width - pdfmetrics.stringWidth(line.right, line.font, line.size), baseline)
+                text.setTextOrigin(
+                    self.width - pdfmetrics.stringWidth(line.right, line.font, line.size), baseline
+                )
                 text.textOut(line.right)
         canvas.drawText(text)
 
@@ -488,7 +518,9 @@ class _RequirementBlock(_Lines):
         f = self._fonts
         id_width = pdfmetrics.stringWidth(requirement_id, f.regular, 8.5) + 8
         heads = wrap(head, f.bold, 9.5, width - id_width)
-        lines = [_Line(t, f.bold, 9.5, 13.0, _BLUE, requirement_id if i == 0 else "") for i, t in enumerate(heads)]
+        lines = [
+            _Line(t, f.bold, 9.5, 13.0, _BLUE, requirement_id if i == 0 else "") for i, t in enumerate(heads)
+        ]
         lines += [_Line(t, f.regular, 9.5, 12.5, colors.black) for t in wrap(text, f.regular, 9.5, width)]
         lines += [_Line(t, f.regular, 8.0, 10.5, _GREY) for t in wrap(details, f.regular, 8.0, width)]
         self.lines = lines
@@ -533,7 +565,9 @@ _ID_GREY = colors.HexColor("#777777")
 _GREY = colors.HexColor("#444444")
 
 
-def _requirement(req: Requirement, f: Fonts, criteria: Mapping[str, str], names: Mapping[str, str]) -> Flowable:
+def _requirement(
+    req: Requirement, f: Fonts, criteria: Mapping[str, str], names: Mapping[str, str]
+) -> Flowable:
     head = f"{req.number}  ·  {req.kind.label}"
     if req.criterion is not None:
         head += f"  ·  {criteria.get(req.criterion, req.criterion)}, vekt {format_decimal(req.weight, 10)}"

@@ -1,4 +1,5 @@
 """``tender spec``: specification files from the command line."""
+
 from __future__ import annotations
 
 import sys
@@ -49,5 +50,7 @@ def load_command(file: Path, tender_id: int) -> None:
     except DomainError as error:
         click.echo(f"Ikke lastet: {error.message}", err=True)
         sys.exit(2)
-    click.echo(f"Lastet {len(content.requirements)} krav i {len(content.chapters)} kapitler inn i "
-               f"«{tender.title}» (utkast, spesifikasjon {spec.id}).")
+    click.echo(
+        f"Lastet {len(content.requirements)} krav i {len(content.chapters)} kapitler inn i "
+        f"«{tender.title}» (utkast, spesifikasjon {spec.id})."
+    )

@@ -14,30 +14,57 @@ from tender.web.forms import NorwegianDecimalField
 
 class RequirementForm(FlaskForm):
     chapter = SelectField("Kapittel", choices=[], validate_choice=True)
-    number = StringField("Nummer", validators=[DataRequired("Skriv inn kravnummeret, f.eks. 2.7."),
-                                                Length(max=20, message="Nummeret kan ha høyst 20 tegn.")])
+    number = StringField(
+        "Nummer",
+        validators=[
+            DataRequired("Skriv inn kravnummeret, f.eks. 2.7."),
+            Length(max=20, message="Nummeret kan ha høyst 20 tegn."),
+        ],
+    )
     kind = SelectField("Kravtype", choices=[SelectChoice(k.value, k.label) for k in Kind])
-    text = TextAreaField("Kravtekst", validators=[DataRequired("Skriv kravteksten."),
-                                                  Length(max=10_000, message="Kravteksten kan ha høyst 10 000 tegn.")])
+    text = TextAreaField(
+        "Kravtekst",
+        validators=[
+            DataRequired("Skriv kravteksten."),
+            Length(max=10_000, message="Kravteksten kan ha høyst 10 000 tegn."),
+        ],
+    )
     answer_form = SelectField("Svarform", choices=[SelectChoice(a.value, a.label) for a in AnswerForm])
-    unit = StringField("Enhet (for tallsvar)", validators=[Optional(), Length(max=40, message="Høyst 40 tegn.")])
+    unit = StringField(
+        "Enhet (for tallsvar)", validators=[Optional(), Length(max=40, message="Høyst 40 tegn.")]
+    )
     criterion = SelectField("Tildelingskriterium (for evalueringskrav)", choices=[], validate_choice=True)
     # the column holds up to 10^8 (Numeric(12, 4)): a larger weight is refused here, not by the database
-    weight = NorwegianDecimalField("Vekt innen kriteriet", maximum=Decimal(10) ** 8, max_length=20,
-                                   invalid="Vekten må være et tall, ikke «{raw}».",
-                                   too_large="Vekten er for stor.")
-    documentation = TextAreaField("Dokumentasjon leverandøren skal gi", validators=[
-        Optional(), Length(max=5_000, message="Høyst 5 000 tegn.")])
+    weight = NorwegianDecimalField(
+        "Vekt innen kriteriet",
+        maximum=Decimal(10) ** 8,
+        max_length=20,
+        invalid="Vekten må være et tall, ikke «{raw}».",
+        too_large="Vekten er for stor.",
+    )
+    documentation = TextAreaField(
+        "Dokumentasjon leverandøren skal gi",
+        validators=[Optional(), Length(max=5_000, message="Høyst 5 000 tegn.")],
+    )
     source = StringField("Kilde", validators=[Optional(), Length(max=300, message="Høyst 300 tegn.")])
-    municipalities = SelectMultipleField("Gjelder kommuner (ingen valgt = alle)", choices=[], validate_choice=True)
+    municipalities = SelectMultipleField(
+        "Gjelder kommuner (ingen valgt = alle)", choices=[], validate_choice=True
+    )
     lock_version = HiddenField()
 
 
 class ChapterForm(FlaskForm):
     number = StringField("Nummer", validators=[Optional(), Length(max=20, message="Høyst 20 tegn.")])
-    title = StringField("Tittel", validators=[DataRequired("Skriv en tittel."),
-                                              Length(max=300, message="Tittelen kan ha høyst 300 tegn.")])
-    description = TextAreaField("Beskrivelse", validators=[Optional(), Length(max=5_000, message="Høyst 5 000 tegn.")])
+    title = StringField(
+        "Tittel",
+        validators=[
+            DataRequired("Skriv en tittel."),
+            Length(max=300, message="Tittelen kan ha høyst 300 tegn."),
+        ],
+    )
+    description = TextAreaField(
+        "Beskrivelse", validators=[Optional(), Length(max=5_000, message="Høyst 5 000 tegn.")]
+    )
     lock_version = HiddenField()
 
 
@@ -54,15 +81,20 @@ class LockedActionForm(FlaskForm):
 
 
 class FreezeForm(FlaskForm):
-    note = StringField("Merknad til versjonen", validators=[Optional(), Length(max=500, message="Høyst 500 tegn.")])
+    note = StringField(
+        "Merknad til versjonen", validators=[Optional(), Length(max=500, message="Høyst 500 tegn.")]
+    )
 
 
 class DecisionForm(FlaskForm):
     municipality = SelectField("Kommune", choices=[], validate_choice=True)
-    decision = SelectField("Beslutning", choices=[SelectChoice("approved", "Godkjenn"),
-                                                  SelectChoice("rejected", "Avvis")])
-    comment = TextAreaField("Kommentar (påkrevd ved avvisning)", validators=[
-        Optional(), Length(max=5_000, message="Høyst 5 000 tegn.")])
+    decision = SelectField(
+        "Beslutning", choices=[SelectChoice("approved", "Godkjenn"), SelectChoice("rejected", "Avvis")]
+    )
+    comment = TextAreaField(
+        "Kommentar (påkrevd ved avvisning)",
+        validators=[Optional(), Length(max=5_000, message="Høyst 5 000 tegn.")],
+    )
     content_hash = HiddenField()
 
 

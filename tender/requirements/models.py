@@ -5,6 +5,7 @@ once; each requirement row carries a version counter for optimistic locking. Fre
 canonical TOML and its content hash into ``SpecVersion``; approvals belong to one version and never carry
 over to another.
 """
+
 from __future__ import annotations
 
 import enum
@@ -32,21 +33,29 @@ class Specification(db.Model):  # type: ignore[name-defined,misc]
     next_chapter_seq: Mapped[int] = mapped_column(Integer, default=1)
     #: the version that was published to the vendors, if any
     published_version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("spec_version.id", use_alter=True, name="fk_specification_published_version"))
+        ForeignKey("spec_version.id", use_alter=True, name="fk_specification_published_version")
+    )
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    criteria: Mapped[list["SpecCriterion"]] = relationship(cascade="all, delete-orphan",
-                                                           order_by="SpecCriterion.position")
-    chapters: Mapped[list["SpecChapter"]] = relationship(cascade="all, delete-orphan",
-                                                         order_by="SpecChapter.position")
-    requirements: Mapped[list["SpecRequirement"]] = relationship(
-        cascade="all, delete-orphan", order_by="SpecRequirement.position",
-        primaryjoin="Specification.id == SpecRequirement.specification_id")
-    versions: Mapped[list["SpecVersion"]] = relationship(
-        cascade="all, delete-orphan", order_by="SpecVersion.number",
-        primaryjoin="Specification.id == SpecVersion.specification_id")
-    published_version: Mapped["SpecVersion | None"] = relationship(foreign_keys=[published_version_id],
-                                                                   post_update=True)
+    criteria: Mapped[list[SpecCriterion]] = relationship(
+        cascade="all, delete-orphan", order_by="SpecCriterion.position"
+    )
+    chapters: Mapped[list[SpecChapter]] = relationship(
+        cascade="all, delete-orphan", order_by="SpecChapter.position"
+    )
+    requirements: Mapped[list[SpecRequirement]] = relationship(
+        cascade="all, delete-orphan",
+        order_by="SpecRequirement.position",
+        primaryjoin="Specification.id == SpecRequirement.specification_id",
+    )
+    versions: Mapped[list[SpecVersion]] = relationship(
+        cascade="all, delete-orphan",
+        order_by="SpecVersion.number",
+        primaryjoin="Specification.id == SpecVersion.specification_id",
+    )
+    published_version: Mapped[SpecVersion | None] = relationship(
+        foreign_keys=[published_version_id], post_update=True
+    )
 
 
 class SpecCriterion(db.Model):  # type: ignore[name-defined,misc]
@@ -56,7 +65,9 @@ class SpecCriterion(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (UniqueConstraint("specification_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    specification_id: Mapped[int] = mapped_column(ForeignKey("specification.id", ondelete="CASCADE"), index=True)
+    specification_id: Mapped[int] = mapped_column(
+        ForeignKey("specification.id", ondelete="CASCADE"), index=True
+    )
     key: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer)
@@ -67,7 +78,9 @@ class SpecChapter(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (UniqueConstraint("specification_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    specification_id: Mapped[int] = mapped_column(ForeignKey("specification.id", ondelete="CASCADE"), index=True)
+    specification_id: Mapped[int] = mapped_column(
+        ForeignKey("specification.id", ondelete="CASCADE"), index=True
+    )
     #: stable id, e.g. "K01"
     key: Mapped[str] = mapped_column(String(40))
     number: Mapped[str] = mapped_column(String(20))
@@ -87,7 +100,9 @@ class SpecRequirement(db.Model):  # type: ignore[name-defined,misc]
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    specification_id: Mapped[int] = mapped_column(ForeignKey("specification.id", ondelete="CASCADE"), index=True)
+    specification_id: Mapped[int] = mapped_column(
+        ForeignKey("specification.id", ondelete="CASCADE"), index=True
+    )
     #: stable id, e.g. "R0042": never reused, never changed by reordering
     key: Mapped[str] = mapped_column(String(40))
     #: display number, e.g. "2.7"
@@ -128,7 +143,9 @@ class SpecVersion(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (UniqueConstraint("specification_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    specification_id: Mapped[int] = mapped_column(ForeignKey("specification.id", ondelete="CASCADE"), index=True)
+    specification_id: Mapped[int] = mapped_column(
+        ForeignKey("specification.id", ondelete="CASCADE"), index=True
+    )
     number: Mapped[int] = mapped_column(Integer)
     #: SHA-256 over the canonical form (tender.core.spec.content_hash)
     content_hash: Mapped[str] = mapped_column(String(64))
@@ -138,8 +155,9 @@ class SpecVersion(db.Model):  # type: ignore[name-defined,misc]
     frozen_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(Text, default="")
 
-    decisions: Mapped[list["SpecDecision"]] = relationship(cascade="all, delete-orphan",
-                                                           order_by="SpecDecision.decided_at")
+    decisions: Mapped[list[SpecDecision]] = relationship(
+        cascade="all, delete-orphan", order_by="SpecDecision.decided_at"
+    )
 
     @property
     def label(self) -> str:

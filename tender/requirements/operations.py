@@ -1,11 +1,12 @@
 """State changes of a tender's specification. Each function flushes and writes the audit trail; the caller
 commits once. Business rules come from ``tender.core.spec``; this module only moves data in and out."""
+
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -31,8 +32,19 @@ from tender.tenders.models import Municipality, Tender
 #: Our base specification for a joint sak-/arkivsystem procurement (see requirements_specs/README.md).
 BASE_SPEC = PROJECT_ROOT / "requirements_specs" / "base-sak-arkiv.toml"
 
-REQUIREMENT_FIELDS = ("number", "chapter", "kind", "text", "answer_form", "unit", "criterion", "weight",
-                      "documentation", "source", "municipalities")
+REQUIREMENT_FIELDS = (
+    "number",
+    "chapter",
+    "kind",
+    "text",
+    "answer_form",
+    "unit",
+    "criterion",
+    "weight",
+    "documentation",
+    "source",
+    "municipalities",
+)
 
 
 # -- reading ---------------------------------------------------------------------------------------------
@@ -43,8 +55,12 @@ def specification_of(tender: Tender) -> Specification | None:
 def ensure_specification(tender: Tender) -> Specification:
     spec = specification_of(tender)
     if spec is None:
-        spec = Specification(tender_id=tender.id, title=f"Kravspesifikasjon – {tender.title}"[:200],
-                             next_requirement_seq=1, next_chapter_seq=1)
+        spec = Specification(
+            tender_id=tender.id,
+            title=f"Kravspesifikasjon – {tender.title}"[:200],
+            next_requirement_seq=1,
+            next_chapter_seq=1,
+        )
         db.session.add(spec)
         db.session.flush()
     return spec
@@ -57,9 +73,18 @@ def ordered_requirements(spec: Specification) -> list[SpecRequirement]:
 
 def requirement_to_core(row: SpecRequirement) -> core.Requirement:
     return core.Requirement(
-        id=row.key, number=row.number, chapter=row.chapter.key, kind=row.kind, text=row.text,
-        answer_form=row.answer_form, unit=row.unit, criterion=row.criterion_key, weight=row.weight,
-        documentation=row.documentation or "", source=row.source or "", municipalities=row.municipalities,
+        id=row.key,
+        number=row.number,
+        chapter=row.chapter.key,
+        kind=row.kind,
+        text=row.text,
+        answer_form=row.answer_form,
+        unit=row.unit,
+        criterion=row.criterion_key,
+        weight=row.weight,
+        documentation=row.documentation or "",
+        source=row.source or "",
+        municipalities=row.municipalities,
     )
 
 
@@ -68,8 +93,10 @@ def to_core(spec: Specification) -> core.Specification:
     return core.Specification(
         title=spec.title,
         criteria=tuple(core.Criterion(id=c.key, name=c.name) for c in spec.criteria),
-        chapters=tuple(core.Chapter(id=c.key, number=c.number, title=c.title, description=c.description or "")
-                       for c in spec.chapters),
+        chapters=tuple(
+            core.Chapter(id=c.key, number=c.number, title=c.title, description=c.description or "")
+            for c in spec.chapters
+        ),
         requirements=tuple(requirement_to_core(r) for r in ordered_requirements(spec)),
     )
 
@@ -102,7 +129,7 @@ def draft_differs_from_latest(spec: Specification) -> bool:
 
 # -- loading a whole specification -----------------------------------------------------------------------
 def _seq_after(ids: Iterable[str], prefix: str) -> int:
-    numbers = [int(i[len(prefix):]) for i in ids if i.startswith(prefix) and i[len(prefix):].isdigit()]
+    numbers = [int(i[len(prefix) :]) for i in ids if i.startswith(prefix) and i[len(prefix) :].isdigit()]
     return max(numbers, default=0) + 1
 
 
@@ -118,8 +145,10 @@ def replace_draft(tender: Tender, content: core.Specification, *, actor: Any, or
     ever_used = {r.key for r in spec.requirements} | _keys_in_versions(spec)
     reused = {r.id for r in content.requirements} & (ever_used - {r.key for r in spec.requirements})
     if reused:
-        raise DomainError("Filen bruker krav-id-er som er slettet tidligere og ikke kan brukes om igjen: "
-                          + ", ".join(sorted(reused)))
+        raise DomainError(
+            "Filen bruker krav-id-er som er slettet tidligere og ikke kan brukes om igjen: "
+            + ", ".join(sorted(reused))
+        )
     for row in list(spec.requirements):
         spec.requirements.remove(row)
     db.session.flush()
@@ -127,22 +156,38 @@ def replace_draft(tender: Tender, content: core.Specification, *, actor: Any, or
     spec.criteria.clear()
     db.session.flush()
     spec.title = content.title[:200]
-    spec.criteria.extend(SpecCriterion(key=c.id, name=c.name, position=i) for i, c in enumerate(content.criteria))
-    chapters = {c.id: SpecChapter(key=c.id, number=c.number, title=c.title, description=c.description, position=i)
-                for i, c in enumerate(content.chapters)}
+    spec.criteria.extend(
+        SpecCriterion(key=c.id, name=c.name, position=i) for i, c in enumerate(content.criteria)
+    )
+    chapters = {
+        c.id: SpecChapter(key=c.id, number=c.number, title=c.title, description=c.description, position=i)
+        for i, c in enumerate(content.chapters)
+    }
     spec.chapters.extend(chapters.values())
     per_chapter: dict[str, int] = {}
     for req in content.requirements:
         position = per_chapter.get(req.chapter, 0)
         per_chapter[req.chapter] = position + 1
         spec.requirements.append(_row_from_core(req, chapters[req.chapter], position))
-    spec.next_requirement_seq = max(spec.next_requirement_seq, _seq_after((r.id for r in content.requirements), "R"),
-                                    _seq_after(ever_used, "R"))
+    spec.next_requirement_seq = max(
+        spec.next_requirement_seq,
+        _seq_after((r.id for r in content.requirements), "R"),
+        _seq_after(ever_used, "R"),
+    )
     spec.next_chapter_seq = max(spec.next_chapter_seq, _seq_after((c.id for c in content.chapters), "K"))
     db.session.flush()
-    audit.record("specification.loaded", spec, tender_id=tender.id, actor=actor, payload={
-        "origin": origin, "requirements": len(content.requirements), "chapters": len(content.chapters),
-        "content_hash": core.content_hash(content)})
+    audit.record(
+        "specification.loaded",
+        spec,
+        tender_id=tender.id,
+        actor=actor,
+        payload={
+            "origin": origin,
+            "requirements": len(content.requirements),
+            "chapters": len(content.chapters),
+            "content_hash": core.content_hash(content),
+        },
+    )
     return spec
 
 
@@ -154,9 +199,20 @@ def _keys_in_versions(spec: Specification) -> set[str]:
 
 
 def _row_from_core(req: core.Requirement, chapter: SpecChapter, position: int) -> SpecRequirement:
-    row = SpecRequirement(key=req.id, number=req.number, chapter=chapter, position=position, kind=req.kind,
-                          text=req.text, answer_form=req.answer_form, unit=req.unit, criterion_key=req.criterion,
-                          weight=req.weight, documentation=req.documentation, source=req.source)
+    row = SpecRequirement(
+        key=req.id,
+        number=req.number,
+        chapter=chapter,
+        position=position,
+        kind=req.kind,
+        text=req.text,
+        answer_form=req.answer_form,
+        unit=req.unit,
+        criterion_key=req.criterion,
+        weight=req.weight,
+        documentation=req.documentation,
+        source=req.source,
+    )
     row.municipalities = list(req.municipalities)
     return row
 
@@ -164,8 +220,10 @@ def _row_from_core(req: core.Requirement, chapter: SpecChapter, position: int) -
 # -- editing ---------------------------------------------------------------------------------------------
 def _check_editable(spec: Specification) -> None:
     if spec.published_version_id is not None:
-        raise DomainError("Kravspesifikasjonen er kunngjort. Endringer etter kunngjøring må gjøres som en "
-                          "rettelse og er ikke støttet her.")
+        raise DomainError(
+            "Kravspesifikasjonen er kunngjort. Endringer etter kunngjøring må gjøres som en "
+            "rettelse og er ikke støttet her."
+        )
 
 
 def _validate_single(spec: Specification, candidate: core.Requirement, replacing: str | None) -> None:
@@ -174,8 +232,11 @@ def _validate_single(spec: Specification, candidate: core.Requirement, replacing
     requirements = [candidate if r.id == replacing else r for r in current.requirements]
     if replacing is None:
         requirements.append(candidate)
-    problems = [p for p in core.validate_spec(replace(current, requirements=tuple(requirements)))
-                if p.item_id == candidate.id]
+    problems = [
+        p
+        for p in core.validate_spec(replace(current, requirements=tuple(requirements)))
+        if p.item_id == candidate.id
+    ]
     if problems:
         reasons: dict[str, list[str]] = {}
         for p in problems:
@@ -217,8 +278,14 @@ def add_requirement(tender: Tender, data: RequirementInput, *, actor: Any) -> Sp
     spec.requirements.append(row)
     spec.next_requirement_seq = int(key[1:]) + 1
     db.session.flush()
-    audit.record("requirement.added", row, tender_id=tender.id, actor=actor, object_id=row.key,
-                 payload=_payload(candidate))
+    audit.record(
+        "requirement.added",
+        row,
+        tender_id=tender.id,
+        actor=actor,
+        object_id=row.key,
+        payload=_payload(candidate),
+    )
     return row
 
 
@@ -227,17 +294,36 @@ def _all_keys(spec: Specification) -> set[str]:
 
 
 def _core_fields(data: RequirementInput) -> dict[str, Any]:
-    return {"number": data.number.strip(), "chapter": data.chapter, "kind": data.kind, "text": data.text,
-            "answer_form": data.answer_form, "unit": data.unit or None, "criterion": data.criterion or None,
-            "weight": data.weight, "documentation": data.documentation, "source": data.source,
-            "municipalities": data.municipalities}
+    return {
+        "number": data.number.strip(),
+        "chapter": data.chapter,
+        "kind": data.kind,
+        "text": data.text,
+        "answer_form": data.answer_form,
+        "unit": data.unit or None,
+        "criterion": data.criterion or None,
+        "weight": data.weight,
+        "documentation": data.documentation,
+        "source": data.source,
+        "municipalities": data.municipalities,
+    }
 
 
 def _payload(req: core.Requirement) -> dict[str, Any]:
-    return {"id": req.id, "number": req.number, "chapter": req.chapter, "kind": req.kind.value, "text": req.text,
-            "answer_form": req.answer_form.value, "unit": req.unit, "criterion": req.criterion,
-            "weight": core.normalise_weight(req.weight), "documentation": req.documentation, "source": req.source,
-            "municipalities": list(req.municipalities)}
+    return {
+        "id": req.id,
+        "number": req.number,
+        "chapter": req.chapter,
+        "kind": req.kind.value,
+        "text": req.text,
+        "answer_form": req.answer_form.value,
+        "unit": req.unit,
+        "criterion": req.criterion,
+        "weight": core.normalise_weight(req.weight),
+        "documentation": req.documentation,
+        "source": req.source,
+        "municipalities": list(req.municipalities),
+    }
 
 
 class EditConflict(DomainError):
@@ -245,14 +331,17 @@ class EditConflict(DomainError):
 
     def __init__(self, current: core.Requirement, mine: core.Requirement, by: str | None) -> None:
         who = f" av {by}" if by else ""
-        super().__init__(f"Kravet ble endret{who} etter at du åpnet det. Endringen din er ikke lagret. "
-                         "Se forskjellene under, og lagre på nytt om du fortsatt vil endre.")
+        super().__init__(
+            f"Kravet ble endret{who} etter at du åpnet det. Endringen din er ikke lagret. "
+            "Se forskjellene under, og lagre på nytt om du fortsatt vil endre."
+        )
         self.current = current
         self.mine = mine
 
 
-def update_requirement(tender: Tender, row: SpecRequirement, data: RequirementInput, *, expected_version: int,
-                       actor: Any) -> SpecRequirement:
+def update_requirement(
+    tender: Tender, row: SpecRequirement, data: RequirementInput, *, expected_version: int, actor: Any
+) -> SpecRequirement:
     """Save an edit made on top of ``expected_version``; refuse with the differences if it is stale."""
     spec = ensure_specification(tender)
     _check_editable(spec)
@@ -263,25 +352,41 @@ def update_requirement(tender: Tender, row: SpecRequirement, data: RequirementIn
     before = requirement_to_core(row)
     chapter = chapter_by_key(spec, data.chapter)
     if chapter.id != row.chapter_id:
-        row.position = 1 + max((r.position for r in spec.requirements if r.chapter_id == chapter.id), default=-1)
+        row.position = 1 + max(
+            (r.position for r in spec.requirements if r.chapter_id == chapter.id), default=-1
+        )
         row.chapter = chapter
-    row.number, row.kind, row.text, row.answer_form = candidate.number, candidate.kind, candidate.text, candidate.answer_form
+    row.number, row.kind, row.text, row.answer_form = (
+        candidate.number,
+        candidate.kind,
+        candidate.text,
+        candidate.answer_form,
+    )
     row.unit, row.criterion_key, row.weight = candidate.unit, candidate.criterion, candidate.weight
     row.documentation, row.source = candidate.documentation, candidate.source
     row.municipalities = list(candidate.municipalities)
     db.session.flush()  # the version counter makes a concurrent flush fail instead of overwriting
     changed = {k: v for k, v in _payload(candidate).items() if _payload(before).get(k) != v}
-    audit.record("requirement.changed", row, tender_id=tender.id, actor=actor, object_id=row.key,
-                 payload={"changed": changed, "before": {k: _payload(before)[k] for k in changed}})
+    audit.record(
+        "requirement.changed",
+        row,
+        tender_id=tender.id,
+        actor=actor,
+        object_id=row.key,
+        payload={"changed": changed, "before": {k: _payload(before)[k] for k in changed}},
+    )
     return row
 
 
 def _last_editor(row: SpecRequirement) -> str | None:
     from tender.audit import AuditEvent
 
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.object_type == "spec_requirement",
-                                                       AuditEvent.object_id == row.key)
-                              .order_by(AuditEvent.seq.desc()).limit(1))
+    event = db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "spec_requirement", AuditEvent.object_id == row.key)
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    )
     return event.actor_label if event else None
 
 
@@ -290,8 +395,14 @@ def delete_requirement(tender: Tender, row: SpecRequirement, *, expected_version
     _check_editable(spec)
     if row.lock_version != expected_version:
         raise DomainError("Kravet ble endret av en annen etter at du åpnet siden. Last siden på nytt.")
-    audit.record("requirement.deleted", row, tender_id=tender.id, actor=actor, object_id=row.key,
-                 payload=_payload(requirement_to_core(row)))
+    audit.record(
+        "requirement.deleted",
+        row,
+        tender_id=tender.id,
+        actor=actor,
+        object_id=row.key,
+        payload=_payload(requirement_to_core(row)),
+    )
     spec.requirements.remove(row)
     db.session.delete(row)
     db.session.flush()
@@ -301,7 +412,9 @@ def move_requirement(tender: Tender, row: SpecRequirement, step: int, *, actor: 
     """Move one place up (-1) or down (+1) inside its chapter; the id and number stay."""
     spec = ensure_specification(tender)
     _check_editable(spec)
-    siblings = sorted((r for r in spec.requirements if r.chapter_id == row.chapter_id), key=lambda r: r.position)
+    siblings = sorted(
+        (r for r in spec.requirements if r.chapter_id == row.chapter_id), key=lambda r: r.position
+    )
     index = siblings.index(row)
     target = index + step
     if not 0 <= target < len(siblings):
@@ -309,8 +422,14 @@ def move_requirement(tender: Tender, row: SpecRequirement, step: int, *, actor: 
     other = siblings[target]
     row.position, other.position = other.position, row.position
     db.session.flush()
-    audit.record("requirement.moved", row, tender_id=tender.id, actor=actor, object_id=row.key,
-                 payload={"step": step, "swapped_with": other.key})
+    audit.record(
+        "requirement.moved",
+        row,
+        tender_id=tender.id,
+        actor=actor,
+        object_id=row.key,
+        payload={"step": step, "swapped_with": other.key},
+    )
 
 
 def renumber(tender: Tender, *, actor: Any) -> None:
@@ -338,31 +457,60 @@ def add_chapter(tender: Tender, *, title: str, description: str, actor: Any) -> 
     while any(c.key == key for c in spec.chapters):
         spec.next_chapter_seq += 1
         key = f"K{spec.next_chapter_seq:02d}"
-    chapter = SpecChapter(key=key, number=str(len(spec.chapters) + 1), title=title.strip(),
-                          description=description.strip(), position=len(spec.chapters))
+    chapter = SpecChapter(
+        key=key,
+        number=str(len(spec.chapters) + 1),
+        title=title.strip(),
+        description=description.strip(),
+        position=len(spec.chapters),
+    )
     spec.chapters.append(chapter)
     spec.next_chapter_seq += 1
     db.session.flush()
-    audit.record("chapter.added", chapter, tender_id=tender.id, actor=actor, object_id=key,
-                 payload={"title": chapter.title})
+    audit.record(
+        "chapter.added",
+        chapter,
+        tender_id=tender.id,
+        actor=actor,
+        object_id=key,
+        payload={"title": chapter.title},
+    )
     return chapter
 
 
-def update_chapter(tender: Tender, chapter: SpecChapter, *, title: str, description: str, number: str,
-                   expected_version: int, actor: Any) -> None:
+def update_chapter(
+    tender: Tender,
+    chapter: SpecChapter,
+    *,
+    title: str,
+    description: str,
+    number: str,
+    expected_version: int,
+    actor: Any,
+) -> None:
     spec = ensure_specification(tender)
     _check_editable(spec)
     if chapter.lock_version != expected_version:
-        raise DomainError(f"Kapittelet ble endret av en annen etter at du åpnet det (tittel nå: «{chapter.title}»). "
-                          "Endringen din er ikke lagret.")
+        raise DomainError(
+            f"Kapittelet ble endret av en annen etter at du åpnet det (tittel nå: «{chapter.title}»). "
+            "Endringen din er ikke lagret."
+        )
     if not title.strip():
         raise DomainError("Kapittelet må ha en tittel.", field="title")
     before = {"title": chapter.title, "description": chapter.description, "number": chapter.number}
     chapter.title, chapter.description, chapter.number = title.strip(), description.strip(), number.strip()
     db.session.flush()
-    audit.record("chapter.changed", chapter, tender_id=tender.id, actor=actor, object_id=chapter.key,
-                 payload={"before": before, "after": {"title": chapter.title, "description": chapter.description,
-                                                      "number": chapter.number}})
+    audit.record(
+        "chapter.changed",
+        chapter,
+        tender_id=tender.id,
+        actor=actor,
+        object_id=chapter.key,
+        payload={
+            "before": before,
+            "after": {"title": chapter.title, "description": chapter.description, "number": chapter.number},
+        },
+    )
 
 
 def delete_chapter(tender: Tender, chapter: SpecChapter, *, actor: Any) -> None:
@@ -370,8 +518,14 @@ def delete_chapter(tender: Tender, chapter: SpecChapter, *, actor: Any) -> None:
     _check_editable(spec)
     if any(r.chapter_id == chapter.id for r in spec.requirements):
         raise DomainError("Kapittelet har krav. Flytt eller slett kravene først.")
-    audit.record("chapter.deleted", chapter, tender_id=tender.id, actor=actor, object_id=chapter.key,
-                 payload={"title": chapter.title})
+    audit.record(
+        "chapter.deleted",
+        chapter,
+        tender_id=tender.id,
+        actor=actor,
+        object_id=chapter.key,
+        payload={"title": chapter.title},
+    )
     spec.chapters.remove(chapter)
     db.session.delete(chapter)
     for i, c in enumerate(spec.chapters):
@@ -390,12 +544,24 @@ def move_chapter(tender: Tender, chapter: SpecChapter, step: int, *, actor: Any)
     other = chapters[target]
     chapter.position, other.position = other.position, chapter.position
     db.session.flush()
-    audit.record("chapter.moved", chapter, tender_id=tender.id, actor=actor, object_id=chapter.key,
-                 payload={"step": step, "swapped_with": other.key})
+    audit.record(
+        "chapter.moved",
+        chapter,
+        tender_id=tender.id,
+        actor=actor,
+        object_id=chapter.key,
+        payload={"step": step, "swapped_with": other.key},
+    )
 
 
-def apply_requirements(tender: Tender, additions: list[core.Requirement], changes: list[core.Requirement],
-                       *, actor: Any, origin: str) -> None:
+def apply_requirements(
+    tender: Tender,
+    additions: list[core.Requirement],
+    changes: list[core.Requirement],
+    *,
+    actor: Any,
+    origin: str,
+) -> None:
     """Apply accepted additions and changes (catalogue import, Excel import) in one go."""
     spec = ensure_specification(tender)
     _check_editable(spec)
@@ -403,14 +569,23 @@ def apply_requirements(tender: Tender, additions: list[core.Requirement], change
     by_key = {r.key: r for r in spec.requirements}
     changed_ids = {r.id for r in changes}
     merged = [next((c for c in changes if c.id == r.id), r) for r in current.requirements] + additions
-    problems = [p for p in core.validate_spec(replace(current, requirements=tuple(merged)))
-                if p.item_id in changed_ids | {a.id for a in additions}]
+    problems = [
+        p
+        for p in core.validate_spec(replace(current, requirements=tuple(merged)))
+        if p.item_id in changed_ids | {a.id for a in additions}
+    ]
     if problems:
         raise DomainError("Endringene kan ikke tas inn: " + "; ".join(str(p) for p in problems[:10]))
     for req in changes:
         row = by_key[req.id]
         chapter = chapter_by_key(spec, req.chapter)
-        row.chapter, row.number, row.kind, row.text, row.answer_form = chapter, req.number, req.kind, req.text, req.answer_form
+        row.chapter, row.number, row.kind, row.text, row.answer_form = (
+            chapter,
+            req.number,
+            req.kind,
+            req.text,
+            req.answer_form,
+        )
         row.unit, row.criterion_key, row.weight = req.unit, req.criterion, req.weight
         row.documentation, row.source = req.documentation, req.source
         row.municipalities = list(req.municipalities)
@@ -420,12 +595,18 @@ def apply_requirements(tender: Tender, additions: list[core.Requirement], change
         spec.requirements.append(_row_from_core(req, chapter, position))
         spec.next_requirement_seq = max(spec.next_requirement_seq, int(req.id[1:]) + 1)
     db.session.flush()
-    audit.record("specification.imported", spec, tender_id=tender.id, actor=actor, payload={
-        "origin": origin, "added": [r.id for r in additions], "changed": sorted(changed_ids)})
+    audit.record(
+        "specification.imported",
+        spec,
+        tender_id=tender.id,
+        actor=actor,
+        payload={"origin": origin, "added": [r.id for r in additions], "changed": sorted(changed_ids)},
+    )
 
 
-def chapters_for_groups(tender: Tender, spec: Specification, groups: Iterable[str], *,
-                        actor: Any) -> dict[str, str]:
+def chapters_for_groups(
+    tender: Tender, spec: Specification, groups: Iterable[str], *, actor: Any
+) -> dict[str, str]:
     """The chapter key for each of the catalogue's requirement groups (kravgrupper) taken in: an existing
     chapter with the group's title, else a new one (added, in the order the groups come)."""
     mapping: dict[str, str] = {}
@@ -433,8 +614,9 @@ def chapters_for_groups(tender: Tender, spec: Specification, groups: Iterable[st
         if group in mapping:
             continue
         existing = next((c for c in spec.chapters if c.title == group), None)
-        chapter = existing or add_chapter(tender, title=group, description="Fra Noark 5-kravkatalogen.",
-                                          actor=actor)
+        chapter = existing or add_chapter(
+            tender, title=group, description="Fra Noark 5-kravkatalogen.", actor=actor
+        )
         mapping[group] = chapter.key
     return mapping
 
@@ -458,25 +640,44 @@ def freeze_version(tender: Tender, *, actor: Any, note: str = "") -> SpecVersion
         raise DomainError("Kravspesifikasjonen har ingen krav ennå.")
     problems = core.validate_spec(content)
     if problems:
-        raise DomainError("Kravspesifikasjonen har feil som må rettes før den fryses: "
-                          + "; ".join(str(p) for p in problems[:10]))
+        raise DomainError(
+            "Kravspesifikasjonen har feil som må rettes før den fryses: "
+            + "; ".join(str(p) for p in problems[:10])
+        )
     digest = core.content_hash(content)
     latest = latest_version(spec)
     if latest is not None and latest.content_hash == digest:
         raise DomainError(f"Utkastet er identisk med versjon {latest.number}; det er ingenting nytt å fryse.")
-    version = SpecVersion(specification_id=spec.id, number=(latest.number + 1) if latest else 1,
-                          content_hash=digest, content_toml=dump_spec_toml(content),
-                          frozen_by_id=getattr(actor, "id", None), note=note.strip())
+    version = SpecVersion(
+        specification_id=spec.id,
+        number=(latest.number + 1) if latest else 1,
+        content_hash=digest,
+        content_toml=dump_spec_toml(content),
+        frozen_by_id=getattr(actor, "id", None),
+        note=note.strip(),
+    )
     spec.versions.append(version)
     db.session.flush()
-    audit.record("specification.version_frozen", version, tender_id=tender.id, actor=actor,
-                 payload={"number": version.number, "content_hash": digest,
-                          "requirements": len(content.requirements)})
+    audit.record(
+        "specification.version_frozen",
+        version,
+        tender_id=tender.id,
+        actor=actor,
+        payload={"number": version.number, "content_hash": digest, "requirements": len(content.requirements)},
+    )
     return version
 
 
-def decide(tender: Tender, version: SpecVersion, municipality: Municipality, *, approve: bool, comment: str,
-           content_hash: str, signer: Any) -> SpecDecision:
+def decide(
+    tender: Tender,
+    version: SpecVersion,
+    municipality: Municipality,
+    *,
+    approve: bool,
+    comment: str,
+    content_hash: str,
+    signer: Any,
+) -> SpecDecision:
     """A signer approves or rejects exactly this version on behalf of their municipality."""
     spec = ensure_specification(tender)
     if not sign_for(signer, tender, municipality):
@@ -484,21 +685,38 @@ def decide(tender: Tender, version: SpecVersion, municipality: Municipality, *, 
     if content_hash != version.content_hash:
         raise DomainError("Versjonen du leste er ikke den som er lagret. Last siden på nytt.")
     if version is not latest_version(spec):
-        raise DomainError(f"Versjon {version.number} er erstattet av en nyere versjon; ta stilling til den nyeste.")
+        raise DomainError(
+            f"Versjon {version.number} er erstattet av en nyere versjon; ta stilling til den nyeste."
+        )
     if spec.published_version_id is not None:
         raise DomainError("Kravspesifikasjonen er allerede kunngjort.")
     if not approve and not comment.strip():
         raise DomainError("Skriv en begrunnelse når du avviser.", field="comment")
     if any(d.municipality_id == municipality.id for d in version.decisions):
         raise DomainError(f"{municipality.name} har allerede tatt stilling til versjon {version.number}.")
-    decision = SpecDecision(version_id=version.id, municipality_id=municipality.id, signer_id=signer.id,
-                            signer_name=signer.name, decision=Decision.APPROVED if approve else Decision.REJECTED,
-                            comment=comment.strip(), content_hash=version.content_hash)
+    decision = SpecDecision(
+        version_id=version.id,
+        municipality_id=municipality.id,
+        signer_id=signer.id,
+        signer_name=signer.name,
+        decision=Decision.APPROVED if approve else Decision.REJECTED,
+        comment=comment.strip(),
+        content_hash=version.content_hash,
+    )
     version.decisions.append(decision)
     db.session.flush()
-    audit.record("specification.approved" if approve else "specification.rejected", version, tender_id=tender.id,
-                 actor=signer, payload={"version": version.number, "municipality": municipality.kommunenummer,
-                                        "content_hash": version.content_hash, "comment": decision.comment})
+    audit.record(
+        "specification.approved" if approve else "specification.rejected",
+        version,
+        tender_id=tender.id,
+        actor=signer,
+        payload={
+            "version": version.number,
+            "municipality": municipality.kommunenummer,
+            "content_hash": version.content_hash,
+            "comment": decision.comment,
+        },
+    )
     return decision
 
 
@@ -516,11 +734,21 @@ def approval_overview(tender: Tender, spec: Specification) -> list[MunicipalityS
     latest = latest_version(spec)
     rows = []
     for municipality in tender.participating_municipalities:
-        on_latest = next((d for d in latest.decisions if d.municipality_id == municipality.id), None) if latest else None
+        on_latest = (
+            next((d for d in latest.decisions if d.municipality_id == municipality.id), None)
+            if latest
+            else None
+        )
         last_ok, last_ok_number = None, None
         for version in reversed(spec.versions):
-            found = next((d for d in version.decisions
-                          if d.municipality_id == municipality.id and d.decision is Decision.APPROVED), None)
+            found = next(
+                (
+                    d
+                    for d in version.decisions
+                    if d.municipality_id == municipality.id and d.decision is Decision.APPROVED
+                ),
+                None,
+            )
             if found:
                 last_ok, last_ok_number = found, version.number
                 break
@@ -528,14 +756,16 @@ def approval_overview(tender: Tender, spec: Specification) -> list[MunicipalityS
     return rows
 
 
-def last_approved_by(spec: Specification, version: SpecVersion,
-                     municipality_ids: Collection[int]) -> SpecVersion | None:
+def last_approved_by(
+    spec: Specification, version: SpecVersion, municipality_ids: Collection[int]
+) -> SpecVersion | None:
     """The newest version before ``version`` that one of these municipalities approved: the diff a signer
     for them wants to read."""
     for candidate in reversed(spec.versions):
         if candidate.number < version.number and any(
-                d.municipality_id in municipality_ids and d.decision is Decision.APPROVED
-                for d in candidate.decisions):
+            d.municipality_id in municipality_ids and d.decision is Decision.APPROVED
+            for d in candidate.decisions
+        ):
             return candidate
     return None
 
@@ -554,12 +784,18 @@ def publish(tender: Tender, version: SpecVersion, *, actor: Any) -> None:
         raise DomainError("Bare den nyeste versjonen kan kunngjøres.")
     missing = missing_approvals(tender, version)
     if missing:
-        raise DomainError("Disse kommunene har ikke godkjent versjon "
-                          f"{version.number}: " + ", ".join(m.name for m in missing) + ".")
+        raise DomainError(
+            "Disse kommunene har ikke godkjent versjon "
+            f"{version.number}: " + ", ".join(m.name for m in missing) + "."
+        )
     version_content(version)  # refuses a version whose stored content no longer matches its hash
     spec.published_version = version
     spec.published_at = utcnow()
     db.session.flush()
-    audit.record("specification.published", version, tender_id=tender.id, actor=actor,
-                 payload={"version": version.number, "content_hash": version.content_hash})
-
+    audit.record(
+        "specification.published",
+        version,
+        tender_id=tender.id,
+        actor=actor,
+        payload={"version": version.number, "content_hash": version.content_hash},
+    )

@@ -1,5 +1,6 @@
 """The specification pages: reading and filtering, editing, versions and diffs, approvals, publication,
 Excel and PDF, and the catalogue and Excel imports."""
+
 from __future__ import annotations
 
 import io
@@ -11,14 +12,12 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from tender.web import uploads
 from tender.core import spec as core
 from tender.core.catalogue import load_catalogue, requirements_from_catalogue
 from tender.core.spec.diff import diff_specs
 from tender.core.spec.toml_format import load_spec_toml
 from tender.errors import DomainError
 from tender.extensions import db
-from tender.web.forms import EmptyForm, refusal_in_words, run_button, run_form
 from tender.requirements import operations as ops
 from tender.requirements.forms import (
     ChapterForm,
@@ -33,6 +32,8 @@ from tender.requirements.models import Specification, SpecRequirement, SpecVersi
 from tender.requirements.permissions import edit_spec, manage_spec, sign_off, view_spec
 from tender.tenders.access import tender_for
 from tender.tenders.models import Municipality, Tender
+from tender.web import uploads
+from tender.web.forms import EmptyForm, refusal_in_words, run_button, run_form
 from tender.web.security import parse_row_id
 from tender.web.uploads import clean_filename, send_download
 
@@ -85,7 +86,9 @@ def _version_or_404(spec: Specification, number: int) -> SpecVersion:
 def index(tender_id: int) -> str:
     tender = tender_for(tender_id, view_spec)
     spec = ops.specification_of(tender)
-    filters = {k: request.args.get(k, "").strip()[:200] for k in ("kapittel", "type", "kriterium", "kommune", "q")}
+    filters = {
+        k: request.args.get(k, "").strip()[:200] for k in ("kapittel", "type", "kriterium", "kommune", "q")
+    }
     rows: list[SpecRequirement] = []
     overview: list[ops.MunicipalityStatus] = []
     if spec is not None:
@@ -93,11 +96,21 @@ def index(tender_id: int) -> str:
         overview = ops.approval_overview(tender, spec)
     latest = ops.latest_version(spec) if spec else None
     return render_template(
-        "requirements/index.html", tender=tender, spec=spec, rows=rows, filters=filters, overview=overview,
-        latest=latest, draft_changed=spec is not None and ops.draft_differs_from_latest(spec),
-        missing=ops.missing_approvals(tender, latest) if latest else [], kinds=list(core.Kind),
-        action_form=LockedActionForm(), empty_form=EmptyForm(), freeze_form=FreezeForm(),
-        upload_form=UploadForm(), base_available=BASE_SPEC.exists(),
+        "requirements/index.html",
+        tender=tender,
+        spec=spec,
+        rows=rows,
+        filters=filters,
+        overview=overview,
+        latest=latest,
+        draft_changed=spec is not None and ops.draft_differs_from_latest(spec),
+        missing=ops.missing_approvals(tender, latest) if latest else [],
+        kinds=list(core.Kind),
+        action_form=LockedActionForm(),
+        empty_form=EmptyForm(),
+        freeze_form=FreezeForm(),
+        upload_form=UploadForm(),
+        base_available=BASE_SPEC.exists(),
         municipality_names={m.kommunenummer: m.name for m in tender.participating_municipalities},
     )
 
@@ -114,18 +127,26 @@ def _filtered(rows: list[SpecRequirement], f: dict[str, str]) -> list[SpecRequir
             continue
         if f["kommune"] and row.municipalities and f["kommune"] not in row.municipalities:
             continue
-        if needle and needle not in " ".join((row.key, row.number, row.text, row.documentation, row.source)).casefold():
+        if (
+            needle
+            and needle
+            not in " ".join((row.key, row.number, row.text, row.documentation, row.source)).casefold()
+        ):
             continue
         out.append(row)
     return out
 
 
 # -- editing requirements --------------------------------------------------------------------------------
-def _requirement_form(tender: Tender, spec: Specification, obj: SpecRequirement | None = None) -> RequirementForm:
+def _requirement_form(
+    tender: Tender, spec: Specification, obj: SpecRequirement | None = None
+) -> RequirementForm:
     form = RequirementForm()
     form.chapter.choices = [SelectChoice(c.key, f"{c.number} {c.title}") for c in spec.chapters]
     form.criterion.choices = [SelectChoice("", "–")] + [SelectChoice(c.key, c.name) for c in spec.criteria]
-    form.municipalities.choices = [SelectChoice(m.kommunenummer, m.name) for m in tender.participating_municipalities]
+    form.municipalities.choices = [
+        SelectChoice(m.kommunenummer, m.name) for m in tender.participating_municipalities
+    ]
     if obj is not None and request.method == "GET":
         form.chapter.data = obj.chapter.key
         form.number.data, form.kind.data, form.text.data = obj.number, obj.kind.value, obj.text
@@ -153,11 +174,16 @@ def _tamper_proof(operation: Callable[[], T]) -> Callable[[], T]:
 
 def _input_from(form: RequirementForm) -> ops.RequirementInput:
     return ops.RequirementInput(
-        chapter=form.chapter.data or "", number=form.number.data or "", kind=core.Kind(form.kind.data),
-        text=form.text.data or "", answer_form=core.AnswerForm(form.answer_form.data),
-        unit=(form.unit.data or "").strip() or None, criterion=form.criterion.data or None,
+        chapter=form.chapter.data or "",
+        number=form.number.data or "",
+        kind=core.Kind(form.kind.data),
+        text=form.text.data or "",
+        answer_form=core.AnswerForm(form.answer_form.data),
+        unit=(form.unit.data or "").strip() or None,
+        criterion=form.criterion.data or None,
         weight=form.weight.data,
-        documentation=form.documentation.data or "", source=form.source.data or "",
+        documentation=form.documentation.data or "",
+        source=form.source.data or "",
         municipalities=tuple(form.municipalities.data or ()),
     )
 
@@ -172,13 +198,17 @@ def new_requirement(tender_id: int) -> Any:
         chapter = request.args.get("kapittel")
         if chapter:
             form.chapter.data = chapter
-    done = run_form(form, lambda: ops.add_requirement(tender, _input_from(form), actor=_me()),
-                    back=lambda row: url_for("requirements.index", tender_id=tender.id, _anchor=row.key),
-                    success=lambda row: f"Krav {row.key} ({row.number}) er lagt til.")
+    done = run_form(
+        form,
+        lambda: ops.add_requirement(tender, _input_from(form), actor=_me()),
+        back=lambda row: url_for("requirements.index", tender_id=tender.id, _anchor=row.key),
+        success=lambda row: f"Krav {row.key} ({row.number}) er lagt til.",
+    )
     if done is not None:
         return done
-    return render_template("requirements/requirement_form.html", tender=tender, form=form, row=None,
-                           conflict=None), (422 if request.method == "POST" else 200)
+    return render_template(
+        "requirements/requirement_form.html", tender=tender, form=form, row=None, conflict=None
+    ), (422 if request.method == "POST" else 200)
 
 
 @bp.route("/<key>", methods=["GET", "POST"])
@@ -196,11 +226,21 @@ def edit_requirement(tender_id: int, key: str) -> Any:
             conflict = error
             form.lock_version.data = str(_current_lock_version(tender, key))
 
-    done = run_form(form, _tamper_proof(lambda: ops.update_requirement(
-        tender, row, _input_from(form), expected_version=_expected_version(form.lock_version.data),
-        actor=_me())),
+    done = run_form(
+        form,
+        _tamper_proof(
+            lambda: ops.update_requirement(
+                tender,
+                row,
+                _input_from(form),
+                expected_version=_expected_version(form.lock_version.data),
+                actor=_me(),
+            )
+        ),
         back=url_for("requirements.index", tender_id=tender.id, _anchor=row.key),
-        success=f"Krav {row.key} er lagret.", refused=took_note)
+        success=f"Krav {row.key} er lagret.",
+        refused=took_note,
+    )
     if done is not None:
         return done
     status = 409 if conflict else (422 if request.method == "POST" else 200)
@@ -209,8 +249,14 @@ def edit_requirement(tender_id: int, key: str) -> Any:
         base = core.Specification(title="", requirements=(conflict.current,))
         mine = core.Specification(title="", requirements=(conflict.mine,))
         diff = diff_specs(base, mine)
-    return render_template("requirements/requirement_form.html", tender=tender, form=form, row=row,
-                           conflict=conflict, conflict_diff=diff), status
+    return render_template(
+        "requirements/requirement_form.html",
+        tender=tender,
+        form=form,
+        row=row,
+        conflict=conflict,
+        conflict_diff=diff,
+    ), status
 
 
 def _current_lock_version(tender: Tender, key: str) -> int:
@@ -228,10 +274,13 @@ def delete_requirement(tender_id: int, key: str) -> Response:
     form = LockedActionForm()
     if not form.validate_on_submit():
         abort(400)
-    return run_button(lambda: ops.delete_requirement(tender, row, expected_version=form.lock_version.data or 0,
-                                                     actor=_me()),
-                      back=url_for("requirements.index", tender_id=tender.id),
-                      success=f"Krav {key} er slettet. Id-en brukes ikke igjen.")
+    return run_button(
+        lambda: ops.delete_requirement(
+            tender, row, expected_version=form.lock_version.data or 0, actor=_me()
+        ),
+        back=url_for("requirements.index", tender_id=tender.id),
+        success=f"Krav {key} er slettet. Id-en brukes ikke igjen.",
+    )
 
 
 @bp.route("/<key>/flytt/<direction>", methods=["POST"])
@@ -242,8 +291,10 @@ def move_requirement(tender_id: int, key: str, direction: str) -> Response:
     row = _requirement_or_404(spec, key)
     if direction not in ("opp", "ned") or not EmptyForm().validate_on_submit():
         abort(400)
-    return run_button(lambda: ops.move_requirement(tender, row, -1 if direction == "opp" else 1, actor=_me()),
-                      back=url_for("requirements.index", tender_id=tender.id, _anchor=key))
+    return run_button(
+        lambda: ops.move_requirement(tender, row, -1 if direction == "opp" else 1, actor=_me()),
+        back=url_for("requirements.index", tender_id=tender.id, _anchor=key),
+    )
 
 
 @bp.route("/renummerer", methods=["POST"])
@@ -253,8 +304,11 @@ def renumber(tender_id: int) -> Response:
     _spec_or_404(tender)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    return run_button(lambda: ops.renumber(tender, actor=_me()), back=url_for("requirements.index", tender_id=tender.id),
-                      success="Kapitler og krav er nummerert etter rekkefølgen.")
+    return run_button(
+        lambda: ops.renumber(tender, actor=_me()),
+        back=url_for("requirements.index", tender_id=tender.id),
+        success="Kapitler og krav er nummerert etter rekkefølgen.",
+    )
 
 
 # -- chapters ---------------------------------------------------------------------------------------------
@@ -263,14 +317,19 @@ def renumber(tender_id: int) -> Response:
 def new_chapter(tender_id: int) -> Any:
     tender = tender_for(tender_id, edit_spec)
     form = NewChapterForm()
-    done = run_form(form, lambda: ops.add_chapter(tender, title=form.title.data or "",
-                                                  description=form.description.data or "", actor=_me()),
-                    back=url_for("requirements.index", tender_id=tender.id),
-                    success=lambda chapter: f"Kapittel {chapter.number} {chapter.title} er lagt til.")
+    done = run_form(
+        form,
+        lambda: ops.add_chapter(
+            tender, title=form.title.data or "", description=form.description.data or "", actor=_me()
+        ),
+        back=url_for("requirements.index", tender_id=tender.id),
+        success=lambda chapter: f"Kapittel {chapter.number} {chapter.title} er lagt til.",
+    )
     if done is not None:
         return done
-    return render_template("requirements/chapter_form.html", tender=tender, form=form, chapter=None), \
-        (422 if request.method == "POST" else 200)
+    return render_template("requirements/chapter_form.html", tender=tender, form=form, chapter=None), (
+        422 if request.method == "POST" else 200
+    )
 
 
 @bp.route("/kapitler/<key>", methods=["GET", "POST"])
@@ -284,15 +343,27 @@ def edit_chapter(tender_id: int, key: str) -> Any:
     form = ChapterForm(obj=chapter if request.method == "GET" else None)
     if request.method == "GET":
         form.lock_version.data = str(chapter.lock_version)
-    done = run_form(form, _tamper_proof(lambda: ops.update_chapter(
-        tender, chapter, title=form.title.data or "", description=form.description.data or "",
-        number=form.number.data or chapter.number, expected_version=_expected_version(form.lock_version.data),
-        actor=_me())),
-        back=url_for("requirements.index", tender_id=tender.id), success="Kapittelet er lagret.")
+    done = run_form(
+        form,
+        _tamper_proof(
+            lambda: ops.update_chapter(
+                tender,
+                chapter,
+                title=form.title.data or "",
+                description=form.description.data or "",
+                number=form.number.data or chapter.number,
+                expected_version=_expected_version(form.lock_version.data),
+                actor=_me(),
+            )
+        ),
+        back=url_for("requirements.index", tender_id=tender.id),
+        success="Kapittelet er lagret.",
+    )
     if done is not None:
         return done
-    return render_template("requirements/chapter_form.html", tender=tender, form=form, chapter=chapter), \
-        (422 if request.method == "POST" else 200)
+    return render_template("requirements/chapter_form.html", tender=tender, form=form, chapter=chapter), (
+        422 if request.method == "POST" else 200
+    )
 
 
 @bp.route("/kapitler/<key>/<action>", methods=["POST"])
@@ -306,10 +377,14 @@ def chapter_action(tender_id: int, key: str, action: str) -> Response:
     if action not in ("opp", "ned", "slett") or not EmptyForm().validate_on_submit():
         abort(400)
     if action == "slett":
-        return run_button(lambda: ops.delete_chapter(tender, chapter, actor=_me()),
-                          back=url_for("requirements.index", tender_id=tender.id))
-    return run_button(lambda: ops.move_chapter(tender, chapter, -1 if action == "opp" else 1, actor=_me()),
-                      back=url_for("requirements.index", tender_id=tender.id))
+        return run_button(
+            lambda: ops.delete_chapter(tender, chapter, actor=_me()),
+            back=url_for("requirements.index", tender_id=tender.id),
+        )
+    return run_button(
+        lambda: ops.move_chapter(tender, chapter, -1 if action == "opp" else 1, actor=_me()),
+        back=url_for("requirements.index", tender_id=tender.id),
+    )
 
 
 # -- loading a whole specification ---------------------------------------------------------------------------
@@ -337,10 +412,12 @@ def load(tender_id: int) -> Any:
         content = load_spec_toml(data)
     except core.SpecFileError as error:
         return _problems_page(tender, error.problems, "Filen kan ikke lastes inn")
-    return run_button(lambda: ops.replace_draft(tender, content, actor=_me(), origin=origin),
-                      back=url_for("requirements.index", tender_id=tender.id),
-                      success=f"{len(content.requirements)} krav i {len(content.chapters)} kapitler er "
-                              "lastet inn som utkast.")
+    return run_button(
+        lambda: ops.replace_draft(tender, content, actor=_me(), origin=origin),
+        back=url_for("requirements.index", tender_id=tender.id),
+        success=f"{len(content.requirements)} krav i {len(content.chapters)} kapitler er "
+        "lastet inn som utkast.",
+    )
 
 
 # -- versions, diffs, decisions, publication ---------------------------------------------------------------
@@ -353,16 +430,21 @@ def freeze(tender_id: int) -> Response:
     if not form.validate_on_submit():
         flash(refusal_in_words(form), "error")
         return redirect(url_for("requirements.index", tender_id=tender.id))
-    return run_button(lambda: ops.freeze_version(tender, actor=_me(), note=form.note.data or ""),
-                      back=url_for("requirements.index", tender_id=tender.id),
-                      success=lambda v: f"Versjon {v.number} er frosset og sendt til godkjenning i kommunene.")
+    return run_button(
+        lambda: ops.freeze_version(tender, actor=_me(), note=form.note.data or ""),
+        back=url_for("requirements.index", tender_id=tender.id),
+        success=lambda v: f"Versjon {v.number} er frosset og sendt til godkjenning i kommunene.",
+    )
 
 
 def _decision_form(tender: Tender, version: SpecVersion) -> DecisionForm:
     form = DecisionForm()
     decided = {d.municipality_id for d in version.decisions}
-    form.municipality.choices = [SelectChoice(str(m.id), m.name) for m in tender.signer_municipalities(current_user)
-                                 if m.id not in decided]
+    form.municipality.choices = [
+        SelectChoice(str(m.id), m.name)
+        for m in tender.signer_municipalities(current_user)
+        if m.id not in decided
+    ]
     if request.method == "GET":
         form.content_hash.data = version.content_hash
     return form
@@ -382,22 +464,40 @@ def version(tender_id: int, number: int) -> Any:
 
         def decide() -> Municipality:
             municipality = db.session.get(Municipality, int(form.municipality.data))
-            ops.decide(tender, version, municipality, approve=form.decision.data == "approved",
-                       comment=form.comment.data or "", content_hash=form.content_hash.data or "",
-                       signer=_me())
+            ops.decide(
+                tender,
+                version,
+                municipality,
+                approve=form.decision.data == "approved",
+                comment=form.comment.data or "",
+                content_hash=form.content_hash.data or "",
+                signer=_me(),
+            )
             return municipality
 
-        done = run_form(form, decide,
-                        back=url_for("requirements.version", tender_id=tender.id, number=number),
-                        success=lambda municipality: f"Beslutningen for {municipality.name} er registrert.")
+        done = run_form(
+            form,
+            decide,
+            back=url_for("requirements.version", tender_id=tender.id, number=number),
+            success=lambda municipality: f"Beslutningen for {municipality.name} er registrert.",
+        )
         if done is not None:
             return done
     mine = {m.id for m in tender.signer_municipalities(current_user)}
     previous = ops.last_approved_by(spec, version, mine)
     status = 422 if request.method == "POST" else 200
-    return render_template("requirements/version.html", tender=tender, spec=spec, version=version, content=content,
-                           form=form, previous=previous, is_latest=version is ops.latest_version(spec),
-                           missing=ops.missing_approvals(tender, version), empty_form=EmptyForm()), status
+    return render_template(
+        "requirements/version.html",
+        tender=tender,
+        spec=spec,
+        version=version,
+        content=content,
+        form=form,
+        previous=previous,
+        is_latest=version is ops.latest_version(spec),
+        missing=ops.missing_approvals(tender, version),
+        empty_form=EmptyForm(),
+    ), status
 
 
 @bp.route("/diff")
@@ -416,8 +516,14 @@ def diff(tender_id: int) -> Any:
 
     old_label, old = side(request.args.get("fra", ""))
     new_label, new = side(request.args.get("til", "utkast"))
-    return render_template("requirements/diff.html", tender=tender, spec=spec, diff=diff_specs(old, new),
-                           old_label=old_label, new_label=new_label)
+    return render_template(
+        "requirements/diff.html",
+        tender=tender,
+        spec=spec,
+        diff=diff_specs(old, new),
+        old_label=old_label,
+        new_label=new_label,
+    )
 
 
 @bp.route("/versjoner/<int:number>/kunngjor", methods=["POST"])
@@ -428,9 +534,11 @@ def publish(tender_id: int, number: int) -> Response:
     version = _version_or_404(spec, number)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    return run_button(lambda: ops.publish(tender, version, actor=_me()),
-                      back=url_for("requirements.version", tender_id=tender.id, number=number),
-                      success=f"Versjon {version.number} er kunngjort.")
+    return run_button(
+        lambda: ops.publish(tender, version, actor=_me()),
+        back=url_for("requirements.version", tender_id=tender.id, number=number),
+        success=f"Versjon {version.number} er kunngjort.",
+    )
 
 
 # -- Excel and PDF ---------------------------------------------------------------------------------------------
@@ -465,7 +573,9 @@ def export_excel(tender_id: int) -> Any:
         label, digest, name = "utkast", core.content_hash(content), "utkast"
         problems = core.validate_spec(content)
         if problems:
-            return _problems_page(tender, problems, "Utkastet kan ikke eksporteres før disse feilene er rettet")
+            return _problems_page(
+                tender, problems, "Utkastet kan ikke eksporteres før disse feilene er rettet"
+            )
     buffer = io.BytesIO()
     export_answer_form(content, buffer, tender_title=tender.title, version_label=label, content_hash=digest)
     return _download(buffer.getvalue(), f"kravspesifikasjon-{name}.xlsx", XLSX)
@@ -479,12 +589,20 @@ def export_pdf(tender_id: int, number: int) -> Response:
     tender = tender_for(tender_id, view_spec)
     spec = _spec_or_404(tender)
     version = _version_or_404(spec, number)
-    approvals = [(d.municipality.name, d.signer_name, d.decision.label, d.comment, d.decided_at)
-                 for d in version.decisions]
+    approvals = [
+        (d.municipality.name, d.signer_name, d.decision.label, d.comment, d.decided_at)
+        for d in version.decisions
+    ]
     buffer = io.BytesIO()
-    render_spec_pdf(ops.version_content(version), buffer, tender_title=tender.title,
-                    case_reference=tender.case_reference, version_label=str(version.number),
-                    content_hash=version.content_hash, approvals=approvals)
+    render_spec_pdf(
+        ops.version_content(version),
+        buffer,
+        tender_title=tender.title,
+        case_reference=tender.case_reference,
+        version_label=str(version.number),
+        content_hash=version.content_hash,
+        approvals=approvals,
+    )
     return _download(buffer.getvalue(), f"kravspesifikasjon-versjon-{version.number}.pdf", "application/pdf")
 
 
@@ -518,12 +636,21 @@ def import_excel(tender_id: int) -> Any:
                 result = import_spec_workbook(data, ops.to_core(spec))
             except core.SpecFileError as error:
                 return _problems_page(tender, error.problems, "Regnearket kan ikke leses inn")
-            return render_template("requirements/import_excel_diff.html", tender=tender, result=result,
-                                   token=uploads.stash(data), form=EmptyForm())
-    return render_template("requirements/upload.html", tender=tender, form=form, title="Les inn redigert regneark",
-                           action=url_for("requirements.import_excel", tender_id=tender.id),
-                           hint="Et regneark eksportert fra denne kravspesifikasjonen, med endringer."), \
-        (422 if request.method == "POST" else 200)
+            return render_template(
+                "requirements/import_excel_diff.html",
+                tender=tender,
+                result=result,
+                token=uploads.stash(data),
+                form=EmptyForm(),
+            )
+    return render_template(
+        "requirements/upload.html",
+        tender=tender,
+        form=form,
+        title="Les inn redigert regneark",
+        action=url_for("requirements.import_excel", tender_id=tender.id),
+        hint="Et regneark eksportert fra denne kravspesifikasjonen, med endringer.",
+    ), (422 if request.method == "POST" else 200)
 
 
 def _apply_excel(tender: Tender, spec: Specification, token: str) -> Any:
@@ -549,12 +676,15 @@ def _apply_excel(tender: Tender, spec: Specification, token: str) -> Any:
         for key in removals:
             row = _requirement_or_404(spec, key)
             ops.delete_requirement(tender, row, expected_version=row.lock_version, actor=_me())
-        ops.apply_requirements(tender, additions, [c for c in changes if c is not None], actor=_me(),
-                               origin="regneark")
+        ops.apply_requirements(
+            tender, additions, [c for c in changes if c is not None], actor=_me(), origin="regneark"
+        )
 
-    return run_button(apply, back=url_for("requirements.index", tender_id=tender.id),
-                      success=f"Tatt inn: {len(additions)} nye, {len(changes)} endrede og {len(removals)} "
-                              "slettede krav.")
+    return run_button(
+        apply,
+        back=url_for("requirements.index", tender_id=tender.id),
+        success=f"Tatt inn: {len(additions)} nye, {len(changes)} endrede og {len(removals)} slettede krav.",
+    )
 
 
 @bp.route("/import/katalog", methods=["GET", "POST"])
@@ -572,14 +702,24 @@ def import_catalogue(tender_id: int) -> Any:
                 catalogue = load_catalogue(data)
             except core.SpecFileError as error:
                 return _problems_page(tender, error.problems, "Kravtabellen kan ikke leses")
-            return render_template("requirements/import_catalogue.html", tender=tender,
-                                   spec=ops.specification_of(tender), catalogue=catalogue,
-                                   token=uploads.stash(data), form=EmptyForm(), kinds=list(core.Kind))
-    return render_template("requirements/upload.html", tender=tender, form=form,
-                           title="Importer Noark 5-kravkatalogen",
-                           action=url_for("requirements.import_catalogue", tender_id=tender.id),
-                           hint="Arkivverkets kravtabell (kolonnene Krav nr., Kravgruppe, Beskrivelse, Type, "
-                                "Merknad) som TSV eller Excel."), (422 if request.method == "POST" else 200)
+            return render_template(
+                "requirements/import_catalogue.html",
+                tender=tender,
+                spec=ops.specification_of(tender),
+                catalogue=catalogue,
+                token=uploads.stash(data),
+                form=EmptyForm(),
+                kinds=list(core.Kind),
+            )
+    return render_template(
+        "requirements/upload.html",
+        tender=tender,
+        form=form,
+        title="Importer Noark 5-kravkatalogen",
+        action=url_for("requirements.import_catalogue", tender_id=tender.id),
+        hint="Arkivverkets kravtabell (kolonnene Krav nr., Kravgruppe, Beskrivelse, Type, "
+        "Merknad) som TSV eller Excel.",
+    ), (422 if request.method == "POST" else 200)
 
 
 def _apply_catalogue(tender: Tender, token: str) -> Any:
@@ -604,23 +744,36 @@ def _apply_catalogue(tender: Tender, token: str) -> Any:
         groups = [entry.group for entry in (catalogue.entry(key) for key in selections) if entry is not None]
         chapters = ops.chapters_for_groups(tender, spec, groups, actor=_me())
         criterion = request.form.get("criterion") or None
-        new = requirements_from_catalogue(catalogue, selections, spec=ops.to_core(spec), chapter_for_group=chapters,
-                                          used_ids=ops.used_requirement_ids(spec), criterion=criterion)
+        new = requirements_from_catalogue(
+            catalogue,
+            selections,
+            spec=ops.to_core(spec),
+            chapter_for_group=chapters,
+            used_ids=ops.used_requirement_ids(spec),
+            criterion=criterion,
+        )
         ops.apply_requirements(tender, list(new), [], actor=_me(), origin="Noark 5-kravkatalogen")
         return len(new)
 
     try:
-        return run_button(apply, back=url_for("requirements.index", tender_id=tender.id),
-                          success=lambda count: f"{count} krav fra kravkatalogen er lagt til i utkastet.")
+        return run_button(
+            apply,
+            back=url_for("requirements.index", tender_id=tender.id),
+            success=lambda count: f"{count} krav fra kravkatalogen er lagt til i utkastet.",
+        )
     except core.SpecFileError as error:
         return _problems_page(tender, error.problems, "Utvalget kan ikke tas inn")
+
 
 # -- no editing page once the specification is published ---------------------------------------------------------
 #: the pages (and their form posts) that change the draft; each one's access predicate
 _EDITING_PAGES = {
-    "requirements.new_requirement": edit_spec, "requirements.edit_requirement": edit_spec,
-    "requirements.new_chapter": edit_spec, "requirements.edit_chapter": edit_spec,
-    "requirements.import_excel": manage_spec, "requirements.import_catalogue": manage_spec,
+    "requirements.new_requirement": edit_spec,
+    "requirements.edit_requirement": edit_spec,
+    "requirements.new_chapter": edit_spec,
+    "requirements.edit_chapter": edit_spec,
+    "requirements.import_excel": manage_spec,
+    "requirements.import_catalogue": manage_spec,
 }
 PUBLISHED_MESSAGE = "Kravspesifikasjonen er kunngjort og kan ikke endres lenger."
 

@@ -1,4 +1,5 @@
 """Load, 404 when the user may not know it exists, then check, 403: once per view."""
+
 from __future__ import annotations
 
 from flask import abort

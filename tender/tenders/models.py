@@ -3,6 +3,7 @@
 The model holds the facts permissions are built from (``roles_of``, ``vendor_ids_of``, ``bids_sealed``); the
 rules themselves are each domain's ``permissions.py`` (tender.tenders.permissions and those built on it).
 """
+
 from __future__ import annotations
 
 import enum
@@ -23,8 +24,13 @@ if TYPE_CHECKING:
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
     # Store the lower-case values (not the member names), as a CHECK on SQLite and a native enum on
     # PostgreSQL; ``create_constraint`` makes SQLite refuse unknown values too.
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e], create_constraint=True,
-                validate_strings=True)
+    return Enum(
+        cls,
+        name=name,
+        values_callable=lambda e: [m.value for m in e],
+        create_constraint=True,
+        validate_strings=True,
+    )
 
 
 class Procedure(enum.Enum):
@@ -137,8 +143,8 @@ class Membership(db.Model):  # type: ignore[name-defined,misc]
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    tender: Mapped["Tender"] = relationship(back_populates="memberships")
-    user: Mapped["User"] = relationship(back_populates="memberships")
+    tender: Mapped[Tender] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship(back_populates="memberships")
     municipality: Mapped[Municipality | None] = relationship()
     vendor: Mapped[Vendor | None] = relationship()
 
@@ -173,7 +179,9 @@ class Tender(db.Model):  # type: ignore[name-defined,misc]
     municipalities: Mapped[list[TenderMunicipality]] = relationship(
         cascade="all, delete-orphan", order_by="TenderMunicipality.id"
     )
-    vendors: Mapped[list[TenderVendor]] = relationship(cascade="all, delete-orphan", order_by="TenderVendor.id")
+    vendors: Mapped[list[TenderVendor]] = relationship(
+        cascade="all, delete-orphan", order_by="TenderVendor.id"
+    )
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="tender", cascade="all, delete-orphan", order_by="Membership.id"
     )
@@ -185,15 +193,25 @@ class Tender(db.Model):  # type: ignore[name-defined,misc]
         return {m.role for m in self.memberships if m.user_id == user.id}
 
     def signer_municipalities(self, user: Any) -> list[Municipality]:
-        return [m.municipality for m in self.memberships
-                if m.role is Role.SIGNER and m.municipality is not None
-                and user is not None and getattr(user, "is_authenticated", False) and m.user_id == user.id]
+        return [
+            m.municipality
+            for m in self.memberships
+            if m.role is Role.SIGNER
+            and m.municipality is not None
+            and user is not None
+            and getattr(user, "is_authenticated", False)
+            and m.user_id == user.id
+        ]
 
     def vendor_ids_of(self, user: Any) -> set[int]:
         return {
-            m.vendor_id for m in self.memberships
-            if m.role is Role.VENDOR and m.vendor_id is not None
-            and user is not None and getattr(user, "is_authenticated", False) and m.user_id == user.id
+            m.vendor_id
+            for m in self.memberships
+            if m.role is Role.VENDOR
+            and m.vendor_id is not None
+            and user is not None
+            and getattr(user, "is_authenticated", False)
+            and m.user_id == user.id
         }
 
     def bids_sealed(self, now: Any) -> bool:

@@ -3,10 +3,11 @@
 Every function here changes state, flushes, and writes the audit trail; the caller (a view or a CLI
 command) commits once.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -29,18 +30,37 @@ from tender.tenders.models import (
 )
 
 
-def create_tender(*, title: str, case_reference: str, procedure: Procedure, lead: User,
-                  bid_deadline: datetime | None = None, participation_deadline: datetime | None = None,
-                  questions_deadline: datetime | None = None) -> Tender:
+def create_tender(
+    *,
+    title: str,
+    case_reference: str,
+    procedure: Procedure,
+    lead: User,
+    bid_deadline: datetime | None = None,
+    participation_deadline: datetime | None = None,
+    questions_deadline: datetime | None = None,
+) -> Tender:
     """A new tender in draft, with its creator as procurement lead."""
     _check_deadline_order(participation_deadline, questions_deadline, bid_deadline)
-    tender = Tender(title=title.strip(), case_reference=case_reference.strip(), procedure=procedure,
-                    bid_deadline=bid_deadline, participation_deadline=participation_deadline,
-                    questions_deadline=questions_deadline)
+    tender = Tender(
+        title=title.strip(),
+        case_reference=case_reference.strip(),
+        procedure=procedure,
+        bid_deadline=bid_deadline,
+        participation_deadline=participation_deadline,
+        questions_deadline=questions_deadline,
+    )
     db.session.add(tender)
-    audit.record("tender.created", tender, payload={
-        "title": tender.title, "case_reference": tender.case_reference, "procedure": procedure.value,
-    }, actor=lead)
+    audit.record(
+        "tender.created",
+        tender,
+        payload={
+            "title": tender.title,
+            "case_reference": tender.case_reference,
+            "procedure": procedure.value,
+        },
+        actor=lead,
+    )
     add_membership(tender, lead, Role.LEAD, actor=lead)
     return tender
 
@@ -50,8 +70,12 @@ def add_municipality(tender: Tender, municipality: Municipality, *, actor: Any =
         raise DomainError(f"{municipality.name} deltar allerede i konkurransen.", field="municipality")
     link = TenderMunicipality(municipality=municipality)
     tender.municipalities.append(link)
-    audit.record("tender.municipality_added", tender, payload={
-        "kommunenummer": municipality.kommunenummer, "name": municipality.name}, actor=actor)
+    audit.record(
+        "tender.municipality_added",
+        tender,
+        payload={"kommunenummer": municipality.kommunenummer, "name": municipality.name},
+        actor=actor,
+    )
     return link
 
 
@@ -63,8 +87,11 @@ def get_or_create_municipality(*, name: str, kommunenummer: str, population: int
         raise DomainError("Kommunenummeret må ha fire sifre.", field="kommunenummer")
     municipality = Municipality(name=name, kommunenummer=kommunenummer, population=population)
     db.session.add(municipality)
-    audit.record("municipality.created", municipality, payload={
-        "name": name, "kommunenummer": kommunenummer, "population": population})
+    audit.record(
+        "municipality.created",
+        municipality,
+        payload={"name": name, "kommunenummer": kommunenummer, "population": population},
+    )
     return municipality
 
 
@@ -79,19 +106,36 @@ def register_vendor(tender: Tender, *, name: str, organisasjonsnummer: str, acto
     if vendor is None:
         vendor = Vendor(name=name.strip(), organisasjonsnummer=number)
         db.session.add(vendor)
-        audit.record("vendor.created", vendor, payload={"name": vendor.name, "organisasjonsnummer": number},
-                     actor=actor)
+        audit.record(
+            "vendor.created",
+            vendor,
+            payload={"name": vendor.name, "organisasjonsnummer": number},
+            actor=actor,
+        )
     elif vendor in tender.participating_vendors:
         if " ".join(name.split()).casefold() != " ".join(vendor.name.split()).casefold():
             raise SeparationOfDutiesError(
                 f"{vendor.name} ({number}) er allerede med i konkurransen. Navnet og brukerne til en leverandør "
                 "hører til leverandøren og kan ikke endres av innkjøpsgruppen.",
-                attempt="vendor.edit", tender_id=tender.id, field="name",
-                details={"organisasjonsnummer": number, "registered_name": vendor.name, "given_name": name.strip()})
-        raise DomainError(f"{vendor.name} ({number}) er allerede med i konkurransen.", field="organisasjonsnummer")
+                attempt="vendor.edit",
+                tender_id=tender.id,
+                field="name",
+                details={
+                    "organisasjonsnummer": number,
+                    "registered_name": vendor.name,
+                    "given_name": name.strip(),
+                },
+            )
+        raise DomainError(
+            f"{vendor.name} ({number}) er allerede med i konkurransen.", field="organisasjonsnummer"
+        )
     tender.vendors.append(TenderVendor(vendor=vendor))
-    audit.record("tender.vendor_added", tender, payload={"vendor": vendor.name, "organisasjonsnummer": number},
-                 actor=actor)
+    audit.record(
+        "tender.vendor_added",
+        tender,
+        payload={"vendor": vendor.name, "organisasjonsnummer": number},
+        actor=actor,
+    )
     return vendor
 
 
@@ -102,17 +146,31 @@ VENDOR_USERS_ARE_THE_VENDORS = (
 )
 
 
-def add_membership(tender: Tender, user: User, role: Role, *, municipality: Municipality | None = None,
-                   vendor: Vendor | None = None, actor: Any = None) -> Membership:
+def add_membership(
+    tender: Tender,
+    user: User,
+    role: Role,
+    *,
+    municipality: Municipality | None = None,
+    vendor: Vendor | None = None,
+    actor: Any = None,
+) -> Membership:
     """Give ``user`` a role in the procurement group of ``tender``, checking that the role's qualifier fits.
 
     Vendor users never come in this way: only through ``tender.vendors.operations`` (the vendor's own
     registration, its administrator's approval, or the operator's command line)."""
     if role is Role.VENDOR:
         raise SeparationOfDutiesError(
-            VENDOR_USERS_ARE_THE_VENDORS, attempt="membership.add", tender_id=tender.id, field="role",
-            details={"user": user.email, "role": role.value,
-                     "vendor": vendor.organisasjonsnummer if vendor else None})
+            VENDOR_USERS_ARE_THE_VENDORS,
+            attempt="membership.add",
+            tender_id=tender.id,
+            field="role",
+            details={
+                "user": user.email,
+                "role": role.value,
+                "vendor": vendor.organisasjonsnummer if vendor else None,
+            },
+        )
     if role is Role.SIGNER:
         if municipality is None:
             raise DomainError("Velg hvilken kommune godkjenneren skal signere for.", field="municipality")
@@ -126,14 +184,19 @@ def add_membership(tender: Tender, user: User, role: Role, *, municipality: Muni
     existing = tender.roles_of(user) if user.id is not None else set()
     # A vendor's people must not sit in the procurement group of the same tender.
     if Role.VENDOR in existing:
-        raise DomainError("En leverandørbruker kan ikke ha en rolle i innkjøpsgruppen i samme konkurranse.",
-                          field="role")
+        raise DomainError(
+            "En leverandørbruker kan ikke ha en rolle i innkjøpsgruppen i samme konkurranse.", field="role"
+        )
     if role in existing:
-        raise DomainError(f"{user.email} har allerede rollen {role.label.lower()} i denne konkurransen.", field="role")
+        raise DomainError(
+            f"{user.email} har allerede rollen {role.label.lower()} i denne konkurransen.", field="role"
+        )
     return _membership(tender, user, role, municipality=municipality, vendor=None, actor=actor)
 
 
-def grant_vendor_membership(tender: Tender, user: User, vendor: Vendor, *, actor: Any, attempt: str) -> Membership:
+def grant_vendor_membership(
+    tender: Tender, user: User, vendor: Vendor, *, actor: Any, attempt: str
+) -> Membership:
     """Make ``user`` a vendor user of ``vendor`` in ``tender``. Called only by ``tender.vendors.operations``,
     after the vendor's own confirmation or approval (or the operator's command); ``attempt`` names that way
     in a refusal. An account in the procurement group can never become a vendor user of the same tender."""
@@ -143,29 +206,56 @@ def grant_vendor_membership(tender: Tender, user: User, vendor: Vendor, *, actor
     if existing - {Role.VENDOR}:
         raise SeparationOfDutiesError(
             "En bruker i innkjøpsgruppen kan ikke også være leverandørbruker i samme konkurranse.",
-            attempt=attempt, tender_id=tender.id, field="email",
-            details={"user": user.email, "vendor": vendor.organisasjonsnummer,
-                     "group_roles": sorted(r.value for r in existing - {Role.VENDOR})})
-    other = [m.vendor for m in tender.memberships
-             if m.user_id == user.id and m.role is Role.VENDOR and m.vendor_id != vendor.id and m.vendor]
+            attempt=attempt,
+            tender_id=tender.id,
+            field="email",
+            details={
+                "user": user.email,
+                "vendor": vendor.organisasjonsnummer,
+                "group_roles": sorted(r.value for r in existing - {Role.VENDOR}),
+            },
+        )
+    other = [
+        m.vendor
+        for m in tender.memberships
+        if m.user_id == user.id and m.role is Role.VENDOR and m.vendor_id != vendor.id and m.vendor
+    ]
     if other:
-        raise DomainError(f"{user.email} er allerede leverandørbruker for {other[0].name} i denne konkurransen.",
-                          field="email")
+        raise DomainError(
+            f"{user.email} er allerede leverandørbruker for {other[0].name} i denne konkurransen.",
+            field="email",
+        )
     if Role.VENDOR in existing:
-        raise DomainError(f"{user.email} er allerede leverandørbruker for {vendor.name} i denne konkurransen.",
-                          field="email")
+        raise DomainError(
+            f"{user.email} er allerede leverandørbruker for {vendor.name} i denne konkurransen.",
+            field="email",
+        )
     return _membership(tender, user, Role.VENDOR, municipality=None, vendor=vendor, actor=actor)
 
 
-def _membership(tender: Tender, user: User, role: Role, *, municipality: Municipality | None,
-                vendor: Vendor | None, actor: Any) -> Membership:
+def _membership(
+    tender: Tender,
+    user: User,
+    role: Role,
+    *,
+    municipality: Municipality | None,
+    vendor: Vendor | None,
+    actor: Any,
+) -> Membership:
     membership = Membership(user=user, role=role, municipality=municipality, vendor=vendor)
     tender.memberships.append(membership)
-    audit.record("membership.added", membership, tender_id=tender.id, payload={
-        "user": user.email, "role": role.value,
-        "municipality": municipality.kommunenummer if municipality else None,
-        "vendor": vendor.organisasjonsnummer if vendor else None,
-    }, actor=actor)
+    audit.record(
+        "membership.added",
+        membership,
+        tender_id=tender.id,
+        payload={
+            "user": user.email,
+            "role": role.value,
+            "municipality": municipality.kommunenummer if municipality else None,
+            "vendor": vendor.organisasjonsnummer if vendor else None,
+        },
+        actor=actor,
+    )
     return membership
 
 
@@ -180,22 +270,35 @@ class InviteResult:
     resent: bool = False
 
 
-def invite_member(tender: Tender, *, email: str, name: str, role: Role, municipality: Municipality | None,
-                  invited_by: User) -> InviteResult:
+def invite_member(
+    tender: Tender, *, email: str, name: str, role: Role, municipality: Municipality | None, invited_by: User
+) -> InviteResult:
     """Give a person a role in the procurement group; create their account and a password link when they are
     new (or have never set a password). Vendor users are refused before any account is made."""
     if role is Role.VENDOR:
         raise SeparationOfDutiesError(
-            VENDOR_USERS_ARE_THE_VENDORS, attempt="membership.invite", tender_id=tender.id, field="role",
-            details={"email": accounts.normalise_email(email), "role": role.value})
+            VENDOR_USERS_ARE_THE_VENDORS,
+            attempt="membership.invite",
+            tender_id=tender.id,
+            field="role",
+            details={"email": accounts.normalise_email(email), "role": role.value},
+        )
     user = accounts.find_user(email)
-    if user is not None and user.password_hash is None and any(m.role is Role.VENDOR for m in user.memberships):
+    if (
+        user is not None
+        and user.password_hash is None
+        and any(m.role is Role.VENDOR for m in user.memberships)
+    ):
         # A password link for this account would be shown to the lead: whoever opens it owns the vendor
         # user's account, in every tender it bids in.
         raise SeparationOfDutiesError(
             "Kontoen tilhører en leverandørbruker. Innkjøpsgruppen kan ikke lage passordlenker for "
-            "leverandørers kontoer.", attempt="account.takeover", tender_id=tender.id, field="email",
-            details={"email": user.email, "role": role.value})
+            "leverandørers kontoer.",
+            attempt="account.takeover",
+            tender_id=tender.id,
+            field="email",
+            details={"email": user.email, "role": role.value},
+        )
     created = False
     if user is not None and user.password_hash is None:
         pending = next((m for m in tender.memberships if m.user_id == user.id and m.role is role), None)
@@ -222,15 +325,24 @@ def resend_invitation(tender: Tender, membership: Membership, *, actor: User) ->
     if membership.role is Role.VENDOR:
         raise SeparationOfDutiesError(
             "Kontoen tilhører en leverandørbruker. Innkjøpsgruppen kan ikke lage passordlenker for "
-            "leverandørers kontoer.", attempt="account.takeover", tender_id=tender.id,
-            details={"email": user.email, "role": membership.role.value})
+            "leverandørers kontoer.",
+            attempt="account.takeover",
+            tender_id=tender.id,
+            details={"email": user.email, "role": membership.role.value},
+        )
     if user.password_hash is not None:
-        raise DomainError(f"{user.email} har allerede valgt passord og kan logge inn; "
-                          "en ny lenke trengs ikke.")
+        raise DomainError(
+            f"{user.email} har allerede valgt passord og kan logge inn; en ny lenke trengs ikke."
+        )
     voided = accounts.void_invitations(user, tender_id=tender.id)
     issued = accounts.issue_invitation(user, tender_id=tender.id, invited_by=actor)
-    audit.record("invitation.resent", issued.invitation, tender_id=tender.id, actor=actor, payload={
-        "user": user.email, "role": membership.role.value, "voided": voided})
+    audit.record(
+        "invitation.resent",
+        issued.invitation,
+        tender_id=tender.id,
+        actor=actor,
+        payload={"user": user.email, "role": membership.role.value, "voided": voided},
+    )
     return InviteResult(membership, user, issued.token, created_user=False, resent=True)
 
 
@@ -240,20 +352,38 @@ def remove_membership(tender: Tender, membership: Membership, *, actor: User) ->
         # (administrating) user: the vendor's users are the vendor's administrator's to manage.
         raise SeparationOfDutiesError(
             "Leverandørbrukere kan ikke fjernes av innkjøpsgruppen; leverandørens administrator styrer "
-            "leverandørens brukere.", attempt="membership.remove", tender_id=tender.id,
-            details={"user": membership.user.email,
-                     "vendor": membership.vendor.organisasjonsnummer if membership.vendor else None})
+            "leverandørens brukere.",
+            attempt="membership.remove",
+            tender_id=tender.id,
+            details={
+                "user": membership.user.email,
+                "vendor": membership.vendor.organisasjonsnummer if membership.vendor else None,
+            },
+        )
     if membership.role is Role.LEAD and sum(1 for m in tender.memberships if m.role is Role.LEAD) == 1:
         raise DomainError("Konkurransen må ha minst én prosjektleder. Legg til en ny før du fjerner denne.")
-    audit.record("membership.removed", membership, tender_id=tender.id, payload={
-        "user": membership.user.email, "role": membership.role.value}, actor=actor)
+    audit.record(
+        "membership.removed",
+        membership,
+        tender_id=tender.id,
+        payload={"user": membership.user.email, "role": membership.role.value},
+        actor=actor,
+    )
     tender.memberships.remove(membership)
     db.session.delete(membership)
 
 
-def update_tender(tender: Tender, *, title: str, case_reference: str, participation_deadline: datetime | None,
-                  questions_deadline: datetime | None, bid_deadline: datetime | None, now: datetime,
-                  actor: Any) -> None:
+def update_tender(
+    tender: Tender,
+    *,
+    title: str,
+    case_reference: str,
+    participation_deadline: datetime | None,
+    questions_deadline: datetime | None,
+    bid_deadline: datetime | None,
+    now: datetime,
+    actor: Any,
+) -> None:
     """Change a tender's details and deadlines. The bid deadline seals the bids, so it can be moved only
     while it is still ahead, and only to a moment that is still ahead."""
     if bid_deadline != tender.bid_deadline:
@@ -262,7 +392,10 @@ def update_tender(tender: Tender, *, title: str, case_reference: str, participat
         if bid_deadline is not None and bid_deadline <= now:
             raise DomainError("Tilbudsfristen må ligge fram i tid.", field="bid_deadline")
     if (participation_deadline, questions_deadline, bid_deadline) != (
-            tender.participation_deadline, tender.questions_deadline, tender.bid_deadline):
+        tender.participation_deadline,
+        tender.questions_deadline,
+        tender.bid_deadline,
+    ):
         # Only a change is checked: a title can still be corrected on a tender whose stored deadlines came in
         # another way (the demo moves the bid deadline to "now" without touching the others).
         _check_deadline_order(participation_deadline, questions_deadline, bid_deadline)
@@ -277,7 +410,9 @@ def update_tender(tender: Tender, *, title: str, case_reference: str, participat
         audit.record("tender.changed", tender, payload=changed, actor=actor)
 
 
-def _check_deadline_order(participation: datetime | None, questions: datetime | None, bid: datetime | None) -> None:
+def _check_deadline_order(
+    participation: datetime | None, questions: datetime | None, bid: datetime | None
+) -> None:
     problems = lifecycle.deadline_problems(participation=participation, questions=questions, bid=bid)
     if problems:
         first = next(iter(problems.values()))[0]
@@ -286,8 +421,12 @@ def _check_deadline_order(participation: datetime | None, questions: datetime | 
 
 def _details(tender: Tender) -> dict[str, str | None]:
     def moment(value: datetime | None) -> str | None:
-        return value.astimezone(timezone.utc).isoformat() if value else None
+        return value.astimezone(UTC).isoformat() if value else None
 
-    return {"title": tender.title, "case_reference": tender.case_reference,
-            "participation_deadline": moment(tender.participation_deadline),
-            "questions_deadline": moment(tender.questions_deadline), "bid_deadline": moment(tender.bid_deadline)}
+    return {
+        "title": tender.title,
+        "case_reference": tender.case_reference,
+        "participation_deadline": moment(tender.participation_deadline),
+        "questions_deadline": moment(tender.questions_deadline),
+        "bid_deadline": moment(tender.bid_deadline),
+    }

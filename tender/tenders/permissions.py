@@ -10,6 +10,7 @@ rule is about one (a municipality, a bid), ``now`` the moment when the rule depe
 
 The facts a rule is built from (``Tender.roles_of``, ``vendor_ids_of``, ``bids_sealed``) stay on the model.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -34,12 +35,16 @@ class Rule:
         return bool(self._test(user, tender, obj, now))
 
     def __and__(self, other: Rule) -> Rule:
-        return Rule(f"({self.name} & {other.name})",
-                    lambda u, t, o, n: self._test(u, t, o, n) and other._test(u, t, o, n))
+        return Rule(
+            f"({self.name} & {other.name})",
+            lambda u, t, o, n: self._test(u, t, o, n) and other._test(u, t, o, n),
+        )
 
     def __or__(self, other: Rule) -> Rule:
-        return Rule(f"({self.name} | {other.name})",
-                    lambda u, t, o, n: self._test(u, t, o, n) or other._test(u, t, o, n))
+        return Rule(
+            f"({self.name} | {other.name})",
+            lambda u, t, o, n: self._test(u, t, o, n) or other._test(u, t, o, n),
+        )
 
     def __invert__(self) -> Rule:
         return Rule(f"~{self.name}", lambda u, t, o, n: not self._test(u, t, o, n))
@@ -55,8 +60,10 @@ class Rule:
 def has_role(*roles: Role) -> Rule:
     """The user holds at least one of ``roles`` in the tender."""
     wanted = frozenset(roles)
-    return Rule("has_role(" + ", ".join(sorted(r.value for r in wanted)) + ")",
-                lambda u, t, o, n: bool(t.roles_of(u) & wanted))
+    return Rule(
+        "has_role(" + ", ".join(sorted(r.value for r in wanted)) + ")",
+        lambda u, t, o, n: bool(t.roles_of(u) & wanted),
+    )
 
 
 # -- the role facts every domain builds on -------------------------------------------------------------
@@ -66,15 +73,17 @@ is_lead = has_role(Role.LEAD).named("is_lead")
 #: the procurement group: every role but the vendors' users
 in_group = Rule("in_group", lambda u, t, o, n: bool(t.roles_of(u) - {Role.VENDOR}))
 #: a vendor user acting for a company in the tender (their own company's bid and samples only)
-is_vendor_user = Rule("is_vendor_user",
-                      lambda u, t, o, n: Role.VENDOR in t.roles_of(u) and bool(t.vendor_ids_of(u)))
+is_vendor_user = Rule(
+    "is_vendor_user", lambda u, t, o, n: Role.VENDOR in t.roles_of(u) and bool(t.vendor_ids_of(u))
+)
 #: the lead, the evaluators and the observers: the group that evaluates (not signers, not vendors)
 in_evaluation_group = has_role(Role.LEAD, Role.EVALUATOR, Role.OBSERVER).named("in_evaluation_group")
 #: the roles whose members may confirm the opening of the bids
 in_opening_group = has_role(*OPENING_ROLES).named("in_opening_group")
 #: the bid deadline has passed: bid content is no longer sealed (without a deadline it never is)
-deadline_passed = Rule("deadline_passed",
-                       lambda u, t, o, n: not t.bids_sealed(n if n is not None else clock.now()))
+deadline_passed = Rule(
+    "deadline_passed", lambda u, t, o, n: not t.bids_sealed(n if n is not None else clock.now())
+)
 
 # -- the tender itself ---------------------------------------------------------------------------------
 view_tender = is_member.named("view_tender")

@@ -10,35 +10,68 @@ from tender.tenders.models import Tender
 
 
 class RegistrationForm(FlaskForm):
-    organisasjonsnummer = StringField("Organisasjonsnummer", validators=[
-        DataRequired("Skriv inn organisasjonsnummeret."),
-        Length(max=20, message="Organisasjonsnummeret har ni sifre.")])
-    vendor_name = StringField("Firmanavn (hvis firmaet er nytt for oss)", validators=[
-        Optional(), Length(max=200, message="Firmanavnet kan ha høyst 200 tegn.")])
-    name = StringField("Ditt navn", validators=[
-        DataRequired("Skriv inn navnet ditt."), Length(max=120, message="Navnet kan ha høyst 120 tegn.")])
-    email = EmailField("Din e-postadresse", validators=[
-        DataRequired("Skriv inn e-postadressen din."),
-        Email("Dette er ikke en gyldig e-postadresse.", check_deliverability=False),
-        Length(max=254, message="E-postadressen kan ha høyst 254 tegn.")])
-    password = PasswordField("Velg passord", validators=[
-        DataRequired("Velg et passord."),
-        Length(min=MIN_PASSWORD_LENGTH, max=200, message=f"Passordet må ha mellom {MIN_PASSWORD_LENGTH} og 200 tegn.")])
-    confirm = PasswordField("Gjenta passordet", validators=[
-        DataRequired("Gjenta passordet."), EqualTo("password", message="Passordene er ikke like.")])
+    organisasjonsnummer = StringField(
+        "Organisasjonsnummer",
+        validators=[
+            DataRequired("Skriv inn organisasjonsnummeret."),
+            Length(max=20, message="Organisasjonsnummeret har ni sifre."),
+        ],
+    )
+    vendor_name = StringField(
+        "Firmanavn (hvis firmaet er nytt for oss)",
+        validators=[Optional(), Length(max=200, message="Firmanavnet kan ha høyst 200 tegn.")],
+    )
+    name = StringField(
+        "Ditt navn",
+        validators=[
+            DataRequired("Skriv inn navnet ditt."),
+            Length(max=120, message="Navnet kan ha høyst 120 tegn."),
+        ],
+    )
+    email = EmailField(
+        "Din e-postadresse",
+        validators=[
+            DataRequired("Skriv inn e-postadressen din."),
+            Email("Dette er ikke en gyldig e-postadresse.", check_deliverability=False),
+            Length(max=254, message="E-postadressen kan ha høyst 254 tegn."),
+        ],
+    )
+    password = PasswordField(
+        "Velg passord",
+        validators=[
+            DataRequired("Velg et passord."),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=f"Passordet må ha mellom {MIN_PASSWORD_LENGTH} og 200 tegn.",
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        "Gjenta passordet",
+        validators=[
+            DataRequired("Gjenta passordet."),
+            EqualTo("password", message="Passordene er ikke like."),
+        ],
+    )
 
 
 class VendorInviteForm(FlaskForm):
     vendor = SelectField("Leverandør", choices=[], validate_choice=False)
-    email = EmailField("Leverandørens e-postadresse", validators=[
-        DataRequired("Skriv inn leverandørens e-postadresse."),
-        Email("Dette er ikke en gyldig e-postadresse.", check_deliverability=False),
-        Length(max=254, message="E-postadressen kan ha høyst 254 tegn.")])
+    email = EmailField(
+        "Leverandørens e-postadresse",
+        validators=[
+            DataRequired("Skriv inn leverandørens e-postadresse."),
+            Email("Dette er ikke en gyldig e-postadresse.", check_deliverability=False),
+            Length(max=254, message="E-postadressen kan ha høyst 254 tegn."),
+        ],
+    )
 
 
 def vendor_invite_form(tender: Tender) -> VendorInviteForm:
     """The lead's invitation of a vendor to register, offering the tender's vendors (on the members page)."""
     form = VendorInviteForm(prefix="vinv")
-    form.vendor.choices = [SelectChoice("", "–")] + [SelectChoice(str(v.id), f"{v.name} ({v.organisasjonsnummer})")
-                                                   for v in tender.participating_vendors]
+    form.vendor.choices = [SelectChoice("", "–")] + [
+        SelectChoice(str(v.id), f"{v.name} ({v.organisasjonsnummer})") for v in tender.participating_vendors
+    ]
     return form

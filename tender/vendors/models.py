@@ -1,4 +1,5 @@
 """A person's registration as a vendor user, and how each vendor user of a tender came in."""
+
 from __future__ import annotations
 
 import enum
@@ -70,7 +71,9 @@ class VendorRegistration(db.Model):  # type: ignore[name-defined,misc]
     password_hash: Mapped[str] = mapped_column(String(255))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     status: Mapped[RegistrationStatus] = mapped_column(
-        _enum(RegistrationStatus, "vendor_registration_status"), default=RegistrationStatus.AWAITING_CONFIRMATION)
+        _enum(RegistrationStatus, "vendor_registration_status"),
+        default=RegistrationStatus.AWAITING_CONFIRMATION,
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -98,7 +101,9 @@ class VendorUser(db.Model):  # type: ignore[name-defined,misc]
     came_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: the administrator who approved the person (for CameInVia.APPROVAL)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    registration_id: Mapped[int | None] = mapped_column(ForeignKey("vendor_registration.id", ondelete="SET NULL"))
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("vendor_registration.id", ondelete="SET NULL")
+    )
 
     membership: Mapped[Membership] = relationship()
     approved_by: Mapped[User | None] = relationship()

@@ -6,6 +6,7 @@ Every function changes state, flushes and writes the audit trail; the caller com
 the separation of duties raise ``SeparationOfDutiesError``; the caller keeps the attempt in the trail with
 ``tender.errors.keep_refusal`` while the refused change is rolled back.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,8 +30,10 @@ from tender.tenders import operations as tender_ops
 from tender.tenders.models import Membership, Role, Tender, Vendor
 from tender.vendors.models import CameInVia, RegistrationStatus, VendorRegistration, VendorUser
 
-NO_MAIL_SERVER = ("Registrering av leverandører krever at systemet har en e-postserver, og det er ikke satt opp "
-                  "her. Ta kontakt med systemets driftsansvarlige, som kan legge deg inn fra kommandolinjen.")
+NO_MAIL_SERVER = (
+    "Registrering av leverandører krever at systemet har en e-postserver, og det er ikke satt opp "
+    "her. Ta kontakt med systemets driftsansvarlige, som kan legge deg inn fra kommandolinjen."
+)
 
 
 @dataclass(frozen=True)
@@ -80,13 +83,28 @@ def _refuse_group_member(tender: Tender, email: str, organisasjonsnummer: str, a
     if roles:
         raise SeparationOfDutiesError(
             "Denne e-postadressen tilhører en bruker i innkjøpsgruppen for konkurransen. Den kan ikke også "
-            "registreres som leverandørbruker.", attempt=attempt, tender_id=tender.id, field="email",
-            details={"email": email, "organisasjonsnummer": organisasjonsnummer,
-                     "group_roles": sorted(r.value for r in roles)})
+            "registreres som leverandørbruker.",
+            attempt=attempt,
+            tender_id=tender.id,
+            field="email",
+            details={
+                "email": email,
+                "organisasjonsnummer": organisasjonsnummer,
+                "group_roles": sorted(r.value for r in roles),
+            },
+        )
 
 
-def register(tender: Tender, *, organisasjonsnummer: str, vendor_name: str, name: str, email: str,
-             password: str, confirm_url: Any) -> VendorRegistration:
+def register(
+    tender: Tender,
+    *,
+    organisasjonsnummer: str,
+    vendor_name: str,
+    name: str,
+    email: str,
+    password: str,
+    confirm_url: Any,
+) -> VendorRegistration:
     """Take a registration from the announcement page and send the confirmation link to the address.
 
     ``confirm_url(token)`` builds the link; the token is put in the e-mail only (never returned, shown or
@@ -100,8 +118,10 @@ def register(tender: Tender, *, organisasjonsnummer: str, vendor_name: str, name
     known = db.session.scalar(select(Vendor).where(Vendor.organisasjonsnummer == number))
     company = known.name if known else " ".join(vendor_name.split())
     if not company:
-        raise DomainError("Skriv inn firmanavnet (organisasjonsnummeret er ikke registrert hos oss fra før).",
-                          field="vendor_name")
+        raise DomainError(
+            "Skriv inn firmanavnet (organisasjonsnummeret er ikke registrert hos oss fra før).",
+            field="vendor_name",
+        )
     email = accounts.normalise_email(email)
     if not name.strip():
         raise DomainError("Skriv inn navnet ditt.", field="name")
@@ -111,28 +131,48 @@ def register(tender: Tender, *, organisasjonsnummer: str, vendor_name: str, name
     token = secrets.token_urlsafe(32)
     hours = int(current_app.config["INVITATION_TTL_HOURS"])
     registration = VendorRegistration(
-        tender_id=tender.id, organisasjonsnummer=number, vendor_name=company, name=name.strip(), email=email,
+        tender_id=tender.id,
+        organisasjonsnummer=number,
+        vendor_name=company,
+        name=name.strip(),
+        email=email,
         password_hash=generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"]),
-        token_hash=_token_hash(token), expires_at=utcnow() + timedelta(hours=hours),
+        token_hash=_token_hash(token),
+        expires_at=utcnow() + timedelta(hours=hours),
     )
     db.session.add(registration)
-    audit.record("vendor_registration.submitted", registration, actor=Registrant(email), payload={
-        "email": email, "name": registration.name, "organisasjonsnummer": number, "vendor": company,
-        "expires_at": registration.expires_at.isoformat()})
-    mail.send(email, f"Bekreft registreringen som leverandør – {tender.title}", (
-        f"Hei {registration.name},\n\n"
-        f"Du har registrert deg som bruker for {company} (org.nr. {number}) i konkurransen «{tender.title}» "
-        f"(sak {tender.case_reference}).\n\n"
-        f"Bekreft e-postadressen din her:\n{confirm_url(token)}\n\n"
-        f"Lenken kan brukes én gang og gjelder i {hours} timer. Har du ikke registrert deg selv, kan du se bort "
-        f"fra denne e-posten.\n"))
+    audit.record(
+        "vendor_registration.submitted",
+        registration,
+        actor=Registrant(email),
+        payload={
+            "email": email,
+            "name": registration.name,
+            "organisasjonsnummer": number,
+            "vendor": company,
+            "expires_at": registration.expires_at.isoformat(),
+        },
+    )
+    mail.send(
+        email,
+        f"Bekreft registreringen som leverandør – {tender.title}",
+        (
+            f"Hei {registration.name},\n\n"
+            f"Du har registrert deg som bruker for {company} (org.nr. {number}) i konkurransen «{tender.title}» "
+            f"(sak {tender.case_reference}).\n\n"
+            f"Bekreft e-postadressen din her:\n{confirm_url(token)}\n\n"
+            f"Lenken kan brukes én gang og gjelder i {hours} timer. Har du ikke registrert deg selv, kan du se bort "
+            f"fra denne e-posten.\n"
+        ),
+    )
     return registration
 
 
 def find_registration(token: str) -> VendorRegistration:
     """The registration behind a confirmation link, or a DomainError saying why the link cannot be used."""
-    registration = db.session.scalar(select(VendorRegistration)
-                                     .where(VendorRegistration.token_hash == _token_hash(token)))
+    registration = db.session.scalar(
+        select(VendorRegistration).where(VendorRegistration.token_hash == _token_hash(token))
+    )
     if registration is None:
         raise DomainError("Lenken er ugyldig. Registrer deg på nytt fra kunngjøringssiden.")
     if registration.status is not RegistrationStatus.AWAITING_CONFIRMATION:
@@ -170,31 +210,52 @@ def confirm(token: str, *, users_url: Any = None) -> Confirmation:
     registration.user = user
     vendor = _vendor_in_tender(tender, registration.organisasjonsnummer, registration.vendor_name, actor=user)
     registration.vendor = vendor
-    audit.record("vendor_registration.confirmed", registration, actor=user, payload={
-        "email": user.email, "organisasjonsnummer": vendor.organisasjonsnummer, "existing_account": existing})
+    audit.record(
+        "vendor_registration.confirmed",
+        registration,
+        actor=user,
+        payload={
+            "email": user.email,
+            "organisasjonsnummer": vendor.organisasjonsnummer,
+            "existing_account": existing,
+        },
+    )
     if administrators(tender, vendor):
         registration.status = RegistrationStatus.AWAITING_APPROVAL
-        audit.record("vendor_registration.awaiting_approval", registration, actor=user, payload={
-            "email": user.email, "organisasjonsnummer": vendor.organisasjonsnummer})
+        audit.record(
+            "vendor_registration.awaiting_approval",
+            registration,
+            actor=user,
+            payload={"email": user.email, "organisasjonsnummer": vendor.organisasjonsnummer},
+        )
         _tell_administrators(tender, vendor, registration, users_url)
         return Confirmation(registration, False, existing)
-    membership = tender_ops.grant_vendor_membership(tender, user, vendor, actor=user, attempt="registration.confirm")
+    membership = tender_ops.grant_vendor_membership(
+        tender, user, vendor, actor=user, attempt="registration.confirm"
+    )
     _came_in(membership, CameInVia.REGISTRATION, administrator=True, registration=registration, actor=user)
     registration.status = RegistrationStatus.ACCEPTED
     return Confirmation(registration, True, existing)
 
 
-def _tell_administrators(tender: Tender, vendor: Vendor, registration: VendorRegistration, users_url: Any) -> None:
+def _tell_administrators(
+    tender: Tender, vendor: Vendor, registration: VendorRegistration, users_url: Any
+) -> None:
     """Best effort: the request waits on the administrators' page whether or not this mail arrives, so a mail
     server failing here must not undo the person's confirmation."""
     if users_url is None or not mail.configured():
         return
     for admin in administrators(tender, vendor):
         try:
-            mail.send(admin.email, f"Ny bruker venter på godkjenning – {vendor.name}", (
-                f"Hei {admin.name},\n\n{registration.name} ({registration.email}) har bekreftet e-postadressen sin og "
-                f"ber om å bli bruker for {vendor.name} i «{tender.title}».\n\n"
-                f"Logg inn og godkjenn eller avslå under «Leverandørens brukere»:\n{users_url(tender)}\n"))
+            mail.send(
+                admin.email,
+                f"Ny bruker venter på godkjenning – {vendor.name}",
+                (
+                    f"Hei {admin.name},\n\n{registration.name} ({registration.email}) har bekreftet e-postadressen sin og "
+                    f"ber om å bli bruker for {vendor.name} i «{tender.title}».\n\n"
+                    f"Logg inn og godkjenn eller avslå under «Leverandørens brukere»:\n{users_url(tender)}\n"
+                ),
+            )
         except DomainError:
             pass  # mail.send has logged that (without any link); the request is on the page regardless
 
@@ -206,15 +267,36 @@ def _vendor_in_tender(tender: Tender, number: str, name: str, *, actor: Any) -> 
     return tender_ops.register_vendor(tender, name=name, organisasjonsnummer=number, actor=actor)
 
 
-def _came_in(membership: Membership, via: CameInVia, *, administrator: bool, actor: Any,
-             registration: VendorRegistration | None = None, approved_by: User | None = None) -> VendorUser:
-    row = VendorUser(membership=membership, is_administrator=administrator, came_in_via=via,
-                     registration_id=registration.id if registration else None, approved_by=approved_by)
+def _came_in(
+    membership: Membership,
+    via: CameInVia,
+    *,
+    administrator: bool,
+    actor: Any,
+    registration: VendorRegistration | None = None,
+    approved_by: User | None = None,
+) -> VendorUser:
+    row = VendorUser(
+        membership=membership,
+        is_administrator=administrator,
+        came_in_via=via,
+        registration_id=registration.id if registration else None,
+        approved_by=approved_by,
+    )
     db.session.add(row)
-    audit.record("vendor_user.added", row, tender_id=membership.tender_id, actor=actor, payload={
-        "user": membership.user.email, "vendor": membership.vendor.organisasjonsnummer if membership.vendor else None,
-        "came_in_via": via.value, "administrator": administrator,
-        "approved_by": approved_by.email if approved_by else None})
+    audit.record(
+        "vendor_user.added",
+        row,
+        tender_id=membership.tender_id,
+        actor=actor,
+        payload={
+            "user": membership.user.email,
+            "vendor": membership.vendor.organisasjonsnummer if membership.vendor else None,
+            "came_in_via": via.value,
+            "administrator": administrator,
+            "approved_by": approved_by.email if approved_by else None,
+        },
+    )
     return row
 
 
@@ -222,8 +304,12 @@ def _came_in(membership: Membership, via: CameInVia, *, administrator: bool, act
 def vendor_users(tender: Tender, vendor: Vendor) -> list[tuple[Membership, VendorUser | None]]:
     """Every vendor user of ``vendor`` in ``tender`` with how they came in, oldest first."""
     memberships = [m for m in tender.memberships if m.role is Role.VENDOR and m.vendor_id == vendor.id]
-    rows = {r.membership_id: r for r in db.session.scalars(
-        select(VendorUser).where(VendorUser.membership_id.in_([m.id for m in memberships])))}
+    rows = {
+        r.membership_id: r
+        for r in db.session.scalars(
+            select(VendorUser).where(VendorUser.membership_id.in_([m.id for m in memberships]))
+        )
+    }
     return [(m, rows.get(m.id)) for m in memberships]
 
 
@@ -236,19 +322,32 @@ def is_administrator(tender: Tender, vendor: Vendor, user: Any) -> bool:
 
 
 def pending_requests(tender: Tender, vendor: Vendor) -> list[VendorRegistration]:
-    return list(db.session.scalars(
-        select(VendorRegistration).where(VendorRegistration.tender_id == tender.id,
-                                         VendorRegistration.vendor_id == vendor.id,
-                                         VendorRegistration.status == RegistrationStatus.AWAITING_APPROVAL)
-        .order_by(VendorRegistration.confirmed_at)))
+    return list(
+        db.session.scalars(
+            select(VendorRegistration)
+            .where(
+                VendorRegistration.tender_id == tender.id,
+                VendorRegistration.vendor_id == vendor.id,
+                VendorRegistration.status == RegistrationStatus.AWAITING_APPROVAL,
+            )
+            .order_by(VendorRegistration.confirmed_at)
+        )
+    )
 
 
-def _pending_for(tender: Tender, vendor: Vendor, registration_id: int, administrator: User) -> VendorRegistration:
+def _pending_for(
+    tender: Tender, vendor: Vendor, registration_id: int, administrator: User
+) -> VendorRegistration:
     if not is_administrator(tender, vendor, administrator):
         raise DomainError("Bare leverandørens administrator kan godkjenne eller avslå nye brukere.")
     registration = db.session.get(VendorRegistration, registration_id)
-    if (registration is None or registration.tender_id != tender.id or registration.vendor_id != vendor.id
-            or registration.status is not RegistrationStatus.AWAITING_APPROVAL or registration.user is None):
+    if (
+        registration is None
+        or registration.tender_id != tender.id
+        or registration.vendor_id != vendor.id
+        or registration.status is not RegistrationStatus.AWAITING_APPROVAL
+        or registration.user is None
+    ):
         raise DomainError("Forespørselen finnes ikke lenger, eller er allerede behandlet.")
     return registration
 
@@ -258,21 +357,35 @@ def approve(tender: Tender, vendor: Vendor, registration_id: int, *, administrat
     registration = _pending_for(tender, vendor, registration_id, administrator)
     user = registration.user
     assert user is not None
-    membership = tender_ops.grant_vendor_membership(tender, user, vendor, actor=administrator, attempt="approval")
+    membership = tender_ops.grant_vendor_membership(
+        tender, user, vendor, actor=administrator, attempt="approval"
+    )
     registration.status = RegistrationStatus.ACCEPTED
     registration.decided_by, registration.decided_at = administrator, utcnow()
-    _came_in(membership, CameInVia.APPROVAL, administrator=False, registration=registration,
-             approved_by=administrator, actor=administrator)
+    _came_in(
+        membership,
+        CameInVia.APPROVAL,
+        administrator=False,
+        registration=registration,
+        approved_by=administrator,
+        actor=administrator,
+    )
     return membership
 
 
-def refuse(tender: Tender, vendor: Vendor, registration_id: int, *, administrator: User) -> VendorRegistration:
+def refuse(
+    tender: Tender, vendor: Vendor, registration_id: int, *, administrator: User
+) -> VendorRegistration:
     """The vendor's administrator does not know the person, or does not want them in."""
     registration = _pending_for(tender, vendor, registration_id, administrator)
     registration.status = RegistrationStatus.REFUSED
     registration.decided_by, registration.decided_at = administrator, utcnow()
-    audit.record("vendor_registration.refused", registration, actor=administrator, payload={
-        "email": registration.email, "organisasjonsnummer": vendor.organisasjonsnummer})
+    audit.record(
+        "vendor_registration.refused",
+        registration,
+        actor=administrator,
+        payload={"email": registration.email, "organisasjonsnummer": vendor.organisasjonsnummer},
+    )
     return registration
 
 
@@ -286,28 +399,46 @@ def block(registration_id: int, error: SeparationOfDutiesError) -> None:
 
 
 # -- the lead invites a vendor to register ------------------------------------------------------------------
-def invite_vendor(tender: Tender, vendor: Vendor, *, email: str, announcement_url: str, invited_by: User) -> None:
+def invite_vendor(
+    tender: Tender, vendor: Vendor, *, email: str, announcement_url: str, invited_by: User
+) -> None:
     """Send the vendor's own address the announcement page, where its people register themselves. Nothing
     is created for them: no account, no link that logs anyone in."""
     if not mail.configured():
-        raise DomainError(NO_MAIL_SERVER.replace("Ta kontakt med", "Be leverandøren kontakte")
-                          .replace("legge deg inn", "legge dem inn"))
+        raise DomainError(
+            NO_MAIL_SERVER.replace("Ta kontakt med", "Be leverandøren kontakte").replace(
+                "legge deg inn", "legge dem inn"
+            )
+        )
     if vendor not in tender.participating_vendors:
         raise DomainError(f"{vendor.name} er ikke med i denne konkurransen.", field="vendor")
     address = accounts.normalise_email(email)
     if _group_roles(tender, address):
         raise SeparationOfDutiesError(
             "Denne e-postadressen tilhører en bruker i innkjøpsgruppen. Invitasjonen må gå til leverandørens "
-            "egen e-postadresse.", attempt="vendor.invite", tender_id=tender.id, field="email",
-            details={"email": address, "vendor": vendor.organisasjonsnummer})
-    audit.record("vendor.invited_to_register", tender, actor=invited_by, payload={
-        "email": address, "vendor": vendor.organisasjonsnummer})
-    mail.send(address, f"Invitasjon til å gi tilbud – {tender.title}", (
-        f"Hei,\n\n{vendor.name} (org.nr. {vendor.organisasjonsnummer}) er invitert til konkurransen "
-        f"«{tender.title}» (sak {tender.case_reference}).\n\n"
-        f"Kunngjøringen og registreringen for leverandører finner dere her:\n{announcement_url}\n\n"
-        f"Den første personen som registrerer seg for {vendor.name} og bekrefter e-postadressen sin, blir "
-        f"leverandørens administrator og godkjenner selv sine kolleger.\n"))
+            "egen e-postadresse.",
+            attempt="vendor.invite",
+            tender_id=tender.id,
+            field="email",
+            details={"email": address, "vendor": vendor.organisasjonsnummer},
+        )
+    audit.record(
+        "vendor.invited_to_register",
+        tender,
+        actor=invited_by,
+        payload={"email": address, "vendor": vendor.organisasjonsnummer},
+    )
+    mail.send(
+        address,
+        f"Invitasjon til å gi tilbud – {tender.title}",
+        (
+            f"Hei,\n\n{vendor.name} (org.nr. {vendor.organisasjonsnummer}) er invitert til konkurransen "
+            f"«{tender.title}» (sak {tender.case_reference}).\n\n"
+            f"Kunngjøringen og registreringen for leverandører finner dere her:\n{announcement_url}\n\n"
+            f"Den første personen som registrerer seg for {vendor.name} og bekrefter e-postadressen sin, blir "
+            f"leverandørens administrator og godkjenner selv sine kolleger.\n"
+        ),
+    )
 
 
 # -- the operator (command line, demo) ----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 """Who may see a vendor's users and invite a vendor to register."""
+
 from __future__ import annotations
 
 from tender.tenders.permissions import Rule, is_lead, is_vendor_user

@@ -1,5 +1,6 @@
 """The public announcement page with the vendors' registration, the e-mail confirmation, the vendor's own
 list of users ("Leverandørens brukere"), and the lead's invitation of a vendor to register."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -12,14 +13,14 @@ from tender import mail
 from tender.auth.operations import normalise_email
 from tender.errors import DomainError, SeparationOfDutiesError, keep_refusal
 from tender.extensions import db
-from tender.web.forms import EmptyForm, run_button, run_form
 from tender.mail import public_url
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
-from tender.web.transactions import keep
 from tender.vendors import operations as ops
 from tender.vendors.forms import RegistrationForm
 from tender.vendors.permissions import administer_vendor, view_vendor_users
+from tender.web.forms import EmptyForm, run_button, run_form
+from tender.web.transactions import keep
 
 bp = Blueprint("vendors", __name__)
 
@@ -40,21 +41,36 @@ def announcement(token: str) -> Any:
             form.form_errors.append(ops.NO_MAIL_SERVER)
         else:
             registrant = ops.Registrant(normalise_email(form.email.data or ""))
-            done = run_form(form, lambda: ops.register(
-                tender, organisasjonsnummer=form.organisasjonsnummer.data or "",
-                vendor_name=form.vendor_name.data or "", name=form.name.data or "",
-                email=form.email.data or "", password=form.password.data or "",
-                confirm_url=lambda secret: public_url("vendors.confirm", token=secret)),
+            done = run_form(
+                form,
+                lambda: ops.register(
+                    tender,
+                    organisasjonsnummer=form.organisasjonsnummer.data or "",
+                    vendor_name=form.vendor_name.data or "",
+                    name=form.name.data or "",
+                    email=form.email.data or "",
+                    password=form.password.data or "",
+                    confirm_url=lambda secret: public_url("vendors.confirm", token=secret),
+                ),
                 answer=lambda registration: render_template(
-                    "vendors/registered.html", tender=tender, email=registration.email,
-                    company=registration.vendor_name),
-                refused=lambda error: keep_refusal(error, actor=registrant))
+                    "vendors/registered.html",
+                    tender=tender,
+                    email=registration.email,
+                    company=registration.vendor_name,
+                ),
+                refused=lambda error: keep_refusal(error, actor=registrant),
+            )
             if done is not None:
                 return done
     known = ops.known_vendor_name(form.organisasjonsnummer.data or "") if request.method == "POST" else None
     status = 422 if request.method == "POST" else 200
-    return render_template("vendors/announcement.html", tender=tender, form=form, known_name=known,
-                           mail_configured=mail.configured()), status
+    return render_template(
+        "vendors/announcement.html",
+        tender=tender,
+        form=form,
+        known_name=known,
+        mail_configured=mail.configured(),
+    ), status
 
 
 @bp.route("/leverandor/bekreft/<token>", methods=["GET", "POST"])
@@ -75,13 +91,15 @@ def confirm(token: str) -> Any:
                 keep_refusal(error, actor=ops.Registrant(email))
             return render_template("vendors/confirm_invalid.html", message=error.message), 422
 
-        return run_form(None, lambda: ops.confirm(token, users_url=lambda t: public_url("vendors.users",
-                                                                                        tender_id=t.id)),
-                        answer=lambda result: render_template("vendors/confirmed.html", result=result,
-                                                              tender=tender),
-                        refused=refused)
+        return run_form(
+            None,
+            lambda: ops.confirm(token, users_url=lambda t: public_url("vendors.users", tender_id=t.id)),
+            answer=lambda result: render_template("vendors/confirmed.html", result=result, tender=tender),
+            refused=refused,
+        )
     return render_template("vendors/confirm.html", registration=registration, form=form), (
-        422 if request.method == "POST" else 200)
+        422 if request.method == "POST" else 200
+    )
 
 
 # -- the vendor's own users -----------------------------------------------------------------------------------
@@ -98,9 +116,15 @@ def _my_vendor(tender: Tender) -> Vendor:
 def users(tender_id: int) -> Any:
     tender = tender_for(tender_id, view_vendor_users)
     vendor = _my_vendor(tender)
-    return render_template("vendors/users.html", tender=tender, vendor=vendor, rows=ops.vendor_users(tender, vendor),
-                           pending=ops.pending_requests(tender, vendor),
-                           administrators=ops.administrators(tender, vendor), decide_form=EmptyForm())
+    return render_template(
+        "vendors/users.html",
+        tender=tender,
+        vendor=vendor,
+        rows=ops.vendor_users(tender, vendor),
+        pending=ops.pending_requests(tender, vendor),
+        administrators=ops.administrators(tender, vendor),
+        decide_form=EmptyForm(),
+    )
 
 
 def _decide(tender_id: int, registration_id: int, approve: bool) -> Response:
@@ -119,12 +143,17 @@ def _decide(tender_id: int, registration_id: int, approve: bool) -> Response:
         registration = ops.refuse(tender, vendor, registration_id, administrator=me)
         return f"Forespørselen fra {registration.name} er avslått."
 
-    return run_button(decide, back=url_for("vendors.users", tender_id=tender.id),
-                      success=lambda message: message,
-                      refused=lambda error: keep_refusal(error, actor=me))
+    return run_button(
+        decide,
+        back=url_for("vendors.users", tender_id=tender.id),
+        success=lambda message: message,
+        refused=lambda error: keep_refusal(error, actor=me),
+    )
 
 
-@bp.route("/konkurranser/<int:tender_id>/leverandorens-brukere/<int:registration_id>/godkjenn", methods=["POST"])
+@bp.route(
+    "/konkurranser/<int:tender_id>/leverandorens-brukere/<int:registration_id>/godkjenn", methods=["POST"]
+)
 @login_required
 def approve(tender_id: int, registration_id: int) -> Response:
     return _decide(tender_id, registration_id, True)

@@ -8,6 +8,7 @@ the Norwegian format. tests/test_core_messages.py fails for a core code without 
 The specification core (``tender.core.spec``) already words its problems in Norwegian where they are
 found (``Problem.message``), next to their stable ``code``; they are shown as they are.
 """
+
 from __future__ import annotations
 
 import re
@@ -187,10 +188,10 @@ def place(path: str) -> str:
         elif name == "individual_scores" and index is not None:
             words.append(f"individuell poengsum {int(index) + 1}")
         elif name == "individual_scores" and not last:
-            words.append(f"individuelle poeng for tilbud «{'.'.join(steps[i + 1:])}»")
+            words.append(f"individuelle poeng for tilbud «{'.'.join(steps[i + 1 :])}»")
             break
         elif name == "scores" and not last:
-            words.append(f"poeng for «{'.'.join(steps[i + 1:])}»")
+            words.append(f"poeng for «{'.'.join(steps[i + 1 :])}»")
             break
         elif name == "scores":
             pass  # only "consensus scores missing" stands here, and it says so itself

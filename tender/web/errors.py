@@ -1,4 +1,5 @@
 """Error pages in Norwegian; a failed request rolls its transaction back."""
+
 from __future__ import annotations
 
 import logging
@@ -17,8 +18,11 @@ _MESSAGES = {
     404: ("Finnes ikke", "Siden finnes ikke, eller du har ikke tilgang til den."),
     405: ("Ikke tillatt", "Denne handlingen er ikke tillatt her."),
     413: ("For stor fil", "Filen er større enn det som er tillatt å laste opp."),
-    500: ("Noe gikk galt", "En feil oppsto hos oss. Ingenting er lagret fra denne handlingen. Prøv igjen, og "
-                           "kontakt prosjektlederen hvis feilen gjentar seg."),
+    500: (
+        "Noe gikk galt",
+        "En feil oppsto hos oss. Ingenting er lagret fra denne handlingen. Prøv igjen, og "
+        "kontakt prosjektlederen hvis feilen gjentar seg.",
+    ),
 }
 
 
@@ -31,8 +35,11 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> tuple[str, int]:
         db.session.rollback()
-        return _page(400, "Skjemaet mangler et gyldig sikkerhetstoken (CSRF), eller det er utløpt. Last siden "
-                          "på nytt og prøv igjen. Ingenting ble lagret.")
+        return _page(
+            400,
+            "Skjemaet mangler et gyldig sikkerhetstoken (CSRF), eller det er utløpt. Last siden "
+            "på nytt og prøv igjen. Ingenting ble lagret.",
+        )
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str, int]:

@@ -1,4 +1,5 @@
 """Form pieces shared by every domain."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -15,7 +16,6 @@ from wtforms.widgets import TextInput
 from tender.errors import DomainError
 from tender.formatting import format_for_input, parse_number
 from tender.web.transactions import discard_changes
-
 
 #: WTForms' bundled catalogue for its built-in messages ("Dette feltet er påkrevd.", "Ikke et gyldig valg")
 FORM_LOCALES = ("nb_NO", "nb")
@@ -44,12 +44,21 @@ class NorwegianDecimalField(Field):
 
     widget = TextInput()
 
-    def __init__(self, label: str | None = None, validators: Any = None, *, required: str | None = None,
-                 invalid: str = "{label} må være et tall, ikke «{raw}».",
-                 too_large: str = "{label} må være et endelig tall.",
-                 below_minimum: str = "{label} kan ikke være mindre enn {minimum}.",
-                 minimum: Decimal | None = None, maximum: Decimal = Decimal(10) ** 12,
-                 places: int | None = None, max_length: int | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        label: str | None = None,
+        validators: Any = None,
+        *,
+        required: str | None = None,
+        invalid: str = "{label} må være et tall, ikke «{raw}».",
+        too_large: str = "{label} må være et endelig tall.",
+        below_minimum: str = "{label} kan ikke være mindre enn {minimum}.",
+        minimum: Decimal | None = None,
+        maximum: Decimal = Decimal(10) ** 12,
+        places: int | None = None,
+        max_length: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         # InputRequired also marks the input ``required`` for the browser; blanks are caught in pre_validate
         validators = [*(validators or ()), InputRequired(required) if required else Optional()]
         super().__init__(label, validators, **kwargs)
@@ -81,13 +90,22 @@ class NorwegianDecimalField(Field):
 
     def pre_validate(self, form: Form) -> None:
         raw = str(self.raw_data[0]) if self.raw_data else ""
-        words = {"raw": raw, "label": self.label.text, "form": form,
-                 "minimum": format_for_input(self.minimum)}
+        words = {
+            "raw": raw,
+            "label": self.label.text,
+            "form": form,
+            "minimum": format_for_input(self.minimum),
+        }
         if self.max_length is not None and len(raw) > self.max_length:
             # WTForms' own wording for a text too long, from its bokmål catalogue (tender.web.forms.FORM_LOCALES)
-            raise StopValidation(self.ngettext("Field cannot be longer than %(max)d character.",
-                                               "Field cannot be longer than %(max)d characters.",
-                                               self.max_length) % {"max": self.max_length})
+            raise StopValidation(
+                self.ngettext(
+                    "Field cannot be longer than %(max)d character.",
+                    "Field cannot be longer than %(max)d characters.",
+                    self.max_length,
+                )
+                % {"max": self.max_length}
+            )
         if self.unreadable:
             raise StopValidation(self.invalid.format(**words))
         if self.data is None:
@@ -125,15 +143,22 @@ def put_reasons_on_form(form: Form, error: DomainError) -> None:
 def refusal_in_words(form: Form) -> str:
     """What a form refused, field by field ("Begrunnelse: Skriv begrunnelsen."), for a view that answers a
     refused POST with a message at the top of the page rather than the form again."""
-    said = [f"{field.label.text}: {' '.join(field.errors)}" for field in form
-            if field.errors and field.type != "CSRFTokenField"]
+    said = [
+        f"{field.label.text}: {' '.join(field.errors)}"
+        for field in form
+        if field.errors and field.type != "CSRFTokenField"
+    ]
     return " ".join([*said, *form.form_errors]) or "Skjemaet er ugyldig. Last siden på nytt og prøv igjen."
 
 
-def run_button(operation: Callable[[], Any], *, back: str,
-               success: str | Callable[[Any], str] | None = None,
-               failure: Callable[[DomainError], str] | None = None,
-               refused: Callable[[DomainError], object] | None = None) -> Response:
+def run_button(
+    operation: Callable[[], Any],
+    *,
+    back: str,
+    success: str | Callable[[Any], str] | None = None,
+    failure: Callable[[DomainError], str] | None = None,
+    refused: Callable[[DomainError], object] | None = None,
+) -> Response:
     """A POST button's whole life: run the operation and say so (``success`` may be worded from the
     operation's result), or forget what it did and say why (``failure`` may word the refusal; ``refused``
     is called with it, e.g. to keep the refused attempt in the trail); either way go back to ``back``. The
@@ -152,11 +177,15 @@ def run_button(operation: Callable[[], Any], *, back: str,
     return redirect(back)
 
 
-def run_form(form: FlaskForm | None, operation: Callable[[], Any], *,
-             back: str | Callable[[Any], str] | None = None,
-             success: str | Callable[[Any], str] | None = None,
-             refused: Callable[[DomainError], Any] | None = None,
-             answer: Callable[[Any], Any] | None = None) -> Any:
+def run_form(
+    form: FlaskForm | None,
+    operation: Callable[[], Any],
+    *,
+    back: str | Callable[[Any], str] | None = None,
+    success: str | Callable[[Any], str] | None = None,
+    refused: Callable[[DomainError], Any] | None = None,
+    answer: Callable[[Any], Any] | None = None,
+) -> Any:
     """A submitted form's whole life after its page: validate ``form``, run the operation, say so and go to
     ``back`` (both may be worded from the operation's result; ``answer(result)`` instead of going back
     gives a page of its own). A DomainError forgets what the operation did and puts its reasons on the

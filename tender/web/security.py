@@ -5,6 +5,7 @@ The Content-Security-Policy allows no inline script or style: every script and s
 foreign page from framing the app (one-click actions such as opening the bids cannot be clickjacked) and
 keeps an injected ``<script>`` from running.
 """
+
 from __future__ import annotations
 
 from flask import Flask, Response
@@ -14,17 +15,19 @@ from werkzeug.routing import IntegerConverter, Map
 #: overflow (a 500) for ids of 2^63 and above; anything larger cannot be a row and gets a 404
 MAX_ROW_ID = 2**31 - 1
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 #: one year; only sent when the cookies are marked secure, i.e. when the app is served over HTTPS
 HSTS = "max-age=31536000; includeSubDomains"
@@ -53,10 +56,21 @@ class RowIdConverter(IntegerConverter):
 
     regex = digits_up_to(MAX_ROW_ID)
 
-    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None, max: int | None = None,
-                 signed: bool = False) -> None:
-        super().__init__(map, fixed_digits=fixed_digits, min=1 if min is None else min,
-                         max=MAX_ROW_ID if max is None else max, signed=signed)
+    def __init__(
+        self,
+        map: Map,
+        fixed_digits: int = 0,
+        min: int | None = None,
+        max: int | None = None,
+        signed: bool = False,
+    ) -> None:
+        super().__init__(
+            map,
+            fixed_digits=fixed_digits,
+            min=1 if min is None else min,
+            max=MAX_ROW_ID if max is None else max,
+            signed=signed,
+        )
 
 
 def parse_row_id(raw: str | None) -> int | None:

@@ -22,6 +22,7 @@ Three things do not fit "all or nothing", and each has its hook:
 The Noark queue worker is not a request: ``tender.noark.operations.run_validation`` commits its steps
 (claim, progress, result) itself so that the pages can follow it while it works.
 """
+
 from __future__ import annotations
 
 import functools

@@ -1,5 +1,6 @@
 """Uploaded files: their names cleaned before they are kept, downloads sent with an RFC 6266 name, and files
 kept between a preview and the user's decision (import flows) under the instance folder."""
+
 from __future__ import annotations
 
 import hashlib
@@ -44,7 +45,7 @@ def content_disposition(name: str, *, default: str = "fil") -> str:
     ``filename`` as an ASCII fallback (accents dropped, anything else unsafe replaced) for old ones."""
     clean = clean_filename(name, default)
     ascii_name = "".join(c for c in unicodedata.normalize("NFKD", clean) if unicodedata.category(c) != "Mn")
-    ascii_name = re.sub(r'[^A-Za-z0-9 !#$&+,.;=@^_`{}~()\[\]-]', "_", ascii_name).strip() or default
+    ascii_name = re.sub(r"[^A-Za-z0-9 !#$&+,.;=@^_`{}~()\[\]-]", "_", ascii_name).strip() or default
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(clean, safe='')}"
 
 
@@ -54,6 +55,7 @@ def send_download(source: IO[bytes] | Path | str, name: str, mimetype: str | Non
     response = send_file(source, mimetype=guessed, as_attachment=False)
     response.headers["Content-Disposition"] = content_disposition(name)
     return response
+
 
 _TOKEN = re.compile(r"^[0-9a-f]{64}$")
 #: a staged file nobody came back for within this time is removed at the next upload

@@ -1,19 +1,28 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from tender.core.audit_chain import GENESIS_HASH, ChainedEvent, event_hash, payload_text, verify_chain
 
-T0 = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
 
 def _chain(n: int) -> list[ChainedEvent]:
     events, prev = [], GENESIS_HASH
     for seq in range(1, n + 1):
-        fields = dict(seq=seq, occurred_at=T0 + timedelta(seconds=seq), actor_id=1, actor_label="a@b.no",
-                      event_type="x.happened", object_type="tender", object_id="1", tender_id=1,
-                      payload_json=payload_text({"n": seq, "navn": "Kragerø"}), prev_hash=prev)
+        fields = dict(
+            seq=seq,
+            occurred_at=T0 + timedelta(seconds=seq),
+            actor_id=1,
+            actor_label="a@b.no",
+            event_type="x.happened",
+            object_type="tender",
+            object_id="1",
+            tender_id=1,
+            payload_json=payload_text({"n": seq, "navn": "Kragerø"}),
+            prev_hash=prev,
+        )
         digest = event_hash(**fields)
         events.append(ChainedEvent(**fields, hash=digest))
         prev = digest
@@ -50,9 +59,26 @@ def test_deleting_the_newest_events_is_detected_by_the_head() -> None:
 def test_a_recomputed_hash_after_an_edit_still_breaks_the_next_link() -> None:
     events = _chain(4)
     forged = replace(events[1], payload_json="{}")
-    forged = replace(forged, hash=event_hash(**{k: getattr(forged, k) for k in (
-        "seq", "occurred_at", "actor_id", "actor_label", "event_type", "object_type", "object_id", "tender_id",
-        "payload_json", "prev_hash")}))
+    forged = replace(
+        forged,
+        hash=event_hash(
+            **{
+                k: getattr(forged, k)
+                for k in (
+                    "seq",
+                    "occurred_at",
+                    "actor_id",
+                    "actor_label",
+                    "event_type",
+                    "object_type",
+                    "object_id",
+                    "tender_id",
+                    "payload_json",
+                    "prev_hash",
+                )
+            }
+        ),
+    )
     events[1] = forged
     report = verify_chain(events, 4, events[-1].hash)
     assert not report.intact and report.broken_seq == 3
@@ -60,8 +86,28 @@ def test_a_recomputed_hash_after_an_edit_still_breaks_the_next_link() -> None:
 
 def test_timestamps_in_other_zones_hash_like_their_utc_moment() -> None:
     oslo = timezone(timedelta(hours=1))
-    a = event_hash(seq=1, occurred_at=T0, actor_id=None, actor_label="cli:root", event_type="e", object_type=None,
-                   object_id=None, tender_id=None, payload_json="{}", prev_hash=GENESIS_HASH)
-    b = event_hash(seq=1, occurred_at=T0.astimezone(oslo), actor_id=None, actor_label="cli:root", event_type="e",
-                   object_type=None, object_id=None, tender_id=None, payload_json="{}", prev_hash=GENESIS_HASH)
+    a = event_hash(
+        seq=1,
+        occurred_at=T0,
+        actor_id=None,
+        actor_label="cli:root",
+        event_type="e",
+        object_type=None,
+        object_id=None,
+        tender_id=None,
+        payload_json="{}",
+        prev_hash=GENESIS_HASH,
+    )
+    b = event_hash(
+        seq=1,
+        occurred_at=T0.astimezone(oslo),
+        actor_id=None,
+        actor_label="cli:root",
+        event_type="e",
+        object_type=None,
+        object_id=None,
+        tender_id=None,
+        payload_json="{}",
+        prev_hash=GENESIS_HASH,
+    )
     assert a == b

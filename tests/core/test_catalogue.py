@@ -124,7 +124,9 @@ def test_missing_columns_are_named() -> None:
 def test_header_spelling_and_blank_rows_are_tolerated() -> None:
     data = b"\n kravnr \tKRAVGRUPPE\tBeskrivelse.\ttype\n\n2.1.1\tA\tB\to\n"
     catalogue = load_catalogue(data)
-    assert [(e.number, e.type, e.row, e.remark) for e in catalogue.entries] == [("2.1.1", ObligationType.O, 4, "")]
+    assert [(e.number, e.type, e.row, e.remark) for e in catalogue.entries] == [
+        ("2.1.1", ObligationType.O, 4, "")
+    ]
 
 
 def test_a_semicolon_separated_file_with_quoted_line_breaks_is_read() -> None:
@@ -191,8 +193,13 @@ def test_an_xlsx_catalogue_reads_like_the_tsv() -> None:
 
 
 def test_an_xlsx_number_typed_as_a_number_is_reported() -> None:
-    catalogue = load_catalogue(xlsx([["Krav nr.", "Kravgruppe", "Beskrivelse", "Type"], [2.1, "G", "x", "O"]]))
-    assert [(p.code, p.row) for p in catalogue.problems] == [("malformed_number", 2), ("number_stored_as_number", 2)]
+    catalogue = load_catalogue(
+        xlsx([["Krav nr.", "Kravgruppe", "Beskrivelse", "Type"], [2.1, "G", "x", "O"]])
+    )
+    assert [(p.code, p.row) for p in catalogue.problems] == [
+        ("malformed_number", 2),
+        ("number_stored_as_number", 2),
+    ]
 
 
 def test_an_xlsx_that_is_not_a_workbook_is_refused_clearly() -> None:
@@ -225,7 +232,9 @@ def test_ticked_entries_become_requirements_with_fresh_ids_and_source_references
         ("R0009", "2.3", "K02", Kind.EVALUERINGSKRAV, "Noark 5 v5.0 krav 3.1.1, V"),
     ]
     assert new[1].criterion == "arkiv" and new[1].weight == Decimal(3) and new[0].weight is None
-    assert validate_spec(Specification(spec.title, spec.criteria, spec.chapters, spec.requirements + new)) == []
+    assert (
+        validate_spec(Specification(spec.title, spec.criteria, spec.chapters, spec.requirements + new)) == []
+    )
 
 
 def test_a_repeated_number_is_selected_by_its_row_qualified_key() -> None:
@@ -254,7 +263,9 @@ def test_selections_that_cannot_be_honoured_are_all_reported() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(body=st.binary(max_size=300), with_header=st.booleans())
-def test_any_bytes_give_a_catalogue_or_a_catalogue_error_never_a_traceback(body: bytes, with_header: bool) -> None:
+def test_any_bytes_give_a_catalogue_or_a_catalogue_error_never_a_traceback(
+    body: bytes, with_header: bool
+) -> None:
     data = (HEADER.encode() if with_header else b"") + body
     try:
         catalogue = load_catalogue(data)

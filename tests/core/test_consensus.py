@@ -1,4 +1,5 @@
 """The disagreement rule of the consensus page: highest minus lowest individual score above the threshold."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -30,8 +31,10 @@ def test_disagreements_names_only_the_pairs_that_disagree() -> None:
     assert disagreements(scores, D(2)) == {(1, "arkiv")}
 
 
-@given(st.lists(st.decimals(min_value=0, max_value=10, places=1), min_size=1, max_size=6),
-       st.decimals(min_value=0, max_value=10, places=1))
+@given(
+    st.lists(st.decimals(min_value=0, max_value=10, places=1), min_size=1, max_size=6),
+    st.decimals(min_value=0, max_value=10, places=1),
+)
 def test_the_order_of_the_evaluators_does_not_matter(scores: list[Decimal], threshold: Decimal) -> None:
     assert disagree(scores, threshold) == disagree(list(reversed(scores)), threshold)
     assert disagree(scores, threshold) == any(abs(a - b) > threshold for a in scores for b in scores)

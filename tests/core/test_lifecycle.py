@@ -1,8 +1,9 @@
 """The tender's stage and its missing steps, derived from facts (tender.core.lifecycle)."""
+
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tender.core.lifecycle import (
     EVALUATOR,
@@ -13,12 +14,12 @@ from tender.core.lifecycle import (
     VENDOR,
     Facts,
     Stage,
-    standing,
     stage_of,
+    standing,
     steps_for,
 )
 
-NOW = datetime(2026, 12, 3, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
 KOMMUNER = ("Skien", "Porsgrunn", "Siljan")
 DRAFT = Facts(now=NOW, municipalities=KOMMUNER, evaluators=("Evaluator 1", "Evaluator 2"))
 APPROVALS = replace(DRAFT, latest_version=3, approved=("Skien", "Porsgrunn"))
@@ -95,8 +96,9 @@ def test_a_first_score_or_check_starts_the_evaluation_and_the_steps_name_who_has
     assert "Evaluator 2 har ikke gitt poeng på 4 kriterier." in found
     assert not any(t.startswith("Evaluator 1") for t in found)
     assert "Konsensusfasen er ikke åpnet." in found
-    assert "Evaluator 2 har ikke gitt poeng på 1 kriterium." in texts(replace(EVALUATION, scores_missing=(
-        ("Evaluator 2", 1),)))
+    assert "Evaluator 2 har ikke gitt poeng på 1 kriterium." in texts(
+        replace(EVALUATION, scores_missing=(("Evaluator 2", 1),))
+    )
 
 
 def test_an_open_consensus_is_consensus_and_counts_the_missing_consensus_scores() -> None:
@@ -105,7 +107,9 @@ def test_an_open_consensus_is_consensus_and_counts_the_missing_consensus_scores(
 
 
 def test_the_award_stages_come_after_consensus_and_are_never_reached_yet() -> None:
-    reached = {stage_of(f) for f in (DRAFT, APPROVALS, PUBLISHED, BIDDING, PASSED, OPENED, EVALUATION, CONSENSUS)}
+    reached = {
+        stage_of(f) for f in (DRAFT, APPROVALS, PUBLISHED, BIDDING, PASSED, OPENED, EVALUATION, CONSENSUS)
+    }
     assert reached == set(Stage) - NOT_YET
     assert list(Stage)[-3:] == [Stage.AWARD, Stage.STANDSTILL, Stage.CONTRACT]
 
@@ -131,12 +135,14 @@ def test_an_evaluator_sees_only_their_own_missing_scores() -> None:
 def test_observers_and_evaluators_are_told_they_may_confirm_the_opening() -> None:
     for role in (OBSERVER, EVALUATOR):
         assert [s.text for s in steps_for(standing(PASSED), frozenset({role}))] == [
-            "To bekreftelser til trengs for å åpne tilbudene."]
+            "To bekreftelser til trengs for å åpne tilbudene."
+        ]
 
 
 def test_a_vendor_sees_only_the_step_that_is_theirs() -> None:
     assert [s.text for s in steps_for(standing(BIDDING), frozenset({VENDOR}))] == [
-        "Lever tilbudet før tilbudsfristen."]
+        "Lever tilbudet før tilbudsfristen."
+    ]
     assert steps_for(standing(PASSED), frozenset({VENDOR})) == ()
 
 
@@ -153,8 +159,11 @@ def test_deadlines_in_order_have_no_problem() -> None:
 
 
 def test_a_questions_deadline_after_the_bid_deadline_is_refused_at_the_questions_field() -> None:
-    assert deadline_problems(participation=None, questions=NOW + DAY, bid=NOW) == {"questions_deadline": [
-        "Fristen for spørsmål må ligge før tilbudsfristen, så leverandørene får svar før de leverer."]}
+    assert deadline_problems(participation=None, questions=NOW + DAY, bid=NOW) == {
+        "questions_deadline": [
+            "Fristen for spørsmål må ligge før tilbudsfristen, så leverandørene får svar før de leverer."
+        ]
+    }
 
 
 def test_a_questions_deadline_at_the_same_moment_as_the_bid_deadline_is_refused() -> None:
@@ -163,9 +172,11 @@ def test_a_questions_deadline_at_the_same_moment_as_the_bid_deadline_is_refused(
 
 def test_a_participation_deadline_after_the_questions_deadline_is_refused() -> None:
     assert deadline_problems(participation=NOW + DAY, questions=NOW, bid=NOW + 2 * DAY) == {
-        "participation_deadline": ["Fristen for forespørsel om å delta må ligge før fristen for spørsmål."]}
+        "participation_deadline": ["Fristen for forespørsel om å delta må ligge før fristen for spørsmål."]
+    }
 
 
 def test_a_participation_deadline_after_the_bid_deadline_is_refused() -> None:
     assert deadline_problems(participation=NOW + DAY, questions=None, bid=NOW) == {
-        "participation_deadline": ["Fristen for forespørsel om å delta må ligge før tilbudsfristen."]}
+        "participation_deadline": ["Fristen for forespørsel om å delta må ligge før tilbudsfristen."]
+    }

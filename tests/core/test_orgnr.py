@@ -10,14 +10,17 @@ def test_real_organisation_numbers_pass_the_mod11_check(number: str) -> None:
     assert orgnr.normalise(number) == number.replace(" ", "")
 
 
-@pytest.mark.parametrize("number,reason", [
-    ("974760674", "kontrollsiffer"),
-    ("97476067", "ni sifre"),
-    ("9747606731", "ni sifre"),
-    ("97476067A", "ni sifre"),
-    ("", "ni sifre"),
-    ("٩٧٤٧٦٠٦٧٣", "ni sifre"),  # Arabic-Indic digits are digits to Python, not to Brønnøysund
-])
+@pytest.mark.parametrize(
+    "number,reason",
+    [
+        ("974760674", "kontrollsiffer"),
+        ("97476067", "ni sifre"),
+        ("9747606731", "ni sifre"),
+        ("97476067A", "ni sifre"),
+        ("", "ni sifre"),
+        ("٩٧٤٧٦٠٦٧٣", "ni sifre"),  # Arabic-Indic digits are digits to Python, not to Brønnøysund
+    ],
+)
 def test_malformed_numbers_are_refused_with_the_reason(number: str, reason: str) -> None:
     with pytest.raises(orgnr.InvalidOrganisationNumber, match=reason):
         orgnr.normalise(number)

@@ -2,6 +2,7 @@
 
 Expected values are worked out by hand in the comments, as exact fractions.
 """
+
 from __future__ import annotations
 
 from fractions import Fraction as F
@@ -98,7 +99,9 @@ def test_a_single_bid_gets_full_price_points(method: str) -> None:
 def test_a_rejected_lowest_bid_moves_pb_to_the_next_lowest() -> None:
     model = two_level_model("linear")
     bids = [
-        Bid("X", F(80), {"kvalitet": F(5)}, rejected=True, rejection_reason="Oppfyller ikke minstekrav R0004"),
+        Bid(
+            "X", F(80), {"kvalitet": F(5)}, rejected=True, rejection_reason="Oppfyller ikke minstekrav R0004"
+        ),
         Bid("A", F(100), {"kvalitet": F(5)}),
         Bid("B", F(150), {"kvalitet": F(5)}),
     ]
@@ -116,7 +119,11 @@ def test_a_rejected_bid_has_no_rank_no_total_and_keeps_its_reason() -> None:
         Bid("A", F(100), {"kvalitet": F(5)}),
     ]
     rejected = evaluate(model, bids).bids[0]
-    assert (rejected.rank, rejected.total, rejected.bid.rejection_reason) == (None, None, "Levert etter fristen")
+    assert (rejected.rank, rejected.total, rejected.bid.rejection_reason) == (
+        None,
+        None,
+        "Levert etter fristen",
+    )
 
 
 def test_a_rejected_bid_needs_a_recorded_reason() -> None:
@@ -130,7 +137,9 @@ def test_value_for_money_deducts_the_priced_quality_and_ranks_by_evaluated_price
     # C 1 020 000 − 90 000 = 930 000 → C, A, B
     model = ScoringModel(
         (
-            Criterion("pris", F(0), PRICE, method=make_price_method("value_for_money", {"nok_per_point": F(10_000)})),
+            Criterion(
+                "pris", F(0), PRICE, method=make_price_method("value_for_money", {"nok_per_point": F(10_000)})
+            ),
             Criterion("kvalitet", F(100), QUALITY),
         )
     )
@@ -158,7 +167,12 @@ def test_value_for_money_refuses_a_weighted_price_criterion() -> None:
 
 def test_every_price_method_shows_a_norwegian_label_and_a_formula() -> None:
     assert set(PRICE_METHODS) == {
-        "linear", "linear_floor", "linear_zero_at", "proportional", "spread", "value_for_money",
+        "linear",
+        "linear_floor",
+        "linear_zero_at",
+        "proportional",
+        "spread",
+        "value_for_money",
     }
     for cls in PRICE_METHODS.values():
         assert cls.label and cls.formula
@@ -183,7 +197,9 @@ def test_an_unknown_price_method_names_the_known_ones() -> None:
         ("linear", {"k": F(2)}, "criteria[0].k"),
     ],
 )
-def test_bad_price_method_parameters_are_refused_at_their_place(name: str, params: dict[str, F], place: str) -> None:
+def test_bad_price_method_parameters_are_refused_at_their_place(
+    name: str, params: dict[str, F], place: str
+) -> None:
     with pytest.raises(ScoringError) as caught:
         make_price_method(name, params, place="criteria[0]")
     assert caught.value.problems[0].place == place
@@ -270,7 +286,10 @@ def test_normalisation_set_on_a_group_applies_to_every_leaf_below_it() -> None:
     model = ScoringModel(
         (
             Criterion(
-                "kvalitet", F(100), QUALITY, normalise=True,
+                "kvalitet",
+                F(100),
+                QUALITY,
+                normalise=True,
                 children=(Criterion("a", F(50)), Criterion("b", F(50), normalise=False)),
             ),
         )
@@ -292,7 +311,9 @@ def case_model(pris: F, kvalitet: F, arkiv: F, bruk: F) -> ScoringModel:
     return ScoringModel(
         (
             Criterion("pris", pris, PRICE, method=make_price_method("proportional")),
-            Criterion("kvalitet", kvalitet, QUALITY, children=(Criterion("arkiv", arkiv), Criterion("bruk", bruk))),
+            Criterion(
+                "kvalitet", kvalitet, QUALITY, children=(Criterion("arkiv", arkiv), Criterion("bruk", bruk))
+            ),
         )
     )
 
@@ -336,9 +357,13 @@ def test_a_deep_criteria_tree_multiplies_the_weights_along_the_path() -> None:
         (
             Criterion("pris", F(40), PRICE, method=make_price_method("linear")),
             Criterion(
-                "kvalitet", F(60), QUALITY,
+                "kvalitet",
+                F(60),
+                QUALITY,
                 children=(
-                    Criterion("funksjon", F(50), children=(Criterion("arkiv", F(50)), Criterion("sak", F(50)))),
+                    Criterion(
+                        "funksjon", F(50), children=(Criterion("arkiv", F(50)), Criterion("sak", F(50)))
+                    ),
                     Criterion("bruk", F(50)),
                 ),
             ),
@@ -358,7 +383,9 @@ def test_weights_that_do_not_sum_are_refused_with_each_levels_sum() -> None:
         ScoringModel(
             (
                 Criterion("pris", F(30), PRICE, method=make_price_method("linear")),
-                Criterion("kvalitet", F(60), QUALITY, children=(Criterion("a", F(60)), Criterion("b", F(30)))),
+                Criterion(
+                    "kvalitet", F(60), QUALITY, children=(Criterion("a", F(60)), Criterion("b", F(30)))
+                ),
             )
         )
     messages = {p.place: p.message for p in caught.value.problems}
@@ -384,8 +411,13 @@ def test_a_weight_outside_its_announced_range_is_refused() -> None:
     with pytest.raises(ScoringError) as caught:
         ScoringModel(
             (
-                Criterion("pris", F(30), PRICE, method=make_price_method("linear"),
-                          weight_range=WeightRange(F(35), F(45))),
+                Criterion(
+                    "pris",
+                    F(30),
+                    PRICE,
+                    method=make_price_method("linear"),
+                    weight_range=WeightRange(F(35), F(45)),
+                ),
                 Criterion("kvalitet", F(70), QUALITY),
             )
         )
@@ -396,8 +428,14 @@ def test_a_weight_outside_its_announced_range_is_refused() -> None:
 def test_a_price_criterion_under_a_quality_group_is_refused() -> None:
     with pytest.raises(ScoringError) as caught:
         ScoringModel(
-            (Criterion("kvalitet", F(100), QUALITY,
-                       children=(Criterion("pris", F(100), PRICE, method=make_price_method("linear")),)),)
+            (
+                Criterion(
+                    "kvalitet",
+                    F(100),
+                    QUALITY,
+                    children=(Criterion("pris", F(100), PRICE, method=make_price_method("linear")),),
+                ),
+            )
         )
     assert caught.value.problems[0].place == "criteria[0].children[0].kind"
 
@@ -469,8 +507,11 @@ def test_ranking_uses_unrounded_totals() -> None:
 def test_individual_scores_are_checked_against_the_scale_and_the_criteria() -> None:
     model, bids = quality_only_bids(A=7)
     case = EvaluationCase(
-        model, tuple(bids),
-        individual_scores={"A": (IndividualScore("Kari", "kvalitet", F(7)), IndividualScore("Ola", "pris", F(12)))},
+        model,
+        tuple(bids),
+        individual_scores={
+            "A": (IndividualScore("Kari", "kvalitet", F(7)), IndividualScore("Ola", "pris", F(12)))
+        },
     )
     with pytest.raises(ScoringError) as caught:
         evaluate_case(case)
@@ -531,7 +572,13 @@ def test_a_bid_that_cannot_win_on_price_alone_gets_no_price_cut() -> None:
 def test_sensitivity_reports_whether_the_winner_holds_over_the_announced_range() -> None:
     model = ScoringModel(
         (
-            Criterion("pris", F(70), PRICE, method=make_price_method("linear"), weight_range=WeightRange(F(60), F(80))),
+            Criterion(
+                "pris",
+                F(70),
+                PRICE,
+                method=make_price_method("linear"),
+                weight_range=WeightRange(F(60), F(80)),
+            ),
             Criterion("kvalitet", F(30), QUALITY),
         )
     )
@@ -547,7 +594,9 @@ def test_value_for_money_price_cuts_are_measured_in_evaluated_price() -> None:
     # a cut of 40 000.01; A (quality 6) needs p − 60 000 < 930 000: a cut of 10 000.01
     model = ScoringModel(
         (
-            Criterion("pris", F(0), PRICE, method=make_price_method("value_for_money", {"nok_per_point": F(10_000)})),
+            Criterion(
+                "pris", F(0), PRICE, method=make_price_method("value_for_money", {"nok_per_point": F(10_000)})
+            ),
             Criterion("kvalitet", F(100), QUALITY),
         )
     )
@@ -558,7 +607,9 @@ def test_value_for_money_price_cuts_are_measured_in_evaluated_price() -> None:
     ]
     found = sensitivity(evaluate(model, bids))
     assert {p.bid_id: p.reduction for p in found.prices} == {"A": F(1_000_001, 100), "B": F(4_000_001, 100)}
-    assert {w.criterion_id: w.note for w in found.weights}["pris"] == "price is not weighted with value for money"
+    assert {w.criterion_id: w.note for w in found.weights}[
+        "pris"
+    ] == "price is not weighted with value for money"
 
 
 def test_a_criterion_alone_on_its_level_has_no_weight_range() -> None:
@@ -578,10 +629,13 @@ def test_the_scoring_core_imports_only_the_standard_library_and_the_core() -> No
     for module in sorted(core.glob("scoring*.py")):
         tree = ast.parse(module.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            )
             for name in names:
                 top = name.split(".")[0]
-                assert name.startswith("tender.core") or top == "__future__" or top in sys.stdlib_module_names, (
-                    f"{module.name} imports {name}"
-                )
+                assert (
+                    name.startswith("tender.core") or top == "__future__" or top in sys.stdlib_module_names
+                ), f"{module.name} imports {name}"

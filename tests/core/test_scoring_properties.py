@@ -1,4 +1,5 @@
 """Properties of the scoring core that must hold for any model and any bids."""
+
 from __future__ import annotations
 
 import random
@@ -61,7 +62,9 @@ def cases(draw: st.DrawFn, methods: list[str] = POINT_METHODS) -> tuple[ScoringM
         scores = {leaf: F(draw(st.integers(0, 20)), 2) for leaf in leaves}
         price = F(draw(st.integers(1, 10_000_000)), 100)
         rejected = i > 0 and draw(st.booleans())
-        bids.append(Bid(f"B{i}", price, scores, rejected=rejected, rejection_reason="avvist" if rejected else ""))
+        bids.append(
+            Bid(f"B{i}", price, scores, rejected=rejected, rejection_reason="avvist" if rejected else "")
+        )
     return model, bids
 
 
@@ -71,8 +74,16 @@ def ranks(result: EvaluationResult) -> dict[str, int | None]:
 
 def reorder_tree(criteria: tuple[Criterion, ...], rng: random.Random) -> tuple[Criterion, ...]:
     shuffled = [
-        Criterion(c.id, c.weight, c.kind, c.name, c.method, c.normalise, c.weight_range,
-                  reorder_tree(c.children, rng))
+        Criterion(
+            c.id,
+            c.weight,
+            c.kind,
+            c.name,
+            c.method,
+            c.normalise,
+            c.weight_range,
+            reorder_tree(c.children, rng),
+        )
         for c in criteria
     ]
     rng.shuffle(shuffled)
@@ -133,7 +144,9 @@ def test_scaling_every_price_by_a_constant_leaves_the_price_points_unchanged(
     case: tuple[ScoringModel, list[Bid]], factor: F
 ) -> None:
     model, bids = case
-    scaled = [Bid(b.id, (b.price or F(1)) * factor, b.scores, b.name, b.rejected, b.rejection_reason) for b in bids]
+    scaled = [
+        Bid(b.id, (b.price or F(1)) * factor, b.scores, b.name, b.rejected, b.rejection_reason) for b in bids
+    ]
     before, after = evaluate(model, bids), evaluate(model, scaled)
     assert [r.criteria["pris"].points for r in after.bids] == [r.criteria["pris"].points for r in before.bids]
     assert ranks(after) == ranks(before)
@@ -154,7 +167,9 @@ def with_share(model: ScoringModel, criterion_id: str, share: F) -> ScoringModel
                 weight = placed.share * (1 - share) / rest
             else:
                 weight = placed.share
-            out.append(Criterion(c.id, weight, c.kind, c.name, c.method, c.normalise, None, rebuild(c.children)))
+            out.append(
+                Criterion(c.id, weight, c.kind, c.name, c.method, c.normalise, None, rebuild(c.children))
+            )
         return tuple(out)
 
     return ScoringModel(rebuild(model.criteria), model.scale_max, model.allow_half_points)
@@ -197,8 +212,12 @@ def test_the_price_cut_found_makes_the_bid_win_and_one_cent_less_does_not(
             continue
 
         def cut_by(amount: F, bid_id: str = cut.bid_id) -> list[Bid]:
-            return [Bid(b.id, (b.price or F(1)) - amount, b.scores, b.name, b.rejected, b.rejection_reason)
-                    if b.id == bid_id else b for b in bids]
+            return [
+                Bid(b.id, (b.price or F(1)) - amount, b.scores, b.name, b.rejected, b.rejection_reason)
+                if b.id == bid_id
+                else b
+                for b in bids
+            ]
 
         assert evaluate(model, cut_by(cut.reduction)).winner == cut.bid_id
         assert evaluate(model, cut_by(cut.reduction - F(1, 100))).winner != cut.bid_id

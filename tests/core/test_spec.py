@@ -77,14 +77,20 @@ def test_a_duplicate_chapter_id_and_a_duplicate_display_number_are_reported() ->
 
 def test_an_evaluation_requirement_needs_an_existing_criterion_and_a_positive_weight() -> None:
     spec = with_requirement(example_spec(), "R0002", criterion="finnes_ikke", weight=Decimal(0))
-    assert codes(spec) == [("unknown_criterion", "R0002", "criterion"), ("weight_not_positive", "R0002", "weight")]
+    assert codes(spec) == [
+        ("unknown_criterion", "R0002", "criterion"),
+        ("weight_not_positive", "R0002", "weight"),
+    ]
     spec = with_requirement(example_spec(), "R0002", criterion=None, weight=None)
     assert codes(spec) == [("missing_criterion", "R0002", "criterion"), ("missing_weight", "R0002", "weight")]
 
 
 def test_a_minimum_requirement_may_have_neither_criterion_nor_weight() -> None:
     spec = with_requirement(example_spec(), "R0001", criterion="arkiv", weight=Decimal(1))
-    assert codes(spec) == [("criterion_not_allowed", "R0001", "criterion"), ("weight_not_allowed", "R0001", "weight")]
+    assert codes(spec) == [
+        ("criterion_not_allowed", "R0001", "criterion"),
+        ("weight_not_allowed", "R0001", "weight"),
+    ]
 
 
 def test_weights_with_too_many_decimals_or_absurd_size_are_refused() -> None:
@@ -103,11 +109,15 @@ def test_weights_with_too_many_decimals_or_absurd_size_are_refused() -> None:
 def test_a_unit_is_required_with_a_number_answer_and_forbidden_otherwise() -> None:
     assert codes(with_requirement(example_spec(), "R0005", unit=None)) == [("missing_unit", "R0005", "unit")]
     assert codes(with_requirement(example_spec(), "R0005", unit="  ")) == [("missing_unit", "R0005", "unit")]
-    assert codes(with_requirement(example_spec(), "R0001", unit="sekunder")) == [("unit_not_allowed", "R0001", "unit")]
+    assert codes(with_requirement(example_spec(), "R0001", unit="sekunder")) == [
+        ("unit_not_allowed", "R0001", "unit")
+    ]
 
 
 def test_a_requirement_in_a_chapter_that_does_not_exist_is_reported() -> None:
-    assert codes(with_requirement(example_spec(), "R0004", chapter="K99")) == [("unknown_chapter", "R0004", "chapter")]
+    assert codes(with_requirement(example_spec(), "R0004", chapter="K99")) == [
+        ("unknown_chapter", "R0004", "chapter")
+    ]
 
 
 def test_municipality_numbers_must_be_four_digits_and_unique() -> None:
@@ -134,7 +144,10 @@ def test_control_characters_that_excel_cannot_store_are_reported() -> None:
 
 def test_problems_read_as_norwegian_with_their_location() -> None:
     problem = validate_spec(with_requirement(example_spec(), "R0004", chapter="K99"))[0]
-    assert str(replace(problem, line=12)) == "linje 12: Krav «R0004» viser til kapittelet «K99», som ikke finnes."
+    assert (
+        str(replace(problem, line=12))
+        == "linje 12: Krav «R0004» viser til kapittelet «K99», som ikke finnes."
+    )
 
 
 # --------------------------------------------------------------------------- canonical form and hash
@@ -147,7 +160,9 @@ def test_the_hash_is_a_sha256_hex_digest_and_stable_between_calls() -> None:
 
 
 def test_any_change_to_a_requirement_text_changes_the_hash() -> None:
-    changed = with_requirement(example_spec(), "R0001", text=example_spec().requirements[0].text.replace("skal", "bør"))
+    changed = with_requirement(
+        example_spec(), "R0001", text=example_spec().requirements[0].text.replace("skal", "bør")
+    )
     assert content_hash(changed) != content_hash(example_spec())
 
 
@@ -163,7 +178,9 @@ def test_any_change_to_a_requirement_text_changes_the_hash() -> None:
     ],
 )
 def test_any_change_to_another_field_changes_the_hash(field: str, value: object) -> None:
-    assert content_hash(with_requirement(example_spec(), "R0001", **{field: value})) != content_hash(example_spec())
+    assert content_hash(with_requirement(example_spec(), "R0001", **{field: value})) != content_hash(
+        example_spec()
+    )
 
 
 def test_reordering_requirements_inside_a_chapter_changes_the_hash() -> None:
@@ -179,7 +196,9 @@ def test_reordering_chapters_changes_the_hash() -> None:
 def test_whitespace_line_endings_and_unicode_normalisation_do_not_change_the_hash() -> None:
     spec = example_spec()
     text = spec.requirements[2].text
-    noisy = "  " + unicodedata.normalize("NFD", text).replace(" ", "  \t").replace("\n", " \r\n") + "\r\n\r\n\r\n"
+    noisy = (
+        "  " + unicodedata.normalize("NFD", text).replace(" ", "  \t").replace("\n", " \r\n") + "\r\n\r\n\r\n"
+    )
     variant = with_requirement(spec, "R0003", text=noisy, number=" 2.1 ", municipalities=("4012", "4001"))
     variant = replace(variant, title=spec.title + "  ")
     assert content_hash(variant) == content_hash(spec)
@@ -267,9 +286,11 @@ def _imports(path: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("module", sorted(p.name for p in CORE.glob("spec*.py")) + ["catalogue.py"])
-def test_the_specification_core_imports_neither_flask_nor_sqlalchemy_nor_the_rest_of_tender(module: str) -> None:
+def test_the_specification_core_imports_neither_flask_nor_sqlalchemy_nor_the_rest_of_tender(
+    module: str,
+) -> None:
     for name in _imports(CORE / module):
-        assert not name.split(".")[0] in {"flask", "flask_sqlalchemy", "sqlalchemy"}, name
+        assert name.split(".")[0] not in {"flask", "flask_sqlalchemy", "sqlalchemy"}, name
         assert not name.startswith("tender.") or name.startswith("tender.core"), name
 
 

@@ -37,12 +37,12 @@ def test_a_word_diff_unpacks_as_op_and_words_for_templates() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(
-    old=st.lists(st.sampled_from(["skal", "bør", "arkiv", "æøå", ".", ",", " ", "\n", "krav"]), max_size=40).map(
-        "".join
-    ),
-    new=st.lists(st.sampled_from(["skal", "bør", "arkiv", "æøå", ".", ",", " ", "\n", "krav"]), max_size=40).map(
-        "".join
-    ),
+    old=st.lists(
+        st.sampled_from(["skal", "bør", "arkiv", "æøå", ".", ",", " ", "\n", "krav"]), max_size=40
+    ).map("".join),
+    new=st.lists(
+        st.sampled_from(["skal", "bør", "arkiv", "æøå", ".", ",", " ", "\n", "krav"]), max_size=40
+    ).map("".join),
 )
 def test_a_word_diff_rebuilds_both_texts(old: str, new: str) -> None:
     runs = word_diff(old, new)
@@ -59,19 +59,28 @@ def test_identical_specifications_have_an_empty_diff() -> None:
 
 def test_a_whitespace_only_edit_is_not_a_change() -> None:
     spec = example_spec()
-    assert diff_specs(spec, with_requirement(spec, "R0001", text=spec.requirements[0].text + "  \r\n")).is_empty
+    assert diff_specs(
+        spec, with_requirement(spec, "R0001", text=spec.requirements[0].text + "  \r\n")
+    ).is_empty
 
 
 def test_added_removed_and_changed_requirements_are_found_by_id() -> None:
     old = example_spec()
-    new = with_requirement(old, "R0002", text=old.requirements[1].text.replace("bør", "skal"), weight=Decimal("5.0"))
+    new = with_requirement(
+        old, "R0002", text=old.requirements[1].text.replace("bør", "skal"), weight=Decimal("5.0")
+    )
     new = with_requirement(new, "R0005", unit="millisekunder", kind=new.requirements[4].kind)
     new = replace(new, requirements=tuple(r for r in new.requirements if r.id != "R0004"))
-    new = replace(new, requirements=new.requirements + (replace(old.requirements[3], id="R0006", number="2.3"),))
+    new = replace(
+        new, requirements=new.requirements + (replace(old.requirements[3], id="R0006", number="2.3"),)
+    )
     diff = diff_specs(old, new)
     assert [r.id for r in diff.added] == ["R0006"]
     assert [r.id for r in diff.removed] == ["R0004"]
-    assert [(c.id, [f.field for f in c.changes]) for c in diff.changed] == [("R0002", ["text"]), ("R0005", ["unit"])]
+    assert [(c.id, [f.field for f in c.changes]) for c in diff.changed] == [
+        ("R0002", ["text"]),
+        ("R0005", ["unit"]),
+    ]
     text = diff.changed[0].field("text")
     assert text is not None and text.label == "Kravtekst"
     assert ("delete", "bør") in text.words and ("insert", "skal") in text.words
@@ -94,7 +103,9 @@ def test_a_requirement_moved_within_its_chapter_is_one_move_not_a_cascade() -> N
     old = example_spec()
     new = move_requirement(old, "R0002", position=0)
     diff = diff_specs(old, new)
-    assert [(m.id, m.old_position, m.new_position, m.changed_chapter) for m in diff.moved] == [("R0002", 2, 1, False)]
+    assert [(m.id, m.old_position, m.new_position, m.changed_chapter) for m in diff.moved] == [
+        ("R0002", 2, 1, False)
+    ]
     assert diff.changed == ()
 
 

@@ -1,4 +1,5 @@
 """The answer form's layout, shared by the writer in reports and the readers in the core."""
+
 from __future__ import annotations
 
 from openpyxl.utils import get_column_letter

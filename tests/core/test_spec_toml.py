@@ -138,7 +138,9 @@ awkward_text = (
 @given(text=awkward_text, title=awkward_text.filter(lambda s: "\n" not in s and "\r" not in s))
 def test_any_text_survives_a_dump_and_load_unchanged(text: str, title: str) -> None:
     spec = example_spec()
-    spec = replace(spec, title=title, requirements=(replace(spec.requirements[0], text=text),) + spec.requirements[1:])
+    spec = replace(
+        spec, title=title, requirements=(replace(spec.requirements[0], text=text),) + spec.requirements[1:]
+    )
     assert load_spec_toml(dump_spec_toml(spec)) == spec
 
 
@@ -153,14 +155,22 @@ def test_a_duplicate_id_is_reported_on_the_line_of_the_second_id() -> None:
 def test_an_unknown_kind_is_reported_on_its_line_with_the_valid_values() -> None:
     source = GOOD.replace('kind = "minstekrav"', 'kind = "minimumskrav"')
     [problem] = problems_of(source)
-    assert (problem.code, problem.line, problem.item_id) == ("unknown_kind", line_of(source, "minimumskrav"), "R0001")
+    assert (problem.code, problem.line, problem.item_id) == (
+        "unknown_kind",
+        line_of(source, "minimumskrav"),
+        "R0001",
+    )
     assert "minstekrav, evalueringskrav, informasjon" in problem.message
 
 
 def test_a_weight_that_is_not_a_number_is_reported_on_its_line() -> None:
     source = GOOD.replace("weight = 5", 'weight = "fem"')
     [problem] = problems_of(source)
-    assert (problem.code, problem.line, problem.field) == ("weight_not_a_number", line_of(source, "weight ="), "weight")
+    assert (problem.code, problem.line, problem.field) == (
+        "weight_not_a_number",
+        line_of(source, "weight ="),
+        "weight",
+    )
     assert "«fem»" in problem.message
 
 
@@ -316,7 +326,11 @@ _MUTATIONS = st.sampled_from(
 
 
 @settings(max_examples=200, deadline=None)
-@given(edits=st.lists(st.tuples(st.integers(0, len(GOOD)), st.integers(0, 15), _MUTATIONS), min_size=1, max_size=4))
+@given(
+    edits=st.lists(
+        st.tuples(st.integers(0, len(GOOD)), st.integers(0, 15), _MUTATIONS), min_size=1, max_size=4
+    )
+)
 def test_a_mangled_file_gives_a_specification_or_located_problems_never_a_traceback(
     edits: list[tuple[int, int, str]],
 ) -> None:
@@ -342,7 +356,14 @@ def test_a_mangled_file_gives_a_specification_or_located_problems_never_a_traceb
         ("[" + "a." * 100_000 + "b]", "too_many_key_parts"),
         ("[[requirement]]\n" * 10_001, "too_many_entries"),
     ],
-    ids=["deep-array", "deep-inline-table", "long-dotted-key", "long-key-in-inline-table", "long-header", "many"],
+    ids=[
+        "deep-array",
+        "deep-inline-table",
+        "long-dotted-key",
+        "long-key-in-inline-table",
+        "long-header",
+        "many",
+    ],
 )
 def test_structures_that_would_exhaust_the_parser_are_refused_before_parsing(source: str, code: str) -> None:
     # tomllib raises RecursionError on deep nesting and takes minutes on long dotted keys

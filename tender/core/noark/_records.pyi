@@ -1,11 +1,24 @@
 """Type stub for the C module ``_records.c`` (see there)."""
+
 from typing import TypeAlias
 
 Field: TypeAlias = tuple[str, int]
 Extra: TypeAlias = tuple[int, str, int]
 #: see records.py
-Record: TypeAlias = tuple[int, int, int, str | None, int, str | None, str | None, int, bool, tuple[Field | None, ...],
-               tuple[Extra, ...] | None, tuple[tuple[str, int], ...] | None]
+Record: TypeAlias = tuple[
+    int,
+    int,
+    int,
+    str | None,
+    int,
+    str | None,
+    str | None,
+    int,
+    bool,
+    tuple[Field | None, ...],
+    tuple[Extra, ...] | None,
+    tuple[tuple[str, int], ...] | None,
+]
 #: (Clark tag, [Clark tags of the children to capture]) or the same with the allowed values of a light unit
 Unit: TypeAlias = tuple[str, list[str]] | tuple[str, list[str], dict[int, list[str]] | None]
 #: (local name, xsi:type local part, line)

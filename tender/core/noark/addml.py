@@ -6,6 +6,7 @@ template ``Noark 5 v 5-arkivuttrekk_v5_0.xml``: the top ``dataObject`` carries `
 version) and ``info/additionalInfo`` (period separation, flags, number of document files); each nested
 ``dataObject`` describes one XML file with its checksum, its schemas and ``numberOfOccurrences``.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -6,6 +6,7 @@ fixed slots, so the Python work per unit is a handful of tuple reads. Whatever g
 (systemIDs, references, document objects) goes to the :class:`~tender.core.noark.store.Store`;
 counters stay small.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,7 +32,14 @@ _UUID_FULLMATCH: Final = UUID.fullmatch
 _DATETIME_MATCH: Final = _DATETIME.match
 
 UNIT_LEVELS: Final = (
-    "arkiv", "arkivdel", "klassifikasjonssystem", "klasse", "mappe", "registrering", "dokumentbeskrivelse", "dokumentobjekt",
+    "arkiv",
+    "arkivdel",
+    "klassifikasjonssystem",
+    "klasse",
+    "mappe",
+    "registrering",
+    "dokumentbeskrivelse",
+    "dokumentobjekt",
 )
 DELIVERABLE_CASE_STATUS: Final = ("Avsluttet", "Utgår")
 DELIVERABLE_JOURNAL_STATUS: Final = ("Arkivert", "Utgår")
@@ -64,11 +72,20 @@ _FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "mappe": ("systemID", "opprettetDato", "saksstatus"),
     "registrering": ("systemID", "opprettetDato", "journalstatus", "journalposttype", "journaldato"),
     "dokumentbeskrivelse": ("systemID", "dokumentstatus", "dokumentmedium"),
-    "dokumentobjekt": ("systemID", "referanseDokumentfil", "sjekksum", "sjekksumAlgoritme", "filstoerrelse", "format"),
+    "dokumentobjekt": (
+        "systemID",
+        "referanseDokumentfil",
+        "sjekksum",
+        "sjekksumAlgoritme",
+        "filstoerrelse",
+        "format",
+    ),
     "avskrivning": ("avskrivningsmaate",),
 }
 #: status fields the level handlers check themselves (their code-list check happens there too)
-_HANDLED_CODES: Final = frozenset({"arkivdelstatus", "saksstatus", "journalstatus", "journalposttype", "dokumentstatus"})
+_HANDLED_CODES: Final = frozenset(
+    {"arkivdelstatus", "saksstatus", "journalstatus", "journalposttype", "dokumentstatus"}
+)
 
 K_KLASSE, K_MAPPE, K_REG, K_DB, K_DO = range(5)
 _NO_KIDS: Final = (0, 0, 0, 0, 0)
@@ -164,8 +181,14 @@ def _parse_date(value: str) -> dt.date | None:
 class ArkivstrukturHandler:
     """The content checks and statistics of ``arkivstruktur.xml``."""
 
-    def __init__(self, version: str, addml: Addml | None, store: Store, collector: Collector,
-                 extra_counted: set[str] | None = None) -> None:
+    def __init__(
+        self,
+        version: str,
+        addml: Addml | None,
+        store: Store,
+        collector: Collector,
+        extra_counted: set[str] | None = None,
+    ) -> None:
         self.version = version
         self.addml = addml
         self.store = store
@@ -190,10 +213,28 @@ class ArkivstrukturHandler:
         self.types: dict[str, Counter[str]] = {"mappe": Counter(), "registrering": Counter()}
         self.per_year: dict[str, Counter[str]] = {"mappe": Counter(), "registrering": Counter()}
         self.status: dict[str, Counter[str]] = {
-            k: Counter() for k in ("arkivdelstatus", "saksstatus", "journalstatus", "dokumentstatus",
-                                   "journalposttype", "avskrivningsmaate")
+            k: Counter()
+            for k in (
+                "arkivdelstatus",
+                "saksstatus",
+                "journalstatus",
+                "dokumentstatus",
+                "journalposttype",
+                "avskrivningsmaate",
+            )
         }
-        self.by_parent: dict[str, Counter[str]] = {k: Counter() for k in ("merknad", "skjerming", "kassasjon", "presedens", "utfoertKassasjon", "part", "sakspart")}
+        self.by_parent: dict[str, Counter[str]] = {
+            k: Counter()
+            for k in (
+                "merknad",
+                "skjerming",
+                "kassasjon",
+                "presedens",
+                "utfoertKassasjon",
+                "part",
+                "sakspart",
+            )
+        }
         self.formats: Counter[str] = Counter()
         self.extra: Counter[str] = Counter()
         self.arkivdeler: list[dict[str, Any]] = []
@@ -212,7 +253,10 @@ class ArkivstrukturHandler:
         a = addml
         self._period_bounds: tuple[str, str] | None = (
             (a.period_start.isoformat(), a.period_end.isoformat())
-            if a is not None and a.sharp_separation and a.period_start is not None and a.period_end is not None
+            if a is not None
+            and a.sharp_separation
+            and a.period_start is not None
+            and a.period_end is not None
             else None
         )
         self.complete = False
@@ -232,11 +276,23 @@ class ArkivstrukturHandler:
         self._plans: list[_Plan] = []
         for name in self.containers:
             names = self.slots[name]
-            codes_ = tuple((i, n, self.codes[n], self.code_sets[n]) for i, n in enumerate(names)
-                           if n in self.codes and n not in _HANDLED_CODES)
+            codes_ = tuple(
+                (i, n, self.codes[n], self.code_sets[n])
+                for i, n in enumerate(names)
+                if n in self.codes and n not in _HANDLED_CODES
+            )
             refs = tuple((i, n, REFERENCES[n][0]) for i, n in enumerate(names) if n in REFERENCES)
-            self._plans.append(_Plan(name, False, self._dispatch.get(name), name in self.by_parent,
-                                     codes_, refs, bool(names) and names[0] == "systemID"))
+            self._plans.append(
+                _Plan(
+                    name,
+                    False,
+                    self._dispatch.get(name),
+                    name in self.by_parent,
+                    codes_,
+                    refs,
+                    bool(names) and names[0] == "systemID",
+                )
+            )
         for name in sorted(self.extra_counted):
             self._plans.append(_Plan(name, True, None, False, (), (), False))
 
@@ -251,9 +307,13 @@ class ArkivstrukturHandler:
         out: list[Unit] = []
         for plan in self._plans:
             children = [NS + n for n in self.slots.get(plan.local, ())] if not plan.counted_only else []
-            light = (plan.counted_only or (
-                plan.handler is None and not plan.counted_by_parent and not plan.has_id and not plan.ref_slots
-                and len(plan.code_slots) == len(children)))
+            light = plan.counted_only or (
+                plan.handler is None
+                and not plan.counted_by_parent
+                and not plan.has_id
+                and not plan.ref_slots
+                and len(plan.code_slots) == len(children)
+            )
             allowed = {i: sorted(values) for i, _name, _code, values in plan.code_slots} if light else None
             out.append((NS + plan.local, children, allowed))
         return out
@@ -269,7 +329,9 @@ class ArkivstrukturHandler:
 
     def end(self, record: Record) -> None:
         """Process one unit's record (the hot path: kept lean on purpose)."""
-        index, _serial, line, xsi, parent_serial, _pl, _px, n_children, has_text, slots, extra, empties = record
+        index, _serial, line, xsi, parent_serial, _pl, _px, n_children, has_text, slots, extra, empties = (
+            record
+        )
         plan = self._plans[index]
         local, counted_only, handler, counted_by_parent, code_slots, ref_slots, has_id = plan
         if counted_only:
@@ -329,12 +391,14 @@ class ArkivstrukturHandler:
             allowed = ", ".join(f"«{v}»" for v in code.values)
             allowed_en = ", ".join(f"'{v}'" for v in code.values)
             self._add(
-                "N5V-CONTENT-13", Severity.ERROR,
+                "N5V-CONTENT-13",
+                Severity.ERROR,
                 f"{code.m_number} {name} har verdien «{value}» på linje {line}, som ikke er "
                 f"blant de obligatoriske verdiene i metadatakatalogen: {allowed}.",
                 f"{code.m_number} {name} has the value '{value}' on line {line}, which is not "
                 f"one of the mandatory values of the metadata catalogue: {allowed_en}.",
-                line, name,
+                line,
+                name,
             )
 
     def _status(self, name: str, child: Field | None) -> str | None:
@@ -356,9 +420,13 @@ class ArkivstrukturHandler:
 
     # -- shared steps
 
-    def _add(self, check: str, severity: Severity, no: str, en: str, line: int | None, element: str | None) -> None:
+    def _add(
+        self, check: str, severity: Severity, no: str, en: str, line: int | None, element: str | None
+    ) -> None:
         info = self.infos.get(element) if element else None
-        self.out.add(Finding(check, severity, no, en, FILE, line, None, element, info.m_number if info else None))
+        self.out.add(
+            Finding(check, severity, no, en, FILE, line, None, element, info.m_number if info else None)
+        )
 
     def _system_id(self, local: str, kind: str, child: Field) -> None:
         value = child[0].strip()
@@ -369,10 +437,12 @@ class ArkivstrukturHandler:
             self.non_uuid += 1
             if self.v5:
                 self._add(
-                    "N5V-CONTENT-05", Severity.ERROR,
+                    "N5V-CONTENT-05",
+                    Severity.ERROR,
                     f"M001 systemID «{value}» i {kind} på linje {line} er ikke en UUID.",
                     f"M001 systemID '{value}' in {kind} on line {line} is not a UUID.",
-                    line, "systemID",
+                    line,
+                    "systemID",
                 )
         if len(ids) >= 20_000:
             self.store.add_ids(ids)
@@ -381,10 +451,12 @@ class ArkivstrukturHandler:
     def _report_empty(self, line: int, name: str, where: str | None) -> None:
         where = where or ""
         self._add(
-            "N5V-CONTENT-14", Severity.ERROR,
+            "N5V-CONTENT-14",
+            Severity.ERROR,
             f"{self._mname(name)} i {where} på linje {line} er tomt; tomme elementer skal ikke leveres.",
             f"{self._mname(name)} in {where} on line {line} is empty; empty elements must not be delivered.",
-            line, name,
+            line,
+            name,
         )
 
     def _mname(self, name: str) -> str:
@@ -418,23 +490,27 @@ class ArkivstrukturHandler:
             if status != CLOSED_PART_STATUS:
                 line = field[1]
                 self._add(
-                    "N5V-CONTENT-21", Severity.WARNING,
+                    "N5V-CONTENT-21",
+                    Severity.WARNING,
                     f"M051 arkivdelstatus er «{status}» på linje {line}; arkivdeler som avleveres skal ha status "
                     f"«{CLOSED_PART_STATUS}».",
                     f"M051 arkivdelstatus is '{status}' on line {line}; archive parts in a transfer should have the "
                     f"status '{CLOSED_PART_STATUS}'.",
-                    line, "arkivdelstatus",
+                    line,
+                    "arkivdelstatus",
                 )
         # every folder and registration since the previous arkivdel ended belongs to this one
-        self.arkivdeler.append({
-            "systemID": _text(slots[0]),
-            "tittel": _text(slots[1]),
-            "status": status,
-            "mapper": self._bucket["mappe"],
-            "registreringer": self._bucket["registrering"],
-            "first_registration": self._bucket_dates[0],
-            "last_registration": self._bucket_dates[1],
-        })
+        self.arkivdeler.append(
+            {
+                "systemID": _text(slots[0]),
+                "tittel": _text(slots[1]),
+                "status": status,
+                "mapper": self._bucket["mappe"],
+                "registreringer": self._bucket["registrering"],
+                "first_registration": self._bucket_dates[0],
+                "last_registration": self._bucket_dates[1],
+            }
+        )
         self._bucket = Counter()
         self._bucket_dates = [None, None]
 
@@ -452,14 +528,20 @@ class ArkivstrukturHandler:
         if not kids[K_REG]:
             self.classification["klasser uten registreringer direkte under seg"] += 1
         if kids[K_KLASSE] and (kids[K_MAPPE] or kids[K_REG]):
-            what_no = " og ".join(w for w, n in (("mapper", kids[K_MAPPE]), ("registreringer", kids[K_REG])) if n)
-            what_en = " and ".join(w for w, n in (("folders", kids[K_MAPPE]), ("registrations", kids[K_REG])) if n)
+            what_no = " og ".join(
+                w for w, n in (("mapper", kids[K_MAPPE]), ("registreringer", kids[K_REG])) if n
+            )
+            what_en = " and ".join(
+                w for w, n in (("folders", kids[K_MAPPE]), ("registrations", kids[K_REG])) if n
+            )
             cid = _text(slots[1]) or _text(slots[0]) or "?"
             self._add(
-                "N5V-CONTENT-09", Severity.ERROR,
+                "N5V-CONTENT-09",
+                Severity.ERROR,
                 f"Klasse «{cid}» på linje {record[LINE]} har både underklasser og {what_no}.",
                 f"Class '{cid}' on line {record[LINE]} has both subclasses and {what_en}.",
-                record[LINE], "klasse",
+                record[LINE],
+                "klasse",
             )
 
     def _mappe(self, record: Record, kind: str, slots: Slots) -> None:
@@ -482,12 +564,14 @@ class ArkivstrukturHandler:
             if status not in DELIVERABLE_CASE_STATUS:
                 line = field[1]
                 self._add(
-                    "N5V-CONTENT-10", Severity.ERROR,
+                    "N5V-CONTENT-10",
+                    Severity.ERROR,
                     f"M052 saksstatus er «{status}» i {kind} på linje {line}; i et arkivuttrekk skal saksmapper ha "
                     "status «Avsluttet» eller «Utgår».",
                     f"M052 saksstatus is '{status}' in {kind} on line {line}; case folders in an extract must have "
                     "the status 'Avsluttet' or 'Utgår'.",
-                    line, "saksstatus",
+                    line,
+                    "saksstatus",
                 )
             if status == UTGAAR:
                 self.store.exclude_docobjs_after(record[SERIAL])
@@ -496,10 +580,12 @@ class ArkivstrukturHandler:
         """Count the year of an opprettetDato; its sortable form ("YYYY-MM-DDThh:mm:ss"), or None."""
         if _DATETIME_MATCH(value) is None and _parse_datetime(value) is None:
             self._add(
-                "N5V-CONTENT-12", Severity.ERROR,
+                "N5V-CONTENT-12",
+                Severity.ERROR,
                 f"M600 opprettetDato «{value}» i {where} på linje {line} kan ikke tolkes som dato og klokkeslett.",
                 f"M600 opprettetDato '{value}' in {where} on line {line} cannot be read as a date and time.",
-                line, "opprettetDato",
+                line,
+                "opprettetDato",
             )
             return None
         self.per_year[level][value[:4]] += 1
@@ -547,12 +633,14 @@ class ArkivstrukturHandler:
             if status not in DELIVERABLE_JOURNAL_STATUS:
                 line = field[1]
                 self._add(
-                    "N5V-CONTENT-11", Severity.ERROR,
+                    "N5V-CONTENT-11",
+                    Severity.ERROR,
                     f"M053 journalstatus er «{status}» i {kind} på linje {line}; i et arkivuttrekk skal journalposter "
                     "ha status «Arkivert» eller «Utgår».",
                     f"M053 journalstatus is '{status}' in {kind} on line {line}; journal records in an extract must "
                     "have the status 'Arkivert' or 'Utgår'.",
-                    line, "journalstatus",
+                    line,
+                    "journalstatus",
                 )
             if status == UTGAAR:
                 self.store.exclude_docobjs_after(record[SERIAL])
@@ -563,10 +651,12 @@ class ArkivstrukturHandler:
                 self.status["journalposttype"][jtype] += 1
             if not jtype:
                 self._add(
-                    "N5V-CONTENT-15", Severity.ERROR,
+                    "N5V-CONTENT-15",
+                    Severity.ERROR,
                     f"M082 journalposttype mangler eller er tom i journalpost på linje {record[LINE]}.",
                     f"M082 journalposttype is missing or empty in the journal record on line {record[LINE]}.",
-                    record[LINE], "journalposttype",
+                    record[LINE],
+                    "journalposttype",
                 )
         jdate = slots[4]
         check_date: str | None = None
@@ -577,10 +667,12 @@ class ArkivstrukturHandler:
             check_line = jdate[1]
             if _DATE.match(jdate_text) is None and _parse_date(jdate_text) is None:
                 self._add(
-                    "N5V-CONTENT-12", Severity.ERROR,
+                    "N5V-CONTENT-12",
+                    Severity.ERROR,
                     f"M101 journaldato «{jdate_text}» på linje {check_line} kan ikke tolkes som dato.",
                     f"M101 journaldato '{jdate_text}' on line {check_line} cannot be read as a date.",
-                    check_line, "journaldato",
+                    check_line,
+                    "journaldato",
                 )
             else:
                 check_date = jdate_text[:10]
@@ -602,12 +694,14 @@ class ArkivstrukturHandler:
         assert self._period_bounds is not None
         start, end = self._period_bounds
         self._add(
-            "N5V-CONTENT-12", Severity.ERROR,
+            "N5V-CONTENT-12",
+            Severity.ERROR,
             f"{self._mname(name)} {day} i {where} på linje {line} ligger utenfor arkivperioden {start}–{end} i "
             "arkivuttrekk.xml, og periodeskillet er skarpt.",
             f"{self._mname(name)} {day} in {where} on line {line} lies outside the archival period {start}–{end} of "
             "arkivuttrekk.xml, and the period separation is sharp.",
-            line, name,
+            line,
+            name,
         )
 
     def _dokumentbeskrivelse(self, record: Record, kind: str, slots: Slots) -> None:
@@ -633,8 +727,14 @@ class ArkivstrukturHandler:
             return
         ref = ref_field[0].strip()
         self.store.add_docobj(
-            normalise_reference(ref), ref, ref_field[1],
-            _text(slots[2]), _text(slots[3]), _text(slots[4]), fmt, record[SERIAL],
+            normalise_reference(ref),
+            ref,
+            ref_field[1],
+            _text(slots[2]),
+            _text(slots[3]),
+            _text(slots[4]),
+            fmt,
+            record[SERIAL],
         )
 
     def _avskrivning(self, record: Record, kind: str, slots: Slots) -> None:

@@ -6,6 +6,7 @@ name's extension and the file's own magic bytes by *family* ("pdf", "tiff", …)
 the same format in many ways. From the first bytes alone a PDF cannot be told from a PDF/A (that needs
 the XMP metadata inside), so "pdf" covers both.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,9 @@ from typing import Final
 DOCUMENT_FOLDERS: Final = ("dokumenter", "DOKUMENTER", "dokument", "DOKUMENT")
 
 #: families that are archive formats (riksarkivarens forskrift § 5-17); others get a warning
-ARCHIVE_FAMILIES: Final = frozenset({"pdf", "tiff", "jpeg", "png", "xml", "text", "jp2", "html", "email", "warc", "sosi", "audio", "video"})
+ARCHIVE_FAMILIES: Final = frozenset(
+    {"pdf", "tiff", "jpeg", "png", "xml", "text", "jp2", "html", "email", "warc", "sosi", "audio", "video"}
+)
 
 _MAGIC: Final[tuple[tuple[bytes, int, str], ...]] = (
     (b"%PDF-", 0, "pdf"),
@@ -38,25 +41,103 @@ _MAGIC: Final[tuple[tuple[bytes, int, str], ...]] = (
 
 #: declared format (lower case, exact) or extension → family
 _NAMES: Final[dict[str, str]] = {
-    "pdf": "pdf", "pdf/a": "pdf", "pdfa": "pdf", "pdf/a-1a": "pdf", "pdf/a-1b": "pdf", "pdf/a-2a": "pdf",
-    "pdf/a-2b": "pdf", "pdf/a-2u": "pdf", "pdf/a-3a": "pdf", "pdf/a-3b": "pdf", "pdf/a-3u": "pdf",
-    "tif": "tiff", "tiff": "tiff", "jpg": "jpeg", "jpeg": "jpeg", "jfif": "jpeg", "png": "png", "gif": "gif",
-    "jp2": "jp2", "jpx": "jp2", "xml": "xml", "txt": "text", "text": "text", "csv": "text", "tekst": "text",
-    "htm": "html", "html": "html", "xhtml": "html", "eml": "email", "mbox": "email", "msg": "ole",
-    "doc": "ole", "xls": "ole", "ppt": "ole", "docx": "zip", "xlsx": "zip", "pptx": "zip", "odt": "zip",
-    "ods": "zip", "odp": "zip", "zip": "zip", "rtf": "rtf", "warc": "warc", "sos": "sosi", "sosi": "sosi",
-    "mp3": "audio", "wav": "audio", "flac": "audio", "mp4": "video", "mpg": "video", "mpeg": "video",
+    "pdf": "pdf",
+    "pdf/a": "pdf",
+    "pdfa": "pdf",
+    "pdf/a-1a": "pdf",
+    "pdf/a-1b": "pdf",
+    "pdf/a-2a": "pdf",
+    "pdf/a-2b": "pdf",
+    "pdf/a-2u": "pdf",
+    "pdf/a-3a": "pdf",
+    "pdf/a-3b": "pdf",
+    "pdf/a-3u": "pdf",
+    "tif": "tiff",
+    "tiff": "tiff",
+    "jpg": "jpeg",
+    "jpeg": "jpeg",
+    "jfif": "jpeg",
+    "png": "png",
+    "gif": "gif",
+    "jp2": "jp2",
+    "jpx": "jp2",
+    "xml": "xml",
+    "txt": "text",
+    "text": "text",
+    "csv": "text",
+    "tekst": "text",
+    "htm": "html",
+    "html": "html",
+    "xhtml": "html",
+    "eml": "email",
+    "mbox": "email",
+    "msg": "ole",
+    "doc": "ole",
+    "xls": "ole",
+    "ppt": "ole",
+    "docx": "zip",
+    "xlsx": "zip",
+    "pptx": "zip",
+    "odt": "zip",
+    "ods": "zip",
+    "odp": "zip",
+    "zip": "zip",
+    "rtf": "rtf",
+    "warc": "warc",
+    "sos": "sosi",
+    "sosi": "sosi",
+    "mp3": "audio",
+    "wav": "audio",
+    "flac": "audio",
+    "mp4": "video",
+    "mpg": "video",
+    "mpeg": "video",
 }
 
 #: PRONOM identifiers of common archive formats → family
 _PRONOM: Final[dict[str, str]] = {
-    **{f"fmt/{n}": "pdf" for n in (14, 15, 16, 17, 18, 19, 20, 95, 144, 145, 146, 147, 148, 157, 158, 276, 354,
-                                   476, 477, 478, 479, 480, 481, 1129)},
+    **{
+        f"fmt/{n}": "pdf"
+        for n in (
+            14,
+            15,
+            16,
+            17,
+            18,
+            19,
+            20,
+            95,
+            144,
+            145,
+            146,
+            147,
+            148,
+            157,
+            158,
+            276,
+            354,
+            476,
+            477,
+            478,
+            479,
+            480,
+            481,
+            1129,
+        )
+    },
     **{f"fmt/{n}": "tiff" for n in (7, 8, 9, 10, 152, 153, 154, 155, 353)},
     **{f"fmt/{n}": "jpeg" for n in (41, 42, 43, 44, 112, 113)},
     **{f"fmt/{n}": "png" for n in (11, 12, 13)},
-    "fmt/101": "xml", "x-fmt/111": "text", "fmt/96": "html", "fmt/99": "html", "fmt/100": "html", "fmt/471": "html",
-    "fmt/392": "jp2", "x-fmt/392": "jp2", "fmt/950": "email", "fmt/278": "email",
+    "fmt/101": "xml",
+    "x-fmt/111": "text",
+    "fmt/96": "html",
+    "fmt/99": "html",
+    "fmt/100": "html",
+    "fmt/471": "html",
+    "fmt/392": "jp2",
+    "x-fmt/392": "jp2",
+    "fmt/950": "email",
+    "fmt/278": "email",
 }
 
 
@@ -65,7 +146,7 @@ def sniff(first_bytes: bytes) -> str | None:
     if not first_bytes:
         return "empty"
     for magic, offset, family in _MAGIC:
-        if first_bytes[offset:offset + len(magic)] == magic:
+        if first_bytes[offset : offset + len(magic)] == magic:
             return family
     if first_bytes.startswith(b"PK\x03\x04"):
         return "zip"

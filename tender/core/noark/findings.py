@@ -1,4 +1,5 @@
 """What a check found: the unit every part of the Noark 5 validator reports in."""
+
 from __future__ import annotations
 
 import enum

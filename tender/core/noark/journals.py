@@ -1,5 +1,6 @@
 """Content of ``endringslogg.xml``, ``loependeJournal.xml`` and ``offentligJournal.xml``, read in the
 same single pass that validates them."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -68,7 +69,10 @@ class JournalHandler:
         return [
             (ns + "journalregistrering", [], {}),  # only counted: the recorder counts it
             (ns + "journalpost", [ns + "journaldato"]),
-            (ns + "journalhode", [ns + "antallJournalposter", ns + "journalStartDato", ns + "journalSluttDato"]),
+            (
+                ns + "journalhode",
+                [ns + "antallJournalposter", ns + "journalStartDato", ns + "journalSluttDato"],
+            ),
         ]
 
     def empty_leaves(self) -> bool:

@@ -11,6 +11,7 @@ checks on the records meanwhile; nothing is kept per element, so memory stays fl
 error, so every error is reported in one pass (a well-formedness error still ends the document, as it
 must), each with the line where the offending element starts.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -92,7 +93,10 @@ _SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "xmlSchemaSAXPlug": (_VP, [_VP, ctypes.POINTER(ctypes.POINTER(_SaxHandler)), ctypes.POINTER(_VP)]),
     "xmlSchemaSAXUnplug": (ctypes.c_int, [_VP]),
     "xmlSchemaIsValid": (ctypes.c_int, [_VP]),
-    "xmlCreatePushParserCtxt": (_VP, [ctypes.POINTER(_SaxHandler), _VP, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]),
+    "xmlCreatePushParserCtxt": (
+        _VP,
+        [ctypes.POINTER(_SaxHandler), _VP, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p],
+    ),
     "xmlCtxtUseOptions": (ctypes.c_int, [_VP, ctypes.c_int]),
     "xmlParseChunk": (ctypes.c_int, [_VP, ctypes.c_char_p, ctypes.c_int, ctypes.c_int]),
     "xmlFreeParserCtxt": (None, [_VP]),
@@ -203,8 +207,13 @@ class StreamValidation:
     #: chunks that may wait to be written; bounds memory whatever the speed difference
     QUEUE = 3
 
-    def __init__(self, schema: CompiledSchema, on_problem: Callable[[RawProblem], None],
-                 recorder: Recorder | None = None, on_chunk: Callable[[bytes], None] | None = None) -> None:
+    def __init__(
+        self,
+        schema: CompiledSchema,
+        on_problem: Callable[[RawProblem], None],
+        recorder: Recorder | None = None,
+        on_chunk: Callable[[bytes], None] | None = None,
+    ) -> None:
         self._lib = _lib()
         self._schema = schema  # kept alive while the worker uses it
         self._on_problem = on_problem
@@ -240,7 +249,9 @@ class StreamValidation:
         column = int(e.int2) if e.domain != DOMAIN_SCHEMASV else 0
         self._on_problem(RawProblem(int(e.domain), int(e.code), int(e.line), column, message, fatal))
 
-    def _doctype(self, _ctx: int | None, name: bytes | None, external_id: bytes | None, system_id: bytes | None) -> None:
+    def _doctype(
+        self, _ctx: int | None, name: bytes | None, external_id: bytes | None, system_id: bytes | None
+    ) -> None:
         # a DTD is where entity bombs and external entities live: stop reading the document
         self._doctype_seen = True
         self.fatal = True
@@ -270,8 +281,9 @@ class StreamValidation:
                 start, end, text, user_data = self.recorder.callbacks()
                 sax.startElementNs, sax.endElementNs = start, end
                 sax._cb17 = sax._cb18 = sax._cb25 = text  # characters, ignorableWhitespace, cdataBlock
-                self.recorder.begin(vctxt, _address(lib.xmlSchemaValidCtxtGetParserCtxt),
-                                    _address(lib.xmlSAX2GetLineNumber))
+                self.recorder.begin(
+                    vctxt, _address(lib.xmlSchemaValidCtxtGetParserCtxt), _address(lib.xmlSAX2GetLineNumber)
+                )
             buf = lib.xmlParserInputBufferCreateFd(self._rfd, 0)
             result = lib.xmlSchemaValidateStream(vctxt, buf, 0, ctypes.byref(sax), user_data)
             self.valid = result == 0 and not self.fatal

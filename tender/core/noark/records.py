@@ -13,6 +13,7 @@ place per child name the handler asked for, holding ``(text, line)`` of its firs
 and later occurrences, or None; ``empties`` lists ``(local name, line)`` of child elements with neither
 elements nor text, when asked for, else None.
 """
+
 from __future__ import annotations
 
 from ._records import Recorder
@@ -21,8 +22,20 @@ from ._records import Recorder
 Field = tuple[str, int]
 #: (slot, text, line) of a second or later occurrence
 Extra = tuple[int, str, int]
-Record = tuple[int, int, int, str | None, int, str | None, str | None, int, bool, tuple[Field | None, ...],
-               tuple[Extra, ...] | None, tuple[tuple[str, int], ...] | None]
+Record = tuple[
+    int,
+    int,
+    int,
+    str | None,
+    int,
+    str | None,
+    str | None,
+    int,
+    bool,
+    tuple[Field | None, ...],
+    tuple[Extra, ...] | None,
+    tuple[tuple[str, int], ...] | None,
+]
 #: what a handler asks for: (Clark tag of the unit, [Clark tags of the children to capture in slots]),
 #: optionally with {slot: [allowed values]}: such a "light" unit gets no record (the recorder counts it,
 #: see ``Recorder.skipped()``) when it is not empty, has no empty children, and each child it captured

@@ -4,6 +4,7 @@ Every finding is counted; the first ``max_instances`` of each check are kept wit
 location (a broken 10 GB extract can have millions of identical errors, and a report nobody can
 open helps no one). ``omitted`` says how many more there were.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -165,7 +166,9 @@ class Report:
             },
             "checks": [_result_json(r) for r in self.results],
             "statistics": self.statistics,
-            "files": [{"path": f.path, "role": f.role, "size": f.size, "sha256": f.sha256} for f in self.files],
+            "files": [
+                {"path": f.path, "role": f.role, "size": f.size, "sha256": f.sha256} for f in self.files
+            ],
             "arkade_coverage": {k: list(v) for k, v in arkade_coverage().items()},
         }
 
@@ -206,5 +209,7 @@ def ordered_results(collector: Collector) -> list[CheckResult]:
     """Results in catalogue order (input, structure, content, documents, statistics)."""
     groups = {"input": 0, "structure": 1, "content": 2, "documents": 3, "statistics": 4}
     order = {cid: i for i, cid in enumerate(CHECKS)}
-    return sorted(collector.results.values(),
-                  key=lambda r: (groups.get(r.check.group, 0), order.get(r.check.id, len(order)), r.check.id))
+    return sorted(
+        collector.results.values(),
+        key=lambda r: (groups.get(r.check.group, 0), order.get(r.check.id, len(order)), r.check.id),
+    )

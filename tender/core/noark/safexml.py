@@ -3,6 +3,7 @@
 Noark 5 files never need a document type declaration, and a DTD is where entity bombs and
 external-entity tricks live, so we refuse documents that have one before any parser sees them.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -21,7 +22,7 @@ def _decode_head(head: bytes) -> str:
         (codecs.BOM_UTF16_BE, "utf-16-be"),
     ):
         if head.startswith(bom):
-            return head[len(bom):].decode(encoding, errors="replace")
+            return head[len(bom) :].decode(encoding, errors="replace")
     if head[:2] in (b"<\x00", b"\x00<"):
         return head.decode("utf-16-le" if head[:1] == b"<" else "utf-16-be", errors="replace")
     return head.decode("latin-1")  # ASCII-compatible: enough to see markup

@@ -9,6 +9,7 @@ while the worker parses on, so the checks cost Python time only per unit, never 
 tree is built. When libxml2 reports a schema error, the recorder knows which elements are open at that
 moment, so the message can name the element it was found in ("… i saksmappe").
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -155,7 +156,9 @@ def scan_xml(
         logs[0](RawProblem(1, -1, line, 1, "DOCTYPE", True))
         if handler is not None:
             handler.finish(False)
-        return ScanResult(sha.hexdigest(), size, False, [False] * len(schemas), doctype=True, content_complete=False)
+        return ScanResult(
+            sha.hexdigest(), size, False, [False] * len(schemas), doctype=True, content_complete=False
+        )
 
     recorders: list[Recorder | None] = [None] * len(schemas)
     if handler is not None:
@@ -163,8 +166,10 @@ def scan_xml(
         recorders = [Recorder(handler.units(), handler.empty_leaves())]
         recorders += [Recorder([]) for _ in schemas[1:]]
     # the first validation's writer thread hashes each chunk before it goes into the pipe
-    validations = [StreamValidation(s, log, rec, sha.update if i == 0 else None)
-                   for i, (s, log, rec) in enumerate(zip(schemas, logs, recorders))]
+    validations = [
+        StreamValidation(s, log, rec, sha.update if i == 0 else None)
+        for i, (s, log, rec) in enumerate(zip(schemas, logs, recorders))
+    ]
     for log, rec in zip(logs, recorders):
         log.where = rec.where if rec is not None else None
     records = recorders[0]
@@ -201,4 +206,6 @@ def scan_xml(
     well_formed = not any(v.fatal for v in validations)
     if handler is not None:
         handler.finish(well_formed)
-    return ScanResult(sha.hexdigest(), size, well_formed, verdicts, content_complete=handler is not None and well_formed)
+    return ScanResult(
+        sha.hexdigest(), size, well_formed, verdicts, content_complete=handler is not None and well_formed
+    )

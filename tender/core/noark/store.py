@@ -6,6 +6,7 @@ cache), and the questions — which systemIDs repeat, which references point now
 nobody references — are answered with a few queries at the end. The database file is deleted on
 :meth:`Store.close`.
 """
+
 from __future__ import annotations
 
 import os
@@ -99,8 +100,17 @@ class Store:
         if len(self._refs) >= _BATCH:
             self._flush_refs()
 
-    def add_docobj(self, path: str, raw: str, line: int, checksum: str | None, algorithm: str | None,
-                   size: str | None, format_: str | None, serial: int) -> None:
+    def add_docobj(
+        self,
+        path: str,
+        raw: str,
+        line: int,
+        checksum: str | None,
+        algorithm: str | None,
+        size: str | None,
+        format_: str | None,
+        serial: int,
+    ) -> None:
         """A dokumentobjekt and what it says about its file; ``serial`` is its place in document order."""
         self._docs.append((path, raw, line, checksum, algorithm, size, format_, serial))
         if len(self._docs) >= _BATCH:
@@ -202,8 +212,18 @@ class Store:
         )
         for row in self.db.execute(sql):
             yield DocObject(
-                str(row[0]), str(row[1]), int(row[2]), row[3], row[4], row[5], row[6], bool(row[7]),
-                row[8], None if row[9] is None else int(row[9]), row[10], bool(row[11]),
+                str(row[0]),
+                str(row[1]),
+                int(row[2]),
+                row[3],
+                row[4],
+                row[5],
+                row[6],
+                bool(row[7]),
+                row[8],
+                None if row[9] is None else int(row[9]),
+                row[10],
+                bool(row[11]),
             )
 
     def unreferenced_files(self) -> Iterator[tuple[str, int]]:

@@ -50,7 +50,7 @@ def validate_source(source: ExtractSource, options: Options = Options()) -> Repo
     """Validate an already opened extract: the phases of :mod:`.phases` in turn, each file read once."""
     run = Run(source, options)
     started = time.monotonic()
-    started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     run.input_findings()
     store = Store()
     try:

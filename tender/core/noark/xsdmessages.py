@@ -5,6 +5,7 @@
 var ventet." The element, its M-number and Norwegian name, the line and column, and what was expected
 are kept as fields too.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,14 +21,20 @@ STRUCT_VALID: Final = "N5V-STRUCT-06"
 
 _ELEMENT = re.compile(r"^Element '(?P<el>[^']+)'(?:, attribute '(?P<attr>[^']+)')?: (?P<rest>.*)$", re.DOTALL)
 _EXPECTED = re.compile(r"Expected is(?: one of)? \( (?P<list>.*?) \)\.?$", re.DOTALL)
-_NOT_VALID = re.compile(r"^'(?P<value>.*)' is not a valid value of the (?:local )?(?:atomic|union|list) type(?: '(?P<type>[^']+)')?\.?$", re.DOTALL)
+_NOT_VALID = re.compile(
+    r"^'(?P<value>.*)' is not a valid value of the (?:local )?(?:atomic|union|list) type(?: '(?P<type>[^']+)')?\.?$",
+    re.DOTALL,
+)
 _FACET = re.compile(r"^\[facet '(?P<facet>[^']+)'\] (?P<text>.*)$", re.DOTALL)
 _FACET_VALUE = re.compile(r"The value '(?P<value>.*?)'")
 
 #: what a value of a built-in type should look like, in both languages
 _TYPE_HINTS: Final[dict[str, tuple[str, str]]] = {
     "xs:date": ("en dato på formen ÅÅÅÅ-MM-DD", "a date of the form YYYY-MM-DD"),
-    "xs:dateTime": ("dato og klokkeslett på formen ÅÅÅÅ-MM-DDTtt:mm:ss", "a date and time of the form YYYY-MM-DDThh:mm:ss"),
+    "xs:dateTime": (
+        "dato og klokkeslett på formen ÅÅÅÅ-MM-DDTtt:mm:ss",
+        "a date and time of the form YYYY-MM-DDThh:mm:ss",
+    ),
     "xs:integer": ("et heltall", "an integer"),
     "xs:nonNegativeInteger": ("et heltall som ikke er negativt", "a non-negative integer"),
     "xs:boolean": ("true eller false", "true or false"),
@@ -78,8 +85,14 @@ def parse_problem(raw: RawProblem) -> SchemaProblem:
     fm = _FACET.match(rest)
     if fm:
         vm = _FACET_VALUE.search(fm.group("text"))
-        return SchemaProblem(raw, "value", element, value=vm.group("value") if vm else None,
-                             facet=fm.group("facet"), detail=fm.group("text"))
+        return SchemaProblem(
+            raw,
+            "value",
+            element,
+            value=vm.group("value") if vm else None,
+            facet=fm.group("facet"),
+            detail=fm.group("text"),
+        )
     return SchemaProblem(raw, "other", element, detail=rest)
 
 
@@ -145,19 +158,25 @@ def to_finding(p: SchemaProblem, version: str, file: str) -> Finding:
     line, col = p.raw.line, p.raw.column
     if p.kind == "doctype":
         return Finding(
-            STRUCT_WELLFORMED, Severity.ERROR,
+            STRUCT_WELLFORMED,
+            Severity.ERROR,
             f"{file} har en dokumenttypedeklarasjon (DOCTYPE) på linje {line}; det er ikke tillatt i et arkivuttrekk, "
             "og filen er ikke lest videre.",
             f"{file} has a document type declaration (DOCTYPE) on line {line}; that is not allowed in an extract, "
             "and the file was not read further.",
-            file, line, col,
+            file,
+            line,
+            col,
         )
     if p.kind == "syntax":
         return Finding(
-            STRUCT_WELLFORMED, Severity.ERROR,
+            STRUCT_WELLFORMED,
+            Severity.ERROR,
             f"{file} er ikke velformet XML på linje {line}, kolonne {col}: {p.detail}. Resten av filen kan ikke kontrolleres.",
             f"{file} is not well-formed XML at line {line}, column {col}: {p.detail}. The rest of the file cannot be checked.",
-            file, line, col,
+            file,
+            line,
+            col,
         )
     element = p.element or ""
     if p.kind == "unexpected":
@@ -167,39 +186,61 @@ def to_finding(p: SchemaProblem, version: str, file: str) -> Finding:
             exp = exp_one
             info = describe_element(version, exp)
             return Finding(
-                STRUCT_VALID, Severity.ERROR,
+                STRUCT_VALID,
+                Severity.ERROR,
                 f"{_m_name(version, exp)} mangler eller står på feil plass{_where_no(p.parent, line)}: "
                 f"fant {found} der {exp} var ventet.",
                 f"{_m_name(version, exp)} is missing or out of place{_where_en(p.parent, line)}: "
                 f"found {found} where {exp} was expected.",
-                file, line, col, exp, info.m_number,
+                file,
+                line,
+                col,
+                exp,
+                info.m_number,
             )
         info = describe_element(version, element)
         if p.expected:
             exp_list = ", ".join(p.expected)
             return Finding(
-                STRUCT_VALID, Severity.ERROR,
+                STRUCT_VALID,
+                Severity.ERROR,
                 f"{found} er ikke tillatt her{_where_no(p.parent, line)}; ventet en av: {exp_list}.",
                 f"{found} is not allowed here{_where_en(p.parent, line)}; expected one of: {exp_list}.",
-                file, line, col, element, info.m_number,
+                file,
+                line,
+                col,
+                element,
+                info.m_number,
             )
         return Finding(
-            STRUCT_VALID, Severity.ERROR,
+            STRUCT_VALID,
+            Severity.ERROR,
             f"{found} er ikke tillatt{_where_no(p.parent, line)}; det kommer etter alt som er lov der.",
             f"{found} is not allowed{_where_en(p.parent, line)}; it comes after everything allowed there.",
-            file, line, col, element, info.m_number,
+            file,
+            line,
+            col,
+            element,
+            info.m_number,
         )
     if p.kind == "missing":
-        exp = mandatory_among(version, p.parent or element, p.expected) or (p.expected[0] if p.expected else "")
+        exp = mandatory_among(version, p.parent or element, p.expected) or (
+            p.expected[0] if p.expected else ""
+        )
         info = describe_element(version, exp)
         where = p.parent or element
         more = f" (ventet en av: {', '.join(p.expected)})" if len(p.expected) > 1 else ""
         more_en = f" (expected one of: {', '.join(p.expected)})" if len(p.expected) > 1 else ""
         return Finding(
-            STRUCT_VALID, Severity.ERROR,
+            STRUCT_VALID,
+            Severity.ERROR,
             f"{_m_name(version, exp)} mangler{_where_no(where, line)}{more}.",
             f"{_m_name(version, exp)} is missing{_where_en(where, line)}{more_en}.",
-            file, line, col, exp or element, info.m_number,
+            file,
+            line,
+            col,
+            exp or element,
+            info.m_number,
         )
     if p.kind == "value":
         info = describe_element(version, element)
@@ -207,17 +248,27 @@ def to_finding(p: SchemaProblem, version: str, file: str) -> Finding:
         shown = f" «{p.value}»" if p.value else ""
         shown_en = f" '{p.value}'" if p.value else ""
         return Finding(
-            STRUCT_VALID, Severity.ERROR,
+            STRUCT_VALID,
+            Severity.ERROR,
             f"{_m_name(version, element)} har ugyldig verdi{shown}{_where_no(p.parent, line)}: {hint_no}.",
             f"{_m_name(version, element)} has an invalid value{shown_en}{_where_en(p.parent, line)}: {hint_en}.",
-            file, line, col, element, info.m_number,
+            file,
+            line,
+            col,
+            element,
+            info.m_number,
         )
     other = describe_element(version, element) if element else None
     return Finding(
-        STRUCT_VALID, Severity.ERROR,
+        STRUCT_VALID,
+        Severity.ERROR,
         f"Skjemafeil{_where_no(p.parent, line)}" + (f" i {element}" if element else "") + f": {p.detail}",
         f"Schema error{_where_en(p.parent, line)}" + (f" in {element}" if element else "") + f": {p.detail}",
-        file, line, col, element or None, other.m_number if other else None,
+        file,
+        line,
+        col,
+        element or None,
+        other.m_number if other else None,
     )
 
 

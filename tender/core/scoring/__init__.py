@@ -4,6 +4,7 @@ bids, points and ranks (``evaluation``), robustness of the award (``sensitivity`
 The names the rest of the application uses are re-exported here; sensitivity analysis is imported
 from its own module.
 """
+
 from __future__ import annotations
 
 from tender.core.scoring.errors import Problem, ScoringError

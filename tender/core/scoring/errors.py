@@ -5,6 +5,7 @@ A problem carries a stable ``code`` and the ``values`` it is about (ids, weights
 (``str(problem)``, as the README shows for ``tender score``); the web layer words each code in
 Norwegian (``tender.web.core_messages``), and a test there fails for a code it cannot word.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping

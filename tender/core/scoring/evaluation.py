@@ -2,6 +2,7 @@
 
 How a total is made is told in :mod:`tender.core.scoring.model`.
 """
+
 from __future__ import annotations
 
 import enum
@@ -12,7 +13,6 @@ from fractions import Fraction
 from tender.core.scoring.errors import Problem, ScoringError
 from tender.core.scoring.methods import PriceContext
 from tender.core.scoring.model import CriterionKind, PlacedCriterion, ScoringModel
-
 
 # --- bids ----------------------------------------------------------------------------------------
 
@@ -34,8 +34,9 @@ def check_score(score: Fraction, model: ScoringModel, place: str = "") -> Proble
     if not 0 <= score <= model.scale_max:
         return Problem(place, "score_off_scale", {"score": score, "scale_max": model.scale_max})
     if (score * 2).denominator != 1:
-        return Problem(place, "score_not_whole",
-                       {"score": score, "half_points_allowed": model.allow_half_points})
+        return Problem(
+            place, "score_not_whole", {"score": score, "half_points_allowed": model.allow_half_points}
+        )
     if score.denominator != 1 and not model.allow_half_points:
         return Problem(place, "half_points_not_allowed", {"score": score})
     return None
@@ -76,8 +77,9 @@ def _score_problems(model: ScoringModel, place: str, bid: Bid) -> list[Problem]:
         if target.kind is CriterionKind.PRICE:
             found.append(Problem(where, "score_on_price", {"criterion": criterion_id}))
         elif not target.is_leaf:
-            found.append(Problem(where, "score_on_group",
-                                 {"criterion": criterion_id, "children": target.children}))
+            found.append(
+                Problem(where, "score_on_group", {"criterion": criterion_id, "children": target.children})
+            )
         elif (problem := check_score(score, model, where)) is not None:
             found.append(problem)
     missing = [p.id for p in model.leaves if p.kind is CriterionKind.QUALITY and p.id not in bid.scores]
@@ -194,7 +196,11 @@ def _best_scores(model: ScoringModel, active: Sequence[Bid]) -> dict[str, Fracti
 
 
 def _leaf_points(
-    model: ScoringModel, leaf: PlacedCriterion, bid: Bid, context: PriceContext | None, best: Mapping[str, Fraction]
+    model: ScoringModel,
+    leaf: PlacedCriterion,
+    bid: Bid,
+    context: PriceContext | None,
+    best: Mapping[str, Fraction],
 ) -> Fraction | None:
     if leaf.kind is CriterionKind.PRICE:
         method = leaf.criterion.method
@@ -223,14 +229,20 @@ def _score_active_bid(
         kids = [points[k] for k in node.children]
         kid_shares = [model.get(k).share for k in node.children]
         weighted_sum = sum((k.weighted or Fraction(0) for k in kids), Fraction(0))
-        group_points = sum(((k.points or Fraction(0)) * s for k, s in zip(kids, kid_shares, strict=True)), Fraction(0))
+        group_points = sum(
+            ((k.points or Fraction(0)) * s for k, s in zip(kids, kid_shares, strict=True)), Fraction(0)
+        )
         points[node.id] = CriterionPoints(node.id, None, group_points, weighted_sum)
     return {p.id: points[p.id] for p in model.placed}
 
 
 def _quality_total(model: ScoringModel, criteria: Mapping[str, CriterionPoints]) -> Fraction:
     return sum(
-        (criteria[leaf.id].weighted or Fraction(0) for leaf in model.leaves if leaf.kind is CriterionKind.QUALITY),
+        (
+            criteria[leaf.id].weighted or Fraction(0)
+            for leaf in model.leaves
+            if leaf.kind is CriterionKind.QUALITY
+        ),
         Fraction(0),
     )
 
@@ -337,8 +349,9 @@ def _individual_score_problems(case: EvaluationCase) -> list[Problem]:
             place = f"bids[{index_of[bid_id]}].individual_scores[{j}]"
             target = case.model.get(s.criterion_id) if case.model.has(s.criterion_id) else None
             if target is None or target.kind is not CriterionKind.QUALITY or not target.is_leaf:
-                found.append(Problem(f"{place}.criterion", "not_a_quality_leaf",
-                                     {"criterion": s.criterion_id}))
+                found.append(
+                    Problem(f"{place}.criterion", "not_a_quality_leaf", {"criterion": s.criterion_id})
+                )
             if (problem := check_score(s.score, case.model, f"{place}.score")) is not None:
                 found.append(problem)
     return found

@@ -5,6 +5,7 @@ formula it computes, shown on screen next to its Norwegian label (see DOMAIN.md,
 Pe = the price being scored, Pb = the lowest and Ph = the highest price among bids not rejected,
 Max = the top of the scale.
 """
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -80,13 +81,14 @@ def make_price_method(
     cls = PRICE_METHODS.get(name)
     if cls is None:
         known = tuple(sorted(PRICE_METHODS))
-        raise ScoringError([Problem(f"{place}.method", "price_method_unknown",
-                                    {"method": name, "known": known})])
+        raise ScoringError(
+            [Problem(f"{place}.method", "price_method_unknown", {"method": name, "known": known})]
+        )
     unexpected = sorted(set(given) - set(cls.parameter_names))
     if unexpected:
         raise ScoringError(
-            Problem(f"{place}.{p}", "price_parameter_unexpected",
-                    {"method": name, "parameter": p}) for p in unexpected
+            Problem(f"{place}.{p}", "price_parameter_unexpected", {"method": name, "parameter": p})
+            for p in unexpected
         )
     return cls.from_parameters(given, place)
 
@@ -98,13 +100,23 @@ def _required(
     value = parameters.get(key)
     if value is None:
         raise ScoringError(
-            [Problem(f"{place}.{key}", "price_parameter_missing",
-                     {"method": method, "parameter": key, "above": above})]
+            [
+                Problem(
+                    f"{place}.{key}",
+                    "price_parameter_missing",
+                    {"method": method, "parameter": key, "above": above},
+                )
+            ]
         )
     if not value > above:
         raise ScoringError(
-            [Problem(f"{place}.{key}", "price_parameter_too_small",
-                     {"parameter": key, "value": value, "above": above})]
+            [
+                Problem(
+                    f"{place}.{key}",
+                    "price_parameter_too_small",
+                    {"parameter": key, "value": value, "above": above},
+                )
+            ]
         )
     return value
 

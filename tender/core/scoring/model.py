@@ -11,6 +11,7 @@ How a total is made
     ``weighted = points × path weight``; a bid's total is the sum of its leaves' weighted points,
     so totals are on the points scale (0–Max).
 """
+
 from __future__ import annotations
 
 import enum
@@ -152,11 +153,15 @@ class ScoringModel:
         found: list[Problem] = []
         method = self.price_method
         if method is not None and method.caution:
-            found.append(Problem("", "price_method_caution",
-                                 {"method": method.name, "caution": method.caution}))
+            found.append(
+                Problem("", "price_method_caution", {"method": method.name, "caution": method.caution})
+            )
         for p in self._placed.values():
             wr = p.criterion.weight_range
-            if wr is not None and (wr.high - wr.low) * (1 if p.level_in_percent else HUNDRED) > WIDEST_ANNOUNCED_RANGE:
+            if (
+                wr is not None
+                and (wr.high - wr.low) * (1 if p.level_in_percent else HUNDRED) > WIDEST_ANNOUNCED_RANGE
+            ):
                 found.append(Problem(p.place, "announced_range_wide", {"low": wr.low, "high": wr.high}))
         return tuple(found)
 
@@ -215,9 +220,7 @@ def _resolve_kind(
             return criterion.kind
         return CriterionKind.PRICE if criterion.method is not None else CriterionKind.QUALITY
     if criterion.kind is CriterionKind.PRICE:
-        problems.append(
-            Problem(f"{place}.kind", "price_below_top", {"parent": parent.id})
-        )
+        problems.append(Problem(f"{place}.kind", "price_below_top", {"parent": parent.id}))
     return parent.kind
 
 
@@ -227,14 +230,17 @@ def _resolve_normalise(criterion: Criterion, parent: PlacedCriterion | None) -> 
     return parent.normalise if parent else False
 
 
-def _criterion_problems(node: PlacedCriterion, placed: Mapping[str, PlacedCriterion], level_ok: bool) -> list[Problem]:
+def _criterion_problems(
+    node: PlacedCriterion, placed: Mapping[str, PlacedCriterion], level_ok: bool
+) -> list[Problem]:
     c, place = node.criterion, node.place
     found: list[Problem] = []
     if not c.id.strip():
         found.append(Problem(f"{place}.id", "criterion_id_missing"))
     elif c.id in placed:
-        found.append(Problem(f"{place}.id", "criterion_id_duplicate",
-                             {"id": c.id, "other_place": placed[c.id].place}))
+        found.append(
+            Problem(f"{place}.id", "criterion_id_duplicate", {"id": c.id, "other_place": placed[c.id].place})
+        )
     if c.weight < 0:
         found.append(Problem(f"{place}.weight", "weight_negative", {"weight": c.weight}))
     found.extend(_range_problems(node, level_ok))
@@ -249,8 +255,11 @@ def _range_problems(node: PlacedCriterion, level_ok: bool) -> list[Problem]:
     if wr.low > wr.high:
         return [Problem(f"{place}.weight_min", "range_inverted", {"low": wr.low, "high": wr.high})]
     if level_ok and not wr.low <= weight <= wr.high:
-        return [Problem(f"{place}.weight", "weight_outside_range",
-                        {"weight": weight, "low": wr.low, "high": wr.high})]
+        return [
+            Problem(
+                f"{place}.weight", "weight_outside_range", {"weight": weight, "low": wr.low, "high": wr.high}
+            )
+        ]
     return []
 
 
@@ -263,17 +272,22 @@ def _kind_problems(node: PlacedCriterion, placed: Mapping[str, PlacedCriterion])
     found: list[Problem] = []
     other = next((p for p in placed.values() if p.kind is CriterionKind.PRICE and p.id != c.id), None)
     if other is not None:
-        found.append(Problem(f"{place}.kind", "second_price_criterion",
-                             {"other": other.id, "other_place": other.place}))
+        found.append(
+            Problem(
+                f"{place}.kind", "second_price_criterion", {"other": other.id, "other_place": other.place}
+            )
+        )
     if c.children:
         found.append(Problem(f"{place}.children", "price_with_children"))
     if c.normalise:
         found.append(Problem(f"{place}.normalise", "price_normalised"))
     if c.method is None:
-        found.append(Problem(f"{place}.method", "price_method_missing",
-                             {"known": tuple(sorted(PRICE_METHODS))}))
+        found.append(
+            Problem(f"{place}.method", "price_method_missing", {"known": tuple(sorted(PRICE_METHODS))})
+        )
     elif c.method.ranks_by_evaluated_price and c.weight != 0:
         # Value for money turns quality into NOK; a point weight on price on top would count price twice.
-        found.append(Problem(f"{place}.weight", "price_weighted",
-                             {"method": c.method.name, "weight": c.weight}))
+        found.append(
+            Problem(f"{place}.weight", "price_weighted", {"method": c.method.name, "weight": c.weight})
+        )
     return found

@@ -11,6 +11,7 @@ because a cut can move Pb (or Ph) and with it everybody's price points. Bisectio
 for every registered method a lower price never lowers the bid's own points and never raises
 anybody else's, so "this cut makes it win" flips only once as the cut grows.
 """
+
 from __future__ import annotations
 
 import math
@@ -205,8 +206,11 @@ class _CutScorer:
         self.prices = {r.bid.id: r.bid.price or Fraction(0) for r in active}
         self.quality = {
             r.bid.id: sum(
-                (r.criteria[leaf.id].weighted or Fraction(0) for leaf in self.model.leaves
-                 if leaf.kind is CriterionKind.QUALITY),
+                (
+                    r.criteria[leaf.id].weighted or Fraction(0)
+                    for leaf in self.model.leaves
+                    if leaf.kind is CriterionKind.QUALITY
+                ),
                 Fraction(0),
             )
             for r in active
@@ -231,4 +235,3 @@ class _CutScorer:
             return -evaluated
         points = method.points(price, context)
         return self.quality[bid_id] + (points or Fraction(0)) * node.path_weight
-

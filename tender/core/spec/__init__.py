@@ -5,6 +5,7 @@ One job per module: ``model`` (the data and its errors), ``rules`` (:func:`valid
 (comparing two versions), ``toml_format`` (the TOML file), ``workbook`` (safe reading of .xlsx
 uploads) and ``samples`` (example specifications). The names of the first four are re-exported here.
 """
+
 from __future__ import annotations
 
 from tender.core.spec.canonical import (

@@ -52,7 +52,9 @@ def read_vendor_answers(
         if problems:
             raise SpecFileError(problems)
         about = read_about(workbook[ABOUT_SHEET], max_rows, problems)
-        table = read_table(workbook[REQUIREMENTS_SHEET], REQUIREMENT_COLUMNS, max_rows, problems, find_header=True)
+        table = read_table(
+            workbook[REQUIREMENTS_SHEET], REQUIREMENT_COLUMNS, max_rows, problems, find_header=True
+        )
     if problems:
         raise SpecFileError(problems)
     if about.get("Innholds-hash") != compute_hash(spec):
@@ -78,7 +80,9 @@ def read_vendor_answers(
         if not rid:
             if any(answer_values.values()):
                 problems.append(
-                    Problem("missing_id", "Raden har svar, men ingen Krav-ID.", sheet=REQUIREMENTS_SHEET, row=row)
+                    Problem(
+                        "missing_id", "Raden har svar, men ingen Krav-ID.", sheet=REQUIREMENTS_SHEET, row=row
+                    )
                 )
             continue
         req = by_id.get(rid)
@@ -94,7 +98,9 @@ def read_vendor_answers(
             continue
         if rid in seen:
             problems.append(
-                Problem("duplicate_id", f"{rid} står også på rad {seen[rid]}.", sheet=REQUIREMENTS_SHEET, row=row)
+                Problem(
+                    "duplicate_id", f"{rid} står også på rad {seen[rid]}.", sheet=REQUIREMENTS_SHEET, row=row
+                )
             )
             continue
         seen[rid] = row

@@ -20,7 +20,9 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 
 def normalise_line(value: str) -> str:
     """One-line text as it is compared and hashed: NFC, whitespace runs collapsed, trimmed."""
-    return _INLINE_SPACE.sub(" ", unicodedata.normalize("NFC", value).replace("\r", " ").replace("\n", " ")).strip()
+    return _INLINE_SPACE.sub(
+        " ", unicodedata.normalize("NFC", value).replace("\r", " ").replace("\n", " ")
+    ).strip()
 
 
 def normalise_text(value: str) -> str:

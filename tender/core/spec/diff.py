@@ -249,7 +249,9 @@ def _compare(
 def _out_of_order(old_ids: list[str], new_ids: list[str]) -> set[str]:
     """Ids (present in both lists) not in the longest run kept in the same relative order."""
     matcher = difflib.SequenceMatcher(None, old_ids, new_ids, autojunk=False)
-    kept = {new_ids[j] for block in matcher.get_matching_blocks() for j in range(block.b, block.b + block.size)}
+    kept = {
+        new_ids[j] for block in matcher.get_matching_blocks() for j in range(block.b, block.b + block.size)
+    }
     return set(new_ids) - kept
 
 
@@ -273,7 +275,9 @@ def _requirement_moves(old: Specification, new: Specification) -> tuple[Move, ..
         stayed_old = [r.id for r in old_order if r.id in stayed]
         moved |= _out_of_order(stayed_old, stayed_new)
     return tuple(
-        Move(r.id, before[r.id][0], after[r.id][0], before[r.id][1], after[r.id][1]) for r in common if r.id in moved
+        Move(r.id, before[r.id][0], after[r.id][0], before[r.id][1], after[r.id][1])
+        for r in common
+        if r.id in moved
     )
 
 
@@ -284,7 +288,9 @@ def _chapter_moves(old: Specification, new: Specification) -> tuple[Move, ...]:
     common_new = [i for i in new_ids if i in old_set]
     common_old = [i for i in old_ids if i in new_set]
     moved = _out_of_order(common_old, common_new)
-    return tuple(Move(i, None, None, old_ids.index(i) + 1, new_ids.index(i) + 1) for i in common_new if i in moved)
+    return tuple(
+        Move(i, None, None, old_ids.index(i) + 1, new_ids.index(i) + 1) for i in common_new if i in moved
+    )
 
 
 def diff_specs(old: Specification, new: Specification) -> SpecDiff:
@@ -294,7 +300,9 @@ def diff_specs(old: Specification, new: Specification) -> SpecDiff:
     requirements = _compare(display_order(old), display_order(new), _requirement_fields)
     old_title, new_title = normalise_line(old.title), normalise_line(new.title)
     title = (
-        FieldChange("title", old_title, new_title, word_diff(old_title, new_title)) if old_title != new_title else None
+        FieldChange("title", old_title, new_title, word_diff(old_title, new_title))
+        if old_title != new_title
+        else None
     )
     return SpecDiff(
         title=title,
@@ -312,4 +320,13 @@ def diff_specs(old: Specification, new: Specification) -> SpecDiff:
     )
 
 
-__all__ = ["FIELD_LABELS", "FieldChange", "ItemChange", "Move", "SpecDiff", "WordOp", "diff_specs", "word_diff"]
+__all__ = [
+    "FIELD_LABELS",
+    "FieldChange",
+    "ItemChange",
+    "Move",
+    "SpecDiff",
+    "WordOp",
+    "diff_specs",
+    "word_diff",
+]

@@ -65,7 +65,9 @@ def move_chapter(spec: Specification, chapter_id: str, position: int) -> Specifi
     moving = _require_chapter(spec, chapter_id)
     rest = [c for c in spec.chapters if c.id != chapter_id]
     if not 0 <= position <= len(rest):
-        raise SpecError("position_out_of_range", f"Plass {position + 1} finnes ikke (det er {len(rest) + 1} kapitler).")
+        raise SpecError(
+            "position_out_of_range", f"Plass {position + 1} finnes ikke (det er {len(rest) + 1} kapitler)."
+        )
     rest.insert(position, moving)
     return replace(spec, chapters=tuple(rest))
 

@@ -23,7 +23,6 @@ class Sheet:
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
 
-
 def formula_problem(sheet: str, row: int, column: int) -> Problem:
     letter = column_letter(column)
     return Problem(
@@ -63,7 +62,12 @@ def cell_text(cell: Any) -> str:
 
 
 def read_table(
-    sheet: Any, columns: Sequence[Column], max_rows: int, problems: list[Problem], *, find_header: bool = False
+    sheet: Any,
+    columns: Sequence[Column],
+    max_rows: int,
+    problems: list[Problem],
+    *,
+    find_header: bool = False,
 ) -> Sheet:
     """Rows of a sheet as {column key: cell}, mapping columns by their header text."""
     table = Sheet(sheet.title)
@@ -85,7 +89,11 @@ def read_table(
         table.rows.append((row, values))
     if keys is None:
         problems.append(
-            Problem("missing_header", f"Fant ikke overskriftsraden (med «{columns[0].header}»).", sheet=sheet.title)
+            Problem(
+                "missing_header",
+                f"Fant ikke overskriftsraden (med «{columns[0].header}»).",
+                sheet=sheet.title,
+            )
         )
     return table
 
@@ -115,14 +123,23 @@ def _header_keys(
                 )
             )
         elif column.key in keys.values():
-            problems.append(Problem("duplicate_column", f"Kolonnen «{text}» står to ganger.", sheet=sheet, row=row))
+            problems.append(
+                Problem("duplicate_column", f"Kolonnen «{text}» står to ganger.", sheet=sheet, row=row)
+            )
         else:
             keys[index] = column.key
-    missing = [c.header for c in columns if not c.answer and c.key not in DERIVED_COLUMNS and c.key not in keys.values()]
+    missing = [
+        c.header
+        for c in columns
+        if not c.answer and c.key not in DERIVED_COLUMNS and c.key not in keys.values()
+    ]
     if missing:
         problems.append(
             Problem(
-                "missing_columns", f"Kolonne(r) mangler: {', '.join(f'«{m}»' for m in missing)}.", sheet=sheet, row=row
+                "missing_columns",
+                f"Kolonne(r) mangler: {', '.join(f'«{m}»' for m in missing)}.",
+                sheet=sheet,
+                row=row,
             )
         )
     return keys

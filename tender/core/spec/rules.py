@@ -36,7 +36,9 @@ def validate_spec(spec: Specification) -> list[Problem]:
         problems += _check_criterion(index, criterion)
     for index, chapter in enumerate(spec.chapters):
         problems += _check_chapter(index, chapter)
-    problems += _check_duplicate_numbers("chapter", [c.number for c in spec.chapters], [c.id for c in spec.chapters])
+    problems += _check_duplicate_numbers(
+        "chapter", [c.number for c in spec.chapters], [c.id for c in spec.chapters]
+    )
     problems += _check_duplicate_numbers(
         "requirement", [r.number for r in spec.requirements], [r.id for r in spec.requirements]
     )
@@ -47,7 +49,9 @@ def validate_spec(spec: Specification) -> list[Problem]:
     return problems
 
 
-def _problem(code: str, message: str, section: str, index: int | None, item_id: str | None, field: str) -> Problem:
+def _problem(
+    code: str, message: str, section: str, index: int | None, item_id: str | None, field: str
+) -> Problem:
     return Problem(code, message, section=section, index=index, item_id=item_id, field=field)
 
 
@@ -134,7 +138,12 @@ def _check_criterion(index: int, criterion: Criterion) -> list[Problem]:
     if not criterion.name.strip():
         problems.append(
             _problem(
-                "missing_name", f"Kriteriet «{criterion.id}» mangler navn.", "criterion", index, criterion.id, "name"
+                "missing_name",
+                f"Kriteriet «{criterion.id}» mangler navn.",
+                "criterion",
+                index,
+                criterion.id,
+                "name",
             )
         )
     return problems
@@ -150,17 +159,31 @@ def _check_chapter(index: int, chapter: Chapter) -> list[Problem]:
     if not chapter.number.strip():
         problems.append(
             _problem(
-                "missing_number", f"Kapittel «{chapter.id}» mangler nummer.", "chapter", index, chapter.id, "number"
+                "missing_number",
+                f"Kapittel «{chapter.id}» mangler nummer.",
+                "chapter",
+                index,
+                chapter.id,
+                "number",
             )
         )
     if not chapter.title.strip():
         problems.append(
-            _problem("missing_title", f"Kapittel «{chapter.id}» mangler tittel.", "chapter", index, chapter.id, "title")
+            _problem(
+                "missing_title",
+                f"Kapittel «{chapter.id}» mangler tittel.",
+                "chapter",
+                index,
+                chapter.id,
+                "title",
+            )
         )
     return problems
 
 
-def _check_requirement(index: int, req: Requirement, chapter_ids: set[str], criterion_ids: set[str]) -> list[Problem]:
+def _check_requirement(
+    index: int, req: Requirement, chapter_ids: set[str], criterion_ids: set[str]
+) -> list[Problem]:
     def problem(code: str, message: str, field_name: str) -> Problem:
         return _problem(code, message, "requirement", index, req.id, field_name)
 
@@ -183,7 +206,9 @@ def _check_requirement(index: int, req: Requirement, chapter_ids: set[str], crit
     if req.chapter not in chapter_ids:
         problems.append(
             problem(
-                "unknown_chapter", f"Krav «{req.id}» viser til kapittelet «{req.chapter}», som ikke finnes.", "chapter"
+                "unknown_chapter",
+                f"Krav «{req.id}» viser til kapittelet «{req.chapter}», som ikke finnes.",
+                "chapter",
             )
         )
     problems += _check_unit(req, problem)
@@ -195,7 +220,9 @@ def _check_requirement(index: int, req: Requirement, chapter_ids: set[str], crit
 def _check_unit(req: Requirement, problem: _MakeProblem) -> list[Problem]:
     has_unit = bool(req.unit and req.unit.strip())
     if req.answer_form is AnswerForm.TALL and not has_unit:
-        return [problem("missing_unit", f"Krav «{req.id}» har svarform «Tall» og må ha en enhet (unit).", "unit")]
+        return [
+            problem("missing_unit", f"Krav «{req.id}» har svarform «Tall» og må ha en enhet (unit).", "unit")
+        ]
     if req.answer_form is not AnswerForm.TALL and req.unit is not None:
         return [
             problem(
@@ -257,11 +284,15 @@ def _check_weight(req: Requirement, problem: _MakeProblem) -> list[Problem]:
     if not weight.is_finite() or weight <= 0:
         return [
             problem(
-                "weight_not_positive", f"Vekten til krav «{req.id}» må være et positivt tall (er {weight}).", "weight"
+                "weight_not_positive",
+                f"Vekten til krav «{req.id}» må være et positivt tall (er {weight}).",
+                "weight",
             )
         ]
     if weight > MAX_WEIGHT:
-        return [problem("weight_too_large", f"Vekten til krav «{req.id}» er urimelig stor ({weight}).", "weight")]
+        return [
+            problem("weight_too_large", f"Vekten til krav «{req.id}» er urimelig stor ({weight}).", "weight")
+        ]
     exponent = weight.normalize().as_tuple().exponent
     assert isinstance(exponent, int)
     if -exponent > MAX_WEIGHT_DECIMALS:

@@ -26,7 +26,9 @@ def example_spec() -> Specification:
             Criterion("brukervennlighet", "Brukervennlighet og læring"),
         ),
         chapters=(
-            Chapter("K01", "1", "Arkivstruktur og metadata", "Krav til arkivstruktur, jf. Noark 5 kapittel 2."),
+            Chapter(
+                "K01", "1", "Arkivstruktur og metadata", "Krav til arkivstruktur, jf. Noark 5 kapittel 2."
+            ),
             Chapter("K02", "2", "Saksbehandling og møter"),
             Chapter("K03", "3", "Drift og ytelse", "Ytelse målt på kommunens eget nett."),
         ),
@@ -90,7 +92,8 @@ def generated_spec(requirements: int, *, chapters: int = 20, seed: int = 1) -> S
     rng = random.Random(seed)
     criteria = (Criterion("arkiv", "Arkiv og journalføring"), Criterion("bruk", "Brukervennlighet"))
     chapter_list = tuple(
-        Chapter(f"K{n:02d}", str(n), f"Kapittel {n}: {' '.join(rng.sample(_WORDS, 3))}") for n in range(1, chapters + 1)
+        Chapter(f"K{n:02d}", str(n), f"Kapittel {n}: {' '.join(rng.sample(_WORDS, 3))}")
+        for n in range(1, chapters + 1)
     )
     reqs = []
     for n in range(1, requirements + 1):

@@ -230,7 +230,10 @@ _SYNTAX_MESSAGES = (
     ("Cannot overwrite a value", "en nøkkel er angitt to ganger i samme tabell"),
     ("Cannot declare", "en tabell er angitt to ganger"),
     ("Unterminated string", "en tekst (streng) er ikke avsluttet med anførselstegn"),
-    ("Illegal character", 'ulovlig tegn; husk anførselstegn rundt tekst, og """ rundt tekst over flere linjer'),
+    (
+        "Illegal character",
+        'ulovlig tegn; husk anførselstegn rundt tekst, og """ rundt tekst over flere linjer',
+    ),
     ("Expected '=' after a key", "mangler «=» etter en nøkkel"),
     ("Invalid value", "ugyldig verdi; tekst skal stå i anførselstegn og tall uten"),
     ("Invalid initial character for a key", "ugyldig nøkkel"),
@@ -366,7 +369,9 @@ class _Builder:
             title=self._top_string(data, "title"),
             criteria=tuple(self._criterion(i, t) for i, t in enumerate(self._tables(data, "criterion"))),
             chapters=tuple(self._chapter(i, t) for i, t in enumerate(self._tables(data, "chapter"))),
-            requirements=tuple(self._requirement(i, t) for i, t in enumerate(self._tables(data, "requirement"))),
+            requirements=tuple(
+                self._requirement(i, t) for i, t in enumerate(self._tables(data, "requirement"))
+            ),
         )
 
     # -- top level
@@ -412,7 +417,9 @@ class _Builder:
     def _tables(self, data: dict[str, Any], section: str) -> list[dict[str, Any]]:
         value = data.get(section, [])
         if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
-            self._add("wrong_type", f"«{section}» skal skrives som tabeller: [[{section}]].", None, None, section)
+            self._add(
+                "wrong_type", f"«{section}» skal skrives som tabeller: [[{section}]].", None, None, section
+            )
             return []
         return value
 
@@ -435,7 +442,12 @@ class _Builder:
         for key, required in allowed.items():
             if required and key not in table:
                 self._add(
-                    "missing_key", f"Feltet «{key}» mangler i [[{section}]]{entry.label}.", section, index, key, item_id
+                    "missing_key",
+                    f"Feltet «{key}» mangler i [[{section}]]{entry.label}.",
+                    section,
+                    index,
+                    key,
+                    item_id,
                 )
         return entry
 

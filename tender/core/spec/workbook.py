@@ -37,7 +37,9 @@ def read_upload(stream: IO[bytes] | bytes, max_bytes: int = MAX_FILE_BYTES) -> b
     """The bytes of an upload, refusing anything larger than ``max_bytes`` without reading it all."""
     data = stream if isinstance(stream, bytes) else stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise _fail("file_too_large", f"Filen er større enn {max_bytes // (1024 * 1024)} MB og kan ikke leses inn.")
+        raise _fail(
+            "file_too_large", f"Filen er større enn {max_bytes // (1024 * 1024)} MB og kan ikke leses inn."
+        )
     if not data:
         raise _fail("empty_file", "Filen er tom.")
     return data
@@ -56,7 +58,9 @@ def check_xlsx_container(data: bytes, *, max_rows: int = MAX_ROWS) -> None:
                 "Regnearket er passordbeskyttet (kryptert). Fjern passordet i Excel (Fil › Info › Beskytt "
                 "arbeidsbok) og last opp på nytt.",
             )
-        raise _fail("legacy_xls", "Filen er i det gamle .xls-formatet. Lagre den som Excel-arbeidsbok (.xlsx).")
+        raise _fail(
+            "legacy_xls", "Filen er i det gamle .xls-formatet. Lagre den som Excel-arbeidsbok (.xlsx)."
+        )
     if not data.startswith(b"PK"):
         raise _fail("not_a_zip", f"Filen er ikke et Excel-regneark (.xlsx){_guess_other_format(data)}.")
     try:
@@ -70,7 +74,8 @@ def check_xlsx_container(data: bytes, *, max_rows: int = MAX_ROWS) -> None:
         names = {info.filename for info in infos}
         if "xl/workbook.xml" not in names:
             raise _fail(
-                "not_a_workbook", f"Filen er en ZIP-fil, men ikke et Excel-regneark{_guess_package(archive, names)}."
+                "not_a_workbook",
+                f"Filen er en ZIP-fil, men ikke et Excel-regneark{_guess_package(archive, names)}.",
             )
         if any(info.flag_bits & 0x1 for info in infos):
             raise _fail("encrypted_workbook", "Filen inneholder krypterte deler og kan ikke leses.")
@@ -106,7 +111,9 @@ def _check_row_count(archive: zipfile.ZipFile, info: zipfile.ZipInfo, max_rows: 
             count += len(_ROW_TAG.findall(window)) - len(_ROW_TAG.findall(tail))
             tail = window[-32:]
             if count > limit:
-                raise _fail("too_many_rows", f"Regnearket har mer enn {max_rows} rader; så store ark leses ikke inn.")
+                raise _fail(
+                    "too_many_rows", f"Regnearket har mer enn {max_rows} rader; så store ark leses ikke inn."
+                )
 
 
 def _guess_other_format(data: bytes) -> str:
@@ -147,10 +154,13 @@ def open_workbook(data: bytes, *, max_rows: int = MAX_ROWS) -> Iterator[Any]:
             # openpyxl warns about Excel extensions it drops (conditional formats, slicers):
             # irrelevant to what we read, and a warning must not reach the lead as an error
             warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+            workbook = openpyxl.load_workbook(
+                io.BytesIO(data), read_only=True, data_only=False, keep_links=False
+            )
     except Exception:  # noqa: BLE001 - any failure inside openpyxl means the same thing to the lead
         raise _fail(
-            "unreadable_workbook", "Regnearket kan ikke leses; det kan være skadet. Lagre det på nytt i Excel."
+            "unreadable_workbook",
+            "Regnearket kan ikke leses; det kan være skadet. Lagre det på nytt i Excel.",
         ) from None
     try:
         yield workbook
@@ -181,7 +191,9 @@ def iter_rows(
     except SpecFileError:
         raise
     except Exception:  # noqa: BLE001 - a malformed sheet part surfaces here, while streaming
-        raise _fail("unreadable_workbook", f"Arket «{sheet.title}» kan ikke leses; det kan være skadet.") from None
+        raise _fail(
+            "unreadable_workbook", f"Arket «{sheet.title}» kan ikke leses; det kan være skadet."
+        ) from None
 
 
 def is_formula(cell: Any) -> bool:

@@ -112,8 +112,6 @@ def _sheets_present(workbook: Any, problems: list[Problem]) -> None:
             )
 
 
-
-
 @dataclass
 class _Reader:
     """Turns cell values into model values, recording problems by sheet and row."""
@@ -122,8 +120,12 @@ class _Reader:
     sheet: str
     row: int
 
-    def fail(self, code: str, message: str, item_id: str | None = None, field_name: str | None = None) -> None:
-        self.problems.append(Problem(code, message, item_id=item_id, field=field_name, sheet=self.sheet, row=self.row))
+    def fail(
+        self, code: str, message: str, item_id: str | None = None, field_name: str | None = None
+    ) -> None:
+        self.problems.append(
+            Problem(code, message, item_id=item_id, field=field_name, sheet=self.sheet, row=self.row)
+        )
 
     def string(self, value: Any) -> str:
         if value is None:
@@ -145,12 +147,16 @@ def _build_spec(
     problems: list[Problem],
 ) -> Specification:
     known = _KnownIds(
-        {c.id for c in current.criteria}, {c.id for c in current.chapters}, {r.id for r in current.requirements}
+        {c.id for c in current.criteria},
+        {c.id for c in current.chapters},
+        {r.id for r in current.requirements},
     )
     criteria = [_criterion(r, v, known, criterion_rows.name, problems) for r, v in criterion_rows.rows]
     chapters = [_chapter(r, v, known, chapter_rows.name, problems) for r, v in chapter_rows.rows]
     names = {c.name.strip().casefold(): c.id for c in criteria if c}
-    requirements = [_requirement(r, v, known, names, requirement_rows.name, problems) for r, v in requirement_rows.rows]
+    requirements = [
+        _requirement(r, v, known, names, requirement_rows.name, problems) for r, v in requirement_rows.rows
+    ]
     spec = Specification(
         title=about.get("Kravspesifikasjon", ""),
         criteria=tuple(c for c in criteria if c),
@@ -160,7 +166,10 @@ def _build_spec(
     rows = {
         "criterion": ([r for (r, _), c in zip(criterion_rows.rows, criteria) if c], criterion_rows.name),
         "chapter": ([r for (r, _), c in zip(chapter_rows.rows, chapters) if c], chapter_rows.name),
-        "requirement": ([r for (r, _), q in zip(requirement_rows.rows, requirements) if q], requirement_rows.name),
+        "requirement": (
+            [r for (r, _), q in zip(requirement_rows.rows, requirements) if q],
+            requirement_rows.name,
+        ),
     }
     for problem in validate_spec(spec):
         if problem.section in rows and problem.index is not None:
@@ -223,7 +232,9 @@ def _criterion(
     return Criterion(item_id, reader.string(values.get("name")))
 
 
-def _chapter(row: int, values: dict[str, Any], known: _KnownIds, sheet: str, problems: list[Problem]) -> Chapter | None:
+def _chapter(
+    row: int, values: dict[str, Any], known: _KnownIds, sheet: str, problems: list[Problem]
+) -> Chapter | None:
     reader = _Reader(problems, sheet, row)
     item_id = reader.string(values.get("id")).strip()
     if not _known_id(reader, item_id, known.chapters, "kapittel"):
@@ -250,7 +261,9 @@ def _requirement(
         return None
     before = len(problems)
     kind = _enum_by_label(reader, values.get("kind"), Kind, "kravtype", item_id, "kind")
-    answer_form = _enum_by_label(reader, values.get("answer_form"), AnswerForm, "svarform", item_id, "answer_form")
+    answer_form = _enum_by_label(
+        reader, values.get("answer_form"), AnswerForm, "svarform", item_id, "answer_form"
+    )
     weight = _weight(reader, values.get("weight"), item_id)
     criterion = _criterion_id(reader, values.get("criterion"), criterion_names, item_id)
     if kind is None or answer_form is None or len(problems) > before:
@@ -271,7 +284,9 @@ def _requirement(
     )
 
 
-def _enum_by_label(reader: _Reader, value: Any, enum_type: Any, noun: str, item_id: str, field_name: str) -> Any:
+def _enum_by_label(
+    reader: _Reader, value: Any, enum_type: Any, noun: str, item_id: str, field_name: str
+) -> Any:
     text = reader.string(value).strip().casefold()
     for member in enum_type:
         if text in (member.label.casefold(), member.value):
@@ -306,7 +321,10 @@ def _weight(reader: _Reader, value: Any, item_id: str) -> Decimal | None:
         except InvalidOperation:  # pragma: no cover - the pattern admits only digits
             pass
     reader.fail(
-        "weight_not_a_number", f"Vekten til krav «{item_id}» må være et tall, ikke «{value}».", item_id, "weight"
+        "weight_not_a_number",
+        f"Vekten til krav «{item_id}» må være et tall, ikke «{value}».",
+        item_id,
+        "weight",
     )
     return None
 

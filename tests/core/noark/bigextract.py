@@ -5,6 +5,7 @@ Usage: ``.venv/bin/python -m tests.core.noark.bigextract TARGET_DIR FOLDERS [BRE
 checksums in arkivuttrekk.xml (soft period separation, since the journals stay the sample's); every
 folder's document points at one of the sample's three files.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -34,9 +35,10 @@ def build(target: Path, folders: int, break_every: int = 0, one_line: bool = Fal
     text = (MINIMAL / "arkivstruktur.xml").read_text(encoding="utf-8")
     blocks = re.findall(r'    <mappe xsi:type="saksmappe">.*?</mappe>\n', text, re.S)
     head = text[: text.index(blocks[0])]
-    tail = text[text.index(blocks[-1]) + len(blocks[-1]):]
+    tail = text[text.index(blocks[-1]) + len(blocks[-1]) :]
     sha = hashlib.sha256()
     with (target / "arkivstruktur.xml").open("wb") as out:
+
         def write(s: str) -> None:
             data = (s.replace("\r\n", "").replace("\n", "") if one_line else s).encode("utf-8")
             sha.update(data)
@@ -45,7 +47,11 @@ def build(target: Path, folders: int, break_every: int = 0, one_line: bool = Fal
         write(head)
         for i in range(folders):
             # the first folders keep their systemIDs: the change log refers to them
-            block = blocks[i] if i < len(blocks) else _UUID.sub(lambda _m: str(uuid.uuid4()), blocks[i % len(blocks)])
+            block = (
+                blocks[i]
+                if i < len(blocks)
+                else _UUID.sub(lambda _m: str(uuid.uuid4()), blocks[i % len(blocks)])
+            )
             if break_every and i % break_every == 0:
                 block = re.sub(r"     <tittel>Sak \d</tittel>\n", "", block, count=1)
             write(block)
@@ -61,12 +67,20 @@ def build(target: Path, folders: int, break_every: int = 0, one_line: bool = Fal
     # soft period separation: the sample's journals list three records, the big extract has more
     addml = addml.replace("<value>skarpt</value>", "<value>mykt</value>")
     (target / "arkivuttrekk.xml").write_text(addml, encoding="utf-8")
-    for name in ("arkivstruktur.xsd", "metadatakatalog.xsd", "endringslogg.xsd", "loependeJournal.xsd",
-                 "offentligJournal.xsd", "addml.xsd"):
+    for name in (
+        "arkivstruktur.xsd",
+        "metadatakatalog.xsd",
+        "endringslogg.xsd",
+        "loependeJournal.xsd",
+        "offentligJournal.xsd",
+        "addml.xsd",
+    ):
         shutil.copyfile(MINIMAL / name, target / name)
     return target
 
 
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if a != "--one-line"]
-    build(Path(args[0]), int(args[1]), int(args[2]) if len(args) > 2 else 0, one_line="--one-line" in sys.argv)
+    build(
+        Path(args[0]), int(args[1]), int(args[2]) if len(args) > 2 else 0, one_line="--one-line" in sys.argv
+    )

@@ -9,12 +9,13 @@ metadata catalogue's code lists, and writes them as our JSON data under
 ``tender/core/noark/schema/data/``. Nothing from the reference folder is copied; the tests then hold
 the shipped description against the official files.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -42,13 +43,13 @@ def official_path(version: str, key: str) -> Path:
     return XSD / f"v{version}" / f"{key}.xsd"
 
 
-@lru_cache(maxsize=None)
+@cache
 def official_schema(version: str, key: str) -> Schema:
     """The official XSD read into our model."""
     return read_xsd(official_path(version, key).read_bytes(), key)
 
 
-@lru_cache(maxsize=None)
+@cache
 def official_xmlschema(version: str, key: str) -> etree.XMLSchema:
     """The official XSD compiled by lxml straight from the reference folder."""
     return etree.XMLSchema(etree.parse(str(official_path(version, key))))
@@ -152,7 +153,9 @@ def compact_json(value: Any, indent: str = "") -> str:
         return flat
     inner = indent + " "
     if isinstance(value, dict):
-        items = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {compact_json(v, inner)}" for k, v in value.items()]
+        items = [
+            f"{inner}{json.dumps(k, ensure_ascii=False)}: {compact_json(v, inner)}" for k, v in value.items()
+        ]
         return "{\n" + ",\n".join(items) + "\n" + indent + "}"
     return "[\n" + ",\n".join(inner + compact_json(v, inner) for v in value) + "\n" + indent + "]"
 
@@ -222,7 +225,9 @@ def official_schema_for_sample(version: str, key: str, extract_root: Path, workd
     arkiv_ns = "http://www.arkivverket.no/standarder/noark5/arkivstruktur"
     (folder / "wrapper.xsd").write_text(
         '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
-        f'<xs:import namespace="{arkiv_ns}" schemaLocation="arkivstruktur.xsd"/>' + "".join(imports) + "</xs:schema>",
+        f'<xs:import namespace="{arkiv_ns}" schemaLocation="arkivstruktur.xsd"/>'
+        + "".join(imports)
+        + "</xs:schema>",
         encoding="utf-8",
     )
     return etree.XMLSchema(etree.parse(str(folder / "wrapper.xsd")))

@@ -1,4 +1,5 @@
 """Reading arkivuttrekk.xml: version, period, flags, files, checksums and counts."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,13 +16,24 @@ def _read(sample: str, path: str = "arkivuttrekk.xml"):
     return read_addml(parse_small((SAMPLES / sample / path).read_bytes()), path)
 
 
-@pytest.mark.parametrize(("stated", "version", "understood"), [
-    ("3.1", "3.1", True), ("4.0", "4.0", True), ("5.0", "5.0", True), (" 5.0 ", "5.0", True),
-    ("5.5", "5.0", True), ("5.5.0", "5.0", True),
-    ("3.0", "5.0", False), ("6.0", "5.0", False), ("", "5.0", False), (None, "5.0", False),
-])
+@pytest.mark.parametrize(
+    ("stated", "version", "understood"),
+    [
+        ("3.1", "3.1", True),
+        ("4.0", "4.0", True),
+        ("5.0", "5.0", True),
+        (" 5.0 ", "5.0", True),
+        ("5.5", "5.0", True),
+        ("5.5.0", "5.0", True),
+        ("3.0", "5.0", False),
+        ("6.0", "5.0", False),
+        ("", "5.0", False),
+        (None, "5.0", False),
+    ],
+)
 def test_the_stated_version_decides_the_schemas_and_anything_unknown_falls_back_to_v5(
-        stated: str | None, version: str, understood: bool) -> None:
+    stated: str | None, version: str, understood: bool
+) -> None:
     assert resolve_version(stated) == (version, understood)
 
 
@@ -33,7 +45,12 @@ def test_the_synthetic_description_is_read_by_property_name() -> None:
     assert addml.document_count == 3
     assert addml.flags["inneholderSkjermetInformasjon"] is False
     assert addml.record_creators == ("Testkommune",)
-    assert [o.name for o in addml.data_objects] == ["arkivstruktur", "endringslogg", "loependeJournal", "offentligJournal"]
+    assert [o.name for o in addml.data_objects] == [
+        "arkivstruktur",
+        "endringslogg",
+        "loependeJournal",
+        "offentligJournal",
+    ]
     arkiv = addml.data_object("arkivstruktur")
     assert arkiv is not None and arkiv.file is not None
     assert arkiv.file.name == "arkivstruktur.xml"

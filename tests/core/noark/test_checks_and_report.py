@@ -1,4 +1,5 @@
 """The check catalogue, the Arkade mapping and the report's JSON form."""
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,9 @@ DOC = Path(__file__).resolve().parents[3] / "docs" / "noark-report.md"
 
 
 def test_every_arkade_test_listed_in_the_reference_is_known_and_covered() -> None:
-    listed = set(re.findall(r"^\| (N5\.\d\d) \|", (NOARK5 / "arkade_tests.md").read_text(encoding="utf-8"), re.M))
+    listed = set(
+        re.findall(r"^\| (N5\.\d\d) \|", (NOARK5 / "arkade_tests.md").read_text(encoding="utf-8"), re.M)
+    )
     assert listed == set(ARKADE_TESTS)
     coverage = arkade_coverage()
     assert [t for t, ours in coverage.items() if not ours] == []
@@ -50,14 +53,44 @@ def test_the_json_report_has_the_documented_shape() -> None:
     report = validate_path(SAMPLES / "kdrs_uttrekk1").to_json()
     json.dumps(report)  # serialisable as is
     assert report["format"] == REPORT_FORMAT and report["version"] == REPORT_VERSION
-    assert set(report) == {"format", "version", "tool", "extract", "started_at", "duration_seconds", "verdict",
-                           "checks", "statistics", "files", "arkade_coverage"}
+    assert set(report) == {
+        "format",
+        "version",
+        "tool",
+        "extract",
+        "started_at",
+        "duration_seconds",
+        "verdict",
+        "checks",
+        "statistics",
+        "files",
+        "arkade_coverage",
+    }
     assert set(report["extract"]) == {"label", "addml", "stated_version", "noark_version"}
     check = next(c for c in report["checks"] if c["id"] == "N5V-DOC-01")
-    assert set(check) >= {"id", "name_no", "name_en", "group", "arkade", "status", "counts", "omitted", "findings"}
+    assert set(check) >= {
+        "id",
+        "name_no",
+        "name_en",
+        "group",
+        "arkade",
+        "status",
+        "counts",
+        "omitted",
+        "findings",
+    }
     finding = check["findings"][0]
-    assert set(finding) == {"check", "severity", "message_no", "message_en", "file", "line", "column", "element",
-                            "m_number"}
+    assert set(finding) == {
+        "check",
+        "severity",
+        "message_no",
+        "message_en",
+        "file",
+        "line",
+        "column",
+        "element",
+        "m_number",
+    }
     assert report["verdict"]["errors"] == sum(c["counts"]["error"] for c in report["checks"])
 
 
@@ -80,8 +113,10 @@ def _drop_files_and_retire_first_mappe(root: Path) -> None:
     files[-1].unlink()
     xml = root / "arkivstruktur.xml"
     text = xml.read_text(encoding="utf-8")
-    xml.write_text(text.replace("<saksstatus>Avsluttet</saksstatus>", "<saksstatus>Utgår</saksstatus>", 1),
-                   encoding="utf-8")
+    xml.write_text(
+        text.replace("<saksstatus>Avsluttet</saksstatus>", "<saksstatus>Utgår</saksstatus>", 1),
+        encoding="utf-8",
+    )
 
 
 def _missing_files(root: Path) -> list[str]:

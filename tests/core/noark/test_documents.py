@@ -1,4 +1,5 @@
 """Format families from first bytes, declared formats and file names."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,20 +14,23 @@ from tender.core.noark.documents import (
 )
 
 
-@pytest.mark.parametrize(("head", "family"), [
-    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3", "pdf"),
-    (b"II*\x00\x08\x00\x00\x00", "tiff"),
-    (b"MM\x00*\x00\x00\x00\x08", "tiff"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00", "png"),
-    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "jpeg"),
-    (b"<?xml version='1.0'?><a/>", "xml"),
-    (b"\xef\xbb\xbf<?xml version='1.0'?>", "xml"),
-    (b"PK\x03\x04\x14\x00\x06\x00", "zip"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00", "ole"),
-    ("Brev til Ærlige Åse på Øya".encode(), "text"),
-    (b"", "empty"),
-    (b"\x00\x01\x02\x03\x04binary", None),
-])
+@pytest.mark.parametrize(
+    ("head", "family"),
+    [
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3", "pdf"),
+        (b"II*\x00\x08\x00\x00\x00", "tiff"),
+        (b"MM\x00*\x00\x00\x00\x08", "tiff"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "png"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "jpeg"),
+        (b"<?xml version='1.0'?><a/>", "xml"),
+        (b"\xef\xbb\xbf<?xml version='1.0'?>", "xml"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "zip"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00", "ole"),
+        ("Brev til Ærlige Åse på Øya".encode(), "text"),
+        (b"", "empty"),
+        (b"\x00\x01\x02\x03\x04binary", None),
+    ],
+)
 def test_first_bytes_tell_the_format_family(head: bytes, family: str | None) -> None:
     assert sniff(head) == family
 
@@ -35,11 +39,26 @@ def test_a_utf8_character_cut_at_the_end_of_the_sample_is_still_text() -> None:
     assert sniff(("a" * 62).encode() + "ø".encode()[:1]) == "text"
 
 
-@pytest.mark.parametrize(("declared", "family"), [
-    ("pdf", "pdf"), ("PDF", "pdf"), ("pdf/a", "pdf"), ("PDF/A-1b", "pdf"), ("fmt/95", "pdf"), ("fmt/354", "pdf"),
-    ("application/pdf", "pdf"), ("tiff", "tiff"), ("fmt/353", "tiff"), ("jpeg", "jpeg"), ("xml", "xml"),
-    ("x-fmt/111", "text"), ("noe ukjent", None), (None, None), ("", None),
-])
+@pytest.mark.parametrize(
+    ("declared", "family"),
+    [
+        ("pdf", "pdf"),
+        ("PDF", "pdf"),
+        ("pdf/a", "pdf"),
+        ("PDF/A-1b", "pdf"),
+        ("fmt/95", "pdf"),
+        ("fmt/354", "pdf"),
+        ("application/pdf", "pdf"),
+        ("tiff", "tiff"),
+        ("fmt/353", "tiff"),
+        ("jpeg", "jpeg"),
+        ("xml", "xml"),
+        ("x-fmt/111", "text"),
+        ("noe ukjent", None),
+        (None, None),
+        ("", None),
+    ],
+)
 def test_declared_formats_are_read_by_family(declared: str | None, family: str | None) -> None:
     assert declared_family(declared) == family
 

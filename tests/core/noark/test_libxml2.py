@@ -1,4 +1,5 @@
 """Streaming schema validation with libxml2: every error, its line, in one pass; hostile input refused."""
+
 from __future__ import annotations
 
 import io
@@ -6,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from tender.core.noark.libxml2 import DOMAIN_PARSER, DOMAIN_SCHEMASV, CompiledSchema, RawProblem, StreamValidation
+from tender.core.noark.libxml2 import (
+    DOMAIN_PARSER,
+    DOMAIN_SCHEMASV,
+    CompiledSchema,
+    RawProblem,
+    StreamValidation,
+)
 from tender.core.noark.scan import ProblemLog, scan_xml
 
 SCHEMA = b"""<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
@@ -29,7 +36,7 @@ def _validate(schema: CompiledSchema, data: bytes, chunk: int = 1 << 16) -> tupl
     problems: list[RawProblem] = []
     v = StreamValidation(schema, problems.append)
     for i in range(0, len(data), chunk):
-        v.submit(data[i:i + chunk])
+        v.submit(data[i : i + chunk])
     return v.finish(), problems
 
 
@@ -100,7 +107,9 @@ def test_a_schema_that_does_not_compile_says_why(tmp_path: Path) -> None:
     from tender.core.noark.libxml2 import SchemaCompileError
 
     path = tmp_path / "bad.xsd"
-    path.write_bytes(b'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="a" type="nope"/></xs:schema>')
+    path.write_bytes(
+        b'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="a" type="nope"/></xs:schema>'
+    )
     with pytest.raises(SchemaCompileError) as info:
         CompiledSchema(path)
     assert info.value.messages

@@ -1,4 +1,5 @@
 """Memory stays flat however large arkivstruktur.xml is: nothing is kept per element."""
+
 from __future__ import annotations
 
 import subprocess
@@ -21,8 +22,9 @@ print(report.valid, report.statistics["arkivstruktur"]["levels"]["mappe"],
 
 
 def _peak_mib(extract: Path) -> tuple[bool, int, int]:
-    out = subprocess.run([sys.executable, "-c", MEASURE, str(extract)], cwd=REPO, capture_output=True, text=True,
-                         check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(extract)], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.split()
     return out[0] == "True", int(out[1]), int(out[2])
 
 
@@ -49,11 +51,14 @@ print(report.valid, missing_title, sorted(lines), resource.getrusage(resource.RU
 
 
 @pytest.mark.slow
-def test_a_file_without_a_single_line_break_is_streamed_in_flat_memory_with_every_error(tmp_path: Path) -> None:
+def test_a_file_without_a_single_line_break_is_streamed_in_flat_memory_with_every_error(
+    tmp_path: Path,
+) -> None:
     extract = build(tmp_path / "one-line", 20_000, break_every=97, one_line=True)
     assert b"\n" not in (extract / "arkivstruktur.xml").read_bytes()
-    out = subprocess.run([sys.executable, "-c", ONE_LINE, str(extract)], cwd=REPO, capture_output=True, text=True,
-                         check=True).stdout.split(maxsplit=2)
+    out = subprocess.run(
+        [sys.executable, "-c", ONE_LINE, str(extract)], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.split(maxsplit=2)
     valid, missing_title = out[0] == "True", int(out[1])
     lines_and_peak = out[2].rsplit(maxsplit=1)
     assert not valid

@@ -1,5 +1,6 @@
 """Differential tests: break the valid synthetic v5.0 sample in one place and compare with the official
 schemas; each finding must point at the line where the damage is."""
+
 from __future__ import annotations
 
 import hashlib
@@ -49,7 +50,12 @@ def official_result(xml: bytes) -> tuple[bool, list[int]]:
 
 
 def schema_findings(report: Report) -> list[Finding]:
-    return [f for c in ("N5V-STRUCT-05", "N5V-STRUCT-06") for f in report.findings(c) if f.file == "arkivstruktur.xml"]
+    return [
+        f
+        for c in ("N5V-STRUCT-05", "N5V-STRUCT-06")
+        for f in report.findings(c)
+        if f.file == "arkivstruktur.xml"
+    ]
 
 
 @dataclass(frozen=True)
@@ -64,33 +70,99 @@ class Mutation:
 
 
 SCHEMA_MUTATIONS = [
-    Mutation("drop the mandatory tittel of a folder", b"     <tittel>Sak 1</tittel>\n", b"",
-             b"<opprettetDato>2020-02-01T09:00:00", "tittel", "M020"),
-    Mutation("swap mappeID and tittel", b"<mappeID>2020/1</mappeID>\n     <tittel>Sak 1</tittel>",
-             b"<tittel>Sak 1</tittel>\n     <mappeID>2020/1</mappeID>", b"<tittel>Sak 1</tittel>", "mappeID", "M003"),
-    Mutation("journaldato in Norwegian form", b"<journaldato>2020-02-02</journaldato>",
-             b"<journaldato>02.02.2020</journaldato>", b"<journaldato>02.02.2020", "journaldato", "M101"),
-    Mutation("opprettetDato without time", b"<opprettetDato>2021-02-01T09:00:00</opprettetDato>",
-             b"<opprettetDato>2021-02-01</opprettetDato>", b"<opprettetDato>2021-02-01<", "opprettetDato", "M600"),
-    Mutation("systemID that is not a UUID", b"<systemID>9611292e-d06f-4863-9a35-87e12874028f</systemID>",
-             b"<systemID>mappe-2</systemID>", b"<systemID>mappe-2<", "systemID", "M001"),
-    Mutation("file size in kB", b"<filstoerrelse>20637</filstoerrelse>", b"<filstoerrelse>20 kB</filstoerrelse>",
-             b"<filstoerrelse>20 kB", "filstoerrelse", "M707"),
-    Mutation("empty title", b"<tittel>Brev i sak 1</tittel>", b"<tittel></tittel>", b"<tittel></tittel>",
-             "tittel", "M020"),
-    Mutation("an element the schema does not know", b"     <saksaar>2020</saksaar>",
-             b"     <saksnummer>1</saksnummer>\n     <saksaar>2020</saksaar>", b"<saksnummer>", "saksaar", "M011"),
-    Mutation("drop the last mandatory element of a case folder", b"     <saksstatus>Avsluttet</saksstatus>\n", b"",
-             b'<mappe xsi:type="saksmappe">', "saksstatus", "M052"),
-    Mutation("journal record without journalstatus in the middle",
-             b"      <journalstatus>Arkivert</journalstatus>\n", b"", b"<journaldato>2020-02-02", "journalstatus", "M053"),
-    Mutation("a closing tag missing (not well-formed)", b"</tittel>\n     <opprettetDato>2020-02-01T09:00:00",
-             b"\n     <opprettetDato>2020-02-01T09:00:00", None),
+    Mutation(
+        "drop the mandatory tittel of a folder",
+        b"     <tittel>Sak 1</tittel>\n",
+        b"",
+        b"<opprettetDato>2020-02-01T09:00:00",
+        "tittel",
+        "M020",
+    ),
+    Mutation(
+        "swap mappeID and tittel",
+        b"<mappeID>2020/1</mappeID>\n     <tittel>Sak 1</tittel>",
+        b"<tittel>Sak 1</tittel>\n     <mappeID>2020/1</mappeID>",
+        b"<tittel>Sak 1</tittel>",
+        "mappeID",
+        "M003",
+    ),
+    Mutation(
+        "journaldato in Norwegian form",
+        b"<journaldato>2020-02-02</journaldato>",
+        b"<journaldato>02.02.2020</journaldato>",
+        b"<journaldato>02.02.2020",
+        "journaldato",
+        "M101",
+    ),
+    Mutation(
+        "opprettetDato without time",
+        b"<opprettetDato>2021-02-01T09:00:00</opprettetDato>",
+        b"<opprettetDato>2021-02-01</opprettetDato>",
+        b"<opprettetDato>2021-02-01<",
+        "opprettetDato",
+        "M600",
+    ),
+    Mutation(
+        "systemID that is not a UUID",
+        b"<systemID>9611292e-d06f-4863-9a35-87e12874028f</systemID>",
+        b"<systemID>mappe-2</systemID>",
+        b"<systemID>mappe-2<",
+        "systemID",
+        "M001",
+    ),
+    Mutation(
+        "file size in kB",
+        b"<filstoerrelse>20637</filstoerrelse>",
+        b"<filstoerrelse>20 kB</filstoerrelse>",
+        b"<filstoerrelse>20 kB",
+        "filstoerrelse",
+        "M707",
+    ),
+    Mutation(
+        "empty title",
+        b"<tittel>Brev i sak 1</tittel>",
+        b"<tittel></tittel>",
+        b"<tittel></tittel>",
+        "tittel",
+        "M020",
+    ),
+    Mutation(
+        "an element the schema does not know",
+        b"     <saksaar>2020</saksaar>",
+        b"     <saksnummer>1</saksnummer>\n     <saksaar>2020</saksaar>",
+        b"<saksnummer>",
+        "saksaar",
+        "M011",
+    ),
+    Mutation(
+        "drop the last mandatory element of a case folder",
+        b"     <saksstatus>Avsluttet</saksstatus>\n",
+        b"",
+        b'<mappe xsi:type="saksmappe">',
+        "saksstatus",
+        "M052",
+    ),
+    Mutation(
+        "journal record without journalstatus in the middle",
+        b"      <journalstatus>Arkivert</journalstatus>\n",
+        b"",
+        b"<journaldato>2020-02-02",
+        "journalstatus",
+        "M053",
+    ),
+    Mutation(
+        "a closing tag missing (not well-formed)",
+        b"</tittel>\n     <opprettetDato>2020-02-01T09:00:00",
+        b"\n     <opprettetDato>2020-02-01T09:00:00",
+        None,
+    ),
 ]
 
 
 @pytest.mark.parametrize("mutation", SCHEMA_MUTATIONS, ids=lambda m: m.name)
-def test_a_schema_mutation_gets_the_official_verdict_and_a_finding_on_its_line(mutation: Mutation, tmp_path: Path) -> None:
+def test_a_schema_mutation_gets_the_official_verdict_and_a_finding_on_its_line(
+    mutation: Mutation, tmp_path: Path
+) -> None:
     assert ORIGINAL.count(mutation.old) >= 1
     mutated = ORIGINAL.replace(mutation.old, mutation.new, 1)
     root = copy_minimal(tmp_path)
@@ -123,7 +195,9 @@ def test_a_dropped_title_is_reported_in_the_words_an_archivist_uses(tmp_path: Pa
     report = validate_path(root)
     line = line_of(mutated, b"<korrespondansepart>")
     [finding] = schema_findings(report)
-    assert finding.message_no.startswith(f"M020 tittel mangler eller står på feil plass i journalpost på linje {line}")
+    assert finding.message_no.startswith(
+        f"M020 tittel mangler eller står på feil plass i journalpost på linje {line}"
+    )
 
 
 def test_the_unmutated_copy_is_valid(tmp_path: Path) -> None:
@@ -136,7 +210,9 @@ def _errors(report: Report, check: str) -> list[Finding]:
     return [f for f in report.findings(check) if f.severity is Severity.ERROR]
 
 
-def test_a_duplicated_system_id_is_valid_for_the_schema_but_a_content_error_on_both_lines(tmp_path: Path) -> None:
+def test_a_duplicated_system_id_is_valid_for_the_schema_but_a_content_error_on_both_lines(
+    tmp_path: Path,
+) -> None:
     root = copy_minimal(tmp_path)
     first = b"2151984b-3414-43c0-9d9a-e62536284bb8"
     mutated = ORIGINAL.replace(b"9611292e-d06f-4863-9a35-87e12874028f", first, 1)
@@ -168,7 +244,9 @@ def test_a_changed_count_in_arkivuttrekk_is_a_count_error(tmp_path: Path) -> Non
     addml = (root / "arkivuttrekk.xml").read_bytes()
     old = b'<value>//mappe</value></property><property dataType="integer" name="value"><value>3</value>'
     assert old in addml
-    (root / "arkivuttrekk.xml").write_bytes(addml.replace(old, old.replace(b"<value>3</value>", b"<value>4</value>")))
+    (root / "arkivuttrekk.xml").write_bytes(
+        addml.replace(old, old.replace(b"<value>3</value>", b"<value>4</value>"))
+    )
     report = validate_path(root)
     [error] = _errors(report, "N5V-CONTENT-01")
     assert "states 4 mappe" in error.message_en and "has 3" in error.message_en
@@ -177,7 +255,9 @@ def test_a_changed_count_in_arkivuttrekk_is_a_count_error(tmp_path: Path) -> Non
 
 def test_a_journal_date_outside_the_sharp_archival_period_is_a_date_error(tmp_path: Path) -> None:
     root = copy_minimal(tmp_path)
-    mutated = ORIGINAL.replace(b"<journaldato>2020-02-02</journaldato>", b"<journaldato>2019-12-31</journaldato>", 1)
+    mutated = ORIGINAL.replace(
+        b"<journaldato>2020-02-02</journaldato>", b"<journaldato>2019-12-31</journaldato>", 1
+    )
     (root / "arkivstruktur.xml").write_bytes(mutated)
     assert official_result(mutated)[0]
     report = validate_path(root)
@@ -188,7 +268,9 @@ def test_a_journal_date_outside_the_sharp_archival_period_is_a_date_error(tmp_pa
 
 def test_a_case_status_that_may_not_be_delivered_is_an_error(tmp_path: Path) -> None:
     root = copy_minimal(tmp_path)
-    mutated = ORIGINAL.replace(b"<saksstatus>Avsluttet</saksstatus>", b"<saksstatus>Under behandling</saksstatus>", 1)
+    mutated = ORIGINAL.replace(
+        b"<saksstatus>Avsluttet</saksstatus>", b"<saksstatus>Under behandling</saksstatus>", 1
+    )
     (root / "arkivstruktur.xml").write_bytes(mutated)
     report = validate_path(root)
     [error] = _errors(report, "N5V-CONTENT-10")
@@ -197,7 +279,9 @@ def test_a_case_status_that_may_not_be_delivered_is_an_error(tmp_path: Path) -> 
 
 def test_a_code_value_outside_the_v5_catalogue_is_an_error(tmp_path: Path) -> None:
     root = copy_minimal(tmp_path)
-    mutated = ORIGINAL.replace(b"<variantformat>Arkivformat</variantformat>", b"<variantformat>PDF/A</variantformat>", 1)
+    mutated = ORIGINAL.replace(
+        b"<variantformat>Arkivformat</variantformat>", b"<variantformat>PDF/A</variantformat>", 1
+    )
     (root / "arkivstruktur.xml").write_bytes(mutated)
     assert official_result(mutated)[0]  # v5.0 schemas no longer enumerate the codes
     report = validate_path(root)
@@ -220,9 +304,14 @@ def test_a_document_whose_content_is_not_its_declared_format_is_an_error(tmp_pat
     root = copy_minimal(tmp_path)
     tiff = b"II*\x00" + b"\x00" * 200
     (root / "dokumenter" / "1.pdf").write_bytes(tiff)
-    mutated = ORIGINAL.replace(b"<sjekksum>3b29dfcc4286e50b180af8f21904c86f8aa42a23c4055c3a71d0512f9ae3886f</sjekksum>",
-                               f"<sjekksum>{hashlib.sha256(tiff).hexdigest()}</sjekksum>".encode(), 1)
-    mutated = mutated.replace(b"<filstoerrelse>20637</filstoerrelse>", f"<filstoerrelse>{len(tiff)}</filstoerrelse>".encode(), 1)
+    mutated = ORIGINAL.replace(
+        b"<sjekksum>3b29dfcc4286e50b180af8f21904c86f8aa42a23c4055c3a71d0512f9ae3886f</sjekksum>",
+        f"<sjekksum>{hashlib.sha256(tiff).hexdigest()}</sjekksum>".encode(),
+        1,
+    )
+    mutated = mutated.replace(
+        b"<filstoerrelse>20637</filstoerrelse>", f"<filstoerrelse>{len(tiff)}</filstoerrelse>".encode(), 1
+    )
     (root / "arkivstruktur.xml").write_bytes(mutated)
     report = validate_path(root)
     assert _errors(report, "N5V-DOC-02") == [] and _errors(report, "N5V-DOC-03") == []

@@ -1,4 +1,5 @@
 """The C recorder: the unit records it takes from libxml2's validating parse say what lxml's tree says."""
+
 from __future__ import annotations
 
 import io
@@ -80,8 +81,13 @@ def strict(tmp_path_factory: pytest.TempPathFactory) -> CompiledSchema:
     return CompiledSchema(path)
 
 
-def _records(schema: CompiledSchema, data: bytes, units: list[Unit], empty_leaves: bool = False,
-             chunk_size: int = 1 << 16) -> tuple[Collecting, ProblemLog]:
+def _records(
+    schema: CompiledSchema,
+    data: bytes,
+    units: list[Unit],
+    empty_leaves: bool = False,
+    chunk_size: int = 1 << 16,
+) -> tuple[Collecting, ProblemLog]:
     handler = Collecting(units, empty_leaves)
     log = ProblemLog(keep=100)
     scan_xml(io.BytesIO(data), "t.xml", [schema], [log], handler, chunk_size=chunk_size)
@@ -118,17 +124,31 @@ def _expected(data: bytes, units: list[tuple[str, list[str]]], empty_leaves: boo
                     first[slots[c.tag]] = (c.text or "", c.sourceline)
                 else:
                     extra.append((slots[c.tag], c.text or "", c.sourceline))
-        empties = tuple(
-            (etree.QName(c).localname, c.sourceline) for c in kids
-            if not len(c) and not (c.text or "").strip(WS)
-        ) if empty_leaves else ()
-        out.append((
-            i, serial[el], el.sourceline, xsi(el) or None,
-            serial[parent] if parent is not None else 0,
-            etree.QName(parent).localname if parent is not None else None,
-            (xsi(parent) or None) if parent is not None else None,
-            len(kids), bool(_direct_text(el).strip(WS)), tuple(first), tuple(extra) or None, empties or None,
-        ))
+        empties = (
+            tuple(
+                (etree.QName(c).localname, c.sourceline)
+                for c in kids
+                if not len(c) and not (c.text or "").strip(WS)
+            )
+            if empty_leaves
+            else ()
+        )
+        out.append(
+            (
+                i,
+                serial[el],
+                el.sourceline,
+                xsi(el) or None,
+                serial[parent] if parent is not None else 0,
+                etree.QName(parent).localname if parent is not None else None,
+                (xsi(parent) or None) if parent is not None else None,
+                len(kids),
+                bool(_direct_text(el).strip(WS)),
+                tuple(first),
+                tuple(extra) or None,
+                empties or None,
+            )
+        )
     return out
 
 
@@ -169,14 +189,17 @@ def _element(draw: Any, depth: int) -> str:
 @st.composite
 def documents(draw: Any) -> bytes:
     children = "\n".join(draw(st.lists(_element(1), max_size=5)))
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<!-- c -->\n<root xmlns="{NS}" xmlns:o="other" '
-            f'xmlns:xsi="{XSI}" xmlns:n="urn:n">\n{children}\n</root>\n').encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<!-- c -->\n<root xmlns="{NS}" xmlns:o="other" '
+        f'xmlns:xsi="{XSI}" xmlns:n="urn:n">\n{children}\n</root>\n'
+    ).encode()
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=documents(), empty_leaves=st.booleans(), chunk_size=st.sampled_from([7, 1 << 16]))
-def test_records_match_what_lxml_reads_from_the_same_bytes(lax: CompiledSchema, data: bytes, empty_leaves: bool,
-                                                           chunk_size: int) -> None:
+def test_records_match_what_lxml_reads_from_the_same_bytes(
+    lax: CompiledSchema, data: bytes, empty_leaves: bool, chunk_size: int
+) -> None:
     handler, _log = _records(lax, data, UNITS, empty_leaves, chunk_size)
     assert handler.complete is True
     assert handler.records == _expected(data, UNITS, empty_leaves)
@@ -194,14 +217,17 @@ def _needs_record(record: Record) -> bool:
     assert allowed is not None
     if record[7] == 0 and not record[8] or record[10] is not None or record[11] is not None:
         return True
-    return any(f is not None and (i not in allowed or f[0].strip(WS) not in allowed[i])
-               for i, f in enumerate(record[9]))
+    return any(
+        f is not None and (i not in allowed or f[0].strip(WS) not in allowed[i])
+        for i, f in enumerate(record[9])
+    )
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=documents(), empty_leaves=st.booleans())
 def test_light_units_are_counted_instead_of_recorded_exactly_when_all_their_values_are_allowed(
-        lax: CompiledSchema, data: bytes, empty_leaves: bool) -> None:
+    lax: CompiledSchema, data: bytes, empty_leaves: bool
+) -> None:
     full, _ = _records(lax, data, UNITS, empty_leaves)
     light, _ = _records(lax, data, LIGHT, empty_leaves)
     assert light.records == [r for r in full.records if _needs_record(r)]
@@ -216,8 +242,12 @@ def test_light_unit_values_must_be_strings_by_slot() -> None:
         Recorder([("{a}b", ["{a}c"], {3: ["x"]})])
 
 
-def test_a_unit_keeps_only_the_text_before_its_first_child_and_entities_are_resolved(lax: CompiledSchema) -> None:
-    data = (f'<root xmlns="{NS}"><unit>\n<id>a&amp;b<![CDATA[<c>]]>&#229;<x/>tail</id>\n</unit></root>').encode()
+def test_a_unit_keeps_only_the_text_before_its_first_child_and_entities_are_resolved(
+    lax: CompiledSchema,
+) -> None:
+    data = (
+        f'<root xmlns="{NS}"><unit>\n<id>a&amp;b<![CDATA[<c>]]>&#229;<x/>tail</id>\n</unit></root>'
+    ).encode()
     handler, _ = _records(lax, data, UNITS)
     assert handler.records == [(0, 2, 1, None, 1, "root", None, 1, False, (("a&b<c>å", 2), None), None, None)]
 
@@ -263,9 +293,9 @@ def test_a_unit_given_in_a_bad_form_is_refused() -> None:
 def test_schema_messages_name_the_element_they_were_found_in(strict: CompiledSchema) -> None:
     data = (
         b'<root xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
-        b'<item xsi:type="saksmappe">\n<id>1</id>\n</item>\n'          # name missing: found in saksmappe
-        b"<item>\n<id>2</id>\n<bogus/>\n<name>n</name>\n</item>\n"    # bogus not expected: found in item
-        b"<item>\n<id>x</id>\n<name>n</name>\n</item>\n"              # a bad value: found in item
+        b'<item xsi:type="saksmappe">\n<id>1</id>\n</item>\n'  # name missing: found in saksmappe
+        b"<item>\n<id>2</id>\n<bogus/>\n<name>n</name>\n</item>\n"  # bogus not expected: found in item
+        b"<item>\n<id>x</id>\n<name>n</name>\n</item>\n"  # a bad value: found in item
         b"</root>\n"
     )
     _, log = _records(strict, data, [("item", ["id"])])
@@ -285,17 +315,19 @@ def test_a_unit_keeps_at_most_ten_thousand_repeated_children_but_counts_them_all
     assert record[9][0] == ("1", 1) and record[10] is not None and len(record[10]) == 9_999
 
 
-def test_a_light_unit_is_counted_when_its_values_are_allowed_and_recorded_when_not(lax: CompiledSchema) -> None:
+def test_a_light_unit_is_counted_when_its_values_are_allowed_and_recorded_when_not(
+    lax: CompiledSchema,
+) -> None:
     data = (
         f'<root xmlns="{NS}" xmlns:o="other">\n'
-        "<box><note> æ\n</note><id>7</id></box>\n"           # allowed (white space trimmed): counted
-        "<box><note>æ</note></box>\n"                        # allowed: counted
-        "<box><note>ø</note></box>\n"                        # not allowed: recorded
-        "<box><note>æ\u00a0</note></box>\n"                  # no-break space is not XML white space: recorded
-        "<box><note>æ</note><note>æ</note></box>\n"          # repeated: recorded
-        "<box/>\n"                                           # empty: recorded
-        "<unit><id>7</id><date>2020</date></unit>\n"         # date is not listed: recorded
-        "<unit><id>7</id></unit>\n"                          # counted
+        "<box><note> æ\n</note><id>7</id></box>\n"  # allowed (white space trimmed): counted
+        "<box><note>æ</note></box>\n"  # allowed: counted
+        "<box><note>ø</note></box>\n"  # not allowed: recorded
+        "<box><note>æ\u00a0</note></box>\n"  # no-break space is not XML white space: recorded
+        "<box><note>æ</note><note>æ</note></box>\n"  # repeated: recorded
+        "<box/>\n"  # empty: recorded
+        "<unit><id>7</id><date>2020</date></unit>\n"  # date is not listed: recorded
+        "<unit><id>7</id></unit>\n"  # counted
         "</root>\n"
     ).encode()
     handler, _ = _records(lax, data, LIGHT)

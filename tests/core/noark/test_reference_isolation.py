@@ -1,4 +1,5 @@
 """The product carries its own schema knowledge: no reference file is copied, none is referred to."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,8 +11,13 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 def test_no_code_under_tender_refers_to_the_reference_folder() -> None:
-    offenders = [p for p in (REPO / "tender").rglob("*") if p.is_file() and p.suffix in (".py", ".json", ".toml", ".html")
-                 and "shared/noark5" in p.read_text(encoding="utf-8", errors="replace")]
+    offenders = [
+        p
+        for p in (REPO / "tender").rglob("*")
+        if p.is_file()
+        and p.suffix in (".py", ".json", ".toml", ".html")
+        and "shared/noark5" in p.read_text(encoding="utf-8", errors="replace")
+    ]
     assert offenders == []
 
 

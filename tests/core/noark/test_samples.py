@@ -1,8 +1,9 @@
 """Every reference sample gets the schema verdict the official schemas give, and the findings its
 SOURCE.txt describes."""
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -20,13 +21,18 @@ XML_ROLES = ("arkivstruktur", "endringslogg", "loependeJournal", "offentligJourn
 
 def extract_root(sample: Path) -> Path:
     """The folder holding arkivuttrekk.xml (the sample itself, content/, n5uttrekk/, <uuid>/content/)."""
-    for candidate in (sample, sample / "content", *sorted(sample.glob("*/")), *sorted(sample.glob("*/content/"))):
+    for candidate in (
+        sample,
+        sample / "content",
+        *sorted(sample.glob("*/")),
+        *sorted(sample.glob("*/content/")),
+    ):
         if (candidate / "arkivuttrekk.xml").is_file() and candidate.name != "administrative_metadata":
             return candidate
     raise AssertionError(f"no arkivuttrekk.xml in {sample}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def report_for(sample: Path) -> Report:
     return validate_path(sample)
 
@@ -78,15 +84,30 @@ def test_the_synthetic_v5_sample_is_valid_with_no_error_or_warning() -> None:
     assert report.noark_version == "5.0"
     # the status as the JSON report (what the web page and the CLI show) gives it
     statuses = {c["id"]: c["status"] for c in report.to_json()["checks"]}
-    for check in ("N5V-STRUCT-04", "N5V-CONTENT-01", "N5V-CONTENT-02", "N5V-STRUCT-09", "N5V-DOC-01", "N5V-DOC-02"):
+    for check in (
+        "N5V-STRUCT-04",
+        "N5V-CONTENT-01",
+        "N5V-CONTENT-02",
+        "N5V-STRUCT-09",
+        "N5V-DOC-01",
+        "N5V-DOC-02",
+    ):
         assert statuses.get(check) == "pass", check
     assert report.statistics["arkivstruktur"]["levels"]["mappe"] == 3
 
 
 def test_small_has_correct_checksums_counts_and_two_document_files() -> None:
     report = report_for(SAMPLES / "arkade5_Small")
-    for check in ("N5V-STRUCT-04", "N5V-CONTENT-01", "N5V-CONTENT-02", "N5V-STRUCT-09", "N5V-DOC-01", "N5V-DOC-02",
-                  "N5V-DOC-03", "N5V-DOC-05"):
+    for check in (
+        "N5V-STRUCT-04",
+        "N5V-CONTENT-01",
+        "N5V-CONTENT-02",
+        "N5V-STRUCT-09",
+        "N5V-DOC-01",
+        "N5V-DOC-02",
+        "N5V-DOC-03",
+        "N5V-DOC-05",
+    ):
         assert _errors(report, check) == [], check
     assert report.statistics["documents"]["files"] == 2
 
@@ -94,10 +115,13 @@ def test_small_has_correct_checksums_counts_and_two_document_files() -> None:
 def test_structure_checksums_correct_passes_the_checksum_check_but_not_the_counts() -> None:
     report = report_for(SAMPLES / "arkade5_StructureChecksums_correct")
     assert _errors(report, "N5V-STRUCT-04") == []
-    checksummed = [f for f in report.files if f.path.endswith((".xml", ".xsd")) and f.path != "arkivuttrekk.xml"]
+    checksummed = [
+        f for f in report.files if f.path.endswith((".xml", ".xsd")) and f.path != "arkivuttrekk.xml"
+    ]
     assert len(checksummed) == 9  # Arkade's N5.02 test expects nine successful checksum results
     assert [m for _f, _l, m in _errors(report, "N5V-CONTENT-01")] == [
-        "arkivuttrekk.xml states 20000 mappe in arkivstruktur.xml, but the file has 1."]
+        "arkivuttrekk.xml states 20000 mappe in arkivstruktur.xml, but the file has 1."
+    ]
     assert "100000 registrering" in _errors(report, "N5V-CONTENT-02")[0][2]
     assert "100000 document files" in _errors(report, "N5V-STRUCT-09")[0][2]
 

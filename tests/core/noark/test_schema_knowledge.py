@@ -1,4 +1,5 @@
 """Our description of the Noark 5 / ADDML schemas holds against the official XSDs."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from tender.core.noark.safexml import UnsafeXml
 from tender.core.noark.schema import (
     NOARK_VERSIONS,
     addml_schema,
@@ -17,7 +19,6 @@ from tender.core.noark.schema import (
     official_hashes,
     xsd_dir,
 )
-from tender.core.noark.safexml import UnsafeXml
 from tender.core.noark.schema.model import canonical, schema_from_json, schema_to_json
 from tender.core.noark.schema.xsdread import UnsupportedSchema, read_xsd
 
@@ -41,7 +42,9 @@ NOARK_XML = {
 
 @pytest.mark.parametrize("version", NOARK_VERSIONS)
 @pytest.mark.parametrize("key", NOARK_FILES)
-def test_our_description_has_the_official_elements_order_cardinality_and_types(version: str, key: str) -> None:
+def test_our_description_has_the_official_elements_order_cardinality_and_types(
+    version: str, key: str
+) -> None:
     ours = noark_schemas(version)[key]
     assert canonical(ours) == canonical(official_schema(version, key))
 
@@ -60,7 +63,9 @@ def test_the_shipped_data_is_exactly_what_the_official_facts_give() -> None:
 
 def test_no_shipped_data_file_is_a_copy_of_a_reference_file() -> None:
     data_dir = Path(__file__).resolve().parents[3] / "tender" / "core" / "noark" / "schema" / "data"
-    reference = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (SAMPLES / "..").rglob("*") if p.is_file()}
+    reference = {
+        hashlib.sha256(p.read_bytes()).hexdigest() for p in (SAMPLES / "..").rglob("*") if p.is_file()
+    }
     ours = {hashlib.sha256(p.read_bytes()).hexdigest() for p in data_dir.iterdir()}
     assert reference.isdisjoint(ours)
 
@@ -97,7 +102,9 @@ def _sample_xml_files() -> list[tuple[str, str, Path]]:
 
 
 @pytest.mark.parametrize(("version", "key", "xml"), _sample_xml_files(), ids=lambda v: str(v)[-60:])
-def test_generated_schema_and_official_schema_agree_on_every_sample_file(version: str, key: str, xml: Path) -> None:
+def test_generated_schema_and_official_schema_agree_on_every_sample_file(
+    version: str, key: str, xml: Path
+) -> None:
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     doc = etree.parse(str(xml), parser)
     official = etree.XMLSchema(etree.parse(str(official_path(version, key))))

@@ -58,7 +58,9 @@ def _tar_folder(folder: Path, target: Path, mode: str = "w", arcname: str = ".")
 
 
 def _digests(source: ExtractSource) -> dict[str, tuple[str, int, bytes]]:
-    return {path: (d.sha256, d.size, d.first_bytes) for path, d in source.hash_files(source.list_files()).items()}
+    return {
+        path: (d.sha256, d.size, d.first_bytes) for path, d in source.hash_files(source.list_files()).items()
+    }
 
 
 @pytest.fixture(params=["folder", "zip", "tar", "tar.gz", "tar.bz2", "tar.xz", "zip-in-subfolder"])

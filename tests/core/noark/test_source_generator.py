@@ -55,7 +55,9 @@ def _addml_checksums(root: Path) -> dict[str, str]:
         if file_prop.get("name") != "file":
             continue
         name = file_prop.findtext(f".//{ADDML}property[@name='name']/{ADDML}value")
-        value = file_prop.findtext(f".//{ADDML}property[@name='checksum']//{ADDML}property[@name='value']/{ADDML}value")
+        value = file_prop.findtext(
+            f".//{ADDML}property[@name='checksum']//{ADDML}property[@name='value']/{ADDML}value"
+        )
         if name and value:
             result[name] = value
     return result
@@ -166,8 +168,14 @@ def test_addml_counts_match_the_elements_in_the_files(tmp_path: Path) -> None:
     journal = etree.parse(str(info.root / "loependeJournal.xml"))
     endringslogg = etree.parse(str(info.root / "endringslogg.xml"))
     assert counts[("arkivstruktur", "mappe")] == len(list(arkivstruktur.iter(f"{N5}mappe"))) == 6
-    assert counts[("arkivstruktur", "registrering")] == len(list(arkivstruktur.iter(f"{N5}registrering"))) == 18
-    assert counts[("loependeJournal", "journalregistrering")] == len(journal.getroot()) - 1 == info.n_journalposter
+    assert (
+        counts[("arkivstruktur", "registrering")] == len(list(arkivstruktur.iter(f"{N5}registrering"))) == 18
+    )
+    assert (
+        counts[("loependeJournal", "journalregistrering")]
+        == len(journal.getroot()) - 1
+        == info.n_journalposter
+    )
     assert counts[("endringslogg", "endring")] == len(endringslogg.getroot()) == info.n_endringer
 
 
@@ -184,7 +192,9 @@ def test_addml_states_the_number_of_document_files_and_the_archival_period(tmp_p
         arkivdel.findtext(f"{N5}arkivperiodeStartDato"),
         arkivdel.findtext(f"{N5}arkivperiodeSluttDato"),
     )
-    journaldatoer = [e.text or "" for e in etree.parse(str(info.root / "arkivstruktur.xml")).iter(f"{N5}journaldato")]
+    journaldatoer = [
+        e.text or "" for e in etree.parse(str(info.root / "arkivstruktur.xml")).iter(f"{N5}journaldato")
+    ]
     assert journaldatoer and all(str(start) <= d <= str(end) for d in journaldatoer)
 
 

@@ -85,7 +85,9 @@ def _assert_unreadable(caught: pytest.ExceptionInfo[UnreadableExtract], check: s
 # --------------------------------------------------------------------------- zip builders
 
 
-def _zip(target: Path, entries: list[tuple[str | zipfile.ZipInfo, bytes]], method: int = zipfile.ZIP_DEFLATED) -> Path:
+def _zip(
+    target: Path, entries: list[tuple[str | zipfile.ZipInfo, bytes]], method: int = zipfile.ZIP_DEFLATED
+) -> Path:
     with zipfile.ZipFile(target, "w", method) as zf:
         zf.writestr(*DESCRIPTOR)
         for name, data in entries:
@@ -127,7 +129,13 @@ def _tar_info(name: str, kind: bytes = tarfile.REGTYPE, linkname: str = "") -> t
 
 @pytest.mark.parametrize(
     "name",
-    ["../../escaped.txt", "dokumenter/../../../escaped.txt", ABSOLUTE_TARGET, "C:/escaped.txt", "..\\..\\escaped.txt"],
+    [
+        "../../escaped.txt",
+        "dokumenter/../../../escaped.txt",
+        ABSOLUTE_TARGET,
+        "C:/escaped.txt",
+        "..\\..\\escaped.txt",
+    ],
 )
 def test_a_zip_entry_escaping_the_extract_is_refused(upload_dir: Path, name: str) -> None:
     source = _open_fully(_zip(upload_dir / "u.zip", [(name, b"evil")]))
@@ -165,8 +173,14 @@ _NAME_PARTS = st.sampled_from(["..", ".", "", "a", "dokumenter", "C:", "\\", "..
 
 @pytest.mark.parametrize("container", ["zip", "tar"])
 @settings(max_examples=100, deadline=None)  # deadline=None: no timing in tests
-@given(names=st.lists(st.lists(_NAME_PARTS, min_size=1, max_size=6).map("/".join), min_size=1, max_size=5, unique=True))
-def test_whatever_the_entry_names_every_listed_path_stays_inside_the_extract(container: str, names: list[str]) -> None:
+@given(
+    names=st.lists(
+        st.lists(_NAME_PARTS, min_size=1, max_size=6).map("/".join), min_size=1, max_size=5, unique=True
+    )
+)
+def test_whatever_the_entry_names_every_listed_path_stays_inside_the_extract(
+    container: str, names: list[str]
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         archive = Path(tmp) / f"u.{container}"
         if container == "zip":
@@ -273,7 +287,10 @@ def test_an_encrypted_zip_entry_is_refused(upload_dir: Path) -> None:
 
 
 def test_a_zip_entry_with_an_extreme_compression_ratio_is_refused(upload_dir: Path) -> None:
-    entries = [("dokumenter/bombe.pdf", bytes(8 * 1024 * 1024)), ("dokumenter/ok.pdf", os.urandom(1024 * 1024))]
+    entries = [
+        ("dokumenter/bombe.pdf", bytes(8 * 1024 * 1024)),
+        ("dokumenter/ok.pdf", os.urandom(1024 * 1024)),
+    ]
     source = _open_fully(_zip(upload_dir / "u.zip", entries))
     _assert_clear(_only(source.findings, "N5V-INPUT-04"), "dokumenter/bombe.pdf")
     assert "dokumenter/bombe.pdf" not in source.list_files()
@@ -418,7 +435,9 @@ def test_a_decomposed_unicode_name_is_listed_in_composed_form(upload_dir: Path) 
 
 
 def test_an_overlong_path_is_refused(upload_dir: Path) -> None:
-    source = _open_fully(_zip(upload_dir / "u.zip", [("d/" * 40 + "x.pdf", b"x")]), Limits(max_path_length=50))
+    source = _open_fully(
+        _zip(upload_dir / "u.zip", [("d/" * 40 + "x.pdf", b"x")]), Limits(max_path_length=50)
+    )
     assert _only(source.findings, "N5V-INPUT-12").severity is Severity.ERROR
 
 
@@ -456,7 +475,9 @@ def test_a_gzip_file_that_holds_no_tar_is_unreadable(upload_dir: Path) -> None:
 
 @pytest.mark.parametrize("cut", [0.3, 0.6, 0.95])
 def test_a_truncated_gzipped_tar_is_unreadable(upload_dir: Path, cut: float) -> None:
-    archive = _tar(upload_dir / "u.tar.gz", [(_tar_info("dokumenter/1.pdf"), os.urandom(200_000))], mode="w:gz")
+    archive = _tar(
+        upload_dir / "u.tar.gz", [(_tar_info("dokumenter/1.pdf"), os.urandom(200_000))], mode="w:gz"
+    )
     data = archive.read_bytes()
     archive.write_bytes(data[: int(len(data) * cut)])
     with pytest.raises(UnreadableExtract) as caught:

@@ -118,7 +118,9 @@ def _peak_while(action: Callable[[], object]) -> int:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", list(BUILDERS))
-def test_a_200_mb_member_is_hashed_without_being_read_into_memory(tmp_path: Path, kind: str, zeros_sha256: str) -> None:
+def test_a_200_mb_member_is_hashed_without_being_read_into_memory(
+    tmp_path: Path, kind: str, zeros_sha256: str
+) -> None:
     with open_extract(BUILDERS[kind](tmp_path), LIMITS) as source:
         digests = {}
         peak = _peak_while(lambda: digests.update(source.hash_files(source.list_files())))

@@ -71,8 +71,17 @@ class Run:
         self._tmp: Path | None = None
         self._input_taken = 0
 
-    def add(self, check: str, severity: Severity, no: str, en: str, file: str | None = None,
-            line: int | None = None, element: str | None = None, m_number: str | None = None) -> None:
+    def add(
+        self,
+        check: str,
+        severity: Severity,
+        no: str,
+        en: str,
+        file: str | None = None,
+        line: int | None = None,
+        element: str | None = None,
+        m_number: str | None = None,
+    ) -> None:
         self.out.add(Finding(check, severity, no, en, file, line, None, element, m_number))
 
     def progress(self, stage: str, done: int, total: int) -> None:
@@ -88,7 +97,7 @@ class Run:
 
     def input_findings(self) -> None:
         """Take over what the input layer found since we last looked (opening, hashing)."""
-        new = self.source.findings[self._input_taken:]
+        new = self.source.findings[self._input_taken :]
         self._input_taken = len(self.source.findings)
         for finding in new:
             self.out.add(finding)

@@ -22,8 +22,17 @@ from ..source import UnreadableExtract
 from ..xsdmessages import STRUCT_VALID
 from .context import MAX_ADDML_BYTES, Run
 
-STANDARD_SCHEMA_FILES: Final = {f"{k}.xsd": k for k in ("arkivstruktur", "metadatakatalog", "endringslogg",
-                                                        "loependeJournal", "offentligJournal", "addml")}
+STANDARD_SCHEMA_FILES: Final = {
+    f"{k}.xsd": k
+    for k in (
+        "arkivstruktur",
+        "metadatakatalog",
+        "endringslogg",
+        "loependeJournal",
+        "offentligJournal",
+        "addml",
+    )
+}
 
 
 def our_schema(run: Run, key: str) -> CompiledSchema:
@@ -44,15 +53,21 @@ def official_schema(run: Run, key: str) -> CompiledSchema | None:
         return run.compiled[cache_key]
     candidates = [folder / f"v{run.version}" / f"{key}.xsd", folder / f"{key}.xsd"]
     if key == "addml":
-        candidates = [folder / "addml" / f"addml_v{ADDML_VERSION}.xsd", folder / f"addml_v{ADDML_VERSION}.xsd"] + candidates
+        candidates = [
+            folder / "addml" / f"addml_v{ADDML_VERSION}.xsd",
+            folder / f"addml_v{ADDML_VERSION}.xsd",
+        ] + candidates
     for candidate in candidates:
         if candidate.is_file():
             try:
                 run.compiled[cache_key] = CompiledSchema(candidate)
             except SchemaCompileError as exc:
-                run.add(STRUCT_VALID, Severity.WARNING,
-                        f"Skjemaet {candidate} kunne ikke kompileres: {exc}",
-                        f"The schema {candidate} could not be compiled: {exc}")
+                run.add(
+                    STRUCT_VALID,
+                    Severity.WARNING,
+                    f"Skjemaet {candidate} kunne ikke kompileres: {exc}",
+                    f"The schema {candidate} could not be compiled: {exc}",
+                )
                 return None
             return run.compiled[cache_key]
     return None
@@ -84,11 +99,15 @@ def check_bundled_schemas(run: Run) -> None:
             continue
         if official:
             versions = ", ".join(sorted({o.split("/")[0] for o in official}))
-            run.add("N5V-STRUCT-07", Severity.WARNING,
-                    f"{path} er det offisielle skjemaet for Noark 5 v{versions}, men uttrekket kontrolleres mot "
-                    f"v{run.version}.",
-                    f"{path} is the official schema of Noark 5 v{versions}, but the extract is checked against "
-                    f"v{run.version}.", path)
+            run.add(
+                "N5V-STRUCT-07",
+                Severity.WARNING,
+                f"{path} er det offisielle skjemaet for Noark 5 v{versions}, men uttrekket kontrolleres mot "
+                f"v{run.version}.",
+                f"{path} is the official schema of Noark 5 v{versions}, but the extract is checked against "
+                f"v{run.version}.",
+                path,
+            )
             continue
         _compare_schema(run, path, key, data)
 
@@ -98,9 +117,13 @@ def _compare_schema(run: Run, path: str, key: str, data: bytes) -> None:
     try:
         theirs = read_xsd(data, key)
     except (etree.XMLSyntaxError, UnsafeXml, UnsupportedSchema, ValueError) as exc:
-        run.add("N5V-STRUCT-07", Severity.ERROR,
-                f"{path} er ikke det offisielle skjemaet og kan ikke leses som et skjema av samme slag ({exc}).",
-                f"{path} is not the official schema and cannot be read as a schema of that kind ({exc}).", path)
+        run.add(
+            "N5V-STRUCT-07",
+            Severity.ERROR,
+            f"{path} er ikke det offisielle skjemaet og kan ikke leses som et skjema av samme slag ({exc}).",
+            f"{path} is not the official schema and cannot be read as a schema of that kind ({exc}).",
+            path,
+        )
         return
     if key == "addml":
         candidates = {f"ADDML {v}": addml_schema(v) for v in ("8.2", "8.3")}
@@ -110,23 +133,34 @@ def _compare_schema(run: Run, path: str, key: str, data: bytes) -> None:
         wanted = f"Noark 5 v{run.version}"
     diffs = {name: differences(schema, theirs, limit=50) for name, schema in candidates.items()}
     if not diffs[wanted] or (key == "addml" and not all(diffs.values())):
-        run.add("N5V-STRUCT-07", Severity.INFO,
-                f"{path} har samme innhold som det offisielle skjemaet, men avviker i formatering eller kommentarer.",
-                f"{path} has the content of the official schema but differs in layout or comments.", path)
+        run.add(
+            "N5V-STRUCT-07",
+            Severity.INFO,
+            f"{path} har samme innhold som det offisielle skjemaet, men avviker i formatering eller kommentarer.",
+            f"{path} has the content of the official schema but differs in layout or comments.",
+            path,
+        )
         return
     closest = min(diffs, key=lambda n: (len(diffs[n]), n != wanted))
     if not diffs[closest]:
-        run.add("N5V-STRUCT-07", Severity.WARNING,
-                f"{path} har innholdet til det offisielle skjemaet for {closest}, men uttrekket kontrolleres mot {wanted}.",
-                f"{path} has the content of the official {closest} schema, but the extract is checked against {wanted}.",
-                path)
+        run.add(
+            "N5V-STRUCT-07",
+            Severity.WARNING,
+            f"{path} har innholdet til det offisielle skjemaet for {closest}, men uttrekket kontrolleres mot {wanted}.",
+            f"{path} has the content of the official {closest} schema, but the extract is checked against {wanted}.",
+            path,
+        )
         return
     shown = "; ".join(diffs[closest][:5])
-    run.add("N5V-STRUCT-07", Severity.ERROR,
-            f"{path} er ikke et offisielt skjema (varianter av skjemaene skal ikke brukes). Nærmest er {closest}, "
-            f"men det avviker: {shown}. Uttrekket kontrolleres mot det offisielle skjemaet for {wanted}.",
-            f"{path} is not an official schema (variants must not be used). Closest is {closest}, but it differs: "
-            f"{shown}. The extract is checked against the official {wanted} schema.", path)
+    run.add(
+        "N5V-STRUCT-07",
+        Severity.ERROR,
+        f"{path} er ikke et offisielt skjema (varianter av skjemaene skal ikke brukes). Nærmest er {closest}, "
+        f"men det avviker: {shown}. Uttrekket kontrolleres mot det offisielle skjemaet for {wanted}.",
+        f"{path} is not an official schema (variants must not be used). Closest is {closest}, but it differs: "
+        f"{shown}. The extract is checked against the official {wanted} schema.",
+        path,
+    )
 
 
 def _read_small(run: Run, path: str, limit: int = MAX_ADDML_BYTES) -> bytes | None:
@@ -136,7 +170,13 @@ def _read_small(run: Run, path: str, limit: int = MAX_ADDML_BYTES) -> bytes | No
         with run.source.open(path) as stream:
             return stream.read(limit + 1)
     except (UnreadableExtract, OSError, KeyError) as exc:
-        run.add("N5V-STRUCT-03", Severity.ERROR, f"{path} kan ikke leses: {exc}", f"{path} cannot be read: {exc}", path)
+        run.add(
+            "N5V-STRUCT-03",
+            Severity.ERROR,
+            f"{path} kan ikke leses: {exc}",
+            f"{path} cannot be read: {exc}",
+            path,
+        )
         return None
 
 
@@ -144,7 +184,11 @@ def arkivstruktur_schema(run: Run) -> CompiledSchema:
     """Our arkivstruktur schema, combined with the VSM schemas ADDML lists for it (if any)."""
     base = our_schema(run, "arkivstruktur")
     obj = run.addml.data_object("arkivstruktur") if run.addml else None
-    extras = [s.file.name for s in obj.schemas if s.file.name.split("/")[-1] not in STANDARD_SCHEMA_FILES] if obj else []
+    extras = (
+        [s.file.name for s in obj.schemas if s.file.name.split("/")[-1] not in STANDARD_SCHEMA_FILES]
+        if obj
+        else []
+    )
     if not extras:
         return base
     run.out.ran("N5V-STRUCT-10")
@@ -162,19 +206,24 @@ def arkivstruktur_schema(run: Run) -> CompiledSchema:
     if not imports:
         return base
     arkiv_ns = noark_schemas(run.version)["arkivstruktur"].namespace
-    wrapper = ['<?xml version="1.0" encoding="utf-8"?>',
-               '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">',
-               f'  <xs:import namespace="{arkiv_ns}" schemaLocation="arkivstruktur.xsd"/>']
+    wrapper = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">',
+        f'  <xs:import namespace="{arkiv_ns}" schemaLocation="arkivstruktur.xsd"/>',
+    ]
     wrapper += [f'  <xs:import namespace="{ns}" schemaLocation="{loc}"/>' for ns, loc in imports]
     wrapper.append("</xs:schema>")
     (folder / "wrapper.xsd").write_text("\n".join(wrapper) + "\n", encoding="utf-8")
     try:
         return CompiledSchema(folder / "wrapper.xsd")
     except SchemaCompileError as exc:
-        run.add("N5V-STRUCT-10", Severity.ERROR,
-                f"De virksomhetsspesifikke skjemaene ({', '.join(extras)}) kan ikke brukes sammen med "
-                f"arkivstruktur.xsd: {exc}",
-                f"The business-specific schemas ({', '.join(extras)}) cannot be used with arkivstruktur.xsd: {exc}")
+        run.add(
+            "N5V-STRUCT-10",
+            Severity.ERROR,
+            f"De virksomhetsspesifikke skjemaene ({', '.join(extras)}) kan ikke brukes sammen med "
+            f"arkivstruktur.xsd: {exc}",
+            f"The business-specific schemas ({', '.join(extras)}) cannot be used with arkivstruktur.xsd: {exc}",
+        )
         return base
 
 
@@ -189,25 +238,44 @@ def _load_vsm(run: Run, name: str, folder: Path, allowed: set[str]) -> tuple[str
     try:
         root = parse_small(data)
     except (etree.XMLSyntaxError, UnsafeXml) as exc:
-        run.add("N5V-STRUCT-10", Severity.ERROR, f"{path} kan ikke leses som et trygt XML-skjema: {exc}",
-                f"{path} cannot be read as a safe XML schema: {exc}", path)
+        run.add(
+            "N5V-STRUCT-10",
+            Severity.ERROR,
+            f"{path} kan ikke leses som et trygt XML-skjema: {exc}",
+            f"{path} cannot be read as a safe XML schema: {exc}",
+            path,
+        )
         return None
     xs = "{http://www.w3.org/2001/XMLSchema}"
     if root.tag != xs + "schema":
-        run.add("N5V-STRUCT-10", Severity.ERROR, f"{path} er ikke et XML-skjema.", f"{path} is not an XML schema.", path)
+        run.add(
+            "N5V-STRUCT-10",
+            Severity.ERROR,
+            f"{path} er ikke et XML-skjema.",
+            f"{path} is not an XML schema.",
+            path,
+        )
         return None
     for ref in root.iter(xs + "import", xs + "include", xs + "redefine"):
         location = ref.get("schemaLocation")
         if location is None:
             continue
         plain = location.split("/")[-1]
-        if "://" in location or location.startswith("/") or ".." in location or (
-            plain not in allowed and plain not in ("arkivstruktur.xsd", "metadatakatalog.xsd")
+        if (
+            "://" in location
+            or location.startswith("/")
+            or ".." in location
+            or (plain not in allowed and plain not in ("arkivstruktur.xsd", "metadatakatalog.xsd"))
         ):
-            run.add("N5V-STRUCT-10", Severity.ERROR,
-                    f"{path} henter skjemaet «{location}» utenfor uttrekket; det gjør vi ikke, og skjemaet brukes ikke.",
-                    f"{path} pulls in the schema '{location}' from outside the extract; we do not fetch it, "
-                    "and the schema is not used.", path, ref.sourceline)
+            run.add(
+                "N5V-STRUCT-10",
+                Severity.ERROR,
+                f"{path} henter skjemaet «{location}» utenfor uttrekket; det gjør vi ikke, og skjemaet brukes ikke.",
+                f"{path} pulls in the schema '{location}' from outside the extract; we do not fetch it, "
+                "and the schema is not used.",
+                path,
+                ref.sourceline,
+            )
             return None
         ref.set("schemaLocation", plain)
     namespace = root.get("targetNamespace") or ""

@@ -40,9 +40,13 @@ def scan_xml_file(run: Run, key: str, store: Store, schema: CompiledSchema | Non
         _missing_xml(run, key, name, obj)
         return
     if not exact:
-        run.add("N5V-STRUCT-08", Severity.ERROR,
-                f"Filen heter «{path}»; navnet skal være «{name}» (store og små bokstaver som i standarden).",
-                f"The file is called '{path}'; the name must be '{name}' (case as in the standard).", path)
+        run.add(
+            "N5V-STRUCT-08",
+            Severity.ERROR,
+            f"Filen heter «{path}»; navnet skal være «{name}» (store og små bokstaver som i standarden).",
+            f"The file is called '{path}'; the name must be '{name}' (case as in the standard).",
+            path,
+        )
     handler: Any
     if key == "arkivstruktur":
         declared = {c.element for c in obj.counts} if obj else set()
@@ -61,40 +65,75 @@ def scan_xml_file(run: Run, key: str, store: Store, schema: CompiledSchema | Non
         run.handlers.pop(key, None)
         return
     if key == "arkivstruktur":
-        run.out.ran("N5V-CONTENT-09", "N5V-CONTENT-10", "N5V-CONTENT-11", "N5V-CONTENT-12", "N5V-CONTENT-14",
-                    "N5V-CONTENT-15", "N5V-CONTENT-21")
+        run.out.ran(
+            "N5V-CONTENT-09",
+            "N5V-CONTENT-10",
+            "N5V-CONTENT-11",
+            "N5V-CONTENT-12",
+            "N5V-CONTENT-14",
+            "N5V-CONTENT-15",
+            "N5V-CONTENT-21",
+        )
         if run.version == "5.0":
             run.out.ran("N5V-CONTENT-13")
         else:
-            run.out.skip("N5V-CONTENT-13", f"v{run.version}-skjemaene har kodelistene selv",
-                         f"the v{run.version} schemas enumerate the code lists themselves")
+            run.out.skip(
+                "N5V-CONTENT-13",
+                f"v{run.version}-skjemaene har kodelistene selv",
+                f"the v{run.version} schemas enumerate the code lists themselves",
+            )
 
 
 def _missing_xml(run: Run, key: str, name: str, obj: DataObject | None) -> None:
     run.out.ran("N5V-STRUCT-08")
     if key in ("arkivstruktur", "endringslogg"):
-        run.add("N5V-STRUCT-08", Severity.ERROR,
-                f"Den obligatoriske filen {name} mangler i uttrekket.",
-                f"The mandatory file {name} is missing from the extract.", name)
+        run.add(
+            "N5V-STRUCT-08",
+            Severity.ERROR,
+            f"Den obligatoriske filen {name} mangler i uttrekket.",
+            f"The mandatory file {name} is missing from the extract.",
+            name,
+        )
     elif obj is not None:
         pass  # listed but missing: the existence check reports it
     # journals are only mandatory for extracts with journal records; see crosschecks.check_journals
 
 
-def scan_bytes(run: Run, data: bytes, path: str, key: str, schema: CompiledSchema, handler: ElementHandler | None,
-               role: str) -> ScanResult:
+def scan_bytes(
+    run: Run,
+    data: bytes,
+    path: str,
+    key: str,
+    schema: CompiledSchema,
+    handler: ElementHandler | None,
+    role: str,
+) -> ScanResult:
     return _scan_stream(run, io.BytesIO(data), path, key, schema, handler, role)
 
 
-def _scan_stream(run: Run, stream: Any, path: str, key: str, schema: CompiledSchema,
-                 handler: ElementHandler | None, role: str) -> ScanResult:
+def _scan_stream(
+    run: Run,
+    stream: Any,
+    path: str,
+    key: str,
+    schema: CompiledSchema,
+    handler: ElementHandler | None,
+    role: str,
+) -> ScanResult:
     run.out.ran(STRUCT_WELLFORMED, STRUCT_VALID)
     official = official_schema(run, key)
     schemas: list[CompiledSchema] = [schema] + ([official] if official is not None else [])
     logs = [ProblemLog(run.options.max_instances) for _ in schemas]
     total = run.source.size(path) if path in run.fileset else 0
-    result = scan_xml(stream, path, schemas, logs, handler, run.options.chunk_size,
-                      lambda done: run.progress(path, done, total))
+    result = scan_xml(
+        stream,
+        path,
+        schemas,
+        logs,
+        handler,
+        run.options.chunk_size,
+        lambda done: run.progress(path, done, total),
+    )
     run.scans[path] = result
     run.file_entries.append(FileEntry(path, role, result.size, result.sha256))
     _report_problems(run, logs[0], path, None)
@@ -112,9 +151,17 @@ def _report_problems(run: Run, log: ProblemLog, path: str, ours: ProblemLog | No
             continue
         f = to_finding(p, run.version if version != ADDML_VERSION else "5.0", path)
         if ours is not None:
-            f = Finding(f.check, f.severity, f.message_no + " (ifølge det offisielle skjemaet)",
-                        f.message_en + " (according to the official schema)", f.file, f.line, f.column,
-                        f.element, f.m_number)
+            f = Finding(
+                f.check,
+                f.severity,
+                f.message_no + " (ifølge det offisielle skjemaet)",
+                f.message_en + " (according to the official schema)",
+                f.file,
+                f.line,
+                f.column,
+                f.element,
+                f.m_number,
+            )
         run.out.add(f)
         kept += 1
     if ours is None:

@@ -11,6 +11,7 @@ data from the standard's published facts and the tests hold it against the offic
 
 :func:`xsd_dir` writes XSD files generated from this description into a cache folder for libxml2.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,7 +19,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final
@@ -33,7 +34,13 @@ DEFAULT_VERSION: Final = "5.0"
 #: ADDML version used to validate arkivuttrekk.xml (the one Arkade and the v5.0 template use)
 ADDML_VERSION: Final = "8.3"
 #: the schema documents of an extract, in the order they are listed in ADDML
-NOARK_KEYS: Final = ("arkivstruktur", "metadatakatalog", "endringslogg", "loependeJournal", "offentligJournal")
+NOARK_KEYS: Final = (
+    "arkivstruktur",
+    "metadatakatalog",
+    "endringslogg",
+    "loependeJournal",
+    "offentligJournal",
+)
 
 
 def _read_data(name: str) -> Any:
@@ -41,7 +48,7 @@ def _read_data(name: str) -> Any:
     return json.loads(text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def noark_schemas(version: str) -> dict[str, Schema]:
     """Our description of the Noark 5 schema documents of ``version`` ("3.1", "4.0", "5.0"), by key."""
     if version not in NOARK_VERSIONS:
@@ -50,7 +57,7 @@ def noark_schemas(version: str) -> dict[str, Schema]:
     return {s["key"]: schema_from_json(s) for s in data["schemas"]}
 
 
-@lru_cache(maxsize=None)
+@cache
 def addml_schema(version: str = ADDML_VERSION) -> Schema:
     """Our description of ADDML ``version`` ("8.2" or "8.3")."""
     data = _read_data(f"addml_v{version}.json")
@@ -70,18 +77,20 @@ class CodeList:
     values: tuple[str, ...]
 
 
-@lru_cache(maxsize=None)
+@cache
 def code_lists() -> dict[str, CodeList]:
     """The v5.0 code lists by element name."""
     out: dict[str, CodeList] = {}
     for m, entry in _read_data("codes_v5.0.json")["codes"].items():
-        code = CodeList(m, entry["name"], tuple(entry["elements"]), bool(entry["closed"]), tuple(entry["values"]))
+        code = CodeList(
+            m, entry["name"], tuple(entry["elements"]), bool(entry["closed"]), tuple(entry["values"])
+        )
         for element in code.elements:
             out[element] = code
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def official_hashes() -> dict[str, tuple[str, ...]]:
     """SHA-256 of each published official schema file → which ones ("5.0/arkivstruktur", "addml8.3/addml")."""
     return {k: tuple(v) for k, v in _read_data("official_hashes.json")["hashes"].items()}
@@ -107,7 +116,7 @@ def _walk(p: Particle | None) -> list[Element]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def element_infos(version: str) -> dict[str, ElementInfo]:
     """Element name → M-number/type for every element the Noark 5 schemas of ``version`` declare."""
     schemas = noark_schemas(version)
@@ -138,7 +147,7 @@ def describe_element(version: str, name: str) -> ElementInfo:
     return element_infos(version).get(name, ElementInfo(name, None, None))
 
 
-@lru_cache(maxsize=None)
+@cache
 def mandatory_children(version: str, type_name: str) -> frozenset[str]:
     """Names a complex type (or an element of that name) of any Noark file requires at least once.
 
@@ -182,7 +191,9 @@ _GENERATOR_VERSION: Final = "1"
 
 
 def _cache_root() -> Path:
-    base = os.environ.get("TENDER_XSD_CACHE") or os.path.join(tempfile.gettempdir(), f"tender-xsd-{os.getuid()}")
+    base = os.environ.get("TENDER_XSD_CACHE") or os.path.join(
+        tempfile.gettempdir(), f"tender-xsd-{os.getuid()}"
+    )
     return Path(base)
 
 
@@ -208,7 +219,7 @@ def _generate(folder: Path, schemas: list[Schema]) -> Path:
     return target
 
 
-@lru_cache(maxsize=None)
+@cache
 def xsd_dir(version: str) -> Path:
     """A folder with ``arkivstruktur.xsd`` … ``metadatakatalog.xsd`` generated from our description of
     Noark 5 ``version``, plus ``addml.xsd`` (ADDML 8.3). Created once, reused across runs."""

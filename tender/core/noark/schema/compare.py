@@ -1,4 +1,5 @@
 """Where a schema an extract ships differs from our description of the official one."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -74,9 +75,15 @@ def differences(official: Schema, other: Schema, limit: int = 5) -> list[str]:
             out.append(f"simple type {name} is missing")
         elif name not in a_st:
             out.append(f"simple type {name} is not in the official schema")
-        elif (a_st[name].base, a_st[name].facets, a_st[name].union) != (b_st[name].base, b_st[name].facets, b_st[name].union):
-            out.append(f"simple type {name}: {_simple_summary(b_st[name])} where the official schema has "
-                       f"{_simple_summary(a_st[name])}")
+        elif (a_st[name].base, a_st[name].facets, a_st[name].union) != (
+            b_st[name].base,
+            b_st[name].facets,
+            b_st[name].union,
+        ):
+            out.append(
+                f"simple type {name}: {_simple_summary(b_st[name])} where the official schema has "
+                f"{_simple_summary(a_st[name])}"
+            )
         if len(out) >= limit:
             return out
     a_el = {e.label: e for e in a.elements}

@@ -13,6 +13,7 @@ complex type, simple content with attributes), simple types (restriction with fa
 The JSON form (see :func:`schema_to_json` / :func:`schema_from_json`) is what we ship in
 ``tender/core/noark/schema/data/``; :mod:`.xsdwrite` turns it back into an XSD that libxml2 compiles.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -188,7 +189,9 @@ def _particle_to_json(p: Particle) -> dict[str, Any]:
         if p.complex is not None:
             out["complex"] = _complex_to_json(p.complex)
         if p.uniques:
-            out["unique"] = [{"name": u.name, "selector": u.selector, "fields": list(u.fields)} for u in p.uniques]
+            out["unique"] = [
+                {"name": u.name, "selector": u.selector, "fields": list(u.fields)} for u in p.uniques
+            ]
     if p.min != 1:
         out["min"] = p.min
     if p.max != 1:
@@ -228,7 +231,8 @@ def _complex_to_json(ct: ComplexType) -> dict[str, Any]:
         out["content"] = _particle_to_json(ct.content)
     if ct.attributes:
         out["attributes"] = [
-            {"name": a.name, "type": a.type, **({"use": a.use} if a.use != "optional" else {})} for a in ct.attributes
+            {"name": a.name, "type": a.type, **({"use": a.use} if a.use != "optional" else {})}
+            for a in ct.attributes
         ]
     return out
 
@@ -241,7 +245,9 @@ def _complex_from(d: dict[str, Any]) -> ComplexType:
         content=content,
         extends=d.get("extends"),
         simple_content=d.get("simpleContent"),
-        attributes=tuple(Attribute(a["name"], a["type"], a.get("use", "optional")) for a in d.get("attributes", ())),
+        attributes=tuple(
+            Attribute(a["name"], a["type"], a.get("use", "optional")) for a in d.get("attributes", ())
+        ),
         mixed=bool(d.get("mixed", False)),
     )
 

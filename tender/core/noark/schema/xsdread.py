@@ -8,6 +8,7 @@ comparison simply means "not the official schema".
 The document is parsed without network access, DTDs or entity expansion: extract schemas are
 untrusted input.
 """
+
 from __future__ import annotations
 
 import re
@@ -104,7 +105,7 @@ def _xs_tag(el: etree._Element) -> str:
     tag = el.tag
     if not isinstance(tag, str) or not tag.startswith(_XS):
         raise UnsupportedSchema(f"non-schema element {tag!r}")
-    return tag[len(_XS):]
+    return tag[len(_XS) :]
 
 
 def _occurs(value: str | None) -> Occurs:
@@ -202,8 +203,11 @@ class _Reader:
         use = el.get("use", "optional")
         if use not in ("optional", "required", "prohibited"):
             raise UnsupportedSchema(f"attribute use {use!r}")
-        return Attribute(el.get("name") or "", self.qname(el, el.get("type") or "xs:anySimpleType"),
-                         cast(Literal["optional", "required", "prohibited"], use))
+        return Attribute(
+            el.get("name") or "",
+            self.qname(el, el.get("type") or "xs:anySimpleType"),
+            cast(Literal["optional", "required", "prohibited"], use),
+        )
 
     def complex_type(self, el: etree._Element) -> ComplexType:
         extra = set(el.attrib) - {"name", "mixed"}

@@ -3,6 +3,7 @@
 The output is our own generated artefact: same element names, order, cardinality and types as the
 description, laid out our way. Imported schemas are referenced as ``<key>.xsd`` next to it.
 """
+
 from __future__ import annotations
 
 import re
@@ -126,9 +127,15 @@ def _simple(st: SimpleType, names: _Names, indent: str, lines: list[str]) -> Non
     lines.append(f"{indent}<xs:simpleType{attrs}>")
     inner = indent + "  "
     if st.m_number:
-        lines.append(f"{inner}<xs:annotation><xs:documentation>{st.m_number}</xs:documentation></xs:annotation>")
+        lines.append(
+            f"{inner}<xs:annotation><xs:documentation>{st.m_number}</xs:documentation></xs:annotation>"
+        )
     if st.union or st.union_members:
-        members = f" memberTypes={quoteattr(' '.join(names(m) for m in st.union_members))}" if st.union_members else ""
+        members = (
+            f" memberTypes={quoteattr(' '.join(names(m) for m in st.union_members))}"
+            if st.union_members
+            else ""
+        )
         lines.append(f"{inner}<xs:union{members}>")
         for u in st.union:
             _simple(u, names, inner + "  ", lines)
@@ -172,7 +179,9 @@ def write_xsd(schema: Schema, import_namespaces: dict[str, str] | None = None) -
     names = _Names(schema)
     body: list[str] = []
     for key in schema.imports:
-        body.append(f'  <xs:import namespace={quoteattr(known[key])} schemaLocation={quoteattr(key + ".xsd")}/>')
+        body.append(
+            f"  <xs:import namespace={quoteattr(known[key])} schemaLocation={quoteattr(key + '.xsd')}/>"
+        )
     for e in schema.elements:
         _element(e, names, "  ", body, top_level=True)
     for ct in schema.complex_types:

@@ -176,7 +176,9 @@ class ExtractSource:
         """A stream positioned at the entry's first byte (it may run past the entry's end)."""
         raise NotImplementedError
 
-    def _streams_in_order(self, wanted: list[tuple[str, Entry]]) -> Generator[tuple[str, EntryReader], None, None]:
+    def _streams_in_order(
+        self, wanted: list[tuple[str, Entry]]
+    ) -> Generator[tuple[str, EntryReader], None, None]:
         """Bounded readers for ``wanted`` (already in storage order); the caller closes each."""
         for relpath, entry in wanted:
             try:

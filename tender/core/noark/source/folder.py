@@ -10,6 +10,7 @@ from typing import BinaryIO
 from .base import ExtractSource
 from .guards import Catalogue, Entry, Limits
 
+
 def open_folder(folder: Path, limits: Limits) -> ExtractSource:
     cat = Catalogue(limits)
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
@@ -23,7 +24,9 @@ def open_folder(folder: Path, limits: Limits) -> ExtractSource:
             if stat.S_ISLNK(mode):
                 if name in dirnames:
                     dirnames.remove(name)  # os.walk would not follow it anyway; be explicit
-                cat.refuse("N5V-INPUT-02", rel, "symbolske lenker følges ikke", "symbolic links are not followed")
+                cat.refuse(
+                    "N5V-INPUT-02", rel, "symbolske lenker følges ikke", "symbolic links are not followed"
+                )
             elif stat.S_ISDIR(mode):
                 continue
             elif not stat.S_ISREG(mode):

@@ -88,7 +88,9 @@ def _is_dias(root: str, paths: list[str]) -> bool:
     if name != "content":
         return False
     prefix = f"{parent}/" if parent else ""
-    return any(p == f"{prefix}dias-mets.xml" or p.startswith(f"{prefix}administrative_metadata/") for p in paths)
+    return any(
+        p == f"{prefix}dias-mets.xml" or p.startswith(f"{prefix}administrative_metadata/") for p in paths
+    )
 
 
 def _several_roots_finding(descriptor: str, candidates: list[str]) -> Finding:

@@ -165,7 +165,9 @@ class TarSource(ExtractSource):
             raise
         return stream
 
-    def _streams_in_order(self, wanted: list[tuple[str, Entry]]) -> Generator[tuple[str, EntryReader], None, None]:
+    def _streams_in_order(
+        self, wanted: list[tuple[str, Entry]]
+    ) -> Generator[tuple[str, EntryReader], None, None]:
         # One pass: every member is read from the same (decompressing) stream, forward only
         if not wanted:
             return

@@ -80,7 +80,12 @@ def _catalogue_zip(zf: zipfile.ZipFile, archive_size: int, limits: Limits) -> Ca
             continue
         mode = info.external_attr >> 16 if info.create_system == 3 else 0
         if stat.S_ISLNK(mode):
-            cat.refuse("N5V-INPUT-02", info.filename, "symbolske lenker følges ikke", "symbolic links are not followed")
+            cat.refuse(
+                "N5V-INPUT-02",
+                info.filename,
+                "symbolske lenker følges ikke",
+                "symbolic links are not followed",
+            )
             continue
         if stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):
             cat.refuse("N5V-INPUT-03", info.filename, "ikke en vanlig fil", "not a regular file")
@@ -112,7 +117,10 @@ def _check_zip_layout(infos: list[zipfile.ZipInfo], archive_size: int, limits: L
                 "N5V-INPUT-22",
             )
         end_of_previous = (
-            info.header_offset + 30 + len(info.orig_filename.encode("utf-8", "surrogateescape")) + info.compress_size
+            info.header_offset
+            + 30
+            + len(info.orig_filename.encode("utf-8", "surrogateescape"))
+            + info.compress_size
         )
         if end_of_previous > archive_size:
             raise UnreadableExtract(
@@ -143,7 +151,9 @@ def _zip_entry_readable(cat: Catalogue, info: zipfile.ZipInfo, limits: Limits) -
             "the declared size does not match the stored size",
         )
         return False
-    if info.file_size > limits.ratio_min_size and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+    if info.file_size > limits.ratio_min_size and info.file_size > limits.max_ratio * max(
+        info.compress_size, 1
+    ):
         ratio = info.file_size // max(info.compress_size, 1)
         cat.refuse(
             "N5V-INPUT-04",
