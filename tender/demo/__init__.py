@@ -167,7 +167,7 @@ def _load_base_specification(tender: Tender, lead: User) -> None:
 
 
 def print_logins(logins: list[DemoLogin]) -> None:
-    click.echo("Demo-innlogginger (passord for alle: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo-innlogginger (passord for alle: {DEMO_PASSWORD}):")
     for login in logins:
         click.echo(f"  {login.email:<38} {login.name:<14} {login.role}")
 

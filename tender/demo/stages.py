@@ -637,7 +637,7 @@ def score(tender: Tender) -> None:
     agreed = ev.consensus_scores(tender)
     for bid in bids:
         bidder = by_vendor[bid.vendor.organisasjonsnummer]
-        for key, name, _, _ in QUALITY:
+        for key, _name, _, _ in QUALITY:
             criterion = leaves[key]
             if (bid.id, criterion.id) in agreed:
                 continue

@@ -384,7 +384,7 @@ def _about_sheet(
     sheet: Worksheet, spec: Specification, tender_title: str, version_label: str, content_hash: str
 ) -> None:
     values = (tender_title, spec.title, version_label, content_hash, FORM_FORMAT)
-    for row, (key, value) in enumerate(zip(_ABOUT_KEYS, values), start=1):
+    for row, (key, value) in enumerate(zip(_ABOUT_KEYS, values, strict=True), start=1):
         sheet.cell(row=row, column=1, value=key).font = Font(bold=True)
         _text_value(sheet.cell(row=row, column=2, value=value))
     instructions = (
