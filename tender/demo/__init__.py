@@ -174,8 +174,8 @@ def print_logins(logins: list[DemoLogin]) -> None:
 
 STAGE_HELP = {
     "spec": "kravspesifikasjonen som utkast",
-    "published": "godkjent av alle seks kommuner og kunngjort, evalueringsmodellen låst, fire leverandører med "
-    "egne brukere, tilbudsfristen fram i tid",
+    "published": "godkjent av alle seks kommuner og kunngjort, evalueringsmodellen låst, fire leverandører "
+    "med egne brukere, tilbudsfristen fram i tid",
     "bids": "fire leverte tilbud med Noark 5-prøveuttrekk, fristen ute, tilbudene ikke åpnet",
     "scored": "åpnet av to personer, minstekrav vurdert, poeng fra tre evaluatorer, konsensus satt: "
     "matrisen viser en vinner",

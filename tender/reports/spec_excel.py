@@ -135,7 +135,8 @@ def _check_exportable(spec: Specification, content_hash: str) -> None:
         problems.append(
             Problem(
                 "text_too_long",
-                f"Teksten i {', '.join(too_long)} er for lang for en Excel-celle (høyst {MAX_CELL_CHARS} tegn).",
+                f"Teksten i {', '.join(too_long)} er for lang for en Excel-celle "
+                f"(høyst {MAX_CELL_CHARS} tegn).",
             )
         )
     if problems:
