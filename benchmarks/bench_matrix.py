@@ -233,12 +233,14 @@ def main() -> None:
     print(f"{'what':<44}{'best':>10}{'median':>10}{'ratio':>10}{'target':>10}")
     print(
         f"{'matrix page (GET /matrise)':<44}{page_best * 1000:>8.1f}ms{page_median * 1000:>8.1f}ms"
-        f"{page_best / ref_best:>9.1f}x{PAGE_TARGET_MS:>8.0f}ms {'OK' if page_best * 1000 < PAGE_TARGET_MS else 'SLOW'}"
+        f"{page_best / ref_best:>9.1f}x{PAGE_TARGET_MS:>8.0f}ms "
+        f"{'OK' if page_best * 1000 < PAGE_TARGET_MS else 'SLOW'}"
     )
     print(f"{'  reference: tender overview page':<44}{ref_best * 1000:>8.1f}ms{ref_median * 1000:>8.1f}ms")
     print(
         f"{'Excel export (GET /matrise.xlsx)':<44}{export_best:>9.2f}s{export_median:>9.2f}s"
-        f"{export_best / wb_best:>9.1f}x{EXPORT_TARGET_S:>9.1f}s {'OK' if export_best < EXPORT_TARGET_S else 'SLOW'}"
+        f"{export_best / wb_best:>9.1f}x{EXPORT_TARGET_S:>9.1f}s "
+        f"{'OK' if export_best < EXPORT_TARGET_S else 'SLOW'}"
     )
     print(f"{'  reference: plain openpyxl, ' + str(cells) + ' cells':<44}{wb_best:>9.2f}s{wb_median:>9.2f}s")
 

@@ -129,7 +129,8 @@ def big_file_extract_for(size: int, regenerate: bool) -> Path:
         seed=2025,
     )
     print(
-        f"  {(root / 'arkivstruktur.xml').stat().st_size / MB:.0f} MB in {time.perf_counter() - started:.0f} s",
+        f"  {(root / 'arkivstruktur.xml').stat().st_size / MB:.0f} MB "
+        f"in {time.perf_counter() - started:.0f} s",
         flush=True,
     )
     marker.write_text(json.dumps(wanted))
@@ -270,7 +271,8 @@ def child_hash(path: Path, list_file: Path) -> int:
         findings = source.findings
     print(f"INNER_SECONDS={time.perf_counter() - started:.4f} CPU={time.process_time() - cpu:.4f}")
     print(
-        f"hashed {len(digests)} files, {sum(d.size for d in digests.values())} bytes, {len(findings)} findings"
+        f"hashed {len(digests)} files, {sum(d.size for d in digests.values())} bytes, "
+        f"{len(findings)} findings"
     )
     return 0 if len(digests) == len(relpaths) else 1
 
@@ -300,8 +302,10 @@ def run_benchmark(size: int, repeat: int, regenerate: bool, xsd: Path) -> None:
     doc_bytes = sum(p.stat().st_size for p in documents)
     total = _extract_bytes(root)
     print(
-        f"\nextract {root.relative_to(REPO)}: {total / MB:.0f} MB; arkivstruktur.xml {xml_bytes / MB:.0f} MB, "
-        f"other XML {(total - xml_bytes - doc_bytes) / MB:.0f} MB, {len(documents)} document files {doc_bytes / MB:.0f} MB"
+        f"\nextract {root.relative_to(REPO)}: {total / MB:.0f} MB; "
+        f"arkivstruktur.xml {xml_bytes / MB:.0f} MB, "
+        f"other XML {(total - xml_bytes - doc_bytes) / MB:.0f} MB, "
+        f"{len(documents)} document files {doc_bytes / MB:.0f} MB"
     )
     _machine_and_warm_cache(root)
     floor = measure("floor", ["true"], 1)
@@ -397,7 +401,8 @@ def run_file_benchmark(size: int, repeat: int, regenerate: bool, xsd: Path) -> b
     worst_rss = max(_rss(ours) for _, ours in pairs)
     memory_ok = worst_rss < RSS_TARGET
     print(
-        f"peak RSS {worst_rss / MB:.0f} MB (largest of {len(pairs)} runs): {'met' if memory_ok else 'NOT MET'} "
+        f"peak RSS {worst_rss / MB:.0f} MB (largest of {len(pairs)} runs): "
+        f"{'met' if memory_ok else 'NOT MET'} "
         f"(target < {RSS_TARGET / MB:.0f} MB)"
     )
     measured = [(r, o) for r, o in pairs if r is not None]
@@ -407,9 +412,12 @@ def run_file_benchmark(size: int, repeat: int, regenerate: bool, xsd: Path) -> b
     cpus = sorted(o.work_cpu / r.work_cpu for r, o in measured)
     wall_ratio, cpu_ratio = walls[len(walls) // 2], cpus[len(cpus) // 2]
     print(
-        f"time, each run against the xmllint run just before it: {', '.join(f'{w:.2f}×' for w in walls)} wall; "
-        f"median {wall_ratio:.2f}×: {'met' if wall_ratio <= TIME_TARGET else 'NOT MET'} (target {TIME_TARGET}×)\n"
-        f"CPU: {', '.join(f'{c:.2f}×' for c in cpus)}; median {cpu_ratio:.2f}× (libxml2 parses and validates on one "
+        "time, each run against the xmllint run just before it: "
+        f"{', '.join(f'{w:.2f}×' for w in walls)} wall; "
+        f"median {wall_ratio:.2f}×: {'met' if wall_ratio <= TIME_TARGET else 'NOT MET'} "
+        f"(target {TIME_TARGET}×)\n"
+        f"CPU: {', '.join(f'{c:.2f}×' for c in cpus)}; median {cpu_ratio:.2f}× "
+        "(libxml2 parses and validates on one "
         "core while the Python checks run on the other)"
     )
     return memory_ok and wall_ratio <= TIME_TARGET
@@ -461,7 +469,8 @@ XML_FILES = ("arkivstruktur", "endringslogg", "loependeJournal", "offentligJourn
 
 def _print_table(results: list[tuple[Run, int, Run | None]]) -> None:
     print(
-        f"\n{'measurement':<40} {'wall s':>7} {'cpu s':>7} {'MB/s':>6} {'RSS MB':>7} {'(time)':>7} {'× cpu':>6} {'× RSS':>6}"
+        f"\n{'measurement':<40} {'wall s':>7} {'cpu s':>7} {'MB/s':>6} {'RSS MB':>7} {'(time)':>7} "
+        f"{'× cpu':>6} {'× RSS':>6}"
     )
     for run, size, reference in results:
         time_rss = f"{run.time_rss / MB:.1f}" if run.time_rss is not None else ""
@@ -473,11 +482,15 @@ def _print_table(results: list[tuple[Run, int, Run | None]]) -> None:
             f"{run.max_rss / MB:>7.1f} {time_rss:>7} {ratio:>6} {rss_ratio:>6}{flag}"
         )
     print(
-        "cpu s: user+system CPU of the work; for our Python children only the timed call (no interpreter start-up,\n"
-        "  no imports). MB/s per CPU second, over what the row reads: arkivstruktur.xml (xmllint), the whole\n"
+        "cpu s: user+system CPU of the work; for our Python children only the timed call "
+        "(no interpreter start-up,\n"
+        "  no imports). MB/s per CPU second, over what the row reads: arkivstruktur.xml (xmllint), "
+        "the whole\n"
         "  extract (whole-extract reference, validator), the document files (hashing).\n"
-        "RSS MB: peak RSS from getrusage(RUSAGE_CHILDREN); (time): the same from GNU time, which sees below the floor.\n"
-        "× cpu, × RSS: against the whole-extract reference (validator) or sha256sum (hashing) on the same files in\n"
+        "RSS MB: peak RSS from getrusage(RUSAGE_CHILDREN); (time): the same from GNU time, "
+        "which sees below the floor.\n"
+        "× cpu, × RSS: against the whole-extract reference (validator) or sha256sum (hashing) "
+        "on the same files in\n"
         "  the same run; the RSS ratio uses GNU time's figure where there is one."
     )
 
@@ -524,7 +537,8 @@ def main(argv: list[str] | None = None) -> int:
         run_benchmark(args.size, args.repeat, args.regenerate, args.xsd)
     if met is not None:
         print(
-            f"\nbig-file targets (time within {TIME_TARGET}× of xmllint, memory under {RSS_TARGET / MB:.0f} MB): "
+            f"\nbig-file targets (time within {TIME_TARGET}× of xmllint, "
+            f"memory under {RSS_TARGET / MB:.0f} MB): "
             f"{'met' if met else 'NOT MET'}"
         )
     return 0

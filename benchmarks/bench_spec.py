@@ -170,7 +170,8 @@ def main() -> None:
     args = parser.parse_args()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
-        f"{args.requirements} requirements, best of {args.repeat}, load average {load:.2f} on {os.cpu_count()} CPUs"
+        f"{args.requirements} requirements, best of {args.repeat}, "
+        f"load average {load:.2f} on {os.cpu_count()} CPUs"
     )
     print(f"{'step':<7}{'cpu':>10}{'wall':>11}{'ref cpu':>12}{'ratio':>9}   target (on cpu time)")
     for result in run(args.requirements, args.repeat):

@@ -51,6 +51,7 @@ class SeparationOfDutiesError(DomainError):
 
 def keep_refusal(error: DomainError, *, actor: Any = None) -> None:
     """A refused attempt on a vendor's identity stays in the audit trail although the request (or command)
-    that made it is rolled back (``tender.web.transactions.keep``); any other refusal leaves nothing behind."""
+    that made it is rolled back (``tender.web.transactions.keep``); any other refusal leaves nothing
+    behind."""
     if isinstance(error, SeparationOfDutiesError):
         transactions.keep(lambda: error.record(actor=actor))

@@ -14,7 +14,6 @@ import re
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Union
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
@@ -27,7 +26,7 @@ OSLO = ZoneInfo("Europe/Oslo")
 MISSING = "–"
 NBSP = "\u00a0"
 
-Number = Union[int, float, Decimal, Fraction]
+Number = int | float | Decimal | Fraction
 
 # Språkrådet's forms: "3. desember 2026", "kl. 08.44" (full stop between hours and minutes)
 _DATE = "d. MMMM y"

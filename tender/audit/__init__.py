@@ -181,11 +181,12 @@ def verify() -> ChainReport:
         events.close()
 
 
-# -- what the procurement group may see before the opening ------------------------------------------------------
-#: event types that are about a bid, a Noark sample or a vendor's own people, whoever recorded them (a vendor user,
-#: the validation worker, the operator's CLI, a person on the public announcement page who is not logged in):
-#: every ``bid.*`` event (drafts, attachments, submission, late attempts), every ``noark.*`` event, and every step
-#: of a vendor's registration and of its users coming in, except the group's own events in :data:`GROUP_EVENTS`
+# -- what the procurement group may see before the opening ---------------------------------------------------
+#: event types that are about a bid, a Noark sample or a vendor's own people, whoever recorded them (a vendor
+#: user, the validation worker, the operator's CLI, a person on the public announcement page who is not logged
+#: in): every ``bid.*`` event (drafts, attachments, submission, late attempts), every ``noark.*`` event, and
+#: every step of a vendor's registration and of its users coming in, except the group's own events in
+#: :data:`GROUP_EVENTS`
 SEALED_EVENT_PREFIXES = ("bid.", "bids.", "sample.", "noark.", "vendor_registration.", "vendor_user.")
 #: the group's own acts under those names: the lead's configuration of the minimum requirements, and the
 #: confirmations of the opening (they tell nothing of a bid, and the group must see who has confirmed)
@@ -218,8 +219,8 @@ def vendor_activity(tender_id: int) -> ColumnElement[bool]:
     event recorded by the worker is caught by its name or object, a new kind of vendor action (a new page) by
     its actor. A vendor's registration and its users coming in are caught by name and object too, since their
     actor is often no vendor user (yet): a person on the announcement page, a colleague still waiting for
-    approval, or the operator's command line. The group's own acts under those names (:data:`GROUP_EVENTS`) stay
-    visible. The condition is never NULL (a NULL actor or object type counts as "no"), so
+    approval, or the operator's command line. The group's own acts under those names (:data:`GROUP_EVENTS`)
+    stay visible. The condition is never NULL (a NULL actor or object type counts as "no"), so
     ``not_(vendor_activity(...))`` keeps every other event.
     """
     # the membership table by name, not the tenders model: the trail is the floor every domain writes to

@@ -293,7 +293,8 @@ def _moment(text: str) -> str | None:
 
 
 def value_text(value: Any, key: str = "") -> str:
-    """One payload value in words: yes/no, nothing, Oslo time, numbers with a decimal comma, coded values named."""
+    """One payload value in words: yes/no, nothing, Oslo time, numbers with a decimal comma, coded values
+    named."""
     # some operations record an absent decimal as the text "None" (str() of it); it reads as nothing too
     if value is None or value == "None":
         return "–"

@@ -1,4 +1,5 @@
-"""The lead's view of a tender's audit trail, filterable by event type and object, and its export as CSV and PDF.
+"""The lead's view of a tender's audit trail, filterable by event type and object, and its export as CSV and
+PDF.
 
 Before the bids are opened the page leaves out every vendor event (:func:`tender.audit.vendor_activity`):
 not only the rows, but everything computed from them, the totals, the paging, and the event and object types

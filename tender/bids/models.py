@@ -137,9 +137,9 @@ class BidAttachment(db.Model):  # type: ignore[name-defined,misc]
 
 
 class BidOpening(db.Model):  # type: ignore[name-defined,misc]
-    """Tilbudsåpning: done once, after the deadline, when the members the tender's setting asks for (two, one of
-    them a lead; or one lead for a small tender) have each confirmed it; the record lists who opened, when, every
-    submitted bid with its receipt hash and every late attempt."""
+    """Tilbudsåpning: done once, after the deadline, when the members the tender's setting asks for (two, one
+    of them a lead; or one lead for a small tender) have each confirmed it; the record lists who opened, when,
+    every submitted bid with its receipt hash and every late attempt."""
 
     __tablename__ = "bid_opening"
     __table_args__ = (CheckConstraint("persons_required IN (1, 2)", name="persons_required_one_or_two"),)
@@ -150,12 +150,13 @@ class BidOpening(db.Model):  # type: ignore[name-defined,misc]
     #: the person whose confirmation completed the opening (the record names every confirming person)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     opened_by_name: Mapped[str] = mapped_column(String(120))
-    #: the tender's setting when it was opened; openings from before two-person opening existed were by the lead
-    #: alone, hence the server default 1
+    #: the tender's setting when it was opened; openings from before two-person opening existed were by the
+    #: lead alone, hence the server default 1
     persons_required: Mapped[int] = mapped_column(Integer, default=2, server_default="1")
     #: åpningsprotokoll as canonical JSON: {"opened_at", "persons_required", "opened_by": [{"name", "user_id",
-    #: "roles", "confirmed_at"}], "bids": [{"vendor", "organisasjonsnummer", "submitted_at", "receipt_sha256"}],
-    #: "late_attempts": [{"vendor", "organisasjonsnummer", "action", "at"}]}; older rows hold just the bid list
+    #: "roles", "confirmed_at"}], "bids": [{"vendor", "organisasjonsnummer", "submitted_at",
+    #: "receipt_sha256"}], "late_attempts": [{"vendor", "organisasjonsnummer", "action", "at"}]}; older rows
+    #: hold just the bid list
     record_json: Mapped[str] = mapped_column(Text)
 
 

@@ -179,7 +179,8 @@ def save_draft(
     actor: Any,
     expected_version: int | None = None,
 ) -> Bid:
-    """Store the answers and prices of a draft; refuses unknown requirements and wrong answers, listing all."""
+    """Store the answers and prices of a draft; refuses unknown requirements and wrong answers, listing
+    all."""
     _check_open_for_bids(tender, bid.vendor, at, actor=actor, action="save")
     if bid.is_submitted:
         raise DomainError("Tilbudet er levert og kan ikke endres.")
@@ -439,7 +440,8 @@ def _is_lead(tender: Tender, user: Any) -> bool:
 
 @dataclass(frozen=True)
 class OpeningStatus:
-    """Where the opening stands for the bids page: who has confirmed, and who may give the next confirmation."""
+    """Where the opening stands for the bids page: who has confirmed, and who may give the next
+    confirmation."""
 
     persons_required: int
     confirmations: list[BidOpeningConfirmation]
@@ -494,8 +496,8 @@ def opening_status(tender: Tender, at: datetime) -> OpeningStatus:
 
 def confirm_opening(tender: Tender, *, at: datetime, actor: Any) -> BidOpening | None:
     """One member's confirmation of the opening; the last one the tender's setting asks for opens the bids
-    (returned), earlier ones are recorded and wait (None). Same rules as the opening: after the deadline, once,
-    with the evaluation model locked first."""
+    (returned), earlier ones are recorded and wait (None). Same rules as the opening: after the deadline,
+    once, with the evaluation model locked first."""
     # Two confirmations at the same moment must not both see the other missing: one waits for the other here.
     db.session.execute(select(Tender.id).where(Tender.id == tender.id).with_for_update())
     if not deadline_passed(tender, at):

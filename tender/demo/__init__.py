@@ -167,15 +167,15 @@ def _load_base_specification(tender: Tender, lead: User) -> None:
 
 
 def print_logins(logins: list[DemoLogin]) -> None:
-    click.echo("Demo-innlogginger (passord for alle: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo-innlogginger (passord for alle: {DEMO_PASSWORD}):")
     for login in logins:
         click.echo(f"  {login.email:<38} {login.name:<14} {login.role}")
 
 
 STAGE_HELP = {
     "spec": "kravspesifikasjonen som utkast",
-    "published": "godkjent av alle seks kommuner og kunngjort, evalueringsmodellen låst, fire leverandører med "
-    "egne brukere, tilbudsfristen fram i tid",
+    "published": "godkjent av alle seks kommuner og kunngjort, evalueringsmodellen låst, fire leverandører "
+    "med egne brukere, tilbudsfristen fram i tid",
     "bids": "fire leverte tilbud med Noark 5-prøveuttrekk, fristen ute, tilbudene ikke åpnet",
     "scored": "åpnet av to personer, minstekrav vurdert, poeng fra tre evaluatorer, konsensus satt: "
     "matrisen viser en vinner",

@@ -49,8 +49,10 @@ def _journal(
         own_title = "" if public else f"   <tittel>{escape(case_title)}</tittel>\n"
         post_title = "" if public else f"   <tittel>{escape(title)}</tittel>\n"
         entries.append(
-            " <journalregistrering>\n  <klasse>\n   <klasseID>100</klasseID>\n   <tittel>Saksbehandling</tittel>\n"
-            "  </klasse>\n  <saksmappe>\n   <saksaar>2025</saksaar>\n   <sakssekvensnummer>1</sakssekvensnummer>\n"
+            " <journalregistrering>\n  <klasse>\n   <klasseID>100</klasseID>\n"
+            "   <tittel>Saksbehandling</tittel>\n"
+            "  </klasse>\n  <saksmappe>\n   <saksaar>2025</saksaar>\n"
+            "   <sakssekvensnummer>1</sakssekvensnummer>\n"
             f"{own_title}   <offentligTittel>{escape(case_title)}</offentligTittel>\n  </saksmappe>\n"
             f"  <journalpost>\n   <systemID>{system_id}</systemID>\n   <journalaar>2025</journalaar>\n"
             f"   <journalsekvensnummer>{number}</journalsekvensnummer>\n"
@@ -110,7 +112,8 @@ def _data_object(name: str, sums: dict[str, str], counts: dict[str, int]) -> str
         for element, n in counts.items()
     )
     return (
-        f'<dataObject name="{name}"><properties>{_file(f"{name}.xml", sums[f"{name}.xml"])}{schema}{catalogue}'
+        f'<dataObject name="{name}"><properties>'
+        f"{_file(f'{name}.xml', sums[f'{name}.xml'])}{schema}{catalogue}"
         f"{_prop('info', children=occurrences)}</properties></dataObject>"
     )
 
@@ -136,7 +139,8 @@ def _addml(system: str, creator: tuple[str, str], archive: str, sums: dict[str, 
         + _prop("additionalInfo", children=additional),
     )
     context = (
-        '<additionalElement name="recordCreators"><additionalElements><additionalElement name="recordCreator">'
+        '<additionalElement name="recordCreators"><additionalElements>'
+        '<additionalElement name="recordCreator">'
         f"<value>{escape(creator[1])}</value></additionalElement></additionalElements></additionalElement>"
         '<additionalElement name="systemType"><value>Sakarkiv (Noark-5)</value></additionalElement>'
         f'<additionalElement name="systemName"><value>{escape(system)}</value></additionalElement>'
@@ -177,7 +181,8 @@ def demo_extract(*, system: str, creator: tuple[str, str], seed: str) -> bytes:
     ]
     registrations = "".join(
         f'     <registrering xsi:type="journalpost">\n      <systemID>{sid}</systemID>\n'
-        f"      <opprettetDato>{day}T10:00:00</opprettetDato>\n      <opprettetAv>saksbehandler</opprettetAv>\n"
+        f"      <opprettetDato>{day}T10:00:00</opprettetDato>\n"
+        "      <opprettetAv>saksbehandler</opprettetAv>\n"
         f"      <arkivertDato>{day}T14:00:00</arkivertDato>\n      <arkivertAv>saksbehandler</arkivertAv>\n"
         f"      <registreringsID>2025/1-{n}</registreringsID>\n      <tittel>{escape(title)}</tittel>\n"
         "      <korrespondansepart>\n"
@@ -198,32 +203,44 @@ def demo_extract(*, system: str, creator: tuple[str, str], seed: str) -> bytes:
             .replace(f"{NS}/arkiv arkiv.xsd", f"{NS}/arkivstruktur arkivstruktur.xsd")
             + f" <systemID>{ids[0]}</systemID>\n <tittel>{escape(archive)}</tittel>\n"
             " <arkivstatus>Avsluttet</arkivstatus>\n <opprettetDato>2025-01-01T08:00:00</opprettetDato>\n"
-            " <opprettetAv>arkivadministrator</opprettetAv>\n <avsluttetDato>2026-01-01T08:00:00</avsluttetDato>\n"
+            " <opprettetAv>arkivadministrator</opprettetAv>\n"
+            " <avsluttetDato>2026-01-01T08:00:00</avsluttetDato>\n"
             " <avsluttetAv>arkivadministrator</avsluttetAv>\n <arkivskaper>\n"
-            f"  <arkivskaperID>{creator[0]}</arkivskaperID>\n  <arkivskaperNavn>{escape(creator[1])}</arkivskaperNavn>\n"
-            f" </arkivskaper>\n <arkivdel>\n  <systemID>{ids[1]}</systemID>\n  <tittel>Sakarkiv 2025</tittel>\n"
-            "  <arkivdelstatus>Avsluttet periode</arkivdelstatus>\n  <dokumentmedium>Elektronisk arkiv</dokumentmedium>\n"
-            "  <opprettetDato>2025-01-01T08:00:00</opprettetDato>\n  <opprettetAv>arkivadministrator</opprettetAv>\n"
-            "  <avsluttetDato>2026-01-01T08:00:00</avsluttetDato>\n  <avsluttetAv>arkivadministrator</avsluttetAv>\n"
+            f"  <arkivskaperID>{creator[0]}</arkivskaperID>\n"
+            f"  <arkivskaperNavn>{escape(creator[1])}</arkivskaperNavn>\n"
+            f" </arkivskaper>\n <arkivdel>\n  <systemID>{ids[1]}</systemID>\n"
+            "  <tittel>Sakarkiv 2025</tittel>\n"
+            "  <arkivdelstatus>Avsluttet periode</arkivdelstatus>\n"
+            "  <dokumentmedium>Elektronisk arkiv</dokumentmedium>\n"
+            "  <opprettetDato>2025-01-01T08:00:00</opprettetDato>\n"
+            "  <opprettetAv>arkivadministrator</opprettetAv>\n"
+            "  <avsluttetDato>2026-01-01T08:00:00</avsluttetDato>\n"
+            "  <avsluttetAv>arkivadministrator</avsluttetAv>\n"
             "  <arkivperiodeStartDato>2025-01-01</arkivperiodeStartDato>\n"
             "  <arkivperiodeSluttDato>2025-12-31</arkivperiodeSluttDato>\n  <klassifikasjonssystem>\n"
-            f"   <systemID>{ids[2]}</systemID>\n   <klassifikasjonstype>Funksjonsbasert, hierarkisk</klassifikasjonstype>\n"
-            "   <tittel>Funksjonsbasert klassifikasjon</tittel>\n   <opprettetDato>2025-01-01T08:00:00</opprettetDato>\n"
+            f"   <systemID>{ids[2]}</systemID>\n"
+            "   <klassifikasjonstype>Funksjonsbasert, hierarkisk</klassifikasjonstype>\n"
+            "   <tittel>Funksjonsbasert klassifikasjon</tittel>\n"
+            "   <opprettetDato>2025-01-01T08:00:00</opprettetDato>\n"
             f"{who}   <klasse>\n    <systemID>{ids[3]}</systemID>\n    <klasseID>100</klasseID>\n"
             "    <tittel>Saksbehandling</tittel>\n    <opprettetDato>2025-01-01T08:00:00</opprettetDato>\n"
             '    <opprettetAv>arkivadministrator</opprettetAv>\n    <mappe xsi:type="saksmappe">\n'
             f"     <systemID>{uuid.uuid5(uuid.NAMESPACE_URL, f'tender-demo:{seed}:mappe')}</systemID>\n"
             f"     <mappeID>2025/1</mappeID>\n     <tittel>{escape(case_title)}</tittel>\n"
-            "     <opprettetDato>2025-03-01T09:00:00</opprettetDato>\n     <opprettetAv>saksbehandler</opprettetAv>\n"
-            "     <avsluttetDato>2025-03-20T15:00:00</avsluttetDato>\n     <avsluttetAv>saksbehandler</avsluttetAv>\n"
+            "     <opprettetDato>2025-03-01T09:00:00</opprettetDato>\n"
+            "     <opprettetAv>saksbehandler</opprettetAv>\n"
+            "     <avsluttetDato>2025-03-20T15:00:00</avsluttetDato>\n"
+            "     <avsluttetAv>saksbehandler</avsluttetAv>\n"
             f"{registrations}     <saksaar>2025</saksaar>\n     <sakssekvensnummer>1</sakssekvensnummer>\n"
-            "     <saksdato>2025-03-01</saksdato>\n     <administrativEnhet>Innkjøpsavdelingen</administrativEnhet>\n"
+            "     <saksdato>2025-03-01</saksdato>\n"
+            "     <administrativEnhet>Innkjøpsavdelingen</administrativEnhet>\n"
             "     <saksansvarlig>Kari Nordmann</saksansvarlig>\n     <saksstatus>Avsluttet</saksstatus>\n"
             "    </mappe>\n   </klasse>\n  </klassifikasjonssystem>\n </arkivdel>\n</arkiv>\n"
         ),
         "endringslogg.xml": (
             _header("endringslogg") + f" <endring>\n  <referanseArkivenhet>{ids[4]}</referanseArkivenhet>\n"
-            "  <referanseMetadata>tittel</referanseMetadata>\n  <endretDato>2025-03-05T12:00:00</endretDato>\n"
+            "  <referanseMetadata>tittel</referanseMetadata>\n"
+            "  <endretDato>2025-03-05T12:00:00</endretDato>\n"
             "  <endretAv>saksbehandler</endretAv>\n  <tidligereVerdi>Invitasjon</tidligereVerdi>\n"
             "  <nyVerdi>Invitasjon til markedsdialog</nyVerdi>\n </endring>\n</endringslogg>\n"
         ),

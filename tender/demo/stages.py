@@ -72,8 +72,8 @@ BIDDERS = [
         Decimal("29.00"),
         {"arkiv": 8, "saksbehandling": 9, "bruk": 8, "integrasjon": 7, "gjennomforing": 8},
         {
-            "migr": "Migrering av dokumenter eldre enn 2010 prises etter medgått tid (timepris 1 250 kr eks. mva.), "
-            "fordi kvaliteten på de eldste uttrekkene ikke er kjent."
+            "migr": "Migrering av dokumenter eldre enn 2010 prises etter medgått tid (timepris 1 250 kr eks. "
+            "mva.), fordi kvaliteten på de eldste uttrekkene ikke er kjent."
         },
     ),
     Bidder(
@@ -95,8 +95,8 @@ BIDDERS = [
         Decimal("33.00"),
         {"arkiv": 7, "saksbehandling": 7, "bruk": 6, "integrasjon": 8, "gjennomforing": 5},
         {
-            "Fiks": "Integrasjonen mot KS Fiks forutsetter at kommunene selv bestiller og betaler tilgang hos KS; "
-            "vi setter den opp innen 30 dager etter at tilgangen er gitt."
+            "Fiks": "Integrasjonen mot KS Fiks forutsetter at kommunene selv bestiller og betaler tilgang "
+            "hos KS; vi setter den opp innen 30 dager etter at tilgangen er gitt."
         },
     ),
 ]
@@ -326,7 +326,9 @@ def _evaluation_model(tender: Tender, lead: User) -> None:
                 name="Pris",
                 weight=Decimal(40),
                 kind=CriterionKindValue.PRICE,
-                documentation="Samlet evaluert pris over 4+1+1 år: engangsbeløp og årlige beløp for alle seks kommuner.",
+                documentation=(
+                    "Samlet evaluert pris over 4+1+1 år: engangsbeløp og årlige beløp for alle seks kommuner."
+                ),
             ),
             actor=lead,
         )
@@ -356,7 +358,7 @@ def _evaluation_model(tender: Tender, lead: User) -> None:
             )
 
 
-# -- bids -----------------------------------------------------------------------------------------------------
+# -- bids ----------------------------------------------------------------------------------------------------
 def _pick(seed: str, options: int) -> int:
     return int(hashlib.sha256(seed.encode("utf-8")).hexdigest()[:8], 16) % options
 
@@ -407,7 +409,8 @@ def _answer(bidder: Bidder, req: core_spec.Requirement, reserved: dict[str, str]
 
 
 def _reserved(bidder: Bidder, content: core_spec.Specification) -> dict[str, str]:
-    """The requirements this bidder takes a reservation on: the first evaluation requirement naming each topic."""
+    """The requirements this bidder takes a reservation on: the first evaluation requirement naming each
+    topic."""
     found: dict[str, str] = {}
     for fragment, text in bidder.reservations.items():
         hit = next(
@@ -574,7 +577,7 @@ def pass_bid_deadline(tender: Tender) -> None:
     )
 
 
-# -- scored -------------------------------------------------------------------------------------------------------
+# -- scored --------------------------------------------------------------------------------------------------
 def _level(score: int) -> int:
     return 0 if score <= 4 else 1 if score <= 6 else 2
 
@@ -637,7 +640,7 @@ def score(tender: Tender) -> None:
     agreed = ev.consensus_scores(tender)
     for bid in bids:
         bidder = by_vendor[bid.vendor.organisasjonsnummer]
-        for key, name, _, _ in QUALITY:
+        for key, _name, _, _ in QUALITY:
             criterion = leaves[key]
             if (bid.id, criterion.id) in agreed:
                 continue

@@ -182,7 +182,8 @@ def who_scores(tender: Tender) -> WhoScores:
 def _score_counts(tender: Tender) -> dict[int, int]:
     """Criterion id → how many individual scores exist on it."""
     # Through the criterion, not the bid: the model page shows this before the opening, when no request of the
-    # group may read the bid table (issue 9: nothing, the time a response takes included, may depend on a bid).
+    # group may read the bid table (issue 9: nothing, the time a response takes included, may depend on a
+    # bid).
     return {
         crit: n
         for crit, n in db.session.execute(
@@ -216,7 +217,8 @@ def _check_assignment_changeable(tender: Tender, row: AwardCriterion) -> None:
 
 
 def assign_evaluator(tender: Tender, row: AwardCriterion, user: Any, *, actor: Any) -> None:
-    """Let ``user`` score ``row`` and everything under it; allowed after the lock while no one has scored it."""
+    """Let ``user`` score ``row`` and everything under it; allowed after the lock while no one has scored
+    it."""
     if Role.EVALUATOR not in tender.roles_of(user):
         raise DomainError("Personen er ikke evaluator i konkurransen.", field="evaluator")
     _check_assignment_changeable(tender, row)
@@ -291,7 +293,8 @@ def _score_value(tender: Tender, raw: Decimal) -> Decimal:
 
 
 def may_score(tender: Tender, user: Any, criterion: AwardCriterion) -> bool:
-    """An evaluator scores the criteria assigned to them (or under one) and every criterion assigned to no one."""
+    """An evaluator scores the criteria assigned to them (or under one) and every criterion assigned to no
+    one."""
     if not score_permission(user, tender):
         return False
     found = scoring_plan(tender).get(criterion.id)
@@ -541,7 +544,7 @@ def save_consensus(
     return row
 
 
-# -- minimum requirements and rejection ------------------------------------------------------------------------
+# -- minimum requirements and rejection ----------------------------------------------------------------------
 def requirement_checks(bid: Bid) -> dict[str, MinimumRequirementCheck]:
     return {
         c.requirement_key: c
@@ -621,7 +624,8 @@ def check_requirements(
 ) -> list[MinimumRequirementCheck]:
     """Several minimum requirements of one bid set at once, with one status and one justification; all or
     nothing (the caller rolls back on a refusal). Each is recorded as its own check, as if set alone.
-    ``unassessed`` adds every minimum requirement of the bid not assessed yet (the usual "the rest are met")."""
+    ``unassessed`` adds every minimum requirement of the bid not assessed yet (the usual "the rest are
+    met")."""
     content = published_spec(tender)
     kinds = {r.id: r.kind for r in content.requirements} if content is not None else {}
     picked = [k.strip() for k in keys if k.strip()]
@@ -716,7 +720,7 @@ def record_tie_break(tender: Tender, order: Sequence[str], *, reason: str, actor
     )
 
 
-# -- the case for the core ----------------------------------------------------------------------------------------
+# -- the case for the core -----------------------------------------------------------------------------------
 def case_bid_id(bid: Bid) -> str:
     return bid.vendor.organisasjonsnummer
 

@@ -345,7 +345,7 @@ def undo_rejection(tender_id: int, bid_id: int) -> Response:
     )
 
 
-# -- individual scores ----------------------------------------------------------------------------------------
+# -- individual scores ---------------------------------------------------------------------------------------
 def _score_form(prefix: str, existing: Any, failed: ScoreForm | None) -> ScoreForm:
     """The form the user just submitted with its errors, else one showing the stored score (individual or
     consensus) with the version it was read at."""
@@ -452,7 +452,7 @@ def _score_refused(form: ScoreForm, error: DomainError) -> int:
     return 422
 
 
-# -- consensus -------------------------------------------------------------------------------------------------
+# -- consensus -----------------------------------------------------------------------------------------------
 def _consensus_page(
     tender: Tender, *, errors: dict[tuple[int, int], ScoreForm] | None = None, status: int = 200
 ) -> Any:
@@ -507,7 +507,8 @@ def _open_consensus_page(tender: Tender, form: OpenConsensusForm, status: int = 
 @bp.route("/konsensus/apne")
 @login_required
 def confirm_consensus(tender_id: int) -> Any:
-    """The step before opening consensus: which bids and criteria lack individual scores, and a confirmation."""
+    """The step before opening consensus: which bids and criteria lack individual scores, and a
+    confirmation."""
     tender = _opened_tender(tender_id, decide_evaluation)
     if model_ops.model_or_default(tender).phase is Phase.CONSENSUS:
         flash("Konsensusfasen er allerede åpnet.", "error")

@@ -1,4 +1,5 @@
-"""The JSON scoring-case format (README.md, "Evaluation case format"): parse it into core types, write results back.
+"""The JSON scoring-case format (README.md, "Evaluation case format"): parse it into core types, write results
+back.
 
 Parsing collects every problem with its place (``criteria[1].children[0].weight``) before giving
 up, so a user fixes a file in one round. Numbers are read as Decimal and turned into exact
@@ -548,7 +549,8 @@ def _criterion_json(c: Criterion) -> dict[str, Any]:
 
 
 def case_to_json(case: EvaluationCase) -> dict[str, Any]:
-    """The case in the format ``parse_case`` reads (README.md, "Evaluation case format"), so ``tender score`` recomputes it."""
+    """The case in the format ``parse_case`` reads (README.md, "Evaluation case format"), so ``tender score``
+    recomputes it."""
     bids = []
     for b in case.bids:
         entry: dict[str, Any] = {"id": b.id, "scores": {k: _case_number(v) for k, v in b.scores.items()}}

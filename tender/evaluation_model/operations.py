@@ -370,9 +370,9 @@ def scoring_plan(tender: Tender, rows: Sequence[AwardCriterion] | None = None) -
 
 
 def _check_price_schedule_editable(tender: Tender) -> None:
-    """The price schedule is filled in by the vendors from the publication on: a deleted line would vanish from
-    sealed bids (breaking their receipts), an added one would leave submitted bids incomplete. Asked before
-    any bid is read, so the answer is the same whether bids exist or not."""
+    """The price schedule is filled in by the vendors from the publication on: a deleted line would vanish
+    from sealed bids (breaking their receipts), an added one would leave submitted bids incomplete. Asked
+    before any bid is read, so the answer is the same whether bids exist or not."""
     _check_editable(ensure_model(tender))
     spec = specification_of(tender)
     if spec is not None and spec.published_version is not None:

@@ -30,9 +30,11 @@ def _text_report(report: dict[str, Any], lang: str, first_n: int) -> str:
     extract, verdict = report["extract"], report["verdict"]
     lines.append(("Uttrekk: " if no else "Extract: ") + str(extract["label"]))
     lines.append(
-        f"Oppgitt versjon: {extract['stated_version'] or '–'}, kontrollert mot Noark 5 v{extract['noark_version']}"
+        f"Oppgitt versjon: {extract['stated_version'] or '–'}, "
+        f"kontrollert mot Noark 5 v{extract['noark_version']}"
         if no
-        else f"Stated version: {extract['stated_version'] or '-'}, checked against Noark 5 v{extract['noark_version']}"
+        else f"Stated version: {extract['stated_version'] or '-'}, "
+        f"checked against Noark 5 v{extract['noark_version']}"
     )
     for severity, label_no, label_en in (("error", "FEIL", "ERRORS"), ("warning", "ADVARSLER", "WARNINGS")):
         checks = [c for c in report["checks"] if c["counts"].get(severity)]

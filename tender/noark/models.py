@@ -79,9 +79,11 @@ class ExtractSample(db.Model):  # type: ignore[name-defined,misc]
     tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
     #: the participating vendor the sample is for (never taken from the URL: from the uploader's membership)
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id"), index=True)
-    #: the vendor's bid the sample is part of (None only for samples uploaded before samples became part of bids)
+    #: the vendor's bid the sample is part of (None only for samples uploaded before samples became part of
+    #: bids)
     bid_id: Mapped[int | None] = mapped_column(ForeignKey("bid.id", ondelete="CASCADE"), index=True)
-    #: set when the bid is submitted, on the vendor's newest sample at that moment: the one sealed with the bid
+    #: set when the bid is submitted, on the vendor's newest sample at that moment: the one sealed with the
+    #: bid
     submitted_with_bid: Mapped[bool] = mapped_column(Boolean, default=False)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     #: the file name as the vendor's browser sent it (shown, never used as a path)
@@ -141,7 +143,8 @@ class NoarkRequirementLink(db.Model):  # type: ignore[name-defined,misc]
 
 
 class NoarkRequirementConfirmation(db.Model):  # type: ignore[name-defined,misc]
-    """An evaluator's confirmation of the automatic result for one vendor, tied to the sample it was read from."""
+    """An evaluator's confirmation of the automatic result for one vendor, tied to the sample it was read
+    from."""
 
     __tablename__ = "noark_requirement_confirmation"
     __table_args__ = (UniqueConstraint("link_id", "vendor_id"),)

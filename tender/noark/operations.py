@@ -107,8 +107,8 @@ def stored_name_for(filename: str) -> str:
         if lower.endswith(suffix):
             return stored
     raise DomainError(
-        "Last opp uttrekket som .zip, .tar, .tar.gz (.tgz) eller som én .xml-fil. En mappe kan ikke lastes opp: "
-        "pakk den i en zip- eller tar-fil først.",
+        "Last opp uttrekket som .zip, .tar, .tar.gz (.tgz) eller som én .xml-fil. En mappe kan ikke lastes "
+        "opp: pakk den i en zip- eller tar-fil først.",
         field="file",
     )
 
@@ -117,7 +117,7 @@ def _human(n: int) -> str:
     return format_file_size(n)
 
 
-# -- upload into the bid ---------------------------------------------------------------------------------------
+# -- upload into the bid -------------------------------------------------------------------------------------
 #: the refusal after the deadline (the view logs the attempt as ``bid.late_attempt`` with action "sample")
 LATE_MESSAGE = (
     "Tilbudsfristen er ute. Prøveuttrekket er en del av tilbudet og kan ikke lastes opp etter fristen."

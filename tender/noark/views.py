@@ -453,7 +453,7 @@ def confirm(tender_id: int, link_id: int, vendor_id: int) -> Any:
     )
 
 
-# -- the sample on the vendor's bid pages ---------------------------------------------------------------------
+# -- the sample on the vendor's bid pages --------------------------------------------------------------------
 @bp.app_template_global("noark_sample_of_bid")
 def noark_sample_of_bid(bid: Bid | None) -> ExtractSample | None:
     """For the bid and receipt pages: the sample that goes with ``bid`` (see ``ops.sample_of_bid``)."""

@@ -27,7 +27,8 @@ def worker_command(workers: int) -> None:
     huey = huey_of(app)
     recovered = recover(app)
     click.echo(
-        f"Køarbeideren kjører ({workers} tråder); {len(recovered)} prøver lagt i køen igjen. Ctrl+C avslutter."
+        f"Køarbeideren kjører ({workers} tråder); {len(recovered)} prøver lagt i køen igjen. "
+        "Ctrl+C avslutter."
     )
     # Huey's own consumer, with its signal handling: Ctrl+C finishes running work, a second one stops at once
     huey.create_consumer(

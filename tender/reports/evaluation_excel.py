@@ -50,7 +50,9 @@ PRICE_FORMULAS: dict[str, str] = {
     "linear_floor": "MAX(0,Skala_maks-Skala_maks*({pe}-Laveste_pris)/Laveste_pris)",
     "linear_zero_at": "MAX(0,Skala_maks*(1-({pe}-Laveste_pris)/((k_faktor-1)*Laveste_pris)))",
     "proportional": "Skala_maks*Laveste_pris/{pe}",
-    "spread": "IF(Hoyeste_pris=Laveste_pris,Skala_maks,Skala_maks*(Hoyeste_pris-{pe})/(Hoyeste_pris-Laveste_pris))",
+    "spread": (
+        "IF(Hoyeste_pris=Laveste_pris,Skala_maks,Skala_maks*(Hoyeste_pris-{pe})/(Hoyeste_pris-Laveste_pris))"
+    ),
 }
 #: methods that put no points on price but rank by evaluated price
 EVALUATED_PRICE_METHODS = {"value_for_money"}

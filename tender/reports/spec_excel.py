@@ -135,7 +135,8 @@ def _check_exportable(spec: Specification, content_hash: str) -> None:
         problems.append(
             Problem(
                 "text_too_long",
-                f"Teksten i {', '.join(too_long)} er for lang for en Excel-celle (høyst {MAX_CELL_CHARS} tegn).",
+                f"Teksten i {', '.join(too_long)} er for lang for en Excel-celle "
+                f"(høyst {MAX_CELL_CHARS} tegn).",
             )
         )
     if problems:
@@ -384,7 +385,7 @@ def _about_sheet(
     sheet: Worksheet, spec: Specification, tender_title: str, version_label: str, content_hash: str
 ) -> None:
     values = (tender_title, spec.title, version_label, content_hash, FORM_FORMAT)
-    for row, (key, value) in enumerate(zip(_ABOUT_KEYS, values), start=1):
+    for row, (key, value) in enumerate(zip(_ABOUT_KEYS, values, strict=True), start=1):
         sheet.cell(row=row, column=1, value=key).font = Font(bold=True)
         _text_value(sheet.cell(row=row, column=2, value=value))
     instructions = (

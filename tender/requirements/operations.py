@@ -111,9 +111,9 @@ def version_content(version: SpecVersion) -> core.Specification:
 
 @lru_cache(maxsize=8)
 def _checked_content(text: str, expected_hash: str) -> core.Specification | None:
-    """The parsed text if it hashes to ``expected_hash``. Cached by the text itself (the content is immutable),
-    because a bid's minimum requirements are checked one by one against the published version: parsing the
-    base specification for each of its 79 took 0.2 s apiece."""
+    """The parsed text if it hashes to ``expected_hash``. Cached by the text itself (the content is
+    immutable), because a bid's minimum requirements are checked one by one against the published version:
+    parsing the base specification for each of its 79 took 0.2 s apiece."""
     content = load_spec_toml(text)
     return content if core.content_hash(content) == expected_hash else None
 

@@ -541,7 +541,7 @@ def publish(tender_id: int, number: int) -> Response:
     )
 
 
-# -- Excel and PDF ---------------------------------------------------------------------------------------------
+# -- Excel and PDF -------------------------------------------------------------------------------------------
 def _problems_page(tender: Tender, problems: Any, title: str) -> tuple[str, int]:
     # 422: the request's transaction rolls back whatever the refused import had begun
     return render_template("requirements/problems.html", tender=tender, problems=problems, title=title), 422
@@ -606,7 +606,7 @@ def export_pdf(tender_id: int, number: int) -> Response:
     return _download(buffer.getvalue(), f"kravspesifikasjon-versjon-{version.number}.pdf", "application/pdf")
 
 
-# -- imports ---------------------------------------------------------------------------------------------------
+# -- imports -------------------------------------------------------------------------------------------------
 def _read_upload(form: UploadForm) -> bytes | None:
     data = form.file.data.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
@@ -765,7 +765,7 @@ def _apply_catalogue(tender: Tender, token: str) -> Any:
         return _problems_page(tender, error.problems, "Utvalget kan ikke tas inn")
 
 
-# -- no editing page once the specification is published ---------------------------------------------------------
+# -- no editing page once the specification is published -----------------------------------------------------
 #: the pages (and their form posts) that change the draft; each one's access predicate
 _EDITING_PAGES = {
     "requirements.new_requirement": edit_spec,

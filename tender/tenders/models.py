@@ -173,7 +173,8 @@ class Tender(db.Model):  # type: ignore[name-defined,misc]
     #: the public announcement page's link (/kunngjoring/<token>), published by the lead, e.g. in Doffin
     announcement_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_announcement_token)
     #: how many members of the group must confirm the opening of the bids: 2 (the lead and one other), or 1
-    #: for a small tender, set by the lead before the bid deadline (tender.bids.operations.set_opening_persons)
+    #: for a small tender, set by the lead before the bid deadline
+    #: (tender.bids.operations.set_opening_persons)
     opening_persons: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
 
     municipalities: Mapped[list[TenderMunicipality]] = relationship(

@@ -115,8 +115,8 @@ def register_vendor(tender: Tender, *, name: str, organisasjonsnummer: str, acto
     elif vendor in tender.participating_vendors:
         if " ".join(name.split()).casefold() != " ".join(vendor.name.split()).casefold():
             raise SeparationOfDutiesError(
-                f"{vendor.name} ({number}) er allerede med i konkurransen. Navnet og brukerne til en leverandør "
-                "hører til leverandøren og kan ikke endres av innkjøpsgruppen.",
+                f"{vendor.name} ({number}) er allerede med i konkurransen. Navnet og brukerne til en "
+                "leverandør hører til leverandøren og kan ikke endres av innkjøpsgruppen.",
                 attempt="vendor.edit",
                 tender_id=tender.id,
                 field="name",

@@ -47,7 +47,9 @@ class CameInVia(enum.Enum):
     @property
     def label(self) -> str:
         return {
-            "registration": "Registrerte seg fra kunngjøringssiden og bekreftet e-postadressen (første bruker)",
+            "registration": (
+                "Registrerte seg fra kunngjøringssiden og bekreftet e-postadressen (første bruker)"
+            ),
             "approval": "Registrerte seg og ble godkjent av leverandørens administrator",
             "operator": "Lagt til av systemets driftsansvarlige på kommandolinjen",
             "before_registration": "Lagt til før leverandørene registrerte seg selv",

@@ -158,11 +158,11 @@ def register(
         f"Bekreft registreringen som leverandør – {tender.title}",
         (
             f"Hei {registration.name},\n\n"
-            f"Du har registrert deg som bruker for {company} (org.nr. {number}) i konkurransen «{tender.title}» "
-            f"(sak {tender.case_reference}).\n\n"
+            f"Du har registrert deg som bruker for {company} (org.nr. {number}) i konkurransen "
+            f"«{tender.title}» (sak {tender.case_reference}).\n\n"
             f"Bekreft e-postadressen din her:\n{confirm_url(token)}\n\n"
-            f"Lenken kan brukes én gang og gjelder i {hours} timer. Har du ikke registrert deg selv, kan du se bort "
-            f"fra denne e-posten.\n"
+            f"Lenken kan brukes én gang og gjelder i {hours} timer. Har du ikke registrert deg selv, kan du "
+            "se bort fra denne e-posten.\n"
         ),
     )
     return registration
@@ -251,7 +251,8 @@ def _tell_administrators(
                 admin.email,
                 f"Ny bruker venter på godkjenning – {vendor.name}",
                 (
-                    f"Hei {admin.name},\n\n{registration.name} ({registration.email}) har bekreftet e-postadressen sin og "
+                    f"Hei {admin.name},\n\n"
+                    f"{registration.name} ({registration.email}) har bekreftet e-postadressen sin og "
                     f"ber om å bli bruker for {vendor.name} i «{tender.title}».\n\n"
                     f"Logg inn og godkjenn eller avslå under «Leverandørens brukere»:\n{users_url(tender)}\n"
                 ),
@@ -300,7 +301,7 @@ def _came_in(
     return row
 
 
-# -- the vendor's own users ------------------------------------------------------------------------------------
+# -- the vendor's own users ----------------------------------------------------------------------------------
 def vendor_users(tender: Tender, vendor: Vendor) -> list[tuple[Membership, VendorUser | None]]:
     """Every vendor user of ``vendor`` in ``tender`` with how they came in, oldest first."""
     memberships = [m for m in tender.memberships if m.role is Role.VENDOR and m.vendor_id == vendor.id]
@@ -435,13 +436,13 @@ def invite_vendor(
             f"Hei,\n\n{vendor.name} (org.nr. {vendor.organisasjonsnummer}) er invitert til konkurransen "
             f"«{tender.title}» (sak {tender.case_reference}).\n\n"
             f"Kunngjøringen og registreringen for leverandører finner dere her:\n{announcement_url}\n\n"
-            f"Den første personen som registrerer seg for {vendor.name} og bekrefter e-postadressen sin, blir "
-            f"leverandørens administrator og godkjenner selv sine kolleger.\n"
+            f"Den første personen som registrerer seg for {vendor.name} og bekrefter e-postadressen sin, "
+            "blir leverandørens administrator og godkjenner selv sine kolleger.\n"
         ),
     )
 
 
-# -- the operator (command line, demo) ----------------------------------------------------------------------------
+# -- the operator (command line, demo) -----------------------------------------------------------------------
 def add_vendor_user_by_operator(tender: Tender, vendor: Vendor, user: User) -> Membership:
     """The system's operator adds a vendor user (where no mail server is configured, and for the demo). The
     audit trail names the command-line actor. Not reachable from any page."""

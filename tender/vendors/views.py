@@ -102,7 +102,7 @@ def confirm(token: str) -> Any:
     )
 
 
-# -- the vendor's own users -----------------------------------------------------------------------------------
+# -- the vendor's own users ----------------------------------------------------------------------------------
 def _my_vendor(tender: Tender) -> Vendor:
     ids = sorted(tender.vendor_ids_of(current_user))
     vendor = db.session.get(Vendor, ids[0]) if ids else None

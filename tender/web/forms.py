@@ -23,7 +23,8 @@ FORM_LOCALES = ("nb_NO", "nb")
 
 def init_forms(app: Any) -> None:
     """Every form's built-in validation messages in bokmål: WTForms ships a Norwegian catalogue, used when
-    Flask-WTF's Flask-Babel hook is off (``WTF_I18N_ENABLED = False``) and the forms' Meta names the locale."""
+    Flask-WTF's Flask-Babel hook is off (``WTF_I18N_ENABLED = False``) and the forms' Meta names the
+    locale."""
     app.config.setdefault("WTF_I18N_ENABLED", False)
     FlaskForm.Meta.locales = list(FORM_LOCALES)
 
@@ -97,7 +98,8 @@ class NorwegianDecimalField(Field):
             "minimum": format_for_input(self.minimum),
         }
         if self.max_length is not None and len(raw) > self.max_length:
-            # WTForms' own wording for a text too long, from its bokmål catalogue (tender.web.forms.FORM_LOCALES)
+            # WTForms' own wording for a text too long, from its bokmål catalogue
+            # (tender.web.forms.FORM_LOCALES)
             raise StopValidation(
                 self.ngettext(
                     "Field cannot be longer than %(max)d character.",

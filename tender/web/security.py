@@ -37,12 +37,12 @@ def digits_up_to(limit: int) -> str:
     """A regular expression for the decimal numbers 1..``limit`` written without leading zeros."""
     top = str(limit)
     width = len(top)
-    parts = [r"[1-9]\d{0,%d}" % (width - 2)] if width > 1 else []  # every shorter number
+    parts = [rf"[1-9]\d{{0,{width - 2}}}"] if width > 1 else []  # every shorter number
     for i, digit in enumerate(top):  # numbers as long as ``limit`` that fall below it at position i
         low = 1 if i == 0 else 0
         if int(digit) > low:
             rest = width - i - 1
-            parts.append(top[:i] + f"[{low}-{int(digit) - 1}]" + (r"\d{%d}" % rest if rest else ""))
+            parts.append(top[:i] + f"[{low}-{int(digit) - 1}]" + (rf"\d{{{rest}}}" if rest else ""))
     parts.append(top)
     return "(?:" + "|".join(parts) + ")"
 

@@ -1,4 +1,5 @@
-"""noark samples are part of the bid: each sample belongs to the vendor's bid, and the one submitted with it is marked
+"""noark samples are part of the bid: each sample belongs to the vendor's bid, and the one submitted with it
+is marked
 
 Revision ID: 7fa866d01c27
 Revises: 3e82f8f8962e
@@ -37,7 +38,8 @@ def upgrade():
     with op.batch_alter_table("noark_sample", schema=None) as batch_op:
         batch_op.alter_column("submitted_with_bid", server_default=None)
     op.execute(
-        "UPDATE noark_sample SET bid_id = (SELECT bid.id FROM bid WHERE bid.tender_id = noark_sample.tender_id "
+        "UPDATE noark_sample SET bid_id = (SELECT bid.id FROM bid "
+        "WHERE bid.tender_id = noark_sample.tender_id "
         "AND bid.vendor_id = noark_sample.vendor_id)"
     )
 
