@@ -319,7 +319,7 @@ class ArkivstrukturHandler:
         return out
 
     def skipped(self, counts: list[int]) -> None:
-        for plan, n in zip(self._plans, counts):
+        for plan, n in zip(self._plans, counts, strict=False):
             if n:
                 (self.extra if plan.counted_only else self.levels)[plan.local] += n
 

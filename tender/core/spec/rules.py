@@ -94,7 +94,7 @@ def _check_ids(section: str, ids: list[str]) -> list[Problem]:
 def _check_duplicate_numbers(section: str, numbers: list[str], ids: list[str]) -> list[Problem]:
     problems = []
     first: dict[str, str] = {}
-    for index, (number, item_id) in enumerate(zip(numbers, ids)):
+    for index, (number, item_id) in enumerate(zip(numbers, ids, strict=True)):
         key = normalise_line(number)
         if not key:
             continue

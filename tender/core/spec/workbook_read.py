@@ -164,10 +164,16 @@ def _build_spec(
         requirements=tuple(r for r in requirements if r),
     )
     rows = {
-        "criterion": ([r for (r, _), c in zip(criterion_rows.rows, criteria) if c], criterion_rows.name),
-        "chapter": ([r for (r, _), c in zip(chapter_rows.rows, chapters) if c], chapter_rows.name),
+        "criterion": (
+            [r for (r, _), c in zip(criterion_rows.rows, criteria, strict=True) if c],
+            criterion_rows.name,
+        ),
+        "chapter": (
+            [r for (r, _), c in zip(chapter_rows.rows, chapters, strict=True) if c],
+            chapter_rows.name,
+        ),
         "requirement": (
-            [r for (r, _), q in zip(requirement_rows.rows, requirements) if q],
+            [r for (r, _), q in zip(requirement_rows.rows, requirements, strict=True) if q],
             requirement_rows.name,
         ),
     }

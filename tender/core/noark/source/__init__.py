@@ -39,12 +39,14 @@ __all__ = [
 ]
 
 
-def open_extract(path: Path, limits: Limits = Limits()) -> ExtractSource:
+def open_extract(path: Path, limits: Limits | None = None) -> ExtractSource:
     """Open a folder, zip, (compressed) tar or single XML file as an :class:`ExtractSource`.
 
     The kind is recognised from the content (magic bytes), not the file name. Problems with single
     entries become ``findings``; input that cannot be used at all raises :class:`UnreadableExtract`.
     """
+    if limits is None:
+        limits = Limits()
     path = Path(path)
     if path.is_dir():
         return open_folder(path, limits)
