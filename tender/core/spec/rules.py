@@ -123,7 +123,8 @@ def _check_text_fields(
             problems.append(
                 Problem(
                     "control_character",
-                    "Teksten inneholder et usynlig kontrolltegn som ikke kan lagres i Excel eller PDF; fjern det.",
+                    "Teksten inneholder et usynlig kontrolltegn som ikke kan lagres i Excel eller PDF; fjern "
+                    "det.",
                     section=section,
                     index=index,
                     item_id=item_id,
