@@ -471,7 +471,7 @@ def requirements_from_catalogue(
     ids = allocate_ids([*used_ids, *(r.id for r in spec.requirements)], len(chosen))
     counts = {c.id: len(spec.requirements_in(c.id)) for c in spec.chapters}
     requirements = []
-    for new_id, entry in zip(ids, chosen):
+    for new_id, entry in zip(ids, chosen, strict=True):
         kind = selections[entry.key]
         chapter = spec.chapter(targets[entry.key])
         assert chapter is not None  # checked by _target_chapter

@@ -1,8 +1,8 @@
 """Where a tender stands and what is missing before its next step, derived from facts rather than stored.
 
-A stored state drifts: the bid deadline passes without anyone doing anything, and an approval on an old version
-means nothing once a new version is frozen. So the stage is computed, each time, from a small set of facts the
-web layer gathers (``tender.lifecycle.operations.facts_of``). Pure: no Flask, no database.
+A stored state drifts: the bid deadline passes without anyone doing anything, and an approval on an old
+version means nothing once a new version is frozen. So the stage is computed, each time, from a small set
+of facts the web layer gathers (``tender.lifecycle.operations.facts_of``). Pure: no Flask, no database.
 
 Facts about bids are only ever counts the group may know: before the opening the facts hold none (sealing).
 """

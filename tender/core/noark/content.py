@@ -240,7 +240,8 @@ class ArkivstrukturHandler:
         self.arkivdeler: list[dict[str, Any]] = []
         self._bucket: Counter[str] = Counter()
         self._bucket_dates: list[str | None] = [None, None]
-        #: open units (by serial) → how many klasse, mappe, registrering, dokumentbeskrivelse, dokumentobjekt they hold
+        #: open units (by serial) → how many klasse, mappe, registrering, dokumentbeskrivelse,
+        #: dokumentobjekt they hold
         self._kids: dict[int, list[int]] = {}
         self._ids: list[tuple[str, int, str]] = []
         self.classification: Counter[str] = Counter()
@@ -319,7 +320,7 @@ class ArkivstrukturHandler:
         return out
 
     def skipped(self, counts: list[int]) -> None:
-        for plan, n in zip(self._plans, counts):
+        for plan, n in zip(self._plans, counts, strict=False):
             if n:
                 (self.extra if plan.counted_only else self.levels)[plan.local] += n
 
@@ -492,10 +493,10 @@ class ArkivstrukturHandler:
                 self._add(
                     "N5V-CONTENT-21",
                     Severity.WARNING,
-                    f"M051 arkivdelstatus er «{status}» på linje {line}; arkivdeler som avleveres skal ha status "
-                    f"«{CLOSED_PART_STATUS}».",
-                    f"M051 arkivdelstatus is '{status}' on line {line}; archive parts in a transfer should have the "
-                    f"status '{CLOSED_PART_STATUS}'.",
+                    f"M051 arkivdelstatus er «{status}» på linje {line}; arkivdeler som avleveres skal ha "
+                    f"status «{CLOSED_PART_STATUS}».",
+                    f"M051 arkivdelstatus is '{status}' on line {line}; archive parts in a transfer should "
+                    f"have the status '{CLOSED_PART_STATUS}'.",
                     line,
                     "arkivdelstatus",
                 )
@@ -566,10 +567,10 @@ class ArkivstrukturHandler:
                 self._add(
                     "N5V-CONTENT-10",
                     Severity.ERROR,
-                    f"M052 saksstatus er «{status}» i {kind} på linje {line}; i et arkivuttrekk skal saksmapper ha "
-                    "status «Avsluttet» eller «Utgår».",
-                    f"M052 saksstatus is '{status}' in {kind} on line {line}; case folders in an extract must have "
-                    "the status 'Avsluttet' or 'Utgår'.",
+                    f"M052 saksstatus er «{status}» i {kind} på linje {line}; i et arkivuttrekk skal "
+                    "saksmapper ha status «Avsluttet» eller «Utgår».",
+                    f"M052 saksstatus is '{status}' in {kind} on line {line}; case folders in an extract "
+                    "must have the status 'Avsluttet' or 'Utgår'.",
                     line,
                     "saksstatus",
                 )
@@ -582,7 +583,8 @@ class ArkivstrukturHandler:
             self._add(
                 "N5V-CONTENT-12",
                 Severity.ERROR,
-                f"M600 opprettetDato «{value}» i {where} på linje {line} kan ikke tolkes som dato og klokkeslett.",
+                f"M600 opprettetDato «{value}» i {where} på linje {line} kan ikke tolkes som dato og "
+                "klokkeslett.",
                 f"M600 opprettetDato '{value}' in {where} on line {line} cannot be read as a date and time.",
                 line,
                 "opprettetDato",
@@ -635,10 +637,10 @@ class ArkivstrukturHandler:
                 self._add(
                     "N5V-CONTENT-11",
                     Severity.ERROR,
-                    f"M053 journalstatus er «{status}» i {kind} på linje {line}; i et arkivuttrekk skal journalposter "
-                    "ha status «Arkivert» eller «Utgår».",
-                    f"M053 journalstatus is '{status}' in {kind} on line {line}; journal records in an extract must "
-                    "have the status 'Arkivert' or 'Utgår'.",
+                    f"M053 journalstatus er «{status}» i {kind} på linje {line}; i et arkivuttrekk skal "
+                    "journalposter ha status «Arkivert» eller «Utgår».",
+                    f"M053 journalstatus is '{status}' in {kind} on line {line}; journal records in an "
+                    "extract must have the status 'Arkivert' or 'Utgår'.",
                     line,
                     "journalstatus",
                 )
@@ -696,10 +698,10 @@ class ArkivstrukturHandler:
         self._add(
             "N5V-CONTENT-12",
             Severity.ERROR,
-            f"{self._mname(name)} {day} i {where} på linje {line} ligger utenfor arkivperioden {start}–{end} i "
-            "arkivuttrekk.xml, og periodeskillet er skarpt.",
-            f"{self._mname(name)} {day} in {where} on line {line} lies outside the archival period {start}–{end} of "
-            "arkivuttrekk.xml, and the period separation is sharp.",
+            f"{self._mname(name)} {day} i {where} på linje {line} ligger utenfor arkivperioden {start}–{end} "
+            "i arkivuttrekk.xml, og periodeskillet er skarpt.",
+            f"{self._mname(name)} {day} in {where} on line {line} lies outside the archival period "
+            f"{start}–{end} of arkivuttrekk.xml, and the period separation is sharp.",
             line,
             name,
         )

@@ -7,9 +7,10 @@ tree we do not need. Here we drive the libxml2 that lxml already ships (its symb
 reading from a pipe, on a worker thread, with the SAX callbacks of :mod:`._records` (C) as the user's
 handler: they hand the content checks compact records of the units they asked for, so the file is
 parsed once. All parsing happens in C with the GIL released, so the caller's thread runs the Python
-checks on the records meanwhile; nothing is kept per element, so memory stays flat whatever the file size; libxml2 goes on after a validation
-error, so every error is reported in one pass (a well-formedness error still ends the document, as it
-must), each with the line where the offending element starts.
+checks on the records meanwhile; nothing is kept per element, so memory stays flat whatever the file
+size; libxml2 goes on after a validation error, so every error is reported in one pass (a
+well-formedness error still ends the document, as it must), each with the line where the offending
+element starts.
 """
 
 from __future__ import annotations

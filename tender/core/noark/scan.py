@@ -168,9 +168,9 @@ def scan_xml(
     # the first validation's writer thread hashes each chunk before it goes into the pipe
     validations = [
         StreamValidation(s, log, rec, sha.update if i == 0 else None)
-        for i, (s, log, rec) in enumerate(zip(schemas, logs, recorders))
+        for i, (s, log, rec) in enumerate(zip(schemas, logs, recorders, strict=False))
     ]
-    for log, rec in zip(logs, recorders):
+    for log, rec in zip(logs, recorders, strict=False):
         log.where = rec.where if rec is not None else None
     records = recorders[0]
 

@@ -29,9 +29,11 @@ REFERENCE_TARGETS: Final[dict[str, tuple[str, ...]]] = {
 
 _SCHEMA = """
 CREATE TABLE ids (value TEXT NOT NULL, line INTEGER, level TEXT NOT NULL);
-CREATE TABLE refs (value TEXT NOT NULL, line INTEGER, kind TEXT NOT NULL, element TEXT NOT NULL, file TEXT NOT NULL);
+CREATE TABLE refs (value TEXT NOT NULL, line INTEGER, kind TEXT NOT NULL, element TEXT NOT NULL, \
+file TEXT NOT NULL);
 CREATE TABLE docobj (path TEXT NOT NULL, raw TEXT NOT NULL, line INTEGER, checksum TEXT, algorithm TEXT,
-                     size TEXT, format TEXT, excluded INTEGER NOT NULL DEFAULT 0, serial INTEGER NOT NULL DEFAULT 0);
+                     size TEXT, format TEXT, excluded INTEGER NOT NULL DEFAULT 0, \
+serial INTEGER NOT NULL DEFAULT 0);
 -- serials grow in document order, so this index only ever appends
 CREATE INDEX docobj_serial ON docobj (serial);
 CREATE TABLE files (path TEXT PRIMARY KEY, sha256 TEXT, size INTEGER, sniffed TEXT);
@@ -190,7 +192,8 @@ class Store:
                 marks = ",".join("?" * len(levels))
                 sql = (
                     "SELECT value, line, kind, element, file FROM refs r WHERE kind = ? AND NOT EXISTS "
-                    f"(SELECT 1 FROM ids i WHERE i.value = r.value AND i.level IN ({marks})) ORDER BY file, line"
+                    f"(SELECT 1 FROM ids i WHERE i.value = r.value AND i.level IN ({marks})) ORDER BY file, "
+                    "line"
                 )
                 params: tuple[Any, ...] = (kind, *levels)
             else:
@@ -207,8 +210,8 @@ class Store:
         self._index()
         sql = (
             "SELECT d.path, d.raw, d.line, d.checksum, d.algorithm, d.size, d.format, d.excluded, "
-            "f.sha256, f.size, f.sniffed, f.path IS NOT NULL FROM docobj d LEFT JOIN files f ON f.path = d.path "
-            "ORDER BY d.line"
+            "f.sha256, f.size, f.sniffed, f.path IS NOT NULL FROM docobj d LEFT JOIN files f ON f.path = "
+            "d.path ORDER BY d.line"
         )
         for row in self.db.execute(sql):
             yield DocObject(
@@ -229,7 +232,10 @@ class Store:
     def unreferenced_files(self) -> Iterator[tuple[str, int]]:
         """Document files no document object names: path, size."""
         self._index()
-        sql = "SELECT path, size FROM files f WHERE NOT EXISTS (SELECT 1 FROM docobj d WHERE d.path = f.path) ORDER BY path"
+        sql = (
+            "SELECT path, size FROM files f WHERE NOT EXISTS (SELECT 1 FROM docobj d WHERE d.path = f.path) "
+            "ORDER BY path"
+        )
         for path, size in self.db.execute(sql):
             yield str(path), int(size)
 
@@ -237,7 +243,8 @@ class Store:
         """Files named by more than one document object: path, count, first lines."""
         self._index()
         rows = self.db.execute(
-            "SELECT path, count(*), group_concat(line) FROM docobj GROUP BY path HAVING count(*) > 1 ORDER BY min(line)"
+            "SELECT path, count(*), group_concat(line) FROM docobj GROUP BY path HAVING count(*) > 1 ORDER "
+            "BY min(line)"
         ).fetchall()
         for path, count, lines in rows:
             yield str(path), int(count), [int(x) for x in str(lines).split(",")[:20]]

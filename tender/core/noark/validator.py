@@ -40,14 +40,18 @@ from .store import Store
 __all__ = ["Options", "Progress", "iter_findings", "validate_path", "validate_source"]
 
 
-def validate_path(path: Path, options: Options = Options()) -> Report:
+def validate_path(path: Path, options: Options | None = None) -> Report:
     """Validate the extract at ``path``. Raises ``UnreadableExtract`` if nothing usable is there."""
+    if options is None:
+        options = Options()
     with open_extract(Path(path), options.limits) as source:
         return validate_source(source, options)
 
 
-def validate_source(source: ExtractSource, options: Options = Options()) -> Report:
+def validate_source(source: ExtractSource, options: Options | None = None) -> Report:
     """Validate an already opened extract: the phases of :mod:`.phases` in turn, each file read once."""
+    if options is None:
+        options = Options()
     run = Run(source, options)
     started = time.monotonic()
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

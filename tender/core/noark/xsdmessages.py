@@ -22,7 +22,8 @@ STRUCT_VALID: Final = "N5V-STRUCT-06"
 _ELEMENT = re.compile(r"^Element '(?P<el>[^']+)'(?:, attribute '(?P<attr>[^']+)')?: (?P<rest>.*)$", re.DOTALL)
 _EXPECTED = re.compile(r"Expected is(?: one of)? \( (?P<list>.*?) \)\.?$", re.DOTALL)
 _NOT_VALID = re.compile(
-    r"^'(?P<value>.*)' is not a valid value of the (?:local )?(?:atomic|union|list) type(?: '(?P<type>[^']+)')?\.?$",
+    r"^'(?P<value>.*)' is not a valid value of the (?:local )?(?:atomic|union|list) type(?: "
+    r"'(?P<type>[^']+)')?\.?$",
     re.DOTALL,
 )
 _FACET = re.compile(r"^\[facet '(?P<facet>[^']+)'\] (?P<text>.*)$", re.DOTALL)
@@ -160,10 +161,10 @@ def to_finding(p: SchemaProblem, version: str, file: str) -> Finding:
         return Finding(
             STRUCT_WELLFORMED,
             Severity.ERROR,
-            f"{file} har en dokumenttypedeklarasjon (DOCTYPE) på linje {line}; det er ikke tillatt i et arkivuttrekk, "
-            "og filen er ikke lest videre.",
-            f"{file} has a document type declaration (DOCTYPE) on line {line}; that is not allowed in an extract, "
-            "and the file was not read further.",
+            f"{file} har en dokumenttypedeklarasjon (DOCTYPE) på linje {line}; det er ikke tillatt i et "
+            "arkivuttrekk, og filen er ikke lest videre.",
+            f"{file} has a document type declaration (DOCTYPE) on line {line}; that is not allowed in an "
+            "extract, and the file was not read further.",
             file,
             line,
             col,
@@ -172,8 +173,10 @@ def to_finding(p: SchemaProblem, version: str, file: str) -> Finding:
         return Finding(
             STRUCT_WELLFORMED,
             Severity.ERROR,
-            f"{file} er ikke velformet XML på linje {line}, kolonne {col}: {p.detail}. Resten av filen kan ikke kontrolleres.",
-            f"{file} is not well-formed XML at line {line}, column {col}: {p.detail}. The rest of the file cannot be checked.",
+            f"{file} er ikke velformet XML på linje {line}, kolonne {col}: {p.detail}. Resten av filen kan "
+            "ikke kontrolleres.",
+            f"{file} is not well-formed XML at line {line}, column {col}: {p.detail}. The rest of the file "
+            "cannot be checked.",
             file,
             line,
             col,
@@ -251,7 +254,8 @@ def to_finding(p: SchemaProblem, version: str, file: str) -> Finding:
             STRUCT_VALID,
             Severity.ERROR,
             f"{_m_name(version, element)} har ugyldig verdi{shown}{_where_no(p.parent, line)}: {hint_no}.",
-            f"{_m_name(version, element)} has an invalid value{shown_en}{_where_en(p.parent, line)}: {hint_en}.",
+            f"{_m_name(version, element)} has an invalid value{shown_en}{_where_en(p.parent, line)}: "
+            f"{hint_en}.",
             file,
             line,
             col,

@@ -3,8 +3,8 @@
 Both answers are exact. Points never depend on the weights, so when one criterion's share is set
 to w and its siblings are rescaled proportionally (the level still sums to 100 %), every bid's
 total — and its evaluated price under value for money — is linear in w: each leaf's path weight
-holds at most one factor from that level (see ``merit_line``). The winner stays the winner where every difference
-``winner − other`` is ≥ 0: an intersection of half-lines, solved directly.
+holds at most one factor from that level (see ``merit_line``). The winner stays the winner where every
+difference ``winner − other`` is ≥ 0: an intersection of half-lines, solved directly.
 
 Price cuts are found by bisection to the cent over the exact scoring of the changed competition,
 because a cut can move Pb (or Ph) and with it everybody's price points. Bisection is sound here:

@@ -45,7 +45,8 @@ def read_about(sheet: Any, max_rows: int, problems: list[Problem]) -> dict[str, 
         problems.append(
             Problem(
                 "not_our_form",
-                f"Regnearket er ikke et kravskjema eksportert fra løsningen («Skjemaformat» skal være {FORM_FORMAT}).",
+                "Regnearket er ikke et kravskjema eksportert fra løsningen («Skjemaformat» skal være "
+                f"{FORM_FORMAT}).",
                 sheet=sheet.title,
             )
         )

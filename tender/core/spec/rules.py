@@ -94,7 +94,7 @@ def _check_ids(section: str, ids: list[str]) -> list[Problem]:
 def _check_duplicate_numbers(section: str, numbers: list[str], ids: list[str]) -> list[Problem]:
     problems = []
     first: dict[str, str] = {}
-    for index, (number, item_id) in enumerate(zip(numbers, ids)):
+    for index, (number, item_id) in enumerate(zip(numbers, ids, strict=True)):
         key = normalise_line(number)
         if not key:
             continue
@@ -123,7 +123,8 @@ def _check_text_fields(
             problems.append(
                 Problem(
                     "control_character",
-                    "Teksten inneholder et usynlig kontrolltegn som ikke kan lagres i Excel eller PDF; fjern det.",
+                    "Teksten inneholder et usynlig kontrolltegn som ikke kan lagres i Excel eller PDF; fjern "
+                    "det.",
                     section=section,
                     index=index,
                     item_id=item_id,

@@ -1,4 +1,5 @@
-"""The specification file format (TOML, ``format = 1``): load with every problem located, dump that round-trips.
+"""The specification file format (TOML, ``format = 1``): load with every problem located, dump that
+round-trips.
 
 tomllib tells where a *syntax* error is but gives no positions for values, so :func:`scan_source`
 maps each ``[[criterion]]``/``[[chapter]]``/``[[requirement]]`` entry and each ``key =`` line to its
@@ -75,7 +76,8 @@ class SourceMap:
     too_dotted: int | None = None
 
     def line_of(self, section: str | None, index: int | None, key: str | None) -> int | None:
-        """The line of ``key`` in entry ``index`` of ``[[section]]``; the entry's header line if the key is absent."""
+        """The line of ``key`` in entry ``index`` of ``[[section]]``; the entry's header line if the key is
+        absent."""
         if section is None or index is None:
             return self.top.get(key) if key is not None else None
         blocks = self.blocks.get(section, [])
@@ -283,7 +285,8 @@ def _refuse_hostile_structure(positions: SourceMap) -> None:
                 [
                     Problem(
                         "too_many_entries",
-                        f"Filen har mer enn {MAX_ENTRIES} [[{section}]]-oppføringer; så store filer leses ikke inn.",
+                        f"Filen har mer enn {MAX_ENTRIES} [[{section}]]-oppføringer; så store filer leses "
+                        "ikke inn.",
                         line=blocks[MAX_ENTRIES].line,
                     )
                 ]
@@ -293,7 +296,8 @@ def _refuse_hostile_structure(positions: SourceMap) -> None:
             [
                 Problem(
                     "too_many_key_parts",
-                    "Linjen har en uvanlig lang nøkkel med punktum; formatet bruker bare enkle nøkler som «id».",
+                    "Linjen har en uvanlig lang nøkkel med punktum; formatet bruker bare enkle nøkler som "
+                    "«id».",
                     line=positions.too_dotted,
                 )
             ]

@@ -82,7 +82,8 @@ def check_xlsx_container(data: bytes, *, max_rows: int = MAX_ROWS) -> None:
         if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
             raise _fail(
                 "workbook_too_large",
-                f"Regnearket pakker seg ut til mer enn {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB og blir ikke lest inn.",
+                f"Regnearket pakker seg ut til mer enn {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB og blir "
+                "ikke lest inn.",
             )
         for info in infos:
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
@@ -185,7 +186,8 @@ def iter_rows(
             if seen > max_rows:
                 raise _fail(
                     "too_many_rows",
-                    f"Arket «{sheet.title}» har mer enn {max_rows} rader med innhold; så store ark leses ikke inn.",
+                    f"Arket «{sheet.title}» har mer enn {max_rows} rader med innhold; så store ark leses "
+                    "ikke inn.",
                 )
             yield number, tuple(row)
     except SpecFileError:

@@ -90,9 +90,10 @@ def import_spec_workbook(
         warnings.append(
             Problem(
                 "other_base_version",
-                "Regnearket ble eksportert fra en annen versjon enn den gjeldende. Endringene nedenfor er regnet mot "
-                "gjeldende versjon: krav som er lagt til etter eksporten vises som slettet, og endringer andre har "
-                "gjort siden, vises som tilbakestilt. Godta bare endringene du selv har gjort.",
+                "Regnearket ble eksportert fra en annen versjon enn den gjeldende. Endringene nedenfor er "
+                "regnet mot gjeldende versjon: krav som er lagt til etter eksporten vises som slettet, og "
+                "endringer andre har gjort siden, vises som tilbakestilt. Godta bare endringene du selv har "
+                "gjort.",
                 sheet=ABOUT_SHEET,
             )
         )
@@ -106,7 +107,8 @@ def _sheets_present(workbook: Any, problems: list[Problem]) -> None:
             problems.append(
                 Problem(
                     "missing_sheet",
-                    f"Arket «{name}» mangler. Bruk et skjema eksportert fra løsningen (fant: {', '.join(names)}).",
+                    f"Arket «{name}» mangler. Bruk et skjema eksportert fra løsningen (fant: "
+                    f"{', '.join(names)}).",
                     sheet=name,
                 )
             )
@@ -164,10 +166,16 @@ def _build_spec(
         requirements=tuple(r for r in requirements if r),
     )
     rows = {
-        "criterion": ([r for (r, _), c in zip(criterion_rows.rows, criteria) if c], criterion_rows.name),
-        "chapter": ([r for (r, _), c in zip(chapter_rows.rows, chapters) if c], chapter_rows.name),
+        "criterion": (
+            [r for (r, _), c in zip(criterion_rows.rows, criteria, strict=True) if c],
+            criterion_rows.name,
+        ),
+        "chapter": (
+            [r for (r, _), c in zip(chapter_rows.rows, chapters, strict=True) if c],
+            chapter_rows.name,
+        ),
         "requirement": (
-            [r for (r, _), q in zip(requirement_rows.rows, requirements) if q],
+            [r for (r, _), q in zip(requirement_rows.rows, requirements, strict=True) if q],
             requirement_rows.name,
         ),
     }

@@ -24,10 +24,10 @@ def check_references(run: Run, store: Store) -> None:
         run.add(
             "N5V-CONTENT-04",
             Severity.ERROR,
-            f"M001 systemID «{value}» brukes {count} ganger ({', '.join(sorted(set(levels)))}) på linje {shown}; "
-            "systemID skal være unik.",
-            f"M001 systemID '{value}' is used {count} times ({', '.join(sorted(set(levels)))}) on lines {shown}; "
-            "a systemID must be unique.",
+            f"M001 systemID «{value}» brukes {count} ganger ({', '.join(sorted(set(levels)))}) på linje "
+            f"{shown}; systemID skal være unik.",
+            f"M001 systemID '{value}' is used {count} times ({', '.join(sorted(set(levels)))}) on lines "
+            f"{shown}; a systemID must be unique.",
             ARKIVSTRUKTUR_XML,
             lines[0],
             "systemID",
@@ -99,7 +99,8 @@ def check_journals(run: Run) -> None:
                 "N5V-CONTENT-20",
                 Severity.ERROR,
                 f"Journalhodet i {name} oppgir {h.header_count} journalposter, men filen har {h.records}.",
-                f"The journal header of {name} states {h.header_count} journal records, but the file has {h.records}.",
+                f"The journal header of {name} states {h.header_count} journal records, but the file has "
+                f"{h.records}.",
                 name,
                 None,
                 "antallJournalposter",
@@ -110,8 +111,8 @@ def check_journals(run: Run) -> None:
             run.add(
                 "N5V-CONTENT-20",
                 Severity.ERROR,
-                f"Løpende journal oppgir {lj.header_count} journalposter og offentlig journal {oj.header_count}; "
-                "de skal inneholde de samme journalpostene.",
+                f"Løpende journal oppgir {lj.header_count} journalposter og offentlig journal "
+                f"{oj.header_count}; de skal inneholde de samme journalpostene.",
                 f"The running journal states {lj.header_count} journal records and the public journal "
                 f"{oj.header_count}; they must hold the same records.",
                 "offentligJournal.xml",
@@ -132,8 +133,8 @@ def check_journals(run: Run) -> None:
             run.add(
                 "N5V-CONTENT-20",
                 Severity.ERROR,
-                f"{name} oppgir {h.header_count} journalposter, men arkivstruktur.xml har {arkiv.journalposts}, "
-                "og periodeskillet er skarpt.",
+                f"{name} oppgir {h.header_count} journalposter, men arkivstruktur.xml har "
+                f"{arkiv.journalposts}, og periodeskillet er skarpt.",
                 f"{name} states {h.header_count} journal records, but arkivstruktur.xml has "
                 f"{arkiv.journalposts}, and the period separation is sharp.",
                 name,
@@ -146,7 +147,7 @@ def check_journals(run: Run) -> None:
                     Severity.ERROR,
                     f"Journaldatoene i arkivstruktur.xml ({first}–{last}) ligger utenfor perioden i {name} "
                     f"({h.header_start}–{h.header_end}).",
-                    f"The journal dates in arkivstruktur.xml ({first}–{last}) lie outside the period of {name} "
-                    f"({h.header_start}–{h.header_end}).",
+                    f"The journal dates in arkivstruktur.xml ({first}–{last}) lie outside the period of "
+                    f"{name} ({h.header_start}–{h.header_end}).",
                     name,
                 )

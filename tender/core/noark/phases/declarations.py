@@ -61,7 +61,8 @@ def check_listed_files(run: Run) -> None:
             run.add(
                 "N5V-STRUCT-03",
                 Severity.ERROR,
-                f"{decl.name} er oppført i arkivuttrekk.xml (linje {decl.line}), men finnes ikke i uttrekket.",
+                f"{decl.name} er oppført i arkivuttrekk.xml (linje {decl.line}), men finnes ikke i "
+                "uttrekket.",
                 f"{decl.name} is listed in arkivuttrekk.xml (line {decl.line}) but is not in the extract.",
                 run.addml.path,
                 decl.line,
@@ -124,7 +125,8 @@ def _checksum(run: Run, decl: FileDecl, path: str, actual: str | None) -> None:
             "N5V-STRUCT-04",
             Severity.ERROR,
             f"Sjekksummen for {decl.name} bruker algoritmen «{cs.algorithm}»; standarden krever SHA-256.",
-            f"The checksum of {decl.name} uses the algorithm '{cs.algorithm}'; the standard requires SHA-256.",
+            f"The checksum of {decl.name} uses the algorithm '{cs.algorithm}'; the standard requires "
+            "SHA-256.",
             where,
             cs.line or line,
         )
@@ -145,8 +147,10 @@ def _checksum(run: Run, decl: FileDecl, path: str, actual: str | None) -> None:
         run.add(
             "N5V-STRUCT-04",
             Severity.ERROR,
-            f"SHA-256 for {path} stemmer ikke med arkivuttrekk.xml: oppgitt {cs.value.lower()}, beregnet {actual}.",
-            f"SHA-256 of {path} does not match arkivuttrekk.xml: stated {cs.value.lower()}, computed {actual}.",
+            f"SHA-256 for {path} stemmer ikke med arkivuttrekk.xml: oppgitt {cs.value.lower()}, beregnet "
+            f"{actual}.",
+            f"SHA-256 of {path} does not match arkivuttrekk.xml: stated {cs.value.lower()}, computed "
+            f"{actual}.",
             where,
             cs.line or line,
         )
@@ -175,8 +179,8 @@ def check_counts(run: Run) -> None:
                     run.add(
                         cid,
                         Severity.WARNING,
-                        f"arkivuttrekk.xml oppgir ikke antall {element} (numberOfOccurrences) for arkivstruktur.xml; "
-                        f"filen har {handler.count(element)}.",
+                        f"arkivuttrekk.xml oppgir ikke antall {element} (numberOfOccurrences) for "
+                        f"arkivstruktur.xml; filen har {handler.count(element)}.",
                         f"arkivuttrekk.xml does not state the number of {element} (numberOfOccurrences) for "
                         f"arkivstruktur.xml; the file has {handler.count(element)}.",
                         run.addml.path,
@@ -196,8 +200,8 @@ def check_counts(run: Run) -> None:
                 run.add(
                     cid,
                     Severity.WARNING,
-                    f"arkivuttrekk.xml teller «{element}» i {key}.xml, men den filen har ikke slike elementer; "
-                    f"mente dere «{main}» (filen har {handler.count(main)})?",
+                    f"arkivuttrekk.xml teller «{element}» i {key}.xml, men den filen har ikke slike "
+                    f"elementer; mente dere «{main}» (filen har {handler.count(main)})?",
                     f"arkivuttrekk.xml counts '{element}' in {key}.xml, but that file has no such elements; "
                     f"was '{main}' meant (the file has {handler.count(main)})?",
                     run.addml.path,
@@ -210,7 +214,8 @@ def check_counts(run: Run) -> None:
                     cid,
                     Severity.ERROR,
                     f"Antallet {element} i arkivuttrekk.xml («{decl.raw}») for {key}.xml er ikke et heltall.",
-                    f"The number of {element} in arkivuttrekk.xml ('{decl.raw}') for {key}.xml is not an integer.",
+                    f"The number of {element} in arkivuttrekk.xml ('{decl.raw}') for {key}.xml is not an "
+                    "integer.",
                     run.addml.path,
                     decl.line,
                     element,
@@ -220,7 +225,8 @@ def check_counts(run: Run) -> None:
                     cid,
                     Severity.ERROR,
                     f"arkivuttrekk.xml oppgir {decl.value} {element} i {key}.xml, men filen har {actual}.",
-                    f"arkivuttrekk.xml states {decl.value} {element} in {key}.xml, but the file has {actual}.",
+                    f"arkivuttrekk.xml states {decl.value} {element} in {key}.xml, but the file has "
+                    f"{actual}.",
                     run.addml.path,
                     decl.line,
                     element,

@@ -99,7 +99,8 @@ def _version(run: Run, addml: Addml | None) -> None:
         run.add(
             "N5V-STRUCT-02",
             Severity.WARNING,
-            "arkivuttrekk.xml oppgir ikke Noark-versjon (info/type/version); uttrekket kontrolleres mot v5.0.",
+            "arkivuttrekk.xml oppgir ikke Noark-versjon (info/type/version); uttrekket kontrolleres mot "
+            "v5.0.",
             "arkivuttrekk.xml does not state the Noark version (info/type/version); the extract is checked "
             "against v5.0.",
             file,
@@ -109,10 +110,10 @@ def _version(run: Run, addml: Addml | None) -> None:
         run.add(
             "N5V-STRUCT-02",
             Severity.WARNING,
-            f"arkivuttrekk.xml oppgir Noark-versjon «{stated}», som vi ikke har skjemaer for (3.1, 4.0, 5.0); "
-            "uttrekket kontrolleres mot v5.0.",
-            f"arkivuttrekk.xml states Noark version '{stated}', which we have no schemas for (3.1, 4.0, 5.0); "
-            "the extract is checked against v5.0.",
+            f"arkivuttrekk.xml oppgir Noark-versjon «{stated}», som vi ikke har skjemaer for (3.1, 4.0, "
+            "5.0); uttrekket kontrolleres mot v5.0.",
+            f"arkivuttrekk.xml states Noark version '{stated}', which we have no schemas for (3.1, 4.0, "
+            "5.0); the extract is checked against v5.0.",
             file,
             line,
         )
@@ -120,7 +121,8 @@ def _version(run: Run, addml: Addml | None) -> None:
         run.add(
             "N5V-STRUCT-02",
             Severity.INFO,
-            f"Versjon «{stated}» er vedlikeholdsutgaven av Noark 5 v{run.version}; kontrolleres mot v{run.version}.",
+            f"Versjon «{stated}» er vedlikeholdsutgaven av Noark 5 v{run.version}; kontrolleres mot "
+            f"v{run.version}.",
             f"Version '{stated}' is the maintenance release of Noark 5 v{run.version}; checked against "
             f"v{run.version}.",
             file,

@@ -35,10 +35,10 @@ def check_documents(run: Run, store: Store) -> None:
             run.add(
                 "N5V-DOC-08",
                 Severity.ERROR,
-                f"Uttrekket har ingen dokumentmappe ({DOCUMENT_FOLDERS[0]}/), men dokumentobjektene viser til "
-                f"{len(referenced)} filer.",
-                f"The extract has no documents folder ({DOCUMENT_FOLDERS[0]}/), but the document objects refer "
-                f"to {len(referenced)} files.",
+                f"Uttrekket har ingen dokumentmappe ({DOCUMENT_FOLDERS[0]}/), men dokumentobjektene viser "
+                f"til {len(referenced)} filer.",
+                f"The extract has no documents folder ({DOCUMENT_FOLDERS[0]}/), but the document objects "
+                f"refer to {len(referenced)} files.",
             )
         else:
             run.add(
@@ -121,7 +121,8 @@ def _count_documents(run: Run, doc_files: list[str]) -> None:
         run.add(
             "N5V-STRUCT-09",
             Severity.ERROR,
-            f"arkivuttrekk.xml oppgir {declared} dokumentfiler (antallDokumentfiler), men uttrekket har {len(doc_files)}.",
+            f"arkivuttrekk.xml oppgir {declared} dokumentfiler (antallDokumentfiler), men uttrekket har "
+            f"{len(doc_files)}.",
             f"arkivuttrekk.xml states {declared} document files (antallDokumentfiler), but the extract has "
             f"{len(doc_files)}.",
             where,
@@ -137,8 +138,10 @@ def _document(run: Run, doc: Any, detected: dict[str, int]) -> None:
         run.add(
             "N5V-DOC-01",
             Severity.ERROR,
-            f"M218 referanseDokumentfil «{doc.raw}» på linje {line} viser til en fil som ikke finnes i uttrekket.",
-            f"M218 referanseDokumentfil '{doc.raw}' on line {line} refers to a file that is not in the extract.",
+            f"M218 referanseDokumentfil «{doc.raw}» på linje {line} viser til en fil som ikke finnes i "
+            "uttrekket.",
+            f"M218 referanseDokumentfil '{doc.raw}' on line {line} refers to a file that is not in the "
+            "extract.",
             file,
             line,
             "referanseDokumentfil",
@@ -174,10 +177,10 @@ def _document(run: Run, doc: Any, detected: dict[str, int]) -> None:
         run.add(
             "N5V-DOC-02",
             Severity.ERROR,
-            f"M705 sjekksum for {doc.path} (linje {line}) stemmer ikke med filen: oppgitt {doc.checksum.lower()}, "
-            f"beregnet {doc.file_sha256}.",
-            f"M705 sjekksum of {doc.path} (line {line}) does not match the file: stated {doc.checksum.lower()}, "
-            f"computed {doc.file_sha256}.",
+            f"M705 sjekksum for {doc.path} (linje {line}) stemmer ikke med filen: oppgitt "
+            f"{doc.checksum.lower()}, beregnet {doc.file_sha256}.",
+            f"M705 sjekksum of {doc.path} (line {line}) does not match the file: stated "
+            f"{doc.checksum.lower()}, computed {doc.file_sha256}.",
             file,
             line,
             "sjekksum",
@@ -192,8 +195,8 @@ def _document(run: Run, doc: Any, detected: dict[str, int]) -> None:
                 Severity.ERROR,
                 f"M707 filstoerrelse «{doc.size}» for {doc.path} (linje {line}) er ikke et antall byte; "
                 f"filen er {doc.file_size} byte.",
-                f"M707 filstoerrelse '{doc.size}' for {doc.path} (line {line}) is not a number of bytes; the file "
-                f"has {doc.file_size} bytes.",
+                f"M707 filstoerrelse '{doc.size}' for {doc.path} (line {line}) is not a number of bytes; the "
+                f"file has {doc.file_size} bytes.",
                 file,
                 line,
                 "filstoerrelse",
@@ -203,8 +206,10 @@ def _document(run: Run, doc: Any, detected: dict[str, int]) -> None:
             run.add(
                 "N5V-DOC-03",
                 Severity.ERROR,
-                f"M707 filstoerrelse for {doc.path} (linje {line}) er {size} byte, men filen er {doc.file_size} byte.",
-                f"M707 filstoerrelse of {doc.path} (line {line}) is {size} bytes, but the file has {doc.file_size} bytes.",
+                f"M707 filstoerrelse for {doc.path} (linje {line}) er {size} byte, men filen er "
+                f"{doc.file_size} byte.",
+                f"M707 filstoerrelse of {doc.path} (line {line}) is {size} bytes, but the file has "
+                f"{doc.file_size} bytes.",
                 file,
                 line,
                 "filstoerrelse",
@@ -231,8 +236,10 @@ def _document(run: Run, doc: Any, detected: dict[str, int]) -> None:
         run.add(
             "N5V-DOC-04",
             Severity.ERROR,
-            f"M701 format er «{doc.format}» for {doc.path} (linje {line}), men filens innhold er {content.upper()}.",
-            f"M701 format is '{doc.format}' for {doc.path} (line {line}), but the file's content is {content.upper()}.",
+            f"M701 format er «{doc.format}» for {doc.path} (linje {line}), men filens innhold er "
+            f"{content.upper()}.",
+            f"M701 format is '{doc.format}' for {doc.path} (line {line}), but the file's content is "
+            f"{content.upper()}.",
             file,
             line,
             "format",
@@ -242,9 +249,10 @@ def _document(run: Run, doc: Any, detected: dict[str, int]) -> None:
         run.add(
             "N5V-DOC-04",
             Severity.ERROR,
-            f"M701 format er «{doc.format}» for {doc.path} (linje {line}), men filnavnet har endelsen til {by_name.upper()}.",
-            f"M701 format is '{doc.format}' for {doc.path} (line {line}), but the file name has the extension "
-            f"of {by_name.upper()}.",
+            f"M701 format er «{doc.format}» for {doc.path} (linje {line}), men filnavnet har endelsen til "
+            f"{by_name.upper()}.",
+            f"M701 format is '{doc.format}' for {doc.path} (line {line}), but the file name has the "
+            f"extension of {by_name.upper()}.",
             file,
             line,
             "format",

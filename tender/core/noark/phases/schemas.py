@@ -136,7 +136,8 @@ def _compare_schema(run: Run, path: str, key: str, data: bytes) -> None:
         run.add(
             "N5V-STRUCT-07",
             Severity.INFO,
-            f"{path} har samme innhold som det offisielle skjemaet, men avviker i formatering eller kommentarer.",
+            f"{path} har samme innhold som det offisielle skjemaet, men avviker i formatering eller "
+            "kommentarer.",
             f"{path} has the content of the official schema but differs in layout or comments.",
             path,
         )
@@ -146,8 +147,10 @@ def _compare_schema(run: Run, path: str, key: str, data: bytes) -> None:
         run.add(
             "N5V-STRUCT-07",
             Severity.WARNING,
-            f"{path} har innholdet til det offisielle skjemaet for {closest}, men uttrekket kontrolleres mot {wanted}.",
-            f"{path} has the content of the official {closest} schema, but the extract is checked against {wanted}.",
+            f"{path} har innholdet til det offisielle skjemaet for {closest}, men uttrekket kontrolleres mot "
+            f"{wanted}.",
+            f"{path} has the content of the official {closest} schema, but the extract is checked against "
+            f"{wanted}.",
             path,
         )
         return
@@ -155,10 +158,11 @@ def _compare_schema(run: Run, path: str, key: str, data: bytes) -> None:
     run.add(
         "N5V-STRUCT-07",
         Severity.ERROR,
-        f"{path} er ikke et offisielt skjema (varianter av skjemaene skal ikke brukes). Nærmest er {closest}, "
-        f"men det avviker: {shown}. Uttrekket kontrolleres mot det offisielle skjemaet for {wanted}.",
-        f"{path} is not an official schema (variants must not be used). Closest is {closest}, but it differs: "
-        f"{shown}. The extract is checked against the official {wanted} schema.",
+        f"{path} er ikke et offisielt skjema (varianter av skjemaene skal ikke brukes). Nærmest er "
+        f"{closest}, men det avviker: {shown}. Uttrekket kontrolleres mot det offisielle skjemaet for "
+        f"{wanted}.",
+        f"{path} is not an official schema (variants must not be used). Closest is {closest}, but it "
+        f"differs: {shown}. The extract is checked against the official {wanted} schema.",
         path,
     )
 
@@ -222,7 +226,8 @@ def arkivstruktur_schema(run: Run) -> CompiledSchema:
             Severity.ERROR,
             f"De virksomhetsspesifikke skjemaene ({', '.join(extras)}) kan ikke brukes sammen med "
             f"arkivstruktur.xsd: {exc}",
-            f"The business-specific schemas ({', '.join(extras)}) cannot be used with arkivstruktur.xsd: {exc}",
+            f"The business-specific schemas ({', '.join(extras)}) cannot be used with arkivstruktur.xsd: "
+            f"{exc}",
         )
         return base
 
@@ -270,7 +275,8 @@ def _load_vsm(run: Run, name: str, folder: Path, allowed: set[str]) -> tuple[str
             run.add(
                 "N5V-STRUCT-10",
                 Severity.ERROR,
-                f"{path} henter skjemaet «{location}» utenfor uttrekket; det gjør vi ikke, og skjemaet brukes ikke.",
+                f"{path} henter skjemaet «{location}» utenfor uttrekket; det gjør vi ikke, og skjemaet "
+                "brukes ikke.",
                 f"{path} pulls in the schema '{location}' from outside the extract; we do not fetch it, "
                 "and the schema is not used.",
                 path,

@@ -82,7 +82,8 @@ def summarise(run: Run) -> None:
         run.add(
             "N5V-STAT-07",
             Severity.INFO,
-            f"Første registrering opprettet {stats['first_registration']}, siste {stats['last_registration']}.",
+            f"Første registrering opprettet {stats['first_registration']}, siste "
+            f"{stats['last_registration']}.",
             f"First registration created {stats['first_registration']}, last {stats['last_registration']}.",
             ARKIVSTRUKTUR_XML,
         )

@@ -62,7 +62,9 @@ def differences(official: Schema, other: Schema, limit: int = 5) -> list[str]:
             out.append(f"complex type {name} is not in the official schema")
         elif a_ct[name] != b_ct[name]:
             sa, sb = _complex_summary(a_ct[name]), _complex_summary(b_ct[name])
-            first = next((i for i, (x, y) in enumerate(zip(sa, sb)) if x != y), min(len(sa), len(sb)))
+            first = next(
+                (i for i, (x, y) in enumerate(zip(sa, sb, strict=False)) if x != y), min(len(sa), len(sb))
+            )
             x = sa[first] if first < len(sa) else "(nothing)"
             y = sb[first] if first < len(sb) else "(nothing)"
             out.append(f"complex type {name}: {y!r} where the official schema has {x!r}")

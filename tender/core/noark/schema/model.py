@@ -17,7 +17,7 @@ The JSON form (see :func:`schema_to_json` / :func:`schema_from_json`) is what we
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 XS_NS = "http://www.w3.org/2001/XMLSchema"
 NOARK_NS_BASE = "http://www.arkivverket.no/standarder/noark5/"
@@ -27,7 +27,7 @@ ADDML_NS = "http://www.arkivverket.no/standarder/addml"
 #: short prefixes used in type references, and the namespaces they stand for
 PREFIXES: dict[str, str] = {"xs": XS_NS, "mdk": MDK_NS}
 
-Occurs = Union[int, None]  # None = unbounded
+Occurs = int | None  # None = unbounded
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class Group:
     max: Occurs = 1
 
 
-Particle = Union[Element, Group]
+Particle = Element | Group
 
 
 @dataclass(frozen=True)

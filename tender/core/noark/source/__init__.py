@@ -39,12 +39,14 @@ __all__ = [
 ]
 
 
-def open_extract(path: Path, limits: Limits = Limits()) -> ExtractSource:
+def open_extract(path: Path, limits: Limits | None = None) -> ExtractSource:
     """Open a folder, zip, (compressed) tar or single XML file as an :class:`ExtractSource`.
 
     The kind is recognised from the content (magic bytes), not the file name. Problems with single
     entries become ``findings``; input that cannot be used at all raises :class:`UnreadableExtract`.
     """
+    if limits is None:
+        limits = Limits()
     path = Path(path)
     if path.is_dir():
         return open_folder(path, limits)
@@ -72,10 +74,10 @@ def open_extract(path: Path, limits: Limits = Limits()) -> ExtractSource:
     if tarfile.is_tarfile(path):  # old v7 tar without the "ustar" magic
         return open_tar(path, limits, None)
     raise UnreadableExtract(
-        f"«{path.name}» er verken en zip-fil, en tar-fil, en mappe eller en XML-fil{_known_format_hint_no(head)}. "
-        "Last opp uttrekket som .zip, .tar eller .tar.gz.",
-        f"'{path.name}' is neither a zip file, a tar file, a folder nor an XML file{_known_format_hint_en(head)}. "
-        "Upload the extract as .zip, .tar or .tar.gz.",
+        f"«{path.name}» er verken en zip-fil, en tar-fil, en mappe eller en "
+        f"XML-fil{_known_format_hint_no(head)}. Last opp uttrekket som .zip, .tar eller .tar.gz.",
+        f"'{path.name}' is neither a zip file, a tar file, a folder nor an XML "
+        f"file{_known_format_hint_en(head)}. Upload the extract as .zip, .tar or .tar.gz.",
     )
 
 

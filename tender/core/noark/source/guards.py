@@ -158,7 +158,8 @@ class Catalogue:
                 Finding(
                     "N5V-INPUT-07",
                     Severity.WARNING,
-                    f"«{path}» og «{other}» skiller seg bare i store/små bokstaver; de kolliderer på Windows og macOS.",
+                    f"«{path}» og «{other}» skiller seg bare i store/små bokstaver; de kolliderer på Windows "
+                    "og macOS.",
                     f"'{path}' and '{other}' differ only in case; they collide on Windows and macOS.",
                     file=path,
                 )

@@ -53,8 +53,10 @@ def locate_root(paths: Iterable[str]) -> tuple[str, bool, list[Finding]]:
             Finding(
                 "N5V-INPUT-11",
                 Severity.INFO,
-                f"DIAS-pakke: uttrekket ligger i «{root}/»; {len(outside)} pakkefiler utenfor er ikke kontrollert.",
-                f"DIAS package: the extract is in '{root}/'; {len(outside)} package files outside it are not checked.",
+                f"DIAS-pakke: uttrekket ligger i «{root}/»; {len(outside)} pakkefiler utenfor er ikke "
+                "kontrollert.",
+                f"DIAS package: the extract is in '{root}/'; {len(outside)} package files outside it are not "
+                "checked.",
             )
         )
     elif outside:
@@ -63,7 +65,8 @@ def locate_root(paths: Iterable[str]) -> tuple[str, bool, list[Finding]]:
             Finding(
                 "N5V-INPUT-11",
                 Severity.WARNING,
-                f"{len(outside)} filer ligger utenfor uttrekkets rotmappe «{root}/» og er ikke kontrollert: {sample}",
+                f"{len(outside)} filer ligger utenfor uttrekkets rotmappe «{root}/» og er ikke kontrollert: "
+                f"{sample}",
                 f"{len(outside)} files lie outside the extract root '{root}/' and are not checked: {sample}",
             )
         )
