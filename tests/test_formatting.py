@@ -6,6 +6,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tender import formatting as fmt
 
 NB = "\u00a0"
@@ -136,3 +139,15 @@ def test_iso_moments_inside_a_record_become_oslo_time() -> None:
     shown = fmt.format_moments_in(text)
     assert "3. desember 2026 kl. 08.44.05" in shown and "1. juni 2026 kl. 12.00.00" in shown
     assert '"n": "2026-12-03"' in shown and "T07:44" not in shown
+
+
+@settings(max_examples=400)
+@given(
+    st.integers(min_value=0, max_value=2**45)
+    | st.sampled_from([0, 1023, 1024, 1075, 1076, 1536, 10 * 2**20, 2**30, 20 * 2**30, 2**30 + 2**30 // 20])
+)
+def test_a_noark_findings_size_reads_as_the_pages_size(size: int) -> None:
+    # a refused extract's Norwegian finding says "grensen er 20 GB" as the upload page does, not "20.0 GiB"
+    from tender.core.noark.source.guards import human_nb
+
+    assert human_nb(size) == fmt.format_file_size(size)

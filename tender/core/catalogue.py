@@ -66,7 +66,8 @@ _WRONG_CODEPAGE = re.compile(
 class ObligationType(enum.Enum):
     """The catalogue's Type column."""
 
-    O = "O"
+    # the catalogue's own letters (O obligatorisk, B betinget obligatorisk, V valgfri), looked up by name
+    O = "O"  # noqa: E741
     B = "B"
     V = "V"
 

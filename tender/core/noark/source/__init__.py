@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .base import FIRST_BYTES, ExtractKind, ExtractSource, FileDigest
 from .folder import SingleFileSource, open_folder
-from .guards import INPUT_CHECKS, Limits, UnreadableExtract, human
+from .guards import INPUT_CHECKS, Limits, UnreadableExtract, human, human_nb
 from .root import locate_root
 from .tar import open_tar
 from .zip import open_zip
@@ -58,7 +58,7 @@ def open_extract(path: Path, limits: Limits | None = None) -> ExtractSource:
     archive_size = path.stat().st_size
     if archive_size > limits.max_archive_size:
         raise UnreadableExtract(
-            f"Filen er {human(archive_size)}; grensen er {human(limits.max_archive_size)}.",
+            f"Filen er {human_nb(archive_size)}; grensen er {human_nb(limits.max_archive_size)}.",
             f"The file is {human(archive_size)}; the limit is {human(limits.max_archive_size)}.",
             "N5V-INPUT-24",
         )

@@ -136,7 +136,7 @@ class Catalogue:
             self.refuse(
                 "N5V-INPUT-05",
                 path,
-                f"filen er {human(entry.size)}; grensen er {human(self.limits.max_file_size)}",
+                f"filen er {human_nb(entry.size)}; grensen er {human_nb(self.limits.max_file_size)}",
                 f"the file is {human(entry.size)}; the limit is {human(self.limits.max_file_size)}",
             )
             return
@@ -236,7 +236,7 @@ def corrupt(path: Path, exc: BaseException) -> UnreadableExtract:
 
 def too_much_data(limits: Limits) -> UnreadableExtract:
     return UnreadableExtract(
-        f"Arkivfilen pakker ut til mer enn {human(limits.max_total_unpacked)}.",
+        f"Arkivfilen pakker ut til mer enn {human_nb(limits.max_total_unpacked)}.",
         f"The archive unpacks to more than {human(limits.max_total_unpacked)}.",
         "N5V-INPUT-22",
     )
@@ -251,6 +251,21 @@ def ratio_bomb(unpacked: int, packed: int, limits: Limits) -> UnreadableExtract:
         "it looks like a compression bomb.",
         "N5V-INPUT-22",
     )
+
+
+def human_nb(n: int) -> str:
+    """A size in the Norwegian message of a finding, worded exactly as the pages word sizes
+    (``tender.formatting.format_file_size``, tested against it): "1 GB", "1,5 kB", "512 byte" (units of
+    1024, one decimal at most, rounded half up, decimal comma, non-breaking spaces). The core cannot import
+    Babel's formatting, so this is the one copy, and tests/test_formatting.py keeps it equal."""
+    nbsp = "\u00a0"
+    for unit, factor in (("GB", GiB), ("MB", MiB), ("kB", KiB)):
+        if n >= factor:
+            tenths = (20 * n + factor) // (2 * factor)  # n / factor in tenths, half up
+            whole, tenth = divmod(tenths, 10)
+            text = f"{whole:,}".replace(",", nbsp) + (f",{tenth}" if tenth else "")
+            return f"{text}{nbsp}{unit}"
+    return f"{n:,}".replace(",", nbsp) + f"{nbsp}byte"
 
 
 def human(n: int) -> str:

@@ -20,6 +20,7 @@ from .guards import (
     UnreadableExtract,
     corrupt,
     human,
+    human_nb,
     ratio_bomb,
     require_content,
     too_much_data,
@@ -118,7 +119,7 @@ class _ScanGuard:
         if size < 0 or size > _MAX_TAR_HEADER_READ:
             # raised as is: tarfile passes unknown exceptions through unchanged
             raise UnreadableExtract(
-                f"Tar-filen har et filhode på {human(size)}; det avvises som et angrep på minnet.",
+                f"Tar-filen har et filhode på {human_nb(size)}; det avvises som et angrep på minnet.",
                 f"The tar file has a {human(size)} header; it is refused as an attack on memory.",
                 "N5V-INPUT-22",
             )

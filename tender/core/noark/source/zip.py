@@ -15,6 +15,7 @@ from .guards import (
     UnreadableExtract,
     check_entry_count,
     human,
+    human_nb,
     ratio_bomb,
     require_content,
     too_much_data,
@@ -62,7 +63,7 @@ def _check_zip_directory(path: Path, limits: Limits) -> None:
     check_entry_count(entries, limits)
     if directory_size > limits.max_entries * _CENTRAL_RECORD_ALLOWANCE:
         raise UnreadableExtract(
-            f"Zip-filens innholdsfortegnelse er {human(directory_size)}; det tilsvarer mer enn "
+            f"Zip-filens innholdsfortegnelse er {human_nb(directory_size)}; det tilsvarer mer enn "
             f"{limits.max_entries} oppføringer.",
             f"The zip file's central directory is {human(directory_size)}; that means more than "
             f"{limits.max_entries} entries.",
