@@ -16,6 +16,9 @@ from typing import Any
 
 import pytest
 
+#: fixture modules, found by name like this file's fixtures: ``clock`` and the fixtures several test modules share
+pytest_plugins = ["tests.evaluation_helpers", "tests.shared_fixtures"]
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 BACKEND = os.environ.get("TENDER_TEST_DATABASE", "sqlite")

@@ -14,7 +14,7 @@ import io
 import pytest
 
 from tender.tenders.models import Role
-from tests.evaluation_helpers import AFTER, clock, open_all, setup_tender, submit_bid  # noqa: F401
+from tests.evaluation_helpers import AFTER, open_all, setup_tender, submit_bid
 
 ANON, OUTSIDER, ADMIN = "anonym", "utenforstående", "admin"
 WHO = [ANON, OUTSIDER, ADMIN, *[r.value for r in Role]]

@@ -128,7 +128,7 @@ def test_an_evaluator_may_not_export_the_trail(client, db, login_as, create_tend
 
 
 # -- the exports are sealed like the page -------------------------------------------------------------------
-from tests.evaluation_helpers import AFTER, ORGNR, clock, open_all, setup_tender, submit_bid  # noqa: E402,F401
+from tests.evaluation_helpers import AFTER, ORGNR, open_all, setup_tender, submit_bid  # noqa: E402
 
 
 def _csv_rows(client, tender_id: int, query: str = "") -> list[list[str]]:

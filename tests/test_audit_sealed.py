@@ -17,8 +17,7 @@ from tender import audit
 from tender.audit import AuditEvent, vendor_activity
 from tender.bids import operations as bid_ops
 from tender.tenders.models import Membership
-from tests.evaluation_helpers import AFTER, BEFORE, ORGNR, clock, open_all, setup_tender, submit_bid  # noqa: F401
-from tests.test_tender_pages import smtp_server  # noqa: F401  (fixture: a real local SMTP server)
+from tests.evaluation_helpers import AFTER, BEFORE, ORGNR, open_all, setup_tender, submit_bid
 
 
 @pytest.fixture
@@ -274,7 +273,7 @@ def test_a_member_of_the_group_who_is_not_the_lead_still_may_not_see_the_trail(
 
 # -- the events the vendors' registration, the samples in the bid and the two-person opening added ----------------
 @pytest.fixture
-def mail_on(app, smtp_server):  # noqa: F811
+def mail_on(app, smtp_server):
     port, received = smtp_server
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
     try:

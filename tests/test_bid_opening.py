@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tender.audit import AuditEvent
 from tender.bids import operations as bid_ops
 from tender.errors import DomainError
-from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, clock, setup_tender, submit_bid  # noqa: F401
+from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, setup_tender, submit_bid
 
 OPEN = "/konkurranser/{}/evaluering/tilbud/apne"
 BIDS = "/konkurranser/{}/evaluering/tilbud"

@@ -17,7 +17,7 @@ from tender.bids import operations as bid_ops
 from tender.bids.models import BidStatus
 from tender.clock import now
 from tender.errors import DomainError
-from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, clock, open_all, setup_tender, submit_bid  # noqa: F401
+from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, setup_tender, submit_bid
 
 
 @pytest.fixture

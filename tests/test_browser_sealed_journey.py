@@ -14,7 +14,7 @@ import pytest
 from tests.browser_helpers import register_as_vendor
 from tests.conftest import LiveServer, dispose, make_app, migrate
 from tests.evaluation_helpers import AFTER, PASSWORD, live_setup, restore_clock
-from tests.test_browser_vendors import _link, mail_server  # noqa: F401  (the SMTP server fixture)
+from tests.test_browser_vendors import _link
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ MARKER = "FORSEGLET-7Q2K"
 
 
 @pytest.fixture(scope="module")
-def journey_server(app, database_factory, tmp_path_factory, mail_server) -> Iterator[tuple[LiveServer, Any]]:  # noqa: F811
+def journey_server(app, database_factory, tmp_path_factory, mail_server) -> Iterator[tuple[LiveServer, Any]]:
     """A server of its own with its e-mail going to the local SMTP server. (``app`` is requested so that the
     PostgreSQL run keeps this test; the server has its own database and app.)"""
     port, box = mail_server

@@ -15,7 +15,7 @@ from tender.errors import DomainError
 from tender.evaluation import operations as ev
 from tender.evaluation_model import operations as model_ops
 from tender.evaluation_model.models import Phase
-from tests.evaluation_helpers import clock, open_all, setup_tender, submit_bid  # noqa: F401
+from tests.evaluation_helpers import open_all, setup_tender, submit_bid
 
 
 @pytest.fixture

@@ -42,10 +42,9 @@ from wtforms.validators import (
 )
 
 from tests.conftest import PASSWORD
-from tests.evaluation_helpers import (  # noqa: F401  (clock is a fixture)
+from tests.evaluation_helpers import (
     DEADLINE,
     build_model,
-    clock,
     open_all,
     setup_tender,
     small_spec,

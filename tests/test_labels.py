@@ -9,7 +9,7 @@ import re
 from html.parser import HTMLParser
 from itertools import product
 
-from tests.test_telltale_words import NOT_FOR_READING, _values, scored_demo  # noqa: F401
+from tests.test_telltale_words import NOT_FOR_READING, _values
 
 #: input types that are not filled in by a person, or that carry their own text (a button's value)
 _NOT_FIELDS = {"hidden", "submit", "button", "reset", "image"}

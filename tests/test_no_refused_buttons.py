@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.exceptions import HTTPException
 
-from tests.test_telltale_words import NOT_FOR_READING, _values, scored_demo  # noqa: F401
+from tests.test_telltale_words import NOT_FOR_READING, _values
 
 #: what the scored state refuses, and why
 REFUSED_WHEN_SCORED = {

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tender.tenders.models import Role
-from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, clock, open_all, setup_tender, submit_bid  # noqa: F401
+from tests.evaluation_helpers import AFTER, BEFORE, open_all, setup_tender, submit_bid
 from tests.test_noark_tasks import zipped_extract
 
 M = "/konkurranser/{t}/noark"
@@ -76,10 +76,10 @@ def minimal_spec() -> Any:
     )
 
 
-@pytest.fixture
-def world(db, clock, create_tender, create_user, add_member) -> World:
+def noark_world(db: Any, clock: Any, create_tender: Any, create_user: Any, add_member: Any) -> World:
     """A published tender open for bids (the clock one second before the deadline) with two vendors, their
-    sellers, and one person of each group role. R0001 and R0002 are minstekrav, R0003 and R0004 not."""
+    sellers, and one person of each group role. R0001 and R0002 are minstekrav, R0003 and R0004 not. (The
+    ``world`` of this module and of tests/test_file_names.py.)"""
     s = setup_tender(db, create_tender, add_member, create_user, evaluators=1)
     signer = add_member(
         s.tender,
@@ -88,6 +88,11 @@ def world(db, clock, create_tender, create_user, add_member) -> World:
         municipality=s.tender.participating_municipalities[0],
     )
     return World(s.tender, s.lead, s.evaluators[0], s.observer, signer, s.vendors, s.vendor_users, s, clock)
+
+
+@pytest.fixture
+def world(db, clock, create_tender, create_user, add_member) -> World:
+    return noark_world(db, clock, create_tender, create_user, add_member)
 
 
 def submit(db: Any, world: World, vendor: int) -> Any:
@@ -131,11 +136,6 @@ def uploaded(
     assert response.status_code == 302, response.get_data(as_text=True)
     validate_all(db)
     return samples(db)[-1]
-
-
-@pytest.fixture(scope="module")
-def valid_zip(tmp_path_factory) -> bytes:
-    return zipped_extract(tmp_path_factory.mktemp("valid")).read_bytes()
 
 
 @pytest.fixture(scope="module")

@@ -36,8 +36,7 @@ import pytest
 from sqlalchemy import event
 
 from tender.tenders.models import Role
-from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, ORGNR, clock, small_spec  # noqa: F401
-from tests.test_tender_pages import smtp_server  # noqa: F401  (fixture: a real local SMTP server)
+from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, ORGNR, small_spec
 
 MARKER = "QZX7-forseglet-merke-41c9"
 VENDOR_NAMES = ["Merkesak Arkiv AS", "Merkesak Skyløsninger AS", "Merkesak Utkast AS"]
@@ -196,7 +195,7 @@ def _registered(app: Any, db: Any, smtp_port: int, tender: Any, index: int) -> t
 
 
 @pytest.fixture
-def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path, smtp_server) -> Sealed:  # noqa: F811
+def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path, smtp_server) -> Sealed:
     from tender.bids import operations as bid_ops
     from tender.evaluation_model import operations as model_ops
     from tender.noark import operations as noark_ops

@@ -16,7 +16,6 @@ import zipfile
 from itertools import product
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 #: words that would tell a Norwegian reader that the page was not finished (whole words, any case)
@@ -92,17 +91,6 @@ def test_the_tell_tale_search_finds_english_words_in_text_but_not_in_attributes_
             )
         )
     )
-
-
-@pytest.fixture
-def scored_demo(runner, db) -> Any:
-    result = runner.invoke(args=["demo", "--stage", "scored"])
-    assert result.exit_code == 0, result.output
-    from tender.demo.stages import demo_tender
-
-    tender = demo_tender()
-    assert tender is not None
-    return tender
 
 
 def _values(tender: Any) -> dict[str, list[str]]:

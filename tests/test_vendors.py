@@ -16,7 +16,6 @@ from tender.auth.models import User
 from tender.tenders.models import Membership, Role, Vendor
 from tender.vendors.models import CameInVia, RegistrationStatus, VendorRegistration, VendorUser
 from tests.conftest import PASSWORD
-from tests.test_tender_pages import smtp_server  # noqa: F401  (fixture: a real local SMTP server)
 
 VENDOR_A = ("Arkivleverandøren AS", "974760673")
 VENDOR_B = ("Konkurrenten AS", "912345688")
@@ -62,7 +61,7 @@ def _later(days: int):
 
 
 @pytest.fixture
-def mail_on(app, smtp_server):  # noqa: F811
+def mail_on(app, smtp_server):
     port, received = smtp_server
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
     try:
