@@ -272,7 +272,9 @@ class _Outputs:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.checksums["arkivstruktur.xml"] = self.arkivstruktur.close()
-        for name, journal in zip(("loependeJournal.xml", "offentligJournal.xml"), self.journals):
+        for name, journal in zip(
+            ("loependeJournal.xml", "offentligJournal.xml"), self.journals, strict=False
+        ):
             self.checksums[name] = journal.close()
 
 
@@ -421,7 +423,7 @@ def _write_mappe(
         "    </mappe>\n",
     ]
     out.arkivstruktur.write("".join(parts))
-    for journal, block in zip(out.journals, journal_blocks):
+    for journal, block in zip(out.journals, journal_blocks, strict=True):
         journal.write("".join(block))
 
 
@@ -556,7 +558,7 @@ def _dokumentbeskrivelse(plan: _Plan, result: GeneratedExtract, state: _State, d
 
 def _write_journal_headers(plan: _Plan, out: _Outputs) -> None:
     n_journalposter = plan.n_journalposter()
-    for journal, name in zip(out.journals, ("loependeJournal", "offentligJournal")):
+    for journal, name in zip(out.journals, ("loependeJournal", "offentligJournal"), strict=False):
         journal.write(
             _header(name, f"{name}.xsd")
             + " <journalhode>\n"

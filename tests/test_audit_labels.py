@@ -196,7 +196,7 @@ def test_every_field_and_coded_value_the_scored_demo_records_reads_in_norwegian(
     # every value of a coded field is named, not shown as the stored identifier
     for event in events:
         for change, (key, value) in zip(
-            audit_labels.changes(event.payload_json), json.loads(event.payload_json).items()
+            audit_labels.changes(event.payload_json), json.loads(event.payload_json).items(), strict=False
         ):
             if key in audit_labels.VALUE_LABELS and isinstance(value, str) and value != "None":
                 assert change.text in audit_labels.VALUE_LABELS[key].values(), (event.event_type, key, value)

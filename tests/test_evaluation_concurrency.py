@@ -190,7 +190,7 @@ def test_two_tabs_saving_the_same_consensus_score_at_once_keep_one_and_report_a_
             results = _all_at_once(
                 [
                     (
-                        lambda t=t, i=i: _consensus(
+                        lambda t=t, i=i, round_=round_, lock=lock: _consensus(
                             t, w.tender_id, w.bid_ids[0], arkiv, str(2 * round_ + i), f"Fane {i}", lock
                         )
                     )

@@ -99,7 +99,7 @@ def test_every_field_on_every_page_of_the_scored_demo_has_a_label_for_every_role
                 continue
             for combo in product(*(values[n] for n in names)):
                 url = rule.rule
-                for name, value in zip(names, combo):
+                for name, value in zip(names, combo, strict=True):
                     url = re.sub(rf"<(?:\w+:)?{name}>", value, url)
                 response = client.get(url)
                 if response.status_code != 200 or response.mimetype != "text/html":

@@ -299,7 +299,7 @@ def get_urls(app: Any, s: Sealed, include: Callable[[str], bool]) -> list[Probe]
             f"Sealed.values so the walk stays complete"
         )
         for combo in product(*(s.values[n] for n in names)):
-            probes.append(Probe(rule.endpoint, rule.rule, dict(zip(names, combo))))
+            probes.append(Probe(rule.endpoint, rule.rule, dict(zip(names, combo, strict=True))))
     trail = "/konkurranser/<int:tender_id>/revisjonsspor"
     t = {"tender_id": str(s.tender.id)}
     if include("audit.trail"):
@@ -457,7 +457,7 @@ def post_probes(app: Any, s: Sealed, include: Callable[[str], bool]) -> list[Pro
         unknown = [n for n in names if n not in fixed]
         assert not unknown, f"{rule.rule}: this test has no value for {unknown}"
         for combo in product(*(fixed[n] for n in names)):
-            args = dict(zip(names, combo))
+            args = dict(zip(names, combo, strict=True))
             if all(args[n] != s.nothing[n] for n in args if n in OBJECT_IDS):
                 probes.append(Probe(rule.endpoint, rule.rule, args))
     return probes

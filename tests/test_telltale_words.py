@@ -161,7 +161,7 @@ def test_no_page_pdf_or_workbook_of_the_scored_demo_shows_an_english_tell_tale_w
                 continue
             for combo in product(*(values[n] for n in names)):
                 url = rule.rule
-                for name, value in zip(names, combo):
+                for name, value in zip(names, combo, strict=True):
                     url = re.sub(rf"<(?:\w+:)?{name}>", value, url)
                 response = client.get(url)
                 if response.status_code != 200:
