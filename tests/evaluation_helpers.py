@@ -285,7 +285,7 @@ def open_all(db: Any, s: Setup, clock: Clock) -> None:
     db.session.commit()
 
 
-# -- on a live server (its own database, committed for real) --------------------------------------------------
+# -- on a live server (its own database, committed for real) -------------------------------------------------
 PASSWORD = "riktig-hest-batteri"
 
 

@@ -1,6 +1,6 @@
-"""The audit trail in Norwegian (issue 11, point 5): every event type the code records has a name, the page and
-its filters show names and a readable list of what changed, and the trail exports as CSV and PDF, sealed before
-the opening like the page."""
+"""The audit trail in Norwegian (issue 11, point 5): every event type the code records has a name, the page
+and its filters show names and a readable list of what changed, and the trail exports as CSV and PDF, sealed
+before the opening like the page."""
 
 from __future__ import annotations
 

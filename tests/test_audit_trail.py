@@ -1,4 +1,5 @@
-"""The audit trail: recorded for every change, hash-chained, verified by `tender audit verify`, shown to the lead."""
+"""The audit trail: recorded for every change, hash-chained, verified by `tender audit verify`, shown to the
+lead."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Many evaluators saving at once over HTTP against a running server: every score is stored, no update lost."""
+"""Many evaluators saving at once over HTTP against a running server: every score is stored, no update
+lost."""
 
 from __future__ import annotations
 

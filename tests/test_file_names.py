@@ -1,5 +1,6 @@
 """Uploaded file names are cleaned before they are kept (control characters, path separators, length), and
-every download names its file with an RFC 6266 ``filename*``; the stored bytes and their hash are unchanged."""
+every download names its file with an RFC 6266 ``filename*``; the stored bytes and their hash are
+unchanged."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Noark 5 samples through the web: upload into the vendor's bid, the vendor's own reports, the group's
-side-by-side table after the bid opening, downloads, bad uploads, the deadline, and a minstekrav filled in from
-the sample submitted with the bid and confirmed by an evaluator.
+side-by-side table after the bid opening, downloads, bad uploads, the deadline, and a minstekrav filled in
+from the sample submitted with the bid and confirmed by an evaluator.
 
 The validation is run by calling ``run_validation`` (what the queue task calls) in the test's own transaction;
 tests/test_noark_tasks.py runs the real queue.
@@ -145,7 +145,7 @@ def invalid_zip(tmp_path_factory) -> bytes:
     ).read_bytes()
 
 
-# -- upload and the vendor's own page -------------------------------------------------------------------------
+# -- upload and the vendor's own page ------------------------------------------------------------------------
 def test_a_vendor_uploads_a_sample_and_sees_it_queued_with_a_progress_bar(
     client, forms, login_as, db, world, valid_zip
 ) -> None:
@@ -256,7 +256,7 @@ def test_the_report_shows_the_first_n_findings_of_a_check_and_how_many_more_ther
     assert "og 980 til" in html and "1\u00a0000" in html
 
 
-# -- the sample is part of the bid ----------------------------------------------------------------------------
+# -- the sample is part of the bid ---------------------------------------------------------------------------
 def _uploads_on_disk(app: Any) -> list[str]:
     from tender.noark import operations as ops
 
@@ -538,7 +538,7 @@ def test_a_sample_of_another_tender_is_not_found_through_this_one(
         assert client.get(f"{world.base}/prover/{sample.id}{suffix}", buffered=True).status_code == 200
 
 
-# -- the group: nothing before the opening, then only what was submitted with a bid ------------------------------
+# -- the group: nothing before the opening, then only what was submitted with a bid --------------------------
 SAMPLE_PAGES = ("", "/status.json", "/rapport.json", "/rapport.pdf")
 
 
@@ -626,7 +626,7 @@ def test_the_group_compares_the_submitted_samples_side_by_side_after_the_opening
     assert ">Gyldig<" in html and ">Ugyldig<" in html and "N5V-CONTENT-04" in html
 
 
-# -- bad uploads --------------------------------------------------------------------------------------------------
+# -- bad uploads ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "data, filename, message",
     [
@@ -689,7 +689,7 @@ def test_a_zip_with_a_path_out_of_the_extract_gets_a_finding(client, forms, logi
     assert not (Path("/etc") / "arkivuttrekk.xml").exists()
 
 
-# -- a minstekrav filled in by the validation ---------------------------------------------------------------------
+# -- a minstekrav filled in by the validation ----------------------------------------------------------------
 def test_a_linked_minstekrav_is_filled_in_automatically_and_confirmed_by_an_evaluator(
     client, forms, login_as, db, world, valid_zip, invalid_zip
 ) -> None:

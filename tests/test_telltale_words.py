@@ -1,9 +1,9 @@
-"""One language (issue 11, point 5): no page, PDF or workbook of the ``scored`` demo shows an English tell-tale
-word to anyone who uses it. The walk builds ``tender demo --stage scored`` in this test's fresh database, logs in as
-each role (lead, evaluator, signer, observer, vendor user), and fetches every GET route of the app (read from
-``app.url_map``, so a new page is walked without changing this test) with the demo tender's ids filled in. Only
-what a person reads is searched: the text between tags (not attribute values, scripts, styles, code and hashes),
-a PDF's text, a workbook's cells, sheet names and input prompts.
+"""One language (issue 11, point 5): no page, PDF or workbook of the ``scored`` demo shows an English
+tell-tale word to anyone who uses it. The walk builds ``tender demo --stage scored`` in this test's fresh
+database, logs in as each role (lead, evaluator, signer, observer, vendor user), and fetches every GET route
+of the app (read from ``app.url_map``, so a new page is walked without changing this test) with the demo
+tender's ids filled in. Only what a person reads is searched: the text between tags (not attribute values,
+scripts, styles, code and hashes), a PDF's text, a workbook's cells, sheet names and input prompts.
 """
 
 from __future__ import annotations
