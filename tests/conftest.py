@@ -16,6 +16,10 @@ from typing import Any
 
 import pytest
 
+#: fixture modules, found by name like this file's own: ``clock`` and the fixtures that several test
+#: modules share
+pytest_plugins = ["tests.evaluation_helpers", "tests.shared_fixtures"]
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 BACKEND = os.environ.get("TENDER_TEST_DATABASE", "sqlite")
@@ -298,7 +302,8 @@ def add_member(db: Any, create_user: Callable[..., Any]) -> Callable[..., Any]:
     def make(tender: Any, role: Any, user: Any = None, **kw: Any) -> Any:
         user = user or create_user(name=f"{role.value.title()} Person")
         if role is Role.VENDOR:
-            # Vendor users come in only by the vendor's own registration or the operator: tests use the latter.
+            # Vendor users come in only by the vendor's own registration or the operator: tests use the
+            # latter.
             vendor_ops.add_vendor_user_by_operator(tender, kw["vendor"], user)
         else:
             operations.add_membership(tender, user, role, **kw)
@@ -319,7 +324,7 @@ def login_as(client: Any, forms: FormClient) -> Callable[[Any], Any]:
     return login
 
 
-# -- a live server with the demo, for the browser -------------------------------------------------------------
+# -- a live server with the demo, for the browser ------------------------------------------------------------
 class LiveServer:
     def __init__(self, app: Any) -> None:
         from waitress.server import create_server

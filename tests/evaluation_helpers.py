@@ -1,6 +1,7 @@
 """Builders for the bid and evaluation tests: a controllable clock and a tender that is ready for bids.
 
-Not a conftest: test modules import what they use (fixtures included) from here.
+Not a conftest: test modules import the helpers they use from here; its fixture (``clock``) is found by
+name, since tests/conftest.py registers this module as a plugin.
 """
 
 from __future__ import annotations
@@ -284,7 +285,7 @@ def open_all(db: Any, s: Setup, clock: Clock) -> None:
     db.session.commit()
 
 
-# -- on a live server (its own database, committed for real) --------------------------------------------------
+# -- on a live server (its own database, committed for real) -------------------------------------------------
 PASSWORD = "riktig-hest-batteri"
 
 

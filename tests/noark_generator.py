@@ -272,7 +272,9 @@ class _Outputs:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.checksums["arkivstruktur.xml"] = self.arkivstruktur.close()
-        for name, journal in zip(("loependeJournal.xml", "offentligJournal.xml"), self.journals):
+        for name, journal in zip(
+            ("loependeJournal.xml", "offentligJournal.xml"), self.journals, strict=False
+        ):
             self.checksums[name] = journal.close()
 
 
@@ -421,7 +423,7 @@ def _write_mappe(
         "    </mappe>\n",
     ]
     out.arkivstruktur.write("".join(parts))
-    for journal, block in zip(out.journals, journal_blocks):
+    for journal, block in zip(out.journals, journal_blocks, strict=True):
         journal.write("".join(block))
 
 
@@ -556,7 +558,7 @@ def _dokumentbeskrivelse(plan: _Plan, result: GeneratedExtract, state: _State, d
 
 def _write_journal_headers(plan: _Plan, out: _Outputs) -> None:
     n_journalposter = plan.n_journalposter()
-    for journal, name in zip(out.journals, ("loependeJournal", "offentligJournal")):
+    for journal, name in zip(out.journals, ("loependeJournal", "offentligJournal"), strict=False):
         journal.write(
             _header(name, f"{name}.xsd")
             + " <journalhode>\n"
@@ -603,7 +605,7 @@ def _journalregistrering(entry: tuple[object, ...], *, public: bool) -> str:
     )
 
 
-# --------------------------------------------------------------------------- endringslogg, extra files, schemas
+# ------------------------------------------------------------------------- endringslogg, extra files, schemas
 
 
 def _write_endringslogg(targets: list[str], result: GeneratedExtract) -> None:
@@ -760,10 +762,12 @@ def _write_addml(plan: _Plan, result: GeneratedExtract, journaler: bool, schemas
         + _prop("additionalInfo", children=additional_info),
     )
     context = (
-        '<additionalElement name="recordCreators"><additionalElements><additionalElement name="recordCreator">'
+        '<additionalElement name="recordCreators"><additionalElements>'
+        '<additionalElement name="recordCreator">'
         f"<value>{escape(ARKIVSKAPER[1])}</value></additionalElement></additionalElements></additionalElement>"
         '<additionalElement name="systemType"><value>Sakarkiv (Noark-5)</value></additionalElement>'
-        '<additionalElement name="systemName"><value>Syntetisk saksbehandlingssystem</value></additionalElement>'
+        '<additionalElement name="systemName">'
+        "<value>Syntetisk saksbehandlingssystem</value></additionalElement>"
         '<additionalElement name="archive"><value>Syntetisk arkiv for ytelsestest</value></additionalElement>'
     )
     content = (
@@ -774,7 +778,8 @@ def _write_addml(plan: _Plan, result: GeneratedExtract, journaler: bool, schemas
     )
     xml = (
         '<?xml version="1.0" encoding="utf-8"?>\n'
-        f'<addml xmlns="{NS_ADDML}" xmlns:xsi="{NS_XSI}" xsi:schemaLocation="{NS_ADDML} addml.xsd" name="Noark 5-arkivuttrekk">\n'
+        f'<addml xmlns="{NS_ADDML}" xmlns:xsi="{NS_XSI}" xsi:schemaLocation="{NS_ADDML} addml.xsd" '
+        'name="Noark 5-arkivuttrekk">\n'
         "<dataset><description>Noark 5-arkivuttrekk</description>\n"
         f"<reference><context><additionalElements>{context}</additionalElements></context>\n"
         f"<content><additionalElements>{content}</additionalElements></content></reference>\n"
@@ -809,7 +814,10 @@ def make_pdf(text: str, size: int, rng: random.Random) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R /Metadata 6 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>"
+        ),
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n%s\nendstream" % (len(_XMP), _XMP),

@@ -105,29 +105,6 @@ def _other_tables() -> set[str]:
     return found
 
 
-@pytest.fixture
-def people(db, create_tender, create_user, add_member):
-    from tender.tenders import operations
-
-    tender = create_tender()
-    lead = tender.memberships[0].user
-    vendor = operations.register_vendor(
-        tender, name="Leverandør AS", organisasjonsnummer="974760673", actor=lead
-    )
-    db.session.commit()
-    who = {
-        OUTSIDER: create_user(name="Utenfor"),
-        ADMIN: create_user(name="Admin", is_admin=True),
-        "lead": lead,
-        "evaluator": add_member(tender, Role.EVALUATOR),
-        "signer": add_member(tender, Role.SIGNER, municipality=tender.participating_municipalities[0]),
-        "observer": add_member(tender, Role.OBSERVER),
-        "vendor": add_member(tender, Role.VENDOR, vendor=vendor),
-    }
-    observer_membership = next(m for m in tender.memberships if m.role is Role.OBSERVER)
-    return tender, who, observer_membership
-
-
 def try_everyone(app, routes, endpoint, who, isolated, path_values, extra_data=None) -> None:
     """Request ``endpoint`` as every person (each with a fresh browser session), each inside a rolled-back
     savepoint so that one person's change cannot decide the next person's answer; report every mismatch."""

@@ -8,12 +8,11 @@ import pytest
 from tender.bids import operations as bid_ops
 from tender.evaluation_model import operations as model_ops
 from tender.tenders.models import Role
-from tests.evaluation_helpers import (  # noqa: F401
+from tests.evaluation_helpers import (
     AFTER,
     BEFORE,
     DEADLINE,
     build_model,
-    clock,
     open_all,
     setup_tender,
     submit_bid,

@@ -1,11 +1,11 @@
-"""Every Noark sample route, tried anonymously and with every role: before the bid opening (before the deadline;
-after it, for the sample routes), when the procurement group sees nothing of any sample, and after the opening, when it sees the
-samples submitted with bids. Then a vendor user trying the ids of another vendor's sample, and the group trying
-ids before the opening and ids of samples never submitted after it: each must look exactly like an id that does
-not exist.
+"""Every Noark sample route, tried anonymously and with every role: before the bid opening (before the
+deadline; after it, for the sample routes), when the procurement group sees nothing of any sample, and after
+the opening, when it sees the samples submitted with bids. Then a vendor user trying the ids of another
+vendor's sample, and the group trying ids before the opening and ids of samples never submitted after it: each
+must look exactly like an id that does not exist.
 
-The group's 403 before the opening (200 before issue 9) is the change of behaviour issue 9 demands: a sample is
-part of the sealed bid."""
+The group's 403 before the opening (200 before issue 9) is the change of behaviour issue 9 demands: a sample
+is part of the sealed bid."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import io
 import pytest
 
 from tender.tenders.models import Role
-from tests.evaluation_helpers import AFTER, clock, open_all, setup_tender, submit_bid  # noqa: F401
+from tests.evaluation_helpers import AFTER, open_all, setup_tender, submit_bid
 
 ANON, OUTSIDER, ADMIN = "anonym", "utenforstående", "admin"
 WHO = [ANON, OUTSIDER, ADMIN, *[r.value for r in Role]]

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.test_access import ADMIN, ANON, OUTSIDER, people, try_everyone  # noqa: F401  (people: a fixture)
+from tests.test_access import ADMIN, ANON, OUTSIDER, try_everyone
 
 NOT_MEMBER = {ANON: 302, OUTSIDER: 404, ADMIN: 404}
 

@@ -1,8 +1,8 @@
-"""The audit trail before the opening: the lead sees the group's own events, and nothing of what the vendors do
-or of any bid or sample (issue 9, point 3); after the opening everything, as before.
+"""The audit trail before the opening: the lead sees the group's own events, and nothing of what the vendors
+do or of any bid or sample (issue 9, point 3); after the opening everything, as before.
 
-The rule is tested both ways: an event hidden only because a vendor user did it (its name says nothing of bids),
-and one hidden only because it is about a sample (recorded by the validation worker, not by a vendor).
+The rule is tested both ways: an event hidden only because a vendor user did it (its name says nothing of
+bids), and one hidden only because it is about a sample (recorded by the validation worker, not by a vendor).
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from tender import audit
 from tender.audit import AuditEvent, vendor_activity
 from tender.bids import operations as bid_ops
 from tender.tenders.models import Membership
-from tests.evaluation_helpers import AFTER, BEFORE, ORGNR, clock, open_all, setup_tender, submit_bid  # noqa: F401
-from tests.test_tender_pages import smtp_server  # noqa: F401  (fixture: a real local SMTP server)
+from tests.evaluation_helpers import AFTER, BEFORE, ORGNR, open_all, setup_tender, submit_bid
 
 
 @pytest.fixture
@@ -83,8 +82,8 @@ def test_before_the_opening_the_lead_sees_no_vendor_event_nor_any_trace_of_one(
         html = _trail(client, s)
         for secret in ("bid.", "hemmelig-prisnotat.pdf", "feil-fil.docx", "late_attempt"):
             assert secret not in html, secret
-        # the vendors are named only where the group itself added them to the tender; their users came in by the
-        # operator's command line (issue 9 point 1: the group cannot add them), which is the vendor's side
+        # the vendors are named only where the group itself added them to the tender; their users came in by
+        # the operator's command line (issue 9 point 1: the group cannot add them), which is the vendor's side
         naming = {row_type for row_type, row in _rows(html) if ORGNR[0] in row or ORGNR[1] in row}
         assert naming == {"tender.vendor_added"}, naming
         for seller in s.vendor_users:
@@ -272,9 +271,9 @@ def test_a_member_of_the_group_who_is_not_the_lead_still_may_not_see_the_trail(
     assert client.get(f"/konkurranser/{s.id}/revisjonsspor").status_code == 403
 
 
-# -- the events the vendors' registration, the samples in the bid and the two-person opening added ----------------
+# -- the events the vendors' registration, the samples in the bid and the two-person opening added -----------
 @pytest.fixture
-def mail_on(app, smtp_server):  # noqa: F811
+def mail_on(app, smtp_server):
     port, received = smtp_server
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
     try:
@@ -284,7 +283,8 @@ def mail_on(app, smtp_server):  # noqa: F811
 
 
 def _register(s, tokens: list[str], *, orgnr: str, company: str, name: str, email: str) -> None:
-    """A person registers on the announcement page; the link's token is kept from the URL put in the e-mail."""
+    """A person registers on the announcement page; the link's token is kept from the URL put in the
+    e-mail."""
     from tender.vendors import operations as vendor_ops
 
     def confirm_url(token: str) -> str:
@@ -322,7 +322,8 @@ def test_before_the_opening_a_vendors_registration_and_its_users_coming_in_are_h
     db.session.commit()
     assert vendor_ops.confirm(tokens[-1]).accepted
     db.session.commit()
-    # a colleague of vendor A confirms and waits for A's administrator (came in by the operator's command line)
+    # a colleague of vendor A confirms and waits for A's administrator (came in by the operator's command
+    # line)
     _register(s, tokens, orgnr=ORGNR[0], company="", name="Kari Kollega", email="kari@leverandor-a.no")
     db.session.commit()
     assert not vendor_ops.confirm(tokens[-1], users_url=lambda t: "http://localhost/brukere").accepted
@@ -497,7 +498,8 @@ def test_before_the_opening_the_noark_events_of_a_bid_and_a_late_sample_are_hidd
 def test_before_the_opening_the_group_sees_its_own_opening_confirmations_and_the_opening_setting(
     client, db, login_as, clock, s
 ) -> None:
-    """Who has confirmed the opening, and who took it back, tells nothing of a bid; the group needs to see it."""
+    """Who has confirmed the opening, and who took it back, tells nothing of a bid; the group needs to see
+    it."""
     _vendor_activity(db, s)
     clock.set(BEFORE)
     bid_ops.set_opening_persons(s.tender, 1, at=BEFORE, actor=s.lead)

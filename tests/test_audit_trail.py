@@ -1,4 +1,5 @@
-"""The audit trail: recorded for every change, hash-chained, verified by `tender audit verify`, shown to the lead."""
+"""The audit trail: recorded for every change, hash-chained, verified by `tender audit verify`, shown to the
+lead."""
 
 from __future__ import annotations
 
@@ -84,9 +85,9 @@ def test_an_evaluator_may_not_see_the_trail(client, db, login_as, create_tender,
 
 
 def test_concurrent_writers_never_chain_onto_the_same_predecessor(db, create_tender) -> None:
-    tender = create_tender()
+    create_tender()
     seqs = db.session.scalars(select(AuditEvent.seq).order_by(AuditEvent.seq)).all()
     assert seqs == list(range(1, len(seqs) + 1))
     hashes = db.session.execute(select(AuditEvent.prev_hash, AuditEvent.hash).order_by(AuditEvent.seq)).all()
-    for (_, previous), (prev_hash, _) in zip(hashes, hashes[1:]):
+    for (_, previous), (prev_hash, _) in zip(hashes, hashes[1:], strict=False):
         assert prev_hash == previous

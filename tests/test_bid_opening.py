@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tender.audit import AuditEvent
 from tender.bids import operations as bid_ops
 from tender.errors import DomainError
-from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, clock, setup_tender, submit_bid  # noqa: F401
+from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, setup_tender, submit_bid
 
 OPEN = "/konkurranser/{}/evaluering/tilbud/apne"
 BIDS = "/konkurranser/{}/evaluering/tilbud"
@@ -182,8 +182,8 @@ def test_the_lead_lowers_the_setting_to_one_person_before_the_deadline_and_opens
     assert forms.post(OPEN.format(s.id), {}).status_code == 302
     html = client.get(BIDS.format(s.id)).get_data(as_text=True)
     assert (
-        "Åpnet 15. desember 2026 kl. 13.00.01 av Lena Leder (prosjektleder), én person alene etter konkurransens "
-        "innstilling for små konkurranser." in html
+        "Åpnet 15. desember 2026 kl. 13.00.01 av Lena Leder (prosjektleder), én person alene etter "
+        "konkurransens innstilling for små konkurranser." in html
     )
     assert bid_ops.opening_of(s.tender).persons_required == 1
 
@@ -232,7 +232,8 @@ def test_a_confirmation_of_someone_who_lost_the_opening_right_no_longer_counts(d
 
 
 def test_the_lead_and_an_evaluator_confirming_at_the_same_moment_open_the_bids_once(live_server) -> None:
-    """Over HTTP against a running server: neither confirmation may miss the other, and nothing gives a 500."""
+    """Over HTTP against a running server: neither confirmation may miss the other, and nothing gives a
+    500."""
     from tender.bids.models import BidOpening, BidOpeningConfirmation
     from tender.extensions import db as database
     from tests.evaluation_helpers import live_setup, restore_clock

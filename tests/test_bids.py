@@ -17,7 +17,7 @@ from tender.bids import operations as bid_ops
 from tender.bids.models import BidStatus
 from tender.clock import now
 from tender.errors import DomainError
-from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, clock, open_all, setup_tender, submit_bid  # noqa: F401
+from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, setup_tender, submit_bid
 
 
 @pytest.fixture
@@ -202,7 +202,8 @@ def test_a_vendor_downloads_their_own_attachment(client, forms, login_as, db, cl
 
 
 def _filled_form(client, s, rows):
-    """The downloaded answer form with ``rows`` = {requirement id: (Oppfylt, Beskrivelse, Forbehold)} filled in."""
+    """The downloaded answer form with ``rows`` = {requirement id: (Oppfylt, Beskrivelse, Forbehold)} filled
+    in."""
     from openpyxl import load_workbook
 
     response = client.get(f"/konkurranser/{s.id}/mitt-tilbud/svarskjema.xlsx")
@@ -283,7 +284,7 @@ def test_an_answer_too_long_for_its_column_is_refused_with_a_message(db, clock, 
         )
 
 
-# -- the bid page as a browser posts it: every answer form, only the fields the page renders -------------------
+# -- the bid page as a browser posts it: every answer form, only the fields the page renders -----------------
 class _Fields(HTMLParser):
     """The names of the fields a browser posts from the bid form (id ``bid-form``)."""
 
@@ -320,7 +321,8 @@ def _rendered(client, s):
 
 
 def _as_browser(s, parser, **changes):
-    """What the browser posts: the rendered fields (an unchecked box is left out), changed as a person would."""
+    """What the browser posts: the rendered fields (an unchecked box is left out), changed as a person
+    would."""
     data = {name: value for name, value in parser.values.items() if not name.endswith("-reservation")}
     data.update(
         {

@@ -1,5 +1,5 @@
-"""In a real Chromium: the lead puts the deadlines in the wrong order, is told so at the field, corrects them, and
-the overview says where the tender stands and what is next (issue 11 point 3)."""
+"""In a real Chromium: the lead puts the deadlines in the wrong order, is told so at the field, corrects them,
+and the overview says where the tender stands and what is next (issue 11 point 3)."""
 
 from __future__ import annotations
 

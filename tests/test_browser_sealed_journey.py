@@ -1,7 +1,7 @@
-"""Issue 9's journey in a real Chromium, against a server whose e-mail goes to a real local SMTP server: a vendor
-registers from the tender's announcement page, confirms its address from the e-mail, fills in and submits its
-bid; before the opening the lead finds nothing of it; after the deadline the lead alone cannot open the bids,
-and the lead and an evaluator, each in their own browser, do."""
+"""Issue 9's journey in a real Chromium, against a server whose e-mail goes to a real local SMTP server: a
+vendor registers from the tender's announcement page, confirms its address from the e-mail, fills in and
+submits its bid; before the opening the lead finds nothing of it; after the deadline the lead alone cannot
+open the bids, and the lead and an evaluator, each in their own browser, do."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from tests.browser_helpers import register_as_vendor
 from tests.conftest import LiveServer, dispose, make_app, migrate
 from tests.evaluation_helpers import AFTER, PASSWORD, live_setup, restore_clock
-from tests.test_browser_vendors import _link, mail_server  # noqa: F401  (the SMTP server fixture)
+from tests.test_browser_vendors import _link
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ MARKER = "FORSEGLET-7Q2K"
 
 
 @pytest.fixture(scope="module")
-def journey_server(app, database_factory, tmp_path_factory, mail_server) -> Iterator[tuple[LiveServer, Any]]:  # noqa: F811
+def journey_server(app, database_factory, tmp_path_factory, mail_server) -> Iterator[tuple[LiveServer, Any]]:
     """A server of its own with its e-mail going to the local SMTP server. (``app`` is requested so that the
     PostgreSQL run keeps this test; the server has its own database and app.)"""
     port, box = mail_server
@@ -121,7 +121,8 @@ def test_a_vendor_registers_and_bids_the_lead_sees_nothing_and_two_members_open_
         assert re.fullmatch(r"[0-9a-f]{64}", vendor.locator("#receipt-hash").inner_text().strip())
         bid_id = _bid_id(app, w.tender_id)
 
-        # before the deadline the lead finds nothing of it: not on the bids page, the bid's page or the audit trail
+        # before the deadline the lead finds nothing of it: not on the bids page, the bid's page or the audit
+        # trail
         _login(lead, base, w.lead.email, PASSWORD)
         bids = f"{base}/konkurranser/{w.tender_id}/evaluering/tilbud"
         lead.goto(bids)

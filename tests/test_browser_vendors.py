@@ -6,8 +6,6 @@ register, by e-mail."""
 from __future__ import annotations
 
 import re
-import socket
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,47 +15,12 @@ from sqlalchemy import select
 from tender.demo import DEMO_CASE_REFERENCE, DEMO_PASSWORD, LEAD
 from tests.browser_helpers import register_as_vendor
 from tests.conftest import LiveServer, dispose, make_app, migrate
+from tests.shared_fixtures import Mailbox
 
 pytestmark = pytest.mark.browser
 
 #: Fjordsak AS is one of the demo's vendors, with no users yet
 FJORDSAK = ("Fjordsak AS", "916273843")
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    def wait_for(self, to: str, timeout: float = 15.0) -> Any:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            for message in self.messages:
-                if message["To"] == to:
-                    return message
-            time.sleep(0.1)
-        raise AssertionError(f"no e-mail to {to}; got {[m['To'] for m in self.messages]}")
-
-
-@pytest.fixture(scope="module")
-def mail_server() -> Iterator[tuple[int, Mailbox]]:
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    box = Mailbox()
-
-    class Collect(Message):
-        def handle_message(self, message: Any) -> None:
-            box.messages.append(message)
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port, box
-    finally:
-        controller.stop()
 
 
 @pytest.fixture(scope="module")

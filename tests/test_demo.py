@@ -60,7 +60,7 @@ def test_demo_if_empty_leaves_an_existing_database_alone(runner, db, create_tend
     assert _counts(db) == before
 
 
-# -- the later stages (issue 11 point 4) -----------------------------------------------------------------------
+# -- the later stages (issue 11 point 4) ---------------------------------------------------------------------
 def _demo(runner, stage: str) -> str:
     result = runner.invoke(args=["demo", "--stage", stage])
     assert result.exit_code == 0, result.output

@@ -101,7 +101,7 @@ def test_the_domain_packages_import_each_other_without_a_cycle() -> None:
     domains = _domains()
     edges = _edges(domains, with_views=False)
     found = _cycle(domains, set(edges))
-    why = [sorted(edges[(a, b)])[0] for a, b in zip(found, found[1:])] if found else []
+    why = [sorted(edges[(a, b)])[0] for a, b in zip(found, found[1:], strict=False)] if found else []
     assert found is None, f"{' -> '.join(found or [])}: {why}"
 
 

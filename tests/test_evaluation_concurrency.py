@@ -1,4 +1,5 @@
-"""Many evaluators saving at once over HTTP against a running server: every score is stored, no update lost."""
+"""Many evaluators saving at once over HTTP against a running server: every score is stored, no update
+lost."""
 
 from __future__ import annotations
 
@@ -190,7 +191,7 @@ def test_two_tabs_saving_the_same_consensus_score_at_once_keep_one_and_report_a_
             results = _all_at_once(
                 [
                     (
-                        lambda t=t, i=i: _consensus(
+                        lambda t=t, i=i, round_=round_, lock=lock: _consensus(
                             t, w.tender_id, w.bid_ids[0], arkiv, str(2 * round_ + i), f"Fane {i}", lock
                         )
                     )

@@ -14,7 +14,7 @@ from tender.errors import DomainError
 from tender.evaluation import operations as ev
 from tender.evaluation_model import operations as model_ops
 from tender.evaluation_model.case import parse_case
-from tests.evaluation_helpers import clock, open_all, setup_tender, submit_bid  # noqa: F401
+from tests.evaluation_helpers import open_all, setup_tender, submit_bid
 
 
 @pytest.fixture
@@ -116,7 +116,8 @@ def test_a_stale_score_form_gets_a_clear_conflict_instead_of_overwriting(
 def test_an_evaluator_assigned_to_one_criterion_scores_it_alone_and_still_scores_the_unassigned_ones(
     db, opened
 ) -> None:
-    # Issue 11 changed this rule: before, an assignment anywhere left every other criterion with no one to score it.
+    # Issue 11 changed this rule: before, an assignment anywhere left every other criterion with no one to
+    # score it.
     s, bids = opened
     ev.assign_evaluator(
         s.tender, model_ops.criterion_by_key(s.tender, "arkiv"), s.evaluators[0], actor=s.lead

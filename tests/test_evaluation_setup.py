@@ -15,7 +15,7 @@ from tender.errors import DomainError
 from tender.evaluation import operations as ev
 from tender.evaluation_model import operations as model_ops
 from tender.evaluation_model.models import Phase
-from tests.evaluation_helpers import clock, open_all, setup_tender, submit_bid  # noqa: F401
+from tests.evaluation_helpers import open_all, setup_tender, submit_bid
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def _keys(leaves):
     return [c.key for c in leaves]
 
 
-# -- who scores what -------------------------------------------------------------------------------------------
+# -- who scores what -----------------------------------------------------------------------------------------
 def test_assigning_one_evaluator_to_one_criterion_leaves_the_others_to_every_evaluator(db, opened) -> None:
     s, _ = opened
     first, second = s.evaluators
@@ -133,7 +133,7 @@ def test_the_model_page_names_an_evaluator_left_with_nothing_to_score(client, lo
     )
 
 
-# -- changing assignments after the lock ------------------------------------------------------------------------
+# -- changing assignments after the lock ---------------------------------------------------------------------
 def test_an_assignment_is_added_and_removed_after_the_lock_while_no_one_has_scored_the_criterion(
     client, forms, login_as, db, opened
 ) -> None:
@@ -286,7 +286,7 @@ def test_consensus_opened_on_confirmation_records_what_was_unscored(
     assert "Konsensusfasen er allerede åpnet." in again.get_data(as_text=True)
 
 
-# -- minimum requirements in one table -------------------------------------------------------------------------
+# -- minimum requirements in one table -----------------------------------------------------------------------
 def _post_many(client, forms, s, bid, keys, status, reason):
     return client.post(
         f"/konkurranser/{s.id}/evaluering/tilbud/{bid.id}/minstekrav",

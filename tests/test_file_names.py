@@ -1,5 +1,6 @@
 """Uploaded file names are cleaned before they are kept (control characters, path separators, length), and
-every download names its file with an RFC 6266 ``filename*``; the stored bytes and their hash are unchanged."""
+every download names its file with an RFC 6266 ``filename*``; the stored bytes and their hash are
+unchanged."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from werkzeug.http import parse_options_header
 
 from tender.bids import operations as bid_ops
 from tender.web.uploads import MAX_FILENAME_LENGTH, clean_filename, content_disposition
-from tests.evaluation_helpers import clock, setup_tender  # noqa: F401
-from tests.test_noark_web import post_upload, samples, valid_zip, world  # noqa: F401
+from tests.evaluation_helpers import setup_tender
+from tests.test_noark_web import noark_world, post_upload, samples
 
 LONG_NAME = "tilbud-" + "ø" * 993 + ".pdf"  # 1 004 characters, 2 000+ bytes
 
@@ -21,6 +22,11 @@ LONG_NAME = "tilbud-" + "ø" * 993 + ".pdf"  # 1 004 characters, 2 000+ bytes
 @pytest.fixture
 def s(db, create_tender, add_member, create_user):
     return setup_tender(db, create_tender, add_member, create_user)
+
+
+@pytest.fixture
+def world(db, clock, create_tender, create_user, add_member):
+    return noark_world(db, clock, create_tender, create_user, add_member)
 
 
 def upload_attachment(client: Any, forms: Any, s: Any, data: bytes, filename: str) -> Any:

@@ -1,4 +1,5 @@
-"""WTForms' own validation messages reach people in bokmål, not English (issue 11, point 5: "Not a valid choice")."""
+"""WTForms' own validation messages reach people in bokmål, not English (issue 11, point 5: "Not a valid
+choice")."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from tender.evaluation import operations as ev
 from tender.evaluation_model import operations as model_ops
 from tender.formatting import format_money
 from tender.reports.noark_pdf import render_noark_pdf
-from tests.evaluation_helpers import BEFORE, clock, open_all, setup_tender  # noqa: F401
+from tests.evaluation_helpers import open_all, setup_tender
 
 NB = "\u00a0"
 RAW_ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d")

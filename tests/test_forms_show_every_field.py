@@ -1,13 +1,13 @@
 """A form the server rejects without showing why is impossible by construction (issue 11, point 1).
 
-For every form class a view validates there is an entry in ``CASES``: the page that shows the form, to
-whom, in a state where it is shown. The tests prove, for each, that every field the form validates is an
-input of the ``<form>`` on that page that posts to the form's URL (with ``novalidate`` where an input is
-required, so the browser does not refuse in its own words first), and that every refusal of a field a person
-fills in (an empty required field, one character too many, a choice not offered, a date that is not one, ...)
-comes back on the page after the post, next to the field or at the top of the form (or of the page, where the
-form is one button). The expected message is what the form class itself says about the bad value, so a view that
-swallows it, or says something else, fails here. A new form class without an entry fails the first test.
+For every form class a view validates there is an entry in ``CASES``: the page that shows the form, to whom,
+in a state where it is shown. The tests prove, for each, that every field the form validates is an input of
+the ``<form>`` on that page that posts to the form's URL (with ``novalidate`` where an input is required, so
+the browser does not refuse in its own words first), and that every refusal of a field a person fills in (an
+empty required field, one character too many, a choice not offered, a date that is not one, ...) comes back on
+the page after the post, next to the field or at the top of the form (or of the page, where the form is one
+button). The expected message is what the form class itself says about the bad value, so a view that swallows
+it, or says something else, fails here. A new form class without an entry fails the first test.
 """
 
 from __future__ import annotations
@@ -42,10 +42,9 @@ from wtforms.validators import (
 )
 
 from tests.conftest import PASSWORD
-from tests.evaluation_helpers import (  # noqa: F401  (clock is a fixture)
+from tests.evaluation_helpers import (
     DEADLINE,
     build_model,
-    clock,
     open_all,
     setup_tender,
     small_spec,

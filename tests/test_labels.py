@@ -9,7 +9,7 @@ import re
 from html.parser import HTMLParser
 from itertools import product
 
-from tests.test_telltale_words import NOT_FOR_READING, _values, scored_demo  # noqa: F401
+from tests.test_telltale_words import NOT_FOR_READING, _values
 
 #: input types that are not filled in by a person, or that carry their own text (a button's value)
 _NOT_FIELDS = {"hidden", "submit", "button", "reset", "image"}
@@ -99,7 +99,7 @@ def test_every_field_on_every_page_of_the_scored_demo_has_a_label_for_every_role
                 continue
             for combo in product(*(values[n] for n in names)):
                 url = rule.rule
-                for name, value in zip(names, combo):
+                for name, value in zip(names, combo, strict=True):
                     url = re.sub(rf"<(?:\w+:)?{name}>", value, url)
                 response = client.get(url)
                 if response.status_code != 200 or response.mimetype != "text/html":

@@ -33,7 +33,7 @@ def _deadlines(tender, **changes) -> dict:
     return data
 
 
-# -- the deadlines against each other --------------------------------------------------------------------------
+# -- the deadlines against each other ------------------------------------------------------------------------
 def test_update_tender_refuses_a_questions_deadline_after_the_bid_deadline_and_changes_nothing(
     db, create_tender
 ) -> None:
@@ -137,7 +137,7 @@ def test_the_edit_form_shows_the_order_message_at_the_questions_field_and_saves_
     assert tender.questions_deadline is None and tender.bid_deadline is None
 
 
-# -- the overview as each role, in a fresh database built by the demo --------------------------------------------
+# -- the overview as each role, in a fresh database built by the demo ----------------------------------------
 def _demo(runner, stage: str) -> Tender:
     from tender.demo import DEMO_CASE_REFERENCE
 

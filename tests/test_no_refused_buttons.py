@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.exceptions import HTTPException
 
-from tests.test_telltale_words import NOT_FOR_READING, _values, scored_demo  # noqa: F401
+from tests.test_telltale_words import NOT_FOR_READING, _values
 
 #: what the scored state refuses, and why
 REFUSED_WHEN_SCORED = {
@@ -188,7 +188,7 @@ def _walk(app: Any, client: Any, forms: Any, tender: Any, refused: dict[str, str
                 continue
             for combo in product(*(values[n] for n in names)):
                 url = rule.rule
-                for name, value in zip(names, combo):
+                for name, value in zip(names, combo, strict=True):
                     url = re.sub(rf"<(?:\w+:)?{name}>", value, url)
                 response = client.get(url)
                 if response.status_code != 200 or response.mimetype != "text/html":

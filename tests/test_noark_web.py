@@ -1,6 +1,6 @@
 """Noark 5 samples through the web: upload into the vendor's bid, the vendor's own reports, the group's
-side-by-side table after the bid opening, downloads, bad uploads, the deadline, and a minstekrav filled in from
-the sample submitted with the bid and confirmed by an evaluator.
+side-by-side table after the bid opening, downloads, bad uploads, the deadline, and a minstekrav filled in
+from the sample submitted with the bid and confirmed by an evaluator.
 
 The validation is run by calling ``run_validation`` (what the queue task calls) in the test's own transaction;
 tests/test_noark_tasks.py runs the real queue.
@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tender.tenders.models import Role
-from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, clock, open_all, setup_tender, submit_bid  # noqa: F401
+from tests.evaluation_helpers import AFTER, BEFORE, open_all, setup_tender, submit_bid
 from tests.test_noark_tasks import zipped_extract
 
 M = "/konkurranser/{t}/noark"
@@ -76,10 +76,10 @@ def minimal_spec() -> Any:
     )
 
 
-@pytest.fixture
-def world(db, clock, create_tender, create_user, add_member) -> World:
+def noark_world(db: Any, clock: Any, create_tender: Any, create_user: Any, add_member: Any) -> World:
     """A published tender open for bids (the clock one second before the deadline) with two vendors, their
-    sellers, and one person of each group role. R0001 and R0002 are minstekrav, R0003 and R0004 not."""
+    sellers, and one person of each group role. R0001 and R0002 are minstekrav, R0003 and R0004 not. (The
+    ``world`` of this module and of tests/test_file_names.py.)"""
     s = setup_tender(db, create_tender, add_member, create_user, evaluators=1)
     signer = add_member(
         s.tender,
@@ -88,6 +88,11 @@ def world(db, clock, create_tender, create_user, add_member) -> World:
         municipality=s.tender.participating_municipalities[0],
     )
     return World(s.tender, s.lead, s.evaluators[0], s.observer, signer, s.vendors, s.vendor_users, s, clock)
+
+
+@pytest.fixture
+def world(db, clock, create_tender, create_user, add_member) -> World:
+    return noark_world(db, clock, create_tender, create_user, add_member)
 
 
 def submit(db: Any, world: World, vendor: int) -> Any:
@@ -134,18 +139,13 @@ def uploaded(
 
 
 @pytest.fixture(scope="module")
-def valid_zip(tmp_path_factory) -> bytes:
-    return zipped_extract(tmp_path_factory.mktemp("valid")).read_bytes()
-
-
-@pytest.fixture(scope="module")
 def invalid_zip(tmp_path_factory) -> bytes:
     return zipped_extract(
         tmp_path_factory.mktemp("invalid"), errors={"duplicate_systemid", "wrong_count"}
     ).read_bytes()
 
 
-# -- upload and the vendor's own page -------------------------------------------------------------------------
+# -- upload and the vendor's own page ------------------------------------------------------------------------
 def test_a_vendor_uploads_a_sample_and_sees_it_queued_with_a_progress_bar(
     client, forms, login_as, db, world, valid_zip
 ) -> None:
@@ -256,7 +256,7 @@ def test_the_report_shows_the_first_n_findings_of_a_check_and_how_many_more_ther
     assert "og 980 til" in html and "1\u00a0000" in html
 
 
-# -- the sample is part of the bid ----------------------------------------------------------------------------
+# -- the sample is part of the bid ---------------------------------------------------------------------------
 def _uploads_on_disk(app: Any) -> list[str]:
     from tender.noark import operations as ops
 
@@ -538,7 +538,7 @@ def test_a_sample_of_another_tender_is_not_found_through_this_one(
         assert client.get(f"{world.base}/prover/{sample.id}{suffix}", buffered=True).status_code == 200
 
 
-# -- the group: nothing before the opening, then only what was submitted with a bid ------------------------------
+# -- the group: nothing before the opening, then only what was submitted with a bid --------------------------
 SAMPLE_PAGES = ("", "/status.json", "/rapport.json", "/rapport.pdf")
 
 
@@ -626,7 +626,7 @@ def test_the_group_compares_the_submitted_samples_side_by_side_after_the_opening
     assert ">Gyldig<" in html and ">Ugyldig<" in html and "N5V-CONTENT-04" in html
 
 
-# -- bad uploads --------------------------------------------------------------------------------------------------
+# -- bad uploads ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "data, filename, message",
     [
@@ -689,7 +689,7 @@ def test_a_zip_with_a_path_out_of_the_extract_gets_a_finding(client, forms, logi
     assert not (Path("/etc") / "arkivuttrekk.xml").exists()
 
 
-# -- a minstekrav filled in by the validation ---------------------------------------------------------------------
+# -- a minstekrav filled in by the validation ----------------------------------------------------------------
 def test_a_linked_minstekrav_is_filled_in_automatically_and_confirmed_by_an_evaluator(
     client, forms, login_as, db, world, valid_zip, invalid_zip
 ) -> None:

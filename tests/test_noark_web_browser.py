@@ -1,6 +1,6 @@
-"""In a real Chromium: a vendor uploads a Noark 5 sample into its bid, follows the validation (by polling) to its
-own report, replaces the failing sample with a corrected one before the deadline, fills in and submits the bid,
-and finds the corrected sample on the receipt; the lead, before the opening, sees none of it.
+"""In a real Chromium: a vendor uploads a Noark 5 sample into its bid, follows the validation (by polling) to
+its own report, replaces the failing sample with a corrected one before the deadline, fills in and submits the
+bid, and finds the corrected sample on the receipt; the lead, before the opening, sees none of it.
 
 The tender is built in the live server's own database (the demo's specification is still a draft, and a sample
 can only go into a bid of a published tender); the live server's clock is held one second before the deadline.

@@ -1,19 +1,21 @@
-"""Sealed means sealed (issue 9, point 3): before the opening no one in the procurement group finds anything of
-a bid, by any route.
+"""Sealed means sealed (issue 9, point 3): before the opening no one in the procurement group finds anything
+of a bid, by any route.
 
-A tender with the specification published and the evaluation model locked gets two submitted bids, a draft that
-is never submitted, attachments (one of them removed again), reservations, a late attempt and Noark samples.
-Every text, file name and file content the vendors put in carries one unique marker. Then every GET route of the
-app (read from ``app.url_map``, with the ids of this tender's objects filled in, plus the audit trail's filters
-and the specification's search) is requested by every role of the group, with the clock before the deadline and
-after it with the bids still unopened, and the marker must be in no response: not in HTML, JSON, CSV or headers
-(file names), not inside an Excel workbook's XML, not in a PDF's text. Two more things are checked on the way:
+A tender with the specification published and the evaluation model locked gets two submitted bids, a draft
+that is never submitted, attachments (one of them removed again), reservations, a late attempt and Noark
+samples. Every text, file name and file content the vendors put in carries one unique marker. Then every GET
+route of the app (read from ``app.url_map``, with the ids of this tender's objects filled in, plus the audit
+trail's filters and the specification's search) is requested by every role of the group, with the clock before
+the deadline and after it with the bids still unopened, and the marker must be in no response: not in HTML,
+JSON, CSV or headers (file names), not inside an Excel workbook's XML, not in a PDF's text. Two more
+things are checked on the way:
 
 - no query reads a bid or sample table while the group's request is answered, so nothing, the time a response
   takes included, can depend on whether a bid exists;
 - a route given the id of a real bid, attachment or sample answers exactly as for an id that does not exist.
 
-At the end the bids are opened and the same detector finds the marker where the group now may look: it can fail.
+At the end the bids are opened and the same detector finds the marker where the group now may look: it can
+fail.
 
 The vendors come in as issue 9 point 1 has them come in, by their own registration: the events that name them
 are their own, and the group's audit trail must name none of them before the opening.
@@ -36,8 +38,7 @@ import pytest
 from sqlalchemy import event
 
 from tender.tenders.models import Role
-from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, ORGNR, clock, small_spec  # noqa: F401
-from tests.test_tender_pages import smtp_server  # noqa: F401  (fixture: a real local SMTP server)
+from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE, ORGNR, small_spec
 
 MARKER = "QZX7-forseglet-merke-41c9"
 VENDOR_NAMES = ["Merkesak Arkiv AS", "Merkesak Skyløsninger AS", "Merkesak Utkast AS"]
@@ -95,8 +96,8 @@ def _marked_extract(tmp_path: Path, letter: str) -> bytes:
 
 
 def _bid(app: Any, db: Any, s: Sealed, index: int, extract: bytes, *, submit: bool) -> Any:
-    """Vendor ``index`` fills in its bid, attaches files (removing one again), uploads its Noark sample into the
-    bid (issue 9 point 4: before the submission, which seals it) and, if ``submit``, submits."""
+    """Vendor ``index`` fills in its bid, attaches files (removing one again), uploads its Noark sample into
+    the bid (issue 9 point 4: before the submission, which seals it) and, if ``submit``, submits."""
     from tender.bids import operations as bid_ops
     from tender.noark import operations as noark_ops
     from tender.noark.operations import run_validation
@@ -196,7 +197,7 @@ def _registered(app: Any, db: Any, smtp_port: int, tender: Any, index: int) -> t
 
 
 @pytest.fixture
-def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path, smtp_server) -> Sealed:  # noqa: F811
+def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path, smtp_server) -> Sealed:
     from tender.bids import operations as bid_ops
     from tender.evaluation_model import operations as model_ops
     from tender.noark import operations as noark_ops
@@ -258,7 +259,7 @@ def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path, smt
     return s
 
 
-# -- the walk ---------------------------------------------------------------------------------------------------
+# -- the walk ------------------------------------------------------------------------------------------------
 #: the arguments whose values name a bid, a sample or a vendor: probed against :attr:`Sealed.nothing`
 OBJECT_IDS = ("bid_id", "attachment_id", "sample_id", "vendor_id")
 _ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
@@ -266,7 +267,8 @@ _ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 @dataclass(frozen=True)
 class Probe:
-    """One URL to request, and how to build the same URL with other ids (to probe with ids that do not exist)."""
+    """One URL to request, and how to build the same URL with other ids (to probe with ids that do not
+    exist)."""
 
     endpoint: str
     template: str
@@ -300,7 +302,7 @@ def get_urls(app: Any, s: Sealed, include: Callable[[str], bool]) -> list[Probe]
             f"Sealed.values so the walk stays complete"
         )
         for combo in product(*(s.values[n] for n in names)):
-            probes.append(Probe(rule.endpoint, rule.rule, dict(zip(names, combo))))
+            probes.append(Probe(rule.endpoint, rule.rule, dict(zip(names, combo, strict=True))))
     trail = "/konkurranser/<int:tender_id>/revisjonsspor"
     t = {"tender_id": str(s.tender.id)}
     if include("audit.trail"):
@@ -458,7 +460,7 @@ def post_probes(app: Any, s: Sealed, include: Callable[[str], bool]) -> list[Pro
         unknown = [n for n in names if n not in fixed]
         assert not unknown, f"{rule.rule}: this test has no value for {unknown}"
         for combo in product(*(fixed[n] for n in names)):
-            args = dict(zip(names, combo))
+            args = dict(zip(names, combo, strict=True))
             if all(args[n] != s.nothing[n] for n in args if n in OBJECT_IDS):
                 probes.append(Probe(rule.endpoint, rule.rule, args))
     return probes
@@ -509,7 +511,7 @@ def post_before_the_opening(
     return problems
 
 
-# -- the tests ------------------------------------------------------------------------------------------------
+# -- the tests -----------------------------------------------------------------------------------------------
 def _not_noark(endpoint: str) -> bool:
     return not endpoint.startswith("noark.")
 
@@ -536,7 +538,8 @@ def test_before_the_opening_no_group_member_finds_anything_of_a_noark_sample(
 def test_before_the_opening_an_action_on_a_bid_answers_as_if_there_were_none(
     app, client, forms, login_as, clock, sealed, statements
 ) -> None:
-    """Error messages: scoring, checking or rejecting a real bid says what it says for a bid that does not exist."""
+    """Error messages: scoring, checking or rejecting a real bid says what it says for a bid that does not
+    exist."""
     problems = post_before_the_opening(app, client, forms, login_as, clock, sealed, statements, _not_noark)
     assert not problems, "\n".join(problems)
 

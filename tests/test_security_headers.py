@@ -11,8 +11,8 @@ import pytest
 from tender import TEMPLATE_FOLDER
 from tender.tenders.models import Role
 from tests.conftest import PASSWORD, FormClient, make_app
-from tests.evaluation_helpers import clock  # noqa: F401
-from tests.test_file_names import s, upload_attachment  # noqa: F401
+from tests.evaluation_helpers import setup_tender
+from tests.test_file_names import upload_attachment
 
 HTML_ROUTE_LOGIN = "/logg-inn"
 
@@ -48,6 +48,11 @@ def world(db, create_tender, add_member, create_user):
     seller = add_member(tender, Role.VENDOR, vendor=vendor)
     evaluator = add_member(tender, Role.EVALUATOR)
     return tender, lead, seller, evaluator
+
+
+@pytest.fixture
+def s(db, create_tender, add_member, create_user):
+    return setup_tender(db, create_tender, add_member, create_user)
 
 
 # -- headers on every kind of response ---------------------------------------------------------------------

@@ -167,7 +167,7 @@ def test_setting_a_password_through_an_invitation_link_ends_the_users_other_sess
     assert [s.end_reason for s in _sessions(db, user)] == ["password_changed", None]
 
 
-# -- idle and absolute limits ---------------------------------------------------------------------------------
+# -- idle and absolute limits --------------------------------------------------------------------------------
 def test_a_session_idle_for_longer_than_the_setting_ends(app, db, create_user) -> None:
     user = create_user()
     assert app.config["SESSION_IDLE_MINUTES"] == 60
@@ -259,7 +259,7 @@ def test_a_failed_login_takes_as_long_for_an_unknown_address_as_for_an_existing_
         assert 1 / 1.5 < medians[name] / medians["existing"] < 1.5, medians
 
 
-# -- throttling -----------------------------------------------------------------------------------------------
+# -- throttling ----------------------------------------------------------------------------------------------
 def test_one_password_tried_across_many_addresses_from_one_client_is_slowed(
     app, db, forms, create_user
 ) -> None:

@@ -282,7 +282,7 @@ def test_reordered_and_deleted_rows_come_back_as_moves_and_removals() -> None:
         sheet = workbook[REQUIREMENTS_SHEET]
         first = [c.value for c in sheet[FIRST]]
         second = [c.value for c in sheet[FIRST + 1]]
-        for column, (a, b) in enumerate(zip(first, second), start=1):
+        for column, (a, b) in enumerate(zip(first, second, strict=False), start=1):
             sheet.cell(FIRST, column).value, sheet.cell(FIRST + 1, column).value = b, a
         sheet.delete_rows(FIRST + 3)
 

@@ -1,4 +1,5 @@
-"""The specification in the database: loading, editing with optimistic locking, versions, approvals, publishing."""
+"""The specification in the database: loading, editing with optimistic locking, versions, approvals,
+publishing."""
 
 from __future__ import annotations
 
@@ -69,8 +70,10 @@ def test_tender_spec_load_prints_every_problem_with_its_line_and_changes_nothing
     bad.write_text(
         'format = 1\ntitle = "T"\n[[criterion]]\nid = "arkiv"\nname = "Arkiv"\n'
         '[[chapter]]\nid = "K01"\nnumber = "1"\ntitle = "Kap"\n'
-        '[[requirement]]\nid = "R0001"\nnumber = "1.1"\nchapter = "K01"\nkind = "minstekrv"\ntext = "a"\nanswer_form = "ja_nei"\n'
-        '[[requirement]]\nid = "R0001"\nnumber = "1.2"\nchapter = "K01"\nkind = "evalueringskrav"\ntext = "b"\n'
+        '[[requirement]]\nid = "R0001"\nnumber = "1.1"\nchapter = "K01"\nkind = "minstekrv"\ntext = "a"\n'
+        'answer_form = "ja_nei"\n'
+        '[[requirement]]\nid = "R0001"\nnumber = "1.2"\nchapter = "K01"\nkind = "evalueringskrav"\n'
+        'text = "b"\n'
         'answer_form = "ja_nei"\ncriterion = "finnes_ikke"\nweight = "mye"\n',
         encoding="utf-8",
     )

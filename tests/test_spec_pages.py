@@ -269,7 +269,7 @@ def test_a_signer_approves_the_frozen_version_and_the_lead_publishes_it(
     forms.post(f"/konkurranser/{tender.id}/krav/frys", {"note": "Til godkjenning"})
     version = db.session.scalar(select(SpecVersion))
     signers = [add_member(tender, Role.SIGNER, municipality=m) for m in tender.participating_municipalities]
-    for signer, municipality in zip(signers, tender.participating_municipalities):
+    for signer, municipality in zip(signers, tender.participating_municipalities, strict=True):
         login_as(signer)
         page = client.get(f"/konkurranser/{tender.id}/krav/versjoner/1").get_data(as_text=True)
         assert "Din beslutning" in page and version.content_hash[:16] in page

@@ -1,9 +1,9 @@
-"""One language (issue 11, point 5): no page, PDF or workbook of the ``scored`` demo shows an English tell-tale
-word to anyone who uses it. The walk builds ``tender demo --stage scored`` in this test's fresh database, logs in as
-each role (lead, evaluator, signer, observer, vendor user), and fetches every GET route of the app (read from
-``app.url_map``, so a new page is walked without changing this test) with the demo tender's ids filled in. Only
-what a person reads is searched: the text between tags (not attribute values, scripts, styles, code and hashes),
-a PDF's text, a workbook's cells, sheet names and input prompts.
+"""One language (issue 11, point 5): no page, PDF or workbook of the ``scored`` demo shows an English
+tell-tale word to anyone who uses it. The walk builds ``tender demo --stage scored`` in this test's fresh
+database, logs in as each role (lead, evaluator, signer, observer, vendor user), and fetches every GET route
+of the app (read from ``app.url_map``, so a new page is walked without changing this test) with the demo
+tender's ids filled in. Only what a person reads is searched: the text between tags (not attribute values,
+scripts, styles, code and hashes), a PDF's text, a workbook's cells, sheet names and input prompts.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import zipfile
 from itertools import product
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 #: words that would tell a Norwegian reader that the page was not finished (whole words, any case)
@@ -94,17 +93,6 @@ def test_the_tell_tale_search_finds_english_words_in_text_but_not_in_attributes_
     )
 
 
-@pytest.fixture
-def scored_demo(runner, db) -> Any:
-    result = runner.invoke(args=["demo", "--stage", "scored"])
-    assert result.exit_code == 0, result.output
-    from tender.demo.stages import demo_tender
-
-    tender = demo_tender()
-    assert tender is not None
-    return tender
-
-
 def _values(tender: Any) -> dict[str, list[str]]:
     """This tender's ids for every argument the GET routes take (a few of each where there are hundreds)."""
     from tender.bids.models import Bid, BidAttachment
@@ -173,7 +161,7 @@ def test_no_page_pdf_or_workbook_of_the_scored_demo_shows_an_english_tell_tale_w
                 continue
             for combo in product(*(values[n] for n in names)):
                 url = rule.rule
-                for name, value in zip(names, combo):
+                for name, value in zip(names, combo, strict=True):
                     url = re.sub(rf"<(?:\w+:)?{name}>", value, url)
                 response = client.get(url)
                 if response.status_code != 200:

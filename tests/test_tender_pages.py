@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import socket
 from datetime import UTC
 
-import pytest
 from sqlalchemy import func, select
 
 from tender.tenders.models import Role, Tender
@@ -48,28 +46,6 @@ def test_an_unknown_procedure_is_refused(db, forms, login_as, create_user) -> No
     response = forms.post("/konkurranser/ny", {"title": "T", "case_reference": "1", "procedure": "anbud"})
     assert response.status_code == 422
     assert db.session.scalar(select(func.count()).select_from(Tender)) == 0
-
-
-@pytest.fixture
-def smtp_server():
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    received = []
-
-    class Collect(Message):
-        def handle_message(self, message):
-            received.append(message)
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port, received
-    finally:
-        controller.stop()
 
 
 def test_with_a_mail_server_configured_the_invitation_link_is_sent_by_email(

@@ -1,5 +1,5 @@
-"""Views and CLI commands never end a transaction themselves: ``tender.web.transactions`` commits or rolls back
-each request and each command once (parsed with ``ast``, like test_core_is_pure.py)."""
+"""Views and CLI commands never end a transaction themselves: ``tender.web.transactions`` commits or rolls
+back each request and each command once (parsed with ``ast``, like test_core_is_pure.py)."""
 
 from __future__ import annotations
 

@@ -16,7 +16,6 @@ from tender.auth.models import User
 from tender.tenders.models import Membership, Role, Vendor
 from tender.vendors.models import CameInVia, RegistrationStatus, VendorRegistration, VendorUser
 from tests.conftest import PASSWORD
-from tests.test_tender_pages import smtp_server  # noqa: F401  (fixture: a real local SMTP server)
 
 VENDOR_A = ("Arkivleverandøren AS", "974760673")
 VENDOR_B = ("Konkurrenten AS", "912345688")
@@ -62,7 +61,7 @@ def _later(days: int):
 
 
 @pytest.fixture
-def mail_on(app, smtp_server):  # noqa: F811
+def mail_on(app, smtp_server):
     port, received = smtp_server
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
     try:
@@ -108,7 +107,7 @@ def _confirm(forms, path):
     return forms.post(path, {}, page=path)
 
 
-# -- the ways in point 1 of issue 9, each refused and logged ---------------------------------------------------
+# -- the ways in point 1 of issue 9, each refused and logged -------------------------------------------------
 def test_the_lead_cannot_invite_a_new_address_as_a_vendor_user(client, db, forms, login_as, world) -> None:
     tender, lead, a, _, _, _ = world
     login_as(lead)
@@ -333,7 +332,7 @@ def test_the_operator_path_is_not_called_from_any_page() -> None:
     assert views and all("add_vendor_user_by_operator" not in p.read_text(encoding="utf-8") for p in views)
 
 
-# -- registration and confirmation --------------------------------------------------------------------------------
+# -- registration and confirmation ---------------------------------------------------------------------------
 def test_the_announcement_page_shows_the_public_facts_in_norwegian_time(client, world) -> None:
     tender, *_ = world
     html = client.get(f"/kunngjoring/{tender.announcement_token}").get_data(as_text=True)
@@ -509,7 +508,7 @@ def test_when_the_mail_server_is_unreachable_the_registration_is_not_kept(app, d
     assert _count(db, VendorRegistration) == 0
 
 
-# -- the lead invites a vendor to register, by e-mail only ------------------------------------------------------------
+# -- the lead invites a vendor to register, by e-mail only ---------------------------------------------------
 def test_the_lead_invites_a_vendor_to_the_announcement_page_by_email_only(
     client, db, forms, login_as, world, mail_on
 ) -> None:
@@ -560,7 +559,7 @@ def test_without_a_mail_server_the_lead_is_told_the_vendor_invitation_needs_one(
     )
 
 
-# -- the operator's command line ---------------------------------------------------------------------------------------
+# -- the operator's command line -----------------------------------------------------------------------------
 def test_the_operator_adds_a_vendor_user_from_the_command_line_and_lists_them(
     client, db, runner, login_as, world
 ) -> None:

@@ -24,7 +24,8 @@ def test_existing_tenders_get_distinct_tokens_and_existing_vendor_users_a_before
                 c.execute(
                     text(
                         "INSERT INTO user_account (id, email, name, is_admin, active, created_at) VALUES "
-                        "(1, 'leder@x.no', 'Leder', false, true, :t), (2, 'selger@y.no', 'Selger', false, true, :t)"
+                        "(1, 'leder@x.no', 'Leder', false, true, :t), "
+                        "(2, 'selger@y.no', 'Selger', false, true, :t)"
                     ),
                     {"t": now},
                 )

@@ -1,4 +1,5 @@
-"""Who scores which criterion: assignments on a criterion or an ancestor, everyone where no one is assigned."""
+"""Who scores which criterion: assignments on a criterion or an ancestor, everyone where no one is
+assigned."""
 
 from __future__ import annotations
 

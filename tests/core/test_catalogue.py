@@ -25,9 +25,8 @@ KRAV_TSV = Path(__file__).resolve().parents[2] / ".." / "shared" / "noark5" / "k
 
 HEADER = "Krav nr.\tKravgruppe\tBeskrivelse\tType\tMerknad\n"
 SMALL = (
-    HEADER
-    + "2.6.1\tKrav til å opprette arkivdeler\tDet skal være mulig å opprette flere arkivdeler.\tB\tGjelder særlig "
-    "møtebøker.\n"
+    HEADER + "2.6.1\tKrav til å opprette arkivdeler\tDet skal være mulig å opprette flere arkivdeler.\tB\t"
+    "Gjelder særlig møtebøker.\n"
     + "2.6.2\tKrav til å opprette arkivdeler\tEn arkivdel skal ha én status.\tO\t\n"
     + "3.1.1\tKrav til gjenfinning\tDet bør kunne søkes på tvers av arkivdeler.\tV\t\n"
 )
@@ -130,7 +129,10 @@ def test_header_spelling_and_blank_rows_are_tolerated() -> None:
 
 
 def test_a_semicolon_separated_file_with_quoted_line_breaks_is_read() -> None:
-    data = 'Krav nr.;Kravgruppe;Beskrivelse;Type;Merknad\n2.1.1;Gruppe;"Første linje;\nandre linje";B;\n2.1.2;Gruppe;x;O;\n'
+    data = (
+        'Krav nr.;Kravgruppe;Beskrivelse;Type;Merknad\n2.1.1;Gruppe;"Første linje;\nandre linje";B;\n'
+        "2.1.2;Gruppe;x;O;\n"
+    )
     catalogue = load_catalogue(data.encode())
     assert catalogue.entries[0].description == "Første linje;\nandre linje"
     assert catalogue.entries[1].row == 4

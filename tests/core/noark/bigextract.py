@@ -1,9 +1,9 @@
 """A large synthetic v5.0 extract for memory and speed measurements, built from the valid sample.
 
 Usage: ``.venv/bin/python -m tests.core.noark.bigextract TARGET_DIR FOLDERS [BREAK_EVERY] [--one-line]``
-(about 2.7 kB per folder; 400 000 folders give a 1 GB arkivstruktur.xml). The extract is valid: fresh UUIDs, correct counts and
-checksums in arkivuttrekk.xml (soft period separation, since the journals stay the sample's); every
-folder's document points at one of the sample's three files.
+(about 2.7 kB per folder; 400 000 folders give a 1 GB arkivstruktur.xml). The extract is valid: fresh UUIDs,
+correct counts and checksums in arkivuttrekk.xml (soft period separation, since the journals stay the
+sample's); every folder's document points at one of the sample's three files.
 """
 
 from __future__ import annotations
@@ -61,8 +61,14 @@ def build(target: Path, folders: int, break_every: int = 0, one_line: bool = Fal
     addml = addml.replace(original, sha.hexdigest())
     for element in ("mappe", "registrering"):
         addml = addml.replace(
-            f'<value>//{element}</value></property><property dataType="integer" name="value"><value>3</value>',
-            f'<value>//{element}</value></property><property dataType="integer" name="value"><value>{folders}</value>',
+            (
+                f"<value>//{element}</value></property>"
+                '<property dataType="integer" name="value"><value>3</value>'
+            ),
+            (
+                f"<value>//{element}</value></property>"
+                f'<property dataType="integer" name="value"><value>{folders}</value>'
+            ),
         )
     # soft period separation: the sample's journals list three records, the big extract has more
     addml = addml.replace("<value>skarpt</value>", "<value>mykt</value>")

@@ -78,7 +78,7 @@ def catalogue_codes(v50: dict[str, Schema]) -> dict[str, Any]:
     elements_by_m: dict[str, set[str]] = {}
     mdk = v50["metadatakatalog"]
     type_m = {st.name: st.m_number for st in mdk.simple_types if st.m_number}
-    for key, schema in v50.items():
+    for _key, schema in v50.items():
         for ct in schema.complex_types:
             for el in _elements(ct.content):
                 if el.type and el.type.startswith("mdk:") and type_m.get(el.type[4:]):

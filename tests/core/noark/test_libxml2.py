@@ -81,7 +81,10 @@ def test_malformed_xml_stops_with_a_fatal_error_and_its_position(schema: Compile
 
 
 def test_a_doctype_stops_the_parser_before_entities_are_used(schema: CompiledSchema) -> None:
-    data = b'<?xml version="1.0"?>\n<!DOCTYPE root [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n<root>&b;</root>'
+    data = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE root [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n'
+        b"<root>&b;</root>"
+    )
     valid, problems = _validate(schema, data)
     assert not valid
     assert problems[0].message == "DOCTYPE" and problems[0].fatal
@@ -108,7 +111,8 @@ def test_a_schema_that_does_not_compile_says_why(tmp_path: Path) -> None:
 
     path = tmp_path / "bad.xsd"
     path.write_bytes(
-        b'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="a" type="nope"/></xs:schema>'
+        b'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+        b'<xs:element name="a" type="nope"/></xs:schema>'
     )
     with pytest.raises(SchemaCompileError) as info:
         CompiledSchema(path)

@@ -45,7 +45,8 @@ from pathlib import Path
 from tender.core.noark.validator import iter_findings, validate_path
 report = validate_path(Path(sys.argv[1]))
 lines = {f.line for f in iter_findings(report) if f.file == "arkivstruktur.xml" and f.line is not None}
-missing_title = sum(1 for f in iter_findings(report) if f.file == "arkivstruktur.xml" and f.element == "tittel")
+missing_title = sum(1 for f in iter_findings(report) if f.file == "arkivstruktur.xml" \
+and f.element == "tittel")
 print(report.valid, missing_title, sorted(lines), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
 """
 

@@ -60,7 +60,11 @@ def test_each_xml_file_of_each_sample_gets_the_official_schema_verdict(sample: P
         official_valid = schema.validate(etree.parse(str(xml)))
         official_lines = {e.line for e in schema.error_log}
         ours = _schema_lines(report, f"{role}.xml")
-        assert (not ours) == official_valid, (role, sorted(official_lines), sorted(l or 0 for l in ours))
+        assert (not ours) == official_valid, (
+            role,
+            sorted(official_lines),
+            sorted(line or 0 for line in ours),
+        )
         assert ours == official_lines
         checked += 1
     assert checked >= 1
@@ -141,7 +145,7 @@ def test_structure_validation_correct_has_no_documents_folder_and_one_duplicated
 
 def test_structure_validation_error_has_its_five_schema_errors_and_a_checksum_mismatch() -> None:
     report = report_for(SAMPLES / "arkade5_StructureValidation_error_INVALID")
-    lines = sorted(l for _f, l, _m in _errors(report, "N5V-STRUCT-06"))
+    lines = sorted(line for _f, line, _m in _errors(report, "N5V-STRUCT-06"))
     assert lines == [14, 107, 138, 203, 227]
     first = report.findings("N5V-STRUCT-06")[0]
     assert first.element == "arkivskaperNavn" and first.m_number == "M023"
@@ -164,7 +168,7 @@ def test_custom_vsm_error_points_at_the_element_vsmd_does_not_allow() -> None:
 
 def test_cli_archive_reports_the_second_system_id_as_schema_error_and_duplicate() -> None:
     report = report_for(SAMPLES / "arkade5_CLI_N5-archive")
-    assert [l for _f, l, _m in _errors(report, "N5V-STRUCT-06")] == [4]
+    assert [line for _f, line, _m in _errors(report, "N5V-STRUCT-06")] == [4]
     [dup] = _errors(report, "N5V-CONTENT-04")
     assert "lines 3, 4" in dup[2]
 
