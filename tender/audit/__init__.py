@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     and_,
+    cast,
     column,
     false,
     not_,
@@ -226,7 +227,7 @@ def vendor_activity(tender_id: int) -> ColumnElement[bool]:
     # the membership table by name, not the tenders model: the trail is the floor every domain writes to
     membership = table("membership", column("user_id"), column("tender_id"), column("role"))
     vendor_users = select(membership.c.user_id).where(
-        membership.c.tender_id == tender_id, membership.c.role == "vendor"
+        membership.c.tender_id == tender_id, cast(membership.c.role, String) == "vendor"
     )
     # A vendor user whose role was taken away keeps their past hidden: the removal event names them.
     removed = db.session.scalars(
