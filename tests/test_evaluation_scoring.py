@@ -453,6 +453,21 @@ def test_rejecting_a_bid_asks_for_confirmation_and_can_be_undone_with_a_reason_b
     }
 
 
+def test_the_rejection_confirmation_refuses_a_missing_or_too_long_reason_at_the_bid_page(
+    client, login_as, db, opened
+) -> None:
+    s, bids = opened
+    login_as(s.lead)
+    base = f"/konkurranser/{s.id}/evaluering/tilbud/{bids[1].id}"
+    for reason, said in (("  ", "Begrunnelse for avvisning: Skriv begrunnelsen."), ("x" * 5001, "5000")):
+        response = client.get(base + "/avvis/bekreft", query_string={"reason": reason})
+        assert response.status_code == 302 and response.headers["Location"].endswith(base)
+        page = client.get(base).get_data(as_text=True)
+        assert said in page and "Avvise tilbudet fra" not in page
+        db.session.refresh(bids[1])
+        assert not bids[1].rejected
+
+
 def test_the_matrix_and_the_sensitivity_tables_name_the_vendors_not_their_organisation_numbers(
     client, forms, login_as, db, opened
 ) -> None:

@@ -301,13 +301,8 @@ def reject_confirm(tender_id: int, bid_id: int) -> Any:
         flash("Tilbudet er allerede avvist.", "error")
         return redirect(back)
     form = RejectForm(formdata=None, reason=request.args.get("reason", "").strip())
-    reason = form.reason
-    if not reason.data or len(reason.data) > 5000:
-        flash(
-            f"{reason.label.text}: "
-            + ("Skriv begrunnelsen." if not reason.data else "Feltet kan ikke være lenger enn 5000 tegn."),
-            "error",
-        )
+    if not form.reason.validate(form):  # the reason refused by the form's own rules, in its own words
+        flash(refusal_in_words(form), "error")
         return redirect(back)
     return render_template("evaluation/reject_confirm.html", tender=tender, bid=row, form=form)
 
