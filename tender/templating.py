@@ -23,7 +23,7 @@ from tender.tenders import permissions as tenders_permissions
 from tender.tenders.models import Tender
 from tender.tenders.permissions import Rule
 from tender.vendors import permissions as vendors_permissions
-from tender.web import core_messages
+from tender.web import core_messages, spec_messages
 
 __all__ = ["OSLO", "RULES", "init_templates", "local_time", "may", "thousands"]
 
@@ -83,6 +83,7 @@ def init_templates(app: Flask) -> None:
     filters["input_number"] = formatting.format_for_input
     audit_labels.register_filters(filters)
     core_messages.register_filters(filters)
+    spec_messages.register_filters(filters)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["may"] = may

@@ -14,6 +14,7 @@ from tender.core.price_schedule import PriceScheduleError, ScheduleItem, contrac
 from tender.errors import DomainError
 from tender.evaluation_model import operations as model_ops
 from tender.evaluation_model.models import CriterionKindValue, PriceItemKind
+from tender.web.spec_messages import price_problems
 from tests.evaluation_helpers import BEFORE, build_model, setup_tender
 
 
@@ -38,7 +39,14 @@ def test_a_price_schedule_names_every_missing_amount() -> None:
     ]
     with pytest.raises(PriceScheduleError) as caught:
         evaluated_total(items, {("2", "4003"): Decimal(1)}, "4", ["4003", "4001"])
-    assert caught.value.problems == ("Mangler beløp for «Lisens».", "Mangler beløp for «Drift (4001)».")
+    assert [(p.code, dict(p.values)) for p in caught.value.problems] == [
+        ("amount_missing", {"item": "Lisens", "municipality": None}),
+        ("amount_missing", {"item": "Drift", "municipality": "4001"}),
+    ]
+    assert price_problems(caught.value) == [
+        "Mangler beløp for «Lisens».",
+        "Mangler beløp for «Drift (4001)».",
+    ]
 
 
 def test_a_contract_period_is_read_as_years_with_options() -> None:

@@ -32,6 +32,7 @@ from tender.evaluation_model.operations import price_items
 from tender.extensions import db
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
+from tender.web import spec_messages
 from tender.web.forms import EmptyForm, run_button, run_form
 from tender.web.transactions import keep
 from tender.web.uploads import send_download
@@ -405,7 +406,7 @@ def upload_answers(tender_id: int) -> Any:
             vendor,
             errors=[
                 "Svarskjemaet ble ikke lest inn; ingenting er endret:",
-                *(str(p) for p in error.problems[:50]),
+                *spec_messages.describe_all(error.problems[:50]),
             ],
             status=422,
         )

@@ -121,8 +121,8 @@ class CatalogueError(SpecFileError):
     """The catalogue file cannot be used at all; ``problems`` says why."""
 
 
-def _fail(code: str, message: str, row: int | None = None) -> CatalogueError:
-    return CatalogueError([Problem(code, message, row=row)])
+def _fail(code: str, values: dict[str, Any] | None = None, row: int | None = None) -> CatalogueError:
+    return CatalogueError([Problem(code, values or {}, row=row)])
 
 
 # --------------------------------------------------------------------------- loading
@@ -165,27 +165,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             text, encoding = _strict(data, "cp1252"), "cp1252"
-            _refuse_garbled(
-                text,
-                _WRONG_CODEPAGE,
-                "wrong_codepage",
-                "Tegnkodingen ser ut til å være feil (f.eks. «{sample}»): filen er verken UTF-8 eller "
-                "Windows-1252. Lagre den som UTF-8 og last opp på nytt.",
-            )
-    _refuse_garbled(
-        text,
-        re.compile("\ufffd"),
-        "replacement_character",
-        "Filen inneholder erstatningstegnet «�», så noen bokstaver har gått tapt før opplastingen. "
-        "Hent en ny kopi av originalfilen.",
-    )
-    _refuse_garbled(
-        text,
-        _MOJIBAKE,
-        "mojibake",
-        "Æ, ø og å er feilkodet i filen (f.eks. «{sample}» i stedet for én bokstav); filen er blitt "
-        "lagret med feil tegnkoding. Hent en ny kopi av originalfilen eller lagre den som UTF-8.",
-    )
+            _refuse_garbled(text, _WRONG_CODEPAGE, "wrong_codepage")
+    _refuse_garbled(text, re.compile("\ufffd"), "replacement_character")
+    _refuse_garbled(text, _MOJIBAKE, "mojibake")
     return text, encoding
 
 
@@ -194,21 +176,16 @@ def _strict(data: bytes, encoding: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise _fail(
-            "unknown_encoding",
-            f"Filen kan ikke leses som {encoding.upper()}; tegnkodingen er ukjent. "
-            "Lagre den som UTF-8 og last opp på nytt.",
-            row=line,
-        ) from None
+        raise _fail("unknown_encoding", {"encoding": encoding.upper()}, row=line) from None
 
 
-def _refuse_garbled(text: str, pattern: re.Pattern[str], code: str, message: str) -> None:
+def _refuse_garbled(text: str, pattern: re.Pattern[str], code: str, *, in_workbook: bool = False) -> None:
     match = pattern.search(text)
     if match:
         line = text.count("\n", 0, match.start()) + 1
         start = max(0, match.start() - 12)
         sample = text[start : match.end() + 12].replace("\t", " ").replace("\n", " ").strip()
-        raise _fail(code, message.format(sample=sample), row=line)
+        raise _fail(code, {"sample": sample, "in_workbook": in_workbook}, row=line)
 
 
 def _text_rows(text: str) -> Iterable[tuple[int, list[str]]]:
@@ -221,9 +198,7 @@ def _text_rows(text: str) -> Iterable[tuple[int, list[str]]]:
             yield start, record
             start = reader.line_num + 1
     except csv.Error as error:
-        raise _fail(
-            "malformed_csv", f"Filen kan ikke leses som tabell: {error}.", row=reader.line_num
-        ) from None
+        raise _fail("malformed_csv", {"parser_message": str(error)}, row=reader.line_num) from None
 
 
 def load_catalogue_xlsx(data: bytes) -> Catalogue:
@@ -239,12 +214,7 @@ def load_catalogue_xlsx(data: bytes) -> Catalogue:
     for number, cells in texts:
         # a CSV imported into Excel with the wrong encoding carries its garbled letters along
         try:
-            _refuse_garbled(
-                "\t".join(cells),
-                _MOJIBAKE,
-                "mojibake",
-                "Æ, ø og å er feilkodet i regnearket (f.eks. «{sample}»). Hent en ny kopi av originalen.",
-            )
+            _refuse_garbled("\t".join(cells), _MOJIBAKE, "mojibake", in_workbook=True)
         except CatalogueError as error:
             raise CatalogueError([replace(p, row=number) for p in error.problems]) from None
     catalogue = parse_catalogue_rows(texts, "xlsx")
@@ -275,8 +245,7 @@ def _numbers_stored_as_numbers(rows: list[tuple[int, tuple[Any, ...]]]) -> tuple
             problems.append(
                 Problem(
                     "number_stored_as_number",
-                    f"Krav nr. «{_cell_text(cells[column])}» er lagret som tall i regnearket, så "
-                    "f.eks. 2.10 og 2.1 blir like. Formater kolonnen som tekst.",
+                    {"number": _cell_text(cells[column])},
                     field="number",
                     row=number,
                 )
@@ -306,13 +275,9 @@ def parse_catalogue_rows(rows: Iterable[tuple[int, Sequence[str]]], encoding: st
             (number, {name: cells[i].strip() if i < len(cells) else "" for name, i in columns.items()})
         )
         if len(raw) > MAX_ROWS:
-            raise _fail(
-                "too_many_rows",
-                f"Filen har mer enn {MAX_ROWS} rader; Arkivverkets kravtabell har 384.",
-                row=number,
-            )
+            raise _fail("too_many_rows", {"max_rows": MAX_ROWS, "in_catalogue": True}, row=number)
     if columns is None:
-        raise _fail("empty_catalogue", "Filen har ingen rader.")
+        raise _fail("empty_catalogue")
     problems: list[Problem] = []
     entries = _entries(raw, problems)
     return Catalogue(_group(entries), tuple(sorted(problems, key=_problem_order)), encoding)
@@ -327,10 +292,10 @@ def _header_columns(cells: Sequence[str], row: int) -> dict[str, int]:
             columns[name] = index
     missing = [_COLUMN_TITLES[n] for n, (_, required) in _COLUMNS.items() if required and n not in columns]
     if missing:
-        found = ", ".join(f"«{c.strip()}»" for c in cells if c.strip()) or "ingen"
-        listed = " og ".join(", ".join(f"«{m}»" for m in missing).rsplit(", ", 1))
-        noun = "Kolonnen" if len(missing) == 1 else "Kolonnene"
-        raise _fail("missing_columns", f"{noun} {listed} mangler i overskriftsraden. Fant: {found}.", row=row)
+        found = tuple(c.strip() for c in cells if c.strip())
+        raise _fail(
+            "missing_columns", {"headers": tuple(missing), "found": found, "in_catalogue": True}, row=row
+        )
     return columns
 
 
@@ -343,17 +308,13 @@ def _entries(raw: list[tuple[int, dict[str, str]]], problems: list[Problem]) -> 
     for row, values in raw:
         number = values["number"]
         if not number:
-            problems.append(
-                Problem(
-                    "missing_number", "Raden mangler Krav nr. og er hoppet over.", field="number", row=row
-                )
-            )
+            problems.append(Problem("missing_number", {"in_catalogue": True}, field="number", row=row))
             continue
         if not NUMBER_PATTERN.fullmatch(number):
             problems.append(
                 Problem(
                     "malformed_number",
-                    f"Krav nr. «{number}» har ikke formen 2.6.1.",
+                    {"number": number},
                     field="number",
                     item_id=number,
                     row=row,
@@ -361,11 +322,14 @@ def _entries(raw: list[tuple[int, dict[str, str]]], problems: list[Problem]) -> 
             )
         same = rows_by_number[number]
         if len(same) > 1:
-            others = " og ".join(str(r) for r in same if r != row)
             problems.append(
                 Problem(
                     "duplicate_number",
-                    f"Krav nr. {number} står også på rad {others}; radene er beholdt hver for seg.",
+                    {
+                        "number": number,
+                        "other_rows": tuple(r for r in same if r != row),
+                        "in_catalogue": True,
+                    },
                     field="number",
                     item_id=number,
                     row=row,
@@ -386,7 +350,7 @@ def _entries(raw: list[tuple[int, dict[str, str]]], problems: list[Problem]) -> 
             problems.append(
                 Problem(
                     "missing_group",
-                    f"Krav nr. {number} mangler kravgruppe.",
+                    {"number": number},
                     field="group",
                     item_id=number,
                     row=row,
@@ -396,7 +360,7 @@ def _entries(raw: list[tuple[int, dict[str, str]]], problems: list[Problem]) -> 
             problems.append(
                 Problem(
                     "missing_description",
-                    f"Krav nr. {number} mangler beskrivelse.",
+                    {"number": number},
                     field="description",
                     item_id=number,
                     row=row,
@@ -412,7 +376,7 @@ def _obligation(value: str, number: str, row: int, problems: list[Problem]) -> O
     problems.append(
         Problem(
             "unknown_type",
-            f"Krav nr. {number} har ukjent Type «{value}»; gyldige er O, B og V.",
+            {"number": number, "value": value, "valid": tuple(ObligationType.__members__)},
             field="type",
             item_id=number,
             row=row,
@@ -500,9 +464,7 @@ def _chosen_entries(
     known = {e.key for e in catalogue.entries}
     for key in selections:
         if key not in known:
-            problems.append(
-                Problem("unknown_selection", f"Krav nr. «{key}» finnes ikke i katalogen.", item_id=key)
-            )
+            problems.append(Problem("unknown_selection", {"key": key}, item_id=key))
     return [e for e in catalogue.entries if e.key in selections]
 
 
@@ -519,7 +481,7 @@ def _target_chapter(
         problems.append(
             Problem(
                 "unmapped_group",
-                f"Velg kapittel for kravgruppen «{entry.group}» (krav nr. {entry.number}).",
+                {"group": entry.group, "number": entry.number},
                 item_id=entry.key,
                 row=entry.row,
             )
@@ -529,7 +491,7 @@ def _target_chapter(
         problems.append(
             Problem(
                 "unknown_chapter",
-                f"Kapittelet «{chapter_id}» finnes ikke i kravspesifikasjonen.",
+                {"chapter": chapter_id, "in_catalogue": True},
                 item_id=entry.key,
                 row=entry.row,
             )
@@ -539,9 +501,9 @@ def _target_chapter(
 
 def _check_criterion(spec: Specification, criterion: str | None, problems: list[Problem]) -> None:
     if criterion is None:
-        problems.append(Problem("missing_criterion", "Velg tildelingskriterium for evalueringskravene."))
+        problems.append(Problem("missing_criterion", {"in_catalogue": True}))
     elif spec.criterion(criterion) is None:
-        problems.append(Problem("unknown_criterion", f"Tildelingskriteriet «{criterion}» finnes ikke."))
+        problems.append(Problem("unknown_criterion", {"criterion": criterion, "in_catalogue": True}))
 
 
 __all__ = [

@@ -6,20 +6,22 @@ _WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 
 
 class InvalidOrganisationNumber(ValueError):
-    def __init__(self, message_no: str) -> None:
-        super().__init__(message_no)
-        self.message_no = message_no
+    """Not an organisation number: ``code`` says why ("not_nine_digits" or "check_digit"); the web layer
+    words it in Norwegian (``tender.web.spec_messages``)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.values: dict[str, str] = {}
 
 
 def normalise(raw: str) -> str:
     """Drop the spaces people write ("974 760 673") and check the number; return the nine digits."""
     digits = "".join(raw.split())
     if not digits.isdigit() or len(digits) != 9 or not digits.isascii():
-        raise InvalidOrganisationNumber("Organisasjonsnummeret må bestå av nøyaktig ni sifre.")
+        raise InvalidOrganisationNumber("not_nine_digits")
     if check_digit(digits[:8]) != int(digits[8]):
-        raise InvalidOrganisationNumber(
-            "Organisasjonsnummeret har feil kontrollsiffer (MOD11). Sjekk at det er skrevet av riktig."
-        )
+        raise InvalidOrganisationNumber("check_digit")
     return digits
 
 

@@ -48,7 +48,7 @@ from tender.extensions import db
 from tender.formatting import format_datetime
 from tender.requirements.operations import specification_of
 from tender.tenders.models import Role, Tender
-from tender.web import core_messages
+from tender.web import core_messages, spec_messages
 
 KEY_CHARS = set("abcdefghijklmnopqrstuvwxyzæøåABCDEFGHIJKLMNOPQRSTUVWXYZÆØÅ0123456789_-.")
 
@@ -225,7 +225,7 @@ def update_settings(tender: Tender, settings: ModelSettings, *, actor: Any) -> E
     try:
         price_schedule.contract_years(settings.contract_period)
     except price_schedule.PriceScheduleError as exc:
-        raise DomainError(exc.problems[0], field="contract_period") from None
+        raise DomainError(spec_messages.price_problem(exc.problems[0]), field="contract_period") from None
     if not 0 < settings.scale_max <= 1000:
         raise DomainError("Skalaens maksimum må være over 0 og høyst 1000.", field="scale_max")
     if not 0 <= settings.disagreement_threshold <= 1000:

@@ -122,9 +122,7 @@ def export_answer_form(
 
 def _check_exportable(spec: Specification, content_hash: str) -> None:
     if compute_hash(spec) != content_hash:
-        raise SpecError(
-            "hash_mismatch", "Innholds-hashen stemmer ikke med kravspesifikasjonen; eksporten er stoppet."
-        )
+        raise SpecError("hash_mismatch", {"output": "excel"})
     problems = validate_spec(spec)
     too_long = [
         item.id
@@ -132,13 +130,7 @@ def _check_exportable(spec: Specification, content_hash: str) -> None:
         if any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in vars(item).values())
     ]
     if too_long:
-        problems.append(
-            Problem(
-                "text_too_long",
-                f"Teksten i {', '.join(too_long)} er for lang for en Excel-celle "
-                f"(høyst {MAX_CELL_CHARS} tegn).",
-            )
-        )
+        problems.append(Problem("text_too_long", {"ids": tuple(too_long), "max_chars": MAX_CELL_CHARS}))
     if problems:
         raise SpecFileError(problems)
 

@@ -271,9 +271,7 @@ def render_spec_pdf(
     ``municipality_names`` (kommunenummer -> name) turns the numbers of limited requirements into names.
     """
     if compute_hash(spec) != content_hash:
-        raise SpecError(
-            "hash_mismatch", "Innholds-hashen stemmer ikke med kravspesifikasjonen; PDF-en er ikke laget."
-        )
+        raise SpecError("hash_mismatch", {"output": "pdf"})
     problems = validate_spec(spec)
     if problems:
         raise SpecFileError(problems)

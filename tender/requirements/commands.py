@@ -12,6 +12,7 @@ from tender.core.spec import SpecFileError
 from tender.core.spec.toml_format import load_spec_toml
 from tender.errors import DomainError
 from tender.extensions import db
+from tender.web import spec_messages
 from tender.web.transactions import transaction
 
 
@@ -38,7 +39,7 @@ def load_command(file: Path, tender_id: int) -> None:
     except SpecFileError as error:
         click.echo(f"{file}: {len(error.problems)} feil, ingenting er endret:", err=True)
         for problem in error.problems:
-            click.echo(f"  {file}:{problem.line or '?'}: {problem.message}", err=True)
+            click.echo(f"  {file}:{problem.line or '?'}: {spec_messages.message(problem)}", err=True)
         sys.exit(2)
     tender = db.session.get(Tender, tender_id)
     if tender is None:

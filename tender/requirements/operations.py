@@ -28,6 +28,7 @@ from tender.requirements.models import (
 )
 from tender.requirements.permissions import sign_for
 from tender.tenders.models import Municipality, Tender
+from tender.web import spec_messages
 
 #: Our base specification for a joint sak-/arkivsystem procurement (see requirements_specs/README.md).
 BASE_SPEC = PROJECT_ROOT / "requirements_specs" / "base-sak-arkiv.toml"
@@ -138,7 +139,7 @@ def replace_draft(tender: Tender, content: core.Specification, *, actor: Any, or
     once the specification is published; frozen versions and their approvals are kept as they are."""
     problems = core.validate_spec(content)
     if problems:
-        raise DomainError("Spesifikasjonen har feil: " + "; ".join(str(p) for p in problems[:20]))
+        raise DomainError("Spesifikasjonen har feil: " + "; ".join(spec_messages.describe_all(problems[:20])))
     spec = ensure_specification(tender)
     if spec.published_version_id is not None:
         raise DomainError("Kravspesifikasjonen er kunngjort og kan ikke erstattes.")
@@ -240,8 +241,10 @@ def _validate_single(spec: Specification, candidate: core.Requirement, replacing
     if problems:
         reasons: dict[str, list[str]] = {}
         for p in problems:
-            reasons.setdefault(p.field if p.field in REQUIREMENT_FIELDS else "", []).append(p.message)
-        raise DomainError(problems[0].message, reasons=reasons)
+            reasons.setdefault(p.field if p.field in REQUIREMENT_FIELDS else "", []).append(
+                spec_messages.message(p)
+            )
+        raise DomainError(spec_messages.message(problems[0]), reasons=reasons)
 
 
 def chapter_by_key(spec: Specification, key: str) -> SpecChapter:
@@ -575,7 +578,9 @@ def apply_requirements(
         if p.item_id in changed_ids | {a.id for a in additions}
     ]
     if problems:
-        raise DomainError("Endringene kan ikke tas inn: " + "; ".join(str(p) for p in problems[:10]))
+        raise DomainError(
+            "Endringene kan ikke tas inn: " + "; ".join(spec_messages.describe_all(problems[:10]))
+        )
     for req in changes:
         row = by_key[req.id]
         chapter = chapter_by_key(spec, req.chapter)
@@ -642,7 +647,7 @@ def freeze_version(tender: Tender, *, actor: Any, note: str = "") -> SpecVersion
     if problems:
         raise DomainError(
             "Kravspesifikasjonen har feil som må rettes før den fryses: "
-            + "; ".join(str(p) for p in problems[:10])
+            + "; ".join(spec_messages.describe_all(problems[:10]))
         )
     digest = core.content_hash(content)
     latest = latest_version(spec)

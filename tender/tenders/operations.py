@@ -28,6 +28,7 @@ from tender.tenders.models import (
     TenderVendor,
     Vendor,
 )
+from tender.web import spec_messages
 
 
 def create_tender(
@@ -101,7 +102,7 @@ def register_vendor(tender: Tender, *, name: str, organisasjonsnummer: str, acto
     try:
         number = orgnr.normalise(organisasjonsnummer)
     except orgnr.InvalidOrganisationNumber as exc:
-        raise DomainError(exc.message_no, field="organisasjonsnummer") from exc
+        raise DomainError(spec_messages.organisation_number(exc), field="organisasjonsnummer") from exc
     vendor = db.session.scalar(select(Vendor).where(Vendor.organisasjonsnummer == number))
     if vendor is None:
         vendor = Vendor(name=name.strip(), organisasjonsnummer=number)

@@ -29,6 +29,7 @@ from tender.extensions import db
 from tender.tenders import operations as tender_ops
 from tender.tenders.models import Membership, Role, Tender, Vendor
 from tender.vendors.models import CameInVia, RegistrationStatus, VendorRegistration, VendorUser
+from tender.web import spec_messages
 
 NO_MAIL_SERVER = (
     "Registrering av leverandører krever at systemet har en e-postserver, og det er ikke satt opp "
@@ -114,7 +115,7 @@ def register(
     try:
         number = orgnr.normalise(organisasjonsnummer)
     except orgnr.InvalidOrganisationNumber as exc:
-        raise DomainError(exc.message_no, field="organisasjonsnummer") from exc
+        raise DomainError(spec_messages.organisation_number(exc), field="organisasjonsnummer") from exc
     known = db.session.scalar(select(Vendor).where(Vendor.organisasjonsnummer == number))
     company = known.name if known else " ".join(vendor_name.split())
     if not company:

@@ -5,8 +5,8 @@ a place in the JSON case format (``criteria[1].children``); its English ``str()`
 line and logs. Pages, PDFs and flash messages word the same problem here instead, with numbers in
 the Norwegian format. tests/test_core_messages.py fails for a core code without a wording here.
 
-The specification core (``tender.core.spec``) already words its problems in Norwegian where they are
-found (``Problem.message``), next to their stable ``code``; they are shown as they are.
+The specification core (``tender.core.spec``), the catalogue, the price schedule and the organisation
+number report codes with values the same way; their Norwegian wording is in ``tender.web.spec_messages``.
 """
 
 from __future__ import annotations

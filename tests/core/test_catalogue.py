@@ -20,6 +20,7 @@ from tender.core.catalogue import (
 )
 from tender.core.spec import Kind, Problem, Specification, validate_spec
 from tender.core.spec.samples import example_spec
+from tender.web.spec_messages import message as spec_message
 
 KRAV_TSV = Path(__file__).resolve().parents[2] / ".." / "shared" / "noark5" / "krav.tsv"
 
@@ -92,7 +93,7 @@ def test_a_repeated_number_is_reported_on_both_rows_and_both_rows_are_kept() -> 
     catalogue = load_catalogue(data)
     duplicates = [p for p in catalogue.problems if p.code == "duplicate_number"]
     assert [(p.row, p.item_id) for p in duplicates] == [(2, "2.6.1"), (5, "2.6.1")]
-    assert "rad 5" in duplicates[0].message and "rad 2" in duplicates[1].message
+    assert "rad 5" in spec_message(duplicates[0]) and "rad 2" in spec_message(duplicates[1])
     assert [e.key for e in catalogue.entries] == ["2.6.1@2", "2.6.2", "3.1.1", "2.6.1@5"]
 
 
@@ -116,8 +117,8 @@ def test_malformed_numbers_and_unknown_types_are_reported_by_row() -> None:
 def test_missing_columns_are_named() -> None:
     [problem] = catalogue_errors(b"Krav nr.\tKravgruppe\tTekst\n2.1.1\tA\tB\n")
     assert problem.code == "missing_columns" and problem.row == 1
-    assert "«Beskrivelse» og «Type» mangler" in problem.message
-    assert "Fant: «Krav nr.», «Kravgruppe», «Tekst»" in problem.message
+    assert "«Beskrivelse» og «Type» mangler" in spec_message(problem)
+    assert "Fant: «Krav nr.», «Kravgruppe», «Tekst»" in spec_message(problem)
 
 
 def test_header_spelling_and_blank_rows_are_tolerated() -> None:
@@ -166,7 +167,7 @@ def test_utf8_that_was_garbled_through_windows_1252_is_refused_not_imported() ->
     garbled = SMALL.encode("utf-8").decode("cp1252").encode("utf-8")
     [problem] = catalogue_errors(garbled)
     assert problem.code == "mojibake" and problem.row == 2
-    assert "Ã¥" in problem.message
+    assert "Ã¥" in spec_message(problem)
 
 
 def test_a_nordic_dos_file_whose_letters_would_come_out_as_punctuation_is_refused() -> None:
@@ -211,7 +212,7 @@ def test_an_xlsx_that_is_not_a_workbook_is_refused_clearly() -> None:
 
 def test_an_xlsx_with_missing_columns_names_them() -> None:
     [problem] = catalogue_errors(xlsx([["Krav nr.", "Kravgruppe", "Beskrivelse"], ["2.1.1", "G", "x"]]))
-    assert problem.code == "missing_columns" and "«Type»" in problem.message
+    assert problem.code == "missing_columns" and "«Type»" in spec_message(problem)
 
 
 # --------------------------------------------------------------------------- ticks to requirements
@@ -272,6 +273,6 @@ def test_any_bytes_give_a_catalogue_or_a_catalogue_error_never_a_traceback(
     try:
         catalogue = load_catalogue(data)
     except CatalogueError as error:
-        assert error.problems and all(p.message for p in error.problems)
+        assert error.problems and all(spec_message(p) for p in error.problems)
     else:
         assert all(e.number for e in catalogue.entries)

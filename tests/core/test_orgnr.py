@@ -13,17 +13,18 @@ def test_real_organisation_numbers_pass_the_mod11_check(number: str) -> None:
 @pytest.mark.parametrize(
     "number,reason",
     [
-        ("974760674", "kontrollsiffer"),
-        ("97476067", "ni sifre"),
-        ("9747606731", "ni sifre"),
-        ("97476067A", "ni sifre"),
-        ("", "ni sifre"),
-        ("٩٧٤٧٦٠٦٧٣", "ni sifre"),  # Arabic-Indic digits are digits to Python, not to Brønnøysund
+        ("974760674", "check_digit"),
+        ("97476067", "not_nine_digits"),
+        ("9747606731", "not_nine_digits"),
+        ("97476067A", "not_nine_digits"),
+        ("", "not_nine_digits"),
+        ("٩٧٤٧٦٠٦٧٣", "not_nine_digits"),  # Arabic-Indic digits are digits to Python, not to Brønnøysund
     ],
 )
 def test_malformed_numbers_are_refused_with_the_reason(number: str, reason: str) -> None:
-    with pytest.raises(orgnr.InvalidOrganisationNumber, match=reason):
+    with pytest.raises(orgnr.InvalidOrganisationNumber) as refused:
         orgnr.normalise(number)
+    assert refused.value.code == reason
 
 
 def test_a_prefix_whose_check_digit_would_be_ten_has_no_valid_number() -> None:

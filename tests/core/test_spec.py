@@ -29,6 +29,8 @@ from tender.core.spec import (
     validate_spec,
 )
 from tender.core.spec.samples import example_spec
+from tender.web.spec_messages import describe
+from tender.web.spec_messages import message as spec_message
 
 CORE = Path(__file__).resolve().parents[2] / "tender" / "core"
 
@@ -64,7 +66,10 @@ def test_a_duplicate_requirement_id_is_reported_on_the_second_occurrence() -> No
     spec = replace(spec, requirements=spec.requirements + (replace(spec.requirements[3], number="9.9"),))
     problems = validate_spec(spec)
     assert [(p.code, p.index, p.item_id) for p in problems] == [("duplicate_id", 5, "R0004")]
-    assert "R0004" in problems[0].message
+    assert problems[0].values == {"section": "requirement", "id": "R0004", "first": 4}
+    assert spec_message(problems[0]) == (
+        "Id-en «R0004» er brukt før (på krav nr. 4); hver id skal være unik."
+    )
 
 
 def test_a_duplicate_chapter_id_and_a_duplicate_display_number_are_reported() -> None:
@@ -142,10 +147,11 @@ def test_control_characters_that_excel_cannot_store_are_reported() -> None:
     assert codes(spec) == [("control_character", "R0001", "text")]
 
 
-def test_problems_read_as_norwegian_with_their_location() -> None:
+def test_problems_carry_their_values_and_read_as_norwegian_with_their_location() -> None:
     problem = validate_spec(with_requirement(example_spec(), "R0004", chapter="K99"))[0]
+    assert (problem.code, dict(problem.values)) == ("unknown_chapter", {"id": "R0004", "chapter": "K99"})
     assert (
-        str(replace(problem, line=12))
+        describe(replace(problem, line=12))
         == "linje 12: Krav «R0004» viser til kapittelet «K99», som ikke finnes."
     )
 

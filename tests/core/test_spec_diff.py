@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from tender.core.spec import Chapter, Criterion, Specification, content_hash, move_chapter, move_requirement
 from tender.core.spec.diff import WordOp, diff_specs, word_diff
 from tender.core.spec.samples import example_spec
+from tender.web.spec_messages import diff_summary
 
 
 def with_requirement(spec: Specification, requirement_id: str, **changes: object) -> Specification:
@@ -54,7 +55,7 @@ def test_a_word_diff_rebuilds_both_texts(old: str, new: str) -> None:
 def test_identical_specifications_have_an_empty_diff() -> None:
     diff = diff_specs(example_spec(), example_spec())
     assert diff.is_empty
-    assert diff.summary() == "Ingen endringer"
+    assert diff_summary(diff) == "Ingen endringer"
 
 
 def test_a_whitespace_only_edit_is_not_a_change() -> None:
@@ -86,7 +87,7 @@ def test_added_removed_and_changed_requirements_are_found_by_id() -> None:
     assert ("delete", "bør") in text.words and ("insert", "skal") in text.words
     unit = diff.changed[1].field("unit")
     assert unit is not None and (unit.old, unit.new) == ("sekunder", "millisekunder")
-    assert diff.summary() == "1 nytt krav, 1 slettet krav, 2 endrede krav"
+    assert diff_summary(diff) == "1 nytt krav, 1 slettet krav, 2 endrede krav"
 
 
 def test_kind_and_weight_changes_show_norwegian_labels_and_normalised_numbers() -> None:

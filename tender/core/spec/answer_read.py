@@ -12,6 +12,9 @@ from tender.core.spec.form_read import read_about, read_table
 from tender.core.spec.model import AnswerForm, Problem, SpecFileError, Specification
 from tender.core.spec.workbook import MAX_ROWS, open_workbook, read_upload
 
+#: the bid's documentation reference column holds at most this many characters
+MAX_REFERENCE_CHARS = 300
+
 
 @dataclass(frozen=True)
 class VendorAnswer:
@@ -43,10 +46,7 @@ def read_vendor_answers(
             if name not in names:
                 problems.append(
                     Problem(
-                        "missing_sheet",
-                        f"Arket «{name}» mangler. Bruk svarskjemaet lastet ned "
-                        f"fra løsningen (fant: {', '.join(names)}).",
-                        sheet=name,
+                        "missing_sheet", {"sheet": name, "found": tuple(names), "form": "answers"}, sheet=name
                     )
                 )
         if problems:
@@ -58,16 +58,7 @@ def read_vendor_answers(
     if problems:
         raise SpecFileError(problems)
     if about.get("Innholds-hash") != compute_hash(spec):
-        raise SpecFileError(
-            [
-                Problem(
-                    "other_version",
-                    "Svarskjemaet er laget for en annen versjon av "
-                    "kravspesifikasjonen enn den kunngjorte. Last ned skjemaet på nytt.",
-                    sheet=ABOUT_SHEET,
-                )
-            ]
-        )
+        raise SpecFileError([Problem("other_version", {}, sheet=ABOUT_SHEET)])
     by_id = {r.id: r for r in spec.requirements}
     seen: dict[str, int] = {}
     answers: list[VendorAnswer] = []
@@ -79,27 +70,18 @@ def read_vendor_answers(
         }
         if not rid:
             if any(answer_values.values()):
-                problems.append(
-                    Problem(
-                        "missing_id", "Raden har svar, men ingen Krav-ID.", sheet=REQUIREMENTS_SHEET, row=row
-                    )
-                )
+                problems.append(Problem("missing_id", {"answered": True}, sheet=REQUIREMENTS_SHEET, row=row))
             continue
         req = by_id.get(rid)
         if req is None:
             problems.append(
-                Problem(
-                    "unknown_id",
-                    f"Krav-ID «{rid}» finnes ikke i den kunngjorte kravspesifikasjonen.",
-                    sheet=REQUIREMENTS_SHEET,
-                    row=row,
-                )
+                Problem("unknown_id", {"id": rid, "published": True}, sheet=REQUIREMENTS_SHEET, row=row)
             )
             continue
         if rid in seen:
             problems.append(
                 Problem(
-                    "duplicate_id", f"{rid} står også på rad {seen[rid]}.", sheet=REQUIREMENTS_SHEET, row=row
+                    "duplicate_id", {"id": rid, "other_row": seen[rid]}, sheet=REQUIREMENTS_SHEET, row=row
                 )
             )
             continue
@@ -109,7 +91,7 @@ def read_vendor_answers(
             problems.append(
                 Problem(
                     "bad_answer",
-                    f"{rid}: «Oppfylt» må være {' / '.join(req.answer_form.choices)}, ikke «{fulfilled}».",
+                    {"id": rid, "choices": req.answer_form.choices, "answer": fulfilled},
                     sheet=REQUIREMENTS_SHEET,
                     row=row,
                 )
@@ -122,19 +104,14 @@ def read_vendor_answers(
                 number = None
             if number is None or not number.is_finite():
                 problems.append(
-                    Problem(
-                        "bad_number",
-                        f"{rid}: svaret må være et tall, ikke «{fulfilled}».",
-                        sheet=REQUIREMENTS_SHEET,
-                        row=row,
-                    )
+                    Problem("bad_number", {"id": rid, "answer": fulfilled}, sheet=REQUIREMENTS_SHEET, row=row)
                 )
                 continue
-        if len(answer_values["reference"]) > 300:
+        if len(answer_values["reference"]) > MAX_REFERENCE_CHARS:
             problems.append(
                 Problem(
                     "too_long",
-                    f"{rid}: dokumentasjonsreferansen kan ha høyst 300 tegn.",
+                    {"id": rid, "field": "reference", "max_chars": MAX_REFERENCE_CHARS},
                     sheet=REQUIREMENTS_SHEET,
                     row=row,
                 )

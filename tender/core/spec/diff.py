@@ -136,30 +136,24 @@ class SpecDiff:
             )
         )
 
-    def summary(self) -> str:
-        """A one-line Norwegian summary, e.g. "2 nye krav, 1 endret krav, 1 flyttet krav"."""
-        parts = [
-            (len(self.added), "nytt krav", "nye krav"),
-            (len(self.removed), "slettet krav", "slettede krav"),
-            (len(self.changed), "endret krav", "endrede krav"),
-            (len(self.moved), "flyttet krav", "flyttede krav"),
+    def counts(self) -> tuple[tuple[str, int], ...]:
+        """How many changes of each kind, in the order a summary names them: ("added", 2), ("changed", 1), …
+        (worded for the lead by ``tender.web.spec_messages.diff_summary``)."""
+        return (
+            ("added", len(self.added)),
+            ("removed", len(self.removed)),
+            ("changed", len(self.changed)),
+            ("moved", len(self.moved)),
             (
+                "chapters",
                 len(self.chapters_added)
                 + len(self.chapters_removed)
                 + len(self.chapters_changed)
                 + len(self.chapters_moved),
-                "kapittelendring",
-                "kapittelendringer",
             ),
-            (
-                len(self.criteria_added) + len(self.criteria_removed) + len(self.criteria_changed),
-                "kriterieendring",
-                "kriterieendringer",
-            ),
-            (1 if self.title else 0, "ny tittel", "nye titler"),
-        ]
-        text = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts if n)
-        return text or "Ingen endringer"
+            ("criteria", len(self.criteria_added) + len(self.criteria_removed) + len(self.criteria_changed)),
+            ("title", 1 if self.title else 0),
+        )
 
 
 def word_diff(old: str, new: str) -> tuple[WordOp, ...]:

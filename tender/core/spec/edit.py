@@ -12,14 +12,14 @@ from tender.core.spec.model import Chapter, Requirement, SpecError, Specificatio
 def _require_requirement(spec: Specification, requirement_id: str) -> Requirement:
     requirement = spec.requirement(requirement_id)
     if requirement is None:
-        raise SpecError("unknown_requirement", f"Kravet «{requirement_id}» finnes ikke.")
+        raise SpecError("unknown_requirement", {"id": requirement_id})
     return requirement
 
 
 def _require_chapter(spec: Specification, chapter_id: str) -> Chapter:
     chapter = spec.chapter(chapter_id)
     if chapter is None:
-        raise SpecError("unknown_chapter", f"Kapittelet «{chapter_id}» finnes ikke.")
+        raise SpecError("unknown_chapter", {"chapter": chapter_id})
     return chapter
 
 
@@ -40,8 +40,7 @@ def move_requirement(
         position = len(siblings)
     if not 0 <= position <= len(siblings):
         raise SpecError(
-            "position_out_of_range",
-            f"Plass {position + 1} finnes ikke i kapittelet (det har {len(siblings) + 1} plasser).",
+            "position_out_of_range", {"position": position + 1, "places": len(siblings) + 1, "in": "chapter"}
         )
     if position < len(siblings):
         insert_at = siblings[position]
@@ -66,7 +65,7 @@ def move_chapter(spec: Specification, chapter_id: str, position: int) -> Specifi
     rest = [c for c in spec.chapters if c.id != chapter_id]
     if not 0 <= position <= len(rest):
         raise SpecError(
-            "position_out_of_range", f"Plass {position + 1} finnes ikke (det er {len(rest) + 1} kapitler)."
+            "position_out_of_range", {"position": position + 1, "places": len(rest) + 1, "in": "chapters"}
         )
     rest.insert(position, moving)
     return replace(spec, chapters=tuple(rest))

@@ -25,12 +25,7 @@ class Sheet:
 
 def formula_problem(sheet: str, row: int, column: int) -> Problem:
     letter = column_letter(column)
-    return Problem(
-        "formula",
-        f"Celle {letter}{row} inneholder en formel. Formler godtas ikke; skriv inn verdien.",
-        sheet=sheet,
-        row=row,
-    )
+    return Problem("formula", {"cell": f"{letter}{row}"}, sheet=sheet, row=row)
 
 
 def read_about(sheet: Any, max_rows: int, problems: list[Problem]) -> dict[str, str]:
@@ -42,14 +37,7 @@ def read_about(sheet: Any, max_rows: int, problems: list[Problem]) -> dict[str, 
         if len(cells) >= 2:
             about.setdefault(cell_text(cells[0]), cell_text(cells[1]))
     if about.get("Skjemaformat") != FORM_FORMAT:
-        problems.append(
-            Problem(
-                "not_our_form",
-                "Regnearket er ikke et kravskjema eksportert fra løsningen («Skjemaformat» skal være "
-                f"{FORM_FORMAT}).",
-                sheet=sheet.title,
-            )
-        )
+        problems.append(Problem("not_our_form", {"form_format": FORM_FORMAT}, sheet=sheet.title))
     return about
 
 
@@ -89,13 +77,7 @@ def read_table(
                 values[keys[index]] = getattr(cell, "value", None)
         table.rows.append((row, values))
     if keys is None:
-        problems.append(
-            Problem(
-                "missing_header",
-                f"Fant ikke overskriftsraden (med «{columns[0].header}»).",
-                sheet=sheet.title,
-            )
-        )
+        problems.append(Problem("missing_header", {"first_header": columns[0].header}, sheet=sheet.title))
     return table
 
 
@@ -117,16 +99,13 @@ def _header_keys(
             problems.append(
                 Problem(
                     "unknown_column",
-                    f"Ukjent kolonne «{text}» i kolonne {column_letter(index + 1)}. "
-                    "Fjern den, eller bruk et nytt skjema.",
+                    {"header": text, "column": column_letter(index + 1)},
                     sheet=sheet,
                     row=row,
                 )
             )
         elif column.key in keys.values():
-            problems.append(
-                Problem("duplicate_column", f"Kolonnen «{text}» står to ganger.", sheet=sheet, row=row)
-            )
+            problems.append(Problem("duplicate_column", {"header": text}, sheet=sheet, row=row))
         else:
             keys[index] = column.key
     missing = [
@@ -135,14 +114,7 @@ def _header_keys(
         if not c.answer and c.key not in DERIVED_COLUMNS and c.key not in keys.values()
     ]
     if missing:
-        problems.append(
-            Problem(
-                "missing_columns",
-                f"Kolonne(r) mangler: {', '.join(f'«{m}»' for m in missing)}.",
-                sheet=sheet,
-                row=row,
-            )
-        )
+        problems.append(Problem("missing_columns", {"headers": tuple(missing)}, sheet=sheet, row=row))
     return keys
 
 

@@ -11,10 +11,12 @@ and may change (:func:`~tender.core.spec.edit.renumber`).
 
 from __future__ import annotations
 
+import dataclasses
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 
 class Kind(enum.Enum):
@@ -137,13 +139,15 @@ class Specification:
 class Problem:
     """One thing wrong with a specification or an input file, located as precisely as the input allows.
 
-    ``code`` is stable English for programs and tests; ``message`` is Norwegian for the lead.
-    ``section``/``index`` locate the item in the specification (``index`` is its 0-based position in
-    ``criteria``/``chapters``/``requirements``) so loaders can add a ``line`` or ``row``.
+    ``code`` is stable English for programs and tests; ``values`` holds what the problem is about (ids,
+    numbers, cell texts, names), never a sentence: the web layer words each code in Norwegian for the lead
+    (``tender.web.spec_messages``). ``section``/``index`` locate the item in the specification (``index``
+    is its 0-based position in ``criteria``/``chapters``/``requirements``) so loaders can add a ``line``
+    or ``row``.
     """
 
     code: str
-    message: str
+    values: Mapping[str, Any] = dataclasses.field(default_factory=dict, hash=False)
     section: str | None = None  #: "criterion" | "chapter" | "requirement" | None for the whole file
     index: int | None = None
     item_id: str | None = None
@@ -153,14 +157,16 @@ class Problem:
     sheet: str | None = None
 
     def __str__(self) -> str:
+        """A technical line for logs and tracebacks; people read ``tender.web.spec_messages.describe``."""
         where = []
         if self.sheet is not None:
-            where.append(f"ark «{self.sheet}»")
+            where.append(f"sheet {self.sheet!r}")
         if self.line is not None:
-            where.append(f"linje {self.line}")
+            where.append(f"line {self.line}")
         if self.row is not None:
-            where.append(f"rad {self.row}")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+            where.append(f"row {self.row}")
+        what = f"{self.code} {dict(self.values)}" if self.values else self.code
+        return f"{', '.join(where)}: {what}" if where else what
 
 
 class SpecFileError(Exception):
@@ -172,9 +178,12 @@ class SpecFileError(Exception):
 
 
 class SpecError(ValueError):
-    """A helper was asked to do something impossible (unknown id, position out of range)."""
+    """A helper was asked to do something impossible (unknown id, position out of range).
 
-    def __init__(self, code: str, message: str) -> None:
+    Like :class:`Problem`, it carries a ``code`` and its ``values``; the web layer words it.
+    """
+
+    def __init__(self, code: str, values: Mapping[str, Any] | None = None) -> None:
         self.code = code
-        self.message = message
-        super().__init__(message)
+        self.values: Mapping[str, Any] = dict(values or {})
+        super().__init__(f"{code} {self.values}" if self.values else code)

@@ -1,10 +1,12 @@
-"""The business rules of a specification: every problem found, in document order, worded for the lead."""
+"""The business rules of a specification: every problem found, in document order, as a code with its values
+(worded for the lead by ``tender.web.spec_messages``)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from tender.core.spec.canonical import normalise_line
 from tender.core.spec.model import AnswerForm, Chapter, Criterion, Kind, Problem, Requirement, Specification
@@ -18,16 +20,14 @@ MAX_WEIGHT = Decimal(1_000_000)
 #: XML 1.0 (xlsx, PDF text) cannot carry these; a stray one would otherwise break every export.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
-_MakeProblem = Callable[[str, str, str], Problem]
-
-_SECTION_NAMES = {"criterion": "kriterium", "chapter": "kapittel", "requirement": "krav"}
+_MakeProblem = Callable[[str, dict[str, Any], str], Problem]
 
 
 def validate_spec(spec: Specification) -> list[Problem]:
     """Every business-rule problem in ``spec``, in document order; empty when it is valid."""
     problems: list[Problem] = []
     if not spec.title.strip():
-        problems.append(Problem("missing_title", "Kravspesifikasjonen mangler tittel.", field="title"))
+        problems.append(Problem("missing_title", {}, field="title"))
     problems += _check_text_fields(None, None, None, {"title": spec.title})
     problems += _check_ids("criterion", [c.id for c in spec.criteria])
     problems += _check_ids("chapter", [c.id for c in spec.chapters])
@@ -50,24 +50,22 @@ def validate_spec(spec: Specification) -> list[Problem]:
 
 
 def _problem(
-    code: str, message: str, section: str, index: int | None, item_id: str | None, field: str
+    code: str, values: dict[str, Any], section: str, index: int | None, item_id: str | None, field: str
 ) -> Problem:
-    return Problem(code, message, section=section, index=index, item_id=item_id, field=field)
+    return Problem(code, values, section=section, index=index, item_id=item_id, field=field)
 
 
 def _check_ids(section: str, ids: list[str]) -> list[Problem]:
     problems = []
     first_seen: dict[str, int] = {}
-    noun = _SECTION_NAMES[section]
     for index, item_id in enumerate(ids):
         if not item_id:
-            problems.append(_problem("missing_id", f"Et {noun} mangler id.", section, index, None, "id"))
+            problems.append(_problem("missing_id", {"section": section}, section, index, None, "id"))
         elif not ID_PATTERN.fullmatch(item_id):
             problems.append(
                 _problem(
                     "invalid_id",
-                    f"Ugyldig id «{item_id}»: bruk bare bokstaver a–z, sifre, punktum, bindestrek og "
-                    "understrek (høyst 40 tegn).",
+                    {"id": item_id},
                     section,
                     index,
                     item_id,
@@ -78,8 +76,7 @@ def _check_ids(section: str, ids: list[str]) -> list[Problem]:
             problems.append(
                 _problem(
                     "duplicate_id",
-                    f"Id-en «{item_id}» er brukt før (på {noun} nr. {first_seen[item_id] + 1}); "
-                    "hver id skal være unik.",
+                    {"section": section, "id": item_id, "first": first_seen[item_id] + 1},
                     section,
                     index,
                     item_id,
@@ -102,7 +99,7 @@ def _check_duplicate_numbers(section: str, numbers: list[str], ids: list[str]) -
             problems.append(
                 _problem(
                     "duplicate_number",
-                    f"Nummeret «{number}» er brukt før (av {first[key]}).",
+                    {"number": number, "first_id": first[key]},
                     section,
                     index,
                     item_id,
@@ -123,8 +120,7 @@ def _check_text_fields(
             problems.append(
                 Problem(
                     "control_character",
-                    "Teksten inneholder et usynlig kontrolltegn som ikke kan lagres i Excel eller PDF; fjern "
-                    "det.",
+                    {},
                     section=section,
                     index=index,
                     item_id=item_id,
@@ -140,7 +136,7 @@ def _check_criterion(index: int, criterion: Criterion) -> list[Problem]:
         problems.append(
             _problem(
                 "missing_name",
-                f"Kriteriet «{criterion.id}» mangler navn.",
+                {"id": criterion.id},
                 "criterion",
                 index,
                 criterion.id,
@@ -161,7 +157,7 @@ def _check_chapter(index: int, chapter: Chapter) -> list[Problem]:
         problems.append(
             _problem(
                 "missing_number",
-                f"Kapittel «{chapter.id}» mangler nummer.",
+                {"section": "chapter", "id": chapter.id},
                 "chapter",
                 index,
                 chapter.id,
@@ -172,7 +168,7 @@ def _check_chapter(index: int, chapter: Chapter) -> list[Problem]:
         problems.append(
             _problem(
                 "missing_title",
-                f"Kapittel «{chapter.id}» mangler tittel.",
+                {"section": "chapter", "id": chapter.id},
                 "chapter",
                 index,
                 chapter.id,
@@ -185,8 +181,8 @@ def _check_chapter(index: int, chapter: Chapter) -> list[Problem]:
 def _check_requirement(
     index: int, req: Requirement, chapter_ids: set[str], criterion_ids: set[str]
 ) -> list[Problem]:
-    def problem(code: str, message: str, field_name: str) -> Problem:
-        return _problem(code, message, "requirement", index, req.id, field_name)
+    def problem(code: str, values: dict[str, Any], field_name: str) -> Problem:
+        return _problem(code, {"id": req.id, **values}, "requirement", index, req.id, field_name)
 
     problems = _check_text_fields(
         "requirement",
@@ -201,14 +197,14 @@ def _check_requirement(
         },
     )
     if not req.number.strip():
-        problems.append(problem("missing_number", f"Krav «{req.id}» mangler nummer.", "number"))
+        problems.append(problem("missing_number", {"section": "requirement"}, "number"))
     if not req.text.strip():
-        problems.append(problem("missing_text", f"Krav «{req.id}» mangler kravtekst.", "text"))
+        problems.append(problem("missing_text", {}, "text"))
     if req.chapter not in chapter_ids:
         problems.append(
             problem(
                 "unknown_chapter",
-                f"Krav «{req.id}» viser til kapittelet «{req.chapter}», som ikke finnes.",
+                {"chapter": req.chapter},
                 "chapter",
             )
         )
@@ -221,15 +217,12 @@ def _check_requirement(
 def _check_unit(req: Requirement, problem: _MakeProblem) -> list[Problem]:
     has_unit = bool(req.unit and req.unit.strip())
     if req.answer_form is AnswerForm.TALL and not has_unit:
-        return [
-            problem("missing_unit", f"Krav «{req.id}» har svarform «Tall» og må ha en enhet (unit).", "unit")
-        ]
+        return [problem("missing_unit", {}, "unit")]
     if req.answer_form is not AnswerForm.TALL and req.unit is not None:
         return [
             problem(
                 "unit_not_allowed",
-                f"Krav «{req.id}» har enhet, men enhet brukes bare med svarform «Tall» "
-                f"(her «{req.answer_form.label}»).",
+                {"answer_form": req.answer_form.value},
                 "unit",
             )
         ]
@@ -243,7 +236,7 @@ def _check_scoring(req: Requirement, criterion_ids: set[str], problem: _MakeProb
             problems.append(
                 problem(
                     "missing_criterion",
-                    f"Evalueringskrav «{req.id}» må knyttes til et tildelingskriterium.",
+                    {},
                     "criterion",
                 )
             )
@@ -251,12 +244,12 @@ def _check_scoring(req: Requirement, criterion_ids: set[str], problem: _MakeProb
             problems.append(
                 problem(
                     "unknown_criterion",
-                    f"Krav «{req.id}» viser til tildelingskriteriet «{req.criterion}», som ikke finnes.",
+                    {"criterion": req.criterion},
                     "criterion",
                 )
             )
         if req.weight is None:
-            problems.append(problem("missing_weight", f"Evalueringskrav «{req.id}» må ha en vekt.", "weight"))
+            problems.append(problem("missing_weight", {}, "weight"))
         else:
             problems += _check_weight(req, problem)
     else:
@@ -264,7 +257,7 @@ def _check_scoring(req: Requirement, criterion_ids: set[str], problem: _MakeProb
             problems.append(
                 problem(
                     "criterion_not_allowed",
-                    f"Krav «{req.id}» er «{req.kind.label}»; bare evalueringskrav har tildelingskriterium.",
+                    {"kind": req.kind.value},
                     "criterion",
                 )
             )
@@ -272,7 +265,7 @@ def _check_scoring(req: Requirement, criterion_ids: set[str], problem: _MakeProb
             problems.append(
                 problem(
                     "weight_not_allowed",
-                    f"Krav «{req.id}» er «{req.kind.label}»; bare evalueringskrav har vekt.",
+                    {"kind": req.kind.value},
                     "weight",
                 )
             )
@@ -286,21 +279,19 @@ def _check_weight(req: Requirement, problem: _MakeProblem) -> list[Problem]:
         return [
             problem(
                 "weight_not_positive",
-                f"Vekten til krav «{req.id}» må være et positivt tall (er {weight}).",
+                {"weight": weight},
                 "weight",
             )
         ]
     if weight > MAX_WEIGHT:
-        return [
-            problem("weight_too_large", f"Vekten til krav «{req.id}» er urimelig stor ({weight}).", "weight")
-        ]
+        return [problem("weight_too_large", {"weight": weight}, "weight")]
     exponent = weight.normalize().as_tuple().exponent
     assert isinstance(exponent, int)
     if -exponent > MAX_WEIGHT_DECIMALS:
         return [
             problem(
                 "weight_too_precise",
-                f"Vekten til krav «{req.id}» har flere enn {MAX_WEIGHT_DECIMALS} desimaler ({weight}).",
+                {"weight": weight, "max_decimals": MAX_WEIGHT_DECIMALS},
                 "weight",
             )
         ]
@@ -315,7 +306,7 @@ def _check_municipalities(req: Requirement, problem: _MakeProblem) -> list[Probl
             problems.append(
                 problem(
                     "invalid_municipality",
-                    f'Krav «{req.id}»: «{number}» er ikke et kommunenummer (fire sifre, f.eks. "4001").',
+                    {"number": number},
                     "municipalities",
                 )
             )
@@ -323,7 +314,7 @@ def _check_municipalities(req: Requirement, problem: _MakeProblem) -> list[Probl
             problems.append(
                 problem(
                     "duplicate_municipality",
-                    f"Krav «{req.id}»: kommunenummer {number} står to ganger.",
+                    {"number": number},
                     "municipalities",
                 )
             )

@@ -228,18 +228,16 @@ def _end_of_basic_string(line: str, i: int) -> int:
 # --------------------------------------------------------------------------- loading
 
 _SYNTAX_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
-_SYNTAX_MESSAGES = (
-    ("Cannot overwrite a value", "en nøkkel er angitt to ganger i samme tabell"),
-    ("Cannot declare", "en tabell er angitt to ganger"),
-    ("Unterminated string", "en tekst (streng) er ikke avsluttet med anførselstegn"),
-    (
-        "Illegal character",
-        'ulovlig tegn; husk anførselstegn rundt tekst, og """ rundt tekst over flere linjer',
-    ),
-    ("Expected '=' after a key", "mangler «=» etter en nøkkel"),
-    ("Invalid value", "ugyldig verdi; tekst skal stå i anførselstegn og tall uten"),
-    ("Invalid initial character for a key", "ugyldig nøkkel"),
-    ("Expected newline or end of document", "noe står etter verdien på samme linje"),
+#: tomllib's messages (English prefixes) → the kind of syntax error, which the web layer words
+_SYNTAX_KINDS = (
+    ("Cannot overwrite a value", "duplicate_key"),
+    ("Cannot declare", "duplicate_table"),
+    ("Unterminated string", "unterminated_string"),
+    ("Illegal character", "illegal_character"),
+    ("Expected '=' after a key", "missing_equals"),
+    ("Invalid value", "invalid_value"),
+    ("Invalid initial character for a key", "invalid_key"),
+    ("Expected newline or end of document", "trailing_content"),
 )
 
 
@@ -251,7 +249,7 @@ def load_spec_toml(source: str | bytes) -> Specification:
     """
     text = _decode(source)
     if len(text) > MAX_SOURCE_CHARS:
-        raise SpecFileError([Problem("file_too_large", "Filen er for stor til å være en kravspesifikasjon.")])
+        raise SpecFileError([Problem("file_too_large", {"max_chars": MAX_SOURCE_CHARS})])
     positions = scan_source(text)
     _refuse_hostile_structure(positions)
     try:
@@ -273,8 +271,7 @@ def _refuse_hostile_structure(positions: SourceMap) -> None:
             [
                 Problem(
                     "too_deeply_nested",
-                    f"Lister eller tabeller er nøstet mer enn {MAX_NESTING} nivåer "
-                    "dypt; formatet bruker bare ett nivå.",
+                    {"max_nesting": MAX_NESTING},
                     line=positions.too_deep,
                 )
             ]
@@ -285,8 +282,7 @@ def _refuse_hostile_structure(positions: SourceMap) -> None:
                 [
                     Problem(
                         "too_many_entries",
-                        f"Filen har mer enn {MAX_ENTRIES} [[{section}]]-oppføringer; så store filer leses "
-                        "ikke inn.",
+                        {"max_entries": MAX_ENTRIES, "table": section},
                         line=blocks[MAX_ENTRIES].line,
                     )
                 ]
@@ -296,8 +292,7 @@ def _refuse_hostile_structure(positions: SourceMap) -> None:
             [
                 Problem(
                     "too_many_key_parts",
-                    "Linjen har en uvanlig lang nøkkel med punktum; formatet bruker bare enkle nøkler som "
-                    "«id».",
+                    {"max_dots": MAX_DOTS_PER_LINE},
                     line=positions.too_dotted,
                 )
             ]
@@ -315,7 +310,7 @@ def _decode(source: str | bytes) -> str:
             [
                 Problem(
                     "not_utf8",
-                    "Filen er ikke lagret som UTF-8 (æøå blir feil); lagre den som UTF-8 og prøv igjen.",
+                    {},
                     line=line,
                 )
             ]
@@ -326,11 +321,12 @@ def _syntax_problem(error: tomllib.TOMLDecodeError, text: str) -> Problem:
     raw = str(error)
     match = _SYNTAX_POSITION.search(raw)
     line = int(match.group(1)) if match else text.count("\n") + 1
-    detail = next((no for en, no in _SYNTAX_MESSAGES if raw.startswith(en)), None)
-    column = f", kolonne {match.group(2)}" if match else " (ved slutten av filen)"
-    english = _SYNTAX_POSITION.sub("", raw).strip()
-    message = f"Syntaksfeil i TOML{column}: {detail or 'ugyldig TOML'} ({english})."
-    return Problem("toml_syntax", message, line=line)
+    kind = next((kind for en, kind in _SYNTAX_KINDS if raw.startswith(en)), None)
+    column = int(match.group(2)) if match else None
+    parser_message = _SYNTAX_POSITION.sub("", raw).strip()
+    return Problem(
+        "toml_syntax", {"column": column, "kind": kind, "parser_message": parser_message}, line=line
+    )
 
 
 _SectionKey = tuple[str | None, int | None, str | None]
@@ -358,13 +354,13 @@ class _Builder:
     def _add(
         self,
         code: str,
-        message: str,
+        values: dict[str, Any],
         section: str | None,
         index: int | None,
         key: str | None,
         item_id: str | None = None,
     ) -> None:
-        self.problems.append(Problem(code, message, section=section, index=index, item_id=item_id, field=key))
+        self.problems.append(Problem(code, values, section=section, index=index, item_id=item_id, field=key))
         self._suppressed.add((section, index, key))
 
     def build(self, data: dict[str, Any]) -> Specification:
@@ -385,7 +381,7 @@ class _Builder:
             if key not in _TOP_KEYS:
                 self._add(
                     "unknown_key",
-                    f"Ukjent felt «{key}» øverst i filen.{_did_you_mean(key, _TOP_KEYS)}",
+                    {"key": key, "suggestion": _did_you_mean(key, _TOP_KEYS)},
                     None,
                     None,
                     key,
@@ -394,7 +390,7 @@ class _Builder:
         if version is None:
             self._add(
                 "missing_key",
-                f"Feltet «format» mangler øverst i filen (skriv format = {FORMAT_VERSION}).",
+                {"key": "format", "format": FORMAT_VERSION},
                 None,
                 None,
                 "format",
@@ -402,7 +398,7 @@ class _Builder:
         elif type(version) is not int or version != FORMAT_VERSION:
             self._add(
                 "unsupported_format",
-                f"Filformat {version!r} støttes ikke; denne versjonen leser format = {FORMAT_VERSION}.",
+                {"version": version, "format": FORMAT_VERSION},
                 None,
                 None,
                 "format",
@@ -411,19 +407,17 @@ class _Builder:
     def _top_string(self, data: dict[str, Any], key: str) -> str:
         value = data.get(key)
         if value is None:
-            self._add("missing_key", f"Feltet «{key}» mangler øverst i filen.", None, None, key)
+            self._add("missing_key", {"key": key}, None, None, key)
             return ""
         if not isinstance(value, str):
-            self._add("wrong_type", f"Feltet «{key}» skal være tekst i anførselstegn.", None, None, key)
+            self._add("wrong_type", {"key": key, "expected": "text"}, None, None, key)
             return ""
         return value
 
     def _tables(self, data: dict[str, Any], section: str) -> list[dict[str, Any]]:
         value = data.get(section, [])
         if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
-            self._add(
-                "wrong_type", f"«{section}» skal skrives som tabeller: [[{section}]].", None, None, section
-            )
+            self._add("wrong_type", {"key": section, "expected": "tables"}, None, None, section)
             return []
         return value
 
@@ -437,7 +431,7 @@ class _Builder:
             if key not in allowed:
                 self._add(
                     "unknown_key",
-                    f"Ukjent felt «{key}» i [[{section}]]{entry.label}.{_did_you_mean(key, allowed)}",
+                    {"key": key, **entry.where, "suggestion": _did_you_mean(key, allowed)},
                     section,
                     index,
                     key,
@@ -447,7 +441,7 @@ class _Builder:
             if required and key not in table:
                 self._add(
                     "missing_key",
-                    f"Feltet «{key}» mangler i [[{section}]]{entry.label}.",
+                    {"key": key, **entry.where},
                     section,
                     index,
                     key,
@@ -470,11 +464,11 @@ class _Builder:
 
     def _requirement(self, index: int, table: dict[str, Any]) -> Requirement:
         entry = self._entry("requirement", index, table)
-        kind = entry.choice("kind", Kind, "kravtype")
+        kind = entry.choice("kind", Kind)
         if kind is None:
             # the kind decides whether criterion and weight are allowed: judge them only once it is known
             self._suppressed |= {("requirement", index, "criterion"), ("requirement", index, "weight")}
-        answer_form = entry.choice("answer_form", AnswerForm, "svarform")
+        answer_form = entry.choice("answer_form", AnswerForm)
         if answer_form is None:
             self._suppressed.add(("requirement", index, "unit"))
         return Requirement(
@@ -504,11 +498,12 @@ class _Entry:
     item_id: str | None
 
     @property
-    def label(self) -> str:
-        return f" «{self.item_id}»" if self.item_id else f" nr. {self.index + 1}"
+    def where(self) -> dict[str, Any]:
+        """The entry a problem is in, for its wording (the id when it has one, else its position)."""
+        return {"table": self.section, "item_id": self.item_id, "position": self.index + 1}
 
-    def _wrong(self, key: str, message: str, code: str = "wrong_type") -> None:
-        self.builder._add(code, message, self.section, self.index, key, self.item_id)
+    def _wrong(self, key: str, values: dict[str, Any], code: str = "wrong_type") -> None:
+        self.builder._add(code, {**values, **self.where}, self.section, self.index, key, self.item_id)
 
     def string(self, key: str) -> str:
         return self.optional_string(key) or ""
@@ -517,14 +512,10 @@ class _Entry:
         value = self.table.get(key)
         if value is None or isinstance(value, str):
             return value
-        self._wrong(
-            key,
-            f"Feltet «{key}» i [[{self.section}]]{self.label} skal være tekst i anførselstegn, "
-            f'f.eks. {key} = "{value}".',
-        )
+        self._wrong(key, {"key": key, "expected": "text", "value": value})
         return None
 
-    def choice(self, key: str, enum_type: type[_E], noun: str) -> _E | None:
+    def choice(self, key: str, enum_type: type[_E]) -> _E | None:
         value = self.table.get(key)
         if value is None:
             return None
@@ -533,8 +524,7 @@ class _Entry:
             return enum_type(value)
         self._wrong(
             key,
-            f"Ukjent {noun} «{value}» i [[{self.section}]]{self.label}; gyldige verdier er "
-            f"{', '.join(valid)}.{_did_you_mean(str(value), valid)}",
+            {"value": value, "valid": tuple(valid), "suggestion": _did_you_mean(str(value), valid)},
             code=f"unknown_{key}",
         )
         return None
@@ -544,21 +534,14 @@ class _Entry:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-            hint = " (fjern anførselstegnene)" if isinstance(value, str) and _looks_numeric(value) else ""
+            quoted_number = isinstance(value, str) and _looks_numeric(value)
             self._wrong(
-                "weight",
-                f"Vekten til [[{self.section}]]{self.label} må være et tall, f.eks. weight = 5, "
-                f"ikke {_toml_repr(value)}{hint}.",
-                code="weight_not_a_number",
+                "weight", {"value": value, "quoted_number": quoted_number}, code="weight_not_a_number"
             )
             return None
         weight = Decimal(value)
         if not weight.is_finite():
-            self._wrong(
-                "weight",
-                f"Vekten til [[{self.section}]]{self.label} må være et endelig tall.",
-                code="weight_not_a_number",
-            )
+            self._wrong("weight", {"value": value, "infinite": True}, code="weight_not_a_number")
             return None
         return weight
 
@@ -567,11 +550,7 @@ class _Entry:
         if value is None:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self._wrong(
-                "municipalities",
-                f"«municipalities» i [[{self.section}]]{self.label} skal være en liste med kommunenummer i "
-                'anførselstegn, f.eks. ["4001", "4012"] (anførselstegn bevarer ledende null).',
-            )
+            self._wrong("municipalities", {"key": "municipalities", "expected": "list_of_text"})
             return ()
         return tuple(value)
 
@@ -580,13 +559,10 @@ def _looks_numeric(value: str) -> bool:
     return re.fullmatch(r"\s*[0-9]+([.,][0-9]+)?\s*", value) is not None
 
 
-def _toml_repr(value: Any) -> str:
-    return f"«{value}»" if isinstance(value, str) else repr(value)
-
-
-def _did_you_mean(word: str, options: Any) -> str:
+def _did_you_mean(word: str, options: Any) -> str | None:
+    """The option closest to a misspelt ``word``, if one is close enough to suggest."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" Mente du «{close[0]}»?" if close else ""
+    return close[0] if close else None
 
 
 # --------------------------------------------------------------------------- dumping

@@ -1,7 +1,8 @@
 """Opening an uploaded .xlsx defensively, for the specification and catalogue imports.
 
 Uploads come from outside: a renamed Word file, a password-protected workbook, a zip bomb or a
-100 000-row sheet must each end in one clear Norwegian error, never a traceback or a full memory.
+100 000-row sheet must each end in one clear problem (a code the web layer words in Norwegian), never a
+traceback or a full memory.
 The container is checked with :mod:`zipfile` before openpyxl sees it, and sheets are read in
 read-only (streaming) mode with a row limit.
 """
@@ -29,19 +30,17 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 
 
-def _fail(code: str, message: str) -> SpecFileError:
-    return SpecFileError([Problem(code, message)])
+def _fail(code: str, values: dict[str, Any] | None = None) -> SpecFileError:
+    return SpecFileError([Problem(code, values or {})])
 
 
 def read_upload(stream: IO[bytes] | bytes, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of an upload, refusing anything larger than ``max_bytes`` without reading it all."""
     data = stream if isinstance(stream, bytes) else stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise _fail(
-            "file_too_large", f"Filen er større enn {max_bytes // (1024 * 1024)} MB og kan ikke leses inn."
-        )
+        raise _fail("file_too_large", {"max_mb": max_bytes // (1024 * 1024)})
     if not data:
-        raise _fail("empty_file", "Filen er tom.")
+        raise _fail("empty_file")
     return data
 
 
@@ -53,38 +52,23 @@ def check_xlsx_container(data: bytes, *, max_rows: int = MAX_ROWS) -> None:
     """
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTION_STREAM in data:
-            raise _fail(
-                "encrypted_workbook",
-                "Regnearket er passordbeskyttet (kryptert). Fjern passordet i Excel (Fil › Info › Beskytt "
-                "arbeidsbok) og last opp på nytt.",
-            )
-        raise _fail(
-            "legacy_xls", "Filen er i det gamle .xls-formatet. Lagre den som Excel-arbeidsbok (.xlsx)."
-        )
+            raise _fail("encrypted_workbook", {"password": True})
+        raise _fail("legacy_xls")
     if not data.startswith(b"PK"):
-        raise _fail("not_a_zip", f"Filen er ikke et Excel-regneark (.xlsx){_guess_other_format(data)}.")
+        raise _fail("not_a_zip", {"looks_like": _guess_other_format(data)})
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise _fail(
-            "corrupt_zip", "Filen er skadet eller ufullstendig og kan ikke åpnes som et Excel-regneark."
-        ) from None
+        raise _fail("corrupt_zip") from None
     with archive:
         infos = archive.infolist()
         names = {info.filename for info in infos}
         if "xl/workbook.xml" not in names:
-            raise _fail(
-                "not_a_workbook",
-                f"Filen er en ZIP-fil, men ikke et Excel-regneark{_guess_package(archive, names)}.",
-            )
+            raise _fail("not_a_workbook", {"looks_like": _guess_package(archive, names)})
         if any(info.flag_bits & 0x1 for info in infos):
-            raise _fail("encrypted_workbook", "Filen inneholder krypterte deler og kan ikke leses.")
+            raise _fail("encrypted_workbook", {"password": False})
         if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
-            raise _fail(
-                "workbook_too_large",
-                f"Regnearket pakker seg ut til mer enn {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB og blir "
-                "ikke lest inn.",
-            )
+            raise _fail("workbook_too_large", {"max_mb": MAX_UNCOMPRESSED_BYTES // (1024 * 1024)})
         for info in infos:
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                 _check_row_count(archive, info, max_rows)
@@ -112,33 +96,33 @@ def _check_row_count(archive: zipfile.ZipFile, info: zipfile.ZipInfo, max_rows: 
             count += len(_ROW_TAG.findall(window)) - len(_ROW_TAG.findall(tail))
             tail = window[-32:]
             if count > limit:
-                raise _fail(
-                    "too_many_rows", f"Regnearket har mer enn {max_rows} rader; så store ark leses ikke inn."
-                )
+                raise _fail("too_many_rows", {"max_rows": max_rows})
 
 
-def _guess_other_format(data: bytes) -> str:
+def _guess_other_format(data: bytes) -> str | None:
+    """What a file that is no zip package seems to be: "pdf", "markup", "text" or None."""
     head = data[:512].lstrip()
     if head.startswith(b"%PDF"):
-        return " men en PDF"
+        return "pdf"
     if head[:1] in (b"<",):
-        return " men en HTML- eller XML-fil"
+        return "markup"
     if b"\t" in head or b";" in head or b"," in head:
-        return "; det ser ut som en tekst- eller CSV-fil"
-    return ""
+        return "text"
+    return None
 
 
-def _guess_package(archive: zipfile.ZipFile, names: set[str]) -> str:
+def _guess_package(archive: zipfile.ZipFile, names: set[str]) -> str | None:
+    """What a zip package that is no workbook seems to be: "word", "powerpoint", "ods", "odf" or None."""
     if "word/document.xml" in names:
-        return " (det er et Word-dokument)"
+        return "word"
     if "ppt/presentation.xml" in names:
-        return " (det er en PowerPoint-presentasjon)"
+        return "powerpoint"
     if "mimetype" in names:
         mimetype = archive.read("mimetype")[:100]
         if b"opendocument.spreadsheet" in mimetype:
-            return " (det er et OpenDocument-regneark, .ods; lagre det som .xlsx)"
-        return " (det er et OpenDocument-dokument)"
-    return ""
+            return "ods"
+        return "odf"
+    return None
 
 
 @contextmanager
@@ -159,10 +143,7 @@ def open_workbook(data: bytes, *, max_rows: int = MAX_ROWS) -> Iterator[Any]:
                 io.BytesIO(data), read_only=True, data_only=False, keep_links=False
             )
     except Exception:  # noqa: BLE001 - any failure inside openpyxl means the same thing to the lead
-        raise _fail(
-            "unreadable_workbook",
-            "Regnearket kan ikke leses; det kan være skadet. Lagre det på nytt i Excel.",
-        ) from None
+        raise _fail("unreadable_workbook") from None
     try:
         yield workbook
     finally:
@@ -184,18 +165,12 @@ def iter_rows(
                 continue
             seen += 1
             if seen > max_rows:
-                raise _fail(
-                    "too_many_rows",
-                    f"Arket «{sheet.title}» har mer enn {max_rows} rader med innhold; så store ark leses "
-                    "ikke inn.",
-                )
+                raise _fail("too_many_rows", {"max_rows": max_rows, "sheet": sheet.title})
             yield number, tuple(row)
     except SpecFileError:
         raise
     except Exception:  # noqa: BLE001 - a malformed sheet part surfaces here, while streaming
-        raise _fail(
-            "unreadable_workbook", f"Arket «{sheet.title}» kan ikke leses; det kan være skadet."
-        ) from None
+        raise _fail("unreadable_workbook", {"sheet": sheet.title}) from None
 
 
 def is_formula(cell: Any) -> bool:

@@ -87,16 +87,7 @@ def import_spec_workbook(
     base_hash = about.get("Innholds-hash")
     warnings = []
     if base_hash != compute_hash(current_spec):
-        warnings.append(
-            Problem(
-                "other_base_version",
-                "Regnearket ble eksportert fra en annen versjon enn den gjeldende. Endringene nedenfor er "
-                "regnet mot gjeldende versjon: krav som er lagt til etter eksporten vises som slettet, og "
-                "endringer andre har gjort siden, vises som tilbakestilt. Godta bare endringene du selv har "
-                "gjort.",
-                sheet=ABOUT_SHEET,
-            )
-        )
+        warnings.append(Problem("other_base_version", {}, sheet=ABOUT_SHEET))
     return ImportResult(spec, diff_specs(current_spec, spec), base_hash, tuple(warnings))
 
 
@@ -105,12 +96,7 @@ def _sheets_present(workbook: Any, problems: list[Problem]) -> None:
     for name in (REQUIREMENTS_SHEET, CHAPTERS_SHEET, CRITERIA_SHEET, ABOUT_SHEET):
         if name not in names:
             problems.append(
-                Problem(
-                    "missing_sheet",
-                    f"Arket «{name}» mangler. Bruk et skjema eksportert fra løsningen (fant: "
-                    f"{', '.join(names)}).",
-                    sheet=name,
-                )
+                Problem("missing_sheet", {"sheet": name, "found": tuple(names), "form": "spec"}, sheet=name)
             )
 
 
@@ -123,10 +109,10 @@ class _Reader:
     row: int
 
     def fail(
-        self, code: str, message: str, item_id: str | None = None, field_name: str | None = None
+        self, code: str, values: dict[str, Any], item_id: str | None = None, field_name: str | None = None
     ) -> None:
         self.problems.append(
-            Problem(code, message, item_id=item_id, field=field_name, sheet=self.sheet, row=self.row)
+            Problem(code, values, item_id=item_id, field=field_name, sheet=self.sheet, row=self.row)
         )
 
     def string(self, value: Any) -> str:
@@ -191,7 +177,7 @@ def _build_spec(
 def _at(problem: Problem, sheet: str, row: int | None) -> Problem:
     return Problem(
         problem.code,
-        problem.message,
+        problem.values,
         section=problem.section,
         index=problem.index,
         item_id=problem.item_id,
@@ -210,19 +196,15 @@ class _KnownIds:
     requirements: set[str]
 
 
-def _known_id(reader: _Reader, item_id: str, known: set[str], noun: str) -> bool:
+def _known_id(reader: _Reader, item_id: str, known: set[str], section: str) -> bool:
+    # "in_workbook": the row of an edited workbook, where new items cannot be added
     if not item_id:
-        reader.fail(
-            "missing_id",
-            f"Raden mangler {noun}-ID. Nye {noun}er legges inn i løsningen, ikke i regnearket.",
-            field_name="id",
-        )
+        reader.fail("missing_id", {"section": section, "in_workbook": True}, field_name="id")
         return False
     if item_id not in known:
         reader.fail(
             "unknown_id",
-            f"{noun.capitalize()}-ID «{item_id}» finnes ikke i gjeldende kravspesifikasjon. "
-            "ID-er kan ikke endres eller legges til i regnearket.",
+            {"section": section, "id": item_id, "in_workbook": True},
             item_id=item_id,
             field_name="id",
         )
@@ -235,7 +217,7 @@ def _criterion(
 ) -> Criterion | None:
     reader = _Reader(problems, sheet, row)
     item_id = reader.string(values.get("id")).strip()
-    if not _known_id(reader, item_id, known.criteria, "kriterium"):
+    if not _known_id(reader, item_id, known.criteria, "criterion"):
         return None
     return Criterion(item_id, reader.string(values.get("name")))
 
@@ -245,7 +227,7 @@ def _chapter(
 ) -> Chapter | None:
     reader = _Reader(problems, sheet, row)
     item_id = reader.string(values.get("id")).strip()
-    if not _known_id(reader, item_id, known.chapters, "kapittel"):
+    if not _known_id(reader, item_id, known.chapters, "chapter"):
         return None
     return Chapter(
         item_id,
@@ -265,13 +247,11 @@ def _requirement(
 ) -> Requirement | None:
     reader = _Reader(problems, sheet, row)
     item_id = reader.string(values.get("id")).strip()
-    if not _known_id(reader, item_id, known.requirements, "krav"):
+    if not _known_id(reader, item_id, known.requirements, "requirement"):
         return None
     before = len(problems)
-    kind = _enum_by_label(reader, values.get("kind"), Kind, "kravtype", item_id, "kind")
-    answer_form = _enum_by_label(
-        reader, values.get("answer_form"), AnswerForm, "svarform", item_id, "answer_form"
-    )
+    kind = _enum_by_label(reader, values.get("kind"), Kind, item_id, "kind")
+    answer_form = _enum_by_label(reader, values.get("answer_form"), AnswerForm, item_id, "answer_form")
     weight = _weight(reader, values.get("weight"), item_id)
     criterion = _criterion_id(reader, values.get("criterion"), criterion_names, item_id)
     if kind is None or answer_form is None or len(problems) > before:
@@ -292,17 +272,16 @@ def _requirement(
     )
 
 
-def _enum_by_label(
-    reader: _Reader, value: Any, enum_type: Any, noun: str, item_id: str, field_name: str
-) -> Any:
+def _enum_by_label(reader: _Reader, value: Any, enum_type: Any, item_id: str, field_name: str) -> Any:
     text = reader.string(value).strip().casefold()
     for member in enum_type:
         if text in (member.label.casefold(), member.value):
             return member
-    valid = ", ".join(m.label for m in enum_type)
+    # the labels are the workbook's own cell values (the form's drop-down lists), so they are what to type
+    valid = tuple(m.label for m in enum_type)
     reader.fail(
         f"unknown_{field_name}",
-        f"Ukjent {noun} «{reader.string(value)}» for krav «{item_id}»; gyldige er {valid}.",
+        {"value": reader.string(value), "id": item_id, "valid_labels": valid},
         item_id,
         field_name,
     )
@@ -328,12 +307,7 @@ def _weight(reader: _Reader, value: Any, item_id: str) -> Decimal | None:
             return Decimal(value.strip().replace(",", "."))
         except InvalidOperation:  # pragma: no cover - the pattern admits only digits
             pass
-    reader.fail(
-        "weight_not_a_number",
-        f"Vekten til krav «{item_id}» må være et tall, ikke «{value}».",
-        item_id,
-        "weight",
-    )
+    reader.fail("weight_not_a_number", {"id": item_id, "value": value}, item_id, "weight")
     return None
 
 
@@ -346,7 +320,7 @@ def _criterion_id(reader: _Reader, value: Any, names: dict[str, str], item_id: s
     if found is None:
         reader.fail(
             "unknown_criterion",
-            f"Tildelingskriteriet «{text}» for krav «{item_id}» finnes ikke på arket «{CRITERIA_SHEET}».",
+            {"id": item_id, "criterion": text, "criteria_sheet": CRITERIA_SHEET},
             item_id,
             "criterion",
         )
