@@ -396,11 +396,11 @@ SPEC: dict[str, Wording] = {
     "encrypted_workbook": _encrypted_workbook,
     "legacy_xls": lambda v: "Filen er i det gamle .xls-formatet. Lagre den som Excel-arbeidsbok (.xlsx).",
     "not_a_zip": lambda v: (
-        f"Filen er ikke et Excel-regneark (.xlsx){_OTHER_FORMAT.get(v.get('looks_like'), '')}."
+        f"Filen er ikke et Excel-regneark (.xlsx){_OTHER_FORMAT.get(v.get('looks_like') or '', '')}."
     ),
     "corrupt_zip": lambda v: "Filen er skadet eller ufullstendig og kan ikke åpnes som et Excel-regneark.",
     "not_a_workbook": lambda v: (
-        f"Filen er en ZIP-fil, men ikke et Excel-regneark{_OTHER_PACKAGE.get(v.get('looks_like'), '')}."
+        f"Filen er en ZIP-fil, men ikke et Excel-regneark{_OTHER_PACKAGE.get(v.get('looks_like') or '', '')}."
     ),
     "workbook_too_large": lambda v: (
         f"Regnearket pakker seg ut til mer enn {_count(v['max_mb'])} MB og blir ikke lest inn."
@@ -471,7 +471,7 @@ SPEC: dict[str, Wording] = {
 
 
 def _price_item(v: Mapping[str, Any]) -> str:
-    return v["item"] + (f" ({v['municipality']})" if v.get("municipality") else "")
+    return str(v["item"]) + (f" ({v['municipality']})" if v.get("municipality") else "")
 
 
 #: every code of the price schedule (tender.core.price_schedule)
