@@ -7,6 +7,29 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from tender.auth.operations import MIN_PASSWORD_LENGTH
 
 
+def new_password_field(label: str, missing: str) -> PasswordField:
+    """A new password: required, of the length tender.auth.operations accepts (the one rule, in one place)."""
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(missing),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=f"Passordet må ha mellom {MIN_PASSWORD_LENGTH} og 200 tegn.",
+            ),
+        ],
+    )
+
+
+def repeated_password_field(label: str, missing: str) -> PasswordField:
+    """The new password typed again; it must equal the form's ``password`` field."""
+    return PasswordField(
+        label,
+        validators=[DataRequired(missing), EqualTo("password", message="Passordene er ikke like.")],
+    )
+
+
 class LoginForm(FlaskForm):
     email = EmailField(
         "E-postadresse",
@@ -32,42 +55,10 @@ class ChangePasswordForm(FlaskForm):
             Length(max=200, message="Passordet er for langt."),
         ],
     )
-    password = PasswordField(
-        "Nytt passord",
-        validators=[
-            DataRequired("Velg et nytt passord."),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=f"Passordet må ha mellom {MIN_PASSWORD_LENGTH} og 200 tegn.",
-            ),
-        ],
-    )
-    confirm = PasswordField(
-        "Gjenta det nye passordet",
-        validators=[
-            DataRequired("Gjenta det nye passordet."),
-            EqualTo("password", message="Passordene er ikke like."),
-        ],
-    )
+    password = new_password_field("Nytt passord", "Velg et nytt passord.")
+    confirm = repeated_password_field("Gjenta det nye passordet", "Gjenta det nye passordet.")
 
 
 class SetPasswordForm(FlaskForm):
-    password = PasswordField(
-        "Nytt passord",
-        validators=[
-            DataRequired("Velg et passord."),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=f"Passordet må ha mellom {MIN_PASSWORD_LENGTH} og 200 tegn.",
-            ),
-        ],
-    )
-    confirm = PasswordField(
-        "Gjenta passordet",
-        validators=[
-            DataRequired("Gjenta passordet."),
-            EqualTo("password", message="Passordene er ikke like."),
-        ],
-    )
+    password = new_password_field("Nytt passord", "Velg et passord.")
+    confirm = repeated_password_field("Gjenta passordet", "Gjenta passordet.")

@@ -12,11 +12,15 @@ upload_sample = is_vendor_user.named("upload_sample")
 #: the group's Noark pages: the procurement group (not vendors). The samples themselves are part of the sealed
 #: bids: the pages show them only with ``see_group_samples``
 view_samples = in_group.named("view_samples")
+#: the bids are opened: the samples submitted with them are no longer sealed
+samples_unsealed = Rule("samples_unsealed", lambda u, t, o, n: group_may_see_samples(t))
 #: the samples submitted with bids, their reports and results: the group, once the bids are opened
-see_group_samples = (
-    view_samples & Rule("samples_unsealed", lambda u, t, o, n: group_may_see_samples(t))
-).named("see_group_samples")
+see_group_samples = (view_samples & samples_unsealed).named("see_group_samples")
 #: running a sample's validation again: the lead
 restart_validation = is_lead.named("restart_validation")
 link_noark_requirement = is_lead.named("link_noark_requirement")
-confirm_noark_requirement = has_role(Role.LEAD, Role.EVALUATOR).named("confirm_noark_requirement")
+#: confirming a vendor's Noark result for the linked minimum requirement: the lead and the evaluators, once
+#: the samples may be seen
+confirm_noark_requirement = (has_role(Role.LEAD, Role.EVALUATOR) & samples_unsealed).named(
+    "confirm_noark_requirement"
+)

@@ -31,6 +31,7 @@ from tender.noark.permissions import (
     confirm_noark_requirement,
     link_noark_requirement,
     restart_validation,
+    samples_unsealed,
     see_group_samples,
     upload_sample,
     view_samples,
@@ -303,7 +304,7 @@ def overview(tender_id: int) -> Any:
     """The samples submitted with the bids, side by side, after the opening; before it, only a notice (the
     page is still the way to the minstekrav linking, which the lead does before the bids come in)."""
     tender = tender_for(tender_id, view_samples)
-    if not ops.group_may_see_samples(tender):
+    if not see_group_samples(current_user, tender):
         return render_template(
             "noark/overview.html", tender=tender, sealed=True, vendors=[], latest={}, rows=[], samples=[]
         )
@@ -370,7 +371,7 @@ def _requirements_page(tender: Tender, form: LinkForm | None = None, status: int
         else {}
     )
     # before the opening no results at all: which vendors bid, and with what, is sealed
-    opened = ops.group_may_see_samples(tender)
+    opened = samples_unsealed(current_user, tender)
     links = [
         (link, texts.get(link.requirement_key), ops.results_for(tender, link) if opened else [])
         for link in ops.links_of(tender)
@@ -431,8 +432,6 @@ def unlink(tender_id: int, link_id: int) -> Any:
 @login_required
 def confirm(tender_id: int, link_id: int, vendor_id: int) -> Any:
     tender = tender_for(tender_id, confirm_noark_requirement)
-    if not ops.group_may_see_samples(tender):
-        abort(403)
     found = _link_for(tender, link_id)
     vendor = next((v for v in tender.participating_vendors if v.id == vendor_id), None)
     if vendor is None:

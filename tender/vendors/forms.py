@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional
 
-from tender.auth.operations import MIN_PASSWORD_LENGTH
+from tender.auth.forms import new_password_field, repeated_password_field
 from tender.tenders.models import Tender
 
 
@@ -36,24 +36,8 @@ class RegistrationForm(FlaskForm):
             Length(max=254, message="E-postadressen kan ha høyst 254 tegn."),
         ],
     )
-    password = PasswordField(
-        "Velg passord",
-        validators=[
-            DataRequired("Velg et passord."),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=f"Passordet må ha mellom {MIN_PASSWORD_LENGTH} og 200 tegn.",
-            ),
-        ],
-    )
-    confirm = PasswordField(
-        "Gjenta passordet",
-        validators=[
-            DataRequired("Gjenta passordet."),
-            EqualTo("password", message="Passordene er ikke like."),
-        ],
-    )
+    password = new_password_field("Velg passord", "Velg et passord.")
+    confirm = repeated_password_field("Gjenta passordet", "Gjenta passordet.")
 
 
 class VendorInviteForm(FlaskForm):
