@@ -55,6 +55,13 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "invited_excluded": {"request": "x", "name": "Xarkiv AS"},
     "invited_above_maximum": {"count": 5, "maximum": 4},
     "invited_below_minimum": {"count": 2, "minimum": 3, "qualified": 6},
+    "invited_splits_tie": {
+        "invited": ("a",),
+        "invited_names": ("Leverandør A",),
+        "left_out": ("b", "c"),
+        "left_out_names": ("Leverandør B", "Leverandør C"),
+        "total": F(36, 5),
+    },
     "qualified_left_out": {"request": "d", "name": "Leverandør D"},
     "invited_skips_higher": {
         "request": "e",

@@ -562,11 +562,32 @@ def check_invitation(ranking: Ranking, invited: Sequence[str], minimum: int) -> 
 
 
 def _skipped(ranking: Ranking, chosen: Collection[str]) -> list[Problem]:
-    """A lower-ranked request invited while a higher-ranked one is left out (each pair once, the
-    best left out against the worst invited, so one skip reads as one problem)."""
+    """A lower-ranked request invited while a higher-ranked one is left out (one problem per request
+    left out, naming the lowest-ranked invited), and a tie split by the invited set."""
     invited_rows = [r for r in ranking.rows if r.request.id in chosen]
     left_out = [r for r in ranking.rows if r.request.id not in chosen]
     found: list[Problem] = []
+    cutoff = set(ranking.cutoff_tie.request_ids) if ranking.cutoff_tie else set()
+    for group in ranking.ties:
+        # inviting some of a tie and not the others chooses between equals without a recorded decision;
+        # the tie at the maximum's cut-off is reported as such already
+        ins = [rid for rid in group if rid in chosen]
+        outs = [rid for rid in group if rid not in chosen]
+        if ins and outs and not cutoff.intersection(group):
+            rows = {r.request.id: r for r in ranking.rows}
+            found.append(
+                PrequalificationProblem(
+                    "invited",
+                    "invited_splits_tie",
+                    {
+                        "invited": tuple(ins),
+                        "invited_names": tuple(rows[i].request.name for i in ins),
+                        "left_out": tuple(outs),
+                        "left_out_names": tuple(rows[i].request.name for i in outs),
+                        "total": rows[group[0]].total,
+                    },
+                )
+            )
     for skipped in left_out:
         lower = [r for r in invited_rows if r.rank > skipped.rank]
         if lower:

@@ -154,6 +154,11 @@ NORWEGIAN: dict[str, Wording] = {
         f"Utvalget har {v['count']} kandidater, men største antall er {v['maximum']}."
     ),
     "invited_below_minimum": _below_minimum,
+    "invited_splits_tie": lambda v: (
+        f"{names(list(v['invited_names']))} er invitert, men {names(list(v['left_out_names']))} står likt "
+        f"med {_points(v['total'])} poeng og er ikke invitert; inviter alle som står likt, eller registrer "
+        "en beslutning om rekkefølgen."
+    ),
     "qualified_left_out": lambda v: (
         f"{_who(v)} er kvalifisert og må inviteres: det er ikke flere kvalifiserte enn største antall."
     ),

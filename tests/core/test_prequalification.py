@@ -452,6 +452,34 @@ def test_only_qualified_not_excluded_known_requests_may_be_invited_once() -> Non
     assert problems[0].place == "invited[2]"
 
 
+def test_inviting_one_of_two_tied_requests_below_the_maximum_is_refused_until_a_decision_is_recorded() -> (
+    None
+):
+    # A and B tie on place 2; the maximum of 4 has room for both, but the lead invites only one of them
+    requests = [
+        request("A", 8, 6),
+        request("B", 6, 9),
+        request("C", 9, 9),
+        request("D", 5, 5),
+        request("E", 3, 3),
+    ]
+    ranking = rank_requests(MODEL, requests, (), 4)
+    assert ranking.cutoff_tie is None
+    problems = check_invitation(ranking, ["C", "A"], 2)
+    assert codes(problems) == ["invited_splits_tie"]
+    assert problems[0].values == {
+        "invited": ("A",),
+        "invited_names": ("Leverandør A",),
+        "left_out": ("B",),
+        "left_out_names": ("Leverandør B",),
+        "total": F(36, 5),
+    }
+    assert check_invitation(ranking, ["C", "A", "B"], 2) == []
+    decided = rank_requests(MODEL, requests, ("A", "B"), 4)
+    assert check_invitation(decided, ["C", "A"], 2) == []
+    assert codes(check_invitation(decided, ["C", "B"], 2)) == ["invited_skips_higher"]
+
+
 def test_an_unresolved_tie_at_the_cut_off_refuses_any_invited_set() -> None:
     ranking = rank_requests(MODEL, [request("A", 8, 6), request("B", 6, 9), request("C", 9, 9)], (), 2)
     assert codes(check_invitation(ranking, ["C", "A"], 2)) == ["cutoff_tie_unresolved"]
