@@ -596,6 +596,39 @@ def test_an_unreadable_value_is_left_out_and_the_rest_kept() -> None:
     ]
 
 
+def test_a_measure_a_number_and_a_quantity_are_read_and_a_percentage_told_by_its_unit_or_data_type() -> None:
+    def question(qid: str, data_type: str) -> str:
+        return (
+            f"<cac:TenderingCriterionProperty><cbc:ID>{qid}</cbc:ID><cbc:Description>{qid}</cbc:Description>"
+            f"<cbc:ValueDataTypeCode>{data_type}</cbc:ValueDataTypeCode></cac:TenderingCriterionProperty>"
+        )
+
+    def response(qid: str, value: str) -> str:
+        return (
+            f"<cac:TenderingCriterionResponse><cbc:ValidatedCriterionPropertyID>{qid}"
+            f"</cbc:ValidatedCriterionPropertyID><cac:ResponseValue>{value}</cac:ResponseValue>"
+            "</cac:TenderingCriterionResponse>"
+        )
+
+    body = (
+        "<cac:TenderingCriterion><cbc:ID>c1</cbc:ID><cbc:CriterionTypeCode>shelt-worksh</cbc:CriterionTypeCode>"
+        "<cac:TenderingCriterionPropertyGroup>"
+        + question("disabled", "PERCENTAGE")
+        + question("share", "QUANTITY")
+        + question("years", "QUANTITY_YEAR")
+        + "</cac:TenderingCriterionPropertyGroup></cac:TenderingCriterion>"
+        + response("disabled", "<cbc:ResponseNumeric>30</cbc:ResponseNumeric>")
+        + response("share", '<cbc:ResponseMeasure unitCode="PERCENTAGE">0.7</cbc:ResponseMeasure>')
+        + response("years", '<cbc:ResponseMeasure unitCode="ANN">3</cbc:ResponseMeasure>')
+    )
+    criterion = read_response(ubl(body)).criteria[0]
+    assert [(a.question, a.kind, a.quantity, a.unit) for a in criterion.answers] == [
+        ("disabled", "percentage", Decimal("30"), None),
+        ("share", "percentage", Decimal("0.7"), None),
+        ("years", "quantity", Decimal("3"), "ANN"),
+    ]
+
+
 def test_evidence_supplied_that_names_no_evidence_in_the_file_keeps_its_id() -> None:
     body = (
         "<cac:TenderingCriterion><cbc:ID>c1</cbc:ID><cac:TenderingCriterionPropertyGroup>"
@@ -728,10 +761,24 @@ def test_billion_laughs_is_refused_before_anything_expands() -> None:
     assert refused(data).code == "doctype_forbidden"
 
 
-def test_an_entity_declared_without_doctype_keyword_case_is_still_refused() -> None:
-    assert (
-        refused(b'<?xml version="1.0"?><!doctype r [<!entity a "b">]><r>&a;</r>').code == "doctype_forbidden"
+def test_a_doctype_in_any_letter_case_is_refused() -> None:
+    data = b'<?xml version="1.0"?><!doctype r [<!entity a "b">]><r>&a;</r>'
+    assert refused(data).code == "doctype_forbidden"
+
+
+def test_the_words_doctype_and_entity_in_a_comment_or_text_are_no_declaration() -> None:
+    text = "<cbc:ContractFolderID>2026/0417</cbc:ContractFolderID><!-- <!DOCTYPE x> <!ENTITY y> -->"
+    assert read_response(b"<!-- <!DOCTYPE r> -->\n" + ubl(text)).procurement.reference == REFERENCE
+
+
+def test_billion_laughs_behind_a_long_prolog_is_refused_as_a_doctype_too() -> None:
+    lol = b'<!ENTITY lol "lol">' + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+        for i in range(1, 10)
     )
+    padding = b"<!--" + b"x" * 70_000 + b"-->\n"
+    data = b'<?xml version="1.0"?>\n' + padding + b"<!DOCTYPE lolz [" + lol + b"]>\n<lolz>&lol9;</lolz>"
+    assert refused(data).code == "doctype_forbidden"
 
 
 def test_a_file_over_the_limit_is_refused_before_it_is_parsed() -> None:

@@ -481,10 +481,12 @@ def _ubl_answers(
             elif tag == _q(CBC, "ResponseAmount"):
                 if (amount := _decimal(text)) is not None:
                     yield answer("amount", amount=amount, currency=_attr(value, "currencyID"))
-            elif tag in (_q(CBC, "ResponseQuantity"), _q(CBC, "ResponseNumeric")):
+            elif tag in (_q(CBC, "ResponseQuantity"), _q(CBC, "ResponseNumeric"), _q(CBC, "ResponseMeasure")):
                 if (number := _decimal(text)) is not None:
-                    kind: AnswerKind = "percentage" if data_type == "PERCENTAGE" else "quantity"
-                    yield answer(kind, quantity=number, unit=_attr(value, "unitCode"))
+                    unit = _attr(value, "unitCode")
+                    percent = "PERCENT" in data_type or "PERCENT" in (unit or "").upper()
+                    kind: AnswerKind = "percentage" if percent else "quantity"
+                    yield answer(kind, quantity=number, unit=None if percent else unit)
             elif tag == _q(CBC, "ResponseDate"):
                 if (day := _date(text)) is not None:
                     yield answer("date", date=day)

@@ -2,7 +2,8 @@
 
 An ESPD response never needs a document type declaration, and the DTD is where entity bombs ("billion
 laughs") and external entities (file:///etc/passwd, http://...) live: a document with one is refused, before
-the parser sees it where the prolog shows it, and after parsing whatever the prolog hid. The parser itself
+the parser sees it where the first 64 KiB show it, and after parsing (lxml's docinfo) whatever a longer
+prolog hid. The parser itself
 loads no DTD, resolves no entity, touches no network and keeps libxml2's limits (no huge_tree).
 """
 
@@ -22,7 +23,7 @@ MAX_DEPTH = 100
 MAX_ELEMENTS = 500_000
 
 _DOCTYPE = re.compile(r"<!DOCTYPE", re.IGNORECASE)
-_ENTITY = re.compile(r"<!ENTITY", re.IGNORECASE)
+_PROLOG_ITEM = re.compile(r"\s*(<\?.*?\?>|<!--.*?-->)", re.DOTALL)
 _HEAD = 65536
 
 
@@ -41,8 +42,17 @@ def _decode_head(head: bytes) -> str:
     return head.decode("latin-1")  # ASCII-compatible: enough to see markup
 
 
-def _line_of(text: str, position: int) -> int:
-    return text.count("\n", 0, position) + 1
+def _doctype_line(head: str) -> int | None:
+    """The line of a DOCTYPE in the prolog (after the XML declaration, comments and processing instructions),
+    or None. Only the prolog: the same characters in a comment or in text further on are no declaration."""
+    position = 0
+    while found := _PROLOG_ITEM.match(head, position):
+        position = found.end()
+    rest = head[position:]
+    doctype = _DOCTYPE.match(rest.lstrip())
+    if doctype is None:
+        return None
+    return head.count("\n", 0, position + len(rest) - len(rest.lstrip())) + 1
 
 
 def parse(data: bytes) -> etree._Element:
@@ -51,11 +61,9 @@ def parse(data: bytes) -> etree._Element:
         raise EspdError("too_large", {"size": len(data), "limit": MAX_BYTES})
     if not data.strip():
         raise EspdError("empty")
-    head = _decode_head(data[:_HEAD])
-    for pattern in (_DOCTYPE, _ENTITY):
-        found = pattern.search(head)
-        if found:
-            raise EspdError("doctype_forbidden", line=_line_of(head, found.start()))
+    line = _doctype_line(_decode_head(data[:_HEAD]))
+    if line is not None:
+        raise EspdError("doctype_forbidden", line=line)
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -68,6 +76,9 @@ def parse(data: bytes) -> etree._Element:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
+        if _DOCTYPE.search(_decode_head(data)):
+            # libxml2 stops at an entity loop or amplification first; what we refuse is the DTD itself
+            raise EspdError("doctype_forbidden", line=exc.lineno or None) from None
         message = str(exc.msg or "")
         if "depth" in message.lower():
             raise EspdError("too_deep", {"limit": MAX_DEPTH}, line=exc.lineno) from None
