@@ -9,8 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, get_args
 
-from tender.core.espd import CATEGORIES, Answer, AnswerKind, EspdError, Evidence
-from tender.core.espd.model import MatchStatus
+from tender.core.espd import CATEGORIES, Answer, AnswerKind, EspdError, Evidence, MatchStatus
 from tender.web import espd_messages
 from tests.test_telltale_words import findings
 
@@ -74,7 +73,9 @@ def test_every_wording_reads_as_norwegian_and_names_its_values() -> None:
         "Filen sier ikke hvilken versjon"
     )
     assert "12\u00a0MB" in espd_messages.message(EspdError("too_large", SAMPLES["too_large"]))
-    assert "500\u00a0000" in espd_messages.message(EspdError("too_many_elements", SAMPLES["too_many_elements"]))
+    assert "500\u00a0000" in espd_messages.message(
+        EspdError("too_many_elements", SAMPLES["too_many_elements"])
+    )
     assert "forespørsel" in espd_messages.message(EspdError("espd_request", SAMPLES["espd_request"]))
     assert "«Invoice»" in espd_messages.message(EspdError("not_espd_response", SAMPLES["not_espd_response"]))
 
@@ -106,6 +107,7 @@ def test_answers_are_worded_with_norwegian_numbers_dates_and_yes_no() -> None:
     assert worded("amount", amount=Decimal("48500000.5"), currency="NOK") == "48\u00a0500\u00a0000,50\u00a0kr"
     assert "1\u00a0250,00" in worded("amount", amount=Decimal("1250"), currency="EUR")
     assert worded("amount", amount=Decimal("10"), currency="QQQ").startswith("10")
+    assert worded("amount", amount=Decimal("1221.5"), currency=None) == "1\u00a0221,5"
     assert worded("percentage", quantity=Decimal("12.5")) == "12,5\u00a0%"
     assert worded("quantity", quantity=Decimal("450"), unit="NUMBER") == "450"
     assert worded("quantity", quantity=Decimal("3"), unit="YEAR") == "3 (YEAR)"

@@ -133,8 +133,10 @@ STATUS_NAMES: dict[str, str] = {
 
 
 def _money(amount: Any, currency: str | None) -> str:
+    if not currency:  # some services write currencyID="": the number, without guessing kroner
+        return format_decimal(amount, 2)
     try:
-        return format_money(amount, currency or "NOK")
+        return format_money(amount, currency)
     except (ValueError, KeyError, TypeError):  # a currency code Babel does not know
         return f"{format_decimal(amount, 2)} {currency}"
 

@@ -571,6 +571,25 @@ def test_namespaces_count_by_uri_not_by_prefix() -> None:
     assert (r.version, r.procurement.reference) == ("3.1.0", REFERENCE)
 
 
+def test_a_2_0_response_in_ubl_2_2s_pre_award_namespaces_is_read_as_the_final_ones() -> None:
+    data = (
+        ubl(
+            "<cbc:ContractFolderID>2026/0417</cbc:ContractFolderID>",
+            header="<cbc:ProfileExecutionID>ESPD-EDMv2.0.2-REGULATED</cbc:ProfileExecutionID>",
+        )
+        .replace(
+            b"urn:oasis:names:specification:ubl:schema:xsd:QualificationApplicationResponse-2",
+            b"urn:X-test:UBL:Pre-award:QualificationApplicationResponse",
+        )
+        .replace(
+            b"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+            b"urn:X-test:UBL:Pre-award:CommonBasic",
+        )
+    )
+    r = read_response(data)
+    assert (r.version, r.profile, r.procurement.reference) == ("2.0.2", "regulated", REFERENCE)
+
+
 def test_an_unreadable_value_is_left_out_and_the_rest_kept() -> None:
     def value(inner: str) -> str:
         return f"<cac:ResponseValue>{inner}</cac:ResponseValue>"

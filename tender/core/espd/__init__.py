@@ -82,6 +82,8 @@ from tender.core.espd.model import (
     EspdResponse,
     Evidence,
     Identifier,
+    IdentifierKind,
+    MatchStatus,
     Procurement,
     RequirementMatch,
 )
@@ -101,6 +103,8 @@ __all__ = [
     "EspdResponse",
     "Evidence",
     "Identifier",
+    "IdentifierKind",
+    "MatchStatus",
     "Procurement",
     "RequirementMatch",
     "category_of",

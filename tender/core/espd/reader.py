@@ -54,6 +54,15 @@ CCV_CBC = "urn:isa:names:specification:ubl:schema:xsd:CCV-CommonBasicComponents-
 CEV = "urn:isa:names:specification:ubl:schema:xsd:CEV-CommonAggregateComponents-1"
 CEV_CBC = "urn:isa:names:specification:ubl:schema:xsd:CEV-CommonBasicComponents-1"
 
+#: ESPD-EDM 2.0.x services wrote UBL 2.2's pre-award review namespaces before UBL 2.2 was final; the same
+#: elements, read as the final ones
+_PRE_AWARD = {
+    "urn:X-test:UBL:Pre-award:QualificationApplicationResponse": QAR,
+    "urn:X-test:UBL:Pre-award:QualificationApplicationRequest": QAQ,
+    "urn:X-test:UBL:Pre-award:CommonAggregate": CAC,
+    "urn:X-test:UBL:Pre-award:CommonBasic": CBC,
+}
+
 #: the ESPD-EDM major versions each root is read for
 SUPPORTED = {V1_RESPONSE: {1}, QAR: {2, 3, 4}}
 _HIGHEST = 4
@@ -141,6 +150,8 @@ def _bool(text: str | None) -> bool | None:
 def read_response(data: bytes) -> EspdResponse:
     """Read ``data`` (an uploaded file's bytes) as an ESPD response, or raise :class:`EspdError`."""
     root = parse(data)
+    if _split(root.tag)[0] in _PRE_AWARD:
+        _rename_pre_award(root)
     namespace, local = _split(root.tag)
     if namespace in (QAQ, V1_REQUEST) or (
         namespace is None and local in ("ESPDRequest", "QualificationApplicationRequest")
@@ -152,6 +163,13 @@ def read_response(data: bytes) -> EspdResponse:
     if namespace == V1_RESPONSE:
         return _read_v1(root, version, profile_id)
     return _read_ubl(root, version, profile_id)
+
+
+def _rename_pre_award(root: etree._Element) -> None:
+    for element in root.iter():
+        namespace, local = _split(element.tag)
+        if namespace in _PRE_AWARD:
+            element.tag = f"{{{_PRE_AWARD[namespace]}}}{local}"
 
 
 def _split(tag: object) -> tuple[str | None, str]:
