@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from tender.core.espd import (
     MAX_BYTES,
@@ -904,3 +905,26 @@ def test_the_tenders_requirements_are_lined_up_with_the_criteria_answered_missin
 def test_a_v4_response_lines_up_with_a_tender_that_names_criteria_by_their_taxonomy_uuid() -> None:
     matches = line_up(read("espd-response-v4.0.0.xml"), [("K1", "005eb9ed-1347-4ca3-bb29-9bc0db64e1ab")])
     assert matches[0].status == "answered" and matches[0].criteria[0].type_code == "crime-org"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.xml")))
+def test_any_kind_of_element_left_out_of_a_real_shaped_response_reads_or_is_refused_never_crashes(
+    name: str,
+) -> None:
+    original = etree.fromstring((FIXTURES / name).read_bytes())
+    tags = sorted({str(e.tag) for e in original.iter() if isinstance(e.tag, str)} - {str(original.tag)})
+    assert len(tags) > 40
+    for tag in tags:
+        tree = etree.fromstring((FIXTURES / name).read_bytes())
+        for element in list(tree.iter(tag)):
+            parent = element.getparent()
+            if parent is not None:
+                parent.remove(element)
+        try:
+            response = read_response(etree.tostring(tree))
+        except EspdError as error:
+            # only the elements that say which version it is may make a file unreadable
+            assert error.code == "unsupported_version", (tag, error)
+            assert tag.endswith(("}ProfileExecutionID", "}VersionID")), tag
+        else:
+            assert isinstance(response, EspdResponse)
