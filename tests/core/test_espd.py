@@ -591,6 +591,40 @@ def test_a_2_0_response_in_ubl_2_2s_pre_award_namespaces_is_read_as_the_final_on
     assert (r.version, r.profile, r.procurement.reference) == ("2.0.2", "regulated", REFERENCE)
 
 
+def test_the_title_comes_from_the_contract_notice_reference_before_any_other_reference() -> None:
+    def reference(code: str, name: str) -> str:
+        return (
+            f"<cac:AdditionalDocumentReference><cbc:ID>x</cbc:ID><cbc:DocumentTypeCode>{code}</cbc:DocumentTypeCode>"
+            "<cac:Attachment><cac:ExternalReference>"
+            f"<cbc:FileName>{name}</cbc:FileName></cac:ExternalReference></cac:Attachment>"
+            "</cac:AdditionalDocumentReference>"
+        )
+
+    r = read_response(ubl(reference("ESPD_REQUEST", "espd-request.xml") + reference("TED_CN", TITLE)))
+    assert r.procurement.title == TITLE
+
+
+def test_the_same_number_as_party_identification_and_company_id_is_listed_once() -> None:
+    party = (
+        "<cac:EconomicOperatorParty><cac:Party><cac:PartyIdentification><cbc:ID>927384655</cbc:ID>"
+        "</cac:PartyIdentification><cac:PartyLegalEntity><cbc:CompanyID>927384655</cbc:CompanyID>"
+        "</cac:PartyLegalEntity><cac:PartyTaxScheme><cbc:CompanyID>NO927384655MVA</cbc:CompanyID>"
+        "</cac:PartyTaxScheme></cac:Party></cac:EconomicOperatorParty>"
+    )
+    eo = read_response(ubl(party)).economic_operator
+    assert eo is not None and eo.identifiers == (
+        Identifier("927384655", None, "orgnr", "927384655"),
+        Identifier("NO927384655MVA", "VAT", "vat", "927384655"),
+    )
+    assert (eo.orgnr, eo.vat_id, eo.name, eo.contact, eo.country) == (
+        "927384655",
+        "NO927384655MVA",
+        None,
+        None,
+        None,
+    )
+
+
 def test_an_unreadable_value_is_left_out_and_the_rest_kept() -> None:
     def value(inner: str) -> str:
         return f"<cac:ResponseValue>{inner}</cac:ResponseValue>"

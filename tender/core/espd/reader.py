@@ -241,7 +241,7 @@ def _economic_operator(party_holder: etree._Element | None, sme_text: str | None
         for entity in _children(party, CAC, holder):
             id_el = _child(entity, CBC, "CompanyID")
             found = identifier_from(_text(id_el), _attr(id_el, "schemeID", "schemeName") or hint)
-            if found and found not in identifiers:
+            if found and found.value not in {i.value for i in identifiers}:
                 identifiers.append(found)
     name = _text(_path(party, (CAC, "PartyName"), (CBC, "Name"))) or _text(
         _path(party, (CAC, "PartyLegalEntity"), (CBC, "RegistrationName"))
@@ -279,8 +279,11 @@ def _procurement(root: etree._Element) -> Procurement:
     project = _child(root, CAC, "ProcurementProject")
     title = _text(_child(project, CBC, "Name"))
     description = _text(_child(project, CBC, "Description"))
-    for reference in _children(root, CAC, "AdditionalDocumentReference"):
-        # the contract notice the ESPD belongs to carries the procurement's title in v1 and v2
+    references = list(_children(root, CAC, "AdditionalDocumentReference"))
+    # the contract notice the ESPD belongs to (DocumentTypeCode TED_CN, or a national notice) carries the
+    # procurement's title in v1 and v2; other references (the ESPD request, attachments) only when none does
+    notices = [r for r in references if "CN" in (_text(_child(r, CBC, "DocumentTypeCode")) or "").upper()]
+    for reference in notices + [r for r in references if r not in notices]:
         external = _path(reference, (CAC, "Attachment"), (CAC, "ExternalReference"))
         title = title or _text(_child(external, CBC, "FileName"))
         description = description or _text(_child(external, CBC, "Description"))
