@@ -21,16 +21,19 @@ SHORT_CODES: dict[str, Category] = {
         ).split(),
         "exclusion",
     ),
-    **dict.fromkeys("prof-regist trade-regist autorisation authorisation membership".split(), "suitability"),
+    # eForms' selection-criterion codes (BT-747) name the parts themselves: sui-act, ef-stand, tp-abil
     **dict.fromkeys(
-        "gen-year-to aver-year-to spec-aver-to spec-year-to finan-rat indem-insu finan-requ".split(),
+        "prof-regist trade-regist autorisation authorisation membership sui-act".split(), "suitability"
+    ),
+    **dict.fromkeys(
+        "gen-year-to aver-year-to spec-aver-to spec-year-to finan-rat indem-insu finan-requ ef-stand".split(),
         "economic_financial_standing",
     ),
     **dict.fromkeys(
         (
             "work-perform supply-perform service-perform qual-cont-tech work-tech qual-facil research-fac "
             "chain-manage qualification envir-measure tech-equip spec-req-check manage-staff year-manpower "
-            "suncont-port wo-autent w-autent qa-certif-inst qu-certif-indep envir-certif-indep"
+            "suncont-port wo-autent w-autent qa-certif-inst qu-certif-indep envir-certif-indep tp-abil"
         ).split(),
         "technical_professional_ability",
     ),
