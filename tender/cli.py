@@ -29,6 +29,7 @@ def register_commands(app: Flask) -> None:
     from tender.evaluation.commands import score_command
     from tender.noark.commands import noark_group
     from tender.noark.worker import worker_command
+    from tender.reports.espd_commands import espd_group
     from tender.requirements.commands import spec_group
     from tender.serve import serve_command
     from tender.vendors.commands import vendor_group
@@ -36,6 +37,7 @@ def register_commands(app: Flask) -> None:
     for command in (
         audit_group,
         demo_command,
+        espd_group,
         serve_command,
         user_group,
         score_command,
