@@ -178,10 +178,10 @@ CRITERION_NAMES: dict[str, str] = {
     _TPA + "TECHNICAL.FACILITIES_FOR_QUALITY_ENSURING": (
         "Tekniske hjelpemidler og tiltak for å sikre kvaliteten"
     ),
-    _TPA + "TECHNICAL.FACILITIES.FOR_STUDY_RESEARCH": "Undersøkelses- og forskningsmuligheter",
+    _TPA + "TECHNICAL.FACILITIES_FOR_STUDY_RESEARCH": "Undersøkelses- og forskningsmuligheter",
     _TPA + "TECHNICAL.SUPPLY_CHAIN_MANAGEMENT": "Styring av forsyningskjeden",
     _TPA + "TECHNICAL.CHECKS.ALLOWANCE_OF_CHECKS": "Adgang til kontroll",
-    _TPA + "PROFESSIONAL.QUALIFICATIONS": "Utdanning og faglige kvalifikasjoner",
+    _TPA + "TECHNICAL.PROFESSIONAL_QUALIFICATIONS": "Utdanning og faglige kvalifikasjoner",
     _TPA + "TECHNICAL.ENVIRONMENTAL_MANAGEMENT_MEASURES": "Miljøstyringstiltak",
     _TPA + "MANAGEMENT.MANAGERIAL_STAFF": "Antall ledere",
     _TPA + "MANAGEMENT.AVERAGE_ANNUAL_MANPOWER": "Gjennomsnittlig årlig arbeidsstyrke",

@@ -9,7 +9,8 @@ itself, so a national criterion or a future code still matches its own spelling 
 
 Only pairs read in the EU's published taxonomy files are in the table (see the comment above each group):
 nothing is inferred from similar names. A short code is None where it was not read beside the UUID in the
-4.0.0 taxonomy; such a criterion still matches a 3.x/4.x response through its UUID.
+4.0.0 taxonomy; such a criterion still matches a 3.x/4.x response through its UUID. Where ESPD-EDM 1.0.2
+wrote another dotted code than 2.x, the 1.0.2 one is kept as ``v1`` and is a name of the criterion too.
 """
 
 from __future__ import annotations
@@ -26,20 +27,24 @@ __all__ = ["KNOWN_CRITERIA", "KnownCriterion", "identities", "known_criterion", 
 class KnownCriterion:
     #: the criterion's UUID (cbc:ID of cac:TenderingCriterion / ccv:Criterion)
     uuid: str
-    #: the dotted type code of ESPD-EDM 1.x and 2.x
+    #: the dotted type code of ESPD-EDM 2.x (and of 1.x unless ``v1`` says otherwise)
     dotted: str
     #: the short code of ESPD-EDM 3.x/4.x (the EU "criterion" list), None where not verified
     short: str | None
     category: Category
+    #: the dotted code ESPD-EDM 1.0.2 gives the criterion, where it differs from the 2.x one
+    v1: str | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
         """Every name of the criterion, as the taxonomy writes them."""
-        return tuple(n for n in (self.uuid, self.dotted, self.short) if n)
+        return tuple(n for n in (self.uuid, self.dotted, self.short, self.v1) if n)
 
 
-def _row(uuid: str, dotted: str, short: str | None, category: Category) -> KnownCriterion:
-    return KnownCriterion(uuid, dotted, short, category)
+def _row(
+    uuid: str, dotted: str, short: str | None, category: Category, v1: str | None = None
+) -> KnownCriterion:
+    return KnownCriterion(uuid, dotted, short, category, v1)
 
 
 _EX = "CRITERION.EXCLUSION."
@@ -50,9 +55,11 @@ _TPA = "CRITERION.SELECTION.TECHNICAL_PROFESSIONAL_ABILITY."
 #: in the order of the taxonomy (part III A–D, then part IV A–D)
 KNOWN_CRITERIA: tuple[KnownCriterion, ...] = (
     # Exclusion grounds. UUID and dotted code: OP-TED/ESPD-EDM, ESPD/uuid/v1.0.2.txt (commit 7c83ec29), the
-    # criterion rows C1–C23. Short code beside the same UUID: OP-TED/ESPD-EDM, espd_edm_v4.0.0.json (commit
-    # 1a769867), criteria CC1–CC8 and CC11–CC14 ("elementUUID" / "elementcode"); the others' short codes
-    # were not read there and are left out.
+    # criterion rows C1–C23; the same pairs for 2.1.1 in Hankintailmoitukset/hilma-espd-edm,
+    # Espd/CriterionModels/v2_1_1/ExclusionGroundsSpecification.cs (commit 188b07ca). Short code beside the
+    # same UUID: OP-TED/ESPD-EDM, espd_edm_v4.0.0.json (commit 1a769867), criteria CC1–CC24 ("elementUUID" /
+    # "elementcode"). 3.2.0's code list writes "misinterpr" for CC23; 4.0.0 writes "misrepresent", and only
+    # that one was read beside the UUID.
     _row(
         "005eb9ed-1347-4ca3-bb29-9bc0db64e1ab",
         _EX + "CONVICTIONS.PARTICIPATION_IN_CRIMINAL_ORGANISATION",
@@ -88,8 +95,8 @@ KNOWN_CRITERIA: tuple[KnownCriterion, ...] = (
         "socsec-pay",
         "exclusion",
     ),
-    _row("a80ddb62-d25b-4e4e-ae22-3968460dc0a9", _EX + "SOCIAL.ENVIRONMENTAL_LAW", None, "exclusion"),
-    _row("a261a395-ed17-4939-9c75-b9ff1109ca6e", _EX + "SOCIAL.SOCIAL_LAW", None, "exclusion"),
+    _row("a80ddb62-d25b-4e4e-ae22-3968460dc0a9", _EX + "SOCIAL.ENVIRONMENTAL_LAW", "envir-law", "exclusion"),
+    _row("a261a395-ed17-4939-9c75-b9ff1109ca6e", _EX + "SOCIAL.SOCIAL_LAW", "socsec-law", "exclusion"),
     _row("a34b70d6-c43d-4726-9a88-8e2b438424bf", _EX + "SOCIAL.LABOUR_LAW", "labour-law", "exclusion"),
     _row("d3732c09-7d62-4edc-a172-241da6636e7c", _EX + "BUSINESS.BANKRUPTCY", "bankruptcy", "exclusion"),
     _row("396f288a-e267-4c20-851a-ed4f7498f137", _EX + "BUSINESS.INSOLVENCY", "insolvency", "exclusion"),
@@ -99,128 +106,166 @@ KNOWN_CRITERIA: tuple[KnownCriterion, ...] = (
         "cred-arran",
         "exclusion",
     ),
-    _row("daffa2a9-9f8f-4568-8be8-7b8bf306d096", _EX + "BUSINESS.BANKRUPTCY_ANALOGOUS", None, "exclusion"),
-    _row("8fda202a-0c37-41bb-9d7d-de3f49edbfcb", _EX + "BUSINESS.LIQUIDATOR_ADMINISTERED", None, "exclusion"),
-    _row("166536e2-77f7-455c-b018-70582474e4f6", _EX + "BUSINESS.ACTIVITIES_SUSPENDED", None, "exclusion"),
-    _row("514d3fde-1e3e-4dcd-b02a-9f984d5bbda3", _EX + "MISCONDUCT.MC_PROFESSIONAL", None, "exclusion"),
-    _row("56d13e3d-76e8-4f23-8af6-13e60a2ee356", _EX + "MISCONDUCT.MARKET_DISTORTION", None, "exclusion"),
+    _row(
+        "daffa2a9-9f8f-4568-8be8-7b8bf306d096",
+        _EX + "BUSINESS.BANKRUPTCY_ANALOGOUS",
+        "bankr-nat",
+        "exclusion",
+    ),
+    _row(
+        "8fda202a-0c37-41bb-9d7d-de3f49edbfcb",
+        _EX + "BUSINESS.LIQUIDATOR_ADMINISTERED",
+        "liq-admin",
+        "exclusion",
+    ),
+    _row(
+        "166536e2-77f7-455c-b018-70582474e4f6", _EX + "BUSINESS.ACTIVITIES_SUSPENDED", "susp-act", "exclusion"
+    ),
+    _row(
+        "514d3fde-1e3e-4dcd-b02a-9f984d5bbda3",
+        _EX + "MISCONDUCT.MC_PROFESSIONAL",
+        "prof-misconduct",
+        "exclusion",
+    ),
+    _row(
+        "56d13e3d-76e8-4f23-8af6-13e60a2ee356",
+        _EX + "MISCONDUCT.MARKET_DISTORTION",
+        "distorsion",
+        "exclusion",
+    ),
     _row(
         "b1b5ac18-f393-4280-9659-1367943c1a2e",
         _EX + "CONFLICT_OF_INTEREST.PROCEDURE_PARTICIPATION",
-        None,
+        "partic-confl",
         "exclusion",
     ),
     _row(
         "61874050-5130-4f1c-a174-720939c7b483",
         _EX + "CONFLICT_OF_INTEREST.PROCEDURE_PREPARATION",
-        None,
+        "prep-confl",
         "exclusion",
     ),
     _row(
         "3293e92b-7f3e-42f1-bee6-a7641bb04251",
         _EX + "CONFLICT_OF_INTEREST.EARLY_TERMINATION",
-        None,
+        "sanction",
         "exclusion",
     ),
     _row(
         "696a75b2-6107-428f-8b74-82affb67e184",
         _EX + "CONFLICT_OF_INTEREST.MISINTERPRETATION",
-        None,
+        "misrepresent",
         "exclusion",
     ),
-    _row("63adb07d-db1b-4ef0-a14e-a99785cf8cf6", _EX + "NATIONAL.OTHER", None, "exclusion"),
+    _row("63adb07d-db1b-4ef0-a14e-a99785cf8cf6", _EX + "NATIONAL.OTHER", "nati-ground", "exclusion"),
     # Selection criteria. UUID and dotted code: OP-TED/ESPD-EDM, ESPD/uuid/v1.0.2.txt (commit 7c83ec29), the
-    # criterion rows C24–C55. No short code of a selection criterion was read beside its UUID, so 3.x/4.x
-    # responses are matched through the UUID only.
+    # criterion rows C24–C55; the 2.1.1 pairs in Hankintailmoitukset/hilma-espd-edm,
+    # Espd/CriterionModels/v2_1_1/SelectionCriteriaSpecification.cs (commit 0b11bfbb), which differ from 1.0.2
+    # for two criteria (the 1.0.2 code is kept as ``v1``).
+    # Short code beside the same UUID: OP-TED/ESPD-EDM, espd_edm_v4.0.0.json (commit 1a769867), criteria
+    # CC25–CC32 and CC34–CC42; the set-up criterion (1.0.2 C32) is not in 3.x/4.x; the short codes of the
+    # criteria after CC42 were not read and are left out.
     _row(
-        "6ee55a59-6adb-4c3a-b89f-e62a7ad7be7f", _SUI + "PROFESSIONAL_REGISTER_ENROLMENT", None, "suitability"
+        "6ee55a59-6adb-4c3a-b89f-e62a7ad7be7f",
+        _SUI + "PROFESSIONAL_REGISTER_ENROLMENT",
+        "prof-regist",
+        "suitability",
     ),
-    _row("87b3fa26-3549-4f92-b8e0-3fd8f04bf5c7", _SUI + "TRADE_REGISTER_ENROLMENT", None, "suitability"),
-    _row("9eeb6d5c-0eb8-48e8-a4c5-5087a7c095a4", _SUI + "AUTHORISATION", None, "suitability"),
-    _row("73f10e36-ed7a-412e-995c-aa76463e3776", _SUI + "MEMBERSHIP", None, "suitability"),
+    _row(
+        "87b3fa26-3549-4f92-b8e0-3fd8f04bf5c7",
+        _SUI + "TRADE_REGISTER_ENROLMENT",
+        "trade-regist",
+        "suitability",
+    ),
+    _row("9eeb6d5c-0eb8-48e8-a4c5-5087a7c095a4", _SUI + "AUTHORISATION", "authorisation", "suitability"),
+    _row("73f10e36-ed7a-412e-995c-aa76463e3776", _SUI + "MEMBERSHIP", "membership", "suitability"),
     _row(
         "499efc97-2ac1-4af2-9e84-323c2ca67747",
         _EFS + "TURNOVER.GENERAL_YEARLY",
-        None,
+        "gen-year-to",
         "economic_financial_standing",
     ),
     _row(
         "b16cb9fc-6cb7-4585-9302-9533b415cf48",
         _EFS + "TURNOVER.AVERAGE_YEARLY",
-        None,
+        "aver-year-to",
         "economic_financial_standing",
     ),
     _row(
         "074f6031-55f9-4e99-b9a4-c4363e8bc315",
         _EFS + "TURNOVER.SPECIFIC_YEARLY",
-        None,
+        "spec-year-to",
         "economic_financial_standing",
     ),
     _row(
         "d3dfb714-f558-4512-bbc5-e456fa2339de",
         _EFS + "TURNOVER.SPECIFIC_AVERAGE",
-        None,
+        "spec-aver-to",
         "economic_financial_standing",
     ),
     _row(
         "77f481ce-ffb6-483f-8e2b-c78db5e68292", _EFS + "TURNOVER.SET_UP", None, "economic_financial_standing"
     ),
     _row(
-        "e4d37adc-08cd-4f4d-a8d8-32b62b0a1f46", _EFS + "FINANCIAL_RATIO", None, "economic_financial_standing"
+        "e4d37adc-08cd-4f4d-a8d8-32b62b0a1f46",
+        _EFS + "FINANCIAL_RATIO",
+        "finan-rat",
+        "economic_financial_standing",
     ),
     _row(
         "7604bd40-4462-4086-8763-a50da51a869c",
         _EFS + "RISK_INDEMNITY_INSURANCE",
-        None,
+        "indem-insu",
         "economic_financial_standing",
     ),
     _row(
         "ab0e7f2e-6418-40e2-8870-6713123e41ad",
         _EFS + "OTHER_REQUIREMENTS",
-        None,
+        "finan-requ",
         "economic_financial_standing",
     ),
     _row(
         "cdd3bb3e-34a5-43d5-b668-2aab86a73822",
         _TPA + "REFERENCES.WORKS_PERFORMANCE",
-        None,
+        "work-perform",
         "technical_professional_ability",
     ),
     _row(
         "3a18a175-1863-4b1d-baef-588ce61960ca",
         _TPA + "REFERENCES.SUPPLIES_DELIVERY_PERFORMANCE",
-        None,
+        "supply-perform",
         "technical_professional_ability",
     ),
     _row(
         "5e506c16-26ab-4e32-bb78-b27f87dc0565",
         _TPA + "REFERENCES.SERVICES_DELIVERY_PERFORMANCE",
-        None,
+        "service-perform",
         "technical_professional_ability",
     ),
     _row(
         "3aaca389-4a7b-406b-a4b9-080845d127e7",
         _TPA + "TECHNICAL.TECHNICIANS_FOR_QUALITY_CONTROL",
-        None,
+        "qual-cont-tech",
         "technical_professional_ability",
     ),
     _row(
         "c599c130-b29f-461e-a187-4e16c7d40db7",
         _TPA + "TECHNICAL.TECHNICIANS_FOR_CARRYING_WORKS",
-        None,
+        "work-tech",
         "technical_professional_ability",
     ),
     _row(
         "4bf996d9-439c-40c6-9ab9-980a48cb55a1",
         _TPA + "TECHNICAL.FACILITIES_FOR_QUALITY_ENSURING",
-        None,
+        "qual-facil",
         "technical_professional_ability",
     ),
     _row(
         "90a2e100-44cc-45d3-9970-69d6714f1596",
-        _TPA + "TECHNICAL.FACILITIES.FOR_STUDY_RESEARCH",
+        _TPA + "TECHNICAL.FACILITIES_FOR_STUDY_RESEARCH",
         None,
         "technical_professional_ability",
+        v1=_TPA + "TECHNICAL.FACILITIES.FOR_STUDY_RESEARCH",
     ),
     _row(
         "dc12a151-7fdf-4733-a8f0-30f667292e66",
@@ -236,9 +281,10 @@ KNOWN_CRITERIA: tuple[KnownCriterion, ...] = (
     ),
     _row(
         "07301031-2270-41af-8e7e-66fe0c777107",
-        _TPA + "PROFESSIONAL.QUALIFICATIONS",
+        _TPA + "TECHNICAL.PROFESSIONAL_QUALIFICATIONS",
         None,
         "technical_professional_ability",
+        v1=_TPA + "PROFESSIONAL.QUALIFICATIONS",
     ),
     _row(
         "9460457e-b43d-48a9-acd1-615de6ddd33e",
