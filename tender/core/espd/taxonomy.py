@@ -163,8 +163,9 @@ KNOWN_CRITERIA: tuple[KnownCriterion, ...] = (
     # Espd/CriterionModels/v2_1_1/SelectionCriteriaSpecification.cs (commit 0b11bfbb), which differ from 1.0.2
     # for two criteria (the 1.0.2 code is kept as ``v1``).
     # Short code beside the same UUID: OP-TED/ESPD-EDM, espd_edm_v4.0.0.json (commit 1a769867), criteria
-    # CC25–CC32 and CC34–CC42; the set-up criterion (1.0.2 C32) is not in 3.x/4.x; the short codes of the
-    # criteria after CC42 were not read and are left out.
+    # CC25–CC32 and CC34–CC50 (the allowance of checks is "spec-req-check" there); the set-up criterion (1.0.2
+    # C32) is not in 3.x/4.x. The short codes of CC51 onwards (subcontracting proportion, samples, quality
+    # and environmental certificates) were not read beside their UUIDs and are left out.
     _row(
         "6ee55a59-6adb-4c3a-b89f-e62a7ad7be7f",
         _SUI + "PROFESSIONAL_REGISTER_ENROLMENT",
@@ -263,51 +264,51 @@ KNOWN_CRITERIA: tuple[KnownCriterion, ...] = (
     _row(
         "90a2e100-44cc-45d3-9970-69d6714f1596",
         _TPA + "TECHNICAL.FACILITIES_FOR_STUDY_RESEARCH",
-        None,
+        "research-fac",
         "technical_professional_ability",
         v1=_TPA + "TECHNICAL.FACILITIES.FOR_STUDY_RESEARCH",
     ),
     _row(
         "dc12a151-7fdf-4733-a8f0-30f667292e66",
         _TPA + "TECHNICAL.SUPPLY_CHAIN_MANAGEMENT",
-        None,
+        "chain-manage",
         "technical_professional_ability",
     ),
     _row(
         "c8809aa1-29b6-4f27-ae2f-27e612e394db",
         _TPA + "TECHNICAL.CHECKS.ALLOWANCE_OF_CHECKS",
-        None,
+        "spec-req-check",
         "technical_professional_ability",
     ),
     _row(
         "07301031-2270-41af-8e7e-66fe0c777107",
         _TPA + "TECHNICAL.PROFESSIONAL_QUALIFICATIONS",
-        None,
+        "qualification",
         "technical_professional_ability",
         v1=_TPA + "PROFESSIONAL.QUALIFICATIONS",
     ),
     _row(
         "9460457e-b43d-48a9-acd1-615de6ddd33e",
         _TPA + "TECHNICAL.ENVIRONMENTAL_MANAGEMENT_MEASURES",
-        None,
+        "envir-measure",
         "technical_professional_ability",
     ),
     _row(
         "6346959b-e097-4ea1-89cd-d1b4c131ea4d",
         _TPA + "MANAGEMENT.MANAGERIAL_STAFF",
-        None,
+        "manage-staff",
         "technical_professional_ability",
     ),
     _row(
         "1f49b3f0-d50f-43f6-8b30-4bafab108b9b",
         _TPA + "MANAGEMENT.AVERAGE_ANNUAL_MANPOWER",
-        None,
+        "year-manpower",
         "technical_professional_ability",
     ),
     _row(
         "cc18c023-211d-484d-a32e-52f3f970285f",
         _TPA + "TECHNICAL.EQUIPMENT",
-        None,
+        "tech-equip",
         "technical_professional_ability",
     ),
     _row(
