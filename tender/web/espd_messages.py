@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tender.core.espd import Answer, Category, EspdError
+from tender.core.espd import KNOWN_CRITERIA, Answer, Category, EspdError, known_criterion
 from tender.formatting import (
     format_date,
     format_decimal,
@@ -22,11 +22,14 @@ from tender.formatting import (
 
 __all__ = [
     "CATEGORY_NAMES",
+    "CRITERION_NAMES",
     "KIND_NAMES",
     "NORWEGIAN",
     "STATUS_NAMES",
     "answer_value",
     "category_name",
+    "criterion_choices",
+    "criterion_name",
     "message",
 ]
 
@@ -108,6 +111,112 @@ CATEGORY_NAMES: dict[str, str] = {
 
 def category_name(category: Category | str) -> str:
     return CATEGORY_NAMES.get(category, CATEGORY_NAMES["other"])
+
+
+_EX = "CRITERION.EXCLUSION."
+_SUI = "CRITERION.SELECTION.SUITABILITY."
+_EFS = "CRITERION.SELECTION.ECONOMIC_FINANCIAL_STANDING."
+_TPA = "CRITERION.SELECTION.TECHNICAL_PROFESSIONAL_ABILITY."
+
+#: the Norwegian name of each criterion of the taxonomy (tender.core.espd.KNOWN_CRITERIA), by its dotted
+#: code; the names follow the Norwegian ESPD form's wording where it has one
+CRITERION_NAMES: dict[str, str] = {
+    _EX + "CONVICTIONS.PARTICIPATION_IN_CRIMINAL_ORGANISATION": "Deltakelse i en kriminell organisasjon",
+    _EX + "CONVICTIONS.CORRUPTION": "Korrupsjon",
+    _EX + "CONVICTIONS.FRAUD": "Bedrageri",
+    _EX + "CONVICTIONS.TERRORIST_OFFENCES": "Terrorhandlinger eller handlinger knyttet til terrorvirksomhet",
+    _EX + "CONVICTIONS.MONEY_LAUNDERING": "Hvitvasking av penger eller finansiering av terrorisme",
+    _EX + "CONVICTIONS.CHILD_LABOUR-HUMAN_TRAFFICKING": "Barnearbeid og andre former for menneskehandel",
+    _EX + "CONTRIBUTIONS.PAYMENT_OF_TAXES": "Betaling av skatt",
+    _EX + "CONTRIBUTIONS.PAYMENT_OF_SOCIAL_SECURITY": "Betaling av trygdeavgifter",
+    _EX + "SOCIAL.ENVIRONMENTAL_LAW": "Brudd på miljørettslige forpliktelser",
+    _EX + "SOCIAL.SOCIAL_LAW": "Brudd på sosialrettslige forpliktelser",
+    _EX + "SOCIAL.LABOUR_LAW": "Brudd på arbeidsrettslige forpliktelser",
+    _EX + "BUSINESS.BANKRUPTCY": "Konkurs",
+    _EX + "BUSINESS.INSOLVENCY": "Insolvens",
+    _EX + "BUSINESS.CREDITORS_ARRANGEMENT": "Akkord med kreditorer",
+    _EX + "BUSINESS.BANKRUPTCY_ANALOGOUS": "Situasjon tilsvarende konkurs etter nasjonal rett",
+    _EX + "BUSINESS.LIQUIDATOR_ADMINISTERED": "Eiendelene forvaltes av en bobestyrer",
+    _EX + "BUSINESS.ACTIVITIES_SUSPENDED": "Næringsvirksomheten er innstilt",
+    _EX + "MISCONDUCT.MC_PROFESSIONAL": "Alvorlig feil i yrkesutøvelsen",
+    _EX + "MISCONDUCT.MARKET_DISTORTION": "Avtaler med andre leverandører som skal vri konkurransen",
+    _EX + "CONFLICT_OF_INTEREST.PROCEDURE_PARTICIPATION": (
+        "Interessekonflikt på grunn av deltakelsen i konkurransen"
+    ),
+    _EX + "CONFLICT_OF_INTEREST.PROCEDURE_PREPARATION": (
+        "Direkte eller indirekte deltakelse i forberedelsen av konkurransen"
+    ),
+    _EX + "CONFLICT_OF_INTEREST.EARLY_TERMINATION": (
+        "Tidlig heving, erstatning eller andre tilsvarende sanksjoner"
+    ),
+    _EX + "CONFLICT_OF_INTEREST.MISINTERPRETATION": (
+        "Uriktige opplysninger, tilbakeholdte opplysninger, manglende dokumentasjon eller urettmessig "
+        "innhentede fortrolige opplysninger"
+    ),
+    _EX + "NATIONAL.OTHER": "Rent nasjonale avvisningsgrunner",
+    _SUI + "PROFESSIONAL_REGISTER_ENROLMENT": "Registrering i et relevant yrkesregister",
+    _SUI + "TRADE_REGISTER_ENROLMENT": "Registrering i et foretaksregister",
+    _SUI + "AUTHORISATION": "Tjenestekontrakter: krav om autorisasjon",
+    _SUI + "MEMBERSHIP": "Tjenestekontrakter: krav om medlemskap i en bestemt organisasjon",
+    _EFS + "TURNOVER.GENERAL_YEARLY": "Generell årlig omsetning",
+    _EFS + "TURNOVER.AVERAGE_YEARLY": "Gjennomsnittlig årlig omsetning",
+    _EFS + "TURNOVER.SPECIFIC_YEARLY": "Spesifikk årlig omsetning",
+    _EFS + "TURNOVER.SPECIFIC_AVERAGE": "Spesifikk gjennomsnittlig årlig omsetning",
+    _EFS + "TURNOVER.SET_UP": "Leverandørens etableringstidspunkt",
+    _EFS + "FINANCIAL_RATIO": "Økonomiske nøkkeltall",
+    _EFS + "RISK_INDEMNITY_INSURANCE": "Yrkesansvarsforsikring",
+    _EFS + "OTHER_REQUIREMENTS": "Andre økonomiske eller finansielle krav",
+    _TPA + "REFERENCES.WORKS_PERFORMANCE": "Referanser – bygge- og anleggsarbeider",
+    _TPA + "REFERENCES.SUPPLIES_DELIVERY_PERFORMANCE": "Referanser – varer",
+    _TPA + "REFERENCES.SERVICES_DELIVERY_PERFORMANCE": "Referanser – tjenester",
+    _TPA + "TECHNICAL.TECHNICIANS_FOR_QUALITY_CONTROL": (
+        "Teknikere eller tekniske organer for kvalitetskontroll"
+    ),
+    _TPA + "TECHNICAL.TECHNICIANS_FOR_CARRYING_WORKS": (
+        "Teknikere eller tekniske organer for utførelse av arbeidet"
+    ),
+    _TPA + "TECHNICAL.FACILITIES_FOR_QUALITY_ENSURING": (
+        "Tekniske hjelpemidler og tiltak for å sikre kvaliteten"
+    ),
+    _TPA + "TECHNICAL.FACILITIES_FOR_STUDY_RESEARCH": "Undersøkelses- og forskningsmuligheter",
+    _TPA + "TECHNICAL.SUPPLY_CHAIN_MANAGEMENT": "Styring av forsyningskjeden",
+    _TPA + "TECHNICAL.CHECKS.ALLOWANCE_OF_CHECKS": "Adgang til kontroll",
+    _TPA + "TECHNICAL.PROFESSIONAL_QUALIFICATIONS": "Utdanning og faglige kvalifikasjoner",
+    _TPA + "TECHNICAL.ENVIRONMENTAL_MANAGEMENT_MEASURES": "Miljøstyringstiltak",
+    _TPA + "MANAGEMENT.MANAGERIAL_STAFF": "Antall ledere",
+    _TPA + "MANAGEMENT.AVERAGE_ANNUAL_MANPOWER": "Gjennomsnittlig årlig arbeidsstyrke",
+    _TPA + "TECHNICAL.EQUIPMENT": "Verktøy, materiell og teknisk utstyr",
+    _TPA + "MANAGEMENT.SUBCONTRACTING_PROPORTION": "Andel underleveranser",
+    _TPA + "MANAGEMENT.ARTEFACTS.NO_AUTHENTICATED_ARTEFACTS": (
+        "Varekontrakter: prøver, beskrivelser eller fotografier uten ekthetsbevis"
+    ),
+    _TPA + "MANAGEMENT.ARTEFACTS.AUTHENTICATED_ARTEFACTS": (
+        "Varekontrakter: prøver, beskrivelser eller fotografier med ekthetsbevis"
+    ),
+    _TPA + "CERTIFICATES.QUALITY_ASSURANCE.QA_INSTITUTES_CERTIFICATE": (
+        "Varekontrakter: sertifikater fra offisielle kvalitetskontrollorganer"
+    ),
+    _TPA + "CERTIFICATES.QUALITY_ASSURANCE.QA_INDEPENDENT_CERTIFICATE": (
+        "Sertifikater fra uavhengige organer om kvalitetssikringsstandarder"
+    ),
+    _TPA + "CERTIFICATES.ENVIRONMENTAL_MANAGEMENT.ENV_INDEPENDENT_CERTIFICATE": (
+        "Sertifikater fra uavhengige organer om miljøstyringsstandarder"
+    ),
+}
+
+
+def criterion_name(code_or_uuid: str | None) -> str | None:
+    """The Norwegian name of the taxonomy criterion named by any of its codes or its UUID; None if unknown."""
+    known = known_criterion(code_or_uuid)
+    return CRITERION_NAMES.get(known.dotted) if known else None
+
+
+def criterion_choices() -> list[tuple[str, str]]:
+    """(UUID, "Korrupsjon") for every criterion of the taxonomy in taxonomy order, for a select.
+
+    The UUID is the value because it is the one name every ESPD generation gives the criterion.
+    """
+    return [(c.uuid, CRITERION_NAMES[c.dotted]) for c in KNOWN_CRITERIA]
 
 
 KIND_NAMES: dict[str, str] = {

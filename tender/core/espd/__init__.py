@@ -15,6 +15,15 @@ Public API (``from tender.core.espd import ...``)::
         -> tuple[RequirementMatch, ...]
         # requirements: (requirement id, ESPD criterion type code — or criterion UUID — or None), in the
         # order to show; one RequirementMatch each, same order
+        # a criterion matches under any of its names (taxonomy.identities): dotted 1.x/2.x code, 3.x/4.x
+        # short code or UUID
+    identities(code_or_uuid: str) -> frozenset[str]    # every name of that criterion (normalised);
+                                                        # an unknown name is only itself
+    same_criterion(a: str, b: str) -> bool              # case and whitespace ignored
+    KNOWN_CRITERIA: tuple[KnownCriterion, ...]          # the EU taxonomy's exclusion grounds and selection
+                                                        # criteria in taxonomy order: uuid, dotted, short
+                                                        # (None where not verified), category
+    known_criterion(code_or_uuid) -> KnownCriterion | None
     response_to_dict(response) -> dict     # the JSON form (stable keys, docs/espd.md)
     MAX_BYTES = 10 * 1024 * 1024           # checked before parsing
     CATEGORIES                             # the five categories in ESPD order
@@ -89,9 +98,17 @@ from tender.core.espd.model import (
 )
 from tender.core.espd.reader import read_response
 from tender.core.espd.safexml import MAX_BYTES
+from tender.core.espd.taxonomy import (
+    KNOWN_CRITERIA,
+    KnownCriterion,
+    identities,
+    known_criterion,
+    same_criterion,
+)
 
 __all__ = [
     "CATEGORIES",
+    "KNOWN_CRITERIA",
     "MAX_BYTES",
     "Answer",
     "AnswerKind",
@@ -104,12 +121,16 @@ __all__ = [
     "Evidence",
     "Identifier",
     "IdentifierKind",
+    "KnownCriterion",
     "MatchStatus",
     "Procurement",
     "RequirementMatch",
     "category_of",
     "check_procurement",
+    "identities",
+    "known_criterion",
     "line_up",
     "read_response",
     "response_to_dict",
+    "same_criterion",
 ]

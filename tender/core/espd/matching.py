@@ -6,7 +6,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from tender.core.espd.model import EspdError, EspdResponse, RequirementMatch
+from tender.core.espd.model import Criterion, EspdError, EspdResponse, RequirementMatch
+from tender.core.espd.taxonomy import identities
 
 
 def _same_reference(text: str) -> str:
@@ -23,8 +24,13 @@ def check_procurement(response: EspdResponse, reference: str) -> None:
         raise EspdError("other_procurement", {"found": found, "expected": reference})
 
 
-def _key(code: str) -> str:
-    return code.strip().casefold()
+def _names(criterion: Criterion) -> frozenset[str]:
+    # a response names its criterion twice, by type code and by UUID; either may be the one the tender used
+    names: frozenset[str] = frozenset()
+    for name in (criterion.type_code, criterion.id):
+        if name:
+            names |= identities(name)
+    return names
 
 
 def line_up(
@@ -32,21 +38,19 @@ def line_up(
 ) -> tuple[RequirementMatch, ...]:
     """Each requirement ``(id, ESPD criterion type code or None)`` beside the response's criteria for it.
 
-    A criterion matches by its type code or by its id (the criterion UUIDs of the EU taxonomy stay the same
-    from v1 to 4.x, while the type codes changed in 3.0). "missing": no such criterion in the response, or
-    the criterion is there with no answer. "not_espd": the requirement names no ESPD criterion.
+    A criterion matches by its type code or by its id, under any name the taxonomy gives it
+    (``taxonomy.identities``): a requirement naming "CRITERION.EXCLUSION.CONVICTIONS.CORRUPTION" finds a 4.x
+    response's "corruption" and the other way round, one naming the UUID finds both; a code the taxonomy does
+    not know matches only itself (case and whitespace ignored). "missing": no such criterion in the response,
+    or the criterion is there with no answer. "not_espd": the requirement names no ESPD criterion.
     """
     matches: list[RequirementMatch] = []
     for requirement_id, code in requirements:
         if not code or not code.strip():
             matches.append(RequirementMatch(requirement_id, None, "not_espd"))
             continue
-        wanted = _key(code)
-        criteria = tuple(
-            c
-            for c in response.criteria
-            if (c.type_code and _key(c.type_code) == wanted) or (c.id and _key(c.id) == wanted)
-        )
+        wanted = identities(code)
+        criteria = tuple(c for c in response.criteria if wanted & _names(c))
         answered = any(c.answers for c in criteria)
         matches.append(
             RequirementMatch(requirement_id, code, "answered" if answered else "missing", criteria)
