@@ -122,7 +122,7 @@ def test_a_v1_espd_response_is_read_with_its_operator_procurement_and_every_answ
         ("  ", "Year", "period", {"start": date(2024, 1, 1), "end": date(2024, 12, 31)}),
         ("  ", "Amount", "amount", {"amount": Decimal("64300000.00"), "currency": "NOK"}),
         (
-            "5e506c30-3b6c-4c02-b2bb-b0fbaa8de7c5",
+            "5e506c16-26ab-4e32-bb78-b27f87dc0565",
             "CRITERION.SELECTION.TECHNICAL_PROFESSIONAL_ABILITY.REFERENCES.SERVICES_DELIVERY_PERFORMANCE",
             "technical_professional_ability",
             "For service contracts: performance of services of the specified type",
@@ -139,7 +139,7 @@ def test_a_v1_espd_response_is_read_with_its_operator_procurement_and_every_answ
         ),
         ("  ", "Please specify", "percentage", {"quantity": Decimal("20")}),
         (
-            "9c70375e-1264-407e-8b50-b9736bc08901",
+            "52950d4f-3c6e-4cee-a7d0-ff0f329eeb01",
             "CRITERION.OTHER.NATIONAL.GRENLAND_ARCHIVE_STATEMENT",
             "other",
             "Statement on Noark 5 archive deposits (national criterion)",
@@ -181,10 +181,10 @@ UUIDS = {
     "bankr": "d3732c09-7d62-4edc-a172-241da6636e7c",
     "trade": "87b3fa26-3549-4f92-b8e0-3fd8f04bf5c7",
     "turnover": "499efc97-2ac1-4af2-9e84-323c2ca67747",
-    "refs": "5e506c30-3b6c-4c02-b2bb-b0fbaa8de7c5",
+    "refs": "5e506c16-26ab-4e32-bb78-b27f87dc0565",
     "subco": "612a1625-118d-4ea4-a6db-413184e7c0a8",
     "shelt": "2043338f-a38a-490b-b3ec-2607cb25a017",
-    "national": "9c70375e-1264-407e-8b50-b9736bc08901",
+    "national": "52950d4f-3c6e-4cee-a7d0-ff0f329eeb01",
 }
 NAMES = {
     "crime": ("exclusion", "Participation in a criminal organisation"),
@@ -918,7 +918,7 @@ def test_the_tenders_requirements_are_lined_up_with_the_criteria_answered_missin
             ("K3", "CRITERION.EXCLUSION.BUSINESS.BANKRUPTCY"),  # asked in the file, never answered
             ("K4", "CRITERION.SELECTION.SUITABILITY.AUTHORISATION"),  # not in the file at all
             ("K5", None),  # the tender's own requirement: documents, no ESPD criterion
-            ("K6", "5e506c30-3b6c-4c02-b2bb-b0fbaa8de7c5"),  # by the criterion's UUID
+            ("K6", "5e506c16-26ab-4e32-bb78-b27f87dc0565"),  # by the criterion's UUID
         ],
     )
     assert [(m.requirement_id, m.status) for m in matches] == [
