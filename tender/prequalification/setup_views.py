@@ -122,6 +122,10 @@ def _page(
         edit_forms[f"grunn{g.id}"] = failed.get(f"grunn{g.id}") or _ground_form(g)
     for c in criteria:
         edit_forms[f"kriterium{c.id}"] = failed.get(f"kriterium{c.id}") or _criterion_form(c)
+    refused = ops.changes_refused(tender, moment)
+    settings_refused = ops.changes_refused(tender, moment, settings=True)
+    # a refused form the page no longer shows (the setup closed meanwhile): its reasons go to the top
+    unshown = [f for f in failed.values() if refused] + ([settings] if settings and settings_refused else [])
     return render_template(
         "prequalification/setup_page.html",
         tender=tender,
@@ -139,8 +143,9 @@ def _page(
         criterion_form=failed.get("kriterium") or _criterion_form(),
         edit_forms=edit_forms,
         open_form=next(iter(failed), None),
-        refused=ops.changes_refused(tender, moment),
-        settings_refused=ops.changes_refused(tender, moment, settings=True),
+        refused=refused,
+        settings_refused=settings_refused,
+        unshown_errors=list(dict.fromkeys(m for f in unshown for ms in f.errors.values() for m in ms)),
         freeze_problems=ops.freeze_problems(tender, moment) if setup is not None and setup.enabled else [],
         freeze_errors=freeze_errors or [],
         missing_mandatory=ops.missing_mandatory_grounds(tender),
