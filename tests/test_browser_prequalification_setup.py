@@ -1,0 +1,182 @@
+"""In a real Chromium, as the lead would: set up the prequalification of a competitive negotiation (the
+numbers of candidates, refused below the law first; the standard requirements and one of their own; the
+mandatory grounds and an optional one; selection criteria with Norwegian decimals, with the weight-sum error
+seen and fixed), freeze it, and find it, with its hash, on the public announcement page."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from tests.evaluation_helpers import PASSWORD, Clock, restore_clock
+from tests.prequalification_helpers import PQ_BID_DEADLINE, PQ_DEADLINE
+
+pytestmark = pytest.mark.browser
+
+
+def _live_tender(app) -> tuple[int, str, str]:
+    """A competitive negotiation with its deadlines and no prequalification yet, in the live server's
+    database; the clock ten days before the participation deadline. Returns the tender id, its announcement
+    token and the lead's e-mail."""
+    from tender.auth import operations as accounts
+    from tender.extensions import db
+    from tender.tenders import operations as tender_ops
+    from tender.tenders.models import Procedure
+
+    app.config["CLOCK"] = Clock(PQ_DEADLINE - timedelta(days=10))
+    with app.app_context():
+        lead = accounts.create_user(
+            f"lena.{uuid.uuid4().hex[:8]}@example.no", "Lena Leder", password=PASSWORD
+        )
+        tender = tender_ops.create_tender(
+            title=f"Prekvalifiseringstest {uuid.uuid4().hex[:6]}",
+            case_reference="2026/0042",
+            procedure=Procedure.COMPETITIVE_NEGOTIATION,
+            lead=lead,
+            participation_deadline=PQ_DEADLINE,
+            bid_deadline=PQ_BID_DEADLINE,
+        )
+        m = tender_ops.get_or_create_municipality(name="Skien", kommunenummer="4003", population=56_360)
+        tender_ops.add_municipality(tender, m, actor=lead)
+        db.session.commit()
+        return tender.id, tender.announcement_token, lead.email
+
+
+def _login(page, url, email) -> None:
+    page.goto(url + "/logg-inn")
+    page.get_by_label("E-postadresse").fill(email)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.get_by_role("heading", name="Mine konkurranser").wait_for()
+
+
+def _adding(page, summary: str):
+    """The add form under its folded heading, unfolded."""
+    details = page.locator("details", has=page.locator("summary", has_text=summary))
+    if not details.evaluate("d => d.open"):
+        details.locator("summary").click()
+    return details
+
+
+def _add_criterion(page, name: str, weight: str, descriptors: str) -> None:
+    form = _adding(page, "Legg til et utvelgelseskriterium")
+    form.get_by_label("Navn").fill(name)
+    form.get_by_label("Vekt (%)").fill(weight)
+    form.get_by_label("Skala 0–10: hva poengene betyr").fill(descriptors)
+    form.get_by_role("button", name="Legg til kriteriet").click()
+    page.get_by_text(f"Utvelgelseskriteriet «{name}» er lagt til.").wait_for()
+
+
+def test_the_lead_sets_up_the_prequalification_freezes_it_and_the_announcement_shows_it(
+    live_server, page
+) -> None:
+    tender_id, token, email = _live_tender(live_server.app)
+    try:
+        url = live_server.url
+        _login(page, url, email)
+        page.goto(f"{url}/konkurranser/{tender_id}")
+        page.get_by_role("link", name="Prekvalifisering").click()
+        page.get_by_text(
+            "Konkurransen har ikke prekvalifisering. For konkurranse med forhandling foreslås"
+        ).wait_for()
+        assert page.get_by_text("Frist for forespørsel om å delta: 20. november 2026 kl. 13.00").is_visible()
+        assert page.get_by_role("link", name="endre fristene under «Rediger konkurransen»").is_visible()
+
+        # the numbers: the procedure's default is proposed; a minimum below the law is refused with the reason
+        enabled = page.get_by_label("Konkurransen har prekvalifisering (leverandørene ber om å delta først)")
+        assert enabled.is_checked()
+        page.get_by_label("Minste antall kandidater som inviteres").fill("2")
+        page.get_by_label("Største antall kandidater som inviteres (tomt: ingen øvre grense)").fill("4")
+        page.get_by_label("Leverandørene skal levere et Noark 5-prøveuttrekk med forespørselen").check()
+        page.get_by_role("button", name="Lagre oppsettet").click()
+        page.get_by_text(
+            "Minste antall kandidater kan ikke være under 3 i en konkurranse med forhandling"
+        ).wait_for()
+        page.get_by_label("Minste antall kandidater som inviteres").fill("3")
+        page.get_by_role("button", name="Lagre oppsettet").click()
+        page.get_by_text("Oppsettet er lagret.").wait_for()
+
+        # the requirements: the standard set, then one of their own with an ESPD criterion from the list
+        page.get_by_role("button", name="Legg inn standardkrav").click()
+        page.get_by_text("6 standardkrav er lagt inn.").wait_for()
+        assert page.get_by_role(
+            "cell", name="Arkivverkets godkjenning av produktet, eller Noark 5-testrapport."
+        ).is_visible()
+        assert page.get_by_role("button", name="Legg inn standardkrav").count() == 0
+        form = _adding(page, "Legg til et kvalifikasjonskrav")
+        form.get_by_label("Gruppe").select_option(label="Økonomisk og finansiell kapasitet")
+        form.get_by_label("Krav", exact=True).fill("Leverandøren skal ha en kredittvurdering på minst A.")
+        form.get_by_label("Dokumentasjon som kreves").fill(
+            "Kredittvurdering fra et anerkjent kredittopplysningsbyrå."
+        )
+        form.get_by_label("ESPD-kriterium").select_option(label="Finansielle nøkkeltall (FINANCIAL_RATIO)")
+        form.get_by_role("button", name="Legg til kravet").click()
+        page.get_by_text("Kvalifikasjonskravet er lagt til.").wait_for()
+        assert page.get_by_role(
+            "cell", name="Leverandøren skal ha en kredittvurdering på minst A."
+        ).is_visible()
+
+        # the grounds: the mandatory ones by the button, an optional one by hand
+        page.get_by_role("button", name="Legg inn obligatoriske avvisningsgrunner").click()
+        page.get_by_text("8 obligatoriske avvisningsgrunner er lagt inn.").wait_for()
+        form = _adding(page, "Legg til en avvisningsgrunn")
+        form.get_by_label("Avvisningsgrunn", exact=True).fill("Leverandøren er konkurs eller under akkord.")
+        form.get_by_label("ESPD-kriterium").select_option(label="Konkurs (BANKRUPTCY)")
+        form.get_by_role("button", name="Legg til avvisningsgrunnen").click()
+        page.get_by_text("Avvisningsgrunnen er lagt til.").wait_for()
+        row = page.get_by_role("row").filter(has_text="Leverandøren er konkurs eller under akkord.")
+        assert "Valgfri (FOA § 24-2 (2)/(3))" in row.inner_text()
+
+        # the criteria, with Norwegian decimals; the sum is wrong, then fixed
+        _add_criterion(page, "Relevante referanser", "40,5", "10: fem eller flere sammenlignbare leveranser.")
+        _add_criterion(page, "Kompetanse i leveranseteamet", "35", "10: svært god.")
+        _add_criterion(page, "Økonomisk soliditet", "25", "10: svært solid.")
+        error = page.locator("#vektsum-melding")
+        assert (
+            error.inner_text()
+            == "Vektene for utvelgelseskriteriene summerer seg til 100,5\xa0%, men må bli 100 %."
+        )
+        assert page.get_by_role("button", name="Frys og publiser oppsettet").count() == 0
+        row = page.get_by_role("row").filter(has_text="Relevante referanser")
+        row.locator("summary", has_text="Endre").click()
+        row.get_by_label("Vekt (%)").fill("40")
+        row.get_by_role("button", name="Lagre kriteriet").click()
+        page.get_by_text("Utvelgelseskriteriet «Relevante referanser» er endret.").wait_for()
+        assert page.locator("#vektsum-melding").count() == 0
+        assert page.locator("#vektsum").inner_text() == "100\xa0%"
+
+        # the freeze
+        page.get_by_role("button", name="Frys og publiser oppsettet").click()
+        page.get_by_text("Oppsettet er fryst og kunngjort.").wait_for()
+        digest = page.locator("section.status code.hash").inner_text()
+        assert len(digest) == 64
+        assert page.get_by_role("button", name="Lagre oppsettet").count() == 0
+        assert page.get_by_role("button", name="Slett").count() == 0
+        assert page.locator("summary", has_text="Endre").count() == 0
+
+        # the announcement page, as anyone
+        page.get_by_role("button", name="Logg ut").click()
+        page.goto(f"{url}/kunngjoring/{token}")
+        section = page.locator("section.prequalification")
+        shown = section.inner_text()
+        for expected in (
+            "mellom 3 og 4",
+            "20. november 2026 kl. 13.00 (norsk tid)",
+            "Firmaattest (registreringsattest fra Foretaksregisteret), ikke eldre enn seks måneder.",
+            "Kredittvurdering fra et anerkjent kredittopplysningsbyrå.",
+            "Finansielle nøkkeltall",
+            "Referanser fra minst tre kommuner som bruker systemet på Noark 5, med kontaktperson.",
+            "Leverandøren er konkurs eller under akkord.",
+            "Rettskraftig dom eller vedtatt forelegg for korrupsjon.",
+            "Relevante referanser",
+            "10: fem eller flere sammenlignbare leveranser.",
+            "Kreves",
+        ):
+            assert expected in shown, expected
+        assert section.locator("#pq-hash").inner_text() == digest
+        row = section.get_by_role("row").filter(has_text="Relevante referanser")
+        assert "40\xa0%" in row.inner_text()
+    finally:
+        restore_clock(live_server.app)
