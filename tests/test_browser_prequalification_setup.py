@@ -60,6 +60,21 @@ def _adding(page, summary: str):
     return details
 
 
+def _wider_than_the_window(page) -> dict[int, tuple[int, int]]:
+    """At a laptop's and a tablet's width (as tests/test_browser_layout.py): the widths where the page is
+    wider than the window."""
+    too_wide = {}
+    for width in (1366, 820):
+        page.set_viewport_size({"width": width, "height": 900})
+        scroll, client = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        if scroll > client:
+            too_wide[width] = (scroll, client)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    return too_wide
+
+
 def _add_criterion(page, name: str, weight: str, descriptors: str) -> None:
     form = _adding(page, "Legg til et utvelgelseskriterium")
     form.get_by_label("Navn").fill(name)
@@ -147,6 +162,8 @@ def test_the_lead_sets_up_the_prequalification_freezes_it_and_the_announcement_s
         assert page.locator("#vektsum-melding").count() == 0
         assert page.locator("#vektsum").inner_text() == "100\xa0%"
 
+        assert _wider_than_the_window(page) == {}
+
         # the freeze
         page.get_by_role("button", name="Frys og publiser oppsettet").click()
         page.get_by_text("Oppsettet er fryst og kunngjort.").wait_for()
@@ -178,5 +195,6 @@ def test_the_lead_sets_up_the_prequalification_freezes_it_and_the_announcement_s
         assert section.locator("#pq-hash").inner_text() == digest
         row = section.get_by_role("row").filter(has_text="Relevante referanser")
         assert "40\xa0%" in row.inner_text()
+        assert _wider_than_the_window(page) == {}
     finally:
         restore_clock(live_server.app)
