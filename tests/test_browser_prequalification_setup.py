@@ -107,7 +107,8 @@ def test_the_lead_sets_up_the_prequalification_freezes_it_and_the_announcement_s
         page.get_by_label("Leverandørene skal levere et Noark 5-prøveuttrekk med forespørselen").check()
         page.get_by_role("button", name="Lagre oppsettet").click()
         page.get_by_text(
-            "Minste antall kandidater kan ikke være under 3 i en konkurranse med forhandling"
+            "Minste antall kandidater er 2, men i konkurranse med forhandling må det være minst 3 "
+            "(FOA § 16-12)."
         ).wait_for()
         page.get_by_label("Minste antall kandidater som inviteres").fill("3")
         page.get_by_role("button", name="Lagre oppsettet").click()
@@ -150,8 +151,8 @@ def test_the_lead_sets_up_the_prequalification_freezes_it_and_the_announcement_s
         _add_criterion(page, "Økonomisk soliditet", "25", "10: svært solid.")
         error = page.locator("#vektsum-melding")
         assert (
-            error.inner_text()
-            == "Vektene for utvelgelseskriteriene summerer seg til 100,5\xa0%, men må bli 100 %."
+            error.inner_text() == "Vektene på utvelgelseskriteriene summerer seg til 100,5 %, ikke 100 % "
+            "(Relevante referanser 40,5 % + Kompetanse i leveranseteamet 35 % + Økonomisk soliditet 25 %)."
         )
         assert page.get_by_role("button", name="Frys og publiser oppsettet").count() == 0
         row = page.get_by_role("row").filter(has_text="Relevante referanser")

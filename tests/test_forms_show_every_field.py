@@ -569,11 +569,9 @@ def pq_settings_form(w: World) -> Case:
         valid={"enabled": "y", "minimum_candidates": "3", "maximum_candidates": "4"},
         bad={
             "minimum_candidates": [
-                ("2", "Minste antall kandidater kan ikke være under 3 i en konkurranse med forhandling")
+                ("2", "Minste antall kandidater er 2, men i konkurranse med forhandling må det være minst 3")
             ],
-            "maximum_candidates": [
-                ("2", "Største antall kandidater (2) kan ikke være lavere enn minste antall")
-            ],
+            "maximum_candidates": [("2", "Største antall kandidater (2) er lavere enn minste antall (3).")],
         },
     )
 

@@ -93,7 +93,7 @@ def test_a_criterion_with_norwegian_decimals_is_added_and_the_sum_that_is_not_10
     assert response.status_code == 302
     assert ops.criteria_of(s.tender)[-1].weight == 12.5
     shown = text(client.get(page(s))).replace("\xa0", " ")
-    assert "Vektene for utvelgelseskriteriene summerer seg til 112,5 %, men må bli 100 %." in shown
+    assert "Vektene på utvelgelseskriteriene summerer seg til 112,5 %, ikke 100 %" in shown
     # the freeze button is not offered while the sum is wrong; the reasons are
     assert page(s) + "/frys" not in setup_posts(client.get(page(s)))
     assert "Før oppsettet kan fryses" in shown
@@ -109,7 +109,8 @@ def test_a_minimum_below_the_law_comes_back_beside_its_field(client, forms, logi
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert re.search(
-        r'<ul class="errors" id="minimum_candidates-err"><li>Minste antall kandidater kan ikke være under 3',
+        r'<ul class="errors" id="minimum_candidates-err"><li>'
+        r"Minste antall kandidater er 2, men i konkurranse med forhandling må det være minst 3",
         html,
     )
 

@@ -24,7 +24,7 @@ from tender.core import prequalification as core
 from tender.core.scoring import Problem
 from tender.errors import DomainError
 from tender.extensions import db
-from tender.formatting import format_datetime, format_percent_points
+from tender.formatting import format_datetime
 from tender.prequalification.models import (
     ExclusionGround,
     Prequalification,
@@ -33,6 +33,7 @@ from tender.prequalification.models import (
     SelectionCriterion,
 )
 from tender.tenders.models import Tender
+from tender.web import prequalification_messages as pq_messages
 
 # -- the ESPD criteria a requirement or a ground may point to ----------------------------------------------
 #: the common ESPD criterion type codes (ESPD-EDM) with their Norwegian names, in the order of the ESPD form
@@ -311,16 +312,12 @@ def weight_sum(tender: Tender) -> Decimal:
 
 
 def weight_sum_message(tender: Tender) -> str | None:
-    """The Norwegian message when the selection criteria's weights do not sum to 100 % (None when they do,
-    or when there are none yet)."""
-    rows = criteria_of(tender)
-    total = sum((c.weight for c in rows), Decimal(0))
-    if not rows or total == 100:
-        return None
-    return (
-        f"Vektene for utvelgelseskriteriene summerer seg til {format_percent_points(total, 4)}, "
-        "men må bli 100 %."
+    """The core's Norwegian message when the selection criteria's weights do not sum to 100 % (None when
+    they do, or when there are none yet)."""
+    problems = core.check_selection_criteria(
+        [core.SelectionCriterion(str(c.id), c.name, c.weight) for c in criteria_of(tender)]
     )
+    return next((pq_messages.message(p) for p in problems if p.code == "selection_weight_sum"), None)
 
 
 def requirement_in(tender: Tender, item_id: int) -> QualificationRequirement | None:
@@ -375,43 +372,17 @@ class SettingsInput:
     sample_demanded: bool
 
 
+#: the form field a candidate-limit problem of the core is about, by its place
+_LIMIT_FIELDS = {"minimum": "minimum_candidates", "maximum": "maximum_candidates"}
+
+
 def limit_messages(problems: Sequence[Problem]) -> dict[str, list[str]]:
-    """The core's problems with the candidate limits in Norwegian, by the form field they are about."""
+    """The core's problems with the candidate limits in its Norwegian wording, by the form field they are
+    about ("" for the form)."""
     words: dict[str, list[str]] = {}
     for p in problems:
-        v = p.values
-        if p.code == "minimum_missing":
-            text, field = "Oppgi minste antall kandidater.", "minimum_candidates"
-        elif p.code == "minimum_not_positive":
-            text, field = "Minste antall kandidater må være minst 1.", "minimum_candidates"
-        elif p.code == "minimum_below_legal":
-            procedure = _procedure_label(str(v.get("procedure", "")))
-            text = (
-                f"Minste antall kandidater kan ikke være under {v['legal_minimum']} i en {procedure.lower()} "
-                f"(anskaffelsesforskriften § 16-12); du oppga {v['minimum']}."
-            )
-            field = "minimum_candidates"
-        elif p.code == "maximum_not_positive":
-            text, field = "Største antall kandidater må være minst 1.", "maximum_candidates"
-        elif p.code == "maximum_below_minimum":
-            text = (
-                f"Største antall kandidater ({v['maximum']}) kan ikke være lavere enn minste antall "
-                f"({v['minimum']})."
-            )
-            field = "maximum_candidates"
-        else:
-            text, field = f"Prosedyren «{v.get('procedure', '')}» er ukjent.", ""
-        words.setdefault(field, []).append(text)
+        words.setdefault(_LIMIT_FIELDS.get(p.place, ""), []).append(pq_messages.message(p))
     return words
-
-
-def _procedure_label(value: str) -> str:
-    from tender.tenders.models import Procedure
-
-    try:
-        return Procedure(value).label
-    except ValueError:
-        return value
 
 
 def save_settings(tender: Tender, data: SettingsInput, *, now: datetime, actor: Any) -> Prequalification:
@@ -431,7 +402,7 @@ def save_settings(tender: Tender, data: SettingsInput, *, now: datetime, actor: 
     minimum = data.minimum if data.minimum is not None else fallback
     if data.maximum is not None and data.maximum < minimum:
         raise DomainError(
-            f"Største antall kandidater ({data.maximum}) kan ikke være lavere enn minste antall ({minimum}).",
+            f"Største antall kandidater ({data.maximum}) er lavere enn minste antall ({minimum}).",
             field="maximum_candidates",
         )
     created = setup is None
