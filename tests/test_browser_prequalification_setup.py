@@ -199,3 +199,89 @@ def test_the_lead_sets_up_the_prequalification_freezes_it_and_the_announcement_s
         assert _wider_than_the_window(page) == {}
     finally:
         restore_clock(live_server.app)
+
+
+def test_the_lead_changes_moves_and_deletes_requirements_grounds_and_criteria_in_the_browser(
+    live_server, page
+) -> None:
+    from decimal import Decimal
+
+    from tender.extensions import db
+    from tender.prequalification import setup_operations as ops
+    from tender.tenders.models import Tender
+
+    tender_id, _, email = _live_tender(live_server.app)
+    now = PQ_DEADLINE - timedelta(days=10)
+    with live_server.app.app_context():
+        tender = db.session.get(Tender, tender_id)
+        lead = tender.memberships[0].user
+        ops.save_settings(tender, ops.SettingsInput(True, 3, 4, True, False), now=now, actor=lead)
+        ops.add_standard_requirements(tender, now=now, actor=lead)
+        ops.add_mandatory_grounds(tender, now=now, actor=lead)
+        ops.add_criterion(tender, ops.CriterionInput("Referanser", Decimal(60)), now=now, actor=lead)
+        ops.add_criterion(tender, ops.CriterionInput("Kompetanse", Decimal(40)), now=now, actor=lead)
+        db.session.commit()
+    try:
+        url = live_server.url
+        _login(page, url, email)
+        page.goto(f"{url}/konkurranser/{tender_id}/prekvalifisering")
+
+        # a requirement: an empty text is refused beside the field, then it moves to another group with a
+        # code typed by hand
+        row = page.get_by_role("row").filter(has_text="Leverandøren skal være et lovlig etablert foretak.")
+        row.locator("summary", has_text="Endre").click()
+        row.get_by_label("Krav", exact=True).fill("")
+        row.get_by_role("button", name="Lagre kravet").click()
+        page.get_by_text("Skriv kravet.").wait_for()
+        row = page.get_by_role("row").filter(has=page.get_by_text("Skriv kravet."))
+        row.get_by_label("Krav", exact=True).fill("Leverandøren skal være registrert i Enhetsregisteret.")
+        row.get_by_label("Gruppe").select_option(label="Tekniske og faglige kvalifikasjoner")
+        row.get_by_label("ESPD-kriterium").select_option(value="")
+        row.get_by_label("Eller egen ESPD-kode").fill("CRITERION.OTHER.EO_DATA.REGISTERED_IN_OFFICIAL_LIST")
+        row.get_by_role("button", name="Lagre kravet").click()
+        page.get_by_text("Kvalifikasjonskravet er endret.").wait_for()
+        technical = page.locator("h4", has_text="Tekniske og faglige kvalifikasjoner").locator(
+            "xpath=following-sibling::div[1]"
+        )
+        last = technical.get_by_role("row").last
+        assert "Leverandøren skal være registrert i Enhetsregisteret." in last.inner_text()
+        assert "CRITERION.OTHER.EO_DATA.REGISTERED_IN_OFFICIAL_LIST" in last.inner_text()
+        assert page.locator("h4", has_text="Registrering og juridisk stilling").count() == 0
+        # ... and moves up within its group
+        last.get_by_role("button", name="opp").click()
+        page.get_by_text("Flyttet.").wait_for()
+        rows = technical.get_by_role("row").all()
+        assert "Leverandøren skal være registrert i Enhetsregisteret." in rows[-2].inner_text()
+
+        # a ground: made optional, then deleted
+        row = page.get_by_role("row").filter(
+            has_text="Rettskraftig dom eller vedtatt forelegg for bedrageri."
+        )
+        row.locator("summary", has_text="Endre").click()
+        row.get_by_label("Obligatorisk avvisningsgrunn (FOA § 24-2 (1))").uncheck()
+        row.get_by_role("button", name="Lagre avvisningsgrunnen").click()
+        page.get_by_text("Avvisningsgrunnen er endret.").wait_for()
+        row = page.get_by_role("row").filter(
+            has_text="Rettskraftig dom eller vedtatt forelegg for bedrageri."
+        )
+        assert "Valgfri" in row.inner_text()
+        row.get_by_role("button", name="Slett avvisningsgrunnen").click()
+        page.get_by_text("Avvisningsgrunnen er slettet.").wait_for()
+        assert page.get_by_role("row").filter(has_text="forelegg for bedrageri").count() == 0
+        # the mandatory ground is missing again: the button offers it back
+        page.get_by_role("button", name="Legg inn obligatoriske avvisningsgrunner").click()
+        page.get_by_text("1 obligatorisk avvisningsgrunn er lagt inn.").wait_for()
+
+        # a criterion: moved up, then deleted, and the sum says so
+        page.get_by_role("button", name="Flytt «Kompetanse» opp").click()
+        page.get_by_text("Flyttet.").wait_for()
+        names = page.locator("#kriterier + div table tbody tr > td:first-child").all_inner_texts()
+        assert names == ["Kompetanse", "Referanser"]
+        page.get_by_role("button", name="Slett kriteriet «Referanser»").click()
+        page.get_by_text("Utvelgelseskriteriet er slettet.").wait_for()
+        assert (
+            "summerer seg til 40 %, ikke 100 % (Kompetanse 40 %)"
+            in page.locator("#vektsum-melding").inner_text()
+        )
+    finally:
+        restore_clock(live_server.app)

@@ -327,7 +327,11 @@ def mandatory_grounds(tender_id: int) -> Response:
     return run_button(
         lambda: ops.add_mandatory_grounds(tender, now=now(), actor=_me()),
         back=_back(tender, "grunner"),
-        success=lambda n: f"{n} obligatoriske avvisningsgrunner er lagt inn.",
+        success=lambda n: (
+            "1 obligatorisk avvisningsgrunn er lagt inn."
+            if n == 1
+            else f"{n} obligatoriske avvisningsgrunner er lagt inn."
+        ),
     )
 
 
