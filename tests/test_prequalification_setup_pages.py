@@ -193,3 +193,15 @@ def test_the_announcement_shows_nothing_of_the_setup_before_the_freeze_and_all_o
         setup.frozen_sha256,
     ):
         assert expected in shown, expected
+
+
+def test_after_the_participation_deadline_the_lead_is_told_why_nothing_can_be_changed(
+    client, clock, login_as, s
+) -> None:
+    clock.set(PQ_DEADLINE)
+    login_as(s.lead)
+    response = client.get(page(s))
+    assert "Fristen for forespørsel om å delta er passert; oppsettet kan ikke lenger endres." in text(
+        response
+    )
+    assert setup_posts(response) == set()
