@@ -205,3 +205,22 @@ def test_after_the_participation_deadline_the_lead_is_told_why_nothing_can_be_ch
         response
     )
     assert setup_posts(response) == set()
+
+
+def test_every_field_of_the_filled_in_setup_and_announcement_has_a_label_and_no_english_word(
+    db, client, login_as, s
+) -> None:
+    from tests.test_labels import unlabelled_fields
+    from tests.test_telltale_words import findings, visible_text
+
+    ops.add_mandatory_grounds(s.tender, now=NOW, actor=s.lead)
+    db.session.commit()
+    login_as(s.lead)
+    before = client.get(page(s))
+    assert unlabelled_fields(before.get_data(as_text=True)) == []
+    assert findings(visible_text(before)) == []
+    ops.freeze(s.tender, now=NOW, actor=s.lead)
+    db.session.commit()
+    for response in (client.get(page(s)), client.get(f"/kunngjoring/{s.tender.announcement_token}")):
+        assert unlabelled_fields(response.get_data(as_text=True)) == []
+        assert findings(visible_text(response)) == []
