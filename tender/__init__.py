@@ -115,6 +115,11 @@ def configure_blueprints(app: Flask) -> None:
     from tender.evaluation.views import bp as evaluation_bp
     from tender.evaluation_model.views import bp as evaluation_model_bp
     from tender.noark.views import bp as noark_bp
+    from tender.prequalification.assess_views import bp as pq_assess_bp
+    from tender.prequalification.letters_views import bp as pq_letters_bp
+    from tender.prequalification.request_views import bp as pq_request_bp
+    from tender.prequalification.select_views import bp as pq_select_bp
+    from tender.prequalification.setup_views import bp as pq_setup_bp
     from tender.requirements.views import bp as requirements_bp
     from tender.tenders.views import bp as tenders_bp
     from tender.vendors.views import bp as vendors_bp
@@ -128,6 +133,8 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(noark_bp)
     app.register_blueprint(vendors_bp)
+    for pq_bp in (pq_setup_bp, pq_request_bp, pq_assess_bp, pq_select_bp, pq_letters_bp):
+        app.register_blueprint(pq_bp)
 
 
 def configure_errors(app: Flask) -> None:

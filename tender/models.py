@@ -15,6 +15,25 @@ from tender.noark.models import (  # noqa: F401,E402
     NoarkRequirementConfirmation,
     NoarkRequirementLink,
 )
+from tender.prequalification.models import (  # noqa: F401,E402
+    Clarification,
+    ExclusionAssessment,
+    ExclusionGround,
+    ParticipationRequest,
+    Prequalification,
+    QualificationAssessment,
+    QualificationRequirement,
+    RequestDocument,
+    RequestOpening,
+    RequestOpeningConfirmation,
+    RequestReference,
+    SelectionApproval,
+    SelectionConsensusScore,
+    SelectionCriterion,
+    SelectionIndividualScore,
+    SelectionProposal,
+    SelectionTieBreak,
+)
 from tender.requirements.models import (  # noqa: F401,E402
     SpecChapter,
     SpecCriterion,

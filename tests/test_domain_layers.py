@@ -26,6 +26,7 @@ FLOORS = [
     "requirements",
     "evaluation_model",
     "vendors",
+    "prequalification",  # below bids: only the invited candidates may bid
     "bids",
     "evaluation",
     "noark",  # above evaluation: a confirmed Noark result fills in the bid's check of its minimum requirement
@@ -41,7 +42,7 @@ def _domains() -> list[str]:
 
 
 def _is_views(path: Path) -> bool:
-    return path.stem == "views"
+    return path.stem == "views" or path.stem.endswith("_views")
 
 
 def _imported(path: Path) -> Iterator[str]:
@@ -126,7 +127,7 @@ def test_no_module_imports_another_domains_views() -> None:
                     and len(parts) > 2
                     and parts[1] in domains
                     and parts[1] != domain
-                    and parts[2] == "views"
+                    and (parts[2] == "views" or parts[2].endswith("_views"))
                 ):
                     offenders.append(f"{path.relative_to(TENDER)}: {name}")
     assert offenders == []

@@ -52,8 +52,9 @@ from tests.evaluation_helpers import (
 )
 
 TENDER = Path(__file__).resolve().parents[1] / "tender"
+# forms.py, and a package's per-part forms modules (tender/prequalification/setup_forms.py, ...)
 FORM_MODULES = ["tender.web.forms"] + sorted(
-    f"tender.{p.parent.name}.forms" for p in TENDER.glob("*/forms.py")
+    f"tender.{p.parent.name}.{p.stem}" for p in TENDER.glob("*/*forms.py")
 )
 
 
@@ -548,6 +549,86 @@ def tie_break_form(w: World) -> Case:
     )
 
 
+# prequalification: the lead's setup (a competitive negotiation, setup saved, not frozen, before the deadline)
+def _pq(w: World) -> tuple[Any, str]:
+    from datetime import timedelta
+
+    from tests.prequalification_helpers import PQ_DEADLINE, pq_setup
+
+    w.clock.set(PQ_DEADLINE - timedelta(days=10))
+    s = pq_setup(w.db, w.create_tender, w.add_member, w.create_user, vendors=0, evaluators=0, frozen=False)
+    return s, f"{_t(s.tender)}/prekvalifisering"
+
+
+def pq_settings_form(w: World) -> Case:
+    s, page = _pq(w)
+    return Case(
+        page,
+        f"{page}/innstillinger",
+        s.lead,
+        valid={"enabled": "y", "minimum_candidates": "3", "maximum_candidates": "4"},
+        bad={
+            "minimum_candidates": [
+                ("2", "Minste antall kandidater er 2, men i konkurranse med forhandling må det være minst 3")
+            ],
+            "maximum_candidates": [("2", "Største antall kandidater (2) er lavere enn minste antall (3).")],
+        },
+    )
+
+
+def pq_requirement_form(w: World) -> Case:
+    s, page = _pq(w)
+    return Case(
+        page,
+        f"{page}/krav",
+        s.lead,
+        prefix="krav",
+        valid={"text": "Nytt krav", "category": "tax"},
+        bad={"espd_code": [("to ord", "ESPD-kriteriet må være én kode uten mellomrom")]},
+    )
+
+
+def pq_requirement_edit_form(w: World) -> Case:
+    s, page = _pq(w)
+    r = s.requirements[0].id
+    return Case(page, f"{page}/krav/{r}", s.lead, prefix=f"krav{r}")
+
+
+def pq_ground_form(w: World) -> Case:
+    s, page = _pq(w)
+    return Case(page, f"{page}/avvisningsgrunner", s.lead, prefix="grunn", valid={"text": "Ny grunn"})
+
+
+def pq_ground_edit_form(w: World) -> Case:
+    s, page = _pq(w)
+    g = s.grounds[0].id
+    return Case(page, f"{page}/avvisningsgrunner/{g}", s.lead, prefix=f"grunn{g}")
+
+
+def pq_criterion_form(w: World) -> Case:
+    s, page = _pq(w)
+    return Case(
+        page,
+        f"{page}/kriterier",
+        s.lead,
+        prefix="kriterium",
+        valid={"name": "Pris", "weight": "12,5"},
+        bad={"weight": [("ti", "Vekten må være et tall, ikke «ti».")]},
+    )
+
+
+def pq_criterion_edit_form(w: World) -> Case:
+    s, page = _pq(w)
+    c = s.criteria[0].id
+    return Case(
+        page,
+        f"{page}/kriterier/{c}",
+        s.lead,
+        prefix=f"kriterium{c}",
+        bad={"weight": [("-1", "Vekten kan ikke være negativ.")]},
+    )
+
+
 CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.web.forms.EmptyForm": [empty_form],
     "tender.auth.forms.LoginForm": [login_form],
@@ -585,6 +666,10 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.evaluation.forms.ScoreForm": [score_form, consensus_score_form],
     "tender.evaluation.forms.OpenConsensusForm": [open_consensus_form],
     "tender.evaluation.forms.TieBreakForm": [tie_break_form],
+    "tender.prequalification.setup_forms.SetupSettingsForm": [pq_settings_form],
+    "tender.prequalification.setup_forms.RequirementForm": [pq_requirement_form, pq_requirement_edit_form],
+    "tender.prequalification.setup_forms.GroundForm": [pq_ground_form, pq_ground_edit_form],
+    "tender.prequalification.setup_forms.SelectionCriterionForm": [pq_criterion_form, pq_criterion_edit_form],
 }
 PAGES = [
     pytest.param(key, build, id=f"{key.rsplit('.', 1)[1]}-{build.__name__}")

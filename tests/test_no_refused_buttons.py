@@ -70,6 +70,28 @@ REFUSED_WHEN_SCORED = {
     ),
     # consensus is open: the individual scores are locked
     **dict.fromkeys(["evaluation.open_consensus", "evaluation.save_score"], "konsensusfasen er åpnet"),
+    # the deadlines have passed: the prequalification setup can no longer be made or changed
+    **dict.fromkeys(
+        [
+            "pq_setup.save_settings",
+            "pq_setup.add_requirement",
+            "pq_setup.edit_requirement",
+            "pq_setup.delete_requirement",
+            "pq_setup.move_requirement",
+            "pq_setup.standard_requirements",
+            "pq_setup.add_ground",
+            "pq_setup.edit_ground",
+            "pq_setup.delete_ground",
+            "pq_setup.move_ground",
+            "pq_setup.mandatory_grounds",
+            "pq_setup.add_criterion",
+            "pq_setup.edit_criterion",
+            "pq_setup.delete_criterion",
+            "pq_setup.move_criterion",
+            "pq_setup.freeze",
+        ],
+        "fristene er passert: prekvalifiseringen kan ikke settes opp",
+    ),
 }
 
 
@@ -112,7 +134,7 @@ REFUSED_WHEN_BIDS = {
     **{
         k: v
         for k, v in REFUSED_WHEN_SCORED.items()
-        if k.startswith(("requirements.", "bids.", "noark.upload"))
+        if k.startswith(("requirements.", "bids.", "noark.upload", "pq_setup."))
         or k
         in {
             "evaluation_model.settings",

@@ -82,6 +82,10 @@ class ExtractSample(db.Model):  # type: ignore[name-defined,misc]
     #: the vendor's bid the sample is part of (None only for samples uploaded before samples became part of
     #: bids)
     bid_id: Mapped[int | None] = mapped_column(ForeignKey("bid.id", ondelete="CASCADE"), index=True)
+    #: the vendor's request to take part the sample is part of, when the prequalification demands one
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participation_request.id", ondelete="CASCADE"), index=True
+    )
     #: set when the bid is submitted, on the vendor's newest sample at that moment: the one sealed with the
     #: bid
     submitted_with_bid: Mapped[bool] = mapped_column(Boolean, default=False)

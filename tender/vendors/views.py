@@ -14,6 +14,7 @@ from tender.auth.operations import normalise_email
 from tender.errors import DomainError, SeparationOfDutiesError, keep_refusal
 from tender.extensions import db
 from tender.mail import public_url
+from tender.prequalification.setup_operations import announced_setup
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
 from tender.vendors import operations as ops
@@ -70,6 +71,7 @@ def announcement(token: str) -> Any:
         form=form,
         known_name=known,
         mail_configured=mail.configured(),
+        prequalification=announced_setup(tender),
     ), status
 
 

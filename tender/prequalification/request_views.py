@@ -1,0 +1,7 @@
+"""Prequalification pages: request (filled in by its part of issue 12)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("pq_request", __name__)

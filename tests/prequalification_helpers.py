@@ -1,0 +1,252 @@
+"""Builders for the prequalification tests: a tender with a frozen prequalification setup, vendors with their
+users, and submitted requests to take part.
+
+The rows are written directly here so that each part's tests can start from any point; the parts' own tests
+go through the operations (and, for every form, the browser). The deadline is ``PQ_DEADLINE``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from tests.evaluation_helpers import ORGNR
+
+PQ_DEADLINE = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+PQ_BEFORE = PQ_DEADLINE - timedelta(seconds=1)
+PQ_AFTER = PQ_DEADLINE + timedelta(seconds=1)
+#: the bid deadline of a prequalified tender: after the participation deadline
+PQ_BID_DEADLINE = datetime(2026, 12, 15, 12, 0, tzinfo=UTC)
+
+VENDOR_NAMES = [
+    "Arkivus AS",
+    "Bokskapet Systemer AS",
+    "Casefile Norge AS",
+    "Dokumenta AS",
+    "Elark AS",
+    "Fjordsak AS",
+]
+
+
+@dataclass
+class PqSetup:
+    tender: Any
+    lead: Any
+    evaluators: list[Any]
+    observer: Any
+    signers: list[Any]
+    vendors: list[Any]
+    vendor_users: list[Any]
+    requirements: list[Any] = field(default_factory=list)
+    grounds: list[Any] = field(default_factory=list)
+    criteria: list[Any] = field(default_factory=list)
+
+
+def pq_setup(
+    db: Any,
+    create_tender: Any,
+    add_member: Any,
+    create_user: Any,
+    *,
+    vendors: int = 6,
+    evaluators: int = 2,
+    minimum: int = 3,
+    maximum: int | None = 4,
+    frozen: bool = True,
+    signers_approve: bool = True,
+) -> PqSetup:
+    """A competitive negotiation with a prequalification: four requirements (one per group), two grounds for
+    exclusion, three selection criteria (40/35/25 %), ``vendors`` registered vendors each with a user, two
+    evaluators, an observer and a signer per municipality."""
+    from tender.prequalification.models import (
+        ExclusionGround,
+        Prequalification,
+        QualificationCategory,
+        QualificationRequirement,
+        SelectionCriterion,
+    )
+    from tender.tenders import operations as tender_ops
+    from tender.tenders.models import Role
+
+    tender = create_tender(participation_deadline=PQ_DEADLINE, bid_deadline=PQ_BID_DEADLINE)
+    lead = tender.memberships[0].user
+    setup = Prequalification(
+        tender_id=tender.id,
+        enabled=True,
+        minimum_candidates=minimum,
+        maximum_candidates=maximum,
+        signers_approve_selection=signers_approve,
+    )
+    db.session.add(setup)
+    requirements = [
+        QualificationRequirement(
+            tender_id=tender.id,
+            position=1,
+            category=QualificationCategory.REGISTRATION,
+            text="Leverandøren skal være lovlig registrert i et foretaksregister.",
+            documentation="Firmaattest, ikke eldre enn seks måneder.",
+            espd_criterion=None,
+        ),
+        QualificationRequirement(
+            tender_id=tender.id,
+            position=2,
+            category=QualificationCategory.TAX,
+            text="Leverandøren skal ha ordnede forhold med skatt og merverdiavgift.",
+            documentation="Skatteattest, ikke eldre enn seks måneder.",
+            espd_criterion="CRITERION.EXCLUSION.CONTRIBUTIONS.PAYMENT_OF_TAXES",
+        ),
+        QualificationRequirement(
+            tender_id=tender.id,
+            position=3,
+            category=QualificationCategory.ECONOMIC,
+            text="Leverandøren skal ha tilstrekkelig økonomisk og finansiell kapasitet.",
+            documentation="Årsregnskap for de to siste år med revisjonsberetning.",
+            espd_criterion="CRITERION.SELECTION.ECONOMIC_FINANCIAL_STANDING.TURNOVER.GENERAL_YEARLY",
+        ),
+        QualificationRequirement(
+            tender_id=tender.id,
+            position=4,
+            category=QualificationCategory.TECHNICAL,
+            text="Leverandøren skal ha levert systemet til minst to kommuner som bruker Noark 5.",
+            documentation="Referanseliste med kontaktpersoner.",
+            espd_criterion="CRITERION.SELECTION.TECHNICAL_PROFESSIONAL_ABILITY.REFERENCES.SUPPLIES",
+        ),
+    ]
+    grounds = [
+        ExclusionGround(
+            tender_id=tender.id,
+            position=1,
+            mandatory=True,
+            text="Rettskraftig dom for deltakelse i en kriminell organisasjon, korrupsjon, bedrageri m.m.",
+            espd_criterion="CRITERION.EXCLUSION.CONVICTIONS.PARTICIPATION_IN_CRIMINAL_ORGANISATION",
+        ),
+        ExclusionGround(
+            tender_id=tender.id,
+            position=2,
+            mandatory=False,
+            text="Leverandøren er konkurs, under akkord eller avvikling.",
+            espd_criterion="CRITERION.EXCLUSION.BUSINESS.BANKRUPTCY",
+        ),
+    ]
+    criteria = [
+        SelectionCriterion(
+            tender_id=tender.id,
+            position=1,
+            name="Relevante referanser",
+            weight=Decimal("40"),
+            description="Antall og relevans av leveranser til kommuner med Noark 5.",
+            descriptors="10: fem eller flere sammenlignbare leveranser. 5: to. 0: ingen.",
+        ),
+        SelectionCriterion(
+            tender_id=tender.id,
+            position=2,
+            name="Kompetanse i leveranseteamet",
+            weight=Decimal("35"),
+            descriptors="10: svært god. 5: god. 0: ikke dokumentert.",
+        ),
+        SelectionCriterion(
+            tender_id=tender.id,
+            position=3,
+            name="Økonomisk soliditet",
+            weight=Decimal("25"),
+            descriptors="10: svært solid. 5: tilfredsstillende. 0: svak.",
+        ),
+    ]
+    db.session.add_all(requirements + grounds + criteria)
+    db.session.flush()
+    if frozen:
+        content = {
+            "requirements": [[r.category.value, r.text, r.documentation] for r in requirements],
+            "grounds": [[g.mandatory, g.text] for g in grounds],
+            "criteria": [[c.name, str(c.weight)] for c in criteria],
+        }
+        setup.frozen_json = json.dumps(content, sort_keys=True, ensure_ascii=False)
+        setup.frozen_sha256 = hashlib.sha256(setup.frozen_json.encode()).hexdigest()
+        setup.frozen_at = PQ_DEADLINE - timedelta(days=30)
+        setup.frozen_by_id = lead.id
+    vendor_rows, vendor_users = [], []
+    for i in range(vendors):
+        v = tender_ops.register_vendor(
+            tender, name=VENDOR_NAMES[i % len(VENDOR_NAMES)], organisasjonsnummer=ORGNR[i], actor=lead
+        )
+        db.session.commit()
+        vendor_rows.append(v)
+        vendor_users.append(
+            add_member(
+                tender, Role.VENDOR, create_user(name=f"Selger {VENDOR_NAMES[i % 6].split()[0]}"), vendor=v
+            )
+        )
+    evals = [
+        add_member(tender, Role.EVALUATOR, create_user(name=f"Evaluator {i + 1}")) for i in range(evaluators)
+    ]
+    observer = add_member(tender, Role.OBSERVER, create_user(name="Olav Observatør"))
+    signers = [
+        add_member(tender, Role.SIGNER, create_user(name=f"Signe {m.name}"), municipality=m)
+        for m in tender.participating_municipalities
+    ]
+    db.session.commit()
+    return PqSetup(
+        tender, lead, evals, observer, signers, vendor_rows, vendor_users, requirements, grounds, criteria
+    )
+
+
+def submitted_request(db: Any, s: PqSetup, index: int, *, at: datetime = PQ_BEFORE) -> Any:
+    """Vendor ``index``'s request, written as submitted at ``at`` with a document per requirement and one
+    reference (rows written directly: the request part's own tests go through its operations)."""
+    from tender.prequalification.models import (
+        ParticipationRequest,
+        RequestDocument,
+        RequestReference,
+        RequestStatus,
+    )
+
+    vendor = s.vendors[index]
+    request = ParticipationRequest(
+        tender_id=s.tender.id,
+        vendor_id=vendor.id,
+        contact_name=f"Kontakt {vendor.name}",
+        contact_email=f"anbud@{vendor.name.split()[0].lower()}.no",
+        contact_phone="+47 35 00 00 00",
+        address="Storgata 1, 3715 Skien",
+        espd_source="form",
+        espd_json=json.dumps(
+            {"operator": {"name": vendor.name, "organisasjonsnummer": vendor.organisasjonsnummer}}
+        ),
+        created_at=at - timedelta(days=2),
+        updated_at=at,
+    )
+    db.session.add(request)
+    db.session.flush()
+    for r in s.requirements:
+        data = f"{vendor.name}: dokumentasjon for krav {r.position}".encode()
+        db.session.add(
+            RequestDocument(
+                request_id=request.id,
+                requirement_id=r.id,
+                filename=f"krav-{r.position}.pdf",
+                content_type="application/pdf",
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                data=data,
+                uploaded_at=at - timedelta(days=1),
+            )
+        )
+    db.session.add(
+        RequestReference(
+            request_id=request.id,
+            customer="Telemark fylkeskommune",
+            system=f"{vendor.name.split()[0]} Sak",
+            contact="Kari Arkivar, 35 00 00 01",
+            period="2021–2026",
+            description="Sak/arkiv for 900 brukere, Noark 5.",
+        )
+    )
+    request.status = RequestStatus.SUBMITTED
+    request.submitted_at = at
+    request.receipt_sha256 = hashlib.sha256(f"request {request.id}".encode()).hexdigest()
+    db.session.commit()
+    return request
