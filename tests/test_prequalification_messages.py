@@ -197,3 +197,11 @@ def test_fewer_qualified_than_the_minimum_is_worded_as_inviting_all_of_them() ->
 def test_the_cores_own_problems_still_print_for_logs() -> None:
     problem = pq.check_candidate_limits("restricted", 4, None)[0]
     assert str(problem) == "minimum: minimum_below_legal (procedure=restricted, minimum=4, legal_minimum=5)"
+
+
+def test_every_group_of_qualification_requirements_has_a_norwegian_label() -> None:
+    assert tuple(messages.REQUIREMENT_GROUP_LABELS) == pq.REQUIREMENT_GROUPS
+    assert messages.message(Problem("", "requirement_group_unknown", {"group": "misc"})) == (
+        "Ukjent gruppe av kvalifikasjonskrav «misc» (kjente: registrering og rettslig stilling, skatt og "
+        "merverdiavgift, økonomisk og finansiell kapasitet, teknisk og faglig kvalifikasjon)."
+    )

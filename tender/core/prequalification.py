@@ -15,6 +15,10 @@ This module holds the rules only; the web layer stores, shows and audits:
 * the check of a proposed invited set;
 * the canonical JSON and SHA-256 of the frozen setup and of a selection, so both can be bound to a hash.
 
+The evaluators' individual selection scores are checked with the scoring core's ``check_score`` against
+:func:`selection_model`, and their disagreement is ``tender.core.consensus.disagreements`` as in the bid
+evaluation; nothing of either is repeated here.
+
 Procedures are the values of ``tender.tenders.models.Procedure`` as strings, so the core stays pure.
 Every problem is a scoring-core :class:`Problem` (place, code, values), never a sentence: the Norwegian
 wording is in ``tender.web.prequalification_messages``. Numbers are exact (``Fraction``; ``Decimal``
@@ -395,8 +399,12 @@ def rank_requests(
 
     ``tie_break`` is the order of the recorded tie decisions in force (their orders one after the
     other); a request named twice is a problem (the first place counts). ``maximum`` is the announced
-    maximum number of candidates (None: none announced).
+    maximum number of candidates (None: none announced). Request ids must be unique and not blank
+    (ValueError otherwise: they are the stored requests' keys, so a clash is a programming error).
     """
+    ids = [r.id for r in requests]
+    if len(set(ids)) != len(ids) or not all(i.strip() for i in ids):
+        raise ValueError(f"request ids must be unique and not blank: {ids}")
     problems: list[Problem] = _tie_break_problems(tie_break)
     unranked: list[UnrankedRequest] = []
     bids: list[Bid] = []

@@ -18,7 +18,7 @@ from tender.core.scoring import Problem
 from tender.formatting import format_decimal
 from tender.web import core_messages
 
-__all__ = ["NORWEGIAN", "describe", "describe_all", "message", "names", "place"]
+__all__ = ["NORWEGIAN", "REQUIREMENT_GROUP_LABELS", "describe", "describe_all", "message", "names", "place"]
 
 Wording = Callable[[Mapping[str, Any]], str]
 
@@ -36,7 +36,8 @@ _PROCEDURE = {
     "restricted": "begrenset anbudskonkurranse",
     "open": "åpen anbudskonkurranse",
 }
-_GROUPS = {
+#: the groups of qualification requirements (``REQUIREMENT_GROUPS`` of the core) as the pages name them
+REQUIREMENT_GROUP_LABELS = {
     "registration": "registrering og rettslig stilling",
     "tax": "skatt og merverdiavgift",
     "economic": "økonomisk og finansiell kapasitet",
@@ -167,7 +168,10 @@ NORWEGIAN: dict[str, Wording] = {
         f"(nr. {v['skipped_rank']}) er rangert høyere og er ikke invitert."
     ),
     # the rest of the setup
-    "requirement_group_unknown": lambda v: f"Ukjent gruppe av kvalifikasjonskrav «{v['group']}».",
+    "requirement_group_unknown": lambda v: (
+        f"Ukjent gruppe av kvalifikasjonskrav «{v['group']}» (kjente: "
+        f"{', '.join(REQUIREMENT_GROUP_LABELS.values())})."
+    ),
     "item_id_missing": lambda v: f"{_kind(v).capitalize()} mangler id.",
     "item_id_duplicate": lambda v: (
         f"Id-en «{v['id']}» er allerede brukt av {_kind(v)} nr. {v['other_index'] + 1}."

@@ -371,6 +371,13 @@ def test_a_tie_break_naming_a_request_twice_is_a_problem() -> None:
     assert ranking.blocking[0].place == "tie_break[2]"
 
 
+def test_two_requests_with_one_id_are_a_programming_error() -> None:
+    with pytest.raises(ValueError):
+        rank_requests(MODEL, [request("A", 8, 6), request("A", 6, 9)], (), 1)
+    with pytest.raises(ValueError):
+        rank_requests(MODEL, [request(" ", 8, 6)], (), 1)
+
+
 def test_no_requests_give_an_empty_ranking() -> None:
     ranking = rank_requests(MODEL, [], (), 3)
     assert ranking.rows == () and ranking.proposal() == ()
