@@ -281,3 +281,20 @@ def test_requests_missing_consensus_scores_are_listed_and_block_a_selection(
         DomainError, match="Casefile Norge AS mangler konsensuspoeng for «Kompetanse i leveranseteamet»"
     ):
         ops.propose(s.tender, [requests[i].id for i in (0, 1, 3, 4)], actor=s.lead)
+
+
+def test_the_hash_of_a_withdrawn_proposal_does_not_approve_the_new_one(db, w):
+    decide_tie(db, w)
+    old = ops.propose(w.tender, w.ids(0, 1, 2, 3), actor=w.s.lead)
+    db.session.commit()
+    ops.withdraw(w.tender, old, actor=w.s.lead)
+    decide_tie(db, w, first=4, second=3)
+    new = ops.propose(w.tender, w.ids(0, 1, 2, 4), actor=w.s.lead)
+    db.session.commit()
+    with pytest.raises(DomainError, match="ikke det som er lagret"):
+        approve(db, w, new, 0, sha256=old.sha256)
+    with pytest.raises(DomainError, match="trukket tilbake"):
+        approve(db, w, old, 0)
+    assert new.approvals == [] and old.approvals == []
+    approve(db, w, new, 0)
+    assert [a.sha256 for a in new.approvals] == [new.sha256]
