@@ -102,3 +102,24 @@ def test_a_tender_without_a_prequalification_lists_no_prequalification_stage(
     login_as(tender.memberships[0].user)
     page = text(client.get(f"/konkurranser/{tender.id}"))
     assert "Kravspesifikasjon" in page and "Forespørsler om å delta" not in page
+
+
+def test_after_the_final_selection_only_an_invited_vendor_is_asked_to_deliver_a_bid(
+    db, clock, create_tender, add_member, create_user
+):
+    from tender.core.lifecycle import Stage
+    from tests.evaluation_helpers import build_model, publish_spec, small_spec
+
+    clock.set(PQ_AFTER)
+    w = select_world(db, create_tender, add_member, create_user, signers_approve=False)
+    build_model(w.tender, w.s.lead)
+    publish_spec(db, w.tender, w.s.lead, add_member, small_spec())
+    ops.decide_tie(w.tender, w.ids(3, 4), "Best på referanser.", actor=w.s.lead)
+    ops.propose(w.tender, w.ids(0, 1, 2, 3), actor=w.s.lead)
+    db.session.commit()
+    found = lifecycle.standing_of(w.tender, now())
+    assert found.stage is Stage.BIDDING
+    deliver = "Lever tilbudet før tilbudsfristen."
+    assert [s.text for s in lifecycle.steps_for_user(w.tender, found, w.s.vendor_users[0])] == [deliver]
+    assert lifecycle.steps_for_user(w.tender, found, w.s.vendor_users[4]) == ()
+    assert lifecycle.steps_for_user(w.tender, found, w.s.vendor_users[5]) == ()

@@ -43,6 +43,7 @@ from tender.prequalification.models import (
     RequestOpeningConfirmation,
     SelectionIndividualScore,
 )
+from tender.prequalification.permissions import vendor_may_bid
 from tender.requirements.models import Decision
 from tender.requirements.operations import latest_version, specification_of
 from tender.tenders.models import Role, Tender
@@ -189,7 +190,15 @@ def steps_for_user(tender: Tender, found: Standing, user: Any) -> tuple[Step, ..
     """The steps that concern ``user`` in this tender (each role sees what concerns them)."""
     roles = frozenset(r.value for r in tender.roles_of(user))
     mine = frozenset(m.name for m in tender.signer_municipalities(user))
-    return steps_for(found, roles, municipalities=mine, name=getattr(user, "name", ""))
+    steps = steps_for(found, roles, municipalities=mine, name=getattr(user, "name", ""))
+    if (
+        Role.VENDOR.value in roles
+        and found.stage not in PREQUALIFICATION_STAGES
+        and not vendor_may_bid(tender.id, tender.vendor_ids_of(user))
+    ):
+        # a vendor the prequalification did not invite has no bid to deliver
+        steps = tuple(s for s in steps if s.roles != {Role.VENDOR.value})
+    return steps
 
 
 def who_acts(tender: Tender, step: Step) -> list[str]:
