@@ -33,11 +33,11 @@ PERMISSION_MODULES = (
     requirements_permissions,
     evaluation_model_permissions,
     vendors_permissions,
+    prequalification_permissions,
     bids_permissions,
     noark_permissions,
     evaluation_permissions,
     lifecycle_permissions,
-    prequalification_permissions,
 )
 
 

@@ -52,9 +52,9 @@ from tests.evaluation_helpers import (
 )
 
 TENDER = Path(__file__).resolve().parents[1] / "tender"
-# forms.py, and a package's per-part forms modules (tender/prequalification/setup_forms.py, ...)
+# a domain with several parts keeps a forms module per part (tender/prequalification/select_forms.py)
 FORM_MODULES = ["tender.web.forms"] + sorted(
-    f"tender.{p.parent.name}.{p.stem}" for p in TENDER.glob("*/*forms.py")
+    f"tender.{p.parent.name}.{p.stem}" for p in TENDER.glob("*/*forms.py") if p.parent.name != "web"
 )
 
 
@@ -627,6 +627,43 @@ def pq_criterion_edit_form(w: World) -> Case:
         prefix=f"kriterium{c}",
         bad={"weight": [("-1", "Vekten kan ikke være negativ.")]},
     )
+# prequalification: the selection
+def _selected_world(w: World) -> Any:
+    from tests.prequalification_helpers import PQ_AFTER
+    from tests.prequalification_select_helpers import select_world
+
+    w.clock.set(PQ_AFTER)
+    return select_world(w.db, w.create_tender, w.add_member, w.create_user)
+
+
+def selection_tie_form(w: World) -> Case:
+    sw = _selected_world(w)
+    d, e = (str(i) for i in sw.ids(3, 4))
+    page = f"{_t(sw.tender)}/prekvalifisering/utvelgelse"
+    return Case(
+        page,
+        f"{page}/likhet",
+        sw.s.lead,
+        valid={"order": f"{d},{e}", "reason": "Best på referanser."},
+        choices={"order": [f"{d},{e}", f"{e},{d}"]},
+    )
+
+
+def selection_proposal_form(w: World) -> Case:
+    sw = _selected_world(w)
+    page = f"{_t(sw.tender)}/prekvalifisering/utvelgelse"
+    return Case(page, f"{page}/forslag", sw.s.lead, choices={"invited": [str(r.id) for r in sw.requests]})
+
+
+def selection_decision_form(w: World) -> Case:
+    from tender.prequalification import select_operations as ops
+
+    sw = _selected_world(w)
+    ops.decide_tie(sw.tender, sw.ids(3, 4), "Best på referanser.", actor=sw.s.lead)
+    ops.propose(sw.tender, sw.ids(0, 1, 2, 3), actor=sw.s.lead)
+    w.db.session.commit()
+    page = f"{_t(sw.tender)}/prekvalifisering/utvelgelse/forslag/1"
+    return Case(page, page, sw.s.signers[0], valid={"decision": "approved"})
 
 
 CASES: dict[str, list[Callable[[World], Case]]] = {
@@ -646,7 +683,7 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.requirements.forms.NewChapterForm": [new_chapter_form],
     "tender.requirements.forms.LockedActionForm": [locked_action_form],
     "tender.requirements.forms.FreezeForm": [freeze_form],
-    "tender.requirements.forms.DecisionForm": [decision_form],
+    "tender.requirements.forms.DecisionForm": [decision_form, selection_decision_form],
     "tender.requirements.forms.UploadForm": [spec_load_form, spec_upload_form, catalogue_upload_form],
     "tender.evaluation_model.forms.SettingsForm": [settings_form],
     "tender.evaluation_model.forms.CriterionForm": [criterion_form],
@@ -670,6 +707,8 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.prequalification.setup_forms.RequirementForm": [pq_requirement_form, pq_requirement_edit_form],
     "tender.prequalification.setup_forms.GroundForm": [pq_ground_form, pq_ground_edit_form],
     "tender.prequalification.setup_forms.SelectionCriterionForm": [pq_criterion_form, pq_criterion_edit_form],
+    "tender.prequalification.select_forms.TieForm": [selection_tie_form],
+    "tender.prequalification.select_forms.ProposalForm": [selection_proposal_form],
 }
 PAGES = [
     pytest.param(key, build, id=f"{key.rsplit('.', 1)[1]}-{build.__name__}")

@@ -37,6 +37,7 @@ from tender.core import spec as core_spec
 from tender.errors import DomainError
 from tender.evaluation_model.operations import model_of, price_items
 from tender.extensions import db
+from tender.prequalification.permissions import NOT_INVITED, vendor_may_bid
 from tender.requirements.models import SpecVersion
 from tender.requirements.operations import specification_of, version_content
 from tender.tenders.models import OPENING_ROLES, Role, Tender, Vendor
@@ -122,6 +123,8 @@ def record_late_attempt(tender: Tender, vendor: Vendor, *, action: str, at: date
 def _check_open_for_bids(tender: Tender, vendor: Vendor, at: datetime, *, actor: Any, action: str) -> None:
     if vendor not in tender.participating_vendors:
         raise DomainError(f"{vendor.name} er ikke med i konkurransen.")
+    if not vendor_may_bid(tender.id, {vendor.id}):
+        raise DomainError(NOT_INVITED)
     if tender.bid_deadline is None:
         raise DomainError("Tilbudsfristen er ikke satt ennå; tilbud kan ikke leveres.")
     if at >= tender.bid_deadline:

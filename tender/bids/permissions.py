@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from tender.bids.models import BidOpening
 from tender.extensions import db
+from tender.prequalification.permissions import invited_to_bid
 from tender.tenders.permissions import (
     Rule,
     deadline_passed,
@@ -15,8 +16,8 @@ from tender.tenders.permissions import (
     is_vendor_user,
 )
 
-#: a vendor user works on their own company's bid only
-bid = is_vendor_user.named("bid")
+#: a vendor user works on their own company's bid only; in a prequalified tender only an invited candidate's
+bid = (is_vendor_user & invited_to_bid).named("bid")
 #: the opening right: the lead, evaluators and observers confirm the opening after the deadline (two distinct
 #: people, one of them a lead, unless the tender is set to one person; tender.bids.operations.confirm_opening)
 confirm_opening = (in_opening_group & deadline_passed).named("confirm_opening")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -30,9 +30,11 @@ from tender.core import spec as core_spec
 from tender.errors import DomainError
 from tender.evaluation_model.operations import price_items
 from tender.extensions import db
+from tender.prequalification.permissions import NOT_INVITED
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
 from tender.web import spec_messages
+from tender.tenders.permissions import is_vendor_user
 from tender.web.forms import EmptyForm, run_button, run_form
 from tender.web.transactions import keep
 from tender.web.uploads import send_download
@@ -42,6 +44,18 @@ bp = Blueprint("bids", __name__, url_prefix="/konkurranser/<int:tender_id>/mitt-
 
 def _me() -> Any:
     return current_user._get_current_object()
+
+
+def _tender_for_bid(tender_id: int) -> Tender:
+    """The tender for the bid routes: 404 to non-members, 403 to everyone who may not bid; a vendor's user
+    whose company was not invited after the prequalification is told why in Norwegian."""
+    tender = tender_for(tender_id)
+    if not may_bid(current_user, tender):
+        if is_vendor_user(current_user, tender):
+            page = render_template("bids/not_invited.html", tender=tender, message=NOT_INVITED)
+            abort(make_response(page, 403))
+        abort(403)
+    return tender
 
 
 def _vendor(tender: Tender) -> Vendor:
@@ -140,14 +154,14 @@ def _page(
 @bp.route("", methods=["GET"])
 @login_required
 def show(tender_id: int) -> Any:
-    tender = tender_for(tender_id, may_bid)
+    tender = _tender_for_bid(tender_id)
     return _page(tender, _vendor(tender))
 
 
 @bp.route("", methods=["POST"])
 @login_required
 def save(tender_id: int) -> Any:
-    tender = tender_for(tender_id, may_bid)
+    tender = _tender_for_bid(tender_id)
     vendor = _vendor(tender)
     spec = ops.published_spec(tender)
     if spec is None:
@@ -236,7 +250,7 @@ def _messages(error: DomainError) -> list[str]:
 @bp.route("/lever", methods=["POST"])
 @login_required
 def submit(tender_id: int) -> Any:
-    tender = tender_for(tender_id, may_bid)
+    tender = _tender_for_bid(tender_id)
     vendor = _vendor(tender)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -260,7 +274,7 @@ def submit(tender_id: int) -> Any:
 @bp.route("/kvittering")
 @login_required
 def receipt(tender_id: int) -> Any:
-    tender = tender_for(tender_id, may_bid)
+    tender = _tender_for_bid(tender_id)
     vendor = _vendor(tender)
     bid = ops.bid_of(tender, vendor.id)
     if bid is None or not bid.is_submitted:
@@ -271,7 +285,7 @@ def receipt(tender_id: int) -> Any:
 @bp.route("/vedlegg", methods=["POST"])
 @login_required
 def upload(tender_id: int) -> Any:
-    tender = tender_for(tender_id, may_bid)
+    tender = _tender_for_bid(tender_id)
     vendor = _vendor(tender)
     form = AttachmentForm()
     if not form.validate_on_submit():
@@ -313,7 +327,7 @@ def _own_attachment(tender: Tender, vendor: Vendor, attachment_id: int) -> tuple
 @bp.route("/vedlegg/<int:attachment_id>")
 @login_required
 def download(tender_id: int, attachment_id: int) -> Any:
-    tender = tender_for(tender_id, may_bid)
+    tender = _tender_for_bid(tender_id)
     _, found = _own_attachment(tender, _vendor(tender), attachment_id)
     return send_download(io.BytesIO(found.data), found.filename, "application/octet-stream")
 
@@ -321,7 +335,7 @@ def download(tender_id: int, attachment_id: int) -> Any:
 @bp.route("/vedlegg/<int:attachment_id>/slett", methods=["POST"])
 @login_required
 def delete_attachment(tender_id: int, attachment_id: int) -> Response:
-    tender = tender_for(tender_id, may_bid)
+    tender = _tender_for_bid(tender_id)
     bid, found = _own_attachment(tender, _vendor(tender), attachment_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -338,7 +352,7 @@ def delete_attachment(tender_id: int, attachment_id: int) -> Response:
 def answer_form(tender_id: int) -> Any:
     from tender.reports.spec_excel import export_answer_form
 
-    tender = tender_for(tender_id, may_bid)
+    tender = _tender_for_bid(tender_id)
     _vendor(tender)
     version = ops.published_version(tender)
     if version is None:
@@ -365,7 +379,7 @@ def specification_pdf(tender_id: int) -> Any:
     """The published specification as the vendor bids on it (the group's approvals are not part of it)."""
     from tender.reports.spec_pdf import render_spec_pdf
 
-    tender = tender_for(tender_id, may_bid)
+    tender = _tender_for_bid(tender_id)
     _vendor(tender)
     version = ops.published_version(tender)
     if version is None:
@@ -390,7 +404,7 @@ def upload_answers(tender_id: int) -> Any:
     from tender.core.spec import SpecFileError
     from tender.core.spec.answer_read import read_vendor_answers
 
-    tender = tender_for(tender_id, may_bid)
+    tender = _tender_for_bid(tender_id)
     vendor = _vendor(tender)
     spec = ops.published_spec(tender)
     if spec is None:

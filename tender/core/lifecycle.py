@@ -5,6 +5,11 @@ version means nothing once a new version is frozen. So the stage is computed, ea
 of facts the web layer gathers (``tender.lifecycle.operations.facts_of``). Pure: no Flask, no database.
 
 Facts about bids are only ever counts the group may know: before the opening the facts hold none (sealing).
+The same holds for a prequalification's requests to take part: no count of them before their opening.
+
+A tender with a prequalification goes through its own stages first (setup, requests, their opening, the
+assessment, the selection and its approvals); once the selection is final, the invited vendors bid as in any
+tender.
 """
 
 from __future__ import annotations
@@ -15,6 +20,13 @@ from datetime import datetime
 
 
 class Stage(enum.Enum):
+    # a prequalification comes first: its announcement asks for requests; the invited get the specification
+    PQ_SETUP = "pq_setup"
+    PQ_REQUESTS = "pq_requests"
+    PQ_DEADLINE_PASSED = "pq_deadline_passed"
+    PQ_OPENED = "pq_opened"
+    PQ_ASSESSMENT = "pq_assessment"
+    PQ_SELECTION = "pq_selection"
     SPECIFICATION = "specification"
     APPROVALS = "approvals"
     PUBLISHED = "published"
@@ -35,6 +47,12 @@ class Stage(enum.Enum):
 _LABELS = {
     Stage.SPECIFICATION: "Kravspesifikasjon",
     Stage.APPROVALS: "Godkjenning i kommunene",
+    Stage.PQ_SETUP: "Prekvalifisering: oppsett",
+    Stage.PQ_REQUESTS: "Forespørsler om å delta",
+    Stage.PQ_DEADLINE_PASSED: "Fristen for forespørsler er passert",
+    Stage.PQ_OPENED: "Forespørslene er åpnet",
+    Stage.PQ_ASSESSMENT: "Kvalifisering og utvelgelsespoeng",
+    Stage.PQ_SELECTION: "Utvelgelse",
     Stage.PUBLISHED: "Kunngjort",
     Stage.BIDDING: "Tilbudsfase",
     Stage.DEADLINE_PASSED: "Tilbudsfristen er passert",
@@ -49,6 +67,23 @@ _LABELS = {
 #: the stages in the order a tender goes through them; the last three do not exist in the app yet
 ORDER: tuple[Stage, ...] = tuple(Stage)
 NOT_YET: frozenset[Stage] = frozenset({Stage.AWARD, Stage.STANDSTILL, Stage.CONTRACT})
+#: the stages only a tender with a prequalification goes through (before its invited vendors bid)
+PREQUALIFICATION_STAGES: frozenset[Stage] = frozenset(
+    {
+        Stage.PQ_SETUP,
+        Stage.PQ_REQUESTS,
+        Stage.PQ_DEADLINE_PASSED,
+        Stage.PQ_OPENED,
+        Stage.PQ_ASSESSMENT,
+        Stage.PQ_SELECTION,
+    }
+)
+
+
+def stage_order(*, prequalified: bool) -> tuple[Stage, ...]:
+    """The stages a tender goes through, in order: the prequalification's only where it has one."""
+    return tuple(s for s in ORDER if prequalified or s not in PREQUALIFICATION_STAGES)
+
 
 # The roles a step concerns (the values of tender.tenders.models.Role; plain strings keep the core pure).
 LEAD, EVALUATOR, SIGNER, OBSERVER, VENDOR = "lead", "evaluator", "signer", "observer", "vendor"
@@ -78,6 +113,28 @@ class Facts:
     consensus_open: bool = False
     #: after consensus opened: how many bid × criterion cells still lack a consensus score
     consensus_missing: int = 0
+    # -- the prequalification (vendors ask to take part; only the invited bid) --
+    prequalification: bool = False
+    #: the setup is frozen and published with the announcement
+    pq_frozen: bool = False
+    participation_deadline: datetime | None = None
+    #: how many must confirm the opening of the requests, and the names of those who have
+    pq_opening_persons: int = 2
+    pq_confirmed_by: tuple[str, ...] = ()
+    pq_opened: bool = False
+    #: after the requests' opening only: any assessment or selection score exists
+    pq_assessment_started: bool = False
+    #: after the requests' opening only: request × requirement cells not yet met or not met
+    pq_assessments_missing: int = 0
+    #: after the requests' opening only: qualified request × criterion cells lacking a consensus score
+    pq_consensus_missing: int = 0
+    #: the number of the proposal awaiting the municipalities (None: none proposed, or withdrawn)
+    selection_proposed: int | None = None
+    selection_asks_approval: bool = True
+    #: on that proposal: the municipalities that approved it, and those that rejected it
+    selection_approved: tuple[str, ...] = ()
+    selection_rejected: tuple[str, ...] = ()
+    selection_final: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,8 +157,26 @@ class Standing:
     steps: tuple[Step, ...] = field(default_factory=tuple)
 
 
+def _prequalification_stage(facts: Facts) -> Stage | None:
+    """The prequalification's stage until its selection is final (None: no prequalification, or done)."""
+    if not facts.prequalification or facts.selection_final:
+        return None
+    if not facts.pq_frozen:
+        return Stage.PQ_SETUP
+    if not facts.pq_opened:
+        if facts.participation_deadline is None or facts.now < facts.participation_deadline:
+            return Stage.PQ_REQUESTS
+        return Stage.PQ_DEADLINE_PASSED
+    if facts.selection_proposed is not None:
+        return Stage.PQ_SELECTION
+    return Stage.PQ_ASSESSMENT if facts.pq_assessment_started else Stage.PQ_OPENED
+
+
 def stage_of(facts: Facts) -> Stage:
     """The tender's stage; the award stages are never reached yet (the app has no award)."""
+    prequalification = _prequalification_stage(facts)
+    if prequalification is not None:
+        return prequalification
     if facts.consensus_open:
         return Stage.CONSENSUS
     if facts.opened:
@@ -120,9 +195,73 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{words.get(n, str(n))} {one if n == 1 else many}"
 
 
+def _prequalification_steps(stage: Stage, facts: Facts) -> list[Step]:
+    group = frozenset({LEAD})
+    steps: list[Step] = []
+    if stage is Stage.PQ_SETUP:
+        steps.append(Step("Prekvalifiseringen er ikke fryst og kunngjort.", group))
+        if facts.participation_deadline is None:
+            steps.append(Step("Fristen for forespørsler om å delta er ikke satt.", group))
+    elif stage is Stage.PQ_REQUESTS:
+        if facts.participation_deadline is None:
+            steps.append(Step("Fristen for forespørsler om å delta er ikke satt.", group))
+        else:
+            steps.append(
+                Step(
+                    "Forespørslene er forseglet til fristen; deretter kan de åpnes.",
+                    frozenset({LEAD, EVALUATOR, OBSERVER}),
+                )
+            )
+            steps.append(Step("Send forespørselen om å delta før fristen.", frozenset({VENDOR})))
+    elif stage is Stage.PQ_DEADLINE_PASSED:
+        missing = max(facts.pq_opening_persons - len(facts.pq_confirmed_by), 0)
+        text = (
+            _count(missing, "bekreftelse til trengs", "bekreftelser til trengs") + " for å åpne forespørslene"
+        )
+        if facts.pq_confirmed_by:
+            text += " (bekreftet av " + ", ".join(facts.pq_confirmed_by) + ")"
+        steps.append(Step(text + ".", frozenset({LEAD, EVALUATOR, OBSERVER})))
+    elif stage in (Stage.PQ_OPENED, Stage.PQ_ASSESSMENT):
+        # counts only from here on: the requests are opened
+        if facts.pq_assessments_missing:
+            steps.append(
+                Step(
+                    f"{facts.pq_assessments_missing} "
+                    f"{'vurdering' if facts.pq_assessments_missing == 1 else 'vurderinger'} "
+                    "av kvalifikasjonskrav mangler.",
+                    frozenset({LEAD, EVALUATOR}),
+                )
+            )
+        if facts.pq_consensus_missing:
+            steps.append(
+                Step(
+                    f"{facts.pq_consensus_missing} konsensuspoeng på utvelgelseskriteriene mangler.",
+                    group,
+                )
+            )
+        steps.append(Step("Utvalget er ikke foreslått.", group))
+    elif stage is Stage.PQ_SELECTION:
+        for name in facts.municipalities:
+            if name in facts.selection_rejected:
+                steps.append(
+                    Step(
+                        f"{name} har avvist utvalget; prosjektleder må trekke forslaget tilbake og foreslå "
+                        "på nytt.",
+                        group,
+                    )
+                )
+            elif facts.selection_asks_approval and name not in facts.selection_approved:
+                steps.append(
+                    Step(f"{name} har ikke godkjent utvalget.", frozenset({LEAD, SIGNER}), municipality=name)
+                )
+    return steps
+
+
 def standing(facts: Facts) -> Standing:
     """The stage and every step missing before the next one."""
     stage = stage_of(facts)
+    if stage in PREQUALIFICATION_STAGES:
+        return Standing(stage, tuple(_prequalification_steps(stage, facts)))
     steps: list[Step] = []
     group = frozenset({LEAD})
     if stage is Stage.SPECIFICATION:

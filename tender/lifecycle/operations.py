@@ -16,13 +16,34 @@ from sqlalchemy import exists, select
 
 from tender.bids.models import Bid
 from tender.bids.operations import opening_of, valid_confirmations
-from tender.core.lifecycle import ORDER, Facts, Stage, Standing, Step, standing, steps_for
+from tender.core.lifecycle import (
+    ORDER,
+    PREQUALIFICATION_STAGES,
+    Facts,
+    Stage,
+    Standing,
+    Step,
+    stage_order,
+    standing,
+    steps_for,
+)
 from tender.evaluation import operations as evaluation
 from tender.evaluation.models import ConsensusScore, IndividualScoreRow, MinimumRequirementCheck
 from tender.evaluation_model import operations as evaluation_model
 from tender.evaluation_model.models import Phase
 from tender.extensions import db
 from tender.lifecycle.permissions import see_whole_lifecycle
+from tender.prequalification import select_operations as selection
+from tender.prequalification.models import (
+    ExclusionAssessment,
+    ParticipationRequest,
+    Prequalification,
+    QualificationAssessment,
+    RequestOpening,
+    RequestOpeningConfirmation,
+    SelectionIndividualScore,
+)
+from tender.prequalification.permissions import vendor_may_bid
 from tender.requirements.models import Decision
 from tender.requirements.operations import latest_version, specification_of
 from tender.tenders.models import Role, Tender
@@ -57,6 +78,7 @@ def facts_of(tender: Tender, now: datetime) -> Facts:
         opened=opened,
         consensus_open=model is not None and model.phase is Phase.CONSENSUS,
     )
+    facts = _with_prequalification(tender, facts)
     if not opened:
         return facts
     # From here on the bids are open: the group may know how far the evaluation has come.
@@ -90,6 +112,76 @@ def facts_of(tender: Tender, now: datetime) -> Facts:
     )
 
 
+def _prequalification_of(tender: Tender) -> Prequalification | None:
+    setup = db.session.scalar(select(Prequalification).where(Prequalification.tender_id == tender.id))
+    return setup if setup is not None and setup.enabled else None
+
+
+def _with_prequalification(tender: Tender, facts: Facts) -> Facts:
+    """The prequalification's facts. Sealing: before the requests' opening only the setup, the deadline and
+    the opening confirmations (the seal itself) are read; never a request, nor a count of them."""
+    setup = _prequalification_of(tender)
+    if setup is None:
+        return facts
+    opening = db.session.scalar(select(RequestOpening.id).where(RequestOpening.tender_id == tender.id))
+    opened = opening is not None
+    values: dict[str, Any] = {
+        "prequalification": True,
+        "pq_frozen": setup.is_frozen,
+        "participation_deadline": tender.participation_deadline,
+        "pq_opening_persons": tender.opening_persons,
+        "pq_opened": opened,
+        "selection_asks_approval": setup.signers_approve_selection,
+    }
+    if not opened:
+        values["pq_confirmed_by"] = tuple(
+            db.session.scalars(
+                select(RequestOpeningConfirmation.user_name)
+                .where(RequestOpeningConfirmation.tender_id == tender.id)
+                .order_by(RequestOpeningConfirmation.confirmed_at)
+            )
+        )
+        return Facts(**{**facts.__dict__, **values})
+    # From here on the requests are open: the group may know how far the assessment has come.
+    requests = select(ParticipationRequest.id).where(ParticipationRequest.tender_id == tender.id)
+    values["pq_assessment_started"] = bool(
+        db.session.scalar(
+            select(
+                exists().where(QualificationAssessment.request_id.in_(requests))
+                | exists().where(ExclusionAssessment.request_id.in_(requests))
+                | exists().where(SelectionIndividualScore.request_id.in_(requests))
+            )
+        )
+    )
+    found = selection.selection_of(tender)
+    values["pq_assessments_missing"] = sum(
+        len(s.open_requirements) for s in found.standings if s.standing == selection.UNDECIDED
+    )
+    values["pq_consensus_missing"] = sum(
+        len(s.missing_scores)
+        for s in found.standings
+        if s.standing in (selection.QUALIFIED, selection.UNDECIDED)
+    )
+    live = selection.live_proposal(tender)
+    if live is not None and live.final_at is not None:
+        values["selection_final"] = True
+    elif live is not None:
+        names = {m.id: m.name for m in tender.participating_municipalities}
+        values["selection_proposed"] = live.number
+        values["selection_approved"] = tuple(
+            names[a.municipality_id] for a in live.approvals if a.approved and a.municipality_id in names
+        )
+        values["selection_rejected"] = tuple(
+            names[a.municipality_id] for a in live.approvals if not a.approved and a.municipality_id in names
+        )
+    return Facts(**{**facts.__dict__, **values})
+
+
+def stages_of(tender: Tender) -> tuple[Stage, ...]:
+    """The stages this tender goes through, in order (the prequalification's only where it has one)."""
+    return stage_order(prequalified=_prequalification_of(tender) is not None)
+
+
 def standing_of(tender: Tender, now: datetime) -> Standing:
     return standing(facts_of(tender, now))
 
@@ -98,7 +190,15 @@ def steps_for_user(tender: Tender, found: Standing, user: Any) -> tuple[Step, ..
     """The steps that concern ``user`` in this tender (each role sees what concerns them)."""
     roles = frozenset(r.value for r in tender.roles_of(user))
     mine = frozenset(m.name for m in tender.signer_municipalities(user))
-    return steps_for(found, roles, municipalities=mine, name=getattr(user, "name", ""))
+    steps = steps_for(found, roles, municipalities=mine, name=getattr(user, "name", ""))
+    if (
+        Role.VENDOR.value in roles
+        and found.stage not in PREQUALIFICATION_STAGES
+        and not vendor_may_bid(tender.id, tender.vendor_ids_of(user))
+    ):
+        # a vendor the prequalification did not invite has no bid to deliver
+        steps = tuple(s for s in steps if s.roles != {Role.VENDOR.value})
+    return steps
 
 
 def who_acts(tender: Tender, step: Step) -> list[str]:
@@ -126,6 +226,11 @@ def visible_stage(tender: Tender, found: Standing, user: Any) -> Stage | None:
     the bidding, the deadline passed), never how far the group has come with the bids; None: not published."""
     if see_whole_lifecycle(user, tender):
         return found.stage
+    if found.stage in PREQUALIFICATION_STAGES:
+        # a vendor sees the requests' deadline, never how far the group has come with the requests
+        if found.stage is Stage.PQ_SETUP:
+            return None
+        return found.stage if found.stage is Stage.PQ_REQUESTS else Stage.PQ_DEADLINE_PASSED
     public = (Stage.PUBLISHED, Stage.BIDDING, Stage.DEADLINE_PASSED)
     if found.stage in public:
         return found.stage

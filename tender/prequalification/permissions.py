@@ -12,7 +12,13 @@ from sqlalchemy import select
 
 from tender import clock
 from tender.extensions import db
-from tender.prequalification.models import Prequalification, RequestOpening, SelectionProposal
+from tender.prequalification.models import (
+    ParticipationRequest,
+    Prequalification,
+    RequestOpening,
+    RequestOutcome,
+    SelectionProposal,
+)
 from tender.tenders.models import OPENING_ROLES, Role
 from tender.tenders.permissions import Rule, has_role, in_evaluation_group, is_lead, is_vendor_user
 
@@ -88,3 +94,42 @@ score_requests = (has_role(Role.EVALUATOR) & view_requests).named("score_request
 decide_selection = (is_lead & view_requests).named("decide_selection")
 #: a municipality's signer approves or rejects the selection proposal
 approve_selection = (has_role(Role.SIGNER) & has_prequalification).named("approve_selection")
+#: the selection's pages (the ranking for the group that evaluates, the proposals also for the signers):
+#: only once the requests are opened
+view_selection = (
+    view_requests | (approve_selection & participation_deadline_passed & requests_opened)
+).named("view_selection")
+
+
+# -- only invited candidates bid (tender.bids.permissions builds its `bid` rule on this) ----------------
+#: why an uninvited vendor may not bid (the bid page and the bid operations say it)
+NOT_INVITED = (
+    "Denne konkurransen har prekvalifisering: bare leverandører som er invitert til å gi tilbud, "
+    "kan levere tilbud. Din virksomhet er ikke invitert."
+)
+
+
+def vendor_may_bid(tender_id: int, vendor_ids: set[int] | list[int]) -> bool:
+    """Whether a vendor (one of ``vendor_ids``) may bid: the tender has no prequalification, or the final
+    selection invited its request. Operations ask this too: they never trust the views."""
+    setup = _prequalification(tender_id)
+    if setup is None or not setup.enabled:
+        return True
+    if not vendor_ids:
+        return False
+    invited = db.session.scalar(
+        select(ParticipationRequest.id)
+        .join(SelectionProposal, SelectionProposal.tender_id == ParticipationRequest.tender_id)
+        .where(
+            ParticipationRequest.tender_id == tender_id,
+            ParticipationRequest.vendor_id.in_(list(vendor_ids)),
+            ParticipationRequest.outcome == RequestOutcome.INVITED,
+            SelectionProposal.final_at.is_not(None),
+        )
+        .limit(1)
+    )
+    return invited is not None
+
+
+#: the user's company may bid: no prequalification, or invited by the final selection
+invited_to_bid = Rule("invited_to_bid", lambda u, t, o, n: vendor_may_bid(t.id, t.vendor_ids_of(u)))

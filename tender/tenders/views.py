@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from tender.auth.permissions import create_tender
-from tender.core.lifecycle import NOT_YET, ORDER
+from tender.core.lifecycle import NOT_YET
 from tender.errors import DomainError, keep_refusal
 from tender.extensions import db
 from tender.formatting import OSLO
@@ -125,7 +125,7 @@ def overview(tender_id: int) -> str:
         "tenders/overview.html",
         tender=tender,
         stage=lifecycle.visible_stage(tender, found, user),
-        stages=ORDER,
+        stages=lifecycle.stages_of(tender),
         not_yet=NOT_YET,
         steps=steps,
         announcement_url=public_url("vendors.announcement", token=tender.announcement_token),

@@ -10,11 +10,14 @@ from tender.core.lifecycle import (
     LEAD,
     NOT_YET,
     OBSERVER,
+    ORDER,
+    PREQUALIFICATION_STAGES,
     SIGNER,
     VENDOR,
     Facts,
     Stage,
     stage_of,
+    stage_order,
     standing,
     steps_for,
 )
@@ -107,9 +110,10 @@ def test_an_open_consensus_is_consensus_and_counts_the_missing_consensus_scores(
 
 
 def test_the_award_stages_come_after_consensus_and_are_never_reached_yet() -> None:
-    reached = {
-        stage_of(f) for f in (DRAFT, APPROVALS, PUBLISHED, BIDDING, PASSED, OPENED, EVALUATION, CONSENSUS)
-    }
+    without = (DRAFT, APPROVALS, PUBLISHED, BIDDING, PASSED, OPENED, EVALUATION, CONSENSUS)
+    # a prequalified tender's own stages (the facts are defined below with their tests)
+    prequalified = (PQ_SETUP, PQ_REQUESTS, PQ_PASSED, PQ_OPENED, PQ_ASSESSMENT, PQ_SELECTION)
+    reached = {stage_of(f) for f in without + prequalified}
     assert reached == set(Stage) - NOT_YET
     assert list(Stage)[-3:] == [Stage.AWARD, Stage.STANDSTILL, Stage.CONTRACT]
 
@@ -180,3 +184,110 @@ def test_a_participation_deadline_after_the_bid_deadline_is_refused() -> None:
     assert deadline_problems(participation=NOW + DAY, questions=None, bid=NOW) == {
         "participation_deadline": ["Fristen for forespørsel om å delta må ligge før tilbudsfristen."]
     }
+
+
+# -- a tender with a prequalification: the vendors ask to take part, the group selects, then they bid --------
+PQ_SETUP = replace(PUBLISHED, prequalification=True, bid_deadline=NOW + timedelta(days=30))
+PQ_REQUESTS = replace(PQ_SETUP, pq_frozen=True, participation_deadline=NOW + timedelta(days=1))
+PQ_PASSED = replace(PQ_REQUESTS, participation_deadline=NOW - timedelta(minutes=1))
+PQ_OPENED = replace(PQ_PASSED, pq_opened=True, pq_assessments_missing=24, pq_consensus_missing=18)
+PQ_ASSESSMENT = replace(
+    PQ_OPENED, pq_assessment_started=True, pq_assessments_missing=3, pq_consensus_missing=2
+)
+PQ_SELECTION = replace(
+    PQ_ASSESSMENT,
+    pq_assessments_missing=0,
+    pq_consensus_missing=0,
+    selection_proposed=1,
+    selection_asks_approval=True,
+    selection_approved=("Skien", "Porsgrunn"),
+)
+PQ_FINAL = replace(PQ_SELECTION, selection_final=True, selection_approved=KOMMUNER)
+
+
+def test_a_prequalified_tender_walks_through_the_prequalification_stages_before_the_bidding() -> None:
+    assert stage_of(PQ_SETUP) is Stage.PQ_SETUP
+    assert stage_of(PQ_REQUESTS) is Stage.PQ_REQUESTS
+    assert stage_of(PQ_PASSED) is Stage.PQ_DEADLINE_PASSED
+    assert stage_of(PQ_OPENED) is Stage.PQ_OPENED
+    assert stage_of(PQ_ASSESSMENT) is Stage.PQ_ASSESSMENT
+    assert stage_of(PQ_SELECTION) is Stage.PQ_SELECTION
+    assert stage_of(PQ_FINAL) is Stage.BIDDING
+
+
+def test_the_prequalification_stages_come_first_in_the_order_and_only_for_a_prequalified_tender() -> None:
+    order = stage_order(prequalified=True)
+    assert order[:6] == (
+        Stage.PQ_SETUP,
+        Stage.PQ_REQUESTS,
+        Stage.PQ_DEADLINE_PASSED,
+        Stage.PQ_OPENED,
+        Stage.PQ_ASSESSMENT,
+        Stage.PQ_SELECTION,
+    )
+    assert order.index(Stage.PQ_SELECTION) < order.index(Stage.SPECIFICATION) < order.index(Stage.BIDDING)
+    assert not set(stage_order(prequalified=False)) & PREQUALIFICATION_STAGES
+    assert stage_order(prequalified=False) == tuple(s for s in ORDER if s not in PREQUALIFICATION_STAGES)
+
+
+def test_the_setup_stage_asks_the_lead_to_freeze_the_setup_and_set_the_request_deadline() -> None:
+    found = standing(PQ_SETUP).steps
+    assert [s.text for s in found] == [
+        "Prekvalifiseringen er ikke fryst og kunngjort.",
+        "Fristen for forespørsler om å delta er ikke satt.",
+    ]
+    assert all(s.roles == {LEAD} for s in found)
+
+
+def test_before_the_request_deadline_the_requests_are_sealed_and_the_vendors_asked_to_send_theirs() -> None:
+    found = standing(PQ_REQUESTS).steps
+    assert [s.text for s in found] == [
+        "Forespørslene er forseglet til fristen; deretter kan de åpnes.",
+        "Send forespørselen om å delta før fristen.",
+    ]
+    assert found[1].roles == {VENDOR}
+
+
+def test_after_the_request_deadline_the_steps_count_the_confirmations_still_needed_to_open() -> None:
+    assert texts(PQ_PASSED) == ["To bekreftelser til trengs for å åpne forespørslene."]
+    one = replace(PQ_PASSED, pq_confirmed_by=("Lena Leder",))
+    assert texts(one) == ["Én bekreftelse til trengs for å åpne forespørslene (bekreftet av Lena Leder)."]
+
+
+def test_before_the_opening_the_facts_hold_no_count_of_requests_so_no_step_tells_one() -> None:
+    for facts in (PQ_SETUP, PQ_REQUESTS, PQ_PASSED):
+        sealed = replace(facts, pq_assessments_missing=5, pq_consensus_missing=7)
+        assert texts(sealed) == texts(facts)
+
+
+def test_the_assessment_counts_what_is_missing_and_names_who_acts() -> None:
+    found = standing(PQ_ASSESSMENT).steps
+    assert [s.text for s in found] == [
+        "3 vurderinger av kvalifikasjonskrav mangler.",
+        "2 konsensuspoeng på utvelgelseskriteriene mangler.",
+        "Utvalget er ikke foreslått.",
+    ]
+    assert found[0].roles == {LEAD, EVALUATOR}
+    assert found[2].roles == {LEAD}
+
+
+def test_a_proposed_selection_names_each_municipality_that_has_not_approved_it() -> None:
+    found = standing(PQ_SELECTION).steps
+    assert [s.text for s in found] == ["Siljan har ikke godkjent utvalget."]
+    assert found[0].roles == {LEAD, SIGNER} and found[0].municipality == "Siljan"
+    assert steps_for(standing(PQ_SELECTION), frozenset({SIGNER}), municipalities=frozenset({"Skien"})) == ()
+
+
+def test_a_rejected_selection_asks_the_lead_to_withdraw_it_and_propose_anew() -> None:
+    found = texts(replace(PQ_SELECTION, selection_rejected=("Siljan",)))
+    assert found == [
+        "Siljan har avvist utvalget; prosjektleder må trekke forslaget tilbake og foreslå på nytt."
+    ]
+
+
+def test_after_the_final_selection_the_invited_bid_as_in_any_tender() -> None:
+    assert "Lever tilbudet før tilbudsfristen." in texts(PQ_FINAL)
+
+
+def test_a_tender_without_a_prequalification_is_unchanged_by_its_facts() -> None:
+    assert stage_of(replace(BIDDING, pq_frozen=True, participation_deadline=NOW)) is Stage.BIDDING
