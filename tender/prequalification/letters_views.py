@@ -17,7 +17,11 @@ from tender.prequalification import letters_operations as ops
 from tender.prequalification.letters_excel import write_matrix_workbook
 from tender.prequalification.letters_pdf import render_report
 from tender.prequalification.models import ParticipationRequest
-from tender.prequalification.permissions import own_letter, send_letters, view_letters
+from tender.prequalification.permissions import (
+    own_prequalification_letter,
+    send_prequalification_letters,
+    view_prequalification_letters,
+)
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender
 from tender.web.forms import EmptyForm, run_button
@@ -38,7 +42,9 @@ def _letter_for(tender: Tender, request_id: int) -> ParticipationRequest:
     found = ops.submitted_request(tender, request_id)
     if found is None:
         abort(404)
-    if not view_letters(current_user, tender) and found.vendor_id not in tender.vendor_ids_of(current_user):
+    if not view_prequalification_letters(
+        current_user, tender
+    ) and found.vendor_id not in tender.vendor_ids_of(current_user):
         abort(404)
     return found
 
@@ -46,8 +52,8 @@ def _letter_for(tender: Tender, request_id: int) -> ParticipationRequest:
 @bp.route("/brev")
 @login_required
 def index(tender_id: int) -> Any:
-    tender = tender_for(tender_id, view_letters | own_letter)
-    group = view_letters(current_user, tender)
+    tender = tender_for(tender_id, view_prequalification_letters | own_prequalification_letter)
+    group = view_prequalification_letters(current_user, tender)
     proposal = ops.final_proposal(tender)
     assert proposal is not None  # the rule holds only when a final proposal exists
     record = ops.SelectionRecord.read(proposal.record)
@@ -69,7 +75,7 @@ def index(tender_id: int) -> Any:
 @bp.route("/brev/<int:request_id>.pdf")
 @login_required
 def letter(tender_id: int, request_id: int) -> Any:
-    tender = tender_for(tender_id, view_letters | own_letter)
+    tender = tender_for(tender_id, view_prequalification_letters | own_prequalification_letter)
     found = _letter_for(tender, request_id)
     return send_download(
         io.BytesIO(ops.letter_pdf(tender, found)), ops.letter_filename(found), "application/pdf"
@@ -79,7 +85,7 @@ def letter(tender_id: int, request_id: int) -> Any:
 @bp.route("/brev/lag", methods=["POST"])
 @login_required
 def send(tender_id: int) -> Any:
-    tender = tender_for(tender_id, send_letters)
+    tender = tender_for(tender_id, send_prequalification_letters)
     if not EmptyForm().validate_on_submit():
         abort(400)
     return run_button(
@@ -94,7 +100,7 @@ def send(tender_id: int) -> Any:
 @bp.route("/rapport.pdf")
 @login_required
 def report(tender_id: int) -> Any:
-    tender = tender_for(tender_id, view_letters)
+    tender = tender_for(tender_id, view_prequalification_letters)
     pdf = render_report(ops.report_content(tender))
     return send_download(io.BytesIO(pdf), f"prekvalifiseringsrapport-{tender.id}.pdf", "application/pdf")
 
@@ -102,7 +108,7 @@ def report(tender_id: int) -> Any:
 @bp.route("/matrise.xlsx")
 @login_required
 def matrix(tender_id: int) -> Any:
-    tender = tender_for(tender_id, view_letters)
+    tender = tender_for(tender_id, view_prequalification_letters)
     stream = io.BytesIO()
     write_matrix_workbook(ops.matrix_content(tender), stream)
     stream.seek(0)

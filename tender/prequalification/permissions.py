@@ -91,8 +91,8 @@ approve_selection = (has_role(Role.SIGNER) & has_prequalification).named("approv
 
 # -- letters, report and matrix (pq-letters) -------------------------------------------------------------
 #: every vendor's letter, the report and the matrix: the group that evaluates, once the selection is final
-view_letters = (view_requests & selection_final).named("view_prequalification_letters")
+view_prequalification_letters = (view_requests & selection_final).named("view_prequalification_letters")
 #: a vendor user's own company's letter (another vendor's is not found), once the selection is final
-own_letter = (request & selection_final).named("own_prequalification_letter")
+own_prequalification_letter = (request & selection_final).named("own_prequalification_letter")
 #: making the letters for sending (their hashes go to the audit trail): the lead, once final
-send_letters = (decide_selection & selection_final).named("send_prequalification_letters")
+send_prequalification_letters = (decide_selection & selection_final).named("send_prequalification_letters")
