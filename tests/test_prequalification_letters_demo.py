@@ -123,3 +123,32 @@ def test_the_demo_letters_download_as_the_lead_and_as_a_vendor_and_match_the_has
         f"/konkurranser/{tender.id}/prekvalifisering/brev/{requests['Telemark IT-tjenester AS'].id}.pdf"
     )
     assert response.status_code == 404
+
+
+def test_no_letter_page_letter_report_or_matrix_of_the_demo_shows_an_english_tell_tale_word_to_any_role(
+    runner, db, client, forms
+) -> None:
+    from tender.demo import DEMO_PASSWORD, EVALUATORS, LEAD, OBSERVER
+    from tender.demo.prequalification import APPLICANTS
+    from tender.prequalification import letters_operations as ops
+    from tests.test_telltale_words import findings, visible_text
+
+    _demo(runner)
+    tender = _tender(db)
+    base = f"/konkurranser/{tender.id}/prekvalifisering"
+    urls = [base + "/brev", base + "/rapport.pdf", base + "/matrise.xlsx"]
+    urls += [f"{base}/brev/{r.id}.pdf" for r in ops.submitted_requests(tender)]
+    fetched, found = 0, {}
+    for email in (LEAD[0], EVALUATORS[0][0], OBSERVER[0], *(a.email for a in APPLICANTS)):
+        client.post("/logg-ut", data={"csrf_token": forms.token("/")})
+        assert forms.post("/logg-inn", {"email": email, "password": DEMO_PASSWORD}).status_code == 302
+        for url in urls:
+            response = client.get(url)
+            if response.status_code == 200:
+                fetched += 1
+                hits = findings(visible_text(response))
+                if hits:
+                    found[f"{email} {url}"] = hits[:5]
+    # the group reads the page, the report, the matrix and six letters; each vendor its page and its letter
+    assert fetched == 3 * 9 + 6 * 2
+    assert found == {}
