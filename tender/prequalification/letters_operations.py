@@ -320,9 +320,12 @@ def letter_content(tender: Tender, request: ParticipationRequest) -> LetterConte
     requests = {str(r.id): r for r in submitted_requests(tender)}
     entry = record.entry(request.id)
     own = _score_line(entry, request.vendor.name, criteria, own=True)
+    # the selected candidates in the order of the ranking (those invited without a rank, last)
+    in_order = [e.request_id for e in record.ranking if e.request_id in record.invited]
+    in_order += sorted(set(record.invited) - set(in_order))
     selected = [
         _score_line(record.entry(rid), requests[rid].vendor.name if rid in requests else rid, criteria)
-        for rid in sorted(record.invited, key=lambda i: (record.entry(i).rank if record.entry(i) else 999, i))
+        for rid in in_order
         if rid != str(request.id)
     ]
     not_met: list[Finding] = []
