@@ -38,6 +38,9 @@ NOT_SELECTED = 4
 TIE_REASON = "Dokumenta har flere referanser fra kommuner av Grenlands størrelse."
 NOT_MET_JUSTIFICATION = "Årsregnskapet viser negativ egenkapital de to siste årene."
 EXCLUSION_REASON = "Foretaket ble tatt under konkursbehandling 2. november 2026."
+NOT_SELECTED_REASON = (
+    "Rangert som nr. 5 med 6,35 poeng; 4 kandidater er valgt ut etter utvelgelseskriteriene."
+)
 OPENED_AT = PQ_AFTER + timedelta(hours=2)
 FINAL_AT = PQ_AFTER + timedelta(days=5)
 
@@ -183,6 +186,14 @@ def final_selection(db: Any, s: PqSetup, *, final: bool = True) -> FinalSelectio
     assert invited is not None, ranking.blocking
     decisions = [core.TieDecision(tuple(str(r) for r in tie_order), TIE_REASON)]
     form = core.selection_canonical_form(ranking, invited, decisions, _setup_hash(s))
+    # what the selection part adds to the canonical form (tender.prequalification.select_operations._record)
+    form["number"] = 1
+    form["tender"] = s.tender.id
+    form["names"] = {str(r.id): r.vendor.name for r in requests}
+    form["reasons"] = {
+        str(requests[REJECTED].id): f"Avvist: {s.grounds[1].text} ({EXCLUSION_REASON})",
+        str(requests[NOT_SELECTED].id): NOT_SELECTED_REASON,
+    }
     digest = core.sha256_hex(core.canonical_bytes(form))
     proposal = SelectionProposal(
         tender_id=s.tender.id,

@@ -15,6 +15,7 @@ from tests.prequalification_letters_helpers import (
     EXCLUSION_REASON,
     NOT_MET_JUSTIFICATION,
     NOT_SELECTED,
+    NOT_SELECTED_REASON,
     REJECTED,
     TIE_REASON,
     final_selection,
@@ -83,8 +84,9 @@ def test_the_rejected_vendor_reads_the_requirement_not_met_and_the_ground_for_ex
     # requirements it met and grounds that do not apply are not reasons
     assert "lovlig registrert" not in text
     assert "kriminell organisasjon" not in text
-    # nor does a rejection show anyone's scores
+    # nor does a rejection show anyone's scores, nor the selection's reason that repeats the findings
     assert "Arkivus" not in text
+    assert "Oppdragsgivers begrunnelse" not in text
     assert TELLTALE.search(text) is None, TELLTALE.search(text)
 
 
@@ -109,6 +111,7 @@ def test_the_vendor_not_selected_reads_its_scores_beside_the_selected_candidates
     assert "Fjordsak" not in text  # the rejected vendor is nobody's business here
     assert "Begrunnelse for poengene deres" in text
     assert score_justification("Elark AS", "Relevante referanser", "5") in text
+    assert "Oppdragsgivers begrunnelse " + NOT_SELECTED_REASON in text
     assert TELLTALE.search(text) is None, TELLTALE.search(text)
 
 

@@ -33,6 +33,7 @@ from tender.demo import EVALUATORS, LEAD, _user
 from tender.demo.stages import DEMO, _pdf
 from tender.errors import DomainError
 from tender.extensions import db
+from tender.formatting import format_decimal
 from tender.prequalification import letters_operations as letters
 from tender.prequalification.models import (
     Clarification,
@@ -440,6 +441,21 @@ def write_prequalification(tender: Tender) -> None:
     if invited is None or core.check_invitation(ranking, invited, MINIMUM):
         raise DomainError("Demoens utvelgelse kunne ikke foreslås.")
     form = core.selection_canonical_form(ranking, invited, (), setup.frozen_sha256)
+    # as the selection part records it (tender.prequalification.select_operations): names and reasons too
+    form["number"], form["tender"] = 1, tender.id
+    form["names"] = {str(r.id): r.vendor.name for r in requests}
+    form["reasons"] = {}
+    for applicant, request in zip(APPLICANTS, requests, strict=True):
+        row = ranking.get(str(request.id))
+        if applicant.orgnr == REJECTED_ORGNR:
+            form["reasons"][str(request.id)] = (
+                "Oppfyller ikke kvalifikasjonskravet om økonomisk kapasitet, og er under konkursbehandling."
+            )
+        elif row is not None and str(request.id) not in invited:
+            form["reasons"][str(request.id)] = (
+                f"Rangert som nr. {row.rank} med {format_decimal(row.total, 2)} poeng; "
+                f"{len(invited)} kandidater er valgt ut etter utvelgelseskriteriene."
+            )
     digest = core.sha256_hex(core.canonical_bytes(form))
     proposal = SelectionProposal(
         tender_id=tender.id,

@@ -270,7 +270,8 @@ def _rejected(content: LetterContent, st: dict[str, Any]) -> list[Flowable]:
         story += _findings("Kvalifikasjonskrav som ikke er oppfylt", content.requirements_not_met, st)
     if content.exclusions:
         story += _findings("Avvisningsgrunner som foreligger", content.exclusions, st)
-    if content.reason:
+    # the selection's own reason repeats the findings above where there are any (pq-select words it so)
+    if content.reason and not (content.requirements_not_met or content.exclusions):
         story += [_p("Oppdragsgivers begrunnelse", st["h2"]), _p(content.reason, st["body"])]
     return story
 
