@@ -184,3 +184,20 @@ def test_the_report_holds_setup_opening_assessments_clarifications_scores_rankin
     assert "Inviteres: Arkivus AS, Bokskapet Systemer AS, Casefile Norge AS, Dokumenta AS" in text
     assert "Elark AS Ikke valgt ut" in text and "Fjordsak AS Avvist" in text
     assert TELLTALE.search(text) is None, TELLTALE.search(text)
+
+
+def test_where_a_request_has_no_outcome_yet_the_record_decides_it(db, final) -> None:
+    from fractions import Fraction
+
+    from tender.prequalification import letters_operations as ops
+    from tender.prequalification.models import RequestOutcome
+
+    record = ops.SelectionRecord.read(final.proposal.record)
+    assert record.entry(final.requests[0].id).total == Fraction(815, 100)
+    assert record.entry(final.requests[REJECTED].id) is None
+    for request in final.requests:
+        request.outcome = None
+    db.session.commit()
+    outcomes = [ops.outcome_of(r, record) for r in final.requests]
+    assert outcomes == [RequestOutcome.INVITED] * 4 + [RequestOutcome.NOT_SELECTED, RequestOutcome.REJECTED]
+    assert "Avvisning av forespørsel om å delta" in _letter(final, REJECTED)
