@@ -15,6 +15,10 @@ This module holds the rules only; the web layer stores, shows and audits:
 * the check of a proposed invited set;
 * the canonical JSON and SHA-256 of the frozen setup and of a selection, so both can be bound to a hash.
 
+The evaluators' individual selection scores are checked with the scoring core's ``check_score`` against
+:func:`selection_model`, and their disagreement is ``tender.core.consensus.disagreements`` as in the bid
+evaluation; nothing of either is repeated here.
+
 Procedures are the values of ``tender.tenders.models.Procedure`` as strings, so the core stays pure.
 Every problem is a scoring-core :class:`Problem` (place, code, values), never a sentence: the Norwegian
 wording is in ``tender.web.prequalification_messages``. Numbers are exact (``Fraction``; ``Decimal``
@@ -47,6 +51,22 @@ from tender.core.scoring import (
 from tender.core.spec.canonical import normalise_line, normalise_text
 
 Number = Fraction | Decimal | int
+
+
+@dataclass(frozen=True)
+class PrequalificationProblem(Problem):
+    """A problem with a code of this module (``selection_weight_sum``, ``cutoff_tie_unresolved``, ...).
+
+    A scoring-core :class:`Problem` in every respect (``place``, ``code``, ``values``; caught and shown the
+    same way), except that the scoring core's English wording does not know these codes: ``str()`` gives
+    the code and its values for logs. People read the Norwegian of ``tender.web.prequalification_messages``.
+    """
+
+    @property
+    def message(self) -> str:
+        shown = ", ".join(f"{k}={v}" for k, v in self.values.items())
+        return f"{self.code} ({shown})" if shown else self.code
+
 
 # --- procedures and candidate limits ------------------------------------------------------------
 
@@ -91,16 +111,20 @@ def check_candidate_limits(
     """
     found: list[Problem] = []
     if procedure not in PROCEDURES and procedure not in minimums:
-        found.append(Problem("procedure", "procedure_unknown", {"procedure": procedure, "known": PROCEDURES}))
+        found.append(
+            PrequalificationProblem(
+                "procedure", "procedure_unknown", {"procedure": procedure, "known": PROCEDURES}
+            )
+        )
     if minimum is None:
-        found.append(Problem("minimum", "minimum_missing", {"procedure": procedure}))
+        found.append(PrequalificationProblem("minimum", "minimum_missing", {"procedure": procedure}))
     elif minimum <= 0:
-        found.append(Problem("minimum", "minimum_not_positive", {"minimum": minimum}))
+        found.append(PrequalificationProblem("minimum", "minimum_not_positive", {"minimum": minimum}))
     else:
         required = minimums.get(procedure)
         if required is not None and minimum < required:
             found.append(
-                Problem(
+                PrequalificationProblem(
                     "minimum",
                     "minimum_below_legal",
                     {"procedure": procedure, "minimum": minimum, "legal_minimum": required},
@@ -108,10 +132,12 @@ def check_candidate_limits(
             )
     if maximum is not None:
         if maximum <= 0:
-            found.append(Problem("maximum", "maximum_not_positive", {"maximum": maximum}))
+            found.append(PrequalificationProblem("maximum", "maximum_not_positive", {"maximum": maximum}))
         elif minimum is not None and minimum > 0 and maximum < minimum:
             found.append(
-                Problem("maximum", "maximum_below_minimum", {"minimum": minimum, "maximum": maximum})
+                PrequalificationProblem(
+                    "maximum", "maximum_below_minimum", {"minimum": minimum, "maximum": maximum}
+                )
             )
     return found
 
@@ -149,11 +175,15 @@ def _criteria_model(
     total = sum(weights, Fraction(0))
     if criteria and total != HUNDRED:
         # percent only: the scoring core would also take shares summing to 1, the announcement may not
-        parts = tuple((c.id, w) for c, w in zip(criteria, weights, strict=True))
-        found.append(Problem("criteria", "selection_weight_sum", {"total": total, "parts": parts}))
+        parts = tuple((c.name.strip() or c.id, w) for c, w in zip(criteria, weights, strict=True))
+        found.append(
+            PrequalificationProblem("criteria", "selection_weight_sum", {"total": total, "parts": parts})
+        )
     for index, c in enumerate(criteria):
         if c.id.strip() and not c.name.strip():
-            found.append(Problem(f"criteria[{index}].name", "selection_name_missing", {"id": c.id}))
+            found.append(
+                PrequalificationProblem(f"criteria[{index}].name", "selection_name_missing", {"id": c.id})
+            )
     model_criteria = tuple(
         Criterion(c.id, w, CriterionKind.QUALITY, name=c.name) for c, w in zip(criteria, weights, strict=True)
     )
@@ -194,15 +224,19 @@ def check_scale(scale: Sequence[ScaleStep]) -> list[Problem]:
         score = Fraction(step.score)
         if not 0 <= score <= SCALE_MAX:
             found.append(
-                Problem(
+                PrequalificationProblem(
                     f"scale[{index}].score", "descriptor_off_scale", {"score": score, "scale_max": SCALE_MAX}
                 )
             )
         elif score in seen:
-            found.append(Problem(f"scale[{index}].score", "descriptor_duplicate", {"score": score}))
+            found.append(
+                PrequalificationProblem(f"scale[{index}].score", "descriptor_duplicate", {"score": score})
+            )
         seen.add(score)
         if not step.text.strip():
-            found.append(Problem(f"scale[{index}].text", "descriptor_text_missing", {"score": score}))
+            found.append(
+                PrequalificationProblem(f"scale[{index}].text", "descriptor_text_missing", {"score": score})
+            )
     return found
 
 
@@ -330,7 +364,7 @@ def _score_problems(
 
 def _tie_break_problems(tie_break: Sequence[str]) -> list[Problem]:
     return [
-        Problem(f"tie_break[{i}]", "tie_break_twice", {"bid": rid})
+        PrequalificationProblem(f"tie_break[{i}]", "tie_decision_twice", {"request": rid})
         for i, rid in enumerate(tie_break)
         if rid in tie_break[:i]
     ]
@@ -365,8 +399,12 @@ def rank_requests(
 
     ``tie_break`` is the order of the recorded tie decisions in force (their orders one after the
     other); a request named twice is a problem (the first place counts). ``maximum`` is the announced
-    maximum number of candidates (None: none announced).
+    maximum number of candidates (None: none announced). Request ids must be unique and not blank
+    (ValueError otherwise: they are the stored requests' keys, so a clash is a programming error).
     """
+    ids = [r.id for r in requests]
+    if len(set(ids)) != len(ids) or not all(i.strip() for i in ids):
+        raise ValueError(f"request ids must be unique and not blank: {ids}")
     problems: list[Problem] = _tie_break_problems(tie_break)
     unranked: list[UnrankedRequest] = []
     bids: list[Bid] = []
@@ -381,10 +419,15 @@ def rank_requests(
         scores, missing, invalid = _score_problems(model, index, request)
         if missing:
             problems.append(
-                Problem(
+                PrequalificationProblem(
                     f"requests[{index}].scores",
                     "selection_score_missing",
-                    {"request": request.id, "name": request.name, "criteria": tuple(missing)},
+                    {
+                        "request": request.id,
+                        "name": request.name,
+                        "criteria": tuple(missing),
+                        "criterion_names": tuple(model.get(c).name for c in missing),
+                    },
                 )
             )
         problems.extend(invalid)
@@ -401,7 +444,7 @@ def rank_requests(
     rows, ties, cutoff = _ranked_rows(model, bids, by_id, tie_break, maximum)
     if cutoff is not None:
         blocking.append(
-            Problem(
+            PrequalificationProblem(
                 "ranking",
                 "cutoff_tie_unresolved",
                 {
@@ -478,28 +521,36 @@ def check_invitation(ranking: Ranking, invited: Sequence[str], minimum: int) -> 
     for index, rid in enumerate(invited):
         place = f"invited[{index}]"
         if rid in invited[:index]:
-            found.append(Problem(place, "invited_twice", {"request": rid}))
+            found.append(PrequalificationProblem(place, "invited_twice", {"request": rid}))
             continue
         chosen.append(rid)
         unranked = requests.get(rid)
         if rid not in ranked and unranked is None:
-            found.append(Problem(place, "invited_unknown", {"request": rid}))
+            found.append(PrequalificationProblem(place, "invited_unknown", {"request": rid}))
         elif unranked is not None and unranked.reason == NOT_QUALIFIED:
             found.append(
-                Problem(place, "invited_not_qualified", {"request": rid, "name": unranked.request.name})
+                PrequalificationProblem(
+                    place, "invited_not_qualified", {"request": rid, "name": unranked.request.name}
+                )
             )
         elif unranked is not None and unranked.reason == EXCLUDED:
-            found.append(Problem(place, "invited_excluded", {"request": rid, "name": unranked.request.name}))
+            found.append(
+                PrequalificationProblem(
+                    place, "invited_excluded", {"request": rid, "name": unranked.request.name}
+                )
+            )
     eligible = {r.id: r for r in ranking.eligible}
     count = sum(1 for rid in chosen if rid in eligible)
     if ranking.maximum is not None and len(chosen) > ranking.maximum:
         found.append(
-            Problem("invited", "invited_above_maximum", {"count": len(chosen), "maximum": ranking.maximum})
+            PrequalificationProblem(
+                "invited", "invited_above_maximum", {"count": len(chosen), "maximum": ranking.maximum}
+            )
         )
     required = min(minimum, len(eligible))
     if count < required:
         found.append(
-            Problem(
+            PrequalificationProblem(
                 "invited",
                 "invited_below_minimum",
                 {"count": count, "minimum": minimum, "qualified": len(eligible)},
@@ -510,24 +561,47 @@ def check_invitation(ranking: Ranking, invited: Sequence[str], minimum: int) -> 
         # announced maximum, or with no more qualified than it, every qualified request is invited
         for rid in sorted(set(eligible) - set(chosen)):
             found.append(
-                Problem("invited", "qualified_left_out", {"request": rid, "name": eligible[rid].name})
+                PrequalificationProblem(
+                    "invited", "qualified_left_out", {"request": rid, "name": eligible[rid].name}
+                )
             )
     found.extend(_skipped(ranking, chosen))
     return found
 
 
 def _skipped(ranking: Ranking, chosen: Collection[str]) -> list[Problem]:
-    """A lower-ranked request invited while a higher-ranked one is left out (each pair once, the
-    best left out against the worst invited, so one skip reads as one problem)."""
+    """A lower-ranked request invited while a higher-ranked one is left out (one problem per request
+    left out, naming the lowest-ranked invited), and a tie split by the invited set."""
     invited_rows = [r for r in ranking.rows if r.request.id in chosen]
     left_out = [r for r in ranking.rows if r.request.id not in chosen]
     found: list[Problem] = []
+    cutoff = set(ranking.cutoff_tie.request_ids) if ranking.cutoff_tie else set()
+    for group in ranking.ties:
+        # inviting some of a tie and not the others chooses between equals without a recorded decision;
+        # the tie at the maximum's cut-off is reported as such already
+        ins = [rid for rid in group if rid in chosen]
+        outs = [rid for rid in group if rid not in chosen]
+        if ins and outs and not cutoff.intersection(group):
+            rows = {r.request.id: r for r in ranking.rows}
+            found.append(
+                PrequalificationProblem(
+                    "invited",
+                    "invited_splits_tie",
+                    {
+                        "invited": tuple(ins),
+                        "invited_names": tuple(rows[i].request.name for i in ins),
+                        "left_out": tuple(outs),
+                        "left_out_names": tuple(rows[i].request.name for i in outs),
+                        "total": rows[group[0]].total,
+                    },
+                )
+            )
     for skipped in left_out:
         lower = [r for r in invited_rows if r.rank > skipped.rank]
         if lower:
             worst = lower[-1]
             found.append(
-                Problem(
+                PrequalificationProblem(
                     "invited",
                     "invited_skips_higher",
                     {
@@ -605,11 +679,13 @@ def check_setup(setup: PrequalificationSetup, minimums: Mapping[str, int] = DEFA
     for index, r in enumerate(setup.requirements):
         if r.group not in REQUIREMENT_GROUPS:
             found.append(
-                Problem(f"requirements[{index}].group", "requirement_group_unknown", {"group": r.group})
+                PrequalificationProblem(
+                    f"requirements[{index}].group", "requirement_group_unknown", {"group": r.group}
+                )
             )
     found += _item_problems("exclusion_grounds", setup.exclusion_grounds)
     if setup.deadline.tzinfo is None or setup.deadline.utcoffset() is None:
-        found.append(Problem("deadline", "deadline_naive", {}))
+        found.append(PrequalificationProblem("deadline", "deadline_naive", {}))
     return found
 
 
@@ -619,10 +695,10 @@ def _item_problems(kind: str, items: Sequence[QualificationRequirement | Exclusi
     for index, item in enumerate(items):
         place = f"{kind}[{index}]"
         if not item.id.strip():
-            found.append(Problem(f"{place}.id", "item_id_missing", {"kind": kind}))
+            found.append(PrequalificationProblem(f"{place}.id", "item_id_missing", {"kind": kind}))
         elif item.id in seen:
             found.append(
-                Problem(
+                PrequalificationProblem(
                     f"{place}.id",
                     "item_id_duplicate",
                     {"kind": kind, "id": item.id, "other_index": seen[item.id]},
@@ -630,7 +706,9 @@ def _item_problems(kind: str, items: Sequence[QualificationRequirement | Exclusi
             )
         seen.setdefault(item.id, index)
         if not item.text.strip():
-            found.append(Problem(f"{place}.text", "item_text_missing", {"kind": kind, "id": item.id}))
+            found.append(
+                PrequalificationProblem(f"{place}.text", "item_text_missing", {"kind": kind, "id": item.id})
+            )
     return found
 
 
