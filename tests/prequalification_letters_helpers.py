@@ -79,7 +79,11 @@ def final_selection(db: Any, s: PqSetup, *, final: bool = True) -> FinalSelectio
     record = {
         "opened_at": OPENED_AT.isoformat(),
         "persons_required": 2,
-        "opened_by": [lead.name, s.evaluators[0].name],
+        # the shape of tender.tenders.opening's record (pq-assess): the confirming people as objects
+        "opened_by": [
+            {"name": lead.name, "roles": ["lead"], "confirmed_at": OPENED_AT.isoformat()},
+            {"name": s.evaluators[0].name, "roles": ["evaluator"], "confirmed_at": OPENED_AT.isoformat()},
+        ],
         "requests": [
             {
                 "vendor": r.vendor.name,

@@ -168,7 +168,8 @@ def test_the_report_holds_setup_opening_assessments_clarifications_scores_rankin
     setup_hash = final.proposal.record["setup_hash"]
     assert "Prekvalifiseringsrapport" in text
     assert setup_hash[:32] in text.replace(" ", "")
-    assert "Åpnet 20. november 2026 kl. 15.00.01" in text  # two hours after the deadline, Oslo time
+    # two hours after the deadline, Oslo time, by the two who confirmed
+    assert f"Åpnet 20. november 2026 kl. 15.00.01 av {final.s.lead.name}, Evaluator 1." in text
     for request in final.requests:
         assert request.receipt_sha256 in text.replace(" ", "")
         assert f"Vurdering: {request.vendor.name}" in text

@@ -321,7 +321,10 @@ def write_prequalification(tender: Tender) -> None:
     record = {
         "opened_at": core.utc_iso(at),
         "persons_required": 2,
-        "opened_by": [lead.name, evaluators[0].name],
+        "opened_by": [
+            {"name": lead.name, "roles": ["lead"], "confirmed_at": core.utc_iso(at)},
+            {"name": evaluators[0].name, "roles": ["evaluator"], "confirmed_at": core.utc_iso(at)},
+        ],
         "requests": [
             {
                 "vendor": r.vendor.name,
