@@ -250,6 +250,9 @@ def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path, smt
         "membership_id": [str(m.id) for m in tender.memberships],
         "item_id": [str(i.id) for i in items],
         "link_id": [str(link.id)],
+        # this tender has no prequalification: a request id that does not exist (the prequalification's own
+        # access and sealing tests probe real request ids)
+        "request_id": [NOWHERE],
         # the announcement page the vendors registered from is walked with its real link
         "token": ["en-lenke-som-ikke-finnes", tender.announcement_token],
         "filename": ["tender.css"],

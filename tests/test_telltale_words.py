@@ -98,6 +98,7 @@ def _values(tender: Any) -> dict[str, list[str]]:
     from tender.bids.models import Bid, BidAttachment
     from tender.extensions import db
     from tender.noark.models import ExtractSample
+    from tender.prequalification.models import ParticipationRequest
     from tender.requirements.models import SpecChapter, Specification, SpecRequirement, SpecVersion
 
     spec = db.session.scalars(select(Specification).where(Specification.tender_id == tender.id)).one()
@@ -129,6 +130,12 @@ def _values(tender: Any) -> dict[str, list[str]]:
         "attachment_id": [str(a.id) for a in attachments],
         "sample_id": [str(s.id) for s in samples],
         "token": [tender.announcement_token],
+        "request_id": [
+            str(r.id)
+            for r in db.session.scalars(
+                select(ParticipationRequest).where(ParticipationRequest.tender_id == tender.id)
+            )
+        ],
     }
 
 

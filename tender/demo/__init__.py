@@ -69,7 +69,7 @@ SIGNERS = {
 VENDOR_USER = ("tilbud@arkivhuset.no", "Sara Kvist", "921345674")
 
 #: The stages ``tender demo --stage`` builds up to, in order.
-STAGES = ("spec", "published", "bids", "scored")
+STAGES = ("spec", "published", "prequalification", "bids", "scored")
 
 
 def _user(email: str, name: str, is_admin: bool = False) -> User:
@@ -81,7 +81,8 @@ def _user(email: str, name: str, is_admin: bool = False) -> User:
 
 def demo_logins() -> list[DemoLogin]:
     """Who can log into the demo, in words for the console: the vendor users the database holds (one at the
-    first stage, four from ``published`` on)."""
+    first stage, four from ``published`` on, six with the ``prequalification`` stage)."""
+    from tender.demo.prequalification import APPLICANTS
     from tender.demo.stages import BIDDERS
 
     names = {number: name for name, number, _ in MUNICIPALITIES}
@@ -90,6 +91,11 @@ def demo_logins() -> list[DemoLogin]:
         (b.email, b.person, b.orgnr)
         for b in BIDDERS
         if b.email != VENDOR_USER[0] and accounts.find_user(b.email) is not None
+    ]
+    sellers += [
+        (a.email, a.person, a.orgnr)
+        for a in APPLICANTS
+        if all(a.email != seller[0] for seller in sellers) and accounts.find_user(a.email) is not None
     ]
     return [
         DemoLogin(LEAD[0], LEAD[1], "prosjektleder"),
@@ -176,6 +182,8 @@ STAGE_HELP = {
     "spec": "kravspesifikasjonen som utkast",
     "published": "godkjent av alle seks kommuner og kunngjort, evalueringsmodellen låst, fire leverandører "
     "med egne brukere, tilbudsfristen fram i tid",
+    "prequalification": "kunngjort med prekvalifisering: seks forespørsler om å delta levert, åpnet av to, "
+    "vurdert og poengsatt, fire av seks invitert (endelig utvelgelse) og brevene laget",
     "bids": "fire leverte tilbud med Noark 5-prøveuttrekk, fristen ute, tilbudene ikke åpnet",
     "scored": "åpnet av to personer, minstekrav vurdert, poeng fra tre evaluatorer, konsensus satt: "
     "matrisen viser en vinner",

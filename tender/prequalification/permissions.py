@@ -133,3 +133,11 @@ def vendor_may_bid(tender_id: int, vendor_ids: set[int] | list[int]) -> bool:
 
 #: the user's company may bid: no prequalification, or invited by the final selection
 invited_to_bid = Rule("invited_to_bid", lambda u, t, o, n: vendor_may_bid(t.id, t.vendor_ids_of(u)))
+
+# -- letters, report and matrix (pq-letters) -------------------------------------------------------------
+#: every vendor's letter, the report and the matrix: the group that evaluates, once the selection is final
+view_prequalification_letters = (view_requests & selection_final).named("view_prequalification_letters")
+#: a vendor user's own company's letter (another vendor's is not found), once the selection is final
+own_prequalification_letter = (request & selection_final).named("own_prequalification_letter")
+#: making the letters for sending (their hashes go to the audit trail): the lead, once final
+send_prequalification_letters = (decide_selection & selection_final).named("send_prequalification_letters")

@@ -1,0 +1,143 @@
+"""In a real Chromium, after the final selection: the lead makes the letters for sending and downloads a
+rejection, the report and the matrix; a vendor user finds only their own letter and downloads it. The PDFs are
+read back with ``pdftotext``."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.evaluation_helpers import PASSWORD, Clock, restore_clock
+from tests.prequalification_helpers import PQ_AFTER, pq_setup
+from tests.prequalification_letters_helpers import NOT_MET_JUSTIFICATION, REJECTED, final_selection
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass(frozen=True)
+class World:
+    tender_id: int
+    lead: str
+    vendor_user: str
+    vendor: str
+    rejected: str
+    others: list[str]
+
+
+def _live_final(app: Any) -> World:
+    """The final selection of tests/prequalification_letters_helpers.py in the live server's own database."""
+    from tender.auth import operations as accounts
+    from tender.extensions import db
+    from tender.tenders import operations as tender_ops
+    from tender.tenders.models import Procedure, Role
+    from tender.vendors import operations as vendor_ops
+
+    tag = uuid.uuid4().hex[:8]
+
+    def create_user(name: str = "Test", **_: Any) -> Any:
+        user = accounts.create_user(
+            f"{name.split()[0].lower()}.{uuid.uuid4().hex[:8]}@example.no", name, password=PASSWORD
+        )
+        db.session.commit()
+        return user
+
+    def create_tender(**kw: Any) -> Any:
+        lead = create_user("Lena Leder")
+        tender = tender_ops.create_tender(
+            title=f"Prekvalifisering {tag}",
+            case_reference="2026/0712",
+            procedure=Procedure.COMPETITIVE_NEGOTIATION,
+            lead=lead,
+            **kw,
+        )
+        for name, number, pop in [("Skien", "4003", 56_360), ("Porsgrunn", "4001", 37_920)]:
+            m = tender_ops.get_or_create_municipality(name=name, kommunenummer=number, population=pop)
+            tender_ops.add_municipality(tender, m, actor=lead)
+        db.session.commit()
+        return tender
+
+    def add_member(tender: Any, role: Any, user: Any = None, **kw: Any) -> Any:
+        user = user or create_user(f"{role.value.title()} Person")
+        if role is Role.VENDOR:
+            vendor_ops.add_vendor_user_by_operator(tender, kw["vendor"], user)
+        else:
+            tender_ops.add_membership(tender, user, role, **kw)
+        db.session.commit()
+        return user
+
+    app.config["CLOCK"] = Clock(PQ_AFTER)
+    with app.app_context():
+        s = pq_setup(db, create_tender, add_member, create_user)
+        final = final_selection(db, s)
+        names = [r.vendor.name for r in final.requests]
+        return World(s.tender.id, s.lead.email, s.vendor_users[0].email, names[0], names[REJECTED], names[1:])
+
+
+def _login(page: Any, url: str, email: str) -> None:
+    page.goto(url + "/logg-inn")
+    page.get_by_label("E-postadresse").fill(email)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.get_by_role("heading", name="Mine konkurranser").wait_for()
+
+
+def _logout(page: Any) -> None:
+    page.get_by_role("button", name="Logg ut").click()
+    page.get_by_text("Du er logget ut.").wait_for()
+
+
+def _download(page: Any, link: str, target: Any) -> bytes:
+    with page.expect_download() as download:
+        page.get_by_role("link", name=link).click()
+    download.value.save_as(target)
+    return target.read_bytes()
+
+
+def _text(data: bytes) -> str:
+    done = subprocess.run(
+        ["pdftotext", "-q", "-", "-"], input=data, capture_output=True, timeout=60, check=True
+    )
+    return re.sub(r"\s+", " ", done.stdout.decode("utf-8"))
+
+
+def test_the_lead_makes_the_letters_and_a_vendor_downloads_only_its_own_invitation(
+    live_server, page, tmp_path
+) -> None:
+    w = _live_final(live_server.app)
+    try:
+        url = live_server.url
+        _login(page, url, w.lead)
+        page.goto(f"{url}/konkurranser/{w.tender_id}")
+        page.get_by_role("link", name="Brev om prekvalifiseringen").click()
+        page.get_by_role("heading", name="Brev om prekvalifiseringen").wait_for()
+        page.get_by_role("button", name="Lag brevene for utsending").click()
+        page.get_by_text("6 brev er laget for utsending").wait_for()
+        rejection = _text(_download(page, f"Brev til {w.rejected} (PDF)", tmp_path / "avvist.pdf"))
+        assert "Avvisning av forespørsel om å delta" in rejection and NOT_MET_JUSTIFICATION in rejection
+        report = _text(_download(page, "Last ned prekvalifiseringsrapporten (PDF)", tmp_path / "rapport.pdf"))
+        assert "Prekvalifiseringsrapport" in report
+        matrix = _download(page, "Last ned vurderingsmatrisen (Excel)", tmp_path / "matrise.xlsx")
+        assert matrix[:2] == b"PK"
+        page.goto(f"{url}/konkurranser/{w.tender_id}/revisjonsspor")
+        assert (
+            page.get_by_role("row").filter(has_text="Brev om prekvalifiseringen laget for utsending").count()
+            == 6
+        )
+        _logout(page)
+
+        _login(page, url, w.vendor_user)
+        page.goto(f"{url}/konkurranser/{w.tender_id}")
+        page.get_by_role("link", name="Brev om prekvalifiseringen").click()
+        page.get_by_role("heading", name="Brev om prekvalifiseringen").wait_for()
+        for other in w.others:
+            assert page.get_by_text(other).count() == 0
+        assert page.get_by_role("button", name="Lag brevene for utsending").count() == 0
+        letter = _text(_download(page, f"Brev til {w.vendor} (PDF)", tmp_path / "invitasjon.pdf"))
+        assert "Invitasjon til å gi tilbud" in letter and w.vendor in letter
+    finally:
+        restore_clock(live_server.app)
