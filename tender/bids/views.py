@@ -33,8 +33,8 @@ from tender.extensions import db
 from tender.prequalification.permissions import NOT_INVITED
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
-from tender.web import spec_messages
 from tender.tenders.permissions import is_vendor_user
+from tender.web import spec_messages
 from tender.web.forms import EmptyForm, run_button, run_form
 from tender.web.transactions import keep
 from tender.web.uploads import send_download
