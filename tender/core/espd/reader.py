@@ -114,7 +114,8 @@ def _decimal(text: str | None) -> Decimal | None:
         value = Decimal(text.replace(" ", "").replace("\u00a0", ""))
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
+    # no real amount or count has more than 15 digits before the point; 1e400 is a file made to hurt
+    return value if value.is_finite() and value.adjusted() <= 15 else None
 
 
 def _date(text: str | None) -> date | None:
