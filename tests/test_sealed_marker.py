@@ -250,6 +250,8 @@ def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path, smt
         "membership_id": [str(m.id) for m in tender.memberships],
         "item_id": [str(i.id) for i in items],
         "link_id": [str(link.id)],
+        # a request to take part's document (this tender has no prequalification: an id no row has)
+        "document_id": [NOWHERE],
         # the announcement page the vendors registered from is walked with its real link
         "token": ["en-lenke-som-ikke-finnes", tender.announcement_token],
         "filename": ["tender.css"],
