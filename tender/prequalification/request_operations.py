@@ -16,7 +16,8 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -419,42 +420,80 @@ class LinedUp:
     type_code: str | None
     #: "answered", "missing" or "not_espd" (the requirement names no ESPD criterion)
     status: str
-    #: the ESPD answers' criteria for it, as the JSON keeps them
-    criteria: list[dict[str, Any]]
+    #: the answers of the ESPD criteria for it: (the question, or None; the value in Norwegian)
+    answers: list[tuple[str | None, str]]
+
+    @property
+    def status_label(self) -> str:
+        from tender.web.espd_messages import STATUS_NAMES
+
+        return STATUS_NAMES.get(self.status, self.status)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value is not None else None
+    except ArithmeticError:
+        return None
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _answer(raw: dict[str, Any]) -> Any:
+    """An answer of the stored JSON back as the reader's Answer (to line up and to word it)."""
+    from tender.core.espd import Answer, Evidence
+
+    evidence = raw.get("evidence")
+    return Answer(
+        question_id=raw.get("question_id"),
+        question=raw.get("question"),
+        kind=raw.get("kind") or "description",
+        indicator=raw.get("indicator"),
+        amount=_decimal(raw.get("amount")),
+        currency=raw.get("currency"),
+        quantity=_decimal(raw.get("quantity")),
+        unit=raw.get("unit"),
+        date=_date(raw.get("date")),
+        start=_date(raw.get("start")),
+        end=_date(raw.get("end")),
+        text=raw.get("text"),
+        code=raw.get("code"),
+        evidence=Evidence(
+            evidence.get("id"), evidence.get("url"), evidence.get("issuer"), evidence.get("description")
+        )
+        if isinstance(evidence, dict)
+        else None,
+    )
 
 
 def line_up(tender: Tender, req: ParticipationRequest | None) -> list[LinedUp]:
     """Every ground for exclusion and qualification requirement, beside the ESPD answers for it (by the
-    reader's lining-up), whatever the answers' source."""
+    reader's lining-up), whatever the answers' source (a file or the form: one JSON shape)."""
+    from tender.core.espd import Criterion, EspdResponse, Procurement
     from tender.core.espd import line_up as reader_line_up
-    from tender.core.espd.model import Answer, Criterion, EspdResponse, Procurement
+    from tender.web.espd_messages import answer_value
 
     items: list[tuple[str, int, str, str | None]] = [
         ("grunn", i, g.text, g.espd_criterion) for i, g in enumerate(grounds_of(tender), 1)
     ] + [("krav", i, r.text, r.espd_criterion) for i, r in enumerate(requirements_of(tender), 1)]
     stored = req.espd if req is not None else {}
-    pairs: list[tuple[Criterion, dict[str, Any]]] = []
-    for c in stored.get("criteria") or []:
-        if not isinstance(c, dict):
-            continue
-        answers = tuple(
-            Answer(
-                question_id=a.get("question_id"),
-                question=a.get("question"),
-                kind=a.get("kind") or "description",
-            )
-            for a in c.get("answers") or []
-            if isinstance(a, dict)
-        )
-        criterion = Criterion(
+    criteria = [
+        Criterion(
             id=c.get("id"),
             type_code=c.get("type_code"),
             category=c.get("category") or "other",
             name=c.get("name"),
             description=c.get("description"),
-            answers=answers,
+            answers=tuple(_answer(a) for a in c.get("answers") or [] if isinstance(a, dict)),
         )
-        pairs.append((criterion, c))
+        for c in stored.get("criteria") or []
+        if isinstance(c, dict)
+    ]
     response = EspdResponse(
         version=str(stored.get("version") or ""),
         profile=None,
@@ -464,12 +503,18 @@ def line_up(tender: Tender, req: ParticipationRequest | None) -> list[LinedUp]:
         issue_date=None,
         economic_operator=None,
         procurement=Procurement(None, None, None, None),
-        criteria=tuple(p[0] for p in pairs),
+        criteria=tuple(criteria),
     )
-    by_identity = {id(criterion): raw for criterion, raw in pairs}
     matches = reader_line_up(response, [(f"{k}-{n}", code) for k, n, _, code in items])
     return [
-        LinedUp(kind, number, text, code, match.status, [by_identity[id(c)] for c in match.criteria])
+        LinedUp(
+            kind,
+            number,
+            text,
+            code,
+            match.status,
+            [(a.question, answer_value(a)) for c in match.criteria for a in c.answers],
+        )
         for (kind, number, text, code), match in zip(items, matches, strict=True)
     ]
 
