@@ -463,3 +463,18 @@ def test_the_espd_form_keeps_the_answers_in_the_readers_shape_and_shows_what_is_
     page = client.get(_url(s)).get_data(as_text=True)
     assert '<option selected value="nei">' in page and "Ingen dommer." in page and "Mangler" in page
     assert forms.post(_url(s, "/espd-svar"), {**data, "e-0-answer": "kanskje"}).status_code == 422
+
+
+def test_without_a_participation_deadline_the_page_says_so_and_nothing_can_be_started(
+    client, forms, login_as, db, s
+) -> None:
+    s.tender.participation_deadline = None
+    db.session.commit()
+    login_as(s.vendor_users[0])
+    assert "Fristen for forespørsel om å delta er ikke satt ennå" in client.get(_url(s)).get_data(
+        as_text=True
+    )
+    response = forms.post(_url(s, "/referanser"), {"customer": "Bamble kommune"})
+    assert response.status_code == 422
+    assert ops.request_of(s.tender, s.vendors[0].id) is None
+    assert _events(db, s.tender, "request.late_attempt") == []
