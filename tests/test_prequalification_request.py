@@ -478,3 +478,12 @@ def test_without_a_participation_deadline_the_page_says_so_and_nothing_can_be_st
     assert response.status_code == 422
     assert ops.request_of(s.tender, s.vendors[0].id) is None
     assert _events(db, s.tender, "request.late_attempt") == []
+
+
+def test_the_tender_page_links_the_vendor_to_its_request_and_the_group_not(client, login_as, s) -> None:
+    link = f'href="{_url(s)}"'
+    login_as(s.vendor_users[0])
+    assert link in client.get(f"/konkurranser/{s.tender.id}").get_data(as_text=True)
+    for person in (s.lead, s.evaluators[0], s.observer, s.signers[0]):
+        login_as(person)
+        assert link not in client.get(f"/konkurranser/{s.tender.id}").get_data(as_text=True)
