@@ -407,6 +407,11 @@ def test_an_espd_response_for_this_procurement_is_imported_and_lined_up_beside_t
     assert "120\xa0400\xa0000,00\xa0kr" in [value for _, value in rows[4].answers]
     page = client.get(_url(s)).get_data(as_text=True)
     assert "espd.xml" in page and "ESPD-svarene mot kravene" in page
+    # what was read: the economic operator and the procurement; the file is another company's than the vendor
+    operator = req.espd["economic_operator"]
+    assert "Nordisk Dokumentforvaltning AS" in page and "2026/0417" in page
+    assert operator["orgnr"] != s.vendors[0].organisasjonsnummer
+    assert f"ESPD-filen oppgir organisasjonsnummer {operator['orgnr']}" in page
     assert "120&nbsp;400&nbsp;000,00&nbsp;kr" in page or "120\xa0400\xa0000,00\xa0kr" in page
     assert client.get(_url(s, "/espd.xml")).data == data
 
