@@ -38,7 +38,6 @@ PERMISSION_MODULES = (
     noark_permissions,
     evaluation_permissions,
     lifecycle_permissions,
-    prequalification_permissions,
 )
 
 

@@ -25,8 +25,8 @@ FLOORS = [
     "reports",
     "requirements",
     "evaluation_model",
+    "prequalification",  # below bids (only the invited candidates may bid) and vendors (the announcement page)
     "vendors",
-    "prequalification",  # below bids: only the invited candidates may bid
     "bids",
     "evaluation",
     "noark",  # above evaluation: a confirmed Noark result fills in the bid's check of its minimum requirement

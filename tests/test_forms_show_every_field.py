@@ -438,6 +438,54 @@ def opening_persons_form(w: World) -> Case:
     return Case(f"{_t(s.tender)}/evaluering/tilbud", f"{_t(s.tender)}/evaluering/tilbud/apning", s.lead)
 
 
+# the vendor's request to take part (prequalification, before the participation deadline)
+def _pq_request(w: World) -> Any:
+    from tests.prequalification_helpers import PQ_BEFORE, pq_setup
+
+    s = pq_setup(w.db, w.create_tender, w.add_member, w.create_user, vendors=1)
+    w.clock.set(PQ_BEFORE)
+    return s
+
+
+def _request_case(w: World, tail: str, **kw: Any) -> Case:
+    s = _pq_request(w)
+    base = f"{_t(s.tender)}/foresporsel"
+    return Case(base, base + tail, s.vendor_users[0], **kw)
+
+
+def request_company_form(w: World) -> Case:
+    message = "Landkoden må være to bokstaver (ISO 3166), f.eks. NO."
+    return _request_case(w, "/firma", bad={"country": [("Norge", message)]})
+
+
+def request_espd_upload_form(w: World) -> Case:
+    return _request_case(w, "/espd")
+
+
+def request_espd_answers_form(w: World) -> Case:
+    return _request_case(w, "/espd-svar")
+
+
+def request_document_form(w: World) -> Case:
+    s = _pq_request(w)
+    base = f"{_t(s.tender)}/foresporsel"
+    return Case(
+        base,
+        base + "/dokumenter",
+        s.vendor_users[0],
+        choices={"requirement": [str(r.id) for r in s.requirements] + [""]},
+        bad={"requirement": [("finnes-ikke", "Velg et av kvalifikasjonskravene i listen.")]},
+    )
+
+
+def request_reference_form(w: World) -> Case:
+    return _request_case(w, "/referanser", valid={"customer": "Skien kommune"})
+
+
+def request_submit_form(w: World) -> Case:
+    return _request_case(w, "/lever")
+
+
 # evaluation of opened bids
 def check_form(w: World) -> Case:
     s, bids = w.opened()
@@ -694,6 +742,12 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.bids.forms.AttachmentForm": [attachment_form],
     "tender.bids.forms.AnswerUploadForm": [answer_upload_form],
     "tender.noark.forms.UploadForm": [sample_upload_form],
+    "tender.prequalification.request_forms.CompanyForm": [request_company_form],
+    "tender.prequalification.request_forms.EspdUploadForm": [request_espd_upload_form],
+    "tender.prequalification.request_forms.EspdAnswersForm": [request_espd_answers_form],
+    "tender.prequalification.request_forms.DocumentForm": [request_document_form],
+    "tender.prequalification.request_forms.ReferenceForm": [request_reference_form],
+    "tender.prequalification.request_forms.SubmitForm": [request_submit_form],
     "tender.noark.forms.LinkForm": [link_form],
     "tender.evaluation.forms.OpeningPersonsForm": [opening_persons_form],
     "tender.evaluation.forms.CheckForm": [check_form],

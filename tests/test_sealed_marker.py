@@ -253,6 +253,8 @@ def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path, smt
         # this tender has no prequalification: a request id that does not exist (the prequalification's own
         # access and sealing tests probe real request ids)
         "request_id": [NOWHERE],
+        # a request to take part's document (this tender has no prequalification: an id no row has)
+        "document_id": [NOWHERE],
         # the announcement page the vendors registered from is walked with its real link
         "token": ["en-lenke-som-ikke-finnes", tender.announcement_token],
         "filename": ["tender.css"],

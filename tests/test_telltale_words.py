@@ -129,6 +129,8 @@ def _values(tender: Any) -> dict[str, list[str]]:
         "bid_id": [str(b.id) for b in bids],
         "attachment_id": [str(a.id) for a in attachments],
         "sample_id": [str(s.id) for s in samples],
+        # the scored demo has no prequalification, so no request to take part has a document
+        "document_id": [],
         "token": [tender.announcement_token],
         "request_id": [
             str(r.id)

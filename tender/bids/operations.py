@@ -41,9 +41,8 @@ from tender.prequalification.permissions import NOT_INVITED, vendor_may_bid
 from tender.requirements.models import SpecVersion
 from tender.requirements.operations import specification_of, version_content
 from tender.tenders.models import OPENING_ROLES, Role, Tender, Vendor
-from tender.web.uploads import clean_filename
+from tender.web.uploads import attachment_problem, clean_filename
 
-MAX_ATTACHMENT = 50 * 1024 * 1024
 #: amounts are kept in whole øre (NUMERIC(16, 2)); the receipt covers them in that form
 CENT = Decimal("0.01")
 
@@ -255,10 +254,8 @@ def add_attachment(
     _check_open_for_bids(tender, bid.vendor, at, actor=actor, action="attach")
     if bid.is_submitted:
         raise DomainError("Tilbudet er levert og kan ikke endres.")
-    if not data:
-        raise DomainError("Filen er tom.", field="file")
-    if len(data) > MAX_ATTACHMENT:
-        raise DomainError("Filen er større enn 50 MB.", field="file")
+    if (problem := attachment_problem(data)) is not None:
+        raise DomainError(problem, field="file")
     name = clean_filename(filename, "vedlegg")
     attachment = BidAttachment(
         filename=name,

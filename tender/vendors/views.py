@@ -14,6 +14,7 @@ from tender.auth.operations import normalise_email
 from tender.errors import DomainError, SeparationOfDutiesError, keep_refusal
 from tender.extensions import db
 from tender.mail import public_url
+from tender.prequalification.request_operations import setup_of as prequalification_of
 from tender.prequalification.setup_operations import announced_setup
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
@@ -72,7 +73,17 @@ def announcement(token: str) -> Any:
         known_name=known,
         mail_configured=mail.configured(),
         prequalification=announced_setup(tender),
+        request_landing=_request_landing(tender),
     ), status
+
+
+def _request_landing(tender: Tender) -> str | None:
+    """Where a vendor of a tender with a prequalification goes after logging in: its request to take part
+    (the bid comes later, for the invited only); None for a tender without one."""
+    setup = prequalification_of(tender)
+    if setup is None or not setup.enabled:
+        return None
+    return url_for("pq_request.show", tender_id=tender.id)
 
 
 @bp.route("/leverandor/bekreft/<token>", methods=["GET", "POST"])
@@ -96,7 +107,12 @@ def confirm(token: str) -> Any:
         return run_form(
             None,
             lambda: ops.confirm(token, users_url=lambda t: public_url("vendors.users", tender_id=t.id)),
-            answer=lambda result: render_template("vendors/confirmed.html", result=result, tender=tender),
+            answer=lambda result: render_template(
+                "vendors/confirmed.html",
+                result=result,
+                tender=tender,
+                request_landing=_request_landing(tender),
+            ),
             refused=refused,
         )
     return render_template("vendors/confirm.html", registration=registration, form=form), (

@@ -18,6 +18,20 @@ from flask import Response, current_app, send_file
 MAX_FILENAME_LENGTH = 200
 #: characters Windows refuses in file names, besides the path separators
 _RESERVED = set('<>:"|?*')
+#: the largest attachment a vendor may upload (a bid's attachments, a request's documents)
+MAX_ATTACHMENT = 50 * 1024 * 1024
+
+#: documents a vendor may send as evidence (PDF, office files, images): the extensions, and the first bytes
+#: such a file starts with, so that a renamed program or script is refused whatever it is called
+DOCUMENT_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "pdf": (b"%PDF-",),
+    **dict.fromkeys(("docx", "xlsx", "pptx", "odt", "ods", "odp"), (b"PK\x03\x04",)),
+    **dict.fromkeys(("doc", "xls", "ppt"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
+    "rtf": (b"{\\rtf",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    **dict.fromkeys(("jpg", "jpeg"), (b"\xff\xd8\xff",)),
+    **dict.fromkeys(("tif", "tiff"), (b"II*\x00", b"MM\x00*")),
+}
 
 
 def clean_filename(name: str | None, default: str) -> str:
@@ -38,6 +52,32 @@ def clean_filename(name: str | None, default: str) -> str:
         else:
             text = text[:MAX_FILENAME_LENGTH].rstrip(". ")
     return text or default
+
+
+def attachment_problem(data: bytes, *, limit: int = MAX_ATTACHMENT) -> str | None:
+    """Why an uploaded attachment cannot be kept (empty, too large), in Norwegian; None when it can."""
+    if not data:
+        return "Filen er tom."
+    if len(data) > limit:
+        return f"Filen er større enn {limit // (1024 * 1024)} MB."
+    return None
+
+
+def document_problem(filename: str, data: bytes, *, limit: int = MAX_ATTACHMENT) -> str | None:
+    """As :func:`attachment_problem`, and the file must be a PDF, an office file or an image, by its name
+    and by its content."""
+    if (problem := attachment_problem(data, limit=limit)) is not None:
+        return problem
+    suffix = clean_filename(filename, "").rpartition(".")[2].lower() if "." in (filename or "") else ""
+    signatures = DOCUMENT_SIGNATURES.get(suffix)
+    if signatures is None:
+        return (
+            "Filtypen tas ikke imot. Last opp PDF, kontorfiler (Word, Excel, PowerPoint, OpenDocument, RTF) "
+            "eller bilder (PNG, JPEG, TIFF)."
+        )
+    if not data.startswith(signatures):
+        return f"Filen er ikke en gyldig .{suffix}-fil (innholdet stemmer ikke med filtypen)."
+    return None
 
 
 def content_disposition(name: str, *, default: str = "fil") -> str:
