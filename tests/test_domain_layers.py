@@ -25,7 +25,7 @@ FLOORS = [
     "reports",
     "requirements",
     "evaluation_model",
-    "prequalification",  # below bids (only the invited candidates may bid) and vendors (the announcement page)
+    "prequalification",  # below bids (only the invited may bid) and vendors (the announcement page)
     "vendors",
     "bids",
     "evaluation",

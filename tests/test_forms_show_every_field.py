@@ -675,6 +675,8 @@ def pq_criterion_edit_form(w: World) -> Case:
         prefix=f"kriterium{c}",
         bad={"weight": [("-1", "Vekten kan ikke være negativ.")]},
     )
+
+
 # prequalification: the selection
 def _selected_world(w: World) -> Any:
     from tests.prequalification_helpers import PQ_AFTER
