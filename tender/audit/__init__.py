@@ -289,10 +289,13 @@ def vendor_activity(tender_id: int, *, requests_opened: bool = False) -> ColumnE
 
 
 def sealed_activity(
-    tender_id: int, *, bids_opened: bool, requests_opened: bool
+    tender_id: int, *, bids_opened: bool, requests_opened: bool, has_requests: bool = True
 ) -> ColumnElement[bool] | None:
     """The events the group may not see now (None: nothing is hidden): before the bids' opening every vendor
-    event (:func:`vendor_activity`), the requests' events until the requests are opened."""
+    event (:func:`vendor_activity`), and, in a tender with a prequalification (``has_requests``), the
+    requests' events until the requests are opened."""
+    if not has_requests:  # no requests to take part: the bids' seal alone, as it always was
+        return None if bids_opened else vendor_activity(tender_id)
     if not bids_opened:
         return vendor_activity(tender_id, requests_opened=requests_opened)
     if not requests_opened:

@@ -27,6 +27,7 @@ from tender.clock import now
 from tender.extensions import db
 from tender.formatting import oslo
 from tender.prequalification.assess_operations import opening_of as request_opening_of
+from tender.prequalification.assess_operations import setup_of
 from tender.reports.audit_export import audit_csv, audit_pdf
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender
@@ -60,10 +61,12 @@ def _query(tender_id: int) -> TrailQuery:
     event_type = request.args.get("type", "").strip()[:80]
     object_type = request.args.get("objekttype", "").strip()[:80]
     object_id = request.args.get("objekt", "").strip()[:80]
+    setup = setup_of(tender)
     hidden = sealed_activity(
         tender.id,
         bids_opened=opening_of(tender) is not None,
         requests_opened=request_opening_of(tender) is not None,
+        has_requests=setup is not None and setup.enabled,
     )
     sealed = hidden is not None
     mine: list[Any] = [AuditEvent.tender_id == tender.id]
