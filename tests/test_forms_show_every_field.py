@@ -52,8 +52,9 @@ from tests.evaluation_helpers import (
 )
 
 TENDER = Path(__file__).resolve().parents[1] / "tender"
+# a domain's forms.py, and a part's <part>_forms.py (the prequalification has one per part)
 FORM_MODULES = ["tender.web.forms"] + sorted(
-    f"tender.{p.parent.name}.forms" for p in TENDER.glob("*/forms.py")
+    f"tender.{p.parent.name}.{p.stem}" for p in TENDER.glob("*/*forms.py") if p.parent.name != "web"
 )
 
 
@@ -71,7 +72,7 @@ def _form_classes() -> dict[str, type]:
 def _instantiated_by_code() -> set[str]:
     """The form classes some module outside the forms modules imports and calls."""
     used = set()
-    sources = [p.read_text(encoding="utf-8") for p in TENDER.rglob("*.py") if p.name != "forms.py"]
+    sources = [p.read_text(encoding="utf-8") for p in TENDER.rglob("*.py") if not p.name.endswith("forms.py")]
     for key in _form_classes():
         module, cls = key.rsplit(".", 1)
         call = re.compile(rf"\b{cls}\(")
@@ -548,6 +549,98 @@ def tie_break_form(w: World) -> Case:
     )
 
 
+# prequalification: the requests' opening and assessment (issue 12, points 4 and 5)
+def _pq_opened(w: World, *, qualified: bool = False, clarify: bool = False) -> tuple[Any, Any, str]:
+    """A prequalified tender whose requests are opened, vendor A's request; with every requirement met
+    (``qualified``) or the first needing clarification (``clarify``); the request page's path."""
+    from tender.core.scoring import RequirementStatus
+    from tender.prequalification import assess_operations as pq_ops
+    from tests.prequalification_helpers import PQ_AFTER, pq_setup, submitted_request
+
+    s = pq_setup(w.db, w.create_tender, w.add_member, w.create_user, vendors=2)
+    request = submitted_request(w.db, s, 0)
+    w.clock.set(PQ_AFTER)
+    pq_ops.confirm_opening(s.tender, at=PQ_AFTER, actor=s.lead)
+    pq_ops.confirm_opening(s.tender, at=PQ_AFTER, actor=s.evaluators[0])
+    for r in s.requirements if qualified else s.requirements[:1] if clarify else []:
+        status = RequirementStatus.CLARIFY if clarify else RequirementStatus.MET
+        pq_ops.assess_requirement(
+            s.tender, request, r, status=status, justification="Sjekket.", at=PQ_AFTER, actor=s.lead
+        )
+    w.db.session.commit()
+    return s, request, f"{_t(s.tender)}/prekvalifisering/foresporsler/{request.id}"
+
+
+def pq_assess_form(w: World) -> Case:
+    s, _, page = _pq_opened(w)
+    q = s.requirements[0].id
+    return Case(page, f"{page}/krav/{q}", s.evaluators[0], prefix=f"k{q}", valid={"justification": "Ok."})
+
+
+def pq_clarification_form(w: World) -> Case:
+    s, _, page = _pq_opened(w, clarify=True)
+    q = s.requirements[0].id
+    return Case(
+        page,
+        f"{page}/krav/{q}/avklaring",
+        s.evaluators[0],
+        prefix=f"a{q}",
+        valid={"question": "Attest?", "days": "5"},
+    )
+
+
+def pq_exclusion_form(w: World) -> Case:
+    s, _, page = _pq_opened(w)
+    g = s.grounds[0].id
+    return Case(page, f"{page}/avvisningsgrunner/{g}", s.lead, prefix=f"u{g}", valid={"reason": "Ingen dom."})
+
+
+def pq_score_form(w: World) -> Case:
+    s, _, page = _pq_opened(w, qualified=True)
+    c = s.criteria[0].id
+    return Case(
+        page,
+        f"{page}/poeng/{c}",
+        s.evaluators[0],
+        prefix=f"p{c}",
+        valid={"score": "5", "justification": "Gode referanser."},
+        bad={
+            "score": [
+                ("mange", "Poengene må være et tall, ikke «mange»."),
+                ("11", "Poengene må være mellom 0 og 10, i hele poeng."),
+            ]
+        },
+    )
+
+
+def pq_consensus_form(w: World) -> Case:
+    s, _, page = _pq_opened(w, qualified=True)
+    c = s.criteria[0].id
+    return Case(
+        page,
+        f"{page}/konsensus/{c}",
+        s.lead,
+        prefix=f"c{c}",
+        valid={"score": "5", "justification": "Enige."},
+        bad={"score": [("11", "Poengene må være mellom 0 og 10, i hele poeng.")]},
+    )
+
+
+def pq_answer_form(w: World) -> Case:
+    from tender.prequalification import assess_operations as pq_ops
+    from tests.prequalification_helpers import PQ_AFTER
+
+    s, request, _ = _pq_opened(w, clarify=True)
+    asked = pq_ops.ask_clarification(
+        s.tender, request, s.requirements[0], question="Send attesten.", at=PQ_AFTER, actor=s.lead
+    )
+    w.db.session.commit()
+    base = f"{_t(s.tender)}/prekvalifisering/avklaringer"
+    return Case(
+        base, f"{base}/{asked.id}", s.vendor_users[0], prefix=f"s{asked.id}", valid={"answer": "Vedlagt."}
+    )
+
+
 CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.web.forms.EmptyForm": [empty_form],
     "tender.auth.forms.LoginForm": [login_form],
@@ -585,6 +678,11 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.evaluation.forms.ScoreForm": [score_form, consensus_score_form],
     "tender.evaluation.forms.OpenConsensusForm": [open_consensus_form],
     "tender.evaluation.forms.TieBreakForm": [tie_break_form],
+    "tender.prequalification.assess_forms.AssessForm": [pq_assess_form],
+    "tender.prequalification.assess_forms.ClarificationForm": [pq_clarification_form],
+    "tender.prequalification.assess_forms.ExclusionForm": [pq_exclusion_form],
+    "tender.prequalification.assess_forms.SelectionScoreForm": [pq_score_form, pq_consensus_form],
+    "tender.prequalification.assess_forms.AnswerForm": [pq_answer_form],
 }
 PAGES = [
     pytest.param(key, build, id=f"{key.rsplit('.', 1)[1]}-{build.__name__}")
