@@ -302,3 +302,34 @@ def test_the_consensus_needs_a_justification_and_a_score_on_the_scale(db, s, clo
         s.tender, a, s.criteria[1], score="7", justification="God.", at=PQ_AFTER, actor=s.lead
     )
     assert row.score == Decimal(7)
+
+
+def test_the_lead_and_an_evaluator_confirming_at_the_same_moment_open_the_requests_once(live_server) -> None:
+    """Over HTTP against a running server: the row lock makes one confirmation wait for the other, so the
+    second sees the first and opens, once; nothing gives a 500."""
+    from tender.extensions import db as database
+    from tender.prequalification.models import RequestOpeningConfirmation
+    from tests.evaluation_helpers import restore_clock
+    from tests.test_browser_prequalification_assess import live_pq_setup
+    from tests.test_evaluation_concurrency import Browser, _all_at_once
+
+    w = live_pq_setup(live_server.app)
+    try:
+        people = [Browser(live_server.url, w.lead.email), Browser(live_server.url, w.evaluators[0].email)]
+        path = f"/konkurranser/{w.tender_id}/prekvalifisering/foresporsler/apne"
+        statuses = _all_at_once([lambda b=b: b.post(path, {"csrf_token": b.token})[0] for b in people])
+        assert statuses == [302, 302]
+        with live_server.app.app_context():
+            openings = database.session.scalars(
+                select(RequestOpening).where(RequestOpening.tender_id == w.tender_id)
+            ).all()
+            confirmations = database.session.scalars(
+                select(RequestOpeningConfirmation).where(RequestOpeningConfirmation.tender_id == w.tender_id)
+            ).all()
+            assert len(openings) == 1 and openings[0].persons_required == 2
+            assert sorted(c.user_name for c in confirmations) == sorted([w.lead.name, w.evaluators[0].name])
+            record = json.loads(openings[0].record_json)
+            assert [r["vendor"] for r in record["requests"]] == w.vendor_names
+            database.session.remove()
+    finally:
+        restore_clock(live_server.app)

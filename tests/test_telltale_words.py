@@ -129,6 +129,28 @@ def _values(tender: Any) -> dict[str, list[str]]:
         "attachment_id": [str(a.id) for a in attachments],
         "sample_id": [str(s.id) for s in samples],
         "token": [tender.announcement_token],
+        # the prequalification's requests (none in a demo without one: those routes are skipped)
+        **_request_values(tender),
+    }
+
+
+def _request_values(tender: Any) -> dict[str, list[str]]:
+    from tender.extensions import db
+    from tender.prequalification.models import Clarification, ParticipationRequest, RequestDocument
+
+    requests = db.session.scalars(
+        select(ParticipationRequest.id).where(ParticipationRequest.tender_id == tender.id).limit(2)
+    ).all()
+    documents = db.session.scalars(
+        select(RequestDocument.id).where(RequestDocument.request_id.in_(requests)).limit(2)
+    ).all()
+    clarifications = db.session.scalars(
+        select(Clarification.id).where(Clarification.request_id.in_(requests)).limit(2)
+    ).all()
+    return {
+        "request_id": [str(i) for i in requests],
+        "document_id": [str(i) for i in documents],
+        "clarification_id": [str(i) for i in clarifications],
     }
 
 
