@@ -60,14 +60,18 @@ STATUS_WORDS = {
     RequirementStatus.NOT_MET: "Ikke oppfylt",
     RequirementStatus.CLARIFY: "Må avklares",
 }
-#: what a late attempt's ``action`` was, as the requests' opening record words it (the request part's actions)
+#: what a late attempt's ``action`` was, as the opening record words it: the request part's actions (the same
+#: words as its tender.prequalification.request_operations.LATE_ACTIONS, written in parallel; one may replace
+#: the other at the merge)
 LATE_ACTIONS = {
     "create": "opprette forespørsel",
-    "save": "lagre utkast",
-    "attach": "laste opp dokument",
-    "detach": "fjerne dokument",
-    "espd": "lese inn ESPD",
-    "reference": "endre referanser",
+    "save_company": "lagre firmaopplysninger",
+    "espd_import": "lese inn ESPD",
+    "espd_form": "lagre ESPD-svar",
+    "add_document": "laste opp dokument",
+    "delete_document": "fjerne dokument",
+    "add_reference": "legge til referanse",
+    "delete_reference": "fjerne referanse",
     "submit": "levere forespørselen",
 }
 
