@@ -333,3 +333,33 @@ def test_the_lead_and_an_evaluator_confirming_at_the_same_moment_open_the_reques
             database.session.remove()
     finally:
         restore_clock(live_server.app)
+
+
+def test_over_http_an_answer_one_second_before_the_deadline_is_kept_and_one_second_after_refused_and_logged(
+    db, s, clock, client, forms, login_as
+) -> None:
+    a, b = _opened(db, s, clock)
+    first = ops.ask_clarification(
+        s.tender, a, s.requirements[1], question="Attest?", at=PQ_AFTER, actor=s.lead
+    )
+    second = ops.ask_clarification(
+        s.tender, a, s.requirements[2], question="Regnskap?", at=PQ_AFTER, actor=s.lead
+    )
+    db.session.commit()
+    base = f"/konkurranser/{s.tender.id}/prekvalifisering/avklaringer"
+    # logged in at each moment: a session does not last five days
+    clock.set(first.deadline - timedelta(seconds=1))
+    login_as(s.vendor_users[0])
+    done = forms.post(f"{base}/{first.id}", {f"s{first.id}-answer": "Vedlagt i tide."}, page=base)
+    assert done.status_code == 302 and "/logg-inn" not in done.headers["Location"]
+    clock.set(second.deadline + timedelta(seconds=1))
+    login_as(s.vendor_users[0])
+    late = forms.post(f"{base}/{second.id}", {f"s{second.id}-answer": "For sent."}, page=base)
+    assert late.status_code == 409
+    assert "Fristen for å svare på avklaringen er ute" in late.get_data(as_text=True)
+    db.session.expire_all()
+    assert first.answer == "Vedlagt i tide." and second.answer == "" and second.answered_at is None
+    logged = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.event_type == "clarification.late_attempt")
+    ).all()
+    assert [e.object_id for e in logged] == [str(second.id)]
