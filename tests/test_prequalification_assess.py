@@ -363,3 +363,20 @@ def test_over_http_an_answer_one_second_before_the_deadline_is_kept_and_one_seco
         select(AuditEvent).where(AuditEvent.event_type == "clarification.late_attempt")
     ).all()
     assert [e.object_id for e in logged] == [str(second.id)]
+
+
+def test_the_opening_setting_cannot_be_lowered_while_requests_wait_to_be_opened(db, s) -> None:
+    """The requests are opened under the bids' setting: once their deadline has passed, nobody may change it
+    until they are opened (the lead could otherwise open them alone)."""
+    from tender.bids import operations as bid_ops
+
+    submitted_request(db, s, 0)
+    with pytest.raises(DomainError, match="kan ikke endres før forespørslene er åpnet"):
+        bid_ops.set_opening_persons(s.tender, 1, at=PQ_AFTER, actor=s.lead)
+    assert s.tender.opening_persons == 2
+    bid_ops.set_opening_persons(s.tender, 1, at=PQ_BEFORE, actor=s.lead)  # before the deadline it may
+    bid_ops.set_opening_persons(s.tender, 2, at=PQ_BEFORE, actor=s.lead)
+    ops.confirm_opening(s.tender, at=PQ_AFTER, actor=s.lead)
+    ops.confirm_opening(s.tender, at=PQ_AFTER, actor=s.observer)
+    bid_ops.set_opening_persons(s.tender, 1, at=PQ_AFTER, actor=s.lead)  # opened: the bids' own rule again
+    assert s.tender.opening_persons == 1

@@ -36,6 +36,7 @@ from tender.core import spec as core_spec
 from tender.errors import DomainError
 from tender.evaluation_model.operations import model_of, price_items
 from tender.extensions import db
+from tender.prequalification import assess_operations as request_ops
 from tender.requirements.models import SpecVersion
 from tender.requirements.operations import specification_of, version_content
 from tender.tenders import opening as shared_opening
@@ -404,14 +405,34 @@ LATE_ACTIONS = {
 }
 
 
+def _requests_waiting(tender: Tender, at: datetime) -> bool:
+    """Whether requests to take part wait to be opened under the same setting (a prequalification whose
+    deadline has passed, not yet opened): then nobody may lower it either."""
+    setup = request_ops.setup_of(tender)
+    return (
+        setup is not None
+        and setup.enabled
+        and tender.participation_deadline is not None
+        and at >= tender.participation_deadline
+        and request_ops.opening_of(tender) is None
+    )
+
+
 def set_opening_persons(tender: Tender, persons: int, *, at: datetime, actor: Any) -> None:
     """How many must confirm the opening: 2 (the default) or 1 for a small tender; by the lead, before the bid
-    deadline only, so that nobody can lower it once the bids are waiting to be opened."""
+    deadline only, so that nobody can lower it once the bids are waiting to be opened (nor once requests to
+    take part are, which the same setting opens)."""
     if persons not in (1, 2):
         raise DomainError("Velg én eller to personer.", field="persons")
     if deadline_passed(tender, at):
         raise DomainError(
             "Tilbudsfristen er ute: hvor mange som må bekrefte åpningen, kan ikke endres lenger.",
+            field="persons",
+        )
+    if _requests_waiting(tender, at):
+        raise DomainError(
+            "Fristen for forespørsler om å delta er ute: hvor mange som må bekrefte åpningen, kan ikke "
+            "endres før forespørslene er åpnet.",
             field="persons",
         )
     if tender.opening_persons == persons:
