@@ -153,6 +153,11 @@ def test_two_members_open_the_requests_in_their_own_browsers_then_evaluators_ass
             assert page.get_by_text(a_name).count() == 0
             page.get_by_role("button", name="Bekreft åpning av forespørslene").click()
             page.get_by_text("Bekreftelsen din er registrert").wait_for()
+            # withdrawn before the opening, and given again
+            page.get_by_role("button", name="Trekk tilbake bekreftelsen min").click()
+            page.get_by_text("Bekreftelsen din er trukket tilbake").wait_for()
+            page.get_by_role("button", name="Bekreft åpning av forespørslene").click()
+            page.get_by_text("Bekreftelsen din er registrert").wait_for()
             _login(lead_page, url, w.lead)
             lead_page.goto(base + "/foresporsler")
             assert lead_page.get_by_text(f"{first.name} bekreftet åpningen").is_visible()

@@ -380,3 +380,26 @@ def test_the_opening_setting_cannot_be_lowered_while_requests_wait_to_be_opened(
     ops.confirm_opening(s.tender, at=PQ_AFTER, actor=s.observer)
     bid_ops.set_opening_persons(s.tender, 1, at=PQ_AFTER, actor=s.lead)  # opened: the bids' own rule again
     assert s.tender.opening_persons == 1
+
+
+def test_the_requests_page_words_each_requests_assessment_so_far(db, s, clock, client, login_as) -> None:
+    a, b = _opened(db, s, clock, n=3)[:2]
+    _all_met(db, s, a)
+    ops.assess_requirement(
+        s.tender,
+        b,
+        s.requirements[0],
+        status=RequirementStatus.NOT_MET,
+        justification="Mangler.",
+        at=PQ_AFTER,
+        actor=s.lead,
+    )
+    db.session.commit()
+    assert [ops.verdict(s.tender, r) for r in ops.submitted_requests(s.tender)] == [
+        "Kvalifisert",
+        "Ikke kvalifisert",
+        "Under vurdering",
+    ]
+    login_as(s.observer)
+    html = client.get(f"/konkurranser/{s.tender.id}/prekvalifisering/foresporsler").get_data(as_text=True)
+    assert "Under vurdering" in html and "Ikke kvalifisert" in html and s.vendors[2].name in html

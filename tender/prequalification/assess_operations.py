@@ -501,6 +501,17 @@ def qualified(tender: Tender, request: ParticipationRequest) -> bool:
     return met and not any(e.applies for e in exclusions_of(request).values())
 
 
+def verdict(tender: Tender, request: ParticipationRequest) -> str:
+    """The assessment so far, in words: qualified, not qualified (a requirement not met or a ground that
+    applies), or still being assessed."""
+    marks = assessments_of(request)
+    if any(m.status is RequirementStatus.NOT_MET for m in marks.values()) or any(
+        e.applies for e in exclusions_of(request).values()
+    ):
+        return "Ikke kvalifisert"
+    return "Kvalifisert" if qualified(tender, request) else "Under vurdering"
+
+
 def _check_criterion(tender: Tender, criterion: SelectionCriterion) -> None:
     if criterion.tender_id != tender.id:
         raise DomainError("Utvelgelseskriteriet finnes ikke.")

@@ -94,7 +94,7 @@ def requests(tender_id: int) -> Any:
         status=ops.opening_status(tender, now) if opening is None else None,
         setup_problem=ops.REQUEST_OPENING.precondition(tender),
         rows=rows,
-        qualified={r.id: ops.qualified(tender, r) for r in rows},
+        verdicts={r.id: ops.verdict(tender, r) for r in rows},
         visible=visible,
         empty_form=EmptyForm(),
     )
