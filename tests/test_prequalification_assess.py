@@ -403,3 +403,19 @@ def test_the_requests_page_words_each_requests_assessment_so_far(db, s, clock, c
     login_as(s.observer)
     html = client.get(f"/konkurranser/{s.tender.id}/prekvalifisering/foresporsler").get_data(as_text=True)
     assert "Under vurdering" in html and "Ikke kvalifisert" in html and s.vendors[2].name in html
+
+
+def test_a_requests_document_downloads_as_a_file_whatever_type_the_vendor_gave_it(
+    db, s, clock, client, login_as
+) -> None:
+    a, _ = _opened(db, s, clock)
+    document = a.documents[0]
+    document.content_type = "text/html"
+    document.data = b"<script>alert(1)</script>"
+    db.session.commit()
+    login_as(s.evaluators[0])
+    response = client.get(
+        f"/konkurranser/{s.tender.id}/prekvalifisering/foresporsler/{a.id}/dokumenter/{document.id}"
+    )
+    assert response.status_code == 200 and response.mimetype == "application/octet-stream"
+    assert response.headers["Content-Disposition"].startswith("attachment")

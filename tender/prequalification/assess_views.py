@@ -265,7 +265,8 @@ def document(tender_id: int, request_id: int, document_id: int) -> Response:
     found = db.session.get(RequestDocument, document_id)
     if found is None or found.request_id != request.id:
         abort(404)
-    return send_download(io.BytesIO(found.data), found.filename, found.content_type)
+    # never the vendor's own content type: a file is downloaded, not shown in the group's session
+    return send_download(io.BytesIO(found.data), found.filename, "application/octet-stream")
 
 
 def _back(tender: Tender, request: ParticipationRequest, anchor: str) -> str:
@@ -509,4 +510,5 @@ def answer_document(tender_id: int, clarification_id: int, document_id: int) -> 
     found = db.session.get(RequestDocument, document_id)
     if found is None or found.clarification_id != clarification.id:
         abort(404)
-    return send_download(io.BytesIO(found.data), found.filename, found.content_type)
+    # never the vendor's own content type: a file is downloaded, not shown in the group's session
+    return send_download(io.BytesIO(found.data), found.filename, "application/octet-stream")
