@@ -38,6 +38,7 @@ PERMISSION_MODULES = (
     noark_permissions,
     evaluation_permissions,
     lifecycle_permissions,
+    prequalification_permissions,
 )
 
 

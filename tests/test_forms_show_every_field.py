@@ -716,6 +716,98 @@ def selection_decision_form(w: World) -> Case:
     return Case(page, page, sw.s.signers[0], valid={"decision": "approved"})
 
 
+# prequalification: the requests' opening and assessment (issue 12, points 4 and 5)
+def _pq_opened(w: World, *, qualified: bool = False, clarify: bool = False) -> tuple[Any, Any, str]:
+    """A prequalified tender whose requests are opened, vendor A's request; with every requirement met
+    (``qualified``) or the first needing clarification (``clarify``); the request page's path."""
+    from tender.core.scoring import RequirementStatus
+    from tender.prequalification import assess_operations as pq_ops
+    from tests.prequalification_helpers import PQ_AFTER, pq_setup, submitted_request
+
+    s = pq_setup(w.db, w.create_tender, w.add_member, w.create_user, vendors=2)
+    request = submitted_request(w.db, s, 0)
+    w.clock.set(PQ_AFTER)
+    pq_ops.confirm_opening(s.tender, at=PQ_AFTER, actor=s.lead)
+    pq_ops.confirm_opening(s.tender, at=PQ_AFTER, actor=s.evaluators[0])
+    for r in s.requirements if qualified else s.requirements[:1] if clarify else []:
+        status = RequirementStatus.CLARIFY if clarify else RequirementStatus.MET
+        pq_ops.assess_requirement(
+            s.tender, request, r, status=status, justification="Sjekket.", at=PQ_AFTER, actor=s.lead
+        )
+    w.db.session.commit()
+    return s, request, f"{_t(s.tender)}/prekvalifisering/foresporsler/{request.id}"
+
+
+def pq_assess_form(w: World) -> Case:
+    s, _, page = _pq_opened(w)
+    q = s.requirements[0].id
+    return Case(page, f"{page}/krav/{q}", s.evaluators[0], prefix=f"k{q}", valid={"justification": "Ok."})
+
+
+def pq_clarification_form(w: World) -> Case:
+    s, _, page = _pq_opened(w, clarify=True)
+    q = s.requirements[0].id
+    return Case(
+        page,
+        f"{page}/krav/{q}/avklaring",
+        s.evaluators[0],
+        prefix=f"a{q}",
+        valid={"question": "Attest?", "days": "5"},
+    )
+
+
+def pq_exclusion_form(w: World) -> Case:
+    s, _, page = _pq_opened(w)
+    g = s.grounds[0].id
+    return Case(page, f"{page}/avvisningsgrunner/{g}", s.lead, prefix=f"u{g}", valid={"reason": "Ingen dom."})
+
+
+def pq_score_form(w: World) -> Case:
+    s, _, page = _pq_opened(w, qualified=True)
+    c = s.criteria[0].id
+    return Case(
+        page,
+        f"{page}/poeng/{c}",
+        s.evaluators[0],
+        prefix=f"p{c}",
+        valid={"score": "5", "justification": "Gode referanser."},
+        bad={
+            "score": [
+                ("mange", "Poengene må være et tall, ikke «mange»."),
+                ("11", "Poengene må være mellom 0 og 10, i hele poeng."),
+            ]
+        },
+    )
+
+
+def pq_consensus_form(w: World) -> Case:
+    s, _, page = _pq_opened(w, qualified=True)
+    c = s.criteria[0].id
+    return Case(
+        page,
+        f"{page}/konsensus/{c}",
+        s.lead,
+        prefix=f"c{c}",
+        valid={"score": "5", "justification": "Enige."},
+        bad={"score": [("11", "Poengene må være mellom 0 og 10, i hele poeng.")]},
+    )
+
+
+def pq_answer_form(w: World) -> Case:
+    from tender.prequalification import assess_operations as pq_ops
+    from tests.prequalification_helpers import PQ_AFTER
+
+    s, request, _ = _pq_opened(w, clarify=True)
+    asked = pq_ops.ask_clarification(
+        s.tender, request, s.requirements[0], question="Send attesten.", at=PQ_AFTER, actor=s.lead
+    )
+    w.db.session.commit()
+    base = f"{_t(s.tender)}/prekvalifisering/avklaringer"
+    return Case(
+        base, f"{base}/{asked.id}", s.vendor_users[0], prefix=f"s{asked.id}", valid={"answer": "Vedlagt."}
+    )
+
+
 CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.web.forms.EmptyForm": [empty_form],
     "tender.auth.forms.LoginForm": [login_form],
@@ -765,6 +857,11 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.prequalification.setup_forms.SelectionCriterionForm": [pq_criterion_form, pq_criterion_edit_form],
     "tender.prequalification.select_forms.TieForm": [selection_tie_form],
     "tender.prequalification.select_forms.ProposalForm": [selection_proposal_form],
+    "tender.prequalification.assess_forms.AssessForm": [pq_assess_form],
+    "tender.prequalification.assess_forms.ClarificationForm": [pq_clarification_form],
+    "tender.prequalification.assess_forms.ExclusionForm": [pq_exclusion_form],
+    "tender.prequalification.assess_forms.SelectionScoreForm": [pq_score_form, pq_consensus_form],
+    "tender.prequalification.assess_forms.AnswerForm": [pq_answer_form],
 }
 PAGES = [
     pytest.param(key, build, id=f"{key.rsplit('.', 1)[1]}-{build.__name__}")

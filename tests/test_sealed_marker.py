@@ -250,16 +250,16 @@ def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path, smt
         "membership_id": [str(m.id) for m in tender.memberships],
         "item_id": [str(i.id) for i in items],
         "link_id": [str(link.id)],
-        # this tender has no prequalification: a request id that does not exist (the prequalification's own
-        # access and sealing tests probe real request ids)
-        "request_id": [NOWHERE],
-        # a request to take part's document (this tender has no prequalification: an id no row has)
-        "document_id": [NOWHERE],
         # the announcement page the vendors registered from is walked with its real link
         "token": ["en-lenke-som-ikke-finnes", tender.announcement_token],
         "filename": ["tender.css"],
         "direction": ["opp", "ned"],
         "action": ["opp", "ned", "slett"],
+        # the prequalification's routes: this tender has none, so ids no row has (the prequalification's own
+        # sealing test, tests/test_sealed_marker_prequalification.py, probes real ids)
+        "request_id": [NOWHERE],
+        "document_id": [NOWHERE],
+        "clarification_id": [NOWHERE],
     }
     return s
 

@@ -98,7 +98,6 @@ def _values(tender: Any) -> dict[str, list[str]]:
     from tender.bids.models import Bid, BidAttachment
     from tender.extensions import db
     from tender.noark.models import ExtractSample
-    from tender.prequalification.models import ParticipationRequest
     from tender.requirements.models import SpecChapter, Specification, SpecRequirement, SpecVersion
 
     spec = db.session.scalars(select(Specification).where(Specification.tender_id == tender.id)).one()
@@ -129,15 +128,29 @@ def _values(tender: Any) -> dict[str, list[str]]:
         "bid_id": [str(b.id) for b in bids],
         "attachment_id": [str(a.id) for a in attachments],
         "sample_id": [str(s.id) for s in samples],
-        # the scored demo has no prequalification, so no request to take part has a document
-        "document_id": [],
         "token": [tender.announcement_token],
-        "request_id": [
-            str(r.id)
-            for r in db.session.scalars(
-                select(ParticipationRequest).where(ParticipationRequest.tender_id == tender.id)
-            )
-        ],
+        # the prequalification's requests (none in a demo without one: those routes are skipped)
+        **_request_values(tender),
+    }
+
+
+def _request_values(tender: Any) -> dict[str, list[str]]:
+    from tender.extensions import db
+    from tender.prequalification.models import Clarification, ParticipationRequest, RequestDocument
+
+    requests = db.session.scalars(
+        select(ParticipationRequest.id).where(ParticipationRequest.tender_id == tender.id).limit(2)
+    ).all()
+    documents = db.session.scalars(
+        select(RequestDocument.id).where(RequestDocument.request_id.in_(requests)).limit(2)
+    ).all()
+    clarifications = db.session.scalars(
+        select(Clarification.id).where(Clarification.request_id.in_(requests)).limit(2)
+    ).all()
+    return {
+        "request_id": [str(i) for i in requests],
+        "document_id": [str(i) for i in documents],
+        "clarification_id": [str(i) for i in clarifications],
     }
 
 

@@ -211,10 +211,31 @@ SEALED_OBJECT_PREFIXES = (
 VENDOR_MEMBERSHIP = ("membership.added", '"role":"vendor"')
 
 
-def vendor_activity(tender_id: int) -> ColumnElement[bool]:
+#: a request to take part (prequalification) is sealed until the REQUESTS are opened, which comes before the
+#: bids' opening: every ``request.*`` event (drafts, documents, ESPD, submission, late attempts) whoever
+#: recorded it, every event filed under a request's own tables, and every event whose payload names a request
+#: (the clarifications and their answers)
+REQUEST_EVENT_PREFIXES = ("request.",)
+REQUEST_OBJECT_TYPES = ("participation_request", "request_document", "request_reference", "clarification")
+REQUEST_PAYLOAD_KEYS = ('"request":', '"request_id":')
+
+
+def request_activity(tender_id: int) -> ColumnElement[bool]:
+    """An SQL condition, true for the events (of ``tender_id``) about a request to take part: what the group
+    must not see before the requests are opened. Never NULL, like :func:`vendor_activity`."""
+    return or_(
+        false(),
+        *(AuditEvent.event_type.startswith(p, autoescape=True) for p in REQUEST_EVENT_PREFIXES),
+        and_(AuditEvent.object_type.is_not(None), AuditEvent.object_type.in_(REQUEST_OBJECT_TYPES)),
+        *(AuditEvent.payload_json.contains(k, autoescape=True) for k in REQUEST_PAYLOAD_KEYS),
+    )
+
+
+def vendor_activity(tender_id: int, *, requests_opened: bool = False) -> ColumnElement[bool]:
     """An SQL condition, true for the events of ``tender_id`` the procurement group must not see before
     the opening: everything a vendor user of the tender (now, or before their role was removed) did, and every
-    event about a bid or a sample.
+    event about a bid or a sample; and every event about a request to take part (:func:`request_activity`)
+    unless ``requests_opened``, which takes them out (the requests are opened before the bids).
 
     Three independent tests, so an event is hidden when any one of them says so: a new kind of bid or sample
     event recorded by the worker is caught by its name or object, a new kind of vendor action (a new page) by
@@ -259,4 +280,24 @@ def vendor_activity(tender_id: int) -> ColumnElement[bool]:
         and_(AuditEvent.actor_id.is_not(None), AuditEvent.actor_id.in_(vendor_users)),
         AuditEvent.actor_label.in_(former) if former else false(),
     )
-    return or_(false(), by_type, by_object, by_actor)
+    bid_side = or_(false(), by_type, by_object, by_actor)
+    # Before the requests are opened their events are hidden with the rest; once opened (the bids still
+    # sealed), the group sees the requests' events and still nothing else a vendor did.
+    if requests_opened:
+        return and_(bid_side, not_(request_activity(tender_id)))
+    return or_(bid_side, request_activity(tender_id))
+
+
+def sealed_activity(
+    tender_id: int, *, bids_opened: bool, requests_opened: bool, has_requests: bool = True
+) -> ColumnElement[bool] | None:
+    """The events the group may not see now (None: nothing is hidden): before the bids' opening every vendor
+    event (:func:`vendor_activity`), and, in a tender with a prequalification (``has_requests``), the
+    requests' events until the requests are opened."""
+    if not has_requests:  # no requests to take part: the bids' seal alone, as it always was
+        return None if bids_opened else vendor_activity(tender_id)
+    if not bids_opened:
+        return vendor_activity(tender_id, requests_opened=requests_opened)
+    if not requests_opened:
+        return request_activity(tender_id)
+    return None

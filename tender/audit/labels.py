@@ -123,6 +123,17 @@ EVENT_LABELS: dict[str, str] = {
     "vendor_registration.refused": "Registrering avslått",
     "vendor_registration.submitted": "Registrering sendt inn",
     "vendor_user.added": "Leverandørbruker lagt til",
+    # prekvalifisering: åpning og vurdering
+    "requests.opening_confirmed": "Åpningen av forespørslene bekreftet",
+    "requests.opening_confirmation_withdrawn": "Bekreftelse av åpningen av forespørslene trukket tilbake",
+    "requests.opened": "Forespørslene om å delta åpnet",
+    "qualification.assessed": "Kvalifikasjonskrav vurdert",
+    "exclusion.assessed": "Avvisningsgrunn vurdert",
+    "clarification.asked": "Avklaring sendt til leverandøren",
+    "clarification.answered": "Avklaring besvart",
+    "clarification.late_attempt": "Forsøk på å svare på avklaring etter fristen",
+    "selection.scored": "Poeng på utvelgelseskriterium gitt",
+    "selection.consensus_set": "Konsensuspoeng på utvelgelseskriterium satt",
 }
 
 #: the tables events are filed under (``record()`` takes the object's table name)
@@ -174,6 +185,13 @@ OBJECT_LABELS: dict[str, str] = {
     "selection_tie_break": "Beslutning om rekkefølge ved likhet i utvelgelsen",
     "selection_proposal": "Forslag til utvalg av kandidater",
     "selection_approval": "Kommunens beslutning om utvalget",
+    "request_opening": "Åpning av forespørslene",
+    "request_opening_confirmation": "Bekreftelse av åpningen av forespørslene",
+    "qualification_assessment": "Vurdering av kvalifikasjonskrav",
+    "exclusion_assessment": "Vurdering av avvisningsgrunn",
+    "clarification": "Avklaring",
+    "selection_individual_score": "Individuelle poeng på utvelgelseskriterium",
+    "selection_consensus_score": "Konsensuspoeng på utvelgelseskriterium",
 }
 
 #: the payload fields, in words
@@ -285,6 +303,14 @@ FIELD_LABELS: dict[str, str] = {
     "weight_min": "Laveste vekt",
     "why": "Hvorfor",
     "without_scores": "Uten poeng",
+    # prekvalifisering: åpning og vurdering
+    "applies": "Gjelder",
+    "deadline": "Frist",
+    "documents": "Dokumenter",
+    "ground": "Avvisningsgrunn",
+    "question": "Spørsmål",
+    "request": "Forespørsel",
+    "requests": "Forespørsler",
 }
 
 #: coded values in payloads, by field (the stored value is the enum's value, not Norwegian)

@@ -1,7 +1,8 @@
 """The lead's view of a tender's audit trail, filterable by event type and object, and its export as CSV and
 PDF.
 
-Before the bids are opened the page leaves out every vendor event (:func:`tender.audit.vendor_activity`):
+Before the bids are opened the page leaves out every vendor event (:func:`tender.audit.vendor_activity`), and
+before the requests to take part are opened every request event (:func:`tender.audit.request_activity`):
 not only the rows, but everything computed from them, the totals, the paging, and the event and object types
 offered in the filters, so no filter can be used to probe for a bid. The chain's sequence numbers are left out
 too, since a gap in them would tell that something was hidden, and when. After the opening the page shows
@@ -19,12 +20,14 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import login_required
 from sqlalchemy import Select, func, not_, select
 
-from tender.audit import AuditEvent, vendor_activity
+from tender.audit import AuditEvent, sealed_activity
 from tender.audit import labels as audit_labels
 from tender.bids.operations import opening_of
 from tender.clock import now
 from tender.extensions import db
 from tender.formatting import oslo
+from tender.prequalification.assess_operations import opening_of as request_opening_of
+from tender.prequalification.assess_operations import setup_of
 from tender.reports.audit_export import audit_csv, audit_pdf
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender
@@ -58,10 +61,17 @@ def _query(tender_id: int) -> TrailQuery:
     event_type = request.args.get("type", "").strip()[:80]
     object_type = request.args.get("objekttype", "").strip()[:80]
     object_id = request.args.get("objekt", "").strip()[:80]
-    sealed = opening_of(tender) is None
+    setup = setup_of(tender)
+    hidden = sealed_activity(
+        tender.id,
+        bids_opened=opening_of(tender) is not None,
+        requests_opened=request_opening_of(tender) is not None,
+        has_requests=setup is not None and setup.enabled,
+    )
+    sealed = hidden is not None
     mine: list[Any] = [AuditEvent.tender_id == tender.id]
-    if sealed:
-        mine.append(not_(vendor_activity(tender.id)))
+    if hidden is not None:
+        mine.append(not_(hidden))
     stmt = select(AuditEvent).where(*mine)
     if event_type:
         stmt = stmt.where(AuditEvent.event_type == event_type)

@@ -22,7 +22,6 @@ from typing import Any, Protocol
 from sqlalchemy import select
 
 from tender import audit
-from tender.audit import AuditEvent
 from tender.bids.models import (
     Bid,
     BidAnswer,
@@ -37,10 +36,12 @@ from tender.core import spec as core_spec
 from tender.errors import DomainError
 from tender.evaluation_model.operations import model_of, price_items
 from tender.extensions import db
+from tender.prequalification import assess_operations as request_ops
 from tender.prequalification.permissions import NOT_INVITED, vendor_may_bid
 from tender.requirements.models import SpecVersion
 from tender.requirements.operations import specification_of, version_content
-from tender.tenders.models import OPENING_ROLES, Role, Tender, Vendor
+from tender.tenders import opening as shared_opening
+from tender.tenders.models import Tender, Vendor
 from tender.web.uploads import attachment_problem, clean_filename
 
 #: amounts are kept in whole øre (NUMERIC(16, 2)); the receipt covers them in that form
@@ -404,14 +405,34 @@ LATE_ACTIONS = {
 }
 
 
+def _requests_waiting(tender: Tender, at: datetime) -> bool:
+    """Whether requests to take part wait to be opened under the same setting (a prequalification whose
+    deadline has passed, not yet opened): then nobody may lower it either."""
+    setup = request_ops.setup_of(tender)
+    return (
+        setup is not None
+        and setup.enabled
+        and tender.participation_deadline is not None
+        and at >= tender.participation_deadline
+        and request_ops.opening_of(tender) is None
+    )
+
+
 def set_opening_persons(tender: Tender, persons: int, *, at: datetime, actor: Any) -> None:
     """How many must confirm the opening: 2 (the default) or 1 for a small tender; by the lead, before the bid
-    deadline only, so that nobody can lower it once the bids are waiting to be opened."""
+    deadline only, so that nobody can lower it once the bids are waiting to be opened (nor once requests to
+    take part are, which the same setting opens)."""
     if persons not in (1, 2):
         raise DomainError("Velg én eller to personer.", field="persons")
     if deadline_passed(tender, at):
         raise DomainError(
             "Tilbudsfristen er ute: hvor mange som må bekrefte åpningen, kan ikke endres lenger.",
+            field="persons",
+        )
+    if _requests_waiting(tender, at):
+        raise DomainError(
+            "Fristen for forespørsler om å delta er ute: hvor mange som må bekrefte åpningen, kan ikke "
+            "endres før forespørslene er åpnet.",
             field="persons",
         )
     if tender.opening_persons == persons:
@@ -424,157 +445,8 @@ def set_opening_persons(tender: Tender, persons: int, *, at: datetime, actor: An
     )
 
 
-def opening_confirmations(tender: Tender) -> list[BidOpeningConfirmation]:
-    return list(
-        db.session.scalars(
-            select(BidOpeningConfirmation)
-            .where(BidOpeningConfirmation.tender_id == tender.id)
-            .order_by(BidOpeningConfirmation.confirmed_at, BidOpeningConfirmation.id)
-        )
-    )
-
-
-def _is_lead(tender: Tender, user: Any) -> bool:
-    return Role.LEAD in tender.roles_of(user)
-
-
-@dataclass(frozen=True)
-class OpeningStatus:
-    """Where the opening stands for the bids page: who has confirmed, and who may give the next
-    confirmation."""
-
-    persons_required: int
-    confirmations: list[BidOpeningConfirmation]
-    #: members who may give the confirmation still needed (empty once the opening is done)
-    may_confirm: list[Any]
-
-    @property
-    def missing(self) -> int:
-        return max(self.persons_required - len(self.confirmations), 0)
-
-
-def valid_confirmations(tender: Tender, at: datetime) -> list[BidOpeningConfirmation]:
-    # A confirmation counts only while its giver still holds the opening right.
+def _submitted_items(tender: Tender) -> list[dict[str, Any]]:
     return [
-        c
-        for c in opening_confirmations(tender)
-        if c.user is not None and confirm_opening_right(c.user, tender, now=at)
-    ]
-
-
-def _may_complete(tender: Tender, given: list[BidOpeningConfirmation], user: Any, at: datetime) -> str | None:
-    """Why ``user`` may not give the next confirmation (None when they may)."""
-    if not confirm_opening_right(user, tender, now=at):
-        return "Du har ikke rett til å åpne tilbudene i denne konkurransen."
-    if any(c.user_id == user.id for c in given):
-        return (
-            "Du har allerede bekreftet åpningen. En annen i anskaffelsesgruppen må bekrefte fra sin egen "
-            "innlogging."
-        )
-    if tender.opening_persons == 1 and not _is_lead(tender, user):
-        return "Når én person åpner tilbudene, må det være prosjektleder."
-    if (
-        tender.opening_persons == 2
-        and given
-        and not _is_lead(tender, user)
-        and not any(_is_lead(tender, c.user) for c in given)
-    ):
-        return "Minst én av de to som åpner tilbudene, må være prosjektleder; nå må prosjektleder bekrefte."
-    return None
-
-
-def opening_status(tender: Tender, at: datetime) -> OpeningStatus:
-    given = valid_confirmations(tender, at)
-    members = {m.user.id: m.user for m in tender.memberships if m.role in OPENING_ROLES}
-    may = [
-        u
-        for u in sorted(members.values(), key=lambda u: u.name)
-        if opening_of(tender) is None and _may_complete(tender, given, u, at) is None
-    ]
-    return OpeningStatus(tender.opening_persons, given, may)
-
-
-def confirm_opening(tender: Tender, *, at: datetime, actor: Any) -> BidOpening | None:
-    """One member's confirmation of the opening; the last one the tender's setting asks for opens the bids
-    (returned), earlier ones are recorded and wait (None). Same rules as the opening: after the deadline,
-    once, with the evaluation model locked first."""
-    # Two confirmations at the same moment must not both see the other missing: one waits for the other here.
-    db.session.execute(select(Tender.id).where(Tender.id == tender.id).with_for_update())
-    if not deadline_passed(tender, at):
-        raise DomainError("Tilbudene kan ikke åpnes før tilbudsfristen er ute.")
-    if opening_of(tender) is not None:
-        raise DomainError("Tilbudene er allerede åpnet.")
-    model = model_of(tender)
-    if model is None or model.frozen_at is None:
-        raise DomainError("Evalueringsmodellen må låses før tilbudene åpnes.")
-    given = valid_confirmations(tender, at)
-    if (why := _may_complete(tender, given, actor, at)) is not None:
-        raise DomainError(why)
-    confirmation = BidOpeningConfirmation(
-        tender_id=tender.id, user_id=actor.id, user_name=actor.name, confirmed_at=at
-    )
-    db.session.add(confirmation)
-    db.session.flush()
-    given.append(confirmation)
-    audit.record(
-        "bids.opening_confirmed",
-        confirmation,
-        actor=actor,
-        payload={
-            "at": at.isoformat(),
-            "persons_required": tender.opening_persons,
-            "confirmations": len(given),
-        },
-    )
-    if len(given) < tender.opening_persons:
-        return None
-    return _open(tender, given, at=at, actor=actor)
-
-
-def withdraw_opening_confirmation(tender: Tender, *, at: datetime, actor: Any) -> None:
-    """Take one's own confirmation back while the opening is not yet done."""
-    db.session.execute(select(Tender.id).where(Tender.id == tender.id).with_for_update())
-    if opening_of(tender) is not None:
-        raise DomainError("Tilbudene er allerede åpnet; bekreftelsen kan ikke trekkes tilbake.")
-    mine = db.session.scalar(
-        select(BidOpeningConfirmation).where(
-            BidOpeningConfirmation.tender_id == tender.id, BidOpeningConfirmation.user_id == actor.id
-        )
-    )
-    if mine is None:
-        raise DomainError("Du har ingen bekreftelse å trekke tilbake.")
-    confirmed_at = mine.confirmed_at
-    db.session.delete(mine)
-    db.session.flush()
-    audit.record(
-        "bids.opening_confirmation_withdrawn",
-        tender,
-        actor=actor,
-        payload={"at": at.isoformat(), "confirmed_at": confirmed_at.isoformat()},
-    )
-
-
-def late_attempts(tender: Tender) -> list[dict[str, Any]]:
-    """Every refused late attempt of the tender, from its audit trail, oldest first."""
-    names = {v.organisasjonsnummer: v.name for v in tender.participating_vendors}
-    events = db.session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.tender_id == tender.id, AuditEvent.event_type == "bid.late_attempt")
-        .order_by(AuditEvent.seq)
-    )
-    return [
-        {
-            "vendor": names.get(e.payload.get("vendor"), ""),
-            "organisasjonsnummer": e.payload.get("vendor"),
-            "action": e.payload.get("action"),
-            "at": e.payload.get("at"),
-        }
-        for e in events
-    ]
-
-
-def _open(tender: Tender, given: list[BidOpeningConfirmation], *, at: datetime, actor: Any) -> BidOpening:
-    bids = [
         {
             "vendor": b.vendor.name,
             "organisasjonsnummer": b.vendor.organisasjonsnummer,
@@ -583,45 +455,61 @@ def _open(tender: Tender, given: list[BidOpeningConfirmation], *, at: datetime, 
         }
         for b in submitted_bids(tender)
     ]
-    people = [
-        {
-            "name": c.user_name,
-            "user_id": c.user_id,
-            "confirmed_at": c.confirmed_at.isoformat(),
-            "roles": sorted(r.value for r in tender.roles_of(c.user) & OPENING_ROLES),
-        }
-        for c in given
-    ]
-    record = {
-        "opened_at": at.isoformat(),
-        "persons_required": tender.opening_persons,
-        "opened_by": people,
-        "bids": bids,
-        "late_attempts": late_attempts(tender),
-    }
-    opening = BidOpening(
-        tender_id=tender.id,
-        opened_at=at,
-        opened_by_id=getattr(actor, "id", None),
-        opened_by_name=" og ".join(p["name"] for p in people)[:120],
-        persons_required=tender.opening_persons,
-        record_json=json.dumps(record, ensure_ascii=False, sort_keys=True),
-    )
-    db.session.add(opening)
-    db.session.flush()
-    audit.record(
-        "bids.opened",
-        opening,
-        actor=actor,
-        payload={
-            "bids": bids,
-            "at": at.isoformat(),
-            "opened_by": [p["name"] for p in people],
-            "persons_required": tender.opening_persons,
-            "late_attempts": len(record["late_attempts"]),
-        },
-    )
-    return opening
+
+
+def _model_locked(tender: Tender) -> str | None:
+    model = model_of(tender)
+    if model is None or model.frozen_at is None:
+        return "Evalueringsmodellen må låses før tilbudene åpnes."
+    return None
+
+
+#: the bids' opening: the shared opening by two (tender.tenders.opening), the evaluation model locked first
+BID_OPENING = shared_opening.OpeningKind(
+    confirmation=BidOpeningConfirmation,
+    opening=BidOpening,
+    right=lambda user, tender, at: confirm_opening_right(user, tender, now=at),
+    deadline=lambda tender: tender.bid_deadline,
+    items=_submitted_items,
+    items_key="bids",
+    confirmed_event="bids.opening_confirmed",
+    withdrawn_event="bids.opening_confirmation_withdrawn",
+    opened_event="bids.opened",
+    late_event="bid.late_attempt",
+    what="tilbudene",
+    deadline_name="tilbudsfristen",
+    precondition=_model_locked,
+)
+OpeningStatus = shared_opening.OpeningStatus
+
+
+def opening_confirmations(tender: Tender) -> list[BidOpeningConfirmation]:
+    return shared_opening.opening_confirmations(BID_OPENING, tender)
+
+
+def valid_confirmations(tender: Tender, at: datetime) -> list[BidOpeningConfirmation]:
+    return shared_opening.valid_confirmations(BID_OPENING, tender, at)
+
+
+def opening_status(tender: Tender, at: datetime) -> OpeningStatus:
+    return shared_opening.opening_status(BID_OPENING, tender, at)
+
+
+def confirm_opening(tender: Tender, *, at: datetime, actor: Any) -> BidOpening | None:
+    """One member's confirmation of the opening; the last one the tender's setting asks for opens the bids
+    (returned), earlier ones are recorded and wait (None). Same rules as the opening: after the deadline,
+    once, with the evaluation model locked first."""
+    return shared_opening.confirm_opening(BID_OPENING, tender, at=at, actor=actor)  # type: ignore[no-any-return]
+
+
+def withdraw_opening_confirmation(tender: Tender, *, at: datetime, actor: Any) -> None:
+    """Take one's own confirmation back while the opening is not yet done."""
+    shared_opening.withdraw_opening_confirmation(BID_OPENING, tender, at=at, actor=actor)
+
+
+def late_attempts(tender: Tender) -> list[dict[str, Any]]:
+    """Every refused late attempt of the tender, from its audit trail, oldest first."""
+    return shared_opening.late_attempts(BID_OPENING, tender)
 
 
 @dataclass(frozen=True)
@@ -633,10 +521,6 @@ class OpeningRecord:
     opened_by: list[dict[str, Any]]
     bids: list[dict[str, Any]]
     late_attempts: list[dict[str, Any]]
-
-
-def _when(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
 
 
 def opening_record(opening: BidOpening) -> OpeningRecord:
@@ -653,25 +537,10 @@ def opening_record(opening: BidOpening) -> OpeningRecord:
             "bids": raw,
             "late_attempts": [],
         }
-    labels = {"lead": "prosjektleder", "evaluator": "evaluator", "observer": "observatør"}
     return OpeningRecord(
         opened_at=opening.opened_at,
         persons_required=opening.persons_required,
-        opened_by=[
-            {
-                **p,
-                "confirmed_at": _when(p.get("confirmed_at")),
-                "roles": ", ".join(label for r, label in labels.items() if r in p.get("roles", [])),
-            }
-            for p in raw.get("opened_by", [])
-        ],
-        bids=[{**b, "submitted_at": _when(b.get("submitted_at"))} for b in raw.get("bids", [])],
-        late_attempts=[
-            {
-                **a,
-                "at": _when(a.get("at")),
-                "action": LATE_ACTIONS.get(a.get("action") or "", f"annen handling ({a.get('action')})"),
-            }
-            for a in raw.get("late_attempts", [])
-        ],
+        opened_by=shared_opening.people_of(raw),
+        bids=shared_opening.items_of(raw, "bids"),
+        late_attempts=shared_opening.late_of(raw, LATE_ACTIONS),
     )
