@@ -159,13 +159,13 @@ def pq_setup(
     db.session.add_all(requirements + grounds + criteria)
     db.session.flush()
     if frozen:
-        content = {
-            "requirements": [[r.category.value, r.text, r.documentation] for r in requirements],
-            "grounds": [[g.mandatory, g.text] for g in grounds],
-            "criteria": [[c.name, str(c.weight)] for c in criteria],
-        }
-        setup.frozen_json = json.dumps(content, sort_keys=True, ensure_ascii=False)
-        setup.frozen_sha256 = hashlib.sha256(setup.frozen_json.encode()).hexdigest()
+        # the frozen form exactly as the freezing operation writes it (the announcement page reads it back)
+        from tender.core import prequalification as core
+        from tender.prequalification.setup_operations import canonical_form
+
+        data = core.canonical_bytes(canonical_form(tender, setup))
+        setup.frozen_json = data.decode("utf-8")
+        setup.frozen_sha256 = core.sha256_hex(data)
         setup.frozen_at = PQ_DEADLINE - timedelta(days=30)
         setup.frozen_by_id = lead.id
     vendor_rows, vendor_users = [], []
