@@ -306,59 +306,19 @@ def live_setup(
     Leaves ``app.config["CLOCK"]`` one second after the deadline (before it without ``submit``): restore it
     with ``restore_clock``.
     """
-    import uuid
 
-    from tender.auth import operations as accounts
     from tender.extensions import db as database
-    from tender.tenders import operations as tender_ops
-    from tender.tenders.models import Procedure
+    from tests.prequalification_helpers import live_builders
 
-    tag = uuid.uuid4().hex[:8]
-
-    def create_user(name: str = "Test", **_: Any) -> Any:
-        user = accounts.create_user(
-            f"{name.split()[0].lower()}.{uuid.uuid4().hex[:8]}@example.no", name, password=PASSWORD
-        )
-        database.session.commit()
-        return user
-
-    def create_tender(**kw: Any) -> Any:
-        lead = create_user("Lena Leder")
-        tender = tender_ops.create_tender(
-            title=f"Evalueringstest {tag}",
-            case_reference="2026/0099",
-            procedure=Procedure.COMPETITIVE_NEGOTIATION,
-            lead=lead,
-            **kw,
-        )
-        for name, number, pop in [("Skien", "4003", 56_360), ("Porsgrunn", "4001", 37_920)]:
-            m = tender_ops.get_or_create_municipality(name=name, kommunenummer=number, population=pop)
-            tender_ops.add_municipality(tender, m, actor=lead)
-        database.session.commit()
-        return tender
-
-    def add_member(tender: Any, role: Any, user: Any = None, **kw: Any) -> Any:
-        from tender.tenders.models import Role
-        from tender.vendors import operations as vendor_ops
-
-        user = user or create_user(f"{role.value.title()} Person")
-        if (
-            role is Role.VENDOR
-        ):  # vendor users come in by the operator's path (tender.vendors), not the group's
-            vendor_ops.add_vendor_user_by_operator(tender, kw["vendor"], user)
-        else:
-            tender_ops.add_membership(tender, user, role, **kw)
-        database.session.commit()
-        return user
-
+    b = live_builders(database, title="Evalueringstest", case_reference="2026/0099")
     clock = Clock(BEFORE)
     app.config["CLOCK"] = clock
     with app.app_context():
         s = setup_tender(
             database,
-            create_tender,
-            add_member,
-            create_user,
+            b.create_tender,
+            b.add_member,
+            b.create_user,
             vendors=vendors,
             evaluators=evaluators,
             leaves=leaves,

@@ -9,18 +9,77 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from tests.evaluation_helpers import ORGNR
+from tests.evaluation_helpers import ORGNR, PASSWORD
 
 PQ_DEADLINE = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 PQ_BEFORE = PQ_DEADLINE - timedelta(seconds=1)
 PQ_AFTER = PQ_DEADLINE + timedelta(seconds=1)
 #: the bid deadline of a prequalified tender: after the participation deadline
 PQ_BID_DEADLINE = datetime(2026, 12, 15, 12, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class LiveBuilders:
+    """The fixtures ``create_user``, ``create_tender`` and ``add_member`` for a live server's database."""
+
+    create_user: Callable[..., Any]
+    create_tender: Callable[..., Any]
+    add_member: Callable[..., Any]
+
+
+def live_builders(database: Any, *, title: str, case_reference: str) -> LiveBuilders:
+    """The builders the fixtures give, for a live server's database (call inside its app context): each
+    commits, since the browser's requests read in their own transactions. Users log in with ``PASSWORD``; the
+    tender (``title`` and a random tag, a competitive negotiation of Skien and Porsgrunn) is led by a new
+    lead; vendor users come in by the operator's path (tender.vendors), not the group's."""
+    import uuid
+
+    from tender.auth import operations as accounts
+    from tender.tenders import operations as tender_ops
+    from tender.tenders.models import Procedure, Role
+    from tender.vendors import operations as vendor_ops
+
+    tag = uuid.uuid4().hex[:8]
+
+    def create_user(name: str = "Test", **_: Any) -> Any:
+        user = accounts.create_user(
+            f"{name.split()[0].lower()}.{uuid.uuid4().hex[:8]}@example.no", name, password=PASSWORD
+        )
+        database.session.commit()
+        return user
+
+    def create_tender(**kw: Any) -> Any:
+        lead = create_user("Lena Leder")
+        tender = tender_ops.create_tender(
+            title=f"{title} {tag}",
+            case_reference=case_reference,
+            procedure=Procedure.COMPETITIVE_NEGOTIATION,
+            lead=lead,
+            **kw,
+        )
+        for name, number, pop in [("Skien", "4003", 56_360), ("Porsgrunn", "4001", 37_920)]:
+            m = tender_ops.get_or_create_municipality(name=name, kommunenummer=number, population=pop)
+            tender_ops.add_municipality(tender, m, actor=lead)
+        database.session.commit()
+        return tender
+
+    def add_member(tender: Any, role: Any, user: Any = None, **kw: Any) -> Any:
+        user = user or create_user(f"{role.value.title()} Person")
+        if role is Role.VENDOR:
+            vendor_ops.add_vendor_user_by_operator(tender, kw["vendor"], user)
+        else:
+            tender_ops.add_membership(tender, user, role, **kw)
+        database.session.commit()
+        return user
+
+    return LiveBuilders(create_user, create_tender, add_member)
+
 
 VENDOR_NAMES = [
     "Arkivus AS",
@@ -159,13 +218,12 @@ def pq_setup(
     db.session.add_all(requirements + grounds + criteria)
     db.session.flush()
     if frozen:
-        # the frozen form exactly as the freezing operation writes it (the announcement page reads it back)
-        from tender.core import prequalification as core
+        # the canonical form the freeze keeps, so that the announcement reads it as it reads a real one
+        from tender.core.prequalification import canonical_bytes
         from tender.prequalification.setup_operations import canonical_form
 
-        data = core.canonical_bytes(canonical_form(tender, setup))
-        setup.frozen_json = data.decode("utf-8")
-        setup.frozen_sha256 = core.sha256_hex(data)
+        setup.frozen_json = canonical_bytes(canonical_form(tender, setup)).decode("utf-8")
+        setup.frozen_sha256 = hashlib.sha256(setup.frozen_json.encode()).hexdigest()
         setup.frozen_at = PQ_DEADLINE - timedelta(days=30)
         setup.frozen_by_id = lead.id
     vendor_rows, vendor_users = [], []

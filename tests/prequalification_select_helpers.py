@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from tests.prequalification_helpers import PQ_AFTER, PqSetup, pq_setup, submitted_request
+from tests.prequalification_helpers import PQ_AFTER, PqSetup, live_builders, pq_setup, submitted_request
 
 #: the consensus score (the same on every criterion, so the weighted total is this number) per vendor:
 #: Arkivus 9, Bokskapet 8, Casefile 7, Dokumenta and Elark tied at 6 (at the cut-off with a maximum of 4),
@@ -123,50 +123,14 @@ class LiveSelectWorld:
 def live_select_world(app: Any) -> LiveSelectWorld:
     """``select_world`` in a live server's own database (committed for real); the clock is left one second
     after the request deadline: restore it with ``tests.evaluation_helpers.restore_clock``."""
-    import uuid
 
-    from tender.auth import operations as accounts
     from tender.extensions import db as database
-    from tender.tenders import operations as tender_ops
-    from tender.tenders.models import Procedure, Role
-    from tender.vendors import operations as vendor_ops
-    from tests.evaluation_helpers import PASSWORD, Clock
+    from tests.evaluation_helpers import Clock
 
-    tag = uuid.uuid4().hex[:8]
-
-    def create_user(name: str = "Test", **_: Any) -> Any:
-        email = f"{name.split()[0].lower()}.{uuid.uuid4().hex[:8]}@example.no"
-        user = accounts.create_user(email, name, password=PASSWORD)
-        database.session.commit()
-        return user
-
-    def create_tender(**kw: Any) -> Any:
-        lead = create_user("Lena Leder")
-        tender = tender_ops.create_tender(
-            title=f"Utvelgelse {tag}",
-            case_reference="2026/0112",
-            procedure=Procedure.COMPETITIVE_NEGOTIATION,
-            lead=lead,
-            **kw,
-        )
-        for name, number, pop in [("Skien", "4003", 56_360), ("Porsgrunn", "4001", 37_920)]:
-            m = tender_ops.get_or_create_municipality(name=name, kommunenummer=number, population=pop)
-            tender_ops.add_municipality(tender, m, actor=lead)
-        database.session.commit()
-        return tender
-
-    def add_member(tender: Any, role: Any, user: Any = None, **kw: Any) -> Any:
-        user = user or create_user(f"{role.value.title()} Person")
-        if role is Role.VENDOR:
-            vendor_ops.add_vendor_user_by_operator(tender, kw["vendor"], user)
-        else:
-            tender_ops.add_membership(tender, user, role, **kw)
-        database.session.commit()
-        return user
-
+    b = live_builders(database, title="Utvelgelse", case_reference="2026/0112")
     app.config["CLOCK"] = Clock(PQ_AFTER)
     with app.app_context():
-        w = select_world(database, create_tender, add_member, create_user)
+        w = select_world(database, b.create_tender, b.add_member, b.create_user)
         return LiveSelectWorld(
             w.tender.id,
             w.s.lead.email,

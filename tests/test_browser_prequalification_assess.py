@@ -6,7 +6,6 @@ disagreement and sets the consensus."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,51 +33,15 @@ def live_pq_setup(app: Any) -> PqWorld:
     """tests/prequalification_helpers.py's tender with two submitted requests, in the live server's database;
     the clock one second after the participation deadline (restore it with ``restore_clock``). Vendor A's
     request has every requirement but the first assessed as met already."""
-    from tender.auth import operations as accounts
     from tender.core.scoring import RequirementStatus
     from tender.extensions import db as database
     from tender.prequalification.models import QualificationAssessment
-    from tender.tenders import operations as tender_ops
-    from tender.tenders.models import Procedure, Role
-    from tender.vendors import operations as vendor_ops
-    from tests.prequalification_helpers import PQ_AFTER, pq_setup, submitted_request
+    from tests.prequalification_helpers import PQ_AFTER, live_builders, pq_setup, submitted_request
 
-    tag = uuid.uuid4().hex[:8]
-
-    def create_user(name: str = "Test", **_: Any) -> Any:
-        user = accounts.create_user(
-            f"{name.split()[0].lower()}.{uuid.uuid4().hex[:8]}@example.no", name, password=PASSWORD
-        )
-        database.session.commit()
-        return user
-
-    def create_tender(**kw: Any) -> Any:
-        lead = create_user("Lena Leder")
-        tender = tender_ops.create_tender(
-            title=f"Prekvalifisering {tag}",
-            case_reference="2026/0120",
-            procedure=Procedure.COMPETITIVE_NEGOTIATION,
-            lead=lead,
-            **kw,
-        )
-        for name, number, pop in [("Skien", "4003", 56_360), ("Porsgrunn", "4001", 37_920)]:
-            m = tender_ops.get_or_create_municipality(name=name, kommunenummer=number, population=pop)
-            tender_ops.add_municipality(tender, m, actor=lead)
-        database.session.commit()
-        return tender
-
-    def add_member(tender: Any, role: Any, user: Any = None, **kw: Any) -> Any:
-        user = user or create_user(f"{role.value.title()} Person")
-        if role is Role.VENDOR:
-            vendor_ops.add_vendor_user_by_operator(tender, kw["vendor"], user)
-        else:
-            tender_ops.add_membership(tender, user, role, **kw)
-        database.session.commit()
-        return user
-
+    b = live_builders(database, title="Prekvalifisering", case_reference="2026/0120")
     app.config["CLOCK"] = Clock(PQ_AFTER)
     with app.app_context():
-        s = pq_setup(database, create_tender, add_member, create_user, vendors=2)
+        s = pq_setup(database, b.create_tender, b.add_member, b.create_user, vendors=2)
         requests = [submitted_request(database, s, i) for i in range(2)]
         for r in s.requirements[1:]:
             database.session.add(

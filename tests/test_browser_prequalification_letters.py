@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import re
 import subprocess
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from tests.evaluation_helpers import PASSWORD, Clock, restore_clock
-from tests.prequalification_helpers import PQ_AFTER, pq_setup
+from tests.prequalification_helpers import PQ_AFTER, live_builders, pq_setup
 from tests.prequalification_letters_helpers import NOT_MET_JUSTIFICATION, REJECTED, final_selection
 
 pytestmark = pytest.mark.browser
@@ -31,48 +30,12 @@ class World:
 
 def _live_final(app: Any) -> World:
     """The final selection of tests/prequalification_letters_helpers.py in the live server's own database."""
-    from tender.auth import operations as accounts
     from tender.extensions import db
-    from tender.tenders import operations as tender_ops
-    from tender.tenders.models import Procedure, Role
-    from tender.vendors import operations as vendor_ops
 
-    tag = uuid.uuid4().hex[:8]
-
-    def create_user(name: str = "Test", **_: Any) -> Any:
-        user = accounts.create_user(
-            f"{name.split()[0].lower()}.{uuid.uuid4().hex[:8]}@example.no", name, password=PASSWORD
-        )
-        db.session.commit()
-        return user
-
-    def create_tender(**kw: Any) -> Any:
-        lead = create_user("Lena Leder")
-        tender = tender_ops.create_tender(
-            title=f"Prekvalifisering {tag}",
-            case_reference="2026/0712",
-            procedure=Procedure.COMPETITIVE_NEGOTIATION,
-            lead=lead,
-            **kw,
-        )
-        for name, number, pop in [("Skien", "4003", 56_360), ("Porsgrunn", "4001", 37_920)]:
-            m = tender_ops.get_or_create_municipality(name=name, kommunenummer=number, population=pop)
-            tender_ops.add_municipality(tender, m, actor=lead)
-        db.session.commit()
-        return tender
-
-    def add_member(tender: Any, role: Any, user: Any = None, **kw: Any) -> Any:
-        user = user or create_user(f"{role.value.title()} Person")
-        if role is Role.VENDOR:
-            vendor_ops.add_vendor_user_by_operator(tender, kw["vendor"], user)
-        else:
-            tender_ops.add_membership(tender, user, role, **kw)
-        db.session.commit()
-        return user
-
+    b = live_builders(db, title="Prekvalifisering", case_reference="2026/0712")
     app.config["CLOCK"] = Clock(PQ_AFTER)
     with app.app_context():
-        s = pq_setup(db, create_tender, add_member, create_user)
+        s = pq_setup(db, b.create_tender, b.add_member, b.create_user)
         final = final_selection(db, s)
         names = [r.vendor.name for r in final.requests]
         return World(s.tender.id, s.lead.email, s.vendor_users[0].email, names[0], names[REJECTED], names[1:])

@@ -127,7 +127,7 @@ def test_the_lead_sets_up_the_prequalification_freezes_it_and_the_announcement_s
         form.get_by_label("Dokumentasjon som kreves").fill(
             "Kredittvurdering fra et anerkjent kredittopplysningsbyrå."
         )
-        form.get_by_label("ESPD-kriterium").select_option(label="Finansielle nøkkeltall (FINANCIAL_RATIO)")
+        form.get_by_label("ESPD-kriterium").select_option(label="Økonomiske nøkkeltall (FINANCIAL_RATIO)")
         form.get_by_role("button", name="Legg til kravet").click()
         page.get_by_text("Kvalifikasjonskravet er lagt til.").wait_for()
         assert page.get_by_role(
@@ -184,7 +184,7 @@ def test_the_lead_sets_up_the_prequalification_freezes_it_and_the_announcement_s
             "20. november 2026 kl. 13.00 (norsk tid)",
             "Firmaattest (registreringsattest fra Foretaksregisteret), ikke eldre enn seks måneder.",
             "Kredittvurdering fra et anerkjent kredittopplysningsbyrå.",
-            "Finansielle nøkkeltall",
+            "Økonomiske nøkkeltall",
             "Referanser fra minst tre kommuner som bruker systemet på Noark 5, med kontaktperson.",
             "Leverandøren er konkurs eller under akkord.",
             "Rettskraftig dom eller vedtatt forelegg for korrupsjon.",

@@ -8,7 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tender.audit import AuditEvent
 from tender.core.scoring import RequirementStatus
@@ -209,6 +209,53 @@ def test_a_clarification_has_a_five_day_deadline_and_is_answered_up_to_one_secon
     assert len(docs) == 5  # the four originals kept, the answer's beside them
     assert [d.filename for d in docs if d.clarification_id == asked.id] == ["skatteattest.pdf"]
     assert asked.answer == "Vedlagt."
+
+
+def test_an_answer_with_a_file_of_a_type_not_taken_is_refused_and_nothing_is_kept(db, s, clock) -> None:
+    a, _ = _opened(db, s, clock)
+    asked = ops.ask_clarification(
+        s.tender, a, s.requirements[1], question="Send attesten.", days=2, at=PQ_AFTER, actor=s.lead
+    )
+    db.session.commit()
+    before = db.session.scalar(select(func.count()).select_from(RequestDocument))
+    refusals = [
+        (
+            "attest.exe",
+            b"MZ\x90\x00 program",
+            "Filtypen tas ikke imot. Last opp PDF, kontorfiler (Word, Excel, PowerPoint, OpenDocument, RTF) "
+            "eller bilder (PNG, JPEG, TIFF).",
+        ),
+        (
+            "attest.pdf",
+            b"MZ\x90\x00 program",
+            "Filen er ikke en gyldig .pdf-fil (innholdet stemmer ikke med filtypen).",
+        ),
+        ("tom.pdf", b"", "Filen er tom."),
+    ]
+    for name, data, message in refusals:
+        with pytest.raises(DomainError) as refused:
+            ops.answer_clarification(
+                s.tender,
+                asked,
+                s.vendors[0],
+                answer="Vedlagt.",
+                files=[ops.Upload(name, "application/octet-stream", data)],
+                at=PQ_AFTER,
+                actor=s.vendor_users[0],
+            )
+        assert refused.value.reasons == {"file": [message]}
+        db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(RequestDocument)) == before
+    db.session.refresh(asked)
+    assert asked.answer == "" and asked.answered_at is None
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.event_type == "clarification.answered")
+        )
+        == 0
+    )
 
 
 def test_an_answer_one_second_after_the_clarification_deadline_is_refused(db, s, clock) -> None:

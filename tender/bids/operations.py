@@ -100,23 +100,21 @@ class AnswerInput:
     reservation_text: str = ""
 
 
-class LateBid(DomainError):
+class LateBid(shared_opening.LateAttempt):
     """The deadline has passed: the change is refused; the caller keeps the attempt in the trail
-    (``tender.web.transactions.keep``) while the refused change is rolled back."""
+    (``tender.tenders.opening.keep_late``) while the refused change is rolled back."""
 
 
 def record_late_attempt(tender: Tender, vendor: Vendor, *, action: str, at: datetime, actor: Any) -> None:
     """Log a refused late attempt (in a transaction of its own, after the refused change was rolled back)."""
-    audit.record(
-        "bid.late_attempt",
+    shared_opening.record_late_attempt(
+        BID_OPENING.late_event,
         tender,
+        at=at,
+        deadline=tender.bid_deadline,
         actor=actor,
-        payload={
-            "vendor": vendor.organisasjonsnummer,
-            "action": action,
-            "at": at.isoformat(),
-            "deadline": tender.bid_deadline.isoformat() if tender.bid_deadline else None,
-        },
+        vendor=vendor.organisasjonsnummer,
+        action=action,
     )
 
 
@@ -128,7 +126,7 @@ def _check_open_for_bids(tender: Tender, vendor: Vendor, at: datetime, *, actor:
     if tender.bid_deadline is None:
         raise DomainError("Tilbudsfristen er ikke satt ennå; tilbud kan ikke leveres.")
     if at >= tender.bid_deadline:
-        raise LateBid("Tilbudsfristen er ute. Tilbudet kan ikke endres eller leveres.")
+        raise LateBid(shared_opening.too_late("Tilbudsfristen", "Tilbudet"))
     if published_version(tender) is None:
         raise DomainError("Kravspesifikasjonen er ikke kunngjort ennå.")
 

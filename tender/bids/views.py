@@ -33,10 +33,10 @@ from tender.extensions import db
 from tender.prequalification.permissions import NOT_INVITED
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
+from tender.tenders.opening import keep_late
 from tender.tenders.permissions import is_vendor_user
 from tender.web import spec_messages
 from tender.web.forms import EmptyForm, run_button, run_form
-from tender.web.transactions import keep
 from tender.web.uploads import send_download
 
 bp = Blueprint("bids", __name__, url_prefix="/konkurranser/<int:tender_id>/mitt-tilbud")
@@ -229,18 +229,13 @@ def save(tender_id: int) -> Any:
     )
 
 
-def _log_late(tender: Tender, vendor: Vendor, action: str) -> None:
-    """Keep the late attempt in the trail although the refused request is rolled back."""
-    at, actor = clock_now(), _me()
-    keep(lambda: ops.record_late_attempt(tender, vendor, action=action, at=at, actor=actor))
-
-
 def _refused_status(tender: Tender, vendor: Vendor, error: DomainError, action: str) -> int:
     """409 for a change after the deadline (the attempt is kept in the trail), 422 for any other refusal."""
-    if isinstance(error, ops.LateBid):
-        _log_late(tender, vendor, action)
-        return 409
-    return 422
+    at, actor = clock_now(), _me()
+    late = keep_late(
+        error, lambda: ops.record_late_attempt(tender, vendor, action=action, at=at, actor=actor)
+    )
+    return 409 if late else 422
 
 
 def _messages(error: DomainError) -> list[str]:

@@ -33,95 +33,35 @@ from tender.prequalification.models import (
     ExclusionAssessment,
     ExclusionGround,
     ParticipationRequest,
-    Prequalification,
     QualificationAssessment,
     QualificationRequirement,
     RequestDocument,
     RequestOpening,
     RequestOpeningConfirmation,
-    RequestStatus,
     SelectionConsensusScore,
     SelectionCriterion,
     SelectionIndividualScore,
 )
 from tender.prequalification.permissions import confirm_request_opening
+from tender.prequalification.queries import requirements_of, setup_of, submitted_requests
+from tender.prequalification.request_operations import LATE_ACTIONS
 from tender.tenders import opening as shared_opening
 from tender.tenders.models import Role, Tender, Vendor
-from tender.web.uploads import clean_filename
+from tender.web.uploads import clean_filename, document_problem
 
 #: the selection criteria's announced scale
 SCALE_MAX = 10
 #: a clarification's deadline unless the assessor sets another
 CLARIFICATION_DAYS = 5
 MAX_CLARIFICATION_DAYS = 30
-MAX_DOCUMENT = 50 * 1024 * 1024
 STATUS_WORDS = {
     RequirementStatus.MET: "Oppfylt",
     RequirementStatus.NOT_MET: "Ikke oppfylt",
     RequirementStatus.CLARIFY: "Må avklares",
 }
-#: what a late attempt's ``action`` was, as the opening record words it: the request part's actions (the same
-#: words as its tender.prequalification.request_operations.LATE_ACTIONS, written in parallel; one may replace
-#: the other at the merge)
-LATE_ACTIONS = {
-    "create": "opprette forespørsel",
-    "save_company": "lagre firmaopplysninger",
-    "espd_import": "lese inn ESPD",
-    "espd_form": "lagre ESPD-svar",
-    "add_document": "laste opp dokument",
-    "delete_document": "fjerne dokument",
-    "add_reference": "legge til referanse",
-    "delete_reference": "fjerne referanse",
-    "submit": "levere forespørselen",
-}
 
 
 # -- reading -----------------------------------------------------------------------------------------------
-def setup_of(tender: Tender) -> Prequalification | None:
-    return db.session.scalar(select(Prequalification).where(Prequalification.tender_id == tender.id))
-
-
-def submitted_requests(tender: Tender) -> list[ParticipationRequest]:
-    return list(
-        db.session.scalars(
-            select(ParticipationRequest)
-            .where(
-                ParticipationRequest.tender_id == tender.id,
-                ParticipationRequest.status == RequestStatus.SUBMITTED,
-            )
-            .order_by(ParticipationRequest.submitted_at, ParticipationRequest.id)
-        )
-    )
-
-
-def requirements_of(tender: Tender) -> list[QualificationRequirement]:
-    return list(
-        db.session.scalars(
-            select(QualificationRequirement)
-            .where(QualificationRequirement.tender_id == tender.id)
-            .order_by(QualificationRequirement.position, QualificationRequirement.id)
-        )
-    )
-
-
-def grounds_of(tender: Tender) -> list[ExclusionGround]:
-    return list(
-        db.session.scalars(
-            select(ExclusionGround)
-            .where(ExclusionGround.tender_id == tender.id)
-            .order_by(ExclusionGround.position, ExclusionGround.id)
-        )
-    )
-
-
-def criteria_of(tender: Tender) -> list[SelectionCriterion]:
-    return list(
-        db.session.scalars(
-            select(SelectionCriterion)
-            .where(SelectionCriterion.tender_id == tender.id)
-            .order_by(SelectionCriterion.position, SelectionCriterion.id)
-        )
-    )
 
 
 # -- the opening -------------------------------------------------------------------------------------------
@@ -382,18 +322,19 @@ def ask_clarification(
     return row
 
 
-class LateAnswer(DomainError):
+class LateAnswer(shared_opening.LateAttempt):
     """The clarification's deadline has passed: refused; the caller keeps the attempt in the trail."""
 
 
 def record_late_answer(tender: Tender, clarification: Clarification, *, at: datetime, actor: Any) -> None:
     """Log a refused late answer (kept although the refused change is rolled back)."""
-    audit.record(
+    shared_opening.record_late_attempt(
         "clarification.late_attempt",
         clarification,
         tender_id=tender.id,
+        at=at,
+        deadline=clarification.deadline,
         actor=actor,
-        payload={"at": at.isoformat(), "deadline": clarification.deadline.isoformat()},
     )
 
 
@@ -420,15 +361,14 @@ def answer_clarification(
     if request is None or request.tender_id != tender.id or request.vendor_id != vendor.id:
         raise DomainError("Avklaringen finnes ikke.")
     if at >= clarification.deadline:
-        raise LateAnswer("Fristen for å svare på avklaringen er ute. Svaret kan ikke leveres.")
+        raise LateAnswer(shared_opening.too_late("Fristen for å svare på avklaringen", "Svaret", "leveres"))
     if clarification.answered_at is not None:
         raise DomainError("Avklaringen er allerede besvart.")
     text = _justification(answer, "answer", "svar")
+    # the same checks as the request's own documents: the answer only completes the request
     for upload in files:
-        if not upload.data:
-            raise DomainError("Filen er tom.", field="file")
-        if len(upload.data) > MAX_DOCUMENT:
-            raise DomainError("Filen er større enn 50 MB.", field="file")
+        if (problem := document_problem(upload.filename, upload.data)) is not None:
+            raise DomainError(problem, field="file")
     clarification.answer = text
     clarification.answered_at = at
     clarification.answered_by_id = actor.id

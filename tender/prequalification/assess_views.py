@@ -12,6 +12,7 @@ otherwise), so before the opening a real id answers as one that does not exist.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, render_template, url_for
@@ -22,6 +23,7 @@ from tender.clock import now as clock_now
 from tender.core.scoring import RequirementStatus
 from tender.extensions import db
 from tender.prequalification import assess_operations as ops
+from tender.prequalification import queries
 from tender.prequalification.assess_forms import (
     AnswerForm,
     AssessForm,
@@ -50,8 +52,8 @@ from tender.prequalification.permissions import (
 )
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
+from tender.tenders.opening import keep_late
 from tender.web.forms import EmptyForm, run_button, run_form
-from tender.web.transactions import keep
 from tender.web.uploads import send_download
 
 bp = Blueprint("pq_assess", __name__, url_prefix="/konkurranser/<int:tender_id>/prekvalifisering")
@@ -159,9 +161,9 @@ def _request_page(
     status: int = 200,
 ) -> Any:
     now = clock_now()
-    requirements = ops.requirements_of(tender)
-    grounds = ops.grounds_of(tender)
-    criteria = ops.criteria_of(tender)
+    requirements = queries.requirements_of(tender)
+    grounds = queries.grounds_of(tender)
+    criteria = queries.criteria_of(tender)
     marks = ops.assessments_of(request)
     exclusions = ops.exclusions_of(request)
     forms = forms or {}
@@ -273,6 +275,22 @@ def _back(tender: Tender, request: ParticipationRequest, anchor: str) -> str:
     return url_for("pq_assess.request_page", tender_id=tender.id, request_id=request.id, _anchor=anchor)
 
 
+def _on_request_page(
+    tender: Tender,
+    request: ParticipationRequest,
+    form: Any,
+    key: str,
+    change: Callable[[], object],
+    *,
+    anchor: str,
+    success: str,
+) -> Any:
+    """Run one of the request page's forms (an assessment, a clarification, a score): back to its place on
+    the page, or the page again with the refused form (422) under its ``key``."""
+    done = run_form(form, change, back=_back(tender, request, anchor), success=success)
+    return done if done is not None else _request_page(tender, request, forms={key: form}, status=422)
+
+
 @bp.route("/foresporsler/<int:request_id>/krav/<int:requirement_id>", methods=["POST"])
 @login_required
 def assess(tender_id: int, request_id: int, requirement_id: int) -> Any:
@@ -280,8 +298,11 @@ def assess(tender_id: int, request_id: int, requirement_id: int) -> Any:
     request = _request_or_404(tender, request_id)
     requirement = _in_tender(QualificationRequirement, tender, requirement_id)
     form = AssessForm(prefix=f"k{requirement.id}")
-    done = run_form(
+    return _on_request_page(
+        tender,
+        request,
         form,
+        f"k{requirement.id}",
         lambda: ops.assess_requirement(
             tender,
             request,
@@ -291,13 +312,8 @@ def assess(tender_id: int, request_id: int, requirement_id: int) -> Any:
             at=clock_now(),
             actor=_me(),
         ),
-        back=_back(tender, request, f"krav-{requirement.id}"),
+        anchor=f"krav-{requirement.id}",
         success="Vurderingen er lagret.",
-    )
-    return (
-        done
-        if done is not None
-        else _request_page(tender, request, forms={f"k{requirement.id}": form}, status=422)
     )
 
 
@@ -308,8 +324,11 @@ def ask(tender_id: int, request_id: int, requirement_id: int) -> Any:
     request = _request_or_404(tender, request_id)
     requirement = _in_tender(QualificationRequirement, tender, requirement_id)
     form = ClarificationForm(prefix=f"a{requirement.id}")
-    done = run_form(
+    return _on_request_page(
+        tender,
+        request,
         form,
+        f"a{requirement.id}",
         lambda: ops.ask_clarification(
             tender,
             request,
@@ -319,13 +338,8 @@ def ask(tender_id: int, request_id: int, requirement_id: int) -> Any:
             at=clock_now(),
             actor=_me(),
         ),
-        back=_back(tender, request, f"krav-{requirement.id}"),
+        anchor=f"krav-{requirement.id}",
         success="Avklaringen er sendt til leverandøren.",
-    )
-    return (
-        done
-        if done is not None
-        else _request_page(tender, request, forms={f"a{requirement.id}": form}, status=422)
     )
 
 
@@ -336,8 +350,11 @@ def exclusion(tender_id: int, request_id: int, ground_id: int) -> Any:
     request = _request_or_404(tender, request_id)
     ground = _in_tender(ExclusionGround, tender, ground_id)
     form = ExclusionForm(prefix=f"u{ground.id}")
-    done = run_form(
+    return _on_request_page(
+        tender,
+        request,
         form,
+        f"u{ground.id}",
         lambda: ops.assess_exclusion(
             tender,
             request,
@@ -347,13 +364,8 @@ def exclusion(tender_id: int, request_id: int, ground_id: int) -> Any:
             at=clock_now(),
             actor=_me(),
         ),
-        back=_back(tender, request, f"grunn-{ground.id}"),
+        anchor=f"grunn-{ground.id}",
         success="Vurderingen av avvisningsgrunnen er lagret.",
-    )
-    return (
-        done
-        if done is not None
-        else _request_page(tender, request, forms={f"u{ground.id}": form}, status=422)
     )
 
 
@@ -364,8 +376,11 @@ def score(tender_id: int, request_id: int, criterion_id: int) -> Any:
     request = _request_or_404(tender, request_id)
     criterion = _in_tender(SelectionCriterion, tender, criterion_id)
     form = SelectionScoreForm(prefix=f"p{criterion.id}")
-    done = run_form(
+    return _on_request_page(
+        tender,
+        request,
         form,
+        f"p{criterion.id}",
         lambda: ops.score_individually(
             tender,
             request,
@@ -375,13 +390,8 @@ def score(tender_id: int, request_id: int, criterion_id: int) -> Any:
             at=clock_now(),
             actor=_me(),
         ),
-        back=_back(tender, request, f"kriterium-{criterion.id}"),
+        anchor=f"kriterium-{criterion.id}",
         success="Poengene dine er lagret.",
-    )
-    return (
-        done
-        if done is not None
-        else _request_page(tender, request, forms={f"p{criterion.id}": form}, status=422)
     )
 
 
@@ -392,8 +402,11 @@ def consensus(tender_id: int, request_id: int, criterion_id: int) -> Any:
     request = _request_or_404(tender, request_id)
     criterion = _in_tender(SelectionCriterion, tender, criterion_id)
     form = SelectionScoreForm(prefix=f"c{criterion.id}")
-    done = run_form(
+    return _on_request_page(
+        tender,
+        request,
         form,
+        f"c{criterion.id}",
         lambda: ops.set_consensus(
             tender,
             request,
@@ -403,13 +416,8 @@ def consensus(tender_id: int, request_id: int, criterion_id: int) -> Any:
             at=clock_now(),
             actor=_me(),
         ),
-        back=_back(tender, request, f"kriterium-{criterion.id}"),
+        anchor=f"kriterium-{criterion.id}",
         success="Konsensuspoengene er lagret.",
-    )
-    return (
-        done
-        if done is not None
-        else _request_page(tender, request, forms={f"c{criterion.id}": form}, status=422)
     )
 
 
@@ -477,9 +485,8 @@ def answer(tender_id: int, clarification_id: int) -> Any:
     at, actor = clock_now(), _me()
 
     def refused(error: Exception) -> Any:
-        if isinstance(error, ops.LateAnswer):
-            # the refused answer is rolled back; the attempt stays in the trail
-            keep(lambda: ops.record_late_answer(tender, clarification, at=at, actor=actor))
+        # the refused answer is rolled back; a late one stays in the trail
+        if keep_late(error, lambda: ops.record_late_answer(tender, clarification, at=at, actor=actor)):
             return _clarifications_page(tender, vendor, form=form, for_id=clarification.id, status=409)
         return None
 

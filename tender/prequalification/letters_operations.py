@@ -36,19 +36,17 @@ from tender.extensions import db
 from tender.prequalification.models import (
     Clarification,
     ExclusionAssessment,
-    ExclusionGround,
     ParticipationRequest,
     Prequalification,
     QualificationAssessment,
-    QualificationRequirement,
     RequestOpening,
     RequestOutcome,
     RequestStatus,
     SelectionConsensusScore,
-    SelectionCriterion,
     SelectionProposal,
     SelectionTieBreak,
 )
+from tender.prequalification.queries import criteria_of, grounds_of, requirements_of, submitted_requests
 from tender.tenders.models import Tender
 
 
@@ -139,17 +137,6 @@ def outcome_of(request: ParticipationRequest, record: SelectionRecord) -> Reques
 
 
 # -- rows --------------------------------------------------------------------------------------------------
-def submitted_requests(tender: Tender) -> list[ParticipationRequest]:
-    return list(
-        db.session.scalars(
-            select(ParticipationRequest)
-            .where(
-                ParticipationRequest.tender_id == tender.id,
-                ParticipationRequest.status == RequestStatus.SUBMITTED,
-            )
-            .order_by(ParticipationRequest.submitted_at, ParticipationRequest.id)
-        )
-    )
 
 
 def submitted_request(tender: Tender, request_id: int) -> ParticipationRequest | None:
@@ -159,36 +146,6 @@ def submitted_request(tender: Tender, request_id: int) -> ParticipationRequest |
             ParticipationRequest.id == request_id,
             ParticipationRequest.tender_id == tender.id,
             ParticipationRequest.status == RequestStatus.SUBMITTED,
-        )
-    )
-
-
-def _requirements(tender: Tender) -> list[QualificationRequirement]:
-    return list(
-        db.session.scalars(
-            select(QualificationRequirement)
-            .where(QualificationRequirement.tender_id == tender.id)
-            .order_by(QualificationRequirement.position, QualificationRequirement.id)
-        )
-    )
-
-
-def _grounds(tender: Tender) -> list[ExclusionGround]:
-    return list(
-        db.session.scalars(
-            select(ExclusionGround)
-            .where(ExclusionGround.tender_id == tender.id)
-            .order_by(ExclusionGround.position, ExclusionGround.id)
-        )
-    )
-
-
-def _criteria(tender: Tender) -> list[SelectionCriterion]:
-    return list(
-        db.session.scalars(
-            select(SelectionCriterion)
-            .where(SelectionCriterion.tender_id == tender.id)
-            .order_by(SelectionCriterion.position, SelectionCriterion.id)
         )
     )
 
@@ -300,7 +257,7 @@ def header_of(tender: Tender, moment: datetime) -> Header:
 
 
 def _criterion_infos(tender: Tender) -> tuple[CriterionInfo, ...]:
-    return tuple(CriterionInfo(str(c.id), c.name, Fraction(str(c.weight))) for c in _criteria(tender))
+    return tuple(CriterionInfo(str(c.id), c.name, Fraction(str(c.weight))) for c in criteria_of(tender))
 
 
 def _score_line(
@@ -332,13 +289,13 @@ def letter_content(tender: Tender, request: ParticipationRequest) -> LetterConte
     exclusions: list[Finding] = []
     justifications: list[Finding] = []
     if outcome is RequestOutcome.REJECTED:
-        texts = {r.id: r.text for r in _requirements(tender)}
+        texts = {r.id: r.text for r in requirements_of(tender)}
         not_met = [
             Finding(texts.get(a.requirement_id, ""), a.justification)
             for a in sorted(_assessments([request.id]).get(request.id, []), key=lambda a: a.requirement_id)
             if a.status is RequirementStatus.NOT_MET
         ]
-        ground_texts = {g.id: g.text for g in _grounds(tender)}
+        ground_texts = {g.id: g.text for g in grounds_of(tender)}
         exclusions = [
             Finding(ground_texts.get(e.ground_id, ""), e.reason)
             for e in sorted(_exclusions([request.id]).get(request.id, []), key=lambda e: e.ground_id)
@@ -508,8 +465,8 @@ def report_content(tender: Tender) -> ReportContent:
     proposal, record = _final(tender)
     assert proposal.final_at is not None
     setup = db.session.scalar(select(Prequalification).where(Prequalification.tender_id == tender.id))
-    requirements = _requirements(tender)
-    grounds = _grounds(tender)
+    requirements = requirements_of(tender)
+    grounds = grounds_of(tender)
     criteria = _criterion_infos(tender)
     requests = submitted_requests(tender)
     ids = [r.id for r in requests]
@@ -648,7 +605,7 @@ class MatrixContent:
 def matrix_content(tender: Tender) -> MatrixContent:
     """The assessment matrix's inputs; DomainError while the selection is not final."""
     _, record = _final(tender)
-    requirements = _requirements(tender)
+    requirements = requirements_of(tender)
     criteria = _criterion_infos(tender)
     requests = submitted_requests(tender)
     ids = [r.id for r in requests]

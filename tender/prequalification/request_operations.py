@@ -27,18 +27,17 @@ from tender.core.espd import category_of
 from tender.errors import DomainError
 from tender.extensions import db
 from tender.prequalification.models import (
-    ExclusionGround,
     ParticipationRequest,
-    Prequalification,
-    QualificationRequirement,
     RequestDocument,
     RequestReference,
     RequestStatus,
 )
+from tender.prequalification.queries import grounds_of, requirements_of, setup_of
+from tender.tenders import opening as shared_opening
 from tender.tenders.models import Tender, Vendor
 from tender.web.uploads import clean_filename, document_problem
 
-#: what a late attempt's ``action`` was, in words (the opening record and the trail use them)
+#: what a late attempt's ``action`` was, in words (the requests' opening record lists them)
 LATE_ACTIONS = {
     "create": "opprette forespørsel",
     "save_company": "lagre firmaopplysninger",
@@ -55,7 +54,7 @@ LATE_ACTIONS = {
 FORM_VERSION = "skjema"
 
 
-class LateRequest(DomainError):
+class LateRequest(shared_opening.LateAttempt):
     """The participation deadline has passed: the change is refused and the caller keeps the attempt in the
     trail while the refused change is rolled back."""
 
@@ -70,34 +69,12 @@ class MissingParts(DomainError):
 
 
 # -- reading -----------------------------------------------------------------------------------------------
-def setup_of(tender: Tender) -> Prequalification | None:
-    return db.session.scalar(select(Prequalification).where(Prequalification.tender_id == tender.id))
 
 
 def request_of(tender: Tender, vendor_id: int) -> ParticipationRequest | None:
     return db.session.scalar(
         select(ParticipationRequest).where(
             ParticipationRequest.tender_id == tender.id, ParticipationRequest.vendor_id == vendor_id
-        )
-    )
-
-
-def requirements_of(tender: Tender) -> list[QualificationRequirement]:
-    return list(
-        db.session.scalars(
-            select(QualificationRequirement)
-            .where(QualificationRequirement.tender_id == tender.id)
-            .order_by(QualificationRequirement.position, QualificationRequirement.id)
-        )
-    )
-
-
-def grounds_of(tender: Tender) -> list[ExclusionGround]:
-    return list(
-        db.session.scalars(
-            select(ExclusionGround)
-            .where(ExclusionGround.tender_id == tender.id)
-            .order_by(ExclusionGround.position, ExclusionGround.id)
         )
     )
 
@@ -123,16 +100,14 @@ def request_is_editable(tender: Tender, req: ParticipationRequest | None, at: da
 
 def record_late_attempt(tender: Tender, vendor: Vendor, *, action: str, at: datetime, actor: Any) -> None:
     """Log a refused late attempt (after the refused change was rolled back)."""
-    audit.record(
+    shared_opening.record_late_attempt(
         "request.late_attempt",
         tender,
+        at=at,
+        deadline=tender.participation_deadline,
         actor=actor,
-        payload={
-            "vendor": vendor.organisasjonsnummer,
-            "action": action,
-            "at": at.isoformat(),
-            "deadline": tender.participation_deadline.isoformat() if tender.participation_deadline else None,
-        },
+        vendor=vendor.organisasjonsnummer,
+        action=action,
     )
 
 
@@ -147,9 +122,7 @@ def check_open(tender: Tender, vendor: Vendor, at: datetime) -> None:
     if tender.participation_deadline is None:
         raise DomainError("Fristen for forespørsel om å delta er ikke satt ennå.")
     if at >= tender.participation_deadline:
-        raise LateRequest(
-            "Fristen for forespørsel om å delta er ute. Forespørselen kan ikke endres eller leveres."
-        )
+        raise LateRequest(shared_opening.too_late("Fristen for forespørsel om å delta", "Forespørselen"))
 
 
 def _check_editable(tender: Tender, req: ParticipationRequest, at: datetime, expected: int | None) -> None:

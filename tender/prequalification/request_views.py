@@ -8,7 +8,8 @@ are looked up within that vendor's request only, so another vendor's ids give 40
 from __future__ import annotations
 
 import io
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -31,8 +32,8 @@ from tender.prequalification.request_forms import (
 )
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
+from tender.tenders.opening import keep_late
 from tender.web.forms import EmptyForm, run_form
-from tender.web.transactions import keep
 from tender.web.uploads import send_download
 
 bp = Blueprint("pq_request", __name__, url_prefix="/konkurranser/<int:tender_id>/foresporsel")
@@ -148,18 +149,13 @@ def _page(
     ), status
 
 
-def _log_late(tender: Tender, vendor: Vendor, action: str) -> None:
-    """Keep the late attempt in the trail although the refused request is rolled back."""
-    at, actor = clock_now(), _me()
-    keep(lambda: ops.record_late_attempt(tender, vendor, action=action, at=at, actor=actor))
-
-
 def _status(tender: Tender, vendor: Vendor, error: DomainError, action: str) -> int:
     """409 for a change after the deadline (the attempt is kept in the trail), 422 for any other refusal."""
-    if isinstance(error, ops.LateRequest):
-        _log_late(tender, vendor, action)
-        return 409
-    return 422
+    at, actor = clock_now(), _me()
+    late = keep_late(
+        error, lambda: ops.record_late_attempt(tender, vendor, action=action, at=at, actor=actor)
+    )
+    return 409 if late else 422
 
 
 def _messages(error: DomainError) -> list[str]:
@@ -365,21 +361,14 @@ def upload_document(tender_id: int) -> Any:
     )
 
 
-def _own_document(
-    tender: Tender, vendor: Vendor, document_id: int
-) -> tuple[ParticipationRequest, RequestDocument]:
-    req = ops.request_of(tender, vendor.id)
-    found = db.session.get(RequestDocument, document_id)
-    if req is None or found is None or found.request_id != req.id:
-        abort(404)
-    return req, found
+_Row = TypeVar("_Row", RequestDocument, RequestReference)
 
 
-def _own_reference(
-    tender: Tender, vendor: Vendor, reference_id: int
-) -> tuple[ParticipationRequest, RequestReference]:
+def _own(tender: Tender, vendor: Vendor, model: type[_Row], row_id: int) -> tuple[ParticipationRequest, _Row]:
+    """The vendor's own request and one of its rows (a document, a reference); 404 for another vendor's row
+    or a missing one, alike."""
     req = ops.request_of(tender, vendor.id)
-    found = db.session.get(RequestReference, reference_id)
+    found = db.session.get(model, row_id)
     if req is None or found is None or found.request_id != req.id:
         abort(404)
     return req, found
@@ -389,19 +378,34 @@ def _own_reference(
 @login_required
 def download_document(tender_id: int, document_id: int) -> Any:
     tender = tender_for(tender_id, may_request)
-    _, found = _own_document(tender, _vendor(tender), document_id)
+    _, found = _own(tender, _vendor(tender), RequestDocument, document_id)
     return send_download(io.BytesIO(found.data), found.filename, "application/octet-stream")
 
 
-def _refuse_late_button(
-    tender: Tender, vendor: Vendor, action: str, operation: Any, anchor: str, success: str
+def _delete_own(
+    tender_id: int,
+    model: type[_Row],
+    row_id: int,
+    action: str,
+    remove: Callable[..., object],
+    *,
+    anchor: str,
+    success: str,
 ) -> Any:
+    """Remove one of the request's rows (a document, a reference) by the button; after the deadline the
+    refusal is a late attempt, kept in the trail."""
+    tender = tender_for(tender_id, may_request)
+    vendor = _vendor(tender)
+    req, found = _own(tender, vendor, model, row_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+
     def refused(error: DomainError) -> Any:
         return _page(tender, vendor, errors=_messages(error), status=_status(tender, vendor, error, action))
 
     return run_form(
         None,
-        operation,
+        lambda: remove(tender, req, found, at=clock_now(), actor=_me()),
         back=url_for("pq_request.show", tender_id=tender.id, _anchor=anchor),
         success=success,
         refused=refused,
@@ -411,18 +415,14 @@ def _refuse_late_button(
 @bp.route("/dokumenter/<int:document_id>/slett", methods=["POST"])
 @login_required
 def delete_document(tender_id: int, document_id: int) -> Any:
-    tender = tender_for(tender_id, may_request)
-    vendor = _vendor(tender)
-    req, found = _own_document(tender, vendor, document_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    return _refuse_late_button(
-        tender,
-        vendor,
+    return _delete_own(
+        tender_id,
+        RequestDocument,
+        document_id,
         "delete_document",
-        lambda: ops.delete_document(tender, req, found, at=clock_now(), actor=_me()),
-        "dokumenter",
-        "Dokumentet er fjernet.",
+        ops.delete_document,
+        anchor="dokumenter",
+        success="Dokumentet er fjernet.",
     )
 
 
@@ -457,18 +457,14 @@ def add_reference(tender_id: int) -> Any:
 @bp.route("/referanser/<int:reference_id>/slett", methods=["POST"])
 @login_required
 def delete_reference(tender_id: int, reference_id: int) -> Any:
-    tender = tender_for(tender_id, may_request)
-    vendor = _vendor(tender)
-    req, found = _own_reference(tender, vendor, reference_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    return _refuse_late_button(
-        tender,
-        vendor,
+    return _delete_own(
+        tender_id,
+        RequestReference,
+        reference_id,
         "delete_reference",
-        lambda: ops.delete_reference(tender, req, found, at=clock_now(), actor=_me()),
-        "referanser",
-        "Referansen er fjernet.",
+        ops.delete_reference,
+        anchor="referanser",
+        success="Referansen er fjernet.",
     )
 
 

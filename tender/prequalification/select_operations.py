@@ -29,16 +29,15 @@ from tender.prequalification.models import (
     ParticipationRequest,
     Prequalification,
     QualificationAssessment,
-    QualificationRequirement,
     RequestOpening,
     RequestOutcome,
-    RequestStatus,
     SelectionApproval,
     SelectionConsensusScore,
     SelectionCriterion,
     SelectionProposal,
     SelectionTieBreak,
 )
+from tender.prequalification.queries import criteria_of, requirements_of, submitted_requests
 from tender.requirements.permissions import sign_for
 from tender.tenders.models import Municipality, Tender
 from tender.web import prequalification_messages as wording
@@ -141,39 +140,10 @@ def _check_opened(tender: Tender) -> None:
         raise DomainError("Forespørslene er ikke åpnet ennå.")
 
 
-def criteria_of(tender: Tender) -> list[SelectionCriterion]:
-    return list(
-        db.session.scalars(
-            select(SelectionCriterion)
-            .where(SelectionCriterion.tender_id == tender.id)
-            .order_by(SelectionCriterion.position, SelectionCriterion.id)
-        )
-    )
-
-
-def submitted_requests(tender: Tender) -> list[ParticipationRequest]:
-    return list(
-        db.session.scalars(
-            select(ParticipationRequest)
-            .where(
-                ParticipationRequest.tender_id == tender.id,
-                ParticipationRequest.status == RequestStatus.SUBMITTED,
-            )
-            .order_by(ParticipationRequest.id)
-        )
-    )
-
-
 def _standings(tender: Tender, criteria: list[SelectionCriterion]) -> list[RequestStanding]:
     requests = submitted_requests(tender)
     ids = [r.id for r in requests]
-    requirements = list(
-        db.session.scalars(
-            select(QualificationRequirement)
-            .where(QualificationRequirement.tender_id == tender.id)
-            .order_by(QualificationRequirement.position, QualificationRequirement.id)
-        )
-    )
+    requirements = requirements_of(tender)
     grounds = {
         g.id: g
         for g in db.session.scalars(select(ExclusionGround).where(ExclusionGround.tender_id == tender.id))

@@ -8,19 +8,23 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from tender.core.espd import KNOWN_CRITERIA
 from tender.prequalification.models import QualificationCategory
-from tender.prequalification.setup_operations import ESPD_CODE_MAX, ESPD_CRITERIA
+from tender.prequalification.setup_operations import ESPD_CODE_MAX
+from tender.web.espd_messages import criterion_name
 from tender.web.forms import NorwegianDecimalField
 
 NO_CRITERION = ""
 
 
 def espd_choices(prefix: str) -> list[SelectChoice]:
-    """The known ESPD criteria whose code starts with ``prefix`` (exclusion or selection), by name."""
+    """The ESPD taxonomy's criteria whose dotted code starts with ``prefix`` (exclusion or selection), by
+    their Norwegian names, in the taxonomy's order. The value is the dotted code, which the setup stores
+    (an imported response is lined up by any of the criterion's names)."""
     return [SelectChoice(NO_CRITERION, "– ikke et ESPD-kriterium / egen kode nedenfor –")] + [
-        SelectChoice(code, f"{label} ({code.rsplit('.', 1)[-1]})")
-        for code, label in ESPD_CRITERIA.items()
-        if code.startswith(prefix)
+        SelectChoice(c.dotted, f"{criterion_name(c.dotted)} ({c.dotted.rsplit('.', 1)[-1]})")
+        for c in KNOWN_CRITERIA
+        if c.dotted.startswith(prefix)
     ]
 
 

@@ -17,8 +17,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import select
-
 from tender import audit
 from tender.core import prequalification as core
 from tender.core.scoring import Problem
@@ -32,90 +30,21 @@ from tender.prequalification.models import (
     QualificationRequirement,
     SelectionCriterion,
 )
+from tender.prequalification.queries import criteria_of, grounds_of, requirements_of, setup_of
 from tender.tenders.models import Tender
 from tender.web import prequalification_messages as pq_messages
+from tender.web.espd_messages import criterion_name
 
 # -- the ESPD criteria a requirement or a ground may point to ----------------------------------------------
-#: the common ESPD criterion type codes (ESPD-EDM) with their Norwegian names, in the order of the ESPD form
-ESPD_CRITERIA: dict[str, str] = {
-    # grounds for exclusion: convictions (FOA § 24-2 (1))
-    "CRITERION.EXCLUSION.CONVICTIONS.PARTICIPATION_IN_CRIMINAL_ORGANISATION": (
-        "Deltakelse i en kriminell organisasjon"
-    ),
-    "CRITERION.EXCLUSION.CONVICTIONS.CORRUPTION": "Korrupsjon",
-    "CRITERION.EXCLUSION.CONVICTIONS.FRAUD": "Bedrageri",
-    "CRITERION.EXCLUSION.CONVICTIONS.TERRORIST_OFFENCES": "Terrorhandlinger eller straffbare handlinger "
-    "med tilknytning til terrorvirksomhet",
-    "CRITERION.EXCLUSION.CONVICTIONS.MONEY_LAUNDERING": (
-        "Hvitvasking av penger eller finansiering av terrorisme"
-    ),
-    "CRITERION.EXCLUSION.CONVICTIONS.CHILD_LABOUR-HUMAN_TRAFFICKING": "Barnearbeid og andre former for "
-    "menneskehandel",
-    # taxes and social security
-    "CRITERION.EXCLUSION.CONTRIBUTIONS.PAYMENT_OF_TAXES": "Betaling av skatter og avgifter",
-    "CRITERION.EXCLUSION.CONTRIBUTIONS.PAYMENT_OF_SOCIAL_SECURITY": "Betaling av trygdeavgifter",
-    # social, environmental and labour law
-    "CRITERION.EXCLUSION.SOCIAL.ENVIRONMENTAL_LAW": "Brudd på miljørettslige forpliktelser",
-    "CRITERION.EXCLUSION.SOCIAL.SOCIAL_LAW": "Brudd på sosialrettslige forpliktelser",
-    "CRITERION.EXCLUSION.SOCIAL.LABOUR_LAW": "Brudd på arbeidsrettslige forpliktelser",
-    # insolvency
-    "CRITERION.EXCLUSION.BUSINESS.BANKRUPTCY": "Konkurs",
-    "CRITERION.EXCLUSION.BUSINESS.INSOLVENCY": "Insolvens",
-    "CRITERION.EXCLUSION.BUSINESS.CREDITORS_ARRANGEMENT": "Akkord med kreditorer",
-    "CRITERION.EXCLUSION.BUSINESS.ANALOGOUS_SITUATION": (
-        "Tilsvarende situasjon som konkurs etter nasjonal rett"
-    ),
-    "CRITERION.EXCLUSION.BUSINESS.ASSETS_ADMINISTERED_BY_LIQUIDATOR": "Eiendelene forvaltes av bostyrer",
-    "CRITERION.EXCLUSION.BUSINESS.BUSINESS_ACTIVITIES_SUSPENDED": "Næringsvirksomheten er innstilt",
-    # misconduct and conflicts of interest
-    "CRITERION.EXCLUSION.MISCONDUCT.MC_PROFESSIONAL": "Alvorlig feil i yrkesutøvelsen",
-    "CRITERION.EXCLUSION.MISCONDUCT.MARKET_DISTORTION": "Avtaler med andre med sikte på konkurransevridning",
-    "CRITERION.EXCLUSION.CONFLICT_OF_INTEREST.PROCUREMENT_PARTICIPATION": "Interessekonflikt ved "
-    "deltakelse i anskaffelsen",
-    "CRITERION.EXCLUSION.CONFLICT_OF_INTEREST.PROCEDURE_PREPARATION": "Deltakelse i forberedelsen av "
-    "anskaffelsen (konkurransevridning)",
-    "CRITERION.EXCLUSION.CONFLICT_OF_INTEREST.EARLY_TERMINATION": "Tidligere kontrakt hevet, erstatning "
-    "eller lignende sanksjoner",
-    "CRITERION.EXCLUSION.CONFLICT_OF_INTEREST.MISINTERPRETATION": "Uriktige opplysninger eller "
-    "tilbakeholdt informasjon",
-    # suitability
-    "CRITERION.SELECTION.ALL_SATISFIED": "Alle kvalifikasjonskrav er oppfylt",
-    "CRITERION.SELECTION.SUITABILITY.TRADE_REGISTER_ENROLMENT": "Registrering i et foretaksregister",
-    "CRITERION.SELECTION.SUITABILITY.PROFESSIONAL_REGISTER_ENROLMENT": "Registrering i et fagregister",
-    # economic and financial standing
-    "CRITERION.SELECTION.ECONOMIC_FINANCIAL_STANDING.TURNOVER.GENERAL_YEARLY": "Generell årlig omsetning",
-    "CRITERION.SELECTION.ECONOMIC_FINANCIAL_STANDING.TURNOVER.GENERAL_AVERAGE": "Gjennomsnittlig årlig "
-    "omsetning",
-    "CRITERION.SELECTION.ECONOMIC_FINANCIAL_STANDING.TURNOVER.SPECIFIC_YEARLY": "Årlig omsetning på "
-    "kontraktens område",
-    "CRITERION.SELECTION.ECONOMIC_FINANCIAL_STANDING.FINANCIAL_RATIO": "Finansielle nøkkeltall",
-    "CRITERION.SELECTION.ECONOMIC_FINANCIAL_STANDING.RISK_INDEMNITY_INSURANCE": "Ansvarsforsikring",
-    # technical and professional ability
-    "CRITERION.SELECTION.TECHNICAL_PROFESSIONAL_ABILITY.REFERENCES.SUPPLIES": "Referanser, varer",
-    "CRITERION.SELECTION.TECHNICAL_PROFESSIONAL_ABILITY.REFERENCES.SERVICES": "Referanser, tjenester",
-    "CRITERION.SELECTION.TECHNICAL_PROFESSIONAL_ABILITY.TECHNICAL.QUALITY_CONTROL": "Teknisk personell "
-    "for kvalitetskontroll",
-    "CRITERION.SELECTION.TECHNICAL_PROFESSIONAL_ABILITY.MANAGEMENT.STAFF_EDUCATIONAL_QUALIFICATIONS": (
-        "Utdanning og faglige kvalifikasjoner"
-    ),
-    "CRITERION.SELECTION.TECHNICAL_PROFESSIONAL_ABILITY.MANAGEMENT.NUMBER_MANAGERIAL_STAFF": "Antall "
-    "ansatte og ledere",
-    "CRITERION.SELECTION.TECHNICAL_PROFESSIONAL_ABILITY.SUBCONTRACTING_PROPORTION": "Andel som settes bort "
-    "til underleverandører",
-    "CRITERION.SELECTION.TECHNICAL_PROFESSIONAL_ABILITY.CERTIFICATES.QUALITY_ASSURANCE.QA_INSTITUTES_CERTIFICATE": (  # noqa: E501
-        "Sertifikat for kvalitetssikring"
-    ),
-    "CRITERION.SELECTION.TECHNICAL_PROFESSIONAL_ABILITY.CERTIFICATES.ENVIRONMENTAL_MANAGEMENT.ENVIRONMENTAL_INSTITUTES_CERTIFICATE": (  # noqa: E501
-        "Sertifikat for miljøstyring"
-    ),
-}
-
+# The list and the names are the ESPD taxonomy's (tender.core.espd.KNOWN_CRITERIA, named in
+# tender.web.espd_messages): the ones an imported ESPD response is read and lined up by.
 ESPD_CODE_MAX = 200
 
 
 def espd_label(code: str | None) -> str:
-    """The Norwegian name of an ESPD criterion code ("" for a code not in the table, or none)."""
-    return ESPD_CRITERIA.get(code or "", "")
+    """The Norwegian name of the ESPD criterion any of whose names (dotted code, short code, UUID) ``code``
+    is; "" for a code of the lead's own, or none."""
+    return criterion_name(code) or ""
 
 
 # -- the standard sets -------------------------------------------------------------------------------------
@@ -246,7 +175,7 @@ OPTIONAL_GROUNDS: tuple[GroundInput, ...] = (
     GroundInput(
         False,
         "Leverandøren har en interessekonflikt som ikke kan avhjelpes med mindre inngripende tiltak.",
-        "CRITERION.EXCLUSION.CONFLICT_OF_INTEREST.PROCUREMENT_PARTICIPATION",
+        "CRITERION.EXCLUSION.CONFLICT_OF_INTEREST.PROCEDURE_PARTICIPATION",
     ),
     GroundInput(
         False,
@@ -257,8 +186,6 @@ OPTIONAL_GROUNDS: tuple[GroundInput, ...] = (
 
 
 # -- reading -----------------------------------------------------------------------------------------------
-def setup_of(tender: Tender) -> Prequalification | None:
-    return db.session.scalar(select(Prequalification).where(Prequalification.tender_id == tender.id))
 
 
 def proposed_default(tender: Tender) -> bool:
@@ -270,41 +197,11 @@ def legal_minimum(tender: Tender) -> int | None:
     return core.legal_minimum(tender.procedure.value)
 
 
-def requirements_of(tender: Tender) -> list[QualificationRequirement]:
-    rows = db.session.scalars(
-        select(QualificationRequirement)
-        .where(QualificationRequirement.tender_id == tender.id)
-        .order_by(QualificationRequirement.position, QualificationRequirement.id)
-    ).all()
-    order = list(QualificationCategory)
-    return sorted(rows, key=lambda r: (order.index(r.category), r.position, r.id))
-
-
 def requirements_by_category(
     tender: Tender,
 ) -> list[tuple[QualificationCategory, list[QualificationRequirement]]]:
     rows = requirements_of(tender)
     return [(c, [r for r in rows if r.category is c]) for c in QualificationCategory]
-
-
-def grounds_of(tender: Tender) -> list[ExclusionGround]:
-    return list(
-        db.session.scalars(
-            select(ExclusionGround)
-            .where(ExclusionGround.tender_id == tender.id)
-            .order_by(ExclusionGround.position, ExclusionGround.id)
-        ).all()
-    )
-
-
-def criteria_of(tender: Tender) -> list[SelectionCriterion]:
-    return list(
-        db.session.scalars(
-            select(SelectionCriterion)
-            .where(SelectionCriterion.tender_id == tender.id)
-            .order_by(SelectionCriterion.position, SelectionCriterion.id)
-        ).all()
-    )
 
 
 def weight_sum(tender: Tender) -> Decimal:

@@ -3,6 +3,8 @@ group reads it. One GET page (its only argument the tender), every change a POST
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -188,7 +190,7 @@ def save_settings(tender_id: int) -> Any:
     return done if done is not None else _page(tender, settings=form, status=422)
 
 
-# -- qualification requirements ----------------------------------------------------------------------------
+# -- requirements, grounds and criteria: one way to add, edit, delete and move each -------------------------
 def _requirement_input(form: RequirementForm) -> ops.RequirementInput:
     return ops.RequirementInput(
         category=QualificationCategory(form.category.data),
@@ -198,54 +200,155 @@ def _requirement_input(form: RequirementForm) -> ops.RequirementInput:
     )
 
 
+def _ground_input(form: GroundForm) -> ops.GroundInput:
+    return ops.GroundInput(
+        mandatory=bool(form.mandatory.data),
+        text=form.text.data or "",
+        espd_criterion=_code(form.espd_criterion.data, form.espd_code.data),
+    )
+
+
+def _criterion_input(form: SelectionCriterionForm) -> ops.CriterionInput:
+    return ops.CriterionInput(
+        name=form.name.data or "",
+        weight=form.weight.data or Decimal(0),
+        description=form.description.data or "",
+        descriptors=form.descriptors.data or "",
+    )
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What differs between the setup's three lists: the form and its prefix (the page's key for a refused
+    form, with the row's id when it edits one), the page's anchor, the operations and the words."""
+
+    form: Callable[..., Any]
+    prefix: str
+    anchor: str
+    find: Callable[[Tender, int], Any]
+    read: Callable[[Any], Any]
+    add: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., Any]
+    added: str | Callable[[Any], str]
+    changed: str | Callable[[Any], str]
+    deleted: str
+
+
+REQUIREMENT = _Kind(
+    RequirementForm,
+    "krav",
+    "krav",
+    ops.requirement_in,
+    _requirement_input,
+    ops.add_requirement,
+    ops.update_requirement,
+    ops.delete_requirement,
+    "Kvalifikasjonskravet er lagt til.",
+    "Kvalifikasjonskravet er endret.",
+    "Kvalifikasjonskravet er slettet.",
+)
+GROUND = _Kind(
+    GroundForm,
+    "grunn",
+    "grunner",
+    ops.ground_in,
+    _ground_input,
+    ops.add_ground,
+    ops.update_ground,
+    ops.delete_ground,
+    "Avvisningsgrunnen er lagt til.",
+    "Avvisningsgrunnen er endret.",
+    "Avvisningsgrunnen er slettet.",
+)
+CRITERION = _Kind(
+    SelectionCriterionForm,
+    "kriterium",
+    "kriterier",
+    ops.criterion_in,
+    _criterion_input,
+    ops.add_criterion,
+    ops.update_criterion,
+    ops.delete_criterion,
+    lambda row: f"Utvelgelseskriteriet «{row.name}» er lagt til.",
+    lambda row: f"Utvelgelseskriteriet «{row.name}» er endret.",
+    "Utvelgelseskriteriet er slettet.",
+)
+
+
+def _add(tender_id: int, kind: _Kind) -> Any:
+    tender = tender_for(tender_id, manage_prequalification)
+    form = kind.form(prefix=kind.prefix)
+    done = run_form(
+        form,
+        lambda: kind.add(tender, kind.read(form), now=now(), actor=_me()),
+        back=_back(tender, kind.anchor),
+        success=kind.added,
+    )
+    return done if done is not None else _page(tender, failed={kind.prefix: form}, status=422)
+
+
+def _edit(tender_id: int, item_id: int, kind: _Kind) -> Any:
+    tender = tender_for(tender_id, manage_prequalification)
+    row = kind.find(tender, item_id) or abort(404)
+    key = f"{kind.prefix}{row.id}"
+    form = kind.form(prefix=key)
+    done = run_form(
+        form,
+        lambda: kind.update(tender, row, kind.read(form), now=now(), actor=_me()),
+        back=_back(tender, kind.anchor),
+        success=kind.changed,
+    )
+    return done if done is not None else _page(tender, failed={key: form}, status=422)
+
+
+def _delete(tender_id: int, item_id: int, kind: _Kind) -> Response:
+    tender = tender_for(tender_id, manage_prequalification)
+    row = kind.find(tender, item_id) or abort(404)
+    _button()
+    return run_button(
+        lambda: kind.delete(tender, row, now=now(), actor=_me()),
+        back=_back(tender, kind.anchor),
+        success=kind.deleted,
+    )
+
+
+def _move(tender_id: int, item_id: int, direction: str, kind: _Kind) -> Response:
+    tender = tender_for(tender_id, manage_prequalification)
+    row = kind.find(tender, item_id) or abort(404)
+    if direction not in STEPS:
+        abort(404)
+    _button()
+    return run_button(
+        lambda: ops.move(tender, row, STEPS[direction], now=now(), actor=_me()),
+        back=_back(tender, kind.anchor),
+        success="Flyttet.",
+    )
+
+
+# -- qualification requirements ----------------------------------------------------------------------------
 @bp.route("/krav", methods=["POST"])
 @login_required
 def add_requirement(tender_id: int) -> Any:
-    tender = tender_for(tender_id, manage_prequalification)
-    form = RequirementForm(prefix="krav")
-    done = run_form(
-        form,
-        lambda: ops.add_requirement(tender, _requirement_input(form), now=now(), actor=_me()),
-        back=_back(tender, "krav"),
-        success="Kvalifikasjonskravet er lagt til.",
-    )
-    return done if done is not None else _page(tender, failed={"krav": form}, status=422)
+    return _add(tender_id, REQUIREMENT)
 
 
 @bp.route("/krav/<int:item_id>", methods=["POST"])
 @login_required
 def edit_requirement(tender_id: int, item_id: int) -> Any:
-    tender = tender_for(tender_id, manage_prequalification)
-    row = ops.requirement_in(tender, item_id) or abort(404)
-    form = RequirementForm(prefix=f"krav{row.id}")
-    done = run_form(
-        form,
-        lambda: ops.update_requirement(tender, row, _requirement_input(form), now=now(), actor=_me()),
-        back=_back(tender, "krav"),
-        success="Kvalifikasjonskravet er endret.",
-    )
-    return done if done is not None else _page(tender, failed={f"krav{row.id}": form}, status=422)
+    return _edit(tender_id, item_id, REQUIREMENT)
 
 
 @bp.route("/krav/<int:item_id>/slett", methods=["POST"])
 @login_required
 def delete_requirement(tender_id: int, item_id: int) -> Response:
-    tender = tender_for(tender_id, manage_prequalification)
-    row = ops.requirement_in(tender, item_id) or abort(404)
-    _button()
-    return run_button(
-        lambda: ops.delete_requirement(tender, row, now=now(), actor=_me()),
-        back=_back(tender, "krav"),
-        success="Kvalifikasjonskravet er slettet.",
-    )
+    return _delete(tender_id, item_id, REQUIREMENT)
 
 
 @bp.route("/krav/<int:item_id>/flytt/<retning>", methods=["POST"])
 @login_required
 def move_requirement(tender_id: int, item_id: int, retning: str) -> Response:
-    tender = tender_for(tender_id, manage_prequalification)
-    row = ops.requirement_in(tender, item_id) or abort(404)
-    return _move(tender, row, retning, "krav")
+    return _move(tender_id, item_id, retning, REQUIREMENT)
 
 
 @bp.route("/krav/standard", methods=["POST"])
@@ -261,62 +364,28 @@ def standard_requirements(tender_id: int) -> Response:
 
 
 # -- grounds for exclusion ---------------------------------------------------------------------------------
-def _ground_input(form: GroundForm) -> ops.GroundInput:
-    return ops.GroundInput(
-        mandatory=bool(form.mandatory.data),
-        text=form.text.data or "",
-        espd_criterion=_code(form.espd_criterion.data, form.espd_code.data),
-    )
-
-
 @bp.route("/avvisningsgrunner", methods=["POST"])
 @login_required
 def add_ground(tender_id: int) -> Any:
-    tender = tender_for(tender_id, manage_prequalification)
-    form = GroundForm(prefix="grunn")
-    done = run_form(
-        form,
-        lambda: ops.add_ground(tender, _ground_input(form), now=now(), actor=_me()),
-        back=_back(tender, "grunner"),
-        success="Avvisningsgrunnen er lagt til.",
-    )
-    return done if done is not None else _page(tender, failed={"grunn": form}, status=422)
+    return _add(tender_id, GROUND)
 
 
 @bp.route("/avvisningsgrunner/<int:item_id>", methods=["POST"])
 @login_required
 def edit_ground(tender_id: int, item_id: int) -> Any:
-    tender = tender_for(tender_id, manage_prequalification)
-    row = ops.ground_in(tender, item_id) or abort(404)
-    form = GroundForm(prefix=f"grunn{row.id}")
-    done = run_form(
-        form,
-        lambda: ops.update_ground(tender, row, _ground_input(form), now=now(), actor=_me()),
-        back=_back(tender, "grunner"),
-        success="Avvisningsgrunnen er endret.",
-    )
-    return done if done is not None else _page(tender, failed={f"grunn{row.id}": form}, status=422)
+    return _edit(tender_id, item_id, GROUND)
 
 
 @bp.route("/avvisningsgrunner/<int:item_id>/slett", methods=["POST"])
 @login_required
 def delete_ground(tender_id: int, item_id: int) -> Response:
-    tender = tender_for(tender_id, manage_prequalification)
-    row = ops.ground_in(tender, item_id) or abort(404)
-    _button()
-    return run_button(
-        lambda: ops.delete_ground(tender, row, now=now(), actor=_me()),
-        back=_back(tender, "grunner"),
-        success="Avvisningsgrunnen er slettet.",
-    )
+    return _delete(tender_id, item_id, GROUND)
 
 
 @bp.route("/avvisningsgrunner/<int:item_id>/flytt/<retning>", methods=["POST"])
 @login_required
 def move_ground(tender_id: int, item_id: int, retning: str) -> Response:
-    tender = tender_for(tender_id, manage_prequalification)
-    row = ops.ground_in(tender, item_id) or abort(404)
-    return _move(tender, row, retning, "grunner")
+    return _move(tender_id, item_id, retning, GROUND)
 
 
 @bp.route("/avvisningsgrunner/obligatoriske", methods=["POST"])
@@ -336,63 +405,28 @@ def mandatory_grounds(tender_id: int) -> Response:
 
 
 # -- selection criteria ------------------------------------------------------------------------------------
-def _criterion_input(form: SelectionCriterionForm) -> ops.CriterionInput:
-    return ops.CriterionInput(
-        name=form.name.data or "",
-        weight=form.weight.data or Decimal(0),
-        description=form.description.data or "",
-        descriptors=form.descriptors.data or "",
-    )
-
-
 @bp.route("/kriterier", methods=["POST"])
 @login_required
 def add_criterion(tender_id: int) -> Any:
-    tender = tender_for(tender_id, manage_prequalification)
-    form = SelectionCriterionForm(prefix="kriterium")
-    done = run_form(
-        form,
-        lambda: ops.add_criterion(tender, _criterion_input(form), now=now(), actor=_me()),
-        back=_back(tender, "kriterier"),
-        success=lambda row: f"Utvelgelseskriteriet «{row.name}» er lagt til.",
-    )
-    return done if done is not None else _page(tender, failed={"kriterium": form}, status=422)
+    return _add(tender_id, CRITERION)
 
 
 @bp.route("/kriterier/<int:item_id>", methods=["POST"])
 @login_required
 def edit_criterion(tender_id: int, item_id: int) -> Any:
-    tender = tender_for(tender_id, manage_prequalification)
-    row = ops.criterion_in(tender, item_id) or abort(404)
-    form = SelectionCriterionForm(prefix=f"kriterium{row.id}")
-    done = run_form(
-        form,
-        lambda: ops.update_criterion(tender, row, _criterion_input(form), now=now(), actor=_me()),
-        back=_back(tender, "kriterier"),
-        success=lambda row: f"Utvelgelseskriteriet «{row.name}» er endret.",
-    )
-    return done if done is not None else _page(tender, failed={f"kriterium{row.id}": form}, status=422)
+    return _edit(tender_id, item_id, CRITERION)
 
 
 @bp.route("/kriterier/<int:item_id>/slett", methods=["POST"])
 @login_required
 def delete_criterion(tender_id: int, item_id: int) -> Response:
-    tender = tender_for(tender_id, manage_prequalification)
-    row = ops.criterion_in(tender, item_id) or abort(404)
-    _button()
-    return run_button(
-        lambda: ops.delete_criterion(tender, row, now=now(), actor=_me()),
-        back=_back(tender, "kriterier"),
-        success="Utvelgelseskriteriet er slettet.",
-    )
+    return _delete(tender_id, item_id, CRITERION)
 
 
 @bp.route("/kriterier/<int:item_id>/flytt/<retning>", methods=["POST"])
 @login_required
 def move_criterion(tender_id: int, item_id: int, retning: str) -> Response:
-    tender = tender_for(tender_id, manage_prequalification)
-    row = ops.criterion_in(tender, item_id) or abort(404)
-    return _move(tender, row, retning, "kriterier")
+    return _move(tender_id, item_id, retning, CRITERION)
 
 
 # -- the freeze --------------------------------------------------------------------------------------------
@@ -416,14 +450,3 @@ def freeze(tender_id: int) -> Any:
 def _button() -> None:
     if not EmptyForm().validate_on_submit():
         abort(400)
-
-
-def _move(tender: Tender, row: Any, direction: str, anchor: str) -> Response:
-    if direction not in STEPS:
-        abort(404)
-    _button()
-    return run_button(
-        lambda: ops.move(tender, row, STEPS[direction], now=now(), actor=_me()),
-        back=_back(tender, anchor),
-        success="Flyttet.",
-    )

@@ -26,6 +26,7 @@ from tender.audit import AuditEvent
 from tender.errors import DomainError
 from tender.extensions import db
 from tender.tenders.models import OPENING_ROLES, Role, Tender
+from tender.web.transactions import keep
 
 
 def _no_precondition(tender: Tender) -> str | None:
@@ -299,3 +300,53 @@ def late_of(raw: dict[str, Any], actions: dict[str, str]) -> list[dict[str, Any]
         }
         for a in raw.get("late_attempts", [])
     ]
+
+
+# -- late attempts -------------------------------------------------------------------------------------------
+# A change after its deadline (a bid, a request to take part, a clarification's answer) is refused, rolled
+# back, and yet kept in the trail: the opening record lists the late attempts, so they must survive the
+# rollback. The three kinds share the refusal's class, its words and the trail's shape here.
+
+
+class LateAttempt(DomainError):
+    """A change after its deadline: refused; the caller keeps the attempt in the trail (:func:`keep_late`)
+    while the refused change is rolled back."""
+
+
+def too_late(deadline: str, what: str, verbs: str = "endres eller leveres") -> str:
+    """The refusal in words: "<deadline> er ute. <what> kan ikke <verbs>."."""
+    return f"{deadline} er ute. {what} kan ikke {verbs}."
+
+
+def record_late_attempt(
+    event: str,
+    subject: Any,
+    *,
+    at: datetime,
+    deadline: datetime | None,
+    actor: Any,
+    tender_id: int | None = None,
+    **details: Any,
+) -> None:
+    """Log a refused late attempt (after the refused change was rolled back): ``details`` (who, what) first,
+    then when it was tried and the deadline it missed."""
+    audit.record(
+        event,
+        subject,
+        tender_id=tender_id,
+        actor=actor,
+        payload={
+            **details,
+            "at": at.isoformat(),
+            "deadline": deadline.isoformat() if deadline is not None else None,
+        },
+    )
+
+
+def keep_late(error: BaseException, record: Callable[[], object]) -> bool:
+    """Whether ``error`` refused a late attempt; if so, ``record`` (which logs it) is kept in the trail
+    although the request's transaction is rolled back."""
+    if not isinstance(error, LateAttempt):
+        return False
+    keep(record)
+    return True
