@@ -75,9 +75,12 @@ class Grenland:
 
 
 @pytest.fixture
-def journey_server(database_factory, tmp_path_factory, mail_server) -> Iterator[tuple[LiveServer, Mailbox]]:
+def journey_server(
+    app, database_factory, tmp_path_factory, mail_server
+) -> Iterator[tuple[LiveServer, Mailbox]]:
     """A live server with its own database and its e-mail going to the local SMTP server (the vendor
-    confirms its address from the e-mail)."""
+    confirms its address from the e-mail). ``app`` is asked for so that the PostgreSQL run keeps the test
+    (tests/conftest.py runs there only the tests that use a database by ``app`` or ``live_server``)."""
     port, box = mail_server
     application = make_app(
         database_factory("tender_pq_journey_live"),
