@@ -32,8 +32,8 @@ run: install
 	$(BIN)/tender db upgrade
 	$(BIN)/tender demo --if-empty
 	@echo "Demoen kan bygges videre (stopp serveren først; hvert trinn tar med trinnene før):"
-	@echo "  $(BIN)/tender demo --stage published   # godkjent og kunngjort, modellen låst, fire leverandører"
 	@echo "  $(BIN)/tender demo --stage prequalification  # prekvalifisering: seks forespørsler, fire invitert, brevene laget"
+	@echo "  $(BIN)/tender demo --stage published   # godkjent og kunngjort, modellen låst, de fire inviterte kan gi tilbud"
 	@echo "  $(BIN)/tender demo --stage bids        # fire leverte tilbud med Noark 5-prøver, fristen ute, ikke åpnet"
 	@echo "  $(BIN)/tender demo --stage scored      # åpnet, minstekrav vurdert, poeng og konsensus: en vinner"
 	$(BIN)/tender serve --host 127.0.0.1 --port 5000

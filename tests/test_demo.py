@@ -141,8 +141,13 @@ def test_the_published_stage_has_the_approved_base_specification_a_locked_model_
     ]
     assert len(model_ops.price_items(tender)) == 2
     assert [link.requirement_key for link in noark_ops.links_of(tender)] == ["R0148"]
+    # the prequalification came first: the six who asked to take part have their users, the four invited bid
+    from tender.prequalification.permissions import vendor_may_bid
+
     sellers = {m.vendor.name for m in tender.memberships if m.role is Role.VENDOR}
-    assert sellers == {
+    assert sellers == {v.name for v in tender.participating_vendors} and len(sellers) == 6
+    invited = {v.name for v in tender.participating_vendors if vendor_may_bid(tender.id, [v.id])}
+    assert invited == {
         "Arkivhuset Norge AS",
         "Saksflyt Systemer AS",
         "Nordisk Dokumentforvaltning AS",
@@ -242,8 +247,9 @@ def test_the_stages_run_one_after_another_continue_where_the_database_stands(run
     from tender.audit import verify
     from tender.evaluation import operations as ev
 
-    for stage in ("spec", "published", "published", "bids", "bids", "scored"):
+    for stage in ("spec", "prequalification", "prequalification", "published", "published", "bids", "bids"):
         _demo(runner, stage)
+    _demo(runner, "scored")
     counts = _stage_counts(db)
     assert counts["Bid"] == 4 and counts["IndividualScoreRow"] == 60 and counts["ConsensusScore"] == 20
     assert counts["SpecVersion"] == 1 and counts["BidOpening"] == 1 and counts["ExtractSample"] == 4
@@ -251,6 +257,7 @@ def test_the_stages_run_one_after_another_continue_where_the_database_stands(run
     assert verify().intact
     # an earlier stage after a later one changes nothing
     _demo(runner, "published")
+    _demo(runner, "prequalification")
     assert _stage_counts(db) == counts
 
 

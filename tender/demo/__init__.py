@@ -69,7 +69,7 @@ SIGNERS = {
 VENDOR_USER = ("tilbud@arkivhuset.no", "Sara Kvist", "921345674")
 
 #: The stages ``tender demo --stage`` builds up to, in order.
-STAGES = ("spec", "published", "prequalification", "bids", "scored")
+STAGES = ("spec", "prequalification", "published", "bids", "scored")
 
 
 def _user(email: str, name: str, is_admin: bool = False) -> User:
@@ -81,7 +81,7 @@ def _user(email: str, name: str, is_admin: bool = False) -> User:
 
 def demo_logins() -> list[DemoLogin]:
     """Who can log into the demo, in words for the console: the vendor users the database holds (one at the
-    first stage, four from ``published`` on, six with the ``prequalification`` stage)."""
+    first stage, six from the ``prequalification`` stage on: the four invited, who bid later, and two)."""
     from tender.demo.prequalification import APPLICANTS
     from tender.demo.stages import BIDDERS
 
@@ -180,10 +180,13 @@ def print_logins(logins: list[DemoLogin]) -> None:
 
 STAGE_HELP = {
     "spec": "kravspesifikasjonen som utkast",
-    "published": "godkjent av alle seks kommuner og kunngjort, evalueringsmodellen låst, fire leverandører "
-    "med egne brukere, tilbudsfristen fram i tid",
-    "prequalification": "kunngjort med prekvalifisering: seks forespørsler om å delta levert, åpnet av to, "
-    "vurdert og poengsatt, fire av seks invitert (endelig utvelgelse) og brevene laget",
+    "prequalification": "prekvalifiseringen kunngjort og gjennomført: seks forespørsler om å delta levert "
+    "(tre med ESPD-fil, tre med ESPD-skjema), fristen ute, åpnet av to, vurdert (én avvist, én avklaring), "
+    "poeng fra tre evaluatorer og konsensus, fire av seks invitert etter godkjenning i alle seks kommuner, "
+    "brevene laget; kravspesifikasjonen fortsatt utkast",
+    "published": "prekvalifiseringen ferdig, kravspesifikasjonen godkjent av alle seks kommuner og "
+    "kunngjort, evalueringsmodellen låst, de fire inviterte leverandørene med egne brukere, "
+    "tilbudsfristen fram i tid",
     "bids": "fire leverte tilbud med Noark 5-prøveuttrekk, fristen ute, tilbudene ikke åpnet",
     "scored": "åpnet av to personer, minstekrav vurdert, poeng fra tre evaluatorer, konsensus satt: "
     "matrisen viser en vinner",

@@ -204,16 +204,15 @@ def build_stage(stage: str) -> Tender:
     with transaction():
         tender = build_demo()
     level = STAGES.index(stage)
-    if level >= STAGES.index("published"):
-        with transaction():
-            publish_and_lock(tender)
-    if stage == "prequalification":
-        # Only when asked for, for now: the bids and scored stages build the tender without a prequalification
-        # until the selection part lets only the invited bid (then: level >= STAGES.index(...)).
+    if level >= STAGES.index("prequalification"):
+        # Grenland prequalified before the bids: the four invited are the vendors who bid later on
         from tender.demo.prequalification import build_prequalification
 
         with transaction():
             build_prequalification(tender)
+    if level >= STAGES.index("published"):
+        with transaction():
+            publish_and_lock(tender)
     if level >= STAGES.index("bids"):
         with transaction():
             submit_bids(tender)
@@ -557,7 +556,16 @@ def pass_bid_deadline(tender: Tender) -> None:
         raise DomainError("Klokken står ikke etter siste innlevering; fristen kan ikke flyttes dit.")
     before = tender.bid_deadline
     tender.bid_deadline = at
-    if before is not None:
+    participation = tender.participation_deadline
+    if participation is not None and participation <= at:
+        # The prequalification passed its deadline already (its requests came before it): it stays, and the
+        # questions deadline must stay between the two (tender.core.lifecycle.deadline_problems).
+        if before is not None and tender.questions_deadline is not None:
+            moved = tender.questions_deadline + (at - before)
+            tender.questions_deadline = (
+                moved if moved > participation else participation + (at - participation) / 2
+            )
+    elif before is not None:
         # The earlier deadlines move by as much, so they stay before the bid deadline (tender.core.lifecycle
         # .deadline_problems) and the overview does not show a questions deadline after the bids were due.
         shift = at - before
