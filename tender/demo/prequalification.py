@@ -39,6 +39,7 @@ from tender.extensions import db
 from tender.formatting import format_money
 from tender.prequalification import assess_operations as assess_ops
 from tender.prequalification import letters_operations as letters
+from tender.prequalification import queries
 from tender.prequalification import request_operations as request_ops
 from tender.prequalification import select_operations as select_ops
 from tender.prequalification import setup_operations as setup_ops
@@ -320,7 +321,7 @@ def build_prequalification(tender: Tender) -> None:
 # -- the setup ---------------------------------------------------------------------------------------------
 def set_up(tender: Tender, lead: User) -> None:
     """The lead's setup, frozen with the announcement (nothing when it is frozen already)."""
-    setup = setup_ops.setup_of(tender)
+    setup = queries.setup_of(tender)
     if setup is not None and setup.is_frozen:
         return
     if setup is None or not setup.enabled:
@@ -336,11 +337,11 @@ def set_up(tender: Tender, lead: User) -> None:
             now=now(),
             actor=lead,
         )
-    if not setup_ops.requirements_of(tender):
+    if not queries.requirements_of(tender):
         setup_ops.add_standard_requirements(tender, now=now(), actor=lead)
     if setup_ops.missing_mandatory_grounds(tender):
         setup_ops.add_mandatory_grounds(tender, now=now(), actor=lead)
-    present = {c.name for c in setup_ops.criteria_of(tender)}
+    present = {c.name for c in queries.criteria_of(tender)}
     for criterion in CRITERIA:
         if criterion.name not in present:
             setup_ops.add_criterion(tender, criterion, now=now(), actor=lead)
@@ -577,7 +578,7 @@ def _document_lines(requirement: QualificationRequirement, vendor: Vendor, appli
 
 def submit_requests(tender: Tender) -> None:
     """Six vendors write and submit their requests before the participation deadline."""
-    requirements = request_ops.requirements_of(tender)
+    requirements = queries.requirements_of(tender)
     standard = [r.text for r in setup_ops.STANDARD_REQUIREMENTS]
     for applicant in APPLICANTS:
         vendor = _vendor(applicant.orgnr)
@@ -654,9 +655,7 @@ def pass_participation_deadline(tender: Tender) -> None:
     waiting three weeks (as :func:`tender.demo.stages.pass_bid_deadline` does with the bid deadline). The
     questions and bid deadlines stay ahead; the audit trail records it as the demo's own step."""
     at = now()
-    latest = max(
-        (r.submitted_at for r in assess_ops.submitted_requests(tender) if r.submitted_at), default=None
-    )
+    latest = max((r.submitted_at for r in queries.submitted_requests(tender) if r.submitted_at), default=None)
     if latest is not None and latest >= at:
         raise DomainError("Klokken står ikke etter siste forespørsel; fristen kan ikke flyttes dit.")
     before = tender.participation_deadline
@@ -700,9 +699,9 @@ def assess(tender: Tender, lead: User) -> None:
     reference."""
     assessor = _evaluators()[0]
     by_orgnr = {a.orgnr: a for a in APPLICANTS}
-    requirements = assess_ops.requirements_of(tender)
-    grounds = assess_ops.grounds_of(tender)
-    for request in assess_ops.submitted_requests(tender):
+    requirements = queries.requirements_of(tender)
+    grounds = queries.grounds_of(tender)
+    for request in queries.submitted_requests(tender):
         applicant = by_orgnr[request.vendor.organisasjonsnummer]
         marks = assess_ops.assessments_of(request)
         for requirement in requirements:
@@ -802,9 +801,9 @@ def _level(value: int) -> int:
 def score(tender: Tender, lead: User) -> None:
     """Three evaluators score each qualified request on each criterion, then the lead sets the consensus."""
     by_orgnr = {a.orgnr: a for a in APPLICANTS}
-    criteria = assess_ops.criteria_of(tender)
+    criteria = queries.criteria_of(tender)
     evaluators = _evaluators()
-    for request in assess_ops.submitted_requests(tender):
+    for request in queries.submitted_requests(tender):
         applicant = by_orgnr[request.vendor.organisasjonsnummer]
         if applicant.scores is None or not assess_ops.qualified(tender, request):
             continue

@@ -208,7 +208,8 @@ def assess_requirement(
         payload={
             "request": request.id,
             "vendor": request.vendor.organisasjonsnummer,
-            "requirement": requirement.position,
+            # the requirement's text: its position counts within its group, so a number would be ambiguous
+            "requirement": requirement.text,
             "from": before,
             "status": status.value,
             "justification": text,
@@ -314,7 +315,7 @@ def ask_clarification(
         payload={
             "request": request.id,
             "vendor": request.vendor.organisasjonsnummer,
-            "requirement": requirement.position if requirement is not None else None,
+            "requirement": requirement.text if requirement is not None else None,
             "question": text,
             "deadline": row.deadline.isoformat(),
         },

@@ -98,7 +98,7 @@ class QualificationCategory(enum.Enum):
 class QualificationRequirement(db.Model):  # type: ignore[name-defined,misc]
     """One kvalifikasjonskrav: what is demanded, the documentation that proves it, and, where it is
     asked in the ESPD, which ESPD criterion (its type code, e.g.
-    CRITERION.SELECTION.TECHNICAL_PROFESSIONAL_ABILITY.REFERENCES.SERVICES)."""
+    CRITERION.SELECTION.TECHNICAL_PROFESSIONAL_ABILITY.REFERENCES.SERVICES_DELIVERY_PERFORMANCE)."""
 
     __tablename__ = "qualification_requirement"
     __table_args__ = (CheckConstraint("length(text) > 0", name="text_given"),)

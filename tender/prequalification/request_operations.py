@@ -638,7 +638,7 @@ def missing_parts(tender: Tender, req: ParticipationRequest) -> list[str]:
     else:
         for item in line_up(tender, req):
             if item.status == "missing":
-                what = "Utelukkelsesgrunn" if item.kind == "grunn" else "Kvalifikasjonskrav"
+                what = "Avvisningsgrunn" if item.kind == "grunn" else "Kvalifikasjonskrav"
                 missing.append(f"{what} {item.number} er ikke besvart i ESPD-svarene: {item.text}")
     covered = {d.requirement_id for d in req.documents}
     for number, requirement in enumerate(requirements_of(tender), 1):

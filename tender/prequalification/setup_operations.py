@@ -96,7 +96,8 @@ STANDARD_REQUIREMENTS: tuple[RequirementInput, ...] = (
         _R.TECHNICAL,
         "Leverandøren skal ha levert det tilbudte systemet til kommuner som bruker det på Noark 5.",
         "Referanser fra minst tre kommuner som bruker systemet på Noark 5, med kontaktperson.",
-        "CRITERION.SELECTION.TECHNICAL_PROFESSIONAL_ABILITY.REFERENCES.SERVICES",
+        # the ESPD taxonomy's code (tender.core.espd.taxonomy), so real responses are found by it
+        "CRITERION.SELECTION.TECHNICAL_PROFESSIONAL_ABILITY.REFERENCES.SERVICES_DELIVERY_PERFORMANCE",
     ),
     RequirementInput(
         _R.TECHNICAL,
