@@ -256,6 +256,7 @@ def test_the_group_sees_the_submitted_sample_only_once_the_requests_are_opened_a
         login_as(user)
         for sample_id in (submitted.id, draft.id):
             assert client.get(f"{base}/prover/{sample_id}").status_code == 403
+        assert client.get(f"{base}/prover/status.json").status_code == 403
     _open_requests(db, s, clock)
     for user in (s.lead, s.evaluators[0], s.observer):
         login_as(user)
@@ -263,8 +264,11 @@ def test_the_group_sees_the_submitted_sample_only_once_the_requests_are_opened_a
         assert page.status_code == 200 and "levert.zip" in page.get_data(as_text=True)
         assert client.get(f"{base}/prover/{submitted.id}/rapport.pdf").status_code == 200
         assert client.get(f"{base}/prover/{draft.id}").status_code == 404  # never submitted
+        statuses = client.get(f"{base}/prover/status.json")
+        assert statuses.status_code == 200 and [x["id"] for x in statuses.get_json()] == [submitted.id]
     login_as(s.signers[0])  # not in the evaluation group
     assert client.get(f"{base}/prover/{submitted.id}").status_code == 403
+    assert client.get(f"{base}/prover/status.json").status_code == 403
 
 
 def test_the_assessment_shows_the_samples_result_beside_the_requirement_asking_for_it(
@@ -307,3 +311,42 @@ def test_the_samples_events_are_hidden_from_the_group_until_the_requests_are_ope
 
     assert hidden(False) == set(events)
     assert hidden(True) == set()  # the request's sample is part of the opened request
+
+
+def test_an_upload_racing_the_submission_of_the_request_fails_and_keeps_nothing(
+    client, forms, login_as, db, app, s, valid_zip
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from tender.noark import operations as ops
+    from tender.prequalification.models import ParticipationRequest, RequestStatus
+
+    _uploaded(client, forms, login_as, db, s, 0, valid_zip)
+    req = _request(s, 0)
+    assert not req.is_submitted  # this upload has read the request as a draft ...
+    # ... when another request submits it (written past this session, as another transaction would)
+    db.session.execute(
+        update(ParticipationRequest)
+        .where(ParticipationRequest.id == req.id)
+        .values(
+            status=RequestStatus.SUBMITTED,
+            submitted_at=PQ_BEFORE - timedelta(seconds=5),
+            lock_version=req.lock_version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    with app.test_request_context(), pytest.raises(StaleDataError):
+        ops.store_request_upload(
+            s.tender,
+            s.vendors[0],
+            io.BytesIO(valid_zip),
+            "for-sent.zip",
+            max_bytes=10**8,
+            actor=s.vendor_users[0],
+            at=PQ_BEFORE,
+        )
+    db.session.rollback()
+    assert len(_samples(db)) == 1

@@ -435,15 +435,21 @@ def overview(tender_id: int) -> Any:
 @bp.route("/prover/status.json")
 @login_required
 def statuses(tender_id: int) -> Any:
-    """Progress of the samples the user may see: the vendor's own; for the group, after the opening, the
-    samples submitted with bids (403 before it)."""
+    """Progress of the samples the user may see: the vendor's own; for the group, after the bid opening, the
+    samples submitted with bids, and after the requests' opening, those submitted with requests (403 before
+    both)."""
     tender = tender_for(tender_id)
     if upload_sample(current_user, tender):
         samples = ops.samples_of(tender, tender.vendor_ids_of(current_user))
-    elif _group_sees(tender):
-        samples = sorted(ops.submitted_samples(tender).values(), key=lambda s: s.id)
     else:
-        abort(403)
+        bids, requests = _group_sees(tender), see_request_samples(current_user, tender)
+        if not bids and not requests:
+            abort(403)
+        seen = [
+            *(ops.submitted_samples(tender).values() if bids else ()),
+            *(ops.submitted_request_samples(tender).values() if requests else ()),
+        ]
+        samples = sorted(seen, key=lambda s: s.id)
     return jsonify([_status_json(s) for s in samples])
 
 
