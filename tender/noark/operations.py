@@ -5,6 +5,12 @@ bid deadline and before the bid is submitted, and the bid's submission marks the
 one submitted with it (:func:`seal_with_bid`). The procurement group sees only those samples, and only after
 the bid opening (:func:`group_may_see_samples`); the minimum-requirement results come from them.
 
+When the prequalification demands it, a sample instead belongs to the vendor's request to take part
+(``request_id``; :func:`store_request_upload`): the same file checks, folder, queue, worker and report,
+under the request's rules (before the participation deadline, while the request is a draft). The request's
+submission (``tender.prequalification.request_operations.submit``, through :class:`RequestSamplePart`) puts
+the newest one into the receipt's hash; the group sees it once the requests are opened.
+
 Operations change state, flush and write the audit trail; the caller commits. The exception is
 :func:`run_validation`, which runs in a queue worker with no caller around it and commits its own steps
 (claim, progress, result) so the web pages can show them while it works.

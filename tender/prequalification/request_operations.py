@@ -679,9 +679,8 @@ def request_content(req: ParticipationRequest) -> dict[str, Any]:
     }
     for key, part in sorted(_REQUEST_PARTS.items()):
         found = part.content(req)
-        if (
-            found is not None
-        ):  # absent rather than null, so receipts of requests without a sample keep their hash
+        # absent rather than null, so receipts of requests without a sample keep their hash
+        if found is not None:
             content[key] = found
     return content
 
@@ -729,9 +728,8 @@ def submit(
     if missing and not confirm_missing:
         raise MissingParts(missing)
     for part in _REQUEST_PARTS.values():
-        part.seal(
-            req, actor=actor
-        )  # e.g. the vendor's newest Noark sample is the one submitted with the request
+        # e.g. the vendor's newest Noark sample is recorded as the one submitted with the request
+        part.seal(req, actor=actor)
     digest = content_sha256(req)
     req.status = RequestStatus.SUBMITTED
     req.submitted_at = at
