@@ -2,7 +2,8 @@
 no one in the group finds anything of a request, by any route.
 
 A tender with a frozen prequalification gets two submitted requests whose every text the vendor wrote
-(contact, address, the references' texts, a document's name and content, an ESPD answer) carries one marker.
+(contact, address, the references' texts, a document's name and content, an ESPD answer, and the Noark 5
+sample the setup demands with the request: its file name and content) carries one marker.
 Every GET route of the app (read from ``app.url_map`` as tests/test_sealed_marker.py does, with this tender's
 ids filled in) is requested by every role of the group, before the participation deadline and after it with
 the requests unopened: the marker must be in no response; no query may read a request's tables while the
@@ -13,6 +14,7 @@ After the opening the same detector finds the marker where the group may now loo
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 from typing import Any
@@ -26,15 +28,24 @@ from tests.test_sealed_marker import NOWHERE, Sealed, fetch, get_urls, texts_of
 MARKER = "QZX7-foresporsel-merke-93d1"
 #: the tables that hold a request's content (the opening's own tables are the seal, and may be read)
 REQUEST_TABLES = re.compile(r"\b(participation_request|request_document|request_reference|clarification)\b")
-REQUEST_IDS = ("request_id", "document_id", "clarification_id")
+REQUEST_IDS = ("request_id", "document_id", "clarification_id", "sample_id")
 
 
 @pytest.fixture
 def marked(db, create_tender, add_member, create_user, clock):
-    from tender.prequalification.models import RequestDocument
+    from tender.noark import operations as noark_ops
+    from tender.prequalification import request_operations as pq_ops
+    from tender.prequalification.models import RequestDocument, RequestStatus
+    from tender.prequalification.setup_operations import canonical_form
 
     s = pq_setup(db, create_tender, add_member, create_user, vendors=3)
-    requests = []
+    setup = pq_ops.setup_of(s.tender)
+    setup.sample_demanded = True
+    # announced as the setup operations freeze it (the builder's short form is not what the public
+    # announcement page reads, and the walk requests that page too)
+    setup.frozen_json = json.dumps(canonical_form(s.tender, setup), sort_keys=True, ensure_ascii=False)
+    setup.frozen_sha256 = hashlib.sha256(setup.frozen_json.encode()).hexdigest()
+    requests, samples = [], []
     for i in range(2):
         r = submitted_request(db, s, i)
         r.contact_name = f"Kontakt {MARKER}"
@@ -65,6 +76,24 @@ def marked(db, create_tender, add_member, create_user, clock):
                 uploaded_at=PQ_BEFORE,
             )
         )
+        # the sample goes in through the upload while the request is a draft (the builder wrote it as
+        # submitted), is validated by the worker's own function, and the request is submitted again
+        submitted_at, receipt = r.submitted_at, r.receipt_sha256
+        r.status, r.submitted_at, r.receipt_sha256 = RequestStatus.DRAFT, None, None
+        db.session.flush()
+        sample = noark_ops.store_request_upload(
+            s.tender,
+            s.vendors[i],
+            io.BytesIO(f'<?xml version="1.0"?><arkiv>{MARKER}</arkiv>'.encode()),
+            f"prove-{MARKER}-{i}.xml",
+            max_bytes=10_000,
+            actor=s.vendor_users[i],
+            at=PQ_BEFORE,
+        )
+        r.status, r.submitted_at, r.receipt_sha256 = RequestStatus.SUBMITTED, submitted_at, receipt
+        db.session.commit()
+        noark_ops.run_validation(sample.id)
+        samples.append(sample)
         requests.append(r)
     db.session.commit()
     tender = s.tender
@@ -86,7 +115,7 @@ def marked(db, create_tender, add_member, create_user, clock):
         "tender_id": [str(tender.id)],
         "bid_id": [NOWHERE],
         "attachment_id": [NOWHERE],
-        "sample_id": [NOWHERE],
+        "sample_id": [str(x.id) for x in samples],
         "key": ["R0001"],
         "number": ["1"],
         "vendor_id": [str(v.id) for v in s.vendors],
@@ -184,4 +213,6 @@ def test_the_walk_finds_the_marker_once_the_requests_are_opened(
     login_as(s.lead)
     found = [p.url for p in get_urls(app, sealed, lambda e: True) if MARKER in texts_of(fetch(client, p.url))]
     assert base in found
+    sample_id = sealed.values["sample_id"][0]
+    assert f"/konkurranser/{s.tender.id}/noark/prover/{sample_id}" in found  # the request's sample
     assert Role.LEAD in s.tender.roles_of(s.lead)

@@ -8,6 +8,10 @@ marked :attr:`submitted_with_bid`: that one, and no other, is "the sample submit
 and file name are in the bid's receipt hash, the procurement group sees it after the bid opening, and the
 minimum-requirement result is read from it. Samples replaced before submission stay the vendor's own.
 
+When the prequalification demands a sample with the request to take part, the sample belongs to the request
+(:attr:`request_id`) instead, under the request's deadline and seal; no flag marks the one submitted, since a
+submitted request never changes: it is the request's newest (``tender.noark.operations.sample_of_request``).
+
 The uploaded file and the full JSON report
 live on disk under ``instance/uploads/noark/<sample id>/`` (``extract.<ext>`` and ``report.json``); the row
 keeps what lists and the side-by-side table need: status, progress, verdict, counts and a per-check summary.

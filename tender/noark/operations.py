@@ -5,6 +5,12 @@ bid deadline and before the bid is submitted, and the bid's submission marks the
 one submitted with it (:func:`seal_with_bid`). The procurement group sees only those samples, and only after
 the bid opening (:func:`group_may_see_samples`); the minimum-requirement results come from them.
 
+When the prequalification demands it, a sample instead belongs to the vendor's request to take part
+(``request_id``; :func:`store_request_upload`): the same file checks, folder, queue, worker and report,
+under the request's rules (before the participation deadline, while the request is a draft). The request's
+submission (``tender.prequalification.request_operations.submit``, through :class:`RequestSamplePart`) puts
+the newest one into the receipt's hash; the group sees it once the requests are opened.
+
 Operations change state, flush and write the audit trail; the caller commits. The exception is
 :func:`run_validation`, which runs in a queue worker with no caller around it and commits its own steps
 (claim, progress, result) so the web pages can show them while it works.
@@ -53,6 +59,8 @@ from tender.noark.models import (
     SampleStatus,
     Verdict,
 )
+from tender.prequalification import request_operations as pq_ops
+from tender.prequalification.models import ParticipationRequest, QualificationRequirement, RequestStatus
 from tender.tenders.models import Tender, Vendor
 from tender.web.uploads import clean_filename
 
@@ -159,12 +167,31 @@ def store_upload(
     not take is refused with a DomainError and nothing is kept."""
     at = at or now()
     bid = bid_for_sample(tender, vendor, at=at, actor=actor)
-    stored_name = stored_name_for(filename)
+    stored_name_for(filename)
     # Writing the bid row takes part in its optimistic lock (``lock_version``): an upload racing the bid's
     # submission fails at flush or commit (StaleDataError) instead of adding a sample to a submitted bid.
     bid.updated_at = at
     flag_modified(bid, "updated_at")  # written even when the time is unchanged, so the lock is always checked
     db.session.flush()
+    return _store(tender, vendor, stream, filename, max_bytes=max_bytes, actor=actor, at=at, bid=bid)
+
+
+def _store(
+    tender: Tender,
+    vendor: Vendor,
+    stream: IO[bytes],
+    filename: str,
+    *,
+    max_bytes: int,
+    actor: Any,
+    at: datetime,
+    bid: Bid | None = None,
+    request: ParticipationRequest | None = None,
+) -> ExtractSample:
+    """Stream the upload to disk while hashing it and add the sample to its bid or its request (exactly one
+    of them; the caller has checked that rules allow it)."""
+    assert (bid is None) != (request is None)
+    stored_name = stored_name_for(filename)
     incoming = uploads_root() / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
     part = incoming / f"{uuid.uuid4().hex}.part"
@@ -183,7 +210,8 @@ def store_upload(
         sample = ExtractSample(
             tender_id=tender.id,
             vendor_id=vendor.id,
-            bid_id=bid.id,
+            bid_id=bid.id if bid is not None else None,
+            request_id=request.id if request is not None else None,
             submitted_with_bid=False,
             uploaded_by_id=getattr(actor, "id", None),
             original_filename=clean_filename(filename, "uttrekk"),
@@ -212,7 +240,7 @@ def store_upload(
             actor=actor,
             payload={
                 "vendor": vendor.name,
-                "bid": bid.id,
+                **_owner(sample),
                 "filename": sample.original_filename,
                 "size": size,
                 "sha256": sample.sha256,
@@ -223,6 +251,73 @@ def store_upload(
         part.unlink(missing_ok=True)
 
 
+def _owner(sample: ExtractSample) -> dict[str, int]:
+    """What the sample belongs to, for the trail's payloads. A request's sample is named by ``"request"``
+    (and never carries a ``"bid"`` key, not even null), so the trail keeps it sealed exactly as long as the
+    request's own events (tender.audit.request_activity); a bid's by ``"bid"``."""
+    if sample.request_id is not None:
+        return {"request": sample.request_id}
+    return {"bid": sample.bid_id} if sample.bid_id is not None else {}
+
+
+# -- upload into the request to take part (prequalification) ------------------------------------------------
+#: the refusal after the participation deadline (the view logs the attempt as ``request.late_attempt``)
+REQUEST_LATE_MESSAGE = (
+    "Fristen for forespørsel om å delta er ute. Prøveuttrekket er en del av forespørselen og kan ikke lastes "
+    "opp etter fristen."
+)
+NOT_DEMANDED_MESSAGE = "Prekvalifiseringen ber ikke om et Noark 5-prøveuttrekk med forespørselen."
+
+
+def sample_demanded(tender: Tender) -> bool:
+    """Whether the tender's (enabled) prequalification demands a Noark 5 sample with each request."""
+    setup = pq_ops.setup_of(tender)
+    return setup is not None and setup.enabled and setup.sample_demanded
+
+
+def request_for_sample(tender: Tender, vendor: Vendor, *, at: datetime, actor: Any) -> ParticipationRequest:
+    """The vendor's request to take part a new sample goes into, created as a draft if needed. Refused
+    (DomainError) when no sample is demanded, before the setup is announced, after the participation deadline
+    (:class:`pq_ops.LateRequest`: the caller rolls back and records the late attempt) and once the request is
+    submitted (a submitted request never changes)."""
+    if not sample_demanded(tender):
+        raise DomainError(NOT_DEMANDED_MESSAGE)
+    try:
+        pq_ops.check_open(tender, vendor, at)
+    except pq_ops.LateRequest:
+        raise pq_ops.LateRequest(REQUEST_LATE_MESSAGE) from None
+    req = pq_ops.ensure_request(tender, vendor, at=at, actor=actor)
+    if req.is_submitted:
+        raise DomainError(
+            "Forespørselen er levert, og prøveuttrekket som ble levert med den kan ikke byttes.", field="file"
+        )
+    return req
+
+
+def store_request_upload(
+    tender: Tender,
+    vendor: Vendor,
+    stream: IO[bytes],
+    filename: str,
+    *,
+    max_bytes: int,
+    actor: Any,
+    at: datetime | None = None,
+) -> ExtractSample:
+    """Keep an uploaded extract for ``vendor`` as part of its request to take part and queue it, the same
+    way as a bid's (:func:`store_upload`): the same checks of the file, the same folder, queue, worker and
+    report. The request's rules (:func:`request_for_sample`) are checked before anything is read."""
+    at = at or now()
+    req = request_for_sample(tender, vendor, at=at, actor=actor)
+    stored_name_for(filename)
+    # the request's optimistic lock (``lock_version``), as for the bid: an upload racing the request's
+    # submission fails at flush or commit instead of adding a sample to a submitted request
+    req.updated_at = at
+    flag_modified(req, "updated_at")
+    db.session.flush()
+    return _store(tender, vendor, stream, filename, max_bytes=max_bytes, actor=actor, at=at, request=req)
+
+
 def discard_files(sample_id: int | None) -> None:
     """Remove what an upload wrote to disk, when its transaction did not commit."""
     if sample_id is not None:
@@ -230,11 +325,18 @@ def discard_files(sample_id: int | None) -> None:
 
 
 # -- queries -------------------------------------------------------------------------------------------------
-def samples_of(tender: Tender, vendor_ids: set[int] | None = None) -> list[ExtractSample]:
-    """Samples in a tender, newest first; only those of ``vendor_ids`` when given (the vendor's own view)."""
+def samples_of(
+    tender: Tender, vendor_ids: set[int] | None = None, *, of_requests: bool | None = None
+) -> list[ExtractSample]:
+    """Samples in a tender, newest first; only those of ``vendor_ids`` when given (the vendor's own view);
+    only those of requests to take part (True) or of bids (False) when ``of_requests`` is given."""
     stmt = select(ExtractSample).where(ExtractSample.tender_id == tender.id)
     if vendor_ids is not None:
         stmt = stmt.where(ExtractSample.vendor_id.in_(vendor_ids or {-1}))
+    if of_requests is not None:
+        stmt = stmt.where(
+            ExtractSample.request_id.is_not(None) if of_requests else ExtractSample.request_id.is_(None)
+        )
     return list(db.session.scalars(stmt.order_by(ExtractSample.uploaded_at.desc(), ExtractSample.id.desc())))
 
 
@@ -296,6 +398,69 @@ def submitted_samples(tender: Tender) -> dict[int, ExtractSample]:
         .order_by(ExtractSample.id)
     )
     return {s.vendor_id: s for s in rows}
+
+
+# -- the sample with a request to take part ------------------------------------------------------------------
+def sample_of_request(req: ParticipationRequest) -> ExtractSample | None:
+    """The sample that goes with ``req``: its newest. No flag marks it, and none is needed: a sample goes into
+    a request only while the request is a draft and before the deadline, and a submitted request never
+    changes (no withdrawal), so the newest at the submission stays the newest, the one submitted with it."""
+    return db.session.scalar(
+        select(ExtractSample)
+        .where(ExtractSample.request_id == req.id)
+        .order_by(ExtractSample.uploaded_at.desc(), ExtractSample.id.desc())
+        .limit(1)
+    )
+
+
+def submitted_request_samples(tender: Tender) -> dict[int, ExtractSample]:
+    """Per vendor id, the sample submitted with the vendor's request to take part (only submitted requests
+    that had one). The callers show these to the group only once the requests are opened."""
+    rows = db.session.scalars(
+        select(ExtractSample)
+        .join(ParticipationRequest, ParticipationRequest.id == ExtractSample.request_id)
+        .where(
+            ExtractSample.tender_id == tender.id,
+            ParticipationRequest.tender_id == tender.id,
+            ParticipationRequest.status == RequestStatus.SUBMITTED,
+        )
+        .order_by(ExtractSample.uploaded_at, ExtractSample.id)
+    )
+    return {s.vendor_id: s for s in rows}  # the newest of each vendor's comes last and stays
+
+
+def asks_for_sample(requirement: QualificationRequirement) -> bool:
+    """Whether a qualification requirement asks for the Noark 5 sample (the announced default's "gyldig
+    Noark 5 arkivuttrekk" / "prøveuttrekk"): its text or documentation speaks of an extract (uttrekk)."""
+    return "uttrekk" in f"{requirement.text} {requirement.documentation}".lower()
+
+
+class RequestSamplePart:
+    """The Noark 5 sample as a part handed in with the request to take part
+    (:class:`tender.prequalification.request_operations.RequestPart`), registered by this package's
+    ``__init__``: prequalification sits below noark and may not import it."""
+
+    key = "noark_sample"
+
+    def missing(self, tender: Tender, req: ParticipationRequest) -> list[str]:
+        if not sample_demanded(tender) or sample_of_request(req) is not None:
+            return []
+        return ["Noark 5-prøveuttrekk mangler: prekvalifiseringen krever et prøveuttrekk med forespørselen."]
+
+    def seal(self, req: ParticipationRequest, *, actor: Any) -> None:
+        sample = sample_of_request(req)
+        if sample is not None:
+            audit.record(
+                "noark.sample_submitted",
+                sample,
+                tender_id=req.tender_id,
+                actor=actor,
+                payload={"request": req.id, "filename": sample.original_filename, "sha256": sample.sha256},
+            )
+
+    def content(self, req: ParticipationRequest) -> dict[str, Any] | None:
+        sample = sample_of_request(req)
+        return None if sample is None else {"filename": sample.original_filename, "sha256": sample.sha256}
 
 
 def group_may_see_samples(tender: Tender) -> bool:
@@ -437,7 +602,13 @@ def run_validation(sample_id: int) -> ExtractSample | None:
         )
         sample.finished_at = utcnow()
         audit.record(
-            "noark.validation_finished", sample, payload={"status": "failed", "error": type(exc).__name__}
+            "noark.validation_finished",
+            sample,
+            payload={
+                **({"request": sample.request_id} if sample.request_id is not None else {}),
+                "status": "failed",
+                "error": type(exc).__name__,
+            },
         )
         db.session.commit()
         return sample
@@ -466,6 +637,7 @@ def run_validation(sample_id: int) -> ExtractSample | None:
         "noark.validation_finished",
         sample,
         payload={
+            **({"request": sample.request_id} if sample.request_id is not None else {}),
             "status": "done",
             "verdict": sample.verdict.value,
             "errors": sample.error_count,

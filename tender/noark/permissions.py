@@ -4,6 +4,8 @@ requirement."""
 from __future__ import annotations
 
 from tender.noark.operations import group_may_see_samples
+from tender.prequalification.permissions import request as may_request
+from tender.prequalification.permissions import view_requests
 from tender.tenders.models import Role
 from tender.tenders.permissions import Rule, has_role, in_group, is_lead, is_vendor_user
 
@@ -24,3 +26,10 @@ link_noark_requirement = is_lead.named("link_noark_requirement")
 confirm_noark_requirement = (has_role(Role.LEAD, Role.EVALUATOR) & samples_unsealed).named(
     "confirm_noark_requirement"
 )
+
+#: a vendor user uploads the sample with their own company's request to take part (the prequalification's
+#: ``request`` rule; the operations refuse it unless the setup demands a sample)
+upload_request_sample = may_request.named("upload_request_sample")
+#: the samples submitted with the requests to take part, their reports and status: the group that evaluates,
+#: once the participation deadline has passed and the requests are opened (``view_requests``), never before
+see_request_samples = view_requests.named("see_request_samples")

@@ -33,11 +33,15 @@ from tender.noark.permissions import (
     restart_validation,
     samples_unsealed,
     see_group_samples,
+    see_request_samples,
+    upload_request_sample,
     upload_sample,
     view_samples,
 )
 from tender.noark.report_view import build_report_view, comparison
 from tender.noark.tasks import QueueConfigurationError, enqueue_validation
+from tender.prequalification import request_operations as pq_ops
+from tender.prequalification.models import ParticipationRequest, QualificationRequirement
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
 from tender.web.forms import EmptyForm, put_reasons_on_form, run_button, run_form
@@ -69,19 +73,24 @@ def _group_sees(tender: Tender) -> bool:
 
 def _sample_for(tender_id: int, sample_id: int) -> tuple[Tender, ExtractSample]:
     """The sample if the user may see it: a vendor user their company's own; the group, after the bid
-    opening, the samples submitted with bids. The group before the opening gets 403 for every id; anything
-    else is 404, so guessing ids reveals nothing."""
+    opening, the samples submitted with bids, and after the requests' opening, the samples submitted with
+    requests to take part. The group before both openings gets 403 for every id; anything else is 404, so
+    guessing ids reveals nothing."""
     tender = tender_for(tender_id)
     own = tender.vendor_ids_of(current_user)
     group = _group_sees(tender)
-    if not own and not group:
+    group_requests = see_request_samples(current_user, tender)
+    if not own and not group and not group_requests:
         abort(403)
     sample = db.session.get(ExtractSample, sample_id)
     if sample is None or sample.tender_id != tender.id:
         abort(404)
     if sample.vendor_id in own:
         return tender, sample
-    submitted = ops.submitted_samples(tender).get(sample.vendor_id) if group else None
+    if sample.request_id is None:
+        submitted = ops.submitted_samples(tender).get(sample.vendor_id) if group else None
+    else:
+        submitted = ops.submitted_request_samples(tender).get(sample.vendor_id) if group_requests else None
     if submitted is not None and submitted.id == sample.id:
         return tender, sample
     abort(404)
@@ -93,7 +102,8 @@ def _max_upload() -> int:
 
 # -- the vendor's page --------------------------------------------------------------------------------------
 def _mine_page(tender: Tender, vendor: Vendor, form: UploadForm, status: int = 200) -> Any:
-    samples = ops.samples_of(tender, {vendor.id})
+    # the bid's samples only: those sent with the request to take part are on the request's sample page
+    samples = ops.samples_of(tender, {vendor.id}, of_requests=False)
     bid = bid_ops.bid_of(tender, vendor.id)
     with_bid = ops.sample_of_bid(bid) if bid is not None else None
     at = now()
@@ -180,6 +190,105 @@ def upload(tender_id: int) -> Any:
         success="Prøveuttrekket er lastet opp og står i kø for kontroll.",
         refused=refused,
     )
+
+
+# -- the sample with the vendor's request to take part (prequalification) -----------------------------------
+def _request_page(tender: Tender, vendor: Vendor, form: UploadForm, status: int = 200) -> Any:
+    at = now()
+    req = pq_ops.request_of(tender, vendor.id)
+    demanded = ops.sample_demanded(tender)
+    return render_template(
+        "noark/request_sample.html",
+        tender=tender,
+        vendor=vendor,
+        req=req,
+        demanded=demanded,
+        samples=ops.samples_of(tender, {vendor.id}, of_requests=True),
+        with_request=ops.sample_of_request(req) if req is not None else None,
+        submitted=req is not None and req.is_submitted,
+        late=tender.participation_deadline is not None and at >= tender.participation_deadline,
+        open_for_samples=demanded and pq_ops.request_is_editable(tender, req, at),
+        form=form,
+        max_upload=ops._human(_max_upload()),
+    ), status
+
+
+@bp.route("/foresporsel-prove", methods=["GET"])
+@login_required
+def request_sample(tender_id: int) -> Any:
+    """The vendor's Noark 5 sample for the request to take part: upload, progress and reports (the request
+    page links here, as the bid page links to the bid's samples)."""
+    tender = tender_for(tender_id, upload_request_sample)
+    return _request_page(tender, _own_vendor(tender), UploadForm(formdata=None))
+
+
+@bp.route("/foresporsel-prove", methods=["POST"])
+@csrf.exempt  # checked below by the form itself, after this view's own upload limit is in place
+@login_required
+def upload_request_sample_file(tender_id: int) -> Any:
+    tender = tender_for(tender_id, upload_request_sample)
+    vendor = _own_vendor(tender)
+    request.max_content_length = _max_upload() + 64 * 1024
+    try:
+        form = UploadForm()
+        valid = form.validate_on_submit()
+    except RequestEntityTooLarge:
+        form = UploadForm(formdata=None)
+        form.file.errors = [f"Filen er større enn grensen på {ops._human(_max_upload())}."]
+        return _request_page(tender, vendor, form, 413)
+    if not valid:
+        return _request_page(tender, vendor, form, 422)
+    upload_file = form.file.data
+    at, me = now(), _me()
+
+    def store() -> ExtractSample:
+        try:
+            sample = ops.store_request_upload(
+                tender,
+                vendor,
+                upload_file.stream,
+                upload_file.filename or "uttrekk",
+                max_bytes=_max_upload(),
+                actor=me,
+                at=at,
+            )
+            after_rollback(lambda: ops.discard_files(sample.id))
+            db.session.flush()
+        except StaleDataError:
+            raise _RequestChanged() from None
+        after_commit(lambda: _enqueue(sample.id))
+        return sample
+
+    def refused(error: DomainError) -> Any:
+        put_reasons_on_form(form, error)
+        if isinstance(error, pq_ops.LateRequest):
+            # kept although the upload is rolled back (nothing of the file is kept), as the request's own
+            # late attempts are
+            keep(lambda: pq_ops.record_late_attempt(tender, vendor, action="sample", at=at, actor=me))
+            return _request_page(tender, vendor, form, 409)
+        too_large = isinstance(error, ops.UploadTooLarge)
+        status = 409 if isinstance(error, _RequestChanged) else 413 if too_large else 422
+        return _request_page(tender, vendor, form, status)
+
+    return run_form(
+        None,
+        store,
+        back=url_for("noark.request_sample", tender_id=tender.id),
+        success="Prøveuttrekket er lastet opp og står i kø for kontroll. Den nyeste prøven leveres med "
+        "forespørselen.",
+        refused=refused,
+    )
+
+
+class _RequestChanged(DomainError):
+    """The request changed (most likely was submitted) while a sample for it came in."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Forespørselen ble endret samtidig, kanskje levert, mens prøven ble lastet opp; prøven er ikke "
+            "lagret. Last siden på nytt.",
+            field="file",
+        )
 
 
 class _BidChanged(DomainError):
@@ -326,15 +435,21 @@ def overview(tender_id: int) -> Any:
 @bp.route("/prover/status.json")
 @login_required
 def statuses(tender_id: int) -> Any:
-    """Progress of the samples the user may see: the vendor's own; for the group, after the opening, the
-    samples submitted with bids (403 before it)."""
+    """Progress of the samples the user may see: the vendor's own; for the group, after the bid opening, the
+    samples submitted with bids, and after the requests' opening, those submitted with requests (403 before
+    both)."""
     tender = tender_for(tender_id)
     if upload_sample(current_user, tender):
         samples = ops.samples_of(tender, tender.vendor_ids_of(current_user))
-    elif _group_sees(tender):
-        samples = sorted(ops.submitted_samples(tender).values(), key=lambda s: s.id)
     else:
-        abort(403)
+        bids, requests = _group_sees(tender), see_request_samples(current_user, tender)
+        if not bids and not requests:
+            abort(403)
+        seen = [
+            *(ops.submitted_samples(tender).values() if bids else ()),
+            *(ops.submitted_request_samples(tender).values() if requests else ()),
+        ]
+        samples = sorted(seen, key=lambda s: s.id)
     return jsonify([_status_json(s) for s in samples])
 
 
@@ -457,3 +572,23 @@ def confirm(tender_id: int, link_id: int, vendor_id: int) -> Any:
 def noark_sample_of_bid(bid: Bid | None) -> ExtractSample | None:
     """For the bid and receipt pages: the sample that goes with ``bid`` (see ``ops.sample_of_bid``)."""
     return ops.sample_of_bid(bid) if bid is not None else None
+
+
+# -- the sample on the request pages (prequalification may not import noark) ------------------------------
+@bp.app_template_global("noark_sample_demanded")
+def noark_sample_demanded(tender: Tender) -> bool:
+    """For the request and assessment pages: whether the prequalification demands a Noark 5 sample."""
+    return ops.sample_demanded(tender)
+
+
+@bp.app_template_global("noark_sample_of_request")
+def noark_sample_of_request(req: ParticipationRequest | None) -> ExtractSample | None:
+    """For the vendor's request page and the group's assessment page (which is shown only once the requests
+    are opened): the sample that goes with ``req`` (see ``ops.sample_of_request``)."""
+    return ops.sample_of_request(req) if req is not None else None
+
+
+@bp.app_template_global("noark_asks_for_sample")
+def noark_asks_for_sample(requirement: QualificationRequirement) -> bool:
+    """For the assessment page: the qualification requirement the sample's result is shown beside."""
+    return ops.asks_for_sample(requirement)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -48,6 +48,7 @@ LATE_ACTIONS = {
     "add_reference": "legge til referanse",
     "delete_reference": "fjerne referanse",
     "submit": "levere forespørselen",
+    "sample": "laste opp prøveuttrekk",
 }
 
 #: the ESPD answers' JSON when they come from the form (the reader's format, its own version marker)
@@ -581,10 +582,37 @@ def delete_reference(
     audit.record("request.reference_removed", req, actor=actor, payload={"customer": reference.customer})
 
 
+# -- parts handed in by domains above -----------------------------------------------------------------------
+class RequestPart(Protocol):
+    """Something a domain above prequalification hands in with a request (the Noark 5 sample, when the
+    setup demands one): listed when missing, sealed at the submission before the receipt's hash is computed,
+    and named under ``key`` in the content the hash covers. That domain registers it
+    (:func:`register_request_part`) when its package is imported; this floor never imports it."""
+
+    key: str
+
+    def missing(self, tender: Tender, req: ParticipationRequest) -> list[str]:
+        """What of this part the tender demands and the request lacks, in words (empty: nothing)."""
+
+    def seal(self, req: ParticipationRequest, *, actor: Any) -> None:
+        """At the submission: record what goes with the request as submitted with it."""
+
+    def content(self, req: ParticipationRequest) -> dict[str, Any] | None:
+        """What goes with ``req`` in the receipt's content, or None when nothing does."""
+
+
+_REQUEST_PARTS: dict[str, RequestPart] = {}
+
+
+def register_request_part(part: RequestPart) -> None:
+    _REQUEST_PARTS[part.key] = part
+
+
 # -- submission --------------------------------------------------------------------------------------------
 def request_content(req: ParticipationRequest) -> dict[str, Any]:
-    """Everything submitted, in canonical form: what the receipt's SHA-256 covers."""
-    return {
+    """Everything submitted, in canonical form: what the receipt's SHA-256 covers (with the parts handed in
+    with it, e.g. the Noark 5 sample by file name and SHA-256, when there is one)."""
+    content: dict[str, Any] = {
         "tender": req.tender_id,
         "vendor": {"name": req.vendor.name, "organisasjonsnummer": req.vendor.organisasjonsnummer},
         "company": {
@@ -622,6 +650,12 @@ def request_content(req: ParticipationRequest) -> dict[str, Any]:
             key=lambda r: json.dumps(r, sort_keys=True, ensure_ascii=False),
         ),
     }
+    for key, part in sorted(_REQUEST_PARTS.items()):
+        found = part.content(req)
+        # absent rather than null, so receipts of requests without a sample keep their hash
+        if found is not None:
+            content[key] = found
+    return content
 
 
 def content_sha256(req: ParticipationRequest) -> str:
@@ -644,6 +678,8 @@ def missing_parts(tender: Tender, req: ParticipationRequest) -> list[str]:
     for number, requirement in enumerate(requirements_of(tender), 1):
         if requirement.id not in covered:
             missing.append(f"Dokumentasjon mangler for kvalifikasjonskrav {number}: {requirement.text}")
+    for _, part in sorted(_REQUEST_PARTS.items()):
+        missing.extend(part.missing(tender, req))
     return missing
 
 
@@ -664,6 +700,9 @@ def submit(
     missing = missing_parts(tender, req)
     if missing and not confirm_missing:
         raise MissingParts(missing)
+    for part in _REQUEST_PARTS.values():
+        # e.g. the vendor's newest Noark sample is recorded as the one submitted with the request
+        part.seal(req, actor=actor)
     digest = content_sha256(req)
     req.status = RequestStatus.SUBMITTED
     req.submitted_at = at
