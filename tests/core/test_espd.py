@@ -965,3 +965,86 @@ def test_any_kind_of_element_left_out_of_a_real_shaped_response_reads_or_is_refu
             assert tag.endswith(("}ProfileExecutionID", "}VersionID")), tag
         else:
             assert isinstance(response, EspdResponse)
+
+
+# ------------------------------------------------------------------- shapes seen in real responses (v1)
+
+
+def test_a_v1_operator_identified_only_by_its_tax_agency_has_that_number_as_its_vat_number() -> None:
+    # the EU ESPD service writes the VAT number without schemeID, often without a country prefix, and reads
+    # it back as the VAT number; a schemeID of National_Number marks a national number even with a prefix
+    eo = read("espd-response-v1-foreign-operator.xml").economic_operator
+    assert eo is not None
+    assert eo.identifiers == (
+        Identifier("31245876", "Skattestyrelsen", "vat"),
+        Identifier("DK-CVR-31245876", "National_Number", "other"),
+        Identifier("SE5591234567", "National_Number", "other"),
+    )
+    assert (eo.name, eo.vat_id, eo.orgnr, eo.country, eo.sme) == (
+        "Nordarkiv ApS",
+        "31245876",
+        None,
+        "DK",
+        True,
+    )
+    assert eo.contact == Contact("Mette Lund", "mette.lund@nordarkiv.dk", "+45 33 12 34 56")
+
+
+@pytest.mark.parametrize(
+    ("written", "scheme", "unless_said", "kind", "orgnr"),
+    [
+        ("12345678", "VAT_Number", False, "vat", None),
+        ("BE0999999999", "VAT_Number", False, "vat", None),
+        ("RO12345678", "National_Number", False, "other", None),
+        ("RO12345678", None, False, "vat", None),
+        ("B207781243", "Agencia Tributaria", True, "vat", None),
+        ("B207781243", "Agencia Tributaria", False, "other", None),
+        ("this is bogus", "Bogus", False, "other", None),
+        # a Norwegian number keeps its own rule: the plain nine digits are the organisation number
+        ("921345674", None, True, "orgnr", "921345674"),
+        ("NO921345674MVA", "National_Number", False, "orgnr", "921345674"),
+        ("921345674", "VAT_Number", False, "vat", "921345674"),
+    ],
+)
+def test_an_identifiers_scheme_says_whether_it_is_a_vat_number(
+    written: str, scheme: str | None, unless_said: bool, kind: str, orgnr: str | None
+) -> None:
+    assert identifier_from(written, scheme, vat_unless_said=unless_said) == Identifier(
+        written,
+        scheme,
+        kind,
+        orgnr,  # type: ignore[arg-type]
+    )
+
+
+def test_a_v1_response_with_the_eu_services_early_type_codes_reads_each_answer() -> None:
+    r = read("espd-response-v1-foreign-operator.xml")
+    assert (r.version, r.procurement.reference, r.procurement.buyer_name) == ("1", REFERENCE, "Skien kommune")
+    assert [(c.type_code, c.category) for c in r.criteria] == [
+        ("EXCLUSION.PAYMENT_OF_TAXES", "exclusion"),
+        ("SELECTION.ECONOMIC_FINANCIAL_STANDING", "economic_financial_standing"),
+    ]
+    assert [(a.question, a.kind) for a in r.criteria[0].answers] == [
+        ("Ditt svar?", "indicator"),
+        ("Land det gjelder", "code"),
+        ("Beløp det gjelder", "amount"),
+        ("Dato for avgjørelsen", "date"),
+        ("Utelukkelsesperiodens lengde", "period"),
+        ("Beskriv tiltakene", "description"),
+        ("URL", "evidence"),
+    ]
+    taxes = r.criteria[0].answers
+    assert (taxes[1].code, taxes[2].amount, taxes[2].currency) == ("DK", Decimal("18250.0"), "DKK")
+    assert (taxes[4].text, taxes[4].start, taxes[4].end) == ("Til utgangen av 2024.", None, None)
+    assert taxes[6].evidence == Evidence(None, "https://skat.dk/attest/2026-31245876.pdf", None, None)
+    turnover = r.criteria[1].answers
+    assert [(a.kind, a.quantity, a.unit, a.amount, a.currency) for a in turnover] == [
+        ("quantity", Decimal("2025"), "YEAR", None, None),
+        ("amount", None, None, Decimal("14750000.5"), "DKK"),
+    ]
+    # both found by the taxonomy's UUID, which a tender may name them by
+    wanted = [
+        ("K1", "CRITERION.EXCLUSION.CONTRIBUTIONS.PAYMENT_OF_TAXES"),
+        ("K2", "CRITERION.SELECTION.ECONOMIC_FINANCIAL_STANDING.TURNOVER.GENERAL_YEARLY"),
+    ]
+    assert [m.status for m in line_up(r, wanted)] == ["answered", "answered"]

@@ -31,19 +31,34 @@ def _compact(value: str) -> str:
     return re.sub(r"[\s.\-]", "", value).upper()
 
 
-def identifier_from(value: str | None, scheme: str | None) -> Identifier | None:
-    """The identifier ``value`` (as written) under ``scheme``, classified; None for an empty one."""
+def identifier_from(
+    value: str | None, scheme: str | None, *, vat_unless_said: bool = False
+) -> Identifier | None:
+    """The identifier ``value`` (as written) under ``scheme``, classified; None for an empty one.
+
+    A scheme naming VAT ("VAT_Number", "VAT") makes it a VAT number and one naming a national number
+    ("National_Number") makes it not one, whatever the number looks like ("RO12345678" is then a national
+    number). ``vat_unless_said`` is for ESPD-EDM 1.x, where the economic operator's ``PartyIdentification`` is
+    the VAT number unless its ``schemeID`` says otherwise (the EU ESPD service reads "B207781243" under the
+    tax agency's name as the VAT number).
+    """
     if not value:
         return None
     compact = _compact(value)
+    said = (scheme or "").upper()
+    says_vat = "VAT" in said or "MVA" in said
+    says_national = "NATIONAL" in said and not says_vat
     norwegian = _NORWEGIAN.match(compact)
     if norwegian and orgnr_rules.is_valid(norwegian.group(1)):
-        vat_form = compact.startswith("NO") or compact.endswith("MVA") or "VAT" in (scheme or "").upper()
+        # the plain nine digits stay an organisation number: only the "NO…MVA" form is the VAT number
+        vat_form = says_vat or (not says_national and (compact.startswith("NO") or compact.endswith("MVA")))
         return Identifier(
             value=value, scheme=scheme, kind="vat" if vat_form else "orgnr", orgnr=norwegian.group(1)
         )
+    if says_vat or (vat_unless_said and not says_national):
+        return Identifier(value=value, scheme=scheme, kind="vat")
     vat = _VAT.match(compact)
-    if vat and vat.group(1) in _VAT_PREFIXES and any(ch.isdigit() for ch in compact):
+    if not says_national and vat and vat.group(1) in _VAT_PREFIXES and any(ch.isdigit() for ch in compact):
         return Identifier(value=value, scheme=scheme, kind="vat")
     return Identifier(value=value, scheme=scheme, kind="other")
 

@@ -225,7 +225,9 @@ def _profile(root: etree._Element, profile_id: str | None) -> str | None:
 # ---------------------------------------------------------------------------------------------- the parties
 
 
-def _economic_operator(party_holder: etree._Element | None, sme_text: str | None) -> EconomicOperator | None:
+def _economic_operator(
+    party_holder: etree._Element | None, sme_text: str | None, *, v1: bool = False
+) -> EconomicOperator | None:
     if party_holder is None:
         return None
     party = _child(party_holder, CAC, "Party")
@@ -234,7 +236,12 @@ def _economic_operator(party_holder: etree._Element | None, sme_text: str | None
     identifiers: list[Identifier] = []
     for ident in _children(party, CAC, "PartyIdentification"):
         id_el = _child(ident, CBC, "ID")
-        found = identifier_from(_text(id_el), _attr(id_el, "schemeID", "schemeName", "schemeAgencyID"))
+        found = identifier_from(
+            _text(id_el),
+            _attr(id_el, "schemeID", "schemeName", "schemeAgencyID"),
+            # ESPD-EDM 1.x puts the VAT number there; a schemeID marks anything else
+            vat_unless_said=v1 and _attr(id_el, "schemeID") is None,
+        )
         if found:
             identifiers.append(found)
     for holder, hint in (("PartyLegalEntity", None), ("PartyTaxScheme", "VAT")):
@@ -325,7 +332,9 @@ def _read_v1(root: etree._Element, version: str, profile_id: str | None) -> Espd
         response_id=_text(_child(root, CBC, "ID")),
         uuid=_text(_child(root, CBC, "UUID")),
         issue_date=_date(_text(_child(root, CBC, "IssueDate"))),
-        economic_operator=_economic_operator(eo_party, _text(_child(eo_party, ESPD_CBC, "SMEIndicator"))),
+        economic_operator=_economic_operator(
+            eo_party, _text(_child(eo_party, ESPD_CBC, "SMEIndicator")), v1=True
+        ),
         procurement=_procurement(root),
         criteria=criteria,
     )
