@@ -260,8 +260,14 @@ def answer_value(answer: Answer) -> str:
     if kind == "percentage":
         return format_percent_points(answer.quantity, 2)
     if kind == "quantity":
-        unit = f" ({answer.unit})" if answer.unit and answer.unit.upper() not in ("NUMBER", "C62") else ""
-        return f"{format_decimal(answer.quantity, 4)}{unit}"
+        code = (answer.unit or "").upper()
+        # "INTEGER", "NUMBER" and "C62" (UN/ECE "one") only say it is a count
+        unit = f" ({answer.unit})" if code and code not in ("NUMBER", "C62", "INTEGER") else ""
+        quantity = answer.quantity
+        if code == "YEAR" and quantity is not None and quantity == quantity.to_integral_value():
+            # real responses answer "Year" with the calendar year under unitCode YEAR: 2025, not «2 025»
+            return f"{int(quantity)}{unit}"
+        return f"{format_decimal(quantity, 4)}{unit}"
     if kind == "date":
         return format_date(answer.date)
     if kind == "period":
