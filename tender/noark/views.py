@@ -11,6 +11,7 @@ something. The vendor is never taken from the URL.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, jsonify, render_template, request, url_for
@@ -138,6 +139,33 @@ def mine(tender_id: int) -> Any:
 @login_required
 def upload(tender_id: int) -> Any:
     tender = tender_for(tender_id, upload_sample)
+    return _upload(
+        tender,
+        _mine_page,
+        ops.store_upload,
+        late=bid_ops.LateBid,
+        record_late=bid_ops.record_late_attempt,
+        changed=_BidChanged,
+        back=url_for("noark.mine", tender_id=tender.id),
+        success="Prøveuttrekket er lastet opp og står i kø for kontroll.",
+    )
+
+
+def _upload(
+    tender: Tender,
+    page: Callable[..., Any],
+    store_upload: Callable[..., ExtractSample],
+    *,
+    late: type[DomainError],
+    record_late: Callable[..., None],
+    changed: type[DomainError],
+    back: str,
+    success: str,
+) -> Any:
+    """One upload of a vendor's sample, for its bid or for its request to take part: ``store_upload`` keeps
+    it where it belongs, ``page`` shows the form again, a ``late`` refusal is kept in the trail by
+    ``record_late`` although the request rolls back, and a concurrent change of the bid or request (most
+    likely its submission) refuses the upload as ``changed``."""
     vendor = _own_vendor(tender)
     # the whole request may carry the sample plus a little form overhead
     request.max_content_length = _max_upload() + 64 * 1024
@@ -147,15 +175,15 @@ def upload(tender_id: int) -> Any:
     except RequestEntityTooLarge:
         form = UploadForm(formdata=None)
         form.file.errors = [f"Filen er større enn grensen på {ops._human(_max_upload())}."]
-        return _mine_page(tender, vendor, form, 413)
+        return page(tender, vendor, form, 413)
     if not valid:
-        return _mine_page(tender, vendor, form, 422)
+        return page(tender, vendor, form, 422)
     upload_file = form.file.data
     at, me = now(), _me()
 
     def store() -> ExtractSample:
         try:
-            sample = ops.store_upload(
+            sample = store_upload(
                 tender,
                 vendor,
                 upload_file.stream,
@@ -168,28 +196,21 @@ def upload(tender_id: int) -> Any:
             after_rollback(lambda: ops.discard_files(sample.id))
             db.session.flush()
         except StaleDataError:
-            # the bid was changed (most likely submitted) by another request while this sample came in
-            raise _BidChanged() from None
+            raise changed() from None
         after_commit(lambda: _enqueue(sample.id))
         return sample
 
     def refused(error: DomainError) -> Any:
         put_reasons_on_form(form, error)
-        if isinstance(error, bid_ops.LateBid):
-            # kept although the request is rolled back, as the bid pages keep their late attempts
-            keep(lambda: bid_ops.record_late_attempt(tender, vendor, action="sample", at=at, actor=me))
-            return _mine_page(tender, vendor, form, 409)
+        if isinstance(error, late):
+            # kept although the request is rolled back (nothing of the file is kept)
+            keep(lambda: record_late(tender, vendor, action="sample", at=at, actor=me))
+            return page(tender, vendor, form, 409)
         too_large = isinstance(error, ops.UploadTooLarge)
-        status = 409 if isinstance(error, _BidChanged) else 413 if too_large else 422
-        return _mine_page(tender, vendor, form, status)
+        status = 409 if isinstance(error, changed) else 413 if too_large else 422
+        return page(tender, vendor, form, status)
 
-    return run_form(
-        None,
-        store,
-        back=url_for("noark.mine", tender_id=tender.id),
-        success="Prøveuttrekket er lastet opp og står i kø for kontroll.",
-        refused=refused,
-    )
+    return run_form(None, store, back=back, success=success, refused=refused)
 
 
 # -- the sample with the vendor's request to take part (prequalification) -----------------------------------
@@ -227,56 +248,16 @@ def request_sample(tender_id: int) -> Any:
 @login_required
 def upload_request_sample_file(tender_id: int) -> Any:
     tender = tender_for(tender_id, upload_request_sample)
-    vendor = _own_vendor(tender)
-    request.max_content_length = _max_upload() + 64 * 1024
-    try:
-        form = UploadForm()
-        valid = form.validate_on_submit()
-    except RequestEntityTooLarge:
-        form = UploadForm(formdata=None)
-        form.file.errors = [f"Filen er større enn grensen på {ops._human(_max_upload())}."]
-        return _request_page(tender, vendor, form, 413)
-    if not valid:
-        return _request_page(tender, vendor, form, 422)
-    upload_file = form.file.data
-    at, me = now(), _me()
-
-    def store() -> ExtractSample:
-        try:
-            sample = ops.store_request_upload(
-                tender,
-                vendor,
-                upload_file.stream,
-                upload_file.filename or "uttrekk",
-                max_bytes=_max_upload(),
-                actor=me,
-                at=at,
-            )
-            after_rollback(lambda: ops.discard_files(sample.id))
-            db.session.flush()
-        except StaleDataError:
-            raise _RequestChanged() from None
-        after_commit(lambda: _enqueue(sample.id))
-        return sample
-
-    def refused(error: DomainError) -> Any:
-        put_reasons_on_form(form, error)
-        if isinstance(error, pq_ops.LateRequest):
-            # kept although the upload is rolled back (nothing of the file is kept), as the request's own
-            # late attempts are
-            keep(lambda: pq_ops.record_late_attempt(tender, vendor, action="sample", at=at, actor=me))
-            return _request_page(tender, vendor, form, 409)
-        too_large = isinstance(error, ops.UploadTooLarge)
-        status = 409 if isinstance(error, _RequestChanged) else 413 if too_large else 422
-        return _request_page(tender, vendor, form, status)
-
-    return run_form(
-        None,
-        store,
+    return _upload(
+        tender,
+        _request_page,
+        ops.store_request_upload,
+        late=pq_ops.LateRequest,
+        record_late=pq_ops.record_late_attempt,
+        changed=_RequestChanged,
         back=url_for("noark.request_sample", tender_id=tender.id),
         success="Prøveuttrekket er lastet opp og står i kø for kontroll. Den nyeste prøven leveres med "
         "forespørselen.",
-        refused=refused,
     )
 
 
