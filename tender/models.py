@@ -2,7 +2,16 @@
 
 from tender.audit import AuditEvent, AuditHead  # noqa: F401
 from tender.auth.models import ClientLoginThrottle, Invitation, LoginThrottle, User, UserSession  # noqa: F401
-from tender.bids.models import Bid, BidAnswer, BidAttachment, BidOpening, BidOpeningConfirmation, BidPriceLine  # noqa: F401,E402,E501
+from tender.bids.models import (  # noqa: F401,E402
+    Bid,
+    BidAnswer,
+    BidAttachment,
+    BidOpening,
+    BidOpeningConfirmation,
+    BidPriceLine,
+    BidRound,
+    BidRoundVendor,
+)
 from tender.evaluation.models import ConsensusScore, IndividualScoreRow, MinimumRequirementCheck  # noqa: F401,E402
 from tender.evaluation_model.models import (  # noqa: F401,E402
     AwardCriterion,

@@ -27,10 +27,15 @@ FLOORS = [
     "evaluation_model",
     "prequalification",  # below bids (only the invited may bid) and vendors (the announcement page)
     "vendors",
+    "questions",  # the Q&A list is part of the tender documents
     "bids",
+    "documents",  # above bids: the documents a vendor downloads next to its bid
+    "corrections",  # a correction is a new version of the documents and flags changed answers in draft bids
     "evaluation",
     "noark",  # above evaluation: a confirmed Noark result fills in the bid's check of its minimum requirement
+    "negotiation",  # above evaluation: a reduction between rounds applies the announced award criteria
     "lifecycle",
+    "timeline",  # gathers the deadlines and events of every domain below it
     "demo",  # builds the demo tender through every domain's operations
 ]
 

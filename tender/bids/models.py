@@ -46,14 +46,18 @@ class Bid(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "bid"
     __table_args__ = (
-        UniqueConstraint("tender_id", "vendor_id"),
+        UniqueConstraint("tender_id", "vendor_id", "round_no"),
         CheckConstraint("(status = 'submitted') = (submitted_at IS NOT NULL)", name="submitted_has_time"),
+        CheckConstraint("round_no >= 1", name="round_no_positive"),
         CheckConstraint("NOT rejected OR length(rejection_reason) > 0", name="rejection_has_reason"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id"))
+    #: the bid round (tilbudsrunde) this bid belongs to: 1 for the initial bids, 2 and on for the revised bids
+    #: of a negotiation (tender.negotiation); a vendor has one bid per round, earlier rounds are kept
+    round_no: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     status: Mapped[BidStatus] = mapped_column(_enum(BidStatus, "bid_status"), default=BidStatus.DRAFT)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -142,10 +146,15 @@ class BidOpening(db.Model):  # type: ignore[name-defined,misc]
     every submitted bid with its receipt hash and every late attempt."""
 
     __tablename__ = "bid_opening"
-    __table_args__ = (CheckConstraint("persons_required IN (1, 2)", name="persons_required_one_or_two"),)
+    __table_args__ = (
+        CheckConstraint("persons_required IN (1, 2)", name="persons_required_one_or_two"),
+        UniqueConstraint("tender_id", "round_no"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), unique=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    #: the bid round opened (one opening per round)
+    round_no: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: the person whose confirmation completed the opening (the record names every confirming person)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
@@ -165,12 +174,71 @@ class BidOpeningConfirmation(db.Model):  # type: ignore[name-defined,misc]
     with an audit event) before the opening, kept as part of the history after it."""
 
     __tablename__ = "bid_opening_confirmation"
-    __table_args__ = (UniqueConstraint("tender_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("tender_id", "round_no", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    #: the bid round whose opening is confirmed
+    round_no: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     user_name: Mapped[str] = mapped_column(String(120))
     confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class RoundKind(enum.Enum):
+    INITIAL = "initial"
+    REVISED = "revised"
+    BAFO = "bafo"
+
+    @property
+    def label(self) -> str:
+        return {
+            "initial": "Inngående tilbud",
+            "revised": "Reviderte tilbud",
+            "bafo": "Endelige tilbud (BAFO)",
+        }[self.value]
+
+
+class BidRound(db.Model):  # type: ignore[name-defined,misc]
+    """One sealed bid round of a tender with negotiation. A tender without negotiation has no rows here and
+    one round (``Tender.current_round`` = 1, deadline ``Tender.bid_deadline``). Calling revised bids
+    (tender.negotiation) writes the row of the round that closes, if missing, and the row of the new round;
+    ``Tender.bid_deadline`` is then the new round's deadline and ``Tender.current_round`` its number, so every
+    page about "the bids" works on the current round, and the rounds before it stay as they were opened."""
+
+    __tablename__ = "bid_round"
+    __table_args__ = (
+        UniqueConstraint("tender_id", "number"),
+        CheckConstraint("number >= 1", name="number_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[RoundKind] = mapped_column(_enum(RoundKind, "bid_round_kind"))
+    #: the round's bid deadline (tilbudsfrist)
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: when and by whom the round was called (the first round: when its row was written)
+    called_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    called_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    called_by_name: Mapped[str] = mapped_column(String(120), default="")
+    #: what the vendors were told with the call (the invitation to revised bids)
+    message: Mapped[str] = mapped_column(Text, default="")
+
+    vendors: Mapped[list[BidRoundVendor]] = relationship(
+        cascade="all, delete-orphan", order_by="BidRoundVendor.id"
+    )
+
+
+class BidRoundVendor(db.Model):  # type: ignore[name-defined,misc]
+    """A vendor invited to deliver in a bid round after the first (still in the competition)."""
+
+    __tablename__ = "bid_round_vendor"
+    __table_args__ = (UniqueConstraint("round_id", "vendor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("bid_round.id", ondelete="CASCADE"), index=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id"))
+    vendor: Mapped[Vendor] = relationship()

@@ -31,6 +31,7 @@ from tender.bids.models import (
     BidPriceLine,
     BidStatus,
 )
+from tender.bids.permissions import NOT_IN_ROUND, vendor_in_round
 from tender.bids.permissions import confirm_opening as confirm_opening_right
 from tender.core import spec as core_spec
 from tender.errors import DomainError
@@ -60,19 +61,34 @@ def published_spec(tender: Tender) -> core_spec.Specification | None:
 
 
 def bid_of(tender: Tender, vendor_id: int) -> Bid | None:
-    return db.session.scalar(select(Bid).where(Bid.tender_id == tender.id, Bid.vendor_id == vendor_id))
+    """The vendor's bid in the tender's current round (tender.bids.models.BidRound)."""
+    return db.session.scalar(
+        select(Bid).where(
+            Bid.tender_id == tender.id, Bid.vendor_id == vendor_id, Bid.round_no == tender.current_round
+        )
+    )
 
 
 def submitted_bids(tender: Tender) -> list[Bid]:
     return list(
         db.session.scalars(
-            select(Bid).where(Bid.tender_id == tender.id, Bid.status == BidStatus.SUBMITTED).order_by(Bid.id)
+            select(Bid)
+            .where(
+                Bid.tender_id == tender.id,
+                Bid.round_no == tender.current_round,
+                Bid.status == BidStatus.SUBMITTED,
+            )
+            .order_by(Bid.id)
         )
     )
 
 
 def opening_of(tender: Tender) -> BidOpening | None:
-    return db.session.scalar(select(BidOpening).where(BidOpening.tender_id == tender.id))
+    return db.session.scalar(
+        select(BidOpening).where(
+            BidOpening.tender_id == tender.id, BidOpening.round_no == tender.current_round
+        )
+    )
 
 
 def deadline_passed(tender: Tender, at: datetime) -> bool:
@@ -115,6 +131,7 @@ def record_late_attempt(tender: Tender, vendor: Vendor, *, action: str, at: date
         actor=actor,
         vendor=vendor.organisasjonsnummer,
         action=action,
+        round_no=tender.current_round,
     )
 
 
@@ -123,6 +140,8 @@ def _check_open_for_bids(tender: Tender, vendor: Vendor, at: datetime, *, actor:
         raise DomainError(f"{vendor.name} er ikke med i konkurransen.")
     if not vendor_may_bid(tender.id, {vendor.id}):
         raise DomainError(NOT_INVITED)
+    if not vendor_in_round(tender, {vendor.id}):
+        raise DomainError(NOT_IN_ROUND)
     if tender.bid_deadline is None:
         raise DomainError("Tilbudsfristen er ikke satt ennå; tilbud kan ikke leveres.")
     if at >= tender.bid_deadline:
@@ -139,6 +158,7 @@ def ensure_bid(tender: Tender, vendor: Vendor, *, at: datetime, actor: Any) -> B
         bid = Bid(
             tender_id=tender.id,
             vendor_id=vendor.id,
+            round_no=tender.current_round,
             status=BidStatus.DRAFT,
             created_at=at,
             updated_at=at,
@@ -477,6 +497,7 @@ BID_OPENING = shared_opening.OpeningKind(
     what="tilbudene",
     deadline_name="tilbudsfristen",
     precondition=_model_locked,
+    scope=lambda tender: {"round_no": tender.current_round},
 )
 OpeningStatus = shared_opening.OpeningStatus
 

@@ -393,7 +393,11 @@ def scores_by(tender: Tender, evaluator: Any) -> dict[tuple[int, int], Individua
     rows = db.session.scalars(
         select(IndividualScoreRow)
         .join(Bid, Bid.id == IndividualScoreRow.bid_id)
-        .where(Bid.tender_id == tender.id, IndividualScoreRow.evaluator_id == evaluator.id)
+        .where(
+            Bid.tender_id == tender.id,
+            Bid.round_no == tender.current_round,
+            IndividualScoreRow.evaluator_id == evaluator.id,
+        )
     )
     return {(r.bid_id, r.criterion_id): r for r in rows}
 
@@ -403,7 +407,7 @@ def all_individual_scores(tender: Tender) -> list[IndividualScoreRow]:
         db.session.scalars(
             select(IndividualScoreRow)
             .join(Bid, Bid.id == IndividualScoreRow.bid_id)
-            .where(Bid.tender_id == tender.id)
+            .where(Bid.tender_id == tender.id, Bid.round_no == tender.current_round)
             .options(selectinload(IndividualScoreRow.evaluator))
             .order_by(IndividualScoreRow.id)
         )
@@ -412,7 +416,9 @@ def all_individual_scores(tender: Tender) -> list[IndividualScoreRow]:
 
 def consensus_scores(tender: Tender) -> dict[tuple[int, int], ConsensusScore]:
     rows = db.session.scalars(
-        select(ConsensusScore).join(Bid, Bid.id == ConsensusScore.bid_id).where(Bid.tender_id == tender.id)
+        select(ConsensusScore)
+        .join(Bid, Bid.id == ConsensusScore.bid_id)
+        .where(Bid.tender_id == tender.id, Bid.round_no == tender.current_round)
     )
     return {(r.bid_id, r.criterion_id): r for r in rows}
 
@@ -439,7 +445,7 @@ def unscored(tender: Tender) -> list[Unscored]:
     for bid_id, crit_id, evaluator_id in db.session.execute(
         select(IndividualScoreRow.bid_id, IndividualScoreRow.criterion_id, IndividualScoreRow.evaluator_id)
         .join(Bid, Bid.id == IndividualScoreRow.bid_id)
-        .where(Bid.tender_id == tender.id)
+        .where(Bid.tender_id == tender.id, Bid.round_no == tender.current_round)
     ):
         given[(bid_id, crit_id)].add(evaluator_id)
     found = []
@@ -731,7 +737,11 @@ def opened_bids(tender: Tender) -> list[Bid]:
     return list(
         db.session.scalars(
             select(Bid)
-            .where(Bid.tender_id == tender.id, Bid.status == BidStatus.SUBMITTED)
+            .where(
+                Bid.tender_id == tender.id,
+                Bid.round_no == tender.current_round,
+                Bid.status == BidStatus.SUBMITTED,
+            )
             .options(selectinload(Bid.vendor), selectinload(Bid.prices))
             .order_by(Bid.id)
         )
@@ -763,7 +773,7 @@ def _individual_rows(tender: Tender) -> list[tuple[int, int, Decimal, str, str]]
             )
             .join(Bid, Bid.id == IndividualScoreRow.bid_id)
             .join(User, User.id == IndividualScoreRow.evaluator_id)
-            .where(Bid.tender_id == tender.id)
+            .where(Bid.tender_id == tender.id, Bid.round_no == tender.current_round)
             .order_by(IndividualScoreRow.id)
         )
     ]

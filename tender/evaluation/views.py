@@ -85,7 +85,14 @@ def _opened_tender(tender_id: int, rule: Rule) -> Tender:
 
 def _bid_or_404(tender: Tender, bid_id: int) -> Bid:
     bid = db.session.get(Bid, bid_id)
-    if bid is None or bid.tender_id != tender.id or bid.status is not BidStatus.SUBMITTED:
+    # A bid of an earlier round (tender.negotiation) is kept as it was scored; only the current round's are
+    # worked on here.
+    if (
+        bid is None
+        or bid.tender_id != tender.id
+        or bid.round_no != tender.current_round
+        or bid.status is not BidStatus.SUBMITTED
+    ):
         abort(404)
     return bid
 

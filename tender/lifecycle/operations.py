@@ -84,8 +84,16 @@ def facts_of(tender: Tender, now: datetime) -> Facts:
     # From here on the bids are open: the group may know how far the evaluation has come.
     started = db.session.scalar(
         select(
-            exists().where(IndividualScoreRow.bid_id == Bid.id, Bid.tender_id == tender.id)
-            | exists().where(MinimumRequirementCheck.bid_id == Bid.id, Bid.tender_id == tender.id)
+            exists().where(
+                IndividualScoreRow.bid_id == Bid.id,
+                Bid.tender_id == tender.id,
+                Bid.round_no == tender.current_round,
+            )
+            | exists().where(
+                MinimumRequirementCheck.bid_id == Bid.id,
+                Bid.tender_id == tender.id,
+                Bid.round_no == tender.current_round,
+            )
         )
     )
     missing: dict[str, set[int]] = {name: set() for name in facts.evaluators}
@@ -99,7 +107,7 @@ def facts_of(tender: Tender, now: datetime) -> Facts:
         for bid_id, crit_id in db.session.execute(
             select(ConsensusScore.bid_id, ConsensusScore.criterion_id)
             .join(Bid, Bid.id == ConsensusScore.bid_id)
-            .where(Bid.tender_id == tender.id)
+            .where(Bid.tender_id == tender.id, Bid.round_no == tender.current_round)
         )
     }
     return Facts(

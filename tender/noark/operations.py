@@ -393,6 +393,7 @@ def submitted_samples(tender: Tender) -> dict[int, ExtractSample]:
             ExtractSample.tender_id == tender.id,
             ExtractSample.submitted_with_bid.is_(True),
             Bid.tender_id == tender.id,
+            Bid.round_no == tender.current_round,
             Bid.status == BidStatus.SUBMITTED,
         )
         .order_by(ExtractSample.id)

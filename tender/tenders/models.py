@@ -176,6 +176,9 @@ class Tender(db.Model):  # type: ignore[name-defined,misc]
     #: for a small tender, set by the lead before the bid deadline
     #: (tender.bids.operations.set_opening_persons)
     opening_persons: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    #: the bid round now running or last run (tender.bids.models.BidRound): 1 unless revised bids were called
+    #: in a negotiation; "the bids" of every page are this round's
+    current_round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     municipalities: Mapped[list[TenderMunicipality]] = relationship(
         cascade="all, delete-orphan", order_by="TenderMunicipality.id"

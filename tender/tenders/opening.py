@@ -61,6 +61,10 @@ class OpeningKind:
     deadline_name: str
     #: why the opening cannot happen yet besides the deadline (e.g. the evaluation model is not locked)
     precondition: Callable[[Tender], str | None] = field(default=_no_precondition)
+    #: the columns that, besides ``tender_id``, say which opening of the tender this is (the bids': the
+    #: round, ``{"round_no": n}``); the confirmation and opening models carry them, and late attempts are
+    #: counted for the opening whose values their payload carries (a payload without them: the first)
+    scope: Callable[[Tender], dict[str, Any]] = field(default=lambda tender: {})
 
     @property
     def What(self) -> str:  # noqa: N802 - the capitalised word, as the messages begin with it
@@ -81,8 +85,12 @@ class OpeningStatus:
         return max(self.persons_required - len(self.confirmations), 0)
 
 
+def _scoped(kind: OpeningKind, model: Any, tender: Tender) -> list[Any]:
+    return [model.tender_id == tender.id] + [getattr(model, k) == v for k, v in kind.scope(tender).items()]
+
+
 def opening_of(kind: OpeningKind, tender: Tender) -> Any | None:
-    return db.session.scalar(select(kind.opening).where(kind.opening.tender_id == tender.id))
+    return db.session.scalar(select(kind.opening).where(*_scoped(kind, kind.opening, tender)))
 
 
 def deadline_passed(kind: OpeningKind, tender: Tender, at: datetime) -> bool:
@@ -94,7 +102,7 @@ def opening_confirmations(kind: OpeningKind, tender: Tender) -> list[Any]:
     model = kind.confirmation
     return list(
         db.session.scalars(
-            select(model).where(model.tender_id == tender.id).order_by(model.confirmed_at, model.id)
+            select(model).where(*_scoped(kind, model, tender)).order_by(model.confirmed_at, model.id)
         )
     )
 
@@ -162,7 +170,7 @@ def confirm_opening(kind: OpeningKind, tender: Tender, *, at: datetime, actor: A
     if (why := _may_complete(kind, tender, given, actor, at)) is not None:
         raise DomainError(why)
     confirmation = kind.confirmation(
-        tender_id=tender.id, user_id=actor.id, user_name=actor.name, confirmed_at=at
+        tender_id=tender.id, user_id=actor.id, user_name=actor.name, confirmed_at=at, **kind.scope(tender)
     )
     db.session.add(confirmation)
     db.session.flush()
@@ -188,7 +196,7 @@ def withdraw_opening_confirmation(kind: OpeningKind, tender: Tender, *, at: date
     if opening_of(kind, tender) is not None:
         raise DomainError(f"{kind.What} er allerede åpnet; bekreftelsen kan ikke trekkes tilbake.")
     model = kind.confirmation
-    mine = db.session.scalar(select(model).where(model.tender_id == tender.id, model.user_id == actor.id))
+    mine = db.session.scalar(select(model).where(*_scoped(kind, model, tender), model.user_id == actor.id))
     if mine is None:
         raise DomainError("Du har ingen bekreftelse å trekke tilbake.")
     confirmed_at = mine.confirmed_at
@@ -210,8 +218,11 @@ def late_attempts(kind: OpeningKind, tender: Tender) -> list[dict[str, Any]]:
         .where(AuditEvent.tender_id == tender.id, AuditEvent.event_type == kind.late_event)
         .order_by(AuditEvent.seq)
     )
+    scope = kind.scope(tender)
     found = []
     for e in events:
+        if any(e.payload.get(k, 1) != v for k, v in scope.items()):
+            continue
         orgnr = e.payload.get("vendor") or e.payload.get("organisasjonsnummer")
         found.append(
             {
@@ -249,6 +260,7 @@ def _open(kind: OpeningKind, tender: Tender, given: list[Any], *, at: datetime, 
         opened_by_name=" og ".join(p["name"] for p in people)[:120],
         persons_required=tender.opening_persons,
         record_json=json.dumps(record, ensure_ascii=False, sort_keys=True),
+        **kind.scope(tender),
     )
     db.session.add(opening)
     db.session.flush()
