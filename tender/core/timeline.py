@@ -71,6 +71,19 @@ CHAIN: tuple[Kind, ...] = (
 )
 #: the kinds that are deadlines (shown as "frist" on the page: upcoming until passed)
 DEADLINES = frozenset({Kind.PARTICIPATION_DEADLINE, Kind.QUESTIONS_DEADLINE, Kind.BID_DEADLINE})
+#: every problem code :func:`check` reports (each worded in tender.web.timeline_messages)
+CODES = frozenset(
+    {
+        "out_of_order",
+        "round_deadline_before_opening",
+        "meeting_before_opening",
+        "meeting_after_next_deadline",
+        "correction_late_extended",
+        "correction_late_not_extended",
+        "deadline_on_weekend",
+        "deadline_on_holiday",
+    }
+)
 #: problems that do not make the timeline wrong but ask the lead to look (the rest are errors)
 WARNINGS = frozenset(
     {
