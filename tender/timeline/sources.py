@@ -209,18 +209,32 @@ _DEADLINE_FIELDS = {
 }
 
 
+#: the demo's own shortcuts (tender.demo): a deadline moved to the moment the demo runs
+_DEMO_MOVES = {
+    "demo.participation_deadline_passed": "Fristen for forespørsel om å delta",
+    "demo.bid_deadline_passed": "Tilbudsfristen",
+}
+
+
 def deadline_changes(tender: Tender) -> Iterator[Entry]:
-    """Each deadline the lead moved (tender.changed in the audit trail: no row keeps the old deadline): the
-    group's, so an extension after a late correction shows where it happened."""
-    for event in _events(tender, "tender.changed"):
-        for name, change in event.payload.items():
-            if name not in _DEADLINE_FIELDS or not isinstance(change, dict):
+    """Each deadline the lead moved (tender.changed in the audit trail: no row keeps the old deadline), and
+    each the demo moved to its own moment: the group's, so an extension after a late correction shows where
+    it happened."""
+    for event in _events(tender, "tender.changed", *_DEMO_MOVES):
+        if event.event_type in _DEMO_MOVES:
+            changes = {event.event_type: event.payload}
+        else:
+            changes = {k: v for k, v in event.payload.items() if k in _DEADLINE_FIELDS}
+        for name, change in changes.items():
+            if not isinstance(change, dict):
                 continue
             before, after = (_moment(change.get(k)) for k in ("before", "after"))
+            what = _DEADLINE_FIELDS.get(name) or _DEMO_MOVES[name]
+            by_demo = " av demoen" if name in _DEMO_MOVES else ""
             yield Entry(
                 Kind.EVENT,
                 event.occurred_at,
-                f"{_DEADLINE_FIELDS[name]} endret fra {formatting.format_datetime(before)} "
+                f"{what} endret{by_demo} fra {formatting.format_datetime(before)} "
                 f"til {formatting.format_datetime(after)}",
                 public=False,
             )
@@ -230,11 +244,11 @@ def _moment(value: object) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) else None
 
 
-def _events(tender: Tender, event_type: str) -> list[AuditEvent]:
+def _events(tender: Tender, *event_types: str) -> list[AuditEvent]:
     return list(
         db.session.scalars(
             select(AuditEvent)
-            .where(AuditEvent.tender_id == tender.id, AuditEvent.event_type == event_type)
+            .where(AuditEvent.tender_id == tender.id, AuditEvent.event_type.in_(event_types))
             .order_by(AuditEvent.seq)
         )
     )
