@@ -1,5 +1,5 @@
 """The timeline's problem codes (tender.core.timeline) worded in Norwegian bokmål, with every moment in Oslo
-time (tender.formatting). tests/test_timeline_messages.py fails for a code the core can report without a
+time (tender.formatting). tests/test_timeline.py fails for a code the core can report without a
 wording here."""
 
 from __future__ import annotations
