@@ -326,3 +326,21 @@ def test_the_scored_demo_has_a_sensible_timeline_from_the_announcement_to_the_op
         Kind.BID_DEADLINE,
         Kind.DOCUMENTS,
     }
+
+
+def test_in_the_demo_each_candidate_reads_its_own_prequalification_letter_and_no_other(
+    scored_demo, client, login_as
+) -> None:
+    from tender.demo import DEMO_PASSWORD
+
+    sellers = [m for m in scored_demo.memberships if m.role is Role.VENDOR]
+    names = {v.name for v in scored_demo.participating_vendors}
+    assert len(sellers) >= 2
+    for membership in sellers[:2]:
+        login_as(membership.user, DEMO_PASSWORD)
+        html = _main(client, f"/konkurranser/{scored_demo.id}/tidslinje/offentlig")
+        own = membership.vendor.name
+        assert f"Brev om prekvalifiseringen til {own}" in html
+        assert [n for n in names - {own} if n in html] == []
+        for internal in ("åpnet", "låst", "godkjente", "endret", "Utvalget"):
+            assert internal not in html

@@ -333,3 +333,18 @@ def test_a_vendor_sees_the_public_entries_and_only_its_own_of_those_about_one_ve
     assert public_part(entries, vendor_ids=set()) == [
         x for x in in_order(entries) if x.public and x.vendor_id is None
     ]
+
+
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.one_of(st.none(), st.integers(1, 4)), st.integers(0, 60)), max_size=20
+    ),
+    st.frozensets(st.integers(1, 4), max_size=2),
+)
+def test_the_public_part_holds_only_public_entries_about_everyone_or_the_vendor_itself(
+    rows: list[tuple[bool, int | None, int]], mine: frozenset[int]
+) -> None:
+    entries = [e(Kind.EVENT, T0 + d * DAY, public=public, vendor_id=v) for public, v, d in rows]
+    shown = public_part(entries, vendor_ids=mine)
+    assert all(x.public and (x.vendor_id is None or x.vendor_id in mine) for x in shown)
+    assert len(shown) == sum(1 for p, v, _ in rows if p and (v is None or v in mine))
