@@ -122,6 +122,7 @@ def configure_blueprints(app: Flask) -> None:
     from tender.prequalification.setup_views import bp as pq_setup_bp
     from tender.requirements.views import bp as requirements_bp
     from tender.tenders.views import bp as tenders_bp
+    from tender.timeline.views import bp as timeline_bp
     from tender.vendors.views import bp as vendors_bp
 
     app.register_blueprint(auth_bp)
@@ -135,6 +136,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(vendors_bp)
     for pq_bp in (pq_setup_bp, pq_request_bp, pq_assess_bp, pq_select_bp, pq_letters_bp):
         app.register_blueprint(pq_bp)
+    app.register_blueprint(timeline_bp)
 
 
 def configure_errors(app: Flask) -> None:

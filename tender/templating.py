@@ -23,6 +23,7 @@ from tender.requirements import permissions as requirements_permissions
 from tender.tenders import permissions as tenders_permissions
 from tender.tenders.models import Tender
 from tender.tenders.permissions import Rule
+from tender.timeline import permissions as timeline_permissions
 from tender.vendors import permissions as vendors_permissions
 from tender.web import core_messages, spec_messages
 
@@ -39,6 +40,7 @@ PERMISSION_MODULES = (
     evaluation_permissions,
     lifecycle_permissions,
     prequalification_permissions,
+    timeline_permissions,
 )
 
 

@@ -18,6 +18,8 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from tender.core.timeline import Kind, order_problems
+
 
 class Stage(enum.Enum):
     # a prequalification comes first: its announcement asks for requests; the invited get the specification
@@ -365,18 +367,31 @@ def deadline_problems(
 ) -> dict[str, list[str]]:
     """The deadlines' order, checked against each other: the request to take part comes before the questions
     and the bids, the questions before the bids (a vendor must have the answers before it bids). Field name →
-    Norwegian messages; empty when they are in order (a deadline not set is not checked)."""
+    Norwegian messages; empty when they are in order (a deadline not set is not checked). The order itself is
+    the timeline's (tender.core.timeline.order_problems), so the form and the timeline page agree."""
+    moments = {
+        Kind.PARTICIPATION_DEADLINE: [participation] if participation is not None else [],
+        Kind.QUESTIONS_DEADLINE: [questions] if questions is not None else [],
+        Kind.BID_DEADLINE: [bid] if bid is not None else [],
+    }
     problems: dict[str, list[str]] = {}
-    if questions is not None and bid is not None and questions >= bid:
-        problems.setdefault("questions_deadline", []).append(
-            "Fristen for spørsmål må ligge før tilbudsfristen, så leverandørene får svar før de leverer."
-        )
-    if participation is not None and questions is not None and participation >= questions:
-        problems.setdefault("participation_deadline", []).append(
-            "Fristen for forespørsel om å delta må ligge før fristen for spørsmål."
-        )
-    if participation is not None and bid is not None and participation >= bid:
-        problems.setdefault("participation_deadline", []).append(
-            "Fristen for forespørsel om å delta må ligge før tilbudsfristen."
-        )
+    # the questions' pair first: the form shows the messages of a field in this order
+    found = sorted(order_problems(moments), key=lambda p: p.values["earlier"] != "questions_deadline")
+    for problem in found:
+        pair = (problem.values["earlier"], problem.values["later"])
+        problems.setdefault(str(pair[0]), []).append(_DEADLINE_ORDER[pair])
     return problems
+
+
+_DEADLINE_ORDER: dict[tuple[object, object], str] = {
+    ("questions_deadline", "bid_deadline"): (
+        "Fristen for spørsmål må ligge før tilbudsfristen, så leverandørene får svar før de leverer."
+    ),
+    ("participation_deadline", "questions_deadline"): (
+        "Fristen for forespørsel om å delta må ligge før fristen for spørsmål."
+    ),
+    (
+        "participation_deadline",
+        "bid_deadline",
+    ): "Fristen for forespørsel om å delta må ligge før tilbudsfristen.",
+}
