@@ -4,11 +4,12 @@ the demo's scored tender has a sensible timeline."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from tender.core.timeline import CODES, Entry, Kind, Problem
 from tender.tenders.models import Role
+from tender.timeline.operations import norwegian_holiday
 from tests.evaluation_helpers import ORGNR, open_all, setup_tender, submit_bid
 
 #: in the names of the group's own people: must never reach a vendor's page
@@ -94,6 +95,27 @@ def test_the_group_page_shows_a_questions_deadline_after_the_bid_deadline_and_a_
     )
     assert "Verdt å se på" in html
     assert "Tilbudsfristen i runde 1 (9. januar 2027 kl. 12.00) er en lørdag." in html
+
+
+def test_the_group_page_names_the_public_holiday_a_bid_deadline_falls_on(
+    db, client, login_as, create_tender
+) -> None:
+    # Monday 17 May 2027, the constitution day and Whit Monday: a working weekday in most other calendars
+    constitution_day = datetime(2027, 5, 17, 10, 0, tzinfo=UTC)
+    tender = create_tender(
+        questions_deadline=constitution_day - timedelta(days=7), bid_deadline=constitution_day
+    )
+    login_as(tender.memberships[0].user)
+    html = _page(client, f"/konkurranser/{tender.id}/tidslinje")
+    assert (
+        "Tilbudsfristen i runde 1 (17. mai 2027 kl. 12.00) er en helligdag: "
+        "Andre pinsedag og Grunnlovsdag, 17. mai 2027."
+        in html
+    )
+    # Ascension Day 2027 moves with Easter; Sundays are the weekend rule's, not called a holiday
+    assert norwegian_holiday(date(2027, 5, 6)) == "Kristi himmelfartsdag"
+    assert norwegian_holiday(date(2027, 5, 9)) is None
+    assert norwegian_holiday(date(2027, 5, 18)) is None
 
 
 def test_the_group_page_says_so_when_every_rule_is_kept(db, client, login_as, create_tender) -> None:

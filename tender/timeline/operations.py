@@ -8,6 +8,9 @@ about everyone that vendors may see, and those about its own company only.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
+
+import holidays
 
 from tender.core.timeline import CORRECTION_DAYS, Entry, Problem, check, in_order, public_part
 from tender.tenders.models import Tender
@@ -21,8 +24,19 @@ def timeline_of(tender: Tender, *, public: bool, vendor_ids: Iterable[int] = ())
     return public_part(entries, frozenset(vendor_ids)) if public else in_order(entries)
 
 
+#: the Norwegian public holidays (helligdager) with their Norwegian names; Sundays are weekend days in the
+#: core's own rule, so the calendar does not repeat them as holidays
+_HOLIDAYS = holidays.country_holidays("NO", include_sundays=False, language="no")
+
+
+def norwegian_holiday(day: date) -> str | None:
+    """The name of the Norwegian public holiday on ``day``, or None on an ordinary day; two on one day (17 May
+    2027 is also Whit Monday) are named both."""
+    name = _HOLIDAYS.get(day)
+    return name.replace("; ", " og ") if name else None
+
+
 def problems_of(entries: Iterable[Entry], *, correction_days: int = CORRECTION_DAYS) -> list[Problem]:
     """The rules between the group's entries that are broken (errors and warnings), to be worded in Norwegian
-    by tender.web.timeline_messages. The Norwegian public holidays are not checked: the ``holidays`` package
-    is not installed (tender.core.timeline.check takes a calendar once it is)."""
-    return check(entries, correction_days=correction_days)
+    by tender.web.timeline_messages; a bid deadline on a Norwegian public holiday is one of them."""
+    return check(entries, correction_days=correction_days, holiday=norwegian_holiday)
