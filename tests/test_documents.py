@@ -243,3 +243,14 @@ def test_a_standard_agreement_prefills_the_contract_and_bilag_labels(db, world) 
     )
     with pytest.raises(DomainError, match="SSA-K"):
         ops.choose_agreement(world.tender, draft, "SSA-X", actor=world.lead)
+
+
+def test_the_award_criteria_are_not_generated_from_a_model_that_differs_from_its_lock(db, world) -> None:
+    from tender.evaluation_model.operations import criteria_of
+
+    draft = ops.ensure_draft(world.tender, actor=world.lead)
+    # a weight changed behind the lock's back (no operation allows it): what vendors would read is not
+    # what the lock computes
+    criteria_of(world.tender)[0].weight += 1
+    with pytest.raises(DomainError, match="stemmer ikke med sjekksummen"):
+        ops.generate(world.tender, draft, DocumentKind.AWARD_CRITERIA, actor=world.lead)

@@ -493,8 +493,21 @@ def _frozen_model(tender: Tender) -> tuple[Any, dict[str, Any]]:
     model = model_of(tender)
     assert model is not None
     frozen = frozen_model_json(tender)
-    text = json.dumps(frozen, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    if hashlib.sha256(text.encode("utf-8")).hexdigest() != model.frozen_hash:
+    # The lock hashed str(disagreement_threshold) as the session held it: "3" when the model was locked in
+    # the transaction that set it, "3.00" when it had been read back from the Numeric(6, 2) column. Both
+    # spellings of the same stored value are accepted; any other difference refuses.
+    threshold = Decimal(str(frozen["disagreement_threshold"]))
+    spellings = {str(threshold), f"{threshold.normalize():f}", f"{threshold.quantize(Decimal('0.01')):f}"}
+    digests = set()
+    for spelling in spellings:
+        text = json.dumps(
+            {**frozen, "disagreement_threshold": spelling},
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        digests.add(hashlib.sha256(text.encode("utf-8")).hexdigest())
+    if model.frozen_hash not in digests:
         raise DomainError(
             "Evalueringsmodellen stemmer ikke med sjekksummen fra låsingen; dokumentet lages ikke."
         )
