@@ -249,8 +249,12 @@ def test_the_award_criteria_are_not_generated_from_a_model_that_differs_from_its
     from tender.evaluation_model.operations import criteria_of
 
     draft = ops.ensure_draft(world.tender, actor=world.lead)
-    # a weight changed behind the lock's back (no operation allows it): what vendors would read is not
-    # what the lock computes
-    criteria_of(world.tender)[0].weight += 1
+    # changed behind the lock's back (no operation allows it): what vendors would read is not what the lock
+    # computes, whether the change still makes a model (a name) or not (weights that no longer sum to 100)
+    first = criteria_of(world.tender)[0]
+    first.name = "Pris, endret"
+    with pytest.raises(DomainError, match="stemmer ikke med sjekksummen"):
+        ops.generate(world.tender, draft, DocumentKind.AWARD_CRITERIA, actor=world.lead)
+    first.name, first.weight = "Pris", first.weight + 1
     with pytest.raises(DomainError, match="stemmer ikke med sjekksummen"):
         ops.generate(world.tender, draft, DocumentKind.AWARD_CRITERIA, actor=world.lead)

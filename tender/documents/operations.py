@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from tender import audit
 from tender.clock import now as clock_now
+from tender.core.scoring import ScoringError
 from tender.documents import pdf
 from tender.documents.models import DocumentDownload, DocumentKind, DocumentSetVersion, TenderDocument
 from tender.errors import DomainError
@@ -492,7 +493,11 @@ def _frozen_model(tender: Tender) -> tuple[Any, dict[str, Any]]:
         raise DomainError(refusal)
     model = model_of(tender)
     assert model is not None
-    frozen = frozen_model_json(tender)
+    mismatch = "Evalueringsmodellen stemmer ikke med sjekksummen fra låsingen; dokumentet lages ikke."
+    try:
+        frozen = frozen_model_json(tender)
+    except ScoringError as exc:
+        raise DomainError(mismatch) from exc
     # The lock hashed str(disagreement_threshold) as the session held it: "3" when the model was locked in
     # the transaction that set it, "3.00" when it had been read back from the Numeric(6, 2) column. Both
     # spellings of the same stored value are accepted; any other difference refuses.
@@ -508,9 +513,7 @@ def _frozen_model(tender: Tender) -> tuple[Any, dict[str, Any]]:
         )
         digests.add(hashlib.sha256(text.encode("utf-8")).hexdigest())
     if model.frozen_hash not in digests:
-        raise DomainError(
-            "Evalueringsmodellen stemmer ikke med sjekksummen fra låsingen; dokumentet lages ikke."
-        )
+        raise DomainError(mismatch)
     return model, frozen
 
 
