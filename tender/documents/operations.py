@@ -641,7 +641,7 @@ def _make_price_schedule(tender: Tender) -> list[Made]:
             "Poster",
             ["Alle priser oppgis i norske kroner eksklusive merverdiavgift, i portalens prisskjema."],
             rows,
-            (12, 90, 30, 38),
+            (12, 82, 36, 40),
         ),
         pdf.Section("Kommunene", [], municipalities, (70, 50, 50)),
         pdf.Section(

@@ -78,7 +78,6 @@ def _page(
         draft = pending if pending is not None and pending.frozen_at is None else None
         if upload_form is None:
             upload_form = DocumentUploadForm(formdata=None)
-            upload_form.label.data = ops.suggested_appendix_label(draft) if draft is not None else ""
         if agreement_form is None:
             agreement_form = AgreementForm(formdata=None)
             agreement_form.agreement.data = draft.agreement if draft is not None else ""
@@ -89,10 +88,9 @@ def _page(
             "agreement_form": agreement_form,
             "label_forms": _label_forms(draft, label_form),
             "generated_kinds": ops.GENERATED_KINDS,
-            "refusals": ops.generation_refusals(tender) if draft is not None else {},
+            "refusals": ops.generation_refusals(tender),
             "holders": {v.id: ops.holders(tender, v) for v in published},
             "first": not published and pending is None,
-            "suggested": ops.suggested_appendix_label(draft) if draft is not None else "",
             "appendix_labels": ops.APPENDIX_LABELS,
         }
     return render_template("documents/index.html", **context), status
