@@ -124,3 +124,33 @@ def test_another_tenders_documents_answer_as_ids_that_do_not_exist(
     assert client.get(D.format(t=other.id) + f"/dokument/{document.id}").status_code == 404
     assert client.get(D.format(t=s.tender.id) + f"/dokument/{document.id}").status_code == 404
     assert ops.holders(s.tender) == []
+
+
+def test_the_public_announcement_names_the_published_version_and_its_hash_only(client, world) -> None:
+    s, _, published, _ = world
+    page = client.get(f"/kunngjoring/{s.tender.announcement_token}").get_data(as_text=True)
+    assert "versjon 1" in page and published.content_sha256 in page and MARKER not in page
+
+
+def test_an_upload_of_the_wrong_type_is_refused_on_the_page_and_nothing_is_kept(
+    client, forms, login_as, world
+) -> None:
+    import io
+
+    s, who, _, _ = world
+    login_as(who["lead"])
+    url = D.format(t=s.tender.id)
+    before = [d.id for d in ops.draft_of(s.tender).documents]
+    response = client.post(
+        url + "/last-opp",
+        data={
+            "csrf_token": forms.token(url),
+            "kind": "appendix",
+            "label": "Bilag 3 Program",
+            "file": (io.BytesIO(b"MZ\x90\x00"), "program.exe"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "Filtypen tas ikke imot" in response.get_data(as_text=True)
+    assert [d.id for d in ops.draft_of(s.tender).documents] == before
