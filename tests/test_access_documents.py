@@ -154,3 +154,25 @@ def test_an_upload_of_the_wrong_type_is_refused_on_the_page_and_nothing_is_kept(
     assert response.status_code == 422
     assert "Filtypen tas ikke imot" in response.get_data(as_text=True)
     assert [d.id for d in ops.draft_of(s.tender).documents] == before
+
+
+def test_in_a_prequalified_tender_every_vendor_gets_the_published_documents_before_the_invitation(
+    db, clock, client, login_as, create_tender, add_member, create_user
+) -> None:
+    """The procurement documents are freely available from the announcement (FOA § 14-1, directive
+    2014/24/EU art. 53): a candidate not (yet) invited reads them; only the bid is the invited's."""
+    from tender.bids.permissions import bid as may_bid
+    from tests.prequalification_helpers import PQ_BEFORE, pq_setup
+
+    s = pq_setup(db, create_tender, add_member, create_user, vendors=2)
+    clock.set(PQ_BEFORE)
+    draft = ops.ensure_draft(s.tender, actor=s.lead)
+    ops.generate(s.tender, draft, DocumentKind.QUALIFICATION, actor=s.lead)
+    ops.publish(s.tender, draft, actor=s.lead)
+    db.session.commit()
+    document = ops.documents_of(draft)[0]
+    assert not may_bid(s.vendor_users[1], s.tender)
+    login_as(s.vendor_users[1])
+    response = client.get(D.format(t=s.tender.id) + f"/dokument/{document.id}")
+    assert response.status_code == 200 and response.data == document.data
+    assert [h.vendor_name for h in ops.holders(s.tender)] == [s.vendors[1].name]
