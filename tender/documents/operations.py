@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mimetypes
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -307,8 +308,7 @@ def upload(
     text = _clean_label(label) if (label or "").strip() or kind is DocumentKind.APPENDIX else None
     if text is None:
         text = _default_label(version, kind)
-    suffix = name.rpartition(".")[2].lower()
-    content_type = PDF if suffix == "pdf" else "application/octet-stream"
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     document = _put(
         version, kind=kind, label=text, filename=name, content_type=content_type, data=data, generated=False
     )
@@ -915,7 +915,7 @@ def holders(tender: Tender, version: DocumentSetVersion | None = None) -> list[H
     if version is not None:
         stmt = stmt.where(DocumentDownload.version_id == version.id)
     return [
-        Holder(vendor_id, vendor_name, user_id, user_name or "", number, first_at, count)
+        Holder(int(vendor_id), vendor_name, user_id, user_name or "", number, first_at, count)
         for vendor_id, vendor_name, user_id, user_name, number, first_at, count in db.session.execute(stmt)
     ]
 
