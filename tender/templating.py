@@ -13,6 +13,7 @@ from flask_wtf.csrf import generate_csrf
 from tender import formatting
 from tender.audit import labels as audit_labels
 from tender.bids import permissions as bids_permissions
+from tender.documents import permissions as documents_permissions
 from tender.evaluation import permissions as evaluation_permissions
 from tender.evaluation_model import permissions as evaluation_model_permissions
 from tender.formatting import OSLO, Number
@@ -41,6 +42,7 @@ PERMISSION_MODULES = (
     lifecycle_permissions,
     prequalification_permissions,
     timeline_permissions,
+    documents_permissions,
 )
 
 

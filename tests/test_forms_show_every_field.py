@@ -808,6 +808,35 @@ def pq_answer_form(w: World) -> Case:
     )
 
 
+# the tender documents (konkurransegrunnlaget)
+def _documents(w: World) -> tuple[Any, str, Any]:
+    from tender.documents import operations as doc_ops
+    from tender.documents.models import DocumentKind
+
+    s = w.bidding()
+    draft = doc_ops.ensure_draft(s.tender, actor=s.lead)
+    document = doc_ops.generate(s.tender, draft, DocumentKind.AWARD_CRITERIA, actor=s.lead)[0]
+    w.db.session.commit()
+    return s, f"{_t(s.tender)}/konkurransegrunnlag", document
+
+
+def documents_upload_form(w: World) -> Case:
+    s, page, _ = _documents(w)
+    return Case(page, f"{page}/last-opp", s.lead, valid={"kind": "invitation", "label": ""})
+
+
+def documents_label_form(w: World) -> Case:
+    s, page, document = _documents(w)
+    return Case(
+        page, f"{page}/dokument/{document.id}/navn", s.lead, prefix=f"d{document.id}", valid={"label": "Navn"}
+    )
+
+
+def documents_agreement_form(w: World) -> Case:
+    s, page, _ = _documents(w)
+    return Case(page, f"{page}/standardavtale", s.lead, valid={"agreement": "SSA-K"})
+
+
 CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.web.forms.EmptyForm": [empty_form],
     "tender.auth.forms.LoginForm": [login_form],
@@ -862,6 +891,9 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.prequalification.assess_forms.ExclusionForm": [pq_exclusion_form],
     "tender.prequalification.assess_forms.SelectionScoreForm": [pq_score_form, pq_consensus_form],
     "tender.prequalification.assess_forms.AnswerForm": [pq_answer_form],
+    "tender.documents.forms.DocumentUploadForm": [documents_upload_form],
+    "tender.documents.forms.LabelForm": [documents_label_form],
+    "tender.documents.forms.AgreementForm": [documents_agreement_form],
 }
 PAGES = [
     pytest.param(key, build, id=f"{key.rsplit('.', 1)[1]}-{build.__name__}")

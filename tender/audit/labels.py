@@ -134,6 +134,17 @@ EVENT_LABELS: dict[str, str] = {
     "clarification.late_attempt": "Forsøk på å svare på avklaring etter fristen",
     "selection.scored": "Poeng på utvelgelseskriterium gitt",
     "selection.consensus_set": "Konsensuspoeng på utvelgelseskriterium satt",
+    # konkurransegrunnlaget (tender.documents)
+    "documents.version_created": "Ny versjon av konkurransegrunnlaget påbegynt",
+    "documents.agreement_chosen": "Standardavtale valgt for konkurransegrunnlaget",
+    "documents.uploaded": "Dokument lastet opp til konkurransegrunnlaget",
+    "documents.generated": "Dokument laget til konkurransegrunnlaget",
+    "documents.renamed": "Dokument i konkurransegrunnlaget gitt nytt navn",
+    "documents.removed": "Dokument fjernet fra konkurransegrunnlaget",
+    "documents.frozen": "Versjon av konkurransegrunnlaget fryst",
+    "documents.published": "Konkurransegrunnlaget publisert",
+    "documents.discarded": "Upublisert versjon av konkurransegrunnlaget forkastet",
+    "documents.downloaded": "Dokument i konkurransegrunnlaget lastet ned",
 }
 
 #: the tables events are filed under (``record()`` takes the object's table name)
@@ -194,6 +205,10 @@ OBJECT_LABELS: dict[str, str] = {
     "clarification": "Avklaring",
     "selection_individual_score": "Individuelle poeng på utvelgelseskriterium",
     "selection_consensus_score": "Konsensuspoeng på utvelgelseskriterium",
+    # konkurransegrunnlaget
+    "document_set_version": "Versjon av konkurransegrunnlaget",
+    "tender_document": "Dokument i konkurransegrunnlaget",
+    "document_download": "Nedlasting av dokument i konkurransegrunnlaget",
 }
 
 #: the payload fields, in words
@@ -314,10 +329,26 @@ FIELD_LABELS: dict[str, str] = {
     "question": "Spørsmål",
     "request": "Forespørsel",
     "requests": "Forespørsler",
+    # konkurransegrunnlaget
+    "agreement": "Standardavtale",
+    "correction": "Rettelse",
+    "document_kind": "Dokumenttype",
+    "label": "Navn",
+    "source": "Laget fra",
 }
 
 #: coded values in payloads, by field (the stored value is the enum's value, not Norwegian)
 VALUE_LABELS: dict[str, dict[str, str]] = {
+    "document_kind": {
+        "invitation": "Konkurransebestemmelser (invitasjon)",
+        "specification": "Kravspesifikasjon (PDF)",
+        "answer_form": "Svarskjema (Excel)",
+        "contract": "Kontrakt",
+        "appendix": "Kontraktsbilag",
+        "price_schedule": "Prisskjema",
+        "qualification": "Kvalifikasjonskrav",
+        "award_criteria": "Tildelingskriterier og prismodell",
+    },
     "role": {
         "lead": "Prosjektleder (anskaffelse)",
         "evaluator": "Evaluator",

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from tender import mail
 from tender.auth.operations import normalise_email
+from tender.documents.operations import current_version as current_documents
 from tender.errors import DomainError, SeparationOfDutiesError, keep_refusal
 from tender.extensions import db
 from tender.mail import public_url
@@ -74,6 +75,7 @@ def announcement(token: str) -> Any:
         mail_configured=mail.configured(),
         prequalification=announced_setup(tender),
         request_landing=_request_landing(tender),
+        documents_version=current_documents(tender),
     ), status
 
 

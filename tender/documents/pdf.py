@@ -1,0 +1,126 @@
+"""The generated documents of the set as PDFs: the award criteria with the price method and its formula, the
+price schedule, the qualification requirements.
+
+Fed by plain content (:class:`Section` lists) made in ``operations`` from frozen data, so the writer knows
+nothing of the database. Built with ``invariant=True``: the same frozen data gives the same bytes, so a
+document generated twice has the same SHA-256 and the set's content hash does not change by regenerating.
+Fonts as the specification's PDF (tender.reports.spec_pdf: DejaVu Sans when found).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from tender.reports.spec_pdf import fonts
+
+_BLUE = colors.HexColor("#1F4E78")
+_GRID = colors.HexColor("#BFBFBF")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading, paragraphs, and optionally a table (its first row the header)."""
+
+    heading: str
+    paragraphs: Sequence[str] = ()
+    table: Sequence[Sequence[str]] = ()
+    widths: Sequence[float] = ()
+    after: Sequence[str] = field(default_factory=tuple)
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    f = fonts()
+    body = ParagraphStyle("body", fontName=f.regular, fontSize=10, leading=13.5, spaceAfter=6)
+    return {
+        "body": body,
+        "title": ParagraphStyle("title", parent=body, fontName=f.bold, fontSize=15, leading=19, spaceAfter=8),
+        "h1": ParagraphStyle(
+            "h1", parent=body, fontName=f.bold, fontSize=12, leading=16, spaceBefore=10, spaceAfter=6
+        ),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=9, leading=11.5, spaceAfter=0),
+        "head": ParagraphStyle(
+            "head",
+            parent=body,
+            fontName=f.bold,
+            fontSize=9,
+            leading=11.5,
+            spaceAfter=0,
+            textColor=colors.white,
+        ),
+        "small": ParagraphStyle(
+            "small", parent=body, fontSize=8, leading=10, textColor=colors.HexColor("#444444")
+        ),
+    }
+
+
+def _p(text: object, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+
+
+def _table(rows: Sequence[Sequence[str]], widths: Sequence[float], st: dict[str, ParagraphStyle]) -> Table:
+    cells = [[_p(c, st["head"] if i == 0 else st["cell"]) for c in row] for i, row in enumerate(rows)]
+    table = Table(cells, colWidths=[w * mm for w in widths] if widths else None, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, _GRID),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), _BLUE),
+            ]
+        )
+    )
+    return table
+
+
+def render(
+    title: str, tender_title: str, intro: Sequence[str], sections: Sequence[Section], footer: str
+) -> bytes:
+    """One document: its title, the tender's title, an introduction, the sections; ``footer`` on each page
+    (what the document was made from)."""
+    st = _styles()
+    f = fonts()
+    story: list[Flowable] = [_p(title, st["title"]), _p(tender_title, st["body"])]
+    story += [_p(text, st["body"]) for text in intro]
+    for section in sections:
+        story.append(_p(section.heading, st["h1"]))
+        story += [_p(text, st["body"]) for text in section.paragraphs]
+        if section.table:
+            story.append(_table(section.table, section.widths, st))
+            story.append(Spacer(1, 4 * mm))
+        story += [_p(text, st["small"]) for text in section.after]
+    buffer = io.BytesIO()
+
+    def page(canvas: Any, document: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(f.regular, 7.5)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        canvas.drawString(document.leftMargin, 10 * mm, footer)
+        canvas.drawRightString(A4[0] - document.rightMargin, 10 * mm, f"Side {document.page}")
+        canvas.restoreState()
+
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        title=title,
+        subject=tender_title,
+        author="tender",
+        invariant=True,
+        lang="nb-NO",
+        initialFontName=f.regular,
+    )
+    document.build(story, onFirstPage=page, onLaterPages=page)
+    return buffer.getvalue()

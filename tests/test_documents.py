@@ -1,0 +1,260 @@
+"""The tender documents (issue 13, point 1): the lead assembles a set from uploads and documents generated
+from frozen data, publishes it as one version with a content hash, vendors download it, every download is
+logged with its version, and a correction is a new version made from the published one."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from tender.documents import operations as ops
+from tender.documents.models import DocumentDownload, DocumentKind
+from tender.errors import DomainError
+from tests.evaluation_helpers import setup_tender
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def pdftotext(data: bytes) -> str:
+    assert data[:4] == b"%PDF"
+    done = subprocess.run(
+        ["pdftotext", "-q", "-", "-"], input=data, capture_output=True, timeout=60, check=True
+    )
+    # pdftotext breaks lines where the PDF does; the checks read words, not the layout
+    return re.sub(r"\s+", " ", done.stdout.decode("utf-8"))
+
+
+@pytest.fixture
+def world(db, clock, create_tender, add_member, create_user):
+    return setup_tender(db, create_tender, add_member, create_user)
+
+
+def _assembled(db, s):
+    draft = ops.ensure_draft(s.tender, actor=s.lead)
+    ops.upload(
+        s.tender,
+        draft,
+        kind=DocumentKind.INVITATION,
+        label="",
+        filename="invitasjon.pdf",
+        data=PDF_BYTES,
+        actor=s.lead,
+    )
+    for kind in (DocumentKind.SPECIFICATION, DocumentKind.PRICE_SCHEDULE, DocumentKind.AWARD_CRITERIA):
+        ops.generate(s.tender, draft, kind, actor=s.lead)
+    db.session.commit()
+    return draft
+
+
+def test_the_award_criteria_document_states_exactly_the_weights_and_price_formula_of_the_frozen_model(
+    db, world
+) -> None:
+    from tender.core.scoring.methods import PRICE_METHODS
+    from tender.evaluation_model.operations import criteria_of, model_of
+
+    draft = _assembled(db, world)
+    document = next(d for d in ops.documents_of(draft) if d.kind is DocumentKind.AWARD_CRITERIA)
+    text = pdftotext(document.data)
+    model = model_of(world.tender)
+    method = PRICE_METHODS[model.price_method]
+    assert f"Formel: {method.formula}" in text
+    assert f"Metode: {method.label}" in text
+    assert model.frozen_hash in text
+    for row in criteria_of(world.tender):
+        assert row.name in text
+    # Pris 30 %, Kvalitet 50 % (Arkivfunksjonalitet and Kvalitet 2 50 % each of it), Gjennomføring 20 %
+    assert re.search(r"Pris Pris 30 %", text)
+    assert re.search(r"Kvalitet Kvalitet 50 %", text)
+    assert re.search(r"Gjennomføring Kvalitet 20 %", text)
+    assert "Kvalitet › Arkivfunksjonalitet Kvalitet 50 % av Kvalitet 25 %" in text
+    assert document.generated and model.frozen_hash in document.source
+
+
+def test_generation_is_refused_in_norwegian_while_the_model_is_not_locked(
+    db, clock, create_tender, add_member, create_user
+) -> None:
+    s = setup_tender(db, create_tender, add_member, create_user, freeze=False)
+    draft = ops.ensure_draft(s.tender, actor=s.lead)
+    with pytest.raises(DomainError, match="Evalueringsmodellen er ikke låst"):
+        ops.generate(s.tender, draft, DocumentKind.AWARD_CRITERIA, actor=s.lead)
+    with pytest.raises(DomainError, match="prekvalifisering"):
+        ops.generate(s.tender, draft, DocumentKind.QUALIFICATION, actor=s.lead)
+    assert draft.documents == []
+
+
+def test_the_content_hash_is_stable_and_changes_when_a_document_or_label_changes(db, world) -> None:
+    draft = _assembled(db, world)
+    first = ops.content_hash(ops.documents_of(draft))
+    assert ops.content_hash(ops.documents_of(draft)) == first
+    # the generated PDFs are invariant: generating the award criteria again keeps the hash
+    ops.generate(world.tender, draft, DocumentKind.AWARD_CRITERIA, actor=world.lead)
+    assert ops.content_hash(ops.documents_of(draft)) == first
+    invitation = next(d for d in draft.documents if d.kind is DocumentKind.INVITATION)
+    ops.rename(world.tender, invitation, "Konkurransebestemmelser, del I", actor=world.lead)
+    renamed = ops.content_hash(ops.documents_of(draft))
+    assert renamed != first
+    ops.upload(
+        world.tender,
+        draft,
+        kind=DocumentKind.INVITATION,
+        label="",
+        filename="invitasjon.pdf",
+        data=PDF_BYTES + b"% endret\n",
+        actor=world.lead,
+    )
+    changed = ops.content_hash(ops.documents_of(draft))
+    assert changed not in (first, renamed)
+    # the new upload replaced the invitation and kept its edited label
+    invitations = [d for d in draft.documents if d.kind is DocumentKind.INVITATION]
+    assert [d.label for d in invitations] == ["Konkurransebestemmelser, del I"]
+
+
+def test_publishing_freezes_the_set_with_its_hash_in_the_trail_and_nothing_changes_afterwards(
+    db, world
+) -> None:
+    from sqlalchemy import select
+
+    from tender.audit import AuditEvent
+
+    draft = _assembled(db, world)
+    ops.publish(world.tender, draft, actor=world.lead)
+    db.session.commit()
+    assert ops.current_version(world.tender) is draft and draft.content_sha256
+    assert draft.content_sha256 == ops.content_hash(ops.documents_of(draft))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.event_type == "documents.published"))
+    assert draft.content_sha256 in event.payload_json
+    document = ops.documents_of(draft)[0]
+    with pytest.raises(DomainError, match="fryst"):
+        ops.rename(world.tender, document, "Nytt navn", actor=world.lead)
+    with pytest.raises(DomainError, match="fryst"):
+        ops.generate(world.tender, draft, DocumentKind.PRICE_SCHEDULE, actor=world.lead)
+    with pytest.raises(DomainError, match="rettelse"):
+        ops.ensure_draft(world.tender, actor=world.lead)
+
+
+def test_a_correction_is_a_new_version_with_its_reason_and_reaches_every_holder(db, world) -> None:
+    draft = _assembled(db, world)
+    ops.publish(world.tender, draft, actor=world.lead)
+    spec_doc = next(d for d in draft.documents if d.kind is DocumentKind.SPECIFICATION)
+    ops.record_download(world.tender, spec_doc, user=world.vendor_users[0], vendor=world.vendors[0])
+    ops.record_download(world.tender, spec_doc, user=world.vendor_users[0], vendor=world.vendors[0])
+    db.session.commit()
+    with pytest.raises(DomainError, match="begrunnelsen"):
+        ops.new_version_from(world.tender, replacing={}, reason="  ", actor=world.lead)
+    with pytest.raises(DomainError, match="ikke noe dokument"):
+        ops.new_version_from(world.tender, replacing={"Bilag 9": b"x"}, reason="Feil bilag", actor=world.lead)
+    db.session.rollback()
+    second = ops.new_version_from(
+        world.tender,
+        replacing={"invitation": PDF_BYTES + b"% rettet\n", "award_criteria": None},
+        reason="Rettet tilbudsfristen i konkurransebestemmelsene",
+        actor=world.lead,
+    )
+    assert second.number == 2 and second.is_correction and second.frozen_at is None
+    assert [d.label for d in ops.documents_of(second)] == [d.label for d in ops.documents_of(draft)]
+    ops.publish(world.tender, second, actor=world.lead)
+    db.session.commit()
+    assert ops.current_version(world.tender) is second
+    assert second.content_sha256 != draft.content_sha256
+    # the first version is unchanged
+    assert ops.content_hash(ops.documents_of(draft)) == draft.content_sha256
+    held = ops.holders(world.tender)
+    assert [(h.vendor_name, h.user_name, h.version_number, h.documents) for h in held] == [
+        (world.vendors[0].name, world.vendor_users[0].name, 1, 1)
+    ]
+    assert ops.holders(world.tender, second) == []
+    assert ops.vendors_holding(world.tender) == [world.vendors[0]]
+
+
+def test_every_download_is_logged_with_its_version(db, world) -> None:
+    from sqlalchemy import select
+
+    draft = _assembled(db, world)
+    ops.publish(world.tender, draft, actor=world.lead)
+    for document in ops.documents_of(draft):
+        ops.record_download(world.tender, document, user=world.vendor_users[1], vendor=world.vendors[1])
+    db.session.commit()
+    rows = db.session.scalars(select(DocumentDownload)).all()
+    assert len(rows) == len(draft.documents) == 5
+    assert {(r.version_id, r.vendor_id, r.user_id) for r in rows} == {
+        (draft.id, world.vendors[1].id, world.vendor_users[1].id)
+    }
+
+
+def test_a_vendor_cannot_download_a_draft_document(db, world) -> None:
+    draft = _assembled(db, world)
+    with pytest.raises(DomainError, match="ikke publisert"):
+        ops.record_download(
+            world.tender, draft.documents[0], user=world.vendor_users[0], vendor=world.vendors[0]
+        )
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "label", "message"),
+    [
+        ("stor.pdf", b"%PDF-" + b"0" * 2048, "Bilag 1", "større enn"),
+        ("program.exe", b"MZ\x90\x00", "Bilag 1", "Filtypen tas ikke imot"),
+        ("falsk.pdf", b"<html>", "Bilag 1", "ikke en gyldig .pdf-fil"),
+        ("tom.pdf", b"", "Bilag 1", "Filen er tom"),
+        ("bilag.pdf", PDF_BYTES, "   ", "Skriv et navn"),
+        ("bilag.pdf", PDF_BYTES, "B" * 201, "høyst 200 tegn"),
+    ],
+)
+def test_bad_uploads_are_refused_with_a_reason_and_change_nothing(
+    db, world, filename, data, label, message
+) -> None:
+    draft = ops.ensure_draft(world.tender, actor=world.lead)
+    with pytest.raises(DomainError, match=message):
+        ops.upload(
+            world.tender,
+            draft,
+            kind=DocumentKind.APPENDIX,
+            label=label,
+            filename=filename,
+            data=data,
+            actor=world.lead,
+            limit=1024 * 1024 if "større" not in message else 1024,
+        )
+    assert draft.documents == []
+
+
+def test_a_standard_agreement_prefills_the_contract_and_bilag_labels(db, world) -> None:
+    draft = ops.ensure_draft(world.tender, actor=world.lead)
+    ops.generate(world.tender, draft, DocumentKind.SPECIFICATION, actor=world.lead)
+    ops.choose_agreement(world.tender, draft, "SSA-K", actor=world.lead)
+    ops.upload(
+        world.tender,
+        draft,
+        kind=DocumentKind.CONTRACT,
+        label="",
+        filename="ssa-k.pdf",
+        data=PDF_BYTES,
+        actor=world.lead,
+    )
+    assert ops.suggested_appendix_label(draft) == "Bilag 2 Leverandørens løsningsbeskrivelse"
+    labels = {d.kind: d.label for d in draft.documents}
+    assert labels[DocumentKind.SPECIFICATION] == "Bilag 1 Kundens kravspesifikasjon"
+    assert labels[DocumentKind.CONTRACT] == "SSA-K Kjøpsavtalen"
+    ops.generate(world.tender, draft, DocumentKind.PRICE_SCHEDULE, actor=world.lead)
+    assert next(d.label for d in draft.documents if d.kind is DocumentKind.PRICE_SCHEDULE) == (
+        "Bilag 7 Pris og prisbestemmelser"
+    )
+    with pytest.raises(DomainError, match="SSA-K"):
+        ops.choose_agreement(world.tender, draft, "SSA-X", actor=world.lead)
+
+
+def test_the_award_criteria_are_not_generated_from_a_model_that_differs_from_its_lock(db, world) -> None:
+    from tender.evaluation_model.operations import criteria_of
+
+    draft = ops.ensure_draft(world.tender, actor=world.lead)
+    # changed behind the lock's back (no operation allows it): what vendors would read is not what the lock
+    # computes, whether the change still makes a model (a name) or not (weights that no longer sum to 100)
+    first = criteria_of(world.tender)[0]
+    first.name = "Pris, endret"
+    with pytest.raises(DomainError, match="stemmer ikke med sjekksummen"):
+        ops.generate(world.tender, draft, DocumentKind.AWARD_CRITERIA, actor=world.lead)
+    first.name, first.weight = "Pris", first.weight + 1
+    with pytest.raises(DomainError, match="stemmer ikke med sjekksummen"):
+        ops.generate(world.tender, draft, DocumentKind.AWARD_CRITERIA, actor=world.lead)
