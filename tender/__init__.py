@@ -120,6 +120,7 @@ def configure_blueprints(app: Flask) -> None:
     from tender.prequalification.request_views import bp as pq_request_bp
     from tender.prequalification.select_views import bp as pq_select_bp
     from tender.prequalification.setup_views import bp as pq_setup_bp
+    from tender.questions.views import bp as questions_bp
     from tender.requirements.views import bp as requirements_bp
     from tender.tenders.views import bp as tenders_bp
     from tender.vendors.views import bp as vendors_bp
@@ -133,6 +134,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(noark_bp)
     app.register_blueprint(vendors_bp)
+    app.register_blueprint(questions_bp)
     for pq_bp in (pq_setup_bp, pq_request_bp, pq_assess_bp, pq_select_bp, pq_letters_bp):
         app.register_blueprint(pq_bp)
 

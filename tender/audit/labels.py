@@ -134,6 +134,13 @@ EVENT_LABELS: dict[str, str] = {
     "clarification.late_attempt": "Forsøk på å svare på avklaring etter fristen",
     "selection.scored": "Poeng på utvelgelseskriterium gitt",
     "selection.consensus_set": "Konsensuspoeng på utvelgelseskriterium satt",
+    # spørsmål og svar
+    "question.asked": "Spørsmål stilt av leverandør",
+    "question.late_attempt": "Forsøk på å stille spørsmål etter fristen for spørsmål",
+    "question.drafted": "Spørsmål og svar redigert",
+    "question.approved": "Svar på spørsmål godkjent for kommune",
+    "question.published": "Spørsmål og svar publisert til alle leverandørene",
+    "questions.settings_changed": "Innstilling for godkjenning av svar endret",
 }
 
 #: the tables events are filed under (``record()`` takes the object's table name)
@@ -194,6 +201,10 @@ OBJECT_LABELS: dict[str, str] = {
     "clarification": "Avklaring",
     "selection_individual_score": "Individuelle poeng på utvelgelseskriterium",
     "selection_consensus_score": "Konsensuspoeng på utvelgelseskriterium",
+    "question": "Spørsmål",
+    "question_settings": "Innstillinger for spørsmål og svar",
+    "question_attachment": "Vedlegg til spørsmål",
+    "question_approval": "Kommunens godkjenning av svar",
 }
 
 #: the payload fields, in words
@@ -314,6 +325,12 @@ FIELD_LABELS: dict[str, str] = {
     "question": "Spørsmål",
     "request": "Forespørsel",
     "requests": "Forespørsler",
+    # spørsmål og svar
+    "approval_required": "Kommunene godkjenner svarene",
+    "approvals_voided": "Godkjenninger som ikke lenger gjelder",
+    "attachment_sha256": "Vedleggets sjekksum (SHA-256)",
+    "mail": "E-postserver satt opp",
+    "notified": "Leverandørbrukere varslet på e-post",
 }
 
 #: coded values in payloads, by field (the stored value is the enum's value, not Norwegian)
