@@ -25,11 +25,11 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
     "questions.group": ("GET", "/konkurranser/{t}/sporsmal/alle", GROUP_ONLY, 200),
     "questions.question": ("GET", "/konkurranser/{t}/sporsmal/alle/{q}", GROUP_ONLY, 200),
     "questions.attachment": ("GET", "/konkurranser/{t}/sporsmal/alle/{q}/vedlegg", GROUP_ONLY, 200),
-    # the setting, posted unticked, is saved (a change from the joint tender's default)
+    # the setting posted without a choice is refused in words (the choice is saved: tests/test_questions.py)
     "questions.settings": (
         "POST",
         "/konkurranser/{t}/sporsmal/innstillinger",
-        {**NOT_MEMBER, "lead": 302},
+        {**NOT_MEMBER, "lead": 422},
         403,
     ),
     # the question has no answer yet: the signer's approval and the lead's publication are refused in words

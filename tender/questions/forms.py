@@ -7,12 +7,13 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, TextAreaField
+from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from tender.questions.operations import MAX_TEXT
 
-_TOO_LONG = f"Teksten kan være høyst {MAX_TEXT:,} tegn.".replace(",", "\u00a0")
+_TOO_LONG = f"Teksten kan være høyst {MAX_TEXT:,} tegn.".replace(",", " ")
 
 
 def _one_line_break(value: Any) -> Any:
@@ -50,4 +51,10 @@ class TextConfirmForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    approval_required = BooleanField("Hver kommune godkjenner svarene før de publiseres")
+    approval_required = RadioField(
+        "Godkjenning av svarene",
+        choices=[
+            SelectChoice("ja", "Hver deltakende kommune godkjenner et svar før det kan publiseres"),
+            SelectChoice("nei", "Svarene publiseres uten godkjenning fra kommunene"),
+        ],
+    )

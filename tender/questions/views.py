@@ -155,7 +155,7 @@ def own_attachment(tender_id: int, question_id: int) -> Any:
 def _all_page(tender: Tender, settings_form: SettingsForm | None = None, status: int = 200) -> Any:
     if settings_form is None:
         settings_form = SettingsForm(formdata=None)
-        settings_form.approval_required.data = ops.approval_required(tender)
+        settings_form.approval_required.data = "ja" if ops.approval_required(tender) else "nei"
     return render_template(
         "questions/all.html",
         tender=tender,
@@ -181,7 +181,7 @@ def settings(tender_id: int) -> Any:
     done = run_form(
         form,
         lambda: ops.set_approval_required(
-            tender, bool(form.approval_required.data), at=clock_now(), actor=_me()
+            tender, form.approval_required.data == "ja", at=clock_now(), actor=_me()
         ),
         back=url_for("questions.group", tender_id=tender.id),
         success="Innstillingen er lagret.",
