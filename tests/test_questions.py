@@ -497,3 +497,16 @@ def test_there_is_no_route_to_answer_one_vendor_the_only_way_out_is_the_publicat
         "questions.question",
         "questions.settings",
     ]
+
+
+def test_the_pdf_keeps_markup_as_text_and_lays_out_the_longest_texts(db, world, clock) -> None:
+    from tender.reports.questions_pdf import render_questions_pdf
+
+    entries = [
+        (1, "x" * 10_000, "ord " * 2_500, clock()),
+        (2, "<b>fet</b> & <script>alert(1)</script>", "linje\n" * 1_500, clock()),
+    ]
+    data = render_questions_pdf(entries, tender_title="Arkiv <&>", case_reference="2026/1", made_at=clock())
+    text = pdf_text(data)
+    assert "Spørsmål nr. 2" in text and "<b>fet</b>&<script>alert(1)</script>" in text
+    assert "Arkiv<&>" in text
