@@ -121,6 +121,7 @@ def configure_blueprints(app: Flask) -> None:
     from tender.prequalification.request_views import bp as pq_request_bp
     from tender.prequalification.select_views import bp as pq_select_bp
     from tender.prequalification.setup_views import bp as pq_setup_bp
+    from tender.questions.views import bp as questions_bp
     from tender.requirements.views import bp as requirements_bp
     from tender.tenders.views import bp as tenders_bp
     from tender.timeline.views import bp as timeline_bp
@@ -136,6 +137,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(noark_bp)
     app.register_blueprint(vendors_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(questions_bp)
     for pq_bp in (pq_setup_bp, pq_request_bp, pq_assess_bp, pq_select_bp, pq_letters_bp):
         app.register_blueprint(pq_bp)
     app.register_blueprint(timeline_bp)

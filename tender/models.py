@@ -44,6 +44,12 @@ from tender.prequalification.models import (  # noqa: F401,E402
     SelectionProposal,
     SelectionTieBreak,
 )
+from tender.questions.models import (  # noqa: F401,E402
+    Question,
+    QuestionApproval,
+    QuestionAttachment,
+    QuestionSettings,
+)
 from tender.requirements.models import (  # noqa: F401,E402
     SpecChapter,
     SpecCriterion,

@@ -20,6 +20,7 @@ from tender.formatting import OSLO, Number
 from tender.lifecycle import permissions as lifecycle_permissions
 from tender.noark import permissions as noark_permissions
 from tender.prequalification import permissions as prequalification_permissions
+from tender.questions import permissions as questions_permissions
 from tender.requirements import permissions as requirements_permissions
 from tender.tenders import permissions as tenders_permissions
 from tender.tenders.models import Tender
@@ -36,6 +37,7 @@ PERMISSION_MODULES = (
     evaluation_model_permissions,
     vendors_permissions,
     prequalification_permissions,
+    questions_permissions,
     bids_permissions,
     noark_permissions,
     evaluation_permissions,

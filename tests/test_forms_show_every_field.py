@@ -486,6 +486,55 @@ def request_submit_form(w: World) -> Case:
     return _request_case(w, "/lever")
 
 
+# questions and answers
+def _asked_question(w: World, municipalities: int = 2) -> tuple[Any, Any, Any]:
+    """A tender open for questions (the clock is before its question deadline), a vendor user, a question."""
+    from datetime import timedelta
+
+    from tender.questions import operations as q_ops
+    from tender.tenders import operations as tender_ops
+    from tender.tenders.models import Role
+
+    tender = w.create_tender(
+        municipalities=municipalities, questions_deadline=DEADLINE, bid_deadline=DEADLINE + timedelta(days=10)
+    )
+    vendor = tender_ops.register_vendor(tender, name="Spør AS", organisasjonsnummer="974760673")
+    w.db.session.commit()
+    seller = w.add_member(tender, Role.VENDOR, vendor=vendor)
+    question = q_ops.ask(tender, vendor, text="Et spørsmål", at=w.clock(), actor=seller)
+    w.db.session.commit()
+    return tender, seller, question
+
+
+def question_form(w: World) -> Case:
+    tender, seller, _ = _asked_question(w)
+    url = f"{_t(tender)}/sporsmal/mine"
+    return Case(url, url, seller, valid={"text": "Et nytt spørsmål"})
+
+
+def question_draft_form(w: World) -> Case:
+    tender, _, question = _asked_question(w)
+    url = f"{_t(tender)}/sporsmal/alle/{question.id}"
+    return Case(url, url, _lead(tender), valid={"published_text": "Spørsmålet", "answer": "Svaret"})
+
+
+def question_publish_form(w: World) -> Case:
+    from tender.questions import operations as q_ops
+
+    tender, _, question = _asked_question(w, municipalities=1)  # one municipality: no approval asked
+    q_ops.save_draft(
+        tender, question, published_text="Spørsmålet", answer_text="Svaret", at=w.clock(), actor=_lead(tender)
+    )
+    w.db.session.commit()
+    url = f"{_t(tender)}/sporsmal/alle/{question.id}"
+    return Case(url, f"{url}/publiser", _lead(tender))
+
+
+def question_settings_form(w: World) -> Case:
+    tender, _, _ = _asked_question(w)
+    return Case(f"{_t(tender)}/sporsmal/alle", f"{_t(tender)}/sporsmal/innstillinger", _lead(tender))
+
+
 # evaluation of opened bids
 def check_form(w: World) -> Case:
     s, bids = w.opened()
@@ -894,6 +943,10 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.documents.forms.DocumentUploadForm": [documents_upload_form],
     "tender.documents.forms.LabelForm": [documents_label_form],
     "tender.documents.forms.AgreementForm": [documents_agreement_form],
+    "tender.questions.forms.QuestionForm": [question_form],
+    "tender.questions.forms.DraftForm": [question_draft_form],
+    "tender.questions.forms.TextConfirmForm": [question_publish_form],
+    "tender.questions.forms.SettingsForm": [question_settings_form],
 }
 PAGES = [
     pytest.param(key, build, id=f"{key.rsplit('.', 1)[1]}-{build.__name__}")

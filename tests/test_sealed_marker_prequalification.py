@@ -129,6 +129,8 @@ def marked(db, create_tender, add_member, create_user, clock):
         "request_id": [str(r.id) for r in requests],
         "document_id": [str(d.id) for r in requests for d in r.documents],
         "clarification_id": [NOWHERE],
+        # questions and answers are not sealed (the group reads them); this tender has none
+        "question_id": [NOWHERE],
     }
     return s, sealed, requests
 

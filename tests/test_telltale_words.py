@@ -131,7 +131,15 @@ def _values(tender: Any) -> dict[str, list[str]]:
         "token": [tender.announcement_token],
         # the prequalification's requests (none in a demo without one: those routes are skipped)
         **_request_values(tender),
+        "question_id": [str(i) for i in _question_ids(tender)],
     }
+
+
+def _question_ids(tender: Any) -> list[int]:
+    from tender.extensions import db
+    from tender.questions.models import Question
+
+    return list(db.session.scalars(select(Question.id).where(Question.tender_id == tender.id).limit(2)))
 
 
 def _request_values(tender: Any) -> dict[str, list[str]]:

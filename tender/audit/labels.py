@@ -145,6 +145,13 @@ EVENT_LABELS: dict[str, str] = {
     "documents.published": "Konkurransegrunnlaget publisert",
     "documents.discarded": "Upublisert versjon av konkurransegrunnlaget forkastet",
     "documents.downloaded": "Dokument i konkurransegrunnlaget lastet ned",
+    # spørsmål og svar
+    "question.asked": "Spørsmål stilt av leverandør",
+    "question.late_attempt": "Forsøk på å stille spørsmål etter fristen for spørsmål",
+    "question.drafted": "Spørsmål og svar redigert",
+    "question.approved": "Svar på spørsmål godkjent for kommune",
+    "question.published": "Spørsmål og svar publisert til alle leverandørene",
+    "questions.settings_changed": "Innstilling for godkjenning av svar endret",
 }
 
 #: the tables events are filed under (``record()`` takes the object's table name)
@@ -209,6 +216,10 @@ OBJECT_LABELS: dict[str, str] = {
     "document_set_version": "Versjon av konkurransegrunnlaget",
     "tender_document": "Dokument i konkurransegrunnlaget",
     "document_download": "Nedlasting av dokument i konkurransegrunnlaget",
+    "question": "Spørsmål",
+    "question_settings": "Innstillinger for spørsmål og svar",
+    "question_attachment": "Vedlegg til spørsmål",
+    "question_approval": "Kommunens godkjenning av svar",
 }
 
 #: the payload fields, in words
@@ -335,6 +346,12 @@ FIELD_LABELS: dict[str, str] = {
     "document_kind": "Dokumenttype",
     "label": "Navn",
     "source": "Laget fra",
+    # spørsmål og svar
+    "approval_required": "Kommunene godkjenner svarene",
+    "approvals_voided": "Godkjenninger som ikke lenger gjelder",
+    "attachment_sha256": "Vedleggets sjekksum (SHA-256)",
+    "mail": "E-postserver satt opp",
+    "notified": "Leverandørbrukere varslet på e-post",
 }
 
 #: coded values in payloads, by field (the stored value is the enum's value, not Norwegian)
