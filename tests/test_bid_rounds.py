@@ -102,3 +102,22 @@ def test_a_late_attempt_is_counted_in_the_record_of_its_own_round(db, clock, s) 
     assert [(a["organisasjonsnummer"], a["action"]) for a in late] == [
         (s.vendors[1].organisasjonsnummer, "create")
     ]
+
+
+def test_a_vendor_left_out_of_the_round_may_no_longer_ask_questions(db, clock, s) -> None:
+    from tender.questions import operations as questions
+    from tender.questions.permissions import ask_questions
+
+    _second_round(db, s, [s.vendors[0]])
+    s.tender.questions_deadline = SECOND - timedelta(days=7)
+    db.session.commit()
+    clock.set(AFTER)
+    assert ask_questions(s.vendor_users[0], s.tender) and not ask_questions(s.vendor_users[1], s.tender)
+    with pytest.raises(DomainError):
+        questions.ask(
+            s.tender, s.vendors[1], text="Gjelder kravet fortsatt?", at=AFTER, actor=s.vendor_users[1]
+        )
+    asked = questions.ask(
+        s.tender, s.vendors[0], text="Gjelder kravet fortsatt?", at=AFTER, actor=s.vendor_users[0]
+    )
+    assert asked.vendor_id == s.vendors[0].id

@@ -27,8 +27,8 @@ FLOORS = [
     "evaluation_model",
     "prequalification",  # below bids (only the invited may bid) and vendors (the announcement page)
     "vendors",
-    "questions",  # the Q&A list is part of the tender documents
     "bids",
+    "questions",  # above bids: in a round of revised bids only the vendors still in it ask
     "documents",  # above bids: the documents a vendor downloads next to its bid
     "corrections",  # a correction is a new version of the documents and flags changed answers in draft bids
     "evaluation",

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from tender import audit, mail
+from tender.bids.permissions import vendor_in_round
 from tender.errors import DomainError
 from tender.extensions import db
 from tender.formatting import format_datetime, format_number
@@ -88,8 +89,11 @@ def _text_problem(text: str, what: str) -> str | None:
 
 def may_take_part(tender: Tender, vendor: Vendor) -> bool:
     """The vendor is in the tender and still in the competition: in a prequalified tender any candidate until
-    the selection is final, then only the invited (as for the bids)."""
+    the selection is final, then only the invited (as for the bids); in a round of revised bids only the
+    vendors invited to it (tender.bids.permissions.vendor_in_round)."""
     if vendor not in tender.participating_vendors:
+        return False
+    if not vendor_in_round(tender, {vendor.id}):
         return False
     return vendor_may_bid(tender.id, {vendor.id}) or not selection_final(None, tender)
 

@@ -7,13 +7,15 @@ so that a late vendor is told why (and the attempt is kept in the trail).
 
 from __future__ import annotations
 
+from tender.bids.permissions import in_bid_round
 from tender.prequalification.permissions import invited_to_bid, selection_final
 from tender.tenders.models import Role
 from tender.tenders.permissions import has_role, in_group, is_lead, is_member, is_vendor_user
 
 #: a vendor user of a company taking part asks: in a prequalified tender any candidate until the selection is
-#: final, afterwards only the invited (the same rule as for the bids)
-ask_questions = (is_vendor_user & (invited_to_bid | ~selection_final)).named("ask_questions")
+#: final, afterwards only the invited (the same rule as for the bids); in a round of revised bids only the
+#: vendors still in the competition
+ask_questions = (is_vendor_user & (invited_to_bid | ~selection_final) & in_bid_round).named("ask_questions")
 #: a vendor user reads their own company's questions (also after the selection left it out)
 view_own_questions = is_vendor_user.named("view_own_questions")
 #: the published Q&A list (and its PDF): every member, vendors and group alike

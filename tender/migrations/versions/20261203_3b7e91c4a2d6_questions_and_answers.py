@@ -1,7 +1,7 @@
 """questions and answers: vendors ask, the group answers every vendor at once, the asker anonymised
 
 Revision ID: 3b7e91c4a2d6
-Revises: 8d41b2c7e6f3
+Revises: 3b7d5e9a1c42
 Create Date: 2026-12-03 19:48:58
 
 A question keeps the text the vendor typed and the edited text the group publishes; an answer's approvals by
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "3b7e91c4a2d6"
-down_revision = "8d41b2c7e6f3"
+down_revision = "3b7d5e9a1c42"
 branch_labels = None
 depends_on = None
 
