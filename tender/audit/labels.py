@@ -59,6 +59,12 @@ EVENT_LABELS: dict[str, str] = {
     "evaluation.settings_changed": "Innstillinger for evalueringen endret",
     "evaluation.tie_break_recorded": "Avgjørelse ved likt resultat registrert",
     "invitation.accepted": "Invitasjon tatt imot",
+    "negotiation.decided": "Beslutning om forhandling",
+    "negotiation.difference_acknowledged": "Ulik informasjon om konkurransegrunnlaget kvittert ut",
+    "negotiation.meeting_recorded": "Forhandlingsmøte referert",
+    "negotiation.reduced": "Antall leverandører redusert",
+    "negotiation.reservation_set": "Forbehold om tildeling uten forhandling endret",
+    "negotiation.round_called": "Ny tilbudsrunde kalt inn",
     "invitation.issued": "Invitasjon sendt",
     "invitation.resent": "Invitasjon sendt på nytt (tidligere lenker ugyldige)",
     "membership.added": "Medlem lagt til",
@@ -203,6 +209,18 @@ OBJECT_LABELS: dict[str, str] = {
 
 #: the payload fields, in words
 FIELD_LABELS: dict[str, str] = {
+    # negotiation (tender.negotiation)
+    "choice": "Beslutning",
+    "documents_info": "Informasjon om konkurransegrunnlaget",
+    "given": "Informasjon gitt",
+    "held_at": "Møtetidspunkt",
+    "kept": "Videre i konkurransen",
+    "leaving": "Ute av konkurransen",
+    "message": "Melding",
+    "note": "Anvendelse av tildelingskriteriene",
+    "ranking": "Rangering",
+    "reserved": "Forbeholdt tildeling uten forhandling",
+    "vendors": "Leverandører",
     "administrator": "Administrator",
     "after": "Etter",
     "allow_half_points": "Halve poeng tillatt",
@@ -323,6 +341,7 @@ FIELD_LABELS: dict[str, str] = {
 
 #: coded values in payloads, by field (the stored value is the enum's value, not Norwegian)
 VALUE_LABELS: dict[str, dict[str, str]] = {
+    "choice": {"negotiate": "Forhandle", "award_initial": "Tildele på grunnlag av de inngående tilbudene"},
     "role": {
         "lead": "Prosjektleder (anskaffelse)",
         "evaluator": "Evaluator",
@@ -346,7 +365,14 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "clarify": "Må avklares",
     },
     "verdict": {"valid": "Gyldig", "invalid": "Ugyldig", "unreadable": "Kan ikke leses"},
-    "kind": {"one_off": "Engangskostnad", "yearly": "Årlig kostnad", "price": "Pris", "quality": "Kvalitet"},
+    "kind": {
+        "one_off": "Engangskostnad",
+        "yearly": "Årlig kostnad",
+        "price": "Pris",
+        "quality": "Kvalitet",
+        "revised": "Reviderte tilbud",
+        "bafo": "Endelige tilbud (BAFO)",
+    },
     "came_in_via": {
         "registration": "Egen registrering",
         "approval": "Godkjent av leverandørens administrator",

@@ -110,7 +110,9 @@ def upgrade():
         _user_fk("negotiation_reduction", "decided_by_id"),
         _tender_fk("negotiation_reduction"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_negotiation_reduction")),
-        sa.UniqueConstraint("tender_id", "round_no", name=op.f("uq_negotiation_reduction_tender_id_round_no")),
+        sa.UniqueConstraint(
+            "tender_id", "round_no", name=op.f("uq_negotiation_reduction_tender_id_round_no")
+        ),
     )
     with op.batch_alter_table("negotiation_reduction", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_negotiation_reduction_tender_id"), ["tender_id"], unique=False)
