@@ -114,6 +114,7 @@ def configure_blueprints(app: Flask) -> None:
     from tender.bids.views import bp as bids_bp
     from tender.evaluation.views import bp as evaluation_bp
     from tender.evaluation_model.views import bp as evaluation_model_bp
+    from tender.negotiation.views import bp as negotiation_bp
     from tender.noark.views import bp as noark_bp
     from tender.prequalification.assess_views import bp as pq_assess_bp
     from tender.prequalification.letters_views import bp as pq_letters_bp
@@ -132,6 +133,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(bids_bp)
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(noark_bp)
+    app.register_blueprint(negotiation_bp)
     app.register_blueprint(vendors_bp)
     for pq_bp in (pq_setup_bp, pq_request_bp, pq_assess_bp, pq_select_bp, pq_letters_bp):
         app.register_blueprint(pq_bp)

@@ -17,6 +17,7 @@ from tender.evaluation import permissions as evaluation_permissions
 from tender.evaluation_model import permissions as evaluation_model_permissions
 from tender.formatting import OSLO, Number
 from tender.lifecycle import permissions as lifecycle_permissions
+from tender.negotiation import permissions as negotiation_permissions
 from tender.noark import permissions as noark_permissions
 from tender.prequalification import permissions as prequalification_permissions
 from tender.requirements import permissions as requirements_permissions
@@ -39,6 +40,7 @@ PERMISSION_MODULES = (
     evaluation_permissions,
     lifecycle_permissions,
     prequalification_permissions,
+    negotiation_permissions,
 )
 
 
