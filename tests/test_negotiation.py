@@ -357,3 +357,44 @@ def test_after_a_bafo_no_further_round_can_be_called(db, s, clock) -> None:
         )
     with pytest.raises(DomainError, match="BAFO"):
         neg.record_meeting(s.tender, meeting(s, 0), at=late, actor=s.lead)
+
+
+def test_the_rounds_page_shows_each_opened_round_side_by_side_with_totals_prices_scores_and_ranks(
+    db, s, clock, client, login_as
+) -> None:
+    decide_to_negotiate(db, s)
+    neg.reduce(s.tender, {s.vendors[0].id: "Dyrest."}, note="Etter rangeringen.", at=AFTER, actor=s.lead)
+    call_round(db, s, bafo=True)
+    base = f"/konkurranser/{s.id}/forhandling/runder"
+    login_as(s.evaluators[0])
+    page = client.get(base).get_data(as_text=True)
+    assert "Runde 2" in page and "ikke åpnet (forseglet)" in page
+    at = AFTER + timedelta(days=1)
+    clock.set(at)
+    for i in (1, 2):
+        draft = bid_ops.bid_of(s.tender, s.vendors[i].id)
+        prices = {(p.price_item_id, p.municipality_id): p.amount for p in draft.prices}
+        prices[(s.items[0].id, None)] = Decimal(400_000 + 100_000 * i)
+        bid_ops.save_draft(s.tender, draft, answers=[], prices=prices, at=at, actor=s.vendor_users[i])
+        bid_ops.submit(s.tender, draft, at=at, actor=s.vendor_users[i])
+    late = NEW_DEADLINE + timedelta(seconds=1)
+    clock.set(late)
+    bid_ops.confirm_opening(s.tender, at=late, actor=s.lead)
+    bid_ops.confirm_opening(s.tender, at=late, actor=s.evaluators[0])
+    db.session.commit()
+    score_round(db, s, {"Leverandør B AS": Decimal(5), "Leverandør C AS": Decimal(7)})
+    login_as(s.evaluators[0])  # two weeks later: a new session
+    page = client.get(base).get_data(as_text=True)
+    table = page.split('id="side-om-side"')[1]
+    # both rounds' columns, the first vendor only in round 1, the BAFO round marked as the last
+    assert table.count("Runde 1") == 1 and table.count("Runde 2") == 1
+    assert "Ikke med i runden" in table and "Runde 2: Endelige tilbud (BAFO)" in page
+    rows = {r.vendor.name: r for r in neg.ranking(s.tender)}
+    earlier = {r.vendor.name: r for r in neg.ranking(s.tender, 1)}
+    assert rows["Leverandør C AS"].rank == 1 and earlier["Leverandør C AS"].rank == 3  # the ranking changed
+    from tender.formatting import format_money
+
+    now_price, then_price = rows["Leverandør C AS"].price, earlier["Leverandør C AS"].price
+    assert now_price < then_price  # C's evaluated price in round 2 and in round 1, both shown
+    assert format_money(now_price) in table and format_money(then_price) in table
+    assert "7,0" in table and "4,0" in table  # C's quality score in both rounds

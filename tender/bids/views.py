@@ -24,6 +24,7 @@ from tender.bids.forms import (
     form_problems,
 )
 from tender.bids.models import Bid, BidAttachment
+from tender.bids.permissions import NOT_IN_ROUND, in_bid_round
 from tender.bids.permissions import bid as may_bid
 from tender.clock import now as clock_now
 from tender.core import spec as core_spec
@@ -52,7 +53,10 @@ def _tender_for_bid(tender_id: int) -> Tender:
     tender = tender_for(tender_id)
     if not may_bid(current_user, tender):
         if is_vendor_user(current_user, tender):
-            page = render_template("bids/not_invited.html", tender=tender, message=NOT_INVITED)
+            # a vendor left out of a round of revised bids (tender.negotiation) is told that, not the
+            # prequalification's refusal
+            message = NOT_INVITED if in_bid_round(current_user, tender) else NOT_IN_ROUND
+            page = render_template("bids/not_invited.html", tender=tender, message=message)
             abort(make_response(page, 403))
         abort(403)
     return tender
