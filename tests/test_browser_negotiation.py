@@ -77,17 +77,31 @@ def test_the_lead_negotiates_reduces_and_calls_revised_bids_a_vendor_revises_and
         decision.get_by_role("button", name="Registrer beslutningen").click()
         page.get_by_text("Beslutningen er registrert.").wait_for()
 
-        meeting = page.get_by_role("form", name="Nytt møtereferat")
-        meeting.get_by_label("Leverandør", exact=True).select_option(label=a)
-        meeting.get_by_label("Tidspunkt (norsk tid)").fill("2026-12-15T10:30")
-        meeting.get_by_label("Deltakere fra oppdragsgiver").fill(w.lead.name)
-        meeting.get_by_label("Deltakere fra leverandøren").fill("Selger A")
-        meeting.get_by_label("Temaer").fill("Pris for drift")
-        meeting.get_by_label("Hva leverandøren ble fortalt").fill("Driftsprisen er høy.")
-        meeting.get_by_label("Informasjon om konkurransegrunnlaget som ble gitt").fill("Ingen endringer.")
-        meeting.get_by_role("button", name="Lagre møtereferatet").click()
-        page.get_by_text("Møtereferatet er lagret.").wait_for()
-        assert page.get_by_text("Driftsprisen er høy.").is_visible()
+        for vendor, told, info in (
+            (a, "Driftsprisen er høy.", "Ingen endringer."),
+            (b, "Innføringsplanen er for stram.", "Oppstart kan flyttes til mars."),
+        ):
+            meeting = page.get_by_role("form", name="Nytt møtereferat")
+            meeting.get_by_label("Leverandør", exact=True).select_option(label=vendor)
+            meeting.get_by_label("Tidspunkt (norsk tid)").fill("2026-12-15T10:30")
+            meeting.get_by_label("Deltakere fra oppdragsgiver").fill(w.lead.name)
+            meeting.get_by_label("Deltakere fra leverandøren").fill(f"Selger hos {vendor}")
+            meeting.get_by_label("Temaer").fill("Pris for drift")
+            meeting.get_by_label("Hva leverandøren ble fortalt").fill(told)
+            meeting.get_by_label("Informasjon om konkurransegrunnlaget som ble gitt").fill(info)
+            meeting.get_by_role("button", name="Lagre møtereferatet").click()
+            page.get_by_text("Møtereferatet er lagret.").wait_for()
+            assert page.get_by_text(told).is_visible()
+        # the two were told different things about the tender documents: the lead must acknowledge it
+        warning = page.locator("#ulik-informasjon")
+        assert "ikke fått den samme informasjonen" in warning.inner_text()
+        acknowledge = page.get_by_role("form", name="Kvitter ut forskjellen")
+        acknowledge.get_by_label("Hvorfor forskjellen er i orden").fill(
+            f"{a} fikk samme beskjed om oppstart skriftlig dagen etter."
+        )
+        acknowledge.get_by_role("button", name="Kvitter ut forskjellen").click()
+        page.get_by_text("Forskjellen er kvittert ut med begrunnelsen.").wait_for()
+        assert "skriftlig dagen etter" in page.locator("#ulik-informasjon").inner_text()
 
         reduction = page.get_by_role("form", name="Reduksjon")
         line = reduction.get_by_role("group", name=c)
@@ -114,6 +128,8 @@ def test_the_lead_negotiates_reduces_and_calls_revised_bids_a_vendor_revises_and
         clock.set(AFTER + timedelta(days=1))
         _login(page, url, w.vendor_users[1])
         page.goto(base + "/mitt-tilbud")
+        assert "Tilbudsrunde 2: Reviderte tilbud" in page.locator("#tilbudsrunde").inner_text()
+        assert "Lever reviderte tilbud etter møtene." in page.locator("#tilbudsrunde").inner_text()
         prices = page.locator("#bid-form table")
         assert prices.get_by_label("Lisenser og innføring").input_value() == "900000,00"
         prices.get_by_label("Lisenser og innføring").fill("650 000")
@@ -165,5 +181,25 @@ def test_the_lead_negotiates_reduces_and_calls_revised_bids_a_vendor_revises_and
         row = table.get_by_role("row", name=c)
         assert row.get_by_text("Ikke med i runden").is_visible()
         assert "Runde 2: Reviderte tilbud" in page.locator("#runder").inner_text()
+    finally:
+        restore_clock(app)
+
+
+def test_the_lead_sets_the_announcements_reservation_before_the_deadline_in_the_browser(
+    live_server, page
+) -> None:
+    app = live_server.app
+    w = live_setup(app, vendors=1, submit=False)
+    try:
+        url = live_server.url
+        _login(page, url, w.lead)
+        page.goto(f"{url}/konkurranser/{w.tender_id}")
+        page.get_by_role("link", name="Forhandling").click()
+        assert page.locator("#ikke-apnet").is_visible()
+        page.get_by_label("Forbeholder kunngjøringen retten").select_option("ja")
+        page.get_by_role("button", name="Lagre forbeholdet").click()
+        page.get_by_text("Forbeholdet er lagret.").wait_for()
+        assert "forbeholder retten til å tildele kontrakten" in page.locator("#forbehold").inner_text()
+        assert page.get_by_label("Forbeholder kunngjøringen retten").input_value() == "ja"
     finally:
         restore_clock(app)

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, abort, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from tender.bids import operations as ops
@@ -23,7 +24,7 @@ from tender.bids.forms import (
     answer_form_for,
     form_problems,
 )
-from tender.bids.models import Bid, BidAttachment
+from tender.bids.models import Bid, BidAttachment, BidRound
 from tender.bids.permissions import NOT_IN_ROUND, in_bid_round
 from tender.bids.permissions import bid as may_bid
 from tender.clock import now as clock_now
@@ -152,7 +153,17 @@ def _page(
         attachment_form=AttachmentForm(),
         empty_form=EmptyForm(),
         upload_form=AnswerUploadForm(),
+        bid_round=_round_of(tender),
     ), status
+
+
+def _round_of(tender: Tender) -> BidRound | None:
+    """The round of revised bids the vendor works in (None in the first round), with the call's message."""
+    if tender.current_round == 1:
+        return None
+    return db.session.scalar(
+        select(BidRound).where(BidRound.tender_id == tender.id, BidRound.number == tender.current_round)
+    )
 
 
 @bp.route("", methods=["GET"])
