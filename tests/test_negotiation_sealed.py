@@ -20,7 +20,7 @@ from tender.requirements import operations as spec_ops
 from tender.tenders.models import Role
 from tests.evaluation_helpers import AFTER
 from tests.negotiation_helpers import call_round, decide_to_negotiate, negotiation_setup
-from tests.test_sealed_marker import NOWHERE, Sealed, fetch, get_urls, texts_of
+from tests.test_sealed_marker import NOWHERE, Sealed, fetch, get_urls, post_probes, texts_of
 
 MARKER = "RZ42-revidert-forseglet-9b7e"
 ROUND_OPEN = AFTER + timedelta(days=1)
@@ -130,6 +130,39 @@ def test_before_the_revised_rounds_opening_no_group_member_finds_anything_of_a_r
                 if MARKER in texts_of(response):
                     problems.append(f"{where} shows the marker")
     assert not problems, "\n".join(problems)
+
+
+def test_before_the_revised_rounds_opening_no_action_on_a_revised_bid_leads_to_anything_of_it(
+    app, db, client, forms, login_as, clock, revised
+) -> None:
+    """Every POST route that names a bid, an attachment or a vendor, with the revised bids' ids, as every
+    group role: no page it leads to shows the marker, none fails."""
+    s, sealed, _, second = revised
+    mine = {str(b.id) for b in second} | {str(a.id) for a in sealed.attachments}
+    probes = [
+        p
+        for p in post_probes(app, sealed, lambda endpoint: True)
+        if any(p.args.get(n) in mine for n in ("bid_id", "attachment_id"))
+    ]
+    assert probes
+    problems = []
+    for moment, when in ((ROUND_OPEN, "før den nye fristen"), (NEW_DEADLINE, "etter fristen, før åpningen")):
+        clock.set(moment)
+        for role, user in sealed.roles.items():
+            login_as(user)
+            for probe in probes:
+                response = client.post(
+                    probe.url, data={"csrf_token": forms.token("/")}, follow_redirects=True
+                )
+                response.close()
+                where = f"{role}, {when}: POST {probe.url}"
+                if response.status_code >= 500:
+                    problems.append(f"{where} gives {response.status_code}")
+                if MARKER in texts_of(response):
+                    problems.append(f"{where} leads to a page that shows the marker")
+    assert not problems, "\n".join(problems)
+    db.session.expire_all()
+    assert [b.is_submitted for b in second] == [True, False]  # nothing the group posted changed them
 
 
 def test_the_first_rounds_bids_stay_readable_on_the_rounds_page_while_the_revised_round_is_sealed(
