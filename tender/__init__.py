@@ -115,6 +115,7 @@ def configure_blueprints(app: Flask) -> None:
     from tender.documents.views import bp as documents_bp
     from tender.evaluation.views import bp as evaluation_bp
     from tender.evaluation_model.views import bp as evaluation_model_bp
+    from tender.negotiation.views import bp as negotiation_bp
     from tender.noark.views import bp as noark_bp
     from tender.prequalification.assess_views import bp as pq_assess_bp
     from tender.prequalification.letters_views import bp as pq_letters_bp
@@ -135,6 +136,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(bids_bp)
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(noark_bp)
+    app.register_blueprint(negotiation_bp)
     app.register_blueprint(vendors_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(questions_bp)

@@ -20,6 +20,13 @@ from tender.evaluation_model.models import (  # noqa: F401,E402
     EvaluationModel,
     PriceItem,
 )
+from tender.negotiation.models import (  # noqa: F401,E402
+    InformationDifferenceAck,
+    Negotiation,
+    NegotiationMeeting,
+    Reduction,
+    ReductionLeaving,
+)
 from tender.noark.models import (  # noqa: F401,E402
     ExtractSample,
     NoarkRequirementConfirmation,

@@ -18,6 +18,7 @@ from tender.evaluation import permissions as evaluation_permissions
 from tender.evaluation_model import permissions as evaluation_model_permissions
 from tender.formatting import OSLO, Number
 from tender.lifecycle import permissions as lifecycle_permissions
+from tender.negotiation import permissions as negotiation_permissions
 from tender.noark import permissions as noark_permissions
 from tender.prequalification import permissions as prequalification_permissions
 from tender.questions import permissions as questions_permissions
@@ -45,6 +46,7 @@ PERMISSION_MODULES = (
     prequalification_permissions,
     timeline_permissions,
     documents_permissions,
+    negotiation_permissions,
 )
 
 

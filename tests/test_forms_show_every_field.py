@@ -438,6 +438,78 @@ def opening_persons_form(w: World) -> Case:
     return Case(f"{_t(s.tender)}/evaluering/tilbud", f"{_t(s.tender)}/evaluering/tilbud/apning", s.lead)
 
 
+# negotiation (a competitive negotiation whose first round is opened and scored)
+def _negotiating(w: World, *, decided: bool = True) -> Any:
+    from tests.negotiation_helpers import decide_to_negotiate, negotiation_setup
+
+    s = negotiation_setup(w.db, w.create_tender, w.add_member, w.create_user, w.clock)
+    if decided:
+        decide_to_negotiate(w.db, s)
+    return s
+
+
+def _n(s: Any) -> str:
+    return f"{_t(s.tender)}/forhandling"
+
+
+def negotiation_reservation_form(w: World) -> Case:
+    s = w.bidding()
+    return Case(_n(s), f"{_n(s)}/forbehold", s.lead)
+
+
+def negotiation_decision_form(w: World) -> Case:
+    s = _negotiating(w, decided=False)
+    return Case(_n(s), f"{_n(s)}/beslutning", s.lead, valid={"choice": "negotiate", "reason": "Forhandle."})
+
+
+def negotiation_meeting_form(w: World) -> Case:
+    s = _negotiating(w)
+    texts = ("our_attendees", "vendor_attendees", "topics", "vendor_told", "documents_info")
+    return Case(
+        _n(s),
+        f"{_n(s)}/moter",
+        s.lead,
+        valid={"vendor": str(s.vendors[0].id), "held_at": "2026-12-15T13:00", **{t: "Tekst" for t in texts}},
+        bad={"vendor": [("999999", "Leverandøren er ikke lenger med i konkurransen")]},
+    )
+
+
+def negotiation_acknowledge_form(w: World) -> Case:
+    from tender.negotiation import operations as neg
+    from tests.evaluation_helpers import AFTER
+
+    s = _negotiating(w)
+    for i, info in enumerate(("Oppstart flyttes.", "Ingen endringer.")):
+        neg.record_meeting(
+            s.tender,
+            neg.MeetingInput(s.vendors[i].id, AFTER, "Lena", "Selger", "Pris", "Høy pris", info),
+            at=AFTER,
+            actor=s.lead,
+        )
+    w.db.session.commit()
+    return Case(_n(s), f"{_n(s)}/ulik-informasjon", s.lead)
+
+
+def negotiation_reduction_form(w: World) -> Case:
+    s = _negotiating(w)
+    return Case(_n(s), f"{_n(s)}/reduksjon", s.lead, valid={"note": "Etter rangeringen."})
+
+
+def negotiation_reduction_vendor_form(w: World) -> Case:
+    s = _negotiating(w)
+    return Case(_n(s), f"{_n(s)}/reduksjon", s.lead, prefix=f"v-{s.vendors[2].id}", valid={"leave": "y"})
+
+
+def negotiation_call_form(w: World) -> Case:
+    s = _negotiating(w)
+    return Case(
+        _n(s),
+        f"{_n(s)}/ny-runde",
+        s.lead,
+        valid={"deadline": "2027-01-10T12:00", "message": "Lever nye tilbud."},
+    )
+
+
 # the vendor's request to take part (prequalification, before the participation deadline)
 def _pq_request(w: World) -> Any:
     from tests.prequalification_helpers import PQ_BEFORE, pq_setup
@@ -947,6 +1019,13 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.questions.forms.DraftForm": [question_draft_form],
     "tender.questions.forms.TextConfirmForm": [question_publish_form],
     "tender.questions.forms.SettingsForm": [question_settings_form],
+    "tender.negotiation.forms.ReservationForm": [negotiation_reservation_form],
+    "tender.negotiation.forms.DecisionForm": [negotiation_decision_form],
+    "tender.negotiation.forms.MeetingForm": [negotiation_meeting_form],
+    "tender.negotiation.forms.AcknowledgeForm": [negotiation_acknowledge_form],
+    "tender.negotiation.forms.ReductionForm": [negotiation_reduction_form],
+    "tender.negotiation.forms.ReductionVendorForm": [negotiation_reduction_vendor_form],
+    "tender.negotiation.forms.CallForm": [negotiation_call_form],
 }
 PAGES = [
     pytest.param(key, build, id=f"{key.rsplit('.', 1)[1]}-{build.__name__}")

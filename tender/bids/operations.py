@@ -83,10 +83,12 @@ def submitted_bids(tender: Tender) -> list[Bid]:
     )
 
 
-def opening_of(tender: Tender) -> BidOpening | None:
+def opening_of(tender: Tender, round_no: int | None = None) -> BidOpening | None:
+    """The opening of the current round (or of ``round_no``, for the pages that show earlier rounds)."""
     return db.session.scalar(
         select(BidOpening).where(
-            BidOpening.tender_id == tender.id, BidOpening.round_no == tender.current_round
+            BidOpening.tender_id == tender.id,
+            BidOpening.round_no == (tender.current_round if round_no is None else round_no),
         )
     )
 
@@ -103,6 +105,63 @@ def open_for_bids(tender: Tender, at: datetime) -> bool:
 def bid_is_editable(tender: Tender, bid: Bid | None, at: datetime) -> bool:
     """Whether the vendor may still type into their bid: open for bids, and the bid not yet delivered."""
     return open_for_bids(tender, at) and not (bid is not None and bid.is_submitted)
+
+
+def copy_to_round(tender: Tender, previous: Bid, *, at: datetime, actor: Any) -> Bid:
+    """The vendor's draft in the tender's current round (a round of revised bids, tender.negotiation), copied
+    from its bid of an earlier round: answers, prices and attachments, answering the currently published
+    specification. The earlier bid stays as it was delivered and opened."""
+    if previous.tender_id != tender.id or previous.round_no >= tender.current_round:
+        raise DomainError("Bare et tilbud fra en tidligere runde kan kopieres til den nye runden.")
+    if bid_of(tender, previous.vendor_id) is not None:
+        raise DomainError(f"{previous.vendor.name} har allerede et tilbud i denne runden.")
+    version = published_version(tender)
+    if version is None:
+        raise DomainError("Kravspesifikasjonen er ikke kunngjort ennå.")
+    bid = Bid(
+        tender_id=tender.id,
+        vendor_id=previous.vendor_id,
+        round_no=tender.current_round,
+        status=BidStatus.DRAFT,
+        created_at=at,
+        updated_at=at,
+        spec_version_id=version.id,
+        answers=[
+            BidAnswer(
+                requirement_key=a.requirement_key,
+                fulfilled=a.fulfilled,
+                description=a.description,
+                documentation_ref=a.documentation_ref,
+                reservation=a.reservation,
+                reservation_text=a.reservation_text,
+            )
+            for a in previous.answers
+        ],
+        prices=[
+            BidPriceLine(price_item_id=p.price_item_id, municipality_id=p.municipality_id, amount=p.amount)
+            for p in previous.prices
+        ],
+        attachments=[
+            BidAttachment(
+                filename=a.filename,
+                content_type=a.content_type,
+                size=a.size,
+                sha256=a.sha256,
+                data=a.data,
+                uploaded_at=a.uploaded_at,
+            )
+            for a in previous.attachments
+        ],
+    )
+    db.session.add(bid)
+    db.session.flush()
+    audit.record(
+        "bid.created",
+        bid,
+        actor=actor,
+        payload={"vendor": previous.vendor.organisasjonsnummer, "round_no": tender.current_round},
+    )
+    return bid
 
 
 # -- the vendor's draft --------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, abort, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from tender.bids import operations as ops
@@ -23,7 +24,8 @@ from tender.bids.forms import (
     answer_form_for,
     form_problems,
 )
-from tender.bids.models import Bid, BidAttachment
+from tender.bids.models import Bid, BidAttachment, BidRound
+from tender.bids.permissions import NOT_IN_ROUND, in_bid_round
 from tender.bids.permissions import bid as may_bid
 from tender.clock import now as clock_now
 from tender.core import spec as core_spec
@@ -52,7 +54,10 @@ def _tender_for_bid(tender_id: int) -> Tender:
     tender = tender_for(tender_id)
     if not may_bid(current_user, tender):
         if is_vendor_user(current_user, tender):
-            page = render_template("bids/not_invited.html", tender=tender, message=NOT_INVITED)
+            # a vendor left out of a round of revised bids (tender.negotiation) is told that, not the
+            # prequalification's refusal
+            message = NOT_INVITED if in_bid_round(current_user, tender) else NOT_IN_ROUND
+            page = render_template("bids/not_invited.html", tender=tender, message=message)
             abort(make_response(page, 403))
         abort(403)
     return tender
@@ -148,7 +153,17 @@ def _page(
         attachment_form=AttachmentForm(),
         empty_form=EmptyForm(),
         upload_form=AnswerUploadForm(),
+        bid_round=_round_of(tender),
     ), status
+
+
+def _round_of(tender: Tender) -> BidRound | None:
+    """The round of revised bids the vendor works in (None in the first round), with the call's message."""
+    if tender.current_round == 1:
+        return None
+    return db.session.scalar(
+        select(BidRound).where(BidRound.tender_id == tender.id, BidRound.number == tender.current_round)
+    )
 
 
 @bp.route("", methods=["GET"])

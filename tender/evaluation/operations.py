@@ -318,7 +318,11 @@ def _check_scorable(tender: Tender, bid: Bid, criterion: AwardCriterion) -> Eval
     model = ensure_model(tender)
     if opening_of(tender) is None:
         raise DomainError("Tilbudene er ikke åpnet.")
-    if bid.tender_id != tender.id or bid.status is not BidStatus.SUBMITTED:
+    if (
+        bid.tender_id != tender.id
+        or bid.round_no != tender.current_round  # an earlier round's bid stays as it was scored
+        or bid.status is not BidStatus.SUBMITTED
+    ):
         raise DomainError("Tilbudet finnes ikke.")
     if criterion.tender_id != tender.id or criterion not in quality_leaves(tender):
         raise DomainError("Bare kvalitetskriterier uten underkriterier får poeng.")
@@ -414,11 +418,17 @@ def all_individual_scores(tender: Tender) -> list[IndividualScoreRow]:
     )
 
 
-def consensus_scores(tender: Tender) -> dict[tuple[int, int], ConsensusScore]:
+def _round(tender: Tender, round_no: int | None) -> int:
+    """The bid round a reading is about: the current one unless an earlier one is asked for (the negotiation's
+    rounds side by side, tender.negotiation); earlier rounds' scores stay keyed on their own bids."""
+    return tender.current_round if round_no is None else round_no
+
+
+def consensus_scores(tender: Tender, round_no: int | None = None) -> dict[tuple[int, int], ConsensusScore]:
     rows = db.session.scalars(
         select(ConsensusScore)
         .join(Bid, Bid.id == ConsensusScore.bid_id)
-        .where(Bid.tender_id == tender.id, Bid.round_no == tender.current_round)
+        .where(Bid.tender_id == tender.id, Bid.round_no == _round(tender, round_no))
     )
     return {(r.bid_id, r.criterion_id): r for r in rows}
 
@@ -731,15 +741,15 @@ def case_bid_id(bid: Bid) -> str:
     return bid.vendor.organisasjonsnummer
 
 
-def opened_bids(tender: Tender) -> list[Bid]:
-    if opening_of(tender) is None:
+def opened_bids(tender: Tender, round_no: int | None = None) -> list[Bid]:
+    if opening_of(tender, _round(tender, round_no)) is None:
         return []
     return list(
         db.session.scalars(
             select(Bid)
             .where(
                 Bid.tender_id == tender.id,
-                Bid.round_no == tender.current_round,
+                Bid.round_no == _round(tender, round_no),
                 Bid.status == BidStatus.SUBMITTED,
             )
             .options(selectinload(Bid.vendor), selectinload(Bid.prices))
@@ -758,7 +768,7 @@ class Built:
     prices: dict[int, Fraction | None]
 
 
-def _individual_rows(tender: Tender) -> list[tuple[int, int, Decimal, str, str]]:
+def _individual_rows(tender: Tender, round_no: int | None = None) -> list[tuple[int, int, Decimal, str, str]]:
     """(bid id, criterion id, score, justification, evaluator name) as plain rows: thousands of them are
     read for an export, so no ORM objects are built."""
     return [
@@ -773,17 +783,18 @@ def _individual_rows(tender: Tender) -> list[tuple[int, int, Decimal, str, str]]
             )
             .join(Bid, Bid.id == IndividualScoreRow.bid_id)
             .join(User, User.id == IndividualScoreRow.evaluator_id)
-            .where(Bid.tender_id == tender.id, Bid.round_no == tender.current_round)
+            .where(Bid.tender_id == tender.id, Bid.round_no == _round(tender, round_no))
             .order_by(IndividualScoreRow.id)
         )
     ]
 
 
-def build_case(tender: Tender, *, with_individual: bool = True) -> Built:
+def build_case(tender: Tender, *, with_individual: bool = True, round_no: int | None = None) -> Built:
     """Collect the model, bids, consensus scores, checks and (for exports) the individual scores; evaluate
-    with the core. The matrix page leaves the individual scores out: they do not change the result."""
+    with the core. The matrix page leaves the individual scores out: they do not change the result. The
+    current round's bids, or those of ``round_no`` (an earlier round, scored under the same frozen model)."""
     rows = criteria_of(tender)
-    bids = opened_bids(tender)
+    bids = opened_bids(tender, round_no)
     items = price_items(tender)
     model = model_or_default(tender)
     prices = {b.id: evaluated_price(tender, b, items, model) for b in bids}
@@ -795,10 +806,12 @@ def build_case(tender: Tender, *, with_individual: bool = True) -> Built:
         )
     by_criterion = {r.id: r for r in rows}
     consensus: dict[int, dict[str, Fraction]] = defaultdict(dict)
-    for (bid_id, crit_id), c in consensus_scores(tender).items():
+    for (bid_id, crit_id), c in consensus_scores(tender, round_no).items():
         consensus[bid_id][by_criterion[crit_id].key] = Fraction(c.score)
     individual: dict[int, list[IndividualScore]] = defaultdict(list)
-    for bid_id, crit_id, score, justification, name in _individual_rows(tender) if with_individual else ():
+    for bid_id, crit_id, score, justification, name in (
+        _individual_rows(tender, round_no) if with_individual else ()
+    ):
         individual[bid_id].append(
             IndividualScore(name, by_criterion[crit_id].key, Fraction(score), justification)
         )
