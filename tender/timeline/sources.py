@@ -14,8 +14,7 @@ Sealing: the timeline is shown to every member, before the opening too. A source
 (nor a request to take part) before the opening that unseals it (tests/test_sealed_marker.py watches the
 queries), and says nothing a vendor sent before then (not even that one exists).
 
-The sources of issue 13's other parts, to be added here by the integrator (one function each, appended to
-:data:`SOURCES`), and what each must return:
+What the sources of the communication between announcement and award return:
 
 - **questions** (tender.questions): one ``Kind.ANSWER`` entry per *published* answer, ``at`` its publication,
   ``public=True``, ``vendor_id=None`` (everyone receives it at once; never name the asker), ``number`` the
@@ -50,8 +49,11 @@ from tender.bids.models import BidOpening, BidRound
 from tender.core.timeline import Entry, Kind
 from tender.evaluation_model import operations as evaluation_model
 from tender.extensions import db
+from tender.documents.models import DocumentSetVersion
+from tender.negotiation.models import NegotiationMeeting, Reduction
 from tender.prequalification.models import RequestOpening, RequestOutcome, SelectionProposal
 from tender.prequalification.queries import setup_of as prequalification_of
+from tender.questions.operations import published_questions
 from tender.requirements.models import Decision
 from tender.requirements.operations import specification_of
 from tender.tenders.models import Tender, Vendor
@@ -213,6 +215,7 @@ _DEADLINE_FIELDS = {
 _DEMO_MOVES = {
     "demo.participation_deadline_passed": "Fristen for forespørsel om å delta",
     "demo.bid_deadline_passed": "Tilbudsfristen",
+    "demo.round_deadline_passed": "Tilbudsfristen for runden",
 }
 
 
@@ -260,4 +263,80 @@ def _vendor_by_orgnr(orgnr: str) -> Vendor | None:
 
 #: every source, one per domain; the integrator appends the questions', corrections', negotiation's and
 #: documents' sources here (see the module's docstring for what each returns)
-SOURCES: list[Source] = [announcement, deadlines, prequalification, rounds, deadline_changes]
+def questions(tender: Tender) -> Iterator[Entry]:
+    """Each published answer, the moment every vendor received it (never the asker, never a draft)."""
+    for published in published_questions(tender):
+        yield Entry(
+            Kind.ANSWER,
+            published.published_at,
+            f"Svar på spørsmål {published.number} publisert",
+            public=True,
+            number=published.number,
+        )
+
+
+def documents(tender: Tender) -> Iterator[Entry]:
+    """Each published version of the tender documents (a draft set is the group's and not shown)."""
+    for version in db.session.scalars(
+        select(DocumentSetVersion)
+        .where(DocumentSetVersion.tender_id == tender.id, DocumentSetVersion.published_at.is_not(None))
+        .order_by(DocumentSetVersion.number)
+    ):
+        label = f"Konkurransegrunnlaget publisert, versjon {version.number}"
+        if version.is_correction:
+            label += f" (rettelse: {version.correction_reason})"
+        yield Entry(Kind.DOCUMENTS, version.published_at, label, public=True, number=version.number)
+
+
+def negotiation(tender: Tender) -> Iterator[Entry]:
+    """Each negotiation meeting (the vendor met sees its own, never another's), each reduction between rounds
+    (the group's) with the letter to each vendor leaving (that vendor's own)."""
+    for number, meeting in enumerate(
+        db.session.scalars(
+            select(NegotiationMeeting)
+            .where(NegotiationMeeting.tender_id == tender.id)
+            .order_by(NegotiationMeeting.held_at, NegotiationMeeting.id)
+        ),
+        start=1,
+    ):
+        yield Entry(
+            Kind.MEETING,
+            meeting.held_at,
+            f"Forhandlingsmøte med {meeting.vendor.name} om tilbudet i runde {meeting.round_no}",
+            public=True,
+            round=meeting.round_no,
+            number=number,
+            vendor_id=meeting.vendor_id,
+        )
+    for reduction in db.session.scalars(
+        select(Reduction).where(Reduction.tender_id == tender.id).order_by(Reduction.decided_at, Reduction.id)
+    ):
+        names = ", ".join(leaving.vendor.name for leaving in reduction.leaving)
+        yield Entry(
+            Kind.EVENT,
+            reduction.decided_at,
+            f"Antall leverandører redusert etter runde {reduction.round_no}: {names} går ikke videre",
+            public=False,
+            round=reduction.round_no,
+        )
+        for leaving in reduction.leaving:
+            yield Entry(
+                Kind.EVENT,
+                reduction.decided_at,
+                f"Brev til {leaving.vendor.name}: går ikke videre til neste runde",
+                public=True,
+                round=reduction.round_no,
+                vendor_id=leaving.vendor_id,
+            )
+
+
+SOURCES: list[Source] = [
+    announcement,
+    deadlines,
+    prequalification,
+    rounds,
+    deadline_changes,
+    questions,
+    documents,
+    negotiation,
+]
