@@ -134,6 +134,14 @@ EVENT_LABELS: dict[str, str] = {
     "clarification.late_attempt": "Forsøk på å svare på avklaring etter fristen",
     "selection.scored": "Poeng på utvelgelseskriterium gitt",
     "selection.consensus_set": "Konsensuspoeng på utvelgelseskriterium satt",
+    # rettelser av kravspesifikasjonen
+    "correction.started": "Rettelse av kravspesifikasjonen startet",
+    "correction.published": "Rettelse av kravspesifikasjonen kunngjort",
+    "correction.deadline_extended": "Tilbudsfristen forlenget ved rettelse",
+    "correction.deadline_kept": "Tilbudsfristen ikke forlenget ved rettelse",
+    "correction.vendors_notified": "Leverandørene varslet om rettelse",
+    "correction.notice_days_set": "Frist for å spørre om forlenget tilbudsfrist ved rettelse endret",
+    "correction.answers_reviewed": "Svar gjennomgått etter rettelse",
 }
 
 #: the tables events are filed under (``record()`` takes the object's table name)
@@ -194,6 +202,9 @@ OBJECT_LABELS: dict[str, str] = {
     "clarification": "Avklaring",
     "selection_individual_score": "Individuelle poeng på utvelgelseskriterium",
     "selection_consensus_score": "Konsensuspoeng på utvelgelseskriterium",
+    # rettelser
+    "spec_correction": "Rettelse av kravspesifikasjonen",
+    "correction_answer_review": "Svar merket for gjennomgang etter rettelse",
 }
 
 #: the payload fields, in words
@@ -314,6 +325,16 @@ FIELD_LABELS: dict[str, str] = {
     "question": "Spørsmål",
     "request": "Forespørsel",
     "requests": "Forespørsler",
+    # rettelser
+    "added": "Lagt til",
+    "removed": "Slettet",
+    "base_version": "Rettet versjon",
+    "draft_bids_moved": "Tilbudsutkast flyttet til ny versjon",
+    "answers_flagged": "Svar merket for gjennomgang",
+    "delivered_bids_on_older_version": "Leverte tilbud på eldre versjon",
+    "sent": "Sendt",
+    "failed": "Ikke sendt",
+    "mail_server": "E-postserver satt opp",
 }
 
 #: coded values in payloads, by field (the stored value is the enum's value, not Norwegian)

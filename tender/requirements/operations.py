@@ -219,12 +219,22 @@ def _row_from_core(req: core.Requirement, chapter: SpecChapter, position: int) -
 
 
 # -- editing ---------------------------------------------------------------------------------------------
+#: the refusal to edit a published specification outside a correction
+PUBLISHED_NOT_EDITABLE = (
+    "Kravspesifikasjonen er kunngjort. Endringer etter kunngjøring gjøres som en rettelse: "
+    "start en rettelse under «Rettelser» først."
+)
+
+
+def is_editable(spec: Specification) -> bool:
+    """Whether the draft may change: before the publication, and after it only while a correction is open
+    (tender.corrections), which goes the same route as the first version."""
+    return spec.published_version_id is None or spec.correction_open
+
+
 def _check_editable(spec: Specification) -> None:
-    if spec.published_version_id is not None:
-        raise DomainError(
-            "Kravspesifikasjonen er kunngjort. Endringer etter kunngjøring må gjøres som en "
-            "rettelse og er ikke støttet her."
-        )
+    if not is_editable(spec):
+        raise DomainError(PUBLISHED_NOT_EDITABLE)
 
 
 def _validate_single(spec: Specification, candidate: core.Requirement, replacing: str | None) -> None:
@@ -693,8 +703,10 @@ def decide(
         raise DomainError(
             f"Versjon {version.number} er erstattet av en nyere versjon; ta stilling til den nyeste."
         )
-    if spec.published_version_id is not None:
+    if not is_editable(spec):
         raise DomainError("Kravspesifikasjonen er allerede kunngjort.")
+    if version is spec.published_version:
+        raise DomainError(f"Versjon {version.number} er allerede kunngjort.")
     if not approve and not comment.strip():
         raise DomainError("Skriv en begrunnelse når du avviser.", field="comment")
     if any(d.municipality_id == municipality.id for d in version.decisions):
@@ -784,7 +796,9 @@ def publish(tender: Tender, version: SpecVersion, *, actor: Any) -> None:
     """Publish exactly this version: only when every participating municipality approved it."""
     spec = ensure_specification(tender)
     if spec.published_version_id is not None:
-        raise DomainError("Kravspesifikasjonen er allerede kunngjort.")
+        raise DomainError(
+            "Kravspesifikasjonen er allerede kunngjort; en ny versjon kunngjøres som en rettelse."
+        )
     if version is not latest_version(spec):
         raise DomainError("Bare den nyeste versjonen kan kunngjøres.")
     missing = missing_approvals(tender, version)

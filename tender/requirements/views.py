@@ -775,7 +775,10 @@ _EDITING_PAGES = {
     "requirements.import_excel": manage_spec,
     "requirements.import_catalogue": manage_spec,
 }
-PUBLISHED_MESSAGE = "Kravspesifikasjonen er kunngjort og kan ikke endres lenger."
+PUBLISHED_MESSAGE = (
+    "Kravspesifikasjonen er kunngjort og kan ikke endres lenger. Endringer gjøres som en rettelse "
+    "(se «Rettelser»)."
+)
 
 
 @bp.before_request
@@ -788,7 +791,7 @@ def _published_specification_is_not_edited() -> Any:
         return None
     tender = tender_for(int((request.view_args or {})["tender_id"]), predicate)
     spec = ops.specification_of(tender)
-    if spec is None or spec.published_version_id is None:
+    if spec is None or ops.is_editable(spec):
         return None
     flash(PUBLISHED_MESSAGE, "error")
     return redirect(url_for("requirements.index", tender_id=tender.id))
