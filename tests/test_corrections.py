@@ -103,7 +103,7 @@ def _save_draft_through_the_page(s, forms, index=0, answer="Ja", extra=None):
     return forms.post(f"/konkurranser/{s.id}/mitt-tilbud", data)
 
 
-# -- the route: start, edit, freeze, approve again, publish ---------------------------------------------------
+# -- the route: start, edit, freeze, approve again, publish --------------------------------------------------
 def test_the_published_specification_can_be_edited_only_while_a_correction_is_open(db, s, clock) -> None:
     from tender.errors import DomainError
 
@@ -206,7 +206,7 @@ def test_a_vendor_reads_the_diff_requirement_by_requirement_with_old_and_new_tex
         assert "Rettelse 1" in html and "Feil i krav 1.1." in html
         assert "Endret krav: 1.1" in html and "Slettet krav: 1.2" in html and "Nytt krav: 1.9" in html
         # the changed field with its old and new text, the words marked
-        assert "<th scope=\"row\">Kravtekst</th>" in html
+        assert '<th scope="row">Kravtekst</th>' in html
         assert "<del>minstekrav</del>" in html and "<ins>det rettede minstekravet</ins>" in html
         assert "rettede" in html and "nytt krav fra rettelsen" in html
         assert "1 nytt krav, 1 endret krav, 1 slettet krav" in html
@@ -214,7 +214,7 @@ def test_a_vendor_reads_the_diff_requirement_by_requirement_with_old_and_new_tex
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 
 
-# -- draft bids -------------------------------------------------------------------------------------------
+# -- draft bids ----------------------------------------------------------------------------------------------
 def test_draft_answers_survive_and_the_changed_requirement_is_flagged_until_saved_again(
     client, forms, db, s, clock, login_as
 ) -> None:
@@ -292,7 +292,7 @@ def test_a_delivered_bid_is_told_the_specification_changed_after_delivery(
     assert "Kravspesifikasjonen er rettet etter at tilbudet ble levert" in html
 
 
-# -- the bid deadline question ----------------------------------------------------------------------------------
+# -- the bid deadline question -------------------------------------------------------------------------------
 def test_a_late_correction_asks_about_the_deadline_and_records_not_extending_with_the_reason(
     client, forms, db, s, clock, login_as
 ) -> None:
@@ -375,7 +375,7 @@ def test_the_lead_sets_the_number_of_days_that_asks_for_an_extension(
     assert "Skal tilbudsfristen forlenges?" in client.get(origin).get_data(as_text=True)
 
 
-# -- bad input ------------------------------------------------------------------------------------------------
+# -- bad input -----------------------------------------------------------------------------------------------
 def test_a_correction_needs_a_reason_and_a_published_specification(
     client, forms, db, s, clock, login_as, create_tender
 ) -> None:
@@ -411,7 +411,7 @@ def test_a_second_correction_cannot_start_while_one_is_open_and_publishing_needs
         )
 
 
-# -- the vendors are told ---------------------------------------------------------------------------------------
+# -- the vendors are told ------------------------------------------------------------------------------------
 def test_every_vendor_user_is_told_by_e_mail(app, client, forms, db, s, clock, login_as, smtp_server) -> None:
     port, received = smtp_server
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
