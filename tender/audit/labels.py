@@ -142,6 +142,8 @@ EVENT_LABELS: dict[str, str] = {
     "correction.vendors_notified": "Leverandørene varslet om rettelse",
     "correction.notice_days_set": "Frist for å spørre om forlenget tilbudsfrist ved rettelse endret",
     "correction.answers_reviewed": "Svar gjennomgått etter rettelse",
+    "bid.moved_to_corrected_version": "Tilbudsutkast flyttet til rettet versjon; endrede krav merket",
+    "bid.delivered_before_correction": "Levert tilbud svarer på versjonen før rettelsen",
 }
 
 #: the tables events are filed under (``record()`` takes the object's table name)
@@ -329,9 +331,6 @@ FIELD_LABELS: dict[str, str] = {
     "added": "Lagt til",
     "removed": "Slettet",
     "base_version": "Rettet versjon",
-    "draft_bids_moved": "Tilbudsutkast flyttet til ny versjon",
-    "answers_flagged": "Svar merket for gjennomgang",
-    "delivered_bids_on_older_version": "Leverte tilbud på eldre versjon",
     "sent": "Sendt",
     "failed": "Ikke sendt",
     "mail_server": "E-postserver satt opp",

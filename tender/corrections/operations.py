@@ -270,7 +270,6 @@ def publish_correction(
     spec.published_version = version
     spec.correction_open = False
     diff = diff_specs(old_content, new_content)
-    moved, flagged, delivered = _carry_bids(tender, correction, version, diff)
     db.session.flush()
     audit.record(
         "correction.published",
@@ -284,11 +283,10 @@ def publish_correction(
             "added": [r.id for r in diff.added],
             "removed": [r.id for r in diff.removed],
             "changed": [c.id for c in diff.changed],
-            "draft_bids_moved": moved,
-            "answers_flagged": flagged,
-            "delivered_bids_on_older_version": delivered,
         },
     )
+    # after the group's event: what happens to each bid is recorded under the bid, sealed until the opening
+    _carry_bids(tender, correction, version, diff, actor=actor)
     _notify_vendors(tender, correction, diff, link=link, actor=actor)
     return correction
 
@@ -376,31 +374,45 @@ def _decide_deadline(
 
 
 def _carry_bids(
-    tender: Tender, correction: Correction, version: SpecVersion, diff: SpecDiff
-) -> tuple[int, int, int]:
+    tender: Tender, correction: Correction, version: SpecVersion, diff: SpecDiff, *, actor: Any
+) -> None:
     """Move the current round's draft bids to ``version`` and flag their answers to changed requirements;
-    count the delivered bids still answering an older version (they cannot be withdrawn on the bid page)."""
+    a delivered bid stays on the version it answered (the bid page tells its vendor, tender.bids cannot take a
+    delivered bid back). Each is recorded under the bid (``bid.*``: sealed from the group until the opening,
+    since how many drafts and deliveries there are is the vendors' secret until then)."""
     changed = {c.id for c in diff.changed}
-    moved = flagged = delivered = 0
     bids = db.session.scalars(
         select(Bid).where(Bid.tender_id == tender.id, Bid.round_no == tender.current_round).order_by(Bid.id)
-    )
+    ).all()
     for bid in bids:
         if bid.status is BidStatus.SUBMITTED:
             if bid.spec_version_id != version.id:
-                delivered += 1
-            continue
-        bid.spec_version_id = version.id
-        moved += 1
-        for answer in bid.answers:
-            if answer.requirement_key in changed and _has_content(answer):
-                db.session.add(
-                    AnswerReview(
-                        correction_id=correction.id, bid_id=bid.id, requirement_key=answer.requirement_key
-                    )
+                audit.record(
+                    "bid.delivered_before_correction",
+                    bid,
+                    actor=actor,
+                    payload={"number": correction.number, "version": version.number},
                 )
-                flagged += 1
-    return moved, flagged, delivered
+            continue
+        before = db.session.get(SpecVersion, bid.spec_version_id) if bid.spec_version_id else None
+        bid.spec_version_id = version.id
+        flagged = sorted(
+            a.requirement_key for a in bid.answers if a.requirement_key in changed and _has_content(a)
+        )
+        for key in flagged:
+            db.session.add(AnswerReview(correction_id=correction.id, bid_id=bid.id, requirement_key=key))
+        db.session.flush()
+        audit.record(
+            "bid.moved_to_corrected_version",
+            bid,
+            actor=actor,
+            payload={
+                "number": correction.number,
+                "from": before.number if before is not None else None,
+                "version": version.number,
+                "requirements": flagged,
+            },
+        )
 
 
 def _has_content(answer: Any) -> bool:
