@@ -188,6 +188,9 @@ def test_the_new_version_needs_every_municipality_again_and_publication_is_refus
     assert bid_ops.published_version(s.tender).content_hash == version.content_hash
     [published] = ops.corrections_of(s.tender)
     assert (published.number, published.reason, published.spec_version.number) == (1, "Feil i krav 1.1.", 2)
+    status = client.get(f"/konkurranser/{s.id}/krav").get_data(as_text=True)
+    assert "Kunngjort:</strong> versjon 2" in status and "som rettelse 1" in status
+    assert "En rettelse pågår" not in status
     assert published.deadline_question is False and published.deadline_extended_to is None
 
 

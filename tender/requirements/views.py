@@ -16,6 +16,7 @@ from tender.core import spec as core
 from tender.core.catalogue import load_catalogue, requirements_from_catalogue
 from tender.core.spec.diff import diff_specs
 from tender.core.spec.toml_format import load_spec_toml
+from tender.corrections.operations import corrections_of
 from tender.errors import DomainError
 from tender.extensions import db
 from tender.requirements import operations as ops
@@ -112,6 +113,9 @@ def index(tender_id: int) -> str:
         upload_form=UploadForm(),
         base_available=BASE_SPEC.exists(),
         municipality_names={m.kommunenummer: m.name for m in tender.participating_municipalities},
+        last_correction=next(reversed(corrections_of(tender)), None)
+        if spec and spec.published_version
+        else None,
     )
 
 
