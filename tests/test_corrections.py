@@ -444,3 +444,56 @@ def test_every_vendor_user_is_told_by_e_mail(app, client, forms, db, s, clock, l
     body = message.get_payload(decode=True).decode("utf-8")
     assert "Feil i krav 1.1." in body and f"/konkurranser/{s.id}/rettelser/1" in body
     assert db.session.scalar(select(Correction)).notified == len(s.vendor_users)
+
+
+def test_publication_is_refused_when_the_draft_changed_after_the_approved_version(db, s, clock) -> None:
+    from tender.errors import DomainError
+
+    clock.set(EARLY)
+    correction, _ = _draft_a_correction(db, s, clock)
+    row = next(r for r in spec_ops.specification_of(s.tender).requirements if r.key == "R0003")
+    spec_ops.update_requirement(
+        s.tender,
+        row,
+        _input(row, text="Endret etter godkjenningen."),
+        expected_version=row.lock_version,
+        actor=s.lead,
+    )
+    with pytest.raises(DomainError, match="Utkastet er endret etter versjon 2"):
+        ops.publish_correction(
+            s.tender, correction, decision=ops.DeadlineDecision(None), at=clock(), actor=s.lead
+        )
+
+
+def test_no_correction_starts_or_is_published_after_the_bid_deadline(db, s, clock) -> None:
+    from tender.errors import DomainError
+
+    clock.set(EARLY)
+    correction, _ = _draft_a_correction(db, s, clock)
+    clock.set(DEADLINE)
+    with pytest.raises(DomainError, match="Tilbudsfristen er passert"):
+        ops.publish_correction(
+            s.tender, correction, decision=ops.DeadlineDecision(None), at=clock(), actor=s.lead
+        )
+    assert spec_ops.specification_of(s.tender).published_version.number == 1
+    with pytest.raises(DomainError, match="kan ikke rettes etter fristen"):
+        ops.start_correction(s.tender, reason="For sent.", at=clock(), actor=s.lead)
+
+
+def test_a_signer_cannot_decide_on_the_published_version_again(db, s, clock) -> None:
+    from tender.errors import DomainError
+
+    clock.set(EARLY)
+    ops.start_correction(s.tender, reason="Retting.", at=clock(), actor=s.lead)
+    spec = spec_ops.specification_of(s.tender)
+    signer, municipality = _signers(s.tender)[0]
+    with pytest.raises(DomainError, match="allerede kunngjort"):
+        spec_ops.decide(
+            s.tender,
+            spec.published_version,
+            municipality,
+            approve=False,
+            comment="Nei.",
+            content_hash=spec.published_version.content_hash,
+            signer=signer,
+        )

@@ -153,12 +153,12 @@ def start_correction(tender: Tender, *, reason: str, at: datetime, actor: Any) -
         raise DomainError("Skriv hvorfor kravspesifikasjonen rettes.", field="reason")
     if len(reason) > 5_000:
         raise DomainError("Begrunnelsen kan ha høyst 5 000 tegn.", field="reason")
-    if open_correction(tender) is not None or spec.correction_open:
-        raise DomainError("En rettelse pågår allerede; kunngjør den før du starter en ny.", field="reason")
     if tender.bid_deadline is not None and at >= tender.bid_deadline:
         raise DomainError(
             "Tilbudsfristen er passert; kravspesifikasjonen kan ikke rettes etter fristen.", field="reason"
         )
+    if open_correction(tender) is not None or spec.correction_open:
+        raise DomainError("En rettelse pågår allerede; kunngjør den før du starter en ny.", field="reason")
     done = all_corrections(tender)
     correction = Correction(
         tender_id=tender.id,
