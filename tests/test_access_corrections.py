@@ -23,6 +23,7 @@ ROUTES = {
     "corrections.start": ("POST", "/konkurranser/{t}/rettelser/ny", LEAD_ONLY, 403),
     "corrections.notice_days": ("POST", "/konkurranser/{t}/rettelser/innstilling", LEAD_ONLY, 403),
     "corrections.publish": ("POST", "/konkurranser/{t}/rettelser/kunngjor", LEAD_ONLY, 403),
+    "corrections.cancel": ("POST", "/konkurranser/{t}/rettelser/avbryt", LEAD_ONLY, 403),
 }
 
 

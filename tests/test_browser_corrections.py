@@ -198,3 +198,31 @@ def test_a_correction_goes_from_the_lead_through_the_signers_to_the_vendors_diff
     page.get_by_text("Utkastet er lagret.").wait_for()
     assert page.get_by_text("må gjennomgås").count() == 0
     assert "gjennomgå svaret" not in page.locator(f"#a-{first} legend").inner_text()
+
+
+def test_the_lead_gives_up_a_correction_and_the_draft_is_the_published_version_again(
+    live_server, page, published
+) -> None:
+    base = f"{live_server.url}/konkurranser/{published['id']}"
+    first = published["first"]
+    _login(page, live_server.url, published["lead"])
+    page.goto(f"{base}/rettelser")
+    page.get_by_label("Begrunnelse for rettelsen (vises for leverandørene)").fill("Prøver en endring.")
+    page.get_by_role("button", name="Start rettelse").click()
+    page.get_by_text("Rettelse 1 er startet.").wait_for()
+    page.get_by_label(f"Rediger {first}").click()
+    page.get_by_label("Kravtekst").fill("En endring som ikke skal med.")
+    page.get_by_role("button", name="Lagre", exact=True).click()
+    page.get_by_text(f"Krav {first} er lagret.").wait_for()
+
+    page.goto(f"{base}/rettelser")
+    page.get_by_role("button", name="Avbryt rettelsen").click()
+    why = page.get_by_label("Hvorfor avbrytes rettelsen?")
+    assert _error_of(page, why) == "Skriv hvorfor rettelsen avbrytes."
+    why.fill("Endringen var ikke nødvendig.")
+    page.get_by_role("button", name="Avbryt rettelsen").click()
+    page.get_by_text("Rettelse 1 er avbrutt").wait_for()
+    assert page.get_by_role("button", name="Start rettelse").is_visible()
+    page.goto(f"{base}/krav")
+    assert page.get_by_text("En endring som ikke skal med.").count() == 0
+    assert page.get_by_label(f"Rediger {first}").count() == 0  # closed for editing again

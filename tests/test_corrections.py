@@ -497,3 +497,33 @@ def test_a_signer_cannot_decide_on_the_published_version_again(db, s, clock) -> 
             content_hash=spec.published_version.content_hash,
             signer=signer,
         )
+
+
+def test_a_correction_given_up_puts_the_published_draft_back_and_needs_a_reason(
+    client, forms, db, s, clock, login_as
+) -> None:
+    from tender.core import spec as core
+
+    clock.set(EARLY)
+    _draft_a_correction(db, s, clock)
+    login_as(s.lead)
+    origin = f"/konkurranser/{s.id}/rettelser"
+    refused = forms.post(f"{origin}/avbryt", {"reason": " "}, page=origin)
+    assert refused.status_code == 422 and "Skriv hvorfor rettelsen avbrytes" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(Correction)) is not None
+    done = forms.post(f"{origin}/avbryt", {"reason": "Feilen var ikke en feil."}, page=origin)
+    assert done.status_code == 302, done.get_data(as_text=True)
+    db.session.expire_all()
+    spec = spec_ops.specification_of(s.tender)
+    assert db.session.scalar(select(Correction)) is None and not spec.correction_open
+    assert core.content_hash(spec_ops.to_core(spec)) == spec.published_version.content_hash
+    assert spec.published_version.number == 1
+    [event] = _events(db, s.tender, "correction.cancelled")
+    assert "Feilen var ikke en feil." in event.payload_json
+    # editing is closed again; a new correction is number 1 and never reuses the dropped requirement's id
+    assert client.get(f"/konkurranser/{s.id}/krav/R0001").status_code == 302
+    again = ops.start_correction(s.tender, reason="Ny retting.", at=clock(), actor=s.lead)
+    assert again.number == 1
+    row = spec.requirements[0]
+    added = spec_ops.add_requirement(s.tender, _input(row, number="1.9", text="Enda et krav."), actor=s.lead)
+    assert added.key == "R0006"

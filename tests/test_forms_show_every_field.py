@@ -836,6 +836,20 @@ def publish_correction_form(w: World) -> Case:
     )
 
 
+def cancel_correction_form(w: World) -> Case:
+    from tender.corrections import operations as correction_ops
+
+    tender = _published_for_correction(w)
+    correction_ops.start_correction(tender, reason="Feil.", at=w.clock(), actor=_lead(tender))
+    w.db.session.commit()
+    return Case(
+        f"{_t(tender)}/rettelser",
+        f"{_t(tender)}/rettelser/avbryt",
+        _lead(tender),
+        valid={"reason": "Ikke nødvendig likevel."},
+    )
+
+
 def notice_days_form(w: World) -> Case:
     tender = _published_for_correction(w)
     return Case(
@@ -874,6 +888,7 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.corrections.forms.StartCorrectionForm": [start_correction_form],
     "tender.corrections.forms.PublishCorrectionForm": [publish_correction_form],
     "tender.corrections.forms.NoticeDaysForm": [notice_days_form],
+    "tender.corrections.forms.CancelCorrectionForm": [cancel_correction_form],
     "tender.bids.forms.AttachmentForm": [attachment_form],
     "tender.bids.forms.AnswerUploadForm": [answer_upload_form],
     "tender.noark.forms.UploadForm": [sample_upload_form],

@@ -142,6 +142,8 @@ EVENT_LABELS: dict[str, str] = {
     "correction.vendors_notified": "Leverandørene varslet om rettelse",
     "correction.notice_days_set": "Frist for å spørre om forlenget tilbudsfrist ved rettelse endret",
     "correction.answers_reviewed": "Svar gjennomgått etter rettelse",
+    "correction.cancelled": "Rettelse av kravspesifikasjonen avbrutt",
+    "specification.restored": "Utkastet satt tilbake til den kunngjorte versjonen",
     "bid.moved_to_corrected_version": "Tilbudsutkast flyttet til rettet versjon; endrede krav merket",
     "bid.delivered_before_correction": "Levert tilbud svarer på versjonen før rettelsen",
 }
@@ -334,6 +336,7 @@ FIELD_LABELS: dict[str, str] = {
     "sent": "Sendt",
     "failed": "Ikke sendt",
     "mail_server": "E-postserver satt opp",
+    "started_reason": "Begrunnelse for rettelsen",
 }
 
 #: coded values in payloads, by field (the stored value is the enum's value, not Norwegian)

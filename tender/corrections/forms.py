@@ -17,6 +17,13 @@ class StartCorrectionForm(FlaskForm):
     )
 
 
+class CancelCorrectionForm(FlaskForm):
+    reason = TextAreaField(
+        "Hvorfor avbrytes rettelsen?",
+        validators=[Length(max=2_000, message="Begrunnelsen kan ha høyst 2 000 tegn.")],
+    )
+
+
 class PublishCorrectionForm(FlaskForm):
     """Publication; the extension fields are shown (and required) only when the bid deadline is close."""
 

@@ -189,6 +189,30 @@ def start_correction(tender: Tender, *, reason: str, at: datetime, actor: Any) -
     return correction
 
 
+def cancel_correction(tender: Tender, correction: Correction, *, reason: str, actor: Any) -> None:
+    """Give up an open correction: the draft goes back to the published version, the correction is gone
+    (its number is used again by the next one, so the vendors' list has no gaps; the trail keeps it all).
+    Versions frozen meanwhile stay with their approvals, unpublished."""
+    spec = spec_ops.specification_of(tender)
+    if spec is None or not correction.is_open or correction.tender_id != tender.id:
+        raise DomainError("Det er ingen pågående rettelse å avbryte.", field="reason")
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Skriv hvorfor rettelsen avbrytes.", field="reason")
+    if len(reason) > 2_000:
+        raise DomainError("Begrunnelsen kan ha høyst 2 000 tegn.", field="reason")
+    audit.record(
+        "correction.cancelled",
+        correction,
+        actor=actor,
+        payload={"number": correction.number, "reason": reason, "started_reason": correction.reason},
+    )
+    spec_ops.restore_published_draft(tender, actor=actor)
+    spec.correction_open = False
+    db.session.delete(correction)
+    db.session.flush()
+
+
 def set_notice_days(tender: Tender, days: int, *, actor: Any) -> None:
     """The tender's setting: fewer days than this to the bid deadline makes a correction ask for more time."""
     if not 0 <= days <= MAX_NOTICE_DAYS:

@@ -17,7 +17,12 @@ from tender.clock import now as clock_now
 from tender.core import spec as core
 from tender.core.spec.diff import ItemChange, SpecDiff
 from tender.corrections import operations as ops
-from tender.corrections.forms import NoticeDaysForm, PublishCorrectionForm, StartCorrectionForm
+from tender.corrections.forms import (
+    CancelCorrectionForm,
+    NoticeDaysForm,
+    PublishCorrectionForm,
+    StartCorrectionForm,
+)
 from tender.corrections.models import Correction
 from tender.corrections.permissions import manage_corrections, view_corrections, view_open_correction
 from tender.errors import DomainError
@@ -95,6 +100,7 @@ def _page(
     start_form: StartCorrectionForm | None = None,
     publish_form: PublishCorrectionForm | None = None,
     days_form: NoticeDaysForm | None = None,
+    cancel_form: CancelCorrectionForm | None = None,
     status: int = 200,
 ) -> Any:
     spec = spec_ops.specification_of(tender)
@@ -127,6 +133,7 @@ def _page(
         start_form=start_form or StartCorrectionForm(formdata=None),
         publish_form=publish_form or PublishCorrectionForm(formdata=None),
         days_form=days_form,
+        cancel_form=cancel_form or CancelCorrectionForm(formdata=None),
     ), status
 
 
@@ -206,6 +213,24 @@ def publish(tender_id: int) -> Any:
         ),
     )
     return done if done is not None else _page(tender, publish_form=form, status=422)
+
+
+@bp.route("/avbryt", methods=["POST"])
+@login_required
+def cancel(tender_id: int) -> Any:
+    tender = tender_for(tender_id, manage_corrections)
+    form = CancelCorrectionForm()
+    correction = ops.open_correction(tender)
+    if correction is None:
+        abort(404)
+    number = correction.number
+    done = run_form(
+        form,
+        lambda: ops.cancel_correction(tender, correction, reason=form.reason.data or "", actor=_me()),
+        back=url_for("corrections.index", tender_id=tender.id),
+        success=f"Rettelse {number} er avbrutt; utkastet er som den kunngjorte versjonen igjen.",
+    )
+    return done if done is not None else _page(tender, cancel_form=form, status=422)
 
 
 def _correction_or_404(tender: Tender, number: int) -> tuple[Specification, Correction]:

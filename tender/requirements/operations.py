@@ -150,6 +150,43 @@ def replace_draft(tender: Tender, content: core.Specification, *, actor: Any, or
             "Filen bruker krav-id-er som er slettet tidligere og ikke kan brukes om igjen: "
             + ", ".join(sorted(reused))
         )
+    _load_rows(spec, content, ever_used)
+    db.session.flush()
+    audit.record(
+        "specification.loaded",
+        spec,
+        tender_id=tender.id,
+        actor=actor,
+        payload={
+            "origin": origin,
+            "requirements": len(content.requirements),
+            "chapters": len(content.chapters),
+            "content_hash": core.content_hash(content),
+        },
+    )
+    return spec
+
+
+def restore_published_draft(tender: Tender, *, actor: Any) -> None:
+    """Put the published version's content back as the draft (a correction given up): the draft's edits
+    since are gone; frozen versions and their approvals are kept as they are."""
+    spec = ensure_specification(tender)
+    if spec.published_version is None:
+        raise DomainError("Kravspesifikasjonen er ikke kunngjort.")
+    content = version_content(spec.published_version)
+    _load_rows(spec, content, {r.key for r in spec.requirements} | _keys_in_versions(spec))
+    db.session.flush()
+    audit.record(
+        "specification.restored",
+        spec,
+        tender_id=tender.id,
+        actor=actor,
+        payload={"version": spec.published_version.number, "content_hash": core.content_hash(content)},
+    )
+
+
+def _load_rows(spec: Specification, content: core.Specification, ever_used: set[str]) -> None:
+    """Replace the draft's rows with ``content`` (ids never reused: the sequence stays past every id)."""
     for row in list(spec.requirements):
         spec.requirements.remove(row)
     db.session.flush()
@@ -176,20 +213,6 @@ def replace_draft(tender: Tender, content: core.Specification, *, actor: Any, or
         _seq_after(ever_used, "R"),
     )
     spec.next_chapter_seq = max(spec.next_chapter_seq, _seq_after((c.id for c in content.chapters), "K"))
-    db.session.flush()
-    audit.record(
-        "specification.loaded",
-        spec,
-        tender_id=tender.id,
-        actor=actor,
-        payload={
-            "origin": origin,
-            "requirements": len(content.requirements),
-            "chapters": len(content.chapters),
-            "content_hash": core.content_hash(content),
-        },
-    )
-    return spec
 
 
 def _keys_in_versions(spec: Specification) -> set[str]:
