@@ -1,5 +1,6 @@
-"""The demo's correction (tender/demo/corrections.py, for the ``negotiated`` stage): tried on the
-``published`` stage (built with ``tender demo --stage published``, i.e. build_stage), through the corrections' operations in the names of the lead and the six signers."""
+"""The demo's correction (tender/demo/corrections.py, for the ``negotiated`` stage), tried on the
+``published`` stage (``tender demo --stage published``, i.e. build_stage), through the corrections'
+operations in the names of the lead and the six signers."""
 
 from __future__ import annotations
 
