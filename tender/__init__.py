@@ -112,6 +112,7 @@ def configure_blueprints(app: Flask) -> None:
     from tender.audit.views import bp as audit_bp
     from tender.auth.views import bp as auth_bp
     from tender.bids.views import bp as bids_bp
+    from tender.corrections.views import bp as corrections_bp
     from tender.documents.views import bp as documents_bp
     from tender.evaluation.views import bp as evaluation_bp
     from tender.evaluation_model.views import bp as evaluation_model_bp
@@ -140,6 +141,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(vendors_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(questions_bp)
+    app.register_blueprint(corrections_bp)
     for pq_bp in (pq_setup_bp, pq_request_bp, pq_assess_bp, pq_select_bp, pq_letters_bp):
         app.register_blueprint(pq_bp)
     app.register_blueprint(timeline_bp)

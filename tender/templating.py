@@ -13,6 +13,7 @@ from flask_wtf.csrf import generate_csrf
 from tender import formatting
 from tender.audit import labels as audit_labels
 from tender.bids import permissions as bids_permissions
+from tender.corrections import permissions as corrections_permissions
 from tender.documents import permissions as documents_permissions
 from tender.evaluation import permissions as evaluation_permissions
 from tender.evaluation_model import permissions as evaluation_model_permissions
@@ -47,6 +48,7 @@ PERMISSION_MODULES = (
     timeline_permissions,
     documents_permissions,
     negotiation_permissions,
+    corrections_permissions,
 )
 
 

@@ -956,6 +956,56 @@ def documents_label_form(w: World) -> Case:
 def documents_agreement_form(w: World) -> Case:
     s, page, _ = _documents(w)
     return Case(page, f"{page}/standardavtale", s.lead, valid={"agreement": "SSA-K"})
+# corrections
+def _published_for_correction(w: World) -> Any:
+    s = w.bidding()
+    return s.tender
+
+
+def start_correction_form(w: World) -> Case:
+    tender = _published_for_correction(w)
+    return Case(
+        f"{_t(tender)}/rettelser", f"{_t(tender)}/rettelser/ny", _lead(tender), valid={"reason": "Feil."}
+    )
+
+
+def publish_correction_form(w: World) -> Case:
+    from tender.corrections import operations as correction_ops
+
+    tender = _published_for_correction(w)
+    # the clock stands a second before the bid deadline: the publish form asks about extending it
+    correction_ops.start_correction(tender, reason="Feil.", at=w.clock(), actor=_lead(tender))
+    w.db.session.commit()
+    return Case(
+        f"{_t(tender)}/rettelser",
+        f"{_t(tender)}/rettelser/kunngjor",
+        _lead(tender),
+        valid={"extend": "nei", "reason": "Liten endring."},
+    )
+
+
+def cancel_correction_form(w: World) -> Case:
+    from tender.corrections import operations as correction_ops
+
+    tender = _published_for_correction(w)
+    correction_ops.start_correction(tender, reason="Feil.", at=w.clock(), actor=_lead(tender))
+    w.db.session.commit()
+    return Case(
+        f"{_t(tender)}/rettelser",
+        f"{_t(tender)}/rettelser/avbryt",
+        _lead(tender),
+        valid={"reason": "Ikke nødvendig likevel."},
+    )
+
+
+def notice_days_form(w: World) -> Case:
+    tender = _published_for_correction(w)
+    return Case(
+        f"{_t(tender)}/rettelser",
+        f"{_t(tender)}/rettelser/innstilling",
+        _lead(tender),
+        valid={"days": "6"},
+    )
 
 
 CASES: dict[str, list[Callable[[World], Case]]] = {
@@ -983,6 +1033,10 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.evaluation_model.forms.AssignForm": [assign_form],
     "tender.evaluation_model.forms.PriceItemForm": [price_item_form],
     "tender.bids.forms.BidForm": [bid_form],
+    "tender.corrections.forms.StartCorrectionForm": [start_correction_form],
+    "tender.corrections.forms.PublishCorrectionForm": [publish_correction_form],
+    "tender.corrections.forms.NoticeDaysForm": [notice_days_form],
+    "tender.corrections.forms.CancelCorrectionForm": [cancel_correction_form],
     "tender.bids.forms.AttachmentForm": [attachment_form],
     "tender.bids.forms.AnswerUploadForm": [answer_upload_form],
     "tender.noark.forms.UploadForm": [sample_upload_form],

@@ -159,6 +159,18 @@ EVENT_LABELS: dict[str, str] = {
     "question.approved": "Svar på spørsmål godkjent for kommune",
     "question.published": "Spørsmål og svar publisert til alle leverandørene",
     "questions.settings_changed": "Innstilling for godkjenning av svar endret",
+    # rettelser av kravspesifikasjonen
+    "correction.started": "Rettelse av kravspesifikasjonen startet",
+    "correction.published": "Rettelse av kravspesifikasjonen kunngjort",
+    "correction.deadline_extended": "Tilbudsfristen forlenget ved rettelse",
+    "correction.deadline_kept": "Tilbudsfristen ikke forlenget ved rettelse",
+    "correction.vendors_notified": "Leverandørene varslet om rettelse",
+    "correction.notice_days_set": "Frist for å spørre om forlenget tilbudsfrist ved rettelse endret",
+    "correction.answers_reviewed": "Svar gjennomgått etter rettelse",
+    "correction.cancelled": "Rettelse av kravspesifikasjonen avbrutt",
+    "specification.restored": "Utkastet satt tilbake til den kunngjorte versjonen",
+    "bid.moved_to_corrected_version": "Tilbudsutkast flyttet til rettet versjon; endrede krav merket",
+    "bid.delivered_before_correction": "Levert tilbud svarer på versjonen før rettelsen",
 }
 
 #: the tables events are filed under (``record()`` takes the object's table name)
@@ -232,6 +244,9 @@ OBJECT_LABELS: dict[str, str] = {
     "question_settings": "Innstillinger for spørsmål og svar",
     "question_attachment": "Vedlegg til spørsmål",
     "question_approval": "Kommunens godkjenning av svar",
+    # rettelser
+    "spec_correction": "Rettelse av kravspesifikasjonen",
+    "correction_answer_review": "Svar merket for gjennomgang etter rettelse",
 }
 
 #: the payload fields, in words
@@ -376,6 +391,14 @@ FIELD_LABELS: dict[str, str] = {
     "attachment_sha256": "Vedleggets sjekksum (SHA-256)",
     "mail": "E-postserver satt opp",
     "notified": "Leverandørbrukere varslet på e-post",
+    # rettelser
+    "added": "Lagt til",
+    "removed": "Slettet",
+    "base_version": "Rettet versjon",
+    "sent": "Sendt",
+    "failed": "Ikke sendt",
+    "mail_server": "E-postserver satt opp",
+    "started_reason": "Begrunnelse for rettelsen",
 }
 
 #: coded values in payloads, by field (the stored value is the enum's value, not Norwegian)

@@ -29,6 +29,7 @@ from tender.bids.permissions import NOT_IN_ROUND, in_bid_round
 from tender.bids.permissions import bid as may_bid
 from tender.clock import now as clock_now
 from tender.core import spec as core_spec
+from tender.corrections import operations as corrections
 from tender.errors import DomainError
 from tender.evaluation_model.operations import price_items
 from tender.extensions import db
@@ -138,8 +139,12 @@ def _page(
         for answer in answers.values():
             for field in answer:
                 field.render_kw = {**(field.render_kw or {}), "disabled": True}
+    # a correction of the specification flags the answers to the requirements it changed (tender.corrections)
+    review = corrections.answers_to_review(bid, (r.id for r in spec.requirements) if spec else ())
     return render_template(
         "bids/bid.html",
+        review=review,
+        corrected_after_delivery=corrections.delivered_on_older_version(tender, bid),
         tender=tender,
         vendor=vendor,
         bid=bid,
@@ -223,8 +228,13 @@ def save(tender_id: int) -> Any:
         now = clock_now()
         bid = ops.ensure_bid(tender, vendor, at=now, actor=_me())
         expected = int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None
+        before = corrections.answer_snapshot(bid)
         ops.save_draft(
             tender, bid, answers=inputs, prices=amounts, at=now, actor=_me(), expected_version=expected
+        )
+        # an answer flagged by a correction is reviewed once saved changed, or saved ticked as reviewed
+        corrections.clear_reviewed(
+            bid, before, confirmed=request.form.getlist("reviewed"), at=now, actor=_me()
         )
 
     return run_form(
@@ -450,7 +460,9 @@ def upload_answers(tender_id: int) -> Any:
     def save_answers() -> None:
         now = clock_now()
         bid = ops.ensure_bid(tender, vendor, at=now, actor=_me())
+        before = corrections.answer_snapshot(bid)
         ops.save_draft(tender, bid, answers=inputs, prices={}, at=now, actor=_me())
+        corrections.clear_reviewed(bid, before, confirmed=(), at=now, actor=_me())
 
     return run_form(
         None,

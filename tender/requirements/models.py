@@ -13,7 +13,17 @@ import json
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tender.core.spec import AnswerForm, Kind
@@ -36,6 +46,11 @@ class Specification(db.Model):  # type: ignore[name-defined,misc]
         ForeignKey("spec_version.id", use_alter=True, name="fk_specification_published_version")
     )
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: a correction (tender.corrections) is open: the published specification's draft may be edited, frozen,
+    #: approved again; set and cleared by the corrections domain, which sits above this one
+    correction_open: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: a correction published with fewer days than this left to the bid deadline asks the lead to extend it
+    correction_notice_days: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
 
     criteria: Mapped[list[SpecCriterion]] = relationship(
         cascade="all, delete-orphan", order_by="SpecCriterion.position"

@@ -150,6 +150,43 @@ def replace_draft(tender: Tender, content: core.Specification, *, actor: Any, or
             "Filen bruker krav-id-er som er slettet tidligere og ikke kan brukes om igjen: "
             + ", ".join(sorted(reused))
         )
+    _load_rows(spec, content, ever_used)
+    db.session.flush()
+    audit.record(
+        "specification.loaded",
+        spec,
+        tender_id=tender.id,
+        actor=actor,
+        payload={
+            "origin": origin,
+            "requirements": len(content.requirements),
+            "chapters": len(content.chapters),
+            "content_hash": core.content_hash(content),
+        },
+    )
+    return spec
+
+
+def restore_published_draft(tender: Tender, *, actor: Any) -> None:
+    """Put the published version's content back as the draft (a correction given up): the draft's edits
+    since are gone; frozen versions and their approvals are kept as they are."""
+    spec = ensure_specification(tender)
+    if spec.published_version is None:
+        raise DomainError("Kravspesifikasjonen er ikke kunngjort.")
+    content = version_content(spec.published_version)
+    _load_rows(spec, content, {r.key for r in spec.requirements} | _keys_in_versions(spec))
+    db.session.flush()
+    audit.record(
+        "specification.restored",
+        spec,
+        tender_id=tender.id,
+        actor=actor,
+        payload={"version": spec.published_version.number, "content_hash": core.content_hash(content)},
+    )
+
+
+def _load_rows(spec: Specification, content: core.Specification, ever_used: set[str]) -> None:
+    """Replace the draft's rows with ``content`` (ids never reused: the sequence stays past every id)."""
     for row in list(spec.requirements):
         spec.requirements.remove(row)
     db.session.flush()
@@ -176,20 +213,6 @@ def replace_draft(tender: Tender, content: core.Specification, *, actor: Any, or
         _seq_after(ever_used, "R"),
     )
     spec.next_chapter_seq = max(spec.next_chapter_seq, _seq_after((c.id for c in content.chapters), "K"))
-    db.session.flush()
-    audit.record(
-        "specification.loaded",
-        spec,
-        tender_id=tender.id,
-        actor=actor,
-        payload={
-            "origin": origin,
-            "requirements": len(content.requirements),
-            "chapters": len(content.chapters),
-            "content_hash": core.content_hash(content),
-        },
-    )
-    return spec
 
 
 def _keys_in_versions(spec: Specification) -> set[str]:
@@ -219,12 +242,22 @@ def _row_from_core(req: core.Requirement, chapter: SpecChapter, position: int) -
 
 
 # -- editing ---------------------------------------------------------------------------------------------
+#: the refusal to edit a published specification outside a correction
+PUBLISHED_NOT_EDITABLE = (
+    "Kravspesifikasjonen er kunngjort. Endringer etter kunngjøring gjøres som en rettelse: "
+    "start en rettelse under «Rettelser» først."
+)
+
+
+def is_editable(spec: Specification) -> bool:
+    """Whether the draft may change: before the publication, and after it only while a correction is open
+    (tender.corrections), which goes the same route as the first version."""
+    return spec.published_version_id is None or spec.correction_open
+
+
 def _check_editable(spec: Specification) -> None:
-    if spec.published_version_id is not None:
-        raise DomainError(
-            "Kravspesifikasjonen er kunngjort. Endringer etter kunngjøring må gjøres som en "
-            "rettelse og er ikke støttet her."
-        )
+    if not is_editable(spec):
+        raise DomainError(PUBLISHED_NOT_EDITABLE)
 
 
 def _validate_single(spec: Specification, candidate: core.Requirement, replacing: str | None) -> None:
@@ -693,8 +726,10 @@ def decide(
         raise DomainError(
             f"Versjon {version.number} er erstattet av en nyere versjon; ta stilling til den nyeste."
         )
-    if spec.published_version_id is not None:
+    if not is_editable(spec):
         raise DomainError("Kravspesifikasjonen er allerede kunngjort.")
+    if version is spec.published_version:
+        raise DomainError(f"Versjon {version.number} er allerede kunngjort.")
     if not approve and not comment.strip():
         raise DomainError("Skriv en begrunnelse når du avviser.", field="comment")
     if any(d.municipality_id == municipality.id for d in version.decisions):
@@ -784,7 +819,9 @@ def publish(tender: Tender, version: SpecVersion, *, actor: Any) -> None:
     """Publish exactly this version: only when every participating municipality approved it."""
     spec = ensure_specification(tender)
     if spec.published_version_id is not None:
-        raise DomainError("Kravspesifikasjonen er allerede kunngjort.")
+        raise DomainError(
+            "Kravspesifikasjonen er allerede kunngjort; en ny versjon kunngjøres som en rettelse."
+        )
     if version is not latest_version(spec):
         raise DomainError("Bare den nyeste versjonen kan kunngjøres.")
     missing = missing_approvals(tender, version)

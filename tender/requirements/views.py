@@ -16,6 +16,7 @@ from tender.core import spec as core
 from tender.core.catalogue import load_catalogue, requirements_from_catalogue
 from tender.core.spec.diff import diff_specs
 from tender.core.spec.toml_format import load_spec_toml
+from tender.corrections.operations import corrections_of
 from tender.errors import DomainError
 from tender.extensions import db
 from tender.requirements import operations as ops
@@ -112,6 +113,9 @@ def index(tender_id: int) -> str:
         upload_form=UploadForm(),
         base_available=BASE_SPEC.exists(),
         municipality_names={m.kommunenummer: m.name for m in tender.participating_municipalities},
+        last_correction=next(reversed(corrections_of(tender)), None)
+        if spec and spec.published_version
+        else None,
     )
 
 
@@ -775,7 +779,10 @@ _EDITING_PAGES = {
     "requirements.import_excel": manage_spec,
     "requirements.import_catalogue": manage_spec,
 }
-PUBLISHED_MESSAGE = "Kravspesifikasjonen er kunngjort og kan ikke endres lenger."
+PUBLISHED_MESSAGE = (
+    "Kravspesifikasjonen er kunngjort og kan ikke endres lenger. Endringer gjøres som en rettelse "
+    "(se «Rettelser»)."
+)
 
 
 @bp.before_request
@@ -788,7 +795,7 @@ def _published_specification_is_not_edited() -> Any:
         return None
     tender = tender_for(int((request.view_args or {})["tender_id"]), predicate)
     spec = ops.specification_of(tender)
-    if spec is None or spec.published_version_id is None:
+    if spec is None or ops.is_editable(spec):
         return None
     flash(PUBLISHED_MESSAGE, "error")
     return redirect(url_for("requirements.index", tender_id=tender.id))

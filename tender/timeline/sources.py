@@ -47,9 +47,9 @@ from tender import formatting
 from tender.audit import AuditEvent
 from tender.bids.models import BidOpening, BidRound
 from tender.core.timeline import Entry, Kind
+from tender.documents.models import DocumentSetVersion
 from tender.evaluation_model import operations as evaluation_model
 from tender.extensions import db
-from tender.documents.models import DocumentSetVersion
 from tender.negotiation.models import NegotiationMeeting, Reduction
 from tender.prequalification.models import RequestOpening, RequestOutcome, SelectionProposal
 from tender.prequalification.queries import setup_of as prequalification_of

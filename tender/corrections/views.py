@@ -1,0 +1,289 @@
+"""The corrections pages: every published correction with its reason, date and diff (vendors and group); for
+the group the open correction; for the lead starting one, the setting, and publishing with the extension
+question."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, abort, render_template, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from tender.clock import now as clock_now
+from tender.core import spec as core
+from tender.core.spec.diff import ItemChange, SpecDiff
+from tender.corrections import operations as ops
+from tender.corrections.forms import (
+    CancelCorrectionForm,
+    NoticeDaysForm,
+    PublishCorrectionForm,
+    StartCorrectionForm,
+)
+from tender.corrections.models import Correction
+from tender.corrections.permissions import manage_corrections, view_corrections, view_open_correction
+from tender.errors import DomainError
+from tender.formatting import OSLO
+from tender.mail import public_url
+from tender.requirements import operations as spec_ops
+from tender.requirements.models import Specification
+from tender.tenders.access import tender_for
+from tender.tenders.models import Tender
+from tender.web.forms import run_form
+from tender.web.uploads import send_download
+
+bp = Blueprint("corrections", __name__, url_prefix="/konkurranser/<int:tender_id>/rettelser")
+
+
+def _me() -> Any:
+    return current_user._get_current_object()
+
+
+@dataclass(frozen=True)
+class RequirementChange:
+    """One requirement in a correction's diff, as a vendor reads it."""
+
+    kind: str  # "added", "removed", "changed"
+    id: str
+    number: str
+    text: str
+    change: ItemChange | None = None
+
+    @property
+    def label(self) -> str:
+        return {"added": "Nytt krav", "removed": "Slettet krav", "changed": "Endret krav"}[self.kind]
+
+
+def requirement_changes(diff: SpecDiff, new: core.Specification) -> list[RequirementChange]:
+    """The diff requirement by requirement, in the new version's order (removed ones last)."""
+    changed = {c.id: c for c in diff.changed}
+    added = {r.id for r in diff.added}
+    out = []
+    for req in new.requirements:
+        if req.id in added:
+            out.append(RequirementChange("added", req.id, req.number, req.text))
+        elif req.id in changed:
+            out.append(RequirementChange("changed", req.id, req.number, req.text, changed[req.id]))
+    out += [RequirementChange("removed", r.id, r.number, r.text) for r in diff.removed]
+    return out
+
+
+def _local(value: datetime | None) -> datetime | None:
+    """A form's naive local time as the UTC-aware moment it means (Norwegian time)."""
+    return value.replace(tzinfo=OSLO) if isinstance(value, datetime) else None
+
+
+def _shown(tender: Tender, spec: Specification, correction: Correction) -> dict[str, Any]:
+    diff = ops.correction_diff(correction, spec)
+    if correction.version is not None:
+        new = spec_ops.version_content(correction.version)
+    else:
+        candidate = ops.candidate_version(tender, spec)
+        new = spec_ops.version_content(candidate) if candidate else spec_ops.to_core(spec)
+    return {
+        "correction": correction,
+        "diff": diff,
+        "changes": requirement_changes(diff, new),
+        "summary": ops.summary_in_words(diff),
+        "extension": ops.extension_in_words(
+            correction.deadline_question, correction.deadline_extended_to, correction.no_extension_reason
+        ),
+    }
+
+
+def _page(
+    tender: Tender,
+    *,
+    start_form: StartCorrectionForm | None = None,
+    publish_form: PublishCorrectionForm | None = None,
+    days_form: NoticeDaysForm | None = None,
+    cancel_form: CancelCorrectionForm | None = None,
+    status: int = 200,
+) -> Any:
+    spec = spec_ops.specification_of(tender)
+    published = []
+    current = None
+    candidate = missing = None
+    question = False
+    if spec is not None:
+        published = [_shown(tender, spec, c) for c in ops.all_corrections(tender) if not c.is_open]
+        published.reverse()  # the newest first
+        open_one = ops.open_correction(tender)
+        if open_one is not None and view_open_correction(current_user, tender):
+            current = _shown(tender, spec, open_one)
+            candidate = ops.candidate_version(tender, spec)
+            missing = spec_ops.missing_approvals(tender, candidate) if candidate else None
+            question = ops.deadline_question_due(tender, spec, clock_now())
+    if days_form is None:
+        days_form = NoticeDaysForm(formdata=None)
+        days_form.days.data = spec.correction_notice_days if spec else ops.DEFAULT_NOTICE_DAYS
+    return render_template(
+        "corrections/index.html",
+        tender=tender,
+        spec=spec,
+        published=published,
+        current=current,
+        candidate=candidate,
+        missing=missing,
+        draft_changed=spec is not None and spec_ops.draft_differs_from_latest(spec),
+        question=question,
+        start_form=start_form or StartCorrectionForm(formdata=None),
+        publish_form=publish_form or PublishCorrectionForm(formdata=None),
+        days_form=days_form,
+        cancel_form=cancel_form or CancelCorrectionForm(formdata=None),
+    ), status
+
+
+@bp.route("")
+@login_required
+def index(tender_id: int) -> Any:
+    return _page(tender_for(tender_id, view_corrections))
+
+
+@bp.route("/ny", methods=["POST"])
+@login_required
+def start(tender_id: int) -> Any:
+    tender = tender_for(tender_id, manage_corrections)
+    form = StartCorrectionForm()
+    done = run_form(
+        form,
+        lambda: ops.start_correction(tender, reason=form.reason.data or "", at=clock_now(), actor=_me()),
+        back=url_for("requirements.index", tender_id=tender.id),
+        success=lambda c: f"{c.label} er startet. Endre utkastet, frys en ny versjon og få den godkjent.",
+    )
+    return done if done is not None else _page(tender, start_form=form, status=422)
+
+
+@bp.route("/innstilling", methods=["POST"])
+@login_required
+def notice_days(tender_id: int) -> Any:
+    tender = tender_for(tender_id, manage_corrections)
+    form = NoticeDaysForm()
+
+    def save() -> None:
+        days = form.days.data
+        if days is None or days != days.to_integral_value():
+            raise DomainError("Antall dager må være et helt tall.", field="days")
+        ops.set_notice_days(tender, int(days), actor=_me())
+
+    done = run_form(
+        form,
+        save,
+        back=url_for("corrections.index", tender_id=tender.id),
+        success="Innstillingen er lagret.",
+    )
+    return done if done is not None else _page(tender, days_form=form, status=422)
+
+
+@bp.route("/kunngjor", methods=["POST"])
+@login_required
+def publish(tender_id: int) -> Any:
+    tender = tender_for(tender_id, manage_corrections)
+    form = PublishCorrectionForm()
+    correction = ops.open_correction(tender)
+    if correction is None:
+        abort(404)
+
+    def publish_it() -> Correction:
+        choice = form.extend.data
+        decision = ops.DeadlineDecision(
+            extend=None if choice not in ("ja", "nei") else choice == "ja",
+            new_deadline=_local(form.new_deadline.data),
+            reason=form.reason.data or "",
+        )
+        return ops.publish_correction(
+            tender,
+            correction,
+            decision=decision,
+            at=clock_now(),
+            actor=_me(),
+            link=public_url("corrections.show", tender_id=tender.id, number=correction.number),
+        )
+
+    done = run_form(
+        form,
+        publish_it,
+        back=lambda c: url_for("corrections.show", tender_id=tender.id, number=c.number),
+        success=lambda c: (
+            f"{c.label} er kunngjort som versjon {c.version.number}; {c.notified} leverandørbrukere "
+            "har fått e-post."
+        ),
+    )
+    return done if done is not None else _page(tender, publish_form=form, status=422)
+
+
+@bp.route("/avbryt", methods=["POST"])
+@login_required
+def cancel(tender_id: int) -> Any:
+    tender = tender_for(tender_id, manage_corrections)
+    form = CancelCorrectionForm()
+    correction = ops.open_correction(tender)
+    if correction is None:
+        abort(404)
+    number = correction.number
+    done = run_form(
+        form,
+        lambda: ops.cancel_correction(tender, correction, reason=form.reason.data or "", actor=_me()),
+        back=url_for("corrections.index", tender_id=tender.id),
+        success=f"Rettelse {number} er avbrutt; utkastet er som den kunngjorte versjonen igjen.",
+    )
+    return done if done is not None else _page(tender, cancel_form=form, status=422)
+
+
+def _correction_or_404(tender: Tender, number: int) -> tuple[Specification, Correction]:
+    spec = spec_ops.specification_of(tender)
+    correction = ops.correction_by_number(tender, number)
+    if spec is None or correction is None:
+        abort(404)
+    if correction.is_open and not view_open_correction(current_user, tender):
+        abort(404)  # a vendor never learns that a correction is being drafted
+    return spec, correction
+
+
+@bp.route("/<int:number>")
+@login_required
+def show(tender_id: int, number: int) -> Any:
+    tender = tender_for(tender_id, view_corrections)
+    spec, correction = _correction_or_404(tender, number)
+    return render_template(
+        "corrections/show.html", tender=tender, spec=spec, **_shown(tender, spec, correction)
+    )
+
+
+@bp.route("/<int:number>/pdf")
+@login_required
+def pdf(tender_id: int, number: int) -> Response:
+    from tender.reports.correction_pdf import render_correction_pdf
+
+    tender = tender_for(tender_id, view_corrections)
+    spec, correction = _correction_or_404(tender, number)
+    shown = _shown(tender, spec, correction)
+    buffer = io.BytesIO()
+    render_correction_pdf(
+        buffer,
+        tender_title=tender.title,
+        case_reference=tender.case_reference,
+        number=correction.number,
+        reason=correction.reason,
+        published_at=correction.published_at,
+        version_number=correction.version.number if correction.version else None,
+        content_hash=correction.version.content_hash if correction.version else None,
+        summary=shown["summary"],
+        extension=shown["extension"] if correction.published_at else "",
+        changes=[
+            (
+                c.label,
+                c.number,
+                c.id,
+                c.text,
+                [(f.label, f.old or "–", f.new or "–") for f in (c.change.changes if c.change else ())],
+            )
+            for c in shown["changes"]
+        ],
+    )
+    return send_download(
+        io.BytesIO(buffer.getvalue()), f"rettelse-{correction.number}.pdf", "application/pdf"
+    )

@@ -1,0 +1,91 @@
+"""One correction (rettelse) of the published specification as a PDF: the tender, the correction's number,
+reason, publication and the bid deadline decision, then every added, changed (field by field, before and
+after) and removed requirement. Fed by plain values, so the page and the PDF say the same."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import IO
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from tender.formatting import format_datetime
+from tender.reports.spec_pdf import fonts
+
+#: (label, number, id, text, [(field, before, after), ...]) per requirement
+Change = tuple[str, str, str, str, Sequence[tuple[str, str, str]]]
+
+
+def _p(text: object, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+
+
+def render_correction_pdf(
+    out: IO[bytes],
+    *,
+    tender_title: str,
+    case_reference: str,
+    number: int,
+    reason: str,
+    published_at: datetime | None,
+    version_number: int | None,
+    content_hash: str | None,
+    summary: str,
+    extension: str,
+    changes: Sequence[Change],
+) -> None:
+    f = fonts()
+    body = ParagraphStyle("body", fontName=f.regular, fontSize=9.5, leading=12.5, spaceAfter=4)
+    title = ParagraphStyle("title", parent=body, fontName=f.bold, fontSize=16, leading=20, spaceAfter=6)
+    h2 = ParagraphStyle("h2", parent=body, fontName=f.bold, fontSize=11, leading=14, spaceBefore=8)
+    cell = ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5, spaceAfter=0)
+    story: list[object] = [
+        _p(f"Rettelse {number} av kravspesifikasjonen", title),
+        _p(f"{tender_title} ({case_reference})", body),
+        _p(
+            f"Kunngjort {format_datetime(published_at)} som versjon {version_number}."
+            if published_at is not None
+            else "Ikke kunngjort ennå (utkast).",
+            body,
+        ),
+    ]
+    if content_hash:
+        story.append(_p(f"Innholds-hash (SHA-256): {content_hash}", body))
+    story += [_p("Begrunnelse", h2), _p(reason, body), _p(summary, body)]
+    if extension:
+        story.append(_p(extension, body))
+    for label, req_number, req_id, text, fields in changes:
+        part: list[object] = [_p(f"{label}: {req_number} ({req_id})", h2), _p(text, body)]
+        if fields:
+            rows = [[_p("Felt", cell), _p("Før", cell), _p("Etter", cell)]] + [
+                [_p(name, cell), _p(before, cell), _p(after, cell)] for name, before, after in fields
+            ]
+            table = Table(rows, colWidths=[30 * mm, 70 * mm, 70 * mm], repeatRows=1)
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ]
+                )
+            )
+            part.append(table)
+        story.append(KeepTogether(part))
+        story.append(Spacer(1, 2 * mm))
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=f"Rettelse {number} – {tender_title}",
+    )
+    doc.build(story)
