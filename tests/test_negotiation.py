@@ -118,6 +118,14 @@ def test_a_meeting_is_recorded_per_vendor_and_refused_for_a_vendor_no_longer_in_
             at=AFTER,
             actor=s.lead,
         )
+    # the meeting negotiates the opened bids: dated before the opening, it is refused
+    with pytest.raises(DomainError, match="før tilbudene i runde 1 ble åpnet"):
+        neg.record_meeting(
+            s.tender,
+            neg.MeetingInput(**{**meeting(s, 1).__dict__, "held_at": AFTER - timedelta(days=1)}),
+            at=AFTER,
+            actor=s.lead,
+        )
 
 
 def test_different_information_about_the_tender_documents_warns_and_must_be_acknowledged_before_a_call(

@@ -167,15 +167,21 @@ def order_problems(moments: Mapping[Kind, Sequence[datetime]]) -> list[Problem]:
 
 def _chain_problems(entries: Sequence[Entry]) -> list[Problem]:
     """The chain's order between neighbours (a deadline not set is skipped): one misplaced moment is named
-    once, against the neighbour it passes."""
+    once, against the neighbour it passes. The chain ends at the first round's bid deadline, except for the
+    questions deadline: a tender has one, the current round's (a call for revised bids may set it anew), so it
+    must lie before the last round's bid deadline."""
     moments: dict[Kind, list[datetime]] = {}
     for x in entries:
         if x.kind in CHAIN and (x.kind is not Kind.BID_DEADLINE or (x.round or 1) == 1):
             moments.setdefault(x.kind, []).append(x.at)
+    last_round = _by_round(entries, Kind.BID_DEADLINE)
     present = [k for k in CHAIN if moments.get(k)]
     problems: list[Problem] = []
     for earlier, later in zip(present, present[1:], strict=False):
-        problems += order_problems({earlier: moments[earlier], later: moments[later]})
+        later_moments = moments[later]
+        if (earlier, later) == (Kind.QUESTIONS_DEADLINE, Kind.BID_DEADLINE) and last_round:
+            later_moments = [last_round[max(last_round)]]
+        problems += order_problems({earlier: moments[earlier], later: later_moments})
     return problems
 
 

@@ -26,6 +26,8 @@ from tender import audit, mail
 from tender.bids.models import Bid, BidRound, BidStatus
 from tender.core.spec.diff import SpecDiff, diff_specs
 from tender.corrections.models import AnswerReview, Correction
+from tender.documents import operations as documents
+from tender.documents.models import DocumentKind
 from tender.errors import DomainError
 from tender.extensions import db
 from tender.formatting import format_datetime
@@ -309,10 +311,31 @@ def publish_correction(
             "changed": [c.id for c in diff.changed],
         },
     )
+    _correct_documents(tender, correction, actor=actor)
     # after the group's event: what happens to each bid is recorded under the bid, sealed until the opening
     _carry_bids(tender, correction, version, diff, actor=actor)
     _notify_vendors(tender, correction, diff, link=link, actor=actor)
     return correction
+
+
+def _correct_documents(tender: Tender, correction: Correction, *, actor: Any) -> None:
+    """The published tender documents follow the corrected specification: a new version of the set, marked as
+    this correction with its reason, with the specification and its answer form generated again from the
+    version just published (the other documents as they were), published at the same moment. A tender whose
+    documents are not published yet has nothing to follow; a documents version being drafted must be
+    published or discarded first (refused, and the correction is not published either)."""
+    if documents.current_version(tender) is None:
+        return
+    present = {d.kind for d in documents.documents_of(documents.current_version(tender))}
+    # generating the specification brings its answer form along
+    again = [DocumentKind.SPECIFICATION.value] if DocumentKind.SPECIFICATION in present else []
+    draft = documents.new_version_from(
+        tender,
+        replacing=dict.fromkeys(again, None),
+        reason=f"{correction.label}: {correction.reason}",
+        actor=actor,
+    )
+    documents.publish(tender, draft, actor=actor)
 
 
 def _decide_deadline(

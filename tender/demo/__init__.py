@@ -69,7 +69,7 @@ SIGNERS = {
 VENDOR_USER = ("tilbud@arkivhuset.no", "Sara Kvist", "921345674")
 
 #: The stages ``tender demo --stage`` builds up to, in order.
-STAGES = ("spec", "prequalification", "published", "bids", "scored")
+STAGES = ("spec", "prequalification", "published", "bids", "scored", "negotiated")
 
 
 def _user(email: str, name: str, is_admin: bool = False) -> User:
@@ -185,11 +185,16 @@ STAGE_HELP = {
     "poeng fra tre evaluatorer og konsensus, fire av seks invitert etter godkjenning i alle seks kommuner, "
     "brevene laget; kravspesifikasjonen fortsatt utkast",
     "published": "prekvalifiseringen ferdig, kravspesifikasjonen godkjent av alle seks kommuner og "
-    "kunngjort, evalueringsmodellen låst, de fire inviterte leverandørene med egne brukere, "
-    "tilbudsfristen fram i tid",
+    "kunngjort, evalueringsmodellen låst, konkurransegrunnlaget (SSA-K) publisert som versjon 1, de fire "
+    "inviterte leverandørene med egne brukere, tilbudsfristen fram i tid",
     "bids": "fire leverte tilbud med Noark 5-prøveuttrekk, fristen ute, tilbudene ikke åpnet",
     "scored": "åpnet av to personer, minstekrav vurdert, poeng fra tre evaluatorer, konsensus satt: "
     "matrisen viser en vinner",
+    "negotiated": "konkurransen med forhandling gjennomført: vedtak om å forhandle, ett forhandlingsmøte per "
+    "leverandør, én leverandør redusert ut med begrunnelse og brev, endelige tilbud (BAFO) kalt inn; et "
+    "spørsmål stilt, anonymisert, godkjent av alle seks kommuner og besvart til alle; en rettelse av "
+    "kravspesifikasjonen godkjent og kunngjort med nytt konkurransegrunnlag; de reviderte tilbudene levert, "
+    "åpnet av to og evaluert med den samme modellen: rundene side om side",
 }
 
 

@@ -18,7 +18,7 @@ from tender import audit
 from tender.bids import operations as bid_ops
 from tender.bids.models import BidRound
 from tender.clock import now
-from tender.demo.stages import BIDDERS, DEMO, _evaluators, _lead, _user, score
+from tender.demo.stages import BIDDERS, DEMO, _answer, _evaluators, _lead, _user, score
 from tender.errors import DomainError
 from tender.extensions import db
 from tender.negotiation import operations as neg
@@ -66,7 +66,7 @@ def start_negotiation(tender: Tender) -> None:
             tender,
             neg.MeetingInput(
                 vendor_id=vendor.id,
-                held_at=at - timedelta(hours=1),
+                held_at=at,
                 our_attendees=f"{lead.name} (prosjektleder), {evaluator.name} (evaluator)",
                 vendor_attendees=f"{bidder.person} ({vendor.name})",
                 topics="Pris for drift per innbygger, migreringsplan og forbehold i tilbudet.",
@@ -128,7 +128,12 @@ def finish_negotiation(tender: Tender) -> None:
                 prices[(line.price_item_id, line.municipality_id)] = (Decimal(line.amount) * factor).quantize(
                     bid_ops.CENT
                 )
-            bid_ops.save_draft(tender, bid, answers=[], prices=prices, at=at, actor=seller)
+            # a requirement a correction added in this round is answered as the vendor answered the rest
+            content = bid_ops.published_spec(tender)
+            assert content is not None
+            answered = {a.requirement_key for a in bid.answers if a.fulfilled.strip()}
+            answers = [_answer(bidder, r, {}) for r in content.requirements if r.id not in answered]
+            bid_ops.save_draft(tender, bid, answers=answers, prices=prices, at=at, actor=seller)
             bid_ops.submit(tender, bid, at=at, actor=seller)
         db.session.flush()
         if not bid_ops.deadline_passed(tender, now()):

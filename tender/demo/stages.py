@@ -211,8 +211,12 @@ def build_stage(stage: str) -> Tender:
         with transaction():
             build_prequalification(tender)
     if level >= STAGES.index("published"):
+        from tender.demo.documents import publish_documents
+
         with transaction():
             publish_and_lock(tender)
+        with transaction():
+            publish_documents(tender)
     if level >= STAGES.index("bids"):
         with transaction():
             submit_bids(tender)
@@ -220,6 +224,22 @@ def build_stage(stage: str) -> Tender:
     if level >= STAGES.index("scored"):
         with transaction():
             score(tender)
+    if level >= STAGES.index("negotiated"):
+        # the competitive negotiation after the initial bids: meetings, a reduction and the call for the best
+        # and final offers; within the new round a question answered to all and a correction published; then
+        # the final bids delivered, opened by two and scored with the same frozen model
+        from tender.demo.corrections import publish_correction
+        from tender.demo.negotiation import finish_negotiation, start_negotiation
+        from tender.demo.questions import ask_and_answer
+
+        with transaction():
+            start_negotiation(tender)
+        with transaction():
+            ask_and_answer(tender)
+        with transaction():
+            publish_correction(tender)
+        with transaction():
+            finish_negotiation(tender)
     return tender
 
 

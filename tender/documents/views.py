@@ -24,6 +24,7 @@ from tender.documents.permissions import (
 )
 from tender.errors import DomainError
 from tender.extensions import db
+from tender.questions.operations import published_questions
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender, Vendor
 from tender.web.forms import EmptyForm, run_button, run_form
@@ -72,6 +73,8 @@ def _page(
         "current": published[-1] if published else None,
         "documents_of": ops.documents_of,
         "button": EmptyForm(),
+        # the published questions and answers are part of the tender documents (issue 13, point 2)
+        "answers": published_questions(tender),
     }
     if group:
         pending = ops.pending_of(tender)

@@ -316,13 +316,21 @@ def record_meeting(tender: Tender, given: MeetingInput, *, at: datetime, actor: 
     _require_negotiating(tender)
     if bafo_called(tender):
         raise DomainError("Etter endelige tilbud (BAFO) forhandles det ikke mer.")
-    if bid_ops.opening_of(tender) is None:
+    opening = bid_ops.opening_of(tender)
+    if opening is None:
         raise DomainError(f"Tilbudene i runde {tender.current_round} er ikke åpnet ennå.")
     vendor = next((v for v in in_competition(tender) if v.id == given.vendor_id), None)
     if vendor is None:
         raise DomainError("Leverandøren er ikke lenger med i konkurransen; det kan ikke føres møtereferat.")
     if given.held_at > at:
         raise DomainError("Møtet kan ikke være holdt i fremtiden.", field="held_at")
+    # a meeting negotiates the opened bids: one dated before the opening is a typing error
+    if given.held_at < opening.opened_at:
+        raise DomainError(
+            f"Møtet kan ikke være holdt før tilbudene i runde {tender.current_round} ble åpnet "
+            f"({format_datetime(opening.opened_at)}).",
+            field="held_at",
+        )
     fields = {
         "our_attendees": ("Skriv hvem som deltok fra oppdragsgiver.", given.our_attendees),
         "vendor_attendees": ("Skriv hvem som deltok fra leverandøren.", given.vendor_attendees),

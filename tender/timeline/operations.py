@@ -13,6 +13,7 @@ from datetime import date
 import holidays
 
 from tender.core.timeline import CORRECTION_DAYS, Entry, Problem, check, in_order, public_part
+from tender.requirements.operations import specification_of
 from tender.tenders.models import Tender
 from tender.timeline.sources import SOURCES
 
@@ -34,6 +35,13 @@ def norwegian_holiday(day: date) -> str | None:
     2027 is also Whit Monday) are named both."""
     name = _HOLIDAYS.get(day)
     return name.replace("; ", " og ") if name else None
+
+
+def correction_days_of(tender: Tender) -> int:
+    """The days a correction must leave before the bid deadline: the tender's setting (tender.corrections),
+    or the usual six."""
+    spec = specification_of(tender)
+    return spec.correction_notice_days if spec is not None else CORRECTION_DAYS
 
 
 def problems_of(entries: Iterable[Entry], *, correction_days: int = CORRECTION_DAYS) -> list[Problem]:

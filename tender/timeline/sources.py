@@ -47,6 +47,7 @@ from tender import formatting
 from tender.audit import AuditEvent
 from tender.bids.models import BidOpening, BidRound
 from tender.core.timeline import Entry, Kind
+from tender.corrections.operations import corrections_of
 from tender.documents.models import DocumentSetVersion
 from tender.evaluation_model import operations as evaluation_model
 from tender.extensions import db
@@ -275,6 +276,21 @@ def questions(tender: Tender) -> Iterator[Entry]:
         )
 
 
+def corrections(tender: Tender) -> Iterator[Entry]:
+    """Each published correction, with the bid deadline of its round at that moment (so the rule can tell a
+    late correction whose deadline was extended from one whose deadline was kept; the round is the one whose
+    deadline had not passed when it was published, found by the core)."""
+    for correction in corrections_of(tender):
+        yield Entry(
+            Kind.CORRECTION,
+            correction.published_at,
+            f"Rettelse {correction.number} kunngjort: {correction.reason}",
+            public=True,
+            number=correction.number,
+            deadline_then=correction.deadline_before,
+        )
+
+
 def documents(tender: Tender) -> Iterator[Entry]:
     """Each published version of the tender documents (a draft set is the group's and not shown)."""
     for version in db.session.scalars(
@@ -337,6 +353,7 @@ SOURCES: list[Source] = [
     rounds,
     deadline_changes,
     questions,
+    corrections,
     documents,
     negotiation,
 ]

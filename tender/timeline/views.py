@@ -23,7 +23,7 @@ bp = Blueprint("timeline", __name__)
 def group(tender_id: int) -> Any:
     tender = tender_for(tender_id, view_timeline)
     entries = operations.timeline_of(tender, public=False)
-    problems = operations.problems_of(entries)
+    problems = operations.problems_of(entries, correction_days=operations.correction_days_of(tender))
     return render_template(
         "timeline/group.html",
         tender=tender,

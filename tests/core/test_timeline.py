@@ -112,16 +112,23 @@ def test_invitations_come_after_the_participation_deadline_and_before_the_questi
     assert found == [("participation_deadline", "invitation"), ("invitation", "questions_deadline")]
 
 
-def test_only_the_first_rounds_deadline_ends_the_chain() -> None:
-    # the questions deadline lies after round 1 (wrong) but before round 2 (irrelevant)
+def test_the_chain_ends_at_the_first_rounds_deadline_and_the_questions_deadline_at_the_last_rounds() -> None:
+    # A tender has one questions deadline, the current round's: a call for revised bids may set it anew, after
+    # the first round's deadline and before the new round's.
     entries = [
+        e(Kind.INVITATION, T0 + 10 * DAY, vendor_id=1),
         e(Kind.QUESTIONS_DEADLINE, T0 + 30 * DAY),
         e(Kind.BID_DEADLINE, T0 + 28 * DAY, round=1),
         e(Kind.OPENING, T0 + 29 * DAY, round=1),
         e(Kind.BID_DEADLINE, T0 + 50 * DAY, round=2),
     ]
-    assert [(p.values["earlier"], p.values["later"]) for p in check(entries)] == [
-        ("questions_deadline", "bid_deadline")
+    assert [(p.values["earlier"], p.values["later"]) for p in check(entries)] == []
+    # a questions deadline after the last round's deadline is out of order
+    late = [x for x in entries if x.kind is not Kind.QUESTIONS_DEADLINE] + [
+        e(Kind.QUESTIONS_DEADLINE, T0 + 51 * DAY)
+    ]
+    assert [(p.values["earlier"], p.values["later"], p.values["later_at"]) for p in check(late)] == [
+        ("questions_deadline", "bid_deadline", T0 + 50 * DAY)
     ]
 
 
