@@ -9,18 +9,16 @@ Fonts as the specification's PDF (tender.reports.spec_pdf: DejaVu Sans when foun
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
+from tender.reports.pdf_pages import build_a4
 from tender.reports.spec_pdf import fonts
 
 _BLUE = colors.HexColor("#1F4E78")
@@ -88,7 +86,6 @@ def render(
     """One document: its title, the tender's title, an introduction, the sections; ``footer`` on each page
     (what the document was made from)."""
     st = _styles()
-    f = fonts()
     story: list[Flowable] = [_p(title, st["title"]), _p(tender_title, st["body"])]
     story += [_p(text, st["body"]) for text in intro]
     for section in sections:
@@ -98,29 +95,4 @@ def render(
             story.append(_table(section.table, section.widths, st))
             story.append(Spacer(1, 4 * mm))
         story += [_p(text, st["small"]) for text in section.after]
-    buffer = io.BytesIO()
-
-    def page(canvas: Any, document: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(f.regular, 7.5)
-        canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(document.leftMargin, 10 * mm, footer)
-        canvas.drawRightString(A4[0] - document.rightMargin, 10 * mm, f"Side {document.page}")
-        canvas.restoreState()
-
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
-        title=title,
-        subject=tender_title,
-        author="tender",
-        invariant=True,
-        lang="nb-NO",
-        initialFontName=f.regular,
-    )
-    document.build(story, onFirstPage=page, onLaterPages=page)
-    return buffer.getvalue()
+    return build_a4(story, title=title, subject=tender_title, footer=footer)

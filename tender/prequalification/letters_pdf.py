@@ -9,17 +9,15 @@ specification's PDF (tender.reports.spec_pdf); numbers and moments through tende
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from tender.core.scoring import RequirementStatus
 from tender.formatting import format_date, format_datetime, format_decimal, format_number
@@ -33,6 +31,7 @@ from tender.prequalification.letters_operations import (
     ScoreLine,
 )
 from tender.prequalification.models import RequestOutcome
+from tender.reports.pdf_pages import build_a4
 from tender.reports.spec_pdf import fonts
 
 STATUS_TEXT = {
@@ -103,33 +102,7 @@ def _total(value: Fraction | None) -> str:
 
 
 def _build(story: list[Flowable], title: str, subject: str, footer: str) -> bytes:
-    f = fonts()
-    buffer = io.BytesIO()
-
-    def page(canvas: Any, document: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(f.regular, 7.5)
-        canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(document.leftMargin, 10 * mm, footer)
-        canvas.drawRightString(A4[0] - document.rightMargin, 10 * mm, f"Side {document.page}")
-        canvas.restoreState()
-
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=22 * mm,
-        rightMargin=22 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
-        title=title,
-        subject=subject,
-        author="tender",
-        invariant=True,
-        lang="nb-NO",
-        initialFontName=f.regular,
-    )
-    document.build(story, onFirstPage=page, onLaterPages=page)
-    return buffer.getvalue()
+    return build_a4(story, title=title, subject=subject, footer=footer, margin=22)
 
 
 def _letterhead(header: Header, st: dict[str, ParagraphStyle]) -> list[Flowable]:

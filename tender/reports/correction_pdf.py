@@ -10,12 +10,12 @@ from typing import IO
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from tender.formatting import format_datetime
+from tender.reports.pdf_pages import build_a4
 from tender.reports.spec_pdf import fonts
 
 #: (label, number, id, text, [(field, before, after), ...]) per requirement
@@ -45,7 +45,7 @@ def render_correction_pdf(
     title = ParagraphStyle("title", parent=body, fontName=f.bold, fontSize=16, leading=20, spaceAfter=6)
     h2 = ParagraphStyle("h2", parent=body, fontName=f.bold, fontSize=11, leading=14, spaceBefore=8)
     cell = ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5, spaceAfter=0)
-    story: list[object] = [
+    story: list[Flowable] = [
         _p(f"Rettelse {number} av kravspesifikasjonen", title),
         _p(f"{tender_title} ({case_reference})", body),
         _p(
@@ -79,13 +79,12 @@ def render_correction_pdf(
             part.append(table)
         story.append(KeepTogether(part))
         story.append(Spacer(1, 2 * mm))
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-        title=f"Rettelse {number} – {tender_title}",
+    out.write(
+        build_a4(
+            story,
+            title=f"Rettelse {number} – {tender_title}",
+            subject=tender_title,
+            footer=f"{tender_title} – rettelse {number}",
+            margin=18,
+        )
     )
-    doc.build(story)

@@ -3,18 +3,17 @@ texts as published (never the asker), with the moment each was published, in Nor
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from datetime import datetime
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from tender.formatting import format_datetime
+from tender.reports.pdf_pages import build_a4
 from tender.reports.spec_pdf import fonts
 
 
@@ -40,18 +39,7 @@ def render_questions_pdf(
     meta = ParagraphStyle("meta", parent=body, fontSize=8.5, leading=11, textColor=colors.HexColor("#444444"))
     label = ParagraphStyle("label", parent=body, fontName=f.bold, spaceAfter=1)
 
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-        title=f"Spørsmål og svar – {tender_title}",
-        author="tender",
-    )
-    story: list[object] = [
+    story: list[Flowable] = [
         Paragraph(_text("Spørsmål og svar"), title),
         Paragraph(_text(f"{tender_title} (saksnummer {case_reference})"), body),
         Paragraph(
@@ -78,5 +66,10 @@ def render_questions_pdf(
                 ]
             )
         )
-    doc.build(story)
-    return buf.getvalue()
+    return build_a4(
+        story,
+        title=f"Spørsmål og svar – {tender_title}",
+        subject=tender_title,
+        footer=f"{tender_title} – spørsmål og svar",
+        margin=18,
+    )
