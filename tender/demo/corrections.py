@@ -15,9 +15,10 @@ from tender.clock import now
 from tender.core import spec as core_spec
 from tender.corrections import operations as corrections
 from tender.demo import LEAD, _user
+from tender.demo.stages import approve_everywhere
 from tender.requirements import operations as spec_ops
 from tender.requirements.models import SpecRequirement
-from tender.tenders.models import Role, Tender
+from tender.tenders.models import Tender
 
 REASON = (
     "Krav 1.22 presiseres: kommunene ber også om en beskrivelse av tilgangsstyring per kommune. "
@@ -74,24 +75,7 @@ def publish_correction(tender: Tender) -> None:
     version = corrections.candidate_version(tender, spec)
     if version is None or spec_ops.draft_differs_from_latest(spec):
         version = spec_ops.freeze_version(tender, actor=lead, note="Rettelse 1")
-    decided = {d.municipality_id for d in version.decisions}
-    for municipality in tender.participating_municipalities:
-        if municipality.id in decided:
-            continue
-        signer = next(
-            m.user
-            for m in tender.memberships
-            if m.role is Role.SIGNER and m.municipality_id == municipality.id
-        )
-        spec_ops.decide(
-            tender,
-            version,
-            municipality,
-            approve=True,
-            comment=f"Rettelsen er gjennomgått for {municipality.name}.",
-            content_hash=version.content_hash,
-            signer=signer,
-        )
+    approve_everywhere(tender, version, "Rettelsen er gjennomgått for {}.")
     at = now()
     decision = corrections.DeadlineDecision(None)
     if corrections.deadline_question_due(tender, spec, at):

@@ -33,7 +33,7 @@ from tender.clock import now
 from tender.core.espd.taxonomy import known_criterion
 from tender.core.scoring import RequirementStatus
 from tender.demo import EVALUATORS, LEAD, _user
-from tender.demo.stages import DEMO, _pdf
+from tender.demo.stages import DEMO, _pdf, signer_of
 from tender.errors import DomainError
 from tender.extensions import db
 from tender.formatting import format_money
@@ -848,11 +848,7 @@ def select_invited(tender: Tender, lead: User) -> None:
     if proposal.final_at is not None:
         return
     for municipality in select_ops.missing_approvals(tender, proposal):
-        signer = next(
-            m.user
-            for m in tender.memberships
-            if m.role is Role.SIGNER and m.municipality_id == municipality.id
-        )
+        signer = signer_of(tender, municipality)
         select_ops.decide_approval(
             tender,
             proposal,

@@ -32,7 +32,8 @@ from tender.extensions import db
 from tender.noark import operations as noark_ops
 from tender.noark.models import SampleStatus
 from tender.requirements import operations as spec_ops
-from tender.tenders.models import Role, Tender, Vendor
+from tender.requirements.models import SpecVersion
+from tender.tenders.models import Municipality, Role, Tender, Vendor
 from tender.vendors import operations as vendor_ops
 from tender.web.transactions import transaction
 
@@ -262,6 +263,30 @@ def _vendor(orgnr: str) -> Vendor:
 
 
 # -- published ----------------------------------------------------------------------------------------------
+def signer_of(tender: Tender, municipality: Municipality) -> User:
+    """The demo's signer for ``municipality`` (one each)."""
+    return next(
+        m.user for m in tender.memberships if m.role is Role.SIGNER and m.municipality_id == municipality.id
+    )
+
+
+def approve_everywhere(tender: Tender, version: SpecVersion, comment: str) -> None:
+    """Every municipality's signer approves ``version`` (those who have not decided on it yet), bound to its
+    hash; ``comment`` names the municipality where it has ``{}``."""
+    decided = {d.municipality_id for d in version.decisions}
+    for municipality in tender.participating_municipalities:
+        if municipality.id not in decided:
+            spec_ops.decide(
+                tender,
+                version,
+                municipality,
+                approve=True,
+                comment=comment.format(municipality.name),
+                content_hash=version.content_hash,
+                signer=signer_of(tender, municipality),
+            )
+
+
 def publish_and_lock(tender: Tender) -> None:
     """Price schedule and evaluation model, the six approvals, the publication, the lock, the vendor users."""
     lead = _lead()
@@ -287,24 +312,7 @@ def publish_and_lock(tender: Tender) -> None:
         version = spec_ops.latest_version(spec)
         if version is None or spec_ops.draft_differs_from_latest(spec):
             version = spec_ops.freeze_version(tender, actor=lead, note="Til godkjenning i kommunene")
-        decided = {d.municipality_id for d in version.decisions}
-        for municipality in tender.participating_municipalities:
-            if municipality.id in decided:
-                continue
-            signer = next(
-                m.user
-                for m in tender.memberships
-                if m.role is Role.SIGNER and m.municipality_id == municipality.id
-            )
-            spec_ops.decide(
-                tender,
-                version,
-                municipality,
-                approve=True,
-                comment=f"Godkjent for {municipality.name} etter gjennomgang i arkivtjenesten.",
-                content_hash=version.content_hash,
-                signer=signer,
-            )
+        approve_everywhere(tender, version, "Godkjent for {} etter gjennomgang i arkivtjenesten.")
         spec_ops.publish(tender, version, actor=lead)
     if not noark_ops.links_of(tender):
         content = bid_ops.published_spec(tender)
