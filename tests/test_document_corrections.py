@@ -144,7 +144,8 @@ def test_a_documents_correction_needs_every_municipality_on_the_frozen_hash_befo
             s.tender, correction, municipality, content_sha256=version.content_sha256, at=clock(), signer=user
         )
     assert [m.name for m in ops.missing_documents_approvals(s.tender, correction)] == [other.name]
-    with pytest.raises(DomainError, match=f"har ikke godkjent versjon 2 av konkurransegrunnlaget: {other.name}"):
+    refusal = f"har ikke godkjent versjon 2 av konkurransegrunnlaget: {other.name}"
+    with pytest.raises(DomainError, match=refusal):
         ops.publish_documents_correction(
             s.tender, correction, decision=ops.DeadlineDecision(None), at=clock(), actor=s.lead
         )
@@ -256,7 +257,11 @@ def test_a_late_documents_correction_may_extend_the_bid_deadline(db, s, clock) -
     _approve_all(s.tender, correction, clock)
     later = DEADLINE + timedelta(days=7)
     ops.publish_documents_correction(
-        s.tender, correction, decision=ops.DeadlineDecision(True, new_deadline=later), at=clock(), actor=s.lead
+        s.tender,
+        correction,
+        decision=ops.DeadlineDecision(True, new_deadline=later),
+        at=clock(),
+        actor=s.lead,
     )
     db.session.commit()
     assert s.tender.bid_deadline == later and correction.deadline_extended_to == later
