@@ -271,10 +271,12 @@ def test_a_late_documents_correction_may_extend_the_bid_deadline(db, s, clock) -
 
 
 def test_every_vendor_user_is_told_of_a_documents_correction_by_e_mail(
-    app, client, forms, db, s, clock, login_as, smtp_server
+    app, client, forms, db, s, clock, login_as, smtp_server, monkeypatch
 ) -> None:
     port, received = smtp_server
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    # set for this test only: the app outlives it, and a later test must not mail a stopped server
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
     clock.set(EARLY)
     correction = _corrected(db, s, clock)
     _approve_all(s.tender, correction, clock)
