@@ -357,12 +357,17 @@ def test_a_documents_correction_given_up_throws_its_draft_away_and_frees_the_num
     assert again.number == 1 and again.documents_version.number == 2
 
 
-def test_the_specification_and_the_documents_share_the_numbering(db, s, clock) -> None:
+def test_the_specification_and_the_documents_share_the_numbering(client, login_as, db, s, clock) -> None:
     clock.set(EARLY)
     correction = _corrected(db, s, clock)
     _approve_all(s.tender, correction, clock)
     ops.publish_documents_correction(
         s.tender, correction, decision=ops.DeadlineDecision(None), at=clock(), actor=s.lead
     )
+    db.session.commit()
+    # the specification's page does not take a correction of the other documents for one of its own
+    login_as(s.lead)
+    page = client.get(f"/konkurranser/{s.id}/krav").get_data(as_text=True)
+    assert "Kunngjort:" in page and "som rettelse 1" not in page
     spec_correction = ops.start_correction(s.tender, reason="Krav.", at=clock(), actor=s.lead)
     assert spec_correction.number == 2 and spec_correction.kind == "specification"
