@@ -371,3 +371,35 @@ def test_the_specification_and_the_documents_share_the_numbering(client, login_a
     assert "Kunngjort:" in page and "som rettelse 1" not in page
     spec_correction = ops.start_correction(s.tender, reason="Krav.", at=clock(), actor=s.lead)
     assert spec_correction.number == 2 and spec_correction.kind == "specification"
+
+
+def test_the_documents_page_forms_change_a_correcting_draft_and_not_the_published_set(
+    forms, login_as, db, s, clock
+) -> None:
+    clock.set(EARLY)
+    correction = ops.start_documents_correction(
+        s.tender, reason="Navn og kontrakt.", at=clock(), actor=s.lead
+    )
+    db.session.commit()
+    draft = correction.documents_version
+    first = next(d for d in draft.documents if d.label == "Bilag 1 Kundens krav")
+    contract = next(d for d in draft.documents if d.kind is DocumentKind.CONTRACT)
+    login_as(s.lead)
+    page = f"/konkurranser/{s.id}/konkurransegrunnlag"
+    renamed = forms.post(
+        f"{page}/dokument/{first.id}/navn", {f"d{first.id}-label": "Bilag 1 Kravene"}, page=page
+    )
+    assert renamed.status_code == 302, renamed.get_data(as_text=True)
+    removed = forms.post(f"{page}/dokument/{contract.id}/fjern", {}, page=page)
+    assert removed.status_code == 302
+    # publishing from the documents page is refused: a correction goes out from the corrections page
+    refused = forms.post(f"{page}/publiser", {}, page=page)
+    assert refused.status_code == 302
+    db.session.expire_all()
+    assert draft.published_at is None
+    labels = {d.label for d in draft.documents}
+    assert "Bilag 1 Kravene" in labels and "Bilag 2 Løsningen" in labels and "Kontrakt" not in labels
+    published = doc_ops.current_version(s.tender)
+    assert published.number == 1 and "Kontrakt" in {d.label for d in published.documents}
+    changes = {c.label: c.kind for c in ops.documents_correction_diff(correction)}
+    assert changes == {"Bilag 1 Kravene": "renamed", "Kontrakt": "removed"}
