@@ -12,7 +12,7 @@ from tender.bids.models import (  # noqa: F401,E402
     BidRound,
     BidRoundVendor,
 )
-from tender.corrections.models import AnswerReview, Correction  # noqa: F401,E402
+from tender.corrections.models import AnswerReview, Correction, DocumentsApproval  # noqa: F401,E402
 from tender.documents.models import DocumentDownload, DocumentSetVersion, TenderDocument  # noqa: F401,E402
 from tender.evaluation.models import ConsensusScore, IndividualScoreRow, MinimumRequirementCheck  # noqa: F401,E402
 from tender.evaluation_model.models import (  # noqa: F401,E402

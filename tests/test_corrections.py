@@ -428,9 +428,13 @@ def test_a_second_correction_cannot_start_while_one_is_open_and_publishing_needs
 
 
 # -- the vendors are told ------------------------------------------------------------------------------------
-def test_every_vendor_user_is_told_by_e_mail(app, client, forms, db, s, clock, login_as, smtp_server) -> None:
+def test_every_vendor_user_is_told_by_e_mail(
+    app, client, forms, db, s, clock, login_as, smtp_server, monkeypatch
+) -> None:
     port, received = smtp_server
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    # set for this test only: the app outlives it, and a later test must not mail a stopped server
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
     clock.set(EARLY)
     _draft_a_correction(db, s, clock)
     login_as(s.lead)

@@ -984,6 +984,48 @@ def publish_correction_form(w: World) -> Case:
     )
 
 
+def _documents_published(w: World) -> Any:
+    """The bidding tender with its tender documents published (the award criteria alone)."""
+    from tender.documents import operations as doc_ops
+
+    s, _, _ = _documents(w)
+    doc_ops.publish(s.tender, doc_ops.draft_of(s.tender), actor=s.lead)
+    w.db.session.commit()
+    return s
+
+
+def start_documents_correction_form(w: World) -> Case:
+    s = _documents_published(w)
+    page = f"{_t(s.tender)}/rettelser"
+    return Case(page, f"{page}/dokumenter/ny", s.lead, valid={"reason": "Feil i bilaget."})
+
+
+def approve_documents_form(w: World) -> Case:
+    from tender.corrections import operations as correction_ops
+    from tender.documents import operations as doc_ops
+    from tender.documents.models import DocumentKind
+    from tender.tenders.models import Role
+
+    s = _documents_published(w)
+    correction = correction_ops.start_documents_correction(
+        s.tender, reason="Feil i bilaget.", at=w.clock(), actor=s.lead
+    )
+    doc_ops.upload(
+        s.tender,
+        correction.documents_version,
+        kind=DocumentKind.CONTRACT,
+        label="",
+        filename="kontrakt.pdf",
+        data=b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
+        actor=s.lead,
+    )
+    correction_ops.freeze_documents_correction(s.tender, correction, actor=s.lead)
+    signer = next(m for m in s.tender.memberships if m.role is Role.SIGNER)
+    w.db.session.commit()
+    page = f"{_t(s.tender)}/rettelser"
+    return Case(page, f"{page}/dokumenter/godkjenn/{signer.municipality_id}", signer.user)
+
+
 def cancel_correction_form(w: World) -> Case:
     from tender.corrections import operations as correction_ops
 
@@ -1037,6 +1079,8 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.corrections.forms.PublishCorrectionForm": [publish_correction_form],
     "tender.corrections.forms.NoticeDaysForm": [notice_days_form],
     "tender.corrections.forms.CancelCorrectionForm": [cancel_correction_form],
+    "tender.corrections.forms.StartDocumentsCorrectionForm": [start_documents_correction_form],
+    "tender.corrections.forms.ApproveDocumentsForm": [approve_documents_form],
     "tender.bids.forms.AttachmentForm": [attachment_form],
     "tender.bids.forms.AnswerUploadForm": [answer_upload_form],
     "tender.noark.forms.UploadForm": [sample_upload_form],

@@ -171,6 +171,11 @@ EVENT_LABELS: dict[str, str] = {
     "specification.restored": "Utkastet satt tilbake til den kunngjorte versjonen",
     "bid.moved_to_corrected_version": "Tilbudsutkast flyttet til rettet versjon; endrede krav merket",
     "bid.delivered_before_correction": "Levert tilbud svarer på versjonen før rettelsen",
+    # rettelser av konkurransegrunnlaget (de andre dokumentene)
+    "correction.documents_started": "Rettelse av konkurransegrunnlaget startet",
+    "correction.documents_approved": "Kommunens godkjenning av rettelse av konkurransegrunnlaget",
+    "correction.documents_published": "Rettelse av konkurransegrunnlaget kunngjort",
+    "correction.documents_cancelled": "Rettelse av konkurransegrunnlaget avbrutt",
 }
 
 #: the tables events are filed under (``record()`` takes the object's table name)
@@ -247,6 +252,7 @@ OBJECT_LABELS: dict[str, str] = {
     # rettelser
     "spec_correction": "Rettelse av kravspesifikasjonen",
     "correction_answer_review": "Svar merket for gjennomgang etter rettelse",
+    "documents_correction_approval": "Kommunens godkjenning av rettelse av konkurransegrunnlaget",
 }
 
 #: the payload fields, in words
@@ -395,6 +401,7 @@ FIELD_LABELS: dict[str, str] = {
     "added": "Lagt til",
     "removed": "Slettet",
     "base_version": "Rettet versjon",
+    "correction_kind": "Hva som rettes",
     "sent": "Sendt",
     "failed": "Ikke sendt",
     "mail_server": "E-postserver satt opp",

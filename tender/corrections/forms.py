@@ -3,7 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, RadioField, TextAreaField
+from wtforms import DateTimeLocalField, HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
@@ -15,6 +15,20 @@ class StartCorrectionForm(FlaskForm):
         "Begrunnelse for rettelsen (vises for leverandørene)",
         validators=[Length(max=5_000, message="Begrunnelsen kan ha høyst 5 000 tegn.")],
     )
+
+
+class StartDocumentsCorrectionForm(FlaskForm):
+    reason = TextAreaField(
+        "Begrunnelse for rettelsen av konkurransegrunnlaget (vises for leverandørene)",
+        id="dokumenter-begrunnelse",
+        validators=[Length(max=5_000, message="Begrunnelsen kan ha høyst 5 000 tegn.")],
+    )
+
+
+class ApproveDocumentsForm(FlaskForm):
+    """A signer's approval of the frozen version: the hash the signer read goes with it."""
+
+    content_sha256 = HiddenField()
 
 
 class CancelCorrectionForm(FlaskForm):

@@ -1,5 +1,6 @@
-"""Corrections (rettelser) to the published specification: start one, publish it (with the lead's decision
-about the bid deadline), tell the vendors, and keep the vendors' draft answers with the changed ones flagged.
+"""Corrections (rettelser) to the published specification or the other tender documents: start one, publish it
+(with the lead's decision about the bid deadline), tell the vendors, and keep the vendors' draft answers with
+the changed ones flagged.
 
 A correction goes the specification's own route: while it is open (``Specification.correction_open``) the
 draft is edited on the specification's pages, frozen as a new version and approved by every participating
@@ -11,6 +12,13 @@ page and export that reads ``bid.spec_version_id`` agrees from that moment; answ
 correction changed get an :class:`AnswerReview` until the vendor saves the answer again (changed, or ticked
 as reviewed). Answers to removed requirements stay in the bid's rows (the bid pages and the submission only
 count the published version's requirements); new requirements are simply unanswered.
+
+A correction of the tender documents (the contract, an appendix, the invitation...) goes the same route with
+the documents' own versions: starting it makes a correcting draft of the published set
+(``documents.new_version_from``) that the lead edits on the documents page; the lead freezes it here, every
+participating municipality approves the frozen version's content hash (:class:`DocumentsApproval`), and
+publishing it makes it the version vendors receive, with a diff per document (added, removed, replaced,
+renamed). The deadline question and the e-mail are the same as for the specification.
 """
 
 from __future__ import annotations
@@ -25,16 +33,17 @@ from sqlalchemy import select
 from tender import audit, mail
 from tender.bids.models import Bid, BidRound, BidStatus
 from tender.core.spec.diff import SpecDiff, diff_specs
-from tender.corrections.models import AnswerReview, Correction
+from tender.corrections.models import KIND_DOCUMENTS, AnswerReview, Correction, DocumentsApproval
 from tender.documents import operations as documents
-from tender.documents.models import DocumentKind
+from tender.documents.models import DocumentKind, DocumentSetVersion, TenderDocument
 from tender.errors import DomainError
 from tender.extensions import db
 from tender.formatting import format_datetime
 from tender.requirements import operations as spec_ops
 from tender.requirements.models import Specification, SpecVersion
+from tender.requirements.permissions import sign_for
 from tender.tenders import operations as tender_ops
-from tender.tenders.models import Role, Tender
+from tender.tenders.models import Municipality, Role, Tender
 
 #: days before the bid deadline inside which a correction asks the lead to extend it (the default setting)
 DEFAULT_NOTICE_DAYS = 6
@@ -67,14 +76,18 @@ class PublishedCorrection:
     number: int
     reason: str
     published_at: datetime
-    #: the specification version it published, and the number of the version it replaced
-    spec_version: SpecVersion
-    base_version_number: int
+    #: the specification version it published, and the number of the version it replaced (None for a
+    #: correction of the tender documents)
+    spec_version: SpecVersion | None
+    base_version_number: int | None
     #: the bid deadline decision: asked or not; extended to a moment, or not (with the reason)
     deadline_question: bool
     deadline_before: datetime | None
     deadline_extended_to: datetime | None
     no_extension_reason: str
+    #: "specification" or "documents"; a documents correction's published version of the set
+    kind: str = "specification"
+    documents_version_number: int | None = None
 
     @property
     def extension_decision(self) -> str:
@@ -94,7 +107,12 @@ def corrections_of(tender: Tender) -> list[PublishedCorrection]:
     """The tender's published corrections in order (for the timeline and the tender documents)."""
     out = []
     for c in all_corrections(tender):
-        if c.is_open or c.version is None or c.published_at is None:
+        if c.is_open or c.published_at is None:
+            continue
+        if c.of_documents:
+            if c.documents_version is None:
+                continue
+        elif c.version is None or c.base_version is None:
             continue
         out.append(
             PublishedCorrection(
@@ -102,11 +120,13 @@ def corrections_of(tender: Tender) -> list[PublishedCorrection]:
                 reason=c.reason,
                 published_at=c.published_at,
                 spec_version=c.version,
-                base_version_number=c.base_version.number,
+                base_version_number=c.base_version.number if c.base_version is not None else None,
                 deadline_question=c.deadline_question,
                 deadline_before=c.deadline_before,
                 deadline_extended_to=c.deadline_extended_to,
                 no_extension_reason=c.no_extension_reason,
+                kind=c.kind,
+                documents_version_number=c.documents_version.number if c.documents_version else None,
             )
         )
     return out
@@ -115,6 +135,7 @@ def corrections_of(tender: Tender) -> list[PublishedCorrection]:
 def correction_diff(correction: Correction, spec: Specification) -> SpecDiff:
     """What the correction changed: from its base version to the version it published (while open: to the
     newest frozen version, or the draft if nothing new is frozen yet)."""
+    assert correction.base_version is not None, "a specification correction has its base version"
     old = spec_ops.version_content(correction.base_version)
     if correction.version is not None:
         return diff_specs(old, spec_ops.version_content(correction.version))
@@ -133,12 +154,14 @@ def candidate_version(tender: Tender, spec: Specification) -> SpecVersion | None
     return latest
 
 
-def deadline_question_due(tender: Tender, spec: Specification, at: datetime) -> bool:
-    """Whether publishing now leaves fewer days to the (still open) bid deadline than the tender's setting."""
+def deadline_question_due(tender: Tender, spec: Specification | None, at: datetime) -> bool:
+    """Whether publishing now leaves fewer days to the (still open) bid deadline than the tender's setting
+    (kept on the specification; the default when the tender has none)."""
     deadline = tender.bid_deadline
     if deadline is None or deadline <= at:
         return False
-    return deadline - at < timedelta(days=spec.correction_notice_days)
+    days = spec.correction_notice_days if spec is not None else DEFAULT_NOTICE_DAYS
+    return deadline - at < timedelta(days=days)
 
 
 # -- starting ----------------------------------------------------------------------------------------------
@@ -196,7 +219,9 @@ def cancel_correction(tender: Tender, correction: Correction, *, reason: str, ac
     (its number is used again by the next one, so the vendors' list has no gaps; the trail keeps it all).
     Versions frozen meanwhile stay with their approvals, unpublished."""
     spec = spec_ops.specification_of(tender)
-    if spec is None or not correction.is_open or correction.tender_id != tender.id:
+    if not correction.is_open or correction.tender_id != tender.id:
+        raise DomainError("Det er ingen pågående rettelse å avbryte.", field="reason")
+    if spec is None and not correction.of_documents:
         raise DomainError("Det er ingen pågående rettelse å avbryte.", field="reason")
     reason = reason.strip()
     if not reason:
@@ -204,11 +229,25 @@ def cancel_correction(tender: Tender, correction: Correction, *, reason: str, ac
     if len(reason) > 2_000:
         raise DomainError("Begrunnelsen kan ha høyst 2 000 tegn.", field="reason")
     audit.record(
-        "correction.cancelled",
+        "correction.documents_cancelled" if correction.of_documents else "correction.cancelled",
         correction,
         actor=actor,
-        payload={"number": correction.number, "reason": reason, "started_reason": correction.reason},
+        payload={
+            "number": correction.number,
+            "reason": reason,
+            "started_reason": correction.reason,
+            "correction_kind": correction.kind,
+        },
     )
+    if correction.of_documents:
+        # the correcting documents version goes, frozen or not (with its approvals); the published set stays
+        draft = correction.documents_version
+        db.session.delete(correction)
+        db.session.flush()
+        if draft is not None and draft.published_at is None:
+            documents.discard(tender, draft, actor=actor)
+        return
+    assert spec is not None
     spec_ops.restore_published_draft(tender, actor=actor)
     spec.correction_open = False
     db.session.delete(correction)
@@ -258,7 +297,12 @@ def publish_correction(
     With fewer than the set number of days left to the bid deadline the lead must decide about extending it
     (``decision``); the decision is recorded either way. The vendors' draft bids move to the new version with
     the changed answers flagged; then every vendor user is told by e-mail (best effort: the correction is on
-    their pages regardless, and how many were told is recorded)."""
+    their pages regardless, and how many were told is recorded). A correction of the tender documents goes
+    to :func:`publish_documents_correction`."""
+    if correction.of_documents:
+        return publish_documents_correction(
+            tender, correction, decision=decision, at=at, actor=actor, link=link
+        )
     spec = spec_ops.specification_of(tender)
     if spec is None or spec.published_version is None:
         raise DomainError("Kravspesifikasjonen er ikke kunngjort.")
@@ -281,6 +325,7 @@ def publish_correction(
         )
     if tender.bid_deadline is not None and at >= tender.bid_deadline:
         raise DomainError("Tilbudsfristen er passert; rettelsen kan ikke kunngjøres.")
+    assert correction.base_version is not None
     old_content = spec_ops.version_content(correction.base_version)
     new_content = spec_ops.version_content(version)  # refuses a version whose content no longer matches
     asked = deadline_question_due(tender, spec, at)
@@ -483,14 +528,6 @@ def vendor_user_emails(tender: Tender) -> list[tuple[str, str]]:
 def _notify_vendors(
     tender: Tender, correction: Correction, diff: SpecDiff, *, link: str | None, actor: Any
 ) -> None:
-    if not mail.configured():
-        audit.record(
-            "correction.vendors_notified",
-            correction,
-            actor=actor,
-            payload={"number": correction.number, "sent": 0, "failed": 0, "mail_server": False},
-        )
-        return
     subject = f"Rettelse {correction.number} av kravspesifikasjonen – {tender.title}"
     body = (
         f"Kravspesifikasjonen i konkurransen «{tender.title}» ({tender.case_reference}) er rettet "
@@ -501,6 +538,19 @@ def _notify_vendors(
         "Svar i tilbudsutkast på krav som er endret, er merket for gjennomgang.\n"
         + (f"\nSe endringene: {link}\n" if link else "")
     )
+    _mail_vendors(tender, correction, subject, body, actor=actor)
+
+
+def _mail_vendors(tender: Tender, correction: Correction, subject: str, body: str, *, actor: Any) -> None:
+    """Tell every vendor user by e-mail, best effort, and record how many were told."""
+    if not mail.configured():
+        audit.record(
+            "correction.vendors_notified",
+            correction,
+            actor=actor,
+            payload={"number": correction.number, "sent": 0, "failed": 0, "mail_server": False},
+        )
+        return
     sent = failed = 0
     for name, email in vendor_user_emails(tender):
         try:
@@ -607,3 +657,334 @@ def delivered_on_older_version(tender: Tender, bid: Bid | None) -> list[Correcti
     return [
         c for c in all_corrections(tender) if c.version is not None and c.version.number > answered.number
     ]
+
+
+# -- corrections of the tender documents -------------------------------------------------------------------
+def _clean_reason(reason: str) -> str:
+    text = reason.strip()
+    if not text:
+        raise DomainError("Skriv hvorfor konkurransegrunnlaget rettes.", field="reason")
+    if len(text) > 5_000:
+        raise DomainError("Begrunnelsen kan ha høyst 5 000 tegn.", field="reason")
+    return text
+
+
+def start_documents_correction(tender: Tender, *, reason: str, at: datetime, actor: Any) -> Correction:
+    """Open a correction of the published tender documents: a correcting draft, a copy of the published set
+    marked as this correction, which the lead edits on the documents page."""
+    reason = _clean_reason(reason)
+    current = documents.current_version(tender)
+    if current is None:
+        raise DomainError(
+            "Konkurransegrunnlaget er ikke publisert; før publiseringen endres utkastet direkte.",
+            field="reason",
+        )
+    if tender.bid_deadline is not None and at >= tender.bid_deadline:
+        raise DomainError(
+            "Tilbudsfristen er passert; konkurransegrunnlaget kan ikke rettes etter fristen.", field="reason"
+        )
+    spec = spec_ops.specification_of(tender)
+    if open_correction(tender) is not None or (spec is not None and spec.correction_open):
+        raise DomainError("En rettelse pågår allerede; kunngjør den før du starter en ny.", field="reason")
+    pending = documents.pending_of(tender)
+    if pending is not None:
+        raise DomainError(
+            f"Versjon {pending.number} av konkurransegrunnlaget er ikke publisert ennå; publiser eller "
+            "forkast den først.",
+            field="reason",
+        )
+    done = all_corrections(tender)
+    correction = Correction(
+        tender_id=tender.id,
+        number=(done[-1].number + 1) if done else 1,
+        kind=KIND_DOCUMENTS,
+        reason=reason,
+        started_at=at,
+        started_by_id=getattr(actor, "id", None),
+        started_by_name=getattr(actor, "name", "") or "",
+        documents_base_id=current.id,
+        published_by_name="",
+        deadline_question=False,
+        no_extension_reason="",
+        notified=0,
+    )
+    db.session.add(correction)
+    db.session.flush()
+    draft = documents.new_version_from(
+        tender, replacing={}, reason=f"{correction.label}: {reason}", actor=actor
+    )
+    correction.documents_version_id = draft.id
+    correction.documents_version = draft
+    db.session.flush()
+    audit.record(
+        "correction.documents_started",
+        correction,
+        actor=actor,
+        payload={
+            "number": correction.number,
+            "reason": reason,
+            "correction_kind": KIND_DOCUMENTS,
+            "base_version": current.number,
+            "version": draft.number,
+        },
+    )
+    return correction
+
+
+def _open_documents_correction(tender: Tender, correction: Correction) -> DocumentSetVersion:
+    if correction.tender_id != tender.id or not correction.of_documents:
+        raise DomainError("Det er ingen pågående rettelse av konkurransegrunnlaget.")
+    if not correction.is_open:
+        raise DomainError(f"{correction.label} er allerede kunngjort.")
+    version = correction.documents_version
+    if version is None:
+        raise DomainError(f"{correction.label} har ikke noe utkast; avbryt den og start en ny.")
+    return version
+
+
+def freeze_documents_correction(tender: Tender, correction: Correction, *, actor: Any) -> str:
+    """Freeze the correcting draft: its content hash is what the municipalities approve. A draft equal to the
+    published set is refused (there is nothing to correct). Returns the hash."""
+    version = _open_documents_correction(tender, correction)
+    if version.frozen_at is not None:
+        raise DomainError(f"Versjon {version.number} er allerede fryst.")
+    base = correction.documents_base
+    if base is not None and documents.content_hash(documents.documents_of(version)) == base.content_sha256:
+        raise DomainError(
+            f"Utkastet er likt den publiserte versjonen {base.number}; endre dokumentene før du fryser."
+        )
+    return documents.freeze(tender, version, actor=actor)
+
+
+def documents_approvals(correction: Correction) -> list[DocumentsApproval]:
+    """The approvals bound to the correction's current version and its content hash (any other is void)."""
+    version = correction.documents_version
+    if version is None or version.content_sha256 is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(DocumentsApproval)
+            .where(
+                DocumentsApproval.correction_id == correction.id,
+                DocumentsApproval.version_id == version.id,
+                DocumentsApproval.content_sha256 == version.content_sha256,
+            )
+            .order_by(DocumentsApproval.approved_at, DocumentsApproval.id)
+        )
+    )
+
+
+def missing_documents_approvals(tender: Tender, correction: Correction) -> list[Municipality]:
+    approved = {a.municipality_id for a in documents_approvals(correction)}
+    return [m for m in tender.participating_municipalities if m.id not in approved]
+
+
+def approve_documents_correction(
+    tender: Tender,
+    correction: Correction,
+    municipality: Municipality,
+    *,
+    content_sha256: str,
+    at: datetime,
+    signer: Any,
+) -> DocumentsApproval:
+    """A signer approves exactly the frozen correcting version, on behalf of their municipality; the hash the
+    signer read must be the version's (a draft, or anything else, cannot be approved)."""
+    version = _open_documents_correction(tender, correction)
+    if not sign_for(signer, tender, municipality):
+        raise DomainError(f"Du er ikke godkjenner for {municipality.name} i denne konkurransen.")
+    if version.frozen_at is None or version.content_sha256 is None:
+        raise DomainError(f"{correction.label} er ikke fryst ennå; bare en fryst versjon kan godkjennes.")
+    if content_sha256 != version.content_sha256:
+        raise DomainError("Versjonen du leste er ikke den som er lagret. Last siden på nytt.")
+    if documents.content_hash(documents.documents_of(version)) != version.content_sha256:
+        raise DomainError("Innholdet stemmer ikke med sjekksummen fra frysingen; det kan ikke godkjennes.")
+    if any(a.municipality_id == municipality.id for a in documents_approvals(correction)):
+        raise DomainError(f"{municipality.name} har allerede godkjent versjon {version.number}.")
+    approval = DocumentsApproval(
+        correction_id=correction.id,
+        version_id=version.id,
+        municipality_id=municipality.id,
+        signer_id=getattr(signer, "id", None),
+        signer_name=getattr(signer, "name", "") or "",
+        content_sha256=version.content_sha256,
+        approved_at=at,
+    )
+    db.session.add(approval)
+    db.session.flush()
+    audit.record(
+        "correction.documents_approved",
+        correction,
+        actor=signer,
+        payload={
+            "number": correction.number,
+            "version": version.number,
+            "sha256": version.content_sha256,
+            "municipality": municipality.name,
+        },
+    )
+    return approval
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    id: int
+    label: str
+    filename: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class DocumentChange:
+    """One document in a documents correction's diff: added, removed, replaced (another file) or renamed."""
+
+    kind: str  # "added", "removed", "replaced", "renamed"
+    old: DocumentFile | None
+    new: DocumentFile | None
+
+    @property
+    def label(self) -> str:
+        return (self.new or self.old).label  # type: ignore[union-attr]
+
+    @property
+    def word(self) -> str:
+        return {
+            "added": "Nytt dokument",
+            "removed": "Fjernet dokument",
+            "replaced": "Erstattet dokument",
+            "renamed": "Nytt navn",
+        }[self.kind]
+
+
+def _file(document: TenderDocument) -> DocumentFile:
+    return DocumentFile(document.id, document.label, document.filename, document.size, document.sha256)
+
+
+def documents_diff(old: DocumentSetVersion, new: DocumentSetVersion) -> list[DocumentChange]:
+    """What changed from ``old`` to ``new``, document by document in the new version's order (removed ones
+    last). Documents are matched by their label; an unmatched pair with the same file is a renaming, and an
+    unmatched pair of a kind the set holds once (the contract, the invitation...) a replacement."""
+    old_docs = documents.documents_of(old)
+    new_docs = documents.documents_of(new)
+    by_label = {d.label: d for d in old_docs}
+    matched: dict[int, TenderDocument] = {}
+    for d in new_docs:
+        if d.label in by_label:
+            matched[d.id] = by_label.pop(d.label)
+    left = list(by_label.values())
+    for d in new_docs:
+        if d.id in matched:
+            continue
+        same = next((o for o in left if o.sha256 == d.sha256), None) or next(
+            (o for o in left if o.kind is d.kind and o.kind is not DocumentKind.APPENDIX), None
+        )
+        if same is not None:
+            matched[d.id] = same
+            left.remove(same)
+    out = []
+    for d in new_docs:
+        before = matched.get(d.id)
+        if before is None:
+            out.append(DocumentChange("added", None, _file(d)))
+        elif before.sha256 != d.sha256 or before.filename != d.filename:
+            out.append(DocumentChange("replaced", _file(before), _file(d)))
+        elif before.label != d.label:
+            out.append(DocumentChange("renamed", _file(before), _file(d)))
+    out += [DocumentChange("removed", _file(o), None) for o in left]
+    return out
+
+
+def documents_correction_diff(correction: Correction) -> list[DocumentChange]:
+    """The correction's diff from the set it started from to its version (the draft while it is open)."""
+    if correction.documents_base is None or correction.documents_version is None:
+        return []
+    return documents_diff(correction.documents_base, correction.documents_version)
+
+
+def documents_summary(changes: list[DocumentChange]) -> str:
+    parts = [
+        ("added", "nytt dokument", "nye dokumenter"),
+        ("replaced", "erstattet dokument", "erstattede dokumenter"),
+        ("renamed", "dokument med nytt navn", "dokumenter med nytt navn"),
+        ("removed", "fjernet dokument", "fjernede dokumenter"),
+    ]
+    words = []
+    for kind, one, many in parts:
+        n = sum(1 for c in changes if c.kind == kind)
+        if n:
+            words.append(f"{n} {one if n == 1 else many}")
+    if not words:
+        return "Ingen dokumenter er lagt til, erstattet, gitt nytt navn eller fjernet."
+    return "Endringer: " + ", ".join(words) + "."
+
+
+def publish_documents_correction(
+    tender: Tender,
+    correction: Correction,
+    *,
+    decision: DeadlineDecision,
+    at: datetime,
+    actor: Any,
+    link: str | None = None,
+) -> Correction:
+    """Publish the frozen correcting version of the tender documents, approved on its hash by every
+    participating municipality, with the same deadline question as a specification correction (recorded
+    either way); then every vendor user is told by e-mail."""
+    version = _open_documents_correction(tender, correction)
+    if version.frozen_at is None:
+        raise DomainError("Frys utkastet og få det godkjent av kommunene før rettelsen kunngjøres.")
+    missing = missing_documents_approvals(tender, correction)
+    if missing:
+        raise DomainError(
+            f"Disse kommunene har ikke godkjent versjon {version.number} av konkurransegrunnlaget: "
+            + ", ".join(m.name for m in missing)
+            + "."
+        )
+    if tender.bid_deadline is not None and at >= tender.bid_deadline:
+        raise DomainError("Tilbudsfristen er passert; rettelsen kan ikke kunngjøres.")
+    asked = deadline_question_due(tender, spec_ops.specification_of(tender), at)
+    deadline_before = tender.bid_deadline
+    _decide_deadline(tender, correction, decision, asked=asked, at=at, actor=actor)
+    documents.publish(tender, version, actor=actor)  # checks the content against the frozen hash again
+    correction.deadline_question = asked
+    correction.deadline_before = deadline_before
+    correction.published_at = at
+    correction.published_by_id = getattr(actor, "id", None)
+    correction.published_by_name = getattr(actor, "name", "") or ""
+    changes = documents_correction_diff(correction)
+    db.session.flush()
+    audit.record(
+        "correction.documents_published",
+        correction,
+        actor=actor,
+        payload={
+            "number": correction.number,
+            "reason": correction.reason,
+            "correction_kind": KIND_DOCUMENTS,
+            "version": version.number,
+            "sha256": version.content_sha256,
+            "added": [c.label for c in changes if c.kind == "added"],
+            "removed": [c.label for c in changes if c.kind == "removed"],
+            "changed": [c.label for c in changes if c.kind in ("replaced", "renamed")],
+        },
+    )
+    lines = []
+    for c in changes:
+        if c.kind == "renamed" and c.old is not None:
+            lines.append(f"- {c.word}: «{c.old.label}» heter nå «{c.label}»")
+        else:
+            lines.append(f"- {c.word}: «{c.label}»")
+    subject = f"Rettelse {correction.number} av konkurransegrunnlaget – {tender.title}"
+    body = (
+        f"Konkurransegrunnlaget i konkurransen «{tender.title}» ({tender.case_reference}) er rettet "
+        f"(rettelse {correction.number}, versjon {version.number}).\n\n"
+        f"Begrunnelse: {correction.reason}\n\n"
+        f"{documents_summary(changes)}\n"
+        + "".join(line + "\n" for line in lines)
+        + f"{_extension_of(correction)}\n\n"
+        "Last ned den nye versjonen av dokumentene i portalen.\n"
+        + (f"\nSe endringene: {link}\n" if link else "")
+    )
+    _mail_vendors(tender, correction, subject, body, actor=actor)
+    return correction

@@ -39,14 +39,17 @@ def render_correction_pdf(
     summary: str,
     extension: str,
     changes: Sequence[Change],
+    subject: str = "kravspesifikasjonen",
 ) -> None:
+    """``subject`` is what the correction changes, in words ("kravspesifikasjonen", "konkurransegrunnlaget");
+    a change without an id (a document) is headed by its label and name alone."""
     f = fonts()
     body = ParagraphStyle("body", fontName=f.regular, fontSize=9.5, leading=12.5, spaceAfter=4)
     title = ParagraphStyle("title", parent=body, fontName=f.bold, fontSize=16, leading=20, spaceAfter=6)
     h2 = ParagraphStyle("h2", parent=body, fontName=f.bold, fontSize=11, leading=14, spaceBefore=8)
     cell = ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5, spaceAfter=0)
     story: list[Flowable] = [
-        _p(f"Rettelse {number} av kravspesifikasjonen", title),
+        _p(f"Rettelse {number} av {subject}", title),
         _p(f"{tender_title} ({case_reference})", body),
         _p(
             f"Kunngjort {format_datetime(published_at)} som versjon {version_number}."
@@ -61,7 +64,8 @@ def render_correction_pdf(
     if extension:
         story.append(_p(extension, body))
     for label, req_number, req_id, text, fields in changes:
-        part: list[object] = [_p(f"{label}: {req_number} ({req_id})", h2), _p(text, body)]
+        heading = f"{label}: {req_number}" + (f" ({req_id})" if req_id else "")
+        part: list[object] = [_p(heading, h2)] + ([_p(text, body)] if text else [])
         if fields:
             rows = [[_p("Felt", cell), _p("Før", cell), _p("Etter", cell)]] + [
                 [_p(name, cell), _p(before, cell), _p(after, cell)] for name, before, after in fields

@@ -113,7 +113,10 @@ def index(tender_id: int) -> str:
         upload_form=UploadForm(),
         base_available=BASE_SPEC.exists(),
         municipality_names={m.kommunenummer: m.name for m in tender.participating_municipalities},
-        last_correction=next(reversed(corrections_of(tender)), None)
+        # the last correction of the specification (a correction of the other documents does not publish it)
+        last_correction=next(
+            (c for c in reversed(corrections_of(tender)) if c.spec_version is not None), None
+        )
         if spec and spec.published_version
         else None,
     )
