@@ -106,6 +106,7 @@ def revised(db, create_tender, add_member, create_user, clock):
         "request_id": [NOWHERE],
         "document_id": [NOWHERE],
         "clarification_id": [NOWHERE],
+        "question_id": [NOWHERE],
     }
     return s, sealed, first_bids, second
 
