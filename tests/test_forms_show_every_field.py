@@ -956,6 +956,8 @@ def documents_label_form(w: World) -> Case:
 def documents_agreement_form(w: World) -> Case:
     s, page, _ = _documents(w)
     return Case(page, f"{page}/standardavtale", s.lead, valid={"agreement": "SSA-K"})
+
+
 # corrections
 def _published_for_correction(w: World) -> Any:
     s = w.bidding()
