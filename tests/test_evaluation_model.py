@@ -154,6 +154,24 @@ def test_freezing_stamps_the_model_and_nothing_in_it_can_change_afterwards(
     assert model_ops.criterion_by_key(s.tender, "arkiv").weight == Decimal(50)
 
 
+def test_the_locks_canonical_json_writes_the_threshold_as_the_database_stores_it(
+    db, create_tender, add_member, create_user
+) -> None:
+    s = setup_tender(db, create_tender, add_member, create_user, freeze=False)
+    # A model created and locked in one transaction (as the demo's is) holds its threshold as the Python
+    # value it was given, Decimal(3), until it is read back from the Numeric(6, 2) column as Decimal("3.00");
+    # the lock's hash must not depend on which of the two the session holds.
+    # (the model is held, as the operations that lock it hold it: the session keeps it only weakly)
+    model = model_ops.model_of(s.tender)
+    model.disagreement_threshold = Decimal(3)
+    held = model_ops.frozen_model_json(s.tender)
+    db.session.commit()
+    db.session.expire_all()
+    read_back = model_ops.frozen_model_json(s.tender)
+    assert held["disagreement_threshold"] == read_back["disagreement_threshold"] == "3.00"
+    assert held == read_back
+
+
 def test_the_frozen_model_page_shows_no_edit_forms(
     client, login_as, db, create_tender, add_member, create_user
 ) -> None:

@@ -498,9 +498,9 @@ def _frozen_model(tender: Tender) -> tuple[Any, dict[str, Any]]:
         frozen = frozen_model_json(tender)
     except ScoringError as exc:
         raise DomainError(mismatch) from exc
-    # The lock hashed str(disagreement_threshold) as the session held it: "3" when the model was locked in
-    # the transaction that set it, "3.00" when it had been read back from the Numeric(6, 2) column. Both
-    # spellings of the same stored value are accepted; any other difference refuses.
+    # Locks made before the threshold was hashed as the column stores it hashed str(disagreement_threshold)
+    # as the session held it: "3" when the model was locked in the transaction that set it, "3.00" when it
+    # had been read back. Every spelling of the same stored value is accepted; any other difference refuses.
     threshold = Decimal(str(frozen["disagreement_threshold"]))
     spellings = {str(threshold), f"{threshold.normalize():f}", f"{threshold.quantize(Decimal('0.01')):f}"}
     digests = set()

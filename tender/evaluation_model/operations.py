@@ -472,7 +472,9 @@ def frozen_model_json(tender: Tender) -> dict[str, Any]:
     return {
         "model": model_to_json(scoring_model(tender)),
         "contract_period": model.contract_period,
-        "disagreement_threshold": str(model.disagreement_threshold),
+        # as the Numeric(6, 2) column stores it ("3.00"), whether or not the value has been read back yet:
+        # otherwise a model locked in the transaction that set its threshold hashed "3"
+        "disagreement_threshold": f"{Decimal(model.disagreement_threshold).quantize(Decimal('0.01')):f}",
         "price_schedule": [
             {"name": i.name, "kind": i.kind.value, "per_municipality": i.per_municipality}
             for i in price_items(tender)
