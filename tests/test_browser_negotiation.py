@@ -65,6 +65,8 @@ def test_the_lead_negotiates_reduces_and_calls_revised_bids_a_vendor_revises_and
         base = f"{url}/konkurranser/{w.tender_id}"
         a, b, c = w.vendor_names
         _score_current_round(app, w.tender_id, {a: 8, b: 6, c: 3})
+        # the negotiation takes place the day after the opening (a meeting dated before it is refused)
+        clock.set(AFTER + timedelta(days=1))
 
         # the lead: decision, a meeting record, the reduction, the call
         _login(page, url, w.lead)
@@ -83,7 +85,7 @@ def test_the_lead_negotiates_reduces_and_calls_revised_bids_a_vendor_revises_and
         ):
             meeting = page.get_by_role("form", name="Nytt møtereferat")
             meeting.get_by_label("Leverandør", exact=True).select_option(label=vendor)
-            meeting.get_by_label("Tidspunkt (norsk tid)").fill("2026-12-15T10:30")
+            meeting.get_by_label("Tidspunkt (norsk tid)").fill("2026-12-16T10:30")
             meeting.get_by_label("Deltakere fra oppdragsgiver").fill(w.lead.name)
             meeting.get_by_label("Deltakere fra leverandøren").fill(f"Selger hos {vendor}")
             meeting.get_by_label("Temaer").fill("Pris for drift")

@@ -19,13 +19,15 @@ from tests.negotiation_helpers import call_round, decide_to_negotiate, negotiati
 def s(db, create_tender, add_member, create_user, clock):
     s = negotiation_setup(db, create_tender, add_member, create_user, clock)
     decide_to_negotiate(db, s)
+    # the meetings are held the day after the opening (one dated before it is refused)
+    clock.set(AFTER + timedelta(days=1))
     return s
 
 
 def _meeting(vendor_id: int, **kw: str) -> dict[str, str]:
     return {
         "vendor": str(vendor_id),
-        "held_at": "2026-12-15T10:00",
+        "held_at": "2026-12-16T10:00",
         "our_attendees": "Lena Leder",
         "vendor_attendees": "Selger",
         "topics": "Pris",
