@@ -2,6 +2,16 @@
 
 from tender.audit import AuditEvent, AuditHead  # noqa: F401
 from tender.auth.models import ClientLoginThrottle, Invitation, LoginThrottle, User, UserSession  # noqa: F401
+from tender.award.models import (  # noqa: F401,E402
+    AwardNotice,
+    AwardSignOff,
+    Contract,
+    CostSplit,
+    CostSplitShare,
+    NoticeIssue,
+    Recommendation,
+    RecommendationText,
+)
 from tender.bids.models import (  # noqa: F401,E402
     Bid,
     BidAnswer,

@@ -34,8 +34,10 @@ FLOORS = [
     "evaluation",
     "noark",  # above evaluation: a confirmed Noark result fills in the bid's check of its minimum requirement
     "negotiation",  # above evaluation: a reduction between rounds applies the announced award criteria
+    "award",  # above negotiation: the recommendation is drawn from the final round's evaluation
     "lifecycle",
     "timeline",  # gathers the deadlines and events of every domain below it
+    "protocol",  # the procurement protocol and the archive package read every domain below it
     "demo",  # builds the demo tender through every domain's operations
 ]
 

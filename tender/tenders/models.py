@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tender.db_types import UTCDateTime, utcnow
@@ -107,6 +107,9 @@ class TenderMunicipality(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    #: an option municipality (opsjonskommune) may join the contract later: it is not bound from the start
+    #: and does not sign off the award (tender.award)
+    option: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     municipality: Mapped[Municipality] = relationship()
 
 
@@ -179,6 +182,9 @@ class Tender(db.Model):  # type: ignore[name-defined,misc]
     #: the bid round now running or last run (tender.bids.models.BidRound): 1 unless revised bids were called
     #: in a negotiation; "the bids" of every page are this round's
     current_round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: the standstill period (karensperiode) after the notices of award, in days: FOA § 25-2's minimum of 10
+    #: when the notices are sent electronically is the default; a setting, since the rules may change
+    standstill_days: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
 
     municipalities: Mapped[list[TenderMunicipality]] = relationship(
         cascade="all, delete-orphan", order_by="TenderMunicipality.id"
@@ -226,6 +232,16 @@ class Tender(db.Model):  # type: ignore[name-defined,misc]
     @property
     def participating_municipalities(self) -> list[Municipality]:
         return [tm.municipality for tm in self.municipalities]
+
+    @property
+    def bound_municipalities(self) -> list[Municipality]:
+        """The municipalities bound by the contract from the start: they sign off the award."""
+        return [tm.municipality for tm in self.municipalities if not tm.option]
+
+    @property
+    def option_municipalities(self) -> list[Municipality]:
+        """The option municipalities (opsjonskommuner): they may join the contract later."""
+        return [tm.municipality for tm in self.municipalities if tm.option]
 
     @property
     def participating_vendors(self) -> list[Vendor]:
