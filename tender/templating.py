@@ -12,6 +12,7 @@ from flask_wtf.csrf import generate_csrf
 
 from tender import formatting
 from tender.audit import labels as audit_labels
+from tender.award import permissions as award_permissions
 from tender.bids import permissions as bids_permissions
 from tender.corrections import permissions as corrections_permissions
 from tender.documents import permissions as documents_permissions
@@ -22,6 +23,7 @@ from tender.lifecycle import permissions as lifecycle_permissions
 from tender.negotiation import permissions as negotiation_permissions
 from tender.noark import permissions as noark_permissions
 from tender.prequalification import permissions as prequalification_permissions
+from tender.protocol import permissions as protocol_permissions
 from tender.questions import permissions as questions_permissions
 from tender.requirements import permissions as requirements_permissions
 from tender.tenders import permissions as tenders_permissions
@@ -49,6 +51,8 @@ PERMISSION_MODULES = (
     documents_permissions,
     negotiation_permissions,
     corrections_permissions,
+    award_permissions,
+    protocol_permissions,
 )
 
 
