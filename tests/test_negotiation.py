@@ -16,7 +16,7 @@ from tender.evaluation import operations as ev
 from tender.evaluation_model import operations as model_ops
 from tender.negotiation import operations as neg
 from tender.negotiation.models import NegotiationChoice
-from tender.tenders.models import Procedure
+from tender.tenders.models import Procedure, Role
 from tests.evaluation_helpers import AFTER, BEFORE, DEADLINE
 from tests.negotiation_helpers import call_round, decide_to_negotiate, negotiation_setup, score_round
 
@@ -406,3 +406,28 @@ def test_the_rounds_page_shows_each_opened_round_side_by_side_with_totals_prices
     assert now_price < then_price  # C's evaluated price in round 2 and in round 1, both shown
     assert format_money(now_price) in table and format_money(then_price) in table
     assert "7,0" in table and "4,0" in table  # C's quality score in both rounds
+
+
+def test_a_deactivated_vendor_user_gets_no_reduction_letter_but_an_active_colleague_does(
+    db, s, app, smtp_server, create_user, add_member
+) -> None:
+    port, received = smtp_server
+    colleague = create_user("kollega.c@example.com", name="Kollega C")
+    add_member(s.tender, Role.VENDOR, colleague, vendor=s.vendors[2])
+    s.vendor_users[2].active = False
+    db.session.commit()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    try:
+        decide_to_negotiate(db, s)
+        neg.reduce(
+            s.tender,
+            {s.vendors[2].id: "Lavest totalscore etter tildelingskriteriene (rangert som nr. 3)."},
+            note="De to beste går videre.",
+            at=AFTER,
+            actor=s.lead,
+        )
+        db.session.commit()
+    finally:
+        app.config.update(MAIL_SERVER="")
+    letters = [m for m in received if "går ikke videre" in subject(m)]
+    assert [m["To"] for m in letters] == ["kollega.c@example.com"]

@@ -43,7 +43,7 @@ from tender.requirements import operations as spec_ops
 from tender.requirements.models import Specification, SpecVersion
 from tender.requirements.permissions import sign_for
 from tender.tenders import operations as tender_ops
-from tender.tenders.models import Municipality, Role, Tender
+from tender.tenders.models import Municipality, Tender
 
 #: days before the bid deadline inside which a correction asks the lead to extend it (the default setting)
 DEFAULT_NOTICE_DAYS = 6
@@ -516,15 +516,6 @@ def _has_content(answer: Any) -> bool:
     )
 
 
-def vendor_user_emails(tender: Tender) -> list[tuple[str, str]]:
-    """(name, e-mail) of every vendor user of the tender, once each."""
-    seen: dict[str, str] = {}
-    for m in tender.memberships:
-        if m.role is Role.VENDOR and m.user is not None and m.user.is_active:
-            seen.setdefault(m.user.email, m.user.name)
-    return sorted(((name, email) for email, name in seen.items()), key=lambda p: p[1])
-
-
 def _notify_vendors(
     tender: Tender, correction: Correction, diff: SpecDiff, *, link: str | None, actor: Any
 ) -> None:
@@ -552,9 +543,9 @@ def _mail_vendors(tender: Tender, correction: Correction, subject: str, body: st
         )
         return
     sent = failed = 0
-    for name, email in vendor_user_emails(tender):
+    for user in tender_ops.vendor_users(tender):
         try:
-            mail.send(email, subject, f"Hei {name},\n\n{body}")
+            mail.send(user.email, subject, f"Hei {user.name},\n\n{body}")
             sent += 1
         except DomainError:
             failed += 1  # mail.send logged why; the correction is on the vendor's pages regardless

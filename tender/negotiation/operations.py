@@ -38,7 +38,8 @@ from tender.negotiation.models import (
     Reduction,
     ReductionLeaving,
 )
-from tender.tenders.models import Procedure, Role, Tender, Vendor
+from tender.tenders.models import Procedure, Tender, Vendor
+from tender.tenders.operations import vendor_users
 
 NOT_NEGOTIATION = (
     "Konkurransen er ikke en konkurranse med forhandling; forhandlingsrunder hører bare til den prosedyren."
@@ -450,10 +451,8 @@ def acknowledge_difference(tender: Tender, *, reason: str, at: datetime, actor: 
 
 # -- reduction -----------------------------------------------------------------------------------------------
 def vendor_addresses(tender: Tender, vendor: Vendor) -> list[str]:
-    """The e-mail addresses of the vendor's users in the tender (where its letters go)."""
-    return sorted(
-        {m.user.email for m in tender.memberships if m.role is Role.VENDOR and m.vendor_id == vendor.id}
-    )
+    """The e-mail addresses of the vendor's active users in the tender (where its letters go)."""
+    return [u.email for u in vendor_users(tender, vendor)]
 
 
 def _letter(tender: Tender, to: list[str], subject: str, body: str) -> bool:

@@ -23,8 +23,9 @@ from tender.formatting import format_datetime, format_number
 from tender.prequalification.permissions import selection_final, vendor_may_bid
 from tender.questions.models import Question, QuestionApproval, QuestionAttachment, QuestionSettings
 from tender.requirements.permissions import sign_for
-from tender.tenders.models import Municipality, Role, Tender, Vendor
+from tender.tenders.models import Municipality, Tender, Vendor
 from tender.tenders.opening import LateAttempt, record_late_attempt
+from tender.tenders.operations import vendor_users
 from tender.web.uploads import clean_filename, document_problem
 
 #: the longest question, published text or answer (characters): a page of text is far shorter, and a
@@ -333,15 +334,6 @@ def approve(
 
 
 # -- publication ---------------------------------------------------------------------------------------------
-def vendor_recipients(tender: Tender) -> list[Any]:
-    """Every vendor user of every vendor in the tender, each once: who is told of a publication."""
-    seen: dict[int, Any] = {}
-    for membership in tender.memberships:
-        if membership.role is Role.VENDOR and membership.vendor_id is not None:
-            seen.setdefault(membership.user_id, membership.user)
-    return list(seen.values())
-
-
 def _notice(tender: Tender, question: Question, link: str | None) -> tuple[str, str]:
     subject = f"Nytt svar på spørsmål nr. {question.number} – {tender.title}"
     lines = [
@@ -387,7 +379,7 @@ def publish(
     question.published_by_name = str(getattr(actor, "name", "") or "")[:120]
     question.published_sha256 = sha256
     db.session.flush()
-    recipients = vendor_recipients(tender) if mail.configured() else []
+    recipients = vendor_users(tender) if mail.configured() else []
     audit.record(
         "question.published",
         question,

@@ -31,6 +31,22 @@ from tender.tenders.models import (
 from tender.web import spec_messages
 
 
+def vendor_users(tender: Tender, vendor: Vendor | None = None) -> list[User]:
+    """The active vendor users of the tender (of ``vendor`` alone when given), each once, by e-mail: who is
+    told of what the group publishes or decides. A deactivated account gets nothing."""
+    seen: dict[int, User] = {}
+    for m in tender.memberships:
+        if (
+            m.role is Role.VENDOR
+            and m.vendor_id is not None
+            and (vendor is None or m.vendor_id == vendor.id)
+            and m.user is not None
+            and m.user.is_active
+        ):
+            seen.setdefault(m.user_id, m.user)
+    return sorted(seen.values(), key=lambda u: u.email)
+
+
 def create_tender(
     *,
     title: str,
