@@ -1,5 +1,12 @@
 """Sending e-mail through the configured SMTP server (the MAIL_* settings).
 
+Two uses, two policies. ``send`` is for a mail that IS the thing (an invitation link, a vendor's confirmation
+link): when it cannot be sent it raises, and the caller's transaction rolls back. ``notify`` is for telling
+people of something the group has done in the portal (an answer published to all, a correction, a reduction,
+the notices of award): the portal is where it is done and where every vendor sees it at one moment, so what
+it tells of stands whatever becomes of the mail; each address is tried once, and the addresses that failed are
+returned for the caller to record in the audit trail and show to the lead (who sends by other means).
+
 Nothing here logs a message's body: the vendor's confirmation link is a secret for the mailbox it is sent
 to, and must not end up in a log file an operator or a group member can read.
 """
@@ -7,6 +14,8 @@ to, and must not end up in a log file an operator or a group member can read.
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
 
@@ -51,3 +60,34 @@ def send(to: str, subject: str, body: str) -> None:
         # The reason (not the message) is worth keeping for the operator; the link stays out of it.
         current_app.logger.warning("E-post til %s kunne ikke sendes: %s", to, exc.__class__.__name__)
         raise DomainError("E-posten kunne ikke sendes akkurat nå. Prøv igjen om litt.") from exc
+
+
+@dataclass(frozen=True)
+class Notified:
+    """What became of one notice to several addresses."""
+
+    #: a mail server is set up (when not, nothing was tried: the lead tells the vendors by other means)
+    configured: bool
+    sent: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()
+
+    def payload(self) -> dict[str, Any]:
+        """For the audit trail: how many were told, and who could not be."""
+        return {"mail_server": self.configured, "sent": len(self.sent), "failed": list(self.failed)}
+
+
+def notify(to: Iterable[str], subject: str, body: str | Callable[[str], str]) -> Notified:
+    """Tell each address (``body`` may depend on the address), best effort: see the module's docstring."""
+    addresses = list(dict.fromkeys(a for a in to if a))
+    if not configured():
+        return Notified(False)
+    sent: list[str] = []
+    failed: list[str] = []
+    for address in addresses:
+        try:
+            send(address, subject, body(address) if callable(body) else body)
+        except DomainError:
+            failed.append(address)  # send logged why; what the mail tells of is in the portal regardless
+        else:
+            sent.append(address)
+    return Notified(True, tuple(sent), tuple(failed))

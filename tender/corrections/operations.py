@@ -533,29 +533,17 @@ def _notify_vendors(
 
 
 def _mail_vendors(tender: Tender, correction: Correction, subject: str, body: str, *, actor: Any) -> None:
-    """Tell every vendor user by e-mail, best effort, and record how many were told."""
-    if not mail.configured():
-        audit.record(
-            "correction.vendors_notified",
-            correction,
-            actor=actor,
-            payload={"number": correction.number, "sent": 0, "failed": 0, "mail_server": False},
-        )
-        return
-    sent = failed = 0
-    for user in tender_ops.vendor_users(tender):
-        try:
-            mail.send(user.email, subject, f"Hei {user.name},\n\n{body}")
-            sent += 1
-        except DomainError:
-            failed += 1  # mail.send logged why; the correction is on the vendor's pages regardless
-    correction.notified = sent
+    """Tell every vendor user by e-mail (tender.mail.notify: the correction stands whatever becomes of the
+    mail) and record who was told and who could not be."""
+    names = {u.email: u.name for u in tender_ops.vendor_users(tender)}
+    told = mail.notify(names, subject, lambda address: f"Hei {names[address]},\n\n{body}")
+    correction.notified = len(told.sent)
     db.session.flush()
     audit.record(
         "correction.vendors_notified",
         correction,
         actor=actor,
-        payload={"number": correction.number, "sent": sent, "failed": failed, "mail_server": True},
+        payload={"number": correction.number, **told.payload()},
     )
 
 

@@ -455,14 +455,11 @@ def vendor_addresses(tender: Tender, vendor: Vendor) -> list[str]:
     return [u.email for u in vendor_users(tender, vendor)]
 
 
-def _letter(tender: Tender, to: list[str], subject: str, body: str) -> bool:
-    """Send one letter to every address; False when no mail server is set up (the page then says the letter
-    must go by other means, as the invitations do), a DomainError when sending fails (nothing is kept)."""
-    if not to or not mail.configured():
-        return False
-    for address in to:
-        mail.send(address, subject, body)
-    return True
+def _letter(tender: Tender, to: list[str], subject: str, body: str) -> mail.Notified:
+    """Send one letter to every address (tender.mail.notify: what it tells of stands whatever becomes of the
+    mail; without a mail server nothing is sent and the page says the letter must go by other means, as the
+    invitations do)."""
+    return mail.notify(to, subject, body)
 
 
 def reduce(tender: Tender, leaving: Mapping[int, str], *, note: str, at: datetime, actor: Any) -> Reduction:
@@ -524,8 +521,8 @@ def reduce(tender: Tender, leaving: Mapping[int, str], *, note: str, at: datetim
             f"Slik er tildelingskriteriene anvendt:\n{reduction.note}\n\n"
             f"Med vennlig hilsen\n{_name(actor)}\n",
         )
-        row.sent_to = ", ".join(to) if sent else ""
-        mailed[vendor.name] = sent
+        row.sent_to = ", ".join(sent.sent)
+        mailed[vendor.name] = sent.payload()
     db.session.flush()
     audit.record(
         "negotiation.reduced",
@@ -631,23 +628,10 @@ def call_revised_bids(tender: Tender, given: CallInput, *, at: datetime, actor: 
     db.session.flush()
     for vendor in staying:
         bid_ops.copy_to_round(tender, previous[vendor.id], at=at, actor=actor)
-    audit.record(
-        "negotiation.round_called",
-        new,
-        actor=actor,
-        payload={
-            "round_no": new.number,
-            "kind": new.kind.value,
-            "deadline": given.deadline.isoformat(),
-            "questions_deadline": given.questions_deadline.isoformat() if given.questions_deadline else None,
-            "before": before,
-            "message": new.message,
-            "vendors": [v.name for v in staying],
-        },
-    )
     what = "endelige tilbud (BAFO)" if given.bafo else "reviderte tilbud"
+    letters = {}
     for vendor in staying:
-        _letter(
+        letters[vendor.name] = _letter(
             tender,
             vendor_addresses(tender, vendor),
             f"{tender.title}: invitasjon til å levere {what}",
@@ -665,4 +649,20 @@ def call_revised_bids(tender: Tender, given: CallInput, *, at: datetime, actor: 
             "lever det i portalen før fristen.\n\n"
             f"Melding fra oppdragsgiver:\n{new.message}\n",
         )
+    letters_payload = {name: told.payload() for name, told in letters.items()}
+    audit.record(
+        "negotiation.round_called",
+        new,
+        actor=actor,
+        payload={
+            "round_no": new.number,
+            "kind": new.kind.value,
+            "deadline": given.deadline.isoformat(),
+            "questions_deadline": given.questions_deadline.isoformat() if given.questions_deadline else None,
+            "before": before,
+            "message": new.message,
+            "vendors": [v.name for v in staying],
+            "letters": letters_payload,
+        },
+    )
     return new

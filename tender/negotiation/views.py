@@ -212,7 +212,7 @@ def reduce(tender_id: int) -> Any:
             text += (
                 " Ingen e-post er sendt til "
                 + ", ".join(unsent)
-                + " (ingen e-postserver eller ingen bruker); "
+                + " (ingen e-postserver, ingen aktiv bruker, eller e-posten kunne ikke sendes); "
                 "send brevet på annen måte."
             )
         return text

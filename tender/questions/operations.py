@@ -356,12 +356,12 @@ def _notice(tender: Tender, question: Question, link: str | None) -> tuple[str, 
 
 def publish(
     tender: Tender, question: Question, *, sha256: str, at: datetime, actor: Any, link: str | None = None
-) -> int:
+) -> mail.Notified:
     """Publish the question (as edited) and its answer to every vendor at once: one moment of publication,
     the next number in the list, and an e-mail notice to every vendor user of every vendor in the tender
-    (naming no asker; ``link`` is the Q&A page). When a mail cannot be sent, a DomainError undoes the
-    publication. Without a mail server configured the answer is published in the portal only, and the
-    trail says so. Returns how many notices were sent."""
+    (naming no asker; ``link`` is the Q&A page). The publication stands whatever becomes of a mail: without
+    a mail server, or for an address that fails, the answer is in the portal only, and the trail says so.
+    Returns who was told and who could not be."""
     if question.tender_id != tender.id:
         raise DomainError("Spørsmålet finnes ikke.")
     _ready(question)
@@ -379,25 +379,17 @@ def publish(
     question.published_by_name = str(getattr(actor, "name", "") or "")[:120]
     question.published_sha256 = sha256
     db.session.flush()
-    recipients = vendor_users(tender) if mail.configured() else []
+    # The answer is published in the portal, to every vendor at one moment; the e-mail only tells of it, so it
+    # stands whatever becomes of a mail (tender.mail.notify): who could not be told is recorded and shown.
+    subject, body = _notice(tender, question, link)
+    told = mail.notify((u.email for u in vendor_users(tender)), subject, body)
     audit.record(
         "question.published",
         question,
         actor=actor,
-        payload={
-            "number": question.number,
-            "sha256": sha256,
-            "at": at.isoformat(),
-            "notified": len(recipients),
-            "mail": mail.configured(),
-        },
+        payload={"number": question.number, "sha256": sha256, "at": at.isoformat(), **told.payload()},
     )
-    # Mail last: when one cannot be sent, mail.send raises a DomainError and the request's transaction rolls
-    # the publication back (those already sent tell of an answer that is then published on the next try).
-    subject, body = _notice(tender, question, link)
-    for user in recipients:
-        mail.send(user.email, subject, body)
-    return len(recipients)
+    return told
 
 
 def status_of(tender: Tender, question: Question) -> str:

@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from tender.clock import now as clock_now
 from tender.errors import DomainError
 from tender.extensions import db
-from tender.mail import public_url
+from tender.mail import Notified, public_url
 from tender.questions import operations as ops
 from tender.questions.forms import DraftForm, QuestionForm, SettingsForm, TextConfirmForm
 from tender.questions.models import Question
@@ -303,11 +303,18 @@ def publish(tender_id: int, question_id: int) -> Any:
     found = _group_question(tender, question_id)
     link = public_url("questions.index", tender_id=tender.id)
 
-    def said(sent: int) -> str:
+    def said(told: Notified) -> str:
         text = f"Spørsmål nr. {found.number} og svaret er publisert til alle leverandørene samtidig."
-        if sent:
-            return text + f" Varsel er sendt på e-post til {sent} leverandørbrukere."
-        return text + " Det er ikke satt opp en e-postserver, så ingen fikk varsel på e-post."
+        if not told.configured:
+            return text + " Det er ikke satt opp en e-postserver, så ingen fikk varsel på e-post."
+        if told.sent:
+            text += f" Varsel er sendt på e-post til {len(told.sent)} leverandørbrukere."
+        if told.failed:
+            text += (
+                " E-posten kunne ikke sendes til " + ", ".join(told.failed) + ": gi dem beskjed på annen måte"
+                " (svaret ligger i portalen)."
+            )
+        return text
 
     return _confirmed(
         tender,
