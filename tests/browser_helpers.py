@@ -21,3 +21,21 @@ def register_as_vendor(
     page.get_by_label("Gjenta passordet").fill(password)
     page.get_by_role("button", name="Registrer").click()
     page.get_by_role("heading", name="Sjekk e-posten din").wait_for()
+
+
+def log_in(page: Any, url: str, who: Any, password: str | None = None) -> None:
+    """Log in from the login page as a person does (``who``: a user or an e-mail address), up to the
+    list of one's tenders."""
+    from tests.conftest import PASSWORD
+
+    page.goto(url + "/logg-inn")
+    page.get_by_label("E-postadresse").fill(who if isinstance(who, str) else who.email)
+    page.get_by_label("Passord").fill(password or PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.get_by_role("heading", name="Mine konkurranser").wait_for()
+
+
+def log_out(page: Any) -> None:
+    """Log out with the button in the header, up to the page that says so."""
+    page.get_by_role("button", name="Logg ut").click()
+    page.get_by_text("Du er logget ut.").wait_for()

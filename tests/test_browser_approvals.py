@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from tests.browser_helpers import log_in as _login
 from tests.conftest import PASSWORD
 from tests.test_access_requirements import small_spec
 
@@ -47,14 +48,6 @@ def frozen(live_server) -> tuple[int, str, str]:
         ops.freeze_version(tender, actor=lead)
         db.session.commit()
         return tender.id, signer.email, lead.email
-
-
-def _login(page, url, email) -> None:
-    page.goto(url + "/logg-inn")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.get_by_role("heading", name="Mine konkurranser").wait_for()
 
 
 def test_a_signer_must_say_why_to_reject_and_approves_with_the_keyboard(live_server, page, frozen) -> None:

@@ -9,17 +9,10 @@ import re
 
 import pytest
 
-from tests.evaluation_helpers import PASSWORD, every_answer_form_spec, live_setup, restore_clock
+from tests.browser_helpers import log_in as _login
+from tests.evaluation_helpers import every_answer_form_spec, live_setup, restore_clock
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page, url, user) -> None:
-    page.goto(url + "/logg-inn")
-    page.get_by_label("E-postadresse").fill(user.email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    page.get_by_role("heading", name="Mine konkurranser").wait_for()
 
 
 def _requirement(page, number):

@@ -11,6 +11,8 @@ from datetime import timedelta
 
 import pytest
 
+from tests.browser_helpers import log_in as _login
+from tests.browser_helpers import log_out as _logout
 from tests.conftest import PASSWORD
 from tests.test_access_requirements import small_spec
 
@@ -88,18 +90,6 @@ def published(live_server) -> dict[str, object]:
             "first_number": first.number,
             "deadline": tender.bid_deadline,
         }
-
-
-def _login(page, url, email) -> None:
-    page.goto(url + "/logg-inn")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.get_by_role("heading", name="Mine konkurranser").wait_for()
-
-
-def _logout(page) -> None:
-    page.get_by_role("button", name="Logg ut").click()
 
 
 def _error_of(page, field):

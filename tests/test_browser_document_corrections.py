@@ -12,6 +12,8 @@ from datetime import timedelta
 
 import pytest
 
+from tests.browser_helpers import log_in as _login
+from tests.browser_helpers import log_out as _logout
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -76,18 +78,6 @@ def published(live_server) -> dict[str, object]:
         vendor_ops.add_vendor_user_by_operator(tender, vendor, seller)
         db.session.commit()
         return {"id": tender.id, "lead": lead.email, "signers": signers, "seller": seller.email}
-
-
-def _login(page, url, email) -> None:
-    page.goto(url + "/logg-inn")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.get_by_role("heading", name="Mine konkurranser").wait_for()
-
-
-def _logout(page) -> None:
-    page.get_by_role("button", name="Logg ut").click()
 
 
 def _error_of(page, field):

@@ -8,19 +8,12 @@ import re
 
 import pytest
 
-from tests.evaluation_helpers import PASSWORD, live_setup, restore_clock
+from tests.browser_helpers import log_in as _login
+from tests.evaluation_helpers import live_setup, restore_clock
 
 pytestmark = pytest.mark.browser
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-def _login(page, url, user) -> None:
-    page.goto(url + "/logg-inn")
-    page.get_by_label("E-postadresse").fill(user.email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    page.get_by_role("heading", name="Mine konkurranser").wait_for()
 
 
 def _documents_page(page, tender_id: int) -> None:

@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
-from tests.evaluation_helpers import PASSWORD, Clock, Login, restore_clock
+from tests.browser_helpers import log_in as _login
+from tests.browser_helpers import log_out as _logout
+from tests.evaluation_helpers import Clock, Login, restore_clock
 
 pytestmark = pytest.mark.browser
 
@@ -68,19 +70,6 @@ def live_pq_setup(app: Any) -> PqWorld:
         )
         database.session.remove()
     return world
-
-
-def _login(page, url: str, user: Login) -> None:
-    page.goto(url + "/logg-inn")
-    page.get_by_label("E-postadresse").fill(user.email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    page.get_by_role("heading", name="Mine konkurranser").wait_for()
-
-
-def _logout(page) -> None:
-    page.get_by_role("button", name="Logg ut").click()
-    page.get_by_text("Du er logget ut.").wait_for()
 
 
 def _fill(page, form_name: str, values: dict[str, str], button: str, said: str) -> None:

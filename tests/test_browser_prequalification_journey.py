@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser_helpers import log_in as _login
 from tests.browser_helpers import register_as_vendor
 from tests.conftest import PASSWORD, LiveServer, dispose, make_app, migrate
 from tests.evaluation_helpers import ORGNR, Clock
@@ -216,14 +217,6 @@ def _person(browser: Any) -> Any:
     pg = context.new_page()
     pg.set_default_timeout(15_000)
     return pg
-
-
-def _login(page: Any, url: str, email: str, password: str = PASSWORD) -> None:
-    page.goto(url + "/logg-inn")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(password)
-    page.get_by_role("button", name="Logg inn").click()
-    page.get_by_role("heading", name="Mine konkurranser").wait_for()
 
 
 def _fill(page: Any, form_name: str, values: dict[str, str], button: str, said: str) -> None:

@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
-from tests.evaluation_helpers import PASSWORD, Clock, restore_clock
+from tests.browser_helpers import log_in as _login
+from tests.browser_helpers import log_out as _logout
+from tests.evaluation_helpers import Clock, restore_clock
 from tests.prequalification_helpers import PQ_AFTER, live_builders, pq_setup
 from tests.prequalification_letters_helpers import NOT_MET_JUSTIFICATION, REJECTED, final_selection
 
@@ -39,19 +41,6 @@ def _live_final(app: Any) -> World:
         final = final_selection(db, s)
         names = [r.vendor.name for r in final.requests]
         return World(s.tender.id, s.lead.email, s.vendor_users[0].email, names[0], names[REJECTED], names[1:])
-
-
-def _login(page: Any, url: str, email: str) -> None:
-    page.goto(url + "/logg-inn")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    page.get_by_role("heading", name="Mine konkurranser").wait_for()
-
-
-def _logout(page: Any) -> None:
-    page.get_by_role("button", name="Logg ut").click()
-    page.get_by_text("Du er logget ut.").wait_for()
 
 
 def _download(page: Any, link: str, target: Any) -> bytes:

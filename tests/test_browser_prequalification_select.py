@@ -7,23 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.evaluation_helpers import PASSWORD, restore_clock
+from tests.browser_helpers import log_in as _login
+from tests.browser_helpers import log_out as _logout
+from tests.evaluation_helpers import restore_clock
 from tests.prequalification_select_helpers import live_select_world
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page, url, email) -> None:
-    page.goto(url + "/logg-inn")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    page.get_by_role("heading", name="Mine konkurranser").wait_for()
-
-
-def _logout(page) -> None:
-    page.get_by_role("button", name="Logg ut").click()
-    page.get_by_text("Du er logget ut.").wait_for()
 
 
 def test_the_lead_resolves_a_tie_selects_four_of_six_and_the_signers_approve_it_into_a_final_selection(

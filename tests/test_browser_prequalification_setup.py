@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 
+from tests.browser_helpers import log_in as _login
 from tests.evaluation_helpers import PASSWORD, Clock, restore_clock
 from tests.prequalification_helpers import PQ_BID_DEADLINE, PQ_DEADLINE
 
@@ -42,14 +43,6 @@ def _live_tender(app) -> tuple[int, str, str]:
         tender_ops.add_municipality(tender, m, actor=lead)
         db.session.commit()
         return tender.id, tender.announcement_token, lead.email
-
-
-def _login(page, url, email) -> None:
-    page.goto(url + "/logg-inn")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    page.get_by_role("heading", name="Mine konkurranser").wait_for()
 
 
 def _adding(page, summary: str):

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser_helpers import log_in
+from tests.browser_helpers import log_out as _logout
 from tests.conftest import PASSWORD, LiveServer, dispose, make_app, migrate
 from tests.questions_helpers import mail_text
 from tests.shared_fixtures import Mailbox
@@ -113,19 +115,10 @@ def journey(app, database_factory, tmp_path_factory, mail_server) -> Iterator[Jo
 
 
 def _login(page: Any, j: Journey, email: str) -> None:
-    page.goto(j.server.url + "/logg-inn")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    page.get_by_role("heading", name="Mine konkurranser").wait_for()
+    log_in(page, j.server.url, email)
     page.get_by_role("link", name="Felles arkivsystem").first.click()
     page.get_by_role("link", name="Spørsmål og svar").click()
     page.get_by_role("heading", name="Spørsmål og svar").wait_for()
-
-
-def _logout(page: Any) -> None:
-    page.get_by_role("button", name="Logg ut").click()
-    page.get_by_text("Du er logget ut.").wait_for()
 
 
 def _to_the_question(page: Any) -> None:

@@ -6,17 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser_helpers import log_in as _login
 from tests.evaluation_helpers import PASSWORD, live_setup, restore_clock
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page, url, user) -> None:
-    page.goto(url + "/logg-inn")
-    page.get_by_label("E-postadresse").fill(user.email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.get_by_role("heading", name="Mine konkurranser").wait_for()
 
 
 def test_the_lead_rejects_a_bid_that_fails_a_minimum_requirement_with_a_reason(live_server, page) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser_helpers import log_in as _login
 from tests.browser_helpers import register_as_vendor
 from tests.conftest import LiveServer, dispose, make_app, migrate
 from tests.evaluation_helpers import AFTER, PASSWORD, live_setup, restore_clock
@@ -48,14 +49,6 @@ def _new_page(browser: Any) -> tuple[Any, Any]:
     page = context.new_page()
     page.set_default_timeout(15_000)
     return context, page
-
-
-def _login(page: Any, base: str, email: str, password: str) -> None:
-    page.goto(base + "/logg-inn")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(password)
-    page.get_by_role("button", name="Logg inn").click()
-    page.get_by_role("heading", name="Mine konkurranser").wait_for()
 
 
 def _announcement_token(app: Any, tender_id: int) -> str:

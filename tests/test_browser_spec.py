@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser_helpers import log_in as _login
 from tests.conftest import PASSWORD
 from tests.test_access_requirements import small_spec
 
@@ -50,14 +51,6 @@ def second_version(live_server):
         ops.freeze_version(tender, actor=lead)
         db.session.commit()
         return tender.id, first.id
-
-
-def _login(page, url, email) -> None:
-    page.goto(url + "/logg-inn")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    page.get_by_role("heading", name="Mine konkurranser").wait_for()
 
 
 def test_a_signer_reads_the_diff_since_their_approval_approves_and_the_lead_sees_it(

@@ -13,6 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from tender.demo import DEMO_CASE_REFERENCE, DEMO_PASSWORD, LEAD
+from tests.browser_helpers import log_in as _login
+from tests.browser_helpers import log_out as _logout
 from tests.browser_helpers import register_as_vendor
 from tests.conftest import LiveServer, dispose, make_app, migrate
 from tests.shared_fixtures import Mailbox
@@ -60,19 +62,6 @@ def _link(message: Any, base: str) -> str:
     match = re.search(r"https?://[^/\s]+(/leverandor/bekreft/[A-Za-z0-9_-]+)", body)
     assert match, body
     return base + match.group(1)
-
-
-def _login(page: Any, base: str, email: str, password: str) -> None:
-    page.goto(base + "/logg-inn")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(password)
-    page.get_by_role("button", name="Logg inn").click()
-    page.get_by_role("heading", name="Mine konkurranser").wait_for()
-
-
-def _logout(page: Any) -> None:
-    page.get_by_role("button", name="Logg ut").click()
-    page.get_by_text("Du er logget ut.").wait_for()
 
 
 def test_a_vendor_registers_confirms_by_email_reaches_its_bid_and_approves_a_colleague(
