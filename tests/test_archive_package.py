@@ -279,3 +279,30 @@ def test_another_tenders_municipality_is_refused_too(
     response = client.get(f"/konkurranser/{opened.tender.id}/arkivpakke.zip?kommune={elsewhere.id}")
     assert response.status_code == 422
     assert "Velg en kommune som er med i konkurransen." in response.get_data(as_text=True)
+
+
+def test_after_the_notices_a_signer_gets_the_package_of_its_own_municipality_and_no_other(
+    app, db, client, login_as, opened, add_member, create_user
+) -> None:
+    from tender.tenders.models import Role
+    from tests.test_access_archive import issue_notices
+
+    skien, porsgrunn = opened.tender.participating_municipalities[:2]
+    signer = add_member(opened.tender, Role.SIGNER, create_user(name="Siri Signer"), municipality=porsgrunn)
+    t = opened.tender.id
+    login_as(signer)
+    assert client.get(f"/konkurranser/{t}/arkivpakke").status_code == 403  # not before the notices
+    assert client.get(f"/konkurranser/{t}/arkivpakke.zip").status_code == 403
+    issue_notices(db, opened.tender)
+    page = client.get(f"/konkurranser/{t}/arkivpakke").get_data(as_text=True)
+    assert "Porsgrunn" in page and "Skien" not in page and "Hele konkurransen" not in page
+    for url in (
+        f"/konkurranser/{t}/arkivpakke.zip",
+        f"/konkurranser/{t}/arkivpakke.zip?kommune={porsgrunn.id}",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        manifest, _ = open_package(response.get_data())
+        assert manifest["pakke"]["kommune"]["navn"] == "Porsgrunn"
+        assert manifest["pakke"]["bygget_av"] == "Siri Signer"
+    assert client.get(f"/konkurranser/{t}/arkivpakke.zip?kommune={skien.id}").status_code == 403
