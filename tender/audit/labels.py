@@ -17,6 +17,7 @@ from typing import Any
 from tender import formatting
 
 EVENT_LABELS: dict[str, str] = {
+    "archive.package_built": "Arkivpakke laget",
     "bid.attachment_added": "Vedlegg lagt til tilbudet",
     "bid.attachment_removed": "Vedlegg fjernet fra tilbudet",
     "bid.created": "Tilbud påbegynt",
@@ -313,6 +314,7 @@ FIELD_LABELS: dict[str, str] = {
     "exclusion_grounds": "Avvisningsgrunner",
     "expires_at": "Utløper",
     "filename": "Filnavn",
+    "files": "Antall filer",
     "from": "Fra",
     "incomplete": "Ufullstendige",
     "invited": "Invitert",
