@@ -123,6 +123,7 @@ def configure_blueprints(app: Flask) -> None:
     from tender.prequalification.request_views import bp as pq_request_bp
     from tender.prequalification.select_views import bp as pq_select_bp
     from tender.prequalification.setup_views import bp as pq_setup_bp
+    from tender.protocol.views import bp as protocol_bp
     from tender.questions.views import bp as questions_bp
     from tender.requirements.views import bp as requirements_bp
     from tender.tenders.views import bp as tenders_bp
@@ -145,6 +146,7 @@ def configure_blueprints(app: Flask) -> None:
     for pq_bp in (pq_setup_bp, pq_request_bp, pq_assess_bp, pq_select_bp, pq_letters_bp):
         app.register_blueprint(pq_bp)
     app.register_blueprint(timeline_bp)
+    app.register_blueprint(protocol_bp)
 
 
 def configure_errors(app: Flask) -> None:
