@@ -419,6 +419,26 @@ def test_the_tender_page_offers_no_protocol_link_to_an_evaluator(app, db, awarde
     assert "protokoll.pdf" not in page and "Anskaffelsesprotokoll" not in page
 
 
+def test_the_operator_exports_the_protocol_from_the_command_line(app, db, awarded, runner, tmp_path) -> None:
+    from sqlalchemy import select
+
+    from tender.audit import AuditEvent
+
+    result = runner.invoke(args=["protocol", "export", str(awarded.id)])
+    assert result.exit_code == 0, result.output
+    assert problems(json.loads(result.stdout_bytes)) == []
+    target = tmp_path / "protokoll.pdf"
+    result = runner.invoke(args=["protocol", "export", str(awarded.id), "--pdf", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "Anskaffelsesprotokoll" in pdf_text(target.read_bytes())
+    actors = db.session.scalars(
+        select(AuditEvent.actor_label).where(AuditEvent.event_type == "protocol.downloaded")
+    ).all()
+    assert len(actors) == 2 and all(a.startswith("cli:") for a in actors)
+    result = runner.invoke(args=["protocol", "export", "999999"])
+    assert result.exit_code == 2 and "fant ingen konkurranse med nummer 999999" in result.output
+
+
 @pytest.mark.slow
 def test_the_protocol_of_the_negotiated_demo_validates_and_its_pdf_names_every_municipality(app, db) -> None:
     from tender.demo.stages import build_stage
