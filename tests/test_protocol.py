@@ -440,13 +440,19 @@ def test_the_operator_exports_the_protocol_from_the_command_line(app, db, awarde
 
 
 @pytest.mark.slow
-def test_the_protocol_of_the_negotiated_demo_validates_and_its_pdf_names_every_municipality(app, db) -> None:
-    from tender.demo.stages import build_stage
-    from tender.protocol.operations import protocol_of
-    from tender.reports.protocol_pdf import render_protocol_pdf
+def test_the_demo_lead_keeps_the_protocol_of_the_negotiated_tender_and_it_validates_and_names_everyone(
+    app, db
+) -> None:
+    from sqlalchemy import select
+
+    from tender.audit import AuditEvent
+    from tender.demo.award_protocol import keep_protocol
+    from tender.demo.stages import _lead, build_stage
 
     tender = build_stage("negotiated")
-    protocol = protocol_of(tender)
+    (_, json_data), (_, pdf_data) = keep_protocol(tender)
+    db.session.commit()
+    protocol = json.loads(json_data)
     assert problems(protocol) == []
     assert len(protocol["municipalities"]["bound"]) == 6
     assert [o["kind"] for o in protocol["openings"]] == ["requests", "bids", "bids"]
@@ -454,10 +460,19 @@ def test_the_protocol_of_the_negotiated_demo_validates_and_its_pdf_names_every_m
     assert protocol["negotiation"]["reductions"] and protocol["negotiation"]["meetings"]
     assert protocol["prequalification"]["letters"] and protocol["questions"] and protocol["corrections"]
     assert protocol["audit"]["chain"]["intact"] is True
-    text = re.sub(r"\s+", " ", pdf_text(render_protocol_pdf(protocol)))
+    text = re.sub(r"\s+", " ", pdf_text(pdf_data))
     for m in protocol["municipalities"]["bound"]:
         assert m["name"] in text
     for o in protocol["openings"]:
         for item in o["opened"]:
             assert item["vendor"] in text
     assert "Hash-kjeden er kontrollert og hel" in text
+    # both files are made from one gathering, before the downloads are recorded
+    assert "protocol.downloaded" not in {e["type"] for e in protocol["audit"]["events"]}
+    downloads = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.event_type == "protocol.downloaded").order_by(AuditEvent.seq)
+    ).all()
+    assert [(e.payload["format"], e.actor_label) for e in downloads] == [
+        ("json", _lead().email),
+        ("pdf", _lead().email),
+    ]
