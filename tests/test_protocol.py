@@ -459,6 +459,10 @@ def test_the_demo_lead_keeps_the_protocol_of_the_negotiated_tender_and_it_valida
     assert len(protocol["evaluation"]["rounds"]) == 2
     assert protocol["negotiation"]["reductions"] and protocol["negotiation"]["meetings"]
     assert protocol["prequalification"]["letters"] and protocol["questions"] and protocol["corrections"]
+    (question,) = protocol["questions"]
+    assert len(question["approvals"]) == 6 and {a["sha256"] for a in question["approvals"]} == {
+        question["sha256"]
+    }
     assert protocol["audit"]["chain"]["intact"] is True
     text = re.sub(r"\s+", " ", pdf_text(pdf_data))
     for m in protocol["municipalities"]["bound"]:

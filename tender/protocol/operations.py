@@ -32,6 +32,7 @@ from tender.auth.models import User
 from tender.award.models import AwardSignOff
 from tender.award.operations import contract_of, notice_issue_of, recommendations_of
 from tender.bids.models import Bid, BidOpening, BidStatus
+from tender.corrections.models import DocumentsApproval
 from tender.corrections.operations import PublishedCorrection, corrections_of
 from tender.documents.models import DocumentSetVersion
 from tender.evaluation.models import ConsensusScore, IndividualScoreRow
@@ -49,7 +50,8 @@ from tender.prequalification.models import (
     SelectionIndividualScore,
     SelectionProposal,
 )
-from tender.questions.operations import published_questions
+from tender.questions.models import Question, QuestionApproval
+from tender.questions.operations import published_questions, text_sha256
 from tender.reports.protocol_pdf import render_protocol_pdf
 from tender.requirements.operations import specification_of
 from tender.tenders.models import Municipality, Tender
@@ -178,6 +180,20 @@ def _documents(tender: Tender) -> list[dict[str, Any]]:
                 }
                 for d in v.documents
             ],
+            "approvals": [
+                {
+                    "municipality_id": a.municipality_id,
+                    "municipality": a.municipality.name,
+                    "signer": a.signer_name,
+                    "content_sha256": a.content_sha256,
+                    "approved_at": _t(a.approved_at),
+                }
+                for a in db.session.scalars(
+                    select(DocumentsApproval)
+                    .where(DocumentsApproval.version_id == v.id)
+                    .order_by(DocumentsApproval.id)
+                )
+            ],
         }
         for v in versions
     ]
@@ -201,9 +217,41 @@ def _correction(c: PublishedCorrection) -> dict[str, Any]:
 
 
 def _questions(tender: Tender) -> list[dict[str, Any]]:
-    # the published texts only: never the asker, never a question not published
+    # the published texts only: never the asker, never a question not published; with the municipalities'
+    # approvals of the texts (bound to their hash) where approval was asked
+    approvals: dict[int, list[QuestionApproval]] = {}
+    for a in db.session.scalars(
+        select(QuestionApproval)
+        .join(Question, Question.id == QuestionApproval.question_id)
+        .where(Question.tender_id == tender.id, Question.published_at.is_not(None))
+        .order_by(QuestionApproval.id)
+    ):
+        approvals.setdefault(a.question_id, []).append(a)
+    ids = dict(
+        db.session.execute(
+            select(Question.number, Question.id).where(
+                Question.tender_id == tender.id, Question.published_at.is_not(None)
+            )
+        ).all()
+    )
     return [
-        {"number": q.number, "question": q.question, "answer": q.answer, "published_at": _t(q.published_at)}
+        {
+            "number": q.number,
+            "question": q.question,
+            "answer": q.answer,
+            "published_at": _t(q.published_at),
+            "sha256": text_sha256(q.question, q.answer),
+            "approvals": [
+                {
+                    "municipality_id": a.municipality_id,
+                    "municipality": a.municipality.name,
+                    "signer": a.signer_name,
+                    "sha256": a.sha256,
+                    "approved_at": _t(a.approved_at),
+                }
+                for a in approvals.get(ids.get(q.number, 0), [])
+            ],
+        }
         for q in published_questions(tender)
     ]
 

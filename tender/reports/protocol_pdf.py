@@ -198,6 +198,14 @@ def render_protocol_pdf(p: dict[str, Any]) -> bytes:
             [[d["label"], d["filename"], _num(str(d["size"])), d["sha256"]] for d in v["documents"]],
             _widths(3, 3, 1.3, 4),
         )
+        if v["approvals"]:
+            w.line(
+                "Godkjent av: "
+                + "; ".join(
+                    f"{a['municipality']} ({a['signer']}, {_when(a['approved_at'])})" for a in v["approvals"]
+                ),
+                w.meta,
+            )
     if not p["documents"]:
         w.line("Ingen konkurransedokumenter er publisert.", w.meta)
     w.sub("Rettelser")
@@ -276,6 +284,15 @@ def render_protocol_pdf(p: dict[str, Any]) -> bytes:
         w.sub(f"Spørsmål nr. {q['number']} (publisert {_when(q['published_at'])})")
         w.line(q["question"])
         w.line(f"Svar: {q['answer']}")
+        if q["approvals"]:
+            w.line(
+                "Tekstene godkjent av: "
+                + "; ".join(
+                    f"{a['municipality']} ({a['signer']}, {_when(a['approved_at'])})" for a in q["approvals"]
+                )
+                + f". SHA-256: {q['sha256']}",
+                w.meta,
+            )
     if not p["questions"]:
         w.line("Ingen spørsmål er besvart og publisert.", w.meta)
 
