@@ -124,6 +124,7 @@ def configure_blueprints(app: Flask) -> None:
     from tender.prequalification.select_views import bp as pq_select_bp
     from tender.prequalification.setup_views import bp as pq_setup_bp
     from tender.protocol.archive_views import bp as archive_bp
+    from tender.protocol.views import bp as protocol_bp
     from tender.questions.views import bp as questions_bp
     from tender.requirements.views import bp as requirements_bp
     from tender.tenders.views import bp as tenders_bp
@@ -147,6 +148,7 @@ def configure_blueprints(app: Flask) -> None:
         app.register_blueprint(pq_bp)
     app.register_blueprint(timeline_bp)
     app.register_blueprint(archive_bp)
+    app.register_blueprint(protocol_bp)
 
 
 def configure_errors(app: Flask) -> None:

@@ -29,6 +29,7 @@ def register_commands(app: Flask) -> None:
     from tender.evaluation.commands import score_command
     from tender.noark.commands import noark_group
     from tender.noark.worker import worker_command
+    from tender.protocol.commands import protocol_group
     from tender.reports.espd_commands import espd_group
     from tender.requirements.commands import spec_group
     from tender.serve import serve_command
@@ -43,6 +44,7 @@ def register_commands(app: Flask) -> None:
         score_command,
         noark_group,
         worker_command,
+        protocol_group,
         spec_group,
         vendor_group,
     ):

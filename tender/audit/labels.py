@@ -95,6 +95,7 @@ EVENT_LABELS: dict[str, str] = {
     "prequalification.requirement_deleted": "Kvalifikasjonskrav slettet",
     "prequalification.requirement_moved": "Kvalifikasjonskrav flyttet",
     "prequalification.letter": "Brev om prekvalifiseringen laget for utsending",
+    "protocol.downloaded": "Anskaffelsesprotokollen lastet ned",
     "requirement.added": "Krav lagt til",
     "requirement.changed": "Krav endret",
     "requirement.deleted": "Krav slettet",

@@ -8,7 +8,10 @@ from typing import Any
 from tender.tenders.models import Role, Tender
 from tender.tenders.permissions import Rule, has_role, is_lead
 
-#: the lead keeps the protocol and files the archive package (the protocol and archive parts refine this)
+#: the lead keeps the protocol and files the archive package (the archive part may refine its own rule).
+#: The lead alone: the protocol holds the whole audit trail (which only the lead sees, view_audit) and every
+#: evaluator's individual scores; signers and observers see what their own pages show, and a municipality
+#: files the protocol through the archive package the lead hands it. Vendors never (403).
 keep_protocol = is_lead.named("keep_protocol")
 
 # -- the archive package (tender.protocol.archive) -----------------------------------------------------
