@@ -87,10 +87,15 @@ def test_before_the_opening_the_package_holds_nothing_of_any_bid(app, db, opened
     assert not [p for p in files if p.startswith("2-tilbud/")]
     assert not [p for p in files if "apningsprotokoll" in p or "evalueringsmatrise" in p]
     everything = data + b"".join(files.values())
+    # The protocol's audit trail names the vendors the lead added to the tender (the lead's own step, on its
+    # audit page too); who has bid, and what, is nowhere: no file outside the protocol names a vendor, and no
+    # bid's bytes or file names are in the package at all.
+    outside_protocol = b"".join(data for path, data in files.items() if not path.startswith("5-protokoll/"))
     for vendor in opened.vendors:
-        assert vendor.name.encode() not in everything
-        assert vendor.organisasjonsnummer.encode() not in everything
-    assert b"%PDF-1.4 losning" not in everything
+        assert vendor.name.encode() not in outside_protocol
+        assert vendor.organisasjonsnummer.encode() not in outside_protocol
+    assert b"%PDF-1.4 losning" not in everything and b"%PDF-1.4 con" not in everything
+    assert "Løsningsbeskrivelse".encode() not in everything
     # the published specification is there already
     assert [f for f in manifest["filer"] if f["sti"].startswith("4-rapporter/kravspesifikasjon")]
 
@@ -154,10 +159,14 @@ def test_a_registered_source_adds_its_files_with_safe_names_and_unique_paths(
     archive.register_archive_source(protocol_files)
     archive.register_archive_source(protocol_files)  # once only
     manifest, files = open_package(archive.archive_package(opened.tender, built_by="Lena Leder"))
-    assert {p: files[p] for p in files if p.startswith("5-protokoll/")} == {
+    assert {p: files[p] for p in files if p.startswith("5-protokoll/x")} == {
         "5-protokoll/x": b"first",
         "5-protokoll/x-2": b"second",
     }
+    # the protocol itself is registered as a source: its JSON and its PDF are in the package
+    protocol = sorted(p for p in files if p.startswith("5-protokoll/anskaffelsesprotokoll"))
+    assert [p.rsplit(".", 1)[1] for p in protocol] == ["json", "pdf"]
+    assert json.loads(files[protocol[0]])["tender"]["case_reference"] == opened.tender.case_reference
     entry = next(f for f in manifest["filer"] if f["sti"] == "5-protokoll/x")
     assert entry["art_navn"] == "Anskaffelsesprotokoll" and entry["dato"] == "2026-12-20"
 

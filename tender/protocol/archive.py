@@ -617,3 +617,21 @@ def reports(tender: Tender) -> Iterator[ArchiveFile]:
             f"Evalueringsmatrise, tilbudsrunde {opening.round_no}",
             opening.opened_at,
         )
+
+
+@register_archive_source
+def protocol(tender: Tender) -> Iterator[ArchiveFile]:
+    """The procurement protocol as it stands when the package is built: its JSON and its PDF, from one
+    gathering (tender.protocol.operations.protocol_files)."""
+    from tender import clock
+    from tender.protocol.operations import protocol_files
+
+    moment = clock.now()
+    for name, data in protocol_files(tender):
+        yield ArchiveFile(
+            "protokoll",
+            name,
+            data,
+            "Anskaffelsesprotokoll (JSON)" if name.endswith(".json") else "Anskaffelsesprotokoll (PDF)",
+            moment,
+        )
