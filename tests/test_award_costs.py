@@ -169,3 +169,50 @@ def test_nothing_of_the_prices_shows_before_the_bids_are_opened(
     assert costs.winning_bid(s.tender) is None
     assert costs.cost_table(s.tender) is None
     assert costs.cost_split_snapshot(s.tender) == {}
+
+
+def test_the_page_refuses_custom_percentages_not_summing_to_100_and_keeps_what_was_typed(
+    db, s, forms, login_as
+) -> None:
+    skien = next(m for m in s.tender.participating_municipalities if m.name == "Skien")
+    porsgrunn = next(m for m in s.tender.participating_municipalities if m.name == "Porsgrunn")
+    login_as(s.lead)
+    url = f"/konkurranser/{s.id}/kostnadsfordeling"
+    data = {"key": "custom", f"m-{skien.id}-percent": "70", f"m-{porsgrunn.id}-percent": "20,5"}
+    response = forms.post(url + "/nokkel", data, page=url)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Prosentsatsene må summere til nøyaktig 100 %; de summerer nå til 90,5 %." in page
+    assert 'value="20,5"' in page
+    assert costs.cost_split_of(s.tender) is None
+    assert _events(db, "award.cost_split_set") == []
+
+
+def test_a_post_while_the_recommendation_is_frozen_is_refused_with_the_reason_on_the_page(
+    db, s, forms, login_as
+) -> None:
+    db.session.add(
+        Recommendation(
+            tender_id=s.id,
+            number=1,
+            round_no=1,
+            state=RecommendationState.FROZEN,
+            content_sha256="b" * 64,
+            created_by_name="Lena",
+        )
+    )
+    db.session.commit()
+    login_as(s.lead)
+    url = f"/konkurranser/{s.id}/kostnadsfordeling"
+    page = forms.client.get(url).get_data(as_text=True)
+    assert "Trekk innstillingen tilbake først" in page and 'id="nokkelskjema"' not in page
+    response = forms.post(url + "/nokkel", {"key": "equal"}, page=url)
+    assert response.status_code == 422
+    assert "Trekk innstillingen tilbake først" in response.get_data(as_text=True)
+    assert costs.cost_split_of(s.tender) is None
+
+
+def test_a_vendor_never_sees_the_cost_split(db, s, client, login_as) -> None:
+    login_as(s.vendor_users[0])
+    assert client.get(f"/konkurranser/{s.id}/kostnadsfordeling").status_code == 403
+    assert client.get(f"/konkurranser/{s.id}/kostnadsfordeling/kostnadsfordeling.xlsx").status_code == 403
