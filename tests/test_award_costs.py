@@ -157,6 +157,12 @@ def test_the_snapshot_is_empty_until_a_key_is_chosen_then_holds_the_split_as_dec
     assert snap["option"][0]["yearly"] == "100000.00"
     assert "størst avrundingsrest først" in snap["remainder_rule"]
     assert all(isinstance(v, str) for v in (snap["bound"][0]["total"], snap["option"][0]["total"]))
+    # percentages with the column's six decimals, the same text on every database (the snapshot is hashed)
+    costs.set_key(
+        s.tender, CostSplitKey.CUSTOM, fixed_percent=None, percents={skien.id: Decimal(100)}, actor=s.lead
+    )
+    db.session.commit()
+    assert costs.cost_split_snapshot(s.tender)["percents"] == {skien.kommunenummer: "100.000000"}
 
 
 def test_nothing_of_the_prices_shows_before_the_bids_are_opened(

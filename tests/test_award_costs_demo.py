@@ -31,5 +31,5 @@ def test_the_demo_shares_the_winning_final_bid_by_a_fixed_20_percent_plus_popula
     assert rows["Skien"].total == max(r.total for r in table.rows)
     assert rows["Siljan"].total == min(r.total for r in table.rows)
     snapshot = costs.cost_split_snapshot(tender)
-    assert snapshot["key"] == "fixed_plus_population" and Decimal(snapshot["fixed_percent"]) == 20
+    assert snapshot["key"] == "fixed_plus_population" and snapshot["fixed_percent"] == "20.000000"
     assert len(snapshot["bound"]) == 6 and snapshot["option"] == []

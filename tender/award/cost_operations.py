@@ -232,16 +232,19 @@ def cost_table(tender: Tender) -> CostTable | None:
     return table
 
 
-def _decimal(value: Decimal | Fraction) -> str:
-    """A decimal string for the snapshot: a share to 12 decimals (the exact values are the amounts), an
-    amount in kroner with its øre, a percentage as stored."""
-    if isinstance(value, Fraction):
-        return str((Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("1e-12")))
-    return str(value)
+def _share(value: Fraction) -> str:
+    """A share for the snapshot, to 12 decimals (the exact values are the amounts)."""
+    return str((Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("1e-12")))
 
 
 def _kroner(value: Decimal) -> str:
     return str(value.quantize(_ORE))
+
+
+def _percent(value: Decimal) -> str:
+    """A stored percentage with the column's six decimals, the same text on every database (the snapshot is
+    hashed)."""
+    return str(value.quantize(Decimal("0.000001")))
 
 
 def cost_split_snapshot(tender: Tender) -> dict[str, Any]:
@@ -260,9 +263,9 @@ def cost_split_snapshot(tender: Tender) -> dict[str, Any]:
     return {
         "key": table.key.value,
         "key_label": table.key.label,
-        "fixed_percent": _decimal(table.fixed_percent) if table.fixed_percent is not None else None,
+        "fixed_percent": _percent(table.fixed_percent) if table.fixed_percent is not None else None,
         "percents": {
-            m.kommunenummer: _decimal(table.percents[m.id])
+            m.kommunenummer: _percent(table.percents[m.id])
             for m in tender.bound_municipalities
             if m.id in table.percents
         },
@@ -276,7 +279,7 @@ def cost_split_snapshot(tender: Tender) -> dict[str, Any]:
         "bound": [
             {
                 **muni(r.municipality),
-                "share": _decimal(r.share),
+                "share": _share(r.share),
                 "common_one_off": _kroner(r.common_one_off),
                 "common_yearly": _kroner(r.common_yearly),
                 "own_one_off": _kroner(r.own_one_off),
