@@ -222,3 +222,35 @@ def test_a_vendor_never_sees_the_cost_split(db, s, client, login_as) -> None:
     login_as(s.vendor_users[0])
     assert client.get(f"/konkurranser/{s.id}/kostnadsfordeling").status_code == 403
     assert client.get(f"/konkurranser/{s.id}/kostnadsfordeling/kostnadsfordeling.xlsx").status_code == 403
+
+
+def test_nothing_changes_once_the_notices_are_issued(db, s) -> None:
+    from tender.award.models import NoticeIssue
+    from tender.clock import now
+
+    rec = Recommendation(
+        tender_id=s.id,
+        number=1,
+        round_no=1,
+        state=RecommendationState.FROZEN,
+        content_sha256="c" * 64,
+        created_by_name="Lena",
+    )
+    db.session.add(rec)
+    db.session.flush()
+    db.session.add(
+        NoticeIssue(
+            tender_id=s.id,
+            recommendation_id=rec.id,
+            content_sha256="c" * 64,
+            issued_at=now(),
+            issued_by_name="Lena",
+            standstill_days=10,
+            standstill_ends_at=now(),
+        )
+    )
+    db.session.commit()
+    with pytest.raises(DomainError, match="Meddelelsene om tildeling er sendt"):
+        costs.set_key(s.tender, CostSplitKey.EQUAL, fixed_percent=None, percents={}, actor=s.lead)
+    with pytest.raises(DomainError, match="Meddelelsene om tildeling er sendt"):
+        costs.set_option(s.tender, s.tender.participating_municipalities[0].id, True, actor=s.lead)
