@@ -510,6 +510,59 @@ def negotiation_call_form(w: World) -> Case:
     )
 
 
+# the award's cost split (a tender whose bids are opened and scored)
+def _costs(w: World) -> tuple[Any, str]:
+    from tests.negotiation_helpers import negotiation_setup
+
+    s = negotiation_setup(w.db, w.create_tender, w.add_member, w.create_user, w.clock)
+    return s, f"{_t(s.tender)}/kostnadsfordeling"
+
+
+def award_costs_option_form(w: World) -> Case:
+    s, page = _costs(w)
+    return Case(
+        page,
+        f"{page}/opsjonskommuner",
+        s.lead,
+        valid={"municipality": str(s.tender.participating_municipalities[0].id), "status": "opsjon"},
+        bad={"municipality": [("999999", "Kommunen deltar ikke i denne konkurransen")]},
+    )
+
+
+def award_costs_key_form(w: World) -> Case:
+    s, page = _costs(w)
+    return Case(
+        page,
+        f"{page}/nokkel",
+        s.lead,
+        valid={"key": "fixed_plus_population", "fixed_percent": "20"},
+        bad={
+            "fixed_percent": [
+                ("tjue", "Den faste andelen må være et tall, ikke «tjue»."),
+                ("150", "Den faste andelen må være en prosentsats fra 0 til 100."),
+            ]
+        },
+    )
+
+
+def award_costs_share_form(w: World) -> Case:
+    s, page = _costs(w)
+    first = min(s.tender.bound_municipalities, key=lambda m: m.kommunenummer)
+    return Case(
+        page,
+        f"{page}/nokkel",
+        s.lead,
+        prefix=f"m-{first.id}",
+        valid={"percent": "60"},
+        bad={
+            "percent": [
+                ("seksti", "Prosentsatsen må være et tall, ikke «seksti»."),
+                ("-1", "Prosentsatsen kan ikke være mindre enn 0 %."),
+            ]
+        },
+    )
+
+
 # the vendor's request to take part (prequalification, before the participation deadline)
 def _pq_request(w: World) -> Any:
     from tests.prequalification_helpers import PQ_BEFORE, pq_setup
@@ -1126,6 +1179,9 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.negotiation.forms.ReductionForm": [negotiation_reduction_form],
     "tender.negotiation.forms.ReductionVendorForm": [negotiation_reduction_vendor_form],
     "tender.negotiation.forms.CallForm": [negotiation_call_form],
+    "tender.award.cost_forms.OptionForm": [award_costs_option_form],
+    "tender.award.cost_forms.KeyForm": [award_costs_key_form],
+    "tender.award.cost_forms.SharePercentForm": [award_costs_share_form],
 }
 PAGES = [
     pytest.param(key, build, id=f"{key.rsplit('.', 1)[1]}-{build.__name__}")

@@ -27,6 +27,9 @@ EVENT_LABELS: dict[str, str] = {
     "bid.rejection_undone": "Avvisning av tilbud angret",
     "bid.submitted": "Tilbud levert",
     "bids.opened": "Tilbudene åpnet",
+    # the award's cost split and option municipalities (tender.award.cost_operations)
+    "award.cost_split_set": "Kostnadsfordeling valgt",
+    "award.option_municipality_set": "Opsjonskommune endret",
     "bids.opening_confirmation_withdrawn": "Bekreftelse av tilbudsåpningen trukket tilbake",
     "bids.opening_confirmed": "Tilbudsåpningen bekreftet",
     "request.company_saved": "Firmaopplysninger i forespørsel om å delta lagret",
@@ -267,6 +270,11 @@ OBJECT_LABELS: dict[str, str] = {
 
 #: the payload fields, in words
 FIELD_LABELS: dict[str, str] = {
+    # the award's cost split (tender.award.cost_operations)
+    "split_key": "Fordelingsnøkkel",
+    "fixed_percent": "Fast andel (prosent)",
+    "percents": "Prosentsatser",
+    "option": "Opsjonskommune",
     # negotiation (tender.negotiation)
     "choice": "Beslutning",
     "documents_info": "Informasjon om konkurransegrunnlaget",
@@ -421,6 +429,12 @@ FIELD_LABELS: dict[str, str] = {
 
 #: coded values in payloads, by field (the stored value is the enum's value, not Norwegian)
 VALUE_LABELS: dict[str, dict[str, str]] = {
+    "split_key": {
+        "population": "Etter innbyggertall",
+        "equal": "Like deler",
+        "fixed_plus_population": "Fast andel hver, resten etter innbyggertall",
+        "custom": "Egne prosentsatser",
+    },
     "document_kind": {
         "invitation": "Konkurransebestemmelser (invitasjon)",
         "specification": "Kravspesifikasjon (PDF)",

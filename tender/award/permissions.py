@@ -12,3 +12,9 @@ group_member = in_group.named("award_group_member")
 lead_award = is_lead.named("lead_award")
 #: a municipality's signer signs off the recommendation for that municipality
 sign_award = has_role(Role.SIGNER).named("sign_award")
+
+# -- the cost split and the option municipalities (tender.award.cost_views) ---------------------------------
+#: the group (signers too: the split is part of what they approve); the prices show only after the opening
+view_costs = group_member.named("view_costs")
+#: the lead marks the option municipalities and chooses the key
+manage_costs = lead_award.named("manage_costs")
