@@ -60,6 +60,13 @@ EVENT_LABELS: dict[str, str] = {
     "evaluation.settings_changed": "Innstillinger for evalueringen endret",
     "evaluation.tie_break_recorded": "Avgjørelse ved likt resultat registrert",
     "invitation.accepted": "Invitasjon tatt imot",
+    # the award's notices, standstill and contract (tender.award.notice_operations)
+    "award.notices_issued": "Meddelelser om tildeling sendt",
+    "award.notice_made": "Meddelelse om tildeling laget",
+    "award.notice_mail_failed": "Meddelelse om tildeling kunne ikke sendes på e-post",
+    "award.notices_refused": "Utsending av meddelelser om tildeling avvist",
+    "award.contract_signed": "Signert kontrakt registrert",
+    "award.contract_refused": "Registrering av signert kontrakt avvist",
     "negotiation.decided": "Beslutning om forhandling",
     "negotiation.difference_acknowledged": "Ulik informasjon om konkurransegrunnlaget kvittert ut",
     "negotiation.meeting_recorded": "Forhandlingsmøte referert",
@@ -196,6 +203,9 @@ OBJECT_LABELS: dict[str, str] = {
     "vendor_user": "Leverandørbruker",
     "evaluation_model": "Evalueringsmodell",
     "award_criterion": "Tildelingskriterium",
+    "award_notice_issue": "Meddelelser om tildeling",
+    "award_notice": "Meddelelse om tildeling",
+    "award_contract": "Kontrakt",
     "criterion_evaluator": "Evaluator for kriterium",
     "price_item": "Priselement",
     "individual_score": "Individuelle poeng",
@@ -257,6 +267,14 @@ OBJECT_LABELS: dict[str, str] = {
 
 #: the payload fields, in words
 FIELD_LABELS: dict[str, str] = {
+    # the award's notices and contract (tender.award.notice_operations)
+    "issued_at": "Sendt",
+    "standstill_days": "Karensperiode (dager)",
+    "standstill_ends_at": "Karensperioden er over",
+    "content_sha256": "Innstillingens kontrollsum",
+    "notices": "Meddelelser",
+    "signed_at": "Signert",
+    "signed_by": "Signert av",
     # negotiation (tender.negotiation)
     "choice": "Beslutning",
     "documents_info": "Informasjon om konkurransegrunnlaget",
