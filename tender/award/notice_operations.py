@@ -80,8 +80,8 @@ def warnings_in_words(period: Standstill) -> list[str]:
 
 
 def end_in_words(period: Standstill) -> str:
-    """The end as people say it: «utløpet av 13. desember 2026» (24:00 that day, Norwegian time)."""
-    return f"utløpet av {format_date(period.last_day)} (kl. 24.00 norsk tid)"
+    """The end as people say it: «13. desember 2026 kl. 24.00 (norsk tid)», the end of the last day."""
+    return f"{format_date(period.last_day)} kl. 24.00 (norsk tid)"
 
 
 def standstill_of(issue: NoticeIssue) -> Standstill:

@@ -59,7 +59,7 @@ class NoticeContent:
     standstill_days: int
     first_day: date
     last_day: date
-    ends_in_words: str  #: «utløpet av 13. desember 2026 (kl. 24.00 norsk tid)»
+    ends_in_words: str  #: «13. desember 2026 kl. 24.00 (norsk tid)»
     warnings: tuple[str, ...]  #: about the last day (a weekend or a public holiday), in Norwegian
     content_sha256: str  #: the snapshot every bound municipality approved
 
