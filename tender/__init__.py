@@ -111,6 +111,7 @@ def configure_security_headers(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from tender.audit.views import bp as audit_bp
     from tender.auth.views import bp as auth_bp
+    from tender.award.notice_views import bp as award_notices_bp
     from tender.bids.views import bp as bids_bp
     from tender.corrections.views import bp as corrections_bp
     from tender.documents.views import bp as documents_bp
@@ -145,6 +146,7 @@ def configure_blueprints(app: Flask) -> None:
     for pq_bp in (pq_setup_bp, pq_request_bp, pq_assess_bp, pq_select_bp, pq_letters_bp):
         app.register_blueprint(pq_bp)
     app.register_blueprint(timeline_bp)
+    app.register_blueprint(award_notices_bp)
 
 
 def configure_errors(app: Flask) -> None:
