@@ -43,6 +43,7 @@ EVENT_LABELS: dict[str, str] = {
     "chapter.deleted": "Kapittel slettet",
     "chapter.moved": "Kapittel flyttet",
     "demo.bid_deadline_passed": "Tilbudsfristen flyttet til nå (demo)",
+    "demo.standstill_passed": "Karensperioden flyttet til å slutte nå (demo)",
     "demo.round_deadline_passed": "Fristen for tilbudsrunden flyttet til nå (demo)",
     "demo.participation_deadline_passed": "Fristen for forespørsler om å delta flyttet til nå (demo)",
     "evaluation.consensus_opened": "Konsensusfasen åpnet",
