@@ -218,3 +218,22 @@ def test_a_longer_standstill_becomes_the_tenders_setting(db: Any, awarded: Any) 
     db.session.commit()
     assert awarded.tender.standstill_days == 15
     assert issue.standstill_ends_at - ISSUED > timedelta(days=15)
+
+
+def test_the_notice_shows_the_option_municipalities_apart_and_they_need_not_approve(
+    db: Any, create_tender: Any, add_member: Any, create_user: Any, clock: Any
+) -> None:
+    from tender.award import notice_operations as ops
+
+    s = negotiation_setup(db, create_tender, add_member, create_user, clock)
+    porsgrunn = next(tm for tm in s.tender.municipalities if tm.municipality.name == "Porsgrunn")
+    porsgrunn.option = True
+    db.session.commit()
+    approved_recommendation(s.tender)  # Skien alone signs off
+    db.session.commit()
+    clock.set(ISSUED)
+    issue = ops.issue_notices(s.tender, actor=s.lead)
+    db.session.commit()
+    text = pdf_text(issue.notices[0].data)
+    assert "Oppdragsgivere: Skien " in text
+    assert "Opsjonskommuner (kan slutte seg til kontrakten senere): Porsgrunn" in text
