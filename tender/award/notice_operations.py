@@ -89,11 +89,6 @@ def standstill_of(issue: NoticeIssue) -> Standstill:
     return standstill(issue.issued_at, issue.standstill_days, norwegian_holiday)
 
 
-def standstill_over(tender: Tender, at: datetime | None = None) -> bool:
-    issue = notice_issue_of(tender)
-    return issue is not None and (at or now()) >= issue.standstill_ends_at
-
-
 # -- the notice's content, from the snapshot ---------------------------------------------------------------
 def _bid_entry(snapshot: Mapping[str, Any], bid_id: int) -> Mapping[str, Any]:
     for entry in snapshot["bids"]:
@@ -149,7 +144,7 @@ def notice_content(
     )
 
 
-def notice_filename(tender: Tender, vendor_name: str, bid_id: int) -> str:
+def notice_filename(tender: Tender, bid_id: int) -> str:
     return f"meddelelse-om-tildeling-{tender.id}-{bid_id}.pdf"
 
 
@@ -221,7 +216,7 @@ def issue_notices(tender: Tender, *, actor: Any, days: int | None = None) -> Not
             bid_id=bid_id,
             vendor_id=int(entry["vendor_id"]),
             chosen=bid_id == int(snapshot["winner_bid_id"]),
-            filename=notice_filename(tender, entry["vendor"], bid_id),
+            filename=notice_filename(tender, bid_id),
             sha256=hashlib.sha256(data).hexdigest(),
             data=data,
         )
@@ -292,10 +287,6 @@ def _mail_notices(
                 sent.append(email)
         notice.mailed_to = "\n".join(sent)
     db.session.flush()
-
-
-def notices_of(issue: NoticeIssue) -> list[AwardNotice]:
-    return list(issue.notices)
 
 
 def notice_of(tender: Tender, notice_id: int) -> AwardNotice | None:
