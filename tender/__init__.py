@@ -112,6 +112,7 @@ def configure_blueprints(app: Flask) -> None:
     from tender.audit.views import bp as audit_bp
     from tender.auth.views import bp as auth_bp
     from tender.award.cost_views import bp as award_costs_bp
+    from tender.award.notice_views import bp as award_notices_bp
     from tender.bids.views import bp as bids_bp
     from tender.corrections.views import bp as corrections_bp
     from tender.documents.views import bp as documents_bp
@@ -151,6 +152,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(archive_bp)
     app.register_blueprint(protocol_bp)
     app.register_blueprint(award_costs_bp)
+    app.register_blueprint(award_notices_bp)
 
 
 def configure_errors(app: Flask) -> None:

@@ -14,7 +14,7 @@ to, and must not end up in a log file an operator or a group member can read.
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
@@ -37,9 +37,9 @@ def configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def send(to: str, subject: str, body: str) -> None:
+def send(to: str, subject: str, body: str, *, attachments: Sequence[tuple[str, str, bytes]] = ()) -> None:
     """Send one plain-text e-mail, or raise a DomainError in Norwegian when it cannot be sent (so the caller
-    rolls back whatever the mail was about)."""
+    rolls back whatever the mail was about). ``attachments``: (file name, MIME type, bytes) each."""
     if not configured():
         raise DomainError("Det er ikke satt opp en e-postserver, så e-posten kan ikke sendes.")
     msg = EmailMessage()
@@ -47,6 +47,9 @@ def send(to: str, subject: str, body: str) -> None:
     msg["From"] = current_app.config["MAIL_FROM"]
     msg["To"] = to
     msg.set_content(body)
+    for filename, mimetype, data in attachments:
+        maintype, _, subtype = mimetype.partition("/")
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     try:
         with smtplib.SMTP(
             current_app.config["MAIL_SERVER"], int(current_app.config["MAIL_PORT"]), timeout=20

@@ -1105,6 +1105,57 @@ def notice_days_form(w: World) -> Case:
     )
 
 
+def _awarded(w: World, *, issued: bool) -> Any:
+    """Three scored bids and a recommendation approved by every municipality (tests/award_helpers.py);
+    with ``issued`` the notices sent and the clock past the standstill."""
+    from datetime import UTC, datetime
+
+    from tender.award import notice_operations as notice_ops
+    from tests.award_helpers import approved_recommendation
+    from tests.negotiation_helpers import negotiation_setup
+
+    s = negotiation_setup(w.db, w.create_tender, w.add_member, w.create_user, w.clock)
+    approved_recommendation(s.tender)
+    w.db.session.commit()
+    w.clock.set(datetime(2026, 12, 23, 9, 0, tzinfo=UTC))
+    if issued:
+        notice_ops.issue_notices(s.tender, actor=s.lead)
+        w.db.session.commit()
+        w.clock.set(datetime(2027, 1, 8, 9, 0, tzinfo=UTC))
+    return s
+
+
+def award_issue_notices_form(w: World) -> Case:
+    s = _awarded(w, issued=False)
+    page = f"{_t(s.tender)}/tildeling/meddelelser"
+    return Case(
+        page,
+        f"{_t(s.tender)}/tildeling/meddelelser/send",
+        s.lead,
+        valid={"standstill_days": "10"},
+        bad={
+            "standstill_days": [
+                ("9", "Karensperioden må være minst 10 dager (FOA § 25-2), ikke 9."),
+                ("61", "Karensperioden kan ikke være lengre enn 60 dager her, ikke 61."),
+            ]
+        },
+    )
+
+
+def award_contract_form(w: World) -> Case:
+    s = _awarded(w, issued=True)
+    return Case(
+        f"{_t(s.tender)}/tildeling/meddelelser",
+        f"{_t(s.tender)}/tildeling/kontrakt",
+        s.lead,
+        valid={
+            "signed_at": "2027-01-05T10:00",
+            "signed_for_municipalities": "Kari Rådmann (Skien)",
+            "signed_for_vendor": "Anne Direktør",
+        },
+    )
+
+
 CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.web.forms.EmptyForm": [empty_form],
     "tender.auth.forms.LoginForm": [login_form],
@@ -1182,6 +1233,8 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.award.cost_forms.OptionForm": [award_costs_option_form],
     "tender.award.cost_forms.KeyForm": [award_costs_key_form],
     "tender.award.cost_forms.SharePercentForm": [award_costs_share_form],
+    "tender.award.notice_forms.IssueNoticesForm": [award_issue_notices_form],
+    "tender.award.notice_forms.ContractForm": [award_contract_form],
 }
 PAGES = [
     pytest.param(key, build, id=f"{key.rsplit('.', 1)[1]}-{build.__name__}")

@@ -164,7 +164,9 @@ def test_the_demo_draft_shows_the_specification_stage_and_who_must_freeze_it(
     assert "Kravspesifikasjon – her står den nå" in page
     assert "Kravspesifikasjonen er ikke frosset som en versjon til godkjenning ennå." in page
     assert "Må gjøres av: Anne Lie, Kari Nilsen, Ola Berg, Per Hansen." in page
-    assert "Tildeling – ikke i løsningen ennå" in page and "Kontrakt – ikke i løsningen ennå" in page
+    # changed with issue 14: the award stages exist now, ahead of the tender like every later stage
+    assert "Tildeling – ikke ennå" in page and "Kontrakt – ikke ennå" in page
+    assert "ikke i løsningen ennå" not in page
 
 
 def test_a_frozen_version_names_the_municipalities_that_have_not_approved_it_to_the_lead_and_their_signers(
@@ -258,8 +260,9 @@ def test_the_scored_demo_is_in_consensus_and_the_vendor_sees_only_that_the_deadl
     tender = _demo(runner, "scored")
     lead = _as(client, login_as, tender, Role.LEAD)
     assert "Konsensus – her står den nå" in lead and "Evaluering – ferdig" in lead
-    assert "Neste steg er tildeling, som ikke finnes i løsningen ennå." in lead
-    assert "ennå. Må gjøres av" not in lead
+    # changed with issue 14: the award exists, so the next step is the lead's recommendation, named to act
+    assert "Innstillingen til tildeling er ikke laget. Må gjøres av:" in lead
+    assert "ikke i løsningen ennå" not in lead
     # the demo moved the bid deadline to the past; the earlier deadlines moved with it and stay before it
     assert tender.participation_deadline < tender.questions_deadline < tender.bid_deadline
     vendor = _as(client, login_as, tender, Role.VENDOR)

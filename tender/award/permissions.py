@@ -3,8 +3,11 @@ contract; and who may see them."""
 
 from __future__ import annotations
 
-from tender.tenders.models import Role
-from tender.tenders.permissions import has_role, in_group, is_lead
+from typing import Any
+
+from tender.award.operations import current_recommendation, notice_issue_of
+from tender.tenders.models import Role, Tender
+from tender.tenders.permissions import Rule, has_role, in_group, is_lead, is_vendor_user
 
 #: the group's members (not vendors) may see the award's pages once there is something to see
 group_member = in_group.named("award_group_member")
@@ -18,3 +21,23 @@ sign_award = has_role(Role.SIGNER).named("sign_award")
 view_costs = group_member.named("view_costs")
 #: the lead marks the option municipalities and chooses the key
 manage_costs = lead_award.named("manage_costs")
+# -- the notices of award, the standstill and the contract (notice_views) ------------------------------------
+# Every member of the group (option municipalities' signers too: they may join the contract later) sees the
+# notices and the contract once the award has begun; a vendor user sees its own company's notice only, once
+# issued (another vendor's notice id answers 404 in the view).
+
+
+def _award_started(u: Any, t: Tender, o: Any, n: Any) -> bool:
+    return current_recommendation(t) is not None or notice_issue_of(t) is not None
+
+
+def _notices_issued(u: Any, t: Tender, o: Any, n: Any) -> bool:
+    return notice_issue_of(t) is not None
+
+
+award_started = Rule("award_started", _award_started)
+notices_issued = Rule("notices_issued", _notices_issued)
+view_award_notices = (group_member & award_started).named("view_award_notices")
+own_award_notice = (is_vendor_user & notices_issued).named("own_award_notice")
+issue_award_notices = (lead_award & award_started).named("issue_award_notices")
+record_award_contract = (lead_award & notices_issued).named("record_award_contract")

@@ -66,9 +66,10 @@ _LABELS = {
     Stage.CONTRACT: "Kontrakt",
 }
 
-#: the stages in the order a tender goes through them; the last three do not exist in the app yet
+#: the stages in the order a tender goes through them
 ORDER: tuple[Stage, ...] = tuple(Stage)
-NOT_YET: frozenset[Stage] = frozenset({Stage.AWARD, Stage.STANDSTILL, Stage.CONTRACT})
+#: stages the app cannot reach yet (none since the award, issue 14; kept for the overview's wording)
+NOT_YET: frozenset[Stage] = frozenset()
 #: the stages only a tender with a prequalification goes through (before its invited vendors bid)
 PREQUALIFICATION_STAGES: frozenset[Stage] = frozenset(
     {
@@ -137,6 +138,19 @@ class Facts:
     selection_approved: tuple[str, ...] = ()
     selection_rejected: tuple[str, ...] = ()
     selection_final: bool = False
+    # -- the award (after consensus) --
+    #: a recommendation (innstilling) is being drafted or signed off, and whether it is frozen for sign-off
+    recommendation: bool = False
+    recommendation_frozen: bool = False
+    #: the municipalities that sign off the award (the bound ones, not the option municipalities)
+    award_municipalities: tuple[str, ...] = ()
+    #: on the frozen snapshot: the municipalities whose approval / rejection counts
+    award_approved: tuple[str, ...] = ()
+    award_rejected: tuple[str, ...] = ()
+    #: the notices of award were issued; the standstill period they started ends at this moment
+    notices_issued: bool = False
+    standstill_ends_at: datetime | None = None
+    contract_signed: bool = False
 
 
 @dataclass(frozen=True)
@@ -175,10 +189,17 @@ def _prequalification_stage(facts: Facts) -> Stage | None:
 
 
 def stage_of(facts: Facts) -> Stage:
-    """The tender's stage; the award stages are never reached yet (the app has no award)."""
+    """The tender's stage."""
     prequalification = _prequalification_stage(facts)
     if prequalification is not None:
         return prequalification
+    if facts.contract_signed:
+        return Stage.CONTRACT
+    if facts.notices_issued:
+        over = facts.standstill_ends_at is not None and facts.now >= facts.standstill_ends_at
+        return Stage.CONTRACT if over else Stage.STANDSTILL
+    if facts.recommendation:
+        return Stage.AWARD
     if facts.consensus_open:
         return Stage.CONSENSUS
     if facts.opened:
@@ -335,10 +356,40 @@ def standing(facts: Facts) -> Standing:
     elif stage is Stage.CONSENSUS:
         if facts.consensus_missing:
             steps.append(Step(f"{facts.consensus_missing} konsensuspoeng mangler.", group))
+        steps.append(Step("Innstillingen til tildeling er ikke laget.", group))
+    elif stage is Stage.AWARD:
+        steps += _award_steps(facts)
+    elif stage is Stage.STANDSTILL:
         steps.append(
-            Step("Neste steg er tildeling, som ikke finnes i løsningen ennå.", group, actionable=False)
+            Step("Karensperioden er ikke over; kontrakten kan signeres først når den er over.", group)
         )
+    elif stage is Stage.CONTRACT and not facts.contract_signed:
+        steps.append(Step("Den signerte kontrakten er ikke registrert.", group))
     return Standing(stage, tuple(steps))
+
+
+def _award_steps(facts: Facts) -> list[Step]:
+    group = frozenset({LEAD})
+    if not facts.recommendation_frozen:
+        return [Step("Innstillingen er ikke låst for godkjenning i kommunene.", group)]
+    steps: list[Step] = []
+    for name in facts.award_municipalities:
+        if name in facts.award_rejected:
+            steps.append(
+                Step(
+                    f"{name} har avvist innstillingen; en ny innstilling må lages.",
+                    group,
+                )
+            )
+        elif name not in facts.award_approved:
+            steps.append(
+                Step(f"{name} har ikke godkjent innstillingen.", frozenset({LEAD, SIGNER}), municipality=name)
+            )
+    if not steps:
+        steps.append(
+            Step("Alle kommunene har godkjent innstillingen; meddelelsene om tildeling kan sendes.", group)
+        )
+    return steps
 
 
 def steps_for(

@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlalchemy import exists, select
 
+from tender.award import operations as award
+from tender.award.models import RecommendationState, SignOffDecision
 from tender.bids.models import Bid
 from tender.bids.operations import opening_of, valid_confirmations
 from tender.core.lifecycle import (
@@ -110,7 +112,7 @@ def facts_of(tender: Tender, now: datetime) -> Facts:
             .where(Bid.tender_id == tender.id, Bid.round_no == tender.current_round)
         )
     }
-    return Facts(
+    facts = Facts(
         **{
             **facts.__dict__,
             "evaluation_started": bool(started),
@@ -118,6 +120,32 @@ def facts_of(tender: Tender, now: datetime) -> Facts:
             "consensus_missing": sum((b.id, c.id) not in given for b in bids for c in leaves),
         }
     )
+    return _with_award(tender, facts)
+
+
+def _with_award(tender: Tender, facts: Facts) -> Facts:
+    """The award's facts (read only after the opening): the recommendation and the bound municipalities'
+    decisions on its current snapshot, the notices and the standstill, the contract."""
+    rec = award.current_recommendation(tender)
+    issue = award.notice_issue_of(tender)
+    values: dict[str, Any] = {
+        "award_municipalities": tuple(m.name for m in award.signers_municipalities(tender)),
+        "notices_issued": issue is not None,
+        "standstill_ends_at": issue.standstill_ends_at if issue is not None else None,
+        "contract_signed": award.contract_of(tender) is not None,
+    }
+    if rec is not None:
+        names = {m.id: m.name for m in award.signers_municipalities(tender)}
+        valid = award.valid_sign_offs(rec)
+        values["recommendation"] = True
+        values["recommendation_frozen"] = rec.state is RecommendationState.FROZEN
+        values["award_approved"] = tuple(
+            names[i] for i, s in valid.items() if i in names and s.decision is SignOffDecision.APPROVED
+        )
+        values["award_rejected"] = tuple(
+            names[i] for i, s in valid.items() if i in names and s.decision is SignOffDecision.REJECTED
+        )
+    return Facts(**{**facts.__dict__, **values})
 
 
 def _prequalification_of(tender: Tender) -> Prequalification | None:

@@ -8,11 +8,9 @@ about everyone that vendors may see, and those about its own company only.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
-
-import holidays
 
 from tender.core.timeline import CORRECTION_DAYS, Entry, Problem, check, in_order, public_part
+from tender.holidays import norwegian_holiday as norwegian_holiday  # moved below the domains; re-exported
 from tender.requirements.operations import specification_of
 from tender.tenders.models import Tender
 from tender.timeline.sources import SOURCES
@@ -23,18 +21,6 @@ def timeline_of(tender: Tender, *, public: bool, vendor_ids: Iterable[int] = ())
     part a vendor acting for ``vendor_ids`` sees (none given: what every vendor sees)."""
     entries = [entry for source in SOURCES for entry in source(tender)]
     return public_part(entries, frozenset(vendor_ids)) if public else in_order(entries)
-
-
-#: the Norwegian public holidays (helligdager) with their Norwegian names; Sundays are weekend days in the
-#: core's own rule, so the calendar does not repeat them as holidays
-_HOLIDAYS = holidays.country_holidays("NO", include_sundays=False, language="no")
-
-
-def norwegian_holiday(day: date) -> str | None:
-    """The name of the Norwegian public holiday on ``day``, or None on an ordinary day; two on one day (17 May
-    2027 is also Whit Monday) are named both."""
-    name = _HOLIDAYS.get(day)
-    return name.replace("; ", " og ") if name else None
 
 
 def correction_days_of(tender: Tender) -> int:

@@ -32,6 +32,14 @@ PASSED = replace(PUBLISHED, bid_deadline=NOW - timedelta(minutes=1))
 OPENED = replace(PASSED, opened=True)
 EVALUATION = replace(OPENED, evaluation_started=True, scores_missing=(("Evaluator 1", 0), ("Evaluator 2", 4)))
 CONSENSUS = replace(EVALUATION, consensus_open=True, consensus_missing=6)
+# the award (issue 14): Siljan is an option municipality here, so it does not sign off
+BOUND = ("Skien", "Porsgrunn")
+DRAFTED = replace(CONSENSUS, consensus_missing=0, recommendation=True, award_municipalities=BOUND)
+SIGNING = replace(DRAFTED, recommendation_frozen=True, award_approved=("Skien",))
+APPROVED = replace(SIGNING, award_approved=BOUND)
+STANDSTILL = replace(APPROVED, notices_issued=True, standstill_ends_at=NOW + timedelta(days=3))
+STANDSTILL_OVER = replace(STANDSTILL, standstill_ends_at=NOW - timedelta(seconds=1))
+SIGNED = replace(STANDSTILL_OVER, contract_signed=True)
 
 
 def texts(facts: Facts) -> list[str]:
@@ -109,13 +117,60 @@ def test_an_open_consensus_is_consensus_and_counts_the_missing_consensus_scores(
     assert "6 konsensuspoeng mangler." in texts(CONSENSUS)
 
 
-def test_the_award_stages_come_after_consensus_and_are_never_reached_yet() -> None:
-    without = (DRAFT, APPROVALS, PUBLISHED, BIDDING, PASSED, OPENED, EVALUATION, CONSENSUS)
+def test_the_award_stages_come_after_consensus_and_every_stage_is_reached() -> None:
+    # changed with issue 14: the award, the standstill and the contract are reached now (NOT_YET is empty)
+    every = (DRAFT, APPROVALS, PUBLISHED, BIDDING, PASSED, OPENED, EVALUATION, CONSENSUS, DRAFTED)
+    every += (STANDSTILL, SIGNED)
     # a prequalified tender's own stages (the facts are defined below with their tests)
     prequalified = (PQ_SETUP, PQ_REQUESTS, PQ_PASSED, PQ_OPENED, PQ_ASSESSMENT, PQ_SELECTION)
-    reached = {stage_of(f) for f in without + prequalified}
-    assert reached == set(Stage) - NOT_YET
+    reached = {stage_of(f) for f in every + prequalified}
+    assert NOT_YET == frozenset()
+    assert reached == set(Stage)
     assert list(Stage)[-3:] == [Stage.AWARD, Stage.STANDSTILL, Stage.CONTRACT]
+
+
+def test_consensus_asks_for_the_recommendation_next() -> None:
+    assert "Innstillingen til tildeling er ikke laget." in texts(CONSENSUS)
+    assert all(s.actionable for s in standing(CONSENSUS).steps)
+
+
+def test_a_recommendation_is_the_award_stage_and_a_draft_must_be_frozen() -> None:
+    assert stage_of(DRAFTED) is Stage.AWARD
+    assert texts(DRAFTED) == ["Innstillingen er ikke låst for godkjenning i kommunene."]
+
+
+def test_in_the_award_each_bound_municipality_missing_is_a_step_for_its_own_signer() -> None:
+    assert stage_of(SIGNING) is Stage.AWARD
+    assert texts(SIGNING) == ["Porsgrunn har ikke godkjent innstillingen."]
+    mine = steps_for(standing(SIGNING), frozenset({SIGNER}), municipalities=frozenset({"Porsgrunn"}))
+    assert [s.text for s in mine] == ["Porsgrunn har ikke godkjent innstillingen."]
+    # the option municipality is no step, and another signer sees nothing
+    assert steps_for(standing(SIGNING), frozenset({SIGNER}), municipalities=frozenset({"Siljan"})) == ()
+    rejected = replace(SIGNING, award_rejected=("Porsgrunn",))
+    assert texts(rejected) == ["Porsgrunn har avvist innstillingen; en ny innstilling må lages."]
+
+
+def test_every_approval_in_leaves_the_notices_as_the_lead_s_step() -> None:
+    assert stage_of(APPROVED) is Stage.AWARD
+    assert texts(APPROVED) == [
+        "Alle kommunene har godkjent innstillingen; meddelelsene om tildeling kan sendes."
+    ]
+
+
+def test_the_notices_start_the_standstill_which_ends_at_its_moment() -> None:
+    assert stage_of(STANDSTILL) is Stage.STANDSTILL
+    assert texts(STANDSTILL) == [
+        "Karensperioden er ikke over; kontrakten kan signeres først når den er over."
+    ]
+    at_end = replace(STANDSTILL, now=STANDSTILL.standstill_ends_at)
+    assert stage_of(at_end) is Stage.CONTRACT
+
+
+def test_after_the_standstill_the_contract_is_missing_until_it_is_recorded() -> None:
+    assert stage_of(STANDSTILL_OVER) is Stage.CONTRACT
+    assert texts(STANDSTILL_OVER) == ["Den signerte kontrakten er ikke registrert."]
+    assert stage_of(SIGNED) is Stage.CONTRACT
+    assert texts(SIGNED) == []
 
 
 def test_a_signer_sees_only_their_own_municipalitys_approval() -> None:
