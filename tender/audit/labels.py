@@ -17,6 +17,14 @@ from typing import Any
 from tender import formatting
 
 EVENT_LABELS: dict[str, str] = {
+    "award.recommendation_frozen": "Innstilling låst for godkjenning",
+    "award.recommendation_rejected": "Innstilling avvist av en kommune",
+    "award.recommendation_started": "Innstilling påbegynt",
+    "award.recommendation_texts_saved": "Innstillingens begrunnelser lagret",
+    "award.recommendation_withdrawn": "Innstilling trukket tilbake",
+    "award.sign_off_refused": "Forsøk på å godkjenne innstillingen avvist",
+    "award.signed_off": "Kommunens vedtak om innstillingen registrert",
+    "award.sign_offs_lapsed": "Godkjenninger av innstillingen bortfalt",
     "bid.attachment_added": "Vedlegg lagt til tilbudet",
     "bid.attachment_removed": "Vedlegg fjernet fra tilbudet",
     "bid.created": "Tilbud påbegynt",
@@ -180,6 +188,9 @@ EVENT_LABELS: dict[str, str] = {
 
 #: the tables events are filed under (``record()`` takes the object's table name)
 OBJECT_LABELS: dict[str, str] = {
+    "award_recommendation": "Innstilling til tildeling",
+    "award_recommendation_text": "Begrunnelse i innstillingen",
+    "award_sign_off": "Kommunens vedtak om innstillingen",
     "municipality": "Kommune",
     "vendor": "Leverandør",
     "tender_municipality": "Kommune i konkurransen",
@@ -257,6 +268,18 @@ OBJECT_LABELS: dict[str, str] = {
 
 #: the payload fields, in words
 FIELD_LABELS: dict[str, str] = {
+    # the recommendation and its sign-off (tender.award.recommendation_operations)
+    "old_sha256": "Tidligere sjekksum",
+    "new_sha256": "Ny sjekksum",
+    "lapsed": "Bortfalte godkjenninger",
+    "written": "Begrunnelser skrevet",
+    "of": "Av",
+    "body": "Vedtatt av",
+    "decision_date": "Vedtaksdato",
+    "case_number": "Saksnummer i kommunens arkiv",
+    "winner": "Innstilt leverandør",
+    "code": "Kode",
+    "decision": "Vedtak",
     # negotiation (tender.negotiation)
     "choice": "Beslutning",
     "documents_info": "Informasjon om konkurransegrunnlaget",
@@ -410,6 +433,12 @@ FIELD_LABELS: dict[str, str] = {
 
 #: coded values in payloads, by field (the stored value is the enum's value, not Norwegian)
 VALUE_LABELS: dict[str, dict[str, str]] = {
+    "decision": {"approved": "Godkjent", "rejected": "Avvist"},
+    "body": {
+        "kommunestyre": "Kommunestyret",
+        "formannskap": "Formannskapet",
+        "kommunedirektor": "Kommunedirektøren (delegert myndighet)",
+    },
     "document_kind": {
         "invitation": "Konkurransebestemmelser (invitasjon)",
         "specification": "Kravspesifikasjon (PDF)",
