@@ -262,6 +262,8 @@ def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path, smt
         "clarification_id": [NOWHERE],
         # questions and answers are not sealed (the group reads them); this tender has none
         "question_id": [NOWHERE],
+        # the award's recommendation: none can exist before the opening (its pages need the bids opened)
+        "rec_id": [NOWHERE],
     }
     return s
 
