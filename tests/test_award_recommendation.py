@@ -394,3 +394,57 @@ def test_the_lead_withdraws_and_the_next_draft_gets_the_next_number(db, world) -
     second = ops.start_draft(world.tender, actor=world.lead)
     assert second.number == 2
     assert events_of(db, world.tender, "award.recommendation_withdrawn")
+
+
+# -- through the pages ---------------------------------------------------------------------------------------
+def test_the_lead_writes_the_texts_on_the_page_and_freezing_says_which_are_missing(
+    db, client, forms, login_as, world
+) -> None:
+    from tender.award import recommendation_operations as ops
+    from tender.award.models import RecommendationState
+    from tender.award.operations import current_recommendation
+
+    login_as(world.lead)
+    base = f"/konkurranser/{world.tender.id}/tildeling/innstilling"
+    assert forms.post(f"{base}/ny", {}, page=base).status_code == 302
+    rec = current_recommendation(world.tender)
+    draft = ops.draft_of(world.tender, rec)
+    html = client.get(base).get_data(as_text=True)
+    assert 'id="rangering"' in html and "(vinner)" in html
+    assert f"Fordeler sammenlignet med {draft.slots[1].bid.vendor.name}" in html
+    first = draft.slots[0]
+    response = forms.post(
+        f"{base}/{rec.id}/tekster",
+        {first.name: "Komplett Noark 5-løsning.", "summary": "Best samlet."},
+        page=base,
+    )
+    assert response.status_code == 302
+    refused = forms.post(f"{base}/{rec.id}/las", {}, page=base)
+    assert refused.status_code == 302
+    page = client.get(base).get_data(as_text=True)
+    assert "Poeng alene er ikke nok" in page and "Komplett Noark 5-løsning." in page
+    db.session.expire_all()
+    assert rec.state is RecommendationState.DRAFT
+    too_long = forms.post(f"{base}/{rec.id}/tekster", {first.name: "x" * 10_001, "summary": ""}, page=base)
+    assert too_long.status_code == 422 and "Teksten kan ha høyst 10 000 tegn." in too_long.get_data(
+        as_text=True
+    )
+
+
+def test_starting_a_draft_on_the_page_before_the_evaluation_is_complete_is_refused_in_words(
+    db, client, forms, login_as, create_tender, add_member, create_user, clock
+) -> None:
+    from tender.award.operations import current_recommendation
+    from tests.evaluation_helpers import open_all, setup_tender, submit_bid
+
+    s = setup_tender(db, create_tender, add_member, create_user, vendors=2)
+    submit_bid(db, s, 0)
+    submit_bid(db, s, 1, one_off="900000")
+    open_all(db, s, clock)
+    login_as(s.lead)
+    base = f"/konkurranser/{s.tender.id}/tildeling/innstilling"
+    page = client.get(base).get_data(as_text=True)
+    assert "Påbegynn innstilling" not in page and "konsensuspoeng mangler" in page
+    response = forms.post(f"{base}/ny", {}, page=base, follow=True)
+    assert "Innstillingen kan ikke påbegynnes før evalueringen er ferdig" in response.get_data(as_text=True)
+    assert current_recommendation(s.tender) is None
