@@ -168,6 +168,7 @@ def test_the_signer_reads_the_hash_matrix_sensitivity_texts_and_cost_split_and_a
     for part in ['id="matrise"', "Følsomhet", 'id="begrunnelser"', "Kostnadsfordelingen er ikke satt"]:
         assert part in html
     assert "har den beste løsningen på" in html and "Bedre enn" in html
+    assert "Prismetode: Lineær (DFØ)" in html
     prefix = f"m{world.municipalities['Skien'].id}-"
     assert f'name="{prefix}content_sha256" type="hidden" value="{rec.content_sha256}"' in html
     assert f"m{world.municipalities['Porsgrunn'].id}-decision" not in html  # no form for another's

@@ -23,6 +23,7 @@ from tender.award.permissions import (
     sign_recommendation,
 )
 from tender.award.recommendation_forms import SignOffForm, WithdrawForm, texts_form
+from tender.core.scoring import PRICE_METHODS
 from tender.extensions import db
 from tender.negotiation.operations import round_not_evaluated
 from tender.tenders.access import tender_for
@@ -195,6 +196,7 @@ def _snapshot_page(
         municipalities={m.id: m for m in tender.participating_municipalities},
         board=ops.board(tender),
         num=_num,
+        price_method=PRICE_METHODS.get(content["evaluation"]["price_method"]) if content else None,
     ), status
 
 
