@@ -113,6 +113,7 @@ def configure_blueprints(app: Flask) -> None:
     from tender.auth.views import bp as auth_bp
     from tender.award.cost_views import bp as award_costs_bp
     from tender.award.notice_views import bp as award_notices_bp
+    from tender.award.recommendation_views import bp as award_recommendation_bp
     from tender.bids.views import bp as bids_bp
     from tender.corrections.views import bp as corrections_bp
     from tender.documents.views import bp as documents_bp
@@ -142,6 +143,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(noark_bp)
     app.register_blueprint(negotiation_bp)
+    app.register_blueprint(award_recommendation_bp)
     app.register_blueprint(vendors_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(questions_bp)

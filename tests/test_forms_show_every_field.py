@@ -563,6 +563,44 @@ def award_costs_share_form(w: World) -> Case:
     )
 
 
+# the award's recommendation and its sign-off (a tender whose only round is opened and scored)
+def _award(w: World, *, freeze: bool) -> tuple[Any, Any, str]:
+    from tender.award import recommendation_operations as award_ops
+    from tests.test_award_recommendation import award_world, frozen
+
+    a = award_world(w.db, w.create_tender, w.add_member, w.create_user, w.clock)
+    rec = frozen(w.db, a) if freeze else award_ops.start_draft(a.tender, actor=a.lead)
+    w.db.session.commit()
+    return a, rec, f"{_t(a.tender)}/tildeling/innstilling"
+
+
+def award_texts_form(w: World) -> Case:
+    a, rec, base = _award(w, freeze=False)
+    return Case(base, f"{base}/{rec.id}/tekster", a.lead)
+
+
+def award_withdraw_form(w: World) -> Case:
+    a, rec, base = _award(w, freeze=False)
+    return Case(base, f"{base}/{rec.id}/trekk", a.lead)
+
+
+def award_sign_off_form(w: World) -> Case:
+    a, rec, base = _award(w, freeze=True)
+    skien = a.municipalities["Skien"]
+    return Case(
+        f"{base}/{rec.id}",
+        f"{base}/{rec.id}/godkjenning/{skien.id}",
+        a.signers["Skien"],
+        prefix=f"m{skien.id}",
+        valid={
+            "decision": "approved",
+            "body": "formannskap",
+            "decision_date": "2026-12-14",
+            "case_number": "2026/4711",
+        },
+    )
+
+
 # the vendor's request to take part (prequalification, before the participation deadline)
 def _pq_request(w: World) -> Any:
     from tests.prequalification_helpers import PQ_BEFORE, pq_setup
@@ -1233,6 +1271,9 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.award.cost_forms.OptionForm": [award_costs_option_form],
     "tender.award.cost_forms.KeyForm": [award_costs_key_form],
     "tender.award.cost_forms.SharePercentForm": [award_costs_share_form],
+    "tender.award.recommendation_forms.RecommendationTextsForm": [award_texts_form],
+    "tender.award.recommendation_forms.WithdrawForm": [award_withdraw_form],
+    "tender.award.recommendation_forms.SignOffForm": [award_sign_off_form],
     "tender.award.notice_forms.IssueNoticesForm": [award_issue_notices_form],
     "tender.award.notice_forms.ContractForm": [award_contract_form],
 }

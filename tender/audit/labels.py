@@ -18,6 +18,14 @@ from tender import formatting
 
 EVENT_LABELS: dict[str, str] = {
     "archive.package_built": "Arkivpakke laget",
+    "award.recommendation_frozen": "Innstilling låst for godkjenning",
+    "award.recommendation_rejected": "Innstilling avvist av en kommune",
+    "award.recommendation_started": "Innstilling påbegynt",
+    "award.recommendation_texts_saved": "Innstillingens begrunnelser lagret",
+    "award.recommendation_withdrawn": "Innstilling trukket tilbake",
+    "award.sign_off_refused": "Forsøk på å godkjenne innstillingen avvist",
+    "award.signed_off": "Kommunens vedtak om innstillingen registrert",
+    "award.sign_offs_lapsed": "Godkjenninger av innstillingen bortfalt",
     "bid.attachment_added": "Vedlegg lagt til tilbudet",
     "bid.attachment_removed": "Vedlegg fjernet fra tilbudet",
     "bid.created": "Tilbud påbegynt",
@@ -193,6 +201,9 @@ EVENT_LABELS: dict[str, str] = {
 
 #: the tables events are filed under (``record()`` takes the object's table name)
 OBJECT_LABELS: dict[str, str] = {
+    "award_recommendation": "Innstilling til tildeling",
+    "award_recommendation_text": "Begrunnelse i innstillingen",
+    "award_sign_off": "Kommunens vedtak om innstillingen",
     "municipality": "Kommune",
     "vendor": "Leverandør",
     "tender_municipality": "Kommune i konkurransen",
@@ -236,9 +247,6 @@ OBJECT_LABELS: dict[str, str] = {
     "bid_round": "Tilbudsrunde",
     "bid_round_vendor": "Leverandør invitert til tilbudsrunde",
     "negotiation": "Forhandling",
-    "award_recommendation": "Innstilling",
-    "award_recommendation_text": "Begrunnelse i innstillingen",
-    "award_sign_off": "Kommunens godkjenning av tildelingen",
     "award_cost_split": "Kostnadsfordeling",
     "award_cost_split_share": "Kommunens andel av kostnadene",
     "award_notice_issue": "Meddelelse om tildeling",
@@ -291,6 +299,18 @@ FIELD_LABELS: dict[str, str] = {
     "notices": "Meddelelser",
     "signed_at": "Signert",
     "signed_by": "Signert av",
+    # the recommendation and its sign-off (tender.award.recommendation_operations)
+    "old_sha256": "Tidligere sjekksum",
+    "new_sha256": "Ny sjekksum",
+    "lapsed": "Bortfalte godkjenninger",
+    "written": "Begrunnelser skrevet",
+    "of": "Av",
+    "body": "Vedtatt av",
+    "decision_date": "Vedtaksdato",
+    "case_number": "Saksnummer i kommunens arkiv",
+    "winner": "Innstilt leverandør",
+    "code": "Kode",
+    "decision": "Vedtak",
     # negotiation (tender.negotiation)
     "choice": "Beslutning",
     "documents_info": "Informasjon om konkurransegrunnlaget",
@@ -450,6 +470,12 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "equal": "Like deler",
         "fixed_plus_population": "Fast andel hver, resten etter innbyggertall",
         "custom": "Egne prosentsatser",
+    },
+    "decision": {"approved": "Godkjent", "rejected": "Avvist"},
+    "body": {
+        "kommunestyre": "Kommunestyret",
+        "formannskap": "Formannskapet",
+        "kommunedirektor": "Kommunedirektøren (delegert myndighet)",
     },
     "document_kind": {
         "invitation": "Konkurransebestemmelser (invitasjon)",

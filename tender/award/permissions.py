@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from tender.award.operations import current_recommendation, notice_issue_of
+from tender.bids.permissions import bids_opened
 from tender.tenders.models import Role, Tender
-from tender.tenders.permissions import Rule, has_role, in_group, is_lead, is_vendor_user
+from tender.tenders.permissions import Rule, has_role, in_evaluation_group, in_group, is_lead, is_vendor_user
 
 #: the group's members (not vendors) may see the award's pages once there is something to see
 group_member = in_group.named("award_group_member")
@@ -41,3 +42,13 @@ view_award_notices = (group_member & award_started).named("view_award_notices")
 own_award_notice = (is_vendor_user & notices_issued).named("own_award_notice")
 issue_award_notices = (lead_award & award_started).named("issue_award_notices")
 record_award_contract = (lead_award & notices_issued).named("record_award_contract")
+# -- the recommendation and its sign-off (tender.award.recommendation_views) ----------------------------
+#: the draft and its live ranking: the group that evaluates, once the final round's bids are opened
+view_recommendation = (in_evaluation_group & bids_opened).named("view_recommendation")
+#: the lead drafts, writes, freezes and withdraws
+draft_recommendation = (lead_award & bids_opened).named("draft_recommendation")
+#: a frozen snapshot (read only): the group that evaluates and every signer, bound or option
+see_recommendation = ((in_evaluation_group | sign_award) & bids_opened).named("see_recommendation")
+#: the sign-off form: a signer (for which municipality, and whether it is bound, the operation checks and
+#: logs)
+sign_recommendation = (sign_award & bids_opened).named("sign_recommendation")

@@ -42,6 +42,7 @@ from tender.core.scoring import (
 )
 from tender.core.spec import Kind
 from tender.errors import DomainError
+from tender.evaluation import events
 from tender.evaluation.models import ConsensusScore, IndividualScoreRow, MinimumRequirementCheck
 from tender.evaluation.permissions import score as score_permission
 from tender.evaluation_model.models import (
@@ -557,6 +558,7 @@ def save_consensus(
             "justification": row.justification,
         },
     )
+    events.changed(tender, actor)
     return row
 
 
@@ -693,6 +695,7 @@ def reject_bid(tender: Tender, bid: Bid, *, reason: str, actor: Any) -> None:
             "reason": bid.rejection_reason,
         },
     )
+    events.changed(tender, actor)
 
 
 def undo_rejection(tender: Tender, bid: Bid, *, reason: str, actor: Any) -> None:
@@ -719,6 +722,7 @@ def undo_rejection(tender: Tender, bid: Bid, *, reason: str, actor: Any) -> None
         actor=actor,
         payload={"vendor": bid.vendor.name, "reason": reason.strip(), "rejection_reason": earlier},
     )
+    events.changed(tender, actor)
 
 
 def record_tie_break(tender: Tender, order: Sequence[str], *, reason: str, actor: Any) -> None:
@@ -734,6 +738,7 @@ def record_tie_break(tender: Tender, order: Sequence[str], *, reason: str, actor
     audit.record(
         "evaluation.tie_break_recorded", model, actor=actor, payload={"order": list(order), "reason": reason}
     )
+    events.changed(tender, actor)
 
 
 # -- the case for the core -----------------------------------------------------------------------------------

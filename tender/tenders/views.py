@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from tender.auth.permissions import create_tender
+from tender.award.recommendation_operations import board as award_board
 from tender.core.lifecycle import NOT_YET
 from tender.errors import DomainError, keep_refusal
 from tender.extensions import db
@@ -129,6 +130,7 @@ def overview(tender_id: int) -> str:
         not_yet=NOT_YET,
         steps=steps,
         announcement_url=public_url("vendors.announcement", token=tender.announcement_token),
+        award_board=award_board(tender),
     )
 
 
