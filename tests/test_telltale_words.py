@@ -95,7 +95,7 @@ def test_the_tell_tale_search_finds_english_words_in_text_but_not_in_attributes_
 
 def _values(tender: Any) -> dict[str, list[str]]:
     """This tender's ids for every argument the GET routes take (a few of each where there are hundreds)."""
-    from tender.award.operations import recommendations_of
+    from tender.award.operations import notice_issue_of, recommendations_of
     from tender.bids.models import Bid, BidAttachment
     from tender.extensions import db
     from tender.noark.models import ExtractSample
@@ -135,6 +135,7 @@ def _values(tender: Any) -> dict[str, list[str]]:
         "question_id": [str(i) for i in _question_ids(tender)],
         # the award's recommendations (none before the award: those routes are skipped)
         "rec_id": [str(r.id) for r in recommendations_of(tender)],
+        "notice_id": [str(n.id) for n in (issue.notices if (issue := notice_issue_of(tender)) else [])],
     }
 
 

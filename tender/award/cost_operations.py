@@ -33,6 +33,7 @@ from typing import Any
 from sqlalchemy import select
 
 from tender import audit
+from tender.award import snapshot
 from tender.award.models import CostSplit, CostSplitKey, CostSplitShare, RecommendationState
 from tender.award.operations import current_recommendation, notice_issue_of
 from tender.bids.models import Bid
@@ -408,3 +409,7 @@ def set_key(
         },
     )
     return split
+
+
+# The cost split is part of the snapshot every signer approves (tender.award.snapshot).
+snapshot.SNAPSHOT_PARTS["cost_split"] = cost_split_snapshot

@@ -31,7 +31,12 @@ from tender.award.models import (
     RecommendationText,
     SignOffDecision,
 )
-from tender.award.operations import current_recommendation, recommendations_of, valid_sign_offs
+from tender.award.operations import (
+    current_recommendation,
+    notice_issue_of,
+    recommendations_of,
+    valid_sign_offs,
+)
 from tender.bids.models import Bid
 from tender.clock import now
 from tender.errors import DomainError
@@ -434,6 +439,13 @@ def check_lapse(tender: Tender, actor: Any = None) -> bool:
     new = snap.live_hash(tender, rec)
     if new == old:
         return False
+    if notice_issue_of(tender) is not None:
+        # The notices told every bidder the result this snapshot holds: the evaluation cannot change under
+        # them (the request's transaction rolls the change back).
+        raise DomainError(
+            "Meddelelsene om tildeling er sendt på grunnlag av innstillingen; "
+            "evalueringen kan ikke endres nå."
+        )
     at = now()
     lapsed = [s for s in rec.sign_offs if s.content_sha256 == old and s.lapsed_at is None]
     for s in lapsed:

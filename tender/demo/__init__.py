@@ -69,7 +69,7 @@ SIGNERS = {
 VENDOR_USER = ("tilbud@arkivhuset.no", "Sara Kvist", "921345674")
 
 #: The stages ``tender demo --stage`` builds up to, in order.
-STAGES = ("spec", "prequalification", "published", "bids", "scored", "negotiated")
+STAGES = ("spec", "prequalification", "published", "bids", "scored", "negotiated", "awarded")
 
 
 def _user(email: str, name: str, is_admin: bool = False) -> User:
@@ -195,6 +195,10 @@ STAGE_HELP = {
     "spørsmål stilt, anonymisert, godkjent av alle seks kommuner og besvart til alle; en rettelse av "
     "kravspesifikasjonen godkjent og kunngjort med nytt konkurransegrunnlag; de reviderte tilbudene levert, "
     "åpnet av to og evaluert med den samme modellen: rundene side om side",
+    "awarded": "tildelt og kontrakt signert: kostnadsfordeling (20 % likt, resten etter innbyggertall), "
+    "innstilling med begrunnelse per kriterium og tilbud, godkjent av alle seks kommuner med vedtak og "
+    "saksnummer; meddelelser om tildeling til de tre tilbyderne samtidig, karensperioden passert (demoens "
+    "snarvei) og kontrakten registrert med sjekksum; protokollen og arkivpakkene laget",
 }
 
 

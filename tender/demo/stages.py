@@ -241,6 +241,27 @@ def build_stage(stage: str) -> Tender:
             publish_correction(tender)
         with transaction():
             finish_negotiation(tender)
+    if level >= STAGES.index("awarded"):
+        # the award: the cost split, the recommendation with its texts signed off by all six municipalities,
+        # the notices of award to the three bidders at one moment, the standstill passed (the demo's shortcut)
+        # and the signed contract; then the protocol and the archive packages, as the group files them
+        from tender.demo.award_archive import file_archive_packages
+        from tender.demo.award_costs import split_costs
+        from tender.demo.award_notices import issue_notices, sign_contract
+        from tender.demo.award_protocol import keep_protocol
+        from tender.demo.award_recommendation import recommend_and_sign
+
+        with transaction():
+            split_costs(tender)
+        with transaction():
+            recommend_and_sign(tender)
+        with transaction():
+            issue_notices(tender)
+        with transaction():
+            sign_contract(tender)
+        with transaction():
+            keep_protocol(tender)
+            file_archive_packages(tender)
     return tender
 
 
