@@ -135,7 +135,7 @@ def _values(tender: Any) -> dict[str, list[str]]:
         "question_id": [str(i) for i in _question_ids(tender)],
         # the award's recommendations (none before the award: those routes are skipped)
         "rec_id": [str(r.id) for r in recommendations_of(tender)],
-        "notice_id": [str(n.id) for n in (issue.notices if (issue := notice_issue_of(tender)) else [])],
+        "notice_id": [str(n.id) for n in getattr(notice_issue_of(tender), "notices", [])],
     }
 
 
