@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 import subprocess
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from tender.formatting import format_number
 from tests.award_helpers import approved_recommendation
 from tests.negotiation_helpers import negotiation_setup
 
@@ -123,11 +125,12 @@ def test_a_losing_bidders_notice_names_it_the_winner_both_sets_of_points_and_the
     assert "Meddelelse om tildeling" in text
     assert "Til: Leverandør B AS" in text
     assert "tildele kontrakten til Leverandør A AS" in text
+    # the snapshot's exact decimals, as the notice words them (two decimals, Norwegian form)
     for name in ("Leverandør A AS", "Leverandør B AS"):
-        total = by_name[name]["total"].replace(".", ",")
+        total = format_number(Decimal(by_name[name]["total"]), 2)
         assert total in text, (name, total)
     for key, value in by_name["Leverandør B AS"]["points"].items():
-        assert value.replace(".", ",") in text, key
+        assert format_number(Decimal(value), 2) in text, key
     assert "2. januar 2027" in text
     assert "lørdag" in text  # the warning about the last day
     assert "Bedre enn tilbudet fra Leverandør B AS" in text

@@ -62,12 +62,17 @@ def pdf_text(data: bytes) -> str:
     return done.stdout.decode("utf-8")
 
 
-def _scored(db, create_tender, add_member, create_user, clock) -> Any:
-    """Two vendors bid; the bids are opened by two, individual scores from an evaluator and consensus."""
+def _scored(db, create_tender, add_member, create_user, clock, option: Any = None) -> Any:
+    """Two vendors bid; the bids are opened by two, individual scores from an evaluator and consensus.
+    ``option``: a municipality taking part as an option municipality (priced in the bids like the others)."""
     from tender.evaluation import operations as ev
     from tender.evaluation_model import operations as model_ops
+    from tender.tenders import operations as tender_ops
 
     s = setup_tender(db, create_tender, add_member, create_user, vendors=2, evaluators=1)
+    if option is not None:
+        tender_ops.add_municipality(s.tender, option, actor=s.lead).option = True
+        db.session.commit()
     for i in range(2):
         submit_bid(db, s, i, one_off=["1000000", "900000"][i])
     open_all(db, s, clock)
@@ -88,89 +93,17 @@ def _scored(db, create_tender, add_member, create_user, clock) -> Any:
 
 
 def _award(db, s: Any) -> Any:
-    """A frozen recommendation with the snapshot in the shared format, every bound municipality's approval,
-    the notices and the contract, as rows."""
-    from tender.award.models import (
-        AwardNotice,
-        AwardSignOff,
-        Contract,
-        DecisionBody,
-        NoticeIssue,
-        Recommendation,
-        RecommendationState,
-        SignOffDecision,
-    )
+    """The recommendation drafted, frozen and approved by every bound municipality through the award's
+    operations (tests/award_helpers.py); the notices and the contract as rows."""
+    from tender.award.models import AwardNotice, Contract, NoticeIssue
     from tender.evaluation import operations as ev
-    from tender.evaluation_model import operations as model_ops
+    from tests.award_helpers import approved_recommendation
 
     tender = s.tender
     bids = ev.opened_bids(tender)
-    winner = bids[0]
-    leaves = model_ops.leaves_of(model_ops.criteria_of(tender))
-    muni = [
-        {"id": m.id, "name": m.name, "kommunenummer": m.kommunenummer} for m in tender.bound_municipalities
-    ]
-    snapshot = {
-        "tender": {"id": tender.id, "title": tender.title, "case_reference": tender.case_reference},
-        "round_no": 1,
-        "criteria": [{"id": c.id, "key": c.key, "name": c.name, "weight": str(c.weight)} for c in leaves],
-        "bids": [
-            {
-                "bid_id": b.id,
-                "vendor_id": b.vendor_id,
-                "vendor": b.vendor.name,
-                "rejected": False,
-                "rejection_reason": "",
-                "rank": n + 1,
-                "total": "81.25" if n == 0 else "70.5",
-                "points": {c.key: "8" for c in leaves},
-                "price": "1000000.00",
-            }
-            for n, b in enumerate(bids)
-        ],
-        "winner_bid_id": winner.id,
-        "texts": [{"criterion_key": leaves[0].key, "bid_id": winner.id, "text": "Best på arkiv."}],
-        "summary": "Leverandør A gir best forhold mellom pris og kvalitet.",
-        "cost_split": {},
-        "municipalities": {
-            "bound": muni,
-            "option": [
-                {"id": m.id, "name": m.name, "kommunenummer": m.kommunenummer}
-                for m in tender.option_municipalities
-            ],
-        },
-    }
-    content = json.dumps(snapshot, ensure_ascii=False, sort_keys=True)
-    digest = hashlib.sha256(content.encode()).hexdigest()
-    rec = Recommendation(
-        tender_id=tender.id,
-        number=1,
-        round_no=1,
-        state=RecommendationState.FROZEN,
-        winner_bid_id=winner.id,
-        summary=snapshot["summary"],
-        created_by_name="Lena Leder",
-        frozen_at=AFTER + timedelta(days=5),
-        frozen_by_name="Lena Leder",
-        content_json=content,
-        content_sha256=digest,
-    )
-    db.session.add(rec)
-    db.session.flush()
-    for n, m in enumerate(tender.bound_municipalities):
-        db.session.add(
-            AwardSignOff(
-                recommendation_id=rec.id,
-                municipality_id=m.id,
-                content_sha256=digest,
-                decision=SignOffDecision.APPROVED,
-                body=DecisionBody.FORMANNSKAP,
-                decision_date=date(2026, 12, 1),
-                case_number=f"26/{1000 + n}",
-                signer_name=f"Signatar {m.name}",
-                signed_at=AFTER + timedelta(days=6),
-            )
-        )
+    rec = approved_recommendation(tender)
+    digest = rec.content_sha256
+    winner = next(b for b in bids if b.id == rec.winner_bid_id)
     issue = NoticeIssue(
         tender_id=tender.id,
         recommendation_id=rec.id,
@@ -218,12 +151,9 @@ def _award(db, s: Any) -> Any:
 
 @pytest.fixture
 def awarded(db, create_tender, add_member, create_user, create_municipality, clock) -> Any:
-    from tender.tenders import operations as tender_ops
-
-    s = _scored(db, create_tender, add_member, create_user, clock)
-    link = tender_ops.add_municipality(s.tender, create_municipality("Siljan", "4010", 2_300), actor=s.lead)
-    link.option = True
-    db.session.commit()
+    s = _scored(
+        db, create_tender, add_member, create_user, clock, option=create_municipality("Siljan", "4010", 2_300)
+    )
     _award(db, s)
     return s
 
@@ -248,7 +178,8 @@ def test_the_protocol_of_an_awarded_tender_validates_against_the_shipped_schema(
     assert opening["kind"] == "bids" and len(opening["opened_by"]) == 2 and len(opening["opened"]) == 2
     (rec,) = protocol["award"]["recommendations"]
     assert rec["content"]["winner_bid_id"] == rec["winner_bid_id"]
-    assert [s["case_number"] for s in rec["sign_offs"]] == ["26/1000", "26/1001"]
+    bound = awarded.tender.bound_municipalities
+    assert [s["case_number"] for s in rec["sign_offs"]] == [f"26/{100 + m.id}" for m in bound]
     assert len(protocol["award"]["notices"]["notices"]) == 2
     assert protocol["award"]["contract"]["signed_by"] == [
         "Lena Leder for kommunene",
@@ -379,7 +310,8 @@ def test_the_pdf_reads_back_with_the_tender_the_municipalities_the_openings_the_
     assert "Individuell vurdering av Leverandør A AS" in flat
     assert "Samlet vurdering i evalueringsmøtet." in flat
     assert "Hash-kjeden er kontrollert og hel" in flat
-    assert "26/1000" in text and "Formannskapet" in text
+    first = awarded.tender.bound_municipalities[0]
+    assert f"26/{100 + first.id}" in text and "Kommunedirektøren" in text
 
 
 def test_protocol_files_gives_the_json_and_the_pdf_for_the_archive_package(app, db, awarded) -> None:

@@ -131,6 +131,9 @@ def marked(db, create_tender, add_member, create_user, clock):
         "clarification_id": [NOWHERE],
         # questions and answers are not sealed (the group reads them); this tender has none
         "question_id": [NOWHERE],
+        # the award's recommendation and notices cannot exist before any bid is opened
+        "rec_id": [NOWHERE],
+        "notice_id": [NOWHERE],
     }
     return s, sealed, requests
 

@@ -35,7 +35,14 @@ TELLTALE = (
 )
 _TELLTALE = re.compile(r"\b(" + "|".join(TELLTALE) + r")\b", re.IGNORECASE)
 #: machine formats for programs, not pages for people (the JSON reports and status polls)
-NOT_FOR_READING = {"evaluation.case_json", "noark.report_json", "noark.status", "noark.statuses", "static"}
+NOT_FOR_READING = {
+    "evaluation.case_json",
+    "noark.report_json",
+    "noark.status",
+    "noark.statuses",
+    "protocol.protocol_json",
+    "static",
+}
 _SKIPPED_ELEMENTS = re.compile(r"<(script|style|code|pre|kbd|samp)\b[^>]*>.*?</\1>", re.S | re.I)
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 

@@ -15,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
+from tender.audit import labels as audit_labels
 from tender.formatting import format_date, format_datetime, format_decimal
 from tender.reports.pdf_pages import build_a4
 from tender.reports.spec_pdf import fonts
@@ -545,7 +546,10 @@ def render_protocol_pdf(p: dict[str, Any]) -> bytes:
                 _when(e["at"]),
                 e["actor"],
                 e["type_label"],
-                json.dumps(e["payload"], ensure_ascii=False, sort_keys=True, separators=(", ", ": ")),
+                "\n".join(
+                    f"{c.label}: {c.text}"
+                    for c in audit_labels.changes(json.dumps(e["payload"], ensure_ascii=False))
+                ),
             ]
             for e in audit["events"]
         ],
