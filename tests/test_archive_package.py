@@ -143,7 +143,19 @@ def test_the_same_data_gives_the_same_bytes_and_a_change_gives_other_bytes(app, 
         assert {i.date_time for i in zf.infolist()} == {archive.ZIP_TIME}
     later = archive.archive_package(opened.tender, built_at=AFTER + timedelta(days=1), built_by="Lena Leder")
     assert later != one  # the manifest says when it was built
-    assert open_package(later)[1] == open_package(one)[1]  # and the files are the very same
+    # and the files are the very same, but the protocol, which is made for the package's moment and says so
+    first, second = open_package(one)[1], open_package(later)[1]
+    protocol = [p for p in first if p.startswith("5-protokoll/")]
+    assert {p: b for p, b in second.items() if p not in protocol} == {
+        p: b for p, b in first.items() if p not in protocol
+    }
+    [json_path] = [p for p in protocol if p.endswith(".json")]
+    made = [json.loads(files[json_path]) for files in (first, second)]
+    assert [m.pop("generated_at") for m in made] == [
+        AFTER.isoformat(),
+        (AFTER + timedelta(days=1)).isoformat(),
+    ]
+    assert made[0] == made[1]
 
 
 def test_a_registered_source_adds_its_files_with_safe_names_and_unique_paths(

@@ -26,6 +26,7 @@ import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
@@ -314,7 +315,11 @@ def write_package(
     """Write the package into ``stream``; the files placed in it (the manifests not included)."""
     if municipality is not None and municipality not in tender.participating_municipalities:
         raise DomainError("Kommunen er ikke med i denne konkurransen.")
-    placed = _place(gather(tender))
+    token = _BUILT_AT.set(built_at)
+    try:
+        placed = _place(gather(tender))
+    finally:
+        _BUILT_AT.reset(token)
     case_number = municipality_case_number(tender, municipality) if municipality is not None else ""
     manifest = _manifest(tender, placed, municipality, case_number, built_at, built_by)
     with zipfile.ZipFile(stream, "w") as zf:
@@ -619,15 +624,20 @@ def reports(tender: Tender) -> Iterator[ArchiveFile]:
         )
 
 
+#: the moment the package being written is built for: the protocol inside it is made for that moment too,
+#: so the same data and moment give the same bytes
+_BUILT_AT: ContextVar[datetime | None] = ContextVar("archive_built_at", default=None)
+
+
 @register_archive_source
 def protocol(tender: Tender) -> Iterator[ArchiveFile]:
     """The procurement protocol as it stands when the package is built: its JSON and its PDF, from one
-    gathering (tender.protocol.operations.protocol_files)."""
+    gathering (tender.protocol.operations.protocol_files), made for the package's own moment."""
     from tender import clock
     from tender.protocol.operations import protocol_files
 
-    moment = clock.now()
-    for name, data in protocol_files(tender):
+    moment = _BUILT_AT.get() or clock.now()
+    for name, data in protocol_files(tender, generated_at=moment):
         yield ArchiveFile(
             "protokoll",
             name,

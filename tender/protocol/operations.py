@@ -752,9 +752,10 @@ def _audit(tender: Tender, *, bids_opened: bool, requests_opened: bool) -> dict[
     }
 
 
-def protocol_of(tender: Tender) -> dict[str, Any]:
+def protocol_of(tender: Tender, *, generated_at: datetime | None = None) -> dict[str, Any]:
     """The whole procurement as one JSON-able dict, canonical (see the module's doc and protocol.schema.json).
-    Nothing of a bid before the first round is opened; nothing of a request before the requests are."""
+    Nothing of a bid before the first round is opened; nothing of a request before the requests are.
+    ``generated_at``: the moment it is made for (the archive package's own), by default now."""
     bids_opened = (
         db.session.scalar(
             select(BidOpening.id).where(BidOpening.tender_id == tender.id, BidOpening.round_no == 1)
@@ -765,7 +766,7 @@ def protocol_of(tender: Tender) -> dict[str, Any]:
     return {
         "format": "tender-anskaffelsesprotokoll",
         "format_version": FORMAT_VERSION,
-        "generated_at": _t(clock.now()),
+        "generated_at": _t(generated_at or clock.now()),
         "sealed": not bids_opened,
         "tender": _tender(tender),
         "timeline": _timeline(tender),
@@ -799,10 +800,10 @@ def protocol_filename(tender: Tender, ext: str) -> str:
     return f"anskaffelsesprotokoll-{reference or tender.id}.{ext}"
 
 
-def protocol_files(tender: Tender) -> list[tuple[str, bytes]]:
+def protocol_files(tender: Tender, *, generated_at: datetime | None = None) -> list[tuple[str, bytes]]:
     """The protocol's JSON and PDF as (file name, bytes), for the archive package; both from one gathering,
     so they say the same."""
-    protocol = protocol_of(tender)
+    protocol = protocol_of(tender, generated_at=generated_at)
     return [
         (protocol_filename(tender, "json"), protocol_json(protocol)),
         (protocol_filename(tender, "pdf"), render_protocol_pdf(protocol)),
