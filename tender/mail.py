@@ -2,10 +2,11 @@
 
 Two uses, two policies. ``send`` is for a mail that IS the thing (an invitation link, a vendor's confirmation
 link): when it cannot be sent it raises, and the caller's transaction rolls back. ``notify`` is for telling
-people of something the group has done in the portal (an answer published to all, a correction, a reduction,
-the notices of award): the portal is where it is done and where every vendor sees it at one moment, so what
-it tells of stands whatever becomes of the mail; each address is tried once, and the addresses that failed are
-returned for the caller to record in the audit trail and show to the lead (who sends by other means).
+people of something the group has done in the portal (an answer published to all, a correction, a
+reduction): the portal is where it is done and where every vendor sees it at one moment, so what it tells
+of stands whatever becomes of the mail; each address is tried once, and the addresses that failed are
+returned for the caller to record in the audit trail and show to the lead (who sends by other means). The
+notices of award follow the same policy, each address sent its own company's PDF through ``send``.
 
 Nothing here logs a message's body: the vendor's confirmation link is a secret for the mailbox it is sent
 to, and must not end up in a log file an operator or a group member can read.

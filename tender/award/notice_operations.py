@@ -3,9 +3,9 @@ contract.
 
 The notices are issued once, to every bidder of the recommendation's round at one moment, only when every
 bound municipality approved the current snapshot (``approvals_complete``). Each notice is made from the
-frozen snapshot alone (``json.loads(rec.content_json)``, the format in tender.award.models' recommendation
-part), never from live rows: what the municipalities approved is what the bidders are told. A notice names
-the recipient and the chosen vendor only: no other losing bidder's name or scores.
+frozen snapshot alone (``json.loads(rec.content_json)``, the format in tender.award.snapshot), never from
+live rows: what the municipalities approved is what the bidders are told. A notice names the recipient and
+the chosen vendor only: no other losing bidder's name or scores.
 
 E-mail is best effort: the notice stands in the portal (the vendor's tender page) whatever happens to the
 mail, so a failure to send one does not undo the issue; each failure is written to the audit trail (and

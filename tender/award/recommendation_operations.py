@@ -267,6 +267,12 @@ def withdraw(tender: Tender, rec: Recommendation, *, reason: str, actor: Any) ->
     number."""
     if rec.state is RecommendationState.WITHDRAWN:
         raise DomainError("Innstillingen er allerede trukket tilbake.")
+    if notice_issue_of(tender) is not None:
+        # every bidder has been told the result on this recommendation; it stands (a cancellation of the
+        # award is a decision of its own, outside the tool)
+        raise DomainError(
+            "Meddelelsene om tildeling er sendt på grunnlag av innstillingen; den kan ikke trekkes."
+        )
     if not reason.strip():
         raise DomainError("Skriv hvorfor innstillingen trekkes tilbake.", field="reason")
     _withdraw(rec, reason.strip())
@@ -431,7 +437,8 @@ def sign_off(
 def check_lapse(tender: Tender, actor: Any = None) -> bool:
     """After a change that can alter the snapshot: when the frozen recommendation's live hash differs from
     its frozen one, it goes back to draft (texts kept) and every sign-off on the old hash lapses, recorded
-    with both hashes. Returns whether it lapsed. The cost split calls this too."""
+    with both hashes. Returns whether it lapsed. (The cost split cannot change while a recommendation is
+    frozen; after the notices a change that would alter the snapshot is refused.)"""
     rec = current_recommendation(tender)
     if rec is None or rec.state is not RecommendationState.FROZEN:
         return False

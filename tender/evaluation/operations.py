@@ -699,9 +699,9 @@ def reject_bid(tender: Tender, bid: Bid, *, reason: str, actor: Any) -> None:
 
 
 def undo_rejection(tender: Tender, bid: Bid, *, reason: str, actor: Any) -> None:
-    """The way back from an avvisning decided by mistake, while the evaluation is open (the app has no award
-    step yet that would close it): the bid returns to Pb/Ph and the ranking, and the trail keeps both the
-    rejection and why it was undone."""
+    """The way back from an avvisning decided by mistake, while the evaluation is open (after the notices of
+    award the award's listener refuses a change to the result they told of): the bid returns to Pb/Ph and the
+    ranking, and the trail keeps both the rejection and why it was undone."""
     from tender.bids.operations import opening_of
 
     if opening_of(tender) is None or bid.tender_id != tender.id or bid.status is not BidStatus.SUBMITTED:
