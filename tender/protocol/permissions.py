@@ -8,12 +8,6 @@ from typing import Any
 from tender.tenders.models import Role, Tender
 from tender.tenders.permissions import Rule, has_role, is_lead
 
-#: the lead keeps the protocol and files the archive package (the archive part may refine its own rule).
-#: The lead alone: the protocol holds the whole audit trail (which only the lead sees, view_audit) and every
-#: evaluator's individual scores; signers and observers see what their own pages show, and a municipality
-#: files the protocol through the archive package the lead hands it. Vendors never (403).
-keep_protocol = is_lead.named("keep_protocol")
-
 # -- the archive package (tender.protocol.archive) -----------------------------------------------------
 # The package holds every bid as received, so it goes only to those who answer for the tender's records:
 # the lead, for the whole tender or for any participating municipality; and a municipality's signer, for
@@ -33,6 +27,12 @@ def _signs_for(u: Any, t: Tender, o: Any, n: datetime | None) -> bool:
 
 
 award_notified = Rule("award_notified", _notices_issued)
+#: the lead keeps the protocol; until the notices of award the lead alone: the protocol holds the whole
+#: audit trail (which only the lead sees, view_audit) and every evaluator's individual scores. Once the
+#: notices are issued the award is decided and each municipality files its case: its signer gets the
+#: protocol too, as in the archive package it builds for its municipality (one rule for both). Evaluators
+#: and observers see what their own pages show; vendors never (403).
+keep_protocol = (is_lead | (has_role(Role.SIGNER) & award_notified)).named("keep_protocol")
 #: may open the archive package's page and build a package (for some municipality, or the whole tender)
 build_archive = (is_lead | (has_role(Role.SIGNER) & award_notified)).named("build_archive")
 #: may build the package for the municipality passed as ``obj`` (None: the whole tender, the lead only)
