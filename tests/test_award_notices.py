@@ -240,3 +240,40 @@ def test_the_notice_shows_the_option_municipalities_apart_and_they_need_not_appr
     text = pdf_text(issue.notices[0].data)
     assert "Oppdragsgivere: Skien " in text
     assert "Opsjonskommuner (kan slutte seg til kontrakten senere): Porsgrunn" in text
+
+
+def test_after_the_notices_the_result_they_told_of_cannot_change_nor_the_recommendation_be_withdrawn(
+    db: Any, awarded: Any
+) -> None:
+    from tender.audit import AuditEvent
+    from tender.award import notice_operations as ops
+    from tender.award import recommendation_operations as rec_ops
+    from tender.award.models import RecommendationState
+    from tender.award.operations import current_recommendation, valid_sign_offs
+    from tender.errors import DomainError
+    from tender.evaluation import operations as ev
+    from tender.evaluation_model import operations as model_ops
+
+    ops.issue_notices(awarded.tender, actor=awarded.lead)
+    db.session.commit()
+    rec = current_recommendation(awarded.tender)
+    with pytest.raises(DomainError, match="kan ikke trekkes"):
+        rec_ops.withdraw(awarded.tender, rec, reason="Vi angrer.", actor=awarded.lead)
+    db.session.rollback()
+    winner = next(b for b in ev.opened_bids(awarded.tender) if b.id == rec.winner_bid_id)
+    leaf = model_ops.quality_leaves(awarded.tender)[0]
+    saved = ev.consensus_scores(awarded.tender)[(winner.id, leaf.id)]
+    with pytest.raises(DomainError, match="evalueringen kan ikke endres"):
+        ev.save_consensus(
+            awarded.tender,
+            winner,
+            leaf,
+            score=Decimal(1),
+            justification="Endret etter meddelelsene.",
+            expected_version=saved.lock_version,
+            actor=awarded.lead,
+        )
+    db.session.rollback()
+    rec = current_recommendation(awarded.tender)
+    assert rec.state is RecommendationState.FROZEN and len(valid_sign_offs(rec)) == 2
+    assert db.session.query(AuditEvent).filter_by(event_type="award.sign_offs_lapsed").count() == 0
