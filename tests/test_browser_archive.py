@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.evaluation_helpers import PASSWORD, live_setup, restore_clock
+from tests.browser_helpers import log_in
+from tests.evaluation_helpers import live_setup, restore_clock
 from tests.test_archive_package import open_package
 
 pytestmark = pytest.mark.browser
@@ -21,11 +22,7 @@ def test_the_lead_chooses_a_municipality_downloads_the_package_and_finds_its_has
     w = live_setup(live_server.app, evaluators=1, vendors=2)
     try:
         url = live_server.url
-        page.goto(url + "/logg-inn")
-        page.get_by_label("E-postadresse").fill(w.lead.email)
-        page.get_by_label("Passord").fill(PASSWORD)
-        page.get_by_role("button", name="Logg inn").click()
-        page.get_by_role("heading", name="Mine konkurranser").wait_for()
+        log_in(page, url, w.lead)
         page.goto(f"{url}/konkurranser/{w.tender_id}")
         page.get_by_role("navigation", name="Konkurranse").get_by_role("link", name="Arkivpakke").click()
         page.get_by_role("heading", name="Arkivpakke").wait_for()

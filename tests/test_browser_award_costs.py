@@ -11,7 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.evaluation_helpers import PASSWORD, live_setup, restore_clock
+from tests.browser_helpers import log_in
+from tests.evaluation_helpers import live_setup, restore_clock
 from tests.test_browser_negotiation import _score_current_round
 
 pytestmark = pytest.mark.browser
@@ -35,11 +36,7 @@ def test_the_lead_marks_an_option_municipality_chooses_the_key_fixes_custom_perc
         a, b = w.vendor_names
         _score_current_round(app, w.tender_id, {a: 8, b: 5})
         url = live_server.url
-        page.goto(url + "/logg-inn")
-        page.get_by_label("E-postadresse").fill(w.lead.email)
-        page.get_by_label("Passord").fill(PASSWORD)
-        page.get_by_role("button", name="Logg inn").click()
-        page.get_by_role("heading", name="Mine konkurranser").wait_for()
+        log_in(page, url, w.lead)
         page.goto(f"{url}/konkurranser/{w.tender_id}")
         page.get_by_role("link", name="Kostnadsfordeling").click()
         page.get_by_role("heading", name="Kostnadsfordeling og opsjonskommuner").wait_for()

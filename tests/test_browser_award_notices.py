@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 
 from tests.award_helpers import approved_recommendation
-from tests.evaluation_helpers import BEFORE, PASSWORD, Clock, restore_clock
+from tests.browser_helpers import log_in as _login
+from tests.browser_helpers import log_out as _logout
+from tests.evaluation_helpers import BEFORE, Clock, restore_clock
 from tests.negotiation_helpers import negotiation_setup
 from tests.prequalification_helpers import live_builders
 from tests.test_award_contract import ENDS, SIGNED_PDF
@@ -43,19 +45,6 @@ def _live_approved(app: Any) -> tuple[World, Clock]:
         db.session.commit()
         clock.set(ISSUED)
         return World(s.tender.id, s.lead.email, s.vendor_users[1].email), clock
-
-
-def _login(page: Any, url: str, email: str) -> None:
-    page.goto(url + "/logg-inn")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    page.get_by_role("heading", name="Mine konkurranser").wait_for()
-
-
-def _logout(page: Any) -> None:
-    page.get_by_role("button", name="Logg ut").click()
-    page.get_by_text("Du er logget ut.").wait_for()
 
 
 def _text(data: bytes) -> str:

@@ -8,22 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from tests.evaluation_helpers import PASSWORD, Login, live_setup, restore_clock
+from tests.browser_helpers import log_in as _login
+from tests.browser_helpers import log_out as _logout
+from tests.evaluation_helpers import Login, live_setup, restore_clock
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page, url, user) -> None:
-    page.goto(url + "/logg-inn")
-    page.get_by_label("E-postadresse").fill(user.email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    page.get_by_role("heading", name="Mine konkurranser").wait_for()
-
-
-def _logout(page) -> None:
-    page.get_by_role("button", name="Logg ut").click()
-    page.get_by_text("Du er logget ut.").wait_for()
 
 
 def _scored(app, tender_id: int, scores: dict[str, int]) -> dict[str, Login]:

@@ -9,23 +9,12 @@ import subprocess
 
 import pytest
 
-from tests.evaluation_helpers import PASSWORD, live_setup, restore_clock
+from tests.browser_helpers import log_in as _login
+from tests.browser_helpers import log_out as _logout
+from tests.evaluation_helpers import live_setup, restore_clock
 from tests.test_protocol import problems
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page, url, user) -> None:
-    page.goto(url + "/logg-inn")
-    page.get_by_label("E-postadresse").fill(user.email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    page.get_by_role("heading", name="Mine konkurranser").wait_for()
-
-
-def _logout(page) -> None:
-    page.get_by_role("button", name="Logg ut").click()
-    page.get_by_text("Du er logget ut.").wait_for()
 
 
 def test_the_lead_downloads_the_protocol_from_the_tender_page_and_an_evaluator_finds_no_link(
