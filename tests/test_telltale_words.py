@@ -16,6 +16,7 @@ import zipfile
 from itertools import product
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 #: words that would tell a Norwegian reader that the page was not finished (whole words, any case)
@@ -176,6 +177,27 @@ def _request_values(tender: Any) -> dict[str, list[str]]:
 def test_no_page_pdf_or_workbook_of_the_scored_demo_shows_an_english_tell_tale_word_to_any_role(
     app, client, forms, scored_demo
 ) -> None:
+    _walk(app, client, forms, scored_demo)
+
+
+@pytest.fixture
+def awarded_demo(runner, db) -> Any:
+    result = runner.invoke(args=["demo", "--stage", "awarded"])
+    assert result.exit_code == 0, result.output
+    from tender.demo.stages import demo_tender
+
+    return demo_tender()
+
+
+@pytest.mark.slow
+def test_no_page_pdf_or_workbook_of_the_awarded_demo_shows_an_english_tell_tale_word_to_any_role(
+    app, client, forms, awarded_demo
+) -> None:
+    # the award's pages, the notices, the protocol and the archive package, after the negotiation's rounds
+    _walk(app, client, forms, awarded_demo)
+
+
+def _walk(app: Any, client: Any, forms: Any, scored_demo: Any) -> None:
     from tender.demo import DEMO_PASSWORD, EVALUATORS, LEAD, OBSERVER, SIGNERS
     from tender.demo.stages import BIDDERS
 

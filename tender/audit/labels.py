@@ -396,6 +396,7 @@ FIELD_LABELS: dict[str, str] = {
     "prices": "Priser",
     "procedure": "Prosedyre",
     "questions_deadline": "Frist for spørsmål",
+    "bid_deadline": "Tilbudsfrist",
     "reason": "Begrunnelse",
     "rejected": "Avvist",
     "rejection_reason": "Begrunnelse for avvisningen",
