@@ -107,6 +107,9 @@ def revised(db, create_tender, add_member, create_user, clock):
         "document_id": [NOWHERE],
         "clarification_id": [NOWHERE],
         "question_id": [NOWHERE],
+        # the award's recommendation and notices come only after the final round is opened and scored
+        "rec_id": [NOWHERE],
+        "notice_id": [NOWHERE],
     }
     return s, sealed, first_bids, second
 

@@ -763,6 +763,14 @@ def protocol_of(tender: Tender, *, generated_at: datetime | None = None) -> dict
         is not None
     )
     requests_opened = request_ops.opening_of(tender) is not None
+    current_opened = (
+        db.session.scalar(
+            select(BidOpening.id).where(
+                BidOpening.tender_id == tender.id, BidOpening.round_no == tender.current_round
+            )
+        )
+        is not None
+    )
     return {
         "format": "tender-anskaffelsesprotokoll",
         "format_version": FORMAT_VERSION,
@@ -786,7 +794,9 @@ def protocol_of(tender: Tender, *, generated_at: datetime | None = None) -> dict
         "award": _award(tender)
         if bids_opened
         else {"recommendations": [], "notices": None, "contract": None},
-        "audit": _audit(tender, bids_opened=bids_opened, requests_opened=requests_opened),
+        # the trail hides every vendor event while the CURRENT round is sealed (a round of revised bids
+        # too), as the audit page does
+        "audit": _audit(tender, bids_opened=current_opened, requests_opened=requests_opened),
     }
 
 
