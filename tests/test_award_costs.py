@@ -254,3 +254,10 @@ def test_nothing_changes_once_the_notices_are_issued(db, s) -> None:
         costs.set_key(s.tender, CostSplitKey.EQUAL, fixed_percent=None, percents={}, actor=s.lead)
     with pytest.raises(DomainError, match="Meddelelsene om tildeling er sendt"):
         costs.set_option(s.tender, s.tender.participating_municipalities[0].id, True, actor=s.lead)
+
+
+def test_the_cost_split_is_a_registered_part_of_every_recommendations_snapshot() -> None:
+    # a test that replaces the part must put it back (monkeypatch), or later snapshots lose the cost split
+    from tender.award import cost_operations, snapshot
+
+    assert snapshot.SNAPSHOT_PARTS["cost_split"] is cost_operations.cost_split_snapshot

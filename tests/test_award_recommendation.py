@@ -232,22 +232,22 @@ def test_freezing_stores_the_snapshot_in_the_shared_format_with_its_sha256_and_r
     assert json.loads(event.payload_json)["sha256"] == rec.content_sha256
 
 
-def test_a_snapshot_part_registered_by_another_module_goes_into_the_snapshot_and_its_hash(db, world) -> None:
+def test_a_snapshot_part_registered_by_another_module_goes_into_the_snapshot_and_its_hash(
+    db, world, monkeypatch
+) -> None:
     from tender.award import recommendation_operations as ops
     from tender.award import snapshot as snap
 
     rec = frozen(db, world)
     before = rec.content_sha256
-    snap.SNAPSHOT_PARTS["cost_split"] = lambda tender: {"key": "equal", "total": "900000"}
-    try:
-        assert snap.live_hash(world.tender, rec) != before
-        assert ops.check_lapse(world.tender, world.lead)
-        assert json.loads(ops.snap.canonical(snap.build_snapshot(world.tender, rec)))["cost_split"] == {
-            "key": "equal",
-            "total": "900000",
-        }
-    finally:
-        del snap.SNAPSHOT_PARTS["cost_split"]
+    # in place of the cost split's own part for this test only (monkeypatch puts the registered one back)
+    monkeypatch.setitem(snap.SNAPSHOT_PARTS, "cost_split", lambda tender: {"key": "equal", "total": "900000"})
+    assert snap.live_hash(world.tender, rec) != before
+    assert ops.check_lapse(world.tender, world.lead)
+    assert json.loads(ops.snap.canonical(snap.build_snapshot(world.tender, rec)))["cost_split"] == {
+        "key": "equal",
+        "total": "900000",
+    }
 
 
 # -- lapse ---------------------------------------------------------------------------------------------------
