@@ -11,7 +11,8 @@ Exact to the øre, always summing to the total. The shares are computed exactly 
 rounded DOWN to the øre, and the øre left over (fewer than the number of municipalities) go one each to the
 municipalities with the LARGEST remainder first (the part of an øre that was cut off); municipalities with the
 same remainder are taken by kommunenummer ascending. The rule is deterministic and never moves more than one
-øre to anybody; with a key by population a larger population never gets a smaller share.
+øre to anybody; a larger exact share never pays less (so with a key by population a larger population never
+pays less, but with a fixed part of 100 % every share is equal and the øre left over go by kommunenummer).
 
 Pure: nothing here knows the database or the web; problems come back as codes (``SplitProblem``) the web
 layer words in Norwegian, like ``price_schedule.PriceProblem``.
