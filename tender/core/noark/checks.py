@@ -160,6 +160,34 @@ _CATALOGUE: Final[tuple[Check, ...]] = (
         "Business-specific metadata against arkivuttrekk.xml",
         "content",
     ),
+    _c(
+        "N5V-CONTENT-23",
+        "Datoer som motsier hverandre",
+        "Dates that contradict each other",
+        "content",
+    ),
+    _c(
+        "N5V-CONTENT-24",
+        "Unike journalnummer og saksnummer",
+        "Unique journal and case numbers",
+        "content",
+    ),
+    _c(
+        "N5V-CONTENT-25",
+        "Korrespondanseparter mot journalposttype",
+        "Correspondence parties against the journal record type",
+        "content",
+    ),
+    _c("N5V-CONTENT-26", "Skjerming fullstendig", "Restrictions complete", "content"),
+    _c("N5V-CONTENT-27", "Kassasjon fullstendig", "Disposal fields complete", "content"),
+    _c(
+        "N5V-CONTENT-28",
+        "Journalposter i journalene mot arkivstrukturen",
+        "Journal entries against the records of the archive structure",
+        "content",
+        "N5.59",
+        "N5.60",
+    ),
     # -- document files
     _c(
         "N5V-DOC-01",

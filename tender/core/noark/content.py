@@ -66,12 +66,49 @@ REFERENCES: Final[dict[str, tuple[str, str]]] = {
 #: code-list elements and references follow in further slots
 _FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "arkiv": ("systemID",),
-    "arkivdel": ("systemID", "tittel", "arkivdelstatus"),
+    "arkivdel": (
+        "systemID",
+        "tittel",
+        "arkivdelstatus",
+        "opprettetDato",
+        "avsluttetDato",
+        "arkivperiodeStartDato",
+        "arkivperiodeSluttDato",
+    ),
     "klassifikasjonssystem": ("systemID",),
     "klasse": ("systemID", "klasseID"),
-    "mappe": ("systemID", "opprettetDato", "saksstatus"),
-    "registrering": ("systemID", "opprettetDato", "journalstatus", "journalposttype", "journaldato"),
-    "dokumentbeskrivelse": ("systemID", "dokumentstatus", "dokumentmedium"),
+    "mappe": (
+        "systemID",
+        "opprettetDato",
+        "saksstatus",
+        "avsluttetDato",
+        "saksaar",
+        "sakssekvensnummer",
+        "saksdato",
+        "mappeID",
+    ),
+    "registrering": (
+        "systemID",
+        "opprettetDato",
+        "journalstatus",
+        "journalposttype",
+        "journaldato",
+        "arkivertDato",
+        "journalaar",
+        "journalsekvensnummer",
+        "journalpostnummer",
+        "tittel",
+        "dokumentetsDato",
+        "mottattDato",
+        "sendtDato",
+    ),
+    "dokumentbeskrivelse": (
+        "systemID",
+        "dokumentstatus",
+        "dokumentmedium",
+        "opprettetDato",
+        "tilknyttetDato",
+    ),
     "dokumentobjekt": (
         "systemID",
         "referanseDokumentfil",
@@ -82,6 +119,25 @@ _FIELDS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "avskrivning": ("avskrivningsmaate",),
 }
+#: slot positions of the fields above (``slots[A_OPPRETTET]`` and so on), one set per level
+A_SYSTEMID, A_TITTEL, A_STATUS, A_OPPRETTET, A_AVSLUTTET, A_PERIODE_START, A_PERIODE_SLUTT = range(7)
+M_SYSTEMID, M_OPPRETTET, M_STATUS, M_AVSLUTTET, M_SAKSAAR, M_SEKVENS, M_SAKSDATO, M_MAPPEID = range(8)
+(
+    R_SYSTEMID,
+    R_OPPRETTET,
+    R_JOURNALSTATUS,
+    R_JOURNALPOSTTYPE,
+    R_JOURNALDATO,
+    R_ARKIVERT,
+    R_JOURNALAAR,
+    R_JOURNALSEKVENS,
+    R_JOURNALPOSTNUMMER,
+    R_TITTEL,
+    R_DOKUMENTETS_DATO,
+    R_MOTTATT,
+    R_SENDT,
+) = range(13)
+D_SYSTEMID, D_STATUS, D_MEDIUM, D_OPPRETTET, D_TILKNYTTET = range(5)
 #: status fields the level handlers check themselves (their code-list check happens there too)
 _HANDLED_CODES: Final = frozenset(
     {"arkivdelstatus", "saksstatus", "journalstatus", "journalposttype", "dokumentstatus"}
@@ -422,11 +478,32 @@ class ArkivstrukturHandler:
     # -- shared steps
 
     def _add(
-        self, check: str, severity: Severity, no: str, en: str, line: int | None, element: str | None
+        self,
+        check: str,
+        severity: Severity,
+        no: str,
+        en: str,
+        line: int | None,
+        element: str | None,
+        *,
+        unit: str | None = None,
+        arkade: tuple[str, ...] = (),
     ) -> None:
         info = self.infos.get(element) if element else None
         self.out.add(
-            Finding(check, severity, no, en, FILE, line, None, element, info.m_number if info else None)
+            Finding(
+                check,
+                severity,
+                no,
+                en,
+                FILE,
+                line,
+                None,
+                element,
+                info.m_number if info else None,
+                unit,
+                arkade,
+            )
         )
 
     def _system_id(self, local: str, kind: str, child: Field) -> None:
@@ -546,8 +623,19 @@ class ArkivstrukturHandler:
             )
 
     def _mappe(self, record: Record, kind: str, slots: Slots) -> None:
-        # slots: systemID, opprettetDato, saksstatus
+        # slots: see M_* above
         kids = self._kids.pop(record[SERIAL], None) or _NO_KIDS
+        self.store.add_mappe(
+            record[SERIAL],
+            record[PARENT_SERIAL],
+            _text(slots[M_SYSTEMID]),
+            record[LINE],
+            kind,
+            _text(slots[M_OPPRETTET]),
+            _text(slots[M_AVSLUTTET]),
+            _text(slots[M_SAKSAAR]),
+            _text(slots[M_SEKVENS]),
+        )
         self._count_in_parent(record, K_MAPPE)
         self.types["mappe"][kind] += 1
         self._bucket["mappe"] += 1
@@ -594,7 +682,7 @@ class ArkivstrukturHandler:
         return value[:19]
 
     def _registrering(self, record: Record, kind: str, slots: Slots) -> None:
-        # slots: systemID, opprettetDato, journalstatus, journalposttype, journaldato
+        # slots: see R_* above
         all_kids = self._kids
         kids = all_kids.pop(record[SERIAL], None) or _NO_KIDS
         parent = record[PARENT_SERIAL]
@@ -605,6 +693,19 @@ class ArkivstrukturHandler:
             counts[K_REG] += 1
         self.types["registrering"][kind] += 1
         self._bucket["registrering"] += 1
+        if kind == "journalpost":
+            self.store.add_journalpost(
+                record[SERIAL],
+                parent,
+                _text(slots[R_SYSTEMID]),
+                record[LINE],
+                _text(slots[R_JOURNALAAR]),
+                _text(slots[R_JOURNALSEKVENS]),
+                _text(slots[R_JOURNALPOSTNUMMER]),
+                _text(slots[R_JOURNALDATO]),
+                _text(slots[R_DOKUMENTETS_DATO]),
+                _text(slots[R_TITTEL]),
+            )
         if not kids[K_DB] and not kids[K_DO]:
             self.empty_units["registreringer uten dokumentbeskrivelse"] += 1
         created = slots[1]

@@ -28,3 +28,7 @@ class Finding:
     column: int | None = None
     element: str | None = None  #: element name, e.g. "tittel"
     m_number: str | None = None  #: e.g. "M020"
+    unit: str | None = None  #: the systemID of the unit the finding is about, when it has one
+    #: the Arkade 5 tests (N5.01–N5.64) the finding belongs to; empty: those of its check
+    #: (:func:`tender.core.noark.report.arkade_of`)
+    arkade: tuple[str, ...] = ()

@@ -185,7 +185,17 @@ def finding_json(f: Finding) -> dict[str, Any]:
         "column": f.column,
         "element": f.element,
         "m_number": f.m_number,
+        "unit": f.unit,
+        "arkade": list(arkade_of(f)),
     }
+
+
+def arkade_of(f: Finding) -> tuple[str, ...]:
+    """The Arkade tests a finding belongs to: its own, else those of its check (none for our own checks)."""
+    if f.arkade:
+        return f.arkade
+    check = CHECKS.get(f.check)
+    return check.arkade if check is not None else ()
 
 
 def _result_json(r: CheckResult) -> dict[str, Any]:

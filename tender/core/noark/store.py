@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 _BATCH: Final = 20_000
+#: rows of the wide unit tables (mapper, journalposter) buffered before an insert
+_UNIT_BATCH: Final = 2_000
 
 #: reference kind → the levels (element names) a reference of that kind may point to
 REFERENCE_TARGETS: Final[dict[str, tuple[str, ...]]] = {
@@ -37,6 +39,14 @@ serial INTEGER NOT NULL DEFAULT 0);
 -- serials grow in document order, so this index only ever appends
 CREATE INDEX docobj_serial ON docobj (serial);
 CREATE TABLE files (path TEXT PRIMARY KEY, sha256 TEXT, size INTEGER, sniffed TEXT);
+-- every mappe of arkivstruktur.xml (texts stripped, as written): for the questions across units
+CREATE TABLE mapper (serial INTEGER NOT NULL, parent_serial INTEGER NOT NULL, system_id TEXT,
+                     line INTEGER, kind TEXT NOT NULL, opprettet TEXT, avsluttet TEXT, saksaar TEXT,
+                     sakssekvensnummer TEXT);
+-- every journalpost of arkivstruktur.xml; parent_serial is its mappe's (or klasse's) serial
+CREATE TABLE journalposter (serial INTEGER NOT NULL, parent_serial INTEGER NOT NULL, system_id TEXT,
+                            line INTEGER, journalaar TEXT, journalsekvensnummer TEXT, journalpostnummer TEXT,
+                            journaldato TEXT, dokumentets_dato TEXT, tittel TEXT);
 """
 
 
@@ -81,6 +91,8 @@ class Store:
         self._refs: list[tuple[str, int, str, str, str]] = []
         self._docs: list[tuple[str, str, int, str | None, str | None, str | None, str | None, int]] = []
         self._files: list[tuple[str, str, int, str | None]] = []
+        self._mapper: list[tuple[Any, ...]] = []
+        self._journalposter: list[tuple[Any, ...]] = []
         self._indexed = False
 
     # -- writing (buffered)
@@ -117,6 +129,66 @@ class Store:
         self._docs.append((path, raw, line, checksum, algorithm, size, format_, serial))
         if len(self._docs) >= _BATCH:
             self._flush_docs()
+
+    def add_mappe(
+        self,
+        serial: int,
+        parent_serial: int,
+        system_id: str | None,
+        line: int,
+        kind: str,
+        opprettet: str | None,
+        avsluttet: str | None,
+        saksaar: str | None,
+        sakssekvensnummer: str | None,
+    ) -> None:
+        """A mappe of arkivstruktur.xml (``kind``: its xsi:type or "mappe"), texts stripped."""
+        self._mapper.append(
+            (serial, parent_serial, system_id, line, kind, opprettet, avsluttet, saksaar, sakssekvensnummer)
+        )
+        if len(self._mapper) >= _UNIT_BATCH:
+            self._flush_units()
+
+    def add_journalpost(
+        self,
+        serial: int,
+        parent_serial: int,
+        system_id: str | None,
+        line: int,
+        journalaar: str | None,
+        journalsekvensnummer: str | None,
+        journalpostnummer: str | None,
+        journaldato: str | None,
+        dokumentets_dato: str | None,
+        tittel: str | None,
+    ) -> None:
+        """A registrering of xsi:type journalpost in arkivstruktur.xml, texts stripped."""
+        self._journalposter.append(
+            (
+                serial,
+                parent_serial,
+                system_id,
+                line,
+                journalaar,
+                journalsekvensnummer,
+                journalpostnummer,
+                journaldato,
+                dokumentets_dato,
+                tittel,
+            )
+        )
+        if len(self._journalposter) >= _UNIT_BATCH:
+            self._flush_units()
+
+    def _flush_units(self) -> None:
+        if self._mapper:
+            self.db.executemany("INSERT INTO mapper VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self._mapper)
+            self._mapper.clear()
+        if self._journalposter:
+            self.db.executemany(
+                "INSERT INTO journalposter VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._journalposter
+            )
+            self._journalposter.clear()
 
     def add_file(self, path: str, sha256: str, size: int, sniffed: str | None) -> None:
         """A document file found in the extract."""
@@ -161,6 +233,7 @@ class Store:
         self._flush_refs()
         self._flush_docs()
         self._flush_files()
+        self._flush_units()
 
     def _index(self) -> None:
         self.flush()

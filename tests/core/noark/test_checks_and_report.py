@@ -90,6 +90,8 @@ def test_the_json_report_has_the_documented_shape() -> None:
         "column",
         "element",
         "m_number",
+        "unit",
+        "arkade",
     }
     assert report["verdict"]["errors"] == sum(c["counts"]["error"] for c in report["checks"])
 

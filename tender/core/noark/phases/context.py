@@ -81,8 +81,11 @@ class Run:
         line: int | None = None,
         element: str | None = None,
         m_number: str | None = None,
+        *,
+        unit: str | None = None,
+        arkade: tuple[str, ...] = (),
     ) -> None:
-        self.out.add(Finding(check, severity, no, en, file, line, None, element, m_number))
+        self.out.add(Finding(check, severity, no, en, file, line, None, element, m_number, unit, arkade))
 
     def progress(self, stage: str, done: int, total: int) -> None:
         if self.options.progress is not None:
