@@ -6,7 +6,7 @@ people of something the group has done in the portal (an answer published to all
 reduction): the portal is where it is done and where every vendor sees it at one moment, so what it tells
 of stands whatever becomes of the mail; each address is tried once, and the addresses that failed are
 returned for the caller to record in the audit trail and show to the lead (who sends by other means). The
-notices of award follow the same policy, each address sent its own company's PDF through ``send``.
+notices of award follow the same policy, each company's addresses sent its own PDF as an attachment.
 
 Nothing here logs a message's body: the vendor's confirmation link is a secret for the mailbox it is sent
 to, and must not end up in a log file an operator or a group member can read.
@@ -80,8 +80,15 @@ class Notified:
         return {"mail_server": self.configured, "sent": len(self.sent), "failed": list(self.failed)}
 
 
-def notify(to: Iterable[str], subject: str, body: str | Callable[[str], str]) -> Notified:
-    """Tell each address (``body`` may depend on the address), best effort: see the module's docstring."""
+def notify(
+    to: Iterable[str],
+    subject: str,
+    body: str | Callable[[str], str],
+    *,
+    attachments: Sequence[tuple[str, str, bytes]] = (),
+) -> Notified:
+    """Tell each address (``body`` may depend on the address; each gets the same ``attachments``), best
+    effort: see the module's docstring."""
     addresses = list(dict.fromkeys(a for a in to if a))
     if not configured():
         return Notified(False)
@@ -89,7 +96,7 @@ def notify(to: Iterable[str], subject: str, body: str | Callable[[str], str]) ->
     failed: list[str] = []
     for address in addresses:
         try:
-            send(address, subject, body(address) if callable(body) else body)
+            send(address, subject, body(address) if callable(body) else body, attachments=attachments)
         except DomainError:
             failed.append(address)  # send logged why; what the mail tells of is in the portal regardless
         else:

@@ -9,7 +9,7 @@ the chosen vendor only: no other losing bidder's name or scores.
 
 E-mail is best effort: the notice stands in the portal (the vendor's tender page) whatever happens to the
 mail, so a failure to send one does not undo the issue; each failure is written to the audit trail (and
-mail.send logs its cause), so the group can send the notice by other means and document it.
+tender.mail logs its cause), so the group can send the notice by other means and document it.
 
 Refusals (notices before every approval, a contract inside the standstill) are kept in the audit trail as
 attempts although the request is rolled back (``tender.web.transactions.keep``).
@@ -258,34 +258,32 @@ def _mail_notices(
     """One e-mail per active vendor user of each bidder, with its own notice attached; best effort."""
     subject = f"Meddelelse om tildeling – {tender.title}"
     for notice, data in made:
-        sent: list[str] = []
-        for name, email in active_vendor_users(tender, notice.vendor_id):
-            body = (
-                f"Hei {name},\n\n"
+        names = {email: name for name, email in active_vendor_users(tender, notice.vendor_id)}
+
+        def body(email: str, notice: AwardNotice = notice, names: dict[str, str] = names) -> str:
+            return (
+                f"Hei {names[email]},\n\n"
                 f"Vedlagt er meddelelsen om tildeling i konkurransen «{tender.title}» "
                 f"({tender.case_reference}) til {notice.vendor.name}.\n\n"
                 f"Karensperioden løper til {end_in_words(period)}. Meddelelsen ligger også på konkurransens "
                 "side i portalen.\n"
             )
-            problem = ""
-            if not mail.configured():
-                problem = "Det er ikke satt opp en e-postserver."
-            else:
-                try:
-                    mail.send(email, subject, body, attachments=[(notice.filename, PDF, data)])
-                except DomainError as error:
-                    problem = error.message
-            if problem:
-                audit.record(
-                    "award.notice_mail_failed",
-                    notice,
-                    tender_id=tender.id,
-                    actor=actor,
-                    payload={"vendor": notice.vendor.name, "email": email, "reason": problem},
-                )
-            else:
-                sent.append(email)
-        notice.mailed_to = "\n".join(sent)
+
+        notified = mail.notify(names, subject, body, attachments=[(notice.filename, PDF, data)])
+        # without a mail server nothing was tried: every address is one the group must reach by other means
+        undelivered = notified.failed if notified.configured else tuple(names)
+        problem = (
+            "E-posten kunne ikke sendes." if notified.configured else "Det er ikke satt opp en e-postserver."
+        )
+        for email in undelivered:
+            audit.record(
+                "award.notice_mail_failed",
+                notice,
+                tender_id=tender.id,
+                actor=actor,
+                payload={"vendor": notice.vendor.name, "email": email, "reason": problem},
+            )
+        notice.mailed_to = "\n".join(notified.sent)
     db.session.flush()
 
 

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from tender.reports.pdf_pages import build_a4
+from tender.reports.pdf_pages import build_a4, text_paragraph
 from tender.reports.spec_pdf import fonts
 
 _BLUE = colors.HexColor("#1F4E78")
@@ -61,12 +60,10 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _p(text: object, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
-
-
 def _table(rows: Sequence[Sequence[str]], widths: Sequence[float], st: dict[str, ParagraphStyle]) -> Table:
-    cells = [[_p(c, st["head"] if i == 0 else st["cell"]) for c in row] for i, row in enumerate(rows)]
+    cells = [
+        [text_paragraph(c, st["head"] if i == 0 else st["cell"]) for c in row] for i, row in enumerate(rows)
+    ]
     table = Table(cells, colWidths=[w * mm for w in widths] if widths else None, repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -86,13 +83,13 @@ def render(
     """One document: its title, the tender's title, an introduction, the sections; ``footer`` on each page
     (what the document was made from)."""
     st = _styles()
-    story: list[Flowable] = [_p(title, st["title"]), _p(tender_title, st["body"])]
-    story += [_p(text, st["body"]) for text in intro]
+    story: list[Flowable] = [text_paragraph(title, st["title"]), text_paragraph(tender_title, st["body"])]
+    story += [text_paragraph(text, st["body"]) for text in intro]
     for section in sections:
-        story.append(_p(section.heading, st["h1"]))
-        story += [_p(text, st["body"]) for text in section.paragraphs]
+        story.append(text_paragraph(section.heading, st["h1"]))
+        story += [text_paragraph(text, st["body"]) for text in section.paragraphs]
         if section.table:
             story.append(_table(section.table, section.widths, st))
             story.append(Spacer(1, 4 * mm))
-        story += [_p(text, st["small"]) for text in section.after]
+        story += [text_paragraph(text, st["small"]) for text in section.after]
     return build_a4(story, title=title, subject=tender_title, footer=footer)

@@ -455,13 +455,6 @@ def vendor_addresses(tender: Tender, vendor: Vendor) -> list[str]:
     return [u.email for u in vendor_users(tender, vendor)]
 
 
-def _letter(tender: Tender, to: list[str], subject: str, body: str) -> mail.Notified:
-    """Send one letter to every address (tender.mail.notify: what it tells of stands whatever becomes of the
-    mail; without a mail server nothing is sent and the page says the letter must go by other means, as the
-    invitations do)."""
-    return mail.notify(to, subject, body)
-
-
 def reduce(tender: Tender, leaving: Mapping[int, str], *, note: str, at: datetime, actor: Any) -> Reduction:
     """The lead's reduction after the current round: the vendors in ``leaving`` (vendor id -> the reason it is
     told) leave the competition, by the announced award criteria as applied in ``note``; each is sent a
@@ -509,8 +502,7 @@ def reduce(tender: Tender, leaving: Mapping[int, str], *, note: str, at: datetim
     mailed = {}
     for vendor, row in rows:
         to = vendor_addresses(tender, vendor)
-        sent = _letter(
-            tender,
+        sent = mail.notify(
             to,
             f"{tender.title}: dere går ikke videre i forhandlingene",
             f"Til {vendor.name}\n\n"
@@ -631,8 +623,7 @@ def call_revised_bids(tender: Tender, given: CallInput, *, at: datetime, actor: 
     what = "endelige tilbud (BAFO)" if given.bafo else "reviderte tilbud"
     letters = {}
     for vendor in staying:
-        letters[vendor.name] = _letter(
-            tender,
+        letters[vendor.name] = mail.notify(
             vendor_addresses(tender, vendor),
             f"{tender.title}: invitasjon til å levere {what}",
             f"Til {vendor.name}\n\n"

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -31,7 +30,7 @@ from tender.prequalification.letters_operations import (
     ScoreLine,
 )
 from tender.prequalification.models import RequestOutcome
-from tender.reports.pdf_pages import build_a4
+from tender.reports.pdf_pages import build_a4, letter_styles, text_paragraph
 from tender.reports.spec_pdf import fonts
 
 STATUS_TEXT = {
@@ -42,40 +41,6 @@ STATUS_TEXT = {
 _BLUE = colors.HexColor("#1F4E78")
 _GRID = colors.HexColor("#BFBFBF")
 _OWN = colors.HexColor("#FFF2CC")
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    f = fonts()
-    body = ParagraphStyle("body", fontName=f.regular, fontSize=10, leading=13.5, spaceAfter=6)
-    return {
-        "body": body,
-        "title": ParagraphStyle("title", parent=body, fontName=f.bold, fontSize=15, leading=19, spaceAfter=8),
-        "h1": ParagraphStyle(
-            "h1", parent=body, fontName=f.bold, fontSize=13, leading=17, spaceBefore=10, spaceAfter=6
-        ),
-        "h2": ParagraphStyle(
-            "h2", parent=body, fontName=f.bold, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4
-        ),
-        "small": ParagraphStyle(
-            "small", parent=body, fontSize=8.5, leading=11, textColor=colors.HexColor("#444444")
-        ),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5, spaceAfter=0),
-        "head": ParagraphStyle(
-            "head",
-            parent=body,
-            fontName=f.bold,
-            fontSize=8.5,
-            leading=10.5,
-            spaceAfter=0,
-            textColor=colors.white,
-        ),
-        "mono": ParagraphStyle("mono", parent=body, fontName=f.mono, fontSize=8, leading=10, spaceAfter=0),
-    }
-
-
-def _p(text: object, style: ParagraphStyle) -> Paragraph:
-    """Plain text as a paragraph: escaped, line breaks kept."""
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
 
 
 def _table(rows: list[list[Any]], widths: Sequence[float], *, own_rows: Sequence[int] = ()) -> Table:
@@ -107,10 +72,10 @@ def _build(story: list[Flowable], title: str, subject: str, footer: str) -> byte
 
 def _letterhead(header: Header, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     return [
-        _p("Oppdragsgiver: " + ", ".join(header.municipalities), st["small"]),
-        _p(f"Konkurranse: {header.tender_title}", st["small"]),
-        _p(f"Vår referanse (saksnummer): {header.case_reference}", st["small"]),
-        _p(f"Dato: {format_date(header.date)}", st["small"]),
+        text_paragraph("Oppdragsgiver: " + ", ".join(header.municipalities), st["small"]),
+        text_paragraph(f"Konkurranse: {header.tender_title}", st["small"]),
+        text_paragraph(f"Vår referanse (saksnummer): {header.case_reference}", st["small"]),
+        text_paragraph(f"Dato: {format_date(header.date)}", st["small"]),
         Spacer(1, 6 * mm),
     ]
 
@@ -126,7 +91,7 @@ LETTER_TITLES = {
 def _score_table(lines: Sequence[ScoreLine], criteria: Sequence[CriterionInfo], st: dict[str, Any]) -> Table:
     small = ParagraphStyle("head_small", parent=st["head"], fontSize=7.5, leading=9.5)
     head = [Paragraph("Leverandør", small)]
-    head += [_p(f"{c.name} ({format_decimal(c.weight, 2)} %)", small) for c in criteria]
+    head += [text_paragraph(f"{c.name} ({format_decimal(c.weight, 2)} %)", small) for c in criteria]
     head += [Paragraph("Vektet sum", small), Paragraph("Rangering", small)]
     rows: list[list[Any]] = [head]
     own_rows = []
@@ -134,11 +99,11 @@ def _score_table(lines: Sequence[ScoreLine], criteria: Sequence[CriterionInfo], 
         if line.own:
             own_rows.append(len(rows))
         rows.append(
-            [_p(line.name + (" (dere)" if line.own else ""), st["cell"])]
-            + [_p(_score(s), st["cell"]) for s in line.scores]
+            [text_paragraph(line.name + (" (dere)" if line.own else ""), st["cell"])]
+            + [text_paragraph(_score(s), st["cell"]) for s in line.scores]
             + [
-                _p(_total(line.total), st["cell"]),
-                _p(line.rank if line.rank is not None else "–", st["cell"]),
+                text_paragraph(_total(line.total), st["cell"]),
+                text_paragraph(line.rank if line.rank is not None else "–", st["cell"]),
             ]
         )
     width = 166 * mm
@@ -148,11 +113,14 @@ def _score_table(lines: Sequence[ScoreLine], criteria: Sequence[CriterionInfo], 
 
 
 def _findings(title: str, findings: Sequence[Finding], st: dict[str, Any]) -> list[Flowable]:
-    story: list[Flowable] = [_p(title, st["h2"])]
+    story: list[Flowable] = [text_paragraph(title, st["h2"])]
     for finding in findings:
         story.append(
             KeepTogether(
-                [_p(finding.text, st["body"]), _p(f"Begrunnelse: {finding.justification}", st["small"])]
+                [
+                    text_paragraph(finding.text, st["body"]),
+                    text_paragraph(f"Begrunnelse: {finding.justification}", st["small"]),
+                ]
             )
         )
     return story
@@ -160,23 +128,26 @@ def _findings(title: str, findings: Sequence[Finding], st: dict[str, Any]) -> li
 
 def render_letter(content: LetterContent) -> bytes:
     """The letter to one vendor as PDF bytes."""
-    st = _styles()
+    st = letter_styles()
     h = content.header
     story: list[Flowable] = _letterhead(h, st)
     story += [
-        _p(content.vendor_name, st["body"]),
-        _p(f"Organisasjonsnummer {content.organisasjonsnummer}", st["small"]),
+        text_paragraph(content.vendor_name, st["body"]),
+        text_paragraph(f"Organisasjonsnummer {content.organisasjonsnummer}", st["small"]),
     ]
     if content.contact_name:
-        story.append(_p(f"Att.: {content.contact_name}", st["small"]))
+        story.append(text_paragraph(f"Att.: {content.contact_name}", st["small"]))
     if content.address:
-        story.append(_p(content.address, st["small"]))
-    story += [Spacer(1, 6 * mm), _p(f"{LETTER_TITLES[content.outcome]} – {h.tender_title}", st["title"])]
+        story.append(text_paragraph(content.address, st["small"]))
+    story += [
+        Spacer(1, 6 * mm),
+        text_paragraph(f"{LETTER_TITLES[content.outcome]} – {h.tender_title}", st["title"]),
+    ]
     delivered = (
         f", levert {format_datetime(content.submitted_at)}" if content.submitted_at is not None else ""
     )
     story.append(
-        _p(
+        text_paragraph(
             f"Vi viser til forespørselen deres om å delta i konkurransen «{h.tender_title}» "
             f"(saksnummer {h.case_reference}){delivered}. Oppdragsgiverne har vurdert alle forespørslene "
             "mot kvalifikasjonskravene, avvisningsgrunnene og utvelgelseskriteriene som ble kunngjort.",
@@ -191,14 +162,14 @@ def render_letter(content: LetterContent) -> bytes:
         story += _not_selected(content, st)
     story += [
         Spacer(1, 4 * mm),
-        _p(
+        text_paragraph(
             f"Spørsmål om dette brevet kan rettes til oppdragsgiver med henvisning til saksnummer "
             f"{h.case_reference}.",
             st["body"],
         ),
         Spacer(1, 6 * mm),
-        _p("Med vennlig hilsen", st["body"]),
-        _p("for " + ", ".join(h.municipalities), st["body"]),
+        text_paragraph("Med vennlig hilsen", st["body"]),
+        text_paragraph("for " + ", ".join(h.municipalities), st["body"]),
     ]
     return _build(
         story,
@@ -210,30 +181,32 @@ def render_letter(content: LetterContent) -> bytes:
 
 def _invited(content: LetterContent, st: dict[str, Any]) -> list[Flowable]:
     story: list[Flowable] = [
-        _p(
+        text_paragraph(
             f"{content.vendor_name} er kvalifisert og er valgt ut som én av {content.invited_count} "
             "leverandører som inviteres til å gi tilbud i konkurransen.",
             st["body"],
         )
     ]
     if content.bid_deadline is not None:
-        story.append(_p(f"Tilbudsfristen er {format_datetime(content.bid_deadline)}.", st["body"]))
+        story.append(
+            text_paragraph(f"Tilbudsfristen er {format_datetime(content.bid_deadline)}.", st["body"])
+        )
     story.append(
-        _p(
+        text_paragraph(
             "Konkurransegrunnlaget og tilbudet leveres i konkurranseverktøyet, der dere logger inn med "
             "brukeren som leverte forespørselen om å delta.",
             st["body"],
         )
     )
     if content.score_lines and content.score_lines[0].total is not None:
-        story += [_p("Resultatet av utvelgelsen for dere", st["h2"])]
+        story += [text_paragraph("Resultatet av utvelgelsen for dere", st["h2"])]
         story.append(_score_table(content.score_lines[:1], content.criteria, st))
     return story
 
 
 def _rejected(content: LetterContent, st: dict[str, Any]) -> list[Flowable]:
     story: list[Flowable] = [
-        _p(
+        text_paragraph(
             f"Forespørselen fra {content.vendor_name} er avvist, og dere inviteres ikke til å gi tilbud. "
             "Grunnene følger nedenfor.",
             st["body"],
@@ -245,7 +218,10 @@ def _rejected(content: LetterContent, st: dict[str, Any]) -> list[Flowable]:
         story += _findings("Avvisningsgrunner som foreligger", content.exclusions, st)
     # the selection's own reason repeats the findings above where there are any (pq-select words it so)
     if content.reason and not (content.requirements_not_met or content.exclusions):
-        story += [_p("Oppdragsgivers begrunnelse", st["h2"]), _p(content.reason, st["body"])]
+        story += [
+            text_paragraph("Oppdragsgivers begrunnelse", st["h2"]),
+            text_paragraph(content.reason, st["body"]),
+        ]
     return story
 
 
@@ -256,14 +232,14 @@ def _not_selected(content: LetterContent, st: dict[str, Any]) -> list[Flowable]:
         else "blant dem som er valgt ut"
     )
     story: list[Flowable] = [
-        _p(
+        text_paragraph(
             f"{content.vendor_name} oppfyller kvalifikasjonskravene, men er ikke {limit} etter "
             f"utvelgelseskriteriene. {content.invited_count} leverandører inviteres til å gi tilbud; dere "
             "er ikke blant dem.",
             st["body"],
         ),
-        _p("Poeng og rangering", st["h2"]),
-        _p(
+        text_paragraph("Poeng og rangering", st["h2"]),
+        text_paragraph(
             "Konsensuspoeng på skalaen 0–10 per utvelgelseskriterium, vektet sum og rangering, for dere og "
             "for leverandørene som er valgt ut:",
             st["body"],
@@ -273,17 +249,20 @@ def _not_selected(content: LetterContent, st: dict[str, Any]) -> list[Flowable]:
     if content.justifications:
         story += _findings("Begrunnelse for poengene deres", content.justifications, st)
     if content.reason:
-        story += [_p("Oppdragsgivers begrunnelse", st["h2"]), _p(content.reason, st["body"])]
+        story += [
+            text_paragraph("Oppdragsgivers begrunnelse", st["h2"]),
+            text_paragraph(content.reason, st["body"]),
+        ]
     return story
 
 
 # -- the report --------------------------------------------------------------------------------------------
 def render_report(content: ReportContent) -> bytes:
     """The prequalification report as PDF bytes."""
-    st = _styles()
+    st = letter_styles()
     h = content.header
     story: list[Flowable] = [
-        _p(f"Prekvalifiseringsrapport – {h.tender_title}", st["title"]),
+        text_paragraph(f"Prekvalifiseringsrapport – {h.tender_title}", st["title"]),
         *_letterhead(h, st),
     ]
     story += _report_setup(content, st)
@@ -304,37 +283,48 @@ def render_report(content: ReportContent) -> bytes:
 def _report_setup(c: ReportContent, st: dict[str, Any]) -> list[Flowable]:
     maximum = str(c.maximum) if c.maximum is not None else "ingen øvre grense"
     story: list[Flowable] = [
-        _p("1. Oppsettet som ble kunngjort", st["h1"]),
-        _p(
+        text_paragraph("1. Oppsettet som ble kunngjort", st["h1"]),
+        text_paragraph(
             f"Frosset {format_datetime(c.frozen_at, seconds=True)}. Minst {c.minimum} og høyst {maximum} "
             "kandidater inviteres.",
             st["body"],
         ),
-        _p("Oppsettets sjekksum (SHA-256):", st["small"]),
-        _p(c.setup_sha256 or "–", st["mono"]),
-        _p("Kvalifikasjonskrav", st["h2"]),
+        text_paragraph("Oppsettets sjekksum (SHA-256):", st["small"]),
+        text_paragraph(c.setup_sha256 or "–", st["mono"]),
+        text_paragraph("Kvalifikasjonskrav", st["h2"]),
     ]
     rows: list[list[Any]] = [[Paragraph(t, st["head"]) for t in ("Gruppe", "Krav", "Dokumentasjon")]]
-    rows += [[_p(g, st["cell"]), _p(t, st["cell"]), _p(d, st["cell"])] for g, t, d in c.requirements]
+    rows += [
+        [text_paragraph(g, st["cell"]), text_paragraph(t, st["cell"]), text_paragraph(d, st["cell"])]
+        for g, t, d in c.requirements
+    ]
     story.append(_table(rows, [38 * mm, 70 * mm, 58 * mm]))
-    story.append(_p("Avvisningsgrunner", st["h2"]))
+    story.append(text_paragraph("Avvisningsgrunner", st["h2"]))
     rows = [[Paragraph(t, st["head"]) for t in ("Grunn", "Art")]]
-    rows += [[_p(t, st["cell"]), _p("Obligatorisk" if m else "Valgfri", st["cell"])] for m, t in c.grounds]
+    rows += [
+        [text_paragraph(t, st["cell"]), text_paragraph("Obligatorisk" if m else "Valgfri", st["cell"])]
+        for m, t in c.grounds
+    ]
     story.append(_table(rows, [136 * mm, 30 * mm]))
-    story.append(_p("Utvelgelseskriterier", st["h2"]))
+    story.append(text_paragraph("Utvelgelseskriterier", st["h2"]))
     rows = [[Paragraph(t, st["head"]) for t in ("Kriterium", "Vekt")]]
-    rows += [[_p(k.name, st["cell"]), _p(f"{format_decimal(k.weight, 2)} %", st["cell"])] for k in c.criteria]
+    rows += [
+        [text_paragraph(k.name, st["cell"]), text_paragraph(f"{format_decimal(k.weight, 2)} %", st["cell"])]
+        for k in c.criteria
+    ]
     story.append(_table(rows, [136 * mm, 30 * mm]))
     return story
 
 
 def _report_opening(c: ReportContent, st: dict[str, Any]) -> list[Flowable]:
-    story: list[Flowable] = [_p("2. Åpningen av forespørslene", st["h1"])]
+    story: list[Flowable] = [text_paragraph("2. Åpningen av forespørslene", st["h1"])]
     if c.opening is None:
-        return story + [_p("Forespørslene er ikke registrert åpnet.", st["body"])]
+        return story + [text_paragraph("Forespørslene er ikke registrert åpnet.", st["body"])]
     opened_by = c.opening.get("opened_by") or []
     names = ", ".join(str(p.get("name", p) if isinstance(p, dict) else p) for p in opened_by)
-    story.append(_p(f"Åpnet {format_datetime(c.opened_at, seconds=True)} av {names or '–'}.", st["body"]))
+    story.append(
+        text_paragraph(f"Åpnet {format_datetime(c.opened_at, seconds=True)} av {names or '–'}.", st["body"])
+    )
     rows: list[list[Any]] = [
         [
             Paragraph(t, st["head"])
@@ -344,38 +334,50 @@ def _report_opening(c: ReportContent, st: dict[str, Any]) -> list[Flowable]:
     for r in c.requests:
         rows.append(
             [
-                _p(r.vendor_name, st["cell"]),
-                _p(r.organisasjonsnummer, st["cell"]),
-                _p(format_datetime(r.submitted_at, seconds=True), st["cell"]),
-                _p(r.receipt_sha256, st["mono"]),
+                text_paragraph(r.vendor_name, st["cell"]),
+                text_paragraph(r.organisasjonsnummer, st["cell"]),
+                text_paragraph(format_datetime(r.submitted_at, seconds=True), st["cell"]),
+                text_paragraph(r.receipt_sha256, st["mono"]),
             ]
         )
     story.append(_table(rows, [40 * mm, 26 * mm, 40 * mm, 60 * mm]))
     late = c.opening.get("late_attempts") or []
-    story.append(_p(f"Forsøk på å levere etter fristen: {len(late)}.", st["small"]))
+    story.append(text_paragraph(f"Forsøk på å levere etter fristen: {len(late)}.", st["small"]))
     return story
 
 
 def _report_request(r: RequestSection, c: ReportContent, st: dict[str, Any]) -> list[Flowable]:
     story: list[Flowable] = [
-        _p(f"3. Vurdering: {r.vendor_name}", st["h1"]),
-        _p(f"Utfall: {r.outcome.label if r.outcome else '–'}", st["body"]),
-        _p("Kvalifikasjonskrav", st["h2"]),
+        text_paragraph(f"3. Vurdering: {r.vendor_name}", st["h1"]),
+        text_paragraph(f"Utfall: {r.outcome.label if r.outcome else '–'}", st["body"]),
+        text_paragraph("Kvalifikasjonskrav", st["h2"]),
     ]
     rows: list[list[Any]] = [[Paragraph(t, st["head"]) for t in ("Krav", "Vurdering", "Begrunnelse")]]
     for a in r.requirements:
         status = STATUS_TEXT[a.status] if a.status is not None else "Ikke vurdert"
-        rows.append([_p(a.text, st["cell"]), _p(status, st["cell"]), _p(a.justification, st["cell"])])
+        rows.append(
+            [
+                text_paragraph(a.text, st["cell"]),
+                text_paragraph(status, st["cell"]),
+                text_paragraph(a.justification, st["cell"]),
+            ]
+        )
     story.append(_table(rows, [62 * mm, 24 * mm, 80 * mm]))
-    story.append(_p("Avvisningsgrunner", st["h2"]))
+    story.append(text_paragraph("Avvisningsgrunner", st["h2"]))
     rows = [[Paragraph(t, st["head"]) for t in ("Grunn", "Foreligger", "Begrunnelse")]]
     for g in r.grounds:
         applies = "Ikke vurdert" if g.applies is None else ("Ja" if g.applies else "Nei")
-        rows.append([_p(g.text, st["cell"]), _p(applies, st["cell"]), _p(g.reason, st["cell"])])
+        rows.append(
+            [
+                text_paragraph(g.text, st["cell"]),
+                text_paragraph(applies, st["cell"]),
+                text_paragraph(g.reason, st["cell"]),
+            ]
+        )
     story.append(_table(rows, [62 * mm, 24 * mm, 80 * mm]))
-    story.append(_p("Avklaringer", st["h2"]))
+    story.append(text_paragraph("Avklaringer", st["h2"]))
     if not r.clarifications:
-        story.append(_p("Ingen avklaringer ble bedt om.", st["body"]))
+        story.append(text_paragraph("Ingen avklaringer ble bedt om.", st["body"]))
     for q in r.clarifications:
         answer = (
             f"Svar {format_datetime(q.answered_at)}: {q.answer}"
@@ -385,30 +387,30 @@ def _report_request(r: RequestSection, c: ReportContent, st: dict[str, Any]) -> 
         story.append(
             KeepTogether(
                 [
-                    _p(
+                    text_paragraph(
                         f"Spurt {format_datetime(q.asked_at)}, frist {format_datetime(q.deadline)}"
                         + (f" (krav: {q.requirement})" if q.requirement else "")
                         + f": {q.question}",
                         st["body"],
                     ),
-                    _p(answer, st["small"]),
+                    text_paragraph(answer, st["small"]),
                 ]
             )
         )
-    story.append(_p("Utvelgelse: konsensuspoeng", st["h2"]))
+    story.append(text_paragraph("Utvelgelse: konsensuspoeng", st["h2"]))
     rows = [[Paragraph(t, st["head"]) for t in ("Kriterium", "Vekt", "Poeng", "Begrunnelse")]]
     for s in r.scores:
         rows.append(
             [
-                _p(s.name, st["cell"]),
-                _p(f"{format_decimal(s.weight, 2)} %", st["cell"]),
-                _p(_score(s.score), st["cell"]),
-                _p(s.justification, st["cell"]),
+                text_paragraph(s.name, st["cell"]),
+                text_paragraph(f"{format_decimal(s.weight, 2)} %", st["cell"]),
+                text_paragraph(_score(s.score), st["cell"]),
+                text_paragraph(s.justification, st["cell"]),
             ]
         )
     story.append(_table(rows, [44 * mm, 18 * mm, 16 * mm, 88 * mm]))
     story.append(
-        _p(
+        text_paragraph(
             f"Vektet sum: {_total(r.total)}. Rangering: {r.rank if r.rank is not None else 'ikke rangert'}.",
             st["body"],
         )
@@ -417,27 +419,31 @@ def _report_request(r: RequestSection, c: ReportContent, st: dict[str, Any]) -> 
 
 
 def _report_ranking(c: ReportContent, st: dict[str, Any]) -> list[Flowable]:
-    story: list[Flowable] = [_p("4. Rangering", st["h1"])]
+    story: list[Flowable] = [text_paragraph("4. Rangering", st["h1"])]
     rows: list[list[Any]] = [[Paragraph(t, st["head"]) for t in ("Rangering", "Leverandør", "Vektet sum")]]
     rows += [
-        [_p(rank, st["cell"]), _p(name, st["cell"]), _p(_total(total), st["cell"])]
+        [
+            text_paragraph(rank, st["cell"]),
+            text_paragraph(name, st["cell"]),
+            text_paragraph(_total(total), st["cell"]),
+        ]
         for rank, name, total in c.ranking
     ]
     story.append(_table(rows, [24 * mm, 100 * mm, 42 * mm]))
     if c.tie_decision is None:
-        story.append(_p("Ingen likhet ved grensen måtte avgjøres.", st["body"]))
+        story.append(text_paragraph("Ingen likhet ved grensen måtte avgjøres.", st["body"]))
     else:
         order, reason = c.tie_decision
         story += [
-            _p("Avgjørelse ved likhet", st["h2"]),
-            _p("Rekkefølge: " + ", ".join(order), st["body"]),
-            _p(f"Begrunnelse: {reason}", st["body"]),
+            text_paragraph("Avgjørelse ved likhet", st["h2"]),
+            text_paragraph("Rekkefølge: " + ", ".join(order), st["body"]),
+            text_paragraph(f"Begrunnelse: {reason}", st["body"]),
         ]
     return story
 
 
 def _report_proposals(c: ReportContent, st: dict[str, Any]) -> list[Flowable]:
-    story: list[Flowable] = [_p("5. Forslag og godkjenninger", st["h1"])]
+    story: list[Flowable] = [text_paragraph("5. Forslag og godkjenninger", st["h1"])]
     for p in c.proposals:
         state = (
             f"endelig {format_datetime(p.final_at, seconds=True)}"
@@ -449,13 +455,13 @@ def _report_proposals(c: ReportContent, st: dict[str, Any]) -> list[Flowable]:
             )
         )
         story += [
-            _p(
+            text_paragraph(
                 f"Forslag {p.number}, foreslått {format_datetime(p.proposed_at, seconds=True)}, {state}",
                 st["h2"],
             ),
-            _p("Inviteres: " + (", ".join(p.invited) or "–"), st["body"]),
-            _p("Forslagets sjekksum (SHA-256):", st["small"]),
-            _p(p.sha256, st["mono"]),
+            text_paragraph("Inviteres: " + (", ".join(p.invited) or "–"), st["body"]),
+            text_paragraph("Forslagets sjekksum (SHA-256):", st["small"]),
+            text_paragraph(p.sha256, st["mono"]),
         ]
         if p.approvals:
             rows: list[list[Any]] = [
@@ -467,15 +473,15 @@ def _report_proposals(c: ReportContent, st: dict[str, Any]) -> list[Flowable]:
             for a in p.approvals:
                 rows.append(
                     [
-                        _p(a.municipality, st["cell"]),
-                        _p(a.signer, st["cell"]),
-                        _p(
+                        text_paragraph(a.municipality, st["cell"]),
+                        text_paragraph(a.signer, st["cell"]),
+                        text_paragraph(
                             ("Godkjent" if a.approved else "Ikke godkjent")
                             + (f": {a.comment}" if a.comment else ""),
                             st["cell"],
                         ),
-                        _p(format_datetime(a.decided_at), st["cell"]),
-                        _p(a.sha256[:16] + "…", st["mono"]),
+                        text_paragraph(format_datetime(a.decided_at), st["cell"]),
+                        text_paragraph(a.sha256[:16] + "…", st["mono"]),
                     ]
                 )
             story.append(_table(rows, [30 * mm, 32 * mm, 38 * mm, 34 * mm, 32 * mm]))
@@ -483,10 +489,13 @@ def _report_proposals(c: ReportContent, st: dict[str, Any]) -> list[Flowable]:
 
 
 def _report_outcome(c: ReportContent, st: dict[str, Any]) -> list[Flowable]:
-    story: list[Flowable] = [_p("6. Utfall", st["h1"])]
+    story: list[Flowable] = [text_paragraph("6. Utfall", st["h1"])]
     rows: list[list[Any]] = [[Paragraph(t, st["head"]) for t in ("Leverandør", "Utfall")]]
     rows += [
-        [_p(r.vendor_name, st["cell"]), _p(r.outcome.label if r.outcome else "–", st["cell"])]
+        [
+            text_paragraph(r.vendor_name, st["cell"]),
+            text_paragraph(r.outcome.label if r.outcome else "–", st["cell"]),
+        ]
         for r in c.requests
     ]
     story.append(_table(rows, [100 * mm, 66 * mm]))

@@ -7,23 +7,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from typing import IO
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from tender.formatting import format_datetime
-from tender.reports.pdf_pages import build_a4
+from tender.reports.pdf_pages import build_a4, text_paragraph
 from tender.reports.spec_pdf import fonts
 
 #: (label, number, id, text, [(field, before, after), ...]) per requirement
 Change = tuple[str, str, str, str, Sequence[tuple[str, str, str]]]
-
-
-def _p(text: object, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
 
 
 def render_correction_pdf(
@@ -49,9 +44,9 @@ def render_correction_pdf(
     h2 = ParagraphStyle("h2", parent=body, fontName=f.bold, fontSize=11, leading=14, spaceBefore=8)
     cell = ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5, spaceAfter=0)
     story: list[Flowable] = [
-        _p(f"Rettelse {number} av {subject}", title),
-        _p(f"{tender_title} ({case_reference})", body),
-        _p(
+        text_paragraph(f"Rettelse {number} av {subject}", title),
+        text_paragraph(f"{tender_title} ({case_reference})", body),
+        text_paragraph(
             f"Kunngjort {format_datetime(published_at)} som versjon {version_number}."
             if published_at is not None
             else "Ikke kunngjort ennå (utkast).",
@@ -59,16 +54,19 @@ def render_correction_pdf(
         ),
     ]
     if content_hash:
-        story.append(_p(f"Innholds-hash (SHA-256): {content_hash}", body))
-    story += [_p("Begrunnelse", h2), _p(reason, body), _p(summary, body)]
+        story.append(text_paragraph(f"Innholds-hash (SHA-256): {content_hash}", body))
+    story += [text_paragraph("Begrunnelse", h2), text_paragraph(reason, body), text_paragraph(summary, body)]
     if extension:
-        story.append(_p(extension, body))
+        story.append(text_paragraph(extension, body))
     for label, req_number, req_id, text, fields in changes:
         heading = f"{label}: {req_number}" + (f" ({req_id})" if req_id else "")
-        part: list[object] = [_p(heading, h2)] + ([_p(text, body)] if text else [])
+        part: list[object] = [text_paragraph(heading, h2)] + ([text_paragraph(text, body)] if text else [])
         if fields:
-            rows = [[_p("Felt", cell), _p("Før", cell), _p("Etter", cell)]] + [
-                [_p(name, cell), _p(before, cell), _p(after, cell)] for name, before, after in fields
+            rows = [
+                [text_paragraph("Felt", cell), text_paragraph("Før", cell), text_paragraph("Etter", cell)]
+            ] + [
+                [text_paragraph(name, cell), text_paragraph(before, cell), text_paragraph(after, cell)]
+                for name, before, after in fields
             ]
             table = Table(rows, colWidths=[30 * mm, 70 * mm, 70 * mm], repeatRows=1)
             table.setStyle(

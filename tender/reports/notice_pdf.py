@@ -13,15 +13,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from tender.formatting import format_date, format_datetime, format_number
-from tender.reports.pdf_pages import build_a4
+from tender.reports.pdf_pages import build_a4, letter_styles, text_paragraph
 from tender.reports.spec_pdf import fonts
 
 _BLUE = colors.HexColor("#1F4E78")
@@ -64,37 +62,6 @@ class NoticeContent:
     content_sha256: str  #: the snapshot every bound municipality approved
 
 
-def _styles() -> dict[str, ParagraphStyle]:
-    f = fonts()
-    body = ParagraphStyle("body", fontName=f.regular, fontSize=10, leading=13.5, spaceAfter=6)
-    return {
-        "body": body,
-        "title": ParagraphStyle("title", parent=body, fontName=f.bold, fontSize=15, leading=19, spaceAfter=8),
-        "h2": ParagraphStyle(
-            "h2", parent=body, fontName=f.bold, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4
-        ),
-        "small": ParagraphStyle(
-            "small", parent=body, fontSize=8.5, leading=11, textColor=colors.HexColor("#444444")
-        ),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5, spaceAfter=0),
-        "head": ParagraphStyle(
-            "head",
-            parent=body,
-            fontName=f.bold,
-            fontSize=8.5,
-            leading=10.5,
-            spaceAfter=0,
-            textColor=colors.white,
-        ),
-        "warn": ParagraphStyle("warn", parent=body, fontName=f.bold, textColor=colors.HexColor("#9C0006")),
-    }
-
-
-def _p(text: object, style: ParagraphStyle) -> Paragraph:
-    """Plain text as a paragraph: escaped, line breaks kept."""
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
-
-
 def _number(value: str | None, decimals: int = 2) -> str:
     """A decimal string from the snapshot, as Norwegians read it (7,35); «–» where there is none."""
     if value is None or value == "":
@@ -106,27 +73,27 @@ def _number(value: str | None, decimals: int = 2) -> str:
 
 
 def _points_table(content: NoticeContent, st: dict[str, Any]) -> Table:
-    head = [_p("Kriterium", st["head"]), _p("Vekt", st["head"])]
-    head.append(_p(f"{content.recipient} (dere)", st["head"]))
+    head = [text_paragraph("Kriterium", st["head"]), text_paragraph("Vekt", st["head"])]
+    head.append(text_paragraph(f"{content.recipient} (dere)", st["head"]))
     if not content.chosen:
-        head.append(_p(f"{content.winner} (valgt)", st["head"]))
+        head.append(text_paragraph(f"{content.winner} (valgt)", st["head"]))
     rows: list[list[Any]] = [head]
     for line in content.criteria:
         row = [
-            _p(line.name, st["cell"]),
-            _p(f"{_number(line.weight)} %", st["cell"]),
-            _p(_number(line.own), st["cell"]),
+            text_paragraph(line.name, st["cell"]),
+            text_paragraph(f"{_number(line.weight)} %", st["cell"]),
+            text_paragraph(_number(line.own), st["cell"]),
         ]
         if not content.chosen:
-            row.append(_p(_number(line.winner), st["cell"]))
+            row.append(text_paragraph(_number(line.winner), st["cell"]))
         rows.append(row)
     total = [
-        _p("Sum vektede poeng", st["cell"]),
-        _p("", st["cell"]),
-        _p(_number(content.own_total), st["cell"]),
+        text_paragraph("Sum vektede poeng", st["cell"]),
+        text_paragraph("", st["cell"]),
+        text_paragraph(_number(content.own_total), st["cell"]),
     ]
     if not content.chosen:
-        total.append(_p(_number(content.winner_total), st["cell"]))
+        total.append(text_paragraph(_number(content.winner_total), st["cell"]))
     rows.append(total)
     widths = [70 * mm, 18 * mm, 39 * mm, 39 * mm] if not content.chosen else [88 * mm, 20 * mm, 58 * mm]
     table = Table(rows, colWidths=widths, repeatRows=1)
@@ -145,42 +112,44 @@ def _points_table(content: NoticeContent, st: dict[str, Any]) -> Table:
 
 
 def _reasons(content: NoticeContent, st: dict[str, Any]) -> list[Flowable]:
-    story: list[Flowable] = [_p("Begrunnelse per tildelingskriterium", st["h2"])]
+    story: list[Flowable] = [text_paragraph("Begrunnelse per tildelingskriterium", st["h2"])]
     for line in content.criteria:
-        part: list[Flowable] = [_p(line.name, st["body"])]
+        part: list[Flowable] = [text_paragraph(line.name, st["body"])]
         if line.winner_text:
-            part.append(_p(f"Det valgte tilbudets egenskaper: {line.winner_text}", st["small"]))
+            part.append(text_paragraph(f"Det valgte tilbudets egenskaper: {line.winner_text}", st["small"]))
         if line.comparison:
-            part.append(_p(f"Fordeler sammenlignet med deres tilbud: {line.comparison}", st["small"]))
+            part.append(
+                text_paragraph(f"Fordeler sammenlignet med deres tilbud: {line.comparison}", st["small"])
+            )
         story.append(KeepTogether(part))
     return story
 
 
 def render_notice(content: NoticeContent) -> bytes:
     """One bidder's notice of award as PDF bytes."""
-    st = _styles()
+    st = letter_styles()
     story: list[Flowable] = [
-        _p("Oppdragsgivere: " + ", ".join(content.bound), st["small"]),
+        text_paragraph("Oppdragsgivere: " + ", ".join(content.bound), st["small"]),
     ]
     if content.option:
         story.append(
-            _p(
+            text_paragraph(
                 "Opsjonskommuner (kan slutte seg til kontrakten senere): " + ", ".join(content.option),
                 st["small"],
             )
         )
     story += [
-        _p(f"Konkurranse: {content.tender_title}", st["small"]),
-        _p(f"Vår referanse (saksnummer): {content.case_reference}", st["small"]),
-        _p(f"Sendt: {format_datetime(content.issued_at)}", st["small"]),
+        text_paragraph(f"Konkurranse: {content.tender_title}", st["small"]),
+        text_paragraph(f"Vår referanse (saksnummer): {content.case_reference}", st["small"]),
+        text_paragraph(f"Sendt: {format_datetime(content.issued_at)}", st["small"]),
         Spacer(1, 6 * mm),
-        _p(f"Til: {content.recipient}", st["body"]),
+        text_paragraph(f"Til: {content.recipient}", st["body"]),
         Spacer(1, 4 * mm),
-        _p(f"Meddelelse om tildeling – {content.tender_title}", st["title"]),
+        text_paragraph(f"Meddelelse om tildeling – {content.tender_title}", st["title"]),
     ]
     if content.chosen:
         story.append(
-            _p(
+            text_paragraph(
                 f"Oppdragsgiverne har besluttet å tildele kontrakten til {content.recipient}. Kontrakten kan "
                 "inngås når karensperioden nedenfor er over.",
                 st["body"],
@@ -188,7 +157,7 @@ def render_notice(content: NoticeContent) -> bytes:
         )
     else:
         story.append(
-            _p(
+            text_paragraph(
                 f"Oppdragsgiverne har besluttet å tildele kontrakten til {content.winner}. Deres tilbud ble "
                 "ikke valgt.",
                 st["body"],
@@ -196,34 +165,39 @@ def render_notice(content: NoticeContent) -> bytes:
         )
     if content.rejected:
         story += [
-            _p("Tilbudet deres er avvist", st["h2"]),
-            _p(f"Begrunnelse for avvisningen: {content.rejection_reason or '–'}", st["body"]),
+            text_paragraph("Tilbudet deres er avvist", st["h2"]),
+            text_paragraph(f"Begrunnelse for avvisningen: {content.rejection_reason or '–'}", st["body"]),
         ]
-    story += [_p("Poeng per tildelingskriterium", st["h2"]), _points_table(content, st)]
+    story += [text_paragraph("Poeng per tildelingskriterium", st["h2"]), _points_table(content, st)]
     if content.own_rank is not None and not content.chosen:
-        story.append(_p(f"Tilbudet deres ble rangert som nummer {content.own_rank}.", st["small"]))
+        story.append(
+            text_paragraph(f"Tilbudet deres ble rangert som nummer {content.own_rank}.", st["small"])
+        )
     if content.summary:
-        story += [_p("Oppdragsgivers samlede begrunnelse", st["h2"]), _p(content.summary, st["body"])]
+        story += [
+            text_paragraph("Oppdragsgivers samlede begrunnelse", st["h2"]),
+            text_paragraph(content.summary, st["body"]),
+        ]
     story += _reasons(content, st)
     story += [
-        _p("Karensperiode", st["h2"]),
-        _p(
+        text_paragraph("Karensperiode", st["h2"]),
+        text_paragraph(
             f"Karensperioden er {content.standstill_days} dager. Den begynner "
             f"{format_date(content.first_day)} og løper til {content.ends_in_words}. Kontrakt inngås ikke "
             "før karensperioden er over (forskrift om offentlige anskaffelser § 25-2).",
             st["body"],
         ),
     ]
-    story += [_p(w, st["warn"]) for w in content.warnings]
+    story += [text_paragraph(w, st["warn"]) for w in content.warnings]
     story += [
         Spacer(1, 4 * mm),
-        _p(
+        text_paragraph(
             f"Spørsmål om denne meddelelsen kan rettes til oppdragsgiver med henvisning til saksnummer "
             f"{content.case_reference}.",
             st["body"],
         ),
         Spacer(1, 4 * mm),
-        _p(f"Innstillingens kontrollsum (SHA-256): {content.content_sha256}", st["small"]),
+        text_paragraph(f"Innstillingens kontrollsum (SHA-256): {content.content_sha256}", st["small"]),
     ]
     return build_a4(
         story,

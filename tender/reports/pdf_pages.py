@@ -11,11 +11,13 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, SimpleDocTemplate
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
 from tender.reports.spec_pdf import fonts
 
@@ -53,3 +55,40 @@ def build_a4(
     )
     document.build(list(story), onFirstPage=page, onLaterPages=page)
     return buffer.getvalue()
+
+
+def letter_styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles of a letter (the prequalification's letters, the notices of award): 10 pt body,
+    headings, small print, table cells and white-on-blue table heads, monospace for hashes, a red warning."""
+    f = fonts()
+    body = ParagraphStyle("body", fontName=f.regular, fontSize=10, leading=13.5, spaceAfter=6)
+    return {
+        "body": body,
+        "title": ParagraphStyle("title", parent=body, fontName=f.bold, fontSize=15, leading=19, spaceAfter=8),
+        "h1": ParagraphStyle(
+            "h1", parent=body, fontName=f.bold, fontSize=13, leading=17, spaceBefore=10, spaceAfter=6
+        ),
+        "h2": ParagraphStyle(
+            "h2", parent=body, fontName=f.bold, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4
+        ),
+        "small": ParagraphStyle(
+            "small", parent=body, fontSize=8.5, leading=11, textColor=colors.HexColor("#444444")
+        ),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5, spaceAfter=0),
+        "head": ParagraphStyle(
+            "head",
+            parent=body,
+            fontName=f.bold,
+            fontSize=8.5,
+            leading=10.5,
+            spaceAfter=0,
+            textColor=colors.white,
+        ),
+        "mono": ParagraphStyle("mono", parent=body, fontName=f.mono, fontSize=8, leading=10, spaceAfter=0),
+        "warn": ParagraphStyle("warn", parent=body, fontName=f.bold, textColor=colors.HexColor("#9C0006")),
+    }
+
+
+def text_paragraph(text: object, style: ParagraphStyle) -> Paragraph:
+    """Plain text as a paragraph: escaped (nothing in it is read as markup), line breaks kept."""
+    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
