@@ -73,6 +73,44 @@ def official_schema(run: Run, key: str) -> CompiledSchema | None:
     return None
 
 
+def bundled_versions(run: Run) -> tuple[str | None, frozenset[str]]:
+    """The extract's own ``arkivstruktur.xsd`` and the Noark versions whose official schema it is.
+
+    The schema ADDML lists is taken (as Arkade does), else one lying at the extract root. It is
+    recognised by content: byte-identical to a published file (by hash), or, failing that, with the same
+    declarations as our description of an official one (a copy with other line endings, layout or
+    comments). An empty set: none bundled, unreadable, or a variant of no official schema.
+    """
+    listed = [
+        s.file.name
+        for obj in (run.addml.data_objects if run.addml else ())
+        for s in obj.schemas
+        if s.file.name.split("/")[-1].lower() == "arkivstruktur.xsd"
+    ]
+    path = None
+    for name in [*listed, "arkivstruktur.xsd"]:
+        path, _exact = run.find(name)
+        if path is not None:
+            break
+    if path is None:
+        return None, frozenset()
+    # quietly: the schema check below reads the file again and reports what is wrong with it
+    data = _read_small(run, path, report=False)
+    if data is None:
+        return path, frozenset()
+    official = official_hashes().get(hashlib.sha256(data).hexdigest(), ())
+    by_hash = {o.split("/")[0] for o in official if o.endswith("/arkivstruktur")}
+    if by_hash:
+        return path, frozenset(by_hash)
+    try:
+        theirs = read_xsd(data, "arkivstruktur")
+    except (etree.XMLSyntaxError, UnsafeXml, UnsupportedSchema, ValueError):
+        return path, frozenset()  # the schema check reports it
+    return path, frozenset(
+        v for v in NOARK_VERSIONS if not differences(noark_schemas(v)["arkivstruktur"], theirs, limit=1)
+    )
+
+
 def check_bundled_schemas(run: Run) -> None:
     """Listed (and standard) schema files: the official ones, or a finding."""
     run.out.ran("N5V-STRUCT-07")
@@ -167,13 +205,15 @@ def _compare_schema(run: Run, path: str, key: str, data: bytes) -> None:
     )
 
 
-def _read_small(run: Run, path: str, limit: int = MAX_ADDML_BYTES) -> bytes | None:
+def _read_small(run: Run, path: str, limit: int = MAX_ADDML_BYTES, report: bool = True) -> bytes | None:
     try:
         if run.source.size(path) > limit:
             return None
         with run.source.open(path) as stream:
             return stream.read(limit + 1)
     except (UnreadableExtract, OSError, KeyError) as exc:
+        if not report:
+            return None
         run.add(
             "N5V-STRUCT-03",
             Severity.ERROR,
