@@ -181,10 +181,10 @@ class VersionDecision:
 def decide_version(stated: str | None, bundled: frozenset[str] | None) -> VersionDecision:
     """The version to use from the ADDML statement and the versions the bundled schemas match.
 
-    ``bundled`` holds every version whose official schema the extract's own ``arkivstruktur.xsd``
-    matches by content (usually one; more only where two versions' schemas are identical), empty or
-    ``None`` when no schema is bundled or it matches none. Where it matches several, the stated version
-    is taken if it is one of them, else the newest.
+    ``bundled`` holds every version whose official schema the extract's own ``arkivstruktur.xsd`` (else
+    its ``metadatakatalog.xsd``) matches by content (usually one; more only where two versions' schemas
+    are identical), empty or ``None`` when no schema is bundled or it matches none. Where it matches
+    several, the stated version is taken if it is one of them, else the newest.
     """
     meant, understood = resolve_version(stated)
     stated_version = meant if understood else None

@@ -70,7 +70,8 @@ _VERSION_PROPERTY = re.compile(
 
 def small_with(tmp_path: Path, stated: str | None, bundled: str) -> Path:
     """Arkade's Small extract stating ``stated`` (None: no version property) and carrying as its
-    arkivstruktur.xsd ``bundled``: "none", "official 3.1", "official 4.0", "official 5.0" or "variant"."""
+    arkivstruktur.xsd ``bundled``: "none", "official 3.1", "official 4.0", "official 5.0" or "variant"
+    (with "none" and "variant" without its metadatakatalog.xsd either)."""
     root = tmp_path / "extract"
     shutil.copytree(SMALL, root)
     addml = (root / "arkivuttrekk.xml").read_bytes()
@@ -82,6 +83,9 @@ def small_with(tmp_path: Path, stated: str | None, bundled: str) -> Path:
     assert n == 1
     (root / "arkivuttrekk.xml").write_bytes(addml)
     xsd = root / "arkivstruktur.xsd"
+    if bundled in ("none", "variant"):
+        # Small also carries the official v3.1 metadatakatalog.xsd, which would tell the version
+        (root / "metadatakatalog.xsd").unlink()
     if bundled == "none":
         xsd.unlink()
     elif bundled.startswith("official "):
@@ -175,3 +179,36 @@ def test_a_schema_with_the_official_content_in_another_layout_is_recognised(tmp_
     report = validate_path(root)
     assert (report.noark_version, report.version_basis, report.bundled_version) == ("4.0", "bundled", "4.0")
     assert schema_errors(report) == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"not xml at all", b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>', b""],
+    ids=["garbage", "entities", "empty"],
+)
+def test_a_bundled_schema_that_is_no_schema_is_not_recognised_and_reported_once(
+    tmp_path: Path, content: bytes
+) -> None:
+    root = small_with(tmp_path, "3.0", "variant")
+    (root / "arkivstruktur.xsd").write_bytes(content)
+    report = validate_path(root)
+    assert (report.noark_version, report.version_basis, report.bundled_version) == ("5.0", "default", None)
+    assert [f.file for f in report.findings("N5V-STRUCT-07")] == ["arkivstruktur.xsd"]
+    [warning] = version_findings(report, Severity.WARNING)
+    assert "no official schema we recognise" in warning.message_en
+
+
+def test_without_a_recognised_arkivstruktur_xsd_the_official_metadatakatalog_xsd_tells_the_version(
+    tmp_path: Path,
+) -> None:
+    root = small_with(tmp_path, "3.0", "variant")
+    shutil.copyfile(official_path("3.1", "metadatakatalog"), root / "metadatakatalog.xsd")
+    report = validate_path(root)
+    assert (report.noark_version, report.version_basis, report.bundled_version) == ("3.1", "bundled", "3.1")
+    [warning] = version_findings(report, Severity.WARNING)
+    assert "metadatakatalog.xsd" in warning.message_no and "v3.1" in warning.message_no
+    assert schema_errors(report) == []
+    # the variant arkivstruktur.xsd is still an error of its own
+    assert [f.file for f in report.findings("N5V-STRUCT-07") if f.severity is Severity.ERROR] == [
+        "arkivstruktur.xsd"
+    ]

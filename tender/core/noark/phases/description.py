@@ -1,9 +1,10 @@
 """Phase 1: read the ADDML description (arkivuttrekk.xml) and settle the Noark version.
 
-The version comes from ``info/type/version`` and from the ``arkivstruktur.xsd`` the extract lists and
-bundles, recognised by content (never from namespaces): recognised official schemas win, as in Arkade,
-which validates against the schemas the extract carries; a missing or unknown statement, and a statement
-that contradicts the schemas, are findings; with neither, v5.0 is used. Leaves ``run.addml``,
+The version comes from ``info/type/version`` and from the ``arkivstruktur.xsd`` (else
+``metadatakatalog.xsd``) the extract lists and bundles, recognised by content (never from namespaces):
+recognised official schemas win, as in Arkade, which validates against the schemas the extract carries;
+a missing or unknown statement, and a statement that contradicts the schemas, are findings; with
+neither, v5.0 is used. Leaves ``run.addml``,
 ``run.stated_version``, ``run.version_decision`` and ``run.version``.
 """
 

@@ -74,21 +74,34 @@ def official_schema(run: Run, key: str) -> CompiledSchema | None:
 
 
 def bundled_versions(run: Run) -> tuple[str | None, frozenset[str]]:
-    """The extract's own ``arkivstruktur.xsd`` and the Noark versions whose official schema it is.
+    """The schema the extract carries that tells its version, and the Noark versions it is official for.
 
-    The schema ADDML lists is taken (as Arkade does), else one lying at the extract root. It is
-    recognised by content: byte-identical to a published file (by hash), or, failing that, with the same
-    declarations as our description of an official one (a copy with other line endings, layout or
-    comments). An empty set: none bundled, unreadable, or a variant of no official schema.
+    ``arkivstruktur.xsd`` decides (it validates the extract's main file); when it is missing or not
+    recognised, ``metadatakatalog.xsd`` (which it builds on) does. Each is the one ADDML lists, else one
+    at the extract root, and is recognised by content: byte-identical to a published file (by hash), or,
+    failing that, with the same declarations as our description of an official one (a copy with other
+    line endings, layout or comments). An empty set: none bundled, unreadable, or a variant of no
+    official schema (the path is then that of the unrecognised ``arkivstruktur.xsd``, if any).
     """
+    first: str | None = None
+    for key in ("arkivstruktur", "metadatakatalog"):
+        path, versions = _recognise(run, key)
+        if versions:
+            return path, versions
+        first = first or path
+    return first, frozenset()
+
+
+def _recognise(run: Run, key: str) -> tuple[str | None, frozenset[str]]:
+    file_name = f"{key}.xsd"
     listed = [
         s.file.name
         for obj in (run.addml.data_objects if run.addml else ())
         for s in obj.schemas
-        if s.file.name.split("/")[-1].lower() == "arkivstruktur.xsd"
+        if s.file.name.split("/")[-1].lower() == file_name.lower()
     ]
     path = None
-    for name in [*listed, "arkivstruktur.xsd"]:
+    for name in [*listed, file_name]:
         path, _exact = run.find(name)
         if path is not None:
             break
@@ -99,15 +112,15 @@ def bundled_versions(run: Run) -> tuple[str | None, frozenset[str]]:
     if data is None:
         return path, frozenset()
     official = official_hashes().get(hashlib.sha256(data).hexdigest(), ())
-    by_hash = {o.split("/")[0] for o in official if o.endswith("/arkivstruktur")}
+    by_hash = {o.split("/")[0] for o in official if o.endswith(f"/{key}")}
     if by_hash:
         return path, frozenset(by_hash)
     try:
-        theirs = read_xsd(data, "arkivstruktur")
+        theirs = read_xsd(data, key)
     except (etree.XMLSyntaxError, UnsafeXml, UnsupportedSchema, ValueError):
-        return path, frozenset()  # the schema check reports it
+        return path, frozenset()
     return path, frozenset(
-        v for v in NOARK_VERSIONS if not differences(noark_schemas(v)["arkivstruktur"], theirs, limit=1)
+        v for v in NOARK_VERSIONS if not differences(noark_schemas(v)[key], theirs, limit=1)
     )
 
 
