@@ -548,7 +548,9 @@ def test_version5_5_is_checked_against_the_v3_1_schemas_it_carries_and_the_contr
 @pytest.mark.parametrize(
     "name", ["kdrs_uttrekk1", "kdrs_uttrekk2", "arkade5_Noark5Archive", "arkade5_StructureValidation_correct"]
 )
-def test_a_version_noark_5_never_had_is_a_warning_and_the_bundled_v3_1_schemas_are_used(name: str) -> None:
+def test_a_version_without_published_schemas_is_a_warning_and_the_bundled_v3_1_schemas_are_used(
+    name: str,
+) -> None:
     report = report_for(SAMPLES / name)
     assert report.stated_version == "3.0" and report.noark_version == "3.1"
     [warning] = [f for f in report.findings("N5V-STRUCT-02") if f.severity is Severity.WARNING]

@@ -33,7 +33,7 @@ VARIANT: frozenset[str] = frozenset()  # bundled, but the content of no official
         ("3.1", VARIANT, "3.1", "stated", False),
         ("5.5", frozenset({"5.0"}), "5.0", "stated_and_bundled", False),
         ("5.5", frozenset({"3.1"}), "3.1", "bundled", True),
-        # a version Noark 5 never had
+        # a version with no published schemas (v3.0 was replaced by v3.1 in 2013)
         ("3.0", NONE, "5.0", "default", False),
         ("3.0", frozenset({"3.1"}), "3.1", "bundled", False),
         ("3.0", frozenset({"4.0"}), "4.0", "bundled", False),
@@ -144,7 +144,9 @@ def test_an_extract_is_checked_against_the_official_schemas_it_carries_and_the_r
     assert [f.file for f in variant_errors] == (["arkivstruktur.xsd"] if bundled == "variant" else [])
 
 
-def test_a_version_noark_5_never_had_is_a_warning_that_names_it_and_the_schemas_used(tmp_path: Path) -> None:
+def test_a_version_without_published_schemas_is_a_warning_that_names_it_and_the_schemas_used(
+    tmp_path: Path,
+) -> None:
     report = validate_path(small_with(tmp_path, "3.0", "official 3.1"))
     [warning] = version_findings(report, Severity.WARNING)
     assert "«3.0»" in warning.message_no and "offisielle skjemaet for Noark 5 v3.1" in warning.message_no
@@ -165,7 +167,7 @@ def test_a_stated_version_the_bundled_schemas_contradict_is_an_error_naming_both
 def test_without_a_version_or_schemas_v5_is_used_and_the_warning_says_so(tmp_path: Path) -> None:
     report = validate_path(small_with(tmp_path, None, "none"))
     [warning] = version_findings(report, Severity.WARNING)
-    assert "oppgir ikke Noark-versjon" in warning.message_no and "kontrolleres mot v5.0" in warning.message_no
+    assert "oppgir ikke Noark-versjon" in warning.message_no and "mot v5.0" in warning.message_no
     assert "no official schema we recognise" in warning.message_en
 
 
@@ -212,3 +214,10 @@ def test_without_a_recognised_arkivstruktur_xsd_the_official_metadatakatalog_xsd
     assert [f.file for f in report.findings("N5V-STRUCT-07") if f.severity is Severity.ERROR] == [
         "arkivstruktur.xsd"
     ]
+
+
+def test_an_empty_version_counts_as_none_stated(tmp_path: Path) -> None:
+    report = validate_path(small_with(tmp_path, " ", "official 3.1"))
+    assert (report.noark_version, report.version_basis) == ("3.1", "bundled")
+    [warning] = version_findings(report, Severity.WARNING)
+    assert "oppgir ikke Noark-versjon" in warning.message_no and "«" not in warning.message_no

@@ -124,19 +124,21 @@ def _version(run: Run, addml: Addml | None) -> None:
             line,
         )
     elif stated is None or decision.stated_version is None:
-        # A missing or impossible version (e.g. "3.0", which Noark 5 never had) is a fault of the
-        # description only: a warning, as Arkade gives it. When the extract carries official schemas,
-        # they say what it is, and it is checked in full against them; otherwise v5.0 is a guess.
+        # A missing version, or one with no published schemas (e.g. "3.0", superseded in 2013 by v3.1,
+        # which only made two of its elements optional), is a fault of the description only: a warning,
+        # as Arkade gives it. When the extract carries official schemas, they say what it is, and it is
+        # checked in full against them; otherwise v5.0 is a guess, and the finding says so.
+        missing = stated is None or not stated.strip()
         said_no = (
             "oppgir ikke Noark-versjon (info/type/version)"
-            if stated is None
-            else f"oppgir Noark-versjon «{stated}», som ikke er en versjon av Noark 5 med skjemaer (3.1, "
-            "4.0, 5.0)"
+            if missing
+            else f"oppgir Noark-versjon «{stated}», som det ikke finnes publiserte skjemaer for "
+            "(de finnes for 3.1, 4.0 og 5.0)"
         )
         said_en = (
             "does not state the Noark version (info/type/version)"
-            if stated is None
-            else f"states Noark version '{stated}', which is no Noark 5 version with schemas (3.1, 4.0, 5.0)"
+            if missing
+            else f"states Noark version '{stated}', which has no published schemas (3.1, 4.0 and 5.0 have)"
         )
         if decision.bundled is not None:
             tail_no, tail_en = (
@@ -145,8 +147,10 @@ def _version(run: Run, addml: Addml | None) -> None:
             )
         else:
             tail_no, tail_en = (
-                f"; uttrekket har ikke med et offisielt skjema vi kjenner igjen, og kontrolleres mot v{v}.",
-                f"; the extract carries no official schema we recognise, and is checked against v{v}.",
+                "; uttrekket har ikke med noe offisielt skjema vi kjenner igjen, og kontrolleres derfor mot "
+                f"v{v}.",
+                "; the extract carries no official schema we recognise, and is therefore checked against "
+                f"v{v}.",
             )
         run.add(
             "N5V-STRUCT-02",
