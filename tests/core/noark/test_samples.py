@@ -311,6 +311,8 @@ SAMPLES_TABLE: dict[str, Sample] = {
             E("N5V-CONTENT-08", A, 85, "referanseTilKlasse"),
             E("N5V-CONTENT-08", A, 459, "referanseForrigeMoete"),
             E("N5V-CONTENT-08", A, 460, "referanseNesteMoete"),
+            E("N5V-CONTENT-08", A, 452, "referanseTilMoeteregistrering"),
+            E("N5V-CONTENT-08", A, 453, "referanseFraMoeteregistrering"),
             E("N5V-CONTENT-14", A, 67, "klassifikasjonstype"),
             E("N5V-CONTENT-16", U),
             E("N5V-CONTENT-17", U),
