@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from tender.core.noark.addml import decide_version
 from tender.core.noark.findings import Finding, Severity
 from tender.core.noark.report import Report
 from tender.core.noark.validator import validate_path
+from tests.noark_generator import GeneratedExtract, generate_extract
 
 from .official import SAMPLES, official_path
 
@@ -221,3 +223,41 @@ def test_an_empty_version_counts_as_none_stated(tmp_path: Path) -> None:
     assert (report.noark_version, report.version_basis) == ("3.1", "bundled")
     [warning] = version_findings(report, Severity.WARNING)
     assert "oppgir ikke Noark-versjon" in warning.message_no and "«" not in warning.message_no
+
+
+# --------------------------------------------------------------------------- generated extracts
+
+XSD = SAMPLES.parent / "xsd"
+
+
+@pytest.mark.parametrize("bundled", [True, False], ids=["with its v5.0 schemas", "without schemas"])
+def test_a_generated_extract_stating_3_0_gets_the_one_warning_and_is_otherwise_what_it_was(
+    tmp_path: Path, bundled: bool
+) -> None:
+    schemas = {"schema_dir": XSD / "v5.0", "addml_xsd": XSD / "addml" / "addml_v8.3.xsd"} if bundled else {}
+
+    def generate(name: str, errors: set[str]) -> GeneratedExtract:
+        return generate_extract(tmp_path / name, 4, 2, seed=3, journaler=True, errors=errors, **schemas)  # type: ignore[arg-type]
+
+    clean = validate_path(generate("clean", set()).root)
+    info = generate("planted", {"unknown_addml_version"})
+    planted = validate_path(info.root)
+    basis = "stated_and_bundled" if bundled else "stated"
+    assert (clean.noark_version, clean.version_basis) == ("5.0", basis)
+    assert version_findings(clean, Severity.WARNING) == []
+    assert (planted.noark_version, planted.version_basis) == ("5.0", "bundled" if bundled else "default")
+    [warning] = version_findings(planted, Severity.WARNING)
+    assert warning.file == info.planted["unknown_addml_version"].file and "«3.0»" in warning.message_no
+
+    # nothing else changes: the same errors, and the same warnings but this one
+    def others(report: Report) -> Counter[tuple[str, str | None, int | None, str]]:
+        return Counter(
+            (f.check, f.file, f.line, f.severity.value)
+            for f in report.findings()
+            if f.severity is not Severity.INFO and f.check != "N5V-STRUCT-02"
+        )
+
+    assert others(planted) == others(clean)
+    assert clean.valid == planted.valid
+    # with its official schemas the generated extract is valid: the warning does not make it invalid
+    assert planted.valid or not bundled
