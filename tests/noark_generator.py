@@ -44,6 +44,7 @@ ERROR_KINDS: dict[str, str] = {
     "missing_document_file": "a referenced document file is not in dokumenter/",
     "unreferenced_file": "a file in dokumenter/ that no dokumentobjekt references",
     "empty_document_file": "a referenced document file of 0 bytes (metadata matches the empty file)",
+    "unknown_addml_version": "arkivuttrekk.xml states Noark version 3.0, which has no published schemas",
 }
 
 NS_ADDML = "http://www.arkivverket.no/standarder/addml"
@@ -756,9 +757,15 @@ def _write_addml(plan: _Plan, result: GeneratedExtract, journaler: bool, schemas
         + flags
         + _prop("antallDokumentfiler", result.n_dokumentobjekter, data_type="integer")
     )
+    version = "5.0"
+    if "unknown_addml_version" in plan.kinds:
+        version = "3.0"
+        result.planted["unknown_addml_version"] = PlantedError(
+            "unknown_addml_version", "arkivuttrekk.xml", "version", version
+        )
     info = _prop(
         "info",
-        children=_prop("type", "Noark 5", _prop("version", "5.0"))
+        children=_prop("type", "Noark 5", _prop("version", version))
         + _prop("additionalInfo", children=additional_info),
     )
     context = (

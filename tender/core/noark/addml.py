@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, Literal
 
 from lxml import etree
 
@@ -144,6 +144,61 @@ def resolve_version(stated: str | None) -> tuple[str, bool]:
     if version is None or version not in NOARK_VERSIONS:
         return DEFAULT_VERSION, False
     return version, True
+
+
+#: why a version was used: the ADDML statement and the bundled schemas agreeing, the bundled schemas
+#: (the statement is missing, unknown or says another version), the statement alone (no recognised
+#: schemas bundled), or neither (the default, v5.0)
+VersionBasis = Literal["stated_and_bundled", "bundled", "stated", "default"]
+
+
+@dataclass(frozen=True)
+class VersionDecision:
+    """Which schema version an extract is checked against, and on what grounds.
+
+    ``bundled`` is the version the extract's own schemas were recognised as (by content), ``None`` when
+    it carries none we recognise. Arkade validates each file against the schemas the extract lists and
+    bundles, so recognised bundled schemas win over the ADDML statement; the statement decides only
+    when they are absent or unrecognised, and v5.0 is used when neither says anything usable.
+    """
+
+    version: str
+    basis: VersionBasis
+    stated: str | None
+    stated_version: str | None  #: the version the statement means ("5.5" → "5.0"), None if not understood
+    bundled: str | None
+
+    @property
+    def contradiction(self) -> bool:
+        """ADDML names one known version and the bundled schemas are the official ones of another."""
+        return (
+            self.stated_version is not None
+            and self.bundled is not None
+            and self.stated_version != self.bundled
+        )
+
+
+def decide_version(stated: str | None, bundled: frozenset[str] | None) -> VersionDecision:
+    """The version to use from the ADDML statement and the versions the bundled schemas match.
+
+    ``bundled`` holds every version whose official schema the extract's own ``arkivstruktur.xsd`` (else
+    its ``metadatakatalog.xsd``) matches by content (usually one; more only where two versions' schemas
+    are identical), empty or ``None`` when no schema is bundled or it matches none. Where it matches
+    several, the stated version is taken if it is one of them, else the newest.
+    """
+    meant, understood = resolve_version(stated)
+    stated_version = meant if understood else None
+    detected: str | None = None
+    if bundled:
+        known = sorted(v for v in bundled if v in NOARK_VERSIONS)
+        if known:
+            detected = stated_version if stated_version in known else known[-1]
+    if detected is not None:
+        basis: VersionBasis = "stated_and_bundled" if detected == stated_version else "bundled"
+        return VersionDecision(detected, basis, stated, stated_version, detected)
+    if stated_version is not None:
+        return VersionDecision(stated_version, "stated", stated, stated_version, None)
+    return VersionDecision(DEFAULT_VERSION, "default", stated, None, None)
 
 
 # --------------------------------------------------------------------------- reading

@@ -200,10 +200,16 @@ def _children_by_element(version: str) -> dict[str, set[str]]:
         if ct.extends:
             names += by_type.get(ct.extends, [])
         by_type[ct.name or ""] = names
-    # extensions (saksmappe, journalpost, …) add to their base element's possible children
+    # extensions (saksmappe, journalpost, …) add to their base element's possible children, up the whole
+    # chain: in v3.1/v4.0 moeteregistrering and journalpost extend basisregistrering, which extends
+    # registrering, and a <registrering xsi:type="moeteregistrering"> holds the fields of all three
+    base_of = {ct.name: ct.extends for ct in schema.complex_types if ct.name and ct.extends}
     for ct in schema.complex_types:
-        if ct.extends:
-            by_type[ct.extends] = by_type.get(ct.extends, []) + [e.label for e in _walk(ct.content)]
+        own = [e.label for e in _walk(ct.content)]
+        base = ct.extends
+        while base:
+            by_type[base] = by_type.get(base, []) + own
+            base = base_of.get(base)
     out: dict[str, set[str]] = {}
     for ct in schema.complex_types:
         for e in _walk(ct.content):

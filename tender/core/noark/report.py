@@ -129,6 +129,10 @@ class Report:
     statistics: dict[str, Any]
     files: list[FileEntry]
     tool_version: str = field(default_factory=lambda: _tool_version())
+    #: why ``noark_version`` was used: "stated_and_bundled", "bundled", "stated" or "default"
+    version_basis: str = "default"
+    #: the version the extract's own arkivstruktur.xsd was recognised as, if any
+    bundled_version: str | None = None
 
     @property
     def valid(self) -> bool:
@@ -155,6 +159,8 @@ class Report:
                 "addml": self.addml_path,
                 "stated_version": self.stated_version,
                 "noark_version": self.noark_version,
+                "version_basis": self.version_basis,
+                "bundled_version": self.bundled_version,
             },
             "started_at": self.started_at,
             "duration_seconds": round(self.duration_seconds, 3),

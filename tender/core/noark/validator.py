@@ -7,7 +7,8 @@ Order of work, each file read once; each step is a phase in :mod:`tender.core.no
 module only runs them in turn:
 
 1. ``arkivuttrekk.xml`` (ADDML): validated against ADDML 8.3, read; the Noark version comes from
-   ``info/type/version`` only (never from namespaces; an unknown version is a finding and v5.0 is used).
+   ``info/type/version`` and the ``arkivstruktur.xsd`` the extract carries, recognised by content (never
+   from namespaces); recognised official schemas win, as in Arkade; with neither, v5.0 is used.
 2. Bundled schemas: recognised by hash, else compared structurally with our description.
    Extra schemas listed in ADDML (business-specific metadata, VSM) are loaded safely and used.
 3. ``arkivstruktur.xml``, ``endringslogg.xml``, the journals: one streaming pass each, hashing,
@@ -80,6 +81,8 @@ def validate_source(source: ExtractSource, options: Options | None = None) -> Re
         addml_path=run.addml.path if run.addml else None,
         stated_version=run.stated_version,
         noark_version=run.version,
+        version_basis=run.version_decision.basis if run.version_decision else "default",
+        bundled_version=run.version_decision.bundled if run.version_decision else None,
         results=ordered_results(run.out),
         statistics=run.statistics,
         files=run.file_entries,

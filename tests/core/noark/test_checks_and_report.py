@@ -66,7 +66,14 @@ def test_the_json_report_has_the_documented_shape() -> None:
         "files",
         "arkade_coverage",
     }
-    assert set(report["extract"]) == {"label", "addml", "stated_version", "noark_version"}
+    assert set(report["extract"]) == {
+        "label",
+        "addml",
+        "stated_version",
+        "noark_version",
+        "version_basis",
+        "bundled_version",
+    }
     check = next(c for c in report["checks"] if c["id"] == "N5V-DOC-01")
     assert set(check) >= {
         "id",

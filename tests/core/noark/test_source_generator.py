@@ -108,6 +108,8 @@ def _deviations(root: Path) -> set[str]:
         found.add("wrong_checksum")
     if _addml_counts(root)[("arkivstruktur", "mappe")] != len(list(tree.iter(f"{N5}mappe"))):
         found.add("wrong_count")
+    if _addml(root).findtext(f".//{ADDML}property[@name='type']//{ADDML}value[.='5.0']") is None:
+        found.add("unknown_addml_version")
     on_disk = {p.relative_to(root).as_posix() for p in (root / "dokumenter").rglob("*") if p.is_file()}
     referenced = set()
     for path, sjekksum, size in _documents(root):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from ..addml import Addml
+from ..addml import Addml, VersionDecision
 from ..findings import Finding, Severity
 from ..libxml2 import CompiledSchema
 from ..report import Collector, FileEntry
@@ -61,6 +61,8 @@ class Run:
         self.addml: Addml | None = None
         self.stated_version: str | None = None
         self.version = "5.0"
+        #: how the version was decided (stated, bundled schemas, default)
+        self.version_decision: VersionDecision | None = None
         #: set by the XML phase: every scanned file, its scan result and its content handler
         self.file_entries: list[FileEntry] = []
         self.scans: dict[str, ScanResult] = {}

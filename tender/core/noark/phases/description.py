@@ -1,19 +1,23 @@
 """Phase 1: read the ADDML description (arkivuttrekk.xml) and settle the Noark version.
 
-The version comes from ``info/type/version`` only (never from namespaces); an unknown version is a
-finding and v5.0 is used. Leaves ``run.addml``, ``run.stated_version`` and ``run.version``.
+The version comes from ``info/type/version`` and from the ``arkivstruktur.xsd`` (else
+``metadatakatalog.xsd``) the extract lists and bundles, recognised by content (never from namespaces):
+recognised official schemas win, as in Arkade, which validates against the schemas the extract carries;
+a missing or unknown statement, and a statement that contradicts the schemas, are findings; with
+neither, v5.0 is used. Leaves ``run.addml``,
+``run.stated_version``, ``run.version_decision`` and ``run.version``.
 """
 
 from __future__ import annotations
 
 from lxml import etree
 
-from ..addml import ADDML_NAMES, Addml, read_addml, resolve_version
+from ..addml import ADDML_NAMES, Addml, decide_version, read_addml
 from ..findings import Severity
 from ..safexml import UnsafeXml, parse_small
 from ..source import UnreadableExtract
 from .context import MAX_ADDML_BYTES, Run
-from .schemas import our_schema
+from .schemas import bundled_versions, our_schema
 from .xmlfiles import scan_bytes
 
 
@@ -82,9 +86,14 @@ def read_description(run: Run) -> None:
 def _version(run: Run, addml: Addml | None) -> None:
     stated = addml.stated_version if addml else None
     run.stated_version = stated
-    run.version, understood = resolve_version(stated)
     if addml is None:
+        run.version_decision = decide_version(None, None)
+        run.version = run.version_decision.version
         return
+    schema_path, bundled = bundled_versions(run)
+    decision = decide_version(stated, bundled)
+    run.version_decision = decision
+    run.version = decision.version
     file, line = addml.path, addml.version_line
     if addml.noark_type is not None and addml.noark_type.strip().lower() != "noark 5":
         run.add(
@@ -95,45 +104,79 @@ def _version(run: Run, addml: Addml | None) -> None:
             file,
             line,
         )
-    if stated is None:
+    v = decision.version
+    carries_no = f"{schema_path} som følger med uttrekket, er det offisielle skjemaet for Noark 5 v{v}"
+    carries_en = f"the {schema_path} the extract carries is the official Noark 5 v{v} schema"
+    if decision.contradiction:
+        # Two statements about what the extract is that cannot both be true. Arkade validates against
+        # the schemas the extract lists and bundles, so we do too; which of the two is wrong only the
+        # producer can say, and the receiving archive cannot take the extract in before it is settled.
         run.add(
             "N5V-STRUCT-02",
-            Severity.WARNING,
-            "arkivuttrekk.xml oppgir ikke Noark-versjon (info/type/version); uttrekket kontrolleres mot "
-            "v5.0.",
-            "arkivuttrekk.xml does not state the Noark version (info/type/version); the extract is checked "
-            "against v5.0.",
+            Severity.ERROR,
+            f"arkivuttrekk.xml oppgir Noark 5 versjon {stated}, men {carries_no}. Uttrekket kontrolleres "
+            f"mot v{v}, slik Arkade gjør (den bruker skjemaene uttrekket har med); enten versjonen i "
+            "arkivuttrekk.xml eller skjemaene er feil.",
+            f"arkivuttrekk.xml states Noark 5 version {stated}, but {carries_en}. The extract is checked "
+            f"against v{v}, as Arkade does (it uses the schemas the extract carries); either the version "
+            "in arkivuttrekk.xml or the schemas are wrong.",
             file,
             line,
         )
-    elif not understood:
+    elif stated is None or decision.stated_version is None:
+        # A missing version, or one with no published schemas (e.g. "3.0", superseded in 2013 by v3.1,
+        # which only made two of its elements optional), is a fault of the description only: a warning,
+        # as Arkade gives it. When the extract carries official schemas, they say what it is, and it is
+        # checked in full against them; otherwise v5.0 is a guess, and the finding says so.
+        missing = stated is None or not stated.strip()
+        said_no = (
+            "oppgir ikke Noark-versjon (info/type/version)"
+            if missing
+            else f"oppgir Noark-versjon «{stated}», som det ikke finnes publiserte skjemaer for "
+            "(de finnes for 3.1, 4.0 og 5.0)"
+        )
+        said_en = (
+            "does not state the Noark version (info/type/version)"
+            if missing
+            else f"states Noark version '{stated}', which has no published schemas (3.1, 4.0 and 5.0 have)"
+        )
+        if decision.bundled is not None:
+            tail_no, tail_en = (
+                f"; {carries_no}, og uttrekket kontrolleres mot v{v}.",
+                f"; {carries_en}, and the extract is checked against v{v}.",
+            )
+        else:
+            tail_no, tail_en = (
+                "; uttrekket har ikke med noe offisielt skjema vi kjenner igjen, og kontrolleres derfor mot "
+                f"v{v}.",
+                "; the extract carries no official schema we recognise, and is therefore checked against "
+                f"v{v}.",
+            )
         run.add(
             "N5V-STRUCT-02",
             Severity.WARNING,
-            f"arkivuttrekk.xml oppgir Noark-versjon «{stated}», som vi ikke har skjemaer for (3.1, 4.0, "
-            "5.0); uttrekket kontrolleres mot v5.0.",
-            f"arkivuttrekk.xml states Noark version '{stated}', which we have no schemas for (3.1, 4.0, "
-            "5.0); the extract is checked against v5.0.",
+            f"arkivuttrekk.xml {said_no}{tail_no}",
+            f"arkivuttrekk.xml {said_en}{tail_en}",
             file,
             line,
         )
-    elif stated.strip() != run.version:
+    elif stated.strip() != v:
         run.add(
             "N5V-STRUCT-02",
             Severity.INFO,
-            f"Versjon «{stated}» er vedlikeholdsutgaven av Noark 5 v{run.version}; kontrolleres mot "
-            f"v{run.version}.",
-            f"Version '{stated}' is the maintenance release of Noark 5 v{run.version}; checked against "
-            f"v{run.version}.",
+            f"Versjon «{stated}» er vedlikeholdsutgaven av Noark 5 v{v}; kontrolleres mot v{v}.",
+            f"Version '{stated}' is the maintenance release of Noark 5 v{v}; checked against v{v}.",
             file,
             line,
         )
     else:
+        also_no = f", og {carries_no}" if decision.bundled is not None else ""
+        also_en = f", and {carries_en}" if decision.bundled is not None else ""
         run.add(
             "N5V-STRUCT-02",
             Severity.INFO,
-            f"Uttrekket oppgir Noark 5 versjon {stated}, og kontrolleres mot skjemaene for v{run.version}.",
-            f"The extract states Noark 5 version {stated} and is checked against the v{run.version} schemas.",
+            f"Uttrekket oppgir Noark 5 versjon {stated}{also_no}; det kontrolleres mot skjemaene for v{v}.",
+            f"The extract states Noark 5 version {stated}{also_en}; it is checked against the v{v} schemas.",
             file,
             line,
         )

@@ -73,6 +73,57 @@ def official_schema(run: Run, key: str) -> CompiledSchema | None:
     return None
 
 
+def bundled_versions(run: Run) -> tuple[str | None, frozenset[str]]:
+    """The schema the extract carries that tells its version, and the Noark versions it is official for.
+
+    ``arkivstruktur.xsd`` decides (it validates the extract's main file); when it is missing or not
+    recognised, ``metadatakatalog.xsd`` (which it builds on) does. Each is the one ADDML lists, else one
+    at the extract root, and is recognised by content: byte-identical to a published file (by hash), or,
+    failing that, with the same declarations as our description of an official one (a copy with other
+    line endings, layout or comments). An empty set: none bundled, unreadable, or a variant of no
+    official schema (the path is then that of the unrecognised ``arkivstruktur.xsd``, if any).
+    """
+    first: str | None = None
+    for key in ("arkivstruktur", "metadatakatalog"):
+        path, versions = _recognise(run, key)
+        if versions:
+            return path, versions
+        first = first or path
+    return first, frozenset()
+
+
+def _recognise(run: Run, key: str) -> tuple[str | None, frozenset[str]]:
+    file_name = f"{key}.xsd"
+    listed = [
+        s.file.name
+        for obj in (run.addml.data_objects if run.addml else ())
+        for s in obj.schemas
+        if s.file.name.split("/")[-1].lower() == file_name.lower()
+    ]
+    path = None
+    for name in [*listed, file_name]:
+        path, _exact = run.find(name)
+        if path is not None:
+            break
+    if path is None:
+        return None, frozenset()
+    # quietly: the schema check below reads the file again and reports what is wrong with it
+    data = _read_small(run, path, report=False)
+    if data is None:
+        return path, frozenset()
+    official = official_hashes().get(hashlib.sha256(data).hexdigest(), ())
+    by_hash = {o.split("/")[0] for o in official if o.endswith(f"/{key}")}
+    if by_hash:
+        return path, frozenset(by_hash)
+    try:
+        theirs = read_xsd(data, key)
+    except (etree.XMLSyntaxError, UnsafeXml, UnsupportedSchema, ValueError):
+        return path, frozenset()
+    return path, frozenset(
+        v for v in NOARK_VERSIONS if not differences(noark_schemas(v)[key], theirs, limit=1)
+    )
+
+
 def check_bundled_schemas(run: Run) -> None:
     """Listed (and standard) schema files: the official ones, or a finding."""
     run.out.ran("N5V-STRUCT-07")
@@ -167,13 +218,15 @@ def _compare_schema(run: Run, path: str, key: str, data: bytes) -> None:
     )
 
 
-def _read_small(run: Run, path: str, limit: int = MAX_ADDML_BYTES) -> bytes | None:
+def _read_small(run: Run, path: str, limit: int = MAX_ADDML_BYTES, report: bool = True) -> bytes | None:
     try:
         if run.source.size(path) > limit:
             return None
         with run.source.open(path) as stream:
             return stream.read(limit + 1)
     except (UnreadableExtract, OSError, KeyError) as exc:
+        if not report:
+            return None
         run.add(
             "N5V-STRUCT-03",
             Severity.ERROR,
