@@ -129,6 +129,9 @@ class Report:
     statistics: dict[str, Any]
     files: list[FileEntry]
     tool_version: str = field(default_factory=lambda: _tool_version())
+    #: the extract's context as ADDML states it, with the stated counts against those found
+    #: (:func:`tender.core.noark.phases.summaries.addml_context`)
+    context: dict[str, Any] = field(default_factory=dict)
 
     @property
     def valid(self) -> bool:
@@ -156,6 +159,7 @@ class Report:
                 "stated_version": self.stated_version,
                 "noark_version": self.noark_version,
             },
+            "context": self.context,
             "started_at": self.started_at,
             "duration_seconds": round(self.duration_seconds, 3),
             "verdict": {
