@@ -408,6 +408,12 @@ def _judge(pairs: list[tuple[Run | None, Run]], against: str) -> bool | None:
     measured = [(r, o) for r, o in pairs if r is not None]
     if not measured:
         return None
+    for i, (r, o) in enumerate(measured, 1):
+        print(
+            f"pair {i}: reference {r.work_wall:.2f} s wall, {r.work_cpu:.2f} s CPU; validator (timed call) "
+            f"{o.work_wall:.2f} s wall, {o.work_cpu:.2f} s CPU, peak RSS {_rss(o) / MB:.0f} MB: "
+            f"{o.work_wall / r.work_wall:.2f}× wall, {o.work_cpu / r.work_cpu:.2f}× CPU"
+        )
     walls = sorted(o.work_wall / r.work_wall for r, o in measured)
     cpus = sorted(o.work_cpu / r.work_cpu for r, o in measured)
     wall_ratio, cpu_ratio = walls[len(walls) // 2], cpus[len(cpus) // 2]
