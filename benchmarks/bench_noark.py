@@ -1,14 +1,24 @@
 """How fast and how lean is the Noark 5 validator on a large extract, against xmllint and sha256sum?
 
-    .venv/bin/python benchmarks/bench_noark.py [--size 100MB|1GB|<n>MB] [--repeat N] [--regenerate]
+    .venv/bin/python benchmarks/bench_noark.py [--only file|extract] [--size 100MB|1GB|<n>MB]
+        [--file-size 100MB|1GB] [--repeat N] [--regenerate]
+
+Two parts, each judged against the issue's targets (time within 1.5× of the plain tools, peak RSS under
+200 MB), both measured the same way: ``--repeat`` pairs of (reference, validator) run in turn, the median
+of the per-pair wall-time ratios and the largest peak RSS; each prints "met" or "NOT MET":
+
+- the big file: an extract whose arkivstruktur.xml is ``--file-size``, against
+  ``xmllint --stream --schema`` on that file;
+- the whole extract (``--size``): against xmllint on every XML file with its schema plus ``sha256sum``
+  on every file.
 
 1. Generates (once; cached under benchmarks/out/, git-ignored) a synthetic, valid Noark 5 v5.0
    extract of about ``--size`` bytes with tests/noark_generator.py: half arkivstruktur.xml, half
    document files (PDFs of 256 KiB), plus arkivuttrekk.xml and endringslogg.xml.
 2. Measures, each in a fresh subprocess, wall time and peak memory (the RSS high-water mark of that
    one child, from ``resource.getrusage(RUSAGE_CHILDREN)`` in a small measuring process):
-   - the reference: ``xmllint --stream --noout --schema arkivstruktur.xsd arkivstruktur.xml`` with the
-     official v5.0 schema from ../shared/noark5/xsd (skipped, with a note, if absent);
+   - the references: ``xmllint --stream --noout --schema`` with the official v5.0 schemas (and ADDML
+     8.3) from ../shared/noark5/xsd (skipped, with a note, if absent), plus ``sha256sum``;
    - our validator: ``tender.core.noark.validator.validate_path(path)`` on the extract folder
      (reported as missing if that module or function does not exist yet);
    - hashing the document files: ``ExtractSource.hash_files`` on the folder and on a tar of the
@@ -37,6 +47,7 @@ sys.path.insert(0, str(REPO))
 
 OUT = REPO / "benchmarks" / "out"
 OFFICIAL_XSD = REPO.parent / "shared" / "noark5" / "xsd" / "v5.0" / "arkivstruktur.xsd"
+ADDML_XSD = REPO.parent / "shared" / "noark5" / "xsd" / "addml" / "addml_v8.3.xsd"
 #: bump when the generator's output changes, so that cached extracts are rebuilt
 GENERATOR_VERSION = 2
 DOCUMENT_SIZE = 256 * 1024
@@ -293,16 +304,27 @@ def _machine_and_warm_cache(root: Path) -> None:
     warm_cache([p for p in root.rglob("*") if p.is_file()])
 
 
-def run_benchmark(size: int, repeat: int, regenerate: bool, xsd: Path) -> None:
+def run_benchmark(size: int, repeat: int, regenerate: bool, xsd: Path) -> bool | None:
+    """The issue's whole-extract benchmark: ``validate_path`` on an extract of about ``size`` bytes against
+    the plain tools doing the least the validator must do (``xmllint --stream --schema`` on every XML file
+    with its schema, then ``sha256sum`` on every file). Returns whether both targets are met (None without
+    a reference).
+
+    Judged as the big-file part is: ``repeat`` pairs run in turn, each validator run divided by the
+    reference run just before it, the median of those ratios against the time target and the largest
+    peak RSS against the memory target. Then, for information, xmllint on arkivstruktur.xml alone and
+    the document hashing against ``cat`` and ``sha256sum``.
+    """
     root = extract_for(size, regenerate)
     arkivstruktur = root / "arkivstruktur.xml"
-    documents = sorted(p for p in (root / "dokumenter").rglob("*") if p.is_file())
+    every_file = sorted(p for p in root.rglob("*") if p.is_file() and p.name != ".generated.json")
+    documents = [p for p in every_file if p.is_relative_to(root / "dokumenter")]
     relpaths = [p.relative_to(root).as_posix() for p in documents]
     xml_bytes = arkivstruktur.stat().st_size
     doc_bytes = sum(p.stat().st_size for p in documents)
     total = _extract_bytes(root)
     print(
-        f"\nextract {root.relative_to(REPO)}: {total / MB:.0f} MB; "
+        f"\n== whole extract: {root.relative_to(REPO)}: {total / MB:.0f} MB; "
         f"arkivstruktur.xml {xml_bytes / MB:.0f} MB, "
         f"other XML {(total - xml_bytes - doc_bytes) / MB:.0f} MB, "
         f"{len(documents)} document files {doc_bytes / MB:.0f} MB"
@@ -313,24 +335,30 @@ def run_benchmark(size: int, repeat: int, regenerate: bool, xsd: Path) -> None:
         f"peak RSS floor (what `true` reads as): {floor.max_rss / MB:.1f} MB by getrusage"
         + (f", {floor.time_rss / MB:.1f} MB by GNU time" if floor.time_rss else "")
     )
-    results: list[tuple[Run, int, Run | None]] = []  # (run, bytes it processed, reference)
-
-    reference = _xmllint(arkivstruktur, xsd, repeat)
-    whole = _whole_reference(root, xsd, relpaths, repeat) if reference else None
-    if reference and whole:
-        results += [(reference, xml_bytes, None), (whole, total, None)]
-
-    ours = measure(
-        "tender validate_path (whole extract)",
-        [sys.executable, __file__, "--child-validate", str(root)],
-        repeat,
+    all_relpaths = [p.relative_to(root).as_posix() for p in every_file]
+    pairs: list[tuple[Run | None, Run]] = []
+    for _ in range(max(repeat, 1)):
+        whole = _whole_reference(root, xsd, all_relpaths, 1)
+        ours = measure(
+            "tender validate_path (whole extract)",
+            [sys.executable, __file__, "--child-validate", str(root)],
+            1,
+        )
+        pairs.append((whole, ours))
+        if ours.returncode != 0:
+            print(f"validator failed:\n{ours.output}")
+            return False
+    _print_table(
+        [
+            (r, total, whole if r is ours else None)
+            for whole, ours in pairs
+            for r in ([whole] if whole else []) + [ours]
+        ]
     )
-    results.append((ours, total, whole))
-    if ours.returncode != 0:
-        print(f"validator failed:\n{ours.output}")
-    elif reference:
-        print(f"validator CPU / xmllint on arkivstruktur.xml alone: {ours.work_cpu / reference.work_cpu:.2f}")
+    met = _judge(pairs, "xmllint on every XML file + sha256sum on every file")
 
+    print("\nfor information (best of the repeats):")
+    reference = _xmllint(arkivstruktur, xsd, repeat)
     list_file = OUT / f"{root.name}-documents.txt"
     list_file.write_text("\n".join(relpaths))
     cat = measure(
@@ -355,13 +383,50 @@ def run_benchmark(size: int, repeat: int, regenerate: bool, xsd: Path) -> None:
         [sys.executable, __file__, "--child-hash", str(tar), str(list_file)],
         repeat,
     )
-    results += [
-        (cat, doc_bytes, None),
-        (sha, doc_bytes, None),
-        (ours_folder, doc_bytes, sha),
-        (ours_tar, doc_bytes, sha),
-    ]
-    _print_table(results)
+    _print_table(
+        ([(reference, xml_bytes, None)] if reference else [])
+        + [
+            (cat, doc_bytes, None),
+            (sha, doc_bytes, None),
+            (ours_folder, doc_bytes, sha),
+            (ours_tar, doc_bytes, sha),
+        ]
+    )
+    return met
+
+
+def _judge(pairs: list[tuple[Run | None, Run]], against: str) -> bool | None:
+    """Print and judge the targets over (reference, validator) pairs: the median of the per-pair wall
+    ratios within TIME_TARGET, the largest peak RSS of the validator under RSS_TARGET."""
+    worst_rss = max(_rss(ours) for _, ours in pairs)
+    memory_ok = worst_rss < RSS_TARGET
+    print(
+        f"peak RSS {worst_rss / MB:.0f} MB (largest of {len(pairs)} runs): "
+        f"{'met' if memory_ok else 'NOT MET'} "
+        f"(target < {RSS_TARGET / MB:.0f} MB)"
+    )
+    measured = [(r, o) for r, o in pairs if r is not None]
+    if not measured:
+        return None
+    for i, (r, o) in enumerate(measured, 1):
+        print(
+            f"pair {i}: reference {r.work_wall:.2f} s wall, {r.work_cpu:.2f} s CPU; validator (timed call) "
+            f"{o.work_wall:.2f} s wall, {o.work_cpu:.2f} s CPU, peak RSS {_rss(o) / MB:.0f} MB: "
+            f"{o.work_wall / r.work_wall:.2f}× wall, {o.work_cpu / r.work_cpu:.2f}× CPU"
+        )
+    walls = sorted(o.work_wall / r.work_wall for r, o in measured)
+    cpus = sorted(o.work_cpu / r.work_cpu for r, o in measured)
+    wall_ratio, cpu_ratio = walls[len(walls) // 2], cpus[len(cpus) // 2]
+    print(
+        f"time, each run against the {against} run just before it: "
+        f"{', '.join(f'{w:.2f}×' for w in walls)} wall; "
+        f"median {wall_ratio:.2f}×: {'met' if wall_ratio <= TIME_TARGET else 'NOT MET'} "
+        f"(target {TIME_TARGET}×)\n"
+        f"CPU: {', '.join(f'{c:.2f}×' for c in cpus)}; median {cpu_ratio:.2f}× "
+        "(libxml2 parses and validates on one "
+        "core while the Python checks run on the other)"
+    )
+    return memory_ok and wall_ratio <= TIME_TARGET
 
 
 def run_file_benchmark(size: int, repeat: int, regenerate: bool, xsd: Path) -> bool | None:
@@ -398,29 +463,7 @@ def run_file_benchmark(size: int, repeat: int, regenerate: bool, xsd: Path) -> b
             for r in ([reference] if reference else []) + [ours]
         ]
     )
-    worst_rss = max(_rss(ours) for _, ours in pairs)
-    memory_ok = worst_rss < RSS_TARGET
-    print(
-        f"peak RSS {worst_rss / MB:.0f} MB (largest of {len(pairs)} runs): "
-        f"{'met' if memory_ok else 'NOT MET'} "
-        f"(target < {RSS_TARGET / MB:.0f} MB)"
-    )
-    measured = [(r, o) for r, o in pairs if r is not None]
-    if not measured:
-        return None
-    walls = sorted(o.work_wall / r.work_wall for r, o in measured)
-    cpus = sorted(o.work_cpu / r.work_cpu for r, o in measured)
-    wall_ratio, cpu_ratio = walls[len(walls) // 2], cpus[len(cpus) // 2]
-    print(
-        "time, each run against the xmllint run just before it: "
-        f"{', '.join(f'{w:.2f}×' for w in walls)} wall; "
-        f"median {wall_ratio:.2f}×: {'met' if wall_ratio <= TIME_TARGET else 'NOT MET'} "
-        f"(target {TIME_TARGET}×)\n"
-        f"CPU: {', '.join(f'{c:.2f}×' for c in cpus)}; median {cpu_ratio:.2f}× "
-        "(libxml2 parses and validates on one "
-        "core while the Python checks run on the other)"
-    )
-    return memory_ok and wall_ratio <= TIME_TARGET
+    return _judge(pairs, "xmllint")
 
 
 def _xmllint(arkivstruktur: Path, xsd: Path, repeat: int) -> Run | None:
@@ -441,27 +484,35 @@ def _xmllint(arkivstruktur: Path, xsd: Path, repeat: int) -> Run | None:
 
 
 def _whole_reference(root: Path, xsd: Path, relpaths: list[str], repeat: int) -> Run | None:
-    """xmllint on every XML file with its own schema, then sha256sum on every document: the plain-tools
-    floor for the work the validator does on the whole extract (it does far more checks)."""
+    """xmllint on every XML file with its own schema (arkivuttrekk.xml with ADDML 8.3), then sha256sum on
+    every file: the plain-tools floor for the work the validator does on the whole extract (it does far
+    more checks). The xmllint runs are joined with ";" so that one file failing does not shorten the
+    reference; a file that does not validate is printed as a note."""
     pairs = [(f"{name}.xml", xsd.parent / f"{name}.xsd") for name in XML_FILES]
-    missing = [str(schema) for xml, schema in pairs if (root / xml).is_file() and not schema.is_file()]
+    if ADDML_XSD.is_file():
+        pairs.append(("arkivuttrekk.xml", ADDML_XSD))
+    else:
+        print(f"note: {ADDML_XSD} not found; the reference leaves arkivuttrekk.xml unvalidated")
+    present = [(xml, schema) for xml, schema in pairs if (root / xml).is_file()]
+    missing = [str(schema) for _xml, schema in present if not schema.is_file()]
     if missing:
         print(f"note: no whole-extract reference, schemas missing: {missing}")
         return None
-    script = " && ".join(
-        f'xmllint --stream --noout --schema "{schema}" "{xml}" 2>&1'
-        for xml, schema in pairs
-        if (root / xml).is_file()
+    script = "; ".join(
+        f'xmllint --stream --noout --schema "{schema}" "{xml}" 2>&1' for xml, schema in present
     )
     argv = [
         "sh",
         "-c",
-        f'cd "$1" && shift && {script} && sha256sum -- "$@" > /dev/null',
+        f'cd "$1" && shift && {{ {script}; }} && sha256sum -- "$@" > /dev/null',
         "ref",
         str(root),
         *relpaths,
     ]
-    return measure("reference: xmllint all XML + sha256sum", argv, repeat)
+    run = measure("reference: xmllint all XML + sha256sum", argv, repeat)
+    if run.output.count(" validates") != len(present):
+        print(f"note: not every XML file validated with xmllint:\n{run.output[-1000:]}")
+    return run
 
 
 XML_FILES = ("arkivstruktur", "endringslogg", "loependeJournal", "offentligJournal")
@@ -516,7 +567,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", choices=("file", "extract"), help="run only the big-file or the whole-extract part"
     )
-    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the best counts")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="pairs (reference, validator) run in turn; the median of their ratios is judged",
+    )
     parser.add_argument("--regenerate", action="store_true", help="rebuild the cached extract")
     parser.add_argument(
         "--xsd", type=Path, default=OFFICIAL_XSD, help="arkivstruktur.xsd for the xmllint reference"
@@ -529,17 +585,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.child_hash:
         return child_hash(*args.child_hash)
     OUT.mkdir(parents=True, exist_ok=True)
-    met: bool | None = None
+    verdicts: list[tuple[str, bool | None]] = []
     if args.only != "extract":
-        met = run_file_benchmark(args.file_size, args.repeat, args.regenerate, args.xsd)
+        verdicts.append(
+            ("big file", run_file_benchmark(args.file_size, args.repeat, args.regenerate, args.xsd))
+        )
     if args.only != "file":
-        print("\n== whole extract")
-        run_benchmark(args.size, args.repeat, args.regenerate, args.xsd)
-    if met is not None:
+        verdicts.append(("whole extract", run_benchmark(args.size, args.repeat, args.regenerate, args.xsd)))
+    print()
+    for part, met in verdicts:
+        verdict = "no reference, not judged" if met is None else ("met" if met else "NOT MET")
         print(
-            f"\nbig-file targets (time within {TIME_TARGET}× of xmllint, "
-            f"memory under {RSS_TARGET / MB:.0f} MB): "
-            f"{'met' if met else 'NOT MET'}"
+            f"{part} targets (time within {TIME_TARGET}× of the plain tools, "
+            f"memory under {RSS_TARGET / MB:.0f} MB): {verdict}"
         )
     return 0
 

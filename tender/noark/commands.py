@@ -6,6 +6,7 @@ read or the command was used wrongly. Problems are reported as messages, never a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import click
+
+from tender.formatting import format_date, format_number
 
 EXIT_VALID = 0
 EXIT_INVALID = 1
@@ -36,6 +39,7 @@ def _text_report(report: dict[str, Any], lang: str, first_n: int) -> str:
         else f"Stated version: {extract['stated_version'] or '-'}, "
         f"checked against Noark 5 v{extract['noark_version']}"
     )
+    lines += context_lines(report.get("context") or {}, lang)
     for severity, label_no, label_en in (("error", "FEIL", "ERRORS"), ("warning", "ADVARSLER", "WARNINGS")):
         checks = [c for c in report["checks"] if c["counts"].get(severity)]
         if not checks:
@@ -63,6 +67,91 @@ def _text_report(report: dict[str, Any], lang: str, first_n: int) -> str:
             else f"INVALID: {verdict['errors']} errors, {verdict['warnings']} warnings"
         )
     return "\n".join(lines)
+
+
+#: how the outputs name the sources of a stated count
+COUNT_SOURCES: dict[str, tuple[str, str]] = {
+    "numberOfOccurrences": ("arkivuttrekk.xml, numberOfOccurrences", "arkivuttrekk.xml, numberOfOccurrences"),
+    "antallDokumentfiler": ("arkivuttrekk.xml, antallDokumentfiler", "arkivuttrekk.xml, antallDokumentfiler"),
+    "antallJournalposter": ("journalhodet, antallJournalposter", "journal header, antallJournalposter"),
+}
+
+
+def context_lines(context: dict[str, Any], lang: str) -> list[str]:
+    """The extract's context as ADDML states it (the report's ``context`` block), for the top of the text
+    report: arkivskaper, system, archival period and period separation, then the stated counts against
+    the counts found. A field not given reads "ikke oppgitt"."""
+    no = lang == "no"
+    missing = "ikke oppgitt" if no else "not stated"
+    source = context.get("addml")
+
+    def shown(value: Any) -> str:
+        return missing if value in (None, "") else str(value)
+
+    creators = [
+        c["name"] + (f" ({'nr.' if no else 'no.'} {c['number']})" if c.get("number") else "")
+        for c in context.get("record_creators") or []
+    ]
+    period = context.get("archival_period") or {}
+    separation = context.get("period_separation") or {}
+    lines = [
+        "",
+        (f"KONTEKST (fra {source})" if no else f"CONTEXT (from {source})")
+        if source
+        else (
+            "KONTEKST: uttrekket har ingen arkivuttrekk.xml"
+            if no
+            else "CONTEXT: the extract has no arkivuttrekk.xml"
+        ),
+        ("  Arkivskaper: " if no else "  Record creator: ") + ("; ".join(creators) or missing),
+        f"  System: {shown(context.get('system_name'))}, "
+        + ("systemtype: " if no else "system type: ")
+        + shown(context.get("system_type")),
+        ("  Arkiv: " if no else "  Archive: ") + shown(context.get("archive")),
+        ("  Arkivperiode: " if no else "  Archival period: ")
+        + f"{_period_end(period, 'start', no, missing)} – {_period_end(period, 'end', no, missing)}",
+        ("  Periodeskille: inngående " if no else "  Period separation: incoming ")
+        + shown(separation.get("incoming"))
+        + (", utgående " if no else ", outgoing ")
+        + shown(separation.get("outgoing")),
+    ]
+    counts = context.get("counts") or []
+    if counts:
+        lines.append("  Antall oppgitt mot funnet:" if no else "  Counts stated against found:")
+        for row in counts:
+            lines.append("    " + _count_text(row, no, missing))
+    return lines
+
+
+def _period_end(period: dict[str, Any], which: str, no: bool, missing: str) -> str:
+    """A period's start or end as a date when it is one (in Norwegian words in the Norwegian text), else
+    as written, else "ikke oppgitt"."""
+    value = period.get(which)
+    if value:
+        return format_date(dt.date.fromisoformat(value)) if no else str(value)
+    raw = period.get(f"{which}_raw")
+    return f"«{raw}»" if raw else missing
+
+
+def _count_text(row: dict[str, Any], no: bool, missing: str) -> str:
+    where = row.get("file") or ("uttrekket" if no else "the extract")
+    element = row["element"]
+    if row.get("counted_as") and row["counted_as"] != element:
+        element += f" (= {row['counted_as']})"
+    source_no, source_en = COUNT_SOURCES.get(row["source"], (row["source"], row["source"]))
+    stated = row.get("stated")
+    number = format_number if no else str
+    if stated is None:
+        stated_text = f"«{row['stated_raw']}»" if row.get("stated_raw") else missing
+    else:
+        stated_text = number(stated)
+    found = row.get("found")
+    found_text = number(found) if found is not None else ("ikke talt" if no else "not counted")
+    agrees = row.get("agrees")
+    mark = "" if agrees is None else (" ✓" if agrees else (" ≠ AVVIK" if no else " ≠ MISMATCH"))
+    if no:
+        return f"{element} i {where}: oppgitt {stated_text}, funnet {found_text}{mark} ({source_no})"
+    return f"{element} in {where}: stated {stated_text}, found {found_text}{mark} ({source_en})"
 
 
 def _fail(message: str) -> None:

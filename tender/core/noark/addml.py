@@ -82,6 +82,15 @@ class DataObject:
 
 
 @dataclass(frozen=True)
+class RecordCreator:
+    """An arkivskaper as ADDML's context names it; ``number`` when the description gives one (an
+    organisation number or another identifier), else None."""
+
+    name: str
+    number: str | None = None
+
+
+@dataclass(frozen=True)
 class Addml:
     """What ``arkivuttrekk.xml`` says about the extract."""
 
@@ -102,6 +111,9 @@ class Addml:
     system_name: str | None = None
     archive_name: str | None = None
     data_objects: tuple[DataObject, ...] = ()
+    #: the arkivskapere with their numbers where given (``record_creators`` holds their names)
+    creators: tuple[RecordCreator, ...] = ()
+    system_type: str | None = None
 
     @property
     def sharp_separation(self) -> bool:
@@ -294,23 +306,8 @@ def read_addml(root: etree._Element, path: str) -> Addml:
     dataset = root.find(_NS + "dataset")
     context = None if dataset is None else dataset.find(f"{_NS}reference/{_NS}context")
     content = None if dataset is None else dataset.find(f"{_NS}reference/{_NS}content")
-    creators: list[str] = []
-    system_name = archive_name = None
-    if context is not None:
-        for ae in context.iter(_NS + "additionalElement"):
-            name = ae.get("name")
-            if name == "recordCreator" and _value(ae):
-                creators.append(_value(ae) or "")
-            elif name == "systemName":
-                system_name = _value(ae)
-            elif name == "archive":
-                archive_name = _value(ae)
-    start_raw = end_raw = None
-    if content is not None:
-        for ae in content.iter(_NS + "additionalElement"):
-            if ae.get("name") == "archivalPeriod":
-                start_raw = _value(_prop(ae, "startDate"))
-                end_raw = _value(_prop(ae, "endDate"))
+    ctx = _read_context(context)
+    start_raw, end_raw, incoming_alt, outgoing_alt = _read_archival_period(content)
 
     top = None if dataset is None else dataset.find(f"{_NS}dataObjects/{_NS}dataObject")
     info = _prop(top, "info")
@@ -331,14 +328,120 @@ def read_addml(root: etree._Element, path: str) -> Addml:
         period_start=_date(start_raw),
         period_end=_date(end_raw),
         period_raw=(start_raw, end_raw),
-        incoming_separation=_value(_prop(periode, "inngaaendeSkille")),
-        outgoing_separation=_value(_prop(periode, "utgaaendeSkille")),
+        # the standard's template states the separation under additionalInfo/periode; Arkivverket's ADDML
+        # profile under content/archivalPeriod/period: the template's place wins where both are given
+        incoming_separation=_value(_prop(periode, "inngaaendeSkille")) or incoming_alt,
+        outgoing_separation=_value(_prop(periode, "utgaaendeSkille")) or outgoing_alt,
         flags={name: _bool(_value(_prop(additional, name))) for name in FLAG_NAMES},
         document_count=_int(_value(count_prop)),
         document_count_raw=_value(count_prop),
         document_count_line=_line(count_prop),
-        record_creators=tuple(creators),
-        system_name=system_name,
-        archive_name=archive_name,
+        record_creators=tuple(c.name for c in ctx.creators),
+        system_name=ctx.system_name,
+        archive_name=ctx.archive_name,
         data_objects=tuple(nested),
+        creators=ctx.creators,
+        system_type=ctx.system_type,
     )
+
+
+# --------------------------------------------------------------------------- the context
+
+
+#: names under which a description gives an arkivskaper's number (matched case-insensitively)
+_NUMBER_NAMES: Final = frozenset(
+    {
+        "number",
+        "organisationnumber",
+        "organizationnumber",
+        "organisasjonsnummer",
+        "orgnumber",
+        "orgnr",
+        "recordcreatornumber",
+        "arkivskaperid",
+        "identifier",
+        "id",
+    }
+)
+
+
+@dataclass(frozen=True)
+class _Context:
+    creators: tuple[RecordCreator, ...]
+    system_name: str | None
+    system_type: str | None
+    archive_name: str | None
+
+
+def _additional(el: etree._Element | None) -> list[etree._Element]:
+    """The ``additionalElement`` children of el's ``additionalElements`` child."""
+    out: list[etree._Element] = []
+    if el is not None:
+        for group in el.iterchildren(_NS + "additionalElements"):
+            out.extend(group.iterchildren(_NS + "additionalElement"))
+    return out
+
+
+def _named(children: list[etree._Element], *names: str) -> etree._Element | None:
+    wanted = {n.lower() for n in names}
+    for child in children:
+        if (child.get("name") or "").lower() in wanted:
+            return child
+    return None
+
+
+def _number(el: etree._Element) -> str | None:
+    """An arkivskaper's number, from a property or an additional element with a number's name."""
+    for child in _props(el) + _additional(el):
+        if (child.get("name") or "").lower() in _NUMBER_NAMES and _value(child):
+            return _value(child)
+    return None
+
+
+def _read_context(context: etree._Element | None) -> _Context:
+    """arkivskaper, system and archive from ``reference/context``, in the two layouts met in practice:
+
+    - the Noark 5 template (``arkivuttrekk.xml``): ``recordCreators/recordCreator`` with the name as value,
+      ``systemType``, ``systemName`` and ``archive`` directly under the context;
+    - Arkivverket's ADDML 8.3 profile: ``agents/agent`` with a property ``role`` = recordCreator and the
+      name in a child ``name``, and ``system`` with the children ``systemType`` and ``name``.
+    """
+    creators: list[RecordCreator] = []
+    system_name = system_type = archive_name = None
+    if context is None:
+        return _Context((), None, None, None)
+    top = _additional(context)
+    for el in context.iter(_NS + "additionalElement"):
+        kind = el.get("name")
+        if kind == "recordCreator" and _value(el):
+            creators.append(RecordCreator(_value(el) or "", _number(el)))
+        elif kind == "agent" and (_value(_prop(el, "role")) or "").lower() == "recordcreator":
+            name = _value(_named(_additional(el), "name"))
+            if name:
+                creators.append(RecordCreator(name, _number(el)))
+    system_type = _value(_named(top, "systemType"))
+    system_name = _value(_named(top, "systemName"))
+    archive_name = _value(_named(top, "archive"))
+    system = _named(top, "system")
+    if system is not None:
+        system_type = system_type or _value(_named(_additional(system), "systemType"))
+        system_name = system_name or _value(_named(_additional(system), "name"))
+    return _Context(tuple(creators), system_name, system_type, archive_name)
+
+
+def _read_archival_period(
+    content: etree._Element | None,
+) -> tuple[str | None, str | None, str | None, str | None]:
+    """(start, end, incoming separation, outgoing separation) as written under ``content/archivalPeriod``:
+    start and end as properties (the template) or as additional elements (the ADDML profile, which also
+    puts the separations there, under ``period``)."""
+    period = _named(_additional(content), "archivalPeriod")
+    if period is None:
+        return None, None, None, None
+    children = _additional(period)
+    start = _value(_prop(period, "startDate")) or _value(_named(children, "startDate"))
+    end = _value(_prop(period, "endDate")) or _value(_named(children, "endDate"))
+    separations = _additional(_named(children, "period"))
+    incoming = _value(_named(separations, "inngaaendeSkille", "inngåendeSkille", "inboundPartition"))
+    outgoing = _value(_named(separations, "utgaaendeSkille", "utgåendeSkille", "outboundPartition"))
+    return start, end, incoming, outgoing

@@ -133,6 +133,9 @@ class Report:
     version_basis: str = "default"
     #: the version the extract's own arkivstruktur.xsd was recognised as, if any
     bundled_version: str | None = None
+    #: the extract's context as ADDML states it, with the stated counts against those found
+    #: (:func:`tender.core.noark.phases.summaries.addml_context`)
+    context: dict[str, Any] = field(default_factory=dict)
 
     @property
     def valid(self) -> bool:
@@ -162,6 +165,7 @@ class Report:
                 "version_basis": self.version_basis,
                 "bundled_version": self.bundled_version,
             },
+            "context": self.context,
             "started_at": self.started_at,
             "duration_seconds": round(self.duration_seconds, 3),
             "verdict": {

@@ -32,7 +32,7 @@ from .phases.declarations import check_counts, check_flags, check_listed_files
 from .phases.description import read_description
 from .phases.document_files import check_documents
 from .phases.schemas import arkivstruktur_schema, check_bundled_schemas
-from .phases.summaries import summarise
+from .phases.summaries import addml_context, summarise
 from .phases.xmlfiles import XML_KEYS, scan_xml_file
 from .report import Report, ordered_results
 from .source import ExtractSource, open_extract
@@ -71,6 +71,7 @@ def validate_source(source: ExtractSource, options: Options | None = None) -> Re
         check_journals(run)
         check_documents(run, store)
         summarise(run)
+        context = addml_context(run)
     finally:
         store.close()
         run.cleanup()
@@ -86,6 +87,7 @@ def validate_source(source: ExtractSource, options: Options | None = None) -> Re
         results=ordered_results(run.out),
         statistics=run.statistics,
         files=run.file_entries,
+        context=context,
     )
 
 

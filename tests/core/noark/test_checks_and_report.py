@@ -58,6 +58,7 @@ def test_the_json_report_has_the_documented_shape() -> None:
         "version",
         "tool",
         "extract",
+        "context",
         "started_at",
         "duration_seconds",
         "verdict",
@@ -73,6 +74,26 @@ def test_the_json_report_has_the_documented_shape() -> None:
         "noark_version",
         "version_basis",
         "bundled_version",
+    }
+    assert set(report["context"]) == {
+        "addml",
+        "record_creators",
+        "system_name",
+        "system_type",
+        "archive",
+        "archival_period",
+        "period_separation",
+        "counts",
+    }
+    assert set(report["context"]["counts"][0]) == {
+        "source",
+        "file",
+        "element",
+        "counted_as",
+        "stated",
+        "stated_raw",
+        "found",
+        "agrees",
     }
     check = next(c for c in report["checks"] if c["id"] == "N5V-DOC-01")
     assert set(check) >= {

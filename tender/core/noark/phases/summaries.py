@@ -1,11 +1,16 @@
-"""Phase 7: the statistics of the report (N5V-STAT-..), from what the other phases counted."""
+"""Phase 7: the statistics of the report (N5V-STAT-..), from what the other phases counted, and the
+extract's context as ADDML states it (the report's ``context`` block)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from ..content import FILE as ARKIVSTRUKTUR_XML
 from ..content import ArkivstrukturHandler
 from ..findings import Severity
+from ..journals import JournalHandler
 from .context import Run
+from .xmlfiles import XML_KEYS
 
 
 def summarise(run: Run) -> None:
@@ -97,3 +102,94 @@ def summarise(run: Run) -> None:
             parts_no.append(f"endringslogg: {change_log['changes']} endringer")
             parts_en.append(f"change log: {change_log['changes']} changes")
         run.add("N5V-STAT-08", Severity.INFO, "; ".join(parts_no) + ".", "; ".join(parts_en) + ".")
+
+
+def addml_context(run: Run) -> dict[str, Any]:
+    """The extract's context as its ADDML states it, and the counts it states against the counts found:
+    the report's ``context`` block (``docs/noark-report.md``). A field the description does not give is
+    None ("ikke oppgitt" in the outputs); ``found`` is None where the file was not read to the end."""
+    addml = run.addml
+    counts: list[dict[str, Any]] = []
+    if addml is not None:
+        for obj in addml.data_objects:
+            key = next((k for k in XML_KEYS if addml.data_object(k) is obj), None)
+            handler = run.handlers.get(key) if key else None
+            file = obj.file.name if obj.file is not None and obj.file.name else f"{obj.name}.xml"
+            for decl in obj.counts:
+                # ADDML for Noark 5 v3.0 counted a journal's records as "registrering" (renamed
+                # "journalregistrering" in v3.1's template): counted as what was meant, and said so
+                counted = (
+                    "journalregistrering"
+                    if key in ("loependeJournal", "offentligJournal") and decl.element == "registrering"
+                    else decl.element
+                )
+                found = handler.count(counted) if handler is not None and handler.complete else None
+                counts.append(
+                    _count_row(
+                        "numberOfOccurrences", file, decl.element, decl.value, decl.raw, found, counted
+                    )
+                )
+        documents = run.statistics.get("documents")
+        counts.append(
+            _count_row(
+                "antallDokumentfiler",
+                None,
+                "dokumentfil",
+                addml.document_count,
+                addml.document_count_raw,
+                documents["files"] if documents else None,
+            )
+        )
+    for key in ("loependeJournal", "offentligJournal"):
+        journal: JournalHandler | None = run.handlers.get(key)
+        if journal is not None:
+            counts.append(
+                _count_row(
+                    "antallJournalposter",
+                    f"{key}.xml",
+                    "journalregistrering",
+                    journal.header_count,
+                    journal.header_count_raw,
+                    journal.records if journal.complete else None,
+                )
+            )
+    start_raw, end_raw = addml.period_raw if addml is not None else (None, None)
+    return {
+        "addml": addml.path if addml is not None else None,
+        "record_creators": [{"name": c.name, "number": c.number} for c in addml.creators] if addml else [],
+        "system_name": addml.system_name if addml else None,
+        "system_type": addml.system_type if addml else None,
+        "archive": addml.archive_name if addml else None,
+        "archival_period": {
+            "start": addml.period_start.isoformat() if addml and addml.period_start else None,
+            "end": addml.period_end.isoformat() if addml and addml.period_end else None,
+            "start_raw": start_raw,
+            "end_raw": end_raw,
+        },
+        "period_separation": {
+            "incoming": addml.incoming_separation if addml else None,
+            "outgoing": addml.outgoing_separation if addml else None,
+        },
+        "counts": counts,
+    }
+
+
+def _count_row(
+    source: str,
+    file: str | None,
+    element: str,
+    stated: int | None,
+    raw: str | None,
+    found: int | None,
+    counted_as: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "source": source,
+        "file": file,
+        "element": element,
+        "counted_as": counted_as or element,
+        "stated": stated,
+        "stated_raw": raw,
+        "found": found,
+        "agrees": None if stated is None or found is None else stated == found,
+    }
