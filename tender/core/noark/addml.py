@@ -24,6 +24,9 @@ ADDML_NAMES: Final = ("arkivuttrekk.xml", "addml.xml")
 
 #: stated versions we accept, and the schema version they mean ("5.5" is the 2023 maintenance of v5.0)
 VERSION_ALIASES: Final = {"3.1": "3.1", "4.0": "4.0", "5.0": "5.0", "5.5": "5.0", "5.5.0": "5.0"}
+#: versions without published schemas, and the release that replaced them: v3.1 (2013-02-14) only made M504
+#: skjermingsvarighet and M505 skjermingOpphoererDato optional, so whatever v3.0 allowed v3.1 allows too
+SUPERSEDED: Final = {"3.0": "3.1"}
 
 FLAG_NAMES: Final = (
     "inneholderSkjermetInformasjon",
@@ -160,8 +163,10 @@ def resolve_version(stated: str | None) -> tuple[str, bool]:
 
 #: why a version was used: the ADDML statement and the bundled schemas agreeing, the bundled schemas
 #: (the statement is missing, unknown or says another version), the statement alone (no recognised
-#: schemas bundled), or neither (the default, v5.0)
-VersionBasis = Literal["stated_and_bundled", "bundled", "stated", "default"]
+#: schemas bundled), the data (neither a usable statement nor recognised schemas, and the start of
+#: arkivstruktur.xml fits another version's schema better than v5.0's: see :func:`probe_choice`), or none
+#: of these (the default, v5.0, as Arkade uses)
+VersionBasis = Literal["stated_and_bundled", "bundled", "stated", "data", "default"]
 
 
 @dataclass(frozen=True)
@@ -211,6 +216,23 @@ def decide_version(stated: str | None, bundled: frozenset[str] | None) -> Versio
     if stated_version is not None:
         return VersionDecision(stated_version, "stated", stated, stated_version, None)
     return VersionDecision(DEFAULT_VERSION, "default", stated, None, None)
+
+
+def probe_choice(stated: str | None, errors: dict[str, int]) -> str:
+    """The version whose schema the start of arkivstruktur.xml breaks least (``errors``: schema errors per
+    version in that start), for an extract that neither states a version we know nor carries a schema we
+    recognise. On a tie: the release that replaced the stated version ("3.0" → v3.1, :data:`SUPERSEDED`),
+    else v5.0 (what Arkade uses), else the newer."""
+    successor = SUPERSEDED.get((stated or "").strip())
+
+    def preference(version: str) -> tuple[int, int, str]:
+        return (
+            errors[version],
+            0 if version == successor else 1 if version == DEFAULT_VERSION else 2,
+            version,
+        )
+
+    return min(errors, key=preference) if errors else DEFAULT_VERSION
 
 
 # --------------------------------------------------------------------------- reading

@@ -35,7 +35,8 @@ VARIANT: frozenset[str] = frozenset()  # bundled, but the content of no official
         ("3.1", VARIANT, "3.1", "stated", False),
         ("5.5", frozenset({"5.0"}), "5.0", "stated_and_bundled", False),
         ("5.5", frozenset({"3.1"}), "3.1", "bundled", True),
-        # a version with no published schemas (v3.0 was replaced by v3.1 in 2013)
+        # a version with no published schemas (v3.0 was replaced by v3.1 in 2013, which is used without
+        # bundled schemas: it only made two elements optional)
         ("3.0", NONE, "5.0", "default", False),
         ("3.0", frozenset({"3.1"}), "3.1", "bundled", False),
         ("3.0", frozenset({"4.0"}), "4.0", "bundled", False),
@@ -118,14 +119,14 @@ def schema_errors(report: Report) -> list[Finding]:
         ("3.1", "official 3.1", "3.1", "stated_and_bundled", Severity.INFO),
         ("3.1", "official 4.0", "4.0", "bundled", Severity.ERROR),
         ("3.1", "variant", "3.1", "stated", Severity.INFO),
-        ("3.0", "none", "5.0", "default", Severity.WARNING),
+        ("3.0", "none", "3.1", "data", Severity.WARNING),
         ("3.0", "official 3.1", "3.1", "bundled", Severity.WARNING),
         ("3.0", "official 4.0", "4.0", "bundled", Severity.WARNING),
-        ("3.0", "variant", "5.0", "default", Severity.WARNING),
-        (None, "none", "5.0", "default", Severity.WARNING),
+        ("3.0", "variant", "3.1", "data", Severity.WARNING),
+        (None, "none", "3.1", "data", Severity.WARNING),
         (None, "official 3.1", "3.1", "bundled", Severity.WARNING),
         (None, "official 4.0", "4.0", "bundled", Severity.WARNING),
-        (None, "variant", "5.0", "default", Severity.WARNING),
+        (None, "variant", "3.1", "data", Severity.WARNING),
     ],
 )
 def test_an_extract_is_checked_against_the_official_schemas_it_carries_and_the_report_says_why(
@@ -166,11 +167,22 @@ def test_a_stated_version_the_bundled_schemas_contradict_is_an_error_naming_both
     assert not report.valid
 
 
-def test_without_a_version_or_schemas_v5_is_used_and_the_warning_says_so(tmp_path: Path) -> None:
+def test_without_a_version_or_schemas_the_data_decide_and_the_warning_says_so(tmp_path: Path) -> None:
+    # Small's data are v3.1: its start breaks the v5.0 schema in many places and the v3.1 schema in none
     report = validate_path(small_with(tmp_path, None, "none"))
+    assert (report.noark_version, report.version_basis) == ("3.1", "data")
     [warning] = version_findings(report, Severity.WARNING)
-    assert "oppgir ikke Noark-versjon" in warning.message_no and "mot v5.0" in warning.message_no
+    assert "oppgir ikke Noark-versjon" in warning.message_no and "mot v3.1" in warning.message_no
+    assert "passer med skjemaet for v3.1 (0 skjemafeil mot" in warning.message_no
     assert "no official schema we recognise" in warning.message_en
+    assert schema_errors(report) == []
+
+
+def test_v5_data_stating_3_0_without_schemas_stay_v5(tmp_path: Path) -> None:
+    info = generate_extract(tmp_path / "x", 4, 2, seed=3, errors={"unknown_addml_version"})
+    report = validate_path(info.root)
+    assert (report.noark_version, report.version_basis) == ("5.0", "default")
+    assert schema_errors(report) == []
 
 
 def test_a_schema_with_the_official_content_in_another_layout_is_recognised(tmp_path: Path) -> None:
@@ -196,7 +208,7 @@ def test_a_bundled_schema_that_is_no_schema_is_not_recognised_and_reported_once(
     root = small_with(tmp_path, "3.0", "variant")
     (root / "arkivstruktur.xsd").write_bytes(content)
     report = validate_path(root)
-    assert (report.noark_version, report.version_basis, report.bundled_version) == ("5.0", "default", None)
+    assert (report.noark_version, report.version_basis, report.bundled_version) == ("3.1", "data", None)
     assert [f.file for f in report.findings("N5V-STRUCT-07")] == ["arkivstruktur.xsd"]
     [warning] = version_findings(report, Severity.WARNING)
     assert "no official schema we recognise" in warning.message_en
@@ -261,3 +273,14 @@ def test_a_generated_extract_stating_3_0_gets_the_one_warning_and_is_otherwise_w
     assert clean.valid == planted.valid
     # with its official schemas the generated extract is valid: the warning does not make it invalid
     assert planted.valid or not bundled
+
+
+def test_the_probe_takes_the_version_broken_least_and_on_a_tie_the_successor_then_v5() -> None:
+    from tender.core.noark.addml import probe_choice
+
+    assert probe_choice(None, {"3.1": 0, "4.0": 2, "5.0": 24}) == "3.1"
+    assert probe_choice("3.0", {"3.1": 5, "4.0": 5, "5.0": 0}) == "5.0"
+    assert probe_choice("3.0", {"3.1": 0, "4.0": 0, "5.0": 0}) == "3.1"  # 3.0 was replaced by 3.1
+    assert probe_choice(None, {"3.1": 0, "4.0": 0, "5.0": 0}) == "5.0"  # what Arkade uses
+    assert probe_choice(None, {"3.1": 3, "4.0": 1, "5.0": 1}) == "5.0"
+    assert probe_choice(None, {}) == "5.0"

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..addml import ADDML_NAMES, Addml, decide_version, read_addml
+from ..addml import ADDML_NAMES, Addml, VersionDecision, decide_version, probe_choice, read_addml
 from ..findings import Severity
 from ..safexml import UnsafeXml, parse_small
 from ..source import UnreadableExtract
 from .context import MAX_ADDML_BYTES, Run
-from .schemas import bundled_versions, our_schema
+from .schemas import bundled_versions, our_schema, probe_versions
 from .xmlfiles import scan_bytes
 
 
@@ -92,6 +92,13 @@ def _version(run: Run, addml: Addml | None) -> None:
         return
     schema_path, bundled = bundled_versions(run)
     decision = decide_version(stated, bundled)
+    probed: dict[str, int] = {}
+    if decision.basis == "default":
+        # nothing usable said about the version: the data say which schema they were written for
+        probed = probe_versions(run)
+        chosen = probe_choice(stated, probed)
+        if chosen != decision.version:
+            decision = VersionDecision(chosen, "data", stated, None, None)
     run.version_decision = decision
     run.version = decision.version
     file, line = addml.path, addml.version_line
@@ -144,6 +151,15 @@ def _version(run: Run, addml: Addml | None) -> None:
             tail_no, tail_en = (
                 f"; {carries_no}, og uttrekket kontrolleres mot v{v}.",
                 f"; {carries_en}, and the extract is checked against v{v}.",
+            )
+        elif decision.basis == "data":
+            tail_no, tail_en = (
+                "; uttrekket har ikke med noe offisielt skjema vi kjenner igjen, men begynnelsen av "
+                f"arkivstruktur.xml passer med skjemaet for v{v} ({probed[v]} skjemafeil mot "
+                f"{probed['5.0']} for v5.0), og uttrekket kontrolleres mot v{v}.",
+                "; the extract carries no official schema we recognise, but the start of arkivstruktur.xml "
+                f"fits the v{v} schema ({probed[v]} schema errors against {probed['5.0']} for v5.0), and "
+                f"the extract is checked against v{v}.",
             )
         else:
             tail_no, tail_en = (

@@ -13,7 +13,7 @@ from typing import Final
 from lxml import etree
 
 from ..findings import Severity
-from ..libxml2 import CompiledSchema, SchemaCompileError
+from ..libxml2 import DOMAIN_SCHEMASV, CompiledSchema, RawProblem, SchemaCompileError, StreamValidation
 from ..safexml import UnsafeXml, parse_small
 from ..schema import ADDML_VERSION, NOARK_VERSIONS, addml_schema, noark_schemas, official_hashes, xsd_dir
 from ..schema.compare import differences
@@ -71,6 +71,40 @@ def official_schema(run: Run, key: str) -> CompiledSchema | None:
                 return None
             return run.compiled[cache_key]
     return None
+
+
+#: how much of arkivstruktur.xml the version probe reads (:func:`probe_versions`)
+PROBE_BYTES: Final = 1 << 20
+
+
+def probe_versions(run: Run) -> dict[str, int]:
+    """Schema errors of the start of arkivstruktur.xml (its first MiB) against each version's schema, for an
+    extract that says nothing usable about its version: v3.1 data (the real "3.0" extracts) then is not
+    checked against v5.0, and v5.0 data is. Errors on the last two lines read are the cut, not the data,
+    and are not counted. Empty when there is no arkivstruktur.xml to read."""
+    path, _exact = run.find("arkivstruktur.xml")
+    if path is None:
+        return {}
+    try:
+        with run.source.open(path) as stream:
+            data = stream.read(PROBE_BYTES)
+    except (UnreadableExtract, OSError, KeyError):
+        return {}
+    cut = len(data) >= PROBE_BYTES
+    last_line = data.count(b"\n") + 1
+    errors: dict[str, int] = {}
+    for version in NOARK_VERSIONS:
+        cache_key = f"{version}/arkivstruktur"
+        if cache_key not in run.compiled:
+            run.compiled[cache_key] = CompiledSchema(xsd_dir(version) / "arkivstruktur.xsd")
+        problems: list[RawProblem] = []
+        validation = StreamValidation(run.compiled[cache_key], problems.append)
+        validation.submit(data)
+        validation.finish()
+        errors[version] = sum(
+            1 for p in problems if p.domain == DOMAIN_SCHEMASV and (not cut or p.line < last_line - 1)
+        )
+    return errors
 
 
 def bundled_versions(run: Run) -> tuple[str | None, frozenset[str]]:
