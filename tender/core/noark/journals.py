@@ -89,8 +89,9 @@ class JournalHandler:
         self.header_count_raw: str | None = None
         self.header_start: dt.date | None = None
         self.header_end: dt.date | None = None
-        self.first: dt.date | None = None
-        self.last: dt.date | None = None
+        #: first and last journaldato (ISO strings; see the properties first and last)
+        self._first: str | None = None
+        self._last: str | None = None
         self.complete = False
         #: the last saksmappe read: (parent serial, saksaar, sakssekvensnummer); it precedes its
         #: journalpost inside the same journalregistrering
@@ -142,32 +143,43 @@ class JournalHandler:
                 self.header_end = _parse_date(text)
 
     def _entry(self, record: Record) -> None:
-        slots, extra = record[9], record[10]
-        dates = [slots[J_JOURNALDATO]] + [(t, n) for i, t, n in extra or () if i == J_JOURNALDATO]
-        for field in dates:
-            day = _parse_date(field[0]) if field is not None else None
-            if day is not None:
-                if self.first is None or day < self.first:
-                    self.first = day
-                if self.last is None or day > self.last:
-                    self.last = day
+        # once per journal entry: kept lean (one list, no date object unless a bound moves)
+        values = [f[0].strip() if f is not None else None for f in record[9]]
+        day = values[J_JOURNALDATO]
+        if day is not None:
+            self._date(day)
+        if record[10] is not None:  # a repeated journaldato (a schema error) still counts for the span
+            for slot, text, _line in record[10]:
+                if slot == J_JOURNALDATO:
+                    self._date(text.strip())
         if self.store is None:
             return
         case = self._case
         saksaar, sekvens = (case[1], case[2]) if case is not None and case[0] == record[4] else (None, None)
-        self.store.add_journal_entry(
-            self.key,
-            record[2],
-            _stripped(slots[J_SYSTEMID]),
-            _stripped(slots[J_JOURNALAAR]),
-            _stripped(slots[J_JOURNALSEKVENS]),
-            _stripped(slots[J_JOURNALPOSTNUMMER]),
-            _stripped(slots[J_JOURNALDATO]),
-            _stripped(slots[J_DOKUMENTETS_DATO]),
-            _stripped(slots[J_TITTEL]),
-            saksaar,
-            sekvens,
-        )
+        self.store.add_journal_entry(self.key, record[2], values, saksaar, sekvens)
+
+    def _date(self, text: str) -> None:
+        """Widen the span of journal dates by ``text`` (ISO dates of one form sort as strings)."""
+        key = text[:10]
+        first, last = self._first, self._last
+        if first is not None and last is not None and first <= key <= last:
+            return
+        if _parse_date(text) is None:
+            return
+        if first is None or key < first:
+            self._first = key
+        if last is None or key > last:
+            self._last = key
+
+    @property
+    def first(self) -> dt.date | None:
+        """The first journaldato of the file."""
+        return dt.date.fromisoformat(self._first) if self._first is not None else None
+
+    @property
+    def last(self) -> dt.date | None:
+        """The last journaldato of the file."""
+        return dt.date.fromisoformat(self._last) if self._last is not None else None
 
     def finish(self, complete: bool) -> None:
         self.complete = complete

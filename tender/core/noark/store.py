@@ -397,32 +397,14 @@ class Store:
         self,
         journal: str,
         line: int,
-        system_id: str | None,
-        journalaar: str | None,
-        journalsekvensnummer: str | None,
-        journalpostnummer: str | None,
-        journaldato: str | None,
-        dokumentets_dato: str | None,
-        tittel: str | None,
+        values: list[str | None],
         saksaar: str | None,
         sakssekvensnummer: str | None,
     ) -> None:
-        """A journalpost of the journal ``journal`` ("loependeJournal", …) on ``line``, texts stripped."""
-        self._journal_entries.append(
-            (
-                journal,
-                line,
-                system_id,
-                journalaar,
-                journalsekvensnummer,
-                journalpostnummer,
-                journaldato,
-                dokumentets_dato,
-                tittel,
-                saksaar,
-                sakssekvensnummer,
-            )
-        )
+        """A journalpost of the journal ``journal`` ("loependeJournal", …) on ``line``: ``values`` are its
+        systemID, journalaar, journalsekvensnummer, journalpostnummer, journaldato, dokumentetsDato and
+        tittel, stripped (None where missing); then its saksmappe's case number."""
+        self._journal_entries.append((journal, line, *values, saksaar, sakssekvensnummer))
         if len(self._journal_entries) >= _UNIT_BATCH:
             self._flush_journal_entries()
 
@@ -460,16 +442,17 @@ class Store:
         value differs as written (a systemID used twice is left out: which record is meant is unknown)."""
         self._index_journals()
         entry_cols = ", ".join(f"e.{c}" for c in _ENTRY_COLUMNS)
-        differs = " OR ".join(f"e.{c} IS NOT p.{c}" for c in _COMPARED_COLUMNS)
+        # "<>" is NULL, so false, where either side lacks the value: only values both give are compared
+        differs = " OR ".join(f"e.{c} <> p.{c}" for c in _COMPARED_COLUMNS)
         sql = (
             f"SELECT {entry_cols}, p.line, p.journalaar, p.journalsekvensnummer, p.journalpostnummer, "
             "p.journaldato, p.dokumentets_dato, p.tittel, m.saksaar, m.sakssekvensnummer "
             "FROM journal_entries e JOIN journalposter p ON p.system_id = e.system_id "
             "LEFT JOIN mapper m ON m.serial = p.parent_serial "
-            "WHERE e.system_id IS NOT NULL AND e.system_id <> '' AND NOT EXISTS "
+            # the cheap comparisons first: the lookup for a second record runs only where something differs
+            f"WHERE ({differs} OR e.saksaar <> m.saksaar OR e.sakssekvensnummer <> m.sakssekvensnummer) "
+            "AND e.system_id <> '' AND NOT EXISTS "
             "(SELECT 1 FROM journalposter q WHERE q.system_id = e.system_id AND q.serial <> p.serial) "
-            f"AND ({differs} OR e.saksaar IS NOT m.saksaar "
-            "OR e.sakssekvensnummer IS NOT m.sakssekvensnummer) "
             "ORDER BY e.journal, e.line"
         )
         for row in self.db.execute(sql):
