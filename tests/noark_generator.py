@@ -45,7 +45,29 @@ ERROR_KINDS: dict[str, str] = {
     "unreferenced_file": "a file in dokumenter/ that no dokumentobjekt references",
     "empty_document_file": "a referenced document file of 0 bytes (metadata matches the empty file)",
     "unknown_addml_version": "arkivuttrekk.xml states Noark version 3.0, which has no published schemas",
+    # the journals against arkivstruktur.xml (need journaler=True); each on a journalpost of its own
+    "journal_entry_not_in_structure": "both journals list one journalpost more, whose systemID is in no unit "
+    "of arkivstruktur.xml (their counts say so: with the sharp separation they then differ from "
+    "arkivstruktur.xml's)",
+    "journal_entry_missing": "both journals leave out one journalpost of arkivstruktur.xml (their counts say "
+    "so: with the sharp separation they then differ from arkivstruktur.xml's)",
+    "journal_date_differs": "both journals give one journalpost another journaldato (a day off, inside the "
+    "period) than arkivstruktur.xml does",
+    "journal_title_differs": "loependeJournal.xml gives one journalpost another tittel than "
+    "arkivstruktur.xml",
+    "journal_case_number_differs": "both journals give one journalpost's saksmappe another sakssekvensnummer "
+    "than the mappe it sits in has in arkivstruktur.xml",
+    "journal_period_differs": "both journal headers start a year before the arkivdel's archival period "
+    "(every journaldato is still inside)",
 }
+#: the journal kinds above, in the order they take journalposts from the middle of the extract on
+JOURNAL_ERRORS = (
+    "journal_entry_not_in_structure",
+    "journal_entry_missing",
+    "journal_date_differs",
+    "journal_title_differs",
+    "journal_case_number_differs",
+)
 
 NS_ADDML = "http://www.arkivverket.no/standarder/addml"
 NS_N5 = "http://www.arkivverket.no/standarder/noark5/"
@@ -132,6 +154,8 @@ def generate_extract(
     if n_mapper < 1 or registreringer_per_mappe < 1:
         raise ValueError("need at least one mappe with one registrering")
     _check_plantable(planted_kinds, n_mapper, registreringer_per_mappe, dokumenter, max_dokumentfiler)
+    if not journaler and planted_kinds & {*JOURNAL_ERRORS, "journal_period_differs"}:
+        raise ValueError("the journal error kinds need journaler=True")
     root = Path(target_dir)
     (root / "dokumenter").mkdir(parents=True, exist_ok=True)
     if (root / "arkivuttrekk.xml").exists():
@@ -148,6 +172,13 @@ def generate_extract(
         _write_unreferenced_file(plan, result)
     schemas = _copy_schemas(root, schema_dir, addml_xsd, result)
     _write_addml(plan, result, journaler, schemas)
+    if "journal_period_differs" in planted_kinds:
+        result.planted["journal_period_differs"] = PlantedError(
+            "journal_period_differs",
+            "loependeJournal.xml",
+            "journalStartDato",
+            _journal_start(plan).isoformat(),
+        )
     return result
 
 
@@ -208,6 +239,17 @@ class _Plan:
             (middle_doc + i) % max(self.n_documents, 1): k for i, k in enumerate(doc_kinds)
         }
         self.duplicate_last = "duplicate_systemid" in kinds
+        # journal errors: one journalpost each, from the middle on, never the first or the last (the
+        # duplicate_systemid pair) nor the one with the bad date
+        taken = {0, self.n_registreringer - 1, self.bad_date_registrering}
+        free = (i for i in range(self.n_registreringer // 2, self.n_registreringer) if _is_journalpost(i))
+        free_ids = [i for i in free if i not in taken]
+        wanted = [k for k in JOURNAL_ERRORS if k in kinds]
+        if len(wanted) > len(free_ids):
+            raise ValueError(f"{wanted} need {len(wanted)} journalposts in the second half, one each")
+        self.journal_error: dict[int, str] = dict(zip(free_ids, wanted, strict=False))
+        #: journal entries the journal headers count beyond (or short of) arkivstruktur.xml's journalposts
+        self.journal_delta = ("journal_entry_not_in_structure" in kinds) - ("journal_entry_missing" in kinds)
 
     def n_journalposter(self) -> int:
         return sum(1 for i in range(self.n_registreringer) if _is_journalpost(i))
@@ -500,8 +542,9 @@ def _registrering(
                 day,
                 korrespondanse,
             )
-            journal_blocks[0].append(_journalregistrering(entry, public=False))
-            journal_blocks[1].append(_journalregistrering(entry, public=True))
+            for entry_ in _journal_error(plan, result, index, entry):
+                journal_blocks[0].append(_journalregistrering(entry_, public=False))
+                journal_blocks[1].append(_journalregistrering(entry_, public=True))
     parts.append("     </registrering>\n")
     return "".join(parts)
 
@@ -557,13 +600,21 @@ def _dokumentbeskrivelse(plan: _Plan, result: GeneratedExtract, state: _State, d
 # --------------------------------------------------------------------------- journals
 
 
+def _journal_start(plan: _Plan) -> dt.date:
+    """journalStartDato: the archival period's start, or a year before it when that error is planted."""
+    if "journal_period_differs" in plan.kinds:
+        return PERIOD[0].replace(year=PERIOD[0].year - 1)
+    return PERIOD[0]
+
+
 def _write_journal_headers(plan: _Plan, out: _Outputs) -> None:
-    n_journalposter = plan.n_journalposter()
+    n_journalposter = plan.n_journalposter() + plan.journal_delta
+    start = _journal_start(plan)
     for journal, name in zip(out.journals, ("loependeJournal", "offentligJournal"), strict=False):
         journal.write(
             _header(name, f"{name}.xsd")
             + " <journalhode>\n"
-            + _el(2, "journalStartDato", PERIOD[0].isoformat())
+            + _el(2, "journalStartDato", start.isoformat())
             + _el(2, "journalSluttDato", PERIOD[1].isoformat())
             + _el(2, "antallJournalposter", n_journalposter)
             + "  <arkivskaper>\n"
@@ -572,6 +623,52 @@ def _write_journal_headers(plan: _Plan, out: _Outputs) -> None:
             + "  </arkivskaper>\n"
             + " </journalhode>\n"
         )
+
+
+def _journal_error(
+    plan: _Plan, result: GeneratedExtract, index: int, entry: tuple[object, ...]
+) -> list[tuple[object, ...]]:
+    """The journal entries for the journalpost ``index``: its own, changed or left out or followed by
+    one arkivstruktur.xml does not have when a journal error is planted on it."""
+    kind = plan.journal_error.get(index)
+    if kind is None:
+        return [entry]
+    klasse, mappe_id, saks_tittel, system_id, seq, nr, tittel, day, korrespondanse = entry
+    assert isinstance(day, dt.date)
+    where, element, detail = "loependeJournal.xml", "systemID", str(system_id)
+    out = [entry]
+    if kind == "journal_entry_not_in_structure":
+        detail = plan.uuid()
+        out.append((klasse, mappe_id, saks_tittel, detail, 90_000, nr, tittel, day, korrespondanse))
+    elif kind == "journal_entry_missing":
+        where, out = "arkivstruktur.xml", []
+    elif kind == "journal_date_differs":
+        # a day off in the same year (journalaar stays as it is) and inside the period
+        earlier = day - dt.timedelta(days=1)
+        other = earlier if earlier.year == day.year and earlier >= PERIOD[0] else day + dt.timedelta(days=1)
+        out = [(klasse, mappe_id, saks_tittel, system_id, seq, nr, tittel, other, korrespondanse)]
+        element = "journaldato"
+    elif kind == "journal_title_differs":
+        out = [(klasse, mappe_id, saks_tittel, system_id, seq, nr, f"{tittel} (endret)", day, korrespondanse)]
+        element = "tittel"
+    else:  # journal_case_number_differs: a saksmappe's mappe_id written as (saksaar, sakssekvensnummer)
+        saksaar, sekvens = str(mappe_id).split("/")
+        out = [
+            (
+                klasse,
+                f"{saksaar}/{int(sekvens) + 1000}",
+                saks_tittel,
+                system_id,
+                seq,
+                nr,
+                tittel,
+                day,
+                korrespondanse,
+            )
+        ]
+        element = "sakssekvensnummer"
+    result.planted[kind] = PlantedError(kind, where, element, detail)
+    return out
 
 
 def _journalregistrering(entry: tuple[object, ...], *, public: bool) -> str:
@@ -739,7 +836,7 @@ def _write_addml(plan: _Plan, result: GeneratedExtract, journaler: bool, schemas
                     name,
                     result.checksums[f"{name}.xml"],
                     schemas,
-                    {"journalregistrering": result.n_journalposter},
+                    {"journalregistrering": result.n_journalposter + plan.journal_delta},
                     False,
                 )
             )

@@ -593,6 +593,9 @@ class ArkivstrukturHandler:
                 "registreringer": self._bucket["registrering"],
                 "first_registration": self._bucket_dates[0],
                 "last_registration": self._bucket_dates[1],
+                # the archival period as written (the journals must cover it: krav 6.4.29)
+                "period_start": _text(slots[A_PERIODE_START]),
+                "period_end": _text(slots[A_PERIODE_SLUTT]),
             }
         )
         self._bucket = Counter()

@@ -49,6 +49,71 @@ CREATE TABLE journalposter (serial INTEGER NOT NULL, parent_serial INTEGER NOT N
                             journaldato TEXT, dokumentets_dato TEXT, tittel TEXT);
 """
 
+#: what the journals say: one row per journalpost of loependeJournal.xml / offentligJournal.xml, with the
+#: case number of the saksmappe beside it (texts stripped, as written)
+_JOURNAL_SCHEMA = """
+CREATE TABLE journal_entries (journal TEXT NOT NULL, line INTEGER NOT NULL, system_id TEXT,
+                              journalaar TEXT, journalsekvensnummer TEXT, journalpostnummer TEXT,
+                              journaldato TEXT, dokumentets_dato TEXT, tittel TEXT, saksaar TEXT,
+                              sakssekvensnummer TEXT);
+"""
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """A journalpost as a journal states it (texts stripped; None where the element is missing)."""
+
+    journal: str  #: "loependeJournal" or "offentligJournal"
+    line: int
+    system_id: str
+    journalaar: str | None
+    journalsekvensnummer: str | None
+    journalpostnummer: str | None
+    journaldato: str | None
+    dokumentets_dato: str | None
+    tittel: str | None
+    saksaar: str | None
+    sakssekvensnummer: str | None
+
+
+@dataclass(frozen=True)
+class JournalRecord:
+    """The journalpost of arkivstruktur.xml with an entry's systemID, and the case number of its mappe."""
+
+    line: int
+    journalaar: str | None
+    journalsekvensnummer: str | None
+    journalpostnummer: str | None
+    journaldato: str | None
+    dokumentets_dato: str | None
+    tittel: str | None
+    saksaar: str | None  #: of the mappe the journalpost sits in (None: not in a mappe, or none given)
+    sakssekvensnummer: str | None
+
+
+#: the columns of journal_entries, and those compared with the same column of journalposter
+_ENTRY_COLUMNS: Final = (
+    "journal",
+    "line",
+    "system_id",
+    "journalaar",
+    "journalsekvensnummer",
+    "journalpostnummer",
+    "journaldato",
+    "dokumentets_dato",
+    "tittel",
+    "saksaar",
+    "sakssekvensnummer",
+)
+_COMPARED_COLUMNS: Final = (
+    "journalaar",
+    "journalsekvensnummer",
+    "journalpostnummer",
+    "journaldato",
+    "dokumentets_dato",
+    "tittel",
+)
+
 
 @dataclass(frozen=True)
 class DocObject:
@@ -84,6 +149,7 @@ class Store:
         ):
             self.db.execute(f"PRAGMA {pragma}")
         self.db.executescript(_SCHEMA)
+        self.db.executescript(_JOURNAL_SCHEMA)
         # one transaction for the whole run (nothing here needs to survive it): batched inserts then cost
         # no commit each, about 40 % less than autocommit
         self.db.execute("BEGIN")
@@ -93,6 +159,8 @@ class Store:
         self._files: list[tuple[str, str, int, str | None]] = []
         self._mapper: list[tuple[Any, ...]] = []
         self._journalposter: list[tuple[Any, ...]] = []
+        self._journal_entries: list[tuple[Any, ...]] = []
+        self._journals_indexed = False
         self._indexed = False
 
     # -- writing (buffered)
@@ -234,6 +302,7 @@ class Store:
         self._flush_docs()
         self._flush_files()
         self._flush_units()
+        self._flush_journal_entries()
 
     def _index(self) -> None:
         self.flush()
@@ -321,6 +390,95 @@ class Store:
         ).fetchall()
         for path, count, lines in rows:
             yield str(path), int(count), [int(x) for x in str(lines).split(",")[:20]]
+
+    # -- the journals against arkivstruktur.xml
+
+    def add_journal_entry(
+        self,
+        journal: str,
+        line: int,
+        values: list[str | None],
+        saksaar: str | None,
+        sakssekvensnummer: str | None,
+    ) -> None:
+        """A journalpost of the journal ``journal`` ("loependeJournal", …) on ``line``: ``values`` are its
+        systemID, journalaar, journalsekvensnummer, journalpostnummer, journaldato, dokumentetsDato and
+        tittel, stripped (None where missing); then its saksmappe's case number."""
+        self._journal_entries.append((journal, line, *values, saksaar, sakssekvensnummer))
+        if len(self._journal_entries) >= _UNIT_BATCH:
+            self._flush_journal_entries()
+
+    def _flush_journal_entries(self) -> None:
+        if self._journal_entries:
+            self.db.executemany(
+                "INSERT INTO journal_entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._journal_entries
+            )
+            self._journal_entries.clear()
+
+    def _index_journals(self) -> None:
+        self._index()
+        if not self._journals_indexed:
+            # the questions below look entries up by systemID and records by systemID and serial
+            self.db.execute("CREATE INDEX journals_entry_id ON journal_entries (system_id, journal)")
+            self.db.execute("CREATE INDEX journals_record_id ON journalposter (system_id, serial)")
+            self.db.execute("CREATE INDEX journals_mappe_serial ON mapper (serial)")
+            self._journals_indexed = True
+
+    def journal_entries_without_record(self) -> Iterator[tuple[JournalEntry, str | None]]:
+        """Journal entries whose systemID is no journalpost of arkivstruktur.xml, in file and line order,
+        each with the level of the unit that has that systemID instead ("mappe", …), or None."""
+        self._index_journals()
+        sql = (
+            "SELECT e.*, (SELECT i.level FROM ids i WHERE i.value = e.system_id LIMIT 1) "
+            "FROM journal_entries e "
+            "WHERE e.system_id IS NOT NULL AND e.system_id <> '' AND NOT EXISTS "
+            "(SELECT 1 FROM journalposter p WHERE p.system_id = e.system_id) ORDER BY e.journal, e.line"
+        )
+        for row in self.db.execute(sql):
+            yield JournalEntry(*row[:11]), row[11]
+
+    def journal_entries_with_record(self) -> Iterator[tuple[JournalEntry, JournalRecord]]:
+        """Journal entries and the one journalpost of arkivstruktur.xml with their systemID, where some
+        value differs as written (a systemID used twice is left out: which record is meant is unknown)."""
+        self._index_journals()
+        entry_cols = ", ".join(f"e.{c}" for c in _ENTRY_COLUMNS)
+        # "<>" is NULL, so false, where either side lacks the value: only values both give are compared
+        differs = " OR ".join(f"e.{c} <> p.{c}" for c in _COMPARED_COLUMNS)
+        sql = (
+            f"SELECT {entry_cols}, p.line, p.journalaar, p.journalsekvensnummer, p.journalpostnummer, "
+            "p.journaldato, p.dokumentets_dato, p.tittel, m.saksaar, m.sakssekvensnummer "
+            "FROM journal_entries e JOIN journalposter p ON p.system_id = e.system_id "
+            "LEFT JOIN mapper m ON m.serial = p.parent_serial "
+            # the cheap comparisons first: the lookup for a second record runs only where something differs
+            f"WHERE ({differs} OR e.saksaar <> m.saksaar OR e.sakssekvensnummer <> m.sakssekvensnummer) "
+            "AND e.system_id <> '' AND NOT EXISTS "
+            "(SELECT 1 FROM journalposter q WHERE q.system_id = e.system_id AND q.serial <> p.serial) "
+            "ORDER BY e.journal, e.line"
+        )
+        for row in self.db.execute(sql):
+            yield JournalEntry(*row[:11]), JournalRecord(*row[11:])
+
+    def records_missing_from_journals(
+        self, journals: list[str]
+    ) -> Iterator[tuple[str, int, str | None, list[str]]]:
+        """Journalposts of arkivstruktur.xml absent from one or more of ``journals``: systemID, line,
+        journaldato, the journals without them; in document order."""
+        self._index_journals()
+        if not journals:
+            return
+        present = ", ".join(
+            "EXISTS (SELECT 1 FROM journal_entries e WHERE e.system_id = p.system_id AND e.journal = ?)"
+            for _ in journals
+        )
+        sql = (
+            f"SELECT system_id, line, journaldato, {present} FROM journalposter p "
+            # journalposts never nest, so insertion order (rowid) is document order
+            "WHERE system_id IS NOT NULL AND system_id <> '' ORDER BY rowid"
+        )
+        for row in self.db.execute(sql, journals):
+            missing = [j for j, there in zip(journals, row[3:], strict=True) if not there]
+            if missing:
+                yield str(row[0]), int(row[1]), row[2], missing
 
     def close(self) -> None:
         """Close and delete the database."""

@@ -68,7 +68,7 @@ def validate_source(source: ExtractSource, options: Options | None = None) -> Re
         check_counts(run)
         check_flags(run)
         check_references(run, store)
-        check_journals(run)
+        check_journals(run, store)
         check_documents(run, store)
         summarise(run)
         context = addml_context(run)

@@ -124,6 +124,58 @@ def _deviations(root: Path) -> set[str]:
             found.add("wrong_document_checksum")
     if on_disk - referenced:
         found.add("unreferenced_file")
+    if (root / "loependeJournal.xml").is_file():
+        found |= _journal_deviations(root, tree)
+    return found
+
+
+def _journal_deviations(root: Path, tree: etree._ElementTree) -> set[str]:
+    """The journal kinds: each journal entry against the journalpost of arkivstruktur.xml with its systemID
+    (systemIDs used twice and dates that are no xs:date are other kinds' business)."""
+    found: set[str] = set()
+    counts = Counter(e.text for e in tree.iter(f"{N5}systemID"))
+    records = {}
+    for r in tree.iter(f"{N5}registrering"):
+        if r.get("{http://www.w3.org/2001/XMLSchema-instance}type") == "journalpost":
+            mappe = r.getparent()
+            assert mappe is not None
+            records[r.findtext(f"{N5}systemID")] = (r, mappe)
+    arkivdel = tree.find(f".//{N5}arkivdel")
+    assert arkivdel is not None
+    period = (
+        arkivdel.findtext(f"{N5}arkivperiodeStartDato"),
+        arkivdel.findtext(f"{N5}arkivperiodeSluttDato"),
+    )
+    for name in ("loependeJournal", "offentligJournal"):
+        ns = f"{{http://www.arkivverket.no/standarder/noark5/{name}}}"
+        journal = etree.parse(str(root / f"{name}.xml"))
+        head = (journal.findtext(f".//{ns}journalStartDato"), journal.findtext(f".//{ns}journalSluttDato"))
+        if head != period:
+            found.add("journal_period_differs")
+        seen = set()
+        for entry in journal.iter(f"{ns}journalregistrering"):
+            system_id = entry.findtext(f"{ns}journalpost/{ns}systemID")
+            seen.add(system_id)
+            if system_id not in records:
+                found.add("journal_entry_not_in_structure")
+                continue
+            if counts[system_id] > 1:
+                continue
+            record, mappe = records[system_id]
+            date = entry.findtext(f"{ns}journalpost/{ns}journaldato")
+            if date != record.findtext(f"{N5}journaldato") and "." not in (
+                record.findtext(f"{N5}journaldato") or ""
+            ):
+                found.add("journal_date_differs")
+            tittel = entry.findtext(f"{ns}journalpost/{ns}tittel")
+            if tittel is not None and tittel != record.findtext(f"{N5}tittel"):
+                found.add("journal_title_differs")
+            if entry.findtext(f"{ns}saksmappe/{ns}sakssekvensnummer") != mappe.findtext(
+                f"{N5}sakssekvensnummer"
+            ):
+                found.add("journal_case_number_differs")
+        if set(records) - seen:
+            found.add("journal_entry_missing")
     return found
 
 

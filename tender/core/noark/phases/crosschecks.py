@@ -10,6 +10,7 @@ from ..journals import JournalHandler
 from ..schema import describe_element
 from ..store import Store
 from .context import Run
+from .journal_entries import check_entries, check_period
 
 
 def check_references(run: Run, store: Store) -> None:
@@ -67,7 +68,12 @@ def check_references(run: Run, store: Store) -> None:
         )
 
 
-def check_journals(run: Run) -> None:
+def _period(h: JournalHandler) -> str:
+    """A journal header's period as written in a message ("2020-01-01–2023-12-31"; "?" if unreadable)."""
+    return f"{h.header_start or '?'}–{h.header_end or '?'}"
+
+
+def check_journals(run: Run, store: Store | None = None) -> None:
     arkiv = run.handlers.get("arkivstruktur")
     lj: JournalHandler | None = run.handlers.get("loependeJournal")
     oj: JournalHandler | None = run.handlers.get("offentligJournal")
@@ -121,10 +127,19 @@ def check_journals(run: Run) -> None:
             run.add(
                 "N5V-CONTENT-20",
                 Severity.ERROR,
-                "Løpende og offentlig journal oppgir ulik periode i journalhodet.",
-                "The running and the public journal state different periods in their headers.",
+                f"Løpende journal oppgir perioden {_period(lj)} i journalhodet og offentlig journal "
+                f"{_period(oj)}; de skal omfatte samme periode.",
+                f"The running journal states the period {_period(lj)} in its header and the public journal "
+                f"{_period(oj)}; they must cover the same period.",
                 "offentligJournal.xml",
+                None,
+                "journalStartDato",
+                describe_element(run.version, "journalStartDato").m_number,
+                arkade=("N5.60",),
             )
+    check_period(run)
+    if store is not None:
+        check_entries(run, store)
     sharp = run.addml is not None and run.addml.sharp_separation
     if not sharp or not arkiv.complete:
         return

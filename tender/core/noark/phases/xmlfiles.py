@@ -54,7 +54,7 @@ def scan_xml_file(run: Run, key: str, store: Store, schema: CompiledSchema | Non
     elif key == "endringslogg":
         handler = EndringsloggHandler(store, path)
     else:
-        handler = JournalHandler(key)
+        handler = JournalHandler(key, store)
     run.handlers[key] = handler
     try:
         with run.source.open(path) as stream:
