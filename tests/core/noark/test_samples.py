@@ -129,6 +129,13 @@ SAMPLES_TABLE: dict[str, Sample] = {
             E("N5V-CONTENT-20", "loependeJournal.xml"),
             E("N5V-CONTENT-20", "offentligJournal.xml"),
             E("N5V-CONTENT-20", "offentligJournal.xml"),
+            # and their period is neither the archival period nor that of the journal dates
+            E("N5V-CONTENT-20", "loependeJournal.xml", None, "journalStartDato"),
+            E("N5V-CONTENT-20", "offentligJournal.xml", None, "journalStartDato"),
+            # entry by entry: none of the journals' four is in arkivstruktur.xml, neither of its two in them
+            *each("N5V-CONTENT-28", "loependeJournal.xml", "systemID", (19, 38, 57, 76)),
+            *each("N5V-CONTENT-28", "offentligJournal.xml", "systemID", (19, 38, 57, 76)),
+            *each("N5V-CONTENT-28", A, "systemID", (100, 194)),
             *SMALL_REFERENCES,
             E("N5V-CONTENT-11", A, 263, "journalstatus"),
             E("N5V-CONTENT-18", U),
