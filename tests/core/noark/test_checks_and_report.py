@@ -65,6 +65,7 @@ def test_the_json_report_has_the_documented_shape() -> None:
         "statistics",
         "files",
         "arkade_coverage",
+        "arkade_tests",
     }
     assert set(report["extract"]) == {"label", "addml", "stated_version", "noark_version"}
     check = next(c for c in report["checks"] if c["id"] == "N5V-DOC-01")

@@ -49,6 +49,7 @@ def check_references(run: Run, store: Store) -> None:
                 line,
                 "referanseArkivenhet",
                 "M680",
+                arkade=("N5.62",),
             )
             continue
         check = REFERENCES.get(element, (kind, "N5V-CONTENT-08"))[1]
@@ -89,6 +90,7 @@ def check_journals(run: Run) -> None:
             Severity.ERROR,
             f"arkivstruktur.xml har {arkiv.journalposts} journalposter, men {missing} mangler.",
             f"arkivstruktur.xml has {arkiv.journalposts} journal records, but {missing} is missing.",
+            arkade=("N5.59", "N5.60"),
         )
     journals = [
         (n, h) for n, h in (("loependeJournal.xml", lj), ("offentligJournal.xml", oj)) if h is not None
@@ -105,6 +107,7 @@ def check_journals(run: Run) -> None:
                 None,
                 "antallJournalposter",
                 describe_element(run.version, "antallJournalposter").m_number,
+                arkade=("N5.59",),
             )
     if lj is not None and oj is not None:
         if lj.header_count != oj.header_count:
@@ -116,6 +119,7 @@ def check_journals(run: Run) -> None:
                 f"The running journal states {lj.header_count} journal records and the public journal "
                 f"{oj.header_count}; they must hold the same records.",
                 "offentligJournal.xml",
+                arkade=("N5.59",),
             )
         if (lj.header_start, lj.header_end) != (oj.header_start, oj.header_end):
             run.add(
@@ -124,6 +128,7 @@ def check_journals(run: Run) -> None:
                 "Løpende og offentlig journal oppgir ulik periode i journalhodet.",
                 "The running and the public journal state different periods in their headers.",
                 "offentligJournal.xml",
+                arkade=("N5.60",),
             )
     sharp = run.addml is not None and run.addml.sharp_separation
     if not sharp or not arkiv.complete:
@@ -138,6 +143,7 @@ def check_journals(run: Run) -> None:
                 f"{name} states {h.header_count} journal records, but arkivstruktur.xml has "
                 f"{arkiv.journalposts}, and the period separation is sharp.",
                 name,
+                arkade=("N5.59",),
             )
         first, last = arkiv.journal_dates
         if first is not None and h.header_start is not None and h.header_end is not None:
@@ -150,4 +156,5 @@ def check_journals(run: Run) -> None:
                     f"The journal dates in arkivstruktur.xml ({first}–{last}) lie outside the period of "
                     f"{name} ({h.header_start}–{h.header_end}).",
                     name,
+                    arkade=("N5.60",),
                 )
