@@ -507,7 +507,7 @@ def test_a_vendor_never_sees_another_vendors_sample_report_or_files(
 ) -> None:
     other = uploaded(client, forms, login_as, db, world, 1, valid_zip)
     own = uploaded(client, forms, login_as, db, world, 0, valid_zip)
-    for suffix in ("", "/status.json", "/rapport.json", "/rapport.pdf"):
+    for suffix in ("", "/status.json", "/rapport.json", "/rapport.pdf", "/rapport-arkade.xml"):
         assert client.get(f"{world.base}/prover/{other.id}{suffix}").status_code == 404
         assert client.get(f"{world.base}/prover/{own.id}{suffix}", buffered=True).status_code == 200
     assert client.get(f"{world.base}/prover/{other.id + 1000}").status_code == 404
@@ -535,13 +535,13 @@ def test_a_sample_of_another_tender_is_not_found_through_this_one(
     )
     vendor_ops.add_vendor_user_by_operator(elsewhere, world.vendors[0], world.sellers[0])
     db.session.commit()
-    for suffix in ("", "/status.json", "/rapport.json", "/rapport.pdf"):
+    for suffix in ("", "/status.json", "/rapport.json", "/rapport.pdf", "/rapport-arkade.xml"):
         assert client.get(f"{M.format(t=elsewhere.id)}/prover/{sample.id}{suffix}").status_code == 404
         assert client.get(f"{world.base}/prover/{sample.id}{suffix}", buffered=True).status_code == 200
 
 
 # -- the group: nothing before the opening, then only what was submitted with a bid --------------------------
-SAMPLE_PAGES = ("", "/status.json", "/rapport.json", "/rapport.pdf")
+SAMPLE_PAGES = ("", "/status.json", "/rapport.json", "/rapport.pdf", "/rapport-arkade.xml")
 
 
 def test_before_the_opening_no_one_in_the_group_sees_a_sample_report_or_status(
