@@ -31,6 +31,7 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
     "noark.status": ("GET", N + "/prover/{s}/status.json", {**NOT_MEMBER, "vendor": 200}, 403),
     "noark.report_json": ("GET", N + "/prover/{s}/rapport.json", {**NOT_MEMBER, "vendor": 200}, 403),
     "noark.report_pdf": ("GET", N + "/prover/{s}/rapport.pdf", {**NOT_MEMBER, "vendor": 200}, 403),
+    "noark.report_arkade": ("GET", N + "/prover/{s}/rapport-arkade.xml", {**NOT_MEMBER, "vendor": 200}, 403),
     "noark.restart": ("POST", N + "/prover/{s}/kjor-igjen", NOT_MEMBER, 403),
     # the overview and the minstekrav page answer, with no vendor data (tests/test_noark_web.py reads them)
     "noark.overview": ("GET", N + "/prover", {**NOT_MEMBER, **GROUP_READ}, 403),
@@ -48,6 +49,7 @@ ROUTES_AFTER_OPENING: dict[str, tuple[str, str, dict[str, int], int]] = {
     "noark.status": ("GET", N + "/prover/{s}/status.json", NOT_MEMBER, 200),
     "noark.report_json": ("GET", N + "/prover/{s}/rapport.json", NOT_MEMBER, 200),
     "noark.report_pdf": ("GET", N + "/prover/{s}/rapport.pdf", NOT_MEMBER, 200),
+    "noark.report_arkade": ("GET", N + "/prover/{s}/rapport-arkade.xml", NOT_MEMBER, 200),
     "noark.restart": ("POST", N + "/prover/{s}/kjor-igjen", {**NOT_MEMBER, "lead": 302}, 403),
     "noark.statuses": ("GET", N + "/prover/status.json", NOT_MEMBER, 200),
     "noark.confirm": (
@@ -59,7 +61,14 @@ ROUTES_AFTER_OPENING: dict[str, tuple[str, str, dict[str, int], int]] = {
 }
 
 #: the routes about one sample; another vendor's sample must give 404 on every one of them
-SAMPLE_ROUTES = ["noark.report", "noark.status", "noark.report_json", "noark.report_pdf", "noark.restart"]
+SAMPLE_ROUTES = [
+    "noark.report",
+    "noark.status",
+    "noark.report_json",
+    "noark.report_pdf",
+    "noark.report_arkade",
+    "noark.restart",
+]
 
 
 def _sample(db, tender, vendor, user):

@@ -28,11 +28,16 @@ def test_a_valid_extract_exits_0_and_says_so_in_norwegian() -> None:
     assert out.rstrip().endswith("GYLDIG")
 
 
-def test_an_invalid_extract_exits_1_and_lists_errors_by_check() -> None:
+def test_an_invalid_extract_exits_1_and_lists_its_findings_by_arkade_test() -> None:
     code, out, _err = run(str(INVALID), "--lang", "en", "--first", "1")
     assert code == 1
-    assert "N5V-DOC-01 Referenced document files exist: 1" in out
+    assert "  N5.32 Control of existence of referenced documents: FAILED (1 error)" in out
+    assert "  N5.02 Validation of checksums: FAILED (7 errors)\n" in out
     assert "and 6 more" in out  # seven checksum errors: one shown, the rest counted
+    # Arkade's order, then the checks Arkade does not have (the file sizes written as "87kB")
+    assert out.index("N5.02 ") < out.index("N5.32 ") < out.index("CHECKS ARKADE DOES NOT HAVE")
+    assert out.index("CHECKS ARKADE DOES NOT HAVE") < out.index("N5V-DOC-03 Document file sizes: FAILED")
+    assert "Arkade tests: 48 passed, 6 failed, 0 not run" in out
     assert out.rstrip().splitlines()[-1].startswith("INVALID:")
 
 

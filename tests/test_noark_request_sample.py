@@ -228,7 +228,7 @@ def test_a_request_without_a_sample_keeps_the_receipt_form_it_had(db, s) -> None
     assert "noark_sample" not in pq_ops.request_content(_request(s, 0))
 
 
-@pytest.mark.parametrize("tail", ["", "/status.json", "/rapport.json", "/rapport.pdf"])
+@pytest.mark.parametrize("tail", ["", "/status.json", "/rapport.json", "/rapport.pdf", "/rapport-arkade.xml"])
 def test_a_vendor_gets_404_for_another_vendors_request_sample_as_for_a_missing_one(
     tail, client, forms, login_as, db, s, clock, valid_zip
 ) -> None:

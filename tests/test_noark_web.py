@@ -174,7 +174,7 @@ def test_a_vendor_uploads_a_sample_and_sees_it_queued_with_a_progress_bar(
     )
 
 
-def test_the_vendor_sees_their_valid_report_grouped_by_severity_with_counts(
+def test_the_vendor_sees_their_valid_report_grouped_by_arkade_test_with_counts(
     client, forms, login_as, db, world, valid_zip
 ) -> None:
     from tender.noark.models import Verdict
@@ -182,7 +182,11 @@ def test_the_vendor_sees_their_valid_report_grouped_by_severity_with_counts(
     sample = uploaded(client, forms, login_as, db, world, 0, valid_zip)
     assert sample.verdict is Verdict.VALID and sample.progress_percent == 100
     html = client.get(f"{world.base}/prover/{sample.id}").get_data(as_text=True)
-    assert "Gyldig:" in html and "Opplysninger og statistikk" in html and "N5V-STAT-01" in html
+    assert "Gyldig:" in html and "Arkade-tester (N5.01–N5.64)" in html and "Tester med feil" not in html
+    # every Arkade test has its row, in Arkade's order, the counts of units among them
+    rows = [html.index(f'id="arkade-{t}"') for t in ("N5.01", "N5.04", "N5.10", "N5.64")]
+    assert rows == sorted(rows)
+    assert "Antall mapper:" in html and "N5V-STAT-01" in html
     status = client.get(f"{world.base}/prover/{sample.id}/status.json").get_json()
     assert status == {
         "id": sample.id,
@@ -202,10 +206,8 @@ def test_an_invalid_sample_shows_its_errors_first_and_downloads_as_json_and_pdf(
     sample = uploaded(client, forms, login_as, db, world, 0, invalid_zip)
     assert sample.verdict is Verdict.INVALID and sample.error_count >= 2
     html = client.get(f"{world.base}/prover/{sample.id}").get_data(as_text=True)
-    assert "Ugyldig:" in html and html.index("<h3>Feil</h3>") < html.index(
-        "<h3>Opplysninger og statistikk</h3>"
-    )
-    assert "N5V-CONTENT-04" in html  # the duplicate systemID
+    assert "Ugyldig:" in html and html.index("Tester med feil") < html.index("Arkade-tester (N5.01–N5.64)")
+    assert 'href="#arkade-N5.47"' in html and "N5V-CONTENT-04" in html  # the duplicate systemID
     download = client.get(f"{world.base}/prover/{sample.id}/rapport.json", buffered=True)
     assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
     report = json.loads(download.data)
@@ -505,7 +507,7 @@ def test_a_vendor_never_sees_another_vendors_sample_report_or_files(
 ) -> None:
     other = uploaded(client, forms, login_as, db, world, 1, valid_zip)
     own = uploaded(client, forms, login_as, db, world, 0, valid_zip)
-    for suffix in ("", "/status.json", "/rapport.json", "/rapport.pdf"):
+    for suffix in ("", "/status.json", "/rapport.json", "/rapport.pdf", "/rapport-arkade.xml"):
         assert client.get(f"{world.base}/prover/{other.id}{suffix}").status_code == 404
         assert client.get(f"{world.base}/prover/{own.id}{suffix}", buffered=True).status_code == 200
     assert client.get(f"{world.base}/prover/{other.id + 1000}").status_code == 404
@@ -533,13 +535,13 @@ def test_a_sample_of_another_tender_is_not_found_through_this_one(
     )
     vendor_ops.add_vendor_user_by_operator(elsewhere, world.vendors[0], world.sellers[0])
     db.session.commit()
-    for suffix in ("", "/status.json", "/rapport.json", "/rapport.pdf"):
+    for suffix in ("", "/status.json", "/rapport.json", "/rapport.pdf", "/rapport-arkade.xml"):
         assert client.get(f"{M.format(t=elsewhere.id)}/prover/{sample.id}{suffix}").status_code == 404
         assert client.get(f"{world.base}/prover/{sample.id}{suffix}", buffered=True).status_code == 200
 
 
 # -- the group: nothing before the opening, then only what was submitted with a bid --------------------------
-SAMPLE_PAGES = ("", "/status.json", "/rapport.json", "/rapport.pdf")
+SAMPLE_PAGES = ("", "/status.json", "/rapport.json", "/rapport.pdf", "/rapport-arkade.xml")
 
 
 def test_before_the_opening_no_one_in_the_group_sees_a_sample_report_or_status(

@@ -1,7 +1,8 @@
 """What the report pages show, built from the validator's JSON report (``Report.to_json``).
 
-The page groups findings by severity, then by check, with the counts and the first N instances; the full
-list is the JSON download. The group's comparison table is built from each sample's stored check summary.
+The page groups findings by Arkade test (N5.01–N5.64, as Arkade's own report does), each with its result,
+its counts and the first N findings, then our checks that Arkade does not have; the full list is the JSON
+download. The group's comparison table is built from each sample's stored check summary.
 """
 
 from __future__ import annotations
@@ -12,13 +13,11 @@ from typing import Any
 
 from tender import formatting
 from tender.core.noark.checks import CHECKS
+from tender.core.noark.report import ArkadeGroup, ArkadeGrouping, arkade_groups
 from tender.noark.models import ExtractSample
 
-SEVERITIES: tuple[tuple[str, str], ...] = (
-    ("error", "Feil"),
-    ("warning", "Advarsler"),
-    ("info", "Opplysninger og statistikk"),
-)
+ARKADE_RESULT_LABELS = {"fail": "Feil", "pass": "Bestått", "not run": "Ikke kjørt"}
+COVERAGE_LABELS = {"full": "full", "partial": "delvis", "not run": "kjøres ikke"}
 STATUS_LABELS = {
     "pass": "bestått",
     "fail": "feil",
@@ -29,58 +28,35 @@ STATUS_LABELS = {
 
 
 @dataclass
-class CheckBlock:
-    """One check under one severity: how many findings it had, and the first ones."""
-
-    id: str
-    name_no: str
-    name_en: str
-    status: str
-    count: int
-    findings: list[dict[str, Any]]
-
-    @property
-    def not_shown(self) -> int:
-        return self.count - len(self.findings)
-
-
-@dataclass
 class ReportView:
     verdict: dict[str, Any]
     extract: dict[str, Any]
     unreadable: dict[str, Any] | None
     #: the ADDML context, shown at the top (see :func:`build_context_view`)
     context: ContextView | None = None
-    sections: list[tuple[str, str, list[CheckBlock]]] = field(default_factory=list)
-    passed: list[dict[str, Any]] = field(default_factory=list)
-    skipped: list[dict[str, Any]] = field(default_factory=list)
+    #: the findings by Arkade test, then our own checks (each group keeps its first ``first_n`` findings)
+    arkade: ArkadeGrouping = field(default_factory=lambda: ArkadeGrouping([], []))
+    result_labels: dict[str, str] = field(default_factory=lambda: dict(ARKADE_RESULT_LABELS))
+    coverage_labels: dict[str, str] = field(default_factory=lambda: dict(COVERAGE_LABELS))
+
+    @property
+    def failed_tests(self) -> list[ArkadeGroup]:
+        return self.arkade.failed + [g for g in self.arkade.own if g.result == "fail"]
 
 
 def build_report_view(report: dict[str, Any], first_n: int) -> ReportView:
-    """Group a JSON report by severity and check, keeping the first ``first_n`` findings of each."""
-    view = ReportView(
+    """Group a JSON report by Arkade test (the grouping the CLI and the Arkade export use too), keeping the
+    first ``first_n`` findings of each group."""
+    grouping = arkade_groups(report)
+    for group in grouping.tests + grouping.own:
+        group.findings = group.findings[:first_n]
+    return ReportView(
         verdict=report.get("verdict", {}),
         extract=report.get("extract", {}),
         unreadable=report.get("unreadable"),
         context=build_context_view(report),
+        arkade=grouping,
     )
-    checks = report.get("checks", [])
-    for severity, label in SEVERITIES:
-        blocks = []
-        for c in checks:
-            count = int(c.get("counts", {}).get(severity, 0))
-            if count:
-                shown = [f for f in c.get("findings", []) if f.get("severity") == severity][:first_n]
-                blocks.append(
-                    CheckBlock(
-                        c["id"], c.get("name_no", ""), c.get("name_en", ""), c.get("status", ""), count, shown
-                    )
-                )
-        if blocks:
-            view.sections.append((severity, label, blocks))
-    view.passed = [c for c in checks if c.get("status") == "pass" and not any(c.get("counts", {}).values())]
-    view.skipped = [c for c in checks if c.get("status") == "skipped"]
-    return view
 
 
 @dataclass

@@ -367,6 +367,20 @@ def report_pdf(tender_id: int, sample_id: int) -> Any:
     return send_download(io.BytesIO(pdf), f"noark-rapport-{sample.id}.pdf", "application/pdf")
 
 
+@bp.route("/prover/<int:sample_id>/rapport-arkade.xml")
+@login_required
+def report_arkade(tender_id: int, sample_id: int) -> Any:
+    """The report in the structure of Arkade 5's own test report (testReport.xsd), to put beside it."""
+    _, sample = _sample_for(tender_id, sample_id)
+    data = ops.read_report(sample) if sample.status is SampleStatus.DONE else None
+    if data is None:
+        abort(404)
+    from tender.core.noark.arkade_report import arkade_test_report_xml
+
+    xml = arkade_test_report_xml(data)
+    return send_download(io.BytesIO(xml), f"noark-rapport-{sample.id}-arkade.xml", "application/xml")
+
+
 @bp.route("/prover/<int:sample_id>/kjor-igjen", methods=["POST"])
 @login_required
 def restart(tender_id: int, sample_id: int) -> Any:

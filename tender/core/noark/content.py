@@ -629,6 +629,9 @@ class ArkivstrukturHandler:
                 f"Class '{cid}' on line {record[LINE]} has both subclasses and {what_en}.",
                 record[LINE],
                 "klasse",
+                unit=_text(slots[0]),
+                # N5.12 is about folders, N5.19 about registrations
+                arkade=tuple(t for t, n in (("N5.12", kids[K_MAPPE]), ("N5.19", kids[K_REG])) if n),
             )
 
     def _mappe(self, record: Record, kind: str, slots: Slots) -> None:
@@ -685,6 +688,8 @@ class ArkivstrukturHandler:
                 f"M600 opprettetDato '{value}' in {where} on line {line} cannot be read as a date and time.",
                 line,
                 "opprettetDato",
+                # Arkade's N5.27 reads the registrations' dates only
+                arkade=("N5.27",) if level == "registrering" else (),
             )
             return None
         self.per_year[level][value[:4]] += 1

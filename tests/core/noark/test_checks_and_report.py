@@ -66,6 +66,7 @@ def test_the_json_report_has_the_documented_shape() -> None:
         "statistics",
         "files",
         "arkade_coverage",
+        "arkade_tests",
     }
     assert set(report["extract"]) == {
         "label",

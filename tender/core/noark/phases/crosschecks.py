@@ -50,6 +50,7 @@ def check_references(run: Run, store: Store) -> None:
                 line,
                 "referanseArkivenhet",
                 "M680",
+                arkade=("N5.62",),
             )
             continue
         check = REFERENCES.get(element, (kind, "N5V-CONTENT-08"))[1]
@@ -95,6 +96,7 @@ def check_journals(run: Run, store: Store | None = None) -> None:
             Severity.ERROR,
             f"arkivstruktur.xml har {arkiv.journalposts} journalposter, men {missing} mangler.",
             f"arkivstruktur.xml has {arkiv.journalposts} journal records, but {missing} is missing.",
+            arkade=("N5.59", "N5.60"),
         )
     journals = [
         (n, h) for n, h in (("loependeJournal.xml", lj), ("offentligJournal.xml", oj)) if h is not None
@@ -111,6 +113,7 @@ def check_journals(run: Run, store: Store | None = None) -> None:
                 None,
                 "antallJournalposter",
                 describe_element(run.version, "antallJournalposter").m_number,
+                arkade=("N5.59",),
             )
     if lj is not None and oj is not None:
         if lj.header_count != oj.header_count:
@@ -122,6 +125,7 @@ def check_journals(run: Run, store: Store | None = None) -> None:
                 f"The running journal states {lj.header_count} journal records and the public journal "
                 f"{oj.header_count}; they must hold the same records.",
                 "offentligJournal.xml",
+                arkade=("N5.59",),
             )
         if (lj.header_start, lj.header_end) != (oj.header_start, oj.header_end):
             run.add(
@@ -153,6 +157,7 @@ def check_journals(run: Run, store: Store | None = None) -> None:
                 f"{name} states {h.header_count} journal records, but arkivstruktur.xml has "
                 f"{arkiv.journalposts}, and the period separation is sharp.",
                 name,
+                arkade=("N5.59",),
             )
         first, last = arkiv.journal_dates
         if first is not None and h.header_start is not None and h.header_end is not None:
@@ -165,4 +170,5 @@ def check_journals(run: Run, store: Store | None = None) -> None:
                     f"The journal dates in arkivstruktur.xml ({first}–{last}) lie outside the period of "
                     f"{name} ({h.header_start}–{h.header_end}).",
                     name,
+                    arkade=("N5.60",),
                 )

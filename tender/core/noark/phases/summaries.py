@@ -3,7 +3,7 @@ extract's context as ADDML states it (the report's ``context`` block)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from ..content import FILE as ARKIVSTRUKTUR_XML
 from ..content import ArkivstrukturHandler
@@ -19,7 +19,6 @@ def summarise(run: Run) -> None:
         return
     stats = arkiv.statistics()
     run.statistics["arkivstruktur"] = stats
-    levels = stats["levels"]
     run.out.ran(
         "N5V-STAT-01",
         "N5V-STAT-02",
@@ -29,26 +28,7 @@ def summarise(run: Run) -> None:
         "N5V-STAT-06",
         "N5V-STAT-07",
     )
-    main = ", ".join(
-        f"{levels.get(k, 0)} {k}"
-        for k in (
-            "arkiv",
-            "arkivdel",
-            "klassifikasjonssystem",
-            "klasse",
-            "mappe",
-            "registrering",
-            "dokumentbeskrivelse",
-            "dokumentobjekt",
-        )
-    )
-    run.add(
-        "N5V-STAT-01",
-        Severity.INFO,
-        f"arkivstruktur.xml har {main}.",
-        f"arkivstruktur.xml has {main}.",
-        ARKIVSTRUKTUR_XML,
-    )
+    _counts_by_arkade_test(run, stats)
     for level in ("mappe", "registrering"):
         years = stats["per_year"].get(level) or {}
         if years:
@@ -59,10 +39,32 @@ def summarise(run: Run) -> None:
                 f"{level} per år (opprettetDato): {text}.",
                 f"{level} per year (opprettetDato): {text}.",
                 ARKIVSTRUKTUR_XML,
+                arkade=("N5.11",) if level == "mappe" else ("N5.18",),
             )
     for name, values in stats["status"].items():
+        if name in ("arkivdelstatus", "avskrivningsmaate"):
+            continue  # N5.06 lists it per archive part, below; N5.40 counts avskrivning by avskrivningsmaate
         text = ", ".join(f"{k}: {v}" for k, v in values.items())
-        run.add("N5V-STAT-03", Severity.INFO, f"{name}: {text}.", f"{name}: {text}.", ARKIVSTRUKTUR_XML)
+        run.add(
+            "N5V-STAT-03",
+            Severity.INFO,
+            f"{name}: {text}.",
+            f"{name}: {text}.",
+            ARKIVSTRUKTUR_XML,
+            arkade=_STATUS_TESTS.get(name, ()),
+        )
+    for part in stats["archive_parts"]:
+        run.add(
+            "N5V-STAT-03",
+            Severity.INFO,
+            f"Arkivdel «{part['tittel'] or '–'}» ({part['systemID'] or '–'}): "
+            f"arkivdelstatus {part['status'] or 'mangler'}.",
+            f"Archive part '{part['tittel'] or '-'}' ({part['systemID'] or '-'}): "
+            f"arkivdelstatus {part['status'] or 'missing'}.",
+            ARKIVSTRUKTUR_XML,
+            unit=part["systemID"],
+            arkade=("N5.06",),
+        )
     formats = stats["declared_formats"]
     detected = run.statistics.get("documents", {}).get("detected_formats", {})
     run.add(
@@ -78,11 +80,26 @@ def summarise(run: Run) -> None:
         + ". Recognised from content: "
         + (", ".join(f"{k}: {v}" for k, v in detected.items()) or "none")
         + ".",
+        arkade=("N5.29",),
     )
     for name, n in stats["classification"].items():
-        run.add("N5V-STAT-05", Severity.INFO, f"{name}: {n}.", f"{name}: {n}.", ARKIVSTRUKTUR_XML)
+        run.add(
+            "N5V-STAT-05",
+            Severity.INFO,
+            f"{name}: {n}.",
+            f"{name}: {n}.",
+            ARKIVSTRUKTUR_XML,
+            arkade=_CLASSIFICATION_TESTS.get(name, ()),
+        )
     for name, n in stats["units_without_content"].items():
-        run.add("N5V-STAT-06", Severity.INFO, f"{name}: {n}.", f"{name}: {n}.", ARKIVSTRUKTUR_XML)
+        run.add(
+            "N5V-STAT-06",
+            Severity.INFO,
+            f"{name}: {n}.",
+            f"{name}: {n}.",
+            ARKIVSTRUKTUR_XML,
+            arkade=_EMPTY_UNIT_TESTS.get(name, ()),
+        )
     if stats["first_registration"]:
         run.add(
             "N5V-STAT-07",
@@ -91,17 +108,178 @@ def summarise(run: Run) -> None:
             f"{stats['last_registration']}.",
             f"First registration created {stats['first_registration']}, last {stats['last_registration']}.",
             ARKIVSTRUKTUR_XML,
+            arkade=("N5.27",),
         )
+    for part in stats["archive_parts"]:
+        if part["first_registration"]:
+            run.add(
+                "N5V-STAT-07",
+                Severity.INFO,
+                f"Arkivdel {part['systemID'] or '–'}: første registrering opprettet "
+                f"{part['first_registration']}, siste {part['last_registration']}.",
+                f"Archive part {part['systemID'] or '-'}: first registration created "
+                f"{part['first_registration']}, last {part['last_registration']}.",
+                ARKIVSTRUKTUR_XML,
+                unit=part["systemID"],
+                arkade=("N5.27",),
+            )
     journals = run.statistics.get("journals") or {}
     change_log = run.statistics.get("change_log")
     if journals or change_log:
         run.out.ran("N5V-STAT-08")
+    if journals:
+        records = stats["journal_records"]
         parts_no = [f"{k}: {v['journal_records']} journalposter" for k, v in journals.items()]
         parts_en = [f"{k}: {v['journal_records']} journal records" for k, v in journals.items()]
-        if change_log:
-            parts_no.append(f"endringslogg: {change_log['changes']} endringer")
-            parts_en.append(f"change log: {change_log['changes']} changes")
-        run.add("N5V-STAT-08", Severity.INFO, "; ".join(parts_no) + ".", "; ".join(parts_en) + ".")
+        run.add(
+            "N5V-STAT-08",
+            Severity.INFO,
+            f"arkivstruktur.xml: {records} journalposter; " + "; ".join(parts_no) + ".",
+            f"arkivstruktur.xml: {records} journal records; " + "; ".join(parts_en) + ".",
+            arkade=("N5.59",),
+        )
+        periods_no = [
+            f"{k}: journaldato {v['first_journal_date'] or '–'}–{v['last_journal_date'] or '–'}, "
+            f"journalhodet {v['header_start'] or '–'}–{v['header_end'] or '–'}"
+            for k, v in journals.items()
+        ]
+        periods_en = [
+            f"{k}: journal dates {v['first_journal_date'] or '-'}–{v['last_journal_date'] or '-'}, header "
+            f"{v['header_start'] or '-'}–{v['header_end'] or '-'}"
+            for k, v in journals.items()
+        ]
+        first, last = stats["first_journal_date"] or "–", stats["last_journal_date"] or "–"
+        run.add(
+            "N5V-STAT-08",
+            Severity.INFO,
+            f"arkivstruktur.xml: journaldato {first}–{last}; " + "; ".join(periods_no) + ".",
+            f"arkivstruktur.xml: journal dates {first}–{last}; " + "; ".join(periods_en) + ".",
+            arkade=("N5.60",),
+        )
+    if change_log:
+        run.add(
+            "N5V-STAT-08",
+            Severity.INFO,
+            f"endringslogg.xml har {change_log['changes']} loggførte endringer.",
+            f"endringslogg.xml has {change_log['changes']} logged changes.",
+            "endringslogg.xml",
+            arkade=("N5.61",),
+        )
+
+
+#: which Arkade test each status count belongs to
+_STATUS_TESTS: Final[dict[str, tuple[str, ...]]] = {
+    "saksstatus": ("N5.15",),
+    "journalposttype": ("N5.17",),
+    "journalstatus": ("N5.22",),
+    "dokumentstatus": ("N5.25",),
+}
+_CLASSIFICATION_TESTS: Final[dict[str, tuple[str, ...]]] = {
+    "klasser": ("N5.08",),
+    "klasser på øverste nivå": ("N5.08",),
+    "klasser uten underklasser, mapper eller registreringer": ("N5.09",),
+    "klasser uten mapper": ("N5.13",),
+    "klasser uten registreringer direkte under seg": ("N5.20",),
+}
+_EMPTY_UNIT_TESTS: Final[dict[str, tuple[str, ...]]] = {
+    "mapper uten registreringer eller undermapper": ("N5.14",),
+    "registreringer uten dokumentbeskrivelse": ("N5.21",),
+    "dokumentbeskrivelser uten dokumentobjekt": ("N5.24",),
+}
+
+
+def _joined(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in counts.items())
+
+
+def _counts_by_arkade_test(run: Run, stats: dict[str, Any]) -> None:
+    """The counts of units, one finding per Arkade test they answer (N5.04, N5.05, ... N5.46)."""
+    levels: dict[str, int] = stats["levels"]
+    by_parent: dict[str, dict[str, int]] = stats["by_parent"]
+
+    def n(element: str) -> int:
+        return int(levels.get(element, 0))
+
+    def add(test: str, no: str, en: str) -> None:
+        run.add("N5V-STAT-01", Severity.INFO, no, en, ARKIVSTRUKTUR_XML, arkade=(test,))
+
+    sub = n("arkiv (underarkiv)")
+    add(
+        "N5.04",
+        f"Antall arkiv: {n('arkiv')}, av dem {sub} underarkiv.",
+        f"Archives: {n('arkiv')}, {sub} nested.",
+    )
+    add("N5.05", f"Antall arkivdeler: {n('arkivdel')}.", f"Archive parts: {n('arkivdel')}.")
+    add(
+        "N5.07",
+        f"Antall klassifikasjonssystem: {n('klassifikasjonssystem')}.",
+        f"Classification systems: {n('klassifikasjonssystem')}.",
+    )
+    add("N5.08", f"Antall klasser: {n('klasse')}.", f"Classes: {n('klasse')}.")
+    per_part_no = "; ".join(
+        f"arkivdel {p['systemID'] or '–'}: {p['mapper']} mapper, {p['registreringer']} registreringer"
+        for p in stats["archive_parts"]
+    )
+    per_part_en = "; ".join(
+        f"archive part {p['systemID'] or '-'}: {p['mapper']} folders, {p['registreringer']} registrations"
+        for p in stats["archive_parts"]
+    )
+    folder_types, reg_types = _joined(stats["folder_types"]), _joined(stats["registration_types"])
+    add(
+        "N5.10",
+        f"Antall mapper: {n('mappe')} ({folder_types or 'ingen'})"
+        + (f"; {per_part_no}." if per_part_no else "."),
+        f"Folders: {n('mappe')} ({folder_types or 'none'})" + (f"; {per_part_en}." if per_part_en else "."),
+    )
+    add(
+        "N5.16",
+        f"Antall registreringer: {n('registrering')} ({reg_types or 'ingen'}).",
+        f"Registrations: {n('registrering')} ({reg_types or 'none'}).",
+    )
+    add(
+        "N5.23",
+        f"Antall dokumentbeskrivelser: {n('dokumentbeskrivelse')}.",
+        f"Document descriptions: {n('dokumentbeskrivelse')}.",
+    )
+    add(
+        "N5.26",
+        f"Antall dokumentobjekter: {n('dokumentobjekt')}.",
+        f"Document objects: {n('dokumentobjekt')}.",
+    )
+    # Arkade counts sakspart, and part too when the extract states version 5.0
+    parties = sum(by_parent.get("sakspart", {}).values()) + (
+        sum(by_parent.get("part", {}).values()) if run.version == "5.0" else 0
+    )
+    add("N5.35", f"Antall parter (sakspart/part): {parties}.", f"Parties (sakspart/part): {parties}.")
+    for test, element, no, en in (
+        ("N5.36", "merknad", "Antall merknader", "Remarks"),
+        ("N5.38", "presedens", "Antall presedenser", "Precedents"),
+        ("N5.42", "skjerming", "Antall skjerminger", "Restrictions"),
+        ("N5.44", "kassasjon", "Antall kassasjonsvedtak", "Disposal resolutions"),
+        ("N5.45", "utfoertKassasjon", "Antall utførte kassasjoner", "Performed disposals"),
+    ):
+        parents = by_parent.get(element, {})
+        total = sum(parents.values())
+        where = f" ({_joined(parents)})" if parents else ""
+        add(test, f"{no}: {total}{where}.", f"{en}: {total}{where}.")
+    add(
+        "N5.39",
+        f"Antall korrespondanseparter: {n('korrespondansepart')}.",
+        f"Correspondence parties: {n('korrespondansepart')}.",
+    )
+    ways = _joined(stats["status"].get("avskrivningsmaate", {}))
+    add(
+        "N5.40",
+        f"Antall avskrivninger: {n('avskrivning')}" + (f" ({ways})." if ways else "."),
+        f"Depreciations: {n('avskrivning')}" + (f" ({ways})." if ways else "."),
+    )
+    add("N5.41", f"Antall dokumentflyter: {n('dokumentflyt')}.", f"Document flows: {n('dokumentflyt')}.")
+    add("N5.43", f"Antall graderinger: {n('gradering')}.", f"Security classifications: {n('gradering')}.")
+    add(
+        "N5.46",
+        f"Antall konverterte dokumenter: {n('konvertering')}.",
+        f"Converted documents: {n('konvertering')}.",
+    )
 
 
 def addml_context(run: Run) -> dict[str, Any]:
