@@ -175,7 +175,7 @@ def test_the_report_page_shows_the_context_at_the_top_with_the_counts_stated_aga
         html.index('<section id="kontekst"') : html.index("</section>", html.index('<section id="kontekst"'))
     ]
     # at the top: before the findings
-    assert html.index('<section id="kontekst"') < html.index("<h3>Feil</h3>")
+    assert html.index('<section id="kontekst"') < html.index('<h3 id="arkade-failed">Tester med feil</h3>')
     assert "Uttrekkets kontekst (fra arkivuttrekk.xml)" in top
     assert f'<th scope="row">Arkivskaper</th><td>{ARKIVSKAPER[1]}</td>' in top
     assert '<th scope="row">System</th><td>Syntetisk saksbehandlingssystem</td>' in top

@@ -42,7 +42,7 @@ def test_a_vendor_reads_the_extract_s_context_and_the_count_that_does_not_match_
         # at the top: the context comes before the findings
         assert (
             context.bounding_box()["y"]
-            < page.get_by_role("heading", name="Feil", exact=True).bounding_box()["y"]
+            < page.get_by_role("heading", name="Tester med feil", exact=True).bounding_box()["y"]
         )
         facts = {
             context.get_by_role("row").nth(i).get_by_role("rowheader").inner_text(): context.get_by_role(
