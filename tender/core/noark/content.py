@@ -146,7 +146,7 @@ _HANDLED_CODES: Final = frozenset(
 K_KLASSE, K_MAPPE, K_REG, K_DB, K_DO = range(5)
 
 #: children the consistency rules (N5V-CONTENT-25 … -27) read, placed after _FIELDS' slots; their
-#: positions are looked up by name (self._rule_slot), so _FIELDS can grow without moving them
+#: positions are looked up by name once (in __init__), so _FIELDS can grow without moving them
 _RULE_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "mappe": ("offentligTittel",),
     "registrering": ("offentligTittel",),
@@ -176,6 +176,7 @@ _PARTY_NEEDED: Final[dict[str, tuple[int, str, str]]] = {
 }
 _INTERNAL_TYPES: Final = ("Organinternt dokument for oppfølging", "Organinternt dokument uten oppfølging")
 _EXTERNAL_BITS: Final = _PART_BITS["Avsender"] | _PART_BITS["Mottaker"]
+_SAKSFRAMLEGG: Final = "Saksframlegg"
 #: M502 skjermingMetadata values that screen selected words of the title of the unit they sit on:
 #: that unit then needs M025 offentligTittel
 _SELECTED_WORDS: Final = {
@@ -303,6 +304,14 @@ class ArkivstrukturHandler:
             rule = [c for c in _RULE_FIELDS.get(name, ()) if c not in fixed]
             self.slots[name] = fixed + rule + [c for c in more if c not in rule]
         self.extra_counted = set(extra_counted or ()) - set(self.containers)
+        #: slot positions of the _RULE_FIELDS, looked up once
+        self._kp_type = self.slots.get("korrespondansepart", []).index("korrespondanseparttype")
+        self._kp_index = self.containers.index("korrespondansepart")
+        self._skjerming_metadata = self.slots.get("skjerming", []).index("skjermingMetadata")
+        self._vedtak = self.slots.get("kassasjon", []).index("kassasjonsvedtak")
+        self._public_title = {
+            level: self.slots[level].index("offentligTittel") for level in ("mappe", "registrering")
+        }
 
         self.levels: Counter[str] = Counter()
         self.types: dict[str, Counter[str]] = {"mappe": Counter(), "registrering": Counter()}
@@ -445,6 +454,15 @@ class ArkivstrukturHandler:
         index, _serial, line, xsi, parent_serial, _pl, _px, n_children, has_text, slots, extra, empties = (
             record
         )
+        if index == self._kp_index and extra is None and empties is None and n_children:
+            # one per journalpost or more: the common case without the general steps below
+            field = slots[self._kp_type]
+            bit = _PART_BITS.get(field[0]) if field is not None else None
+            if bit is not None and _pl == "registrering" and not self._watch:
+                self.levels["korrespondansepart"] += 1
+                parts = self._parts
+                parts[parent_serial] = parts.get(parent_serial, 0) | bit
+                return
         plan = self._plans[index]
         local, counted_only, handler, counted_by_parent, code_slots, ref_slots, has_id = plan
         if counted_only:
@@ -707,21 +725,34 @@ class ArkivstrukturHandler:
     def _korrespondansepart(self, record: Record, kind: str, slots: Slots) -> None:
         if record[PARENT_LOCAL] != "registrering":
             return  # elsewhere the schema refuses it
-        field = slots[self._rule_slot("korrespondansepart", "korrespondanseparttype")]
+        field = slots[self._kp_type]
         bit = _PART_BITS.get(field[0].strip(), _PART_OTHER) if field is not None else _PART_OTHER
         parts = self._parts
         parent = record[PARENT_SERIAL]
         parts[parent] = parts.get(parent, 0) | bit
-
-    def _rule_slot(self, level: str, name: str) -> int:
-        return self.slots[level].index(name)
 
     def _check_parties(self, record: Record, kind: str, slots: Slots) -> None:
         """Called by _registrering for every registrering (its korrespondanseparter are known now)."""
         seen = self._parts.pop(record[SERIAL], None)
         if kind != "journalpost":
             return
-        jtype = _text(slots[R_JOURNALPOSTTYPE])
+        field = slots[R_JOURNALPOSTTYPE]
+        if seen is not None and field is not None:
+            # the common case first, on the text as it stands (once per journalpost: kept cheap)
+            needed = _PARTY_NEEDED.get(field[0])
+            if needed is not None:
+                if seen & needed[0]:
+                    return
+            elif field[0] == _SAKSFRAMLEGG or (field[0] in _INTERNAL_TYPES and not seen & _EXTERNAL_BITS):
+                return
+        jtype = _text(field)
+        if seen is not None and jtype:
+            needed = _PARTY_NEEDED.get(jtype)
+            if needed is not None:
+                if seen & needed[0]:
+                    return
+            elif jtype not in _INTERNAL_TYPES or not seen & _EXTERNAL_BITS:
+                return
         line = record[LINE]
         unit = _text(slots[R_SYSTEMID]) or None
         if seen is None:
@@ -784,7 +815,7 @@ class ArkivstrukturHandler:
         if not parent:
             return
         self.by_parent["skjerming"][_parent_kind(record)] += 1
-        for value, line in self._values(record, self._rule_slot("skjerming", "skjermingMetadata")):
+        for value, line in self._values(record, self._skjerming_metadata):
             if _SELECTED_WORDS.get(value) == record[PARENT_LOCAL]:
                 self._watch.setdefault(parent, []).append(("public title", value, line))
 
@@ -792,7 +823,7 @@ class ArkivstrukturHandler:
         self, record: Record, kind: str, slots: Slots, unit: str | None, value: str, line: int
     ) -> None:
         level = self._plans[record[0]].local
-        if _text(slots[self._rule_slot(level, "offentligTittel")]):
+        if _text(slots[self._public_title[level]]):
             return
         self._add(
             "N5V-CONTENT-26",
@@ -813,7 +844,7 @@ class ArkivstrukturHandler:
         if not parent:
             return
         self.by_parent["kassasjon"][_parent_kind(record)] += 1
-        field = slots[self._rule_slot("kassasjon", "kassasjonsvedtak")]
+        field = slots[self._vedtak]
         if field is None:
             return  # the schema requires it
         # what the units inside the parent inherit (krav 6.1.1–6.1.3), until the parent ends
@@ -852,14 +883,15 @@ class ArkivstrukturHandler:
         self._add(
             "N5V-CONTENT-27",
             Severity.WARNING,
-            f"dokumentbeskrivelse {unit} på linje {record[LINE]} har utfoertKassasjon "
+            f"dokumentbeskrivelse {unit} på linje {record[LINE]} har utfoertKassasjon med M630 kassertDato "
             f"(linje {kassert_line}), men også {kids[K_DO]} dokumentobjekt; av et kassert dokument skal "
             "bare metadata ned til dokumentbeskrivelse leveres (krav 6.4.27).",
-            f"dokumentbeskrivelse {unit} on line {record[LINE]} has utfoertKassasjon (line {kassert_line}) "
+            f"dokumentbeskrivelse {unit} on line {record[LINE]} has utfoertKassasjon with M630 kassertDato "
+            f"(line {kassert_line}) "
             f"but also {kids[K_DO]} dokumentobjekt; of a disposed document only the metadata down to "
             "dokumentbeskrivelse are delivered (krav 6.4.27).",
             record[LINE],
-            "utfoertKassasjon",
+            "kassertDato",
             unit=unit,
         )
 
