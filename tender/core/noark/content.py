@@ -254,6 +254,19 @@ def _children_by_element(version: str) -> dict[str, set[str]]:
     return out
 
 
+def _emptiable(p: Particle | None) -> bool:
+    """Whether a content model accepts no child element."""
+    if p is None:
+        return True
+    if isinstance(p, Element):
+        return p.min == 0
+    if p.min == 0:
+        return True
+    if p.kind == "sequence":
+        return all(_emptiable(item) for item in p.items)
+    return any(_emptiable(item) for item in p.items)
+
+
 def _parse_datetime(value: str) -> dt.datetime | None:
     try:
         return dt.datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith("Z") else value)
@@ -497,9 +510,10 @@ class ArkivstrukturHandler:
         if empties is not None and local != "virksomhetsspesifikkeMetadata":
             self._empty_leaves(record, kind, empties, has_id)
         if n_children == 0 and not has_text and local != "virksomhetsspesifikkeMetadata":
-            # v5.0 schemas refuse every empty simple value already; what they allow empty is a complex
-            # element with nothing in it
-            self._report_empty(line, local, _parent_kind(record), parent_serial)
+            # a complex element with nothing in it: ours to report where its schema type lets it be empty
+            # (kryssreferanse, say); where the type needs a child the schema error names it already
+            if self._may_be_empty(xsi or self.infos[local].type if local in self.infos else xsi):
+                self._report_empty(line, local, _parent_kind(record), parent_serial)
 
     def _extras(self, local: str, kind: str, plan: _Plan, extra: tuple[Extra, ...]) -> None:
         """Second and later occurrences of a child: repeatable references and codes, or repeated systemIDs."""
@@ -671,6 +685,24 @@ class ArkivstrukturHandler:
         else:
             lets = False  # a complex type: reported as an empty unit, if the schema lets it be empty
         self._lets_empty_cache[name] = lets
+        return lets
+
+    def _may_be_empty(self, type_name: str | None) -> bool:
+        """Whether the complex type ``type_name`` of arkivstruktur accepts no content at all."""
+        if type_name is None:
+            return True
+        cached = self._lets_empty_cache.get("type:" + type_name)
+        if cached is not None:
+            return cached
+        types = {ct.name: ct for ct in noark_schemas(self.version)["arkivstruktur"].complex_types}
+        seen: set[str] = set()
+        ct = types.get(type_name)
+        lets = True
+        while ct is not None and lets and ct.name not in seen:
+            seen.add(ct.name or "")
+            lets = ct.simple_content is None and _emptiable(ct.content)
+            ct = types.get(ct.extends) if ct.extends else None
+        self._lets_empty_cache["type:" + type_name] = lets
         return lets
 
     # -- findings that name the unit they sit in

@@ -203,3 +203,30 @@ def test_an_empty_leaf_is_reported_only_where_the_schema_of_its_version_lets_it_
     version: str, element: str, reported: bool
 ) -> None:
     assert _handler(version)._lets_empty(element) is reported
+
+
+def test_an_empty_cross_reference_the_schema_allows_is_empty_and_names_the_record_it_sits_in(
+    tmp_path: Path,
+) -> None:
+    info = generated(tmp_path)
+    data = info.arkivstruktur.read_bytes()
+    at = data.index(b"      <korrespondansepart>")
+    system_id = (
+        data[data.rindex(b"<registrering xsi:type=", 0, at) :].split(b"<systemID>", 1)[1].split(b"<", 1)[0]
+    )
+    line = rewrite(
+        info,
+        b"      <korrespondansepart>",
+        b"      <kryssreferanse>\n      </kryssreferanse>\n      <korrespondansepart>",
+    )
+    [finding] = not_info(validate_path(info.root))
+    assert (finding.check, finding.element, finding.line) == ("N5V-CONTENT-14", "kryssreferanse", line)
+    assert finding.unit == system_id.decode() and "er tomt" in finding.message_no
+
+
+def test_an_empty_remark_is_named_by_the_schema_only_since_its_type_needs_a_text(tmp_path: Path) -> None:
+    info = generated(tmp_path)
+    line = rewrite(
+        info, b"      <korrespondansepart>", b"      <merknad>  </merknad>\n      <korrespondansepart>"
+    )
+    assert [(f.check, f.line) for f in not_info(validate_path(info.root))] == [("N5V-STRUCT-06", line)]
