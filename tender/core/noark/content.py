@@ -471,7 +471,7 @@ class ArkivstrukturHandler:
             # one per journalpost or more: the common case without the general steps below
             field = slots[self._kp_type]
             bit = _PART_BITS.get(field[0]) if field is not None else None
-            if bit is not None and _pl == "registrering" and not self._watch:
+            if bit is not None and _pl == "registrering" and (not self._watch or _serial not in self._watch):
                 self.levels["korrespondansepart"] += 1
                 parts = self._parts
                 parts[parent_serial] = parts.get(parent_serial, 0) | bit
