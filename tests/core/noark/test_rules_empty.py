@@ -230,3 +230,29 @@ def test_an_empty_remark_is_named_by_the_schema_only_since_its_type_needs_a_text
         info, b"      <korrespondansepart>", b"      <merknad>  </merknad>\n      <korrespondansepart>"
     )
     assert [(f.check, f.line) for f in not_info(validate_path(info.root))] == [("N5V-STRUCT-06", line)]
+
+
+def test_in_a_v3_1_extract_an_empty_string_is_reported_and_an_empty_date_is_left_to_the_schema(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    root = tmp_path / "n5uttrekk"
+    shutil.copytree(XSD.parent / "samples" / "kdrs_uttrekk1" / "n5uttrekk", root)
+    addml = root / "arkivuttrekk.xml"
+    addml.write_bytes(addml.read_bytes().replace(b"<value>3.0</value>", b"<value>3.1</value>", 1))
+    before = validate_path(root)
+    assert before.noark_version == "3.1"
+    assert before.findings("N5V-CONTENT-14") == [] and before.findings("N5V-STRUCT-06") == []
+    xml = root / "arkivstruktur.xml"
+    lines = xml.read_bytes().split(b"\n")
+    assert lines[46].strip() == "<tittel>Søknad om tilbygg</tittel>".encode()
+    assert lines[78].strip() == b"<journaldato>2011-09-09</journaldato>"
+    lines[46] = b"          <tittel></tittel>"
+    lines[78] = b"        <journaldato>  </journaldato>"
+    xml.write_bytes(b"\n".join(lines))
+    report = validate_path(root)
+    [empty] = report.findings("N5V-CONTENT-14")
+    assert (empty.element, empty.line, empty.m_number) == ("tittel", 47, "M020")
+    assert empty.unit == "2872a56c-7e3a-416c-8cad-3ffb9e8f49ce" and "er tomt" in empty.message_no
+    assert [f.line for f in report.findings("N5V-STRUCT-06")] == [79]
