@@ -68,6 +68,19 @@ JOURNAL_ERRORS = (
     "journal_title_differs",
     "journal_case_number_differs",
 )
+#: the consistency rules of N5V-CONTENT-14, -21, -25, -26, -27 (issue 15): each one problem the v5.0 schema
+#: lets through; the rule planted sits in the middle journalpost (or its document, or the arkivdel)
+RULE_KINDS: dict[str, str] = {
+    "blank_value": "the middle journalpost's <opprettetAv> holds only white space",
+    "open_arkivdel": "the arkivdel has arkivdelstatus 'Aktiv periode' instead of 'Avsluttet periode'",
+    "wrong_korrespondansepart": "the middle journalpost's korrespondansepart is 'Mottaker' for an incoming "
+    "document ('Avsender' for an outgoing one)",
+    "missing_offentlig_tittel": "the middle journalpost screens selected words of its title "
+    "(skjermingMetadata) but has no offentligTittel",
+    "kassert_document_kept": "a dokumentbeskrivelse with utfoertKassasjon still has its dokumentobjekt",
+    "kassert_but_preserved": "the arkivdel has kassasjonsvedtak 'Bevares' and an utfoertKassasjon",
+}
+ERROR_KINDS.update(RULE_KINDS)
 
 NS_ADDML = "http://www.arkivverket.no/standarder/addml"
 NS_N5 = "http://www.arkivverket.no/standarder/noark5/"
@@ -200,6 +213,8 @@ def _check_plantable(
         raise ValueError(f"{document_errors} need {len(document_errors)} document files, one each")
     if "duplicate_systemid" in kinds and n_registreringer < 2:
         raise ValueError("duplicate_systemid needs two registreringer")
+    if "kassert_document_kept" in kinds and not n_documents:
+        raise ValueError("kassert_document_kept needs a document")
 
 
 class _Plan:
@@ -250,6 +265,8 @@ class _Plan:
         self.journal_error: dict[int, str] = dict(zip(free_ids, wanted, strict=False))
         #: journal entries the journal headers count beyond (or short of) arkivstruktur.xml's journalposts
         self.journal_delta = ("journal_entry_not_in_structure" in kinds) - ("journal_entry_missing" in kinds)
+        self.rule_registrering = _journalpost_at_or_before(self.n_registreringer // 2)
+        self.kassert_document = middle_doc if "kassert_document_kept" in kinds else -1
 
     def n_journalposter(self) -> int:
         return sum(1 for i in range(self.n_registreringer) if _is_journalpost(i))
@@ -368,7 +385,7 @@ def _write_arkivstruktur(plan: _Plan, out: _Outputs, result: GeneratedExtract) -
         + " <arkivdel>\n"
         + _el(2, "systemID", plan.uuid())
         + _el(2, "tittel", f"Sakarkiv {start.year}-{end.year}")
-        + _el(2, "arkivdelstatus", "Avsluttet periode")
+        + _el(2, "arkivdelstatus", _arkivdelstatus(plan, result))
         + _el(2, "dokumentmedium", "Elektronisk arkiv")
         + _el(2, "opprettetDato", _stamp(start, 8))
         + _el(2, "opprettetAv", "arkivadministrator")
@@ -376,6 +393,7 @@ def _write_arkivstruktur(plan: _Plan, out: _Outputs, result: GeneratedExtract) -
         + _el(2, "avsluttetAv", "arkivadministrator")
         + _el(2, "arkivperiodeStartDato", start.isoformat())
         + _el(2, "arkivperiodeSluttDato", end.isoformat())
+        + _arkivdel_kassasjon(plan, result, closed)
         + "  <klassifikasjonssystem>\n"
         + _el(3, "systemID", plan.uuid())
         + _el(3, "klassifikasjonstype", "Funksjonsbasert, hierarkisk")
@@ -503,10 +521,18 @@ def _registrering(
         _el(6, "arkivertDato", _stamp(day, 14)),
         _el(6, "arkivertAv", "saksbehandler"),
     ]
+    rule_target = index == plan.rule_registrering
+    if rule_target:
+        _plant_in_registrering(plan, result, parts, system_id)
     if state.document < plan.n_documents:
         parts.append(_dokumentbeskrivelse(plan, result, state, day))
     parts += [_el(6, "registreringsID", f"{mappe_id}-{nr}"), _el(6, "tittel", tittel)]
     korrespondanse = "Avsender" if nr % 2 else "Mottaker"
+    if rule_target and "wrong_korrespondansepart" in plan.kinds:
+        korrespondanse = "Mottaker" if nr % 2 else "Avsender"
+        result.planted["wrong_korrespondansepart"] = PlantedError(
+            "wrong_korrespondansepart", "arkivstruktur.xml", "korrespondanseparttype", system_id
+        )
     if journalpost:
         parts += [
             "      <korrespondansepart>\n",
@@ -569,9 +595,10 @@ def _dokumentbeskrivelse(plan: _Plan, result: GeneratedExtract, state: _State, d
         result.planted[error] = PlantedError(error, "arkivstruktur.xml", "sjekksum", relpath)
     elif error is not None:
         result.planted[error] = PlantedError(error, relpath, "referanseDokumentfil", relpath)
+    doc_id = plan.uuid()
     return (
         "      <dokumentbeskrivelse>\n"
-        + _el(7, "systemID", plan.uuid())
+        + _el(7, "systemID", doc_id)
         + _el(7, "dokumenttype", "Brev")
         + _el(7, "dokumentstatus", "Dokumentet er ferdigstilt")
         + _el(7, "tittel", f"Dokument {index + 1}")
@@ -581,6 +608,7 @@ def _dokumentbeskrivelse(plan: _Plan, result: GeneratedExtract, state: _State, d
         + _el(7, "dokumentnummer", 1)
         + _el(7, "tilknyttetDato", _stamp(day, 10))
         + _el(7, "tilknyttetAv", "saksbehandler")
+        + _kassert_document(plan, result, index, day, doc_id)
         + "       <dokumentobjekt>\n"
         + _el(8, "systemID", plan.uuid())
         + _el(8, "versjonsnummer", 1)
@@ -595,6 +623,82 @@ def _dokumentbeskrivelse(plan: _Plan, result: GeneratedExtract, state: _State, d
         + "       </dokumentobjekt>\n"
         + "      </dokumentbeskrivelse>\n"
     )
+
+
+# ------------------------------------------------------------- the consistency rules (RULE_KINDS)
+
+
+def _arkivdelstatus(plan: _Plan, result: GeneratedExtract) -> str:
+    if "open_arkivdel" not in plan.kinds:
+        return "Avsluttet periode"
+    result.planted["open_arkivdel"] = PlantedError(
+        "open_arkivdel", "arkivstruktur.xml", "arkivdelstatus", "Aktiv periode"
+    )
+    return "Aktiv periode"
+
+
+def _arkivdel_kassasjon(plan: _Plan, result: GeneratedExtract, closed: str) -> str:
+    if "kassert_but_preserved" not in plan.kinds:
+        return ""
+    result.planted["kassert_but_preserved"] = PlantedError(
+        "kassert_but_preserved", "arkivstruktur.xml", "kassasjonsvedtak", "Bevares"
+    )
+    return (
+        "  <kassasjon>\n"
+        + _el(3, "kassasjonsvedtak", "Bevares")
+        + _el(3, "bevaringstid", 0)
+        + _el(3, "kassasjonsdato", PERIOD[1].isoformat())
+        + "  </kassasjon>\n  <utfoertKassasjon>\n"
+        + _el(3, "kassertDato", closed)
+        + _el(3, "kassertAv", "arkivadministrator")
+        + "  </utfoertKassasjon>\n"
+    )
+
+
+def _plant_in_registrering(plan: _Plan, result: GeneratedExtract, parts: list[str], system_id: str) -> None:
+    """The planted rule kinds that sit in the middle journalpost before its documents."""
+    if "blank_value" in plan.kinds:
+        parts[3] = _INDENT[6] + "<opprettetAv>  </opprettetAv>\n"
+        result.planted["blank_value"] = PlantedError(
+            "blank_value", "arkivstruktur.xml", "opprettetAv", system_id
+        )
+    if "missing_offentlig_tittel" in plan.kinds:
+        parts.append(
+            "      <skjerming>\n"
+            + _el(7, "tilgangsrestriksjon", "Unntatt offentlighet")
+            + _el(7, "skjermingshjemmel", "Offl. § 13")
+            + _el(7, "skjermingMetadata", "Skjerming tittel registrering - utvalgte ord")
+            + "      </skjerming>\n"
+        )
+        result.planted["missing_offentlig_tittel"] = PlantedError(
+            "missing_offentlig_tittel", "arkivstruktur.xml", "offentligTittel", system_id
+        )
+
+
+def _kassert_document(plan: _Plan, result: GeneratedExtract, index: int, day: dt.date, doc_id: str) -> str:
+    if index != plan.kassert_document:
+        return ""
+    result.planted["kassert_document_kept"] = PlantedError(
+        "kassert_document_kept", "arkivstruktur.xml", "utfoertKassasjon", doc_id
+    )
+    return (
+        "       <utfoertKassasjon>\n"
+        + _el(8, "kassertDato", _stamp(day, 16))
+        + _el(8, "kassertAv", "arkivadministrator")
+        + "       </utfoertKassasjon>\n"
+    )
+
+
+def _rule_flags(kinds: set[str]) -> set[str]:
+    """The ADDML flags (N5V-CONTENT-16 … -18) the planted rule kinds make true."""
+    out = set()
+    if "missing_offentlig_tittel" in kinds:
+        out.add("inneholderSkjermetInformasjon")
+    if kinds & {"kassert_document_kept", "kassert_but_preserved"}:
+        out.add("omfatterDokumenterSomErKassert")
+    if "kassert_but_preserved" in kinds:
+        out.add("inneholderDokumenterSomSkalKasseres")
+    return out
 
 
 # --------------------------------------------------------------------------- journals
@@ -840,8 +944,9 @@ def _write_addml(plan: _Plan, result: GeneratedExtract, journaler: bool, schemas
                     False,
                 )
             )
+    said_true = _rule_flags(plan.kinds)
     flags = "".join(
-        _prop(flag, "false", data_type="boolean")
+        _prop(flag, "true" if flag in said_true else "false", data_type="boolean")
         for flag in (
             "inneholderSkjermetInformasjon",
             "omfatterDokumenterSomErKassert",

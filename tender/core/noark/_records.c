@@ -100,6 +100,7 @@ typedef struct {
     uint32_t line, n_children;
     uint64_t serial; /* element number in document order: 64 bits, a file may hold billions */
     int has_text; /* direct text other than XML white space */
+    int any_text; /* any direct character data at all (white space included) */
     int capture;  /* still collecting text (until the first child element) */
     size_t local_len, xsi_len;
     char local[NAME_COPY];
@@ -124,7 +125,7 @@ typedef struct {
     int *n_slots; /* unit -> how many child names it asked for */
     Light **light; /* unit -> its allowed values, or NULL: every occurrence gets a record */
     uint64_t *skipped; /* unit -> occurrences counted without a record (parse thread; read after it) */
-    int empty_leaves;
+    int empty_leaves; /* 0: none; 1: child leaves without text; 2: only those holding white space */
     /* the parse (worker thread) */
     void *vctxt, *pctxt;
     get_parser_fn get_parser;
@@ -282,6 +283,7 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     e->serial = ++r->serial;
     e->n_children = 0;
     e->has_text = 0;
+    e->any_text = 0;
     e->capture = e->slot >= 0;
     e->text.len = 0;
     e->fields.len = 0;
@@ -314,6 +316,7 @@ static void on_text(void *ctx, const xmlChar *ch, int len) {
     if (r->failed || r->depth == 0 || len <= 0)
         return;
     Entry *e = &r->stack[r->depth - 1];
+    e->any_text = 1;
     if (!e->has_text) {
         for (int i = 0; i < len; i++)
             if (!is_space(ch[i])) {
@@ -367,7 +370,10 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, c
                 r->failed = 1;
             parent->n_fields++;
         }
-        if (r->empty_leaves && e->n_children == 0 && !e->has_text && parent->n_empties < FIELD_CAP) {
+        /* mode 2 leaves out elements with no character data at all (<x/>, <x></x>): a schema whose
+         * strings have minLength 1 refuses those already, but not white space */
+        if (r->empty_leaves && e->n_children == 0 && !e->has_text && (r->empty_leaves == 1 || e->any_text) &&
+            parent->n_empties < FIELD_CAP) {
             if (put_str(&parent->empties, e->local, e->local_len) < 0 || put_u32(&parent->empties, e->line) < 0)
                 r->failed = 1;
             parent->n_empties++;
@@ -555,8 +561,12 @@ static int Recorder_init(Recorder *r, PyObject *args, PyObject *kwds) {
     static char *kwlist[] = {"units", "empty_leaves", NULL};
     PyObject *units;
     int empty_leaves = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|p", kwlist, &units, &empty_leaves))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|i", kwlist, &units, &empty_leaves))
         return -1;
+    if (empty_leaves < 0 || empty_leaves > 2) {
+        PyErr_SetString(PyExc_ValueError, "empty_leaves must be 0, 1 or 2");
+        return -1;
+    }
     PyObject *seq = PySequence_Fast(units, "units must be a sequence of (tag, [child tags])");
     if (seq == NULL)
         return -1;
@@ -973,7 +983,7 @@ static PyTypeObject RecorderType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "tender.core.noark._records.Recorder",
     .tp_basicsize = sizeof(Recorder),
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "Recorder(units, empty_leaves=False): SAX callbacks that record units for the content checks.",
+    .tp_doc = "Recorder(units, empty_leaves=0): SAX callbacks that record units for the content checks.",
     .tp_new = Recorder_new,
     .tp_init = (initproc)Recorder_init,
     .tp_dealloc = (destructor)Recorder_dealloc,

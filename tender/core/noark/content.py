@@ -144,6 +144,45 @@ _HANDLED_CODES: Final = frozenset(
 )
 
 K_KLASSE, K_MAPPE, K_REG, K_DB, K_DO = range(5)
+
+#: children the consistency rules (N5V-CONTENT-25 … -27) read, placed after _FIELDS' slots; their
+#: positions are looked up by name once (in __init__), so _FIELDS can grow without moving them
+_RULE_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    "mappe": ("offentligTittel",),
+    "registrering": ("offentligTittel",),
+    "korrespondansepart": ("korrespondanseparttype",),
+    "skjerming": ("skjermingMetadata",),
+    "kassasjon": ("kassasjonsvedtak",),
+}
+#: M087 korrespondanseparttype values as bits, so that an open journalpost keeps one int
+_PART_BITS: Final = {
+    "Avsender": 1,
+    "Mottaker": 2,
+    "Kopimottaker": 4,
+    "Gruppemottaker": 8,
+    "Intern avsender": 16,
+    "Intern mottaker": 32,
+}
+_PART_OTHER: Final = 64
+#: M082 journalposttype → (korrespondanseparttyper of which it should have at least one, the same in
+#: words); the types an internal document should not have are in _EXTERNAL_BITS
+_PARTY_NEEDED: Final[dict[str, tuple[int, str, str]]] = {
+    "Inngående dokument": (_PART_BITS["Avsender"], "«Avsender»", "'Avsender'"),
+    "Utgående dokument": (
+        _PART_BITS["Mottaker"] | _PART_BITS["Gruppemottaker"],
+        "«Mottaker» eller «Gruppemottaker»",
+        "'Mottaker' or 'Gruppemottaker'",
+    ),
+}
+_INTERNAL_TYPES: Final = ("Organinternt dokument for oppfølging", "Organinternt dokument uten oppfølging")
+_EXTERNAL_BITS: Final = _PART_BITS["Avsender"] | _PART_BITS["Mottaker"]
+_SAKSFRAMLEGG: Final = "Saksframlegg"
+#: M502 skjermingMetadata values that screen selected words of the title of the unit they sit on:
+#: that unit then needs M025 offentligTittel
+_SELECTED_WORDS: Final = {
+    "Skjerming tittel mappe - utvalgte ord": "mappe",
+    "Skjerming tittel registrering - utvalgte ord": "registrering",
+}
 _NO_KIDS: Final = (0, 0, 0, 0, 0)
 
 
@@ -221,6 +260,19 @@ def _children_by_element(version: str) -> dict[str, set[str]]:
     return out
 
 
+def _emptiable(p: Particle | None) -> bool:
+    """Whether a content model accepts no child element."""
+    if p is None:
+        return True
+    if isinstance(p, Element):
+        return p.min == 0
+    if p.min == 0:
+        return True
+    if p.kind == "sequence":
+        return all(_emptiable(item) for item in p.items)
+    return any(_emptiable(item) for item in p.items)
+
+
 def _parse_datetime(value: str) -> dt.datetime | None:
     try:
         return dt.datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith("Z") else value)
@@ -268,8 +320,17 @@ class ArkivstrukturHandler:
             fixed = list(_FIELDS.get(name, ()))
             possible = children.get(name, set())
             more = sorted(c for c in possible if (c in self.codes or c in REFERENCES) and c not in fixed)
-            self.slots[name] = fixed + more
+            rule = [c for c in _RULE_FIELDS.get(name, ()) if c not in fixed]
+            self.slots[name] = fixed + rule + [c for c in more if c not in rule]
         self.extra_counted = set(extra_counted or ()) - set(self.containers)
+        #: slot positions of the _RULE_FIELDS, looked up once
+        self._kp_type = self.slots.get("korrespondansepart", []).index("korrespondanseparttype")
+        self._kp_index = self.containers.index("korrespondansepart")
+        self._skjerming_metadata = self.slots.get("skjerming", []).index("skjermingMetadata")
+        self._vedtak = self.slots.get("kassasjon", []).index("kassasjonsvedtak")
+        self._public_title = {
+            level: self.slots[level].index("offentligTittel") for level in ("mappe", "registrering")
+        }
 
         self.levels: Counter[str] = Counter()
         self.types: dict[str, Counter[str]] = {"mappe": Counter(), "registrering": Counter()}
@@ -323,6 +384,17 @@ class ArkivstrukturHandler:
             else None
         )
         self.complete = False
+        # the consistency rules: everything here is keyed by the serial of an open unit and dropped when
+        # that unit ends, so it holds at most one entry per level of nesting
+        #: open registrering → bits of the korrespondanseparttyper seen in it
+        self._parts: dict[int, int] = {}
+        #: open unit → what to do when it ends (see _settle)
+        self._watch: dict[int, list[tuple[Any, ...]]] = {}
+        #: kassasjonsvedtak of the open units that have a kassasjon, innermost last: (serial, value, line)
+        self._disposals: list[tuple[int, str, int]] = []
+        self._lets_empty_cache: dict[str, bool] = {}
+        simple = {st.name: st for st in noark_schemas(version)["metadatakatalog"].simple_types}
+        self._simple_types = simple
         self._dispatch: dict[str, Callable[[Record, str, Slots], None]] = {
             "arkiv": self._arkiv,
             "arkivdel": self._arkivdel,
@@ -333,6 +405,10 @@ class ArkivstrukturHandler:
             "dokumentobjekt": self._dokumentobjekt,
             "kryssreferanse": self._no_op,
             "avskrivning": self._avskrivning,
+            "korrespondansepart": self._korrespondansepart,
+            "skjerming": self._skjerming,
+            "kassasjon": self._kassasjon,
+            "utfoertKassasjon": self._utfoert_kassasjon,
         }
 
         # per unit (in the order of units()): everything end() needs for it, looked up once
@@ -386,15 +462,26 @@ class ArkivstrukturHandler:
             if n:
                 (self.extra if plan.counted_only else self.levels)[plan.local] += n
 
-    def empty_leaves(self) -> bool:
+    def empty_leaves(self) -> int:
         # v3.1/v4.0 strings may be empty as far as the schema goes; the standard says they may not
-        return not self.v5
+        # (krav 6.4.5). Every v5.0 string has minLength 1, so the schema refuses <x/> and <x></x>
+        # already, but not <x> </x>: ask only for leaves holding white space (mode 2)
+        return 2 if self.v5 else 1
 
     def end(self, record: Record) -> None:
         """Process one unit's record (the hot path: kept lean on purpose)."""
         index, _serial, line, xsi, parent_serial, _pl, _px, n_children, has_text, slots, extra, empties = (
             record
         )
+        if index == self._kp_index and extra is None and empties is None and n_children:
+            # one per journalpost or more: the common case without the general steps below
+            field = slots[self._kp_type]
+            bit = _PART_BITS.get(field[0]) if field is not None else None
+            if bit is not None and _pl == "registrering" and (not self._watch or _serial not in self._watch):
+                self.levels["korrespondansepart"] += 1
+                parts = self._parts
+                parts[parent_serial] = parts.get(parent_serial, 0) | bit
+                return
         plan = self._plans[index]
         local, counted_only, handler, counted_by_parent, code_slots, ref_slots, has_id = plan
         if counted_only:
@@ -420,17 +507,19 @@ class ArkivstrukturHandler:
                     self.store.add_ref(value, child[1], target, name, FILE)
         if extra is not None:
             self._extras(local, kind, plan, extra)
+        if self._watch and _serial in self._watch:
+            self._settle(record, kind, slots, has_id)
         if handler is not None:
             handler(record, kind, slots)
         elif counted_by_parent and parent_serial:
             self.by_parent[local][_parent_kind(record)] += 1
         if empties is not None and local != "virksomhetsspesifikkeMetadata":
-            for name, leaf_line in empties:
-                self._report_empty(leaf_line, name, kind)
+            self._empty_leaves(record, kind, empties, has_id)
         if n_children == 0 and not has_text and local != "virksomhetsspesifikkeMetadata":
-            # v5.0 schemas refuse every empty simple value already; what they allow empty is a complex
-            # element with nothing in it
-            self._report_empty(line, local, _parent_kind(record))
+            # a complex element with nothing in it: ours to report where its schema type lets it be empty
+            # (kryssreferanse, say); where the type needs a child the schema error names it already
+            if self._may_be_empty(xsi or self.infos[local].type if local in self.infos else xsi):
+                self._report_empty(line, local, _parent_kind(record), parent_serial)
 
     def _extras(self, local: str, kind: str, plan: _Plan, extra: tuple[Extra, ...]) -> None:
         """Second and later occurrences of a child: repeatable references and codes, or repeated systemIDs."""
@@ -477,6 +566,15 @@ class ArkivstrukturHandler:
     def finish(self, complete: bool) -> None:
         """End of the file."""
         self.complete = complete
+        self.out.ran("N5V-CONTENT-25", "N5V-CONTENT-26", "N5V-CONTENT-27")
+        # units left open by a file that broke off: their findings go out without a systemID
+        for tasks in self._watch.values():
+            for task in tasks:
+                if task[0] == "finding":
+                    self._add(*task[1], **task[2])
+        self._watch.clear()
+        self._parts.clear()
+        self._disposals.clear()
         self.store.add_ids(self._ids)
         self._ids.clear()
         self.store.flush()
@@ -532,15 +630,307 @@ class ArkivstrukturHandler:
             self.store.add_ids(ids)
             ids.clear()
 
-    def _report_empty(self, line: int, name: str, where: str | None) -> None:
-        where = where or ""
+    def _report_empty(
+        self,
+        line: int,
+        name: str,
+        where: str | None,
+        owner: int,
+        unit: str | None = None,
+        blank: bool = False,
+    ) -> None:
+        """An element without content, in the unit ``owner`` (its serial; ``unit`` its systemID if known)."""
+        where = f"{where or ''} {unit}" if unit else where or ""
+        what_no = "har bare blanke tegn" if blank else "er tomt"
+        what_en = "holds only white space" if blank else "is empty"
+        no = (
+            f"{self._mname(name)} i {where} på linje {line} {what_no}; tomme elementer skal ikke leveres "
+            "(krav 6.4.5)."
+        )
+        en = (
+            f"{self._mname(name)} in {where} on line {line} {what_en}; empty elements must not be "
+            "delivered (krav 6.4.5)."
+        )
+        if unit is not None:
+            self._add("N5V-CONTENT-14", Severity.ERROR, no, en, line, name, unit=unit)
+        else:
+            self._add_in(owner, "N5V-CONTENT-14", Severity.ERROR, no, en, line, name)
+
+    def _empty_leaves(
+        self, record: Record, kind: str, empties: tuple[tuple[str, int], ...], has_id: bool
+    ) -> None:
+        """Child leaves without text (N5.63): those the schema of this version lets through."""
+        slots = record[9]
+        unit = _text(slots[0]) if has_id else None
+        for name, leaf_line in empties:
+            if self._lets_empty(name):
+                self._report_empty(leaf_line, name, kind, record[PARENT_SERIAL], unit or None, self.v5)
+
+    def _lets_empty(self, name: str) -> bool:
+        """Whether the schema of this version accepts ``name`` empty or white space only (in v5.0 the
+        recorder reports only white space): a string type without enumeration or pattern. Dates, numbers,
+        code lists of v3.1/v4.0 and UUIDs are refused by the schema already: no second finding."""
+        cached = self._lets_empty_cache.get(name)
+        if cached is not None:
+            return cached
+        info = self.infos.get(name)
+        ref = info.type if info is not None else None
+        if ref is None:
+            lets = False  # not an element of the schema: the schema error names it already
+        elif ref.startswith("xs:"):
+            lets = ref == "xs:string"
+        elif ref.startswith("mdk:"):
+            st = self._simple_types.get(ref[4:])
+            lets = (
+                st is not None
+                and st.base == "xs:string"
+                and not st.union
+                and not st.union_members
+                and not any(facet in ("enumeration", "pattern") for facet, _v in st.facets)
+            )
+        else:
+            lets = False  # a complex type: reported as an empty unit, if the schema lets it be empty
+        self._lets_empty_cache[name] = lets
+        return lets
+
+    def _may_be_empty(self, type_name: str | None) -> bool:
+        """Whether the complex type ``type_name`` of arkivstruktur accepts no content at all."""
+        if type_name is None:
+            return True
+        cached = self._lets_empty_cache.get("type:" + type_name)
+        if cached is not None:
+            return cached
+        types = {ct.name: ct for ct in noark_schemas(self.version)["arkivstruktur"].complex_types}
+        seen: set[str] = set()
+        ct = types.get(type_name)
+        lets = True
+        while ct is not None and lets and ct.name not in seen:
+            seen.add(ct.name or "")
+            lets = ct.simple_content is None and _emptiable(ct.content)
+            ct = types.get(ct.extends) if ct.extends else None
+        self._lets_empty_cache["type:" + type_name] = lets
+        return lets
+
+    # -- findings that name the unit they sit in
+
+    def _add_in(
+        self,
+        owner: int,
+        check: str,
+        severity: Severity,
+        no: str,
+        en: str,
+        line: int | None,
+        element: str | None,
+        arkade: tuple[str, ...] = (),
+    ) -> None:
+        """A finding inside the open unit ``owner`` (a serial), whose systemID is known when it ends; it
+        waits for it there (or in the nearest unit above that has one)."""
+        if not owner:
+            self._add(check, severity, no, en, line, element, arkade=arkade)
+            return
+        self._watch.setdefault(owner, []).append(
+            ("finding", (check, severity, no, en, line, element), {"arkade": arkade})
+        )
+
+    def _settle(self, record: Record, kind: str, slots: Slots, has_id: bool) -> None:
+        """A unit others waited for has ended: its systemID, offentligTittel and contents are known."""
+        serial = record[SERIAL]
+        tasks = self._watch.pop(serial)
+        unit = _text(slots[0]) if has_id else None
+        for task in tasks:
+            what = task[0]
+            if what == "finding":
+                if unit:
+                    check, severity, no, en, line, element = task[1]
+                    no += f" Enheten er {kind} {unit} på linje {record[LINE]}."
+                    en += f" The unit is {kind} {unit} on line {record[LINE]}."
+                    self._add(check, severity, no, en, line, element, unit=unit, **task[2])
+                elif record[PARENT_SERIAL]:
+                    self._watch.setdefault(record[PARENT_SERIAL], []).append(task)
+                else:
+                    self._add(*task[1], **task[2])
+            elif what == "disposal":
+                while self._disposals and self._disposals[-1][0] == serial:
+                    self._disposals.pop()
+            elif what == "public title":
+                self._check_public_title(record, kind, slots, unit, task[1], task[2])
+            elif what == "kassert":
+                self._check_kassert_kept(record, kind, unit, task[1])
+
+    # -- N5V-CONTENT-25: korrespondansepart against journalposttype
+
+    def _korrespondansepart(self, record: Record, kind: str, slots: Slots) -> None:
+        if record[PARENT_LOCAL] != "registrering":
+            return  # elsewhere the schema refuses it
+        field = slots[self._kp_type]
+        bit = _PART_BITS.get(field[0].strip(), _PART_OTHER) if field is not None else _PART_OTHER
+        parts = self._parts
+        parent = record[PARENT_SERIAL]
+        parts[parent] = parts.get(parent, 0) | bit
+
+    def _check_parties(self, record: Record, kind: str, slots: Slots) -> None:
+        """Called by _registrering for every registrering (its korrespondanseparter are known now)."""
+        seen = self._parts.pop(record[SERIAL], None)
+        if kind != "journalpost":
+            return
+        field = slots[R_JOURNALPOSTTYPE]
+        if seen is not None and field is not None:
+            # the common case first, on the text as it stands (once per journalpost: kept cheap)
+            needed = _PARTY_NEEDED.get(field[0])
+            if needed is not None:
+                if seen & needed[0]:
+                    return
+            elif field[0] == _SAKSFRAMLEGG or (field[0] in _INTERNAL_TYPES and not seen & _EXTERNAL_BITS):
+                return
+        jtype = _text(field)
+        if seen is not None and jtype:
+            needed = _PARTY_NEEDED.get(jtype)
+            if needed is not None:
+                if seen & needed[0]:
+                    return
+            elif jtype not in _INTERNAL_TYPES or not seen & _EXTERNAL_BITS:
+                return
+        line = record[LINE]
+        unit = _text(slots[R_SYSTEMID]) or None
+        if seen is None:
+            if self.v5:  # v3.1/v4.0 schemas require korrespondansepart on a journalpost themselves
+                self._add(
+                    "N5V-CONTENT-25",
+                    Severity.WARNING,
+                    f"Journalpost {unit or ''} på linje {line} (M082 journalposttype «{jtype or ''}») har "
+                    "ingen korrespondansepart; en journalpost skal ha korrespondansepart (krav 2.6.3).",
+                    f"Journal record {unit or ''} on line {line} (M082 journalposttype '{jtype or ''}') has "
+                    "no korrespondansepart; a journal record shall have a correspondence party (krav 2.6.3).",
+                    line,
+                    "korrespondansepart",
+                    unit=unit,
+                )
+            return
+        if not jtype:
+            return  # N5V-CONTENT-15 reports a missing type
+        found_no = ", ".join(f"«{n}»" for n, b in _PART_BITS.items() if seen & b) or "ingen kjent type"
+        found_en = ", ".join(f"'{n}'" for n, b in _PART_BITS.items() if seen & b) or "no known type"
+        needed = _PARTY_NEEDED.get(jtype)
+        if needed is not None and not seen & needed[0]:
+            self._add(
+                "N5V-CONTENT-25",
+                Severity.WARNING,
+                f"Journalpost {unit} på linje {line} har M082 journalposttype «{jtype}», men ingen "
+                f"korrespondansepart med M087 korrespondanseparttype {needed[1]} (fant {found_no}).",
+                f"Journal record {unit} on line {line} has M082 journalposttype '{jtype}' but no "
+                f"correspondence party with M087 korrespondanseparttype {needed[2]} (found {found_en}).",
+                line,
+                "korrespondanseparttype",
+                unit=unit,
+            )
+        elif jtype in _INTERNAL_TYPES and seen & _EXTERNAL_BITS:
+            self._add(
+                "N5V-CONTENT-25",
+                Severity.WARNING,
+                f"Journalpost {unit} på linje {line} har M082 journalposttype «{jtype}», men "
+                f"korrespondanseparter av M087 korrespondanseparttype {found_no}; et organinternt dokument "
+                "har «Intern avsender»/«Intern mottaker», ikke ekstern «Avsender»/«Mottaker».",
+                f"Journal record {unit} on line {line} has M082 journalposttype '{jtype}' but correspondence "
+                f"parties of M087 korrespondanseparttype {found_en}; an internal document has 'Intern "
+                "avsender'/'Intern mottaker', not an external 'Avsender'/'Mottaker'.",
+                line,
+                "korrespondanseparttype",
+                unit=unit,
+            )
+
+    # -- N5V-CONTENT-26: skjerming complete
+
+    def _values(self, record: Record, slot: int) -> list[tuple[str, int]]:
+        """Every occurrence of the child in ``slot``: (stripped text, line)."""
+        first = record[9][slot]
+        out = [(first[0].strip(), first[1])] if first is not None else []
+        out += [(text.strip(), line) for i, text, line in record[10] or () if i == slot]
+        return out
+
+    def _skjerming(self, record: Record, kind: str, slots: Slots) -> None:
+        parent = record[PARENT_SERIAL]
+        if not parent:
+            return
+        self.by_parent["skjerming"][_parent_kind(record)] += 1
+        for value, line in self._values(record, self._skjerming_metadata):
+            if _SELECTED_WORDS.get(value) == record[PARENT_LOCAL]:
+                self._watch.setdefault(parent, []).append(("public title", value, line))
+
+    def _check_public_title(
+        self, record: Record, kind: str, slots: Slots, unit: str | None, value: str, line: int
+    ) -> None:
+        level = self._plans[record[0]].local
+        if _text(slots[self._public_title[level]]):
+            return
         self._add(
-            "N5V-CONTENT-14",
+            "N5V-CONTENT-26",
             Severity.ERROR,
-            f"{self._mname(name)} i {where} på linje {line} er tomt; tomme elementer skal ikke leveres.",
-            f"{self._mname(name)} in {where} on line {line} is empty; empty elements must not be delivered.",
-            line,
-            name,
+            f"{kind} {unit} på linje {record[LINE]} har M502 skjermingMetadata «{value}» (linje {line}), men "
+            "mangler M025 offentligTittel, som da er obligatorisk i arkivuttrekket.",
+            f"{kind} {unit} on line {record[LINE]} has M502 skjermingMetadata '{value}' (line {line}) but "
+            "no M025 offentligTittel, which is then mandatory in the extract.",
+            record[LINE],
+            "offentligTittel",
+            unit=unit,
+        )
+
+    # -- N5V-CONTENT-27: kassasjon complete
+
+    def _kassasjon(self, record: Record, kind: str, slots: Slots) -> None:
+        parent = record[PARENT_SERIAL]
+        if not parent:
+            return
+        self.by_parent["kassasjon"][_parent_kind(record)] += 1
+        field = slots[self._vedtak]
+        if field is None:
+            return  # the schema requires it
+        # what the units inside the parent inherit (krav 6.1.1–6.1.3), until the parent ends
+        self._disposals.append((parent, field[0].strip(), field[1]))
+        self._watch.setdefault(parent, []).append(("disposal",))
+
+    def _utfoert_kassasjon(self, record: Record, kind: str, slots: Slots) -> None:
+        parent = record[PARENT_SERIAL]
+        if not parent:
+            return
+        self.by_parent["utfoertKassasjon"][_parent_kind(record)] += 1
+        if self._disposals and self._disposals[-1][1] == "Bevares":
+            _owner, value, vline = self._disposals[-1]
+            where = "selv" if _owner == parent else "arvet ovenfra"
+            where_en = "its own" if _owner == parent else "inherited from above"
+            self._add_in(
+                parent,
+                "N5V-CONTENT-27",
+                Severity.WARNING,
+                f"{_parent_kind(record)} har utfoertKassasjon (M630 kassertDato, linje {record[LINE]}), men "
+                f"M450 kassasjonsvedtak er «{value}» (linje {vline}, {where}): et dokument som skal "
+                "bevares, er kassert.",
+                f"{_parent_kind(record)} has utfoertKassasjon (M630 kassertDato, line {record[LINE]}) but "
+                f"M450 kassasjonsvedtak is '{value}' (line {vline}, {where_en}): a document to be kept was "
+                "disposed of.",
+                record[LINE],
+                "kassasjonsvedtak",
+            )
+        if record[PARENT_LOCAL] == "dokumentbeskrivelse":
+            self._watch.setdefault(parent, []).append(("kassert", record[LINE]))
+
+    def _check_kassert_kept(self, record: Record, kind: str, unit: str | None, kassert_line: int) -> None:
+        kids = self._kids.get(record[SERIAL]) or _NO_KIDS
+        if not kids[K_DO]:
+            return
+        self._add(
+            "N5V-CONTENT-27",
+            Severity.WARNING,
+            f"dokumentbeskrivelse {unit} på linje {record[LINE]} har utfoertKassasjon med M630 kassertDato "
+            f"(linje {kassert_line}), men også {kids[K_DO]} dokumentobjekt; av et kassert dokument skal "
+            "bare metadata ned til dokumentbeskrivelse leveres (krav 6.4.27).",
+            f"dokumentbeskrivelse {unit} on line {record[LINE]} has utfoertKassasjon with M630 kassertDato "
+            f"(line {kassert_line}) "
+            f"but also {kids[K_DO]} dokumentobjekt; of a disposed document only the metadata down to "
+            "dokumentbeskrivelse are delivered (krav 6.4.27).",
+            record[LINE],
+            "kassertDato",
+            unit=unit,
         )
 
     def _mname(self, name: str) -> str:
@@ -572,17 +962,7 @@ class ArkivstrukturHandler:
         if status is not None and field is not None:
             self.status["arkivdelstatus"][status] += 1
             if status != CLOSED_PART_STATUS:
-                line = field[1]
-                self._add(
-                    "N5V-CONTENT-21",
-                    Severity.WARNING,
-                    f"M051 arkivdelstatus er «{status}» på linje {line}; arkivdeler som avleveres skal ha "
-                    f"status «{CLOSED_PART_STATUS}».",
-                    f"M051 arkivdelstatus is '{status}' on line {line}; archive parts in a transfer should "
-                    f"have the status '{CLOSED_PART_STATUS}'.",
-                    line,
-                    "arkivdelstatus",
-                )
+                self._open_part(field, status, _text(slots[A_SYSTEMID]))
         # every folder and registration since the previous arkivdel ended belongs to this one
         self.arkivdeler.append(
             {
@@ -600,6 +980,21 @@ class ArkivstrukturHandler:
         )
         self._bucket = Counter()
         self._bucket_dates = [None, None]
+
+    def _open_part(self, field: Field, status: str, unit: str | None) -> None:
+        # M051: "Arkivdeler som avleveres skal ha status «Avsluttet periode»" — a "skal" rule: an error
+        line = field[1]
+        self._add(
+            "N5V-CONTENT-21",
+            Severity.ERROR,
+            f"M051 arkivdelstatus er «{status}» i arkivdel {unit} på linje {line}; arkivdeler som avleveres "
+            f"skal ha status «{CLOSED_PART_STATUS}».",
+            f"M051 arkivdelstatus is '{status}' in arkivdel {unit} on line {line}; archive parts in a "
+            f"transfer must have the status '{CLOSED_PART_STATUS}'.",
+            line,
+            "arkivdelstatus",
+            unit=unit or None,
+        )
 
     def _klasse(self, record: Record, kind: str, slots: Slots) -> None:
         # slots: systemID, klasseID
@@ -806,6 +1201,7 @@ class ArkivstrukturHandler:
             start, end = self._period_bounds
             if not start <= check_date <= end:
                 self._outside_period(check_date, check_line, check_name, kind)
+        self._check_parties(record, kind, slots)
 
     def _outside_period(self, day: str, line: int | None, name: str, where: str) -> None:
         assert self._period_bounds is not None

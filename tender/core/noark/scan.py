@@ -38,8 +38,9 @@ class ElementHandler(Protocol):
         """Per unit (in the order of :meth:`units`), the light occurrences counted without a record."""
         ...
 
-    def empty_leaves(self) -> bool:
-        """Whether records should list the unit's child elements that hold neither elements nor text."""
+    def empty_leaves(self) -> int:
+        """Whether records should list the unit's child elements that hold neither elements nor text:
+        0 no, 1 yes, 2 only those that hold white space (a bool is fine for 0/1)."""
         ...
 
     def end(self, record: Record) -> None:

@@ -126,7 +126,7 @@ def _deviations(root: Path) -> set[str]:
         found.add("unreferenced_file")
     if (root / "loependeJournal.xml").is_file():
         found |= _journal_deviations(root, tree)
-    return found
+    return found | _rule_deviations(tree)
 
 
 def _journal_deviations(root: Path, tree: etree._ElementTree) -> set[str]:
@@ -176,6 +176,36 @@ def _journal_deviations(root: Path, tree: etree._ElementTree) -> set[str]:
                 found.add("journal_case_number_differs")
         if set(records) - seen:
             found.add("journal_entry_missing")
+    return found
+
+
+def _rule_deviations(tree: etree._ElementTree) -> set[str]:
+    """Which of the generator's RULE_KINDS this arkivstruktur.xml shows."""
+    found: set[str] = set()
+    xsi_type = "{http://www.w3.org/2001/XMLSchema-instance}type"
+    for el in tree.iter(f"{N5}*"):
+        if len(el) == 0 and el.text and not el.text.strip():
+            found.add("blank_value")
+    if any(s.text != "Avsluttet periode" for s in tree.iter(f"{N5}arkivdelstatus")):
+        found.add("open_arkivdel")
+    for reg in tree.iter(f"{N5}registrering"):
+        if reg.get(xsi_type) != "journalpost":
+            continue
+        types = {k.findtext(f"{N5}korrespondanseparttype") for k in reg.findall(f"{N5}korrespondansepart")}
+        wanted = {"Inngående dokument": "Avsender", "Utgående dokument": "Mottaker"}
+        if wanted.get(reg.findtext(f"{N5}journalposttype") or "", "") not in types | {""}:
+            found.add("wrong_korrespondansepart")
+    for skjerming in tree.iter(f"{N5}skjerming"):
+        screened = [m.text or "" for m in skjerming.findall(f"{N5}skjermingMetadata")]
+        parent = skjerming.getparent()
+        if any("utvalgte ord" in m for m in screened) and parent.find(f"{N5}offentligTittel") is None:
+            found.add("missing_offentlig_tittel")
+    for done in tree.iter(f"{N5}utfoertKassasjon"):
+        parent = done.getparent()
+        if parent.find(f"{N5}dokumentobjekt") is not None:
+            found.add("kassert_document_kept")
+        if parent.findtext(f"{N5}kassasjon/{N5}kassasjonsvedtak") == "Bevares":
+            found.add("kassert_but_preserved")
     return found
 
 
