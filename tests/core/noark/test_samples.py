@@ -185,8 +185,6 @@ SAMPLES_TABLE: dict[str, Sample] = {
             E("N5V-STRUCT-06", A, 14, "arkivskaperNavn"),
             *each("N5V-STRUCT-06", A, "tilgangsrestriksjon", (107, 138, 203, 227)),
             E("N5V-STRUCT-04", U, 119),
-            # the <ugyldigElement/> that breaks the schema is also empty
-            *each("N5V-CONTENT-14", A, "ugyldigElement", (107, 138, 203, 227)),
             E("N5V-STRUCT-09", U, 87),  # 2 document files stated, no dokumenter/
             E("N5V-DOC-08"),
             *each("N5V-DOC-01", A, "referanseDokumentfil", (153, 242)),
