@@ -188,7 +188,7 @@ _CATALOGUE: Final[tuple[Check, ...]] = (
     ),
     _c("N5V-CONTENT-26", "Skjerming fullstendig", "Restrictions complete", "content"),
     _c("N5V-CONTENT-27", "Kassasjon fullstendig", "Disposal fields complete", "content"),
-    _c(
+    _p(
         "N5V-CONTENT-28",
         "Journalposter i journalene mot arkivstrukturen",
         "Journal entries against the records of the archive structure",
@@ -838,10 +838,12 @@ ARKADE: Final[dict[str, ArkadeTest]] = {
             "Start and end dates",
             "ContentAnalysis",
             "partial",
-            "ved skarpt periodeskille kontrolleres at journaldatoene ligger innenfor journalenes periode, "
-            "ikke at periodene er like slik Arkade krever (N5V-CONTENT-28 skal dekke det)",
-            "with a sharp period separation we check that the journal dates lie inside the journals' period, "
-            "not that the periods are equal as Arkade demands (N5V-CONTENT-28 is to cover it)",
+            "ved skarpt periodeskille skal journalenes periode være lik arkivperioden eller første og siste "
+            "journaldato (N5V-CONTENT-20); er den lik arkivperioden men ikke journaldatoene, gir Arkade feil "
+            "og vi en opplysning (krav 6.4.29 sier arkivperioden)",
+            "with a sharp period separation the journals' period must equal the archival period or the first "
+            "and last journal date (N5V-CONTENT-20); where it equals the archival period but not the journal "
+            "dates, Arkade errs and we note it (krav 6.4.29 says the archival period)",
         ),
         _a(
             "N5.61",
