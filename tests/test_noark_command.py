@@ -117,3 +117,11 @@ def test_the_pdf_groups_by_severity_and_keeps_norwegian_characters() -> None:
     else:
         for octal in (rb"\346", rb"\370", rb"\345", rb"\253", rb"\273"):  # Latin-1 in Helvetica strings
             assert octal in pdf
+
+
+def test_the_text_report_says_why_the_extract_was_checked_against_its_version() -> None:
+    # kdrs_uttrekk1 states 3.0 (no published schemas) and carries the official v3.1 schemas
+    _code, out, _err = run(str(INVALID))
+    assert "Oppgitt versjon: 3.0, kontrollert mot Noark 5 v3.1 (ut fra skjemaene uttrekket har med)" in out
+    _code, out, _err = run(str(VALID), "--lang", "en")
+    assert "checked against Noark 5 v5.0 (as arkivuttrekk.xml states and the extract's schemas are)" in out

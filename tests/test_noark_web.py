@@ -187,6 +187,7 @@ def test_the_vendor_sees_their_valid_report_grouped_by_arkade_test_with_counts(
     rows = [html.index(f'id="arkade-{t}"') for t in ("N5.01", "N5.04", "N5.10", "N5.64")]
     assert rows == sorted(rows)
     assert "Antall mapper:" in html and "N5V-STAT-01" in html
+    assert "Kontrollert mot Noark 5 v5.0 (som arkivuttrekk.xml oppgir og skjemaene i uttrekket er)." in html
     status = client.get(f"{world.base}/prover/{sample.id}/status.json").get_json()
     assert status == {
         "id": sample.id,

@@ -32,12 +32,15 @@ def _text_report(report: dict[str, Any], lang: str, first_n: int) -> str:
     lines: list[str] = []
     extract, verdict = report["extract"], report["verdict"]
     lines.append(("Uttrekk: " if no else "Extract: ") + str(extract["label"]))
+    from tender.core.noark.report import version_basis_words
+
+    why = version_basis_words(extract, lang)
     lines.append(
         f"Oppgitt versjon: {extract['stated_version'] or '–'}, "
-        f"kontrollert mot Noark 5 v{extract['noark_version']}"
+        f"kontrollert mot Noark 5 v{extract['noark_version']}" + (f" ({why})" if why else "")
         if no
         else f"Stated version: {extract['stated_version'] or '-'}, "
-        f"checked against Noark 5 v{extract['noark_version']}"
+        f"checked against Noark 5 v{extract['noark_version']}" + (f" ({why})" if why else "")
     )
     lines += context_lines(report.get("context") or {}, lang)
     lines.extend(_arkade_text(report, no, first_n))

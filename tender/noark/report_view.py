@@ -13,7 +13,7 @@ from typing import Any
 
 from tender import formatting
 from tender.core.noark.checks import CHECKS
-from tender.core.noark.report import ArkadeGroup, ArkadeGrouping, arkade_groups
+from tender.core.noark.report import ArkadeGroup, ArkadeGrouping, arkade_groups, version_basis_words
 from tender.noark.models import ExtractSample
 
 ARKADE_RESULT_LABELS = {"fail": "Feil", "pass": "Bestått", "not run": "Ikke kjørt"}
@@ -34,6 +34,8 @@ class ReportView:
     unreadable: dict[str, Any] | None
     #: the ADDML context, shown at the top (see :func:`build_context_view`)
     context: ContextView | None = None
+    #: why the extract was checked against its version, in words ("" for older reports)
+    version_basis: str = ""
     #: the findings by Arkade test, then our own checks (each group keeps its first ``first_n`` findings)
     arkade: ArkadeGrouping = field(default_factory=lambda: ArkadeGrouping([], []))
     result_labels: dict[str, str] = field(default_factory=lambda: dict(ARKADE_RESULT_LABELS))
@@ -55,6 +57,7 @@ def build_report_view(report: dict[str, Any], first_n: int) -> ReportView:
         extract=report.get("extract", {}),
         unreadable=report.get("unreadable"),
         context=build_context_view(report),
+        version_basis=version_basis_words(report.get("extract", {})),
         arkade=grouping,
     )
 

@@ -18,6 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from tender.core.noark.report import version_basis_words
 from tender.formatting import format_decimal, format_moments_in, format_number
 from tender.reports.spec_pdf import fonts
 
@@ -100,7 +101,11 @@ def render_noark_pdf(report: dict[str, Any], first_n: int = 25, compress: bool =
         ("Uttrekk", extract.get("label")),
         ("Beskrivelse", extract.get("addml")),
         ("Oppgitt versjon", extract.get("stated_version") or "–"),
-        ("Kontrollert mot", f"Noark 5 v{extract.get('noark_version')}"),
+        (
+            "Kontrollert mot",
+            f"Noark 5 v{extract.get('noark_version')}"
+            + (f" ({version_basis_words(extract)})" if version_basis_words(extract) else ""),
+        ),
         ("Startet", format_moments_in(report.get("started_at"))),
         ("Varighet", f"{format_decimal(report.get('duration_seconds') or 0, 1)} s"),
         ("Rapportformat", f"{report.get('format')} {report.get('version')}"),

@@ -210,6 +210,33 @@ def finding_json(f: Finding) -> dict[str, Any]:
     }
 
 
+#: why the extract was checked against its version (``extract.version_basis`` of the JSON report), in words
+VERSION_BASIS_WORDS: Final[dict[str, tuple[str, str]]] = {
+    "stated_and_bundled": (
+        "som arkivuttrekk.xml oppgir og skjemaene i uttrekket er",
+        "as arkivuttrekk.xml states and the extract's schemas are",
+    ),
+    "bundled": ("ut fra skjemaene uttrekket har med", "from the schemas the extract carries"),
+    "stated": ("som arkivuttrekk.xml oppgir", "as arkivuttrekk.xml states"),
+    "data": (
+        "ut fra dataene i arkivstruktur.xml (verken versjon eller skjemaer å gå etter)",
+        "from the data of arkivstruktur.xml (neither a version nor schemas to go by)",
+    ),
+    "default": (
+        "som Arkade gjør når ingenting annet sier hvilken",
+        "as Arkade does when nothing else says which",
+    ),
+}
+
+
+def version_basis_words(extract: dict[str, Any], lang: str = "no") -> str:
+    """Why the report's version was used, in words ("" for a report made before the basis was recorded)."""
+    words = VERSION_BASIS_WORDS.get(str(extract.get("version_basis")))
+    if words is None:
+        return ""
+    return words[0] if lang == "no" else words[1]
+
+
 def arkade_of(f: Finding) -> tuple[str, ...]:
     """The Arkade tests a finding belongs to: its own, else those of its check, unless the check stands for
     several tests and leaves it to each finding (none for our own checks)."""
