@@ -125,3 +125,21 @@ def test_the_text_report_says_why_the_extract_was_checked_against_its_version() 
     assert "Oppgitt versjon: 3.0, kontrollert mot Noark 5 v3.1 (ut fra skjemaene uttrekket har med)" in out
     _code, out, _err = run(str(VALID), "--lang", "en")
     assert "checked against Noark 5 v5.0 (as arkivuttrekk.xml states and the extract's schemas are)" in out
+
+
+def test_the_pdf_shows_the_context_the_reason_for_the_version_and_every_arkade_test() -> None:
+    import subprocess
+
+    from tender.core.noark.validator import validate_path
+    from tender.reports.noark_pdf import render_noark_pdf
+
+    pdf = render_noark_pdf(validate_path(INVALID).to_json(), first_n=3)
+    text = subprocess.run(
+        ["pdftotext", "-q", "-layout", "-", "-"], input=pdf, capture_output=True, timeout=60, check=True
+    ).stdout.decode("utf-8")
+    assert "Noark 5 v3.1 (ut fra skjemaene uttrekket har med)" in text
+    assert "Uttrekkets kontekst (fra arkivuttrekk.xml)" in text and "Antall oppgitt mot funnet" in text
+    assert "Arkade-tester (N5.01–N5.64)" in text
+    tests = [line.split()[0] for line in text.splitlines() if line.strip().startswith("N5.")]
+    assert tests[:3] == ["N5.01", "N5.02", "N5.03"] and "N5.64" in tests
+    assert "Kontroller Arkade ikke har" in text and "N5V-DOC-03" in text

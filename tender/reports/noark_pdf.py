@@ -18,8 +18,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from tender.core.noark.report import version_basis_words
+from tender.core.noark.report import arkade_groups, version_basis_words
 from tender.formatting import format_decimal, format_moments_in, format_number
+from tender.reports.noark_context import build_context_view
 from tender.reports.spec_pdf import fonts
 
 SEVERITIES: Final = (
@@ -70,6 +71,86 @@ def _location(f: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
+ARKADE_RESULT_NO: Final = {"fail": "feil", "pass": "bestått", "not run": "ikke kjørt"}
+_GRID_STYLE: Final = [
+    ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
+    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+]
+
+
+def _grid(rows: list[list[Any]], widths: list[float]) -> Table:
+    table = Table(rows, colWidths=[w * mm for w in widths], repeatRows=1)
+    table.setStyle(TableStyle(_GRID_STYLE))
+    return table
+
+
+def _context(report: dict[str, Any], st: dict[str, ParagraphStyle]) -> list[Any]:
+    """The extract's context as ADDML states it, and the counts stated against those found."""
+    view = build_context_view(report)
+    if view is None:
+        return []
+    story: list[Any] = [
+        _p(f"Uttrekkets kontekst (fra {view.addml})" if view.addml else "Uttrekkets kontekst", st["h1"])
+    ]
+    facts = [
+        ("Arkivskaper", view.record_creators),
+        ("System", view.system_name),
+        ("Systemtype", view.system_type),
+        ("Arkiv", view.archive),
+        ("Arkivperiode", f"{view.period_start} – {view.period_end}"),
+        ("Periodeskille", f"inngående: {view.incoming}, utgående: {view.outgoing}"),
+    ]
+    story.append(_grid([[_p(k, st["cell"]), _p(v, st["cell"])] for k, v in facts], [35, 140]))
+    if view.counts:
+        story.append(_p("Antall oppgitt mot funnet", st["h2"]))
+        rows = [[_p(h, st["cell"]) for h in ("Element", "Hvor", "Oppgitt i", "Oppgitt", "Funnet", "Stemmer")]]
+        for c in view.counts:
+            agrees = "–" if c.agrees is None else ("ja" if c.agrees else "nei")
+            rows.append(
+                [_p(x, st["cell"]) for x in (c.element, c.where, c.source, c.stated, c.found, agrees)]
+            )
+        story.append(_grid(rows, [38, 34, 44, 18, 18, 18]))
+    return story + [Spacer(1, 4 * mm)]
+
+
+def _arkade_overview(report: dict[str, Any], st: dict[str, ParagraphStyle]) -> list[Any]:
+    """Every Arkade test (N5.01–N5.64, in Arkade's order) with its result and counts, then our own checks."""
+    grouping = arkade_groups(report)
+    story: list[Any] = [_p("Arkade-tester (N5.01–N5.64)", st["h1"])]
+    head = ("Test", "Navn", "Resultat", "Feil", "Adv.", "Info", "Dekning")
+    rows = [[_p(h, st["cell"]) for h in head]]
+    for g in grouping.tests:
+        rows.append(
+            [
+                _p(g.id, st["cell"]),
+                _p(g.name_no, st["cell"]),
+                _p(ARKADE_RESULT_NO.get(g.result, g.result), st["cell"]),
+                _p(format_number(g.counts.get("error", 0)), st["cell"]),
+                _p(format_number(g.counts.get("warning", 0)), st["cell"]),
+                _p(format_number(g.counts.get("info", 0)), st["cell"]),
+                _p(g.coverage if g.coverage == "full" else f"{g.coverage}: {g.note_no}", st["cell"]),
+            ]
+        )
+    story.append(_grid(rows, [13, 50, 17, 11, 11, 11, 65]))
+    if grouping.own:
+        story.append(_p("Kontroller Arkade ikke har", st["h2"]))
+        rows = [[_p(h, st["cell"]) for h in ("Kontroll", "Navn", "Resultat", "Feil", "Adv.", "Info")]]
+        for g in grouping.own:
+            rows.append(
+                [
+                    _p(g.id, st["cell"]),
+                    _p(g.name_no, st["cell"]),
+                    _p(ARKADE_RESULT_NO.get(g.result, g.result), st["cell"]),
+                    _p(format_number(g.counts.get("error", 0)), st["cell"]),
+                    _p(format_number(g.counts.get("warning", 0)), st["cell"]),
+                    _p(format_number(g.counts.get("info", 0)), st["cell"]),
+                ]
+            )
+        story.append(_grid(rows, [31, 90, 20, 12, 12, 12]))
+    return story + [Spacer(1, 4 * mm)]
+
+
 def render_noark_pdf(report: dict[str, Any], first_n: int = 25, compress: bool = True) -> bytes:
     """The PDF for a report in its JSON form; ``first_n`` instances are shown per check and severity."""
     st = _styles()
@@ -113,6 +194,9 @@ def render_noark_pdf(report: dict[str, Any], first_n: int = 25, compress: bool =
     table = Table([[_p(k, st["cell"]), _p(v, st["cell"])] for k, v in meta], colWidths=[35 * mm, 140 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
     story += [table, Spacer(1, 4 * mm)]
+
+    story += _context(report, st)
+    story += _arkade_overview(report, st)
 
     # overview: every check with its status and counts
     story.append(_p("Oversikt over kontrollene", st["h1"]))
