@@ -45,6 +45,9 @@ DELIVERABLE_CASE_STATUS: Final = ("Avsluttet", "Utgår")
 DELIVERABLE_JOURNAL_STATUS: Final = ("Arkivert", "Utgår")
 CLOSED_PART_STATUS: Final = "Avsluttet periode"
 UTGAAR: Final = "Utgår"
+#: code lists the catalogue calls "obligatoriske verdier" but a krav lets grow: their values are the ones a
+#: system must offer, not the only ones an extract may hold (krav 6.1.4: "Andre verdier kan legges til")
+OPEN_BY_KRAV: Final[dict[str, str]] = {"kassasjonsvedtak": "6.1.4"}
 
 #: reference elements → (kind, check id)
 REFERENCES: Final[dict[str, tuple[str, str]]] = {
@@ -311,7 +314,7 @@ class ArkivstrukturHandler:
         children = _children_by_element(version)
         self.containers = sorted(set(children) | {"arkiv", "virksomhetsspesifikkeMetadata"})
         codes = code_lists() if self.v5 else {}
-        self.codes = {name: c for name, c in codes.items() if c.closed}
+        self.codes = {name: c for name, c in codes.items() if c.closed and name not in OPEN_BY_KRAV}
         self.code_sets = {name: frozenset(c.values) for name, c in self.codes.items()}
         self.infos = element_infos(version)
         # per container: the children to read, in slot order (the recorder fills the slots in C)

@@ -328,3 +328,18 @@ def test_a_document_type_declaration_is_refused_before_parsing(tmp_path: Path) -
     [finding] = [f for f in report.findings("N5V-STRUCT-05") if f.file == "arkivstruktur.xml"]
     assert finding.line == 2 and "DOCTYPE" in finding.message_en
     assert not report.valid
+
+
+def test_a_kassasjonsvedtak_beyond_the_three_the_catalogue_names_is_no_error(tmp_path: Path) -> None:
+    # the catalogue's "obligatoriske verdier" for M450 are what a system must offer; krav 6.1.4 adds
+    # "Andre verdier kan legges til", so an extract may hold others (variantformat stays closed: above)
+    from tests.noark_generator import generate_extract
+
+    info = generate_extract(tmp_path / "x", 4, 2, seed=3, errors={"kassert_but_preserved"})
+    xml = info.arkivstruktur.read_bytes()
+    assert b"<kassasjonsvedtak>Bevares</kassasjonsvedtak>" in xml
+    info.arkivstruktur.write_bytes(
+        xml.replace(b"<kassasjonsvedtak>Bevares<", b"<kassasjonsvedtak>Bevares i kommunearkivet<")
+    )
+    report = validate_path(info.root)
+    assert [f for f in report.findings("N5V-CONTENT-13") if f.element == "kassasjonsvedtak"] == []
