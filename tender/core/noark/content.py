@@ -234,6 +234,32 @@ def _parse_date(value: str) -> dt.date | None:
         return None
 
 
+def later(a: str | None, b: str | None) -> bool:
+    """Whether the date(-time) ``a`` is strictly later than ``b``; False if either is missing or unreadable
+    (an unreadable date is reported by its own check). Two xs:dateTimes compare as instants (one without
+    a time zone counts as UTC, as SQLite's julianday() has it, so that the store's SQL agrees); where one
+    side is an xs:date, the two compare on the date as written."""
+    if not a or not b:
+        return False
+    if len(a) == len(b) == 19 and a <= b and a[10] == "T" == b[10]:
+        return False  # the common case, both "YYYY-MM-DDThh:mm:ss": not later, no parsing
+    if "T" in a and "T" in b:
+        x, y = _parse_datetime(a), _parse_datetime(b)
+        if x is None or y is None:
+            return False
+        if x.tzinfo is None:
+            x = x.replace(tzinfo=dt.UTC)
+        if y.tzinfo is None:
+            y = y.replace(tzinfo=dt.UTC)
+        return x > y
+    d, e = _parse_date(a[:10]), _parse_date(b[:10])
+    return d is not None and e is not None and d > e
+
+
+#: per open registrering: its dokumentbeskrivelser's (tilknyttetDato, line, systemID), at most this many
+_ATTACHED_MAX: Final = 50
+
+
 class ArkivstrukturHandler:
     """The content checks and statistics of ``arkivstruktur.xml``."""
 
@@ -307,6 +333,8 @@ class ArkivstrukturHandler:
         self.journal_dates: list[str | None] = [None, None]
         self.journalposts = 0
         self.reg_dates: list[str | None] = [None, None]
+        #: open registreringer (by serial) → their dokumentbeskrivelser's tilknyttetDato (see _ATTACHED_MAX)
+        self._attached: dict[int, list[tuple[str, int, str | None]]] = {}
         a = addml
         self._period_bounds: tuple[str, str] | None = (
             (a.period_start.isoformat(), a.period_end.isoformat())
@@ -561,6 +589,7 @@ class ArkivstrukturHandler:
     def _arkivdel(self, record: Record, kind: str, slots: Slots) -> None:
         # slots: systemID, tittel, arkivdelstatus
         self._kids.pop(record[SERIAL], None)
+        self._arkivdel_dates(record, slots)
         field = slots[2]
         status = self._status("arkivdelstatus", field)
         if status is not None and field is not None:
@@ -591,6 +620,47 @@ class ArkivstrukturHandler:
         )
         self._bucket = Counter()
         self._bucket_dates = [None, None]
+
+    def _arkivdel_dates(self, record: Record, slots: Slots) -> None:
+        """An arkivdel's own dates against each other; its units' dates against them come at the end
+        (phases/unitchecks.py, from the store)."""
+        system_id = _text(slots[A_SYSTEMID])
+        created, closed = _text(slots[A_OPPRETTET]), _text(slots[A_AVSLUTTET])
+        start, end = _text(slots[A_PERIODE_START]), _text(slots[A_PERIODE_SLUTT])
+        self.store.add_arkivdel_dates(record[SERIAL], system_id, record[LINE], created, closed, start, end)
+        unit = system_id or "uten systemID"
+        if later(created, closed):
+            self._contradiction(
+                f"Arkivdel {unit} på linje {record[LINE]} er avsluttet før den ble opprettet: "
+                f"M602 avsluttetDato {closed} er tidligere enn M600 opprettetDato {created}.",
+                f"Archive part {unit} on line {record[LINE]} was closed before it was created: "
+                f"M602 avsluttetDato {closed} is earlier than M600 opprettetDato {created}.",
+                slots[A_AVSLUTTET],
+                "avsluttetDato",
+                system_id,
+            )
+        if later(start, end):
+            self._contradiction(
+                f"Arkivperioden i arkivdel {unit} på linje {record[LINE]} slutter før den begynner: "
+                f"M108 arkivperiodeSluttDato {end} er tidligere enn M107 arkivperiodeStartDato {start}.",
+                f"The archival period of archive part {unit} on line {record[LINE]} ends before it starts: "
+                f"M108 arkivperiodeSluttDato {end} is earlier than M107 arkivperiodeStartDato {start}.",
+                slots[A_PERIODE_SLUTT],
+                "arkivperiodeSluttDato",
+                system_id,
+            )
+
+    def _contradiction(
+        self,
+        no: str,
+        en: str,
+        field: Field | None,
+        element: str,
+        unit: str | None,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
+        """A finding of N5V-CONTENT-23 (dates that contradict each other), at the line of ``field``."""
+        self._add("N5V-CONTENT-23", severity, no, en, field[1] if field else None, element, unit=unit)
 
     def _klasse(self, record: Record, kind: str, slots: Slots) -> None:
         # slots: systemID, klasseID
@@ -636,6 +706,25 @@ class ArkivstrukturHandler:
             _text(slots[M_SAKSAAR]),
             _text(slots[M_SEKVENS]),
         )
+        saksdato = slots[M_SAKSDATO]
+        if saksdato is not None:
+            self.store.add_saksdato(record[SERIAL], saksdato[0].strip())
+        closed_field, created_field = slots[M_AVSLUTTET], slots[M_OPPRETTET]
+        if closed_field is not None and created_field is not None:
+            created_, closed_ = created_field[0].strip(), closed_field[0].strip()
+            if later(created_, closed_):
+                unit = _text(slots[M_SYSTEMID])
+                self._contradiction(
+                    f"{kind.capitalize()} {unit or 'uten systemID'} på linje {record[LINE]} er avsluttet før "
+                    f"den ble opprettet: M602 avsluttetDato {closed_} er tidligere enn M600 opprettetDato "
+                    f"{created_}.",
+                    f"Folder ({kind}) {unit or 'without systemID'} on line {record[LINE]} was closed "
+                    f"before it was created: M602 avsluttetDato {closed_} is earlier than M600 "
+                    f"opprettetDato {created_}.",
+                    closed_field,
+                    "avsluttetDato",
+                    unit,
+                )
         self._count_in_parent(record, K_MAPPE)
         self.types["mappe"][kind] += 1
         self._bucket["mappe"] += 1
@@ -706,6 +795,18 @@ class ArkivstrukturHandler:
                 _text(slots[R_DOKUMENTETS_DATO]),
                 _text(slots[R_TITTEL]),
             )
+        created = slots[R_OPPRETTET]
+        archived = slots[R_ARKIVERT]
+        attached = self._attached.pop(record[SERIAL], None) if self._attached else None
+        self.store.add_registrering_dates(
+            record[SERIAL],
+            parent,
+            _text(slots[R_SYSTEMID]),
+            record[LINE],
+            None if created is None else created[0].strip(),
+        )
+        if archived is not None and (created is not None or attached):
+            self._archived_dates(record, kind, slots, archived[0].strip(), attached)
         if not kids[K_DB] and not kids[K_DO]:
             self.empty_units["registreringer uten dokumentbeskrivelse"] += 1
         created = slots[1]
@@ -793,6 +894,50 @@ class ArkivstrukturHandler:
             if not start <= check_date <= end:
                 self._outside_period(check_date, check_line, check_name, kind)
 
+    def _archived_dates(
+        self,
+        record: Record,
+        kind: str,
+        slots: Slots,
+        archived: str,
+        attached: list[tuple[str, int, str | None]] | None,
+    ) -> None:
+        """A registrering archived before it was created, or given documents after it was archived."""
+        created_field = slots[R_OPPRETTET]
+        unit = _text(slots[R_SYSTEMID])
+        name = unit or "uten systemID"
+        if created_field is not None:
+            created = created_field[0].strip()
+            if later(created, archived):
+                self._contradiction(
+                    f"Registrering ({kind}) {name} på linje {record[LINE]} er arkivert før den ble "
+                    f"opprettet: M604 arkivertDato {archived} er tidligere enn M600 opprettetDato {created}.",
+                    f"Registration ({kind}) {unit or 'without systemID'} on line {record[LINE]} was archived "
+                    f"before it was created: M604 arkivertDato {archived} is earlier than M600 opprettetDato "
+                    f"{created}.",
+                    slots[R_ARKIVERT],
+                    "arkivertDato",
+                    unit,
+                )
+        for tilknyttet, line, doc_id in attached or ():
+            if later(tilknyttet, archived):
+                # krav 2.6.7: an archived registrering takes no more dokumentbeskrivelser
+                self._add(
+                    "N5V-CONTENT-23",
+                    Severity.ERROR,
+                    f"Dokumentbeskrivelse {doc_id or 'uten systemID'} (M620 tilknyttetDato {tilknyttet} på "
+                    f"linje {line}) er knyttet til registrering ({kind}) {name} på linje {record[LINE]} "
+                    f"etter at registreringen ble arkivert (M604 arkivertDato {archived}); en arkivert "
+                    "registrering skal ikke få flere dokumentbeskrivelser.",
+                    f"Document description {doc_id or 'without systemID'} (M620 tilknyttetDato {tilknyttet} "
+                    f"on line {line}) was attached to registration ({kind}) {unit or 'without systemID'} on "
+                    f"line {record[LINE]} after the registration was archived (M604 arkivertDato "
+                    f"{archived}); an archived registration must take no more document descriptions.",
+                    line,
+                    "tilknyttetDato",
+                    unit=doc_id,
+                )
+
     def _outside_period(self, day: str, line: int | None, name: str, where: str) -> None:
         assert self._period_bounds is not None
         start, end = self._period_bounds
@@ -811,6 +956,9 @@ class ArkivstrukturHandler:
         # slots: systemID, dokumentstatus, dokumentmedium
         kids = self._kids.pop(record[SERIAL], None) or _NO_KIDS
         self._count_in_parent(record, K_DB)
+        attached_field = slots[D_TILKNYTTET]
+        if attached_field is not None:
+            self._document_dates(record, slots, attached_field)
         status = self._status("dokumentstatus", slots[1])
         if status is not None:
             self.status["dokumentstatus"][status] += 1
@@ -818,6 +966,35 @@ class ArkivstrukturHandler:
             medium = (_text(slots[2]) or "").lower()
             if medium not in ("fysisk arkiv", "fysisk medium"):
                 self.empty_units["dokumentbeskrivelser uten dokumentobjekt"] += 1
+
+    def _document_dates(self, record: Record, slots: Slots, attached_field: Field) -> None:
+        """tilknyttetDato against the dokumentbeskrivelse's own opprettetDato, and kept for its registrering
+        (which ends after it) to hold against arkivertDato."""
+        attached = attached_field[0].strip()
+        unit = _text(slots[D_SYSTEMID])
+        created = _text(slots[D_OPPRETTET])
+        if later(created, attached):
+            # a document is attached to a registrering once it exists (M620 "tilknyttetDato": the date the
+            # dokumentbeskrivelse was attached; M600 "opprettetDato": the date it was created)
+            self._contradiction(
+                f"Dokumentbeskrivelse {unit or 'uten systemID'} på linje {record[LINE]} er knyttet til sin "
+                f"registrering før den ble opprettet: M620 tilknyttetDato {attached} er tidligere enn "
+                f"M600 opprettetDato {created}.",
+                f"Document description {unit or 'without systemID'} on line {record[LINE]} was attached to "
+                f"its registration before it was created: M620 tilknyttetDato {attached} is earlier than "
+                f"M600 opprettetDato {created}.",
+                attached_field,
+                "tilknyttetDato",
+                unit,
+            )
+        parent = record[PARENT_SERIAL]
+        pending = self._attached.get(parent)
+        if pending is None:
+            if len(self._attached) >= 1_000:  # parents that never came (a broken structure): forget them
+                self._attached.clear()
+            pending = self._attached[parent] = []
+        if len(pending) < _ATTACHED_MAX:
+            pending.append((attached, attached_field[1], unit))
 
     def _dokumentobjekt(self, record: Record, kind: str, slots: Slots) -> None:
         # slots: systemID, referanseDokumentfil, sjekksum, sjekksumAlgoritme, filstoerrelse, format

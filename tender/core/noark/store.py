@@ -47,7 +47,24 @@ CREATE TABLE mapper (serial INTEGER NOT NULL, parent_serial INTEGER NOT NULL, sy
 CREATE TABLE journalposter (serial INTEGER NOT NULL, parent_serial INTEGER NOT NULL, system_id TEXT,
                             line INTEGER, journalaar TEXT, journalsekvensnummer TEXT, journalpostnummer TEXT,
                             journaldato TEXT, dokumentets_dato TEXT, tittel TEXT);
+-- dates and numbers (phases/unitchecks.py): every registrering's opprettetDato, every mappe's saksdato,
+-- every arkivdel's dates (texts stripped, as written)
+CREATE TABLE registreringsdatoer (serial INTEGER NOT NULL, parent_serial INTEGER NOT NULL, system_id TEXT,
+                                  line INTEGER, opprettet TEXT);
+CREATE TABLE saksdatoer (serial INTEGER NOT NULL, saksdato TEXT);
+CREATE TABLE arkivdeldatoer (serial INTEGER NOT NULL, system_id TEXT, line INTEGER, opprettet TEXT,
+                             avsluttet TEXT, periode_start TEXT, periode_slutt TEXT);
 """
+
+
+def LATER(a: str, b: str) -> str:  # noqa: N802 (reads as the SQL it stands for)
+    """SQL: whether the date(-time) column ``a`` is strictly later than ``b``, as content.later() decides
+    it: two xs:dateTimes as instants (julianday() takes the time zone into account, one without counts as
+    UTC), else on the date as written; NULL (so: not selected) where either is missing or unreadable."""
+    return (
+        f"(CASE WHEN instr({a}, 'T') > 0 AND instr({b}, 'T') > 0 THEN julianday({a}) > julianday({b}) "
+        f"ELSE date(substr({a}, 1, 10)) > date(substr({b}, 1, 10)) END)"
+    )
 
 
 @dataclass(frozen=True)
@@ -93,7 +110,10 @@ class Store:
         self._files: list[tuple[str, str, int, str | None]] = []
         self._mapper: list[tuple[Any, ...]] = []
         self._journalposter: list[tuple[Any, ...]] = []
+        self._reg_dates: list[tuple[Any, ...]] = []
+        self._saksdatoer: list[tuple[int, str]] = []
         self._indexed = False
+        self._dates_indexed = False
 
     # -- writing (buffered)
 
@@ -180,6 +200,44 @@ class Store:
         if len(self._journalposter) >= _UNIT_BATCH:
             self._flush_units()
 
+    def add_registrering_dates(
+        self, serial: int, parent_serial: int, system_id: str | None, line: int, opprettet: str | None
+    ) -> None:
+        """A registrering (any kind) and its opprettetDato, stripped."""
+        self._reg_dates.append((serial, parent_serial, system_id, line, opprettet))
+        if len(self._reg_dates) >= _BATCH:
+            self._flush_dates()
+
+    def add_saksdato(self, serial: int, saksdato: str) -> None:
+        """The saksdato of the mappe numbered ``serial``."""
+        self._saksdatoer.append((serial, saksdato))
+        if len(self._saksdatoer) >= _BATCH:
+            self._flush_dates()
+
+    def add_arkivdel_dates(
+        self,
+        serial: int,
+        system_id: str | None,
+        line: int,
+        opprettet: str | None,
+        avsluttet: str | None,
+        periode_start: str | None,
+        periode_slutt: str | None,
+    ) -> None:
+        """An arkivdel and its dates (few: written at once)."""
+        self.db.execute(
+            "INSERT INTO arkivdeldatoer VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (serial, system_id, line, opprettet, avsluttet, periode_start, periode_slutt),
+        )
+
+    def _flush_dates(self) -> None:
+        if self._reg_dates:
+            self.db.executemany("INSERT INTO registreringsdatoer VALUES (?, ?, ?, ?, ?)", self._reg_dates)
+            self._reg_dates.clear()
+        if self._saksdatoer:
+            self.db.executemany("INSERT INTO saksdatoer VALUES (?, ?)", self._saksdatoer)
+            self._saksdatoer.clear()
+
     def _flush_units(self) -> None:
         if self._mapper:
             self.db.executemany("INSERT INTO mapper VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self._mapper)
@@ -234,6 +292,7 @@ class Store:
         self._flush_docs()
         self._flush_files()
         self._flush_units()
+        self._flush_dates()
 
     def _index(self) -> None:
         self.flush()
@@ -321,6 +380,120 @@ class Store:
         ).fetchall()
         for path, count, lines in rows:
             yield str(path), int(count), [int(x) for x in str(lines).split(",")[:20]]
+
+    # -- questions of dates and numbers (phases/unitchecks.py)
+
+    def _index_dates(self) -> None:
+        self.flush()
+        if not self._dates_indexed:
+            self.db.execute("CREATE INDEX mapper_serial ON mapper (serial)")
+            self.db.execute("CREATE INDEX saksdatoer_serial ON saksdatoer (serial)")
+            self.db.execute("CREATE INDEX registreringsdatoer_serial ON registreringsdatoer (serial)")
+            self.db.execute("CREATE INDEX journalposter_serial ON journalposter (serial)")
+            self._dates_indexed = True
+
+    def later_than_parent_closed(self) -> Iterator[tuple[Any, ...]]:
+        """Registreringer created, or journalposter dated, after their mappe was closed: (systemID, line,
+        element, value, mappe kind, mappe systemID, mappe line, mappe avsluttetDato). A mappe closed before
+        it was created is left out: its own finding says what is wrong."""
+        self._index_dates()
+        sql = (
+            "SELECT r.system_id, r.line, 'opprettetDato', r.opprettet, m.kind, m.system_id, m.line, "
+            "m.avsluttet "
+            "FROM registreringsdatoer r JOIN mapper m ON m.serial = r.parent_serial "
+            f"WHERE {LATER('r.opprettet', 'm.avsluttet')} AND NOT {LATER('m.opprettet', 'm.avsluttet')} "
+            "UNION ALL "
+            "SELECT j.system_id, j.line, 'journaldato', j.journaldato, m.kind, m.system_id, m.line, "
+            "m.avsluttet "
+            "FROM journalposter j JOIN mapper m ON m.serial = j.parent_serial "
+            f"WHERE {LATER('j.journaldato', 'm.avsluttet')} AND NOT {LATER('m.opprettet', 'm.avsluttet')} "
+            "ORDER BY 2"
+        )
+        yield from self.db.execute(sql)
+
+    def journaldato_before_saksdato(self) -> Iterator[tuple[Any, ...]]:
+        """Journalposter dated before their saksmappe's saksdato: (systemID, line, journaldato, mappe kind,
+        mappe systemID, mappe line, saksdato)."""
+        self._index_dates()
+        sql = (
+            "SELECT j.system_id, j.line, j.journaldato, m.kind, m.system_id, m.line, s.saksdato "
+            "FROM journalposter j JOIN mapper m ON m.serial = j.parent_serial "
+            "JOIN saksdatoer s ON s.serial = m.serial "
+            f"WHERE {LATER('s.saksdato', 'j.journaldato')} ORDER BY j.line"
+        )
+        yield from self.db.execute(sql)
+
+    def units_against_arkivdel(self) -> Iterator[tuple[Any, ...]]:
+        """Mapper and registreringer created after their arkivdel was closed ("closed") or before its
+        archival period began ("before"): (what, level, kind, systemID, line, opprettetDato, arkivdel
+        systemID, arkivdel line, the arkivdel's date). A unit belongs to the arkivdel whose start comes last
+        before it (arkivdeler do not nest). An arkivdel closed before it was created is left out of
+        "closed": its own finding says what is wrong."""
+        self._index_dates()
+        parts = (
+            "WITH a AS (SELECT serial, lead(serial, 1, 9223372036854775807) OVER (ORDER BY serial) AS next, "
+            "system_id, line, opprettet, avsluttet, periode_start FROM arkivdeldatoer)"
+        )
+        out = []
+        for level, table, kind in (
+            ("mappe", "mapper", "u.kind"),
+            ("registrering", "registreringsdatoer", "''"),
+        ):
+            unit = f"FROM a JOIN {table} u ON u.serial > a.serial AND u.serial < a.next"
+            out.append(
+                f"SELECT 'closed', '{level}', {kind}, u.system_id, u.line, u.opprettet, a.system_id, a.line, "
+                f"a.avsluttet {unit} WHERE {LATER('u.opprettet', 'a.avsluttet')} "
+                f"AND NOT {LATER('a.opprettet', 'a.avsluttet')}"
+            )
+            out.append(
+                f"SELECT 'before', '{level}', {kind}, u.system_id, u.line, u.opprettet, a.system_id, a.line, "
+                f"a.periode_start {unit} WHERE {LATER('a.periode_start', 'u.opprettet')}"
+            )
+        yield from self.db.execute(parts + " " + " UNION ALL ".join(out) + " ORDER BY 5")
+
+    def duplicate_numbers(
+        self, max_units: int = 20
+    ) -> Iterator[tuple[str, str, str, int, list[tuple[str | None, int]]]]:
+        """Numbers used twice: ("journal", journalaar, journalsekvensnummer, count, units), ("sak", saksaar,
+        sakssekvensnummer, count, units), and ("journalpostnummer", the mappe's systemID, journalpostnummer,
+        count, units) within one mappe; units are (systemID, line) in document order, at most
+        ``max_units``. Leading zeros do not count ("007" is 7)."""
+        self._index_dates()
+        queries = (
+            (
+                "journal",
+                "SELECT ltrim(journalaar, '0') AS a, ltrim(journalsekvensnummer, '0') AS b, count(*), "
+                "min(line) FROM journalposter WHERE journalaar IS NOT NULL AND "
+                "journalsekvensnummer IS NOT NULL "
+                "GROUP BY a, b HAVING count(*) > 1",
+                "SELECT system_id, line FROM journalposter WHERE ltrim(journalaar, '0') = ? AND "
+                "ltrim(journalsekvensnummer, '0') = ? ORDER BY line LIMIT ?",
+            ),
+            (
+                "sak",
+                "SELECT ltrim(saksaar, '0') AS a, ltrim(sakssekvensnummer, '0') AS b, count(*), min(line) "
+                "FROM mapper WHERE saksaar IS NOT NULL AND sakssekvensnummer IS NOT NULL "
+                "GROUP BY a, b HAVING count(*) > 1",
+                "SELECT system_id, line FROM mapper WHERE ltrim(saksaar, '0') = ? AND "
+                "ltrim(sakssekvensnummer, '0') = ? ORDER BY line LIMIT ?",
+            ),
+            (
+                "journalpostnummer",
+                "SELECT j.parent_serial AS a, ltrim(j.journalpostnummer, '0') AS b, count(*), min(j.line) "
+                "FROM journalposter j WHERE j.journalpostnummer IS NOT NULL AND EXISTS (SELECT 1 FROM mapper "
+                "m WHERE m.serial = j.parent_serial) GROUP BY a, b HAVING count(*) > 1",
+                "SELECT system_id, line FROM journalposter WHERE parent_serial = ? AND "
+                "ltrim(journalpostnummer, '0') = ? ORDER BY line LIMIT ?",
+            ),
+        )
+        for what, groups, members in queries:
+            for a, b, count, _line in self.db.execute(groups + " ORDER BY 4").fetchall():
+                units = [(r[0], int(r[1])) for r in self.db.execute(members, (a, b, max_units))]
+                first = a
+                if what == "journalpostnummer":
+                    row = self.db.execute("SELECT system_id FROM mapper WHERE serial = ?", (a,)).fetchone()
+                    first = row[0] if row else None
+                yield what, str(first or ""), str(b), int(count), units
 
     def close(self) -> None:
         """Close and delete the database."""
