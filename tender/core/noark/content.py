@@ -335,6 +335,16 @@ class ArkivstrukturHandler:
         self.reg_dates: list[str | None] = [None, None]
         #: open registreringer (by serial) → their dokumentbeskrivelser's tilknyttetDato (see _ATTACHED_MAX)
         self._attached: dict[int, list[tuple[str, int, str | None]]] = {}
+        #: whether journal numbers, case numbers, journalpostnummer within a case may repeat: each stays False
+        #: while every number is larger than those before it in its year (case), the common case, in which
+        #: the questions of the store need not be asked (see _ascending)
+        self.numbers_unsure = [False, False, False]
+        self._journal_numbers: dict[str, int] = {}
+        self._case_numbers: dict[str, int] = {}
+        self._case_entries: dict[str, int] = {}
+        #: registreringer not yet written to the store: (serial, parent serial, systemID, line, opprettetDato,
+        #: journaldato)
+        self._reg_rows: list[tuple[int, int, str | None, int, str | None, str | None]] = []
         a = addml
         self._period_bounds: tuple[str, str] | None = (
             (a.period_start.isoformat(), a.period_end.isoformat())
@@ -501,6 +511,7 @@ class ArkivstrukturHandler:
         self.complete = complete
         self.store.add_ids(self._ids)
         self._ids.clear()
+        self.store.add_registrering_dates(self._reg_rows)
         self.store.flush()
 
     # -- shared steps
@@ -706,12 +717,14 @@ class ArkivstrukturHandler:
             _text(slots[M_SAKSAAR]),
             _text(slots[M_SEKVENS]),
         )
-        saksdato = slots[M_SAKSDATO]
-        if saksdato is not None:
-            self.store.add_saksdato(record[SERIAL], saksdato[0].strip())
-        closed_field, created_field = slots[M_AVSLUTTET], slots[M_OPPRETTET]
-        if closed_field is not None and created_field is not None:
-            created_, closed_ = created_field[0].strip(), closed_field[0].strip()
+        self._case_entries.pop(str(record[SERIAL]), None)
+        year, number = _text(slots[M_SAKSAAR]), _text(slots[M_SEKVENS])
+        if year and number and not self.numbers_unsure[1]:
+            self._ascending(self._case_numbers, year, number, 1)
+        closed_field = slots[M_AVSLUTTET]
+        created_, closed_ = _text(slots[M_OPPRETTET]), _text(closed_field)
+        self.store.add_mappe_dates(record[SERIAL], created_, closed_, _text(slots[M_SAKSDATO]))
+        if created_ and closed_:
             if later(created_, closed_):
                 unit = _text(slots[M_SYSTEMID])
                 self._contradiction(
@@ -783,30 +796,49 @@ class ArkivstrukturHandler:
         self.types["registrering"][kind] += 1
         self._bucket["registrering"] += 1
         if kind == "journalpost":
+            year, number = _text(slots[R_JOURNALAAR]), _text(slots[R_JOURNALSEKVENS])
+            in_case = _text(slots[R_JOURNALPOSTNUMMER])
             self.store.add_journalpost(
                 record[SERIAL],
                 parent,
                 _text(slots[R_SYSTEMID]),
                 record[LINE],
-                _text(slots[R_JOURNALAAR]),
-                _text(slots[R_JOURNALSEKVENS]),
-                _text(slots[R_JOURNALPOSTNUMMER]),
+                year,
+                number,
+                in_case,
                 _text(slots[R_JOURNALDATO]),
                 _text(slots[R_DOKUMENTETS_DATO]),
                 _text(slots[R_TITTEL]),
             )
-        created = slots[R_OPPRETTET]
+            if year and number and not self.numbers_unsure[0]:
+                self._ascending(self._journal_numbers, year, number, 0)
+            if in_case and not self.numbers_unsure[2]:
+                self._ascending(self._case_entries, str(parent), in_case, 2)
+        # dates: this registrering for the questions asked of the store at the end (its mappe's and
+        # arkivdel's dates come after it), and its own dates against each other
+        created, sid, journaldato = slots[R_OPPRETTET], slots[R_SYSTEMID], slots[R_JOURNALDATO]
+        rows = self._reg_rows
+        rows.append(
+            (
+                record[SERIAL],
+                parent,
+                sid and sid[0].strip(),
+                record[LINE],
+                created and created[0].strip(),
+                journaldato and journaldato[0].strip(),
+            )
+        )
+        if len(rows) >= 20_000:
+            self.store.add_registrering_dates(rows)
         archived = slots[R_ARKIVERT]
         attached = self._attached.pop(record[SERIAL], None) if self._attached else None
-        self.store.add_registrering_dates(
-            record[SERIAL],
-            parent,
-            _text(slots[R_SYSTEMID]),
-            record[LINE],
-            None if created is None else created[0].strip(),
-        )
-        if archived is not None and (created is not None or attached):
-            self._archived_dates(record, kind, slots, archived[0].strip(), attached)
+        if archived is not None:
+            a = archived[0]
+            # two plain "YYYY-MM-DDThh:mm:ss" in order (the common case) need no further look
+            if attached or (
+                created is not None and not (len(a) == 19 == len(created[0]) and created[0] <= a)
+            ):
+                self._archived_dates(record, kind, slots, a.strip(), attached)
         if not kids[K_DB] and not kids[K_DO]:
             self.empty_units["registreringer uten dokumentbeskrivelse"] += 1
         created = slots[1]
@@ -937,6 +969,16 @@ class ArkivstrukturHandler:
                     "tilknyttetDato",
                     unit=doc_id,
                 )
+
+    def _ascending(self, highest: dict[str, int], group: str, number: str, which: int) -> None:
+        """Keep the highest number per group (year, case); one not above it may repeat an earlier one, and
+        so may anything not a plain number: then the store is asked (phases/unitchecks.py)."""
+        key = group.lstrip("0")
+        value = int(number) if number.isdigit() and len(number) < 19 else -1
+        if value > highest.get(key, -1) and len(highest) < 10_000:
+            highest[key] = value
+        else:
+            self.numbers_unsure[which] = True
 
     def _outside_period(self, day: str, line: int | None, name: str, where: str) -> None:
         assert self._period_bounds is not None

@@ -47,11 +47,11 @@ CREATE TABLE mapper (serial INTEGER NOT NULL, parent_serial INTEGER NOT NULL, sy
 CREATE TABLE journalposter (serial INTEGER NOT NULL, parent_serial INTEGER NOT NULL, system_id TEXT,
                             line INTEGER, journalaar TEXT, journalsekvensnummer TEXT, journalpostnummer TEXT,
                             journaldato TEXT, dokumentets_dato TEXT, tittel TEXT);
--- dates and numbers (phases/unitchecks.py): every registrering's opprettetDato, every mappe's saksdato,
--- every arkivdel's dates (texts stripped, as written)
-CREATE TABLE registreringsdatoer (serial INTEGER NOT NULL, parent_serial INTEGER NOT NULL, system_id TEXT,
-                                  line INTEGER, opprettet TEXT);
-CREATE TABLE saksdatoer (serial INTEGER NOT NULL, saksdato TEXT);
+-- dates (phases/unitchecks.py): every registrering's and every mappe's, every arkivdel's (texts stripped,
+-- as written); keyed by serial (the rowid: no index to build, ranges of serials are cheap)
+CREATE TABLE registreringsdatoer (serial INTEGER PRIMARY KEY, parent_serial INTEGER NOT NULL, system_id TEXT,
+                                  line INTEGER, opprettet TEXT, journaldato TEXT);
+CREATE TABLE mappedatoer (serial INTEGER PRIMARY KEY, opprettet TEXT, avsluttet TEXT, saksdato TEXT);
 CREATE TABLE arkivdeldatoer (serial INTEGER NOT NULL, system_id TEXT, line INTEGER, opprettet TEXT,
                              avsluttet TEXT, periode_start TEXT, periode_slutt TEXT);
 """
@@ -61,8 +61,10 @@ def LATER(a: str, b: str) -> str:  # noqa: N802 (reads as the SQL it stands for)
     """SQL: whether the date(-time) column ``a`` is strictly later than ``b``, as content.later() decides
     it: two xs:dateTimes as instants (julianday() takes the time zone into account, one without counts as
     UTC), else on the date as written; NULL (so: not selected) where either is missing or unreadable."""
+    # the first branch settles the common case (an earlier day, no time zone or fraction) without parsing
     return (
-        f"(CASE WHEN instr({a}, 'T') > 0 AND instr({b}, 'T') > 0 THEN julianday({a}) > julianday({b}) "
+        f"(CASE WHEN substr({a}, 1, 10) < substr({b}, 1, 10) AND length({a}) <= 19 AND length({b}) <= 19 "
+        f"THEN 0 WHEN instr({a}, 'T') > 0 AND instr({b}, 'T') > 0 THEN julianday({a}) > julianday({b}) "
         f"ELSE date(substr({a}, 1, 10)) > date(substr({b}, 1, 10)) END)"
     )
 
@@ -110,10 +112,9 @@ class Store:
         self._files: list[tuple[str, str, int, str | None]] = []
         self._mapper: list[tuple[Any, ...]] = []
         self._journalposter: list[tuple[Any, ...]] = []
-        self._reg_dates: list[tuple[Any, ...]] = []
-        self._saksdatoer: list[tuple[int, str]] = []
+        self._mappedatoer: list[tuple[int, str | None, str | None, str | None]] = []
         self._indexed = False
-        self._dates_indexed = False
+        self._dates_indexed = False  #: mapper (serial) indexed
 
     # -- writing (buffered)
 
@@ -201,17 +202,19 @@ class Store:
             self._flush_units()
 
     def add_registrering_dates(
-        self, serial: int, parent_serial: int, system_id: str | None, line: int, opprettet: str | None
+        self, rows: list[tuple[int, int, str | None, int, str | None, str | None]]
     ) -> None:
-        """A registrering (any kind) and its opprettetDato, stripped."""
-        self._reg_dates.append((serial, parent_serial, system_id, line, opprettet))
-        if len(self._reg_dates) >= _BATCH:
-            self._flush_dates()
+        """Registreringer (any kind): (serial, parent serial, systemID, line, opprettetDato, journaldato),
+        texts stripped; ``rows`` is emptied (the caller buffers them: this runs once per registrering)."""
+        self.db.executemany("INSERT INTO registreringsdatoer VALUES (?, ?, ?, ?, ?, ?)", rows)
+        rows.clear()
 
-    def add_saksdato(self, serial: int, saksdato: str) -> None:
-        """The saksdato of the mappe numbered ``serial``."""
-        self._saksdatoer.append((serial, saksdato))
-        if len(self._saksdatoer) >= _BATCH:
+    def add_mappe_dates(
+        self, serial: int, opprettet: str | None, avsluttet: str | None, saksdato: str | None
+    ) -> None:
+        """A mappe's opprettetDato, avsluttetDato and saksdato, stripped."""
+        self._mappedatoer.append((serial, opprettet, avsluttet, saksdato))
+        if len(self._mappedatoer) >= _BATCH:
             self._flush_dates()
 
     def add_arkivdel_dates(
@@ -231,12 +234,9 @@ class Store:
         )
 
     def _flush_dates(self) -> None:
-        if self._reg_dates:
-            self.db.executemany("INSERT INTO registreringsdatoer VALUES (?, ?, ?, ?, ?)", self._reg_dates)
-            self._reg_dates.clear()
-        if self._saksdatoer:
-            self.db.executemany("INSERT INTO saksdatoer VALUES (?, ?)", self._saksdatoer)
-            self._saksdatoer.clear()
+        if self._mappedatoer:
+            self.db.executemany("INSERT INTO mappedatoer VALUES (?, ?, ?, ?)", self._mappedatoer)
+            self._mappedatoer.clear()
 
     def _flush_units(self) -> None:
         if self._mapper:
@@ -383,82 +383,68 @@ class Store:
 
     # -- questions of dates and numbers (phases/unitchecks.py)
 
-    def _index_dates(self) -> None:
+    def mappe(self, serial: int) -> tuple[str, str | None, int]:
+        """The kind, systemID and line of the mappe numbered ``serial`` (asked only about the few a finding
+        names: the index is built on the first question)."""
         self.flush()
         if not self._dates_indexed:
             self.db.execute("CREATE INDEX mapper_serial ON mapper (serial)")
-            self.db.execute("CREATE INDEX saksdatoer_serial ON saksdatoer (serial)")
-            self.db.execute("CREATE INDEX registreringsdatoer_serial ON registreringsdatoer (serial)")
-            self.db.execute("CREATE INDEX journalposter_serial ON journalposter (serial)")
             self._dates_indexed = True
+        row = self.db.execute(
+            "SELECT kind, system_id, line FROM mapper WHERE serial = ?", (serial,)
+        ).fetchone()
+        return (str(row[0]), row[1], int(row[2])) if row else ("mappe", None, 0)
 
-    def later_than_parent_closed(self) -> Iterator[tuple[Any, ...]]:
-        """Registreringer created, or journalposter dated, after their mappe was closed: (systemID, line,
-        element, value, mappe kind, mappe systemID, mappe line, mappe avsluttetDato). A mappe closed before
-        it was created is left out: its own finding says what is wrong."""
-        self._index_dates()
+    def registrering_against_mappe(self) -> Iterator[tuple[Any, ...]]:
+        """Registreringer whose dates may contradict those of the mappe directly above them: created or
+        dated after it was closed, or dated before its saksdato. (systemID, line, opprettetDato, journaldato,
+        mappe serial, mappe opprettetDato, avsluttetDato, saksdato), in document order; which rule holds is
+        for the caller to say (content.later() decides as the SQL does)."""
+        self.flush()
         sql = (
-            "SELECT r.system_id, r.line, 'opprettetDato', r.opprettet, m.kind, m.system_id, m.line, "
-            "m.avsluttet "
-            "FROM registreringsdatoer r JOIN mapper m ON m.serial = r.parent_serial "
-            f"WHERE {LATER('r.opprettet', 'm.avsluttet')} AND NOT {LATER('m.opprettet', 'm.avsluttet')} "
-            "UNION ALL "
-            "SELECT j.system_id, j.line, 'journaldato', j.journaldato, m.kind, m.system_id, m.line, "
-            "m.avsluttet "
-            "FROM journalposter j JOIN mapper m ON m.serial = j.parent_serial "
-            f"WHERE {LATER('j.journaldato', 'm.avsluttet')} AND NOT {LATER('m.opprettet', 'm.avsluttet')} "
-            "ORDER BY 2"
+            "SELECT r.system_id, r.line, r.opprettet, r.journaldato, m.serial, m.opprettet, m.avsluttet, "
+            "m.saksdato FROM registreringsdatoer r JOIN mappedatoer m ON m.serial = r.parent_serial WHERE "
+            f"{LATER('r.opprettet', 'm.avsluttet')} OR {LATER('r.journaldato', 'm.avsluttet')} OR "
+            f"{LATER('m.saksdato', 'r.journaldato')} ORDER BY r.serial"
         )
         yield from self.db.execute(sql)
 
-    def journaldato_before_saksdato(self) -> Iterator[tuple[Any, ...]]:
-        """Journalposter dated before their saksmappe's saksdato: (systemID, line, journaldato, mappe kind,
-        mappe systemID, mappe line, saksdato)."""
-        self._index_dates()
-        sql = (
-            "SELECT j.system_id, j.line, j.journaldato, m.kind, m.system_id, m.line, s.saksdato "
-            "FROM journalposter j JOIN mapper m ON m.serial = j.parent_serial "
-            "JOIN saksdatoer s ON s.serial = m.serial "
-            f"WHERE {LATER('s.saksdato', 'j.journaldato')} ORDER BY j.line"
-        )
-        yield from self.db.execute(sql)
+    def arkivdeler(self) -> list[tuple[Any, ...]]:
+        """Every arkivdel: (serial, next arkivdel's serial or a number past every serial, systemID, line,
+        opprettetDato, avsluttetDato, arkivperiodeStartDato). Units between one arkivdel's serial and the
+        next's belong to it (arkivdeler do not nest)."""
+        rows = self.db.execute(
+            "SELECT serial, system_id, line, opprettet, avsluttet, periode_start FROM arkivdeldatoer "
+            "ORDER BY serial"
+        ).fetchall()
+        nexts = [r[0] for r in rows[1:]] + [1 << 62] if rows else []
+        return [(r[0], n, *r[1:]) for r, n in zip(rows, nexts, strict=True)]
 
-    def units_against_arkivdel(self) -> Iterator[tuple[Any, ...]]:
-        """Mapper and registreringer created after their arkivdel was closed ("closed") or before its
-        archival period began ("before"): (what, level, kind, systemID, line, opprettetDato, arkivdel
-        systemID, arkivdel line, the arkivdel's date). A unit belongs to the arkivdel whose start comes last
-        before it (arkivdeler do not nest). An arkivdel closed before it was created is left out of
-        "closed": its own finding says what is wrong."""
-        self._index_dates()
-        parts = (
-            "WITH a AS (SELECT serial, lead(serial, 1, 9223372036854775807) OVER (ORDER BY serial) AS next, "
-            "system_id, line, opprettet, avsluttet, periode_start FROM arkivdeldatoer)"
-        )
-        out = []
-        for level, table, kind in (
-            ("mappe", "mapper", "u.kind"),
-            ("registrering", "registreringsdatoer", "''"),
+    def units_against_arkivdel(
+        self, first: int, after: int, closed: str | None, start: str | None
+    ) -> Iterator[tuple[Any, ...]]:
+        """Mapper and registreringer with serials in [first, after) created after ``closed`` or before
+        ``start``: ("mappe"|"registrering", serial, systemID or None, line or None, opprettetDato), in
+        document order (mapper first)."""
+        self.flush()
+        for level, table, who in (
+            ("mappe", "mappedatoer", "NULL, NULL"),
+            ("registrering", "registreringsdatoer", "system_id, line"),
         ):
-            unit = f"FROM a JOIN {table} u ON u.serial > a.serial AND u.serial < a.next"
-            out.append(
-                f"SELECT 'closed', '{level}', {kind}, u.system_id, u.line, u.opprettet, a.system_id, a.line, "
-                f"a.avsluttet {unit} WHERE {LATER('u.opprettet', 'a.avsluttet')} "
-                f"AND NOT {LATER('a.opprettet', 'a.avsluttet')}"
+            sql = (
+                f"SELECT '{level}', serial, {who}, opprettet FROM {table} WHERE serial > ?1 AND serial < ?2 "
+                f"AND ({LATER('opprettet', '?3')} OR {LATER('?4', 'opprettet')}) ORDER BY serial"
             )
-            out.append(
-                f"SELECT 'before', '{level}', {kind}, u.system_id, u.line, u.opprettet, a.system_id, a.line, "
-                f"a.periode_start {unit} WHERE {LATER('a.periode_start', 'u.opprettet')}"
-            )
-        yield from self.db.execute(parts + " " + " UNION ALL ".join(out) + " ORDER BY 5")
+            yield from self.db.execute(sql, (first, after, closed, start))
 
     def duplicate_numbers(
-        self, max_units: int = 20
+        self, which: tuple[bool, bool, bool] = (True, True, True), max_units: int = 20
     ) -> Iterator[tuple[str, str, str, int, list[tuple[str | None, int]]]]:
         """Numbers used twice: ("journal", journalaar, journalsekvensnummer, count, units), ("sak", saksaar,
         sakssekvensnummer, count, units), and ("journalpostnummer", the mappe's systemID, journalpostnummer,
         count, units) within one mappe; units are (systemID, line) in document order, at most
-        ``max_units``. Leading zeros do not count ("007" is 7)."""
-        self._index_dates()
+        ``max_units``. Leading zeros do not count ("007" is 7). ``which``: the three questions to ask."""
+        self.flush()
         queries = (
             (
                 "journal",
@@ -479,20 +465,23 @@ class Store:
             ),
             (
                 "journalpostnummer",
-                "SELECT j.parent_serial AS a, ltrim(j.journalpostnummer, '0') AS b, count(*), min(j.line) "
-                "FROM journalposter j WHERE j.journalpostnummer IS NOT NULL AND EXISTS (SELECT 1 FROM mapper "
-                "m WHERE m.serial = j.parent_serial) GROUP BY a, b HAVING count(*) > 1",
+                "SELECT parent_serial AS a, ltrim(journalpostnummer, '0') AS b, count(*), min(line) "
+                "FROM journalposter WHERE journalpostnummer IS NOT NULL GROUP BY a, b HAVING count(*) > 1",
                 "SELECT system_id, line FROM journalposter WHERE parent_serial = ? AND "
                 "ltrim(journalpostnummer, '0') = ? ORDER BY line LIMIT ?",
             ),
         )
-        for what, groups, members in queries:
+        for (what, groups, members), ask in zip(queries, which, strict=True):
+            if not ask:
+                continue
             for a, b, count, _line in self.db.execute(groups + " ORDER BY 4").fetchall():
                 units = [(r[0], int(r[1])) for r in self.db.execute(members, (a, b, max_units))]
                 first = a
-                if what == "journalpostnummer":
+                if what == "journalpostnummer":  # within a case: the parent must be a mappe
                     row = self.db.execute("SELECT system_id FROM mapper WHERE serial = ?", (a,)).fetchone()
-                    first = row[0] if row else None
+                    if row is None:
+                        continue
+                    first = row[0]
                 yield what, str(first or ""), str(b), int(count), units
 
     def close(self) -> None:
