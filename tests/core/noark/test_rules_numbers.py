@@ -103,3 +103,35 @@ def test_kdrs_uttrekk1_really_uses_a_journal_number_twice_and_a_journalpostnumme
         ("error", "journalsekvensnummer", "ae3828bc-73e8-4722-b7c5-1b010f3f77f6", 232),
         ("warning", "journalpostnummer", "f080dee0-97c8-4d15-8832-622f93de318b", 100),
     ]
+
+
+def _journal_numbers(root: Path) -> list[tuple[str, str]]:
+    text = (root / "arkivstruktur.xml").read_text("utf-8")
+    return re.findall(r"<journalaar>(\d+)</journalaar>\s*<journalsekvensnummer>(\d+)<", text)
+
+
+def _set_journal_numbers(root: Path, numbers: list[tuple[str, str]]) -> None:
+    xml = root / "arkivstruktur.xml"
+    pairs = iter(numbers)
+
+    def renumber(_m: re.Match[str]) -> str:
+        year, seq = next(pairs)
+        return f"<journalaar>{year}</journalaar>\n      <journalsekvensnummer>{seq}<"
+
+    pattern = r"<journalaar>\d+</journalaar>\s*<journalsekvensnummer>\d+<"
+    xml.write_text(re.sub(pattern, renumber, xml.read_text("utf-8")), "utf-8")
+
+
+def test_a_journal_number_repeated_far_from_its_first_use_is_found(tmp_path: Path) -> None:
+    info = extract(tmp_path)
+    numbers = _journal_numbers(info.root)
+    _set_journal_numbers(info.root, numbers[:-1] + [numbers[0]])
+    [finding] = validate_path(info.root).findings("N5V-CONTENT-24")
+    assert f"M013 journalaar {numbers[0][0]}, M014 journalsekvensnummer {numbers[0][1]}" in finding.message_no
+
+
+def test_journal_numbers_out_of_order_but_each_used_once_are_no_duplicate(tmp_path: Path) -> None:
+    info = extract(tmp_path)
+    numbers = _journal_numbers(info.root)
+    _set_journal_numbers(info.root, list(reversed(numbers)))
+    assert validate_path(info.root).findings("N5V-CONTENT-24") == []
