@@ -335,13 +335,12 @@ class ArkivstrukturHandler:
         self.reg_dates: list[str | None] = [None, None]
         #: open registreringer (by serial) → their dokumentbeskrivelser's tilknyttetDato (see _ATTACHED_MAX)
         self._attached: dict[int, list[tuple[str, int, str | None]]] = {}
-        #: whether journal numbers, case numbers, journalpostnummer within a case may repeat: each stays False
-        #: while every number is larger than those before it in its year (case), the common case, in which
-        #: the questions of the store need not be asked (see _ascending)
-        self.numbers_unsure = [False, False, False]
+        #: whether journal numbers, case numbers, journalpostnummer within a case may repeat: the first two
+        #: stay False while every number is larger than those before it in its year, the common case, in which
+        #: the store need not be asked (see _ascending); journalpostnummer is always asked
+        self.numbers_unsure = [False, False, True]
         self._journal_numbers: dict[str, int] = {}
         self._case_numbers: dict[str, int] = {}
-        self._case_entries: dict[str, int] = {}
         #: registreringer not yet written to the store: (serial, parent serial, systemID, line, opprettetDato,
         #: journaldato)
         self._reg_rows: list[tuple[int, int, str | None, int, str | None, str | None]] = []
@@ -717,7 +716,6 @@ class ArkivstrukturHandler:
             _text(slots[M_SAKSAAR]),
             _text(slots[M_SEKVENS]),
         )
-        self._case_entries.pop(str(record[SERIAL]), None)
         year, number = _text(slots[M_SAKSAAR]), _text(slots[M_SEKVENS])
         if year and number and not self.numbers_unsure[1]:
             self._ascending(self._case_numbers, year, number, 1)
@@ -811,9 +809,13 @@ class ArkivstrukturHandler:
                 _text(slots[R_TITTEL]),
             )
             if year and number and not self.numbers_unsure[0]:
-                self._ascending(self._journal_numbers, year, number, 0)
-            if in_case and not self.numbers_unsure[2]:
-                self._ascending(self._case_entries, str(parent), in_case, 2)
+                # _ascending, inlined on the hottest path
+                highest = self._journal_numbers
+                seq = int(number) if number.isdigit() and len(number) < 19 else -1
+                if seq > highest.get(year, -1) and year[0] != "0" and len(highest) < 10_000:
+                    highest[year] = seq
+                else:
+                    self.numbers_unsure[0] = True
         # dates: this registrering for the questions asked of the store at the end (its mappe's and
         # arkivdel's dates come after it), and its own dates against each other
         created, sid, journaldato = slots[R_OPPRETTET], slots[R_SYSTEMID], slots[R_JOURNALDATO]
@@ -971,12 +973,12 @@ class ArkivstrukturHandler:
                 )
 
     def _ascending(self, highest: dict[str, int], group: str, number: str, which: int) -> None:
-        """Keep the highest number per group (year, case); one not above it may repeat an earlier one, and
-        so may anything not a plain number: then the store is asked (phases/unitchecks.py)."""
-        key = group.lstrip("0")
+        """Keep the highest number per year; one not above it may repeat an earlier one, and so may anything
+        not a plain number or a year written with leading zeros: then the store is asked
+        (phases/unitchecks.py)."""
         value = int(number) if number.isdigit() and len(number) < 19 else -1
-        if value > highest.get(key, -1) and len(highest) < 10_000:
-            highest[key] = value
+        if value > highest.get(group, -1) and group[0] != "0" and len(highest) < 10_000:
+            highest[group] = value
         else:
             self.numbers_unsure[which] = True
 
