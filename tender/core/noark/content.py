@@ -811,7 +811,7 @@ class ArkivstrukturHandler:
             if year and number and not self.numbers_unsure[0]:
                 # _ascending, inlined on the hottest path
                 highest = self._journal_numbers
-                seq = int(number) if number.isdigit() and len(number) < 19 else -1
+                seq = int(number) if number.isascii() and number.isdigit() and len(number) < 19 else -1
                 if seq > highest.get(year, -1) and year[0] != "0" and len(highest) < 10_000:
                     highest[year] = seq
                 else:
@@ -976,7 +976,7 @@ class ArkivstrukturHandler:
         """Keep the highest number per year; one not above it may repeat an earlier one, and so may anything
         not a plain number or a year written with leading zeros: then the store is asked
         (phases/unitchecks.py)."""
-        value = int(number) if number.isdigit() and len(number) < 19 else -1
+        value = int(number) if number.isascii() and number.isdigit() and len(number) < 19 else -1
         if value > highest.get(group, -1) and group[0] != "0" and len(highest) < 10_000:
             highest[group] = value
         else:
