@@ -243,6 +243,8 @@ def later(a: str | None, b: str | None) -> bool:
         return False
     if len(a) == len(b) == 19 and a <= b and a[10] == "T" == b[10]:
         return False  # the common case, both "YYYY-MM-DDThh:mm:ss": not later, no parsing
+    if (len(a) == 10 and a <= b[:10]) or (len(b) == 10 and a[:10] <= b):
+        return False  # a date against a date(-time), on the day as written: not later
     if "T" in a and "T" in b:
         x, y = _parse_datetime(a), _parse_datetime(b)
         if x is None or y is None:
@@ -258,6 +260,9 @@ def later(a: str | None, b: str | None) -> bool:
 
 #: per open registrering: its dokumentbeskrivelser's (tilknyttetDato, line, systemID), at most this many
 _ATTACHED_MAX: Final = 50
+#: per open mappe: its registreringer held against its dates when it ends, at most this many (memory stays
+#: flat however large one folder is; the rest of a larger folder is not checked against it)
+_PENDING_MAX: Final = 10_000
 
 
 class ArkivstrukturHandler:
@@ -337,13 +342,22 @@ class ArkivstrukturHandler:
         self._attached: dict[int, list[tuple[str, int, str | None]]] = {}
         #: whether journal numbers, case numbers, journalpostnummer within a case may repeat: the first two
         #: stay False while every number is larger than those before it in its year, the common case, in which
-        #: the store need not be asked (see _ascending); journalpostnummer is always asked
-        self.numbers_unsure = [False, False, True]
+        #: the store need not be asked (see _ascending); journalpostnummer is looked at when a mappe ends
+        self.numbers_unsure = [False, False, False]
         self._journal_numbers: dict[str, int] = {}
         self._case_numbers: dict[str, int] = {}
-        #: registreringer not yet written to the store: (serial, parent serial, systemID, line, opprettetDato,
-        #: journaldato)
-        self._reg_rows: list[tuple[int, int, str | None, int, str | None, str | None]] = []
+        #: open mapper (by serial) → their registreringer: (opprettetDato, journaldato, systemID, line) as
+        #: recorded, held against the mappe's dates when it ends (records come post-order)
+        self._pending: dict[
+            int, list[tuple[Field | None, Field | None, Field | None, int, Field | None]]
+        ] = {}
+        #: in the current arkivdel: the earliest and the latest registrering by opprettetDato (sortable key,
+        #: value, systemID, line, kind), held against the arkivdel's dates when it ends
+        self._reg_extremes: list[tuple[str, Field, Field | None, int, str] | None] = [None, None]
+        #: in the current arkivdel: the earliest and latest mappe opprettetDato, and whether one was not in
+        #: the plain form that sorts as text (then the store is always asked)
+        self._mappe_extremes: list[str | None] = [None, None]
+        self._mappe_irregular = False
         a = addml
         self._period_bounds: tuple[str, str] | None = (
             (a.period_start.isoformat(), a.period_end.isoformat())
@@ -510,7 +524,6 @@ class ArkivstrukturHandler:
         self.complete = complete
         self.store.add_ids(self._ids)
         self._ids.clear()
-        self.store.add_registrering_dates(self._reg_rows)
         self.store.flush()
 
     # -- shared steps
@@ -600,6 +613,7 @@ class ArkivstrukturHandler:
         # slots: systemID, tittel, arkivdelstatus
         self._kids.pop(record[SERIAL], None)
         self._arkivdel_dates(record, slots)
+        self._units_against_arkivdel(record, slots)
         field = slots[2]
         status = self._status("arkivdelstatus", field)
         if status is not None and field is not None:
@@ -637,7 +651,6 @@ class ArkivstrukturHandler:
         system_id = _text(slots[A_SYSTEMID])
         created, closed = _text(slots[A_OPPRETTET]), _text(slots[A_AVSLUTTET])
         start, end = _text(slots[A_PERIODE_START]), _text(slots[A_PERIODE_SLUTT])
-        self.store.add_arkivdel_dates(record[SERIAL], system_id, record[LINE], created, closed, start, end)
         unit = system_id or "uten systemID"
         if later(created, closed):
             self._contradiction(
@@ -658,6 +671,103 @@ class ArkivstrukturHandler:
                 slots[A_PERIODE_SLUTT],
                 "arkivperiodeSluttDato",
                 system_id,
+            )
+
+    def _units_against_arkivdel(self, record: Record, slots: Slots) -> None:
+        """The mapper and registreringer of the arkivdel that has just ended against its dates: created after
+        it was closed (krav 2.3.6: a closed arkivdel takes no more mapper or registreringer), or before its
+        archival period began (a warning: a folder open at a soft period change is carried over)."""
+        created, closed = _text(slots[A_OPPRETTET]), _text(slots[A_AVSLUTTET])
+        start = _text(slots[A_PERIODE_START])
+        reg_first, reg_last = self._reg_extremes
+        low, high = self._mappe_extremes
+        irregular = self._mappe_irregular
+        self._reg_extremes, self._mappe_extremes, self._mappe_irregular = [None, None], [None, None], False
+        if later(created, closed):
+            closed = None  # closed before it was created: that finding says what is wrong
+        if not closed and not start:
+            return
+        part = (_text(slots[A_SYSTEMID]), record[LINE])
+        if irregular or later(high, closed) or later(start, low):
+            for _serial, sid, line, kind, value in self.store.mapper_against_arkivdel(
+                record[SERIAL], closed, start
+            ):
+                self._against_arkivdel("mappe", kind, sid, line, value, part, closed, start, "")
+        # registreringer: the latest stands for those after the closing, the earliest for those before the
+        # period (there are too many to keep them all)
+        if reg_last is not None and closed:
+            _key, reg_created, reg_id, line, kind = reg_last
+            self._against_arkivdel(
+                "registrering",
+                kind,
+                _text(reg_id),
+                line,
+                reg_created[0].strip(),
+                part,
+                closed,
+                None,
+                "Den er den sist opprettede",
+            )
+        if reg_first is not None and start:
+            _key, reg_created, reg_id, line, kind = reg_first
+            self._against_arkivdel(
+                "registrering",
+                kind,
+                _text(reg_id),
+                line,
+                reg_created[0].strip(),
+                part,
+                None,
+                start,
+                "Den er den først opprettede",
+            )
+
+    def _against_arkivdel(
+        self,
+        level: str,
+        kind: str,
+        sid: str | None,
+        line: int,
+        created: str,
+        part: tuple[str | None, int],
+        closed: str | None,
+        start: str | None,
+        extreme: str,
+    ) -> None:
+        what_no = {"mappe": "Mappe", "registrering": "Registrering"}[level]
+        what_en = {"mappe": "Folder", "registrering": "Registration"}[level]
+        kind_ = f" ({kind})" if kind and kind != level else ""
+        name_no = f"{what_no}{kind_} {sid or 'uten systemID'} på linje {line}"
+        name_en = f"{what_en}{kind_} {sid or 'without systemID'} on line {line}"
+        part_no = f"arkivdel {part[0] or 'uten systemID'} (linje {part[1]})"
+        part_en = f"archive part {part[0] or 'without systemID'} (line {part[1]})"
+        more_no = f" {extreme} registreringen i arkivdelen; flere kan være berørt." if extreme else ""
+        more_en = " More registrations may be concerned." if extreme else ""
+        if later(created, closed):
+            self._add(
+                "N5V-CONTENT-23",
+                Severity.ERROR,
+                f"{name_no} er opprettet (M600 opprettetDato {created}) etter at {part_no} ble avsluttet "
+                f"(M602 avsluttetDato {closed}); en avsluttet arkivdel skal ikke få flere mapper eller "
+                f"registreringer.{more_no}",
+                f"{name_en} was created (M600 opprettetDato {created}) after {part_en} was closed "
+                f"(M602 avsluttetDato {closed}); a closed archive part must take no more folders or "
+                f"registrations.{more_en}",
+                line,
+                "opprettetDato",
+                unit=sid,
+            )
+        if later(start, created):
+            self._add(
+                "N5V-CONTENT-23",
+                Severity.WARNING,
+                f"{name_no} er opprettet (M600 opprettetDato {created}) før arkivperioden til {part_no} "
+                f"begynte (M107 arkivperiodeStartDato {start}).{more_no}",
+                f"{name_en} was created (M600 opprettetDato {created}) before the archival period of "
+                f"{part_en} began (M107 arkivperiodeStartDato {start}).{more_en}",
+                line,
+                "opprettetDato",
+                unit=sid,
             )
 
     def _contradiction(
@@ -721,9 +831,23 @@ class ArkivstrukturHandler:
             self._ascending(self._case_numbers, year, number, 1)
         closed_field = slots[M_AVSLUTTET]
         created_, closed_ = _text(slots[M_OPPRETTET]), _text(closed_field)
-        self.store.add_mappe_dates(record[SERIAL], created_, closed_, _text(slots[M_SAKSDATO]))
+        if created_:
+            extremes = self._mappe_extremes
+            if len(created_) != 19:
+                self._mappe_irregular = True
+            if extremes[0] is None or created_ < extremes[0]:
+                extremes[0] = created_
+            if extremes[1] is None or created_ > extremes[1]:
+                extremes[1] = created_
+        pending = self._pending.pop(record[SERIAL], None)
+        self_contradiction = bool(created_ and closed_ and later(created_, closed_))
+        if pending:
+            folder = (kind, _text(slots[M_SYSTEMID]), record[LINE])
+            self._folder_dates(
+                pending, folder, None if self_contradiction else closed_, _text(slots[M_SAKSDATO])
+            )
         if created_ and closed_:
-            if later(created_, closed_):
+            if self_contradiction:
                 unit = _text(slots[M_SYSTEMID])
                 self._contradiction(
                     f"{kind.capitalize()} {unit or 'uten systemID'} på linje {record[LINE]} er avsluttet før "
@@ -764,6 +888,74 @@ class ArkivstrukturHandler:
                 )
             if status == UTGAAR:
                 self.store.exclude_docobjs_after(record[SERIAL])
+
+    def _folder_dates(
+        self,
+        pending: list[tuple[Field | None, Field | None, Field | None, int, Field | None]],
+        folder: tuple[str, str | None, int],
+        closed: str | None,
+        saksdato: str | None,
+    ) -> None:
+        """The registreringer of a mappe that has just ended against its avsluttetDato and saksdato; and
+        whether two of them share a journalpostnummer (then the store is asked, which names them all)."""
+        numbers: set[str] = set()
+        for created_field, jdate_field, sid_field, line, number in pending:
+            if number is not None:
+                n = number[0].strip().lstrip("0")
+                if n in numbers:
+                    self.numbers_unsure[2] = True
+                numbers.add(n)
+            created = created_field[0].strip() if created_field else None
+            jdate = jdate_field[0].strip() if jdate_field else None
+            if closed:
+                if later(created, closed):
+                    self._after_folder_closed(sid_field, line, "opprettetDato", created, folder, closed)
+                if later(jdate, closed):
+                    self._after_folder_closed(sid_field, line, "journaldato", jdate, folder, closed)
+            if saksdato and later(saksdato, jdate):
+                # a journalpost moved in from another case may be older than it (M015), hence a warning
+                kind, msid, mline = folder
+                sid = _text(sid_field)
+                self._add(
+                    "N5V-CONTENT-23",
+                    Severity.WARNING,
+                    f"Journalpost {sid or 'uten systemID'} på linje {line} har M101 journaldato {jdate}, "
+                    f"før M100 saksdato {saksdato} i {kind} {msid or 'uten systemID'} (linje {mline}) den "
+                    "ligger i.",
+                    f"Journal record {sid or 'without systemID'} on line {line} has M101 journaldato "
+                    f"{jdate}, before M100 saksdato {saksdato} of the {kind} {msid or 'without systemID'} "
+                    f"(line {mline}) it lies in.",
+                    line,
+                    "journaldato",
+                    unit=sid,
+                )
+
+    def _after_folder_closed(
+        self,
+        sid_field: Field | None,
+        line: int,
+        element: str,
+        value: str | None,
+        folder: tuple[str, str | None, int],
+        closed: str,
+    ) -> None:
+        kind, msid, mline = folder
+        sid = _text(sid_field)
+        m = "M600" if element == "opprettetDato" else "M101"
+        # krav 2.5.5: a closed mappe (avsluttetDato set) takes no more registreringer
+        self._add(
+            "N5V-CONTENT-23",
+            Severity.ERROR,
+            f"Registrering {sid or 'uten systemID'} på linje {line} har {m} {element} {value}, etter at "
+            f"{kind} {msid or 'uten systemID'} (linje {mline}) den ligger i ble avsluttet (M602 "
+            f"avsluttetDato {closed}); en avsluttet mappe skal ikke få flere registreringer.",
+            f"Registration {sid or 'without systemID'} on line {line} has {m} {element} {value}, after the "
+            f"{kind} {msid or 'without systemID'} (line {mline}) it lies in was closed (M602 avsluttetDato "
+            f"{closed}); a closed folder must take no more registrations.",
+            line,
+            element,
+            unit=sid,
+        )
 
     def _year(self, level: str, value: str, line: int | None, where: str) -> str | None:
         """Count the year of an opprettetDato; its sortable form ("YYYY-MM-DDThh:mm:ss"), or None."""
@@ -818,20 +1010,23 @@ class ArkivstrukturHandler:
                     self.numbers_unsure[0] = True
         # dates: this registrering for the questions asked of the store at the end (its mappe's and
         # arkivdel's dates come after it), and its own dates against each other
-        created, sid, journaldato = slots[R_OPPRETTET], slots[R_SYSTEMID], slots[R_JOURNALDATO]
-        rows = self._reg_rows
-        rows.append(
-            (
-                record[SERIAL],
-                parent,
-                sid and sid[0].strip(),
-                record[LINE],
-                created and created[0].strip(),
-                journaldato and journaldato[0].strip(),
-            )
-        )
-        if len(rows) >= 20_000:
-            self.store.add_registrering_dates(rows)
+        created = slots[R_OPPRETTET]
+        if record[PARENT_LOCAL] == "mappe":
+            pending = self._pending.get(parent)
+            if pending is None:
+                pending = self._pending[parent] = []
+            if len(pending) < _PENDING_MAX:
+                pending.append(
+                    (
+                        created,
+                        slots[R_JOURNALDATO],
+                        slots[R_SYSTEMID],
+                        record[LINE],
+                        slots[R_JOURNALPOSTNUMMER],
+                    )
+                )
+            else:
+                self.numbers_unsure[2] = True  # a folder too large to follow: the store is asked
         archived = slots[R_ARKIVERT]
         attached = self._attached.pop(record[SERIAL], None) if self._attached else None
         if archived is not None:
@@ -853,6 +1048,13 @@ class ArkivstrukturHandler:
                     key = value[:19]
                 else:
                     key = self._year("registrering", value, created[1], kind)
+        if key is not None and created is not None:
+            extremes = self._reg_extremes
+            low, high = extremes
+            if low is None or key < low[0]:
+                extremes[0] = (key, created, slots[R_SYSTEMID], record[LINE], kind)
+            if high is None or key >= high[0]:
+                extremes[1] = (key, created, slots[R_SYSTEMID], record[LINE], kind)
         if key is not None:
             # ISO 8601 strings of one form sort chronologically: no datetime objects per record
             dates, bucket = self.reg_dates, self._bucket_dates

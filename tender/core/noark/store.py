@@ -47,13 +47,6 @@ CREATE TABLE mapper (serial INTEGER NOT NULL, parent_serial INTEGER NOT NULL, sy
 CREATE TABLE journalposter (serial INTEGER NOT NULL, parent_serial INTEGER NOT NULL, system_id TEXT,
                             line INTEGER, journalaar TEXT, journalsekvensnummer TEXT, journalpostnummer TEXT,
                             journaldato TEXT, dokumentets_dato TEXT, tittel TEXT);
--- dates (phases/unitchecks.py): every registrering's and every mappe's, every arkivdel's (texts stripped,
--- as written); keyed by serial (the rowid: no index to build, ranges of serials are cheap)
-CREATE TABLE registreringsdatoer (serial INTEGER PRIMARY KEY, parent_serial INTEGER NOT NULL, system_id TEXT,
-                                  line INTEGER, opprettet TEXT, journaldato TEXT);
-CREATE TABLE mappedatoer (serial INTEGER PRIMARY KEY, opprettet TEXT, avsluttet TEXT, saksdato TEXT);
-CREATE TABLE arkivdeldatoer (serial INTEGER NOT NULL, system_id TEXT, line INTEGER, opprettet TEXT,
-                             avsluttet TEXT, periode_start TEXT, periode_slutt TEXT);
 """
 
 
@@ -112,9 +105,7 @@ class Store:
         self._files: list[tuple[str, str, int, str | None]] = []
         self._mapper: list[tuple[Any, ...]] = []
         self._journalposter: list[tuple[Any, ...]] = []
-        self._mappedatoer: list[tuple[int, str | None, str | None, str | None]] = []
         self._indexed = False
-        self._dates_indexed = False  #: mapper (serial) indexed
 
     # -- writing (buffered)
 
@@ -201,43 +192,6 @@ class Store:
         if len(self._journalposter) >= _UNIT_BATCH:
             self._flush_units()
 
-    def add_registrering_dates(
-        self, rows: list[tuple[int, int, str | None, int, str | None, str | None]]
-    ) -> None:
-        """Registreringer (any kind): (serial, parent serial, systemID, line, opprettetDato, journaldato),
-        texts stripped; ``rows`` is emptied (the caller buffers them: this runs once per registrering)."""
-        self.db.executemany("INSERT INTO registreringsdatoer VALUES (?, ?, ?, ?, ?, ?)", rows)
-        rows.clear()
-
-    def add_mappe_dates(
-        self, serial: int, opprettet: str | None, avsluttet: str | None, saksdato: str | None
-    ) -> None:
-        """A mappe's opprettetDato, avsluttetDato and saksdato, stripped."""
-        self._mappedatoer.append((serial, opprettet, avsluttet, saksdato))
-        if len(self._mappedatoer) >= _BATCH:
-            self._flush_dates()
-
-    def add_arkivdel_dates(
-        self,
-        serial: int,
-        system_id: str | None,
-        line: int,
-        opprettet: str | None,
-        avsluttet: str | None,
-        periode_start: str | None,
-        periode_slutt: str | None,
-    ) -> None:
-        """An arkivdel and its dates (few: written at once)."""
-        self.db.execute(
-            "INSERT INTO arkivdeldatoer VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (serial, system_id, line, opprettet, avsluttet, periode_start, periode_slutt),
-        )
-
-    def _flush_dates(self) -> None:
-        if self._mappedatoer:
-            self.db.executemany("INSERT INTO mappedatoer VALUES (?, ?, ?, ?)", self._mappedatoer)
-            self._mappedatoer.clear()
-
     def _flush_units(self) -> None:
         if self._mapper:
             self.db.executemany("INSERT INTO mapper VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self._mapper)
@@ -292,7 +246,6 @@ class Store:
         self._flush_docs()
         self._flush_files()
         self._flush_units()
-        self._flush_dates()
 
     def _index(self) -> None:
         self.flush()
@@ -381,61 +334,21 @@ class Store:
         for path, count, lines in rows:
             yield str(path), int(count), [int(x) for x in str(lines).split(",")[:20]]
 
-    # -- questions of dates and numbers (phases/unitchecks.py)
+    # -- questions of dates and numbers
 
-    def mappe(self, serial: int) -> tuple[str, str | None, int]:
-        """The kind, systemID and line of the mappe numbered ``serial`` (asked only about the few a finding
-        names: the index is built on the first question)."""
-        self.flush()
-        if not self._dates_indexed:
-            self.db.execute("CREATE INDEX mapper_serial ON mapper (serial)")
-            self._dates_indexed = True
-        row = self.db.execute(
-            "SELECT kind, system_id, line FROM mapper WHERE serial = ?", (serial,)
-        ).fetchone()
-        return (str(row[0]), row[1], int(row[2])) if row else ("mappe", None, 0)
-
-    def registrering_against_mappe(self) -> Iterator[tuple[Any, ...]]:
-        """Registreringer whose dates may contradict those of the mappe directly above them: created or
-        dated after it was closed, or dated before its saksdato. (systemID, line, opprettetDato, journaldato,
-        mappe serial, mappe opprettetDato, avsluttetDato, saksdato), in document order; which rule holds is
-        for the caller to say (content.later() decides as the SQL does)."""
+    def mapper_against_arkivdel(
+        self, after: int, closed: str | None, start: str | None
+    ) -> Iterator[tuple[int, str | None, int, str, str]]:
+        """Mapper numbered after ``after`` (the arkivdel that has just ended: arkivdeler do not nest, so
+        these are its own) created after ``closed`` or before ``start``: (serial, systemID, line, kind,
+        opprettetDato), in document order."""
         self.flush()
         sql = (
-            "SELECT r.system_id, r.line, r.opprettet, r.journaldato, m.serial, m.opprettet, m.avsluttet, "
-            "m.saksdato FROM registreringsdatoer r JOIN mappedatoer m ON m.serial = r.parent_serial WHERE "
-            f"{LATER('r.opprettet', 'm.avsluttet')} OR {LATER('r.journaldato', 'm.avsluttet')} OR "
-            f"{LATER('m.saksdato', 'r.journaldato')} ORDER BY r.serial"
+            "SELECT serial, system_id, line, kind, opprettet FROM mapper WHERE serial > ?1 AND "
+            f"({LATER('opprettet', '?2')} OR {LATER('?3', 'opprettet')}) ORDER BY line"
         )
-        yield from self.db.execute(sql)
-
-    def arkivdeler(self) -> list[tuple[Any, ...]]:
-        """Every arkivdel: (serial, next arkivdel's serial or a number past every serial, systemID, line,
-        opprettetDato, avsluttetDato, arkivperiodeStartDato). Units between one arkivdel's serial and the
-        next's belong to it (arkivdeler do not nest)."""
-        rows = self.db.execute(
-            "SELECT serial, system_id, line, opprettet, avsluttet, periode_start FROM arkivdeldatoer "
-            "ORDER BY serial"
-        ).fetchall()
-        nexts = [r[0] for r in rows[1:]] + [1 << 62] if rows else []
-        return [(r[0], n, *r[1:]) for r, n in zip(rows, nexts, strict=True)]
-
-    def units_against_arkivdel(
-        self, first: int, after: int, closed: str | None, start: str | None
-    ) -> Iterator[tuple[Any, ...]]:
-        """Mapper and registreringer with serials in [first, after) created after ``closed`` or before
-        ``start``: ("mappe"|"registrering", serial, systemID or None, line or None, opprettetDato), in
-        document order (mapper first)."""
-        self.flush()
-        for level, table, who in (
-            ("mappe", "mappedatoer", "NULL, NULL"),
-            ("registrering", "registreringsdatoer", "system_id, line"),
-        ):
-            sql = (
-                f"SELECT '{level}', serial, {who}, opprettet FROM {table} WHERE serial > ?1 AND serial < ?2 "
-                f"AND ({LATER('opprettet', '?3')} OR {LATER('?4', 'opprettet')}) ORDER BY serial"
-            )
-            yield from self.db.execute(sql, (first, after, closed, start))
+        for serial, sid, line, kind, value in self.db.execute(sql, (after, closed, start)):
+            yield int(serial), sid, int(line), str(kind), str(value)
 
     def duplicate_numbers(
         self, which: tuple[bool, bool, bool] = (True, True, True), max_units: int = 20

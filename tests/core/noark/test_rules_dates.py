@@ -181,21 +181,15 @@ def test_arkade_small_has_the_contradicting_dates_of_its_test_data_and_no_others
     )
 
 
-def test_a_unit_is_held_against_the_arkivdel_it_lies_in_and_not_against_another() -> None:
+def test_a_folder_is_held_against_the_arkivdel_it_lies_in_and_not_against_another() -> None:
     from tender.core.noark.store import Store
 
     with Store() as store:
-        # two arkivdeler one after the other: 2020 (closed at its end) and 2021 (starting then)
-        store.add_arkivdel_dates(10, "del-2020", 3, "2020-01-01T08:00:00", "2021-01-01T08:00:00", None, None)
-        store.add_arkivdel_dates(1000, "del-2021", 900, "2021-01-01T08:00:00", None, "2021-01-01", None)
-        rows = [
-            (20, 15, "reg-a", 21, "2020-06-01T10:00:00", None),  # in 2020: fine
-            (30, 15, "reg-b", 31, "2021-03-01T10:00:00", None),  # in 2020, created after it was closed
-            (1020, 1015, "reg-c", 1021, "2021-03-01T10:00:00", None),  # in 2021: fine
-            (1030, 1015, "reg-d", 1031, "2020-12-31T10:00:00", None),  # in 2021, before its period began
-        ]
-        store.add_registrering_dates(rows)
-        parts = store.arkivdeler()
-        assert [(p[0], p[2]) for p in parts] == [(10, "del-2020"), (1000, "del-2021")]
-        found = {p[2]: [u[2] for u in store.units_against_arkivdel(p[0], p[1], p[5], p[6])] for p in parts}
-        assert found == {"del-2020": ["reg-b"], "del-2021": ["reg-d"]}
+        # two arkivdeler one after the other, each asked about when it ends: 2020 (closed at its end, its
+        # start tag element numbered 10) and 2021 (its period starting then, numbered 1000)
+        store.add_mappe(20, 15, "fine-2020", 21, "saksmappe", "2020-06-01T10:00:00", None, None, None)
+        store.add_mappe(30, 15, "late-2020", 31, "saksmappe", "2021-03-01T10:00:00", None, None, None)
+        assert [m[1] for m in store.mapper_against_arkivdel(10, "2021-01-01T08:00:00", None)] == ["late-2020"]
+        store.add_mappe(1020, 1015, "fine-2021", 1021, "saksmappe", "2021-03-01T10:00:00", None, None, None)
+        store.add_mappe(1030, 1015, "early-2021", 1031, "saksmappe", "2020-12-31T10:00:00", None, None, None)
+        assert [m[1] for m in store.mapper_against_arkivdel(1000, None, "2021-01-01")] == ["early-2021"]
