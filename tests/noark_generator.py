@@ -31,7 +31,14 @@ from types import TracebackType
 from typing import BinaryIO, Self
 from xml.sax.saxutils import escape
 
-__all__ = ["ERROR_KINDS", "GeneratedExtract", "PlantedError", "generate_extract", "make_pdf"]
+__all__ = [
+    "DATE_NUMBER_KINDS",
+    "ERROR_KINDS",
+    "GeneratedExtract",
+    "PlantedError",
+    "generate_extract",
+    "make_pdf",
+]
 
 #: kinds of error that can be planted, and what each one does
 ERROR_KINDS: dict[str, str] = {
@@ -161,7 +168,7 @@ def generate_extract(
     no schema files, which a validator may report.
     """
     planted_kinds = set(errors)
-    unknown = planted_kinds - set(ERROR_KINDS)
+    unknown = planted_kinds - set(ERROR_KINDS) - set(DATE_NUMBER_KINDS)
     if unknown:
         raise ValueError(f"unknown error kinds: {sorted(unknown)}")
     if n_mapper < 1 or registreringer_per_mappe < 1:
@@ -179,6 +186,7 @@ def generate_extract(
     )
     with _Outputs(root, journaler) as out:
         changed = _write_arkivstruktur(plan, out, result)
+    _check_dates_planted(planted_kinds, result)
     result.checksums.update(out.checksums)
     _write_endringslogg(changed, result)
     if "unreferenced_file" in planted_kinds:
@@ -369,7 +377,7 @@ def _write_arkivstruktur(plan: _Plan, out: _Outputs, result: GeneratedExtract) -
     """Write arkivstruktur.xml (and the journals); the systemIDs the change log should refer to."""
     start, end = PERIOD
     closed = _stamp(end + dt.timedelta(days=1), 8)
-    out.arkivstruktur.write(
+    head = (
         _header("arkiv", "arkivstruktur.xsd")
         + _el(1, "systemID", plan.uuid())
         + _el(1, "tittel", "Syntetisk arkiv for ytelsestest")
@@ -401,6 +409,7 @@ def _write_arkivstruktur(plan: _Plan, out: _Outputs, result: GeneratedExtract) -
         + _el(3, "opprettetDato", _stamp(start, 8))
         + _el(3, "opprettetAv", "arkivadministrator")
     )
+    out.arkivstruktur.write(_plant_arkivdel(plan, result, head))
     _write_journal_headers(plan, out)
     state = _State()
     for klasse, mapper in _klasser(plan.n_mapper):
@@ -441,6 +450,11 @@ class _State:
     year: int = 0
     saks_seq: int = 0
     journal_seq: int = 0
+    #: for DATE_NUMBER_KINDS: the previous mappe's (saksaar, sakssekvensnummer, mappeID), the previous
+    #: journalpost's (mappe, journalaar, journalsekvensnummer, journalpostnummer), edits due to the mappe
+    prev_case: tuple[int, int, str] | None = None
+    prev_journalpost: tuple[int, int, int, int] | None = None
+    mappe_edits: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _write_mappe(
@@ -483,7 +497,7 @@ def _write_mappe(
         _el(5, "saksstatus", "Avsluttet"),
         "    </mappe>\n",
     ]
-    out.arkivstruktur.write("".join(parts))
+    out.arkivstruktur.write(_plant_mappe(plan, result, state, mappe, system_id, "".join(parts)))
     for journal, block in zip(out.journals, journal_blocks, strict=True):
         journal.write("".join(block))
 
@@ -572,7 +586,7 @@ def _registrering(
                 journal_blocks[0].append(_journalregistrering(entry_, public=False))
                 journal_blocks[1].append(_journalregistrering(entry_, public=True))
     parts.append("     </registrering>\n")
-    return "".join(parts)
+    return _plant_registrering(plan, result, state, (index, mappe, nr, day, journalpost), "".join(parts))
 
 
 def _dokumentbeskrivelse(plan: _Plan, result: GeneratedExtract, state: _State, day: dt.date) -> str:
@@ -1049,3 +1063,162 @@ def make_pdf(text: str, size: int, rng: random.Random) -> bytes:
 
 def _pdf_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+# --------------------------------------------------------------------------- dates and numbers (issue 15)
+
+#: content-level kinds (dates that contradict each other, numbers used twice), planted one at a time; valid
+#: against the schemas, so the schema-level checker of test_source_generator.py does not know them
+DATE_NUMBER_KINDS: dict[str, str] = {
+    "arkivdel_closed_before_created": "the arkivdel's avsluttetDato is a day before its opprettetDato",
+    "period_ends_before_start": "the arkivdel's arkivperiodeSluttDato is before its arkivperiodeStartDato",
+    "mappe_closed_before_created": "the middle mappe's avsluttetDato is a day before its opprettetDato",
+    "folder_after_arkivdel_closed": "the middle mappe is created (and closed) after the arkivdel was closed",
+    "folder_before_period": "the middle mappe is created a month before the archival period starts",
+    "duplicate_case_number": "the middle mappe repeats the previous mappe's saksaar/sakssekvensnummer",
+    "registration_after_folder_closed": "a journalpost created (and archived) the day after its mappe closed",
+    "journaldato_after_folder_closed": "a journalpost's journaldato is the day after its mappe was closed",
+    "registration_archived_before_created": "a journalpost's arkivertDato is before its opprettetDato",
+    "document_attached_before_created": "a dokumentbeskrivelse's tilknyttetDato is before its opprettetDato",
+    "document_attached_after_archived": "a dokumentbeskrivelse attached after its journalpost was archived",
+    "registration_after_arkivdel_closed": "a journalpost created after the arkivdel was closed (its mappe "
+    "closed later still)",
+    "registration_before_period": "a journalpost created a month before the archival period starts",
+    "journaldato_before_saksdato": "a journalpost's journaldato is the day before its mappe's saksdato",
+    "duplicate_journal_number": "a journalpost repeats the previous one's journalaar/journalsekvensnummer",
+    "duplicate_journalpostnummer": "a journalpost repeats the previous one's journalpostnummer in its mappe",
+}
+
+
+def _swap(text: str, element: str, old: str, new: str) -> str:
+    before, after = f"<{element}>{old}</{element}>", f"<{element}>{new}</{element}>"
+    if before not in text:
+        raise AssertionError(f"no {before} to plant over")
+    return text.replace(before, after, 1)
+
+
+def _plant(result: GeneratedExtract, kind: str, element: str, system_id: str) -> None:
+    result.planted[kind] = PlantedError(kind, "arkivstruktur.xml", element, system_id)
+
+
+def _check_dates_planted(kinds: set[str], result: GeneratedExtract) -> None:
+    mine = kinds & set(DATE_NUMBER_KINDS)
+    if len(mine) > 1:
+        raise ValueError(f"{sorted(mine)}: plant one date or number kind at a time")
+    if mine - set(result.planted):
+        raise ValueError(f"{sorted(mine)} cannot be planted in an extract this small")
+
+
+def _plant_arkivdel(plan: _Plan, result: GeneratedExtract, text: str) -> str:
+    kinds = plan.kinds
+    if "arkivdel_closed_before_created" not in kinds and "period_ends_before_start" not in kinds:
+        return text
+    start, end = PERIOD
+    arkivdel = text.index("<arkivdel>")
+    system_id = text[arkivdel:].split("<systemID>", 1)[1].split("<", 1)[0]
+    head, tail = text[:arkivdel], text[arkivdel:]
+    if "arkivdel_closed_before_created" in kinds:
+        before = _stamp(start - dt.timedelta(days=1), 8)
+        tail = _swap(tail, "avsluttetDato", _stamp(end + dt.timedelta(days=1), 8), before)
+        _plant(result, "arkivdel_closed_before_created", "avsluttetDato", system_id)
+    if "period_ends_before_start" in kinds:
+        tail = _swap(
+            tail, "arkivperiodeSluttDato", end.isoformat(), (start - dt.timedelta(days=1)).isoformat()
+        )
+        _plant(result, "period_ends_before_start", "arkivperiodeSluttDato", system_id)
+    return head + tail
+
+
+def _plant_mappe(
+    plan: _Plan, result: GeneratedExtract, state: _State, mappe: int, system_id: str, text: str
+) -> str:
+    prev, state.prev_case = state.prev_case, (state.year, state.saks_seq, f"{state.year}/{state.saks_seq}")
+    for element, old, new in state.mappe_edits:
+        text = _swap(text, element, old, new)
+    state.mappe_edits.clear()
+    kinds = plan.kinds & set(DATE_NUMBER_KINDS)
+    if not kinds or mappe != plan.n_mapper // 2:
+        return text
+    saksdato = plan.saksdato(mappe)
+    created, closed = _stamp(saksdato), _stamp(plan.journaldato(mappe, plan.per_mappe), 15)
+    after_arkivdel = PERIOD[1] + dt.timedelta(days=2)
+    if "mappe_closed_before_created" in kinds:
+        text = _swap(text, "avsluttetDato", closed, _stamp(saksdato - dt.timedelta(days=1), 15))
+        _plant(result, "mappe_closed_before_created", "avsluttetDato", system_id)
+    if "folder_after_arkivdel_closed" in kinds:
+        text = _swap(text, "opprettetDato", created, _stamp(after_arkivdel))
+        text = _swap(text, "avsluttetDato", closed, _stamp(after_arkivdel + dt.timedelta(days=1), 15))
+        _plant(result, "folder_after_arkivdel_closed", "opprettetDato", system_id)
+    if "folder_before_period" in kinds:
+        text = _swap(text, "opprettetDato", created, _stamp(PERIOD[0] - dt.timedelta(days=31)))
+        _plant(result, "folder_before_period", "opprettetDato", system_id)
+    if "duplicate_case_number" in kinds and prev is not None:
+        year, seq, mappe_id = state.prev_case
+        text = _swap(text, "mappeID", mappe_id, prev[2])
+        text = _swap(text, "saksaar", str(year), str(prev[0]))
+        text = _swap(text, "sakssekvensnummer", str(seq), str(prev[1]))
+        _plant(result, "duplicate_case_number", "sakssekvensnummer", system_id)
+    return text
+
+
+def _plant_registrering(
+    plan: _Plan,
+    result: GeneratedExtract,
+    state: _State,
+    where: tuple[int, int, int, dt.date, bool],
+    text: str,
+) -> str:
+    index, mappe, nr, day, journalpost = where
+    if not journalpost:
+        return text
+    prev = state.prev_journalpost
+    state.prev_journalpost = (mappe, day.year, state.journal_seq, nr)
+    kinds = (plan.kinds & set(DATE_NUMBER_KINDS)) - set(result.planted)
+    if not kinds or index < plan.n_registreringer // 2:
+        return text
+    [kind] = kinds
+    system_id = text.split("<systemID>", 1)[1].split("<", 1)[0]
+    created, archived = _stamp(day, 10), _stamp(day, 14)
+    last_day = plan.journaldato(mappe, plan.per_mappe)
+    closed = _stamp(last_day, 15)
+    has_document = "<dokumentbeskrivelse>" in text
+    if kind == "registration_after_folder_closed":
+        text = _swap(text, "opprettetDato", created, _stamp(last_day + dt.timedelta(days=1), 10))
+        text = _swap(text, "arkivertDato", archived, _stamp(last_day + dt.timedelta(days=1), 14))
+        _plant(result, kind, "opprettetDato", system_id)
+    elif kind == "journaldato_after_folder_closed":
+        text = _swap(text, "journaldato", day.isoformat(), (last_day + dt.timedelta(days=1)).isoformat())
+        _plant(result, kind, "journaldato", system_id)
+    elif kind == "registration_archived_before_created":
+        text = _swap(text, "opprettetDato", created, f"{day.isoformat()}T14:30:00")
+        _plant(result, kind, "arkivertDato", system_id)
+    elif kind in ("document_attached_before_created", "document_attached_after_archived") and has_document:
+        document = text.split("<dokumentbeskrivelse>", 1)[1].split("<systemID>", 1)[1].split("<", 1)[0]
+        attached = (
+            _stamp(day - dt.timedelta(days=1), 10)
+            if kind == "document_attached_before_created"
+            else f"{day.isoformat()}T14:30:00"
+        )
+        text = _swap(text, "tilknyttetDato", created, attached)
+        _plant(result, kind, "tilknyttetDato", document)
+    elif kind == "registration_after_arkivdel_closed":
+        after = PERIOD[1] + dt.timedelta(days=2)
+        text = _swap(text, "opprettetDato", created, _stamp(after, 10))
+        text = _swap(text, "arkivertDato", archived, _stamp(after, 14))
+        state.mappe_edits.append(("avsluttetDato", closed, _stamp(after + dt.timedelta(days=3), 15)))
+        _plant(result, kind, "opprettetDato", system_id)
+    elif kind == "registration_before_period":
+        text = _swap(text, "opprettetDato", created, _stamp(PERIOD[0] - dt.timedelta(days=31), 10))
+        _plant(result, kind, "opprettetDato", system_id)
+    elif kind == "journaldato_before_saksdato":
+        before = plan.saksdato(mappe) - dt.timedelta(days=1)
+        text = _swap(text, "journaldato", day.isoformat(), before.isoformat())
+        _plant(result, kind, "journaldato", system_id)
+    elif kind == "duplicate_journal_number" and prev is not None:
+        text = _swap(text, "journalaar", str(day.year), str(prev[1]))
+        text = _swap(text, "journalsekvensnummer", str(state.journal_seq), str(prev[2]))
+        _plant(result, kind, "journalsekvensnummer", system_id)
+    elif kind == "duplicate_journalpostnummer" and prev is not None and prev[0] == mappe:
+        text = _swap(text, "journalpostnummer", str(nr), str(prev[3]))
+        _plant(result, kind, "journalpostnummer", system_id)
+    return text

@@ -295,6 +295,37 @@ def _parse_date(value: str) -> dt.date | None:
         return None
 
 
+def later(a: str | None, b: str | None) -> bool:
+    """Whether the date(-time) ``a`` is strictly later than ``b``; False if either is missing or unreadable
+    (an unreadable date is reported by its own check). Two xs:dateTimes compare as instants (one without
+    a time zone counts as UTC, as SQLite's julianday() has it, so that the store's SQL agrees); where one
+    side is an xs:date, the two compare on the date as written."""
+    if not a or not b:
+        return False
+    if len(a) == len(b) == 19 and a <= b and a[10] == "T" == b[10]:
+        return False  # the common case, both "YYYY-MM-DDThh:mm:ss": not later, no parsing
+    if (len(a) == 10 and a <= b[:10]) or (len(b) == 10 and a[:10] <= b):
+        return False  # a date against a date(-time), on the day as written: not later
+    if "T" in a and "T" in b:
+        x, y = _parse_datetime(a), _parse_datetime(b)
+        if x is None or y is None:
+            return False
+        if x.tzinfo is None:
+            x = x.replace(tzinfo=dt.UTC)
+        if y.tzinfo is None:
+            y = y.replace(tzinfo=dt.UTC)
+        return x > y
+    d, e = _parse_date(a[:10]), _parse_date(b[:10])
+    return d is not None and e is not None and d > e
+
+
+#: per open registrering: its dokumentbeskrivelser's (tilknyttetDato, line, systemID), at most this many
+_ATTACHED_MAX: Final = 50
+#: per open mappe: its registreringer held against its dates when it ends, at most this many (memory stays
+#: flat however large one folder is; the rest of a larger folder is not checked against it)
+_PENDING_MAX: Final = 10_000
+
+
 class ArkivstrukturHandler:
     """The content checks and statistics of ``arkivstruktur.xml``."""
 
@@ -377,6 +408,26 @@ class ArkivstrukturHandler:
         self.journal_dates: list[str | None] = [None, None]
         self.journalposts = 0
         self.reg_dates: list[str | None] = [None, None]
+        #: open registreringer (by serial) → their dokumentbeskrivelser's tilknyttetDato (see _ATTACHED_MAX)
+        self._attached: dict[int, list[tuple[str, int, str | None]]] = {}
+        #: whether journal numbers, case numbers, journalpostnummer within a case may repeat: the first two
+        #: stay False while every number is larger than those before it in its year, the common case, in which
+        #: the store need not be asked (see _ascending); journalpostnummer is looked at when a mappe ends
+        self.numbers_unsure = [False, False, False]
+        self._journal_numbers: dict[str, int] = {}
+        self._case_numbers: dict[str, int] = {}
+        #: open mapper (by serial) → their registreringer: (opprettetDato, journaldato, systemID, line) as
+        #: recorded, held against the mappe's dates when it ends (records come post-order)
+        self._pending: dict[
+            int, list[tuple[Field | None, Field | None, Field | None, int, Field | None]]
+        ] = {}
+        #: in the current arkivdel: the earliest and the latest registrering by opprettetDato (sortable key,
+        #: value, systemID, line, kind), held against the arkivdel's dates when it ends
+        self._reg_extremes: list[tuple[str, Field, Field | None, int, str] | None] = [None, None]
+        #: in the current arkivdel: the earliest and latest mappe opprettetDato, and whether one was not in
+        #: the plain form that sorts as text (then the store is always asked)
+        self._mappe_extremes: list[str | None] = [None, None]
+        self._mappe_irregular = False
         a = addml
         self._period_bounds: tuple[str, str] | None = (
             (a.period_start.isoformat(), a.period_end.isoformat())
@@ -960,6 +1011,8 @@ class ArkivstrukturHandler:
     def _arkivdel(self, record: Record, kind: str, slots: Slots) -> None:
         # slots: systemID, tittel, arkivdelstatus
         self._kids.pop(record[SERIAL], None)
+        self._arkivdel_dates(record, slots)
+        self._units_against_arkivdel(record, slots)
         field = slots[2]
         status = self._status("arkivdelstatus", field)
         if status is not None and field is not None:
@@ -998,6 +1051,143 @@ class ArkivstrukturHandler:
             "arkivdelstatus",
             unit=unit or None,
         )
+
+    def _arkivdel_dates(self, record: Record, slots: Slots) -> None:
+        """An arkivdel's own dates against each other; its units' dates against them come at the end
+        (phases/unitchecks.py, from the store)."""
+        system_id = _text(slots[A_SYSTEMID])
+        created, closed = _text(slots[A_OPPRETTET]), _text(slots[A_AVSLUTTET])
+        start, end = _text(slots[A_PERIODE_START]), _text(slots[A_PERIODE_SLUTT])
+        unit = system_id or "uten systemID"
+        if later(created, closed):
+            self._contradiction(
+                f"Arkivdel {unit} på linje {record[LINE]} er avsluttet før den ble opprettet: "
+                f"M602 avsluttetDato {closed} er tidligere enn M600 opprettetDato {created}.",
+                f"Archive part {unit} on line {record[LINE]} was closed before it was created: "
+                f"M602 avsluttetDato {closed} is earlier than M600 opprettetDato {created}.",
+                slots[A_AVSLUTTET],
+                "avsluttetDato",
+                system_id,
+            )
+        if later(start, end):
+            self._contradiction(
+                f"Arkivperioden i arkivdel {unit} på linje {record[LINE]} slutter før den begynner: "
+                f"M108 arkivperiodeSluttDato {end} er tidligere enn M107 arkivperiodeStartDato {start}.",
+                f"The archival period of archive part {unit} on line {record[LINE]} ends before it starts: "
+                f"M108 arkivperiodeSluttDato {end} is earlier than M107 arkivperiodeStartDato {start}.",
+                slots[A_PERIODE_SLUTT],
+                "arkivperiodeSluttDato",
+                system_id,
+            )
+
+    def _units_against_arkivdel(self, record: Record, slots: Slots) -> None:
+        """The mapper and registreringer of the arkivdel that has just ended against its dates: created after
+        it was closed (krav 2.3.6: a closed arkivdel takes no more mapper or registreringer), or before its
+        archival period began (a warning: a folder open at a soft period change is carried over)."""
+        created, closed = _text(slots[A_OPPRETTET]), _text(slots[A_AVSLUTTET])
+        start = _text(slots[A_PERIODE_START])
+        reg_first, reg_last = self._reg_extremes
+        low, high = self._mappe_extremes
+        irregular = self._mappe_irregular
+        self._reg_extremes, self._mappe_extremes, self._mappe_irregular = [None, None], [None, None], False
+        if later(created, closed):
+            closed = None  # closed before it was created: that finding says what is wrong
+        if not closed and not start:
+            return
+        part = (_text(slots[A_SYSTEMID]), record[LINE])
+        if irregular or later(high, closed) or later(start, low):
+            for _serial, sid, line, kind, value in self.store.mapper_against_arkivdel(
+                record[SERIAL], closed, start
+            ):
+                self._against_arkivdel("mappe", kind, sid, line, value, part, closed, start, "")
+        # registreringer: the latest stands for those after the closing, the earliest for those before the
+        # period (there are too many to keep them all)
+        if reg_last is not None and closed:
+            _key, reg_created, reg_id, line, kind = reg_last
+            self._against_arkivdel(
+                "registrering",
+                kind,
+                _text(reg_id),
+                line,
+                reg_created[0].strip(),
+                part,
+                closed,
+                None,
+                "Den er den sist opprettede",
+            )
+        if reg_first is not None and start:
+            _key, reg_created, reg_id, line, kind = reg_first
+            self._against_arkivdel(
+                "registrering",
+                kind,
+                _text(reg_id),
+                line,
+                reg_created[0].strip(),
+                part,
+                None,
+                start,
+                "Den er den først opprettede",
+            )
+
+    def _against_arkivdel(
+        self,
+        level: str,
+        kind: str,
+        sid: str | None,
+        line: int,
+        created: str,
+        part: tuple[str | None, int],
+        closed: str | None,
+        start: str | None,
+        extreme: str,
+    ) -> None:
+        what_no = {"mappe": "Mappe", "registrering": "Registrering"}[level]
+        what_en = {"mappe": "Folder", "registrering": "Registration"}[level]
+        kind_ = f" ({kind})" if kind and kind != level else ""
+        name_no = f"{what_no}{kind_} {sid or 'uten systemID'} på linje {line}"
+        name_en = f"{what_en}{kind_} {sid or 'without systemID'} on line {line}"
+        part_no = f"arkivdel {part[0] or 'uten systemID'} (linje {part[1]})"
+        part_en = f"archive part {part[0] or 'without systemID'} (line {part[1]})"
+        more_no = f" {extreme} registreringen i arkivdelen; flere kan være berørt." if extreme else ""
+        more_en = " More registrations may be concerned." if extreme else ""
+        if later(created, closed):
+            self._add(
+                "N5V-CONTENT-23",
+                Severity.ERROR,
+                f"{name_no} er opprettet (M600 opprettetDato {created}) etter at {part_no} ble avsluttet "
+                f"(M602 avsluttetDato {closed}); en avsluttet arkivdel skal ikke få flere mapper eller "
+                f"registreringer.{more_no}",
+                f"{name_en} was created (M600 opprettetDato {created}) after {part_en} was closed "
+                f"(M602 avsluttetDato {closed}); a closed archive part must take no more folders or "
+                f"registrations.{more_en}",
+                line,
+                "opprettetDato",
+                unit=sid,
+            )
+        if later(start, created):
+            self._add(
+                "N5V-CONTENT-23",
+                Severity.WARNING,
+                f"{name_no} er opprettet (M600 opprettetDato {created}) før arkivperioden til {part_no} "
+                f"begynte (M107 arkivperiodeStartDato {start}).{more_no}",
+                f"{name_en} was created (M600 opprettetDato {created}) before the archival period of "
+                f"{part_en} began (M107 arkivperiodeStartDato {start}).{more_en}",
+                line,
+                "opprettetDato",
+                unit=sid,
+            )
+
+    def _contradiction(
+        self,
+        no: str,
+        en: str,
+        field: Field | None,
+        element: str,
+        unit: str | None,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
+        """A finding of N5V-CONTENT-23 (dates that contradict each other), at the line of ``field``."""
+        self._add("N5V-CONTENT-23", severity, no, en, field[1] if field else None, element, unit=unit)
 
     def _klasse(self, record: Record, kind: str, slots: Slots) -> None:
         # slots: systemID, klasseID
@@ -1046,6 +1236,40 @@ class ArkivstrukturHandler:
             _text(slots[M_SAKSAAR]),
             _text(slots[M_SEKVENS]),
         )
+        year, number = _text(slots[M_SAKSAAR]), _text(slots[M_SEKVENS])
+        if year and number and not self.numbers_unsure[1]:
+            self._ascending(self._case_numbers, year, number, 1)
+        closed_field = slots[M_AVSLUTTET]
+        created_, closed_ = _text(slots[M_OPPRETTET]), _text(closed_field)
+        if created_:
+            extremes = self._mappe_extremes
+            if len(created_) != 19:
+                self._mappe_irregular = True
+            if extremes[0] is None or created_ < extremes[0]:
+                extremes[0] = created_
+            if extremes[1] is None or created_ > extremes[1]:
+                extremes[1] = created_
+        pending = self._pending.pop(record[SERIAL], None)
+        self_contradiction = bool(created_ and closed_ and later(created_, closed_))
+        if pending:
+            folder = (kind, _text(slots[M_SYSTEMID]), record[LINE])
+            self._folder_dates(
+                pending, folder, None if self_contradiction else closed_, _text(slots[M_SAKSDATO])
+            )
+        if created_ and closed_:
+            if self_contradiction:
+                unit = _text(slots[M_SYSTEMID])
+                self._contradiction(
+                    f"{kind.capitalize()} {unit or 'uten systemID'} på linje {record[LINE]} er avsluttet før "
+                    f"den ble opprettet: M602 avsluttetDato {closed_} er tidligere enn M600 opprettetDato "
+                    f"{created_}.",
+                    f"Folder ({kind}) {unit or 'without systemID'} on line {record[LINE]} was closed "
+                    f"before it was created: M602 avsluttetDato {closed_} is earlier than M600 "
+                    f"opprettetDato {created_}.",
+                    closed_field,
+                    "avsluttetDato",
+                    unit,
+                )
         self._count_in_parent(record, K_MAPPE)
         self.types["mappe"][kind] += 1
         self._bucket["mappe"] += 1
@@ -1074,6 +1298,74 @@ class ArkivstrukturHandler:
                 )
             if status == UTGAAR:
                 self.store.exclude_docobjs_after(record[SERIAL])
+
+    def _folder_dates(
+        self,
+        pending: list[tuple[Field | None, Field | None, Field | None, int, Field | None]],
+        folder: tuple[str, str | None, int],
+        closed: str | None,
+        saksdato: str | None,
+    ) -> None:
+        """The registreringer of a mappe that has just ended against its avsluttetDato and saksdato; and
+        whether two of them share a journalpostnummer (then the store is asked, which names them all)."""
+        numbers: set[str] = set()
+        for created_field, jdate_field, sid_field, line, number in pending:
+            if number is not None:
+                n = number[0].strip().lstrip("0")
+                if n in numbers:
+                    self.numbers_unsure[2] = True
+                numbers.add(n)
+            created = created_field[0].strip() if created_field else None
+            jdate = jdate_field[0].strip() if jdate_field else None
+            if closed:
+                if later(created, closed):
+                    self._after_folder_closed(sid_field, line, "opprettetDato", created, folder, closed)
+                if later(jdate, closed):
+                    self._after_folder_closed(sid_field, line, "journaldato", jdate, folder, closed)
+            if saksdato and later(saksdato, jdate):
+                # a journalpost moved in from another case may be older than it (M015), hence a warning
+                kind, msid, mline = folder
+                sid = _text(sid_field)
+                self._add(
+                    "N5V-CONTENT-23",
+                    Severity.WARNING,
+                    f"Journalpost {sid or 'uten systemID'} på linje {line} har M101 journaldato {jdate}, "
+                    f"før M100 saksdato {saksdato} i {kind} {msid or 'uten systemID'} (linje {mline}) den "
+                    "ligger i.",
+                    f"Journal record {sid or 'without systemID'} on line {line} has M101 journaldato "
+                    f"{jdate}, before M100 saksdato {saksdato} of the {kind} {msid or 'without systemID'} "
+                    f"(line {mline}) it lies in.",
+                    line,
+                    "journaldato",
+                    unit=sid,
+                )
+
+    def _after_folder_closed(
+        self,
+        sid_field: Field | None,
+        line: int,
+        element: str,
+        value: str | None,
+        folder: tuple[str, str | None, int],
+        closed: str,
+    ) -> None:
+        kind, msid, mline = folder
+        sid = _text(sid_field)
+        m = "M600" if element == "opprettetDato" else "M101"
+        # krav 2.5.5: a closed mappe (avsluttetDato set) takes no more registreringer
+        self._add(
+            "N5V-CONTENT-23",
+            Severity.ERROR,
+            f"Registrering {sid or 'uten systemID'} på linje {line} har {m} {element} {value}, etter at "
+            f"{kind} {msid or 'uten systemID'} (linje {mline}) den ligger i ble avsluttet (M602 "
+            f"avsluttetDato {closed}); en avsluttet mappe skal ikke få flere registreringer.",
+            f"Registration {sid or 'without systemID'} on line {line} has {m} {element} {value}, after the "
+            f"{kind} {msid or 'without systemID'} (line {mline}) it lies in was closed (M602 avsluttetDato "
+            f"{closed}); a closed folder must take no more registrations.",
+            line,
+            element,
+            unit=sid,
+        )
 
     def _year(self, level: str, value: str, line: int | None, where: str) -> str | None:
         """Count the year of an opprettetDato; its sortable form ("YYYY-MM-DDThh:mm:ss"), or None."""
@@ -1106,18 +1398,56 @@ class ArkivstrukturHandler:
         self.types["registrering"][kind] += 1
         self._bucket["registrering"] += 1
         if kind == "journalpost":
+            year, number = _text(slots[R_JOURNALAAR]), _text(slots[R_JOURNALSEKVENS])
+            in_case = _text(slots[R_JOURNALPOSTNUMMER])
             self.store.add_journalpost(
                 record[SERIAL],
                 parent,
                 _text(slots[R_SYSTEMID]),
                 record[LINE],
-                _text(slots[R_JOURNALAAR]),
-                _text(slots[R_JOURNALSEKVENS]),
-                _text(slots[R_JOURNALPOSTNUMMER]),
+                year,
+                number,
+                in_case,
                 _text(slots[R_JOURNALDATO]),
                 _text(slots[R_DOKUMENTETS_DATO]),
                 _text(slots[R_TITTEL]),
             )
+            if year and number and not self.numbers_unsure[0]:
+                # _ascending, inlined on the hottest path
+                highest = self._journal_numbers
+                seq = int(number) if number.isascii() and number.isdigit() and len(number) < 19 else -1
+                if seq > highest.get(year, -1) and year[0] != "0" and len(highest) < 10_000:
+                    highest[year] = seq
+                else:
+                    self.numbers_unsure[0] = True
+        # dates: this registrering for the questions asked of the store at the end (its mappe's and
+        # arkivdel's dates come after it), and its own dates against each other
+        created = slots[R_OPPRETTET]
+        if record[PARENT_LOCAL] == "mappe":
+            pending = self._pending.get(parent)
+            if pending is None:
+                pending = self._pending[parent] = []
+            if len(pending) < _PENDING_MAX:
+                pending.append(
+                    (
+                        created,
+                        slots[R_JOURNALDATO],
+                        slots[R_SYSTEMID],
+                        record[LINE],
+                        slots[R_JOURNALPOSTNUMMER],
+                    )
+                )
+            else:
+                self.numbers_unsure[2] = True  # a folder too large to follow: the store is asked
+        archived = slots[R_ARKIVERT]
+        attached = self._attached.pop(record[SERIAL], None) if self._attached else None
+        if archived is not None:
+            a = archived[0]
+            # two plain "YYYY-MM-DDThh:mm:ss" in order (the common case) need no further look
+            if attached or (
+                created is not None and not (len(a) == 19 == len(created[0]) and created[0] <= a)
+            ):
+                self._archived_dates(record, kind, slots, a.strip(), attached)
         if not kids[K_DB] and not kids[K_DO]:
             self.empty_units["registreringer uten dokumentbeskrivelse"] += 1
         created = slots[1]
@@ -1130,6 +1460,13 @@ class ArkivstrukturHandler:
                     key = value[:19]
                 else:
                     key = self._year("registrering", value, created[1], kind)
+        if key is not None and created is not None:
+            extremes = self._reg_extremes
+            low, high = extremes
+            if low is None or key < low[0]:
+                extremes[0] = (key, created, slots[R_SYSTEMID], record[LINE], kind)
+            if high is None or key >= high[0]:
+                extremes[1] = (key, created, slots[R_SYSTEMID], record[LINE], kind)
         if key is not None:
             # ISO 8601 strings of one form sort chronologically: no datetime objects per record
             dates, bucket = self.reg_dates, self._bucket_dates
@@ -1206,6 +1543,60 @@ class ArkivstrukturHandler:
                 self._outside_period(check_date, check_line, check_name, kind)
         self._check_parties(record, kind, slots)
 
+    def _archived_dates(
+        self,
+        record: Record,
+        kind: str,
+        slots: Slots,
+        archived: str,
+        attached: list[tuple[str, int, str | None]] | None,
+    ) -> None:
+        """A registrering archived before it was created, or given documents after it was archived."""
+        created_field = slots[R_OPPRETTET]
+        unit = _text(slots[R_SYSTEMID])
+        name = unit or "uten systemID"
+        if created_field is not None:
+            created = created_field[0].strip()
+            if later(created, archived):
+                self._contradiction(
+                    f"Registrering ({kind}) {name} på linje {record[LINE]} er arkivert før den ble "
+                    f"opprettet: M604 arkivertDato {archived} er tidligere enn M600 opprettetDato {created}.",
+                    f"Registration ({kind}) {unit or 'without systemID'} on line {record[LINE]} was archived "
+                    f"before it was created: M604 arkivertDato {archived} is earlier than M600 opprettetDato "
+                    f"{created}.",
+                    slots[R_ARKIVERT],
+                    "arkivertDato",
+                    unit,
+                )
+        for tilknyttet, line, doc_id in attached or ():
+            if later(tilknyttet, archived):
+                # krav 2.6.7: an archived registrering takes no more dokumentbeskrivelser
+                self._add(
+                    "N5V-CONTENT-23",
+                    Severity.ERROR,
+                    f"Dokumentbeskrivelse {doc_id or 'uten systemID'} (M620 tilknyttetDato {tilknyttet} på "
+                    f"linje {line}) er knyttet til registrering ({kind}) {name} på linje {record[LINE]} "
+                    f"etter at registreringen ble arkivert (M604 arkivertDato {archived}); en arkivert "
+                    "registrering skal ikke få flere dokumentbeskrivelser.",
+                    f"Document description {doc_id or 'without systemID'} (M620 tilknyttetDato {tilknyttet} "
+                    f"on line {line}) was attached to registration ({kind}) {unit or 'without systemID'} on "
+                    f"line {record[LINE]} after the registration was archived (M604 arkivertDato "
+                    f"{archived}); an archived registration must take no more document descriptions.",
+                    line,
+                    "tilknyttetDato",
+                    unit=doc_id,
+                )
+
+    def _ascending(self, highest: dict[str, int], group: str, number: str, which: int) -> None:
+        """Keep the highest number per year; one not above it may repeat an earlier one, and so may anything
+        not a plain number or a year written with leading zeros: then the store is asked
+        (phases/unitchecks.py)."""
+        value = int(number) if number.isascii() and number.isdigit() and len(number) < 19 else -1
+        if value > highest.get(group, -1) and group[0] != "0" and len(highest) < 10_000:
+            highest[group] = value
+        else:
+            self.numbers_unsure[which] = True
+
     def _outside_period(self, day: str, line: int | None, name: str, where: str) -> None:
         assert self._period_bounds is not None
         start, end = self._period_bounds
@@ -1224,6 +1615,9 @@ class ArkivstrukturHandler:
         # slots: systemID, dokumentstatus, dokumentmedium
         kids = self._kids.pop(record[SERIAL], None) or _NO_KIDS
         self._count_in_parent(record, K_DB)
+        attached_field = slots[D_TILKNYTTET]
+        if attached_field is not None:
+            self._document_dates(record, slots, attached_field)
         status = self._status("dokumentstatus", slots[1])
         if status is not None:
             self.status["dokumentstatus"][status] += 1
@@ -1231,6 +1625,35 @@ class ArkivstrukturHandler:
             medium = (_text(slots[2]) or "").lower()
             if medium not in ("fysisk arkiv", "fysisk medium"):
                 self.empty_units["dokumentbeskrivelser uten dokumentobjekt"] += 1
+
+    def _document_dates(self, record: Record, slots: Slots, attached_field: Field) -> None:
+        """tilknyttetDato against the dokumentbeskrivelse's own opprettetDato, and kept for its registrering
+        (which ends after it) to hold against arkivertDato."""
+        attached = attached_field[0].strip()
+        unit = _text(slots[D_SYSTEMID])
+        created = _text(slots[D_OPPRETTET])
+        if later(created, attached):
+            # a document is attached to a registrering once it exists (M620 "tilknyttetDato": the date the
+            # dokumentbeskrivelse was attached; M600 "opprettetDato": the date it was created)
+            self._contradiction(
+                f"Dokumentbeskrivelse {unit or 'uten systemID'} på linje {record[LINE]} er knyttet til sin "
+                f"registrering før den ble opprettet: M620 tilknyttetDato {attached} er tidligere enn "
+                f"M600 opprettetDato {created}.",
+                f"Document description {unit or 'without systemID'} on line {record[LINE]} was attached to "
+                f"its registration before it was created: M620 tilknyttetDato {attached} is earlier than "
+                f"M600 opprettetDato {created}.",
+                attached_field,
+                "tilknyttetDato",
+                unit,
+            )
+        parent = record[PARENT_SERIAL]
+        pending = self._attached.get(parent)
+        if pending is None:
+            if len(self._attached) >= 1_000:  # parents that never came (a broken structure): forget them
+                self._attached.clear()
+            pending = self._attached[parent] = []
+        if len(pending) < _ATTACHED_MAX:
+            pending.append((attached, attached_field[1], unit))
 
     def _dokumentobjekt(self, record: Record, kind: str, slots: Slots) -> None:
         # slots: systemID, referanseDokumentfil, sjekksum, sjekksumAlgoritme, filstoerrelse, format

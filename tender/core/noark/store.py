@@ -115,6 +115,18 @@ _COMPARED_COLUMNS: Final = (
 )
 
 
+def LATER(a: str, b: str) -> str:  # noqa: N802 (reads as the SQL it stands for)
+    """SQL: whether the date(-time) column ``a`` is strictly later than ``b``, as content.later() decides
+    it: two xs:dateTimes as instants (julianday() takes the time zone into account, one without counts as
+    UTC), else on the date as written; NULL (so: not selected) where either is missing or unreadable."""
+    # the first branch settles the common case (an earlier day, no time zone or fraction) without parsing
+    return (
+        f"(CASE WHEN substr({a}, 1, 10) < substr({b}, 1, 10) AND length({a}) <= 19 AND length({b}) <= 19 "
+        f"THEN 0 WHEN instr({a}, 'T') > 0 AND instr({b}, 'T') > 0 THEN julianday({a}) > julianday({b}) "
+        f"ELSE date(substr({a}, 1, 10)) > date(substr({b}, 1, 10)) END)"
+    )
+
+
 @dataclass(frozen=True)
 class DocObject:
     """A dokumentobjekt as arkivstruktur.xml describes it, joined with the file it names (if any)."""
@@ -479,6 +491,69 @@ class Store:
             missing = [j for j, there in zip(journals, row[3:], strict=True) if not there]
             if missing:
                 yield str(row[0]), int(row[1]), row[2], missing
+
+    # -- questions of dates and numbers
+
+    def mapper_against_arkivdel(
+        self, after: int, closed: str | None, start: str | None
+    ) -> Iterator[tuple[int, str | None, int, str, str]]:
+        """Mapper numbered after ``after`` (the arkivdel that has just ended: arkivdeler do not nest, so
+        these are its own) created after ``closed`` or before ``start``: (serial, systemID, line, kind,
+        opprettetDato), in document order."""
+        self.flush()
+        sql = (
+            "SELECT serial, system_id, line, kind, opprettet FROM mapper WHERE serial > ?1 AND "
+            f"({LATER('opprettet', '?2')} OR {LATER('?3', 'opprettet')}) ORDER BY line"
+        )
+        for serial, sid, line, kind, value in self.db.execute(sql, (after, closed, start)):
+            yield int(serial), sid, int(line), str(kind), str(value)
+
+    def duplicate_numbers(
+        self, which: tuple[bool, bool, bool] = (True, True, True), max_units: int = 20
+    ) -> Iterator[tuple[str, str, str, int, list[tuple[str | None, int]]]]:
+        """Numbers used twice: ("journal", journalaar, journalsekvensnummer, count, units), ("sak", saksaar,
+        sakssekvensnummer, count, units), and ("journalpostnummer", the mappe's systemID, journalpostnummer,
+        count, units) within one mappe; units are (systemID, line) in document order, at most
+        ``max_units``. Leading zeros do not count ("007" is 7). ``which``: the three questions to ask."""
+        self.flush()
+        queries = (
+            (
+                "journal",
+                "SELECT ltrim(journalaar, '0') AS a, ltrim(journalsekvensnummer, '0') AS b, count(*), "
+                "min(line) FROM journalposter WHERE journalaar IS NOT NULL AND "
+                "journalsekvensnummer IS NOT NULL "
+                "GROUP BY a, b HAVING count(*) > 1",
+                "SELECT system_id, line FROM journalposter WHERE ltrim(journalaar, '0') = ? AND "
+                "ltrim(journalsekvensnummer, '0') = ? ORDER BY line LIMIT ?",
+            ),
+            (
+                "sak",
+                "SELECT ltrim(saksaar, '0') AS a, ltrim(sakssekvensnummer, '0') AS b, count(*), min(line) "
+                "FROM mapper WHERE saksaar IS NOT NULL AND sakssekvensnummer IS NOT NULL "
+                "GROUP BY a, b HAVING count(*) > 1",
+                "SELECT system_id, line FROM mapper WHERE ltrim(saksaar, '0') = ? AND "
+                "ltrim(sakssekvensnummer, '0') = ? ORDER BY line LIMIT ?",
+            ),
+            (
+                "journalpostnummer",
+                "SELECT parent_serial AS a, ltrim(journalpostnummer, '0') AS b, count(*), min(line) "
+                "FROM journalposter WHERE journalpostnummer IS NOT NULL GROUP BY a, b HAVING count(*) > 1",
+                "SELECT system_id, line FROM journalposter WHERE parent_serial = ? AND "
+                "ltrim(journalpostnummer, '0') = ? ORDER BY line LIMIT ?",
+            ),
+        )
+        for (what, groups, members), ask in zip(queries, which, strict=True):
+            if not ask:
+                continue
+            for a, b, count, _line in self.db.execute(groups + " ORDER BY 4").fetchall():
+                units = [(r[0], int(r[1])) for r in self.db.execute(members, (a, b, max_units))]
+                first = a
+                if what == "journalpostnummer":  # within a case: the parent must be a mappe
+                    row = self.db.execute("SELECT system_id FROM mapper WHERE serial = ?", (a,)).fetchone()
+                    if row is None:
+                        continue
+                    first = row[0]
+                yield what, str(first or ""), str(b), int(count), units
 
     def close(self) -> None:
         """Close and delete the database."""

@@ -33,6 +33,7 @@ from .phases.description import read_description
 from .phases.document_files import check_documents
 from .phases.schemas import arkivstruktur_schema, check_bundled_schemas
 from .phases.summaries import addml_context, summarise
+from .phases.unitchecks import check_units
 from .phases.xmlfiles import XML_KEYS, scan_xml_file
 from .report import Report, ordered_results
 from .source import ExtractSource, open_extract
@@ -68,6 +69,7 @@ def validate_source(source: ExtractSource, options: Options | None = None) -> Re
         check_counts(run)
         check_flags(run)
         check_references(run, store)
+        check_units(run, store)
         check_journals(run, store)
         check_documents(run, store)
         summarise(run)

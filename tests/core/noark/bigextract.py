@@ -18,6 +18,7 @@ from pathlib import Path
 from .official import SAMPLES
 
 MINIMAL = SAMPLES / "SYNTHETIC_v5_0_minimal"
+_SEQUENCE = re.compile(r"<(sakssekvensnummer|journalsekvensnummer)>\d+</\1>")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -52,6 +53,9 @@ def build(target: Path, folders: int, break_every: int = 0, one_line: bool = Fal
                 if i < len(blocks)
                 else _UUID.sub(lambda _m: str(uuid.uuid4()), blocks[i % len(blocks)])
             )
+            if i >= len(blocks):
+                # case and journal numbers stay unique, as in a real archive (N5V-CONTENT-24)
+                block = _SEQUENCE.sub(rf"<\1>{i + 1}</\1>", block)
             if break_every and i % break_every == 0:
                 block = re.sub(r"     <tittel>Sak \d</tittel>\n", "", block, count=1)
             write(block)
