@@ -497,7 +497,10 @@ def _write_mappe(
         _el(5, "saksstatus", "Avsluttet"),
         "    </mappe>\n",
     ]
-    out.arkivstruktur.write(_plant_mappe(plan, result, state, mappe, system_id, "".join(parts)))
+    text = "".join(parts)
+    planted = _plant_mappe(plan, result, state, mappe, system_id, text)
+    _mirror(text, planted, ("saksaar", "sakssekvensnummer"), journal_blocks, [0] * len(journal_blocks))
+    out.arkivstruktur.write(planted)
     for journal, block in zip(out.journals, journal_blocks, strict=True):
         journal.write("".join(block))
 
@@ -515,6 +518,9 @@ def _registrering(
 ) -> str:
     index = state.registrering
     state.registrering += 1
+    # where this journalpost's journal entries begin: a date or number planted in arkivstruktur.xml below is
+    # mirrored into them (the journals are made from the same records)
+    marks = [len(block) for block in journal_blocks]
     is_last = index == plan.n_registreringer - 1
     system_id = plan.uuid()
     if is_last and plan.duplicate_last:
@@ -586,7 +592,43 @@ def _registrering(
                 journal_blocks[0].append(_journalregistrering(entry_, public=False))
                 journal_blocks[1].append(_journalregistrering(entry_, public=True))
     parts.append("     </registrering>\n")
-    return _plant_registrering(plan, result, state, (index, mappe, nr, day, journalpost), "".join(parts))
+    text = "".join(parts)
+    planted = _plant_registrering(plan, result, state, (index, mappe, nr, day, journalpost), text)
+    _mirror(
+        text,
+        planted,
+        ("journalaar", "journalsekvensnummer", "journalpostnummer", "journaldato"),
+        journal_blocks,
+        marks,
+    )
+    return planted
+
+
+def _first_value(text: str, element: str) -> str | None:
+    start = text.find(f"<{element}>")
+    if start < 0:
+        return None
+    start += len(element) + 2
+    return text[start : text.index("<", start)]
+
+
+def _mirror(
+    before: str, after: str, elements: tuple[str, ...], blocks: list[list[str]], marks: list[int]
+) -> None:
+    """Carry a value planted in arkivstruktur.xml (``before`` → ``after``) into the journal entries written
+    for the same unit (each block's entries from its mark on): a planted date or number is then the one
+    problem, not also a difference between the journals and the structure."""
+    if before == after or not blocks:
+        return
+    for element in elements:
+        old, new = _first_value(before, element), _first_value(after, element)
+        if old is None or new is None or old == new:
+            continue
+        for block, mark in zip(blocks, marks, strict=True):
+            for i in range(mark, len(block)):
+                block[i] = block[i].replace(
+                    f"<{element}>{old}</{element}>", f"<{element}>{new}</{element}>", 1
+                )
 
 
 def _dokumentbeskrivelse(plan: _Plan, result: GeneratedExtract, state: _State, day: dt.date) -> str:

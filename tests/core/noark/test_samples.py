@@ -11,7 +11,7 @@ is one more line in its entry.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -314,6 +314,90 @@ SAMPLES_TABLE: dict[str, Sample] = {
         ),
     ),
 }
+
+
+#: what issue 15's date and number rules (N5V-CONTENT-23, -24) find in the samples' own data, none of it in
+#: SOURCE.txt. Arkade's test data (Small and the samples made from it): an archival period that ends before
+#: it starts (1864-03-12–1864-02-02); journalposts archived before they were created (1863-10-10 before
+#: 1863-10-18, 1864-02-13 before 1864-05-19), created and dated after their saksmappe was closed
+#: (1863-08-22); documents attached before they were created (1864-05-04 before 1864-07-21) or after their
+#: journalpost was archived. The Oslo example uses journal number 1/2012 twice (2b962a88…, ae3828bc…); the
+#: VSM samples repeat a whole arkivdel, its case and journal numbers with it
+DATES_AND_NUMBERS: dict[str, tuple[Key, ...]] = {
+    "arkade5_CLI_N5-archive": (
+        *each("N5V-CONTENT-23", A, "arkivertDato", (105, 199)),
+        E("N5V-CONTENT-23", A, 29, "arkivperiodeSluttDato"),
+        E("N5V-CONTENT-23", A, 195, "journaldato"),
+        *each("N5V-CONTENT-23", A, "opprettetDato", (101, 195)),
+        *each("N5V-CONTENT-23", A, "tilknyttetDato", (136, 136, 223)),
+    ),
+    "arkade5_Noark5Archive": (E("N5V-CONTENT-24", A, 232, "journalsekvensnummer"),),
+    "arkade5_Small": (
+        *each("N5V-CONTENT-23", A, "arkivertDato", (104, 198)),
+        E("N5V-CONTENT-23", A, 28, "arkivperiodeSluttDato"),
+        E("N5V-CONTENT-23", A, 194, "journaldato"),
+        *each("N5V-CONTENT-23", A, "opprettetDato", (100, 194)),
+        *each("N5V-CONTENT-23", A, "tilknyttetDato", (135, 135, 222)),
+    ),
+    "arkade5_StructureChecksums_correct": (
+        *each("N5V-CONTENT-23", A, "arkivertDato", (104, 198)),
+        E("N5V-CONTENT-23", A, 28, "arkivperiodeSluttDato"),
+        E("N5V-CONTENT-23", A, 194, "journaldato"),
+        *each("N5V-CONTENT-23", A, "opprettetDato", (100, 194)),
+        *each("N5V-CONTENT-23", A, "tilknyttetDato", (135, 135, 222)),
+    ),
+    "arkade5_StructureChecksums_errors_INVALID": (
+        *each("N5V-CONTENT-23", A, "arkivertDato", (104, 198)),
+        E("N5V-CONTENT-23", A, 28, "arkivperiodeSluttDato"),
+        E("N5V-CONTENT-23", A, 194, "journaldato"),
+        *each("N5V-CONTENT-23", A, "opprettetDato", (100, 194)),
+        *each("N5V-CONTENT-23", A, "tilknyttetDato", (135, 135, 222)),
+    ),
+    "arkade5_StructureValidation_correct": (E("N5V-CONTENT-24", A, 232, "journalsekvensnummer"),),
+    "arkade5_StructureValidation_customError_VSM_INVALID": (
+        *each("N5V-CONTENT-23", A, "arkivertDato", (110, 214, 441, 545)),
+        *each("N5V-CONTENT-23", A, "arkivperiodeSluttDato", (28, 360)),
+        *each("N5V-CONTENT-23", A, "journaldato", (210, 541)),
+        *each("N5V-CONTENT-23", A, "opprettetDato", (106, 210, 437, 541)),
+        *each("N5V-CONTENT-23", A, "tilknyttetDato", (141, 141, 238, 472, 472, 569)),
+        *each("N5V-CONTENT-24", A, "journalsekvensnummer", (437, 541)),
+        E("N5V-CONTENT-24", A, 404, "sakssekvensnummer"),
+    ),
+    "arkade5_StructureValidation_custom_VSM": (
+        *each("N5V-CONTENT-23", A, "arkivertDato", (110, 214, 441, 545)),
+        *each("N5V-CONTENT-23", A, "arkivperiodeSluttDato", (28, 360)),
+        *each("N5V-CONTENT-23", A, "journaldato", (210, 541)),
+        *each("N5V-CONTENT-23", A, "opprettetDato", (106, 210, 437, 541)),
+        *each("N5V-CONTENT-23", A, "tilknyttetDato", (141, 141, 238, 472, 472, 569)),
+        *each("N5V-CONTENT-24", A, "journalsekvensnummer", (437, 541)),
+        E("N5V-CONTENT-24", A, 404, "sakssekvensnummer"),
+    ),
+    "arkade5_StructureValidation_error_INVALID": (
+        *each("N5V-CONTENT-23", A, "arkivertDato", (103, 199)),
+        E("N5V-CONTENT-23", A, 27, "arkivperiodeSluttDato"),
+        E("N5V-CONTENT-23", A, 195, "journaldato"),
+        *each("N5V-CONTENT-23", A, "opprettetDato", (99, 195)),
+        *each("N5V-CONTENT-23", A, "tilknyttetDato", (135, 135, 224)),
+    ),
+    "arkade5_Version5_5": (
+        *each("N5V-CONTENT-23", A, "arkivertDato", (104, 198)),
+        E("N5V-CONTENT-23", A, 28, "arkivperiodeSluttDato"),
+        E("N5V-CONTENT-23", A, 194, "journaldato"),
+        *each("N5V-CONTENT-23", A, "opprettetDato", (100, 194)),
+        *each("N5V-CONTENT-23", A, "tilknyttetDato", (135, 135, 222)),
+    ),
+    "arkade5_n5-eksempel_DIAS_tar": (
+        *each("N5V-CONTENT-23", A, "arkivertDato", (104, 210)),
+        E("N5V-CONTENT-23", A, 28, "arkivperiodeSluttDato"),
+        E("N5V-CONTENT-23", A, 206, "journaldato"),
+        *each("N5V-CONTENT-23", A, "opprettetDato", (100, 206)),
+        *each("N5V-CONTENT-23", A, "tilknyttetDato", (135, 135, 234)),
+    ),
+    "kdrs_uttrekk1": (E("N5V-CONTENT-24", A, 232, "journalsekvensnummer"),),
+    "kdrs_uttrekk2": (E("N5V-CONTENT-24", A, 352, "journalsekvensnummer"),),
+}
+for _name, _keys in DATES_AND_NUMBERS.items():
+    SAMPLES_TABLE[_name] = replace(SAMPLES_TABLE[_name], errors=(*SAMPLES_TABLE[_name].errors, *_keys))
 
 
 def extract_root(sample: Path) -> Path:

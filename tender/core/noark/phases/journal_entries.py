@@ -288,14 +288,15 @@ def _records_missing(run: Run, store: Store, sharp: bool, journals: list[tuple[s
 
 def archival_period(run: Run) -> tuple[dt.date, dt.date] | None:
     """The archival period the journals must cover: from the first arkivperiodeStartDato to the last
-    arkivperiodeSluttDato of the arkivdeler that state both, else ADDML's archival period."""
+    arkivperiodeSluttDato of the arkivdeler that state both, else ADDML's archival period. An arkivdel whose
+    period ends before it starts gives none (N5V-CONTENT-23 reports it; nothing is held against it)."""
     arkiv = run.handlers.get("arkivstruktur")
     starts: list[dt.date] = []
     ends: list[dt.date] = []
     for part in arkiv.arkivdeler if arkiv is not None else []:
         start = _comparable(part.get("period_start"), "date")
         end = _comparable(part.get("period_end"), "date")
-        if start is not None and end is not None:
+        if start is not None and end is not None and start <= end:
             starts.append(start)
             ends.append(end)
     if starts:
