@@ -188,6 +188,12 @@ _CATALOGUE: Final[tuple[Check, ...]] = (
     ),
     _c("N5V-CONTENT-26", "Skjerming fullstendig", "Restrictions complete", "content"),
     _c("N5V-CONTENT-27", "Kassasjon fullstendig", "Disposal fields complete", "content"),
+    _c(
+        "N5V-CONTENT-29",
+        "Dokumentstatus i avlevert materiale",
+        "Document status in a transfer",
+        "content",
+    ),
     _p(
         "N5V-CONTENT-28",
         "Journalposter i journalene mot arkivstrukturen",
@@ -872,10 +878,13 @@ ARKADE: Final[dict[str, ArkadeTest]] = {
             "Elementer som mangler innhold",
             "Elements without content",
             _CC,
-            "partial",
-            "et element med bare mellomrom regnes ennå ikke som tomt (krav 6.4.5), slik Arkade gjør",
-            "an element holding only whitespace does not yet count as empty (krav 6.4.5), as it does in "
-            "Arkade",
+            "full",
+            "",
+            "",
+            "tests/core/noark/test_rules_empty.py::"
+            "test_a_value_of_only_white_space_is_an_empty_element_that_names_its_unit",
+            "tests/core/noark/test_rules_empty.py::"
+            "test_an_empty_leaf_is_reported_only_where_the_schema_of_its_version_lets_it_through",
         ),
         _a(
             "N5.64",

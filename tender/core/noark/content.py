@@ -44,6 +44,7 @@ UNIT_LEVELS: Final = (
 DELIVERABLE_CASE_STATUS: Final = ("Avsluttet", "Utgår")
 DELIVERABLE_JOURNAL_STATUS: Final = ("Arkivert", "Utgår")
 CLOSED_PART_STATUS: Final = "Avsluttet periode"
+FINISHED_DOCUMENT_STATUS: Final = "Dokumentet er ferdigstilt"
 UTGAAR: Final = "Utgår"
 #: code lists the catalogue calls "obligatoriske verdier" but a krav lets grow: their values are the ones a
 #: system must offer, not the only ones an extract may hold (krav 6.1.4: "Andre verdier kan legges til")
@@ -1618,13 +1619,31 @@ class ArkivstrukturHandler:
         attached_field = slots[D_TILKNYTTET]
         if attached_field is not None:
             self._document_dates(record, slots, attached_field)
-        status = self._status("dokumentstatus", slots[1])
+        field = slots[D_STATUS]
+        status = self._status("dokumentstatus", field)
         if status is not None:
             self.status["dokumentstatus"][status] += 1
+            if status and status != FINISHED_DOCUMENT_STATUS and field is not None:
+                self._unfinished_document(field, status, _text(slots[D_SYSTEMID]))
         if not kids[K_DO]:
             medium = (_text(slots[2]) or "").lower()
             if medium not in ("fysisk arkiv", "fysisk medium"):
                 self.empty_units["dokumentbeskrivelser uten dokumentobjekt"] += 1
+
+    def _unfinished_document(self, field: Field, status: str, unit: str | None) -> None:
+        # M054: "Dokumentbeskrivelser som avleveres skal ha status «Dokumentet er ferdigstilt»": a "skal" rule
+        line, name = field[1], unit or "uten systemID"
+        self._add(
+            "N5V-CONTENT-29",
+            Severity.ERROR,
+            f"M054 dokumentstatus er «{status}» i dokumentbeskrivelse {name} på linje {line}; "
+            f"dokumentbeskrivelser som avleveres skal ha status «{FINISHED_DOCUMENT_STATUS}».",
+            f"M054 dokumentstatus is '{status}' in document description {unit or 'without systemID'} on line "
+            f"{line}; document descriptions in a transfer must have the status '{FINISHED_DOCUMENT_STATUS}'.",
+            line,
+            "dokumentstatus",
+            unit=unit,
+        )
 
     def _document_dates(self, record: Record, slots: Slots, attached_field: Field) -> None:
         """tilknyttetDato against the dokumentbeskrivelse's own opprettetDato, and kept for its registrering

@@ -343,3 +343,23 @@ def test_a_kassasjonsvedtak_beyond_the_three_the_catalogue_names_is_no_error(tmp
     )
     report = validate_path(info.root)
     assert [f for f in report.findings("N5V-CONTENT-13") if f.element == "kassasjonsvedtak"] == []
+
+
+def test_a_document_description_still_being_edited_in_a_transfer_is_an_error_naming_it(
+    tmp_path: Path,
+) -> None:
+    # M054: "Dokumentbeskrivelser som avleveres skal ha status «Dokumentet er ferdigstilt»"
+    root = copy_minimal(tmp_path)
+    assert _errors(validate_path(root), "N5V-CONTENT-29") == []
+    mutated = ORIGINAL.replace(
+        b"<dokumentstatus>Dokumentet er ferdigstilt</dokumentstatus>",
+        b"<dokumentstatus>Dokumentet er under redigering</dokumentstatus>",
+        1,
+    )
+    (root / "arkivstruktur.xml").write_bytes(mutated)
+    [error] = _errors(validate_path(root), "N5V-CONTENT-29")
+    assert error.line == line_of(mutated, b"<dokumentstatus>Dokumentet er under redigering")
+    assert error.m_number == "M054" and "«Dokumentet er under redigering»" in error.message_no
+    start = mutated.rindex(b"<dokumentbeskrivelse>", 0, mutated.index(b"under redigering"))
+    system_id = mutated[start:].split(b"<systemID>", 1)[1].split(b"<", 1)[0].decode()
+    assert error.unit == system_id and system_id in error.message_no
