@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any, Final, NamedTuple
 
 from .addml import Addml
@@ -21,7 +22,7 @@ from .records import Extra, Field, Record, Unit
 from .report import Collector
 from .schema import CodeList, code_lists, element_infos, noark_schemas
 from .schema.model import Element, Particle
-from .store import Store
+from .store import UNIT_BATCH, Store
 
 NS: Final = "{http://www.arkivverket.no/standarder/noark5/arkivstruktur}"
 FILE: Final = "arkivstruktur.xml"
@@ -142,6 +143,18 @@ M_SYSTEMID, M_OPPRETTET, M_STATUS, M_AVSLUTTET, M_SAKSAAR, M_SEKVENS, M_SAKSDATO
     R_SENDT,
 ) = range(13)
 D_SYSTEMID, D_STATUS, D_MEDIUM, D_OPPRETTET, D_TILKNYTTET = range(5)
+#: the fields of a journalpost the store keeps, in the order of its table after serial, parent and line
+_JOURNALPOST_FIELDS: Final = itemgetter(
+    R_SYSTEMID,
+    R_JOURNALAAR,
+    R_JOURNALSEKVENS,
+    R_JOURNALPOSTNUMMER,
+    R_JOURNALDATO,
+    R_DOKUMENTETS_DATO,
+    R_TITTEL,
+)
+#: the texts of a mappe _mappe reads
+_MAPPE_FIELDS: Final = itemgetter(M_SYSTEMID, M_OPPRETTET, M_AVSLUTTET, M_SAKSAAR, M_SEKVENS, M_SAKSDATO)
 #: status fields the level handlers check themselves (their code-list check happens there too)
 _HANDLED_CODES: Final = frozenset(
     {"arkivdelstatus", "saksstatus", "journalstatus", "journalposttype", "dokumentstatus"}
@@ -415,13 +428,23 @@ class ArkivstrukturHandler:
         #: stay False while every number is larger than those before it in its year, the common case, in which
         #: the store need not be asked (see _ascending); journalpostnummer is looked at when a mappe ends
         self.numbers_unsure = [False, False, False]
+        #: the store's batch of journalposter, filled here directly (see _registrering)
+        self._journalpost_rows = store.journalpost_rows
+        #: values of journalstatus/journalposttype that need no look beyond a set lookup: in the code list
+        #: (if there is one), written without white space, and (journalstatus) deliverable but not «Utgår»
+        self._plain_journalstatus = frozenset(
+            v
+            for v in DELIVERABLE_JOURNAL_STATUS
+            if v != UTGAAR and ("journalstatus" not in self.code_sets or v in self.code_sets["journalstatus"])
+        )
+        self._plain_journalposttype = frozenset(
+            v for v in self.code_sets.get("journalposttype", ()) if v and v == v.strip()
+        )
         self._journal_numbers: dict[str, int] = {}
         self._case_numbers: dict[str, int] = {}
         #: open mapper (by serial) → their registreringer: (opprettetDato, journaldato, systemID, line) as
         #: recorded, held against the mappe's dates when it ends (records come post-order)
-        self._pending: dict[
-            int, list[tuple[Field | None, Field | None, Field | None, int, Field | None]]
-        ] = {}
+        self._pending: dict[int, list[tuple[str | None, str | None, Field | None, int, Field | None]]] = {}
         #: in the current arkivdel: the earliest and the latest registrering by opprettetDato (sortable key,
         #: value, systemID, line, kind), held against the arkivdel's dates when it ends
         self._reg_extremes: list[tuple[str, Field, Field | None, int, str] | None] = [None, None]
@@ -547,7 +570,15 @@ class ArkivstrukturHandler:
         if has_id:
             first = slots[0]
             if first is not None:
-                self._system_id(local, kind, first)
+                # _system_id's common case (a UUID), inlined on the hot path
+                value = first[0].strip()
+                ids = self._ids
+                ids.append((value, first[1], local))
+                if _UUID_FULLMATCH(value) is None:
+                    self._not_uuid(value, kind, first[1])
+                if len(ids) >= 20_000:
+                    self.store.add_ids(ids)
+                    ids.clear()
         for i, name, code, allowed in code_slots:
             child = slots[i]
             if child is not None:
@@ -671,19 +702,22 @@ class ArkivstrukturHandler:
         ids = self._ids
         ids.append((value, line, local))
         if _UUID_FULLMATCH(value) is None:
-            self.non_uuid += 1
-            if self.v5:
-                self._add(
-                    "N5V-CONTENT-05",
-                    Severity.ERROR,
-                    f"M001 systemID «{value}» i {kind} på linje {line} er ikke en UUID.",
-                    f"M001 systemID '{value}' in {kind} on line {line} is not a UUID.",
-                    line,
-                    "systemID",
-                )
+            self._not_uuid(value, kind, line)
         if len(ids) >= 20_000:
             self.store.add_ids(ids)
             ids.clear()
+
+    def _not_uuid(self, value: str, kind: str, line: int) -> None:
+        self.non_uuid += 1
+        if self.v5:
+            self._add(
+                "N5V-CONTENT-05",
+                Severity.ERROR,
+                f"M001 systemID «{value}» i {kind} på linje {line} er ikke en UUID.",
+                f"M001 systemID '{value}' in {kind} on line {line} is not a UUID.",
+                line,
+                "systemID",
+            )
 
     def _report_empty(
         self,
@@ -1226,22 +1260,16 @@ class ArkivstrukturHandler:
     def _mappe(self, record: Record, kind: str, slots: Slots) -> None:
         # slots: see M_* above
         kids = self._kids.pop(record[SERIAL], None) or _NO_KIDS
+        # every text this step reads, stripped once
+        sid, created_, closed_, year, number, saksdato = [
+            None if f is None else f[0].strip() for f in _MAPPE_FIELDS(slots)
+        ]
         self.store.add_mappe(
-            record[SERIAL],
-            record[PARENT_SERIAL],
-            _text(slots[M_SYSTEMID]),
-            record[LINE],
-            kind,
-            _text(slots[M_OPPRETTET]),
-            _text(slots[M_AVSLUTTET]),
-            _text(slots[M_SAKSAAR]),
-            _text(slots[M_SEKVENS]),
+            record[SERIAL], record[PARENT_SERIAL], sid, record[LINE], kind, created_, closed_, year, number
         )
-        year, number = _text(slots[M_SAKSAAR]), _text(slots[M_SEKVENS])
         if year and number and not self.numbers_unsure[1]:
             self._ascending(self._case_numbers, year, number, 1)
         closed_field = slots[M_AVSLUTTET]
-        created_, closed_ = _text(slots[M_OPPRETTET]), _text(closed_field)
         if created_:
             extremes = self._mappe_extremes
             if len(created_) != 19:
@@ -1253,13 +1281,11 @@ class ArkivstrukturHandler:
         pending = self._pending.pop(record[SERIAL], None)
         self_contradiction = bool(created_ and closed_ and later(created_, closed_))
         if pending:
-            folder = (kind, _text(slots[M_SYSTEMID]), record[LINE])
-            self._folder_dates(
-                pending, folder, None if self_contradiction else closed_, _text(slots[M_SAKSDATO])
-            )
+            folder = (kind, sid, record[LINE])
+            self._folder_dates(pending, folder, None if self_contradiction else closed_, saksdato)
         if created_ and closed_:
             if self_contradiction:
-                unit = _text(slots[M_SYSTEMID])
+                unit = sid
                 self._contradiction(
                     f"{kind.capitalize()} {unit or 'uten systemID'} på linje {record[LINE]} er avsluttet før "
                     f"den ble opprettet: M602 avsluttetDato {closed_} er tidligere enn M600 opprettetDato "
@@ -1276,12 +1302,10 @@ class ArkivstrukturHandler:
         self._bucket["mappe"] += 1
         if not kids[K_REG] and not kids[K_MAPPE]:
             self.empty_units["mapper uten registreringer eller undermapper"] += 1
-        created = slots[1]
-        if created is not None:
-            value = created[0].strip()
-            if value:
-                self._year("mappe", value, created[1], kind)
-        field = slots[2]
+        created_field = slots[M_OPPRETTET]
+        if created_ and created_field is not None:
+            self._year("mappe", created_, created_field[1], kind)
+        field = slots[M_STATUS]
         status = self._status("saksstatus", field)
         if status is not None and field is not None:
             self.status["saksstatus"][status] += 1
@@ -1302,7 +1326,7 @@ class ArkivstrukturHandler:
 
     def _folder_dates(
         self,
-        pending: list[tuple[Field | None, Field | None, Field | None, int, Field | None]],
+        pending: list[tuple[str | None, str | None, Field | None, int, Field | None]],
         folder: tuple[str, str | None, int],
         closed: str | None,
         saksdato: str | None,
@@ -1310,20 +1334,30 @@ class ArkivstrukturHandler:
         """The registreringer of a mappe that has just ended against its avsluttetDato and saksdato; and
         whether two of them share a journalpostnummer (then the store is asked, which names them all)."""
         numbers: set[str] = set()
-        for created_field, jdate_field, sid_field, line, number in pending:
+        # the cheap first steps of later(), inlined: a plain "YYYY-MM-DDThh:mm:ss" not after a plain
+        # avsluttetDato, and a journaldato (a date) not before it, need no call
+        plain_closed = closed is not None and len(closed) == 19 and closed[10] == "T"
+        closed_day = closed[:10] if closed else ""
+        for created, jdate, sid_field, line, number in pending:
             if number is not None:
                 n = number[0].strip().lstrip("0")
                 if n in numbers:
                     self.numbers_unsure[2] = True
                 numbers.add(n)
-            created = created_field[0].strip() if created_field else None
-            jdate = jdate_field[0].strip() if jdate_field else None
             if closed:
-                if later(created, closed):
-                    self._after_folder_closed(sid_field, line, "opprettetDato", created, folder, closed)
-                if later(jdate, closed):
+                if created and not (
+                    plain_closed and len(created) == 19 and created[10] == "T" and created <= closed
+                ):
+                    if later(created, closed):
+                        self._after_folder_closed(sid_field, line, "opprettetDato", created, folder, closed)
+                if jdate and not (len(jdate) == 10 and jdate <= closed_day) and later(jdate, closed):
                     self._after_folder_closed(sid_field, line, "journaldato", jdate, folder, closed)
-            if saksdato and later(saksdato, jdate):
+            if (
+                saksdato
+                and jdate
+                and not (len(saksdato) == 10 and saksdato <= jdate[:10])
+                and later(saksdato, jdate)
+            ):
                 # a journalpost moved in from another case may be older than it (M015), hence a warning
                 kind, msid, mline = folder
                 sid = _text(sid_field)
@@ -1399,20 +1433,16 @@ class ArkivstrukturHandler:
         self.types["registrering"][kind] += 1
         self._bucket["registrering"] += 1
         if kind == "journalpost":
-            year, number = _text(slots[R_JOURNALAAR]), _text(slots[R_JOURNALSEKVENS])
-            in_case = _text(slots[R_JOURNALPOSTNUMMER])
-            self.store.add_journalpost(
-                record[SERIAL],
-                parent,
-                _text(slots[R_SYSTEMID]),
-                record[LINE],
-                year,
-                number,
-                in_case,
-                _text(slots[R_JOURNALDATO]),
-                _text(slots[R_DOKUMENTETS_DATO]),
-                _text(slots[R_TITTEL]),
+            # the store's row, its texts stripped in one pass (no call per field on the hottest path)
+            sid, year, number, in_case, jdate_, dated, title = [
+                None if f is None else f[0].strip() for f in _JOURNALPOST_FIELDS(slots)
+            ]
+            rows = self._journalpost_rows
+            rows.append(
+                (record[SERIAL], parent, sid, record[LINE], year, number, in_case, jdate_, dated, title)
             )
+            if len(rows) >= UNIT_BATCH:
+                self.store.flush_units()
             if year and number and not self.numbers_unsure[0]:
                 # _ascending, inlined on the hottest path
                 highest = self._journal_numbers
@@ -1424,6 +1454,9 @@ class ArkivstrukturHandler:
         # dates: this registrering for the questions asked of the store at the end (its mappe's and
         # arkivdel's dates come after it), and its own dates against each other
         created = slots[R_OPPRETTET]
+        created_text = created[0].strip() if created is not None else None
+        jdate = slots[R_JOURNALDATO]
+        jdate_text = jdate[0].strip() if jdate is not None else ""
         if record[PARENT_LOCAL] == "mappe":
             pending = self._pending.get(parent)
             if pending is None:
@@ -1431,8 +1464,8 @@ class ArkivstrukturHandler:
             if len(pending) < _PENDING_MAX:
                 pending.append(
                     (
-                        created,
-                        slots[R_JOURNALDATO],
+                        created_text,
+                        jdate_text if jdate is not None else None,
                         slots[R_SYSTEMID],
                         record[LINE],
                         slots[R_JOURNALPOSTNUMMER],
@@ -1451,10 +1484,9 @@ class ArkivstrukturHandler:
                 self._archived_dates(record, kind, slots, a.strip(), attached)
         if not kids[K_DB] and not kids[K_DO]:
             self.empty_units["registreringer uten dokumentbeskrivelse"] += 1
-        created = slots[1]
         key: str | None = None
         if created is not None:
-            value = created[0].strip()
+            value = created_text or ""
             if value:
                 if _DATETIME_MATCH(value) is not None:  # _year's common case, inlined
                     self.per_year["registrering"][value[:4]] += 1
@@ -1479,8 +1511,13 @@ class ArkivstrukturHandler:
                 bucket[0] = key
             if bucket[1] is None or key > bucket[1]:
                 bucket[1] = key
-        field = slots[2]
-        status = self._status("journalstatus", field)
+        field = slots[R_JOURNALSTATUS]
+        if field is not None and field[0] in self._plain_journalstatus:
+            # the common case: a deliverable value of the code list, as written (no white space to strip)
+            self.status["journalstatus"][field[0]] += 1
+            status = None
+        else:
+            status = self._status("journalstatus", field)
         if status is not None and field is not None:
             self.status["journalstatus"][status] += 1
             if status not in DELIVERABLE_JOURNAL_STATUS:
@@ -1499,7 +1536,11 @@ class ArkivstrukturHandler:
                 self.store.exclude_docobjs_after(record[SERIAL])
         if kind == "journalpost":
             self.journalposts += 1
-            jtype = self._status("journalposttype", slots[3])
+            field = slots[R_JOURNALPOSTTYPE]
+            if field is not None and field[0] in self._plain_journalposttype:
+                jtype: str | None = field[0]  # the common case: a value of the code list as written
+            else:
+                jtype = self._status("journalposttype", field)
             if jtype is not None:
                 self.status["journalposttype"][jtype] += 1
             if not jtype:
@@ -1511,11 +1552,9 @@ class ArkivstrukturHandler:
                     record[LINE],
                     "journalposttype",
                 )
-        jdate = slots[4]
         check_date: str | None = None
         check_line: int | None = record[LINE]
         check_name = "journaldato"
-        jdate_text = jdate[0].strip() if jdate is not None else ""
         if jdate is not None and jdate_text:
             check_line = jdate[1]
             if _DATE.match(jdate_text) is None and _parse_date(jdate_text) is None:

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 _BATCH: Final = 20_000
 #: rows of the wide unit tables (mapper, journalposter) buffered before an insert
-_UNIT_BATCH: Final = 2_000
+UNIT_BATCH: Final = 2_000
 
 #: reference kind → the levels (element names) a reference of that kind may point to
 REFERENCE_TARGETS: Final[dict[str, tuple[str, ...]]] = {
@@ -226,7 +226,7 @@ class Store:
         self._mapper.append(
             (serial, parent_serial, system_id, line, kind, opprettet, avsluttet, saksaar, sakssekvensnummer)
         )
-        if len(self._mapper) >= _UNIT_BATCH:
+        if len(self._mapper) >= UNIT_BATCH:
             self._flush_units()
 
     def add_journalpost(
@@ -257,8 +257,18 @@ class Store:
                 tittel,
             )
         )
-        if len(self._journalposter) >= _UNIT_BATCH:
+        if len(self._journalposter) >= UNIT_BATCH:
             self._flush_units()
+
+    @property
+    def journalpost_rows(self) -> list[tuple[Any, ...]]:
+        """The buffered rows of add_journalpost, for a caller on a hot path to append to itself (then it
+        calls flush_units once there are UNIT_BATCH of them)."""
+        return self._journalposter
+
+    def flush_units(self) -> None:
+        """Write the buffered mapper and journalposter."""
+        self._flush_units()
 
     def _flush_units(self) -> None:
         if self._mapper:
@@ -417,7 +427,7 @@ class Store:
         systemID, journalaar, journalsekvensnummer, journalpostnummer, journaldato, dokumentetsDato and
         tittel, stripped (None where missing); then its saksmappe's case number."""
         self._journal_entries.append((journal, line, *values, saksaar, sakssekvensnummer))
-        if len(self._journal_entries) >= _UNIT_BATCH:
+        if len(self._journal_entries) >= UNIT_BATCH:
             self._flush_journal_entries()
 
     def _flush_journal_entries(self) -> None:
