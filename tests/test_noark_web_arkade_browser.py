@@ -16,7 +16,7 @@ from lxml import etree
 from tests.evaluation_helpers import restore_clock
 from tests.test_browser_security import csp_messages
 from tests.test_noark_tasks import zipped_extract
-from tests.test_noark_web_browser import _login, open_tender
+from tests.test_noark_web_browser import open_tender, upload_and_open_report
 
 pytestmark = pytest.mark.browser
 
@@ -32,19 +32,11 @@ def test_a_vendor_reads_the_report_of_its_sample_by_arkade_test_and_downloads_it
         tmp_path / "uttrekk-dobbel-id.zip"
     )
     t = open_tender(live_server.app)
-    consumer = None
+    consumer = start_consumer(live_server.app, workers=1)
     try:
         url = live_server.url
         violations = csp_messages(page)
-        _login(page, url, t.seller_email)
-        page.get_by_role("link", name=t.title).click()
-        page.get_by_role("link", name="Prøveuttrekk").click()
-        page.get_by_label("Prøveuttrekk (.zip").set_input_files(str(sample))
-        page.get_by_role("button", name="Last opp og kontroller").click()
-        consumer = start_consumer(live_server.app, workers=1)
-        row = page.get_by_role("row").filter(has_text="uttrekk-dobbel-id.zip")
-        row.get_by_text("Ugyldig", exact=True).wait_for(timeout=60_000)
-        row.get_by_role("link", name="Vis", exact=True).click()
+        upload_and_open_report(page, url, t, sample)
 
         # the tests with errors first, each a link to its row
         page.get_by_role("heading", name="Tester med feil").wait_for()

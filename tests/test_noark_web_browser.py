@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -43,6 +44,19 @@ def _login(page: Any, url: str, email: str) -> None:
     page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
     page.get_by_role("heading", name="Mine konkurranser").wait_for()
+
+
+def upload_and_open_report(page: Any, url: str, t: Any, sample: Path, verdict: str = "Ugyldig") -> None:
+    """As the vendor user of ``t`` (``open_tender``): upload ``sample`` on *Prøveuttrekk* as a person does,
+    wait (a validation consumer must run) until its row shows ``verdict``, and open its report."""
+    _login(page, url, t.seller_email)
+    page.get_by_role("link", name=t.title).click()
+    page.get_by_role("link", name="Prøveuttrekk").click()
+    page.get_by_label("Prøveuttrekk (.zip").set_input_files(str(sample))
+    page.get_by_role("button", name="Last opp og kontroller").click()
+    row = page.get_by_role("row").filter(has_text=sample.name)
+    row.get_by_text(verdict, exact=True).wait_for(timeout=60_000)
+    row.get_by_role("link", name="Vis", exact=True).click()
 
 
 def test_a_vendor_uploads_a_sample_sees_its_report_replaces_it_and_submits_it_with_the_bid(

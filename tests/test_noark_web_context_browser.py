@@ -11,7 +11,7 @@ import pytest
 from tests.noark_generator import ARKIVSKAPER
 from tests.test_browser_security import csp_messages
 from tests.test_noark_tasks import zipped_extract
-from tests.test_noark_web_browser import _login, open_tender
+from tests.test_noark_web_browser import open_tender, upload_and_open_report
 
 pytestmark = pytest.mark.browser
 
@@ -28,14 +28,7 @@ def test_a_vendor_reads_the_extract_s_context_and_the_count_that_does_not_match_
     try:
         url = live_server.url
         violations = csp_messages(page)
-        _login(page, url, t.seller_email)
-        page.get_by_role("link", name=t.title).click()
-        page.get_by_role("link", name="Prøveuttrekk").click()
-        page.get_by_label("Prøveuttrekk (.zip").set_input_files(str(sample))
-        page.get_by_role("button", name="Last opp og kontroller").click()
-        row = page.get_by_role("row").filter(has_text="uttrekk-med-feil-antall.zip")
-        row.get_by_text("Ugyldig", exact=True).wait_for(timeout=60_000)
-        row.get_by_role("link", name="Vis", exact=True).click()
+        upload_and_open_report(page, url, t, sample)
 
         context = page.get_by_role("region", name="Uttrekkets kontekst (fra arkivuttrekk.xml)")
         context.wait_for()

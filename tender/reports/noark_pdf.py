@@ -18,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from tender.core.noark.report import arkade_groups, version_basis_words
+from tender.core.noark.report import ArkadeGroup, arkade_groups, version_basis_words
 from tender.formatting import format_decimal, format_moments_in, format_number
 from tender.reports.noark_context import build_context_view
 from tender.reports.spec_pdf import fonts
@@ -114,6 +114,12 @@ def _context(report: dict[str, Any], st: dict[str, ParagraphStyle]) -> list[Any]
     return story + [Spacer(1, 4 * mm)]
 
 
+def _group_cells(g: ArkadeGroup, st: dict[str, ParagraphStyle]) -> list[Any]:
+    """A group's id, name, result and counts as table cells."""
+    counts = [format_number(g.counts.get(k, 0)) for k in ("error", "warning", "info")]
+    return [_p(x, st["cell"]) for x in (g.id, g.name_no, ARKADE_RESULT_NO.get(g.result, g.result), *counts)]
+
+
 def _arkade_overview(report: dict[str, Any], st: dict[str, ParagraphStyle]) -> list[Any]:
     """Every Arkade test (N5.01–N5.64, in Arkade's order) with its result and counts, then our own checks."""
     grouping = arkade_groups(report)
@@ -121,32 +127,13 @@ def _arkade_overview(report: dict[str, Any], st: dict[str, ParagraphStyle]) -> l
     head = ("Test", "Navn", "Resultat", "Feil", "Adv.", "Info", "Dekning")
     rows = [[_p(h, st["cell"]) for h in head]]
     for g in grouping.tests:
-        rows.append(
-            [
-                _p(g.id, st["cell"]),
-                _p(g.name_no, st["cell"]),
-                _p(ARKADE_RESULT_NO.get(g.result, g.result), st["cell"]),
-                _p(format_number(g.counts.get("error", 0)), st["cell"]),
-                _p(format_number(g.counts.get("warning", 0)), st["cell"]),
-                _p(format_number(g.counts.get("info", 0)), st["cell"]),
-                _p(g.coverage if g.coverage == "full" else f"{g.coverage}: {g.note_no}", st["cell"]),
-            ]
-        )
+        coverage = g.coverage if g.coverage == "full" else f"{g.coverage}: {g.note_no}"
+        rows.append(_group_cells(g, st) + [_p(coverage, st["cell"])])
     story.append(_grid(rows, [13, 50, 17, 11, 11, 11, 65]))
     if grouping.own:
         story.append(_p("Kontroller Arkade ikke har", st["h2"]))
         rows = [[_p(h, st["cell"]) for h in ("Kontroll", "Navn", "Resultat", "Feil", "Adv.", "Info")]]
-        for g in grouping.own:
-            rows.append(
-                [
-                    _p(g.id, st["cell"]),
-                    _p(g.name_no, st["cell"]),
-                    _p(ARKADE_RESULT_NO.get(g.result, g.result), st["cell"]),
-                    _p(format_number(g.counts.get("error", 0)), st["cell"]),
-                    _p(format_number(g.counts.get("warning", 0)), st["cell"]),
-                    _p(format_number(g.counts.get("info", 0)), st["cell"]),
-                ]
-            )
+        rows += [_group_cells(g, st) for g in grouping.own]
         story.append(_grid(rows, [31, 90, 20, 12, 12, 12]))
     return story + [Spacer(1, 4 * mm)]
 
