@@ -5,51 +5,18 @@ problem gives exactly that finding, naming its unit; the same extract without it
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 
-from tender.core.noark.findings import Finding, Severity
-from tender.core.noark.report import Report
-from tender.core.noark.validator import iter_findings, validate_path
-from tests.noark_generator import RULE_KINDS, GeneratedExtract, generate_extract
+from tender.core.noark.findings import Severity
+from tender.core.noark.validator import validate_path
+from tests.noark_generator import RULE_KINDS
 
+from .rules_helpers import generated, not_info, rewrite
 from .test_samples import SAMPLE_DIRS, report_for
 
-XSD = Path(__file__).resolve().parents[3].parent / "shared" / "noark5" / "xsd"
 OUR_CHECKS = ("N5V-CONTENT-14", "N5V-CONTENT-21", "N5V-CONTENT-25", "N5V-CONTENT-26", "N5V-CONTENT-27")
-
-
-def generated(tmp_path: Path, *kinds: str) -> GeneratedExtract:
-    return generate_extract(
-        tmp_path / "uttrekk",
-        6,
-        3,
-        seed=7,
-        journaler=True,
-        errors=set(kinds),
-        schema_dir=XSD / "v5.0",
-        addml_xsd=XSD / "addml" / "addml_v8.3.xsd",
-    )
-
-
-def not_info(report: Report) -> list[Finding]:
-    return [f for f in iter_findings(report) if f.severity is not Severity.INFO]
-
-
-def rewrite(info: GeneratedExtract, old: bytes, new: bytes) -> None:
-    """Replace the first ``old`` in arkivstruktur.xml, and its checksum in arkivuttrekk.xml."""
-    xml = info.arkivstruktur
-    data = xml.read_bytes()
-    at = data.index(old)
-    xml.write_bytes(data[:at] + new + data[at + len(old) :])
-    addml = info.root / "arkivuttrekk.xml"
-    addml.write_bytes(
-        addml.read_bytes().replace(
-            hashlib.sha256(data).hexdigest().encode(), hashlib.sha256(xml.read_bytes()).hexdigest().encode()
-        )
-    )
 
 
 def system_id_of(data: bytes, start_tag: bytes, occurrence: int = 1) -> tuple[str, int]:

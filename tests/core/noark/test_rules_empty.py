@@ -9,57 +9,22 @@ from pathlib import Path
 import pytest
 
 from tender.core.noark.content import ArkivstrukturHandler
-from tender.core.noark.findings import Finding, Severity
+from tender.core.noark.findings import Severity
 from tender.core.noark.libxml2 import CompiledSchema
 from tender.core.noark.records import Record, Unit
-from tender.core.noark.report import Collector, Report
+from tender.core.noark.report import Collector
 from tender.core.noark.scan import ProblemLog, scan_xml
 from tender.core.noark.store import Store
-from tender.core.noark.validator import iter_findings, validate_path
-from tests.noark_generator import GeneratedExtract, generate_extract
+from tender.core.noark.validator import validate_path
 
-XSD = Path(__file__).resolve().parents[3].parent / "shared" / "noark5" / "xsd"
+from .rules_helpers import XSD, generated, not_info, rewrite
+
 NS = "urn:test"
 LAX = f"""<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="{NS}">
   <xs:element name="root"><xs:complexType><xs:sequence>
     <xs:any processContents="skip" minOccurs="0" maxOccurs="unbounded"/>
   </xs:sequence></xs:complexType></xs:element>
 </xs:schema>""".encode()
-
-
-def generated(tmp_path: Path, *kinds: str) -> GeneratedExtract:
-    return generate_extract(
-        tmp_path / "uttrekk",
-        6,
-        3,
-        seed=7,
-        journaler=True,
-        errors=set(kinds),
-        schema_dir=XSD / "v5.0",
-        addml_xsd=XSD / "addml" / "addml_v8.3.xsd",
-    )
-
-
-def not_info(report: Report) -> list[Finding]:
-    return [f for f in iter_findings(report) if f.severity is not Severity.INFO]
-
-
-def rewrite(info: GeneratedExtract, old: bytes, new: bytes) -> int:
-    """Replace the first ``old`` in arkivstruktur.xml (and its checksum in ADDML); the line it is on."""
-    xml = info.arkivstruktur
-    data = xml.read_bytes()
-    at = data.index(old)
-    xml.write_bytes(data[:at] + new + data[at + len(old) :])
-    addml = info.root / "arkivuttrekk.xml"
-    import hashlib
-
-    addml.write_bytes(
-        addml.read_bytes().replace(
-            hashlib.sha256(data).hexdigest().encode(),
-            hashlib.sha256(xml.read_bytes()).hexdigest().encode(),
-        )
-    )
-    return data[:at].count(b"\n") + 1
 
 
 class _Recording:
