@@ -76,3 +76,20 @@ def test_a_sample_still_in_the_queue_has_no_arkade_report_yet(
     [sample] = samples(db)
     assert sample.status is SampleStatus.QUEUED
     assert client.get(f"{world.base}/prover/{sample.id}/rapport-arkade.xml").status_code == 404
+
+
+def test_a_file_that_is_no_extract_still_downloads_a_valid_arkade_report_with_its_one_finding(
+    client, forms, login_as, db, world
+) -> None:
+    from tender.noark.models import Verdict
+
+    sample = uploaded(
+        client, forms, login_as, db, world, 0, b"%PDF-1.4 not an extract" * 100, "uttrekk.tar.gz"
+    )
+    assert sample.verdict is Verdict.UNREADABLE
+    response = client.get(f"{world.base}/prover/{sample.id}/rapport-arkade.xml", buffered=True)
+    assert response.status_code == 200
+    doc = etree.fromstring(response.data)
+    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    assert schema.validate(doc), schema.error_log
+    assert doc.findtext("Summary/NumberOfErrors") == "1"

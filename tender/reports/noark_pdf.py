@@ -165,15 +165,12 @@ def render_noark_pdf(report: dict[str, Any], first_n: int = 25, compress: bool =
             st["h2"],
         )
     )
+    why = version_basis_words(extract)
     meta = [
         ("Uttrekk", extract.get("label")),
         ("Beskrivelse", extract.get("addml")),
         ("Oppgitt versjon", extract.get("stated_version") or "–"),
-        (
-            "Kontrollert mot",
-            f"Noark 5 v{extract.get('noark_version')}"
-            + (f" ({version_basis_words(extract)})" if version_basis_words(extract) else ""),
-        ),
+        ("Kontrollert mot", f"Noark 5 v{extract.get('noark_version')}" + (f" ({why})" if why else "")),
         ("Startet", format_moments_in(report.get("started_at"))),
         ("Varighet", f"{format_decimal(report.get('duration_seconds') or 0, 1)} s"),
         ("Rapportformat", f"{report.get('format')} {report.get('version')}"),

@@ -229,41 +229,12 @@ class Store:
         if len(self._mapper) >= UNIT_BATCH:
             self._flush_units()
 
-    def add_journalpost(
-        self,
-        serial: int,
-        parent_serial: int,
-        system_id: str | None,
-        line: int,
-        journalaar: str | None,
-        journalsekvensnummer: str | None,
-        journalpostnummer: str | None,
-        journaldato: str | None,
-        dokumentets_dato: str | None,
-        tittel: str | None,
-    ) -> None:
-        """A registrering of xsi:type journalpost in arkivstruktur.xml, texts stripped."""
-        self._journalposter.append(
-            (
-                serial,
-                parent_serial,
-                system_id,
-                line,
-                journalaar,
-                journalsekvensnummer,
-                journalpostnummer,
-                journaldato,
-                dokumentets_dato,
-                tittel,
-            )
-        )
-        if len(self._journalposter) >= UNIT_BATCH:
-            self._flush_units()
-
     @property
     def journalpost_rows(self) -> list[tuple[Any, ...]]:
-        """The buffered rows of add_journalpost, for a caller on a hot path to append to itself (then it
-        calls flush_units once there are UNIT_BATCH of them)."""
+        """The buffered rows of the journalposter table, for the content handler to append to on its hot path:
+        (serial, parent_serial, system_id, line, journalaar, journalsekvensnummer, journalpostnummer,
+        journaldato, dokumentets_dato, tittel), texts stripped; it calls flush_units once there are
+        UNIT_BATCH of them."""
         return self._journalposter
 
     def flush_units(self) -> None:
