@@ -258,3 +258,60 @@ def test_the_award_criteria_are_not_generated_from_a_model_that_differs_from_its
     first.name, first.weight = "Pris", first.weight + 1
     with pytest.raises(DomainError, match="stemmer ikke med sjekksummen"):
         ops.generate(world.tender, draft, DocumentKind.AWARD_CRITERIA, actor=world.lead)
+
+
+def test_a_model_locked_before_the_scale_step_and_thresholds_existed_still_matches_its_lock(
+    db, world
+) -> None:
+    """Issue 16 added the scale step, the consensus rule and the thresholds to the frozen form. A lock made
+    before hashed the older form (these exact keys); a model that uses none of the new settings still
+    matches it, and one that does (a threshold) cannot pass for an old lock."""
+    import hashlib
+    import json
+
+    from tender.evaluation_model.operations import (
+        criteria_of,
+        frozen_model_json,
+        legacy_frozen_json,
+        model_of,
+    )
+
+    frozen = frozen_model_json(world.tender)
+    old = legacy_frozen_json(frozen)
+    assert old is not None
+    assert set(old["model"]) == {
+        "scale_max",
+        "allow_half_points",
+        "tie_break",
+        "ranked_by",
+        "price_method",
+        "criteria",
+    }
+    assert all(
+        set(c)
+        == {
+            "id",
+            "name",
+            "kind",
+            "parent",
+            "weight",
+            "weight_unit",
+            "share",
+            "path_weight",
+            "normalise",
+            "weight_min",
+            "weight_max",
+        }
+        for c in old["model"]["criteria"]
+    )
+    model = model_of(world.tender)
+    text = json.dumps(old, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    model.frozen_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    draft = ops.ensure_draft(world.tender, actor=world.lead)
+    ops.generate(world.tender, draft, DocumentKind.AWARD_CRITERIA, actor=world.lead)
+
+    leaf = [r for r in criteria_of(world.tender) if r.kind.value == "quality"][-1]
+    leaf.min_score = 2
+    assert legacy_frozen_json(frozen_model_json(world.tender)) is None
+    with pytest.raises(DomainError, match="stemmer ikke med sjekksummen"):
+        ops.generate(world.tender, draft, DocumentKind.AWARD_CRITERIA, actor=world.lead)

@@ -142,7 +142,9 @@ def test_freezing_stamps_the_model_and_nothing_in_it_can_change_afterwards(
         lambda: model_ops.delete_price_item(s.tender, s.items[0], actor=s.lead),
         lambda: model_ops.update_settings(
             s.tender,
-            model_ops.ModelSettings(Decimal(10), True, "linear", None, None, True, "4", Decimal(2)),
+            model_ops.ModelSettings(
+                Decimal(10), "linear", None, None, True, "4", Decimal(2), scale_step=Decimal("0.5")
+            ),
             actor=s.lead,
         ),
         lambda: model_ops.freeze(s.tender, at=BEFORE, actor=s.lead),

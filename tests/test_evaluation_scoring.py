@@ -510,7 +510,7 @@ def test_an_evaluator_reads_the_consensus_scores_the_norwegian_way_a_zero_includ
     client, forms, login_as, db, opened
 ) -> None:
     s, bids = opened
-    model_ops.model_of(s.tender).allow_half_points = True
+    model_ops.model_of(s.tender).scale_step = Decimal("0.5")
     _consensus_everything(db, s, bids[:1], [{"arkiv": "7.5", "k1": "0"}])
     login_as(s.evaluators[0])
     html = client.get(f"/konkurranser/{s.id}/evaluering/konsensus").get_data(as_text=True)

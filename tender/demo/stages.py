@@ -363,7 +363,6 @@ def _evaluation_model(tender: Tender, lead: User) -> None:
         tender,
         model_ops.ModelSettings(
             scale_max=Decimal(10),
-            allow_half_points=False,
             price_method="linear",
             price_k=None,
             nok_per_point=None,

@@ -486,7 +486,7 @@ def _model_refusal(tender: Tender) -> str | None:
 
 def _frozen_model(tender: Tender) -> tuple[Any, dict[str, Any]]:
     """The locked model and its frozen form, checked against the hash kept at the lock."""
-    from tender.evaluation_model.operations import frozen_model_json, model_of
+    from tender.evaluation_model.operations import frozen_model_json, legacy_frozen_json, model_of
 
     refusal = _model_refusal(tender)
     if refusal is not None:
@@ -501,17 +501,21 @@ def _frozen_model(tender: Tender) -> tuple[Any, dict[str, Any]]:
     # Locks made before the threshold was hashed as the column stores it hashed str(disagreement_threshold)
     # as the session held it: "3" when the model was locked in the transaction that set it, "3.00" when it
     # had been read back. Every spelling of the same stored value is accepted; any other difference refuses.
+    # Locks made before issue 16 were hashed without the scale step, the consensus rule and the thresholds:
+    # a model that uses none of them is also checked in that older form.
     threshold = Decimal(str(frozen["disagreement_threshold"]))
     spellings = {str(threshold), f"{threshold.normalize():f}", f"{threshold.quantize(Decimal('0.01')):f}"}
+    forms = [f for f in (frozen, legacy_frozen_json(frozen)) if f is not None]
     digests = set()
-    for spelling in spellings:
-        text = json.dumps(
-            {**frozen, "disagreement_threshold": spelling},
-            sort_keys=True,
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        digests.add(hashlib.sha256(text.encode("utf-8")).hexdigest())
+    for form in forms:
+        for spelling in spellings:
+            text = json.dumps(
+                {**form, "disagreement_threshold": spelling},
+                sort_keys=True,
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+            digests.add(hashlib.sha256(text.encode("utf-8")).hexdigest())
     if model.frozen_hash not in digests:
         raise DomainError(mismatch)
     return model, frozen

@@ -34,7 +34,7 @@ class IndividualScoreRow(db.Model):  # type: ignore[name-defined,misc]
         ForeignKey("award_criterion.id", ondelete="CASCADE"), index=True
     )
     evaluator_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    score: Mapped[Decimal] = mapped_column(Numeric(5, 1))
+    score: Mapped[Decimal] = mapped_column(Numeric(8, 4))
     justification: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
@@ -59,7 +59,7 @@ class ConsensusScore(db.Model):  # type: ignore[name-defined,misc]
     criterion_id: Mapped[int] = mapped_column(
         ForeignKey("award_criterion.id", ondelete="CASCADE"), index=True
     )
-    score: Mapped[Decimal] = mapped_column(Numeric(5, 1))
+    score: Mapped[Decimal] = mapped_column(Numeric(8, 4))
     justification: Mapped[str] = mapped_column(Text)
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -69,6 +69,7 @@ from tender.evaluation_model.operations import (
     scoring_plan,
 )
 from tender.extensions import db
+from tender.formatting import format_decimal
 from tender.tenders.models import Role, Tender
 from tender.web import core_messages
 
@@ -280,17 +281,31 @@ def evaluated_price(
 # -- scores --------------------------------------------------------------------------------------------------
 def _score_value(tender: Tender, raw: Decimal) -> Decimal:
     model = model_or_default(tender)
+    step = Decimal(model.scale_step if model.scale_step is not None else 1)
     core = ScoringModel(
         criteria=(Criterion(id="x", weight=Fraction(100)),),
         scale_max=Fraction(model.scale_max),
-        allow_half_points=model.allow_half_points,
+        scale_step=Fraction(step),
     )
-    if not raw.is_finite() or check_score(Fraction(raw), core) is not None:
-        steps = "hele eller halve poeng" if model.allow_half_points else "hele poeng"
+    # the column keeps four decimals: more would be rounded silently, so they are refused
+    too_fine = raw.is_finite() and raw.normalize().as_tuple().exponent < -4  # type: ignore[operator]
+    if not raw.is_finite() or too_fine or check_score(Fraction(raw), core) is not None:
         raise DomainError(
-            f"Poengene må være mellom 0 og {model.scale_max.normalize():f}, i {steps}.", field="score"
+            f"Poengene må være mellom 0 og {model.scale_max.normalize():f}, {_steps_text(step)}.",
+            field="score",
         )
     return raw
+
+
+def _steps_text(step: Decimal) -> str:
+    """The scale's step as the score messages say it."""
+    if step == 1:
+        return "i hele poeng"
+    if step == Decimal("0.5"):
+        return "i hele eller halve poeng"
+    if step == 0:
+        return "med høyst fire desimaler"
+    return f"i trinn på {format_decimal(step, 4)}"
 
 
 def may_score(tender: Tender, user: Any, criterion: AwardCriterion) -> bool:

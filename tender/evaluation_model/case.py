@@ -455,7 +455,10 @@ def model_to_json(model: ScoringModel, tie_break: tuple[str, ...] = ()) -> dict[
     method = model.price_method
     return {
         "scale_max": number(model.scale_max),
-        "allow_half_points": model.allow_half_points,
+        "allow_half_points": model.step == Fraction(1, 2),
+        "scale_step": number(model.step),
+        "consensus": model.consensus.value,
+        "min_quality": number(model.min_quality),
         "tie_break": list(tie_break),
         "ranked_by": "evaluated_price" if model.ranks_by_evaluated_price else "total",
         "price_method": None
@@ -481,6 +484,7 @@ def model_to_json(model: ScoringModel, tie_break: tuple[str, ...] = ()) -> dict[
                 "normalise": p.normalise if p.kind is CriterionKind.QUALITY else None,
                 "weight_min": number(p.criterion.weight_range.low) if p.criterion.weight_range else None,
                 "weight_max": number(p.criterion.weight_range.high) if p.criterion.weight_range else None,
+                "min_score": number(p.criterion.min_score),
             }
             for p in model.placed
         ],

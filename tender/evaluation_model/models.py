@@ -53,19 +53,38 @@ class EvaluationModel(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "evaluation_model"
     __table_args__ = (
         CheckConstraint("scale_max > 0", name="scale_positive"),
+        CheckConstraint("scale_step >= 0", name="scale_step_not_negative"),
         CheckConstraint("disagreement_threshold >= 0", name="threshold_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), unique=True)
     scale_max: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal(10))
-    allow_half_points: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the scale's step: 1 whole points, 0.5 half, 0.1 tenths …; 0 a continuous scale
+    scale_step: Mapped[Decimal] = mapped_column(Numeric(8, 4), default=Decimal(1), server_default="1")
+    #: a value of tender.core.scoring.ConsensusRule: "agreed" by the evaluators, or the "mean" of their scores
+    consensus_rule: Mapped[str] = mapped_column(String(10), default="agreed", server_default="agreed")
+    #: the announced minimum of the weighted quality points (a bid below it is rejected)
+    min_quality: Mapped[Decimal | None] = mapped_column(Numeric(9, 4))
     #: a key of tender.core.scoring.PRICE_METHODS
     price_method: Mapped[str] = mapped_column(String(40), default="linear")
     #: k for linear_zero_at
     price_k: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
-    #: kroner per weighted quality point, for value_for_money
+    #: kroner per weighted quality point, for value_for_money and value_for_money_offset
     nok_per_point: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    #: S for price_surcharge: the surcharge in per cent at zero quality
+    surcharge_percent: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
+    #: D for price_deduction: the deduction in per cent at full quality (at most 100)
+    deduction_percent: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
+    #: how the price schedule makes the evaluated price: "life_cycle", "basket" or "average"
+    price_evaluation: Mapped[str] = mapped_column(
+        String(20), default="life_cycle", server_default="life_cycle"
+    )
+    #: the yearly discount rate in per cent for the life-cycle cost (None: not discounted)
+    discount_rate_percent: Mapped[Decimal | None] = mapped_column(Numeric(6, 3))
+    #: a line a bid leaves unpriced: "reject" (the price is incomplete) or "highest" (filled with the highest
+    #: price offered on that line, KOFA 2011/70)
+    price_gaps: Mapped[str] = mapped_column(String(10), default="reject", server_default="reject")
     #: scale every quality leaf so the best bid gets Max (decided before opening, KOFA 2021/1000)
     normalise: Mapped[bool] = mapped_column(Boolean, default=False)
     #: the contract period as written in the tender documents, e.g. "4+1+1" (years, options included)
@@ -83,6 +102,11 @@ class EvaluationModel(db.Model):  # type: ignore[name-defined,misc]
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": lock_version}
+
+    @property
+    def allow_half_points(self) -> bool:
+        """Whether the scale is in half points (read-only; the step says it)."""
+        return Decimal(self.scale_step if self.scale_step is not None else 1) == Decimal("0.5")
 
 
 class AwardCriterion(db.Model):  # type: ignore[name-defined,misc]
@@ -111,6 +135,8 @@ class AwardCriterion(db.Model):  # type: ignore[name-defined,misc]
     #: the announced weight range (percent), optional
     weight_min: Mapped[Decimal | None] = mapped_column(Numeric(9, 4))
     weight_max: Mapped[Decimal | None] = mapped_column(Numeric(9, 4))
+    #: the announced minimum score on this criterion (quality threshold; a bid below it is rejected)
+    min_score: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
     #: documentation the vendor must give for this criterion
     documentation: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -143,4 +169,6 @@ class PriceItem(db.Model):  # type: ignore[name-defined,misc]
     kind: Mapped[PriceItemKind] = mapped_column(_enum(PriceItemKind, "price_item_kind"))
     #: priced separately for every participating municipality
     per_municipality: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the quantity in the basket (price evaluation "basket"): the evaluated price is Σ quantity × unit price
+    quantity: Mapped[Decimal | None] = mapped_column(Numeric(16, 4))
     position: Mapped[int] = mapped_column(Integer, default=0)

@@ -27,6 +27,7 @@ from tender.core import price_schedule
 from tender.core.assignment import Scorers, scorers
 from tender.core.scoring import (
     PRICE_METHODS,
+    ConsensusRule,
     Criterion,
     CriterionKind,
     ScoringError,
@@ -62,8 +63,11 @@ def _default_model(tender: Tender) -> EvaluationModel:
     return EvaluationModel(
         tender_id=tender.id,
         scale_max=Decimal(10),
-        allow_half_points=False,
+        scale_step=Decimal(1),
+        consensus_rule="agreed",
         price_method="linear",
+        price_evaluation="life_cycle",
+        price_gaps="reject",
         normalise=False,
         contract_period="4",
         disagreement_threshold=Decimal(2),
@@ -194,13 +198,35 @@ def _check_editable(model: EvaluationModel) -> None:
 @dataclass(frozen=True)
 class ModelSettings:
     scale_max: Decimal
-    allow_half_points: bool
     price_method: str
     price_k: Decimal | None
     nok_per_point: Decimal | None
     normalise: bool
     contract_period: str
     disagreement_threshold: Decimal
+    #: 1 whole points, 0.5 half points, 0.1 tenths …, 0 continuous
+    scale_step: Decimal = Decimal(1)
+    consensus_rule: str = "agreed"
+    min_quality: Decimal | None = None
+    surcharge_percent: Decimal | None = None
+    deduction_percent: Decimal | None = None
+
+
+#: the price method's parameters by name (as the core and the case format call them) → the model's column
+METHOD_PARAMETER_COLUMNS = {
+    "k": "price_k",
+    "nok_per_point": "nok_per_point",
+    "surcharge_percent": "surcharge_percent",
+    "deduction_percent": "deduction_percent",
+}
+
+
+def method_parameters(source: Any) -> dict[str, Fraction]:
+    """The price method's parameters from a model row or a ModelSettings: only those the method takes."""
+    cls = PRICE_METHODS.get(source.price_method)
+    names = cls.parameter_names if cls is not None else ()
+    found = {name: getattr(source, METHOD_PARAMETER_COLUMNS[name]) for name in names}
+    return {name: Fraction(value) for name, value in found.items() if value is not None}
 
 
 def update_settings(tender: Tender, settings: ModelSettings, *, actor: Any) -> EvaluationModel:
@@ -209,19 +235,26 @@ def update_settings(tender: Tender, settings: ModelSettings, *, actor: Any) -> E
     if settings.price_method not in PRICE_METHODS:
         raise DomainError("Ukjent prismetode.", field="price_method")
     try:
-        make_price_method(
-            settings.price_method,
-            {
-                k: Fraction(v)
-                for k, v in (("k", settings.price_k), ("nok_per_point", settings.nok_per_point))
-                if v is not None
-            },
-        )
-    except ScoringError:
-        field = "price_k" if settings.price_method == "linear_zero_at" else "nok_per_point"
+        make_price_method(settings.price_method, method_parameters(settings))
+    except ScoringError as exc:
+        names = PRICE_METHODS[settings.price_method].parameter_names
+        field = METHOD_PARAMETER_COLUMNS[names[0]] if names else "price_method"
         raise DomainError(
-            "Metoden mangler en gyldig parameter (k > 1, eller kroner per poeng > 0).", field=field
+            "Metoden mangler en gyldig parameter: " + core_messages.describe_all(exc.problems)[0], field=field
         ) from None
+    if settings.consensus_rule not in {r.value for r in ConsensusRule}:
+        raise DomainError("Ukjent regel for konsensus.", field="consensus_rule")
+    if not 0 <= settings.scale_step <= settings.scale_max or (
+        settings.scale_step > 0
+        and (Fraction(settings.scale_max) / Fraction(settings.scale_step)).denominator != 1
+    ):
+        step, top = settings.scale_step.normalize(), settings.scale_max.normalize()
+        raise DomainError(
+            f"Trinnet {step:f} deler ikke skalaen 0–{top:f} i hele trinn.",
+            field="scale_step",
+        )
+    if settings.min_quality is not None and settings.min_quality < 0:
+        raise DomainError("Minste vektede kvalitetspoeng kan ikke være negativt.", field="min_quality")
     try:
         price_schedule.contract_years(settings.contract_period)
     except price_schedule.PriceScheduleError as exc:
@@ -233,10 +266,14 @@ def update_settings(tender: Tender, settings: ModelSettings, *, actor: Any) -> E
     if settings.price_k is not None and settings.price_k > 1000:
         raise DomainError("k kan være høyst 1000.", field="price_k")
     model.scale_max = settings.scale_max
-    model.allow_half_points = settings.allow_half_points
+    model.scale_step = settings.scale_step
+    model.consensus_rule = settings.consensus_rule
+    model.min_quality = settings.min_quality
     model.price_method = settings.price_method
     model.price_k = settings.price_k
     model.nok_per_point = settings.nok_per_point
+    model.surcharge_percent = settings.surcharge_percent
+    model.deduction_percent = settings.deduction_percent
     model.normalise = settings.normalise
     model.contract_period = settings.contract_period.replace(" ", "")
     model.disagreement_threshold = settings.disagreement_threshold
@@ -247,10 +284,14 @@ def update_settings(tender: Tender, settings: ModelSettings, *, actor: Any) -> E
         actor=actor,
         payload={
             "scale_max": str(model.scale_max),
-            "allow_half_points": model.allow_half_points,
+            "scale_step": str(model.scale_step),
+            "consensus_rule": model.consensus_rule,
+            "min_quality": str(model.min_quality),
             "price_method": model.price_method,
             "price_k": str(model.price_k),
             "nok_per_point": str(model.nok_per_point),
+            "surcharge_percent": str(model.surcharge_percent),
+            "deduction_percent": str(model.deduction_percent),
             "normalise": model.normalise,
             "contract_period": model.contract_period,
             "disagreement_threshold": str(model.disagreement_threshold),
@@ -422,12 +463,7 @@ def _core_criterion(
     if row.parent_id is None:
         kind = CriterionKind.PRICE if row.kind is CriterionKindValue.PRICE else CriterionKind.QUALITY
         if kind is CriterionKind.PRICE:
-            params = {
-                k: Fraction(v)
-                for k, v in (("k", model.price_k), ("nok_per_point", model.nok_per_point))
-                if v is not None
-            }
-            method = make_price_method(model.price_method, params)
+            method = make_price_method(model.price_method, method_parameters(model))
     weight_range = None
     if row.weight_min is not None and row.weight_max is not None:
         weight_range = WeightRange(Fraction(row.weight_min), Fraction(row.weight_max))
@@ -440,6 +476,7 @@ def _core_criterion(
         normalise=(model.normalise if row.parent_id is None and kind is CriterionKind.QUALITY else None),
         weight_range=weight_range,
         children=tuple(_core_criterion(c, children, model) for c in children.get(row.id, [])),
+        min_score=Fraction(row.min_score) if row.min_score is not None else None,
     )
 
 
@@ -455,7 +492,9 @@ def scoring_model(
     return ScoringModel(
         criteria=tuple(_core_criterion(r, children, model) for r in children.get(None, [])),
         scale_max=Fraction(model.scale_max),
-        allow_half_points=model.allow_half_points,
+        scale_step=Fraction(model.scale_step if model.scale_step is not None else 1),
+        consensus=ConsensusRule(model.consensus_rule or "agreed"),
+        min_quality=Fraction(model.min_quality) if model.min_quality is not None else None,
     )
 
 
@@ -481,6 +520,31 @@ def frozen_model_json(tender: Tender) -> dict[str, Any]:
         ],
         "criteria_documentation": {r.key: r.documentation for r in criteria_of(tender)},
     }
+
+
+#: keys the frozen form gained with issue 16 (scale step, consensus rule, thresholds), with the value that
+#: says "as before": a model locked before them was hashed without them
+_LATER_MODEL_KEYS = {"consensus": "agreed", "min_quality": None}
+_LATER_CRITERION_KEYS = {"min_score": None}
+
+
+def legacy_frozen_json(frozen: dict[str, Any]) -> dict[str, Any] | None:
+    """The frozen form as a model locked before issue 16 was hashed, or None when this model uses anything
+    that form could not say (a step other than whole or half points, the mean rule, a threshold …)."""
+    model = dict(frozen["model"])
+    if model.get("scale_step") not in (1, 0.5):
+        return None
+    if any(model.get(k) != v for k, v in _LATER_MODEL_KEYS.items()):
+        return None
+    criteria = []
+    for c in model["criteria"]:
+        if any(c.get(k) != v for k, v in _LATER_CRITERION_KEYS.items()):
+            return None
+        criteria.append({k: v for k, v in c.items() if k not in _LATER_CRITERION_KEYS})
+    for key in ("scale_step", *_LATER_MODEL_KEYS):
+        model.pop(key, None)
+    model["criteria"] = criteria
+    return {**frozen, "model": model}
 
 
 def freeze(tender: Tender, *, at: datetime, actor: Any) -> EvaluationModel:

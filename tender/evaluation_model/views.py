@@ -128,7 +128,7 @@ def settings(tender_id: int) -> Any:
     def update() -> None:
         data = ops.ModelSettings(
             scale_max=form.scale_max.data or Decimal(0),
-            allow_half_points=bool(form.allow_half_points.data),
+            scale_step=Decimal("0.5") if form.allow_half_points.data else Decimal(1),
             price_method=form.price_method.data or "",
             price_k=form.price_k.data,
             nok_per_point=form.nok_per_point.data,

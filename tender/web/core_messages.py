@@ -43,7 +43,12 @@ def _ids(ids: Iterable[str]) -> str:
     return ", ".join(f"«{i}»" for i in ids)
 
 
-_PARAMETERS = {"k": "k", "nok_per_point": "kroner per poeng"}
+_PARAMETERS = {
+    "k": "k",
+    "nok_per_point": "kroner per poeng",
+    "surcharge_percent": "pristillegget (S, prosent)",
+    "deduction_percent": "prisfradraget (D, prosent)",
+}
 
 
 def _parameter(name: str) -> str:
@@ -64,6 +69,21 @@ NORWEGIAN: dict[str, Wording] = {
     # the criteria tree
     "scale_max_not_positive": lambda v: f"Skalaens maksimum må være over 0, ikke {_n(v['scale_max'])}.",
     "no_criteria": lambda v: "Modellen må ha minst ett tildelingskriterium.",
+    "scale_step_negative": lambda v: f"Skalaens trinn kan ikke være negativt ({_n(v['step'])}).",
+    "scale_step_and_half_points": lambda v: (
+        f"«Halve poeng» betyr trinn 0,5, men trinnet er oppgitt som {_n(v['step'])}: oppgi bare ett av dem."
+    ),
+    "scale_step_not_dividing": lambda v: (
+        f"Trinnet {_n(v['step'])} deler ikke skalaen 0–{_n(v['scale_max'])} i hele trinn."
+    ),
+    "min_score_on_price": lambda v: "Minstepoeng gjelder bare kvalitetskriterier, ikke pris.",
+    "min_score_off_scale": lambda v: (
+        f"Minstepoengene {_n(v['minimum'])} ligger utenfor skalaen 0–{_n(v['scale_max'])}."
+    ),
+    "min_quality_off_scale": lambda v: (
+        f"Minste vektede kvalitetspoeng {_n(v['minimum'])} ligger utenfor 0–{_n(v['quality_max'])} "
+        "(det meste et tilbud kan få)."
+    ),
     "level_sum": lambda v: (
         f"Vektene på dette nivået summerer til {_n(v['total'])}, ikke {v['expected']} "
         f"({' + '.join(f'{name} {_n(weight)}' for name, weight in v['parts'])})."
@@ -100,12 +120,21 @@ NORWEGIAN: dict[str, Wording] = {
     "price_parameter_missing": lambda v: (
         f"Prismetoden «{_method(v['method'])}» trenger {_parameter(v['parameter'])} (over {_n(v['above'])})."
     ),
+    "price_parameter_too_large": lambda v: (
+        f"{_parameter(v['parameter']).capitalize()} er {_n(v['value'])}; "
+        f"det kan være høyst {_n(v['at_most'])} "
+        f"(ellers kunne kvalitet kjøpe en negativ pris med «{_method(v['method'])}»)."
+    ),
     "price_parameter_too_small": lambda v: (
         f"{_parameter(v['parameter']).capitalize()} er {_n(v['value'])}; den må være over {_n(v['above'])}."
     ),
     # scores and bids
     "score_off_scale": lambda v: f"{_n(v['score'])} er utenfor skalaen 0–{_n(v['scale_max'])}.",
     "score_not_whole": _whole_points,
+    "score_off_step": lambda v: f"{_n(v['score'])} er ikke tillatt: skalaen går i trinn på {_n(v['step'])}.",
+    "consensus_not_mean": lambda v: (
+        f"Konsensus er gjennomsnittet av de individuelle poengene: {_n(v['mean'])}, ikke {_n(v['score'])}."
+    ),
     "half_points_not_allowed": lambda v: (
         f"{_n(v['score'])} er et halvt poeng, men halve poeng er ikke tillatt."
     ),
@@ -127,6 +156,10 @@ NORWEGIAN: dict[str, Wording] = {
     "price_method_caution": lambda v: f"{_method(v['method'])}: {v['caution']}",
     "announced_range_wide": lambda v: (
         f"Det kunngjorte spennet {_n(v['low'])}–{_n(v['high'])} er bredere enn ±10 prosentpoeng."
+    ),
+    "evaluated_price_negative": lambda v: (
+        f"{_bid(v)} får negativ evaluert pris ({_n(v['evaluated_price'])}) med «{_method(v['method'])}»: "
+        "kvaliteten er verdsatt høyere enn prisen."
     ),
     "unmet_requirement_not_rejected": lambda v: (
         f"{_bid(v)} oppfyller ikke minstekrav {v['requirement']}, men er ikke avvist."

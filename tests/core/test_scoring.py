@@ -173,6 +173,9 @@ def test_every_price_method_shows_a_norwegian_label_and_a_formula() -> None:
         "proportional",
         "spread",
         "value_for_money",
+        "value_for_money_offset",
+        "price_surcharge",
+        "price_deduction",
     }
     for cls in PRICE_METHODS.values():
         assert cls.label and cls.formula

@@ -17,11 +17,15 @@ from tender.core.scoring.evaluation import (
     IndividualScore,
     RequirementCheck,
     RequirementStatus,
+    ThresholdFailure,
     check_bids,
     check_score,
     evaluate,
     evaluate_case,
+    mean_consensus,
+    mean_score,
     rank_by_merit,
+    threshold_failures,
     tie_keys,
 )
 from tender.core.scoring.methods import (
@@ -31,12 +35,20 @@ from tender.core.scoring.methods import (
     make_price_method,
     register_price_method,
 )
-from tender.core.scoring.model import Criterion, CriterionKind, PlacedCriterion, ScoringModel, WeightRange
+from tender.core.scoring.model import (
+    ConsensusRule,
+    Criterion,
+    CriterionKind,
+    PlacedCriterion,
+    ScoringModel,
+    WeightRange,
+)
 
 __all__ = [
     "PRICE_METHODS",
     "Bid",
     "BidResult",
+    "ConsensusRule",
     "Criterion",
     "CriterionKind",
     "CriterionPoints",
@@ -51,13 +63,17 @@ __all__ = [
     "RequirementStatus",
     "ScoringError",
     "ScoringModel",
+    "ThresholdFailure",
     "WeightRange",
     "check_bids",
     "check_score",
     "evaluate",
     "evaluate_case",
     "make_price_method",
+    "mean_consensus",
+    "mean_score",
     "rank_by_merit",
     "register_price_method",
+    "threshold_failures",
     "tie_keys",
 ]

@@ -73,6 +73,21 @@ ENGLISH: dict[str, Wording] = {
     # the criteria tree
     "scale_max_not_positive": lambda v: f"the scale maximum must be above 0, not {show(v['scale_max'])}",
     "no_criteria": lambda v: "there must be at least one criterion",
+    "scale_step_negative": lambda v: f"the scale's step cannot be negative ({show(v['step'])})",
+    "scale_step_and_half_points": lambda v: (
+        f"allow_half_points says the step is 0.5, but scale_step says {show(v['step'])}: state one of them"
+    ),
+    "scale_step_not_dividing": lambda v: (
+        f"the step {show(v['step'])} does not divide the scale 0–{show(v['scale_max'])} into whole steps"
+    ),
+    "min_score_on_price": lambda v: "a minimum score applies to quality criteria only, not to price",
+    "min_score_off_scale": lambda v: (
+        f"the minimum score {show(v['minimum'])} is outside the scale 0–{show(v['scale_max'])}"
+    ),
+    "min_quality_off_scale": lambda v: (
+        f"the minimum weighted quality {show(v['minimum'])} is outside 0–{show(v['quality_max'])} "
+        "(the most weighted quality points a bid can earn)"
+    ),
     "level_sum": lambda v: (
         f"the weights on this level sum to {show(v['total'])}, not {v['expected']} ({_parts(v['parts'])})"
     ),
@@ -108,6 +123,10 @@ ENGLISH: dict[str, Wording] = {
     "price_parameter_missing": lambda v: (
         f"the price method '{v['method']}' needs '{v['parameter']}' ({_rule(v['parameter'], v['above'])})"
     ),
+    "price_parameter_too_large": lambda v: (
+        f"{v['parameter']} is {show(v['value'])}; it can be at most {show(v['at_most'])} (above it "
+        f"'{v['method']}' would let quality buy a negative price)"
+    ),
     "price_parameter_too_small": lambda v: (
         f"{v['parameter']} is {show(v['value'])}; it must be {_rule(v['parameter'], v['above'])}"
     ),
@@ -116,6 +135,10 @@ ENGLISH: dict[str, Wording] = {
     "score_not_whole": _whole_points,
     "half_points_not_allowed": lambda v: (
         f"{show(v['score'])} is a half point, but half points are not allowed (allow_half_points is false)"
+    ),
+    "score_off_step": lambda v: f"{show(v['score'])} is not on the scale's step of {show(v['step'])}",
+    "consensus_not_mean": lambda v: (
+        f"the consensus rule is the mean of the individual scores: {show(v['mean'])}, not {show(v['score'])}"
     ),
     "bid_id_missing": lambda v: "a bid needs an id",
     "bid_id_duplicate": lambda v: f"the id '{v['id']}' is already used by bids[{v['other_index']}]",
@@ -135,6 +158,10 @@ ENGLISH: dict[str, Wording] = {
     "price_method_caution": lambda v: f"{v['method']}: {v['caution']}",
     "announced_range_wide": lambda v: (
         f"the announced range {show(v['low'])}–{show(v['high'])} is wider than ±10 percentage points"
+    ),
+    "evaluated_price_negative": lambda v: (
+        f"'{v['bid']}' has a negative evaluated price ({show(v['evaluated_price'])}) under '{v['method']}': "
+        "its quality is worth more than its price"
     ),
     "unmet_requirement_not_rejected": lambda v: (
         f"'{v['bid']}' does not meet minimum requirement {v['requirement']} but is not rejected"

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-from tender.core.scoring.errors import Problem, ScoringError
+from tender.core.scoring.errors import Problem, ScoringError, show
 from tender.core.scoring.methods import PriceContext
-from tender.core.scoring.model import CriterionKind, PlacedCriterion, ScoringModel
+from tender.core.scoring.model import ConsensusRule, CriterionKind, PlacedCriterion, ScoringModel
 
 # --- bids ----------------------------------------------------------------------------------------
 
@@ -29,17 +29,36 @@ class Bid:
     rejection_reason: str = ""
 
 
-def check_score(score: Fraction, model: ScoringModel, place: str = "") -> Problem | None:
-    """Why ``score`` is not allowed on the model's scale (a problem at ``place``), or None when it is."""
+def check_score(
+    score: Fraction, model: ScoringModel, place: str = "", on_step: bool = True
+) -> Problem | None:
+    """Why ``score`` is not allowed on the model's scale (a problem at ``place``), or None when it is.
+
+    With ``on_step`` the score must also lie on the scale's step (an individual score, or a consensus the
+    evaluators agree on); a mean of individual scores need only lie on the scale.
+    """
     if not 0 <= score <= model.scale_max:
         return Problem(place, "score_off_scale", {"score": score, "scale_max": model.scale_max})
-    if (score * 2).denominator != 1:
-        return Problem(
-            place, "score_not_whole", {"score": score, "half_points_allowed": model.allow_half_points}
-        )
-    if score.denominator != 1 and not model.allow_half_points:
-        return Problem(place, "half_points_not_allowed", {"score": score})
+    step = model.step
+    if not on_step or step == 0:
+        return None
+    if step == 1 or step == Fraction(1, 2):  # the classic scales keep their own wording
+        if (score * 2).denominator != 1:
+            return Problem(place, "score_not_whole", {"score": score, "half_points_allowed": step != 1})
+        if score.denominator != 1 and step == 1:
+            return Problem(place, "half_points_not_allowed", {"score": score})
+        return None
+    if (score / step).denominator != 1:
+        return Problem(place, "score_off_step", {"score": score, "step": step})
     return None
+
+
+def mean_score(scores: Iterable[Fraction]) -> Fraction:
+    """The consensus by the mean rule: the exact mean of the individual scores (at least one)."""
+    found = list(scores)
+    if not found:
+        raise ValueError("a mean needs at least one score")
+    return sum(found, Fraction(0)) / len(found)
 
 
 def _bid_problems(model: ScoringModel, index: int, bid: Bid, seen: Mapping[str, int]) -> list[Problem]:
@@ -80,7 +99,9 @@ def _score_problems(model: ScoringModel, place: str, bid: Bid) -> list[Problem]:
             found.append(
                 Problem(where, "score_on_group", {"criterion": criterion_id, "children": target.children})
             )
-        elif (problem := check_score(score, model, where)) is not None:
+        elif (
+            problem := check_score(score, model, where, on_step=model.consensus is ConsensusRule.AGREED)
+        ) is not None:
             found.append(problem)
     missing = [p.id for p in model.leaves if p.kind is CriterionKind.QUALITY and p.id not in bid.scores]
     if missing and not bid.rejected:
@@ -124,6 +145,20 @@ class CriterionPoints:
 
 
 @dataclass(frozen=True)
+class ThresholdFailure:
+    """A bid below an announced quality threshold: on one criterion (``criterion_id``) or, with
+    ``criterion_id`` None, on the weighted quality points."""
+
+    criterion_id: str | None
+    minimum: Fraction
+    actual: Fraction
+
+    def english(self) -> str:
+        where = f"'{self.criterion_id}'" if self.criterion_id else "the weighted quality points"
+        return f"below the announced minimum on {where}: {show(self.actual)} < {show(self.minimum)}"
+
+
+@dataclass(frozen=True)
 class BidResult:
     bid: Bid
     criteria: Mapping[str, CriterionPoints]  #: every criterion, groups included, in tree order
@@ -131,6 +166,8 @@ class BidResult:
     evaluated_price: Fraction | None  #: only with a method that ranks by evaluated price
     rank: int | None  #: None for a rejected bid
     tied: bool  #: shares its rank with another bid because no tie-break separates them
+    #: the announced quality thresholds the bid falls below; such a bid is rejected (``bid.rejected``)
+    threshold_failures: tuple[ThresholdFailure, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -258,6 +295,8 @@ def evaluate(model: ScoringModel, bids: Sequence[Bid], tie_break: Sequence[str] 
     problems = check_bids(model, bids, tie_break)
     if problems:
         raise ScoringError(problems)
+    failures = {b.id: threshold_failures(model, b) for b in bids if not b.rejected}
+    bids = [_rejected_by_threshold(b, failures[b.id]) if failures.get(b.id) else b for b in bids]
     active = [b for b in bids if not b.rejected]
     context = _price_context(model, active)
     best = _best_scores(model, active)
@@ -269,17 +308,84 @@ def evaluate(model: ScoringModel, bids: Sequence[Bid], tie_break: Sequence[str] 
         total = sum((criteria[leaf.id].weighted or Fraction(0) for leaf in model.leaves), Fraction(0))
         evaluated = None
         if method is not None and bid.price is not None:
-            evaluated = method.evaluated_price(bid.price, _quality_total(model, criteria))
+            evaluated = method.evaluated_price(bid.price, _quality_total(model, criteria), model.quality_max)
         scored[bid.id] = (criteria, total, evaluated)
         # higher merit ranks first: total points, or the evaluated price with its sign turned
         merits[bid.id] = -evaluated if evaluated is not None else total
     keys = tie_keys((b.id for b in active), tie_break)
     ranks, ties = rank_by_merit(merits, keys)
     tied = {b for group in ties for b in group}
-    results = tuple(_bid_result(model, bid, scored.get(bid.id), ranks, tied) for bid in bids)
+    results = tuple(
+        replace(
+            _bid_result(model, bid, scored.get(bid.id), ranks, tied),
+            threshold_failures=failures.get(bid.id, ()),
+        )
+        for bid in bids
+    )
     leaders = [b for b, r in ranks.items() if r == 1]
     winner = leaders[0] if len(leaders) == 1 and leaders[0] not in tied else None
-    return EvaluationResult(model, results, context, tuple(tie_break), ties, winner, model.warnings)
+    negative = tuple(
+        Problem(
+            f"bids[{index}]",
+            "evaluated_price_negative",
+            {"bid": bid_id, "evaluated_price": evaluated, "method": method.name},
+        )
+        for index, bid_id in enumerate(b.id for b in bids)
+        if method is not None
+        and method.may_go_negative
+        and bid_id in scored
+        and (evaluated := scored[bid_id][2]) is not None
+        and evaluated < 0
+    )
+    return EvaluationResult(
+        model, results, context, tuple(tie_break), ties, winner, model.warnings + negative
+    )
+
+
+def _raw_points(model: ScoringModel, bid: Bid) -> dict[str, Fraction]:
+    """Every quality criterion's points before normalisation: a leaf's consensus score, a group's the
+    share-weighted mean of its children's."""
+    points: dict[str, Fraction] = {}
+    for node in reversed(model.placed):
+        if node.kind is not CriterionKind.QUALITY:
+            continue
+        if node.is_leaf:
+            points[node.id] = bid.scores.get(node.id, Fraction(0))
+        else:
+            points[node.id] = sum((points[k] * model.get(k).share for k in node.children), Fraction(0))
+    return points
+
+
+def threshold_failures(model: ScoringModel, bid: Bid) -> tuple[ThresholdFailure, ...]:
+    """The announced quality thresholds ``bid`` falls below, judged on its consensus scores as given (before
+    normalisation): a criterion's minimum score, then the minimum of the weighted quality points."""
+    if not model.has_thresholds:
+        return ()
+    points = _raw_points(model, bid)
+    found = [
+        ThresholdFailure(p.id, p.criterion.min_score, points[p.id])
+        for p in model.placed
+        if p.criterion.min_score is not None
+        and p.kind is CriterionKind.QUALITY
+        and points[p.id] < p.criterion.min_score
+    ]
+    if model.min_quality is not None:
+        quality = sum(
+            (
+                points[leaf.id] * leaf.path_weight
+                for leaf in model.leaves
+                if leaf.kind is CriterionKind.QUALITY
+            ),
+            Fraction(0),
+        )
+        if quality < model.min_quality:
+            found.append(ThresholdFailure(None, model.min_quality, quality))
+    return tuple(found)
+
+
+def _rejected_by_threshold(bid: Bid, failures: Sequence[ThresholdFailure]) -> Bid:
+    reason = "; ".join(f.english() for f in failures)
+    return replace(bid, rejected=True, rejection_reason=reason)
 
 
 def _bid_result(
@@ -372,10 +478,43 @@ def _requirement_warnings(case: EvaluationCase) -> list[Problem]:
     return found
 
 
+def mean_consensus(case: EvaluationCase) -> tuple[tuple[Bid, ...], list[Problem]]:
+    """Under the mean rule: every bid's consensus scores made from its individual scores (a score the case
+    gives must equal that mean), and the problems found. Under the agreed rule the bids are returned as
+    given."""
+    if case.model.consensus is not ConsensusRule.MEAN:
+        return case.bids, []
+    bids: list[Bid] = []
+    found: list[Problem] = []
+    for index, bid in enumerate(case.bids):
+        by_leaf: dict[str, list[Fraction]] = {}
+        for s in case.individual_scores.get(bid.id, ()):
+            by_leaf.setdefault(s.criterion_id, []).append(s.score)
+        scores = dict(bid.scores)
+        for leaf_id, given in by_leaf.items():
+            mean = mean_score(given)
+            if leaf_id in scores and scores[leaf_id] != mean:
+                found.append(
+                    Problem(
+                        f"bids[{index}].scores.{leaf_id}",
+                        "consensus_not_mean",
+                        {"criterion": leaf_id, "score": scores[leaf_id], "mean": mean},
+                    )
+                )
+            scores[leaf_id] = mean
+        bids.append(replace(bid, scores=scores))
+    return tuple(bids), found
+
+
 def evaluate_case(case: EvaluationCase) -> EvaluationResult:
-    """Check the individual scores too, then evaluate; unmet minimum requirements become warnings."""
-    problems = check_bids(case.model, case.bids, case.tie_break) + _individual_score_problems(case)
+    """Check the individual scores too, then evaluate; unmet minimum requirements become warnings.
+
+    Under the mean consensus rule the consensus scores are the exact means of the individual scores.
+    """
+    individual = _individual_score_problems(case)
+    bids, mean_problems = mean_consensus(case) if not individual else (case.bids, [])
+    problems = check_bids(case.model, bids, case.tie_break) + individual + mean_problems
     if problems:
         raise ScoringError(problems)
-    result = evaluate(case.model, case.bids, case.tie_break)
+    result = evaluate(case.model, bids, case.tie_break)
     return replace(result, warnings=result.warnings + tuple(_requirement_warnings(case)))

@@ -4,6 +4,12 @@ Guides disagree on what "relative" and "absolute" scoring mean, so every method 
 formula it computes, shown on screen next to its Norwegian label (see DOMAIN.md, "Scoring").
 Pe = the price being scored, Pb = the lowest and Ph = the highest price among bids not rejected,
 Max = the top of the scale.
+
+Some methods give no price points but rank by an *evaluated price* (lowest wins) made from the price and the
+bid's weighted quality points Q (whose most is Qmax, see ``ScoringModel.quality_max``; q = Q/Qmax is the
+bid's share of the best quality): value for money in its two announced forms, and the price-adjusting
+models that move the price in proportion to itself (a surcharge for quality not delivered, a deduction for
+quality delivered). Every such evaluated price is affine in Q, which the sensitivity analysis relies on.
 """
 
 from __future__ import annotations
@@ -38,6 +44,8 @@ class PriceMethod(ABC):
     caution: ClassVar[str] = ""
     #: True when bids are ranked by evaluated price (lowest wins) instead of by total points
     ranks_by_evaluated_price: ClassVar[bool] = False
+    #: True when the evaluated price can fall below 0 for some bids (flagged with the result)
+    may_go_negative: ClassVar[bool] = False
 
     @abstractmethod
     def points(self, price: Fraction, context: PriceContext) -> Fraction | None:
@@ -47,8 +55,9 @@ class PriceMethod(ABC):
         """The method's parameters by name, as used in the case format."""
         return {}
 
-    def evaluated_price(self, price: Fraction, quality: Fraction) -> Fraction | None:
-        """The price the ranking uses, given the bid's weighted quality points; None if not used."""
+    def evaluated_price(self, price: Fraction, quality: Fraction, quality_max: Fraction) -> Fraction | None:
+        """The price the ranking uses, given the bid's weighted quality points ``quality`` (Q) and the most
+        a bid can earn (``quality_max``, Qmax); None when the method ranks by points."""
         return None
 
     @classmethod
@@ -94,9 +103,14 @@ def make_price_method(
 
 
 def _required(
-    parameters: Mapping[str, Fraction], key: str, place: str, method: str, above: Fraction
+    parameters: Mapping[str, Fraction],
+    key: str,
+    place: str,
+    method: str,
+    above: Fraction,
+    at_most: Fraction | None = None,
 ) -> Fraction:
-    """The parameter ``key``, which must be given and be above ``above``."""
+    """The parameter ``key``, which must be given, be above ``above`` and (when given) at most ``at_most``."""
     value = parameters.get(key)
     if value is None:
         raise ScoringError(
@@ -115,6 +129,16 @@ def _required(
                     f"{place}.{key}",
                     "price_parameter_too_small",
                     {"parameter": key, "value": value, "above": above},
+                )
+            ]
+        )
+    if at_most is not None and value > at_most:
+        raise ScoringError(
+            [
+                Problem(
+                    f"{place}.{key}",
+                    "price_parameter_too_large",
+                    {"method": method, "parameter": key, "value": value, "at_most": at_most},
                 )
             ]
         )
@@ -205,13 +229,14 @@ class ValueForMoney(PriceMethod):
     formula = "Evaluert pris = Pe − kr per poeng × vektede kvalitetspoeng; lavest evaluert pris vinner"
     parameter_names = ("nok_per_point",)
     ranks_by_evaluated_price = True
+    may_go_negative = True
 
     nok_per_point: Fraction
 
     def points(self, price: Fraction, context: PriceContext) -> None:
         return None  # price enters the evaluated price, not the points
 
-    def evaluated_price(self, price: Fraction, quality: Fraction) -> Fraction:
+    def evaluated_price(self, price: Fraction, quality: Fraction, quality_max: Fraction) -> Fraction:
         return price - self.nok_per_point * quality
 
     def parameters(self) -> dict[str, Fraction]:
@@ -220,3 +245,96 @@ class ValueForMoney(PriceMethod):
     @classmethod
     def from_parameters(cls, parameters: Mapping[str, Fraction], place: str) -> PriceMethod:
         return cls(_required(parameters, "nok_per_point", place, cls.name, Fraction(0)))
+
+
+@register_price_method
+@dataclass(frozen=True)
+class ValueForMoneyOffset(PriceMethod):
+    """Value for money as some buyers announce it: the comparison figure is the price plus the value of the
+    quality *not* delivered, so it is never below the price. It ranks exactly as ``value_for_money`` (the two
+    differ by the same kr per poeng × Qmax for every bid) but prints the published figure."""
+
+    name = "value_for_money_offset"
+    label = "Prissetting av kvalitet, tillegg for manglende kvalitet"
+    formula = (
+        "Evaluert pris = Pe + kr per poeng × (maks vektede kvalitetspoeng − vektede kvalitetspoeng); "
+        "lavest evaluert pris vinner"
+    )
+    parameter_names = ("nok_per_point",)
+    ranks_by_evaluated_price = True
+
+    nok_per_point: Fraction
+
+    def points(self, price: Fraction, context: PriceContext) -> None:
+        return None
+
+    def evaluated_price(self, price: Fraction, quality: Fraction, quality_max: Fraction) -> Fraction:
+        return price + self.nok_per_point * (quality_max - quality)
+
+    def parameters(self) -> dict[str, Fraction]:
+        return {"nok_per_point": self.nok_per_point}
+
+    @classmethod
+    def from_parameters(cls, parameters: Mapping[str, Fraction], place: str) -> PriceMethod:
+        return cls(_required(parameters, "nok_per_point", place, cls.name, Fraction(0)))
+
+
+@register_price_method
+@dataclass(frozen=True)
+class PriceSurcharge(PriceMethod):
+    """The percentage surcharge model (Swedish «mervärdespåslag», named after Oslo kommune in Norway): the
+    price is raised in proportion to itself for the quality a bid does not deliver; at zero quality by S %."""
+
+    name = "price_surcharge"
+    label = "Prosentvis pristillegg for manglende kvalitet"
+    formula = "Evaluert pris = Pe × (1 + S/100 × (1 − Q/Qmax)); lavest evaluert pris vinner"
+    parameter_names = ("surcharge_percent",)
+    ranks_by_evaluated_price = True
+
+    surcharge_percent: Fraction
+
+    def points(self, price: Fraction, context: PriceContext) -> None:
+        return None
+
+    def evaluated_price(self, price: Fraction, quality: Fraction, quality_max: Fraction) -> Fraction:
+        share = quality / quality_max if quality_max else Fraction(0)
+        return price * (1 + self.surcharge_percent / 100 * (1 - share))
+
+    def parameters(self) -> dict[str, Fraction]:
+        return {"surcharge_percent": self.surcharge_percent}
+
+    @classmethod
+    def from_parameters(cls, parameters: Mapping[str, Fraction], place: str) -> PriceMethod:
+        return cls(_required(parameters, "surcharge_percent", place, cls.name, Fraction(0)))
+
+
+@register_price_method
+@dataclass(frozen=True)
+class PriceDeduction(PriceMethod):
+    """The percentage deduction model (Swedish «mervärdesavdrag» in per cent, Danish «procentvis fradrag»):
+    the price is lowered in proportion to itself for the quality a bid delivers; at full quality by D %.
+    D above 100 would let quality buy a negative price, so it is refused when the model is set up."""
+
+    name = "price_deduction"
+    label = "Prosentvis prisfradrag for levert kvalitet"
+    formula = "Evaluert pris = Pe × (1 − D/100 × Q/Qmax); lavest evaluert pris vinner"
+    parameter_names = ("deduction_percent",)
+    ranks_by_evaluated_price = True
+
+    deduction_percent: Fraction
+
+    def points(self, price: Fraction, context: PriceContext) -> None:
+        return None
+
+    def evaluated_price(self, price: Fraction, quality: Fraction, quality_max: Fraction) -> Fraction:
+        share = quality / quality_max if quality_max else Fraction(0)
+        return price * (1 - self.deduction_percent / 100 * share)
+
+    def parameters(self) -> dict[str, Fraction]:
+        return {"deduction_percent": self.deduction_percent}
+
+    @classmethod
+    def from_parameters(cls, parameters: Mapping[str, Fraction], place: str) -> PriceMethod:
+        return cls(
+            _required(parameters, "deduction_percent", place, cls.name, Fraction(0), at_most=Fraction(100))
+        )

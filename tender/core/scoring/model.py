@@ -32,6 +32,15 @@ class CriterionKind(enum.Enum):
     QUALITY = "quality"
 
 
+class ConsensusRule(enum.Enum):
+    """How the consensus score of a bid on a quality leaf is made, as announced."""
+
+    #: the evaluators agree on one score (on the scale's step) and justify it
+    AGREED = "agreed"
+    #: the mean of the evaluators' individual scores, kept exact (it need not lie on the step)
+    MEAN = "mean"
+
+
 @dataclass(frozen=True)
 class WeightRange:
     """The announced range of a weight, in the same unit as the weights on its level."""
@@ -55,6 +64,9 @@ class Criterion:
     normalise: bool | None = None
     weight_range: WeightRange | None = None
     children: tuple[Criterion, ...] = ()
+    #: the announced minimum score (quality threshold) on this criterion; for a group, on the share-weighted
+    #: mean of its children's scores. Judged on the consensus scores as given, before normalisation.
+    min_score: Fraction | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +107,12 @@ class PlacedCriterion:
 
 @dataclass(frozen=True)
 class ScoringModel:
-    """The scoring model fixed before tenders are opened: criteria tree, scale, half points.
+    """The scoring model fixed before tenders are opened: criteria tree, scale and its step, the consensus
+    rule and the quality thresholds.
+
+    The scale runs from 0 to ``scale_max`` in steps of ``step``: ``scale_step`` states it (1 whole points,
+    1/2 half points, 1/10 tenths, any step that divides the scale; 0 a continuous scale); left out, it is 1,
+    or 1/2 with ``allow_half_points`` (the older way of saying half points).
 
     Construction checks every rule and raises ScoringError listing all problems, each at its place.
     """
@@ -103,6 +120,11 @@ class ScoringModel:
     criteria: tuple[Criterion, ...]
     scale_max: Fraction = Fraction(10)
     allow_half_points: bool = False
+    scale_step: Fraction | None = None
+    consensus: ConsensusRule = ConsensusRule.AGREED
+    #: the announced minimum of the weighted quality points (the sum of score × path weight over the quality
+    #: leaves, before normalisation); a bid below it is rejected
+    min_quality: Fraction | None = None
     _placed: dict[str, PlacedCriterion] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -110,13 +132,77 @@ class ScoringModel:
         placed: dict[str, PlacedCriterion] = {}
         if self.scale_max <= 0:
             problems.append(Problem("scale_max", "scale_max_not_positive", {"scale_max": self.scale_max}))
+        problems.extend(self._step_problems())
         if not self.criteria:
             problems.append(Problem("criteria", "no_criteria"))
         else:
             _place_level(self.criteria, "criteria", None, placed, problems)
+        object.__setattr__(self, "_placed", placed)
+        if not problems:
+            problems.extend(self._threshold_problems())
         if problems:
             raise ScoringError(problems)
-        object.__setattr__(self, "_placed", placed)
+
+    def _step_problems(self) -> list[Problem]:
+        step = self.scale_step
+        if step is None:
+            return []
+        if step < 0:
+            return [Problem("scale_step", "scale_step_negative", {"step": step})]
+        if self.allow_half_points and step != Fraction(1, 2):
+            return [Problem("scale_step", "scale_step_and_half_points", {"step": step})]
+        if step > 0 and self.scale_max > 0 and (self.scale_max / step).denominator != 1:
+            return [
+                Problem("scale_step", "scale_step_not_dividing", {"step": step, "scale_max": self.scale_max})
+            ]
+        return []
+
+    def _threshold_problems(self) -> list[Problem]:
+        found: list[Problem] = []
+        for p in self._placed.values():
+            minimum = p.criterion.min_score
+            if minimum is None:
+                continue
+            if p.kind is CriterionKind.PRICE:
+                found.append(Problem(f"{p.place}.min_score", "min_score_on_price"))
+            elif not 0 <= minimum <= self.scale_max:
+                found.append(
+                    Problem(
+                        f"{p.place}.min_score",
+                        "min_score_off_scale",
+                        {"minimum": minimum, "scale_max": self.scale_max},
+                    )
+                )
+        if self.min_quality is not None and not 0 <= self.min_quality <= self.quality_max:
+            found.append(
+                Problem(
+                    "min_quality",
+                    "min_quality_off_scale",
+                    {"minimum": self.min_quality, "quality_max": self.quality_max},
+                )
+            )
+        return found
+
+    @property
+    def step(self) -> Fraction:
+        """The scale's step: 1, 1/2, 1/10 …; 0 for a continuous scale."""
+        if self.scale_step is not None:
+            return self.scale_step
+        return Fraction(1, 2) if self.allow_half_points else Fraction(1)
+
+    @property
+    def quality_max(self) -> Fraction:
+        """The most weighted quality points a bid can earn: top of the scale × the quality path weights."""
+        return self.scale_max * sum(
+            (p.path_weight for p in self._placed.values() if p.is_leaf and p.kind is CriterionKind.QUALITY),
+            Fraction(0),
+        )
+
+    @property
+    def has_thresholds(self) -> bool:
+        return self.min_quality is not None or any(
+            p.criterion.min_score is not None for p in self._placed.values()
+        )
 
     @property
     def placed(self) -> tuple[PlacedCriterion, ...]:

@@ -115,8 +115,8 @@ def merit_line(model: ScoringModel, bid: BidResult, node: PlacedCriterion) -> tu
     if method is None or not method.ranks_by_evaluated_price or bid.bid.price is None:
         return fixed, slope
     # the total is the weighted quality here; the evaluated price is affine in it
-    at0 = method.evaluated_price(bid.bid.price, fixed)
-    at1 = method.evaluated_price(bid.bid.price, fixed + slope)
+    at0 = method.evaluated_price(bid.bid.price, fixed, model.quality_max)
+    at1 = method.evaluated_price(bid.bid.price, fixed + slope, model.quality_max)
     assert at0 is not None and at1 is not None  # ranks_by_evaluated_price promises them
     return -at0, at0 - at1
 
@@ -230,7 +230,7 @@ class _CutScorer:
         assert node is not None and node.criterion.method is not None
         method = node.criterion.method
         if method.ranks_by_evaluated_price:
-            evaluated = method.evaluated_price(price, self.quality[bid_id])
+            evaluated = method.evaluated_price(price, self.quality[bid_id], self.model.quality_max)
             assert evaluated is not None
             return -evaluated
         points = method.points(price, context)
