@@ -91,6 +91,26 @@ def test_every_code_the_specification_core_raises_has_a_norwegian_wording_and_no
         price
         == set(spec_messages.PRICE_SCHEDULE)
         == {"period_malformed", "amount_missing", "amount_negative", "no_items"}
+        | {
+            # issue 16: the schedule as the evaluated price (basket, average, discounted life-cycle cost)
+            "not_a_number",
+            "unknown_method",
+            "unknown_gap_rule",
+            "rate_without_life_cycle",
+            "rate_negative",
+            "rate_too_high",
+            "duplicate_municipality",
+            "duplicate_line",
+            "quantity_negative",
+            "weight_negative",
+            "weights_zero",
+            "yearly_without_life_cycle",
+            "no_municipalities",
+            "unknown_line",
+            "municipality_missing",
+            "municipality_unknown",
+            "line_unpriced",
+        }
     )
     assert (
         _codes_in([CORE / "orgnr.py"])
