@@ -489,12 +489,12 @@ def _amount_negative(v: Mapping[str, Any]) -> str:
 
 
 def _not_a_number(v: Mapping[str, Any]) -> str:
-    what = {
-        "amount": f"Beløpet for «{_price_item(v)}» i tilbud «{v.get('bid')}»",
-        "quantity": f"Mengden for «{v.get('item')}»",
-        "weight": f"Vekten for «{v.get('item')}»",
-        "rate": "Diskonteringsrenten",
-    }[v["what"]]
+    if v["what"] == "rate":
+        what = "Diskonteringsrenten"
+    elif v["what"] == "amount":
+        what = f"Beløpet for «{_price_item(v)}» i tilbud «{v['bid']}»"
+    else:
+        what = f"{'Mengden' if v['what'] == 'quantity' else 'Vekten'} for «{v['item']}»"
     return f"{what} er ikke et tall («{v['value']}»)."
 
 
