@@ -1,7 +1,12 @@
 """The price schedule (prisskjema): one-off and yearly items, optionally per municipality, and the contract
 period (e.g. "4+1+1" years, options included) → the evaluated total cost a price method scores.
 
-Pure and exact: amounts are Decimal in, Fraction out; nothing rounded.
+``evaluated_total`` is the web app's undiscounted life-cycle cost of one bid. ``evaluated_prices`` makes the
+evaluated price of every bid at once under a ``PriceSchedule`` as announced (issue 16): a life-cycle cost
+(optionally discounted), a basket (Σ quantity × unit price) or an average over lines (optionally weighted),
+with a stated rule for lines a bid leaves without a price, and returns how each line enters each price.
+
+Pure and exact: amounts are Decimal (or Fraction) in, Fraction out; nothing rounded.
 """
 
 from __future__ import annotations
@@ -203,10 +208,26 @@ def _exact(value: object) -> Fraction | None:
     return Fraction(value)
 
 
+def _rate_problem(rate: object) -> PriceProblem | None:
+    """What is wrong with a discount rate in percent (0 ≤ r ≤ 100), or None."""
+    exact = _exact(rate)
+    if exact is None:
+        return PriceProblem("not_a_number", {"what": "rate", "value": rate})
+    if exact < 0:
+        return PriceProblem("rate_negative", {"rate": rate})
+    if exact > 100:
+        return PriceProblem("rate_too_high", {"rate": rate})
+    return None
+
+
 def discount_factors(rate: Number | None, years: int) -> tuple[Fraction, ...]:
-    """1/(1 + r/100)ᵗ for t = 1..years; all 1 when the rate is 0 or None. The rate is assumed checked."""
-    r = _exact(rate) if rate is not None else Fraction(0)
-    growth = 1 + (r or Fraction(0)) / 100
+    """1/(1 + r/100)ᵗ for t = 1..years, r in percent; all 1 when the rate is 0 or None."""
+    if rate is None:
+        return (Fraction(1),) * years
+    problem = _rate_problem(rate)
+    if problem is not None:
+        raise PriceScheduleError([problem])
+    growth = 1 + Fraction(rate) / 100
     return tuple(1 / growth**t for t in range(1, years + 1))
 
 
@@ -234,15 +255,11 @@ def _schedule_problems(schedule: PriceSchedule) -> tuple[list[PriceProblem], int
         except PriceScheduleError as error:
             problems += error.problems
     if schedule.discount_rate is not None:
-        rate = _exact(schedule.discount_rate)
+        rate_problem = _rate_problem(schedule.discount_rate)
         if schedule.method != "life_cycle":
             problems.append(PriceProblem("rate_without_life_cycle", {"rate": schedule.discount_rate}))
-        elif rate is None:
-            problems.append(PriceProblem("not_a_number", {"what": "rate", "value": schedule.discount_rate}))
-        elif rate < 0:
-            problems.append(PriceProblem("rate_negative", {"rate": schedule.discount_rate}))
-        elif rate > 100:
-            problems.append(PriceProblem("rate_too_high", {"rate": schedule.discount_rate}))
+        elif rate_problem is not None:
+            problems.append(rate_problem)
     seen_municipalities: set[str] = set()
     for municipality in schedule.municipalities:
         if municipality in seen_municipalities:

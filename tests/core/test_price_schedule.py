@@ -534,3 +534,17 @@ def test_filling_the_gaps_by_hand_with_the_highest_price_changes_nothing(
     )
     assert again.prices() == result.prices()
     assert not any(again[b].filled for b in bids)
+
+
+def test_discount_factors_refuse_a_bad_rate_and_are_all_one_without_a_rate() -> None:
+    assert discount_factors(None, 3) == (1, 1, 1)
+    assert discount_factors(0, 2) == (1, 1)
+    assert discount_factors(100, 2) == (Fraction(1, 2), Fraction(1, 4))
+    for rate, code in [
+        (Decimal(-1), "rate_negative"),
+        (101, "rate_too_high"),
+        (Decimal("NaN"), "not_a_number"),
+    ]:
+        with pytest.raises(PriceScheduleError) as caught:
+            discount_factors(rate, 3)
+        assert [p.code for p in caught.value.problems] == [code]
