@@ -13,7 +13,15 @@ from typing import Any
 import pytest
 
 from tender.core import orgnr
-from tender.core.price_schedule import PriceProblem, PriceScheduleError, ScheduleItem, evaluated_total
+from tender.core.price_schedule import (
+    PriceProblem,
+    PriceSchedule,
+    PriceScheduleError,
+    ScheduleItem,
+    ScheduleLine,
+    evaluated_prices,
+    evaluated_total,
+)
 from tender.core.spec import Problem, Requirement, SpecError, SpecFileError, move_requirement
 from tender.core.spec.samples import example_spec
 from tender.core.spec.toml_format import load_spec_toml
@@ -91,6 +99,26 @@ def test_every_code_the_specification_core_raises_has_a_norwegian_wording_and_no
         price
         == set(spec_messages.PRICE_SCHEDULE)
         == {"period_malformed", "amount_missing", "amount_negative", "no_items"}
+        | {
+            # issue 16: the schedule as the evaluated price (basket, average, discounted life-cycle cost)
+            "not_a_number",
+            "unknown_method",
+            "unknown_gap_rule",
+            "rate_without_life_cycle",
+            "rate_negative",
+            "rate_too_high",
+            "duplicate_municipality",
+            "duplicate_line",
+            "quantity_negative",
+            "weight_negative",
+            "weights_zero",
+            "yearly_without_life_cycle",
+            "no_municipalities",
+            "unknown_line",
+            "municipality_missing",
+            "municipality_unknown",
+            "line_unpriced",
+        }
     )
     assert (
         _codes_in([CORE / "orgnr.py"])
@@ -283,6 +311,91 @@ def test_every_wording_renders_as_norwegian_with_realistic_values(code: str, val
     worded = spec_messages.message(Problem(code, values))
     assert worded and worded[-1] in ".?" and findings(worded) == [], worded
     assert code not in worded and "{" not in worded and "None" not in worded
+
+
+#: realistic values for every code of the price schedule, one entry per way a reader words it
+PRICE_SAMPLES: list[tuple[str, dict[str, Any]]] = [
+    ("period_malformed", {"period": "fire år"}),
+    ("amount_missing", {"item": "Drift", "municipality": "4001"}),
+    ("amount_missing", {"bid": "Leverandør AS", "line": "2", "item": "Drift", "municipality": None}),
+    ("amount_negative", {"item": "Lisens", "municipality": None}),
+    ("amount_negative", {"bid": "Leverandør AS", "line": "1", "item": "Lisens", "municipality": None}),
+    ("no_items", {}),
+    (
+        "not_a_number",
+        {"bid": "Leverandør AS", "line": "1", "item": "Lisens", "what": "amount", "value": "12"},
+    ),
+    ("not_a_number", {"line": "1", "item": "Time", "what": "quantity", "value": Decimal("NaN")}),
+    ("not_a_number", {"line": "1", "item": "Time", "what": "weight", "value": Decimal("Infinity")}),
+    ("not_a_number", {"what": "rate", "value": Decimal("NaN")}),
+    ("unknown_method", {"method": "kurv"}),
+    ("unknown_gap_rule", {"gaps": "lowest"}),
+    ("rate_without_life_cycle", {"rate": Decimal(4)}),
+    ("rate_negative", {"rate": Decimal("-1.5")}),
+    ("rate_too_high", {"rate": Decimal("100.01")}),
+    ("duplicate_municipality", {"municipality": "4001"}),
+    ("duplicate_line", {"line": "1", "item": "Kurs"}),
+    ("quantity_negative", {"line": "1", "item": "Time", "quantity": Decimal(-2)}),
+    ("weight_negative", {"line": "1", "item": "Time", "weight": Decimal("-0.5")}),
+    ("weights_zero", {}),
+    ("yearly_without_life_cycle", {"line": "1", "item": "Drift"}),
+    ("no_municipalities", {"line": "1", "item": "Drift"}),
+    ("unknown_line", {"bid": "Leverandør AS", "line": "9"}),
+    ("municipality_missing", {"bid": "Leverandør AS", "line": "2", "item": "Drift", "municipality": None}),
+    ("municipality_unknown", {"bid": "Leverandør AS", "line": "2", "item": "Drift", "municipality": "5001"}),
+    ("line_unpriced", {"line": "2", "item": "Melk", "municipality": None}),
+    ("line_unpriced", {"line": "2", "item": "Drift", "municipality": "4003"}),
+]
+
+
+def test_every_price_schedule_code_has_a_sample() -> None:
+    assert {code for code, _ in PRICE_SAMPLES} == set(spec_messages.PRICE_SCHEDULE)
+
+
+@pytest.mark.parametrize(
+    ("code", "values"), PRICE_SAMPLES, ids=[f"{c}-{i}" for i, (c, _) in enumerate(PRICE_SAMPLES)]
+)
+def test_every_price_schedule_wording_renders_as_norwegian(code: str, values: dict[str, Any]) -> None:
+    worded = spec_messages.price_problem(PriceProblem(code, values))
+    assert worded and worded[-1] == "." and findings(worded) == [], worded
+    assert code not in worded and "{" not in worded and "None" not in worded
+
+
+def test_the_evaluated_price_from_a_schedule_words_its_problems_naming_bid_line_and_municipality() -> None:
+    schedule = PriceSchedule(
+        "average",
+        (
+            ScheduleLine("1", "Brød"),
+            ScheduleLine("2", "Melk", per_municipality=True),
+            ScheduleLine("3", "Ost"),
+        ),
+        municipalities=("4001", "4003"),
+    )
+    bids = {
+        "Alfa AS": {("1", None): Decimal(10), ("2", "4001"): Decimal(-3), ("2", "4003"): Decimal(4)},
+        "Beta AS": {("1", None): Decimal(11), ("2", "4001"): Decimal(5)},
+    }
+    with pytest.raises(PriceScheduleError) as caught:
+        evaluated_prices(schedule, bids)
+    assert spec_messages.price_problems(caught.value) == [
+        "Beløpet for «Melk (4001)» i tilbud «Alfa AS» kan ikke være negativt.",
+        "Ingen tilbydere har priset linjen «Ost».",
+        "Tilbud «Beta AS» har ikke priset «Melk (4003)», og prisskjemaet godtar ikke tomme linjer.",
+    ]
+    with pytest.raises(PriceScheduleError) as rate:
+        evaluated_prices(
+            PriceSchedule(
+                "life_cycle",
+                (ScheduleLine("1", "Drift", yearly=True, quantity=Decimal(-1)),),
+                period="4+1",
+                discount_rate=Decimal("120.5"),
+            ),
+            {},
+        )
+    assert spec_messages.price_problems(rate.value) == [
+        "Diskonteringsrenten (120,5 %) kan ikke være over 100 %.",
+        "Mengden for «Drift» kan ikke være negativ (-1).",
+    ]
 
 
 def test_a_problem_reads_with_its_sheet_line_and_row_first_as_it_always_has() -> None:

@@ -474,14 +474,74 @@ def _price_item(v: Mapping[str, Any]) -> str:
     return str(v["item"]) + (f" ({v['municipality']})" if v.get("municipality") else "")
 
 
+def _amount_missing(v: Mapping[str, Any]) -> str:
+    if v.get("bid") is None:
+        return f"Mangler beløp for «{_price_item(v)}»."
+    return (
+        f"Tilbud «{v['bid']}» har ikke priset «{_price_item(v)}», og prisskjemaet godtar ikke tomme linjer."
+    )
+
+
+def _amount_negative(v: Mapping[str, Any]) -> str:
+    if v.get("bid") is None:
+        return f"Beløpet for «{_price_item(v)}» kan ikke være negativt."
+    return f"Beløpet for «{_price_item(v)}» i tilbud «{v['bid']}» kan ikke være negativt."
+
+
+def _not_a_number(v: Mapping[str, Any]) -> str:
+    if v["what"] == "rate":
+        what = "Diskonteringsrenten"
+    elif v["what"] == "amount":
+        what = f"Beløpet for «{_price_item(v)}» i tilbud «{v['bid']}»"
+    else:
+        what = f"{'Mengden' if v['what'] == 'quantity' else 'Vekten'} for «{v['item']}»"
+    return f"{what} er ikke et tall («{v['value']}»)."
+
+
 #: every code of the price schedule (tender.core.price_schedule)
 PRICE_SCHEDULE: dict[str, Wording] = {
     "period_malformed": lambda v: (
         f"Kontraktsperioden «{v['period']}» må skrives som år, f.eks. 4 eller 4+1+1."
     ),
-    "amount_missing": lambda v: f"Mangler beløp for «{_price_item(v)}».",
-    "amount_negative": lambda v: f"Beløpet for «{_price_item(v)}» kan ikke være negativt.",
+    "amount_missing": _amount_missing,
+    "amount_negative": _amount_negative,
     "no_items": lambda v: "Prisskjemaet har ingen poster.",
+    "not_a_number": _not_a_number,
+    "unknown_method": lambda v: (
+        f"Prisskjemaet har en ukjent beregningsmåte «{v['method']}»; "
+        "velg livssykluskostnad, kurv eller gjennomsnitt over linjene."
+    ),
+    "unknown_gap_rule": lambda v: (
+        f"Prisskjemaet har en ukjent regel for linjer uten pris «{v['gaps']}»; "
+        "velg høyeste tilbudte pris på linjen eller avvisning av tilbudet."
+    ),
+    "rate_without_life_cycle": lambda v: "En diskonteringsrente brukes bare med livssykluskostnad.",
+    "rate_negative": lambda v: f"Diskonteringsrenten ({_typed(v['rate'])} %) kan ikke være negativ.",
+    "rate_too_high": lambda v: f"Diskonteringsrenten ({_typed(v['rate'])} %) kan ikke være over 100 %.",
+    "duplicate_municipality": lambda v: f"Kommune {v['municipality']} står to ganger i prisskjemaet.",
+    "duplicate_line": lambda v: (
+        f"Linjen «{v['item']}» har samme nummer («{v['line']}») som en annen linje i prisskjemaet."
+    ),
+    "quantity_negative": lambda v: (
+        f"Mengden for «{v['item']}» kan ikke være negativ ({_typed(v['quantity'])})."
+    ),
+    "weight_negative": lambda v: f"Vekten for «{v['item']}» kan ikke være negativ ({_typed(v['weight'])}).",
+    "weights_zero": lambda v: "Alle linjene har vekt 0, så gjennomsnittet kan ikke beregnes.",
+    "yearly_without_life_cycle": lambda v: (
+        f"«{v['item']}» er en årlig post, men årlige poster brukes bare med livssykluskostnad."
+    ),
+    "no_municipalities": lambda v: f"«{v['item']}» prises per kommune, men prisskjemaet har ingen kommuner.",
+    "unknown_line": lambda v: (
+        f"Tilbud «{v['bid']}» har en pris for linje «{v['line']}», som ikke finnes i prisskjemaet."
+    ),
+    "municipality_missing": lambda v: (
+        f"Tilbud «{v['bid']}» har en pris for «{v['item']}» uten kommune, men linjen prises per kommune."
+    ),
+    "municipality_unknown": lambda v: (
+        f"Tilbud «{v['bid']}» har en pris for «{v['item']}» for kommune {v['municipality']}, "
+        "men linjen prises ikke for den kommunen."
+    ),
+    "line_unpriced": lambda v: f"Ingen tilbydere har priset linjen «{_price_item(v)}».",
 }
 
 #: every code of the organisation number check (tender.core.orgnr)
