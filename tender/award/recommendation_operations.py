@@ -66,6 +66,16 @@ def _evaluation_refusal(tender: Tender) -> str | None:
     found = round_not_evaluated(tender)
     if found is not None:
         return found
+    below = ev.threshold_decisions_missing(tender)
+    if below:
+        names = ", ".join(b.vendor.name for b in below)
+        return (
+            f"Tilbudet fra {names} er under et kunngjort minstekrav til kvalitet, og avvisningen er ikke "
+            "registrert. Avvis tilbudet på tilbudssiden (begrunnelsen er fylt inn) før innstillingen."
+            if len(below) == 1
+            else f"Tilbudene fra {names} er under et kunngjort minstekrav til kvalitet, og avvisningene er "
+            "ikke registrert. Avvis dem på tilbudssidene før innstillingen."
+        )
     return None
 
 

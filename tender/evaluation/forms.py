@@ -17,6 +17,16 @@ class ScoreForm(FlaskForm):
     lock_version = HiddenField()
 
 
+class MeanConsensusForm(FlaskForm):
+    """Under the mean rule the consensus score is computed, never typed: the group records its
+    justification."""
+
+    justification = TextAreaField(
+        "Begrunnelse for konsensus", validators=[DataRequired("Skriv en begrunnelse."), Length(max=10_000)]
+    )
+    lock_version = HiddenField()
+
+
 class CheckForm(FlaskForm):
     status = SelectField(
         "Vurdering",

@@ -29,7 +29,9 @@ from tender.core.scoring import (
     Bid as CoreBid,
 )
 from tender.core.scoring import (
+    ConsensusRule,
     Criterion,
+    CriterionKind,
     EvaluationCase,
     EvaluationResult,
     IndividualScore,
@@ -37,8 +39,11 @@ from tender.core.scoring import (
     RequirementStatus,
     ScoringError,
     ScoringModel,
+    ThresholdFailure,
     check_score,
     evaluate_case,
+    mean_score,
+    threshold_failures,
 )
 from tender.core.spec import Kind
 from tender.errors import DomainError
@@ -297,6 +302,12 @@ def _score_value(tender: Tender, raw: Decimal) -> Decimal:
     return raw
 
 
+def steps_text(model: EvaluationModel) -> str:
+    """The scale and its step as the pages say it: "0–5 i trinn på 0,1"."""
+    step = Decimal(model.scale_step if model.scale_step is not None else 1)
+    return f"0–{format_decimal(model.scale_max, 4)} {_steps_text(step)}"
+
+
 def _steps_text(step: Decimal) -> str:
     """The scale's step as the score messages say it."""
     if step == 1:
@@ -525,15 +536,31 @@ def save_consensus(
     bid: Bid,
     criterion: AwardCriterion,
     *,
-    score: Decimal,
+    score: Decimal | None,
     justification: str,
     expected_version: int | None,
     actor: Any,
 ) -> ConsensusScore:
+    """The group's consensus score with its justification. Under the mean rule the score is not typed: it is
+    the exact mean of the individual scores (``score`` is ignored); the row keeps it rounded to four decimals
+    for the record, and every computation takes the exact mean again (``build_case``)."""
     model = _check_scorable(tender, bid, criterion)
     if model.phase is not Phase.CONSENSUS:
         raise DomainError("Konsensusfasen er ikke åpnet.")
-    value = _score_value(tender, score)
+    mean: Fraction | None = None
+    if model.consensus_rule == ConsensusRule.MEAN.value:
+        found = individual_scores_on(bid, criterion)
+        if not found:
+            raise DomainError(
+                f"«{criterion.name}» har ingen individuelle poeng for {bid.vendor.name}: gjennomsnittet "
+                "kan ikke regnes ut."
+            )
+        mean = mean_score(Fraction(v) for v in found)
+        value = _rounded(mean)
+    else:
+        if score is None:
+            raise DomainError("Oppgi poeng.", field="score")
+        value = _score_value(tender, score)
     if not justification.strip():
         raise DomainError("Skriv en begrunnelse for konsensuspoengene.", field="justification")
     row = db.session.scalar(
@@ -571,10 +598,27 @@ def save_consensus(
             "criterion": criterion.key,
             "score": str(value),
             "justification": row.justification,
+            **({"rule": "mean", "mean": str(mean)} if mean is not None else {}),
         },
     )
     events.changed(tender, actor)
     return row
+
+
+def _rounded(value: Fraction) -> Decimal:
+    """A score as the four-decimal column keeps it (for the record; computations use the exact value)."""
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.0001"))
+
+
+def individual_scores_on(bid: Bid, criterion: AwardCriterion) -> list[Decimal]:
+    """The individual scores given on one bid and quality leaf, in the order they were first saved."""
+    return list(
+        db.session.scalars(
+            select(IndividualScoreRow.score)
+            .where(IndividualScoreRow.bid_id == bid.id, IndividualScoreRow.criterion_id == criterion.id)
+            .order_by(IndividualScoreRow.id)
+        )
+    )
 
 
 # -- minimum requirements and rejection ----------------------------------------------------------------------
@@ -825,13 +869,23 @@ def build_case(tender: Tender, *, with_individual: bool = True, round_no: int | 
             None, None, tuple(core_messages.describe_all(exc.problems)), tuple(bids), tuple(rows), prices
         )
     by_criterion = {r.id: r for r in rows}
+    mean_rule = core_model.consensus is ConsensusRule.MEAN
+    given = _individual_rows(tender, round_no) if with_individual or mean_rule else []
     consensus: dict[int, dict[str, Fraction]] = defaultdict(dict)
-    for (bid_id, crit_id), c in consensus_scores(tender, round_no).items():
-        consensus[bid_id][by_criterion[crit_id].key] = Fraction(c.score)
+    if mean_rule:
+        # the consensus is the exact mean of the individual scores, never the rounded value stored with the
+        # group's justification; made once the consensus phase has locked the individual scores
+        if model.phase is Phase.CONSENSUS:
+            found: dict[tuple[int, str], list[Fraction]] = defaultdict(list)
+            for bid_id, crit_id, score, _, _ in given:
+                found[(bid_id, by_criterion[crit_id].key)].append(Fraction(score))
+            for (bid_id, key), scores in found.items():
+                consensus[bid_id][key] = mean_score(scores)
+    else:
+        for (bid_id, crit_id), c in consensus_scores(tender, round_no).items():
+            consensus[bid_id][by_criterion[crit_id].key] = Fraction(c.score)
     individual: dict[int, list[IndividualScore]] = defaultdict(list)
-    for bid_id, crit_id, score, justification, name in (
-        _individual_rows(tender, round_no) if with_individual else ()
-    ):
+    for bid_id, crit_id, score, justification, name in given if with_individual else ():
         individual[bid_id].append(
             IndividualScore(name, by_criterion[crit_id].key, Fraction(score), justification)
         )
@@ -871,3 +925,70 @@ def build_case(tender: Tender, *, with_individual: bool = True, round_no: int | 
             case, None, tuple(core_messages.describe_all(exc.problems)), tuple(bids), tuple(rows), prices
         )
     return Built(case, result, (), tuple(bids), tuple(rows), prices)
+
+
+# -- quality thresholds --------------------------------------------------------------------------------------
+#: how a rejection for an announced quality threshold begins (the reason the bid page fills in)
+BELOW_THRESHOLD = "Under minstekravet til kvalitet"
+
+
+@dataclass(frozen=True)
+class ThresholdState:
+    """A bid against the announced quality thresholds, judged on its consensus scores (exact)."""
+
+    #: the thresholds it falls below (empty: it meets them all, or its scores are not complete)
+    failures: tuple[ThresholdFailure, ...]
+    #: «Under minstekravet til kvalitet: Arkivfunksjonalitet 2 av minst 3»; "" when it meets them
+    text: str
+    #: the bid is rejected: a decision is recorded
+    rejected: bool
+    #: rejected for a quality threshold, but its consensus scores now meet every threshold
+    lifted: bool
+
+    @property
+    def decision_missing(self) -> bool:
+        return bool(self.failures) and not self.rejected
+
+
+def threshold_text(model: ScoringModel, failures: Sequence[ThresholdFailure]) -> str:
+    """The thresholds a bid falls below, in words, each with the bid's points and the minimum."""
+    parts = [
+        f"{model.get(f.criterion_id).name if f.criterion_id else 'vektede kvalitetspoeng'} "
+        f"{format_decimal(f.actual, 4)} av minst {format_decimal(f.minimum, 4)}"
+        for f in failures
+    ]
+    return f"{BELOW_THRESHOLD}: " + "; ".join(parts) if parts else ""
+
+
+def thresholds(built: Built) -> dict[int, ThresholdState]:
+    """Every opened bid (by its id) against the announced quality thresholds; empty when the model announces
+    none or cannot be built. A bid whose consensus scores are not all given is judged once they are."""
+    if built.case is None or not built.case.model.has_thresholds:
+        return {}
+    model = built.case.model
+    leaves = [p.id for p in model.leaves if p.kind is CriterionKind.QUALITY]
+    core = {b.id: b for b in built.case.bids}
+    found = {}
+    for bid in built.bids:
+        scored = core[case_bid_id(bid)]
+        complete = all(k in scored.scores for k in leaves)
+        failures = threshold_failures(model, scored) if complete else ()
+        found[bid.id] = ThresholdState(
+            failures=failures,
+            text=threshold_text(model, failures),
+            rejected=bid.rejected,
+            lifted=bool(
+                bid.rejected
+                and complete
+                and not failures
+                and bid.rejection_reason.startswith(BELOW_THRESHOLD)
+            ),
+        )
+    return found
+
+
+def threshold_decisions_missing(tender: Tender) -> list[Bid]:
+    """The current round's bids below an announced quality threshold whose rejection is not recorded."""
+    built = build_case(tender, with_individual=False)
+    states = thresholds(built)
+    return [b for b in built.bids if b.id in states and states[b.id].decision_missing]

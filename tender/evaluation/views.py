@@ -12,7 +12,9 @@ import io
 import json
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -34,7 +36,7 @@ from tender.bids.permissions import (
 )
 from tender.clock import now as clock_now
 from tender.core.consensus import disagreements
-from tender.core.scoring import PRICE_METHODS, CriterionKind, RequirementStatus
+from tender.core.scoring import PRICE_METHODS, ConsensusRule, CriterionKind, RequirementStatus, mean_score
 from tender.core.scoring.sensitivity import sensitivity
 from tender.core.spec import Kind
 from tender.errors import DomainError
@@ -42,6 +44,7 @@ from tender.evaluation import operations as ops
 from tender.evaluation.forms import (
     CheckForm,
     CheckManyForm,
+    MeanConsensusForm,
     OpenConsensusForm,
     OpeningPersonsForm,
     RejectForm,
@@ -208,6 +211,7 @@ def _bid_page(tender: Tender, row: Bid, *, bulk: CheckManyForm | None = None, st
     items = model_ops.price_items(tender)
     municipalities = {m.id: m.name for m in tender.participating_municipalities}
     bulk = bulk or CheckManyForm(formdata=None, prefix="flere")
+    threshold = ops.thresholds(ops.build_case(tender, with_individual=False)).get(row.id)
     return render_template(
         "evaluation/bid.html",
         tender=tender,
@@ -218,7 +222,10 @@ def _bid_page(tender: Tender, row: Bid, *, bulk: CheckManyForm | None = None, st
         check_forms=check_forms,
         bulk=bulk,
         chosen=set(bulk.keys.data or ()),
-        reject_form=RejectForm(),
+        reject_form=RejectForm(
+            formdata=None, reason=threshold.text if threshold and threshold.decision_missing else ""
+        ),
+        threshold=threshold,
         undo_form=UndoRejectForm(formdata=None),
         items={i.id: i for i in items},
         municipalities=municipalities,
@@ -384,6 +391,7 @@ def _score_page(
         rows=rows,
         forms=forms,
         model=model_ops.model_or_default(tender),
+        step_text=ops.steps_text(model_ops.model_or_default(tender)),
         assigned={c.id: plan[c.id].assigned for c in leaves},
     ), status
 
@@ -427,13 +435,14 @@ def save_score(tender_id: int, bid_id: int, key: str) -> Any:
     )
 
 
-def _save_score_form(form: ScoreForm, save: Callable[[Decimal, str, int | None], object]) -> None:
-    """Save a validated individual or consensus score form (``run_form`` around it answers). A concurrent
-    save of the very same score shows at the flush here, not in the request's commit, and becomes a
-    ScoreConflict: reported on the form, nothing lost."""
+def _save_score_form(form: Any, save: Callable[[Decimal | None, str, int | None], object]) -> None:
+    """Save a validated individual or consensus score form (``run_form`` around it answers); a form without
+    a score (the mean rule's consensus) gives None. A concurrent save of the very same score shows at the
+    flush here, not in the request's commit, and becomes a ScoreConflict: reported on the form, nothing
+    lost."""
     try:
         save(
-            form.score.data or Decimal(0),
+            (form.score.data or Decimal(0)) if hasattr(form, "score") else None,
             form.justification.data or "",
             int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None,
         )
@@ -444,7 +453,7 @@ def _save_score_form(form: ScoreForm, save: Callable[[Decimal, str, int | None],
         ) from None
 
 
-def _score_refused(form: ScoreForm, error: DomainError) -> int:
+def _score_refused(form: Any, error: DomainError) -> int:
     """The status for a refused score (its reasons are on the form already): 409 for a conflict, with the
     form now at the stored version, 422 otherwise."""
     if isinstance(error, ops.ScoreConflict):
@@ -470,11 +479,17 @@ def _consensus_page(
         {key: [s.score for s in found] for key, found in individual.items()}, model.disagreement_threshold
     )
     spread = {(b.id, c.id): (b.id, c.id) in flagged for b in rows for c in leaves}
+    mean_rule = model.consensus_rule == ConsensusRule.MEAN.value
+    means: dict[tuple[int, int], Any] = {}
     for b in rows:
         for c in leaves:
-            forms[(b.id, c.id)] = _score_form(
-                f"c{b.id}-{c.id}", consensus.get((b.id, c.id)), (errors or {}).get((b.id, c.id))
-            )
+            failed = (errors or {}).get((b.id, c.id))
+            if mean_rule:
+                forms[(b.id, c.id)] = _mean_form(f"c{b.id}-{c.id}", consensus.get((b.id, c.id)), failed)
+                given = [s.score for s in individual[(b.id, c.id)]]
+                means[(b.id, c.id)] = mean_score(Fraction(v) for v in given) if given else None
+            else:
+                forms[(b.id, c.id)] = _score_form(f"c{b.id}-{c.id}", consensus.get((b.id, c.id)), failed)
     return render_template(
         "evaluation/consensus.html",
         tender=tender,
@@ -484,8 +499,22 @@ def _consensus_page(
         individual=individual,
         forms=forms,
         spread=spread,
+        mean_rule=mean_rule,
+        means=means,
+        consensus=consensus,
         empty_form=EmptyForm(),
     ), status
+
+
+def _mean_form(prefix: str, existing: Any, failed: Any) -> MeanConsensusForm:
+    """Under the mean rule: the form submitted with its errors, else one showing the stored justification."""
+    if failed is not None:
+        return failed
+    form = MeanConsensusForm(formdata=None, prefix=prefix)
+    form.lock_version.data = "" if existing is None else str(existing.lock_version)
+    if existing is not None:
+        form.justification.data = existing.justification
+    return form
 
 
 @bp.route("/konsensus")
@@ -538,7 +567,8 @@ def save_consensus(tender_id: int, bid_id: int, key: str) -> Any:
     tender = _opened_tender(tender_id, decide_evaluation)
     row = _bid_or_404(tender, bid_id)
     criterion = _criterion_or_404(tender, key)
-    form = ScoreForm(prefix=f"c{row.id}-{criterion.id}")
+    mean_rule = model_ops.model_or_default(tender).consensus_rule == ConsensusRule.MEAN.value
+    form: Any = (MeanConsensusForm if mean_rule else ScoreForm)(prefix=f"c{row.id}-{criterion.id}")
     done = run_form(
         form,
         lambda: _save_score_form(
@@ -585,7 +615,14 @@ def matrix(tender_id: int) -> Any:
         model=model,
         method=PRICE_METHODS.get(model.price_method),
         fmt=_fmt,
+        thresholds=_thresholds_by_case_id(built),
     )
+
+
+def _thresholds_by_case_id(built: ops.Built) -> dict[str, ops.ThresholdState]:
+    """The bids against the announced quality thresholds, by the core's bid id (the matrix's key)."""
+    states = ops.thresholds(built)
+    return {ops.case_bid_id(b): states[b.id] for b in built.bids if b.id in states}
 
 
 @bp.route("/matrise/folsomhet")
@@ -610,6 +647,7 @@ def sensitivity_page(tender_id: int) -> Any:
         method=PRICE_METHODS.get(model.price_method),
         fmt=_fmt,
         sensitivity_view=True,
+        thresholds=_thresholds_by_case_id(built),
     )
 
 
@@ -644,12 +682,24 @@ def case_json(tender_id: int) -> Any:
     if built.case is None:
         flash("Modellen har feil: " + "; ".join(built.problems[:5]), "error")
         return redirect(url_for("evaluation.matrix", tender_id=tender.id))
-    body = json.dumps(case_to_json(built.case), ensure_ascii=False, indent=2)
+    body = json.dumps(case_to_json(_case_for_file(built.case)), ensure_ascii=False, indent=2)
     return FlaskResponse(
         body,
         mimetype="application/json",
         headers={"Content-Disposition": f'attachment; filename="evaluering-{tender.id}.json"'},
     )
+
+
+def _case_for_file(case: Any) -> Any:
+    """Under the mean rule, a consensus score the case's individual scores give is left to them: ``tender
+    score`` makes the same exact mean (a mean such as 11/3 has no exact decimal to write)."""
+    if case.model.consensus is not ConsensusRule.MEAN:
+        return case
+    bids = []
+    for b in case.bids:
+        made = {s.criterion_id for s in case.individual_scores.get(b.id, ())}
+        bids.append(replace(b, scores={k: v for k, v in b.scores.items() if k not in made}))
+    return replace(case, bids=tuple(bids))
 
 
 @bp.route("/uavgjort", methods=["POST"])

@@ -23,11 +23,34 @@ def number_field(
     )
 
 
+#: the announced scale's step: value (as the model stores it) → label; "annet" takes the step typed
+STEP_CHOICES = [
+    ("1", "Hele poeng"),
+    ("0.5", "Halve poeng"),
+    ("0.25", "Kvarte poeng"),
+    ("0.1", "Tideler (0,1)"),
+    ("annet", "Annet trinn (oppgis under)"),
+    ("0", "Kontinuerlig (alle verdier, høyst fire desimaler)"),
+]
+CONSENSUS_CHOICES = [
+    ("agreed", "Fastsettes av evaluatorene i fellesskap"),
+    ("mean", "Gjennomsnittet av de individuelle poengene (regnes eksakt, vises avrundet)"),
+]
+
+
 class SettingsForm(FlaskForm):
     scale_max = number_field(
         "Skala, maksimum poeng", "Skalaen", required="Oppgi skalaens maksimum.", max_length=10
     )
-    allow_half_points = BooleanField("Tillat halve poeng")
+    scale_step = SelectField(
+        "Trinn på skalaen", choices=[SelectChoice(v, label) for v, label in STEP_CHOICES], default="1"
+    )
+    scale_step_other = number_field("Annet trinn (poeng, f.eks. 0,2)", "Trinnet")
+    consensus_rule = SelectField(
+        "Konsensuspoeng",
+        choices=[SelectChoice(v, label) for v, label in CONSENSUS_CHOICES],
+        default="agreed",
+    )
     price_method = SelectField(
         "Prismetode",
         choices=[SelectChoice(name, f"{m.label} – {m.formula}") for name, m in PRICE_METHODS.items()],
@@ -35,6 +58,11 @@ class SettingsForm(FlaskForm):
     price_k = number_field("k (null poeng ved k × laveste pris)", "k")
     nok_per_point = number_field(
         "Kroner per vektet kvalitetspoeng (prissetting av kvalitet)", "Kroner per poeng"
+    )
+    surcharge_percent = number_field("S: pristillegg i % ved null kvalitet (prosentvis pristillegg)", "S")
+    deduction_percent = number_field("D: prisfradrag i % ved full kvalitet (prosentvis prisfradrag)", "D")
+    min_quality = number_field(
+        "Minste vektede kvalitetspoeng (valgfritt; tilbud under avvises)", "Minstekravet til kvalitet"
     )
     normalise = BooleanField("Normaliser kvalitetspoeng (beste tilbud får maksimum)")
     contract_period = StringField(
@@ -57,10 +85,17 @@ class CriterionForm(FlaskForm):
     weight_min = number_field("Kunngjort vektspenn, fra (%)", "Spennet")
     weight_max = number_field("Kunngjort vektspenn, til (%)", "Spennet")
     documentation = TextAreaField("Dokumentasjon som kreves", validators=[Optional(), Length(max=5000)])
+    min_score = number_field("Minstepoeng (valgfritt; tilbud under avvises)", "Minstepoengene")
 
 
 class WeightForm(FlaskForm):
     weight = number_field("Ny vekt (%)", "Vekten", required="Oppgi vekten.")
+
+
+class MinScoreForm(FlaskForm):
+    """An announced minimum score on a quality criterion; left empty, the criterion has none."""
+
+    min_score = number_field("Nye minstepoeng (tomt: ingen)", "Minstepoengene")
 
 
 class AssignForm(FlaskForm):

@@ -46,7 +46,7 @@ from tender.evaluation_model.models import (
     PriceItemKind,
 )
 from tender.extensions import db
-from tender.formatting import format_datetime
+from tender.formatting import format_datetime, format_decimal
 from tender.requirements.operations import specification_of
 from tender.tenders.models import Role, Tender
 from tender.web import core_messages, spec_messages
@@ -278,6 +278,7 @@ def update_settings(tender: Tender, settings: ModelSettings, *, actor: Any) -> E
     model.contract_period = settings.contract_period.replace(" ", "")
     model.disagreement_threshold = settings.disagreement_threshold
     db.session.flush()
+    _check_min_quality(tender, model)
     audit.record(
         "evaluation.settings_changed",
         model,
@@ -300,6 +301,19 @@ def update_settings(tender: Tender, settings: ModelSettings, *, actor: Any) -> E
     return model
 
 
+def _check_min_quality(tender: Tender, model: EvaluationModel) -> None:
+    """The minimum weighted quality lies between 0 and the most weighted quality points the model gives
+    (the core's check, ``min_quality_off_scale``, worded for the settings' field)."""
+    if model.min_quality is None:
+        return
+    try:
+        scoring_model(tender, model=model)
+    except ScoringError as exc:
+        off = [p for p in exc.problems if p.code == "min_quality_off_scale"]
+        if off:
+            raise DomainError(core_messages.message(off[0]), field="min_quality") from None
+
+
 @dataclass(frozen=True)
 class CriterionInput:
     key: str
@@ -310,6 +324,25 @@ class CriterionInput:
     weight_min: Decimal | None = None
     weight_max: Decimal | None = None
     documentation: str = ""
+    #: the announced minimum score on a quality criterion (None: none)
+    min_score: Decimal | None = None
+
+
+def _check_min_score(
+    tender: Tender, min_score: Decimal | None, kind: CriterionKindValue, model: EvaluationModel
+) -> None:
+    """A minimum score belongs to a quality criterion and lies on its scale (0 to the scale's top)."""
+    if min_score is None:
+        return
+    if kind is CriterionKindValue.PRICE:
+        raise DomainError(
+            "Priskriteriet kan ikke ha minstepoeng: prisen får poeng etter prismetoden.", field="min_score"
+        )
+    if not min_score.is_finite() or not 0 <= min_score <= model.scale_max:
+        raise DomainError(
+            f"Minstepoengene må ligge på skalaen, mellom 0 og {format_decimal(model.scale_max, 4)}.",
+            field="min_score",
+        )
 
 
 def add_criterion(tender: Tender, data: CriterionInput, *, actor: Any) -> AwardCriterion:
@@ -340,6 +373,7 @@ def add_criterion(tender: Tender, data: CriterionInput, *, actor: Any) -> AwardC
         raise DomainError("Laveste vekt i spennet er over høyeste.", field="weight_min")
     if data.kind is CriterionKindValue.PRICE and parent is not None:
         raise DomainError("Priskriteriet må ligge på toppnivået.", field="kind")
+    _check_min_score(tender, data.min_score, data.kind if parent is None else parent.kind, model)
     siblings = [r for r in criteria_of(tender) if r.parent_id == (parent.id if parent else None)]
     row = AwardCriterion(
         tender_id=tender.id,
@@ -352,6 +386,7 @@ def add_criterion(tender: Tender, data: CriterionInput, *, actor: Any) -> AwardC
         weight_max=data.weight_max,
         documentation=data.documentation.strip(),
         position=len(siblings),
+        min_score=data.min_score,
     )
     db.session.add(row)
     db.session.flush()
@@ -367,9 +402,28 @@ def add_criterion(tender: Tender, data: CriterionInput, *, actor: Any) -> AwardC
             "weight": str(row.weight),
             "weight_min": str(row.weight_min),
             "weight_max": str(row.weight_max),
+            "min_score": str(row.min_score),
         },
     )
     return row
+
+
+def update_criterion_min_score(
+    tender: Tender, row: AwardCriterion, min_score: Decimal | None, *, actor: Any
+) -> None:
+    """Set or clear a quality criterion's announced minimum score, before the lock (like its weight)."""
+    model = ensure_model(tender)
+    _check_editable(model)
+    _check_min_score(tender, min_score, kind_of(row, criteria_of(tender)), model)
+    old = row.min_score
+    row.min_score = min_score
+    db.session.flush()
+    audit.record(
+        "evaluation.criterion_min_score_changed",
+        row,
+        actor=actor,
+        payload={"key": row.key, "from": str(old), "to": str(min_score)},
+    )
 
 
 def update_criterion_weight(tender: Tender, row: AwardCriterion, weight: Decimal, *, actor: Any) -> None:

@@ -16,11 +16,21 @@ from wtforms.fields.choices import SelectChoice
 from tender.auth.models import User
 from tender.bids import operations as bid_ops
 from tender.clock import now
-from tender.core.scoring import PRICE_METHODS
+from tender.core.scoring import PRICE_METHODS, ScoringError
 from tender.core.spec import Kind
+from tender.errors import DomainError
 from tender.evaluation import operations as evaluation_ops
 from tender.evaluation_model import operations as ops
-from tender.evaluation_model.forms import AssignForm, CriterionForm, PriceItemForm, SettingsForm, WeightForm
+from tender.evaluation_model.forms import (
+    CONSENSUS_CHOICES,
+    STEP_CHOICES,
+    AssignForm,
+    CriterionForm,
+    MinScoreForm,
+    PriceItemForm,
+    SettingsForm,
+    WeightForm,
+)
 from tender.evaluation_model.models import AwardCriterion, CriterionKindValue, PriceItem, PriceItemKind
 from tender.evaluation_model.permissions import edit_evaluation_model, view_evaluation_model
 from tender.extensions import db
@@ -48,7 +58,15 @@ def _settings_form(tender: Tender) -> SettingsForm:
     form = SettingsForm()
     if request.method == "GET":
         form.scale_max.data = model.scale_max
-        form.allow_half_points.data = model.allow_half_points
+        step = _step_text(model.scale_step)
+        if step in {value for value, _ in STEP_CHOICES}:
+            form.scale_step.data = step
+        else:
+            form.scale_step.data, form.scale_step_other.data = "annet", model.scale_step
+        form.consensus_rule.data = model.consensus_rule or "agreed"
+        form.surcharge_percent.data = model.surcharge_percent
+        form.deduction_percent.data = model.deduction_percent
+        form.min_quality.data = model.min_quality
         form.price_method.data = model.price_method
         form.price_k.data = model.price_k
         form.nok_per_point.data = model.nok_per_point
@@ -56,6 +74,25 @@ def _settings_form(tender: Tender) -> SettingsForm:
         form.contract_period.data = model.contract_period
         form.disagreement_threshold.data = model.disagreement_threshold
     return form
+
+
+def _step_text(step: Decimal | None) -> str:
+    """A stored step as the settings' choices spell it ("1", "0.5", "0.1", "0")."""
+    value = Decimal(step if step is not None else 1)
+    return "0" if value == 0 else f"{value.normalize():f}"
+
+
+def _chosen_step(form: SettingsForm) -> Decimal:
+    """The step the lead chose, or typed under "Annet trinn"."""
+    if form.scale_step.data != "annet":
+        return Decimal(form.scale_step.data or "1")
+    if form.scale_step_other.data is None:
+        raise DomainError("Oppgi trinnet, eller velg et av trinnene i listen.", field="scale_step_other")
+    if form.scale_step_other.data <= 0:
+        raise DomainError(
+            "Trinnet må være større enn 0 (velg «Kontinuerlig» for alle verdier).", field="scale_step_other"
+        )
+    return form.scale_step_other.data
 
 
 def _criterion_form(tender: Tender, rows: list[AwardCriterion]) -> CriterionForm:
@@ -99,6 +136,10 @@ def _model_page(
         criterion_form=criterion or _criterion_form(tender, rows),
         price_form=price_item or PriceItemForm(),
         weight_form=WeightForm(),
+        min_score_form=MinScoreForm(),
+        step_text=evaluation_ops.steps_text(model),
+        consensus_label=dict(CONSENSUS_CHOICES).get(model.consensus_rule or "agreed", ""),
+        quality_max=_quality_max(tender),
         assign_form=assign,
         items=ops.price_items(tender),
         method=method,
@@ -110,6 +151,14 @@ def _model_page(
         who=evaluation_ops.who_scores(tender),
         spec=spec,
     ), status
+
+
+def _quality_max(tender: Tender) -> Any:
+    """The most weighted quality points a bid can get (Qmax), when the model is complete enough to say."""
+    try:
+        return ops.scoring_model(tender).quality_max
+    except ScoringError:
+        return None
 
 
 @bp.route("")
@@ -126,9 +175,14 @@ def settings(tender_id: int) -> Any:
     form = _settings_form(tender)
 
     def update() -> None:
+        step = _chosen_step(form)
         data = ops.ModelSettings(
             scale_max=form.scale_max.data or Decimal(0),
-            scale_step=Decimal("0.5") if form.allow_half_points.data else Decimal(1),
+            scale_step=step,
+            consensus_rule=form.consensus_rule.data or "agreed",
+            min_quality=form.min_quality.data,
+            surcharge_percent=form.surcharge_percent.data,
+            deduction_percent=form.deduction_percent.data,
             price_method=form.price_method.data or "",
             price_k=form.price_k.data,
             nok_per_point=form.nok_per_point.data,
@@ -136,7 +190,13 @@ def settings(tender_id: int) -> Any:
             contract_period=form.contract_period.data or "",
             disagreement_threshold=form.disagreement_threshold.data or Decimal(0),
         )
-        ops.update_settings(tender, data, actor=_me())
+        try:
+            ops.update_settings(tender, data, actor=_me())
+        except DomainError as error:
+            if "scale_step" in error.reasons and form.scale_step.data == "annet":
+                # the step the lead typed is the one at fault
+                error.reasons["scale_step_other"] = error.reasons.pop("scale_step")
+            raise
 
     done = run_form(
         form,
@@ -163,6 +223,7 @@ def add_criterion(tender_id: int) -> Any:
             weight_min=form.weight_min.data,
             weight_max=form.weight_max.data,
             documentation=form.documentation.data or "",
+            min_score=form.min_score.data,
         )
         return ops.add_criterion(tender, data, actor=_me())
 
@@ -188,6 +249,28 @@ def change_weight(tender_id: int, key: str) -> Any:
         lambda: ops.update_criterion_weight(tender, row, form.weight.data or Decimal(0), actor=_me()),
         back=url_for("evaluation_model.model", tender_id=tender.id, _anchor="kriterier"),
         success=f"Vekten for «{row.name}» er endret.",
+    )
+
+
+@bp.route("/kriterier/<key>/minstepoeng", methods=["POST"])
+@login_required
+def change_min_score(tender_id: int, key: str) -> Any:
+    tender = tender_for(tender_id, edit_evaluation_model)
+    row = _criterion_or_404(tender, key)
+    form = MinScoreForm()
+    back = url_for("evaluation_model.model", tender_id=tender.id, _anchor="kriterier")
+    if not form.validate_on_submit():
+        flash(f"{row.name}: {refusal_in_words(form)}", "error")
+        return redirect(back)
+    return run_button(
+        lambda: ops.update_criterion_min_score(tender, row, form.min_score.data, actor=_me()),
+        back=back,
+        success=(
+            f"Minstepoengene for «{row.name}» er endret."
+            if form.min_score.data is not None
+            else f"«{row.name}» har ikke lenger minstepoeng."
+        ),
+        failure=lambda error: f"{row.name}: {error.message}",
     )
 
 
