@@ -31,6 +31,13 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
     "evaluation_model.settings": ("POST", E + "/innstillinger", {**NOT_MEMBER, "lead": 422}, 403),
     "evaluation_model.add_criterion": ("POST", E + "/kriterier", {**NOT_MEMBER, "lead": 422}, 403),
     "evaluation_model.change_weight": ("POST", E + "/kriterier/arkiv/vekt", {**NOT_MEMBER, "lead": 302}, 403),
+    # the model is locked here: the lead's change is refused with a message on the page it returns to
+    "evaluation_model.change_min_score": (
+        "POST",
+        E + "/kriterier/arkiv/minstepoeng",
+        {**NOT_MEMBER, "lead": 302},
+        403,
+    ),
     "evaluation_model.delete_criterion": (
         "POST",
         E + "/kriterier/arkiv/slett",

@@ -374,6 +374,21 @@ def weight_form(w: World) -> Case:
     return Case(f"{_t(tender)}/evaluering", f"{_t(tender)}/evaluering/kriterier/pris/vekt", _lead(tender))
 
 
+def min_score_form(w: World) -> Case:
+    tender = w.draft()
+    return Case(
+        f"{_t(tender)}/evaluering",
+        f"{_t(tender)}/evaluering/kriterier/arkiv/minstepoeng",
+        _lead(tender),
+        bad={
+            "min_score": [
+                ("12", "Minstepoengene må ligge på skalaen, mellom 0 og 10."),
+                ("mange", "Minstepoengene må være et tall, ikke «mange»."),
+            ]
+        },
+    )
+
+
 def assign_form(w: World) -> Case:
     from tender.tenders.models import Role
 
@@ -770,6 +785,25 @@ def consensus_score_form(w: World) -> Case:
         prefix=f"c{bids[0].id}-{criterion.id}",
         valid={"score": "5", "justification": "Samlet vurdering"},
         bad={"score": [("mange", "Poengene må være et tall, ikke «mange».")]},
+    )
+
+
+def mean_consensus_form(w: World) -> Case:
+    """Under the mean rule the consensus score is computed; the group writes only its justification."""
+    from tender.evaluation import operations as ev
+    from tender.evaluation_model import operations as model_ops
+
+    s, bids = w.opened()
+    model_ops.model_of(s.tender).consensus_rule = "mean"
+    ev.open_consensus(s.tender, confirmed=True, actor=s.lead)
+    w.db.session.commit()
+    criterion = model_ops.criterion_by_key(s.tender, "arkiv")
+    return Case(
+        f"{_t(s.tender)}/evaluering/konsensus",
+        f"{_t(s.tender)}/evaluering/konsensus/{bids[0].id}/arkiv",
+        s.lead,
+        prefix=f"c{bids[0].id}-{criterion.id}",
+        valid={"justification": "Samlet vurdering"},
     )
 
 
@@ -1216,6 +1250,7 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.evaluation_model.forms.SettingsForm": [settings_form],
     "tender.evaluation_model.forms.CriterionForm": [criterion_form],
     "tender.evaluation_model.forms.WeightForm": [weight_form],
+    "tender.evaluation_model.forms.MinScoreForm": [min_score_form],
     "tender.evaluation_model.forms.AssignForm": [assign_form],
     "tender.evaluation_model.forms.PriceItemForm": [price_item_form],
     "tender.bids.forms.BidForm": [bid_form],
@@ -1241,6 +1276,7 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.evaluation.forms.RejectForm": [reject_form],
     "tender.evaluation.forms.UndoRejectForm": [undo_reject_form],
     "tender.evaluation.forms.ScoreForm": [score_form, consensus_score_form],
+    "tender.evaluation.forms.MeanConsensusForm": [mean_consensus_form],
     "tender.evaluation.forms.OpenConsensusForm": [open_consensus_form],
     "tender.evaluation.forms.TieBreakForm": [tie_break_form],
     "tender.prequalification.setup_forms.SetupSettingsForm": [pq_settings_form],

@@ -248,9 +248,9 @@ def update_settings(tender: Tender, settings: ModelSettings, *, actor: Any) -> E
         settings.scale_step > 0
         and (Fraction(settings.scale_max) / Fraction(settings.scale_step)).denominator != 1
     ):
-        step, top = settings.scale_step.normalize(), settings.scale_max.normalize()
         raise DomainError(
-            f"Trinnet {step:f} deler ikke skalaen 0–{top:f} i hele trinn.",
+            f"Trinnet {format_decimal(settings.scale_step, 4)} deler ikke skalaen "
+            f"0–{format_decimal(settings.scale_max, 4)} i hele trinn.",
             field="scale_step",
         )
     if settings.min_quality is not None and settings.min_quality < 0:
