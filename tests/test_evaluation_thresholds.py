@@ -90,7 +90,7 @@ def test_the_lead_sets_a_scale_in_tenths_the_mean_rule_a_surcharge_and_a_minimum
         ),
         (
             {"price_method": "price_deduction", "surcharge_percent": "", "deduction_percent": "120"},
-            "Metoden mangler en gyldig parameter",
+            "Metodens parameter er ugyldig: Prisfradraget (d, prosent) er 120; det kan være høyst 100",
         ),
         ({"surcharge_percent": ""}, "Metoden mangler en gyldig parameter"),
         ({"min_quality": "6"}, "Minste vektede kvalitetspoeng 6 ligger utenfor 0–5"),
@@ -304,6 +304,11 @@ def test_the_web_matrix_and_tender_score_on_the_exported_case_agree_to_the_last_
         assert mine.total == theirs.total
         assert mine.rank == theirs.rank
         assert mine.threshold_failures == theirs.threshold_failures
+    # the sensitivity analysis works for the price-adjusting method: the price change that changes the winner
+    sensitivity = client.get(f"/konkurranser/{s.id}/evaluering/matrise/folsomhet")
+    assert sensitivity.status_code == 200 and "Priskutt som ville gitt seier" in sensitivity.get_data(
+        as_text=True
+    )
     # the second bid (mean 2,5 on Arkivfunksjonalitet) is below the minimum of 3 in both
     assert [f.criterion_id for f in cli.get(ev.case_bid_id(bids[1])).threshold_failures] == ["arkiv"]
     assert web.winner == cli.winner == ev.case_bid_id(bids[0])

@@ -239,9 +239,9 @@ def update_settings(tender: Tender, settings: ModelSettings, *, actor: Any) -> E
     except ScoringError as exc:
         names = PRICE_METHODS[settings.price_method].parameter_names
         field = METHOD_PARAMETER_COLUMNS[names[0]] if names else "price_method"
-        raise DomainError(
-            "Metoden mangler en gyldig parameter: " + core_messages.describe_all(exc.problems)[0], field=field
-        ) from None
+        given = all(getattr(settings, METHOD_PARAMETER_COLUMNS[n]) is not None for n in names)
+        said = "Metodens parameter er ugyldig: " if given else "Metoden mangler en gyldig parameter: "
+        raise DomainError(said + core_messages.message(exc.problems[0]), field=field) from None
     if settings.consensus_rule not in {r.value for r in ConsensusRule}:
         raise DomainError("Ukjent regel for konsensus.", field="consensus_rule")
     if not 0 <= settings.scale_step <= settings.scale_max or (
