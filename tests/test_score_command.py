@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -540,3 +541,58 @@ def test_case_to_json_writes_every_key_back_and_evaluates_identically(name: str)
     assert [(r.bid.id, r.rank, r.total, r.evaluated_price, r.threshold_failures) for r in second.bids] == [
         (r.bid.id, r.rank, r.total, r.evaluated_price, r.threshold_failures) for r in first.bids
     ]
+
+
+# --- the README's case-format examples run, and print what the README says they print ------------------
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+_BLOCK = re.compile(r"```(json|text)\n(.*?)```", re.DOTALL)
+
+
+def readme_cases() -> list[tuple[str, str | None]]:
+    """Every ```json case in the README's "Evaluation case format" section, with the ```text block that
+    follows it directly (the lines the table prints), if any."""
+    text = README.read_text(encoding="utf-8")
+    start = text.index("## Evaluation case format (`tender score`)")
+    end = text.find("\n## ", start + 1)
+    section = text[start : end if end != -1 else len(text)]
+    found: list[tuple[str, str | None]] = []
+    blocks = list(_BLOCK.finditer(section))
+    for i, block in enumerate(blocks):
+        if block.group(1) != "json":
+            continue
+        data = json.loads(block.group(2))
+        if not isinstance(data, dict) or "criteria" not in data:
+            continue  # the output example
+        after = blocks[i + 1] if i + 1 < len(blocks) else None
+        follows = (
+            after is not None
+            and after.group(1) == "text"
+            and not section[block.end() : after.start()].strip()
+        )
+        found.append((block.group(2), after.group(2) if follows and after is not None else None))
+    return found
+
+
+def test_the_readme_has_a_worked_example_for_every_method_and_schedule() -> None:
+    cases = [json.loads(case) for case, _ in readme_cases()]
+    methods = {c["method"] for case in cases for c in case["criteria"] if "method" in c}
+    assert {"price_surcharge", "price_deduction", "value_for_money_offset"} <= methods
+    assert {case["price_schedule"]["method"] for case in cases if "price_schedule" in case} == {
+        "basket",
+        "average",
+        "life_cycle",
+    }
+    assert any(case.get("consensus") == "mean" and case.get("scale_step") == 0.1 for case in cases)
+
+
+@pytest.mark.parametrize(("case", "printed"), readme_cases())
+def test_every_readme_case_runs_and_prints_what_the_readme_says(
+    tmp_path: Path, case: str, printed: str | None
+) -> None:
+    result = run(str(write(tmp_path, case)), "--format", "table")
+    assert result.exit_code == 0, result.output
+    assert run(str(write(tmp_path, case))).exit_code == 0
+    table = result.stdout.replace("\xa0", " ")
+    for line in (printed or "").splitlines():
+        assert line in table, f"{line!r} is not in\n{table}"
