@@ -79,6 +79,9 @@ def _write_workbook(case: EvaluationCase, result: EvaluationResult, path: Path) 
     except OSError as exc:
         click.echo(f"error: --xlsx {path}: cannot write the workbook ({exc.strerror or exc})", err=True)
         raise SystemExit(BAD_INPUT) from None
+    except ValueError as exc:  # a model the workbook cannot (yet) express as live formulas
+        click.echo(f"error: --xlsx {path}: cannot write the workbook ({exc})", err=True)
+        raise SystemExit(BAD_INPUT) from None
     click.echo(f"wrote {path}", err=True)
 
 

@@ -446,12 +446,12 @@ def _price_lines(r: _Reader, value: Any, place: str) -> dict[Cell, Fraction]:
         return {}
     found: dict[Cell, Fraction] = {}
     for line_id, amount in value.items():
-        cells = amount if isinstance(amount, dict) else {None: amount}
+        cells: dict[str | None, Any] = amount if isinstance(amount, dict) else {None: amount}
         for municipality, each in cells.items():
             if each is None:
                 continue  # a gap, said out loud
             where = f"{place}.{line_id}" + (f".{municipality}" if municipality is not None else "")
-            n = r.number(cells, municipality, where)
+            n = r.number({"amount": each}, "amount", where)
             if n is not None:
                 found[(line_id, municipality)] = n
     return found
@@ -470,13 +470,15 @@ def priced_by_schedule(
     index = {b.id: i for i, b in enumerate(case.bids)}
     consensus, _ = mean_consensus(case)  # its problems are the evaluation's to report
     out = {b.id for b in consensus if b.rejected or threshold_failures(case.model, b)}
-    active = {index[b]: own for b, own in lines.items() if b not in out}
+    ids: dict[Any, str] = {i: b.id for i, b in enumerate(case.bids)}
+    #: keyed by the bid's index, so a problem names ``bids[i]``
+    active: dict[Any, Mapping[Cell, Any]] = {index[b]: own for b, own in lines.items() if b not in out}
     problems: list[Problem] = []
     priced: dict[str, BidPrice] = {}
     highest: Mapping[Cell, Fraction] = {}
     try:
         found = evaluated_prices(schedule, active)
-        priced.update({case.bids[i].id: replace(p, bid=case.bids[i].id) for i, p in found.bids.items()})
+        priced.update({ids[i]: replace(p, bid=ids[i]) for i, p in found.bids.items()})
         highest = found.highest
     except PriceScheduleError as exc:
         problems.extend(_schedule_problems(exc.problems, schedule, case.bids))
