@@ -853,6 +853,40 @@ def _individual_rows(tender: Tender, round_no: int | None = None) -> list[tuple[
     ]
 
 
+def _case_scores(
+    tender: Tender,
+    rows: Sequence[AwardCriterion],
+    model: EvaluationModel,
+    core_model: ScoringModel,
+    with_individual: bool,
+    round_no: int | None,
+) -> tuple[dict[int, dict[str, Fraction]], dict[int, list[IndividualScore]]]:
+    """Each bid's consensus scores (by its id and the criterion's key) and, for exports, its individual
+    scores. Under the mean rule the consensus is the exact mean of the individual scores, never the rounded
+    value stored with the group's justification; it is made once the consensus phase has locked the
+    individual scores."""
+    by_criterion = {r.id: r for r in rows}
+    mean_rule = core_model.consensus is ConsensusRule.MEAN
+    given = _individual_rows(tender, round_no) if with_individual or mean_rule else []
+    consensus: dict[int, dict[str, Fraction]] = defaultdict(dict)
+    if mean_rule:
+        if model.phase is Phase.CONSENSUS:
+            found: dict[tuple[int, str], list[Fraction]] = defaultdict(list)
+            for bid_id, crit_id, score, _, _ in given:
+                found[(bid_id, by_criterion[crit_id].key)].append(Fraction(score))
+            for (bid_id, key), scores in found.items():
+                consensus[bid_id][key] = mean_score(scores)
+    else:
+        for (bid_id, crit_id), c in consensus_scores(tender, round_no).items():
+            consensus[bid_id][by_criterion[crit_id].key] = Fraction(c.score)
+    individual: dict[int, list[IndividualScore]] = defaultdict(list)
+    for bid_id, crit_id, score, justification, name in given if with_individual else ():
+        individual[bid_id].append(
+            IndividualScore(name, by_criterion[crit_id].key, Fraction(score), justification)
+        )
+    return consensus, individual
+
+
 def build_case(tender: Tender, *, with_individual: bool = True, round_no: int | None = None) -> Built:
     """Collect the model, bids, consensus scores, checks and (for exports) the individual scores; evaluate
     with the core. The matrix page leaves the individual scores out: they do not change the result. The
@@ -868,27 +902,7 @@ def build_case(tender: Tender, *, with_individual: bool = True, round_no: int | 
         return Built(
             None, None, tuple(core_messages.describe_all(exc.problems)), tuple(bids), tuple(rows), prices
         )
-    by_criterion = {r.id: r for r in rows}
-    mean_rule = core_model.consensus is ConsensusRule.MEAN
-    given = _individual_rows(tender, round_no) if with_individual or mean_rule else []
-    consensus: dict[int, dict[str, Fraction]] = defaultdict(dict)
-    if mean_rule:
-        # the consensus is the exact mean of the individual scores, never the rounded value stored with the
-        # group's justification; made once the consensus phase has locked the individual scores
-        if model.phase is Phase.CONSENSUS:
-            found: dict[tuple[int, str], list[Fraction]] = defaultdict(list)
-            for bid_id, crit_id, score, _, _ in given:
-                found[(bid_id, by_criterion[crit_id].key)].append(Fraction(score))
-            for (bid_id, key), scores in found.items():
-                consensus[bid_id][key] = mean_score(scores)
-    else:
-        for (bid_id, crit_id), c in consensus_scores(tender, round_no).items():
-            consensus[bid_id][by_criterion[crit_id].key] = Fraction(c.score)
-    individual: dict[int, list[IndividualScore]] = defaultdict(list)
-    for bid_id, crit_id, score, justification, name in given if with_individual else ():
-        individual[bid_id].append(
-            IndividualScore(name, by_criterion[crit_id].key, Fraction(score), justification)
-        )
+    consensus, individual = _case_scores(tender, rows, model, core_model, with_individual, round_no)
     checks: dict[int, list[RequirementCheck]] = defaultdict(list)
     if bids:
         for c in db.session.scalars(
