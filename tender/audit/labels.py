@@ -63,6 +63,7 @@ EVENT_LABELS: dict[str, str] = {
     "evaluation.criterion_added": "Tildelingskriterium lagt til",
     "evaluation.criterion_deleted": "Tildelingskriterium slettet",
     "evaluation.criterion_weight_changed": "Vekt på tildelingskriterium endret",
+    "evaluation.criterion_min_score_changed": "Minstepoeng på tildelingskriterium endret",
     "evaluation.evaluator_assigned": "Evaluator tildelt kriterium",
     "evaluation.evaluator_unassigned": "Evaluator fjernet fra kriterium",
     "evaluation.model_frozen": "Evalueringsmodellen låst",
@@ -408,6 +409,15 @@ FIELD_LABELS: dict[str, str] = {
     "sample": "Noark 5-prøve",
     "sample_demanded": "Noark 5-prøveuttrekk kreves",
     "scale_max": "Høyeste poeng",
+    # the evaluation model's issue 16 settings (tender.evaluation_model.operations)
+    "scale_step": "Trinn på skalaen",
+    "consensus_rule": "Konsensuspoeng",
+    "min_quality": "Minste vektede kvalitetspoeng",
+    "min_score": "Minstepoeng",
+    "surcharge_percent": "Pristillegg S (%)",
+    "deduction_percent": "Prisfradrag D (%)",
+    "rule": "Regel",
+    "mean": "Eksakt gjennomsnitt",
     "score": "Poeng",
     "sessions_ended": "Økter avsluttet",
     "sha256": "Sjekksum (SHA-256)",
@@ -527,6 +537,11 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "before_registration": "Fra før selvregistreringen",
     },
     "price_method": {"linear": "Lineær"},
+    "consensus_rule": {
+        "agreed": "Fastsettes av evaluatorene i fellesskap",
+        "mean": "Gjennomsnittet av de individuelle poengene",
+    },
+    "rule": {"mean": "Gjennomsnittet av de individuelle poengene"},
 }
 
 
@@ -605,6 +620,8 @@ _CODES = frozenset({"kommunenummer", "organisasjonsnummer", "bid", "sample", "nu
 _DECIMALS = frozenset(
     {"weight", "weight_min", "weight_max", "score", "price_k", "nok_per_point", "scale_max"}
 )
+#: issue 16's settings and thresholds, decimal numbers too ("mean" is an exact fraction, shown as stored)
+_DECIMALS |= {"scale_step", "min_quality", "min_score", "surcharge_percent", "deduction_percent"}
 
 
 @dataclass(frozen=True)
