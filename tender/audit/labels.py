@@ -68,6 +68,7 @@ EVENT_LABELS: dict[str, str] = {
     "evaluation.model_frozen": "Evalueringsmodellen låst",
     "evaluation.price_item_added": "Priselement lagt til",
     "evaluation.price_item_deleted": "Priselement slettet",
+    "evaluation.price_evaluation_changed": "Utregning av evaluert pris endret",
     "evaluation.requirement_checked": "Minstekrav vurdert",
     "evaluation.score_saved": "Individuelle poeng lagret",
     "evaluation.settings_changed": "Innstillinger for evalueringen endret",
@@ -392,6 +393,11 @@ FIELD_LABELS: dict[str, str] = {
     "persons_required": "Personer som må bekrefte",
     "population": "Innbyggere",
     "price_k": "k i prisformelen",
+    "price_evaluation": "Evaluert pris regnes som",
+    "price_gaps": "Post uten pris",
+    "discount_rate_percent": "Diskonteringsrente (%)",
+    "quantity": "Antall",
+    "cleared": "Priser fjernet",
     "price_method": "Prismetode",
     "prices": "Priser",
     "procedure": "Prosedyre",
@@ -527,6 +533,12 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "before_registration": "Fra før selvregistreringen",
     },
     "price_method": {"linear": "Lineær"},
+    "price_evaluation": {
+        "life_cycle": "Livssykluskostnad",
+        "basket": "Handlekurv",
+        "average": "Gjennomsnitt over postene",
+    },
+    "price_gaps": {"reject": "Tilbudet er ufullstendig", "highest": "Fylles med høyeste pris på posten"},
 }
 
 
@@ -603,7 +615,17 @@ def value_text(value: Any, key: str = "") -> str:
 _CODES = frozenset({"kommunenummer", "organisasjonsnummer", "bid", "sample", "number", "version", "size"})
 #: decimal numbers stored as text
 _DECIMALS = frozenset(
-    {"weight", "weight_min", "weight_max", "score", "price_k", "nok_per_point", "scale_max"}
+    {
+        "weight",
+        "weight_min",
+        "weight_max",
+        "score",
+        "price_k",
+        "nok_per_point",
+        "scale_max",
+        "quantity",
+        "discount_rate_percent",
+    }
 )
 
 

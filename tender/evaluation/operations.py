@@ -64,6 +64,7 @@ from tender.evaluation_model.operations import (
     leaves_of,
     model_of,
     model_or_default,
+    price_formula,
     price_items,
     quality_leaves,
     scoring_model,
@@ -268,6 +269,8 @@ class BidPrices:
     breakdown: dict[int, price_schedule.BidPrice]
     problems: tuple[str, ...] = ()
     highest: dict[tuple[str, str | None], Fraction] = dataclasses.field(default_factory=dict)
+    #: the bids priced together (the others' gaps are filled from these)
+    together: frozenset[int] = frozenset()
 
     def price(self, bid_id: int) -> Fraction | None:
         found = self.breakdown.get(bid_id)
@@ -334,7 +337,35 @@ def bid_prices(
         except price_schedule.PriceScheduleError:
             continue
         breakdown[b.id] = alone.bids[b.id]
-    return BidPrices(breakdown, tuple(dict.fromkeys(problems)), dict(result.highest))
+    return BidPrices(breakdown, tuple(dict.fromkeys(problems)), dict(result.highest), frozenset(active))
+
+
+@dataclass(frozen=True)
+class PriceView:
+    """What a page needs to show how the evaluated prices are made: the schedule, the vendors that offered
+    the highest price on each line (the source of a filled gap) and the municipalities' names."""
+
+    schedule: price_schedule.PriceSchedule
+    sources: dict[tuple[str, str | None], list[str]]
+    municipalities: dict[str, str]
+    formula: str
+
+
+def price_view(tender: Tender, bids: Sequence[Bid], priced: BidPrices) -> PriceView:
+    schedule = core_price_schedule(tender)
+    names = {b.id: b.vendor.name for b in bids}
+    sources: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+    for bid_id, found in priced.breakdown.items():
+        for line in found.lines:
+            cell = (line.line, line.municipality)
+            if bid_id in priced.together and line.offered == priced.highest.get(cell):
+                sources[cell].append(names[bid_id])
+    return PriceView(
+        schedule,
+        dict(sources),
+        {m.kommunenummer: m.name for m in tender.participating_municipalities},
+        price_formula(model_or_default(tender)),
+    )
 
 
 def evaluated_price(

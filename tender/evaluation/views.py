@@ -120,7 +120,7 @@ def _bids_page(tender: Tender, *, persons_form: OpeningPersonsForm | None = None
         record=bid_ops.opening_record(opening) if opening else None,
         rows=rows,
         status=bid_ops.opening_status(tender, now) if opening is None else None,
-        prices={b.id: ops.evaluated_price(tender, b) for b in rows},
+        prices=ops.bid_prices(tender, rows).prices(),
         model=model_ops.model_or_default(tender),
         empty_form=EmptyForm(),
         visible=visible,
@@ -208,6 +208,8 @@ def _bid_page(tender: Tender, row: Bid, *, bulk: CheckManyForm | None = None, st
     items = model_ops.price_items(tender)
     municipalities = {m.id: m.name for m in tender.participating_municipalities}
     bulk = bulk or CheckManyForm(formdata=None, prefix="flere")
+    opened = ops.opened_bids(tender)
+    priced = ops.bid_prices(tender, opened, items=items)
     return render_template(
         "evaluation/bid.html",
         tender=tender,
@@ -222,7 +224,10 @@ def _bid_page(tender: Tender, row: Bid, *, bulk: CheckManyForm | None = None, st
         undo_form=UndoRejectForm(formdata=None),
         items={i.id: i for i in items},
         municipalities=municipalities,
-        price=ops.evaluated_price(tender, row, items),
+        price=priced.price(row.id),
+        breakdown=priced.breakdown.get(row.id),
+        price_problems=priced.problems,
+        price_view=ops.price_view(tender, opened, priced),
         not_met=[k for k, c in checks.items() if c.status is RequirementStatus.NOT_MET],
     ), status
 
@@ -585,6 +590,7 @@ def matrix(tender_id: int) -> Any:
         model=model,
         method=PRICE_METHODS.get(model.price_method),
         fmt=_fmt,
+        price_view=ops.price_view(tender, built.bids, built.priced),
     )
 
 
@@ -609,6 +615,7 @@ def sensitivity_page(tender_id: int) -> Any:
         model=model,
         method=PRICE_METHODS.get(model.price_method),
         fmt=_fmt,
+        price_view=ops.price_view(tender, built.bids, built.priced),
         sensitivity_view=True,
     )
 

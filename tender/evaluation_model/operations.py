@@ -496,7 +496,6 @@ def update_price_evaluation(
                 f"årlige poster: {', '.join(yearly)}. Fjern dem eller velg livssykluskostnad.",
                 field="method",
             )
-    before = (model.price_evaluation, model.discount_rate_percent, model.price_gaps)
     model.price_evaluation = settings.method
     model.discount_rate_percent = rate
     model.price_gaps = settings.gaps
@@ -509,7 +508,6 @@ def update_price_evaluation(
             "price_evaluation": settings.method,
             "discount_rate_percent": str(rate),
             "price_gaps": settings.gaps,
-            "before": [before[0], str(before[1]), before[2]],
         },
     )
     return model
