@@ -104,6 +104,12 @@ def _criterion_or_404(tender: Tender, key: str) -> AwardCriterion:
     return row
 
 
+def _prices_of(tender: Tender, rows: list[Any]) -> dict[int, Any]:
+    """Every listed bid's evaluated price, None where the schedule cannot price it."""
+    priced = ops.bid_prices(tender, rows)
+    return {b.id: priced.price(b.id) for b in rows}
+
+
 # -- bids and the opening -----------------------------------------------------------------------------------
 def _bids_page(tender: Tender, *, persons_form: OpeningPersonsForm | None = None, status: int = 200) -> Any:
     now = clock_now()
@@ -120,7 +126,7 @@ def _bids_page(tender: Tender, *, persons_form: OpeningPersonsForm | None = None
         record=bid_ops.opening_record(opening) if opening else None,
         rows=rows,
         status=bid_ops.opening_status(tender, now) if opening is None else None,
-        prices=ops.bid_prices(tender, rows).prices(),
+        prices=_prices_of(tender, rows),
         model=model_ops.model_or_default(tender),
         empty_form=EmptyForm(),
         visible=visible,
