@@ -64,10 +64,12 @@ def make_tender(
     ),
     vendors: int = 3,
     period: str = "4",
+    min_score: Decimal | None = None,
 ) -> Basket:
     tender = create_tender(bid_deadline=DEADLINE)
     lead = tender.memberships[0].user
     _criteria(tender, lead)
+    model_ops.criterion_by_key(tender, "arkiv").min_score = min_score
     if period != "4":
         model = model_ops.ensure_model(tender)
         model.contract_period = period
@@ -311,6 +313,42 @@ def test_a_rejected_bid_leaves_the_gaps_of_the_others(db, basket) -> None:
     assert built.prices[b_bid.id] == 115925
     assert built.prices[a_bid.id] == 119950
     assert built.priced.together == {a_bid.id, b_bid.id}
+
+
+def test_a_bid_below_a_quality_threshold_leaves_the_gaps_of_the_others_too(
+    db, create_tender, add_member, create_user, clock
+) -> None:
+    """C offers the highest course price but scores 3 on Arkiv, below the announced minimum 4: the core
+    rejects it, and B's empty course is filled from A's 500 instead of C's 700."""
+    b = make_tender(db, create_tender, add_member, create_user, min_score=Decimal(4))
+    lic, course, hour = (i.id for i in b.items)
+    bids = [
+        bid_with(db, b, 0, {(lic, None): "1000", (course, None): "500", (hour, None): "900"}),
+        bid_with(db, b, 1, {(lic, None): "1200", (hour, None): "850"}),
+        bid_with(db, b, 2, {(lic, None): "900", (course, None): "700", (hour, None): "1000"}),
+    ]
+    open_all(db, _setup_like(b), clock)
+    ev.open_consensus(b.tender, confirmed=True, actor=b.lead)
+    arkiv = model_ops.criterion_by_key(b.tender, "arkiv")
+    for bid, score in zip(bids, ("8", "6", "3"), strict=True):
+        ev.save_consensus(
+            b.tender,
+            bid,
+            arkiv,
+            score=Decimal(score),
+            justification="Samlet",
+            expected_version=None,
+            actor=b.lead,
+        )
+    db.session.commit()
+    built = ev.build_case(b.tender, with_individual=False)
+    assert built.result is not None, built.problems
+    c_result = built.result.get(ev.case_bid_id(bids[2]))
+    assert c_result.threshold_failures and c_result.rank is None
+    assert built.priced.together == {bids[0].id, bids[1].id}
+    # B: 12 000 + 3 × 500 + 102 425
+    assert built.prices[bids[1].id] == 115925
+    assert built.result.get(ev.case_bid_id(bids[1])).bid.price == 115925
 
 
 def test_the_bid_page_and_the_matrix_show_the_filled_line_and_its_source(basket, client, login_as) -> None:
