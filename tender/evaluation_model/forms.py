@@ -73,9 +73,14 @@ class AssignForm(FlaskForm):
 
 
 class PriceItemForm(FlaskForm):
-    name = StringField("Post", validators=[DataRequired("Gi posten et navn."), Length(max=200)])
-    kind = SelectField("Type", choices=[SelectChoice(k.value, k.label) for k in PriceItemKind])
-    per_municipality = BooleanField("Prises per kommune")
+    # ids of their own: the criterion form on the same page has a name and a kind too
+    name = StringField(
+        "Post", id="post-navn", validators=[DataRequired("Gi posten et navn."), Length(max=200)]
+    )
+    kind = SelectField(
+        "Type", id="post-type", choices=[SelectChoice(k.value, k.label) for k in PriceItemKind]
+    )
+    per_municipality = BooleanField("Prises per kommune", id="post-per-kommune")
     quantity = number_field("Antall (i handlekurven; vekt i et gjennomsnitt; tomt = 1)", "Antallet")
 
 
