@@ -57,6 +57,12 @@ ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
         403,
     ),
     "evaluation_model.add_price_item": ("POST", E + "/prisskjema", {**NOT_MEMBER, "lead": 422}, 403),
+    "evaluation_model.price_evaluation": (
+        "POST",
+        E + "/prisskjema/evaluert-pris",
+        {**NOT_MEMBER, "lead": 422},
+        403,
+    ),
     "evaluation_model.delete_price_item": (
         "POST",
         E + "/prisskjema/{i}/slett",

@@ -315,3 +315,49 @@ def test_a_model_locked_before_the_scale_step_and_thresholds_existed_still_match
     assert legacy_frozen_json(frozen_model_json(world.tender)) is None
     with pytest.raises(DomainError, match="stemmer ikke med sjekksummen"):
         ops.generate(world.tender, draft, DocumentKind.AWARD_CRITERIA, actor=world.lead)
+
+
+def test_a_model_locked_before_the_price_evaluation_and_quantities_existed_still_matches_its_lock(
+    db, world
+) -> None:
+    """Issue 16 added how the price schedule makes the evaluated price (method, discount rate, gap rule) and
+    the basket quantities to the frozen form. A lock made before hashed the price schedule as name, kind and
+    per municipality only; a model with the defaults (undiscounted life-cycle cost, incomplete bids refused,
+    no quantities) still matches it, and one with a quantity, a rate or another rule cannot pass for it."""
+    import hashlib
+    import json
+    from decimal import Decimal
+
+    from tender.evaluation_model.operations import (
+        frozen_model_json,
+        legacy_frozen_json,
+        model_of,
+        price_items,
+    )
+
+    frozen = frozen_model_json(world.tender)
+    assert frozen["price_evaluation"] == {
+        "method": "life_cycle",
+        "discount_rate_percent": None,
+        "gaps": "reject",
+    }
+    old = legacy_frozen_json(frozen)
+    assert old is not None
+    assert "price_evaluation" not in old
+    assert all(set(i) == {"name", "kind", "per_municipality"} for i in old["price_schedule"])
+    model = model_of(world.tender)
+    text = json.dumps(old, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    model.frozen_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    draft = ops.ensure_draft(world.tender, actor=world.lead)
+    ops.generate(world.tender, draft, DocumentKind.AWARD_CRITERIA, actor=world.lead)
+
+    model.discount_rate_percent = Decimal("2.5")
+    assert legacy_frozen_json(frozen_model_json(world.tender)) is None
+    with pytest.raises(DomainError, match="stemmer ikke med sjekksummen"):
+        ops.generate(world.tender, draft, DocumentKind.AWARD_CRITERIA, actor=world.lead)
+    model.discount_rate_percent = None
+    model.price_gaps = "highest"
+    assert legacy_frozen_json(frozen_model_json(world.tender)) is None
+    model.price_gaps = "reject"
+    price_items(world.tender)[0].quantity = Decimal(3)
+    assert legacy_frozen_json(frozen_model_json(world.tender)) is None

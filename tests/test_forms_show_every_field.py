@@ -409,6 +409,18 @@ def price_item_form(w: World) -> Case:
         f"{_t(tender)}/evaluering/prisskjema",
         _lead(tender),
         valid={"name": "Opplæring"},
+        bad={"quantity": [("-1", "Antallet kan ikke være negativt.")]},
+    )
+
+
+def price_evaluation_form(w: World) -> Case:
+    tender = w.draft()
+    return Case(
+        f"{_t(tender)}/evaluering",
+        f"{_t(tender)}/evaluering/prisskjema/evaluert-pris",
+        _lead(tender),
+        valid={"method": "life_cycle", "gaps": "reject"},
+        bad={"discount_rate_percent": [("101", "Diskonteringsrenten må være mellom 0 og 100 %.")]},
     )
 
 
@@ -1253,6 +1265,7 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.evaluation_model.forms.MinScoreForm": [min_score_form],
     "tender.evaluation_model.forms.AssignForm": [assign_form],
     "tender.evaluation_model.forms.PriceItemForm": [price_item_form],
+    "tender.evaluation_model.forms.PriceEvaluationForm": [price_evaluation_form],
     "tender.bids.forms.BidForm": [bid_form],
     "tender.corrections.forms.StartCorrectionForm": [start_correction_form],
     "tender.corrections.forms.PublishCorrectionForm": [publish_correction_form],

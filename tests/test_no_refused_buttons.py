@@ -45,6 +45,7 @@ REFUSED_WHEN_SCORED = {
             "evaluation_model.change_weight",
             "evaluation_model.delete_criterion",
             "evaluation_model.add_price_item",
+            "evaluation_model.price_evaluation",
             "evaluation_model.delete_price_item",
             "evaluation_model.freeze",
             "evaluation_model.assign_evaluator",
@@ -142,6 +143,7 @@ REFUSED_WHEN_BIDS = {
             "evaluation_model.change_weight",
             "evaluation_model.delete_criterion",
             "evaluation_model.add_price_item",
+            "evaluation_model.price_evaluation",
             "evaluation_model.delete_price_item",
             "evaluation_model.freeze",
         }

@@ -69,6 +69,7 @@ EVENT_LABELS: dict[str, str] = {
     "evaluation.model_frozen": "Evalueringsmodellen låst",
     "evaluation.price_item_added": "Priselement lagt til",
     "evaluation.price_item_deleted": "Priselement slettet",
+    "evaluation.price_evaluation_changed": "Utregning av evaluert pris endret",
     "evaluation.requirement_checked": "Minstekrav vurdert",
     "evaluation.score_saved": "Individuelle poeng lagret",
     "evaluation.settings_changed": "Innstillinger for evalueringen endret",
@@ -393,6 +394,11 @@ FIELD_LABELS: dict[str, str] = {
     "persons_required": "Personer som må bekrefte",
     "population": "Innbyggere",
     "price_k": "k i prisformelen",
+    "price_evaluation": "Evaluert pris regnes som",
+    "price_gaps": "Post uten pris",
+    "discount_rate_percent": "Diskonteringsrente (%)",
+    "quantity": "Antall",
+    "cleared": "Priser fjernet",
     "price_method": "Prismetode",
     "prices": "Priser",
     "procedure": "Prosedyre",
@@ -542,6 +548,12 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "mean": "Gjennomsnittet av de individuelle poengene",
     },
     "rule": {"mean": "Gjennomsnittet av de individuelle poengene"},
+    "price_evaluation": {
+        "life_cycle": "Livssykluskostnad",
+        "basket": "Handlekurv",
+        "average": "Gjennomsnitt over postene",
+    },
+    "price_gaps": {"reject": "Tilbudet er ufullstendig", "highest": "Fylles med høyeste pris på posten"},
 }
 
 
@@ -618,7 +630,17 @@ def value_text(value: Any, key: str = "") -> str:
 _CODES = frozenset({"kommunenummer", "organisasjonsnummer", "bid", "sample", "number", "version", "size"})
 #: decimal numbers stored as text
 _DECIMALS = frozenset(
-    {"weight", "weight_min", "weight_max", "score", "price_k", "nok_per_point", "scale_max"}
+    {
+        "weight",
+        "weight_min",
+        "weight_max",
+        "score",
+        "price_k",
+        "nok_per_point",
+        "scale_max",
+        "quantity",
+        "discount_rate_percent",
+    }
 )
 #: issue 16's settings and thresholds, decimal numbers too ("mean" is an exact fraction, shown as stored)
 _DECIMALS |= {"scale_step", "min_quality", "min_score", "surcharge_percent", "deduction_percent"}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -258,9 +258,10 @@ def save_draft(
     at: datetime,
     actor: Any,
     expected_version: int | None = None,
+    cleared: Collection[tuple[int, int | None]] = (),
 ) -> Bid:
     """Store the answers and prices of a draft; refuses unknown requirements and wrong answers, listing
-    all."""
+    all. ``cleared`` are the price lines the vendor emptied: a stored amount there is removed."""
     _check_open_for_bids(tender, bid.vendor, at, actor=actor, action="save")
     if bid.is_submitted:
         raise DomainError("Tilbudet er levert og kan ikke endres.")
@@ -310,6 +311,9 @@ def save_draft(
         row.reservation = answer.reservation
         row.reservation_text = answer.reservation_text.strip() if answer.reservation else ""
     lines = {(p.price_item_id, p.municipality_id): p for p in bid.prices}
+    removed = [lines.pop(key) for key in cleared if key in lines and key not in prices]
+    for line in removed:
+        bid.prices.remove(line)
     for (item_id, municipality_id), amount in prices.items():
         line = lines.get((item_id, municipality_id))
         if line is None:
@@ -321,7 +325,10 @@ def save_draft(
     bid.updated_at = at
     db.session.flush()
     audit.record(
-        "bid.draft_saved", bid, actor=actor, payload={"answers": len(answers), "prices": len(prices)}
+        "bid.draft_saved",
+        bid,
+        actor=actor,
+        payload={"answers": len(answers), "prices": len(prices), "cleared": len(removed)},
     )
     return bid
 
@@ -448,10 +455,17 @@ def submit(tender: Tender, bid: Bid, *, at: datetime, actor: Any) -> str:
         problems.append(f"{len(missing)} krav er ikke besvart: {shown}.")
     have = {(p.price_item_id, p.municipality_id) for p in bid.prices}
     municipality_ids = [m.id for m in tender.participating_municipalities]
-    for item in price_items(tender):
-        wanted = [(item.id, m) for m in municipality_ids] if item.per_municipality else [(item.id, None)]
-        if any(w not in have for w in wanted):
-            problems.append(f"Prisskjemaet mangler beløp for «{item.name}».")
+    model = model_of(tender)
+    items = price_items(tender)
+    if model is not None and model.price_gaps == "highest":
+        # a line left without a price is filled with the highest price offered on it (KOFA 2011/70)
+        if items and not have:
+            problems.append("Prisskjemaet har ingen priser: gi en pris på minst én post.")
+    else:
+        for item in items:
+            wanted = [(item.id, m) for m in municipality_ids] if item.per_municipality else [(item.id, None)]
+            if any(w not in have for w in wanted):
+                problems.append(f"Prisskjemaet mangler beløp for «{item.name}».")
     if problems:
         raise DomainError(problems[0], reasons={"": problems})
     for part in _SUBMITTED_PARTS.values():

@@ -31,7 +31,7 @@ from tender.clock import now as clock_now
 from tender.core import spec as core_spec
 from tender.corrections import operations as corrections
 from tender.errors import DomainError
-from tender.evaluation_model.operations import price_items
+from tender.evaluation_model.operations import model_or_default, price_items
 from tender.extensions import db
 from tender.prequalification.permissions import NOT_INVITED
 from tender.tenders.access import tender_for
@@ -152,6 +152,7 @@ def _page(
         form=form,
         answers=answers,
         prices=prices if prices is not None else _price_forms(tender, bid, None),
+        price_model=model_or_default(tender),
         errors=errors or [],
         open_for_bids=open_for_bids,
         now=now,
@@ -225,12 +226,20 @@ def save(tender_id: int) -> Any:
             for item, m, f in prices
             if f.amount.data is not None
         }
+        emptied = [(item.id, m.id if m else None) for item, m, f in prices if f.amount.data is None]
         now = clock_now()
         bid = ops.ensure_bid(tender, vendor, at=now, actor=_me())
         expected = int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None
         before = corrections.answer_snapshot(bid)
         ops.save_draft(
-            tender, bid, answers=inputs, prices=amounts, at=now, actor=_me(), expected_version=expected
+            tender,
+            bid,
+            answers=inputs,
+            prices=amounts,
+            at=now,
+            actor=_me(),
+            expected_version=expected,
+            cleared=emptied,
         )
         # an answer flagged by a correction is reviewed once saved changed, or saved ticked as reviewed
         corrections.clear_reviewed(

@@ -617,15 +617,19 @@ def _price_refusal(tender: Tender) -> str | None:
 
 
 def _make_price_schedule(tender: Tender) -> list[Made]:
-    from tender.evaluation_model.models import PriceItemKind
-    from tender.evaluation_model.operations import model_or_default, price_items
+    from tender.evaluation_model.models import PRICE_EVALUATIONS, PriceItemKind
+    from tender.evaluation_model.operations import model_or_default, price_formula, price_items
 
     refusal = _price_refusal(tender)
     if refusal is not None:
         raise DomainError(refusal)
+    model = model_or_default(tender)
+    method = model.price_evaluation or "life_cycle"
+    gaps = model.price_gaps or "reject"
     kinds = {PriceItemKind.ONE_OFF: "Engangskostnad", PriceItemKind.YEARLY: "Årlig kostnad"}
     items = price_items(tender)
-    rows = [["Nr.", "Post", "Type", "Prises"]]
+    size = "Vekt" if method == "average" else "Antall"
+    rows = [["Nr.", "Post", "Type", "Prises", size]]
     for number, item in enumerate(items, start=1):
         rows.append(
             [
@@ -633,28 +637,65 @@ def _make_price_schedule(tender: Tender) -> list[Made]:
                 item.name,
                 kinds.get(item.kind, item.kind.value),
                 "per kommune" if item.per_municipality else "samlet for alle kommunene",
+                format_decimal(item.quantity, 4) if item.quantity is not None else "1",
             ]
         )
     municipalities = [["Kommune", "Kommunenummer", "Innbyggere"]] + [
         [m.name, m.kommunenummer, format_decimal(m.population, 0)]
         for m in tender.participating_municipalities
     ]
-    model = model_or_default(tender)
+    unit = "Oppgi enhetspris per post" if method == "basket" else "Oppgi pris per post"
+    evaluation = [
+        f"Den evaluerte prisen regnes som: {PRICE_EVALUATIONS[method].lower()}.",
+        price_formula(model),
+        f"{unit}; antallet i tabellen over ganges med prisen"
+        + (" (i gjennomsnittet er antallet postens vekt)." if method == "average" else "."),
+    ]
+    if method == "life_cycle":
+        rate = model.discount_rate_percent
+        evaluation.append(
+            "De årlige kostnadene diskonteres ikke."
+            if rate is None
+            else f"De årlige kostnadene diskonteres med {format_decimal(rate, 3)} % per år: "
+            "kostnaden i år t teller 1/(1 + r)ᵗ."
+        )
+    evaluation.append(
+        "En post et tilbud ikke priser: "
+        + (
+            "tilbudet er ufullstendig; alle poster må prises."
+            if gaps == "reject"
+            else "posten regnes med den høyeste prisen som en tilbyder som ikke er avvist, har gitt på "
+            "den (KOFA 2011/70). Posten kan stå tom."
+        )
+    )
     sections = [
         pdf.Section(
             "Poster",
             ["Alle priser oppgis i norske kroner eksklusive merverdiavgift, i portalens prisskjema."],
             rows,
-            (12, 82, 36, 40),
+            (12, 72, 34, 34, 18),
         ),
         pdf.Section("Kommunene", [], municipalities, (70, 50, 50)),
         pdf.Section(
             "Avtaleperiode", [f"Avtaleperioden som prisene regnes over: {model.contract_period} år."]
         ),
+        pdf.Section("Evaluert pris", evaluation),
     ]
-    digest = hashlib.sha256(
-        json.dumps([[i.name, i.kind.value, i.per_municipality] for i in items], ensure_ascii=False).encode()
-    ).hexdigest()
+    shape: list[Any] = [[i.name, i.kind.value, i.per_municipality] for i in items]
+    if (
+        method != "life_cycle"
+        or gaps != "reject"
+        or model.discount_rate_percent is not None
+        or any(i.quantity is not None for i in items)
+    ):
+        # what the schedule says beyond the first form (which kept its checksum)
+        shape = [
+            [i.name, i.kind.value, i.per_municipality, None if i.quantity is None else str(i.quantity)]
+            for i in items
+        ] + [
+            [method, None if model.discount_rate_percent is None else str(model.discount_rate_percent), gaps]
+        ]
+    digest = hashlib.sha256(json.dumps(shape, ensure_ascii=False).encode()).hexdigest()
     source = f"Prisskjemaet med {len(items)} poster, sjekksum {digest}"
     data = pdf.render("Prisskjema", tender.title, [], sections, f"Prisskjema {digest[:12]}")
     return [Made(DocumentKind.PRICE_SCHEDULE, "prisskjema.pdf", PDF, data, source)]

@@ -8,6 +8,7 @@ arithmetic here beyond collecting inputs: points, totals and ranks come from ``t
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import defaultdict
 from collections.abc import Sequence
@@ -57,9 +58,9 @@ from tender.evaluation_model.models import (
     EvaluationModel,
     Phase,
     PriceItem,
-    PriceItemKind,
 )
 from tender.evaluation_model.operations import (
+    core_price_schedule,
     criteria_of,
     depth_of,
     ensure_model,
@@ -68,6 +69,7 @@ from tender.evaluation_model.operations import (
     leaves_of,
     model_of,
     model_or_default,
+    price_formula,
     price_items,
     quality_leaves,
     scoring_model,
@@ -76,7 +78,7 @@ from tender.evaluation_model.operations import (
 from tender.extensions import db
 from tender.formatting import format_decimal
 from tender.tenders.models import Role, Tender
-from tender.web import core_messages
+from tender.web import core_messages, spec_messages
 
 
 class ScoreConflict(DomainError):
@@ -260,27 +262,124 @@ def unassign_evaluator(tender: Tender, row: AwardCriterion, user: Any, *, actor:
 
 
 # -- prices --------------------------------------------------------------------------------------------------
-def evaluated_price(
-    tender: Tender, bid: Bid, items: Sequence[PriceItem] | None = None, model: EvaluationModel | None = None
-) -> Fraction | None:
-    """The bid's evaluated total cost over the contract period (core arithmetic); None when incomplete."""
-    items = list(items) if items is not None else price_items(tender)
-    model = model or model_or_default(tender)
+@dataclass(frozen=True)
+class BidPrices:
+    """The evaluated price of every bid of a round, made by the core's ``evaluated_prices`` under the
+    announced price schedule (life-cycle cost, basket or average; gaps filled or refused as announced).
+
+    The bids that are not rejected are priced together (a gap is filled with the highest price among them);
+    a rejected bid is priced with them for the record only. ``breakdown`` holds how each line enters a bid's
+    price; a bid the schedule cannot price has none, and ``problems`` says why in Norwegian."""
+
+    breakdown: dict[int, price_schedule.BidPrice]
+    problems: tuple[str, ...] = ()
+    highest: dict[tuple[str, str | None], Fraction] = dataclasses.field(default_factory=dict)
+    #: the bids priced together (the others' gaps are filled from these)
+    together: frozenset[int] = frozenset()
+
+    def price(self, bid_id: int) -> Fraction | None:
+        found = self.breakdown.get(bid_id)
+        return found.price if found is not None else None
+
+    def prices(self) -> dict[int, Fraction | None]:
+        return {bid: found.price for bid, found in self.breakdown.items()}
+
+
+def _bid_amounts(tender: Tender, bid: Bid) -> dict[tuple[str, str | None], Decimal]:
     municipalities = {m.id: m.kommunenummer for m in tender.participating_municipalities}
-    amounts = {
+    return {
         (str(p.price_item_id), municipalities.get(p.municipality_id) if p.municipality_id else None): p.amount
         for p in bid.prices
     }
-    core_items = [
-        price_schedule.ScheduleItem(str(i.id), i.name, i.kind is PriceItemKind.YEARLY, i.per_municipality)
-        for i in items
-    ]
-    try:
-        return price_schedule.evaluated_total(
-            core_items, amounts, model.contract_period, list(municipalities.values())
-        )
-    except price_schedule.PriceScheduleError:
-        return None
+
+
+def _named(problem: price_schedule.PriceProblem, names: dict[int, str]) -> price_schedule.PriceProblem:
+    """The problem with the bid named by its vendor (the core knows the bid by its id)."""
+    bid = problem.values.get("bid")
+    if bid is None or bid not in names:
+        return problem
+    return price_schedule.PriceProblem(problem.code, {**problem.values, "bid": names[bid]})
+
+
+def bid_prices(
+    tender: Tender,
+    bids: Sequence[Bid],
+    *,
+    items: Sequence[PriceItem] | None = None,
+    model: EvaluationModel | None = None,
+    excluded: frozenset[int] = frozenset(),
+) -> BidPrices:
+    """Every bid's evaluated price under the tender's price schedule. The bids not rejected (and not in
+    ``excluded``: bids below a quality threshold) are priced together; a bid whose own lines the schedule
+    refuses (an incomplete bid under the "reject" rule) gets no price and is left out of the others' gaps."""
+    schedule = core_price_schedule(tender, items, model)
+    names = {b.id: b.vendor.name for b in bids}
+    amounts = {b.id: _bid_amounts(tender, b) for b in bids}
+    active = [b.id for b in bids if not b.rejected and b.id not in excluded]
+    problems: list[str] = []
+    result: price_schedule.EvaluatedPrices | None = None
+    while True:
+        try:
+            result = price_schedule.evaluated_prices(schedule, {b: amounts[b] for b in active})
+            break
+        except price_schedule.PriceScheduleError as exc:
+            problems += [spec_messages.price_problem(_named(p, names)) for p in exc.problems]
+            culprits = {p.values.get("bid") for p in exc.problems} - {None}
+            if not culprits or not culprits <= set(active):
+                break  # the schedule itself (or a line no bid priced): no bid can be priced
+            active = [b for b in active if b not in culprits]
+    if result is None:
+        return BidPrices({}, tuple(dict.fromkeys(problems)))
+    breakdown = dict(result.bids)
+    for b in bids:
+        if b.id in breakdown:
+            continue
+        # a rejected (or failing) bid, priced with the others for the record: its price changes no one's
+        try:
+            alone = price_schedule.evaluated_prices(
+                schedule, {**{a: amounts[a] for a in active}, b.id: amounts[b.id]}
+            )
+        except price_schedule.PriceScheduleError:
+            continue
+        breakdown[b.id] = alone.bids[b.id]
+    return BidPrices(breakdown, tuple(dict.fromkeys(problems)), dict(result.highest), frozenset(active))
+
+
+@dataclass(frozen=True)
+class PriceView:
+    """What a page needs to show how the evaluated prices are made: the schedule, the vendors that offered
+    the highest price on each line (the source of a filled gap) and the municipalities' names."""
+
+    schedule: price_schedule.PriceSchedule
+    sources: dict[tuple[str, str | None], list[str]]
+    municipalities: dict[str, str]
+    formula: str
+
+
+def price_view(tender: Tender, bids: Sequence[Bid], priced: BidPrices) -> PriceView:
+    schedule = core_price_schedule(tender)
+    names = {b.id: b.vendor.name for b in bids}
+    sources: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+    for bid_id, found in priced.breakdown.items():
+        for line in found.lines:
+            cell = (line.line, line.municipality)
+            if bid_id in priced.together and line.offered == priced.highest.get(cell):
+                sources[cell].append(names[bid_id])
+    return PriceView(
+        schedule,
+        dict(sources),
+        {m.kommunenummer: m.name for m in tender.participating_municipalities},
+        price_formula(model_or_default(tender)),
+    )
+
+
+def evaluated_price(
+    tender: Tender, bid: Bid, items: Sequence[PriceItem] | None = None, model: EvaluationModel | None = None
+) -> Fraction | None:
+    """The bid's evaluated price (core arithmetic) among the opened bids of its round (alone before the
+    opening); None when the schedule cannot price it."""
+    others = [b for b in opened_bids(tender, bid.round_no) if b.id != bid.id] if bid.is_submitted else []
+    return bid_prices(tender, [*others, bid], items=items, model=model).price(bid.id)
 
 
 # -- scores --------------------------------------------------------------------------------------------------
@@ -830,6 +929,8 @@ class Built:
     bids: tuple[Bid, ...]
     criteria: tuple[AwardCriterion, ...]
     prices: dict[int, Fraction | None]
+    #: how each bid's evaluated price is made of its price schedule, and why a bid has none
+    priced: BidPrices = dataclasses.field(default_factory=lambda: BidPrices({}))
 
 
 def _individual_rows(tender: Tender, round_no: int | None = None) -> list[tuple[int, int, Decimal, str, str]]:
@@ -890,18 +991,53 @@ def _case_scores(
 def build_case(tender: Tender, *, with_individual: bool = True, round_no: int | None = None) -> Built:
     """Collect the model, bids, consensus scores, checks and (for exports) the individual scores; evaluate
     with the core. The matrix page leaves the individual scores out: they do not change the result. The
-    current round's bids, or those of ``round_no`` (an earlier round, scored under the same frozen model)."""
+    current round's bids, or those of ``round_no`` (an earlier round, scored under the same frozen model).
+
+    The evaluated prices are the core's, made of the price schedule over the bids not rejected; a bid the
+    core rejects below a quality threshold leaves the prices too (a gap is then filled without it), so the
+    case is evaluated once more with the prices made without it."""
     rows = criteria_of(tender)
     bids = opened_bids(tender, round_no)
     items = price_items(tender)
     model = model_or_default(tender)
-    prices = {b.id: evaluated_price(tender, b, items, model) for b in bids}
+    priced = bid_prices(tender, bids, items=items, model=model)
+    built = _build_case(tender, rows, bids, model, priced, with_individual=with_individual, round_no=round_no)
+    if built.result is None:
+        return built
+    below = frozenset(
+        b.id
+        for b in bids
+        if not b.rejected
+        and (found := built.result.get(case_bid_id(b))) is not None
+        and found.threshold_failures
+    )
+    if not below or model.price_gaps != "highest":
+        return built
+    priced = bid_prices(tender, bids, items=items, model=model, excluded=below)
+    return _build_case(tender, rows, bids, model, priced, with_individual=with_individual, round_no=round_no)
+
+
+def _build_case(
+    tender: Tender,
+    rows: list[AwardCriterion],
+    bids: list[Bid],
+    model: EvaluationModel,
+    priced: BidPrices,
+    *,
+    with_individual: bool,
+    round_no: int | None,
+) -> Built:
+    prices = priced.prices()
+    for b in bids:
+        prices.setdefault(b.id, None)
+
+    def built(case: EvaluationCase | None, result: EvaluationResult | None, problems: Sequence[str]) -> Built:
+        return Built(case, result, tuple(problems), tuple(bids), tuple(rows), prices, priced)
+
     try:
         core_model = scoring_model(tender, rows, model)
     except ScoringError as exc:
-        return Built(
-            None, None, tuple(core_messages.describe_all(exc.problems)), tuple(bids), tuple(rows), prices
-        )
+        return built(None, None, core_messages.describe_all(exc.problems))
     consensus, individual = _case_scores(tender, rows, model, core_model, with_individual, round_no)
     checks: dict[int, list[RequirementCheck]] = defaultdict(list)
     if bids:
@@ -931,14 +1067,12 @@ def build_case(tender: Tender, *, with_individual: bool = True, round_no: int | 
         title=tender.title,
     )
     if not bids:
-        return Built(case, None, ("Ingen åpnede tilbud ennå.",), tuple(bids), tuple(rows), prices)
+        return built(case, None, ("Ingen åpnede tilbud ennå.",))
     try:
         result = evaluate_case(case)
     except ScoringError as exc:
-        return Built(
-            case, None, tuple(core_messages.describe_all(exc.problems)), tuple(bids), tuple(rows), prices
-        )
-    return Built(case, result, (), tuple(bids), tuple(rows), prices)
+        return built(case, None, [*priced.problems, *core_messages.describe_all(exc.problems)])
+    return built(case, result, ())
 
 
 # -- quality thresholds --------------------------------------------------------------------------------------

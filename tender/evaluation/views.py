@@ -107,6 +107,12 @@ def _criterion_or_404(tender: Tender, key: str) -> AwardCriterion:
     return row
 
 
+def _prices_of(tender: Tender, rows: list[Any]) -> dict[int, Any]:
+    """Every listed bid's evaluated price, None where the schedule cannot price it."""
+    priced = ops.bid_prices(tender, rows)
+    return {b.id: priced.price(b.id) for b in rows}
+
+
 # -- bids and the opening -----------------------------------------------------------------------------------
 def _bids_page(tender: Tender, *, persons_form: OpeningPersonsForm | None = None, status: int = 200) -> Any:
     now = clock_now()
@@ -123,7 +129,7 @@ def _bids_page(tender: Tender, *, persons_form: OpeningPersonsForm | None = None
         record=bid_ops.opening_record(opening) if opening else None,
         rows=rows,
         status=bid_ops.opening_status(tender, now) if opening is None else None,
-        prices={b.id: ops.evaluated_price(tender, b) for b in rows},
+        prices=_prices_of(tender, rows),
         model=model_ops.model_or_default(tender),
         empty_form=EmptyForm(),
         visible=visible,
@@ -211,7 +217,10 @@ def _bid_page(tender: Tender, row: Bid, *, bulk: CheckManyForm | None = None, st
     items = model_ops.price_items(tender)
     municipalities = {m.id: m.name for m in tender.participating_municipalities}
     bulk = bulk or CheckManyForm(formdata=None, prefix="flere")
-    threshold = ops.thresholds(ops.build_case(tender, with_individual=False)).get(row.id)
+    # one evaluation serves the thresholds and the prices, so the page says what the matrix says
+    built = ops.build_case(tender, with_individual=False)
+    threshold = ops.thresholds(built).get(row.id)
+    opened, priced = list(built.bids), built.priced
     return render_template(
         "evaluation/bid.html",
         tender=tender,
@@ -229,7 +238,10 @@ def _bid_page(tender: Tender, row: Bid, *, bulk: CheckManyForm | None = None, st
         undo_form=UndoRejectForm(formdata=None),
         items={i.id: i for i in items},
         municipalities=municipalities,
-        price=ops.evaluated_price(tender, row, items),
+        price=priced.price(row.id),
+        breakdown=priced.breakdown.get(row.id),
+        price_problems=priced.problems,
+        price_view=ops.price_view(tender, opened, priced),
         not_met=[k for k, c in checks.items() if c.status is RequirementStatus.NOT_MET],
     ), status
 
@@ -616,6 +628,7 @@ def matrix(tender_id: int) -> Any:
         method=PRICE_METHODS.get(model.price_method),
         fmt=_fmt,
         thresholds=_thresholds_by_case_id(built),
+        price_view=ops.price_view(tender, built.bids, built.priced),
     )
 
 
@@ -646,6 +659,7 @@ def sensitivity_page(tender_id: int) -> Any:
         model=model,
         method=PRICE_METHODS.get(model.price_method),
         fmt=_fmt,
+        price_view=ops.price_view(tender, built.bids, built.priced),
         sensitivity_view=True,
         thresholds=_thresholds_by_case_id(built),
     )

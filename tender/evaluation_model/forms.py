@@ -6,7 +6,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from tender.core.scoring import PRICE_METHODS
-from tender.evaluation_model.models import CriterionKindValue, PriceItemKind
+from tender.evaluation_model.models import (
+    PRICE_EVALUATIONS,
+    PRICE_GAP_RULES,
+    CriterionKindValue,
+    PriceItemKind,
+)
 from tender.web.forms import NorwegianDecimalField
 
 
@@ -103,6 +108,27 @@ class AssignForm(FlaskForm):
 
 
 class PriceItemForm(FlaskForm):
-    name = StringField("Post", validators=[DataRequired("Gi posten et navn."), Length(max=200)])
-    kind = SelectField("Type", choices=[SelectChoice(k.value, k.label) for k in PriceItemKind])
-    per_municipality = BooleanField("Prises per kommune")
+    # ids of their own: the criterion form on the same page has a name and a kind too
+    name = StringField(
+        "Post", id="post-navn", validators=[DataRequired("Gi posten et navn."), Length(max=200)]
+    )
+    kind = SelectField(
+        "Type", id="post-type", choices=[SelectChoice(k.value, k.label) for k in PriceItemKind]
+    )
+    per_municipality = BooleanField("Prises per kommune", id="post-per-kommune")
+    quantity = number_field("Antall (i handlekurven; vekt i et gjennomsnitt; tomt = 1)", "Antallet")
+
+
+class PriceEvaluationForm(FlaskForm):
+    """How the evaluated price is made of the price schedule (issue 16)."""
+
+    method = SelectField(
+        "Evaluert pris regnes som",
+        choices=[SelectChoice(k, v) for k, v in PRICE_EVALUATIONS.items()],
+    )
+    discount_rate_percent = number_field(
+        "Diskonteringsrente per år (%), bare for livssykluskostnad; tomt = ikke diskontert", "Renten"
+    )
+    gaps = SelectField(
+        "En post et tilbud ikke priser", choices=[SelectChoice(k, v) for k, v in PRICE_GAP_RULES.items()]
+    )

@@ -47,6 +47,19 @@ class PriceItemKind(enum.Enum):
         return "Engangskostnad" if self is PriceItemKind.ONE_OFF else "Årlig kostnad"
 
 
+#: how the price schedule makes the evaluated price (``EvaluationModel.price_evaluation``), in Norwegian
+PRICE_EVALUATIONS = {
+    "life_cycle": "Livssykluskostnad over kontraktsperioden",
+    "basket": "Handlekurv (antall × enhetspris)",
+    "average": "Gjennomsnitt over postene",
+}
+#: what a line a bid leaves without a price counts as (``EvaluationModel.price_gaps``), in Norwegian
+PRICE_GAP_RULES = {
+    "reject": "Tilbudet er ufullstendig: alle poster må prises",
+    "highest": "Posten fylles med den høyeste prisen noen tilbyder har gitt på den (KOFA 2011/70)",
+}
+
+
 class EvaluationModel(db.Model):  # type: ignore[name-defined,misc]
     """One per tender: the settings the whole evaluation is computed with."""
 

@@ -37,6 +37,8 @@ from tender.core.scoring import (
 )
 from tender.errors import DomainError
 from tender.evaluation_model.case import model_to_json
+from tender.evaluation_model.models import PRICE_EVALUATIONS as PRICE_EVALUATIONS
+from tender.evaluation_model.models import PRICE_GAP_RULES as PRICE_GAP_RULES
 from tender.evaluation_model.models import (
     AwardCriterion,
     CriterionKindValue,
@@ -477,17 +479,126 @@ def _check_price_schedule_editable(tender: Tender) -> None:
         )
 
 
+#: the largest quantity a basket line may have (the column keeps 16 digits, four of them decimals)
+MAX_QUANTITY = Decimal(10) ** 11
+
+
+def price_formula(model: EvaluationModel) -> str:
+    """The formula of the evaluated price under the model's price evaluation, in words a vendor reads."""
+    method = model.price_evaluation or "life_cycle"
+    if method == "basket":
+        return "Evaluert pris = Σ antall × enhetspris over postene."
+    if method == "average":
+        return (
+            "Evaluert pris = Σ vekt × pris / Σ vekt over postene (vekten er postens antall; "
+            "alle 1 gir det vanlige gjennomsnittet)."
+        )
+    rate = model.discount_rate_percent
+    years = f"{model.contract_period} år"
+    if rate is None:
+        return (
+            "Evaluert pris = Σ antall × engangskostnad + Σ antall × årlig kostnad × "
+            f"{years} (hele perioden med opsjoner)."
+        )
+    shown = format_decimal(Decimal(rate), 3)
+    return (
+        "Evaluert pris = Σ antall × engangskostnad + Σ antall × årlig kostnad × Σₜ 1/(1 + r)ᵗ for t = 1 … N, "
+        f"der r = {shown} % er diskonteringsrenten og N hele perioden ({years} med opsjoner)."
+    )
+
+
+@dataclass(frozen=True)
+class PriceEvaluationSettings:
+    """How the price schedule makes the evaluated price: ``method`` ("life_cycle", "basket", "average"),
+    the yearly discount rate in per cent (life-cycle cost only; None: not discounted) and the rule for a
+    line a bid leaves without a price ("reject" or "highest")."""
+
+    method: str
+    discount_rate_percent: Decimal | None
+    gaps: str
+
+
+def update_price_evaluation(
+    tender: Tender, settings: PriceEvaluationSettings, *, actor: Any
+) -> EvaluationModel:
+    """Set how the evaluated price is made of the schedule; only while the schedule may change (before the
+    publication and the lock)."""
+    _check_price_schedule_editable(tender)
+    model = ensure_model(tender)
+    if settings.method not in PRICE_EVALUATIONS:
+        raise DomainError("Velg hvordan den evaluerte prisen regnes ut.", field="method")
+    if settings.gaps not in PRICE_GAP_RULES:
+        raise DomainError("Velg hva en post uten pris teller som.", field="gaps")
+    rate = settings.discount_rate_percent
+    if rate is not None:
+        if settings.method != "life_cycle":
+            raise DomainError(
+                "Diskonteringsrente brukes bare med livssykluskostnad: la feltet stå tomt.",
+                field="discount_rate_percent",
+            )
+        if not rate.is_finite() or not 0 <= rate <= 100:
+            raise DomainError("Diskonteringsrenten må være mellom 0 og 100 %.", field="discount_rate_percent")
+        if rate != rate.quantize(Decimal("0.001")):
+            raise DomainError(
+                "Diskonteringsrenten kan ha høyst tre desimaler.", field="discount_rate_percent"
+            )
+    if settings.method != "life_cycle":
+        yearly = [i.name for i in price_items(tender) if i.kind is PriceItemKind.YEARLY]
+        if yearly:
+            raise DomainError(
+                f"{PRICE_EVALUATIONS[settings.method]} har ingen årlige kostnader, men prisskjemaet har "
+                f"årlige poster: {', '.join(yearly)}. Fjern dem eller velg livssykluskostnad.",
+                field="method",
+            )
+    model.price_evaluation = settings.method
+    model.discount_rate_percent = rate
+    model.price_gaps = settings.gaps
+    db.session.flush()
+    audit.record(
+        "evaluation.price_evaluation_changed",
+        model,
+        actor=actor,
+        payload={
+            "price_evaluation": settings.method,
+            "discount_rate_percent": str(rate),
+            "price_gaps": settings.gaps,
+        },
+    )
+    return model
+
+
 def add_price_item(
-    tender: Tender, *, name: str, kind: PriceItemKind, per_municipality: bool, actor: Any
+    tender: Tender,
+    *,
+    name: str,
+    kind: PriceItemKind,
+    per_municipality: bool,
+    actor: Any,
+    quantity: Decimal | None = None,
 ) -> PriceItem:
     _check_price_schedule_editable(tender)
     if not name.strip():
         raise DomainError("Gi posten et navn.", field="name")
+    if quantity is not None:
+        if not quantity.is_finite() or quantity < 0:
+            raise DomainError("Antallet kan ikke være negativt.", field="quantity")
+        if quantity >= MAX_QUANTITY:
+            raise DomainError("Antallet er for stort.", field="quantity")
+        if quantity != quantity.quantize(Decimal("0.0001")):
+            raise DomainError("Antallet kan ha høyst fire desimaler.", field="quantity")
+    model = model_or_default(tender)
+    if kind is PriceItemKind.YEARLY and (model.price_evaluation or "life_cycle") != "life_cycle":
+        raise DomainError(
+            f"{PRICE_EVALUATIONS[model.price_evaluation]} har ingen årlige kostnader: velg engangskostnad, "
+            "eller regn den evaluerte prisen som livssykluskostnad.",
+            field="kind",
+        )
     item = PriceItem(
         tender_id=tender.id,
         name=name.strip(),
         kind=kind,
         per_municipality=per_municipality,
+        quantity=quantity,
         position=len(price_items(tender)),
     )
     db.session.add(item)
@@ -496,9 +607,46 @@ def add_price_item(
         "evaluation.price_item_added",
         item,
         actor=actor,
-        payload={"name": item.name, "kind": kind.value, "per_municipality": per_municipality},
+        payload={
+            "name": item.name,
+            "kind": kind.value,
+            "per_municipality": per_municipality,
+            "quantity": str(quantity),
+        },
     )
     return item
+
+
+def core_price_schedule(
+    tender: Tender, items: Sequence[PriceItem] | None = None, model: EvaluationModel | None = None
+) -> price_schedule.PriceSchedule:
+    """The core's price schedule of this tender as announced: lines keyed by the item's id, municipalities by
+    kommunenummer. Under an average the line's quantity is its weight."""
+    items = list(items) if items is not None else price_items(tender)
+    model = model or model_or_default(tender)
+    method = model.price_evaluation or "life_cycle"
+    lines = []
+    for item in items:
+        size = Decimal(item.quantity) if item.quantity is not None else Decimal(1)
+        lines.append(
+            price_schedule.ScheduleLine(
+                id=str(item.id),
+                name=item.name,
+                quantity=size if method != "average" else Decimal(1),
+                weight=size if method == "average" else Decimal(1),
+                yearly=item.kind is PriceItemKind.YEARLY,
+                per_municipality=item.per_municipality,
+            )
+        )
+    rate = model.discount_rate_percent
+    return price_schedule.PriceSchedule(
+        method=method,
+        lines=tuple(lines),
+        period=model.contract_period or "",
+        municipalities=tuple(m.kommunenummer for m in tender.participating_municipalities),
+        discount_rate=Decimal(rate) if rate is not None and method == "life_cycle" else None,
+        gaps=model.price_gaps or "reject",
+    )
 
 
 def delete_price_item(tender: Tender, item: PriceItem, *, actor: Any) -> None:
@@ -569,11 +717,27 @@ def frozen_model_json(tender: Tender) -> dict[str, Any]:
         # otherwise a model locked in the transaction that set its threshold hashed "3"
         "disagreement_threshold": f"{Decimal(model.disagreement_threshold).quantize(Decimal('0.01')):f}",
         "price_schedule": [
-            {"name": i.name, "kind": i.kind.value, "per_municipality": i.per_municipality}
+            {
+                "name": i.name,
+                "kind": i.kind.value,
+                "per_municipality": i.per_municipality,
+                # as the Numeric(16, 4) column stores it, read back or not
+                "quantity": _fixed(i.quantity, "0.0001"),
+            }
             for i in price_items(tender)
         ],
+        "price_evaluation": {
+            "method": model.price_evaluation or "life_cycle",
+            "discount_rate_percent": _fixed(model.discount_rate_percent, "0.001"),
+            "gaps": model.price_gaps or "reject",
+        },
         "criteria_documentation": {r.key: r.documentation for r in criteria_of(tender)},
     }
+
+
+def _fixed(value: Decimal | None, places: str) -> str | None:
+    """A Numeric column's value as the column keeps it ("2.500"), or None."""
+    return None if value is None else f"{Decimal(value).quantize(Decimal(places)):f}"
 
 
 #: keys the frozen form gained with issue 16 (scale step, consensus rule, thresholds), with the value that
@@ -584,7 +748,8 @@ _LATER_CRITERION_KEYS = {"min_score": None}
 
 def legacy_frozen_json(frozen: dict[str, Any]) -> dict[str, Any] | None:
     """The frozen form as a model locked before issue 16 was hashed, or None when this model uses anything
-    that form could not say (a step other than whole or half points, the mean rule, a threshold …)."""
+    that form could not say (a step other than whole or half points, the mean rule, a threshold, a price
+    evaluation other than the undiscounted life-cycle cost with complete bids, a basket quantity …)."""
     model = dict(frozen["model"])
     if model.get("scale_step") not in (1, 0.5):
         return None
@@ -598,7 +763,19 @@ def legacy_frozen_json(frozen: dict[str, Any]) -> dict[str, Any] | None:
     for key in ("scale_step", *_LATER_MODEL_KEYS):
         model.pop(key, None)
     model["criteria"] = criteria
-    return {**frozen, "model": model}
+    if frozen.get("price_evaluation", _LEGACY_PRICE_EVALUATION) != _LEGACY_PRICE_EVALUATION:
+        return None
+    items = []
+    for item in frozen.get("price_schedule", []):
+        if item.get("quantity") is not None:
+            return None
+        items.append({k: v for k, v in item.items() if k != "quantity"})
+    older = {k: v for k, v in frozen.items() if k != "price_evaluation"}
+    return {**older, "model": model, "price_schedule": items}
+
+
+#: the price schedule's evaluation as every model locked before issue 16 computed it
+_LEGACY_PRICE_EVALUATION = {"method": "life_cycle", "discount_rate_percent": None, "gaps": "reject"}
 
 
 def freeze(tender: Tender, *, at: datetime, actor: Any) -> EvaluationModel:
@@ -625,6 +802,11 @@ def freeze(tender: Tender, *, at: datetime, actor: Any) -> EvaluationModel:
         else:
             if core.price_criterion is not None and not price_items(tender):
                 problems.append("Modellen har et priskriterium, men prisskjemaet har ingen poster.")
+            elif price_items(tender):
+                try:
+                    price_schedule.evaluated_prices(core_price_schedule(tender), {})
+                except price_schedule.PriceScheduleError as exc:
+                    problems.extend(spec_messages.price_problems(exc))
     if problems:
         raise DomainError(problems[0], reasons={"": problems})
     text = json.dumps(frozen_model_json(tender), sort_keys=True, ensure_ascii=False, separators=(",", ":"))

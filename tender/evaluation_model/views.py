@@ -27,6 +27,7 @@ from tender.evaluation_model.forms import (
     AssignForm,
     CriterionForm,
     MinScoreForm,
+    PriceEvaluationForm,
     PriceItemForm,
     SettingsForm,
     WeightForm,
@@ -95,6 +96,16 @@ def _chosen_step(form: SettingsForm) -> Decimal:
     return form.scale_step_other.data
 
 
+def _price_evaluation_form(tender: Tender) -> PriceEvaluationForm:
+    model = ops.model_or_default(tender)
+    form = PriceEvaluationForm()
+    if request.method == "GET":
+        form.method.data = model.price_evaluation or "life_cycle"
+        form.discount_rate_percent.data = model.discount_rate_percent
+        form.gaps.data = model.price_gaps or "reject"
+    return form
+
+
 def _criterion_form(tender: Tender, rows: list[AwardCriterion]) -> CriterionForm:
     form = CriterionForm()
     form.parent.choices = [SelectChoice("", "– toppnivå –")] + [
@@ -109,6 +120,7 @@ def _model_page(
     settings: SettingsForm | None = None,
     criterion: CriterionForm | None = None,
     price_item: PriceItemForm | None = None,
+    price_evaluation: PriceEvaluationForm | None = None,
     freeze_errors: list[str] | None = None,
     status: int = 200,
 ) -> Any:
@@ -135,6 +147,10 @@ def _model_page(
         settings=settings or _settings_form(tender),
         criterion_form=criterion or _criterion_form(tender, rows),
         price_form=price_item or PriceItemForm(),
+        price_evaluation_form=price_evaluation or _price_evaluation_form(tender),
+        price_formula=ops.price_formula(model),
+        price_evaluations=ops.PRICE_EVALUATIONS,
+        price_gap_rules=ops.PRICE_GAP_RULES,
         weight_form=WeightForm(),
         min_score_form=MinScoreForm(),
         step_text=evaluation_ops.steps_text(model),
@@ -338,12 +354,37 @@ def add_price_item(tender_id: int) -> Any:
             name=form.name.data or "",
             kind=PriceItemKind(form.kind.data),
             per_municipality=bool(form.per_municipality.data),
+            quantity=form.quantity.data,
             actor=_me(),
         ),
         back=url_for("evaluation_model.model", tender_id=tender.id, _anchor="prisskjema"),
         success="Posten er lagt til i prisskjemaet.",
     )
     return done if done is not None else _model_page(tender, price_item=form, status=422)
+
+
+@bp.route("/prisskjema/evaluert-pris", methods=["POST"])
+@login_required
+def price_evaluation(tender_id: int) -> Any:
+    """How the evaluated price is made of the schedule: life-cycle cost (optionally discounted), basket or
+    average, and the rule for a line a bid leaves without a price."""
+    tender = tender_for(tender_id, edit_evaluation_model)
+    form = _price_evaluation_form(tender)
+    done = run_form(
+        form,
+        lambda: ops.update_price_evaluation(
+            tender,
+            ops.PriceEvaluationSettings(
+                method=form.method.data or "",
+                discount_rate_percent=form.discount_rate_percent.data,
+                gaps=form.gaps.data or "",
+            ),
+            actor=_me(),
+        ),
+        back=url_for("evaluation_model.model", tender_id=tender.id, _anchor="prisskjema"),
+        success="Utregningen av evaluert pris er lagret.",
+    )
+    return done if done is not None else _model_page(tender, price_evaluation=form, status=422)
 
 
 @bp.route("/prisskjema/<int:item_id>/slett", methods=["POST"])
