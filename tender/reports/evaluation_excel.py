@@ -1209,7 +1209,9 @@ def _write_schedule(wb: Workbook, case: EvaluationCase, refs: _InputRefs, layout
     for offset, (label, value, fmt, is_input, name) in enumerate(rows):
         row = 4 + offset
         ws.cell(row=row, column=2, value=label).font = Font(bold=True)
-        target = _text(ws, row, 3, value)
+        # the workbook's own formulas are formulas; anything else (the period as written) stays text
+        formula = name is not None and isinstance(value, str) and value.startswith("=")
+        target = ws.cell(row=row, column=3, value=value) if formula else _text(ws, row, 3, value)
         if is_input:
             _input(target, value, fmt)
         else:
