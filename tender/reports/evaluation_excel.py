@@ -1312,10 +1312,14 @@ def write_evaluation_workbook(
     ``prices``: when the bids' prices come from a price schedule, the core's
     ``tender.core.price_schedule.evaluated_prices`` of it, over the bids it was made from (rejected bids
     left out); each of those bids' ``price`` in ``case`` must be its evaluated price there. The workbook
-    then gets a «Prisskjema» sheet whose sums are those prices, by formula.
+    then gets a «Prisskjema» sheet whose sums are those prices, by formula. Left out, the case's own
+    ``schedule_prices`` is used when it has one (a case file with ``price_schedule`` and ``price_lines``).
     """
     if result.model != case.model or [r.bid.id for r in result.bids] != [b.id for b in case.bids]:
         raise ValueError("the result does not belong to this case")
+    if prices is None:
+        # a case read from a case file with a price schedule carries how its prices were made
+        prices = getattr(case, "schedule_prices", None)
     wb = Workbook()
     _add_named_styles(wb)
     layout = WorkbookLayout()
