@@ -270,7 +270,13 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Book]:
     cell = next(r[5] for r in sheet.iter_rows(min_row=5) if r[0].value == "A" and r[2].value == "kompetanse")
     cell.value = 5
     book.save(edited)
-    out = recalculate([w[3] for w in written.values()] + [edited], work)
+    # the basket workbook with C (whose course-day price fills B's gap) rejected in the workbook
+    readmit = work / "basket_c_rejected.xlsx"
+    book = openpyxl.load_workbook(written["basket_gap"][3])
+    sheet = book["Inndata"]
+    next(r[3] for r in sheet.iter_rows(min_row=15) if r[0].value == "C").value = "Avvist"
+    book.save(readmit)
+    out = recalculate([w[3] for w in written.values()] + [edited, readmit], work)
     found = {
         name: Book(
             case,
@@ -295,6 +301,33 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Book]:
         written["mean_tenths"][2],
         openpyxl.load_workbook(out / edited.name, data_only=True),
         openpyxl.load_workbook(edited),
+    )
+    # the core's view of that: C rejected, the schedule made from A and B only (B's gap gets A's 9 800)
+    case, _ = basket_prices()
+    schedule = written["basket_gap"][4].schedule
+    offered = {
+        b: {
+            (x.line, x.municipality): x.offered
+            for x in written["basket_gap"][4][b].lines
+            if x.offered is not None
+        }
+        for b in ("A", "B")
+    }
+    prices = evaluated_prices(schedule, offered)
+    bids = tuple(
+        replace(b, price=prices[b.id].price)
+        if b.id in prices.bids
+        else replace(b, rejected=True, rejection_reason="Avvist i arket")
+        for b in case.bids
+    )
+    rejected_case = replace(case, bids=bids)
+    found["basket_c_rejected"] = Book(
+        rejected_case,
+        evaluate_case(rejected_case),
+        written["basket_gap"][2],
+        openpyxl.load_workbook(out / readmit.name, data_only=True),
+        openpyxl.load_workbook(readmit),
+        prices,
     )
     return found
 
@@ -470,6 +503,23 @@ def test_a_basket_with_a_gap_fills_it_with_the_highest_price_on_the_line(books: 
     price_cell = next(r[2] for r in book.formulas["Inndata"].iter_rows(min_row=20) if r[0].value == "B")
     sheet, coordinate = book.layout.schedule_prices["B"]
     assert str(price_cell.value).replace("$", "") == f"={sheet}!{coordinate}"
+
+
+def test_a_bid_rejected_in_the_workbook_leaves_the_gap_filling(books: dict[str, Book]) -> None:
+    book = books["basket_c_rejected"]
+    assert book.prices is not None
+    # B's course day: A's 9 800 now that C's 12 500 no longer counts
+    assert book.prices["B"].price == 120 * 990 + 3 * 9_800 + F("1500.5") * F("3.9")
+    assert close(book.value(book.layout.schedule_highest[("kurs", None)]), 9_800)
+    for bid_id in ("A", "B"):
+        assert close(book.value(book.layout.schedule_prices[bid_id]), book.prices[bid_id].price)
+    assert book.result.get("C").rank is None
+    assert_matches_core(book)
+    for r in book.result.bids:
+        if r.rank is not None:
+            assert r.evaluated_price is not None
+            assert close(book.value(book.layout.evaluated_prices[r.bid.id]), r.evaluated_price)
+            assert book.value(book.layout.ranks[r.bid.id]) == r.rank
 
 
 def test_a_discounted_life_cycle_cost_per_municipality_sums_to_the_evaluated_price(

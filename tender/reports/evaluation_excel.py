@@ -1169,7 +1169,9 @@ SCHEDULE_WIDTHS = {1: 12, 2: 36, 3: 11, 4: 8, 5: 11, 6: 11, 7: 14}
 
 def _write_schedule(wb: Workbook, case: EvaluationCase, refs: _InputRefs, layout: WorkbookLayout) -> None:
     """Lines × bids: the offered unit prices, the gap fill, the factors and the contributions that sum to
-    each bid's price on Inndata."""
+    each bid's price on Inndata. The bids are those ``prices`` was made from (the caller leaves out the
+    bids rejected or below a threshold, as the core's gap rule asks); one rejected in the workbook
+    afterwards leaves the gap filling there too."""
     at = refs.schedule
     if at is None:
         return
@@ -1255,7 +1257,12 @@ def _write_schedule(wb: Workbook, case: EvaluationCase, refs: _InputRefs, layout
             factor = 1
         c = ws.cell(row=row, column=6, value=factor)
         c.number_format, c.border = "0.000000", _BORDER
-        offered_cells = ",".join(_cell(at.offered_col(b), row) for b in at.bids)
+        # the highest price among the bids in the competition: a bid rejected (by hand or below a quality
+        # threshold) in the workbook leaves the gap filling too; prices are never negative, so 0 stands
+        # for "not counted" (and for a line left empty)
+        offered_cells = ",".join(
+            f'IF({refs.status(b)}<>"{REJECTED}",{_cell(at.offered_col(b), row)},0)' for b in at.bids
+        )
         highest = ws.cell(row=row, column=7, value=f"=MAX({offered_cells})")
         highest.number_format, highest.border = MONEY, _BORDER
         layout.schedule_highest[(line_id, municipality)] = (SCHEDULE, highest.coordinate)
