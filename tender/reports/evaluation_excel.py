@@ -44,6 +44,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tender.core.price_schedule import EvaluatedPrices
 from tender.core.scoring import (
+    BidResult,
     ConsensusRule,
     CriterionKind,
     EvaluationCase,
@@ -257,9 +258,9 @@ INPUT_WIDTHS = {
     C_KIND: 16,
     C_LEVEL: 9,
     C_PARENT: 24,
-    C_WEIGHT: 14,
+    C_WEIGHT: 22,  # also the bid table's «Under terskel»
     C_UNIT: 12,
-    C_MIN: 10,
+    C_MIN: 14,  # also the bid table's «Pris i konkurransen»
     C_MAX: 10,
     C_SHARE: 10,
     C_PATH: 10,
@@ -507,7 +508,9 @@ def _write_parameters(
             layout.parameters[name] = (INPUTS, _cell(3, row))
 
 
-def _write_bid_table(ws: Worksheet, case: EvaluationCase, refs: _InputRefs, header_row: int) -> None:
+def _write_bid_table(
+    ws: Worksheet, case: EvaluationCase, result: EvaluationResult, refs: _InputRefs, header_row: int
+) -> None:
     _header(
         ws,
         header_row,
@@ -539,7 +542,15 @@ def _write_bid_table(ws: Worksheet, case: EvaluationCase, refs: _InputRefs, head
         _input(ws.cell(row=row, column=B_STATUS), REJECTED if bid.rejected else IN_COMPETITION)
         reason = _text(ws, row, B_REASON, bid.rejection_reason if bid.rejected else "")
         reason.alignment, reason.border = _WRAP, _BORDER
-        _fit_height(ws, row, [(reason.value, INPUT_WIDTHS[C_PARENT]), (bid.name, INPUT_WIDTHS[C_NAME])])
+        _fit_height(
+            ws,
+            row,
+            [
+                (reason.value, INPUT_WIDTHS[C_PARENT]),
+                (bid.name, INPUT_WIDTHS[C_NAME]),
+                (_expected_note(result.get(bid.id)), INPUT_WIDTHS[C_WEIGHT] * 0.8),
+            ],
+        )
         below = ws.cell(
             row=row,
             column=B_THRESHOLD,
@@ -673,7 +684,11 @@ def _write_criterion_row(
 
 
 def _write_inputs(
-    wb: Workbook, case: EvaluationCase, prices: EvaluatedPrices | None, layout: WorkbookLayout
+    wb: Workbook,
+    case: EvaluationCase,
+    result: EvaluationResult,
+    prices: EvaluatedPrices | None,
+    layout: WorkbookLayout,
 ) -> _InputRefs:
     ws = wb.active
     assert ws is not None
@@ -689,7 +704,7 @@ def _write_inputs(
         schedule=_ScheduleLayout.of(case, prices),
     )
     bid_header = PARAMETERS_FIRST_ROW + PARAMETER_ROWS + 1
-    _write_bid_table(ws, case, refs, bid_header)
+    _write_bid_table(ws, case, result, refs, bid_header)
     first, last = bid_header + 1, bid_header + max(1, len(case.bids))
     _write_criteria_table(ws, case, refs, last + 3)
     _write_parameters(wb, ws, case, refs, first, last, layout)
@@ -705,7 +720,7 @@ def _write_inputs(
 # --- Matrise -------------------------------------------------------------------------------------
 
 
-MATRIX_ID_WIDTH, MATRIX_NAME_WIDTH = 12.0, 44.0
+MATRIX_ID_WIDTH, MATRIX_NAME_WIDTH, MATRIX_BID_WIDTH = 12.0, 44.0, 10.0
 PAGE_BREAK_AFTER_CRITERIA = 20
 
 
@@ -783,7 +798,7 @@ def _write_matrix(
     _write_totals(ws, case, result, refs, matrix_row, cols, summary_row, layout)
     _write_ranking(ws, case, result, refs, summary_row + (4 if model.ranks_by_evaluated_price else 2), layout)
     _widths(ws, {1: MATRIX_ID_WIDTH, 2: MATRIX_NAME_WIDTH, 3: 11})
-    _widths(ws, {c: 10 for c in (*cols.points.values(), *cols.weighted.values())})
+    _widths(ws, {c: MATRIX_BID_WIDTH for c in (*cols.points.values(), *cols.weighted.values())})
     ws.freeze_panes = ws.cell(row=first_row, column=4)
     _print_setup(ws, f"{header_row}:{header_row + 1}")
 
@@ -898,6 +913,20 @@ def _note(refs: _InputRefs, bid_id: str, evaluated: str | None) -> str:
     )
 
 
+def _expected_note(r: BidResult) -> str:
+    """About what the note cell will say for this bid (to give its row the height it needs)."""
+    if r.threshold_failures:
+        return "Avvist, under terskel: " + "; ".join(
+            f"minstepoeng på «{f.criterion_id}»: 0.00 < 0.00"
+            if f.criterion_id
+            else "minste vektede kvalitetspoeng: 0.00 < 0.00"
+            for f in r.threshold_failures
+        )
+    if r.bid.rejected:
+        return "Avvist: " + r.bid.rejection_reason
+    return ""
+
+
 def _write_ranking(
     ws: Worksheet,
     case: EvaluationCase,
@@ -954,6 +983,8 @@ def _write_ranking(
             row=row, column=rank_col + 1, value=_note(refs, bid.id, _cell(4, row) if by_price else None)
         )
         note.alignment = _WRAP
+        # narrow column, long words: estimate as if narrower, so the wrapped note is not cut off
+        _fit_height(ws, row, [(_expected_note(result.get(bid.id)), MATRIX_BID_WIDTH * 0.6)])
         for col in range(1, rank_col + 2):
             ws.cell(row=row, column=col).border = _BORDER
             if result.get(bid.id).bid.rejected:
@@ -1330,7 +1361,7 @@ def write_evaluation_workbook(
     wb = Workbook()
     _add_named_styles(wb)
     layout = WorkbookLayout()
-    refs = _write_inputs(wb, case, prices, layout)
+    refs = _write_inputs(wb, case, result, prices, layout)
     _write_matrix(wb, case, result, refs, layout)
     _write_thresholds(wb, case, refs, layout)
     _write_schedule(wb, case, refs, layout)
