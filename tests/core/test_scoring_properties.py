@@ -221,3 +221,159 @@ def test_the_price_cut_found_makes_the_bid_win_and_one_cent_less_does_not(
 
         assert evaluate(model, cut_by(cut.reduction)).winner == cut.bid_id
         assert evaluate(model, cut_by(cut.reduction - F(1, 100))).winner != cut.bid_id
+
+
+# --- issue 16: the methods that rank by evaluated price, decimal steps and the mean rule -----------------
+
+EVALUATED_PRICE_METHODS = {
+    "value_for_money": "nok_per_point",
+    "value_for_money_offset": "nok_per_point",
+    "price_surcharge": "surcharge_percent",
+    "price_deduction": "deduction_percent",
+}
+
+
+@st.composite
+def adjusted_cases(
+    draw: st.DrawFn, method: str | None = None, parameter: F | None = None
+) -> tuple[ScoringModel, list[Bid]]:
+    """A model whose price is adjusted (price weight 0), a quality tree on a scale with a decimal step, and
+    bids with scores on that step."""
+    name = method or draw(st.sampled_from(sorted(EVALUATED_PRICE_METHODS)))
+    key = EVALUATED_PRICE_METHODS[name]
+    upper = 100 if key == "deduction_percent" else 200_000
+    value = parameter if parameter is not None else F(draw(st.integers(1, upper)))
+    step = draw(st.sampled_from([F(1), F(1, 2), F(1, 10), F(1, 4), F(0)]))
+    scale_max = F(draw(st.sampled_from([5, 10, 100])))
+    quality = draw(quality_tree("q", 1))
+    model = ScoringModel(
+        (
+            Criterion("pris", F(0), CriterionKind.PRICE, method=make_price_method(name, {key: value})),
+            Criterion("kvalitet", F(1), CriterionKind.QUALITY, children=quality),
+        ),
+        scale_max,
+        scale_step=step,
+    )
+    leaves = [leaf.id for leaf in model.leaves if leaf.kind is CriterionKind.QUALITY]
+    unit = step if step else F(1, 1000)
+    most = int(scale_max / unit)
+    bids = []
+    for i in range(draw(st.integers(1, 6))):
+        scores = {leaf: draw(st.integers(0, most)) * unit for leaf in leaves}
+        bids.append(Bid(f"B{i}", F(draw(st.integers(1, 10_000_000)), 100), scores))
+    return model, bids
+
+
+def _with_method(model: ScoringModel, name: str, value: F) -> ScoringModel:
+    key = EVALUATED_PRICE_METHODS[name]
+    price, *rest = model.criteria
+    swapped = Criterion(price.id, price.weight, price.kind, method=make_price_method(name, {key: value}))
+    return ScoringModel((swapped, *rest), model.scale_max, scale_step=model.scale_step)
+
+
+@settings(max_examples=150, deadline=None)
+@given(adjusted_cases(), st.randoms(use_true_random=False))
+def test_evaluated_price_ranks_do_not_depend_on_the_order_of_bids(
+    case: tuple[ScoringModel, list[Bid]], rng: random.Random
+) -> None:
+    model, bids = case
+    expected = evaluate(model, bids)
+    shuffled = list(bids)
+    rng.shuffle(shuffled)
+    again = evaluate(model, shuffled)
+    assert ranks(again) == ranks(expected)
+    assert {r.bid.id: r.evaluated_price for r in again.bids} == {
+        r.bid.id: r.evaluated_price for r in expected.bids
+    }
+
+
+@settings(max_examples=150, deadline=None)
+@given(adjusted_cases())
+def test_evaluated_prices_are_exact_fractions_of_the_formula(case: tuple[ScoringModel, list[Bid]]) -> None:
+    model, bids = case
+    method = model.price_method
+    assert method is not None
+    q_max = model.quality_max
+    assert q_max == model.scale_max  # the quality criteria carry the whole level
+    for r in evaluate(model, bids).bids:
+        price = r.bid.price
+        assert price is not None and r.total is not None
+        assert isinstance(r.evaluated_price, F) and isinstance(r.total, F)
+        q = (
+            sum(
+                (
+                    r.bid.scores[leaf.id] * leaf.path_weight
+                    for leaf in model.leaves
+                    if leaf.kind is CriterionKind.QUALITY
+                ),
+                F(0),
+            )
+            if not any(leaf.normalise for leaf in model.leaves)
+            else r.total
+        )
+        assert r.total == q
+        parameter = next(iter(method.parameters().values()))
+        expected = {
+            "value_for_money": price - parameter * q,
+            "value_for_money_offset": price + parameter * (q_max - q),
+            "price_surcharge": price * (1 + parameter / 100 * (1 - q / q_max)),
+            "price_deduction": price * (1 - parameter / 100 * q / q_max),
+        }[method.name]
+        assert r.evaluated_price == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(sorted(EVALUATED_PRICE_METHODS)),
+    st.integers(1, 100),
+    st.fractions(min_value=F(1, 100), max_value=F(10**7)),
+    st.fractions(min_value=0, max_value=F(10)),
+    st.fractions(min_value=0, max_value=F(10)),
+    st.fractions(min_value=0, max_value=F(10**6)),
+)
+def test_adjusted_prices_are_monotone_in_quality_and_in_price(
+    name: str, parameter: int, price: F, q1: F, q2: F, extra: F
+) -> None:
+    method = make_price_method(name, {EVALUATED_PRICE_METHODS[name]: F(parameter)})
+    q_max = F(10)
+    low, high = sorted((q1, q2))
+    more_quality = method.evaluated_price(price, high, q_max)
+    less_quality = method.evaluated_price(price, low, q_max)
+    assert more_quality is not None and less_quality is not None
+    assert more_quality <= less_quality  # more quality never raises the evaluated price
+    dearer = method.evaluated_price(price + extra, low, q_max)
+    assert dearer is not None and dearer >= less_quality  # a higher price never lowers it
+
+
+@settings(max_examples=150, deadline=None)
+@given(adjusted_cases(method="value_for_money"))
+def test_value_for_money_and_its_offset_form_rank_identically(case: tuple[ScoringModel, list[Bid]]) -> None:
+    model, bids = case
+    method = model.price_method
+    assert method is not None
+    offset = _with_method(model, "value_for_money_offset", method.parameters()["nok_per_point"])
+    plain, shifted = evaluate(model, bids), evaluate(offset, bids)
+    assert ranks(plain) == ranks(shifted)
+    gap = method.parameters()["nok_per_point"] * model.quality_max
+    for a, b in zip(plain.bids, shifted.bids, strict=True):
+        assert a.evaluated_price is not None and b.evaluated_price is not None
+        assert b.evaluated_price - a.evaluated_price == gap
+        assert b.bid.price is not None and b.evaluated_price >= b.bid.price
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(0, 50), min_size=1, max_size=7))
+def test_the_mean_rule_is_the_exact_mean(tenths: list[int]) -> None:
+    from tender.core.scoring import (
+        ConsensusRule,
+        EvaluationCase,
+        IndividualScore,
+        evaluate_case,
+        mean_score,
+    )
+
+    scores = [F(t, 10) for t in tenths]
+    model = ScoringModel((Criterion("k", F(100)),), F(5), scale_step=F(1, 10), consensus=ConsensusRule.MEAN)
+    individual = {"A": tuple(IndividualScore(f"E{i}", "k", s) for i, s in enumerate(scores))}
+    result = evaluate_case(EvaluationCase(model, (Bid("A"),), individual_scores=individual))
+    assert result.get("A").criteria["k"].score == sum(scores, F(0)) / len(scores) == mean_score(scores)

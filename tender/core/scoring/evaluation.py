@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
+from tender.core.price_schedule import EvaluatedPrices, PriceSchedule
 from tender.core.scoring.errors import Problem, ScoringError, show
 from tender.core.scoring.methods import PriceContext
 from tender.core.scoring.model import ConsensusRule, CriterionKind, PlacedCriterion, ScoringModel
@@ -442,6 +443,13 @@ class EvaluationCase:
     #: by bid id
     requirement_checks: Mapping[str, tuple[RequirementCheck, ...]] = field(default_factory=dict)
     title: str = ""
+    #: the announced price schedule when the bids' prices were made from their schedule lines (issue 16): each
+    #: such bid's ``price`` is its evaluated price under ``tender.core.price_schedule.evaluated_prices``
+    price_schedule: PriceSchedule | None = None
+    #: by bid id: the amounts the bid offered, keyed by (line id, kommunenummer or None); a gap is left out
+    price_lines: Mapping[str, Mapping[tuple[str, str | None], Fraction]] = field(default_factory=dict)
+    #: how each bid's price was made of its lines (None without a schedule)
+    schedule_prices: EvaluatedPrices | None = None
 
 
 def _individual_score_problems(case: EvaluationCase) -> list[Problem]:

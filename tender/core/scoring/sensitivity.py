@@ -2,14 +2,23 @@
 
 Both answers are exact. Points never depend on the weights, so when one criterion's share is set
 to w and its siblings are rescaled proportionally (the level still sums to 100 %), every bid's
-total — and its evaluated price under value for money — is linear in w: each leaf's path weight
-holds at most one factor from that level (see ``merit_line``). The winner stays the winner where every
-difference ``winner − other`` is ≥ 0: an intersection of half-lines, solved directly.
+total — and its evaluated price under every method that ranks by evaluated price (value for money in
+both forms, the percentage surcharge and deduction: each affine in the weighted quality Q, with Qmax
+unchanged as the weights move) — is linear in w: each leaf's path weight holds at most one factor from
+that level (see ``merit_line``). The winner stays the winner where every difference ``winner − other``
+is ≥ 0: an intersection of half-lines, solved directly; at an end the winner ties exactly.
 
 Price cuts are found by bisection to the cent over the exact scoring of the changed competition,
 because a cut can move Pb (or Ph) and with it everybody's price points. Bisection is sound here:
 for every registered method a lower price never lowers the bid's own points and never raises
-anybody else's, so "this cut makes it win" flips only once as the cut grows.
+anybody else's, so "this cut makes it win" flips only once as the cut grows. For the methods that rank
+by evaluated price the cut is the price change that would change the winner: a bid's evaluated price
+depends on its own price and quality only, never on the others' prices, and never rises when its own
+price falls — value for money moves it one for one, the surcharge by the factor 1 + S·(1 − q) > 0, the
+deduction by 1 − D·q ≥ 0 (D ≤ 100 %, refused above).
+
+Quality thresholds: a bid below one is rejected by ``evaluate`` before it is ranked, so both analyses
+cover the bids that passed the thresholds; neither weights nor price cuts re-judge a threshold.
 """
 
 from __future__ import annotations
