@@ -545,3 +545,47 @@ def test_prices_that_are_not_the_cases_are_refused() -> None:
     wrong = replace(case, bids=(replace(case.bids[0], price=F(1)), *case.bids[1:]))
     with pytest.raises(ValueError, match="price schedule's price of 'A'"):
         write_evaluation_workbook(wrong, evaluate_case(wrong), Path("/dev/null"), prices)
+
+
+def test_tender_score_xlsx_on_a_case_file_with_a_price_schedule_writes_it_by_formula(tmp_path: Path) -> None:
+    """The case format's Swedish 2008 example (0–5 in tenths by the mean, a surcharge, a basket with a gap
+    and a threshold that rejects C): `tender score --xlsx` writes the schedule and the thresholds as formulas,
+    and LibreOffice recalculates them to the figures `tender score` prints."""
+    import json
+
+    from click.testing import CliRunner
+
+    from tender.evaluation.commands import score_command
+    from tender.evaluation_model.case import load_case
+    from tests.test_score_command import SWEDISH_2008
+
+    source, target = tmp_path / "sak.json", tmp_path / "matrise.xlsx"
+    source.write_text(json.dumps(SWEDISH_2008), encoding="utf-8")
+    run = CliRunner().invoke(score_command, [str(source), "--xlsx", str(target)])
+    assert run.exit_code == 0, run.output
+    printed = {b["id"]: b for b in json.loads(run.stdout)["bids"]}
+    case = load_case(source)
+    assert case.schedule_prices is not None
+    layout = write_evaluation_workbook(case, evaluate_case(case), tmp_path / "same-layout.xlsx")
+    values = openpyxl.load_workbook(recalculate([target], tmp_path) / target.name, data_only=True)
+    assert values.sheetnames == [
+        "Inndata",
+        "Matrise",
+        "Terskler",
+        "Prisskjema",
+        "Individuelle poeng",
+        "Minstekrav",
+    ]
+
+    def value(where: tuple[str, str]) -> Any:
+        return values[where[0]][where[1]].value
+
+    for bid_id, bid in printed.items():
+        if bid["rank"] is None:
+            assert value(layout.ranks[bid_id]) == "Avvist"
+            assert "«kvalitet»" in value(layout.thresholds[bid_id])
+            continue
+        assert value(layout.ranks[bid_id]) == bid["rank"]
+        for key, where in (("total", layout.totals), ("evaluated_price", layout.evaluated_prices)):
+            assert value(where[bid_id]) == pytest.approx(bid[key], rel=1e-12, abs=1e-9), (bid_id, key)
+        assert value(layout.schedule_prices[bid_id]) == pytest.approx(bid["price"], rel=1e-12, abs=1e-9)

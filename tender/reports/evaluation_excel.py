@@ -1357,7 +1357,7 @@ def write_evaluation_workbook(
         raise ValueError("the result does not belong to this case")
     if prices is None:
         # a case read from a case file with a price schedule carries how its prices were made
-        prices = getattr(case, "schedule_prices", None)
+        prices = case.schedule_prices
     wb = Workbook()
     _add_named_styles(wb)
     layout = WorkbookLayout()
