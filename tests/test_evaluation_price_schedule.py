@@ -488,3 +488,46 @@ def test_the_vendor_sees_quantities_and_may_leave_a_line_empty_under_the_highest
         (lic, Decimal("1000.50")),
         (hour, Decimal(900)),
     }
+
+
+def test_the_exported_case_carries_the_schedule_and_tender_score_makes_the_same_prices(
+    db, basket, client, login_as
+) -> None:
+    """sak.json carries the announced schedule and each bid's lines (not only the figure), so `tender score`
+    makes the evaluated prices itself, gap fill included, and the workbook shows how («Prisskjema»)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from tender.evaluation_model.case import parse_case
+
+    b, bids = basket
+    ev.open_consensus(b.tender, confirmed=True, actor=b.lead)
+    arkiv = model_ops.criterion_by_key(b.tender, "arkiv")
+    for bid in bids:
+        ev.save_consensus(
+            b.tender,
+            bid,
+            arkiv,
+            score=Decimal(6),
+            justification="Samlet",
+            expected_version=None,
+            actor=b.lead,
+        )
+    db.session.commit()
+    login_as(b.lead)
+    exported = json.loads(
+        client.get(f"/konkurranser/{b.tender.id}/evaluering/sak.json").get_data(as_text=True)
+    )
+    assert exported["price_schedule"]["method"] == "basket"
+    assert exported["price_schedule"]["gaps"] == "highest"
+    assert all("price_lines" in bid and "price" not in bid for bid in exported["bids"])
+    assert {bid.id: bid.price for bid in parse_case(exported).bids} == {
+        ev.case_bid_id(bids[0]): 119950,
+        ev.case_bid_id(bids[1]): 116525,
+        ev.case_bid_id(bids[2]): 131600,
+    }
+    workbook = load_workbook(
+        io.BytesIO(client.get(f"/konkurranser/{b.tender.id}/evaluering/matrise.xlsx").data)
+    )
+    assert "Prisskjema" in workbook.sheetnames

@@ -1017,6 +1017,33 @@ def build_case(tender: Tender, *, with_individual: bool = True, round_no: int | 
     return _build_case(tender, rows, bids, model, priced, with_individual=with_individual, round_no=round_no)
 
 
+def _case_schedule(
+    tender: Tender, model: EvaluationModel, bids: Sequence[Bid], priced: BidPrices, has_price: bool
+) -> dict[str, Any]:
+    """The price schedule as the case carries it: the announced schedule, every bid's amounts (its lines, so
+    ``tender score`` on the exported case makes the same evaluated prices) and how the prices of the bids in
+    the competition were made (the workbook's «Prisskjema» sheet). Nothing without a price criterion."""
+    if not has_price or not priced.together:
+        return {}
+    schedule = core_price_schedule(tender, None, model)
+    if not schedule.lines:
+        return {}
+    lines = {
+        case_bid_id(b): {cell: Fraction(amount) for cell, amount in _bid_amounts(tender, b).items()}
+        for b in bids
+    }
+    record = price_schedule.EvaluatedPrices(
+        schedule,
+        {
+            case_bid_id(b): dataclasses.replace(priced.breakdown[b.id], bid=case_bid_id(b))
+            for b in bids
+            if b.id in priced.together and b.id in priced.breakdown
+        },
+        dict(priced.highest),
+    )
+    return {"price_schedule": schedule, "price_lines": lines, "schedule_prices": record}
+
+
 def _build_case(
     tender: Tender,
     rows: list[AwardCriterion],
@@ -1065,6 +1092,7 @@ def _build_case(
         individual_scores={case_bid_id(b): tuple(individual[b.id]) for b in bids if individual.get(b.id)},
         requirement_checks={case_bid_id(b): tuple(checks[b.id]) for b in bids if checks.get(b.id)},
         title=tender.title,
+        **_case_schedule(tender, model, bids, priced, core_model.price_criterion is not None),
     )
     if not bids:
         return built(case, None, ("Ingen åpnede tilbud ennå.",))
