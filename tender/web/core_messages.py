@@ -169,7 +169,10 @@ NORWEGIAN: dict[str, Wording] = {
         "Ingen har vunnet alene (uavklart likhet på førsteplass, eller ingen tilbud): "
         "vektene er ikke analysert."
     ),
-    "price_not_weighted": lambda v: "Prisen vektes ikke ved prissetting av kvalitet.",
+    "price_not_weighted": lambda v: (
+        "Prisen vektes ikke: den inngår i den evaluerte prisen (prissetting av kvalitet, pristillegg eller "
+        "prisfradrag)."
+    ),
     "only_weighted_criterion": lambda v: "Det eneste vektede kriteriet på sitt nivå.",
     "cannot_win_on_price": lambda v: "Kan ikke vinne på pris alene.",
 }

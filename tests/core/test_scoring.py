@@ -612,7 +612,7 @@ def test_value_for_money_price_cuts_are_measured_in_evaluated_price() -> None:
     assert {p.bid_id: p.reduction for p in found.prices} == {"A": F(1_000_001, 100), "B": F(4_000_001, 100)}
     assert {w.criterion_id: w.note for w in found.weights}[
         "pris"
-    ] == "price is not weighted with value for money"
+    ] == "price is not weighted: it enters the evaluated price (value for money, surcharge or deduction)"
 
 
 def test_a_criterion_alone_on_its_level_has_no_weight_range() -> None:

@@ -170,7 +170,9 @@ ENGLISH: dict[str, Wording] = {
     "no_single_winner": lambda v: (
         "no single winner (an unresolved tie at the top, or no bids): weights not analysed"
     ),
-    "price_not_weighted": lambda v: "price is not weighted with value for money",
+    "price_not_weighted": lambda v: (
+        "price is not weighted: it enters the evaluated price (value for money, surcharge or deduction)"
+    ),
     "only_weighted_criterion": lambda v: "the only weighted criterion on its level",
     "cannot_win_on_price": lambda v: "cannot win on price alone",
 }
