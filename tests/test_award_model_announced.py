@@ -200,6 +200,13 @@ def test_a_snapshot_frozen_in_format_1_keeps_matching_its_hash_and_is_shown(
         as_text=True
     )
     assert "Skala 0–10, i halve poeng (trinn på 0,5)." in page and "Minstegrenser" not in page
+    # the protocol carries it as it is stored, and it validates as format 1
+    from tender.protocol.operations import protocol_of
+    from tests.test_protocol import problems
+
+    protocol = json.loads(json.dumps(protocol_of(world.tender)))
+    assert "format" not in protocol["award"]["recommendations"][0]["content"]
+    assert problems(protocol) == []
     # a new freezing of it is made in the new format
     assert snap.format_of(rec, snap.header_of(rec, freezing=True)) == snap.FORMAT == 2
 
