@@ -202,3 +202,66 @@ def test_every_field_and_coded_value_the_scored_demo_records_reads_in_norwegian(
                 assert change.text in audit_labels.VALUE_LABELS[key].values(), (event.event_type, key, value)
     system = {audit_labels.actor_label(e.actor_label) for e in events if not e.actor_id}
     assert system and all(who.startswith("Systemet (") and "cli:" not in who for who in system), system
+
+
+def test_the_evaluation_model_settings_of_issue_16_read_in_norwegian_with_their_values_named(
+    db, clock, create_tender, add_member, create_user
+) -> None:
+    """Every key the settings change records (the scale's step, the consensus rule, the thresholds, the
+    price-adjusting methods' parameters), the criterion's minimum and the price schedule's keys have a
+    Norwegian name; the rule and the methods are named, decimals written with a comma."""
+    import json
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from tender.audit import AuditEvent
+    from tender.evaluation_model import operations as model_ops
+
+    s = setup_tender(db, create_tender, add_member, create_user, freeze=False)
+    rows = {r.key: r for r in model_ops.criteria_of(s.tender)}
+    model_ops.update_criterion_weight(s.tender, rows["pris"], Decimal(0), actor=s.lead)
+    model_ops.update_criterion_weight(s.tender, rows["kvalitet"], Decimal(80), actor=s.lead)
+    settings = model_ops.ModelSettings(
+        scale_max=Decimal(5),
+        price_method="price_surcharge",
+        price_k=None,
+        nok_per_point=None,
+        normalise=False,
+        contract_period="4",
+        disagreement_threshold=Decimal(3),
+        scale_step=Decimal("0.125"),
+        consensus_rule="mean",
+        min_quality=Decimal("1.75"),
+        surcharge_percent=Decimal("12.5"),
+    )
+    model_ops.update_settings(s.tender, settings, actor=s.lead)
+    db.session.commit()
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.event_type == "evaluation.settings_changed")
+    ).all()[-1]
+    payload = json.loads(event.payload_json)
+    assert {"scale_step", "consensus_rule", "min_quality", "surcharge_percent", "deduction_percent"} <= set(
+        payload
+    )
+    assert sorted(set(payload) - audit_labels.FIELD_LABELS.keys()) == []
+    read = {c.label: c.text for c in audit_labels.changes(event.payload_json)}
+    assert read["Trinn på poengskalaen"] == "0,125"
+    assert read["Regel for konsensuspoeng"] == "Gjennomsnitt av evaluatorenes poeng"
+    assert read["Minste vektede kvalitetspoeng"] == "1,75"
+    assert read["Prismetode"] == "Prosentvis pristillegg for manglende kvalitet"
+    assert read["Pristillegg ved null kvalitet (S, %)"] == "12,5"
+    assert read["Prisfradrag ved full kvalitet (D, %)"] == "–"
+    # the keys other parts record: the criterion's minimum, the price schedule's evaluation
+    for key in ("min_score", "price_evaluation", "discount_rate_percent", "price_gaps", "quantity"):
+        assert key in audit_labels.FIELD_LABELS, key
+    assert audit_labels.value_text("agreed", "consensus_rule") == "Enighet i gruppen"
+    assert audit_labels.value_text("0", "scale_step") == "0 (uten faste trinn)"
+    assert audit_labels.value_text("2.5000", "min_score") == "2,5"
+    assert audit_labels.value_text("basket", "price_evaluation") == "Handlekurv (mengde × enhetspris)"
+    assert audit_labels.value_text("highest", "price_gaps").startswith("Regnes med den høyeste prisen")
+    assert audit_labels.value_text("3.5", "discount_rate_percent") == "3,5"
+    from tender.core.scoring.methods import PRICE_METHODS
+
+    for name, method in PRICE_METHODS.items():
+        assert audit_labels.value_text(name, "price_method") == method.label

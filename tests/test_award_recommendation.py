@@ -33,6 +33,7 @@ SNAPSHOT_KEYS = {
     "cost_split",
     "municipalities",
     "evaluation",
+    "format",
 }
 
 
@@ -203,6 +204,7 @@ def test_freezing_stores_the_snapshot_in_the_shared_format_with_its_sha256_and_r
     content = json.loads(rec.content_json)
     assert rec.content_json == json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert set(content) == SNAPSHOT_KEYS
+    assert content["format"] == 2
     assert content["tender"] == {
         "id": world.tender.id,
         "title": world.tender.title,

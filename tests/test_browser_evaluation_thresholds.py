@@ -164,8 +164,11 @@ def test_a_tenths_scale_with_the_mean_rule_a_surcharge_and_a_minimum_from_settin
         assert expected == 1_877_760
         row = page.get_by_role("row").filter(has_text="Evaluert pris etter kvalitet")
         assert row.get_by_role("cell").nth(1).inner_text() == format_money(expected)
-        reason = "Under minstekravet til kvalitet: Arkivfunksjonalitet 2,8 av minst 3"
-        assert page.get_by_text(f"{b}: {reason}.").is_visible()
+        reason = (
+            "Avvist under minstegrensen for kvalitet. "
+            "Under minstepoengene på «Arkivfunksjonalitet»: 2,8 poeng, mens minst 3 kreves."
+        )
+        assert page.get_by_text(f"{b}: {reason}").is_visible()
         assert page.get_by_text("Beslutningen om avvisning mangler").is_visible()
         assert page.get_by_text(f"Vinner: {a}").is_visible()
 

@@ -361,3 +361,136 @@ def test_a_model_locked_before_the_price_evaluation_and_quantities_existed_still
     model.price_gaps = "reject"
     price_items(world.tender)[0].quantity = Decimal(3)
     assert legacy_frozen_json(frozen_model_json(world.tender)) is None
+
+
+def _announce(db, world, *, method: str, **settings):
+    """The model of ``world`` (not locked yet) set to ``method`` with the issue-16 settings, then locked."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from tender.evaluation_model import operations as model_ops
+    from tests.evaluation_helpers import BEFORE
+
+    rows = {r.key: r for r in model_ops.criteria_of(world.tender)}
+    for key, minimum in settings.pop("min_scores", {}).items():
+        rows[key].min_score = Decimal(minimum)
+    if method not in ("linear", "linear_zero_at", "proportional", "spread", "linear_floor"):
+        # the price-adjusting methods rank by the evaluated price: the price criterion weighs nothing
+        model_ops.update_criterion_weight(world.tender, rows["pris"], Decimal(0), actor=world.lead)
+        model_ops.update_criterion_weight(world.tender, rows["kvalitet"], Decimal(80), actor=world.lead)
+    base = {
+        "scale_max": Decimal(10),
+        "price_method": method,
+        "price_k": None,
+        "nok_per_point": None,
+        "normalise": False,
+        "contract_period": "4",
+        "disagreement_threshold": Decimal(3),
+    }
+    model_ops.update_settings(world.tender, model_ops.ModelSettings(**{**base, **settings}), actor=world.lead)
+    model_ops.freeze(world.tender, at=BEFORE - timedelta(days=10), actor=world.lead)
+    db.session.commit()
+
+
+@pytest.fixture
+def unlocked(db, clock, create_tender, add_member, create_user):
+    return setup_tender(db, create_tender, add_member, create_user, freeze=False)
+
+
+def _award_criteria_text(db, s) -> str:
+    draft = ops.ensure_draft(s.tender, actor=s.lead)
+    ops.generate(s.tender, draft, DocumentKind.AWARD_CRITERIA, actor=s.lead)
+    db.session.commit()
+    document = next(d for d in ops.documents_of(draft) if d.kind is DocumentKind.AWARD_CRITERIA)
+    return pdftotext(document.data)
+
+
+def test_the_award_criteria_announce_the_step_the_mean_rule_and_the_thresholds_with_their_consequence(
+    db, unlocked
+) -> None:
+    """Issue 16: the vendors read the scale's step, how the consensus score is set, each criterion's minimum
+    and the minimum weighted quality, and that a bid below one is rejected."""
+    from decimal import Decimal
+
+    _announce(
+        db,
+        unlocked,
+        method="linear",
+        scale_max=Decimal(5),
+        scale_step=Decimal("0.1"),
+        consensus_rule="mean",
+        min_quality=Decimal("1.5"),
+        min_scores={"arkiv": "2.5", "gjennomforing": 2},
+    )
+    text = _award_criteria_text(db, unlocked)
+    assert "skala fra 0 til 5, i tideler (trinn på 0,1)" in text
+    assert "Konsensus: Gjennomsnitt av evaluatorenes poeng." in text
+    assert "gjennomsnittet av evaluatorenes individuelle poeng" in text
+    assert "Arkivfunksjonalitet: minst 2,5 poeng." in text
+    assert "Gjennomføring: minst 2 poeng." in text
+    # Qmax = 5 × (50 % + 20 %) = 3.5
+    assert "Vektede kvalitetspoeng til sammen: minst 1,5 av høyst 3,5." in text
+    assert "Et tilbud under en av disse minstegrensene avvises" in text
+
+
+def test_the_award_criteria_of_a_plain_model_say_whole_points_agreed_scores_and_no_thresholds(
+    db, world
+) -> None:
+    draft = _assembled(db, world)
+    document = next(d for d in ops.documents_of(draft) if d.kind is DocumentKind.AWARD_CRITERIA)
+    text = pdftotext(document.data)
+    assert "skala fra 0 til 10, i hele poeng." in text
+    assert "Konsensus: Enighet i gruppen." in text
+    assert "Det er ikke satt minstepoeng for kvalitet" in text
+    assert "avvises:" not in text
+
+
+@pytest.mark.parametrize(
+    ("method", "settings", "expected"),
+    [
+        (
+            "price_surcharge",
+            {"surcharge_percent": "30"},
+            ["S, pristillegg ved null kvalitet: 30 %", "S % ved null kvalitet", "Qmax de høyest mulige (10)"],
+        ),
+        (
+            "price_deduction",
+            {"deduction_percent": "12.5"},
+            ["D, prisfradrag ved full kvalitet: 12,5 %", "D % ved full kvalitet", "Qmax"],
+        ),
+        (
+            "value_for_money_offset",
+            {"nok_per_point": "25000"},
+            [
+                "Kroner per poeng: 25 000,00 kr",
+                "prisen pluss verdien av kvaliteten tilbudet ikke leverer",
+                "aldri lavere enn prisen",
+            ],
+        ),
+        ("value_for_money", {"nok_per_point": "1000"}, ["Kroner per poeng: 1 000,00 kr", "lavere enn null"]),
+        ("linear_zero_at", {"price_k": "2"}, ["k (null poeng ved k × laveste pris): 2"]),
+        ("linear", {"scale_step": "0"}, ["fritt, uten faste trinn (kontinuerlig skala)"]),
+    ],
+)
+def test_the_award_criteria_state_each_price_method_with_its_formula_and_parameters_in_norwegian(
+    db, unlocked, method, settings, expected
+) -> None:
+    from decimal import Decimal
+
+    from tender.core.scoring.methods import PRICE_METHODS
+
+    values = {k: Decimal(v) for k, v in settings.items()}
+    _announce(db, unlocked, method=method, **values)
+    text = pdftotext_nbsp(_award_criteria_text(db, unlocked))
+    cls = PRICE_METHODS[method]
+    assert f"Metode: {cls.label}" in text
+    assert f"Formel: {cls.formula}" in text
+    for phrase in expected:
+        assert phrase in text, phrase
+    ranking = "rangeres etter evaluert pris" if cls.ranks_by_evaluated_price else "samlet vektet poengsum"
+    assert ranking in text
+
+
+def pdftotext_nbsp(text: str) -> str:
+    """The PDF keeps the non-breaking spaces of the Norwegian number format; read them as spaces."""
+    return text.replace("\u00a0", " ")

@@ -344,7 +344,10 @@ def test_a_bid_below_a_minimum_is_shown_rejected_by_a_decision_naming_it_and_blo
             )
     db.session.commit()
     login_as(s.lead)
-    expected = "Under minstekravet til kvalitet: Arkivfunksjonalitet 2,5 av minst 3"
+    expected = (
+        "Avvist under minstegrensen for kvalitet. Under minstepoengene på «Arkivfunksjonalitet»: 2,5 poeng, "
+        "mens minst 3 kreves."
+    )
     matrix = client.get(f"/konkurranser/{s.id}/evaluering/matrise").get_data(as_text=True)
     assert expected in matrix and "Beslutningen om avvisning mangler" in matrix
     page = client.get(f"/konkurranser/{s.id}/evaluering/tilbud/{bids[1].id}").get_data(as_text=True)

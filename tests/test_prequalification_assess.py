@@ -4,6 +4,7 @@ points 4 and 5), through the operations with the injectable clock."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -466,3 +467,34 @@ def test_a_requests_document_downloads_as_a_file_whatever_type_the_vendor_gave_i
     )
     assert response.status_code == 200 and response.mimetype == "application/octet-stream"
     assert response.headers["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.parametrize(
+    ("step", "good", "bad", "words"),
+    [
+        ("1", "4", "4.5", "i hele poeng"),
+        ("0.5", "4.5", "4.3", "i hele eller halve poeng"),
+        ("0.1", "4.3", "4.35", "i tideler (trinn på 0,1)"),
+        # the column keeps one decimal: a continuous scale and a step of 0,25 take tenths
+        ("0", "4.3", "4.35", "i tideler (trinn på 0,1)"),
+        ("0.25", "4.3", "4.25", "i tideler (trinn på 0,1)"),
+    ],
+)
+def test_the_selection_scores_follow_the_step_of_the_evaluation_model(
+    db, s, clock, step, good, bad, words
+) -> None:
+    """Issue 16: the evaluation model's half-points flag became a step; the selection's 0–10 scale follows
+    it (as docs/prequalification.md says), in steps its one-decimal column can keep."""
+    from tender.evaluation_model.operations import ensure_model
+
+    ensure_model(s.tender).scale_step = Decimal(step)
+    a, _ = _opened(db, s, clock)
+    _all_met(db, s, a)
+    with pytest.raises(DomainError, match=re.escape(f"mellom 0 og 10, {words}.")):
+        ops.score_individually(
+            s.tender, a, s.criteria[0], score=bad, justification="x", at=PQ_AFTER, actor=s.evaluators[0]
+        )
+    row = ops.score_individually(
+        s.tender, a, s.criteria[0], score=good, justification="Godt.", at=PQ_AFTER, actor=s.evaluators[0]
+    )
+    assert row.score == Decimal(good)

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from tender import formatting
+from tender.core.scoring.methods import PRICE_METHODS
 
 EVENT_LABELS: dict[str, str] = {
     "archive.package_built": "Arkivpakke laget",
@@ -394,10 +395,6 @@ FIELD_LABELS: dict[str, str] = {
     "persons_required": "Personer som må bekrefte",
     "population": "Innbyggere",
     "price_k": "k i prisformelen",
-    "price_evaluation": "Evaluert pris regnes som",
-    "price_gaps": "Post uten pris",
-    "discount_rate_percent": "Diskonteringsrente (%)",
-    "quantity": "Antall",
     "cleared": "Priser fjernet",
     "price_method": "Prismetode",
     "prices": "Priser",
@@ -416,12 +413,6 @@ FIELD_LABELS: dict[str, str] = {
     "sample_demanded": "Noark 5-prøveuttrekk kreves",
     "scale_max": "Høyeste poeng",
     # the evaluation model's issue 16 settings (tender.evaluation_model.operations)
-    "scale_step": "Trinn på skalaen",
-    "consensus_rule": "Konsensuspoeng",
-    "min_quality": "Minste vektede kvalitetspoeng",
-    "min_score": "Minstepoeng",
-    "surcharge_percent": "Pristillegg S (%)",
-    "deduction_percent": "Prisfradrag D (%)",
     "rule": "Regel",
     "mean": "Eksakt gjennomsnitt",
     "score": "Poeng",
@@ -478,6 +469,18 @@ FIELD_LABELS: dict[str, str] = {
     "failed": "Ikke sendt",
     "mail_server": "E-postserver satt opp",
     "started_reason": "Begrunnelse for rettelsen",
+    # evalueringsmodellen etter issue 16: skalaens trinn, konsensusregelen, minstegrenser, prisjusterende
+    # metoder og prisskjemaets evaluerte pris
+    "scale_step": "Trinn på poengskalaen",
+    "consensus_rule": "Regel for konsensuspoeng",
+    "min_quality": "Minste vektede kvalitetspoeng",
+    "min_score": "Minstepoeng",
+    "surcharge_percent": "Pristillegg ved null kvalitet (S, %)",
+    "deduction_percent": "Prisfradrag ved full kvalitet (D, %)",
+    "price_evaluation": "Evaluert pris regnes som",
+    "discount_rate_percent": "Diskonteringsrente (%)",
+    "price_gaps": "Poster uten pris",
+    "quantity": "Mengde",
 }
 
 #: coded values in payloads, by field (the stored value is the enum's value, not Norwegian)
@@ -542,18 +545,22 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "operator": "Lagt til av innkjøpsgruppen",
         "before_registration": "Fra før selvregistreringen",
     },
-    "price_method": {"linear": "Lineær"},
+    # every registered price method by its Norwegian label (tender.core.scoring.methods)
+    "price_method": {name: method.label for name, method in PRICE_METHODS.items()},
     "consensus_rule": {
-        "agreed": "Fastsettes av evaluatorene i fellesskap",
-        "mean": "Gjennomsnittet av de individuelle poengene",
+        "agreed": "Enighet i gruppen",
+        "mean": "Gjennomsnitt av evaluatorenes poeng",
     },
-    "rule": {"mean": "Gjennomsnittet av de individuelle poengene"},
     "price_evaluation": {
-        "life_cycle": "Livssykluskostnad",
-        "basket": "Handlekurv",
+        "life_cycle": "Livssykluskostnad over avtaleperioden",
+        "basket": "Handlekurv (mengde × enhetspris)",
         "average": "Gjennomsnitt over postene",
     },
-    "price_gaps": {"reject": "Tilbudet er ufullstendig", "highest": "Fylles med høyeste pris på posten"},
+    "price_gaps": {
+        "reject": "Et tilbud uten pris på en post kan ikke evalueres",
+        "highest": "Regnes med den høyeste prisen noen tilbyr på posten",
+    },
+    "rule": {"mean": "Gjennomsnittet av de individuelle poengene"},
 }
 
 
@@ -613,7 +620,10 @@ def value_text(value: Any, key: str = "") -> str:
             return moment
         if key in _DECIMALS:
             try:
-                return formatting.format_decimal(Decimal(value))
+                number = Decimal(value)
+                if key == "scale_step" and number == 0:
+                    return "0 (uten faste trinn)"
+                return formatting.format_decimal(number, _PLACES.get(key, 2))
             except (InvalidOperation, ValueError):
                 return value
         return value
@@ -638,12 +648,26 @@ _DECIMALS = frozenset(
         "price_k",
         "nok_per_point",
         "scale_max",
-        "quantity",
+        "scale_step",
+        "min_quality",
+        "min_score",
+        "surcharge_percent",
+        "deduction_percent",
         "discount_rate_percent",
+        "quantity",
     }
 )
-#: issue 16's settings and thresholds, decimal numbers too ("mean" is an exact fraction, shown as stored)
-_DECIMALS |= {"scale_step", "min_quality", "min_score", "surcharge_percent", "deduction_percent"}
+
+#: decimals shown where two are too few (a step of 0,125; a mean score of 3,8333)
+_PLACES = {
+    "scale_step": 4,
+    "score": 4,
+    "min_score": 4,
+    "min_quality": 4,
+    "surcharge_percent": 4,
+    "deduction_percent": 4,
+    "discount_rate_percent": 4,
+}
 
 
 @dataclass(frozen=True)

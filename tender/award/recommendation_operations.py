@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -147,6 +147,8 @@ class Draft:
     slots: list[TextSlot]
     rejected: list[Bid]
     problem: str | None
+    #: why a bid below a quality threshold is rejected (by bid id); a recorded rejection has its own reason
+    reasons: dict[int, str] = field(default_factory=dict)
 
 
 def draft_of(tender: Tender, rec: Recommendation) -> Draft:
@@ -157,16 +159,17 @@ def draft_of(tender: Tender, rec: Recommendation) -> Draft:
         problem = "; ".join(built.problems[:3]) or "Evalueringen gir ikke et resultat."
         return Draft(built, list(built.bids), None, [], [], problem)
     ranked = snap.ranked_bids(built)
-    rejected = [b for b in ranked if b.rejected]
+    reasons = {b.id: snap.threshold_reason(built, b) for b in ranked if snap.rejected_by_threshold(built, b)}
+    rejected = [b for b in ranked if b.rejected or b.id in reasons]
     try:
         pairs = snap.text_slots(built, snap.scored_leaves(tender))
         winner: Bid | None = snap.winner_of(built)
     except DomainError as error:
-        return Draft(built, ranked, None, [], rejected, error.message)
+        return Draft(built, ranked, None, [], rejected, error.message, reasons)
     texts = {(t.criterion_id, t.bid_id): t.text for t in rec.texts}
     assert winner is not None
     slots = [TextSlot(c, b, b.id == winner.id, texts.get((c.id, b.id), "")) for c, b in pairs]
-    return Draft(built, ranked, winner, slots, rejected, None)
+    return Draft(built, ranked, winner, slots, rejected, None, reasons)
 
 
 def _editable(rec: Recommendation) -> None:

@@ -197,6 +197,7 @@ def _snapshot_page(
         board=ops.board(tender),
         num=_num,
         price_method=PRICE_METHODS.get(content["evaluation"]["price_method"]) if content else None,
+        announced=ops.snap.announced_lines(content) if content else [],
     ), status
 
 

@@ -14,7 +14,11 @@ The format is the contract between the award's parts (the cost split and the not
 - ``municipalities`` {bound: [{id, name, kommunenummer}], option: [...]};
 - ``evaluation``: the inputs and the analysis behind the result: the model (scale, price method and its
   parameters, contract period, every criterion with its weights), the consensus scores with their
-  justifications, the tie-break decision and the sensitivity analysis.
+  justifications, the tie-break decision and the sensitivity analysis;
+- ``format``: 2 since issue 16, which added the scale's step, the consensus rule, the quality thresholds and
+  the price method's parameters by name to ``evaluation``, and each bid's ``threshold_failures``. A snapshot
+  without ``format`` is format 1 (``allow_half_points`` in place of the step, no thresholds): a
+  recommendation frozen in it is rebuilt in it (:func:`build_snapshot`), so its hash keeps matching.
 
 Numbers are decimal strings, never floats, so the hash does not depend on a float's spelling. The
 recommendation's own part counts its freezings: each freezing is its own snapshot, so a sign-off on one never
@@ -37,6 +41,7 @@ from tender.errors import DomainError
 from tender.evaluation import operations as ev
 from tender.evaluation_model import operations as model_ops
 from tender.evaluation_model.models import AwardCriterion
+from tender.reports import model_wording
 from tender.tenders.models import Tender
 
 #: further parts of the snapshot, by key, computed from the tender (the cost split registers
@@ -45,6 +50,8 @@ SNAPSHOT_PARTS: dict[str, Callable[[Tender], dict[str, Any]]] = {}
 DEFAULT_PARTS = ("cost_split",)
 #: decimals kept for a value that has no finite decimal expansion (a third of a point)
 PLACES = Decimal(10) ** -10
+#: the snapshot's format (see the module's docstring); a stored snapshot without ``format`` is format 1
+FORMAT = 2
 
 
 def decimal_text(value: Fraction | Decimal | int | None) -> str | None:
@@ -110,11 +117,41 @@ def winner_of(built: ev.Built) -> Any:
     return next(b for b in built.bids if ev.case_bid_id(b) == built.result.winner)
 
 
+def threshold_failures_of(built: ev.Built, bid: Any) -> tuple[Any, ...]:
+    """The announced quality thresholds ``bid`` falls below (the core rejects it for them); () when none."""
+    assert built.result is not None
+    return built.result.get(ev.case_bid_id(bid)).threshold_failures
+
+
+def rejected_by_threshold(built: ev.Built, bid: Any) -> bool:
+    """Rejected by the evaluation for a quality threshold, not by a recorded decision of the group."""
+    return not bid.rejected and bool(threshold_failures_of(built, bid))
+
+
+def threshold_reason(built: ev.Built, bid: Any) -> str:
+    """Why ``bid`` is below a threshold, in Norwegian, naming each threshold; "" when it is not."""
+    failures = threshold_failures_of(built, bid)
+    if not failures:
+        return ""
+    names = {c.key: c.name for c in built.criteria}
+    return model_wording.threshold_rejection(
+        [
+            (names.get(f.criterion_id, f.criterion_id) if f.criterion_id else None, f.minimum, f.actual)
+            for f in failures
+        ]
+    )
+
+
 def text_slots(built: ev.Built, leaves: list[AwardCriterion]) -> list[tuple[AwardCriterion, Any]]:
     """The (criterion, bid) pairs the recommendation must account for in words: per criterion the winner
-    (its characteristics), then each other bid not rejected, by rank (the winner's relative advantages)."""
+    (its characteristics), then each other bid not rejected (by the group, or below a quality threshold), by
+    rank (the winner's relative advantages)."""
     winner = winner_of(built)
-    others = [b for b in ranked_bids(built) if not b.rejected and b.id != winner.id]
+    others = [
+        b
+        for b in ranked_bids(built)
+        if not b.rejected and not rejected_by_threshold(built, b) and b.id != winner.id
+    ]
     return [(c, b) for c in leaves for b in [winner, *others]]
 
 
@@ -160,11 +197,57 @@ def header_of(rec: Recommendation, *, freezing: bool = False) -> dict[str, Any]:
     return {"number": rec.number, "freezing": (previous or {}).get("freezing", 0) + 1, "frozen_at": at}
 
 
+def format_of(rec: Recommendation, header: dict[str, Any] | None = None) -> int:
+    """The format ``rec``'s snapshot is built in: a new freezing (``header`` other than the stored one) and a
+    recommendation not frozen yet get :data:`FORMAT`; else the stored snapshot's own format, so the hash of
+    a snapshot frozen before keeps matching while nothing behind it changes."""
+    if not rec.content_json:
+        return FORMAT
+    stored = json.loads(rec.content_json)
+    if header is not None and header != stored.get("recommendation"):
+        return FORMAT
+    return int(stored.get("format", 1))
+
+
+def _model_part(model: Any, scoring: Any, fmt: int) -> dict[str, Any]:
+    """The model's settings in ``evaluation``: format 1 as it was; format 2 with the step, the consensus
+    rule, the thresholds (with Qmax, the most weighted quality points) and the price method's parameters by
+    name. ``scoring``: the core's model the result was computed with."""
+    part: dict[str, Any] = {
+        "model_hash": model.frozen_hash or "",
+        "scale_max": decimal_text(model.scale_max),
+        "price_method": model.price_method,
+        "price_k": decimal_text(model.price_k),
+        "nok_per_point": decimal_text(model.nok_per_point),
+        "normalise": bool(model.normalise),
+        "contract_period": model.contract_period,
+    }
+    if fmt < 2:
+        part["allow_half_points"] = bool(model.allow_half_points)
+        return part
+    part.update(
+        {
+            "scale_step": decimal_text(model.scale_step if model.scale_step is not None else 1),
+            "consensus_rule": model.consensus_rule or "agreed",
+            "min_quality": decimal_text(model.min_quality),
+            "quality_max": decimal_text(scoring.quality_max),
+            "surcharge_percent": decimal_text(model.surcharge_percent),
+            "deduction_percent": decimal_text(model.deduction_percent),
+            "price_parameters": [
+                {"name": k, "value": decimal_text(v)} for k, v in model_ops.method_parameters(model).items()
+            ],
+        }
+    )
+    return part
+
+
 def build_snapshot(
     tender: Tender, rec: Recommendation, header: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The snapshot of ``rec`` from the live data (raises DomainError when the evaluation has no result);
-    ``header``: the recommendation's own part (``header_of``), by default as last frozen."""
+    ``header``: the recommendation's own part (``header_of``), by default as last frozen. Built in the
+    stored snapshot's format unless this is a new freezing (:func:`format_of`)."""
+    fmt = format_of(rec, header)
     built = evaluation_of(tender, rec.round_no)
     assert built.result is not None
     result = built.result
@@ -208,14 +291,7 @@ def build_snapshot(
             ],
         },
         "evaluation": {
-            "model_hash": model.frozen_hash or "",
-            "scale_max": decimal_text(model.scale_max),
-            "allow_half_points": bool(model.allow_half_points),
-            "price_method": model.price_method,
-            "price_k": decimal_text(model.price_k),
-            "nok_per_point": decimal_text(model.nok_per_point),
-            "normalise": bool(model.normalise),
-            "contract_period": model.contract_period,
+            **_model_part(model, result.model, fmt),
             "model": [
                 {
                     "key": r.key,
@@ -226,6 +302,7 @@ def build_snapshot(
                     "weight_min": decimal_text(r.weight_min),
                     "weight_max": decimal_text(r.weight_max),
                     "path_weight": decimal_text(placed[r.key].path_weight * 100) if r.key in placed else None,
+                    **({"min_score": decimal_text(r.min_score)} if fmt >= 2 else {}),
                 }
                 for r in rows
             ],
@@ -248,15 +325,33 @@ def build_snapshot(
             "sensitivity": _sensitivity_part(built, bid_ids),
         },
     }
+    if fmt >= 2:
+        snapshot["format"] = fmt
     for bid in bids:
         found = result.get(ev.case_bid_id(bid))
+        below = rejected_by_threshold(built, bid)
+        entry: dict[str, Any] = {
+            "bid_id": bid.id,
+            "vendor_id": bid.vendor_id,
+            "vendor": bid.vendor.name,
+            # a bid below a quality threshold is rejected by the evaluation, with the threshold named
+            "rejected": bool(bid.rejected) or below,
+            "rejection_reason": (bid.rejection_reason or "") if not below else threshold_reason(built, bid),
+        }
+        if fmt >= 2:
+            # the comparison figure of a method that ranks by it (Pe adjusted for quality); else None
+            entry["adjusted_price"] = decimal_text(found.evaluated_price)
+            entry["threshold_failures"] = [
+                {
+                    "criterion_key": f.criterion_id,
+                    "minimum": decimal_text(f.minimum),
+                    "actual": decimal_text(f.actual),
+                }
+                for f in found.threshold_failures
+            ]
         snapshot["bids"].append(
             {
-                "bid_id": bid.id,
-                "vendor_id": bid.vendor_id,
-                "vendor": bid.vendor.name,
-                "rejected": bool(bid.rejected),
-                "rejection_reason": bid.rejection_reason or "",
+                **entry,
                 "rank": found.rank,
                 "total": decimal_text(found.total),
                 "points": {
@@ -272,6 +367,35 @@ def build_snapshot(
     for key, part in SNAPSHOT_PARTS.items():
         snapshot[key] = part(tender)
     return snapshot
+
+
+def announced_lines(content: dict[str, Any]) -> list[str]:
+    """The model a stored snapshot records, in Norwegian: the scale and its step, the consensus rule, the
+    price method's parameters and the quality thresholds. A format-1 snapshot says its step by
+    ``allow_half_points`` and has neither a rule nor thresholds (it was agreed scores, none)."""
+    e = content["evaluation"]
+    step = e.get("scale_step", "0.5" if e.get("allow_half_points") else "1")
+    lines = [
+        f"Skala 0–{model_wording.number_text(e['scale_max'])}, {model_wording.step_text(step)}.",
+        f"Konsensus: {model_wording.consensus_label(e.get('consensus_rule'))}.",
+    ]
+    if "price_parameters" in e:
+        parameters = {p["name"]: p["value"] for p in e["price_parameters"]}
+    else:  # format 1: the two columns it had
+        parameters = {
+            k: v
+            for k, v in (("k", e.get("price_k")), ("nok_per_point", e.get("nok_per_point")))
+            if v is not None
+        }
+    if parameters:
+        lines.append("Prismetodens parametere: " + "; ".join(model_wording.parameter_lines(parameters)) + ".")
+    thresholds = model_wording.threshold_lines(
+        [(c["name"], c["min_score"]) for c in e["model"] if c.get("min_score") is not None],
+        e.get("min_quality"),
+        e.get("quality_max"),
+    )
+    lines.extend(["Minstegrenser for kvalitet: " + thresholds[0], *thresholds[1:]] if thresholds else [])
+    return lines
 
 
 def live_hash(tender: Tender, rec: Recommendation) -> str | None:

@@ -28,6 +28,7 @@ from tender.documents.models import DocumentDownload, DocumentKind, DocumentSetV
 from tender.errors import DomainError
 from tender.extensions import db
 from tender.formatting import format_datetime, format_decimal, format_percent
+from tender.reports import model_wording as wording
 from tender.tenders.models import Tender, Vendor
 from tender.web.uploads import MAX_ATTACHMENT, clean_filename, document_problem
 
@@ -550,29 +551,54 @@ def _make_award_criteria(tender: Tender) -> list[Made]:
             ]
         )
     scale = format_decimal(Decimal(str(scoring["scale_max"])))
+    step = scoring.get("scale_step", 0.5 if scoring.get("allow_half_points") else 1)
     sections = [
         pdf.Section(
             "Tildelingskriterier og vekter",
-            [
-                f"Hvert kriterium gis poeng på en skala fra 0 til {scale}"
-                + (" (halve poeng brukes)." if scoring["allow_half_points"] else " (hele poeng).")
-            ],
+            [wording.scale_sentence(scoring["scale_max"], step)],
             rows,
             (48, 20, 34, 26, 42),
-        )
+        ),
+        pdf.Section(
+            "Poeng og konsensus",
+            [
+                f"Skala: 0–{scale}, {wording.step_text(step)}.",
+                f"Konsensus: {wording.consensus_label(scoring.get('consensus'))}. "
+                + wording.consensus_sentence(scoring.get("consensus")),
+            ],
+        ),
     ]
+    qmax = wording.quality_max(scoring)
+    thresholds = wording.threshold_lines(
+        [(names[c["id"]], c["min_score"]) for c in scoring["criteria"] if c.get("min_score") is not None],
+        scoring.get("min_quality"),
+        qmax,
+    )
+    sections.append(
+        pdf.Section(
+            "Minstegrenser for kvalitet",
+            thresholds
+            or ["Det er ikke satt minstepoeng for kvalitet: ingen tilbud avvises for lave kvalitetspoeng."],
+        )
+    )
     method = scoring.get("price_method")
     if method is not None:
-        params = [f"{k} = {format_decimal(Decimal(str(v)), 4)}" for k, v in method["parameters"].items()]
+        explanation = wording.METHOD_EXPLANATIONS.get(method["name"])
         sections.append(
             pdf.Section(
                 "Prismodell",
                 [
                     f"Metode: {method['label']}",
                     f"Formel: {method['formula']}",
-                    *([f"Parametere: {', '.join(params)}"] if params else []),
+                    *(
+                        [f"Parametere: {'; '.join(wording.parameter_lines(method['parameters']))}."]
+                        if method["parameters"]
+                        else []
+                    ),
+                    *([explanation] if explanation else []),
                     "Pe er prisen som evalueres, Pb den laveste og Ph den høyeste prisen blant tilbudene "
                     f"som ikke er avvist, og Max toppen av skalaen ({scale}).",
+                    *([wording.quality_sentence(qmax)] if method["name"] in wording.QUALITY_METHODS else []),
                 ],
             )
         )

@@ -77,6 +77,7 @@ from tender.evaluation_model.operations import (
 )
 from tender.extensions import db
 from tender.formatting import format_decimal
+from tender.reports import model_wording
 from tender.tenders.models import Role, Tender
 from tender.web import core_messages, spec_messages
 
@@ -1105,7 +1106,7 @@ def _build_case(
 
 # -- quality thresholds --------------------------------------------------------------------------------------
 #: how a rejection for an announced quality threshold begins (the reason the bid page fills in)
-BELOW_THRESHOLD = "Under minstekravet til kvalitet"
+BELOW_THRESHOLD = model_wording.THRESHOLD_REJECTION
 
 
 @dataclass(frozen=True)
@@ -1127,13 +1128,14 @@ class ThresholdState:
 
 
 def threshold_text(model: ScoringModel, failures: Sequence[ThresholdFailure]) -> str:
-    """The thresholds a bid falls below, in words, each with the bid's points and the minimum."""
-    parts = [
-        f"{model.get(f.criterion_id).name if f.criterion_id else 'vektede kvalitetspoeng'} "
-        f"{format_decimal(f.actual, 4)} av minst {format_decimal(f.minimum, 4)}"
-        for f in failures
-    ]
-    return f"{BELOW_THRESHOLD}: " + "; ".join(parts) if parts else ""
+    """The thresholds a bid falls below, in words, each with the bid's points and the minimum: the one
+    wording the bid page pre-fills as the rejection's reason and the award snapshot, the notice and the
+    protocol use (``tender.reports.model_wording.threshold_rejection``)."""
+    if not failures:
+        return ""
+    return model_wording.threshold_rejection(
+        [(model.get(f.criterion_id).name if f.criterion_id else None, f.minimum, f.actual) for f in failures]
+    )
 
 
 def thresholds(built: Built) -> dict[int, ThresholdState]:

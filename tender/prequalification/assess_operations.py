@@ -45,6 +45,7 @@ from tender.prequalification.models import (
 from tender.prequalification.permissions import confirm_request_opening
 from tender.prequalification.queries import requirements_of, setup_of, submitted_requests
 from tender.prequalification.request_operations import LATE_ACTIONS
+from tender.reports import model_wording
 from tender.tenders import opening as shared_opening
 from tender.tenders.models import Role, Tender, Vendor
 from tender.web.uploads import clean_filename, document_problem
@@ -402,14 +403,29 @@ def answer_clarification(
 
 
 # -- selection scores ----------------------------------------------------------------------------------------
-def _scale(tender: Tender) -> tuple[ScoringModel, bool]:
-    half = bool(model_or_default(tender).allow_half_points)
+#: the finest step the selection scores' column keeps (Numeric(5, 1))
+FINEST_STEP = Fraction(1, 10)
+
+
+def selection_step(tender: Tender) -> Fraction:
+    """The step of the 0–10 selection scale: the evaluation model's step (docs/prequalification.md), where
+    the 0–10 scale and the one-decimal column can hold it; a continuous scale, or a step that does not divide
+    10 in steps of whole tenths (0,25; 0,3), gives tenths: what the column keeps."""
+    model = model_or_default(tender)
+    step = Fraction(model.scale_step) if model.scale_step is not None else Fraction(1)
+    if step <= 0 or (Fraction(SCALE_MAX) / step).denominator != 1 or (step / FINEST_STEP).denominator != 1:
+        return FINEST_STEP
+    return step
+
+
+def _scale(tender: Tender) -> tuple[ScoringModel, Fraction]:
+    step = selection_step(tender)
     model = ScoringModel(
         criteria=(Criterion(id="x", weight=Fraction(100)),),
         scale_max=Fraction(SCALE_MAX),
-        allow_half_points=half,
+        scale_step=step,
     )
-    return model, half
+    return model, step
 
 
 def threshold(tender: Tender) -> Decimal:
@@ -418,11 +434,11 @@ def threshold(tender: Tender) -> Decimal:
 
 
 def score_value(tender: Tender, raw: Decimal | str | None) -> Decimal:
-    """The score checked against the 0–10 scale by the scoring core (whole or half points as the tender's
-    evaluation model allows)."""
-    model, half = _scale(tender)
-    steps = "hele eller halve poeng" if half else "hele poeng"
-    problem = f"Poengene må være mellom 0 og {SCALE_MAX}, i {steps}."
+    """The score checked against the 0–10 scale by the scoring core, on the step of :func:`selection_step`
+    (whole points, half points, tenths … as the tender's evaluation model says)."""
+    model, step = _scale(tender)
+    steps = "i hele eller halve poeng" if step == Fraction(1, 2) else model_wording.step_text(step)
+    problem = f"Poengene må være mellom 0 og {SCALE_MAX}, {steps}."
     try:
         value = Decimal(str(raw).replace(",", ".").strip()) if raw is not None else None
     except InvalidOperation:

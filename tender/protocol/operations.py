@@ -32,6 +32,7 @@ from tender.auth.models import User
 from tender.award.models import AwardSignOff
 from tender.award.operations import contract_of, notice_issue_of, recommendations_of
 from tender.bids.models import Bid, BidOpening, BidStatus
+from tender.core.scoring.methods import PRICE_METHODS
 from tender.corrections.models import DocumentsApproval
 from tender.corrections.operations import PublishedCorrection, corrections_of
 from tender.documents.models import DocumentSetVersion
@@ -52,6 +53,7 @@ from tender.prequalification.models import (
 )
 from tender.questions.models import Question, QuestionApproval
 from tender.questions.operations import published_questions, text_sha256
+from tender.reports import model_wording
 from tender.reports.protocol_pdf import render_protocol_pdf
 from tender.requirements.operations import specification_of
 from tender.tenders.models import Municipality, Tender
@@ -465,14 +467,29 @@ def _evaluation_model(tender: Tender) -> dict[str, Any] | None:
         return None
     rows = model_ops.criteria_of(tender)
     keys = {r.id: r.key for r in rows}
+    method = PRICE_METHODS.get(model.price_method)
+    price_parameters = {
+        k: format(Decimal(v.numerator) / Decimal(v.denominator), "f")
+        for k, v in model_ops.method_parameters(model).items()
+    }
+    rule = model.consensus_rule or "agreed"
     return {
         "frozen_at": _t(model.frozen_at),
         "frozen_hash": model.frozen_hash,
         "price_method": model.price_method,
         "price_k": _d(model.price_k),
         "nok_per_point": _d(model.nok_per_point),
+        "price_method_label": method.label if method is not None else model.price_method,
+        "price_formula": method.formula if method is not None else "",
+        "price_parameters": [{"name": k, "value": v} for k, v in price_parameters.items()],
+        "surcharge_percent": _d(model.surcharge_percent),
+        "deduction_percent": _d(model.deduction_percent),
         "scale_max": _d(model.scale_max),
         "allow_half_points": model.allow_half_points,
+        "scale_step": _d(model.scale_step if model.scale_step is not None else 1),
+        "consensus_rule": rule,
+        "consensus_rule_label": model_wording.consensus_label(rule),
+        "min_quality": _d(model.min_quality),
         "normalise": model.normalise,
         "contract_period": model.contract_period,
         "disagreement_threshold": _d(model.disagreement_threshold),
@@ -484,6 +501,7 @@ def _evaluation_model(tender: Tender) -> dict[str, Any] | None:
                 "parent_key": keys.get(r.parent_id) if r.parent_id is not None else None,
                 "kind": model_ops.kind_of(r, rows).value,
                 "weight": _d(r.weight),
+                "min_score": _d(r.min_score),
             }
             for r in rows
         ],
@@ -492,6 +510,34 @@ def _evaluation_model(tender: Tender) -> dict[str, Any] | None:
             for i in model_ops.price_items(tender)
         ],
     }
+
+
+def _threshold_failures(tender: Tender, round_no: int) -> dict[int, dict[str, Any]]:
+    """Per bid of the round below an announced quality threshold: the thresholds it fails (criterion key,
+    or None for the weighted quality; the minimum and its actual value) and the reason in words. The
+    evaluation rejects such a bid without a decision of the group; nothing when the round has no result."""
+    from tender.award import snapshot as snap
+    from tender.evaluation import operations as ev
+
+    built = ev.build_case(tender, with_individual=False, round_no=round_no)
+    if built.result is None:
+        return {}
+    found: dict[int, dict[str, Any]] = {}
+    for bid in built.bids:
+        failures = snap.threshold_failures_of(built, bid)
+        if failures:
+            found[bid.id] = {
+                "threshold_failures": [
+                    {
+                        "criterion_key": f.criterion_id,
+                        "minimum": snap.decimal_text(f.minimum),
+                        "actual": snap.decimal_text(f.actual),
+                    }
+                    for f in failures
+                ],
+                "threshold_reason": snap.threshold_reason(built, bid),
+            }
+    return found
 
 
 def _rounds(tender: Tender) -> list[dict[str, Any]]:
@@ -530,11 +576,13 @@ def _rounds(tender: Tender) -> list[dict[str, Any]]:
             if ids
             else []
         )
+        below = _threshold_failures(tender, round_no) if bids else {}
         found.append(
             {
                 "round_no": round_no,
                 "bids": [
                     {
+                        **below.get(b.id, {"threshold_failures": [], "threshold_reason": ""}),
                         "bid_id": b.id,
                         "vendor_id": b.vendor_id,
                         "vendor": b.vendor.name,

@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from tender.audit import labels as audit_labels
 from tender.formatting import format_date, format_datetime, format_decimal
+from tender.reports import model_wording as wording
 from tender.reports.pdf_pages import build_a4
 from tender.reports.spec_pdf import fonts
 
@@ -329,18 +330,42 @@ def render_protocol_pdf(p: dict[str, Any]) -> bytes:
     else:
         w.line(
             f"Låst {_when(model['frozen_at'])}, SHA-256 {model['frozen_hash'] or '–'}. Prismetode: "
-            f"{model['price_method']}. Skala 0–{_num(model['scale_max'])}. Kontraktsperiode: "
+            f"{model['price_method_label']} ({model['price_method']}). Kontraktsperiode: "
             f"{model['contract_period']} år.",
             w.meta,
         )
-        w.table(
-            ["Nøkkel", "Kriterium", "Overordnet", "Vekt"],
+        parameters = {p["name"]: p["value"] for p in model["price_parameters"]}
+        w.facts(
             [
-                [c["key"], c["name"], c["parent_key"] or "", f"{_num(c['weight'])} %"]
+                ("Skala", f"0–{_num(model['scale_max'])}, {wording.step_text(model['scale_step'])}"),
+                ("Konsensus", wording.consensus_sentence(model["consensus_rule"])),
+                ("Prisformel", model["price_formula"] or "–"),
+                ("Parametere", "; ".join(wording.parameter_lines(parameters)) or "–"),
+                (
+                    "Minste vektede kvalitetspoeng",
+                    wording.number_text(model["min_quality"]) if model["min_quality"] is not None else "–",
+                ),
+            ]
+        )
+        w.table(
+            ["Nøkkel", "Kriterium", "Overordnet", "Vekt", "Minstepoeng"],
+            [
+                [
+                    c["key"],
+                    c["name"],
+                    c["parent_key"] or "",
+                    f"{_num(c['weight'])} %",
+                    wording.number_text(c["min_score"]) if c["min_score"] is not None else "–",
+                ]
                 for c in model["criteria"]
             ],
-            _widths(1.5, 4, 1.5, 1),
+            _widths(1.5, 4, 1.5, 1, 1.2),
         )
+        if model["min_quality"] is not None or any(c["min_score"] is not None for c in model["criteria"]):
+            w.line(
+                "Et tilbud under en minstegrense for kvalitet avvises av evalueringen, med grensen nevnt.",
+                w.meta,
+            )
 
     names = {}
     w.section("Tilbud, avvisninger og poeng")
@@ -354,8 +379,8 @@ def render_protocol_pdf(p: dict[str, Any]) -> bytes:
                     b["vendor"],
                     _when(b["submitted_at"]),
                     b["receipt_sha256"] or "–",
-                    _yes(b["rejected"]),
-                    b["rejection_reason"],
+                    _yes(b["rejected"] or bool(b["threshold_failures"])),
+                    b["rejection_reason"] if b["rejected"] else b["threshold_reason"],
                 ]
                 for b in r["bids"]
             ],

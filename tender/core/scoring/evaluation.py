@@ -167,7 +167,9 @@ class BidResult:
     evaluated_price: Fraction | None  #: only with a method that ranks by evaluated price
     rank: int | None  #: None for a rejected bid
     tied: bool  #: shares its rank with another bid because no tie-break separates them
-    #: the announced quality thresholds the bid falls below; such a bid is rejected (``bid.rejected``)
+    #: the announced quality thresholds the bid falls below: a bid not rejected before is rejected for them
+    #: (``bid.rejected``, the reason naming them); a bid rejected by a recorded decision keeps its reason, and
+    #: its thresholds are noted here when its consensus scores are complete
     threshold_failures: tuple[ThresholdFailure, ...] = ()
 
 
@@ -296,8 +298,12 @@ def evaluate(model: ScoringModel, bids: Sequence[Bid], tie_break: Sequence[str] 
     problems = check_bids(model, bids, tie_break)
     if problems:
         raise ScoringError(problems)
-    failures = {b.id: threshold_failures(model, b) for b in bids if not b.rejected}
-    bids = [_rejected_by_threshold(b, failures[b.id]) if failures.get(b.id) else b for b in bids]
+    # a bid already rejected keeps its recorded reason; its thresholds are noted when its scores are complete
+    failures = {b.id: threshold_failures(model, b) for b in bids if not b.rejected or _scored_fully(model, b)}
+    bids = [
+        _rejected_by_threshold(b, failures[b.id]) if failures.get(b.id) and not b.rejected else b
+        for b in bids
+    ]
     active = [b for b in bids if not b.rejected]
     context = _price_context(model, active)
     best = _best_scores(model, active)
@@ -341,6 +347,10 @@ def evaluate(model: ScoringModel, bids: Sequence[Bid], tie_break: Sequence[str] 
     return EvaluationResult(
         model, results, context, tuple(tie_break), ties, winner, model.warnings + negative
     )
+
+
+def _scored_fully(model: ScoringModel, bid: Bid) -> bool:
+    return all(leaf.id in bid.scores for leaf in model.leaves if leaf.kind is CriterionKind.QUALITY)
 
 
 def _raw_points(model: ScoringModel, bid: Bid) -> dict[str, Fraction]:
