@@ -228,7 +228,10 @@ def ranking(tender: Tender, round_no: int | None = None) -> list[Ranked]:
                 rank=result.rank if result is not None else None,
                 total=result.total if result is not None else None,
                 price=built.prices.get(bid.id),
-                scores={by_key[c]: Fraction(s.score) for (b, c), s in agreed.items() if b == bid.id},
+                # the consensus the evaluation used (the mean rule: the exact mean, not the stored rounding)
+                scores=dict(result.bid.scores)
+                if result is not None
+                else {by_key[c]: Fraction(s.score) for (b, c), s in agreed.items() if b == bid.id},
                 rejected=bid.rejected,
             )
         )
