@@ -227,3 +227,71 @@ def test_the_signers_page_reads_for_a_signer(db, world, client, login_as) -> Non
         as_text=True
     )
     assert "Vedtak for" in page and "Arkivfunksjonalitet: minst 5 poeng." in page
+
+
+def test_under_the_mean_rule_the_snapshot_records_the_exact_mean_the_totals_were_made_from(
+    db, create_tender, add_member, create_user, clock
+) -> None:
+    """Three evaluators give 4, 3 and 4: the consensus is 11/3, stored rounded (3.6667) only for the record.
+    The snapshot's consensus score is the exact mean (to the snapshot's places), so its totals can be
+    recomputed from it, and the negotiation's ranking shows the same."""
+    from fractions import Fraction
+
+    from tender.award.snapshot import decimal_text
+    from tender.evaluation import operations as ev
+    from tender.evaluation_model import operations as model_ops
+    from tender.negotiation.operations import ranking
+
+    s = setup_tender(db, create_tender, add_member, create_user, vendors=2, evaluators=3, freeze=False)
+    model_ops.update_settings(
+        s.tender,
+        model_ops.ModelSettings(
+            scale_max=Decimal(10),
+            price_method="linear",
+            price_k=None,
+            nok_per_point=None,
+            normalise=False,
+            contract_period="4",
+            disagreement_threshold=Decimal(3),
+            consensus_rule="mean",
+        ),
+        actor=s.lead,
+    )
+    model_ops.freeze(s.tender, at=BEFORE - timedelta(days=10), actor=s.lead)
+    db.session.commit()
+    for i in range(2):
+        submit_bid(db, s, i, one_off=PRICES[i])
+    open_all(db, s, clock)
+    leaves = model_ops.quality_leaves(s.tender)
+    bids = ev.opened_bids(s.tender)
+    for bid in bids:
+        for leaf in leaves:
+            for evaluator, score in zip(s.evaluators, ("4", "3", "4"), strict=False):
+                ev.save_individual_score(
+                    s.tender,
+                    bid,
+                    leaf,
+                    evaluator=evaluator,
+                    score=Decimal(score),
+                    justification="Egen vurdering.",
+                    expected_version=None,
+                )
+    db.session.commit()
+    ev.open_consensus(s.tender, confirmed=True, actor=s.lead)
+    for bid in bids:
+        for leaf in leaves:
+            ev.save_consensus(
+                s.tender,
+                bid,
+                leaf,
+                score=None,
+                justification="Samlet vurdering.",
+                expected_version=None,
+                actor=s.lead,
+            )
+    db.session.commit()
+    assert {r.scores[leaves[0].key] for r in ranking(s.tender)} == {Fraction(11, 3)}
+    rec = _freeze(db, s)
+    content = json.loads(rec.content_json)
+    assert {c["score"] for c in content["evaluation"]["consensus"]} == {decimal_text(Fraction(11, 3))}
+    assert decimal_text(Fraction(11, 3)) != "3.6667"

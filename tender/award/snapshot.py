@@ -260,6 +260,12 @@ def build_snapshot(
     model = model_ops.model_or_default(tender)
     texts = {(t.criterion_id, t.bid_id): t.text for t in rec.texts}
     agreed = ev.consensus_scores(tender, rec.round_no)
+    exact = {
+        (b.id, key): score
+        for b in bids
+        if (found := result.get(ev.case_bid_id(b))) is not None
+        for key, score in found.bid.scores.items()
+    }
     snapshot: dict[str, Any] = {
         "tender": {"id": tender.id, "title": tender.title, "case_reference": tender.case_reference},
         "round_no": rec.round_no,
@@ -310,7 +316,10 @@ def build_snapshot(
                 {
                     "bid_id": bid_id,
                     "criterion_key": crit.key,
-                    "score": decimal_text(row.score),
+                    # the consensus the evaluation used: under the mean rule the exact mean (format 2)
+                    "score": decimal_text(
+                        exact.get((bid_id, crit.key), row.score) if fmt >= 2 else row.score
+                    ),
                     "justification": row.justification,
                 }
                 for crit in rows
