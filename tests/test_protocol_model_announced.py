@@ -5,6 +5,7 @@ named; the JSON validates against the shipped schema (the snapshot in format 2) 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -64,3 +65,26 @@ def test_the_protocol_pdf_says_the_step_the_rule_the_method_and_the_threshold_re
     assert "Minste vektede kvalitetspoeng 3" in text
     assert "Et tilbud under en minstegrense for kvalitet avvises" in text
     assert "Avvist under minstegrensen for kvalitet." in text and "«Arkivfunksjonalitet»" in text
+
+
+def test_the_protocol_records_how_the_price_schedule_makes_the_evaluated_price(app, db, world) -> None:
+    """The protocol states the announced price evaluation: method, formula, discount rate and the rule for an
+    unpriced line, and each line's quantity; the JSON keeps to the schema and the PDF says it in words."""
+    from tender.evaluation_model import operations as model_ops
+    from tender.protocol.operations import protocol_of
+    from tender.reports.protocol_pdf import render_protocol_pdf
+
+    model = model_ops.model_of(world.tender)
+    # set behind the lock for the record's sake: the protocol reports what the model holds
+    model.discount_rate_percent = Decimal("3.5")
+    db.session.commit()
+    protocol = json.loads(json.dumps(protocol_of(world.tender)))
+    assert problems(protocol) == []
+    found = protocol["evaluation_model"]["price_evaluation"]
+    assert (found["method"], found["discount_rate_percent"], found["gaps"]) == ("life_cycle", "3.5", "reject")
+    assert found["formula"] == model_ops.price_formula(model)
+    assert all("quantity" in i for i in protocol["evaluation_model"]["price_items"])
+    text = pdftotext(render_protocol_pdf(protocol)).replace("\u00a0", " ")
+    assert "Livssykluskostnad over kontraktsperioden" in text
+    assert "3,5 % per år" in text
+    assert "Tilbudet er ufullstendig: alle poster må prises" in text

@@ -506,9 +506,23 @@ def _evaluation_model(tender: Tender) -> dict[str, Any] | None:
             for r in rows
         ],
         "price_items": [
-            {"name": i.name, "kind": i.kind.value, "per_municipality": i.per_municipality}
+            {
+                "name": i.name,
+                "kind": i.kind.value,
+                "per_municipality": i.per_municipality,
+                "quantity": _d(i.quantity),
+            }
             for i in model_ops.price_items(tender)
         ],
+        # how the price schedule makes the evaluated price (issue 16)
+        "price_evaluation": {
+            "method": model.price_evaluation or "life_cycle",
+            "method_label": model_ops.PRICE_EVALUATIONS[model.price_evaluation or "life_cycle"],
+            "formula": model_ops.price_formula(model),
+            "discount_rate_percent": _d(model.discount_rate_percent),
+            "gaps": model.price_gaps or "reject",
+            "gaps_label": model_ops.PRICE_GAP_RULES[model.price_gaps or "reject"],
+        },
     }
 
 

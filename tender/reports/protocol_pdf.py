@@ -124,6 +124,18 @@ def _widths(*parts: float) -> list[float]:
     return [_WIDTH * p / total for p in parts]
 
 
+def _price_evaluation_facts(found: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """How the price schedule makes the evaluated price (a protocol from before issue 16 has none)."""
+    if not found:
+        return []
+    rate = found["discount_rate_percent"]
+    return [
+        ("Evaluert pris", f"{found['method_label']}. {found['formula']}"),
+        ("Diskonteringsrente", f"{wording.number_text(rate)} % per år" if rate is not None else "–"),
+        ("Post uten pris", found["gaps_label"]),
+    ]
+
+
 def render_protocol_pdf(p: dict[str, Any]) -> bytes:
     """The PDF of the protocol ``p`` (as :func:`tender.protocol.operations.protocol_of` gives it)."""
     w = _Writer()
@@ -345,6 +357,7 @@ def render_protocol_pdf(p: dict[str, Any]) -> bytes:
                     "Minste vektede kvalitetspoeng",
                     wording.number_text(model["min_quality"]) if model["min_quality"] is not None else "–",
                 ),
+                *_price_evaluation_facts(model.get("price_evaluation")),
             ]
         )
         w.table(
