@@ -158,3 +158,26 @@ def test_the_model_page_words_the_cores_weight_sum_problem_in_norwegian(
     worded = "Nivået under kriterium 2: Vektene på dette nivået summerer til 90, ikke 100 (arkiv 40 + k1 50)."
     assert worded in html
     assert "the weights" not in html and "sum to" not in html
+
+
+def test_every_place_the_core_reports_on_a_criterion_or_the_model_is_named_in_norwegian() -> None:
+    """A place like ``criteria[1].children[0].min_score`` reads "kriterium 2.1, minstepoeng": every key a
+    criterion or the model's top level can carry (the price methods' parameters included) has a Norwegian
+    name, so no English key shows on a page."""
+    from tender.core.scoring import PRICE_METHODS
+
+    keys = {
+        "weight",
+        "weight_min",
+        "weight_max",
+        "kind",
+        "method",
+        "normalise",
+        "min_score",
+        *(p for m in PRICE_METHODS.values() for p in m.parameter_names),
+    }
+    for key in sorted(keys):
+        worded = core_messages.place(f"criteria[1].children[0].{key}")
+        assert key == "k" or not worded.endswith(f", {key}"), worded  # k is called k in Norwegian too
+    for key in ("scale_max", "scale_step", "min_quality", "consensus"):
+        assert core_messages.place(key) != key, key

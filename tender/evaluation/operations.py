@@ -966,13 +966,16 @@ def _case_scores(
     """Each bid's consensus scores (by its id and the criterion's key) and, for exports, its individual
     scores. Under the mean rule the consensus is the exact mean of the individual scores, never the rounded
     value stored with the group's justification; it is made once the consensus phase has locked the
-    individual scores."""
+    individual scores (for an earlier round: always)."""
     by_criterion = {r.id: r for r in rows}
     mean_rule = core_model.consensus is ConsensusRule.MEAN
     given = _individual_rows(tender, round_no) if with_individual or mean_rule else []
     consensus: dict[int, dict[str, Fraction]] = defaultdict(dict)
+    # an earlier round's individual scores were locked by its own consensus phase (a new round starts the
+    # phase again for its own bids)
+    locked = model.phase is Phase.CONSENSUS or (round_no is not None and round_no < tender.current_round)
     if mean_rule:
-        if model.phase is Phase.CONSENSUS:
+        if locked:
             found: dict[tuple[int, str], list[Fraction]] = defaultdict(list)
             for bid_id, crit_id, score, _, _ in given:
                 found[(bid_id, by_criterion[crit_id].key)].append(Fraction(score))

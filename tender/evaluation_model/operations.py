@@ -197,6 +197,16 @@ def _check_editable(model: EvaluationModel) -> None:
         )
 
 
+def _check_places(value: Decimal | None, places: int, field: str, noun: str) -> None:
+    """A typed number the column keeps to ``places`` decimals: more would be rounded without a word (a step of
+    0,00001 would become 0, a continuous scale), so it is refused."""
+    if value is None or not value.is_finite():
+        return
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -places:
+        raise DomainError(f"{noun} kan ha høyst {places} desimaler.", field=field)
+
+
 @dataclass(frozen=True)
 class ModelSettings:
     scale_max: Decimal
@@ -246,6 +256,19 @@ def update_settings(tender: Tender, settings: ModelSettings, *, actor: Any) -> E
         raise DomainError(said + core_messages.message(exc.problems[0]), field=field) from None
     if settings.consensus_rule not in {r.value for r in ConsensusRule}:
         raise DomainError("Ukjent regel for konsensus.", field="consensus_rule")
+    for value, places, field, noun in (
+        (settings.scale_step, 4, "scale_step", "Trinnet"),
+        (settings.min_quality, 4, "min_quality", "Minste vektede kvalitetspoeng"),
+        (settings.surcharge_percent, 4, "surcharge_percent", "Pristillegget"),
+        (settings.deduction_percent, 4, "deduction_percent", "Prisfradraget"),
+        (settings.price_k, 4, "price_k", "k"),
+        (settings.nok_per_point, 2, "nok_per_point", "Kroner per poeng"),
+    ):
+        _check_places(value, places, field, noun)
+    if settings.surcharge_percent is not None and settings.surcharge_percent > 1000:
+        raise DomainError("Pristillegget kan være høyst 1000 %.", field="surcharge_percent")
+    if settings.nok_per_point is not None and settings.nok_per_point >= Decimal(10) ** 12:
+        raise DomainError("Kroner per poeng må være under 1 000 milliarder.", field="nok_per_point")
     if not 0 <= settings.scale_step <= settings.scale_max or (
         settings.scale_step > 0
         and (Fraction(settings.scale_max) / Fraction(settings.scale_step)).denominator != 1
@@ -257,6 +280,10 @@ def update_settings(tender: Tender, settings: ModelSettings, *, actor: Any) -> E
         )
     if settings.min_quality is not None and settings.min_quality < 0:
         raise DomainError("Minste vektede kvalitetspoeng kan ikke være negativt.", field="min_quality")
+    if settings.min_quality is not None and settings.min_quality > 1000:
+        # no scale goes above 1000; checked before it is stored (the column keeps no more), the exact most
+        # a bid can earn (the quality weights × the scale) after
+        raise DomainError("Minste vektede kvalitetspoeng kan være høyst 1000.", field="min_quality")
     try:
         price_schedule.contract_years(settings.contract_period)
     except price_schedule.PriceScheduleError as exc:
@@ -305,15 +332,21 @@ def update_settings(tender: Tender, settings: ModelSettings, *, actor: Any) -> E
 
 def _check_min_quality(tender: Tender, model: EvaluationModel) -> None:
     """The minimum weighted quality lies between 0 and the most weighted quality points the model gives
-    (the core's check, ``min_quality_off_scale``, worded for the settings' field)."""
-    if model.min_quality is None:
-        return
+    (the core's check, ``min_quality_off_scale``, worded for the settings' field), and every criterion's
+    minimum score still lies on the scale."""
     try:
         scoring_model(tender, model=model)
     except ScoringError as exc:
         off = [p for p in exc.problems if p.code == "min_quality_off_scale"]
         if off:
             raise DomainError(core_messages.message(off[0]), field="min_quality") from None
+        # a smaller scale may leave a criterion's minimum above it
+        above = [p for p in exc.problems if p.code == "min_score_off_scale"]
+        if above:
+            raise DomainError(
+                f"{core_messages.describe(above[0])} Senk minstepoengene først, eller behold skalaen.",
+                field="scale_max",
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -336,6 +369,7 @@ def _check_min_score(
     """A minimum score belongs to a quality criterion and lies on its scale (0 to the scale's top)."""
     if min_score is None:
         return
+    _check_places(min_score, 4, "min_score", "Minstepoengene")
     if kind is CriterionKindValue.PRICE:
         raise DomainError(
             "Priskriteriet kan ikke ha minstepoeng: prisen får poeng etter prismetoden.", field="min_score"

@@ -195,6 +195,12 @@ _FIELDS = {
     "criterion": "kriterium",
     "scale_max": "skalaens maksimum",
     "criteria": "tildelingskriteriene",
+    "scale_step": "skalaens trinn",
+    "consensus": "regel for konsensus",
+    "min_score": "minstepoeng",
+    "min_quality": "minste vektede kvalitetspoeng",
+    "surcharge_percent": "pristillegg (S)",
+    "deduction_percent": "prisfradrag (D)",
 }
 _STEP = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
 

@@ -3,6 +3,9 @@ consensus rule, quality thresholds, the price-adjusting methods' parameters, the
 method (basket, average, life-cycle cost with a discount rate, the rule for gaps) and basket quantities;
 scores keep four decimals
 
+The downgrade loses what the older schema cannot say: a step other than whole or half points becomes whole
+points, and scores with more than one decimal are rounded to one.
+
 Revision ID: b7d2e4f19a60
 Revises: f3a8c61d2b94
 Create Date: 2026-12-04 16:40:00.000000
