@@ -272,7 +272,7 @@ def test_the_table_says_the_step_the_rule_the_formula_the_thresholds_and_the_sch
     assert "Skala 0–5 i trinn på 0,1; konsensus: gjennomsnittet av evaluatorenes poeng" in text
     assert "Pe × (1 + S/100 × (1 − Q/Qmax))" in text and "pristillegg S (%) = 20" in text
     assert "Kvalitetskrav (tilbud under avvises): minst 2,5 poeng på «kvalitet»" in text
-    assert "Avvist C: «kvalitet» har 2,05 poeng, under kunngjort minstekrav 2,5" in text
+    assert "Avvist C: Under minstepoengene på «kvalitet»: 2,05 poeng, mens minst 2,5 kreves." in text
     assert "Evaluert pris fra prisskjema: B 120 000,00 kr" in text
     assert "lisens: tomt, fylt med høyeste pris 10 000,00 × 2 = 20 000,00" in text
     assert any(line.split()[:2] == ["1", "A"] and line.endswith("117 128,00") for line in text.splitlines())

@@ -209,16 +209,12 @@ def _schedule_lines(result: EvaluationResult, case: EvaluationCase | None) -> li
 
 
 def _threshold_words(failures: Sequence[ThresholdFailure]) -> str:
-    words = [
-        (
-            f"«{f.criterion_id}» har {_number(f.actual)} poeng"
-            if f.criterion_id
-            else f"vektede kvalitetspoeng {_number(f.actual)}"
-        )
-        + f", under kunngjort minstekrav {_number(f.minimum)}"
-        for f in failures
-    ]
-    return "; ".join(words)
+    """The thresholds a bid falls below, worded as the documents, the protocol and the pages word them."""
+    from tender.reports import model_wording
+
+    return " ".join(
+        model_wording.threshold_failure_text(f.criterion_id, f.minimum, f.actual) for f in failures
+    )
 
 
 def _notes(result: EvaluationResult) -> list[str]:
