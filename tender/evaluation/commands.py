@@ -222,7 +222,7 @@ def _notes(result: EvaluationResult) -> list[str]:
     for r in result.ranked():
         if r.rank is None:
             reason = (
-                _threshold_words(r.threshold_failures) if r.threshold_failures else r.bid.rejection_reason
+                _threshold_words(r.threshold_failures) if r.rejected_by_threshold else r.bid.rejection_reason
             )
             lines.append(f"Avvist {r.bid.id}: {reason}")
     for tie in result.unresolved_ties:

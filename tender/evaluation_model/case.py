@@ -773,6 +773,7 @@ def _bid_json(r: BidResult, priced: EvaluatedPrices | None = None) -> dict[str, 
             {"criterion": f.criterion_id, "minimum": number(f.minimum), "actual": number(f.actual)}
             for f in r.threshold_failures
         ],
+        "rejected_by_threshold": r.rejected_by_threshold,
     }
     if priced is not None:
         out["price_schedule"] = _schedule_price_json(priced.bids.get(bid.id))

@@ -354,3 +354,36 @@ def test_sensitivity_ranks_only_the_bids_that_passed_the_thresholds() -> None:
     bids = sensitivity_bids()  # C: Q = 4 < 5, rejected
     found = sensitivity(evaluate(model, bids))
     assert "C" not in {p.bid_id for p in found.prices}
+
+
+def test_a_bid_rejected_by_a_recorded_decision_keeps_its_reason_and_its_thresholds_are_noted() -> None:
+    """The evaluation rejects a bid below a threshold with a reason naming it; a bid the group has already
+    rejected (its decision recorded, with its own reason) keeps that reason, and when its scores are
+    complete the thresholds it falls below are noted for the record. A rejected bid without every score is
+    not judged."""
+    model = ScoringModel(
+        (
+            Criterion("pris", F(30), method=make_price_method("linear")),
+            Criterion("kvalitet", F(70), min_score=F(5)),
+        )
+    )
+    bids = [
+        Bid("A", F(100), {"kvalitet": F(8)}),
+        Bid("B", F(90), {"kvalitet": F(4)}),
+        Bid(
+            "C",
+            F(80),
+            {"kvalitet": F(3)},
+            rejected=True,
+            rejection_reason="Under minstegrensen, avvist i møtet",
+        ),
+        Bid("D", F(70), {}, rejected=True, rejection_reason="Minstekrav 1.2 er ikke oppfylt"),
+    ]
+    by_id = {r.bid.id: r for r in evaluate(model, bids).bids}
+    assert by_id["B"].rejected_by_threshold and by_id["B"].bid.rejected
+    assert by_id["B"].threshold_failures == (ThresholdFailure("kvalitet", F(5), F(4)),)
+    assert not by_id["C"].rejected_by_threshold
+    assert by_id["C"].bid.rejection_reason == "Under minstegrensen, avvist i møtet"
+    assert by_id["C"].threshold_failures == (ThresholdFailure("kvalitet", F(5), F(3)),)
+    assert by_id["D"].threshold_failures == () and not by_id["D"].rejected_by_threshold
+    assert [r.bid.id for r in by_id.values() if r.rank is not None] == ["A"]

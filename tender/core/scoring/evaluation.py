@@ -171,6 +171,8 @@ class BidResult:
     #: (``bid.rejected``, the reason naming them); a bid rejected by a recorded decision keeps its reason, and
     #: its thresholds are noted here when its consensus scores are complete
     threshold_failures: tuple[ThresholdFailure, ...] = ()
+    #: rejected by the evaluation for the thresholds (not by a decision recorded before)
+    rejected_by_threshold: bool = False
 
 
 @dataclass(frozen=True)
@@ -300,10 +302,8 @@ def evaluate(model: ScoringModel, bids: Sequence[Bid], tie_break: Sequence[str] 
         raise ScoringError(problems)
     # a bid already rejected keeps its recorded reason; its thresholds are noted when its scores are complete
     failures = {b.id: threshold_failures(model, b) for b in bids if not b.rejected or _scored_fully(model, b)}
-    bids = [
-        _rejected_by_threshold(b, failures[b.id]) if failures.get(b.id) and not b.rejected else b
-        for b in bids
-    ]
+    by_threshold = {b.id for b in bids if failures.get(b.id) and not b.rejected}
+    bids = [_rejected_by_threshold(b, failures[b.id]) if b.id in by_threshold else b for b in bids]
     active = [b for b in bids if not b.rejected]
     context = _price_context(model, active)
     best = _best_scores(model, active)
@@ -326,6 +326,7 @@ def evaluate(model: ScoringModel, bids: Sequence[Bid], tie_break: Sequence[str] 
         replace(
             _bid_result(model, bid, scored.get(bid.id), ranks, tied),
             threshold_failures=failures.get(bid.id, ()),
+            rejected_by_threshold=bid.id in by_threshold,
         )
         for bid in bids
     )
