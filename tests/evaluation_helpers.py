@@ -374,3 +374,45 @@ def ev_quality_leaves(tender: Any) -> list[Any]:
 
 def restore_clock(app: Any) -> None:
     app.config.pop("CLOCK", None)
+
+
+def score_individually(db: Any, s: Setup, bids: Any, scores: Any, justification: str = "Vurdert") -> None:
+    """Every evaluator's own scores: per bid, per criterion key, one score per evaluator (in order)."""
+    from tender.evaluation import operations as ev
+    from tender.evaluation_model import operations as model_ops
+
+    for bid, by_key in zip(bids, scores, strict=True):
+        for key, values in by_key.items():
+            criterion = model_ops.criterion_by_key(s.tender, key)
+            for evaluator, value in zip(s.evaluators, values, strict=True):
+                ev.save_individual_score(
+                    s.tender,
+                    bid,
+                    criterion,
+                    evaluator=evaluator,
+                    score=Decimal(value),
+                    justification=justification,
+                    expected_version=None,
+                )
+    db.session.commit()
+
+
+def justify_means(db: Any, s: Setup, bids: Any) -> None:
+    """Under the mean rule: open the consensus phase and give every bid's quality leaves the group's
+    justification (the score is the mean of the individual scores, computed, never typed)."""
+    from tender.evaluation import operations as ev
+    from tender.evaluation_model import operations as model_ops
+
+    ev.open_consensus(s.tender, confirmed=True, actor=s.lead)
+    for bid in bids:
+        for leaf in model_ops.quality_leaves(s.tender):
+            ev.save_consensus(
+                s.tender,
+                bid,
+                leaf,
+                score=None,
+                justification="Samlet vurdering.",
+                expected_version=None,
+                actor=s.lead,
+            )
+    db.session.commit()

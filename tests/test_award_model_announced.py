@@ -12,7 +12,14 @@ from typing import Any
 import pytest
 
 from tender.tenders.models import Role
-from tests.evaluation_helpers import BEFORE, open_all, setup_tender, submit_bid
+from tests.evaluation_helpers import (
+    BEFORE,
+    justify_means,
+    open_all,
+    score_individually,
+    setup_tender,
+    submit_bid,
+)
 from tests.negotiation_helpers import score_round
 
 #: every quality leaf's consensus score per vendor (A, B, C); C is below the minimum on «Arkivfunksjonalitet»
@@ -262,35 +269,11 @@ def test_under_the_mean_rule_the_snapshot_records_the_exact_mean_the_totals_were
     for i in range(2):
         submit_bid(db, s, i, one_off=PRICES[i])
     open_all(db, s, clock)
-    leaves = model_ops.quality_leaves(s.tender)
     bids = ev.opened_bids(s.tender)
-    for bid in bids:
-        for leaf in leaves:
-            for evaluator, score in zip(s.evaluators, ("4", "3", "4"), strict=False):
-                ev.save_individual_score(
-                    s.tender,
-                    bid,
-                    leaf,
-                    evaluator=evaluator,
-                    score=Decimal(score),
-                    justification="Egen vurdering.",
-                    expected_version=None,
-                )
-    db.session.commit()
-    ev.open_consensus(s.tender, confirmed=True, actor=s.lead)
-    for bid in bids:
-        for leaf in leaves:
-            ev.save_consensus(
-                s.tender,
-                bid,
-                leaf,
-                score=None,
-                justification="Samlet vurdering.",
-                expected_version=None,
-                actor=s.lead,
-            )
-    db.session.commit()
-    assert {r.scores[leaves[0].key] for r in ranking(s.tender)} == {Fraction(11, 3)}
+    keys = [leaf.key for leaf in model_ops.quality_leaves(s.tender)]
+    score_individually(db, s, bids, [dict.fromkeys(keys, ["4", "3", "4"])] * len(bids))
+    justify_means(db, s, bids)
+    assert {r.scores[keys[0]] for r in ranking(s.tender)} == {Fraction(11, 3)}
     rec = _freeze(db, s)
     content = json.loads(rec.content_json)
     assert {c["score"] for c in content["evaluation"]["consensus"]} == {decimal_text(Fraction(11, 3))}

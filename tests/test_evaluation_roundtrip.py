@@ -25,7 +25,7 @@ from tender.evaluation.commands import score_command
 from tender.evaluation_model import operations as model_ops
 from tender.formatting import format_money, format_number
 from tender.reports.evaluation_excel import write_evaluation_workbook
-from tests.evaluation_helpers import BEFORE, open_all, setup_tender, submit_bid
+from tests.evaluation_helpers import BEFORE, open_all, score_individually, setup_tender, submit_bid
 from tests.test_evaluation_excel import recalculate
 from tests.test_evaluation_excel_models import SAMPLE_PARAMETERS, close
 
@@ -307,20 +307,7 @@ def test_a_mean_rule_thresholded_surcharge_model_agrees_everywhere_and_the_workb
     db.session.commit()
     bids = [submit_bid(db, s, i, one_off=ONE_OFF[i]) for i in range(3)]
     open_all(db, s, clock)
-    for bid, grades in zip(bids, GRADES, strict=True):
-        for key, scores in grades.items():
-            criterion = model_ops.criterion_by_key(s.tender, key)
-            for evaluator, score in zip(s.evaluators, scores, strict=True):
-                ev.save_individual_score(
-                    s.tender,
-                    bid,
-                    criterion,
-                    evaluator=evaluator,
-                    score=Decimal(score),
-                    justification="Vurdert mot kravene",
-                    expected_version=None,
-                )
-    db.session.commit()
+    score_individually(db, s, bids, GRADES, justification="Vurdert mot kravene")
     ev.open_consensus(s.tender, confirmed=True, actor=s.lead)
     for bid, grades in zip(bids, GRADES, strict=True):
         for key, scores in grades.items():

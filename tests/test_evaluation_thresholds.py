@@ -17,7 +17,14 @@ from tender.evaluation import operations as ev
 from tender.evaluation_model import operations as model_ops
 from tender.evaluation_model.case import parse_case
 from tender.evaluation_model.models import CriterionKindValue
-from tests.evaluation_helpers import BEFORE, open_all, setup_tender, submit_bid
+from tests.evaluation_helpers import (
+    BEFORE,
+    justify_means,
+    open_all,
+    score_individually,
+    setup_tender,
+    submit_bid,
+)
 
 SETTINGS = {
     "scale_max": "5",
@@ -193,23 +200,6 @@ def _mean_world(db, s, clock, *, min_score: str | None = "3"):
     return bids
 
 
-def _individual(db, s, bids, scores):
-    """scores: per bid, per criterion key, one score per evaluator (in order)."""
-    for bid, by_key in zip(bids, scores, strict=True):
-        for key, values in by_key.items():
-            for evaluator, value in zip(s.evaluators, values, strict=True):
-                ev.save_individual_score(
-                    s.tender,
-                    bid,
-                    model_ops.criterion_by_key(s.tender, key),
-                    evaluator=evaluator,
-                    score=Decimal(value),
-                    justification="Vurdert",
-                    expected_version=None,
-                )
-    db.session.commit()
-
-
 def test_scores_follow_the_step_of_the_scale(client, forms, login_as, db, draft, clock) -> None:
     s = draft
     bids = _mean_world(db, s, clock)
@@ -235,7 +225,7 @@ def test_the_mean_rule_makes_the_exact_mean_the_consensus_everywhere(
 ) -> None:
     s = draft
     bids = _mean_world(db, s, clock, min_score=None)
-    _individual(
+    score_individually(
         db,
         s,
         bids,
@@ -285,7 +275,7 @@ def test_the_web_matrix_and_tender_score_on_the_exported_case_agree_to_the_last_
     as ``tender score`` does, gives the same exact evaluated prices, ranks and threshold failures."""
     s = draft
     bids = _mean_world(db, s, clock, min_score="3")
-    _individual(
+    score_individually(
         db,
         s,
         bids,
@@ -325,7 +315,7 @@ def test_a_bid_below_a_minimum_is_shown_rejected_by_a_decision_naming_it_and_blo
 
     s = draft
     bids = _mean_world(db, s, clock, min_score="3")
-    _individual(
+    score_individually(
         db,
         s,
         bids,
@@ -489,28 +479,9 @@ def test_under_the_mean_rule_an_earlier_round_keeps_its_exact_consensus_when_a_n
     for i in range(2):
         submit_bid(db, s, i, one_off=str(1_000_000 - 100_000 * i))
     open_all(db, s, clock)
-    leaves = model_ops.quality_leaves(s.tender)
     bids = ev.opened_bids(s.tender)
-    for bid in bids:
-        for leaf in leaves:
-            for evaluator, score in zip(s.evaluators, ("4", "3", "4"), strict=True):
-                ev.save_individual_score(
-                    s.tender,
-                    bid,
-                    leaf,
-                    evaluator=evaluator,
-                    score=Decimal(score),
-                    justification="Egen vurdering.",
-                    expected_version=None,
-                )
-    db.session.commit()
-    ev.open_consensus(s.tender, confirmed=True, actor=s.lead)
-    for bid in bids:
-        for leaf in leaves:
-            ev.save_consensus(
-                s.tender, bid, leaf, score=None, justification="Samlet.", expected_version=None, actor=s.lead
-            )
-    db.session.commit()
+    score_individually(db, s, bids, [{"arkiv": ["4", "3", "4"], "gjennomforing": ["4", "3", "4"]}] * 2)
+    justify_means(db, s, bids)
     before = ev.build_case(s.tender, with_individual=False, round_no=1)
     assert before.result is not None, before.problems
     decide_to_negotiate(db, s)

@@ -249,7 +249,7 @@ class ValueForMoney(PriceMethod):
 
 @register_price_method
 @dataclass(frozen=True)
-class ValueForMoneyOffset(PriceMethod):
+class ValueForMoneyOffset(ValueForMoney):
     """Value for money as some buyers announce it: the comparison figure is the price plus the value of the
     quality *not* delivered, so it is never below the price. It ranks exactly as ``value_for_money`` (the two
     differ by the same kr per poeng × Qmax for every bid) but prints the published figure."""
@@ -260,23 +260,10 @@ class ValueForMoneyOffset(PriceMethod):
         "Evaluert pris = Pe + kr per poeng × (maks vektede kvalitetspoeng − vektede kvalitetspoeng); "
         "lavest evaluert pris vinner"
     )
-    parameter_names = ("nok_per_point",)
-    ranks_by_evaluated_price = True
-
-    nok_per_point: Fraction
-
-    def points(self, price: Fraction, context: PriceContext) -> None:
-        return None
+    may_go_negative = False
 
     def evaluated_price(self, price: Fraction, quality: Fraction, quality_max: Fraction) -> Fraction:
         return price + self.nok_per_point * (quality_max - quality)
-
-    def parameters(self) -> dict[str, Fraction]:
-        return {"nok_per_point": self.nok_per_point}
-
-    @classmethod
-    def from_parameters(cls, parameters: Mapping[str, Fraction], place: str) -> PriceMethod:
-        return cls(_required(parameters, "nok_per_point", place, cls.name, Fraction(0)))
 
 
 @register_price_method
