@@ -142,7 +142,8 @@ def test_the_grenland_tender_runs_from_the_recommendation_to_the_signed_contract
         page.goto(base)
         page.get_by_role("link", name="Innstilling").click()
         page.get_by_role("link", name="Les innstillingen og ta stilling").click()
-        assert page.get_by_role("table", name="Evalueringsmatrise").is_visible()
+        # the link navigates: wait for the page (fails on its timeout if the matrix never shows)
+        page.get_by_role("table", name="Evalueringsmatrise").wait_for()
         split = page.get_by_role("table", name="Kostnadsfordelingen i innstillingen")
         row = split.get_by_role("row").filter(has_text=municipality)
         assert "kr" in row.inner_text()  # the municipality's share in kroner, as frozen in the snapshot
