@@ -97,8 +97,12 @@ def _restored_files_match(app: Any, instance: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def source(database_factory: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """A database with the demo at ``bids`` (Noark samples validated) and a live server on it."""
+def source(
+    app: Any, database_factory: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    """A database with the demo at ``bids`` (Noark samples validated) and a live server on it. (``app``, the
+    suite's own database, is not used: asking for it keeps these tests in the PostgreSQL run, which leaves
+    out the tests that need no database.)"""
     from tender.demo.stages import build_stage
 
     url = database_factory("backup_source")
