@@ -58,8 +58,11 @@ def configure_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 
 def configure_logging(app: Flask) -> None:
-    # Our own messages (invitation links when no mail server is configured, ...) at INFO; libraries
-    # only when they warn.
+    from tender import log_redaction
+
+    log_redaction.install()
+    # Our own messages (an invitation made, a sample queued again, ...) at INFO; libraries only when they
+    # warn. One-time links are masked in request logs (tender.log_redaction) and never logged by us.
     if not app.testing:
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         logging.getLogger("tender").setLevel(logging.INFO)

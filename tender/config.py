@@ -17,7 +17,9 @@ from flask import Flask
 
 class Defaults:
     SQLALCHEMY_DATABASE_URI: str | None = None  # filled in from the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    #: hide_parameters: a statement's values (password hashes, token hashes, uploaded bytes) stay out of SQL
+    #: logging and out of database errors' messages, which end up in the log with the traceback
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False  # set TENDER_SESSION_COOKIE_SECURE=1 behind HTTPS
