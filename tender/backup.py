@@ -57,8 +57,9 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 DATABASE_DIR = "database"
 FILES_DIR = "files"
-#: rows per INSERT batch when restoring
+#: rows per INSERT batch when restoring, and the most JSON (uploaded documents are in rows) one batch holds
 _BATCH = 500
+_BATCH_BYTES = 32 * 1024 * 1024
 _CHUNK = 1 << 20
 #: a manifest bigger than this is not ours (it holds one line per table and per file)
 _MAX_MANIFEST_BYTES = 64 * 1024 * 1024
@@ -601,17 +602,20 @@ def _insert_rows(
         later: list[dict[str, Any]] = []
         batch: list[dict[str, Any]] = []
         count = 0
+        pending_bytes = 0
         for line in fh:
+            pending_bytes += len(line)
             row = {n: d(v) for n, d, v in zip(names, decoders, json.loads(line), strict=True)}
             held = {c: row[c] for c in forward if row[c] is not None}
             if held:
                 later.append({**{f"pk_{k}": row[k] for k in keys}, **held})
                 row.update(dict.fromkeys(held))
             batch.append(row)
-            if len(batch) >= _BATCH:
+            if len(batch) >= _BATCH or pending_bytes >= _BATCH_BYTES:
                 connection.execute(table.insert(), batch)
                 count += len(batch)
                 batch = []
+                pending_bytes = 0
         if batch:
             connection.execute(table.insert(), batch)
             count += len(batch)
