@@ -261,6 +261,22 @@ def test_a_backup_made_while_the_server_writes_restores_with_its_chain_rows_and_
         forced = app.test_cli_runner().invoke(args=["restore", "--force", str(archive["path"])])
         assert forced.exit_code == 0, forced.output
         assert _audit_events(url) == restored
+
+        # the command line's backup of the restored database: the same rows, readable only by its owner,
+        # with the SHA-256 it prints
+        again_path = instance.parent / "igjen.tar.gz"
+        made = app.test_cli_runner().invoke(args=["backup", "-o", str(again_path)])
+        assert made.exit_code == 0 and "Sikkerhetskopi skrevet til" in made.output, made.output
+        assert f"SHA-256 for arkivet: {_sha256(again_path)}" in made.output
+        assert again_path.stat().st_mode & 0o777 == 0o600
+        with tarfile.open(again_path) as tar:
+            member = tar.extractfile("manifest.json")
+            assert member is not None
+            again = json.loads(member.read())
+        assert {t["table"]: t["rows"] for t in again["tables"]} == rows
+        assert {f["path"]: f["sha256"] for f in again["files"]} == {
+            f["path"]: f["sha256"] for f in manifest["files"]
+        }
     finally:
         dispose(app)
 
