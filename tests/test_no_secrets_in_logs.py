@@ -229,6 +229,7 @@ def _stored_hashes(database_url: str) -> dict[str, str]:
     return {f"{name} hash {n}": value for n, (name, value) in enumerate(rows) if value}
 
 
+@pytest.mark.slow
 def test_the_main_flows_log_no_password_key_cookie_token_or_smtp_password(
     served: tuple[str, Any, list[Any], list[bool], str], everything_logged: pytest.LogCaptureFixture
 ) -> None:
