@@ -360,6 +360,41 @@ def test_a_damaged_archive_is_refused_in_norwegian_and_nothing_is_restored(
         dispose(app)
 
 
+def test_a_forgery_that_rewrites_the_manifest_too_is_caught_by_the_audit_chain(
+    archive: dict[str, Any],
+    database_factory: Callable[[str], str],
+    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path: Path,
+) -> None:
+    """The manifest's sums catch damage; someone who also rewrites them is caught by the audit chain, whose
+    hashes cover every event's content (docs/backup.md, "What the hashes prove")."""
+    forged_member: dict[str, bytes] = {}
+
+    def forge_events(name: str, data: bytes) -> bytes | None:
+        if name == "database/audit_event.jsonl":
+            assert b"Saksflyt" in data
+            forged_member[name] = data.replace(b"Saksflyt", b"Saksfl0t", 1)
+            return forged_member[name]
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            for entry in manifest["tables"]:
+                if entry["member"] in forged_member:
+                    entry["sha256"] = hashlib.sha256(forged_member[entry["member"]]).hexdigest()
+                    entry["size"] = len(forged_member[entry["member"]])
+            return json.dumps(manifest).encode()
+        return data
+
+    forged = tmp_path / "forfalsket.tar.gz"
+    _repack(archive["path"], forged, forge_events)  # the manifest is the last member: the events come first
+    app, url, instance = _fresh(database_factory, tmp_path_factory, "backup_forged")
+    try:
+        result = app.test_cli_runner().invoke(args=["restore", str(forged)])
+        assert result.exit_code == 1, result.output
+        assert "Revisjonssporet er BRUTT" in result.output and "Traceback" not in result.output
+    finally:
+        dispose(app)
+
+
 @pytest.mark.skipif(BACKEND != "postgresql", reason="the cross-engine round trip starts from PostgreSQL")
 def test_a_postgresql_backup_restores_into_sqlite_and_back(
     archive: dict[str, Any], tmp_path: Path, database_factory: Callable[[str], str]
