@@ -314,6 +314,19 @@ def _future_format(name: str, data: bytes) -> bytes | None:
     return json.dumps(manifest).encode()
 
 
+@pytest.fixture(scope="module")
+def untouched(
+    database_factory: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Any, str, Path]]:
+    """One fresh database and instance folder for every refused archive: each refusal must leave it as it
+    was, so the next one finds it empty too."""
+    app, url, instance = _fresh(database_factory, tmp_path_factory, "backup_refused")
+    try:
+        yield app, url, instance
+    finally:
+        dispose(app)
+
+
 @pytest.mark.parametrize(
     ("change", "words"),
     [
@@ -326,12 +339,7 @@ def _future_format(name: str, data: bytes) -> bytes | None:
     ],
 )
 def test_a_damaged_archive_is_refused_in_norwegian_and_nothing_is_restored(
-    archive: dict[str, Any],
-    database_factory: Callable[[str], str],
-    tmp_path_factory: pytest.TempPathFactory,
-    tmp_path: Path,
-    change: Any,
-    words: str,
+    archive: dict[str, Any], untouched: tuple[Any, str, Path], tmp_path: Path, change: Any, words: str
 ) -> None:
     bad = tmp_path / "skadet.tar.gz"
     if change == "truncate":
@@ -341,23 +349,20 @@ def test_a_damaged_archive_is_refused_in_norwegian_and_nothing_is_restored(
         bad.write_text("Dette er ikke en sikkerhetskopi.\n")
     else:
         _repack(archive["path"], bad, change)
-    app, url, instance = _fresh(database_factory, tmp_path_factory, "backup_refused")
+    app, url, instance = untouched
+    result = app.test_cli_runner().invoke(args=["restore", str(bad)])
+    assert result.exit_code == 1, result.output
+    assert words in result.output and "Ingenting er gjenopprettet" in result.output, result.output
+    assert "Traceback" not in result.output
+    # nothing written: the archive is checked before the database is touched (not even its schema is
+    # made), no files, no staging folder left
+    engine = create_engine(url)
     try:
-        result = app.test_cli_runner().invoke(args=["restore", str(bad)])
-        assert result.exit_code == 1, result.output
-        assert words in result.output and "Ingenting er gjenopprettet" in result.output, result.output
-        assert "Traceback" not in result.output
-        # nothing written: the archive is checked before the database is touched (not even its schema is
-        # made), no files, no staging folder left
-        engine = create_engine(url)
-        try:
-            assert inspect(engine).get_table_names() == []
-        finally:
-            engine.dispose()
-        assert not (instance / "uploads").exists()
-        assert not [p for p in instance.iterdir() if p.name.startswith(".restore-")]
+        assert inspect(engine).get_table_names() == []
     finally:
-        dispose(app)
+        engine.dispose()
+    assert not (instance / "uploads").exists()
+    assert not [p for p in instance.iterdir() if p.name.startswith(".restore-")]
 
 
 def test_a_forgery_that_rewrites_the_manifest_too_is_caught_by_the_audit_chain(
