@@ -161,13 +161,9 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     first = math.floor(low / step + 1e-9) * step
-    ticks = []
-    value = first
-    while value < high + step * 0.5:
-        ticks.append(round(value, 10))
-        if value >= high - 1e-9:
-            break
-        value += step
+    ticks = [round(first, 10)]
+    while ticks[-1] < high - step * 1e-9:
+        ticks.append(round(first + len(ticks) * step, 10))
     return ticks
 
 
@@ -234,7 +230,7 @@ def stacked_bars(
     positives = [sum(float(v) for v in r.values if v is not None and v > 0) for r in plotted]
     negatives = [sum(float(v) for v in r.values if v is not None and v < 0) for r in plotted]
     ticks = nice_ticks(min([0.0, *negatives]), max([0.0, *positives]) or 1.0)
-    scale = Scale(ticks[0], ticks[-1], LABEL_WIDTH + 10, WIDTH - 90)
+    scale = Scale(ticks[0], ticks[-1], LABEL_WIDTH + 10, WIDTH - 130)
     bottom = top + len(rows) * (bar + gap)
     parts = [_open(chart_id, title, desc, bottom + 30), _defs(chart_id, len(series)), legend]
     parts.append(_axis(scale, ticks, top - 4, bottom, fmt))

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from tender import formatting
 from tender.core import charts
 from tender.core.timeline import DEADLINES, Kind
+from tender.web.core_messages import note
 
 __all__ = ["board_chart", "matrix_chart", "noark_chart", "register", "sensitivity_chart", "timeline_chart"]
 
@@ -60,7 +61,7 @@ def matrix_chart(result: Any, names: Mapping[str, str]) -> Markup:
 
 
 # -- the sensitivity analysis --------------------------------------------------------------------------------
-def sensitivity_chart(found: Any, result: Any, note: Any) -> Markup:
+def sensitivity_chart(found: Any, result: Any) -> Markup:
     """Per criterion the weight range over which the winner stays the winner, with the weight now marked."""
     if found is None or not found.weights:
         return Markup("")
@@ -138,16 +139,19 @@ def noark_chart(view: Any) -> Markup:
             end_label=_count_words(verdict.get("errors", 0), verdict.get("warnings", 0)),
         )
     ]
-    groups = [
-        g for g in list(view.arkade.tests) + list(view.arkade.own) if g.counts.error or g.counts.warning
-    ]
-    groups.sort(key=lambda g: (-g.counts.error, -g.counts.warning))
+
+    def count(group: Any, severity: str) -> int:
+        return int(group.counts.get(severity, 0))
+
+    every = list(view.arkade.tests) + list(view.arkade.own)
+    groups = [g for g in every if count(g, "error") or count(g, "warning")]
+    groups.sort(key=lambda g: (-count(g, "error"), -count(g, "warning")))
     for g in groups[:NOARK_ROWS]:
         rows.append(
             charts.BarRow(
                 f"{g.id} {g.name_no}",
-                [g.counts.error, g.counts.warning, g.counts.info],
-                end_label=_count_words(g.counts.error, g.counts.warning),
+                [count(g, "error"), count(g, "warning"), count(g, "info")],
+                end_label=_count_words(count(g, "error"), count(g, "warning")),
             )
         )
     rest = len(groups) - NOARK_ROWS
