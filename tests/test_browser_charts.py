@@ -167,6 +167,11 @@ def test_each_chart_shows_for_who_may_see_its_page_and_leaks_nothing_before_the_
         titles = _chart(page, "chart-timeline").locator("g > title").all_text_contents()
         assert titles == [r.strip() for r in rows] and rows
         assert "I dag" in " ".join(_chart_texts(page, "chart-timeline"))
+        # the specification's approvals: both municipalities approved version 1
+        page.goto(base + "/krav")
+        _assert_image(page, "chart-spec-approvals", "Kommunenes godkjenning av versjon 1")
+        cells = _chart(page, "chart-spec-approvals").locator("g.cell")
+        assert [cells.nth(i).get_attribute("data-state") for i in range(cells.count())] == ["godkjent"] * 2
         log_out(page)
 
         # a vendor sees its own sample's report with its chart, the public timeline with its chart
@@ -176,6 +181,8 @@ def test_each_chart_shows_for_who_may_see_its_page_and_leaks_nothing_before_the_
         assert "Hele uttrekket" in _chart_texts(page, "chart-noark")
         # not another vendor's report (404, as for a missing one)
         assert page.goto(base + f"/noark/prover/{w['samples'][1]}").status == 404
+        _no_charts(page)
+        assert page.goto(base + "/krav").status in (403, 404)
         _no_charts(page)
         page.goto(base + "/tidslinje/offentlig")
         _assert_image(page, "chart-timeline", "Tidslinje")
@@ -208,6 +215,14 @@ def test_each_chart_shows_for_who_may_see_its_page_and_leaks_nothing_before_the_
             # the vendor named with markup is text inside the SVG, not an element
             assert HOSTILE in _chart(page, "chart-matrix").locator("g > title").all_text_contents()
             assert chart.locator("script").count() == 0 and page.locator("svg script").count() == 0
+            # in print the chart stays, within the page's width, and the navigation goes
+            page.emulate_media(media="print")
+            assert chart.is_visible() and page.locator("header.top").is_hidden()
+            box = chart.bounding_box()
+            assert box is not None and 0 < box["width"] <= page.evaluate(
+                "document.documentElement.clientWidth"
+            )
+            page.emulate_media(media="screen")
             page.get_by_role("link", name="Følsomhetsanalyse").click()
             _assert_image(page, "chart-sensitivity", "Vekter som beholder vinneren")
             assert "Vinneren beholdes" in _chart_texts(page, "chart-sensitivity")

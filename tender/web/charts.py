@@ -1,7 +1,7 @@
 """The pages' charts: each page's data turned into the plain rows ``tender.core.charts`` draws, with the words
 in Norwegian and every number and date through ``tender.formatting``. Jinja globals (``matrix_chart``,
-``sensitivity_chart``, ``board_chart``, ``noark_chart``, ``timeline_chart``) place them; each returns
-``Markup`` (the core escaped every text) or "" when there is nothing to draw.
+``sensitivity_chart``, ``board_chart``, ``spec_approvals_chart``, ``noark_chart``, ``timeline_chart``) place
+them; each returns ``Markup`` (the core escaped every text) or "" when there is nothing to draw.
 
 The charts read only what the page already shows to the person looking at it (the same objects its tables
 are made from), so a chart can never show more than the page's own permission check lets through.
@@ -20,7 +20,15 @@ from tender.core import charts
 from tender.core.timeline import DEADLINES, Kind
 from tender.web.core_messages import note
 
-__all__ = ["board_chart", "matrix_chart", "noark_chart", "register", "sensitivity_chart", "timeline_chart"]
+__all__ = [
+    "board_chart",
+    "matrix_chart",
+    "noark_chart",
+    "register",
+    "sensitivity_chart",
+    "spec_approvals_chart",
+    "timeline_chart",
+]
 
 
 def _points(value: float) -> str:
@@ -121,6 +129,30 @@ def board_chart(board: Any) -> Markup:
     return Markup(svg)
 
 
+def spec_approvals_chart(overview: Sequence[Any], version_number: int | None) -> Markup:
+    """Each municipality's decision on the newest frozen version of the specification, as a grid."""
+    if not overview or version_number is None:
+        return Markup("")
+    cells = []
+    for row in overview:
+        latest = row.latest
+        if latest is None:
+            cells.append(charts.Cell(row.municipality.name, "venter"))
+        else:
+            state = "godkjent" if latest.decision.value == "approved" else "avvist"
+            cells.append(charts.Cell(row.municipality.name, state, formatting.format_date(latest.decided_at)))
+    signed = sum(1 for c in cells if c.state == "godkjent")
+    svg = charts.state_grid(
+        "chart-spec-approvals",
+        f"Kommunenes godkjenning av versjon {version_number}",
+        f"{signed} av {len(cells)} kommuner har godkjent versjon {version_number} av kravspesifikasjonen. "
+        "Én rute per kommune med status; detaljene står i tabellen under.",
+        [s for s in BOARD_STATES if s.key != "bortfalt"],
+        cells,
+    )
+    return Markup(svg)
+
+
 # -- the Noark report ----------------------------------------------------------------------------------------
 NOARK_SERIES = ("Feil", "Advarsler", "Opplysninger")
 NOARK_ROWS = 15
@@ -215,7 +247,13 @@ def timeline_chart(entries: Sequence[Any], now: datetime) -> Markup:
         now,
         lambda moment: _tick_words(moment, span_days),
         f"I dag, {formatting.format_day_month(now)}",
-        ("Frist passert", "Frist fram i tid", "Skjedd", "Planlagt", "Perioden fram til fristen"),
+        (
+            "Frist (passert)",
+            "Frist (kommer)",
+            "Hendelse (skjedd)",
+            "Hendelse (planlagt)",
+            "Perioden fram til fristen",
+        ),
     )
     return Markup(svg)
 
@@ -224,5 +262,6 @@ def register(globals_: dict[str, Any]) -> None:
     globals_["matrix_chart"] = matrix_chart
     globals_["sensitivity_chart"] = sensitivity_chart
     globals_["board_chart"] = board_chart
+    globals_["spec_approvals_chart"] = spec_approvals_chart
     globals_["noark_chart"] = noark_chart
     globals_["timeline_chart"] = timeline_chart
