@@ -140,6 +140,22 @@ def format_date(value: date | datetime | None) -> str:
     return _babel_date(day, format=_DATE, locale=LOCALE)
 
 
+def format_day_month(value: date | datetime | None) -> str:
+    """A date without its year, short, as a chart's axis reads it: 3. des."""
+    if value is None:
+        return MISSING
+    day = oslo(value).date() if isinstance(value, datetime) else value
+    return _babel_date(day, format="d. MMM", locale=LOCALE)
+
+
+def format_month(value: date | datetime | None) -> str:
+    """A month, short, as a chart's axis reads it: des. 2026."""
+    if value is None:
+        return MISSING
+    day = oslo(value).date() if isinstance(value, datetime) else value
+    return _babel_date(day, format="MMM y", locale=LOCALE)
+
+
 def format_datetime(value: datetime | None, seconds: bool = False) -> str:
     """A moment in Oslo time: 3. desember 2026 kl. 08.44 (kl. 08.44.05 with seconds, for records where the
     order of events within a minute matters)."""
@@ -201,11 +217,13 @@ __all__ = [
     "OSLO",
     "format_date",
     "format_datetime",
+    "format_day_month",
     "format_decimal",
     "format_file_size",
     "format_for_input",
     "format_moments_in",
     "format_money",
+    "format_month",
     "format_number",
     "format_percent",
     "format_percent_points",

@@ -31,7 +31,7 @@ from tender.tenders.models import Tender
 from tender.tenders.permissions import Rule
 from tender.timeline import permissions as timeline_permissions
 from tender.vendors import permissions as vendors_permissions
-from tender.web import core_messages, spec_messages
+from tender.web import charts, core_messages, spec_messages
 
 __all__ = ["OSLO", "RULES", "init_templates", "local_time", "may", "thousands"]
 
@@ -104,6 +104,7 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["may"] = may
+    charts.register(app.jinja_env.globals)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
