@@ -10,6 +10,7 @@ What people type back into a number field is read by :func:`parse_number` (throu
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -52,6 +53,13 @@ def _pattern(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
 
 
+@functools.lru_cache(maxsize=16384)
+def _digits(exact: str, places: int, locale: str) -> str:
+    """Babel's text for an already rounded number (given exactly, as its ``str``), remembered: a matrix page
+    formats the same few hundred points and weights on every read, and Babel's formatting dominated it."""
+    return _babel_decimal(Decimal(exact), format=_pattern(places), locale=locale, decimal_quantization=False)
+
+
 def format_number(value: Number | None, decimals: int = 0) -> str:
     """A number with exactly ``decimals`` decimals: 4 160 000 or 1 250,50 (decimals=2)."""
     if value is None:
@@ -59,7 +67,7 @@ def format_number(value: Number | None, decimals: int = 0) -> str:
     rounded = _exact(value, decimals)
     if rounded == 0:
         rounded = abs(rounded)  # no "-0,00" for a value that rounds to nothing
-    return _babel_decimal(rounded, format=_pattern(decimals), locale=LOCALE, decimal_quantization=False)
+    return _digits(str(rounded), decimals, LOCALE)
 
 
 def format_decimal(value: Number | None, max_decimals: int = 2) -> str:
@@ -70,7 +78,7 @@ def format_decimal(value: Number | None, max_decimals: int = 2) -> str:
     if rounded == 0:
         rounded = Decimal(0)
     places = max(0, -rounded.as_tuple().exponent)  # type: ignore[operator]
-    return _babel_decimal(rounded, format=_pattern(places), locale=LOCALE, decimal_quantization=False)
+    return _digits(str(rounded), places, LOCALE)
 
 
 def format_for_input(value: Number | None, places: int | None = None) -> str:
