@@ -95,12 +95,24 @@ def index(tender_id: int) -> str:
     if spec is not None:
         rows = _filtered(ops.ordered_requirements(spec), filters)
         overview = ops.approval_overview(tender, spec)
+    # every chapter's rows, grouped once: the template used to filter all rows once per chapter, which grew
+    # with chapters × requirements (issue 17). A filtered list shows only the chapters with a match.
+    in_chapter: dict[int, list[SpecRequirement]] = {}
+    for row in rows:
+        in_chapter.setdefault(row.chapter_id, []).append(row)
+    filtering = any(filters.values())
+    chapters = [
+        (chapter, in_chapter.get(chapter.id, []))
+        for chapter in (spec.chapters if spec else [])
+        if chapter.id in in_chapter or not filtering
+    ]
     latest = ops.latest_version(spec) if spec else None
     return render_template(
         "requirements/index.html",
         tender=tender,
         spec=spec,
         rows=rows,
+        chapters=chapters,
         filters=filters,
         overview=overview,
         latest=latest,
