@@ -15,14 +15,19 @@ import re
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
+from babel.numbers import NumberPattern, parse_pattern
 from babel.numbers import format_currency as _babel_currency
-from babel.numbers import format_decimal as _babel_decimal
 
 LOCALE = "nb_NO"
+#: parsed once: Babel parses a locale given by name on every call, which cost more than the formatting itself
+#: on a page with a few thousand numbers (issue 17)
+_LOCALE = Locale.parse(LOCALE)
 OSLO = ZoneInfo("Europe/Oslo")
 MISSING = "–"
 NBSP = "\u00a0"
@@ -49,15 +54,23 @@ def _exact(value: Number, decimals: int) -> Decimal:
     return _as_decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
-def _pattern(decimals: int) -> str:
-    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+@lru_cache(maxsize=32)
+def _pattern(decimals: int) -> NumberPattern:
+    """The number pattern with exactly ``decimals`` decimals, parsed once (what Babel's format_decimal does on
+    every call)."""
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals > 0 else ""))
 
 
 @functools.lru_cache(maxsize=16384)
 def _digits(exact: str, places: int, locale: str) -> str:
     """Babel's text for an already rounded number (given exactly, as its ``str``), remembered: a matrix page
     formats the same few hundred points and weights on every read, and Babel's formatting dominated it."""
-    return _babel_decimal(Decimal(exact), format=_pattern(places), locale=locale, decimal_quantization=False)
+    return _pattern(places).apply(Decimal(exact), _locale(locale), decimal_quantization=False)
+
+
+@lru_cache(maxsize=8)
+def _locale(name: str) -> Locale:
+    return _LOCALE if name == LOCALE else Locale.parse(name)
 
 
 def format_number(value: Number | None, decimals: int = 0) -> str:
@@ -115,7 +128,7 @@ def format_money(value: Number | None, currency: str = "NOK") -> str:
     rounded = _exact(value, 2)
     if rounded == 0:
         rounded = abs(rounded)
-    return _babel_currency(rounded, currency, locale=LOCALE, decimal_quantization=False)
+    return _babel_currency(rounded, currency, locale=_LOCALE, decimal_quantization=False)
 
 
 def format_percent(value: Number | None, max_decimals: int = 1) -> str:
@@ -145,7 +158,7 @@ def format_date(value: date | datetime | None) -> str:
     if value is None:
         return MISSING
     day = oslo(value).date() if isinstance(value, datetime) else value
-    return _babel_date(day, format=_DATE, locale=LOCALE)
+    return _babel_date(day, format=_DATE, locale=_LOCALE)
 
 
 def format_day_month(value: date | datetime | None) -> str:
@@ -171,7 +184,7 @@ def format_datetime(value: datetime | None, seconds: bool = False) -> str:
         return MISSING
     local = oslo(value)
     return _babel_datetime(
-        local, format=f"{_DATE} {_TIME_SECONDS if seconds else _TIME}", tzinfo=OSLO, locale=LOCALE
+        local, format=f"{_DATE} {_TIME_SECONDS if seconds else _TIME}", tzinfo=OSLO, locale=_LOCALE
     )
 
 
@@ -180,7 +193,7 @@ def format_time(value: datetime | None, seconds: bool = False) -> str:
     if value is None:
         return MISSING
     return _babel_datetime(
-        oslo(value), format=_TIME_SECONDS if seconds else _TIME, tzinfo=OSLO, locale=LOCALE
+        oslo(value), format=_TIME_SECONDS if seconds else _TIME, tzinfo=OSLO, locale=_LOCALE
     )
 
 
