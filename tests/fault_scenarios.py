@@ -317,7 +317,7 @@ def database_outage(dep: Deployment, *, outage: float = 5.0) -> OutageFigures:
     app, base = dep.app(free_port(), "app-outage")
     lead = WebClient(base)
     lead.login(LEAD, DEMO_PASSWORD)
-    pages = ["/", f"{TENDER}/evaluering/tilbud", f"{TENDER}/revisjonsspor"]
+    pages = ["/", f"{TENDER}/evaluering/tilbud", f"{TENDER}/revisjonsspor", "/helse"]
     figures.before = lead.get("/").status
 
     dep.cluster.stop_server()

@@ -101,6 +101,8 @@ def test_two_app_processes_and_a_worker_share_the_login_the_queue_and_the_stored
         one, other = (f"http://127.0.0.1:{port}" for port in ports)
         for app, base in zip(apps, (one, other), strict=True):
             wait_for_http(base, app)
+            health = WebClient(base).get("/helse")  # what the proxy's health check asks
+            assert (health.status, health.text) == (200, "OK\n")
 
         vendor = WebClient(one)
         vendor.login(VENDOR_EMAIL, VENDOR_PASSWORD)
