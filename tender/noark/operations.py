@@ -478,18 +478,32 @@ def group_may_see_samples(tender: Tender) -> bool:
     return bid_ops.opening_of(tender) is not None
 
 
+#: a validation whose worker stopped under it this many times is not tried again by itself: the file may be
+#: what stops the worker (memory, a crash in a library); the lead can still start it again
+CRASHED_ATTEMPTS = 3
+CRASHED_MESSAGE = (
+    "Kontrollen ble avbrutt {attempts} ganger fordi arbeidsprosessen stoppet underveis (for eksempel fordi "
+    "uttrekket brukte opp minnet). Den startes ikke på nytt av seg selv; prosjektlederen kan be om at den "
+    "kjøres på nytt."
+)
+
+
 def samples_to_recover(pending_ids: set[int], stale_after: timedelta) -> list[int]:
     """Samples a crash left behind (commits): "queued" without a queue entry, and "running" with a
-    heartbeat older than ``stale_after`` (put back to "queued")."""
+    heartbeat older than ``stale_after`` (put back to "queued"; after :data:`CRASHED_ATTEMPTS` attempts
+    marked "failed" with a Norwegian message instead, so that no sample is left "running" or retried
+    forever)."""
     cutoff = utcnow() - stale_after
-    stale = list(
-        db.session.scalars(
-            select(ExtractSample.id).where(
-                ExtractSample.status == SampleStatus.RUNNING,
-                or_(ExtractSample.heartbeat_at.is_(None), ExtractSample.heartbeat_at < cutoff),
-            )
+    crashed = db.session.execute(
+        select(ExtractSample.id, ExtractSample.attempts).where(
+            ExtractSample.status == SampleStatus.RUNNING,
+            or_(ExtractSample.heartbeat_at.is_(None), ExtractSample.heartbeat_at < cutoff),
         )
-    )
+    ).all()
+    stale = [sample_id for sample_id, attempts in crashed if attempts < CRASHED_ATTEMPTS]
+    for sample_id, attempts in crashed:
+        if attempts >= CRASHED_ATTEMPTS:
+            _give_up(sample_id, attempts)
     if stale:
         db.session.execute(
             update(ExtractSample)
@@ -501,6 +515,39 @@ def samples_to_recover(pending_ids: set[int], stale_after: timedelta) -> list[in
     )
     db.session.commit()
     return sorted(queued - (pending_ids - set(stale)))
+
+
+def _give_up(sample_id: int, attempts: int) -> None:
+    # conditional, so that two workers recovering at once give up (and record it) once
+    done = db.session.execute(
+        update(ExtractSample)
+        .where(
+            ExtractSample.id == sample_id,
+            ExtractSample.status == SampleStatus.RUNNING,
+            ExtractSample.attempts == attempts,
+        )
+        .values(
+            status=SampleStatus.FAILED,
+            problem=CRASHED_MESSAGE.format(attempts=attempts),
+            finished_at=utcnow(),
+        )
+    )
+    if not done.rowcount:
+        return
+    sample = db.session.get(ExtractSample, sample_id, populate_existing=True)
+    if sample is None:
+        return
+    audit.record(
+        "noark.validation_finished",
+        sample,
+        payload={
+            **({"request": sample.request_id} if sample.request_id is not None else {}),
+            "status": "failed",
+            "error": "worker_stopped",
+            "attempts": attempts,
+        },
+    )
+    log.warning("Noark-prøve %s gitt opp etter %s avbrutte kontroller", sample_id, attempts)
 
 
 # -- validation (in the worker) ------------------------------------------------------------------------------
