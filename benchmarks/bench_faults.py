@@ -46,7 +46,8 @@ def one_run(folder: Path) -> dict[str, float]:
         print(
             f"  score burst: {burst.attempted} saves answered, {burst.acknowledged} acknowledged, "
             f"{burst.found} found, {len(burst.lost)} lost, {burst.without_audit} without audit event, "
-            f"{burst.refused_or_failed} refused or failed (then retried); app restart "
+            f"{burst.refused_or_failed} refused or failed, {burst.cut_off} cut off or sent while it was "
+            f"down (then sent again); app restart "
             f"{burst.restart_seconds:.1f} s; audit verify: {'OK' if burst.audit_ok else 'BROKEN'}"
         )
         outage = database_outage(dep)

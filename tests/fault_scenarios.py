@@ -106,6 +106,9 @@ class BurstFigures:
     #: individual scores in the database without their ``evaluation.score_saved`` event (must be 0)
     without_audit: int = 0
     refused_or_failed: int = 0
+    #: requests that got no answer at all (cut off by the kill, or sent while the app was down); each is
+    #: sent again once the app is back
+    cut_off: int = 0
     audit_verify: str = ""
     audit_ok: bool = False
     restart_seconds: float = 0.0
@@ -174,6 +177,8 @@ def score_burst_with_a_killed_app(dep: Deployment, *, kill_after: int = 25) -> B
                         },
                     )
                 except (OSError, AssertionError):  # the app is down: wait for it, then try the same save
+                    with lock:
+                        figures.cut_off += 1
                     restarted.wait(timeout=60)
                     continue
                 with lock:
