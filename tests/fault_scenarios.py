@@ -285,9 +285,18 @@ def validation_with_a_killed_worker(
         )
         return s, progress, attempts, problem, verdict
 
-    wait_until(lambda: status()[0] == "running", timeout=120, what="the worker to start the validation")
-    time.sleep(1.0)  # well into it
-    figures.killed_while, figures.progress_when_killed = status()[0], status()[1]
+    def under_way() -> tuple[str, int, int, str, str | None] | None:
+        now = status()
+        return now if now[0] == "running" and now[1] >= 1 else None
+
+    # killed once the validation is under way: running, with some of the extract read
+    running = wait_until(
+        under_way,
+        timeout=120,
+        what="the worker to be under way with the validation",
+        interval=0.05,
+    )
+    figures.killed_while, figures.progress_when_killed = running[0], running[1]
     worker.kill()
     killed_at = time.monotonic()
     figures.status_after_kill = status()[0]
