@@ -120,6 +120,10 @@ class Processes:
         self.close()
 
     def close(self) -> None:
+        # all asked at once, then waited for: the slowest decides, not the sum
+        for process in reversed(self.started):
+            if process.alive():
+                process._signal_group(signal.SIGTERM)
         for process in reversed(self.started):
             try:
                 process.stop()
