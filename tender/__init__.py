@@ -136,6 +136,7 @@ def configure_blueprints(app: Flask) -> None:
     from tender.tenders.views import bp as tenders_bp
     from tender.timeline.views import bp as timeline_bp
     from tender.vendors.views import bp as vendors_bp
+    from tender.web.health import bp as health_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(tenders_bp)
@@ -158,6 +159,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(protocol_bp)
     app.register_blueprint(award_costs_bp)
     app.register_blueprint(award_notices_bp)
+    app.register_blueprint(health_bp)
 
 
 def configure_errors(app: Flask) -> None:

@@ -6,7 +6,7 @@ The archive is a gzip-compressed tar file:
   per row in primary-key order. A logical dump through SQLAlchemy, so a backup of SQLite restores into
   PostgreSQL and the other way round.
 - ``files/<key>``: every stored file the database refers to (today the Noark 5 samples and their reports
-  under ``uploads/noark/``), ``<key>`` being its path relative to the instance folder.
+  under ``noark/``), ``<key>`` being its key in the storage folder (``tender.storage``).
 - ``manifest.json`` (the last member): format and version, when, the source database's kind and Alembic
   revision, the application's version, and for every member its SHA-256, size and (for tables) row count.
 
@@ -49,6 +49,7 @@ from sqlalchemy import Connection, Date, Enum, LargeBinary, Numeric, Table, func
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from tender.db_types import UTCDateTime
+from tender.storage import check_key, storage_root
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +72,10 @@ class BackupError(Exception):
 
 # -- what is stored outside the database ---------------------------------------------------------------------
 def stored_file_keys(connection: Connection) -> list[str]:
-    """Every stored file the database (as ``connection`` sees it) refers to, as a path relative to the
-    instance folder. The one place that knows where files live: a storage interface replaces this walk.
+    """Every stored file the database (as ``connection`` sees it) refers to, as its key in the storage
+    folder (``tender.storage``).
 
-    Today that is each Noark 5 sample's upload (``stored_path``) and, once its validation has finished
+    Today that is each Noark 5 sample's upload (``storage_key``) and, once its validation has finished
     (done or failed in the snapshot), its ``report.json`` when one was written."""
     from tender.noark.models import ExtractSample, SampleStatus
     from tender.noark.operations import REPORT_FILE
@@ -82,15 +83,15 @@ def stored_file_keys(connection: Connection) -> list[str]:
     sample = ExtractSample.__table__
     keys: list[str] = []
     rows = connection.execute(
-        select(sample.c.id, sample.c.stored_path, sample.c.status).order_by(sample.c.id)
+        select(sample.c.id, sample.c.storage_key, sample.c.status).order_by(sample.c.id)
     ).all()
-    instance = Path(current_app.instance_path)
-    for sample_id, stored_path, status in rows:
-        if stored_path:
-            keys.append(PurePosixPath(Path(stored_path).as_posix()).as_posix())
+    root = storage_root(current_app)
+    for sample_id, storage_key, status in rows:
+        if storage_key:
+            keys.append(check_key(storage_key))
         if status in (SampleStatus.DONE, SampleStatus.FAILED):
-            report = f"uploads/noark/{sample_id}/{REPORT_FILE}"
-            if (instance / report).is_file():
+            report = f"noark/{sample_id}/{REPORT_FILE}"
+            if (root / report).is_file():
                 keys.append(report)
     return keys
 
@@ -232,7 +233,7 @@ def backup(
 
     engine = db.engine
     dialect = engine.dialect.name
-    instance = Path(current_app.instance_path)
+    instance = storage_root(current_app)
     created = datetime.now(UTC)
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -314,7 +315,7 @@ def _add_file(tar: tarfile.TarFile, instance: Path, key: str) -> dict[str, Any]:
         fh = path.open("rb")
     except FileNotFoundError:
         raise BackupError(
-            f"Filen «{key}» som databasen viser til, finnes ikke under instansmappen {instance}. "
+            f"Filen «{key}» som databasen viser til, finnes ikke i lagringsmappen {instance}. "
             "Sikkerhetskopien er ikke laget."
         ) from None
     with fh:
@@ -466,14 +467,14 @@ class RestoreResult:
 
 
 def restore(archive: Path, *, force: bool = False) -> RestoreResult:
-    """Bring a backup back into the configured database and instance folder.
+    """Bring a backup back into the configured database and storage folder.
 
     Refuses (BackupError) a damaged archive before writing anything, and a database that has rows or an
-    instance folder that has stored files, unless ``force`` (which replaces them). The database gets its
+    storage folder that has stored files, unless ``force`` (which replaces them). The database gets its
     schema from the migrations when it has none; its revision must be the archive's."""
     from tender.extensions import db
 
-    instance = Path(current_app.instance_path)
+    instance = storage_root(current_app)  # the stored files' folder
     instance.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=instance))
     try:
@@ -499,7 +500,7 @@ def restore(archive: Path, *, force: bool = False) -> RestoreResult:
             existing = [str(p) for p, _ in targets if p.exists()]
             if existing and not force:
                 raise BackupError(
-                    f"Instansmappen har allerede lagrede filer (f.eks. «{existing[0]}»). Bruk --force for å "
+                    f"Lagringsmappen har allerede lagrede filer (f.eks. «{existing[0]}»). Bruk --force for å "
                     "erstatte dem. Ingenting er endret."
                 )
             ordered = list(tables.values())
@@ -679,7 +680,7 @@ def _verify(manifest: dict[str, Any], instance: Path, rows: int) -> RestoreResul
         if not path.is_file() or _sha256_of(path) != entry["sha256"]:
             problems.append(f"filen «{entry['path']}» stemmer ikke med SHA-256-summen i arkivet")
     for sample in db.session.scalars(select(ExtractSample)):
-        path = instance / sample.stored_path
+        path = instance / sample.storage_key
         if not path.is_file() or _sha256_of(path) != sample.sha256:
             problems.append(f"prøveuttrekk {sample.id}: filen stemmer ikke med SHA-256-summen i databasen")
     report = verify()

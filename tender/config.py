@@ -62,6 +62,9 @@ class Defaults:
     REDIS_URL = ""
     #: the SQLite queue file ("" = ``instance/huey.sqlite3``)
     NOARK_HUEY_PATH = ""
+    #: the folder uploaded files are kept in (``tender.storage``; "" = ``instance/uploads``): a shared
+    #: volume when several app processes or workers run
+    STORAGE_PATH = ""
     #: largest Noark sample a vendor may upload, in bytes
     NOARK_MAX_UPLOAD_BYTES = 2 * 1024**3
     #: official schemas to validate samples against as well (see ``tender noark validate --schema-dir``)
@@ -96,6 +99,7 @@ _ENV: dict[str, type] = {
     "PUBLIC_URL": str,
     "REDIS_URL": str,
     "NOARK_HUEY_PATH": str,
+    "STORAGE_PATH": str,
     "NOARK_MAX_UPLOAD_BYTES": int,
     "NOARK_SCHEMA_DIR": str,
     "NOARK_STALE_SECONDS": int,

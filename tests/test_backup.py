@@ -84,14 +84,15 @@ def _row_counts(app: Any) -> dict[str, int]:
 
 
 def _restored_files_match(app: Any, instance: Path) -> int:
-    """Every Noark sample's upload in ``instance`` has the SHA-256 its row says; returns how many."""
+    """Every Noark sample's upload in ``instance``'s storage folder (``uploads``, the default) has the
+    SHA-256 its row says; returns how many."""
     from tender.extensions import db
     from tender.noark.models import ExtractSample
 
     with app.app_context():
         samples = list(db.session.scalars(select(ExtractSample)))
         for sample in samples:
-            assert _sha256(instance / sample.stored_path) == sample.sha256, sample.stored_path
+            assert _sha256(instance / "uploads" / sample.storage_key) == sample.sha256, sample.storage_key
         db.session.remove()
     return len(samples)
 
@@ -164,7 +165,7 @@ def archive(source: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
             )
             db.session.commit()
             late["sample_id"] = sample.id
-            late["path"] = sample.stored_path
+            late["path"] = sample.storage_key
             db.session.remove()
         late["events"] = _audit_events(url)
 
@@ -211,7 +212,7 @@ def test_a_backup_made_while_the_server_writes_restores_with_its_chain_rows_and_
     assert rows["bid"] >= 4 and rows["noark_sample"] >= 4 and rows["audit_event"] > 100
     # the sample stored after the snapshot is in neither the rows nor the files
     assert late["path"] not in {f["path"] for f in manifest["files"]}
-    assert {f["path"] for f in manifest["files"]} >= {f"uploads/noark/{n}/extract.zip" for n in range(1, 5)}
+    assert {f["path"] for f in manifest["files"]} >= {f"noark/{n}/extract.zip" for n in range(1, 5)}
 
     app, url, instance = _fresh(database_factory, tmp_path_factory, "backup_restored")
     try:
@@ -234,10 +235,10 @@ def test_a_backup_made_while_the_server_writes_restores_with_its_chain_rows_and_
 
             assert db.session.get(ExtractSample, late["sample_id"]) is None
             db.session.remove()
-        assert not (instance / late["path"]).exists()
+        assert not (instance / "uploads" / late["path"]).exists()
         # every stored file is back with the hash the archive and the database give it
         for entry in manifest["files"]:
-            assert _sha256(instance / entry["path"]) == entry["sha256"]
+            assert _sha256(instance / "uploads" / entry["path"]) == entry["sha256"]
         assert _restored_files_match(app, instance) == rows["noark_sample"]
 
         # the restored tender works: a login writes new rows (PostgreSQL's sequences continue after the
