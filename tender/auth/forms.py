@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, HiddenField, PasswordField, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from tender.auth.operations import MIN_PASSWORD_LENGTH
@@ -62,3 +62,13 @@ class ChangePasswordForm(FlaskForm):
 class SetPasswordForm(FlaskForm):
     password = new_password_field("Nytt passord", "Velg et passord.")
     confirm = repeated_password_field("Gjenta passordet", "Gjenta passordet.")
+
+
+class LanguageForm(FlaskForm):
+    """The language switch on the vendors' pages (tender.i18n): the language chosen, and the page to go
+    back to."""
+
+    language = SelectField(
+        "Språk", choices=[("nb", "Norsk"), ("en", "English")], validate_choice=True
+    )
+    next = HiddenField()
