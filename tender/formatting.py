@@ -3,8 +3,9 @@
 Pages (as Jinja filters, see tender.templating), PDFs and the text in workbooks all call these functions, so
 one price reads "4 160 000,00 kr" everywhere and one moment reads "3. desember 2026 kl. 08.44" in Oslo time.
 Groups of digits are separated by non-breaking spaces (U+00A0) so a number never breaks over two lines.
-Missing values (None) read as an en dash. Every formatter takes ``locale`` (nb_NO by default): the vendors' pages in
-English (``tender.i18n``) pass en_GB, "4,160,000.00" and "3 December 2026 at 08:44", still in Oslo time. Workbook cells that hold numbers keep their number formats instead.
+Missing values (None) read as an en dash. Every formatter takes ``locale`` (nb_NO by default): the vendors'
+pages in English (``tender.i18n``) pass en_GB, "4,160,000.00" and "3 December 2026 at 08:44", in Oslo time.
+Workbook cells that hold numbers keep their number formats instead.
 What people type back into a number field is read by :func:`parse_number` (through
 ``tender.web.forms.NorwegianDecimalField``).
 """

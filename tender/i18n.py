@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -43,6 +44,7 @@ __all__ = [
     "language",
     "select_locale",
     "switch_offered",
+    "translated",
 ]
 
 #: the languages a vendor can choose, by their code: Norwegian bokmål (the source) and English
@@ -61,6 +63,7 @@ def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Oslo")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.filters["tr"] = translated
 
     @app.context_processor
     def _language() -> dict[str, Any]:
@@ -140,3 +143,13 @@ def language() -> str:
 def format_locale() -> str:
     """The locale tender.formatting formats this page's numbers and dates in."""
     return ENGLISH_FORMAT_LOCALE if language() == "en" else NORWEGIAN_FORMAT_LOCALE
+
+
+def translated(text: Any) -> Any:
+    """A Norwegian text made elsewhere (a flashed message, a domain error put on a form, an enum's label) in
+    the page's language: its English translation when the catalogue has one (the texts are marked with
+    ``N_`` in ``tender/web/vendor_messages.py``), else the text as it is. Markup and other values pass
+    through untouched."""
+    if not isinstance(text, str) or isinstance(text, Markup) or not text:
+        return text
+    return gettext(text)

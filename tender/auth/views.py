@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -69,10 +70,12 @@ def logout() -> Response:
 
 
 def _password_changed(ended: int) -> str:
-    others = {0: "", 1: " Du er logget ut av én annen økt."}.get(
-        ended, f" Du er logget ut av {ended} andre økter."
-    )
-    return "Passordet er endret." + others
+    changed = gettext("Passordet er endret.")
+    if ended == 0:
+        return changed
+    if ended == 1:
+        return changed + " " + gettext("Du er logget ut av én annen økt.")
+    return changed + " " + gettext("Du er logget ut av %(count)s andre økter.", count=ended)
 
 
 @bp.route("/passord", methods=["GET", "POST"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField, TextAreaField
@@ -23,11 +24,14 @@ def _one_line_break(value: Any) -> Any:
 
 class QuestionForm(FlaskForm):
     text = TextAreaField(
-        "Spørsmålet",
+        lazy_gettext("Spørsmålet"),
         filters=[_one_line_break],
-        validators=[DataRequired("Skriv spørsmålet."), Length(max=MAX_TEXT, message=_TOO_LONG)],
+        validators=[
+            DataRequired(lazy_gettext("Skriv spørsmålet.")),
+            Length(max=MAX_TEXT, message=lazy_gettext("Teksten kan være høyst 10 000 tegn.")),
+        ],
     )
-    attachment = FileField("Vedlegg (valgfritt: PDF, kontorfil eller bilde)")
+    attachment = FileField(lazy_gettext("Vedlegg (valgfritt: PDF, kontorfil eller bilde)"))
 
 
 class DraftForm(FlaskForm):

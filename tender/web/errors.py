@@ -16,7 +16,10 @@ log = logging.getLogger(__name__)
 #: marked for translation: a vendor's error pages are in English when the vendor chose it (tender.i18n)
 _MESSAGES = {
     400: (lazy_gettext("Ugyldig forespørsel"), lazy_gettext("Forespørselen kunne ikke behandles.")),
-    403: (lazy_gettext("Ingen tilgang"), lazy_gettext("Du har ikke tilgang til denne siden eller handlingen.")),
+    403: (
+        lazy_gettext("Ingen tilgang"),
+        lazy_gettext("Du har ikke tilgang til denne siden eller handlingen."),
+    ),
     404: (lazy_gettext("Finnes ikke"), lazy_gettext("Siden finnes ikke, eller du har ikke tilgang til den.")),
     405: (lazy_gettext("Ikke tillatt"), lazy_gettext("Denne handlingen er ikke tillatt her.")),
     413: (lazy_gettext("For stor fil"), lazy_gettext("Filen er større enn det som er tillatt å laste opp.")),
