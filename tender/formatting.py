@@ -116,6 +116,12 @@ def format_money(value: Number | None, currency: str = "NOK", locale: str = LOCA
     rounded = _exact(value, 2)
     if rounded == 0:
         rounded = abs(rounded)
+    if locale != LOCALE:
+        # English pages: the code before the amount with a non-breaking space, "NOK 4,160,000.00"
+        # (Babel's en_GB pattern glues them together: "NOK4,160,000.00")
+        return _babel_currency(
+            rounded, currency, format="¤\u00a0#,##0.00", locale=locale, decimal_quantization=False
+        )
     return _babel_currency(rounded, currency, locale=locale, decimal_quantization=False)
 
 

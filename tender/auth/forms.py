@@ -5,6 +5,7 @@ from typing import Any
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from tender.auth.operations import MIN_PASSWORD_LENGTH
@@ -76,5 +77,7 @@ class LanguageForm(FlaskForm):
     """The language switch on the vendors' pages (tender.i18n): the language chosen, and the page to go
     back to."""
 
-    language = SelectField("Språk", choices=[("nb", "Norsk"), ("en", "English")], validate_choice=True)
+    language = SelectField(
+        "Språk", choices=[SelectChoice("nb", "Norsk"), SelectChoice("en", "English")], validate_choice=True
+    )
     next = HiddenField()
