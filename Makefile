@@ -74,5 +74,6 @@ clean:
 ## marked Norwegian texts, merge them into tender/translations/en/LC_MESSAGES/messages.po, compile the .mo
 translations: install-test
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k N_ --no-location --sort-output --omit-header -o tender/translations/messages.pot .
-	$(BIN)/pybabel update -i tender/translations/messages.pot -d tender/translations -l en --no-fuzzy-matching --ignore-obsolete --omit-header
+	$(BIN)/pybabel update -i tender/translations/messages.pot -d tender/translations -l en --no-fuzzy-matching --ignore-obsolete -w 110
 	$(BIN)/pybabel compile -d tender/translations -l en --statistics
+	rm tender/translations/messages.pot

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from tender.auth.operations import MIN_PASSWORD_LENGTH
+from tender.web.forms import TranslatedForm
 
 
 def new_password_field(label: Any, missing: Any) -> PasswordField:
@@ -37,7 +38,7 @@ def repeated_password_field(label: Any, missing: Any) -> PasswordField:
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(TranslatedForm):
     email = EmailField(
         lazy_gettext("E-postadresse"),
         validators=[
@@ -54,7 +55,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(TranslatedForm):
     current = PasswordField(
         lazy_gettext("Nåværende passord"),
         validators=[
@@ -68,7 +69,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(TranslatedForm):
     password = new_password_field(lazy_gettext("Nytt passord"), lazy_gettext("Velg et passord."))
     confirm = repeated_password_field(lazy_gettext("Gjenta passordet"), lazy_gettext("Gjenta passordet."))
 

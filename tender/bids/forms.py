@@ -16,7 +16,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from tender.core import spec as core_spec
 from tender.formatting import parse_number
 from tender.i18n import translated
-from tender.web.forms import NorwegianDecimalField
+from tender.web.forms import NorwegianDecimalField, TranslatedForm
 
 
 class BidForm(FlaskForm):
@@ -45,7 +45,7 @@ class AnswerForm(Form):
 
     def validate_reservation_text(self, field: Any) -> None:
         if self.reservation.data and not (field.data or "").strip():
-            raise ValidationError(lazy_gettext("Beskriv forbeholdet."))
+            raise ValidationError(gettext("Beskriv forbeholdet."))
 
     @property
     def answer(self) -> str:
@@ -70,7 +70,7 @@ class _ChoiceField(SelectField):
 
     def pre_validate(self, form: Any) -> None:
         if self.data not in {c[0] for c in self.iter_choices()}:
-            raise ValidationError(lazy_gettext("Velg et av svarene i listen."))
+            raise ValidationError(gettext("Velg et av svarene i listen."))
 
 
 class ChoiceAnswerForm(AnswerForm):
@@ -156,13 +156,13 @@ class PriceForm(Form):
 
 
 # Both file fields are posted as "file" but live on one page: their own ids keep each label on its own input.
-class AttachmentForm(FlaskForm):
+class AttachmentForm(TranslatedForm):
     file = FileField(
         lazy_gettext("Vedlegg"), id="vedlegg-fil", validators=[FileRequired(lazy_gettext("Velg en fil."))]
     )
 
 
-class AnswerUploadForm(FlaskForm):
+class AnswerUploadForm(TranslatedForm):
     file = FileField(
         lazy_gettext("Utfylt svarskjema (.xlsx)"),
         id="svarskjema-fil",

@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from tender.questions.operations import MAX_TEXT
+from tender.web.forms import TranslatedForm
 
 _TOO_LONG = f"Teksten kan være høyst {MAX_TEXT:,} tegn.".replace(",", " ")
 
@@ -22,7 +23,7 @@ def _one_line_break(value: Any) -> Any:
     return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(TranslatedForm):
     text = TextAreaField(
         lazy_gettext("Spørsmålet"),
         filters=[_one_line_break],

@@ -8,9 +8,10 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from tender.auth.forms import new_password_field, repeated_password_field
 from tender.tenders.models import Tender
+from tender.web.forms import TranslatedForm
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(TranslatedForm):
     organisasjonsnummer = StringField(
         lazy_gettext("Organisasjonsnummer"),
         validators=[

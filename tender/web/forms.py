@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import flash, has_request_context, redirect
 from flask_babel import get_locale
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import Field, Form
@@ -39,6 +40,19 @@ def init_forms(app: Any) -> None:
     names the locale."""
     app.config.setdefault("WTF_I18N_ENABLED", False)
     FlaskForm.Meta.locales = _PageLocales()
+
+
+class TranslatedForm(FlaskForm):
+    """A form whose labels and messages are marked with ``lazy_gettext`` (the vendors' pages, tender.i18n).
+    After validation its errors are plain text in the page's language, so they join, compare and format as
+    every other message does."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.errors, list):
+                field.errors = [str(e) if isinstance(e, LazyString) else e for e in field.errors]
+        return bool(valid)
 
 
 class EmptyForm(FlaskForm):

@@ -49,6 +49,18 @@ LABELS = (
     N_("Inngående tilbud"),
     N_("Reviderte tilbud"),
     N_("Endelige tilbud (BAFO)"),
+    # tender.vendors.models.CameInVia
+    N_("Registrerte seg fra kunngjøringssiden og bekreftet e-postadressen (første bruker)"),
+    N_("Registrerte seg og ble godkjent av leverandørens administrator"),
+    N_("Lagt til av systemets driftsansvarlige på kommandolinjen"),
+    # tender.documents.models.KIND_LABELS
+    N_("Konkurransebestemmelser (invitasjon)"),
+    N_("Kravspesifikasjon (PDF)"),
+    N_("Svarskjema (Excel)"),
+    N_("Kontraktsbilag"),
+    N_("Prisskjema"),
+    N_("Kvalifikasjonskrav"),
+    N_("Tildelingskriterier og prismodell"),
     # tender.evaluation_model.models.PriceItemKind
     N_("Engangskostnad"),
     N_("Årlig kostnad"),
@@ -82,6 +94,9 @@ MESSAGES = (
     N_("Lenken er ugyldig. Registrer deg på nytt fra kunngjøringssiden."),
     N_("Lenken er allerede brukt. Logg inn med e-postadressen og passordet ditt."),
     N_("Lenken er utløpt. Registrer deg på nytt fra kunngjøringssiden."),
+    # tender.vendors.operations
+    N_("Bare leverandørens administrator kan godkjenne eller avslå nye brukere."),
+    N_("Forespørselen finnes ikke lenger, eller er allerede behandlet."),
     # tender.questions.operations.vendor_status_of
     N_("Mottatt; innkjøpsgruppen arbeider med svaret"),
 )
