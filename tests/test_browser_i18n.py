@@ -70,6 +70,8 @@ def test_a_vendor_reads_and_works_in_english_and_keeps_it_after_logging_in_again
         assert _language_cookie(context) == "en"
         assert page.get_by_role("heading", name="Price schedule").is_visible()
         assert page.get_by_role("button", name="Save draft").is_visible()
+        assert page.get_by_role("heading", name="Noark 5 sample extract").is_visible()
+        assert page.get_by_text("No sample extract uploaded yet.").is_visible()
         assert "Status: Not started." in page.locator("p", has_text="Status:").inner_text()
         deadline = page.locator("p", has_text="Bid deadline:").inner_text()
         assert ENGLISH_MOMENT.search(deadline), deadline

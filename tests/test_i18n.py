@@ -77,9 +77,8 @@ def test_translations_keep_the_placeholders_of_the_norwegian_text() -> None:
     for message in _catalogue():
         if not message.id or isinstance(message.id, tuple):
             continue
-        assert sorted(placeholder.findall(message.id)) == sorted(placeholder.findall(message.string)), (
-            message.id
-        )
+        # the same placeholders (one the Norwegian repeats may stand once in the English)
+        assert set(placeholder.findall(message.id)) == set(placeholder.findall(message.string)), message.id
 
 
 def _texts_in_code() -> tuple[set[str], list[re.Pattern[str]]]:

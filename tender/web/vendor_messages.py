@@ -61,6 +61,14 @@ LABELS = (
     N_("Prisskjema"),
     N_("Kvalifikasjonskrav"),
     N_("Tildelingskriterier og prismodell"),
+    # tender.noark.models: a sample's status and verdict
+    N_("I kø"),
+    N_("Kontrolleres"),
+    N_("Ferdig"),
+    N_("Feilet"),
+    N_("Gyldig"),
+    N_("Ugyldig"),
+    N_("Kan ikke leses"),
     # tender.evaluation_model.models.PriceItemKind
     N_("Engangskostnad"),
     N_("Årlig kostnad"),
