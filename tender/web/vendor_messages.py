@@ -69,6 +69,12 @@ LABELS = (
     N_("Gyldig"),
     N_("Ugyldig"),
     N_("Kan ikke leses"),
+    # tender.noark.report_view: an Arkade test's result and how much of it we run
+    N_("Bestått"),
+    N_("Ikke kjørt"),
+    N_("full"),
+    N_("delvis"),
+    N_("kjøres ikke"),
     # tender.evaluation_model.models.PriceItemKind
     N_("Engangskostnad"),
     N_("Årlig kostnad"),
