@@ -75,6 +75,11 @@ LABELS = (
     N_("full"),
     N_("delvis"),
     N_("kjøres ikke"),
+    # tender.prequalification.models.RequestStatus uses "Utkast" and "Levert" (above)
+    # tender.web.espd_messages.STATUS_NAMES: an ESPD answer lined up against a requirement
+    N_("Besvart"),
+    N_("Mangler"),
+    N_("Ikke i ESPD"),
     # tender.evaluation_model.models.PriceItemKind
     N_("Engangskostnad"),
     N_("Årlig kostnad"),
@@ -111,6 +116,9 @@ MESSAGES = (
     # tender.vendors.operations
     N_("Bare leverandørens administrator kan godkjenne eller avslå nye brukere."),
     N_("Forespørselen finnes ikke lenger, eller er allerede behandlet."),
+    # tender.prequalification.request_operations: what a request still lacks (those naming a requirement
+    # are not translated yet)
+    N_("ESPD-svar mangler: les inn en ESPD-fil eller fyll ut ESPD-skjemaet."),
     # tender.questions.operations.vendor_status_of
     N_("Mottatt; innkjøpsgruppen arbeider med svaret"),
 )
