@@ -76,6 +76,10 @@ LABELS = (
     N_("delvis"),
     N_("kjøres ikke"),
     # tender.prequalification.models.RequestStatus uses "Utkast" and "Levert" (above)
+    # tender.prequalification.models: the selection's outcome for a request
+    N_("Invitert til å gi tilbud"),
+    N_("Ikke valgt ut"),
+    N_("Avvist"),
     # tender.web.espd_messages.STATUS_NAMES: an ESPD answer lined up against a requirement
     N_("Besvart"),
     N_("Mangler"),
