@@ -12,7 +12,7 @@ Which language a request gets (:func:`select_locale`):
 - English only where a vendor may read it: a page of a tender (``tender_id`` in the URL) only for a vendor
   user of that tender who holds no group role in it; a page outside any tender (the announcement page,
   login, the dashboard, changing one's password, the error pages) for anonymous visitors and for people who
-  hold no procurement-group role in any tender. Everything else is Norwegian.
+  hold no procurement-group role in any tender and are no administrators. Everything else is Norwegian.
 
 Numbers and times on English pages go through the same formatters (``tender.formatting``) with
 :data:`ENGLISH_FORMAT_LOCALE`; times stay Europe/Oslo.
@@ -122,6 +122,8 @@ def _vendor_page() -> bool:
         tender_id = None
     if not current_user.is_authenticated:
         return tender_id is None
+    if current_user.is_admin:
+        return False  # administrators create tenders: the group's side
     if tender_id is not None:
         return _is_vendor_of(tender_id) and not _holds_group_role(tender_id)
     return not _holds_group_role(None)
