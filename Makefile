@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 # Redis server for the validation queue's Redis configuration.
 TEST_DEBS := postgresql chromium libreoffice-calc-nogui poppler-utils libxml2-utils fonts-dejavu-core redis-server
 
-.PHONY: run test check lint audit install install-test system-deps bench clean
+.PHONY: run test check lint audit install install-test system-deps bench clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,3 +76,11 @@ bench: install-test system-deps
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+## make translations: the English catalogue of the vendors' pages (tender.i18n, docs/i18n.md): extract the
+## marked Norwegian texts, merge them into tender/translations/en/LC_MESSAGES/messages.po, compile the .mo
+translations: install-test
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k N_ --no-location --sort-output --omit-header -o tender/translations/messages.pot .
+	$(BIN)/pybabel update -i tender/translations/messages.pot -d tender/translations -l en --no-fuzzy-matching --ignore-obsolete -w 110
+	$(BIN)/pybabel compile -d tender/translations -l en --statistics
+	rm tender/translations/messages.pot

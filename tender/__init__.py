@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_transactions(app)
     configure_auth(app)
     configure_csrf(app)
+    configure_i18n(app)
     from tender.web.forms import init_forms
 
     init_forms(app)
@@ -84,6 +85,12 @@ def configure_auth(app: Flask) -> None:
     from tender.auth.views import init_login
 
     init_login(app)
+
+
+def configure_i18n(app: Flask) -> None:
+    from tender.i18n import init_i18n
+
+    init_i18n(app)
 
 
 def configure_csrf(app: Flask) -> None:

@@ -54,6 +54,14 @@ def create_user(
     return user
 
 
+def set_language(user: User, language: str) -> None:
+    """Remember the language a person chose for the vendors' pages (tender.i18n), "nb" or "en"."""
+    if language not in ("nb", "en"):
+        raise DomainError("Språket finnes ikke. Velg norsk eller engelsk.", field="language")
+    user.language = language
+    db.session.flush()
+
+
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(f"Passordet må ha minst {MIN_PASSWORD_LENGTH} tegn.", field="password")

@@ -14,6 +14,7 @@ import threading
 import time
 
 from flask import Flask, g, render_template
+from flask_babel import gettext, lazy_gettext
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -24,27 +25,37 @@ from tender.web.transactions import current_unit
 
 log = logging.getLogger(__name__)
 
+#: marked for translation: a vendor's error pages are in English when the vendor chose it (tender.i18n)
 _MESSAGES = {
-    400: ("Ugyldig forespørsel", "Forespørselen kunne ikke behandles."),
-    403: ("Ingen tilgang", "Du har ikke tilgang til denne siden eller handlingen."),
-    404: ("Finnes ikke", "Siden finnes ikke, eller du har ikke tilgang til den."),
-    405: ("Ikke tillatt", "Denne handlingen er ikke tillatt her."),
-    413: ("For stor fil", "Filen er større enn det som er tillatt å laste opp."),
+    400: (lazy_gettext("Ugyldig forespørsel"), lazy_gettext("Forespørselen kunne ikke behandles.")),
+    403: (
+        lazy_gettext("Ingen tilgang"),
+        lazy_gettext("Du har ikke tilgang til denne siden eller handlingen."),
+    ),
+    404: (lazy_gettext("Finnes ikke"), lazy_gettext("Siden finnes ikke, eller du har ikke tilgang til den.")),
+    405: (lazy_gettext("Ikke tillatt"), lazy_gettext("Denne handlingen er ikke tillatt her.")),
+    413: (lazy_gettext("For stor fil"), lazy_gettext("Filen er større enn det som er tillatt å laste opp.")),
     503: (
-        "Tjenesten er midlertidig utilgjengelig",
-        "Vi får ikke kontakt med databasen akkurat nå. Ingenting er lagret fra denne handlingen. Vent litt "
-        "og prøv igjen; siden virker igjen av seg selv når forbindelsen er tilbake.",
+        lazy_gettext("Tjenesten er midlertidig utilgjengelig"),
+        lazy_gettext(
+            "Vi får ikke kontakt med databasen akkurat nå. Ingenting er lagret fra denne handlingen. Vent litt "
+            "og prøv igjen; siden virker igjen av seg selv når forbindelsen er tilbake."
+        ),
     ),
     500: (
-        "Noe gikk galt",
-        "En feil oppsto hos oss. Ingenting er lagret fra denne handlingen. Prøv igjen, og "
-        "kontakt prosjektlederen hvis feilen gjentar seg.",
+        lazy_gettext("Noe gikk galt"),
+        lazy_gettext(
+            "En feil oppsto hos oss. Ingenting er lagret fra denne handlingen. Prøv igjen, og "
+            "kontakt prosjektlederen hvis feilen gjentar seg."
+        ),
     ),
 }
 
 
 def _page(code: int, detail: str | None = None) -> tuple[str, int]:
-    title, message = _MESSAGES.get(code, (f"Feil {code}", "Forespørselen kunne ikke behandles."))
+    title, message = _MESSAGES.get(
+        code, (gettext("Feil %(code)s", code=code), gettext("Forespørselen kunne ikke behandles."))
+    )
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
 
@@ -110,8 +121,10 @@ def init_errors(app: Flask) -> None:
         db.session.rollback()
         return _page(
             400,
-            "Skjemaet mangler et gyldig sikkerhetstoken (CSRF), eller det er utløpt. Last siden "
-            "på nytt og prøv igjen. Ingenting ble lagret.",
+            gettext(
+                "Skjemaet mangler et gyldig sikkerhetstoken (CSRF), eller det er utløpt. Last siden "
+                "på nytt og prøv igjen. Ingenting ble lagret."
+            ),
         )
 
     @app.errorhandler(HTTPException)
