@@ -38,8 +38,8 @@ _MESSAGES = {
     503: (
         lazy_gettext("Tjenesten er midlertidig utilgjengelig"),
         lazy_gettext(
-            "Vi får ikke kontakt med databasen akkurat nå. Ingenting er lagret fra denne handlingen. Vent litt "
-            "og prøv igjen; siden virker igjen av seg selv når forbindelsen er tilbake."
+            "Vi får ikke kontakt med databasen akkurat nå. Ingenting er lagret fra denne handlingen. "
+            "Vent litt og prøv igjen; siden virker igjen av seg selv når forbindelsen er tilbake."
         ),
     ),
     500: (
