@@ -475,8 +475,10 @@ def restore(archive: Path, *, force: bool = False) -> RestoreResult:
     from tender.extensions import db
 
     instance = storage_root(current_app)  # the stored files' folder
-    instance.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=instance))
+    # the staging folder beside it (same file system, so the files are moved into place, not copied); the
+    # storage folder itself is made only when the files are placed, so a refused restore leaves none
+    instance.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=instance.parent))
     try:
         staged = unpack(archive, staging)
         manifest = staged.manifest
