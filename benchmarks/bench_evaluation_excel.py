@@ -1,9 +1,11 @@
 """How fast are scoring and the Excel export on a realistic case?
 
 8 bids × 40 leaf criteria (price + 39 quality leaves in 3 groups) × 12 evaluators, each evaluator
-scoring every quality leaf of every bid with a justification. Times are the best of REPEAT runs;
+scoring every quality leaf of every bid with a justification. Times are the best and the median of REPEAT
+runs, in wall and CPU time (time.process_time: on a shared machine the wall time is mostly the others' work);
 the Excel export is compared with a reference measured in the same run: a plain openpyxl workbook
-with the same number of cells, no formulas and no styles. Target: the export under 2 s.
+with the same number of cells, no formulas and no styles. Target: the export under 2 s, judged on the
+median wall time (issue 17: never on the best run).
 
     .venv/bin/python benchmarks/bench_evaluation_excel.py
 """
@@ -106,12 +108,18 @@ def realistic_case(seed: int = 2024) -> EvaluationCase:
     )
 
 
-def best_of(fn: Callable[[], object]) -> tuple[float, float]:
-    times = []
+CPU: dict[str, float] = {}
+
+
+def best_of(fn: Callable[[], object], label: str = "") -> tuple[float, float]:
+    """Best and median wall time of REPEAT runs; the median CPU time goes to CPU[label]."""
+    times, cpu = [], []
     for _ in range(REPEAT):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    CPU[label] = statistics.median(cpu)
     return min(times), statistics.median(times)
 
 
@@ -160,7 +168,7 @@ def main() -> None:
 
     scoring, scoring_med = best_of(lambda: evaluate_case(case))
     sens, sens_med = best_of(lambda: sensitivity(result))
-    export, export_med = best_of(lambda: write_evaluation_workbook(case, result, io.BytesIO()))
+    export, export_med = best_of(lambda: write_evaluation_workbook(case, result, io.BytesIO()), "export")
     reference, reference_med = best_of(lambda: plain_workbook(cells))
     sheets = values_of(stream.getvalue())
     same, same_med = best_of(lambda: plain_copy(sheets))
@@ -180,7 +188,10 @@ def main() -> None:
         f"{export / same:.2f}×   scoring / plain reference: {scoring / reference:.3f}×"
     )
     verdict = "met" if export_med < TARGET_SECONDS else "MISSED"
-    print(f"target: export under {TARGET_SECONDS:.0f} s — {verdict} ({export_med:.2f} s median)")
+    print(
+        f"target: export under {TARGET_SECONDS:.0f} s (median wall) — {verdict} "
+        f"({export_med:.2f} s median wall, {CPU['export']:.2f} s median CPU)"
+    )
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 8 bids × 40 leaf criteria (price + 39 quality leaves in 3 groups) × 12 evaluators, every evaluator scoring
 every quality leaf of every bid with a justification, consensus on every cell, in a fresh SQLite database
 migrated to head. Measured through Flask's test client as the lead (server time: routing, loading, the core's
-evaluation and sensitivity, rendering), best and median of REPEAT runs. References measured in the same run:
+evaluation and sensitivity, rendering), best and median of REPEAT runs in wall time, median CPU time
+(time.process_time); the targets are judged on the median wall time (issue 17: never on the best run).
+References measured in the same run:
 
 * page: the tender overview page (the same login, tender lookup and base template, no evaluation);
 * export: a plain openpyxl workbook with the same number of cells, no formulas and no styles.
@@ -153,12 +155,18 @@ def build(app) -> tuple[int, str]:  # noqa: ANN001
     return tender.id, "leder@benk.no"
 
 
+CPU: list[float] = []
+
+
 def timed(fn: Callable[[], object]) -> tuple[float, float]:
-    times = []
+    """Best and median wall time of REPEAT runs; the median CPU time is appended to CPU."""
+    times, cpu = [], []
     for _ in range(REPEAT):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    CPU.append(statistics.median(cpu))
     return min(times), statistics.median(times)
 
 
@@ -233,14 +241,14 @@ def main() -> None:
     print(f"{'what':<44}{'best':>10}{'median':>10}{'ratio':>10}{'target':>10}")
     print(
         f"{'matrix page (GET /matrise)':<44}{page_best * 1000:>8.1f}ms{page_median * 1000:>8.1f}ms"
-        f"{page_best / ref_best:>9.1f}x{PAGE_TARGET_MS:>8.0f}ms "
-        f"{'OK' if page_best * 1000 < PAGE_TARGET_MS else 'SLOW'}"
+        f"{page_median / ref_median:>9.1f}x{PAGE_TARGET_MS:>8.0f}ms "
+        f"{'OK' if page_median * 1000 < PAGE_TARGET_MS else 'SLOW'} (median; CPU {CPU[0] * 1000:.1f}ms)"
     )
     print(f"{'  reference: tender overview page':<44}{ref_best * 1000:>8.1f}ms{ref_median * 1000:>8.1f}ms")
     print(
         f"{'Excel export (GET /matrise.xlsx)':<44}{export_best:>9.2f}s{export_median:>9.2f}s"
-        f"{export_best / wb_best:>9.1f}x{EXPORT_TARGET_S:>9.1f}s "
-        f"{'OK' if export_best < EXPORT_TARGET_S else 'SLOW'}"
+        f"{export_median / wb_median:>9.1f}x{EXPORT_TARGET_S:>9.1f}s "
+        f"{'OK' if export_median < EXPORT_TARGET_S else 'SLOW'} (median; CPU {CPU[2]:.2f}s)"
     )
     print(f"{'  reference: plain openpyxl, ' + str(cells) + ' cells':<44}{wb_best:>9.2f}s{wb_median:>9.2f}s")
 

@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_transactions(app)
     configure_auth(app)
     configure_csrf(app)
+    configure_i18n(app)
     from tender.web.forms import init_forms
 
     init_forms(app)
@@ -58,8 +59,11 @@ def configure_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 
 def configure_logging(app: Flask) -> None:
-    # Our own messages (invitation links when no mail server is configured, ...) at INFO; libraries
-    # only when they warn.
+    from tender import log_redaction
+
+    log_redaction.install()
+    # Our own messages (an invitation made, a sample queued again, ...) at INFO; libraries only when they
+    # warn. One-time links are masked in request logs (tender.log_redaction) and never logged by us.
     if not app.testing:
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         logging.getLogger("tender").setLevel(logging.INFO)
@@ -81,6 +85,12 @@ def configure_auth(app: Flask) -> None:
     from tender.auth.views import init_login
 
     init_login(app)
+
+
+def configure_i18n(app: Flask) -> None:
+    from tender.i18n import init_i18n
+
+    init_i18n(app)
 
 
 def configure_csrf(app: Flask) -> None:
@@ -133,6 +143,7 @@ def configure_blueprints(app: Flask) -> None:
     from tender.tenders.views import bp as tenders_bp
     from tender.timeline.views import bp as timeline_bp
     from tender.vendors.views import bp as vendors_bp
+    from tender.web.health import bp as health_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(tenders_bp)
@@ -155,6 +166,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(protocol_bp)
     app.register_blueprint(award_costs_bp)
     app.register_blueprint(award_notices_bp)
+    app.register_blueprint(health_bp)
 
 
 def configure_errors(app: Flask) -> None:

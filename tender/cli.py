@@ -25,6 +25,7 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     from tender.auth.commands import user_group
+    from tender.backup import backup_command, restore_command
     from tender.demo import demo_command
     from tender.evaluation.commands import score_command
     from tender.noark.commands import noark_group
@@ -37,6 +38,8 @@ def register_commands(app: Flask) -> None:
 
     for command in (
         audit_group,
+        backup_command,
+        restore_command,
         demo_command,
         espd_group,
         serve_command,

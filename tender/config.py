@@ -17,7 +17,9 @@ from flask import Flask
 
 class Defaults:
     SQLALCHEMY_DATABASE_URI: str | None = None  # filled in from the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    #: hide_parameters: a statement's values (password hashes, token hashes, uploaded bytes) stay out of SQL
+    #: logging and out of database errors' messages, which end up in the log with the traceback
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False  # set TENDER_SESSION_COOKIE_SECURE=1 behind HTTPS
@@ -60,6 +62,9 @@ class Defaults:
     REDIS_URL = ""
     #: the SQLite queue file ("" = ``instance/huey.sqlite3``)
     NOARK_HUEY_PATH = ""
+    #: the folder uploaded files are kept in (``tender.storage``; "" = ``instance/uploads``): a shared
+    #: volume when several app processes or workers run
+    STORAGE_PATH = ""
     #: largest Noark sample a vendor may upload, in bytes
     NOARK_MAX_UPLOAD_BYTES = 2 * 1024**3
     #: official schemas to validate samples against as well (see ``tender noark validate --schema-dir``)
@@ -94,6 +99,7 @@ _ENV: dict[str, type] = {
     "PUBLIC_URL": str,
     "REDIS_URL": str,
     "NOARK_HUEY_PATH": str,
+    "STORAGE_PATH": str,
     "NOARK_MAX_UPLOAD_BYTES": int,
     "NOARK_SCHEMA_DIR": str,
     "NOARK_STALE_SECONDS": int,

@@ -3,25 +3,33 @@
 Pages (as Jinja filters, see tender.templating), PDFs and the text in workbooks all call these functions, so
 one price reads "4 160 000,00 kr" everywhere and one moment reads "3. desember 2026 kl. 08.44" in Oslo time.
 Groups of digits are separated by non-breaking spaces (U+00A0) so a number never breaks over two lines.
-Missing values (None) read as an en dash. Workbook cells that hold numbers keep their number formats instead.
+Missing values (None) read as an en dash. Every formatter takes ``locale`` (nb_NO by default): the vendors'
+pages in English (``tender.i18n``) pass en_GB, "4,160,000.00" and "3 December 2026 at 08:44", in Oslo time.
+Workbook cells that hold numbers keep their number formats instead.
 What people type back into a number field is read by :func:`parse_number` (through
 ``tender.web.forms.NorwegianDecimalField``).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
+from babel.numbers import NumberPattern, parse_pattern
 from babel.numbers import format_currency as _babel_currency
-from babel.numbers import format_decimal as _babel_decimal
 
 LOCALE = "nb_NO"
+#: parsed once: Babel parses a locale given by name on every call, which cost more than the formatting itself
+#: on a page with a few thousand numbers (issue 17)
+_LOCALE = Locale.parse(LOCALE)
 OSLO = ZoneInfo("Europe/Oslo")
 MISSING = "–"
 NBSP = "\u00a0"
@@ -32,6 +40,13 @@ Number = int | float | Decimal | Fraction
 _DATE = "d. MMMM y"
 _TIME = "'kl.' HH.mm"
 _TIME_SECONDS = "'kl.' HH.mm.ss"
+# the vendors' pages in English (tender.i18n): "3 December 2026 at 08:44"
+_ENGLISH = ("d MMMM y", "'at' HH:mm", "'at' HH:mm:ss")
+
+
+def _patterns(locale: str) -> tuple[str, str, str]:
+    """The date, time and time-with-seconds patterns: Språkrådet's for Norwegian, British for English."""
+    return _ENGLISH if locale.startswith("en") else (_DATE, _TIME, _TIME_SECONDS)
 
 
 def _as_decimal(value: Number) -> Decimal:
@@ -48,21 +63,36 @@ def _exact(value: Number, decimals: int) -> Decimal:
     return _as_decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
-def _pattern(decimals: int) -> str:
-    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+@lru_cache(maxsize=32)
+def _pattern(decimals: int) -> NumberPattern:
+    """The number pattern with exactly ``decimals`` decimals, parsed once (what Babel's format_decimal does on
+    every call)."""
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals > 0 else ""))
 
 
-def format_number(value: Number | None, decimals: int = 0) -> str:
+@functools.lru_cache(maxsize=16384)
+def _digits(exact: str, places: int, locale: str) -> str:
+    """Babel's text for an already rounded number (given exactly, as its ``str``), remembered: a matrix page
+    formats the same few hundred points and weights on every read, and Babel's formatting dominated it."""
+    return _pattern(places).apply(Decimal(exact), _locale(locale), decimal_quantization=False)
+
+
+@lru_cache(maxsize=8)
+def _locale(name: str) -> Locale:
+    return _LOCALE if name == LOCALE else Locale.parse(name)
+
+
+def format_number(value: Number | None, decimals: int = 0, locale: str = LOCALE) -> str:
     """A number with exactly ``decimals`` decimals: 4 160 000 or 1 250,50 (decimals=2)."""
     if value is None:
         return MISSING
     rounded = _exact(value, decimals)
     if rounded == 0:
         rounded = abs(rounded)  # no "-0,00" for a value that rounds to nothing
-    return _babel_decimal(rounded, format=_pattern(decimals), locale=LOCALE, decimal_quantization=False)
+    return _digits(str(rounded), decimals, locale)
 
 
-def format_decimal(value: Number | None, max_decimals: int = 2) -> str:
+def format_decimal(value: Number | None, max_decimals: int = 2, locale: str = LOCALE) -> str:
     """A number with as many decimals as it needs, at most ``max_decimals``: 2,5 and 30 and 0,25."""
     if value is None:
         return MISSING
@@ -70,7 +100,7 @@ def format_decimal(value: Number | None, max_decimals: int = 2) -> str:
     if rounded == 0:
         rounded = Decimal(0)
     places = max(0, -rounded.as_tuple().exponent)  # type: ignore[operator]
-    return _babel_decimal(rounded, format=_pattern(places), locale=LOCALE, decimal_quantization=False)
+    return _digits(str(rounded), places, locale)
 
 
 def format_for_input(value: Number | None, places: int | None = None) -> str:
@@ -100,28 +130,34 @@ def parse_number(text: str) -> Decimal:
     return Decimal(cleaned.replace(",", "."))
 
 
-def format_money(value: Number | None, currency: str = "NOK") -> str:
+def format_money(value: Number | None, currency: str = "NOK", locale: str = LOCALE) -> str:
     """An amount in kroner with øre: 4 160 000,00 kr."""
     if value is None:
         return MISSING
     rounded = _exact(value, 2)
     if rounded == 0:
         rounded = abs(rounded)
-    return _babel_currency(rounded, currency, locale=LOCALE, decimal_quantization=False)
+    if locale != LOCALE:
+        # English pages: the code before the amount with a non-breaking space, "NOK 4,160,000.00"
+        # (Babel's en_GB pattern glues them together: "NOK4,160,000.00")
+        return _babel_currency(
+            rounded, currency, format="¤\u00a0#,##0.00", locale=_locale(locale), decimal_quantization=False
+        )
+    return _babel_currency(rounded, currency, locale=_LOCALE, decimal_quantization=False)
 
 
-def format_percent(value: Number | None, max_decimals: int = 1) -> str:
+def format_percent(value: Number | None, max_decimals: int = 1, locale: str = LOCALE) -> str:
     """A share (0.255) as a percentage with at most ``max_decimals`` decimals: 25,5 %."""
     if value is None:
         return MISSING
-    return f"{format_decimal(_as_decimal(value) * 100, max_decimals)}{NBSP}%"
+    return f"{format_decimal(_as_decimal(value) * 100, max_decimals, locale)}{NBSP}%"
 
 
-def format_percent_points(value: Number | None, max_decimals: int = 1) -> str:
+def format_percent_points(value: Number | None, max_decimals: int = 1, locale: str = LOCALE) -> str:
     """A value that already is a percentage (a weight of 30 meaning 30 %): 30 %."""
     if value is None:
         return MISSING
-    return f"{format_decimal(value, max_decimals)}{NBSP}%"
+    return f"{format_decimal(value, max_decimals, locale)}{NBSP}%"
 
 
 def oslo(value: datetime) -> datetime:
@@ -132,31 +168,49 @@ def oslo(value: datetime) -> datetime:
     return value.astimezone(OSLO)
 
 
-def format_date(value: date | datetime | None) -> str:
+def format_date(value: date | datetime | None, locale: str = LOCALE) -> str:
     """A date, or the Oslo date of a moment: 3. desember 2026."""
     if value is None:
         return MISSING
     day = oslo(value).date() if isinstance(value, datetime) else value
-    return _babel_date(day, format=_DATE, locale=LOCALE)
+    return _babel_date(day, format=_patterns(locale)[0], locale=_locale(locale))
 
 
-def format_datetime(value: datetime | None, seconds: bool = False) -> str:
+def format_day_month(value: date | datetime | None) -> str:
+    """A date without its year, short, as a chart's axis reads it: 3. des."""
+    if value is None:
+        return MISSING
+    day = oslo(value).date() if isinstance(value, datetime) else value
+    return _babel_date(day, format="d. MMM", locale=LOCALE)
+
+
+def format_month(value: date | datetime | None) -> str:
+    """A month, short, as a chart's axis reads it: des. 2026."""
+    if value is None:
+        return MISSING
+    day = oslo(value).date() if isinstance(value, datetime) else value
+    return _babel_date(day, format="MMM y", locale=LOCALE)
+
+
+def format_datetime(value: datetime | None, seconds: bool = False, locale: str = LOCALE) -> str:
     """A moment in Oslo time: 3. desember 2026 kl. 08.44 (kl. 08.44.05 with seconds, for records where the
     order of events within a minute matters)."""
     if value is None:
         return MISSING
     local = oslo(value)
+    day, time, time_seconds = _patterns(locale)
     return _babel_datetime(
-        local, format=f"{_DATE} {_TIME_SECONDS if seconds else _TIME}", tzinfo=OSLO, locale=LOCALE
+        local, format=f"{day} {time_seconds if seconds else time}", tzinfo=OSLO, locale=_locale(locale)
     )
 
 
-def format_time(value: datetime | None, seconds: bool = False) -> str:
+def format_time(value: datetime | None, seconds: bool = False, locale: str = LOCALE) -> str:
     """Only the clock time of a moment in Oslo time: kl. 08.44."""
     if value is None:
         return MISSING
+    _, time, time_seconds = _patterns(locale)
     return _babel_datetime(
-        oslo(value), format=_TIME_SECONDS if seconds else _TIME, tzinfo=OSLO, locale=LOCALE
+        oslo(value), format=time_seconds if seconds else time, tzinfo=OSLO, locale=_locale(locale)
     )
 
 
@@ -165,14 +219,14 @@ def format_time(value: datetime | None, seconds: bool = False) -> str:
 _SIZE_UNITS = (("GB", 1024**3), ("MB", 1024**2), ("kB", 1024))
 
 
-def format_file_size(size: int | None) -> str:
+def format_file_size(size: int | None, locale: str = LOCALE) -> str:
     """A file size as people read it: 512 byte, 1,5 kB, 2 GB (at most one decimal)."""
     if size is None:
         return MISSING
     for unit, factor in _SIZE_UNITS:
         if size >= factor:
-            return f"{format_decimal(Fraction(size, factor), 1)}{NBSP}{unit}"
-    return f"{format_number(size)}{NBSP}byte"
+            return f"{format_decimal(Fraction(size, factor), 1, locale)}{NBSP}{unit}"
+    return f"{format_number(size, 0, locale)}{NBSP}{'byte' if locale == LOCALE else 'bytes'}"
 
 
 _ISO_MOMENT = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:Z|[+-]\d\d:?\d\d)")
@@ -201,11 +255,13 @@ __all__ = [
     "OSLO",
     "format_date",
     "format_datetime",
+    "format_day_month",
     "format_decimal",
     "format_file_size",
     "format_for_input",
     "format_moments_in",
     "format_money",
+    "format_month",
     "format_number",
     "format_percent",
     "format_percent_points",

@@ -3,6 +3,8 @@ rules in templates through one global, ``may(name, tender[, obj])``."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +21,7 @@ from tender.documents import permissions as documents_permissions
 from tender.evaluation import permissions as evaluation_permissions
 from tender.evaluation_model import permissions as evaluation_model_permissions
 from tender.formatting import OSLO, Number
+from tender.i18n import format_locale
 from tender.lifecycle import permissions as lifecycle_permissions
 from tender.negotiation import permissions as negotiation_permissions
 from tender.noark import permissions as noark_permissions
@@ -31,7 +34,7 @@ from tender.tenders.models import Tender
 from tender.tenders.permissions import Rule
 from tender.timeline import permissions as timeline_permissions
 from tender.vendors import permissions as vendors_permissions
-from tender.web import core_messages, spec_messages
+from tender.web import charts, core_messages, spec_messages
 
 __all__ = ["OSLO", "RULES", "init_templates", "local_time", "may", "thousands"]
 
@@ -76,26 +79,38 @@ def may(name: str, tender: Tender, obj: Any = None) -> bool:
 
 
 def local_time(value: datetime | None, with_seconds: bool = False) -> str:
-    """A stored UTC moment as Norwegians read it: 3. desember 2026 kl. 08.44 (Oslo time)."""
-    return formatting.format_datetime(value, seconds=with_seconds)
+    """A stored UTC moment as Norwegians read it: 3. desember 2026 kl. 08.44 (Oslo time; on a vendor's page
+    in English, 3 December 2026 at 08:44)."""
+    return formatting.format_datetime(value, seconds=with_seconds, locale=format_locale())
 
 
 def thousands(value: Number | None) -> str:
     """A whole number with non-breaking spaces between the thousands: 4 160 000."""
-    return formatting.format_number(value)
+    return formatting.format_number(value, locale=format_locale())
+
+
+def _in_page_locale(formatter: Callable[..., str]) -> Callable[..., str]:
+    """A formatter as a filter that formats in the page's locale (tender.i18n: nb_NO, or en_GB on a
+    vendor's page in English)."""
+
+    @functools.wraps(formatter)
+    def page_filter(value: Any, *args: Any, **kwargs: Any) -> str:
+        return formatter(value, *args, locale=format_locale(), **kwargs)
+
+    return page_filter
 
 
 def init_templates(app: Flask) -> None:
     filters = app.jinja_env.filters
     filters["local_time"] = local_time
     filters["thousands"] = thousands
-    filters["money"] = formatting.format_money
-    filters["number"] = formatting.format_number
-    filters["decimal"] = formatting.format_decimal
-    filters["percent"] = formatting.format_percent
-    filters["percent_points"] = formatting.format_percent_points
-    filters["date"] = formatting.format_date
-    filters["file_size"] = formatting.format_file_size
+    filters["money"] = _in_page_locale(formatting.format_money)
+    filters["number"] = _in_page_locale(formatting.format_number)
+    filters["decimal"] = _in_page_locale(formatting.format_decimal)
+    filters["percent"] = _in_page_locale(formatting.format_percent)
+    filters["percent_points"] = _in_page_locale(formatting.format_percent_points)
+    filters["date"] = _in_page_locale(formatting.format_date)
+    filters["file_size"] = _in_page_locale(formatting.format_file_size)
     filters["moments"] = formatting.format_moments_in
     filters["input_number"] = formatting.format_for_input
     audit_labels.register_filters(filters)
@@ -104,6 +119,7 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["may"] = may
+    charts.register(app.jinja_env.globals)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

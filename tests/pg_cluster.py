@@ -36,6 +36,8 @@ class Cluster:
     port: int
     bindir: Path
     as_user: str | None
+    #: the server's options (``pg_ctl -o``), kept so that the server can be stopped and started again
+    options: str = ""
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://tender@127.0.0.1:{self.port}/{database}"
@@ -55,6 +57,26 @@ class Cluster:
             c.execute(f'DROP DATABASE IF EXISTS "{name}"')
             c.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
         return self.url(name)
+
+    def stop_server(self) -> None:
+        """Stop the server (fast shutdown: connections are cut), keeping the data: the database goes away."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast", "-w", "stop")
+
+    def start_server(self) -> None:
+        """Start the stopped server again, with the same data, port and options."""
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.folder / "data"),
+            "-o",
+            self.options,
+            "-l",
+            str(self.folder / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
 
     def stop(self) -> None:
         try:
@@ -93,20 +115,9 @@ def start() -> Cluster:
         f"-p {cluster.port} -c listen_addresses=127.0.0.1 -k {folder} -c fsync=off "
         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c TimeZone=UTC"
     )
+    cluster.options = options
     try:
-        cluster._run(
-            str(bindir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-o",
-            options,
-            "-l",
-            str(folder / "server.log"),
-            "-w",
-            "-t",
-            "60",
-            "start",
-        )
+        cluster.start_server()
     except subprocess.CalledProcessError as exc:
         log = (folder / "server.log").read_text(errors="replace") if (folder / "server.log").exists() else ""
         shutil.rmtree(folder, ignore_errors=True)

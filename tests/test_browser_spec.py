@@ -77,3 +77,55 @@ def test_a_signer_reads_the_diff_since_their_approval_approves_and_the_lead_sees
     row = page.get_by_role("table", name="Godkjenning per kommune").get_by_role("row", name="Skien")
     assert "Godkjent" in row.inner_text() and "versjon 2" in row.inner_text()
     assert page.get_by_role("button", name="Kunngjør versjon 2").is_visible()
+
+
+@pytest.fixture
+def draft_with_chapters(live_server):
+    """A draft of the base specification's first two chapters, for the list page's row buttons."""
+    from tender.auth import operations as accounts
+    from tender.extensions import db
+    from tender.requirements import operations as ops
+    from tender.tenders import operations
+    from tender.tenders.models import Procedure
+
+    with live_server.app.app_context():
+        lead = accounts.create_user("rows.lead@example.no", "Rad Leder", password=PASSWORD)
+        tender = operations.create_tender(
+            title="Nettleserprøve av kravlisten",
+            case_reference="2026/10",
+            procedure=Procedure.OPEN,
+            lead=lead,
+        )
+        content = small_spec()
+        ops.replace_draft(tender, content, actor=lead, origin="test")
+        db.session.commit()
+        first_chapter = [r.id for r in content.requirements if r.chapter == content.chapters[0].id]
+        return tender.id, first_chapter
+
+
+def test_the_lead_moves_and_deletes_requirements_with_the_list_pages_row_buttons(
+    live_server, page, draft_with_chapters
+) -> None:
+    """The rows share one prefix for their links and one CSRF field (issue 17): each button still posts for
+    its own requirement, in a real browser."""
+    tender_id, ids = draft_with_chapters
+    first, second, third = ids[:3]
+    _login(page, live_server.url, "rows.lead@example.no")
+    page.goto(f"{live_server.url}/konkurranser/{tender_id}/krav")
+
+    def order() -> list[str]:
+        rows = page.locator("table.reqs").first.locator("tbody tr")
+        return [rows.nth(i).get_attribute("id") or "" for i in range(rows.count())]
+
+    assert order()[:3] == [first, second, third]
+    page.get_by_role("button", name=f"Flytt {first} ned").click()
+    page.wait_for_url(f"**/krav#{first}")
+    assert order()[:3] == [second, first, third]
+    page.get_by_role("button", name=f"Flytt {third} opp").click()
+    page.wait_for_url(f"**/krav#{third}")
+    assert order()[:3] == [second, third, first]
+    page.get_by_role("button", name=f"Slett {third}").click()
+    page.get_by_text(f"Krav {third} er slettet.").wait_for()
+    assert third not in order() and order()[:2] == [second, first]
+    page.get_by_role("link", name=f"Rediger {first}").click()
+    page.wait_for_url(f"**/krav/{first}")

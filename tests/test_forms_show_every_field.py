@@ -150,6 +150,11 @@ def login_form(w: World) -> Case:
     return Case("/logg-inn", "/logg-inn", None, valid={"email": "noen@example.no", "password": "et passord"})
 
 
+def language_form(w: World) -> Case:
+    # the switch on the vendors' pages (tender.i18n): a refused choice is flashed on the page it came from
+    return Case("/logg-inn", "/sprak", None, valid={"language": "en", "next": "/logg-inn"})
+
+
 def change_password_form(w: World) -> Case:
     pw = "nytt-og-langt-passord"
     return Case(
@@ -1243,6 +1248,7 @@ def award_contract_form(w: World) -> Case:
 CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.web.forms.EmptyForm": [empty_form],
     "tender.auth.forms.LoginForm": [login_form],
+    "tender.auth.forms.LanguageForm": [language_form],
     "tender.auth.forms.ChangePasswordForm": [change_password_form],
     "tender.auth.forms.SetPasswordForm": [set_password_form],
     "tender.tenders.forms.TenderForm": [tender_form],

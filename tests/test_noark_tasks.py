@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import time
 import zipfile
@@ -499,3 +500,43 @@ def test_the_tender_worker_command_validates_queued_samples_in_its_own_process(q
     assert sample.status is SampleStatus.DONE and sample.verdict is Verdict.VALID, output
     assert "Køarbeideren kjører (1 tråder)" in output
     assert proc.returncode == 0, output
+
+
+def test_a_sample_whose_worker_stopped_under_it_three_times_is_marked_failed_with_a_norwegian_message(
+    queue_world, tmp_path
+) -> None:
+    from tender.audit import AuditEvent
+    from tender.db_types import utcnow
+    from tender.extensions import db
+    from tender.noark import operations as ops
+    from tender.noark.models import ExtractSample, SampleStatus
+    from tender.noark.tasks import pending_sample_ids, recover
+
+    sample_id = upload(queue_world, queue_world.app, zipped_extract(tmp_path), enqueue=False)
+    with queue_world.app.app_context():  # the third worker to start on it died too
+        db.session.execute(
+            update(ExtractSample)
+            .where(ExtractSample.id == sample_id)
+            .values(
+                status=SampleStatus.RUNNING,
+                attempts=ops.CRASHED_ATTEMPTS,
+                progress_percent=40,
+                heartbeat_at=utcnow() - timedelta(minutes=10),
+            )
+        )
+        db.session.commit()
+    assert sample_id not in recover(queue_world.app)
+    assert sample_id not in recover(queue_world.app)  # a second recovery records nothing more
+    sample = sample_row(queue_world.app, sample_id)
+    assert sample.status is SampleStatus.FAILED and sample.finished_at is not None
+    assert (
+        sample.problem.startswith("Kontrollen ble avbrutt 3 ganger") and "prosjektlederen" in sample.problem
+    )
+    with queue_world.app.app_context():
+        assert sample_id not in pending_sample_ids(queue_world.app)
+        events = db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.event_type == "noark.validation_finished", AuditEvent.object_id == str(sample_id)
+            )
+        ).all()
+        assert [json.loads(e.payload_json)["error"] for e in events] == ["worker_stopped"]

@@ -845,7 +845,7 @@ def test_the_minimum_requirement_result_uses_the_sample_submitted_with_the_bid_n
         original_filename="bytte.zip",
         size_bytes=1,
         sha256="0" * 64,
-        stored_path="",
+        storage_key="",
         status=SampleStatus.DONE,
         verdict=Verdict.INVALID,
         progress_percent=100,

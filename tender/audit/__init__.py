@@ -1,8 +1,24 @@
 """The append-only, hash-chained audit trail every operation writes to.
 
-``record()`` appends an event inside the caller's transaction. The single ``audit_head`` row is updated
-first: that row lock serialises concurrent writers on PostgreSQL and takes SQLite's write lock, so two
-requests can never chain onto the same predecessor.
+``record()`` files an event in the caller's transaction; the event joins the chain when that transaction
+commits. Chaining takes the single ``audit_head`` row (an ``UPDATE … RETURNING``, whose row lock serialises
+concurrent writers on PostgreSQL; SQLite's writing transactions hold the database's write lock anyway), so two
+transactions can never chain onto the same predecessor and the chain stays strictly linear.
+
+The head is taken as late as possible, so that concurrent requests wait on it only for the few statements
+that append and commit, not for the rest of their work (issue 17: 50 evaluators saving at once queued on it):
+
+- ``record()`` keeps the event in the session (``session.info``), with its time, actor and payload fixed;
+- just before the commit (``before_commit``) the session's other writes are flushed, the head is taken, the
+  events get their sequence numbers and hashes in the order they were recorded, are inserted, and the head
+  is moved on; then the transaction commits and the lock is released;
+- a query on the trail (``audit_event``/``audit_head``) in the same transaction appends the waiting events
+  first, so a transaction always reads its own events; from then on it holds the head, and later events of
+  that transaction are chained at once, as before;
+- a rollback forgets the waiting events with everything else.
+
+An event's ``occurred_at`` is when it was recorded; its ``seq`` is when its transaction committed, so two
+concurrent transactions' events may be a few milliseconds out of time order in the chain.
 """
 
 from __future__ import annotations
@@ -21,6 +37,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    TextClause,
     and_,
     cast,
     column,
@@ -31,7 +48,9 @@ from sqlalchemy import (
     table,
     update,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, SessionTransaction, mapped_column
+from sqlalchemy.sql.util import find_tables
 
 from tender.core.audit_chain import ChainedEvent, ChainReport, event_hash, payload_text, verify_chain
 from tender.db_types import UTCDateTime, utcnow
@@ -96,7 +115,8 @@ def record(
     object_type: str | None = None,
     object_id: str | int | None = None,
 ) -> AuditEvent:
-    """Append one event to the trail within the current transaction (the caller commits).
+    """Append one event to the trail within the current transaction (the caller commits); it is chained
+    when the transaction commits (see the module's text), so its ``seq`` and ``hash`` are set then.
 
     ``obj`` is the object the event is about; its table name and id become the object reference, and
     its ``tender_id`` (or its own id, for a tender) the tender the event is filed under.
@@ -108,43 +128,95 @@ def record(
         if tender_id is None:
             tender_id = obj.id if obj.__tablename__ == "tender" else getattr(obj, "tender_id", None)
     actor_id, actor_label = _actor(actor)
-    seq, prev_hash = db.session.execute(
+    event = AuditEvent(
+        occurred_at=utcnow(),
+        actor_id=actor_id,
+        actor_label=actor_label,
+        event_type=event_type,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        tender_id=tender_id,
+        payload_json=payload_text(payload),
+    )
+    session = db.session()
+    if session.get_transaction() is None:
+        session.connection()  # begin now: the waiting event belongs to a transaction, and ends with it
+    if session.info.get(_HEAD_HELD):
+        _append(session, [event])  # this transaction holds the head already: chain at once
+    else:
+        session.info.setdefault(_WAITING, []).append(event)
+    return event
+
+
+#: ``session.info`` keys: the events recorded in the transaction that wait for its commit, and whether the
+#: transaction has taken the chain's head (then its further events are chained at once)
+_WAITING = "audit_waiting"
+_HEAD_HELD = "audit_head_held"
+_TRAIL_TABLES = frozenset({"audit_event", "audit_head"})
+
+
+def _append(session: Session, events: list[AuditEvent]) -> None:
+    """Chain ``events`` in order onto the head and add them to the session: one ``UPDATE … RETURNING`` takes
+    the head row (flushing the session's other writes first), one moves it on after the inserts."""
+    first_seq, prev_hash = session.execute(
         update(AuditHead)
         .where(AuditHead.id == 1)
-        .values(seq=AuditHead.seq + 1)
-        .returning(AuditHead.seq, AuditHead.last_hash)
+        .values(seq=AuditHead.seq + len(events))
+        .returning(AuditHead.seq - len(events) + 1, AuditHead.last_hash)
     ).one()
-    occurred_at = utcnow()
-    text = payload_text(payload)
-    oid = None if object_id is None else str(object_id)
-    digest = event_hash(
-        seq=seq,
-        occurred_at=occurred_at,
-        actor_id=actor_id,
-        actor_label=actor_label,
-        event_type=event_type,
-        object_type=object_type,
-        object_id=oid,
-        tender_id=tender_id,
-        payload_json=text,
-        prev_hash=prev_hash,
-    )
-    event = AuditEvent(
-        seq=seq,
-        occurred_at=occurred_at,
-        actor_id=actor_id,
-        actor_label=actor_label,
-        event_type=event_type,
-        object_type=object_type,
-        object_id=oid,
-        tender_id=tender_id,
-        payload_json=text,
-        prev_hash=prev_hash,
-        hash=digest,
-    )
-    db.session.add(event)
-    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=digest))
-    return event
+    session.info[_HEAD_HELD] = True
+    for n, ev in enumerate(events):
+        ev.seq = first_seq + n
+        ev.prev_hash = prev_hash
+        ev.hash = prev_hash = event_hash(
+            seq=ev.seq,
+            occurred_at=ev.occurred_at,
+            actor_id=ev.actor_id,
+            actor_label=ev.actor_label,
+            event_type=ev.event_type,
+            object_type=ev.object_type,
+            object_id=ev.object_id,
+            tender_id=ev.tender_id,
+            payload_json=ev.payload_json,
+            prev_hash=ev.prev_hash,
+        )
+        session.add(ev)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev_hash))
+
+
+def _append_waiting(session: Session) -> None:
+    waiting = session.info.pop(_WAITING, None)
+    if waiting:
+        _append(session, waiting)
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _chain_before_commit(session: Session) -> None:
+    _append_waiting(session)
+
+
+@sa_event.listens_for(Session, "do_orm_execute")
+def _chain_before_reading_the_trail(state: ORMExecuteState) -> None:
+    # A transaction reads its own events: whatever asks about the trail sees the waiting ones chained.
+    if state.session.info.get(_WAITING) and _reads_trail(state.statement):
+        _append_waiting(state.session)
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the session's transaction ended (committed, rolled back or closed)
+        session.info.pop(_WAITING, None)
+        session.info.pop(_HEAD_HELD, None)
+
+
+def _reads_trail(statement: Any) -> bool:
+    if isinstance(statement, TextClause):
+        return "audit_" in statement.text
+    try:
+        tables = find_tables(statement, include_aliases=True, include_joins=True, include_crud=True)
+    except Exception:  # noqa: BLE001 - when in doubt, chain now: correct, only earlier
+        return True
+    return any(getattr(t, "name", None) in _TRAIL_TABLES for t in tables)
 
 
 def _chained(batch_size: int = 2000) -> Iterator[ChainedEvent]:

@@ -16,7 +16,10 @@ from tender.extensions import db
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "user_account"
-    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower_case"),)
+    __table_args__ = (
+        CheckConstraint("email = lower(email)", name="email_lower_case"),
+        CheckConstraint("language IS NULL OR language IN ('nb', 'en')", name="language_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -27,6 +30,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     is_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the language a vendor user chose for the vendor pages ("nb" or "en", see tender.i18n); None until
+    #: chosen. The procurement group's pages are Norwegian whatever it says.
+    language: Mapped[str | None] = mapped_column(String(2))
 
     memberships: Mapped[list[Membership]] = relationship(  # noqa: F821
         back_populates="user", cascade="all, delete-orphan"

@@ -54,6 +54,14 @@ def create_user(
     return user
 
 
+def set_language(user: User, language: str) -> None:
+    """Remember the language a person chose for the vendors' pages (tender.i18n), "nb" or "en"."""
+    if language not in ("nb", "en"):
+        raise DomainError("Språket finnes ikke. Velg norsk eller engelsk.", field="language")
+    user.language = language
+    db.session.flush()
+
+
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(f"Passordet må ha minst {MIN_PASSWORD_LENGTH} tegn.", field="password")
@@ -93,12 +101,14 @@ def issue_invitation(user: User, *, tender_id: int | None, invited_by: User | No
 
 
 def deliver_invitation(user: User, link: str, tender_title: str | None) -> bool:
-    """Send the link by SMTP when a mail server is configured. Always log it (no mail server: the log and
-    the lead's screen are where the link goes). Returns whether an e-mail was sent."""
-    log.info("Invitasjonslenke for %s: %s", user.email, link)
+    """Send the link by SMTP when a mail server is configured (without one, the inviting lead's screen is
+    where the link goes). Returns whether an e-mail was sent. The link is never logged: whoever holds it
+    can choose the person's password."""
     server = current_app.config.get("MAIL_SERVER")
     if not server:
+        log.info("Invitasjon til %s: ingen e-postserver, lenken er vist for den som inviterte", user.email)
         return False
+    log.info("Invitasjon til %s sendes på e-post", user.email)
     msg = EmailMessage()
     msg["Subject"] = "Invitasjon til " + (tender_title or "tender")
     msg["From"] = current_app.config["MAIL_FROM"]

@@ -5,16 +5,18 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from tender.auth import operations
-from tender.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
+from tender.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, SetPasswordForm
 from tender.auth.sessions import current_session, init_sessions, load_user
 from tender.errors import DomainError
 from tender.extensions import login_manager
-from tender.web.forms import EmptyForm, run_form
+from tender.i18n import COOKIE, COOKIE_MAX_AGE
+from tender.web.forms import EmptyForm, refusal_in_words, run_form
 
 bp = Blueprint("auth", __name__)
 
@@ -68,10 +70,12 @@ def logout() -> Response:
 
 
 def _password_changed(ended: int) -> str:
-    others = {0: "", 1: " Du er logget ut av én annen økt."}.get(
-        ended, f" Du er logget ut av {ended} andre økter."
-    )
-    return "Passordet er endret." + others
+    changed = gettext("Passordet er endret.")
+    if ended == 0:
+        return changed
+    if ended == 1:
+        return changed + " " + gettext("Du er logget ut av én annen økt.")
+    return changed + " " + gettext("Du er logget ut av %(count)s andre økter.", count=ended)
 
 
 @bp.route("/passord", methods=["GET", "POST"])
@@ -117,3 +121,27 @@ def accept_invitation(token: str) -> Any:
         return done
     status = 422 if request.method == "POST" else 200
     return render_template("auth/set_password.html", form=form, invitation=invitation), status
+
+
+@bp.route("/sprak", methods=["POST"])
+def choose_language() -> Response:
+    """The language switch on the vendors' pages: remembered on the account of a person logged in, and in a
+    cookie for this browser (which is all an anonymous visitor has); then back to the page."""
+    form = LanguageForm()
+    back = _safe_next(form.next.data)
+    if not form.validate_on_submit():
+        flash(refusal_in_words(form), "error")
+        return redirect(back)
+    language = str(form.language.data)
+    if current_user.is_authenticated:
+        operations.set_language(current_user._get_current_object(), language)
+    response = redirect(back)
+    response.set_cookie(
+        COOKIE,
+        language,
+        max_age=COOKIE_MAX_AGE,
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, Form, HiddenField, SelectField, StringField, TextAreaField
@@ -14,7 +15,8 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from tender.core import spec as core_spec
 from tender.formatting import parse_number
-from tender.web.forms import NorwegianDecimalField
+from tender.i18n import translated
+from tender.web.forms import NorwegianDecimalField, TranslatedForm
 
 
 class BidForm(FlaskForm):
@@ -28,21 +30,22 @@ class AnswerForm(Form):
     BidForm)."""
 
     description = TextAreaField(
-        "Beskrivelse av løsningen", validators=[Optional(), Length(max=20_000, message="Høyst 20 000 tegn.")]
+        lazy_gettext("Beskrivelse av løsningen"),
+        validators=[Optional(), Length(max=20_000, message=lazy_gettext("Høyst 20 000 tegn."))],
     )
     documentation_ref = StringField(
-        "Henvisning til dokumentasjon (dokument og kapittel)",
-        validators=[Optional(), Length(max=300, message="Høyst 300 tegn.")],
+        lazy_gettext("Henvisning til dokumentasjon (dokument og kapittel)"),
+        validators=[Optional(), Length(max=300, message=lazy_gettext("Høyst 300 tegn."))],
     )
-    reservation = BooleanField("Jeg tar forbehold mot dette kravet")
+    reservation = BooleanField(lazy_gettext("Jeg tar forbehold mot dette kravet"))
     # no Optional(): it would stop the chain before validate_reservation_text sees an empty text
     reservation_text = TextAreaField(
-        "Forbeholdet", validators=[Length(max=5_000, message="Høyst 5 000 tegn.")]
+        lazy_gettext("Forbeholdet"), validators=[Length(max=5_000, message=lazy_gettext("Høyst 5 000 tegn."))]
     )
 
     def validate_reservation_text(self, field: Any) -> None:
         if self.reservation.data and not (field.data or "").strip():
-            raise ValidationError("Beskriv forbeholdet.")
+            raise ValidationError(gettext("Beskriv forbeholdet."))
 
     @property
     def answer(self) -> str:
@@ -67,13 +70,13 @@ class _ChoiceField(SelectField):
 
     def pre_validate(self, form: Any) -> None:
         if self.data not in {c[0] for c in self.iter_choices()}:
-            raise ValidationError("Velg et av svarene i listen.")
+            raise ValidationError(gettext("Velg et av svarene i listen."))
 
 
 class ChoiceAnswerForm(AnswerForm):
     """Ja/Nei or Ja/Nei/Delvis."""
 
-    choice = _ChoiceField("Oppfylt?", choices=[], default="")
+    choice = _ChoiceField(lazy_gettext("Oppfylt?"), choices=[], default="")
 
     @property
     def answer(self) -> str:
@@ -87,8 +90,11 @@ class TextAnswerForm(AnswerForm):
     """A short free-text answer (the longer explanation goes in the description)."""
 
     value = StringField(
-        "Svar",
-        validators=[Optional(), Length(max=200, message="Høyst 200 tegn; skriv resten i beskrivelsen.")],
+        lazy_gettext("Svar"),
+        validators=[
+            Optional(),
+            Length(max=200, message=lazy_gettext("Høyst 200 tegn; skriv resten i beskrivelsen.")),
+        ],
     )
 
     @property
@@ -102,7 +108,10 @@ class TextAnswerForm(AnswerForm):
 class NumberAnswerForm(TextAnswerForm):
     """A number answer, kept as the vendor typed it (it is part of their bid), but only when it is one."""
 
-    value = StringField("Svar (tall)", validators=[Optional(), Length(max=200, message="Høyst 200 tegn.")])
+    value = StringField(
+        lazy_gettext("Svar (tall)"),
+        validators=[Optional(), Length(max=200, message=lazy_gettext("Høyst 200 tegn."))],
+    )
 
     def validate_value(self, field: Any) -> None:
         if not (field.data or "").strip():
@@ -110,7 +119,9 @@ class NumberAnswerForm(TextAnswerForm):
         try:
             parse_number(field.data)
         except ValueError:
-            raise ValidationError(f"Svaret må være et tall, ikke «{field.data}».") from None
+            raise ValidationError(
+                gettext("Svaret må være et tall, ikke «%(raw)s».", raw=field.data)
+            ) from None
 
 
 def answer_form_for(requirement: core_spec.Requirement, formdata: Any) -> AnswerForm:
@@ -118,8 +129,9 @@ def answer_form_for(requirement: core_spec.Requirement, formdata: Any) -> Answer
     prefix = f"a-{requirement.id}"
     if requirement.answer_form.choices:
         form: AnswerForm = ChoiceAnswerForm(formdata=formdata, prefix=prefix)
-        form.choice.choices = [SelectChoice("", "– velg –")] + [
-            SelectChoice(c, c)  # type: ignore[attr-defined]
+        # the stored value stays the Norwegian word ("Ja"); only what the vendor reads is translated
+        form.choice.choices = [SelectChoice("", gettext("– velg –"))] + [
+            SelectChoice(c, translated(c))  # type: ignore[attr-defined]
             for c in requirement.answer_form.choices
         ]
         return form
@@ -131,7 +143,7 @@ def answer_form_for(requirement: core_spec.Requirement, formdata: Any) -> Answer
 class PriceForm(Form):
     # the messages name the price line, so that they make sense in the list at the top of the page too
     amount = NorwegianDecimalField(
-        "Beløp i kroner eks. mva.",
+        lazy_gettext("Beløp i kroner eks. mva."),
         minimum=Decimal(0),
         places=2,
         max_length=30,
@@ -144,13 +156,17 @@ class PriceForm(Form):
 
 
 # Both file fields are posted as "file" but live on one page: their own ids keep each label on its own input.
-class AttachmentForm(FlaskForm):
-    file = FileField("Vedlegg", id="vedlegg-fil", validators=[FileRequired("Velg en fil.")])
-
-
-class AnswerUploadForm(FlaskForm):
+class AttachmentForm(TranslatedForm):
     file = FileField(
-        "Utfylt svarskjema (.xlsx)", id="svarskjema-fil", validators=[FileRequired("Velg en fil.")]
+        lazy_gettext("Vedlegg"), id="vedlegg-fil", validators=[FileRequired(lazy_gettext("Velg en fil."))]
+    )
+
+
+class AnswerUploadForm(TranslatedForm):
+    file = FileField(
+        lazy_gettext("Utfylt svarskjema (.xlsx)"),
+        id="svarskjema-fil",
+        validators=[FileRequired(lazy_gettext("Velg en fil."))],
     )
 
 

@@ -10,6 +10,7 @@ import io
 from typing import Any
 
 from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -250,7 +251,7 @@ def save(tender_id: int) -> Any:
         None,
         save_draft,
         back=url_for("bids.show", tender_id=tender.id),
-        success="Utkastet er lagret.",
+        success=gettext("Utkastet er lagret."),
         refused=lambda error: _page(
             tender,
             vendor,
@@ -293,7 +294,7 @@ def submit(tender_id: int) -> Any:
         None,
         submit_bid,
         back=url_for("bids.receipt", tender_id=tender.id),
-        success="Tilbudet er levert.",
+        success=gettext("Tilbudet er levert."),
         refused=lambda error: _page(
             tender, vendor, errors=_messages(error), status=_refused_status(tender, vendor, error, "submit")
         ),
@@ -338,7 +339,7 @@ def upload(tender_id: int) -> Any:
         None,
         attach,
         back=url_for("bids.show", tender_id=tender.id, _anchor="vedlegg"),
-        success="Vedlegget er lastet opp.",
+        success=gettext("Vedlegget er lastet opp."),
         refused=lambda error: _page(
             tender, vendor, errors=[error.message], status=_refused_status(tender, vendor, error, "attach")
         ),
@@ -371,7 +372,7 @@ def delete_attachment(tender_id: int, attachment_id: int) -> Response:
     return run_button(
         lambda: ops.delete_attachment(tender, bid, found, at=clock_now(), actor=_me()),
         back=url_for("bids.show", tender_id=tender.id, _anchor="vedlegg"),
-        success="Vedlegget er fjernet.",
+        success=gettext("Vedlegget er fjernet."),
     )
 
 
@@ -477,7 +478,7 @@ def upload_answers(tender_id: int) -> Any:
         None,
         save_answers,
         back=url_for("bids.show", tender_id=tender.id),
-        success=f"{len(inputs)} svar er lest inn fra svarskjemaet.",
+        success=gettext("%(count)s svar er lest inn fra svarskjemaet.", count=len(inputs)),
         refused=lambda error: _page(
             tender,
             vendor,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField
 
+from tender.web.forms import TranslatedForm
 
-class UploadForm(FlaskForm):
+
+class UploadForm(TranslatedForm):
     file = FileField(
-        "Prøveuttrekk (.zip, .tar, .tar.gz eller .xml) – Sample extract",
-        validators=[FileRequired("Velg en fil.")],
+        lazy_gettext("Prøveuttrekk (.zip, .tar, .tar.gz eller .xml) – Sample extract"),
+        validators=[FileRequired(lazy_gettext("Velg en fil."))],
     )
 
 

@@ -12,9 +12,9 @@ When the prequalification demands a sample with the request to take part, the sa
 (:attr:`request_id`) instead, under the request's deadline and seal; no flag marks the one submitted, since a
 submitted request never changes: it is the request's newest (``tender.noark.operations.sample_of_request``).
 
-The uploaded file and the full JSON report
-live on disk under ``instance/uploads/noark/<sample id>/`` (``extract.<ext>`` and ``report.json``); the row
-keeps what lists and the side-by-side table need: status, progress, verdict, counts and a per-check summary.
+The uploaded file and the full JSON report live in the storage (:mod:`tender.storage`) under
+``noark/<sample id>/`` (``extract.<ext>`` and ``report.json``); the row keeps what lists and the side-by-side
+table need: status, progress, verdict, counts and a per-check summary.
 
 A minstekrav can be marked as "checked by Noark validation" (:class:`NoarkRequirementLink`); the automatic
 result per vendor follows from the sample submitted with the vendor's bid and still needs an evaluator's
@@ -98,8 +98,8 @@ class ExtractSample(db.Model):  # type: ignore[name-defined,misc]
     original_filename: Mapped[str] = mapped_column(String(255))
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
-    #: where the upload is kept, relative to the instance folder
-    stored_path: Mapped[str] = mapped_column(String(500))
+    #: the upload's key in the storage (``tender.storage``: relative, e.g. ``noark/12/extract.zip``)
+    storage_key: Mapped[str] = mapped_column(String(500))
     status: Mapped[SampleStatus] = mapped_column(
         _enum(SampleStatus, "noark_sample_status"), default=SampleStatus.QUEUED
     )

@@ -15,17 +15,16 @@ Operations change state, flush and write the audit trail; the caller commits. Th
 :func:`run_validation`, which runs in a queue worker with no caller around it and commits its own steps
 (claim, progress, result) so the web pages can show them while it works.
 
-Files: ``instance/uploads/noark/<sample id>/extract.<ext>`` (the upload as received) and ``report.json``
+Files, in the storage (:mod:`tender.storage`; by default ``instance/uploads/``):
+``noark/<sample id>/extract.<ext>`` (the upload as received) and ``noark/<sample id>/report.json``
 (the validator's full JSON report, ``tender.core.noark.report.Report.to_json``; for an unreadable file a
 report in the same form with the one finding that says why).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import shutil
 import threading
 import time
 import uuid
@@ -38,7 +37,7 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm.attributes import flag_modified
 
-from tender import audit
+from tender import audit, storage
 from tender.bids import operations as bid_ops
 from tender.bids.models import Bid, BidStatus
 from tender.clock import now
@@ -61,6 +60,7 @@ from tender.noark.models import (
 )
 from tender.prequalification import request_operations as pq_ops
 from tender.prequalification.models import ParticipationRequest, QualificationRequirement, RequestStatus
+from tender.storage import storage_of
 from tender.tenders.models import Tender, Vendor
 from tender.web.uploads import clean_filename
 
@@ -75,7 +75,6 @@ ACCEPTED_SUFFIXES: tuple[tuple[str, str], ...] = (
     (".xml", "extract.xml"),
 )
 REPORT_FILE = "report.json"
-_CHUNK = 1 << 20
 
 
 class UploadTooLarge(DomainError):
@@ -83,26 +82,41 @@ class UploadTooLarge(DomainError):
 
 
 # -- files ---------------------------------------------------------------------------------------------------
+#: the samples' files have the storage keys ``noark/<sample id>/extract.<ext>`` and ``…/report.json``
+KEY_PREFIX = "noark"
+
+
 def uploads_root() -> Path:
-    return Path(current_app.instance_path) / "uploads" / "noark"
+    """The folder of the samples' files on this machine (the storage's ``noark/``)."""
+    return storage_of().local_path(KEY_PREFIX)
+
+
+def sample_key(sample: ExtractSample) -> str:
+    """The storage key of the sample's folder."""
+    return storage.join(KEY_PREFIX, sample.id)
 
 
 def sample_folder(sample: ExtractSample) -> Path:
-    return uploads_root() / str(sample.id)
+    return storage_of().local_path(sample_key(sample))
 
 
 def extract_path(sample: ExtractSample) -> Path:
-    return Path(current_app.instance_path) / sample.stored_path
+    """The upload's file on this machine (the validator reads it with random access)."""
+    return storage_of().local_path(sample.storage_key)
+
+
+def report_key(sample: ExtractSample) -> str:
+    return storage.join(sample_key(sample), REPORT_FILE)
 
 
 def report_path(sample: ExtractSample) -> Path:
-    return sample_folder(sample) / REPORT_FILE
+    return storage_of().local_path(report_key(sample))
 
 
 def read_report(sample: ExtractSample) -> dict[str, Any] | None:
     """The stored JSON report, or None before the validation has finished."""
     try:
-        value = json.loads(report_path(sample).read_text(encoding="utf-8"))
+        value = json.loads(storage_of().read_bytes(report_key(sample)).decode("utf-8"))
     except FileNotFoundError:
         return None
     return value if isinstance(value, dict) else None
@@ -192,20 +206,16 @@ def _store(
     of them; the caller has checked that rules allow it)."""
     assert (bid is None) != (request is None)
     stored_name = stored_name_for(filename)
-    incoming = uploads_root() / "incoming"
-    incoming.mkdir(parents=True, exist_ok=True)
-    part = incoming / f"{uuid.uuid4().hex}.part"
-    digest = hashlib.sha256()
-    size = 0
+    files = storage_of()
+    incoming = storage.join(KEY_PREFIX, "incoming", uuid.uuid4().hex)
     try:
-        with part.open("wb") as out:
-            while chunk := stream.read(_CHUNK):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise UploadTooLarge(f"Filen er større enn grensen på {_human(max_bytes)}.", field="file")
-                digest.update(chunk)
-                out.write(chunk)
-        if size == 0:
+        try:
+            stored = files.put(incoming, stream, max_bytes=max_bytes)
+        except storage.TooLarge:
+            raise UploadTooLarge(
+                f"Filen er større enn grensen på {_human(max_bytes)}.", field="file"
+            ) from None
+        if stored.size == 0:
             raise DomainError("Filen er tom (0 byte).", field="file")
         sample = ExtractSample(
             tender_id=tender.id,
@@ -215,9 +225,9 @@ def _store(
             submitted_with_bid=False,
             uploaded_by_id=getattr(actor, "id", None),
             original_filename=clean_filename(filename, "uttrekk"),
-            size_bytes=size,
-            sha256=digest.hexdigest(),
-            stored_path="",
+            size_bytes=stored.size,
+            sha256=stored.sha256,
+            storage_key="",
             status=SampleStatus.QUEUED,
             progress_percent=0,
             error_count=0,
@@ -229,11 +239,9 @@ def _store(
         )
         db.session.add(sample)
         db.session.flush()
-        folder = sample_folder(sample)
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / stored_name
-        part.replace(target)
-        sample.stored_path = str(target.relative_to(Path(current_app.instance_path)))
+        key = storage.join(sample_key(sample), stored_name)
+        files.move(incoming, key)
+        sample.storage_key = key
         audit.record(
             "noark.sample_uploaded",
             sample,
@@ -242,13 +250,13 @@ def _store(
                 "vendor": vendor.name,
                 **_owner(sample),
                 "filename": sample.original_filename,
-                "size": size,
+                "size": stored.size,
                 "sha256": sample.sha256,
             },
         )
         return sample
     finally:
-        part.unlink(missing_ok=True)
+        files.delete(incoming)
 
 
 def _owner(sample: ExtractSample) -> dict[str, int]:
@@ -321,7 +329,7 @@ def store_request_upload(
 def discard_files(sample_id: int | None) -> None:
     """Remove what an upload wrote to disk, when its transaction did not commit."""
     if sample_id is not None:
-        shutil.rmtree(uploads_root() / str(sample_id), ignore_errors=True)
+        storage_of().delete_prefix(storage.join(KEY_PREFIX, sample_id))
 
 
 # -- queries -------------------------------------------------------------------------------------------------
@@ -470,18 +478,32 @@ def group_may_see_samples(tender: Tender) -> bool:
     return bid_ops.opening_of(tender) is not None
 
 
+#: a validation whose worker stopped under it this many times is not tried again by itself: the file may be
+#: what stops the worker (memory, a crash in a library); the lead can still start it again
+CRASHED_ATTEMPTS = 3
+CRASHED_MESSAGE = (
+    "Kontrollen ble avbrutt {attempts} ganger fordi arbeidsprosessen stoppet underveis (for eksempel fordi "
+    "uttrekket brukte opp minnet). Den startes ikke på nytt av seg selv; prosjektlederen kan be om at den "
+    "kjøres på nytt."
+)
+
+
 def samples_to_recover(pending_ids: set[int], stale_after: timedelta) -> list[int]:
     """Samples a crash left behind (commits): "queued" without a queue entry, and "running" with a
-    heartbeat older than ``stale_after`` (put back to "queued")."""
+    heartbeat older than ``stale_after`` (put back to "queued"; after :data:`CRASHED_ATTEMPTS` attempts
+    marked "failed" with a Norwegian message instead, so that no sample is left "running" or retried
+    forever)."""
     cutoff = utcnow() - stale_after
-    stale = list(
-        db.session.scalars(
-            select(ExtractSample.id).where(
-                ExtractSample.status == SampleStatus.RUNNING,
-                or_(ExtractSample.heartbeat_at.is_(None), ExtractSample.heartbeat_at < cutoff),
-            )
+    crashed = db.session.execute(
+        select(ExtractSample.id, ExtractSample.attempts).where(
+            ExtractSample.status == SampleStatus.RUNNING,
+            or_(ExtractSample.heartbeat_at.is_(None), ExtractSample.heartbeat_at < cutoff),
         )
-    )
+    ).all()
+    stale = [sample_id for sample_id, attempts in crashed if attempts < CRASHED_ATTEMPTS]
+    for sample_id, attempts in crashed:
+        if attempts >= CRASHED_ATTEMPTS:
+            _give_up(sample_id, attempts)
     if stale:
         db.session.execute(
             update(ExtractSample)
@@ -493,6 +515,39 @@ def samples_to_recover(pending_ids: set[int], stale_after: timedelta) -> list[in
     )
     db.session.commit()
     return sorted(queued - (pending_ids - set(stale)))
+
+
+def _give_up(sample_id: int, attempts: int) -> None:
+    # conditional, so that two workers recovering at once give up (and record it) once
+    done = db.session.execute(
+        update(ExtractSample)
+        .where(
+            ExtractSample.id == sample_id,
+            ExtractSample.status == SampleStatus.RUNNING,
+            ExtractSample.attempts == attempts,
+        )
+        .values(
+            status=SampleStatus.FAILED,
+            problem=CRASHED_MESSAGE.format(attempts=attempts),
+            finished_at=utcnow(),
+        )
+    )
+    if not done.rowcount:
+        return
+    sample = db.session.get(ExtractSample, sample_id, populate_existing=True)
+    if sample is None:
+        return
+    audit.record(
+        "noark.validation_finished",
+        sample,
+        payload={
+            **({"request": sample.request_id} if sample.request_id is not None else {}),
+            "status": "failed",
+            "error": "worker_stopped",
+            "attempts": attempts,
+        },
+    )
+    log.warning("Noark-prøve %s gitt opp etter %s avbrutte kontroller", sample_id, attempts)
 
 
 # -- validation (in the worker) ------------------------------------------------------------------------------
@@ -691,11 +746,9 @@ def unreadable_report(label: str, exc: UnreadableExtract) -> dict[str, Any]:
 
 
 def _write_report(sample: ExtractSample, report: dict[str, Any]) -> None:
-    folder = sample_folder(sample)
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / (REPORT_FILE + ".part")
-    tmp.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(folder / REPORT_FILE)
+    storage_of().put_bytes(
+        report_key(sample), json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8")
+    )
 
 
 # -- the link to a minstekrav --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -232,7 +233,7 @@ def save_company(tender_id: int) -> Any:
             tender, req, data, at=clock_now(), actor=_me(), expected_version=_expected(form)
         ),
         anchor="firma",
-        success="Firmaopplysningene er lagret.",
+        success=gettext("Firmaopplysningene er lagret."),
         company_form=form,
     )
 
@@ -263,7 +264,7 @@ def import_espd(tender_id: int) -> Any:
             expected_version=_expected(form),
         ),
         anchor="espd",
-        success="ESPD-filen er lest inn.",
+        success=gettext("ESPD-filen er lest inn."),
         espd_upload_form=form,
     )
 
@@ -311,7 +312,7 @@ def save_espd_form(tender_id: int) -> Any:
             tender, r, answers, at=clock_now(), actor=_me(), expected_version=_expected(form)
         ),
         anchor="espd-skjema",
-        success="ESPD-svarene er lagret.",
+        success=gettext("ESPD-svarene er lagret."),
         espd_form=form,
         espd_forms=forms,
     )
@@ -356,7 +357,7 @@ def upload_document(tender_id: int) -> Any:
             actor=_me(),
         ),
         anchor="dokumenter",
-        success="Dokumentet er lastet opp.",
+        success=gettext("Dokumentet er lastet opp."),
         document_form=form,
     )
 
@@ -422,7 +423,7 @@ def delete_document(tender_id: int, document_id: int) -> Any:
         "delete_document",
         ops.delete_document,
         anchor="dokumenter",
-        success="Dokumentet er fjernet.",
+        success=gettext("Dokumentet er fjernet."),
     )
 
 
@@ -449,7 +450,7 @@ def add_reference(tender_id: int) -> Any:
         "add_reference",
         lambda req: ops.add_reference(tender, req, data, at=clock_now(), actor=_me()),
         anchor="referanser",
-        success="Referansen er lagt til.",
+        success=gettext("Referansen er lagt til."),
         reference_form=form,
     )
 
@@ -464,7 +465,7 @@ def delete_reference(tender_id: int, reference_id: int) -> Any:
         "delete_reference",
         ops.delete_reference,
         anchor="referanser",
-        success="Referansen er fjernet.",
+        success=gettext("Referansen er fjernet."),
     )
 
 
@@ -491,7 +492,7 @@ def submit(tender_id: int) -> Any:
         None,
         deliver,
         back=url_for("pq_request.receipt", tender_id=tender.id),
-        success="Forespørselen om å delta er levert.",
+        success=gettext("Forespørselen om å delta er levert."),
         refused=refused,
     )
 

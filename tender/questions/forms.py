@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField, TextAreaField
@@ -12,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from tender.questions.operations import MAX_TEXT
+from tender.web.forms import TranslatedForm
 
 _TOO_LONG = f"Teksten kan være høyst {MAX_TEXT:,} tegn.".replace(",", " ")
 
@@ -21,13 +23,16 @@ def _one_line_break(value: Any) -> Any:
     return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(TranslatedForm):
     text = TextAreaField(
-        "Spørsmålet",
+        lazy_gettext("Spørsmålet"),
         filters=[_one_line_break],
-        validators=[DataRequired("Skriv spørsmålet."), Length(max=MAX_TEXT, message=_TOO_LONG)],
+        validators=[
+            DataRequired(lazy_gettext("Skriv spørsmålet.")),
+            Length(max=MAX_TEXT, message=lazy_gettext("Teksten kan være høyst 10 000 tegn.")),
+        ],
     )
-    attachment = FileField("Vedlegg (valgfritt: PDF, kontorfil eller bilde)")
+    attachment = FileField(lazy_gettext("Vedlegg (valgfritt: PDF, kontorfil eller bilde)"))
 
 
 class DraftForm(FlaskForm):

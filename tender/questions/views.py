@@ -11,6 +11,7 @@ import io
 from typing import Any
 
 from flask import Blueprint, abort, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from tender.clock import now as clock_now
@@ -118,7 +119,9 @@ def mine(tender_id: int) -> Any:
         form,
         ask,
         back=lambda q: url_for("questions.own", tender_id=tender.id, question_id=q.id),
-        success="Spørsmålet er sendt til innkjøpsgruppen. Svaret publiseres til alle leverandørene samtidig.",
+        success=gettext(
+            "Spørsmålet er sendt til innkjøpsgruppen. Svaret publiseres til alle leverandørene samtidig."
+        ),
         refused=refused,
     )
     return done if done is not None else _mine_page(tender, vendor, form=form, status=422)

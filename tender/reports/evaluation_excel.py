@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
@@ -232,10 +233,16 @@ def _fit_height(ws: Worksheet, row: int, texts: Sequence[tuple[object, float]]) 
         if isinstance(text, str) and text:
             # about 1.3 characters of body text per unit of column width (measured on LibreOffice's
             # PDF output); erring low only wastes a little paper
-            per_line = max(1, int(width * 1.3))
-            lines = max(lines, sum(-(-max(1, len(part)) // per_line) for part in text.split("\n")))
+            lines = max(lines, _lines(text, max(1, int(width * 1.3))))
     if lines > 1:
         ws.row_dimensions[row].height = LINE_HEIGHT * lines
+
+
+@lru_cache(maxsize=4096)
+def _lines(text: str, per_line: int) -> int:
+    """How many lines ``text`` wraps to; remembered, since the same names and justifications come back on
+    thousands of rows (12 evaluators × 8 bids × 40 criteria)."""
+    return sum(-(-max(1, len(part)) // per_line) for part in text.split("\n"))
 
 
 def _name(wb: Workbook, name: str, ref: str) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -7,37 +8,38 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from tender.auth.forms import new_password_field, repeated_password_field
 from tender.tenders.models import Tender
+from tender.web.forms import TranslatedForm
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(TranslatedForm):
     organisasjonsnummer = StringField(
-        "Organisasjonsnummer",
+        lazy_gettext("Organisasjonsnummer"),
         validators=[
-            DataRequired("Skriv inn organisasjonsnummeret."),
-            Length(max=20, message="Organisasjonsnummeret har ni sifre."),
+            DataRequired(lazy_gettext("Skriv inn organisasjonsnummeret.")),
+            Length(max=20, message=lazy_gettext("Organisasjonsnummeret har ni sifre.")),
         ],
     )
     vendor_name = StringField(
-        "Firmanavn (hvis firmaet er nytt for oss)",
-        validators=[Optional(), Length(max=200, message="Firmanavnet kan ha høyst 200 tegn.")],
+        lazy_gettext("Firmanavn (hvis firmaet er nytt for oss)"),
+        validators=[Optional(), Length(max=200, message=lazy_gettext("Firmanavnet kan ha høyst 200 tegn."))],
     )
     name = StringField(
-        "Ditt navn",
+        lazy_gettext("Ditt navn"),
         validators=[
-            DataRequired("Skriv inn navnet ditt."),
-            Length(max=120, message="Navnet kan ha høyst 120 tegn."),
+            DataRequired(lazy_gettext("Skriv inn navnet ditt.")),
+            Length(max=120, message=lazy_gettext("Navnet kan ha høyst 120 tegn.")),
         ],
     )
     email = EmailField(
-        "Din e-postadresse",
+        lazy_gettext("Din e-postadresse"),
         validators=[
-            DataRequired("Skriv inn e-postadressen din."),
-            Email("Dette er ikke en gyldig e-postadresse.", check_deliverability=False),
-            Length(max=254, message="E-postadressen kan ha høyst 254 tegn."),
+            DataRequired(lazy_gettext("Skriv inn e-postadressen din.")),
+            Email(lazy_gettext("Dette er ikke en gyldig e-postadresse."), check_deliverability=False),
+            Length(max=254, message=lazy_gettext("E-postadressen kan ha høyst 254 tegn.")),
         ],
     )
-    password = new_password_field("Velg passord", "Velg et passord.")
-    confirm = repeated_password_field("Gjenta passordet", "Gjenta passordet.")
+    password = new_password_field(lazy_gettext("Velg passord"), lazy_gettext("Velg et passord."))
+    confirm = repeated_password_field(lazy_gettext("Gjenta passordet"), lazy_gettext("Gjenta passordet."))
 
 
 class VendorInviteForm(FlaskForm):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -159,9 +160,11 @@ def _decide(tender_id: int, registration_id: int, approve: bool) -> Response:
     def decide() -> str:
         if approve:
             membership = ops.approve(tender, vendor, registration_id, administrator=me)
-            return f"{membership.user.name} er nå bruker for {vendor.name}."
+            return gettext(
+                "%(name)s er nå bruker for %(vendor)s.", name=membership.user.name, vendor=vendor.name
+            )
         registration = ops.refuse(tender, vendor, registration_id, administrator=me)
-        return f"Forespørselen fra {registration.name} er avslått."
+        return gettext("Forespørselen fra %(name)s er avslått.", name=registration.name)
 
     return run_button(
         decide,

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from flask import flash, redirect
+from flask import flash, has_request_context, redirect
+from flask_babel import get_locale
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import Field, Form
@@ -19,14 +21,38 @@ from tender.web.transactions import discard_changes
 
 #: WTForms' bundled catalogue for its built-in messages ("Dette feltet er påkrevd.", "Ikke et gyldig valg")
 FORM_LOCALES = ("nb_NO", "nb")
+#: the same messages on a vendor's page in English (tender.i18n): WTForms' English catalogue
+ENGLISH_FORM_LOCALES = ("en",)
+
+
+class _PageLocales:
+    """``Meta.locales`` read per form: the page's language (tender.i18n) picks WTForms' catalogue."""
+
+    def __get__(self, meta: Any, owner: Any = None) -> tuple[str, ...]:
+        locale = get_locale() if has_request_context() else None
+        return ENGLISH_FORM_LOCALES if locale is not None and locale.language == "en" else FORM_LOCALES
 
 
 def init_forms(app: Any) -> None:
-    """Every form's built-in validation messages in bokmål: WTForms ships a Norwegian catalogue, used when
-    Flask-WTF's Flask-Babel hook is off (``WTF_I18N_ENABLED = False``) and the forms' Meta names the
-    locale."""
+    """Every form's built-in validation messages in the page's language: bokmål, or English on a vendor's
+    page in English. WTForms ships both catalogues, used when Flask-WTF's Flask-Babel hook is off
+    (``WTF_I18N_ENABLED = False``; our own catalogue has none of WTForms' messages) and the forms' Meta
+    names the locale."""
     app.config.setdefault("WTF_I18N_ENABLED", False)
-    FlaskForm.Meta.locales = list(FORM_LOCALES)
+    FlaskForm.Meta.locales = _PageLocales()
+
+
+class TranslatedForm(FlaskForm):
+    """A form whose labels and messages are marked with ``lazy_gettext`` (the vendors' pages, tender.i18n).
+    After validation its errors are plain text in the page's language, so they join, compare and format as
+    every other message does."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.errors, list):
+                field.errors = [str(e) if isinstance(e, LazyString) else e for e in field.errors]
+        return bool(valid)
 
 
 class EmptyForm(FlaskForm):

@@ -1,5 +1,6 @@
 """Uploaded files: their names cleaned before they are kept, downloads sent with an RFC 6266 name, and files
-kept between a preview and the user's decision (import flows) under the instance folder."""
+kept between a preview and the user's decision (import flows) in the storage (``staged/<sha256>``,
+:mod:`tender.storage`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import quote
 
-from flask import Response, current_app, send_file
+from flask import Response, send_file
+
+from tender import storage
+from tender.storage import storage_of
 
 #: longest file name kept (characters); longer names keep their end (the extension) and lose the middle
 MAX_FILENAME_LENGTH = 200
@@ -102,22 +106,21 @@ _TOKEN = re.compile(r"^[0-9a-f]{64}$")
 KEEP_SECONDS = 24 * 3600
 
 
-def _folder() -> Path:
-    folder = Path(current_app.instance_path) / "uploads" / "staged"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+STAGED = "staged"
+
+
+def _key(token: str) -> str:
+    return storage.join(STAGED, token)
 
 
 def stash(data: bytes) -> str:
-    """Keep ``data``; return its token (its SHA-256)."""
-    folder = _folder()
-    _forget_old(folder)
+    """Keep ``data`` in the storage (so that another app process can take the user's decision); return its
+    token (its SHA-256)."""
+    files = storage_of()
+    _forget_old(files)
     token = hashlib.sha256(data).hexdigest()
-    path = folder / token
-    if not path.exists():
-        tmp = path.with_suffix(".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+    if not files.exists(_key(token)):
+        files.put_bytes(_key(token), data)
     return token
 
 
@@ -125,19 +128,18 @@ def unstash(token: str) -> bytes | None:
     """The staged file for ``token``, or None for an unknown or malformed token."""
     if not _TOKEN.match(token or ""):
         return None
-    path = _folder() / token
     try:
-        data = path.read_bytes()
+        data = storage_of().read_bytes(_key(token))
     except FileNotFoundError:
         return None
     return data if hashlib.sha256(data).hexdigest() == token else None
 
 
-def _forget_old(folder: Path) -> None:
+def _forget_old(files: storage.FolderStorage) -> None:
     cutoff = time.time() - KEEP_SECONDS
-    for staged in folder.iterdir():
+    for key in list(files.keys(STAGED)):
         try:
-            if staged.stat().st_mtime < cutoff:
-                staged.unlink()
+            if files.mtime(key) < cutoff:
+                files.delete(key)
         except FileNotFoundError:  # another request removed it first
             pass

@@ -1,0 +1,157 @@
+"""The vendors' pages in English as well as Norwegian bokmål (Flask-Babel).
+
+Norwegian is the source language and the default: every string in the code and the templates is bokmål, and
+``tender/translations/en/LC_MESSAGES/messages.po`` holds the English. Only what a vendor (supplier) sees is
+marked for translation; the procurement group's pages stay Norwegian whatever anyone chose.
+
+Which language a request gets (:func:`select_locale`):
+
+- the language a person chose: a logged-in person's ``User.language`` (set through the switch on every
+  vendor page, so it follows them to another browser), else the ``tender_lang`` cookie an anonymous
+  visitor's switch set, else the browser's ``Accept-Language`` (anonymous visitors only), else Norwegian;
+- English only where a vendor may read it: a page of a tender (``tender_id`` in the URL) only for a vendor
+  user of that tender who holds no group role in it; a page outside any tender (the announcement page,
+  login, the dashboard, changing one's password, the error pages) for anonymous visitors and for people who
+  hold no procurement-group role in any tender and are no administrators. Everything else is Norwegian.
+
+Numbers and times on English pages go through the same formatters (``tender.formatting``) with
+:data:`ENGLISH_FORMAT_LOCALE`; times stay Europe/Oslo.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, has_request_context, request
+from flask_babel import Babel, get_locale, gettext
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from tender.extensions import db
+from tender.formatting import LOCALE as NORWEGIAN_FORMAT_LOCALE
+
+__all__ = [
+    "COOKIE",
+    "DEFAULT",
+    "ENGLISH_FORMAT_LOCALE",
+    "LANGUAGES",
+    "TRANSLATIONS",
+    "format_locale",
+    "init_i18n",
+    "language",
+    "select_locale",
+    "switch_offered",
+    "translated",
+]
+
+#: the languages a vendor can choose, by their code: Norwegian bokmål (the source) and English
+LANGUAGES = {"nb": "Norsk", "en": "English"}
+DEFAULT = "nb"
+#: an anonymous visitor's choice; a logged-in person's is on their account
+COOKIE = "tender_lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+#: numbers and dates on English pages: British English (day before month, 24-hour clock)
+ENGLISH_FORMAT_LOCALE = "en_GB"
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+
+def init_i18n(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Oslo")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.filters["tr"] = translated
+
+    @app.context_processor
+    def _language() -> dict[str, Any]:
+        return {"page_language": language, "language_switch_offered": switch_offered, "LANGUAGES": LANGUAGES}
+
+
+def _chosen() -> str:
+    """The language this person asked for, wherever they may have it."""
+    if current_user.is_authenticated and current_user.language in LANGUAGES:
+        return str(current_user.language)
+    cookie = request.cookies.get(COOKIE)
+    if cookie in LANGUAGES:
+        return str(cookie)
+    if current_user.is_authenticated:
+        return DEFAULT  # the browser's language is a default for anonymous visitors only
+    return request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT) or DEFAULT
+
+
+def _holds_group_role(tender_id: int | None) -> bool:
+    """Whether the current user is in a procurement group (of this tender, or of any when None)."""
+    from tender.tenders.models import Membership, Role
+
+    query = select(Membership.id).where(Membership.user_id == current_user.id, Membership.role != Role.VENDOR)
+    if tender_id is not None:
+        query = query.where(Membership.tender_id == tender_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def _is_vendor_of(tender_id: int) -> bool:
+    from tender.tenders.models import Membership, Role
+
+    query = select(Membership.id).where(
+        Membership.user_id == current_user.id,
+        Membership.tender_id == tender_id,
+        Membership.role == Role.VENDOR,
+    )
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def switch_offered() -> bool:
+    """Whether this page is a vendor's page, so it may be in English and shows the language switch."""
+    if not has_request_context():
+        return False
+    if "i18n_vendor_page" not in g:
+        try:
+            g.i18n_vendor_page = _vendor_page()
+        except SQLAlchemyError:
+            # the database is away (an error page is being made): Norwegian, which needs no question
+            g.i18n_vendor_page = False
+    return bool(g.i18n_vendor_page)
+
+
+def _vendor_page() -> bool:
+    tender_id = (request.view_args or {}).get("tender_id")
+    if not isinstance(tender_id, int):
+        tender_id = None
+    if not current_user.is_authenticated:
+        return tender_id is None
+    if current_user.is_admin:
+        return False  # administrators create tenders: the group's side
+    if tender_id is not None:
+        return _is_vendor_of(tender_id) and not _holds_group_role(tender_id)
+    return not _holds_group_role(None)
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector: English only on a vendor's page for someone who chose it."""
+    if not has_request_context() or not switch_offered():
+        return DEFAULT
+    return _chosen()
+
+
+def language() -> str:
+    """The language of the page being made: "nb" or "en"."""
+    locale = get_locale() if has_request_context() else None
+    return "en" if locale is not None and locale.language == "en" else DEFAULT
+
+
+def format_locale() -> str:
+    """The locale tender.formatting formats this page's numbers and dates in."""
+    return ENGLISH_FORMAT_LOCALE if language() == "en" else NORWEGIAN_FORMAT_LOCALE
+
+
+def translated(text: Any) -> Any:
+    """A Norwegian text made elsewhere (a flashed message, a domain error put on a form, an enum's label) in
+    the page's language: its English translation when the catalogue has one (the texts are marked with
+    ``N_`` in ``tender/web/vendor_messages.py``), else the text as it is. Markup and other values pass
+    through untouched."""
+    if not isinstance(text, str) or isinstance(text, Markup) or not text:
+        return text
+    return gettext(text)
