@@ -23,7 +23,7 @@ What must hold for every response:
 - before the opening (``published``), no response to anyone in the group contains a bid's marker.
 
 Each example runs inside a savepoint that is rolled back, so one example cannot change the next one's state.
-``TENDER_FUZZ_EXAMPLES`` (default 6) sets the examples per form and role; run with 200 for a long search.
+``TENDER_FUZZ_EXAMPLES`` (default 4) sets the examples per form and role; run with 200 for a long search.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from sqlalchemy import func, select
 from tests.conftest import csrf_from
 from tests.test_telltale_words import NOT_FOR_READING, _values
 
-EXAMPLES = int(os.environ.get("TENDER_FUZZ_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("TENDER_FUZZ_EXAMPLES", "4"))
 NOWHERE = "10000000"
 
 # -- hostile values ------------------------------------------------------------------------------------------
