@@ -129,7 +129,9 @@ def build(app) -> tuple[int, str]:  # noqa: ANN001
         bid_ops.save_draft(tender, bid, answers=answers, prices=prices, at=BEFORE, actor=lead)
         bid_ops.submit(tender, bid, at=BEFORE, actor=lead)
         bids.append(bid)
-    bid_ops.open_bids(tender, at=AFTER, actor=lead)
+    # the opening takes two of the group (issue 9): the lead and an evaluator confirm it
+    assert bid_ops.confirm_opening(tender, at=AFTER, actor=lead) is None
+    assert bid_ops.confirm_opening(tender, at=AFTER, actor=evaluators[0]) is not None
     leaves = model_ops.quality_leaves(tender)
     for i, bid in enumerate(bids):
         for j, leaf in enumerate(leaves):
