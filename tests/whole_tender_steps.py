@@ -268,6 +268,7 @@ def bid(j: Journey, page: Any, *, vendor: str, prices: dict[str, str], sample: P
     page.get_by_label("Utfylt svarskjema (.xlsx)").set_input_files(str(filled))
     with page.expect_navigation():
         page.get_by_role("button", name="Les inn svarskjemaet").click()
+    page.get_by_text("svar er lest inn fra svarskjemaet.").wait_for()
     for label, amount in prices.items():
         page.locator("#bid-form table").get_by_label(label, exact=True).fill(amount)
     with page.expect_navigation():
