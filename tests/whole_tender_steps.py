@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser_helpers import log_in, log_out
@@ -84,6 +85,13 @@ class Journey:
             yield page
             self.shot(page, step)
             log_out(page)
+        except Exception:
+            # the page as it stood when the step failed, before its browser closes
+            try:
+                self.shot(page, f"{step} feilet")
+            except PlaywrightError:
+                pass  # the step's own failure is what the report must show
+            raise
         finally:
             page.context.close()
 
