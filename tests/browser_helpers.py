@@ -39,3 +39,33 @@ def log_out(page: Any) -> None:
     """Log out with the button in the header, up to the page that says so."""
     page.get_by_role("button", name="Logg ut").click()
     page.get_by_text("Du er logget ut.").wait_for()
+
+
+def fill_and_save(page: Any, form_name: str, values: dict[str, str], button: str, said: str) -> None:
+    """Fill the form named ``form_name`` (a select by its option's text), press ``button`` and wait for the
+    new page to say ``said``."""
+    form = page.get_by_role("form", name=form_name)
+    for label, value in values.items():
+        control = form.get_by_label(label, exact=True)
+        if control.evaluate("e => e.tagName") == "SELECT":
+            control.select_option(label=value)
+        else:
+            control.fill(value)
+    # the same message stays on the page from the last save: wait for the new page, not for the old one
+    with page.expect_navigation():
+        form.get_by_role("button", name=button).click()
+    page.get_by_text(said).first.wait_for()
+
+
+def add_selection_criterion(page: Any, name: str, weight: str, descriptors: str) -> None:
+    """The lead adds a prequalification selection criterion on the setup page."""
+    details = page.locator(
+        "details", has=page.locator("summary", has_text="Legg til et utvelgelseskriterium")
+    )
+    if not details.evaluate("d => d.open"):
+        details.locator("summary").click()
+    details.get_by_label("Navn").fill(name)
+    details.get_by_label("Vekt (%)").fill(weight)
+    details.get_by_label("Skala 0–10: hva poengene betyr").fill(descriptors)
+    details.get_by_role("button", name="Legg til kriteriet").click()
+    page.get_by_text(f"Utvelgelseskriteriet «{name}» er lagt til.").wait_for()

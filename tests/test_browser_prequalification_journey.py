@@ -26,8 +26,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser_helpers import add_selection_criterion, fill_and_save, register_as_vendor
 from tests.browser_helpers import log_in as _login
-from tests.browser_helpers import register_as_vendor
 from tests.conftest import PASSWORD, LiveServer, dispose, make_app, migrate
 from tests.evaluation_helpers import ORGNR, Clock
 from tests.prequalification_helpers import PQ_AFTER, PQ_BID_DEADLINE, PQ_DEADLINE
@@ -219,33 +219,6 @@ def _person(browser: Any) -> Any:
     return pg
 
 
-def _fill(page: Any, form_name: str, values: dict[str, str], button: str, said: str) -> None:
-    form = page.get_by_role("form", name=form_name)
-    for label, value in values.items():
-        control = form.get_by_label(label, exact=True)
-        if control.evaluate("e => e.tagName") == "SELECT":
-            control.select_option(label=value)
-        else:
-            control.fill(value)
-    # the same message stays on the page from the last save: wait for the new page, not for the old one
-    with page.expect_navigation():
-        form.get_by_role("button", name=button).click()
-    page.get_by_text(said).first.wait_for()
-
-
-def _add_criterion(page: Any, name: str, weight: str, descriptors: str) -> None:
-    details = page.locator(
-        "details", has=page.locator("summary", has_text="Legg til et utvelgelseskriterium")
-    )
-    if not details.evaluate("d => d.open"):
-        details.locator("summary").click()
-    details.get_by_label("Navn").fill(name)
-    details.get_by_label("Vekt (%)").fill(weight)
-    details.get_by_label("Skala 0–10: hva poengene betyr").fill(descriptors)
-    details.get_by_role("button", name="Legg til kriteriet").click()
-    page.get_by_text(f"Utvelgelseskriteriet «{name}» er lagt til.").wait_for()
-
-
 def _download(page: Any, link: str, target: Path) -> str:
     """The PDF behind ``link`` as ``pdftotext`` reads it, with the whitespace made single spaces."""
     with page.expect_download() as download:
@@ -284,9 +257,11 @@ def test_the_grenland_prequalification_runs_in_the_browser_from_announcement_to_
         lead.get_by_text("6 standardkrav er lagt inn.").wait_for()
         lead.get_by_role("button", name="Legg inn obligatoriske avvisningsgrunner").click()
         lead.get_by_text("8 obligatoriske avvisningsgrunner er lagt inn.").wait_for()
-        _add_criterion(lead, CRITERIA[0], "40", "10: fem eller flere sammenlignbare leveranser. 0: ingen.")
-        _add_criterion(lead, CRITERIA[1], "35", "10: svært god. 5: god. 0: ikke dokumentert.")
-        _add_criterion(lead, CRITERIA[2], "25", "10: svært solid. 5: tilfredsstillende. 0: svak.")
+        add_selection_criterion(
+            lead, CRITERIA[0], "40", "10: fem eller flere sammenlignbare leveranser. 0: ingen."
+        )
+        add_selection_criterion(lead, CRITERIA[1], "35", "10: svært god. 5: god. 0: ikke dokumentert.")
+        add_selection_criterion(lead, CRITERIA[2], "25", "10: svært solid. 5: tilfredsstillende. 0: svak.")
         lead.get_by_role("button", name="Frys og publiser oppsettet").click()
         lead.get_by_text("Oppsettet er fryst og kunngjort.").wait_for()
         digest = lead.locator("section.status code.hash").inner_text()
@@ -369,7 +344,7 @@ def test_the_grenland_prequalification_runs_in_the_browser_from_announcement_to_
             evaluator.get_by_role("table", name="Vurdering av kvalifikasjonskravene").wait_for()
             for n in range(1, 7):
                 failing = name == "Fjordsak AS" and n == REFERENCE_REQUIREMENT
-                _fill(
+                fill_and_save(
                     evaluator,
                     f"Vurdering av krav {n}",
                     {
@@ -384,7 +359,7 @@ def test_the_grenland_prequalification_runs_in_the_browser_from_announcement_to_
                 assert evaluator.get_by_role("form", name=f"Mine poeng på {CRITERIA[0]}").count() == 0
             else:
                 assert evaluator.get_by_text("Vurdert som kvalifisert.").is_visible(), name
-        _fill(
+        fill_and_save(
             evaluator,
             f"Mine poeng på {CRITERIA[0]}",
             {"Poeng (0–10)": "8", "Begrunnelse": "Fire kommuner på Noark 5."},
@@ -396,7 +371,7 @@ def test_the_grenland_prequalification_runs_in_the_browser_from_announcement_to_
         _login(evaluator, url, second.email)
         evaluator.goto(pq_url + "/foresporsler")
         evaluator.get_by_role("link", name=BROWSER_VENDOR, exact=True).click()
-        _fill(
+        fill_and_save(
             evaluator,
             f"Mine poeng på {CRITERIA[0]}",
             {"Poeng (0–10)": "7", "Begrunnelse": "Tre av referansene er sammenlignbare."},
@@ -417,7 +392,7 @@ def test_the_grenland_prequalification_runs_in_the_browser_from_announcement_to_
                 assert lead.get_by_text("Fire kommuner på Noark 5.").is_visible()
                 assert lead.get_by_text("Tre av referansene er sammenlignbare.").is_visible()
             for criterion, value in zip(CRITERIA, values, strict=True):
-                _fill(
+                fill_and_save(
                     lead,
                     f"Konsensus på {criterion}",
                     {"Poeng (0–10)": value, "Begrunnelse": f"Gruppen er enig om {value} poeng."},
