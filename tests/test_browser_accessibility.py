@@ -60,6 +60,9 @@ NOT_WALKED = {
     "auth.accept_invitation": "its link is e-mailed; the anonymous visitor checks its invalid-link page",
     "vendors.confirm": "its link is e-mailed; the anonymous visitor checks its invalid-link page",
     "tenders.create": "checked by the lead directly (the dashboard links it only for administrators)",
+    "evaluation.confirm_consensus": "before the consensus opens: tests/test_browser_keyboard.py checks it",
+    "evaluation.reject_confirm": "a form's answer, not a link: tests/test_browser_keyboard.py checks it",
+    "noark.request_sample": "while a request is written: the test of open forms below checks it",
 }
 
 
@@ -84,10 +87,10 @@ def html_endpoints(app: Any) -> set[str]:
     }
 
 
-def log_in(page: Any, url: str, email: str) -> None:
+def log_in_as(page: Any, url: str, email: str, password: str = DEMO_PASSWORD) -> None:
     page.goto(url + "/logg-inn")
     page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(DEMO_PASSWORD)
+    page.get_by_label("Passord").fill(password)
     page.get_by_role("button", name="Logg inn").click()
     page.get_by_role("heading", name="Mine konkurranser").wait_for()
 
@@ -211,7 +214,7 @@ def walked(awarded: tuple[Any, LiveServer, str], browser: Any) -> Walk:
         page = context.new_page()
         page.set_default_timeout(30_000)
         try:
-            log_in(page, server.url, email)
+            log_in_as(page, server.url, email)
             start = ["/"] + (["/konkurranser/ny"] if role == "prosjektleder" else [])
             result.pages[role] = walk(
                 page, server.url, start, endpoint_of, pages, result.violations, role, seen
@@ -261,3 +264,44 @@ def test_each_role_reaches_the_pages_its_work_is_on(walked: Walk) -> None:
     }
     short = {role: sorted(want - set(walked.pages[role])) for role, want in expected.items()}
     assert not any(short.values()), short
+
+
+def test_the_vendor_pages_whose_forms_the_finished_demo_has_closed_have_no_serious_violation(
+    live_server, page
+) -> None:
+    """The demo's vendors submitted long ago: a request to take part being written (with the Noark 5 sample
+    page it links to) and a bid being written are checked on tenders of their own."""
+    from tests.evaluation_helpers import PASSWORD, live_setup, restore_clock
+    from tests.test_noark_request_sample_browser import demanding_world
+
+    url = live_server.url
+    found: dict[str, list[axe.Violation]] = {}
+
+    def check(where: str) -> None:
+        violations = axe.check(page)
+        if violations:
+            found[where] = violations
+
+    try:
+        w = demanding_world(live_server.app)
+        log_in_as(page, url, w.seller_email, PASSWORD)
+        page.get_by_role("link", name=w.title).click()
+        page.get_by_role("link", name="Forespørsel om å delta", exact=True).click()
+        page.get_by_role("button", name="Lever forespørselen").wait_for()
+        check("forespørsel under arbeid")
+        page.get_by_role("link", name="Last opp og kontroller prøveuttrekk").click()
+        page.get_by_role("heading", name="Noark 5-prøveuttrekk med forespørselen fra", exact=False).wait_for()
+        check("prøveuttrekk med forespørselen")
+        page.get_by_role("button", name="Logg ut").click()
+        page.get_by_text("Du er logget ut.").wait_for()
+
+        bidding = live_setup(live_server.app, vendors=1, submit=False)
+        log_in_as(page, url, bidding.vendor_users[0].email, PASSWORD)
+        page.get_by_role("link", name=bidding.title).click()
+        page.get_by_role("link", name="Mitt tilbud", exact=True).click()
+        page.get_by_role("button", name="Lever tilbudet", exact=False).first.wait_for()
+        check("tilbud under arbeid")
+    finally:
+        restore_clock(live_server.app)
+    serious = {where: axe.blocking(v) for where, v in found.items() if axe.blocking(v)}
+    assert not serious, "alvorlige brudd på WCAG 2.1 AA:\n" + axe.report(found)
