@@ -63,6 +63,8 @@ NOT_WALKED = {
 }
 
 
+#: the tender part of an address: each tender's pages are walked (the lead leads two)
+TENDER = re.compile(r"^/konkurranser/\d+")
 #: what differs between two people's copies of one page: the form token and the name in the header
 SAME_FOR_EVERYONE = re.compile(r'<input[^>]*csrf_token[^>]*>|<span class="who">[^<]*</span>')
 
@@ -102,22 +104,34 @@ def walk(
     label: str,
     seen: set[str],
 ) -> dict[str, str]:
-    """Follow the links from ``start`` breadth first, checking the first address of each page endpoint met;
-    a link to a page already checked, a file or another site is not followed. ``seen``: the pages already
-    checked, as their HTML less what differs from person to person (name, form token)."""
+    """Follow the links from ``start`` breadth first, checking the first address of each page endpoint met
+    in each tender; a link to a page already checked, a file or another site is not followed. ``seen``: the
+    pages already checked, as their HTML less what differs from person to person (name, form token)."""
     checked: dict[str, str] = {}
+    done: set[tuple[str, str]] = set()  # (endpoint, tender): each tender's copy of a page once
+    refused: set[str] = set()
+
+    def key(path: str) -> tuple[str, str] | None:
+        endpoint = endpoint_of(path)
+        if endpoint is None or endpoint not in pages:
+            return None
+        tender = TENDER.match(path)
+        return endpoint, tender.group(0) if tender else ""
+
     queue = list(start)
     while queue:
         path = queue.pop(0)
-        endpoint = endpoint_of(path)
-        if endpoint is None or endpoint not in pages or endpoint in checked:
+        k = key(path)
+        if k is None or k in done or path in refused:
             continue
         response = page.goto(base + path)
         assert response is not None and response.status < 500, f"{label}: {path}"
         if response.status != 200:
             # e.g. the draft tender's matrix before any bid: the page is checked where it has content
+            refused.add(path)
             continue
-        checked[endpoint] = path
+        done.add(k)
+        checked.setdefault(k[0], path)
         html = SAME_FOR_EVERYONE.sub("", page.content())
         if html not in seen:  # the same page seen by another role gets the same answer from axe
             seen.add(html)
@@ -130,7 +144,7 @@ def walk(
             if f"{target.scheme}://{target.netloc}" != base:
                 continue
             link = target.path + (f"?{target.query}" if target.query else "")
-            if endpoint_of(link) not in checked:
+            if key(link) not in done:
                 queue.append(link)
     return checked
 
