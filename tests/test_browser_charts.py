@@ -38,6 +38,9 @@ def _world(app: Any) -> dict[str, Any]:
         s = setup_tender(
             database, b.create_tender, b.add_member, b.create_user, vendors=3, evaluators=1, leaves=2
         )
+        # vendors are companies shared by every tender (by organisation number): the name is put back at the
+        # end (:func:`_rename_back`), or later tests that register the same number would meet this one
+        renamed = (s.vendors[0].id, s.vendors[0].name)
         s.vendors[0].name = HOSTILE
         database.session.commit()
         samples = []
@@ -67,7 +70,19 @@ def _world(app: Any) -> dict[str, Any]:
             "other_vendor": Login(s.vendor_users[1].email, s.vendor_users[1].name),
             "signer": Login(signer.email, signer.name),
             "samples": samples,
+            "renamed": renamed,
         }
+
+
+def _rename_back(app: Any, renamed: tuple[int, str]) -> None:
+    from tender.extensions import db as database
+    from tender.vendors.models import Vendor
+
+    with app.app_context():
+        vendor = database.session.get(Vendor, renamed[0])
+        assert vendor is not None
+        vendor.name = renamed[1]
+        database.session.commit()
 
 
 def _open_and_score(app: Any, w: dict[str, Any]) -> None:
@@ -259,4 +274,5 @@ def test_each_chart_shows_for_who_may_see_its_page_and_leaks_nothing_before_the_
         log_out(page)
         assert alerts == [] and refused == []
     finally:
+        _rename_back(app, w["renamed"])
         restore_clock(app)
