@@ -107,7 +107,7 @@ class _Texts:
 
 def _errors(fid: str, errors: list[str]) -> str:
     items = "".join(f"<li>{escape(translated(e))}</li>" for e in errors)
-    return f'<ul class="errors" id="{fid}-err">{items}</ul>\n'
+    return f'  <ul class="errors" id="{fid}-err">{items}</ul>\n'
 
 
 def _aria(fid: str, errors: list[str], hint: bool) -> str:
