@@ -16,6 +16,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from tender.bids import operations as ops
+from tender.bids.answer_fields import AnswerRow, render_answer_fields, row_from_form, row_from_stored
 from tender.bids.forms import (
     AnswerForm,
     AnswerUploadForm,
@@ -133,13 +134,22 @@ def _page(
     if form is None:
         form = BidForm(formdata=None)
         form.lock_version.data = str(bid.lock_version) if bid else ""
-    answers = answers if answers is not None else (_answer_forms(spec, bid, None) if spec else {})
     open_for_bids = ops.open_for_bids(tender, now)
-    if not ops.bid_is_editable(tender, bid, now):
-        # a delivered bid, or one past the deadline, is shown as it is: nothing on it can be typed into
-        for answer in answers.values():
-            for field in answer:
-                field.render_kw = {**(field.render_kw or {}), "disabled": True}
+    # the answers' fields are written out from plain rows (tender/bids/answer_fields.py): 2 000 requirements
+    # are 10 000 fields; a refused draft shows what was posted, with the errors of its forms
+    if spec is None:
+        rows: dict[str, AnswerRow] = {}
+    elif answers is not None:
+        rows = {key: row_from_form(f) for key, f in answers.items()}
+    else:
+        stored = {a.requirement_key: a for a in bid.answers} if bid else {}
+        rows = {r.id: row_from_stored(stored.get(r.id)) for r in spec.requirements}
+    # a delivered bid, or one past the deadline, is shown as it is: nothing on it can be typed into
+    answer_fields = (
+        render_answer_fields(spec.requirements, rows, disabled=not ops.bid_is_editable(tender, bid, now))
+        if spec
+        else {}
+    )
     # a correction of the specification flags the answers to the requirements it changed (tender.corrections)
     review = corrections.answers_to_review(bid, (r.id for r in spec.requirements) if spec else ())
     return render_template(
@@ -151,7 +161,7 @@ def _page(
         bid=bid,
         spec=spec,
         form=form,
-        answers=answers,
+        answer_fields=answer_fields,
         prices=prices if prices is not None else _price_forms(tender, bid, None),
         price_model=model_or_default(tender),
         errors=errors or [],
