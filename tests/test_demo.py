@@ -157,6 +157,23 @@ def test_the_published_stage_has_the_approved_base_specification_a_locked_model_
     assert "jonas.bakke@saksflyt.no" in output
 
 
+def test_in_the_published_stage_one_vendor_reads_its_bid_page_in_english_and_the_others_in_norwegian(
+    runner, db, client, forms
+) -> None:
+    from tender.demo import DEMO_PASSWORD
+    from tender.demo.stages import BIDDERS, ENGLISH_BIDDER
+
+    _demo(runner, "published")
+    tender = _tender(db)
+    for bidder in (b for b in BIDDERS if b.email in (ENGLISH_BIDDER, BIDDERS[0].email)):
+        response = forms.post("/logg-inn", {"email": bidder.email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302
+        page = client.get(f"/konkurranser/{tender.id}/mitt-tilbud").get_data(as_text=True)
+        english = bidder.email == ENGLISH_BIDDER
+        assert ("My bid" in page) is english and ("Mitt tilbud" in page) is not english
+        forms.post("/logg-ut", {})
+
+
 def test_the_bids_stage_has_four_submitted_bids_with_valid_noark_samples_unopened_after_the_deadline(
     runner, db
 ) -> None:

@@ -168,20 +168,25 @@ def _append(session: Session, events: list[AuditEvent]) -> None:
     for n, ev in enumerate(events):
         ev.seq = first_seq + n
         ev.prev_hash = prev_hash
-        ev.hash = prev_hash = event_hash(
-            seq=ev.seq,
-            occurred_at=ev.occurred_at,
-            actor_id=ev.actor_id,
-            actor_label=ev.actor_label,
-            event_type=ev.event_type,
-            object_type=ev.object_type,
-            object_id=ev.object_id,
-            tender_id=ev.tender_id,
-            payload_json=ev.payload_json,
-            prev_hash=ev.prev_hash,
-        )
+        ev.hash = prev_hash = event_hash(**_linked(ev))
         session.add(ev)
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev_hash))
+
+
+def _linked(ev: AuditEvent) -> dict[str, Any]:
+    """What an event's hash covers (``event_hash``'s arguments), read off the row."""
+    return {
+        "seq": ev.seq,
+        "occurred_at": ev.occurred_at,
+        "actor_id": ev.actor_id,
+        "actor_label": ev.actor_label,
+        "event_type": ev.event_type,
+        "object_type": ev.object_type,
+        "object_id": ev.object_id,
+        "tender_id": ev.tender_id,
+        "payload_json": ev.payload_json,
+        "prev_hash": ev.prev_hash,
+    }
 
 
 def _append_waiting(session: Session) -> None:
@@ -225,19 +230,7 @@ def _chained(batch_size: int = 2000) -> Iterator[ChainedEvent]:
     result = db.session.scalars(stmt)
     try:
         for ev in result:
-            yield ChainedEvent(
-                seq=ev.seq,
-                occurred_at=ev.occurred_at,
-                actor_id=ev.actor_id,
-                actor_label=ev.actor_label,
-                event_type=ev.event_type,
-                object_type=ev.object_type,
-                object_id=ev.object_id,
-                tender_id=ev.tender_id,
-                payload_json=ev.payload_json,
-                prev_hash=ev.prev_hash,
-                hash=ev.hash,
-            )
+            yield ChainedEvent(**_linked(ev), hash=ev.hash)
     finally:
         result.close()  # verification may stop at the first broken link: close the cursor now, not at GC
 

@@ -186,7 +186,8 @@ STAGE_HELP = {
     "brevene laget; kravspesifikasjonen fortsatt utkast",
     "published": "prekvalifiseringen ferdig, kravspesifikasjonen godkjent av alle seks kommuner og "
     "kunngjort, evalueringsmodellen låst, konkurransegrunnlaget (SSA-K) publisert som versjon 1, de fire "
-    "inviterte leverandørene med egne brukere, tilbudsfristen fram i tid",
+    "inviterte leverandørene med egne brukere (Kommunearkivs selger har valgt engelske sider), "
+    "tilbudsfristen fram i tid",
     "bids": "fire leverte tilbud med Noark 5-prøveuttrekk, fristen ute, tilbudene ikke åpnet",
     "scored": "åpnet av to personer, minstekrav vurdert, poeng fra tre evaluatorer, konsensus satt: "
     "matrisen viser en vinner",
