@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from openpyxl import Workbook  # noqa: E402
 
-BIDS, GROUPS, LEAVES_PER_GROUP, EVALUATORS = 8, 3, 13, 12
+BIDS, EVALUATORS = 8, 12
 REPEAT = 7
 PAGE_TARGET_MS, EXPORT_TARGET_S = 150.0, 2.0
 PASSWORD = "benk-passord-2026"
@@ -46,7 +46,7 @@ def build(app) -> tuple[int, str]:  # noqa: ANN001
     from tender.bids.models import Bid
     from tender.evaluation.models import ConsensusScore, IndividualScoreRow
     from tender.evaluation_model import operations as model_ops
-    from tender.evaluation_model.models import CriterionKindValue, PriceItemKind
+    from tender.evaluation_model.models import PriceItemKind
     from tender.extensions import db
     from tender.tenders import operations as tender_ops
     from tender.tenders.models import Procedure, Role
@@ -69,32 +69,9 @@ def build(app) -> tuple[int, str]:  # noqa: ANN001
         tender_ops.add_membership(t, user, role, **kw)
         return user
 
-    model_ops.add_criterion(
-        tender,
-        model_ops.CriterionInput("pris", "Pris", Decimal(30), kind=CriterionKindValue.PRICE),
-        actor=lead,
-    )
-    model_ops.add_criterion(tender, model_ops.CriterionInput("kvalitet", "Kvalitet", Decimal(70)), actor=lead)
-    for g in range(GROUPS):
-        model_ops.add_criterion(
-            tender,
-            model_ops.CriterionInput(
-                f"g{g}",
-                f"Kvalitetsområde {g + 1}",
-                Decimal(34) if g == 0 else Decimal(33),
-                parent_key="kvalitet",
-            ),
-            actor=lead,
-        )
-        for k in range(LEAVES_PER_GROUP):
-            weight = Decimal(8) if k < LEAVES_PER_GROUP - 1 else Decimal(100 - 8 * (LEAVES_PER_GROUP - 1))
-            model_ops.add_criterion(
-                tender,
-                model_ops.CriterionInput(
-                    f"g{g}k{k}", f"Krav {g + 1}.{k + 1}: arkiv og saksbehandling", weight, parent_key=f"g{g}"
-                ),
-                actor=lead,
-            )
+    from benchmarks.issue_scale import add_award_criteria
+
+    add_award_criteria(tender, lead)
     items = [
         model_ops.add_price_item(
             tender, name="Lisens", kind=PriceItemKind.ONE_OFF, per_municipality=False, actor=lead
