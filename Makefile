@@ -39,10 +39,9 @@ run: install
 	$(BIN)/tender serve --host 127.0.0.1 --port 5000
 
 ## make test: install what the tests need, lint, audit the dependencies, then the whole suite on SQLite and on
-## PostgreSQL
+## PostgreSQL, side by side (tools/test_suites.sh; TEST_SERIAL=1 runs one after the other)
 test: install-test system-deps lint audit
-	TENDER_TEST_DATABASE=sqlite $(BIN)/pytest -p no:cacheprovider
-	TENDER_TEST_DATABASE=postgresql $(BIN)/pytest -p no:cacheprovider
+	BIN=$(BIN) tools/test_suites.sh
 
 ## make lint: ruff's rules and its formatting (pyproject.toml [tool.ruff]) over the whole tree
 lint: install-test

@@ -420,7 +420,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.nodeid)[:180]
     for n, pg in enumerate(pages, start=1):
-        target = ARTEFACTS / f"{stem}-{n}.png"
+        target = ARTEFACTS / f"{stem}-{BACKEND}-{n}.png"  # the two runs of make test go side by side
         try:
             ARTEFACTS.mkdir(exist_ok=True)
             pg.screenshot(path=str(target), full_page=True)
