@@ -37,6 +37,7 @@ import click
 from flask import Flask, g, has_app_context
 from werkzeug.wrappers import Response
 
+from tender.database import conflict_kind
 from tender.extensions import db
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ class UnitOfWork:
     kept: list[Callable[[], object]] = field(default_factory=list)
     on_commit: list[Callable[[], object]] = field(default_factory=list)
     on_rollback: list[Callable[[], object]] = field(default_factory=list)
+    #: set when the database cannot take the kept writes now (see :meth:`discard_kept`)
+    refuses_kept: bool = False
 
     def finish(self, *, succeeded: bool) -> None:
         """Commit (``succeeded``) or roll back the work, write what is kept either way, then run the hooks."""
@@ -63,13 +66,44 @@ class UnitOfWork:
             for write in kept:
                 write()
             db.session.commit()
-        except BaseException:
+        except BaseException as error:
             db.session.rollback()
             if succeeded:  # nothing of the work reached the database after all
                 self._run(self.on_rollback)
+                if kept and conflict_kind(error) in ("deadlock", "serialisation"):
+                    # the work lost against a concurrent transaction, which has ended or will; what must
+                    # survive a failure (a failed login's count) gets a transaction of its own
+                    self._write_kept_alone(kept)
             raise
         if succeeded:
             self._run(self.on_commit)
+
+    def discard_kept(self) -> None:
+        """Drop the kept writes and refuse further ones: the database cannot take them now (it is away, or
+        another connection holds its lock past the timeout, where trying again would only wait again)."""
+        self.kept.clear()
+        self.refuses_kept = True
+
+    def abandon(self) -> None:
+        """End the work without a commit and without its kept writes: the request will run again from the
+        start (``tender.web.conflicts``), and registers them again."""
+        self.kept.clear()
+        db.session.rollback()
+        self._run(self.on_rollback)
+
+    @staticmethod
+    def _write_kept_alone(kept: list[Callable[[], object]]) -> None:
+        try:
+            for write in kept:
+                write()
+            db.session.commit()
+        except Exception as error:
+            db.session.rollback()
+            log.warning(
+                "%d bevarte skrivinger gikk tapt etter en konflikt i databasen (%s)",
+                len(kept),
+                type(getattr(error, "orig", None) or error).__name__,
+            )
 
     @staticmethod
     def _run(actions: list[Callable[[], object]]) -> None:
@@ -105,7 +139,7 @@ def keep(write: Callable[[], object]) -> None:
     unit = current_unit()
     if unit is None:
         write()
-    else:
+    elif not unit.refuses_kept:
         unit.kept.append(write)
 
 
