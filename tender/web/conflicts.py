@@ -123,19 +123,19 @@ def conflict_page(error: BaseException) -> tuple[str, int]:
 
 
 def init_conflicts(app: Flask) -> None:
-    """Run a conflicting GET again (see the module's text), around Flask's own request dispatch."""
+    """Around Flask's own request dispatch: run a conflicting GET again, and answer a conflict in the
+    request's final commit with the conflict page (see the module's text)."""
     dispatch = app.full_dispatch_request
 
     @functools.wraps(dispatch)
     def full_dispatch_request() -> Response:
-        if request.method not in SAFE_METHODS:
-            return dispatch()
-        return _with_retries(dispatch, int(app.config["CONFLICT_READ_RETRIES"]))
+        retries = int(app.config["CONFLICT_READ_RETRIES"]) if request.method in SAFE_METHODS else 0
+        return _with_retries(app, dispatch, retries)
 
     app.full_dispatch_request = full_dispatch_request  # type: ignore[method-assign]
 
 
-def _with_retries(dispatch: Callable[[], Response], retries: int) -> Response:
+def _with_retries(app: Flask, dispatch: Callable[[], Response], retries: int) -> Response:
     started = time.monotonic()
     globals_ = g._get_current_object()
     names_before = set(vars(globals_))
@@ -149,8 +149,12 @@ def _with_retries(dispatch: Callable[[], Response], retries: int) -> Response:
         except _RunAgain as signal:  # from the view: its unit of work is still open
             error: BaseException = signal.error
         except DBAPIError as failed:  # from the request's commit: the unit has rolled back already
-            if not allowed or conflict_kind(failed) is None:
+            if conflict_kind(failed) is None:
                 raise
+            if not allowed:
+                # answered here rather than by Flask's handle_exception, which would log a traceback
+                # for what is no fault (and re-raise it under TESTING)
+                return app.finalize_request(conflict_page(failed), from_error_handler=True)
             error = failed
         finally:
             _may_retry.reset(token)
