@@ -361,3 +361,41 @@ def test_a_write_lock_held_past_sqlites_busy_timeout_gets_the_conflict_page(
     assert title == "Felles sak-/arkivsystem" and "tender.changed" not in types
     assert verified.exit_code == 0, verified.output
     assert "Lena Leder" in client.get("/").get_data(as_text=True)
+
+
+@postgresql_only
+def test_a_failed_logins_count_survives_a_serialisation_failure_at_its_commit(make_own_app) -> None:
+    """The count of a failed login is a kept write (it slows guessing down). Its commit loses against a
+    concurrent transaction (the audit chain's head moved after the snapshot, REPEATABLE READ): the kept
+    writes are tried again alone, so the count and its audit event are there and the refusal stands."""
+    from tender.auth.models import LoginThrottle
+    from tender.extensions import db
+
+    application = make_own_app(SQLALCHEMY_ENGINE_OPTIONS={"isolation_level": "REPEATABLE READ"})
+    client = application.test_client()
+    token = csrf_from(client.get("/logg-inn").get_data(as_text=True))
+    other = _other_connection(application)
+    try:
+        other.execute("UPDATE audit_head SET seq = seq WHERE id = 1")
+        thread, result = _in_thread(
+            lambda: client.post(
+                "/logg-inn", data={"csrf_token": token, "email": LEAD_EMAIL, "password": "feil-passord"}
+            )
+        )
+        _wait_for_a_lock_wait(other, thread)
+        other.commit()
+        thread.join(timeout=60)
+    finally:
+        other.rollback()
+        other.close()
+    answer = result["answer"]
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422, html
+    assert "Feil e-postadresse eller passord." in html
+    with application.app_context():
+        failures = db.session.scalar(select(LoginThrottle.failures).where(LoginThrottle.email == LEAD_EMAIL))
+        db.session.remove()
+    assert failures == 1
+    _, types, verified = _stored(application)
+    assert types.count("user.login_failed") == 1
+    assert verified.exit_code == 0, verified.output

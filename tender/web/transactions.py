@@ -12,7 +12,9 @@ Three things do not fit "all or nothing", and each has its hook:
 - :func:`keep` — a write that must stay although the request fails: the audit event of a refused attempt
   (a vendor's identity touched from the group's side, a late bid), a failed login's count, the closing of
   an expired login session. It runs after the rollback (or after the request's own work when that
-  succeeds) and is committed in the same single commit. Outside a unit of work (an operation called
+  succeeds) and is committed in the same single commit. Should that commit lose against a concurrent
+  transaction (a deadlock, a serialisation failure: ``tender.web.conflicts``), the kept writes are tried
+  once more in a transaction of their own. Outside a unit of work (an operation called
   directly, e.g. from a test) there is nothing that could roll it back, so it is written at once.
 - :func:`after_commit` — something outside the database that may only happen once the data is committed
   (putting a stored Noark sample in the validation queue).
@@ -70,10 +72,15 @@ class UnitOfWork:
             db.session.rollback()
             if succeeded:  # nothing of the work reached the database after all
                 self._run(self.on_rollback)
-                if kept and conflict_kind(error) in ("deadlock", "serialisation"):
-                    # the work lost against a concurrent transaction, which has ended or will; what must
-                    # survive a failure (a failed login's count) gets a transaction of its own
-                    self._write_kept_alone(kept)
+            # Lost against a concurrent transaction, which has ended or will: what must survive a failure
+            # (a failed login's count) gets a transaction of its own. A refusal then stands as answered.
+            if (
+                kept
+                and conflict_kind(error) in ("deadlock", "serialisation")
+                and self._write_kept_alone(kept)
+                and not succeeded
+            ):
+                return
             raise
         if succeeded:
             self._run(self.on_commit)
@@ -92,7 +99,7 @@ class UnitOfWork:
         self._run(self.on_rollback)
 
     @staticmethod
-    def _write_kept_alone(kept: list[Callable[[], object]]) -> None:
+    def _write_kept_alone(kept: list[Callable[[], object]]) -> bool:
         try:
             for write in kept:
                 write()
@@ -104,6 +111,8 @@ class UnitOfWork:
                 len(kept),
                 type(getattr(error, "orig", None) or error).__name__,
             )
+            return False
+        return True
 
     @staticmethod
     def _run(actions: list[Callable[[], object]]) -> None:
