@@ -399,3 +399,23 @@ def test_a_failed_logins_count_survives_a_serialisation_failure_at_its_commit(ma
     _, types, verified = _stored(application)
     assert types.count("user.login_failed") == 1
     assert verified.exit_code == 0, verified.output
+
+
+@sqlite_only
+def test_an_english_visitor_gets_the_conflict_page_in_english(make_own_app, sqlite_lock_holder) -> None:
+    """Error pages are vendors' pages for a visitor (docs/i18n.md): a login sent while another connection
+    holds the write lock is answered in the visitor's language."""
+    application = make_own_app(SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"timeout": 0.3}})
+    client = application.test_client()
+    english = {"Accept-Language": "en"}
+    token = csrf_from(client.get("/logg-inn", headers=english).get_data(as_text=True))
+    sqlite_lock_holder(application)
+    answer = client.post(
+        "/logg-inn",
+        data={"csrf_token": token, "email": LEAD_EMAIL, "password": "feil-passord"},
+        headers=english,
+    )
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 409, html
+    assert "Someone else saved at the same time" in html and "Nothing of what you sent has been saved" in html
+    assert CONFLICT_TITLE not in html
