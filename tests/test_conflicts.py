@@ -419,3 +419,39 @@ def test_an_english_visitor_gets_the_conflict_page_in_english(make_own_app, sqli
     assert answer.status_code == 409, html
     assert "Someone else saved at the same time" in html and "Nothing of what you sent has been saved" in html
     assert CONFLICT_TITLE not in html
+
+
+@postgresql_only
+def test_a_page_meeting_a_lock_timeout_in_its_view_runs_again_then_answers_409(make_own_app, caplog) -> None:
+    """A migration's ``ALTER TABLE`` holds its table locked; the app's connections give up after
+    ``lock_timeout`` (55P03, chosen short here). A page's own reads fail: it is run again twice (from the
+    view, not the commit), then answers the conflict page; a form answers it at once."""
+    from tender.web.conflicts import conflict_counts
+
+    application = make_own_app(SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"options": "-c lock_timeout=300"}})
+    tender_id = application.config["TENDER_ID_FOR_TEST"]
+    client = application.test_client()
+    _login(client)
+    form = _edit_form(client, tender_id, "Ny tittel som ikke skal lagres")
+    before = conflict_counts()
+    caplog.set_level(logging.INFO, logger="tender")
+    other = _other_connection(application)
+    try:
+        other.execute("LOCK TABLE tender IN ACCESS EXCLUSIVE MODE")
+        page = client.get(f"/konkurranser/{tender_id}")
+        sent = client.post(f"/konkurranser/{tender_id}/rediger", data=form)
+    finally:
+        other.rollback()
+        other.close()
+    html = page.get_data(as_text=True)
+    assert page.status_code == 409, html
+    assert "siden kunne ikke vises" in html and OUTAGE_TITLE not in html and "Lena Leder" in html
+    assert sent.status_code == 409 and SENT_NOTHING_SAVED in sent.get_data(as_text=True)
+    after = conflict_counts()
+    assert after["retried"] == before["retried"] + 2 and after["answered"] == before["answered"] + 2
+    retried = [r.getMessage() for r in caplog.records if "prøver på nytt" in r.getMessage()]
+    assert len(retried) == 2 and all("(lock timeout, 55P03) under GET tenders.overview" in m for m in retried)
+    title, types, verified = _stored(application)
+    assert title == "Felles sak-/arkivsystem" and "tender.changed" not in types
+    assert verified.exit_code == 0, verified.output
+    assert client.get(f"/konkurranser/{tender_id}").status_code == 200
