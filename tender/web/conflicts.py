@@ -36,12 +36,11 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
-from flask import Flask, g, render_template, request, session
+from flask import Flask, Response, g, render_template, request, session
 from flask.globals import request_ctx
 from flask_babel import lazy_gettext
 from flask_login import AnonymousUserMixin, current_user
 from sqlalchemy.exc import DBAPIError
-from werkzeug.wrappers import Response
 
 from tender.database import conflict_code, conflict_kind, sqlite_immediate
 from tender.extensions import db
