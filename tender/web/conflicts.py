@@ -137,8 +137,9 @@ def init_conflicts(app: Flask) -> None:
 def _with_retries(app: Flask, dispatch: Callable[[], Response], retries: int) -> Response:
     started = time.monotonic()
     globals_ = g._get_current_object()
-    names_before = set(vars(globals_))
-    session_before = dict(session)
+    # what a retry puts back (a form is never run again: nothing to keep for it)
+    names_before = set(vars(globals_)) if retries else set()
+    session_before = dict(session) if retries else {}
     attempt = 0
     while True:
         allowed = attempt < retries and time.monotonic() - started < READ_RETRY_BUDGET_SECONDS
