@@ -73,6 +73,9 @@ class Defaults:
     NOARK_STALE_SECONDS = 120
     #: how often a running validation writes its heartbeat
     NOARK_HEARTBEAT_SECONDS = 15
+    #: how many times a GET whose transaction lost against a concurrent one (a deadlock, a serialisation
+    #: failure, a lock timeout) is run again before it answers 409 (tender.web.conflicts)
+    CONFLICT_READ_RETRIES = 2
     #: queue threads `tender serve` runs in its own process (0 when `tender worker` runs separately)
     NOARK_SERVE_WORKERS = 1
 
@@ -105,6 +108,7 @@ _ENV: dict[str, type] = {
     "NOARK_STALE_SECONDS": int,
     "NOARK_HEARTBEAT_SECONDS": int,
     "NOARK_SERVE_WORKERS": int,
+    "CONFLICT_READ_RETRIES": int,
 }
 
 

@@ -58,3 +58,37 @@ def _sqlite_on_begin(conn: Any) -> None:
 
 def _choose_begin_mode() -> None:
     sqlite_immediate.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+
+#: PostgreSQL's SQLSTATEs for a transaction that lost against a concurrent one (not a fault of its own, not
+#: an outage): a deadlock, a serialisation failure, a lock not granted within ``lock_timeout``
+_CONFLICT_SQLSTATES = {"40P01": "deadlock", "40001": "serialisation", "55P03": "lock timeout"}
+#: SQLite's result codes for the same: SQLITE_BUSY ("database is locked" once the busy timeout has run out),
+#: SQLITE_LOCKED, and SQLITE_BUSY_SNAPSHOT (a read transaction that wants to write after another writer
+#: committed: SQLite's serialisation failure, raised at once without waiting)
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_BUSY_SNAPSHOT = 5, 6, 517
+
+
+def conflict_kind(error: BaseException) -> str | None:
+    """``"deadlock"``, ``"serialisation"`` or ``"lock timeout"`` when ``error`` (SQLAlchemy's, or the
+    driver's) says that the transaction conflicted with a concurrent one; None for anything else (an outage,
+    a fault in a statement). Such a transaction did nothing; the same work may succeed when tried again."""
+    import sqlite3
+
+    original = getattr(error, "orig", None) or error
+    sqlstate = getattr(original, "sqlstate", None)
+    if isinstance(sqlstate, str) and sqlstate in _CONFLICT_SQLSTATES:
+        return _CONFLICT_SQLSTATES[sqlstate]
+    if isinstance(original, sqlite3.OperationalError):
+        code = getattr(original, "sqlite_errorcode", None)
+        if code == _SQLITE_BUSY_SNAPSHOT:
+            return "serialisation"
+        if isinstance(code, int) and code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED):
+            return "lock timeout"
+    return None
+
+
+def conflict_code(error: BaseException) -> str:
+    """The database's own name for a conflict, for the log: the SQLSTATE or SQLite's result code name."""
+    original = getattr(error, "orig", None) or error
+    return str(getattr(original, "sqlstate", None) or getattr(original, "sqlite_errorname", None) or "?")

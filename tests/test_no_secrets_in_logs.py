@@ -4,7 +4,8 @@ The main flows run through a real HTTP server (werkzeug's, which writes a reques
 every logger of ours and of the libraries under us at DEBUG: a login, a failed login, an invitation sent by
 e-mail through an SMTP server that demands a login, the invited person choosing a password from the link and
 changing it, a form posted without its CSRF token, a page that fails with a 500; then a database that cannot
-be reached, with a password in its URL, for a page and for ``tender backup``. Nothing logged may contain a
+be reached, with a password in its URL, for a page and for ``tender backup``; a form sent during a conflict in
+the database (another connection holding the write lock). Nothing logged may contain a
 password, the SECRET_KEY, a session cookie, a CSRF token, the invitation token, the SMTP password or the
 database password.
 """
@@ -335,3 +336,68 @@ def test_a_request_line_with_a_one_time_link_is_masked(line: str, shown: str) ->
     record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, "127.0.0.1 - - [x] %s", (line,), None)
     assert RedactOneTimeLinks().filter(record) is True
     assert record.getMessage() == f"127.0.0.1 - - [x] {shown}"
+
+
+def test_a_conflict_in_the_database_logs_one_line_and_no_secret(
+    everything_logged: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    """A password change sent while another connection holds SQLite's write lock past the busy timeout
+    (tender/web/conflicts.py): the conflict page, one line about it, and nothing of the form, the session
+    cookie or the CSRF token in any log, with every logger at DEBUG."""
+    import sqlite3
+
+    from tests.conftest import csrf_from
+
+    path = tmp_path / "conflict.sqlite3"
+    application = make_app(
+        f"sqlite:///{path}",
+        tmp_path / "instance",
+        SECRET_KEY=SECRET_KEY,
+        SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"timeout": 0.3}},
+    )
+    migrate(application)
+    from tender.auth import operations
+    from tender.extensions import db
+
+    with application.app_context():
+        operations.create_user(LEAD_EMAIL, "Lena Leder", password=LEAD_PASSWORD)
+        db.session.commit()
+        db.session.remove()
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        client = application.test_client()
+        token = csrf_from(client.get("/logg-inn").get_data(as_text=True))
+        login = client.post(
+            "/logg-inn", data={"csrf_token": token, "email": LEAD_EMAIL, "password": LEAD_PASSWORD}
+        )
+        assert login.status_code == 302
+        cookie = client.get_cookie("session")
+        token = csrf_from(client.get("/passord").get_data(as_text=True))
+        other.execute("BEGIN IMMEDIATE")
+        sent = client.post(
+            "/passord",
+            data={
+                "csrf_token": token,
+                "current": LEAD_PASSWORD,
+                "password": NEW_PASSWORD,
+                "confirm": NEW_PASSWORD,
+            },
+        )
+        assert sent.status_code == 409, sent.get_data(as_text=True)
+    finally:
+        other.rollback()
+        other.close()
+        dispose(application)
+    logged = _logged(everything_logged)
+    about = [r.getMessage() for r in everything_logged.records if "Konflikt i databasen" in r.getMessage()]
+    assert len(about) == 1 and "(lock timeout, SQLITE_BUSY): POST auth.change_password" in about[0], about
+    _assert_none_in(
+        logged,
+        {
+            "password": LEAD_PASSWORD,
+            "new password": NEW_PASSWORD,
+            "SECRET_KEY": SECRET_KEY,
+            "session cookie": cookie.value if cookie else "no cookie",
+            "CSRF token": token,
+        },
+    )

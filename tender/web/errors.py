@@ -5,6 +5,10 @@ Norwegian message in the site's layout and ``Retry-After``: no 500, no traceback
 connection before lending it (``pool_pre_ping``), so the pages recover by themselves once the database is
 back. The outage is logged once per :data:`LOG_EVERY_SECONDS` per process, by the error's class and first
 line from the driver (never the URL with its password, never the statement's parameters).
+
+A deadlock, a serialisation failure or a lock timeout is not an outage: the database answered that this
+request's transaction lost against a concurrent one. Those get the conflict page (``tender.web.conflicts``:
+409, or a GET run again).
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from tender.database import conflict_kind
 from tender.extensions import db
+from tender.web.conflicts import conflict_page, init_conflicts
 from tender.web.transactions import current_unit
 
 log = logging.getLogger(__name__)
@@ -69,7 +75,9 @@ _log_lock = threading.Lock()
 
 def database_unavailable(error: BaseException) -> bool:
     """Whether ``error`` says that the database cannot be reached (or the connection broke), as opposed
-    to a fault in a statement."""
+    to a fault in a statement or a conflict with a concurrent transaction."""
+    if conflict_kind(error) is not None:
+        return False
     if isinstance(error, OperationalError | InterfaceError):
         return True
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
@@ -111,9 +119,13 @@ def _unavailable(error: BaseException) -> tuple[str, int, dict[str, str]]:
 
 
 def init_errors(app: Flask) -> None:
+    init_conflicts(app)
+
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
-    def _database_away(error: DBAPIError) -> tuple[str, int, dict[str, str]]:
+    def _database_away(error: DBAPIError) -> tuple[str, int] | tuple[str, int, dict[str, str]]:
+        if conflict_kind(error) is not None:
+            return conflict_page(error)
         return _unavailable(error)
 
     @app.errorhandler(CSRFError)
@@ -131,6 +143,8 @@ def init_errors(app: Flask) -> None:
     def _http(error: HTTPException) -> tuple[str, int] | tuple[str, int, dict[str, str]]:
         # an exception outside the view (the request's commit) reaches here as a 500 wrapping it
         original = getattr(error, "original_exception", None)
+        if original is not None and conflict_kind(original) is not None:
+            return conflict_page(original)
         if original is not None and database_unavailable(original):
             return _unavailable(original)
         db.session.rollback()
@@ -138,6 +152,8 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[str, int] | tuple[str, int, dict[str, str]]:
+        if conflict_kind(error) is not None:
+            return conflict_page(error)
         if database_unavailable(error):
             return _unavailable(error)
         db.session.rollback()

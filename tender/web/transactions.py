@@ -12,7 +12,9 @@ Three things do not fit "all or nothing", and each has its hook:
 - :func:`keep` — a write that must stay although the request fails: the audit event of a refused attempt
   (a vendor's identity touched from the group's side, a late bid), a failed login's count, the closing of
   an expired login session. It runs after the rollback (or after the request's own work when that
-  succeeds) and is committed in the same single commit. Outside a unit of work (an operation called
+  succeeds) and is committed in the same single commit. Should that commit lose against a concurrent
+  transaction (a deadlock, a serialisation failure: ``tender.web.conflicts``), the kept writes are tried
+  once more in a transaction of their own. Outside a unit of work (an operation called
   directly, e.g. from a test) there is nothing that could roll it back, so it is written at once.
 - :func:`after_commit` — something outside the database that may only happen once the data is committed
   (putting a stored Noark sample in the validation queue).
@@ -37,6 +39,7 @@ import click
 from flask import Flask, g, has_app_context
 from werkzeug.wrappers import Response
 
+from tender.database import conflict_kind
 from tender.extensions import db
 
 log = logging.getLogger(__name__)
@@ -52,6 +55,8 @@ class UnitOfWork:
     kept: list[Callable[[], object]] = field(default_factory=list)
     on_commit: list[Callable[[], object]] = field(default_factory=list)
     on_rollback: list[Callable[[], object]] = field(default_factory=list)
+    #: set when the database cannot take the kept writes now (see :meth:`discard_kept`)
+    refuses_kept: bool = False
 
     def finish(self, *, succeeded: bool) -> None:
         """Commit (``succeeded``) or roll back the work, write what is kept either way, then run the hooks."""
@@ -63,13 +68,51 @@ class UnitOfWork:
             for write in kept:
                 write()
             db.session.commit()
-        except BaseException:
+        except BaseException as error:
             db.session.rollback()
             if succeeded:  # nothing of the work reached the database after all
                 self._run(self.on_rollback)
+            # Lost against a concurrent transaction, which has ended or will: what must survive a failure
+            # (a failed login's count) gets a transaction of its own. A refusal then stands as answered.
+            if (
+                kept
+                and conflict_kind(error) in ("deadlock", "serialisation")
+                and self._write_kept_alone(kept)
+                and not succeeded
+            ):
+                return
             raise
         if succeeded:
             self._run(self.on_commit)
+
+    def discard_kept(self) -> None:
+        """Drop the kept writes and refuse further ones: the database cannot take them now (it is away, or
+        another connection holds its lock past the timeout, where trying again would only wait again)."""
+        self.kept.clear()
+        self.refuses_kept = True
+
+    def abandon(self) -> None:
+        """End the work without a commit and without its kept writes: the request will run again from the
+        start (``tender.web.conflicts``), and registers them again."""
+        self.kept.clear()
+        db.session.rollback()
+        self._run(self.on_rollback)
+
+    @staticmethod
+    def _write_kept_alone(kept: list[Callable[[], object]]) -> bool:
+        try:
+            for write in kept:
+                write()
+            db.session.commit()
+        except Exception as error:
+            db.session.rollback()
+            log.warning(
+                "%d bevarte skrivinger gikk tapt etter en konflikt i databasen (%s)",
+                len(kept),
+                type(getattr(error, "orig", None) or error).__name__,
+            )
+            return False
+        return True
 
     @staticmethod
     def _run(actions: list[Callable[[], object]]) -> None:
@@ -105,7 +148,7 @@ def keep(write: Callable[[], object]) -> None:
     unit = current_unit()
     if unit is None:
         write()
-    else:
+    elif not unit.refuses_kept:
         unit.kept.append(write)
 
 
