@@ -76,6 +76,8 @@ def test_the_administrator_adds_a_municipality_and_the_register_lists_it_formatt
         ({"kommunenummer": "4003"}, "Kommunenummer 4003 er allerede registrert (Skien)."),
         ({"name": "  "}, "Skriv inn kommunens navn."),
         ({"name": "x" * 101}, "Navnet kan ha høyst 100 tegn."),
+        ({"name": "Sil\x00jan"}, "Navnet kan ikke inneholde kontrolltegn."),
+        ({"name": "\u202enajliS"}, "Navnet kan ikke inneholde kontrolltegn."),
         ({"population": ""}, "Skriv inn innbyggertallet."),
         ({"population": "mange"}, "Innbyggertallet må være et helt tall, ikke «mange»."),
         ({"population": "2360,5"}, "Innbyggertallet må være et helt tall, ikke «2360,5»."),

@@ -12,6 +12,7 @@ keeps the old figure for a finished tender). Every change writes an audit event 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -25,6 +26,8 @@ from tender.extensions import db
 from tender.formatting import format_number, parse_number
 from tender.tenders.models import Municipality, Tender, TenderMunicipality
 
+#: characters no name has, which PostgreSQL would not even store (NUL)
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 #: more than anybody lives in any Norwegian municipality (Oslo: about 720 000), a guard against typos
 MAX_POPULATION = 10_000_000
 NAME_MAX = 100
@@ -51,6 +54,8 @@ def clean_name(raw: str | None) -> str:
     name = " ".join((raw or "").split())
     if not name:
         raise DomainError("Skriv inn kommunens navn.", field="name")
+    if _CONTROL_CHARS.search(name):
+        raise DomainError("Navnet kan ikke inneholde kontrolltegn.", field="name")
     if len(name) > NAME_MAX:
         raise DomainError(f"Navnet kan ha høyst {NAME_MAX} tegn.", field="name")
     return name
