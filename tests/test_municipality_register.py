@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from tender.audit import AuditEvent
 from tender.tenders.models import Municipality
+from tests.test_award_notices import awarded  # noqa: F401 (the fixture: notices ready to be issued)
 
 NBSP = "\u00a0"
 
@@ -308,3 +309,27 @@ def test_a_file_that_is_not_utf8_or_has_no_header_is_refused_whole(
     result = runner.invoke(args=["municipality", "import", headless])
     assert result.exit_code == 2 and "Fant ingen overskriftslinje" in result.stderr
     assert _count(db) == 0
+
+
+@pytest.mark.slow
+def test_after_the_notices_of_award_an_import_cannot_change_the_population_the_cost_split_used(
+    db: Any,
+    runner: Any,
+    tmp_path: Any,
+    awarded: Any,  # noqa: F811 (the fixture imported above)
+) -> None:
+    from tender.award import notice_operations as notices
+    from tender.award.cost_operations import cost_table
+
+    notices.issue_notices(awarded.tender, actor=awarded.lead)
+    db.session.commit()
+    before = cost_table(awarded.tender)
+    path = _write(tmp_path, "kommunenummer;navn;innbyggere\n4003;Skien;60000\n4011;Siljan;2360\n")
+    result = runner.invoke(args=["municipality", "import", "--skip-bad", path])
+    assert result.exit_code == 0
+    assert "linje 2: avvist: Skien er med i konkurransen" in result.stderr
+    assert "Ferdig. Lagt til: 1, oppdatert: 0, uendret: 0, avvist: 1." in result.output
+    db.session.expire_all()
+    skien = db.session.scalar(select(Municipality).where(Municipality.kommunenummer == "4003"))
+    assert skien.population == 56_360
+    assert cost_table(awarded.tender) == before
