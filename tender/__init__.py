@@ -129,6 +129,7 @@ def configure_blueprints(app: Flask) -> None:
     from tender.documents.views import bp as documents_bp
     from tender.evaluation.views import bp as evaluation_bp
     from tender.evaluation_model.views import bp as evaluation_model_bp
+    from tender.municipalities.views import bp as municipalities_bp
     from tender.negotiation.views import bp as negotiation_bp
     from tender.noark.views import bp as noark_bp
     from tender.prequalification.assess_views import bp as pq_assess_bp
@@ -147,6 +148,7 @@ def configure_blueprints(app: Flask) -> None:
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(tenders_bp)
+    app.register_blueprint(municipalities_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(requirements_bp)
     app.register_blueprint(evaluation_model_bp)

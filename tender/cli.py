@@ -28,6 +28,7 @@ def register_commands(app: Flask) -> None:
     from tender.backup import backup_command, restore_command
     from tender.demo import demo_command
     from tender.evaluation.commands import score_command
+    from tender.municipalities.commands import municipality_group
     from tender.noark.commands import noark_group
     from tender.noark.worker import worker_command
     from tender.protocol.commands import protocol_group
@@ -44,6 +45,7 @@ def register_commands(app: Flask) -> None:
         espd_group,
         serve_command,
         user_group,
+        municipality_group,
         score_command,
         noark_group,
         worker_command,

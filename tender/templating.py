@@ -23,6 +23,7 @@ from tender.evaluation_model import permissions as evaluation_model_permissions
 from tender.formatting import OSLO, Number
 from tender.i18n import format_locale
 from tender.lifecycle import permissions as lifecycle_permissions
+from tender.municipalities import permissions as municipalities_permissions
 from tender.negotiation import permissions as negotiation_permissions
 from tender.noark import permissions as noark_permissions
 from tender.prequalification import permissions as prequalification_permissions
@@ -56,6 +57,7 @@ PERMISSION_MODULES = (
     corrections_permissions,
     award_permissions,
     protocol_permissions,
+    municipalities_permissions,
 )
 
 

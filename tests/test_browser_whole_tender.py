@@ -1,11 +1,11 @@
 """The whole tender in one browser journey (issue 17, point 1), in a real Chromium against a live server whose
 e-mail goes to a local SMTP server: every person in a browser of their own, clicking and typing in the pages.
 
-Written outside the pages: the lead's administrator account (the operator's ``tender user create``), the
-municipalities in the system's register (reference data, as no page makes them), and the injectable clock the
-test moves past the deadlines. Everything else goes through the pages; the mail and the audit trail are only
-read. Each step's full-page screenshot goes to ``test-artifacts/whole-tender/<backend>/`` (or under
-``$TENDER_TEST_ARTIFACTS``) and is kept when the journey fails, deleted when it passes.
+Written outside the pages: the lead's administrator account (the operator's ``tender user create``) and the
+injectable clock the test moves past the deadlines. Everything else goes through the pages, the municipalities
+too (the lead, an administrator, first adds them to the system's register, Kommuneregister); the mail and the
+audit trail are only read. Each step's full-page screenshot goes to ``test-artifacts/whole-tender/<backend>/``
+(or under ``$TENDER_TEST_ARTIFACTS``) and is kept when the journey fails, deleted when it passes.
 """
 
 from __future__ import annotations
@@ -89,9 +89,7 @@ def vendor_email(company: str) -> str:
 def journey(app, database_factory, tmp_path_factory, mail_server, browser) -> Iterator[Journey]:
     """A live server with an empty database of its own, its mail to the local SMTP server, its clock at
     ``START``. (``app`` is requested so that the PostgreSQL run keeps the test.)"""
-    from tender.extensions import db
     from tender.noark.tasks import start_consumer
-    from tender.tenders import operations as tender_ops
 
     port, box = mail_server
     application = make_app(
@@ -107,10 +105,6 @@ def journey(app, database_factory, tmp_path_factory, mail_server, browser) -> It
         args=["user", "create", LEAD[0], LEAD[1], "--admin", "--password", LEAD[2]]
     )
     assert done.exit_code == 0, done.output
-    with application.app_context():
-        for name, (number, population, *_) in MUNICIPALITIES.items():
-            tender_ops.get_or_create_municipality(name=name, kommunenummer=number, population=population)
-        db.session.commit()
     server = LiveServer(application).start()
     consumer = start_consumer(application, workers=1)  # as `tender serve` runs the Noark queue's consumer
     j = Journey(server.url, application, box, clock, browser, artefact_folder("whole-tender"))
@@ -125,8 +119,19 @@ def journey(app, database_factory, tmp_path_factory, mail_server, browser) -> It
 
 
 def _set_up_the_tender(j: Journey) -> None:
-    """The lead creates the tender, sets its deadlines, adds the municipalities and invites the group."""
+    """The lead, an administrator, puts the municipalities in the system's register; then creates the tender,
+    sets its deadlines, adds the municipalities and invites the group."""
     with j.as_(LEAD[0], "gruppen er invitert") as lead:
+        lead.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Kommuneregister").click()
+        for municipality, (number, population, *_) in MUNICIPALITIES.items():
+            register = lead.get_by_role("form", name="Legg inn en kommune")
+            register.get_by_label("Navn").fill(municipality)
+            register.get_by_label("Kommunenummer").fill(number)
+            register.get_by_label("Innbyggertall").fill(f"{population:,}".replace(",", " "))
+            register.get_by_role("button", name="Legg inn kommunen").click()
+            lead.get_by_text(f"{municipality} ({number}) er lagt inn i kommuneregisteret.").wait_for()
+        j.shot(lead, "kommunene er i kommuneregisteret")
+        lead.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Mine konkurranser").click()
         lead.get_by_role("link", name="Ny konkurranse").click()
         fill_form(
             lead,

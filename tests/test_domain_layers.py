@@ -35,6 +35,7 @@ FLOORS = [
     "noark",  # above evaluation: a confirmed Noark result fills in the bid's check of its minimum requirement
     "negotiation",  # above evaluation: a reduction between rounds applies the announced award criteria
     "award",  # above negotiation: the recommendation is drawn from the final round's evaluation
+    "municipalities",  # the register: a correction is refused while an award's cost split depends on it
     "lifecycle",
     "timeline",  # gathers the deadlines and events of every domain below it
     "protocol",  # the procurement protocol and the archive package read every domain below it

@@ -94,6 +94,7 @@ EVENT_LABELS: dict[str, str] = {
     "membership.added": "Medlem lagt til",
     "membership.removed": "Medlem fjernet",
     "municipality.created": "Kommune opprettet",
+    "municipality.changed": "Kommune endret i kommuneregisteret",
     "noark.requirement_confirmed": "Noark-resultat for minstekrav bekreftet",
     "noark.requirement_linked": "Minstekrav koblet til Noark-kontroll",
     "noark.requirement_unlinked": "Minstekrav koblet fra Noark-kontroll",
