@@ -213,21 +213,33 @@ def _count_words(errors: int, warnings: int) -> str:
 PERIOD_STARTS = frozenset({Kind.ANNOUNCEMENT, Kind.ROUND_CALLED, Kind.INVITATION}) | DEADLINES
 
 
-def _tick_words(moment: datetime, span_days: float) -> str:
-    return formatting.format_month(moment) if span_days > 92 else formatting.format_day_month(moment)
+def _tick_words(moment: datetime, span_days: float, locale: str) -> str:
+    if span_days > 92:
+        return formatting.format_month(moment, locale=locale)
+    return formatting.format_day_month(moment, locale=locale)
 
 
 def timeline_chart(entries: Sequence[Any], now: datetime) -> Markup:
-    """The entries (already the ones this person may see, in time order) on one time axis with today."""
+    """The entries (already the ones this person may see, in time order) on one time axis with today, in the
+    page's language (a vendor's page may be in English: tender.i18n)."""
+    from flask_babel import gettext as _
+
+    from tender.i18n import format_locale
+    from tender.web.timeline_messages import entry_label
+
     if not entries:
         return Markup("")
+    locale = format_locale()
     rows = []
     last_start: datetime | None = None
     for e in entries:
         deadline = e.kind in DEADLINES
+        label = entry_label(e)
         rows.append(
             charts.TimeRow(
-                e.label if e.round is None or e.round <= 1 else f"{e.label} (runde {e.round})",
+                label
+                if e.round is None or e.round <= 1
+                else _("%(label)s (runde %(round)s)", label=label, round=e.round),
                 e.at,
                 deadline,
                 e.is_done(now),
@@ -240,19 +252,22 @@ def timeline_chart(entries: Sequence[Any], now: datetime) -> Markup:
     span_days = (max(moments) - min(moments)).total_seconds() / 86400
     svg = charts.timeline(
         "chart-timeline",
-        "Tidslinje",
-        f"Fristene og hendelsene på en tidsakse; i dag ({formatting.format_date(now)}) er markert med "
-        "stiplet strek. Tidspunktene står i tabellen under.",
+        _("Tidslinje"),
+        _(
+            "Fristene og hendelsene på en tidsakse; i dag (%(today)s) er markert med stiplet strek. "
+            "Tidspunktene står i tabellen under.",
+            today=formatting.format_date(now, locale=locale),
+        ),
         rows,
         now,
-        lambda moment: _tick_words(moment, span_days),
-        f"I dag, {formatting.format_day_month(now)}",
+        lambda moment: _tick_words(moment, span_days, locale),
+        _("I dag, %(day)s", day=formatting.format_day_month(now, locale=locale)),
         (
-            "Frist (passert)",
-            "Frist (kommer)",
-            "Hendelse (skjedd)",
-            "Hendelse (planlagt)",
-            "Perioden fram til fristen",
+            _("Frist (passert)"),
+            _("Frist (kommer)"),
+            _("Hendelse (skjedd)"),
+            _("Hendelse (planlagt)"),
+            _("Perioden fram til fristen"),
         ),
     )
     return Markup(svg)

@@ -5,8 +5,12 @@ Norwegian by the models and operations, which also write them into documents and
 stay Norwegian. On a vendor's page in English (``tender.i18n``) the ``tr`` filter looks each one up in the
 catalogue when it is shown. ``N_`` only marks a text for ``pybabel extract``; a text listed here must be
 word for word the one the code makes (``tests/test_i18n.py`` checks that each still occurs in the code).
-Texts that carry values (a number of seconds, a name) are translated where they are made, or not yet: see
-docs/i18n.md.
+Texts that carry values (a number of seconds, a requirement's number, a moment) are listed in
+:data:`PATTERNS` as their wording with ``%(name)s`` placeholders; the ``tr`` filter finds the wording a
+text was made with, takes the values out of it and fills them into the English wording
+(``tender.i18n.translated``), so the operations keep making one Norwegian text for the page, the
+documents and the audit trail alike.
+``tests/test_i18n.py`` checks that each wording is still made by the code.
 """
 
 from __future__ import annotations
@@ -125,4 +129,72 @@ MESSAGES = (
     N_("ESPD-svar mangler: les inn en ESPD-fil eller fyll ut ESPD-skjemaet."),
     # tender.questions.operations.vendor_status_of
     N_("Mottatt; innkjøpsgruppen arbeider med svaret"),
+    # the deadlines' refusals (tender.tenders.opening.too_late) where a vendor meets them
+    N_("Tilbudsfristen er ute. Tilbudet kan ikke endres eller leveres."),
+    N_("Fristen for forespørsel om å delta er ute. Forespørselen kan ikke endres eller leveres."),
+    N_("Fristen for å svare på avklaringen er ute. Svaret kan ikke leveres."),
+    # tender.prequalification.assess_operations.answer_clarification and assess_views
+    N_("Avklaringen finnes ikke."),
+    N_("Avklaringen er allerede besvart."),
+    N_("Skriv en svar."),
+    N_("Svaret er sendt."),
+    # tender.bids.operations
+    N_("Kravspesifikasjonen er ikke kunngjort ennå."),
+    N_("Tilbudsfristen er ikke satt ennå; tilbud kan ikke leveres."),
+    N_("Tilbudet er levert og kan ikke endres."),
+    N_("Tilbudet er endret av en annen bruker siden du åpnet det. Last siden på nytt."),
+    N_("Prisskjemaet har ikke en slik linje."),
+    N_("Tilbudet er allerede levert."),
+    N_("Prisskjemaet har ingen priser: gi en pris på minst én post."),
+    N_("Velg én eller to personer."),
+    # tender.prequalification.request_operations
+    N_("Fristen for forespørsel om å delta er ikke satt ennå."),
+    N_("Forespørselen er levert og kan ikke endres."),
+    N_("Landkoden må være to bokstaver (ISO 3166), f.eks. NO."),
+    N_("Velg et av kvalifikasjonskravene i listen."),
+    N_("Skriv hvem kunden er."),
+    # tender.questions.operations
+    N_("Det er ikke satt noen frist for spørsmål, så spørsmål kan ikke stilles her."),
+    N_("Skriv spørsmålet."),
+    # tender.noark.operations and views
+    N_("Tilbudet er levert, og prøveuttrekket som ble levert med det kan ikke byttes."),
+    N_("Filen er tom (0 byte)."),
+    N_("Prøveuttrekket er lastet opp og står i kø for kontroll."),
+    # tender.web.uploads
+    N_("Filen er tom."),
+)
+
+#: texts with values a vendor meets, as their wording with placeholders (see the module's docstring)
+PATTERNS = (
+    # tender.auth.operations
+    N_("For mange mislykkede forsøk. Vent %(seconds)s sekunder og prøv igjen."),
+    N_("For mange mislykkede innlogginger. Vent %(seconds)s sekunder og prøv igjen."),
+    # tender.bids.operations: a bid's answers, prices and delivery
+    N_("%(vendor)s har allerede et tilbud i denne runden."),
+    N_("%(vendor)s er ikke med i konkurransen."),
+    N_("%(number)s: dokumentasjonsreferansen kan ha høyst 300 tegn."),
+    N_("%(number)s: svaret kan ha høyst 200 tegn; skriv resten i beskrivelsen."),
+    N_("%(number)s: svaret må være %(choices)s, ikke «%(value)s»."),
+    N_("%(number)s: svaret må være et tall, ikke «%(value)s»."),
+    N_("Kravet %(key)s finnes ikke i den kunngjorte kravspesifikasjonen."),
+    N_("%(key)s: beskriv forbeholdet."),
+    N_("«%(item)s»: beløpet kan ikke være negativt."),
+    N_("«%(item)s»: beløpet er for stort."),
+    N_("«%(item)s»: beløpet kan ha høyst to desimaler (øre)."),
+    N_("%(count)s krav er ikke besvart: %(numbers)s."),
+    N_("Prisskjemaet mangler beløp for «%(item)s»."),
+    # tender.prequalification.request_operations: what a request still lacks
+    N_("Konkurransen spør ikke om ESPD-kriteriet %(code)s."),
+    N_("Avvisningsgrunn %(number)s er ikke besvart i ESPD-svarene: %(text)s"),
+    N_("Kvalifikasjonskrav %(number)s er ikke besvart i ESPD-svarene: %(text)s"),
+    N_("Dokumentasjon mangler for kvalifikasjonskrav %(number)s: %(text)s"),
+    # tender.questions.operations: asking, and a question's status for the vendor who asked
+    N_("%(vendor)s kan ikke stille spørsmål i denne konkurransen."),
+    N_("Teksten er for lang: høyst %(most)s tegn, og denne har %(count)s."),
+    N_("Fristen for spørsmål var %(deadline)s. Spørsmålet er ikke tatt imot."),
+    N_("Besvart: publisert som nr. %(number)s %(at)s"),
+    # tender.noark.operations and tender.web.uploads: uploads
+    N_("Filen er større enn grensen på %(size)s."),
+    N_("Filen er større enn %(megabytes)s MB."),
+    N_("Filen er ikke en gyldig .%(suffix)s-fil (innholdet stemmer ikke med filtypen)."),
 )
