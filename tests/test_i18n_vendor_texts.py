@@ -63,7 +63,11 @@ def test_a_text_with_values_is_worded_in_english_on_a_vendors_english_page_and_k
 
 
 def test_a_new_vendor_account_gets_the_language_of_the_page_it_registered_on(
-    client, forms, db, world, mail_on  # noqa: F811
+    client,
+    forms,
+    db,
+    world,
+    mail_on,  # noqa: F811
 ) -> None:
     from sqlalchemy import select
 
@@ -83,7 +87,11 @@ def test_a_new_vendor_account_gets_the_language_of_the_page_it_registered_on(
 
 
 def test_a_vendor_account_registered_on_a_norwegian_page_gets_norwegian(
-    client, forms, db, world, mail_on  # noqa: F811
+    client,
+    forms,
+    db,
+    world,
+    mail_on,  # noqa: F811
 ) -> None:
     from sqlalchemy import select
 
