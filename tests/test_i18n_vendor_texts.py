@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the fixtures of tests/test_vendors.py, imported, are parameters by the same names)
 """The vendors' pages in English, the texts made outside the templates (issue 17, point 7): texts with values
 made by operations, the public timeline's entries, the clarification page, and the language a new vendor
 account gets from the page it registered on."""
@@ -67,7 +68,7 @@ def test_a_new_vendor_account_gets_the_language_of_the_page_it_registered_on(
     forms,
     db,
     world,
-    mail_on,  # noqa: F811
+    mail_on,
 ) -> None:
     from sqlalchemy import select
 
@@ -91,7 +92,7 @@ def test_a_vendor_account_registered_on_a_norwegian_page_gets_norwegian(
     forms,
     db,
     world,
-    mail_on,  # noqa: F811
+    mail_on,
 ) -> None:
     from sqlalchemy import select
 

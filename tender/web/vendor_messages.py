@@ -80,6 +80,11 @@ LABELS = (
     N_("delvis"),
     N_("kjøres ikke"),
     # tender.prequalification.models.RequestStatus uses "Utkast" and "Levert" (above)
+    # tender.prequalification.models.QualificationCategory (the announcement page's groups of requirements)
+    N_("Registrering og juridisk stilling"),
+    N_("Skatt og merverdiavgift"),
+    N_("Økonomisk og finansiell kapasitet"),
+    N_("Tekniske og faglige kvalifikasjoner"),
     # tender.prequalification.models: the selection's outcome for a request
     N_("Invitert til å gi tilbud"),
     N_("Ikke valgt ut"),
@@ -162,6 +167,33 @@ MESSAGES = (
     N_("Prøveuttrekket er lastet opp og står i kø for kontroll."),
     # tender.web.uploads
     N_("Filen er tom."),
+    # tender.corrections: a published correction as a vendor reads it (its changes, the bid deadline's fate)
+    N_("Nytt krav"),
+    N_("Slettet krav"),
+    N_("Endret krav"),
+    N_("Nytt dokument"),
+    N_("Fjernet dokument"),
+    N_("Erstattet dokument"),
+    N_("Nytt navn"),
+    N_("Det var nok tid igjen til tilbudsfristen; den ble ikke vurdert forlenget."),
+    N_("Ingen krav er lagt til, endret eller slettet (bare rekkefølge eller kapitler)."),
+    # tender.core.spec.diff.FIELD_LABELS: a changed requirement's fields
+    N_("Tittel"),
+    N_("Navn"),
+    N_("Nummer"),
+    N_("Beskrivelse"),
+    N_("Kravtype"),
+    N_("Kravtekst"),
+    N_("Svarform"),
+    N_("Enhet"),
+    N_("Tildelingskriterium"),
+    N_("Vekt"),
+    N_("Dokumentasjon"),
+    N_("Kilde"),
+    N_("Gjelder kommuner"),
+    # tender.core.lifecycle: the vendor's own next step on the tender's overview
+    N_("Send forespørselen om å delta før fristen."),
+    N_("Lever tilbudet før tilbudsfristen."),
 )
 
 #: texts with values a vendor meets, as their wording with placeholders (see the module's docstring)
@@ -193,6 +225,10 @@ PATTERNS = (
     N_("Teksten er for lang: høyst %(most)s tegn, og denne har %(count)s."),
     N_("Fristen for spørsmål var %(deadline)s. Spørsmålet er ikke tatt imot."),
     N_("Besvart: publisert som nr. %(number)s %(at)s"),
+    # tender.corrections: a correction's name and the bid deadline's fate
+    N_("Rettelse %(number)s"),
+    N_("Tilbudsfristen ble forlenget til %(moment)s."),
+    N_("Tilbudsfristen ble ikke forlenget. Begrunnelse: %(reason)s"),
     # tender.noark.operations and tender.web.uploads: uploads
     N_("Filen er større enn grensen på %(size)s."),
     N_("Filen er større enn %(megabytes)s MB."),
