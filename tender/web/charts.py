@@ -19,6 +19,7 @@ from tender import formatting
 from tender.core import charts
 from tender.core.timeline import DEADLINES, Kind
 from tender.web.core_messages import note
+from tender.web.vendor_messages import N_
 
 __all__ = [
     "board_chart",
@@ -154,21 +155,38 @@ def spec_approvals_chart(overview: Sequence[Any], version_number: int | None) ->
 
 
 # -- the Noark report ----------------------------------------------------------------------------------------
-NOARK_SERIES = ("Feil", "Advarsler", "Opplysninger")
+#: the severities as the chart names them (translated where drawn)
+NOARK_SERIES = (N_("Feil"), N_("Advarsler"), N_("Opplysninger"))
 NOARK_ROWS = 15
 
 
 def noark_chart(view: Any) -> Markup:
     """The findings by severity: one bar for the whole extract, then one per test with errors or warnings
-    (the most first, at most :data:`NOARK_ROWS`), each stacked into errors, warnings and information."""
+    (the most first, at most :data:`NOARK_ROWS`), each stacked into errors, warnings and information. In the
+    page's language (a vendor reads its own sample's report, which may be in English: tender.i18n)."""
+    from flask_babel import gettext as _
+    from flask_babel import ngettext
+
+    from tender.i18n import format_locale, language
+
     if view is None or view.unreadable:
         return Markup("")
+    locale = format_locale()
+    english = language() == "en"
     verdict = view.verdict
+
+    def counted(errors: int, warnings: int) -> str:
+        return _(
+            "%(errors)s feil, %(warnings)s adv.",
+            errors=formatting.format_number(errors, locale=locale),
+            warnings=formatting.format_number(warnings, locale=locale),
+        )
+
     rows = [
         charts.BarRow(
-            "Hele uttrekket",
+            _("Hele uttrekket"),
             [verdict.get("errors", 0), verdict.get("warnings", 0), verdict.get("info", 0)],
-            end_label=_count_words(verdict.get("errors", 0), verdict.get("warnings", 0)),
+            end_label=counted(verdict.get("errors", 0), verdict.get("warnings", 0)),
         )
     ]
 
@@ -181,31 +199,29 @@ def noark_chart(view: Any) -> Markup:
     for g in groups[:NOARK_ROWS]:
         rows.append(
             charts.BarRow(
-                f"{g.id} {g.name_no}",
+                f"{g.id} {g.name_en if english else g.name_no}",
                 [count(g, "error"), count(g, "warning"), count(g, "info")],
-                end_label=_count_words(count(g, "error"), count(g, "warning")),
+                end_label=counted(count(g, "error"), count(g, "warning")),
             )
         )
     rest = len(groups) - NOARK_ROWS
-    desc = (
-        "Funnene etter alvorlighet: først hele uttrekket, så testene med feil eller advarsler. "
-        + (f"{rest} tester til står i tabellen. " if rest > 0 else "")
-        + "Alle tall står i tabellen under."
+    first = _("Funnene etter alvorlighet: først hele uttrekket, så testene med feil eller advarsler.")
+    more = (
+        ngettext("%(num)s test til står i tabellen.", "%(num)s tester til står i tabellen.", rest)
+        if rest > 0
+        else ""
     )
+    last = _("Alle tall står i tabellen under.")
     svg = charts.stacked_bars(
         "chart-noark",
-        "Funn etter alvorlighet",
-        desc,
-        NOARK_SERIES,
+        _("Funn etter alvorlighet"),
+        " ".join(p for p in (first, more, last) if p),
+        tuple(_(s) for s in NOARK_SERIES),
         rows,
-        lambda v: formatting.format_decimal(v, 1),
-        lambda series, value: f"{series}: {formatting.format_number(value)}",
+        lambda v: formatting.format_decimal(v, 1, locale=locale),
+        lambda series, value: f"{series}: {formatting.format_number(value, locale=locale)}",
     )
     return Markup(svg)
-
-
-def _count_words(errors: int, warnings: int) -> str:
-    return f"{formatting.format_number(errors)} feil, {formatting.format_number(warnings)} adv."
 
 
 # -- the timeline --------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 
 from tender.core.espd import KNOWN_CRITERIA, Answer, Category, EspdError, known_criterion
 from tender.formatting import (
+    LOCALE,
     format_date,
     format_decimal,
     format_file_size,
@@ -246,24 +247,26 @@ STATUS_NAMES: dict[str, str] = {
 }
 
 
-def _money(amount: Any, currency: str | None) -> str:
+def _money(amount: Any, currency: str | None, locale: str = LOCALE) -> str:
     if not currency:  # some services write currencyID="": the number, without guessing kroner
-        return format_decimal(amount, 2)
+        return format_decimal(amount, 2, locale=locale)
     try:
-        return format_money(amount, currency)
+        return format_money(amount, currency, locale=locale)
     except (ValueError, KeyError, TypeError):  # a currency code Babel does not know
-        return f"{format_decimal(amount, 2)} {currency}"
+        return f"{format_decimal(amount, 2, locale=locale)} {currency}"
 
 
-def answer_value(answer: Answer) -> str:
-    """The answer's value as a Norwegian reader expects it: «Ja», «48 500 000,00 kr», «1. januar 2024–…»."""
+def answer_value(answer: Answer, locale: str = LOCALE) -> str:
+    """The answer's value as a Norwegian reader expects it: «Ja», «48 500 000,00 kr», «1. januar 2024–…»;
+    numbers, amounts and dates in ``locale`` (a vendor's page in English: tender.i18n.format_locale), and
+    «Ja»/«Nei» looked up by the page's ``tr`` filter."""
     kind = answer.kind
     if kind == "indicator":
         return "Ja" if answer.indicator else "Nei"
     if kind == "amount":
-        return _money(answer.amount, answer.currency)
+        return _money(answer.amount, answer.currency, locale)
     if kind == "percentage":
-        return format_percent_points(answer.quantity, 2)
+        return format_percent_points(answer.quantity, 2, locale=locale)
     if kind == "quantity":
         code = (answer.unit or "").upper()
         # "INTEGER", "NUMBER" and "C62" (UN/ECE "one") only say it is a count
@@ -272,12 +275,12 @@ def answer_value(answer: Answer) -> str:
         if code == "YEAR" and quantity is not None and quantity == quantity.to_integral_value():
             # real responses answer "Year" with the calendar year under unitCode YEAR: 2025, not «2 025»
             return f"{int(quantity)}{unit}"
-        return f"{format_decimal(quantity, 4)}{unit}"
+        return f"{format_decimal(quantity, 4, locale=locale)}{unit}"
     if kind == "date":
-        return format_date(answer.date)
+        return format_date(answer.date, locale=locale)
     if kind == "period":
         if answer.start or answer.end:
-            return f"{format_date(answer.start)}–{format_date(answer.end)}"
+            return f"{format_date(answer.start, locale=locale)}–{format_date(answer.end, locale=locale)}"
         return answer.text or "–"
     if kind == "code":
         return answer.code or "–"

@@ -177,6 +177,8 @@ MESSAGES = (
     N_("Nytt navn"),
     N_("Det var nok tid igjen til tilbudsfristen; den ble ikke vurdert forlenget."),
     N_("Ingen krav er lagt til, endret eller slettet (bare rekkefølge eller kapitler)."),
+    # tender.reports.noark_context: where the extract states a count
+    N_("hele uttrekket"),
     # tender.core.spec.diff.FIELD_LABELS: a changed requirement's fields
     N_("Tittel"),
     N_("Navn"),
