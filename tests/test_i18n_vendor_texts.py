@@ -46,6 +46,23 @@ def test_every_wording_with_values_in_vendor_messages_is_still_made_by_the_code(
             "Documentation is missing for qualification requirement 2: Tre referanser fra kommuner",
         ),
         ("R0012: svaret må være et tall, ikke «mange».", "R0012: the answer must be a number, not “mange”."),
+        ("Filen er ikke gyldig XML (linje 3).", "The file is not valid XML (line 3)."),
+        (
+            "Filen er et ESPD-svar for en annen anskaffelse (2025/0001), ikke for denne (2026/0417).",
+            "The file is an ESPD response for another procurement (2025/0001), not for this one (2026/0417).",
+        ),
+        (
+            "Organisasjonsnummeret må bestå av nøyaktig ni sifre.",
+            "The organisation number must consist of exactly nine digits.",
+        ),
+        (
+            "Tilbudsfristen ble forlenget til 1. mars 2027 kl. 12.00.",
+            "The bid deadline was extended to 1 March 2027 at 12:00.",
+        ),
+        (
+            "Kvalifikasjonskrav 2 er ikke besvart i ESPD-svarene: Generell årlig omsetning",
+            "Qualification requirement 2 is not answered in the ESPD answers: General yearly turnover",
+        ),
         (
             "Fristen for spørsmål var 1. mars 2027 kl. 12.00. Spørsmålet er ikke tatt imot.",
             "The deadline for questions was 1 March 2027 at 12:00. The question was not received.",

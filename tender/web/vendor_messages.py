@@ -193,6 +193,19 @@ MESSAGES = (
     N_("Dokumentasjon"),
     N_("Kilde"),
     N_("Gjelder kommuner"),
+    # tender.web.spec_messages.ORGANISATION_NUMBER: registering with a mistyped organisation number
+    N_("Organisasjonsnummeret må bestå av nøyaktig ni sifre."),
+    N_("Organisasjonsnummeret har feil kontrollsiffer (MOD11). Sjekk at det er skrevet av riktig."),
+    # tender.web.espd_messages.NORWEGIAN: an ESPD file the reader refuses (those with values: PATTERNS)
+    N_(
+        "Filen har en dokumenttypedeklarasjon (DOCTYPE/ENTITY). Det bruker ikke ESPD-svar, og av "
+        "sikkerhetshensyn leser vi ikke slike filer."
+    ),
+    N_("Filen er ikke gyldig XML."),
+    N_(
+        "Filen sier ikke hvilken versjon av ESPD-datamodellen den følger. Vi leser ESPD-svar i versjon 1 "
+        "og versjon 2, 3 og 4 (ESPD-EDM)."
+    ),
     # tender.core.lifecycle: the vendor's own next step on the tender's overview
     N_("Send forespørselen om å delta før fristen."),
     N_("Lever tilbudet før tilbudsfristen."),
@@ -227,6 +240,29 @@ PATTERNS = (
     N_("Teksten er for lang: høyst %(most)s tegn, og denne har %(count)s."),
     N_("Fristen for spørsmål var %(deadline)s. Spørsmålet er ikke tatt imot."),
     N_("Besvart: publisert som nr. %(number)s %(at)s"),
+    # tender.web.espd_messages.message: an ESPD file the reader refuses
+    N_("Filen er ikke gyldig XML (linje %(line)s)."),
+    N_("Filen er for stor (%(size)s). Et ESPD-svar kan være på høyst %(limit)s."),
+    N_(
+        "Filen har elementer nøstet i mer enn %(limit)s nivåer. Så dypt går ikke et ESPD-svar, og vi leser "
+        "den ikke."
+    ),
+    N_("Filen har mer enn %(limit)s elementer. Så mange har ikke et ESPD-svar, og vi leser den ikke."),
+    N_(
+        "Filen er en ESPD-forespørsel («%(root)s») fra oppdragsgiveren, ikke et ESPD-svar. Last opp svaret "
+        "dere har fylt ut."
+    ),
+    N_(
+        "Filen er XML, men ikke et ESPD-svar: rotelementet er «%(root)s», ikke "
+        "«QualificationApplicationResponse» eller «ESPDResponse»."
+    ),
+    N_(
+        "Filen er et ESPD-svar i versjon %(version)s av datamodellen, som vi ikke kan lese. "
+        "Vi leser versjon 1 og versjon 2, 3 og 4 (ESPD-EDM). Lag svaret på nytt i en av disse versjonene."
+    ),
+    N_("Filen er et ESPD-svar for en annen anskaffelse (%(found)s), ikke for denne (%(expected)s)."),
+    N_("ESPD-svaret oppgir ikke hvilken anskaffelse det gjelder. Det må vise til denne (%(expected)s)."),
+    N_("Filen kan ikke leses som et ESPD-svar (%(code)s)."),
     # tender.corrections: a correction's name and the bid deadline's fate
     N_("Rettelse %(number)s"),
     N_("Tilbudsfristen ble forlenget til %(moment)s."),
