@@ -181,6 +181,11 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
 
 
 _compiled: list[tuple[re.Pattern[str], str]] | None = None
+#: values that are someone's words or a file's names as they stand (a sheet's name, an id, a company, a typed
+#: answer), never looked up in the catalogue even when they read like one of its texts ("Krav")
+_VERBATIM = frozenset(
+    {"sheet", "id", "key", "vendor", "value", "answer", "item", "sample", "cell", "code", "root"}
+)
 
 _MONTHS = ("januar februar mars april mai juni juli august september oktober november desember").split()
 #: a moment as tender.formatting.format_datetime writes it in Norwegian: 3. desember 2026 kl. 08.44(.05)
@@ -212,6 +217,9 @@ def _with_values(text: str) -> str:
     for pattern, msgid in _patterns():
         match = pattern.fullmatch(text)
         if match is not None:
-            values = {k: _moment_in_english(v) or translated(v) for k, v in match.groupdict().items()}
+            values = {
+                k: v if k in _VERBATIM else _moment_in_english(v) or translated(v)
+                for k, v in match.groupdict().items()
+            }
             return str(gettext(msgid, **values))
     return text

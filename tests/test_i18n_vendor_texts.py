@@ -48,6 +48,11 @@ def test_every_wording_with_values_in_vendor_messages_is_still_made_by_the_code(
         ("R0012: svaret må være et tall, ikke «mange».", "R0012: the answer must be a number, not “mange”."),
         ("Filen er ikke gyldig XML (linje 3).", "The file is not valid XML (line 3)."),
         (
+            "ark «Krav», rad 12: Krav-ID «R0099» finnes ikke i den kunngjorte kravspesifikasjonen.",
+            "sheet “Krav”, row 12: Requirement ID “R0099” does not exist in the announced requirements "
+            "specification.",
+        ),
+        (
             "Filen er et ESPD-svar for en annen anskaffelse (2025/0001), ikke for denne (2026/0417).",
             "The file is an ESPD response for another procurement (2025/0001), not for this one (2026/0417).",
         ),

@@ -206,6 +206,22 @@ MESSAGES = (
         "Filen sier ikke hvilken versjon av ESPD-datamodellen den følger. Vi leser ESPD-svar i versjon 1 "
         "og versjon 2, 3 og 4 (ESPD-EDM)."
     ),
+    # tender.bids.views.upload_answers and tender.web.spec_messages: a filled-in answer form refused
+    N_("Svarskjemaet ble ikke lest inn; ingenting er endret:"),
+    N_("Raden har svar, men ingen Krav-ID."),
+    N_(
+        "Svarskjemaet er laget for en annen versjon av kravspesifikasjonen enn den kunngjorte. Last ned "
+        "skjemaet på nytt."
+    ),
+    N_(
+        "Regnearket er passordbeskyttet (kryptert). Fjern passordet i Excel (Fil › Info › Beskytt "
+        "arbeidsbok) og last opp på nytt."
+    ),
+    N_("Filen inneholder krypterte deler og kan ikke leses."),
+    N_("Filen er i det gamle .xls-formatet. Lagre den som Excel-arbeidsbok (.xlsx)."),
+    N_("Filen er ikke et Excel-regneark (.xlsx) men en PDF."),
+    N_("Filen er skadet eller ufullstendig og kan ikke åpnes som et Excel-regneark."),
+    N_("Regnearket kan ikke leses; det kan være skadet. Lagre det på nytt i Excel."),
     # tender.core.lifecycle: the vendor's own next step on the tender's overview
     N_("Send forespørselen om å delta før fristen."),
     N_("Lever tilbudet før tilbudsfristen."),
@@ -240,6 +256,21 @@ PATTERNS = (
     N_("Teksten er for lang: høyst %(most)s tegn, og denne har %(count)s."),
     N_("Fristen for spørsmål var %(deadline)s. Spørsmålet er ikke tatt imot."),
     N_("Besvart: publisert som nr. %(number)s %(at)s"),
+    # tender.web.spec_messages: a filled-in answer form refused, where (a sheet, a row) and why
+    N_("ark «%(sheet)s», rad %(row)s: %(problem)s"),
+    N_("ark «%(sheet)s»: %(problem)s"),
+    N_("Krav-ID «%(id)s» finnes ikke i den kunngjorte kravspesifikasjonen."),
+    N_("%(id)s: «Oppfylt» må være %(choices)s, ikke «%(answer)s»."),
+    N_("%(id)s: dokumentasjonsreferansen kan ha høyst %(most)s tegn."),
+    N_("Filen er større enn %(megabytes)s MB og kan ikke leses inn."),
+    N_("Regnearket pakker seg ut til mer enn %(megabytes)s MB og blir ikke lest inn."),
+    N_("Arket «%(sheet)s» mangler. Bruk svarskjemaet lastet ned fra løsningen (fant: %(found)s)."),
+    N_("Arket «%(sheet)s» har mer enn %(rows)s rader med innhold; så store ark leses ikke inn."),
+    N_("Regnearket har mer enn %(rows)s rader; så store ark leses ikke inn."),
+    N_("Arket «%(sheet)s» kan ikke leses; det kan være skadet."),
+    N_("Kolonne(r) mangler: %(columns)s."),
+    N_("Celle %(cell)s inneholder en formel. Formler godtas ikke; skriv inn verdien."),
+    N_("Æ, ø og å er feilkodet i regnearket (f.eks. «%(sample)s»). Hent en ny kopi av originalen."),
     # tender.web.espd_messages.message: an ESPD file the reader refuses
     N_("Filen er ikke gyldig XML (linje %(line)s)."),
     N_("Filen er for stor (%(size)s). Et ESPD-svar kan være på høyst %(limit)s."),
