@@ -6,6 +6,7 @@ account gets from the page it registered on."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -128,3 +129,44 @@ def test_a_vendor_account_registered_on_a_norwegian_page_gets_norwegian(
     forms.post(link.group(1), {}, page=link.group(1))
     user = db.session.scalars(select(User).where(User.email == "nora@arkivleverandoren.no")).one()
     assert user.language == "nb"
+
+
+@pytest.fixture
+def noark(db, clock, create_tender, create_user, add_member):
+    from tests.test_noark_web import noark_world
+
+    return noark_world(db, clock, create_tender, create_user, add_member)
+
+
+@pytest.fixture(scope="module")
+def extract_zip(tmp_path_factory) -> bytes:
+    from tests.test_noark_tasks import zipped_extract
+
+    return zipped_extract(tmp_path_factory.mktemp("progress")).read_bytes()
+
+
+def _status_labels(html: str) -> dict[str, str]:
+    import html as html_module
+    import json
+
+    match = re.search(r"data-status-labels='([^']*)'", html)
+    assert match, html
+    return json.loads(html_module.unescape(match.group(1)))
+
+
+def test_the_noark_progress_script_gets_the_status_labels_in_the_pages_language(
+    client, forms, login_as, db, noark, extract_zip
+) -> None:
+    from tests.test_noark_web import post_upload
+
+    login_as(noark.sellers[0])
+    assert post_upload(client, forms, noark, extract_zip, "uttrekk.zip").status_code == 302  # queued
+    page = noark.base + "/mine-prover"
+    norwegian = _status_labels(client.get(page).get_data(as_text=True))
+    assert norwegian == {"queued": "I kø", "running": "Kontrolleres", "done": "Ferdig", "failed": "Feilet"}
+    forms.post("/sprak", {"language": "en", "next": "/"}, page=page)
+    english = _status_labels(client.get(page).get_data(as_text=True))
+    assert english["queued"] != "I kø" and english["running"] != "Kontrolleres"
+    assert set(english) == set(norwegian) and all(english.values())
+    script = (Path(__file__).resolve().parent.parent / "tender/static/noark-progress.js").read_text()
+    assert "data-status-labels" in script and "I kø" not in script and "Kontrolleres" not in script
