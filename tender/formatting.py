@@ -176,20 +176,20 @@ def format_date(value: date | datetime | None, locale: str = LOCALE) -> str:
     return _babel_date(day, format=_patterns(locale)[0], locale=_locale(locale))
 
 
-def format_day_month(value: date | datetime | None) -> str:
-    """A date without its year, short, as a chart's axis reads it: 3. des."""
+def format_day_month(value: date | datetime | None, locale: str = LOCALE) -> str:
+    """A date without its year, short, as a chart's axis reads it: 3. des. (3 Dec in British English)."""
     if value is None:
         return MISSING
     day = oslo(value).date() if isinstance(value, datetime) else value
-    return _babel_date(day, format="d. MMM", locale=LOCALE)
+    return _babel_date(day, format="d. MMM" if locale == LOCALE else "d MMM", locale=_locale(locale))
 
 
-def format_month(value: date | datetime | None) -> str:
+def format_month(value: date | datetime | None, locale: str = LOCALE) -> str:
     """A month, short, as a chart's axis reads it: des. 2026."""
     if value is None:
         return MISSING
     day = oslo(value).date() if isinstance(value, datetime) else value
-    return _babel_date(day, format="MMM y", locale=LOCALE)
+    return _babel_date(day, format="MMM y", locale=_locale(locale))
 
 
 def format_datetime(value: datetime | None, seconds: bool = False, locale: str = LOCALE) -> str:

@@ -20,6 +20,7 @@ Numbers and times on English pages go through the same formatters (``tender.form
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -154,4 +155,71 @@ def translated(text: Any) -> Any:
     through untouched."""
     if not isinstance(text, str) or isinstance(text, Markup) or not text:
         return text
-    return gettext(text)
+    found = gettext(text)
+    if found != text or language() != "en":
+        return found
+    return _with_values(text)
+
+
+def _patterns() -> list[tuple[re.Pattern[str], str]]:
+    """The texts with values (``PATTERNS`` in ``tender/web/vendor_messages.py``) as patterns that find the
+    values in a text made with them, the most words of their own first so that the most specific wording
+    wins ("svaret må være et tall" before "svaret må være %(choices)s")."""
+    global _compiled
+    if _compiled is None:
+        from tender.web.vendor_messages import PATTERNS
+
+        found = []
+        for msgid in sorted(PATTERNS, key=lambda m: len(re.sub(r"%\(\w+\)[sd]", "", m)), reverse=True):
+            parts = re.split(r"%\((\w+)\)[sd]", msgid.replace("%%", "%"))
+            regex = "".join(
+                re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
+            )
+            found.append((re.compile(regex, re.S), msgid))
+        _compiled = found
+    return _compiled
+
+
+_compiled: list[tuple[re.Pattern[str], str]] | None = None
+#: values that are someone's words or a file's names as they stand (a sheet's name, an id, a company, a typed
+#: answer), never looked up in the catalogue even when they read like one of its texts ("Krav")
+_VERBATIM = frozenset(
+    {"sheet", "id", "key", "vendor", "value", "answer", "item", "sample", "cell", "code", "root"}
+)
+
+_MONTHS = ("januar februar mars april mai juni juli august september oktober november desember").split()
+#: a moment as tender.formatting.format_datetime writes it in Norwegian: 3. desember 2026 kl. 08.44(.05)
+_NORWEGIAN_MOMENT = re.compile(
+    rf"(\d{{1,2}})\. ({'|'.join(_MONTHS)}) (\d{{4}}) kl\. (\d\d)\.(\d\d)(?:\.(\d\d))?"
+)
+
+
+def _moment_in_english(value: str) -> str | None:
+    """A value that is a moment written in Norwegian, written again in British English (still Oslo time)."""
+    from datetime import datetime
+
+    from tender.formatting import OSLO, format_datetime
+
+    match = _NORWEGIAN_MOMENT.fullmatch(value)
+    if match is None:
+        return None
+    day, month, year, hour, minute, second = match.groups()
+    moment = datetime(
+        int(year), _MONTHS.index(month) + 1, int(day), int(hour), int(minute), int(second or 0), tzinfo=OSLO
+    )
+    return format_datetime(moment, seconds=second is not None, locale=ENGLISH_FORMAT_LOCALE)
+
+
+def _with_values(text: str) -> str:
+    """A Norwegian text with values made by an operation (a number of seconds, a requirement's number, a
+    status with its time) in English: the catalogue's English text of its wording, filled in with the values
+    (a value that is itself a known text, such as an enum's label, translated too). Unknown: as it is."""
+    for pattern, msgid in _patterns():
+        match = pattern.fullmatch(text)
+        if match is not None:
+            values = {
+                k: v if k in _VERBATIM else _moment_in_english(v) or translated(v)
+                for k, v in match.groupdict().items()
+            }
+            return str(gettext(msgid, **values))
+    return text

@@ -35,7 +35,7 @@ from tender.tenders.models import Tender
 from tender.tenders.permissions import Rule
 from tender.timeline import permissions as timeline_permissions
 from tender.vendors import permissions as vendors_permissions
-from tender.web import charts, core_messages, spec_messages
+from tender.web import charts, core_messages, spec_messages, timeline_messages
 
 __all__ = ["OSLO", "RULES", "init_templates", "local_time", "may", "thousands"]
 
@@ -118,6 +118,7 @@ def init_templates(app: Flask) -> None:
     audit_labels.register_filters(filters)
     core_messages.register_filters(filters)
     spec_messages.register_filters(filters)
+    timeline_messages.register_filters(filters)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["may"] = may

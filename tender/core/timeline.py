@@ -112,6 +112,10 @@ class Entry:
     vendor_id: int | None = None
     #: a correction: its round's bid deadline when it was published (to tell whether it was extended)
     deadline_then: datetime | None = None
+    #: the label's Norwegian text with ``%(name)s`` placeholders and their values (``label`` is the one
+    #: filled in), so a vendor's page in English can look the text up in the catalogue and fill it in there
+    text: str | None = field(default=None, compare=False)
+    values: Mapping[str, object] = field(default_factory=dict, hash=False, compare=False)
 
     def is_done(self, now: datetime) -> bool:
         """Passed (a deadline) or happened (an event) by ``now``; upcoming otherwise."""

@@ -48,6 +48,42 @@ from tender.web.uploads import send_download
 bp = Blueprint("corrections", __name__, url_prefix="/konkurranser/<int:tender_id>/rettelser")
 
 
+@bp.app_template_filter("changes_in_words")
+def changes_in_words(changes: list[Any], documents: bool = False) -> str:
+    """The summary of a correction's changes in the page's language from the changes themselves (the
+    operations word it in Norwegian for the mails and the PDF): each count with its own plural, the counts
+    joined as the locale joins a list ("1 new requirement and 1 changed requirement")."""
+    from babel.lists import format_list
+    from flask_babel import gettext, ngettext
+
+    from tender.i18n import format_locale
+
+    def n(kind: str) -> int:
+        return sum(1 for c in changes if c.kind == kind)
+
+    if documents:
+        counted = [
+            ngettext("%(num)s nytt dokument", "%(num)s nye dokumenter", n("added")) if n("added") else "",
+            ngettext("%(num)s erstattet dokument", "%(num)s erstattede dokumenter", n("replaced"))
+            if n("replaced")
+            else "",
+            ngettext("%(num)s dokument med nytt navn", "%(num)s dokumenter med nytt navn", n("renamed"))
+            if n("renamed")
+            else "",
+            ngettext("%(num)s fjernet dokument", "%(num)s fjernede dokumenter", n("removed"))
+            if n("removed")
+            else "",
+        ]
+    else:
+        counted = [
+            ngettext("%(num)s nytt krav", "%(num)s nye krav", n("added")) if n("added") else "",
+            ngettext("%(num)s endret krav", "%(num)s endrede krav", n("changed")) if n("changed") else "",
+            ngettext("%(num)s slettet krav", "%(num)s slettede krav", n("removed")) if n("removed") else "",
+        ]
+    parts = [part for part in counted if part]
+    return gettext("Endringer: %(list)s.", list=format_list(parts, locale=format_locale()))
+
+
 def _me() -> Any:
     return current_user._get_current_object()
 

@@ -3,6 +3,7 @@ exclusion, a clarification request and the vendor's answer, a selection score (i
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import IntegerField, SelectField, TextAreaField
@@ -55,8 +56,12 @@ class ClarificationForm(FlaskForm):
 
 
 class AnswerForm(FlaskForm):
-    answer = TextAreaField("Svar", validators=[DataRequired("Skriv svaret."), Length(max=10_000)])
-    file = FileField("Dokument (valgfritt)")
+    # a vendor's form: its words in the page's language (docs/i18n.md)
+    answer = TextAreaField(
+        lazy_gettext("Svar"),
+        validators=[DataRequired(lazy_gettext("Skriv svaret.")), Length(max=10_000)],
+    )
+    file = FileField(lazy_gettext("Dokument (valgfritt)"))
 
 
 class SelectionScoreForm(FlaskForm):

@@ -445,9 +445,10 @@ def _answer(raw: dict[str, Any]) -> Any:
     )
 
 
-def line_up(tender: Tender, req: ParticipationRequest | None) -> list[LinedUp]:
+def line_up(tender: Tender, req: ParticipationRequest | None, *, locale: str | None = None) -> list[LinedUp]:
     """Every ground for exclusion and qualification requirement, beside the ESPD answers for it (by the
-    reader's lining-up), whatever the answers' source (a file or the form: one JSON shape)."""
+    reader's lining-up), whatever the answers' source (a file or the form: one JSON shape); the answers'
+    numbers and dates in ``locale`` (default Norwegian; a vendor's page may be in English)."""
     from tender.core.espd import Criterion, EspdResponse, Procurement
     from tender.core.espd import line_up as reader_line_up
     from tender.web.espd_messages import answer_value
@@ -487,7 +488,11 @@ def line_up(tender: Tender, req: ParticipationRequest | None) -> list[LinedUp]:
             text,
             code,
             match.status,
-            [(a.question, answer_value(a)) for c in match.criteria for a in c.answers],
+            [
+                (a.question, answer_value(a) if locale is None else answer_value(a, locale))
+                for c in match.criteria
+                for a in c.answers
+            ],
         )
         for (kind, number, text, code), match in zip(items, matches, strict=True)
     ]

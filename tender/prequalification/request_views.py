@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from tender.clock import now as clock_now
 from tender.errors import DomainError
 from tender.extensions import db
+from tender.i18n import format_locale
 from tender.prequalification import request_operations as ops
 from tender.prequalification.models import ParticipationRequest, RequestDocument, RequestReference
 from tender.prequalification.permissions import request as may_request
@@ -136,7 +137,7 @@ def _page(
         open_for_requests=ops.open_for_requests(tender, now),
         editable=editable,
         requirements=ops.requirements_of(tender) if published else [],
-        lined_up=ops.line_up(tender, req) if published else [],
+        lined_up=ops.line_up(tender, req, locale=format_locale()) if published else [],
         errors=errors or [],
         missing=missing or [],
         company_form=company_form,

@@ -1,10 +1,13 @@
 /* Polls the samples' progress every two seconds; reloads the page once one has finished.
    A file of its own (not inline) so that the Content-Security-Policy can forbid inline scripts.
-   The URL to poll comes from the script tag's data-poll-url. */
+   The URL to poll comes from the script tag's data-poll-url; the statuses' labels in the page's language
+   (Norwegian or English) from its data-status-labels, so the script itself holds no words. */
 (function () {
   var script = document.currentScript;
   var url = script && script.getAttribute("data-poll-url");
   if (!url) { return; }
+  var labels = {};
+  try { labels = JSON.parse(script.getAttribute("data-status-labels") || "{}"); } catch (e) { labels = {}; }
   function tick() {
     fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (r) { return r.ok ? r.json() : []; })
@@ -14,7 +17,7 @@
           var el = document.querySelector('[data-sample-status="' + s.id + '"]');
           if (!el) { return; }
           if (s.finished) { reload = true; return; }
-          el.querySelector("[data-label]").textContent = s.status_label;
+          el.querySelector("[data-label]").textContent = labels[s.status] || s.status_label;
           var bar = el.querySelector("progress");
           if (bar) { bar.value = s.progress; }
           var pct = el.querySelector("[data-percent]");

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -62,6 +63,15 @@ from tender.tenders.models import Tender, Vendor
 Source = Callable[[Tender], Iterable[Entry]]
 
 
+def _worded(text: str, **values: object) -> dict[str, Any]:
+    """An entry's label made from its Norwegian text with ``%(name)s`` placeholders, with the text and the
+    values kept on the entry (``text``, ``values``) so that a vendor's page in English words it from the
+    catalogue (``tender.web.timeline_messages.entry_label``). A value whose name ends in ``_lc`` is a label
+    written in lower case inside the sentence."""
+    filled = {k: (v.lower() if k.endswith("_lc") and isinstance(v, str) else v) for k, v in values.items()}
+    return {"label": text % filled, "text": text, "values": values}
+
+
 def _prequalification_announced(tender: Tender) -> datetime | None:
     setup = prequalification_of(tender)
     return setup.frozen_at if setup is not None and setup.enabled else None
@@ -72,7 +82,12 @@ def announcement(tender: Tender) -> Iterator[Entry]:
     steps towards it: the versions frozen, the municipalities' decisions, the evaluation model locked."""
     announced = _prequalification_announced(tender)
     if announced is not None:
-        yield Entry(Kind.ANNOUNCEMENT, announced, "Konkurransen kunngjort med prekvalifisering", public=True)
+        yield Entry(
+            Kind.ANNOUNCEMENT,
+            at=announced,
+            public=True,
+            **_worded("Konkurransen kunngjort med prekvalifisering"),
+        )
     spec = specification_of(tender)
     if spec is not None:
         for version in spec.versions:
@@ -95,11 +110,13 @@ def announcement(tender: Tender) -> Iterator[Entry]:
         if spec.published_at is not None and spec.published_version is not None:
             number = spec.published_version.number
             if announced is None:
-                label = f"Konkurransen kunngjort med kravspesifikasjonen, versjon {number}"
-                yield Entry(Kind.ANNOUNCEMENT, spec.published_at, label, public=True, number=number)
+                label = _worded(
+                    "Konkurransen kunngjort med kravspesifikasjonen, versjon %(number)s", number=number
+                )
+                yield Entry(Kind.ANNOUNCEMENT, at=spec.published_at, public=True, number=number, **label)
             else:
-                label = f"Kravspesifikasjonen publisert, versjon {number}"
-                yield Entry(Kind.DOCUMENTS, spec.published_at, label, public=True, number=number)
+                label = _worded("Kravspesifikasjonen publisert, versjon %(number)s", number=number)
+                yield Entry(Kind.DOCUMENTS, at=spec.published_at, public=True, number=number, **label)
     model = evaluation_model.model_of(tender)
     if model is not None and model.frozen_at is not None:
         yield Entry(Kind.EVENT, model.frozen_at, "Evalueringsmodellen låst", public=False)
@@ -110,12 +127,17 @@ def deadlines(tender: Tender) -> Iterator[Entry]:
     if tender.participation_deadline is not None:
         yield Entry(
             Kind.PARTICIPATION_DEADLINE,
-            tender.participation_deadline,
-            "Frist for forespørsel om å delta",
+            at=tender.participation_deadline,
             public=True,
+            **_worded("Frist for forespørsel om å delta"),
         )
     if tender.questions_deadline is not None:
-        yield Entry(Kind.QUESTIONS_DEADLINE, tender.questions_deadline, "Frist for spørsmål", public=True)
+        yield Entry(
+            Kind.QUESTIONS_DEADLINE,
+            at=tender.questions_deadline,
+            public=True,
+            **_worded("Frist for spørsmål"),
+        )
 
 
 def prequalification(tender: Tender) -> Iterator[Entry]:
@@ -146,9 +168,13 @@ def prequalification(tender: Tender) -> Iterator[Entry]:
         invited = payload.get("outcome") == RequestOutcome.INVITED.label
         yield Entry(
             Kind.INVITATION if invited else Kind.EVENT,
-            event.occurred_at,
-            f"Brev om prekvalifiseringen til {vendor.name}: {payload.get('outcome', '')}",
+            at=event.occurred_at,
             public=True,
+            **_worded(
+                "Brev om prekvalifiseringen til %(vendor)s: %(outcome)s",
+                vendor=vendor.name,
+                outcome=str(payload.get("outcome", "")),
+            ),
             vendor_id=vendor.id,
         )
 
@@ -166,13 +192,17 @@ def rounds(tender: Tender) -> Iterator[Entry]:
             )
         )
     if not rows and tender.bid_deadline is not None:
-        yield Entry(Kind.BID_DEADLINE, tender.bid_deadline, "Tilbudsfrist", public=True, round=1)
+        yield Entry(
+            Kind.BID_DEADLINE, at=tender.bid_deadline, public=True, round=1, **_worded("Tilbudsfrist")
+        )
     for row in rows:
         yield Entry(
             Kind.BID_DEADLINE,
-            row.deadline,
-            f"Tilbudsfrist, runde {row.number} ({row.kind.label.lower()})",
+            at=row.deadline,
             public=True,
+            **_worded(
+                "Tilbudsfrist, runde %(round)s (%(kind_lc)s)", round=row.number, kind_lc=row.kind.label
+            ),
             round=row.number,
         )
         if row.number > 1:
@@ -186,9 +216,14 @@ def rounds(tender: Tender) -> Iterator[Entry]:
             for invited in row.vendors:
                 yield Entry(
                     Kind.ROUND_CALLED,
-                    row.called_at,
-                    f"{invited.vendor.name} invitert til runde {row.number} ({row.kind.label.lower()})",
+                    at=row.called_at,
                     public=True,
+                    **_worded(
+                        "%(vendor)s invitert til runde %(round)s (%(kind_lc)s)",
+                        vendor=invited.vendor.name,
+                        round=row.number,
+                        kind_lc=row.kind.label,
+                    ),
                     round=row.number,
                     vendor_id=invited.vendor_id,
                 )
@@ -269,9 +304,9 @@ def questions(tender: Tender) -> Iterator[Entry]:
     for published in published_questions(tender):
         yield Entry(
             Kind.ANSWER,
-            published.published_at,
-            f"Svar på spørsmål {published.number} publisert",
+            at=published.published_at,
             public=True,
+            **_worded("Svar på spørsmål %(number)s publisert", number=published.number),
             number=published.number,
         )
 
@@ -283,9 +318,13 @@ def corrections(tender: Tender) -> Iterator[Entry]:
     for correction in corrections_of(tender):
         yield Entry(
             Kind.CORRECTION,
-            correction.published_at,
-            f"Rettelse {correction.number} kunngjort: {correction.reason}",
+            at=correction.published_at,
             public=True,
+            **_worded(
+                "Rettelse %(number)s kunngjort: %(reason)s",
+                number=correction.number,
+                reason=correction.reason,
+            ),
             number=correction.number,
             deadline_then=correction.deadline_before,
         )
@@ -298,10 +337,15 @@ def documents(tender: Tender) -> Iterator[Entry]:
         .where(DocumentSetVersion.tender_id == tender.id, DocumentSetVersion.published_at.is_not(None))
         .order_by(DocumentSetVersion.number)
     ):
-        label = f"Konkurransegrunnlaget publisert, versjon {version.number}"
         if version.is_correction:
-            label += f" (rettelse: {version.correction_reason})"
-        yield Entry(Kind.DOCUMENTS, version.published_at, label, public=True, number=version.number)
+            label = _worded(
+                "Konkurransegrunnlaget publisert, versjon %(number)s (rettelse: %(reason)s)",
+                number=version.number,
+                reason=version.correction_reason,
+            )
+        else:
+            label = _worded("Konkurransegrunnlaget publisert, versjon %(number)s", number=version.number)
+        yield Entry(Kind.DOCUMENTS, at=version.published_at, public=True, number=version.number, **label)
 
 
 def negotiation(tender: Tender) -> Iterator[Entry]:
@@ -317,9 +361,13 @@ def negotiation(tender: Tender) -> Iterator[Entry]:
     ):
         yield Entry(
             Kind.MEETING,
-            meeting.held_at,
-            f"Forhandlingsmøte med {meeting.vendor.name} om tilbudet i runde {meeting.round_no}",
+            at=meeting.held_at,
             public=True,
+            **_worded(
+                "Forhandlingsmøte med %(vendor)s om tilbudet i runde %(round)s",
+                vendor=meeting.vendor.name,
+                round=meeting.round_no,
+            ),
             round=meeting.round_no,
             number=number,
             vendor_id=meeting.vendor_id,
@@ -338,9 +386,9 @@ def negotiation(tender: Tender) -> Iterator[Entry]:
         for leaving in reduction.leaving:
             yield Entry(
                 Kind.EVENT,
-                reduction.decided_at,
-                f"Brev til {leaving.vendor.name}: går ikke videre til neste runde",
+                at=reduction.decided_at,
                 public=True,
+                **_worded("Brev til %(vendor)s: går ikke videre til neste runde", vendor=leaving.vendor.name),
                 round=reduction.round_no,
                 vendor_id=leaving.vendor_id,
             )

@@ -192,10 +192,12 @@ class Confirmation:
     existing_account: bool
 
 
-def confirm(token: str, *, users_url: Any = None) -> Confirmation:
+def confirm(token: str, *, users_url: Any = None, language: str | None = None) -> Confirmation:
     """The person opened the link sent to their address: their account exists from now on; they become the
     vendor's administrator if the vendor has none in this tender, else they wait for its approval (and the
-    administrators are told by e-mail, with ``users_url(tender)`` as the page to decide on)."""
+    administrators are told by e-mail, with ``users_url(tender)`` as the page to decide on). ``language`` is
+    the language of the page they registered on ("nb" or "en", tender.i18n): an account that has chosen none
+    yet keeps it for the vendors' pages; anything else is ignored."""
     registration = find_registration(token)
     tender = registration.tender
     registration.confirmed_at = utcnow()
@@ -208,6 +210,8 @@ def confirm(token: str, *, users_url: Any = None) -> Confirmation:
     elif user.password_hash is None:
         # The link reached this mailbox, so its owner may choose the password the account never had.
         user.password_hash = registration.password_hash
+    if user.language is None and language in ("nb", "en"):
+        user.language = language
     registration.user = user
     vendor = _vendor_in_tender(tender, registration.organisasjonsnummer, registration.vendor_name, actor=user)
     registration.vendor = vendor

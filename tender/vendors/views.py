@@ -15,6 +15,7 @@ from tender.auth.operations import normalise_email
 from tender.documents.operations import current_version as current_documents
 from tender.errors import DomainError, SeparationOfDutiesError, keep_refusal
 from tender.extensions import db
+from tender.i18n import language
 from tender.mail import public_url
 from tender.prequalification.request_operations import setup_of as prequalification_of
 from tender.prequalification.setup_operations import announced_setup
@@ -54,7 +55,8 @@ def announcement(token: str) -> Any:
                     name=form.name.data or "",
                     email=form.email.data or "",
                     password=form.password.data or "",
-                    confirm_url=lambda secret: public_url("vendors.confirm", token=secret),
+                    # the link carries the registration page's language, for the account made from it
+                    confirm_url=lambda secret: public_url("vendors.confirm", token=secret, lang=language()),
                 ),
                 answer=lambda registration: render_template(
                     "vendors/registered.html",
@@ -109,7 +111,11 @@ def confirm(token: str) -> Any:
 
         return run_form(
             None,
-            lambda: ops.confirm(token, users_url=lambda t: public_url("vendors.users", tender_id=t.id)),
+            lambda: ops.confirm(
+                token,
+                users_url=lambda t: public_url("vendors.users", tender_id=t.id),
+                language=request.args.get("lang") or language(),
+            ),
             answer=lambda result: render_template(
                 "vendors/confirmed.html",
                 result=result,

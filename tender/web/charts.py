@@ -19,6 +19,7 @@ from tender import formatting
 from tender.core import charts
 from tender.core.timeline import DEADLINES, Kind
 from tender.web.core_messages import note
+from tender.web.vendor_messages import N_
 
 __all__ = [
     "board_chart",
@@ -154,21 +155,38 @@ def spec_approvals_chart(overview: Sequence[Any], version_number: int | None) ->
 
 
 # -- the Noark report ----------------------------------------------------------------------------------------
-NOARK_SERIES = ("Feil", "Advarsler", "Opplysninger")
+#: the severities as the chart names them (translated where drawn)
+NOARK_SERIES = (N_("Feil"), N_("Advarsler"), N_("Opplysninger"))
 NOARK_ROWS = 15
 
 
 def noark_chart(view: Any) -> Markup:
     """The findings by severity: one bar for the whole extract, then one per test with errors or warnings
-    (the most first, at most :data:`NOARK_ROWS`), each stacked into errors, warnings and information."""
+    (the most first, at most :data:`NOARK_ROWS`), each stacked into errors, warnings and information. In the
+    page's language (a vendor reads its own sample's report, which may be in English: tender.i18n)."""
+    from flask_babel import gettext as _
+    from flask_babel import ngettext
+
+    from tender.i18n import format_locale, language
+
     if view is None or view.unreadable:
         return Markup("")
+    locale = format_locale()
+    english = language() == "en"
     verdict = view.verdict
+
+    def counted(errors: int, warnings: int) -> str:
+        return _(
+            "%(errors)s feil, %(warnings)s adv.",
+            errors=formatting.format_number(errors, locale=locale),
+            warnings=formatting.format_number(warnings, locale=locale),
+        )
+
     rows = [
         charts.BarRow(
-            "Hele uttrekket",
+            _("Hele uttrekket"),
             [verdict.get("errors", 0), verdict.get("warnings", 0), verdict.get("info", 0)],
-            end_label=_count_words(verdict.get("errors", 0), verdict.get("warnings", 0)),
+            end_label=counted(verdict.get("errors", 0), verdict.get("warnings", 0)),
         )
     ]
 
@@ -181,31 +199,29 @@ def noark_chart(view: Any) -> Markup:
     for g in groups[:NOARK_ROWS]:
         rows.append(
             charts.BarRow(
-                f"{g.id} {g.name_no}",
+                f"{g.id} {g.name_en if english else g.name_no}",
                 [count(g, "error"), count(g, "warning"), count(g, "info")],
-                end_label=_count_words(count(g, "error"), count(g, "warning")),
+                end_label=counted(count(g, "error"), count(g, "warning")),
             )
         )
     rest = len(groups) - NOARK_ROWS
-    desc = (
-        "Funnene etter alvorlighet: først hele uttrekket, så testene med feil eller advarsler. "
-        + (f"{rest} tester til står i tabellen. " if rest > 0 else "")
-        + "Alle tall står i tabellen under."
+    first = _("Funnene etter alvorlighet: først hele uttrekket, så testene med feil eller advarsler.")
+    more = (
+        ngettext("%(num)s test til står i tabellen.", "%(num)s tester til står i tabellen.", rest)
+        if rest > 0
+        else ""
     )
+    last = _("Alle tall står i tabellen under.")
     svg = charts.stacked_bars(
         "chart-noark",
-        "Funn etter alvorlighet",
-        desc,
-        NOARK_SERIES,
+        _("Funn etter alvorlighet"),
+        " ".join(p for p in (first, more, last) if p),
+        tuple(_(s) for s in NOARK_SERIES),
         rows,
-        lambda v: formatting.format_decimal(v, 1),
-        lambda series, value: f"{series}: {formatting.format_number(value)}",
+        lambda v: formatting.format_decimal(v, 1, locale=locale),
+        lambda series, value: f"{series}: {formatting.format_number(value, locale=locale)}",
     )
     return Markup(svg)
-
-
-def _count_words(errors: int, warnings: int) -> str:
-    return f"{formatting.format_number(errors)} feil, {formatting.format_number(warnings)} adv."
 
 
 # -- the timeline --------------------------------------------------------------------------------------------
@@ -213,21 +229,33 @@ def _count_words(errors: int, warnings: int) -> str:
 PERIOD_STARTS = frozenset({Kind.ANNOUNCEMENT, Kind.ROUND_CALLED, Kind.INVITATION}) | DEADLINES
 
 
-def _tick_words(moment: datetime, span_days: float) -> str:
-    return formatting.format_month(moment) if span_days > 92 else formatting.format_day_month(moment)
+def _tick_words(moment: datetime, span_days: float, locale: str) -> str:
+    if span_days > 92:
+        return formatting.format_month(moment, locale=locale)
+    return formatting.format_day_month(moment, locale=locale)
 
 
 def timeline_chart(entries: Sequence[Any], now: datetime) -> Markup:
-    """The entries (already the ones this person may see, in time order) on one time axis with today."""
+    """The entries (already the ones this person may see, in time order) on one time axis with today, in the
+    page's language (a vendor's page may be in English: tender.i18n)."""
+    from flask_babel import gettext as _
+
+    from tender.i18n import format_locale
+    from tender.web.timeline_messages import entry_label
+
     if not entries:
         return Markup("")
+    locale = format_locale()
     rows = []
     last_start: datetime | None = None
     for e in entries:
         deadline = e.kind in DEADLINES
+        label = entry_label(e)
         rows.append(
             charts.TimeRow(
-                e.label if e.round is None or e.round <= 1 else f"{e.label} (runde {e.round})",
+                label
+                if e.round is None or e.round <= 1
+                else _("%(label)s (runde %(round)s)", label=label, round=e.round),
                 e.at,
                 deadline,
                 e.is_done(now),
@@ -240,19 +268,22 @@ def timeline_chart(entries: Sequence[Any], now: datetime) -> Markup:
     span_days = (max(moments) - min(moments)).total_seconds() / 86400
     svg = charts.timeline(
         "chart-timeline",
-        "Tidslinje",
-        f"Fristene og hendelsene på en tidsakse; i dag ({formatting.format_date(now)}) er markert med "
-        "stiplet strek. Tidspunktene står i tabellen under.",
+        _("Tidslinje"),
+        _(
+            "Fristene og hendelsene på en tidsakse; i dag (%(today)s) er markert med stiplet strek. "
+            "Tidspunktene står i tabellen under.",
+            today=formatting.format_date(now, locale=locale),
+        ),
         rows,
         now,
-        lambda moment: _tick_words(moment, span_days),
-        f"I dag, {formatting.format_day_month(now)}",
+        lambda moment: _tick_words(moment, span_days, locale),
+        _("I dag, %(day)s", day=formatting.format_day_month(now, locale=locale)),
         (
-            "Frist (passert)",
-            "Frist (kommer)",
-            "Hendelse (skjedd)",
-            "Hendelse (planlagt)",
-            "Perioden fram til fristen",
+            _("Frist (passert)"),
+            _("Frist (kommer)"),
+            _("Hendelse (skjedd)"),
+            _("Hendelse (planlagt)"),
+            _("Perioden fram til fristen"),
         ),
     )
     return Markup(svg)

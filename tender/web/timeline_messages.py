@@ -8,8 +8,9 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from tender.core.timeline import Problem
+from tender.core.timeline import Entry, Problem
 from tender.formatting import format_date, format_datetime
+from tender.web.vendor_messages import N_
 
 Wording = Callable[[Mapping[str, Any]], str]
 
@@ -95,3 +96,48 @@ MESSAGES: dict[str, Wording] = {
 def describe(problem: Problem) -> str:
     """The problem in Norwegian (an unknown code is a programming error and fails loudly)."""
     return MESSAGES[problem.code](problem.values)
+
+
+#: the entries' Norwegian texts as ``tender.timeline.sources`` words them (with ``%(name)s`` placeholders),
+#: marked for the English catalogue; a vendor's page in English shows them translated (:func:`entry_label`)
+ENTRY_TEXTS = (
+    N_("Konkurransen kunngjort med prekvalifisering"),
+    N_("Konkurransen kunngjort med kravspesifikasjonen, versjon %(number)s"),
+    N_("Kravspesifikasjonen publisert, versjon %(number)s"),
+    N_("Frist for forespørsel om å delta"),
+    N_("Frist for spørsmål"),
+    N_("Brev om prekvalifiseringen til %(vendor)s: %(outcome)s"),
+    N_("Tilbudsfrist"),
+    N_("Tilbudsfrist, runde %(round)s (%(kind_lc)s)"),
+    N_("%(vendor)s invitert til runde %(round)s (%(kind_lc)s)"),
+    N_("Svar på spørsmål %(number)s publisert"),
+    N_("Rettelse %(number)s kunngjort: %(reason)s"),
+    N_("Konkurransegrunnlaget publisert, versjon %(number)s (rettelse: %(reason)s)"),
+    N_("Konkurransegrunnlaget publisert, versjon %(number)s"),
+    N_("Forhandlingsmøte med %(vendor)s om tilbudet i runde %(round)s"),
+    N_("Brev til %(vendor)s: går ikke videre til neste runde"),
+)
+
+
+def entry_label(entry: Entry) -> str:
+    """The entry's words in the page's language: on a vendor's page in English its text from the catalogue
+    filled in with its values (labels among them translated too: a letter's outcome, a round's kind), else the
+    Norwegian label the source made."""
+    from flask_babel import gettext
+
+    from tender.i18n import language, translated
+
+    if entry.text is None or language() != "en":
+        return entry.label
+    values: dict[str, object] = {}
+    for name, value in entry.values.items():
+        if isinstance(value, str):
+            value = translated(value)
+            if name.endswith("_lc") and value:
+                value = value[0].lower() + value[1:]
+        values[name] = value
+    return str(gettext(entry.text, **values))
+
+
+def register_filters(filters: dict[str, Any]) -> None:
+    filters["entry_label"] = entry_label

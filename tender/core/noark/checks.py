@@ -849,7 +849,7 @@ ARKADE: Final[dict[str, ArkadeTest]] = {
             "og vi en opplysning (krav 6.4.29 sier arkivperioden)",
             "with a sharp period separation the journals' period must equal the archival period or the first "
             "and last journal date (N5V-CONTENT-20); where it equals the archival period but not the journal "
-            "dates, Arkade errs and we note it (krav 6.4.29 says the archival period)",
+            "dates, Arkade errs and we note it (requirement 6.4.29 says the archival period)",
         ),
         _a(
             "N5.61",

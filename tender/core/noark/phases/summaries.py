@@ -87,7 +87,7 @@ def summarise(run: Run) -> None:
             "N5V-STAT-05",
             Severity.INFO,
             f"{name}: {n}.",
-            f"{name}: {n}.",
+            f"{_IN_ENGLISH.get(name, name)}: {n}.",
             ARKIVSTRUKTUR_XML,
             arkade=_CLASSIFICATION_TESTS.get(name, ()),
         )
@@ -96,7 +96,7 @@ def summarise(run: Run) -> None:
             "N5V-STAT-06",
             Severity.INFO,
             f"{name}: {n}.",
-            f"{name}: {n}.",
+            f"{_IN_ENGLISH.get(name, name)}: {n}.",
             ARKIVSTRUKTUR_XML,
             arkade=_EMPTY_UNIT_TESTS.get(name, ()),
         )
@@ -185,6 +185,21 @@ _EMPTY_UNIT_TESTS: Final[dict[str, tuple[str, ...]]] = {
     "mapper uten registreringer eller undermapper": ("N5.14",),
     "registreringer uten dokumentbeskrivelse": ("N5.21",),
     "dokumentbeskrivelser uten dokumentobjekt": ("N5.24",),
+}
+#: the counts' names above in the report's English (the Noark 5 terms as the standard's English
+#: translation names them: klasse class, mappe folder, registrering registration, dokumentbeskrivelse
+#: document description, dokumentobjekt document object)
+_IN_ENGLISH: Final[dict[str, str]] = {
+    "klasser": "classes",
+    "klasser på øverste nivå": "classes at the top level",
+    "klasser uten underklasser, mapper eller registreringer": (
+        "classes without subclasses, folders or registrations"
+    ),
+    "klasser uten mapper": "classes without folders",
+    "klasser uten registreringer direkte under seg": "classes without registrations directly below them",
+    "mapper uten registreringer eller undermapper": "folders without registrations or subfolders",
+    "registreringer uten dokumentbeskrivelse": "registrations without a document description",
+    "dokumentbeskrivelser uten dokumentobjekt": "document descriptions without a document object",
 }
 
 
