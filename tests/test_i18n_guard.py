@@ -27,6 +27,7 @@ import pytest
 from sqlalchemy import LargeBinary, String, Text, select
 
 from tender.i18n import TRANSLATIONS
+from tests.conftest import BACKEND
 from tests.test_telltale_words import NOT_FOR_READING, _values
 
 #: the Norwegian function words no English text uses (besides the catalogue's own words)
@@ -253,6 +254,10 @@ CLARIFYING = "lene.foss@nordiskdok.no"
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(
+    BACKEND == "postgresql",
+    reason="the pages' language does not depend on the database: once, in the SQLite run",
+)
 @pytest.mark.parametrize("stage", ["prequalification", "published", "bids", "awarded"])
 def test_every_vendor_page_in_english_shows_no_norwegian_but_the_data(
     app, client, forms, runner, stage
