@@ -18,7 +18,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from tender.audit import labels as audit_labels
 from tender.formatting import format_date, format_datetime, format_decimal
 from tender.reports import model_wording as wording
-from tender.reports.pdf_pages import build_a4
+from tender.reports.pdf_pages import CellParagraph, CellTable, build_a4
 from tender.reports.spec_pdf import fonts
 
 #: the page's width for text, A4 less 18 mm each side
@@ -101,9 +101,9 @@ class _Writer:
         if not rows:
             self.line("Ingen.", self.meta)
             return
-        data = [[Paragraph(_text(h), self.head) for h in heads]] if header else []
-        data += [[Paragraph(_text(v), self.cell) for v in row] for row in rows]
-        table = Table(data, colWidths=list(widths), repeatRows=1 if header else 0)
+        data = [[CellParagraph(_text(h), self.head) for h in heads]] if header else []
+        data += [[CellParagraph(_text(v), self.cell) for v in row] for row in rows]
+        table = CellTable(data, colWidths=list(widths), repeatRows=1 if header else 0)
         table.setStyle(
             TableStyle(
                 [
