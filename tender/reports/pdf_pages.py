@@ -121,9 +121,7 @@ class CellTable(Table):
     (tests/test_pdf_cell_paragraph.py). Anything out of the plain case (spans, minimum heights, a cell
     that is not a flowable or too wide) is left to reportlab."""
 
-    def _calc_height(
-        self, availHeight: float, availWidth: float, H: Any = None, W: Any = None
-    ) -> None:
+    def _calc_height(self, availHeight: float, availWidth: float, H: Any = None, W: Any = None) -> None:
         if None in self._argH and not self._spanCmds and not self._minRowHeights:
             heights = self._heights_in_one_pass(W or self._argW)
             if heights is not None:
@@ -142,7 +140,7 @@ class CellTable(Table):
                 continue
             values, styles = self._cellvalues[i], self._cellStyles[i]
             h: float = 0
-            for j, (v, s, w) in enumerate(list(zip(values, styles, widths))):
+            for j, (v, s, w) in enumerate(list(zip(values, styles, widths, strict=False))):
                 if not isinstance(v, (tuple, list, Flowable)):
                     return None
                 v = values[j] = self._cellListProcess(v, w, None)
