@@ -108,3 +108,32 @@ def test_the_protocol_pdf_has_the_same_bytes_as_with_reportlabs_own_tables(
     theirs = protocol_pdf.render_protocol_pdf(protocol)
     assert ours == theirs
     assert pdf_pages.CellTable is CellTable  # the module's own names untouched for the next test
+
+
+def test_the_audit_trail_pdf_has_the_same_bytes_as_with_reportlabs_own_tables(
+    app,
+    db,
+    awarded,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from reportlab import rl_config
+    from sqlalchemy import select
+
+    from tender.audit import AuditEvent
+    from tender.reports import audit_export
+
+    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+    assert len(events) > 40  # more than a page
+    # the trail's PDF carries its creation time and a random id unless reportlab is told to leave them out
+    monkeypatch.setattr(rl_config, "invariant", 1)
+    made = awarded.tender.created_at
+
+    def render() -> bytes:
+        return audit_export.audit_pdf(
+            "Prøve", events, with_seq=True, sealed=False, filtered=False, made_at=made
+        )
+
+    ours = render()
+    monkeypatch.setattr(audit_export, "CellParagraph", Paragraph)
+    monkeypatch.setattr(audit_export, "CellTable", Table)
+    assert render() == ours
