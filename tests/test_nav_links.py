@@ -110,3 +110,45 @@ def test_every_tab_of_the_tender_navigation_opens_for_whoever_sees_it(
                 refused.append(f"{who} ({email}): {href} → {status}")
     assert seen > len(people)
     assert not refused, "\n".join(refused)
+
+
+#: the matrix page as the observer in the scored demo: the session and user (3), the tender and its members,
+#: the evaluation case (criteria, bids, prices, municipalities with their tender rows, scores, checks, the
+#: model), the language, and the navigation's facts, each asked once (the prequalification and its
+#: selection, the model, the opening, the recommendation, the notices). It was 37 before issue 17's point N:
+#: one query more per municipality (six here, 47 in the growth benchmark), and the navigation asked a fact
+#: again for each tab built on it.
+MATRIX_QUERIES = 30
+
+
+def test_the_matrix_page_asks_the_database_a_bounded_number_of_times(
+    stage: tuple[Any, int, list[tuple[str, str]]], request: pytest.FixtureRequest
+) -> None:
+    from sqlalchemy import event
+
+    from tender.extensions import db
+
+    if "scored" not in request.node.callspec.id:
+        pytest.skip("counted on the scored stage only")
+    app, tender_id, people = stage
+    observer = next(email for who, email in people if who == "observer")
+    client = logged_in(app, observer)
+    url = f"/konkurranser/{tender_id}/evaluering/matrise"
+    assert client.get(url).status_code == 200  # warm: nothing cached across requests, but the app is loaded
+    seen: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get(url)
+        again = len(seen)
+        client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    assert again <= MATRIX_QUERIES, "\n".join(seen[:again])
+    assert len(seen) == 2 * again  # the second read asks as much as the first: nothing kept across requests
