@@ -11,8 +11,9 @@ itself); the process's CPU per request is measured too. Each setting runs RUNS t
 medians are printed:
 
     default      Python's own thresholds (700, 10, 10), nothing frozen (the reference, same run)
-    freeze       gc.collect(); gc.freeze() after create_app (what tender serve does)
-    freeze+gen0  the same and a gen-0 threshold of 50 000 (fewer young collections)
+    freeze       gc.collect(); gc.freeze() after create_app
+    freeze+gen0  the same and a gen-0 threshold of 50 000 (tender.serve.GEN0_THRESHOLD): what tender serve
+                 --workers does in each worker
 
     .venv/bin/python benchmarks/bench_gc.py                   # 3 runs × 3 settings × 20 rounds
     .venv/bin/python benchmarks/bench_gc.py --runs 5 --rounds 40
@@ -73,9 +74,9 @@ def measure(tmp: str, setting: str, rounds: int) -> dict[str, Any]:
     app = growth.make_app(tmp)
     app.config["CLOCK"].set(AFTER)
     if setting != "default":
-        from tender.serve import freeze_after_build
+        from tender.serve import GEN0_THRESHOLD, freeze_after_build
 
-        freeze_after_build(gen0=50_000 if setting == "freeze+gen0" else None)
+        freeze_after_build(gen0=GEN0_THRESHOLD if setting == "freeze+gen0" else None)
     built = pickle.loads((Path(tmp) / "built.pickle").read_bytes())
     client = growth.logged_in(app, built.logins["observer"])
     urls = [p.format(t=built.tender_id) for p in PAGES]

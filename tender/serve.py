@@ -49,6 +49,12 @@ def serve_command(host: str, port: int, threads: int, workers: int | None, queue
         _serve_gunicorn(app, host, port, threads, workers, queue_threads)
 
 
+#: the youngest generation's threshold in an app process (Python's default 700): with the app frozen, a
+#: request's own objects are then mostly freed by reference counting before any collection runs
+#: (benchmarks/bench_gc.py: garbage collection 4.2 → 0.3 ms CPU per request, docs/deploy.md)
+GEN0_THRESHOLD = 50_000
+
+
 def freeze_after_build(gen0: int | None = None) -> None:
     """Move everything alive now (the imported modules, the app, its templates and rules) out of the garbage
     collector's sight: a full collection then walks only what requests made since, not the hundreds of
@@ -125,7 +131,7 @@ def _serve_gunicorn(app: Flask, host: str, port: int, threads: int, workers: int
             from tender import create_app
 
             built = create_app()
-            freeze_after_build()
+            freeze_after_build(gen0=GEN0_THRESHOLD)
             return built
 
     queue = _start_queue_process(queue_threads) if queue_threads > 0 else None
