@@ -6,6 +6,7 @@ content both ways and compares the bytes, so a change in reportlab that breaks t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -22,7 +23,13 @@ from tests.test_protocol import awarded  # noqa: F401 (the fixture)
 WORDS = "krav arkiv journalføring saksbehandling e-skjema politisk løsning dekker standard tilpasning".split()
 
 
-def _story(paragraph: type[Paragraph], table: type[Table], rows: int) -> list[Any]:
+def _ours() -> Callable[[str, ParagraphStyle], Paragraph]:
+    """CellParagraph with one document's shared markup (the repeated texts below are read once)."""
+    parsed: dict[Any, Any] = {}
+    return lambda text, style: CellParagraph(text, style, parsed)
+
+
+def _story(paragraph: Callable[[str, ParagraphStyle], Paragraph], table: type[Table], rows: int) -> list[Any]:
     """A heading kept with a long table of cells of many lengths, line breaks and markup-escaped text."""
     f = fonts()
     cell = ParagraphStyle("cell", fontName=f.regular, fontSize=7.5, leading=9.5)
@@ -63,7 +70,7 @@ def _count_line_breaking(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def test_a_long_table_of_cell_paragraphs_gives_the_same_bytes_as_reportlabs_own() -> None:
-    ours = build_a4(_story(CellParagraph, CellTable, 700), title="Prøve")
+    ours = build_a4(_story(_ours(), CellTable, 700), title="Prøve")
     theirs = build_a4(_story(Paragraph, Table, 700), title="Prøve")
     assert ours.count(b"/Type /Page\n") > 10  # many pages: the table is split again and again
     assert ours == theirs
@@ -71,7 +78,7 @@ def test_a_long_table_of_cell_paragraphs_gives_the_same_bytes_as_reportlabs_own(
 
 def test_each_cell_of_a_long_table_breaks_its_lines_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _count_line_breaking(monkeypatch)
-    story = _story(CellParagraph, CellTable, 700)
+    story = _story(_ours(), CellTable, 700)
     build_a4(story, title="Prøve")
     ours = calls[0]
     calls[0] = 0
@@ -80,6 +87,22 @@ def test_each_cell_of_a_long_table_breaks_its_lines_once(monkeypatch: pytest.Mon
     # once per paragraph, give or take the heading kept with the table (measured twice by the frame)
     assert ours <= paragraphs + 4, (ours, paragraphs)
     assert calls[0] > 2 * paragraphs  # reportlab's own: several times each (else this test proves nothing)
+
+
+def test_a_cell_paragraph_with_shared_markup_refuses_bad_markup_as_reportlab_does() -> None:
+    style = ParagraphStyle("cell", fontName=fonts().regular, fontSize=9, leading=11)
+
+    def outcome(make: Callable[[], Paragraph]) -> str:
+        try:
+            return repr(make().frags)
+        except ValueError as error:
+            return f"ValueError: {error}"
+
+    parsed: dict[Any, Any] = {}
+    texts = ("</b>tekst", '<font size="x">a</font>', "<a>b</c>", "<b>ikke lukket", "&ukjent;", "ren tekst")
+    found = [outcome(lambda t=t: CellParagraph(t, style, parsed)) for t in texts * 2]
+    assert found == [outcome(lambda t=t: Paragraph(t, style)) for t in texts * 2]
+    assert sum(f.startswith("ValueError") for f in found) >= 4
 
 
 def test_a_cell_paragraph_measured_at_another_width_breaks_its_lines_again() -> None:

@@ -89,11 +89,12 @@ def audit_pdf(
     story.append(Spacer(1, 4 * mm))
     headers = (["Nr."] if with_seq else []) + HEADERS
     # cells measured once each (tender.reports.pdf_pages): a trail of thousands of events is one long table
-    rows: list[list[Any]] = [[CellParagraph(escape(h), head) for h in headers]]
+    parsed: dict[Any, Any] = {}  # the cells' markup read once per distinct text (CellParagraph)
+    rows: list[list[Any]] = [[CellParagraph(escape(h), head, parsed) for h in headers]]
     for event in events:
         cells = _row(event, with_seq)
         cells[-1] = cells[-1][:16] + "…"
-        rows.append([CellParagraph(escape(c).replace("\n", "<br/>"), cell) for c in cells])
+        rows.append([CellParagraph(escape(c).replace("\n", "<br/>"), cell, parsed) for c in cells])
     widths = [28 * mm, 44 * mm, 48 * mm, 36 * mm, 96 * mm, 21 * mm]
     if with_seq:
         widths = [12 * mm] + widths[:4] + [widths[4] - 12 * mm, widths[5]]

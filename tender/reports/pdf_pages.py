@@ -19,6 +19,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table
+from reportlab.platypus.paragraph import textTransformFrags
+from reportlab.platypus.paraparser import ParaParser
 
 from tender.reports.spec_pdf import fonts
 
@@ -98,6 +100,34 @@ class CellParagraph(Paragraph):
     same (tests/test_pdf_cell_paragraph.py)."""
 
     _wrapped: tuple[float, tuple[Any, ...]] | None = None
+
+    def __init__(self, text: str, style: ParagraphStyle, parsed: dict[Any, Any] | None = None) -> None:
+        """``parsed``: markup already read, shared by the cells of one document (the same names, dates and
+        labels come back in thousands of cells; reading the markup was a quarter of a long PDF's time). Keyed
+        by the text and the style object itself, so one document's styles are never mistaken for another's;
+        make one per document, not per process."""
+        self._parsed = parsed
+        super().__init__(text, style)
+
+    def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
+        parsed = self._parsed
+        if parsed is None or frags is not None or bulletText is not None:
+            super()._setup(text, style, bulletText, frags, cleaner)
+            return
+        key = (text, style)
+        if key not in parsed:
+            # as reportlab's own _setup reads it
+            clean = cleaner(text)
+            parser = ParaParser()
+            parser.caseSensitive = self.caseSensitive
+            read_style, read, bullet = parser.parse(clean, style)
+            if read is None or bullet:  # a markup error (reportlab raises it) or a bullet: reportlab's way
+                super()._setup(text, style, bulletText, frags, cleaner)
+                return
+            textTransformFrags(read, read_style)
+            parsed[key] = (clean, read_style, read)
+        clean, read_style, read = parsed[key]
+        super()._setup(clean, read_style, None, read, cleaner)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._wrapped is not None and self._wrapped[0] == availWidth:

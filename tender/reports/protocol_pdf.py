@@ -75,6 +75,8 @@ class _Writer:
         self.cell = ParagraphStyle("cell", parent=self.body, fontSize=7.5, leading=9.5, spaceAfter=0)
         self.head = ParagraphStyle("head", parent=self.cell, fontName=f.bold)
         self.story: list[Flowable] = []
+        #: the cells' markup read once per distinct text and style (tender.reports.pdf_pages.CellParagraph)
+        self.parsed: dict[Any, Any] = {}
         self.section_no = 0
 
     def section(self, heading: str) -> None:
@@ -101,8 +103,8 @@ class _Writer:
         if not rows:
             self.line("Ingen.", self.meta)
             return
-        data = [[CellParagraph(_text(h), self.head) for h in heads]] if header else []
-        data += [[CellParagraph(_text(v), self.cell) for v in row] for row in rows]
+        data = [[CellParagraph(_text(h), self.head, self.parsed) for h in heads]] if header else []
+        data += [[CellParagraph(_text(v), self.cell, self.parsed) for v in row] for row in rows]
         table = CellTable(data, colWidths=list(widths), repeatRows=1 if header else 0)
         table.setStyle(
             TableStyle(
