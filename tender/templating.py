@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -32,12 +32,12 @@ from tender.questions import permissions as questions_permissions
 from tender.requirements import permissions as requirements_permissions
 from tender.tenders import permissions as tenders_permissions
 from tender.tenders.models import Tender
-from tender.tenders.permissions import Rule
+from tender.tenders.permissions import Rule, remembering
 from tender.timeline import permissions as timeline_permissions
 from tender.vendors import permissions as vendors_permissions
 from tender.web import charts, core_messages, spec_messages, timeline_messages
 
-__all__ = ["OSLO", "RULES", "init_templates", "local_time", "may", "thousands"]
+__all__ = ["NAV_TABS", "OSLO", "RULES", "init_templates", "local_time", "may", "nav_tabs", "thousands"]
 
 PERMISSION_MODULES = (
     tenders_permissions,
@@ -78,6 +78,64 @@ def may(name: str, tender: Tender, obj: Any = None) -> bool:
     """The template's question "may the current user ..." answered by the domain rule ``name`` (an unknown
     name is a programming error and fails loudly)."""
     return RULES[name](current_user, tender, obj)
+
+
+def _rule(expression: str) -> Rule:
+    """A rule from names joined by one kind of operator: "a", "a & b" or "a | b"."""
+    if "|" in expression:
+        parts, join = expression.split("|"), Rule.__or__
+    else:
+        parts, join = expression.split("&"), Rule.__and__
+    found = [RULES[p.strip()] for p in parts]
+    return functools.reduce(join, found[1:], found[0]).named(expression)
+
+
+#: the tabs of a tender's navigation (templates/tenders/_nav.html) by endpoint, each with the rule it is shown
+#: by: the rule its page checks (tests/test_nav_links.py opens every tab for every role at every demo stage)
+NAV_TABS: dict[str, Rule] = {
+    endpoint: _rule(expression)
+    for endpoint, expression in {
+        "requirements.index": "view_spec",
+        "documents.index": "view_tender_documents",
+        "corrections.index": "view_corrections",
+        "bids.show": "bid",
+        "pq_request.show": "request",
+        "questions.index": "view_published_questions",
+        "vendors.users": "view_vendor_users",
+        "pq_setup.setup": "view_prequalification",
+        "evaluation_model.model": "view_evaluation_model",
+        "pq_assess.requests": "view_request_list",
+        "pq_assess.clarifications": "request & requests_opened",
+        "evaluation.bids": "view_bid_list",
+        "evaluation.scores": "score_bids & bids_opened",
+        "evaluation.consensus": "see_consensus & bids_opened",
+        "evaluation.matrix": "see_opened_bids",
+        "negotiation.overview": "negotiation_procedure & view_negotiation",
+        "negotiation.rounds": "negotiation_procedure & view_negotiation",
+        "award_costs.show": "view_costs",
+        "award_recommendation.index": "see_recommendation",
+        "pq_select.index": "view_selection",
+        "noark.mine": "upload_sample",
+        "noark.overview": "view_samples",
+        "pq_letters.index": "view_prequalification_letters | own_prequalification_letter",
+        "award_notices.index": "view_award_notices | own_award_notice",
+        "tenders.members": "view_members",
+        "archive.page": "build_archive",
+        "audit.trail": "view_audit",
+    }.items()
+}
+
+
+def nav_tabs(tender: Tender) -> frozenset[str]:
+    """The endpoints of the tabs the current user sees in ``tender``'s navigation. Worked out once per
+    request (kept on ``g``, which lives for one request only, keyed by user and tender) with each rule's
+    facts asked once (tender.tenders.permissions.remembering): about thirty rules rest on a few queries."""
+    key = (getattr(current_user, "id", None), tender.id)
+    kept: dict[tuple[Any, int], frozenset[str]] = g.setdefault("nav_tabs", {})
+    if key not in kept:
+        with remembering():
+            kept[key] = frozenset(e for e, rule in NAV_TABS.items() if rule(current_user, tender))
+    return kept[key]
 
 
 def local_time(value: datetime | None, with_seconds: bool = False) -> str:
@@ -122,6 +180,7 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["may"] = may
+    app.jinja_env.globals["nav_tabs"] = nav_tabs
     charts.register(app.jinja_env.globals)
 
     @app.context_processor

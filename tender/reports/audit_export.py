@@ -14,10 +14,11 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from tender.audit import labels as audit_labels
 from tender.formatting import format_datetime, format_number
+from tender.reports.pdf_pages import CellParagraph, CellTable
 from tender.reports.spec_pdf import fonts
 
 
@@ -87,15 +88,17 @@ def audit_pdf(
         )
     story.append(Spacer(1, 4 * mm))
     headers = (["Nr."] if with_seq else []) + HEADERS
-    rows: list[list[Any]] = [[Paragraph(escape(h), head) for h in headers]]
+    # cells measured once each (tender.reports.pdf_pages): a trail of thousands of events is one long table
+    parsed: dict[Any, Any] = {}  # the cells' markup read once per distinct text (CellParagraph)
+    rows: list[list[Any]] = [[CellParagraph(escape(h), head, parsed) for h in headers]]
     for event in events:
         cells = _row(event, with_seq)
         cells[-1] = cells[-1][:16] + "…"
-        rows.append([Paragraph(escape(c).replace("\n", "<br/>"), cell) for c in cells])
+        rows.append([CellParagraph(escape(c).replace("\n", "<br/>"), cell, parsed) for c in cells])
     widths = [28 * mm, 44 * mm, 48 * mm, 36 * mm, 96 * mm, 21 * mm]
     if with_seq:
         widths = [12 * mm] + widths[:4] + [widths[4] - 12 * mm, widths[5]]
-    table = Table(rows, colWidths=widths, repeatRows=1)
+    table = CellTable(rows, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
             [

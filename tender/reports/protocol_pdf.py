@@ -13,12 +13,12 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, TableStyle
 
 from tender.audit import labels as audit_labels
 from tender.formatting import format_date, format_datetime, format_decimal
 from tender.reports import model_wording as wording
-from tender.reports.pdf_pages import build_a4
+from tender.reports.pdf_pages import CellParagraph, CellTable, build_a4
 from tender.reports.spec_pdf import fonts
 
 #: the page's width for text, A4 less 18 mm each side
@@ -75,6 +75,8 @@ class _Writer:
         self.cell = ParagraphStyle("cell", parent=self.body, fontSize=7.5, leading=9.5, spaceAfter=0)
         self.head = ParagraphStyle("head", parent=self.cell, fontName=f.bold)
         self.story: list[Flowable] = []
+        #: the cells' markup read once per distinct text and style (tender.reports.pdf_pages.CellParagraph)
+        self.parsed: dict[Any, Any] = {}
         self.section_no = 0
 
     def section(self, heading: str) -> None:
@@ -101,9 +103,9 @@ class _Writer:
         if not rows:
             self.line("Ingen.", self.meta)
             return
-        data = [[Paragraph(_text(h), self.head) for h in heads]] if header else []
-        data += [[Paragraph(_text(v), self.cell) for v in row] for row in rows]
-        table = Table(data, colWidths=list(widths), repeatRows=1 if header else 0)
+        data = [[CellParagraph(_text(h), self.head, self.parsed) for h in heads]] if header else []
+        data += [[CellParagraph(_text(v), self.cell, self.parsed) for v in row] for row in rows]
+        table = CellTable(data, colWidths=list(widths), repeatRows=1 if header else 0)
         table.setStyle(
             TableStyle(
                 [

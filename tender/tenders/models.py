@@ -110,7 +110,8 @@ class TenderMunicipality(db.Model):  # type: ignore[name-defined,misc]
     #: an option municipality (opsjonskommune) may join the contract later: it is not bound from the start
     #: and does not sign off the award (tender.award)
     option: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    municipality: Mapped[Municipality] = relationship()
+    #: loaded with the row: pages that list the municipalities would otherwise ask once per municipality
+    municipality: Mapped[Municipality] = relationship(lazy="joined")
 
 
 class TenderVendor(db.Model):  # type: ignore[name-defined,misc]

@@ -13,7 +13,9 @@ The facts a rule is built from (``Tender.roles_of``, ``vendor_ids_of``, ``bids_s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -24,12 +26,45 @@ from tender.tenders.models import OPENING_ROLES, Role, Tender
 Test = Callable[[Any, Tender, Any, datetime | None], bool]
 
 
+#: the answers given inside :func:`remembering` (None outside it): (test, user, tender, obj, now) -> (answer,
+#: obj) (the object kept so that its id is not reused while the answers are)
+_Answers = dict[tuple[Any, ...], tuple[bool, Any]]
+_answers: ContextVar[_Answers | None] = ContextVar("rule_answers", default=None)
+
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    """Inside this block every rule, and every rule a combined one is made of, is worked out once per user,
+    tender, object and moment, and its answer given again: the navigation asks some thirty rules built from
+    a handful of facts that each cost a query (the bids opened, the evaluation model, ...). Only for
+    answering many questions about one unchanged state, never around an operation that changes it."""
+    token = _answers.set({})
+    try:
+        yield
+    finally:
+        _answers.reset(token)
+
+
+def _remembered(test: Test) -> Test:
+    def answer(u: Any, t: Tender, o: Any, n: datetime | None) -> bool:
+        answers = _answers.get()
+        if answers is None:
+            return bool(test(u, t, o, n))
+        key = (test, getattr(u, "id", None), getattr(t, "id", None), id(o) if o is not None else None, n)
+        if key not in answers:
+            answers[key] = (bool(test(u, t, o, n)), o)
+        return answers[key][0]
+
+    answer.remembered = True  # type: ignore[attr-defined]
+    return answer
+
+
 class Rule:
     """A named predicate; ``a & b``, ``a | b`` and ``~a`` make new rules (evaluated left to right, lazily)."""
 
     def __init__(self, name: str, test: Test) -> None:
         self.name = name
-        self._test = test
+        self._test = test if getattr(test, "remembered", False) else _remembered(test)
 
     def __call__(self, user: Any, tender: Tender, obj: Any = None, now: datetime | None = None) -> bool:
         return bool(self._test(user, tender, obj, now))
