@@ -260,15 +260,15 @@ def check_weights(page: Any, m: Matrix) -> list[tuple[str, Fraction, Fraction]]:
     return found
 
 
-def check_price_cuts(page: Any, m: Matrix) -> dict[str, Fraction]:
-    """The table «Priskutt som ville gitt seier» against the test's own search: the smallest cut to the øre
-    in one bid's price (the others' held) after which it alone has the highest total, every bid's price
-    points worked out again since the lowest price may move. Returns the cuts."""
+def price_cut(m: Matrix, bid: str) -> Fraction | None:
+    """The smallest cut to the øre in ``bid``'s price (the others' held) after which it alone has the highest
+    total, every bid's price points worked out again since the lowest price may move; None when no price
+    above 0 would do."""
     points = leaf_points(m, "Pris")
     top = max(points["Pris"].values())
     level = shares(m)
 
-    def wins(bid: str, cut_ore: int) -> bool:
+    def wins(cut_ore: int) -> bool:
         prices = dict(m.prices)
         prices[bid] -= Fraction(cut_ore, 100)
         moved = dict(points)
@@ -276,20 +276,29 @@ def check_price_cuts(page: Any, m: Matrix) -> dict[str, Fraction]:
         scores = totals(m, moved, level)
         return all(scores[bid] > scores[b] for b in m.bids if b != bid)
 
+    most = int(m.prices[bid] * 100) - 1  # the price stays above 0
+    if not wins(most):
+        return None
+    lose, win = 0, most  # a lower price never hurts the bid: it wins from one cut on
+    while win - lose > 1:
+        middle = (lose + win) // 2
+        lose, win = (lose, middle) if wins(middle) else (middle, win)
+    return Fraction(win, 100)
+
+
+def check_price_cuts(page: Any, m: Matrix) -> dict[str, Fraction]:
+    """The table «Priskutt som ville gitt seier» against the test's own search (:func:`price_cut`), for every
+    bid but the winner. Returns the cuts."""
     rows = read_table(page, "Priskutt som ville gitt seier")
     assert [r[0] for r in rows] == [b for b in m.bids if b != m.winner], rows
     cuts = {}
     for bid, price, cut, percent in rows:
         assert number(price) == m.prices[bid], (bid, price)
-        most = int(m.prices[bid] * 100) - 1  # the price stays above 0
-        if not wins(bid, most):
+        found = price_cut(m, bid)
+        if found is None:
             assert cut == "Kan ikke vinne på pris alene.", (bid, cut)
             continue
-        lose, win = 0, most
-        while win - lose > 1:
-            middle = (lose + win) // 2
-            lose, win = (lose, middle) if wins(bid, middle) else (middle, win)
-        cuts[bid] = Fraction(win, 100)
-        assert number(cut) == cuts[bid], (bid, cut, float(cuts[bid]))
-        assert percent_matches(percent, cuts[bid] / m.prices[bid]), (bid, percent)
+        cuts[bid] = found
+        assert number(cut) == found, (bid, cut, float(found))
+        assert percent_matches(percent, found / m.prices[bid]), (bid, percent)
     return cuts
