@@ -6,20 +6,29 @@ operations: a published specification (generated text, chapters growing with it:
 schedule and an evaluation model of 40 leaf criteria (price + 39 quality leaves), locked; 8 vendors with a
 vendor user each, whose bids answer every requirement and price every municipality, submitted and opened
 by two people; 12 evaluators scoring every quality leaf of every bid with a justification, and a consensus
-on every cell (the issue's 8 bids × 40 criteria × 12 evaluators); one observer. The sizes are
+on every cell (the issue's 8 bids × 40 criteria × 12 evaluators); one observer. On top of that (see
+benchmarks/growth_build.py) every page gets something to show: the tender documents, a correction of the
+specification, a published question with an attachment and a vendor's own, an attachment and a validated
+Noark 5 sample per bid, the award (cost split, recommendation signed off by every municipality, notices,
+the contract), an invitation, and a prequalified tender of its own with the demo's prequalification. The
+sizes are
 
-    S  200 requirements,   6 municipalities
+    S  200 requirements,   6 municipalities,  8 bids × 12 evaluators
     R  2 000 requirements, 6 municipalities   (growth in requirements: ×10)
     M  200 requirements,   47 municipalities  (growth in municipalities: ×7.8)
     L  2 000 requirements, 47 municipalities  (the issue's scale: judged against 300 ms)
+    H  200 requirements,   6 municipalities,  4 bids × 6 evaluators (H→S: ×4 scores, bids × evaluators)
 
 Then it walks **every GET route of the app's URL map** as each role (lead, observer, evaluator, signer,
 vendor), with Flask's test client and CSRF on, filling the route's parameters from the built tender (a route
-whose parameter the build has no value for is listed as not measured, so a new page is never silently
-forgotten). Each (route, role) that answers 200 is requested once to warm up (its time is printed as
-"first": the per-process caches are cold then) and then REPEAT times; the medians of wall and CPU time
+whose parameter the build has no value for is listed as not measured, with the reason, so a new page is never
+silently forgotten); the prequalification's routes on the prequalified tender too ("(pq)"), and the routes
+no role saw with 200 as an administrator. The 403s are counted per role and size, and a pair that answers
+neither 200 nor 403/404 (other than the known redirects) is flagged as a PROBLEM. Each (route, role) that
+answers 200 is requested once to warm up (its time is printed as "first": the per-process caches are cold
+then) and then REPEAT times; the medians of wall and CPU time
 (time.process_time of this one process: the server's work, since the test client runs the app in-process)
-are printed per size with the growth ratios S→R and S→M. Flags:
+are printed per size with the growth ratios S→R, S→M and H→S. Flags:
 
     SUPERLINEAR  a ratio above 1.5 × the size ratio (and more than 20 ms more at the larger size)
     OVER 300 ms  an HTML page whose median wall and CPU time at L are both over 300 ms (wall alone is
@@ -27,7 +36,8 @@ are printed per size with the growth ratios S→R and S→M. Flags:
     downloads (PDF, Excel, JSON, CSV, ZIP) are listed and flagged for growth but not judged against 300 ms;
     the evaluation workbook (the matrix's Excel export) is judged against its own target, 2 s median.
 
-    .venv/bin/python benchmarks/bench_growth.py                    # all four sizes, 3 runs each
+    .venv/bin/python benchmarks/bench_growth.py                    # all five sizes, 3 runs each
+    .venv/bin/python benchmarks/bench_growth.py --sizes S --repeat 1   # a quick check of the walk
     .venv/bin/python benchmarks/bench_growth.py --sizes S,L --repeat 3 --json /tmp/growth.json
     .venv/bin/python benchmarks/bench_growth.py --compare /tmp/before.json   # before/after CPU side by side
 
@@ -86,6 +96,12 @@ NOT_MEASURED = {
 }
 #: the prequalification's pages are walked on the prequalified tender too (benchmarks/growth_build.py)
 PQ_PREFIX = "pq_"
+#: why a route answers no role of the build with 200 (printed with the routes no role saw)
+UNSEEN = {
+    "negotiation.round_bid": "the built tender is an open procedure: no negotiation round (its overview and "
+    "rounds pages are measured, showing none)",
+    "noark.request_sample": "the demo's prequalification demands no Noark 5 sample with the requests",
+}
 #: pages of a vendor that imported its ESPD response (walked on the pq tender as such a vendor too)
 ESPD_IMPORT = {"pq_request.espd_file"}
 #: (endpoint, role) pairs that answer a redirect on purpose: not a problem
@@ -125,7 +141,9 @@ class Built:
     walk_at: Any = None
 
 
-def build(label: str, requirements: int, municipalities: int, n_bids: int, n_evaluators: int) -> Built:
+def build(
+    label: str, requirements: int, municipalities: int, n_bids: int = BIDS, n_evaluators: int = EVALUATORS
+) -> Built:
     from flask import current_app
 
     from benchmarks import growth_build as extras
@@ -575,7 +593,11 @@ def statuses(sizes: list[str], data: dict[str, dict[str, Measure]]) -> list[str]
             if m.status in (200, 403, 404) or (endpoint in REDIRECTS and m.status in (302, 303)):
                 continue
             problems.append(f"{key} at {s}: answered {m.status}{' → ' + m.location if m.location else ''}")
-        nobody |= {f"{e}: {sorted(set(st))} at {s}" for e, st in endpoints.items() if 200 not in st}
+        nobody |= {
+            f"{e}: {sorted(set(st))} at {s} ({UNSEEN.get(e) or REDIRECTS.get(e) or 'NO REASON KNOWN'})"
+            for e, st in endpoints.items()
+            if 200 not in st
+        }
     if nobody:
         print("\nroutes no role saw with 200 (statuses answered):")
         for line in sorted(nobody):
@@ -587,7 +609,8 @@ def statuses(sizes: list[str], data: dict[str, dict[str, Measure]]) -> list[str]
         print("\nPROBLEMS: (route, role) pairs that answered neither 200 nor 403/404:")
         for line in problems:
             print(f"  {line}")
-    return [f"PROBLEM {p}" for p in problems]
+    unexplained = sorted(line for line in nobody if line.endswith("(NO REASON KNOWN)"))
+    return [f"PROBLEM {p}" for p in problems] + [f"NO ROLE SEES {line}" for line in unexplained]
 
 
 def compare(before_file: str, after: dict[str, dict[str, Measure]]) -> None:
