@@ -592,7 +592,8 @@ def statuses(sizes: list[str], data: dict[str, dict[str, Measure]]) -> list[str]
             r: sum(1 for k, m in data[s].items() if m.status == 403 and k.split()[1] == r) for r in roles
         }
         print(f"  {s:<6}" + "".join(f"{counts[r]:>11}" for r in roles))
-    problems, nobody = [], set()
+    problems: list[str] = []
+    nobody: dict[str, list[str]] = {}  # "endpoint: statuses (reason)" → the sizes
     for s in sizes:
         endpoints: dict[str, list[int]] = {}
         for key, m in sorted(data[s].items()):
@@ -601,15 +602,14 @@ def statuses(sizes: list[str], data: dict[str, dict[str, Measure]]) -> list[str]
             if m.status in (200, 403, 404) or (endpoint in REDIRECTS and m.status in (302, 303)):
                 continue
             problems.append(f"{key} at {s}: answered {m.status}{' → ' + m.location if m.location else ''}")
-        nobody |= {
-            f"{e}: {sorted(set(st))} at {s} ({UNSEEN.get(e) or REDIRECTS.get(e) or 'NO REASON KNOWN'})"
-            for e, st in endpoints.items()
-            if 200 not in st
-        }
+        for e, st in endpoints.items():
+            if 200 not in st:
+                why = UNSEEN.get(e) or REDIRECTS.get(e) or "NO REASON KNOWN"
+                nobody.setdefault(f"{e}: {sorted(set(st))} ({why})", []).append(s)
     if nobody:
-        print("\nroutes no role saw with 200 (statuses answered):")
-        for line in sorted(nobody):
-            print(f"  {line}")
+        print("\nroutes no role saw with 200 (statuses answered, why, at which sizes):")
+        for line, at in sorted(nobody.items()):
+            print(f"  {line} at {','.join(at)}")
     print("\nknown redirects, not problems:")
     for endpoint, why in sorted(REDIRECTS.items()):
         print(f"  {endpoint}: {why}")
@@ -617,7 +617,7 @@ def statuses(sizes: list[str], data: dict[str, dict[str, Measure]]) -> list[str]
         print("\nPROBLEMS: (route, role) pairs that answered neither 200 nor 403/404:")
         for line in problems:
             print(f"  {line}")
-    unexplained = sorted(line for line in nobody if line.endswith("(NO REASON KNOWN)"))
+    unexplained = sorted(f"{ln} at {','.join(at)}" for ln, at in nobody.items() if "NO REASON KNOWN" in ln)
     return [f"PROBLEM {p}" for p in problems] + [f"NO ROLE SEES {line}" for line in unexplained]
 
 
