@@ -327,6 +327,7 @@ def build(
         "question_id:questions.own": own_question_id,  # the vendor's own, not published
         "question_id:questions.own_attachment": question_id,  # asked by the vendor, with the attachment
         "rec_id": rec_id,
+        "municipality_id": places[0].id,  # the municipality register's page (an administrator's)
         "notice_id": notices[bids[0].vendor_id],
         "document_id:documents.download": doc_ops.current_version(tender).documents[0].id,
         # the route's <key> is a requirement's on the requirement page and a chapter's on the chapter page
