@@ -41,7 +41,10 @@ are printed per size with the growth ratios S→R, S→M and H→S. Flags:
     .venv/bin/python benchmarks/bench_growth.py --sizes S,L --repeat 3 --json /tmp/growth.json
     .venv/bin/python benchmarks/bench_growth.py --compare /tmp/before.json   # before/after CPU side by side
 
-The machine is shared: wall times are noisy, CPU times much less so; compare ratios and CPU.
+The walk runs with the garbage collector set as `tender serve` sets it in each worker once the app is built
+(tender.serve.freeze_after_build: gc.freeze() and a larger gen-0 threshold); --gc-defaults walks with
+Python's defaults instead. The machine is shared: wall times are noisy, CPU times much less so; compare
+ratios and CPU.
 """
 
 from __future__ import annotations
@@ -646,6 +649,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", help="write every measure to this file")
     parser.add_argument("--compare", help="a --json file of an earlier run: print before → now")
+    parser.add_argument(
+        "--gc-defaults",
+        action="store_true",
+        help="walk with Python's garbage collector settings instead of what `tender serve` sets in a worker",
+    )
     args = parser.parse_args(argv)
     sizes = [s for s in args.sizes.split(",") if s]
     only = {e for e in args.only.split(",") if e} or None
@@ -672,6 +680,12 @@ def main(argv: list[str] | None = None) -> int:
                     f"criteria × {n_evaluators} evaluators in {built[s].seconds:.1f} s",
                     flush=True,
                 )
+        if not args.gc_defaults:
+            # as `tender serve` does in each worker once its app is built: what lives now is frozen out of the
+            # collector's sight (else a full collection of the builds' heap lands in a random request)
+            from tender.serve import GEN0_THRESHOLD, freeze_after_build
+
+            freeze_after_build(gen0=GEN0_THRESHOLD)
         for s in sizes:
             app.config["CLOCK"].set(built[s].walk_at)
             started = time.perf_counter()
