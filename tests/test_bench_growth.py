@@ -14,8 +14,13 @@ from typing import Any
 import pytest
 
 from benchmarks import bench_growth as bench
+from tests.conftest import BACKEND
 
-pytestmark = pytest.mark.slow
+# the benchmark builds in SQLite of its own whatever the suite's database: once per make test is enough
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(BACKEND != "sqlite", reason="its own SQLite database: the SQLite run only"),
+]
 
 
 @pytest.fixture(scope="module")
