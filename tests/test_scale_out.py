@@ -58,6 +58,7 @@ def instance(tmp_path: Path, name: str) -> dict[str, str]:
 
 
 def test_two_app_processes_and_a_worker_share_the_login_the_queue_and_the_stored_files(tmp_path) -> None:
+    from tender.demo import MUNICIPALITIES as DEMO_MUNICIPALITIES
     from tender.demo.extract import demo_extract
 
     with postgres_cluster() as cluster, Processes(tmp_path / "logs", env={}) as procs:
@@ -71,7 +72,16 @@ def test_two_app_processes_and_a_worker_share_the_login_the_queue_and_the_stored
             "user", "create", "it@grenland.no", "Driftsansvarlig", "--admin",
             "--password", "drift-2026-hemmelig", env=setup,
         )  # fmt: skip
-        procs.run_tender("demo", "--stage", "published", env=setup)
+        # docs/deploy.md, "Kommuneregisteret": the register filled from a CSV file before the first tender
+        register = tmp_path / "kommuner.csv"
+        register.write_text(
+            "kommunenummer;navn;innbyggere\n"
+            + "".join(f"{number};{name};{people}\n" for name, number, people in DEMO_MUNICIPALITIES),
+            encoding="utf-8",
+        )
+        imported = procs.run_tender("municipality", "import", str(register), env=setup)
+        assert f"Lagt til: {len(DEMO_MUNICIPALITIES)}, oppdatert: 0" in imported.stdout, imported.stdout
+        procs.run_tender("demo", "--stage", "published", env=setup)  # its tender takes them from the register
         procs.run_tender(
             "vendor", "add-user", "1", VENDOR_ORGNR, VENDOR_EMAIL, "--name", "Drift Testesen",
             "--password", VENDOR_PASSWORD, env=setup,
