@@ -225,6 +225,44 @@ def municipality_form(w: World) -> Case:
     )
 
 
+# the municipality register (an administrator's pages)
+def municipality_add_form(w: World) -> Case:
+    w.create_municipality("Skien", "4003", 56_360)
+    return Case(
+        "/kommuneregister",
+        "/kommuneregister",
+        w.create_user(is_admin=True),
+        valid={"name": "Porsgrunn", "kommunenummer": "4001", "population": "37 920"},
+        bad={
+            "kommunenummer": [
+                ("", "Skriv inn kommunenummeret."),
+                ("400", "Kommunenummeret må være nøyaktig fire sifre, for eksempel 4003, ikke «400»."),
+                ("4003", "Kommunenummer 4003 er allerede registrert (Skien)."),
+            ],
+            "name": [("", "Skriv inn kommunens navn.")],
+            "population": [
+                ("", "Skriv inn innbyggertallet."),
+                ("mange", "Innbyggertallet må være et helt tall, ikke «mange»."),
+                ("-5", "Innbyggertallet kan ikke være negativt."),
+            ],
+        },
+    )
+
+
+def municipality_change_form(w: World) -> Case:
+    municipality = w.create_municipality("Siljan", "4010", 2_340)
+    url = f"/kommuneregister/{municipality.id}"
+    return Case(
+        url,
+        url,
+        w.create_user(is_admin=True),
+        bad={
+            "name": [("", "Skriv inn kommunens navn.")],
+            "population": [("2,5", "Innbyggertallet må være et helt tall, ikke «2,5».")],
+        },
+    )
+
+
 def vendor_invite_form(w: World) -> Case:
     from tender.tenders import operations
 
@@ -1256,6 +1294,8 @@ CASES: dict[str, list[Callable[[World], Case]]] = {
     "tender.tenders.forms.InviteForm": [invite_form],
     "tender.tenders.forms.VendorForm": [vendor_form],
     "tender.tenders.forms.MunicipalityForm": [municipality_form],
+    "tender.municipalities.forms.MunicipalityAddForm": [municipality_add_form],
+    "tender.municipalities.forms.MunicipalityChangeForm": [municipality_change_form],
     "tender.vendors.forms.VendorInviteForm": [vendor_invite_form],
     "tender.vendors.forms.RegistrationForm": [registration_form],
     "tender.requirements.forms.RequirementForm": [requirement_form, requirement_edit_form],
@@ -1549,7 +1589,9 @@ def _what_the_form_says(app: Any, form_class: type, case: Case, data: MultiDict,
         for short, choices in case.choices.items():
             form[short].choices = choices
         form.validate()
-        return list(form[name[len(case.prefix) + 1 :] if case.prefix else name].errors)
+        return [
+            str(e) for e in form[name[len(case.prefix) + 1 :] if case.prefix else name].errors
+        ]  # lazy texts, read in the request's (Norwegian) language
 
 
 @pytest.mark.parametrize("key,build", PAGES)

@@ -110,6 +110,7 @@ def revised(db, create_tender, add_member, create_user, clock):
         # the award's recommendation and notices come only after the final round is opened and scored
         "rec_id": [NOWHERE],
         "notice_id": [NOWHERE],
+        "municipality_id": [str(m.id) for m in s.tender.participating_municipalities],
     }
     return s, sealed, first_bids, second
 

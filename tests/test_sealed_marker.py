@@ -266,6 +266,8 @@ def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path, smt
         "notice_id": [NOWHERE],
         # the award's recommendation: none can exist before the opening (its pages need the bids opened)
         "rec_id": [NOWHERE],
+        # the municipality register (an administrator's pages): this tender's municipalities
+        "municipality_id": [str(m.id) for m in tender.participating_municipalities],
     }
     return s
 
