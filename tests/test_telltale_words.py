@@ -144,6 +144,8 @@ def _values(tender: Any) -> dict[str, list[str]]:
         # the award's recommendations (none before the award: those routes are skipped)
         "rec_id": [str(r.id) for r in recommendations_of(tender)],
         "notice_id": [str(n.id) for n in getattr(notice_issue_of(tender), "notices", [])],
+        # the municipality register's pages (the demo's lead is an administrator)
+        "municipality_id": [str(m.id) for m in tender.participating_municipalities[:2]],
     }
 
 
