@@ -222,4 +222,15 @@ def _with_values(text: str) -> str:
                 for k, v in match.groupdict().items()
             }
             return str(gettext(msgid, **values))
+    at = _AT_LINE.fullmatch(text)
+    if at is not None:  # a file reader's refusal with the line where it knows it: the refusal, then the line
+        whole = at["text"] + "."
+        english = translated(whole)
+        if english != whole:
+            return str(gettext(AT_LINE, text=english.removesuffix("."), line=at["line"]))
     return text
+
+
+#: a refusal where a file reader knows the line, as tender.web.espd_messages.message words it
+AT_LINE = "%(text)s (linje %(line)s)."
+_AT_LINE = re.compile(r"(?P<text>.+?) \(linje (?P<line>\d+)\)\.", re.S)

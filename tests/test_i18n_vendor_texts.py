@@ -170,3 +170,23 @@ def test_the_noark_progress_script_gets_the_status_labels_in_the_pages_language(
     assert set(english) == set(norwegian) and all(english.values())
     script = (Path(__file__).resolve().parent.parent / "tender/static/noark-progress.js").read_text()
     assert "data-status-labels" in script and "I kø" not in script and "Kontrolleres" not in script
+
+
+@pytest.mark.parametrize(
+    "code,values", [("doctype_forbidden", {}), ("unsupported_version", {"version": None})]
+)
+def test_an_espd_refusal_with_its_line_is_in_english_on_an_english_page(app, code, values) -> None:
+    """The ESPD reader's refusals that know their line (tender.web.espd_messages.message adds "(linje N)"):
+    the refusal's own English text, then the line; on a Norwegian page as it was made."""
+    from tender.core.espd import EspdError
+    from tender.i18n import translated
+    from tender.web.espd_messages import message
+
+    made = message(EspdError(code, values, line=7))
+    assert made.endswith(" (linje 7).")
+    with app.test_request_context("/logg-inn", headers={"Cookie": f"{COOKIE}=en"}):
+        english = translated(made)
+    assert english.endswith(" (line 7).") and "linje" not in english
+    assert english != made and not any(word in english for word in (" og ", " ikke ", "Filen"))
+    with app.test_request_context("/logg-inn", headers={"Cookie": f"{COOKIE}=nb"}):
+        assert translated(made) == made

@@ -225,6 +225,8 @@ MESSAGES = (
     # tender.core.lifecycle: the vendor's own next step on the tender's overview
     N_("Send forespørselen om å delta før fristen."),
     N_("Lever tilbudet før tilbudsfristen."),
+    # tender.i18n.AT_LINE: a file reader's refusal with the line where it knows it (filled in by tender.i18n)
+    N_("%(text)s (linje %(line)s)."),
 )
 
 #: texts with values a vendor meets, as their wording with placeholders (see the module's docstring)
