@@ -69,3 +69,13 @@ def add_selection_criterion(page: Any, name: str, weight: str, descriptors: str)
     details.get_by_label("Skala 0–10: hva poengene betyr").fill(descriptors)
     details.get_by_role("button", name="Legg til kriteriet").click()
     page.get_by_text(f"Utvelgelseskriteriet «{name}» er lagt til.").wait_for()
+
+
+def wait_for_score_saved(page: Any, form_name: str) -> None:
+    """After "Lagre poeng" or "Lagre konsensus" on the form named "Poeng for V på C" or "Konsensus for V på
+    C": wait for that save's own message. A generic "er lagret" would be met at once by the previous save's
+    message, still on the page until the post returns, and the next click would race the navigation."""
+    kind, _, rest = form_name.partition(" for ")
+    vendor, criterion = rest.rsplit(" på ", 1)
+    subject = {"Poeng": "Poengene", "Konsensus": "Konsensuspoengene"}[kind]
+    page.get_by_text(f"{subject} for {vendor} på «{criterion}» er lagret.").wait_for()

@@ -7,6 +7,7 @@ import pytest
 
 from tests.browser_helpers import log_in as _login
 from tests.browser_helpers import log_out as _logout
+from tests.browser_helpers import wait_for_score_saved
 from tests.evaluation_helpers import live_setup, restore_clock
 
 pytestmark = pytest.mark.browser
@@ -17,7 +18,7 @@ def _score(page, form_name, score, justification, button) -> None:
     form.get_by_label("Poeng").fill(score)
     form.get_by_label("Begrunnelse").fill(justification)
     form.get_by_role("button", name=button).click()
-    page.get_by_text("er lagret").first.wait_for()
+    wait_for_score_saved(page, form_name)
 
 
 def test_two_evaluators_score_independently_and_the_lead_reaches_a_ranked_matrix(

@@ -13,6 +13,7 @@ import pytest
 from tender.formatting import format_money
 from tests.browser_helpers import log_in as _login
 from tests.browser_helpers import log_out as _logout
+from tests.browser_helpers import wait_for_score_saved
 from tests.evaluation_helpers import BEFORE, Clock, Login, open_all, restore_clock, setup_tender, submit_bid
 
 pytestmark = pytest.mark.browser
@@ -71,7 +72,7 @@ def _score(page, form_name, score, justification) -> None:
     form.get_by_label("Poeng").fill(score)
     form.get_by_label("Begrunnelse").fill(justification)
     form.get_by_role("button", name="Lagre poeng").click()
-    page.get_by_text("er lagret").first.wait_for()
+    wait_for_score_saved(page, form_name)
 
 
 def test_a_tenths_scale_with_the_mean_rule_a_surcharge_and_a_minimum_from_settings_to_rejection(

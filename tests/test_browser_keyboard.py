@@ -16,6 +16,7 @@ import pytest
 
 from tests import axe
 from tests.award_helpers import approved_recommendation
+from tests.browser_helpers import wait_for_score_saved
 from tests.conftest import PASSWORD
 from tests.evaluation_helpers import BEFORE, Clock, live_setup, restore_clock
 from tests.negotiation_helpers import negotiation_setup
@@ -142,7 +143,7 @@ def test_an_evaluator_scores_and_the_lead_sets_the_consensus_with_the_keyboard_a
                     page, "Begrunnelse", f"Godt beskrevet i tilbudet fra {vendor} ({criterion}).", form=form
                 )
                 press_button(page, "Lagre poeng", form=form)
-                page.get_by_text("er lagret").first.wait_for()
+                wait_for_score_saved(page, form)
                 # back on the form just saved: the address names it, and the next Tab starts there
                 assert page.url.endswith("#" + page.locator(f"form[aria-label='{form}']").get_attribute("id"))
         log_out(page)
@@ -165,7 +166,7 @@ def test_an_evaluator_scores_and_the_lead_sets_the_consensus_with_the_keyboard_a
                 type_into(page, "Poeng", str(7 + n), form=form)
                 type_into(page, "Begrunnelse", "Samlet vurdering i møtet.", form=form)
                 press_button(page, "Lagre konsensus", form=form)
-                page.get_by_text("er lagret").first.wait_for()
+                wait_for_score_saved(page, form)
         follow(page, "Evalueringsmatrise", "Evalueringsmatrise")
         assert page.get_by_text("Vinner:").is_visible()
 
