@@ -43,6 +43,17 @@ for database in sqlite postgresql; do
     fi
 done
 
+# A failed run's failures again, so that the end of the output (all a CI page may show) names them: the
+# tracebacks (at most the last 200 lines of pytest's FAILURES/ERRORS sections), then the FAILED/ERROR lines.
+for database in sqlite postgresql; do
+    [ "${outcome[$database]}" = "FAILED" ] || continue
+    log="$ARTEFACTS/pytest-$database.log"
+    echo
+    echo "== $database: what failed"
+    sed -n '/^=\+ \(FAILURES\|ERRORS\) =\+$/,/^=\+ short test summary info =\+$/p' "$log" | tail -n 200
+    grep -E '^(FAILED|ERROR) ' "$log"
+done
+
 echo
 for database in sqlite postgresql; do
     echo "== $database: ${outcome[$database]} (whole output: $ARTEFACTS/pytest-$database.log)"
