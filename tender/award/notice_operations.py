@@ -1,8 +1,10 @@
 """The notices of award (meddelelse om tildeling), the standstill period (karensperiode) and the signed
 contract.
 
-The notices are issued once, to every bidder of the recommendation's round at one moment, only when every
-bound municipality approved the current snapshot (``approvals_complete``). Each notice is made from the
+The notices are issued once, to every bidder of the recommendation's round and to every vendor a reduction
+let go before that round (the snapshot's ``reduced``: an affected vendor until definitively excluded, FOA
+§ 25-1) at one moment, only when every bound municipality approved the current snapshot
+(``approvals_complete``). Each notice is made from the
 frozen snapshot alone (``json.loads(rec.content_json)``, the format in tender.award.snapshot), never from
 live rows: what the municipalities approved is what the bidders are told. A notice names the recipient and
 the chosen vendor only: no other losing bidder's name or scores.
@@ -144,6 +146,55 @@ def notice_content(
     )
 
 
+def reduced_notice_content(
+    snapshot: Mapping[str, Any], entry: Mapping[str, Any], *, period: Standstill, content_sha256: str
+) -> NoticeContent:
+    """What the notice to a vendor let go at a reduction (``entry`` of the snapshot's ``reduced``) says: the
+    round after which its bid was not taken further and the reason it was told then, the winner's points and
+    characteristics per criterion; nothing of its own earlier points (that round's scale of comparison is not
+    the final one) and nothing of any other bid."""
+    winner_id = int(snapshot["winner_bid_id"])
+    winner = _bid_entry(snapshot, winner_id)
+    texts = {(t["criterion_key"], int(t["bid_id"])): t["text"] for t in snapshot.get("texts", [])}
+    lines = tuple(
+        CriterionLine(
+            name=c["name"],
+            weight=str(c["weight"]),
+            own=None,
+            winner=winner.get("points", {}).get(c["key"]),
+            winner_text=texts.get((c["key"], winner_id), ""),
+            comparison="",
+        )
+        for c in snapshot["criteria"]
+    )
+    municipalities = snapshot.get("municipalities") or {}
+    return NoticeContent(
+        tender_title=snapshot["tender"]["title"],
+        case_reference=snapshot["tender"]["case_reference"],
+        bound=tuple(m["name"] for m in municipalities.get("bound", [])),
+        option=tuple(m["name"] for m in municipalities.get("option", [])),
+        issued_at=period.sent_at,
+        recipient=entry["vendor"],
+        chosen=False,
+        winner=winner["vendor"],
+        own_total=None,
+        own_rank=None,
+        winner_total=winner.get("total"),
+        rejected=False,
+        rejection_reason="",
+        criteria=lines,
+        summary=snapshot.get("summary", ""),
+        standstill_days=period.days,
+        first_day=period.first_day,
+        last_day=period.last_day,
+        ends_in_words=end_in_words(period),
+        warnings=tuple(warnings_in_words(period)),
+        content_sha256=content_sha256,
+        reduced_after_round=int(entry["round_no"]),
+        reduction_reason=entry["reason"],
+    )
+
+
 def notice_filename(tender: Tender, bid_id: int) -> str:
     return f"meddelelse-om-tildeling-{tender.id}-{bid_id}.pdf"
 
@@ -175,9 +226,9 @@ def active_vendor_users(tender: Tender, vendor_id: int) -> list[tuple[str, str]]
 
 
 def issue_notices(tender: Tender, *, actor: Any, days: int | None = None) -> NoticeIssue:
-    """Issue every bidder's notice at one moment and start the standstill period; once only, and only when
-    every bound municipality approved the current snapshot. ``days`` (else the tender's setting) becomes the
-    tender's setting."""
+    """Issue every bidder's notice, and each reduced vendor's (the snapshot's ``reduced``), at one moment
+    and start the standstill period; once only, and only when every bound municipality approved the current
+    snapshot. ``days`` (else the tender's setting) becomes the tender's setting."""
     if notice_issue_of(tender) is not None:
         raise DomainError("Meddelelsene om tildeling er allerede sendt; de sendes bare én gang.")
     if not approvals_complete(tender):
@@ -216,6 +267,22 @@ def issue_notices(tender: Tender, *, actor: Any, days: int | None = None) -> Not
             bid_id=bid_id,
             vendor_id=int(entry["vendor_id"]),
             chosen=bid_id == int(snapshot["winner_bid_id"]),
+            filename=notice_filename(tender, bid_id),
+            sha256=hashlib.sha256(data).hexdigest(),
+            data=data,
+        )
+        db.session.add(notice)
+        made.append((notice, data))
+    for entry in snapshot.get("reduced", []):  # format 3: the vendors a reduction let go
+        bid_id = int(entry["bid_id"])
+        data = render_notice(
+            reduced_notice_content(snapshot, entry, period=period, content_sha256=rec.content_sha256)
+        )
+        notice = AwardNotice(
+            issue_id=issue.id,
+            bid_id=bid_id,
+            vendor_id=int(entry["vendor_id"]),
+            chosen=False,
             filename=notice_filename(tender, bid_id),
             sha256=hashlib.sha256(data).hexdigest(),
             data=data,
@@ -298,6 +365,15 @@ def notice_of(tender: Tender, notice_id: int) -> AwardNotice | None:
 
 def recommendation_of(issue: NoticeIssue) -> Recommendation | None:
     return db.session.get(Recommendation, issue.recommendation_id)
+
+
+def reduced_rounds(issue: NoticeIssue) -> dict[int, int]:
+    """Vendor id -> the round after which it was let go, for each notice of ``issue`` sent to a vendor
+    reduced at a negotiation (the issued snapshot's ``reduced``)."""
+    rec = recommendation_of(issue)
+    if rec is None or not rec.content_json:
+        return {}
+    return {int(r["vendor_id"]): int(r["round_no"]) for r in json.loads(rec.content_json).get("reduced", [])}
 
 
 # -- the contract --------------------------------------------------------------------------------------------

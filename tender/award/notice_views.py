@@ -85,6 +85,7 @@ def _page(
         recommendation=current_recommendation(tender) if group else None,
         complete=approvals_complete(tender) if group else False,
         notices=_visible_notices(tender),
+        reduced=ops.reduced_rounds(issue) if group and issue is not None else {},
         contract=contract_of(tender) if group else None,
         issue_form=issue_form,
         contract_form=contract_form or ContractForm(formdata=None),

@@ -15,10 +15,16 @@ The format is the contract between the award's parts (the cost split and the not
 - ``evaluation``: the inputs and the analysis behind the result: the model (scale, price method and its
   parameters, contract period, every criterion with its weights), the consensus scores with their
   justifications, the tie-break decision and the sensitivity analysis;
-- ``format``: 2 since issue 16, which added the scale's step, the consensus rule, the quality thresholds and
-  the price method's parameters by name to ``evaluation``, and each bid's ``threshold_failures``. A snapshot
-  without ``format`` is format 1 (``allow_half_points`` in place of the step, no thresholds): a
-  recommendation frozen in it is rebuilt in it (:func:`build_snapshot`), so its hash keeps matching.
+- ``reduced`` (format 3): the vendors a reduction of a competitive negotiation let go before the
+  recommendation's round, by round then vendor name: {vendor_id, vendor, round_no (the round after which it
+  left), reason (what it was told), bid_id (its bid in that round, its last opened bid)}; [] without a
+  negotiation or a reduction. They are affected vendors (FOA § 25-1, directive 2007/66/EC art. 2a(2)): each
+  gets its notice of award with the others;
+- ``format``: 3 since the reduced vendors got their notices (``reduced``); 2 since issue 16, which added the
+  scale's step, the consensus rule, the quality thresholds and the price method's parameters by name to
+  ``evaluation``, and each bid's ``threshold_failures``. A snapshot without ``format`` is format 1
+  (``allow_half_points`` in place of the step, no thresholds). A recommendation frozen in an older format is
+  rebuilt in it (:func:`build_snapshot`; format 2 and 1 without ``reduced``), so its hash keeps matching.
 
 Numbers are decimal strings, never floats, so the hash does not depend on a float's spelling. The
 recommendation's own part counts its freezings: each freezing is its own snapshot, so a sign-off on one never
@@ -35,12 +41,17 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
+from sqlalchemy import select
+
 from tender.award.models import Recommendation
+from tender.bids.models import Bid, BidStatus
 from tender.core.scoring.sensitivity import sensitivity
 from tender.errors import DomainError
 from tender.evaluation import operations as ev
 from tender.evaluation_model import operations as model_ops
 from tender.evaluation_model.models import AwardCriterion
+from tender.extensions import db
+from tender.negotiation.models import Reduction
 from tender.reports import model_wording
 from tender.tenders.models import Tender
 
@@ -51,7 +62,7 @@ DEFAULT_PARTS = ("cost_split",)
 #: decimals kept for a value that has no finite decimal expansion (a third of a point)
 PLACES = Decimal(10) ** -10
 #: the snapshot's format (see the module's docstring); a stored snapshot without ``format`` is format 1
-FORMAT = 2
+FORMAT = 3
 
 
 def decimal_text(value: Fraction | Decimal | int | None) -> str | None:
@@ -185,6 +196,37 @@ def _sensitivity_part(built: ev.Built, bid_ids: dict[str, int]) -> dict[str, Any
             for p in found.prices
         ],
     }
+
+
+def reduced_part(tender: Tender, round_no: int) -> list[dict[str, Any]]:
+    """The vendors let go at a reduction after a round before ``round_no``, by round then vendor name, each
+    with the reason it was told and its bid in that round (format 3's ``reduced``)."""
+    reductions = db.session.scalars(
+        select(Reduction)
+        .where(Reduction.tender_id == tender.id, Reduction.round_no < round_no)
+        .order_by(Reduction.round_no)
+    )
+    found = []
+    for reduction in reductions:
+        for leaving in sorted(reduction.leaving, key=lambda r: (r.vendor.name, r.vendor_id)):
+            bid = db.session.scalar(
+                select(Bid).where(
+                    Bid.tender_id == tender.id,
+                    Bid.vendor_id == leaving.vendor_id,
+                    Bid.round_no == reduction.round_no,
+                    Bid.status == BidStatus.SUBMITTED,
+                )
+            )
+            found.append(
+                {
+                    "vendor_id": leaving.vendor_id,
+                    "vendor": leaving.vendor.name,
+                    "round_no": reduction.round_no,
+                    "reason": leaving.reason,
+                    "bid_id": bid.id if bid is not None else None,
+                }
+            )
+    return found
 
 
 def header_of(rec: Recommendation, *, freezing: bool = False) -> dict[str, Any]:
@@ -336,6 +378,8 @@ def build_snapshot(
     }
     if fmt >= 2:
         snapshot["format"] = fmt
+    if fmt >= 3:
+        snapshot["reduced"] = reduced_part(tender, rec.round_no)
     for bid in bids:
         found = result.get(ev.case_bid_id(bid))
         below = rejected_by_threshold(built, bid)

@@ -60,6 +60,14 @@ class NoticeContent:
     ends_in_words: str  #: «13. desember 2026 kl. 24.00 (norsk tid)»
     warnings: tuple[str, ...]  #: about the last day (a weekend or a public holiday), in Norwegian
     content_sha256: str  #: the snapshot every bound municipality approved
+    #: the recipient was let go at the reduction after this round of the negotiation (None: it bid in the
+    #: recommendation's round)
+    reduced_after_round: int | None = None
+    reduction_reason: str = ""  #: the reason it was told at the reduction
+
+    @property
+    def reduced(self) -> bool:
+        return self.reduced_after_round is not None
 
 
 def _number(value: str | None, decimals: int = 2) -> str:
@@ -70,6 +78,44 @@ def _number(value: str | None, decimals: int = 2) -> str:
         return format_number(Decimal(value), decimals)
     except InvalidOperation:
         return str(value)
+
+
+def _winner_table(content: NoticeContent, st: dict[str, Any]) -> Table:
+    """The chosen bid's points only: the notice to a reduced vendor (no column of its own)."""
+    rows: list[list[Any]] = [
+        [
+            text_paragraph("Kriterium", st["head"]),
+            text_paragraph("Vekt", st["head"]),
+            text_paragraph(f"{content.winner} (valgt)", st["head"]),
+        ]
+    ]
+    for line in content.criteria:
+        rows.append(
+            [
+                text_paragraph(line.name, st["cell"]),
+                text_paragraph(f"{_number(line.weight)} %", st["cell"]),
+                text_paragraph(_number(line.winner), st["cell"]),
+            ]
+        )
+    rows.append(
+        [
+            text_paragraph("Sum vektede poeng", st["cell"]),
+            text_paragraph("", st["cell"]),
+            text_paragraph(_number(content.winner_total), st["cell"]),
+        ]
+    )
+    table = Table(rows, colWidths=[88 * mm, 20 * mm, 58 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), fonts().regular),
+                ("GRID", (0, 0), (-1, -1), 0.4, _GRID),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), _BLUE),
+            ]
+        )
+    )
+    return table
 
 
 def _points_table(content: NoticeContent, st: dict[str, Any]) -> Table:
@@ -163,16 +209,33 @@ def render_notice(content: NoticeContent) -> bytes:
                 st["body"],
             )
         )
-    if content.rejected:
+    if content.reduced:
         story += [
-            text_paragraph("Tilbudet deres er avvist", st["h2"]),
-            text_paragraph(f"Begrunnelse for avvisningen: {content.rejection_reason or '–'}", st["body"]),
+            text_paragraph("Deres tilbud gikk ikke videre i forhandlingene", st["h2"]),
+            text_paragraph(
+                f"Tilbudet deres ble ikke tatt videre etter runde {content.reduced_after_round} av "
+                "forhandlingene, da antallet leverandører ble redusert etter de kunngjorte "
+                "tildelingskriteriene. Dere er likevel en berørt leverandør og får derfor denne meddelelsen "
+                "samtidig med de andre leverandørene (forskrift om offentlige anskaffelser § 25-1).",
+                st["body"],
+            ),
+            text_paragraph(
+                f"Begrunnelsen dere fikk ved reduksjonen: {content.reduction_reason or '–'}", st["body"]
+            ),
+            text_paragraph("Det valgte tilbudets poeng per tildelingskriterium", st["h2"]),
+            _winner_table(content, st),
         ]
-    story += [text_paragraph("Poeng per tildelingskriterium", st["h2"]), _points_table(content, st)]
-    if content.own_rank is not None and not content.chosen:
-        story.append(
-            text_paragraph(f"Tilbudet deres ble rangert som nummer {content.own_rank}.", st["small"])
-        )
+    else:
+        if content.rejected:
+            story += [
+                text_paragraph("Tilbudet deres er avvist", st["h2"]),
+                text_paragraph(f"Begrunnelse for avvisningen: {content.rejection_reason or '–'}", st["body"]),
+            ]
+        story += [text_paragraph("Poeng per tildelingskriterium", st["h2"]), _points_table(content, st)]
+        if content.own_rank is not None and not content.chosen:
+            story.append(
+                text_paragraph(f"Tilbudet deres ble rangert som nummer {content.own_rank}.", st["small"])
+            )
     if content.summary:
         story += [
             text_paragraph("Oppdragsgivers samlede begrunnelse", st["h2"]),
