@@ -209,21 +209,27 @@ def reduced_part(tender: Tender, round_no: int) -> list[dict[str, Any]]:
     found = []
     for reduction in reductions:
         for leaving in sorted(reduction.leaving, key=lambda r: (r.vendor.name, r.vendor_id)):
+            # its last submitted bid: the one of the round it was reduced after (it was in the competition)
             bid = db.session.scalar(
-                select(Bid).where(
+                select(Bid)
+                .where(
                     Bid.tender_id == tender.id,
                     Bid.vendor_id == leaving.vendor_id,
-                    Bid.round_no == reduction.round_no,
+                    Bid.round_no <= reduction.round_no,
                     Bid.status == BidStatus.SUBMITTED,
                 )
+                .order_by(Bid.round_no.desc())
+                .limit(1)
             )
+            if bid is None:  # not possible: only a vendor with an opened bid in the round can be reduced
+                continue
             found.append(
                 {
                     "vendor_id": leaving.vendor_id,
                     "vendor": leaving.vendor.name,
                     "round_no": reduction.round_no,
                     "reason": leaving.reason,
-                    "bid_id": bid.id if bid is not None else None,
+                    "bid_id": bid.id,
                 }
             )
     return found
