@@ -107,7 +107,7 @@ def test_the_snapshot_records_the_announced_model_and_the_bid_below_a_threshold_
 
     rec = _freeze(db, world)
     content = json.loads(rec.content_json)
-    assert content["format"] == 2
+    assert content["format"] == 3
     e = content["evaluation"]
     assert (e["scale_step"], e["consensus_rule"], e["min_quality"]) == ("0.5", "agreed", "3")
     # Qmax = 10 × (80 % + 20 %)
@@ -183,7 +183,7 @@ def test_a_snapshot_frozen_in_format_1_keeps_matching_its_hash_and_is_shown(
     model.min_quality = None
     rec = _freeze(db, world)
     content = json.loads(rec.content_json)
-    old = {k: v for k, v in content.items() if k != "format"}
+    old = {k: v for k, v in content.items() if k not in ("format", "reduced")}  # format 1 had neither
     e = dict(old["evaluation"])
     for key in (
         "scale_step",
@@ -223,7 +223,7 @@ def test_a_snapshot_frozen_in_format_1_keeps_matching_its_hash_and_is_shown(
     assert "format" not in protocol["award"]["recommendations"][0]["content"]
     assert problems(protocol) == []
     # a new freezing of it is made in the new format
-    assert snap.format_of(rec, snap.header_of(rec, freezing=True)) == snap.FORMAT == 2
+    assert snap.format_of(rec, snap.header_of(rec, freezing=True)) == snap.FORMAT == 3
 
 
 def test_the_signers_page_reads_for_a_signer(db, world, client, login_as) -> None:

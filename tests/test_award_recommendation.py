@@ -34,6 +34,7 @@ SNAPSHOT_KEYS = {
     "municipalities",
     "evaluation",
     "format",
+    "reduced",
 }
 
 
@@ -204,7 +205,8 @@ def test_freezing_stores_the_snapshot_in_the_shared_format_with_its_sha256_and_r
     content = json.loads(rec.content_json)
     assert rec.content_json == json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert set(content) == SNAPSHOT_KEYS
-    assert content["format"] == 2
+    assert content["format"] == 3
+    assert content["reduced"] == []  # no reduction in this negotiation
     assert content["tender"] == {
         "id": world.tender.id,
         "title": world.tender.title,

@@ -109,8 +109,8 @@ def _the_recommendation_and_its_sign_offs(tender: Any) -> None:
 
 
 def _the_notices_and_the_contract(tender: Any, db: Any) -> None:
-    """Every bidder of the final round got its notice; after the standstill (the demo's recorded step) the
-    signed contract with the chosen vendor."""
+    """Every bidder of the final round and the vendor reduced before it got its notice; after the standstill
+    (the demo's recorded step) the signed contract with the chosen vendor."""
     from tender.audit import AuditEvent
     from tender.award.operations import contract_of, current_recommendation, notice_issue_of
     from tender.clock import now
@@ -124,9 +124,14 @@ def _the_notices_and_the_contract(tender: Any, db: Any) -> None:
     rec = current_recommendation(tender)
     assert issue is not None and rec is not None and issue.content_sha256 == rec.content_sha256
     final_round = ev.opened_bids(tender)
-    assert sorted(n.vendor_id for n in issue.notices) == sorted(b.vendor_id for b in final_round)
-    assert len(issue.notices) == 3 and sum(n.chosen for n in issue.notices) == 1
-    assert len({n.sha256 for n in issue.notices}) == 3
+    # and the vendor the reduction let go after round 1: an affected vendor, told at the same moment
+    [reduced] = json.loads(rec.content_json)["reduced"]
+    assert reduced["round_no"] == 1 and reduced["vendor_id"] not in {b.vendor_id for b in final_round}
+    assert sorted(n.vendor_id for n in issue.notices) == sorted(
+        [b.vendor_id for b in final_round] + [reduced["vendor_id"]]
+    )
+    assert len(issue.notices) == 4 and sum(n.chosen for n in issue.notices) == 1
+    assert len({n.sha256 for n in issue.notices}) == 4
     contract = contract_of(tender)
     assert contract is not None and contract.sha256 == hashlib.sha256(contract.data).hexdigest()
     assert contract.data.startswith(b"%PDF-")
@@ -144,7 +149,7 @@ def _the_notices_and_the_contract(tender: Any, db: Any) -> None:
     # running both again duplicates nothing
     with transaction():
         again = issue_notices(tender)
-    assert again.id == issue.id and len(again.notices) == 3
+    assert again.id == issue.id and len(again.notices) == 4
     with transaction():
         sign_contract(tender)
     assert contract_of(tender).id == contract.id

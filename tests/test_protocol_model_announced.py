@@ -47,7 +47,7 @@ def test_the_protocol_records_the_announced_model_and_the_threshold_rejection(ap
         and bids["Leverandør A AS"]["threshold_reason"] == ""
     )
     [rec] = protocol["award"]["recommendations"]
-    assert rec["content"]["format"] == 2
+    assert rec["content"]["format"] == 3
 
 
 def test_the_protocol_pdf_says_the_step_the_rule_the_method_and_the_threshold_rejection(

@@ -198,8 +198,9 @@ STAGE_HELP = {
     "åpnet av to og evaluert med den samme modellen: rundene side om side",
     "awarded": "tildelt og kontrakt signert: kostnadsfordeling (20 % likt, resten etter innbyggertall), "
     "innstilling med begrunnelse per kriterium og tilbud, godkjent av alle seks kommuner med vedtak og "
-    "saksnummer; meddelelser om tildeling til de tre tilbyderne samtidig, karensperioden passert (demoens "
-    "snarvei) og kontrakten registrert med sjekksum; protokollen og arkivpakkene laget",
+    "saksnummer; meddelelser om tildeling til de tre tilbyderne og til leverandøren som ble redusert bort, "
+    "samtidig, karensperioden passert (demoens snarvei) og kontrakten registrert med sjekksum; protokollen "
+    "og arkivpakkene laget",
 }
 
 
