@@ -848,11 +848,12 @@ def _the_award(j: Journey, folder: Path, final: Matrix) -> str:
         lead.get_by_role("link", name="Meddelelser om tildeling").click()
         lead.get_by_label("Karensperiode (dager)").fill("10")
         lead.get_by_role("button", name="Send meddelelsene om tildeling").click()
-        lead.get_by_text(f"{len(REVISED)} meddelelser om tildeling er sendt").wait_for()
-    # each bidder's user has its notice by e-mail as well as in the portal
+        # the final round's bidders and the vendor reduced before it (an affected vendor, FOA § 25-1)
+        lead.get_by_text(f"{len(REVISED) + 1} meddelelser om tildeling er sendt").wait_for()
+    # each bidder's user, and the reduced vendor's, has its notice by e-mail as well as in the portal
     mailed = [mail_text(m)[:2] for m in j.box.messages]
     notified = " ".join(str(to) for to, subject in mailed if subject.startswith("Meddelelse om tildeling"))
-    assert all(vendor_email(c) in notified for c in REVISED), mailed[-6:]
+    assert all(vendor_email(c) in notified for c in [*REVISED, REDUCED]), mailed[-6:]
     # the last in the final round's matrix (its ranking worked out again by the test) reads its notice
     loser = ranked(final.totals)[-1]
     with j.as_(vendor_email(loser), "en tilbyder leser sin meddelelse") as vendor:
@@ -889,14 +890,20 @@ def _the_award(j: Journey, folder: Path, final: Matrix) -> str:
     return winner
 
 
-def _the_reduced_vendor_after_the_award(j: Journey) -> None:
-    """The vendor taken out before the final round, after the notices: its page of notices answers, and it
-    can neither see nor download another vendor's notice (the final round's three are not its own)."""
+def _the_reduced_vendor_after_the_award(j: Journey, folder: Path, winner: str) -> None:
+    """The vendor taken out before the final round, after the notices: an affected vendor, it got its own
+    notice with the others (the group sees it in the list, marked); it opens and reads it (the winner, reduced
+    after round 1, the reason it was told), and can neither see nor download another vendor's notice."""
     with j.as_(LEAD[0], "meddelelsene sett av prosjektlederen") as lead:
         lead.goto(f"{j.base}/tildeling/meddelelser")
         sent = lead.get_by_role("link", name=re.compile("^Meddelelse om tildeling til "))
-        addresses = sent.evaluate_all("links => links.map(a => a.href)")
-        assert len(addresses) == len(REVISED), addresses
+        links = sent.evaluate_all("links => links.map(a => [a.textContent, a.href])")
+        assert len(links) == len(REVISED) + 1, links
+        lead.get_by_role("row").filter(has_text=REDUCED).get_by_text(
+            "(redusert bort etter runde 1)"
+        ).wait_for()
+    others = [href for text, href in links if REDUCED not in text]
+    assert len(others) == len(REVISED), links
     with j.as_(vendor_email(REDUCED), "leverandøren som ble tatt ut, etter tildelingen") as out:
         out.goto(j.base)
         out.get_by_role("navigation", name="Konkurranse").get_by_role(
@@ -904,8 +911,19 @@ def _the_reduced_vendor_after_the_award(j: Journey) -> None:
         ).click()
         out.get_by_role("heading", name="Meddelelse om tildeling").wait_for()
         notices = out.get_by_role("link", name=re.compile("^Meddelelse om tildeling til ")).all_inner_texts()
-        assert all(REDUCED in n for n in notices), notices
-        for address in addresses:
+        assert len(notices) == 1 and REDUCED in notices[0], notices
+        notice = pdf_text(
+            _download(
+                out,
+                out.get_by_role("link", name=f"Meddelelse om tildeling til {REDUCED} (PDF)").click,
+                folder / "meddelelse-redusert.pdf",
+            )
+        )
+        notice = re.sub(r"\s+", " ", notice)
+        assert f"Til: {REDUCED}" in notice and f"tildele kontrakten til {winner}" in notice, notice[:400]
+        assert "ikke tatt videre etter runde 1 av forhandlingene" in notice and REDUCTION_REASON in notice
+        assert all(c not in notice for c in REVISED if c != winner), notice[:400]
+        for address in others:
             assert out.request.get(address).status in (403, 404), address
 
 
@@ -931,7 +949,7 @@ def _the_protocol_and_the_archive_package(j: Journey, folder: Path) -> None:
         assert any(body == SIGNED for body in files.values()), "the signed contract is filed"
         assert any(p.startswith("5-protokoll/") and p.endswith(".json") for p in files)
         titles = [f["tittel"] for f in manifest["filer"]]
-        assert sum(t.startswith("Meddelelse om tildeling til") for t in titles) == len(REVISED)
+        assert sum(t.startswith("Meddelelse om tildeling til") for t in titles) == len(REVISED) + 1
         lead.goto(f"{j.base}/revisjonsspor")
         event = lead.get_by_role("row").filter(has_text="Arkivpakke laget")
         assert hashlib.sha256(package).hexdigest() in event.first.inner_text()
@@ -951,7 +969,7 @@ def test_a_whole_tender_runs_in_the_browser_from_the_first_page_to_the_archive_p
     first = _the_bids_are_evaluated(j)
     _a_vendor_is_reduced_and_final_bids_called(j, first)
     final = _the_final_round_is_scored(j, first)
-    _the_award(j, tmp_path, final)
-    _the_reduced_vendor_after_the_award(j)
+    winner = _the_award(j, tmp_path, final)
+    _the_reduced_vendor_after_the_award(j, tmp_path, winner)
     _the_protocol_and_the_archive_package(j, tmp_path)
     j.passed()
