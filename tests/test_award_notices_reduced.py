@@ -116,6 +116,23 @@ def test_the_signers_page_shows_the_reduced_vendor_with_its_round_and_reason(
     assert "får også meddelelse om tildeling" in section
 
 
+def test_the_leads_draft_page_shows_the_vendors_the_snapshot_will_list_as_reduced(
+    db: Any, create_tender: Any, add_member: Any, create_user: Any, clock: Any, client: Any, login_as: Any
+) -> None:
+    from tender.award import recommendation_operations as ops
+    from tender.award.operations import current_recommendation
+
+    s = reduced_award(db, create_tender, add_member, create_user, clock, names=(WINNER, LOSER, REDUCED))
+    rec = current_recommendation(s.tender)
+    ops.withdraw(s.tender, rec, reason="Ny runde med begrunnelser.", actor=s.lead)
+    ops.start_draft(s.tender, actor=s.lead)
+    db.session.commit()
+    login_as(s.lead)
+    page = client.get(f"/konkurranser/{s.tender.id}/tildeling/innstilling").get_data(as_text=True)
+    section = page.split('id="reduserte"')[1].split("</section>")[0]
+    assert f"{REDUCED}: ute etter runde 1. Begrunnelse: {REASON}" in section
+
+
 # -- issuing -------------------------------------------------------------------------------------------------
 def test_the_reduced_vendor_gets_its_notice_at_the_same_moment_mailed_and_audited(
     app: Any, db: Any, s: Any, smtp_server: Any

@@ -77,6 +77,8 @@ def _index_page(
         history=[r for r in recommendations_of(tender) if r is not rec],
         board=ops.board(tender),
         missing=ops.missing_texts(tender, rec) if draft is not None and draft.problem is None else [],
+        # the vendors a reduction let go: the snapshot will list them (format 3), and they get notices too
+        reduced=ops.snap.reduced_part(tender, rec.round_no) if draft is not None and rec is not None else [],
     ), status
 
 
