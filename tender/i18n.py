@@ -210,6 +210,29 @@ def _moment_in_english(value: str) -> str | None:
     return format_datetime(moment, seconds=second is not None, locale=ENGLISH_FORMAT_LOCALE)
 
 
+#: a number as tender.formatting writes it in Norwegian, with a thousands' separator or a decimal comma (a
+#: plain "12" is the same in both languages): 10 000, 2,5, −1 234,75
+_NORWEGIAN_NUMBER = re.compile(
+    r"(?P<sign>[-\u2212]?)(?P<whole>\d{1,3}(?:[\u00a0\u202f ]\d{3})+|\d+)(?:,(?P<fraction>\d+))?"
+)
+
+
+def _number_in_english(value: str) -> str | None:
+    """A value that is a number written in Norwegian (grouped thousands or a decimal comma), written again in
+    British English through tender.formatting, with the same decimals; None for anything else."""
+    from decimal import Decimal
+
+    from tender.formatting import format_number
+
+    match = _NORWEGIAN_NUMBER.fullmatch(value)
+    if match is None or (match["fraction"] is None and not re.search(r"\D", match["whole"])):
+        return None
+    digits = re.sub(r"\D", "", match["whole"])
+    fraction = match["fraction"] or ""
+    number = Decimal(f"{'-' if match['sign'] else ''}{digits}.{fraction or '0'}")
+    return format_number(number, len(fraction), locale=ENGLISH_FORMAT_LOCALE)
+
+
 def _with_values(text: str) -> str:
     """A Norwegian text with values made by an operation (a number of seconds, a requirement's number, a
     status with its time) in English: the catalogue's English text of its wording, filled in with the values
@@ -218,7 +241,7 @@ def _with_values(text: str) -> str:
         match = pattern.fullmatch(text)
         if match is not None:
             values = {
-                k: v if k in _VERBATIM else _moment_in_english(v) or translated(v)
+                k: v if k in _VERBATIM else _moment_in_english(v) or _number_in_english(v) or translated(v)
                 for k, v in match.groupdict().items()
             }
             return str(gettext(msgid, **values))

@@ -73,6 +73,18 @@ def test_every_wording_with_values_in_vendor_messages_is_still_made_by_the_code(
             "Fristen for spørsmål var 1. mars 2027 kl. 12.00. Spørsmålet er ikke tatt imot.",
             "The deadline for questions was 1 March 2027 at 12:00. The question was not received.",
         ),
+        # numbers written the Norwegian way (tender.formatting: a no-break space between thousands, a
+        # decimal comma) are written again the English way; a requirement's number stays as it is
+        (
+            "Teksten er for lang: høyst 10\u00a0000 tegn, og denne har 12\u00a0345.",
+            "The text is too long: at most 10,000 characters, and this one has 12,345.",
+        ),
+        ("Filen er større enn 2,5 MB.", "The file is larger than 2.5 MB."),
+        ("Filen er større enn 1\u00a0234,75 MB.", "The file is larger than 1,234.75 MB."),
+        (
+            "1.2: svaret må være et tall, ikke «1\u00a0000,5».",
+            "1.2: the answer must be a number, not “1\u00a0000,5”.",
+        ),
     ],
 )
 def test_a_text_with_values_is_worded_in_english_on_a_vendors_english_page_and_kept_on_a_norwegian_one(
