@@ -783,38 +783,40 @@ def run_validation(sample_id: int) -> ExtractSample | None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     schema_dir = app.config["NOARK_SCHEMA_DIR"]
     limits = Limits(max_archive_size=int(app.config["NOARK_MAX_UPLOAD_BYTES"]))
-    try:
-        with _Heartbeat(db.engine, sample_id, float(app.config["NOARK_HEARTBEAT_SECONDS"])):
+    # the heartbeat goes on while the result is written: retries that wait out locks must not look like a
+    # crashed worker to the recovery
+    with _Heartbeat(db.engine, sample_id, float(app.config["NOARK_HEARTBEAT_SECONDS"])):
+        try:
             report = _validate(sample_id, path, label, limits, Path(schema_dir) if schema_dir else None)
-        _write_report(key, report)
-    except Exception as exc:  # the worker must survive anything a hostile file does to the validator
-        _roll_back()
-        log.exception("Kontrollen av Noark-prøve %s feilet", sample_id)
-        return _mark_failed(
-            sample_id,
-            "Kontrollen kunne ikke fullføres på grunn av en intern feil "
-            f"({type(exc).__name__}). Prosjektlederen kan be om at den kjøres på nytt.",
-            error=type(exc).__name__,
-        )
-    try:
-        return _write_sample(sample_id, lambda sample: _store_result(sample, report), "resultatet")
-    except _RetriesUsedUp as used_up:
-        # one line: the kind and the database's code, never the statement, its parameters or the URL
-        log.warning(
-            "Resultatet av Noark-prøve %s kunne ikke lagres: konflikt i databasen (%s, %s) i alle %d forsøk; "
-            "kontrollen markeres som feilet",
-            sample_id,
-            conflict_kind(used_up.error),
-            conflict_code(used_up.error),
-            used_up.attempts,
-        )
-        return _mark_failed(
-            sample_id,
-            CONFLICT_MESSAGE.format(attempts=used_up.attempts),
-            error="conflict",
-            conflict=conflict_kind(used_up.error),
-            attempts=used_up.attempts,
-        )
+            _write_report(key, report)
+        except Exception as exc:  # the worker must survive anything a hostile file does to the validator
+            _roll_back()
+            log.exception("Kontrollen av Noark-prøve %s feilet", sample_id)
+            return _mark_failed(
+                sample_id,
+                "Kontrollen kunne ikke fullføres på grunn av en intern feil "
+                f"({type(exc).__name__}). Prosjektlederen kan be om at den kjøres på nytt.",
+                error=type(exc).__name__,
+            )
+        try:
+            return _write_sample(sample_id, lambda sample: _store_result(sample, report), "resultatet")
+        except _RetriesUsedUp as used_up:
+            # one line: the kind and the database's code, never the statement, its parameters or the URL
+            log.warning(
+                "Resultatet av Noark-prøve %s kunne ikke lagres: konflikt i databasen (%s, %s) i alle %d "
+                "forsøk; kontrollen markeres som feilet",
+                sample_id,
+                conflict_kind(used_up.error),
+                conflict_code(used_up.error),
+                used_up.attempts,
+            )
+            return _mark_failed(
+                sample_id,
+                CONFLICT_MESSAGE.format(attempts=used_up.attempts),
+                error="conflict",
+                conflict=conflict_kind(used_up.error),
+                attempts=used_up.attempts,
+            )
 
 
 def _validate(
