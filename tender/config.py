@@ -76,6 +76,9 @@ class Defaults:
     #: how many times a GET whose transaction lost against a concurrent one (a deadlock, a serialisation
     #: failure, a lock timeout) is run again before it answers 409 (tender.web.conflicts)
     CONFLICT_READ_RETRIES = 2
+    #: how many times the Noark worker writes a validation's result (or its failure) again after losing
+    #: against a concurrent transaction, with a short growing pause, before it marks the validation failed
+    NOARK_RECORD_RETRIES = 4
     #: queue threads `tender serve` runs in its own process (0 when `tender worker` runs separately)
     NOARK_SERVE_WORKERS = 1
 
@@ -109,6 +112,7 @@ _ENV: dict[str, type] = {
     "NOARK_HEARTBEAT_SECONDS": int,
     "NOARK_SERVE_WORKERS": int,
     "CONFLICT_READ_RETRIES": int,
+    "NOARK_RECORD_RETRIES": int,
 }
 
 

@@ -1,7 +1,8 @@
 """In a real Chromium: the administrator opens the municipality register from the menu, types a bad
-kommunenummer and is told so in Norwegian (nothing saved), adds the municipality, corrects its population;
-then a lead who is not an administrator, told on the members page who adds municipalities, picks it for a
-tender. axe-core checks the register's pages (no serious or critical WCAG 2.1 AA violation)."""
+kommunenummer and is told so in Norwegian (nothing saved), adds the municipality, corrects its population
+and reads both in the register's history (newest first, from what to what, by whom); then a lead who is
+not an administrator, told on the members page who adds municipalities, picks it for a tender. axe-core
+checks the register's pages (no serious or critical WCAG 2.1 AA violation)."""
 
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ def test_the_administrator_adds_and_corrects_a_municipality_and_a_lead_picks_it(
     form.get_by_role("button", name="Legg inn kommunen").click()
     page.get_by_text("Kommunenummeret må være nøyaktig fire sifre, for eksempel 4003, ikke «40».").wait_for()
     check("kommuneregisteret med feil")
-    assert _stored(app, "40") is None and name not in page.locator("table").inner_text()
+    assert _stored(app, "40") is None and all(name not in t.inner_text() for t in page.locator("table").all())
 
     form = page.get_by_role("form", name="Legg inn en kommune")
     assert form.get_by_label("Navn").input_value() == name  # what was typed is kept
@@ -67,7 +68,8 @@ def test_the_administrator_adds_and_corrects_a_municipality_and_a_lead_picks_it(
     with page.expect_navigation():
         form.get_by_role("button", name="Legg inn kommunen").click()
     page.get_by_text(f"{name} ({number}) er lagt inn i kommuneregisteret.").wait_for()
-    row = page.get_by_role("row").filter(has_text=name)
+    register = page.get_by_role("table", name="Registrerte kommuner")
+    row = register.get_by_role("row").filter(has_text=name)
     assert f"1{NBSP}234" in row.inner_text()
     assert _stored(app, number) == (name, 1234)
 
@@ -78,8 +80,22 @@ def test_the_administrator_adds_and_corrects_a_municipality_and_a_lead_picks_it(
     with page.expect_navigation():
         page.get_by_role("button", name="Lagre endringene").click()
     page.get_by_text(f"{name} ({number}) er oppdatert i kommuneregisteret.").wait_for()
-    assert f"2{NBSP}500" in page.get_by_role("row").filter(has_text=name).inner_text()
+    register = page.get_by_role("table", name="Registrerte kommuner")
+    assert f"2{NBSP}500" in register.get_by_role("row").filter(has_text=name).inner_text()
     assert _stored(app, number) == (name, 2500)
+
+    # the register's history, newest first: the correction from what to what, then the addition, by whom
+    history = page.get_by_role("table", name="Historikk for kommuneregisteret")
+    history.scroll_into_view_if_needed()
+    rows = history.get_by_role("row").filter(has_text=f"{name} ({number})")
+    assert rows.count() == 2
+    changed, added = rows.nth(0).inner_text(), rows.nth(1).inner_text()
+    assert "Kommune endret i kommuneregisteret" in changed and LEAD[0] in changed, changed
+    assert f"Innbyggertall: 1{NBSP}234 → 2{NBSP}500" in changed and "Navn:" not in changed, changed
+    assert "Kommune opprettet" in added and f"Kommunenummer: {number}" in added, added
+    newest = history.get_by_role("row").nth(1).inner_text()  # the first row under the header
+    assert newest == changed
+    check("kommuneregisteret med historikk")
     log_out(page)
 
     log_in(page, url, lead_email)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tender import audit
 from tender.award.cost_operations import refusal as cost_split_refusal
@@ -187,6 +187,55 @@ def change_municipality(
         actor=actor,
     )
     return changed
+
+
+# -- the register's history ------------------------------------------------------------------------------
+#: the events the register writes (its own, and ``tender.tenders.operations.get_or_create_municipality``'s)
+HISTORY_EVENTS = ("municipality.created", "municipality.changed")
+#: events on one page of the history
+HISTORY_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One event of the register's history, with the municipality it is about (None: no longer there)."""
+
+    event: audit.AuditEvent
+    municipality: Municipality | None
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    entries: list[HistoryEntry]
+    total: int
+    page_no: int
+    page_size: int
+
+    @property
+    def has_older(self) -> bool:
+        return self.total > self.page_no * self.page_size
+
+
+def history(page_no: int = 1, page_size: int = HISTORY_PAGE_SIZE) -> HistoryPage:
+    """The register's audit events, newest first, one page of them (three queries, whatever the size). They
+    are filed under no tender, so no tender's trail shows them: this is where they are read."""
+    page_no = max(1, page_no)
+    where = (audit.AuditEvent.event_type.in_(HISTORY_EVENTS), audit.AuditEvent.tender_id.is_(None))
+    total = db.session.scalar(select(func.count(audit.AuditEvent.id)).where(*where)) or 0
+    events = db.session.scalars(
+        select(audit.AuditEvent)
+        .where(*where)
+        .order_by(audit.AuditEvent.seq.desc())
+        .limit(page_size)
+        .offset((page_no - 1) * page_size)
+    ).all()
+    ids = {int(e.object_id) for e in events if e.object_id and e.object_id.isdigit()}
+    found = {m.id: m for m in db.session.scalars(select(Municipality).where(Municipality.id.in_(ids)))}
+    entries = [
+        HistoryEntry(e, found.get(int(e.object_id)) if e.object_id and e.object_id.isdigit() else None)
+        for e in events
+    ]
+    return HistoryPage(entries, total, page_no, page_size)
 
 
 # -- importing a file ------------------------------------------------------------------------------------

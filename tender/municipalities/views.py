@@ -7,7 +7,10 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from tender.audit import AuditEvent
+from tender.audit import labels as audit_labels
 from tender.extensions import db
+from tender.formatting import format_number
 from tender.municipalities import operations
 from tender.municipalities.forms import MunicipalityAddForm, MunicipalityChangeForm
 from tender.municipalities.permissions import administer_register
@@ -31,11 +34,48 @@ def _municipality(municipality_id: int) -> Municipality:
     return municipality
 
 
+#: the register's fields in the history's words (as the register's own table names them)
+_FIELD_WORDS = {"name": "Navn", "kommunenummer": "Kommunenummer", "population": "Innbyggertall"}
+
+
+def _value(key: str, value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and key == "population":
+        return format_number(value)
+    if value is None or value == "":
+        return "–"
+    return f"«{value}»" if key == "name" else str(value)
+
+
+def history_lines(event: AuditEvent) -> list[str]:
+    """What a register event recorded, in words: the values a municipality was added with, or each changed
+    field from what to what, as the payload holds them (a payload of another shape gives what it can, never an
+    error)."""
+    payload = event.payload
+    if event.event_type == "municipality.changed":
+        changed = payload.get("changed")
+        if isinstance(changed, dict):
+            return [
+                f"{_FIELD_WORDS.get(k, audit_labels.field_label(k))}: {_value(k, v.get('before'))} → "
+                f"{_value(k, v.get('after'))}"
+                if isinstance(v, dict)
+                else f"{_FIELD_WORDS.get(k, audit_labels.field_label(k))}: {v}"
+                for k, v in changed.items()
+            ]
+    return [f"{words}: {_value(k, payload[k])}" for k, words in _FIELD_WORDS.items() if k in payload]
+
+
+def _page_no() -> int:
+    raw = request.args.get("side", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 10**6 else 1
+
+
 def _register_page(form: MunicipalityAddForm | None = None, status: int = 200) -> Any:
     return render_template(
         "municipalities/register.html",
         entries=operations.register(),
         form=form or MunicipalityAddForm(formdata=None),
+        history=operations.history(_page_no()),
+        history_lines=history_lines,
     ), status
 
 

@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,6 +37,7 @@ from typing import IO, Any
 
 from flask import current_app
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.attributes import flag_modified
 
 from tender import audit, storage
@@ -46,6 +49,7 @@ from tender.core.noark.report import REPORT_FORMAT, REPORT_VERSION, finding_json
 from tender.core.noark.source import INPUT_CHECKS, Limits, UnreadableExtract, open_extract
 from tender.core.noark.validator import Options, validate_source
 from tender.core.scoring import RequirementStatus
+from tender.database import conflict_code, conflict_kind, sqlite_immediate
 from tender.db_types import utcnow
 from tender.errors import DomainError
 from tender.evaluation import operations as evaluation_ops
@@ -569,12 +573,24 @@ class _ProgressWriter:
         now = time.monotonic()
         if percent >= self.written + 1 and now - self.written_at >= 0.5:
             self.written, self.written_at = percent, now
-            db.session.execute(
-                update(ExtractSample)
-                .where(ExtractSample.id == self.sample_id)
-                .values(progress_percent=percent, heartbeat_at=utcnow())
-            )
-            db.session.commit()
+            try:
+                db.session.execute(
+                    update(ExtractSample)
+                    .where(ExtractSample.id == self.sample_id)
+                    .values(progress_percent=percent, heartbeat_at=utcnow())
+                )
+                db.session.commit()
+            except DBAPIError as error:
+                # a progress step lost against a concurrent transaction: the next one writes a newer figure
+                _roll_back()
+                if conflict_kind(error) is None:
+                    raise
+                log.info(
+                    "Konflikt i databasen (%s, %s): fremdriften for Noark-prøve %s ble ikke skrevet nå",
+                    conflict_kind(error),
+                    conflict_code(error),
+                    self.sample_id,
+                )
 
 
 class _Heartbeat:
@@ -626,49 +642,87 @@ def claim(sample_id: int) -> bool:
     return bool(result.rowcount)
 
 
-def run_validation(sample_id: int) -> ExtractSample | None:
-    """Validate one queued sample and store its result (commits; runs in a queue worker).
+#: the result could not be written: every attempt lost against a concurrent transaction (not the file's fault)
+CONFLICT_MESSAGE = (
+    "Kontrollen ble gjort, men resultatet kunne ikke lagres fordi andre lagret i databasen samtidig "
+    "({attempts} forsøk). Det sier ingenting om uttrekket. Prøv igjen om litt: last opp prøven på nytt, "
+    "eller be prosjektlederen kjøre kontrollen på nytt."
+)
+#: the first pause before writing again after a conflict, doubled for every further attempt (with jitter)
+RECORD_BACKOFF_SECONDS = 0.1
 
-    A sample that is not queued (finished already, or being run by another worker) is left alone, so
-    enqueuing twice is harmless. Unusable input gives the verdict "unreadable" with the validator's reason;
-    an internal failure gives status "failed" with a message, never a half-written result.
-    """
 
-    if not claim(sample_id):
-        return None
-    sample = db.session.get(ExtractSample, sample_id)
-    if sample is None:
-        return None
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    schema_dir = app.config["NOARK_SCHEMA_DIR"]
-    limits = Limits(max_archive_size=int(app.config["NOARK_MAX_UPLOAD_BYTES"]))
+class _RetriesUsedUp(Exception):
+    """Every attempt to write a step of the validation lost against a concurrent transaction."""
+
+    def __init__(self, error: DBAPIError, attempts: int) -> None:
+        super().__init__(f"{conflict_kind(error)} ({conflict_code(error)}) {attempts} ganger")
+        self.error, self.attempts = error, attempts
+
+
+def _roll_back() -> None:
     try:
-        with _Heartbeat(db.engine, sample_id, float(app.config["NOARK_HEARTBEAT_SECONDS"])):
-            report = _validate(sample, limits, Path(schema_dir) if schema_dir else None)
-    except Exception as exc:  # the worker must survive anything a hostile file does to the validator
         db.session.rollback()
-        log.exception("Kontrollen av Noark-prøve %s feilet", sample_id)
-        sample = db.session.get(ExtractSample, sample_id)
-        if sample is None:
-            return None
+    except Exception:  # the connection broke meanwhile; the pool replaces it
+        db.session.close()
+
+
+def _write_sample(sample_id: int, write: Callable[[ExtractSample], None], what: str) -> ExtractSample | None:
+    """``write`` the sample afresh and commit, in a transaction of its own; a transaction that loses against a
+    concurrent one (:func:`tender.database.conflict_kind`: a deadlock, a serialisation failure, a lock
+    timeout, SQLite's busy timeout) did nothing and is run again from the start, up to
+    ``NOARK_RECORD_RETRIES`` times with a short growing pause. Raises :class:`_RetriesUsedUp` when every
+    attempt lost, and any other error as it came."""
+    retries = max(0, int(current_app.config["NOARK_RECORD_RETRIES"]))
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            sample = db.session.get(ExtractSample, sample_id, populate_existing=True)
+            if sample is None:
+                db.session.rollback()
+                return None
+            write(sample)
+            db.session.commit()
+            return sample
+        except DBAPIError as error:
+            _roll_back()
+            if conflict_kind(error) is None:
+                raise
+            if attempt > retries:
+                raise _RetriesUsedUp(error, attempt) from error
+            log.info(
+                "Konflikt i databasen (%s, %s) da %s for Noark-prøve %s skulle lagres: prøver på nytt (%d)",
+                conflict_kind(error),
+                conflict_code(error),
+                what,
+                sample_id,
+                attempt,
+            )
+            time.sleep(RECORD_BACKOFF_SECONDS * 2 ** (attempt - 1) * random.uniform(0.5, 1.0))  # noqa: S311
+
+
+def _finished_payload(sample: ExtractSample, **values: Any) -> dict[str, Any]:
+    return {**({"request": sample.request_id} if sample.request_id is not None else {}), **values}
+
+
+def _mark_failed(sample_id: int, problem: str, **payload: Any) -> ExtractSample | None:
+    """Mark a running validation failed with ``problem`` (Norwegian) and record it (commits, with retries).
+    When even that loses every time, the sample stays "running" without a heartbeat, and the recovery
+    (:func:`samples_to_recover`) puts it back in the queue."""
+
+    def write(sample: ExtractSample) -> None:
         sample.status = SampleStatus.FAILED
-        sample.problem = (
-            "Kontrollen kunne ikke fullføres på grunn av en intern feil "
-            f"({type(exc).__name__}). Prosjektlederen kan be om at den kjøres på nytt."
-        )
+        sample.problem = problem
         sample.finished_at = utcnow()
         audit.record(
-            "noark.validation_finished",
-            sample,
-            payload={
-                **({"request": sample.request_id} if sample.request_id is not None else {}),
-                "status": "failed",
-                "error": type(exc).__name__,
-            },
+            "noark.validation_finished", sample, payload=_finished_payload(sample, status="failed", **payload)
         )
-        db.session.commit()
-        return sample
-    _write_report(sample, report)
+
+    return _write_sample(sample_id, write, "feilen")
+
+
+def _store_result(sample: ExtractSample, report: dict[str, Any]) -> None:
     verdict = report["verdict"]
     sample.status = SampleStatus.DONE
     sample.verdict = (
@@ -692,28 +746,89 @@ def run_validation(sample_id: int) -> ExtractSample | None:
     audit.record(
         "noark.validation_finished",
         sample,
-        payload={
-            **({"request": sample.request_id} if sample.request_id is not None else {}),
-            "status": "done",
-            "verdict": sample.verdict.value,
-            "errors": sample.error_count,
-            "warnings": sample.warning_count,
-            "sha256": sample.sha256,
-        },
+        payload=_finished_payload(
+            sample,
+            status="done",
+            verdict=sample.verdict.value,
+            errors=sample.error_count,
+            warnings=sample.warning_count,
+            sha256=sample.sha256,
+        ),
     )
-    db.session.commit()
-    return sample
 
 
-def _validate(sample: ExtractSample, limits: Limits, schema_dir: Path | None) -> dict[str, Any]:
-    path = extract_path(sample)
+def run_validation(sample_id: int) -> ExtractSample | None:
+    """Validate one queued sample and store its result (commits; runs in a queue worker).
+
+    A sample that is not queued (finished already, or being run by another worker) is left alone, so
+    enqueuing twice is harmless. Unusable input gives the verdict "unreadable" with the validator's reason;
+    an internal failure gives status "failed" with a message, never a half-written result. Writing the
+    result is tried again when it loses against a concurrent transaction (:func:`_write_sample`); only when
+    that keeps happening is the validation marked failed, with :data:`CONFLICT_MESSAGE`.
+    """
+
+    if not claim(sample_id):
+        return None
+    # a read, in a transaction that ends before the file is read: on SQLite, a transaction begun for writing
+    # would hold the write lock (and every page's writes with it) for the whole validation
+    reading = sqlite_immediate.set(False)
+    try:
+        sample = db.session.get(ExtractSample, sample_id)
+        if sample is None:
+            return None
+        path, label, key = extract_path(sample), sample.original_filename, report_key(sample)
+    finally:
+        db.session.rollback()
+        sqlite_immediate.reset(reading)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    schema_dir = app.config["NOARK_SCHEMA_DIR"]
+    limits = Limits(max_archive_size=int(app.config["NOARK_MAX_UPLOAD_BYTES"]))
+    # the heartbeat goes on while the result is written: retries that wait out locks must not look like a
+    # crashed worker to the recovery
+    with _Heartbeat(db.engine, sample_id, float(app.config["NOARK_HEARTBEAT_SECONDS"])):
+        try:
+            report = _validate(sample_id, path, label, limits, Path(schema_dir) if schema_dir else None)
+            _write_report(key, report)
+        except Exception as exc:  # the worker must survive anything a hostile file does to the validator
+            _roll_back()
+            log.exception("Kontrollen av Noark-prøve %s feilet", sample_id)
+            return _mark_failed(
+                sample_id,
+                "Kontrollen kunne ikke fullføres på grunn av en intern feil "
+                f"({type(exc).__name__}). Prosjektlederen kan be om at den kjøres på nytt.",
+                error=type(exc).__name__,
+            )
+        try:
+            return _write_sample(sample_id, lambda sample: _store_result(sample, report), "resultatet")
+        except _RetriesUsedUp as used_up:
+            # one line: the kind and the database's code, never the statement, its parameters or the URL
+            log.warning(
+                "Resultatet av Noark-prøve %s kunne ikke lagres: konflikt i databasen (%s, %s) i alle %d "
+                "forsøk; kontrollen markeres som feilet",
+                sample_id,
+                conflict_kind(used_up.error),
+                conflict_code(used_up.error),
+                used_up.attempts,
+            )
+            return _mark_failed(
+                sample_id,
+                CONFLICT_MESSAGE.format(attempts=used_up.attempts),
+                error="conflict",
+                conflict=conflict_kind(used_up.error),
+                attempts=used_up.attempts,
+            )
+
+
+def _validate(
+    sample_id: int, path: Path, label: str, limits: Limits, schema_dir: Path | None
+) -> dict[str, Any]:
     try:
         with open_extract(path, limits) as source:
-            progress = _ProgressWriter(sample.id, source.bytes_total())
+            progress = _ProgressWriter(sample_id, source.bytes_total())
             report = validate_source(source, Options(progress=progress, limits=limits, schema_dir=schema_dir))
         return report.to_json()
     except UnreadableExtract as exc:
-        return unreadable_report(sample.original_filename, exc)
+        return unreadable_report(label, exc)
 
 
 def unreadable_report(label: str, exc: UnreadableExtract) -> dict[str, Any]:
@@ -745,10 +860,8 @@ def unreadable_report(label: str, exc: UnreadableExtract) -> dict[str, Any]:
     }
 
 
-def _write_report(sample: ExtractSample, report: dict[str, Any]) -> None:
-    storage_of().put_bytes(
-        report_key(sample), json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8")
-    )
+def _write_report(key: str, report: dict[str, Any]) -> None:
+    storage_of().put_bytes(key, json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 # -- the link to a minstekrav --------------------------------------------------------------------------------
