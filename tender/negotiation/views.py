@@ -29,9 +29,10 @@ from tender.negotiation.forms import (
     ReservationForm,
 )
 from tender.negotiation.models import NegotiationChoice
-from tender.negotiation.permissions import manage_negotiation, view_negotiation
+from tender.negotiation.permissions import manage_negotiation, own_reduction_letter, view_negotiation
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender
+from tender.tenders.permissions import is_vendor_user
 from tender.web.forms import run_form
 
 bp = Blueprint("negotiation", __name__, url_prefix="/konkurranser/<int:tender_id>/forhandling")
@@ -90,6 +91,7 @@ def _page(tender: Tender, status: int = 200, **forms: Any) -> Any:
             difference=ops.information_difference(tender),
             reduction=ops.reduction_of(tender) if opened else None,
             reductions=[x for r in ops.rounds_of(tender) if (x := ops.reduction_of(tender, r.number))],
+            reduction_letters={x.leaving.id: x for x in ops.reduction_letters(tender)},
             reduction_lines=forms.get("reduction_lines") or _reduction_lines(tender, None),
             bafo=ops.bafo_called(tender),
         )
@@ -248,6 +250,20 @@ def call(tender_id: int) -> Any:
         ),
         "Ny tilbudsrunde er kalt inn; leverandørene som er med videre, har fått et utkast og en e-post.",
     )
+
+
+# -- the reduced vendor's letter -----------------------------------------------------------------------------
+@bp.route("/brev", methods=["GET"])
+@login_required
+def letters(tender_id: int) -> Any:
+    """The letter(s) to the current user's company about a reduction that let it go. The group reads them on
+    the negotiation page (403 here); a vendor user whose company was not let go gets 404, as if no letter
+    existed, and a reduced vendor reads its own company's letter only."""
+    tender = tender_for(tender_id, is_vendor_user)
+    if not own_reduction_letter(current_user, tender):
+        abort(404)
+    found = ops.reduction_letters(tender, tender.vendor_ids_of(current_user))
+    return render_template("negotiation/letters.html", tender=tender, letters=found)
 
 
 # -- the rounds side by side ---------------------------------------------------------------------------------
