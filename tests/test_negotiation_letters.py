@@ -141,3 +141,28 @@ def test_the_letter_page_in_english_translates_its_labels_and_keeps_the_groups_w
     )
     assert REASON_C in page and NOTE in page  # as the group wrote them
     assert "Brev om reduksjon" not in page and "Med vennlig hilsen" not in page
+
+
+def test_the_demo_s_reduced_vendor_reads_its_letter_and_the_others_get_404(app, db, client, login_as) -> None:
+    from tender.demo import DEMO_PASSWORD
+    from tender.demo.negotiation import start_negotiation
+    from tender.demo.stages import build_stage
+    from tender.tenders.models import Role
+    from tender.web.transactions import transaction
+
+    tender = build_stage("scored")
+    with transaction():
+        start_negotiation(tender)
+    (leaving,) = neg.reduction_of(tender, 1).leaving
+    users = {m.vendor_id: m.user for m in tender.memberships if m.role is Role.VENDOR}
+    assert leaving.vendor_id in users  # the demo's reduced vendor has a user to read its letter
+    login_as(users[leaving.vendor_id], DEMO_PASSWORD)
+    link = f'href="/konkurranser/{tender.id}/forhandling/brev"'
+    assert link in client.get(f"/konkurranser/{tender.id}").get_data(as_text=True)
+    page = client.get(f"/konkurranser/{tender.id}/forhandling/brev").get_data(as_text=True)
+    assert leaving.reason in page and leaving.vendor.name in page and tender.title in page
+    for vendor_id, user in users.items():
+        if vendor_id != leaving.vendor_id:
+            login_as(user, DEMO_PASSWORD)
+            assert link not in client.get(f"/konkurranser/{tender.id}").get_data(as_text=True)
+            assert client.get(f"/konkurranser/{tender.id}/forhandling/brev").status_code == 404
