@@ -16,13 +16,27 @@ NOT_MEMBER = {ANON: 302, OUTSIDER: 404, ADMIN: 404}
 N = "/konkurranser/{t}/forhandling"
 
 #: C reduced; "vendor" is C's user: route -> (method, path, {who: expected status}, default for members)
+GROUP_READ = {"lead": 200, "evaluator": 200, "observer": 200}
 ROUTES: dict[str, tuple[str, str, dict[str, int], int]] = {
     "negotiation.letters": ("GET", N + "/brev", {**NOT_MEMBER, "vendor": 200}, 403),
+    # C's letter as PDF: C's user and the group that sees the negotiation
+    "negotiation.letter_pdf": ("GET", N + "/brev/{l}.pdf", {**NOT_MEMBER, **GROUP_READ, "vendor": 200}, 403),
 }
-#: the same, "vendor" being A's user (still in the competition): no letter, 404
-ROUTES_KEPT = {"negotiation.letters": ("GET", N + "/brev", {**NOT_MEMBER, "vendor": 404}, 403)}
-#: before any reduction, "vendor" being C's user: no letter yet, 404
-ROUTES_BEFORE = ROUTES_KEPT
+#: the same, "vendor" being A's user (still in the competition): no letter, 404 (C's letter too)
+ROUTES_KEPT = {
+    "negotiation.letters": ("GET", N + "/brev", {**NOT_MEMBER, "vendor": 404}, 403),
+    "negotiation.letter_pdf": ("GET", N + "/brev/{l}.pdf", {**NOT_MEMBER, **GROUP_READ, "vendor": 404}, 403),
+}
+#: before any reduction, "vendor" being C's user: no letter yet, 404 (the id no letter has yet: the group too)
+ROUTES_BEFORE = {
+    "negotiation.letters": ("GET", N + "/brev", {**NOT_MEMBER, "vendor": 404}, 403),
+    "negotiation.letter_pdf": (
+        "GET",
+        N + "/brev/{l}.pdf",
+        {**NOT_MEMBER, **{k: 404 for k in GROUP_READ}, "vendor": 404},
+        403,
+    ),
+}
 
 
 def _world(db, create_tender, add_member, create_user, clock, *, reduce: bool):
@@ -46,28 +60,31 @@ def _world(db, create_tender, add_member, create_user, clock, *, reduce: bool):
         "signer": signer,
         "observer": s.observer,
     }
-    return s, who
+    from tender.negotiation.models import ReductionLeaving
+
+    leaving = db.session.query(ReductionLeaving).order_by(ReductionLeaving.id.desc()).first()
+    return s, who, {"t": s.id, "l": leaving.id if leaving is not None else 1}
 
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
 def test_the_reduced_vendor_alone_reads_the_letter_page(
     endpoint, app, db, create_tender, add_member, create_user, clock, isolated
 ) -> None:
-    s, who = _world(db, create_tender, add_member, create_user, clock, reduce=True)
-    try_everyone(app, ROUTES, endpoint, {**who, "vendor": s.vendor_users[2]}, isolated, {"t": s.id})
+    s, who, values = _world(db, create_tender, add_member, create_user, clock, reduce=True)
+    try_everyone(app, ROUTES, endpoint, {**who, "vendor": s.vendor_users[2]}, isolated, values)
 
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES_KEPT))
 def test_a_vendor_still_in_the_competition_gets_404(
     endpoint, app, db, create_tender, add_member, create_user, clock, isolated
 ) -> None:
-    s, who = _world(db, create_tender, add_member, create_user, clock, reduce=True)
-    try_everyone(app, ROUTES_KEPT, endpoint, {**who, "vendor": s.vendor_users[0]}, isolated, {"t": s.id})
+    s, who, values = _world(db, create_tender, add_member, create_user, clock, reduce=True)
+    try_everyone(app, ROUTES_KEPT, endpoint, {**who, "vendor": s.vendor_users[0]}, isolated, values)
 
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES_BEFORE))
 def test_before_a_reduction_nobody_has_a_letter(
     endpoint, app, db, create_tender, add_member, create_user, clock, isolated
 ) -> None:
-    s, who = _world(db, create_tender, add_member, create_user, clock, reduce=False)
-    try_everyone(app, ROUTES_BEFORE, endpoint, {**who, "vendor": s.vendor_users[2]}, isolated, {"t": s.id})
+    s, who, values = _world(db, create_tender, add_member, create_user, clock, reduce=False)
+    try_everyone(app, ROUTES_BEFORE, endpoint, {**who, "vendor": s.vendor_users[2]}, isolated, values)

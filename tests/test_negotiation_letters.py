@@ -166,3 +166,32 @@ def test_the_demo_s_reduced_vendor_reads_its_letter_and_the_others_get_404(app, 
             login_as(user, DEMO_PASSWORD)
             assert link not in client.get(f"/konkurranser/{tender.id}").get_data(as_text=True)
             assert client.get(f"/konkurranser/{tender.id}/forhandling/brev").status_code == 404
+
+
+def test_the_letter_downloads_as_pdf_for_its_vendor_and_the_group_only(db, s, client, login_as) -> None:
+    from tests.questions_helpers import pdf_text
+
+    reduction = _reduce(db, s, {s.vendors[1].id: REASON_B, s.vendors[2].id: REASON_C})
+    b_row, c_row = reduction.leaving
+    path = f"/konkurranser/{s.id}/forhandling/brev/{{}}.pdf"
+    login_as(s.vendor_users[2])
+    page = client.get(f"/konkurranser/{s.id}/forhandling/brev").get_data(as_text=True)
+    assert path.format(c_row.id) in page and path.format(b_row.id) not in page
+    response = client.get(path.format(c_row.id))
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = " ".join(pdf_text(response.data).split())
+    assert "Til Leverandør C AS" in text and REASON_C in text and " ".join(NOTE.split()) in text
+    assert f"Dato: {format_date(AFTER)}" in text and s.tender.case_reference in text
+    assert REASON_B not in text
+    # another reduced vendor's letter, a kept vendor and a missing id: 404 alike
+    assert client.get(path.format(b_row.id)).status_code == 404
+    assert client.get(path.format(c_row.id + 1000)).status_code == 404
+    login_as(s.vendor_users[0])
+    assert client.get(path.format(c_row.id)).status_code == 404
+    # the group reads every letter, from the negotiation page too
+    login_as(s.evaluators[0])
+    page = client.get(f"/konkurranser/{s.id}/forhandling").get_data(as_text=True)
+    assert path.format(b_row.id) in page and path.format(c_row.id) in page
+    assert REASON_B in " ".join(pdf_text(client.get(path.format(b_row.id)).data).split())
+    # the same rows give the same bytes
+    assert client.get(path.format(b_row.id)).data == client.get(path.format(b_row.id)).data

@@ -7,6 +7,7 @@ bids appear only once that round is opened, and an earlier round's stay readable
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
@@ -28,12 +29,14 @@ from tender.negotiation.forms import (
     ReductionVendorForm,
     ReservationForm,
 )
+from tender.negotiation.letter_pdf import reduction_letter_filename, render_reduction_letter
 from tender.negotiation.models import NegotiationChoice
 from tender.negotiation.permissions import manage_negotiation, own_reduction_letter, view_negotiation
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender
 from tender.tenders.permissions import is_vendor_user
 from tender.web.forms import run_form
+from tender.web.uploads import send_download
 
 bp = Blueprint("negotiation", __name__, url_prefix="/konkurranser/<int:tender_id>/forhandling")
 
@@ -264,6 +267,20 @@ def letters(tender_id: int) -> Any:
         abort(404)
     found = ops.reduction_letters(tender, tender.vendor_ids_of(current_user))
     return render_template("negotiation/letters.html", tender=tender, letters=found)
+
+
+@bp.route("/brev/<int:leaving_id>.pdf", methods=["GET"])
+@login_required
+def letter_pdf(tender_id: int, leaving_id: int) -> Any:
+    """One letter as PDF: the group that sees the negotiation any letter, a vendor user its own company's
+    only (another's, like a missing one, answers 404)."""
+    tender = tender_for(tender_id, view_negotiation | is_vendor_user)
+    mine = None if view_negotiation(current_user, tender) else tender.vendor_ids_of(current_user)
+    found = next((x for x in ops.reduction_letters(tender, mine) if x.leaving.id == leaving_id), None)
+    if found is None:
+        abort(404)
+    pdf = render_reduction_letter(tender, found)
+    return send_download(io.BytesIO(pdf), reduction_letter_filename(found), "application/pdf")
 
 
 # -- the rounds side by side ---------------------------------------------------------------------------------
