@@ -146,7 +146,7 @@ def test_the_letter_page_in_english_translates_its_labels_and_keeps_the_groups_w
 def test_the_demo_s_reduced_vendor_reads_its_letter_and_the_others_get_404(app, db, client, login_as) -> None:
     from tender.demo import DEMO_PASSWORD
     from tender.demo.negotiation import start_negotiation
-    from tender.demo.stages import build_stage
+    from tender.demo.stages import ENGLISH_BIDDER, build_stage
     from tender.tenders.models import Role
     from tender.web.transactions import transaction
 
@@ -156,6 +156,8 @@ def test_the_demo_s_reduced_vendor_reads_its_letter_and_the_others_get_404(app, 
     (leaving,) = neg.reduction_of(tender, 1).leaving
     users = {m.vendor_id: m.user for m in tender.memberships if m.role is Role.VENDOR}
     assert leaving.vendor_id in users  # the demo's reduced vendor has a user to read its letter
+    # it is the English-reading bidder tests/test_i18n_guard.py walks: the page is checked in English there
+    assert ENGLISH_BIDDER in {m.user.email for m in tender.memberships if m.vendor_id == leaving.vendor_id}
     login_as(users[leaving.vendor_id], DEMO_PASSWORD)
     link = f'href="/konkurranser/{tender.id}/forhandling/brev"'
     assert link in client.get(f"/konkurranser/{tender.id}").get_data(as_text=True)
