@@ -59,7 +59,7 @@ def test_the_reduced_vendor_finds_its_letter_from_the_tender_page_and_reads_the_
         reduction.get_by_label("Slik er de kunngjorte tildelingskriteriene anvendt").fill(NOTE)
         reduction.get_by_role("button", name="Reduser og send brev").click()
         page.get_by_text("Antallet leverandører er redusert").first.wait_for()
-        page.get_by_text(f"Brevet til {c}").click()
+        page.get_by_text(f"Brevet til {c}", exact=True).click()
         letter = page.locator("details.reduction-letter")
         assert "Ikke sendt på e-post" in letter.inner_text() and REASON in letter.inner_text()
         _logout(page)
@@ -72,6 +72,7 @@ def test_the_reduced_vendor_finds_its_letter_from_the_tender_page_and_reads_the_
         text = page.locator("article.reduction-letter").inner_text()
         assert REASON in text and NOTE in text and w.lead.name in text
         assert "redusert etter tilbudsrunde 1" in text
+        assert page.get_by_role("link", name="Last ned brevet (PDF)").is_visible()
         _logout(page)
 
         # a vendor still in the competition sees no such link
