@@ -112,6 +112,7 @@ NAV_TABS: dict[str, Rule] = {
         "evaluation.matrix": "see_opened_bids",
         "negotiation.overview": "negotiation_procedure & view_negotiation",
         "negotiation.rounds": "negotiation_procedure & view_negotiation",
+        "negotiation.letters": "own_reduction_letter",
         "award_costs.show": "view_costs",
         "award_recommendation.index": "see_recommendation",
         "pq_select.index": "view_selection",

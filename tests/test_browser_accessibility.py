@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from tender.demo import DEMO_PASSWORD, EVALUATORS, LEAD, OBSERVER, SIGNERS, VENDOR_USER
+from tender.demo.stages import ENGLISH_BIDDER
 from tests import axe
 from tests.conftest import LiveServer, dispose, make_app, migrate
 
@@ -36,6 +37,8 @@ ROLES = {
     "signatar (Skien)": SIGNERS["4003"][0],
     "leverandør, vinner": "jonas.bakke@saksflyt.no",
     "leverandør, ikke valgt": VENDOR_USER[0],
+    # the vendor reduced out during the negotiation: its letter (Brev om reduksjon) is its own page
+    "leverandør, redusert": ENGLISH_BIDDER,
 }
 
 #: a route whose address ends so is a file to download, not a page
@@ -92,7 +95,8 @@ def log_in_as(page: Any, url: str, email: str, password: str = DEMO_PASSWORD) ->
     page.get_by_label("E-postadresse").fill(email)
     page.get_by_label("Passord").fill(password)
     page.get_by_role("button", name="Logg inn").click()
-    page.get_by_role("heading", name="Mine konkurranser").wait_for()
+    # the dashboard, in the language the person chose (the reduced demo vendor reads English)
+    page.get_by_role("heading", name=re.compile(r"^(Mine konkurranser|My tenders)$")).wait_for()
 
 
 def walk(
@@ -289,6 +293,7 @@ def test_each_role_reaches_the_pages_its_work_is_on(walked: Walk) -> None:
         "evaluator": {"evaluation.bid", "evaluation.scores", "evaluation.consensus"},
         "signatar (Skien)": {"award_recommendation.snapshot", "requirements.version"},
         "leverandør, vinner": {"bids.show", "questions.mine", "award_notices.index"},
+        "leverandør, redusert": {"negotiation.letters", "award_notices.index"},
         "anonym": {"auth.login", "vendors.announcement"},
     }
     short = {role: sorted(want - set(walked.pages[role])) for role, want in expected.items()}

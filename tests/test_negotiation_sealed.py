@@ -110,6 +110,8 @@ def revised(db, create_tender, add_member, create_user, clock):
         # the award's recommendation and notices come only after the final round is opened and scored
         "rec_id": [NOWHERE],
         "notice_id": [NOWHERE],
+        # the letter about the reduction after round 1 (it names no revised bid)
+        "leaving_id": [str(r.id) for r in neg.reduction_of(s.tender, 1).leaving],
         "municipality_id": [str(m.id) for m in s.tender.participating_municipalities],
     }
     return s, sealed, first_bids, second

@@ -264,6 +264,8 @@ def sealed(app, db, clock, create_tender, create_user, add_member, tmp_path, smt
         "question_id": [NOWHERE],
         # the notices of award exist only after the award (long after the opening); ids no row has
         "notice_id": [NOWHERE],
+        # the letters of a reduction: none can exist before the opening (a reduction needs the round opened)
+        "leaving_id": [NOWHERE],
         # the award's recommendation: none can exist before the opening (its pages need the bids opened)
         "rec_id": [NOWHERE],
         # the municipality register (an administrator's pages): this tender's municipalities

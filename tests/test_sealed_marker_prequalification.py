@@ -134,6 +134,8 @@ def marked(db, create_tender, add_member, create_user, clock):
         # the award's recommendation and notices cannot exist before any bid is opened
         "rec_id": [NOWHERE],
         "notice_id": [NOWHERE],
+        # the letters of a reduction: none can exist before any bid is opened
+        "leaving_id": [NOWHERE],
         # the municipality register (an administrator's pages): this tender's municipalities
         "municipality_id": [str(m.id) for m in tender.participating_municipalities],
     }

@@ -106,6 +106,7 @@ def _values(tender: Any) -> dict[str, list[str]]:
     from tender.award.operations import notice_issue_of, recommendations_of
     from tender.bids.models import Bid, BidAttachment
     from tender.extensions import db
+    from tender.negotiation.operations import reduction_letters
     from tender.noark.models import ExtractSample
     from tender.requirements.models import SpecChapter, Specification, SpecRequirement, SpecVersion
 
@@ -144,6 +145,8 @@ def _values(tender: Any) -> dict[str, list[str]]:
         # the award's recommendations (none before the award: those routes are skipped)
         "rec_id": [str(r.id) for r in recommendations_of(tender)],
         "notice_id": [str(n.id) for n in getattr(notice_issue_of(tender), "notices", [])],
+        # the letters of the negotiation's reductions (none before a reduction: those routes are skipped)
+        "leaving_id": [str(x.leaving.id) for x in reduction_letters(tender)],
         # the municipality register's pages (the demo's lead is an administrator)
         "municipality_id": [str(m.id) for m in tender.participating_municipalities[:2]],
     }

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
@@ -160,6 +160,46 @@ def reduction_of(tender: Tender, round_no: int | None = None) -> Reduction | Non
     return db.session.scalar(
         select(Reduction).where(Reduction.tender_id == tender.id, Reduction.round_no == number)
     )
+
+
+@dataclass(frozen=True)
+class ReductionLetter:
+    """The letter to a vendor let go at a reduction, made from the stored rows: the e-mail ``reduce`` sends
+    and the letter the vendor reads in the portal (and the group on the negotiation page) are the same."""
+
+    reduction: Reduction
+    leaving: ReductionLeaving
+    subject: str
+    body: str
+
+
+def reduction_letter(tender: Tender, reduction: Reduction, row: ReductionLeaving) -> ReductionLetter:
+    """The letter to ``row``'s vendor about ``reduction``: subject and text (Norwegian, as mailed). Dated
+    ``reduction.decided_at``, signed by the lead who decided it."""
+    subject = f"{tender.title}: dere går ikke videre i forhandlingene"
+    body = (
+        f"Til {row.vendor.name}\n\n"
+        f"I konkurransen «{tender.title}» (saksnummer {tender.case_reference}) er antallet leverandører "
+        f"redusert etter tilbudsrunde {reduction.round_no}, ved å anvende de kunngjorte "
+        "tildelingskriteriene. Deres tilbud går ikke videre til neste runde.\n\n"
+        f"Begrunnelse:\n{row.reason}\n\n"
+        f"Slik er tildelingskriteriene anvendt:\n{reduction.note}\n\n"
+        f"Med vennlig hilsen\n{reduction.decided_by_name}\n"
+    )
+    return ReductionLetter(reduction=reduction, leaving=row, subject=subject, body=body)
+
+
+def reduction_letters(tender: Tender, vendor_ids: Collection[int] | None = None) -> list[ReductionLetter]:
+    """Every reduction letter of the tender, by round (``vendor_ids``: only those to these vendors)."""
+    query = (
+        select(Reduction, ReductionLeaving)
+        .join(ReductionLeaving, ReductionLeaving.reduction_id == Reduction.id)
+        .where(Reduction.tender_id == tender.id)
+        .order_by(Reduction.round_no, ReductionLeaving.id)
+    )
+    if vendor_ids is not None:
+        query = query.where(ReductionLeaving.vendor_id.in_(list(vendor_ids)))
+    return [reduction_letter(tender, r, row) for r, row in db.session.execute(query).all()]
 
 
 def in_competition(tender: Tender) -> list[Vendor]:
@@ -505,17 +545,8 @@ def reduce(tender: Tender, leaving: Mapping[int, str], *, note: str, at: datetim
     mailed = {}
     for vendor, row in rows:
         to = vendor_addresses(tender, vendor)
-        sent = mail.notify(
-            to,
-            f"{tender.title}: dere går ikke videre i forhandlingene",
-            f"Til {vendor.name}\n\n"
-            f"I konkurransen «{tender.title}» (saksnummer {tender.case_reference}) er antallet leverandører "
-            f"redusert etter tilbudsrunde {tender.current_round}, ved å anvende de kunngjorte "
-            "tildelingskriteriene. Deres tilbud går ikke videre til neste runde.\n\n"
-            f"Begrunnelse:\n{row.reason}\n\n"
-            f"Slik er tildelingskriteriene anvendt:\n{reduction.note}\n\n"
-            f"Med vennlig hilsen\n{_name(actor)}\n",
-        )
+        letter = reduction_letter(tender, reduction, row)
+        sent = mail.notify(to, letter.subject, letter.body)
         row.sent_to = ", ".join(sent.sent)
         mailed[vendor.name] = sent.payload()
     db.session.flush()

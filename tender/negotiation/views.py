@@ -7,6 +7,7 @@ bids appear only once that round is opened, and an earlier round's stay readable
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
@@ -28,11 +29,14 @@ from tender.negotiation.forms import (
     ReductionVendorForm,
     ReservationForm,
 )
+from tender.negotiation.letter_pdf import reduction_letter_filename, render_reduction_letter
 from tender.negotiation.models import NegotiationChoice
-from tender.negotiation.permissions import manage_negotiation, view_negotiation
+from tender.negotiation.permissions import manage_negotiation, own_reduction_letter, view_negotiation
 from tender.tenders.access import tender_for
 from tender.tenders.models import Tender
+from tender.tenders.permissions import is_vendor_user
 from tender.web.forms import run_form
+from tender.web.uploads import send_download
 
 bp = Blueprint("negotiation", __name__, url_prefix="/konkurranser/<int:tender_id>/forhandling")
 
@@ -90,6 +94,7 @@ def _page(tender: Tender, status: int = 200, **forms: Any) -> Any:
             difference=ops.information_difference(tender),
             reduction=ops.reduction_of(tender) if opened else None,
             reductions=[x for r in ops.rounds_of(tender) if (x := ops.reduction_of(tender, r.number))],
+            reduction_letters={x.leaving.id: x for x in ops.reduction_letters(tender)},
             reduction_lines=forms.get("reduction_lines") or _reduction_lines(tender, None),
             bafo=ops.bafo_called(tender),
         )
@@ -248,6 +253,34 @@ def call(tender_id: int) -> Any:
         ),
         "Ny tilbudsrunde er kalt inn; leverandørene som er med videre, har fått et utkast og en e-post.",
     )
+
+
+# -- the reduced vendor's letter -----------------------------------------------------------------------------
+@bp.route("/brev", methods=["GET"])
+@login_required
+def letters(tender_id: int) -> Any:
+    """The letter(s) to the current user's company about a reduction that let it go. The group reads them on
+    the negotiation page (403 here); a vendor user whose company was not let go gets 404, as if no letter
+    existed, and a reduced vendor reads its own company's letter only."""
+    tender = tender_for(tender_id, is_vendor_user)
+    if not own_reduction_letter(current_user, tender):
+        abort(404)
+    found = ops.reduction_letters(tender, tender.vendor_ids_of(current_user))
+    return render_template("negotiation/letters.html", tender=tender, letters=found)
+
+
+@bp.route("/brev/<int:leaving_id>.pdf", methods=["GET"])
+@login_required
+def letter_pdf(tender_id: int, leaving_id: int) -> Any:
+    """One letter as PDF: the group that sees the negotiation any letter, a vendor user its own company's
+    only (another's, like a missing one, answers 404)."""
+    tender = tender_for(tender_id, view_negotiation | is_vendor_user)
+    mine = None if view_negotiation(current_user, tender) else tender.vendor_ids_of(current_user)
+    found = next((x for x in ops.reduction_letters(tender, mine) if x.leaving.id == leaving_id), None)
+    if found is None:
+        abort(404)
+    pdf = render_reduction_letter(tender, found)
+    return send_download(io.BytesIO(pdf), reduction_letter_filename(found), "application/pdf")
 
 
 # -- the rounds side by side ---------------------------------------------------------------------------------
