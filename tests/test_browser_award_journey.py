@@ -82,7 +82,9 @@ def _download(page: Any, click: Callable[[], None], target: Path) -> bytes:
 
 
 def _notice_facts(app: Any, tender_id: int) -> tuple[str, str, str, datetime]:
-    """The winner's name, a losing bidder's name and one of its users' e-mail, and the standstill's end."""
+    """The winner's name, a losing bidder of the final round (not the vendor reduced before it, whose notice
+    has no points of its own), one of its users' e-mail, and the standstill's end."""
+    from tender.award.notice_operations import reduced_rounds
     from tender.award.operations import notice_issue_of
     from tender.extensions import db
     from tender.tenders.models import Tender
@@ -93,7 +95,9 @@ def _notice_facts(app: Any, tender_id: int) -> tuple[str, str, str, datetime]:
         issue = notice_issue_of(tender)
         assert issue is not None
         winner = next(n.vendor for n in issue.notices if n.chosen)
-        loser = next(n.vendor for n in issue.notices if not n.chosen)
+        reduced = reduced_rounds(issue)
+        assert len(reduced) == 1  # the demo reduces one vendor after round 1; it has its notice too
+        loser = next(n.vendor for n in issue.notices if not n.chosen and n.vendor_id not in reduced)
         return winner.name, loser.name, vendor_users(tender, loser)[0].email, issue.standstill_ends_at
 
 
@@ -156,7 +160,8 @@ def test_the_grenland_tender_runs_from_the_recommendation_to_the_signed_contract
         page.get_by_text(f"{municipality} har godkjent innstillingen.").wait_for()
         log_out(page)
 
-    # the lead sends the notices to every bidder at one moment; the board shows all six approvals
+    # the lead sends the notices at one moment to every bidder of the final round (three) and to the vendor
+    # reduced after round 1 (an affected vendor too); the board shows all six approvals
     log_in(page, url, journey.lead, DEMO_PASSWORD)
     page.goto(base)
     board = page.get_by_role("table", name="Kommunenes godkjenning av tildelingen")
@@ -164,7 +169,7 @@ def test_the_grenland_tender_runs_from_the_recommendation_to_the_signed_contract
     page.get_by_role("link", name="Meddelelser om tildeling").click()
     page.get_by_label("Karensperiode (dager)").fill("10")
     page.get_by_role("button", name="Send meddelelsene om tildeling").click()
-    page.get_by_text("3 meddelelser om tildeling er sendt").wait_for()
+    page.get_by_text("4 meddelelser om tildeling er sendt").wait_for()
     winner, loser, loser_email, ends = _notice_facts(app, journey.tender_id)
     log_out(page)
 
@@ -224,7 +229,8 @@ def test_the_grenland_tender_runs_from_the_recommendation_to_the_signed_contract
     assert any(body == SIGNED for body in files.values()), "the signed contract is filed"
     assert any(p.startswith("5-protokoll/") and p.endswith(".json") for p in files)
     titles = [f["tittel"] for f in manifest["filer"]]
-    assert sum(t.startswith("Meddelelse om tildeling til") for t in titles) == 3
+    # every notice is filed: the final round's three bidders' and the reduced vendor's
+    assert sum(t.startswith("Meddelelse om tildeling til") for t in titles) == 4
     log_out(page)
 
 
