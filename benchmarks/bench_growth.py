@@ -92,6 +92,8 @@ NOT_PAGES = {"static"}
 NOT_MEASURED = {
     "vendors.confirm": "its token is made only by a vendor's registration, which needs a mail server (the "
     "token is in the e-mail only, never stored or returned)",
+    "negotiation.letter_pdf": "a letter about a reduction exists only in a negotiation with a reduction; the "
+    "built tender is an open procedure (its vendor page is listed in UNSEEN)",
 }
 #: the prequalification's pages are walked on the prequalified tender too (benchmarks/growth_build.py)
 PQ_PREFIX = "pq_"
@@ -100,6 +102,8 @@ UNSEEN = {
     "negotiation.round_bid": "the built tender is an open procedure: no negotiation round (its overview and "
     "rounds pages are measured, showing none)",
     "noark.request_sample": "the demo's prequalification demands no Noark 5 sample with the requests",
+    "negotiation.letters": "the built tender is an open procedure: no reduction, so no vendor has a letter "
+    "(the group reads the letters on the negotiation page, measured)",
 }
 #: pages of a vendor that imported its ESPD response (walked on the pq tender as such a vendor too)
 ESPD_IMPORT = {"pq_request.espd_file"}
