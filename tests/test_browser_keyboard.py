@@ -109,9 +109,12 @@ def log_out(page: Any) -> None:
 
 
 def follow(page: Any, link: str, heading: str, *, exact: bool = True) -> None:
-    """Tab to a link, press Enter, and wait for the page it leads to."""
+    """Tab to a link, press Enter, and wait for the page it leads to: its navigation first (a heading name
+    is matched in part, and the page being left may have one that matches, so the next Tab would race the
+    load), then its heading."""
     tab_to(page, link, exact=exact)
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.get_by_role("heading", name=heading).first.wait_for()
 
 
