@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -152,44 +153,18 @@ def reduced_notice_content(
     """What the notice to a vendor let go at a reduction (``entry`` of the snapshot's ``reduced``) says: the
     round after which its bid was not taken further and the reason it was told then, the winner's points and
     characteristics per criterion; nothing of its own earlier points (that round's scale of comparison is not
-    the final one) and nothing of any other bid."""
-    winner_id = int(snapshot["winner_bid_id"])
-    winner = _bid_entry(snapshot, winner_id)
-    texts = {(t["criterion_key"], int(t["bid_id"])): t["text"] for t in snapshot.get("texts", [])}
-    lines = tuple(
-        CriterionLine(
-            name=c["name"],
-            weight=str(c["weight"]),
-            own=None,
-            winner=winner.get("points", {}).get(c["key"]),
-            winner_text=texts.get((c["key"], winner_id), ""),
-            comparison="",
-        )
-        for c in snapshot["criteria"]
+    the final one) and nothing of any other bid. The winner's notice, addressed to the reduced vendor with
+    the winner's own figures taken out."""
+    winner = notice_content(
+        snapshot, int(snapshot["winner_bid_id"]), period=period, content_sha256=content_sha256
     )
-    municipalities = snapshot.get("municipalities") or {}
-    return NoticeContent(
-        tender_title=snapshot["tender"]["title"],
-        case_reference=snapshot["tender"]["case_reference"],
-        bound=tuple(m["name"] for m in municipalities.get("bound", [])),
-        option=tuple(m["name"] for m in municipalities.get("option", [])),
-        issued_at=period.sent_at,
+    return replace(
+        winner,
         recipient=entry["vendor"],
         chosen=False,
-        winner=winner["vendor"],
         own_total=None,
         own_rank=None,
-        winner_total=winner.get("total"),
-        rejected=False,
-        rejection_reason="",
-        criteria=lines,
-        summary=snapshot.get("summary", ""),
-        standstill_days=period.days,
-        first_day=period.first_day,
-        last_day=period.last_day,
-        ends_in_words=end_in_words(period),
-        warnings=tuple(warnings_in_words(period)),
-        content_sha256=content_sha256,
+        criteria=tuple(replace(line, own=None, comparison="") for line in winner.criteria),
         reduced_after_round=int(entry["round_no"]),
         reduction_reason=entry["reason"],
     )
@@ -257,32 +232,24 @@ def issue_notices(tender: Tender, *, actor: Any, days: int | None = None) -> Not
     db.session.add(issue)
     db.session.flush()
     made: list[tuple[AwardNotice, bytes]] = []
-    for entry in snapshot["bids"]:
-        bid_id = int(entry["bid_id"])
-        data = render_notice(
-            notice_content(snapshot, bid_id, period=period, content_sha256=rec.content_sha256)
+    contents = [
+        (
+            entry,
+            notice_content(snapshot, int(entry["bid_id"]), period=period, content_sha256=rec.content_sha256),
         )
+        for entry in snapshot["bids"]
+    ] + [  # format 3: the vendors a reduction let go
+        (entry, reduced_notice_content(snapshot, entry, period=period, content_sha256=rec.content_sha256))
+        for entry in snapshot.get("reduced", [])
+    ]
+    for entry, content in contents:
+        bid_id = int(entry["bid_id"])
+        data = render_notice(content)
         notice = AwardNotice(
             issue_id=issue.id,
             bid_id=bid_id,
             vendor_id=int(entry["vendor_id"]),
-            chosen=bid_id == int(snapshot["winner_bid_id"]),
-            filename=notice_filename(tender, bid_id),
-            sha256=hashlib.sha256(data).hexdigest(),
-            data=data,
-        )
-        db.session.add(notice)
-        made.append((notice, data))
-    for entry in snapshot.get("reduced", []):  # format 3: the vendors a reduction let go
-        bid_id = int(entry["bid_id"])
-        data = render_notice(
-            reduced_notice_content(snapshot, entry, period=period, content_sha256=rec.content_sha256)
-        )
-        notice = AwardNotice(
-            issue_id=issue.id,
-            bid_id=bid_id,
-            vendor_id=int(entry["vendor_id"]),
-            chosen=False,
+            chosen=content.chosen,
             filename=notice_filename(tender, bid_id),
             sha256=hashlib.sha256(data).hexdigest(),
             data=data,
