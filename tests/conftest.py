@@ -378,6 +378,9 @@ def live_server(
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
+    from tests import parsed_reads
+
+    parsed_reads.install()  # a read after a click sees the whole new page, not the part parsed so far
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path="/usr/bin/chromium",
