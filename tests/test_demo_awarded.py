@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.test_archive_package import open_package
-from tests.test_protocol import problems
+from tests.test_protocol import pdf_text, problems
 
 pytestmark = pytest.mark.slow
 
@@ -162,6 +162,8 @@ def _the_archive_packages(tender: Any, db: Any) -> None:
     from tender.audit import AuditEvent
     from tender.bids.models import Bid, BidStatus
     from tender.documents import operations as documents
+    from tender.negotiation.letter_pdf import render_reduction_letter
+    from tender.negotiation.operations import reduction_letters
     from tender.protocol import archive
 
     bound = tender.bound_municipalities
@@ -204,8 +206,15 @@ def _the_archive_packages(tender: Any, db: Any) -> None:
         assert f"4-rapporter/evalueringsmatrise-runde-{round_no}.xlsx" in files
     # the letters: the prequalification's, and the one to the vendor reduced out before the final round
     assert [p for p in paths if p.startswith("3-brev/prekvalifisering/")]
+    # the reduction letter as the vendor downloads it (the same bytes), and whether it was mailed
     [reduction] = [p for p in paths if p.startswith("3-brev/forhandling/")]
-    assert "Begrunnelse:" in files[reduction].decode("utf-8")
+    [letter] = reduction_letters(tender)
+    assert reduction.endswith(".pdf") and files[reduction] == render_reduction_letter(tender, letter)
+    text = " ".join(pdf_text(files[reduction]).split())
+    assert "Begrunnelse:" in text and " ".join(letter.leaving.reason.split()) in text
+    assert letter.leaving.vendor.name in text
+    [entry] = [e for e in manifest["filer"] if e["sti"] == reduction]
+    assert entry["tittel"].endswith("(ikke sendt på e-post)") and not letter.leaving.sent_to  # no mail server
     assert "4-rapporter/sporsmal-og-svar.pdf" in files
     assert all(p.isascii() for p in paths)
     # and it is the same package when built again from the same data

@@ -197,3 +197,28 @@ def test_the_letter_downloads_as_pdf_for_its_vendor_and_the_group_only(db, s, cl
     assert REASON_B in " ".join(pdf_text(client.get(path.format(b_row.id)).data).split())
     # the same rows give the same bytes
     assert client.get(path.format(b_row.id)).data == client.get(path.format(b_row.id)).data
+
+
+def test_the_archive_package_files_each_letter_as_the_vendor_downloads_it_with_where_it_was_mailed(
+    db, s, app, smtp_server, client, login_as
+) -> None:
+    from tender.protocol import archive
+    from tests.test_archive_package import open_package
+
+    port, _ = smtp_server
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    try:
+        reduction = _reduce(db, s, {s.vendors[1].id: REASON_B, s.vendors[2].id: REASON_C})
+    finally:
+        app.config.update(MAIL_SERVER="")
+    manifest, files = open_package(archive.archive_package(s.tender, built_by="Anne Lie"))
+    entries = {e["sti"]: e for e in manifest["filer"] if e["sti"].startswith("3-brev/forhandling/")}
+    assert len(entries) == 2
+    for row, user in zip(reduction.leaving, (s.vendor_users[1], s.vendor_users[2]), strict=True):
+        login_as(user)
+        downloaded = client.get(f"/konkurranser/{s.id}/forhandling/brev/{row.id}.pdf").data
+        [path] = [p for p, e in entries.items() if row.vendor.name in e["tittel"]]
+        assert path.endswith(".pdf") and files[path] == downloaded
+        assert entries[path]["tittel"] == (
+            f"Brev om reduksjon etter runde 1 til {row.vendor.name} (sendt på e-post til {user.email})"
+        )

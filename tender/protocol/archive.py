@@ -474,7 +474,8 @@ def bids_as_received(tender: Tender) -> Iterator[ArchiveFile]:
 def letters(tender: Tender) -> Iterator[ArchiveFile]:
     """The prequalification letters, the letters to vendors leaving at a reduction, the notices of award and
     the signed contract."""
-    from tender.negotiation.models import Reduction
+    from tender.negotiation.letter_pdf import render_reduction_letter
+    from tender.negotiation.operations import reduction_letters
     from tender.prequalification.letters_operations import final_proposal, letter_pdf
     from tender.prequalification.queries import submitted_requests
 
@@ -489,35 +490,17 @@ def letters(tender: Tender) -> Iterator[ArchiveFile]:
                 proposal.final_at,
                 ("prekvalifisering",),
             )
-    reductions = db.session.scalars(
-        select(Reduction).where(Reduction.tender_id == tender.id).order_by(Reduction.round_no)
-    )
-    for reduction in reductions:
-        for leaving in reduction.leaving:
-            text = "\n".join(
-                [
-                    f"Konkurranse: {tender.title} ({tender.case_reference})",
-                    f"Til: {leaving.vendor.name} ({leaving.vendor.organisasjonsnummer})",
-                    f"Sendt til: {leaving.sent_to or '(ingen e-postadresse)'}",
-                    f"Besluttet: {format_datetime(reduction.decided_at)} av {reduction.decided_by_name}",
-                    f"Reduksjon etter tilbudsrunde {reduction.round_no}",
-                    "",
-                    "Begrunnelse:",
-                    leaving.reason,
-                    "",
-                    "Slik ble de kunngjorte tildelingskriteriene brukt:",
-                    reduction.note,
-                    "",
-                ]
-            )
-            yield ArchiveFile(
-                "brev",
-                f"reduksjon-runde-{reduction.round_no}-{leaving.vendor.name}.txt",
-                text.encode("utf-8"),
-                f"Brev om reduksjon etter runde {reduction.round_no} til {leaving.vendor.name}",
-                reduction.decided_at,
-                ("forhandling",),
-            )
+    for letter in reduction_letters(tender):
+        reduction, leaving = letter.reduction, letter.leaving
+        sent = f"sendt på e-post til {leaving.sent_to}" if leaving.sent_to else "ikke sendt på e-post"
+        yield ArchiveFile(
+            "brev",
+            f"reduksjon-runde-{reduction.round_no}-{leaving.vendor.name}.pdf",
+            render_reduction_letter(tender, letter),  # the same bytes as the vendor downloads
+            f"Brev om reduksjon etter runde {reduction.round_no} til {leaving.vendor.name} ({sent})",
+            reduction.decided_at,
+            ("forhandling",),
+        )
     issue = notice_issue_of(tender)
     if issue is not None:
         for notice in issue.notices:
