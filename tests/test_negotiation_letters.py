@@ -29,15 +29,20 @@ def _reduce(db, s, leaving: dict[int, str]):
     return reduction
 
 
+def _reduce_mailed(db, s, app, smtp_server, leaving: dict[int, str]):
+    """The reduction with a mail server: each letter goes to the local SMTP server."""
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server[0])
+    try:
+        return _reduce(db, s, leaving)
+    finally:
+        app.config.update(MAIL_SERVER="")
+
+
 def test_the_mailed_letter_is_the_stored_letter_word_for_word(db, s, app, smtp_server) -> None:
     from tests.test_negotiation import body, subject
 
-    port, received = smtp_server
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    try:
-        reduction = _reduce(db, s, {s.vendors[2].id: REASON_C})
-    finally:
-        app.config.update(MAIL_SERVER="")
+    _, received = smtp_server
+    reduction = _reduce_mailed(db, s, app, smtp_server, {s.vendors[2].id: REASON_C})
     t = s.tender
     expected = (
         "Til Leverandør C AS\n\n"
@@ -104,14 +109,7 @@ def test_a_vendor_of_another_tender_and_the_group_get_no_letter(
 def test_the_group_sees_each_letter_and_where_it_was_mailed_on_the_negotiation_page(
     db, s, client, login_as, app, smtp_server
 ) -> None:
-    port, _ = smtp_server
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    try:
-        decide_to_negotiate(db, s)
-        reduction = neg.reduce(s.tender, {s.vendors[2].id: REASON_C}, note=NOTE, at=AFTER, actor=s.lead)
-        db.session.commit()
-    finally:
-        app.config.update(MAIL_SERVER="")
+    reduction = _reduce_mailed(db, s, app, smtp_server, {s.vendors[2].id: REASON_C})
     for person in (s.lead, s.observer):
         login_as(person)
         page = client.get(f"/konkurranser/{s.id}/forhandling").get_data(as_text=True)
@@ -205,12 +203,9 @@ def test_the_archive_package_files_each_letter_as_the_vendor_downloads_it_with_w
     from tender.protocol import archive
     from tests.test_archive_package import open_package
 
-    port, _ = smtp_server
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    try:
-        reduction = _reduce(db, s, {s.vendors[1].id: REASON_B, s.vendors[2].id: REASON_C})
-    finally:
-        app.config.update(MAIL_SERVER="")
+    reduction = _reduce_mailed(
+        db, s, app, smtp_server, {s.vendors[1].id: REASON_B, s.vendors[2].id: REASON_C}
+    )
     manifest, files = open_package(archive.archive_package(s.tender, built_by="Anne Lie"))
     entries = {e["sti"]: e for e in manifest["filer"] if e["sti"].startswith("3-brev/forhandling/")}
     assert len(entries) == 2
