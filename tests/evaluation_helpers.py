@@ -19,6 +19,9 @@ from tender.core import spec as core
 DEADLINE = datetime(2026, 12, 15, 12, 0, tzinfo=UTC)
 BEFORE = DEADLINE - timedelta(seconds=1)
 AFTER = DEADLINE + timedelta(seconds=1)
+#: the organisation numbers of the "Leverandør A AS", "Leverandør B AS", … family (``LETTER_NAMES``); the
+#: live server's database is shared by the whole session and a vendor keeps the name it was first registered
+#: with, so no other helper registers these numbers (tests/test_vendor_numbers.py)
 ORGNR = [
     "974760673",
     "912345688",
@@ -31,6 +34,8 @@ ORGNR = [
     "912345718",
     "912345726",
 ]
+#: the name each helper registers ``ORGNR[i]`` under
+LETTER_NAMES = [f"Leverandør {chr(65 + i)} AS" for i in range(len(ORGNR))]
 
 
 class Clock:
@@ -232,9 +237,7 @@ def setup_tender(
     publish_spec(db, tender, lead, add_member, content or small_spec(evaluation=evaluation_reqs))
     vendor_rows, vendor_users = [], []
     for i in range(vendors):
-        v = tender_ops.register_vendor(
-            tender, name=f"Leverandør {chr(65 + i)} AS", organisasjonsnummer=ORGNR[i], actor=lead
-        )
+        v = tender_ops.register_vendor(tender, name=LETTER_NAMES[i], organisasjonsnummer=ORGNR[i], actor=lead)
         db.session.commit()
         vendor_rows.append(v)
         vendor_users.append(

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from tests.evaluation_helpers import ORGNR, PASSWORD
+from tests.evaluation_helpers import PASSWORD
 
 PQ_DEADLINE = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 PQ_BEFORE = PQ_DEADLINE - timedelta(seconds=1)
@@ -89,6 +89,27 @@ VENDOR_NAMES = [
     "Elark AS",
     "Fjordsak AS",
 ]
+#: the organisation numbers of the prequalification family: ``PQ_ORGNR[i]`` is ``VENDOR_NAMES[i % 6]``
+#: (``pq_vendor``). Made up with a valid MOD11 check digit, and apart from tests/evaluation_helpers.py's
+#: ``ORGNR`` and the demo's: the live server's database is shared by the session and a vendor keeps the name
+#: it was first registered with (tests/test_vendor_numbers.py)
+PQ_ORGNR = [
+    "935611202",
+    "935611210",
+    "935611229",
+    "935611237",
+    "935611245",
+    "935611253",
+    "935611261",
+    "935611288",
+    "935611296",
+    "935611318",
+]
+
+
+def pq_vendor(i: int) -> tuple[str, str]:
+    """The name and organisation number of the prequalification family's vendor ``i``."""
+    return VENDOR_NAMES[i % len(VENDOR_NAMES)], PQ_ORGNR[i]
 
 
 @dataclass
@@ -228,9 +249,8 @@ def pq_setup(
         setup.frozen_by_id = lead.id
     vendor_rows, vendor_users = [], []
     for i in range(vendors):
-        v = tender_ops.register_vendor(
-            tender, name=VENDOR_NAMES[i % len(VENDOR_NAMES)], organisasjonsnummer=ORGNR[i], actor=lead
-        )
+        name, number = pq_vendor(i)
+        v = tender_ops.register_vendor(tender, name=name, organisasjonsnummer=number, actor=lead)
         db.session.commit()
         vendor_rows.append(v)
         vendor_users.append(

@@ -18,6 +18,10 @@ from tests.test_access_requirements import small_spec
 
 pytestmark = pytest.mark.browser
 
+#: the vendor of every tender here: a name and number of its own, since the live server's database is shared
+#: by the session and a vendor keeps the name it was first registered with (tests/test_vendor_numbers.py)
+VENDOR = ("Rettelse Leverandør AS", "935611326")
+
 
 @pytest.fixture
 def published(live_server) -> dict[str, object]:
@@ -65,9 +69,7 @@ def published(live_server) -> dict[str, object]:
                 signer=membership.user,
             )
         ops.publish(tender, version, actor=lead)
-        vendor = operations.register_vendor(
-            tender, name=f"Rettelse Leverandør {tag}", organisasjonsnummer="974760673", actor=lead
-        )
+        vendor = operations.register_vendor(tender, name=VENDOR[0], organisasjonsnummer=VENDOR[1], actor=lead)
         seller = accounts.create_user(f"rett.selger.{tag}@example.no", "Selma Selger", password=PASSWORD)
         vendor_ops.add_vendor_user_by_operator(tender, vendor, seller)
         bid = bid_ops.ensure_bid(tender, vendor, at=now(), actor=seller)

@@ -18,6 +18,10 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
+#: the vendor of every tender here: a name and number of its own, since the live server's database is shared
+#: by the session and a vendor keeps the name it was first registered with (tests/test_vendor_numbers.py)
+VENDOR = ("Dokument Leverandør AS", "935611334")
+
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 OLD_APPENDIX = PDF + b"% bilag 2, forste utgave\n"
 NEW_APPENDIX = PDF + b"% bilag 2, rettet utgave med side 4\n"
@@ -71,9 +75,7 @@ def published(live_server) -> dict[str, object]:
             actor=lead,
         )
         doc_ops.publish(tender, draft, actor=lead)
-        vendor = operations.register_vendor(
-            tender, name=f"Dokument Leverandør {tag}", organisasjonsnummer="974760673", actor=lead
-        )
+        vendor = operations.register_vendor(tender, name=VENDOR[0], organisasjonsnummer=VENDOR[1], actor=lead)
         seller = accounts.create_user(f"dokrett.selger.{tag}@example.no", "Sel Selger", password=PASSWORD)
         vendor_ops.add_vendor_user_by_operator(tender, vendor, seller)
         db.session.commit()

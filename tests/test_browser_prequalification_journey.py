@@ -29,8 +29,8 @@ import pytest
 from tests.browser_helpers import add_selection_criterion, fill_and_save, register_as_vendor
 from tests.browser_helpers import log_in as _login
 from tests.conftest import PASSWORD, LiveServer, dispose, make_app, migrate
-from tests.evaluation_helpers import ORGNR, Clock
-from tests.prequalification_helpers import PQ_AFTER, PQ_BID_DEADLINE, PQ_DEADLINE
+from tests.evaluation_helpers import Clock
+from tests.prequalification_helpers import PQ_AFTER, PQ_BID_DEADLINE, PQ_DEADLINE, PQ_ORGNR
 from tests.shared_fixtures import Mailbox
 
 pytestmark = pytest.mark.browser
@@ -49,10 +49,12 @@ OTHERS = {
     "Elark AS": ("6", "5", "4"),  # 2,4 + 1,75 + 1,0 = 5,15: fifth, not selected
     "Fjordsak AS": None,
 }
+#: index of each one's organisation number in tests/prequalification_helpers.py's ``PQ_ORGNR``
 OTHER_ORGNR = {"Arkivus AS": 0, "Bokskapet Systemer AS": 1, "Casefile Norge AS": 2, "Elark AS": 4}
 OTHER_ORGNR["Fjordsak AS"] = 5
 #: the vendor that goes through the browser, and its consensus scores: 3,2 + 2,45 + 1,5 = 7,15 (third)
 BROWSER_VENDOR = "Dokumenta AS"
+BROWSER_ORGNR = PQ_ORGNR[3]
 BROWSER_SCORES = ("8", "7", "6")
 CRITERIA = ["Relevante referanser", "Kompetanse i leveranseteamet", "Økonomisk soliditet"]
 NOT_MET = "Bare én referanse med Noark 5 er dokumentert; kravet er tre."
@@ -139,7 +141,7 @@ def _people(app: Any) -> Grenland:
             tender_ops.add_membership(tender, e, Role.EVALUATOR)
         for name, index in OTHER_ORGNR.items():
             vendor = tender_ops.register_vendor(
-                tender, name=name, organisasjonsnummer=ORGNR[index], actor=lead
+                tender, name=name, organisasjonsnummer=PQ_ORGNR[index], actor=lead
             )
             vendor_ops.add_vendor_user_by_operator(tender, vendor, user(f"Selger {name.split()[0]}"))
         db.session.commit()
@@ -279,7 +281,7 @@ def test_the_grenland_prequalification_runs_in_the_browser_from_announcement_to_
         register_as_vendor(
             vendor,
             announcement,
-            orgnr=ORGNR[3],
+            orgnr=BROWSER_ORGNR,
             name="Dina Dokumenta",
             email="dina@dokumenta.no",
             password="dinas-passord-1",

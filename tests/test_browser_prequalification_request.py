@@ -16,8 +16,8 @@ import pytest
 
 from tests.browser_helpers import register_as_vendor
 from tests.conftest import PASSWORD, LiveServer, dispose, make_app, migrate
-from tests.evaluation_helpers import ORGNR, Clock
-from tests.prequalification_helpers import PQ_BEFORE, pq_setup
+from tests.evaluation_helpers import Clock
+from tests.prequalification_helpers import PQ_BEFORE, PQ_ORGNR, pq_setup
 from tests.shared_fixtures import Mailbox
 
 pytestmark = pytest.mark.browser
@@ -108,7 +108,7 @@ def test_a_vendor_registers_from_the_announcement_and_submits_a_request_with_esp
     register_as_vendor(
         page,
         announcement,
-        orgnr=ORGNR[3],
+        orgnr=PQ_ORGNR[3],
         name="Dina Dokumenta",
         email="dina@dokumenta.no",
         password="dinas-passord-1",

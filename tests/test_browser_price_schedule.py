@@ -18,6 +18,7 @@ from tests.evaluation_helpers import (
     AFTER,
     BEFORE,
     DEADLINE,
+    LETTER_NAMES,
     ORGNR,
     Clock,
     publish_spec,
@@ -66,7 +67,7 @@ def _publish_and_invite(app: Any, b: Any, tender_id: int, vendors: int) -> list[
         found = []
         for i in range(vendors):
             v = tender_ops.register_vendor(
-                tender, name=f"Leverandør {chr(65 + i)} AS", organisasjonsnummer=ORGNR[i], actor=lead
+                tender, name=LETTER_NAMES[i], organisasjonsnummer=ORGNR[i], actor=lead
             )
             database.session.commit()
             user = b.add_member(tender, Role.VENDOR, b.create_user(f"Selger {chr(65 + i)}"), vendor=v)

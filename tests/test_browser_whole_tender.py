@@ -23,7 +23,8 @@ import pytest
 
 from tests.browser_helpers import add_selection_criterion, fill_and_save
 from tests.conftest import BACKEND, LiveServer, dispose, make_app, migrate
-from tests.evaluation_helpers import ORGNR, Clock
+from tests.evaluation_helpers import Clock
+from tests.prequalification_helpers import PQ_ORGNR
 from tests.questions_helpers import mail_text
 from tests.test_archive_package import open_package
 from tests.test_noark_tasks import zipped_extract
@@ -74,8 +75,9 @@ QUESTIONS_DEADLINE = "2026-10-20T12:00"
 BID_DEADLINE = "2026-11-02T12:00"
 #: past the participation deadline (2026-09-21 12:00 in Oslo is 10:00 UTC)
 AFTER_PARTICIPATION = datetime(2026, 9, 22, 8, 0, tzinfo=UTC)
-#: the six vendors (organisation numbers from tests/evaluation_helpers.py's ORGNR) with their person, and the
-#: consensus on the three selection criteria; Fjordsak fails a qualification requirement
+#: the six vendors (the index of their organisation number in tests/prequalification_helpers.py's PQ_ORGNR)
+#: with their person, and the consensus on the three selection criteria; Fjordsak fails a qualification
+#: requirement
 VENDORS = {
     "Arkivus AS": (0, "Anne Arkivus", ("9", "9", "9")),
     "Bokskapet Systemer AS": (1, "Bjørn Bokskap", ("8", "8", "8")),
@@ -306,7 +308,9 @@ def _six_vendors_request_to_take_part(j: Journey, digest: str, folder: Path) -> 
         page.goto(j.announcement)
         assert page.locator("section.prequalification #pq-hash").inner_text() == digest
         page.context.close()
-        register_and_confirm(j, j.announcement, orgnr=ORGNR[orgnr], company=company, name=person, email=email)
+        register_and_confirm(
+            j, j.announcement, orgnr=PQ_ORGNR[orgnr], company=company, name=person, email=email
+        )
         with j.as_(email, f"{company} har levert forespørselen") as vendor:
             request_to_take_part(j, vendor, company=company, espd=espd, sample=sample, folder=folder)
 

@@ -11,6 +11,7 @@ from tender.core.timeline import CODES, Entry, Kind, Problem
 from tender.tenders.models import Role
 from tender.timeline.operations import norwegian_holiday
 from tests.evaluation_helpers import ORGNR, open_all, setup_tender, submit_bid
+from tests.prequalification_helpers import PQ_ORGNR
 
 #: in the names of the group's own people: must never reach a vendor's page
 GROUP_MARKER = "GRP7-gruppemerke-e21"
@@ -137,7 +138,9 @@ def test_times_are_shown_in_oslo_time_on_both_sides_of_the_change_to_summer_time
         questions_deadline=datetime(2027, 3, 29, 10, 0, tzinfo=UTC),
         bid_deadline=datetime(2027, 4, 6, 10, 0, tzinfo=UTC),
     )
-    vendor = tender_ops.register_vendor(tender, name="Arkivus AS", organisasjonsnummer=ORGNR[0], actor=None)
+    vendor = tender_ops.register_vendor(
+        tender, name="Arkivus AS", organisasjonsnummer=PQ_ORGNR[0], actor=None
+    )
     db.session.commit()
     seller = add_member(tender, Role.VENDOR, create_user(name="Selger"), vendor=vendor)
     clock.set(datetime(2027, 3, 27, 12, 0, tzinfo=UTC))
