@@ -55,11 +55,12 @@ def tab_to(page: Any, name: str, *, form: str | None = None, exact: bool = True,
     called ``form``); the focus must be visible there.
 
     The focus must not leave the page on the way. Past the page's last control a browser takes the focus to
-    its own bar, and the next Tab brings it back to the top; headless Chromium has no bar, and a keystroke
-    that brings the focus back can race the browser's own note that the page lost it, so the page shows the
-    focus as not visible (``:focus-visible`` needs a focused frame): CI's one failure, on «Logg ut» after
-    the last score. A control at the other end of the page is reached the other way (``back``), as someone
-    at the bottom of a page reaches its top with Shift+Tab."""
+    its own bar, and the next Tab brings it back to the top. Headless Chromium has no bar: CI's one failure
+    was «Logg ut» reached that way after the last score, focused but not shown as focused (``:focus-visible``
+    also needs the frame to have the focus, and the keystroke that brings it back can race the browser's
+    note that the page lost it; it did not happen here in hundreds of tries). A control at the other end of
+    the page is reached the other way (``back``), as someone at the bottom of a page reaches its top with
+    Shift+Tab."""
     seen = []
     inside = focused(page) is not None
     for _ in range(MAX_TABS):
