@@ -58,7 +58,7 @@ def tab_to(page: Any, name: str, *, form: str | None = None, exact: bool = True,
     its own bar, and the next Tab brings it back to the top. Headless Chromium has no bar: CI's one failure
     was «Logg ut» reached that way after the last score, focused but not shown as focused (``:focus-visible``
     also needs the frame to have the focus, and the keystroke that brings it back can race the browser's
-    note that the page lost it; it did not happen here in hundreds of tries). A control at the other end of
+    note that the page lost it; not once in some 170 wraps tried here). A control at the other end of
     the page is reached the other way (``back``), as someone at the bottom of a page reaches its top with
     Shift+Tab."""
     seen = []
