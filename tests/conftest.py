@@ -7,6 +7,7 @@ tests that never touch the database (pure core tests) are left out, since that r
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import threading
@@ -350,7 +351,21 @@ class LiveServer:
         return self
 
     def stop(self) -> None:
-        self.server.close()
+        """Close the server in its own loop's thread: every connection (a browser's kept-alive ones too), the
+        listening socket and the trigger, so the loop ends. Closing them from this thread instead raced the
+        loop's ``select`` over the same descriptors ("Bad file descriptor" in the server's thread, which
+        pytest reports as an error of whichever test stopped it: the PostgreSQL run's one error in a full
+        run, at the prequalification journey's teardown)."""
+        from waitress import wasyncore
+
+        server = self.server
+        server.task_dispatcher.shutdown()  # the requests being served are finished, no new one is served
+        try:
+            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        except OSError as error:
+            # the loop, woken by a request's own pull, ran the close (trigger too) before this pull's write
+            if error.errno != errno.EBADF:
+                raise
         self.thread.join(timeout=10)
 
 
